@@ -1,0 +1,150 @@
+/**
+ * `npm run bench`: training throughput on the WebAssembly backend, optimlab's kernels vs stock
+ * TensorFlow.js, measured interleaved in this one process, plus PyTorch CPU (one thread) when
+ * python3-torch is installed, per-kernel timings, and the Jupyter kernel's start/round-trip
+ * times when bench/kernel.ts provides `benchKernel()`.
+ *
+ * Sizes are kept small (a 10,000-sample slice of MNIST for the MLP, 2,048 for LeNet) so the
+ * whole run stays within a few minutes on two shared cores.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { installWasmKernels } from "../src/backend/wasmKernels";
+import { timeKernels } from "./kernelTimes";
+import { loadMnist } from "./mnist";
+import { lenet, mlp } from "./models";
+import { optimlabFitRound, optimlabFitUnavailable } from "./optimlabFit";
+import { ratio, renderTable, type Cell } from "./table";
+import { interleave, type VariantResult } from "./timing";
+import { torchMlp } from "./torch";
+import { BATCH_SIZE, disposeData, modelFitRound, trainingData } from "./workloads";
+
+const MLP_SAMPLES = Number(process.env.BENCH_MLP_SAMPLES ?? 10_000);
+const CNN_SAMPLES = Number(process.env.BENCH_CNN_SAMPLES ?? 2_048);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+async function useWasm(): Promise<void> {
+  try {
+    setWasmPaths(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm")) + path.sep);
+  } catch {
+    // Already initialised by an earlier import: the paths are set.
+  }
+  if (!(await tf.setBackend("wasm"))) throw new Error("bench: the wasm backend failed to initialise");
+  await tf.ready();
+  installWasmKernels();
+}
+
+function cpuModel(): string {
+  return os.cpus()[0]?.model.trim() ?? "unknown CPU";
+}
+
+function best(result: VariantResult): number | undefined {
+  return result.error === undefined ? result.best : undefined;
+}
+
+function shown(result: VariantResult): Cell {
+  return result.error === undefined ? result.best : `fails: ${result.error.slice(0, 60)}`;
+}
+
+interface BenchKernelModule {
+  benchKernel?: () => Promise<unknown>;
+}
+
+/** Rows from the Jupyter-kernel teammate's bench/kernel.ts, when it is there. */
+async function kernelRows(): Promise<string | undefined> {
+  const file = path.join(__dirname, "kernel.js");
+  if (!fs.existsSync(file)) return undefined;
+  const mod = require(file) as BenchKernelModule;
+  if (typeof mod.benchKernel !== "function") return undefined;
+  const rows = await mod.benchKernel();
+  if (!Array.isArray(rows) || rows.length === 0) return typeof rows === "string" ? rows : JSON.stringify(rows, null, 2);
+  const records = rows as Array<Record<string, unknown>>;
+  const header = Object.keys(records[0]);
+  return renderTable(
+    header,
+    records.map((r) => header.map((h) => (typeof r[h] === "number" ? (r[h] as number) : String(r[h] ?? "")))),
+  );
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  await useWasm();
+  const threads = tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT") ? "multi" : "1";
+  const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT") ? "SIMD" : "no SIMD";
+  console.log(`optimlab bench — ${cpuModel()}, ${os.cpus().length} cores, Node ${process.version}, tfjs ${tf.version.tfjs}`);
+  console.log(`backend wasm (${simd}, ${threads} thread); batch ${BATCH_SIZE}; best of ${ROUNDS} interleaved rounds after a warm-up\n`);
+
+  const sample = loadMnist(Math.max(MLP_SAMPLES, CNN_SAMPLES));
+
+  const flat = trainingData(sample, MLP_SAMPLES, "flat");
+  const [mlpOurs, mlpRaw] = await interleave(
+    [
+      { name: "ours", round: modelFitRound(mlp, flat, true) },
+      { name: "tfjs", round: modelFitRound(mlp, flat, false) },
+    ],
+    ROUNDS,
+  );
+  const fitUnavailable = optimlabFitUnavailable();
+  let fitRows: Cell[][] = [];
+  if (fitUnavailable === undefined) {
+    const [ourFit, tfjsFit] = await interleave(
+      [
+        { name: "optimlab fit + optim.Adam", round: await optimlabFitRound(mlp, flat) },
+        { name: "model.fit + tf.train.adam", round: modelFitRound(mlp, flat, true) },
+      ],
+      ROUNDS,
+    );
+    const overhead = best(ourFit) !== undefined && best(tfjsFit) !== undefined ? `${((best(tfjsFit)! / best(ourFit)! - 1) * 100).toFixed(1)}% slower` : "–";
+    fitRows = [["MLP: train.fit + optim.Adam vs model.fit + tf.train.adam (both with our kernels)", shown(ourFit), shown(tfjsFit), undefined, ratio(best(ourFit), best(tfjsFit)), overhead, "wasm", threads]];
+  }
+  disposeData(flat);
+
+  const grid = trainingData(sample, CNN_SAMPLES, "grid");
+  const [cnnOurs, cnnRaw] = await interleave(
+    [
+      { name: "ours", round: modelFitRound(lenet, grid, true) },
+      { name: "tfjs", round: modelFitRound(lenet, grid, false) },
+    ],
+    ROUNDS,
+  );
+  disposeData(grid);
+
+  const torch = torchMlp(MLP_SAMPLES, BATCH_SIZE);
+  const header = ["workload (samples/s)", "ours", "raw tfjs", "PyTorch CPU", "ours / tfjs", "ours / PyTorch", "backend", "threads"];
+  const rows: Cell[][] = [
+    ["MLP 784-128-10, Adam: model.fit", shown(mlpOurs), shown(mlpRaw), torch.samplesPerSec, ratio(best(mlpOurs), best(mlpRaw)), ratio(best(mlpOurs), torch.samplesPerSec), "wasm", threads],
+    ["LeNet-5 CNN, Adam: model.fit", shown(cnnOurs), shown(cnnRaw), undefined, ratio(best(cnnOurs), best(cnnRaw)), undefined, "wasm", threads],
+    ...fitRows,
+  ];
+  console.log(renderTable(header, rows));
+  console.log(
+    torch.skipped === undefined
+      ? `PyTorch ${torch.version} CPU, ${torch.threads} thread, same MLP and data (bench/torch_mlp.py).`
+      : `PyTorch column skipped: ${torch.skipped}.`,
+  );
+  if (fitUnavailable !== undefined) console.log(`optimlab fit row skipped: ${fitUnavailable}.`);
+
+  console.log("\nPer-kernel (ms per call, best of interleaved rounds):");
+  const kernels = await timeKernels(20, ROUNDS);
+  console.log(
+    renderTable(
+      ["kernel", "case", "ours ms", "tfjs ms", "speed-up"],
+      kernels.map((k) => [k.kernel, k.shapes, k.oursMs, k.tfjsMs ?? (k.tfjsError ? "missing" : undefined), ratio(k.tfjsMs, k.oursMs)]),
+    ),
+  );
+
+  const kernelTable = await kernelRows().catch((error: unknown) => `benchKernel() failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (kernelTable !== undefined) {
+    console.log("\nJupyter kernel (bench/kernel.ts):");
+    console.log(kernelTable);
+  }
+  console.log(`\nTotal bench time ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
+});

@@ -1,0 +1,34 @@
+/** Runs bench/torch_mlp.py under Debian's python3 (with python3-torch) when it is installed. */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { mnistImagesPath, mnistLabelsPath } from "./mnist";
+
+export const SYSTEM_PYTHON = "/usr/bin/python3";
+
+export interface TorchResult {
+  samplesPerSec?: number;
+  version?: string;
+  threads?: number;
+  /** Why there is no number (torch missing, script failed). */
+  skipped?: string;
+}
+
+/** The script sits next to the sources (bench/), also when running from dist/bench/. */
+export function torchScriptPath(): string {
+  const candidates = [path.join(__dirname, "torch_mlp.py"), path.join(__dirname, "..", "..", "bench", "torch_mlp.py")];
+  return candidates.find((p) => fs.existsSync(p)) ?? candidates[0];
+}
+
+export function torchMlp(samples: number, batch: number): TorchResult {
+  if (!fs.existsSync(SYSTEM_PYTHON)) return { skipped: `${SYSTEM_PYTHON} not found` };
+  const probe = spawnSync(SYSTEM_PYTHON, ["-c", "import torch"], { encoding: "utf8" });
+  if (probe.status !== 0) return { skipped: "python3-torch not installed" };
+  const run = spawnSync(SYSTEM_PYTHON, [torchScriptPath(), mnistImagesPath(), mnistLabelsPath(), String(samples), String(batch)], {
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  if (run.status !== 0) return { skipped: `torch_mlp.py failed: ${(run.stderr || run.error?.message || "").trim().split("\n").pop()}` };
+  const parsed = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { samples_per_sec?: number; torch?: string; threads?: number };
+  return { samplesPerSec: parsed.samples_per_sec, version: parsed.torch, threads: parsed.threads };
+}

@@ -1,0 +1,25 @@
+/**
+ * `display`, `html` and `md` as globals in cells, so a notebook can show things without importing.
+ *
+ * tslab keeps earlier cells' declarations as a .d.ts and their values in its `locals` object, so a
+ * prelude of ambient declarations (types) plus three entries in `locals` (values) is all it takes.
+ * A cell may still `import { display } from "optimlab"`: its own binding shadows these.
+ */
+import { display } from "../src/display/display";
+import { html, md } from "../src/display/markup";
+
+const OPTIONS = "{ raw?: boolean; displayId?: string; update?: boolean; metadata?: { [key: string]: unknown } }";
+const HANDLE = "{ readonly displayId: string; update(value: unknown, options?: { raw?: boolean; metadata?: { [key: string]: unknown } }): void }";
+
+/** The declarations cells see (self-contained: no import, so checking them is cheap). */
+export const CELL_GLOBALS_PRELUDE = [
+  "declare const display: {",
+  `  (value: unknown, options: ${OPTIONS} & { displayId: string }): ${HANDLE};`,
+  `  (value: unknown, options?: ${OPTIONS}): ${HANDLE} | undefined;`,
+  "};",
+  "declare const html: (source: string) => { readonly html: string };",
+  "declare const md: (source: string) => { readonly markdown: string };",
+].join("\n");
+
+/** The values behind the prelude's declarations. */
+export const CELL_GLOBALS: { [name: string]: unknown } = { display, html, md };

@@ -1,0 +1,64 @@
+/**
+ * Markdown cells → HTML at build time: markdown-it (HTML allowed, as in Jupyter), math with KaTeX
+ * via markdown-it-texmath (`$…$`, `$$…$$`), fenced code highlighted by highlight.js, and cell
+ * attachments (`attachment:name`) pointed at the files the builder wrote for them.
+ */
+import katex from "katex";
+import MarkdownIt from "markdown-it";
+import texmath from "markdown-it-texmath";
+import { highlightCode } from "./highlight";
+
+/** Per-render context: where each attachment of the cell was written (name → relative URL). */
+export interface MarkdownEnv {
+  attachments?: { [name: string]: string };
+}
+
+const KATEX_OPTIONS = { throwOnError: false, output: "htmlAndMathml" as const };
+
+function createRenderer(): MarkdownIt {
+  const md = new MarkdownIt({ html: true, linkify: true, typographer: false, highlight: (code, language) => highlightCode(code, language || undefined) });
+  md.use(texmath, { engine: katex, delimiters: "dollars", katexOptions: KATEX_OPTIONS });
+  const defaultImage = md.renderer.rules.image;
+  md.renderer.rules.image = (tokens, index, options, env: MarkdownEnv, self) => {
+    const token = tokens[index];
+    const src = token.attrGet("src") ?? "";
+    if (src.startsWith("attachment:")) {
+      const target = env.attachments?.[decodeURIComponent(src.slice("attachment:".length))];
+      if (target) token.attrSet("src", target);
+    }
+    return defaultImage ? defaultImage(tokens, index, options, env, self) : self.renderToken(tokens, index, options);
+  };
+  // markdown-it's link validator rejects `attachment:` as an unknown scheme; let it through to the rule above.
+  const validate = md.validateLink.bind(md);
+  md.validateLink = (url: string) => url.startsWith("attachment:") || validate(url);
+  return md;
+}
+
+let renderer: MarkdownIt | undefined;
+
+/** Markdown source → HTML. */
+export function renderMarkdown(source: string, env: MarkdownEnv = {}): string {
+  renderer ??= createRenderer();
+  return renderer.render(source, env);
+}
+
+/** LaTeX (a `text/latex` output, usually `$…$` or `$$…$$`) → KaTeX HTML in display mode. */
+export function renderLatex(source: string): string {
+  const tex = source.trim().replace(/^\$\$([\s\S]*)\$\$$/, "$1").replace(/^\$([\s\S]*)\$$/, "$1");
+  return katex.renderToString(tex, { ...KATEX_OPTIONS, displayMode: true });
+}
+
+/** The first level-1 (else any) ATX heading of a markdown text, as plain text, if any. */
+export function firstHeading(source: string): string | undefined {
+  renderer ??= createRenderer();
+  const tokens = renderer.parse(source, {});
+  let fallback: string | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].type !== "heading_open") continue;
+    const inline = tokens[i + 1];
+    const text = (inline.children ?? []).filter((t) => t.type === "text" || t.type === "code_inline" || t.type.startsWith("math")).map((t) => t.content).join("").trim();
+    if (tokens[i].tag === "h1") return text;
+    fallback ??= text;
+  }
+  return fallback;
+}

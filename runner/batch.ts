@@ -1,0 +1,59 @@
+/**
+ * Many notebooks: a pool of `jobs` kernels at once, bad input reported per file (never thrown), and
+ * executed notebooks written atomically to an output folder or in place.
+ */
+import * as path from "node:path";
+import { executeNotebook, type ExecuteOptions, type NotebookResult } from "./execute";
+import { NotebookError, writeNotebook } from "./notebook";
+import type { RunEntry } from "./report";
+
+export interface BatchOptions extends ExecuteOptions {
+  /** Notebooks executed at the same time, each on its own kernel (default 1). */
+  jobs?: number;
+  /** Write executed notebooks here, keeping their path relative to `baseDir`. */
+  outputDir?: string;
+  /** Folder that output paths are relative to (default the current directory). */
+  baseDir?: string;
+  /** Overwrite the input notebooks with the executed ones. */
+  inplace?: boolean;
+  /** Called as each notebook finishes (in completion order). */
+  onNotebookDone?: (entry: RunEntry, writtenTo?: string) => void;
+}
+
+/** Where an executed notebook goes: `outputDir/<path relative to baseDir>` (basename when outside). */
+export function outputPath(file: string, outputDir: string, baseDir = process.cwd()): string {
+  const relative = path.relative(baseDir, path.resolve(file));
+  const inside = relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
+  return path.join(outputDir, inside ? relative : path.basename(file));
+}
+
+/** Executes every file; the result list follows the order of `files`. */
+export async function runNotebooks(files: string[], options: BatchOptions = {}): Promise<RunEntry[]> {
+  const entries: RunEntry[] = new Array<RunEntry>(files.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const position = next++;
+      const file = files[position];
+      let entry: RunEntry;
+      let writtenTo: string | undefined;
+      try {
+        const result: NotebookResult = await executeNotebook(file, options);
+        entry = result;
+        // A notebook whose kernel never started has nothing new to save.
+        if (!result.error && (options.inplace || options.outputDir)) {
+          writtenTo = options.inplace ? file : outputPath(file, options.outputDir as string, options.baseDir);
+          writeNotebook(writtenTo, result.notebook);
+        }
+      } catch (error) {
+        // NotebookError is bad input; anything else (a socket error…) is still this notebook's failure.
+        entry = { path: file, error: error instanceof NotebookError || error instanceof Error ? error.message : String(error) };
+      }
+      entries[position] = entry;
+      options.onNotebookDone?.(entry, writtenTo);
+    }
+  };
+  const jobs = Math.max(1, Math.min(options.jobs ?? 1, files.length));
+  await Promise.all(Array.from({ length: jobs }, worker));
+  return entries;
+}

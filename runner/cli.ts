@@ -1,0 +1,194 @@
+/**
+ * `optimlab test [paths|globs…]`: execute notebooks through their kernels and report per cell
+ * (exit status 1 on any failure). `optimlab run …`: execute and write the outputs (in place unless
+ * --output-dir), without the per-cell verdict table.
+ */
+import { runNotebooks, type BatchOptions } from "./batch";
+import { discoverNotebooks, parseShard, selectShard } from "./discover";
+import { DEFAULT_CELL_TIMEOUT, DEFAULT_INTERRUPT_GRACE, DEFAULT_STARTUP_TIMEOUT } from "./execute";
+import { writeFileAtomic } from "./notebook";
+import { parseParamArgument, readParamsFile, type Parameters } from "./parameters";
+import { readSanitizers } from "./regression";
+import { formatJunit, formatNotebook, formatTotals, isInputError, type RunEntry } from "./report";
+
+type Mode = "test" | "run";
+
+interface OptionSpec {
+  takesValue: boolean;
+  repeatable?: boolean;
+  help: string;
+  modes?: Mode[];
+}
+
+const OPTIONS: { [name: string]: OptionSpec } = {
+  kernel: { takesValue: true, help: "kernelspec name to use instead of the notebook's metadata.kernelspec.name" },
+  cwd: { takesValue: true, help: "working directory of the kernel (default: each notebook's folder)" },
+  timeout: { takesValue: true, help: `per-cell timeout in seconds (default ${DEFAULT_CELL_TIMEOUT}); notebook metadata execution.timeout and a cell tag timeout=N take precedence` },
+  "notebook-timeout": { takesValue: true, help: "deadline for each whole notebook in seconds (default: none)" },
+  "startup-timeout": { takesValue: true, help: `seconds to wait for the kernel to answer kernel_info (default ${DEFAULT_STARTUP_TIMEOUT})` },
+  "interrupt-grace": { takesValue: true, help: `seconds a timed-out cell gets to stop after the interrupt before the kernel is killed (default ${DEFAULT_INTERRUPT_GRACE})` },
+  "allow-errors": { takesValue: false, help: "keep executing after a cell raises (the cell still counts as failed)" },
+  param: { takesValue: true, repeatable: true, help: "name=value for the parameters cell (value parsed as JSON when possible); repeatable" },
+  "params-file": { takesValue: true, help: "JSON or YAML file mapping parameter names to values" },
+  "check-outputs": { takesValue: false, help: "fail cells whose text outputs differ from those stored in the notebook", modes: ["test"] },
+  sanitize: { takesValue: true, help: "file of `regex => replacement` lines applied before comparing outputs", modes: ["test"] },
+  junit: { takesValue: true, help: "write a JUnit XML report (one testcase per cell) to this file", modes: ["test"] },
+  "output-dir": { takesValue: true, help: "write executed notebooks into this folder (paths kept relative to the current folder)" },
+  inplace: { takesValue: false, help: "overwrite the notebooks with their executed version" },
+  jobs: { takesValue: true, help: "notebooks executed at once, each on its own kernel (default 1)" },
+  shard: { takesValue: true, help: "i/n: run only the i-th of n deterministic slices of the notebooks (CI matrix)" },
+  color: { takesValue: false, help: "colour the summary (default when stdout is a terminal)" },
+  "no-color": { takesValue: false, help: "never colour the summary" },
+  help: { takesValue: false, help: "show this help" },
+};
+
+export const cliMessages = {
+  unknownOption: (option: string, mode: Mode) => `optimlab ${mode}: unknown option ${option} (see optimlab ${mode} --help)`,
+  missingValue: (option: string) => `option --${option} needs a value`,
+  notANumber: (option: string, value: string) => `option --${option} expects a positive number, got "${value}"`,
+  noPaths: (mode: Mode) => `optimlab ${mode}: give at least one notebook, folder or glob, e.g. optimlab ${mode} notebooks/`,
+  outputConflict: "--output-dir and --inplace cannot be used together",
+  shardEmpty: (shard: string, total: number) => `shard ${shard} has no notebook to run (${total} in total): nothing to do`,
+} as const;
+
+export interface ParsedArgs {
+  paths: string[];
+  values: { [name: string]: string[] };
+  flags: Set<string>;
+}
+
+export function parseArgs(args: string[], mode: Mode): ParsedArgs {
+  const parsed: ParsedArgs = { paths: [], values: {}, flags: new Set() };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      parsed.paths.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("--") || arg === "-") {
+      if (arg === "-h") parsed.flags.add("help");
+      else parsed.paths.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    const spec = OPTIONS[name];
+    if (!spec || (spec.modes && !spec.modes.includes(mode))) throw new Error(cliMessages.unknownOption(arg, mode));
+    if (!spec.takesValue) {
+      parsed.flags.add(name);
+      continue;
+    }
+    const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
+    if (value === undefined) throw new Error(cliMessages.missingValue(name));
+    parsed.values[name] = spec.repeatable ? [...(parsed.values[name] ?? []), value] : [value];
+  }
+  return parsed;
+}
+
+function positiveNumber(parsed: ParsedArgs, name: string): number | undefined {
+  const text = parsed.values[name]?.[0];
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(cliMessages.notANumber(name, text));
+  return value;
+}
+
+export function usage(mode: Mode): string {
+  const summary =
+    mode === "test"
+      ? "Execute notebooks through their Jupyter kernel and report per cell; exit status 1 on any failure."
+      : "Execute notebooks and write their outputs (in place unless --output-dir); exit status 1 if a notebook stopped on an error.";
+  const lines = Object.entries(OPTIONS)
+    .filter(([, spec]) => !spec.modes || spec.modes.includes(mode))
+    .map(([name, spec]) => `  --${(name + (spec.takesValue ? " VALUE" : "")).padEnd(24)} ${spec.help}`);
+  return [`Usage: optimlab ${mode} [options] <notebook.ipynb | folder | glob>…`, "", summary, "", "Options:", ...lines].join("\n");
+}
+
+/** Turns parsed arguments into batch options (reading parameter and sanitizer files). */
+export function batchOptions(parsed: ParsedArgs, mode: Mode): BatchOptions {
+  if (parsed.flags.has("inplace") && parsed.values["output-dir"]) throw new Error(cliMessages.outputConflict);
+  const parameters: Parameters = {};
+  const paramsFile = parsed.values["params-file"]?.[0];
+  if (paramsFile) Object.assign(parameters, readParamsFile(paramsFile));
+  for (const text of parsed.values.param ?? []) {
+    const [name, value] = parseParamArgument(text);
+    parameters[name] = value;
+  }
+  const sanitizeFile = parsed.values.sanitize?.[0];
+  const outputDir = parsed.values["output-dir"]?.[0];
+  return {
+    kernel: parsed.values.kernel?.[0],
+    cwd: parsed.values.cwd?.[0],
+    timeout: positiveNumber(parsed, "timeout"),
+    notebookTimeout: positiveNumber(parsed, "notebook-timeout"),
+    startupTimeout: positiveNumber(parsed, "startup-timeout"),
+    interruptGrace: positiveNumber(parsed, "interrupt-grace"),
+    allowErrors: parsed.flags.has("allow-errors"),
+    parameters: Object.keys(parameters).length > 0 ? parameters : undefined,
+    checkOutputs: parsed.flags.has("check-outputs"),
+    sanitizers: sanitizeFile ? readSanitizers(sanitizeFile) : undefined,
+    jobs: positiveNumber(parsed, "jobs"),
+    outputDir,
+    // `run` exists to write outputs: in place unless told where.
+    inplace: parsed.flags.has("inplace") || (mode === "run" && !outputDir),
+  };
+}
+
+async function command(args: string[], mode: Mode): Promise<number> {
+  let parsed: ParsedArgs;
+  let options: BatchOptions;
+  let files: string[];
+  try {
+    parsed = parseArgs(args, mode);
+    if (parsed.flags.has("help")) {
+      console.log(usage(mode));
+      return 0;
+    }
+    if (parsed.paths.length === 0) throw new Error(cliMessages.noPaths(mode));
+    options = batchOptions(parsed, mode);
+    files = discoverNotebooks(parsed.paths);
+    const shardText = parsed.values.shard?.[0];
+    if (shardText) {
+      const all = files.length;
+      files = selectShard(files, parseShard(shardText));
+      if (files.length === 0) {
+        console.log(cliMessages.shardEmpty(shardText, all));
+        return 0;
+      }
+    }
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  const color = parsed.flags.has("no-color") ? false : parsed.flags.has("color") || process.stdout.isTTY === true;
+  const entries = await runNotebooks(files, {
+    ...options,
+    onNotebookDone: (entry: RunEntry, writtenTo?: string) => {
+      if (mode === "test") console.log(formatNotebook(entry, { color }) + "\n");
+      else console.log(runLine(entry, writtenTo));
+    },
+  });
+  const junit = parsed.values.junit?.[0];
+  if (junit) writeFileAtomic(junit, formatJunit(entries));
+  console.log(formatTotals(entries));
+  return entries.every((entry) => !isInputError(entry) && entry.ok) ? 0 : 1;
+}
+
+/** `optimlab run`'s one line per notebook; the failure's details only when it stopped early. */
+function runLine(entry: RunEntry, writtenTo?: string): string {
+  if (isInputError(entry)) return `ERROR ${entry.path}\n${entry.error}`;
+  const executed = entry.cells.filter((cell) => cell.status === "passed" || cell.status === "failed").length;
+  const head = `${entry.ok ? "done " : "FAIL "} ${entry.path} (${executed}/${entry.cells.length} cells, ${entry.seconds.toFixed(1)} s)${writtenTo ? ` → ${writtenTo}` : ""}`;
+  const failure = entry.error ?? entry.cells.find((cell) => cell.failure)?.failure?.details;
+  return failure ? `${head}\n${failure}` : head;
+}
+
+/** `optimlab test …` */
+export function main(args: string[]): Promise<number> {
+  return command(args, "test");
+}
+
+/** `optimlab run …` */
+export function runMain(args: string[]): Promise<number> {
+  return command(args, "run");
+}

@@ -1,0 +1,98 @@
+/**
+ * The text of a failed cell, one template for the terminal and JUnit: what happened, the cell's
+ * source, its streams, then the traceback. Long sources and streams are cut in the middle so a cell
+ * printing megabytes still yields a report a person can read.
+ */
+import type { KernelExit } from "./launch";
+import { joinSource, type ErrorOutput, type Output } from "./notebook";
+import { describeExit } from "./session";
+
+export type FailureKind =
+  | "error" // the cell raised
+  | "no-exception" // tagged raises-exception but did not raise
+  | "wrong-exception" // raised, but not the error named in raises-exception=Name
+  | "timeout" // ran past its cell timeout
+  | "notebook-timeout" // ran past the whole-notebook deadline
+  | "kernel-died" // the kernel process ended while the cell ran
+  | "aborted" // the kernel answered status "aborted"
+  | "output-mismatch"; // --check-outputs found different text outputs
+
+export const failureMessages = {
+  error: (label: string, ename: string, evalue: string) => `${label} raised ${ename}: ${evalue}`,
+  noException: (label: string, expected: string | null) =>
+    `${label} is tagged raises-exception${expected ? `=${expected}` : ""} but raised no error`,
+  wrongException: (label: string, expected: string, ename: string, evalue: string) =>
+    `${label} should raise ${expected} but raised ${ename}: ${evalue}`,
+  timeout: (label: string, elapsedSeconds: number, limitSeconds: number, interrupted: boolean) =>
+    `${label} timed out after ${elapsedSeconds.toFixed(1)} s (limit ${limitSeconds} s); ` +
+    (interrupted ? "it was interrupted, then the kernel was stopped" : "the kernel did not respond to the interrupt and was killed"),
+  notebookTimeout: (label: string, elapsedSeconds: number, limitSeconds: number) =>
+    `${label} was running when the notebook deadline of ${limitSeconds} s passed (cell ran ${elapsedSeconds.toFixed(1)} s); the kernel was stopped`,
+  kernelDied: (label: string, exit: KernelExit) => `The kernel died while ${label} was running (${describeExit(exit)})`,
+  aborted: (label: string) => `${label} was aborted by the kernel`,
+  outputMismatch: (label: string) => `${label} produced outputs that differ from those stored in the notebook`,
+  notRun: "not run: an earlier cell failed or the kernel stopped",
+} as const;
+
+const MAX_LINES = 60;
+const MAX_CHARS = 8000;
+
+/** Keeps the head and tail of long text, saying how much was left out. */
+export function abbreviate(text: string, maxLines = MAX_LINES, maxChars = MAX_CHARS): string {
+  let lines = text.split("\n");
+  let cut = 0;
+  if (lines.length > maxLines) {
+    const head = Math.ceil(maxLines / 2);
+    const tail = maxLines - head;
+    cut = lines.length - maxLines;
+    lines = [...lines.slice(0, head), `… ${cut} lines omitted …`, ...lines.slice(lines.length - tail)];
+  }
+  let result = lines.join("\n");
+  if (result.length > maxChars) {
+    const half = Math.floor(maxChars / 2);
+    result = `${result.slice(0, half)}\n… ${result.length - maxChars} characters omitted …\n${result.slice(result.length - half)}`;
+  }
+  return result;
+}
+
+/** First and last lines of a cell's source, as shown for a timed-out cell. */
+export function sourceEnds(source: string, lines = 3): string {
+  const all = source.split("\n");
+  if (all.length <= lines * 2 + 1) return source;
+  return [...all.slice(0, lines), `… (${all.length - lines * 2} lines) …`, ...all.slice(all.length - lines)].join("\n");
+}
+
+export function streamsOf(outputs: Output[]): { stdout: string; stderr: string } {
+  const streams = { stdout: "", stderr: "" };
+  for (const output of outputs) if (output.output_type === "stream") streams[output.name] += joinSource(output.text);
+  return streams;
+}
+
+export function tracebackOf(outputs: Output[]): string {
+  return outputs
+    .filter((output): output is ErrorOutput => output.output_type === "error")
+    .map((output) => (output.traceback.length > 0 ? output.traceback.join("\n") : `${output.ename}: ${output.evalue}`))
+    .join("\n");
+}
+
+/** The full failure text: headline, source (or its ends), streams, traceback, extra sections. */
+export function failureText(options: {
+  headline: string;
+  source: string;
+  outputs: Output[];
+  shortSource?: boolean;
+  extra?: { title: string; text: string }[];
+}): string {
+  const sections = [options.headline, section("source", options.shortSource ? sourceEnds(options.source) : abbreviate(options.source))];
+  const { stdout, stderr } = streamsOf(options.outputs);
+  if (stdout) sections.push(section("stdout", abbreviate(stdout)));
+  if (stderr) sections.push(section("stderr", abbreviate(stderr)));
+  const traceback = tracebackOf(options.outputs);
+  if (traceback) sections.push(section("traceback", abbreviate(traceback, 200, 20000)));
+  for (const extra of options.extra ?? []) sections.push(section(extra.title, extra.text));
+  return sections.join("\n");
+}
+
+function section(title: string, body: string): string {
+  return `---- ${title} ----\n${body.replace(/\n$/, "")}`;
+}

@@ -1,0 +1,189 @@
+/**
+ * Starting a kernel process from its kernelspec: free ports on 127.0.0.1, a random HMAC key, a
+ * connection file in a private temp dir, the process in its own group (so an interrupt or a kill
+ * reaches its children too), and a ring buffer of its last stderr lines for crash reports.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { kernelCommand, type KernelSpecEntry } from "../kernel/kernelspecs";
+import type { ConnectionInfo } from "../kernel/wire";
+import { isAlive, killGroup, registerKernelGroup, unregisterKernelGroup } from "./cleanup";
+
+/** How a kernel process ended. */
+export interface KernelExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/**
+ * Five distinct free TCP ports. Bind-and-release has a small race (another process may take a port
+ * before the kernel binds it); jupyter_client accepts the same race, and the kernel fails loudly if hit.
+ */
+export async function freePorts(count: number, host = "127.0.0.1"): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    const ports: number[] = [];
+    while (ports.length < count) {
+      const server = net.createServer();
+      servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(0, host, () => resolve());
+      });
+      const port = (server.address() as net.AddressInfo).port;
+      if (!ports.includes(port)) ports.push(port);
+    }
+    return ports;
+  } finally {
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  }
+}
+
+export async function newConnectionInfo(kernelName: string): Promise<ConnectionInfo> {
+  const [shell, iopub, stdin, control, hb] = await freePorts(5);
+  return {
+    transport: "tcp",
+    ip: "127.0.0.1",
+    shell_port: shell,
+    iopub_port: iopub,
+    stdin_port: stdin,
+    control_port: control,
+    hb_port: hb,
+    key: randomUUID(),
+    signature_scheme: "hmac-sha256",
+    kernel_name: kernelName,
+  };
+}
+
+const STDERR_LINES_KEPT = 40;
+const STDERR_DRAIN_MS = 1000;
+
+/** A running kernel process. `exited` resolves when it ends, whoever ended it. */
+export class KernelProcess {
+  readonly exited: Promise<KernelExit>;
+  private exitInfo: KernelExit | undefined;
+  private readonly stderrLines: string[] = [];
+  private stderrPartial = "";
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly pid: number,
+    readonly connection: ConnectionInfo,
+    private readonly tempDir: string,
+  ) {
+    const stderrEnded = new Promise<void>((resolve) => {
+      if (!child.stderr) resolve();
+      child.stderr?.once("end", resolve);
+      child.stderr?.once("error", () => resolve());
+    });
+    this.exited = new Promise((resolve) => {
+      child.once("exit", (code, signal) => {
+        this.exitInfo = { code, signal };
+        // The exit event can beat the last stderr bytes (often the reason it died): let them
+        // arrive, but never wait long — a grandchild may hold the pipe open.
+        let timer: NodeJS.Timeout | undefined;
+        const settle = () => {
+          clearTimeout(timer);
+          resolve(this.exitInfo as KernelExit);
+        };
+        timer = setTimeout(settle, STDERR_DRAIN_MS);
+        void stderrEnded.then(settle);
+      });
+    });
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (chunk: string) => this.keepStderr(chunk));
+    // stdout is drained (a full pipe would block the kernel) but not kept: output travels on IOPub.
+    child.stdout?.resume();
+  }
+
+  /** Spawns the kernel with `cwd` as its working directory. */
+  static async start(entry: KernelSpecEntry, options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<KernelProcess> {
+    const connection = await newConnectionInfo(entry.name);
+    const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-kernel-"));
+    const connectionFile = path.join(tempDir, `kernel-${randomBytes(6).toString("hex")}.json`);
+    fs.writeFileSync(connectionFile, JSON.stringify(connection, null, 1), { mode: 0o600 });
+    const [program, ...args] = kernelCommand(entry.spec, connectionFile).map((arg) =>
+      arg.split("{resource_dir}").join(entry.dir),
+    );
+    const child = spawn(program, args, {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env, ...entry.spec.env, JPY_PARENT_PID: String(process.pid) },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.once("error", (error) => {
+        fs.rmSync(tempDir, { recursive: true, force: true });
+        reject(new Error(`Cannot start kernel "${entry.name}" (${program}): ${error.message}`));
+      });
+      child.once("spawn", () => resolve(child.pid as number));
+    });
+    registerKernelGroup(pid);
+    return new KernelProcess(child, pid, connection, tempDir);
+  }
+
+  get exitStatus(): KernelExit | undefined {
+    return this.exitInfo;
+  }
+
+  /** The kernel's last stderr lines (most recent last). */
+  lastStderr(): string[] {
+    return this.stderrPartial ? [...this.stderrLines, this.stderrPartial] : [...this.stderrLines];
+  }
+
+  /** SIGINT to the kernel's process group, like jupyter_client's signal-mode interrupt. */
+  interruptWithSignal(): void {
+    if (!this.exitInfo) killGroup(this.pid, "SIGINT");
+  }
+
+  /**
+   * Kills the process group and waits for the exit. SIGTERM first, SIGKILL after `graceMs`.
+   * Children left behind in the group (a kernel's subprocesses) get SIGKILL too.
+   */
+  async kill(graceMs = 1000): Promise<KernelExit> {
+    if (!this.exitInfo) {
+      killGroup(this.pid, "SIGTERM");
+      const timer = setTimeout(() => killGroup(this.pid, "SIGKILL"), graceMs);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    killGroup(this.pid, "SIGKILL");
+    this.release();
+    return this.exitInfo as KernelExit;
+  }
+
+  /** Waits up to `ms` for the process to exit by itself, then kills it. */
+  async waitOrKill(ms: number): Promise<KernelExit> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), ms);
+    });
+    const result = await Promise.race([this.exited, timedOut]);
+    clearTimeout(timer);
+    if (result === "timeout") return this.kill();
+    killGroup(this.pid, "SIGKILL");
+    this.release();
+    return result;
+  }
+
+  get running(): boolean {
+    return !this.exitInfo && isAlive(this.pid);
+  }
+
+  private release(): void {
+    unregisterKernelGroup(this.pid);
+    fs.rmSync(this.tempDir, { recursive: true, force: true });
+  }
+
+  private keepStderr(chunk: string): void {
+    const lines = (this.stderrPartial + chunk).split("\n");
+    this.stderrPartial = lines.pop() ?? "";
+    this.stderrLines.push(...lines);
+    if (this.stderrLines.length > STDERR_LINES_KEPT) this.stderrLines.splice(0, this.stderrLines.length - STDERR_LINES_KEPT);
+    if (this.stderrPartial.length > 4000) this.stderrPartial = this.stderrPartial.slice(-4000);
+  }
+}

@@ -1,0 +1,260 @@
+/**
+ * nbformat 4 documents: the types the runner reads and writes, strict loading with errors that say
+ * where a file is wrong, normalisation to nbformat 4.5 (cell ids), and atomic writing.
+ */
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Json, JsonObject } from "../kernel/wire";
+
+/** A multiline string as nbformat stores it: one string or a list of lines (each keeping its "\n"). */
+export type MultilineString = string | string[];
+
+export interface StreamOutput {
+  output_type: "stream";
+  name: "stdout" | "stderr";
+  text: MultilineString;
+}
+export interface DisplayDataOutput {
+  output_type: "display_data";
+  data: JsonObject;
+  metadata: JsonObject;
+  /** Never written to disk; kept while executing so update_display_data can find the output. */
+  transient?: JsonObject;
+}
+export interface ExecuteResultOutput {
+  output_type: "execute_result";
+  data: JsonObject;
+  metadata: JsonObject;
+  execution_count: number | null;
+}
+export interface ErrorOutput {
+  output_type: "error";
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+export type Output = StreamOutput | DisplayDataOutput | ExecuteResultOutput | ErrorOutput;
+
+export interface CodeCell {
+  id?: string;
+  cell_type: "code";
+  source: MultilineString;
+  metadata: JsonObject;
+  outputs: Output[];
+  execution_count: number | null;
+}
+export interface TextCell {
+  id?: string;
+  cell_type: "markdown" | "raw";
+  source: MultilineString;
+  metadata: JsonObject;
+  attachments?: JsonObject;
+}
+export type Cell = CodeCell | TextCell;
+
+export interface Notebook {
+  nbformat: number;
+  nbformat_minor: number;
+  metadata: JsonObject;
+  cells: Cell[];
+}
+
+/** Bad input: the message names the file and what is wrong with it. */
+export class NotebookError extends Error {
+  override name = "NotebookError";
+}
+
+export const notebookMessages = {
+  missing: (file: string) => `${file}: no such file or directory`,
+  notJson: (file: string, line: number, column: number, reason: string) =>
+    `${file}:${line}:${column}: not valid JSON (${reason}). Fix the file or re-save it from Jupyter.`,
+  notNotebook: (file: string, reason: string) => `${file}: not a Jupyter notebook (${reason})`,
+  unsupportedVersion: (file: string, version: Json) =>
+    `${file}: nbformat ${JSON.stringify(version)} is not supported; convert it to nbformat 4 with \`jupyter nbconvert --to notebook\``,
+  empty: (file: string) => `${file}: the notebook has no code cells, so there is nothing to execute`,
+} as const;
+
+/** Joins nbformat's list-of-lines form into one string. */
+export function joinSource(source: MultilineString): string {
+  return Array.isArray(source) ? source.join("") : source;
+}
+
+/** Splits text into lines that keep their "\n", the form Jupyter writes to disk. */
+export function splitLines(text: string): string[] {
+  const lines = text.match(/[^\n]*\n|[^\n]+$/g);
+  return lines ?? [];
+}
+
+/** Line and column (1-based) of a character offset, for pointing at JSON syntax errors. */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const lines = before.split("\n");
+  return { line: lines.length, column: lines[lines.length - 1].length + 1 };
+}
+
+/** Parses notebook JSON text, throwing NotebookError with file:line:column for a syntax error. */
+export function parseNotebook(text: string, file: string): Notebook {
+  let value: Json;
+  try {
+    value = JSON.parse(text) as Json;
+  } catch (error) {
+    const reason = (error as Error).message;
+    const position = /at position (\d+)/.exec(reason);
+    const lineColumn = /\(line (\d+) column (\d+)\)/.exec(reason);
+    const where = lineColumn
+      ? { line: Number(lineColumn[1]), column: Number(lineColumn[2]) }
+      : lineAndColumn(text, position ? Number(position[1]) : text.length);
+    throw new NotebookError(notebookMessages.notJson(file, where.line, where.column, reason.replace(/\s*\(line \d+ column \d+\)/, "")));
+  }
+  return validateNotebook(value, file);
+}
+
+/** Checks the structure the runner relies on; anything else in the file is preserved untouched. */
+export function validateNotebook(value: Json, file: string): Notebook {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new NotebookError(notebookMessages.notNotebook(file, "the top level is not a JSON object"));
+  }
+  if (!("cells" in value) || !("nbformat" in value)) {
+    throw new NotebookError(notebookMessages.notNotebook(file, 'it has no "cells" or no "nbformat" field'));
+  }
+  if (value.nbformat !== 4) throw new NotebookError(notebookMessages.unsupportedVersion(file, value.nbformat));
+  if (!Array.isArray(value.cells)) throw new NotebookError(notebookMessages.notNotebook(file, '"cells" is not a list'));
+  value.cells.forEach((cell, index) => {
+    if (typeof cell !== "object" || cell === null || Array.isArray(cell)) {
+      throw new NotebookError(notebookMessages.notNotebook(file, `cell ${index + 1} is not an object`));
+    }
+    if (cell.cell_type !== "code" && cell.cell_type !== "markdown" && cell.cell_type !== "raw") {
+      throw new NotebookError(notebookMessages.notNotebook(file, `cell ${index + 1} has cell_type ${JSON.stringify(cell.cell_type)}`));
+    }
+    const source = cell.source;
+    if (typeof source !== "string" && !(Array.isArray(source) && source.every((line) => typeof line === "string"))) {
+      throw new NotebookError(notebookMessages.notNotebook(file, `cell ${index + 1} has no string "source"`));
+    }
+  });
+  const notebook = value as unknown as Notebook;
+  notebook.metadata = isObject(notebook.metadata) ? notebook.metadata : {};
+  for (const cell of notebook.cells) {
+    cell.metadata = isObject(cell.metadata) ? cell.metadata : {};
+    if (cell.cell_type === "code") {
+      cell.outputs = Array.isArray(cell.outputs) ? cell.outputs : [];
+      cell.execution_count = typeof cell.execution_count === "number" ? cell.execution_count : null;
+    }
+  }
+  return notebook;
+}
+
+/** Reads and validates a notebook file. */
+export function readNotebook(file: string): Notebook {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new NotebookError(notebookMessages.missing(file));
+    if (code === "EISDIR") throw new NotebookError(notebookMessages.notNotebook(file, "it is a directory"));
+    throw new NotebookError(`${file}: cannot be read (${(error as Error).message})`);
+  }
+  return parseNotebook(text, file);
+}
+
+const CELL_ID = /^[a-zA-Z0-9-_]{1,64}$/;
+
+/**
+ * Upgrades to nbformat 4.5 in place: every cell gets a valid, unique id (existing valid ids are kept,
+ * as nbformat's validator requires for 4.5 documents).
+ */
+export function normalizeNotebook(notebook: Notebook): Notebook {
+  const seen = new Set<string>();
+  for (const cell of notebook.cells) {
+    if (typeof cell.id !== "string" || !CELL_ID.test(cell.id) || seen.has(cell.id)) cell.id = newCellId(seen);
+    seen.add(cell.id);
+  }
+  notebook.nbformat = 4;
+  notebook.nbformat_minor = Math.max(5, typeof notebook.nbformat_minor === "number" ? notebook.nbformat_minor : 0);
+  return notebook;
+}
+
+export function newCellId(taken: Set<string> = new Set()): string {
+  for (;;) {
+    const id = randomBytes(4).toString("hex");
+    if (!taken.has(id)) return id;
+  }
+}
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A deep copy, so executing never mutates the caller's notebook. */
+export function cloneNotebook(notebook: Notebook): Notebook {
+  return JSON.parse(JSON.stringify(notebook)) as Notebook;
+}
+
+/** The on-disk form: sources and text as lists of lines, transient fields dropped, 1-space indent like Jupyter. */
+export function serializeNotebook(notebook: Notebook): string {
+  const cells = notebook.cells.map((cell) => {
+    const base = { ...cell, source: splitLines(joinSource(cell.source)) };
+    if (cell.cell_type !== "code") return base;
+    return { ...base, outputs: cell.outputs.map(diskOutput) };
+  });
+  return JSON.stringify({ ...notebook, cells }, null, 1) + "\n";
+}
+
+function diskOutput(output: Output): Output {
+  switch (output.output_type) {
+    case "stream":
+      return { ...output, text: splitLines(joinSource(output.text)) };
+    case "display_data": {
+      const { transient: _transient, ...rest } = output;
+      return { ...rest, data: diskData(output.data) };
+    }
+    case "execute_result":
+      return { ...output, data: diskData(output.data) };
+    case "error":
+      return output;
+  }
+}
+
+/** Text MIME types are stored as lists of lines; JSON and binary (base64) payloads as they are. */
+function diskData(data: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [mime, value] of Object.entries(data)) {
+    const textual = mime.startsWith("text/") || mime === "image/svg+xml";
+    out[mime] = textual && typeof value === "string" ? splitLines(value) : value;
+  }
+  return out;
+}
+
+/**
+ * Writes a file atomically: a temp file in the same directory, fsync, then rename over the target, so
+ * a run killed half-way leaves either the old file or the new one, never a truncated notebook.
+ */
+export function writeFileAtomic(file: string, text: string): void {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    const fd = fs.openSync(temp, "w", 0o644);
+    try {
+      fs.writeFileSync(fd, text);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+export function writeNotebook(file: string, notebook: Notebook): void {
+  writeFileAtomic(file, serializeNotebook(notebook));
+}
+
+/** Tags of a cell (`metadata.tags`), ignoring anything that is not a string. */
+export function cellTags(cell: Cell): string[] {
+  const tags = cell.metadata.tags;
+  return Array.isArray(tags) ? tags.filter((tag): tag is string => typeof tag === "string") : [];
+}

@@ -1,0 +1,142 @@
+/**
+ * Papermill-style parameters: values from `--param name=value` / `--params-file F` become an
+ * `injected-parameters` cell placed right after the cell tagged `parameters`.
+ *
+ * TypeScript convention: each cell of a TypeScript kernel is its own module whose top-level names
+ * shadow earlier cells' names (tslab and our kernel both work this way), so a later cell may declare
+ * `lr` again but may not assign to an earlier cell's `const`. The injected cell therefore re-declares
+ * every parameter with the keyword and the type annotation of the parameters cell:
+ *
+ *     // parameters cell                      // injected-parameters cell
+ *     let lr = 0.1;                           let lr = 0.5;
+ *     let optimizer: "sgd" | "adam" = "sgd";  let optimizer: "sgd" | "adam" = "adam";
+ *
+ * so a value of the wrong type is a type error in the injected cell, not a surprise three cells later.
+ */
+import * as fs from "node:fs";
+import * as YAML from "yaml";
+import type { Json, JsonObject } from "../kernel/wire";
+import { cellTags, isObject, joinSource, newCellId, type CodeCell, type Notebook } from "./notebook";
+import { TAG_INJECTED, TAG_PARAMETERS } from "./tags";
+
+export type Parameters = { [name: string]: Json };
+
+export const parameterMessages = {
+  badParam: (text: string) => `--param "${text}" is not of the form name=value`,
+  badName: (name: string) => `Parameter name "${name}" is not a valid identifier`,
+  fileNotMapping: (file: string) => `${file}: a parameters file must hold a mapping of names to values`,
+  fileUnreadable: (file: string, reason: string) => `${file}: cannot read parameters (${reason})`,
+  unsupportedLanguage: (language: string) =>
+    `Parameters cannot be injected for kernel language "${language}": supported are typescript, javascript and python`,
+} as const;
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** `name=value`: the value is JSON when it parses as JSON (numbers, booleans, lists…), else a string. */
+export function parseParamArgument(text: string): [string, Json] {
+  const at = text.indexOf("=");
+  if (at <= 0) throw new Error(parameterMessages.badParam(text));
+  const name = text.slice(0, at).trim();
+  if (!IDENTIFIER.test(name)) throw new Error(parameterMessages.badName(name));
+  const raw = text.slice(at + 1);
+  try {
+    return [name, JSON.parse(raw) as Json];
+  } catch {
+    return [name, raw];
+  }
+}
+
+/** Reads a JSON or YAML mapping (YAML when the file is not JSON; JSON is valid YAML anyway). */
+export function readParamsFile(file: string): Parameters {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(parameterMessages.fileUnreadable(file, (error as Error).message));
+  }
+  let value: unknown;
+  try {
+    value = file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text);
+  } catch (error) {
+    throw new Error(parameterMessages.fileUnreadable(file, (error as Error).message.split("\n")[0]));
+  }
+  if (!isObject(value)) throw new Error(parameterMessages.fileNotMapping(file));
+  for (const name of Object.keys(value)) if (!IDENTIFIER.test(name)) throw new Error(parameterMessages.badName(name));
+  return toJson(value) as Parameters;
+}
+
+/** YAML may produce dates and other non-JSON values; keep JSON's view of them. */
+function toJson(value: unknown): Json {
+  return JSON.parse(JSON.stringify(value)) as Json;
+}
+
+/** A top-level declaration in a parameters cell: keyword, name and optional type annotation. */
+export interface Declaration {
+  keyword: "let" | "const" | "var";
+  type?: string;
+}
+
+/** Finds `let|const|var name[: Type] = …` declarations at the start of lines. */
+export function parseDeclarations(source: string): Map<string, Declaration> {
+  const found = new Map<string, Declaration>();
+  const pattern = /^[ \t]*(?:export\s+)?(let|const|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*([^=;\n]+?))?\s*=/gm;
+  for (const match of source.matchAll(pattern)) {
+    if (!found.has(match[2])) found.set(match[2], { keyword: match[1] as Declaration["keyword"], type: match[3]?.trim() });
+  }
+  return found;
+}
+
+/** A JSON value as a Python literal. */
+export function pythonLiteral(value: Json): string {
+  if (value === null) return "None";
+  if (value === true) return "True";
+  if (value === false) return "False";
+  if (typeof value === "number" || typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(pythonLiteral).join(", ")}]`;
+  return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${pythonLiteral(item)}`).join(", ")}}`;
+}
+
+/** The source of the injected cell for a kernel language. */
+export function parameterSource(parameters: Parameters, language: string, parametersCellSource = ""): string {
+  const lang = language.toLowerCase();
+  const header = lang === "python" ? "# Parameters" : "// Parameters";
+  const lines = [header + " injected by optimlab"];
+  if (lang === "python") {
+    for (const [name, value] of Object.entries(parameters)) lines.push(`${name} = ${pythonLiteral(value)}`);
+  } else if (lang === "typescript" || lang === "javascript") {
+    const declarations = parseDeclarations(parametersCellSource);
+    for (const [name, value] of Object.entries(parameters)) {
+      const declared = declarations.get(name);
+      const keyword = declared?.keyword ?? "const";
+      const type = declared?.type && lang === "typescript" ? `: ${declared.type}` : "";
+      // JSON text is a valid JavaScript/TypeScript expression for every JSON value.
+      lines.push(`${keyword} ${name}${type} = ${JSON.stringify(value)};`);
+    }
+  } else {
+    throw new Error(parameterMessages.unsupportedLanguage(language));
+  }
+  return lines.join("\n");
+}
+
+/**
+ * Inserts the injected cell after the first `parameters` cell (at the top when there is none),
+ * replacing any `injected-parameters` cell from an earlier run. Returns the inserted cell.
+ */
+export function injectParameters(notebook: Notebook, parameters: Parameters, language: string): CodeCell {
+  notebook.cells = notebook.cells.filter((cell) => !cellTags(cell).includes(TAG_INJECTED));
+  const at = notebook.cells.findIndex((cell) => cell.cell_type === "code" && cellTags(cell).includes(TAG_PARAMETERS));
+  const defaults = at >= 0 ? joinSource(notebook.cells[at].source) : "";
+  const taken = new Set(notebook.cells.map((cell) => cell.id).filter((id): id is string => typeof id === "string"));
+  const cell: CodeCell = {
+    id: newCellId(taken),
+    cell_type: "code",
+    source: parameterSource(parameters, language, defaults),
+    metadata: { tags: [TAG_INJECTED] },
+    outputs: [],
+    execution_count: null,
+  };
+  notebook.cells.splice(at + 1, 0, cell);
+  const metadata: JsonObject = isObject(notebook.metadata.optimlab) ? notebook.metadata.optimlab : {};
+  notebook.metadata.optimlab = { ...metadata, parameters };
+  return cell;
+}

@@ -1,0 +1,201 @@
+/**
+ * One kernel for one notebook: start it (ready = kernel_info_reply received and IOPub flowing),
+ * execute cells while watching three things at once — the reply, the IOPub output, the process —
+ * interrupt and kill on timeout, shut it down at the end.
+ *
+ * Death is detected by the process's exit event, which fires at once. The heartbeat channel is not
+ * used as a death signal: single-threaded kernels (ours, tslab) cannot answer it while busy, so a
+ * silent heartbeat would mistake a long computation for a dead kernel.
+ */
+import type { KernelSpecEntry } from "../kernel/kernelspecs";
+import type { Message } from "../kernel/wire";
+import { KernelClient } from "./client";
+import { KernelProcess, type KernelExit } from "./launch";
+
+export const sessionMessages = {
+  startupTimeout: (name: string, seconds: number) =>
+    `Kernel "${name}" did not answer kernel_info_request within ${seconds} s (raise --startup-timeout if it is just slow)`,
+  diedAtStartup: (name: string, exit: KernelExit) => `Kernel "${name}" exited during startup (${describeExit(exit)})`,
+} as const;
+
+export function describeExit(exit: KernelExit): string {
+  return exit.signal ? `killed by signal ${exit.signal}` : `exit code ${exit.code}`;
+}
+
+export class KernelStartError extends Error {
+  override name = "KernelStartError";
+  constructor(message: string, readonly stderr: string[]) {
+    super(message);
+  }
+}
+
+/** How executing one cell ended. */
+export type ExecuteOutcome =
+  | { kind: "reply"; reply: Message; executeInputAt?: string; replyAt: string }
+  | { kind: "timeout"; limit: "cell" | "notebook"; interrupted: boolean; executeInputAt?: string }
+  | { kind: "died"; exit: KernelExit; stderr: string[]; executeInputAt?: string };
+
+export interface ExecuteOptions {
+  /** Milliseconds until this cell counts as timed out (the sooner of the cell and notebook limits). */
+  timeoutMs: number;
+  /** Which limit `timeoutMs` comes from, for the report. */
+  limit: "cell" | "notebook";
+  /** How long to wait for the kernel to act on an interrupt before giving up on it. */
+  interruptGraceMs: number;
+  /** Every IOPub message caused by the request (outputs, status, execute_input). */
+  onIopub: (message: Message) => void;
+}
+
+type Race<T> = { promise: Promise<T>; cancel: () => void };
+
+function delay<T>(ms: number, value: T): Race<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(value), Math.max(0, ms));
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
+/** After the reply, IOPub output still in flight gets this long to arrive (it should be immediate). */
+const IOPUB_DRAIN_MS = 3000;
+
+export class KernelSession {
+  /** language_info.name from kernel_info_reply, e.g. "typescript" or "python". */
+  readonly language: string;
+
+  private constructor(
+    readonly entry: KernelSpecEntry,
+    readonly process: KernelProcess,
+    readonly client: KernelClient,
+    kernelInfo: Message,
+  ) {
+    const info = kernelInfo.content.language_info;
+    const name = info && typeof info === "object" && !Array.isArray(info) ? info.name : undefined;
+    this.language = typeof name === "string" ? name : entry.spec.language;
+  }
+
+  get pid(): number {
+    return this.process.pid;
+  }
+
+  /** Launches the kernel and waits until it is ready; on failure nothing is left running. */
+  static async start(entry: KernelSpecEntry, options: { cwd: string; startupTimeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<KernelSession> {
+    const kernel = await KernelProcess.start(entry, options);
+    const client = new KernelClient(kernel.connection);
+    const deadline = delay(options.startupTimeoutMs, "timeout" as const);
+    try {
+      const died = kernel.exited.then((exit) => ({ exit }));
+      // Ready = a kernel_info_reply plus an IOPub message for one of our requests (which proves the
+      // subscription is live, so the first cell's output cannot be lost to ZeroMQ's slow joiner).
+      let iopubSeen = false;
+      let info: Message | undefined;
+      while (!(info && iopubSeen)) {
+        const { msgId, reply } = await client.request("shell", "kernel_info_request", {}, () => {
+          iopubSeen = true;
+        });
+        const retry = delay(info ? 200 : 1000, "retry" as const);
+        const result = await Promise.race([reply, retry.promise, deadline.promise, died]);
+        retry.cancel();
+        if (result === "timeout") {
+          await kernel.kill();
+          throw new KernelStartError(sessionMessages.startupTimeout(entry.name, options.startupTimeoutMs / 1000), kernel.lastStderr());
+        }
+        if (result !== "retry" && "exit" in result) {
+          await kernel.kill();
+          throw new KernelStartError(sessionMessages.diedAtStartup(entry.name, result.exit), kernel.lastStderr());
+        }
+        if (result !== "retry") {
+          info = result;
+          // Give the idle status of this request a moment to arrive before asking again.
+          if (!iopubSeen) await delay(100, null).promise;
+        }
+        if (!(info && iopubSeen)) client.forget(msgId);
+      }
+      return new KernelSession(entry, kernel, client, info);
+    } catch (error) {
+      client.close();
+      if (kernel.running) await kernel.kill();
+      throw error;
+    } finally {
+      deadline.cancel();
+    }
+  }
+
+  /** Executes `code`; resolves when the reply and the idle status have arrived, or on timeout/death. */
+  async execute(code: string, options: ExecuteOptions): Promise<ExecuteOutcome> {
+    let executeInputAt: string | undefined;
+    let markIdle: () => void = () => undefined;
+    const idle = new Promise<"idle">((resolve) => {
+      markIdle = () => resolve("idle");
+    });
+    const { msgId, reply } = await this.client.request(
+      "shell",
+      "execute_request",
+      { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: false },
+      (message) => {
+        const type = message.header.msg_type;
+        if (type === "execute_input") executeInputAt = message.header.date;
+        if (type === "status" && message.content.execution_state === "idle") markIdle();
+        options.onIopub(message);
+      },
+    );
+    const died = this.process.exited.then((exit) => ({ died: exit }));
+    const timer = delay(options.timeoutMs, "timeout" as const);
+    try {
+      const first = await Promise.race([reply, timer.promise, died]);
+      if (first === "timeout") {
+        const interrupted = await this.interrupt(reply, options.interruptGraceMs, idle);
+        return { kind: "timeout", limit: options.limit, interrupted, executeInputAt };
+      }
+      if ("died" in first) return { kind: "died", exit: first.died, stderr: this.process.lastStderr(), executeInputAt };
+      const replyAt = new Date().toISOString();
+      const drain = delay(IOPUB_DRAIN_MS, "drained" as const);
+      await Promise.race([idle, drain.promise, died]);
+      drain.cancel();
+      return { kind: "reply", reply: first, executeInputAt, replyAt };
+    } finally {
+      timer.cancel();
+      this.client.forget(msgId);
+    }
+  }
+
+  /**
+   * Interrupts the running cell (interrupt_request on control for interrupt_mode "message", else
+   * SIGINT to the process group) and waits up to `graceMs` for its reply and idle status, so the
+   * traceback of where it was stuck reaches the outputs. True when the kernel answered in time.
+   */
+  private async interrupt(reply: Promise<Message>, graceMs: number, idle: Promise<"idle">): Promise<boolean> {
+    if (this.entry.spec.interrupt_mode === "message") {
+      await this.client.request("control", "interrupt_request", {});
+    } else {
+      this.process.interruptWithSignal();
+    }
+    const grace = delay(graceMs, "grace" as const);
+    const died = this.process.exited.then(() => "died" as const);
+    const answered = await Promise.race([reply.then(() => "replied" as const), grace.promise, died]);
+    if (answered === "replied") await Promise.race([idle, grace.promise, died]);
+    grace.cancel();
+    return answered === "replied";
+  }
+
+  /** Asks the kernel to shut down, then makes sure its process group is gone. */
+  async shutdown(graceMs = 2000): Promise<KernelExit> {
+    if (this.process.running) {
+      try {
+        await this.client.request("control", "shutdown_request", { restart: false });
+      } catch {
+        // socket already gone: the kill below still ends the process
+      }
+    }
+    const exit = await this.process.waitOrKill(graceMs);
+    this.client.close();
+    return exit;
+  }
+
+  /** Kills the kernel without asking (after a timeout or when the runner is stopping). */
+  async kill(): Promise<KernelExit> {
+    const exit = await this.process.kill();
+    this.client.close();
+    return exit;
+  }
+}

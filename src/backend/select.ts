@@ -1,0 +1,161 @@
+/**
+ * Picks the fastest TensorFlow.js backend that loads here: native tfjs-node, else WebAssembly,
+ * else the pure-JS cpu backend. Optional backends that are missing or broken are skipped with
+ * a reason, never a crash.
+ */
+import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { installWasmKernels } from "./wasmKernels";
+
+export type BackendName = "tensorflow" | "wasm" | "cpu";
+export const BACKEND_NAMES: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
+
+/** Which backend runs the numbers, and why it was chosen. */
+export interface BackendInfo {
+  name: BackendName;
+  /** One sentence, e.g. "tfjs-node not installed; using wasm (SIMD, 1 thread)". */
+  reason: string;
+  /** Only for wasm: whether the SIMD build is used. */
+  simd?: boolean;
+  /** Only for wasm: worker threads. */
+  threads?: number;
+}
+
+/** How modules are loaded; tests pass a loader that fails to simulate a missing package. */
+export type ModuleLoader = (id: string) => unknown;
+
+export function unknownBackendMessage(name: string): string {
+  return `Unknown backend "${name}": expected one of ${BACKEND_NAMES.join(", ")}`;
+}
+
+export function backendUnavailableMessage(name: BackendName, why: string): string {
+  return `Backend "${name}" is not available: ${why}`;
+}
+
+type Attempt = { ok: true; info: BackendInfo } | { ok: false; why: string };
+
+function describeError(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === "MODULE_NOT_FOUND") return "not installed";
+  const message = error instanceof Error ? error.message : String(error);
+  return `failed to load (${message.split("\n")[0]})`;
+}
+
+async function tryTensorflow(load: ModuleLoader): Promise<Attempt> {
+  try {
+    load("@tensorflow/tfjs-node");
+  } catch (error) {
+    return { ok: false, why: `tfjs-node ${describeError(error)}` };
+  }
+  // tfjs-node registers "tensorflow" only on the tfjs-core copy it shares with us.
+  if (!(await setAndWait("tensorflow"))) {
+    return { ok: false, why: "tfjs-node loaded but did not register with this @tensorflow/tfjs (duplicate tfjs-core?)" };
+  }
+  return { ok: true, info: { name: "tensorflow", reason: "using tfjs-node (native TensorFlow)" } };
+}
+
+async function tryWasm(load: ModuleLoader): Promise<Attempt> {
+  let wasm: typeof import("@tensorflow/tfjs-backend-wasm");
+  let distDir: string;
+  try {
+    wasm = load("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm");
+    // In Node the .wasm files must be found on disk: point at the package's dist folder.
+    distDir = path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm")) + path.sep;
+  } catch (error) {
+    return { ok: false, why: `tfjs-backend-wasm ${describeError(error)}` };
+  }
+  try {
+    wasm.setWasmPaths(distDir);
+  } catch {
+    // setWasmPaths throws once the backend was initialised (e.g. a second `use("wasm")`): paths are already set.
+  }
+  if (!(await setAndWait("wasm"))) return { ok: false, why: "the wasm backend failed to initialise" };
+  installWasmKernels();
+  const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
+  const threads = tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT") ? wasm.getThreadsCount() : 1;
+  return {
+    ok: true,
+    info: { name: "wasm", simd, threads, reason: `using wasm (${simd ? "SIMD" : "no SIMD"}, ${threads} thread${threads === 1 ? "" : "s"})` },
+  };
+}
+
+/**
+ * Activates `name` without a window in which tensor ops fail.
+ *
+ * Why not just `tf.setBackend`: for a backend with async initialisation (wasm), tfjs marks it
+ * active at once and throws "Backend 'wasm' has not yet been initialized" on any op until init
+ * ends, so a notebook that builds data right after `import "optimlab"` would crash. We initialise
+ * the backend instance first, off to the side, then register it with a synchronous factory and
+ * switch in one synchronous step. Tensors made on the old backend move over on first use.
+ */
+async function setAndWait(name: BackendName): Promise<boolean> {
+  try {
+    // Not tf.findBackend: for an uninitialised async backend it starts init and blocks all ops.
+    const initialised = () => tf.engine().registry[name] !== undefined;
+    if (!initialised()) {
+      const factory = tf.findBackendFactory(name);
+      if (!factory) return false;
+      const instance = await factory();
+      if (!initialised()) {
+        tf.removeBackend(name);
+        tf.registerBackend(name, () => instance, BACKEND_PRIORITY[name]);
+      }
+    }
+    if (!(await tf.setBackend(name))) return false;
+    return tf.getBackend() === name;
+  } catch {
+    return false;
+  }
+}
+
+/** tfjs's own priorities (used when re-registering an initialised backend). */
+const BACKEND_PRIORITY: { [name in BackendName]: number } = { tensorflow: 3, wasm: 2, cpu: 1 };
+
+async function tryBackend(name: BackendName, load: ModuleLoader): Promise<Attempt> {
+  if (name === "tensorflow") return tryTensorflow(load);
+  if (name === "wasm") return tryWasm(load);
+  await setAndWait("cpu");
+  return { ok: true, info: { name: "cpu", reason: "using cpu (pure JavaScript)" } };
+}
+
+export interface ChooseOptions {
+  /** A backend to try first (from `OPTIMLAB_BACKEND`); the usual order follows if it fails. */
+  preferred?: string;
+  load?: ModuleLoader;
+}
+
+/**
+ * Tries `preferred` (if any), then tensorflow → wasm → cpu, and activates the first that works.
+ * Never rejects: cpu always works.
+ */
+export async function chooseBackend(options: ChooseOptions = {}): Promise<BackendInfo> {
+  const load = options.load ?? require;
+  const notes: string[] = [];
+  let order: BackendName[] = [...BACKEND_NAMES];
+  const preferred = options.preferred?.trim();
+  if (preferred) {
+    if ((BACKEND_NAMES as readonly string[]).includes(preferred)) {
+      order = [preferred as BackendName, ...BACKEND_NAMES.filter((name) => name !== preferred)];
+    } else {
+      notes.push(`OPTIMLAB_BACKEND=${preferred} ignored (expected ${BACKEND_NAMES.join(", ")})`);
+    }
+  }
+  for (const name of order) {
+    const attempt = await tryBackend(name, load);
+    if (attempt.ok) {
+      const prefix = preferred === name ? [`OPTIMLAB_BACKEND=${name}`] : [];
+      return { ...attempt.info, reason: [...prefix, ...notes, attempt.info.reason].join("; ") };
+    }
+    notes.push(preferred === name ? `OPTIMLAB_BACKEND=${name} but ${attempt.why}` : attempt.why);
+  }
+  /* c8 ignore next */
+  throw new Error("unreachable: the cpu backend always loads");
+}
+
+/** Activates exactly `name` or throws a message saying why it is unavailable. */
+export async function activateBackend(name: string, load: ModuleLoader = require): Promise<BackendInfo> {
+  if (!(BACKEND_NAMES as readonly string[]).includes(name)) throw new Error(unknownBackendMessage(name));
+  const attempt = await tryBackend(name as BackendName, load);
+  if (!attempt.ok) throw new Error(backendUnavailableMessage(name as BackendName, attempt.why));
+  return { ...attempt.info, reason: `selected with backend.use("${name}"); ${attempt.info.reason}` };
+}

@@ -1,0 +1,132 @@
+/**
+ * Conv2DBackpropFilter for wasm, which has none (tfjs issue #8474): without it no Conv2D can be
+ * trained on the default install.
+ *
+ * dW[fh,fw,ci,co] = Σ_{b,oh,ow} x[b, oh·sh+fh−top, ow·sw+fw−left, ci] · dy[b,oh,ow,co].
+ * The patches of x are gathered once into colsᵀ [K = fh·fw·ci, P = b·oh·ow] (im2col, written
+ * transposed so no extra copy is needed), then dW = colsᵀ · dy is one XNNPACK matmul with dy
+ * [P, co] as the packed operand (P·co floats, smaller than the P·K of the patches).
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
+import { toChannelsLast } from "./layout";
+import type { KernelOverride } from "./registry";
+import { disposeTemp, f32View, tensorData, xnnMatMul, type WasmBackend } from "./wasmBackend";
+
+export interface PatchGeometry {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  padTop: number;
+  padLeft: number;
+}
+
+export function geometryOf(conv: tf.backend_util.Conv2DInfo): PatchGeometry {
+  return {
+    batch: conv.batchSize,
+    inHeight: conv.inHeight,
+    inWidth: conv.inWidth,
+    inChannels: conv.inChannels,
+    outHeight: conv.outHeight,
+    outWidth: conv.outWidth,
+    filterHeight: conv.filterHeight,
+    filterWidth: conv.filterWidth,
+    strideHeight: conv.strideHeight,
+    strideWidth: conv.strideWidth,
+    padTop: conv.padInfo.top,
+    padLeft: conv.padInfo.left,
+  };
+}
+
+/** Range [lo, hi) of output columns whose input column ow·stride + f − pad lies inside [0, size). */
+export function validOutputRange(f: number, pad: number, stride: number, size: number, outSize: number): [number, number] {
+  const lo = Math.max(0, Math.ceil((pad - f) / stride));
+  const hi = Math.min(outSize, Math.floor((size - 1 + pad - f) / stride) + 1);
+  return [lo, Math.max(lo, hi)];
+}
+
+/** Writes colsᵀ: row (fh·FW + fw)·CI + ci holds that filter tap's input value for every output position. */
+export function im2colTransposed(x: Float32Array, g: PatchGeometry, colsT: Float32Array): void {
+  const { batch, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = g;
+  const P = batch * OH * OW;
+  for (let fh = 0; fh < g.filterHeight; fh++) {
+    for (let fw = 0; fw < g.filterWidth; fw++) {
+      const [owLo, owHi] = validOutputRange(fw, g.padLeft, g.strideWidth, W, OW);
+      for (let ci = 0; ci < C; ci++) {
+        const row = ((fh * g.filterWidth + fw) * C + ci) * P;
+        let p = row;
+        for (let b = 0; b < batch; b++) {
+          for (let oh = 0; oh < OH; oh++) {
+            const xr = oh * g.strideHeight + fh - g.padTop;
+            if (xr < 0 || xr >= H) {
+              colsT.fill(0, p, p + OW);
+              p += OW;
+              continue;
+            }
+            if (owLo > 0) colsT.fill(0, p, p + owLo);
+            let src = ((b * H + xr) * W + owLo * g.strideWidth + fw - g.padLeft) * C + ci;
+            const step = g.strideWidth * C;
+            for (let ow = owLo; ow < owHi; ow++) {
+              colsT[p + ow] = x[src];
+              src += step;
+            }
+            if (owHi < OW) colsT.fill(0, p + owHi, p + OW);
+            p += OW;
+          }
+        }
+      }
+    }
+  }
+}
+
+export const conv2dBackpropFilterOverride: KernelOverride = {
+  kernelName: tf.Conv2DBackpropFilter,
+  make() {
+    return (args) => {
+      const inputs = args.inputs as { x: TensorInfo; dy: TensorInfo };
+      const attrs = args.attrs as NamedAttrMap;
+      const backend = args.backend as unknown as WasmBackend;
+      const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat as "NHWC" | "NCHW");
+      const filterShape = attrs.filterShape as [number, number, number, number];
+      const conv = tf.backend_util.computeConv2DInfo(
+        inputs.x.shape as [number, number, number, number],
+        filterShape,
+        attrs.strides as [number, number] | number,
+        1,
+        attrs.pad as "valid" | "same" | number,
+        attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
+        false,
+        dataFormat,
+      );
+      const temps: TensorInfo[] = [];
+      let x = inputs.x;
+      let dy = inputs.dy;
+      if (conv.dataFormat === "channelsFirst") {
+        x = toChannelsLast(backend, x);
+        dy = toChannelsLast(backend, dy);
+        temps.push(x, dy);
+      }
+      const g = geometryOf(conv);
+      const P = g.batch * g.outHeight * g.outWidth;
+      const K = g.filterHeight * g.filterWidth * g.inChannels;
+      const out = backend.makeOutput([...filterShape], "float32");
+      if (P === 0) {
+        f32View(backend, out).fill(0);
+      } else {
+        const colsT = backend.makeOutput([K, P], "float32");
+        temps.push(colsT);
+        im2colTransposed(f32View(backend, x), g, f32View(backend, colsT));
+        xnnMatMul(backend, tensorData(backend, colsT).id, K, P, tensorData(backend, dy).id, conv.outChannels, tensorData(backend, out).id);
+      }
+      for (const t of temps) disposeTemp(backend, t);
+      return out;
+    };
+  },
+};

@@ -1,0 +1,188 @@
+/**
+ * BatchMatMul and _FusedMatMul for wasm that always reach XNNPACK.
+ *
+ * The wasm C++ code sends a matmul to XNNPACK only when neither operand is transposed and the batch
+ * is 1; everything else runs a scalar triple loop, 5–10× slower. Backprop is made of transposed
+ * matmuls (dW = xᵀ·dy, dx = dy·Wᵀ), so here a transposed operand is first transposed explicitly
+ * (a copy costs far less than the slow loop), and a batched matmul runs one XNNPACK call per
+ * batch on zero-copy views. Cases outside that (non-float32, odd broadcasting, tiny batched
+ * products) go to the original kernel.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
+import type { KernelOverride } from "./registry";
+import {
+  disposeTemp,
+  NO_EPILOGUE,
+  registerView,
+  releaseView,
+  tensorData,
+  WASM_ACTIVATION,
+  wasmTranspose,
+  xnnMatMul,
+  type MatMulEpilogue,
+  type WasmBackend,
+} from "./wasmBackend";
+
+/** Batched products smaller than this (per batch, m·k·n) stay on the original loop: XNNPACK's setup costs more. */
+const MIN_BATCHED_XNN_WORK = 4096;
+
+function product(dims: readonly number[]): number {
+  let p = 1;
+  for (const d of dims) p *= d;
+  return p;
+}
+
+export function unsupportedMatMulMessage(kernelName: string): string {
+  return `${kernelName}: the wasm backend has no original kernel to fall back to for these inputs`;
+}
+
+interface MatMulProblem {
+  a: TensorInfo;
+  b: TensorInfo;
+  transposeA: boolean;
+  transposeB: boolean;
+  m: number;
+  k: number;
+  n: number;
+  batchA: number;
+  batchB: number;
+  outShape: number[];
+}
+
+/** Shapes of a (batched) matmul, or undefined when batch dims broadcast in a way handled only by the original. */
+function describe(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): MatMulProblem | undefined {
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  if (ra < 2 || rb < 2) return undefined;
+  const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  if (k !== kb) return undefined;
+  const outerA = a.shape.slice(0, -2);
+  const outerB = b.shape.slice(0, -2);
+  const batchA = product(outerA);
+  const batchB = product(outerB);
+  let outer: number[];
+  try {
+    outer = tf.backend_util.assertAndGetBroadcastShape(outerA, outerB);
+  } catch {
+    return undefined;
+  }
+  // Supported layouts: one side without batch, or both with the same batches in the same order.
+  const sameBatches = batchA === batchB && product(outer) === batchA;
+  if (batchA !== 1 && batchB !== 1 && !sameBatches) return undefined;
+  return { a, b, transposeA, transposeB, m, k, n, batchA, batchB, outShape: [...outer, m, n] };
+}
+
+/**
+ * Returns a row-major [batch, rows, cols] copy of x's last two dims swapped, or x itself when the
+ * swap does not move any data (a dim of size 1). `temps` collects what the caller must free.
+ */
+function untransposed(
+  backend: WasmBackend,
+  x: TensorInfo,
+  batch: number,
+  storedRows: number,
+  storedCols: number,
+  temps: TensorInfo[],
+): TensorInfo {
+  if (storedRows === 1 || storedCols === 1) return x;
+  const out = backend.makeOutput([batch, storedCols, storedRows], "float32");
+  temps.push(out);
+  const xId = tensorData(backend, x).id;
+  const outId = tensorData(backend, out).id;
+  if (batch === 1) wasmTranspose(backend, xId, [storedRows, storedCols], [1, 0], outId);
+  else wasmTranspose(backend, xId, [batch, storedRows, storedCols], [0, 2, 1], outId);
+  return out;
+}
+
+/** Runs the product on XNNPACK; the caller has checked dtypes and the epilogue. */
+function runOnXnn(backend: WasmBackend, p: MatMulProblem, epilogue: MatMulEpilogue): TensorInfo {
+  const temps: TensorInfo[] = [];
+  const { m, k, n } = p;
+  const a = p.transposeA ? untransposed(backend, p.a, p.batchA, k, m, temps) : p.a;
+  const b = p.transposeB ? untransposed(backend, p.b, p.batchB, n, k, temps) : p.b;
+  const out = backend.makeOutput(p.outShape, "float32");
+  const aData = tensorData(backend, a);
+  const bData = tensorData(backend, b);
+  const outData = tensorData(backend, out);
+  if (p.batchA === 1 && p.batchB === 1) {
+    xnnMatMul(backend, aData.id, m, k, bData.id, n, outData.id, epilogue);
+  } else if (p.batchB === 1) {
+    // [batch·m, k] · [k, n]: one product, and b is packed once.
+    xnnMatMul(backend, aData.id, p.batchA * m, k, bData.id, n, outData.id, epilogue);
+  } else {
+    const batch = Math.max(p.batchA, p.batchB);
+    const bytes = 4;
+    const sharedA = p.batchA === 1 ? registerView(backend, aData.memoryOffset, m * k) : 0;
+    for (let i = 0; i < batch; i++) {
+      const aView = p.batchA === 1 ? sharedA : registerView(backend, aData.memoryOffset + i * m * k * bytes, m * k);
+      const bView = registerView(backend, bData.memoryOffset + i * k * n * bytes, k * n);
+      const outView = registerView(backend, outData.memoryOffset + i * m * n * bytes, m * n);
+      xnnMatMul(backend, aView, m, k, bView, n, outView, epilogue);
+      releaseView(backend, outView);
+      releaseView(backend, bView);
+      if (p.batchA !== 1) releaseView(backend, aView);
+    }
+    if (p.batchA === 1) releaseView(backend, sharedA);
+  }
+  for (const t of temps) disposeTemp(backend, t);
+  return out;
+}
+
+function worthXnn(p: MatMulProblem): boolean {
+  const batch = Math.max(p.batchA, p.batchB);
+  return batch === 1 || p.batchB === 1 || p.m * p.k * p.n >= MIN_BATCHED_XNN_WORK;
+}
+
+function fallback(kernelName: string, original: KernelConfig | undefined, args: Parameters<KernelFunc>[0]) {
+  if (original === undefined) throw new Error(unsupportedMatMulMessage(kernelName));
+  return original.kernelFunc(args);
+}
+
+export const batchMatMulOverride: KernelOverride = {
+  kernelName: tf.BatchMatMul,
+  make(original) {
+    return (args) => {
+      const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+      const attrs = args.attrs as NamedAttrMap;
+      const backend = args.backend as unknown as WasmBackend;
+      if (a.dtype !== "float32" || b.dtype !== "float32") return fallback(tf.BatchMatMul, original, args);
+      const p = describe(a, b, attrs.transposeA === true, attrs.transposeB === true);
+      if (p === undefined || !worthXnn(p)) return fallback(tf.BatchMatMul, original, args);
+      return runOnXnn(backend, p, NO_EPILOGUE);
+    };
+  },
+};
+
+export const fusedMatMulOverride: KernelOverride = {
+  kernelName: tf._FusedMatMul,
+  make(original) {
+    return (args) => {
+      const { a, b, bias, preluActivationWeights } = args.inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo | null; preluActivationWeights?: TensorInfo | null };
+      const attrs = args.attrs as NamedAttrMap;
+      const backend = args.backend as unknown as WasmBackend;
+      if (a.dtype !== "float32" || b.dtype !== "float32") return fallback(tf._FusedMatMul, original, args);
+      const p = describe(a, b, attrs.transposeA === true, attrs.transposeB === true);
+      const activation = WASM_ACTIVATION[String(attrs.activation ?? "linear")];
+      if (p === undefined || activation === undefined || !worthXnn(p)) return fallback(tf._FusedMatMul, original, args);
+      // XNNPACK reads exactly n bias values; other bias shapes keep the original's broadcasting.
+      if (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== p.n)) return fallback(tf._FusedMatMul, original, args);
+      // C++ applies PReLU weights to each output it is given, repeating them: with per-batch
+      // outputs that is right only when the weights repeat within one batch's [m, n] block.
+      if (preluActivationWeights != null) {
+        const size = tf.util.sizeFromShape(preluActivationWeights.shape);
+        if ((p.m * p.n) % size !== 0) return fallback(tf._FusedMatMul, original, args);
+      }
+      const epilogue: MatMulEpilogue = {
+        activation,
+        biasId: bias != null ? tensorData(backend, bias).id : 0,
+        preluId: preluActivationWeights != null ? tensorData(backend, preluActivationWeights).id : 0,
+        leakyreluAlpha: typeof attrs.leakyreluAlpha === "number" ? attrs.leakyreluAlpha : 0,
+      };
+      return runOnXnn(backend, p, epilogue);
+    };
+  },
+};

@@ -1,0 +1,31 @@
+/** A supervised dataset: inputs and targets as tensors with the same first dimension. */
+import * as tf from "@tensorflow/tfjs";
+
+export interface Dataset {
+  /** Inputs, first dimension = examples. */
+  x: tf.Tensor;
+  /** Targets: int32 class labels `[n]`, or float targets `[n, k]`. */
+  y: tf.Tensor;
+}
+
+export function emptyDatasetMessage(what: string): string {
+  return `${what}: the dataset is empty (0 examples)`;
+}
+
+export function mismatchedLengthsMessage(xRows: number, yRows: number): string {
+  return `Dataset x has ${xRows} examples but y has ${yRows}: the first dimensions must match`;
+}
+
+/** Number of examples; throws on mismatched x/y lengths. */
+export function datasetSize(dataset: Dataset): number {
+  const rows = dataset.x.shape[0] ?? 0;
+  const yRows = dataset.y.shape[0] ?? 0;
+  if (rows !== yRows) throw new Error(mismatchedLengthsMessage(rows, yRows));
+  return rows;
+}
+
+/** Frees both tensors of a dataset. */
+export function disposeDataset(dataset: Dataset): void {
+  dataset.x.dispose();
+  dataset.y.dispose();
+}

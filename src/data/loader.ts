@@ -1,0 +1,103 @@
+/**
+ * Minibatches of a {@link Dataset}, reshuffled every epoch from a seed.
+ *
+ * Batches are built with `tf.gather` on the dataset tensors: only the batch's rows are copied
+ * (a `tf.slice` of the whole dataset copies the whole source on the wasm backend).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { deriveSeed, nextSeed, Random } from "../backend/random";
+import { datasetSize, emptyDatasetMessage, type Dataset } from "./dataset";
+
+export function invalidBatchSizeMessage(value: unknown): string {
+  return `Invalid batchSize: ${String(value)} (expected a positive integer, or "full" for full-batch gradient descent)`;
+}
+
+/** One minibatch. Call `dispose()` when done (a no-op for a full batch, which is the dataset itself). */
+export interface Batch {
+  x: tf.Tensor;
+  y: tf.Tensor;
+  /** Examples in this batch. */
+  size: number;
+  /** Position of the batch in its epoch, from 0. */
+  index: number;
+  dispose(): void;
+}
+
+export interface DataLoaderOptions {
+  /** Examples per batch (default 32); `"full"` or ≥ the dataset size gives one batch per epoch. */
+  batchSize?: number | "full";
+  /** Reshuffle every epoch (default false). */
+  shuffle?: boolean;
+  /** Drop the last, smaller batch (default false). */
+  dropLast?: boolean;
+  /** Seed for the shuffles (default: the next sub-seed of `seed(n)`). */
+  seed?: number;
+}
+
+/**
+ * Iterable of minibatches; each `for…of` is one epoch. Epoch `e` is shuffled with a seed derived
+ * from (`seed`, `e`), so the data order is a pure function of the seed.
+ *
+ * @example for (const batch of new DataLoader(train, { batchSize: 64, shuffle: true })) { …; batch.dispose(); }
+ */
+export class DataLoader implements Iterable<Batch> {
+  readonly dataset: Dataset;
+  /** Examples in the dataset. */
+  readonly size: number;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly seed: number;
+  /** Epochs started so far (the next `for…of` runs epoch `epoch`). */
+  epoch = 0;
+
+  constructor(dataset: Dataset, options: DataLoaderOptions = {}) {
+    this.size = datasetSize(dataset);
+    if (this.size === 0) throw new Error(emptyDatasetMessage("DataLoader"));
+    const batchSize = options.batchSize ?? 32;
+    if (batchSize !== "full" && (!Number.isInteger(batchSize) || batchSize <= 0)) throw new Error(invalidBatchSizeMessage(batchSize));
+    this.dataset = dataset;
+    this.batchSize = batchSize === "full" ? this.size : Math.min(batchSize, this.size);
+    this.shuffle = options.shuffle ?? false;
+    this.dropLast = options.dropLast ?? false;
+    this.seed = options.seed ?? nextSeed();
+  }
+
+  /** Batches per epoch. */
+  get length(): number {
+    return this.dropLast ? Math.floor(this.size / this.batchSize) : Math.ceil(this.size / this.batchSize);
+  }
+
+  /** True when every batch is the whole dataset in order (full-batch gradient descent). */
+  get isFullBatch(): boolean {
+    return this.batchSize === this.size;
+  }
+
+  /** The example order of epoch `epoch` (identity when not shuffling). */
+  order(epoch: number): Int32Array {
+    if (!this.shuffle) return Int32Array.from({ length: this.size }, (_, i) => i);
+    return new Random(deriveSeed(this.seed, epoch)).permutation(this.size);
+  }
+
+  /** Batches of one given epoch (does not advance `epoch`). */
+  *batches(epoch: number): Generator<Batch> {
+    if (this.isFullBatch) {
+      // The mean loss does not depend on the order, so skip the copy entirely.
+      yield { x: this.dataset.x, y: this.dataset.y, size: this.size, index: 0, dispose: () => {} };
+      return;
+    }
+    const order = this.order(epoch);
+    for (let b = 0; b < this.length; b++) {
+      const rows = order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, this.size));
+      const [x, y] = tf.tidy(() => {
+        const indices = tf.tensor1d(rows, "int32");
+        return [tf.gather(this.dataset.x, indices), tf.gather(this.dataset.y, indices)];
+      });
+      yield { x, y, size: rows.length, index: b, dispose: () => tf.dispose([x, y]) };
+    }
+  }
+
+  [Symbol.iterator](): Iterator<Batch> {
+    return this.batches(this.epoch++);
+  }
+}

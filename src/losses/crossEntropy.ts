@@ -1,0 +1,136 @@
+import * as tf from "@tensorflow/tfjs";
+import { checkFloat, weightTensor } from "./checks";
+import * as messages from "./messages";
+import { checkReduction, NoReduction, Reduction, ReductionOption, ScalarReduction } from "./reduction";
+
+/** Options of {@link crossEntropy} (torch's `weight`, `ignore_index`, `label_smoothing`). */
+export interface CrossEntropyOptions {
+  /** Per-class rescaling weight, length C. */
+  weight?: tf.Tensor1D | number[];
+  /** Class-index labels equal to this are skipped (and excluded from the mean). Default -100. */
+  ignoreIndex?: number;
+  /** Mix the target with the uniform distribution: (1 − ε)·target + ε/C. In [0, 1]. Default 0. */
+  labelSmoothing?: number;
+}
+
+const DEFAULT_IGNORE_INDEX = -100;
+
+/**
+ * Cross-entropy of softmax(logits) against class labels (torch.nn.functional.cross_entropy).
+ *
+ * - `labels` as an **int32** tensor of shape [N]: class indices (entries equal to `ignoreIndex`
+ *   are skipped). With weights the mean divides by the summed weights of the counted labels,
+ *   as torch does.
+ * - `labels` as a **float32** tensor of logits' shape [N, C]: class probabilities (one-hot or soft);
+ *   the mean divides by N.
+ *
+ * Logits of shape [C] with a scalar label (or [C] probabilities) are one unbatched sample.
+ * Computed from `tf.logSoftmax`, so large logits are safe.
+ *
+ * ```ts
+ * const loss = losses.crossEntropy(logits, tf.tensor1d([0, 2, 1], "int32"), { labelSmoothing: 0.1 });
+ * ```
+ */
+export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor, options?: CrossEntropyOptions & ScalarReduction): tf.Scalar;
+export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor, options: CrossEntropyOptions & NoReduction): tf.Tensor;
+export function crossEntropy(
+  logits: tf.Tensor,
+  labels: tf.Tensor,
+  options: CrossEntropyOptions & ReductionOption = {},
+): tf.Tensor {
+  const reduction = checkReduction(options.reduction ?? "mean");
+  const smoothing = options.labelSmoothing ?? 0;
+  if (!(typeof smoothing === "number" && smoothing >= 0 && smoothing <= 1)) {
+    throw new RangeError(messages.labelSmoothingRange(smoothing));
+  }
+  checkFloat("crossEntropy", "logits", logits);
+  if (logits.rank !== 1 && logits.rank !== 2) throw new Error(messages.logitsRank(logits.shape));
+  const unbatched = logits.rank === 1;
+  const classes = logits.shape[logits.rank - 1] as number; // rank checked above: 1 or 2
+  const batchShape = logits.shape.slice(0, -1);
+  const probabilityTargets = labels.dtype !== "int32";
+  if (probabilityTargets) {
+    if (labels.rank === batchShape.length && labels.rank < logits.rank) throw new TypeError(messages.floatLabels(labels.shape));
+    if (labels.rank !== logits.rank || labels.shape.some((d, i) => d !== logits.shape[i])) {
+      throw new Error(messages.probabilityTargetShape(logits.shape, labels.shape));
+    }
+    if (options.ignoreIndex !== undefined) throw new Error(messages.IGNORE_INDEX_WITH_PROBABILITIES);
+  } else if (labels.rank !== batchShape.length || labels.shape.some((d, i) => d !== batchShape[i])) {
+    throw new Error(messages.labelsShape(batchShape, labels.shape));
+  }
+  const ignoreIndex = options.ignoreIndex ?? DEFAULT_IGNORE_INDEX;
+  if (!probabilityTargets) checkLabelRange(labels, classes, ignoreIndex);
+
+  return tf.tidy(() => {
+    const weight = options.weight === undefined ? undefined : classWeight(options.weight, classes);
+    const logits2d = unbatched ? tf.expandDims(logits, 0) : logits;
+    const labels2d = unbatched ? tf.expandDims(labels, 0) : labels;
+    const logProbs = tf.logSoftmax(logits2d, 1);
+    const perSample = probabilityTargets
+      ? fromProbabilities(logProbs, labels2d, classes, weight, smoothing, reduction)
+      : fromClassIndices(logProbs, labels2d, classes, weight, ignoreIndex, smoothing, reduction);
+    return unbatched && reduction === "none" ? tf.squeeze(perSample, [0]) : perSample;
+  });
+}
+
+/** Reads the labels once to reject indices outside [0, C) that are not ignoreIndex, like torch. */
+function checkLabelRange(labels: tf.Tensor, classes: number, ignoreIndex: number): void {
+  for (const label of labels.dataSync()) {
+    if (label !== ignoreIndex && (label < 0 || label >= classes)) {
+      throw new RangeError(messages.targetOutOfBounds(label, classes, ignoreIndex));
+    }
+  }
+}
+
+function classWeight(weight: tf.Tensor1D | number[], classes: number): tf.Tensor {
+  const shape = weight instanceof tf.Tensor ? weight.shape : [weight.length];
+  if (shape.length !== 1 || shape[0] !== classes) throw new Error(messages.classWeightLength(classes, shape));
+  return weightTensor("crossEntropy", "weight", weight, [classes]);
+}
+
+/**
+ * torch's `nll_loss` plus its label-smoothing term: per sample
+ * `(1 − ε)·(−w[y]·log p[y]) + ε/C · (−Σ_c w[c]·log p[c])`, zero where the label is ignored;
+ * the mean divides by Σ w[y] over counted samples (the count when unweighted).
+ */
+function fromClassIndices(
+  logProbs: tf.Tensor,
+  labels: tf.Tensor,
+  classes: number,
+  weight: tf.Tensor | undefined,
+  ignoreIndex: number,
+  smoothing: number,
+  reduction: Reduction,
+): tf.Tensor {
+  const counted = tf.notEqual(labels, ignoreIndex);
+  const safeLabels = tf.where(counted, labels, tf.zerosLike(labels));
+  const oneHot = tf.oneHot(tf.reshape(safeLabels, [-1]), classes).toFloat();
+  const countedF = counted.toFloat();
+  const targetWeight = weight ? tf.mul(tf.sum(tf.mul(oneHot, weight), 1), countedF) : countedF;
+  let perSample = tf.mul(tf.neg(tf.sum(tf.mul(oneHot, logProbs), 1)), targetWeight);
+  if (smoothing > 0) {
+    const weighted = weight ? tf.mul(logProbs, weight) : logProbs;
+    const smooth = tf.mul(tf.neg(tf.sum(weighted, 1)), countedF);
+    perSample = tf.add(tf.mul(1 - smoothing, perSample), tf.mul(smoothing / classes, smooth));
+  }
+  if (reduction === "none") return perSample;
+  if (reduction === "sum") return tf.sum(perSample);
+  return tf.div(tf.sum(perSample), tf.sum(targetWeight));
+}
+
+/** torch's probability-target path: `−Σ_c w[c]·t[c]·log p[c]` with t smoothed; the mean divides by N. */
+function fromProbabilities(
+  logProbs: tf.Tensor,
+  targets: tf.Tensor,
+  classes: number,
+  weight: tf.Tensor | undefined,
+  smoothing: number,
+  reduction: Reduction,
+): tf.Tensor {
+  const smoothed = smoothing > 0 ? tf.add(tf.mul(targets, 1 - smoothing), smoothing / classes) : targets;
+  const weightedTargets = weight ? tf.mul(smoothed, weight) : smoothed;
+  const perSample = tf.neg(tf.sum(tf.mul(logProbs, weightedTargets), 1));
+  if (reduction === "none") return perSample;
+  if (reduction === "sum") return tf.sum(perSample);
+  return tf.mean(perSample);
+}

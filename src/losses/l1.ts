@@ -1,0 +1,16 @@
+import * as tf from "@tensorflow/tfjs";
+import { checkFloat, checkSameShape } from "./checks";
+import { checkReduction, NoReduction, reduce, ReductionOption, ScalarReduction } from "./reduction";
+
+/**
+ * Mean absolute error, `|input − target|` per element (torch.nn.functional.l1_loss).
+ * The gradient at a zero difference is 0, as torch's `sign(0)`.
+ */
+export function l1(input: tf.Tensor, target: tf.Tensor, options?: ScalarReduction): tf.Scalar;
+export function l1(input: tf.Tensor, target: tf.Tensor, options: NoReduction): tf.Tensor;
+export function l1(input: tf.Tensor, target: tf.Tensor, options: ReductionOption = {}): tf.Tensor {
+  const reduction = checkReduction(options.reduction ?? "mean");
+  checkFloat("l1", "input", input);
+  checkSameShape("l1", input, target);
+  return tf.tidy(() => reduce(tf.abs(tf.sub(input, target.toFloat())), reduction));
+}

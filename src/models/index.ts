@@ -1,0 +1,5 @@
+/** Seeded models on tf.layers: linear, logistic, MLP, LeNet-5, and the initialisers they use. */
+export * from "./initializers";
+export * from "./seededDropout";
+export * from "./builders";
+export { parameterCount } from "./summary";

@@ -1,0 +1,56 @@
+/**
+ * Error messages of the optimizers. Hyperparameter messages keep torch.optim's exact text (same
+ * wording, torch's snake_case names), so a message can be searched for in torch's docs and
+ * forums. Exported so tests can match them exactly.
+ */
+
+export const invalidLearningRate = (lr: number): string => `Invalid learning rate: ${lr}`;
+export const invalidEpsilon = (eps: number): string => `Invalid epsilon value: ${eps}`;
+export const invalidBeta = (index: 0 | 1, beta: number): string => `Invalid beta parameter at index ${index}: ${beta}`;
+export const invalidMomentum = (momentum: number): string => `Invalid momentum value: ${momentum}`;
+export const invalidWeightDecay = (weightDecay: number): string => `Invalid weight_decay value: ${weightDecay}`;
+export const invalidAlpha = (alpha: number): string => `Invalid alpha value: ${alpha}`;
+export const invalidLrDecay = (lrDecay: number): string => `Invalid lr_decay value: ${lrDecay}`;
+export const invalidInitialAccumulatorValue = (value: number): string =>
+  `Invalid initial_accumulator_value value: ${value}`;
+export const invalidRho = (rho: number): string => `Invalid rho value: ${rho}`;
+export const invalidMomentumDecay = (momentumDecay: number): string => `Invalid momentum_decay value: ${momentumDecay}`;
+
+/** torch's SGD check: Nesterov needs momentum > 0 and dampening = 0. */
+export const NESTEROV_REQUIRES_MOMENTUM = "Nesterov momentum requires a momentum and zero dampening";
+
+/** torch 1.13's SGD has no default learning rate (`lr=required`). */
+export const LR_REQUIRED = "parameter group didn't specify a value of required optimization parameter lr";
+
+
+/** `applyGradients` got a gradient for a name that is not a registered variable. */
+export function unknownVariable(name: string): string {
+  return `applyGradients: no tf.Variable named '${name}' is registered; pass gradients keyed by variable.name`;
+}
+
+/** `setWeights` got a weight whose name matches no state slot of this optimizer. */
+export function unknownWeight(optimizer: string, name: string, expected: readonly string[]): string {
+  return (
+    `${optimizer}.setWeights: unknown weight '${name}'; this optimizer's weights are 'iter', ` +
+    `[${expected.map((p) => `'<variable>/${p}'`).join(", ")}] and its counters. ` +
+    `Pass the list that getWeights() of the same optimizer class and options returned.`
+  );
+}
+
+/** `setWeights` got a partial state for one variable. */
+export function incompleteWeights(optimizer: string, variable: string, missing: readonly string[]): string {
+  return `${optimizer}.setWeights: variable '${variable}' is missing state [${missing.join(", ")}]`;
+}
+
+/** `setWeights` got a state tensor whose shape differs from its variable's. */
+export function weightShapeMismatch(optimizer: string, name: string, expected: readonly number[], got: readonly number[]): string {
+  return `${optimizer}.setWeights: '${name}' has shape [${got.join(",")}] but its variable has shape [${expected.join(",")}]`;
+}
+
+/** A hyperparameter change that would add or remove a link of the optimizer's chain. */
+export function chainStructureChanged(optimizer: string, option: string, from: unknown, to: unknown): string {
+  return (
+    `${optimizer}: changing ${option} from ${String(from)} to ${String(to)} would add or remove a link of its chain ` +
+    `(e.g. momentum buffers exist only for nonzero momentum); keep it nonzero, or create a new optimizer`
+  );
+}

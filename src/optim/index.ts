@@ -1,0 +1,30 @@
+/**
+ * Optimizers identical to torch.optim (torch 1.13, the reference installed by Debian), as
+ * `tf.Optimizer` subclasses built from `transforms` chains. See docs/optimizers.md.
+ */
+export { ChainOptimizer } from "./chainOptimizer";
+export type { BaseHyperparameters, BaseOptimizerOptions, ChainBuilder, LrHyperparameters, NamedTensor } from "./chainOptimizer";
+export { ChainedOptimizer } from "./chainedOptimizer";
+export type { ChainedOptimizerOptions } from "./chainedOptimizer";
+export { BetasOptimizer } from "./betasOptimizer";
+export type { BetasHyperparameters } from "./betasOptimizer";
+export { SGD } from "./sgd";
+export type { SGDHyperparameters, SGDOptions } from "./sgd";
+export { Adam } from "./adam";
+export type { AdamHyperparameters, AdamOptions } from "./adam";
+export { AdamW } from "./adamw";
+export { RMSprop } from "./rmsprop";
+export type { RMSpropHyperparameters, RMSpropOptions } from "./rmsprop";
+export { Adagrad } from "./adagrad";
+export type { AdagradHyperparameters, AdagradOptions } from "./adagrad";
+export { Adadelta } from "./adadelta";
+export type { AdadeltaHyperparameters, AdadeltaOptions } from "./adadelta";
+export { NAdam } from "./nadam";
+export type { NAdamHyperparameters, NAdamOptions } from "./nadam";
+export { RAdam } from "./radam";
+export type { RAdamHyperparameters, RAdamOptions } from "./radam";
+export { Adamax } from "./adamax";
+export type { AdamaxHyperparameters, AdamaxOptions } from "./adamax";
+export { OPTIMIZER_CLASSES } from "./registry";
+export * as errors from "./errors";
+export * as lrScheduler from "./lrScheduler";

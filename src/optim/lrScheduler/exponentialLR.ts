@@ -1,0 +1,38 @@
+import type { LrControlled } from "./lrControlled";
+import { LastEpochOption, LRScheduler } from "./lrScheduler";
+import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
+import { finiteNumber } from "./validate";
+
+/** Options of {@link ExponentialLR} (torch's `gamma`, `last_epoch`). */
+export interface ExponentialLROptions extends LastEpochOption {
+  /** Multiplicative factor applied every step. Required (torch has no default). */
+  gamma: number;
+}
+
+type ExponentialLRSettings = { gamma: number };
+
+/** Multiplies the lr by `gamma` every step (torch.optim.lr_scheduler.ExponentialLR). */
+export class ExponentialLR extends LRScheduler<ExponentialLRSettings> {
+  protected settings: ExponentialLRSettings;
+
+  constructor(optimizer: LrControlled, options: ExponentialLROptions) {
+    super(optimizer, options.lastEpoch);
+    this.settings = { gamma: finiteNumber("gamma", options.gamma) };
+    this.initialStep();
+  }
+
+  protected computeLr(): number {
+    if (this.lastEpoch === 0) return this.optimizer.lr;
+    return this.optimizer.lr * this.settings.gamma;
+  }
+
+  /** The lrs of the first `steps` optimizer steps for a starting lr `options.lr`. */
+  static curve(options: ExponentialLROptions & { lr: number }, steps: number): number[] {
+    return simulateLrs((opt) => new ExponentialLR(opt, options), options.lr, steps);
+  }
+
+  /** The schedule as a pure `count → lr` function. */
+  static schedule(options: ExponentialLROptions & { lr: number }): LrSchedule {
+    return simulatedSchedule((opt) => new ExponentialLR(opt, options), options.lr);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Error messages of the learning-rate schedulers, kept in one place so tests match them exactly.
+ * Where torch has a message for the same mistake, the text follows torch's (option names in camelCase).
+ */
+
+/** The object given as optimizer has no numeric `lr`. */
+export function notAnOptimizer(what: unknown): string {
+  const shown = what === null ? "null" : typeof what === "object" ? "object without a numeric lr" : typeof what;
+  return `${shown} is not an Optimizer: a learning-rate scheduler needs an object with a finite, writable numeric "lr" property (optim.SGD, optim.Adam, … or { lr: 0.1 })`;
+}
+
+/** `lastEpoch` other than -1 on an optimizer that no scheduler has recorded an initial lr for. */
+export function missingInitialLr(lastEpoch: number): string {
+  return `param 'initial_lr' is not specified for this optimizer when resuming (lastEpoch=${lastEpoch}): attach a scheduler with lastEpoch -1 first, or construct with lastEpoch -1 and restore with loadStateDict()`;
+}
+
+/** An option that must be a positive integer (stepSize, tMax, totalIters, totalSteps, epochs, …). */
+export function expectedPositiveInteger(option: string, value: unknown): string {
+  return `Expected positive integer ${option}, but got ${String(value)}`;
+}
+
+/** An option that must be a finite number. */
+export function expectedFiniteNumber(option: string, value: unknown): string {
+  return `Expected a finite number for ${option}, but got ${String(value)}`;
+}
+
+/** `lastEpoch` must be -1 (fresh start) or a non-negative integer. */
+export function invalidLastEpoch(value: unknown): string {
+  return `Expected lastEpoch to be -1 or a non-negative integer, but got ${String(value)}`;
+}
+
+/** torch ≥ 2.0's wording: a start factor of 0 would divide by zero at step 1 (torch 1.13 fails there). */
+export const START_FACTOR_RANGE = "Starting multiplicative factor expected to be greater than 0 and less or equal to 1.";
+export const END_FACTOR_RANGE = "Ending multiplicative factor expected to be between 0 and 1.";
+
+/** MultiStepLR milestones must be a list of non-negative integers. */
+export function invalidMilestones(value: unknown): string {
+  return `Expected milestones to be an array of non-negative integers, but got ${JSON.stringify(value)}`;
+}
+
+export const ONE_CYCLE_MISSING_STEPS = "You must define either totalSteps OR (epochs AND stepsPerEpoch)";
+
+export function invalidPctStart(value: unknown): string {
+  return `Expected float between 0 and 1 pctStart, but got ${String(value)}`;
+}
+
+export function invalidAnnealStrategy(value: unknown): string {
+  return `annealStrategy must be one of 'cos' or 'linear', instead got ${String(value)}`;
+}
+
+export const CYCLE_MOMENTUM_UNSUPPORTED =
+  "optimizer must support momentum with `cycleMomentum` option enabled (it needs a numeric `momentum` or `betas` property; pass cycleMomentum: false otherwise)";
+
+/** OneCycleLR stepped beyond its cycle. */
+export function steppedPastTotalSteps(stepNumber: number, totalSteps: number): string {
+  return `Tried to step ${stepNumber} times. The specified number of total steps is ${totalSteps}`;
+}
+
+export const PLATEAU_FACTOR = "Factor should be < 1.0.";
+
+export function unknownMode(mode: unknown): string {
+  return `mode ${String(mode)} is unknown!`;
+}
+
+export function unknownThresholdMode(mode: unknown): string {
+  return `threshold mode ${String(mode)} is unknown!`;
+}
+
+/** ReduceLROnPlateau.step needs the monitored value. */
+export function invalidMetric(value: unknown): string {
+  return `ReduceLROnPlateau.step(metric) needs the monitored value as a number, but got ${String(value)}`;
+}
+
+/** loadStateDict got something that is not this scheduler's stateDict(). */
+export function invalidStateDict(scheduler: string, problem: string): string {
+  return `${scheduler}.loadStateDict: not a state from ${scheduler}.stateDict() (${problem})`;
+}
+
+/** A pure schedule was asked for a step that is not a non-negative integer. */
+export function invalidScheduleStep(value: unknown): string {
+  return `A schedule's step count must be a non-negative integer, but got ${String(value)}`;
+}

@@ -1,0 +1,49 @@
+import type { LrControlled } from "./lrControlled";
+import { LastEpochOption, LRScheduler } from "./lrScheduler";
+import * as messages from "./messages";
+import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
+import { finiteNumber } from "./validate";
+
+/** Options of {@link MultiStepLR} (torch's `milestones`, `gamma`, `last_epoch`). */
+export interface MultiStepLROptions extends LastEpochOption {
+  /** Step indices at which to decay. A milestone listed k times decays by gamma^k. Required. */
+  milestones: number[];
+  /** Multiplicative factor of decay. Default 0.1. */
+  gamma?: number;
+}
+
+type MultiStepLRSettings = { milestones: number[]; gamma: number };
+
+/**
+ * Multiplies the lr by `gamma` when the step count reaches each milestone
+ * (torch.optim.lr_scheduler.MultiStepLR). Repeated milestones count repeatedly, like torch's Counter.
+ */
+export class MultiStepLR extends LRScheduler<MultiStepLRSettings> {
+  protected settings: MultiStepLRSettings;
+
+  constructor(optimizer: LrControlled, options: MultiStepLROptions) {
+    super(optimizer, options.lastEpoch);
+    const milestones = options.milestones;
+    if (!Array.isArray(milestones) || !milestones.every((m) => Number.isInteger(m) && m >= 0)) {
+      throw new RangeError(messages.invalidMilestones(milestones));
+    }
+    this.settings = { milestones: [...milestones], gamma: finiteNumber("gamma", options.gamma ?? 0.1) };
+    this.initialStep();
+  }
+
+  protected computeLr(): number {
+    const hits = this.settings.milestones.filter((m) => m === this.lastEpoch).length;
+    if (hits === 0) return this.optimizer.lr;
+    return this.optimizer.lr * this.settings.gamma ** hits;
+  }
+
+  /** The lrs of the first `steps` optimizer steps for a starting lr `options.lr`. */
+  static curve(options: MultiStepLROptions & { lr: number }, steps: number): number[] {
+    return simulateLrs((opt) => new MultiStepLR(opt, options), options.lr, steps);
+  }
+
+  /** The schedule as a pure `count → lr` function. */
+  static schedule(options: MultiStepLROptions & { lr: number }): LrSchedule {
+    return simulatedSchedule((opt) => new MultiStepLR(opt, options), options.lr);
+  }
+}

@@ -1,0 +1,180 @@
+import { overwriteInitialLr } from "./initialLr";
+import { hasBetas, hasMomentum, LrControlled } from "./lrControlled";
+import { LastEpochOption, LRScheduler } from "./lrScheduler";
+import * as messages from "./messages";
+import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
+import { finiteNumber, positiveInteger } from "./validate";
+
+/** Options of {@link OneCycleLR}: torch's names in camelCase, torch's defaults. */
+export interface OneCycleLROptions extends LastEpochOption {
+  /** Peak lr of the cycle. Required. */
+  maxLr: number;
+  /** Steps in the cycle; otherwise `epochs * stepsPerEpoch`. */
+  totalSteps?: number;
+  epochs?: number;
+  stepsPerEpoch?: number;
+  /** Fraction of the cycle spent increasing the lr. Default 0.3. */
+  pctStart?: number;
+  /** "cos" (default) or "linear" annealing between phase end points. */
+  annealStrategy?: "cos" | "linear";
+  /** Cycle momentum (or Adam's beta1) inversely to the lr. Default true. */
+  cycleMomentum?: boolean;
+  /** Momentum at the lr peak. Default 0.85. */
+  baseMomentum?: number;
+  /** Momentum at the start and end of the cycle. Default 0.95. */
+  maxMomentum?: number;
+  /** initial lr = maxLr / divFactor. Default 25. */
+  divFactor?: number;
+  /** min lr = initial lr / finalDivFactor. Default 1e4. */
+  finalDivFactor?: number;
+  /** Use a third phase annihilating the lr (the original paper's shape). Default false. */
+  threePhase?: boolean;
+}
+
+type OneCycleLRSettings = {
+  totalSteps: number;
+  pctStart: number;
+  annealStrategy: "cos" | "linear";
+  cycleMomentum: boolean;
+  baseMomentum: number;
+  maxMomentum: number;
+  initialLr: number;
+  maxLr: number;
+  minLr: number;
+  threePhase: boolean;
+};
+
+type Level = "initial" | "max" | "min";
+interface Phase {
+  endStep: number;
+  startLr: Level;
+  endLr: Level;
+  startMomentum: "max" | "base";
+  endMomentum: "max" | "base";
+}
+
+/** Cosine anneal from `start` to `end` as pct goes from 0 to 1 (torch's `_annealing_cos`). */
+function annealCos(start: number, end: number, pct: number): number {
+  const cosOut = Math.cos(Math.PI * pct) + 1;
+  return end + ((start - end) / 2.0) * cosOut;
+}
+
+/** Linear anneal from `start` to `end` as pct goes from 0 to 1 (torch's `_annealing_linear`). */
+function annealLinear(start: number, end: number, pct: number): number {
+  return (end - start) * pct + start;
+}
+
+/**
+ * The 1cycle policy (torch.optim.lr_scheduler.OneCycleLR): the lr rises from `maxLr/divFactor` to
+ * `maxLr` during the first `pctStart` of the cycle, then anneals to `initialLr/finalDivFactor`
+ * (two phases, fastai's default) or back to the initial lr and then to the minimum (`threePhase`).
+ * Step it after every batch. It is not chainable: it sets the lr absolutely.
+ *
+ * Momentum: with `cycleMomentum` (default true) it cycles inversely to the lr between `maxMomentum`
+ * and `baseMomentum`, written to the optimizer's `betas[0]` if it has `betas` (Adam family), else to
+ * its `momentum` (SGD, RMSprop). An optimizer with neither throws, as torch does; pass
+ * `cycleMomentum: false` for those.
+ */
+export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
+  protected settings: OneCycleLRSettings;
+
+  constructor(optimizer: LrControlled, options: OneCycleLROptions) {
+    super(optimizer, options.lastEpoch);
+    let totalSteps: number;
+    if (options.totalSteps === undefined && options.epochs === undefined && options.stepsPerEpoch === undefined) {
+      throw new RangeError(messages.ONE_CYCLE_MISSING_STEPS);
+    } else if (options.totalSteps !== undefined) {
+      totalSteps = positiveInteger("totalSteps", options.totalSteps);
+    } else {
+      totalSteps = positiveInteger("epochs", options.epochs) * positiveInteger("stepsPerEpoch", options.stepsPerEpoch);
+    }
+    const pctStart = options.pctStart ?? 0.3;
+    if (typeof pctStart !== "number" || !(pctStart >= 0 && pctStart <= 1)) {
+      throw new RangeError(messages.invalidPctStart(pctStart));
+    }
+    const annealStrategy = options.annealStrategy ?? "cos";
+    if (annealStrategy !== "cos" && annealStrategy !== "linear") {
+      throw new RangeError(messages.invalidAnnealStrategy(annealStrategy));
+    }
+    const maxLr = finiteNumber("maxLr", options.maxLr);
+    const initialLr = maxLr / finiteNumber("divFactor", options.divFactor ?? 25);
+    const minLr = initialLr / finiteNumber("finalDivFactor", options.finalDivFactor ?? 1e4);
+    const cycleMomentum = options.cycleMomentum ?? true;
+    const maxMomentum = finiteNumber("maxMomentum", options.maxMomentum ?? 0.95);
+    const baseMomentum = finiteNumber("baseMomentum", options.baseMomentum ?? 0.85);
+    if (cycleMomentum && !hasBetas(this.optimizer) && !hasMomentum(this.optimizer)) {
+      throw new TypeError(messages.CYCLE_MOMENTUM_UNSUPPORTED);
+    }
+    this.settings = {
+      totalSteps,
+      pctStart,
+      annealStrategy,
+      cycleMomentum,
+      baseMomentum,
+      maxMomentum,
+      initialLr,
+      maxLr,
+      minLr,
+      threePhase: options.threePhase ?? false,
+    };
+    if (this.lastEpoch === -1) {
+      // torch writes initial_lr = max_lr / div_factor into the group, replacing any earlier value.
+      overwriteInitialLr(this.optimizer, initialLr);
+      this.baseLrValue = initialLr;
+      if (cycleMomentum) this.writeMomentum(maxMomentum);
+    }
+    this.initialStep();
+  }
+
+  /** The phases of torch's `_schedule_phases`; end steps are fractional, as in torch. */
+  private phases(): Phase[] {
+    const { totalSteps, pctStart, threePhase } = this.settings;
+    if (threePhase) {
+      return [
+        { endStep: pctStart * totalSteps - 1, startLr: "initial", endLr: "max", startMomentum: "max", endMomentum: "base" },
+        { endStep: 2 * pctStart * totalSteps - 2, startLr: "max", endLr: "initial", startMomentum: "base", endMomentum: "max" },
+        { endStep: totalSteps - 1, startLr: "initial", endLr: "min", startMomentum: "max", endMomentum: "max" },
+      ];
+    }
+    return [
+      { endStep: pctStart * totalSteps - 1, startLr: "initial", endLr: "max", startMomentum: "max", endMomentum: "base" },
+      { endStep: totalSteps - 1, startLr: "max", endLr: "min", startMomentum: "base", endMomentum: "max" },
+    ];
+  }
+
+  private writeMomentum(value: number): void {
+    const opt = this.optimizer;
+    if (hasBetas(opt)) opt.betas = [value, opt.betas[1]];
+    else if (hasMomentum(opt)) opt.momentum = value;
+  }
+
+  protected computeLr(): number {
+    const s = this.settings;
+    const stepNum = this.lastEpoch;
+    if (stepNum > s.totalSteps) throw new RangeError(messages.steppedPastTotalSteps(stepNum + 1, s.totalSteps));
+    const anneal = s.annealStrategy === "cos" ? annealCos : annealLinear;
+    const lrOf = { initial: s.initialLr, max: s.maxLr, min: s.minLr };
+    const momentumOf = { max: s.maxMomentum, base: s.baseMomentum };
+    const phases = this.phases();
+    const last = phases.length - 1;
+    // The last phase also takes step totalSteps (pct slightly past 1), like torch.
+    const index = phases.findIndex((phase, i) => stepNum <= phase.endStep || i === last);
+    const phase = phases[index];
+    const startStep = index === 0 ? 0 : phases[index - 1].endStep;
+    const pct = (stepNum - startStep) / (phase.endStep - startStep);
+    if (s.cycleMomentum) {
+      this.writeMomentum(anneal(momentumOf[phase.startMomentum], momentumOf[phase.endMomentum], pct));
+    }
+    return anneal(lrOf[phase.startLr], lrOf[phase.endLr], pct);
+  }
+
+  /** The lrs of the first `steps` optimizer steps (at most totalSteps + 1). */
+  static curve(options: OneCycleLROptions, steps: number): number[] {
+    return simulateLrs((opt) => new OneCycleLR(opt, options), options.maxLr, steps);
+  }
+
+  /** The schedule as a pure `count → lr` function, defined for counts 0…totalSteps. */
+  static schedule(options: OneCycleLROptions): LrSchedule {
+    return simulatedSchedule((opt) => new OneCycleLR(opt, options), options.maxLr);
+  }
+}

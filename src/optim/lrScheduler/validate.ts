@@ -1,0 +1,30 @@
+import type { LrControlled } from "./lrControlled";
+import * as messages from "./messages";
+
+/** Throws torch-style when `opt` cannot be scheduled (no finite numeric `lr`). */
+export function checkOptimizer(opt: unknown): LrControlled {
+  const lr = typeof opt === "object" && opt !== null ? (opt as { lr?: unknown }).lr : undefined;
+  if (typeof lr !== "number" || !Number.isFinite(lr)) throw new TypeError(messages.notAnOptimizer(opt));
+  return opt as LrControlled;
+}
+
+export function positiveInteger(option: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
+    throw new RangeError(messages.expectedPositiveInteger(option, value));
+  }
+  return value;
+}
+
+export function finiteNumber(option: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new RangeError(messages.expectedFiniteNumber(option, value));
+  }
+  return value;
+}
+
+export function lastEpochOption(value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < -1) {
+    throw new RangeError(messages.invalidLastEpoch(value));
+  }
+  return value;
+}

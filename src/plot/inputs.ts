@@ -1,0 +1,100 @@
+/**
+ * What the plotting functions accept, as small structural interfaces.
+ *
+ * ADAPTATION POINT: these mirror what `src/train` (History), `src/surfaces` (test functions and
+ * trajectories), `src/optim/lrScheduler` and `src/tune` (danfojs DataFrames) produce. They are
+ * structural so that plotting works with those objects directly and with hand-made data in tests;
+ * if a teammate's shape changes, adapt it here and in `toHistory`/`toRows`, nowhere else.
+ */
+
+/** One training step. `time` is seconds since the start of training. */
+export interface StepRecord {
+  step: number;
+  loss: number;
+  epoch?: number;
+  time?: number;
+  lr?: number;
+  /** Global gradient L2 norm (before clipping). */
+  gradNorm?: number;
+  /** Per-layer (per-parameter) gradient L2 norms, keyed by layer or variable name. */
+  gradNorms?: { [layer: string]: number };
+}
+
+/** One epoch: mean training loss, validation loss, metrics. `step` is the global step at its end. */
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  valLoss?: number;
+  step?: number;
+  time?: number;
+  lr?: number;
+  [metric: string]: number | undefined;
+}
+
+/** A training run's history (`src/train` History objects have this shape). */
+export interface HistoryLike {
+  name?: string;
+  steps: readonly StepRecord[];
+  epochs: readonly EpochRecord[];
+}
+
+/** An axis-aligned rectangle of the plane: `x: [min, max]`, `y: [min, max]`. */
+export interface Bounds2D {
+  x: readonly [number, number];
+  y: readonly [number, number];
+}
+
+/** A 2D test function (`src/surfaces`): Rosenbrock, Beale, a saddle, … */
+export interface SurfaceLike {
+  name?: string;
+  value(x: number, y: number): number;
+  bounds: Bounds2D;
+  /** Known global minima, drawn as stars. */
+  minima?: readonly (readonly [number, number])[];
+}
+
+/** One optimizer's path on a surface (`surface.trajectory()` plus a name for the legend). */
+export interface TrajectoryRun {
+  name: string;
+  path: readonly (readonly [number, number])[];
+  loss?: readonly number[];
+}
+
+/** A learning-rate scheduler in torch's style (`optim.lrScheduler`): `step()` advances, `getLastLr()` reads. */
+export interface SchedulerLike {
+  step(): void;
+  getLastLr(): number | readonly number[];
+}
+
+/**
+ * A learning-rate schedule: a pure schedule `count → lr` (`optim.lrScheduler` schedules, optax
+ * style; preferred, as reading it changes nothing), a scheduler object (stepped, so pass a fresh
+ * one), or precomputed values.
+ */
+export type ScheduleSource = SchedulerLike | ((step: number) => number) | readonly number[];
+
+/** A danfojs DataFrame, read through its column names and row values only. */
+export interface DataFrameLike {
+  columns: readonly string[];
+  values: readonly (readonly unknown[])[] | readonly unknown[];
+}
+
+/** A table's rows: a DataFrame or an array of records. */
+export type RowsSource = DataFrameLike | readonly { readonly [column: string]: unknown }[];
+
+/** A flat array of numbers (weights, pixels). */
+export type NumberArray = ArrayLike<number>;
+
+/** A named group of weights (one layer's kernel, say). */
+export interface LayerWeights {
+  name: string;
+  values: NumberArray;
+}
+
+/** A tfjs model read structurally: its variables, each readable into numbers without a new tensor. */
+export interface WeightsModelLike {
+  weights: readonly { name: string; read(): { dataSync(): NumberArray } }[];
+}
+
+/** Weights for a histogram: one flat array, named layers, or a tfjs model. */
+export type WeightSource = NumberArray | readonly LayerWeights[] | WeightsModelLike;

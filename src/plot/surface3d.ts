@@ -1,0 +1,56 @@
+/**
+ * A 2D test surface as a 3D mesh, optionally with optimizer paths lifted onto it.
+ */
+import { Figure } from "./figure";
+import type { Trace } from "./figureTypes";
+import type { Bounds2D, SurfaceLike, TrajectoryRun } from "./inputs";
+import { runColour } from "./style";
+import { logCompress, sampleSurface } from "./surfaceGrid";
+
+export interface Surface3dOptions {
+  title?: string;
+  /** Grid samples per axis (default 60: a 3D mesh is heavier to draw than a contour). */
+  resolution?: number;
+  /** Height log10(f − min + 1) instead of f (default false). */
+  logHeight?: boolean;
+  bounds?: Bounds2D;
+  /** Paths to draw on the surface (at height f(x₁, x₂)). */
+  runs?: readonly TrajectoryRun[];
+}
+
+/** 3D surface plot. */
+export function surface3d(surface: SurfaceLike, options: Surface3dOptions = {}): Figure {
+  const grid = sampleSurface(surface, options.resolution ?? 60, options.bounds ?? surface.bounds);
+  const logHeight = options.logHeight ?? false;
+  const zTitle = logHeight ? "log₁₀(f − f_min + 1)" : "f(x₁, x₂)";
+  let min = Infinity;
+  for (const row of grid.z) for (const v of row) if (Number.isFinite(v) && v < min) min = v;
+  const height = (v: number): number => (logHeight ? Math.log10(v - min + 1) : v);
+  const data: Trace[] = [
+    { type: "surface", name: surface.name ?? "f(x₁, x₂)", x: grid.x, y: grid.y, z: logHeight ? logCompress(grid.z) : grid.z, colorscale: "Viridis", opacity: 0.9, showscale: true, colorbar: { title: { text: zTitle } }, showlegend: false },
+  ];
+  (options.runs ?? []).forEach((run, index) => {
+    data.push({
+      type: "scatter3d",
+      mode: "lines+markers",
+      name: run.name,
+      x: run.path.map((p) => p[0]),
+      y: run.path.map((p) => p[1]),
+      z: run.path.map((p) => height(surface.value(p[0], p[1]))),
+      line: { color: runColour(index), width: 5 },
+      marker: { color: runColour(index), size: 2 },
+    });
+  });
+  const layout = {
+    title: { text: options.title ?? `${surface.name ?? "Surface"} in 3D`, x: 0.02, xanchor: "left" },
+    showlegend: true,
+    scene: {
+      xaxis: { title: { text: "x₁ (parameter 1)" } },
+      yaxis: { title: { text: "x₂ (parameter 2)" } },
+      zaxis: { title: { text: zTitle } },
+    },
+    margin: { l: 0, r: 0, t: 50, b: 0 },
+    height: 550,
+  };
+  return new Figure({ data, layout });
+}

@@ -1,0 +1,37 @@
+/**
+ * Samples a 2D surface on a regular grid for contour and 3D plots.
+ */
+import type { Bounds2D, SurfaceLike } from "./inputs";
+
+export interface SurfaceGrid {
+  x: number[];
+  y: number[];
+  /** `z[row][column]` = value(x[column], y[row]): Plotly's orientation. */
+  z: number[][];
+}
+
+export const BAD_RESOLUTION = (resolution: number): string => `Grid resolution must be an integer ≥ 2, got ${resolution}.`;
+
+function linspace(range: readonly [number, number], count: number): number[] {
+  const [low, high] = range;
+  return Array.from({ length: count }, (_, i) => low + ((high - low) * i) / (count - 1));
+}
+
+/** `resolution × resolution` samples of `surface` over `bounds` (default: the surface's own). */
+export function sampleSurface(surface: SurfaceLike, resolution = 100, bounds: Bounds2D = surface.bounds): SurfaceGrid {
+  if (!Number.isInteger(resolution) || resolution < 2) throw new RangeError(BAD_RESOLUTION(resolution));
+  const x = linspace(bounds.x, resolution);
+  const y = linspace(bounds.y, resolution);
+  const z = y.map((yValue) => x.map((xValue) => surface.value(xValue, yValue)));
+  return { x, y, z };
+}
+
+/**
+ * log10(z − min + 1): compresses steep valleys (Rosenbrock spans 0 … 10⁵) so contours show the
+ * floor of the valley and not only its walls. Keeps order, so minima stay minima.
+ */
+export function logCompress(z: number[][]): number[][] {
+  let min = Infinity;
+  for (const row of z) for (const v of row) if (Number.isFinite(v) && v < min) min = v;
+  return z.map((row) => row.map((v) => (Number.isFinite(v) ? Math.log10(v - min + 1) : Number.NaN)));
+}

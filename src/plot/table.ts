@@ -1,0 +1,140 @@
+/**
+ * Tables: a danfojs DataFrame (or rows) shown as an HTML table in notebooks and on the site, and as
+ * aligned text in a terminal. Helpers turn training histories and tuning results into DataFrames.
+ */
+import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+import { MISSING_COLUMN, toHistories, toRows } from "./adapters";
+import { danfo, type DataFrame } from "./danfo";
+import { escapeHtml } from "./escapeHtml";
+import { formatNumber } from "./format";
+import type { HistoryLike, RowsSource } from "./inputs";
+
+export interface TableOptions {
+  /** Caption shown above the table. */
+  title?: string;
+  /** Rows shown at most (default 50); the rest are summarised as "… N more rows". */
+  maxRows?: number;
+  /** Significant digits for numbers (default 4). */
+  digits?: number;
+}
+
+function cellText(value: unknown, digits: number): string {
+  if (typeof value === "number") return formatNumber(value, digits);
+  if (value === null || value === undefined) return "";
+  return String(value);
+}
+
+/** A displayable table. `frame` is the danfojs DataFrame behind it. */
+export class Table implements Displayable {
+  readonly frame: DataFrame;
+  readonly options: TableOptions;
+
+  constructor(source: RowsSource | DataFrame, options: TableOptions = {}) {
+    const dfd = danfo();
+    if (source instanceof dfd.DataFrame) {
+      this.frame = source;
+    } else {
+      const { columns, rows } = toRows(source as RowsSource);
+      this.frame = new dfd.DataFrame(rows.map((row) => columns.map((c) => row[c] ?? null)), { columns });
+    }
+    this.options = options;
+  }
+
+  /** Column names. */
+  get columns(): string[] {
+    return [...this.frame.columns];
+  }
+
+  /** Rows as arrays of cell values. */
+  get rows(): unknown[][] {
+    const values = this.frame.values as unknown[];
+    return values.map((row) => (Array.isArray(row) ? row : [row]));
+  }
+
+  private shown(): { rows: string[][]; hidden: number } {
+    const digits = this.options.digits ?? 4;
+    const all = this.rows;
+    const limit = this.options.maxRows ?? 50;
+    return { rows: all.slice(0, limit).map((row) => row.map((cell) => cellText(cell, digits))), hidden: Math.max(0, all.length - limit) };
+  }
+
+  /** An HTML `<table>`: every cell escaped, numbers right-aligned. */
+  toHTML(): string {
+    const { rows, hidden } = this.shown();
+    const numeric = this.columns.map((_, c) => this.rows.every((row) => typeof row[c] === "number" || row[c] === null));
+    const align = (c: number): string => (numeric[c] ? ' style="text-align:right"' : "");
+    const parts = ['<table class="optimlab-table dataframe">'];
+    if (this.options.title) parts.push(`<caption>${escapeHtml(this.options.title)}</caption>`);
+    parts.push("<thead><tr>" + this.columns.map((c, i) => `<th${align(i)}>${escapeHtml(c)}</th>`).join("") + "</tr></thead>");
+    parts.push("<tbody>");
+    for (const row of rows) parts.push("<tr>" + row.map((cell, i) => `<td${align(i)}>${escapeHtml(cell)}</td>`).join("") + "</tr>");
+    parts.push("</tbody>");
+    if (hidden > 0) parts.push(`<tfoot><tr><td colspan="${this.columns.length}">… ${hidden} more rows</td></tr></tfoot>`);
+    parts.push("</table>");
+    return parts.join("\n");
+  }
+
+  /** Aligned plain text: what a terminal shows. */
+  toString(): string {
+    const { rows, hidden } = this.shown();
+    const header = this.columns;
+    const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
+    const line = (cells: string[]): string => cells.map((cell, c) => cell.padStart(widths[c])).join("  ").trimEnd();
+    const out: string[] = [];
+    if (this.options.title) out.push(this.options.title);
+    out.push(line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line));
+    if (hidden > 0) out.push(`… ${hidden} more rows`);
+    return out.join("\n");
+  }
+
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return { "text/html": this.toHTML(), "text/plain": this.toString() };
+  }
+}
+
+/** A table of rows or a DataFrame (`tune` results are DataFrames). */
+export function table(source: RowsSource | DataFrame, options: TableOptions = {}): Table {
+  return new Table(source, options);
+}
+
+/**
+ * One row per (run, epoch): `run`, `epoch`, `loss`, `valLoss` and every other recorded metric,
+ * as a danfojs DataFrame.
+ */
+export function historyFrame(histories: HistoryLike | readonly HistoryLike[]): DataFrame {
+  const runs = toHistories(histories);
+  const metricNames: string[] = [];
+  for (const { history } of runs) for (const epoch of history.epochs) for (const key of Object.keys(epoch)) if (!["epoch", "step", "time"].includes(key) && !metricNames.includes(key)) metricNames.push(key);
+  const columns = ["run", "epoch", ...metricNames];
+  const rows = runs.flatMap(({ name, history }) => history.epochs.map((epoch) => [name, epoch.epoch, ...metricNames.map((m) => epoch[m] ?? null)]));
+  return new (danfo().DataFrame)(rows, { columns });
+}
+
+/** Per-epoch history table of one or more runs. */
+export function historyTable(histories: HistoryLike | readonly HistoryLike[], options: TableOptions = {}): Table {
+  return new Table(historyFrame(histories), { title: options.title ?? "Training history (per epoch)", ...options });
+}
+
+export interface TuningTableOptions extends TableOptions {
+  /** Column to sort by (e.g. "valLoss"). */
+  sortBy?: string;
+  /** Sort ascending (default true: lower loss first). */
+  ascending?: boolean;
+  /** Keep only the first `top` rows after sorting. */
+  top?: number;
+}
+
+/** Tuning results (a `tune` DataFrame or rows), sorted best first. */
+export function tuningTable(results: RowsSource | DataFrame, options: TuningTableOptions = {}): Table {
+  const { columns, rows } = toRows(results as RowsSource);
+  if (options.sortBy !== undefined) {
+    const key = options.sortBy;
+    if (!columns.includes(key)) throw new Error(`tuningTable: ${MISSING_COLUMN(key, columns)}`);
+    const sign = options.ascending === false ? -1 : 1;
+    const score = (row: { [column: string]: unknown }): number => (typeof row[key] === "number" ? (row[key] as number) : Number.NaN);
+    // Trials without a score (failed or pruned) go last whatever the direction.
+    rows.sort((a, b) => (Number.isNaN(score(a)) ? 1 : 0) - (Number.isNaN(score(b)) ? 1 : 0) || sign * (score(a) - score(b)));
+  }
+  const kept = options.top === undefined ? rows : rows.slice(0, options.top);
+  return new Table(kept.map((row) => Object.fromEntries(columns.map((c) => [c, row[c]]))), { title: options.title ?? "Tuning results", ...options });
+}

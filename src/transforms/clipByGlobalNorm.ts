@@ -1,0 +1,25 @@
+import * as tf from "@tensorflow/tfjs";
+import { invalidClipValue } from "./errors";
+import { mapTree, treeLeaves } from "./tree";
+import type { EmptyState, GradientTransformation, TensorTree } from "./types";
+
+/**
+ * Rescales all updates together so that their global L2 norm is at most `maxNorm`, with
+ * torch's `clip_grad_norm_` formula: `coef = min(maxNorm / (totalNorm + 1e-6), 1)`, every update
+ * multiplied by `coef`. The coefficient stays on the device (no sync per step).
+ */
+export function clipByGlobalNorm(maxNorm: number): GradientTransformation<EmptyState> {
+  if (!(maxNorm > 0)) throw new Error(invalidClipValue("clipByGlobalNorm", maxNorm));
+  return {
+    name: "clipByGlobalNorm",
+    init: () => ({}),
+    update<T extends TensorTree>(updates: T, state: EmptyState): [T, EmptyState] {
+      const leaves = treeLeaves(updates);
+      if (leaves.length === 0) return [updates, state];
+      const sumOfSquares = tf.addN(leaves.map((u) => tf.sum(tf.square(u))));
+      const totalNorm = tf.sqrt(sumOfSquares);
+      const coef = tf.minimum(tf.div(maxNorm, tf.add(totalNorm, 1e-6)), 1);
+      return [mapTree(updates, (u) => tf.mul(u, coef)), state];
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import * as tf from "@tensorflow/tfjs";
+import { fullLike, zipTrees } from "./tree";
+import type { GradientTransformation, TensorTree } from "./types";
+
+/** Options of `scaleByAdadelta` (torch Adadelta's names and defaults). */
+export interface ScaleByAdadeltaOptions {
+  /** ρ, decay rate of both running averages (default 0.9). */
+  readonly rho?: number;
+  /** ε inside both square roots (default 1e-6). */
+  readonly eps?: number;
+}
+
+/** State of `scaleByAdadelta`: `squareAvg` (E[g²]) and `accDelta` (E[Δ²]). */
+export type AdadeltaState = { readonly squareAvg: TensorTree; readonly accDelta: TensorTree };
+
+/**
+ * Adadelta's preconditioner, as torch computes it:
+ *
+ *   v ← ρ·v + (1-ρ)·g²;   Δ = sqrt(a + ε) / sqrt(v + ε) · g;   a ← ρ·a + (1-ρ)·Δ²;   u = Δ
+ */
+export function scaleByAdadelta(options: ScaleByAdadeltaOptions = {}): GradientTransformation<AdadeltaState> {
+  const { rho = 0.9, eps = 1e-6 } = options;
+  return {
+    name: "scaleByAdadelta",
+    init: (params) => ({ squareAvg: fullLike(params), accDelta: fullLike(params) }),
+    update<T extends TensorTree>(updates: T, state: AdadeltaState): [T, AdadeltaState] {
+      const squareAvg = zipTrees("scaleByAdadelta", [updates, state.squareAvg], ([g, v]) =>
+        tf.add(tf.mul(v, rho), tf.mul(tf.square(g), 1 - rho)),
+      );
+      const delta = zipTrees("scaleByAdadelta", [updates, squareAvg, state.accDelta], ([g, v, a]) =>
+        tf.mul(tf.div(tf.sqrt(tf.add(a, eps)), tf.sqrt(tf.add(v, eps))), g),
+      );
+      const accDelta = zipTrees("scaleByAdadelta", [delta, state.accDelta], ([d, a]) =>
+        tf.add(tf.mul(a, rho), tf.mul(tf.square(d), 1 - rho)),
+      );
+      return [delta, { squareAvg, accDelta }];
+    },
+  };
+}

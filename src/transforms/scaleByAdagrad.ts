@@ -1,0 +1,39 @@
+import * as tf from "@tensorflow/tfjs";
+import { fullLike, zipTrees } from "./tree";
+import type { GradientTransformation, TensorTree } from "./types";
+
+/** Options of `scaleByAdagrad` (torch Adagrad's names and defaults). */
+export interface ScaleByAdagradOptions {
+  /** Learning-rate decay: step t is divided by `1 + (t-1)·lrDecay` (default 0). */
+  readonly lrDecay?: number;
+  /** Starting value of the sum of squared gradients (default 0). */
+  readonly initialAccumulatorValue?: number;
+  /** ε added to the denominator (default 1e-10). */
+  readonly eps?: number;
+}
+
+/** State of `scaleByAdagrad`: step count and the running `sum` of squared gradients. */
+export type AdagradState = { readonly count: number; readonly sum: TensorTree };
+
+/**
+ * Adagrad's preconditioner, as torch computes it:
+ *
+ *   S ← S + g²;   u = g / (sqrt(S) + ε) / (1 + (t-1)·lrDecay)
+ */
+export function scaleByAdagrad(options: ScaleByAdagradOptions = {}): GradientTransformation<AdagradState> {
+  const { lrDecay = 0, initialAccumulatorValue = 0, eps = 1e-10 } = options;
+  return {
+    name: "scaleByAdagrad",
+    init: (params) => ({ count: 0, sum: fullLike(params, initialAccumulatorValue) }),
+    update<T extends TensorTree>(updates: T, state: AdagradState): [T, AdagradState] {
+      const step = state.count + 1;
+      const decay = 1 / (1 + (step - 1) * lrDecay);
+      const sum = zipTrees("scaleByAdagrad", [updates, state.sum], ([g, s]) => tf.add(s, tf.square(g)));
+      const out = zipTrees("scaleByAdagrad", [updates, sum], ([g, s]) => {
+        const scaled = tf.div(g, tf.add(tf.sqrt(s), eps));
+        return lrDecay === 0 ? scaled : tf.mul(scaled, decay);
+      });
+      return [out, { count: step, sum }];
+    },
+  };
+}

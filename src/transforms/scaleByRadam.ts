@@ -1,0 +1,56 @@
+import * as tf from "@tensorflow/tfjs";
+import { biasCorrection } from "./biasCorrection";
+import { fullLike, zipTrees } from "./tree";
+import type { GradientTransformation, TensorTree } from "./types";
+
+/** Options of `scaleByRadam` (torch RAdam's names and defaults). */
+export interface ScaleByRadamOptions {
+  /** (β1, β2) (default [0.9, 0.999]). */
+  readonly betas?: readonly [number, number];
+  /** ε added to the denominator (default 1e-8). */
+  readonly eps?: number;
+}
+
+/** State of `scaleByRadam`: step count and the moments `mu`, `nu`. */
+export type RadamState = { readonly count: number; readonly mu: TensorTree; readonly nu: TensorTree };
+
+/**
+ * The variance rectification term r_t of RAdam, or `undefined` while the approximated SMA length
+ * ρ_t ≤ 5 (then RAdam takes an un-adapted momentum step).
+ */
+export function radamRectification(beta2: number, step: number): number | undefined {
+  const rhoInf = 2 / (1 - beta2) - 1;
+  const rhoT = rhoInf - (2 * step * beta2 ** step) / biasCorrection(beta2, step);
+  if (!(rhoT > 5)) return undefined;
+  return Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+}
+
+/**
+ * RAdam's preconditioner, as torch computes it:
+ *
+ *   m ← β1·m + (1-β1)·g;   v ← β2·v + (1-β2)·g²;   m̂ = m / (1-β1^t)
+ *   ρ_t > 5:  u = m̂ · r_t · sqrt(1-β2^t) / (sqrt(v) + ε);   otherwise u = m̂
+ */
+export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransformation<RadamState> {
+  const { betas: [beta1, beta2] = [0.9, 0.999], eps = 1e-8 } = options;
+  return {
+    name: "scaleByRadam",
+    init: (params) => ({ count: 0, mu: fullLike(params), nu: fullLike(params) }),
+    update<T extends TensorTree>(updates: T, state: RadamState): [T, RadamState] {
+      const step = state.count + 1;
+      const mu = zipTrees("scaleByRadam", [updates, state.mu], ([g, m]) => tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
+      const nu = zipTrees("scaleByRadam", [updates, state.nu], ([g, v]) =>
+        tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)),
+      );
+      const rect = radamRectification(beta2, step);
+      const bc1 = biasCorrection(beta1, step);
+      const out =
+        rect === undefined
+          ? zipTrees("scaleByRadam", [mu], ([m]) => tf.div(m, bc1))
+          : zipTrees("scaleByRadam", [mu, nu], ([m, v]) =>
+              tf.div(tf.mul(m, (rect * Math.sqrt(biasCorrection(beta2, step))) / bc1), tf.add(tf.sqrt(v), eps)),
+            );
+      return [out, { count: step, mu, nu }];
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import * as tf from "@tensorflow/tfjs";
+import { fullLike, leafAt, zipTrees } from "./tree";
+import type { GradientTransformation, TensorTree } from "./types";
+
+/** Options of `scaleByRms` (torch RMSprop's names and defaults). */
+export interface ScaleByRmsOptions {
+  /** α, decay rate of the squared-gradient average (default 0.99). */
+  readonly alpha?: number;
+  /** ε added to the denominator, outside the square root (default 1e-8). */
+  readonly eps?: number;
+  /** Centered RMSprop: divide by the estimated standard deviation `sqrt(E[g²] - E[g]²)` (default false). */
+  readonly centered?: boolean;
+}
+
+/** State of `scaleByRms`: `squareAvg` (E[g²]) and, when centered, `gradAvg` (E[g]). */
+export type RmsState = { readonly squareAvg: TensorTree; readonly gradAvg?: TensorTree };
+
+/**
+ * RMSprop's preconditioner, as torch computes it:
+ *
+ *   s ← α·s + (1-α)·g²;   centered: ḡ ← α·ḡ + (1-α)·g,  d = sqrt(s - ḡ²) + ε;  else d = sqrt(s) + ε
+ *   u = g / d
+ *
+ * torch's RMSprop `momentum` is heavy-ball momentum on `u` with a buffer that starts at zero,
+ * which is exactly `traceMomentum({ momentum })` chained after this link (its first buffer value
+ * `u₁` equals `μ·0 + u₁`); `optim.RMSprop` builds it that way.
+ */
+export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformation<RmsState> {
+  const { alpha = 0.99, eps = 1e-8, centered = false } = options;
+  return {
+    name: "scaleByRms",
+    init: (params) => ({ squareAvg: fullLike(params), ...(centered ? { gradAvg: fullLike(params) } : {}) }),
+    update<T extends TensorTree>(updates: T, state: RmsState): [T, RmsState] {
+      const squareAvg = zipTrees("scaleByRms", [updates, state.squareAvg], ([g, s]) =>
+        tf.add(tf.mul(s, alpha), tf.mul(tf.square(g), 1 - alpha)),
+      );
+      const gradAvg =
+        state.gradAvg &&
+        zipTrees("scaleByRms", [updates, state.gradAvg], ([g, a]) => tf.add(tf.mul(a, alpha), tf.mul(g, 1 - alpha)));
+      const out = zipTrees("scaleByRms", [updates, squareAvg], ([g, s], key) => {
+        const variance = gradAvg ? tf.sub(s, tf.square(leafAt(gradAvg, key))) : s;
+        return tf.div(g, tf.add(tf.sqrt(variance), eps));
+      });
+      return [out, { squareAvg, ...(gradAvg ? { gradAvg } : {}) }];
+    },
+  };
+}

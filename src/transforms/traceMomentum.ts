@@ -1,0 +1,43 @@
+import * as tf from "@tensorflow/tfjs";
+import { fullLike, leafAt, zipTrees } from "./tree";
+import type { GradientTransformation, TensorTree } from "./types";
+
+/** Options of `traceMomentum` (torch SGD's names). */
+export interface TraceMomentumOptions {
+  /** μ, the momentum factor. */
+  readonly momentum: number;
+  /** τ, dampening of the new gradient from the second step on (default 0). */
+  readonly dampening?: number;
+  /** Nesterov momentum: return `g + μ·b` instead of `b` (default false). */
+  readonly nesterov?: boolean;
+}
+
+/** State of `traceMomentum`: momentum updates done, and the buffer `b`. */
+export type TraceMomentumState = { readonly count: number; readonly momentumBuffer: TensorTree };
+
+/**
+ * Heavy-ball momentum exactly as torch's SGD: the buffer starts as the first gradient
+ * (`b₁ = g₁`, no dampening), then `b_t = μ·b_{t-1} + (1-τ)·g_t`; the output is `b_t`, or
+ * `g_t + μ·b_t` with Nesterov. With `momentum = 0` the updates pass through and the state is
+ * unchanged (torch skips the buffer when momentum is 0).
+ */
+export function traceMomentum(options: TraceMomentumOptions): GradientTransformation<TraceMomentumState> {
+  const { momentum, dampening = 0, nesterov = false } = options;
+  return {
+    name: "traceMomentum",
+    init: (params) => ({ count: 0, momentumBuffer: fullLike(params) }),
+    update<T extends TensorTree>(updates: T, state: TraceMomentumState): [T, TraceMomentumState] {
+      if (momentum === 0) return [updates, state];
+      const buffer =
+        state.count === 0
+          ? updates
+          : zipTrees("traceMomentum", [updates, state.momentumBuffer], ([g, b]) =>
+              tf.add(tf.mul(b, momentum), dampening === 0 ? g : tf.mul(g, 1 - dampening)),
+            );
+      const out = nesterov
+        ? zipTrees("traceMomentum", [updates, buffer], ([g], key) => tf.add(g, tf.mul(leafAt(buffer, key), momentum)))
+        : buffer;
+      return [out, { count: state.count + 1, momentumBuffer: buffer }];
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { DataLoader, invalidBatchSizeMessage } from "../../src/data/loader";
+import { emptyDatasetMessage, mismatchedLengthsMessage } from "../../src/data/dataset";
+import { seed } from "../../src/backend/random";
+
+function dataset(n: number) {
+  return { x: tf.tensor2d(Float32Array.from({ length: 2 * n }, (_, i) => i), [n, 2]), y: tf.tensor1d(Int32Array.from({ length: n }, (_, i) => i), "int32") };
+}
+
+function epochLabels(loader: DataLoader): number[][] {
+  const out: number[][] = [];
+  for (const batch of loader) {
+    out.push(Array.from(batch.y.dataSync()));
+    batch.dispose();
+  }
+  return out;
+}
+
+test("DataLoader yields ordered batches with a short last batch, or drops it", () => {
+  const data = dataset(5);
+  assert.deepEqual(epochLabels(new DataLoader(data, { batchSize: 2 })), [[0, 1], [2, 3], [4]]);
+  assert.deepEqual(epochLabels(new DataLoader(data, { batchSize: 2, dropLast: true })), [[0, 1], [2, 3]]);
+  const first = new DataLoader(data, { batchSize: 2 })[Symbol.iterator]().next().value;
+  assert.deepEqual(Array.from(first.x.dataSync()), [0, 1, 2, 3]);
+  first.dispose();
+  tf.dispose([data.x, data.y]);
+});
+
+test("shuffling is a permutation, differs per epoch and is reproducible from the seed", () => {
+  const data = dataset(20);
+  const a = new DataLoader(data, { batchSize: 20 - 1, shuffle: true, seed: 7 });
+  const b = new DataLoader(data, { batchSize: 20 - 1, shuffle: true, seed: 7 });
+  const e0 = epochLabels(a).flat();
+  const e1 = epochLabels(a).flat();
+  assert.deepEqual([...e0].sort((p, q) => p - q), Array.from({ length: 20 }, (_, i) => i));
+  assert.notDeepEqual(e0, e1);
+  assert.deepEqual(epochLabels(b).flat(), e0);
+  assert.deepEqual(epochLabels(b).flat(), e1);
+  seed(3);
+  const c = epochLabels(new DataLoader(data, { batchSize: 4, shuffle: true })).flat();
+  seed(3);
+  assert.deepEqual(epochLabels(new DataLoader(data, { batchSize: 4, shuffle: true })).flat(), c);
+  tf.dispose([data.x, data.y]);
+});
+
+test("full batch yields the dataset itself (no copy) and batches do not leak", () => {
+  const data = dataset(6);
+  const before = tf.memory().numTensors;
+  const loader = new DataLoader(data, { batchSize: "full" });
+  const batches = [...loader];
+  assert.equal(batches.length, 1);
+  assert.equal(batches[0].x, data.x);
+  batches[0].dispose();
+  for (const batch of new DataLoader(data, { batchSize: 4, shuffle: true, seed: 1 })) batch.dispose();
+  assert.equal(tf.memory().numTensors, before);
+  assert.equal(data.x.isDisposed, false);
+  tf.dispose([data.x, data.y]);
+});
+
+test("DataLoader rejects bad batch sizes, empty and mismatched datasets", () => {
+  const data = dataset(3);
+  for (const bad of [0, -1, 1.5]) assert.throws(() => new DataLoader(data, { batchSize: bad }), { message: invalidBatchSizeMessage(bad) });
+  const empty = { x: tf.zeros([0, 2]), y: tf.zeros([0]) };
+  assert.throws(() => new DataLoader(empty), { message: emptyDatasetMessage("DataLoader") });
+  const mismatched = { x: data.x, y: tf.zeros([2]) };
+  assert.throws(() => new DataLoader(mismatched), { message: mismatchedLengthsMessage(3, 2) });
+  tf.dispose([data.x, data.y, empty.x, empty.y, mismatched.y]);
+});

@@ -1,0 +1,306 @@
+/**
+ * Drives a real kernel process through the Jupyter protocol (ZeroMQ + wire.ts), message type by
+ * message type, the way Jupyter clients do.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { TestKernel } from "./client";
+import { COMPILE_ERROR_NAME, INTERRUPT_ERROR_NAME, typescriptVersion } from "../../kernel/engine";
+import { droppedMessageLog } from "../../kernel/channels";
+import { createMessage, serialize, Signer, type Message } from "../../kernel/wire";
+
+const types = (messages: Message[]): string[] => messages.map((m) => m.header.msg_type);
+const ofType = (messages: Message[], type: string): Message[] => messages.filter((m) => m.header.msg_type === type);
+const streamText = (messages: Message[], name: string): string =>
+  ofType(messages, "stream").filter((m) => m.content.name === name).map((m) => m.content.text).join("");
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("kernel protocol", { timeout: 120_000 }, () => {
+  let kernel: TestKernel;
+
+  before(async () => {
+    kernel = await TestKernel.start();
+  });
+
+  after(async () => {
+    await kernel?.close();
+  });
+
+  it("answers kernel_info with TypeScript's language info, between busy and idle", async () => {
+    const { reply, iopub } = await kernel.request("shell", "kernel_info_request", {});
+    assert.equal(reply.header.msg_type, "kernel_info_reply");
+    assert.equal(reply.content.protocol_version, "5.3");
+    assert.equal(reply.content.implementation, "optimlab");
+    assert.equal(reply.content.status, "ok");
+    assert.deepEqual(
+      { ...(reply.content.language_info as object) },
+      {
+        name: "typescript",
+        version: typescriptVersion(),
+        mimetype: "text/typescript",
+        file_extension: ".ts",
+        codemirror_mode: "text/typescript",
+        pygments_lexer: "typescript",
+      },
+    );
+    assert.match(String(reply.content.banner), /TypeScript/);
+    assert.deepEqual(types(iopub), ["status", "status"]);
+    assert.deepEqual(iopub.map((m) => m.content.execution_state), ["busy", "idle"]);
+    // kernel_info also works on the control channel
+    const control = await kernel.request("control", "kernel_info_request", {});
+    assert.equal(control.reply.content.implementation, "optimlab");
+  });
+
+  it("executes a cell: execute_input, streams, execute_result with text/plain, reply", async () => {
+    const { reply, iopub } = await kernel.execute(
+      "const answer: number = 40 + 2;\nconsole.log('out', answer);\nconsole.error('err');\nprocess.stdout.write('raw\\n');\nanswer",
+    );
+    assert.equal(reply.content.status, "ok");
+    const count = reply.content.execution_count as number;
+    assert.ok(count >= 1);
+    assert.equal(types(iopub)[0], "status");
+    assert.equal(types(iopub)[1], "execute_input");
+    assert.equal(ofType(iopub, "execute_input")[0].content.execution_count, count);
+    assert.equal(streamText(iopub, "stdout"), "out 42\nraw\n");
+    assert.equal(streamText(iopub, "stderr"), "err\n");
+    const [result] = ofType(iopub, "execute_result");
+    assert.deepEqual(result.content, { execution_count: count, data: { "text/plain": "42" }, metadata: {} });
+    assert.equal(types(iopub).at(-1), "status");
+    assert.equal(iopub.at(-1)?.content.execution_state, "idle");
+    // the result comes after the streams, the idle status last
+    assert.ok(types(iopub).indexOf("execute_result") > types(iopub).lastIndexOf("stream"));
+
+    const next = await kernel.execute("answer * 2");
+    assert.equal(next.reply.content.execution_count, count + 1);
+    assert.equal(ofType(next.iopub, "execute_result")[0].content.data && (ofType(next.iopub, "execute_result")[0].content.data as { "text/plain": string })["text/plain"], "84");
+  });
+
+  it("sends no execute_result for undefined, and quotes strings like a REPL", async () => {
+    const none = await kernel.execute("let nothing: undefined = undefined; nothing");
+    assert.equal(ofType(none.iopub, "execute_result").length, 0);
+    const text = await kernel.execute("'hi' + '!'");
+    assert.deepEqual(ofType(text.iopub, "execute_result")[0].content.data, { "text/plain": "'hi!'" });
+  });
+
+  it("supports top-level await", async () => {
+    const { reply, iopub } = await kernel.execute("const v = await new Promise<number>((r) => setTimeout(() => r(7), 20)); v + 1");
+    assert.equal(reply.content.status, "ok");
+    assert.deepEqual(ofType(iopub, "execute_result")[0].content.data, { "text/plain": "8" });
+  });
+
+  it("reports a runtime error as an error message and an error reply", async () => {
+    const { reply, iopub } = await kernel.execute("console.log('before');\nthrow new RangeError('out of range: 3')");
+    assert.equal(reply.content.status, "error");
+    assert.equal(reply.content.ename, "RangeError");
+    assert.equal(reply.content.evalue, "out of range: 3");
+    const [error] = ofType(iopub, "error");
+    assert.equal(error.content.ename, "RangeError");
+    assert.equal(error.content.evalue, "out of range: 3");
+    assert.ok(Array.isArray(error.content.traceback));
+    assert.match((error.content.traceback as string[])[0], /RangeError: out of range: 3/);
+    assert.ok(!(error.content.traceback as string[]).some((line) => /tslab[\\/]dist|node:vm/.test(line)), "kernel frames are cut");
+    assert.deepEqual(reply.content.traceback, error.content.traceback);
+    assert.equal(streamText(iopub, "stdout"), "before\n");
+    assert.equal(ofType(iopub, "execute_result").length, 0);
+  });
+
+  it("reports a type error as a compile error with the TypeScript diagnostics, without running the cell", async () => {
+    const { reply, iopub } = await kernel.execute("console.log('must not run');\nconst n: number = 'text';");
+    assert.equal(reply.content.status, "error");
+    assert.equal(reply.content.ename, COMPILE_ERROR_NAME);
+    assert.match(String(reply.content.evalue), /2:7 - Type 'string' is not assignable to type 'number'/);
+    assert.equal(ofType(iopub, "error").length, 1);
+    assert.equal(streamText(iopub, "stdout"), "");
+  });
+
+  it("honours silent and store_history", async () => {
+    const before = (await kernel.execute("1")).reply.content.execution_count as number;
+    const silent = await kernel.execute("console.log('quiet'); 5", { silent: true });
+    assert.equal(silent.reply.content.status, "ok");
+    assert.equal(silent.reply.content.execution_count, before);
+    assert.equal(ofType(silent.iopub, "execute_input").length, 0);
+    assert.equal(ofType(silent.iopub, "execute_result").length, 0);
+    assert.equal(streamText(silent.iopub, "stdout"), "quiet\n");
+    const unstored = await kernel.execute("6", { store_history: false });
+    assert.equal(unstored.reply.content.execution_count, before);
+    assert.deepEqual(ofType(unstored.iopub, "execute_result")[0].content.data, { "text/plain": "6" });
+    const stored = await kernel.execute("7");
+    assert.equal(stored.reply.content.execution_count, before + 1);
+  });
+
+  it("aborts queued executes after an error when stop_on_error is set, and runs them when not", async () => {
+    const failing = kernel.send("shell", "execute_request", { code: "throw new Error('stop')", silent: false, store_history: true, stop_on_error: true });
+    const queued = kernel.send("shell", "execute_request", { code: "console.log('queued ran')", silent: false, store_history: true, stop_on_error: true });
+    assert.equal((await kernel.waitForReply(failing)).content.status, "error");
+    const queuedReply = await kernel.waitForReply(queued);
+    assert.equal(queuedReply.content.status, "aborted");
+    assert.equal(streamText(await kernel.outputsOf(queued), "stdout"), "");
+
+    const tolerated = kernel.send("shell", "execute_request", { code: "throw new Error('go on')", silent: false, store_history: true, stop_on_error: false });
+    const after = kernel.send("shell", "execute_request", { code: "console.log('still ran')", silent: false, store_history: true, stop_on_error: true });
+    assert.equal((await kernel.waitForReply(tolerated)).content.status, "error");
+    assert.equal((await kernel.waitForReply(after)).content.status, "ok");
+    assert.equal(streamText(await kernel.outputsOf(after), "stdout"), "still ran\n");
+  });
+
+  it("sends display_data with every MIME type of a bundle, transient always an object", async () => {
+    const code = [
+      "const chart = { [Symbol.for('Jupyter.display')]() { return { 'text/html': '<i>chart</i>', 'image/svg+xml': '<svg></svg>' }; } };",
+      "display(chart);",
+      "display({ 'text/plain': 'raw text', 'application/json': { a: 1 } }, { raw: true });",
+      "chart",
+    ].join("\n");
+    const { reply, iopub } = await kernel.execute(code);
+    assert.equal(reply.content.status, "ok", JSON.stringify(reply.content));
+    const displays = ofType(iopub, "display_data");
+    assert.equal(displays.length, 2);
+    assert.deepEqual(Object.keys(displays[0].content.data as object).sort(), ["image/svg+xml", "text/html", "text/plain"]);
+    assert.deepEqual(displays[0].content.transient, {});
+    assert.deepEqual(displays[0].content.metadata, {});
+    assert.deepEqual(displays[1].content.data, { "text/plain": "raw text", "application/json": { a: 1 } });
+    // the same object as the cell's value: a multi-MIME execute_result
+    const [result] = ofType(iopub, "execute_result");
+    assert.equal((result.content.data as { "text/html": string })["text/html"], "<i>chart</i>");
+    assert.equal(typeof (result.content.data as { "text/plain": string })["text/plain"], "string");
+  });
+
+  it("updates a display by id with update_display_data, and awaits async display methods", async () => {
+    const code = [
+      "const handle = display(md('step 1'), { displayId: 'progress' });",
+      "handle.update(md('step 2'));",
+      "display({ async [Symbol.for('Jupyter.display')]() { await new Promise((r) => setTimeout(r, 30)); return { 'text/html': '<b>late</b>' }; } });",
+    ].join("\n");
+    const { reply, iopub } = await kernel.execute(code);
+    assert.equal(reply.content.status, "ok", JSON.stringify(reply.content));
+    const [first, late] = ofType(iopub, "display_data");
+    assert.deepEqual(first.content.transient, { display_id: "progress" });
+    assert.equal((first.content.data as { "text/markdown": string })["text/markdown"], "step 1");
+    const [update] = ofType(iopub, "update_display_data");
+    assert.deepEqual(update.content.transient, { display_id: "progress" });
+    assert.equal((update.content.data as { "text/markdown": string })["text/markdown"], "step 2");
+    assert.equal((late.content.data as { "text/html": string })["text/html"], "<b>late</b>");
+    assert.ok(types(iopub).indexOf("display_data", 2) < types(iopub).lastIndexOf("status"), "async display arrives before idle");
+  });
+
+  it("routes console.log from callbacks to the cell that created them, never to a later cell", async () => {
+    const first = await kernel.execute("setTimeout(() => console.log('late from first'), 150); 'started'");
+    const second = await kernel.execute("console.log('second'); await new Promise((r) => setTimeout(r, 400));");
+    assert.equal(streamText(second.iopub, "stdout"), "second\n");
+    const late = await kernel.waitForIopub((m) => m.header.msg_type === "stream" && m.content.text === "late from first\n");
+    assert.equal((late.parent_header as { msg_id: string }).msg_id, (first.reply.parent_header as { msg_id: string }).msg_id);
+  });
+
+  it("completes, inspects and judges completeness", async () => {
+    await kernel.execute("const learningRate = 0.1;");
+    const code = "learningR";
+    const { reply } = await kernel.request("shell", "complete_request", { code, cursor_pos: code.length });
+    assert.equal(reply.content.status, "ok");
+    assert.ok((reply.content.matches as string[]).includes("learningRate"));
+    assert.equal(reply.content.cursor_start, 0);
+    assert.equal(reply.content.cursor_end, code.length);
+
+    // cursor positions count code points: an emoji before the cursor is one position
+    const emoji = "'🙂'; learningR";
+    const emojiReply = await kernel.request("shell", "complete_request", { code: emoji, cursor_pos: [...emoji].length });
+    assert.equal(emojiReply.reply.content.cursor_start, [...emoji].length - "learningR".length);
+
+    const inspect = await kernel.request("shell", "inspect_request", { code: "learningRate", cursor_pos: 3, detail_level: 0 });
+    assert.equal(inspect.reply.content.found, true);
+    assert.match((inspect.reply.content.data as { "text/plain": string })["text/plain"], /learningRate: 0\.1|learningRate: number/);
+    const nothing = await kernel.request("shell", "inspect_request", { code: "   ", cursor_pos: 1, detail_level: 0 });
+    assert.equal(nothing.reply.content.found, false);
+
+    const open = await kernel.request("shell", "is_complete_request", { code: "function f() {" });
+    assert.equal(open.reply.content.status, "incomplete");
+    const done = await kernel.request("shell", "is_complete_request", { code: "const x = 1;" });
+    assert.equal(done.reply.content.status, "complete");
+  });
+
+  it("answers history, comm_info and ignores comm messages", async () => {
+    await kernel.execute("const historyMarker = 'h';");
+    const { reply } = await kernel.request("shell", "history_request", { output: false, raw: true, hist_access_type: "tail", n: 1 });
+    assert.equal(reply.header.msg_type, "history_reply");
+    const history = reply.content.history as Array<[number, number, string]>;
+    assert.equal(history.length, 1);
+    assert.equal(history[0][2], "const historyMarker = 'h';");
+
+    const comm = await kernel.request("shell", "comm_info_request", {});
+    assert.equal(comm.reply.header.msg_type, "comm_info_reply");
+    assert.deepEqual(comm.reply.content, { status: "ok", comms: {} });
+
+    const open = kernel.send("shell", "comm_open", { comm_id: "c1", target_name: "jupyter.widget", data: {} });
+    const statuses = await kernel.outputsOf(open);
+    assert.deepEqual(statuses.map((m) => m.content.execution_state), ["busy", "idle"]);
+    kernel.send("shell", "comm_msg", { comm_id: "c1", data: {} });
+    kernel.send("shell", "comm_close", { comm_id: "c1", data: {} });
+    assert.equal((await kernel.execute("1 + 1")).reply.content.status, "ok");
+  });
+
+  it("echoes heartbeats", async () => {
+    assert.equal(await kernel.ping("beat-1"), "beat-1");
+  });
+
+  it("drops messages with a bad signature and keeps serving", async () => {
+    const forged = kernel.send("shell", "execute_request", { code: "console.log('forged')", silent: false }, new Signer("wrong-key"));
+    const valid = await kernel.request("shell", "kernel_info_request", {});
+    assert.equal(valid.reply.content.status, "ok");
+    await sleep(100);
+    assert.equal(kernel.published.filter((m) => kernel.isChildOf(m, forged)).length, 0);
+    assert.ok(kernel.stderr.includes(droppedMessageLog("shell", "Invalid message signature")), kernel.stderr);
+    // garbage frames are dropped too
+    await kernel.sendFrames("shell", [Buffer.from("no delimiter here")]);
+    assert.equal((await kernel.request("shell", "kernel_info_request", {})).reply.content.status, "ok");
+  });
+
+  it("interrupts a cell awaiting a promise with interrupt_request on control", async () => {
+    const running = kernel.send("shell", "execute_request", { code: "await new Promise((r) => setTimeout(r, 60_000)); console.log('not reached')", silent: false, store_history: true });
+    await kernel.waitForIopub((m) => kernel.isChildOf(m, running) && m.header.msg_type === "execute_input");
+    await sleep(50);
+    const interrupt = await kernel.request("control", "interrupt_request", {});
+    assert.equal(interrupt.reply.header.msg_type, "interrupt_reply");
+    const reply = await kernel.waitForReply(running, 10_000);
+    assert.equal(reply.content.status, "error");
+    assert.equal(reply.content.ename, INTERRUPT_ERROR_NAME);
+  });
+
+  it("interrupts a synchronous busy loop with SIGINT and stays alive", async () => {
+    const running = kernel.send("shell", "execute_request", { code: "while (true) {}", silent: false, store_history: true });
+    await kernel.waitForIopub((m) => kernel.isChildOf(m, running) && m.header.msg_type === "execute_input");
+    // A signal that lands while the cell is still being compiled cannot stop the loop that follows
+    // (Node only arms breakOnSigint while the code runs), so press "interrupt" until it works, as users do.
+    const replied = kernel.waitForReply(running, 10_000);
+    const presses = setInterval(() => kernel.child.kill("SIGINT"), 300);
+    const reply = await replied.finally(() => clearInterval(presses));
+    assert.equal(reply.content.status, "error");
+    assert.equal(reply.content.ename, INTERRUPT_ERROR_NAME);
+    const after = await kernel.execute("'alive'");
+    assert.deepEqual(ofType(after.iopub, "execute_result")[0].content.data, { "text/plain": "'alive'" });
+  });
+
+  it("shuts down on control with the restart flag echoed", async () => {
+    const request = kernel.send("control", "shutdown_request", { restart: true });
+    const reply = await kernel.waitForReply(request);
+    assert.equal(reply.header.msg_type, "shutdown_reply");
+    assert.deepEqual(reply.content, { status: "ok", restart: true });
+    assert.equal(await kernel.exited(), 0);
+  });
+});
+
+describe("kernel with an empty key (no signing)", { timeout: 60_000 }, () => {
+  it("accepts unsigned messages, signs nothing, and shuts down from the shell channel", async () => {
+    const kernel = await TestKernel.start({ key: "" });
+    try {
+      assert.equal(kernel.signer.enabled, false);
+      const { reply, iopub } = await kernel.execute("console.log('unsigned'); 3 * 3");
+      assert.equal(reply.content.status, "ok");
+      assert.equal(streamText(iopub, "stdout"), "unsigned\n");
+      const raw = serialize(createMessage("kernel_info_request", {}, { session: "s" }), new Signer(""));
+      assert.equal(raw[1].toString(), "", "the signature frame is empty");
+      const shutdown = kernel.send("shell", "shutdown_request", { restart: false });
+      assert.deepEqual((await kernel.waitForReply(shutdown)).content, { status: "ok", restart: false });
+      assert.equal(await kernel.exited(), 0);
+    } finally {
+      await kernel.close();
+    }
+  });
+});

@@ -1,0 +1,150 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  CosineAnnealingLR,
+  ExponentialLR,
+  LinearLR,
+  LrControlled,
+  MultiStepLR,
+  OneCycleLR,
+  OneCycleLROptions,
+  ReduceLROnPlateau,
+  ReduceLROnPlateauOptions,
+  StepLR,
+} from "../../src/optim/lrScheduler";
+import { FakeSGD } from "./schedulerTable";
+
+/** Bad inputs and torch's (camelCased) message for each. */
+const BAD: { what: string; make: () => unknown; message: string }[] = [
+  {
+    what: "an object without lr",
+    make: () => new StepLR({} as LrControlled, { stepSize: 1 }),
+    message:
+      'object without a numeric lr is not an Optimizer: a learning-rate scheduler needs an object with a finite, writable numeric "lr" property (optim.SGD, optim.Adam, … or { lr: 0.1 })',
+  },
+  {
+    what: "null optimizer",
+    make: () => new ExponentialLR(null as unknown as LrControlled, { gamma: 0.9 }),
+    message:
+      'null is not an Optimizer: a learning-rate scheduler needs an object with a finite, writable numeric "lr" property (optim.SGD, optim.Adam, … or { lr: 0.1 })',
+  },
+  { what: "stepSize 0", make: () => new StepLR(new FakeSGD(0.1), { stepSize: 0 }), message: "Expected positive integer stepSize, but got 0" },
+  {
+    what: "fractional tMax",
+    make: () => new CosineAnnealingLR(new FakeSGD(0.1), { tMax: 2.5 }),
+    message: "Expected positive integer tMax, but got 2.5",
+  },
+  {
+    what: "NaN gamma",
+    make: () => new ExponentialLR(new FakeSGD(0.1), { gamma: NaN }),
+    message: "Expected a finite number for gamma, but got NaN",
+  },
+  {
+    what: "negative milestone",
+    make: () => new MultiStepLR(new FakeSGD(0.1), { milestones: [3, -1] }),
+    message: "Expected milestones to be an array of non-negative integers, but got [3,-1]",
+  },
+  {
+    what: "startFactor 0",
+    make: () => new LinearLR(new FakeSGD(0.1), { startFactor: 0 }),
+    message: "Starting multiplicative factor expected to be greater than 0 and less or equal to 1.",
+  },
+  {
+    what: "endFactor 2",
+    make: () => new LinearLR(new FakeSGD(0.1), { endFactor: 2 }),
+    message: "Ending multiplicative factor expected to be between 0 and 1.",
+  },
+  {
+    what: "lastEpoch on a fresh optimizer",
+    make: () => new StepLR(new FakeSGD(0.1), { stepSize: 2, lastEpoch: 4 }),
+    message:
+      "param 'initial_lr' is not specified for this optimizer when resuming (lastEpoch=4): attach a scheduler with lastEpoch -1 first, or construct with lastEpoch -1 and restore with loadStateDict()",
+  },
+  {
+    what: "lastEpoch -2",
+    make: () => new StepLR(new FakeSGD(0.1), { stepSize: 2, lastEpoch: -2 }),
+    message: "Expected lastEpoch to be -1 or a non-negative integer, but got -2",
+  },
+  {
+    what: "OneCycleLR without a length",
+    make: () => new OneCycleLR(new FakeSGD(0.1), { maxLr: 1 }),
+    message: "You must define either totalSteps OR (epochs AND stepsPerEpoch)",
+  },
+  {
+    what: "OneCycleLR totalSteps 0",
+    make: () => new OneCycleLR(new FakeSGD(0.1), { maxLr: 1, totalSteps: 0 }),
+    message: "Expected positive integer totalSteps, but got 0",
+  },
+  {
+    what: "OneCycleLR epochs without stepsPerEpoch",
+    make: () => new OneCycleLR(new FakeSGD(0.1), { maxLr: 1, epochs: 3 }),
+    message: "Expected positive integer stepsPerEpoch, but got undefined",
+  },
+  {
+    what: "OneCycleLR pctStart 1.2",
+    make: () => new OneCycleLR(new FakeSGD(0.1), { maxLr: 1, totalSteps: 10, pctStart: 1.2 }),
+    message: "Expected float between 0 and 1 pctStart, but got 1.2",
+  },
+  {
+    what: "OneCycleLR annealStrategy",
+    make: () => new OneCycleLR(new FakeSGD(0.1), { maxLr: 1, totalSteps: 10, annealStrategy: "exp" } as unknown as OneCycleLROptions),
+    message: "annealStrategy must be one of 'cos' or 'linear', instead got exp",
+  },
+  {
+    what: "OneCycleLR momentum cycling on an optimizer without momentum",
+    make: () => new OneCycleLR({ lr: 0.1 }, { maxLr: 1, totalSteps: 10 }),
+    message:
+      "optimizer must support momentum with `cycleMomentum` option enabled (it needs a numeric `momentum` or `betas` property; pass cycleMomentum: false otherwise)",
+  },
+  { what: "plateau factor 1", make: () => new ReduceLROnPlateau(new FakeSGD(0.1), { factor: 1 }), message: "Factor should be < 1.0." },
+  {
+    what: "plateau mode",
+    make: () => new ReduceLROnPlateau(new FakeSGD(0.1), { mode: "up" } as unknown as ReduceLROnPlateauOptions),
+    message: "mode up is unknown!",
+  },
+  {
+    what: "plateau threshold mode",
+    make: () => new ReduceLROnPlateau(new FakeSGD(0.1), { thresholdMode: "pct" } as unknown as ReduceLROnPlateauOptions),
+    message: "threshold mode pct is unknown!",
+  },
+];
+
+describe("schedulers reject bad inputs with torch's messages", () => {
+  for (const bad of BAD) {
+    it(bad.what, () => assert.throws(bad.make, { message: bad.message }));
+  }
+
+  it("OneCycleLR stepped past its cycle throws torch's message", () => {
+    const sched = new OneCycleLR(new FakeSGD(0.1), { maxLr: 1, totalSteps: 3 });
+    for (let i = 0; i < 3; i++) sched.step();
+    assert.throws(() => sched.step(), { message: "Tried to step 5 times. The specified number of total steps is 3" });
+  });
+
+  it("ReduceLROnPlateau.step needs a number", () => {
+    const plateau = new ReduceLROnPlateau(new FakeSGD(0.1));
+    assert.throws(() => plateau.step("0.5" as unknown as number), {
+      message: "ReduceLROnPlateau.step(metric) needs the monitored value as a number, but got 0.5",
+    });
+  });
+
+  it("OneCycleLR without momentum cycling works on an lr-only optimizer", () => {
+    const opt = { lr: 0.1 };
+    const sched = new OneCycleLR(opt, { maxLr: 1, totalSteps: 10, cycleMomentum: false });
+    // torch's cos anneal at pct 0 gives 0.040000000000000036, not exactly maxLr / divFactor.
+    assert.ok(Math.abs(opt.lr - 1 / 25) < 1e-15);
+    sched.step();
+    assert.ok(opt.lr > 1 / 25);
+  });
+
+  it("getLastLr and lastEpoch track the steps", () => {
+    const opt = new FakeSGD(1);
+    const sched = new ExponentialLR(opt, { gamma: 0.5 });
+    assert.equal(sched.lastEpoch, 0);
+    sched.step();
+    sched.step();
+    assert.equal(sched.lastEpoch, 2);
+    assert.equal(sched.getLastLr(), 0.25);
+    assert.equal(opt.lr, 0.25);
+    assert.equal(sched.baseLr, 1);
+  });
+});

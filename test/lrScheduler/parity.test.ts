@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  CosineAnnealingLR,
+  ExponentialLR,
+  LinearLR,
+  messages,
+  MultiStepLR,
+  OneCycleLR,
+  ReduceLROnPlateau,
+  StepLR,
+} from "../../src/optim/lrScheduler";
+import { assertSequenceClose, loadSchedulerCases, SchedulerCase } from "./fixtures";
+import { FakeAdam, FakeSGD, SCHEDULERS } from "./schedulerTable";
+
+const cases = loadSchedulerCases();
+
+function makeOptimizer(c: SchedulerCase): FakeSGD | FakeAdam {
+  return c.optimizer === "adam" ? new FakeAdam(c.lr) : new FakeSGD(c.lr);
+}
+
+/** Runs a fixture case with our schedulers, in torch's order: optimizer step, then scheduler steps. */
+function run(c: SchedulerCase): { lrs: number[]; momentum: number[]; beta1: number[] } {
+  const opt = makeOptimizer(c);
+  const schedulers = c.chain.map((link) => SCHEDULERS[link.scheduler](opt, link.options));
+  const lrs = [opt.lr];
+  const momentum = opt instanceof FakeSGD ? [opt.momentum] : [];
+  const beta1 = opt instanceof FakeAdam ? [opt.betas[0]] : [];
+  for (let i = 0; i < c.steps; i++) {
+    for (const s of schedulers) s.step(c.metrics ? c.metrics[i] : NaN);
+    lrs.push(opt.lr);
+    if (opt instanceof FakeSGD) momentum.push(opt.momentum);
+    else beta1.push(opt.betas[0]);
+  }
+  return { lrs, momentum, beta1 };
+}
+
+describe("lr schedulers match torch.optim.lr_scheduler (test/fixtures/schedulers.json)", () => {
+  it("has fixtures for every scheduler", () => {
+    const names = new Set(cases.flatMap((c) => c.chain.map((l) => l.scheduler)));
+    assert.deepEqual([...names].sort(), Object.keys(SCHEDULERS).sort());
+  });
+
+  for (const c of cases) {
+    it(c.name, () => {
+      const ours = run(c);
+      assertSequenceClose(ours.lrs, c.lrs, "lr");
+      if (c.momentum) assertSequenceClose(ours.momentum, c.momentum, "momentum");
+      if (c.beta1) assertSequenceClose(ours.beta1, c.beta1, "beta1");
+    });
+  }
+
+  for (const c of cases.filter((k) => k.resumedLrs !== undefined)) {
+    it(`${c.name}: a second scheduler built with lastEpoch=${c.resumeAt} continues like torch`, () => {
+      const opt = new FakeSGD(c.lr);
+      const link = c.chain[0];
+      const first = SCHEDULERS[link.scheduler](opt, link.options);
+      for (let i = 0; i < (c.resumeAt ?? 0); i++) first.step(NaN);
+      const second = SCHEDULERS[link.scheduler](opt, { ...link.options, lastEpoch: c.resumeAt });
+      const lrs = [opt.lr];
+      for (let i = (c.resumeAt ?? 0); i < c.steps; i++) {
+        second.step(NaN);
+        lrs.push(opt.lr);
+      }
+      assertSequenceClose(lrs, c.resumedLrs ?? [], "resumed lr");
+    });
+  }
+});
+
+describe("pure curve() and schedule() forms equal the stateful schedulers' torch sequences", () => {
+  type Curve = (options: Record<string, unknown> & { lr: number }, steps: number) => number[];
+  type Schedule = (options: Record<string, unknown> & { lr: number }) => (count: number) => number;
+  const pure: Record<string, { curve: Curve; schedule: Schedule }> = {
+    StepLR: { curve: StepLR.curve as unknown as Curve, schedule: StepLR.schedule as unknown as Schedule },
+    MultiStepLR: { curve: MultiStepLR.curve as unknown as Curve, schedule: MultiStepLR.schedule as unknown as Schedule },
+    ExponentialLR: { curve: ExponentialLR.curve as unknown as Curve, schedule: ExponentialLR.schedule as unknown as Schedule },
+    CosineAnnealingLR: {
+      curve: CosineAnnealingLR.curve as unknown as Curve,
+      schedule: CosineAnnealingLR.schedule as unknown as Schedule,
+    },
+    LinearLR: { curve: LinearLR.curve as unknown as Curve, schedule: LinearLR.schedule as unknown as Schedule },
+    OneCycleLR: { curve: OneCycleLR.curve as unknown as Curve, schedule: OneCycleLR.schedule as unknown as Schedule },
+  };
+  const singles = cases.filter((c) => c.chain.length === 1 && c.metrics === undefined && c.optimizer !== "adam");
+  for (const c of singles) {
+    const link = c.chain[0];
+    it(`${c.name}: curve and schedule`, () => {
+      const options = { ...link.options, lr: c.lr };
+      const steps = c.steps + 1;
+      assertSequenceClose(pure[link.scheduler].curve(options, steps), c.lrs, "curve");
+      const schedule = pure[link.scheduler].schedule(options);
+      // Ask out of order: the schedule must not depend on the order of the queries.
+      const order = [...c.lrs.keys()].reverse();
+      const values = new Array<number>(steps);
+      for (const t of order) values[t] = schedule(t);
+      assertSequenceClose(values, c.lrs, "schedule");
+    });
+  }
+
+  it("ReduceLROnPlateau.curve replays a metric sequence", () => {
+    for (const c of cases.filter((k) => k.metrics !== undefined)) {
+      const options = { ...c.chain[0].options, lr: c.lr };
+      assertSequenceClose(ReduceLROnPlateau.curve(options, c.metrics ?? []), c.lrs.slice(1), c.name);
+    }
+  });
+
+  it("a OneCycleLR schedule is defined up to totalSteps and throws torch's error after", () => {
+    const schedule = OneCycleLR.schedule({ maxLr: 0.1, totalSteps: 10 });
+    assert.equal(typeof schedule(10), "number");
+    assert.throws(() => schedule(11), { message: messages.steppedPastTotalSteps(12, 10) });
+    assert.equal(messages.steppedPastTotalSteps(12, 10), "Tried to step 12 times. The specified number of total steps is 10");
+  });
+
+  it("schedules reject step counts that are not non-negative integers", () => {
+    const schedule = StepLR.schedule({ lr: 0.1, stepSize: 2 });
+    for (const bad of [-1, 1.5, NaN]) {
+      assert.throws(() => schedule(bad), { message: `A schedule's step count must be a non-negative integer, but got ${bad}` });
+    }
+    assert.throws(() => StepLR.curve({ lr: 0.1, stepSize: 2 }, -3), {
+      message: "A schedule's step count must be a non-negative integer, but got -3",
+    });
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * The optimizers under test: one row per optimizer drives the parity, convergence, round-trip,
+ * serialization, leak and model.fit tests (like torch's OptimizerInfo / optax's
+ * _OPTIMIZERS_UNDER_TEST).
+ */
+import * as optim from "../../src/optim";
+import type { ChainOptimizer } from "../../src/optim";
+import * as errors from "../../src/optim/errors";
+
+type Options = Record<string, unknown>;
+
+export interface OptimizerUnderTest {
+  /** Class name in the fixtures and in `optim`. */
+  readonly name: string;
+  /** Builds the optimizer from an options object. */
+  readonly create: (options: Options) => ChainOptimizer;
+  /** torch's defaults (torch 1.13), checked against `hyperparameters`. */
+  readonly torchDefaults: Options;
+  /** Options for the convergence, round-trip and leak tests (every stateful option on). */
+  readonly exercise: Options;
+  /** Steps the convergence test allows. */
+  readonly convergenceSteps: number;
+  /** Invalid options and the exact torch message each must throw. */
+  readonly badInputs: readonly { options: Options; message: string }[];
+}
+
+const betaInputs = (base: Options) => [
+  { options: { ...base, betas: [1.5, 0.999] }, message: errors.invalidBeta(0, 1.5) },
+  { options: { ...base, betas: [0.9, 1.5] }, message: errors.invalidBeta(1, 1.5) },
+  { options: { ...base, betas: [0.9, -0.1] }, message: errors.invalidBeta(1, -0.1) },
+];
+const commonInputs = (base: Options) => [
+  { options: { ...base, lr: -0.1 }, message: errors.invalidLearningRate(-0.1) },
+  { options: { ...base, lr: NaN }, message: errors.invalidLearningRate(NaN) },
+  { options: { ...base, weightDecay: -1 }, message: errors.invalidWeightDecay(-1) },
+];
+
+export const OPTIMIZERS_UNDER_TEST: readonly OptimizerUnderTest[] = [
+  {
+    name: "SGD",
+    create: (o) => new optim.SGD(o as unknown as optim.SGDOptions),
+    torchDefaults: { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false },
+    exercise: { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-3 },
+    convergenceSteps: 200,
+    badInputs: [
+      ...commonInputs({ lr: 0.1 }),
+      { options: {}, message: errors.LR_REQUIRED },
+      { options: { lr: 0.1, momentum: -0.5 }, message: errors.invalidMomentum(-0.5) },
+      { options: { lr: 0.1, nesterov: true }, message: errors.NESTEROV_REQUIRES_MOMENTUM },
+      { options: { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true }, message: errors.NESTEROV_REQUIRES_MOMENTUM },
+    ],
+  },
+  {
+    name: "Adam",
+    create: (o) => new optim.Adam(o),
+    torchDefaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false },
+    exercise: { lr: 0.05, amsgrad: true, weightDecay: 1e-3 },
+    convergenceSteps: 300,
+    badInputs: [...commonInputs({}), ...betaInputs({}), { options: { eps: -1e-8 }, message: errors.invalidEpsilon(-1e-8) }],
+  },
+  {
+    name: "AdamW",
+    create: (o) => new optim.AdamW(o),
+    torchDefaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false },
+    exercise: { lr: 0.05, amsgrad: true, weightDecay: 1e-3 },
+    convergenceSteps: 300,
+    badInputs: [...commonInputs({}), ...betaInputs({}), { options: { eps: -1 }, message: errors.invalidEpsilon(-1) }],
+  },
+  {
+    name: "RMSprop",
+    create: (o) => new optim.RMSprop(o),
+    torchDefaults: { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false },
+    exercise: { lr: 0.01, centered: true, momentum: 0.5, weightDecay: 1e-3 },
+    convergenceSteps: 300,
+    badInputs: [
+      ...commonInputs({}),
+      { options: { eps: -1 }, message: errors.invalidEpsilon(-1) },
+      { options: { momentum: -0.9 }, message: errors.invalidMomentum(-0.9) },
+      { options: { alpha: -0.99 }, message: errors.invalidAlpha(-0.99) },
+    ],
+  },
+  {
+    name: "Adagrad",
+    create: (o) => new optim.Adagrad(o),
+    torchDefaults: { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false },
+    exercise: { lr: 0.3, lrDecay: 1e-3, initialAccumulatorValue: 0.1, weightDecay: 1e-3 },
+    convergenceSteps: 300,
+    badInputs: [
+      ...commonInputs({}),
+      { options: { lrDecay: -1 }, message: errors.invalidLrDecay(-1) },
+      { options: { initialAccumulatorValue: -1 }, message: errors.invalidInitialAccumulatorValue(-1) },
+      { options: { eps: -1 }, message: errors.invalidEpsilon(-1) },
+    ],
+  },
+  {
+    name: "Adadelta",
+    create: (o) => new optim.Adadelta(o),
+    torchDefaults: { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false },
+    exercise: { lr: 1.0, rho: 0.9, weightDecay: 1e-3 },
+    convergenceSteps: 1500,
+    badInputs: [
+      ...commonInputs({}),
+      { options: { rho: 1.5 }, message: errors.invalidRho(1.5) },
+      { options: { eps: -1 }, message: errors.invalidEpsilon(-1) },
+    ],
+  },
+  {
+    name: "NAdam",
+    create: (o) => new optim.NAdam(o),
+    torchDefaults: {
+      lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, decoupledWeightDecay: false, maximize: false,
+    },
+    exercise: { lr: 0.05, weightDecay: 1e-3, decoupledWeightDecay: true },
+    convergenceSteps: 300,
+    badInputs: [
+      ...commonInputs({}),
+      ...betaInputs({}),
+      { options: { eps: -1 }, message: errors.invalidEpsilon(-1) },
+      { options: { momentumDecay: -1 }, message: errors.invalidMomentumDecay(-1) },
+    ],
+  },
+  {
+    name: "RAdam",
+    create: (o) => new optim.RAdam(o),
+    torchDefaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, maximize: false },
+    exercise: { lr: 0.05, weightDecay: 1e-3 },
+    convergenceSteps: 300,
+    badInputs: [...commonInputs({}), ...betaInputs({}), { options: { eps: -1 }, message: errors.invalidEpsilon(-1) }],
+  },
+  {
+    name: "Adamax",
+    create: (o) => new optim.Adamax(o),
+    torchDefaults: { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false },
+    exercise: { lr: 0.05, weightDecay: 1e-3 },
+    convergenceSteps: 300,
+    badInputs: [...commonInputs({}), ...betaInputs({}), { options: { eps: -1 }, message: errors.invalidEpsilon(-1) }],
+  },
+];
+
+/** The row for `name`; throws for an optimizer missing from the table. */
+export function optimizerUnderTest(name: string): OptimizerUnderTest {
+  const row = OPTIMIZERS_UNDER_TEST.find((o) => o.name === name);
+  if (row === undefined) throw new Error(`optimizer ${name} is not in OPTIMIZERS_UNDER_TEST`);
+  return row;
+}

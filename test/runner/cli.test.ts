@@ -1,0 +1,202 @@
+/**
+ * `optimlab test` / `optimlab run` end to end: bad input (no kernel needed), then real runs on the
+ * python3 kernel for JUnit, output notebooks, jobs/shard and signal cleanup.
+ */
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { isAlive } from "../../runner/cleanup";
+import { main, runMain, cliMessages } from "../../runner/cli";
+import { discoverMessages } from "../../runner/discover";
+import { executeMessages, availableKernelNames } from "../../runner/execute";
+import { notebookMessages } from "../../runner/notebook";
+import { cliCommand, copyNotebooks, pythonKernelMissing, tempDir, waitFor } from "./helpers";
+
+/** Runs a CLI entry point in-process, capturing what it prints. */
+async function capture(run: (args: string[]) => Promise<number>, args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const { log, error } = console;
+  console.log = (...items: unknown[]) => void out.push(items.join(" "));
+  console.error = (...items: unknown[]) => void err.push(items.join(" "));
+  try {
+    const code = await run(args);
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}
+
+const notebookJson = (cells: unknown[], kernel = "python3") =>
+  JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: kernel, display_name: kernel, language: "python" } }, cells });
+
+describe("optimlab test: bad input", () => {
+  it("reports malformed JSON with file, line and column, and writes nothing", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "broken.ipynb");
+    fs.writeFileSync(file, '{\n  "cells": [,\n}');
+    const outDir = path.join(dir, "out");
+    const { code, out } = await capture(main, [file, "--output-dir", outDir, "--junit", path.join(dir, "junit.xml")]);
+    assert.equal(code, 1);
+    assert.match(out, new RegExp(`ERROR ${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\\n {4}${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:2:13: not valid JSON`));
+    assert.equal(fs.existsSync(outDir), false, "no output notebook");
+    assert.match(fs.readFileSync(path.join(dir, "junit.xml"), "utf8"), /<error message="[^"]*broken\.ipynb:2:13: not valid JSON/);
+  });
+
+  it("rejects missing paths and non-notebook files before running anything", async () => {
+    const dir = tempDir();
+    const text = path.join(dir, "notes.txt");
+    fs.writeFileSync(text, "hi");
+    const { code, err } = await capture(main, [path.join(dir, "nope.ipynb"), text]);
+    assert.equal(code, 2);
+    assert.equal(err, [discoverMessages.missing(path.join(dir, "nope.ipynb")), discoverMessages.notNotebook(text)].join("\n"));
+  });
+
+  it("reports an empty notebook and a .ipynb that is not a notebook", async () => {
+    const dir = tempDir();
+    const empty = path.join(dir, "empty.ipynb");
+    const other = path.join(dir, "other.ipynb");
+    fs.writeFileSync(empty, notebookJson([{ cell_type: "markdown", source: "only prose", metadata: {} }]));
+    fs.writeFileSync(other, '{"name": "package"}');
+    const { code, out } = await capture(main, [dir]);
+    assert.equal(code, 1);
+    assert.ok(out.includes(notebookMessages.empty(empty)));
+    assert.ok(out.includes(notebookMessages.notNotebook(other, 'it has no "cells" or no "nbformat" field')));
+  });
+
+  it("names the installed kernelspecs when the notebook's kernel is unknown", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "k.ipynb");
+    fs.writeFileSync(file, notebookJson([{ cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null }], "no-such-kernel"));
+    const { code, out } = await capture(main, [file]);
+    assert.equal(code, 1);
+    assert.ok(out.includes(executeMessages.unknownKernel("no-such-kernel", availableKernelNames())), out);
+    assert.ok(availableKernelNames().includes("optimlab"), "our kernel is always available");
+  });
+
+  it("validates options", async () => {
+    assert.equal((await capture(main, ["--frobnicate", "x.ipynb"])).err, cliMessages.unknownOption("--frobnicate", "test"));
+    assert.equal((await capture(main, ["--timeout", "soon", "x.ipynb"])).err, cliMessages.notANumber("timeout", "soon"));
+    assert.equal((await capture(main, [])).err, cliMessages.noPaths("test"));
+    assert.equal((await capture(runMain, ["--junit", "j.xml", "x.ipynb"])).err, cliMessages.unknownOption("--junit", "run"), "junit belongs to test");
+    const help = await capture(main, ["--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.out, /--notebook-timeout VALUE/);
+  });
+
+  it("reports a kernel that dies during startup with its stderr", async () => {
+    const dir = tempDir();
+    const kernels = path.join(dir, "jupyter", "kernels", "crashing");
+    fs.mkdirSync(kernels, { recursive: true });
+    fs.writeFileSync(path.join(kernels, "kernel.json"), JSON.stringify({ argv: ["/bin/sh", "-c", "echo cannot import numpy >&2; exit 7", "{connection_file}"], display_name: "crash", language: "python" }));
+    const file = path.join(dir, "n.ipynb");
+    fs.writeFileSync(file, notebookJson([{ cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null }], "crashing"));
+    const saved = process.env.JUPYTER_PATH;
+    process.env.JUPYTER_PATH = path.join(dir, "jupyter");
+    try {
+      const { code, out } = await capture(main, [file, "--inplace"]);
+      assert.equal(code, 1);
+      assert.match(out, /Kernel "crashing" exited during startup \(exit code 7\)\n {4}---- kernel stderr \(last lines\) ----\n {4}cannot import numpy/);
+      assert.match(out, /NOT RUN cell {3}1/);
+      assert.equal(JSON.parse(fs.readFileSync(file, "utf8")).nbformat_minor, 5, "input untouched (written with minor 5 above)");
+    } finally {
+      if (saved === undefined) delete process.env.JUPYTER_PATH;
+      else process.env.JUPYTER_PATH = saved;
+    }
+  });
+
+  it("stops waiting for a kernel that never answers after --startup-timeout and kills it", async () => {
+    const dir = tempDir();
+    const kernels = path.join(dir, "jupyter", "kernels", "silent");
+    fs.mkdirSync(kernels, { recursive: true });
+    const pidFile = path.join(dir, "pid");
+    fs.writeFileSync(path.join(kernels, "kernel.json"), JSON.stringify({ argv: ["/bin/sh", "-c", `echo $$ > ${pidFile}; exec sleep 60`, "{connection_file}"], display_name: "silent", language: "python" }));
+    const file = path.join(dir, "n.ipynb");
+    fs.writeFileSync(file, notebookJson([{ cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null }], "silent"));
+    const saved = process.env.JUPYTER_PATH;
+    process.env.JUPYTER_PATH = path.join(dir, "jupyter");
+    try {
+      const started = Date.now();
+      const { code, out } = await capture(main, [file, "--startup-timeout", "1"]);
+      assert.equal(code, 1);
+      assert.ok(Date.now() - started < 5000);
+      assert.match(out, /Kernel "silent" did not answer kernel_info_request within 1 s/);
+      assert.equal(isAlive(Number(fs.readFileSync(pidFile, "utf8"))), false, "the silent kernel was killed");
+    } finally {
+      if (saved === undefined) delete process.env.JUPYTER_PATH;
+      else process.env.JUPYTER_PATH = saved;
+    }
+  });
+});
+
+describe("optimlab test/run on the python3 kernel", { skip: pythonKernelMissing() }, () => {
+  it("writes JUnit and valid nbformat 4.5 output notebooks, atomically, for --jobs 2", async () => {
+    const { dir, files } = copyNotebooks("python", ["passing", "error"]);
+    const outDir = path.join(dir, "out");
+    const junit = path.join(dir, "junit.xml");
+    const { code, out } = await capture(main, [dir, "--jobs", "2", "--output-dir", outDir, "--junit", junit, "--cwd", dir]);
+    assert.equal(code, 1, "error.ipynb fails");
+    assert.match(out, /2 notebooks: 1 passed, 1 failed; cells: 5 passed, 1 failed, 1 skipped, 1 not run$/);
+    const xml = fs.readFileSync(junit, "utf8");
+    assert.equal((xml.match(/<testcase /g) ?? []).length, 8);
+    assert.match(xml, /<failure message="cell 2 \(id [\w-]+\) raised ValueError: bad value 1" type="error">/);
+    const written = files.map((file) => path.join(outDir, path.relative(process.cwd(), file).startsWith("..") ? path.basename(file) : path.relative(process.cwd(), file)));
+    for (const file of written) assert.ok(fs.existsSync(file), `${file} written`);
+    assert.deepEqual(fs.readdirSync(path.dirname(written[0])).filter((name) => name.endsWith(".tmp")), [], "no temp files left");
+    const validate = spawnSync("/usr/bin/python3", ["-c", "import sys, nbformat\nfor f in sys.argv[1:]:\n    nb = nbformat.read(f, as_version=4); nbformat.validate(nb); print(nb.nbformat_minor)", ...written], { encoding: "utf8" });
+    assert.equal(validate.stderr, "");
+    assert.equal(validate.stdout, "5\n5\n");
+  });
+
+  it("--check-outputs passes on a notebook's own outputs and shows a diff when they changed", async () => {
+    const { dir, files } = copyNotebooks("python", ["error"]);
+    assert.equal((await capture(runMain, [files[0], "--allow-errors"])).code, 0, "run --allow-errors writes outputs in place");
+    assert.equal((await capture(main, [files[0], "--check-outputs", "--allow-errors"])).out.includes("raised ValueError"), true);
+    const stored = JSON.parse(fs.readFileSync(files[0], "utf8"));
+    stored.cells[0].outputs[0].text = ["cell one ran at 12:00\n"];
+    fs.writeFileSync(files[0], JSON.stringify(stored));
+    const changed = await capture(main, [files[0], "--check-outputs"]);
+    assert.equal(changed.code, 1);
+    assert.match(changed.out, /produced outputs that differ from those stored in the notebook\n(.*\n)*? {4}---- diff \(- stored, \+ new\) ----\n {4} {2}\[stdout\]\n {4}- cell one ran at 12:00\n {4}\+ cell one ran/);
+    const sanitizers = path.join(dir, "sanitize.txt");
+    fs.writeFileSync(sanitizers, " at \\d\\d:\\d\\d => \n");
+    const sanitized = await capture(main, [files[0], "--check-outputs", "--sanitize", sanitizers]);
+    assert.match(sanitized.out, /PASS {4}cell {3}1 /);
+  });
+
+  it("--shard splits notebooks into disjoint slices", async () => {
+    const { dir } = copyNotebooks("python", ["passing", "raises", "error"]);
+    const first = await capture(main, [dir, "--shard", "1/3", "--no-color"]);
+    assert.match(first.out, /^FAIL .*error\.ipynb/m);
+    assert.doesNotMatch(first.out, /passing\.ipynb|raises\.ipynb/);
+    assert.match(first.out, /^1 notebook: 0 passed, 1 failed/m);
+  });
+
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    it(`kills the kernel's process group when the runner gets ${signal}`, async () => {
+      const dir = tempDir();
+      const pidFile = path.join(dir, "kernel.pid");
+      const file = path.join(dir, "slow.ipynb");
+      const cells = [
+        { cell_type: "code", metadata: {}, outputs: [], execution_count: null, source: `import os, subprocess\nchild = subprocess.Popen(['sleep', '60'])\nopen(${JSON.stringify(pidFile)}, 'w').write(f'{os.getpid()} {child.pid}')` },
+        { cell_type: "code", metadata: {}, outputs: [], execution_count: null, source: "import time\ntime.sleep(60)" },
+      ];
+      fs.writeFileSync(file, notebookJson(cells));
+      const { command, args, env } = cliCommand(["test", file, "--output-dir", path.join(dir, "out")]);
+      const runner = spawn(command, args, { env, stdio: "ignore" });
+      const exited = new Promise<number | null>((resolve) => runner.once("exit", (code) => resolve(code)));
+      const pids = await waitFor(() => {
+        const text = fs.existsSync(pidFile) ? fs.readFileSync(pidFile, "utf8") : "";
+        return / /.test(text) ? text.split(" ").map(Number) : undefined;
+      }, 30_000);
+      for (const pid of pids) assert.ok(isAlive(pid));
+      runner.kill(signal);
+      assert.equal(await exited, signal === "SIGTERM" ? 143 : 130);
+      await waitFor(() => (pids.every((pid) => !isAlive(pid)) ? true : undefined), 2000);
+      assert.equal(fs.existsSync(path.join(dir, "out")), false, "a killed run writes no notebook");
+    });
+  }
+});

@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import {
+  lineAndColumn,
+  normalizeNotebook,
+  NotebookError,
+  notebookMessages,
+  parseNotebook,
+  readNotebook,
+  serializeNotebook,
+  splitLines,
+  writeFileAtomic,
+  type Notebook,
+} from "../../runner/notebook";
+import { tempDir } from "./helpers";
+
+const minimal = (cells: unknown[]): string => JSON.stringify({ nbformat: 4, nbformat_minor: 4, metadata: {}, cells });
+
+describe("notebook loading", () => {
+  it("points at the line and column of a JSON syntax error", () => {
+    const text = '{\n "cells": [\n  {"cell_type": "code",,}\n ]\n}';
+    assert.throws(
+      () => parseNotebook(text, "bad.ipynb"),
+      (error: Error) => error instanceof NotebookError && /^bad\.ipynb:3:24: not valid JSON/.test(error.message),
+    );
+  });
+
+  it("computes 1-based line and column from an offset", () => {
+    assert.deepEqual(lineAndColumn("ab\ncd\nef", 4), { line: 2, column: 2 });
+    assert.deepEqual(lineAndColumn("ab", 0), { line: 1, column: 1 });
+  });
+
+  it("rejects JSON that is not a notebook, and nbformat 3", () => {
+    assert.throws(() => parseNotebook("[1, 2]", "a.ipynb"), { message: notebookMessages.notNotebook("a.ipynb", "the top level is not a JSON object") });
+    assert.throws(() => parseNotebook('{"x": 1}', "a.ipynb"), { message: notebookMessages.notNotebook("a.ipynb", 'it has no "cells" or no "nbformat" field') });
+    assert.throws(() => parseNotebook('{"nbformat": 3, "cells": []}', "a.ipynb"), { message: notebookMessages.unsupportedVersion("a.ipynb", 3) });
+    assert.throws(() => parseNotebook(minimal([{ cell_type: "code", source: 5 }]), "a.ipynb"), /cell 1 has no string "source"/);
+    assert.throws(() => parseNotebook(minimal([{ cell_type: "heading", source: "" }]), "a.ipynb"), /cell 1 has cell_type "heading"/);
+  });
+
+  it("reports a missing file and a directory clearly", () => {
+    const dir = tempDir();
+    assert.throws(() => readNotebook(path.join(dir, "nope.ipynb")), { message: notebookMessages.missing(path.join(dir, "nope.ipynb")) });
+    assert.throws(() => readNotebook(dir), /it is a directory/);
+  });
+
+  it("fills defaults for missing outputs, execution counts and metadata", () => {
+    const notebook = parseNotebook(minimal([{ cell_type: "code", source: ["a\n", "b"] }]), "a.ipynb");
+    const cell = notebook.cells[0];
+    assert.equal(cell.cell_type, "code");
+    if (cell.cell_type === "code") {
+      assert.deepEqual(cell.outputs, []);
+      assert.equal(cell.execution_count, null);
+    }
+    assert.deepEqual(cell.metadata, {});
+  });
+});
+
+describe("normalizeNotebook", () => {
+  it("upgrades to nbformat 4.5, keeps valid ids and replaces missing, invalid or duplicate ones", () => {
+    const notebook = parseNotebook(
+      minimal([
+        { cell_type: "code", source: "", id: "keep-me_1" },
+        { cell_type: "markdown", source: "" },
+        { cell_type: "code", source: "", id: "bad id!" },
+        { cell_type: "code", source: "", id: "keep-me_1" },
+      ]),
+      "a.ipynb",
+    );
+    normalizeNotebook(notebook);
+    assert.equal(notebook.nbformat_minor, 5);
+    const ids = notebook.cells.map((cell) => cell.id as string);
+    assert.equal(ids[0], "keep-me_1");
+    assert.equal(new Set(ids).size, 4);
+    for (const id of ids) assert.match(id, /^[a-zA-Z0-9-_]{1,64}$/);
+  });
+});
+
+describe("serializeNotebook", () => {
+  it("writes sources and text as lists of lines and drops transient data", () => {
+    const notebook: Notebook = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        {
+          id: "a",
+          cell_type: "code",
+          source: "x\ny",
+          metadata: {},
+          execution_count: 1,
+          outputs: [
+            { output_type: "stream", name: "stdout", text: "1\n2\n" },
+            { output_type: "display_data", data: { "text/plain": "p\nq", "image/png": "AAAA" }, metadata: {}, transient: { display_id: "d" } },
+          ],
+        },
+      ],
+    };
+    const written = JSON.parse(serializeNotebook(notebook)) as { cells: { source: string[]; outputs: { text?: string[]; data?: object; transient?: object }[] }[] };
+    assert.deepEqual(written.cells[0].source, ["x\n", "y"]);
+    assert.deepEqual(written.cells[0].outputs[0].text, ["1\n", "2\n"]);
+    assert.deepEqual(written.cells[0].outputs[1].data, { "text/plain": ["p\n", "q"], "image/png": "AAAA" });
+    assert.equal(written.cells[0].outputs[1].transient, undefined);
+  });
+
+  it("splits lines keeping their newlines", () => {
+    assert.deepEqual(splitLines("a\n\nb"), ["a\n", "\n", "b"]);
+    assert.deepEqual(splitLines(""), []);
+  });
+});
+
+describe("writeFileAtomic", () => {
+  it("replaces the file in one step and leaves no temp file behind", () => {
+    const dir = tempDir();
+    const file = path.join(dir, "sub", "out.ipynb");
+    writeFileAtomic(file, "first");
+    writeFileAtomic(file, "second");
+    assert.equal(fs.readFileSync(file, "utf8"), "second");
+    assert.deepEqual(fs.readdirSync(path.dirname(file)), ["out.ipynb"]);
+  });
+});

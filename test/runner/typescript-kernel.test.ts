@@ -1,0 +1,101 @@
+/**
+ * The fault suite on our own TypeScript kernel (kernelspec "optimlab", started from dist/ through
+ * bin/optimlab.js): the kernel's first cell pays for the TypeScript compiler's warm-up, so cell
+ * timeouts here are set by cell tags rather than a short --timeout.
+ */
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { runNotebooks } from "../../runner/batch";
+import { isAlive } from "../../runner/cleanup";
+import { executeNotebook, type NotebookResult } from "../../runner/execute";
+import { joinSource, type Output } from "../../runner/notebook";
+import { isInputError } from "../../runner/report";
+import { notebookPath, typescriptKernelMissing } from "./helpers";
+
+const SUITE = ["passing", "thrown-error", "infinite-loop", "process-exit", "raises", "async-print", "huge-output"];
+
+function stdout(outputs: Output[]): string {
+  return outputs.map((output) => (output.output_type === "stream" && output.name === "stdout" ? joinSource(output.text) : "")).join("");
+}
+
+describe("fault suite on the optimlab TypeScript kernel", { skip: typescriptKernelMissing() }, () => {
+  const results = new Map<string, NotebookResult>();
+  let parameters: NotebookResult;
+
+  before(async () => {
+    const [entries, withParameters] = await Promise.all([
+      runNotebooks(SUITE.map((name) => notebookPath("typescript", name)), { jobs: 2, interruptGrace: 1 }),
+      executeNotebook(notebookPath("typescript", "parameters"), { parameters: { lr: 0.5, name: "adam", steps: [3] } }),
+    ]);
+    entries.forEach((entry, index) => {
+      assert.ok(!isInputError(entry), `${SUITE[index]}: ${isInputError(entry) ? entry.error : ""}`);
+      results.set(SUITE[index], entry as NotebookResult);
+    });
+    parameters = withParameters;
+  });
+
+  const result = (name: string) => results.get(name) as NotebookResult;
+  const statuses = (name: string) => result(name).cells.map((cell) => cell.failure?.kind ?? cell.status);
+
+  it("runs a passing notebook and honours skip-execution", () => {
+    assert.equal(result("passing").ok, true, result("passing").error);
+    assert.deepEqual(statuses("passing"), ["passed", "skipped"]);
+    const outputs = result("passing").cells[0].outputs;
+    assert.equal(stdout(outputs), "hello\nworld\n");
+    assert.ok(outputs.some((output) => output.output_type === "execute_result" && output.data["text/plain"] === "42"));
+  });
+
+  it("reports a thrown error with its ename and stops", () => {
+    assert.deepEqual(statuses("thrown-error"), ["passed", "error", "not-run"]);
+    assert.match(result("thrown-error").cells[1].failure?.summary ?? "", /raised RangeError: bad value 1$/);
+    assert.match(result("thrown-error").cells[1].failure?.details ?? "", /---- stdout ----\nabout to fail\n---- traceback ----\n/);
+  });
+
+  it("kills a kernel stuck in a synchronous loop after the timeout and the interrupt grace", () => {
+    assert.deepEqual(statuses("infinite-loop"), ["passed", "timeout", "not-run"]);
+    const cell = result("infinite-loop").cells[1];
+    assert.match(cell.failure?.summary ?? "", /timed out after \d+\.\d s \(limit 3 s\); the kernel did not respond to the interrupt and was killed$/);
+    assert.ok(cell.seconds < 3 + 1 + 2, `elapsed ${cell.seconds} s`);
+    assert.match(cell.failure?.details ?? "", /while \(true\) \{/);
+  });
+
+  it("reports process.exit(3) as a dead kernel with its stderr", () => {
+    assert.deepEqual(statuses("process-exit"), ["passed", "kernel-died", "not-run"]);
+    const cell = result("process-exit").cells[1];
+    assert.match(cell.failure?.summary ?? "", /\(exit code 3\)$/);
+    assert.match(cell.failure?.details ?? "", /kernel says goodbye/);
+    assert.ok(cell.seconds < 2, `detected after ${cell.seconds} s`);
+  });
+
+  it("makes raises-exception strict and compares the ename", () => {
+    assert.deepEqual(statuses("raises"), ["passed", "passed", "no-exception", "wrong-exception", "passed"]);
+    assert.match(result("raises").cells[3].failure?.summary ?? "", /should raise RangeError but raised SyntaxError/);
+  });
+
+  it("keeps output printed after an await and by a timer that fires before the cell ends", () => {
+    assert.deepEqual(statuses("async-print"), ["passed", "passed"]);
+    assert.equal(stdout(result("async-print").cells[0].outputs), "printed after an await\n");
+    assert.equal(stdout(result("async-print").cells[1].outputs), "late timer\n");
+  });
+
+  it("collects huge outputs completely", () => {
+    assert.deepEqual(statuses("huge-output"), ["passed", "passed"]);
+    const [lines, repeated] = result("huge-output").cells.map((cell) => stdout(cell.outputs));
+    assert.equal(lines.split("\n").length, 100_001);
+    assert.ok(lines.endsWith("line 99999\n"));
+    assert.equal(repeated.length, 2000 * 1001);
+  });
+
+  it("injects typed TypeScript parameters that later cells see", () => {
+    assert.equal(parameters.ok, true, parameters.cells.find((cell) => cell.failure)?.failure?.details);
+    assert.equal(
+      joinSource(parameters.notebook.cells[1].source),
+      '// Parameters injected by optimlab\nlet lr = 0.5;\nconst name: "sgd" | "adam" = "adam";\nlet steps: number[] = [3];',
+    );
+    assert.equal(stdout(parameters.cells[2].outputs), "lr=0.5 name=adam steps=[3] type=number\n");
+  });
+
+  it("leaves no kernel process behind", () => {
+    for (const entry of [...results.values(), parameters]) assert.equal(isAlive(entry.kernelPid as number), false, `${entry.path}'s kernel is gone`);
+  });
+});

@@ -1,0 +1,132 @@
+import { test } from "node:test";
+import * as tf from "@tensorflow/tfjs";
+import { compareWithCpu, integers, uniform } from "./helpers";
+
+type Pad = "same" | "valid" | number;
+
+interface ConvCase {
+  x: [number, number, number, number]; // NHWC
+  filter: [number, number, number, number];
+  strides: number | [number, number];
+  pad: Pad;
+  dimRoundingMode?: "floor" | "round" | "ceil";
+}
+
+const CONV_CASES: ConvCase[] = [
+  { x: [4, 28, 28, 1], filter: [5, 5, 1, 6], strides: 1, pad: "same" }, // LeNet conv1
+  { x: [4, 14, 14, 6], filter: [5, 5, 6, 16], strides: 1, pad: "valid" }, // LeNet conv2
+  { x: [2, 9, 11, 3], filter: [3, 3, 3, 5], strides: 2, pad: "same" },
+  { x: [2, 10, 7, 2], filter: [3, 2, 2, 4], strides: [2, 3], pad: "valid" },
+  { x: [3, 8, 8, 4], filter: [4, 4, 4, 2], strides: 2, pad: "same" }, // even filter: uneven padding
+  { x: [1, 7, 9, 2], filter: [3, 3, 2, 3], strides: 1, pad: 1 },
+  { x: [2, 9, 9, 2], filter: [3, 3, 2, 2], strides: 2, pad: 2, dimRoundingMode: "ceil" },
+];
+
+function nhwcToNchw(shape: number[]): [number, number, number, number] {
+  return [shape[0], shape[3], shape[1], shape[2]];
+}
+
+function outShape(c: ConvCase, format: "NHWC" | "NCHW"): number[] {
+  const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad, c.dimRoundingMode);
+  return format === "NHWC" ? info.outShape : nhwcToNchw(info.outShape);
+}
+
+test("Conv2DBackpropFilter (missing on stock wasm) matches cpu: strides, paddings, NHWC and NCHW", async () => {
+  let seed = 1;
+  for (const c of CONV_CASES) {
+    for (const dataFormat of ["NHWC", "NCHW"] as const) {
+      const xShape = dataFormat === "NHWC" ? c.x : nhwcToNchw(c.x);
+      const dyShape = outShape(c, dataFormat);
+      const s = seed++;
+      await compareWithCpu(
+        `backpropFilter ${JSON.stringify(c)} ${dataFormat}`,
+        () =>
+          tf.tidy(() => {
+            const x = tf.tensor(uniform(tf.util.sizeFromShape(xShape), s), xShape);
+            const dy = tf.tensor(uniform(tf.util.sizeFromShape(dyShape), s + 1), dyShape);
+            const attrs = { strides: c.strides, pad: c.pad, dataFormat, dimRoundingMode: c.dimRoundingMode, filterShape: c.filter };
+            return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+          }),
+        1e-5,
+      );
+    }
+  }
+});
+
+test("Conv2DBackpropInput matches cpu: strides, paddings, NHWC and NCHW", async () => {
+  let seed = 100;
+  for (const c of CONV_CASES) {
+    for (const dataFormat of ["NHWC", "NCHW"] as const) {
+      const inputShape = dataFormat === "NHWC" ? c.x : nhwcToNchw(c.x);
+      const dyShape = outShape(c, dataFormat);
+      const s = seed++;
+      await compareWithCpu(
+        `backpropInput ${JSON.stringify(c)} ${dataFormat}`,
+        () =>
+          tf.tidy(() => {
+            const dy = tf.tensor(uniform(tf.util.sizeFromShape(dyShape), s), dyShape);
+            const filter = tf.tensor(uniform(tf.util.sizeFromShape(c.filter), s + 1), c.filter);
+            const attrs = { strides: c.strides, pad: c.pad, dataFormat, dimRoundingMode: c.dimRoundingMode, inputShape };
+            return tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+          }),
+        1e-5,
+      );
+    }
+  }
+});
+
+interface PoolCase {
+  x: [number, number, number, number];
+  filterSize: number | [number, number];
+  strides: number | [number, number];
+  pad: Pad;
+}
+
+const POOL_CASES: PoolCase[] = [
+  { x: [4, 28, 28, 6], filterSize: 2, strides: 2, pad: "valid" }, // LeNet pool1
+  { x: [2, 9, 9, 3], filterSize: 3, strides: 2, pad: "same" }, // overlapping windows
+  { x: [2, 7, 8, 2], filterSize: [3, 2], strides: [1, 2], pad: "valid" },
+  { x: [1, 6, 6, 5], filterSize: 3, strides: 1, pad: "same" },
+  { x: [2, 5, 7, 1], filterSize: 2, strides: 3, pad: 1 },
+];
+
+test("MaxPoolGrad matches cpu, ties included (gradient goes to the first maximum)", async () => {
+  let seed = 200;
+  for (const c of POOL_CASES) {
+    for (const ties of [false, true]) {
+      const s = seed++;
+      await compareWithCpu(
+        `maxPoolGrad ${JSON.stringify(c)} ties=${ties}`,
+        () =>
+          tf.tidy(() => {
+            const size = tf.util.sizeFromShape(c.x);
+            const input = tf.tensor(ties ? integers(size, s, 3) : uniform(size, s), c.x) as tf.Tensor4D;
+            const output = tf.maxPool(input, c.filterSize, c.strides, c.pad);
+            const dy = tf.tensor(uniform(output.size, s + 1), output.shape);
+            const attrs = { filterSize: c.filterSize, strides: c.strides, pad: c.pad, dimRoundingMode: undefined };
+            return tf.engine().runKernel(tf.MaxPoolGrad, { dy, input, output }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+          }),
+        1e-6,
+      );
+    }
+  }
+});
+
+test("AvgPoolGrad matches cpu", async () => {
+  let seed = 300;
+  for (const c of POOL_CASES) {
+    const s = seed++;
+    await compareWithCpu(
+      `avgPoolGrad ${JSON.stringify(c)}`,
+      () =>
+        tf.tidy(() => {
+          const input = tf.tensor(uniform(tf.util.sizeFromShape(c.x), s), c.x) as tf.Tensor4D;
+          const output = tf.avgPool(input, c.filterSize, c.strides, c.pad);
+          const dy = tf.tensor(uniform(output.size, s + 1), output.shape);
+          const attrs = { filterSize: c.filterSize, strides: c.strides, pad: c.pad };
+          return tf.engine().runKernel(tf.AvgPoolGrad, { dy, input }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+        }),
+      1e-6,
+    );
+  }
+});

@@ -1,0 +1,99 @@
+import { test } from "node:test";
+import * as tf from "@tensorflow/tfjs";
+import { compareWithCpu, uniform } from "./helpers";
+
+/** [m, k, n] products, from degenerate (a dim of 1) to MLP-sized. */
+const SIZES: Array<[number, number, number]> = [
+  [5, 7, 3],
+  [1, 9, 4],
+  [6, 1, 5],
+  [7, 8, 1],
+  [64, 33, 17],
+  [64, 784, 128],
+];
+
+function operand(batch: number[], rows: number, cols: number, seed: number): tf.Tensor {
+  const shape = [...batch, rows, cols];
+  return tf.tensor(uniform(tf.util.sizeFromShape(shape), seed), shape);
+}
+
+function operands(m: number, k: number, n: number, tA: boolean, tB: boolean, batchA: number[], batchB: number[], seed: number) {
+  const a = () => (tA ? operand(batchA, k, m, seed) : operand(batchA, m, k, seed));
+  const b = () => (tB ? operand(batchB, n, k, seed + 1) : operand(batchB, k, n, seed + 1));
+  return { a, b };
+}
+
+test("BatchMatMul matches cpu for every transpose combination (2-D)", async () => {
+  let seed = 1;
+  for (const [m, k, n] of SIZES) {
+    for (const tA of [false, true]) {
+      for (const tB of [false, true]) {
+        const { a, b } = operands(m, k, n, tA, tB, [], [], seed++);
+        await compareWithCpu(`matMul ${m}×${k}×${n} tA=${tA} tB=${tB}`, () => tf.tidy(() => tf.matMul(a(), b(), tA, tB)), 1e-5);
+      }
+    }
+  }
+});
+
+test("BatchMatMul matches cpu with batch dims, broadcasting and transposes", async () => {
+  const cases: Array<{ batchA: number[]; batchB: number[]; mkn: [number, number, number] }> = [
+    { batchA: [3], batchB: [3], mkn: [20, 16, 24] }, // per-batch XNNPACK
+    { batchA: [2, 3], batchB: [2, 3], mkn: [17, 16, 18] },
+    { batchA: [4], batchB: [], mkn: [9, 12, 7] }, // b shared: one [batch·m, k] product
+    { batchA: [], batchB: [4], mkn: [24, 16, 20] }, // a shared across b's batches
+    { batchA: [2, 1], batchB: [1], mkn: [30, 20, 10] },
+    { batchA: [3], batchB: [3], mkn: [2, 3, 4] }, // tiny: original kernel
+    { batchA: [2, 1], batchB: [1, 3], mkn: [20, 20, 20] }, // true broadcasting: original kernel
+  ];
+  let seed = 100;
+  for (const { batchA, batchB, mkn } of cases) {
+    const [m, k, n] = mkn;
+    for (const tA of [false, true]) {
+      for (const tB of [false, true]) {
+        const { a, b } = operands(m, k, n, tA, tB, batchA, batchB, seed++);
+        await compareWithCpu(`matMul [${batchA}]×[${batchB}] ${m}×${k}×${n} tA=${tA} tB=${tB}`, () => tf.tidy(() => tf.matMul(a(), b(), tA, tB)), 1e-5);
+      }
+    }
+  }
+});
+
+test("_FusedMatMul (bias + activation) matches cpu, including transposes and batches", async () => {
+  const activations: tf.fused.Activation[] = ["linear", "relu", "relu6", "elu", "sigmoid", "leakyrelu", "prelu"];
+  let seed = 500;
+  for (const activation of activations) {
+    for (const [batch, tA, tB] of [[[], false, false], [[], true, false], [[], false, true], [[3], true, true]] as Array<[number[], boolean, boolean]>) {
+      const [m, k, n] = [33, 40, 24];
+      const { a, b } = operands(m, k, n, tA, tB, batch, batch, seed++);
+      const s = seed++;
+      await compareWithCpu(
+        `fused ${activation} [${batch}] tA=${tA} tB=${tB}`,
+        () =>
+          tf.tidy(() =>
+            tf.fused.matMul({
+              a: a(),
+              b: b(),
+              transposeA: tA,
+              transposeB: tB,
+              bias: tf.tensor1d(uniform(n, s)),
+              activation,
+              preluActivationWeights: activation === "prelu" ? tf.tensor1d(uniform(n, s + 1, 0, 0.5)) : undefined,
+              leakyreluAlpha: 0.1,
+            }),
+          ),
+        1e-5,
+      );
+    }
+  }
+});
+
+test("matMul gradients (the transposed products of backprop) match cpu", async () => {
+  const x = () => tf.tensor2d(uniform(64 * 50, 7), [64, 50]);
+  const w = () => tf.tensor2d(uniform(50 * 30, 8), [50, 30]);
+  const dy = () => tf.tensor2d(uniform(64 * 30, 9), [64, 30]);
+  const grads = () =>
+    tf.tidy(() => {
+      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b))([x(), w()], dy());
+      return tf.concat([dx.flatten(), dw.flatten()]);
+    });
+  await compareWithCpu("matMul grads", grads, 1e-5);
+});
