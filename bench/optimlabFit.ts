@@ -8,7 +8,8 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { BATCH_SIZE, withKernels, type TrainingData } from "./workloads";
 
-type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+/** optimlab's loss convention, like PyTorch's: (prediction, target) → scalar. */
+type LossFn = (prediction: tf.Tensor, target: tf.Tensor) => tf.Tensor;
 
 interface FitOptions {
   optimizer: tf.Optimizer;
@@ -58,7 +59,7 @@ export function optimlabFitUnavailable(): string | undefined {
 }
 
 /** Categorical cross-entropy on softmax outputs, the loss `model.fit` uses in the other row. */
-const categoricalCrossentropy: LossFn = (yTrue, yPred) => tf.mean(tf.metrics.categoricalCrossentropy(yTrue, yPred));
+const categoricalCrossentropy: LossFn = (prediction, target) => tf.mean(tf.metrics.categoricalCrossentropy(target, prediction));
 
 /** One round = one epoch of optimlab's fit over `data` (kernels installed), in samples/s. */
 export async function optimlabFitRound(build: () => tf.LayersModel, data: TrainingData): Promise<() => Promise<number>> {

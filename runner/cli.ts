@@ -97,7 +97,7 @@ export function usage(mode: Mode): string {
   const summary =
     mode === "test"
       ? "Execute notebooks through their Jupyter kernel and report per cell; exit status 1 on any failure."
-      : "Execute notebooks and write their outputs (in place unless --output-dir); exit status 1 if a notebook stopped on an error.";
+      : "Execute notebooks and write their outputs (in place unless --output-dir); exit status 1 if a notebook could not run to its end.";
   const lines = Object.entries(OPTIONS)
     .filter(([, spec]) => !spec.modes || spec.modes.includes(mode))
     .map(([name, spec]) => `  --${(name + (spec.takesValue ? " VALUE" : "")).padEnd(24)} ${spec.help}`);
@@ -171,7 +171,18 @@ async function command(args: string[], mode: Mode): Promise<number> {
   const junit = parsed.values.junit?.[0];
   if (junit) writeFileAtomic(junit, formatJunit(entries));
   console.log(formatTotals(entries));
-  return entries.every((entry) => !isInputError(entry) && entry.ok) ? 0 : 1;
+  return entries.every((entry) => (mode === "test" ? passed(entry) : completed(entry))) ? 0 : 1;
+}
+
+function passed(entry: RunEntry): boolean {
+  return !isInputError(entry) && entry.ok;
+}
+
+/** `run`'s success: the notebook executed to its end (cell errors let through by --allow-errors are fine). */
+function completed(entry: RunEntry): boolean {
+  if (isInputError(entry) || entry.error) return false;
+  const stopped = new Set(["timeout", "notebook-timeout", "kernel-died"]);
+  return entry.cells.every((cell) => cell.status !== "not-run" && !stopped.has(cell.failure?.kind ?? ""));
 }
 
 /** `optimlab run`'s one line per notebook; the failure's details only when it stopped early. */

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Json, JsonObject } from "../kernel/wire";
+import { findJsonSyntaxError } from "./json-position";
 
 /** A multiline string as nbformat stores it: one string or a list of lines (each keeping its "\n"). */
 export type MultilineString = string | string[];
@@ -99,13 +100,9 @@ export function parseNotebook(text: string, file: string): Notebook {
   try {
     value = JSON.parse(text) as Json;
   } catch (error) {
-    const reason = (error as Error).message;
-    const position = /at position (\d+)/.exec(reason);
-    const lineColumn = /\(line (\d+) column (\d+)\)/.exec(reason);
-    const where = lineColumn
-      ? { line: Number(lineColumn[1]), column: Number(lineColumn[2]) }
-      : lineAndColumn(text, position ? Number(position[1]) : text.length);
-    throw new NotebookError(notebookMessages.notJson(file, where.line, where.column, reason.replace(/\s*\(line \d+ column \d+\)/, "")));
+    const problem = findJsonSyntaxError(text) ?? { offset: text.length, reason: (error as Error).message };
+    const where = lineAndColumn(text, problem.offset);
+    throw new NotebookError(notebookMessages.notJson(file, where.line, where.column, problem.reason));
   }
   return validateNotebook(value, file);
 }

@@ -16,16 +16,20 @@ export const regressionMessages = {
   badSanitizerRegex: (file: string, line: number, reason: string) => `${file}:${line}: invalid regular expression (${reason})`,
 } as const;
 
-/** Parses a sanitizer file: one `regex => replacement` per line; blank lines and `#` comments skipped. */
+/**
+ * Parses a sanitizer file: one `regex => replacement` per line (`regex =>` deletes matches); blank
+ * lines and `#` comments are skipped.
+ */
 export function parseSanitizers(text: string, file = "sanitizers"): Sanitizer[] {
   const sanitizers: Sanitizer[] = [];
   text.split("\n").forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) return;
-    const at = line.indexOf(" => ");
-    if (at < 0) throw new Error(regressionMessages.badSanitizerLine(file, index + 1));
+    const line = raw.replace(/\r$/, "");
+    if (line.trim() === "" || line.trimStart().startsWith("#")) return;
+    // The pattern is taken verbatim (a leading space can matter); an empty replacement deletes.
+    const match = /^(.*?) =>(?: (.*))?$/.exec(line);
+    if (!match || match[1] === "") throw new Error(regressionMessages.badSanitizerLine(file, index + 1));
     try {
-      sanitizers.push({ pattern: new RegExp(line.slice(0, at), "g"), replacement: line.slice(at + 4) });
+      sanitizers.push({ pattern: new RegExp(match[1], "g"), replacement: match[2] ?? "" });
     } catch (error) {
       throw new Error(regressionMessages.badSanitizerRegex(file, index + 1, (error as Error).message));
     }

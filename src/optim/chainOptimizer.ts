@@ -176,18 +176,18 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
    */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const className = this.getClassName();
-    const schema = this.stateSchema();
-    const treePaths = [...schema.treePaths].sort((a, b) => b.length - a.length);
-    const root: Record<string, unknown> = {};
+    const { skeleton, numberPaths, treePaths } = this.stateSchema();
+    const longestFirst = [...treePaths].sort((a, b) => b.length - a.length);
+    const numbers = new Map<string, number>();
     const perVariable = new Map<string, Map<string, tf.Tensor>>();
     for (const { name, tensor } of weightValues) {
       if (name === "iter") {
         this.iterations_ = (await tensor.data())[0];
-      } else if (schema.numberPaths.includes(name)) {
-        setAtPath(root, name.split("/"), (await tensor.data())[0]);
+      } else if (numberPaths.includes(name)) {
+        numbers.set(name, (await tensor.data())[0]);
       } else {
-        const path = treePaths.find((p) => name.endsWith(`/${p}`));
-        if (path === undefined) throw new Error(unknownWeight(className, name, schema.treePaths));
+        const path = longestFirst.find((p) => name.endsWith(`/${p}`));
+        if (path === undefined) throw new Error(unknownWeight(className, name, treePaths));
         const variable = name.slice(0, -(path.length + 1));
         const target = tf.engine().registeredVariables[variable];
         if (target !== undefined && !tf.util.arraysEqual(target.shape, tensor.shape)) {
@@ -197,27 +197,25 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
         perVariable.get(variable)?.set(path, tensor);
       }
     }
-    const missingNumbers = schema.numberPaths.filter((p) => typeof stateAt(root as TransformState, p.split("/")) !== "number");
+    const missingNumbers = numberPaths.filter((p) => !numbers.has(p));
     if (missingNumbers.length > 0 && perVariable.size > 0) {
-      throw new Error(incompleteWeights(className, "(counters)", missingNumbers));
+      throw new Error(incompleteWeights(className, "(step counters)", missingNumbers));
     }
     for (const [variable, byPath] of perVariable) {
-      const missing = schema.treePaths.filter((p) => !byPath.has(p));
+      const missing = treePaths.filter((p) => !byPath.has(p));
       if (missing.length > 0) throw new Error(incompleteWeights(className, variable, missing));
     }
+
     if (this.state_ !== undefined) disposeState(this.state_);
     this.knownVariables.clear();
     this.state_ = undefined;
     if (perVariable.size === 0) return;
-    for (const path of schema.treePaths) setAtPath(root, path.split("/"), {});
+    for (const [path, value] of numbers) setAtPath(skeleton, path.split("/"), value);
     for (const [variable, byPath] of perVariable) {
       this.knownVariables.add(variable);
-      for (const [path, tensor] of byPath) {
-        const tree = stateAt(root as TransformState, path.split("/")) as Record<string, tf.Tensor>;
-        tree[variable] = tf.variable(tensor, false);
-      }
+      for (const [path, tensor] of byPath) setAtPath(skeleton, [...path.split("/"), variable], tf.variable(tensor, false));
     }
-    this.state_ = root as TransformState;
+    this.state_ = skeleton as TransformState;
   }
 
   /** The constructor options (constructor learning rate), as JSON; `weightDecayFilter` is left out. */
@@ -249,15 +247,22 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
     for (const name of fresh) this.knownVariables.add(name);
   }
 
-  /** Paths of the state's numbers and trees, found by initialising the chain for one probe tensor. */
-  private stateSchema(): { numberPaths: string[]; treePaths: string[] } {
-    return tf.tidy(() => {
-      const { numbers, leaves } = stateSlots(this.chain_.init({ probe: tf.zeros([1]) }));
-      return {
+  /**
+   * The shape of this chain's state, found by initialising it for one probe tensor: the paths of
+   * its numbers and trees, and a skeleton (every link present, trees empty) to fill.
+   */
+  private stateSchema(): { skeleton: Record<string, unknown>; numberPaths: string[]; treePaths: string[] } {
+    let schema = { skeleton: {} as Record<string, unknown>, numberPaths: [] as string[], treePaths: [] as string[] };
+    tf.tidy(() => {
+      const probe = this.chain_.init({ probe: tf.zeros([1]) });
+      const { numbers, leaves } = stateSlots(probe);
+      schema = {
+        skeleton: mapState(probe, () => ({})) as Record<string, unknown>,
         numberPaths: numbers.map((n) => n.path.join("/")),
         treePaths: leaves.map((l) => l.path.join("/")),
       };
-    }) as unknown as { numberPaths: string[]; treePaths: string[] };
+    });
+    return schema;
   }
 }
 

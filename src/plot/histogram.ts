@@ -59,10 +59,8 @@ export function histogram(runs: { [run: string]: WeightSource }, options: Histog
   });
   layerNames.forEach((_, row) => {
     if (row === 0) return;
-    layout[`xaxis${row + 1}`] = axisLayout({ title: row === layerNames.length - 1 ? xTitle : "" });
+    layout[`xaxis${row + 1}`] = axisLayout({ title: xTitle });
     layout[`yaxis${row + 1}`] = axisLayout({ title: "count", log: options.logY });
   });
-  // Only the bottom panel needs the x title; the first panel keeps its own y title.
-  if (layerNames.length > 1) layout.xaxis = axisLayout({ title: "" });
   return new Figure({ data, layout });
 }

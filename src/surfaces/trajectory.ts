@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../backend";
 import { rng } from "../backend/random";
+import { invalidLearningRate } from "../optim/errors";
 import type { Point, Surface } from "./surface";
 
 export interface TrajectoryOptions {
@@ -56,7 +57,14 @@ export async function trajectory(surface: Surface, optimizer: tf.Optimizer | (()
   const random = noise > 0 ? rng(options.seed) : undefined;
   const owned = typeof optimizer === "function";
   const opt = owned ? optimizer() : optimizer;
-  const point = tf.variable(tf.tensor1d(start, "float32"), true, `optimlab/trajectory/${++trajectoryCounter}`);
+  const lr = (opt as { lr?: unknown }).lr;
+  if (typeof lr === "number" && !(lr > 0)) {
+    if (owned) opt.dispose();
+    throw new Error(invalidLearningRate(lr));
+  }
+  const initial = tf.tensor1d(start, "float32");
+  const point = tf.variable(initial, true, `optimlab/trajectory/${++trajectoryCounter}`);
+  initial.dispose();
   const path: Point[] = [];
   const loss: number[] = [];
   let diverged = false;

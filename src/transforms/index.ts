@@ -48,5 +48,6 @@ export { proximalL1 } from "./proximalL1";
 export type { ProximalL1State } from "./proximalL1";
 export { biasCorrection } from "./biasCorrection";
 export { applyUpdates } from "./applyUpdates";
+export { stateTensors } from "./stateTensors";
 export { mapTree, zipTrees, treeKeys, treeLeaves, leafAt, fullLike, isTensorTree } from "./tree";
 export * as errors from "./errors";

@@ -88,15 +88,33 @@ export class TestKernel {
     this.exitCode = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
   }
 
+  /** Starts our kernel and waits until it answers (kernel_info reply and IOPub both working). */
   static async start(options: StartOptions = {}): Promise<TestKernel> {
+    const kernel = await TestKernel.launch(options);
+    await kernel.waitUntilReady();
+    return kernel;
+  }
+
+  /**
+   * Spawns a kernel and connects, without waiting. `argv` builds its command line from the connection
+   * file (default: ours); the bench also launches tslab's kernel this way.
+   */
+  static async launch(options: StartOptions & { argv?: (connectionFile: string) => string[] } = {}): Promise<TestKernel> {
     const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-kernel-"));
     const { file, info } = await writeConnectionFile(tempDir, options.key ?? "test-key-0123");
-    const [program, ...args] = kernelArgv(file);
+    const [program, ...args] = (options.argv ?? kernelArgv)(file);
     const child = spawn(program, args, { cwd: options.cwd ?? tempDir, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
     const kernel = new TestKernel(info, child, tempDir);
     kernel.connect();
-    await kernel.waitUntilReady();
     return kernel;
+  }
+
+  /**
+   * Sends one kernel_info_request right away and resolves with its reply. ZeroMQ holds the request
+   * until the kernel's socket is bound, so this measures start-up without flooding a slow kernel.
+   */
+  firstKernelInfoReply(timeoutMs = 60_000): Promise<Message> {
+    return this.waitForReply(this.send("shell", "kernel_info_request", {}), timeoutMs);
   }
 
   private connect(): void {
@@ -170,6 +188,7 @@ export class TestKernel {
         this.replyWaiters.delete(request.header.msg_id);
         reject(new Error(`no reply to ${request.header.msg_type} within ${timeoutMs} ms\n${this.stderr}`));
       }, timeoutMs);
+      timer.unref();
       this.replyWaiters.set(request.header.msg_id, (message) => {
         clearTimeout(timer);
         resolve(message);

@@ -26,8 +26,12 @@ export interface LossCase {
   loss: string;
   args: FixtureArg[];
   options: Record<string, unknown>;
+  /** torch in float64 on the float32 inputs: the reference. */
   value: Nested;
   grad: Nested;
+  /** torch in float32, as a torch user sees it. */
+  valueFloat32: Nested;
+  gradFloat32: Nested;
 }
 
 export function loadLossCases(): LossCase[] {

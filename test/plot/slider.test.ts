@@ -25,7 +25,7 @@ test("slider: one frame per value, slider steps animate to them, initial value s
 
 test("slider: traces equal in every frame (the contour) are left out of the frames", () => {
   const figure = plot.slider([0.05, 0.2], (lr) => plot.trajectories(bowl, [{ name: "GD", path: bowlPath(lr) }], { resolution: 8 }), { label: "η" });
-  // contour (0) and minimum (1) never change; path, start, end (2, 3, 4) do; start is the same point but kept as changing only if it differs.
+  // contour (0), minimum (1) and start marker (3) are the same for every η; the path (2) and end (4) differ.
   assert.deepEqual(figure.frames[0].traces, [2, 4]);
   assert.equal(figure.frames[0].data.length, 2);
 });

@@ -14,6 +14,7 @@ import {
   writeFileAtomic,
   type Notebook,
 } from "../../runner/notebook";
+import { findJsonSyntaxError } from "../../runner/json-position";
 import { tempDir } from "./helpers";
 
 const minimal = (cells: unknown[]): string => JSON.stringify({ nbformat: 4, nbformat_minor: 4, metadata: {}, cells });
@@ -23,7 +24,7 @@ describe("notebook loading", () => {
     const text = '{\n "cells": [\n  {"cell_type": "code",,}\n ]\n}';
     assert.throws(
       () => parseNotebook(text, "bad.ipynb"),
-      (error: Error) => error instanceof NotebookError && /^bad\.ipynb:3:24: not valid JSON/.test(error.message),
+      (error: Error) => error instanceof NotebookError && error.message === notebookMessages.notJson("bad.ipynb", 3, 24, 'expected a property name in double quotes, found ","'),
     );
   });
 
@@ -119,5 +120,17 @@ describe("writeFileAtomic", () => {
     writeFileAtomic(file, "second");
     assert.equal(fs.readFileSync(file, "utf8"), "second");
     assert.deepEqual(fs.readdirSync(path.dirname(file)), ["out.ipynb"]);
+  });
+});
+
+describe("findJsonSyntaxError", () => {
+  it("finds the offset and names the problem", () => {
+    assert.equal(findJsonSyntaxError('{"a": [1, 2], "b": {"c": "\\u00e9"}}'), undefined);
+    assert.deepEqual(findJsonSyntaxError('{"a": [1,, 2]}'), { offset: 9, reason: 'expected a value, found ","' });
+    assert.deepEqual(findJsonSyntaxError('{"a": 1 "b": 2}'), { offset: 8, reason: 'expected "," or "}" after a property value, found """' });
+    assert.deepEqual(findJsonSyntaxError('{"a": "open'), { offset: 6, reason: "unterminated string" });
+    assert.deepEqual(findJsonSyntaxError("{'a': 1}"), { offset: 1, reason: `expected a property name in double quotes, found "'"` });
+    assert.deepEqual(findJsonSyntaxError('{"a": 1} x'), { offset: 9, reason: 'unexpected "x" after the end of the JSON value' });
+    assert.deepEqual(findJsonSyntaxError('{"a": tru}'), { offset: 6, reason: 'expected a value, found "t"' });
   });
 });

@@ -7,6 +7,7 @@ describe("sanitizers", () => {
   it("parses `regex => replacement` lines, skipping comments", () => {
     const sanitizers = parseSanitizers("# timings\n\\d+\\.\\d+ s => <TIME>\n0x[0-9a-f]+ => <ADDR>\n");
     assert.equal(sanitizers.length, 2);
+    assert.equal(outputsText([{ output_type: "stream", name: "stdout", text: "done at 12:00\n" }], parseSanitizers(" at \\d\\d:\\d\\d =>")), "[stdout]\ndone\n");
     assert.equal(outputsText([{ output_type: "stream", name: "stdout", text: "took 1.25 s at 0xdeadbeef\n" }], sanitizers), "[stdout]\ntook <TIME> at <ADDR>\n");
   });
 

@@ -31,8 +31,9 @@ async function lenetGradients(backend: "cpu" | "wasm"): Promise<{ values: Float3
   const flat = tf.tidy(() => {
     const x = tf.tensor4d(uniform(BATCH * 784, 11, 0, 1), [BATCH, 28, 28, 1]);
     const y = tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 10), "int32"), 10);
-    const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.predict(x) as tf.Tensor) as tf.Scalar, model.trainableWeights.map((w) => w.read() as tf.Variable));
-    return tf.concat(model.trainableWeights.map((w) => grads[w.read().name].flatten()));
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.predict(x) as tf.Tensor) as tf.Scalar, variables);
+    return tf.concat(variables.map((v) => grads[v.name].flatten()));
   });
   const values = flat.dataSync() as Float32Array;
   const shape = flat.shape;

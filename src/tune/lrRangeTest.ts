@@ -1,0 +1,157 @@
+/**
+ * The learning-rate range test (Smith 2017, "Cyclical learning rates"; popularised by fastai):
+ * train for a few steps while the lr grows exponentially, watch the loss, stop once it blows up.
+ *
+ * Suggested lr: the point of steepest descent of the smoothed loss, i.e. the most negative
+ * d(smoothed loss)/d(log lr), ignoring the first 10% of the steps (their smoothed loss is still
+ * the noise of single batches; fastai skips the first 10 points for the same reason). The lr at the minimum smoothed loss divided by 10 is reported too
+ * (`minLossLr / 10`, the other common rule). The model's weights are restored afterwards.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { ready } from "../backend";
+import { DataLoader } from "../data/loader";
+import type { Dataset } from "../data/dataset";
+import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
+import { danfo, type DataFrame } from "../plot/danfo";
+import type { LossFn } from "../train/evaluate";
+
+export interface LrRangeTestOptions {
+  /** An optimizer with a writable `lr` (all of `optim.*`), or a factory. */
+  optimizer: tf.Optimizer | (() => tf.Optimizer);
+  loss: LossFn;
+  train: Dataset | DataLoader;
+  /** Default 32 (ignored for a DataLoader). */
+  batchSize?: number;
+  /** First lr (default 1e-7). */
+  start?: number;
+  /** Last lr (default 10). */
+  end?: number;
+  /** Number of steps, i.e. lrs tried (default 100). */
+  steps?: number;
+  /** Stop when the smoothed loss exceeds this multiple of the best one (default 4). */
+  divergeFactor?: number;
+  /** Exponential smoothing factor β of the loss (default 0.98, with bias correction). */
+  beta?: number;
+  seed?: number;
+}
+
+export interface LrRangeResult {
+  /** Columns: step, lr, loss, smoothedLoss. */
+  frame: DataFrame;
+  /** Steepest descent point of the smoothed loss. */
+  suggestedLr: number;
+  /** lr at the minimum smoothed loss. */
+  minLossLr: number;
+  /** True when the run stopped because the loss blew up (the usual end). */
+  stoppedEarly: boolean;
+}
+
+export const NO_WRITABLE_LR = "lrRangeTest needs an optimizer with a writable numeric `lr` (e.g. new optim.SGD({ lr: 1e-7 }))";
+
+export function invalidLrRangeMessage(start: unknown, end: unknown): string {
+  return `Invalid lr range: start ${String(start)}, end ${String(end)} (expected 0 < start < end)`;
+}
+
+export function tooFewPointsMessage(points: number): string {
+  return `lrRangeTest: the loss diverged after ${points} step${points === 1 ? "" : "s"}, too few to suggest an lr; lower \`start\``;
+}
+
+/**
+ * Index of the most negative slope of `values` against `x` (central differences), ignoring the
+ * first `skip` points, where the smoothed loss is still mostly the noise of single batches.
+ */
+function steepestIndex(x: number[], values: number[], skip: number): number {
+  let best = Math.max(1, Math.min(skip, values.length - 2));
+  let bestSlope = Infinity;
+  for (let i = best; i < values.length - 1; i++) {
+    const slope = (values[i + 1] - values[i - 1]) / (x[i + 1] - x[i - 1]);
+    if (slope < bestSlope) {
+      bestSlope = slope;
+      best = i;
+    }
+  }
+  return best;
+}
+
+/**
+ * Runs the range test on `model` (weights restored afterwards).
+ *
+ * @example const { suggestedLr, frame } = await tune.lrRangeTest(model, { optimizer: new optim.SGD({ lr: 1e-7 }), loss: losses.crossEntropy, train });
+ */
+export async function lrRangeTest(model: tf.LayersModel, options: LrRangeTestOptions): Promise<LrRangeResult> {
+  await ready();
+  const start = options.start ?? 1e-7;
+  const end = options.end ?? 10;
+  if (!(start > 0 && end > start)) throw new Error(invalidLrRangeMessage(start, end));
+  const steps = options.steps ?? 100;
+  const beta = options.beta ?? 0.98;
+  const factor = options.divergeFactor ?? 4;
+  const owned = typeof options.optimizer === "function";
+  const optimizer = typeof options.optimizer === "function" ? options.optimizer() : options.optimizer;
+  const settable = optimizer as unknown as { lr?: unknown };
+  if (typeof settable.lr !== "number") throw new Error(NO_WRITABLE_LR);
+  const loader = options.train instanceof DataLoader ? options.train : new DataLoader(options.train, { batchSize: options.batchSize ?? 32, shuffle: true, seed: options.seed });
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const saved = model.weights.map((w) => tf.clone(w.read()));
+  const lrs: number[] = [];
+  const raw: number[] = [];
+  const smoothed: number[] = [];
+  let average = 0;
+  let best = Infinity;
+  let stoppedEarly = false;
+  try {
+    let epoch = 0;
+    let batches = loader.batches(epoch);
+    for (let i = 0; i < steps; i++) {
+      let next = batches.next();
+      if (next.done) {
+        batches = loader.batches(++epoch);
+        next = batches.next();
+      }
+      const batch = next.value;
+      const lr = start * (end / start) ** (steps === 1 ? 0 : i / (steps - 1));
+      settable.lr = lr;
+      const value = tf.tidy(() => {
+        const { value: lossValue, grads } = tf.variableGrads(() => options.loss(model.apply(batch.x, { training: true }) as tf.Tensor, batch.y), variables);
+        optimizer.applyGradients(grads);
+        return lossValue.dataSync()[0];
+      });
+      batch.dispose();
+      average = beta * average + (1 - beta) * value;
+      const debiased = average / (1 - beta ** (i + 1));
+      lrs.push(lr);
+      raw.push(value);
+      smoothed.push(debiased);
+      if (!Number.isFinite(debiased) || debiased > factor * best) {
+        stoppedEarly = true;
+        break;
+      }
+      best = Math.min(best, debiased);
+    }
+  } finally {
+    model.setWeights(saved);
+    tf.dispose(saved);
+    if (owned) optimizer.dispose();
+  }
+  // The last point is the blow-up; suggestions use the points before it.
+  const usable = stoppedEarly ? lrs.length - 1 : lrs.length;
+  if (usable < 3) throw new Error(tooFewPointsMessage(usable));
+  const logLrs = lrs.slice(0, usable).map(Math.log10);
+  const curve = smoothed.slice(0, usable);
+  const suggestedLr = lrs[steepestIndex(logLrs, curve, Math.ceil(steps / 10))];
+  const minLossLr = lrs[curve.indexOf(Math.min(...curve))];
+  const frame = new (danfo().DataFrame)(
+    lrs.map((lr, i) => [i, lr, raw[i], smoothed[i]]),
+    { columns: ["step", "lr", "loss", "smoothedLoss"] },
+  );
+  const result: LrRangeResult & { [JUPYTER_DISPLAY](): MimeBundle } = {
+    frame,
+    suggestedLr,
+    minLossLr,
+    stoppedEarly,
+    [JUPYTER_DISPLAY]: () => ({
+      "text/plain": `lr range test: ${lrs.length} steps from ${start} to ${lrs[lrs.length - 1].toExponential(2)}; suggested lr ${suggestedLr.toExponential(2)} (steepest descent), minimum-loss lr ${minLossLr.toExponential(2)} (÷10 → ${(minLossLr / 10).toExponential(2)})`,
+    }),
+  };
+  return result;
+}

@@ -1,0 +1,92 @@
+/**
+ * Grid and random search. The objective trains and returns a score, several metrics, or a
+ * History; results come back as a danfojs DataFrame, one row per trial.
+ */
+import { ready } from "../backend";
+import { rng } from "../backend/random";
+import { danfo, type DataFrame } from "../plot/danfo";
+import { DivergenceError } from "../train/divergence";
+import { History } from "../train/history";
+import { resolveSpace, sampleAxis, type Params, type Space } from "./space";
+
+/** What an objective may return: a score, named metrics, or a training History (its final epoch is used). */
+export type TrialResult = number | { [metric: string]: number } | History;
+export type Objective = (params: Params, trial: number) => TrialResult | Promise<TrialResult>;
+
+export function nonFiniteGridMessage(param: string): string {
+  return `gridSearch: axis "${param}" is continuous; give a list of values (e.g. [1e-3, 1e-2, 1e-1]) or use randomSearch`;
+}
+
+export function invalidTrialsMessage(trials: unknown): string {
+  return `Invalid trials: ${String(trials)} (expected a positive integer)`;
+}
+
+export function badResultMessage(result: unknown): string {
+  return `The objective returned ${typeof result === "object" ? JSON.stringify(result) : String(result)}; return a number, { metric: number } or a History`;
+}
+
+/** Keys of a History's epoch records that are bookkeeping, not results. */
+const BOOKKEEPING = new Set(["epoch", "step", "time", "samplesPerSecond", "lr"]);
+
+function metricsOf(result: TrialResult): { [metric: string]: number } {
+  if (typeof result === "number") return { score: result };
+  if (result instanceof History) {
+    const last = result.epochs[result.epochs.length - 1] ?? {};
+    return Object.fromEntries(Object.entries(last).filter(([key, value]) => !BOOKKEEPING.has(key) && typeof value === "number")) as { [metric: string]: number };
+  }
+  if (typeof result === "object" && result !== null && Object.values(result).every((v) => typeof v === "number")) return result;
+  throw new Error(badResultMessage(result));
+}
+
+async function runTrials(trials: Params[], objective: Objective): Promise<DataFrame> {
+  await ready();
+  const rows: { [column: string]: number | string | boolean }[] = [];
+  for (let i = 0; i < trials.length; i++) {
+    let metrics: { [metric: string]: number };
+    let status = "ok";
+    try {
+      metrics = metricsOf(await objective(trials[i], i));
+    } catch (error) {
+      if (!(error instanceof DivergenceError)) throw error;
+      // A diverged run is a result (the lr was too high), not a crash of the search.
+      status = "diverged";
+      metrics = { ...metricsOf(error.history), loss: Number.NaN };
+    }
+    rows.push({ trial: i, ...trials[i], ...metrics, status });
+  }
+  const columns: string[] = [];
+  for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+  // Metrics missing from a trial (e.g. no valLoss after divergence) become NaN.
+  const values = rows.map((row) => columns.map((column) => row[column] ?? Number.NaN));
+  return new (danfo().DataFrame)(values, { columns });
+}
+
+/**
+ * Tries every combination of the listed values (the last parameter varies fastest).
+ *
+ * @example
+ * const results = await tune.gridSearch({ lr: [0.3, 0.1, 0.03], momentum: [0, 0.9] },
+ *   ({ lr, momentum }) => train.fit(models.mlp({ sizes: [2, 16, 2], seed: 0 }), { optimizer: new optim.SGD({ lr, momentum }), … }));
+ */
+export async function gridSearch(space: Space, objective: Objective): Promise<DataFrame> {
+  const axes = resolveSpace(space);
+  let grid: Params[] = [{}];
+  for (const [name, axis] of Object.entries(axes)) {
+    if (axis.kind !== "choice") throw new Error(nonFiniteGridMessage(name));
+    grid = grid.flatMap((partial) => axis.values.map((value) => ({ ...partial, [name]: value })));
+  }
+  return runTrials(grid, objective);
+}
+
+/**
+ * Draws `trials` parameter sets at random (seeded), e.g. `{ lr: tune.logUniform(1e-4, 1), momentum: tune.uniform(0, 0.99) }`.
+ */
+export async function randomSearch(space: Space, objective: Objective, options: { trials?: number; seed?: number } = {}): Promise<DataFrame> {
+  const axes = resolveSpace(space);
+  const trials = options.trials ?? 10;
+  if (!Number.isInteger(trials) || trials <= 0) throw new Error(invalidTrialsMessage(trials));
+  const random = rng(options.seed);
+  const drawn: Params[] = [];
+  for (let i = 0; i < trials; i++) drawn.push(Object.fromEntries(Object.entries(axes).map(([name, axis]) => [name, sampleAxis(axis, random)])));
+  return runTrials(drawn, objective);
+}
