@@ -2,11 +2,15 @@
  * The kernel's five ZeroMQ sockets, bound where the connection file says.
  *
  * shell/control/stdin are ROUTER sockets (requests carry the client's routing id), iopub a PUB socket,
- * hb a REP socket that echoes. Incoming frames are verified and parsed with wire.ts; a message that
- * fails (bad signature, malformed) is logged to stderr and dropped, never thrown. zeromq allows one
- * send in flight per socket, so sends are queued per socket.
+ * hb a REP socket that echoes. Control and heartbeat live in a worker thread (controlThread.ts) so
+ * they keep working while a cell blocks the main thread. Incoming frames are verified and parsed with
+ * wire.ts; a message that fails (bad signature, malformed) is logged to stderr and dropped, never
+ * thrown. zeromq allows one send in flight per socket, so sends are queued per socket.
  */
+import * as path from "node:path";
+import { Worker } from "node:worker_threads";
 import * as zmq from "zeromq";
+import type { ToControlThread, ToMain } from "./controlThread";
 import { kernelLog } from "./output";
 import { deserialize, endpoint, serialize, Signer, type Channel, type ConnectionInfo, type Message } from "./wire";
 
@@ -17,17 +21,17 @@ export const droppedMessageLog = (channel: string, reason: string): string => `d
 
 export class KernelChannels {
   readonly signer: Signer;
-  private readonly routers: Record<RequestChannel, zmq.Router>;
+  private readonly routers: Record<"shell" | "stdin", zmq.Router>;
   private readonly iopub = new zmq.Publisher({ linger: 1000 });
-  private readonly heartbeat = new zmq.Reply({ linger: 0 });
   private readonly sendQueues = new Map<zmq.Socket, Promise<void>>();
+  private controlThread: Worker | undefined;
+  private handler: MessageHandler | undefined;
   private closed = false;
 
   constructor(private readonly info: ConnectionInfo) {
     this.signer = new Signer(info.key, info.signature_scheme);
     this.routers = {
       shell: new zmq.Router({ linger: 1000 }),
-      control: new zmq.Router({ linger: 1000 }),
       stdin: new zmq.Router({ linger: 0 }),
     };
   }
@@ -36,13 +40,11 @@ export class KernelChannels {
   async bind(): Promise<void> {
     const binds: Array<[Channel, zmq.Socket]> = [
       ["shell", this.routers.shell],
-      ["control", this.routers.control],
       ["stdin", this.routers.stdin],
       ["iopub", this.iopub],
-      ["hb", this.heartbeat],
     ];
-    await Promise.all(
-      binds.map(async ([channel, socket]) => {
+    await Promise.all([
+      ...binds.map(async ([channel, socket]) => {
         const address = endpoint(this.info, channel);
         try {
           await socket.bind(address);
@@ -50,16 +52,47 @@ export class KernelChannels {
           throw new Error(`Cannot bind the ${channel} socket to ${address}: ${(error as Error).message}`);
         }
       }),
-    );
+      this.startControlThread(),
+    ]);
+  }
+
+  /** Starts controlThread.ts (compiled .js, or .ts under tsx) and waits until its sockets are bound. */
+  private startControlThread(): Promise<void> {
+    const file = path.join(__dirname, `controlThread${path.extname(__filename)}`);
+    const worker = new Worker(file, { workerData: this.info, stdout: false, stderr: false });
+    this.controlThread = worker;
+    return new Promise((resolve, reject) => {
+      worker.on("message", (message: ToMain) => {
+        if (message.kind === "ready") resolve();
+        else if (message.kind === "error") reject(new Error(message.message));
+        else this.receiveControl(message.frames);
+      });
+      worker.once("error", (error) => {
+        kernelLog(`control thread failed: ${error.stack ?? error.message}`);
+        reject(error);
+      });
+      worker.unref(); // the main thread's sockets decide when the process ends
+    });
+  }
+
+  private receiveControl(frames: Uint8Array[]): void {
+    let message: Message;
+    try {
+      message = deserialize(frames.map((frame) => Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength)), this.signer);
+    } catch (error) {
+      kernelLog(droppedMessageLog("control", (error as Error).message));
+      return;
+    }
+    this.handler?.(message, "control");
   }
 
   /** Starts the receive loops; `handler` is called for every valid message. */
   listen(handler: MessageHandler): void {
-    for (const channel of ["shell", "control", "stdin"] as const) void this.receiveLoop(channel, handler);
-    void this.echoHeartbeats();
+    this.handler = handler;
+    for (const channel of ["shell", "stdin"] as const) void this.receiveLoop(channel, handler);
   }
 
-  private async receiveLoop(channel: RequestChannel, handler: MessageHandler): Promise<void> {
+  private async receiveLoop(channel: "shell" | "stdin", handler: MessageHandler): Promise<void> {
     const socket = this.routers[channel];
     try {
       for await (const frames of socket) {
@@ -81,17 +114,14 @@ export class KernelChannels {
     }
   }
 
-  private async echoHeartbeats(): Promise<void> {
-    try {
-      for await (const frames of this.heartbeat) await this.heartbeat.send(frames);
-    } catch (error) {
-      if (!this.closed) kernelLog(`heartbeat socket stopped: ${(error as Error).message}`);
-    }
-  }
-
   /** Sends a reply on shell/control/stdin (routed back by the message's identities). */
   send(channel: RequestChannel, message: Message): Promise<void> {
-    return this.enqueue(this.routers[channel], serialize(message, this.signer));
+    const frames = serialize(message, this.signer);
+    if (channel === "control") {
+      if (!this.closed) this.controlThread?.postMessage({ kind: "send", frames } satisfies ToControlThread);
+      return Promise.resolve();
+    }
+    return this.enqueue(this.routers[channel], frames);
   }
 
   /** Publishes on IOPub; the topic frame is `kernel.<session>.<msg_type>` like ipykernel's. */
@@ -119,6 +149,13 @@ export class KernelChannels {
   async close(): Promise<void> {
     await Promise.all(this.sendQueues.values());
     this.closed = true;
-    for (const socket of [...Object.values(this.routers), this.iopub, this.heartbeat]) socket.close();
+    for (const socket of [...Object.values(this.routers), this.iopub]) socket.close();
+    const worker = this.controlThread;
+    if (worker) {
+      // The thread sends what is queued (e.g. the shutdown reply), closes its sockets and exits.
+      const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+      worker.postMessage({ kind: "close" } satisfies ToControlThread);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    }
   }
 }

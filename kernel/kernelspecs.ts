@@ -177,13 +177,17 @@ export function assetsDir(): string {
   return path.join(packageRoot(), "kernel", "assets");
 }
 
-/** The kernel.json we install: runs this Node on this package's CLI. */
+/**
+ * The kernel.json we install: runs this Node on this package's CLI. Interrupts are "signal": a cell
+ * stuck in a synchronous loop blocks the event loop, so only SIGINT (which tslab's `breakOnSigint`
+ * turns into an error in the cell) can stop it; `interrupt_request` messages work for awaiting cells.
+ */
 export function optimlabKernelJson(): KernelSpec {
   return {
     argv: [process.execPath, path.join(packageRoot(), "bin", "optimlab.js"), "kernel", "start", "--connection-file", "{connection_file}"],
     display_name: KERNEL_DISPLAY_NAME,
     language: "typescript",
-    interrupt_mode: "message",
+    interrupt_mode: "signal",
     metadata: { debugger: false, optimlab: { version: packageVersion() } },
   };
 }

@@ -55,8 +55,11 @@ export class KernelServer {
   private executionCount = 0;
   private shellQueue: Promise<void> = Promise.resolve();
   private shellWaiting = 0;
-  /** Set when a cell failed with stop_on_error: queued executes are answered "aborted". */
-  private abortingQueue = false;
+  /** Arrival number of each shell request, and of the last request when a cell failed. */
+  private readonly arrival = new WeakMap<Message, number>();
+  private received = 0;
+  /** Executes that arrived up to this number when a cell failed (stop_on_error) are "aborted". */
+  private abortUpTo = 0;
   private pendingStream: PendingStream | undefined;
   private streamFlushScheduled = false;
   private restoreStdio: (() => void) | undefined;
@@ -101,11 +104,12 @@ export class KernelServer {
     }
     if (channel === "stdin") return; // input_reply: we never send input_request (no stdin support)
     this.shellWaiting++;
+    this.arrival.set(message, ++this.received);
     this.shellQueue = this.shellQueue.then(async () => {
       try {
         await this.run(message, channel);
       } finally {
-        if (--this.shellWaiting === 0) this.abortingQueue = false;
+        this.shellWaiting--;
       }
     });
   }
@@ -153,7 +157,9 @@ export class KernelServer {
       case "comm_close":
         return; // no comm targets (widgets) are registered: ignored, like IPython with an unknown target
       case "interrupt_request":
-        this.interrupt();
+        // The control thread already sent SIGINT to this process (see controlThread.ts); on the
+        // main thread the signal handler interrupts awaiting cells, breakOnSigint running ones.
+        if (channel !== "control") this.interrupt();
         return this.reply(channel, message, "interrupt_reply", { status: "ok" });
       case "shutdown_request":
         return this.shutdown(message, channel);
@@ -191,7 +197,7 @@ export class KernelServer {
     const code = String(content.code ?? "");
     const silent = content.silent === true;
     const storeHistory = !silent && content.store_history !== false;
-    if (this.abortingQueue) {
+    if ((this.arrival.get(request) ?? 0) <= this.abortUpTo) {
       await this.reply("shell", request, "execute_reply", { status: "aborted", execution_count: this.executionCount });
       return;
     }
@@ -223,9 +229,10 @@ export class KernelServer {
     await settleAll(scope.pending);
 
     if (failure) {
+      // Like IPython: what the client queued behind a failed cell is not run (it relied on this one).
+      if (content.stop_on_error !== false) this.abortUpTo = this.received;
       this.publish("error", { ...failure }, request);
       await this.reply("shell", request, "execute_reply", { status: "error", execution_count: count, ...failure, user_expressions: {} });
-      if (content.stop_on_error !== false) this.abortingQueue = true;
       return;
     }
     if (result) this.publish("execute_result", { execution_count: count, data: result as JsonObject, metadata: {} }, request);
@@ -375,7 +382,9 @@ export class KernelServer {
     const quiet: CellScope = { parent: createMessage("preload", {}, { session: this.session }), pending: [], open: false, discard: true };
     cellContext.run(quiet, () => {
       try {
-        requireFromNotebook(backendPath);
+        const backend = requireFromNotebook(backendPath) as { ready?: () => Promise<unknown> };
+        // Start choosing the backend now, so `await backend.ready()` in the first cell is quick.
+        if (typeof backend.ready === "function") void backend.ready().catch(() => undefined);
       } catch (error) {
         kernelLog(`could not preload ${backendPath}: ${(error as Error).message}`);
       }

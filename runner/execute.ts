@@ -8,6 +8,7 @@ import { findKernelSpec, KERNEL_NAME, listKernelSpecs, type KernelSpecEntry } fr
 import type { Json, JsonObject } from "../kernel/wire";
 import { failureMessages, failureText, type FailureKind } from "./failure";
 import {
+  cellTags,
   cloneNotebook,
   isObject,
   joinSource,
@@ -160,7 +161,7 @@ export async function executeNotebook(input: string | Notebook, options: Execute
     number: n + 1,
     id: cell.id as string,
     source: joinSource(cell.source),
-    tags: Array.isArray(cell.metadata.tags) ? cell.metadata.tags.filter((tag): tag is string => typeof tag === "string") : [],
+    tags: cellTags(cell),
     status: "not-run",
     reason: failureMessages.notRun,
     executionCount: null,
@@ -193,6 +194,7 @@ export async function executeNotebook(input: string | Notebook, options: Execute
   }
 
   const displays = new DisplayRegistry();
+  let stuck = false;
   const defaultTimeout = notebookTimeoutSetting(notebook) ?? options.timeout ?? DEFAULT_CELL_TIMEOUT;
   try {
     for (let n = 0; n < codeCells.length; n++) {
@@ -234,15 +236,21 @@ export async function executeNotebook(input: string | Notebook, options: Execute
       cell.outputs = collector.finish();
       result.outputs = cell.outputs;
       if (outcome.kind === "reply") {
+        const reply = outcome.reply.content;
         timing["shell.execute_reply"] = outcome.reply.header.date || outcome.replyAt;
-        if (typeof outcome.reply.content.execution_count === "number") cell.execution_count = outcome.reply.content.execution_count;
+        if (typeof reply.execution_count === "number") cell.execution_count = reply.execution_count;
+        if (reply.status === "error" && !cell.outputs.some((output) => output.output_type === "error")) {
+          // Some kernels put the error only in the reply: keep it in the notebook and the report.
+          const traceback = Array.isArray(reply.traceback) ? reply.traceback.map(String) : [];
+          cell.outputs.push({ output_type: "error", ename: String(reply.ename ?? "Error"), evalue: String(reply.evalue ?? ""), traceback });
+        }
       }
       cell.metadata.execution = orderTiming(timing);
       result.executionCount = cell.execution_count;
 
       const failure = judge(outcome, { label, source: result.source, outputs: cell.outputs, raises: directives.raises, timeoutSeconds, notebookTimeout: options.notebookTimeout, seconds: result.seconds });
       const mismatch =
-        !failure && options.checkOutputs && !cellTagsInclude(cell, TAG_INJECTED) && hasStoredOutputs(expected)
+        !failure && options.checkOutputs && !cellTags(cell).includes(TAG_INJECTED) && hasStoredOutputs(expected)
           ? compareOutputs(expected, cell.outputs, options.sanitizers ?? [])
           : undefined;
       if (failure) {
@@ -258,17 +266,15 @@ export async function executeNotebook(input: string | Notebook, options: Execute
       result.reason = undefined;
       options.onCellExecuted?.(cell, result);
       if (result.failure) options.onCellError?.(cell, result);
+      if (outcome.kind === "timeout") stuck = !outcome.interrupted;
       if (outcome.kind !== "reply") break; // the kernel is gone or stuck: the rest cannot run
       if (result.failure?.kind === "error" && !options.allowErrors) break;
     }
   } finally {
-    await (session.process.running ? session.shutdown() : session.kill());
+    // A kernel that ignored the interrupt will not read shutdown_request either: kill it at once.
+    await (session.process.running && !stuck ? session.shutdown() : session.kill());
   }
   return finish();
-}
-
-function cellTagsInclude(cell: CodeCell, tag: string): boolean {
-  return Array.isArray(cell.metadata.tags) && cell.metadata.tags.includes(tag);
 }
 
 /** A never-executed cell has nothing to compare with. */
@@ -310,10 +316,6 @@ function judge(
     const errorOutput = cell.outputs.find((output) => output.output_type === "error");
     const ename = errorOutput?.output_type === "error" ? errorOutput.ename : String(content.ename ?? "Error");
     const evalue = errorOutput?.output_type === "error" ? errorOutput.evalue : String(content.evalue ?? "");
-    if (!errorOutput && Array.isArray(content.traceback)) {
-      // Some kernels put the traceback only in the reply: keep it in the report.
-      cell.outputs = [...cell.outputs, { output_type: "error", ename, evalue, traceback: content.traceback.map(String) }];
-    }
     if (cell.raises === undefined) return make("error", failureMessages.error(cell.label, ename, evalue));
     if (cell.raises !== null && cell.raises !== ename) return make("wrong-exception", failureMessages.wrongException(cell.label, cell.raises, ename, evalue));
     return undefined;

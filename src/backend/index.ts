@@ -5,7 +5,7 @@
  * library entry points (`fit`, `compare`, `trajectory`, `tune.*`) await {@link ready} first.
  */
 import * as tf from "@tensorflow/tfjs";
-import { activateBackend, chooseBackend, type BackendInfo, type BackendName } from "./select";
+import { activateBackend, chooseBackend, quietCpuBanner, type BackendInfo, type BackendName } from "./select";
 
 export { seed, currentSeed, nextSeed, rng, deriveSeed, Random, invalidSeedMessage } from "./random";
 export {
@@ -52,6 +52,9 @@ export async function use(name: BackendName): Promise<BackendInfo> {
 
 // Until the choice is made, run on cpu: tfjs would otherwise pick wasm (highest priority) for the
 // first op and throw "not yet initialized" while wasm loads. The cpu factory is synchronous.
-if (!tf.getBackend()) void tf.setBackend("cpu");
+if (!tf.getBackend()) {
+  void tf.setBackend("cpu");
+  quietCpuBanner();
+}
 // Start right away so the choice is usually done before the first fit.
 void ready();

@@ -108,6 +108,16 @@ async function setAndWait(name: BackendName): Promise<boolean> {
   }
 }
 
+/**
+ * Silences the cpu backend's "Hi, looks like you are running TensorFlow.js in Node.js…" banner,
+ * printed on its first tensor: in a notebook it lands in a cell's output. optimlab says the same
+ * thing in `backend.info().reason` and docs/training.md (how to install tfjs-node).
+ */
+export function quietCpuBanner(): void {
+  const cpu = tf.engine().registry.cpu as unknown as { firstUse?: boolean } | undefined;
+  if (cpu && typeof cpu.firstUse === "boolean") cpu.firstUse = false;
+}
+
 /** tfjs's own priorities (used when re-registering an initialised backend). */
 const BACKEND_PRIORITY: { [name in BackendName]: number } = { tensorflow: 3, wasm: 2, cpu: 1 };
 
@@ -115,6 +125,7 @@ async function tryBackend(name: BackendName, load: ModuleLoader): Promise<Attemp
   if (name === "tensorflow") return tryTensorflow(load);
   if (name === "wasm") return tryWasm(load);
   await setAndWait("cpu");
+  quietCpuBanner();
   return { ok: true, info: { name: "cpu", reason: "using cpu (pure JavaScript)" } };
 }
 

@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { deriveSeed } from "../backend/random";
+import { dropout } from "../regularize/dropout";
 
 export function invalidDropoutRateMessage(rate: unknown): string {
   return `Invalid dropout rate: ${String(rate)} (expected 0 ≤ rate < 1)`;
@@ -43,11 +44,8 @@ export class SeededDropout extends tf.layers.Layer {
     const input = Array.isArray(inputs) ? inputs[0] : inputs;
     if (!kwargs.training || this.rate === 0) return input;
     const maskSeed = deriveSeed(this.seed, this.calls++);
-    return tf.tidy(() => {
-      // Inverted dropout (as torch): keep with probability 1−p and scale by 1/(1−p).
-      const keep = tf.less(tf.randomUniform(input.shape, 0, 1, "float32", maskSeed), 1 - this.rate);
-      return tf.mul(input, tf.mul(tf.cast(keep, "float32"), 1 / (1 - this.rate)));
-    });
+    // Inverted dropout as torch: keep with probability 1 − p, scale kept units by 1/(1 − p).
+    return dropout(input, this.rate, { training: true, seed: maskSeed });
   }
 
   override getConfig(): tf.serialization.ConfigDict {

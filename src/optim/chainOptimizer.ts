@@ -11,6 +11,8 @@ import {
   unknownWeight,
   weightShapeMismatch,
 } from "./errors";
+import { JUPYTER_DISPLAY } from "../display/protocol";
+import type { MimeBundle } from "../display/protocol";
 import { mapState, mergeState, restrictState, setAtPath, stateAt, stateSlots } from "./stateStore";
 
 /** A tensor with its name, as `tf.Optimizer.getWeights` returns them. */
@@ -129,6 +131,20 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
     }
     this.hyper_ = next;
     this.chain_ = rebuilt;
+  }
+
+  /** E.g. `Adam(lr=0.001, betas=[0.9,0.999], …) = scaleByAdam → scaleByLearningRate, step 0`. */
+  override toString(): string {
+    const options = Object.entries(this.getConfig())
+      .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+      .join(", ");
+    const name = this.getClassName().replace(/^optimlab\./, "");
+    return `${name}(${options}) = ${this.chain_.links.map((l) => l.name).join(" → ")}, step ${this.iterations}`;
+  }
+
+  /** Notebook display: the options, the chain and the step count. */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return { "text/plain": this.toString() };
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {

@@ -55,6 +55,11 @@ export class Figure implements Displayable {
     return figureSummary(this.toJSON());
   }
 
+  /** `console.log(figure)` outside a notebook prints the summary, not the raw JSON. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
   /** The display bundle (see the class comment). Inlines plotly.js into the first figure shown per process. */
   [JUPYTER_DISPLAY](): MimeBundle {
     const json = this.toJSON();

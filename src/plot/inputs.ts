@@ -55,7 +55,8 @@ export interface SurfaceLike {
 
 /** One optimizer's path on a surface (`surface.trajectory()` plus a name for the legend). */
 export interface TrajectoryRun {
-  name: string;
+  /** Legend name (default "run 1", "run 2", …). */
+  name?: string;
   path: readonly (readonly [number, number])[];
   loss?: readonly number[];
 }

@@ -33,7 +33,7 @@ export function surface3d(surface: SurfaceLike, options: Surface3dOptions = {}):
     data.push({
       type: "scatter3d",
       mode: "lines+markers",
-      name: run.name,
+      name: run.name ?? `run ${index + 1}`,
       x: run.path.map((p) => p[0]),
       y: run.path.map((p) => p[1]),
       z: run.path.map((p) => height(surface.value(p[0], p[1]))),

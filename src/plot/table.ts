@@ -87,6 +87,11 @@ export class Table implements Displayable {
     return out.join("\n");
   }
 
+  /** `console.log(table)` outside a notebook prints the aligned text. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
   [JUPYTER_DISPLAY](): MimeBundle {
     return { "text/html": this.toHTML(), "text/plain": this.toString() };
   }

@@ -42,7 +42,8 @@ export function contourTrace(surface: SurfaceLike, options: TrajectoriesOptions 
 }
 
 /** Path, start and end traces of one run, coloured by `index`. */
-export function pathTraces(run: TrajectoryRun, index: number): Trace[] {
+export function pathTraces(trajectory: TrajectoryRun, index: number): Trace[] {
+  const run = { ...trajectory, name: trajectory.name ?? `run ${index + 1}` };
   const colour = runColour(index);
   const xs = run.path.map((p) => p[0]);
   const ys = run.path.map((p) => p[1]);

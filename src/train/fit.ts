@@ -12,7 +12,7 @@ import { DataLoader, type Batch } from "../data/loader";
 import { datasetSize, emptyDatasetMessage, type Dataset } from "../data/dataset";
 import { invalidLearningRate } from "../optim/errors";
 import { LRScheduler, OneCycleLR, ReduceLROnPlateau, type SchedulerSettings } from "../optim/lrScheduler";
-import { clipGradNorm as clipByGlobalNorm } from "./clipTemporary";
+import { clipGradNorm as clipByGlobalNorm } from "../regularize";
 import { DivergenceError } from "./divergence";
 import { evaluateModel, type LossFn } from "./evaluate";
 import { History } from "./history";
@@ -83,6 +83,12 @@ export interface FitOptions {
   seed?: number;
   /** Progress bar (default true). */
   progress?: boolean;
+  /**
+   * When to record gradient and weight norms: every step (default) or only per epoch ("epoch":
+   * the weight norm at the epoch's end; gradient norms only when clipping, which computes them
+   * anyway). "epoch" saves a few small ops per step, which shows on tiny models.
+   */
+  norms?: "step" | "epoch";
   /** Read recorded values at least every this many steps (default 200). */
   syncEvery?: number;
   /** Names the run (legend of plots, key in `compare`). */
@@ -102,6 +108,10 @@ export function invalidClipMessage(value: unknown): string {
 
 export function inputShapeMessage(which: string, expected: readonly (number | null)[], actual: readonly number[]): string {
   return `fit: the model expects inputs of shape [${expected.map((d) => (d === null ? "n" : d)).join(", ")}] but ${which}.x has shape [${actual.join(", ")}]`;
+}
+
+export function invalidNormsMessage(value: unknown): string {
+  return `Invalid norms: ${String(value)} (expected "step" or "epoch")`;
 }
 
 export function nonScalarLossMessage(shape: readonly number[]): string {
@@ -178,10 +188,14 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
     info: { optimizer: optimizer.getClassName?.() ?? optimizer.constructor.name, batchSize: loader.batchSize, epochs, backend: info.name, seed: loader.seed },
   });
   const progress = options.progress === false ? undefined : new Progress({ name: options.name, epochs, stepsPerEpoch: loader.length });
-  // Layout of each packed step tensor: [loss, penalty?, gradNorm, weightNorm, ...metrics].
+  const stepNorms = (options.norms ?? "step") === "step";
+  if (options.norms !== undefined && options.norms !== "step" && options.norms !== "epoch") throw new Error(invalidNormsMessage(options.norms));
+  // Layout of each packed step tensor: [loss, penalty?, gradNorm?, weightNorm?, ...metrics].
   const penaltySlot = regularizer ? 1 : -1;
-  const gradSlot = regularizer ? 2 : 1;
-  const metricSlot = gradSlot + 2;
+  const recordGradNorm = stepNorms || clip !== undefined;
+  const gradSlot = recordGradNorm ? 1 + (regularizer ? 1 : 0) : -1;
+  const weightSlot = stepNorms ? 1 + (regularizer ? 1 : 0) + 1 : -1;
+  const metricSlot = 1 + (regularizer ? 1 : 0) + (recordGradNorm ? 1 : 0) + (stepNorms ? 1 : 0);
 
   const early = options.earlyStopping ? (options.earlyStopping === true ? {} : options.earlyStopping) : undefined;
   const monitor = early?.monitor ?? (options.validation ? "valLoss" : "loss");
@@ -192,32 +206,46 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
   const runStep = (batch: Batch): tf.Tensor =>
     tf.tidy(() => {
       const kept: tf.Tensor[] = [];
-      const { value, grads } = tf.variableGrads(() => {
-        const prediction = model.apply(batch.x, { training: true }) as tf.Tensor;
-        const dataLoss = loss(prediction, batch.y);
-        if (dataLoss.rank !== 0) throw new Error(nonScalarLossMessage(dataLoss.shape));
-        kept.push(tf.keep(dataLoss));
-        for (const metric of metrics) kept.push(tf.keep(metric.fn(prediction, batch.y)));
-        if (!regularizer) return dataLoss;
-        const penalty = tf.keep(regularizer(variables));
-        kept.push(penalty);
-        return tf.add(dataLoss, penalty) as tf.Scalar;
-      }, variables);
+      let gradients: { value: tf.Scalar; grads: tf.NamedTensorMap };
+      try {
+        gradients = tf.variableGrads(() => {
+          const prediction = model.apply(batch.x, { training: true }) as tf.Tensor;
+          const dataLoss = loss(prediction, batch.y);
+          if (dataLoss.rank !== 0) throw new Error(nonScalarLossMessage(dataLoss.shape));
+          kept.push(tf.keep(dataLoss));
+          for (const metric of metrics) kept.push(tf.keep(metric.fn(prediction, batch.y)));
+          if (!regularizer) return dataLoss;
+          const penalty = tf.keep(regularizer(variables));
+          kept.push(penalty);
+          return tf.add(dataLoss, penalty) as tf.Scalar;
+        }, variables);
+      } catch (error) {
+        // Kept tensors survive tidy: free them when the loss or a metric throws.
+        tf.dispose(kept);
+        throw error;
+      }
+      const { value, grads } = gradients;
       // Without a regularizer `value` is kept[0] (disposed below); otherwise the tidy frees it.
       void value;
-      let gradNorm: tf.Scalar;
+      let gradNorm: tf.Scalar | undefined;
       let update = grads;
       if (clip !== undefined) {
         const clipped = clipByGlobalNorm(grads, clip);
         update = clipped.grads;
         gradNorm = clipped.totalNorm;
-      } else {
+      } else if (stepNorms) {
         gradNorm = globalNorm(Object.values(grads));
       }
       optimizer.applyGradients(update);
       const [dataLoss, ...rest] = kept;
       const metricValues = regularizer ? rest.slice(0, -1) : rest;
-      const slots: tf.Tensor[] = [dataLoss, ...(regularizer ? [rest[rest.length - 1]] : []), gradNorm, globalNorm(variables), ...metricValues];
+      const slots: tf.Tensor[] = [
+        dataLoss,
+        ...(regularizer ? [rest[rest.length - 1]] : []),
+        ...(gradNorm ? [gradNorm] : []),
+        ...(stepNorms ? [globalNorm(variables)] : []),
+        ...metricValues,
+      ];
       const packed = tf.stack(slots);
       tf.dispose(kept);
       return packed;
@@ -241,97 +269,106 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i];
       const row = values.subarray(i * width, (i + 1) * width);
-      const record: StepRecord = { step: p.step, epoch: p.epoch, loss: row[0], lr: p.lr, gradNorm: row[gradSlot], weightNorm: row[gradSlot + 1], time: p.time, size: p.size };
+      const record: StepRecord = { step: p.step, epoch: p.epoch, loss: row[0], lr: p.lr, time: p.time, size: p.size };
+      if (gradSlot > 0) record.gradNorm = row[gradSlot];
+      if (weightSlot > 0) record.weightNorm = row[weightSlot];
       if (penaltySlot > 0) record.penalty = row[penaltySlot];
       metrics.forEach((m, j) => (record[m.name] = row[metricSlot + j]));
       history.steps.push(record);
       epochSteps.push(record);
       const objective = row[0] + (penaltySlot > 0 ? row[penaltySlot] : 0);
       if (!Number.isFinite(objective)) {
-        tf.dispose(best?.weights ?? []);
         history.info.diverged = { epoch: p.epoch, step: p.step };
         throw new DivergenceError(p.epoch, p.step, Number.isFinite(row[0]) ? objective : row[0], p.lr, history);
       }
     }
   };
 
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    epochSteps = [];
-    const epochStart = seconds();
-    let epochSamples = 0;
-    let stepInEpoch = 0;
-    for (const batch of loader.batches(epoch - 1)) {
-      const lr = currentLr(optimizer);
-      let packed: tf.Tensor;
-      try {
-        packed = runStep(batch);
-      } finally {
-        batch.dispose();
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      epochSteps = [];
+      const epochStart = seconds();
+      let epochSamples = 0;
+      let stepInEpoch = 0;
+      for (const batch of loader.batches(epoch - 1)) {
+        const lr = currentLr(optimizer);
+        let packed: tf.Tensor;
+        try {
+          packed = runStep(batch);
+        } finally {
+          batch.dispose();
+        }
+        globalStep++;
+        stepInEpoch++;
+        samples += batch.size;
+        epochSamples += batch.size;
+        pending.push({ packed, step: globalStep, epoch, lr, time: seconds(), size: batch.size });
+        if (scheduler && stepScheduler) (scheduler as LRScheduler<SchedulerSettings>).step();
+        options.callbacks?.onStepEnd?.({ step: globalStep, epoch, batch: stepInEpoch - 1, lr });
+        if (progress?.due()) {
+          flush();
+          const elapsed = seconds();
+          progress.update({ epoch, epochs, step: stepInEpoch, stepsPerEpoch: loader.length, loss: epochSteps[epochSteps.length - 1]?.loss, samplesPerSecond: samples / elapsed, elapsed });
+        } else if (pending.length >= syncEvery) {
+          flush();
+        }
       }
-      globalStep++;
-      stepInEpoch++;
-      samples += batch.size;
-      epochSamples += batch.size;
-      pending.push({ packed, step: globalStep, epoch, lr, time: seconds(), size: batch.size });
-      if (scheduler && stepScheduler) (scheduler as LRScheduler<SchedulerSettings>).step();
-      options.callbacks?.onStepEnd?.({ step: globalStep, epoch, batch: stepInEpoch - 1, lr });
-      if (progress?.due()) {
-        flush();
-        const elapsed = seconds();
-        progress.update({ epoch, epochs, step: stepInEpoch, stepsPerEpoch: loader.length, loss: epochSteps[epochSteps.length - 1]?.loss, samplesPerSecond: samples / elapsed, elapsed });
-      } else if (pending.length >= syncEvery) {
-        flush();
+      flush();
+
+      const totalSize = epochSteps.reduce((s, r) => s + (r.size ?? 0), 0);
+      const mean = (key: string) => epochSteps.reduce((s, r) => s + (r[key] ?? 0) * (r.size ?? 0), 0) / totalSize;
+      const record: EpochRecord = {
+        epoch,
+        step: globalStep,
+        loss: mean("loss"),
+        lr: epochSteps[epochSteps.length - 1]?.lr,
+        gradNorm: recordGradNorm ? mean("gradNorm") : undefined,
+        weightNorm: stepNorms ? epochSteps[epochSteps.length - 1]?.weightNorm : tf.tidy(() => globalNorm(variables).dataSync()[0]),
+        time: 0,
+        samplesPerSecond: 0,
+      };
+      if (regularizer) record.penalty = mean("penalty");
+      for (const metric of metrics) record[metric.name] = mean(metric.name);
+      if (options.validation) {
+        const evaluation = evaluateModel(model, options.validation, loss, metrics);
+        record.valLoss = evaluation.loss;
+        for (const metric of metrics) record[validationName(metric.name)] = evaluation[metric.name];
       }
-    }
-    flush();
+      record.time = seconds();
+      record.samplesPerSecond = epochSamples / Math.max(record.time - epochStart, 1e-9);
+      history.epochs.push(record);
 
-    const totalSize = epochSteps.reduce((s, r) => s + (r.size ?? 0), 0);
-    const mean = (key: string) => epochSteps.reduce((s, r) => s + (r[key] ?? 0) * (r.size ?? 0), 0) / totalSize;
-    const record: EpochRecord = {
-      epoch,
-      step: globalStep,
-      loss: mean("loss"),
-      lr: epochSteps[epochSteps.length - 1]?.lr,
-      gradNorm: mean("gradNorm"),
-      weightNorm: epochSteps[epochSteps.length - 1]?.weightNorm ?? 0,
-      time: 0,
-      samplesPerSecond: 0,
-    };
-    if (regularizer) record.penalty = mean("penalty");
-    for (const metric of metrics) record[metric.name] = mean(metric.name);
-    if (options.validation) {
-      const evaluation = evaluateModel(model, options.validation, loss, metrics);
-      record.valLoss = evaluation.loss;
-      for (const metric of metrics) record[validationName(metric.name)] = evaluation[metric.name];
-    }
-    record.time = seconds();
-    record.samplesPerSecond = epochSamples / Math.max(record.time - epochStart, 1e-9);
-    history.epochs.push(record);
+      if (scheduler instanceof ReduceLROnPlateau) scheduler.step(record.valLoss ?? record.loss);
+      else if (scheduler && !stepScheduler) scheduler.step();
 
-    if (scheduler instanceof ReduceLROnPlateau) scheduler.step(record.valLoss ?? record.loss);
-    else if (scheduler && !stepScheduler) scheduler.step();
-
-    let stop = false;
-    if (early) {
-      const value = record[monitor];
-      if (value === undefined) throw new Error(`earlyStopping: no "${monitor}" in the epoch record (available: ${Object.keys(record).join(", ")})`);
-      const delta = early.minDelta ?? 0;
-      const improved = !best || (mode === "min" ? value < best.value - delta : value > best.value + delta);
-      if (improved) {
-        tf.dispose(best?.weights ?? []);
-        best = { value, epoch, weights: early.restoreBest === false ? undefined : snapshot(model) };
-        badEpochs = 0;
-      } else if (++badEpochs >= (early.patience ?? 5)) {
-        stop = true;
-        history.info.stoppedEarly = { epoch, monitor, best: best?.value ?? value, bestEpoch: best?.epoch ?? epoch };
+      let stop = false;
+      if (early) {
+        const value = record[monitor];
+        if (value === undefined) throw new Error(`earlyStopping: no "${monitor}" in the epoch record (available: ${Object.keys(record).join(", ")})`);
+        const delta = early.minDelta ?? 0;
+        const improved = !best || (mode === "min" ? value < best.value - delta : value > best.value + delta);
+        if (improved) {
+          tf.dispose(best?.weights ?? []);
+          best = { value, epoch, weights: early.restoreBest === false ? undefined : snapshot(model) };
+          badEpochs = 0;
+        } else if (++badEpochs >= (early.patience ?? 5)) {
+          stop = true;
+          history.info.stoppedEarly = { epoch, monitor, best: best?.value ?? value, bestEpoch: best?.epoch ?? epoch };
+        }
       }
+      await options.callbacks?.onEpochEnd?.(record, { history, stop: () => (stop = true) });
+      progress?.epochEnd(
+        { epoch, epochs, step: loader.length, stepsPerEpoch: loader.length, loss: record.loss, samplesPerSecond: samples / record.time, elapsed: record.time },
+        { loss: record.loss, valLoss: record.valLoss, ...Object.fromEntries(metrics.map((m) => [m.name, record[m.name]])) },
+      );
+      if (stop) break;
     }
-    await options.callbacks?.onEpochEnd?.(record, { history, stop: () => (stop = true) });
-    progress?.epochEnd(
-      { epoch, epochs, step: loader.length, stepsPerEpoch: loader.length, loss: record.loss, samplesPerSecond: samples / record.time, elapsed: record.time },
-      { loss: record.loss, valLoss: record.valLoss, ...Object.fromEntries(metrics.map((m) => [m.name, record[m.name]])) },
-    );
-    if (stop) break;
+  } catch (error) {
+    // Divergence or a user error: free what the loop holds, then report.
+    tf.dispose(pending.map((p) => p.packed));
+    tf.dispose(best?.weights ?? []);
+    progress?.finish();
+    throw error;
   }
   if (best?.weights) {
     if (history.info.stoppedEarly || best.epoch !== history.epochs.length) model.setWeights(best.weights);

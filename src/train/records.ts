@@ -15,10 +15,12 @@ export interface StepRecord {
   penalty?: number;
   /** Learning rate used by this step. */
   lr?: number;
-  /** Global L2 norm of the gradient, before clipping. */
-  gradNorm: number;
-  /** Global L2 norm of the trainable weights after the step. */
-  weightNorm: number;
+  /** Global L2 norm of the gradient, before clipping (absent with `norms: "epoch"` unless clipping). */
+  gradNorm?: number;
+  /** Global L2 norm of the trainable weights after the step (absent with `norms: "epoch"`). */
+  weightNorm?: number;
+  /** Examples in the minibatch. */
+  size: number;
   /** Seconds since the start of training, at the end of the step. */
   time: number;
   /** Batch metrics, e.g. `accuracy`. */
@@ -33,8 +35,10 @@ export interface EpochRecord {
   loss: number;
   valLoss?: number;
   lr?: number;
-  gradNorm: number;
-  weightNorm: number;
+  /** Mean gradient norm over the epoch's steps. */
+  gradNorm?: number;
+  /** Weight norm at the end of the epoch. */
+  weightNorm?: number;
   time: number;
   /** Examples per second over the epoch (training steps only). */
   samplesPerSecond: number;

@@ -20,6 +20,8 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
 
   before(async () => {
     kernel = await TestKernel.start();
+    // The first cell waits for the TypeScript engine (seconds on a loaded machine): not a test's time.
+    await kernel.execute("0", { silent: true }, 120_000);
   });
 
   after(async () => {
@@ -275,6 +277,23 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     assert.equal(reply.content.ename, INTERRUPT_ERROR_NAME);
     const after = await kernel.execute("'alive'");
     assert.deepEqual(ofType(after.iopub, "execute_result")[0].content.data, { "text/plain": "'alive'" });
+  });
+
+  it("interrupts a busy loop with interrupt_request, and answers heartbeats while it spins", async () => {
+    const running = kernel.send("shell", "execute_request", { code: "let spins = 0; while (true) { spins++; }", silent: false, store_history: true });
+    await kernel.waitForIopub((m) => kernel.isChildOf(m, running) && m.header.msg_type === "execute_input");
+    await sleep(200);
+    assert.equal(await kernel.ping("while-busy"), "while-busy");
+    const replied = kernel.waitForReply(running, 10_000);
+    const interrupts: Message[] = [];
+    const presses = setInterval(() => interrupts.push(kernel.send("control", "interrupt_request", {})), 300);
+    interrupts.push(kernel.send("control", "interrupt_request", {}));
+    const reply = await replied.finally(() => clearInterval(presses));
+    assert.equal(reply.content.status, "error");
+    assert.equal(reply.content.ename, INTERRUPT_ERROR_NAME);
+    assert.equal((await kernel.waitForReply(interrupts[0])).header.msg_type, "interrupt_reply");
+    const after = await kernel.execute("spins > 0");
+    assert.deepEqual(ofType(after.iopub, "execute_result")[0].content.data, { "text/plain": "true" });
   });
 
   it("shuts down on control with the restart flag echoed", async () => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { Adam, lrScheduler, SGD } from "../../src/optim";
+import { scaleByLearningRate } from "../../src/transforms";
 import { assertSequenceClose, loadSchedulerCases } from "./fixtures";
 
 describe("schedulers drive optimlab's optimizers", () => {
@@ -49,5 +50,25 @@ describe("schedulers drive optimlab's optimizers", () => {
     assert.deepEqual([0, 1, 2, 3, 4].map(schedule), curve);
     assert.ok(Math.abs(schedule(2) - 0.5) < 1e-12, "halfway down the cosine");
     assert.ok(Math.abs(schedule(4)) < 1e-12, "reaches etaMin = 0 at tMax");
+  });
+
+  it("a pure schedule drives transforms.scaleByLearningRate: update t is scaled by −schedule(t)", () => {
+    const options = { maxLr: 0.4, totalSteps: 6, threePhase: true };
+    const schedule = lrScheduler.OneCycleLR.schedule(options);
+    const expected = lrScheduler.OneCycleLR.curve(options, 7);
+    const transform = scaleByLearningRate(schedule);
+    const params = { x: tf.ones([2]) };
+    let state = transform.init(params);
+    const before = tf.memory().numTensors;
+    for (let t = 0; t < 7; t++) {
+      const grads = { x: tf.ones([2]) };
+      const [updates, next] = transform.update(grads, state);
+      state = next;
+      const scale = updates.x.dataSync()[0];
+      assert.ok(Math.abs(scale + expected[t]) < 1e-7, `update ${t}: ${scale} vs −${expected[t]}`);
+      tf.dispose([grads, updates]);
+    }
+    assert.equal(tf.memory().numTensors, before);
+    tf.dispose(params);
   });
 });

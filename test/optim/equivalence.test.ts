@@ -91,3 +91,16 @@ for (const c of fixture.chains) {
     });
   });
 }
+
+test("proximalL1 in an optimizer (ISTA) drives small coordinates to exact zeros and keeps the others", () => {
+  const target = tf.tensor1d([2, 0.05, -0.03, -1]);
+  const x = tf.variable(tf.zeros([4]), true, "ista/x");
+  const opt = custom(0.1, (lr) => T.chain(T.scaleByLearningRate(lr), T.proximalL1(0.2, lr)));
+  for (let i = 0; i < 100; i++) opt.minimize(() => tf.tidy(() => tf.mul(0.5, tf.sum(tf.square(tf.sub(x, target)))) as tf.Scalar));
+  const result = Array.from(x.dataSync());
+  // The lasso solution is the soft-thresholded target: sign(t)·max(|t| - λ, 0).
+  assert.deepEqual(result.slice(1, 3), [0, 0]);
+  assert.ok(Math.abs(result[0] - 1.8) < 1e-4 && Math.abs(result[3] + 0.8) < 1e-4, result.join(", "));
+  tf.dispose([target, x]);
+  opt.dispose();
+});

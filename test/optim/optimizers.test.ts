@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as optim from "../../src/optim";
+import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import * as errors from "../../src/optim/errors";
 import { loadFixture, makeProblem } from "./problem";
 import { OPTIMIZERS_UNDER_TEST, optimizerUnderTest } from "./optimizersUnderTest";
@@ -112,8 +113,8 @@ for (const row of OPTIMIZERS_UNDER_TEST) {
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2], kernelInitializer: "zeros" })] });
     model.compile({ optimizer: row.create(row.exercise), loss: "meanSquaredError" });
     const xs = tf.tensor2d([[0, 1], [1, 0], [1, 1], [2, 1], [0, 2], [1, 2], [2, 2], [2, 0]]);
-    const ys = tf.tidy(() => tf.sum(tf.mul(xs, tf.tensor1d([0.5, -0.25])), 1, true));
-    const history = await model.fit(xs, ys, { epochs: 30, batchSize: 8, verbose: 0, shuffle: false });
+    const ys = tf.tidy(() => tf.add(tf.sum(tf.mul(xs, tf.tensor1d([2, -1.5])), 1, true), 1));
+    const history = await model.fit(xs, ys, { epochs: 10, batchSize: 8, verbose: 0, shuffle: false });
     const losses = history.history.loss as number[];
     assert.ok(losses[losses.length - 1] < losses[0], `${row.name}: loss ${losses[0]} → ${losses[losses.length - 1]}`);
     model.optimizer.dispose();
@@ -270,6 +271,13 @@ test("model.save with includeOptimizer stores the optimizer's class, config and 
   model.optimizer.dispose();
   model.dispose();
   tf.dispose([xs, ys]);
+});
+
+test("an optimizer shows its options and chain in a notebook", () => {
+  const optimizer = new optim.Adam({ lr: 0.01, weightDecay: 0.1 });
+  const text = optimizer[JUPYTER_DISPLAY]()["text/plain"];
+  assert.match(String(text), /^Adam\(lr=0\.01, betas=\[0\.9,0\.999\], eps=1e-8, weightDecay=0\.1, amsgrad=false, maximize=false\)/);
+  assert.match(String(text), /= addWeightDecay → scaleByAdam → scaleByLearningRate, step 0$/);
 });
 
 test("every optimizer class is in the table under test", () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { inspect } from "node:util";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import * as plot from "../../src/plot";
 import { danfo } from "../../src/plot/danfo";
@@ -12,6 +13,13 @@ test("table: HTML with escaped cells and right-aligned numbers, aligned text for
   assert.ok(bundle["text/html"].includes("<td>&lt;b&gt;adam&lt;/b&gt;</td>"));
   assert.ok(bundle["text/html"].includes('<td style="text-align:right">0.1235</td>'));
   assert.equal(bundle["text/plain"], ["Runs & results", "       name     lr    loss", "-----------  -----  ------", "<b>adam</b>  0.001  0.1235", "        sgd    0.1       2"].join("\n"));
+});
+
+test("table and figure print as text with console.log outside a notebook", () => {
+  const table = plot.table([{ a: 1 }]);
+  assert.equal(inspect(table), table.toString());
+  const figure = plot.line({ s: [1, 2] }, { title: "T", xLabel: "x", yLabel: "y" });
+  assert.equal(inspect(figure), figure.toString());
 });
 
 test("table: long tables are cut at maxRows with a count of the rest", () => {

@@ -157,4 +157,27 @@ describe("regularizers in a training loop", () => {
     opt.dispose();
     w.dispose();
   });
+
+  it("maxNorm, applyMaxNorm, penalties, Pruner and sparsity leak nothing across repeated calls", () => {
+    const kernel = tf.variable(tf.tensor2d([[3, 0.1], [4, 0.2]]), true, "leak/kernel");
+    const bias = tf.variable(tf.tensor1d([1, 1]), true, "leak/bias");
+    const pruner = new regularize.Pruner({ kernel });
+    const round = () => {
+      regularize.maxNorm(kernel, 1).dispose();
+      regularize.applyMaxNorm({ kernel, bias }, 2);
+      regularize.elasticNet({ kernel, bias }, { l1: 0.1, l2: 0.1 }).dispose();
+      pruner.prune(0.25);
+      pruner.apply();
+      pruner.sparsity();
+    };
+    round();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) round();
+    assert.equal(tf.memory().numTensors, before);
+    // Column norms were 5 and ~0.22: the first column is rescaled to norm 2, the second kept.
+    const [a, , c] = Array.from(kernel.dataSync());
+    assert.ok(Math.abs(Math.hypot(a, c) - 2) < 1e-5);
+    pruner.dispose();
+    tf.dispose([kernel, bias]);
+  });
 });

@@ -13,6 +13,7 @@ import { mse, crossEntropy } from "../../src/losses";
 import { SGD } from "../../src/optim/sgd";
 import { StepLR, ReduceLROnPlateau } from "../../src/optim/lrScheduler";
 import { invalidLearningRate } from "../../src/optim/errors";
+import { l2Penalty } from "../../src/regularize";
 
 const regression = linearRegression({ n: 64, features: 3, weights: [1, -2, 0.5], bias: 0.3, noise: 0.01, seed: 1 });
 const moons = twoMoons({ n: 64, noise: 0.1, seed: 2 });
@@ -122,7 +123,7 @@ test("no tensor leaks across epochs (with validation, metrics, regularizer and c
     epochs: 4,
     batchSize: 16,
     metrics: ["accuracy"],
-    regularizer: (weights) => tf.tidy(() => tf.mul(1e-4, tf.addN(weights.map((w) => tf.sum(tf.square(w)))))) as tf.Scalar,
+    regularizer: (weights) => l2Penalty(weights, 1e-4),
     clipGradNorm: 1,
     earlyStopping: { patience: 10 },
     callbacks: { onEpochEnd: () => void counts.push(tf.memory().numTensors) },
@@ -138,7 +139,7 @@ test("regularizer penalty and clipped gradient norms are recorded", async () => 
     train: regression,
     epochs: 1,
     batchSize: "full",
-    regularizer: (weights) => tf.tidy(() => tf.mul(0.5, tf.addN(weights.map((w) => tf.sum(tf.square(w)))))) as tf.Scalar,
+    regularizer: (weights) => l2Penalty(weights, 0.5),
     clipGradNorm: 1e-3,
     progress: false,
   });
@@ -162,6 +163,13 @@ test("fit accepts a DataLoader and reports bad inputs with exact messages", asyn
   await assert.rejects(fit(model, { ...base, train: { x: tf.zeros([0, 3]), y: tf.zeros([0, 1]) } }), { message: emptyDatasetMessage("fit") });
   await assert.rejects(fit(model, { ...base, train: moons }), { message: inputShapeMessage("train", [null, 3], [64, 2]) });
   await assert.rejects(fit(model, { ...base, loss: (p, t) => tf.sub(p, t) as tf.Scalar }), { message: nonScalarLossMessage([32, 1]) });
+  // (tfjs itself leaks the forward tensors when a tf.variableGrads closure throws, so the leak
+  // check below covers divergence, the failure that happens in normal use.)
+  const tensorsBefore = tf.memory().numTensors;
+  const wild = new SGD({ lr: 1e3, momentum: 0.9 });
+  await assert.rejects(fit(model, { ...base, optimizer: wild, epochs: 50, earlyStopping: { monitor: "loss" } }), DivergenceError);
+  wild.dispose();
+  assert.equal(tf.memory().numTensors, tensorsBefore, "a failed fit frees what it held");
 });
 
 test("History: final, best, JSON round trip and a notebook display", async () => {

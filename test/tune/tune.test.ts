@@ -77,11 +77,22 @@ test("lrRangeTest: exponential lrs, stops on divergence, suggests an lr below th
   assert.deepEqual(model.getWeights().map((w) => Array.from(w.dataSync())), before);
   result.frame.dispose?.();
   assert.ok(tf.memory().numTensors <= tensorsBefore + 8);
-  assert.match(String((result as unknown as { [JUPYTER_DISPLAY](): { "text/plain": string } })[JUPYTER_DISPLAY]()["text/plain"]), /suggested lr \d\.\d\de-?\d+ \(steepest descent\)/);
+  assert.match(String((result as unknown as { [JUPYTER_DISPLAY](): { "text/plain": string } })[JUPYTER_DISPLAY]()["text/plain"]), /suggested lr \d\.\d\de[+-]\d+ \(steepest descent\)/);
 });
 
 test("lrRangeTest rejects a bad range and an optimizer without a writable lr", async () => {
   const model = linear({ inputs: 2, seed: 1 });
   await assert.rejects(lrRangeTest(model, { optimizer: new SGD({ lr: 1 }), loss: mse, train: regression, start: 1, end: 0.1 }), { message: invalidLrRangeMessage(1, 0.1) });
   await assert.rejects(lrRangeTest(model, { optimizer: tf.train.adam(0.1), loss: mse, train: regression }), { message: NO_WRITABLE_LR });
+});
+
+test("danfojs shares optimlab's @tensorflow/tfjs (no second engine, backend unchanged)", async () => {
+  const path = await import("node:path");
+  const danfoDir = path.dirname(require.resolve("danfojs"));
+  assert.equal(require.resolve("@tensorflow/tfjs", { paths: [danfoDir] }), require.resolve("@tensorflow/tfjs"));
+  const backendBefore = tf.getBackend();
+  const { danfo } = await import("../../src/plot/danfo");
+  const frame = new (danfo().DataFrame)([[1, 2]], { columns: ["a", "b"] });
+  assert.equal(tf.getBackend(), backendBefore);
+  assert.deepEqual(frame.values, [[1, 2]]);
 });

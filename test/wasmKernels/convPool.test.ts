@@ -19,6 +19,8 @@ const CONV_CASES: ConvCase[] = [
   { x: [2, 10, 7, 2], filter: [3, 2, 2, 4], strides: [2, 3], pad: "valid" },
   { x: [3, 8, 8, 4], filter: [4, 4, 4, 2], strides: 2, pad: "same" }, // even filter: uneven padding
   { x: [1, 7, 9, 2], filter: [3, 3, 2, 3], strides: 1, pad: 1 },
+  { x: [2, 8, 8, 5], filter: [3, 3, 5, 2], strides: 1, pad: "same" }, // more in- than out-channels
+  { x: [3, 9, 7, 4], filter: [2, 4, 4, 1], strides: 1, pad: "valid" },
   { x: [2, 9, 9, 2], filter: [3, 3, 2, 2], strides: 2, pad: 2, dimRoundingMode: "ceil" },
 ];
 

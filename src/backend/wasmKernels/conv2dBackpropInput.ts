@@ -10,7 +10,7 @@ import type { NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
 import { geometryOf, validOutputRange, type PatchGeometry } from "./conv2dBackpropFilter";
 import { toChannelsFirst, toChannelsLast } from "./layout";
 import type { KernelOverride } from "./registry";
-import { disposeTemp, f32View, tensorData, wasmTranspose, xnnMatMul, type WasmBackend } from "./wasmBackend";
+import { disposeTemp, f32View, tensorData, wasmTranspose, xnnConv2d, xnnMatMul, type WasmBackend } from "./wasmBackend";
 
 /** Adds each row of cols (one output position's patch gradient) onto dx (NHWC, zeroed first). */
 export function col2imAdd(cols: Float32Array, g: PatchGeometry, dx: Float32Array): void {
@@ -37,6 +37,50 @@ export function col2imAdd(cols: Float32Array, g: PatchGeometry, dx: Float32Array
       }
     }
   }
+}
+
+/**
+ * Stride 1: dx is the "full" convolution of dy with the filter turned 180° and its channel axes
+ * swapped (W'[fh,fw,co,ci] = W[FH−1−fh, FW−1−fw, ci, co]), padded by FH−1−top etc. — one
+ * XNNPACK convolution, no JavaScript col2im. Returns false when that padding would be negative.
+ */
+function asConvolution(
+  backend: WasmBackend,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  conv: tf.backend_util.Conv2DInfo,
+  dx: TensorInfo,
+  temps: TensorInfo[],
+): boolean {
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: CI, outHeight: OH, outWidth: OW, outChannels: CO } = conv;
+  const FH = conv.filterHeight;
+  const FW = conv.filterWidth;
+  const padTop = FH - 1 - conv.padInfo.top;
+  const padLeft = FW - 1 - conv.padInfo.left;
+  const padBottom = H - OH + conv.padInfo.top;
+  const padRight = W - OW + conv.padInfo.left;
+  if (padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0) return false;
+  const turned = backend.makeOutput([FH, FW, CO, CI], "float32");
+  temps.push(turned);
+  const w = f32View(backend, filter);
+  const t = f32View(backend, turned);
+  for (let fh = 0; fh < FH; fh++) {
+    for (let fw = 0; fw < FW; fw++) {
+      const from = ((FH - 1 - fh) * FW + (FW - 1 - fw)) * CI * CO;
+      const to = (fh * FW + fw) * CO * CI;
+      for (let ci = 0; ci < CI; ci++) {
+        for (let co = 0; co < CO; co++) t[to + co * CI + ci] = w[from + ci * CO + co];
+      }
+    }
+  }
+  xnnConv2d(
+    backend,
+    tensorData(backend, dy).id,
+    tensorData(backend, turned).id,
+    { batch: B, inHeight: OH, inWidth: OW, inChannels: CO, filterHeight: FH, filterWidth: FW, outChannels: CI, padTop, padRight, padBottom, padLeft },
+    tensorData(backend, dx).id,
+  );
+  return true;
 }
 
 export const conv2dBackpropInputOverride: KernelOverride = {
@@ -74,6 +118,8 @@ export const conv2dBackpropInputOverride: KernelOverride = {
       const dx = backend.makeOutput(nhwcShape, "float32");
       if (P === 0 || K === 0) {
         f32View(backend, dx).fill(0);
+      } else if (conv.strideHeight === 1 && conv.strideWidth === 1 && asConvolution(backend, dy, filter, conv, dx, temps)) {
+        // done on XNNPACK's convolution
       } else {
         // W as [K, CO] → Wᵀ [CO, K], so that cols = dy [P, CO] · Wᵀ runs untransposed on XNNPACK.
         const filterT = backend.makeOutput([CO, K], "float32");

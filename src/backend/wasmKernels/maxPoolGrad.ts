@@ -3,7 +3,7 @@
  *
  * Each output cell's gradient goes to the first maximum of its window in row-major order — the
  * cpu backend's rule (`pixel > max`, so ties and NaNs resolve the same way). The scan keeps one
- * running max per channel so the input is read contiguously.
+ * running max per channel of each window (windows are small, so reads stay in cache).
  */
 import * as tf from "@tensorflow/tfjs";
 import type { NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
@@ -32,8 +32,6 @@ export const maxPoolGradOverride: KernelOverride = {
       const grad = f32View(backend, dy);
       const dx = f32View(backend, out);
       dx.fill(0);
-      const best = new Float32Array(C);
-      const where = new Int32Array(C);
       for (let b = 0; b < B; b++) {
         for (let oh = 0; oh < OH; oh++) {
           const rCorner = oh * pool.strideHeight - pool.padInfo.top;
@@ -43,23 +41,21 @@ export const maxPoolGradOverride: KernelOverride = {
             const cCorner = ow * pool.strideWidth - pool.padInfo.left;
             const cLo = Math.max(0, cCorner);
             const cHi = Math.min(W, cCorner + pool.effectiveFilterWidth);
-            best.fill(-Infinity);
-            where.fill(-1);
-            for (let r = rLo; r < rHi; r++) {
-              for (let c = cLo; c < cHi; c++) {
-                const base = ((b * H + r) * W + c) * C;
-                for (let d = 0; d < C; d++) {
-                  const v = x[base + d];
-                  if (v > best[d]) {
-                    best[d] = v;
-                    where[d] = base + d;
+            const dyBase = ((b * OH + oh) * OW + ow) * C;
+            for (let d = 0; d < C; d++) {
+              let best = -Infinity;
+              let where = -1;
+              for (let r = rLo; r < rHi; r++) {
+                let i = ((b * H + r) * W + cLo) * C + d;
+                for (let c = cLo; c < cHi; c++, i += C) {
+                  const v = x[i];
+                  if (v > best) {
+                    best = v;
+                    where = i;
                   }
                 }
               }
-            }
-            const dyBase = ((b * OH + oh) * OW + ow) * C;
-            for (let d = 0; d < C; d++) {
-              if (where[d] >= 0) dx[where[d]] += grad[dyBase + d];
+              if (where >= 0) dx[where] += grad[dyBase + d];
             }
           }
         }

@@ -79,6 +79,7 @@ export function releaseView(backend: WasmBackend, id: number): void {
 interface WasmFunctions {
   fusedMatMul: (...args: Array<number | Uint8Array>) => void;
   transpose: (...args: Array<number | Uint8Array>) => void;
+  conv2d: (...args: number[]) => void;
 }
 
 const functionsByModule = new WeakMap<WasmModule, WasmFunctions>();
@@ -93,6 +94,9 @@ function functions(backend: WasmBackend): WasmFunctions {
       fusedMatMul: backend.wasm.cwrap("_FusedMatMul", null, [n, "array", n, n, "array", n, n, n, n, n, n, n, n]),
       // (x_id, x_shape, x_rank, dtype, out_id, perm, perm_length)
       transpose: backend.wasm.cwrap("Transpose", null, [n, "array", n, n, n, "array", n]),
+      // (x_id, batch, in_h, in_w, filter_id, filter_h, filter_w, pad_top, pad_right, pad_bottom,
+      //  pad_left, is_same_pad, dilation_h, dilation_w, stride_h, stride_w, in_ch, out_ch, out_id)
+      conv2d: backend.wasm.cwrap("Conv2D", null, new Array<CwrapArg>(19).fill(n)),
     };
     functionsByModule.set(backend.wasm, fns);
   }
@@ -158,4 +162,44 @@ export function xnnMatMul(
 /** out = x transposed by `perm` (float32), on the wasm backend's C++ transpose. */
 export function wasmTranspose(backend: WasmBackend, xId: number, shape: number[], perm: number[], outId: number): void {
   functions(backend).transpose(xId, int32Bytes(shape), shape.length, 0, outId, int32Bytes(perm), perm.length);
+}
+
+/** Geometry of a stride-1, dilation-1 NHWC convolution with explicit padding. */
+export interface XnnConvGeometry {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  outChannels: number;
+  padTop: number;
+  padRight: number;
+  padBottom: number;
+  padLeft: number;
+}
+
+/** out = conv2d(x [b,h,w,ci], filter [fh,fw,ci,co]) with stride 1 and explicit padding, on XNNPACK. */
+export function xnnConv2d(backend: WasmBackend, xId: number, filterId: number, g: XnnConvGeometry, outId: number): void {
+  functions(backend).conv2d(
+    xId,
+    g.batch,
+    g.inHeight,
+    g.inWidth,
+    filterId,
+    g.filterHeight,
+    g.filterWidth,
+    g.padTop,
+    g.padRight,
+    g.padBottom,
+    g.padLeft,
+    0,
+    1,
+    1,
+    1,
+    1,
+    g.inChannels,
+    g.outChannels,
+    outId,
+  );
 }
