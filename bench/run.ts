@@ -37,6 +37,11 @@ async function useWasm(): Promise<void> {
   installWasmKernels();
 }
 
+/** 1-minute load average over the core count, e.g. "load 7.9 on 2 cores". */
+function loadLine(): string {
+  return `load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`;
+}
+
 function cpuModel(): string {
   return os.cpus()[0]?.model.trim() ?? "unknown CPU";
 }
@@ -47,6 +52,13 @@ function best(result: VariantResult): number | undefined {
 
 function shown(result: VariantResult): Cell {
   return result.error === undefined ? result.best : `fails: ${result.error.slice(0, 60)}`;
+}
+
+/** "12.3% slower" / "4.0% faster": optimlab's time per sample relative to model.fit's. */
+function fitOverhead(ours: number | undefined, theirs: number | undefined): string {
+  if (ours === undefined || theirs === undefined) return "–";
+  const extra = (theirs / ours - 1) * 100;
+  return extra >= 0 ? `${extra.toFixed(1)}% slower` : `${(-extra).toFixed(1)}% faster`;
 }
 
 interface BenchKernelModule {
@@ -75,7 +87,8 @@ async function main(): Promise<void> {
   const threads = tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT") ? "multi" : "1";
   const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT") ? "SIMD" : "no SIMD";
   console.log(`optimlab bench — ${cpuModel()}, ${os.cpus().length} cores, Node ${process.version}, tfjs ${tf.version.tfjs}`);
-  console.log(`backend wasm (${simd}, ${threads} thread); batch ${BATCH_SIZE}; best of ${ROUNDS} interleaved rounds after a warm-up\n`);
+  console.log(`backend wasm (${simd}, ${threads} thread); batch ${BATCH_SIZE}; best of ${ROUNDS} interleaved rounds after a warm-up`);
+  console.log(`machine load at start: ${loadLine()} (absolute samples/s fall with load; the ours/tfjs ratios are interleaved)\n`);
 
   const sample = loadMnist(Math.max(MLP_SAMPLES, CNN_SAMPLES));
 
@@ -97,7 +110,7 @@ async function main(): Promise<void> {
       ],
       ROUNDS,
     );
-    const overhead = best(ourFit) !== undefined && best(tfjsFit) !== undefined ? `${((best(tfjsFit)! / best(ourFit)! - 1) * 100).toFixed(1)}% slower` : "–";
+    const overhead = fitOverhead(best(ourFit), best(tfjsFit));
     fitRows = [["MLP: train.fit + optim.Adam vs model.fit + tf.train.adam (both with our kernels)", shown(ourFit), shown(tfjsFit), undefined, ratio(best(ourFit), best(tfjsFit)), overhead, "wasm", threads]];
   }
   disposeData(flat);
@@ -141,7 +154,7 @@ async function main(): Promise<void> {
     console.log("\nJupyter kernel (bench/kernel.ts):");
     console.log(kernelTable);
   }
-  console.log(`\nTotal bench time ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+  console.log(`\nTotal bench time ${((performance.now() - started) / 1000).toFixed(0)} s; machine load at end: ${loadLine()}.`);
 }
 
 main().catch((error: unknown) => {

@@ -58,12 +58,17 @@ export class KernelChannels {
 
   /** Starts controlThread.ts (compiled .js, or .ts under tsx) and waits until its sockets are bound. */
   private startControlThread(): Promise<void> {
-    const file = path.join(__dirname, `controlThread${path.extname(__filename)}`);
-    const worker = new Worker(file, { workerData: this.info, stdout: false, stderr: false });
+    const worker = __filename.endsWith(".ts")
+      ? // Running from sources under tsx (tests): loader hooks do not reach workers, so register tsx there.
+        new Worker(`require("tsx/cjs"); require(${JSON.stringify(path.join(__dirname, "controlThread.ts"))});`, { eval: true, workerData: this.info })
+      : new Worker(path.join(__dirname, "controlThread.js"), { workerData: this.info });
     this.controlThread = worker;
     return new Promise((resolve, reject) => {
       worker.on("message", (message: ToMain) => {
-        if (message.kind === "ready") resolve();
+        if (message.kind === "ready") {
+          worker.unref(); // from now on the main thread's sockets decide when the process ends
+          resolve();
+        }
         else if (message.kind === "error") reject(new Error(message.message));
         else this.receiveControl(message.frames);
       });
@@ -71,7 +76,6 @@ export class KernelChannels {
         kernelLog(`control thread failed: ${error.stack ?? error.message}`);
         reject(error);
       });
-      worker.unref(); // the main thread's sockets decide when the process ends
     });
   }
 

@@ -13,6 +13,17 @@ import { kernelCommand, type KernelSpecEntry } from "../kernel/kernelspecs";
 import type { ConnectionInfo } from "../kernel/wire";
 import { isAlive, killGroup, registerKernelGroup, unregisterKernelGroup } from "./cleanup";
 
+/** The kernel could not be started or did not become ready; `stderr` holds its last lines. */
+export class KernelStartError extends Error {
+  override name = "KernelStartError";
+  constructor(
+    message: string,
+    readonly stderr: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
 /** How a kernel process ended. */
 export interface KernelExit {
   code: number | null;
@@ -118,7 +129,7 @@ export class KernelProcess {
     const pid = await new Promise<number>((resolve, reject) => {
       child.once("error", (error) => {
         fs.rmSync(tempDir, { recursive: true, force: true });
-        reject(new Error(`Cannot start kernel "${entry.name}" (${program}): ${error.message}`));
+        reject(new KernelStartError(`Cannot start kernel "${entry.name}" (${program}): ${error.message}`));
       });
       child.once("spawn", () => resolve(child.pid as number));
     });

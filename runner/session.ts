@@ -10,7 +10,9 @@
 import type { KernelSpecEntry } from "../kernel/kernelspecs";
 import type { Message } from "../kernel/wire";
 import { KernelClient } from "./client";
-import { KernelProcess, type KernelExit } from "./launch";
+import { KernelProcess, KernelStartError, type KernelExit } from "./launch";
+
+export { KernelStartError };
 
 export const sessionMessages = {
   startupTimeout: (name: string, seconds: number) =>
@@ -22,12 +24,6 @@ export function describeExit(exit: KernelExit): string {
   return exit.signal ? `killed by signal ${exit.signal}` : `exit code ${exit.code}`;
 }
 
-export class KernelStartError extends Error {
-  override name = "KernelStartError";
-  constructor(message: string, readonly stderr: string[]) {
-    super(message);
-  }
-}
 
 /** How executing one cell ended. */
 export type ExecuteOutcome =

@@ -9,7 +9,6 @@ let loaded: typeof Danfo | undefined;
 
 /** The danfojs module (`dfd`). */
 export function danfo(): typeof Danfo {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load on purpose (see file comment)
   loaded ??= require("danfojs") as typeof Danfo;
   return loaded;
 }

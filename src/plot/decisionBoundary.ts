@@ -96,6 +96,7 @@ export function decisionBoundary(model: ClassifierLike, data: LabelledPoints, op
   const title = options.title ?? "Decision boundary";
   return new Figure({
     data: data2,
-    layout: baseLayout(title, { title: options.xLabel ?? "x₁ (feature 1)", extra: { range: [x0, x1] } }, { title: options.yLabel ?? "x₂ (feature 2)", extra: { range: [y0, y1] } }),
+    // Legend under the plot: the colour bar takes the right-hand side.
+    layout: baseLayout(title, { title: options.xLabel ?? "x₁ (feature 1)", extra: { range: [x0, x1] } }, { title: options.yLabel ?? "x₂ (feature 2)", extra: { range: [y0, y1] } }, { legend: { orientation: "h", x: 0, y: -0.2 } }),
   });
 }

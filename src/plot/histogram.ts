@@ -53,9 +53,10 @@ export function histogram(runs: { [run: string]: WeightSource }, options: Histog
   });
   const layout: Layout = baseLayout(title, { title: xTitle }, { title: yTitle, log: options.logY }, {
     barmode: "overlay",
-    grid: { rows: layerNames.length, columns: 1, pattern: "independent", roworder: "top to bottom" },
-    height: Math.max(300, 220 * layerNames.length),
-    annotations: layerNames.map((name, row) => ({ text: name, showarrow: false, xref: `x${row === 0 ? "" : row + 1} domain`, yref: `y${row === 0 ? "" : row + 1} domain`, x: 0.5, y: 1.08, xanchor: "center", font: { size: 12 } })),
+    // ygap leaves room for each panel's x title and the next panel's layer name.
+    grid: { rows: layerNames.length, columns: 1, pattern: "independent", roworder: "top to bottom", ygap: 0.45 },
+    height: Math.max(320, 280 * layerNames.length),
+    annotations: layerNames.map((name, row) => ({ text: name, showarrow: false, xref: `x${row === 0 ? "" : row + 1} domain`, yref: `y${row === 0 ? "" : row + 1} domain`, x: 0, y: 1.02, xanchor: "left", yanchor: "bottom", font: { size: 13, color: "#222" } })),
   });
   layerNames.forEach((_, row) => {
     if (row === 0) return;

@@ -87,9 +87,10 @@ export function imageGrid(images: readonly NumberArray[] | tf.Tensor, options: I
   const pixelsWide = columns * cellWidth;
   const layout = baseLayout(
     title,
-    { title: `image grid, ${columns} per row (pixels)`, extra: { showticklabels: false, showgrid: false, range: [-0.5, pixelsWide - 0.5] } },
-    { title: `${width}×${height} images (pixels)`, extra: { showticklabels: false, showgrid: false, autorange: "reversed", scaleanchor: "x" } },
-    { annotations, height: Math.min(1200, 120 + rows * 70), legend: { orientation: "h", x: 0, y: -0.08 } },
+    // constrain "domain": square pixels shrink the plot area instead of padding the grid with blank range.
+    { title: `image grid, ${columns} per row (pixels)`, extra: { showticklabels: false, showgrid: false, ticks: "", range: [-0.5, pixelsWide - 0.5], constrain: "domain" } },
+    { title: `${width}×${height} images (pixels)`, extra: { showticklabels: false, showgrid: false, ticks: "", autorange: "reversed", scaleanchor: "x", constrain: "domain" } },
+    { annotations, height: Math.min(1400, 170 + rows * 95), margin: { l: 60, r: 30, t: 90, b: 60 }, legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom" } },
   );
   return new Figure({ data, layout });
 }

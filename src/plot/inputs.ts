@@ -18,6 +18,8 @@ export interface StepRecord {
   gradNorm?: number;
   /** Per-layer (per-parameter) gradient L2 norms, keyed by layer or variable name. */
   gradNorms?: { [layer: string]: number };
+  /** Batch metrics, e.g. `accuracy`. */
+  [metric: string]: number | { [layer: string]: number } | undefined;
 }
 
 /** One epoch: mean training loss, validation loss, metrics. `step` is the global step at its end. */

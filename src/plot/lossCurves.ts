@@ -1,5 +1,6 @@
 /**
- * Training and validation loss of one or more runs: one colour per run, validation dashed.
+ * Training and validation loss (or another recorded metric) of one or more runs: one colour per
+ * run, validation dashed.
  */
 import { toHistories } from "./adapters";
 import { Figure } from "./figure";
@@ -18,8 +19,26 @@ export interface LossCurvesOptions {
   /** Draw validation loss when the histories have it (default true). */
   validation?: boolean;
   title?: string;
-  /** y axis title (default "loss"). Say the loss's name, e.g. "cross-entropy (nats)". */
+  /** y axis title (default: the metric's name). Say the loss's name, e.g. "cross-entropy (nats)". */
   yLabel?: string;
+  /**
+   * The recorded value to draw (default "loss"): e.g. "accuracy" draws `accuracy` and its
+   * validation twin `valAccuracy`, from the steps (x: "step" / "time") or the epochs (x: "epoch").
+   */
+  metric?: string;
+}
+
+/** The validation twin of a metric: loss → valLoss, accuracy → valAccuracy. */
+export function validationKey(metric: string): string {
+  return `val${metric.charAt(0).toUpperCase()}${metric.slice(1)}`;
+}
+
+export const NO_METRIC = (run: string, metric: string): string =>
+  `lossCurves: run "${run}" has no "${metric}" values. Record it while training (train.fit's metrics option) or choose another metric.`;
+
+function numberAt(record: StepRecord | EpochRecord, key: string): number | undefined {
+  const value = record[key];
+  return typeof value === "number" ? value : undefined;
 }
 
 export const X_AXIS_TITLES: { [axis in LossAxis]: string } = {
@@ -41,27 +60,48 @@ function epochEndStep(epoch: EpochRecord, steps: readonly StepRecord[]): number 
   return last;
 }
 
-function trainPoints(history: HistoryLike, x: LossAxis, run: string): { x: number[]; y: number[] } {
-  if (x === "epoch") return { x: history.epochs.map((e) => e.epoch), y: history.epochs.map((e) => e.loss) };
-  const steps = history.steps;
-  if (x === "step") return { x: steps.map((s) => s.step), y: steps.map((s) => s.loss) };
-  if (steps.some((s) => s.time === undefined)) throw new Error(NO_TIME(run));
-  return { x: steps.map((s) => s.time as number), y: steps.map((s) => s.loss) };
+/** Where an epoch record goes on the x axis (undefined when it cannot be placed). */
+function epochPosition(epoch: EpochRecord, x: LossAxis, history: HistoryLike, run: string): number | undefined {
+  if (x === "epoch") return epoch.epoch;
+  if (x === "step") return epochEndStep(epoch, history.steps);
+  if (epoch.time === undefined) throw new Error(NO_TIME(run));
+  return epoch.time;
 }
 
-function validationPoints(history: HistoryLike, x: LossAxis, run: string): { x: number[]; y: number[] } {
+/**
+ * Training values: per step for x "step"/"time" when the steps record the metric, else per epoch
+ * (e.g. accuracy recorded only per epoch, placed at each epoch's last step).
+ */
+function trainPoints(history: HistoryLike, x: LossAxis, run: string, metric: string): { x: number[]; y: number[] } {
+  const steps = x === "epoch" ? [] : history.steps.filter((s) => numberAt(s, metric) !== undefined);
+  if (steps.length > 0) {
+    if (x === "time" && steps.some((s) => s.time === undefined)) throw new Error(NO_TIME(run));
+    return { x: steps.map((s) => (x === "step" ? s.step : (s.time as number))), y: steps.map((s) => numberAt(s, metric) as number) };
+  }
   const xs: number[] = [];
   const ys: number[] = [];
   for (const epoch of history.epochs) {
-    if (epoch.valLoss === undefined) continue;
-    let position: number | undefined;
-    if (x === "epoch") position = epoch.epoch;
-    else if (x === "step") position = epochEndStep(epoch, history.steps);
-    else if (epoch.time === undefined) throw new Error(NO_TIME(run));
-    else position = epoch.time;
+    const value = numberAt(epoch, metric);
+    const position = value === undefined ? undefined : epochPosition(epoch, x, history, run);
+    if (value === undefined || position === undefined) continue;
+    xs.push(position);
+    ys.push(value);
+  }
+  if (xs.length === 0 && (history.steps.length > 0 || history.epochs.length > 0)) throw new Error(NO_METRIC(run, metric));
+  return { x: xs, y: ys };
+}
+
+function validationPoints(history: HistoryLike, x: LossAxis, run: string, metric: string): { x: number[]; y: number[] } {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const key = validationKey(metric);
+  for (const epoch of history.epochs) {
+    const value = numberAt(epoch, key);
+    if (value === undefined) continue;
+    const position = epochPosition(epoch, x, history, run);
     if (position === undefined) continue;
     xs.push(position);
-    ys.push(epoch.valLoss);
+    ys.push(value);
   }
   return { x: xs, y: ys };
 }
@@ -71,12 +111,13 @@ export function lossTraces(history: HistoryLike, name: string, index: number, op
   const x = options.x ?? "step";
   if (!(x in X_AXIS_TITLES)) throw new Error(BAD_X(x));
   const colour = runColour(index);
-  const train = trainPoints(history, x, name);
+  const metric = options.metric ?? "loss";
+  const train = trainPoints(history, x, name, metric);
   const traces: Trace[] = [
     { type: "scatter", mode: train.x.length > 1 ? "lines" : "lines+markers", name: `${name} (train)`, legendgroup: name, x: train.x, y: train.y, line: { color: colour, dash: TRAIN_DASH, width: 2 } },
   ];
   if (options.validation ?? true) {
-    const validation = validationPoints(history, x, name);
+    const validation = validationPoints(history, x, name, metric);
     if (validation.x.length > 0) {
       traces.push({ type: "scatter", mode: "lines+markers", name: `${name} (validation)`, legendgroup: name, x: validation.x, y: validation.y, line: { color: colour, dash: VALIDATION_DASH, width: 2 }, marker: { color: colour, size: 6 } });
     }
@@ -94,7 +135,9 @@ export function lossCurves(histories: HistoryLike | readonly HistoryLike[], opti
   const x = options.x ?? "step";
   if (!(x in X_AXIS_TITLES)) throw new Error(BAD_X(x));
   const data = runs.flatMap((run, index) => lossTraces(run.history, run.name, index, options));
-  const title = options.title ?? (runs.length === 1 ? `Loss: ${runs[0].name}` : `Loss of ${runs.length} runs`);
-  const yTitle = `${options.yLabel ?? "loss"}${options.log ? " (log scale)" : ""}`;
+  const metric = options.metric ?? "loss";
+  const what = metric === "loss" ? "Loss" : metric.charAt(0).toUpperCase() + metric.slice(1);
+  const title = options.title ?? (runs.length === 1 ? `${what}: ${runs[0].name}` : `${what} of ${runs.length} runs`);
+  const yTitle = `${options.yLabel ?? metric}${options.log ? " (log scale)" : ""}`;
   return new Figure({ data, layout: baseLayout(title, { title: X_AXIS_TITLES[x] }, { title: yTitle, log: options.log }) });
 }

@@ -43,5 +43,7 @@ export function baseLayout(title: string, x: AxisSpec, y: AxisSpec, extra: Layou
 
 /** One axis's layout entry. */
 export function axisLayout(axis: AxisSpec): Layout {
-  return { title: { text: axis.title }, type: axis.log ? "log" : "linear", automargin: true, gridcolor: "#e6e6e6", zeroline: false, ...(axis.extra ?? {}) };
+  // Log axes label powers of ten as 10⁻⁶, not Plotly's SI default ("1µ"), which reads oddly for a loss.
+  const log = axis.log ? { exponentformat: "power" } : {};
+  return { title: { text: axis.title }, type: axis.log ? "log" : "linear", automargin: true, gridcolor: "#e6e6e6", zeroline: false, ...log, ...(axis.extra ?? {}) };
 }

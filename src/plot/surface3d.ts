@@ -44,6 +44,8 @@ export function surface3d(surface: SurfaceLike, options: Surface3dOptions = {}):
   const layout = {
     title: { text: options.title ?? `${surface.name ?? "Surface"} in 3D`, x: 0.02, xanchor: "left" },
     showlegend: true,
+    // Top left: the colour bar takes the right-hand side.
+    legend: { x: 0, y: 1, xanchor: "left", yanchor: "top" },
     scene: {
       xaxis: { title: { text: "x₁ (parameter 1)" } },
       yaxis: { title: { text: "x₂ (parameter 2)" } },

@@ -19,8 +19,8 @@ export interface StepRecord {
   gradNorm?: number;
   /** Global L2 norm of the trainable weights after the step (absent with `norms: "epoch"`). */
   weightNorm?: number;
-  /** Examples in the minibatch. */
-  size: number;
+  /** Examples in the minibatch (always set by `fit`). */
+  size?: number;
   /** Seconds since the start of training, at the end of the step. */
   time: number;
   /** Batch metrics, e.g. `accuracy`. */

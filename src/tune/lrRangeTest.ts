@@ -3,8 +3,10 @@
  * train for a few steps while the lr grows exponentially, watch the loss, stop once it blows up.
  *
  * Suggested lr: the point of steepest descent of the smoothed loss, i.e. the most negative
- * d(smoothed loss)/d(log lr), ignoring the first 10% of the steps (their smoothed loss is still
- * the noise of single batches; fastai skips the first 10 points for the same reason). The lr at the minimum smoothed loss divided by 10 is reported too
+ * d(smoothed loss)/d(log lr), measured over ±5% of the steps, between the first 10% of the steps
+ * (their smoothed loss is still the noise of single batches; fastai skips the first 10 points for
+ * the same reason) and the minimum of the smoothed loss. When the loss never descends, the
+ * suggestion falls back to `minLossLr / 10`. The lr at the minimum smoothed loss divided by 10 is reported too
  * (`minLossLr / 10`, the other common rule). The model's weights are restored afterwards.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -57,14 +59,16 @@ export function tooFewPointsMessage(points: number): string {
 }
 
 /**
- * Index of the most negative slope of `values` against `x` (central differences), ignoring the
- * first `skip` points, where the smoothed loss is still mostly the noise of single batches.
+ * Index of the most negative slope of `values` against `x`, measured over ±`half` points (a wide
+ * difference, so batch-to-batch noise does not win), among the points from `skip` up to `bottom`
+ * (the minimum): the steepest descent on the way down, not a wiggle after the bottom.
+ * Returns -1 when that stretch is empty.
  */
-function steepestIndex(x: number[], values: number[], skip: number): number {
-  let best = Math.max(1, Math.min(skip, values.length - 2));
+function steepestIndex(x: number[], values: number[], skip: number, half: number, bottom: number): number {
+  let best = -1;
   let bestSlope = Infinity;
-  for (let i = best; i < values.length - 1; i++) {
-    const slope = (values[i + 1] - values[i - 1]) / (x[i + 1] - x[i - 1]);
+  for (let i = Math.max(skip, half); i <= bottom && i + half < values.length; i++) {
+    const slope = (values[i + half] - values[i - half]) / (x[i + half] - x[i - half]);
     if (slope < bestSlope) {
       bestSlope = slope;
       best = i;
@@ -138,8 +142,14 @@ export async function lrRangeTest(model: tf.LayersModel, options: LrRangeTestOpt
   if (usable < 3) throw new Error(tooFewPointsMessage(usable));
   const logLrs = lrs.slice(0, usable).map(Math.log10);
   const curve = smoothed.slice(0, usable);
-  const suggestedLr = lrs[steepestIndex(logLrs, curve, Math.ceil(steps / 10))];
-  const minLossLr = lrs[curve.indexOf(Math.min(...curve))];
+  // The first 10% of the smoothed curve is still single-batch noise: ignore it for both rules.
+  const skip = Math.min(Math.ceil(steps / 10), usable - 1);
+  const tail = curve.slice(skip);
+  const bottom = skip + tail.indexOf(Math.min(...tail));
+  const minLossLr = lrs[bottom];
+  const steepest = steepestIndex(logLrs, curve, skip, Math.max(1, Math.round(steps / 20)), bottom);
+  // No descent before the bottom (the loss only rose): fall back to the other rule.
+  const suggestedLr = steepest < 0 ? minLossLr / 10 : lrs[steepest];
   const frame = new (danfo().DataFrame)(
     lrs.map((lr, i) => [i, lr, raw[i], smoothed[i]]),
     { columns: ["step", "lr", "loss", "smoothedLoss"] },

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as plot from "../../src/plot";
-import { NO_TIME } from "../../src/plot/lossCurves";
+import { NO_METRIC, NO_TIME } from "../../src/plot/lossCurves";
 import { LENGTH_MISMATCH } from "../../src/plot/line";
 import { NOT_A_SCHEDULE } from "../../src/plot/lrSchedule";
 import { NO_GRAD_NORMS } from "../../src/plot/gradNorms";
@@ -78,6 +78,18 @@ test("lossCurves: x by epoch or by time, and a clear error when time was not rec
   assert.equal(axisTitle(plot.lossCurves(history, { x: "time" }).layout, "xaxis"), "wall-clock time (s)");
   const untimed = { name: "untimed", steps: [{ step: 1, loss: 1 }], epochs: [] };
   assert.throws(() => plot.lossCurves(untimed, { x: "time" }), { message: NO_TIME("untimed") });
+});
+
+test("lossCurves: another metric and its validation twin; per-epoch metrics placed at epoch ends", () => {
+  const history = sampleHistory("SGD", 0.1);
+  const figure = plot.lossCurves(history, { metric: "accuracy" });
+  assert.deepEqual(figure.data.map((t) => t.name), ["SGD (train)"]);
+  assert.deepEqual(figure.data[0].x, [4, 8, 12], "accuracy is only per epoch here");
+  assert.deepEqual(figure.data[0].y, [0.5, 0.6, 0.7]);
+  assert.equal(figure.title, "Accuracy: SGD");
+  const withVal = { ...history, epochs: history.epochs.map((e) => ({ ...e, valAccuracy: 0.4 })) };
+  assert.deepEqual(plot.lossCurves(withVal, { metric: "accuracy", x: "epoch" }).data[1].y, [0.4, 0.4, 0.4]);
+  assert.throws(() => plot.lossCurves(history, { metric: "f1" }), { message: NO_METRIC("SGD", "f1") });
 });
 
 test("trajectories: contour of the surface, the path, start and end markers, the minimum", () => {

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { isAlive } from "../../runner/cleanup";
-import { main, runMain, cliMessages } from "../../runner/cli";
+import { batchOptions, cliMessages, main, parseArgs, runMain } from "../../runner/cli";
 import { discoverMessages } from "../../runner/discover";
 import { executeMessages, availableKernelNames } from "../../runner/execute";
 import { notebookMessages } from "../../runner/notebook";
@@ -87,6 +87,19 @@ describe("optimlab test: bad input", () => {
     assert.equal((await capture(main, [dir, "--shard", "4/3"])).code, 2);
   });
 
+  it("turns options into batch options: params file then --param, run writes in place", () => {
+    const dir = tempDir();
+    const paramsFile = path.join(dir, "params.yaml");
+    fs.writeFileSync(paramsFile, "lr: 0.1\noptimizer: sgd\n");
+    const options = batchOptions(parseArgs(["--params-file", paramsFile, "--param", "lr=0.5", "--param=tags=[1]", "--timeout", "2.5", "x.ipynb"], "test"), "test");
+    assert.deepEqual(options.parameters, { lr: 0.5, optimizer: "sgd", tags: [1] });
+    assert.equal(options.timeout, 2.5);
+    assert.equal(options.inplace, false);
+    assert.equal(batchOptions(parseArgs(["x.ipynb"], "run"), "run").inplace, true);
+    assert.equal(batchOptions(parseArgs(["x.ipynb", "--output-dir", "o"], "run"), "run").inplace, false);
+    assert.throws(() => batchOptions(parseArgs(["--inplace", "--output-dir", "o"], "test"), "test"), { message: cliMessages.outputConflict });
+  });
+
   it("validates options", async () => {
     assert.equal((await capture(main, ["--frobnicate", "x.ipynb"])).err, cliMessages.unknownOption("--frobnicate", "test"));
     assert.equal((await capture(main, ["--timeout", "soon", "x.ipynb"])).err, cliMessages.notANumber("timeout", "soon"));
@@ -112,6 +125,12 @@ describe("optimlab test: bad input", () => {
       assert.match(out, /Kernel "crashing" exited during startup \(exit code 7\)\n {4}---- kernel stderr \(last lines\) ----\n {4}cannot import numpy/);
       assert.match(out, /NOT RUN cell {3}1/);
       assert.equal(JSON.parse(fs.readFileSync(file, "utf8")).nbformat_minor, 5, "input untouched (written with minor 5 above)");
+      const missingProgram = path.join(dir, "jupyter", "kernels", "missing-program");
+      fs.mkdirSync(missingProgram);
+      fs.writeFileSync(path.join(missingProgram, "kernel.json"), JSON.stringify({ argv: ["/nonexistent/kernel", "{connection_file}"], display_name: "m", language: "python" }));
+      const missing = await capture(main, [file, "--kernel", "missing-program"]);
+      assert.equal(missing.code, 1);
+      assert.match(missing.out, /Cannot start kernel "missing-program" \(\/nonexistent\/kernel\): spawn \/nonexistent\/kernel ENOENT/);
     } finally {
       if (saved === undefined) delete process.env.JUPYTER_PATH;
       else process.env.JUPYTER_PATH = saved;

@@ -53,7 +53,7 @@ function assertSameOutcomes(names: string[], ours: RunEntry[], referenceDir: str
   });
 }
 
-describe("optimlab test agrees with jupyter nbconvert --execute", { skip: nbconvertMissing() }, () => {
+describe("optimlab test agrees with jupyter nbconvert --execute", { skip: nbconvertMissing(), concurrency: true }, () => {
   it("on the python3 kernel: same cell outcomes and text outputs", { skip: pythonKernelMissing() }, async () => {
     const { dir, files } = copyNotebooks("python", PYTHON_NOTEBOOKS);
     const reference = path.join(dir, "nbconvert");

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { fit, inputShapeMessage, invalidClipMessage, invalidEpochsMessage, MISSING_OPTIMIZER, nonScalarLossMessage } from "../../src/train/fit";
+import { fit, inputShapeMessage, invalidNormsMessage, invalidClipMessage, invalidEpochsMessage, MISSING_OPTIMIZER, nonScalarLossMessage } from "../../src/train/fit";
 import { DivergenceError, divergenceMessage } from "../../src/train/divergence";
 import { History } from "../../src/train/history";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
@@ -27,7 +27,7 @@ test("full-batch GD on linear regression converges; history has per-step and per
   assert.ok(history.epochs[0].loss > 10 * history.final("loss"));
   const step = history.steps[5];
   assert.equal(step.lr, 0.1);
-  assert.ok(step.gradNorm > 0 && step.weightNorm > 0 && step.time > 0);
+  assert.ok((step.gradNorm ?? 0) > 0 && (step.weightNorm ?? 0) > 0 && step.time > 0);
   assert.equal(step.epoch, 6);
   // One step per epoch: epoch loss = step loss.
   assert.equal(history.epochs[5].loss, step.loss);
@@ -146,7 +146,19 @@ test("regularizer penalty and clipped gradient norms are recorded", async () => 
   const step = history.steps[0];
   assert.ok((step.penalty ?? 0) > 0);
   // gradNorm is the norm before clipping, so it is larger than the clip threshold.
-  assert.ok(step.gradNorm > 1e-3);
+  assert.ok((step.gradNorm ?? 0) > 1e-3);
+});
+
+test('norms: "epoch" records the weight norm per epoch only (and gradient norms only when clipping)', async () => {
+  const run = (norms: "step" | "epoch", clipGradNorm?: number) =>
+    fit(linear({ inputs: 3, seed: 1 }), { optimizer: new SGD({ lr: 0.05 }), loss: mse, train: regression, epochs: 2, batchSize: 16, seed: 3, norms, clipGradNorm, progress: false });
+  const [perStep, perEpoch, clipped] = [await run("step"), await run("epoch"), await run("epoch", 100)];
+  assert.deepEqual(perEpoch.steps.map((s) => s.loss), perStep.steps.map((s) => s.loss));
+  assert.equal(perEpoch.steps[0].weightNorm, undefined);
+  assert.equal(perEpoch.steps[0].gradNorm, undefined);
+  assert.ok(Math.abs((perEpoch.epochs[1].weightNorm ?? 0) - (perStep.epochs[1].weightNorm ?? 0)) < 1e-5);
+  assert.ok(Math.abs((clipped.steps[0].gradNorm ?? 0) - (perStep.steps[0].gradNorm ?? 0)) < 1e-5);
+  await assert.rejects(run("batch" as "step"), { message: invalidNormsMessage("batch") });
 });
 
 test("fit accepts a DataLoader and reports bad inputs with exact messages", async () => {
