@@ -38,8 +38,15 @@ export async function interleave(variants: Variant[], rounds: number, lowerIsBet
   return results;
 }
 
-/** Milliseconds per call of `fn`, averaged over `reps` calls. */
-export function msPerCall(fn: () => void, reps: number): number {
+/**
+ * Milliseconds per call of `fn`: one untimed call, then as many calls as fit in about
+ * `budgetMs` (at least 2, at most `maxReps`), so slow kernels do not stretch the run.
+ */
+export function msPerCall(fn: () => void, maxReps: number, budgetMs = 100): number {
+  const first = performance.now();
+  fn();
+  const once = Math.max(performance.now() - first, 1e-3);
+  const reps = Math.max(2, Math.min(maxReps, Math.round(budgetMs / once)));
   const t0 = performance.now();
   for (let i = 0; i < reps; i++) fn();
   return (performance.now() - t0) / reps;

@@ -10,7 +10,7 @@
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import * as zmq from "zeromq";
-import type { ToControlThread, ToMain } from "./controlThread";
+import type { ControlThreadData, ToControlThread, ToMain } from "./controlThread";
 import { kernelLog } from "./output";
 import { deserialize, endpoint, serialize, Signer, type Channel, type ConnectionInfo, type Message } from "./wire";
 
@@ -25,6 +25,7 @@ export class KernelChannels {
   private readonly iopub = new zmq.Publisher({ linger: 1000 });
   private readonly sendQueues = new Map<zmq.Socket, Promise<void>>();
   private controlThread: Worker | undefined;
+  private readonly interruptFlag = new Int32Array(new SharedArrayBuffer(4));
   private handler: MessageHandler | undefined;
   private closed = false;
 
@@ -58,10 +59,11 @@ export class KernelChannels {
 
   /** Starts controlThread.ts (compiled .js, or .ts under tsx) and waits until its sockets are bound. */
   private startControlThread(): Promise<void> {
+    const workerData: ControlThreadData = { info: this.info, interruptFlag: this.interruptFlag };
     const worker = __filename.endsWith(".ts")
       ? // Running from sources under tsx (tests): loader hooks do not reach workers, so register tsx there.
-        new Worker(`require("tsx/cjs"); require(${JSON.stringify(path.join(__dirname, "controlThread.ts"))});`, { eval: true, workerData: this.info })
-      : new Worker(path.join(__dirname, "controlThread.js"), { workerData: this.info });
+        new Worker(`require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(path.join(__dirname, "controlThread.ts"))});`, { eval: true, workerData })
+      : new Worker(path.join(__dirname, "controlThread.js"), { workerData });
     this.controlThread = worker;
     return new Promise((resolve, reject) => {
       worker.on("message", (message: ToMain) => {
@@ -77,6 +79,15 @@ export class KernelChannels {
         reject(error);
       });
     });
+  }
+
+  /** True once an `interrupt_request` arrived since the last `clearInterrupt()` (read without the event loop). */
+  interruptRequested(): boolean {
+    return Atomics.load(this.interruptFlag, 0) === 1;
+  }
+
+  clearInterrupt(): void {
+    Atomics.store(this.interruptFlag, 0, 0);
   }
 
   private receiveControl(frames: Uint8Array[]): void {

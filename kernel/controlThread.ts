@@ -15,10 +15,17 @@ import { droppedMessageLog } from "./channels";
 import { kernelLog } from "./output";
 import { deserialize, endpoint, Signer, type ConnectionInfo } from "./wire";
 
+/** What the main thread passes in: the connection, and a flag it reads to see an interrupt was asked for. */
+export interface ControlThreadData {
+  info: ConnectionInfo;
+  /** Int32Array over a SharedArrayBuffer: set to 1 on `interrupt_request`, cleared by the main thread. */
+  interruptFlag: Int32Array;
+}
+
 export type ToMain = { kind: "ready" } | { kind: "error"; message: string } | { kind: "message"; frames: Uint8Array[] };
 export type ToControlThread = { kind: "send"; frames: Uint8Array[] } | { kind: "close" };
 
-async function serve(info: ConnectionInfo): Promise<void> {
+async function serve({ info, interruptFlag }: ControlThreadData): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error("kernel/controlThread must run in a worker thread");
   const signer = new Signer(info.key, info.signature_scheme);
@@ -66,8 +73,12 @@ async function serve(info: ConnectionInfo): Promise<void> {
         kernelLog(droppedMessageLog("control", (error as Error).message));
         continue;
       }
-      // Signal first: the main thread may be stuck in a loop and only a signal reaches it.
-      if (msgType === "interrupt_request") process.kill(process.pid, "SIGINT");
+      // Signal first: the main thread may be stuck in a loop and only a signal reaches it. The flag
+      // covers a signal Node drops (one landing while the cell is being compiled).
+      if (msgType === "interrupt_request") {
+        Atomics.store(interruptFlag, 0, 1);
+        process.kill(process.pid, "SIGINT");
+      }
       port.postMessage({ kind: "message", frames } satisfies ToMain);
     }
   } catch {
@@ -75,4 +86,4 @@ async function serve(info: ConnectionInfo): Promise<void> {
   }
 }
 
-if (parentPort) void serve(workerData as ConnectionInfo);
+if (parentPort) void serve(workerData as ControlThreadData);

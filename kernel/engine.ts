@@ -48,6 +48,8 @@ interface Capture {
   thrown: unknown[];
 }
 
+const ZERO_POS = { offset: 0, line: 0, character: 0 };
+
 const newCapture = (): Capture => ({ hasValue: false, diagnostics: [], thrown: [] });
 
 /** The TypeScript version tslab compiles with (its bundled fork of `typescript`). */
@@ -63,8 +65,15 @@ export class TypeScriptEngine {
   private running = false;
   private interruptRequested = false;
 
-  /** @param rootDir where cells resolve imports from (the notebook's directory) */
-  constructor(private readonly rootDir: string = process.cwd()) {}
+  /**
+   * @param rootDir where cells resolve imports from (the notebook's directory)
+   * @param interruptPending asked after a cell is compiled, before it runs: an interrupt that came in
+   *   meanwhile stops it there (a SIGINT landing during compilation is lost to Node's vm)
+   */
+  constructor(
+    private readonly rootDir: string = process.cwd(),
+    private readonly interruptPending: () => boolean = () => false,
+  ) {}
 
   get ready(): boolean {
     return this.executor !== undefined;
@@ -83,9 +92,18 @@ export class TypeScriptEngine {
     let node: Converter | undefined;
     let browser: Converter | undefined;
     const converters = this.converters;
+    const compiledThenCheck = (converter: Converter): Converter => ({
+      ...converter,
+      convert: (prevDecl, src) => {
+        const result = converter.convert(prevDecl, src);
+        if (!this.running || !this.interruptPending()) return result;
+        this.interruptRequested = true;
+        return { diagnostics: [{ start: ZERO_POS, end: ZERO_POS, messageText: INTERRUPTED_MESSAGE, category: 1, code: 0 }] };
+      },
+    });
     const set = {
       get node(): Converter {
-        if (!node) converters.push((node = createConverter({ isJS: false, isBrowser: false })));
+        if (!node) converters.push((node = compiledThenCheck(createConverter({ isJS: false, isBrowser: false }))));
         return node;
       },
       get browser(): Converter {
@@ -132,6 +150,9 @@ export class TypeScriptEngine {
       capture.thrown.push(error);
     } finally {
       this.running = false;
+    }
+    if (this.interruptRequested && !succeeded) {
+      return { status: "error", error: runtimeError(undefined, true) };
     }
     if (capture.diagnostics.length > 0 && !succeeded) {
       return { status: "error", error: compileError(capture.diagnostics) };

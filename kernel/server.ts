@@ -55,11 +55,8 @@ export class KernelServer {
   private executionCount = 0;
   private shellQueue: Promise<void> = Promise.resolve();
   private shellWaiting = 0;
-  /** Arrival number of each shell request, and of the last request when a cell failed. */
-  private readonly arrival = new WeakMap<Message, number>();
-  private received = 0;
-  /** Executes that arrived up to this number when a cell failed (stop_on_error) are "aborted". */
-  private abortUpTo = 0;
+  /** After a failed cell (stop_on_error), executes already waiting are answered "aborted". */
+  private aborting = false;
   private pendingStream: PendingStream | undefined;
   private streamFlushScheduled = false;
   private restoreStdio: (() => void) | undefined;
@@ -75,7 +72,7 @@ export class KernelServer {
     private readonly options: KernelServerOptions = {},
   ) {
     this.channels = new KernelChannels(info);
-    this.engine = new TypeScriptEngine(options.cwd ?? process.cwd());
+    this.engine = new TypeScriptEngine(options.cwd ?? process.cwd(), () => this.channels.interruptRequested());
   }
 
   async start(): Promise<void> {
@@ -104,7 +101,6 @@ export class KernelServer {
     }
     if (channel === "stdin") return; // input_reply: we never send input_request (no stdin support)
     this.shellWaiting++;
-    this.arrival.set(message, ++this.received);
     this.shellQueue = this.shellQueue.then(async () => {
       try {
         await this.run(message, channel);
@@ -197,7 +193,7 @@ export class KernelServer {
     const code = String(content.code ?? "");
     const silent = content.silent === true;
     const storeHistory = !silent && content.store_history !== false;
-    if ((this.arrival.get(request) ?? 0) <= this.abortUpTo) {
+    if (this.aborting) {
       await this.reply("shell", request, "execute_reply", { status: "aborted", execution_count: this.executionCount });
       return;
     }
@@ -209,12 +205,13 @@ export class KernelServer {
     if (!silent) this.publish("execute_input", { code, execution_count: count }, request);
 
     // Hand busy/execute_input to ZeroMQ before the cell can block the event loop (a busy loop).
+    this.channels.clearInterrupt();
     this.cellStarting = true;
     this.interruptedBeforeStart = false;
     this.flushStream();
     await this.channels.flushed();
     this.cellStarting = false;
-    const outcome: ExecutionOutcome = this.interruptedBeforeStart
+    const outcome: ExecutionOutcome = this.interruptedBeforeStart || this.channels.interruptRequested()
       ? { status: "error", error: runtimeError(undefined, true) }
       : await this.engine.execute(code);
     let result: MimeBundle | undefined;
@@ -229,14 +226,27 @@ export class KernelServer {
     await settleAll(scope.pending);
 
     if (failure) {
-      // Like IPython: what the client queued behind a failed cell is not run (it relied on this one).
-      if (content.stop_on_error !== false) this.abortUpTo = this.received;
+      if (content.stop_on_error !== false) this.abortQueued();
       this.publish("error", { ...failure }, request);
       await this.reply("shell", request, "execute_reply", { status: "error", execution_count: count, ...failure, user_expressions: {} });
       return;
     }
     if (result) this.publish("execute_result", { execution_count: count, data: result as JsonObject, metadata: {} }, request);
     await this.reply("shell", request, "execute_reply", { status: "ok", execution_count: count, user_expressions: {}, payload: [] });
+  }
+
+  /**
+   * Like ipykernel: executes that already arrived behind a failed cell are not run (they relied on
+   * it). Messages read from the socket before the next timer tick join the queue ahead of the marker
+   * that ends the aborting, so they are aborted; later ones run normally.
+   */
+  private abortQueued(): void {
+    this.aborting = true;
+    setTimeout(() => {
+      this.shellQueue = this.shellQueue.then(() => {
+        this.aborting = false;
+      });
+    }, 0);
   }
 
   private interrupt(): void {

@@ -29,3 +29,9 @@ export { line, lineTraces, type LineOptions, type LineSeries } from "./line";
 export { slider, type SliderOptions } from "./slider";
 export { table, Table, historyFrame, historyTable, tuningTable, type TableOptions, type TuningTableOptions } from "./table";
 export type { DataFrame } from "./danfo";
+
+// A training History shows its loss curves in a notebook (above its summary table).
+import { setHistoryFigure } from "../train/history";
+import { lossCurves as historyLossCurves } from "./lossCurves";
+import { JUPYTER_DISPLAY as DISPLAY } from "../display/protocol";
+setHistoryFigure((history) => (history.steps.length > 0 ? historyLossCurves([history])[DISPLAY]() : undefined));

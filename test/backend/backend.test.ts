@@ -88,3 +88,14 @@ test("seed(n) resets the global stream; deriveSeed is pure", () => {
   assert.equal(deriveSeed(5, 1), deriveSeed(5, 1));
   assert.notEqual(deriveSeed(5, 1), deriveSeed(5, 2));
 });
+
+test("OPTIMLAB_BACKEND=cpu is honoured by a fresh process", () => {
+  const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
+  const path = require("node:path") as typeof import("node:path");
+  const modulePath = path.join(__dirname, "../../src/backend");
+  const code = `require(${JSON.stringify(modulePath)}).ready().then((i) => console.log(JSON.stringify(i)))`;
+  const child = spawnSync(process.execPath, [...process.execArgv, "-e", code], { env: { ...process.env, OPTIMLAB_BACKEND: "cpu" }, encoding: "utf8" });
+  assert.equal(child.status, 0, child.stderr);
+  const info = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}");
+  assert.deepEqual(info, { name: "cpu", reason: "OPTIMLAB_BACKEND=cpu; using cpu (pure JavaScript)" });
+});

@@ -72,6 +72,7 @@ export class TestKernel {
   stderr = "";
   private readonly sockets: { shell: zmq.Dealer; control: zmq.Dealer; stdin: zmq.Dealer; iopub: zmq.Subscriber; hb: zmq.Request };
   private readonly replyWaiters = new Map<string, (message: Message) => void>();
+  private readonly unclaimedReplies = new Map<string, Message>();
   private readonly iopubWaiters: Array<() => void> = [];
   private exitCode: Promise<number | null>;
 
@@ -130,10 +131,13 @@ export class TestKernel {
       for await (const frames of this.sockets[channel]) {
         const message = deserialize(frames, this.signer);
         const parentId = (message.parent_header as { msg_id?: string }).msg_id;
-        const waiter = parentId ? this.replyWaiters.get(parentId) : undefined;
+        if (!parentId) continue;
+        const waiter = this.replyWaiters.get(parentId);
         if (waiter) {
-          this.replyWaiters.delete(parentId as string);
+          this.replyWaiters.delete(parentId);
           waiter(message);
+        } else {
+          this.unclaimedReplies.set(parentId, message); // arrived before anyone asked for it
         }
       }
     } catch {
@@ -183,6 +187,11 @@ export class TestKernel {
   }
 
   waitForReply(request: Message, timeoutMs = 20_000): Promise<Message> {
+    const early = this.unclaimedReplies.get(request.header.msg_id);
+    if (early) {
+      this.unclaimedReplies.delete(request.header.msg_id);
+      return Promise.resolve(early);
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.replyWaiters.delete(request.header.msg_id);

@@ -1,6 +1,7 @@
 /**
- * End to end: `buildSite` executes a tiny notebook through the runner and the real optimlab kernel,
- * then renders its fresh outputs. Skips (with the reason) when the kernel is not built.
+ * End to end: `buildSite` executes two tiny notebooks (one fails on purpose) through the runner and
+ * the real optimlab kernel, then renders their fresh outputs. Skips (with the reason) when the
+ * kernel is not built.
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -21,22 +22,35 @@ function kernelUnavailable(): string | undefined {
   return undefined;
 }
 
-test("executes a notebook through the kernel and publishes its fresh outputs", { timeout: 300_000 }, async (t) => {
+test("executes notebooks through the kernel, publishes fresh outputs, and reports the one that fails", { timeout: 300_000 }, async (t) => {
   const reason = kernelUnavailable();
   if (reason) return t.skip(reason);
   const out = tempDir("e2e");
   try {
     const progress = progressSink();
     const result = await buildSite({ inputs: [fixture("e2e")], outDir: out, progress, timeout: 120 });
-    assert.equal(result.ok, true, `problems: ${result.pages.flatMap((p) => p.problems).join("\n")}\n${progress.lines.join("\n")}`);
-    assert.match(progress.lines[0], /^\[1\/1\] .*tiny\.ipynb: executing 2 code cells with kernel optimlab$/);
-    assert.ok(progress.lines.some((line) => /^ {2}cell 1\/2 ok \(\d+\.\d\d s\)$/.test(line)), progress.lines.join("\n"));
-    assert.ok(progress.lines.some((line) => /^ {2}cell 2\/2 ok/.test(line)));
+    const log = progress.lines.join("\n");
+    const [tiny, fails] = result.pages;
+    assert.equal(tiny.ok, true, `problems: ${tiny.problems.join("\n")}\n${log}`);
+    assert.equal(result.ok, false, "the failing notebook fails the build");
+    assert.match(progress.lines[0], /^\[1\/2\] .*tiny\.ipynb: executing 2 code cells with kernel optimlab$/);
+    assert.match(log, /^ {2}cell 1\/2 ok \(\d+\.\d\d s\)$/m);
+    assert.match(log, /^ {2}cell 2\/2 ok/m);
+    assert.match(log, /^ {2}cell 2\/3 FAILED: .*$/m);
+    assert.ok(!/cell 3\/3/.test(log), "cells after the error are not run");
+    assert.match(log, /site: 1 of 2 notebooks failed:\n {2}.*zz-fails\.ipynb \(zz-fails\.html\)\n {4}cell 2: /);
+
     const page = fs.readFileSync(path.join(out, "tiny.html"), "utf8");
     assert.ok(page.includes('<span style="color:rgb(0, 0, 187)">hello</span> from the kernel'), "stream output with its colour");
     assert.ok(page.includes('class="plotly-data"'), "the figure displayed by the kernel");
     assert.ok(page.includes("In [2]:"), "execution counts from the run");
-    assert.equal(result.pages[0].executed, true);
+    assert.equal(tiny.executed, true);
+
+    const failed = fs.readFileSync(path.join(out, "zz-fails.html"), "utf8");
+    assert.ok(failed.includes("This notebook failed when the site was built."));
+    assert.match(failed, /<pre class="output-error">[^]*notDefinedAnywhere/);
+    assert.ok(failed.includes("before 1"), "output of the cell before the error");
+    assert.deepEqual(fails.problems.length, 1);
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }

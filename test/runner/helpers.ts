@@ -35,8 +35,14 @@ export function typescriptKernelMissing(): string | undefined {
   return fs.existsSync(entry) ? undefined : "the optimlab kernel is not built (run npm run build)";
 }
 
+const tempDirs: string[] = [];
+
+/** A fresh temp folder, removed when the test process exits. */
 export function tempDir(prefix = "optimlab-runner-test-"): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (tempDirs.length === 0) process.once("exit", () => tempDirs.forEach((folder) => fs.rmSync(folder, { recursive: true, force: true })));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /** Copies fault-suite notebooks into a fresh folder, so a test may write next to them. */

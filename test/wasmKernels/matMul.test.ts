@@ -10,6 +10,7 @@ const SIZES: Array<[number, number, number]> = [
   [7, 8, 1],
   [64, 33, 17],
   [64, 784, 128],
+  [8, 40, 100], // few rows, wide b: a·bᵀ runs as (b·aᵀ)ᵀ
 ];
 
 function operand(batch: number[], rows: number, cols: number, seed: number): tf.Tensor {

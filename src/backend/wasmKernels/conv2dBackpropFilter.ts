@@ -3,9 +3,10 @@
  * trained on the default install.
  *
  * dW[fh,fw,ci,co] = Σ_{b,oh,ow} x[b, oh·sh+fh−top, ow·sw+fw−left, ci] · dy[b,oh,ow,co].
- * The patches of x are gathered once into colsᵀ [K = fh·fw·ci, P = b·oh·ow] (im2col, written
- * transposed so no extra copy is needed), then dW = colsᵀ · dy is one XNNPACK matmul with dy
- * [P, co] as the packed operand (P·co floats, smaller than the P·K of the patches).
+ * Stride 1 runs as an XNNPACK convolution (see {@link asConvolution}). Other strides gather the
+ * patches of x into colsᵀ [K = fh·fw·ci, P = b·oh·ow] (im2col, written transposed so no extra copy
+ * is needed), then dW = colsᵀ · dy is one XNNPACK matmul with dy [P, co] as the packed operand
+ * (P·co floats, smaller than the P·K of the patches).
  */
 import * as tf from "@tensorflow/tfjs";
 import type { NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";

@@ -1,9 +1,10 @@
 /**
  * Conv2DBackpropInput for wasm (the original is a scalar loop, ~9 ms per LeNet step).
  *
- * dx = col2im(dy · Wᵀ): one XNNPACK matmul turns each output position's gradient into the
+ * Stride 1 runs as one XNNPACK convolution (see {@link asConvolution}). Other strides:
+ * dx = col2im(dy · Wᵀ) — one XNNPACK matmul turns each output position's gradient into the
  * gradient of its input patch (cols [P, fh·fw·ci]), then the patches are added back onto the
- * input grid. Works for any stride and padding; the filter transpose is small.
+ * input grid (JavaScript loop).
  */
 import * as tf from "@tensorflow/tfjs";
 import type { NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
