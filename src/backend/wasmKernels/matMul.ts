@@ -77,8 +77,13 @@ function describe(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB:
 }
 
 /**
- * Returns a row-major [batch, rows, cols] copy of x's last two dims swapped, or x itself when the
- * swap does not move any data (a dim of size 1). `temps` collects what the caller must free.
+ * Returns a new row-major [batch, cols, rows] copy of x with its last two dims swapped. `temps`
+ * collects what the caller must free.
+ *
+ * Always a copy, even when a dim of 1 makes the swap a no-op: XNNPACK caches the packed right
+ * operand under its tensor id without the shape, so handing it x's own id reinterpreted as
+ * [cols, rows] would reuse an operator packed for x as [rows, cols] in another product
+ * (seen as wrong gradients with batch size 1).
  */
 function untransposed(
   backend: WasmBackend,
@@ -88,7 +93,6 @@ function untransposed(
   storedCols: number,
   temps: TensorInfo[],
 ): TensorInfo {
-  if (storedRows === 1 || storedCols === 1) return x;
   const out = backend.makeOutput([batch, storedCols, storedRows], "float32");
   temps.push(out);
   const xId = tensorData(backend, x).id;
