@@ -167,10 +167,14 @@ export class KernelChannels {
     for (const socket of [...Object.values(this.routers), this.iopub]) socket.close();
     const worker = this.controlThread;
     if (worker) {
-      // The thread sends what is queued (e.g. the shutdown reply), closes its sockets and exits.
+      // The thread sends what is queued (e.g. the shutdown reply), closes its sockets and exits. The
+      // process must not exit before it has: tearing down a thread with open ZeroMQ sockets aborts.
+      worker.ref();
       const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
       worker.postMessage({ kind: "close" } satisfies ToControlThread);
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      const timer = setTimeout(() => void worker.terminate(), 2000);
+      await exited;
+      clearTimeout(timer);
     }
   }
 }

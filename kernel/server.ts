@@ -57,6 +57,8 @@ export class KernelServer {
   private shellWaiting = 0;
   /** After a failed cell (stop_on_error), executes already waiting are answered "aborted". */
   private aborting = false;
+  /** When that failure was reported (ms since epoch): requests the client made later still run. */
+  private abortedAt = 0;
   private pendingStream: PendingStream | undefined;
   private streamFlushScheduled = false;
   private restoreStdio: (() => void) | undefined;
@@ -193,7 +195,8 @@ export class KernelServer {
     const code = String(content.code ?? "");
     const silent = content.silent === true;
     const storeHistory = !silent && content.store_history !== false;
-    if (this.aborting) {
+    // A request made after the client saw the error (its header date is later) is not "queued behind" it.
+    if (this.aborting && !(Date.parse(String(request.header.date)) > this.abortedAt)) {
       await this.reply("shell", request, "execute_reply", { status: "aborted", execution_count: this.executionCount });
       return;
     }
@@ -242,6 +245,7 @@ export class KernelServer {
    */
   private abortQueued(): void {
     this.aborting = true;
+    this.abortedAt = Date.now();
     setTimeout(() => {
       this.shellQueue = this.shellQueue.then(() => {
         this.aborting = false;

@@ -280,7 +280,9 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
   });
 
   it("interrupts a busy loop with interrupt_request, and answers heartbeats while it spins", async () => {
-    const running = kernel.send("shell", "execute_request", { code: "let spins = 0; while (true) { spins++; }", silent: false, store_history: true });
+    // A failed cell's declarations are not kept, so the loop counts on globalThis.
+    const counter = "(globalThis as { spins?: number })";
+    const running = kernel.send("shell", "execute_request", { code: `${counter}.spins = 0; while (true) { ${counter}.spins! += 1; }`, silent: false, store_history: true });
     await kernel.waitForIopub((m) => kernel.isChildOf(m, running) && m.header.msg_type === "execute_input");
     await sleep(200);
     assert.equal(await kernel.ping("while-busy"), "while-busy");
@@ -292,7 +294,7 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     assert.equal(reply.content.status, "error");
     assert.equal(reply.content.ename, INTERRUPT_ERROR_NAME);
     assert.equal((await kernel.waitForReply(interrupts[0])).header.msg_type, "interrupt_reply");
-    const after = await kernel.execute("spins > 0");
+    const after = await kernel.execute(`${counter}.spins! > 0`);
     assert.deepEqual(ofType(after.iopub, "execute_result")[0].content.data, { "text/plain": "true" });
   });
 

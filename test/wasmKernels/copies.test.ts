@@ -60,3 +60,18 @@ test("GatherV2 rejects an index out of range with the original message", async (
   assert.throws(() => tf.gather(x, idx), { message: gatherIndexMessage(4, 4) });
   tf.dispose([x, idx]);
 });
+
+test("Identity (tf.clone) shares the buffer: no new wasm memory, and the clone outlives the original", async () => {
+  await setUpWasm();
+  assert.ok(await tf.setBackend("wasm"));
+  const x = tf.tensor2d(uniform(12, 3), [3, 4]);
+  const expected = Array.from(x.dataSync());
+  const buffers = tf.engine().backend.numDataIds();
+  const copy = tf.clone(x);
+  assert.equal(tf.engine().backend.numDataIds(), buffers, "no new buffer");
+  x.dispose();
+  assert.deepEqual(Array.from(copy.dataSync()), expected);
+  assert.deepEqual(copy.shape, [3, 4]);
+  copy.dispose();
+  assert.equal(tf.engine().backend.numDataIds(), buffers - 1, "the buffer is freed with its last tensor");
+});

@@ -98,3 +98,20 @@ test("matMul gradients (the transposed products of backprop) match cpu", async (
     });
   await compareWithCpu("matMul grads", grads, 1e-5);
 });
+
+test("one tensor as XNNPACK's packed operand in two products of different shapes (batch size 1 backprop)", async () => {
+  // dZ [1, 2] is packed as [1, 2] in hᵀ·dZ, then needed as [2, 1] in dZ·Wᵀ = (W·dZᵀ)ᵀ. XNNPACK
+  // caches packed operands by tensor id, not shape: reusing dZ's id would reuse the wrong packing.
+  const products = () =>
+    tf.tidy(() => {
+      const h = tf.tensor2d(uniform(8, 21), [1, 8]);
+      const dz = tf.tensor2d(uniform(2, 22), [1, 2]);
+      const w = tf.tensor2d(uniform(16, 23), [8, 2]);
+      const dw = tf.matMul(h, dz, true, false);
+      const dh = tf.matMul(dz, w, false, true);
+      const again = tf.matMul(dz.reshape([2, 1]), tf.tensor2d(uniform(3, 24), [1, 3])); // dz's id as [2, 1] on the left
+      const packedAsColumn = tf.matMul(tf.tensor2d(uniform(4, 25), [2, 2]), dz.reshape([2, 1])); // dz's id packed as [2, 1]
+      return tf.concat([dw.flatten(), dh.flatten(), again.flatten(), packedAsColumn.flatten()]);
+    });
+  await compareWithCpu("shared packed operand", products, 1e-6);
+});

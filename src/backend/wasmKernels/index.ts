@@ -13,6 +13,7 @@ import { avgPoolGradOverride } from "./avgPoolGrad";
 import { conv2dBackpropFilterOverride } from "./conv2dBackpropFilter";
 import { conv2dBackpropInputOverride } from "./conv2dBackpropInput";
 import { gatherOverride } from "./gather";
+import { identityOverride } from "./identity";
 import { batchMatMulOverride, fusedMatMulOverride } from "./matMul";
 import { maxPoolGradOverride } from "./maxPoolGrad";
 import { applyOverrides, overriddenKernelNames, restoreOriginals, type KernelOverride } from "./registry";
@@ -28,6 +29,7 @@ export const WASM_KERNEL_OVERRIDES: readonly KernelOverride[] = [
   fusedMatMulOverride,
   sliceOverride,
   gatherOverride,
+  identityOverride,
   conv2dBackpropFilterOverride,
   conv2dBackpropInputOverride,
   maxPoolGradOverride,

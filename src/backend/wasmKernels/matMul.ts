@@ -103,6 +103,32 @@ function untransposed(
 }
 
 /**
+ * The [k, n] each tensor buffer was last packed as. XNNPACK caches a packed right operand under
+ * the tensor id alone; tfjs's Reshape shares ids, so one buffer can come back as a different
+ * [k, n] and would meet an operator packed for the old one (wrong results or an out-of-bounds
+ * read). Keyed by the dataId object, which reshapes share and which is collected with the data.
+ */
+const packedShapes = new WeakMap<object, string>();
+
+/**
+ * The id to hand XNNPACK as the packed [k, n] operand: the tensor's own id (so packing is cached
+ * across calls, e.g. fixed weights at inference), or — when this buffer was packed as another
+ * shape before — a fresh view id on the same memory, added to `views` for release after the call.
+ */
+function packedOperandId(backend: WasmBackend, info: TensorInfo, k: number, n: number, views: number[]): number {
+  const data = tensorData(backend, info);
+  const shape = `${k}x${n}`;
+  const seen = packedShapes.get(info.dataId);
+  if (seen === undefined || seen === shape) {
+    packedShapes.set(info.dataId, shape);
+    return data.id;
+  }
+  const view = registerView(backend, data.memoryOffset, k * n);
+  views.push(view);
+  return view;
+}
+
+/**
  * Whether a single-batch product with a transposed b is cheaper as (b·aᵀ)ᵀ. XNNPACK packs its
  * right operand (a copy as costly as a transpose), so a·bᵀ costs a transpose and a packing of
  * b (2·n·k), while (b·aᵀ)ᵀ packs aᵀ and transposes the small output (2·m·k + m·n): for dx = dy·Wᵀ
@@ -123,7 +149,10 @@ function runWithTransposedOutput(backend: WasmBackend, p: MatMulProblem): Tensor
   const right = p.transposeA ? p.a : untransposed(backend, p.a, 1, m, k, temps);
   const product = backend.makeOutput([n, m], "float32");
   temps.push(product);
-  xnnMatMul(backend, tensorData(backend, p.b).id, n, k, tensorData(backend, right).id, m, tensorData(backend, product).id);
+  const views: number[] = [];
+  const rightId = packedOperandId(backend, right, k, m, views);
+  xnnMatMul(backend, tensorData(backend, p.b).id, n, k, rightId, m, tensorData(backend, product).id);
+  for (const v of views) releaseView(backend, v);
   const out = backend.makeOutput(p.outShape, "float32");
   wasmTranspose(backend, tensorData(backend, product).id, [n, m], [1, 0], tensorData(backend, out).id);
   for (const t of temps) disposeTemp(backend, t);
@@ -141,11 +170,12 @@ function runOnXnn(backend: WasmBackend, p: MatMulProblem, epilogue: MatMulEpilog
   const aData = tensorData(backend, a);
   const bData = tensorData(backend, b);
   const outData = tensorData(backend, out);
-  if (p.batchA === 1 && p.batchB === 1) {
-    xnnMatMul(backend, aData.id, m, k, bData.id, n, outData.id, epilogue);
-  } else if (p.batchB === 1) {
-    // [batch·m, k] · [k, n]: one product, and b is packed once.
-    xnnMatMul(backend, aData.id, p.batchA * m, k, bData.id, n, outData.id, epilogue);
+  if (p.batchB === 1) {
+    // [batch·m, k] · [k, n] (batch may be 1): one product, and b is packed once.
+    const views: number[] = [];
+    const bId = packedOperandId(backend, b, k, n, views);
+    xnnMatMul(backend, aData.id, p.batchA * m, k, bId, n, outData.id, epilogue);
+    for (const v of views) releaseView(backend, v);
   } else {
     const batch = Math.max(p.batchA, p.batchB);
     const bytes = 4;
