@@ -202,7 +202,8 @@ export function kernelCommand(spec: KernelSpec, connectionFile: string): string[
   return spec.argv.map((arg) => arg.split("{connection_file}").join(connectionFile));
 }
 
-function packageVersion(): string {
+/** optimlab's version, from its package.json. */
+export function packageVersion(): string {
   try {
     return (JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0";
   } catch {

@@ -16,8 +16,6 @@ export interface CellScope {
   parent: Message;
   /** Outputs still being formatted (async display methods); the cell's reply waits for them. */
   pending: Promise<unknown>[];
-  /** False once the kernel replied; later output still goes to the same parent (IPython does too). */
-  open: boolean;
   /** Drop this scope's output (start-up work that belongs to no cell). */
   discard?: boolean;
 }

@@ -19,7 +19,7 @@ import { cellContext, kernelLog, routeStdio, writeProcessStdout, type CellScope,
 import { createMessage, PROTOCOL_VERSION, type ConnectionInfo, type JsonObject, type Message } from "./wire";
 import { formatNow } from "../src/display/format";
 import { setDisplaySink, type MimeBundle } from "../src/display/protocol";
-import { KERNEL_DISPLAY_NAME, packageRoot } from "./kernelspecs";
+import { KERNEL_DISPLAY_NAME, packageVersion } from "./kernelspecs";
 
 export interface KernelServerOptions {
   /** Directory cells resolve imports from and run in (the notebook's folder). */
@@ -37,14 +37,6 @@ interface PendingStream {
   name: StreamName;
   text: string;
   parent: Message;
-}
-
-function implementationVersion(): string {
-  try {
-    return (require(path.join(packageRoot(), "package.json")) as { version?: string }).version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
 }
 
 export class KernelServer {
@@ -115,13 +107,12 @@ export class KernelServer {
   /** busy → handler → idle, with everything the handler prints routed to this request. */
   private async run(message: Message, channel: RequestChannel): Promise<void> {
     this.publish("status", { execution_state: "busy" }, message);
-    const scope: CellScope = { parent: message, pending: [], open: true };
+    const scope: CellScope = { parent: message, pending: [] };
     try {
       await cellContext.run(scope, () => this.handle(message, channel, scope));
     } catch (error) {
       kernelLog(`${message.header.msg_type} failed: ${(error as Error).stack ?? error}`);
     } finally {
-      scope.open = false;
       this.publish("status", { execution_state: "idle" }, message);
     }
   }
@@ -175,7 +166,7 @@ export class KernelServer {
       status: "ok",
       protocol_version: PROTOCOL_VERSION,
       implementation: "optimlab",
-      implementation_version: implementationVersion(),
+      implementation_version: packageVersion(),
       language_info: {
         name: "typescript",
         version: tsVersion,
@@ -393,7 +384,7 @@ export class KernelServer {
       return; // optimlab is not importable from this folder: nothing to warm
     }
     // TensorFlow.js greets on load; that message belongs to no cell, so this scope discards output.
-    const quiet: CellScope = { parent: createMessage("preload", {}, { session: this.session }), pending: [], open: false, discard: true };
+    const quiet: CellScope = { parent: createMessage("preload", {}, { session: this.session }), pending: [], discard: true };
     cellContext.run(quiet, () => {
       try {
         const backend = requireFromNotebook(backendPath) as { ready?: () => Promise<unknown> };
