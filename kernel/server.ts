@@ -3,8 +3,9 @@
  *
  * Every request: `status: busy` → one handler → reply (as a child of the request) → `status: idle`.
  * Shell requests run one at a time in arrival order; control requests (interrupt, shutdown) are
- * handled at once, even while a cell awaits. Unknown message types are logged and answered with
- * busy/idle only. Cell output reaches the right cell through `cellContext` (see output.ts).
+ * handled at once, even while a cell awaits (their socket lives in a thread that also signals
+ * interrupts while a cell spins: see controlThread.ts). Unknown message types are logged and answered
+ * with busy/idle only. Cell output reaches the right cell through `cellContext` (see output.ts).
  */
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
@@ -24,7 +25,7 @@ import { KERNEL_DISPLAY_NAME, packageVersion } from "./kernelspecs";
 export interface KernelServerOptions {
   /** Directory cells resolve imports from and run in (the notebook's folder). */
   cwd?: string;
-  /** Preload optimlab's backend after start-up (off in tests: it loads TensorFlow.js). */
+  /** Preload optimlab's backend after start-up when the notebook folder can import optimlab (default true). */
   preloadBackend?: boolean;
   /** Called once the kernel has shut down; the CLI exits the process with `code`. */
   onExit?: (code: number) => void;
@@ -220,7 +221,7 @@ export class KernelServer {
     await settleAll(scope.pending);
 
     if (failure) {
-      if (content.stop_on_error !== false) this.abortQueued();
+      if (!silent && content.stop_on_error !== false) this.abortQueued();
       this.publish("error", { ...failure }, request);
       await this.reply("shell", request, "execute_reply", { status: "error", execution_count: count, ...failure, user_expressions: {} });
       return;
