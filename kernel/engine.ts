@@ -12,6 +12,7 @@
 import type { Converter } from "tslab/dist/converter";
 import type { Executor } from "tslab/dist/executor";
 import { printQuickInfo } from "tslab/dist/inspect";
+import { expandShorthandProperties } from "./shorthand";
 import { plainText } from "../src/display/format";
 
 /** A failed cell, as Jupyter's `error` message carries it. */
@@ -95,7 +96,7 @@ export class TypeScriptEngine {
     const compiledThenCheck = (converter: Converter): Converter => ({
       ...converter,
       convert: (prevDecl, src) => {
-        const result = converter.convert(prevDecl, src);
+        const result = converter.convert(prevDecl, expandShorthandProperties(src));
         if (!this.running || !this.interruptPending()) return result;
         this.interruptRequested = true;
         return { diagnostics: [{ start: ZERO_POS, end: ZERO_POS, messageText: INTERRUPTED_MESSAGE, category: 1, code: 0 }] };
