@@ -1,16 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { repoRoot } from "../fixtures/read";
 
-/** Walks up from this file to the repository root (works from test/ under tsx and from dist/test/). */
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, "package.json"))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
 
 /** One link of a fixture case: a torch scheduler and its options in optimlab's camelCase. */
 export interface FixtureLink {

@@ -1,16 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { repoRoot } from "../fixtures/read";
 import * as tf from "@tensorflow/tfjs";
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, "package.json"))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
 
 export type Nested = number | Nested[];
 
