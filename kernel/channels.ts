@@ -26,6 +26,7 @@ export class KernelChannels {
   private readonly sendQueues = new Map<zmq.Socket, Promise<void>>();
   private controlThread: Worker | undefined;
   private readonly interruptFlag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly controlClosedFlag = new Int32Array(new SharedArrayBuffer(4));
   private handler: MessageHandler | undefined;
   private closed = false;
 
@@ -59,7 +60,7 @@ export class KernelChannels {
 
   /** Starts controlThread.ts (compiled .js, or .ts under tsx) and waits until its sockets are bound. */
   private startControlThread(): Promise<void> {
-    const workerData: ControlThreadData = { info: this.info, interruptFlag: this.interruptFlag };
+    const workerData: ControlThreadData = { info: this.info, interruptFlag: this.interruptFlag, closedFlag: this.controlClosedFlag };
     const worker = __filename.endsWith(".ts")
       ? // Running from sources under tsx (tests): loader hooks do not reach workers, so register tsx there.
         new Worker(`require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(path.join(__dirname, "controlThread.ts"))});`, { eval: true, workerData })
@@ -69,6 +70,7 @@ export class KernelChannels {
       worker.on("message", (message: ToMain) => {
         if (message.kind === "ready") {
           worker.unref(); // from now on the main thread's sockets decide when the process ends
+          this.closeControlThreadOnExit();
           resolve();
         }
         else if (message.kind === "error") reject(new Error(message.message));
@@ -79,6 +81,23 @@ export class KernelChannels {
         reject(error);
       });
     });
+  }
+
+  /**
+   * A cell may call `process.exit(code)`. Exiting while the control thread still holds open ZeroMQ
+   * sockets aborts the process (SIGABRT instead of `code`), so `process.exit` first asks the thread to
+   * close them and blocks (Atomics.wait; the thread runs its own event loop) until it has, or 1 s passed.
+   */
+  private closeControlThreadOnExit(): void {
+    const exit = process.exit.bind(process);
+    process.exit = ((code?: number | string | null) => {
+      const worker = this.controlThread;
+      if (worker && Atomics.load(this.controlClosedFlag, 0) === 0) {
+        worker.postMessage({ kind: "close" } satisfies ToControlThread);
+        Atomics.wait(this.controlClosedFlag, 0, 0, 1000);
+      }
+      return exit(code);
+    }) as typeof process.exit;
   }
 
   /** True once an `interrupt_request` arrived since the last `clearInterrupt()` (read without the event loop). */

@@ -20,12 +20,14 @@ export interface ControlThreadData {
   info: ConnectionInfo;
   /** Int32Array over a SharedArrayBuffer: set to 1 on `interrupt_request`, cleared by the main thread. */
   interruptFlag: Int32Array;
+  /** Int32Array over a SharedArrayBuffer: set to 1 (and notified) once this thread's sockets are closed. */
+  closedFlag: Int32Array;
 }
 
 export type ToMain = { kind: "ready" } | { kind: "error"; message: string } | { kind: "message"; frames: Uint8Array[] };
 export type ToControlThread = { kind: "send"; frames: Uint8Array[] } | { kind: "close" };
 
-async function serve({ info, interruptFlag }: ControlThreadData): Promise<void> {
+async function serve({ info, interruptFlag, closedFlag }: ControlThreadData): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error("kernel/controlThread must run in a worker thread");
   const signer = new Signer(info.key, info.signature_scheme);
@@ -51,6 +53,8 @@ async function serve({ info, interruptFlag }: ControlThreadData): Promise<void> 
         closed = true;
         control.close();
         heartbeat.close();
+        Atomics.store(closedFlag, 0, 1);
+        Atomics.notify(closedFlag, 0);
         port.close();
       });
     }
