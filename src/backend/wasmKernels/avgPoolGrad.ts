@@ -5,10 +5,7 @@
  * over padding. Written as a scatter over output cells with channels innermost (contiguous).
  */
 import * as tf from "@tensorflow/tfjs";
-import type { NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
-import type { KernelOverride } from "./registry";
-import type { PoolGeometry } from "./maxPoolGrad";
-import { f32View, type WasmBackend } from "./wasmBackend";
+import { poolGradOverride, type PoolGeometry } from "./poolGrad";
 
 /** dx = Σ over windows covering each input cell of that window's gradient, times 1/(fh·fw). */
 export function spreadOverWindows(grad: Float32Array, dx: Float32Array, g: PoolGeometry): void {
@@ -41,40 +38,5 @@ export function spreadOverWindows(grad: Float32Array, dx: Float32Array, g: PoolG
   for (let i = 0; i < dx.length; i++) dx[i] *= share;
 }
 
-export const avgPoolGradOverride: KernelOverride = {
-  kernelName: tf.AvgPoolGrad,
-  make(original) {
-    return (args) => {
-      const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
-      const attrs = args.attrs as NamedAttrMap;
-      const backend = args.backend as unknown as WasmBackend;
-      if (input.dtype !== "float32" && original !== undefined) return original.kernelFunc(args);
-      const pool = tf.backend_util.computePool2DInfo(
-        input.shape as [number, number, number, number],
-        attrs.filterSize as [number, number] | number,
-        attrs.strides as [number, number] | number,
-        1,
-        attrs.pad as "valid" | "same" | number,
-      );
-      const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = pool;
-      const out = backend.makeOutput(input.shape, "float32");
-      const grad = f32View(backend, dy);
-      const dx = f32View(backend, out);
-      spreadOverWindows(grad, dx, {
-        batch: B,
-        inHeight: H,
-        inWidth: W,
-        channels: C,
-        outHeight: OH,
-        outWidth: OW,
-        windowHeight: pool.filterHeight,
-        windowWidth: pool.filterWidth,
-        strideHeight: pool.strideHeight,
-        strideWidth: pool.strideWidth,
-        padTop: pool.padInfo.top,
-        padLeft: pool.padInfo.left,
-      });
-      return out;
-    };
-  },
-};
+/** AvgPoolGrad needs no forward input: the window's share does not depend on x. */
+export const avgPoolGradOverride = poolGradOverride(tf.AvgPoolGrad, (_x, grad, dx, geometry) => spreadOverWindows(grad, dx, geometry));

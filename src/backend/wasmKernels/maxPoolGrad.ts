@@ -6,25 +6,7 @@
  * running max per channel of each window (windows are small, so reads stay in cache).
  */
 import * as tf from "@tensorflow/tfjs";
-import type { NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
-import type { KernelOverride } from "./registry";
-import { f32View, type WasmBackend } from "./wasmBackend";
-
-/** NHWC pooling geometry, as plain numbers (a flat record keeps the hot loops monomorphic). */
-export interface PoolGeometry {
-  batch: number;
-  inHeight: number;
-  inWidth: number;
-  channels: number;
-  outHeight: number;
-  outWidth: number;
-  windowHeight: number;
-  windowWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  padTop: number;
-  padLeft: number;
-}
+import { poolGradOverride, type PoolGeometry } from "./poolGrad";
 
 /**
  * dx = 0, then each output cell's gradient is added at the first maximum of its window.
@@ -74,42 +56,4 @@ export function scatterToFirstMax(x: Float32Array, grad: Float32Array, dx: Float
   }
 }
 
-export const maxPoolGradOverride: KernelOverride = {
-  kernelName: tf.MaxPoolGrad,
-  make(original) {
-    return (args) => {
-      const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
-      const attrs = args.attrs as NamedAttrMap;
-      const backend = args.backend as unknown as WasmBackend;
-      if (input.dtype !== "float32" && original !== undefined) return original.kernelFunc(args);
-      const pool = tf.backend_util.computePool2DInfo(
-        input.shape as [number, number, number, number],
-        attrs.filterSize as [number, number] | number,
-        attrs.strides as [number, number] | number,
-        1,
-        attrs.pad as "valid" | "same" | number,
-        attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
-      );
-      const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = pool;
-      const out = backend.makeOutput(input.shape, "float32");
-      const x = f32View(backend, input);
-      const grad = f32View(backend, dy);
-      const dx = f32View(backend, out);
-      scatterToFirstMax(x, grad, dx, {
-        batch: B,
-        inHeight: H,
-        inWidth: W,
-        channels: C,
-        outHeight: OH,
-        outWidth: OW,
-        windowHeight: pool.effectiveFilterHeight,
-        windowWidth: pool.effectiveFilterWidth,
-        strideHeight: pool.strideHeight,
-        strideWidth: pool.strideWidth,
-        padTop: pool.padInfo.top,
-        padLeft: pool.padInfo.left,
-      });
-      return out;
-    };
-  },
-};
+export const maxPoolGradOverride = poolGradOverride(tf.MaxPoolGrad, scatterToFirstMax);

@@ -1,0 +1,67 @@
+/**
+ * What the two pooling gradients share: the NHWC geometry as plain numbers, and the kernel wrapper
+ * that reads the attributes, allocates dx on the wasm heap and hands typed-array views to a
+ * standalone backprop loop (maxPoolGrad.ts, avgPoolGrad.ts).
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
+import type { KernelOverride } from "./registry";
+import { f32View, type WasmBackend } from "./wasmBackend";
+
+/** NHWC pooling geometry, as plain numbers (a flat record keeps the hot loops monomorphic). */
+export interface PoolGeometry {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  channels: number;
+  outHeight: number;
+  outWidth: number;
+  windowHeight: number;
+  windowWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** dx from the forward input `x`, the output gradient and the geometry (dx is written in full). */
+export type PoolBackprop = (x: Float32Array, grad: Float32Array, dx: Float32Array, geometry: PoolGeometry) => void;
+
+/** A float32 pooling-gradient kernel over `backprop`; other dtypes go to tfjs's original kernel. */
+export function poolGradOverride(kernelName: string, backprop: PoolBackprop): KernelOverride {
+  return {
+    kernelName,
+    make(original) {
+      return (args) => {
+        const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
+        const attrs = args.attrs as NamedAttrMap;
+        const backend = args.backend as unknown as WasmBackend;
+        if (input.dtype !== "float32" && original !== undefined) return original.kernelFunc(args);
+        const pool = tf.backend_util.computePool2DInfo(
+          input.shape as [number, number, number, number],
+          attrs.filterSize as [number, number] | number,
+          attrs.strides as [number, number] | number,
+          1,
+          attrs.pad as "valid" | "same" | number,
+          attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
+        );
+        const out = backend.makeOutput(input.shape, "float32");
+        backprop(f32View(backend, input), f32View(backend, dy), f32View(backend, out), {
+          batch: pool.batchSize,
+          inHeight: pool.inHeight,
+          inWidth: pool.inWidth,
+          channels: pool.inChannels,
+          outHeight: pool.outHeight,
+          outWidth: pool.outWidth,
+          windowHeight: pool.effectiveFilterHeight,
+          windowWidth: pool.effectiveFilterWidth,
+          strideHeight: pool.strideHeight,
+          strideWidth: pool.strideWidth,
+          padTop: pool.padInfo.top,
+          padLeft: pool.padInfo.left,
+        });
+        return out;
+      };
+    },
+  };
+}
