@@ -17,7 +17,7 @@ import { DivergenceError } from "./divergence";
 import { evaluateModel, type LossFn } from "./evaluate";
 import { History } from "./history";
 import { resolveMetrics, validationName, type Metric } from "./metrics";
-import { globalNorm } from "./norms";
+import { globalNorm } from "../transforms/globalNorm";
 import { Progress } from "./progress";
 import type { EpochRecord, StepRecord } from "./records";
 

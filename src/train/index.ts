@@ -5,6 +5,6 @@ export { History, setHistoryFigure, unknownKeyMessage, type HistoryJSON, type Ru
 export { DivergenceError, divergenceMessage } from "./divergence";
 export { accuracy, unknownMetricMessage, type Metric, type MetricFn } from "./metrics";
 export { evaluateModel } from "./evaluate";
-export { globalNorm } from "./norms";
+export { globalNorm } from "../transforms/globalNorm";
 export { Progress, progressLine, type ProgressOptions, type ProgressState } from "./progress";
 export { compare, NO_CONFIGS, duplicateOptimizerMessage, type CompareConfig, type CompareOptions } from "./compare";

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { invalidClipValue } from "./errors";
+import { globalNorm } from "./globalNorm";
 import { mapTree, treeLeaves } from "./tree";
 import type { EmptyState, GradientTransformation, TensorTree } from "./types";
 
@@ -16,8 +17,7 @@ export function clipByGlobalNorm(maxNorm: number): GradientTransformation<EmptyS
     update<T extends TensorTree>(updates: T, state: EmptyState): [T, EmptyState] {
       const leaves = treeLeaves(updates);
       if (leaves.length === 0) return [updates, state];
-      const sumOfSquares = tf.addN(leaves.map((u) => tf.sum(tf.square(u))));
-      const totalNorm = tf.sqrt(sumOfSquares);
+      const totalNorm = globalNorm(leaves);
       const coef = tf.minimum(tf.div(maxNorm, tf.add(totalNorm, 1e-6)), 1);
       return [mapTree(updates, (u) => tf.mul(u, coef)), state];
     },

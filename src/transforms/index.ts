@@ -23,6 +23,7 @@ export { chain } from "./chain";
 export type { Chain, ChainLink, ChainState } from "./chain";
 export { maximize } from "./maximize";
 export { clipByGlobalNorm } from "./clipByGlobalNorm";
+export { globalNorm } from "./globalNorm";
 export { clipByValue } from "./clipByValue";
 export { addWeightDecay } from "./addWeightDecay";
 export { decoupledWeightDecay } from "./decoupledWeightDecay";
