@@ -5,8 +5,10 @@
  * library entry points (`fit`, `compare`, `trajectory`, `tune.*`) await {@link ready} first.
  */
 import * as tf from "@tensorflow/tfjs";
+import { registerCpuFusedKernels } from "./fused";
 import { activateBackend, chooseBackend, quietCpuBanner, type BackendInfo, type BackendName } from "./select";
 
+export { elementwise, fusedGlobalNorm, Ew } from "./fused";
 export { seed, currentSeed, nextSeed, rng, deriveSeed, Random, invalidSeedMessage } from "./random";
 export {
   chooseBackend,
@@ -49,6 +51,8 @@ export async function use(name: BackendName): Promise<BackendInfo> {
   );
   return next;
 }
+
+registerCpuFusedKernels();
 
 // Until the choice is made, run on cpu: tfjs would otherwise pick wasm (highest priority) for the
 // first op and throw "not yet initialized" while wasm loads. The cpu factory is synchronous.

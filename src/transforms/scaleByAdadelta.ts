@@ -1,5 +1,5 @@
-import * as tf from "@tensorflow/tfjs";
-import { fullLike, zipTrees } from "./tree";
+import { elementwiseTrees } from "./elementwiseTrees";
+import { fullLike } from "./tree";
 import type { GradientTransformation, TensorTree } from "./types";
 
 /** Options of `scaleByAdadelta` (torch Adadelta's names and defaults). */
@@ -24,14 +24,15 @@ export function scaleByAdadelta(options: ScaleByAdadeltaOptions = {}): GradientT
     name: "scaleByAdadelta",
     init: (params) => ({ squareAvg: fullLike(params), accDelta: fullLike(params) }),
     update<T extends TensorTree>(updates: T, state: AdadeltaState): [T, AdadeltaState] {
-      const squareAvg = zipTrees("scaleByAdadelta", [updates, state.squareAvg], ([g, v]) =>
-        tf.add(tf.mul(v, rho), tf.mul(tf.square(g), 1 - rho)),
-      );
-      const delta = zipTrees("scaleByAdadelta", [updates, squareAvg, state.accDelta], ([g, v, a]) =>
-        tf.mul(tf.div(tf.sqrt(tf.add(a, eps)), tf.sqrt(tf.add(v, eps))), g),
-      );
-      const accDelta = zipTrees("scaleByAdadelta", [delta, state.accDelta], ([d, a]) =>
-        tf.add(tf.mul(a, rho), tf.mul(tf.square(d), 1 - rho)),
+      const { squareAvg, delta, accDelta } = elementwiseTrees(
+        "scaleByAdadelta",
+        updates,
+        { g: updates, v: state.squareAvg, a: state.accDelta },
+        ({ g, v, a }) => {
+          const squareAvg = v.mul(rho).add(g.square().mul(1 - rho));
+          const delta = a.add(eps).sqrt().div(squareAvg.add(eps).sqrt()).mul(g);
+          return { squareAvg, delta, accDelta: a.mul(rho).add(delta.square().mul(1 - rho)) };
+        },
       );
       return [delta, { squareAvg, accDelta }];
     },

@@ -1,5 +1,5 @@
-import * as tf from "@tensorflow/tfjs";
-import { fullLike, zipTrees } from "./tree";
+import { elementwiseTrees } from "./elementwiseTrees";
+import { fullLike } from "./tree";
 import type { GradientTransformation, TensorTree } from "./types";
 
 /** Options of `scaleByAdagrad` (torch Adagrad's names and defaults). */
@@ -28,10 +28,10 @@ export function scaleByAdagrad(options: ScaleByAdagradOptions = {}): GradientTra
     update<T extends TensorTree>(updates: T, state: AdagradState): [T, AdagradState] {
       const step = state.count + 1;
       const decay = 1 / (1 + (step - 1) * lrDecay);
-      const sum = zipTrees("scaleByAdagrad", [updates, state.sum], ([g, s]) => tf.add(s, tf.square(g)));
-      const out = zipTrees("scaleByAdagrad", [updates, sum], ([g, s]) => {
-        const scaled = tf.div(g, tf.add(tf.sqrt(s), eps));
-        return lrDecay === 0 ? scaled : tf.mul(scaled, decay);
+      const { sum, out } = elementwiseTrees("scaleByAdagrad", updates, { g: updates, s: state.sum }, ({ g, s }) => {
+        const sum = s.add(g.square());
+        const scaled = g.div(sum.sqrt().add(eps));
+        return { sum, out: lrDecay === 0 ? scaled : scaled.mul(decay) };
       });
       return [out, { count: step, sum }];
     },

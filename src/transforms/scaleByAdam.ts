@@ -1,6 +1,7 @@
-import * as tf from "@tensorflow/tfjs";
 import { biasCorrection } from "./biasCorrection";
-import { fullLike, zipTrees } from "./tree";
+import type { Ew } from "../backend/fused";
+import { elementwiseTrees } from "./elementwiseTrees";
+import { fullLike } from "./tree";
 import type { GradientTransformation, TensorTree } from "./types";
 
 /** Options of `scaleByAdam` (torch's names and defaults). */
@@ -41,17 +42,30 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
     }),
     update<T extends TensorTree>(updates: T, state: AdamState): [T, AdamState] {
       const step = state.count + 1;
-      const mu = zipTrees("scaleByAdam", [updates, state.mu], ([g, m]) => tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-      const nu = zipTrees("scaleByAdam", [updates, state.nu], ([g, v]) =>
-        tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)),
-      );
-      const nuMax = state.nuMax && zipTrees("scaleByAdam", [nu, state.nuMax], ([v, vMax]) => tf.maximum(vMax, v));
       const sqrtBc2 = Math.sqrt(biasCorrection(beta2, step));
       const stepScale = 1 / biasCorrection(beta1, step);
-      const out = zipTrees("scaleByAdam", [mu, nuMax ?? nu], ([m, v]) =>
-        tf.mul(tf.div(m, tf.add(tf.div(tf.sqrt(v), sqrtBc2), eps)), stepScale),
+      const scaled = (m: Ew, v: Ew) => m.div(v.sqrt().div(sqrtBc2).add(eps)).mul(stepScale);
+      // One fused kernel per parameter: the moments, AMSGrad's max and the update in one pass.
+      if (state.nuMax === undefined) {
+        const { mu, nu, out } = elementwiseTrees("scaleByAdam", updates, { g: updates, m: state.mu, v: state.nu }, ({ g, m, v }) => {
+          const mu = m.mul(beta1).add(g.mul(1 - beta1));
+          const nu = v.mul(beta2).add(g.square().mul(1 - beta2));
+          return { mu, nu, out: scaled(mu, nu) };
+        });
+        return [out, { count: step, mu, nu }];
+      }
+      const { mu, nu, nuMax, out } = elementwiseTrees(
+        "scaleByAdam",
+        updates,
+        { g: updates, m: state.mu, v: state.nu, vMax: state.nuMax },
+        ({ g, m, v, vMax }) => {
+          const mu = m.mul(beta1).add(g.mul(1 - beta1));
+          const nu = v.mul(beta2).add(g.square().mul(1 - beta2));
+          const nuMax = vMax.maximum(nu);
+          return { mu, nu, nuMax, out: scaled(mu, nuMax) };
+        },
       );
-      return [out, { count: step, mu, nu, ...(nuMax ? { nuMax } : {}) }];
+      return [out, { count: step, mu, nu, nuMax }];
     },
   };
 }

@@ -1,6 +1,6 @@
-import * as tf from "@tensorflow/tfjs";
 import { biasCorrection } from "./biasCorrection";
-import { fullLike, zipTrees } from "./tree";
+import { elementwiseTrees } from "./elementwiseTrees";
+import { fullLike } from "./tree";
 import type { GradientTransformation, TensorTree } from "./types";
 
 /** Options of `scaleByAdamax` (torch Adamax's names and defaults). */
@@ -26,12 +26,12 @@ export function scaleByAdamax(options: ScaleByAdamaxOptions = {}): GradientTrans
     init: (params) => ({ count: 0, mu: fullLike(params), uInf: fullLike(params) }),
     update<T extends TensorTree>(updates: T, state: AdamaxState): [T, AdamaxState] {
       const step = state.count + 1;
-      const mu = zipTrees("scaleByAdamax", [updates, state.mu], ([g, m]) => tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-      const uInf = zipTrees("scaleByAdamax", [updates, state.uInf], ([g, u]) =>
-        tf.maximum(tf.mul(u, beta2), tf.add(tf.abs(g), eps)),
-      );
       const stepScale = 1 / biasCorrection(beta1, step);
-      const out = zipTrees("scaleByAdamax", [mu, uInf], ([m, u]) => tf.mul(tf.div(m, u), stepScale));
+      const { mu, uInf, out } = elementwiseTrees("scaleByAdamax", updates, { g: updates, m: state.mu, u: state.uInf }, ({ g, m, u }) => {
+        const mu = m.mul(beta1).add(g.mul(1 - beta1));
+        const uInf = u.mul(beta2).maximum(g.abs().add(eps));
+        return { mu, uInf, out: mu.div(uInf).mul(stepScale) };
+      });
       return [out, { count: step, mu, uInf }];
     },
   };

@@ -1,6 +1,6 @@
-import * as tf from "@tensorflow/tfjs";
 import { biasCorrection } from "./biasCorrection";
-import { fullLike, zipTrees } from "./tree";
+import { elementwiseTrees } from "./elementwiseTrees";
+import { fullLike } from "./tree";
 import type { GradientTransformation, TensorTree } from "./types";
 
 /** Options of `scaleByNadam` (torch NAdam's names and defaults). */
@@ -52,13 +52,11 @@ export function scaleByNadam(options: ScaleByNadamOptions = {}): GradientTransfo
       const muProductNext = f32(f32(muProduct * f32(muNow)) * f32(muNext));
       const gradCoef = (1 - muNow) / (1 - muProduct);
       const momentumCoef = muNext / (1 - muProductNext);
-      const mu = zipTrees("scaleByNadam", [updates, state.mu], ([g, m]) => tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-      const nu = zipTrees("scaleByNadam", [updates, state.nu], ([g, v]) =>
-        tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)),
-      );
-      const out = zipTrees("scaleByNadam", [updates, mu, nu], ([g, m, v]) =>
-        tf.div(tf.add(tf.mul(g, gradCoef), tf.mul(m, momentumCoef)), tf.add(tf.sqrt(tf.div(v, bc2)), eps)),
-      );
+      const { mu, nu, out } = elementwiseTrees("scaleByNadam", updates, { g: updates, m: state.mu, v: state.nu }, ({ g, m, v }) => {
+        const mu = m.mul(beta1).add(g.mul(1 - beta1));
+        const nu = v.mul(beta2).add(g.square().mul(1 - beta2));
+        return { mu, nu, out: g.mul(gradCoef).add(mu.mul(momentumCoef)).div(nu.div(bc2).sqrt().add(eps)) };
+      });
       return [out, { count: step, muProduct, mu, nu }];
     },
   };

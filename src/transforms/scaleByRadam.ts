@@ -1,6 +1,6 @@
-import * as tf from "@tensorflow/tfjs";
 import { biasCorrection } from "./biasCorrection";
-import { fullLike, zipTrees } from "./tree";
+import { elementwiseTrees } from "./elementwiseTrees";
+import { fullLike } from "./tree";
 import type { GradientTransformation, TensorTree } from "./types";
 
 /** Options of `scaleByRadam` (torch RAdam's names and defaults). */
@@ -38,18 +38,16 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
     init: (params) => ({ count: 0, mu: fullLike(params), nu: fullLike(params) }),
     update<T extends TensorTree>(updates: T, state: RadamState): [T, RadamState] {
       const step = state.count + 1;
-      const mu = zipTrees("scaleByRadam", [updates, state.mu], ([g, m]) => tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-      const nu = zipTrees("scaleByRadam", [updates, state.nu], ([g, v]) =>
-        tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)),
-      );
       const rect = radamRectification(beta2, step);
       const bc1 = biasCorrection(beta1, step);
-      const out =
-        rect === undefined
-          ? zipTrees("scaleByRadam", [mu], ([m]) => tf.div(m, bc1))
-          : zipTrees("scaleByRadam", [mu, nu], ([m, v]) =>
-              tf.div(tf.mul(m, (rect * Math.sqrt(biasCorrection(beta2, step))) / bc1), tf.add(tf.sqrt(v), eps)),
-            );
+      const { mu, nu, out } = elementwiseTrees("scaleByRadam", updates, { g: updates, m: state.mu, v: state.nu }, ({ g, m, v }) => {
+        const mu = m.mul(beta1).add(g.mul(1 - beta1));
+        const nu = v.mul(beta2).add(g.square().mul(1 - beta2));
+        // Early steps (variance not yet tractable): bias-corrected momentum only.
+        const out =
+          rect === undefined ? mu.div(bc1) : mu.mul((rect * Math.sqrt(biasCorrection(beta2, step))) / bc1).div(nu.sqrt().add(eps));
+        return { mu, nu, out };
+      });
       return [out, { count: step, mu, nu }];
     },
   };

@@ -1,5 +1,6 @@
-import * as tf from "@tensorflow/tfjs";
-import { fullLike, leafAt, zipTrees } from "./tree";
+import type { Ew } from "../backend/fused";
+import { elementwiseTrees } from "./elementwiseTrees";
+import { fullLike } from "./tree";
 import type { GradientTransformation, TensorTree } from "./types";
 
 /** Options of `scaleByRms` (torch RMSprop's names and defaults). */
@@ -31,17 +32,26 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
     name: "scaleByRms",
     init: (params) => ({ squareAvg: fullLike(params), ...(centered ? { gradAvg: fullLike(params) } : {}) }),
     update<T extends TensorTree>(updates: T, state: RmsState): [T, RmsState] {
-      const squareAvg = zipTrees("scaleByRms", [updates, state.squareAvg], ([g, s]) =>
-        tf.add(tf.mul(s, alpha), tf.mul(tf.square(g), 1 - alpha)),
+      const average = (avg: Ew, x: Ew) => avg.mul(alpha).add(x.mul(1 - alpha));
+      if (state.gradAvg === undefined) {
+        const { squareAvg, out } = elementwiseTrees("scaleByRms", updates, { g: updates, s: state.squareAvg }, ({ g, s }) => {
+          const squareAvg = average(s, g.square());
+          return { squareAvg, out: g.div(squareAvg.sqrt().add(eps)) };
+        });
+        return [out, { squareAvg }];
+      }
+      // Centered: divide by the square root of the variance estimate E[g²] − E[g]².
+      const { squareAvg, gradAvg, out } = elementwiseTrees(
+        "scaleByRms",
+        updates,
+        { g: updates, s: state.squareAvg, a: state.gradAvg },
+        ({ g, s, a }) => {
+          const squareAvg = average(s, g.square());
+          const gradAvg = average(a, g);
+          return { squareAvg, gradAvg, out: g.div(squareAvg.sub(gradAvg.square()).sqrt().add(eps)) };
+        },
       );
-      const gradAvg =
-        state.gradAvg &&
-        zipTrees("scaleByRms", [updates, state.gradAvg], ([g, a]) => tf.add(tf.mul(a, alpha), tf.mul(g, 1 - alpha)));
-      const out = zipTrees("scaleByRms", [updates, squareAvg], ([g, s], key) => {
-        const variance = gradAvg ? tf.sub(s, tf.square(leafAt(gradAvg, key))) : s;
-        return tf.div(g, tf.add(tf.sqrt(variance), eps));
-      });
-      return [out, { squareAvg, ...(gradAvg ? { gradAvg } : {}) }];
+      return [out, { squareAvg, gradAvg }];
     },
   };
 }

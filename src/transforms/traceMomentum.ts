@@ -1,5 +1,5 @@
-import * as tf from "@tensorflow/tfjs";
-import { fullLike, leafAt, zipTrees } from "./tree";
+import { elementwiseTrees } from "./elementwiseTrees";
+import { fullLike } from "./tree";
 import type { GradientTransformation, TensorTree } from "./types";
 
 /** Options of `traceMomentum` (torch SGD's names). */
@@ -28,15 +28,12 @@ export function traceMomentum(options: TraceMomentumOptions): GradientTransforma
     init: (params) => ({ count: 0, momentumBuffer: fullLike(params) }),
     update<T extends TensorTree>(updates: T, state: TraceMomentumState): [T, TraceMomentumState] {
       if (momentum === 0) return [updates, state];
-      const buffer =
-        state.count === 0
-          ? updates
-          : zipTrees("traceMomentum", [updates, state.momentumBuffer], ([g, b]) =>
-              tf.add(tf.mul(b, momentum), dampening === 0 ? g : tf.mul(g, 1 - dampening)),
-            );
-      const out = nesterov
-        ? zipTrees("traceMomentum", [updates, buffer], ([g], key) => tf.add(g, tf.mul(leafAt(buffer, key), momentum)))
-        : buffer;
+      // The first buffer is the gradient itself (b is the zero state, ignored).
+      const first = state.count === 0;
+      const { buffer, out } = elementwiseTrees("traceMomentum", updates, { g: updates, b: state.momentumBuffer }, ({ g, b }) => {
+        const buffer = first ? g : b.mul(momentum).add(dampening === 0 ? g : g.mul(1 - dampening));
+        return { buffer, out: nesterov ? g.add(buffer.mul(momentum)) : buffer };
+      });
       return [out, { count: state.count + 1, momentumBuffer: buffer }];
     },
   };

@@ -1,4 +1,4 @@
-import * as tf from "@tensorflow/tfjs";
+import { elementwise } from "../backend/fused";
 import { paramsRequired } from "./errors";
 import { leafAt, zipTrees } from "./tree";
 import type { LeafFilter, TensorTree } from "./types";
@@ -17,6 +17,6 @@ export function addWeightDecayTerm<T extends TensorTree>(
   if (params === undefined) throw new Error(paramsRequired(transform));
   if (weightDecay === 0) return updates;
   return zipTrees(transform, [updates, params], ([u], key) =>
-    filter === undefined || filter(key) ? tf.add(u, tf.mul(leafAt(params, key), weightDecay)) : u,
+    filter === undefined || filter(key) ? elementwise({ u, p: leafAt(params, key) }, ({ u, p }) => ({ out: u.add(p.mul(weightDecay)) })).out : u,
   );
 }

@@ -18,6 +18,7 @@ import { batchMatMulOverride, fusedMatMulOverride } from "./matMul";
 import { maxPoolGradOverride } from "./maxPoolGrad";
 import { applyOverrides, overriddenKernelNames, restoreOriginals, type KernelOverride } from "./registry";
 import { sliceOverride } from "./slice";
+import { fusedWasmKernels } from "../fused";
 
 export { unsupportedMatMulMessage } from "./matMul";
 export { gatherIndexMessage } from "./gather";
@@ -34,6 +35,7 @@ export const WASM_KERNEL_OVERRIDES: readonly KernelOverride[] = [
   conv2dBackpropInputOverride,
   maxPoolGradOverride,
   avgPoolGradOverride,
+  ...fusedWasmKernels,
 ];
 
 /**

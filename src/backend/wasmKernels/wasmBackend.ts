@@ -22,6 +22,8 @@ type CwrapArg = "number" | "array";
 /** The subset of the Emscripten module that tfjs-backend-wasm exposes as `backend.wasm`. */
 export interface WasmModule {
   HEAPU8: Uint8Array;
+  /** Emscripten's exports, including the module's memory (`asm.memory`). */
+  asm?: { memory?: unknown };
   cwrap(name: string, returnType: null, argTypes: CwrapArg[]): (...args: Array<number | Uint8Array>) => void;
   tfjs: {
     registerTensor(id: number, size: number, memoryOffset: number): void;
@@ -42,6 +44,17 @@ export function tensorData(backend: WasmBackend, info: TensorInfo): WasmTensorDa
   const data = backend.dataIdMap.get(info.dataId);
   if (data === undefined) throw new Error(`wasm kernel: tensor data for shape [${info.shape}] is not on the wasm backend`);
   return data;
+}
+
+/**
+ * The backend's `WebAssembly.Memory`, for modules that work on tensors in place (the fused
+ * kernels); undefined where this build does not export it or shares it between threads.
+ */
+export function wasmMemory(backend: WasmBackend): WebAssembly.Memory | undefined {
+  const memory = backend.wasm.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return undefined;
+  if (memory.buffer !== backend.wasm.HEAPU8.buffer || !(memory.buffer instanceof ArrayBuffer)) return undefined;
+  return memory;
 }
 
 /**

@@ -1,0 +1,42 @@
+/**
+ * The one backend-specific part of the fused kernels: reading and writing a tensor's float32
+ * values in place, on the two backends whose memory JavaScript can see — "cpu" (typed arrays)
+ * and "wasm" (the Emscripten heap). Other backends (tfjs-node, WebGL) run the fused ops as
+ * ordinary tfjs ops instead.
+ */
+import type { DataType, TensorInfo } from "@tensorflow/tfjs";
+import { f32View, type WasmBackend } from "../wasmKernels/wasmBackend";
+
+/** The backends with a fused-kernel implementation. */
+export type ArrayBackendName = "cpu" | "wasm";
+
+interface CpuBackend {
+  data: { get(dataId: object): { values?: unknown } | undefined };
+  makeTensorInfo(shape: number[], dtype: DataType, values?: Float32Array): TensorInfo;
+}
+
+/**
+ * Allocates `shapes.length` float32 outputs, then returns float32 views of `inputs` and of the
+ * outputs. On wasm every view is taken after the last allocation, since growing the heap detaches
+ * earlier views.
+ */
+export function float32Arrays(
+  backendName: ArrayBackendName,
+  backend: unknown,
+  inputs: readonly TensorInfo[],
+  shapes: readonly number[][],
+): { inputs: Float32Array[]; outputs: Float32Array[]; infos: TensorInfo[] } {
+  if (backendName === "wasm") {
+    const wasm = backend as unknown as WasmBackend;
+    const infos = shapes.map((shape) => wasm.makeOutput(shape, "float32"));
+    return { inputs: inputs.map((i) => f32View(wasm, i)), outputs: infos.map((i) => f32View(wasm, i)), infos };
+  }
+  const cpu = backend as unknown as CpuBackend;
+  const outputs = shapes.map((shape) => new Float32Array(shape.reduce((a, b) => a * b, 1)));
+  const views = inputs.map((info) => {
+    const values = cpu.data.get(info.dataId)?.values;
+    if (!(values instanceof Float32Array)) throw new Error(`fused kernel: tensor of shape [${info.shape}] has no float32 values on cpu`);
+    return values;
+  });
+  return { inputs: views, outputs, infos: shapes.map((shape, o) => cpu.makeTensorInfo(shape, "float32", outputs[o])) };
+}

@@ -1,0 +1,156 @@
+/**
+ * `elementwise(inputs, body)`: runs a per-element formula over same-shaped float32 tensors as ONE
+ * kernel — one dispatch and one pass over memory — where tfjs would run one kernel and one pass
+ * per operation. Adam's moment update is ~12 tfjs ops per parameter; here it is one.
+ *
+ * ```ts
+ * const { mu, nu } = elementwise({ g, m, v }, ({ g, m, v }) => ({
+ *   mu: m.mul(beta1).add(g.mul(1 - beta1)),
+ *   nu: v.mul(beta2).add(g.square().mul(1 - beta2)),
+ * }));
+ * ```
+ *
+ * The body is the single definition of the math. On "cpu" and "wasm" it is compiled to a
+ * JavaScript loop that rounds every step to float32, so results are bit-identical to the same
+ * tfjs ops run one by one; on any other backend (tfjs-node, WebGL) the same body runs as those
+ * tfjs ops. The result never depends on which path ran.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
+import { float32Arrays, type ArrayBackendName } from "./arrays";
+import { Ew, Recorder } from "./expression";
+import { loopFor } from "./loop";
+import { simdRunFor } from "./wasmSimd";
+import { wasmSimdSupported } from "../wasmCode/simd";
+import { tensorData, wasmMemory, type WasmBackend } from "../wasmKernels/wasmBackend";
+import type { Program } from "./program";
+
+export const ELEMENTWISE_KERNEL = "OptimlabElementwise";
+
+type Symbols<I extends string> = { readonly [K in I]: Ew };
+type Tensors<K extends string> = { [P in K]: tf.Tensor };
+
+export function elementwiseInputMessage(name: string, problem: string): string {
+  return `elementwise: input "${name}" ${problem}`;
+}
+
+/** Runs `body` over `inputs` (float32, all the same shape) and returns its outputs as new tensors of that shape. */
+export function elementwise<I extends string, O extends string>(
+  inputs: { readonly [K in I]: tf.Tensor },
+  body: (x: Symbols<I>) => { readonly [K in O]: Ew },
+): Tensors<O> {
+  const names = Object.keys(inputs) as I[];
+  if (names.length === 0) throw new Error("elementwise: no inputs (give at least one tensor)");
+  const tensors = names.map((name) => inputs[name]);
+  const shape = tensors[0].shape;
+  names.forEach((name, i) => {
+    const t = tensors[i];
+    if (!(t instanceof tf.Tensor)) throw new Error(elementwiseInputMessage(name, `is not a tensor (got ${typeof t})`));
+    if (t.isDisposed) throw new Error(elementwiseInputMessage(name, "is disposed"));
+    if (t.dtype !== "float32") throw new Error(elementwiseInputMessage(name, `has dtype ${t.dtype} (expected float32; cast it first)`));
+    if (!tf.util.arraysEqual(t.shape, shape)) {
+      throw new Error(elementwiseInputMessage(name, `has shape [${t.shape}], but "${names[0]}" has [${shape}] (no broadcasting: pass same-shaped tensors)`));
+    }
+  });
+
+  const recorder = new Recorder(names.length);
+  const symbols = {} as Record<I, Ew>;
+  names.forEach((name, i) => (symbols[name] = recorder.input(i)));
+  const result = body(symbols);
+  const outNames = Object.keys(result) as O[];
+  if (outNames.length === 0) throw new Error("elementwise: the body returned no outputs (return a record of values)");
+  const program = recorder.finish(outNames.map((name) => result[name]));
+  const scalars = Float64Array.from(recorder.scalarValues, Math.fround);
+
+  const outputs = tf.getKernel(ELEMENTWISE_KERNEL, tf.getBackend()) !== undefined
+    ? (tf.engine().runKernel(ELEMENTWISE_KERNEL, inputMap(tensors), { program, scalars } as unknown as NamedAttrMap) as tf.Tensor[])
+    : evaluateWithOps(program, recorder.scalarValues, tensors);
+  const out = {} as Tensors<O>;
+  outNames.forEach((name, o) => (out[name] = outputs[o]));
+  return out;
+}
+
+/** The output names `body` returns, found by tracing it (no tensors needed). */
+export function elementwiseOutputNames<I extends string, O extends string>(
+  inputNames: readonly I[],
+  body: (x: Symbols<I>) => { readonly [K in O]: Ew },
+): O[] {
+  const recorder = new Recorder(inputNames.length);
+  const symbols = {} as Record<I, Ew>;
+  inputNames.forEach((name, i) => (symbols[name] = recorder.input(i)));
+  return Object.keys(body(symbols)) as O[];
+}
+
+function inputMap(tensors: readonly tf.Tensor[]): tf.NamedTensorMap {
+  const map: tf.NamedTensorMap = {};
+  tensors.forEach((t, i) => (map[`x${i}`] = t));
+  return map;
+}
+
+/** The same program as separate tfjs ops (backends without the fused kernel). */
+function evaluateWithOps(program: Program, scalarValues: readonly number[], inputs: readonly tf.Tensor[]): tf.Tensor[] {
+  return tf.tidy(() => {
+    const values: tf.Tensor[] = [...inputs];
+    const operand = (o: Program["instructions"][number]["args"][number]) => (o.kind === "value" ? values[o.index] : scalarValues[o.index]);
+    for (const { op, args } of program.instructions) {
+      const a = operand(args[0]) as tf.Tensor;
+      const b = args.length > 1 ? operand(args[1]) : undefined;
+      values.push(applyOp(op, a, b));
+    }
+    // A program may return an input unchanged: hand back a new tensor all the same (the caller owns outputs).
+    return program.outputs.map((v) => (v < program.inputs ? tf.clone(values[v]) : values[v]));
+  });
+}
+
+function applyOp(op: Program["instructions"][number]["op"], a: tf.Tensor, b: tf.Tensor | number | undefined): tf.Tensor {
+  switch (op) {
+    case "add":
+      return tf.add(a, b as tf.Tensor | number);
+    case "sub":
+      return tf.sub(a, b as tf.Tensor | number);
+    case "mul":
+      return tf.mul(a, b as tf.Tensor | number);
+    case "div":
+      return tf.div(a, b as tf.Tensor | number);
+    case "maximum":
+      return tf.maximum(a, b as tf.Tensor | number);
+    case "minimum":
+      return tf.minimum(a, b as tf.Tensor | number);
+    case "sqrt":
+      return tf.sqrt(a);
+    case "square":
+      return tf.square(a);
+    case "neg":
+      return tf.neg(a);
+    case "abs":
+      return tf.abs(a);
+  }
+}
+
+/** The fused kernel for a backend whose float32 memory JavaScript can read ("cpu", "wasm"). */
+export function elementwiseKernel(backendName: ArrayBackendName): KernelFunc {
+  return ({ inputs, attrs, backend }) => {
+    const { program, scalars } = attrs as unknown as { program: Program; scalars: Float64Array };
+    const infos: TensorInfo[] = [];
+    for (let i = 0; i < program.inputs; i++) infos.push((inputs as Record<string, TensorInfo>)[`x${i}`]);
+    const shape = infos[0].shape;
+    if (backendName === "wasm") {
+      const wasm = backend as unknown as WasmBackend;
+      const memory = wasmMemory(wasm);
+      if (memory !== undefined && wasmSimdSupported()) {
+        const outs = program.outputs.map(() => wasm.makeOutput(shape, "float32"));
+        const pointers = [...infos, ...outs].map((info) => tensorData(wasm, info).memoryOffset);
+        simdRunFor(program, memory)(...pointers, ...scalars, tf.util.sizeFromShape(shape));
+        return outs;
+      }
+    }
+    const arrays = float32Arrays(backendName, backend, infos, program.outputs.map(() => shape));
+    const n = arrays.outputs[0]?.length ?? 0;
+    loopFor(program)(arrays.inputs, arrays.outputs, scalars, n);
+    return arrays.infos;
+  };
+}
+
+export function elementwiseKernelConfig(backendName: ArrayBackendName): KernelConfig {
+  return { kernelName: ELEMENTWISE_KERNEL, backendName, kernelFunc: elementwiseKernel(backendName) };
+}

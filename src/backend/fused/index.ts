@@ -1,0 +1,29 @@
+/**
+ * Fused kernels: an optimizer step or a norm as one loop over memory instead of a dozen tfjs
+ * kernels. Registered for "cpu" on import; on "wasm" they are part of optimlab's wasm kernels
+ * (`installWasmKernels`), so stock-tfjs comparisons leave them out too.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { KernelConfig } from "@tensorflow/tfjs";
+import type { KernelOverride } from "../wasmKernels/registry";
+import { ELEMENTWISE_KERNEL, elementwiseKernel, elementwiseKernelConfig } from "./elementwise";
+import { GLOBAL_NORM_KERNEL, globalNormKernel, globalNormKernelConfig } from "./globalNorm";
+
+export { elementwise, elementwiseOutputNames, elementwiseInputMessage, ELEMENTWISE_KERNEL } from "./elementwise";
+export { fusedGlobalNorm, GLOBAL_NORM_KERNEL } from "./globalNorm";
+export { Ew } from "./expression";
+export { loopSource } from "./loop";
+export type { Program } from "./program";
+
+/** Registers the fused kernels for the cpu backend (idempotent). */
+export function registerCpuFusedKernels(): void {
+  for (const config of [elementwiseKernelConfig("cpu"), globalNormKernelConfig("cpu")] as KernelConfig[]) {
+    if (tf.getKernel(config.kernelName, "cpu") === undefined) tf.registerKernel(config);
+  }
+}
+
+/** The fused kernels as wasm additions, installed and uninstalled with the other wasm kernels. */
+export const fusedWasmKernels: readonly KernelOverride[] = [
+  { kernelName: ELEMENTWISE_KERNEL, make: () => elementwiseKernel("wasm") },
+  { kernelName: GLOBAL_NORM_KERNEL, make: () => globalNormKernel("wasm") },
+];

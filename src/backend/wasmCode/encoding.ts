@@ -1,0 +1,97 @@
+/**
+ * The few pieces of the WebAssembly binary format that the fused kernels need to emit a module
+ * with one exported function working on an imported memory (`env.memory`).
+ */
+
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const F64 = 0x7c;
+export const V128 = 0x7b;
+
+/** Opcodes used by the fused kernels (core instructions; SIMD ones follow the 0xfd prefix). */
+export const OP = {
+  block: 0x02,
+  loop: 0x03,
+  br: 0x0c,
+  brIf: 0x0d,
+  end: 0x0b,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  f32Load: 0x2a,
+  f32Store: 0x38,
+  i32Const: 0x41,
+  i32LtU: 0x49,
+  i32GeU: 0x4f,
+  i32Add: 0x6a,
+  i32Mul: 0x6c,
+  i32And: 0x71,
+  i32Shl: 0x74,
+  f64Add: 0xa0,
+  f64Mul: 0xa2,
+  f64PromoteF32: 0xbb,
+  /** Block type of a block or loop without results. */
+  void: 0x40,
+  simdPrefix: 0xfd,
+} as const;
+
+export function unsigned(value: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (value !== 0);
+  return out;
+}
+
+export function signed(value: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+export function vector(items: number[][]): number[] {
+  return [...unsigned(items.length), ...items.flat()];
+}
+
+export function name(text: string): number[] {
+  const bytes = [...new TextEncoder().encode(text)];
+  return [...unsigned(bytes.length), ...bytes];
+}
+
+export function section(id: number, content: number[]): number[] {
+  return [id, ...unsigned(content.length), ...content];
+}
+
+export interface FunctionSpec {
+  params: number[];
+  results: number[];
+  /** Local declarations after the parameters: [count, type] groups. */
+  locals: Array<[number, number]>;
+  /** The instructions, ending with the function's `end`. */
+  body: number[];
+  exportName: string;
+}
+
+/** A module that imports `env.memory` and exports one function. */
+export function moduleBytes(fn: FunctionSpec): Uint8Array {
+  const locals = vector(fn.locals.filter(([count]) => count > 0).map(([count, type]) => [...unsigned(count), type]));
+  const funcBody = [...locals, ...fn.body];
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vector([[0x60, ...vector(fn.params.map((p) => [p])), ...vector(fn.results.map((r) => [r]))]])),
+    ...section(2, vector([[...name("env"), ...name("memory"), 0x02, 0x00, ...unsigned(0)]])),
+    ...section(3, vector([unsigned(0)])),
+    ...section(7, vector([[...name(fn.exportName), 0x00, ...unsigned(0)]])),
+    ...section(10, vector([[...unsigned(funcBody.length), ...funcBody]])),
+  ]);
+}

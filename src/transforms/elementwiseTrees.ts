@@ -1,0 +1,46 @@
+import type * as tf from "@tensorflow/tfjs";
+import { elementwise, elementwiseOutputNames, type Ew } from "../backend/fused";
+import { treeMismatch } from "./errors";
+import { isTensorList, leafAt, treeKeys } from "./tree";
+import type { TensorTree } from "./types";
+
+/**
+ * Runs a per-element formula leaf by leaf over trees of the same structure, as one fused kernel
+ * per parameter (see `backend/fused/elementwise.ts`), and returns each output as a tree shaped
+ * like `like`. `what` names the caller in the error thrown when the structures differ.
+ *
+ * ```ts
+ * const { mu, nu } = elementwiseTrees("scaleByAdam", updates, { g: updates, m: state.mu, v: state.nu },
+ *   ({ g, m, v }) => ({ mu: m.mul(beta1).add(g.mul(1 - beta1)), nu: … }));
+ * ```
+ */
+export function elementwiseTrees<T extends TensorTree, I extends string, O extends string>(
+  what: string,
+  like: T,
+  trees: { readonly [K in I]: TensorTree },
+  body: (x: { readonly [K in I]: Ew }) => { readonly [K in O]: Ew },
+): { [K in O]: T } {
+  const keys = treeKeys(like);
+  const names = Object.keys(trees) as I[];
+  for (const name of names) {
+    const otherKeys = treeKeys(trees[name]);
+    if (otherKeys.length !== keys.length || keys.some((k) => !otherKeys.includes(k))) throw new Error(treeMismatch(what, keys, otherKeys));
+  }
+  const perKey = keys.map((key) => {
+    const leaves = {} as Record<I, tf.Tensor>;
+    for (const name of names) leaves[name] = leafAt(trees[name], key);
+    return elementwise(leaves, body);
+  });
+  const out = {} as Record<O, T>;
+  const outNames = perKey.length > 0 ? (Object.keys(perKey[0]) as O[]) : elementwiseOutputNames(names, body);
+  for (const name of outNames) {
+    if (isTensorList(like)) {
+      out[name] = perKey.map((r) => r[name]) as unknown as T;
+    } else {
+      const record: Record<string, tf.Tensor> = {};
+      keys.forEach((key, i) => (record[key] = perKey[i][name]));
+      out[name] = record as unknown as T;
+    }
+  }
+  return out;
+}
