@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { compareWithCpu, uniform } from "./helpers";
+import assert from "node:assert/strict";
+import { installWasmKernels, uninstallWasmKernels } from "../../src/backend/wasmKernels";
+import { compareWithCpu, setUpWasm, uniform } from "./helpers";
 
 /** [m, k, n] products, from degenerate (a dim of 1) to MLP-sized. */
 const SIZES: Array<[number, number, number]> = [
@@ -11,6 +13,12 @@ const SIZES: Array<[number, number, number]> = [
   [64, 33, 17],
   [64, 784, 128],
   [8, 40, 100], // few rows, wide b: a·bᵀ runs as (b·aᵀ)ᵀ
+  // n a multiple of 8: our unpacked SIMD product (4-row tiles, then 1-row tiles for m mod 4)
+  [5, 7, 8],
+  [67, 13, 16],
+  [1, 9, 8],
+  [3, 1, 24],
+  [64, 128, 16],
 ];
 
 function operand(batch: number[], rows: number, cols: number, seed: number): tf.Tensor {
@@ -41,6 +49,7 @@ test("BatchMatMul matches cpu with batch dims, broadcasting and transposes", asy
     { batchA: [3], batchB: [3], mkn: [20, 16, 24] }, // per-batch XNNPACK
     { batchA: [2, 3], batchB: [2, 3], mkn: [17, 16, 18] },
     { batchA: [4], batchB: [], mkn: [9, 12, 7] }, // b shared: one [batch·m, k] product
+    { batchA: [4], batchB: [], mkn: [9, 12, 16] }, // the same on our SIMD product (untransposed a)
     { batchA: [], batchB: [4], mkn: [24, 16, 20] }, // a shared across b's batches
     { batchA: [2, 1], batchB: [1], mkn: [30, 20, 10] },
     { batchA: [3], batchB: [3], mkn: [2, 3, 4] }, // tiny: original kernel
@@ -114,4 +123,23 @@ test("one tensor as XNNPACK's packed operand in two products of different shapes
       return tf.concat([dw.flatten(), dh.flatten(), again.flatten(), packedAsColumn.flatten()]);
     });
   await compareWithCpu("shared packed operand", products, 1e-6);
+});
+
+test("our unpacked SIMD product gives XNNPACK's floats exactly (same float32 accumulation order)", async () => {
+  await setUpWasm();
+  for (const [m, k, n] of [[64, 784, 128], [67, 13, 16], [1, 300, 8], [130, 64, 32]]) {
+    for (const tA of [false, true]) {
+      const a = tA ? tf.tensor2d(uniform(k * m, m + k), [k, m]) : tf.tensor2d(uniform(m * k, m + k), [m, k]);
+      const b = tf.tensor2d(uniform(k * n, n), [k, n]);
+      const ours = tf.matMul(a, b, tA, false);
+      // Stock tfjs sends an untransposed product to XNNPACK; give it one.
+      uninstallWasmKernels();
+      const plainA = tA ? tf.transpose(a) : tf.clone(a);
+      const xnn = tf.matMul(plainA, b);
+      installWasmKernels();
+      const [o, x] = [new Uint32Array(ours.dataSync().buffer), new Uint32Array(xnn.dataSync().buffer)];
+      for (let i = 0; i < o.length; i++) assert.equal(o[i], x[i], `${m}×${k}×${n} tA=${tA}: element ${i}`);
+      tf.dispose([a, b, ours, plainA, xnn]);
+    }
+  }
 });

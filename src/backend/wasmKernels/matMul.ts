@@ -11,6 +11,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
 import type { KernelOverride } from "./registry";
+import { gemmOn } from "../wasmCode/gemm";
+import { wasmSimdSupported } from "../wasmCode/simd";
 import {
   disposeTemp,
   NO_EPILOGUE,
@@ -18,6 +20,7 @@ import {
   releaseView,
   tensorData,
   WASM_ACTIVATION,
+  wasmMemory,
   wasmTranspose,
   xnnMatMul,
   type MatMulEpilogue,
@@ -159,8 +162,33 @@ function runWithTransposedOutput(backend: WasmBackend, p: MatMulProblem): Tensor
   return out;
 }
 
-/** Runs the product on XNNPACK; the caller has checked dtypes and the epilogue. */
+/**
+ * Our unpacked SIMD product (wasmCode/gemm.ts) covers plain products whose n is a multiple of 8,
+ * one right operand, and a left operand that is one matrix or a stack of row-major matrices.
+ * It skips XNNPACK's packing of the right operand, which training pays at every step because
+ * the weights change; results are bit-identical to XNNPACK's (same float32 accumulation order).
+ */
+function simdGemmMemory(backend: WasmBackend, p: MatMulProblem, epilogue: MatMulEpilogue): WebAssembly.Memory | undefined {
+  if (epilogue !== NO_EPILOGUE || p.n % 8 !== 0 || p.batchB !== 1 || (p.batchA !== 1 && p.transposeA)) return undefined;
+  if (p.m === 0 || p.n === 0 || !wasmSimdSupported()) return undefined;
+  return wasmMemory(backend);
+}
+
+function runOnSimdGemm(backend: WasmBackend, p: MatMulProblem, memory: WebAssembly.Memory): TensorInfo {
+  const temps: TensorInfo[] = [];
+  const b = p.transposeB ? untransposed(backend, p.b, 1, p.n, p.k, temps) : p.b;
+  const out = backend.makeOutput(p.outShape, "float32");
+  const m = p.batchA * p.m;
+  const gemm = gemmOn(memory, m, p.k, p.n, p.transposeA ? "columns" : "rows");
+  gemm(tensorData(backend, p.a).memoryOffset, tensorData(backend, b).memoryOffset, tensorData(backend, out).memoryOffset);
+  for (const t of temps) disposeTemp(backend, t);
+  return out;
+}
+
+/** Runs the product on our SIMD kernel or XNNPACK; the caller has checked dtypes and the epilogue. */
 function runOnXnn(backend: WasmBackend, p: MatMulProblem, epilogue: MatMulEpilogue): TensorInfo {
+  const memory = simdGemmMemory(backend, p, epilogue);
+  if (memory !== undefined) return runOnSimdGemm(backend, p, memory);
   if (cheaperTransposedOutput(p, epilogue)) return runWithTransposedOutput(backend, p);
   const temps: TensorInfo[] = [];
   const { m, k, n } = p;
