@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { use } from "../src/backend";
 import { installWasmKernels } from "../src/backend/wasmKernels";
 import { timeKernels } from "./kernelTimes";
 import { loadMnist } from "./mnist";
@@ -25,16 +25,12 @@ import { BATCH_SIZE, disposeData, modelFitRound, trainingData } from "./workload
 
 const MLP_SAMPLES = Number(process.env.BENCH_MLP_SAMPLES ?? 10_000);
 const CNN_SAMPLES = Number(process.env.BENCH_CNN_SAMPLES ?? 2_048);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
+/** The wasm backend through optimlab's own backend choice (it sets the .wasm paths and installs the kernels). */
 async function useWasm(): Promise<void> {
-  try {
-    setWasmPaths(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm")) + path.sep);
-  } catch {
-    // Already initialised by an earlier import: the paths are set.
-  }
-  if (!(await tf.setBackend("wasm"))) throw new Error("bench: the wasm backend failed to initialise");
-  await tf.ready();
+  const info = await use("wasm");
+  if (info.name !== "wasm") throw new Error(`bench: the wasm backend failed to initialise (${info.reason})`);
   installWasmKernels();
 }
 

@@ -50,5 +50,6 @@ export type { ProximalL1State } from "./proximalL1";
 export { biasCorrection } from "./biasCorrection";
 export { applyUpdates } from "./applyUpdates";
 export { stateTensors } from "./stateTensors";
+export { elementwiseTrees } from "./elementwiseTrees";
 export { mapTree, zipTrees, treeKeys, treeLeaves, leafAt, fullLike, isTensorTree } from "./tree";
 export * as errors from "./errors";

@@ -1,4 +1,4 @@
-import * as tf from "@tensorflow/tfjs";
+import { elementwise } from "../backend/fused";
 import { mapTree } from "./tree";
 import type { GradientTransformation, LearningRate, TensorTree } from "./types";
 
@@ -19,7 +19,7 @@ export function scaleByLearningRate(learningRate: LearningRate): GradientTransfo
     init: () => ({ count: 0 }),
     update<T extends TensorTree>(updates: T, state: ScaleByLearningRateState): [T, ScaleByLearningRateState] {
       const scale = -lrAt(state.count);
-      return [mapTree(updates, (u) => tf.mul(u, scale)), { count: state.count + 1 }];
+      return [mapTree(updates, (u) => elementwise({ u }, ({ u }) => ({ step: u.mul(scale) })).step), { count: state.count + 1 }];
     },
   };
 }

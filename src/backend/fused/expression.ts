@@ -2,7 +2,7 @@
  * Tracing: the body of `elementwise` runs once per call on symbolic values (`Ew`) whose methods
  * mirror tfjs's chain API (`m.mul(beta1).add(g.mul(1 - beta1))`) and record a {@link Program}.
  */
-import { programKey, type BinaryOp, type Instruction, type Operand, type Program, type UnaryOp } from "./program";
+import { operandKey, type BinaryOp, type Instruction, type Operand, type Program, type UnaryOp } from "./program";
 
 /** A symbolic float32 tensor inside an `elementwise` body. Numbers are float32 scalars, as in tfjs. */
 export class Ew {
@@ -48,6 +48,8 @@ export class Ew {
 /** Records the instructions and scalar values of one traced body. */
 export class Recorder {
   private readonly instructions: Instruction[] = [];
+  /** The program's structural key, built as instructions are recorded (it is looked up at every step). */
+  private key = "";
   /** Scalar slot values, in slot order. */
   readonly scalarValues: number[] = [];
 
@@ -73,12 +75,13 @@ export class Recorder {
       instructions: this.instructions,
       outputs: outputIndices,
       scalars,
-      key: programKey(this.inputCount, this.instructions, outputIndices, scalars),
+      key: `${this.inputCount}|${scalars}|${this.key}|${outputIndices.join(",")}`,
     };
   }
 
   private push(op: Instruction["op"], args: Operand[]): Ew {
     this.instructions.push({ op, args });
+    this.key += `${op}(${args.map(operandKey).join(",")});`;
     return new Ew(this, this.inputCount + this.instructions.length - 1);
   }
 

@@ -41,12 +41,7 @@ export function isUnary(op: OpName): op is UnaryOp {
   return (UNARY_OPS as readonly string[]).includes(op);
 }
 
-function operandKey(operand: Operand): string {
+export function operandKey(operand: Operand): string {
   return operand.kind === "value" ? `v${operand.index}` : `s${operand.index}`;
 }
 
-/** The structural key of a program (inputs, instructions, outputs, scalar count). */
-export function programKey(inputs: number, instructions: readonly Instruction[], outputs: readonly number[], scalars: number): string {
-  const body = instructions.map((ins) => `${ins.op}(${ins.args.map(operandKey).join(",")})`).join(";");
-  return `${inputs}|${scalars}|${body}|${outputs.join(",")}`;
-}
