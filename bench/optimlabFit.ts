@@ -13,8 +13,11 @@ function categoricalCrossentropy(prediction: tf.Tensor, target: tf.Tensor): tf.S
   return tf.mean(tf.metrics.categoricalCrossentropy(target, prediction));
 }
 
-/** One round = one epoch of `train.fit` + `optim.Adam` over `data`, with optimlab's wasm kernels. */
-export async function optimlabFitRound(build: () => tf.LayersModel, data: TrainingData): Promise<() => Promise<number>> {
+/**
+ * One round = one epoch of `train.fit` + `optim.Adam` over `data`, with optimlab's wasm kernels.
+ * `norms: "epoch"` leaves out the per-step gradient and weight norms (fit's default records them).
+ */
+export async function optimlabFitRound(build: () => tf.LayersModel, data: TrainingData, norms: "step" | "epoch" = "step"): Promise<() => Promise<number>> {
   await ready();
   const model = build();
   const optimizer = new Adam({ lr: 1e-3 });
@@ -28,6 +31,7 @@ export async function optimlabFitRound(build: () => tf.LayersModel, data: Traini
         epochs: 1,
         batchSize: BATCH_SIZE,
         progress: false,
+        norms,
       });
       return data.count / ((performance.now() - t0) / 1000);
     });

@@ -99,12 +99,13 @@ async function main(): Promise<void> {
   // (model.fit + tf.train.adam on tfjs's kernels). The other two variants split the difference
   // into kernels (model.fit + tf.train.adam on our kernels) and optimizer (model.fit + optim.Adam).
   const flat = trainingData(sample, MLP_SAMPLES, "flat");
-  const [mlpOurs, mlpRaw, mlpKernels, mlpOptim] = await interleave(
+  const [mlpOurs, mlpRaw, mlpKernels, mlpOptim, mlpEpochNorms] = await interleave(
     [
       { name: "train.fit + optim.Adam, our kernels", round: await optimlabFitRound(mlp, flat) },
       { name: "model.fit + tf.train.adam, tfjs kernels", round: modelFitRound(mlp, flat, false) },
       { name: "model.fit + tf.train.adam, our kernels", round: modelFitRound(mlp, flat, true) },
       { name: "model.fit + optim.Adam, our kernels", round: modelFitRound(mlp, flat, true, new Adam({ lr: 1e-3 })) },
+      { name: "train.fit (norms per epoch) + optim.Adam, our kernels", round: await optimlabFitRound(mlp, flat, "epoch") },
     ],
     ROUNDS,
   );
@@ -133,6 +134,7 @@ async function main(): Promise<void> {
     ["MLP: optim.Adam vs tf.train.adam (both in model.fit, our kernels)", shown(mlpOptim), shown(mlpKernels), ratio(best(mlpOptim), best(mlpKernels))],
     ["MLP: train.fit + optim.Adam vs model.fit + tf.train.adam (our kernels); goal: ≤ 5% slower", shown(mlpOurs), shown(mlpKernels), fitOverhead(best(mlpOurs), best(mlpKernels))],
     ["MLP: train.fit vs model.fit, both with optim.Adam (our kernels): the loop alone", shown(mlpOurs), shown(mlpOptim), fitOverhead(best(mlpOurs), best(mlpOptim))],
+    ["MLP: the same with train.fit's per-step gradient/weight norms off (norms: \"epoch\")", shown(mlpEpochNorms), shown(mlpOptim), fitOverhead(best(mlpEpochNorms), best(mlpOptim))],
   ];
   console.log(renderTable(header, rows));
   console.log("\nWhere the difference comes from (samples/s, same interleaved rounds):");

@@ -19,6 +19,7 @@ const SIZES: Array<[number, number, number]> = [
   [1, 9, 8],
   [3, 1, 24],
   [64, 128, 16],
+  [4, 0, 8], // k = 0: zeros
 ];
 
 function operand(batch: number[], rows: number, cols: number, seed: number): tf.Tensor {
