@@ -23,7 +23,7 @@ import { loopFor } from "./loop";
 import { simdRunFor } from "./wasmSimd";
 import { wasmSimdSupported } from "../wasmCode/simd";
 import { tensorData, wasmMemory, type WasmBackend } from "../wasmKernels/wasmBackend";
-import type { Program } from "./program";
+import { isUnary, type BinaryOp, type OpName, type Program, type UnaryOp } from "./program";
 
 export const ELEMENTWISE_KERNEL = "OptimlabElementwise";
 
@@ -102,29 +102,19 @@ function evaluateWithOps(program: Program, scalarValues: readonly number[], inpu
   });
 }
 
-function applyOp(op: Program["instructions"][number]["op"], a: tf.Tensor, b: tf.Tensor | number | undefined): tf.Tensor {
-  switch (op) {
-    case "add":
-      return tf.add(a, b as tf.Tensor | number);
-    case "sub":
-      return tf.sub(a, b as tf.Tensor | number);
-    case "mul":
-      return tf.mul(a, b as tf.Tensor | number);
-    case "div":
-      return tf.div(a, b as tf.Tensor | number);
-    case "maximum":
-      return tf.maximum(a, b as tf.Tensor | number);
-    case "minimum":
-      return tf.minimum(a, b as tf.Tensor | number);
-    case "sqrt":
-      return tf.sqrt(a);
-    case "square":
-      return tf.square(a);
-    case "neg":
-      return tf.neg(a);
-    case "abs":
-      return tf.abs(a);
-  }
+/** Each operation as the tfjs op it stands for (the fallback runs these one by one). */
+const TF_BINARY: Record<BinaryOp, (a: tf.Tensor, b: tf.Tensor | number) => tf.Tensor> = {
+  add: tf.add,
+  sub: tf.sub,
+  mul: tf.mul,
+  div: tf.div,
+  maximum: tf.maximum,
+  minimum: tf.minimum,
+};
+const TF_UNARY: Record<UnaryOp, (a: tf.Tensor) => tf.Tensor> = { sqrt: tf.sqrt, square: tf.square, neg: tf.neg, abs: tf.abs };
+
+function applyOp(op: OpName, a: tf.Tensor, b: tf.Tensor | number | undefined): tf.Tensor {
+  return isUnary(op) ? TF_UNARY[op](a) : TF_BINARY[op](a, b as tf.Tensor | number);
 }
 
 /** The fused kernel for a backend whose float32 memory JavaScript can read ("cpu", "wasm"). */
