@@ -210,6 +210,18 @@ test("the SIMD module keeps working after the wasm heap grows", async () => {
   });
 });
 
+test("inside a gradient computation it is differentiable, with the gradients of the tfjs ops", async () => {
+  for (const path of PATHS) {
+    await onPath(path, () => {
+      const x = tf.tensor1d([0.5, 1, 2, 3]);
+      const viaFused = tf.grad((t: tf.Tensor) => tf.sum(elementwise({ t }, ({ t }) => ({ y: t.square().mul(3).add(t.sqrt()) })).y))(x);
+      const viaOps = tf.grad((t: tf.Tensor) => tf.sum(tf.add(tf.mul(tf.square(t), 3), tf.sqrt(t))))(x);
+      assertSameFloats(viaFused.dataSync() as Float32Array, viaOps.dataSync() as Float32Array, `${path}: gradient`);
+      tf.dispose([x, viaFused, viaOps]);
+    });
+  }
+});
+
 test("bad input is refused with what was wrong and what to do", async () => {
   await onPath("cpu", () => {
     const a = tf.ones([2, 3]);

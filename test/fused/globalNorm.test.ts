@@ -48,3 +48,15 @@ test("fusedGlobalNorm of nothing is 0; int32 tensors take the ops path", async (
 test("the Σx² module is valid WebAssembly", () => {
   assert.ok(WebAssembly.validate(sumOfSquaresModuleBytes()));
 });
+
+test("fusedGlobalNorm is differentiable inside tf.grad (d‖x‖/dx = x/‖x‖)", async () => {
+  await setUpWasm();
+  for (const backend of ["cpu", "wasm"]) {
+    assert.ok(await tf.setBackend(backend));
+    const x = tf.tensor1d([3, 4]);
+    const g = tf.grad((t: tf.Tensor) => fusedGlobalNorm([t]))(x);
+    const values = Array.from(g.dataSync());
+    assert.ok(Math.abs(values[0] - 0.6) < 1e-6 && Math.abs(values[1] - 0.8) < 1e-6, `${backend}: ${values}`);
+    tf.dispose([x, g]);
+  }
+});

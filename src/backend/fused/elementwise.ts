@@ -13,7 +13,8 @@
  * The body is the single definition of the math. On "cpu" and "wasm" it is compiled to a
  * JavaScript loop that rounds every step to float32, so results are bit-identical to the same
  * tfjs ops run one by one; on any other backend (tfjs-node, WebGL) the same body runs as those
- * tfjs ops. The result never depends on which path ran.
+ * tfjs ops — also inside `tf.grad`/`variableGrads`, so the formula stays differentiable. The result
+ * never depends on which path ran.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
@@ -62,7 +63,9 @@ export function elementwise<I extends string, O extends string>(
   const program = recorder.finish(outNames.map((name) => result[name]));
   const scalars = Float64Array.from(recorder.scalarValues, Math.fround);
 
-  const outputs = tf.getKernel(ELEMENTWISE_KERNEL, tf.getBackend()) !== undefined
+  // While a gradient is being recorded, run the ops: they have gradients, the fused kernel has none.
+  const fused = !tf.engine().isTapeOn() && tf.getKernel(ELEMENTWISE_KERNEL, tf.getBackend()) !== undefined;
+  const outputs = fused
     ? (tf.engine().runKernel(ELEMENTWISE_KERNEL, inputMap(tensors), { program, scalars } as unknown as NamedAttrMap) as tf.Tensor[])
     : evaluateWithOps(program, recorder.scalarValues, tensors);
   const out = {} as Tensors<O>;

@@ -20,7 +20,8 @@ export const GLOBAL_NORM_KERNEL = "OptimlabGlobalNorm";
 export function fusedGlobalNorm(tensors: readonly tf.Tensor[]): tf.Scalar {
   if (tensors.length === 0) return tf.scalar(0);
   const allFloat = tensors.every((t) => t.dtype === "float32");
-  if (allFloat && tf.getKernel(GLOBAL_NORM_KERNEL, tf.getBackend()) !== undefined) {
+  // Under a gradient tape the ops run instead: they have gradients, the fused kernel has none.
+  if (allFloat && !tf.engine().isTapeOn() && tf.getKernel(GLOBAL_NORM_KERNEL, tf.getBackend()) !== undefined) {
     const inputs: tf.NamedTensorMap = {};
     tensors.forEach((t, i) => (inputs[`x${i}`] = t));
     return tf.engine().runKernel(GLOBAL_NORM_KERNEL, inputs, {}) as tf.Scalar;
