@@ -59,7 +59,9 @@ export function loopSource(program: Program): string {
   return lines.join("\n");
 }
 
+/** Compiled loops by program structure; the 256 most recent are kept. */
 const compiled = new Map<string, Loop>();
+const LIMIT = 256;
 
 /** The compiled loop of `program`, cached by its structure. */
 export function loopFor(program: Program): Loop {
@@ -69,6 +71,7 @@ export function loopFor(program: Program): Loop {
     const make = new Function("f", `"use strict"; return function fusedLoop(inputs, outputs, scalars, n) {\n${loopSource(program)}\n};`);
     loop = make(Math.fround) as Loop;
     compiled.set(program.key, loop);
+    if (compiled.size > LIMIT) compiled.delete(compiled.keys().next().value as string);
   }
   return loop;
 }

@@ -10,6 +10,7 @@
  * Function signature: (inputPtr…, outputPtr…, scalar f32…, n i32) → ().
  */
 import { isUnary, type OpName, type Program } from "./program";
+import { BoundFunctions } from "../wasmCode/boundFunctions";
 import { F32, I32, OP, V128, moduleBytes, signed, unsigned } from "../wasmCode/encoding";
 
 
@@ -118,20 +119,9 @@ export function simdModuleBytes(program: Program): Uint8Array {
 /** (input pointers…, output pointers…, scalars…, n) on the imported memory. */
 export type SimdRun = (...args: number[]) => void;
 
-const modules = new Map<string, WebAssembly.Module>();
-const instances = new WeakMap<WebAssembly.Memory, Map<string, SimdRun>>();
+const runs = new BoundFunctions<SimdRun>("run");
 
 /** The SIMD function of `program` bound to `memory`, compiled once per program structure and memory. */
 export function simdRunFor(program: Program, memory: WebAssembly.Memory): SimdRun {
-  let byKey = instances.get(memory);
-  if (byKey === undefined) instances.set(memory, (byKey = new Map()));
-  let run = byKey.get(program.key);
-  if (run === undefined) {
-    let module = modules.get(program.key);
-    if (module === undefined) modules.set(program.key, (module = new WebAssembly.Module(simdModuleBytes(program))));
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    run = instance.exports.run as SimdRun;
-    byKey.set(program.key, run);
-  }
-  return run;
+  return runs.get(memory, program.key, () => simdModuleBytes(program));
 }

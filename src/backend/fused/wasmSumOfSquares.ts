@@ -6,6 +6,7 @@
  *
  * Function signature: (pointer i32, n i32) → f64.
  */
+import { BoundFunctions } from "../wasmCode/boundFunctions";
 import { F64, I32, OP, V128, moduleBytes, signed, unsigned } from "../wasmCode/encoding";
 
 const SIMD = { load64Zero: 0x5d, promoteLow: 0x5f, extractLane: 0x21, add: 0xf0, mul: 0xf2 } as const;
@@ -58,16 +59,9 @@ export function sumOfSquaresModuleBytes(): Uint8Array {
 
 export type SumOfSquares = (pointer: number, n: number) => number;
 
-let compiled: WebAssembly.Module | undefined;
-const bound = new WeakMap<WebAssembly.Memory, SumOfSquares>();
+const sums = new BoundFunctions<SumOfSquares>("sumOfSquares");
 
 /** The SIMD Σx² function on `memory` (compiled once). */
 export function sumOfSquaresOn(memory: WebAssembly.Memory): SumOfSquares {
-  let fn = bound.get(memory);
-  if (fn === undefined) {
-    compiled ??= new WebAssembly.Module(sumOfSquaresModuleBytes());
-    fn = new WebAssembly.Instance(compiled, { env: { memory } }).exports.sumOfSquares as SumOfSquares;
-    bound.set(memory, fn);
-  }
-  return fn;
+  return sums.get(memory, "sumOfSquares", sumOfSquaresModuleBytes);
 }

@@ -14,6 +14,7 @@
  * Products accumulate over p in order with separate multiply and add, in float32.
  * Function signature: (a i32, b i32, c i32) → (), pointers into the imported memory.
  */
+import { BoundFunctions } from "./boundFunctions";
 import { I32, OP, V128, moduleBytes, signed, unsigned } from "./encoding";
 
 const SIMD = { load: 0x00, load32Splat: 0x09, store: 0x0b, const: 0x0c, add: 0xe4, mul: 0xe6 } as const;
@@ -98,20 +99,9 @@ export function gemmModuleBytes(m: number, k: number, n: number, layout: ALayout
 
 export type Gemm = (a: number, b: number, c: number) => void;
 
-const modules = new Map<string, WebAssembly.Module>();
-const bound = new WeakMap<WebAssembly.Memory, Map<string, Gemm>>();
+const products = new BoundFunctions<Gemm>("gemm");
 
 /** The product for this shape and layout on `memory`, compiled once per shape. */
 export function gemmOn(memory: WebAssembly.Memory, m: number, k: number, n: number, layout: ALayout): Gemm {
-  const key = `${m}x${k}x${n}/${layout}`;
-  let byShape = bound.get(memory);
-  if (byShape === undefined) bound.set(memory, (byShape = new Map()));
-  let fn = byShape.get(key);
-  if (fn === undefined) {
-    let mod = modules.get(key);
-    if (mod === undefined) modules.set(key, (mod = new WebAssembly.Module(gemmModuleBytes(m, k, n, layout))));
-    fn = new WebAssembly.Instance(mod, { env: { memory } }).exports.gemm as Gemm;
-    byShape.set(key, fn);
-  }
-  return fn;
+  return products.get(memory, `${m}x${k}x${n}/${layout}`, () => gemmModuleBytes(m, k, n, layout));
 }
