@@ -20,7 +20,7 @@ import { Adam } from "../src/optim";
 import { optimlabFitRound } from "./optimlabFit";
 import { ratio, renderTable, type Cell } from "./table";
 import { interleave, type VariantResult } from "./timing";
-import { torchMlp } from "./torch";
+import { torchReference } from "./torch";
 import { BATCH_SIZE, disposeData, modelFitRound, trainingData } from "./workloads";
 
 const MLP_SAMPLES = Number(process.env.BENCH_MLP_SAMPLES ?? 10_000);
@@ -122,11 +122,12 @@ async function main(): Promise<void> {
   );
   disposeData(grid);
 
-  const torch = torchMlp(MLP_SAMPLES, BATCH_SIZE);
+  const torch = torchReference("mlp", MLP_SAMPLES, BATCH_SIZE);
+  const torchLenet = torch.skipped === undefined ? torchReference("lenet", CNN_SAMPLES, BATCH_SIZE) : torch;
   const header = ["workload (samples/s)", "ours", "raw tfjs", "PyTorch CPU", "ours / tfjs", "ours / PyTorch", "backend", "threads"];
   const rows: Cell[][] = [
     ["MLP 784-128-10, Adam: optimlab (train.fit + optim.Adam) vs tfjs (model.fit + tf.train.adam)", shown(mlpOurs), shown(mlpRaw), torch.samplesPerSec, ratio(best(mlpOurs), best(mlpRaw)), ratio(best(mlpOurs), torch.samplesPerSec), "wasm", threads],
-    ["LeNet-5 CNN, Adam: optimlab vs tfjs (same as above)", shown(cnnOurs), shown(cnnRaw), undefined, ratio(best(cnnOurs), best(cnnRaw)), undefined, "wasm", threads],
+    ["LeNet-5 CNN, Adam: optimlab vs tfjs (same as above)", shown(cnnOurs), shown(cnnRaw), torchLenet.samplesPerSec, ratio(best(cnnOurs), best(cnnRaw)), ratio(best(cnnOurs), torchLenet.samplesPerSec), "wasm", threads],
   ];
   const parts: Cell[][] = [
     ["MLP: our kernels alone (model.fit + tf.train.adam, our kernels vs tfjs's)", shown(mlpKernels), shown(mlpRaw), ratio(best(mlpKernels), best(mlpRaw))],
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
   console.log(renderTable(["comparison", "A", "B", "A vs B"], parts));
   console.log(
     torch.skipped === undefined
-      ? `PyTorch ${torch.version} CPU, ${torch.threads} thread, same MLP and data (bench/torch_mlp.py).`
+      ? `PyTorch ${torch.version} CPU, ${torch.threads} thread, same networks and data (bench/torch_reference.py).`
       : `PyTorch column skipped: ${torch.skipped}.`,
   );
 
