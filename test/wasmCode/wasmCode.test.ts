@@ -33,8 +33,8 @@ test("BoundFunctions compiles once per key and memory, and keeps only the most r
 
 test("generated products are valid WebAssembly, and unsupported shapes are refused clearly", () => {
   assert.ok(wasmSimdSupported(), "Node ≥ 20 runs WebAssembly SIMD");
-  for (const [m, k, n] of [[1, 1, 8], [7, 0, 16], [64, 784, 128]]) {
+  for (const [m, k, n] of [[1, 1, 8], [7, 0, 16], [64, 784, 128], [5, 3, 1], [6, 9, 13], [64, 128, 10]]) {
     for (const layout of ["rows", "columns"] as const) assert.ok(WebAssembly.validate(gemmModuleBytes(m, k, n, layout)), `${m}×${k}×${n} ${layout}`);
   }
-  assert.throws(() => gemmModuleBytes(4, 4, 10, "rows"), /n must be a positive multiple of 8/);
+  assert.throws(() => gemmModuleBytes(4, 4, 0, "rows"), /m and n must be positive and k ≥ 0 \(got m=4, k=4, n=0\)/);
 });

@@ -13,7 +13,7 @@ const SIZES: Array<[number, number, number]> = [
   [64, 33, 17],
   [64, 784, 128],
   [8, 40, 100], // few rows, wide b: a·bᵀ runs as (b·aᵀ)ᵀ
-  // n a multiple of 8: our unpacked SIMD product (4-row tiles, then 1-row tiles for m mod 4)
+  // our unpacked SIMD product: 4-row tiles and a (m mod 4)-row tile; 8-wide, 4-wide and single columns
   [5, 7, 8],
   [67, 13, 16],
   [1, 9, 8],
@@ -128,7 +128,7 @@ test("one tensor as XNNPACK's packed operand in two products of different shapes
 
 test("our unpacked SIMD product gives XNNPACK's floats exactly (same float32 accumulation order)", async () => {
   await setUpWasm();
-  for (const [m, k, n] of [[64, 784, 128], [67, 13, 16], [1, 300, 8], [130, 64, 32]]) {
+  for (const [m, k, n] of [[64, 784, 128], [67, 13, 16], [1, 300, 8], [130, 64, 32], [64, 128, 10], [9, 7, 3], [5, 20, 13]]) {
     for (const tA of [false, true]) {
       const a = tA ? tf.tensor2d(uniform(k * m, m + k), [k, m]) : tf.tensor2d(uniform(m * k, m + k), [m, k]);
       const b = tf.tensor2d(uniform(k * n, n), [k, n]);

@@ -1,12 +1,14 @@
 /**
- * BatchMatMul and _FusedMatMul for wasm that always reach XNNPACK.
+ * BatchMatMul and _FusedMatMul for wasm that never fall to the scalar loop.
  *
  * The wasm C++ code sends a matmul to XNNPACK only when neither operand is transposed and the batch
  * is 1; everything else runs a scalar triple loop, 5–10× slower. Backprop is made of transposed
- * matmuls (dW = xᵀ·dy, dx = dy·Wᵀ), so here a transposed operand is first transposed explicitly
- * (a copy costs far less than the slow loop), and a batched matmul runs one XNNPACK call per
- * batch on zero-copy views. Cases outside that (non-float32, odd broadcasting, tiny batched
- * products) go to the original kernel.
+ * matmuls (dW = xᵀ·dy, dx = dy·Wᵀ). Here plain products run on our unpacked SIMD product
+ * (wasmCode/gemm.ts), which reads a transposed left operand as it is and needs no packing; the
+ * rest (fused bias/activation, batched right operands) go to XNNPACK with a transposed operand
+ * transposed explicitly (a copy costs far less than the slow loop) and one XNNPACK call per batch
+ * on zero-copy views. Cases outside that (non-float32, odd broadcasting, tiny batched products)
+ * go to the original kernel.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
@@ -163,13 +165,14 @@ function runWithTransposedOutput(backend: WasmBackend, p: MatMulProblem): Tensor
 }
 
 /**
- * Our unpacked SIMD product (wasmCode/gemm.ts) covers plain products whose n is a multiple of 8,
- * one right operand, and a left operand that is one matrix or a stack of row-major matrices.
+ * Our unpacked SIMD product (wasmCode/gemm.ts) covers plain products (no bias or activation) with
+ * one right operand and a left operand that is one matrix or a stack of row-major matrices.
  * It skips XNNPACK's packing of the right operand, which training pays at every step because
  * the weights change; results are bit-identical to XNNPACK's (same float32 accumulation order).
  */
 function simdGemmMemory(backend: WasmBackend, p: MatMulProblem, epilogue: MatMulEpilogue): WebAssembly.Memory | undefined {
-  if (epilogue !== NO_EPILOGUE || p.n % 8 !== 0 || p.batchB !== 1 || (p.batchA !== 1 && p.transposeA)) return undefined;
+  const plain = epilogue.activation === 0 && epilogue.biasId === 0 && epilogue.preluId === 0;
+  if (!plain || p.batchB !== 1 || (p.batchA !== 1 && p.transposeA)) return undefined;
   if (p.m === 0 || p.n === 0 || !wasmSimdSupported()) return undefined;
   return wasmMemory(backend);
 }
