@@ -10,11 +10,12 @@
  * }));
  * ```
  *
- * The body is the single definition of the math. On "cpu" and "wasm" it is compiled to a
- * JavaScript loop that rounds every step to float32, so results are bit-identical to the same
- * tfjs ops run one by one; on any other backend (tfjs-node, WebGL) the same body runs as those
- * tfjs ops — also inside `tf.grad`/`variableGrads`, so the formula stays differentiable. The result
- * never depends on which path ran.
+ * The body is the single definition of the math. It is traced into a small program, compiled on
+ * "wasm" to a WebAssembly SIMD loop over tfjs's heap (wasmSimd.ts) and on "cpu" to a JavaScript
+ * loop (loop.ts); both round every step to float32, so results are bit-identical to the same tfjs
+ * ops run one by one. On any other backend (tfjs-node, WebGL), and while a gradient is recorded
+ * (`tf.grad`, `variableGrads`: the ops are differentiable), the same program runs as those tfjs
+ * ops. The result never depends on which path ran.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
