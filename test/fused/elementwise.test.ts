@@ -1,24 +1,25 @@
 /**
  * The fused element-wise kernel must give exactly the floats of the same tfjs ops run one by one,
- * on every path: the JavaScript loop (cpu), the generated SIMD module (wasm) and the op-by-op
- * fallback (wasm without optimlab's kernels, as on tfjs-node or WebGL).
+ * on every path: the JavaScript loop (cpu, and wasm on an engine without SIMD), the generated SIMD
+ * module (wasm) and the op-by-op fallback (wasm without optimlab's kernels, as on tfjs-node or WebGL).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { elementwise, elementwiseInputMessage, loopSource, type Ew } from "../../src/backend/fused";
 import { installWasmKernels, uninstallWasmKernels } from "../../src/backend/wasmKernels";
+import { withoutWasmSimd } from "../../src/backend/wasmCode/simd";
 import { setUpWasm, uniform } from "../wasmKernels/helpers";
 
-type Path = "cpu" | "wasm" | "wasm without optimlab kernels";
-const PATHS: Path[] = ["cpu", "wasm", "wasm without optimlab kernels"];
+type Path = "cpu" | "wasm" | "wasm without SIMD" | "wasm without optimlab kernels";
+const PATHS: Path[] = ["cpu", "wasm", "wasm without SIMD", "wasm without optimlab kernels"];
 
 async function onPath<T>(path: Path, fn: () => T): Promise<T> {
   await setUpWasm();
   assert.ok(await tf.setBackend(path === "cpu" ? "cpu" : "wasm"));
   if (path === "wasm without optimlab kernels") uninstallWasmKernels();
   try {
-    return fn();
+    return path === "wasm without SIMD" ? withoutWasmSimd(fn) : fn();
   } finally {
     installWasmKernels();
   }

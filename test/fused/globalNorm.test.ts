@@ -4,21 +4,22 @@ import * as tf from "@tensorflow/tfjs";
 import { fusedGlobalNorm } from "../../src/backend/fused";
 import { sumOfSquaresModuleBytes } from "../../src/backend/fused/wasmSumOfSquares";
 import { installWasmKernels, uninstallWasmKernels } from "../../src/backend/wasmKernels";
+import { withoutWasmSimd } from "../../src/backend/wasmCode/simd";
 import { setUpWasm, uniform } from "../wasmKernels/helpers";
 
-test("fusedGlobalNorm is the float64 norm rounded once, on cpu, wasm (SIMD) and the ops fallback", async () => {
+test("fusedGlobalNorm is the float64 norm rounded once, on cpu, wasm (SIMD and not) and the ops fallback", async () => {
   await setUpWasm();
   // Sizes around the SIMD width, so both the 4-wide loop and the tail are used.
   const parts = [uniform(784 * 128, 1, -2, 2), uniform(127, 2), uniform(3, 3), uniform(1, 4, 5, 6), uniform(1280, 5)];
   let exact = 0;
   for (const p of parts) for (const v of p) exact += v * v;
   exact = Math.sqrt(exact);
-  for (const [backend, kernels] of [["cpu", true], ["wasm", true], ["wasm", false]] as const) {
+  for (const [backend, kernels, simd] of [["cpu", true, true], ["wasm", true, true], ["wasm", true, false], ["wasm", false, true]] as const) {
     assert.ok(await tf.setBackend(backend));
     if (!kernels) uninstallWasmKernels();
     try {
       const tensors = parts.map((p) => tf.tensor1d(p));
-      const norm = fusedGlobalNorm(tensors);
+      const norm = simd ? fusedGlobalNorm(tensors) : withoutWasmSimd(() => fusedGlobalNorm(tensors));
       const got = norm.dataSync()[0];
       // Summing in doubles leaves only the final float32 rounding; tfjs's float32 sums (the
       // fallback) are within a few float32 ulps per addition.

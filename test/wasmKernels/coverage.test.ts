@@ -20,7 +20,7 @@ const COMPARED: Readonly<Record<string, { file: string; mentions: string }>> = {
   MaxPoolGrad: { file: "convPool.test.js", mentions: "MaxPoolGrad matches cpu" },
   AvgPoolGrad: { file: "convPool.test.js", mentions: "AvgPoolGrad matches cpu" },
   OptimlabElementwise: { file: "../fused/elementwise.test.js", mentions: "bit for bit, on every path" },
-  OptimlabGlobalNorm: { file: "../fused/globalNorm.test.js", mentions: "on cpu, wasm (SIMD) and the ops fallback" },
+  OptimlabGlobalNorm: { file: "../fused/globalNorm.test.js", mentions: "on cpu, wasm (SIMD and not) and the ops fallback" },
 };
 
 test("every kernel optimlab registers on wasm has a comparison test", () => {

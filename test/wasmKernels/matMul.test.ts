@@ -2,7 +2,8 @@ import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { installWasmKernels, uninstallWasmKernels } from "../../src/backend/wasmKernels";
-import { compareWithCpu, setUpWasm, uniform } from "./helpers";
+import { withoutWasmSimd } from "../../src/backend/wasmCode/simd";
+import { assertClose, compareWithCpu, runOn, setUpWasm, uniform } from "./helpers";
 
 /** [m, k, n] products, from degenerate (a dim of 1) to MLP-sized. */
 const SIZES: Array<[number, number, number]> = [
@@ -124,6 +125,13 @@ test("one tensor as XNNPACK's packed operand in two products of different shapes
       return tf.concat([dw.flatten(), dh.flatten(), again.flatten(), packedAsColumn.flatten()]);
     });
   await compareWithCpu("shared packed operand", products, 1e-6);
+});
+
+test("without WebAssembly SIMD, products go to XNNPACK and still match cpu", async () => {
+  const { a, b } = operands(64, 33, 16, true, false, [], [], 7);
+  const cpu = await runOn("cpu", () => tf.tidy(() => tf.matMul(a(), b(), true, false)));
+  const wasm = await runOn("wasm", () => withoutWasmSimd(() => tf.tidy(() => tf.matMul(a(), b(), true, false))));
+  assertClose(wasm, cpu, 1e-5, "matMul 64×33×16 tA without SIMD");
 });
 
 test("our unpacked SIMD product gives XNNPACK's floats exactly (same float32 accumulation order)", async () => {

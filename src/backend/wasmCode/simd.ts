@@ -1,6 +1,7 @@
 import { OP, moduleBytes } from "./encoding";
 
 let supported: boolean | undefined;
+let disabled = false;
 
 /**
  * Whether this JavaScript engine runs WebAssembly SIMD (Node ≥ 16 does), checked once by
@@ -8,6 +9,7 @@ let supported: boolean | undefined;
  * JavaScript loops and the matmul override stays on XNNPACK.
  */
 export function wasmSimdSupported(): boolean {
+  if (disabled) return false;
   if (supported === undefined) {
     const v128Const = [OP.simdPrefix, 0x0c, ...new Array<number>(16).fill(0)];
     const bytes = moduleBytes({ params: [], results: [], locals: [], body: [...v128Const, 0x1a /* drop */, OP.end], exportName: "probe" });
@@ -18,4 +20,17 @@ export function wasmSimdSupported(): boolean {
     }
   }
   return supported;
+}
+
+/**
+ * Runs `fn` as on an engine without WebAssembly SIMD (the fused kernels take their JavaScript
+ * loops, matmuls stay on XNNPACK): lets the tests check those paths on this machine.
+ */
+export function withoutWasmSimd<T>(fn: () => T): T {
+  disabled = true;
+  try {
+    return fn();
+  } finally {
+    disabled = false;
+  }
 }
