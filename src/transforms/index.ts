@@ -51,5 +51,6 @@ export { biasCorrection } from "./biasCorrection";
 export { applyUpdates } from "./applyUpdates";
 export { stateTensors } from "./stateTensors";
 export { elementwiseTrees } from "./elementwiseTrees";
+export { ema } from "./ema";
 export { mapTree, zipTrees, treeKeys, treeLeaves, leafAt, fullLike, isTensorTree } from "./tree";
 export * as errors from "./errors";

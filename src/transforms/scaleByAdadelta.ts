@@ -1,4 +1,5 @@
 import { elementwiseTrees } from "./elementwiseTrees";
+import { ema } from "./ema";
 import { fullLike } from "./tree";
 import type { GradientTransformation, TensorTree } from "./types";
 
@@ -29,9 +30,9 @@ export function scaleByAdadelta(options: ScaleByAdadeltaOptions = {}): GradientT
         updates,
         { g: updates, v: state.squareAvg, a: state.accDelta },
         ({ g, v, a }) => {
-          const squareAvg = v.mul(rho).add(g.square().mul(1 - rho));
+          const squareAvg = ema(v, g.square(), rho);
           const delta = a.add(eps).sqrt().div(squareAvg.add(eps).sqrt()).mul(g);
-          return { squareAvg, delta, accDelta: a.mul(rho).add(delta.square().mul(1 - rho)) };
+          return { squareAvg, delta, accDelta: ema(a, delta.square(), rho) };
         },
       );
       return [delta, { squareAvg, accDelta }];

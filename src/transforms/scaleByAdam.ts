@@ -1,6 +1,7 @@
 import { biasCorrection } from "./biasCorrection";
 import type { Ew } from "../backend/fused";
 import { elementwiseTrees } from "./elementwiseTrees";
+import { ema } from "./ema";
 import { fullLike } from "./tree";
 import type { GradientTransformation, TensorTree } from "./types";
 
@@ -48,8 +49,8 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
       // One fused kernel per parameter: the moments, AMSGrad's max and the update in one pass.
       if (state.nuMax === undefined) {
         const { mu, nu, out } = elementwiseTrees("scaleByAdam", updates, { g: updates, m: state.mu, v: state.nu }, ({ g, m, v }) => {
-          const mu = m.mul(beta1).add(g.mul(1 - beta1));
-          const nu = v.mul(beta2).add(g.square().mul(1 - beta2));
+          const mu = ema(m, g, beta1);
+          const nu = ema(v, g.square(), beta2);
           return { mu, nu, out: scaled(mu, nu) };
         });
         return [out, { count: step, mu, nu }];
@@ -59,8 +60,8 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
         updates,
         { g: updates, m: state.mu, v: state.nu, vMax: state.nuMax },
         ({ g, m, v, vMax }) => {
-          const mu = m.mul(beta1).add(g.mul(1 - beta1));
-          const nu = v.mul(beta2).add(g.square().mul(1 - beta2));
+          const mu = ema(m, g, beta1);
+          const nu = ema(v, g.square(), beta2);
           const nuMax = vMax.maximum(nu);
           return { mu, nu, nuMax, out: scaled(mu, nuMax) };
         },

@@ -1,5 +1,6 @@
 import { biasCorrection } from "./biasCorrection";
 import { elementwiseTrees } from "./elementwiseTrees";
+import { ema } from "./ema";
 import { fullLike } from "./tree";
 import type { GradientTransformation, TensorTree } from "./types";
 
@@ -28,7 +29,7 @@ export function scaleByAdamax(options: ScaleByAdamaxOptions = {}): GradientTrans
       const step = state.count + 1;
       const stepScale = 1 / biasCorrection(beta1, step);
       const { mu, uInf, out } = elementwiseTrees("scaleByAdamax", updates, { g: updates, m: state.mu, u: state.uInf }, ({ g, m, u }) => {
-        const mu = m.mul(beta1).add(g.mul(1 - beta1));
+        const mu = ema(m, g, beta1);
         const uInf = u.mul(beta2).maximum(g.abs().add(eps));
         return { mu, uInf, out: mu.div(uInf).mul(stepScale) };
       });

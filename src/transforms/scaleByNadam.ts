@@ -1,5 +1,6 @@
 import { biasCorrection } from "./biasCorrection";
 import { elementwiseTrees } from "./elementwiseTrees";
+import { ema } from "./ema";
 import { fullLike } from "./tree";
 import type { GradientTransformation, TensorTree } from "./types";
 
@@ -53,8 +54,8 @@ export function scaleByNadam(options: ScaleByNadamOptions = {}): GradientTransfo
       const gradCoef = (1 - muNow) / (1 - muProduct);
       const momentumCoef = muNext / (1 - muProductNext);
       const { mu, nu, out } = elementwiseTrees("scaleByNadam", updates, { g: updates, m: state.mu, v: state.nu }, ({ g, m, v }) => {
-        const mu = m.mul(beta1).add(g.mul(1 - beta1));
-        const nu = v.mul(beta2).add(g.square().mul(1 - beta2));
+        const mu = ema(m, g, beta1);
+        const nu = ema(v, g.square(), beta2);
         return { mu, nu, out: g.mul(gradCoef).add(mu.mul(momentumCoef)).div(nu.div(bc2).sqrt().add(eps)) };
       });
       return [out, { count: step, muProduct, mu, nu }];

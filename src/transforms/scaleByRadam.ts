@@ -1,5 +1,6 @@
 import { biasCorrection } from "./biasCorrection";
 import { elementwiseTrees } from "./elementwiseTrees";
+import { ema } from "./ema";
 import { fullLike } from "./tree";
 import type { GradientTransformation, TensorTree } from "./types";
 
@@ -41,8 +42,8 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
       const rect = radamRectification(beta2, step);
       const bc1 = biasCorrection(beta1, step);
       const { mu, nu, out } = elementwiseTrees("scaleByRadam", updates, { g: updates, m: state.mu, v: state.nu }, ({ g, m, v }) => {
-        const mu = m.mul(beta1).add(g.mul(1 - beta1));
-        const nu = v.mul(beta2).add(g.square().mul(1 - beta2));
+        const mu = ema(m, g, beta1);
+        const nu = ema(v, g.square(), beta2);
         // Early steps (variance not yet tractable): bias-corrected momentum only.
         const out =
           rect === undefined ? mu.div(bc1) : mu.mul((rect * Math.sqrt(biasCorrection(beta2, step))) / bc1).div(nu.sqrt().add(eps));

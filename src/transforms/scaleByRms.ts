@@ -1,5 +1,5 @@
-import type { Ew } from "../backend/fused";
 import { elementwiseTrees } from "./elementwiseTrees";
+import { ema } from "./ema";
 import { fullLike } from "./tree";
 import type { GradientTransformation, TensorTree } from "./types";
 
@@ -32,10 +32,9 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
     name: "scaleByRms",
     init: (params) => ({ squareAvg: fullLike(params), ...(centered ? { gradAvg: fullLike(params) } : {}) }),
     update<T extends TensorTree>(updates: T, state: RmsState): [T, RmsState] {
-      const average = (avg: Ew, x: Ew) => avg.mul(alpha).add(x.mul(1 - alpha));
       if (state.gradAvg === undefined) {
         const { squareAvg, out } = elementwiseTrees("scaleByRms", updates, { g: updates, s: state.squareAvg }, ({ g, s }) => {
-          const squareAvg = average(s, g.square());
+          const squareAvg = ema(s, g.square(), alpha);
           return { squareAvg, out: g.div(squareAvg.sqrt().add(eps)) };
         });
         return [out, { squareAvg }];
@@ -46,8 +45,8 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
         updates,
         { g: updates, s: state.squareAvg, a: state.gradAvg },
         ({ g, s, a }) => {
-          const squareAvg = average(s, g.square());
-          const gradAvg = average(a, g);
+          const squareAvg = ema(s, g.square(), alpha);
+          const gradAvg = ema(a, g, alpha);
           return { squareAvg, gradAvg, out: g.div(squareAvg.sub(gradAvg.square()).sqrt().add(eps)) };
         },
       );

@@ -55,10 +55,7 @@ export function elementwise<I extends string, O extends string>(
     }
   });
 
-  const recorder = new Recorder(names.length);
-  const symbols = {} as Record<I, Ew>;
-  names.forEach((name, i) => (symbols[name] = recorder.input(i)));
-  const result = body(symbols);
+  const { recorder, result } = trace(names, body);
   const outNames = Object.keys(result) as O[];
   if (outNames.length === 0) throw new Error("elementwise: the body returned no outputs (return a record of values)");
   const program = recorder.finish(outNames.map((name) => result[name]));
@@ -79,10 +76,18 @@ export function elementwiseOutputNames<I extends string, O extends string>(
   inputNames: readonly I[],
   body: (x: Symbols<I>) => { readonly [K in O]: Ew },
 ): O[] {
+  return Object.keys(trace(inputNames, body).result) as O[];
+}
+
+/** Runs `body` on one symbolic value per input name, recording the program. */
+function trace<I extends string, O extends string>(
+  inputNames: readonly I[],
+  body: (x: Symbols<I>) => { readonly [K in O]: Ew },
+): { recorder: Recorder; result: { readonly [K in O]: Ew } } {
   const recorder = new Recorder(inputNames.length);
   const symbols = {} as Record<I, Ew>;
   inputNames.forEach((name, i) => (symbols[name] = recorder.input(i)));
-  return Object.keys(body(symbols)) as O[];
+  return { recorder, result: body(symbols) };
 }
 
 function inputMap(tensors: readonly tf.Tensor[]): tf.NamedTensorMap {

@@ -34,9 +34,9 @@ export function fusedGlobalNorm(tensors: readonly tf.Tensor[]): tf.Scalar {
 
 export function globalNormKernel(backendName: ArrayBackendName): KernelFunc {
   return ({ inputs, backend }) => {
-    const infos = Object.keys(inputs)
-      .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)))
-      .map((k) => (inputs as Record<string, TensorInfo>)[k]);
+    const named = inputs as Record<string, TensorInfo>;
+    const infos: TensorInfo[] = [];
+    for (let i = 0; named[`x${i}`] !== undefined; i++) infos.push(named[`x${i}`]);
     if (backendName === "wasm") {
       const wasm = backend as unknown as WasmBackend;
       const memory = wasmMemory(wasm);
