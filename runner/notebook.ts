@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Json, JsonObject } from "../kernel/wire";
-import { findJsonSyntaxError } from "./json-position";
+import { findJsonSyntaxError } from "./jsonPosition";
 
 /** A multiline string as nbformat stores it: one string or a list of lines (each keeping its "\n"). */
 export type MultilineString = string | string[];
@@ -122,7 +122,9 @@ export function validateNotebook(value: Json, file: string): Notebook {
       throw new NotebookError(notebookMessages.notNotebook(file, `cell ${index + 1} is not an object`));
     }
     if (cell.cell_type !== "code" && cell.cell_type !== "markdown" && cell.cell_type !== "raw") {
-      throw new NotebookError(notebookMessages.notNotebook(file, `cell ${index + 1} has cell_type ${JSON.stringify(cell.cell_type)}`));
+      throw new NotebookError(
+        notebookMessages.notNotebook(file, `cell ${index + 1} has cell_type ${JSON.stringify(cell.cell_type)}`),
+      );
     }
     const source = cell.source;
     if (typeof source !== "string" && !(Array.isArray(source) && source.every((line) => typeof line === "string"))) {

@@ -14,7 +14,7 @@ import {
   writeFileAtomic,
   type Notebook,
 } from "../../runner/notebook";
-import { findJsonSyntaxError } from "../../runner/json-position";
+import { findJsonSyntaxError } from "../../runner/jsonPosition";
 import { tempDir } from "./helpers";
 
 const minimal = (cells: unknown[]): string => JSON.stringify({ nbformat: 4, nbformat_minor: 4, metadata: {}, cells });
@@ -24,7 +24,10 @@ describe("notebook loading", () => {
     const text = '{\n "cells": [\n  {"cell_type": "code",,}\n ]\n}';
     assert.throws(
       () => parseNotebook(text, "bad.ipynb"),
-      (error: Error) => error instanceof NotebookError && error.message === notebookMessages.notJson("bad.ipynb", 3, 24, 'expected a property name in double quotes, found ","'),
+      (error: Error) =>
+        error instanceof NotebookError &&
+        error.message ===
+          notebookMessages.notJson("bad.ipynb", 3, 24, 'expected a property name in double quotes, found ","'),
     );
   });
 
@@ -34,16 +37,30 @@ describe("notebook loading", () => {
   });
 
   it("rejects JSON that is not a notebook, and nbformat 3", () => {
-    assert.throws(() => parseNotebook("[1, 2]", "a.ipynb"), { message: notebookMessages.notNotebook("a.ipynb", "the top level is not a JSON object") });
-    assert.throws(() => parseNotebook('{"x": 1}', "a.ipynb"), { message: notebookMessages.notNotebook("a.ipynb", 'it has no "cells" or no "nbformat" field') });
-    assert.throws(() => parseNotebook('{"nbformat": 3, "cells": []}', "a.ipynb"), { message: notebookMessages.unsupportedVersion("a.ipynb", 3) });
-    assert.throws(() => parseNotebook(minimal([{ cell_type: "code", source: 5 }]), "a.ipynb"), /cell 1 has no string "source"/);
-    assert.throws(() => parseNotebook(minimal([{ cell_type: "heading", source: "" }]), "a.ipynb"), /cell 1 has cell_type "heading"/);
+    assert.throws(() => parseNotebook("[1, 2]", "a.ipynb"), {
+      message: notebookMessages.notNotebook("a.ipynb", "the top level is not a JSON object"),
+    });
+    assert.throws(() => parseNotebook('{"x": 1}', "a.ipynb"), {
+      message: notebookMessages.notNotebook("a.ipynb", 'it has no "cells" or no "nbformat" field'),
+    });
+    assert.throws(() => parseNotebook('{"nbformat": 3, "cells": []}', "a.ipynb"), {
+      message: notebookMessages.unsupportedVersion("a.ipynb", 3),
+    });
+    assert.throws(
+      () => parseNotebook(minimal([{ cell_type: "code", source: 5 }]), "a.ipynb"),
+      /cell 1 has no string "source"/,
+    );
+    assert.throws(
+      () => parseNotebook(minimal([{ cell_type: "heading", source: "" }]), "a.ipynb"),
+      /cell 1 has cell_type "heading"/,
+    );
   });
 
   it("reports a missing file and a directory clearly", () => {
     const dir = tempDir();
-    assert.throws(() => readNotebook(path.join(dir, "nope.ipynb")), { message: notebookMessages.missing(path.join(dir, "nope.ipynb")) });
+    assert.throws(() => readNotebook(path.join(dir, "nope.ipynb")), {
+      message: notebookMessages.missing(path.join(dir, "nope.ipynb")),
+    });
     assert.throws(() => readNotebook(dir), /it is a directory/);
   });
 
@@ -94,12 +111,19 @@ describe("serializeNotebook", () => {
           execution_count: 1,
           outputs: [
             { output_type: "stream", name: "stdout", text: "1\n2\n" },
-            { output_type: "display_data", data: { "text/plain": "p\nq", "image/png": "AAAA" }, metadata: {}, transient: { display_id: "d" } },
+            {
+              output_type: "display_data",
+              data: { "text/plain": "p\nq", "image/png": "AAAA" },
+              metadata: {},
+              transient: { display_id: "d" },
+            },
           ],
         },
       ],
     };
-    const written = JSON.parse(serializeNotebook(notebook)) as { cells: { source: string[]; outputs: { text?: string[]; data?: object; transient?: object }[] }[] };
+    const written = JSON.parse(serializeNotebook(notebook)) as {
+      cells: { source: string[]; outputs: { text?: string[]; data?: object; transient?: object }[] }[];
+    };
     assert.deepEqual(written.cells[0].source, ["x\n", "y"]);
     assert.deepEqual(written.cells[0].outputs[0].text, ["1\n", "2\n"]);
     assert.deepEqual(written.cells[0].outputs[1].data, { "text/plain": ["p\n", "q"], "image/png": "AAAA" });
@@ -127,10 +151,19 @@ describe("findJsonSyntaxError", () => {
   it("finds the offset and names the problem", () => {
     assert.equal(findJsonSyntaxError('{"a": [1, 2], "b": {"c": "\\u00e9"}}'), undefined);
     assert.deepEqual(findJsonSyntaxError('{"a": [1,, 2]}'), { offset: 9, reason: 'expected a value, found ","' });
-    assert.deepEqual(findJsonSyntaxError('{"a": 1 "b": 2}'), { offset: 8, reason: 'expected "," or "}" after a property value, found """' });
+    assert.deepEqual(findJsonSyntaxError('{"a": 1 "b": 2}'), {
+      offset: 8,
+      reason: 'expected "," or "}" after a property value, found """',
+    });
     assert.deepEqual(findJsonSyntaxError('{"a": "open'), { offset: 6, reason: "unterminated string" });
-    assert.deepEqual(findJsonSyntaxError("{'a': 1}"), { offset: 1, reason: `expected a property name in double quotes, found "'"` });
-    assert.deepEqual(findJsonSyntaxError('{"a": 1} x'), { offset: 9, reason: 'unexpected "x" after the end of the JSON value' });
+    assert.deepEqual(findJsonSyntaxError("{'a': 1}"), {
+      offset: 1,
+      reason: `expected a property name in double quotes, found "'"`,
+    });
+    assert.deepEqual(findJsonSyntaxError('{"a": 1} x'), {
+      offset: 9,
+      reason: 'unexpected "x" after the end of the JSON value',
+    });
     assert.deepEqual(findJsonSyntaxError('{"a": tru}'), { offset: 6, reason: 'expected a value, found "t"' });
   });
 });
