@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkFloat, weightTensor } from "./checks";
 import * as messages from "./messages";
-import { checkReduction, NoReduction, Reduction, ReductionOption, ScalarReduction } from "./reduction";
+import { checkReduction, meanOf, NoReduction, Reduction, ReductionOption, ScalarReduction, sumOf } from "./reduction";
 
 /** Options of {@link crossEntropy} (torch's `weight`, `ignore_index`, `label_smoothing`). */
 export interface CrossEntropyOptions {
@@ -31,8 +31,16 @@ const DEFAULT_IGNORE_INDEX = -100;
  * const loss = losses.crossEntropy(logits, tf.tensor1d([0, 2, 1], "int32"), { labelSmoothing: 0.1 });
  * ```
  */
-export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor, options?: CrossEntropyOptions & ScalarReduction): tf.Scalar;
-export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor, options: CrossEntropyOptions & NoReduction): tf.Tensor;
+export function crossEntropy(
+  logits: tf.Tensor,
+  labels: tf.Tensor,
+  options?: CrossEntropyOptions & ScalarReduction,
+): tf.Scalar;
+export function crossEntropy(
+  logits: tf.Tensor,
+  labels: tf.Tensor,
+  options: CrossEntropyOptions & NoReduction,
+): tf.Tensor;
 export function crossEntropy(
   logits: tf.Tensor,
   labels: tf.Tensor,
@@ -50,7 +58,8 @@ export function crossEntropy(
   const batchShape = logits.shape.slice(0, -1);
   const probabilityTargets = labels.dtype !== "int32";
   if (probabilityTargets) {
-    if (labels.rank === batchShape.length && labels.rank < logits.rank) throw new TypeError(messages.floatLabels(labels.shape));
+    if (labels.rank === batchShape.length && labels.rank < logits.rank)
+      throw new TypeError(messages.floatLabels(labels.shape));
     if (labels.rank !== logits.rank || labels.shape.some((d, i) => d !== logits.shape[i])) {
       throw new Error(messages.probabilityTargetShape(logits.shape, labels.shape));
     }
@@ -114,8 +123,8 @@ function fromClassIndices(
     perSample = tf.add(tf.mul(1 - smoothing, perSample), tf.mul(smoothing / classes, smooth));
   }
   if (reduction === "none") return perSample;
-  if (reduction === "sum") return tf.sum(perSample);
-  return tf.div(tf.sum(perSample), tf.sum(targetWeight));
+  if (reduction === "sum") return sumOf(perSample);
+  return tf.div(sumOf(perSample), sumOf(targetWeight)); // 0/0 = NaN when nothing is counted, as torch
 }
 
 /** torch's probability-target path: `−Σ_c w[c]·t[c]·log p[c]` with t smoothed; the mean divides by N. */
@@ -131,6 +140,6 @@ function fromProbabilities(
   const weightedTargets = weight ? tf.mul(smoothed, weight) : smoothed;
   const perSample = tf.neg(tf.sum(tf.mul(logProbs, weightedTargets), 1));
   if (reduction === "none") return perSample;
-  if (reduction === "sum") return tf.sum(perSample);
-  return tf.mean(perSample);
+  if (reduction === "sum") return sumOf(perSample);
+  return meanOf(perSample);
 }

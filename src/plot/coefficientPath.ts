@@ -2,6 +2,7 @@
  * The regularization path: each coefficient as a function of the penalty strength λ.
  * With L1 (lasso) coefficients hit exactly zero one after another; with L2 they shrink together.
  */
+import type { LanguageOption } from "./localize";
 import { Figure } from "./figure";
 import type { Trace } from "./figureTypes";
 import { baseLayout, runColour } from "./style";
@@ -15,7 +16,7 @@ export interface CoefficientPathData {
   names?: readonly string[];
 }
 
-export interface CoefficientPathOptions {
+export interface CoefficientPathOptions extends LanguageOption {
   title?: string;
   /** Logarithmic λ axis (default true: λ is usually swept on a log grid). */
   logX?: boolean;
@@ -47,5 +48,5 @@ export function coefficientPath(path: CoefficientPathData, options: CoefficientP
   const penalty = options.penalty ? `${options.penalty} penalty λ` : "λ (penalty strength)";
   const title = options.title ?? `Regularization path${options.penalty ? ` (${options.penalty})` : ""}`;
   const logX = options.logX ?? true;
-  return new Figure({ data, layout: baseLayout(title, { title: `${penalty}${logX ? ", log scale" : ""}`, log: logX }, { title: "coefficient value" }, { shapes: [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: 0, y1: 0, line: { color: "#888", width: 1, dash: "dot" } }] }) });
+  return new Figure({ language: options.language, data, layout: baseLayout(title, { title: `${penalty}${logX ? ", log scale" : ""}`, log: logX }, { title: "coefficient value" }, { shapes: [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: 0, y1: 0, line: { color: "#888", width: 1, dash: "dot" } }] }) });
 }

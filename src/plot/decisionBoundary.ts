@@ -2,6 +2,7 @@
  * A 2D classifier's decision regions with the data on top: over-fitting shows as a ragged
  * boundary that wraps single points; regularization smooths it.
  */
+import type { LanguageOption } from "./localize";
 import * as tf from "@tensorflow/tfjs";
 import { Figure } from "./figure";
 import type { Trace } from "./figureTypes";
@@ -16,7 +17,7 @@ export interface LabelledPoints {
   y: ArrayLike<number> | tf.Tensor;
 }
 
-export interface DecisionBoundaryOptions {
+export interface DecisionBoundaryOptions extends LanguageOption {
   title?: string;
   /** Grid samples per axis (default 80). */
   resolution?: number;
@@ -95,6 +96,7 @@ export function decisionBoundary(model: ClassifierLike, data: LabelledPoints, op
   });
   const title = options.title ?? "Decision boundary";
   return new Figure({
+    language: options.language,
     data: data2,
     // Legend under the plot: the colour bar takes the right-hand side.
     layout: baseLayout(title, { title: options.xLabel ?? "x₁ (feature 1)", extra: { range: [x0, x1] } }, { title: options.yLabel ?? "x₂ (feature 2)", extra: { range: [y0, y1] } }, { legend: { orientation: "h", x: 0, y: -0.2 } }),

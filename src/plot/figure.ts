@@ -13,6 +13,8 @@ import type { Config, FigureJSON, Frame, Layout, Trace } from "./figureTypes";
 import { figureDivHtml, figureTitle, standaloneHtml, type StandaloneHtmlOptions } from "./figureHtml";
 import { claimPlotlyEmbedding, inlinePlotlyScript } from "./plotlySource";
 import { figureSummary } from "./figureSummary";
+import type { Language } from "../i18n/language";
+import { localizeFigure } from "./localize";
 
 /** Jupyter's MIME type for Plotly figures. */
 export const PLOTLY_MIME_TYPE = "application/vnd.plotly.v1+json";
@@ -24,12 +26,14 @@ export class Figure implements Displayable {
   readonly frames: Frame[];
   readonly config: Config;
 
-  constructor(figure: { data: Trace[]; layout?: Layout; frames?: Frame[]; config?: Config }) {
+  constructor(figure: { data: Trace[]; layout?: Layout; frames?: Frame[]; config?: Config; language?: Language }) {
     // Deep copies: a figure is a value; later edits to the caller's objects must not leak in.
     this.data = structuredClone(figure.data);
     this.layout = structuredClone(figure.layout ?? {});
     this.frames = structuredClone(figure.frames ?? []);
     this.config = structuredClone(figure.config ?? {});
+    // Titles, labels and legend names are written in English; readers see them in their language.
+    localizeFigure(this, figure.language);
   }
 
   /** The title text ("" when the figure has none). */

@@ -2,12 +2,13 @@
  * Gradient norms over training: the global L2 norm per step (what clipping acts on), or one curve
  * per layer to see which layers explode or vanish.
  */
+import type { LanguageOption } from "./localize";
 import { Figure } from "./figure";
 import type { Trace } from "./figureTypes";
 import type { HistoryLike } from "./inputs";
 import { baseLayout, runColour } from "./style";
 
-export interface GradNormsOptions {
+export interface GradNormsOptions extends LanguageOption {
   /** One curve per layer from `steps[i].gradNorms` (default false: the global norm). */
   perLayer?: boolean;
   /** Logarithmic norm axis (default true: norms span orders of magnitude). */
@@ -41,5 +42,5 @@ export function gradNorms(history: HistoryLike, options: GradNormsOptions = {}):
     data.push({ type: "scatter", mode: "lines", name: `clip threshold (${options.clipAt})`, x: [Math.min(...xs), Math.max(...xs)], y: [options.clipAt, options.clipAt], line: { color: "#444", dash: "dot", width: 1.5 } });
   }
   const title = options.title ?? `Gradient norms${options.perLayer ? " per layer" : ""}${history.name ? `: ${history.name}` : ""}`;
-  return new Figure({ data, layout: baseLayout(title, { title: "training step (iterations)" }, { title: `gradient L2 norm ‖g‖₂${log ? " (log scale)" : ""}`, log }) });
+  return new Figure({ language: options.language, data, layout: baseLayout(title, { title: "training step (iterations)" }, { title: `gradient L2 norm ‖g‖₂${log ? " (log scale)" : ""}`, log }) });
 }

@@ -2,13 +2,14 @@
  * Grid-search results as a heatmap: one cell per (x, y) hyperparameter pair, coloured by a score,
  * with the best cell outlined.
  */
+import type { LanguageOption } from "./localize";
 import { numericColumn, toRows } from "./adapters";
 import { Figure } from "./figure";
 import { formatNumber } from "./format";
 import type { RowsSource } from "./inputs";
 import { baseLayout } from "./style";
 
-export interface HeatmapOptions {
+export interface HeatmapOptions extends LanguageOption {
   /** Columns holding the two hyperparameters and the score. */
   x: string;
   y: string;
@@ -84,6 +85,7 @@ export function heatmap(results: RowsSource, options: HeatmapOptions): Figure {
   ];
   const title = options.title ?? `Grid search: ${options.z} by ${options.x} and ${options.y}`;
   return new Figure({
+    language: options.language,
     data,
     layout: baseLayout(title, { title: options.xLabel ?? options.x, extra: { type: "category" } }, { title: options.yLabel ?? options.y, extra: { type: "category" } }, { legend: { orientation: "h", x: 0, y: -0.2 } }),
   });

@@ -2,13 +2,14 @@
  * Weight distributions of several runs overlaid (e.g. L1 vs L2: L1 piles weights at exactly zero,
  * L2 shrinks them smoothly), either all weights together or one panel per layer.
  */
+import type { LanguageOption } from "./localize";
 import { finiteArray, toLayers } from "./adapters";
 import { Figure } from "./figure";
 import type { Layout, Trace } from "./figureTypes";
 import type { WeightSource } from "./inputs";
 import { axisLayout, baseLayout, runColour } from "./style";
 
-export interface HistogramOptions {
+export interface HistogramOptions extends LanguageOption {
   /** One panel per layer (default false: all weights of a run pooled). */
   byLayer?: boolean;
   /** Number of bins (default 60). */
@@ -38,7 +39,7 @@ export function histogram(runs: { [run: string]: WeightSource }, options: Histog
 
   if (!options.byLayer) {
     const data = entries.map((entry, index): Trace => ({ ...common(entry.name, index), x: entry.layers.flatMap((layer) => finiteArray(layer.values)) }));
-    return new Figure({ data, layout: baseLayout(title, { title: xTitle }, { title: yTitle, log: options.logY }, { barmode: "overlay" }) });
+    return new Figure({ language: options.language, data, layout: baseLayout(title, { title: xTitle }, { title: yTitle, log: options.logY }, { barmode: "overlay" }) });
   }
 
   const layerNames = [...new Set(entries.flatMap((entry) => entry.layers.map((layer) => layer.name)))];
@@ -63,5 +64,5 @@ export function histogram(runs: { [run: string]: WeightSource }, options: Histog
     layout[`xaxis${row + 1}`] = axisLayout({ title: xTitle });
     layout[`yaxis${row + 1}`] = axisLayout({ title: "count", log: options.logY });
   });
-  return new Figure({ data, layout });
+  return new Figure({ language: options.language, data, layout });
 }

@@ -3,13 +3,14 @@
  * misclassified images are captioned "label → prediction" in red. Drawn as one heatmap mosaic, so a
  * grid of 100 digits stays a single light trace.
  */
+import type { LanguageOption } from "./localize";
 import * as tf from "@tensorflow/tfjs";
 import { Figure } from "./figure";
 import type { Trace } from "./figureTypes";
 import type { NumberArray } from "./inputs";
 import { baseLayout } from "./style";
 
-export interface ImageGridOptions {
+export interface ImageGridOptions extends LanguageOption {
   /** Pixel size of each image (default 28 × 28). */
   width?: number;
   height?: number;
@@ -92,5 +93,5 @@ export function imageGrid(images: readonly NumberArray[] | tf.Tensor, options: I
     { title: `${width}×${height} images (pixels)`, extra: { showticklabels: false, showgrid: false, ticks: "", autorange: "reversed", scaleanchor: "x", constrain: "domain" } },
     { annotations, height: Math.min(1400, 170 + rows * 95), margin: { l: 60, r: 30, t: 90, b: 60 }, legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom" } },
   );
-  return new Figure({ data, layout });
+  return new Figure({ language: options.language, data, layout });
 }

@@ -1,6 +1,7 @@
 /**
  * A generic line chart: named series of (x, y) points, one colour each.
  */
+import type { LanguageOption } from "./localize";
 import { Figure } from "./figure";
 import type { Trace } from "./figureTypes";
 import { baseLayout, runColour } from "./style";
@@ -13,7 +14,7 @@ export interface LineSeries {
   dashed?: boolean;
 }
 
-export interface LineOptions {
+export interface LineOptions extends LanguageOption {
   title: string;
   /** Axis titles with units, e.g. "epoch", "accuracy (%)". */
   xLabel: string;
@@ -44,5 +45,5 @@ export function lineTraces(series: { [name: string]: LineSeries | ArrayLike<numb
  * @example plot.line({ train: accuracies, test: testAccuracies }, { title: "Accuracy", xLabel: "epoch", yLabel: "accuracy (%)" })
  */
 export function line(series: { [name: string]: LineSeries | ArrayLike<number> }, options: LineOptions): Figure {
-  return new Figure({ data: lineTraces(series, options), layout: baseLayout(options.title, { title: options.xLabel, log: options.logX }, { title: options.yLabel, log: options.logY }) });
+  return new Figure({ language: options.language, data: lineTraces(series, options), layout: baseLayout(options.title, { title: options.xLabel, log: options.logX }, { title: options.yLabel, log: options.logY }) });
 }

@@ -2,6 +2,7 @@
  * Training and validation loss (or another recorded metric) of one or more runs: one colour per
  * run, validation dashed.
  */
+import type { LanguageOption } from "./localize";
 import { toHistories } from "./adapters";
 import { Figure } from "./figure";
 import type { Trace } from "./figureTypes";
@@ -11,7 +12,7 @@ import { baseLayout, runColour, TRAIN_DASH, VALIDATION_DASH } from "./style";
 /** What the x axis counts. */
 export type LossAxis = "step" | "epoch" | "time";
 
-export interface LossCurvesOptions {
+export interface LossCurvesOptions extends LanguageOption {
   /** x axis: optimizer steps (default), epochs, or wall-clock seconds since the start. */
   x?: LossAxis;
   /** Logarithmic loss axis (default false). */
@@ -139,5 +140,5 @@ export function lossCurves(histories: HistoryLike | readonly HistoryLike[], opti
   const what = metric === "loss" ? "Loss" : metric.charAt(0).toUpperCase() + metric.slice(1);
   const title = options.title ?? (runs.length === 1 ? `${what}: ${runs[0].name}` : `${what} of ${runs.length} runs`);
   const yTitle = `${options.yLabel ?? metric}${options.log ? " (log scale)" : ""}`;
-  return new Figure({ data, layout: baseLayout(title, { title: X_AXIS_TITLES[x] }, { title: yTitle, log: options.log }) });
+  return new Figure({ language: options.language, data, layout: baseLayout(title, { title: X_AXIS_TITLES[x] }, { title: yTitle, log: options.log }) });
 }

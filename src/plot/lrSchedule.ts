@@ -1,12 +1,13 @@
 /**
  * Learning-rate schedules side by side: lr against optimizer step for each schedule.
  */
+import type { LanguageOption } from "./localize";
 import { Figure } from "./figure";
 import type { Trace } from "./figureTypes";
 import type { ScheduleSource, SchedulerLike } from "./inputs";
 import { baseLayout, runColour } from "./style";
 
-export interface LrScheduleOptions {
+export interface LrScheduleOptions extends LanguageOption {
   /** How many optimizer steps to draw (default 100; precomputed arrays draw their own length). */
   steps?: number;
   /** Logarithmic lr axis (default false). */
@@ -58,5 +59,5 @@ export function lrSchedule(schedules: { [name: string]: ScheduleSource }, option
     return { type: "scatter", mode: "lines", name, x: lrs.map((_, t) => t), y: lrs, line: { color: runColour(index), width: 2, shape: "hv" } };
   });
   const title = options.title ?? "Learning-rate schedules";
-  return new Figure({ data, layout: baseLayout(title, { title: "optimizer step (iterations)" }, { title: `learning rate η${options.log ? " (log scale)" : ""}`, log: options.log }) });
+  return new Figure({ language: options.language, data, layout: baseLayout(title, { title: "optimizer step (iterations)" }, { title: `learning rate η${options.log ? " (log scale)" : ""}`, log: options.log }) });
 }

@@ -2,6 +2,7 @@
  * Random-search results: each trial a point (hyperparameter vs score), optionally coloured by a
  * second hyperparameter, with the best trial marked.
  */
+import type { LanguageOption } from "./localize";
 import { numericColumn, toRows } from "./adapters";
 import { Figure } from "./figure";
 import type { Trace } from "./figureTypes";
@@ -9,7 +10,7 @@ import { formatNumber } from "./format";
 import type { RowsSource } from "./inputs";
 import { baseLayout, runColour } from "./style";
 
-export interface ScatterOptions {
+export interface ScatterOptions extends LanguageOption {
   x: string;
   y: string;
   /** Column that colours the points (continuous colour scale). */
@@ -46,5 +47,5 @@ export function scatter(results: RowsSource, options: ScatterOptions): Figure {
     }
   }
   const title = options.title ?? `Random search: ${options.y} vs ${options.x}`;
-  return new Figure({ data, layout: baseLayout(title, { title: options.xLabel ?? options.x, log: options.logX }, { title: options.yLabel ?? options.y, log: options.logY }, { legend: { orientation: "h", x: 0, y: -0.2 } }) });
+  return new Figure({ language: options.language, data, layout: baseLayout(title, { title: options.xLabel ?? options.x, log: options.logX }, { title: options.yLabel ?? options.y, log: options.logY }, { legend: { orientation: "h", x: 0, y: -0.2 } }) });
 }

@@ -3,11 +3,12 @@
  * kernel round trip: each value becomes a Plotly animation frame, and `layout.sliders` animates to
  * it. Works in notebooks, in exported HTML and on the offline site.
  */
+import type { LanguageOption } from "./localize";
 import { Figure } from "./figure";
 import type { Frame, Json, Layout, Trace } from "./figureTypes";
 import { formatNumber } from "./format";
 
-export interface SliderOptions {
+export interface SliderOptions extends LanguageOption {
   /** What the slider sets, with its symbol or unit, e.g. "learning rate η" or "dropout p". */
   label: string;
   /** Which value is shown first (default: the first). */
@@ -117,5 +118,5 @@ export function slider(values: readonly number[], build: (value: number) => Figu
     },
   ];
   const config = first instanceof Figure ? first.config : {};
-  return new Figure({ data: padded[initial], layout, frames, config });
+  return new Figure({ language: options.language, data: padded[initial], layout, frames, config });
 }

@@ -2,6 +2,7 @@
  * Sparsity against penalty strength (or training step): the fraction of weights that are
  * (nearly) zero. L1 drives it up; L2 barely moves it.
  */
+import type { LanguageOption } from "./localize";
 import { Figure } from "./figure";
 import type { Trace } from "./figureTypes";
 import type { NumberArray } from "./inputs";
@@ -21,7 +22,7 @@ export interface SparsitySeries {
   sparsity: ArrayLike<number>;
 }
 
-export interface SparsityCurveOptions {
+export interface SparsityCurveOptions extends LanguageOption {
   title?: string;
   /** x axis title (default "λ (penalty strength)"). */
   xLabel?: string;
@@ -42,6 +43,7 @@ export function sparsityCurve(runs: { [name: string]: SparsitySeries }, options:
   const logX = options.logX ?? true;
   const tolerance = options.tolerance ?? 1e-3;
   return new Figure({
+    language: options.language,
     data,
     layout: baseLayout(options.title ?? "Sparsity of the weights", { title: options.xLabel ?? "λ (penalty strength)", log: logX }, { title: `weights with |w| ≤ ${tolerance} (%)`, extra: { range: [0, 100] } }),
   });

@@ -1,13 +1,14 @@
 /**
  * A 2D test surface as a 3D mesh, optionally with optimizer paths lifted onto it.
  */
+import type { LanguageOption } from "./localize";
 import { Figure } from "./figure";
 import type { Trace } from "./figureTypes";
 import type { Bounds2D, SurfaceLike, TrajectoryRun } from "./inputs";
 import { runColour } from "./style";
 import { logCompress, sampleSurface } from "./surfaceGrid";
 
-export interface Surface3dOptions {
+export interface Surface3dOptions extends LanguageOption {
   title?: string;
   /** Grid samples per axis (default 60: a 3D mesh is heavier to draw than a contour). */
   resolution?: number;
@@ -54,5 +55,5 @@ export function surface3d(surface: SurfaceLike, options: Surface3dOptions = {}):
     margin: { l: 0, r: 0, t: 50, b: 0 },
     height: 550,
   };
-  return new Figure({ data, layout });
+  return new Figure({ language: options.language, data, layout });
 }

@@ -2,13 +2,14 @@
  * Optimizer paths on a 2D test surface: filled contours of the surface, one coloured path per run,
  * a circle at each start, a cross at each end, and stars at the known minima.
  */
+import type { LanguageOption } from "./localize";
 import { Figure } from "./figure";
 import type { Trace } from "./figureTypes";
 import type { Bounds2D, SurfaceLike, TrajectoryRun } from "./inputs";
 import { baseLayout, runColour } from "./style";
 import { logCompress, sampleSurface } from "./surfaceGrid";
 
-export interface TrajectoriesOptions {
+export interface TrajectoriesOptions extends LanguageOption {
   title?: string;
   /** Grid samples per axis for the contour (default 120). */
   resolution?: number;
@@ -82,5 +83,5 @@ export function trajectories(surface: SurfaceLike, runs: readonly TrajectoryRun[
     { title: options.yLabel ?? "x₂ (parameter 2)", extra: { range: [...bounds.y] } },
     { legend: { x: 0, y: -0.18, orientation: "h" } },
   );
-  return new Figure({ data, layout });
+  return new Figure({ language: options.language, data, layout });
 }

@@ -1,0 +1,85 @@
+/**
+ * English text → the reader's language, from a phrase catalog (`phrases.zh.json`).
+ *
+ * A catalog key is either an exact phrase ("learning rate η") or a pattern whose `{}` stand for any
+ * text ("Dropout p = {}" → "暂退概率 p = {}"); the text a `{}` matched is itself translated when the
+ * catalog has it, so "{} of {} runs" composes with "training loss". Text not in the catalog is left
+ * as it is (numbers, optimizer names and code identifiers read the same in both languages).
+ */
+import { language, type Language } from "./language";
+import zhPhrases from "./phrases.zh.json";
+
+/** English phrase or pattern → translation. */
+export type PhraseCatalog = { [english: string]: string };
+
+const PLACEHOLDER = "{}";
+
+interface CompiledCatalog {
+  exact: Map<string, string>;
+  patterns: { regex: RegExp; template: string[] }[];
+}
+
+const CATALOGS: { [L in Exclude<Language, "en">]: PhraseCatalog } = { zh: zhPhrases as PhraseCatalog };
+const compiled = new Map<PhraseCatalog, CompiledCatalog>();
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function compile(catalog: PhraseCatalog): CompiledCatalog {
+  let done = compiled.get(catalog);
+  if (done) return done;
+  done = { exact: new Map(), patterns: [] };
+  for (const [english, translated] of Object.entries(catalog)) {
+    if (!english.includes(PLACEHOLDER)) {
+      done.exact.set(english, translated);
+      continue;
+    }
+    const regex = new RegExp(`^${english.split(PLACEHOLDER).map(escapeRegExp).join("(.+?)")}$`, "s");
+    done.patterns.push({ regex, template: translated.split(PLACEHOLDER) });
+  }
+  // Longer patterns are more specific: "Adam + L2, s={}" before "{}, s={}".
+  done.patterns.sort((a, b) => b.regex.source.length - a.regex.source.length);
+  compiled.set(catalog, done);
+  return done;
+}
+
+/** The phrase catalog of a language (empty for English, which needs none). */
+export function phraseCatalog(lang: Language): PhraseCatalog {
+  return lang === "en" ? {} : CATALOGS[lang];
+}
+
+/** Translates one phrase (surrounding white space kept); unknown text comes back unchanged. */
+export function translate(text: string, lang: Language = language()): string {
+  if (lang === "en" || text.trim() === "") return text;
+  const core = text.trim();
+  const start = text.indexOf(core);
+  const translated = lookup(core, compile(CATALOGS[lang]));
+  return translated === undefined ? text : text.slice(0, start) + translated + text.slice(start + core.length);
+}
+
+function lookup(text: string, catalog: CompiledCatalog): string | undefined {
+  const exact = catalog.exact.get(text);
+  if (exact !== undefined) return exact;
+  for (const { regex, template } of catalog.patterns) {
+    const match = regex.exec(text);
+    if (!match) continue;
+    const parts = match.slice(1).map((part) => catalog.exact.get(part) ?? part);
+    return template.map((piece, i) => piece + (i < parts.length ? parts[i] : "")).join("");
+  }
+  return undefined;
+}
+
+/** True when the catalog of `lang` translates `text` (English needs no translation). */
+export function hasTranslation(text: string, lang: Language): boolean {
+  return lang === "en" || text.trim() === "" || lookup(text.trim(), compile(CATALOGS[lang])) !== undefined;
+}
+
+/**
+ * Translates printed text line by line (and each carriage-return segment of a progress bar), so a
+ * known sentence is translated wherever it appears in a stream.
+ */
+export function translateLines(text: string, lang: Language = language()): string {
+  if (lang === "en") return text;
+  return text.replace(/[^\r\n]+/g, (line) => translate(line, lang));
+}
