@@ -1,0 +1,43 @@
+"""Writes a tutorial notebook (nbformat 4.5, no outputs, stable cell ids "NN-MM") from a list of cells.
+
+Used by the generators of notebooks 13-19 (scripts/notebooks/make_NN.py): edit the generator, run it,
+and the .ipynb is rewritten byte-for-byte the same when nothing changed.
+"""
+import json
+import os
+import textwrap
+
+METADATA = {
+    "kernelspec": {"name": "optimlab", "display_name": "TypeScript (optimlab)", "language": "typescript"},
+    "language_info": {"name": "typescript", "file_extension": ".ts", "mimetype": "text/typescript"},
+}
+
+
+def md(text, **metadata):
+    return ("markdown", text, metadata)
+
+
+def code(text, **metadata):
+    return ("code", text, metadata)
+
+
+def write(path, prefix, cells):
+    out = []
+    for index, (kind, text, metadata) in enumerate(cells):
+        source = textwrap.dedent(text).strip("\n")
+        lines = source.split("\n")
+        cell = {
+            "cell_type": kind,
+            "id": f"{prefix}-{index:02d}",
+            "metadata": metadata,
+            "source": [line + "\n" for line in lines[:-1]] + [lines[-1]],
+        }
+        if kind == "code":
+            cell["execution_count"] = None
+            cell["outputs"] = []
+        out.append(cell)
+    notebook = {"cells": out, "metadata": METADATA, "nbformat": 4, "nbformat_minor": 5}
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    with open(os.path.join(root, path), "w", encoding="utf-8") as f:
+        json.dump(notebook, f, indent=1, ensure_ascii=False)
+        f.write("\n")
