@@ -20,3 +20,7 @@ export * as surfaces from "./surfaces";
 export * as tune from "./tune";
 export * as plot from "./plot";
 export * from "./display";
+
+// A Chinese notebook runs the English code: its printed sentences go through the phrase catalog.
+import { translatePrintedOutput } from "./i18n/output";
+translatePrintedOutput();
