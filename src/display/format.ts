@@ -7,6 +7,7 @@
  */
 import { inspect } from "node:util";
 import { isDisplayable, JUPYTER_DISPLAY, type MimeBundle } from "./protocol";
+import { translateLines } from "../i18n/translate";
 
 /** One duck-typed rule: `matches` is cheap and side-effect free; `format` builds the bundle. */
 export interface Formatter {
@@ -179,7 +180,8 @@ export function formatNow(value: unknown): MimeBundle | Promise<MimeBundle> {
   for (const formatter of FORMATTERS) {
     if (formatter.matches(value)) return formatter.format(value);
   }
-  return { "text/plain": plainText(value) };
+  // A sentence the cell evaluates to is shown in the reader's language, like printed ones.
+  return { "text/plain": plainText(typeof value === "string" ? translateLines(value) : value) };
 }
 
 export const badBundleMessage = (got: unknown): string =>
