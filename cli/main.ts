@@ -9,6 +9,7 @@ const commands: { [name: string]: { summary: string; load: () => Promise<{ main:
   test: { summary: "execute notebooks through their kernel and report per cell (CI)", load: () => import("../runner/cli") },
   run: { summary: "execute notebooks and write their outputs, without the test verdict", load: () => import("../runner/cli").then((m) => ({ main: m.runMain })) },
   site: { summary: "execute every notebook and build the offline HTML tutorial site", load: () => import("../publish/cli") },
+  i18n: { summary: "build and check the translated notebooks (notebooks/zh) from the translation store", load: () => import("../publish/i18n/cli") },
 };
 
 export function usage(): string {
