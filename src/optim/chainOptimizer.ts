@@ -2,17 +2,23 @@ import * as tf from "@tensorflow/tfjs";
 import { chain as chainOf } from "../transforms/chain";
 import type { Chain, ChainState } from "../transforms/chain";
 import { isTensorTree, mapTree } from "../transforms/tree";
-import type { GradientTransformation, LearningRate, LeafFilter, TensorRecord, TransformState } from "../transforms/types";
+import type {
+  GradientTransformation,
+  LearningRate,
+  LeafFilter,
+  TensorRecord,
+  TransformState,
+} from "../transforms/types";
 import {
   chainStructureChanged,
   incompleteWeights,
-  invalidLearningRate,
   unknownVariable,
   unknownWeight,
   weightShapeMismatch,
 } from "./errors";
 import { JUPYTER_DISPLAY } from "../display/protocol";
 import type { MimeBundle } from "../display/protocol";
+import { requireLr } from "./validate";
 import { mapState, mergeState, restrictState, setAtPath, stateAt, stateSlots } from "./stateStore";
 
 /** A tensor with its name, as `tf.Optimizer.getWeights` returns them. */
@@ -91,7 +97,7 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
   }
 
   set lr(value: number) {
-    if (!(value >= 0)) throw new Error(invalidLearningRate(value));
+    requireLr(value);
     this.hyper_ = { ...this.hyper_, lr: value };
   }
 
@@ -229,7 +235,8 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
     for (const [path, value] of numbers) setAtPath(skeleton, path.split("/"), value);
     for (const [variable, byPath] of perVariable) {
       this.knownVariables.add(variable);
-      for (const [path, tensor] of byPath) setAtPath(skeleton, [...path.split("/"), variable], tf.variable(tensor, false));
+      for (const [path, tensor] of byPath)
+        setAtPath(skeleton, [...path.split("/"), variable], tf.variable(tensor, false));
     }
     this.state_ = skeleton as TransformState;
   }

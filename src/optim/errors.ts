@@ -4,7 +4,17 @@
  * forums. Exported so tests can match them exactly.
  */
 
-export const invalidLearningRate = (lr: number): string => `Invalid learning rate: ${lr}`;
+/** A value as the messages echo it: numbers as JS prints them, anything else as JSON (strings quoted). */
+export function shown(value: unknown): string {
+  if (typeof value === "number" || value === undefined || typeof value === "function") return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+export const invalidLearningRate = (lr: unknown): string => `Invalid learning rate: ${shown(lr)}`;
 export const invalidEpsilon = (eps: number): string => `Invalid epsilon value: ${eps}`;
 export const invalidBeta = (index: 0 | 1, beta: number): string => `Invalid beta parameter at index ${index}: ${beta}`;
 export const invalidMomentum = (momentum: number): string => `Invalid momentum value: ${momentum}`;
@@ -16,12 +26,29 @@ export const invalidInitialAccumulatorValue = (value: number): string =>
 export const invalidRho = (rho: number): string => `Invalid rho value: ${rho}`;
 export const invalidMomentumDecay = (momentumDecay: number): string => `Invalid momentum_decay value: ${momentumDecay}`;
 
+/**
+ * An option of the wrong type. torch compares it and Python raises a TypeError ("'<' not supported
+ * between instances of 'NoneType' and 'float'"); we throw a TypeError that names the option.
+ */
+export function wrongOptionType(option: string, value: unknown, expected: string): string {
+  const got = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
+  return `Invalid ${option}: ${shown(value)} (expected ${expected}, got ${got})`;
+}
+
+/** torch indexes `betas[1]` and raises IndexError for a list of one; we say what a betas value is. */
+export const invalidBetas = (betas: unknown): string =>
+  `Invalid betas: ${shown(betas)} (expected two numbers [beta1, beta2], each in [0, 1))`;
+
+/** An option the optimizer does not have (torch: "__init__() got an unexpected keyword argument"). */
+export function unexpectedOption(option: string, allowed: readonly string[]): string {
+  return `got an unexpected option '${option}'; this optimizer's options are ${allowed.join(", ")}`;
+}
+
 /** torch's SGD check: Nesterov needs momentum > 0 and dampening = 0. */
 export const NESTEROV_REQUIRES_MOMENTUM = "Nesterov momentum requires a momentum and zero dampening";
 
 /** torch 1.13's SGD has no default learning rate (`lr=required`). */
 export const LR_REQUIRED = "parameter group didn't specify a value of required optimization parameter lr";
-
 
 /** `applyGradients` got a gradient for a name that is not a registered variable. */
 export function unknownVariable(name: string): string {
@@ -43,7 +70,12 @@ export function incompleteWeights(optimizer: string, variable: string, missing: 
 }
 
 /** `setWeights` got a state tensor whose shape differs from its variable's. */
-export function weightShapeMismatch(optimizer: string, name: string, expected: readonly number[], got: readonly number[]): string {
+export function weightShapeMismatch(
+  optimizer: string,
+  name: string,
+  expected: readonly number[],
+  got: readonly number[],
+): string {
   return `${optimizer}.setWeights: '${name}' has shape [${got.join(",")}] but its variable has shape [${expected.join(",")}]`;
 }
 

@@ -65,7 +65,10 @@ for (const row of OPTIMIZERS_UNDER_TEST) {
     const names = saved.map((w) => w.name);
     assert.equal(names[0], "iter");
     assert.equal(saved[0].tensor.dataSync()[0], 5);
-    assert.ok(names.some((n) => n.startsWith(`${problem.variables.weight.name}/`)), names.join(", "));
+    assert.ok(
+      names.some((n) => n.startsWith(`${problem.variables.weight.name}/`)),
+      names.join(", "),
+    );
 
     fixture.order.forEach((name, i) => problem.variables[name].assign(paramsAt5[i]));
     const second = row.create(row.exercise);
@@ -110,9 +113,20 @@ for (const row of OPTIMIZERS_UNDER_TEST) {
   });
 
   test(`${row.name}: model.compile + fit trains a dense model`, async () => {
-    const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2], kernelInitializer: "zeros" })] });
+    const model = tf.sequential({
+      layers: [tf.layers.dense({ units: 1, inputShape: [2], kernelInitializer: "zeros" })],
+    });
     model.compile({ optimizer: row.create(row.exercise), loss: "meanSquaredError" });
-    const xs = tf.tensor2d([[0, 1], [1, 0], [1, 1], [2, 1], [0, 2], [1, 2], [2, 2], [2, 0]]);
+    const xs = tf.tensor2d([
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [2, 1],
+      [0, 2],
+      [1, 2],
+      [2, 2],
+      [2, 0],
+    ]);
     const ys = tf.tidy(() => tf.add(tf.sum(tf.mul(xs, tf.tensor1d([2, -1.5])), 1, true), 1));
     const history = await model.fit(xs, ys, { epochs: 10, batchSize: 8, verbose: 0, shuffle: false });
     const losses = history.history.loss as number[];
@@ -123,6 +137,23 @@ for (const row of OPTIMIZERS_UNDER_TEST) {
     ys.dispose();
   });
 }
+
+test("options of the wrong type or unknown to the optimizer throw a TypeError at construction", () => {
+  for (const row of OPTIMIZERS_UNDER_TEST) {
+    const base = row.name === "SGD" ? { lr: 0.1 } : {};
+    assert.throws(() => row.create({ ...base, lr: null }), TypeError, row.name);
+    assert.throws(() => row.create({ ...base, lr: "0.1" }), TypeError, row.name);
+    assert.throws(() => row.create({ ...base, weightDecayFilter: "bias" }), TypeError, row.name);
+    assert.throws(() => row.create({ ...base, learningRate: 0.1 }), {
+      name: "TypeError",
+      message: new RegExp(`^got an unexpected option 'learningRate'; this optimizer's options are lr, `),
+    });
+  }
+  assert.throws(() => new optim.SGD({ lr: 0.1, betas: [0.9, 0.99] } as unknown as optim.SGDOptions), {
+    message: errors.unexpectedOption("betas", ["lr", "weightDecayFilter", "paramGroups", "momentum", "dampening", "nesterov", "weightDecay", "maximize"]),
+  });
+  assert.throws(() => new optim.Adam({ betas: [0.9] as unknown as [number, number] }), { name: "TypeError", message: errors.invalidBetas([0.9]) });
+});
 
 test("applyGradients accepts the name-keyed map and the array form alike", () => {
   const a = makeProblem(fixture);
@@ -159,6 +190,9 @@ test("lr is read at every step: setting it changes the next step, and invalid va
   assert.deepEqual(problem.flat(), before);
   assert.equal(optimizer.initialLr, 0.1);
   assert.throws(() => (optimizer.lr = -0.1), { message: "Invalid learning rate: -0.1" });
+  assert.throws(() => (optimizer.lr = "0.1" as unknown as number), TypeError);
+  assert.throws(() => (optimizer.lr = null as unknown as number), TypeError);
+  assert.equal(optimizer.lr, 0);
   optimizer.dispose();
   problem.dispose();
 });
@@ -175,7 +209,9 @@ test("momentum and betas are writable between steps (schedulers cycle them)", ()
   const sgd = new optim.SGD({ lr: 0.1, momentum: 0.9 });
   sgd.momentum = 0.5;
   assert.equal(sgd.momentum, 0.5);
-  assert.throws(() => (sgd.momentum = 0), { message: errors.chainStructureChanged("optimlab.SGD", "momentum", 0.5, 0) });
+  assert.throws(() => (sgd.momentum = 0), {
+    message: errors.chainStructureChanged("optimlab.SGD", "momentum", 0.5, 0),
+  });
   assert.throws(() => (new optim.SGD({ lr: 0.1 }).momentum = 0.9), /would add or remove a link/);
   for (const x of [switched, fresh, sgd, a, b]) x.dispose();
 });
@@ -209,11 +245,13 @@ test("setWeights rejects unknown names, partial states and wrong shapes", async 
   const muName = `${problem.variables.bias.name}/scaleByAdam/mu`;
   assert.ok(weights.some((w) => w.name === muName));
 
-  await assert.rejects(target.setWeights([...weights, { name: "bogus", tensor: weights[1].tensor }]), /unknown weight 'bogus'/);
   await assert.rejects(
-    target.setWeights(weights.filter((w) => w.name !== muName)),
-    { message: errors.incompleteWeights("optimlab.Adam", problem.variables.bias.name, ["scaleByAdam/mu"]) },
+    target.setWeights([...weights, { name: "bogus", tensor: weights[1].tensor }]),
+    /unknown weight 'bogus'/,
   );
+  await assert.rejects(target.setWeights(weights.filter((w) => w.name !== muName)), {
+    message: errors.incompleteWeights("optimlab.Adam", problem.variables.bias.name, ["scaleByAdam/mu"]),
+  });
   const wrong = tf.zeros([7]);
   await assert.rejects(
     target.setWeights(weights.map((w) => (w.name === muName ? { name: w.name, tensor: wrong } : w))),
@@ -230,7 +268,10 @@ test("minimize with a varList creates state only for those variables", async () 
   optimizer.minimize(problem.loss, false, [problem.variables.weight, problem.variables.bias]);
   assert.equal(problem.variables.scale.dataSync()[0], scale0);
   const names = (await optimizer.getWeights()).map((w) => w.name);
-  assert.equal(names.some((n) => n.startsWith(problem.variables.scale.name)), false);
+  assert.equal(
+    names.some((n) => n.startsWith(problem.variables.scale.name)),
+    false,
+  );
   optimizer.minimize(problem.loss);
   assert.ok((await optimizer.getWeights()).some((w) => w.name.startsWith(problem.variables.scale.name)));
   optimizer.dispose();
@@ -240,7 +281,10 @@ test("minimize with a varList creates state only for those variables", async () 
 test("the state is inspectable by link name", () => {
   const problem = makeProblem(fixture);
   const optimizer = new optim.Adam({ lr: 0.05, weightDecay: 0.1 });
-  assert.deepEqual(optimizer.transform.links.map((l) => l.name), ["addWeightDecay", "scaleByAdam", "scaleByLearningRate"]);
+  assert.deepEqual(
+    optimizer.transform.links.map((l) => l.name),
+    ["addWeightDecay", "scaleByAdam", "scaleByLearningRate"],
+  );
   const before = optimizer.state;
   assert.ok(before === undefined);
   optimizer.minimize(problem.loss);
@@ -276,7 +320,10 @@ test("model.save with includeOptimizer stores the optimizer's class, config and 
 test("an optimizer shows its options and chain in a notebook", () => {
   const optimizer = new optim.Adam({ lr: 0.01, weightDecay: 0.1 });
   const text = optimizer[JUPYTER_DISPLAY]()["text/plain"];
-  assert.match(String(text), /^Adam\(lr=0\.01, betas=\[0\.9,0\.999\], eps=1e-8, weightDecay=0\.1, amsgrad=false, maximize=false\)/);
+  assert.match(
+    String(text),
+    /^Adam\(lr=0\.01, betas=\[0\.9,0\.999\], eps=1e-8, weightDecay=0\.1, amsgrad=false, maximize=false\)/,
+  );
   assert.match(String(text), /= addWeightDecay → scaleByAdam → scaleByLearningRate, step 0$/);
 });
 

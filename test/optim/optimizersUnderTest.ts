@@ -28,11 +28,18 @@ const betaInputs = (base: Options) => [
   { options: { ...base, betas: [1.5, 0.999] }, message: errors.invalidBeta(0, 1.5) },
   { options: { ...base, betas: [0.9, 1.5] }, message: errors.invalidBeta(1, 1.5) },
   { options: { ...base, betas: [0.9, -0.1] }, message: errors.invalidBeta(1, -0.1) },
+  { options: { ...base, betas: [0.9] }, message: errors.invalidBetas([0.9]) },
+  { options: { ...base, betas: [0.9, "0.999"] }, message: errors.invalidBetas([0.9, "0.999"]) },
 ];
 const commonInputs = (base: Options) => [
   { options: { ...base, lr: -0.1 }, message: errors.invalidLearningRate(-0.1) },
   { options: { ...base, lr: NaN }, message: errors.invalidLearningRate(NaN) },
   { options: { ...base, weightDecay: -1 }, message: errors.invalidWeightDecay(-1) },
+  // Wrong types: torch's comparison raises a TypeError; so do we, naming the option.
+  { options: { ...base, lr: null }, message: 'Invalid learning rate: null (expected a number, got null)' },
+  { options: { ...base, lr: "0.1" }, message: 'Invalid learning rate: "0.1" (expected a number, got a string)' },
+  { options: { ...base, weightDecay: "0" }, message: 'Invalid weight_decay value: "0" (expected a number, got a string)' },
+  { options: { ...base, maximize: "yes" }, message: 'Invalid maximize: "yes" (expected true or false, got a string)' },
 ];
 
 export const OPTIMIZERS_UNDER_TEST: readonly OptimizerUnderTest[] = [
@@ -47,7 +54,10 @@ export const OPTIMIZERS_UNDER_TEST: readonly OptimizerUnderTest[] = [
       { options: {}, message: errors.LR_REQUIRED },
       { options: { lr: 0.1, momentum: -0.5 }, message: errors.invalidMomentum(-0.5) },
       { options: { lr: 0.1, nesterov: true }, message: errors.NESTEROV_REQUIRES_MOMENTUM },
-      { options: { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true }, message: errors.NESTEROV_REQUIRES_MOMENTUM },
+      {
+        options: { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true },
+        message: errors.NESTEROV_REQUIRES_MOMENTUM,
+      },
     ],
   },
   {
@@ -56,7 +66,11 @@ export const OPTIMIZERS_UNDER_TEST: readonly OptimizerUnderTest[] = [
     torchDefaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false },
     exercise: { lr: 0.05, amsgrad: true, weightDecay: 1e-3 },
     convergenceSteps: 120,
-    badInputs: [...commonInputs({}), ...betaInputs({}), { options: { eps: -1e-8 }, message: errors.invalidEpsilon(-1e-8) }],
+    badInputs: [
+      ...commonInputs({}),
+      ...betaInputs({}),
+      { options: { eps: -1e-8 }, message: errors.invalidEpsilon(-1e-8) },
+    ],
   },
   {
     name: "AdamW",
@@ -109,7 +123,13 @@ export const OPTIMIZERS_UNDER_TEST: readonly OptimizerUnderTest[] = [
     name: "NAdam",
     create: (o) => new optim.NAdam(o),
     torchDefaults: {
-      lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, decoupledWeightDecay: false, maximize: false,
+      lr: 2e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 0,
+      momentumDecay: 4e-3,
+      decoupledWeightDecay: false,
+      maximize: false,
     },
     exercise: { lr: 0.05, weightDecay: 1e-3, decoupledWeightDecay: true },
     convergenceSteps: 150,
@@ -123,7 +143,14 @@ export const OPTIMIZERS_UNDER_TEST: readonly OptimizerUnderTest[] = [
   {
     name: "RAdam",
     create: (o) => new optim.RAdam(o),
-    torchDefaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, maximize: false },
+    torchDefaults: {
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 0,
+      decoupledWeightDecay: false,
+      maximize: false,
+    },
     exercise: { lr: 0.05, weightDecay: 1e-3 },
     convergenceSteps: 300,
     badInputs: [...commonInputs({}), ...betaInputs({}), { options: { eps: -1 }, message: errors.invalidEpsilon(-1) }],
