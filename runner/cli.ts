@@ -9,7 +9,8 @@ import { DEFAULT_CELL_TIMEOUT, DEFAULT_INTERRUPT_GRACE, DEFAULT_STARTUP_TIMEOUT 
 import { writeFileAtomic } from "./notebook";
 import { parseParamArgument, readParamsFile, type Parameters } from "./parameters";
 import { readSanitizers } from "./regression";
-import { formatJunit, formatNotebook, formatTotals, isInputError, type RunEntry } from "./report";
+import { formatJunit, formatNotebook, formatRunLine, formatTotals, isInputError, type RunEntry } from "./report";
+import { unwritableReason } from "./writable";
 
 type Mode = "test" | "run";
 
@@ -23,17 +24,41 @@ interface OptionSpec {
 const OPTIONS: { [name: string]: OptionSpec } = {
   kernel: { takesValue: true, help: "kernelspec name to use instead of the notebook's metadata.kernelspec.name" },
   cwd: { takesValue: true, help: "working directory of the kernel (default: each notebook's folder)" },
-  timeout: { takesValue: true, help: `per-cell timeout in seconds (default ${DEFAULT_CELL_TIMEOUT}); notebook metadata execution.timeout and a cell tag timeout=N take precedence` },
+  timeout: {
+    takesValue: true,
+    help: `per-cell timeout in seconds (default ${DEFAULT_CELL_TIMEOUT}); notebook metadata execution.timeout and a cell tag timeout=N take precedence`,
+  },
   "notebook-timeout": { takesValue: true, help: "deadline for each whole notebook in seconds (default: none)" },
-  "startup-timeout": { takesValue: true, help: `seconds to wait for the kernel to answer kernel_info (default ${DEFAULT_STARTUP_TIMEOUT})` },
-  "interrupt-grace": { takesValue: true, help: `seconds a timed-out cell gets to stop after the interrupt before the kernel is killed (default ${DEFAULT_INTERRUPT_GRACE})` },
+  "startup-timeout": {
+    takesValue: true,
+    help: `seconds to wait for the kernel to answer kernel_info (default ${DEFAULT_STARTUP_TIMEOUT})`,
+  },
+  "interrupt-grace": {
+    takesValue: true,
+    help: `seconds a timed-out cell gets to stop after the interrupt before the kernel is killed (default ${DEFAULT_INTERRUPT_GRACE})`,
+  },
   "allow-errors": { takesValue: false, help: "keep executing after a cell raises (the cell still counts as failed)" },
-  param: { takesValue: true, repeatable: true, help: "name=value for the parameters cell (value parsed as JSON when possible); repeatable" },
+  param: {
+    takesValue: true,
+    repeatable: true,
+    help: "name=value for the parameters cell (value parsed as JSON when possible); repeatable",
+  },
   "params-file": { takesValue: true, help: "JSON or YAML file mapping parameter names to values" },
-  "check-outputs": { takesValue: false, help: "fail cells whose text outputs differ from those stored in the notebook", modes: ["test"] },
-  sanitize: { takesValue: true, help: "file of `regex => replacement` lines applied before comparing outputs", modes: ["test"] },
+  "check-outputs": {
+    takesValue: false,
+    help: "fail cells whose text outputs differ from those stored in the notebook",
+    modes: ["test"],
+  },
+  sanitize: {
+    takesValue: true,
+    help: "file of `regex => replacement` lines applied before comparing outputs",
+    modes: ["test"],
+  },
   junit: { takesValue: true, help: "write a JUnit XML report (one testcase per cell) to this file", modes: ["test"] },
-  "output-dir": { takesValue: true, help: "write executed notebooks into this folder (paths kept relative to the current folder)" },
+  "output-dir": {
+    takesValue: true,
+    help: "write executed notebooks into this folder (paths kept relative to the current folder)",
+  },
   inplace: { takesValue: false, help: "overwrite the notebooks with their executed version" },
   jobs: { takesValue: true, help: "notebooks executed at once, each on its own kernel (default 1)" },
   shard: { takesValue: true, help: "i/n: run only the i-th of n deterministic slices of the notebooks (CI matrix)" },
@@ -43,12 +68,17 @@ const OPTIONS: { [name: string]: OptionSpec } = {
 };
 
 export const cliMessages = {
-  unknownOption: (option: string, mode: Mode) => `optimlab ${mode}: unknown option ${option} (see optimlab ${mode} --help)`,
+  unknownOption: (option: string, mode: Mode) =>
+    `optimlab ${mode}: unknown option ${option} (see optimlab ${mode} --help)`,
   missingValue: (option: string) => `option --${option} needs a value`,
   notANumber: (option: string, value: string) => `option --${option} expects a positive number, got "${value}"`,
-  noPaths: (mode: Mode) => `optimlab ${mode}: give at least one notebook, folder or glob, e.g. optimlab ${mode} notebooks/`,
+  noPaths: (mode: Mode) =>
+    `optimlab ${mode}: give at least one notebook, folder or glob, e.g. optimlab ${mode} notebooks/`,
   outputConflict: "--output-dir and --inplace cannot be used together",
-  shardEmpty: (shard: string, total: number) => `shard ${shard} has no notebook to run (${total} in total): nothing to do`,
+  unwritable: (option: string, target: string, reason: string) =>
+    `${option} ${target} cannot be written (${reason}); choose another path. Nothing was run.`,
+  shardEmpty: (shard: string, total: number) =>
+    `shard ${shard} has no notebook to run (${total} in total): nothing to do`,
 } as const;
 
 export interface ParsedArgs {
@@ -101,7 +131,14 @@ export function usage(mode: Mode): string {
   const lines = Object.entries(OPTIONS)
     .filter(([, spec]) => !spec.modes || spec.modes.includes(mode))
     .map(([name, spec]) => `  --${(name + (spec.takesValue ? " VALUE" : "")).padEnd(24)} ${spec.help}`);
-  return [`Usage: optimlab ${mode} [options] <notebook.ipynb | folder | glob>…`, "", summary, "", "Options:", ...lines].join("\n");
+  return [
+    `Usage: optimlab ${mode} [options] <notebook.ipynb | folder | glob>…`,
+    "",
+    summary,
+    "",
+    "Options:",
+    ...lines,
+  ].join("\n");
 }
 
 /** Turns parsed arguments into batch options (reading parameter and sanitizer files). */
@@ -146,6 +183,7 @@ async function command(args: string[], mode: Mode): Promise<number> {
     }
     if (parsed.paths.length === 0) throw new Error(cliMessages.noPaths(mode));
     options = batchOptions(parsed, mode);
+    checkOutputsWritable(parsed);
     files = discoverNotebooks(parsed.paths);
     const shardText = parsed.values.shard?.[0];
     if (shardText) {
@@ -165,33 +203,43 @@ async function command(args: string[], mode: Mode): Promise<number> {
     ...options,
     onNotebookDone: (entry: RunEntry, writtenTo?: string) => {
       if (mode === "test") console.log(formatNotebook(entry, { color }) + "\n");
-      else console.log(runLine(entry, writtenTo));
+      else console.log(formatRunLine(entry, writtenTo, { color }));
     },
   });
   const junit = parsed.values.junit?.[0];
   if (junit) writeFileAtomic(junit, formatJunit(entries));
   console.log(formatTotals(entries));
-  return entries.every((entry) => (mode === "test" ? passed(entry) : completed(entry))) ? 0 : 1;
+  return entries.every((entry) => (mode === "test" ? passed(entry) : completed(entry, options.allowErrors === true)))
+    ? 0
+    : 1;
+}
+
+/** --output-dir and --junit must be writable before anything runs (results would be lost at the end). */
+function checkOutputsWritable(parsed: ParsedArgs): void {
+  const targets: [string, string | undefined, "folder" | "file"][] = [
+    ["--output-dir", parsed.values["output-dir"]?.[0], "folder"],
+    ["--junit", parsed.values.junit?.[0], "file"],
+  ];
+  for (const [option, target, kind] of targets) {
+    const reason = target === undefined ? undefined : unwritableReason(target, kind);
+    if (target !== undefined && reason) throw new Error(cliMessages.unwritable(option, target, reason));
+  }
 }
 
 function passed(entry: RunEntry): boolean {
   return !isInputError(entry) && entry.ok;
 }
 
-/** `run`'s success: the notebook executed to its end (cell errors let through by --allow-errors are fine). */
-function completed(entry: RunEntry): boolean {
+/**
+ * `run`'s success: the notebook executed to its end and no cell failed — except cells that raised
+ * under --allow-errors. A timeout, a dead or silent kernel always fails.
+ */
+function completed(entry: RunEntry, allowErrors: boolean): boolean {
   if (isInputError(entry) || entry.error) return false;
-  const stopped = new Set(["timeout", "notebook-timeout", "kernel-died"]);
-  return entry.cells.every((cell) => cell.status !== "not-run" && !stopped.has(cell.failure?.kind ?? ""));
-}
-
-/** `optimlab run`'s one line per notebook; the failure's details only when it stopped early. */
-function runLine(entry: RunEntry, writtenTo?: string): string {
-  if (isInputError(entry)) return `ERROR ${entry.path}\n${entry.error}`;
-  const executed = entry.cells.filter((cell) => cell.status === "passed" || cell.status === "failed").length;
-  const head = `${entry.ok ? "done " : "FAIL "} ${entry.path} (${executed}/${entry.cells.length} cells, ${entry.seconds.toFixed(1)} s)${writtenTo ? ` → ${writtenTo}` : ""}`;
-  const failure = entry.error ?? entry.cells.find((cell) => cell.failure)?.failure?.details;
-  return failure ? `${head}\n${failure}` : head;
+  const tolerated = new Set(allowErrors ? ["error", "no-exception", "wrong-exception"] : []);
+  return entry.cells.every(
+    (cell) => cell.status !== "not-run" && (cell.status !== "failed" || tolerated.has(cell.failure?.kind ?? "")),
+  );
 }
 
 /** `optimlab test …` */

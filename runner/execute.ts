@@ -149,16 +149,62 @@ export function prepareNotebook(input: string | Notebook): { notebook: Notebook;
  * fails to start gives a result with `error` set.
  */
 export async function executeNotebook(input: string | Notebook, options: ExecuteOptions = {}): Promise<NotebookResult> {
-  const started = Date.now();
+  const run = planRun(input, options);
+  options.onNotebookStart?.({ path: run.path, kernelName: run.kernel.name, codeCells: run.codeCells.length });
+  const started = await startKernel(run, options);
+  if (!(started instanceof KernelSession)) return finishRun(run, started.error);
+  const session = started;
+  run.kernelPid = session.pid;
+  let stuck = false;
+  try {
+    stuck = await runCells(run, session, options);
+  } finally {
+    // A kernel that ignored the interrupt will not read shutdown_request either: kill it at once.
+    await (session.process.running && !stuck ? session.shutdown() : session.kill());
+  }
+  return finishRun(run);
+}
+
+/** Everything decided before the kernel starts: the notebook, its kernel, its cells and the clock. */
+interface RunPlan {
+  path?: string;
+  notebook: Notebook;
+  kernel: KernelSpecEntry;
+  cwd: string;
+  codeCells: { cell: CodeCell; index: number }[];
+  results: CellResult[];
+  startedAt: number;
+  /** Epoch ms of the notebook deadline (Infinity for none). */
+  deadline: number;
+  kernelPid?: number;
+}
+
+/** Step 1: load and check the input (throws NotebookError on bad input), inject parameters. */
+function planRun(input: string | Notebook, options: ExecuteOptions): RunPlan {
+  const startedAt = Date.now();
   const { notebook, file } = prepareNotebook(input);
-  const entry = resolveKernel(notebook, file, options.kernel);
-  if (options.parameters && Object.keys(options.parameters).length > 0) injectParameters(notebook, options.parameters, entry.spec.language);
+  const kernel = resolveKernel(notebook, file, options.kernel);
+  if (options.parameters && Object.keys(options.parameters).length > 0) {
+    injectParameters(notebook, options.parameters, kernel.spec.language);
+  }
   for (const cell of notebook.cells) cellDirectives(cell); // bad tags are input errors: fail before starting
-  const cwd = options.cwd ?? (typeof input === "string" ? path.dirname(path.resolve(input)) : process.cwd());
   const codeCells = notebook.cells.flatMap((cell, index) => (cell.cell_type === "code" ? [{ cell, index }] : []));
-  const results: CellResult[] = codeCells.map(({ cell, index }, n) => ({
+  return {
+    path: typeof input === "string" ? input : undefined,
+    notebook,
+    kernel,
+    cwd: options.cwd ?? (typeof input === "string" ? path.dirname(path.resolve(input)) : process.cwd()),
+    codeCells,
+    results: codeCells.map(({ cell, index }, n) => notRunResult(cell, index, n + 1)),
+    startedAt,
+    deadline: options.notebookTimeout ? startedAt + options.notebookTimeout * 1000 : Infinity,
+  };
+}
+
+function notRunResult(cell: CodeCell, index: number, number: number): CellResult {
+  return {
     index,
-    number: n + 1,
+    number,
     id: cell.id as string,
     source: joinSource(cell.source),
     tags: cellTags(cell),
@@ -167,114 +213,136 @@ export async function executeNotebook(input: string | Notebook, options: Execute
     executionCount: null,
     seconds: 0,
     outputs: [],
-  }));
-  let kernelPid: number | undefined;
-  const finish = (error?: string): NotebookResult => ({
-    path: typeof input === "string" ? input : undefined,
-    notebook,
-    cells: results,
-    ok: !error && results.every((result) => result.status === "passed" || result.status === "skipped"),
-    kernelName: entry.name,
-    kernelPid,
-    seconds: (Date.now() - started) / 1000,
-    error,
-  });
-  options.onNotebookStart?.({ path: finish().path, kernelName: entry.name, codeCells: codeCells.length });
+  };
+}
 
-  const deadlineAt = options.notebookTimeout ? started + options.notebookTimeout * 1000 : Infinity;
-  const startupMs = Math.min((options.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT) * 1000, deadlineAt - Date.now());
-  let session: KernelSession;
+/** Step 2: launch the kernel and wait until it is ready (within the startup timeout and the deadline). */
+async function startKernel(run: RunPlan, options: ExecuteOptions): Promise<KernelSession | { error: string }> {
+  const startupMs = Math.min((options.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT) * 1000, run.deadline - Date.now());
   try {
-    session = await KernelSession.start(entry, { cwd, startupTimeoutMs: startupMs, env: options.env });
-    kernelPid = session.pid;
+    return await KernelSession.start(run.kernel, { cwd: run.cwd, startupTimeoutMs: startupMs, env: options.env });
   } catch (error) {
     if (!(error instanceof KernelStartError)) throw error;
     const stderr = error.stderr.length > 0 ? `\n---- kernel stderr (last lines) ----\n${error.stderr.join("\n")}` : "";
-    return finish(error.message + stderr);
+    return { error: error.message + stderr };
   }
+}
 
+/** Step 3: the cells in order, until the end or a stop. True when the kernel was left stuck (kill it). */
+async function runCells(run: RunPlan, session: KernelSession, options: ExecuteOptions): Promise<boolean> {
   const displays = new DisplayRegistry();
-  let stuck = false;
-  const defaultTimeout = notebookTimeoutSetting(notebook) ?? options.timeout ?? DEFAULT_CELL_TIMEOUT;
-  try {
-    for (let n = 0; n < codeCells.length; n++) {
-      const { cell } = codeCells[n] as { cell: CodeCell };
-      const result = results[n];
-      const directives = cellDirectives(cell);
-      if (directives.skip || result.source.trim() === "") {
-        result.status = "skipped";
-        result.reason = directives.skip ? "tagged skip-execution" : "empty cell";
-        continue;
-      }
-      const label = `cell ${result.number} (id ${result.id})`;
-      const timeoutSeconds = directives.timeoutSeconds ?? defaultTimeout;
-      const remainingMs = deadlineAt - Date.now();
-      const limit = remainingMs < timeoutSeconds * 1000 ? "notebook" : "cell";
-      options.onCellStart?.(cell, { index: result.index, number: result.number });
-
-      const expected = cell.outputs;
-      cell.outputs = [];
-      cell.execution_count = null;
-      const collector = new OutputCollector(displays);
-      const timing: JsonObject = {};
-      const cellStarted = Date.now();
-      const outcome = await session.execute(result.source, {
-        timeoutMs: Math.min(timeoutSeconds * 1000, remainingMs),
-        limit,
-        interruptGraceMs: (options.interruptGrace ?? DEFAULT_INTERRUPT_GRACE) * 1000,
-        onIopub: (message) => {
-          const type = message.header.msg_type;
-          if (type === "status") timing[`iopub.status.${String(message.content.execution_state)}`] = message.header.date;
-          if (type === "execute_input") {
-            timing["iopub.execute_input"] = message.header.date;
-            if (typeof message.content.execution_count === "number") cell.execution_count = message.content.execution_count;
-          }
-          collector.handle(message);
-        },
-      });
-      result.seconds = (Date.now() - cellStarted) / 1000;
-      cell.outputs = collector.finish();
-      result.outputs = cell.outputs;
-      if (outcome.kind === "reply") {
-        const reply = outcome.reply.content;
-        timing["shell.execute_reply"] = outcome.reply.header.date || outcome.replyAt;
-        if (typeof reply.execution_count === "number") cell.execution_count = reply.execution_count;
-        if (reply.status === "error" && !cell.outputs.some((output) => output.output_type === "error")) {
-          // Some kernels put the error only in the reply: keep it in the notebook and the report.
-          const traceback = Array.isArray(reply.traceback) ? reply.traceback.map(String) : [];
-          cell.outputs.push({ output_type: "error", ename: String(reply.ename ?? "Error"), evalue: String(reply.evalue ?? ""), traceback });
-        }
-      }
-      cell.metadata.execution = orderTiming(timing);
-      result.executionCount = cell.execution_count;
-
-      const failure = judge(outcome, { label, source: result.source, outputs: cell.outputs, raises: directives.raises, timeoutSeconds, notebookTimeout: options.notebookTimeout, seconds: result.seconds });
-      const mismatch =
-        !failure && options.checkOutputs && !cellTags(cell).includes(TAG_INJECTED) && hasStoredOutputs(expected)
-          ? compareOutputs(expected, cell.outputs, options.sanitizers ?? [])
-          : undefined;
-      if (failure) {
-        result.status = "failed";
-        result.failure = failure;
-      } else if (mismatch) {
-        result.status = "failed";
-        const summary = failureMessages.outputMismatch(label);
-        result.failure = { kind: "output-mismatch", summary, details: failureText({ headline: summary, source: result.source, outputs: [], extra: [{ title: "diff (- stored, + new)", text: mismatch }] }) };
-      } else {
-        result.status = "passed";
-      }
-      result.reason = undefined;
-      options.onCellExecuted?.(cell, result);
-      if (result.failure) options.onCellError?.(cell, result);
-      if (outcome.kind === "timeout") stuck = !outcome.interrupted;
-      if (outcome.kind !== "reply") break; // the kernel is gone or stuck: the rest cannot run
-      if (result.failure?.kind === "error" && !options.allowErrors) break;
+  const defaultTimeout = notebookTimeoutSetting(run.notebook) ?? options.timeout ?? DEFAULT_CELL_TIMEOUT;
+  for (let n = 0; n < run.codeCells.length; n++) {
+    const { cell } = run.codeCells[n];
+    const result = run.results[n];
+    const directives = cellDirectives(cell);
+    if (directives.skip || result.source.trim() === "") {
+      result.status = "skipped";
+      result.reason = directives.skip ? "tagged skip-execution" : "empty cell";
+      continue;
     }
-  } finally {
-    // A kernel that ignored the interrupt will not read shutdown_request either: kill it at once.
-    await (session.process.running && !stuck ? session.shutdown() : session.kill());
+    options.onCellStart?.(cell, { index: result.index, number: result.number });
+    const expected = cell.outputs;
+    const timeoutSeconds = directives.timeoutSeconds ?? defaultTimeout;
+    const outcome = await executeCell(session, cell, result, { displays, timeoutSeconds, deadline: run.deadline, options });
+    const failure =
+      judge(outcome, {
+        label: cellLabel(result),
+        source: result.source,
+        outputs: cell.outputs,
+        raises: directives.raises,
+        timeoutSeconds,
+        startupSeconds: options.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT,
+        notebookTimeout: options.notebookTimeout,
+        seconds: result.seconds,
+      }) ?? outputMismatch(cell, result, expected, options);
+    result.status = failure ? "failed" : "passed";
+    result.failure = failure;
+    result.reason = undefined;
+    options.onCellExecuted?.(cell, result);
+    if (failure) options.onCellError?.(cell, result);
+    if (outcome.kind === "timeout") return !outcome.interrupted;
+    if (outcome.kind === "died") return false; // the kernel is gone: the rest cannot run
+    if (failure && (failure.kind === "error" || failure.kind === "no-reply") && !options.allowErrors) return false;
   }
-  return finish();
+  return false;
+}
+
+function cellLabel(result: CellResult): string {
+  return `cell ${result.number} (id ${result.id})`;
+}
+
+/** Step 3a: one cell through the kernel; its outputs, execution count and timing land in the notebook. */
+async function executeCell(
+  session: KernelSession,
+  cell: CodeCell,
+  result: CellResult,
+  context: { displays: DisplayRegistry; timeoutSeconds: number; deadline: number; options: ExecuteOptions },
+): Promise<ExecuteOutcome> {
+  const { options } = context;
+  cell.outputs = [];
+  cell.execution_count = null;
+  const collector = new OutputCollector(context.displays);
+  const timing: JsonObject = {};
+  const sentAt = Date.now();
+  const outcome = await session.execute(result.source, {
+    cellTimeoutMs: context.timeoutSeconds * 1000,
+    notebookDeadline: context.deadline,
+    startWaitMs: (options.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT) * 1000,
+    interruptGraceMs: (options.interruptGrace ?? DEFAULT_INTERRUPT_GRACE) * 1000,
+    onIopub: (message) => {
+      const type = message.header.msg_type;
+      if (type === "status") timing[`iopub.status.${String(message.content.execution_state)}`] = message.header.date;
+      if (type === "execute_input") {
+        timing["iopub.execute_input"] = message.header.date;
+        if (typeof message.content.execution_count === "number") cell.execution_count = message.content.execution_count;
+      }
+      collector.handle(message);
+    },
+  });
+  result.seconds = (Date.now() - sentAt) / 1000;
+  cell.outputs = collector.finish();
+  result.outputs = cell.outputs;
+  if (outcome.kind === "reply") recordReply(cell, outcome, timing);
+  cell.metadata.execution = orderTiming(timing);
+  result.executionCount = cell.execution_count;
+  return outcome;
+}
+
+/** The reply's execution count and time; an error only the reply carries becomes an output. */
+function recordReply(cell: CodeCell, outcome: Extract<ExecuteOutcome, { kind: "reply" }>, timing: JsonObject): void {
+  const reply = outcome.reply.content;
+  timing["shell.execute_reply"] = outcome.reply.header.date || outcome.replyAt;
+  if (typeof reply.execution_count === "number") cell.execution_count = reply.execution_count;
+  if (reply.status === "error" && !cell.outputs.some((output) => output.output_type === "error")) {
+    // Some kernels put the error only in the reply: keep it in the notebook and the report.
+    const traceback = Array.isArray(reply.traceback) ? reply.traceback.map(String) : [];
+    cell.outputs.push({ output_type: "error", ename: String(reply.ename ?? "Error"), evalue: String(reply.evalue ?? ""), traceback });
+  }
+}
+
+/** Step 3b (--check-outputs): the diff against the stored outputs, as a failure. */
+function outputMismatch(cell: CodeCell, result: CellResult, expected: Output[], options: ExecuteOptions): CellFailure | undefined {
+  if (!options.checkOutputs || cellTags(cell).includes(TAG_INJECTED) || !hasStoredOutputs(expected)) return undefined;
+  const mismatch = compareOutputs(expected, cell.outputs, options.sanitizers ?? []);
+  if (!mismatch) return undefined;
+  const summary = failureMessages.outputMismatch(cellLabel(result));
+  const extra = [{ title: "diff (- stored, + new)", text: mismatch }];
+  return { kind: "output-mismatch", summary, details: failureText({ headline: summary, source: result.source, outputs: [], extra }) };
+}
+
+/** Step 4: the result, whether the run ended or never started (`error`). */
+function finishRun(run: RunPlan, error?: string): NotebookResult {
+  return {
+    path: run.path,
+    notebook: run.notebook,
+    cells: run.results,
+    ok: !error && run.results.every((result) => result.status === "passed" || result.status === "skipped"),
+    kernelName: run.kernel.name,
+    kernelPid: run.kernelPid,
+    seconds: (Date.now() - run.startedAt) / 1000,
+    error,
+  };
 }
 
 /** A never-executed cell has nothing to compare with. */
@@ -293,20 +361,43 @@ function orderTiming(timing: JsonObject): JsonObject {
 /** The verdict on one executed cell; undefined when it passed. */
 function judge(
   outcome: ExecuteOutcome,
-  cell: { label: string; source: string; outputs: Output[]; raises: string | null | undefined; timeoutSeconds: number; notebookTimeout?: number; seconds: number },
+  cell: {
+    label: string;
+    source: string;
+    outputs: Output[];
+    raises: string | null | undefined;
+    timeoutSeconds: number;
+    startupSeconds: number;
+    notebookTimeout?: number;
+    seconds: number;
+  },
 ): CellFailure | undefined {
-  const make = (kind: FailureKind, summary: string, extra: { title: string; text: string }[] = [], shortSource = false): CellFailure => ({
+  const make = (
+    kind: FailureKind,
+    summary: string,
+    extra: { title: string; text: string }[] = [],
+    shortSource = false,
+  ): CellFailure => ({
     kind,
     summary,
     details: failureText({ headline: summary, source: cell.source, outputs: cell.outputs, extra, shortSource }),
   });
   if (outcome.kind === "timeout") {
-    return outcome.limit === "notebook"
-      ? make("notebook-timeout", failureMessages.notebookTimeout(cell.label, cell.seconds, cell.notebookTimeout ?? 0), [], true)
-      : make("timeout", failureMessages.timeout(cell.label, cell.seconds, cell.timeoutSeconds, outcome.interrupted), [], true);
+    const running = outcome.runningMs / 1000;
+    const summary =
+      outcome.limit === "notebook"
+        ? failureMessages.notebookTimeout(cell.label, cell.seconds, cell.notebookTimeout ?? 0)
+        : outcome.limit === "start"
+          ? failureMessages.startTimeout(cell.label, running, cell.startupSeconds + cell.timeoutSeconds, outcome.interrupted)
+          : failureMessages.timeout(cell.label, running, cell.timeoutSeconds, outcome.interrupted);
+    return make(outcome.limit === "notebook" ? "notebook-timeout" : "timeout", summary, [], true);
   }
+  if (outcome.kind === "no-reply") return make("no-reply", failureMessages.noReply(cell.label));
   if (outcome.kind === "died") {
-    const stderr = outcome.stderr.length > 0 ? [{ title: "kernel stderr (last lines)", text: outcome.stderr.slice(-20).join("\n") }] : [];
+    const stderr =
+      outcome.stderr.length > 0
+        ? [{ title: "kernel stderr (last lines)", text: outcome.stderr.slice(-20).join("\n") }]
+        : [];
     return make("kernel-died", failureMessages.kernelDied(cell.label, outcome.exit), stderr);
   }
   const content = outcome.reply.content;
@@ -317,7 +408,8 @@ function judge(
     const ename = errorOutput?.output_type === "error" ? errorOutput.ename : String(content.ename ?? "Error");
     const evalue = errorOutput?.output_type === "error" ? errorOutput.evalue : String(content.evalue ?? "");
     if (cell.raises === undefined) return make("error", failureMessages.error(cell.label, ename, evalue));
-    if (cell.raises !== null && cell.raises !== ename) return make("wrong-exception", failureMessages.wrongException(cell.label, cell.raises, ename, evalue));
+    if (cell.raises !== null && cell.raises !== ename)
+      return make("wrong-exception", failureMessages.wrongException(cell.label, cell.raises, ename, evalue));
     return undefined;
   }
   if (cell.raises !== undefined) return make("no-exception", failureMessages.noException(cell.label, cell.raises));

@@ -15,6 +15,7 @@ export type FailureKind =
   | "notebook-timeout" // ran past the whole-notebook deadline
   | "kernel-died" // the kernel process ended while the cell ran
   | "aborted" // the kernel answered status "aborted"
+  | "no-reply" // the kernel went idle without an execute_reply
   | "output-mismatch"; // --check-outputs found different text outputs
 
 export const failureMessages = {
@@ -25,11 +26,20 @@ export const failureMessages = {
     `${label} should raise ${expected} but raised ${ename}: ${evalue}`,
   timeout: (label: string, elapsedSeconds: number, limitSeconds: number, interrupted: boolean) =>
     `${label} timed out after ${elapsedSeconds.toFixed(1)} s (limit ${limitSeconds} s); ` +
-    (interrupted ? "it was interrupted, then the kernel was stopped" : "the kernel did not respond to the interrupt and was killed"),
+    (interrupted
+      ? "it was interrupted, then the kernel was stopped"
+      : "the kernel did not respond to the interrupt and was killed"),
   notebookTimeout: (label: string, elapsedSeconds: number, limitSeconds: number) =>
     `${label} was running when the notebook deadline of ${limitSeconds} s passed (cell ran ${elapsedSeconds.toFixed(1)} s); the kernel was stopped`,
   kernelDied: (label: string, exit: KernelExit) => `The kernel died while ${label} was running (${describeExit(exit)})`,
+  startTimeout: (label: string, elapsedSeconds: number, limitSeconds: number, interrupted: boolean) =>
+    `${label} was not started by the kernel within ${elapsedSeconds.toFixed(1)} s (no execute_input; limit ${limitSeconds} s ` +
+    `= --startup-timeout + the cell's timeout); ` +
+    (interrupted ? "it was interrupted, then the kernel was stopped" : "the kernel did not respond to the interrupt and was killed"),
   aborted: (label: string) => `${label} was aborted by the kernel`,
+  noReply: (label: string) =>
+    `The kernel finished ${label} (status idle) but sent no execute_reply, so how the cell ended is unknown ` +
+    `(a kernel fault, e.g. an error it could not serialize); later cells were not run`,
   outputMismatch: (label: string) => `${label} produced outputs that differ from those stored in the notebook`,
   notRun: "not run: an earlier cell failed or the kernel stopped",
 } as const;
@@ -83,7 +93,10 @@ export function failureText(options: {
   shortSource?: boolean;
   extra?: { title: string; text: string }[];
 }): string {
-  const sections = [options.headline, section("source", options.shortSource ? sourceEnds(options.source) : abbreviate(options.source))];
+  const sections = [
+    options.headline,
+    section("source", options.shortSource ? sourceEnds(options.source) : abbreviate(options.source)),
+  ];
   const { stdout, stderr } = streamsOf(options.outputs);
   if (stdout) sections.push(section("stdout", abbreviate(stdout)));
   if (stderr) sections.push(section("stderr", abbreviate(stderr)));

@@ -112,7 +112,10 @@ export class KernelProcess {
   }
 
   /** Spawns the kernel with `cwd` as its working directory. */
-  static async start(entry: KernelSpecEntry, options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<KernelProcess> {
+  static async start(
+    entry: KernelSpecEntry,
+    options: { cwd: string; env?: NodeJS.ProcessEnv },
+  ): Promise<KernelProcess> {
     const connection = await newConnectionInfo(entry.name);
     const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-kernel-"));
     const connectionFile = path.join(tempDir, `kernel-${randomBytes(6).toString("hex")}.json`);
@@ -133,7 +136,7 @@ export class KernelProcess {
       });
       child.once("spawn", () => resolve(child.pid as number));
     });
-    registerKernelGroup(pid);
+    registerKernelGroup(pid, tempDir);
     return new KernelProcess(child, pid, connection, tempDir);
   }
 
@@ -194,7 +197,8 @@ export class KernelProcess {
     const lines = (this.stderrPartial + chunk).split("\n");
     this.stderrPartial = lines.pop() ?? "";
     this.stderrLines.push(...lines);
-    if (this.stderrLines.length > STDERR_LINES_KEPT) this.stderrLines.splice(0, this.stderrLines.length - STDERR_LINES_KEPT);
+    if (this.stderrLines.length > STDERR_LINES_KEPT)
+      this.stderrLines.splice(0, this.stderrLines.length - STDERR_LINES_KEPT);
     if (this.stderrPartial.length > 4000) this.stderrPartial = this.stderrPartial.slice(-4000);
   }
 }

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Json, JsonObject } from "../kernel/wire";
+import { isAlive } from "./cleanup";
 import { findJsonSyntaxError } from "./jsonPosition";
 
 /** A multiline string as nbformat stores it: one string or a list of lines (each keeping its "\n"). */
@@ -111,6 +112,10 @@ export function parseNotebook(text: string, file: string): Notebook {
 export function validateNotebook(value: Json, file: string): Notebook {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new NotebookError(notebookMessages.notNotebook(file, "the top level is not a JSON object"));
+  }
+  // Before the "cells" check: an nbformat 3 file has "worksheets" instead, and deserves the conversion hint.
+  if ("nbformat" in value && value.nbformat !== 4) {
+    throw new NotebookError(notebookMessages.unsupportedVersion(file, value.nbformat));
   }
   if (!("cells" in value) || !("nbformat" in value)) {
     throw new NotebookError(notebookMessages.notNotebook(file, 'it has no "cells" or no "nbformat" field'));
@@ -232,6 +237,7 @@ function diskData(data: JsonObject): JsonObject {
 export function writeFileAtomic(file: string, text: string): void {
   const dir = path.dirname(file);
   fs.mkdirSync(dir, { recursive: true });
+  removeStaleTemps(file);
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
     const fd = fs.openSync(temp, "w", 0o644);
@@ -245,6 +251,27 @@ export function writeFileAtomic(file: string, text: string): void {
   } catch (error) {
     fs.rmSync(temp, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Removes `.name.<pid>.<hex>.tmp` files next to `file` whose writer is dead: what a writer killed
+ * by SIGKILL between open and rename leaves behind. A live writer's temp file is left alone.
+ */
+export function removeStaleTemps(file: string): void {
+  const base = path.basename(file);
+  const dir = path.dirname(file);
+  const prefix = `.${base}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
+    const match = /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length));
+    if (match && !isAlive(Number(match[1]))) fs.rmSync(path.join(dir, name), { force: true });
   }
 }
 

@@ -26,6 +26,10 @@ export const parameterMessages = {
   badName: (name: string) => `Parameter name "${name}" is not a valid identifier`,
   fileNotMapping: (file: string) => `${file}: a parameters file must hold a mapping of names to values`,
   fileUnreadable: (file: string, reason: string) => `${file}: cannot read parameters (${reason})`,
+  typeMismatch: (name: string, defaultKind: LiteralKind, defaultText: string, value: Json) =>
+    `Parameter "${name}": its default in the parameters cell is a ${defaultKind} (${defaultText}), ` +
+    `but the value given is ${describeValue(value)}; pass a ${defaultKind}, or annotate the declaration ` +
+    `with the type you mean`,
   unsupportedLanguage: (language: string) =>
     `Parameters cannot be injected for kernel language "${language}": supported are typescript, javascript and python`,
 } as const;
@@ -74,14 +78,61 @@ function toJson(value: unknown): Json {
 export interface Declaration {
   keyword: "let" | "const" | "var";
   type?: string;
+  /** The initializer's text on the declaration's line (up to `;`), e.g. `0.1`. */
+  initial?: string;
+}
+
+/** The kinds of default a parameters cell's literal can give away without a type annotation. */
+export type LiteralKind = "number" | "string" | "boolean";
+
+/** The kind of a literal default (`0.1`, `"sgd"`, `'sgd'`, `true`, `True`), undefined for anything else. */
+export function literalKind(text: string): LiteralKind | undefined {
+  const literal = text.trim();
+  if (/^[-+]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:e[-+]?\d+)?$/i.test(literal)) return "number";
+  if (/^(["'`])(?:(?!\1)[^\\]|\\.)*\1$/.test(literal)) return "string";
+  if (/^(?:true|false|True|False)$/.test(literal)) return "boolean";
+  return undefined;
+}
+
+function valueKind(value: Json): string {
+  return value === null ? "null" : Array.isArray(value) ? "list" : typeof value;
+}
+
+function describeValue(value: Json): string {
+  const kind = valueKind(value);
+  if (kind === "string" || kind === "number" || kind === "boolean") return `the ${kind} ${JSON.stringify(value)}`;
+  return kind === "null" ? "null" : kind === "list" ? "a list" : "an object";
+}
+
+/** Refuses a value whose type differs from the literal default of an unannotated declaration. */
+function checkAgainstDefault(name: string, value: Json, declared: { type?: string; initial?: string } | undefined): void {
+  if (!declared || declared.type || declared.initial === undefined) return;
+  const kind = literalKind(declared.initial);
+  if (kind && valueKind(value) !== kind) {
+    throw new Error(parameterMessages.typeMismatch(name, kind, declared.initial.trim(), value));
+  }
+}
+
+/** Finds `name[: type] = …` assignments at the start of lines in a Python parameters cell. */
+export function parsePythonAssignments(source: string): Map<string, { type?: string; initial: string }> {
+  const found = new Map<string, { type?: string; initial: string }>();
+  const pattern = /^([A-Za-z_]\w*)[ \t]*(?::[ \t]*([^=\n]+?))?[ \t]*=(?!=)[ \t]*([^#\n]*?)[ \t]*(?:#.*)?$/gm;
+  for (const match of source.matchAll(pattern)) {
+    if (!found.has(match[1])) found.set(match[1], { type: match[2]?.trim(), initial: match[3] });
+  }
+  return found;
 }
 
 /** Finds `let|const|var name[: Type] = …` declarations at the start of lines. */
 export function parseDeclarations(source: string): Map<string, Declaration> {
   const found = new Map<string, Declaration>();
-  const pattern = /^[ \t]*(?:export\s+)?(let|const|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*([^=;\n]+?))?\s*=/gm;
+  const pattern =
+    /^[ \t]*(?:export\s+)?(let|const|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*([^=;\n]+?))?\s*=(?!=)[ \t]*([^;\n]*)/gm;
   for (const match of source.matchAll(pattern)) {
-    if (!found.has(match[2])) found.set(match[2], { keyword: match[1] as Declaration["keyword"], type: match[3]?.trim() });
+    if (!found.has(match[2])) {
+      const initial = match[4].replace(/\s*\/\/.*$/, "").trim();
+      found.set(match[2], { keyword: match[1] as Declaration["keyword"], type: match[3]?.trim(), initial });
+    }
   }
   return found;
 }
@@ -93,7 +144,9 @@ export function pythonLiteral(value: Json): string {
   if (value === false) return "False";
   if (typeof value === "number" || typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(pythonLiteral).join(", ")}]`;
-  return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${pythonLiteral(item)}`).join(", ")}}`;
+  return `{${Object.entries(value)
+    .map(([key, item]) => `${JSON.stringify(key)}: ${pythonLiteral(item)}`)
+    .join(", ")}}`;
 }
 
 /** The source of the injected cell for a kernel language. */
@@ -102,11 +155,16 @@ export function parameterSource(parameters: Parameters, language: string, parame
   const header = lang === "python" ? "# Parameters" : "// Parameters";
   const lines = [header + " injected by optimlab"];
   if (lang === "python") {
-    for (const [name, value] of Object.entries(parameters)) lines.push(`${name} = ${pythonLiteral(value)}`);
+    const assignments = parsePythonAssignments(parametersCellSource);
+    for (const [name, value] of Object.entries(parameters)) {
+      checkAgainstDefault(name, value, assignments.get(name));
+      lines.push(`${name} = ${pythonLiteral(value)}`);
+    }
   } else if (lang === "typescript" || lang === "javascript") {
     const declarations = parseDeclarations(parametersCellSource);
     for (const [name, value] of Object.entries(parameters)) {
       const declared = declarations.get(name);
+      checkAgainstDefault(name, value, declared);
       const keyword = declared?.keyword ?? "const";
       const type = declared?.type && lang === "typescript" ? `: ${declared.type}` : "";
       // JSON text is a valid JavaScript/TypeScript expression for every JSON value.

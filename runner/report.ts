@@ -34,8 +34,38 @@ function painter(color = false): Paint {
   return (code, text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
 }
 
+/**
+ * Text for a log or a file rather than a terminal: no ANSI sequences, and no other control byte
+ * (ESC, NUL, BEL… from a cell's error or a file name) that would garble a CI log.
+ */
+export function plainText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return stripAnsi(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "");
+}
+
 /** One notebook's block: verdict line, one line per cell, then each failure's details. */
 export function formatNotebook(entry: RunEntry, options: { color?: boolean } = {}): string {
+  const text = notebookBlock(entry, options);
+  return options.color ? text : plainText(text);
+}
+
+/** `optimlab run`'s line per notebook, with the failure's details only when it stopped early. */
+export function formatRunLine(entry: RunEntry, writtenTo?: string, options: { color?: boolean } = {}): string {
+  const text = runLine(entry, writtenTo);
+  return options.color ? text : plainText(text);
+}
+
+function runLine(entry: RunEntry, writtenTo?: string): string {
+  if (isInputError(entry)) return `ERROR ${entry.path}\n${entry.error}`;
+  const executed = entry.cells.filter((cell) => cell.status === "passed" || cell.status === "failed").length;
+  const head =
+    `${entry.ok ? "done " : "FAIL "} ${entry.path} (${executed}/${entry.cells.length} cells, ${entry.seconds.toFixed(1)} s)` +
+    (writtenTo ? ` → ${writtenTo}` : "");
+  const failure = entry.error ?? entry.cells.find((cell) => cell.failure)?.failure?.details;
+  return failure ? `${head}\n${failure}` : head;
+}
+
+function notebookBlock(entry: RunEntry, options: { color?: boolean }): string {
   const paint = painter(options.color);
   if (isInputError(entry)) return [`${paint("31", "ERROR")} ${entry.path}`, indent(entry.error)].join("\n");
   const name = entry.path ?? "<notebook>";
@@ -44,9 +74,16 @@ export function formatNotebook(entry: RunEntry, options: { color?: boolean } = {
   if (entry.error) lines.push(indent(entry.error));
   for (const cell of entry.cells) {
     const status = STATUS_WORD[cell.status].padEnd(7);
-    const colored = cell.status === "failed" ? paint("31", status) : cell.status === "passed" ? paint("32", status) : paint("33", status);
+    const colored =
+      cell.status === "failed"
+        ? paint("31", status)
+        : cell.status === "passed"
+          ? paint("32", status)
+          : paint("33", status);
     const note = cell.failure ? cell.failure.summary : cell.status === "skipped" && cell.reason ? cell.reason : "";
-    lines.push(`  ${colored} cell ${String(cell.number).padStart(3)}  ${seconds(cell.seconds).padStart(9)}  ${firstLine(cell.source)}${note ? `  — ${note}` : ""}`);
+    lines.push(
+      `  ${colored} cell ${String(cell.number).padStart(3)}  ${seconds(cell.seconds).padStart(9)}  ${firstLine(cell.source)}${note ? `  — ${note}` : ""}`,
+    );
   }
   for (const cell of entry.cells) {
     if (!cell.failure) continue;
@@ -130,13 +167,18 @@ export function formatJunit(entries: RunEntry[]): string {
       const attrs = `classname="${escapeXml(name)}" name="cell ${cell.number} (id ${escapeXml(cell.id)})" time="${cell.seconds.toFixed(3)}"`;
       let body = "";
       if (cell.status === "failed" && cell.failure) {
-        const kind = cell.failure.kind === "kernel-died" || cell.failure.kind === "timeout" || cell.failure.kind === "notebook-timeout" ? "error" : "failure";
+        const kind =
+          cell.failure.kind === "kernel-died" || cell.failure.kind === "no-reply" ||
+          cell.failure.kind === "timeout" ||
+          cell.failure.kind === "notebook-timeout"
+            ? "error"
+            : "failure";
         if (kind === "error") suiteErrors++;
         else suiteFailures++;
         body = `      <${kind} message="${escapeXml(cell.failure.summary)}" type="${cell.failure.kind}">${escapeXml(cell.failure.details)}</${kind}>\n`;
       } else if (cell.status === "skipped" || cell.status === "not-run") {
         suiteSkipped++;
-        body = `      <skipped message="${escapeXml(cell.status === "skipped" ? cell.reason ?? "skipped" : entry.error ?? "not run: an earlier cell failed or the kernel stopped")}"/>\n`;
+        body = `      <skipped message="${escapeXml(cell.status === "skipped" ? (cell.reason ?? "skipped") : (entry.error ?? "not run: an earlier cell failed or the kernel stopped"))}"/>\n`;
       }
       body += `      <system-out>${escapeXml(cell.source)}</system-out>\n`;
       cases.push(`    <testcase ${attrs}>\n${body}    </testcase>`);

@@ -11,6 +11,7 @@ import type { KernelSpecEntry } from "../kernel/kernelspecs";
 import type { Message } from "../kernel/wire";
 import { KernelClient } from "./client";
 import { KernelProcess, KernelStartError, type KernelExit } from "./launch";
+import { delay, type Race } from "./timers";
 
 export { KernelStartError };
 
@@ -24,36 +25,38 @@ export function describeExit(exit: KernelExit): string {
   return exit.signal ? `killed by signal ${exit.signal}` : `exit code ${exit.code}`;
 }
 
+/** Which limit stopped a cell: its own timeout, the notebook's deadline, or the wait for it to start. */
+export type TimeLimit = "cell" | "notebook" | "start";
 
 /** How executing one cell ended. */
 export type ExecuteOutcome =
   | { kind: "reply"; reply: Message; executeInputAt?: string; replyAt: string }
-  | { kind: "timeout"; limit: "cell" | "notebook"; interrupted: boolean; executeInputAt?: string }
-  | { kind: "died"; exit: KernelExit; stderr: string[]; executeInputAt?: string };
+  | { kind: "timeout"; limit: TimeLimit; interrupted: boolean; executeInputAt?: string; runningMs: number }
+  | { kind: "died"; exit: KernelExit; stderr: string[]; executeInputAt?: string }
+  /** The kernel went idle after the request but never replied (it failed to report the cell's end). */
+  | { kind: "no-reply"; executeInputAt?: string };
 
 export interface ExecuteOptions {
-  /** Milliseconds until this cell counts as timed out (the sooner of the cell and notebook limits). */
-  timeoutMs: number;
-  /** Which limit `timeoutMs` comes from, for the report. */
-  limit: "cell" | "notebook";
+  /** The cell's own limit in milliseconds, counted from its execute_input (when the kernel starts it). */
+  cellTimeoutMs: number;
+  /** Epoch milliseconds at which the notebook's deadline passes (Infinity for none). */
+  notebookDeadline: number;
+  /**
+   * Extra milliseconds the kernel may take before it starts the cell (its execute_input): an engine
+   * warming up on the first request is not the cell's time. A kernel that never sends execute_input
+   * gets this plus the cell's timeout, counted from the request.
+   */
+  startWaitMs: number;
   /** How long to wait for the kernel to act on an interrupt before giving up on it. */
   interruptGraceMs: number;
   /** Every IOPub message caused by the request (outputs, status, execute_input). */
   onIopub: (message: Message) => void;
 }
 
-type Race<T> = { promise: Promise<T>; cancel: () => void };
-
-function delay<T>(ms: number, value: T): Race<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(value), Math.max(0, ms));
-  });
-  return { promise, cancel: () => clearTimeout(timer) };
-}
-
 /** After the reply, IOPub output still in flight gets this long to arrive (it should be immediate). */
 const IOPUB_DRAIN_MS = 3000;
+/** After the idle status, a reply that raced it on the other socket gets this long to arrive. */
+const REPLY_AFTER_IDLE_MS = 3000;
 
 export class KernelSession {
   /** language_info.name from kernel_info_reply, e.g. "typescript" or "python". */
@@ -75,7 +78,10 @@ export class KernelSession {
   }
 
   /** Launches the kernel and waits until it is ready; on failure nothing is left running. */
-  static async start(entry: KernelSpecEntry, options: { cwd: string; startupTimeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<KernelSession> {
+  static async start(
+    entry: KernelSpecEntry,
+    options: { cwd: string; startupTimeoutMs: number; env?: NodeJS.ProcessEnv },
+  ): Promise<KernelSession> {
     const kernel = await KernelProcess.start(entry, options);
     const client = new KernelClient(kernel.connection);
     const deadline = delay(options.startupTimeoutMs, "timeout" as const);
@@ -94,7 +100,10 @@ export class KernelSession {
         retry.cancel();
         if (result === "timeout") {
           await kernel.kill();
-          throw new KernelStartError(sessionMessages.startupTimeout(entry.name, options.startupTimeoutMs / 1000), kernel.lastStderr());
+          throw new KernelStartError(
+            sessionMessages.startupTimeout(entry.name, options.startupTimeoutMs / 1000),
+            kernel.lastStderr(),
+          );
         }
         if (result !== "retry" && "exit" in result) {
           await kernel.kill();
@@ -117,12 +126,22 @@ export class KernelSession {
     }
   }
 
-  /** Executes `code`; resolves when the reply and the idle status have arrived, or on timeout/death. */
+  /**
+   * Executes `code`; resolves when the reply and the idle status have arrived, or on timeout, death,
+   * or an idle status that no reply follows. The cell's clock starts at its execute_input.
+   */
   async execute(code: string, options: ExecuteOptions): Promise<ExecuteOutcome> {
+    const sentAt = Date.now();
     let executeInputAt: string | undefined;
+    let startedAt: number | undefined;
     let markIdle: () => void = () => undefined;
     const idle = new Promise<"idle">((resolve) => {
       markIdle = () => resolve("idle");
+    });
+    let clock = this.cellClock(sentAt, options, false);
+    let restartClock: () => void = () => undefined;
+    const clockChanged = new Promise<"restarted">((resolve) => {
+      restartClock = () => resolve("restarted");
     });
     const { msgId, reply } = await this.client.request(
       "shell",
@@ -130,19 +149,37 @@ export class KernelSession {
       { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: false },
       (message) => {
         const type = message.header.msg_type;
-        if (type === "execute_input") executeInputAt = message.header.date;
+        if (type === "execute_input" && startedAt === undefined) {
+          executeInputAt = message.header.date;
+          startedAt = Date.now();
+          restartClock();
+        }
         if (type === "status" && message.content.execution_state === "idle") markIdle();
         options.onIopub(message);
       },
     );
     const died = this.process.exited.then((exit) => ({ died: exit }));
-    const timer = delay(options.timeoutMs, "timeout" as const);
+    // Idle means the kernel is done with the request; a reply that is still missing after a moment
+    // (it travels on another socket) is never coming.
+    const idleWithoutReply = idle.then(async () => {
+      const late = delay(REPLY_AFTER_IDLE_MS, "no-reply" as const);
+      const which = await Promise.race([reply.then(() => "reply" as const), late.promise]);
+      late.cancel();
+      return which === "reply" ? new Promise<never>(() => undefined) : which;
+    });
     try {
-      const first = await Promise.race([reply, timer.promise, died]);
-      if (first === "timeout") {
-        const interrupted = await this.interrupt(reply, options.interruptGraceMs, idle);
-        return { kind: "timeout", limit: options.limit, interrupted, executeInputAt };
+      let first = await Promise.race([reply, clock.timer.promise, died, clockChanged, idleWithoutReply]);
+      if (first === "restarted") {
+        clock.timer.cancel();
+        clock = this.cellClock(startedAt as number, options, true);
+        first = await Promise.race([reply, clock.timer.promise, died, idleWithoutReply]);
       }
+      if (first === "timeout") {
+        const runningMs = Date.now() - (startedAt ?? sentAt);
+        const interrupted = await this.interrupt(reply, options.interruptGraceMs, idle);
+        return { kind: "timeout", limit: clock.limit, interrupted, executeInputAt, runningMs };
+      }
+      if (first === "no-reply") return { kind: "no-reply", executeInputAt };
       if ("died" in first) return { kind: "died", exit: first.died, stderr: this.process.lastStderr(), executeInputAt };
       const replyAt = new Date().toISOString();
       const drain = delay(IOPUB_DRAIN_MS, "drained" as const);
@@ -150,9 +187,16 @@ export class KernelSession {
       drain.cancel();
       return { kind: "reply", reply: first, executeInputAt, replyAt };
     } finally {
-      timer.cancel();
+      clock.timer.cancel();
       this.client.forget(msgId);
     }
+  }
+
+  /** The timer that applies from `from`: before the cell starts (start wait + cell time) or while it runs. */
+  private cellClock(from: number, options: ExecuteOptions, started: boolean): { timer: Race<"timeout">; limit: TimeLimit } {
+    const own = from + options.cellTimeoutMs + (started ? 0 : options.startWaitMs);
+    const limit: TimeLimit = options.notebookDeadline <= own ? "notebook" : started ? "cell" : "start";
+    return { timer: delay(Math.min(own, options.notebookDeadline) - Date.now(), "timeout" as const), limit };
   }
 
   /**

@@ -15,7 +15,10 @@ import { notebookMessages } from "../../runner/notebook";
 import { cliCommand, copyNotebooks, pythonKernelMissing, tempDir, waitFor } from "./helpers";
 
 /** Runs a CLI entry point in-process, capturing what it prints. */
-async function capture(run: (args: string[]) => Promise<number>, args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function capture(
+  run: (args: string[]) => Promise<number>,
+  args: string[],
+): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const { log, error } = console;
@@ -31,7 +34,12 @@ async function capture(run: (args: string[]) => Promise<number>, args: string[])
 }
 
 const notebookJson = (cells: unknown[], kernel = "python3") =>
-  JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: kernel, display_name: kernel, language: "python" } }, cells });
+  JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: kernel, display_name: kernel, language: "python" } },
+    cells,
+  });
 
 describe("optimlab test: bad input", () => {
   it("reports malformed JSON with file, line and column, and writes nothing", async () => {
@@ -41,9 +49,15 @@ describe("optimlab test: bad input", () => {
     const outDir = path.join(dir, "out");
     const { code, out } = await capture(main, [file, "--output-dir", outDir, "--junit", path.join(dir, "junit.xml")]);
     assert.equal(code, 1);
-    assert.ok(out.includes(`ERROR ${file}\n    ${notebookMessages.notJson(file, 2, 13, 'expected a value, found ","')}`), out);
+    assert.ok(
+      out.includes(`ERROR ${file}\n    ${notebookMessages.notJson(file, 2, 13, 'expected a value, found ","')}`),
+      out,
+    );
     assert.equal(fs.existsSync(outDir), false, "no output notebook");
-    assert.match(fs.readFileSync(path.join(dir, "junit.xml"), "utf8"), /<error message="[^"]*broken\.ipynb:2:13: not valid JSON/);
+    assert.match(
+      fs.readFileSync(path.join(dir, "junit.xml"), "utf8"),
+      /<error message="[^"]*broken\.ipynb:2:13: not valid JSON/,
+    );
   });
 
   it("rejects missing paths and non-notebook files before running anything", async () => {
@@ -52,7 +66,10 @@ describe("optimlab test: bad input", () => {
     fs.writeFileSync(text, "hi");
     const { code, err } = await capture(main, [path.join(dir, "nope.ipynb"), text]);
     assert.equal(code, 2);
-    assert.equal(err, [discoverMessages.missing(path.join(dir, "nope.ipynb")), discoverMessages.notNotebook(text)].join("\n"));
+    assert.equal(
+      err,
+      [discoverMessages.missing(path.join(dir, "nope.ipynb")), discoverMessages.notNotebook(text)].join("\n"),
+    );
   });
 
   it("reports an empty notebook and a .ipynb that is not a notebook", async () => {
@@ -70,7 +87,13 @@ describe("optimlab test: bad input", () => {
   it("names the installed kernelspecs when the notebook's kernel is unknown", async () => {
     const dir = tempDir();
     const file = path.join(dir, "k.ipynb");
-    fs.writeFileSync(file, notebookJson([{ cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null }], "no-such-kernel"));
+    fs.writeFileSync(
+      file,
+      notebookJson(
+        [{ cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null }],
+        "no-such-kernel",
+      ),
+    );
     const { code, out } = await capture(main, [file]);
     assert.equal(code, 1);
     assert.ok(out.includes(executeMessages.unknownKernel("no-such-kernel", availableKernelNames())), out);
@@ -83,7 +106,10 @@ describe("optimlab test: bad input", () => {
     const second = await capture(main, [dir, "--shard", "2/3"]);
     assert.deepEqual(second.out.match(/^ERROR .*$/gm), [`ERROR ${path.join(dir, "b.ipynb")}`]);
     const first = await capture(main, [dir, "--shard", "1/3"]);
-    assert.deepEqual(first.out.match(/^ERROR .*$/gm), [`ERROR ${path.join(dir, "a.ipynb")}`, `ERROR ${path.join(dir, "d.ipynb")}`]);
+    assert.deepEqual(first.out.match(/^ERROR .*$/gm), [
+      `ERROR ${path.join(dir, "a.ipynb")}`,
+      `ERROR ${path.join(dir, "d.ipynb")}`,
+    ]);
     assert.equal((await capture(main, [dir, "--shard", "4/3"])).code, 2);
   });
 
@@ -91,46 +117,113 @@ describe("optimlab test: bad input", () => {
     const dir = tempDir();
     const paramsFile = path.join(dir, "params.yaml");
     fs.writeFileSync(paramsFile, "lr: 0.1\noptimizer: sgd\n");
-    const options = batchOptions(parseArgs(["--params-file", paramsFile, "--param", "lr=0.5", "--param=tags=[1]", "--timeout", "2.5", "x.ipynb"], "test"), "test");
+    const options = batchOptions(
+      parseArgs(
+        ["--params-file", paramsFile, "--param", "lr=0.5", "--param=tags=[1]", "--timeout", "2.5", "x.ipynb"],
+        "test",
+      ),
+      "test",
+    );
     assert.deepEqual(options.parameters, { lr: 0.5, optimizer: "sgd", tags: [1] });
     assert.equal(options.timeout, 2.5);
     assert.equal(options.inplace, false);
     assert.equal(batchOptions(parseArgs(["x.ipynb"], "run"), "run").inplace, true);
     assert.equal(batchOptions(parseArgs(["x.ipynb", "--output-dir", "o"], "run"), "run").inplace, false);
-    assert.throws(() => batchOptions(parseArgs(["--inplace", "--output-dir", "o"], "test"), "test"), { message: cliMessages.outputConflict });
+    assert.throws(() => batchOptions(parseArgs(["--inplace", "--output-dir", "o"], "test"), "test"), {
+      message: cliMessages.outputConflict,
+    });
   });
 
   it("validates options", async () => {
-    assert.equal((await capture(main, ["--frobnicate", "x.ipynb"])).err, cliMessages.unknownOption("--frobnicate", "test"));
-    assert.equal((await capture(main, ["--timeout", "soon", "x.ipynb"])).err, cliMessages.notANumber("timeout", "soon"));
+    assert.equal(
+      (await capture(main, ["--frobnicate", "x.ipynb"])).err,
+      cliMessages.unknownOption("--frobnicate", "test"),
+    );
+    assert.equal(
+      (await capture(main, ["--timeout", "soon", "x.ipynb"])).err,
+      cliMessages.notANumber("timeout", "soon"),
+    );
     assert.equal((await capture(main, [])).err, cliMessages.noPaths("test"));
-    assert.equal((await capture(runMain, ["--junit", "j.xml", "x.ipynb"])).err, cliMessages.unknownOption("--junit", "run"), "junit belongs to test");
+    assert.equal(
+      (await capture(runMain, ["--junit", "j.xml", "x.ipynb"])).err,
+      cliMessages.unknownOption("--junit", "run"),
+      "junit belongs to test",
+    );
     const help = await capture(main, ["--help"]);
     assert.equal(help.code, 0);
     assert.match(help.out, /--notebook-timeout VALUE/);
+  });
+
+  it("checks --output-dir and --junit up front, before running anything", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "k.ipynb");
+    // A kernel that does not exist: had anything run, the output would say so.
+    const cell = { cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null };
+    fs.writeFileSync(file, notebookJson([cell], "no-such-kernel"));
+    const blocker = path.join(dir, "a-file");
+    fs.writeFileSync(blocker, "");
+    const cases: [string[], string][] = [
+      [["--output-dir", path.join(blocker, "out")], cliMessages.unwritable("--output-dir", path.join(blocker, "out"), `${blocker} is a file, not a folder`)],
+      [["--output-dir", blocker], cliMessages.unwritable("--output-dir", blocker, `${blocker} is a file, not a folder`)],
+      [["--junit", dir], cliMessages.unwritable("--junit", dir, `${dir} is a folder`)],
+      [["--junit", path.join(blocker, "j.xml")], cliMessages.unwritable("--junit", path.join(blocker, "j.xml"), `${blocker} is a file, not a folder`)],
+    ];
+    for (const [options, message] of cases) {
+      const { code, out, err } = await capture(main, [file, ...options]);
+      assert.equal(code, 2, options.join(" "));
+      assert.equal(err, message);
+      assert.equal(out, "", "nothing ran");
+    }
+    assert.match(cliMessages.unwritable("--junit", "x", "why"), /--junit x cannot be written \(why\)/);
+    const fine = await capture(main, [file, "--output-dir", path.join(dir, "new", "out"), "--junit", path.join(dir, "new", "j.xml")]);
+    assert.equal(fine.code, 1, "a writable path that does not exist yet is fine");
+    assert.ok(fine.out.includes(executeMessages.unknownKernel("no-such-kernel", availableKernelNames())));
   });
 
   it("reports a kernel that dies during startup with its stderr", async () => {
     const dir = tempDir();
     const kernels = path.join(dir, "jupyter", "kernels", "crashing");
     fs.mkdirSync(kernels, { recursive: true });
-    fs.writeFileSync(path.join(kernels, "kernel.json"), JSON.stringify({ argv: ["/bin/sh", "-c", "echo cannot import numpy >&2; exit 7", "{connection_file}"], display_name: "crash", language: "python" }));
+    fs.writeFileSync(
+      path.join(kernels, "kernel.json"),
+      JSON.stringify({
+        argv: ["/bin/sh", "-c", "echo cannot import numpy >&2; exit 7", "{connection_file}"],
+        display_name: "crash",
+        language: "python",
+      }),
+    );
     const file = path.join(dir, "n.ipynb");
-    fs.writeFileSync(file, notebookJson([{ cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null }], "crashing"));
+    fs.writeFileSync(
+      file,
+      notebookJson([{ cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null }], "crashing"),
+    );
     const saved = process.env.JUPYTER_PATH;
     process.env.JUPYTER_PATH = path.join(dir, "jupyter");
     try {
       const { code, out } = await capture(main, [file, "--inplace"]);
       assert.equal(code, 1);
-      assert.match(out, /Kernel "crashing" exited during startup \(exit code 7\)\n {4}---- kernel stderr \(last lines\) ----\n {4}cannot import numpy/);
+      assert.match(
+        out,
+        /Kernel "crashing" exited during startup \(exit code 7\)\n {4}---- kernel stderr \(last lines\) ----\n {4}cannot import numpy/,
+      );
       assert.match(out, /NOT RUN cell {3}1/);
-      assert.equal(JSON.parse(fs.readFileSync(file, "utf8")).nbformat_minor, 5, "input untouched (written with minor 5 above)");
+      assert.equal(
+        JSON.parse(fs.readFileSync(file, "utf8")).nbformat_minor,
+        5,
+        "input untouched (written with minor 5 above)",
+      );
       const missingProgram = path.join(dir, "jupyter", "kernels", "missing-program");
       fs.mkdirSync(missingProgram);
-      fs.writeFileSync(path.join(missingProgram, "kernel.json"), JSON.stringify({ argv: ["/nonexistent/kernel", "{connection_file}"], display_name: "m", language: "python" }));
+      fs.writeFileSync(
+        path.join(missingProgram, "kernel.json"),
+        JSON.stringify({ argv: ["/nonexistent/kernel", "{connection_file}"], display_name: "m", language: "python" }),
+      );
       const missing = await capture(main, [file, "--kernel", "missing-program"]);
       assert.equal(missing.code, 1);
-      assert.match(missing.out, /Cannot start kernel "missing-program" \(\/nonexistent\/kernel\): spawn \/nonexistent\/kernel ENOENT/);
+      assert.match(
+        missing.out,
+        /Cannot start kernel "missing-program" \(\/nonexistent\/kernel\): spawn \/nonexistent\/kernel ENOENT/,
+      );
     } finally {
       if (saved === undefined) delete process.env.JUPYTER_PATH;
       else process.env.JUPYTER_PATH = saved;
@@ -142,9 +235,19 @@ describe("optimlab test: bad input", () => {
     const kernels = path.join(dir, "jupyter", "kernels", "silent");
     fs.mkdirSync(kernels, { recursive: true });
     const pidFile = path.join(dir, "pid");
-    fs.writeFileSync(path.join(kernels, "kernel.json"), JSON.stringify({ argv: ["/bin/sh", "-c", `echo $$ > ${pidFile}; exec sleep 60`, "{connection_file}"], display_name: "silent", language: "python" }));
+    fs.writeFileSync(
+      path.join(kernels, "kernel.json"),
+      JSON.stringify({
+        argv: ["/bin/sh", "-c", `echo $$ > ${pidFile}; exec sleep 60`, "{connection_file}"],
+        display_name: "silent",
+        language: "python",
+      }),
+    );
     const file = path.join(dir, "n.ipynb");
-    fs.writeFileSync(file, notebookJson([{ cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null }], "silent"));
+    fs.writeFileSync(
+      file,
+      notebookJson([{ cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null }], "silent"),
+    );
     const saved = process.env.JUPYTER_PATH;
     process.env.JUPYTER_PATH = path.join(dir, "jupyter");
     try {
@@ -161,61 +264,138 @@ describe("optimlab test: bad input", () => {
   });
 });
 
+/** A cell that records the kernel's pid, a child's pid and the connection file, then a cell that sleeps. */
+function slowCells(pidFile: string): unknown[] {
+  const record =
+    "import os, subprocess\nfrom ipykernel import get_connection_file\nchild = subprocess.Popen(['sleep', '60'])\n" +
+    `open(${JSON.stringify(pidFile + ".part")}, 'w').write(f'{os.getpid()} {child.pid} {get_connection_file()}')\n` +
+    `os.rename(${JSON.stringify(pidFile + ".part")}, ${JSON.stringify(pidFile)})`;
+  return [
+    { cell_type: "code", metadata: {}, outputs: [], execution_count: null, source: record },
+    { cell_type: "code", metadata: {}, outputs: [], execution_count: null, source: "import time\ntime.sleep(60)" },
+  ];
+}
+
+function readPids(pidFile: string): { pids: number[]; connectionFile: string } | undefined {
+  if (!fs.existsSync(pidFile)) return undefined;
+  const [kernel, child, connectionFile] = fs.readFileSync(pidFile, "utf8").split(" ");
+  return { pids: [Number(kernel), Number(child)], connectionFile };
+}
+
 describe("optimlab test/run on the python3 kernel", { skip: pythonKernelMissing() }, () => {
   it("writes JUnit and valid nbformat 4.5 output notebooks, atomically, for --jobs 2", async () => {
     const { dir, files } = copyNotebooks("python", ["passing", "error"]);
     const outDir = path.join(dir, "out");
     const junit = path.join(dir, "junit.xml");
-    const { code, out } = await capture(main, [dir, "--jobs", "2", "--output-dir", outDir, "--junit", junit, "--cwd", dir]);
+    const { code, out } = await capture(main, [
+      dir,
+      "--jobs",
+      "2",
+      "--output-dir",
+      outDir,
+      "--junit",
+      junit,
+      "--cwd",
+      dir,
+    ]);
     assert.equal(code, 1, "error.ipynb fails");
     assert.match(out, /2 notebooks: 1 passed, 1 failed; cells: 5 passed, 1 failed, 1 skipped, 1 not run$/);
     const xml = fs.readFileSync(junit, "utf8");
     assert.equal((xml.match(/<testcase /g) ?? []).length, 8);
     assert.match(xml, /<failure message="cell 2 \(id [\w-]+\) raised ValueError: bad value 1" type="error">/);
-    const written = files.map((file) => path.join(outDir, path.relative(process.cwd(), file).startsWith("..") ? path.basename(file) : path.relative(process.cwd(), file)));
+    const written = files.map((file) =>
+      path.join(
+        outDir,
+        path.relative(process.cwd(), file).startsWith("..") ? path.basename(file) : path.relative(process.cwd(), file),
+      ),
+    );
     for (const file of written) assert.ok(fs.existsSync(file), `${file} written`);
-    assert.deepEqual(fs.readdirSync(path.dirname(written[0])).filter((name) => name.endsWith(".tmp")), [], "no temp files left");
-    const validate = spawnSync("/usr/bin/python3", ["-c", "import sys, nbformat\nfor f in sys.argv[1:]:\n    nb = nbformat.read(f, as_version=4); nbformat.validate(nb); print(nb.nbformat_minor)", ...written], { encoding: "utf8" });
+    assert.deepEqual(
+      fs.readdirSync(path.dirname(written[0])).filter((name) => name.endsWith(".tmp")),
+      [],
+      "no temp files left",
+    );
+    const validate = spawnSync(
+      "/usr/bin/python3",
+      [
+        "-c",
+        "import sys, nbformat\nfor f in sys.argv[1:]:\n    nb = nbformat.read(f, as_version=4); nbformat.validate(nb); print(nb.nbformat_minor)",
+        ...written,
+      ],
+      { encoding: "utf8" },
+    );
     assert.equal(validate.stderr, "");
     assert.equal(validate.stdout, "5\n5\n");
   });
 
+  it("run exits 1 when the last cell raises (0 with --allow-errors)", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "last.ipynb");
+    const cells = [
+      { cell_type: "code", metadata: {}, outputs: [], execution_count: null, source: "x = 1" },
+      { cell_type: "code", metadata: {}, outputs: [], execution_count: null, source: "raise ValueError('last')" },
+    ];
+    fs.writeFileSync(file, notebookJson(cells));
+    const failing = await capture(runMain, [file]);
+    assert.equal(failing.code, 1, failing.out);
+    assert.match(failing.out, /^FAIL .*last\.ipynb \(2\/2 cells/m);
+    assert.equal((await capture(runMain, [file, "--allow-errors"])).code, 0);
+  });
+
+  it("the kernel and its children die with a runner killed by SIGKILL; the connection folder goes too", async () => {
+    const dir = tempDir();
+    const pidFile = path.join(dir, "kernel.pid");
+    const file = path.join(dir, "slow.ipynb");
+    fs.writeFileSync(file, notebookJson(slowCells(pidFile)));
+    const { command, args, env } = cliCommand(["test", file]);
+    const runner = spawn(command, args, { env, stdio: "ignore" });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => runner.once("exit", (_code, signal) => resolve(signal)));
+    const { pids, connectionFile } = await waitFor(() => readPids(pidFile), 30_000);
+    for (const pid of pids) assert.ok(isAlive(pid));
+    assert.ok(fs.existsSync(connectionFile));
+    runner.kill("SIGKILL");
+    assert.equal(await exited, "SIGKILL");
+    await waitFor(() => (pids.every((pid) => !isAlive(pid)) ? true : undefined), 5000);
+    await waitFor(() => (fs.existsSync(path.dirname(connectionFile)) ? undefined : true), 2000);
+  });
+
   it("--check-outputs passes on a notebook's own outputs and shows a diff when they changed", async () => {
     const { dir, files } = copyNotebooks("python", ["error"]);
-    assert.equal((await capture(runMain, [files[0], "--allow-errors"])).code, 0, "run --allow-errors writes outputs in place");
+    assert.equal(
+      (await capture(runMain, [files[0], "--allow-errors"])).code,
+      0,
+      "run --allow-errors writes outputs in place",
+    );
     const stored = JSON.parse(fs.readFileSync(files[0], "utf8"));
     stored.cells[0].outputs[0].text = ["cell one ran at 12:00\n"];
     fs.writeFileSync(files[0], JSON.stringify(stored));
     const changed = await capture(main, [files[0], "--check-outputs"]);
     assert.equal(changed.code, 1);
-    assert.match(changed.out, /produced outputs that differ from those stored in the notebook\n(.*\n)*? {4}---- diff \(- stored, \+ new\) ----\n {4} {2}\[stdout\]\n {4}- cell one ran at 12:00\n {4}\+ cell one ran/);
+    assert.match(
+      changed.out,
+      /produced outputs that differ from those stored in the notebook\n(.*\n)*? {4}---- diff \(- stored, \+ new\) ----\n {4} {2}\[stdout\]\n {4}- cell one ran at 12:00\n {4}\+ cell one ran/,
+    );
     const sanitizers = path.join(dir, "sanitize.txt");
     fs.writeFileSync(sanitizers, " at \\d\\d:\\d\\d => \n");
     const sanitized = await capture(main, [files[0], "--check-outputs", "--sanitize", sanitizers]);
     assert.match(sanitized.out, /PASS {4}cell {3}1 /);
   });
 
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
     it(`kills the kernel's process group when the runner gets ${signal}`, async () => {
       const dir = tempDir();
       const pidFile = path.join(dir, "kernel.pid");
       const file = path.join(dir, "slow.ipynb");
-      const cells = [
-        { cell_type: "code", metadata: {}, outputs: [], execution_count: null, source: `import os, subprocess\nchild = subprocess.Popen(['sleep', '60'])\nopen(${JSON.stringify(pidFile)}, 'w').write(f'{os.getpid()} {child.pid}')` },
-        { cell_type: "code", metadata: {}, outputs: [], execution_count: null, source: "import time\ntime.sleep(60)" },
-      ];
-      fs.writeFileSync(file, notebookJson(cells));
+      fs.writeFileSync(file, notebookJson(slowCells(pidFile)));
       const { command, args, env } = cliCommand(["test", file, "--output-dir", path.join(dir, "out")]);
       const runner = spawn(command, args, { env, stdio: "ignore" });
       const exited = new Promise<number | null>((resolve) => runner.once("exit", (code) => resolve(code)));
-      const pids = await waitFor(() => {
-        const text = fs.existsSync(pidFile) ? fs.readFileSync(pidFile, "utf8") : "";
-        return / /.test(text) ? text.split(" ").map(Number) : undefined;
-      }, 30_000);
+      const { pids, connectionFile } = await waitFor(() => readPids(pidFile), 30_000);
       for (const pid of pids) assert.ok(isAlive(pid));
       runner.kill(signal);
-      assert.equal(await exited, signal === "SIGTERM" ? 143 : 130);
+      assert.equal(await exited, { SIGTERM: 143, SIGINT: 130, SIGHUP: 129 }[signal]);
       await waitFor(() => (pids.every((pid) => !isAlive(pid)) ? true : undefined), 2000);
+      assert.equal(fs.existsSync(path.dirname(connectionFile)), false, "the connection file's folder is removed");
       assert.equal(fs.existsSync(path.join(dir, "out")), false, "a killed run writes no notebook");
     });
   }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
@@ -45,6 +46,11 @@ describe("notebook loading", () => {
     });
     assert.throws(() => parseNotebook('{"nbformat": 3, "cells": []}', "a.ipynb"), {
       message: notebookMessages.unsupportedVersion("a.ipynb", 3),
+    });
+    // A real nbformat 3 file has "worksheets" instead of "cells": it still gets the conversion hint.
+    const v3 = { nbformat: 3, nbformat_minor: 0, metadata: { name: "" }, worksheets: [{ cells: [], metadata: {} }] };
+    assert.throws(() => parseNotebook(JSON.stringify(v3), "old.ipynb"), {
+      message: notebookMessages.unsupportedVersion("old.ipynb", 3),
     });
     assert.throws(
       () => parseNotebook(minimal([{ cell_type: "code", source: 5 }]), "a.ipynb"),
@@ -144,6 +150,18 @@ describe("writeFileAtomic", () => {
     writeFileAtomic(file, "second");
     assert.equal(fs.readFileSync(file, "utf8"), "second");
     assert.deepEqual(fs.readdirSync(path.dirname(file)), ["out.ipynb"]);
+  });
+
+  it("removes the temp file a killed writer left behind (dead pid), and only that one", () => {
+    const dir = tempDir();
+    const file = path.join(dir, "x.ipynb");
+    const dead = spawnSync(process.execPath, ["-e", "process.pid"]).pid as number; // exited: its pid is free
+    const stale = path.join(dir, `.x.ipynb.${dead}.0badc0de.tmp`);
+    const live = path.join(dir, `.x.ipynb.${process.ppid}.0a0a0a0a.tmp`); // a writer still running
+    const other = path.join(dir, `.y.ipynb.${dead}.0badc0de.tmp`); // another file's: not ours to judge now
+    for (const temp of [stale, live, other]) fs.writeFileSync(temp, "");
+    writeFileAtomic(file, "new");
+    assert.deepEqual(fs.readdirSync(dir).sort(), [path.basename(live), path.basename(other), "x.ipynb"].sort());
   });
 });
 

@@ -35,7 +35,12 @@ describe("--params-file", () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, "p.yaml"), "lr: 0.01\nname: adam\nbetas: [0.9, 0.999]\nnested:\n  on: true\n");
     fs.writeFileSync(path.join(dir, "p.json"), '{"lr": 1e-3}');
-    assert.deepEqual(readParamsFile(path.join(dir, "p.yaml")), { lr: 0.01, name: "adam", betas: [0.9, 0.999], nested: { on: true } });
+    assert.deepEqual(readParamsFile(path.join(dir, "p.yaml")), {
+      lr: 0.01,
+      name: "adam",
+      betas: [0.9, 0.999],
+      nested: { on: true },
+    });
     assert.deepEqual(readParamsFile(path.join(dir, "p.json")), { lr: 0.001 });
   });
 
@@ -69,8 +74,27 @@ describe("parameter source", () => {
     assert.equal(parameterSource({ lr: 0.5 }, "python"), "# Parameters injected by optimlab\nlr = 0.5");
   });
 
+  it("refuses a value whose type differs from an unannotated default, naming the parameter", () => {
+    const defaults = 'let lr = 0.1;\nlet name = "sgd";\nlet verbose = false;\nlet anything: unknown = 1;\nlet list = [1];';
+    assert.throws(() => parameterSource({ lr: "abc" }, "typescript", defaults), {
+      message: parameterMessages.typeMismatch("lr", "number", "0.1", "abc"),
+    });
+    assert.match(parameterMessages.typeMismatch("lr", "number", "0.1", "abc"), /"lr".*a number \(0\.1\).*the string "abc"/);
+    assert.throws(() => parameterSource({ verbose: 1 }, "javascript", defaults), { message: /"verbose".*a boolean/ });
+    assert.throws(() => parameterSource({ name: 3 }, "typescript", defaults), { message: /"name".*a string/ });
+    // Same type, an annotated declaration (the compiler judges it) and non-literal defaults pass.
+    assert.match(parameterSource({ lr: 2, name: "adam", anything: "x", list: "y" }, "typescript", defaults), /let lr = 2;/);
+    // Python: `lr = 0.1` in the parameters cell.
+    assert.throws(() => parameterSource({ lr: "abc" }, "python", "lr = 0.1\nname = 'sgd'"), {
+      message: parameterMessages.typeMismatch("lr", "number", "0.1", "abc"),
+    });
+    assert.equal(parameterSource({ name: "adam" }, "python", "lr = 0.1\nname = 'sgd'"), '# Parameters injected by optimlab\nname = "adam"');
+  });
+
   it("refuses languages it cannot write literals for", () => {
-    assert.throws(() => parameterSource({ a: 1 }, "julia"), { message: parameterMessages.unsupportedLanguage("julia") });
+    assert.throws(() => parameterSource({ a: 1 }, "julia"), {
+      message: parameterMessages.unsupportedLanguage("julia"),
+    });
   });
 });
 
@@ -94,7 +118,10 @@ describe("injectParameters", () => {
   it("puts the cell right after the parameters cell, replacing an earlier injection", () => {
     const nb = notebook();
     const cell = injectParameters(nb, { lr: 0.5 }, "typescript");
-    assert.deepEqual(nb.cells.map((c) => c.id), ["m", "p", cell.id, "u"]);
+    assert.deepEqual(
+      nb.cells.map((c) => c.id),
+      ["m", "p", cell.id, "u"],
+    );
     assert.equal(joinSource(cell.source), "// Parameters injected by optimlab\nlet lr = 0.5;");
     assert.deepEqual(cell.metadata.tags, ["injected-parameters"]);
     assert.deepEqual(nb.metadata.optimlab, { parameters: { lr: 0.5 } });
