@@ -20,6 +20,8 @@ import { cellContext, kernelLog, routeStdio, writeProcessStdout, type CellScope,
 import { createMessage, PROTOCOL_VERSION, type ConnectionInfo, type JsonObject, type Message } from "./wire";
 import { formatNow } from "../src/display/format";
 import { setDisplaySink, type MimeBundle } from "../src/display/protocol";
+import { setCommSink } from "../src/widgets/commProtocol";
+import { CommManager } from "./comm";
 import { KERNEL_DISPLAY_NAME, packageVersion } from "./kernelspecs";
 
 export interface KernelServerOptions {
@@ -61,6 +63,15 @@ export class KernelServer {
   private cellStarting = false;
   private interruptedBeforeStart = false;
   private stopping = false;
+  /** Comms (widgets): kernel/comm.ts; the library reaches it through the comm sink. */
+  private readonly comms = new CommManager({
+    publish: (msgType, content, { parent, metadata, buffers }) => {
+      this.flushStream();
+      void this.channels.publish(createMessage(msgType, content, { parent, metadata, buffers, session: this.session }));
+    },
+    currentParent: () => cellContext.getStore()?.parent,
+    log: kernelLog,
+  });
 
   constructor(
     info: ConnectionInfo,
@@ -77,6 +88,7 @@ export class KernelServer {
       display: (bundle, { displayId, update, metadata }) => this.sendDisplay(bundle, displayId, update, metadata),
       track: (pending) => cellContext.getStore()?.pending.push(pending),
     });
+    setCommSink(this.comms);
     process.on("SIGINT", () => this.interrupt());
     process.on("SIGTERM", () => void this.stop(0));
     process.on("uncaughtException", (error) => this.reportStray("Uncaught exception", error));
@@ -141,11 +153,11 @@ export class KernelServer {
         return this.reply(channel, message, "history_reply", { status: "ok", history: this.history.toJson(entries) });
       }
       case "comm_info_request":
-        return this.reply(channel, message, "comm_info_reply", { status: "ok", comms: {} });
       case "comm_open":
       case "comm_msg":
       case "comm_close":
-        return; // no comm targets (widgets) are registered: ignored, like IPython with an unknown target
+        await this.comms.handleCommMessage(message, (msgType, reply) => this.reply(channel, message, msgType, reply));
+        return;
       case "interrupt_request":
         // The control thread already sent SIGINT to this process (see controlThread.ts); on the
         // main thread the signal handler interrupts awaiting cells, breakOnSigint running ones.
@@ -404,6 +416,7 @@ export class KernelServer {
     clearTimeout(this.warmUpTimer);
     this.flushStream();
     setDisplaySink(undefined);
+    setCommSink(undefined);
     this.restoreStdio?.();
     try {
       this.engine.close();

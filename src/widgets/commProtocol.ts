@@ -1,0 +1,66 @@
+/**
+ * The comm protocol between library objects (widgets) and whatever carries comms (our kernel).
+ *
+ * Same layer and same trick as the display protocol (src/display/protocol.ts): the kernel installs a
+ * `CommSink` on `globalThis` under a `Symbol.for` key, library objects look it up. The library never
+ * imports the kernel, and two copies of this module (the kernel's, a notebook's `import "optimlab"`)
+ * still meet. Outside a kernel there is no sink: widgets then live only in this process (values,
+ * observers and callbacks work; nothing is sent).
+ *
+ * A comm (Jupyter messaging spec, "Custom messages") is a channel between one kernel-side object and
+ * its front-end twin: `comm_open` creates it, `comm_msg` carries `data` (JSON) plus binary
+ * `buffers` both ways, `comm_close` ends it.
+ */
+
+/** JSON values as they travel in comm data. */
+export type CommJson = null | boolean | number | string | CommJson[] | { [key: string]: CommJson };
+export type CommData = { [key: string]: CommJson };
+
+/** One comm message as a kernel-side handler sees it. */
+export interface CommMessage {
+  data: CommData;
+  buffers: Uint8Array[];
+  metadata: CommData;
+  /** The `msg_id` of the message that carried it (front-end update → `echo_update` parent, Output capture). */
+  msgId: string;
+}
+
+/** What a kernel-side comm object reacts to. */
+export interface CommHandlers {
+  onMessage?(message: CommMessage): void;
+  onClose?(message: CommMessage): void;
+}
+
+/** The kernel end of one open comm. */
+export interface Comm {
+  readonly commId: string;
+  readonly targetName: string;
+  send(data: CommData, options?: { buffers?: Uint8Array[]; metadata?: CommData }): void;
+  close(data?: CommData): void;
+  /** Replaces the handlers (a target's open callback sets them for front-end-opened comms). */
+  setHandlers(handlers: CommHandlers): void;
+}
+
+/** Called when the front end opens a comm to a registered target; sets the comm's handlers. */
+export type CommTargetHandler = (comm: Comm, open: CommMessage) => void;
+
+/** What the kernel provides. */
+export interface CommSink {
+  /** Opens a comm from the kernel side (sends `comm_open`). */
+  open(targetName: string, data: CommData, handlers: CommHandlers, options?: { buffers?: Uint8Array[]; metadata?: CommData; commId?: string }): Comm;
+  /** Registers (or with `undefined`, removes) a kernel-side target for comms the front end opens. */
+  registerTarget(targetName: string, handler: CommTargetHandler | undefined): void;
+  /** `msg_id` of the request being handled now (a cell, or a front end's comm_msg); "" outside any. */
+  currentMessageId(): string;
+}
+
+const SINK_KEY = Symbol.for("optimlab.commSink");
+type SinkHolder = { [SINK_KEY]?: CommSink };
+
+export function setCommSink(sink: CommSink | undefined): void {
+  (globalThis as SinkHolder)[SINK_KEY] = sink;
+}
+
+export function getCommSink(): CommSink | undefined {
+  return (globalThis as SinkHolder)[SINK_KEY];
+}
