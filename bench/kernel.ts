@@ -63,14 +63,23 @@ function processCpuMs(pid: number | undefined): number | undefined {
   }
 }
 
-async function measureRoundTrips(kernel: TestKernel, cells: number): Promise<{ medianMs: number; cpuPerCellMs?: number }> {
+async function measureRoundTrips(
+  kernel: TestKernel,
+  cells: number,
+): Promise<{ medianMs: number; cpuPerCellMs?: number }> {
   // The first cell waits for the engine (and compiles the most); it is warm-up, not measured.
-  await kernel.waitForReply(kernel.send("shell", "execute_request", { code: TRIVIAL_CELL, silent: false, store_history: true }), 60_000);
+  await kernel.waitForReply(
+    kernel.send("shell", "execute_request", { code: TRIVIAL_CELL, silent: false, store_history: true }),
+    60_000,
+  );
   const times: number[] = [];
   const cpuBefore = processCpuMs(kernel.child.pid);
   for (let i = 0; i < cells; i++) {
     const started = performance.now();
-    await kernel.waitForReply(kernel.send("shell", "execute_request", { code: TRIVIAL_CELL, silent: false, store_history: true }), 60_000);
+    await kernel.waitForReply(
+      kernel.send("shell", "execute_request", { code: TRIVIAL_CELL, silent: false, store_history: true }),
+      60_000,
+    );
     times.push(performance.now() - started);
   }
   const cpuAfter = processCpuMs(kernel.child.pid);
@@ -78,7 +87,11 @@ async function measureRoundTrips(kernel: TestKernel, cells: number): Promise<{ m
   return { medianMs: median(times), cpuPerCellMs };
 }
 
-async function measure(argv: Argv | undefined, starts: number, cells: number): Promise<{ startMs: number; roundTripMs: number; cpuPerCellMs?: number }> {
+async function measure(
+  argv: Argv | undefined,
+  starts: number,
+  cells: number,
+): Promise<{ startMs: number; roundTripMs: number; cpuPerCellMs?: number }> {
   const startTimes: number[] = [];
   let roundTrips: { medianMs: number; cpuPerCellMs?: number } = { medianMs: Number.NaN };
   for (let i = 0; i < starts; i++) {
@@ -104,7 +117,11 @@ export async function benchKernel(options: KernelBenchOptions = {}): Promise<Ker
   const starts = options.starts ?? 3;
   const cells = options.cells ?? 30;
   const ours = await measure(undefined, starts, cells);
-  const result: KernelBenchResult = { startMs: ours.startMs, roundTripMedianMs: ours.roundTripMs, cpuPerCellMs: ours.cpuPerCellMs };
+  const result: KernelBenchResult = {
+    startMs: ours.startMs,
+    roundTripMedianMs: ours.roundTripMs,
+    cpuPerCellMs: ours.cpuPerCellMs,
+  };
   if (options.compareTslab !== false && fs.existsSync(tslabBinary())) {
     const tslab = await measure((file) => [tslabBinary(), "kernel", "--config-path", file], starts, cells);
     result.tslabStartMs = tslab.startMs;

@@ -24,7 +24,15 @@ function tensors(...ts: tf.Tensor[]): () => void {
 
 /** tfjs has no public op for the filter gradient alone; run its kernel directly. */
 function backpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], pad: "same" | "valid"): tf.Tensor {
-  return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 1, pad, dataFormat: "NHWC", dimRoundingMode: undefined, filterShape } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  return tf
+    .engine()
+    .runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
+      strides: 1,
+      pad,
+      dataFormat: "NHWC",
+      dimRoundingMode: undefined,
+      filterShape,
+    } as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 
 export const KERNEL_CASES: KernelCase[] = [
@@ -79,7 +87,10 @@ export const KERNEL_CASES: KernelCase[] = [
     shapes: "64 random rows of 10000×784 (model.fit batches)",
     setup() {
       const x = tf.zeros([10000, 784]);
-      const rows = tf.tensor1d(Array.from({ length: 64 }, (_, i) => (i * 7919) % 10000), "int32");
+      const rows = tf.tensor1d(
+        Array.from({ length: 64 }, (_, i) => (i * 7919) % 10000),
+        "int32",
+      );
       return { call: timed(() => tf.gather(x, rows)), dispose: tensors(x, rows) };
     },
   },
@@ -157,7 +168,12 @@ export const KERNEL_CASES: KernelCase[] = [
     kernel: "OptimlabGlobalNorm",
     shapes: "the MLP's 4 gradients, 101,770 values (fused vs tfjs ops)",
     setup() {
-      const grads = [tf.randomNormal([784, 128]), tf.randomNormal([128]), tf.randomNormal([128, 10]), tf.randomNormal([10])];
+      const grads = [
+        tf.randomNormal([784, 128]),
+        tf.randomNormal([128]),
+        tf.randomNormal([128, 10]),
+        tf.randomNormal([10]),
+      ];
       return { call: timed(() => fusedGlobalNorm(grads)), dispose: tensors(...grads) };
     },
   },

@@ -17,7 +17,11 @@ function categoricalCrossentropy(prediction: tf.Tensor, target: tf.Tensor): tf.S
  * One round = one epoch of `train.fit` + `optim.Adam` over `data`, with optimlab's wasm kernels.
  * `norms: "epoch"` leaves out the per-step gradient and weight norms (fit's default records them).
  */
-export async function optimlabFitRound(build: () => tf.LayersModel, data: TrainingData, norms: "step" | "epoch" = "step"): Promise<() => Promise<number>> {
+export async function optimlabFitRound(
+  build: () => tf.LayersModel,
+  data: TrainingData,
+  norms: "step" | "epoch" = "step",
+): Promise<() => Promise<number>> {
   await ready();
   const model = build();
   const optimizer = new Adam({ lr: 1e-3 });

@@ -73,7 +73,10 @@ async function kernelRows(): Promise<string | undefined> {
   if (rows !== null && typeof rows === "object" && !Array.isArray(rows)) {
     // A flat record of measurements: one row per entry.
     const entries = Object.entries(rows as Record<string, unknown>);
-    return renderTable(["measurement", "value"], entries.map(([name, value]) => [name, typeof value === "number" ? value : String(value)]));
+    return renderTable(
+      ["measurement", "value"],
+      entries.map(([name, value]) => [name, typeof value === "number" ? value : String(value)]),
+    );
   }
   if (!Array.isArray(rows) || rows.length === 0) return JSON.stringify(rows);
   const records = rows as Array<Record<string, unknown>>;
@@ -89,9 +92,15 @@ async function main(): Promise<void> {
   await useWasm();
   const threads = tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT") ? "multi" : "1";
   const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT") ? "SIMD" : "no SIMD";
-  console.log(`optimlab bench — ${cpuModel()}, ${os.cpus().length} cores, Node ${process.version}, tfjs ${tf.version.tfjs}`);
-  console.log(`backend wasm (${simd}, ${threads} thread); batch ${BATCH_SIZE}; best of ${ROUNDS} interleaved rounds after a warm-up`);
-  console.log(`machine load at start: ${loadLine()} (absolute samples/s fall with load; the ours/tfjs ratios are interleaved)\n`);
+  console.log(
+    `optimlab bench — ${cpuModel()}, ${os.cpus().length} cores, Node ${process.version}, tfjs ${tf.version.tfjs}`,
+  );
+  console.log(
+    `backend wasm (${simd}, ${threads} thread); batch ${BATCH_SIZE}; best of ${ROUNDS} interleaved rounds after a warm-up`,
+  );
+  console.log(
+    `machine load at start: ${loadLine()} (absolute samples/s fall with load; the ours/tfjs ratios are interleaved)\n`,
+  );
 
   const sample = loadMnist(Math.max(MLP_SAMPLES, CNN_SAMPLES));
 
@@ -105,7 +114,10 @@ async function main(): Promise<void> {
       { name: "model.fit + tf.train.adam, tfjs kernels", round: modelFitRound(mlp, flat, false) },
       { name: "model.fit + tf.train.adam, our kernels", round: modelFitRound(mlp, flat, true) },
       { name: "model.fit + optim.Adam, our kernels", round: modelFitRound(mlp, flat, true, new Adam({ lr: 1e-3 })) },
-      { name: "train.fit (norms per epoch) + optim.Adam, our kernels", round: await optimlabFitRound(mlp, flat, "epoch") },
+      {
+        name: "train.fit (norms per epoch) + optim.Adam, our kernels",
+        round: await optimlabFitRound(mlp, flat, "epoch"),
+      },
     ],
     ROUNDS,
   );
@@ -124,18 +136,75 @@ async function main(): Promise<void> {
 
   const torch = torchReference("mlp", MLP_SAMPLES, BATCH_SIZE);
   const torchLenet = torch.skipped === undefined ? torchReference("lenet", CNN_SAMPLES, BATCH_SIZE) : torch;
-  const header = ["workload (samples/s)", "ours", "raw tfjs", "PyTorch CPU", "ours / tfjs", "ours / PyTorch", "backend", "threads"];
+  const header = [
+    "workload (samples/s)",
+    "ours",
+    "raw tfjs",
+    "PyTorch CPU",
+    "ours / tfjs",
+    "ours / PyTorch",
+    "backend",
+    "threads",
+  ];
   const rows: Cell[][] = [
-    ["MLP 784-128-10, Adam: optimlab (train.fit + optim.Adam) vs tfjs (model.fit + tf.train.adam)", shown(mlpOurs), shown(mlpRaw), torch.samplesPerSec, ratio(best(mlpOurs), best(mlpRaw)), ratio(best(mlpOurs), torch.samplesPerSec), "wasm", threads],
-    ["LeNet-5 CNN, Adam: optimlab vs tfjs (same as above)", shown(cnnOurs), shown(cnnRaw), torchLenet.samplesPerSec, ratio(best(cnnOurs), best(cnnRaw)), ratio(best(cnnOurs), torchLenet.samplesPerSec), "wasm", threads],
+    [
+      "MLP 784-128-10, Adam: optimlab (train.fit + optim.Adam) vs tfjs (model.fit + tf.train.adam)",
+      shown(mlpOurs),
+      shown(mlpRaw),
+      torch.samplesPerSec,
+      ratio(best(mlpOurs), best(mlpRaw)),
+      ratio(best(mlpOurs), torch.samplesPerSec),
+      "wasm",
+      threads,
+    ],
+    [
+      "LeNet-5 CNN, Adam: optimlab vs tfjs (same as above)",
+      shown(cnnOurs),
+      shown(cnnRaw),
+      torchLenet.samplesPerSec,
+      ratio(best(cnnOurs), best(cnnRaw)),
+      ratio(best(cnnOurs), torchLenet.samplesPerSec),
+      "wasm",
+      threads,
+    ],
   ];
   const parts: Cell[][] = [
-    ["MLP: our kernels alone (model.fit + tf.train.adam, our kernels vs tfjs's)", shown(mlpKernels), shown(mlpRaw), ratio(best(mlpKernels), best(mlpRaw))],
-    ["LeNet: our kernels alone (model.fit + tf.train.adam, our kernels vs tfjs's)", shown(cnnKernels), shown(cnnRaw), ratio(best(cnnKernels), best(cnnRaw))],
-    ["MLP: optim.Adam vs tf.train.adam (both in model.fit, our kernels)", shown(mlpOptim), shown(mlpKernels), ratio(best(mlpOptim), best(mlpKernels))],
-    ["MLP: train.fit + optim.Adam vs model.fit + tf.train.adam (our kernels); goal: ≤ 5% slower", shown(mlpOurs), shown(mlpKernels), fitOverhead(best(mlpOurs), best(mlpKernels))],
-    ["MLP: train.fit vs model.fit, both with optim.Adam (our kernels): the loop alone", shown(mlpOurs), shown(mlpOptim), fitOverhead(best(mlpOurs), best(mlpOptim))],
-    ["MLP: the same with train.fit's per-step gradient/weight norms off (norms: \"epoch\")", shown(mlpEpochNorms), shown(mlpOptim), fitOverhead(best(mlpEpochNorms), best(mlpOptim))],
+    [
+      "MLP: our kernels alone (model.fit + tf.train.adam, our kernels vs tfjs's)",
+      shown(mlpKernels),
+      shown(mlpRaw),
+      ratio(best(mlpKernels), best(mlpRaw)),
+    ],
+    [
+      "LeNet: our kernels alone (model.fit + tf.train.adam, our kernels vs tfjs's)",
+      shown(cnnKernels),
+      shown(cnnRaw),
+      ratio(best(cnnKernels), best(cnnRaw)),
+    ],
+    [
+      "MLP: optim.Adam vs tf.train.adam (both in model.fit, our kernels)",
+      shown(mlpOptim),
+      shown(mlpKernels),
+      ratio(best(mlpOptim), best(mlpKernels)),
+    ],
+    [
+      "MLP: train.fit + optim.Adam vs model.fit + tf.train.adam (our kernels); goal: ≤ 5% slower",
+      shown(mlpOurs),
+      shown(mlpKernels),
+      fitOverhead(best(mlpOurs), best(mlpKernels)),
+    ],
+    [
+      "MLP: train.fit vs model.fit, both with optim.Adam (our kernels): the loop alone",
+      shown(mlpOurs),
+      shown(mlpOptim),
+      fitOverhead(best(mlpOurs), best(mlpOptim)),
+    ],
+    [
+      'MLP: the same with train.fit\'s per-step gradient/weight norms off (norms: "epoch")',
+      shown(mlpEpochNorms),
+      shown(mlpOptim),
+      fitOverhead(best(mlpEpochNorms), best(mlpOptim)),
+    ],
   ];
   console.log(renderTable(header, rows));
   console.log("\nWhere the difference comes from (samples/s, same interleaved rounds):");
@@ -151,16 +220,26 @@ async function main(): Promise<void> {
   console.log(
     renderTable(
       ["kernel", "case", "ours ms", "tfjs ms", "speed-up"],
-      kernels.map((k) => [k.kernel, k.shapes, k.oursMs, k.tfjsMs ?? (k.tfjsError ? "missing" : undefined), ratio(k.tfjsMs, k.oursMs)]),
+      kernels.map((k) => [
+        k.kernel,
+        k.shapes,
+        k.oursMs,
+        k.tfjsMs ?? (k.tfjsError ? "missing" : undefined),
+        ratio(k.tfjsMs, k.oursMs),
+      ]),
     ),
   );
 
-  const kernelTable = await kernelRows().catch((error: unknown) => `benchKernel() failed: ${error instanceof Error ? error.message : String(error)}`);
+  const kernelTable = await kernelRows().catch(
+    (error: unknown) => `benchKernel() failed: ${error instanceof Error ? error.message : String(error)}`,
+  );
   if (kernelTable !== undefined) {
     console.log("\nJupyter kernel (bench/kernel.ts):");
     console.log(kernelTable);
   }
-  console.log(`\nTotal bench time ${((performance.now() - started) / 1000).toFixed(0)} s; machine load at end: ${loadLine()}.`);
+  console.log(
+    `\nTotal bench time ${((performance.now() - started) / 1000).toFixed(0)} s; machine load at end: ${loadLine()}.`,
+  );
 }
 
 main().catch((error: unknown) => {

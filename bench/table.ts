@@ -22,6 +22,7 @@ export function renderTable(header: string[], rows: Cell[][]): string {
 
 /** "4.2×", or "–" when either side is missing. */
 export function ratio(ours: number | undefined, theirs: number | undefined): string {
-  if (ours === undefined || theirs === undefined || !Number.isFinite(ours) || !Number.isFinite(theirs) || theirs === 0) return "–";
+  if (ours === undefined || theirs === undefined || !Number.isFinite(ours) || !Number.isFinite(theirs) || theirs === 0)
+    return "–";
   return `${(ours / theirs).toFixed(2)}×`;
 }

@@ -29,7 +29,8 @@ export async function interleave(variants: Variant[], rounds: number, lowerIsBet
         const value = await variants[i].round();
         if (r < 0) continue; // warm-up
         result.rounds.push(value);
-        if (Number.isNaN(result.best) || (lowerIsBetter ? value < result.best : value > result.best)) result.best = value;
+        if (Number.isNaN(result.best) || (lowerIsBetter ? value < result.best : value > result.best))
+          result.best = value;
       } catch (error) {
         result.error = (error instanceof Error ? error.message : String(error)).split("\n")[0];
       }

@@ -16,7 +16,10 @@ export interface TorchResult {
 
 /** The script sits next to the sources (bench/), also when running from dist/bench/. */
 export function torchScriptPath(): string {
-  const candidates = [path.join(__dirname, "torch_reference.py"), path.join(__dirname, "..", "..", "bench", "torch_reference.py")];
+  const candidates = [
+    path.join(__dirname, "torch_reference.py"),
+    path.join(__dirname, "..", "..", "bench", "torch_reference.py"),
+  ];
   return candidates.find((p) => fs.existsSync(p)) ?? candidates[0];
 }
 
@@ -25,11 +28,22 @@ export function torchReference(model: "mlp" | "lenet", samples: number, batch: n
   if (!fs.existsSync(SYSTEM_PYTHON)) return { skipped: `${SYSTEM_PYTHON} not found` };
   const probe = spawnSync(SYSTEM_PYTHON, ["-c", "import torch"], { encoding: "utf8" });
   if (probe.status !== 0) return { skipped: "python3-torch not installed" };
-  const run = spawnSync(SYSTEM_PYTHON, [torchScriptPath(), model, mnistImagesPath(), mnistLabelsPath(), String(samples), String(batch)], {
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-  if (run.status !== 0) return { skipped: `torch_reference.py failed: ${(run.stderr || run.error?.message || "").trim().split("\n").pop()}` };
-  const parsed = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { samples_per_sec?: number; torch?: string; threads?: number };
+  const run = spawnSync(
+    SYSTEM_PYTHON,
+    [torchScriptPath(), model, mnistImagesPath(), mnistLabelsPath(), String(samples), String(batch)],
+    {
+      encoding: "utf8",
+      timeout: 120_000,
+    },
+  );
+  if (run.status !== 0)
+    return {
+      skipped: `torch_reference.py failed: ${(run.stderr || run.error?.message || "").trim().split("\n").pop()}`,
+    };
+  const parsed = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as {
+    samples_per_sec?: number;
+    torch?: string;
+    threads?: number;
+  };
   return { samplesPerSec: parsed.samples_per_sec, version: parsed.torch, threads: parsed.threads };
 }

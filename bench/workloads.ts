@@ -43,7 +43,12 @@ export async function withKernels<T>(installed: boolean, fn: () => Promise<T>): 
  * A compiled model and the samples/s of one `model.fit` epoch over `data`, with optimlab's wasm
  * kernels (`kernels`) or tfjs's own, and `tf.train.adam` unless another optimizer is given.
  */
-export function modelFitRound(build: () => tf.LayersModel, data: TrainingData, kernels: boolean, optimizer: tf.Optimizer = tf.train.adam(1e-3)): () => Promise<number> {
+export function modelFitRound(
+  build: () => tf.LayersModel,
+  data: TrainingData,
+  kernels: boolean,
+  optimizer: tf.Optimizer = tf.train.adam(1e-3),
+): () => Promise<number> {
   const model = build();
   model.compile({ optimizer, loss: "categoricalCrossentropy" });
   return () =>

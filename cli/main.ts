@@ -5,16 +5,38 @@
 type CommandMain = (args: string[]) => Promise<number>;
 
 const commands: { [name: string]: { summary: string; load: () => Promise<{ main: CommandMain }> } } = {
-  kernel: { summary: "install, list, uninstall or start the TypeScript Jupyter kernel", load: () => import("../kernel/cli") },
-  test: { summary: "execute notebooks through their kernel and report per cell (CI)", load: () => import("../runner/cli") },
-  run: { summary: "execute notebooks and write their outputs, without the test verdict", load: () => import("../runner/cli").then((m) => ({ main: m.runMain })) },
-  site: { summary: "execute every notebook and build the offline HTML tutorial site", load: () => import("../publish/cli") },
-  i18n: { summary: "build and check the translated notebooks (notebooks/zh) from the translation store", load: () => import("../publish/i18n/cli") },
+  kernel: {
+    summary: "install, list, uninstall or start the TypeScript Jupyter kernel",
+    load: () => import("../kernel/cli"),
+  },
+  test: {
+    summary: "execute notebooks through their kernel and report per cell (CI)",
+    load: () => import("../runner/cli"),
+  },
+  run: {
+    summary: "execute notebooks and write their outputs, without the test verdict",
+    load: () => import("../runner/cli").then((m) => ({ main: m.runMain })),
+  },
+  site: {
+    summary: "execute every notebook and build the offline HTML tutorial site",
+    load: () => import("../publish/cli"),
+  },
+  i18n: {
+    summary: "build and check the translated notebooks (notebooks/zh) from the translation store",
+    load: () => import("../publish/i18n/cli"),
+  },
 };
 
 export function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
-  return ["Usage: optimlab <command> [options]", "", "Commands:", ...lines, "", "Run `optimlab <command> --help` for a command's options."].join("\n");
+  return [
+    "Usage: optimlab <command> [options]",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Run `optimlab <command> --help` for a command's options.",
+  ].join("\n");
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -12,7 +12,7 @@ export const KERNEL_USAGE = [
   "",
   "Commands:",
   "  install [--user | --sys-prefix | --prefix DIR] [--name NAME]",
-  "                      install the TypeScript kernelspec (default: --user, name \"optimlab\")",
+  '                      install the TypeScript kernelspec (default: --user, name "optimlab")',
   "  list [--json]       list the kernelspecs Jupyter can find",
   "  uninstall [--name NAME]",
   "                      remove an installed kernelspec",
@@ -47,8 +47,11 @@ function parseArgs(args: string[], allowed: string[]): ParsedArgs {
 }
 
 function installScope(parsed: ParsedArgs): InstallScope {
-  const chosen = ["--user", "--sys-prefix", "--prefix"].filter((option) => parsed.flags.has(option) || parsed.values.has(option));
-  if (chosen.length > 1) throw new Error(usageError(`choose one of --user, --sys-prefix, --prefix (got ${chosen.join(", ")})`));
+  const chosen = ["--user", "--sys-prefix", "--prefix"].filter(
+    (option) => parsed.flags.has(option) || parsed.values.has(option),
+  );
+  if (chosen.length > 1)
+    throw new Error(usageError(`choose one of --user, --sys-prefix, --prefix (got ${chosen.join(", ")})`));
   if (parsed.values.has("--prefix")) return { kind: "prefix", prefix: parsed.values.get("--prefix") as string };
   if (parsed.flags.has("--sys-prefix")) return { kind: "sys-prefix" };
   return { kind: "user" };

@@ -18,7 +18,14 @@ export function utf16ToCodePoint(text: string, index: number): number {
   let codePoints = 0;
   for (let i = 0; i < Math.min(index, text.length); i++) {
     const code = text.charCodeAt(i);
-    if (!(code >= 0xdc00 && code <= 0xdfff && i > 0 && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff)) codePoints++;
+    if (!(
+      code >= 0xdc00 &&
+      code <= 0xdfff &&
+      i > 0 &&
+      text.charCodeAt(i - 1) >= 0xd800 &&
+      text.charCodeAt(i - 1) <= 0xdbff
+    ))
+      codePoints++;
   }
   return codePoints;
 }

@@ -20,7 +20,10 @@ export interface HistoryQuery {
 
 /** Glob (`*`, `?`) to a whole-string regular expression, as IPython's history search uses. */
 function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, "[\\s\\S]");
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, "[\\s\\S]*")
+    .replace(/\?/g, "[\\s\\S]");
   return new RegExp(`^${escaped}$`);
 }
 
@@ -45,7 +48,10 @@ export class CellHistory {
         let found = this.entries.filter(([, , input]) => matcher.test(input));
         if (request.unique) {
           const seen = new Set<string>();
-          found = found.reverse().filter(([, , input]) => !seen.has(input) && (seen.add(input), true)).reverse();
+          found = found
+            .reverse()
+            .filter(([, , input]) => !seen.has(input) && (seen.add(input), true))
+            .reverse();
         }
         return request.n === undefined ? found : found.slice(-Math.max(0, request.n));
       }

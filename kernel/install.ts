@@ -59,7 +59,8 @@ export function installKernelSpec(options: InstallOptions = {}): string {
   const dir = path.join(kernelsDirFor(options.scope ?? { kind: "user" }, options.env), name.toLowerCase());
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "kernel.json"), `${JSON.stringify(optimlabKernelJson(), null, 2)}\n`);
-  for (const size of LOGO_SIZES) fs.copyFileSync(path.join(assetsDir(), logoFileName(size)), path.join(dir, logoFileName(size)));
+  for (const size of LOGO_SIZES)
+    fs.copyFileSync(path.join(assetsDir(), logoFileName(size)), path.join(dir, logoFileName(size)));
   return dir;
 }
 

@@ -42,7 +42,12 @@ export const siteMessages = {
 /** File name (without .html) of a notebook's page: its path under the common folder, flattened. */
 export function pageSlug(file: string, root: string): string {
   const relative = path.relative(root, file).replace(/\.ipynb$/, "");
-  return relative.split(path.sep).join("-").replace(/[^A-Za-z0-9._-]/g, "_") || "notebook";
+  return (
+    relative
+      .split(path.sep)
+      .join("-")
+      .replace(/[^A-Za-z0-9._-]/g, "_") || "notebook"
+  );
 }
 
 /** The folder that holds all `files` (so slugs stay short and unique). */
@@ -76,7 +81,8 @@ function storedErrors(notebook: Notebook): string[] {
     if (cell.cell_type !== "code") continue;
     number += 1;
     if (cellTags(cell).some((tag) => tag === TAG_RAISES || tag.startsWith(`${TAG_RAISES}=`))) continue;
-    for (const output of cell.outputs) if (output.output_type === "error") problems.push(siteMessages.storedError(number, output.ename, output.evalue));
+    for (const output of cell.outputs)
+      if (output.output_type === "error") problems.push(siteMessages.storedError(number, output.ename, output.evalue));
   }
   return problems;
 }
@@ -118,7 +124,9 @@ async function runOne(file: string, position: number, options: SiteOptions, prog
       onCellStart: (_cell, info) => progress.cellStarted(info.number, codeCells),
       onCellExecuted: (_cell, result) => progress.cellFinished(result, codeCells),
     });
-    const problems = result.cells.filter((cell) => cell.status === "failed").map((cell) => `cell ${cell.number}: ${cell.failure?.summary ?? "failed"}`);
+    const problems = result.cells
+      .filter((cell) => cell.status === "failed")
+      .map((cell) => `cell ${cell.number}: ${cell.failure?.summary ?? "failed"}`);
     if (result.error) problems.unshift(result.error);
     if (!result.ok && problems.length === 0) problems.push("the notebook did not run to the end");
     return { notebook: result.notebook, problems, seconds: result.seconds };
@@ -151,7 +159,16 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
     loaded.push({
       file,
       notebook,
-      info: { slug: pageSlug(file, root), source: file, title: notebookTitle(notebook, file), ok: problems.length === 0, problems, executed: options.execute !== false, seconds, codeCells: codeCellCount(notebook) },
+      info: {
+        slug: pageSlug(file, root),
+        source: file,
+        title: notebookTitle(notebook, file),
+        ok: problems.length === 0,
+        problems,
+        executed: options.execute !== false,
+        seconds,
+        codeCells: codeCellCount(notebook),
+      },
     });
   }
   loaded.forEach(({ notebook, info }, i) => {

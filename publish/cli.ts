@@ -42,7 +42,10 @@ export function parseSiteArgs(args: readonly string[]): SiteArgs {
   const parsed: SiteArgs = { inputs: [], outDir: DEFAULT_OUT_DIR, execute: true, help: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith("--") && arg.includes("=")
+        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+        : [arg, undefined];
     const value = (): string => {
       const v = inline ?? args[++i];
       if (v === undefined) throw new Error(siteCliMessages.missingValue(flag));
@@ -77,7 +80,13 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   }
   try {
-    const result = await buildSite({ inputs: parsed.inputs, outDir: parsed.outDir, execute: parsed.execute, timeout: parsed.timeout, kernel: parsed.kernel });
+    const result = await buildSite({
+      inputs: parsed.inputs,
+      outDir: parsed.outDir,
+      execute: parsed.execute,
+      timeout: parsed.timeout,
+      kernel: parsed.kernel,
+    });
     return result.ok ? 0 : 1;
   } catch (error) {
     console.error(`optimlab site: ${(error as Error).message}`);

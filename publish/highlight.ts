@@ -5,7 +5,15 @@ import hljs from "highlight.js";
 import { escapeHtml } from "../src/plot/escapeHtml";
 
 /** Languages a notebook may name that highlight.js knows under another name. */
-const LANGUAGE_ALIASES: { [name: string]: string } = { ts: "typescript", tsx: "typescript", js: "javascript", node: "javascript", ipython3: "python", ipython: "python", sh: "bash" };
+const LANGUAGE_ALIASES: { [name: string]: string } = {
+  ts: "typescript",
+  tsx: "typescript",
+  js: "javascript",
+  node: "javascript",
+  ipython3: "python",
+  ipython: "python",
+  sh: "bash",
+};
 
 /** highlight.js's name for a notebook language, or undefined when it has none. */
 export function highlightLanguage(language: string | undefined): string | undefined {

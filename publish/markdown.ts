@@ -16,7 +16,12 @@ export interface MarkdownEnv {
 const KATEX_OPTIONS = { throwOnError: false, output: "htmlAndMathml" as const };
 
 function createRenderer(): MarkdownIt {
-  const md = new MarkdownIt({ html: true, linkify: true, typographer: false, highlight: (code, language) => highlightCode(code, language || undefined) });
+  const md = new MarkdownIt({
+    html: true,
+    linkify: true,
+    typographer: false,
+    highlight: (code, language) => highlightCode(code, language || undefined),
+  });
   md.use(texmath, { engine: katex, delimiters: "dollars", katexOptions: KATEX_OPTIONS });
   const defaultImage = md.renderer.rules.image;
   md.renderer.rules.image = (tokens, index, options, env: MarkdownEnv, self) => {
@@ -44,7 +49,10 @@ export function renderMarkdown(source: string, env: MarkdownEnv = {}): string {
 
 /** LaTeX (a `text/latex` output, usually `$…$` or `$$…$$`) → KaTeX HTML in display mode. */
 export function renderLatex(source: string): string {
-  const tex = source.trim().replace(/^\$\$([\s\S]*)\$\$$/, "$1").replace(/^\$([\s\S]*)\$$/, "$1");
+  const tex = source
+    .trim()
+    .replace(/^\$\$([\s\S]*)\$\$$/, "$1")
+    .replace(/^\$([\s\S]*)\$$/, "$1");
   return katex.renderToString(tex, { ...KATEX_OPTIONS, displayMode: true });
 }
 
@@ -56,7 +64,11 @@ export function firstHeading(source: string): string | undefined {
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i].type !== "heading_open") continue;
     const inline = tokens[i + 1];
-    const text = (inline.children ?? []).filter((t) => t.type === "text" || t.type === "code_inline" || t.type.startsWith("math")).map((t) => t.content).join("").trim();
+    const text = (inline.children ?? [])
+      .filter((t) => t.type === "text" || t.type === "code_inline" || t.type.startsWith("math"))
+      .map((t) => t.content)
+      .join("")
+      .trim();
     if (tokens[i].tag === "h1") return text;
     fallback ??= text;
   }

@@ -11,9 +11,25 @@ import { renderLatex, renderMarkdown } from "./markdown";
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
 /** MIME types the site renders, richest first. */
-export const MIME_PRIORITY = [PLOTLY_MIME, "text/html", "image/svg+xml", "image/png", "image/jpeg", "image/gif", "text/markdown", "text/latex", "application/json", "text/plain"] as const;
+export const MIME_PRIORITY = [
+  PLOTLY_MIME,
+  "text/html",
+  "image/svg+xml",
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "text/markdown",
+  "text/latex",
+  "application/json",
+  "text/plain",
+] as const;
 
-const IMAGE_EXTENSIONS: { [mime: string]: string } = { "image/svg+xml": "svg", "image/png": "png", "image/jpeg": "jpg", "image/gif": "gif" };
+const IMAGE_EXTENSIONS: { [mime: string]: string } = {
+  "image/svg+xml": "svg",
+  "image/png": "png",
+  "image/jpeg": "jpg",
+  "image/gif": "gif",
+};
 
 /** What rendering needs from the page being built. */
 export interface OutputContext {
@@ -36,18 +52,27 @@ function text(value: unknown): string {
 function dimension(metadata: unknown, mime: string, key: "width" | "height"): string {
   if (typeof metadata !== "object" || metadata === null) return "";
   const forMime = (metadata as { [k: string]: unknown })[mime];
-  const value = typeof forMime === "object" && forMime !== null ? (forMime as { [k: string]: unknown })[key] : undefined;
+  const value =
+    typeof forMime === "object" && forMime !== null ? (forMime as { [k: string]: unknown })[key] : undefined;
   return typeof value === "number" ? ` ${key}="${value}"` : "";
 }
 
 /** One rich (display_data / execute_result) output. */
-function renderRich(data: { [mime: string]: unknown }, metadata: unknown, context: OutputContext, index: number): RenderedOutputs {
+function renderRich(
+  data: { [mime: string]: unknown },
+  metadata: unknown,
+  context: OutputContext,
+  index: number,
+): RenderedOutputs {
   const mime = MIME_PRIORITY.find((m) => data[m] !== undefined);
   const id = `${context.prefix}-o${index}`;
   switch (mime) {
     case PLOTLY_MIME:
       // The figure JSON travels in a data block; assets/site.js draws every block with plotly.js.
-      return { html: `<div class="plotly-figure" id="${escapeHtml(id)}"></div>\n<script type="application/json" class="plotly-data" data-target="${escapeHtml(id)}">${jsonForScript(data[mime])}</script>`, figures: 1 };
+      return {
+        html: `<div class="plotly-figure" id="${escapeHtml(id)}"></div>\n<script type="application/json" class="plotly-data" data-target="${escapeHtml(id)}">${jsonForScript(data[mime])}</script>`,
+        figures: 1,
+      };
     case "text/html":
       return { html: `<div class="output-html">${text(data[mime])}</div>`, figures: 0 };
     case "image/svg+xml":
@@ -57,8 +82,14 @@ function renderRich(data: { [mime: string]: unknown }, metadata: unknown, contex
       const raw = text(data[mime]);
       const content = mime === "image/svg+xml" ? raw : Buffer.from(raw.replace(/\s+/g, ""), "base64");
       const url = context.writeAsset(`${id}.${IMAGE_EXTENSIONS[mime]}`, content);
-      const alt = typeof data["text/plain"] === "string" || Array.isArray(data["text/plain"]) ? text(data["text/plain"]) : "cell output image";
-      return { html: `<img class="output-image" src="${escapeHtml(url)}" alt="${escapeHtml(alt)}"${dimension(metadata, mime, "width")}${dimension(metadata, mime, "height")}>`, figures: 0 };
+      const alt =
+        typeof data["text/plain"] === "string" || Array.isArray(data["text/plain"])
+          ? text(data["text/plain"])
+          : "cell output image";
+      return {
+        html: `<img class="output-image" src="${escapeHtml(url)}" alt="${escapeHtml(alt)}"${dimension(metadata, mime, "width")}${dimension(metadata, mime, "height")}>`,
+        figures: 0,
+      };
     }
     case "text/markdown":
       return { html: `<div class="output-markdown">${renderMarkdown(text(data[mime]))}</div>`, figures: 0 };
@@ -69,7 +100,10 @@ function renderRich(data: { [mime: string]: unknown }, metadata: unknown, contex
     case "text/plain":
       return { html: `<pre class="output-text">${ansiToHtml(text(data[mime]))}</pre>`, figures: 0 };
     default:
-      return { html: `<pre class="output-text output-unknown">(output of type ${escapeHtml(Object.keys(data).join(", ") || "none")} cannot be shown on a static page)</pre>`, figures: 0 };
+      return {
+        html: `<pre class="output-text output-unknown">(output of type ${escapeHtml(Object.keys(data).join(", ") || "none")} cannot be shown on a static page)</pre>`,
+        figures: 0,
+      };
   }
 }
 
@@ -95,7 +129,8 @@ export function renderOutputs(outputs: readonly Output[], context: OutputContext
         parts.push(`<pre class="output-stream output-${output.name}">${ansiToHtml(text(output.text))}</pre>`);
         break;
       case "error": {
-        const traceback = output.traceback.length > 0 ? output.traceback.join("\n") : `${output.ename}: ${output.evalue}`;
+        const traceback =
+          output.traceback.length > 0 ? output.traceback.join("\n") : `${output.ename}: ${output.evalue}`;
         parts.push(`<pre class="output-error">${ansiToHtml(traceback)}</pre>`);
         break;
       }
@@ -103,8 +138,13 @@ export function renderOutputs(outputs: readonly Output[], context: OutputContext
       case "execute_result": {
         const rendered = renderRich(output.data as { [mime: string]: unknown }, output.metadata, context, index);
         figures += rendered.figures;
-        const prompt = output.output_type === "execute_result" && output.execution_count !== null ? `Out[${output.execution_count}]:` : "";
-        parts.push(`<div class="output-rich"><div class="prompt">${prompt}</div><div class="output-body">${rendered.html}</div></div>`);
+        const prompt =
+          output.output_type === "execute_result" && output.execution_count !== null
+            ? `Out[${output.execution_count}]:`
+            : "";
+        parts.push(
+          `<div class="output-rich"><div class="prompt">${prompt}</div><div class="output-body">${rendered.html}</div></div>`,
+        );
         break;
       }
     }

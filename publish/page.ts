@@ -59,7 +59,9 @@ function layout(title: string, body: string, options: { plotly: boolean }): stri
     "</body>",
     "</html>",
     "",
-  ].filter((line) => line !== "").join("\n");
+  ]
+    .filter((line) => line !== "")
+    .join("\n");
 }
 
 function errorBanner(info: PageInfo): string {
@@ -69,21 +71,33 @@ function errorBanner(info: PageInfo): string {
 }
 
 /** Writes the cell's markdown attachments and returns name → URL. */
-function attachments(cell: Cell, prefix: string, writeAsset: (name: string, content: Buffer | string) => string): { [name: string]: string } {
+function attachments(
+  cell: Cell,
+  prefix: string,
+  writeAsset: (name: string, content: Buffer | string) => string,
+): { [name: string]: string } {
   const urls: { [name: string]: string } = {};
   if (cell.cell_type !== "markdown" || !cell.attachments) return urls;
   for (const [name, bundle] of Object.entries(cell.attachments)) {
     if (typeof bundle !== "object" || bundle === null || Array.isArray(bundle)) continue;
     const [mime, data] = Object.entries(bundle)[0] ?? [];
     if (typeof mime !== "string" || (typeof data !== "string" && !Array.isArray(data))) continue;
-    const content = mime === "image/svg+xml" ? join(data as string | string[]) : Buffer.from(join(data as string | string[]).replace(/\s+/g, ""), "base64");
+    const content =
+      mime === "image/svg+xml"
+        ? join(data as string | string[])
+        : Buffer.from(join(data as string | string[]).replace(/\s+/g, ""), "base64");
     urls[name] = writeAsset(`${prefix}-${name.replace(/[^A-Za-z0-9._-]/g, "_")}`, content);
   }
   return urls;
 }
 
 /** The page of one notebook. */
-export function notebookPage(notebook: Notebook, info: PageInfo, neighbours: { previous?: PageInfo; next?: PageInfo }, writeAsset: (name: string, content: Buffer | string) => string): string {
+export function notebookPage(
+  notebook: Notebook,
+  info: PageInfo,
+  neighbours: { previous?: PageInfo; next?: PageInfo },
+  writeAsset: (name: string, content: Buffer | string) => string,
+): string {
   const language = notebookLanguage(notebook);
   let figures = 0;
   const cells = notebook.cells.map((cell, index) => {
@@ -104,8 +118,12 @@ export function notebookPage(notebook: Notebook, info: PageInfo, neighbours: { p
     ].join("\n");
   });
   const pager = [
-    neighbours.previous ? `<a rel="prev" href="${escapeHtml(neighbours.previous.slug)}.html">← ${escapeHtml(neighbours.previous.title)}</a>` : "<span></span>",
-    neighbours.next ? `<a rel="next" href="${escapeHtml(neighbours.next.slug)}.html">${escapeHtml(neighbours.next.title)} →</a>` : "<span></span>",
+    neighbours.previous
+      ? `<a rel="prev" href="${escapeHtml(neighbours.previous.slug)}.html">← ${escapeHtml(neighbours.previous.title)}</a>`
+      : "<span></span>",
+    neighbours.next
+      ? `<a rel="next" href="${escapeHtml(neighbours.next.slug)}.html">${escapeHtml(neighbours.next.title)} →</a>`
+      : "<span></span>",
   ].join("");
   const body = `<main>\n${errorBanner(info)}\n${cells.join("\n")}\n</main>\n<footer class="pager">${pager}</footer>`;
   return layout(`${info.title} · ${SITE_TITLE}`, body, { plotly: figures > 0 });
@@ -115,10 +133,20 @@ export function notebookPage(notebook: Notebook, info: PageInfo, neighbours: { p
 export function indexPage(pages: readonly PageInfo[]): string {
   const items = pages.map((page) => {
     const status = page.ok ? "" : ' <span class="status-failed">failed</span>';
-    const timing = page.seconds !== undefined ? `, executed in ${page.seconds.toFixed(1)} s` : page.executed ? "" : ", stored outputs";
+    const timing =
+      page.seconds !== undefined
+        ? `, executed in ${page.seconds.toFixed(1)} s`
+        : page.executed
+          ? ""
+          : ", stored outputs";
     return `<li><a href="${escapeHtml(page.slug)}.html">${escapeHtml(page.title)}</a>${status}<div class="meta">${escapeHtml(page.source)} · ${page.codeCells} code cells${escapeHtml(timing)}</div></li>`;
   });
   const failed = pages.filter((p) => !p.ok).length;
-  const summary = failed > 0 ? `<div class="banner-error" role="alert">${failed} of ${pages.length} notebooks failed.</div>` : "";
-  return layout(SITE_TITLE, `<main>\n<h1>${escapeHtml(SITE_TITLE)}</h1>\n${summary}\n<ul class="notebooks">\n${items.join("\n")}\n</ul>\n</main>`, { plotly: false });
+  const summary =
+    failed > 0 ? `<div class="banner-error" role="alert">${failed} of ${pages.length} notebooks failed.</div>` : "";
+  return layout(
+    SITE_TITLE,
+    `<main>\n<h1>${escapeHtml(SITE_TITLE)}</h1>\n${summary}\n<ul class="notebooks">\n${items.join("\n")}\n</ul>\n</main>`,
+    { plotly: false },
+  );
 }

@@ -11,7 +11,10 @@ export interface ProgressStream {
 
 /** Progress lines for `total` notebooks. */
 export class Progress {
-  constructor(private readonly stream: ProgressStream, private readonly total: number) {}
+  constructor(
+    private readonly stream: ProgressStream,
+    private readonly total: number,
+  ) {}
 
   private line(text: string): void {
     this.stream.write(`${text}\n`);

@@ -47,7 +47,10 @@ export async function runNotebooks(files: string[], options: BatchOptions = {}):
         }
       } catch (error) {
         // NotebookError is bad input; anything else (a socket error…) is still this notebook's failure.
-        entry = { path: file, error: error instanceof NotebookError || error instanceof Error ? error.message : String(error) };
+        entry = {
+          path: file,
+          error: error instanceof NotebookError || error instanceof Error ? error.message : String(error),
+        };
       }
       entries[position] = entry;
       options.onNotebookDone?.(entry, writtenTo);

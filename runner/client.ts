@@ -5,7 +5,17 @@
  */
 import { randomUUID } from "node:crypto";
 import * as zmq from "zeromq";
-import { createMessage, deserialize, endpoint, serialize, Signer, WireError, type ConnectionInfo, type JsonObject, type Message } from "../kernel/wire";
+import {
+  createMessage,
+  deserialize,
+  endpoint,
+  serialize,
+  Signer,
+  WireError,
+  type ConnectionInfo,
+  type JsonObject,
+  type Message,
+} from "../kernel/wire";
 
 type RequestChannel = "shell" | "control";
 type IopubHandler = (message: Message) => void;

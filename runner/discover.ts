@@ -55,14 +55,21 @@ export function globToRegExp(glob: string): RegExp {
       const end = glob.indexOf("]", i + 1);
       if (end < 0) out += "\\[";
       else {
-        out += `[${glob.slice(i + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
+        out += `[${glob
+          .slice(i + 1, end)
+          .replace(/^!/, "^")
+          .replace(/\\/g, "\\\\")}]`;
         i = end;
       }
     } else if (c === "{") {
       const end = glob.indexOf("}", i + 1);
       if (end < 0) out += "\\{";
       else {
-        out += `(?:${glob.slice(i + 1, end).split(",").map(escapeRegExp).join("|")})`;
+        out += `(?:${glob
+          .slice(i + 1, end)
+          .split(",")
+          .map(escapeRegExp)
+          .join("|")})`;
         i = end;
       }
     } else out += escapeRegExp(c);

@@ -39,7 +39,21 @@ export {
   type CodeCell,
   type Output,
 } from "./notebook";
-export { parseParamArgument, readParamsFile, injectParameters, parameterSource, parameterMessages, type Parameters } from "./parameters";
+export {
+  parseParamArgument,
+  readParamsFile,
+  injectParameters,
+  parameterSource,
+  parameterMessages,
+  type Parameters,
+} from "./parameters";
 export { parseSanitizers, readSanitizers, compareOutputs, type Sanitizer } from "./regression";
-export { formatSummary, formatNotebook, formatTotals, formatJunit, type RunEntry, type NotebookInputError } from "./report";
+export {
+  formatSummary,
+  formatNotebook,
+  formatTotals,
+  formatJunit,
+  type RunEntry,
+  type NotebookInputError,
+} from "./report";
 export { killAllKernels } from "./cleanup";

@@ -74,7 +74,12 @@ export class OutputCollector {
         const output: DisplayOutput =
           message.header.msg_type === "display_data"
             ? { output_type: "display_data", data, metadata }
-            : { output_type: "execute_result", data, metadata, execution_count: typeof content.execution_count === "number" ? content.execution_count : null };
+            : {
+                output_type: "execute_result",
+                data,
+                metadata,
+                execution_count: typeof content.execution_count === "number" ? content.execution_count : null,
+              };
         const displayId = isObject(content.transient) ? content.transient.display_id : undefined;
         if (typeof displayId === "string") this.displays.add(displayId, output);
         this.outputs.push(output);
@@ -83,7 +88,11 @@ export class OutputCollector {
       case "update_display_data": {
         const displayId = isObject(content.transient) ? content.transient.display_id : undefined;
         if (typeof displayId === "string") {
-          this.displays.update(displayId, isObject(content.data) ? content.data : {}, isObject(content.metadata) ? content.metadata : {});
+          this.displays.update(
+            displayId,
+            isObject(content.data) ? content.data : {},
+            isObject(content.metadata) ? content.metadata : {},
+          );
         }
         return undefined;
       }
@@ -91,7 +100,12 @@ export class OutputCollector {
         this.beforeOutput();
         this.flushStream();
         const traceback = Array.isArray(content.traceback) ? content.traceback.map(String) : [];
-        const output: Output = { output_type: "error", ename: String(content.ename ?? "Error"), evalue: String(content.evalue ?? ""), traceback };
+        const output: Output = {
+          output_type: "error",
+          ename: String(content.ename ?? "Error"),
+          evalue: String(content.evalue ?? ""),
+          traceback,
+        };
         this.outputs.push(output);
         return output;
       }

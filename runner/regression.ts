@@ -13,7 +13,8 @@ export interface Sanitizer {
 
 export const regressionMessages = {
   badSanitizerLine: (file: string, line: number) => `${file}:${line}: expected "regex => replacement"`,
-  badSanitizerRegex: (file: string, line: number, reason: string) => `${file}:${line}: invalid regular expression (${reason})`,
+  badSanitizerRegex: (file: string, line: number, reason: string) =>
+    `${file}:${line}: invalid regular expression (${reason})`,
 } as const;
 
 /**
@@ -88,17 +89,20 @@ export function lineDiff(expected: string, actual: string, context = 2): string 
   // Longest common subsequence table, from the end (texts here are cell outputs: small).
   const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
   for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+    for (let j = b.length - 1; j >= 0; j--)
+      lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
   }
   const lines: { tag: " " | "-" | "+"; text: string }[] = [];
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) lines.push({ tag: " ", text: a[i++] }), j++;
+    if (i < a.length && j < b.length && a[i] === b[j]) (lines.push({ tag: " ", text: a[i++] }), j++);
     else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1])) lines.push({ tag: "-", text: a[i++] });
     else lines.push({ tag: "+", text: b[j++] });
   }
-  const keep = lines.map((line, index) => lines.slice(Math.max(0, index - context), index + context + 1).some((near) => near.tag !== " "));
+  const keep = lines.map((line, index) =>
+    lines.slice(Math.max(0, index - context), index + context + 1).some((near) => near.tag !== " "),
+  );
   const out: string[] = [];
   lines.forEach((line, index) => {
     if (keep[index]) out.push(`${line.tag} ${line.text}`);

@@ -33,7 +33,8 @@ export function cellDirectives(cell: Cell): CellDirectives {
     else if (name === TAG_RAISES) directives.raises = value === undefined || value === "" ? null : value;
     else if (name === "timeout") {
       const seconds = Number(value);
-      if (value === undefined || !Number.isFinite(seconds) || seconds <= 0) throw new Error(tagMessages.badTimeout(tag));
+      if (value === undefined || !Number.isFinite(seconds) || seconds <= 0)
+        throw new Error(tagMessages.badTimeout(tag));
       directives.timeoutSeconds = seconds;
     }
   }

@@ -9,6 +9,8 @@ try {
   const stat = fs.lstatSync(link);
   if (stat.isSymbolicLink() && path.resolve(path.dirname(link), fs.readlinkSync(link)) === root) process.exit(0);
   fs.rmSync(link, { recursive: true, force: true });
-} catch { /* not there yet */ }
+} catch {
+  /* not there yet */
+}
 fs.mkdirSync(path.dirname(link), { recursive: true });
 fs.symlinkSync("..", link, "dir");

@@ -49,7 +49,10 @@ async function tryTensorflow(load: ModuleLoader): Promise<Attempt> {
   }
   // tfjs-node registers "tensorflow" only on the tfjs-core copy it shares with us.
   if (!(await setAndWait("tensorflow"))) {
-    return { ok: false, why: "tfjs-node loaded but did not register with this @tensorflow/tfjs (duplicate tfjs-core?)" };
+    return {
+      ok: false,
+      why: "tfjs-node loaded but did not register with this @tensorflow/tfjs (duplicate tfjs-core?)",
+    };
   }
   return { ok: true, info: { name: "tensorflow", reason: "using tfjs-node (native TensorFlow)" } };
 }
@@ -75,7 +78,12 @@ async function tryWasm(load: ModuleLoader): Promise<Attempt> {
   const threads = tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT") ? wasm.getThreadsCount() : 1;
   return {
     ok: true,
-    info: { name: "wasm", simd, threads, reason: `using wasm (${simd ? "SIMD" : "no SIMD"}, ${threads} thread${threads === 1 ? "" : "s"})` },
+    info: {
+      name: "wasm",
+      simd,
+      threads,
+      reason: `using wasm (${simd ? "SIMD" : "no SIMD"}, ${threads} thread${threads === 1 ? "" : "s"})`,
+    },
   };
 }
 

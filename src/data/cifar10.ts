@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import type { Dataset } from "./dataset";
-import { dataDir, ensureFile } from "./download";
+import { dataDir, ensureDataDir, ensureFile } from "./download";
 import type { DownloadOptions } from "./fashionMnist";
 import { checkLimit, checkSplit, imageDataset, type ImageDatasetOptions } from "./images";
 import { readTar } from "./tar";
@@ -16,11 +16,32 @@ export const CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar
 export const CIFAR10_SHA256 = "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd";
 export const CIFAR10_ARCHIVE = "cifar-10-binary.tar.gz";
 export const CIFAR10_FOLDER = "cifar-10-batches-bin";
-export const CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
+export const CIFAR10_CLASSES = [
+  "airplane",
+  "automobile",
+  "bird",
+  "cat",
+  "deer",
+  "dog",
+  "frog",
+  "horse",
+  "ship",
+  "truck",
+];
 
 const SIDE = 32;
 const PLANE = SIDE * SIDE;
 const RECORD = 1 + 3 * PLANE;
+/** Records in each official batch file (five training batches and one test batch). */
+export const CIFAR10_BATCH_RECORDS = 10_000;
+const BATCH_BYTES = CIFAR10_BATCH_RECORDS * RECORD;
+
+export function cifarArchiveEntryMessage(archive: string, name: string, records: number): string {
+  return (
+    `${archive} holds ${records} records of ${name} where the official archive has ${CIFAR10_BATCH_RECORDS}: ` +
+    `it is not the official CIFAR-10 archive; delete it to download it again`
+  );
+}
 
 export function badCifarFileMessage(file: string, bytes: number): string {
   return `${file} is not a CIFAR-10 binary batch: its size (${bytes} bytes) is not a multiple of ${RECORD} (1 label byte + 3072 pixel bytes per record)`;
@@ -31,7 +52,11 @@ export function cifarBatchFiles(split: "train" | "test"): string[] {
 }
 
 /** Decodes CIFAR-10 binary records into HWC pixel bytes and labels (up to `limit` records). */
-export function decodeCifarBatch(bytes: Uint8Array, source: string, limit = Infinity): { pixels: Uint8Array; labels: Uint8Array } {
+export function decodeCifarBatch(
+  bytes: Uint8Array,
+  source: string,
+  limit = Infinity,
+): { pixels: Uint8Array; labels: Uint8Array } {
   if (bytes.length % RECORD !== 0) throw new Error(badCifarFileMessage(source, bytes.length));
   const n = Math.min(bytes.length / RECORD, limit);
   const pixels = new Uint8Array(n * 3 * PLANE);
@@ -50,23 +75,63 @@ export function decodeCifarBatch(bytes: Uint8Array, source: string, limit = Infi
   return { pixels, labels };
 }
 
+/** Why a batch file cannot be used as it is (missing, or not exactly 10,000 records); undefined if it can. */
+function batchProblem(file: string): string | undefined {
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    return "missing";
+  }
+  return size === BATCH_BYTES ? undefined : `${size / RECORD} records`;
+}
+
+/**
+ * Makes every batch file complete, extracting missing or incomplete ones (a killed extraction leaves
+ * a short file) from the verified archive. Each file is written under a temporary name and renamed,
+ * so a batch file is either complete or absent.
+ */
 async function ensureBatches(dir: string, options: DownloadOptions): Promise<void> {
   const folder = path.join(dir, CIFAR10_FOLDER);
   const wanted = [...cifarBatchFiles("train"), ...cifarBatchFiles("test")];
-  if (wanted.every((name) => fs.existsSync(path.join(folder, name)))) return;
+  const needed = wanted.filter((name) => batchProblem(path.join(folder, name)) !== undefined);
+  if (needed.length === 0) return;
+  ensureDataDir(dir);
   const url = options.baseUrl ? new URL(CIFAR10_ARCHIVE, options.baseUrl).toString() : CIFAR10_URL;
   let archive: string;
   try {
-    archive = await ensureFile({ name: CIFAR10_ARCHIVE, url, sha256: CIFAR10_SHA256 }, dir);
+    archive = await ensureFile({ name: CIFAR10_ARCHIVE, url, sha256: CIFAR10_SHA256 }, dir, options);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(`${message} Or extract the archive so that ${path.join(folder, "data_batch_1.bin")} exists.`);
   }
-  const entries = readTar(zlib.gunzipSync(fs.readFileSync(archive)), archive);
-  fs.mkdirSync(folder, { recursive: true });
-  for (const entry of entries) {
-    const name = path.basename(entry.name);
-    if (wanted.includes(name)) fs.writeFileSync(path.join(folder, name), entry.data);
+  const entries = new Map(readTar(zlib.gunzipSync(fs.readFileSync(archive)), archive).map((entry) => [path.basename(entry.name), entry]));
+  for (const name of needed) {
+    const entry = entries.get(name);
+    const records = entry ? entry.data.length / RECORD : 0;
+    if (records !== CIFAR10_BATCH_RECORDS) throw new Error(cifarArchiveEntryMessage(archive, name, records));
+  }
+  ensureDataDir(folder);
+  for (const name of needed) {
+    const target = path.join(folder, name);
+    const temporary = `${target}.${process.pid}.part`;
+    try {
+      fs.writeFileSync(temporary, (entries.get(name) as { data: Uint8Array }).data);
+      fs.renameSync(temporary, target);
+    } finally {
+      fs.rmSync(temporary, { force: true });
+    }
+  }
+}
+
+function readHead(file: string, bytes: number): Buffer {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const read = fs.readSync(fd, buffer, 0, bytes, 0);
+    return buffer.subarray(0, read);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -85,7 +150,9 @@ export async function cifar10(options: ImageDatasetOptions & DownloadOptions = {
   for (const name of cifarBatchFiles(split)) {
     if (count >= limit) break;
     const file = path.join(dir, CIFAR10_FOLDER, name);
-    const decoded = decodeCifarBatch(fs.readFileSync(file), file, limit - count);
+    // Only the records needed are read (the first 1,000 images without reading 30 MB).
+    const bytes = readHead(file, Math.min(CIFAR10_BATCH_RECORDS, limit - count) * RECORD);
+    const decoded = decodeCifarBatch(bytes, file, limit - count);
     pixels.push(decoded.pixels);
     labels.push(decoded.labels);
     count += decoded.labels.length;

@@ -15,7 +15,18 @@ export const FASHION_MNIST_SHA256: { [file: string]: string } = {
   "t10k-labels-idx1-ubyte.gz": "42bd18137a62d5998cdeae52bf3a0676ac6b706f5cf8439b47bb5b151ae3dccf",
 };
 
-export const FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+export const FASHION_MNIST_CLASSES = [
+  "T-shirt/top",
+  "Trouser",
+  "Pullover",
+  "Dress",
+  "Coat",
+  "Sandal",
+  "Shirt",
+  "Sneaker",
+  "Bag",
+  "Ankle boot",
+];
 
 export interface DownloadOptions {
   /** Cache folder (default `OPTIMLAB_DATA` or `~/.cache/optimlab`). */
@@ -34,10 +45,16 @@ export async function fashionMnist(options: ImageDatasetOptions & DownloadOption
   const dir = path.join(options.dir ?? dataDir(), "fashion-mnist");
   const baseUrl = options.baseUrl ?? FASHION_MNIST_URL;
   const prefix = split === "train" ? "train" : "t10k";
-  const fetchOne = (name: string) => ensureFile({ name, url: new URL(name, baseUrl).toString(), sha256: FASHION_MNIST_SHA256[name] }, dir);
+  const fetchOne = (name: string) =>
+    ensureFile({ name, url: new URL(name, baseUrl).toString(), sha256: FASHION_MNIST_SHA256[name] }, dir);
   const imagesFile = await fetchOne(`${prefix}-images-idx3-ubyte.gz`);
   const labelsFile = await fetchOne(`${prefix}-labels-idx1-ubyte.gz`);
   const images = readIdxFile(imagesFile, { limit });
   const labels = readIdxFile(labelsFile, { limit });
-  return imageDataset(images.data as Uint8Array, labels.data as Uint8Array, [images.dims[1], images.dims[2], 1], options.flatten ?? true);
+  return imageDataset(
+    images.data as Uint8Array,
+    labels.data as Uint8Array,
+    [images.dims[1], images.dims[2], 1],
+    options.flatten ?? true,
+  );
 }

@@ -15,7 +15,9 @@ export interface IdxData {
   data: IdxArray;
 }
 
-const IDX_TYPES: { [code: number]: { bytes: number; read: (view: DataView, offset: number) => number; make: (n: number) => IdxArray } } = {
+const IDX_TYPES: {
+  [code: number]: { bytes: number; read: (view: DataView, offset: number) => number; make: (n: number) => IdxArray };
+} = {
   0x08: { bytes: 1, read: (v, o) => v.getUint8(o), make: (n) => new Uint8Array(n) },
   0x09: { bytes: 1, read: (v, o) => v.getInt8(o), make: (n) => new Int8Array(n) },
   0x0b: { bytes: 2, read: (v, o) => v.getInt16(o), make: (n) => new Int16Array(n) },

@@ -36,7 +36,12 @@ export interface ImageDatasetOptions {
  * Builds x (float32 in [0, 1]) from `n` images stored as height×width×channels bytes (HWC order),
  * and y (int32 labels).
  */
-export function imageDataset(pixels: Uint8Array, labels: Uint8Array, shape: [number, number, number], flatten: boolean): Dataset {
+export function imageDataset(
+  pixels: Uint8Array,
+  labels: Uint8Array,
+  shape: [number, number, number],
+  flatten: boolean,
+): Dataset {
   const n = labels.length;
   const size = shape[0] * shape[1] * shape[2];
   const values = new Float32Array(n * size);

@@ -8,7 +8,15 @@ export { mnist, mnistDir } from "./mnist";
 export * from "./fashionMnist";
 export * from "./cifar10";
 export { readTar, writeTar, corruptTarMessage, type TarEntry } from "./tar";
-export { dataDir, ensureFile, httpGet, sha256, downloadFailedMessage, checksumMismatchMessage, type RemoteFile } from "./download";
+export {
+  dataDir,
+  ensureFile,
+  httpGet,
+  sha256,
+  downloadFailedMessage,
+  checksumMismatchMessage,
+  type RemoteFile,
+} from "./download";
 export { invalidSplitMessage, invalidLimitMessage, type ImageDatasetOptions, type Split } from "./images";
 export * from "./synthetic";
 export * from "./loader";

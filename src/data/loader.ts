@@ -55,7 +55,8 @@ export class DataLoader implements Iterable<Batch> {
     this.size = datasetSize(dataset);
     if (this.size === 0) throw new Error(emptyDatasetMessage("DataLoader"));
     const batchSize = options.batchSize ?? 32;
-    if (batchSize !== "full" && (!Number.isInteger(batchSize) || batchSize <= 0)) throw new Error(invalidBatchSizeMessage(batchSize));
+    if (batchSize !== "full" && (!Number.isInteger(batchSize) || batchSize <= 0))
+      throw new Error(invalidBatchSizeMessage(batchSize));
     this.dataset = dataset;
     this.batchSize = batchSize === "full" ? this.size : Math.min(batchSize, this.size);
     this.shuffle = options.shuffle ?? false;

@@ -21,5 +21,10 @@ export async function mnist(options: ImageDatasetOptions & { dir?: string } = {}
   const prefix = split === "train" ? "train" : "t10k";
   const images = readIdxFile(path.join(dir, `${prefix}-images-idx3-ubyte`), { limit });
   const labels = readIdxFile(path.join(dir, `${prefix}-labels-idx1-ubyte`), { limit });
-  return imageDataset(images.data as Uint8Array, labels.data as Uint8Array, [images.dims[1], images.dims[2], 1], options.flatten ?? true);
+  return imageDataset(
+    images.data as Uint8Array,
+    labels.data as Uint8Array,
+    [images.dims[1], images.dims[2], 1],
+    options.flatten ?? true,
+  );
 }

@@ -16,14 +16,18 @@ export function splitTooSmallMessage(size: number, fraction: number): string {
  *
  * @example const { train, validation } = data.trainValidationSplit(all, { validation: 0.1 });
  */
-export function trainValidationSplit(dataset: Dataset, options: { validation?: number; shuffle?: boolean; seed?: number } = {}): { train: Dataset; validation: Dataset } {
+export function trainValidationSplit(
+  dataset: Dataset,
+  options: { validation?: number; shuffle?: boolean; seed?: number } = {},
+): { train: Dataset; validation: Dataset } {
   const fraction = options.validation ?? 0.2;
   if (!(fraction > 0 && fraction < 1)) throw new Error(invalidFractionMessage(fraction));
   const n = datasetSize(dataset);
   if (n === 0) throw new Error(emptyDatasetMessage("trainValidationSplit"));
   const held = Math.round(n * fraction);
   if (held === 0 || held === n) throw new Error(splitTooSmallMessage(n, fraction));
-  const order = options.shuffle === false ? Int32Array.from({ length: n }, (_, i) => i) : rng(options.seed).permutation(n);
+  const order =
+    options.shuffle === false ? Int32Array.from({ length: n }, (_, i) => i) : rng(options.seed).permutation(n);
   const pick = (rows: Int32Array): Dataset =>
     tf.tidy(() => {
       const indices = tf.tensor1d(rows, "int32");
@@ -66,7 +70,11 @@ export function invalidLabelsMessage(detail: string): string {
 
 /** Integer labels `[n]` → float32 one-hot `[n, classes]`. */
 export function oneHot(labels: tf.Tensor, classes: number): tf.Tensor2D {
-  if (labels.rank !== 1) throw new Error(invalidLabelsMessage(`expected a 1-D tensor of class indices, got shape [${labels.shape.join(", ")}]`));
-  if (!Number.isInteger(classes) || classes <= 0) throw new Error(invalidLabelsMessage(`classes must be a positive integer, got ${classes}`));
+  if (labels.rank !== 1)
+    throw new Error(
+      invalidLabelsMessage(`expected a 1-D tensor of class indices, got shape [${labels.shape.join(", ")}]`),
+    );
+  if (!Number.isInteger(classes) || classes <= 0)
+    throw new Error(invalidLabelsMessage(`classes must be a positive integer, got ${classes}`));
   return tf.tidy(() => tf.oneHot(tf.cast(labels, "int32") as tf.Tensor1D, classes).toFloat() as tf.Tensor2D);
 }

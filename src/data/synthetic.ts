@@ -43,7 +43,15 @@ export function linearRegression(
   return regression(random, n, features, weights, bias, noise, () => random.normal());
 }
 
-function regression(random: Random, n: number, features: number, weights: number[], bias: number, noise: number, draw: () => number): RegressionData {
+function regression(
+  random: Random,
+  n: number,
+  features: number,
+  weights: number[],
+  bias: number,
+  noise: number,
+  draw: () => number,
+): RegressionData {
   const x = new Float32Array(n * features);
   const y = new Float32Array(n);
   for (let i = 0; i < n; i++) {
@@ -108,7 +116,9 @@ export function twoMoons(options: { n?: number; noise?: number; seed?: number } 
 }
 
 /** `classes` interleaved spiral arms (hard for linear models). x `[n, 2]`, y int32 `[n]`. */
-export function spirals(options: { n?: number; classes?: number; turns?: number; noise?: number; seed?: number } = {}): Dataset {
+export function spirals(
+  options: { n?: number; classes?: number; turns?: number; noise?: number; seed?: number } = {},
+): Dataset {
   const n = checkCount("n", options.n ?? 300);
   const classes = checkCount("classes", options.classes ?? 2);
   const turns = options.turns ?? 1.5;
@@ -131,7 +141,9 @@ export function spirals(options: { n?: number; classes?: number; turns?: number;
  * Gaussian blobs around `centers` (a count, placed uniformly in [-5, 5]^features, or explicit
  * points) with standard deviation `std`. x `[n, features]`, y int32 `[n]` = blob index.
  */
-export function blobs(options: { n?: number; centers?: number | number[][]; features?: number; std?: number; seed?: number } = {}): Dataset {
+export function blobs(
+  options: { n?: number; centers?: number | number[][]; features?: number; std?: number; seed?: number } = {},
+): Dataset {
   const n = checkCount("n", options.n ?? 300);
   const random = rng(options.seed);
   const std = checkNoise(options.std ?? 1);
@@ -176,5 +188,10 @@ export function weightDecayRegression(
   const weights = new Array<number>(features).fill(0.01);
   const train = regression(random, trainCount, features, weights, 0.05, noise, () => random.normal());
   const validation = regression(random, validationCount, features, weights, 0.05, noise, () => random.normal());
-  return { train: { x: train.x, y: train.y }, validation: { x: validation.x, y: validation.y }, trueWeights: weights, trueBias: 0.05 };
+  return {
+    train: { x: train.x, y: train.y },
+    validation: { x: validation.x, y: validation.y },
+    trueWeights: weights,
+    trueBias: 0.05,
+  };
 }

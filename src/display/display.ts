@@ -17,7 +17,7 @@ export interface DisplayHandle {
 }
 
 export const updateWithoutIdMessage =
-  "display(value, { update: true }) needs the displayId of the output to replace, e.g. { displayId: \"progress\", update: true }.";
+  'display(value, { update: true }) needs the displayId of the output to replace, e.g. { displayId: "progress", update: true }.';
 
 export const rawBundleMessage = (got: unknown): string =>
   `display(bundle, { raw: true }) needs a MIME bundle object like { "text/plain": "…" }; got ${typeof got}`;
@@ -40,7 +40,7 @@ function emit(value: unknown, options: DisplayOptions, update: boolean): void {
   }
   // An async display method: send when ready; the kernel waits for it before ending the cell.
   const pending = bundle.then(send, (error: unknown) => {
-    console.error(error instanceof Error ? error.stack ?? error.message : error);
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   });
   sink?.track?.(pending);
 }

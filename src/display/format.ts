@@ -41,7 +41,12 @@ interface FrameLike {
 function isFrameLike(value: unknown): value is FrameLike {
   if (typeof value !== "object" || value === null) return false;
   const frame = value as Partial<FrameLike>;
-  return typeof frame.$isSeries === "boolean" && Array.isArray(frame.index) && Array.isArray(frame.values) && Array.isArray(frame.columns);
+  return (
+    typeof frame.$isSeries === "boolean" &&
+    Array.isArray(frame.index) &&
+    Array.isArray(frame.values) &&
+    Array.isArray(frame.columns)
+  );
 }
 
 /** Rows shown before eliding the middle of a long table (like pandas' max_rows). */
@@ -79,7 +84,9 @@ export const dataFrameFormatter: Formatter = {
   matches: isFrameLike,
   format(value) {
     const frame = value as FrameLike;
-    const rows = frame.$isSeries ? frame.values.map((v) => [v]) : frame.values.map((row) => (Array.isArray(row) ? row : [row]));
+    const rows = frame.$isSeries
+      ? frame.values.map((v) => [v])
+      : frame.values.map((row) => (Array.isArray(row) ? row : [row]));
     const columns = frame.$isSeries ? [String(frame.columns[0] ?? "0")] : frame.columns.map(String);
     return { "text/html": htmlTable(columns, frame.index, rows), "text/plain": frame.toString() };
   },
@@ -108,7 +115,8 @@ export function sniffImageBytes(bytes: Uint8Array): ImageMime | undefined {
   if (startsWith(bytes, PNG_SIGNATURE)) return "image/png";
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "image/jpeg";
   if (startsWith(bytes, [0x47, 0x49, 0x46, 0x38])) return "image/gif";
-  if (bytes.length < 1 << 24 && SVG_MARKUP.test(Buffer.from(bytes.subarray(0, 4096)).toString("utf8"))) return "image/svg+xml";
+  if (bytes.length < 1 << 24 && SVG_MARKUP.test(Buffer.from(bytes.subarray(0, 4096)).toString("utf8")))
+    return "image/svg+xml";
   return undefined;
 }
 
@@ -188,7 +196,8 @@ export const badBundleMessage = (got: unknown): string =>
   `[Symbol.for("Jupyter.display")]() must return a MIME bundle object like { "text/html": "…" }; got ${plainText(got)}`;
 
 function checkBundle(bundle: unknown): MimeBundle {
-  if (typeof bundle !== "object" || bundle === null || Array.isArray(bundle)) throw new TypeError(badBundleMessage(bundle));
+  if (typeof bundle !== "object" || bundle === null || Array.isArray(bundle))
+    throw new TypeError(badBundleMessage(bundle));
   return bundle as MimeBundle;
 }
 

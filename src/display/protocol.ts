@@ -30,7 +30,10 @@ export interface DisplayOptions {
 
 /** What the kernel provides: sends one bundle to the cell that is running now. */
 export interface DisplaySink {
-  display(bundle: MimeBundle, options: { displayId?: string; update: boolean; metadata: { [key: string]: unknown } }): void;
+  display(
+    bundle: MimeBundle,
+    options: { displayId?: string; update: boolean; metadata: { [key: string]: unknown } },
+  ): void;
   /** Optional: an output still being formatted (async display method); the cell ends after it settles. */
   track?(pending: Promise<unknown>): void;
 }

@@ -54,7 +54,8 @@ export function bce(probs: tf.Tensor, targets: tf.Tensor, options: BceOptions & 
   if (probs.size > 0 && !(range[0] >= 0 && range[1] <= 1)) throw new RangeError(messages.BCE_INPUT_RANGE);
   return tf.tidy(() => {
     let losses = elementwiseBce(probs, targets.toFloat());
-    if (options.weight !== undefined) losses = tf.mul(losses, weightTensor("bce", "weight", options.weight, probs.shape));
+    if (options.weight !== undefined)
+      losses = tf.mul(losses, weightTensor("bce", "weight", options.weight, probs.shape));
     return reduce(losses, reduction);
   });
 }

@@ -20,7 +20,12 @@ function broadcastsTo(small: readonly number[], big: readonly number[]): boolean
 }
 
 /** A weight given as numbers or a tensor, as a float32 tensor that broadcasts to `shape`. */
-export function weightTensor(loss: string, option: string, weight: tf.Tensor | number[], shape: readonly number[]): tf.Tensor {
+export function weightTensor(
+  loss: string,
+  option: string,
+  weight: tf.Tensor | number[],
+  shape: readonly number[],
+): tf.Tensor {
   const t = weight instanceof tf.Tensor ? weight.toFloat() : tf.tensor(weight, undefined, "float32");
   if (!broadcastsTo(t.shape, shape)) {
     const weightShape = t.shape;

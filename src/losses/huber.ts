@@ -19,7 +19,8 @@ export function huber(input: tf.Tensor, target: tf.Tensor, options: HuberOptions
 export function huber(input: tf.Tensor, target: tf.Tensor, options: HuberOptions & ReductionOption = {}): tf.Tensor {
   const reduction = checkReduction(options.reduction ?? "mean");
   const delta = options.delta ?? 1;
-  if (!(typeof delta === "number" && delta > 0 && Number.isFinite(delta))) throw new RangeError(messages.nonPositiveDelta(delta));
+  if (!(typeof delta === "number" && delta > 0 && Number.isFinite(delta)))
+    throw new RangeError(messages.nonPositiveDelta(delta));
   checkFloat("huber", "input", input);
   checkSameShape("huber", input, target);
   return tf.tidy(() => {
@@ -29,4 +30,5 @@ export function huber(input: tf.Tensor, target: tf.Tensor, options: HuberOptions
     const clipped = tf.minimum(absDiff, delta);
     const losses = tf.add(tf.mul(0.5, tf.square(clipped)), tf.mul(delta, tf.sub(absDiff, clipped)));
     return reduce(losses, reduction);
-  });}
+  });
+}

@@ -18,7 +18,12 @@ export function notFloatInput(loss: string, argument: string, dtype: string): st
   return `${loss}: ${argument} must be a float32 tensor, got ${dtype}`;
 }
 
-export function weightDoesNotBroadcast(loss: string, option: string, weightShape: readonly number[], inputShape: readonly number[]): string {
+export function weightDoesNotBroadcast(
+  loss: string,
+  option: string,
+  weightShape: readonly number[],
+  inputShape: readonly number[],
+): string {
   return `${loss}: ${option} of shape ${fmt(weightShape)} does not broadcast to input shape ${fmt(inputShape)}`;
 }
 
@@ -56,4 +61,5 @@ export function labelSmoothingRange(value: unknown): string {
 
 export const IGNORE_INDEX_WITH_PROBABILITIES = "crossEntropy: ignoreIndex is not supported for probability targets";
 
-export const BCE_INPUT_RANGE = "bce: all elements of input should be between 0 and 1 (pass probabilities; for logits use bceWithLogits)";
+export const BCE_INPUT_RANGE =
+  "bce: all elements of input should be between 0 and 1 (pass probabilities; for logits use bceWithLogits)";

@@ -22,7 +22,8 @@ export function invalidActivationMessage(activation: unknown): string {
 }
 
 function checkSize(name: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) throw new Error(`Invalid ${name}: ${String(value)} (expected a positive integer)`);
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0)
+    throw new Error(`Invalid ${name}: ${String(value)} (expected a positive integer)`);
   return value;
 }
 
@@ -68,7 +69,12 @@ export function linear(options: LinearOptions): tf.Sequential {
  */
 export function logistic(options: { inputs: number; classes?: number; init?: Init; seed?: number }): tf.Sequential {
   const classes = checkSize("classes", options.classes ?? 2);
-  return linear({ inputs: options.inputs, outputs: classes === 2 ? 1 : classes, init: options.init, seed: options.seed });
+  return linear({
+    inputs: options.inputs,
+    outputs: classes === 2 ? 1 : classes,
+    init: options.init,
+    seed: options.seed,
+  });
 }
 
 export interface MlpOptions {
@@ -88,7 +94,8 @@ export interface MlpOptions {
 /** Multilayer perceptron: [dense → (batchNorm) → activation → (dropout)] × hidden, then dense. */
 export function mlp(options: MlpOptions): tf.Sequential {
   const sizes = options.sizes;
-  if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((s) => Number.isInteger(s) && s > 0)) throw new Error(invalidSizesMessage(sizes));
+  if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((s) => Number.isInteger(s) && s > 0))
+    throw new Error(invalidSizesMessage(sizes));
   const activation = options.activation ?? "relu";
   if (!ACTIVATIONS.includes(activation)) throw new Error(invalidActivationMessage(activation));
   const init = checkInit(options.init ?? (activation === "tanh" || activation === "sigmoid" ? "xavier" : "he"));
@@ -155,7 +162,14 @@ export function lenet(options: LenetOptions = {}): tf.Sequential {
   layers.push(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
   layers.push(tf.layers.flatten());
   for (const units of [120, 84]) {
-    layers.push(tf.layers.dense({ units, activation, kernelInitializer: initializer(init, seeds.take()), biasInitializer: "zeros" }));
+    layers.push(
+      tf.layers.dense({
+        units,
+        activation,
+        kernelInitializer: initializer(init, seeds.take()),
+        biasInitializer: "zeros",
+      }),
+    );
     if ((options.dropout ?? 0) > 0) layers.push(new SeededDropout({ rate: options.dropout ?? 0, seed: seeds.take() }));
   }
   layers.push(dense(classes, init, seeds));

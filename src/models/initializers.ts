@@ -23,7 +23,13 @@ export function initializer(init: Init, seed: number): ReturnType<typeof tf.init
   if (init === "xavier") return tf.initializers.glorotUniform({ seed });
   if (init === "lecun") return tf.initializers.leCunNormal({ seed });
   if (init === "zeros") return tf.initializers.zeros();
-  if (typeof init === "object" && init !== null && typeof init.std === "number" && init.std > 0 && Number.isFinite(init.std)) {
+  if (
+    typeof init === "object" &&
+    init !== null &&
+    typeof init.std === "number" &&
+    init.std > 0 &&
+    Number.isFinite(init.std)
+  ) {
     return tf.initializers.randomNormal({ mean: 0, stddev: init.std, seed });
   }
   throw new Error(invalidInitMessage(init));

@@ -71,13 +71,17 @@ export function stateAt(state: TransformState, path: readonly string[]): StateVa
  */
 export function mergeState(known: TransformState | undefined, fresh: TransformState): TransformState {
   if (known === undefined) return fresh;
-  return mapState(fresh, (tree, path) => {
-    const old = stateAt(known, path);
-    return isTensorTree(old) ? { ...(old as TensorRecord), ...tree } : tree;
-  }, (value, path) => {
-    const old = stateAt(known, path);
-    return typeof old === "number" ? old : value;
-  });
+  return mapState(
+    fresh,
+    (tree, path) => {
+      const old = stateAt(known, path);
+      return isTensorTree(old) ? { ...(old as TensorRecord), ...tree } : tree;
+    },
+    (value, path) => {
+      const old = stateAt(known, path);
+      return typeof old === "number" ? old : value;
+    },
+  );
 }
 
 /** `state` with every tree narrowed to the given parameter names. */

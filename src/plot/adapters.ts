@@ -17,13 +17,24 @@ export function toHistories(histories: HistoryLike | readonly HistoryLike[]): { 
 }
 
 function isHistory(value: unknown): value is HistoryLike {
-  return typeof value === "object" && value !== null && Array.isArray((value as HistoryLike).steps) && Array.isArray((value as HistoryLike).epochs);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    Array.isArray((value as HistoryLike).steps) &&
+    Array.isArray((value as HistoryLike).epochs)
+  );
 }
 
 export const NOT_ROWS = "Expected a danfojs DataFrame or an array of row objects ({ column: value }).";
 
 function isDataFrame(value: unknown): value is DataFrameLike {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && Array.isArray((value as DataFrameLike).columns) && Array.isArray((value as DataFrameLike).values);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Array.isArray((value as DataFrameLike).columns) &&
+    Array.isArray((value as DataFrameLike).values)
+  );
 }
 
 /** Column names and rows (as records) of a DataFrame or a record array. */
@@ -50,11 +61,18 @@ export const MISSING_COLUMN = (column: string, columns: readonly string[]): stri
   `Column "${column}" not found. Available columns: ${columns.join(", ") || "(none)"}.`;
 
 /** The numeric values of one column (non-numbers become NaN, which Plotly leaves out). */
-export function numericColumn(table: { columns: string[]; rows: { [column: string]: unknown }[] }, column: string): number[] {
+export function numericColumn(
+  table: { columns: string[]; rows: { [column: string]: unknown }[] },
+  column: string,
+): number[] {
   if (!table.columns.includes(column)) throw new Error(MISSING_COLUMN(column, table.columns));
   return table.rows.map((row) => {
     const value = row[column];
-    return typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
+    return typeof value === "number"
+      ? value
+      : typeof value === "string" && value.trim() !== ""
+        ? Number(value)
+        : Number.NaN;
   });
 }
 
@@ -63,12 +81,19 @@ function isModel(source: WeightSource): source is WeightsModelLike {
 }
 
 function isLayerList(source: WeightSource): source is readonly LayerWeights[] {
-  return Array.isArray(source) && source.length > 0 && typeof source[0] === "object" && source[0] !== null && "values" in source[0];
+  return (
+    Array.isArray(source) &&
+    source.length > 0 &&
+    typeof source[0] === "object" &&
+    source[0] !== null &&
+    "values" in source[0]
+  );
 }
 
 /** Weights as named layers. A flat array becomes one layer called "all weights". */
 export function toLayers(source: WeightSource): LayerWeights[] {
-  if (isModel(source)) return source.weights.map((variable) => ({ name: variable.name, values: Array.from(variable.read().dataSync()) }));
+  if (isModel(source))
+    return source.weights.map((variable) => ({ name: variable.name, values: Array.from(variable.read().dataSync()) }));
   if (isLayerList(source)) return source.map((layer) => ({ name: layer.name, values: layer.values }));
   return [{ name: "all weights", values: source as ArrayLike<number> }];
 }

@@ -26,12 +26,14 @@ export interface CoefficientPathOptions extends LanguageOption {
 
 export const PATH_SHAPE = (row: number, got: number, expected: number): string =>
   `coefficientPath: coefficients[${row}] has ${got} values, expected ${expected} (one per coefficient, the same for every λ).`;
-export const PATH_LENGTH = (lambdas: number, rows: number): string => `coefficientPath: ${lambdas} lambdas but ${rows} rows of coefficients; pass one row per λ.`;
+export const PATH_LENGTH = (lambdas: number, rows: number): string =>
+  `coefficientPath: ${lambdas} lambdas but ${rows} rows of coefficients; pass one row per λ.`;
 
 /** Regularization path figure. */
 export function coefficientPath(path: CoefficientPathData, options: CoefficientPathOptions = {}): Figure {
   const lambdas = Array.from(path.lambdas);
-  if (lambdas.length !== path.coefficients.length) throw new RangeError(PATH_LENGTH(lambdas.length, path.coefficients.length));
+  if (lambdas.length !== path.coefficients.length)
+    throw new RangeError(PATH_LENGTH(lambdas.length, path.coefficients.length));
   const width = path.coefficients[0]?.length ?? 0;
   path.coefficients.forEach((row, i) => {
     if (row.length !== width) throw new RangeError(PATH_SHAPE(i, row.length, width));
@@ -48,5 +50,18 @@ export function coefficientPath(path: CoefficientPathData, options: CoefficientP
   const penalty = options.penalty ? `${options.penalty} penalty λ` : "λ (penalty strength)";
   const title = options.title ?? `Regularization path${options.penalty ? ` (${options.penalty})` : ""}`;
   const logX = options.logX ?? true;
-  return new Figure({ language: options.language, data, layout: baseLayout(title, { title: `${penalty}${logX ? ", log scale" : ""}`, log: logX }, { title: "coefficient value" }, { shapes: [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: 0, y1: 0, line: { color: "#888", width: 1, dash: "dot" } }] }) });
+  return new Figure({
+    language: options.language,
+    data,
+    layout: baseLayout(
+      title,
+      { title: `${penalty}${logX ? ", log scale" : ""}`, log: logX },
+      { title: "coefficient value" },
+      {
+        shapes: [
+          { type: "line", xref: "paper", x0: 0, x1: 1, y0: 0, y1: 0, line: { color: "#888", width: 1, dash: "dot" } },
+        ],
+      },
+    ),
+  });
 }

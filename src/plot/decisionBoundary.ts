@@ -9,7 +9,8 @@ import type { Trace } from "./figureTypes";
 import { baseLayout, runColour } from "./style";
 
 /** A classifier: a tfjs model (`predict`), or a function from points to scores. */
-export type ClassifierLike = { predict(x: tf.Tensor): tf.Tensor | tf.Tensor[] } | ((points: number[][]) => ArrayLike<number> | number[][]);
+export type ClassifierLike =
+  { predict(x: tf.Tensor): tf.Tensor | tf.Tensor[] } | ((points: number[][]) => ArrayLike<number> | number[][]);
 
 /** Labelled 2D points: `x[i] = [x₁, x₂]`, `y[i]` = class index. Tensors are read with `arraySync`. */
 export interface LabelledPoints {
@@ -29,7 +30,8 @@ export interface DecisionBoundaryOptions extends LanguageOption {
   yLabel?: string;
 }
 
-export const NOT_2D = (columns: number): string => `decisionBoundary: the points must have 2 features (x₁, x₂), got ${columns}. Project the data to 2D first.`;
+export const NOT_2D = (columns: number): string =>
+  `decisionBoundary: the points must have 2 features (x₁, x₂), got ${columns}. Project the data to 2D first.`;
 export const BAD_PREDICTION = (shape: readonly number[], points: number): string =>
   `decisionBoundary: the model returned shape [${shape.join(", ")}] for ${points} points; expected [${points}], [${points}, 1] (probability of class 1) or [${points}, classes] (scores).`;
 
@@ -47,7 +49,8 @@ function predictRows(model: ClassifierLike, points: number[][]): number[][] {
   return tf.tidy(() => {
     const raw = model.predict(tf.tensor2d(points, [points.length, 2]));
     const output = Array.isArray(raw) ? raw[0] : raw;
-    if (output.shape[0] !== points.length || output.rank > 2) throw new Error(BAD_PREDICTION(output.shape, points.length));
+    if (output.shape[0] !== points.length || output.rank > 2)
+      throw new Error(BAD_PREDICTION(output.shape, points.length));
     const matrix = output.rank === 1 ? output.reshape([points.length, 1]) : output;
     return matrix.arraySync() as number[][];
   });
@@ -61,7 +64,11 @@ function readPoints(data: LabelledPoints): { x: number[][]; y: number[] } {
 }
 
 /** Decision regions of `model` over the range of `data`, with the points coloured by class. */
-export function decisionBoundary(model: ClassifierLike, data: LabelledPoints, options: DecisionBoundaryOptions = {}): Figure {
+export function decisionBoundary(
+  model: ClassifierLike,
+  data: LabelledPoints,
+  options: DecisionBoundaryOptions = {},
+): Figure {
   const points = readPoints(data);
   const resolution = options.resolution ?? 80;
   const padding = options.padding ?? 0.1;
@@ -84,21 +91,73 @@ export function decisionBoundary(model: ClassifierLike, data: LabelledPoints, op
   const classes = [...new Set(points.y)].sort((a, b) => a - b);
   const className = (c: number): string => options.classNames?.[c] ?? `class ${c}`;
   const regions: Trace = binary
-    ? { type: "contour", name: "P(class 1)", x: gx, y: gy, z, zmin: 0, zmax: 1, colorscale: [[0, "#cfe3f3"], [0.5, "#ffffff"], [1, "#f7d9c4"]], contours: { start: 0, end: 1, size: 0.1, coloring: "fill" }, line: { width: 0.3 }, colorbar: { title: { text: "P(class 1)" } }, showlegend: false, hoverinfo: "skip" }
-    : { type: "heatmap", name: "predicted class", x: gx, y: gy, z, colorscale: "Portland", opacity: 0.35, showscale: false, showlegend: false, hoverinfo: "skip" };
+    ? {
+        type: "contour",
+        name: "P(class 1)",
+        x: gx,
+        y: gy,
+        z,
+        zmin: 0,
+        zmax: 1,
+        colorscale: [
+          [0, "#cfe3f3"],
+          [0.5, "#ffffff"],
+          [1, "#f7d9c4"],
+        ],
+        contours: { start: 0, end: 1, size: 0.1, coloring: "fill" },
+        line: { width: 0.3 },
+        colorbar: { title: { text: "P(class 1)" } },
+        showlegend: false,
+        hoverinfo: "skip",
+      }
+    : {
+        type: "heatmap",
+        name: "predicted class",
+        x: gx,
+        y: gy,
+        z,
+        colorscale: "Portland",
+        opacity: 0.35,
+        showscale: false,
+        showlegend: false,
+        hoverinfo: "skip",
+      };
   const data2: Trace[] = [regions];
   if (binary) {
-    data2.push({ type: "contour", name: "decision boundary (P = 0.5)", x: gx, y: gy, z, showscale: false, contours: { start: 0.5, end: 0.5, size: 1, coloring: "none" }, line: { color: "black", width: 2.5 }, showlegend: true, hoverinfo: "skip" });
+    data2.push({
+      type: "contour",
+      name: "decision boundary (P = 0.5)",
+      x: gx,
+      y: gy,
+      z,
+      showscale: false,
+      contours: { start: 0.5, end: 0.5, size: 1, coloring: "none" },
+      line: { color: "black", width: 2.5 },
+      showlegend: true,
+      hoverinfo: "skip",
+    });
   }
   classes.forEach((c, index) => {
     const members = points.x.filter((_, i) => points.y[i] === c);
-    data2.push({ type: "scatter", mode: "markers", name: className(c), x: members.map((p) => p[0]), y: members.map((p) => p[1]), marker: { color: runColour(index === 1 ? 3 : index), size: 7, line: { color: "white", width: 0.7 } } });
+    data2.push({
+      type: "scatter",
+      mode: "markers",
+      name: className(c),
+      x: members.map((p) => p[0]),
+      y: members.map((p) => p[1]),
+      marker: { color: runColour(index === 1 ? 3 : index), size: 7, line: { color: "white", width: 0.7 } },
+    });
   });
   const title = options.title ?? "Decision boundary";
   return new Figure({
     language: options.language,
     data: data2,
     // Legend under the plot: the colour bar takes the right-hand side.
-    layout: baseLayout(title, { title: options.xLabel ?? "x₁ (feature 1)", extra: { range: [x0, x1] } }, { title: options.yLabel ?? "x₂ (feature 2)", extra: { range: [y0, y1] } }, { legend: { orientation: "h", x: 0, y: -0.2 } }),
+    layout: baseLayout(
+      title,
+      { title: options.xLabel ?? "x₁ (feature 1)", extra: { range: [x0, x1] } },
+      { title: options.yLabel ?? "x₂ (feature 2)", extra: { range: [y0, y1] } },
+      { legend: { orientation: "h", x: 0, y: -0.2 } },
+    ),
   });
 }

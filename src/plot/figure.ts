@@ -51,7 +51,11 @@ export class Figure implements Displayable {
 
   /** A standalone HTML document (plotly.js inlined by default, so it works offline from `file://`). */
   toHTML(options: StandaloneHtmlOptions = {}): string {
-    return standaloneHtml(this.toJSON(), options.plotly && options.plotly !== "inline" ? "" : inlinePlotlyScript(), options);
+    return standaloneHtml(
+      this.toJSON(),
+      options.plotly && options.plotly !== "inline" ? "" : inlinePlotlyScript(),
+      options,
+    );
   }
 
   /** Title and one line per trace: what a terminal shows. */

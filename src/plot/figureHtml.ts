@@ -33,7 +33,12 @@ export function figureTitle(figure: FigureJSON): string {
 export function figureDivHtml(figure: FigureJSON, id: string = newFigureId()): string {
   const height = typeof figure.layout.height === "number" ? figure.layout.height : DEFAULT_FIGURE_HEIGHT;
   const label = figureTitle(figure) || "Plotly figure";
-  const payload = jsonForScript({ data: figure.data, layout: figure.layout, frames: figure.frames ?? [], config: { responsive: true, displaylogo: false, ...(figure.config ?? {}) } });
+  const payload = jsonForScript({
+    data: figure.data,
+    layout: figure.layout,
+    frames: figure.frames ?? [],
+    config: { responsive: true, displaylogo: false, ...(figure.config ?? {}) },
+  });
   return (
     `<div id="${escapeHtml(id)}" class="optimlab-figure" role="img" aria-label="${escapeHtml(label)}" style="width:100%;height:${height}px;"></div>\n` +
     `<script type="text/javascript">(function () {\n` +

@@ -8,7 +8,8 @@ function axisTitle(axis: Json | undefined): string | undefined {
   if (axis === null || typeof axis !== "object" || Array.isArray(axis)) return undefined;
   const title = axis.title;
   if (typeof title === "string") return title;
-  if (title !== null && typeof title === "object" && !Array.isArray(title) && typeof title.text === "string") return title.text;
+  if (title !== null && typeof title === "object" && !Array.isArray(title) && typeof title.text === "string")
+    return title.text;
   return undefined;
 }
 
@@ -28,7 +29,10 @@ function sliderLine(layout: Layout, frameCount: number): string | undefined {
   const first = sliders[0];
   if (first === null || typeof first !== "object" || Array.isArray(first)) return undefined;
   const current = first.currentvalue;
-  const prefix = current !== null && typeof current === "object" && !Array.isArray(current) && typeof current.prefix === "string" ? current.prefix : "value";
+  const prefix =
+    current !== null && typeof current === "object" && !Array.isArray(current) && typeof current.prefix === "string"
+      ? current.prefix
+      : "value";
   return `  slider: ${prefix.replace(/[=:]\s*$/, "").trim()} (${frameCount} positions)`;
 }
 

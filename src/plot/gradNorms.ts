@@ -30,17 +30,47 @@ export function gradNorms(history: HistoryLike, options: GradNormsOptions = {}):
     if (layers.length === 0) throw new Error(NO_GRAD_NORMS("per-layer `gradNorms`"));
     layers.forEach((layer, index) => {
       const steps = history.steps.filter((s) => s.gradNorms?.[layer] !== undefined);
-      data.push({ type: "scatter", mode: "lines", name: layer, x: steps.map((s) => s.step), y: steps.map((s) => s.gradNorms?.[layer] ?? null), line: { color: runColour(index), width: 1.5 } });
+      data.push({
+        type: "scatter",
+        mode: "lines",
+        name: layer,
+        x: steps.map((s) => s.step),
+        y: steps.map((s) => s.gradNorms?.[layer] ?? null),
+        line: { color: runColour(index), width: 1.5 },
+      });
     });
   } else {
     const steps = history.steps.filter((s) => s.gradNorm !== undefined);
     if (steps.length === 0) throw new Error(NO_GRAD_NORMS("`gradNorm`"));
-    data.push({ type: "scatter", mode: "lines", name: `${history.name ?? "run"}: global norm`, x: steps.map((s) => s.step), y: steps.map((s) => s.gradNorm ?? null), line: { color: runColour(0), width: 1.5 } });
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      name: `${history.name ?? "run"}: global norm`,
+      x: steps.map((s) => s.step),
+      y: steps.map((s) => s.gradNorm ?? null),
+      line: { color: runColour(0), width: 1.5 },
+    });
   }
   if (options.clipAt !== undefined) {
     const xs = history.steps.map((s) => s.step);
-    data.push({ type: "scatter", mode: "lines", name: `clip threshold (${options.clipAt})`, x: [Math.min(...xs), Math.max(...xs)], y: [options.clipAt, options.clipAt], line: { color: "#444", dash: "dot", width: 1.5 } });
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      name: `clip threshold (${options.clipAt})`,
+      x: [Math.min(...xs), Math.max(...xs)],
+      y: [options.clipAt, options.clipAt],
+      line: { color: "#444", dash: "dot", width: 1.5 },
+    });
   }
-  const title = options.title ?? `Gradient norms${options.perLayer ? " per layer" : ""}${history.name ? `: ${history.name}` : ""}`;
-  return new Figure({ language: options.language, data, layout: baseLayout(title, { title: "training step (iterations)" }, { title: `gradient L2 norm ‖g‖₂${log ? " (log scale)" : ""}`, log }) });
+  const title =
+    options.title ?? `Gradient norms${options.perLayer ? " per layer" : ""}${history.name ? `: ${history.name}` : ""}`;
+  return new Figure({
+    language: options.language,
+    data,
+    layout: baseLayout(
+      title,
+      { title: "training step (iterations)" },
+      { title: `gradient L2 norm ‖g‖₂${log ? " (log scale)" : ""}`, log },
+    ),
+  });
 }

@@ -51,13 +51,18 @@ export function heatmap(results: RowsSource, options: HeatmapOptions): Figure {
   const bestIsMax = options.best === "max";
   let bestRow = -1;
   let bestColumn = -1;
-  z.forEach((row, r) => row.forEach((value, c) => {
-    if (value === null) return;
-    if (bestRow < 0 || (bestIsMax ? value > (z[bestRow][bestColumn] as number) : value < (z[bestRow][bestColumn] as number))) {
-      bestRow = r;
-      bestColumn = c;
-    }
-  }));
+  z.forEach((row, r) =>
+    row.forEach((value, c) => {
+      if (value === null) return;
+      if (
+        bestRow < 0 ||
+        (bestIsMax ? value > (z[bestRow][bestColumn] as number) : value < (z[bestRow][bestColumn] as number))
+      ) {
+        bestRow = r;
+        bestColumn = c;
+      }
+    }),
+  );
   const zTitle = options.zLabel ?? options.z;
   const bestValue = z[bestRow][bestColumn] as number;
   const data = [
@@ -87,6 +92,11 @@ export function heatmap(results: RowsSource, options: HeatmapOptions): Figure {
   return new Figure({
     language: options.language,
     data,
-    layout: baseLayout(title, { title: options.xLabel ?? options.x, extra: { type: "category" } }, { title: options.yLabel ?? options.y, extra: { type: "category" } }, { legend: { orientation: "h", x: 0, y: -0.2 } }),
+    layout: baseLayout(
+      title,
+      { title: options.xLabel ?? options.x, extra: { type: "category" } },
+      { title: options.yLabel ?? options.y, extra: { type: "category" } },
+      { legend: { orientation: "h", x: 0, y: -0.2 } },
+    ),
   });
 }

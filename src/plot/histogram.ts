@@ -35,11 +35,25 @@ export function histogram(runs: { [run: string]: WeightSource }, options: Histog
   const xTitle = options.xLabel ?? "weight value";
   const yTitle = `count (weights per bin${options.logY ? ", log scale" : ""})`;
   const title = options.title ?? `Weight distribution: ${entries.map((e) => e.name).join(" vs ")}`;
-  const common = (name: string, index: number): Trace => ({ type: "histogram", name, legendgroup: name, nbinsx: bins, opacity: 0.6, marker: { color: runColour(index) } });
+  const common = (name: string, index: number): Trace => ({
+    type: "histogram",
+    name,
+    legendgroup: name,
+    nbinsx: bins,
+    opacity: 0.6,
+    marker: { color: runColour(index) },
+  });
 
   if (!options.byLayer) {
-    const data = entries.map((entry, index): Trace => ({ ...common(entry.name, index), x: entry.layers.flatMap((layer) => finiteArray(layer.values)) }));
-    return new Figure({ language: options.language, data, layout: baseLayout(title, { title: xTitle }, { title: yTitle, log: options.logY }, { barmode: "overlay" }) });
+    const data = entries.map((entry, index): Trace => ({
+      ...common(entry.name, index),
+      x: entry.layers.flatMap((layer) => finiteArray(layer.values)),
+    }));
+    return new Figure({
+      language: options.language,
+      data,
+      layout: baseLayout(title, { title: xTitle }, { title: yTitle, log: options.logY }, { barmode: "overlay" }),
+    });
   }
 
   const layerNames = [...new Set(entries.flatMap((entry) => entry.layers.map((layer) => layer.name)))];
@@ -49,16 +63,37 @@ export function histogram(runs: { [run: string]: WeightSource }, options: Histog
       const layer = entry.layers.find((l) => l.name === layerName);
       if (!layer) return;
       const suffix = row === 0 ? "" : String(row + 1);
-      data.push({ ...common(entry.name, index), x: finiteArray(layer.values), xaxis: `x${suffix}`, yaxis: `y${suffix}`, showlegend: row === 0 });
+      data.push({
+        ...common(entry.name, index),
+        x: finiteArray(layer.values),
+        xaxis: `x${suffix}`,
+        yaxis: `y${suffix}`,
+        showlegend: row === 0,
+      });
     });
   });
-  const layout: Layout = baseLayout(title, { title: xTitle }, { title: yTitle, log: options.logY }, {
-    barmode: "overlay",
-    // ygap leaves room for each panel's x title and the next panel's layer name.
-    grid: { rows: layerNames.length, columns: 1, pattern: "independent", roworder: "top to bottom", ygap: 0.45 },
-    height: Math.max(320, 280 * layerNames.length),
-    annotations: layerNames.map((name, row) => ({ text: name, showarrow: false, xref: `x${row === 0 ? "" : row + 1} domain`, yref: `y${row === 0 ? "" : row + 1} domain`, x: 0, y: 1.02, xanchor: "left", yanchor: "bottom", font: { size: 13, color: "#222" } })),
-  });
+  const layout: Layout = baseLayout(
+    title,
+    { title: xTitle },
+    { title: yTitle, log: options.logY },
+    {
+      barmode: "overlay",
+      // ygap leaves room for each panel's x title and the next panel's layer name.
+      grid: { rows: layerNames.length, columns: 1, pattern: "independent", roworder: "top to bottom", ygap: 0.45 },
+      height: Math.max(320, 280 * layerNames.length),
+      annotations: layerNames.map((name, row) => ({
+        text: name,
+        showarrow: false,
+        xref: `x${row === 0 ? "" : row + 1} domain`,
+        yref: `y${row === 0 ? "" : row + 1} domain`,
+        x: 0,
+        y: 1.02,
+        xanchor: "left",
+        yanchor: "bottom",
+        font: { size: 13, color: "#222" },
+      })),
+    },
+  );
   layerNames.forEach((_, row) => {
     if (row === 0) return;
     layout[`xaxis${row + 1}`] = axisLayout({ title: xTitle });

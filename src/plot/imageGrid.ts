@@ -63,7 +63,9 @@ export function imageGrid(images: readonly NumberArray[] | tf.Tensor, options: I
   const rows = Math.max(1, Math.ceil(indices.length / columns));
   const cellWidth = width + GAP;
   const cellHeight = height + GAP + CAPTION;
-  const z: (number | null)[][] = Array.from({ length: rows * cellHeight }, () => new Array<number | null>(columns * cellWidth).fill(null));
+  const z: (number | null)[][] = Array.from({ length: rows * cellHeight }, () =>
+    new Array<number | null>(columns * cellWidth).fill(null),
+  );
   const annotations: { [key: string]: string | number | boolean | { [key: string]: string | number } }[] = [];
   let misclassified = 0;
   indices.forEach(({ pixels, index }, tile) => {
@@ -73,25 +75,83 @@ export function imageGrid(images: readonly NumberArray[] | tf.Tensor, options: I
     if (labels) {
       const wrong = predictions !== undefined && predictions[index] !== labels[index];
       if (wrong) misclassified++;
-      annotations.push({ x: left + width / 2, y: top - CAPTION / 2, xref: "x", yref: "y", showarrow: false, text: wrong ? `${labels[index]} → ${predictions?.[index]}` : String(labels[index]), font: { size: 11, color: wrong ? "#C00000" : "#222222" } });
+      annotations.push({
+        x: left + width / 2,
+        y: top - CAPTION / 2,
+        xref: "x",
+        yref: "y",
+        showarrow: false,
+        text: wrong ? `${labels[index]} → ${predictions?.[index]}` : String(labels[index]),
+        font: { size: 11, color: wrong ? "#C00000" : "#222222" },
+      });
     }
   });
   const data: Trace[] = [
-    { type: "heatmap", name: "pixels", z, colorscale: "Greys", reversescale: false, showscale: true, colorbar: { title: { text: "pixel intensity" }, thickness: 12 }, hoverinfo: "skip", showlegend: false },
+    {
+      type: "heatmap",
+      name: "pixels",
+      z,
+      colorscale: "Greys",
+      reversescale: false,
+      showscale: true,
+      colorbar: { title: { text: "pixel intensity" }, thickness: 12 },
+      hoverinfo: "skip",
+      showlegend: false,
+    },
   ];
   if (labels && predictions) {
     // Legend entries for the caption colours (empty traces draw nothing but explain the key).
-    data.push({ type: "scatter", mode: "markers", name: "label (correct)", x: [null], y: [null], marker: { color: "#222222", symbol: "square" } });
-    data.push({ type: "scatter", mode: "markers", name: `label → prediction (misclassified: ${misclassified})`, x: [null], y: [null], marker: { color: "#C00000", symbol: "square" } });
+    data.push({
+      type: "scatter",
+      mode: "markers",
+      name: "label (correct)",
+      x: [null],
+      y: [null],
+      marker: { color: "#222222", symbol: "square" },
+    });
+    data.push({
+      type: "scatter",
+      mode: "markers",
+      name: `label → prediction (misclassified: ${misclassified})`,
+      x: [null],
+      y: [null],
+      marker: { color: "#C00000", symbol: "square" },
+    });
   }
-  const title = options.title ?? (options.onlyMisclassified ? `Misclassified images (${indices.length})` : `Images (${indices.length})`);
+  const title =
+    options.title ??
+    (options.onlyMisclassified ? `Misclassified images (${indices.length})` : `Images (${indices.length})`);
   const pixelsWide = columns * cellWidth;
   const layout = baseLayout(
     title,
     // constrain "domain": square pixels shrink the plot area instead of padding the grid with blank range.
-    { title: `image grid, ${columns} per row (pixels)`, extra: { showticklabels: false, showgrid: false, ticks: "", range: [-0.5, pixelsWide - 0.5], constrain: "domain" } },
-    { title: `${width}×${height} images (pixels)`, extra: { showticklabels: false, showgrid: false, ticks: "", autorange: "reversed", scaleanchor: "x", constrain: "domain" } },
-    { annotations, height: Math.min(1400, 170 + rows * 95), margin: { l: 60, r: 30, t: 90, b: 60 }, legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom" } },
+    {
+      title: `image grid, ${columns} per row (pixels)`,
+      extra: {
+        showticklabels: false,
+        showgrid: false,
+        ticks: "",
+        range: [-0.5, pixelsWide - 0.5],
+        constrain: "domain",
+      },
+    },
+    {
+      title: `${width}×${height} images (pixels)`,
+      extra: {
+        showticklabels: false,
+        showgrid: false,
+        ticks: "",
+        autorange: "reversed",
+        scaleanchor: "x",
+        constrain: "domain",
+      },
+    },
+    {
+      annotations,
+      height: Math.min(1400, 170 + rows * 95),
+      margin: { l: 60, r: 30, t: 90, b: 60 },
+      legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom" },
+    },
   );
   return new Figure({ language: options.language, data, layout });
 }

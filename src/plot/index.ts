@@ -22,12 +22,25 @@ export { heatmap, type HeatmapOptions } from "./heatmap";
 export { scatter, type ScatterOptions } from "./scatter";
 export { lrSchedule, scheduleValues, type LrScheduleOptions } from "./lrSchedule";
 export { gradNorms, type GradNormsOptions } from "./gradNorms";
-export { decisionBoundary, type ClassifierLike, type DecisionBoundaryOptions, type LabelledPoints } from "./decisionBoundary";
+export {
+  decisionBoundary,
+  type ClassifierLike,
+  type DecisionBoundaryOptions,
+  type LabelledPoints,
+} from "./decisionBoundary";
 export { sparsityCurve, fractionNearZero, type SparsityCurveOptions, type SparsitySeries } from "./sparsityCurve";
 export { imageGrid, type ImageGridOptions } from "./imageGrid";
 export { line, lineTraces, type LineOptions, type LineSeries } from "./line";
 export { slider, type SliderOptions } from "./slider";
-export { table, Table, historyFrame, historyTable, tuningTable, type TableOptions, type TuningTableOptions } from "./table";
+export {
+  table,
+  Table,
+  historyFrame,
+  historyTable,
+  tuningTable,
+  type TableOptions,
+  type TuningTableOptions,
+} from "./table";
 export type { DataFrame } from "./danfo";
 
 // A training History shows its loss curves in a notebook (above its summary table).

@@ -25,17 +25,29 @@ export interface LineOptions extends LanguageOption {
   markers?: boolean;
 }
 
-export const LENGTH_MISMATCH = (name: string, x: number, y: number): string => `line: series "${name}" has ${x} x values but ${y} y values; they must be the same length.`;
+export const LENGTH_MISMATCH = (name: string, x: number, y: number): string =>
+  `line: series "${name}" has ${x} x values but ${y} y values; they must be the same length.`;
 
 /** Traces of named series. */
-export function lineTraces(series: { [name: string]: LineSeries | ArrayLike<number> }, options: Pick<LineOptions, "markers"> = {}): Trace[] {
+export function lineTraces(
+  series: { [name: string]: LineSeries | ArrayLike<number> },
+  options: Pick<LineOptions, "markers"> = {},
+): Trace[] {
   return Object.entries(series).map(([name, value], index): Trace => {
-    const s: LineSeries = "y" in value && typeof value.y === "object" ? (value as LineSeries) : { y: value as ArrayLike<number> };
+    const s: LineSeries =
+      "y" in value && typeof value.y === "object" ? (value as LineSeries) : { y: value as ArrayLike<number> };
     const y = Array.from(s.y);
     const x = s.x ? Array.from(s.x) : y.map((_, i) => i);
     if (x.length !== y.length) throw new RangeError(LENGTH_MISMATCH(name, x.length, y.length));
     const markers = options.markers ?? y.length <= 30;
-    return { type: "scatter", mode: markers ? "lines+markers" : "lines", name, x, y, line: { color: runColour(index), dash: s.dashed ? "dash" : "solid", width: 2 } };
+    return {
+      type: "scatter",
+      mode: markers ? "lines+markers" : "lines",
+      name,
+      x,
+      y,
+      line: { color: runColour(index), dash: s.dashed ? "dash" : "solid", width: 2 },
+    };
   });
 }
 
@@ -45,5 +57,13 @@ export function lineTraces(series: { [name: string]: LineSeries | ArrayLike<numb
  * @example plot.line({ train: accuracies, test: testAccuracies }, { title: "Accuracy", xLabel: "epoch", yLabel: "accuracy (%)" })
  */
 export function line(series: { [name: string]: LineSeries | ArrayLike<number> }, options: LineOptions): Figure {
-  return new Figure({ language: options.language, data: lineTraces(series, options), layout: baseLayout(options.title, { title: options.xLabel, log: options.logX }, { title: options.yLabel, log: options.logY }) });
+  return new Figure({
+    language: options.language,
+    data: lineTraces(series, options),
+    layout: baseLayout(
+      options.title,
+      { title: options.xLabel, log: options.logX },
+      { title: options.yLabel, log: options.logY },
+    ),
+  });
 }

@@ -77,7 +77,10 @@ function trainPoints(history: HistoryLike, x: LossAxis, run: string, metric: str
   const steps = x === "epoch" ? [] : history.steps.filter((s) => numberAt(s, metric) !== undefined);
   if (steps.length > 0) {
     if (x === "time" && steps.some((s) => s.time === undefined)) throw new Error(NO_TIME(run));
-    return { x: steps.map((s) => (x === "step" ? s.step : (s.time as number))), y: steps.map((s) => numberAt(s, metric) as number) };
+    return {
+      x: steps.map((s) => (x === "step" ? s.step : (s.time as number))),
+      y: steps.map((s) => numberAt(s, metric) as number),
+    };
   }
   const xs: number[] = [];
   const ys: number[] = [];
@@ -88,11 +91,17 @@ function trainPoints(history: HistoryLike, x: LossAxis, run: string, metric: str
     xs.push(position);
     ys.push(value);
   }
-  if (xs.length === 0 && (history.steps.length > 0 || history.epochs.length > 0)) throw new Error(NO_METRIC(run, metric));
+  if (xs.length === 0 && (history.steps.length > 0 || history.epochs.length > 0))
+    throw new Error(NO_METRIC(run, metric));
   return { x: xs, y: ys };
 }
 
-function validationPoints(history: HistoryLike, x: LossAxis, run: string, metric: string): { x: number[]; y: number[] } {
+function validationPoints(
+  history: HistoryLike,
+  x: LossAxis,
+  run: string,
+  metric: string,
+): { x: number[]; y: number[] } {
   const xs: number[] = [];
   const ys: number[] = [];
   const key = validationKey(metric);
@@ -108,19 +117,41 @@ function validationPoints(history: HistoryLike, x: LossAxis, run: string, metric
 }
 
 /** The traces of one run (train, then validation if any), coloured by `index`. */
-export function lossTraces(history: HistoryLike, name: string, index: number, options: LossCurvesOptions = {}): Trace[] {
+export function lossTraces(
+  history: HistoryLike,
+  name: string,
+  index: number,
+  options: LossCurvesOptions = {},
+): Trace[] {
   const x = options.x ?? "step";
   if (!(x in X_AXIS_TITLES)) throw new Error(BAD_X(x));
   const colour = runColour(index);
   const metric = options.metric ?? "loss";
   const train = trainPoints(history, x, name, metric);
   const traces: Trace[] = [
-    { type: "scatter", mode: train.x.length > 1 ? "lines" : "lines+markers", name: `${name} (train)`, legendgroup: name, x: train.x, y: train.y, line: { color: colour, dash: TRAIN_DASH, width: 2 } },
+    {
+      type: "scatter",
+      mode: train.x.length > 1 ? "lines" : "lines+markers",
+      name: `${name} (train)`,
+      legendgroup: name,
+      x: train.x,
+      y: train.y,
+      line: { color: colour, dash: TRAIN_DASH, width: 2 },
+    },
   ];
   if (options.validation ?? true) {
     const validation = validationPoints(history, x, name, metric);
     if (validation.x.length > 0) {
-      traces.push({ type: "scatter", mode: "lines+markers", name: `${name} (validation)`, legendgroup: name, x: validation.x, y: validation.y, line: { color: colour, dash: VALIDATION_DASH, width: 2 }, marker: { color: colour, size: 6 } });
+      traces.push({
+        type: "scatter",
+        mode: "lines+markers",
+        name: `${name} (validation)`,
+        legendgroup: name,
+        x: validation.x,
+        y: validation.y,
+        line: { color: colour, dash: VALIDATION_DASH, width: 2 },
+        marker: { color: colour, size: 6 },
+      });
     }
   }
   return traces;
@@ -140,5 +171,9 @@ export function lossCurves(histories: HistoryLike | readonly HistoryLike[], opti
   const what = metric === "loss" ? "Loss" : metric.charAt(0).toUpperCase() + metric.slice(1);
   const title = options.title ?? (runs.length === 1 ? `${what}: ${runs[0].name}` : `${what} of ${runs.length} runs`);
   const yTitle = `${options.yLabel ?? metric}${options.log ? " (log scale)" : ""}`;
-  return new Figure({ language: options.language, data, layout: baseLayout(title, { title: X_AXIS_TITLES[x] }, { title: yTitle, log: options.log }) });
+  return new Figure({
+    language: options.language,
+    data,
+    layout: baseLayout(title, { title: X_AXIS_TITLES[x] }, { title: yTitle, log: options.log }),
+  });
 }

@@ -20,7 +20,12 @@ export const NOT_A_SCHEDULE = (name: string): string =>
   `lrSchedule: "${name}" is not a schedule. Pass a function (step) => lr, a scheduler with step() and getLastLr(), or an array of lrs.`;
 
 function isScheduler(source: ScheduleSource): source is SchedulerLike {
-  return typeof source === "object" && source !== null && typeof (source as SchedulerLike).step === "function" && typeof (source as SchedulerLike).getLastLr === "function";
+  return (
+    typeof source === "object" &&
+    source !== null &&
+    typeof (source as SchedulerLike).step === "function" &&
+    typeof (source as SchedulerLike).getLastLr === "function"
+  );
 }
 
 function lastLr(scheduler: SchedulerLike): number {
@@ -56,8 +61,23 @@ export function lrSchedule(schedules: { [name: string]: ScheduleSource }, option
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(BAD_STEPS(steps));
   const data: Trace[] = Object.entries(schedules).map(([name, source], index) => {
     const lrs = scheduleValues(name, source, steps);
-    return { type: "scatter", mode: "lines", name, x: lrs.map((_, t) => t), y: lrs, line: { color: runColour(index), width: 2, shape: "hv" } };
+    return {
+      type: "scatter",
+      mode: "lines",
+      name,
+      x: lrs.map((_, t) => t),
+      y: lrs,
+      line: { color: runColour(index), width: 2, shape: "hv" },
+    };
   });
   const title = options.title ?? "Learning-rate schedules";
-  return new Figure({ language: options.language, data, layout: baseLayout(title, { title: "optimizer step (iterations)" }, { title: `learning rate η${options.log ? " (log scale)" : ""}`, log: options.log }) });
+  return new Figure({
+    language: options.language,
+    data,
+    layout: baseLayout(
+      title,
+      { title: "optimizer step (iterations)" },
+      { title: `learning rate η${options.log ? " (log scale)" : ""}`, log: options.log },
+    ),
+  });
 }

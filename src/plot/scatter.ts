@@ -32,7 +32,14 @@ export function scatter(results: RowsSource, options: ScatterOptions): Figure {
   const y = numericColumn(table, options.y);
   const colourValues = options.color ? numericColumn(table, options.color) : undefined;
   const marker = colourValues
-    ? { size: 9, color: colourValues, colorscale: "Viridis", showscale: true, colorbar: { title: { text: options.colorLabel ?? options.color ?? "" } }, line: { color: "white", width: 0.5 } }
+    ? {
+        size: 9,
+        color: colourValues,
+        colorscale: "Viridis",
+        showscale: true,
+        colorbar: { title: { text: options.colorLabel ?? options.color ?? "" } },
+        line: { color: "white", width: 0.5 },
+      }
     : { size: 9, color: runColour(0), line: { color: "white", width: 0.5 } };
   const data: Trace[] = [{ type: "scatter", mode: "markers", name: `trials (${x.length})`, x, y, marker }];
   const best = options.best ?? "min";
@@ -43,9 +50,25 @@ export function scatter(results: RowsSource, options: ScatterOptions): Figure {
       if (index < 0 || (best === "max" ? value > y[index] : value < y[index])) index = i;
     });
     if (index >= 0) {
-      data.push({ type: "scatter", mode: "markers", name: `best: ${options.x} = ${formatNumber(x[index])}, ${options.y} = ${formatNumber(y[index])}`, x: [x[index]], y: [y[index]], marker: { symbol: "star", size: 18, color: "red", line: { color: "black", width: 1 } } });
+      data.push({
+        type: "scatter",
+        mode: "markers",
+        name: `best: ${options.x} = ${formatNumber(x[index])}, ${options.y} = ${formatNumber(y[index])}`,
+        x: [x[index]],
+        y: [y[index]],
+        marker: { symbol: "star", size: 18, color: "red", line: { color: "black", width: 1 } },
+      });
     }
   }
   const title = options.title ?? `Random search: ${options.y} vs ${options.x}`;
-  return new Figure({ language: options.language, data, layout: baseLayout(title, { title: options.xLabel ?? options.x, log: options.logX }, { title: options.yLabel ?? options.y, log: options.logY }, { legend: { orientation: "h", x: 0, y: -0.2 } }) });
+  return new Figure({
+    language: options.language,
+    data,
+    layout: baseLayout(
+      title,
+      { title: options.xLabel ?? options.x, log: options.logX },
+      { title: options.yLabel ?? options.y, log: options.logY },
+      { legend: { orientation: "h", x: 0, y: -0.2 } },
+    ),
+  });
 }

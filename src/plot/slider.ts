@@ -23,7 +23,8 @@ export interface SliderOptions extends LanguageOption {
 }
 
 export const NO_VALUES = "slider: pass at least one value.";
-export const BAD_INITIAL = (initial: number): string => `slider: initial value ${initial} is not one of the slider's values.`;
+export const BAD_INITIAL = (initial: number): string =>
+  `slider: initial value ${initial} is not one of the slider's values.`;
 
 /** An empty, invisible trace that keeps every frame at the same trace count. */
 function placeholder(): Trace {
@@ -70,7 +71,11 @@ function fixAxis(layout: Layout, key: "x" | "y", frames: readonly Trace[][]): vo
  * @example
  * plot.slider([0.001, 0.01, 0.1], (lr) => plot.lossCurves(runs.get(lr)), { label: "learning rate η" })
  */
-export function slider(values: readonly number[], build: (value: number) => Figure | Trace[], options: SliderOptions): Figure {
+export function slider(
+  values: readonly number[],
+  build: (value: number) => Figure | Trace[],
+  options: SliderOptions,
+): Figure {
   if (values.length === 0) throw new RangeError(NO_VALUES);
   const initial = options.initial === undefined ? 0 : values.indexOf(options.initial);
   if (initial < 0) throw new RangeError(BAD_INITIAL(options.initial as number));
@@ -80,14 +85,20 @@ export function slider(values: readonly number[], build: (value: number) => Figu
   const count = Math.max(...traceLists.map((t) => t.length));
   const padded = traceLists.map((traces) => [...traces, ...Array.from({ length: count - traces.length }, placeholder)]);
   const first = built[initial];
-  const layout: Layout = first instanceof Figure ? first.toJSON().layout : { title: { text: options.label }, showlegend: true };
+  const layout: Layout =
+    first instanceof Figure ? first.toJSON().layout : { title: { text: options.label }, showlegend: true };
   const names = values.map((value, i) => `${i}: ${format(value)}`);
   // Traces equal in every frame (a surface's contour, say) stay out of the frames: smaller notebooks.
   const serialized = padded.map((traces) => traces.map((trace) => JSON.stringify(trace)));
-  const changing = Array.from({ length: count }, (_, t) => t).filter((t) => serialized.some((traces) => traces[t] !== serialized[0][t]));
+  const changing = Array.from({ length: count }, (_, t) => t).filter((t) =>
+    serialized.some((traces) => traces[t] !== serialized[0][t]),
+  );
   const frames: Frame[] = padded.map((data, i) => {
     const b = built[i];
-    const frame: Frame = changing.length === count ? { name: names[i], data } : { name: names[i], data: changing.map((t) => data[t]), traces: changing };
+    const frame: Frame =
+      changing.length === count
+        ? { name: names[i], data }
+        : { name: names[i], data: changing.map((t) => data[t]), traces: changing };
     if (b instanceof Figure && b.layout.title) frame.layout = { title: b.toJSON().layout.title };
     return frame;
   });

@@ -32,19 +32,32 @@ export interface SparsityCurveOptions extends LanguageOption {
   tolerance?: number;
 }
 
-export const SPARSITY_LENGTH = (name: string, x: number, y: number): string => `sparsityCurve: run "${name}" has ${x} x values and ${y} sparsity values; they must match.`;
+export const SPARSITY_LENGTH = (name: string, x: number, y: number): string =>
+  `sparsityCurve: run "${name}" has ${x} x values and ${y} sparsity values; they must match.`;
 
 /** Sparsity curves of named runs (e.g. `{ L1: …, L2: … }`), in percent. */
 export function sparsityCurve(runs: { [name: string]: SparsitySeries }, options: SparsityCurveOptions = {}): Figure {
   const data: Trace[] = Object.entries(runs).map(([name, series], index) => {
-    if (series.x.length !== series.sparsity.length) throw new RangeError(SPARSITY_LENGTH(name, series.x.length, series.sparsity.length));
-    return { type: "scatter", mode: "lines+markers", name, x: Array.from(series.x), y: Array.from(series.sparsity, (s) => 100 * s), line: { color: runColour(index), width: 2 } };
+    if (series.x.length !== series.sparsity.length)
+      throw new RangeError(SPARSITY_LENGTH(name, series.x.length, series.sparsity.length));
+    return {
+      type: "scatter",
+      mode: "lines+markers",
+      name,
+      x: Array.from(series.x),
+      y: Array.from(series.sparsity, (s) => 100 * s),
+      line: { color: runColour(index), width: 2 },
+    };
   });
   const logX = options.logX ?? true;
   const tolerance = options.tolerance ?? 1e-3;
   return new Figure({
     language: options.language,
     data,
-    layout: baseLayout(options.title ?? "Sparsity of the weights", { title: options.xLabel ?? "λ (penalty strength)", log: logX }, { title: `weights with |w| ≤ ${tolerance} (%)`, extra: { range: [0, 100] } }),
+    layout: baseLayout(
+      options.title ?? "Sparsity of the weights",
+      { title: options.xLabel ?? "λ (penalty strength)", log: logX },
+      { title: `weights with |w| ≤ ${tolerance} (%)`, extra: { range: [0, 100] } },
+    ),
   });
 }

@@ -6,7 +6,16 @@
 import type { Layout } from "./figureTypes";
 
 /** Colour-blind-safe palette (Okabe–Ito order), cycled by run index. */
-export const RUN_COLOURS: readonly string[] = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"];
+export const RUN_COLOURS: readonly string[] = [
+  "#0072B2",
+  "#E69F00",
+  "#009E73",
+  "#D55E00",
+  "#CC79A7",
+  "#56B4E9",
+  "#F0E442",
+  "#000000",
+];
 
 /** The colour of the `index`-th run. */
 export function runColour(index: number): string {
@@ -45,5 +54,13 @@ export function baseLayout(title: string, x: AxisSpec, y: AxisSpec, extra: Layou
 export function axisLayout(axis: AxisSpec): Layout {
   // Log axes label powers of ten as 10⁻⁶, not Plotly's SI default ("1µ"), which reads oddly for a loss.
   const log = axis.log ? { exponentformat: "power" } : {};
-  return { title: { text: axis.title }, type: axis.log ? "log" : "linear", automargin: true, gridcolor: "#e6e6e6", zeroline: false, ...log, ...(axis.extra ?? {}) };
+  return {
+    title: { text: axis.title },
+    type: axis.log ? "log" : "linear",
+    automargin: true,
+    gridcolor: "#e6e6e6",
+    zeroline: false,
+    ...log,
+    ...(axis.extra ?? {}),
+  };
 }

@@ -28,7 +28,18 @@ export function surface3d(surface: SurfaceLike, options: Surface3dOptions = {}):
   for (const row of grid.z) for (const v of row) if (Number.isFinite(v) && v < min) min = v;
   const height = (v: number): number => (logHeight ? Math.log10(v - min + 1) : v);
   const data: Trace[] = [
-    { type: "surface", name: surface.name ?? "f(x₁, x₂)", x: grid.x, y: grid.y, z: logHeight ? logCompress(grid.z) : grid.z, colorscale: "Viridis", opacity: 0.9, showscale: true, colorbar: { title: { text: zTitle } }, showlegend: false },
+    {
+      type: "surface",
+      name: surface.name ?? "f(x₁, x₂)",
+      x: grid.x,
+      y: grid.y,
+      z: logHeight ? logCompress(grid.z) : grid.z,
+      colorscale: "Viridis",
+      opacity: 0.9,
+      showscale: true,
+      colorbar: { title: { text: zTitle } },
+      showlegend: false,
+    },
   ];
   (options.runs ?? []).forEach((run, index) => {
     data.push({

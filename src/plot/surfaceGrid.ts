@@ -10,7 +10,8 @@ export interface SurfaceGrid {
   z: number[][];
 }
 
-export const BAD_RESOLUTION = (resolution: number): string => `Grid resolution must be an integer ≥ 2, got ${resolution}.`;
+export const BAD_RESOLUTION = (resolution: number): string =>
+  `Grid resolution must be an integer ≥ 2, got ${resolution}.`;
 
 function linspace(range: readonly [number, number], count: number): number[] {
   const [low, high] = range;

@@ -35,7 +35,10 @@ export class Table implements Displayable {
       this.frame = source;
     } else {
       const { columns, rows } = toRows(source as RowsSource);
-      this.frame = new dfd.DataFrame(rows.map((row) => columns.map((c) => row[c] ?? null)), { columns });
+      this.frame = new dfd.DataFrame(
+        rows.map((row) => columns.map((c) => row[c] ?? null)),
+        { columns },
+      );
     }
     this.options = options;
   }
@@ -55,7 +58,10 @@ export class Table implements Displayable {
     const digits = this.options.digits ?? 4;
     const all = this.rows;
     const limit = this.options.maxRows ?? 50;
-    return { rows: all.slice(0, limit).map((row) => row.map((cell) => cellText(cell, digits))), hidden: Math.max(0, all.length - limit) };
+    return {
+      rows: all.slice(0, limit).map((row) => row.map((cell) => cellText(cell, digits))),
+      hidden: Math.max(0, all.length - limit),
+    };
   }
 
   /** An HTML `<table>`: every cell escaped, numbers right-aligned. */
@@ -65,11 +71,15 @@ export class Table implements Displayable {
     const align = (c: number): string => (numeric[c] ? ' style="text-align:right"' : "");
     const parts = ['<table class="optimlab-table dataframe">'];
     if (this.options.title) parts.push(`<caption>${escapeHtml(this.options.title)}</caption>`);
-    parts.push("<thead><tr>" + this.columns.map((c, i) => `<th${align(i)}>${escapeHtml(c)}</th>`).join("") + "</tr></thead>");
+    parts.push(
+      "<thead><tr>" + this.columns.map((c, i) => `<th${align(i)}>${escapeHtml(c)}</th>`).join("") + "</tr></thead>",
+    );
     parts.push("<tbody>");
-    for (const row of rows) parts.push("<tr>" + row.map((cell, i) => `<td${align(i)}>${escapeHtml(cell)}</td>`).join("") + "</tr>");
+    for (const row of rows)
+      parts.push("<tr>" + row.map((cell, i) => `<td${align(i)}>${escapeHtml(cell)}</td>`).join("") + "</tr>");
     parts.push("</tbody>");
-    if (hidden > 0) parts.push(`<tfoot><tr><td colspan="${this.columns.length}">… ${hidden} more rows</td></tr></tfoot>`);
+    if (hidden > 0)
+      parts.push(`<tfoot><tr><td colspan="${this.columns.length}">… ${hidden} more rows</td></tr></tfoot>`);
     parts.push("</table>");
     return parts.join("\n");
   }
@@ -79,7 +89,11 @@ export class Table implements Displayable {
     const { rows, hidden } = this.shown();
     const header = this.columns;
     const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
-    const line = (cells: string[]): string => cells.map((cell, c) => cell.padStart(widths[c])).join("  ").trimEnd();
+    const line = (cells: string[]): string =>
+      cells
+        .map((cell, c) => cell.padStart(widths[c]))
+        .join("  ")
+        .trimEnd();
     const out: string[] = [];
     if (this.options.title) out.push(this.options.title);
     out.push(line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line));
@@ -109,9 +123,14 @@ export function table(source: RowsSource | DataFrame, options: TableOptions = {}
 export function historyFrame(histories: HistoryLike | readonly HistoryLike[]): DataFrame {
   const runs = toHistories(histories);
   const metricNames: string[] = [];
-  for (const { history } of runs) for (const epoch of history.epochs) for (const key of Object.keys(epoch)) if (!["epoch", "step", "time"].includes(key) && !metricNames.includes(key)) metricNames.push(key);
+  for (const { history } of runs)
+    for (const epoch of history.epochs)
+      for (const key of Object.keys(epoch))
+        if (!["epoch", "step", "time"].includes(key) && !metricNames.includes(key)) metricNames.push(key);
   const columns = ["run", "epoch", ...metricNames];
-  const rows = runs.flatMap(({ name, history }) => history.epochs.map((epoch) => [name, epoch.epoch, ...metricNames.map((m) => epoch[m] ?? null)]));
+  const rows = runs.flatMap(({ name, history }) =>
+    history.epochs.map((epoch) => [name, epoch.epoch, ...metricNames.map((m) => epoch[m] ?? null)]),
+  );
   return new (danfo().DataFrame)(rows, { columns });
 }
 
@@ -136,10 +155,16 @@ export function tuningTable(results: RowsSource | DataFrame, options: TuningTabl
     const key = options.sortBy;
     if (!columns.includes(key)) throw new Error(`tuningTable: ${MISSING_COLUMN(key, columns)}`);
     const sign = options.ascending === false ? -1 : 1;
-    const score = (row: { [column: string]: unknown }): number => (typeof row[key] === "number" ? (row[key] as number) : Number.NaN);
+    const score = (row: { [column: string]: unknown }): number =>
+      typeof row[key] === "number" ? (row[key] as number) : Number.NaN;
     // Trials without a score (failed or pruned) go last whatever the direction.
-    rows.sort((a, b) => (Number.isNaN(score(a)) ? 1 : 0) - (Number.isNaN(score(b)) ? 1 : 0) || sign * (score(a) - score(b)));
+    rows.sort(
+      (a, b) => (Number.isNaN(score(a)) ? 1 : 0) - (Number.isNaN(score(b)) ? 1 : 0) || sign * (score(a) - score(b)),
+    );
   }
   const kept = options.top === undefined ? rows : rows.slice(0, options.top);
-  return new Table(kept.map((row) => Object.fromEntries(columns.map((c) => [c, row[c]]))), { title: options.title ?? "Tuning results", ...options });
+  return new Table(
+    kept.map((row) => Object.fromEntries(columns.map((c) => [c, row[c]]))),
+    { title: options.title ?? "Tuning results", ...options },
+  );
 }

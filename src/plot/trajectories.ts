@@ -50,12 +50,41 @@ export function pathTraces(trajectory: TrajectoryRun, index: number): Trace[] {
   const ys = run.path.map((p) => p[1]);
   const last = run.path.length - 1;
   const traces: Trace[] = [
-    { type: "scatter", mode: "lines+markers", name: run.name, legendgroup: run.name, x: xs, y: ys, line: { color: colour, width: 2 }, marker: { color: colour, size: 3 } },
+    {
+      type: "scatter",
+      mode: "lines+markers",
+      name: run.name,
+      legendgroup: run.name,
+      x: xs,
+      y: ys,
+      line: { color: colour, width: 2 },
+      marker: { color: colour, size: 3 },
+    },
   ];
   if (run.path.length > 0) {
     traces.push(
-      { type: "scatter", mode: "markers", name: `${run.name} start`, legendgroup: run.name, showlegend: false, x: [xs[0]], y: [ys[0]], marker: { color: colour, size: 11, symbol: "circle", line: { color: "white", width: 1.5 } }, hovertemplate: "start (%{x:.3f}, %{y:.3f})<extra>" + run.name + "</extra>" },
-      { type: "scatter", mode: "markers", name: `${run.name} end`, legendgroup: run.name, showlegend: false, x: [xs[last]], y: [ys[last]], marker: { color: colour, size: 12, symbol: "x", line: { color: "white", width: 1 } }, hovertemplate: "end (%{x:.3f}, %{y:.3f})<extra>" + run.name + "</extra>" },
+      {
+        type: "scatter",
+        mode: "markers",
+        name: `${run.name} start`,
+        legendgroup: run.name,
+        showlegend: false,
+        x: [xs[0]],
+        y: [ys[0]],
+        marker: { color: colour, size: 11, symbol: "circle", line: { color: "white", width: 1.5 } },
+        hovertemplate: "start (%{x:.3f}, %{y:.3f})<extra>" + run.name + "</extra>",
+      },
+      {
+        type: "scatter",
+        mode: "markers",
+        name: `${run.name} end`,
+        legendgroup: run.name,
+        showlegend: false,
+        x: [xs[last]],
+        y: [ys[last]],
+        marker: { color: colour, size: 12, symbol: "x", line: { color: "white", width: 1 } },
+        hovertemplate: "end (%{x:.3f}, %{y:.3f})<extra>" + run.name + "</extra>",
+      },
     );
   }
   return traces;
@@ -65,7 +94,16 @@ export function pathTraces(trajectory: TrajectoryRun, index: number): Trace[] {
 export function minimaTrace(surface: SurfaceLike): Trace[] {
   const minima = surface.minima ?? [];
   if (minima.length === 0) return [];
-  return [{ type: "scatter", mode: "markers", name: minima.length === 1 ? "global minimum" : "global minima", x: minima.map((m) => m[0]), y: minima.map((m) => m[1]), marker: { symbol: "star", size: 16, color: "gold", line: { color: "black", width: 1 } } }];
+  return [
+    {
+      type: "scatter",
+      mode: "markers",
+      name: minima.length === 1 ? "global minimum" : "global minima",
+      x: minima.map((m) => m[0]),
+      y: minima.map((m) => m[1]),
+      marker: { symbol: "star", size: 16, color: "gold", line: { color: "black", width: 1 } },
+    },
+  ];
 }
 
 /**
@@ -73,8 +111,16 @@ export function minimaTrace(surface: SurfaceLike): Trace[] {
  *
  * @example plot.trajectories(surfaces.rosenbrock, [{ name: "Adam", ...surfaces.rosenbrock.trajectory(adam) }])
  */
-export function trajectories(surface: SurfaceLike, runs: readonly TrajectoryRun[], options: TrajectoriesOptions = {}): Figure {
-  const data = [contourTrace(surface, options), ...minimaTrace(surface), ...runs.flatMap((run, index) => pathTraces(run, index))];
+export function trajectories(
+  surface: SurfaceLike,
+  runs: readonly TrajectoryRun[],
+  options: TrajectoriesOptions = {},
+): Figure {
+  const data = [
+    contourTrace(surface, options),
+    ...minimaTrace(surface),
+    ...runs.flatMap((run, index) => pathTraces(run, index)),
+  ];
   const bounds = options.bounds ?? surface.bounds;
   const title = options.title ?? `Optimizer paths on ${surface.name ?? "the surface"}`;
   const layout = baseLayout(

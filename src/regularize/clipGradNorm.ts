@@ -36,9 +36,14 @@ export interface ClippedGradients<G extends Gradients> {
  * tf.dispose([value, grads, clipped.grads, clipped.totalNorm]);
  * ```
  */
-export function clipGradNorm<G extends Gradients>(grads: G, maxNorm: number, options: ClipGradNormOptions = {}): ClippedGradients<G> {
+export function clipGradNorm<G extends Gradients>(
+  grads: G,
+  maxNorm: number,
+  options: ClipGradNormOptions = {},
+): ClippedGradients<G> {
   const normType = options.normType ?? 2;
-  if (typeof normType !== "number" || !(normType > 0)) throw new RangeError(messages.invalidNormType("clipGradNorm", normType));
+  if (typeof normType !== "number" || !(normType > 0))
+    throw new RangeError(messages.invalidNormType("clipGradNorm", normType));
   if (typeof maxNorm !== "number" || Number.isNaN(maxNorm) || maxNorm < 0) {
     throw new RangeError(messages.invalidCoefficient("clipGradNorm", "maxNorm", maxNorm));
   }

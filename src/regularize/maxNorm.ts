@@ -42,13 +42,18 @@ function pNormOver(w: tf.Tensor, p: number, axes: number[]): tf.Tensor {
  * Returns a new tensor.
  */
 export function maxNorm(weight: tf.Tensor, maxValue: number, options: MaxNormOptions = {}): tf.Tensor {
-  if (typeof maxValue !== "number" || !(maxValue >= 0)) throw new RangeError(messages.invalidCoefficient("maxNorm", "maxValue", maxValue));
+  if (typeof maxValue !== "number" || !(maxValue >= 0))
+    throw new RangeError(messages.invalidCoefficient("maxNorm", "maxValue", maxValue));
   const p = options.p ?? 2;
   if (typeof p !== "number" || !(p > 0)) throw new RangeError(messages.invalidNormType("maxNorm", p));
   const axes = normalizeAxes(options.axis ?? 0, weight.rank);
   return tf.tidy(() => {
     const norms = pNormOver(weight, p, axes);
-    const factor = tf.where(tf.greater(norms, maxValue), tf.div(maxValue, tf.add(norms, RENORM_EPSILON)), tf.onesLike(norms));
+    const factor = tf.where(
+      tf.greater(norms, maxValue),
+      tf.div(maxValue, tf.add(norms, RENORM_EPSILON)),
+      tf.onesLike(norms),
+    );
     return tf.mul(weight, factor);
   });
 }
@@ -57,7 +62,11 @@ export function maxNorm(weight: tf.Tensor, maxValue: number, options: MaxNormOpt
  * Applies {@link maxNorm} in place to the selected variables (biases excluded by default): call it
  * after each optimizer step, like Keras' kernel constraints or the classic dropout + max-norm recipe.
  */
-export function applyMaxNorm(weights: WeightsInput, maxValue: number, options: MaxNormOptions & WeightSelection = {}): void {
+export function applyMaxNorm(
+  weights: WeightsInput,
+  maxValue: number,
+  options: MaxNormOptions & WeightSelection = {},
+): void {
   const selected = selectWeights("applyMaxNorm", weights, options);
   for (const [name, w] of selected) {
     if (!(w instanceof tf.Variable)) throw new TypeError(messages.notAVariable("applyMaxNorm", name));

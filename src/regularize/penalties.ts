@@ -46,7 +46,11 @@ export interface ElasticNetCoefficients {
 }
 
 /** Elastic net `l1 · Σ|w| + l2 · Σw²` (Keras' `l1_l2`) over the selected weights, biases excluded by default. */
-export function elasticNet(weights: WeightsInput, coefs: ElasticNetCoefficients, selection?: WeightSelection): tf.Scalar {
+export function elasticNet(
+  weights: WeightsInput,
+  coefs: ElasticNetCoefficients,
+  selection?: WeightSelection,
+): tf.Scalar {
   const a = coefficient("elasticNet", "l1", coefs.l1);
   const b = coefficient("elasticNet", "l2", coefs.l2);
   const selected = selectWeights("elasticNet", weights, selection);

@@ -143,7 +143,10 @@ export class Pruner {
     const report = this.sparsity();
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     const rows = Object.entries(report.layers);
-    const text = [`Pruner (${this.scope}), total sparsity ${pct(report.total)}`, ...rows.map(([n, s]) => `  ${n}: ${pct(s)}`)].join("\n");
+    const text = [
+      `Pruner (${this.scope}), total sparsity ${pct(report.total)}`,
+      ...rows.map(([n, s]) => `  ${n}: ${pct(s)}`),
+    ].join("\n");
     const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
     const html =
       `<table><thead><tr><th>weight</th><th>sparsity</th></tr></thead><tbody>` +

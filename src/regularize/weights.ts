@@ -38,7 +38,12 @@ export function isBiasLike(name: string, weight: tf.Tensor): boolean {
 }
 
 function isReadable(x: unknown): x is ReadableWeight {
-  return typeof x === "object" && x !== null && typeof (x as ReadableWeight).read === "function" && typeof (x as ReadableWeight).name === "string";
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    typeof (x as ReadableWeight).read === "function" &&
+    typeof (x as ReadableWeight).name === "string"
+  );
 }
 
 /**
@@ -59,7 +64,12 @@ export function namedTensors(fn: string, weights: WeightsInput): [string, tf.Ten
 }
 
 /** The weights a penalty or pruner acts on, after the bias rule or the custom filter. */
-export function selectWeights(fn: string, weights: WeightsInput, selection: WeightSelection = {}): [string, tf.Tensor][] {
-  const keep = selection.filter ?? ((name: string, w: tf.Tensor) => selection.includeBiases === true || !isBiasLike(name, w));
+export function selectWeights(
+  fn: string,
+  weights: WeightsInput,
+  selection: WeightSelection = {},
+): [string, tf.Tensor][] {
+  const keep =
+    selection.filter ?? ((name: string, w: tf.Tensor) => selection.includeBiases === true || !isBiasLike(name, w));
   return namedTensors(fn, weights).filter(([name, w]) => keep(name, w));
 }

@@ -59,7 +59,13 @@ export function rotatedQuadratic(options: { condition?: number; angle?: number; 
     },
     tensorValue: (p) =>
       tf.tidy(() => {
-        const rotated = tf.matMul(tf.tensor2d([[c, s], [-s, c]]), tf.reshape(p, [2, 1]));
+        const rotated = tf.matMul(
+          tf.tensor2d([
+            [c, s],
+            [-s, c],
+          ]),
+          tf.reshape(p, [2, 1]),
+        );
         return tf.sum(tf.mul(tf.tensor2d([[l1], [l2]]), tf.square(rotated))) as tf.Scalar;
       }),
     minima: [[0, 0]],
@@ -129,7 +135,10 @@ export function booth(): Surface {
     tensorValue: (p) =>
       tf.tidy(() => {
         const [x, y] = tf.unstack(p);
-        return tf.add(tf.square(tf.add(x, tf.sub(tf.mul(2, y), 7))), tf.square(tf.add(tf.mul(2, x), tf.sub(y, 5)))) as tf.Scalar;
+        return tf.add(
+          tf.square(tf.add(x, tf.sub(tf.mul(2, y), 7))),
+          tf.square(tf.add(tf.mul(2, x), tf.sub(y, 5))),
+        ) as tf.Scalar;
       }),
     minima: [[1, 3]],
     bounds: { x: [-10, 10], y: [-10, 10] },
@@ -150,7 +159,10 @@ export function himmelblau(): Surface {
     tensorValue: (p) =>
       tf.tidy(() => {
         const [x, y] = tf.unstack(p);
-        return tf.add(tf.square(tf.add(tf.square(x), tf.sub(y, 11))), tf.square(tf.add(x, tf.sub(tf.square(y), 7)))) as tf.Scalar;
+        return tf.add(
+          tf.square(tf.add(tf.square(x), tf.sub(y, 11))),
+          tf.square(tf.add(x, tf.sub(tf.square(y), 7))),
+        ) as tf.Scalar;
       }),
     minima: [
       [3, 2],
@@ -186,8 +198,12 @@ export function rastrigin(): Surface {
   return {
     name: "Rastrigin",
     value: (x, y) => 20 + term(x) + term(y),
-    gradient: (x, y) => [2 * x + 20 * Math.PI * Math.sin(2 * Math.PI * x), 2 * y + 20 * Math.PI * Math.sin(2 * Math.PI * y)],
-    tensorValue: (p) => tf.tidy(() => tf.add(20, tf.sum(tf.sub(tf.square(p), tf.mul(10, tf.cos(tf.mul(2 * Math.PI, p)))))) as tf.Scalar),
+    gradient: (x, y) => [
+      2 * x + 20 * Math.PI * Math.sin(2 * Math.PI * x),
+      2 * y + 20 * Math.PI * Math.sin(2 * Math.PI * y),
+    ],
+    tensorValue: (p) =>
+      tf.tidy(() => tf.add(20, tf.sum(tf.sub(tf.square(p), tf.mul(10, tf.cos(tf.mul(2 * Math.PI, p)))))) as tf.Scalar),
     minima: [[0, 0]],
     bounds: { x: [-5.12, 5.12], y: [-5.12, 5.12] },
     start: [3.2, -2.7],

@@ -47,12 +47,17 @@ let trajectoryCounter = 0;
  *
  * @example const run = await surfaces.trajectory(surfaces.rosenbrock(), new optim.Adam({ lr: 0.05 }), { steps: 500 });
  */
-export async function trajectory(surface: Surface, optimizer: tf.Optimizer | (() => tf.Optimizer), options: TrajectoryOptions = {}): Promise<Trajectory> {
+export async function trajectory(
+  surface: Surface,
+  optimizer: tf.Optimizer | (() => tf.Optimizer),
+  options: TrajectoryOptions = {},
+): Promise<Trajectory> {
   await ready();
   const steps = options.steps ?? 100;
   if (!Number.isInteger(steps) || steps <= 0) throw new Error(invalidStepsMessage(steps));
   const start = options.start ?? surface.start;
-  if (!Array.isArray(start) || start.length !== 2 || !start.every(Number.isFinite)) throw new Error(invalidStartMessage(start));
+  if (!Array.isArray(start) || start.length !== 2 || !start.every(Number.isFinite))
+    throw new Error(invalidStartMessage(start));
   const noise = options.gradNoise ?? 0;
   const random = noise > 0 ? rng(options.seed) : undefined;
   const owned = typeof optimizer === "function";
@@ -99,6 +104,7 @@ export async function trajectories(
   options: Omit<TrajectoryOptions, "name"> = {},
 ): Promise<(Trajectory & { name: string })[]> {
   const out: (Trajectory & { name: string })[] = [];
-  for (const [name, optimizer] of Object.entries(optimizers)) out.push({ ...(await trajectory(surface, optimizer, { ...options, name })), name });
+  for (const [name, optimizer] of Object.entries(optimizers))
+    out.push({ ...(await trajectory(surface, optimizer, { ...options, name })), name });
   return out;
 }

@@ -10,7 +10,9 @@ import { fit, type FitOptions, type Scheduler } from "./fit";
 import type { History } from "./history";
 
 /** One configuration: what differs between the runs. */
-export interface CompareConfig extends Partial<Omit<FitOptions, "optimizer" | "scheduler" | "train" | "validation" | "name">> {
+export interface CompareConfig extends Partial<
+  Omit<FitOptions, "optimizer" | "scheduler" | "train" | "validation" | "name">
+> {
   /** A fresh optimizer for this run (a factory, or an instance used by this run only). */
   optimizer: tf.Optimizer | (() => tf.Optimizer);
   /** Builds the run's scheduler on its optimizer, e.g. `(opt) => new StepLR(opt, { stepSize: 10 })`. */
@@ -24,7 +26,8 @@ export interface CompareOptions extends Omit<FitOptions, "optimizer" | "schedule
   sameInit?: boolean;
 }
 
-export const NO_CONFIGS = "compare needs at least one configuration, e.g. { sgd: { optimizer: () => new optim.SGD({ lr: 0.1 }) } }";
+export const NO_CONFIGS =
+  "compare needs at least one configuration, e.g. { sgd: { optimizer: () => new optim.SGD({ lr: 0.1 }) } }";
 
 export function duplicateOptimizerMessage(first: string, second: string): string {
   return `compare: configurations "${first}" and "${second}" share one optimizer instance; give each its own (or a factory () => new optim.SGD(…))`;
@@ -45,7 +48,10 @@ function dropoutLayers(model: tf.LayersModel): SeededDropout[] {
  *   { model: () => models.mlp({ sizes: [2, 16, 2] }), loss: losses.crossEntropy, train, epochs: 20 },
  * );
  */
-export async function compare(configs: { [name: string]: CompareConfig }, options: CompareOptions): Promise<{ [name: string]: History }> {
+export async function compare(
+  configs: { [name: string]: CompareConfig },
+  options: CompareOptions,
+): Promise<{ [name: string]: History }> {
   await ready();
   const names = Object.keys(configs);
   if (names.length === 0) throw new Error(NO_CONFIGS);

@@ -106,7 +106,11 @@ export function invalidClipMessage(value: unknown): string {
   return `Invalid clipGradNorm: ${String(value)} (expected a number > 0)`;
 }
 
-export function inputShapeMessage(which: string, expected: readonly (number | null)[], actual: readonly number[]): string {
+export function inputShapeMessage(
+  which: string,
+  expected: readonly (number | null)[],
+  actual: readonly number[],
+): string {
   return `fit: the model expects inputs of shape [${expected.map((d) => (d === null ? "n" : d)).join(", ")}] but ${which}.x has shape [${actual.join(", ")}]`;
 }
 
@@ -175,21 +179,35 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
   const loader =
     options.train instanceof DataLoader
       ? options.train
-      : new DataLoader(options.train, { batchSize: options.batchSize ?? 32, shuffle: options.shuffle ?? true, seed: options.seed });
+      : new DataLoader(options.train, {
+          batchSize: options.batchSize ?? 32,
+          shuffle: options.shuffle ?? true,
+          seed: options.seed,
+        });
   const metrics = resolveMetrics(options.metrics);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const regularizer = options.regularizer;
   const scheduler = options.scheduler;
-  const stepScheduler = scheduler instanceof OneCycleLR || (options.schedulerInterval === "step" && !(scheduler instanceof ReduceLROnPlateau));
+  const stepScheduler =
+    scheduler instanceof OneCycleLR ||
+    (options.schedulerInterval === "step" && !(scheduler instanceof ReduceLROnPlateau));
   const syncEvery = options.syncEvery ?? 200;
 
   const history = new History({
     name: options.name,
-    info: { optimizer: optimizer.getClassName?.() ?? optimizer.constructor.name, batchSize: loader.batchSize, epochs, backend: info.name, seed: loader.seed },
+    info: {
+      optimizer: optimizer.getClassName?.() ?? optimizer.constructor.name,
+      batchSize: loader.batchSize,
+      epochs,
+      backend: info.name,
+      seed: loader.seed,
+    },
   });
-  const progress = options.progress === false ? undefined : new Progress({ name: options.name, epochs, stepsPerEpoch: loader.length });
+  const progress =
+    options.progress === false ? undefined : new Progress({ name: options.name, epochs, stepsPerEpoch: loader.length });
   const stepNorms = (options.norms ?? "step") === "step";
-  if (options.norms !== undefined && options.norms !== "step" && options.norms !== "epoch") throw new Error(invalidNormsMessage(options.norms));
+  if (options.norms !== undefined && options.norms !== "step" && options.norms !== "epoch")
+    throw new Error(invalidNormsMessage(options.norms));
   // Layout of each packed step tensor: [loss, penalty?, gradNorm?, weightNorm?, ...metrics].
   const penaltySlot = regularizer ? 1 : -1;
   const recordGradNorm = stepNorms || clip !== undefined;
@@ -308,7 +326,15 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
         if (progress?.due()) {
           flush();
           const elapsed = seconds();
-          progress.update({ epoch, epochs, step: stepInEpoch, stepsPerEpoch: loader.length, loss: epochSteps[epochSteps.length - 1]?.loss, samplesPerSecond: samples / elapsed, elapsed });
+          progress.update({
+            epoch,
+            epochs,
+            step: stepInEpoch,
+            stepsPerEpoch: loader.length,
+            loss: epochSteps[epochSteps.length - 1]?.loss,
+            samplesPerSecond: samples / elapsed,
+            elapsed,
+          });
         } else if (pending.length >= syncEvery) {
           flush();
         }
@@ -323,7 +349,9 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
         loss: mean("loss"),
         lr: epochSteps[epochSteps.length - 1]?.lr,
         gradNorm: recordGradNorm ? mean("gradNorm") : undefined,
-        weightNorm: stepNorms ? epochSteps[epochSteps.length - 1]?.weightNorm : tf.tidy(() => globalNorm(variables).dataSync()[0]),
+        weightNorm: stepNorms
+          ? epochSteps[epochSteps.length - 1]?.weightNorm
+          : tf.tidy(() => globalNorm(variables).dataSync()[0]),
         time: 0,
         samplesPerSecond: 0,
       };
@@ -344,7 +372,10 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
       let stop = false;
       if (early) {
         const value = record[monitor];
-        if (value === undefined) throw new Error(`earlyStopping: no "${monitor}" in the epoch record (available: ${Object.keys(record).join(", ")})`);
+        if (value === undefined)
+          throw new Error(
+            `earlyStopping: no "${monitor}" in the epoch record (available: ${Object.keys(record).join(", ")})`,
+          );
         const delta = early.minDelta ?? 0;
         const improved = !best || (mode === "min" ? value < best.value - delta : value > best.value + delta);
         if (improved) {
@@ -358,8 +389,20 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
       }
       await options.callbacks?.onEpochEnd?.(record, { history, stop: () => (stop = true) });
       progress?.epochEnd(
-        { epoch, epochs, step: loader.length, stepsPerEpoch: loader.length, loss: record.loss, samplesPerSecond: samples / record.time, elapsed: record.time },
-        { loss: record.loss, valLoss: record.valLoss, ...Object.fromEntries(metrics.map((m) => [m.name, record[m.name]])) },
+        {
+          epoch,
+          epochs,
+          step: loader.length,
+          stepsPerEpoch: loader.length,
+          loss: record.loss,
+          samplesPerSecond: samples / record.time,
+          elapsed: record.time,
+        },
+        {
+          loss: record.loss,
+          valLoss: record.valLoss,
+          ...Object.fromEntries(metrics.map((m) => [m.name, record[m.name]])),
+        },
       );
       if (stop) break;
     }

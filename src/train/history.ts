@@ -45,7 +45,9 @@ function format(value: number | undefined): string {
   if (value === undefined) return "";
   if (!Number.isFinite(value)) return String(value);
   const magnitude = Math.abs(value);
-  return magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e5) ? value.toExponential(3) : Number(value.toPrecision(4)).toString();
+  return magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e5)
+    ? value.toExponential(3)
+    : Number(value.toPrecision(4)).toString();
 }
 
 function escapeHtml(text: string): string {
@@ -76,7 +78,8 @@ export class History {
   /** Per-epoch keys that have values (loss, valLoss, accuracy, …). */
   keys(): string[] {
     const keys: string[] = [];
-    for (const epoch of this.epochs) for (const key of Object.keys(epoch)) if (epoch[key] !== undefined && !keys.includes(key)) keys.push(key);
+    for (const epoch of this.epochs)
+      for (const key of Object.keys(epoch)) if (epoch[key] !== undefined && !keys.includes(key)) keys.push(key);
     return keys;
   }
 
@@ -99,7 +102,8 @@ export class History {
     for (const epoch of this.epochs) {
       const value = epoch[chosen];
       if (value === undefined || Number.isNaN(value)) continue;
-      if (!best || (direction === "min" ? value < best.value : value > best.value)) best = { epoch: epoch.epoch, value };
+      if (!best || (direction === "min" ? value < best.value : value > best.value))
+        best = { epoch: epoch.epoch, value };
     }
     if (!best) throw new Error(unknownKeyMessage(chosen, this.keys()));
     return best;
@@ -108,7 +112,9 @@ export class History {
   /** One line: name, size, final values, wall time. */
   summary(): string {
     const last = this.epochs[this.epochs.length - 1];
-    const parts = [`${this.name ?? "History"}: ${this.epochs.length} epoch${this.epochs.length === 1 ? "" : "s"}, ${this.steps.length} steps`];
+    const parts = [
+      `${this.name ?? "History"}: ${this.epochs.length} epoch${this.epochs.length === 1 ? "" : "s"}, ${this.steps.length} steps`,
+    ];
     if (last) {
       for (const key of this.keys()) {
         if (["epoch", "step", "time", "gradNorm", "weightNorm", "samplesPerSecond", "lr"].includes(key)) continue;
@@ -117,16 +123,24 @@ export class History {
       parts.push(`${format(last.time)} s`);
     }
     if (this.info.stoppedEarly) parts.push(`stopped early at epoch ${this.info.stoppedEarly.epoch}`);
-    if (this.info.diverged) parts.push(`diverged at epoch ${this.info.diverged.epoch}, step ${this.info.diverged.step}`);
+    if (this.info.diverged)
+      parts.push(`diverged at epoch ${this.info.diverged.epoch}, step ${this.info.diverged.step}`);
     return parts.join(" · ");
   }
 
   private html(): string {
     const columns = this.keys().filter((key) => key !== "step" && key !== "samplesPerSecond");
-    const rows = this.epochs.length <= HTML_ROWS ? this.epochs : [...this.epochs.slice(0, HTML_ROWS / 2), undefined, ...this.epochs.slice(-HTML_ROWS / 2)];
+    const rows =
+      this.epochs.length <= HTML_ROWS
+        ? this.epochs
+        : [...this.epochs.slice(0, HTML_ROWS / 2), undefined, ...this.epochs.slice(-HTML_ROWS / 2)];
     const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
     const body = rows
-      .map((row) => (row ? `<tr>${columns.map((c) => `<td>${format(row[c])}</td>`).join("")}</tr>` : `<tr><td colspan="${columns.length}">…</td></tr>`))
+      .map((row) =>
+        row
+          ? `<tr>${columns.map((c) => `<td>${format(row[c])}</td>`).join("")}</tr>`
+          : `<tr><td colspan="${columns.length}">…</td></tr>`,
+      )
       .join("");
     return `<div class="optimlab-history"><p>${escapeHtml(this.summary())}</p><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
   }

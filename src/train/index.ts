@@ -1,7 +1,14 @@
 /** Training: `fit` (our loop), `compare` (several configs from one start), History, progress. */
 export * from "./fit";
 export * from "./records";
-export { History, setHistoryFigure, unknownKeyMessage, type HistoryJSON, type RunInfo, type HistoryFigure } from "./history";
+export {
+  History,
+  setHistoryFigure,
+  unknownKeyMessage,
+  type HistoryJSON,
+  type RunInfo,
+  type HistoryFigure,
+} from "./history";
 export { DivergenceError, divergenceMessage } from "./divergence";
 export { accuracy, unknownMetricMessage, type Metric, type MetricFn } from "./metrics";
 export { evaluateModel } from "./evaluate";

@@ -129,7 +129,9 @@ export class Progress {
       .filter(([, value]) => value !== undefined)
       .map(([key, value]) => `${key} ${formatLoss(value)}`);
     const prefix = this.options.name ? `${this.options.name} ` : "";
-    (this.options.stream ?? process.stderr).write(`${prefix}epoch ${state.epoch}/${state.epochs} · ${parts.join(" · ")} · ${formatDuration(state.elapsed)}\n`);
+    (this.options.stream ?? process.stderr).write(
+      `${prefix}epoch ${state.epoch}/${state.epochs} · ${parts.join(" · ")} · ${formatDuration(state.elapsed)}\n`,
+    );
   }
 
   /** Final update; ends the terminal line. */

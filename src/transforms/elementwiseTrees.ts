@@ -24,7 +24,8 @@ export function elementwiseTrees<T extends TensorTree, I extends string, O exten
   const names = Object.keys(trees) as I[];
   for (const name of names) {
     const otherKeys = treeKeys(trees[name]);
-    if (otherKeys.length !== keys.length || keys.some((k) => !otherKeys.includes(k))) throw new Error(treeMismatch(what, keys, otherKeys));
+    if (otherKeys.length !== keys.length || keys.some((k) => !otherKeys.includes(k)))
+      throw new Error(treeMismatch(what, keys, otherKeys));
   }
   const perKey = keys.map((key) => {
     const leaves = {} as Record<I, tf.Tensor>;

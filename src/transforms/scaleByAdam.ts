@@ -48,11 +48,16 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
       const scaled = (m: Ew, v: Ew) => m.div(v.sqrt().div(sqrtBc2).add(eps)).mul(stepScale);
       // One fused kernel per parameter: the moments, AMSGrad's max and the update in one pass.
       if (state.nuMax === undefined) {
-        const { mu, nu, out } = elementwiseTrees("scaleByAdam", updates, { g: updates, m: state.mu, v: state.nu }, ({ g, m, v }) => {
-          const mu = ema(m, g, beta1);
-          const nu = ema(v, g.square(), beta2);
-          return { mu, nu, out: scaled(mu, nu) };
-        });
+        const { mu, nu, out } = elementwiseTrees(
+          "scaleByAdam",
+          updates,
+          { g: updates, m: state.mu, v: state.nu },
+          ({ g, m, v }) => {
+            const mu = ema(m, g, beta1);
+            const nu = ema(v, g.square(), beta2);
+            return { mu, nu, out: scaled(mu, nu) };
+          },
+        );
         return [out, { count: step, mu, nu }];
       }
       const { mu, nu, nuMax, out } = elementwiseTrees(

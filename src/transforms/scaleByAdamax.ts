@@ -28,11 +28,16 @@ export function scaleByAdamax(options: ScaleByAdamaxOptions = {}): GradientTrans
     update<T extends TensorTree>(updates: T, state: AdamaxState): [T, AdamaxState] {
       const step = state.count + 1;
       const stepScale = 1 / biasCorrection(beta1, step);
-      const { mu, uInf, out } = elementwiseTrees("scaleByAdamax", updates, { g: updates, m: state.mu, u: state.uInf }, ({ g, m, u }) => {
-        const mu = ema(m, g, beta1);
-        const uInf = u.mul(beta2).maximum(g.abs().add(eps));
-        return { mu, uInf, out: mu.div(uInf).mul(stepScale) };
-      });
+      const { mu, uInf, out } = elementwiseTrees(
+        "scaleByAdamax",
+        updates,
+        { g: updates, m: state.mu, u: state.uInf },
+        ({ g, m, u }) => {
+          const mu = ema(m, g, beta1);
+          const uInf = u.mul(beta2).maximum(g.abs().add(eps));
+          return { mu, uInf, out: mu.div(uInf).mul(stepScale) };
+        },
+      );
       return [out, { count: step, mu, uInf }];
     },
   };

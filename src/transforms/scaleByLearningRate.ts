@@ -19,7 +19,10 @@ export function scaleByLearningRate(learningRate: LearningRate): GradientTransfo
     init: () => ({ count: 0 }),
     update<T extends TensorTree>(updates: T, state: ScaleByLearningRateState): [T, ScaleByLearningRateState] {
       const scale = -lrAt(state.count);
-      return [mapTree(updates, (u) => elementwise({ u }, ({ u }) => ({ step: u.mul(scale) })).step), { count: state.count + 1 }];
+      return [
+        mapTree(updates, (u) => elementwise({ u }, ({ u }) => ({ step: u.mul(scale) })).step),
+        { count: state.count + 1 },
+      ];
     },
   };
 }

@@ -53,11 +53,16 @@ export function scaleByNadam(options: ScaleByNadamOptions = {}): GradientTransfo
       const muProductNext = f32(f32(muProduct * f32(muNow)) * f32(muNext));
       const gradCoef = (1 - muNow) / (1 - muProduct);
       const momentumCoef = muNext / (1 - muProductNext);
-      const { mu, nu, out } = elementwiseTrees("scaleByNadam", updates, { g: updates, m: state.mu, v: state.nu }, ({ g, m, v }) => {
-        const mu = ema(m, g, beta1);
-        const nu = ema(v, g.square(), beta2);
-        return { mu, nu, out: g.mul(gradCoef).add(mu.mul(momentumCoef)).div(nu.div(bc2).sqrt().add(eps)) };
-      });
+      const { mu, nu, out } = elementwiseTrees(
+        "scaleByNadam",
+        updates,
+        { g: updates, m: state.mu, v: state.nu },
+        ({ g, m, v }) => {
+          const mu = ema(m, g, beta1);
+          const nu = ema(v, g.square(), beta2);
+          return { mu, nu, out: g.mul(gradCoef).add(mu.mul(momentumCoef)).div(nu.div(bc2).sqrt().add(eps)) };
+        },
+      );
       return [out, { count: step, muProduct, mu, nu }];
     },
   };

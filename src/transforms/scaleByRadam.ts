@@ -41,14 +41,21 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
       const step = state.count + 1;
       const rect = radamRectification(beta2, step);
       const bc1 = biasCorrection(beta1, step);
-      const { mu, nu, out } = elementwiseTrees("scaleByRadam", updates, { g: updates, m: state.mu, v: state.nu }, ({ g, m, v }) => {
-        const mu = ema(m, g, beta1);
-        const nu = ema(v, g.square(), beta2);
-        // Early steps (variance not yet tractable): bias-corrected momentum only.
-        const out =
-          rect === undefined ? mu.div(bc1) : mu.mul((rect * Math.sqrt(biasCorrection(beta2, step))) / bc1).div(nu.sqrt().add(eps));
-        return { mu, nu, out };
-      });
+      const { mu, nu, out } = elementwiseTrees(
+        "scaleByRadam",
+        updates,
+        { g: updates, m: state.mu, v: state.nu },
+        ({ g, m, v }) => {
+          const mu = ema(m, g, beta1);
+          const nu = ema(v, g.square(), beta2);
+          // Early steps (variance not yet tractable): bias-corrected momentum only.
+          const out =
+            rect === undefined
+              ? mu.div(bc1)
+              : mu.mul((rect * Math.sqrt(biasCorrection(beta2, step))) / bc1).div(nu.sqrt().add(eps));
+          return { mu, nu, out };
+        },
+      );
       return [out, { count: step, mu, nu }];
     },
   };

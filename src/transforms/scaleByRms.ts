@@ -33,10 +33,15 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
     init: (params) => ({ squareAvg: fullLike(params), ...(centered ? { gradAvg: fullLike(params) } : {}) }),
     update<T extends TensorTree>(updates: T, state: RmsState): [T, RmsState] {
       if (state.gradAvg === undefined) {
-        const { squareAvg, out } = elementwiseTrees("scaleByRms", updates, { g: updates, s: state.squareAvg }, ({ g, s }) => {
-          const squareAvg = ema(s, g.square(), alpha);
-          return { squareAvg, out: g.div(squareAvg.sqrt().add(eps)) };
-        });
+        const { squareAvg, out } = elementwiseTrees(
+          "scaleByRms",
+          updates,
+          { g: updates, s: state.squareAvg },
+          ({ g, s }) => {
+            const squareAvg = ema(s, g.square(), alpha);
+            return { squareAvg, out: g.div(squareAvg.sqrt().add(eps)) };
+          },
+        );
         return [out, { squareAvg }];
       }
       // Centered: divide by the square root of the variance estimate E[g²] − E[g]².

@@ -30,10 +30,15 @@ export function traceMomentum(options: TraceMomentumOptions): GradientTransforma
       if (momentum === 0) return [updates, state];
       // The first buffer is the gradient itself (b is the zero state, ignored).
       const first = state.count === 0;
-      const { buffer, out } = elementwiseTrees("traceMomentum", updates, { g: updates, b: state.momentumBuffer }, ({ g, b }) => {
-        const buffer = first ? g : b.mul(momentum).add(dampening === 0 ? g : g.mul(1 - dampening));
-        return { buffer, out: nesterov ? g.add(buffer.mul(momentum)) : buffer };
-      });
+      const { buffer, out } = elementwiseTrees(
+        "traceMomentum",
+        updates,
+        { g: updates, b: state.momentumBuffer },
+        ({ g, b }) => {
+          const buffer = first ? g : b.mul(momentum).add(dampening === 0 ? g : g.mul(1 - dampening));
+          return { buffer, out: nesterov ? g.add(buffer.mul(momentum)) : buffer };
+        },
+      );
       return [out, { count: state.count + 1, momentumBuffer: buffer }];
     },
   };

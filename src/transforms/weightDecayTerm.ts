@@ -17,6 +17,8 @@ export function addWeightDecayTerm<T extends TensorTree>(
   if (params === undefined) throw new Error(paramsRequired(transform));
   if (weightDecay === 0) return updates;
   return zipTrees(transform, [updates, params], ([u], key) =>
-    filter === undefined || filter(key) ? elementwise({ u, p: leafAt(params, key) }, ({ u, p }) => ({ out: u.add(p.mul(weightDecay)) })).out : u,
+    filter === undefined || filter(key)
+      ? elementwise({ u, p: leafAt(params, key) }, ({ u, p }) => ({ out: u.add(p.mul(weightDecay)) })).out
+      : u,
   );
 }

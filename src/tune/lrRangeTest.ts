@@ -48,7 +48,8 @@ export interface LrRangeResult {
   stoppedEarly: boolean;
 }
 
-export const NO_WRITABLE_LR = "lrRangeTest needs an optimizer with a writable numeric `lr` (e.g. new optim.SGD({ lr: 1e-7 }))";
+export const NO_WRITABLE_LR =
+  "lrRangeTest needs an optimizer with a writable numeric `lr` (e.g. new optim.SGD({ lr: 1e-7 }))";
 
 export function invalidLrRangeMessage(start: unknown, end: unknown): string {
   return `Invalid lr range: start ${String(start)}, end ${String(end)} (expected 0 < start < end)`;
@@ -94,7 +95,10 @@ export async function lrRangeTest(model: tf.LayersModel, options: LrRangeTestOpt
   const optimizer = typeof options.optimizer === "function" ? options.optimizer() : options.optimizer;
   const settable = optimizer as unknown as { lr?: unknown };
   if (typeof settable.lr !== "number") throw new Error(NO_WRITABLE_LR);
-  const loader = options.train instanceof DataLoader ? options.train : new DataLoader(options.train, { batchSize: options.batchSize ?? 32, shuffle: true, seed: options.seed });
+  const loader =
+    options.train instanceof DataLoader
+      ? options.train
+      : new DataLoader(options.train, { batchSize: options.batchSize ?? 32, shuffle: true, seed: options.seed });
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const saved = model.weights.map((w) => tf.clone(w.read()));
   const lrs: number[] = [];
@@ -116,7 +120,10 @@ export async function lrRangeTest(model: tf.LayersModel, options: LrRangeTestOpt
       const lr = start * (end / start) ** (steps === 1 ? 0 : i / (steps - 1));
       settable.lr = lr;
       const value = tf.tidy(() => {
-        const { value: lossValue, grads } = tf.variableGrads(() => options.loss(model.apply(batch.x, { training: true }) as tf.Tensor, batch.y), variables);
+        const { value: lossValue, grads } = tf.variableGrads(
+          () => options.loss(model.apply(batch.x, { training: true }) as tf.Tensor, batch.y),
+          variables,
+        );
         optimizer.applyGradients(grads);
         return lossValue.dataSync()[0];
       });

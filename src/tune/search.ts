@@ -32,9 +32,12 @@ function metricsOf(result: TrialResult): { [metric: string]: number } {
   if (typeof result === "number") return { score: result };
   if (result instanceof History) {
     const last = result.epochs[result.epochs.length - 1] ?? {};
-    return Object.fromEntries(Object.entries(last).filter(([key, value]) => !BOOKKEEPING.has(key) && typeof value === "number")) as { [metric: string]: number };
+    return Object.fromEntries(
+      Object.entries(last).filter(([key, value]) => !BOOKKEEPING.has(key) && typeof value === "number"),
+    ) as { [metric: string]: number };
   }
-  if (typeof result === "object" && result !== null && Object.values(result).every((v) => typeof v === "number")) return result;
+  if (typeof result === "object" && result !== null && Object.values(result).every((v) => typeof v === "number"))
+    return result;
   throw new Error(badResultMessage(result));
 }
 
@@ -81,12 +84,17 @@ export async function gridSearch(space: Space, objective: Objective): Promise<Da
 /**
  * Draws `trials` parameter sets at random (seeded), e.g. `{ lr: tune.logUniform(1e-4, 1), momentum: tune.uniform(0, 0.99) }`.
  */
-export async function randomSearch(space: Space, objective: Objective, options: { trials?: number; seed?: number } = {}): Promise<DataFrame> {
+export async function randomSearch(
+  space: Space,
+  objective: Objective,
+  options: { trials?: number; seed?: number } = {},
+): Promise<DataFrame> {
   const axes = resolveSpace(space);
   const trials = options.trials ?? 10;
   if (!Number.isInteger(trials) || trials <= 0) throw new Error(invalidTrialsMessage(trials));
   const random = rng(options.seed);
   const drawn: Params[] = [];
-  for (let i = 0; i < trials; i++) drawn.push(Object.fromEntries(Object.entries(axes).map(([name, axis]) => [name, sampleAxis(axis, random)])));
+  for (let i = 0; i < trials; i++)
+    drawn.push(Object.fromEntries(Object.entries(axes).map(([name, axis]) => [name, sampleAxis(axis, random)])));
   return runTrials(drawn, objective);
 }

@@ -38,12 +38,14 @@ export function emptyAxisMessage(param: string): string {
 export const EMPTY_SPACE = "The search space is empty: give at least one parameter, e.g. { lr: [0.1, 0.01] }";
 
 export function uniform(low: number, high: number): UniformAxis {
-  if (!(Number.isFinite(low) && Number.isFinite(high) && low < high)) throw new Error(invalidRangeMessage("uniform", low, high));
+  if (!(Number.isFinite(low) && Number.isFinite(high) && low < high))
+    throw new Error(invalidRangeMessage("uniform", low, high));
   return { kind: "uniform", low, high };
 }
 
 export function logUniform(low: number, high: number): LogUniformAxis {
-  if (!(Number.isFinite(low) && Number.isFinite(high) && low > 0 && low < high)) throw new Error(invalidRangeMessage("logUniform", low, high));
+  if (!(Number.isFinite(low) && Number.isFinite(high) && low > 0 && low < high))
+    throw new Error(invalidRangeMessage("logUniform", low, high));
   return { kind: "logUniform", low, high };
 }
 
@@ -75,6 +77,7 @@ export function resolveSpace(space: Space): { [param: string]: Axis } {
 /** One random draw from an axis. */
 export function sampleAxis(axis: Axis, random: Random): ParamValue {
   if (axis.kind === "uniform") return axis.low + (axis.high - axis.low) * random.uniform();
-  if (axis.kind === "logUniform") return Math.exp(Math.log(axis.low) + (Math.log(axis.high) - Math.log(axis.low)) * random.uniform());
+  if (axis.kind === "logUniform")
+    return Math.exp(Math.log(axis.low) + (Math.log(axis.high) - Math.log(axis.low)) * random.uniform());
   return axis.values[random.int(axis.values.length)];
 }

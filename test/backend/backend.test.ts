@@ -2,12 +2,19 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import * as backend from "../../src/backend";
-import { activateBackend, backendUnavailableMessage, chooseBackend, unknownBackendMessage, type ModuleLoader } from "../../src/backend/select";
+import {
+  activateBackend,
+  backendUnavailableMessage,
+  chooseBackend,
+  unknownBackendMessage,
+  type ModuleLoader,
+} from "../../src/backend/select";
 import { Random, deriveSeed, invalidSeedMessage, nextSeed, seed } from "../../src/backend/random";
 
 /** Simulates an environment where tfjs-node is not installed (the real require for everything else). */
 const withoutTfjsNode: ModuleLoader = (id) => {
-  if (id === "@tensorflow/tfjs-node") throw Object.assign(new Error(`Cannot find module '${id}'`), { code: "MODULE_NOT_FOUND" });
+  if (id === "@tensorflow/tfjs-node")
+    throw Object.assign(new Error(`Cannot find module '${id}'`), { code: "MODULE_NOT_FOUND" });
   return require(id);
 };
 
@@ -33,7 +40,10 @@ test("fallback: missing tfjs-node → wasm; broken tfjs-node → reason says why
   };
   const cpu = await chooseBackend({ load: broken });
   assert.equal(cpu.name, "cpu");
-  assert.equal(cpu.reason, "tfjs-node failed to load (libtensorflow.so: cannot open shared object file); tfjs-backend-wasm not installed; using cpu (pure JavaScript)");
+  assert.equal(
+    cpu.reason,
+    "tfjs-node failed to load (libtensorflow.so: cannot open shared object file); tfjs-backend-wasm not installed; using cpu (pure JavaScript)",
+  );
   assert.equal(tf.getBackend(), "cpu");
   await backend.use("wasm");
 });
@@ -45,7 +55,10 @@ test("OPTIMLAB_BACKEND preference is tried first; unknown values are ignored wit
   assert.equal(tensorflow.name, "wasm");
   assert.match(tensorflow.reason, /^OPTIMLAB_BACKEND=tensorflow but tfjs-node not installed; using wasm/);
   const bogus = await chooseBackend({ preferred: "gpu", load: withoutTfjsNode });
-  assert.match(bogus.reason, /^OPTIMLAB_BACKEND=gpu ignored \(expected tensorflow, wasm, cpu\); tfjs-node not installed; using wasm/);
+  assert.match(
+    bogus.reason,
+    /^OPTIMLAB_BACKEND=gpu ignored \(expected tensorflow, wasm, cpu\); tfjs-node not installed; using wasm/,
+  );
   await backend.use("wasm");
 });
 
@@ -54,7 +67,9 @@ test("use() switches backends and rejects unknown or unavailable ones with the r
   assert.equal(cpu.name, "cpu");
   assert.equal(backend.info()?.name, "cpu");
   await assert.rejects(backend.use("gpu" as "cpu"), { message: unknownBackendMessage("gpu") });
-  await assert.rejects(activateBackend("tensorflow", withoutTfjsNode), { message: backendUnavailableMessage("tensorflow", "tfjs-node not installed") });
+  await assert.rejects(activateBackend("tensorflow", withoutTfjsNode), {
+    message: backendUnavailableMessage("tensorflow", "tfjs-node not installed"),
+  });
   const wasm = await backend.use("wasm");
   assert.equal(wasm.name, "wasm");
   assert.equal(tf.getBackend(), "wasm");
@@ -64,8 +79,14 @@ test("seeded generator: reproducible, uniform in [0, 1), normal with mean 0 and 
   const a = new Random(123);
   const b = new Random(123);
   const drawsA = Array.from({ length: 5 }, () => a.uint32());
-  assert.deepEqual(Array.from({ length: 5 }, () => b.uint32()), drawsA);
-  assert.notDeepEqual(Array.from({ length: 5 }, () => new Random(124).uint32()), drawsA);
+  assert.deepEqual(
+    Array.from({ length: 5 }, () => b.uint32()),
+    drawsA,
+  );
+  assert.notDeepEqual(
+    Array.from({ length: 5 }, () => new Random(124).uint32()),
+    drawsA,
+  );
   const r = new Random(1);
   const normals = Array.from({ length: 20000 }, () => r.normal());
   const mean = normals.reduce((s, v) => s + v, 0) / normals.length;
@@ -94,7 +115,10 @@ test("OPTIMLAB_BACKEND=cpu is honoured by a fresh process", () => {
   const path = require("node:path") as typeof import("node:path");
   const modulePath = path.join(__dirname, "../../src/backend");
   const code = `require(${JSON.stringify(modulePath)}).ready().then((i) => console.log(JSON.stringify(i)))`;
-  const child = spawnSync(process.execPath, [...process.execArgv, "-e", code], { env: { ...process.env, OPTIMLAB_BACKEND: "cpu" }, encoding: "utf8" });
+  const child = spawnSync(process.execPath, [...process.execArgv, "-e", code], {
+    env: { ...process.env, OPTIMLAB_BACKEND: "cpu" },
+    encoding: "utf8",
+  });
   assert.equal(child.status, 0, child.stderr);
   const info = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}");
   assert.deepEqual(info, { name: "cpu", reason: "OPTIMLAB_BACKEND=cpu; using cpu (pure JavaScript)" });

@@ -6,7 +6,16 @@ import { emptyDatasetMessage, mismatchedLengthsMessage } from "../../src/data/da
 import { seed } from "../../src/backend/random";
 
 function dataset(n: number) {
-  return { x: tf.tensor2d(Float32Array.from({ length: 2 * n }, (_, i) => i), [n, 2]), y: tf.tensor1d(Int32Array.from({ length: n }, (_, i) => i), "int32") };
+  return {
+    x: tf.tensor2d(
+      Float32Array.from({ length: 2 * n }, (_, i) => i),
+      [n, 2],
+    ),
+    y: tf.tensor1d(
+      Int32Array.from({ length: n }, (_, i) => i),
+      "int32",
+    ),
+  };
 }
 
 function epochLabels(loader: DataLoader): number[][] {
@@ -21,7 +30,10 @@ function epochLabels(loader: DataLoader): number[][] {
 test("DataLoader yields ordered batches with a short last batch, or drops it", () => {
   const data = dataset(5);
   assert.deepEqual(epochLabels(new DataLoader(data, { batchSize: 2 })), [[0, 1], [2, 3], [4]]);
-  assert.deepEqual(epochLabels(new DataLoader(data, { batchSize: 2, dropLast: true })), [[0, 1], [2, 3]]);
+  assert.deepEqual(epochLabels(new DataLoader(data, { batchSize: 2, dropLast: true })), [
+    [0, 1],
+    [2, 3],
+  ]);
   const first = new DataLoader(data, { batchSize: 2 })[Symbol.iterator]().next().value;
   assert.deepEqual(Array.from(first.x.dataSync()), [0, 1, 2, 3]);
   first.dispose();
@@ -34,7 +46,10 @@ test("shuffling is a permutation, differs per epoch and is reproducible from the
   const b = new DataLoader(data, { batchSize: 20 - 1, shuffle: true, seed: 7 });
   const e0 = epochLabels(a).flat();
   const e1 = epochLabels(a).flat();
-  assert.deepEqual([...e0].sort((p, q) => p - q), Array.from({ length: 20 }, (_, i) => i));
+  assert.deepEqual(
+    [...e0].sort((p, q) => p - q),
+    Array.from({ length: 20 }, (_, i) => i),
+  );
   assert.notDeepEqual(e0, e1);
   assert.deepEqual(epochLabels(b).flat(), e0);
   assert.deepEqual(epochLabels(b).flat(), e1);
@@ -61,7 +76,8 @@ test("full batch yields the dataset itself (no copy) and batches do not leak", (
 
 test("DataLoader rejects bad batch sizes, empty and mismatched datasets", () => {
   const data = dataset(3);
-  for (const bad of [0, -1, 1.5]) assert.throws(() => new DataLoader(data, { batchSize: bad }), { message: invalidBatchSizeMessage(bad) });
+  for (const bad of [0, -1, 1.5])
+    assert.throws(() => new DataLoader(data, { batchSize: bad }), { message: invalidBatchSizeMessage(bad) });
   const empty = { x: tf.zeros([0, 2]), y: tf.zeros([0]) };
   assert.throws(() => new DataLoader(empty), { message: emptyDatasetMessage("DataLoader") });
   const mismatched = { x: data.x, y: tf.zeros([2]) };

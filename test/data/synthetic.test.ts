@@ -1,8 +1,24 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { blobs, invalidCountMessage, invalidNoiseMessage, linearRegression, polynomialRegression, spirals, twoMoons, weightDecayRegression } from "../../src/data/synthetic";
-import { invalidFractionMessage, invalidLabelsMessage, oneHot, splitTooSmallMessage, standardize, trainValidationSplit } from "../../src/data/preprocess";
+import {
+  blobs,
+  invalidCountMessage,
+  invalidNoiseMessage,
+  linearRegression,
+  polynomialRegression,
+  spirals,
+  twoMoons,
+  weightDecayRegression,
+} from "../../src/data/synthetic";
+import {
+  invalidFractionMessage,
+  invalidLabelsMessage,
+  oneHot,
+  splitTooSmallMessage,
+  standardize,
+  trainValidationSplit,
+} from "../../src/data/preprocess";
 
 test("synthetic sets have the documented shapes and are reproducible from the seed", () => {
   const makers = [
@@ -12,7 +28,19 @@ test("synthetic sets have the documented shapes and are reproducible from the se
     () => spirals({ n: 30, classes: 3, seed: 1 }),
     () => blobs({ n: 30, centers: 3, seed: 1 }),
   ];
-  const shapes = [[[50, 3], [50, 1]], [[40, 1], [40, 1]], [[30, 2], [30]], [[30, 2], [30]], [[30, 2], [30]]];
+  const shapes = [
+    [
+      [50, 3],
+      [50, 1],
+    ],
+    [
+      [40, 1],
+      [40, 1],
+    ],
+    [[30, 2], [30]],
+    [[30, 2], [30]],
+    [[30, 2], [30]],
+  ];
   makers.forEach((make, i) => {
     const a = make();
     const b = make();
@@ -40,7 +68,9 @@ test("weightDecayRegression: d=200, 20 train / 100 validation, y ≈ 0.05 + Σ 0
   assert.deepEqual(set.train.x.shape, [20, 200]);
   assert.deepEqual(set.validation.x.shape, [100, 200]);
   assert.deepEqual(set.validation.y.shape, [100, 1]);
-  const residual = tf.tidy(() => tf.sub(set.validation.y, tf.add(tf.mul(tf.sum(set.validation.x, 1, true), 0.01), 0.05)));
+  const residual = tf.tidy(() =>
+    tf.sub(set.validation.y, tf.add(tf.mul(tf.sum(set.validation.x, 1, true), 0.01), 0.05)),
+  );
   const std = tf.tidy(() => tf.sqrt(tf.moments(residual).variance)).dataSync()[0];
   assert.ok(std > 0.005 && std < 0.015, `noise std ${std}`);
   tf.dispose([set.train.x, set.train.y, set.validation.x, set.validation.y, residual]);
@@ -53,7 +83,15 @@ test("synthetic makers reject bad sizes and noise", () => {
 });
 
 test("trainValidationSplit, standardize (train stats only) and oneHot", () => {
-  const data = blobs({ n: 10, centers: [[0, 0], [10, 10]], std: 1, seed: 4 });
+  const data = blobs({
+    n: 10,
+    centers: [
+      [0, 0],
+      [10, 10],
+    ],
+    std: 1,
+    seed: 4,
+  });
   const { train, validation } = trainValidationSplit(data, { validation: 0.3, seed: 1 });
   assert.equal(train.x.shape[0], 7);
   assert.equal(validation.x.shape[0], 3);
@@ -67,5 +105,7 @@ test("trainValidationSplit, standardize (train stats only) and oneHot", () => {
   assert.deepEqual(Array.from(oneHot(tf.tensor1d([2, 0], "int32"), 3).dataSync()), [0, 0, 1, 1, 0, 0]);
   assert.throws(() => trainValidationSplit(data, { validation: 1 }), { message: invalidFractionMessage(1) });
   assert.throws(() => trainValidationSplit(data, { validation: 0.01 }), { message: splitTooSmallMessage(10, 0.01) });
-  assert.throws(() => oneHot(tf.zeros([2, 2]), 3), { message: invalidLabelsMessage("expected a 1-D tensor of class indices, got shape [2, 2]") });
+  assert.throws(() => oneHot(tf.zeros([2, 2]), 3), {
+    message: invalidLabelsMessage("expected a 1-D tensor of class indices, got shape [2, 2]"),
+  });
 });

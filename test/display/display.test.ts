@@ -1,6 +1,16 @@
 import { afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { display, getDisplaySink, html, inNotebook, md, setDisplaySink, updateWithoutIdMessage, rawBundleMessage, type MimeBundle } from "../../src/display";
+import {
+  display,
+  getDisplaySink,
+  html,
+  inNotebook,
+  md,
+  setDisplaySink,
+  updateWithoutIdMessage,
+  rawBundleMessage,
+  type MimeBundle,
+} from "../../src/display";
 
 type Sent = { bundle: MimeBundle; displayId?: string; update: boolean; metadata: { [key: string]: unknown } };
 
@@ -31,8 +41,14 @@ describe("display", () => {
 
   it("prints text/plain to stdout outside a notebook", () => {
     assert.equal(inNotebook(), false);
-    assert.equal(captureStdout(() => display(html("<b>x</b>"))), "<b>x</b>\n");
-    assert.equal(captureStdout(() => display({ n: 1 })), "{ n: 1 }\n");
+    assert.equal(
+      captureStdout(() => display(html("<b>x</b>"))),
+      "<b>x</b>\n",
+    );
+    assert.equal(
+      captureStdout(() => display({ n: 1 })),
+      "{ n: 1 }\n",
+    );
   });
 
   it("sends the formatted bundle to the kernel's sink, with metadata", () => {
@@ -40,7 +56,14 @@ describe("display", () => {
     assert.equal(inNotebook(), true);
     const result = display(md("**hi**"), { metadata: { isolated: true } });
     assert.equal(result, undefined, "no handle (and so no execute_result) without a displayId");
-    assert.deepEqual(sent, [{ bundle: { "text/markdown": "**hi**", "text/plain": "**hi**" }, displayId: undefined, update: false, metadata: { isolated: true } }]);
+    assert.deepEqual(sent, [
+      {
+        bundle: { "text/markdown": "**hi**", "text/plain": "**hi**" },
+        displayId: undefined,
+        update: false,
+        metadata: { isolated: true },
+      },
+    ]);
   });
 
   it("sends raw bundles unchanged and rejects non-objects", () => {
@@ -55,7 +78,13 @@ describe("display", () => {
     const handle = display("step 1", { displayId: "progress" });
     handle.update("step 2");
     assert.equal(handle.displayId, "progress");
-    assert.deepEqual(sent.map((s) => [s.bundle["text/plain"], s.displayId, s.update]), [["'step 1'", "progress", false], ["'step 2'", "progress", true]]);
+    assert.deepEqual(
+      sent.map((s) => [s.bundle["text/plain"], s.displayId, s.update]),
+      [
+        ["'step 1'", "progress", false],
+        ["'step 2'", "progress", true],
+      ],
+    );
     display("step 3", { displayId: "progress", update: true });
     assert.equal(sent[2].update, true);
     assert.throws(() => display("x", { update: true }), { message: updateWithoutIdMessage });
@@ -63,7 +92,11 @@ describe("display", () => {
 
   it("tracks async display methods so the kernel can wait for them", async () => {
     const { sent, pending } = recordingSink();
-    display({ async [Symbol.for("Jupyter.display")]() { return { "text/html": "<i>later</i>" }; } });
+    display({
+      async [Symbol.for("Jupyter.display")]() {
+        return { "text/html": "<i>later</i>" };
+      },
+    });
     assert.equal(sent.length, 0);
     assert.equal(pending.length, 1);
     await Promise.all(pending);

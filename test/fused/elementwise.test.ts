@@ -66,7 +66,8 @@ function randomRecipe(inputs: number, seed: number): Recipe {
     if (rand() < 0.3) {
       steps.push({ op: UNARY[Math.floor(rand() * UNARY.length)], a, b: undefined });
     } else {
-      const b = rand() < 0.4 ? { scalar: Math.fround((rand() - 0.5) * 4) + 1e-3 * rand() } : Math.floor(rand() * values);
+      const b =
+        rand() < 0.4 ? { scalar: Math.fround((rand() - 0.5) * 4) + 1e-3 * rand() } : Math.floor(rand() * values);
       steps.push({ op: BINARY[Math.floor(rand() * BINARY.length)], a, b });
     }
   }
@@ -131,7 +132,11 @@ test("random programs give the floats of the same tfjs ops, bit for bit, on ever
           const fused = runRecipeFused(recipe, inputs);
           fused.forEach((t, o) => {
             assert.deepEqual(t.shape, shape);
-            assertSameFloats(t.dataSync() as Float32Array, expected[o], `${path}, shape [${shape}], program ${seed}, output ${o}`);
+            assertSameFloats(
+              t.dataSync() as Float32Array,
+              expected[o],
+              `${path}, shape [${shape}], program ${seed}, output ${o}`,
+            );
           });
           tf.dispose([...inputs, ...fused]);
         });
@@ -157,9 +162,22 @@ test("Adam's moment update on a 784×128 weight matches the tfjs ops exactly (SI
         const out = elementwise({ g: tg, m: tm, v: tv }, ({ g, m, v }) => {
           const mu = m.mul(b1).add(g.mul(1 - b1));
           const nu = v.mul(b2).add(g.square().mul(1 - b2));
-          return { mu, nu, u: mu.div(nu.sqrt().div(Math.sqrt(1 - b2 ** 3)).add(1e-8)).mul(1 / (1 - b1 ** 3)) };
+          return {
+            mu,
+            nu,
+            u: mu
+              .div(
+                nu
+                  .sqrt()
+                  .div(Math.sqrt(1 - b2 ** 3))
+                  .add(1e-8),
+              )
+              .mul(1 / (1 - b1 ** 3)),
+          };
         });
-        [out.mu, out.nu, out.u].forEach((t, i) => assertSameFloats(t.dataSync() as Float32Array, expected[i], `${path} [${shape}] output ${i}`));
+        [out.mu, out.nu, out.u].forEach((t, i) =>
+          assertSameFloats(t.dataSync() as Float32Array, expected[i], `${path} [${shape}] output ${i}`),
+        );
         tf.dispose([tg, tm, tv, out.mu, out.nu, out.u]);
       });
     }
@@ -202,7 +220,9 @@ test("no tensors leak: only the outputs are new", async () => {
 test("the SIMD module keeps working after the wasm heap grows", async () => {
   await onPath("wasm", () => {
     const x = tf.tensor1d(uniform(1003, 7));
-    const first = elementwise({ x }, ({ x }) => ({ y: x.mul(3).add(1) })).y.dataSync().slice();
+    const first = elementwise({ x }, ({ x }) => ({ y: x.mul(3).add(1) }))
+      .y.dataSync()
+      .slice();
     const big = tf.zeros([64 * 1024 * 1024]); // 256 MB: the heap must grow
     const y = tf.tensor1d(uniform(1003, 7));
     const second = elementwise({ y }, ({ y }) => ({ z: y.mul(3).add(1) })).z;
@@ -215,7 +235,9 @@ test("inside a gradient computation it is differentiable, with the gradients of 
   for (const path of PATHS) {
     await onPath(path, () => {
       const x = tf.tensor1d([0.5, 1, 2, 3]);
-      const viaFused = tf.grad((t: tf.Tensor) => tf.sum(elementwise({ t }, ({ t }) => ({ y: t.square().mul(3).add(t.sqrt()) })).y))(x);
+      const viaFused = tf.grad((t: tf.Tensor) =>
+        tf.sum(elementwise({ t }, ({ t }) => ({ y: t.square().mul(3).add(t.sqrt()) })).y),
+      )(x);
       const viaOps = tf.grad((t: tf.Tensor) => tf.sum(tf.add(tf.mul(tf.square(t), 3), tf.sqrt(t))))(x);
       assertSameFloats(viaFused.dataSync() as Float32Array, viaOps.dataSync() as Float32Array, `${path}: gradient`);
       tf.dispose([x, viaFused, viaOps]);
@@ -229,17 +251,25 @@ test("bad input is refused with what was wrong and what to do", async () => {
     const b = tf.ones([3, 2]);
     const i = tf.ones([2, 3], "int32");
     assert.throws(() => elementwise({ a, b }, ({ a, b }) => ({ y: a.add(b) })), {
-      message: elementwiseInputMessage("b", `has shape [3,2], but "a" has [2,3] (no broadcasting: pass same-shaped tensors)`),
+      message: elementwiseInputMessage(
+        "b",
+        `has shape [3,2], but "a" has [2,3] (no broadcasting: pass same-shaped tensors)`,
+      ),
     });
     assert.throws(() => elementwise({ a, i }, ({ a, i }) => ({ y: a.add(i) })), {
       message: elementwiseInputMessage("i", "has dtype int32 (expected float32; cast it first)"),
     });
     assert.throws(() => elementwise({}, () => ({})), /no inputs/);
     assert.throws(() => elementwise({ a }, () => ({})), /returned no outputs/);
-    assert.throws(() => elementwise({ a }, ({ a }) => ({ y: a.add(b as unknown as Ew) })), /tensors cannot be used inside the body: pass them in the inputs record/);
+    assert.throws(
+      () => elementwise({ a }, ({ a }) => ({ y: a.add(b as unknown as Ew) })),
+      /tensors cannot be used inside the body: pass them in the inputs record/,
+    );
     const d = tf.ones([2, 3]);
     d.dispose();
-    assert.throws(() => elementwise({ a, d }, ({ a, d }) => ({ y: a.add(d) })), { message: elementwiseInputMessage("d", "is disposed") });
+    assert.throws(() => elementwise({ a, d }, ({ a, d }) => ({ y: a.add(d) })), {
+      message: elementwiseInputMessage("d", "is disposed"),
+    });
     tf.dispose([a, b, i]);
   });
 });
@@ -248,7 +278,13 @@ test("the generated JavaScript loop rounds every operation to float32", () => {
   const source = loopSource({
     inputs: 2,
     instructions: [
-      { op: "mul", args: [{ kind: "value", index: 0 }, { kind: "scalar", index: 0 }] },
+      {
+        op: "mul",
+        args: [
+          { kind: "value", index: 0 },
+          { kind: "scalar", index: 0 },
+        ],
+      },
       { op: "sqrt", args: [{ kind: "value", index: 2 }] },
     ],
     outputs: [3],

@@ -14,7 +14,12 @@ test("fusedGlobalNorm is the float64 norm rounded once, on cpu, wasm (SIMD and n
   let exact = 0;
   for (const p of parts) for (const v of p) exact += v * v;
   exact = Math.sqrt(exact);
-  for (const [backend, kernels, simd] of [["cpu", true, true], ["wasm", true, true], ["wasm", true, false], ["wasm", false, true]] as const) {
+  for (const [backend, kernels, simd] of [
+    ["cpu", true, true],
+    ["wasm", true, true],
+    ["wasm", true, false],
+    ["wasm", false, true],
+  ] as const) {
     assert.ok(await tf.setBackend(backend));
     if (!kernels) uninstallWasmKernels();
     try {

@@ -13,12 +13,19 @@ test("training steps on wasm (fused optimizer kernels, SIMD products, norms) lea
   await setUpWasm();
   const x = tf.tensor2d(uniform(32 * 24, 1), [32, 24]);
   const y = tf.tensor2d(uniform(32 * 16, 2), [32, 16]);
-  for (const make of [() => new Adam({ lr: 1e-2, amsgrad: true }), () => new SGD({ lr: 0.1, momentum: 0.9, nesterov: true }), () => new RMSprop({ centered: true })]) {
+  for (const make of [
+    () => new Adam({ lr: 1e-2, amsgrad: true }),
+    () => new SGD({ lr: 0.1, momentum: 0.9, nesterov: true }),
+    () => new RMSprop({ centered: true }),
+  ]) {
     const w = tf.variable(tf.tensor2d(uniform(24 * 16, 3), [24, 16]));
     const b = tf.variable(tf.zeros([16]));
     const optimizer = make();
     const step = () => {
-      const loss = optimizer.minimize(() => tf.mean(tf.square(tf.sub(tf.add(tf.matMul(x, w), b), y))) as tf.Scalar, true);
+      const loss = optimizer.minimize(
+        () => tf.mean(tf.square(tf.sub(tf.add(tf.matMul(x, w), b), y))) as tf.Scalar,
+        true,
+      );
       const norm = fusedGlobalNorm([w, b]);
       tf.dispose([loss as tf.Scalar, norm]);
     };
@@ -27,7 +34,11 @@ test("training steps on wasm (fused optimizer kernels, SIMD products, norms) lea
     const dataIds = (tf.backend() as unknown as DataIdCount).numDataIds();
     for (let i = 0; i < 50; i++) step();
     assert.equal(tf.memory().numTensors, tensors, `${optimizer.getClassName()}: tensors`);
-    assert.equal((tf.backend() as unknown as DataIdCount).numDataIds(), dataIds, `${optimizer.getClassName()}: wasm buffers`);
+    assert.equal(
+      (tf.backend() as unknown as DataIdCount).numDataIds(),
+      dataIds,
+      `${optimizer.getClassName()}: wasm buffers`,
+    );
     optimizer.dispose();
     tf.dispose([w, b]);
   }

@@ -8,7 +8,16 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zmq from "zeromq";
-import { createMessage, deserialize, endpoint, serialize, Signer, type ConnectionInfo, type JsonObject, type Message } from "../../kernel/wire";
+import {
+  createMessage,
+  deserialize,
+  endpoint,
+  serialize,
+  Signer,
+  type ConnectionInfo,
+  type JsonObject,
+  type Message,
+} from "../../kernel/wire";
 
 export type ClientChannel = "shell" | "control" | "stdin";
 
@@ -20,29 +29,51 @@ export function kernelArgv(connectionFile: string): string[] {
   const args = ["start", "--connection-file", connectionFile];
   if (__filename.endsWith(".ts")) {
     const cli = path.join(REPO_ROOT, "kernel", "cli.ts");
-    return [process.execPath, "--import", require.resolve("tsx"), "-e", `require(${JSON.stringify(cli)}).main(${JSON.stringify(args)}).then((c) => { process.exitCode = c; })`];
+    return [
+      process.execPath,
+      "--import",
+      require.resolve("tsx"),
+      "-e",
+      `require(${JSON.stringify(cli)}).main(${JSON.stringify(args)}).then((c) => { process.exitCode = c; })`,
+    ];
   }
   return [process.execPath, path.join(REPO_ROOT, "bin", "optimlab.js"), "kernel", ...args];
 }
 
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<net.Server>((resolve, reject) => {
-      const server = net.createServer();
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => resolve(server));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const server = net.createServer();
+          server.once("error", reject);
+          server.listen(0, "127.0.0.1", () => resolve(server));
+        }),
+    ),
   );
   const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   return ports;
 }
 
-export async function writeConnectionFile(dir: string, key: string, scheme = "hmac-sha256"): Promise<{ file: string; info: ConnectionInfo }> {
+export async function writeConnectionFile(
+  dir: string,
+  key: string,
+  scheme = "hmac-sha256",
+): Promise<{ file: string; info: ConnectionInfo }> {
   const [shell, iopub, stdin, control, hb] = await freePorts(5);
   const info: ConnectionInfo = {
-    transport: "tcp", ip: "127.0.0.1", shell_port: shell, iopub_port: iopub, stdin_port: stdin, control_port: control, hb_port: hb,
-    key, signature_scheme: scheme, kernel_name: "optimlab",
+    transport: "tcp",
+    ip: "127.0.0.1",
+    shell_port: shell,
+    iopub_port: iopub,
+    stdin_port: stdin,
+    control_port: control,
+    hb_port: hb,
+    key,
+    signature_scheme: scheme,
+    kernel_name: "optimlab",
   };
   const file = path.join(dir, "kernel-test.json");
   fs.writeFileSync(file, JSON.stringify(info));
@@ -70,13 +101,23 @@ export class TestKernel {
   /** Every IOPub message received, in order. */
   readonly published: Message[] = [];
   stderr = "";
-  private readonly sockets: { shell: zmq.Dealer; control: zmq.Dealer; stdin: zmq.Dealer; iopub: zmq.Subscriber; hb: zmq.Request };
+  private readonly sockets: {
+    shell: zmq.Dealer;
+    control: zmq.Dealer;
+    stdin: zmq.Dealer;
+    iopub: zmq.Subscriber;
+    hb: zmq.Request;
+  };
   private readonly replyWaiters = new Map<string, (message: Message) => void>();
   private readonly unclaimedReplies = new Map<string, Message>();
   private readonly iopubWaiters: Array<() => void> = [];
   private exitCode: Promise<number | null>;
 
-  private constructor(readonly info: ConnectionInfo, readonly child: ChildProcess, readonly tempDir: string) {
+  private constructor(
+    readonly info: ConnectionInfo,
+    readonly child: ChildProcess,
+    readonly tempDir: string,
+  ) {
     this.signer = new Signer(info.key, info.signature_scheme);
     this.sockets = {
       shell: new zmq.Dealer({ linger: 0 }),
@@ -100,11 +141,17 @@ export class TestKernel {
    * Spawns a kernel and connects, without waiting. `argv` builds its command line from the connection
    * file (default: ours); the bench also launches tslab's kernel this way.
    */
-  static async launch(options: StartOptions & { argv?: (connectionFile: string) => string[] } = {}): Promise<TestKernel> {
+  static async launch(
+    options: StartOptions & { argv?: (connectionFile: string) => string[] } = {},
+  ): Promise<TestKernel> {
     const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-kernel-"));
     const { file, info } = await writeConnectionFile(tempDir, options.key ?? "test-key-0123");
     const [program, ...args] = (options.argv ?? kernelArgv)(file);
-    const child = spawn(program, args, { cwd: options.cwd ?? tempDir, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(program, args, {
+      cwd: options.cwd ?? tempDir,
+      env: { ...process.env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const kernel = new TestKernel(info, child, tempDir);
     kernel.connect();
     return kernel;
@@ -119,7 +166,8 @@ export class TestKernel {
   }
 
   private connect(): void {
-    for (const channel of ["shell", "control", "stdin", "hb"] as const) this.sockets[channel].connect(endpoint(this.info, channel));
+    for (const channel of ["shell", "control", "stdin", "hb"] as const)
+      this.sockets[channel].connect(endpoint(this.info, channel));
     this.sockets.iopub.connect(endpoint(this.info, "iopub"));
     this.sockets.iopub.subscribe();
     for (const channel of ["shell", "control", "stdin"] as const) void this.receive(channel);
@@ -163,7 +211,10 @@ export class TestKernel {
       const request = this.send("shell", "kernel_info_request", {});
       const reply = await this.waitForReply(request, 1000).catch(() => undefined);
       if (reply) {
-        const status = await this.waitForIopub((m) => this.isChildOf(m, request) && m.header.msg_type === "status", 300).catch(() => undefined);
+        const status = await this.waitForIopub(
+          (m) => this.isChildOf(m, request) && m.header.msg_type === "status",
+          300,
+        ).catch(() => undefined);
         if (status) return;
       }
       if (this.child.exitCode !== null) throw new Error(`kernel exited with ${this.child.exitCode}:\n${this.stderr}`);
@@ -225,18 +276,39 @@ export class TestKernel {
 
   /** IOPub messages that are children of `request`, once its `idle` status arrived. */
   async outputsOf(request: Message, timeoutMs = 20_000): Promise<Message[]> {
-    await this.waitForIopub((m) => this.isChildOf(m, request) && m.header.msg_type === "status" && m.content.execution_state === "idle", timeoutMs);
+    await this.waitForIopub(
+      (m) => this.isChildOf(m, request) && m.header.msg_type === "status" && m.content.execution_state === "idle",
+      timeoutMs,
+    );
     return this.published.filter((m) => this.isChildOf(m, request));
   }
 
-  async request(channel: ClientChannel, msgType: string, content: JsonObject, timeoutMs = 20_000): Promise<RequestResult> {
+  async request(
+    channel: ClientChannel,
+    msgType: string,
+    content: JsonObject,
+    timeoutMs = 20_000,
+  ): Promise<RequestResult> {
     const request = this.send(channel, msgType, content);
     const reply = await this.waitForReply(request, timeoutMs);
     return { reply, iopub: await this.outputsOf(request, timeoutMs) };
   }
 
   execute(code: string, options: JsonObject = {}, timeoutMs = 20_000): Promise<RequestResult> {
-    return this.request("shell", "execute_request", { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true, ...options }, timeoutMs);
+    return this.request(
+      "shell",
+      "execute_request",
+      {
+        code,
+        silent: false,
+        store_history: true,
+        user_expressions: {},
+        allow_stdin: false,
+        stop_on_error: true,
+        ...options,
+      },
+      timeoutMs,
+    );
   }
 
   /** One heartbeat ping; resolves with the echoed bytes. */

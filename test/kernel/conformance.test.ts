@@ -19,14 +19,21 @@ const JUPYTER = "/usr/bin/jupyter";
 function missingPython(): string | undefined {
   if (!fs.existsSync(PYTHON)) return `${PYTHON} is not installed (apt-get install python3-nbclient jupyter-client)`;
   const probe = spawnSync(PYTHON, ["-c", "import nbclient, nbformat, jupyter_client"], { encoding: "utf8" });
-  if (probe.status !== 0) return `nbclient is not importable by ${PYTHON} (apt-get install python3-nbclient jupyter-client): ${probe.stderr.trim().split("\n").at(-1)}`;
+  if (probe.status !== 0)
+    return `nbclient is not importable by ${PYTHON} (apt-get install python3-nbclient jupyter-client): ${probe.stderr.trim().split("\n").at(-1)}`;
   return undefined;
 }
 
 /** A temporary Jupyter data dir holding our kernelspec, and the environment pointing at it. */
 function temporaryJupyter(): { root: string; env: NodeJS.ProcessEnv; specDir: string } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-jupyter-"));
-  const env = { ...process.env, JUPYTER_DATA_DIR: path.join(root, "data"), JUPYTER_PATH: path.join(root, "data"), JUPYTER_RUNTIME_DIR: path.join(root, "runtime"), JUPYTER_CONFIG_DIR: path.join(root, "config") };
+  const env = {
+    ...process.env,
+    JUPYTER_DATA_DIR: path.join(root, "data"),
+    JUPYTER_PATH: path.join(root, "data"),
+    JUPYTER_RUNTIME_DIR: path.join(root, "runtime"),
+    JUPYTER_CONFIG_DIR: path.join(root, "config"),
+  };
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
@@ -53,7 +60,11 @@ interface NotebookOutput {
   traceback?: string[];
 }
 
-function runPython(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runPython(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(PYTHON, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -80,25 +91,44 @@ describe("Jupyter client conformance (nbclient)", { timeout: 240_000 }, () => {
       if (fs.existsSync(JUPYTER)) {
         const listed = await runPython([JUPYTER, "kernelspec", "list", "--json"], env, 60_000);
         assert.equal(listed.code, 0, listed.stderr);
-        const specs = JSON.parse(listed.stdout) as { kernelspecs: { [name: string]: { resource_dir: string; spec: { display_name: string } } } };
+        const specs = JSON.parse(listed.stdout) as {
+          kernelspecs: { [name: string]: { resource_dir: string; spec: { display_name: string } } };
+        };
         assert.equal(specs.kernelspecs.optimlab.resource_dir, specDir);
         assert.equal(specs.kernelspecs.optimlab.spec.display_name, KERNEL_DISPLAY_NAME);
       }
 
       const notebook = path.join(root, "conformance.ipynb");
       fs.copyFileSync(path.join(REPO_ROOT, "test", "kernel", "fixtures", "conformance.ipynb"), notebook);
-      const run = await runPython([path.join(REPO_ROOT, "test", "kernel", "run_notebook.py"), notebook, "optimlab"], env, 200_000);
+      const run = await runPython(
+        [path.join(REPO_ROOT, "test", "kernel", "run_notebook.py"), notebook, "optimlab"],
+        env,
+        200_000,
+      );
       assert.equal(run.code, 0, `nbclient failed:\n${run.stderr}`);
-      const result = JSON.parse(run.stdout) as { language_info: { name: string; file_extension: string }; cells: Array<{ execution_count: number; outputs: NotebookOutput[] }> };
+      const result = JSON.parse(run.stdout) as {
+        language_info: { name: string; file_extension: string };
+        cells: Array<{ execution_count: number; outputs: NotebookOutput[] }>;
+      };
       assert.equal(result.language_info.name, "typescript");
       assert.equal(result.language_info.file_extension, ".ts");
       const [streams, value, rich, failure, afterError] = result.cells;
 
-      assert.deepEqual(streams.outputs.map((o) => [o.output_type, o.name, o.text]), [
-        ["stream", "stdout", "hello from stdout\n"],
-        ["stream", "stderr", "hello from stderr\n"],
+      assert.deepEqual(
+        streams.outputs.map((o) => [o.output_type, o.name, o.text]),
+        [
+          ["stream", "stdout", "hello from stdout\n"],
+          ["stream", "stderr", "hello from stderr\n"],
+        ],
+      );
+      assert.deepEqual(value.outputs, [
+        {
+          output_type: "execute_result",
+          execution_count: value.execution_count,
+          data: { "text/plain": "42" },
+          metadata: {},
+        },
       ]);
-      assert.deepEqual(value.outputs, [{ output_type: "execute_result", execution_count: value.execution_count, data: { "text/plain": "42" }, metadata: {} }]);
       assert.equal(rich.outputs.length, 1);
       assert.equal(rich.outputs[0].output_type, "display_data");
       assert.deepEqual(Object.keys(rich.outputs[0].data ?? {}).sort(), ["text/html", "text/markdown", "text/plain"]);
@@ -107,7 +137,10 @@ describe("Jupyter client conformance (nbclient)", { timeout: 240_000 }, () => {
       assert.equal(failure.outputs[0].evalue, "expected failure");
       assert.equal(afterError.outputs[0].output_type, "execute_result");
       assert.equal(afterError.outputs[0].data?.["text/markdown"], "# after the error");
-      assert.deepEqual(result.cells.map((c) => c.execution_count), [1, 2, 3, 4, 5]);
+      assert.deepEqual(
+        result.cells.map((c) => c.execution_count),
+        [1, 2, 3, 4, 5],
+      );
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

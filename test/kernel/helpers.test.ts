@@ -25,10 +25,15 @@ describe("history", () => {
   history.add(3, "const a = 1;");
 
   it("answers tail, range and search (glob, unique)", () => {
-    assert.deepEqual(history.query({ hist_access_type: "tail", n: 2 }), [[1, 2, "a + 1"], [1, 3, "const a = 1;"]]);
+    assert.deepEqual(history.query({ hist_access_type: "tail", n: 2 }), [
+      [1, 2, "a + 1"],
+      [1, 3, "const a = 1;"],
+    ]);
     assert.deepEqual(history.query({ hist_access_type: "range", start: 2, stop: 3 }), [[1, 2, "a + 1"]]);
     assert.deepEqual(history.query({ hist_access_type: "search", pattern: "const*" }).length, 2);
-    assert.deepEqual(history.query({ hist_access_type: "search", pattern: "const*", unique: true }), [[1, 3, "const a = 1;"]]);
+    assert.deepEqual(history.query({ hist_access_type: "search", pattern: "const*", unique: true }), [
+      [1, 3, "const a = 1;"],
+    ]);
     assert.deepEqual(history.query({ hist_access_type: "none" }), []);
   });
 });
@@ -37,7 +42,13 @@ describe("connection files", () => {
   const ports = { shell_port: 1, iopub_port: 2, stdin_port: 3, control_port: 4, hb_port: 5 };
 
   it("fills jupyter_client's defaults", () => {
-    assert.deepEqual(parseConnectionInfo(JSON.stringify(ports)), { transport: "tcp", ip: "127.0.0.1", ...ports, key: "", signature_scheme: "hmac-sha256" });
+    assert.deepEqual(parseConnectionInfo(JSON.stringify(ports)), {
+      transport: "tcp",
+      ip: "127.0.0.1",
+      ...ports,
+      key: "",
+      signature_scheme: "hmac-sha256",
+    });
   });
 
   it("names the bad field", () => {
@@ -57,8 +68,16 @@ describe("is_complete", () => {
 
 describe("cell errors", () => {
   it("turns diagnostics, thrown values and interrupts into ename/evalue/traceback", () => {
-    assert.deepEqual(compileError(["1:1 - bad"]), { ename: "CompileError", evalue: "1:1 - bad", traceback: ["CompileError: 1 TypeScript error(s)", "1:1 - bad"] });
-    assert.deepEqual(runtimeError("plain string", false), { ename: "Uncaught", evalue: "'plain string'", traceback: ["Uncaught 'plain string'"] });
+    assert.deepEqual(compileError(["1:1 - bad"]), {
+      ename: "CompileError",
+      evalue: "1:1 - bad",
+      traceback: ["CompileError: 1 TypeScript error(s)", "1:1 - bad"],
+    });
+    assert.deepEqual(runtimeError("plain string", false), {
+      ename: "Uncaught",
+      evalue: "'plain string'",
+      traceback: ["Uncaught 'plain string'"],
+    });
     assert.equal(runtimeError(new TypeError("t"), false).ename, "TypeError");
     assert.equal(runtimeError(new Error("x"), true).ename, INTERRUPT_ERROR_NAME);
   });

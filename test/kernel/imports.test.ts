@@ -25,7 +25,10 @@ describe("importing optimlab in cells", { timeout: 180_000 }, () => {
         150_000,
       );
       assert.equal(reply.content.status, "ok", JSON.stringify(reply.content));
-      const stdout = iopub.filter((m) => m.header.msg_type === "stream").map((m) => m.content.text).join("");
+      const stdout = iopub
+        .filter((m) => m.header.msg_type === "stream")
+        .map((m) => m.content.text)
+        .join("");
       assert.equal(stdout, `${NOTEBOOK_DIR}\n`);
       const result = iopub.find((m) => m.header.msg_type === "execute_result");
       assert.equal((result?.content.data as { "text/markdown": string })["text/markdown"], "optimizer: function");

@@ -14,7 +14,13 @@ import {
   listKernelSpecs,
   packageRoot,
 } from "../../kernel/kernelspecs";
-import { installKernelSpec, kernelsDirFor, NO_ENVIRONMENT_MESSAGE, notInstalledMessage, uninstallKernelSpec } from "../../kernel/install";
+import {
+  installKernelSpec,
+  kernelsDirFor,
+  NO_ENVIRONMENT_MESSAGE,
+  notInstalledMessage,
+  uninstallKernelSpec,
+} from "../../kernel/install";
 import { main, usageError } from "../../kernel/cli";
 import { LOGO_SIZES, logoFileName, renderLogo } from "../../kernel/logo";
 
@@ -28,9 +34,22 @@ describe("jupyter data paths (jupyter_core rules)", () => {
 
   it("orders JUPYTER_PATH, user, environment, system; JUPYTER_PREFER_ENV_PATH swaps user and environment", () => {
     const env = { HOME: "/h", JUPYTER_PATH: "/a:/b/", VIRTUAL_ENV: "/venv" };
-    assert.deepEqual(jupyterDataDirs(env, "linux"), ["/a", "/b", "/h/.local/share/jupyter", "/venv/share/jupyter", "/usr/local/share/jupyter", "/usr/share/jupyter"]);
-    assert.deepEqual(jupyterDataDirs({ ...env, JUPYTER_PREFER_ENV_PATH: "1" }, "linux").slice(2, 4), ["/venv/share/jupyter", "/h/.local/share/jupyter"]);
-    assert.deepEqual(jupyterDataDirs({ ...env, JUPYTER_PREFER_ENV_PATH: "no" }, "linux").slice(2, 4), ["/h/.local/share/jupyter", "/venv/share/jupyter"]);
+    assert.deepEqual(jupyterDataDirs(env, "linux"), [
+      "/a",
+      "/b",
+      "/h/.local/share/jupyter",
+      "/venv/share/jupyter",
+      "/usr/local/share/jupyter",
+      "/usr/share/jupyter",
+    ]);
+    assert.deepEqual(jupyterDataDirs({ ...env, JUPYTER_PREFER_ENV_PATH: "1" }, "linux").slice(2, 4), [
+      "/venv/share/jupyter",
+      "/h/.local/share/jupyter",
+    ]);
+    assert.deepEqual(jupyterDataDirs({ ...env, JUPYTER_PREFER_ENV_PATH: "no" }, "linux").slice(2, 4), [
+      "/h/.local/share/jupyter",
+      "/venv/share/jupyter",
+    ]);
   });
 });
 
@@ -56,12 +75,20 @@ describe("kernelspec install, discovery and uninstall", () => {
     const dir = installKernelSpec();
     assert.equal(dir, path.join(home, "data", "kernels", "optimlab"));
     const spec = JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8"));
-    assert.deepEqual(spec.argv, [process.execPath, path.join(packageRoot(), "bin", "optimlab.js"), "kernel", "start", "--connection-file", "{connection_file}"]);
+    assert.deepEqual(spec.argv, [
+      process.execPath,
+      path.join(packageRoot(), "bin", "optimlab.js"),
+      "kernel",
+      "start",
+      "--connection-file",
+      "{connection_file}",
+    ]);
     assert.equal(spec.display_name, KERNEL_DISPLAY_NAME);
     assert.equal(spec.language, "typescript");
     assert.equal(spec.interrupt_mode, "signal");
     assert.equal(typeof spec.metadata, "object");
-    for (const size of LOGO_SIZES) assert.ok(fs.readFileSync(path.join(dir, logoFileName(size))).equals(renderLogo(size)));
+    for (const size of LOGO_SIZES)
+      assert.ok(fs.readFileSync(path.join(dir, logoFileName(size))).equals(renderLogo(size)));
     const found = findKernelSpec("OptimLab");
     assert.equal(found?.dir, dir);
     assert.ok(listKernelSpecs().some((entry) => entry.name === "optimlab" && entry.dir === dir));
@@ -95,7 +122,10 @@ describe("kernelspec install, discovery and uninstall", () => {
   });
 
   it("substitutes the connection file into argv", () => {
-    assert.deepEqual(kernelCommand(builtinKernelSpec().spec, "/run/k.json").slice(-2), ["--connection-file", "/run/k.json"]);
+    assert.deepEqual(kernelCommand(builtinKernelSpec().spec, "/run/k.json").slice(-2), [
+      "--connection-file",
+      "/run/k.json",
+    ]);
   });
 
   it("drives install, list and uninstall through the CLI", async () => {
@@ -115,7 +145,10 @@ describe("kernelspec install, discovery and uninstall", () => {
       assert.equal(await main(["uninstall"]), 0);
       assert.equal(findKernelSpec("optimlab")?.dir, builtinKernelSpec().dir);
       assert.equal(await main(["install", "--user", "--sys-prefix"]), 1);
-      assert.equal(errors.at(-1), usageError("choose one of --user, --sys-prefix, --prefix (got --user, --sys-prefix)"));
+      assert.equal(
+        errors.at(-1),
+        usageError("choose one of --user, --sys-prefix, --prefix (got --user, --sys-prefix)"),
+      );
       assert.equal(await main(["install", "--bogus"]), 1);
       assert.equal(errors.at(-1), usageError('unknown option "--bogus"'));
       assert.equal(await main(["start"]), 1);

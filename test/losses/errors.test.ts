@@ -42,7 +42,10 @@ describe("losses reject bad inputs with exact messages", () => {
   });
 
   it("huber: non-positive delta", () => {
-    assertThrowsClean(() => losses.huber(a, a, { delta: 0 }), "huber does not support non-positive values for delta (got 0)");
+    assertThrowsClean(
+      () => losses.huber(a, a, { delta: 0 }),
+      "huber does not support non-positive values for delta (got 0)",
+    );
   });
 
   it("crossEntropy: logits of rank 3", () => {
@@ -102,7 +105,10 @@ describe("losses reject bad inputs with exact messages", () => {
 
   it("crossEntropy: label smoothing out of range", () => {
     const labels = tf.tensor1d([0, 1, 1], "int32");
-    assertThrowsClean(() => losses.crossEntropy(logits, labels, { labelSmoothing: 1.5 }), "labelSmoothing must be between 0.0 and 1.0. Got: 1.5");
+    assertThrowsClean(
+      () => losses.crossEntropy(logits, labels, { labelSmoothing: 1.5 }),
+      "labelSmoothing must be between 0.0 and 1.0. Got: 1.5",
+    );
     labels.dispose();
   });
 
@@ -135,10 +141,25 @@ describe("losses reject bad inputs with exact messages", () => {
 
 describe("losses in training code", () => {
   it("return scalars usable with tf.variableGrads, and leak nothing across repeated calls", () => {
-    const w = tf.variable(tf.tensor2d([[0.5, -0.2], [0.1, 0.3]]), true, "w");
-    const x = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
+    const w = tf.variable(
+      tf.tensor2d([
+        [0.5, -0.2],
+        [0.1, 0.3],
+      ]),
+      true,
+      "w",
+    );
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     const labels = tf.tensor1d([1, 0, 1], "int32");
-    const y = tf.tensor2d([[1, 0], [0, 1], [1, 1]]);
+    const y = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ]);
     const closures: (() => tf.Scalar)[] = [
       () => losses.crossEntropy(tf.matMul(x, w), labels, { labelSmoothing: 0.1 }),
       () => losses.bceWithLogits(tf.matMul(x, w), y, { posWeight: [2, 1] }),

@@ -3,7 +3,6 @@ import * as path from "node:path";
 import { repoRoot } from "../fixtures/read";
 import * as tf from "@tensorflow/tfjs";
 
-
 type Nested = number | Nested[];
 
 export interface FixtureArg {
@@ -43,8 +42,15 @@ export function flatten(x: Nested): number[] {
  * Element-wise closeness: |a − b| ≤ rtol·|b| + atol. The small atol only matters for expected
  * values that are (nearly) zero, where a relative bound is meaningless.
  */
-export function assertAllClose(actual: ArrayLike<number>, expected: number[], label: string, rtol: number, atol = 1e-7): void {
-  if (actual.length !== expected.length) throw new Error(`${label}: ${actual.length} values, expected ${expected.length}`);
+export function assertAllClose(
+  actual: ArrayLike<number>,
+  expected: number[],
+  label: string,
+  rtol: number,
+  atol = 1e-7,
+): void {
+  if (actual.length !== expected.length)
+    throw new Error(`${label}: ${actual.length} values, expected ${expected.length}`);
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i];
     const b = expected[i];

@@ -11,9 +11,11 @@ const LOSSES: Record<string, LossFn> = {
   mse: (a, b, o) => losses.mse(a, b, o as unknown as { reduction: "none" }),
   l1: (a, b, o) => losses.l1(a, b, o as { reduction: "none" }),
   huber: (a, b, o) => losses.huber(a, b, o as unknown as losses.HuberOptions & { reduction: "none" }),
-  crossEntropy: (a, b, o) => losses.crossEntropy(a, b, o as unknown as losses.CrossEntropyOptions & { reduction: "none" }),
+  crossEntropy: (a, b, o) =>
+    losses.crossEntropy(a, b, o as unknown as losses.CrossEntropyOptions & { reduction: "none" }),
   bce: (a, b, o) => losses.bce(a, b, o as unknown as losses.BceOptions & { reduction: "none" }),
-  bceWithLogits: (a, b, o) => losses.bceWithLogits(a, b, o as unknown as losses.BceWithLogitsOptions & { reduction: "none" }),
+  bceWithLogits: (a, b, o) =>
+    losses.bceWithLogits(a, b, o as unknown as losses.BceWithLogitsOptions & { reduction: "none" }),
 };
 
 const cases = loadLossCases();
@@ -47,7 +49,10 @@ describe("losses match torch.nn.functional (test/fixtures/losses.json)", () => {
       const logits = tf.tensor1d([100, -100, 100, -100]);
       const targets = tf.tensor1d([0, 1, 1, 0]);
       const fromLogits = losses.bceWithLogits(logits, targets, { reduction: "none" }).arraySync() as number[];
-      assert.deepEqual(fromLogits.map((v) => Math.round(v)), [100, 100, 0, 0]);
+      assert.deepEqual(
+        fromLogits.map((v) => Math.round(v)),
+        [100, 100, 0, 0],
+      );
       const fromProbs = losses.bce(tf.sigmoid(logits), targets, { reduction: "none" }).arraySync() as number[];
       assert.ok(fromProbs.every((v) => Number.isFinite(v) && v <= 100));
     });

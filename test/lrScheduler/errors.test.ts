@@ -28,7 +28,11 @@ const BAD: { what: string; make: () => unknown; message: string }[] = [
     message:
       'null is not an Optimizer: a learning-rate scheduler needs an object with a finite, writable numeric "lr" property (optim.SGD, optim.Adam, … or { lr: 0.1 })',
   },
-  { what: "stepSize 0", make: () => new StepLR(new FakeSGD(0.1), { stepSize: 0 }), message: "Expected positive integer stepSize, but got 0" },
+  {
+    what: "stepSize 0",
+    make: () => new StepLR(new FakeSGD(0.1), { stepSize: 0 }),
+    message: "Expected positive integer stepSize, but got 0",
+  },
   {
     what: "fractional tMax",
     make: () => new CosineAnnealingLR(new FakeSGD(0.1), { tMax: 2.5 }),
@@ -87,7 +91,12 @@ const BAD: { what: string; make: () => unknown; message: string }[] = [
   },
   {
     what: "OneCycleLR annealStrategy",
-    make: () => new OneCycleLR(new FakeSGD(0.1), { maxLr: 1, totalSteps: 10, annealStrategy: "exp" } as unknown as OneCycleLROptions),
+    make: () =>
+      new OneCycleLR(new FakeSGD(0.1), {
+        maxLr: 1,
+        totalSteps: 10,
+        annealStrategy: "exp",
+      } as unknown as OneCycleLROptions),
     message: "annealStrategy must be one of 'cos' or 'linear', instead got exp",
   },
   {
@@ -96,7 +105,11 @@ const BAD: { what: string; make: () => unknown; message: string }[] = [
     message:
       "optimizer must support momentum with `cycleMomentum` option enabled (it needs a numeric `momentum` or `betas` property; pass cycleMomentum: false otherwise)",
   },
-  { what: "plateau factor 1", make: () => new ReduceLROnPlateau(new FakeSGD(0.1), { factor: 1 }), message: "Factor should be < 1.0." },
+  {
+    what: "plateau factor 1",
+    make: () => new ReduceLROnPlateau(new FakeSGD(0.1), { factor: 1 }),
+    message: "Factor should be < 1.0.",
+  },
   {
     what: "plateau mode",
     make: () => new ReduceLROnPlateau(new FakeSGD(0.1), { mode: "up" } as unknown as ReduceLROnPlateauOptions),
@@ -104,7 +117,8 @@ const BAD: { what: string; make: () => unknown; message: string }[] = [
   },
   {
     what: "plateau threshold mode",
-    make: () => new ReduceLROnPlateau(new FakeSGD(0.1), { thresholdMode: "pct" } as unknown as ReduceLROnPlateauOptions),
+    make: () =>
+      new ReduceLROnPlateau(new FakeSGD(0.1), { thresholdMode: "pct" } as unknown as ReduceLROnPlateauOptions),
     message: "threshold mode pct is unknown!",
   },
 ];

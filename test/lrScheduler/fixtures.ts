@@ -2,7 +2,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../fixtures/read";
 
-
 /** One link of a fixture case: a torch scheduler and its options in optimlab's camelCase. */
 export interface FixtureLink {
   scheduler: string;

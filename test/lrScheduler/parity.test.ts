@@ -58,7 +58,7 @@ describe("lr schedulers match torch.optim.lr_scheduler (test/fixtures/schedulers
       for (let i = 0; i < (c.resumeAt ?? 0); i++) first.step(NaN);
       const second = SCHEDULERS[link.scheduler](opt, { ...link.options, lastEpoch: c.resumeAt });
       const lrs = [opt.lr];
-      for (let i = (c.resumeAt ?? 0); i < c.steps; i++) {
+      for (let i = c.resumeAt ?? 0; i < c.steps; i++) {
         second.step(NaN);
         lrs.push(opt.lr);
       }
@@ -72,8 +72,14 @@ describe("pure curve() and schedule() forms equal the stateful schedulers' torch
   type Schedule = (options: Record<string, unknown> & { lr: number }) => (count: number) => number;
   const pure: Record<string, { curve: Curve; schedule: Schedule }> = {
     StepLR: { curve: StepLR.curve as unknown as Curve, schedule: StepLR.schedule as unknown as Schedule },
-    MultiStepLR: { curve: MultiStepLR.curve as unknown as Curve, schedule: MultiStepLR.schedule as unknown as Schedule },
-    ExponentialLR: { curve: ExponentialLR.curve as unknown as Curve, schedule: ExponentialLR.schedule as unknown as Schedule },
+    MultiStepLR: {
+      curve: MultiStepLR.curve as unknown as Curve,
+      schedule: MultiStepLR.schedule as unknown as Schedule,
+    },
+    ExponentialLR: {
+      curve: ExponentialLR.curve as unknown as Curve,
+      schedule: ExponentialLR.schedule as unknown as Schedule,
+    },
     CosineAnnealingLR: {
       curve: CosineAnnealingLR.curve as unknown as Curve,
       schedule: CosineAnnealingLR.schedule as unknown as Schedule,
@@ -108,13 +114,18 @@ describe("pure curve() and schedule() forms equal the stateful schedulers' torch
     const schedule = OneCycleLR.schedule({ maxLr: 0.1, totalSteps: 10 });
     assert.equal(typeof schedule(10), "number");
     assert.throws(() => schedule(11), { message: messages.steppedPastTotalSteps(12, 10) });
-    assert.equal(messages.steppedPastTotalSteps(12, 10), "Tried to step 12 times. The specified number of total steps is 10");
+    assert.equal(
+      messages.steppedPastTotalSteps(12, 10),
+      "Tried to step 12 times. The specified number of total steps is 10",
+    );
   });
 
   it("schedules reject step counts that are not non-negative integers", () => {
     const schedule = StepLR.schedule({ lr: 0.1, stepSize: 2 });
     for (const bad of [-1, 1.5, NaN]) {
-      assert.throws(() => schedule(bad), { message: `A schedule's step count must be a non-negative integer, but got ${bad}` });
+      assert.throws(() => schedule(bad), {
+        message: `A schedule's step count must be a non-negative integer, but got ${bad}`,
+      });
     }
     assert.throws(() => StepLR.curve({ lr: 0.1, stepSize: 2 }, -3), {
       message: "A schedule's step count must be a non-negative integer, but got -3",

@@ -1,7 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { invalidActivationMessage, invalidLenetMessage, invalidSizesMessage, lenet, linear, logistic, mlp } from "../../src/models/builders";
+import {
+  invalidActivationMessage,
+  invalidLenetMessage,
+  invalidSizesMessage,
+  lenet,
+  linear,
+  logistic,
+  mlp,
+} from "../../src/models/builders";
 import { invalidInitMessage } from "../../src/models/initializers";
 import { SeededDropout, invalidDropoutRateMessage } from "../../src/models/seededDropout";
 import { parameterCount } from "../../src/models/summary";
@@ -47,7 +55,8 @@ test("init { std } sets the weight scale (vanishing/exploding demos)", () => {
 test("seeded dropout: active only in training, a fresh mask each step, reproducible from the seed", () => {
   const model = mlp({ sizes: [1, 64, 1], dropout: 0.5, init: { std: 1 }, seed: 3 });
   const x = tf.ones([1, 1]);
-  const run = (m: tf.LayersModel, training: boolean) => tf.tidy(() => Array.from((m.apply(x, { training }) as tf.Tensor).dataSync()));
+  const run = (m: tf.LayersModel, training: boolean) =>
+    tf.tidy(() => Array.from((m.apply(x, { training }) as tf.Tensor).dataSync()));
   const inference = run(model, false);
   assert.deepEqual(run(model, false), inference);
   const step1 = run(model, true);
@@ -60,7 +69,9 @@ test("seeded dropout: active only in training, a fresh mask each step, reproduci
   // Why a custom layer: tfjs's seeded dropout repeats one mask forever.
   const tfDropout = tf.layers.dropout({ rate: 0.5, seed: 1 });
   const ones = tf.ones([1, 32]);
-  const masks = tf.tidy(() => [0, 1].map(() => Array.from((tfDropout.apply(ones, { training: true }) as tf.Tensor).dataSync())));
+  const masks = tf.tidy(() =>
+    [0, 1].map(() => Array.from((tfDropout.apply(ones, { training: true }) as tf.Tensor).dataSync())),
+  );
   assert.deepEqual(masks[0], masks[1]);
   tf.dispose([x, ones]);
 });
@@ -79,7 +90,9 @@ test("SeededDropout keeps about 1 − p of the units and scales them by 1/(1 −
 test("builders reject bad options with exact messages", () => {
   assert.throws(() => mlp({ sizes: [3] }), { message: invalidSizesMessage([3]) });
   assert.throws(() => mlp({ sizes: [3, 0] }), { message: invalidSizesMessage([3, 0]) });
-  assert.throws(() => mlp({ sizes: [3, 2], activation: "gelu" as "relu" }), { message: invalidActivationMessage("gelu") });
+  assert.throws(() => mlp({ sizes: [3, 2], activation: "gelu" as "relu" }), {
+    message: invalidActivationMessage("gelu"),
+  });
   assert.throws(() => mlp({ sizes: [3, 2], init: { std: -1 } }), { message: invalidInitMessage({ std: -1 }) });
   assert.throws(() => lenet({ size: 64 as 28 }), { message: invalidLenetMessage("size", 64) });
   assert.throws(() => linear({ inputs: 0 }), { message: "Invalid inputs: 0 (expected a positive integer)" });
@@ -87,7 +100,11 @@ test("builders reject bad options with exact messages", () => {
 
 test("batchNorm MLP trains in training mode (batch statistics) and infers with moving statistics", () => {
   const model = mlp({ sizes: [2, 4, 1], batchNorm: true, seed: 2 });
-  const x = tf.tensor2d([[1, 2], [3, 4], [5, 7]]);
+  const x = tf.tensor2d([
+    [1, 2],
+    [3, 4],
+    [5, 7],
+  ]);
   const train = tf.tidy(() => Array.from((model.apply(x, { training: true }) as tf.Tensor).dataSync()));
   const infer = tf.tidy(() => Array.from((model.apply(x, { training: false }) as tf.Tensor).dataSync()));
   assert.notDeepEqual(train, infer);

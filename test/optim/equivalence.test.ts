@@ -12,7 +12,11 @@ import { loadFixture, makeProblem, worstMismatch } from "./problem";
 const fixture = loadFixture();
 
 /** Parameters after each of `steps` steps of `optimizer` on a fresh copy of the problem. */
-function run(optimizer: tf.Optimizer, steps: number, extraLoss?: (p: ReturnType<typeof makeProblem>) => tf.Scalar): number[][] {
+function run(
+  optimizer: tf.Optimizer,
+  steps: number,
+  extraLoss?: (p: ReturnType<typeof makeProblem>) => tf.Scalar,
+): number[][] {
   const problem = makeProblem(fixture);
   const loss = extraLoss ? () => tf.tidy(() => tf.add(problem.loss(), extraLoss(problem)) as tf.Scalar) : problem.loss;
   const out: number[][] = [];
@@ -30,13 +34,19 @@ const custom = (lr: number, chain: (lr: T.LearningRate) => T.GradientTransformat
 
 test("Adam({weightDecay}) is chain(addWeightDecay, scaleByAdam, scaleByLearningRate), bit for bit", () => {
   const preset = run(new optim.Adam({ lr: 0.05, weightDecay: 0.1 }), 10);
-  const chained = run(custom(0.05, (lr) => T.chain(T.addWeightDecay(0.1), T.scaleByAdam(), T.scaleByLearningRate(lr))), 10);
+  const chained = run(
+    custom(0.05, (lr) => T.chain(T.addWeightDecay(0.1), T.scaleByAdam(), T.scaleByLearningRate(lr))),
+    10,
+  );
   assert.deepEqual(chained, preset);
 });
 
 test("AdamW is the same links with weight decay moved after scaleByAdam, bit for bit", () => {
   const preset = run(new optim.AdamW({ lr: 0.05, weightDecay: 0.1 }), 10);
-  const chained = run(custom(0.05, (lr) => T.chain(T.scaleByAdam(), T.decoupledWeightDecay(0.1), T.scaleByLearningRate(lr))), 10);
+  const chained = run(
+    custom(0.05, (lr) => T.chain(T.scaleByAdam(), T.decoupledWeightDecay(0.1), T.scaleByLearningRate(lr))),
+    10,
+  );
   assert.deepEqual(chained, preset);
   const coupled = run(new optim.Adam({ lr: 0.05, weightDecay: 0.1 }), 10);
   assert.notDeepEqual(coupled, preset, "moving the link changes the algorithm");
@@ -45,8 +55,10 @@ test("AdamW is the same links with weight decay moved after scaleByAdam, bit for
 test("SGD with weightDecay equals SGD on the loss plus λ/2·‖θ‖²", () => {
   const lambda = 0.1;
   const decayed = run(new optim.SGD({ lr: 0.1, momentum: 0.9, weightDecay: lambda }), 20);
-  const l2 = run(new optim.SGD({ lr: 0.1, momentum: 0.9 }), 20, (p) =>
-    tf.mul(lambda / 2, tf.addN(Object.values(p.variables).map((v) => tf.sum(tf.square(v))))) as tf.Scalar,
+  const l2 = run(
+    new optim.SGD({ lr: 0.1, momentum: 0.9 }),
+    20,
+    (p) => tf.mul(lambda / 2, tf.addN(Object.values(p.variables).map((v) => tf.sum(tf.square(v))))) as tf.Scalar,
   );
   l2.forEach((step, i) => assert.ok(worstMismatch(step, decayed[i], 1e-5, 1e-6).excess <= 0, `step ${i + 1}`));
 });
@@ -54,7 +66,9 @@ test("SGD with weightDecay equals SGD on the loss plus λ/2·‖θ‖²", () => 
 test("RMSprop's momentum is traceMomentum chained after scaleByRms", () => {
   const preset = run(new optim.RMSprop({ lr: 0.01, momentum: 0.9, centered: true }), 10);
   const chained = run(
-    custom(0.01, (lr) => T.chain(T.scaleByRms({ centered: true }), T.traceMomentum({ momentum: 0.9 }), T.scaleByLearningRate(lr))),
+    custom(0.01, (lr) =>
+      T.chain(T.scaleByRms({ centered: true }), T.traceMomentum({ momentum: 0.9 }), T.scaleByLearningRate(lr)),
+    ),
     10,
   );
   assert.deepEqual(chained, preset);
@@ -96,7 +110,8 @@ test("proximalL1 in an optimizer (ISTA) drives small coordinates to exact zeros 
   const target = tf.tensor1d([2, 0.05, -0.03, -1]);
   const x = tf.variable(tf.zeros([4]), true, "ista/x");
   const opt = custom(0.1, (lr) => T.chain(T.scaleByLearningRate(lr), T.proximalL1(0.2, lr)));
-  for (let i = 0; i < 100; i++) opt.minimize(() => tf.tidy(() => tf.mul(0.5, tf.sum(tf.square(tf.sub(x, target)))) as tf.Scalar));
+  for (let i = 0; i < 100; i++)
+    opt.minimize(() => tf.tidy(() => tf.mul(0.5, tf.sum(tf.square(tf.sub(x, target)))) as tf.Scalar));
   const result = Array.from(x.dataSync());
   // The lasso solution is the soft-thresholded target: sign(t)·max(|t| - λ, 0).
   assert.deepEqual(result.slice(1, 3), [0, 0]);

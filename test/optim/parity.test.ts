@@ -25,7 +25,9 @@ for (const c of fixture.cases) {
     const excluded = c.noWeightDecay;
     const options = {
       ...c.options,
-      ...(excluded.length > 0 ? { weightDecayFilter: (name: string) => !excluded.some((p) => name.endsWith(`/${p}`)) } : {}),
+      ...(excluded.length > 0
+        ? { weightDecayFilter: (name: string) => !excluded.some((p) => name.endsWith(`/${p}`)) }
+        : {}),
     };
     const optimizer = optimizerUnderTest(c.optimizer).create(options);
     try {

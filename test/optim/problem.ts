@@ -103,7 +103,12 @@ export function makeProblem(fixture: OptimizerFixture): {
 }
 
 /** Largest violation of |x - y| <= atol + rtol·|y| (≤ 0 means within tolerance), and where. */
-export function worstMismatch(actual: number[], expected: number[], rtol: number, atol: number): { excess: number; index: number } {
+export function worstMismatch(
+  actual: number[],
+  expected: number[],
+  rtol: number,
+  atol: number,
+): { excess: number; index: number } {
   let excess = -Infinity;
   let index = -1;
   expected.forEach((y, i) => {

@@ -8,11 +8,30 @@ import { History } from "../../src/train";
 test("a train.History plots as loss curves, gradient norms and a history table", () => {
   const history = new History({
     name: "sgd",
-    steps: [1, 2, 3, 4].map((step) => ({ step, epoch: step <= 2 ? 1 : 2, loss: 1 / step, gradNorm: 2 / step, weightNorm: 1, time: step / 10 })),
-    epochs: [1, 2].map((epoch) => ({ epoch, step: 2 * epoch, loss: 1 / epoch, valLoss: 1.2 / epoch, gradNorm: 1, weightNorm: 1, time: epoch / 5, samplesPerSecond: 100 })),
+    steps: [1, 2, 3, 4].map((step) => ({
+      step,
+      epoch: step <= 2 ? 1 : 2,
+      loss: 1 / step,
+      gradNorm: 2 / step,
+      weightNorm: 1,
+      time: step / 10,
+    })),
+    epochs: [1, 2].map((epoch) => ({
+      epoch,
+      step: 2 * epoch,
+      loss: 1 / epoch,
+      valLoss: 1.2 / epoch,
+      gradNorm: 1,
+      weightNorm: 1,
+      time: epoch / 5,
+      samplesPerSecond: 100,
+    })),
   });
   const curves = plot.lossCurves(history, { x: "time" });
-  assert.deepEqual(curves.data.map((t) => t.name), ["sgd (train)", "sgd (validation)"]);
+  assert.deepEqual(
+    curves.data.map((t) => t.name),
+    ["sgd (train)", "sgd (validation)"],
+  );
   assert.deepEqual(curves.data[1].x, [0.2, 0.4]);
   assert.deepEqual(plot.gradNorms(history).data[0].y, [2, 1, 2 / 3, 0.5]);
   assert.ok(plot.historyTable(history).columns.includes("valLoss"));
@@ -20,9 +39,17 @@ test("a train.History plots as loss curves, gradient norms and a history table",
 
 test("a surfaces test function and its trajectory plot directly", () => {
   const surface = surfaces.rosenbrock();
-  const run = { name: "by hand", path: [surface.start, [0.5, 0.5] as [number, number], [1, 1] as [number, number]], loss: [], diverged: false };
+  const run = {
+    name: "by hand",
+    path: [surface.start, [0.5, 0.5] as [number, number], [1, 1] as [number, number]],
+    loss: [],
+    diverged: false,
+  };
   const figure = plot.trajectories(surface, [run], { resolution: 10 });
   assert.equal(figure.data[0].name, surface.name);
-  assert.deepEqual(figure.data[1].x, surface.minima.map((m) => m[0]));
+  assert.deepEqual(
+    figure.data[1].x,
+    surface.minima.map((m) => m[0]),
+  );
   assert.equal(plot.surface3d(surface, { resolution: 5, runs: [{ path: run.path }] }).data[1].name, "run 1");
 });

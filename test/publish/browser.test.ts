@@ -58,7 +58,8 @@ test("site pages load offline without errors; KaTeX math is rendered", { timeout
   await page.waitForSelector("body[data-figures-drawn]", { timeout: LOAD_TIMEOUT });
   assert.equal(await page.getAttribute("body", "data-figures-drawn"), "2");
   assert.equal(await page.locator(".plotly-figure").count(), 2);
-  for (const figure of await page.locator(".plotly-figure").all()) assert.ok((await figure.locator(".main-svg").count()) > 0, "a plotly SVG in every figure");
+  for (const figure of await page.locator(".plotly-figure").all())
+    assert.ok((await figure.locator(".main-svg").count()) > 0, "a plotly SVG in every figure");
   assert.ok((await page.locator(".cell-markdown .katex").count()) >= 2, "math rendered");
   assert.equal(await page.locator(".cell-markdown .katex-error").count(), 0);
   const katexFont = await page.evaluate(async () => {
@@ -66,8 +67,17 @@ test("site pages load offline without errors; KaTeX math is rendered", { timeout
     return document.fonts.check("16px KaTeX_Main");
   });
   assert.ok(katexFont, "KaTeX fonts load from assets/");
-  assert.ok(await page.locator(".cell-markdown img[src^='assets/images/']").evaluate((img: HTMLImageElement) => img.naturalWidth > 0), "attachment image loads");
-  assert.equal(await page.locator(".gtitle").first().textContent(), "Loss <script>alert(1)</script>", "the title is shown as text");
+  assert.ok(
+    await page
+      .locator(".cell-markdown img[src^='assets/images/']")
+      .evaluate((img: HTMLImageElement) => img.naturalWidth > 0),
+    "attachment image loads",
+  );
+  assert.equal(
+    await page.locator(".gtitle").first().textContent(),
+    "Loss <script>alert(1)</script>",
+    "the title is shown as text",
+  );
   await page.screenshot({ path: path.join(results, "site-figures.png"), fullPage: true });
   assert.deepEqual(errors, []);
 
@@ -80,7 +90,11 @@ test("site pages load offline without errors; KaTeX math is rendered", { timeout
   const rail = await figure.locator("rect.slider-rail-touch-rect").boundingBox();
   assert.ok(rail, "slider drawn");
   await page.mouse.click(rail.x + rail.width - 3, rail.y + rail.height / 2);
-  await page.waitForFunction((el) => el?.querySelector(".gtitle")?.textContent === "Gradient descent, η = 0.09", await figure.elementHandle(), { timeout: 30_000 });
+  await page.waitForFunction(
+    (el) => el?.querySelector(".gtitle")?.textContent === "Gradient descent, η = 0.09",
+    await figure.elementHandle(),
+    { timeout: 30_000 },
+  );
   const lineAfter = await figure.locator(".scatterlayer .trace path.js-line").first().getAttribute("d");
   assert.notEqual(lineAfter, lineBefore, "the optimizer path changed");
   assert.match((await figure.locator(".slider-container").textContent()) ?? "", /learning rate η = 0\.09/);
@@ -89,32 +103,38 @@ test("site pages load offline without errors; KaTeX math is rendered", { timeout
   await page.close();
 });
 
-test("notebook HTML fallback: plotly.js embedded once, works under RequireJS and out of order", { timeout: 240_000 }, async (t) => {
-  if (!chromium) return t.skip(CHROMIUM_MISSING);
-  plot.reembedPlotly();
-  const html = (figure: plot.Figure): string => (figure[JUPYTER_DISPLAY]() as { "text/html": string })["text/html"];
-  const first = html(plot.line({ a: [1, 3, 2] }, { title: "First", xLabel: "x", yLabel: "y" }));
-  const second = html(plot.line({ b: [2, 1, 3] }, { title: "Second", xLabel: "x", yLabel: "y" }));
-  assert.ok(first.length > 1_000_000 && second.length < 5_000);
-  // Classic Notebook has RequireJS: a global AMD `define` must not swallow the bundle. The second
-  // figure's output comes first here, as when outputs render out of order.
-  const page = [
-    '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>',
-    "<script>window.define = function () { throw new Error('AMD define was called'); }; window.define.amd = {};</script>",
-    `<div class="output">${second}</div>`,
-    `<div class="output">${first}</div>`,
-    "</body></html>",
-  ].join("\n");
-  const dir = tempDir("fallback");
-  try {
-    fs.writeFileSync(path.join(dir, "notebook.html"), page);
-    const { page: tab, errors } = await open(path.join(dir, "notebook.html"));
-    await tab.waitForFunction(() => document.querySelectorAll(".optimlab-figure .main-svg").length >= 4, undefined, { timeout: LOAD_TIMEOUT });
-    assert.deepEqual(await tab.locator(".optimlab-figure .gtitle").allTextContents(), ["Second", "First"]);
-    await tab.screenshot({ path: path.join(results, "notebook-fallback.png"), fullPage: true });
-    assert.deepEqual(errors, []);
-    await tab.close();
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  "notebook HTML fallback: plotly.js embedded once, works under RequireJS and out of order",
+  { timeout: 240_000 },
+  async (t) => {
+    if (!chromium) return t.skip(CHROMIUM_MISSING);
+    plot.reembedPlotly();
+    const html = (figure: plot.Figure): string => (figure[JUPYTER_DISPLAY]() as { "text/html": string })["text/html"];
+    const first = html(plot.line({ a: [1, 3, 2] }, { title: "First", xLabel: "x", yLabel: "y" }));
+    const second = html(plot.line({ b: [2, 1, 3] }, { title: "Second", xLabel: "x", yLabel: "y" }));
+    assert.ok(first.length > 1_000_000 && second.length < 5_000);
+    // Classic Notebook has RequireJS: a global AMD `define` must not swallow the bundle. The second
+    // figure's output comes first here, as when outputs render out of order.
+    const page = [
+      '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>',
+      "<script>window.define = function () { throw new Error('AMD define was called'); }; window.define.amd = {};</script>",
+      `<div class="output">${second}</div>`,
+      `<div class="output">${first}</div>`,
+      "</body></html>",
+    ].join("\n");
+    const dir = tempDir("fallback");
+    try {
+      fs.writeFileSync(path.join(dir, "notebook.html"), page);
+      const { page: tab, errors } = await open(path.join(dir, "notebook.html"));
+      await tab.waitForFunction(() => document.querySelectorAll(".optimlab-figure .main-svg").length >= 4, undefined, {
+        timeout: LOAD_TIMEOUT,
+      });
+      assert.deepEqual(await tab.locator(".optimlab-figure .gtitle").allTextContents(), ["Second", "First"]);
+      await tab.screenshot({ path: path.join(results, "notebook-fallback.png"), fullPage: true });
+      assert.deepEqual(errors, []);
+      await tab.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

@@ -6,7 +6,10 @@ import * as path from "node:path";
 /** The repository root: the nearest folder above this file with optimlab's package.json. */
 export function repoRoot(): string {
   let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, "package.json")) || !fs.readFileSync(path.join(dir, "package.json"), "utf8").includes('"name": "optimlab"')) {
+  while (
+    !fs.existsSync(path.join(dir, "package.json")) ||
+    !fs.readFileSync(path.join(dir, "package.json"), "utf8").includes('"name": "optimlab"')
+  ) {
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`no optimlab package.json above ${__dirname}`);
     dir = parent;

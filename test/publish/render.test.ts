@@ -7,7 +7,9 @@ import { renderOutputs } from "../../publish/outputs";
 import type { Output } from "../../runner";
 
 test("markdown: KaTeX math rendered at build time, HTML allowed, fenced code highlighted", () => {
-  const html = renderMarkdown("Step $\\eta g_t$\n\n$$\\theta_{t+1} = \\theta_t$$\n\n<span class=\"note\">raw</span>\n\n```ts\nconst x: number = 1;\n```\n");
+  const html = renderMarkdown(
+    'Step $\\eta g_t$\n\n$$\\theta_{t+1} = \\theta_t$$\n\n<span class="note">raw</span>\n\n```ts\nconst x: number = 1;\n```\n',
+  );
   assert.match(html, /<eq><span class="katex">/);
   assert.match(html, /<span class="katex-display">/);
   assert.match(html, /<annotation encoding="application\/x-tex">\\eta g_t<\/annotation>/);
@@ -39,19 +41,47 @@ test("outputs: Plotly JSON wins over HTML, streams merge, images are written as 
   const outputs: Output[] = [
     { output_type: "stream", name: "stdout", text: "a\r" },
     { output_type: "stream", name: "stdout", text: ["b\n"] },
-    { output_type: "display_data", data: { "application/vnd.plotly.v1+json": { data: [], layout: { title: { text: "</script>" } } }, "text/html": "<div>fallback</div>", "text/plain": "fig" }, metadata: {} },
-    { output_type: "display_data", data: { "image/png": "aGVsbG8=\n", "text/plain": "an <image>" }, metadata: { "image/png": { width: 40 } } },
-    { output_type: "execute_result", execution_count: 3, data: { "text/html": "<table><tr><td>1</td></tr></table>" }, metadata: {} },
+    {
+      output_type: "display_data",
+      data: {
+        "application/vnd.plotly.v1+json": { data: [], layout: { title: { text: "</script>" } } },
+        "text/html": "<div>fallback</div>",
+        "text/plain": "fig",
+      },
+      metadata: {},
+    },
+    {
+      output_type: "display_data",
+      data: { "image/png": "aGVsbG8=\n", "text/plain": "an <image>" },
+      metadata: { "image/png": { width: 40 } },
+    },
+    {
+      output_type: "execute_result",
+      execution_count: 3,
+      data: { "text/html": "<table><tr><td>1</td></tr></table>" },
+      metadata: {},
+    },
     { output_type: "error", ename: "Error", evalue: "boom", traceback: [] },
   ];
-  const rendered = renderOutputs(outputs, { prefix: "nb-c1", writeAsset: (name, content) => ((written[name] = content), `assets/images/${name}`) });
+  const rendered = renderOutputs(outputs, {
+    prefix: "nb-c1",
+    writeAsset: (name, content) => ((written[name] = content), `assets/images/${name}`),
+  });
   assert.equal(rendered.figures, 1);
   assert.ok(rendered.html.includes('<pre class="output-stream output-stdout">b\n</pre>'), "merged, then \\r applied");
   assert.ok(!rendered.html.includes("fallback"));
   assert.ok(rendered.html.includes('<script type="application/json" class="plotly-data" data-target="nb-c1-o1">'));
-  assert.ok(!rendered.html.includes("</script>\"") && rendered.html.includes("\\u003c/script\\u003e"));
+  assert.ok(!rendered.html.includes('</script>"') && rendered.html.includes("\\u003c/script\\u003e"));
   assert.equal(String(written["nb-c1-o2.png"]), "hello");
-  assert.ok(rendered.html.includes('<img class="output-image" src="assets/images/nb-c1-o2.png" alt="an &lt;image&gt;" width="40">'));
-  assert.ok(rendered.html.includes('<div class="prompt">Out[3]:</div><div class="output-body"><div class="output-html"><table>'));
+  assert.ok(
+    rendered.html.includes(
+      '<img class="output-image" src="assets/images/nb-c1-o2.png" alt="an &lt;image&gt;" width="40">',
+    ),
+  );
+  assert.ok(
+    rendered.html.includes(
+      '<div class="prompt">Out[3]:</div><div class="output-body"><div class="output-html"><table>',
+    ),
+  );
   assert.ok(rendered.html.includes('<pre class="output-error">Error: boom</pre>'));
 });

@@ -12,8 +12,24 @@ test("--no-execute builds index, one page per notebook and local assets from sto
     const progress = progressSink();
     const result = await buildSite({ inputs: [fixture("site")], outDir: out, execute: false, progress });
     assert.equal(result.ok, true);
-    assert.deepEqual(result.pages.map((p) => [p.slug, p.title]), [["01-figures", "Figures and math"], ["02-tables", "Tables and expected errors"]]);
-    for (const file of ["index.html", "01-figures.html", "02-tables.html", "assets/plotly.min.js", "assets/site.js", "assets/site.css", "assets/katex/katex.min.css", "assets/highlight.css", "assets/texmath.css"]) {
+    assert.deepEqual(
+      result.pages.map((p) => [p.slug, p.title]),
+      [
+        ["01-figures", "Figures and math"],
+        ["02-tables", "Tables and expected errors"],
+      ],
+    );
+    for (const file of [
+      "index.html",
+      "01-figures.html",
+      "02-tables.html",
+      "assets/plotly.min.js",
+      "assets/site.js",
+      "assets/site.css",
+      "assets/katex/katex.min.css",
+      "assets/highlight.css",
+      "assets/texmath.css",
+    ]) {
       assert.ok(fs.existsSync(path.join(out, file)), file);
     }
     assert.ok(fs.readdirSync(path.join(out, "assets/katex/fonts")).some((f) => f.endsWith(".woff2")));
@@ -33,8 +49,14 @@ test("--no-execute builds index, one page per notebook and local assets from sto
     }
     const tables = fs.readFileSync(path.join(out, "02-tables.html"), "utf8");
     assert.ok(!tables.includes("<script src="), "no plotly.js on a page without figures");
-    assert.ok(tables.includes("RangeError"), "an expected error (raises-exception) is shown but does not fail the build");
-    assert.deepEqual(progress.lines.slice(0, 2), [`[1/2] ${path.join(fixture("site"), "01-figures.ipynb")}: reading stored outputs`, `[2/2] ${path.join(fixture("site"), "02-tables.ipynb")}: reading stored outputs`]);
+    assert.ok(
+      tables.includes("RangeError"),
+      "an expected error (raises-exception) is shown but does not fail the build",
+    );
+    assert.deepEqual(progress.lines.slice(0, 2), [
+      `[1/2] ${path.join(fixture("site"), "01-figures.ipynb")}: reading stored outputs`,
+      `[2/2] ${path.join(fixture("site"), "02-tables.ipynb")}: reading stored outputs`,
+    ]);
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
@@ -44,7 +66,10 @@ test("a failing notebook gets an error banner, the index flags it, and the build
   const out = tempDir("failing");
   const errors: string[] = [];
   const original = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (
+    errors.push(String(chunk)),
+    true
+  )) as typeof process.stderr.write;
   let code: number;
   try {
     code = await main([fixture("failing"), fixture("site"), "--out", out, "--no-execute"]);
@@ -54,11 +79,23 @@ test("a failing notebook gets an error banner, the index flags it, and the build
   try {
     assert.equal(code, 1);
     const text = errors.join("");
-    assert.match(text, /site: 1 of 3 notebooks failed:\n {2}.*broken\.ipynb \(failing-broken\.html\)\n {4}cell 2: ReferenceError: undefinedThing is not defined\n/);
+    assert.match(
+      text,
+      /site: 1 of 3 notebooks failed:\n {2}.*broken\.ipynb \(failing-broken\.html\)\n {4}cell 2: ReferenceError: undefinedThing is not defined\n/,
+    );
     const page = fs.readFileSync(path.join(out, "failing-broken.html"), "utf8");
-    assert.match(page, /<div class="banner-error" role="alert"><strong>This notebook failed \(stored outputs contain errors\)\.<\/strong>/);
-    assert.ok(page.includes('<pre class="output-error"><span style="color:rgb(187, 0, 0)">ReferenceError</span>: undefinedThing is not defined'));
-    assert.ok(fs.readFileSync(path.join(out, "index.html"), "utf8").includes('<span class="status-failed">failed</span>'));
+    assert.match(
+      page,
+      /<div class="banner-error" role="alert"><strong>This notebook failed \(stored outputs contain errors\)\.<\/strong>/,
+    );
+    assert.ok(
+      page.includes(
+        '<pre class="output-error"><span style="color:rgb(187, 0, 0)">ReferenceError</span>: undefinedThing is not defined',
+      ),
+    );
+    assert.ok(
+      fs.readFileSync(path.join(out, "index.html"), "utf8").includes('<span class="status-failed">failed</span>'),
+    );
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
@@ -66,7 +103,14 @@ test("a failing notebook gets an error banner, the index flags it, and the build
 
 test("command line: defaults, options and clear errors", () => {
   assert.deepEqual(parseSiteArgs([]), { inputs: ["notebooks"], outDir: "site", execute: true, help: false });
-  assert.deepEqual(parseSiteArgs(["nb/", "--out=x", "--no-execute", "--timeout", "30", "--kernel", "k"]), { inputs: ["nb/"], outDir: "x", execute: false, timeout: 30, kernel: "k", help: false });
+  assert.deepEqual(parseSiteArgs(["nb/", "--out=x", "--no-execute", "--timeout", "30", "--kernel", "k"]), {
+    inputs: ["nb/"],
+    outDir: "x",
+    execute: false,
+    timeout: 30,
+    kernel: "k",
+    help: false,
+  });
   assert.throws(() => parseSiteArgs(["--fast"]), { message: siteCliMessages.unknownOption("--fast") });
   assert.throws(() => parseSiteArgs(["--out"]), { message: siteCliMessages.missingValue("--out") });
   assert.throws(() => parseSiteArgs(["--timeout", "soon"]), { message: siteCliMessages.badTimeout("soon") });

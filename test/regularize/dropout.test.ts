@@ -27,10 +27,16 @@ describe("dropout: seeded inverted dropout with torch's rules", () => {
   });
 
   it("p = 0 and evaluation mode are the identity (a copy), p = 1 gives zeros", () => {
-    const small = tf.tensor2d([[1, -2], [3, 4]]);
+    const small = tf.tensor2d([
+      [1, -2],
+      [3, 4],
+    ]);
     for (const y of [dropout(small, 0), dropout(small, 0.9, { training: false })]) {
       assert.notEqual(y, small, "a new tensor the caller owns");
-      assert.deepEqual(y.arraySync(), [[1, -2], [3, 4]]);
+      assert.deepEqual(y.arraySync(), [
+        [1, -2],
+        [3, 4],
+      ]);
       y.dispose();
     }
     const zeros = dropout(small, 1);

@@ -10,13 +10,23 @@ function assertThrowsClean(f: () => unknown, message: string): void {
 }
 
 describe("regularizers reject bad inputs with exact messages", () => {
-  const w = tf.variable(tf.tensor2d([[1, 2], [3, 4]]), true, "errors/w");
+  const w = tf.variable(
+    tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]),
+    true,
+    "errors/w",
+  );
   const b = tf.variable(tf.tensor1d([1, 2]), true, "errors/bias");
   const g = tf.tensor1d([1, 2, 3]);
 
   it("negative penalty coefficient", () => {
     assertThrowsClean(() => regularize.l2Penalty({ w }, -1), "l2Penalty: coef must be a finite number >= 0, got -1");
-    assertThrowsClean(() => regularize.elasticNet({ w }, { l1: 0.1, l2: NaN }), "elasticNet: l2 must be a finite number >= 0, got NaN");
+    assertThrowsClean(
+      () => regularize.elasticNet({ w }, { l1: 0.1, l2: NaN }),
+      "elasticNet: l2 must be a finite number >= 0, got NaN",
+    );
   });
 
   it("something that is not a tensor", () => {
@@ -31,8 +41,14 @@ describe("regularizers reject bad inputs with exact messages", () => {
   });
 
   it("clipGradNorm: bad normType and maxNorm", () => {
-    assertThrowsClean(() => regularize.clipGradNorm([g], 1, { normType: 0 }), "clipGradNorm: normType must be a positive number or Infinity, got 0");
-    assertThrowsClean(() => regularize.clipGradNorm([g], -1), "clipGradNorm: maxNorm must be a finite number >= 0, got -1");
+    assertThrowsClean(
+      () => regularize.clipGradNorm([g], 1, { normType: 0 }),
+      "clipGradNorm: normType must be a positive number or Infinity, got 0",
+    );
+    assertThrowsClean(
+      () => regularize.clipGradNorm([g], -1),
+      "clipGradNorm: maxNorm must be a finite number >= 0, got -1",
+    );
   });
 
   it("clipGradNorm: errorIfNonfinite uses torch's message", () => {
@@ -60,11 +76,17 @@ describe("regularizers reject bad inputs with exact messages", () => {
   });
 
   it("clipGradValue: negative clip value", () => {
-    assertThrowsClean(() => regularize.clipGradValue([g], -0.5), "clipGradValue: clipValue must be a finite number >= 0, got -0.5");
+    assertThrowsClean(
+      () => regularize.clipGradValue([g], -0.5),
+      "clipGradValue: clipValue must be a finite number >= 0, got -0.5",
+    );
   });
 
   it("maxNorm: axis out of range, bad maxValue, non-variable in applyMaxNorm", () => {
-    assertThrowsClean(() => regularize.maxNorm(w, 1, { axis: 2 }), "maxNorm: axis 2 is out of range for a weight of rank 2");
+    assertThrowsClean(
+      () => regularize.maxNorm(w, 1, { axis: 2 }),
+      "maxNorm: axis 2 is out of range for a weight of rank 2",
+    );
     assertThrowsClean(() => regularize.maxNorm(w, -1), "maxNorm: maxValue must be a finite number >= 0, got -1");
     const t = tf.ones([2, 2]);
     assertThrowsClean(
@@ -114,12 +136,22 @@ describe("weight selection", () => {
 
 describe("regularizers in a training loop", () => {
   it("penalties work inside tf.variableGrads with the right gradient and leak nothing", () => {
-    const w = tf.variable(tf.tensor2d([[1, -2], [3, 0.5]]), true, "loop/w");
+    const w = tf.variable(
+      tf.tensor2d([
+        [1, -2],
+        [3, 0.5],
+      ]),
+      true,
+      "loop/w",
+    );
     const bias = tf.variable(tf.tensor1d([5, 5]), true, "loop/bias");
     const f = () => tf.add(regularize.l2Penalty({ w, bias }, 0.5), regularize.l1Penalty([w, bias], 0.1)) as tf.Scalar;
     const first = tf.variableGrads(f);
     // d/dw [0.5·Σw² + 0.1·Σ|w|] = w + 0.1·sign(w); the bias gets no penalty.
-    assert.deepEqual(Array.from(first.grads["loop/w"].dataSync()).map((v) => Math.round(v * 1e5) / 1e5), [1.1, -2.1, 3.1, 0.6]);
+    assert.deepEqual(
+      Array.from(first.grads["loop/w"].dataSync()).map((v) => Math.round(v * 1e5) / 1e5),
+      [1.1, -2.1, 3.1, 0.6],
+    );
     assert.equal(first.grads["loop/bias"], undefined, "no gradient path to the bias");
     tf.dispose([first.value, ...Object.values(first.grads)]);
     const before = tf.memory().numTensors;
@@ -134,7 +166,14 @@ describe("regularizers in a training loop", () => {
   });
 
   it("a pruner keeps pruned entries at zero through optimizer steps", () => {
-    const w = tf.variable(tf.tensor2d([[0.1, -2], [3, -0.05]]), true, "loop/pruned");
+    const w = tf.variable(
+      tf.tensor2d([
+        [0.1, -2],
+        [3, -0.05],
+      ]),
+      true,
+      "loop/pruned",
+    );
     const pruner = new regularize.Pruner([w]);
     pruner.prune(0.5);
     assert.deepEqual(Array.from(pruner.mask("loop/pruned").dataSync()), [0, 1, 1, 0]);
@@ -143,7 +182,10 @@ describe("regularizers in a training loop", () => {
     for (let i = 0; i < 3; i++) {
       const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(tf.sub(w, 1))) as tf.Scalar);
       const masked = pruner.maskGradients(grads);
-      assert.deepEqual(Array.from(masked["loop/pruned"].dataSync()).map((v) => v === 0), [true, false, false, true]);
+      assert.deepEqual(
+        Array.from(masked["loop/pruned"].dataSync()).map((v) => v === 0),
+        [true, false, false, true],
+      );
       opt.applyGradients(masked);
       pruner.apply();
       tf.dispose([value, grads, masked]);
@@ -159,7 +201,14 @@ describe("regularizers in a training loop", () => {
   });
 
   it("maxNorm, applyMaxNorm, penalties, Pruner and sparsity leak nothing across repeated calls", () => {
-    const kernel = tf.variable(tf.tensor2d([[3, 0.1], [4, 0.2]]), true, "leak/kernel");
+    const kernel = tf.variable(
+      tf.tensor2d([
+        [3, 0.1],
+        [4, 0.2],
+      ]),
+      true,
+      "leak/kernel",
+    );
     const bias = tf.variable(tf.tensor1d([1, 1]), true, "leak/bias");
     const pruner = new regularize.Pruner({ kernel });
     const round = () => {

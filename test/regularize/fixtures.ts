@@ -3,7 +3,6 @@ import * as path from "node:path";
 import { repoRoot } from "../fixtures/read";
 import * as tf from "@tensorflow/tfjs";
 
-
 export type Nested = number | Nested[];
 
 export interface Entry {
@@ -25,7 +24,12 @@ export interface RegularizeFixtures {
     cases: { normType: number | "Infinity"; maxNorm: number; totalNorm: number; clipped: Nested[] }[];
   };
   clipGradValue: { cases: { clipValue: number; clipped: Nested[] }[] };
-  maxNorm: { dense: Entry; conv: Entry; cases: { maxValue: number; dense: Nested; conv: Nested }[]; denseP1MaxValue2: Nested };
+  maxNorm: {
+    dense: Entry;
+    conv: Entry;
+    cases: { maxValue: number; dense: Nested; conv: Nested }[];
+    denseP1MaxValue2: Nested;
+  };
   pruning: {
     a: Entry;
     b: Entry;
@@ -35,7 +39,9 @@ export interface RegularizeFixtures {
 }
 
 export function loadRegularizeFixtures(): RegularizeFixtures {
-  return JSON.parse(fs.readFileSync(path.join(repoRoot(), "test", "fixtures", "regularize.json"), "utf8")) as RegularizeFixtures;
+  return JSON.parse(
+    fs.readFileSync(path.join(repoRoot(), "test", "fixtures", "regularize.json"), "utf8"),
+  ) as RegularizeFixtures;
 }
 
 export function flatten(x: Nested): number[] {
@@ -47,8 +53,15 @@ export function tensorOf(e: Entry): tf.Tensor {
 }
 
 /** |a − b| ≤ rtol·|b| + atol, element-wise. */
-export function assertAllClose(actual: ArrayLike<number>, expected: number[], label: string, rtol = 1e-6, atol = 1e-7): void {
-  if (actual.length !== expected.length) throw new Error(`${label}: ${actual.length} values, expected ${expected.length}`);
+export function assertAllClose(
+  actual: ArrayLike<number>,
+  expected: number[],
+  label: string,
+  rtol = 1e-6,
+  atol = 1e-7,
+): void {
+  if (actual.length !== expected.length)
+    throw new Error(`${label}: ${actual.length} values, expected ${expected.length}`);
   for (let i = 0; i < expected.length; i++) {
     if (!(Math.abs(actual[i] - expected[i]) <= rtol * Math.abs(expected[i]) + atol)) {
       throw new Error(`${label}[${i}]: got ${actual[i]}, torch ${expected[i]}`);

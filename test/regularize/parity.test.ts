@@ -48,7 +48,9 @@ describe("clipGradNorm matches torch.nn.utils.clip_grad_norm_", () => {
       const map = Object.fromEntries(grads.map((g, i) => [`g${i}`, g]));
       const fromMap = regularize.clipGradNorm(map, c.maxNorm, { normType });
       assert.deepEqual(Object.keys(fromMap.grads), ["g0", "g1", "g2"]);
-      Object.values(fromMap.grads).forEach((g, i) => assertAllClose(g.dataSync(), flatten(c.clipped[i]), `map grad ${i}`));
+      Object.values(fromMap.grads).forEach((g, i) =>
+        assertAllClose(g.dataSync(), flatten(c.clipped[i]), `map grad ${i}`),
+      );
       tf.dispose([fromArray.grads, fromArray.totalNorm, fromMap.grads, fromMap.totalNorm]);
       assert.equal(tf.memory().numTensors, before, "no tensors leaked");
     });
@@ -74,12 +76,18 @@ describe("maxNorm matches torch.renorm on torch's layout", () => {
       tf.tidy(() => {
         assertAllClose(regularize.maxNorm(dense, c.maxValue).dataSync(), flatten(c.dense), "dense");
         assertAllClose(regularize.maxNorm(conv, c.maxValue, { axis: [0, 1, 2] }).dataSync(), flatten(c.conv), "conv");
-        assertAllClose(regularize.maxNorm(conv, c.maxValue, { axis: [-4, -3, -2] }).dataSync(), flatten(c.conv), "negative axes");
+        assertAllClose(
+          regularize.maxNorm(conv, c.maxValue, { axis: [-4, -3, -2] }).dataSync(),
+          flatten(c.conv),
+          "negative axes",
+        );
       });
     });
   }
   it("p = 1", () => {
-    tf.tidy(() => assertAllClose(regularize.maxNorm(dense, 2, { p: 1 }).dataSync(), flatten(fx.maxNorm.denseP1MaxValue2), "p=1"));
+    tf.tidy(() =>
+      assertAllClose(regularize.maxNorm(dense, 2, { p: 1 }).dataSync(), flatten(fx.maxNorm.denseP1MaxValue2), "p=1"),
+    );
   });
   it("applyMaxNorm rewrites variables in place and skips biases", () => {
     const kernel = tf.variable(dense.clone(), true, "dense/kernel");
@@ -112,7 +120,8 @@ describe("Pruner masks equal torch.nn.utils.prune's", () => {
       // Pruned entries are zero in the variables themselves.
       const finalA = flatten(expected.masks[1].a);
       Array.from(a.dataSync()).forEach((v, i) => {
-        if (finalA[i] === 0) assert.ok(v === 0, `entry ${i} is pruned`); // -0 counts: torch gives -0 too
+        if (finalA[i] === 0)
+          assert.ok(v === 0, `entry ${i} is pruned`); // -0 counts: torch gives -0 too
         else assert.notEqual(v, 0);
       });
       pruner.dispose();

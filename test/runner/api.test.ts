@@ -20,7 +20,9 @@ function notebook(sources: string[], metadata: Notebook["metadata"] = {}): Noteb
 describe("executeNotebook API on the python3 kernel", { skip: pythonKernelMissing() }, () => {
   it("calls hooks in order, honours metadata execution.timeout and the notebook deadline", async () => {
     const events: string[] = [];
-    const withMetadataTimeout = notebook(["print('one')", "import time\ntime.sleep(30)"], { execution: { timeout: 1 } });
+    const withMetadataTimeout = notebook(["print('one')", "import time\ntime.sleep(30)"], {
+      execution: { timeout: 1 },
+    });
     const snapshot = JSON.stringify(withMetadataTimeout);
     const withDeadline = notebook(["import time\ntime.sleep(60)"]);
     const [a, b] = await Promise.all([
@@ -35,8 +37,19 @@ describe("executeNotebook API on the python3 kernel", { skip: pythonKernelMissin
       }),
       executeNotebook(withDeadline, { kernel: "python3", notebookTimeout: 10, interruptGrace: 2 }),
     ]);
-    assert.deepEqual(events, ["notebook python3 2", "start 1", "executed 1 passed", "start 2", "executed 2 failed", "error 2 timeout"]);
-    assert.match(a.cells[1].failure?.summary ?? "", /\(limit 1 s\)/, "metadata execution.timeout beats options.timeout");
+    assert.deepEqual(events, [
+      "notebook python3 2",
+      "start 1",
+      "executed 1 passed",
+      "start 2",
+      "executed 2 failed",
+      "error 2 timeout",
+    ]);
+    assert.match(
+      a.cells[1].failure?.summary ?? "",
+      /\(limit 1 s\)/,
+      "metadata execution.timeout beats options.timeout",
+    );
     assert.equal(JSON.stringify(withMetadataTimeout), snapshot, "the input notebook is not mutated");
     assert.equal(a.notebook.nbformat_minor, 5);
     assert.equal(b.ok, false);

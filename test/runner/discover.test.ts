@@ -7,7 +7,15 @@ import { tempDir } from "./helpers";
 
 function tree(): string {
   const dir = tempDir();
-  for (const file of ["b.ipynb", "a.ipynb", "sub/c.ipynb", "sub/deep/d.ipynb", "sub/.ipynb_checkpoints/c-checkpoint.ipynb", "notes.txt", "empty/.keep"]) {
+  for (const file of [
+    "b.ipynb",
+    "a.ipynb",
+    "sub/c.ipynb",
+    "sub/deep/d.ipynb",
+    "sub/.ipynb_checkpoints/c-checkpoint.ipynb",
+    "notes.txt",
+    "empty/.keep",
+  ]) {
     fs.mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
     fs.writeFileSync(path.join(dir, file), "{}");
   }
@@ -25,7 +33,12 @@ describe("discoverNotebooks", () => {
     const dir = tree();
     const rel = (files: string[]) => files.map((file) => path.relative(dir, file));
     assert.deepEqual(rel(discoverNotebooks([`${dir}/*.ipynb`])), ["a.ipynb", "b.ipynb"]);
-    assert.deepEqual(rel(discoverNotebooks([`${dir}/**/*.ipynb`, `${dir}/a.ipynb`])), ["a.ipynb", "b.ipynb", "sub/c.ipynb", "sub/deep/d.ipynb"]);
+    assert.deepEqual(rel(discoverNotebooks([`${dir}/**/*.ipynb`, `${dir}/a.ipynb`])), [
+      "a.ipynb",
+      "b.ipynb",
+      "sub/c.ipynb",
+      "sub/deep/d.ipynb",
+    ]);
     assert.deepEqual(rel(discoverNotebooks([`${dir}/sub/**/d.ipynb`])), ["sub/deep/d.ipynb"]);
   });
 
@@ -36,7 +49,12 @@ describe("discoverNotebooks", () => {
     const empty = path.join(dir, "empty");
     const glob = `${dir}/*.nothing`;
     assert.throws(() => discoverNotebooks([missing, text, empty, glob]), {
-      message: [discoverMessages.missing(missing), discoverMessages.notNotebook(text), discoverMessages.emptyDir(empty), discoverMessages.noMatch(glob)].join("\n"),
+      message: [
+        discoverMessages.missing(missing),
+        discoverMessages.notNotebook(text),
+        discoverMessages.emptyDir(empty),
+        discoverMessages.noMatch(glob),
+      ].join("\n"),
     });
   });
 
@@ -56,6 +74,7 @@ describe("--shard", () => {
 
   it("validates i/n", () => {
     assert.deepEqual(parseShard("2/4"), { index: 2, count: 4 });
-    for (const bad of ["0/2", "3/2", "1/0", "x", "1-2"]) assert.throws(() => parseShard(bad), { message: discoverMessages.badShard(bad) });
+    for (const bad of ["0/2", "3/2", "1/0", "x", "1-2"])
+      assert.throws(() => parseShard(bad), { message: discoverMessages.badShard(bad) });
   });
 });

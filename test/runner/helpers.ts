@@ -24,7 +24,8 @@ export function pythonKernelMissing(): string | undefined {
   if (!spec) pythonChecked = "no python3 kernelspec installed (apt-get install python3-ipykernel)";
   else {
     const probe = spawnSync(spec.spec.argv[0], ["-c", "import ipykernel"], { encoding: "utf8" });
-    pythonChecked = probe.status === 0 ? undefined : `the python3 kernel cannot start: ${probe.stderr.trim().split("\n").pop()}`;
+    pythonChecked =
+      probe.status === 0 ? undefined : `the python3 kernel cannot start: ${probe.stderr.trim().split("\n").pop()}`;
   }
   return pythonChecked;
 }
@@ -40,7 +41,8 @@ const tempDirs: string[] = [];
 /** A fresh temp folder, removed when the test process exits. */
 export function tempDir(prefix = "optimlab-runner-test-"): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  if (tempDirs.length === 0) process.once("exit", () => tempDirs.forEach((folder) => fs.rmSync(folder, { recursive: true, force: true })));
+  if (tempDirs.length === 0)
+    process.once("exit", () => tempDirs.forEach((folder) => fs.rmSync(folder, { recursive: true, force: true })));
   tempDirs.push(dir);
   return dir;
 }
@@ -63,7 +65,11 @@ export function copyNotebooks(kind: "python" | "typescript", names: string[]): {
 export function cliCommand(args: string[]): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
   const entry = path.join(__dirname, `cli-entry${path.extname(__filename)}`);
   const execArgv = process.execArgv.filter((arg) => !arg.startsWith("--test"));
-  return { command: process.execPath, args: [...execArgv, entry, ...args], env: { ...process.env, OPTIMLAB_RUNNER_CLI_ENTRY: "1" } };
+  return {
+    command: process.execPath,
+    args: [...execArgv, entry, ...args],
+    env: { ...process.env, OPTIMLAB_RUNNER_CLI_ENTRY: "1" },
+  };
 }
 
 /** Polls `check` every 50 ms until it returns a value or `ms` pass. */

@@ -35,19 +35,40 @@ describe("OutputCollector", () => {
   it("updates displays with the same display_id, in earlier cells too", () => {
     const displays = new DisplayRegistry();
     const first = new OutputCollector(displays);
-    first.handle(msg("display_data", { data: { "text/plain": "v1" }, metadata: {}, transient: { display_id: "progress" } }));
-    first.handle(msg("display_data", { data: { "text/plain": "other" }, metadata: {}, transient: { display_id: "x" } }));
+    first.handle(
+      msg("display_data", { data: { "text/plain": "v1" }, metadata: {}, transient: { display_id: "progress" } }),
+    );
+    first.handle(
+      msg("display_data", { data: { "text/plain": "other" }, metadata: {}, transient: { display_id: "x" } }),
+    );
     const second = new OutputCollector(displays);
-    second.handle(msg("display_data", { data: { "text/plain": "v1" }, metadata: {}, transient: { display_id: "progress" } }));
-    second.handle(msg("update_display_data", { data: { "text/plain": "v2" }, metadata: { m: 1 }, transient: { display_id: "progress" } }));
-    assert.deepEqual(first.finish().map((o) => (o.output_type === "display_data" ? o.data["text/plain"] : null)), ["v2", "other"]);
-    assert.deepEqual(second.finish()[0], { output_type: "display_data", data: { "text/plain": "v2" }, metadata: { m: 1 } });
+    second.handle(
+      msg("display_data", { data: { "text/plain": "v1" }, metadata: {}, transient: { display_id: "progress" } }),
+    );
+    second.handle(
+      msg("update_display_data", {
+        data: { "text/plain": "v2" },
+        metadata: { m: 1 },
+        transient: { display_id: "progress" },
+      }),
+    );
+    assert.deepEqual(
+      first.finish().map((o) => (o.output_type === "display_data" ? o.data["text/plain"] : null)),
+      ["v2", "other"],
+    );
+    assert.deepEqual(second.finish()[0], {
+      output_type: "display_data",
+      data: { "text/plain": "v2" },
+      metadata: { m: 1 },
+    });
   });
 
   it("stops updating a display once its output was cleared", () => {
     const displays = new DisplayRegistry();
     const collector = new OutputCollector(displays);
-    collector.handle(msg("display_data", { data: { "text/plain": "v1" }, metadata: {}, transient: { display_id: "d" } }));
+    collector.handle(
+      msg("display_data", { data: { "text/plain": "v1" }, metadata: {}, transient: { display_id: "d" } }),
+    );
     collector.handle(msg("clear_output", { wait: false }));
     assert.equal(displays.update("d", { "text/plain": "v2" }, {}), 0);
   });

@@ -29,7 +29,10 @@ describe("fault suite on the python3 kernel", { skip: pythonKernelMissing() }, (
 
   before(async () => {
     const [entries, withParameters] = await Promise.all([
-      runNotebooks(SUITE.map((name) => notebookPath("python", name)), { jobs: 3, timeout: 3, interruptGrace: 3, onCellError }),
+      runNotebooks(
+        SUITE.map((name) => notebookPath("python", name)),
+        { jobs: 3, timeout: 3, interruptGrace: 3, onCellError },
+      ),
       executeNotebook(notebookPath("python", "parameters"), { parameters: { lr: 0.5, name: "adam" } }),
     ]);
     entries.forEach((entry, index) => {
@@ -39,39 +42,67 @@ describe("fault suite on the python3 kernel", { skip: pythonKernelMissing() }, (
     parameters = withParameters;
   });
 
-  const statuses = (name: string) => (results.get(name) as NotebookResult).cells.map((cell) => cell.failure?.kind ?? cell.status);
+  const statuses = (name: string) =>
+    (results.get(name) as NotebookResult).cells.map((cell) => cell.failure?.kind ?? cell.status);
 
   it("runs a passing notebook: streams, results, clear_output, display updates, skip tag, cwd", () => {
     const result = results.get("passing") as NotebookResult;
     assert.equal(result.ok, true);
     assert.deepEqual(statuses("passing"), ["passed", "passed", "passed", "passed", "skipped"]);
-    const [first, display, cleared, update] = result.notebook.cells.filter((cell) => cell.cell_type === "code").map((cell) => (cell.cell_type === "code" ? cell : null));
+    const [first, display, cleared, update] = result.notebook.cells
+      .filter((cell) => cell.cell_type === "code")
+      .map((cell) => (cell.cell_type === "code" ? cell : null));
     assert.deepEqual(first?.outputs, [
       { output_type: "stream", name: "stdout", text: "hello\nworld\n" },
       { output_type: "stream", name: "stderr", text: "to stderr\n" },
       { output_type: "execute_result", data: { "text/plain": "42" }, metadata: {}, execution_count: 1 },
     ]);
     assert.equal(first?.execution_count, 1);
-    assert.deepEqual(Object.keys(first?.metadata.execution ?? {}), ["iopub.status.busy", "iopub.execute_input", "shell.execute_reply", "iopub.status.idle"]);
+    assert.deepEqual(Object.keys(first?.metadata.execution ?? {}), [
+      "iopub.status.busy",
+      "iopub.execute_input",
+      "shell.execute_reply",
+      "iopub.status.idle",
+    ]);
     assert.deepEqual(cleared?.outputs, [{ output_type: "stream", name: "stdout", text: "after clear\n" }]);
     const shown = display?.outputs[0];
-    assert.equal(shown?.output_type === "display_data" && shown.data["text/plain"], "'updated'", "update_display_data reached the earlier cell");
-    assert.equal(text(update?.outputs ?? []), path.dirname(notebookPath("python", "passing")) + "\n", "kernel runs in the notebook's folder");
+    assert.equal(
+      shown?.output_type === "display_data" && shown.data["text/plain"],
+      "'updated'",
+      "update_display_data reached the earlier cell",
+    );
+    assert.equal(
+      text(update?.outputs ?? []),
+      path.dirname(notebookPath("python", "passing")) + "\n",
+      "kernel runs in the notebook's folder",
+    );
   });
 
   it("fails on a raised error, shows source, streams and traceback, and runs nothing after it", () => {
     assert.deepEqual(statuses("error"), ["passed", "error", "not-run"]);
     const failure = (results.get("error") as NotebookResult).cells[1].failure;
-    assert.equal(failure?.summary, `cell 2 (id ${(results.get("error") as NotebookResult).cells[1].id}) raised ValueError: bad value 1`);
-    assert.match(failure?.details ?? "", /---- source ----\nprint\('about to fail'\)\nraise ValueError[^\n]*\n---- stdout ----\nabout to fail\n---- traceback ----\n/);
+    assert.equal(
+      failure?.summary,
+      `cell 2 (id ${(results.get("error") as NotebookResult).cells[1].id}) raised ValueError: bad value 1`,
+    );
+    assert.match(
+      failure?.details ?? "",
+      /---- source ----\nprint\('about to fail'\)\nraise ValueError[^\n]*\n---- stdout ----\nabout to fail\n---- traceback ----\n/,
+    );
   });
 
   it("interrupts an infinite loop at the timeout and reports where it was stuck", () => {
     assert.deepEqual(statuses("infinite-loop"), ["passed", "timeout", "not-run"]);
     const cell = (results.get("infinite-loop") as NotebookResult).cells[1];
-    assert.match(cell.failure?.summary ?? "", /timed out after \d+\.\d s \(limit 3 s\); it was interrupted, then the kernel was stopped/);
+    assert.match(
+      cell.failure?.summary ?? "",
+      /timed out after \d+\.\d s \(limit 3 s\); it was interrupted, then the kernel was stopped/,
+    );
     assert.ok(cell.seconds >= 3 && cell.seconds < 6, `elapsed ${cell.seconds} s`);
-    assert.match(cell.failure?.details ?? "", /---- source ----\ni = 0\nwhile True:\n {4}i \+= 1\n… \(2 lines\) …\n# never reached\n# really never\n# the end\n/);
+    assert.match(
+      cell.failure?.details ?? "",
+      /---- source ----\ni = 0\nwhile True:\n {4}i \+= 1\n… \(2 lines\) …\n# never reached\n# really never\n# the end\n/,
+    );
     assert.match(cell.failure?.details ?? "", /KeyboardInterrupt/);
   });
 
@@ -88,7 +119,10 @@ describe("fault suite on the python3 kernel", { skip: pythonKernelMissing() }, (
   it("makes raises-exception strict and checks the named error", () => {
     assert.deepEqual(statuses("raises"), ["passed", "passed", "no-exception", "wrong-exception", "passed"]);
     const cells = (results.get("raises") as NotebookResult).cells;
-    assert.match(cells[3].failure?.summary ?? "", /should raise KeyError but raised IndexError: list index out of range/);
+    assert.match(
+      cells[3].failure?.summary ?? "",
+      /should raise KeyError but raised IndexError: list index out of range/,
+    );
     assert.equal(results.get("raises")?.ok, false);
   });
 

@@ -15,7 +15,9 @@ import { notebookPath, typescriptKernelMissing } from "./helpers";
 const SUITE = ["passing", "thrown-error", "infinite-loop", "process-exit", "raises", "async-print", "huge-output"];
 
 function stdout(outputs: Output[]): string {
-  return outputs.map((output) => (output.output_type === "stream" && output.name === "stdout" ? joinSource(output.text) : "")).join("");
+  return outputs
+    .map((output) => (output.output_type === "stream" && output.name === "stdout" ? joinSource(output.text) : ""))
+    .join("");
 }
 
 describe("fault suite on the optimlab TypeScript kernel", { skip: typescriptKernelMissing() }, () => {
@@ -29,7 +31,10 @@ describe("fault suite on the optimlab TypeScript kernel", { skip: typescriptKern
 
   before(async () => {
     const [entries, withParameters] = await Promise.all([
-      runNotebooks(SUITE.map((name) => notebookPath("typescript", name)), { jobs: 2, interruptGrace: 1, onCellError }),
+      runNotebooks(
+        SUITE.map((name) => notebookPath("typescript", name)),
+        { jobs: 2, interruptGrace: 1, onCellError },
+      ),
       executeNotebook(notebookPath("typescript", "parameters"), { parameters: { lr: 0.5, name: "adam", steps: [3] } }),
     ]);
     entries.forEach((entry, index) => {
@@ -53,7 +58,10 @@ describe("fault suite on the optimlab TypeScript kernel", { skip: typescriptKern
   it("reports a thrown error with its ename and stops", () => {
     assert.deepEqual(statuses("thrown-error"), ["passed", "error", "not-run"]);
     assert.match(result("thrown-error").cells[1].failure?.summary ?? "", /raised RangeError: bad value 1$/);
-    assert.match(result("thrown-error").cells[1].failure?.details ?? "", /---- stdout ----\nabout to fail\n---- traceback ----\n/);
+    assert.match(
+      result("thrown-error").cells[1].failure?.details ?? "",
+      /---- stdout ----\nabout to fail\n---- traceback ----\n/,
+    );
   });
 
   it("stops a kernel stuck in a synchronous loop: interrupted if it can be, else killed after the grace", () => {
@@ -110,6 +118,7 @@ describe("fault suite on the optimlab TypeScript kernel", { skip: typescriptKern
   });
 
   it("leaves no kernel process behind", () => {
-    for (const entry of [...results.values(), parameters]) assert.equal(isAlive(entry.kernelPid as number), false, `${entry.path}'s kernel is gone`);
+    for (const entry of [...results.values(), parameters])
+      assert.equal(isAlive(entry.kernelPid as number), false, `${entry.path}'s kernel is gone`);
   });
 });

@@ -1,14 +1,33 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { beale, booth, himmelblau, invalidConditionMessage, quadratic, rastrigin, rosenbrock, rotatedQuadratic, saddle } from "../../src/surfaces/functions";
+import {
+  beale,
+  booth,
+  himmelblau,
+  invalidConditionMessage,
+  quadratic,
+  rastrigin,
+  rosenbrock,
+  rotatedQuadratic,
+  saddle,
+} from "../../src/surfaces/functions";
 import { invalidStartMessage, invalidStepsMessage, trajectories, trajectory } from "../../src/surfaces/trajectory";
 import { Random } from "../../src/backend/random";
 import { SGD } from "../../src/optim/sgd";
 import { Adam } from "../../src/optim/adam";
 import { invalidLearningRate } from "../../src/optim/errors";
 
-const all = [quadratic(), rotatedQuadratic({ condition: 50, angle: 0.3 }), rosenbrock(), beale(), booth(), himmelblau(), saddle(), rastrigin()];
+const all = [
+  quadratic(),
+  rotatedQuadratic({ condition: 50, angle: 0.3 }),
+  rosenbrock(),
+  beale(),
+  booth(),
+  himmelblau(),
+  saddle(),
+  rastrigin(),
+];
 
 test("analytic gradients match tf.grad and values match the tensor form", () => {
   const random = new Random(1);
@@ -18,12 +37,24 @@ test("analytic gradients match tf.grad and values match the tensor form", () => 
       const y = surface.bounds.y[0] + (surface.bounds.y[1] - surface.bounds.y[0]) * random.uniform();
       const [value, grad] = tf.tidy(() => {
         const p = tf.tensor1d([x, y], "float32");
-        return [surface.tensorValue(p).dataSync()[0], Array.from(tf.grad((q: tf.Tensor) => surface.tensorValue(q))(p).dataSync())];
+        return [
+          surface.tensorValue(p).dataSync()[0],
+          Array.from(
+            tf
+              .grad((q: tf.Tensor) => surface.tensorValue(q))(p)
+              .dataSync(),
+          ),
+        ];
       });
       const expected = surface.gradient(x, y);
       const scale = Math.max(1, Math.abs(expected[0]), Math.abs(expected[1]));
-      assert.ok(Math.abs(value - surface.value(x, y)) <= 1e-4 * Math.max(1, Math.abs(value)), `${surface.name} value at ${x},${y}`);
-      expected.forEach((g, i) => assert.ok(Math.abs(g - grad[i]) <= 2e-4 * scale, `${surface.name} ∂${i} at (${x}, ${y}): ${g} vs ${grad[i]}`));
+      assert.ok(
+        Math.abs(value - surface.value(x, y)) <= 1e-4 * Math.max(1, Math.abs(value)),
+        `${surface.name} value at ${x},${y}`,
+      );
+      expected.forEach((g, i) =>
+        assert.ok(Math.abs(g - grad[i]) <= 2e-4 * scale, `${surface.name} ∂${i} at (${x}, ${y}): ${g} vs ${grad[i]}`),
+      );
     }
   }
 });
@@ -81,13 +112,26 @@ test("gradient noise is seeded; too large a step diverges without throwing", asy
   const blowUp = await trajectory(quadratic(), () => new SGD({ lr: 2 }), { steps: 400 });
   assert.equal(blowUp.diverged, true);
   assert.ok(blowUp.path.length < 401);
-  const runs = await trajectories(saddle(), { sgd: () => new SGD({ lr: 0.1 }), adam: () => new Adam({ lr: 0.1 }) }, { steps: 10 });
-  assert.deepEqual(runs.map((r) => r.name), ["sgd", "adam"]);
+  const runs = await trajectories(
+    saddle(),
+    { sgd: () => new SGD({ lr: 0.1 }), adam: () => new Adam({ lr: 0.1 }) },
+    { steps: 10 },
+  );
+  assert.deepEqual(
+    runs.map((r) => r.name),
+    ["sgd", "adam"],
+  );
 });
 
 test("trajectory rejects bad steps, start and learning rate", async () => {
-  await assert.rejects(trajectory(booth(), () => new SGD({ lr: 0.1 }), { steps: 0 }), { message: invalidStepsMessage(0) });
-  await assert.rejects(trajectory(booth(), () => new SGD({ lr: 0.1 }), { start: [1, Number.NaN] }), { message: invalidStartMessage([1, Number.NaN]) });
+  await assert.rejects(
+    trajectory(booth(), () => new SGD({ lr: 0.1 }), { steps: 0 }),
+    { message: invalidStepsMessage(0) },
+  );
+  await assert.rejects(
+    trajectory(booth(), () => new SGD({ lr: 0.1 }), { start: [1, Number.NaN] }),
+    { message: invalidStartMessage([1, Number.NaN]) },
+  );
   const zero = new SGD({ lr: 0.1 });
   zero.lr = 0;
   await assert.rejects(trajectory(booth(), zero), { message: invalidLearningRate(0) });

@@ -14,18 +14,37 @@ test("compare: identical configs from one start give identical histories; differ
     {
       a: { optimizer: () => new SGD({ lr: 0.1 }) },
       b: { optimizer: () => new SGD({ lr: 0.1 }) },
-      slow: { optimizer: new SGD({ lr: 0.01 }), scheduler: (opt) => new StepLR(opt as SGD, { stepSize: 1, gamma: 0.5 }) },
+      slow: {
+        optimizer: new SGD({ lr: 0.01 }),
+        scheduler: (opt) => new StepLR(opt as SGD, { stepSize: 1, gamma: 0.5 }),
+      },
     },
-    { model: () => mlp({ sizes: [2, 8, 2], dropout: 0.25 }), loss: crossEntropy, train: moons, epochs: 2, batchSize: 16, progress: false },
+    {
+      model: () => mlp({ sizes: [2, 8, 2], dropout: 0.25 }),
+      loss: crossEntropy,
+      train: moons,
+      epochs: 2,
+      batchSize: 16,
+      progress: false,
+    },
   );
   assert.deepEqual(Object.keys(runs), ["a", "b", "slow"]);
   assert.equal(runs.a.name, "a");
   // Same initial weights, same data order and same dropout masks → bit-identical losses.
-  assert.deepEqual(runs.a.steps.map((s) => s.loss), runs.b.steps.map((s) => s.loss));
+  assert.deepEqual(
+    runs.a.steps.map((s) => s.loss),
+    runs.b.steps.map((s) => s.loss),
+  );
   // The first step's loss is computed before any update: equal for every config.
   assert.equal(runs.slow.steps[0].loss, runs.a.steps[0].loss);
-  assert.notDeepEqual(runs.slow.steps.map((s) => s.loss), runs.a.steps.map((s) => s.loss));
-  assert.deepEqual(runs.slow.epochs.map((e) => e.lr), [0.01, 0.005]);
+  assert.notDeepEqual(
+    runs.slow.steps.map((s) => s.loss),
+    runs.a.steps.map((s) => s.loss),
+  );
+  assert.deepEqual(
+    runs.slow.epochs.map((e) => e.lr),
+    [0.01, 0.005],
+  );
 });
 
 test("compare with one model instance resets its weights before each run", async () => {
@@ -42,5 +61,7 @@ test("compare rejects no configs and a shared optimizer instance", async () => {
   const base = { model: () => mlp({ sizes: [2, 2] }), loss: crossEntropy, train: moons, progress: false };
   await assert.rejects(compare({}, base), { message: NO_CONFIGS });
   const shared = new SGD({ lr: 0.1 });
-  await assert.rejects(compare({ x: { optimizer: shared }, y: { optimizer: shared } }, base), { message: duplicateOptimizerMessage("x", "y") });
+  await assert.rejects(compare({ x: { optimizer: shared }, y: { optimizer: shared } }, base), {
+    message: duplicateOptimizerMessage("x", "y"),
+  });
 });

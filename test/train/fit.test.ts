@@ -1,7 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { fit, inputShapeMessage, invalidNormsMessage, invalidClipMessage, invalidEpochsMessage, MISSING_OPTIMIZER, nonScalarLossMessage } from "../../src/train/fit";
+import {
+  fit,
+  inputShapeMessage,
+  invalidNormsMessage,
+  invalidClipMessage,
+  invalidEpochsMessage,
+  MISSING_OPTIMIZER,
+  nonScalarLossMessage,
+} from "../../src/train/fit";
 import { DivergenceError, divergenceMessage } from "../../src/train/divergence";
 import { History } from "../../src/train/history";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
@@ -20,10 +28,20 @@ const moons = twoMoons({ n: 64, noise: 0.1, seed: 2 });
 
 test("full-batch GD on linear regression converges; history has per-step and per-epoch records", async () => {
   const model = linear({ inputs: 3, seed: 1 });
-  const history = await fit(model, { optimizer: new SGD({ lr: 0.1 }), loss: mse, train: regression, epochs: 60, batchSize: "full", progress: false });
+  const history = await fit(model, {
+    optimizer: new SGD({ lr: 0.1 }),
+    loss: mse,
+    train: regression,
+    epochs: 60,
+    batchSize: "full",
+    progress: false,
+  });
   assert.equal(history.steps.length, 60);
   assert.equal(history.epochs.length, 60);
-  assert.ok(history.final("loss") < 1e-3, `final loss ${history.final("loss")} ${JSON.stringify(history.epochs.slice(0, 3).map((e) => [e.loss, e.weightNorm]))}`);
+  assert.ok(
+    history.final("loss") < 1e-3,
+    `final loss ${history.final("loss")} ${JSON.stringify(history.epochs.slice(0, 3).map((e) => [e.loss, e.weightNorm]))}`,
+  );
   assert.ok(history.epochs[0].loss > 10 * history.final("loss"));
   const step = history.steps[5];
   assert.equal(step.lr, 0.1);
@@ -37,11 +55,23 @@ test("full-batch GD on linear regression converges; history has per-step and per
 
 test("minibatch and batch-1 SGD: step counts, shuffling from the seed gives bit-identical runs", async () => {
   const run = async (batchSize: number) =>
-    fit(mlp({ sizes: [2, 8, 2], seed: 3 }), { optimizer: new SGD({ lr: 0.05 }), loss: crossEntropy, train: moons, epochs: 2, batchSize, seed: 11, metrics: ["accuracy"], progress: false });
+    fit(mlp({ sizes: [2, 8, 2], seed: 3 }), {
+      optimizer: new SGD({ lr: 0.05 }),
+      loss: crossEntropy,
+      train: moons,
+      epochs: 2,
+      batchSize,
+      seed: 11,
+      metrics: ["accuracy"],
+      progress: false,
+    });
   const a = await run(16);
   const b = await run(16);
   assert.equal(a.steps.length, 8);
-  assert.deepEqual(a.toJSON().steps.map((s) => s.loss), b.toJSON().steps.map((s) => s.loss));
+  assert.deepEqual(
+    a.toJSON().steps.map((s) => s.loss),
+    b.toJSON().steps.map((s) => s.loss),
+  );
   assert.ok(a.epochs[1].accuracy !== undefined && a.epochs[1].accuracy >= 0 && a.epochs[1].accuracy <= 1);
   const sgd1 = await run(1);
   assert.equal(sgd1.steps.length, 128);
@@ -60,8 +90,14 @@ test("validation loss, metrics, schedulers and the lr record", async () => {
     scheduler: new StepLR(optimizer, { stepSize: 2, gamma: 0.5 }),
     progress: false,
   });
-  assert.deepEqual(history.epochs.map((e) => e.lr), [0.1, 0.1, 0.05, 0.05]);
-  assert.deepEqual(history.steps.map((s) => s.lr), [0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05]);
+  assert.deepEqual(
+    history.epochs.map((e) => e.lr),
+    [0.1, 0.1, 0.05, 0.05],
+  );
+  assert.deepEqual(
+    history.steps.map((s) => s.lr),
+    [0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05],
+  );
   assert.ok(history.epochs.every((e) => e.valLoss !== undefined && e.valAccuracy !== undefined));
   const plateauOptimizer = new SGD({ lr: 1e-3 });
   const plateau = await fit(linear({ inputs: 3, seed: 2 }), {
@@ -75,13 +111,24 @@ test("validation loss, metrics, schedulers and the lr record", async () => {
     progress: false,
   });
   // Epoch 1 sets the best; epoch 2 does not halve the loss, so epoch 3 runs at half the lr.
-  assert.deepEqual(plateau.epochs.map((e) => e.lr), [1e-3, 1e-3, 5e-4, 2.5e-4]);
+  assert.deepEqual(
+    plateau.epochs.map((e) => e.lr),
+    [1e-3, 1e-3, 5e-4, 2.5e-4],
+  );
 });
 
 test("divergence: a NaN/Inf loss stops training with DivergenceError naming epoch and step, history kept", async () => {
   const model = linear({ inputs: 3, seed: 1 });
   await assert.rejects(
-    fit(model, { optimizer: new SGD({ lr: 10 }), loss: mse, train: regression, epochs: 500, batchSize: 16, progress: false, syncEvery: 4 }),
+    fit(model, {
+      optimizer: new SGD({ lr: 10 }),
+      loss: mse,
+      train: regression,
+      epochs: 500,
+      batchSize: 16,
+      progress: false,
+      syncEvery: 4,
+    }),
     (error: unknown) => {
       assert.ok(error instanceof DivergenceError);
       assert.equal(error.message, divergenceMessage(error.epoch, error.step, Number.POSITIVE_INFINITY, 10));
@@ -107,7 +154,12 @@ test("early stopping stops after `patience` epochs without improvement and resto
     progress: false,
   });
   assert.equal(history.epochs.length, 3);
-  assert.deepEqual(history.info.stoppedEarly, { epoch: 3, monitor: "valLoss", best: history.epochs[0].valLoss, bestEpoch: 1 });
+  assert.deepEqual(history.info.stoppedEarly, {
+    epoch: 3,
+    monitor: "valLoss",
+    best: history.epochs[0].valLoss,
+    bestEpoch: 1,
+  });
   const after = tf.tidy(() => mse(model.apply(regression.x) as tf.Tensor, regression.y).dataSync()[0]);
   assert.ok(Math.abs(after - (history.epochs[0].valLoss ?? 0)) < 1e-5);
 });
@@ -151,9 +203,22 @@ test("regularizer penalty and clipped gradient norms are recorded", async () => 
 
 test('norms: "epoch" records the weight norm per epoch only (and gradient norms only when clipping)', async () => {
   const run = (norms: "step" | "epoch", clipGradNorm?: number) =>
-    fit(linear({ inputs: 3, seed: 1 }), { optimizer: new SGD({ lr: 0.05 }), loss: mse, train: regression, epochs: 2, batchSize: 16, seed: 3, norms, clipGradNorm, progress: false });
+    fit(linear({ inputs: 3, seed: 1 }), {
+      optimizer: new SGD({ lr: 0.05 }),
+      loss: mse,
+      train: regression,
+      epochs: 2,
+      batchSize: 16,
+      seed: 3,
+      norms,
+      clipGradNorm,
+      progress: false,
+    });
   const [perStep, perEpoch, clipped] = [await run("step"), await run("epoch"), await run("epoch", 100)];
-  assert.deepEqual(perEpoch.steps.map((s) => s.loss), perStep.steps.map((s) => s.loss));
+  assert.deepEqual(
+    perEpoch.steps.map((s) => s.loss),
+    perStep.steps.map((s) => s.loss),
+  );
   assert.equal(perEpoch.steps[0].weightNorm, undefined);
   assert.equal(perEpoch.steps[0].gradNorm, undefined);
   assert.ok(Math.abs((perEpoch.epochs[1].weightNorm ?? 0) - (perStep.epochs[1].weightNorm ?? 0)) < 1e-5);
@@ -164,7 +229,11 @@ test('norms: "epoch" records the weight norm per epoch only (and gradient norms 
 test("fit accepts a DataLoader and reports bad inputs with exact messages", async () => {
   const model = linear({ inputs: 3, seed: 1 });
   const loader = new DataLoader(regression, { batchSize: 32, seed: 1 });
-  assert.equal((await fit(model, { optimizer: new SGD({ lr: 0.01 }), loss: mse, train: loader, epochs: 1, progress: false })).steps.length, 2);
+  assert.equal(
+    (await fit(model, { optimizer: new SGD({ lr: 0.01 }), loss: mse, train: loader, epochs: 1, progress: false })).steps
+      .length,
+    2,
+  );
   const base = { optimizer: new SGD({ lr: 0.01 }), loss: mse, train: regression, progress: false };
   await assert.rejects(fit(model, { ...base, epochs: 0 }), { message: invalidEpochsMessage(0) });
   await assert.rejects(fit(model, { ...base, optimizer: undefined as unknown as SGD }), { message: MISSING_OPTIMIZER });
@@ -172,23 +241,44 @@ test("fit accepts a DataLoader and reports bad inputs with exact messages", asyn
   const zeroLr = new SGD({ lr: 0.01 });
   zeroLr.lr = 0;
   await assert.rejects(fit(model, { ...base, optimizer: zeroLr }), { message: invalidLearningRate(0) });
-  await assert.rejects(fit(model, { ...base, train: { x: tf.zeros([0, 3]), y: tf.zeros([0, 1]) } }), { message: emptyDatasetMessage("fit") });
-  await assert.rejects(fit(model, { ...base, train: moons }), { message: inputShapeMessage("train", [null, 3], [64, 2]) });
-  await assert.rejects(fit(model, { ...base, loss: (p, t) => tf.sub(p, t) as tf.Scalar }), { message: nonScalarLossMessage([32, 1]) });
+  await assert.rejects(fit(model, { ...base, train: { x: tf.zeros([0, 3]), y: tf.zeros([0, 1]) } }), {
+    message: emptyDatasetMessage("fit"),
+  });
+  await assert.rejects(fit(model, { ...base, train: moons }), {
+    message: inputShapeMessage("train", [null, 3], [64, 2]),
+  });
+  await assert.rejects(fit(model, { ...base, loss: (p, t) => tf.sub(p, t) as tf.Scalar }), {
+    message: nonScalarLossMessage([32, 1]),
+  });
   // (tfjs itself leaks the forward tensors when a tf.variableGrads closure throws, so the leak
   // check below covers divergence, the failure that happens in normal use.)
   const tensorsBefore = tf.memory().numTensors;
   const wild = new SGD({ lr: 1e3, momentum: 0.9 });
-  await assert.rejects(fit(model, { ...base, optimizer: wild, epochs: 50, earlyStopping: { monitor: "loss" } }), DivergenceError);
+  await assert.rejects(
+    fit(model, { ...base, optimizer: wild, epochs: 50, earlyStopping: { monitor: "loss" } }),
+    DivergenceError,
+  );
   wild.dispose();
   assert.equal(tf.memory().numTensors, tensorsBefore, "a failed fit frees what it held");
 });
 
 test("History: final, best, JSON round trip and a notebook display", async () => {
-  const history = await fit(linear({ inputs: 3, seed: 1 }), { optimizer: new SGD({ lr: 0.1 }), loss: mse, train: regression, validation: regression, epochs: 3, batchSize: "full", name: "sgd", progress: false });
+  const history = await fit(linear({ inputs: 3, seed: 1 }), {
+    optimizer: new SGD({ lr: 0.1 }),
+    loss: mse,
+    train: regression,
+    validation: regression,
+    epochs: 3,
+    batchSize: "full",
+    name: "sgd",
+    progress: false,
+  });
   assert.equal(history.best("valLoss").epoch, 3);
   assert.equal(history.best().value, history.final("valLoss"));
-  assert.throws(() => history.final("accuracy"), { message: /^History has no "accuracy" values \(available: epoch, step, loss, lr, gradNorm, weightNorm, time, samplesPerSecond, valLoss\)$/ });
+  assert.throws(() => history.final("accuracy"), {
+    message:
+      /^History has no "accuracy" values \(available: epoch, step, loss, lr, gradNorm, weightNorm, time, samplesPerSecond, valLoss\)$/,
+  });
   const copy = History.fromJSON(JSON.parse(JSON.stringify(history)));
   assert.deepEqual(copy.toJSON(), history.toJSON());
   const bundle = history[JUPYTER_DISPLAY]();

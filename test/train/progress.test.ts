@@ -11,13 +11,21 @@ import { SGD } from "../../src/optim/sgd";
 const state = { epoch: 2, epochs: 4, step: 5, stepsPerEpoch: 10, loss: 0.421, samplesPerSecond: 5120.4, elapsed: 3 };
 
 test("progressLine shows epoch, step, loss, samples/s and ETA", () => {
-  assert.equal(progressLine(state, "sgd"), "sgd [#########---------------] epoch 2/4 · step 5/10 · loss 0.4210 · 5,120 samples/s · ETA 5.0s");
-  assert.equal(progressLine({ ...state, epoch: 4, step: 10, loss: undefined }), "[########################] epoch 4/4 · step 10/10 · loss … · 5,120 samples/s · done in 3.0s");
+  assert.equal(
+    progressLine(state, "sgd"),
+    "sgd [#########---------------] epoch 2/4 · step 5/10 · loss 0.4210 · 5,120 samples/s · ETA 5.0s",
+  );
+  assert.equal(
+    progressLine({ ...state, epoch: 4, step: 10, loss: undefined }),
+    "[########################] epoch 4/4 · step 10/10 · loss … · 5,120 samples/s · done in 3.0s",
+  );
 });
 
 test("notebook: one display id, first shown then updated in place, at most one update per interval", () => {
   const sent: { bundle: MimeBundle; displayId?: string; update: boolean }[] = [];
-  setDisplaySink({ display: (bundle, options) => sent.push({ bundle, displayId: options.displayId, update: options.update }) });
+  setDisplaySink({
+    display: (bundle, options) => sent.push({ bundle, displayId: options.displayId, update: options.update }),
+  });
   try {
     let clock = 0;
     const progress = new Progress({ epochs: 1, stepsPerEpoch: 100, now: () => clock });
@@ -28,7 +36,10 @@ test("notebook: one display id, first shown then updated in place, at most one u
     progress.finish();
     assert.ok(sent.length >= 8 && sent.length <= 10, `${sent.length} updates`);
     assert.equal(new Set(sent.map((s) => s.displayId)).size, 1);
-    assert.deepEqual(sent.map((s) => s.update), [false, ...Array(sent.length - 1).fill(true)]);
+    assert.deepEqual(
+      sent.map((s) => s.update),
+      [false, ...Array(sent.length - 1).fill(true)],
+    );
     assert.match(String(sent[0].bundle["text/html"]), /<progress value="1\.0" max="100"/);
   } finally {
     setDisplaySink(undefined);
@@ -38,13 +49,23 @@ test("notebook: one display id, first shown then updated in place, at most one u
 test("terminal: a TTY gets one rewritten line; otherwise one line per epoch", () => {
   const tty: string[] = [];
   let clock = 0;
-  const bar = new Progress({ epochs: 1, stepsPerEpoch: 2, now: () => (clock += 300), stream: { isTTY: true, write: (t: string) => tty.push(t) } });
+  const bar = new Progress({
+    epochs: 1,
+    stepsPerEpoch: 2,
+    now: () => (clock += 300),
+    stream: { isTTY: true, write: (t: string) => tty.push(t) },
+  });
   bar.update({ ...state, epoch: 1, epochs: 1, step: 1, stepsPerEpoch: 2 });
   bar.finish();
   assert.ok(tty.slice(0, -1).every((t) => t.startsWith("\r")));
   assert.equal(tty[tty.length - 1], "\n");
   const lines: string[] = [];
-  const plain = new Progress({ name: "adam", epochs: 4, stepsPerEpoch: 10, stream: { isTTY: false, write: (t: string) => lines.push(t) } });
+  const plain = new Progress({
+    name: "adam",
+    epochs: 4,
+    stepsPerEpoch: 10,
+    stream: { isTTY: false, write: (t: string) => lines.push(t) },
+  });
   assert.equal(plain.due(), false);
   plain.epochEnd(state, { loss: 0.5, valLoss: 0.25 });
   assert.deepEqual(lines, ["adam epoch 2/4 · loss 0.5000 · valLoss 0.2500 · 3.0s\n"]);
@@ -52,10 +73,18 @@ test("terminal: a TTY gets one rewritten line; otherwise one line per epoch", ()
 
 test("fit shows one in-place progress bar in a notebook", async () => {
   const sent: { displayId?: string; update: boolean }[] = [];
-  setDisplaySink({ display: (_bundle, options) => sent.push({ displayId: options.displayId, update: options.update }) });
+  setDisplaySink({
+    display: (_bundle, options) => sent.push({ displayId: options.displayId, update: options.update }),
+  });
   try {
     const data = linearRegression({ n: 32, seed: 1 });
-    await fit(linear({ inputs: 1, seed: 1 }), { optimizer: new SGD({ lr: 0.1 }), loss: mse, train: data, epochs: 3, batchSize: 8 });
+    await fit(linear({ inputs: 1, seed: 1 }), {
+      optimizer: new SGD({ lr: 0.1 }),
+      loss: mse,
+      train: data,
+      epochs: 3,
+      batchSize: 8,
+    });
     assert.ok(sent.length >= 2 && sent.length <= 6, `${sent.length}`);
     assert.equal(new Set(sent.map((s) => s.displayId)).size, 1);
     assert.equal(sent[0].update, false);

@@ -7,7 +7,10 @@ import { chainStateMismatch } from "../../src/transforms/errors";
 test("chain keeps one sub-state per link, keyed by name, repeats numbered, false links skipped", () => {
   const params = { w: tf.tensor1d([1, 2]) };
   const c = T.chain(T.clipByValue(1), false, T.scaleByAdam(), T.clipByValue(2), null, T.scaleByLearningRate(0.1));
-  assert.deepEqual(c.links.map((l) => l.name), ["clipByValue", "scaleByAdam", "clipByValue#2", "scaleByLearningRate"]);
+  assert.deepEqual(
+    c.links.map((l) => l.name),
+    ["clipByValue", "scaleByAdam", "clipByValue#2", "scaleByLearningRate"],
+  );
   const state = c.init(params);
   assert.deepEqual(Object.keys(state), ["clipByValue", "scaleByAdam", "clipByValue#2", "scaleByLearningRate"]);
   assert.equal((state.scaleByAdam as T.AdamState).count, 0);
@@ -36,7 +39,10 @@ test("a state from another chain fails loudly", () => {
 test("trees that must match but do not say which keys differ", () => {
   const g = { a: tf.scalar(1) };
   const p = { b: tf.scalar(1) };
-  assert.throws(() => T.addWeightDecay(0.1).update(g, {}, p as unknown as typeof g), /addWeightDecay: expected tensors for \[a\] but got \[b\]/);
+  assert.throws(
+    () => T.addWeightDecay(0.1).update(g, {}, p as unknown as typeof g),
+    /addWeightDecay: expected tensors for \[a\] but got \[b\]/,
+  );
   tf.dispose([g.a, p.b]);
 });
 

@@ -23,13 +23,19 @@ function updatesFor(transform: T.GradientTransformation, grads: number[][], para
 }
 
 test("traceMomentum: the buffer starts as the first gradient, dampening applies from step 2", () => {
-  const out = updatesFor(T.traceMomentum({ momentum: 0.9, dampening: 0.5 }), [[1, 2], [3, 4]]);
+  const out = updatesFor(T.traceMomentum({ momentum: 0.9, dampening: 0.5 }), [
+    [1, 2],
+    [3, 4],
+  ]);
   close(out[0], [1, 2]);
   close(out[1], [0.9 * 1 + 0.5 * 3, 0.9 * 2 + 0.5 * 4]);
 });
 
 test("traceMomentum with Nesterov returns g + μ·b", () => {
-  const out = updatesFor(T.traceMomentum({ momentum: 0.9, nesterov: true }), [[1, 2], [3, 4]]);
+  const out = updatesFor(T.traceMomentum({ momentum: 0.9, nesterov: true }), [
+    [1, 2],
+    [3, 4],
+  ]);
   close(out[0], [1.9, 3.8]);
   close(out[1], [3 + 0.9 * 3.9, 4 + 0.9 * 5.8]);
 });
@@ -79,7 +85,10 @@ test("addWeightDecay adds λθ to the leaves its filter accepts (list keys are i
 
 test("decoupledWeightDecay before scaleByLearningRate gives θ -= lr·λ·θ with the lr read at that step", () => {
   let lr = 0.1;
-  const t = T.chain(T.decoupledWeightDecay(0.5), T.scaleByLearningRate(() => lr));
+  const t = T.chain(
+    T.decoupledWeightDecay(0.5),
+    T.scaleByLearningRate(() => lr),
+  );
   tf.tidy(() => {
     const params = { w: tf.tensor1d([2]) };
     const zero = { w: tf.tensor1d([0]) };
@@ -143,7 +152,11 @@ test("scaleByAdagrad: initial accumulator and lr decay", () => {
 });
 
 test("scaleByAdadelta: first step is sqrt(ε)/sqrt((1-ρ)g² + ε)·g", () => {
-  close(updatesFor(T.scaleByAdadelta({ rho: 0.9, eps: 1e-6 }), [[1]])[0], [Math.sqrt(1e-6) / Math.sqrt(0.1 + 1e-6)], 1e-9);
+  close(
+    updatesFor(T.scaleByAdadelta({ rho: 0.9, eps: 1e-6 }), [[1]])[0],
+    [Math.sqrt(1e-6) / Math.sqrt(0.1 + 1e-6)],
+    1e-9,
+  );
 });
 
 test("scaleByAdamax: m / max(β2·u, |g| + ε) / (1 - β1^t)", () => {

@@ -2,7 +2,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { choice, EMPTY_SPACE, emptyAxisMessage, invalidRangeMessage, logUniform, uniform } from "../../src/tune/space";
-import { badResultMessage, gridSearch, invalidTrialsMessage, nonFiniteGridMessage, randomSearch } from "../../src/tune/search";
+import {
+  badResultMessage,
+  gridSearch,
+  invalidTrialsMessage,
+  nonFiniteGridMessage,
+  randomSearch,
+} from "../../src/tune/search";
 import { invalidLrRangeMessage, lrRangeTest, NO_WRITABLE_LR } from "../../src/tune/lrRangeTest";
 import { fit } from "../../src/train/fit";
 import { linearRegression, twoMoons } from "../../src/data/synthetic";
@@ -19,7 +25,17 @@ test("gridSearch tries every combination in order and returns a DataFrame", asyn
     seen.push([trial, params.a, params.b]);
     return { score: Number(params.a) * 10 + trial };
   });
-  assert.deepEqual(seen.map((s) => (s as unknown[]).slice(1)), [[1, "x"], [1, "y"], [1, "z"], [2, "x"], [2, "y"], [2, "z"]]);
+  assert.deepEqual(
+    seen.map((s) => (s as unknown[]).slice(1)),
+    [
+      [1, "x"],
+      [1, "y"],
+      [1, "z"],
+      [2, "x"],
+      [2, "y"],
+      [2, "z"],
+    ],
+  );
   assert.deepEqual(frame.columns, ["trial", "a", "b", "score", "status"]);
   assert.deepEqual(frame.shape, [6, 5]);
   assert.deepEqual(frame.column("score").values, [10, 11, 12, 23, 24, 25]);
@@ -27,7 +43,15 @@ test("gridSearch tries every combination in order and returns a DataFrame", asyn
 
 test("gridSearch over fits: History results give final-epoch columns; divergence is a row, not a crash", async () => {
   const frame = await gridSearch({ lr: [0.1, 100] }, ({ lr }) =>
-    fit(linear({ inputs: 2, seed: 1 }), { optimizer: new SGD({ lr: Number(lr) }), loss: mse, train: regression, validation: regression, epochs: 30, batchSize: "full", progress: false }),
+    fit(linear({ inputs: 2, seed: 1 }), {
+      optimizer: new SGD({ lr: Number(lr) }),
+      loss: mse,
+      train: regression,
+      validation: regression,
+      epochs: 30,
+      batchSize: "full",
+      progress: false,
+    }),
   );
   assert.deepEqual(frame.columns, ["trial", "lr", "loss", "gradNorm", "weightNorm", "valLoss", "status"]);
   assert.deepEqual(frame.column("status").values, ["ok", "diverged"]);
@@ -51,11 +75,26 @@ test("randomSearch draws seeded values inside the axes (log-uniform spans decade
 });
 
 test("search inputs are validated with exact messages", async () => {
-  await assert.rejects(gridSearch({}, () => 1), { message: EMPTY_SPACE });
-  await assert.rejects(gridSearch({ lr: [] }, () => 1), { message: emptyAxisMessage("lr") });
-  await assert.rejects(gridSearch({ lr: logUniform(1e-3, 1) }, () => 1), { message: nonFiniteGridMessage("lr") });
-  await assert.rejects(randomSearch({ lr: [1] }, () => 1, { trials: 0 }), { message: invalidTrialsMessage(0) });
-  await assert.rejects(gridSearch({ lr: [1] }, () => "good" as unknown as number), { message: badResultMessage("good") });
+  await assert.rejects(
+    gridSearch({}, () => 1),
+    { message: EMPTY_SPACE },
+  );
+  await assert.rejects(
+    gridSearch({ lr: [] }, () => 1),
+    { message: emptyAxisMessage("lr") },
+  );
+  await assert.rejects(
+    gridSearch({ lr: logUniform(1e-3, 1) }, () => 1),
+    { message: nonFiniteGridMessage("lr") },
+  );
+  await assert.rejects(
+    randomSearch({ lr: [1] }, () => 1, { trials: 0 }),
+    { message: invalidTrialsMessage(0) },
+  );
+  await assert.rejects(
+    gridSearch({ lr: [1] }, () => "good" as unknown as number),
+    { message: badResultMessage("good") },
+  );
   assert.throws(() => logUniform(0, 1), { message: invalidRangeMessage("logUniform", 0, 1) });
   assert.throws(() => uniform(1, 1), { message: invalidRangeMessage("uniform", 1, 1) });
 });
@@ -65,25 +104,43 @@ test("lrRangeTest: exponential lrs, stops on divergence, suggests an lr below th
   const model = mlp({ sizes: [2, 16, 2], seed: 3 });
   const before = model.getWeights().map((w) => Array.from(w.dataSync()));
   const tensorsBefore = tf.memory().numTensors;
-  const result = await lrRangeTest(model, { optimizer: new SGD({ lr: 1e-7 }), loss: crossEntropy, train: moons, batchSize: 32, seed: 1, end: 1e4 });
+  const result = await lrRangeTest(model, {
+    optimizer: new SGD({ lr: 1e-7 }),
+    loss: crossEntropy,
+    train: moons,
+    batchSize: 32,
+    seed: 1,
+    end: 1e4,
+  });
   assert.deepEqual(result.frame.columns, ["step", "lr", "loss", "smoothedLoss"]);
   const lrs = result.frame.column("lr").values as number[];
   assert.equal(lrs[0], 1e-7);
-  for (let i = 1; i < lrs.length; i++) assert.ok(Math.abs(lrs[i] / lrs[i - 1] - (1e11) ** (1 / 99)) < 1e-9);
+  for (let i = 1; i < lrs.length; i++) assert.ok(Math.abs(lrs[i] / lrs[i - 1] - 1e11 ** (1 / 99)) < 1e-9);
   assert.equal(result.stoppedEarly, true);
   assert.ok(lrs.length < 100);
   assert.ok(result.suggestedLr > 1e-5 && result.suggestedLr < lrs[lrs.length - 1], `${result.suggestedLr}`);
   assert.ok(result.minLossLr >= result.suggestedLr);
-  assert.deepEqual(model.getWeights().map((w) => Array.from(w.dataSync())), before);
+  assert.deepEqual(
+    model.getWeights().map((w) => Array.from(w.dataSync())),
+    before,
+  );
   result.frame.dispose?.();
   assert.ok(tf.memory().numTensors <= tensorsBefore + 8);
-  assert.match(String((result as unknown as { [JUPYTER_DISPLAY](): { "text/plain": string } })[JUPYTER_DISPLAY]()["text/plain"]), /suggested lr \d\.\d\de[+-]\d+ \(steepest descent\)/);
+  assert.match(
+    String((result as unknown as { [JUPYTER_DISPLAY](): { "text/plain": string } })[JUPYTER_DISPLAY]()["text/plain"]),
+    /suggested lr \d\.\d\de[+-]\d+ \(steepest descent\)/,
+  );
 });
 
 test("lrRangeTest rejects a bad range and an optimizer without a writable lr", async () => {
   const model = linear({ inputs: 2, seed: 1 });
-  await assert.rejects(lrRangeTest(model, { optimizer: new SGD({ lr: 1 }), loss: mse, train: regression, start: 1, end: 0.1 }), { message: invalidLrRangeMessage(1, 0.1) });
-  await assert.rejects(lrRangeTest(model, { optimizer: tf.train.adam(0.1), loss: mse, train: regression }), { message: NO_WRITABLE_LR });
+  await assert.rejects(
+    lrRangeTest(model, { optimizer: new SGD({ lr: 1 }), loss: mse, train: regression, start: 1, end: 0.1 }),
+    { message: invalidLrRangeMessage(1, 0.1) },
+  );
+  await assert.rejects(lrRangeTest(model, { optimizer: tf.train.adam(0.1), loss: mse, train: regression }), {
+    message: NO_WRITABLE_LR,
+  });
 });
 
 test("danfojs shares optimlab's @tensorflow/tfjs (no second engine, backend unchanged)", async () => {

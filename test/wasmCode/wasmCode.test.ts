@@ -28,13 +28,25 @@ test("BoundFunctions compiles once per key and memory, and keeps only the most r
   assert.equal(get("a", 1)(), 1);
   assert.equal(builds, 4, "with a limit of 2, the oldest key was dropped and is rebuilt");
   const other = new WebAssembly.Memory({ initial: 1 });
-  assert.equal(cache.get(other, "c", () => constant(99))(), 3, "a kept module is re-instantiated for another memory, not rebuilt");
+  assert.equal(
+    cache.get(other, "c", () => constant(99))(),
+    3,
+    "a kept module is re-instantiated for another memory, not rebuilt",
+  );
 });
 
 test("generated products are valid WebAssembly, and unsupported shapes are refused clearly", () => {
   assert.ok(wasmSimdSupported(), "Node ≥ 20 runs WebAssembly SIMD");
-  for (const [m, k, n] of [[1, 1, 8], [7, 0, 16], [64, 784, 128], [5, 3, 1], [6, 9, 13], [64, 128, 10]]) {
-    for (const layout of ["rows", "columns"] as const) assert.ok(WebAssembly.validate(gemmModuleBytes(m, k, n, layout)), `${m}×${k}×${n} ${layout}`);
+  for (const [m, k, n] of [
+    [1, 1, 8],
+    [7, 0, 16],
+    [64, 784, 128],
+    [5, 3, 1],
+    [6, 9, 13],
+    [64, 128, 10],
+  ]) {
+    for (const layout of ["rows", "columns"] as const)
+      assert.ok(WebAssembly.validate(gemmModuleBytes(m, k, n, layout)), `${m}×${k}×${n} ${layout}`);
   }
   assert.throws(() => gemmModuleBytes(4, 4, 0, "rows"), /m and n must be positive and k ≥ 0 \(got m=4, k=4, n=0\)/);
 });

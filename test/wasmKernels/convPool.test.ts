@@ -46,8 +46,16 @@ test("Conv2DBackpropFilter (missing on stock wasm) matches cpu: strides, padding
           tf.tidy(() => {
             const x = tf.tensor(uniform(tf.util.sizeFromShape(xShape), s), xShape);
             const dy = tf.tensor(uniform(tf.util.sizeFromShape(dyShape), s + 1), dyShape);
-            const attrs = { strides: c.strides, pad: c.pad, dataFormat, dimRoundingMode: c.dimRoundingMode, filterShape: c.filter };
-            return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+            const attrs = {
+              strides: c.strides,
+              pad: c.pad,
+              dataFormat,
+              dimRoundingMode: c.dimRoundingMode,
+              filterShape: c.filter,
+            };
+            return tf
+              .engine()
+              .runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
           }),
         1e-5,
       );
@@ -68,8 +76,16 @@ test("Conv2DBackpropInput matches cpu: strides, paddings, NHWC and NCHW", async 
           tf.tidy(() => {
             const dy = tf.tensor(uniform(tf.util.sizeFromShape(dyShape), s), dyShape);
             const filter = tf.tensor(uniform(tf.util.sizeFromShape(c.filter), s + 1), c.filter);
-            const attrs = { strides: c.strides, pad: c.pad, dataFormat, dimRoundingMode: c.dimRoundingMode, inputShape };
-            return tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+            const attrs = {
+              strides: c.strides,
+              pad: c.pad,
+              dataFormat,
+              dimRoundingMode: c.dimRoundingMode,
+              inputShape,
+            };
+            return tf
+              .engine()
+              .runKernel(tf.Conv2DBackpropInput, { dy, filter }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
           }),
         1e-5,
       );
@@ -106,7 +122,9 @@ test("MaxPoolGrad matches cpu, ties included (gradient goes to the first maximum
             const output = tf.maxPool(input, c.filterSize, c.strides, c.pad);
             const dy = tf.tensor(uniform(output.size, s + 1), output.shape);
             const attrs = { filterSize: c.filterSize, strides: c.strides, pad: c.pad, dimRoundingMode: undefined };
-            return tf.engine().runKernel(tf.MaxPoolGrad, { dy, input, output }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+            return tf
+              .engine()
+              .runKernel(tf.MaxPoolGrad, { dy, input, output }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
           }),
         1e-6,
       );

@@ -8,7 +8,11 @@ function shaped(shape: number[], seed: number, dtype: "float32" | "int32" | "boo
   const values = uniform(tf.util.sizeFromShape(shape), seed, -50, 50);
   if (dtype === "float32") return tf.tensor(values, shape);
   if (dtype === "int32") return tf.tensor(Int32Array.from(values, Math.round), shape, "int32");
-  return tf.tensor(Uint8Array.from(values, (v) => (v > 0 ? 1 : 0)), shape, "bool");
+  return tf.tensor(
+    Uint8Array.from(values, (v) => (v > 0 ? 1 : 0)),
+    shape,
+    "bool",
+  );
 }
 
 test("Slice copies exactly what cpu copies (ranks 1–5, contiguous or not, all numeric dtypes)", async () => {
@@ -27,7 +31,11 @@ test("Slice copies exactly what cpu copies (ranks 1–5, contiguous or not, all 
   for (const { shape, begin, size } of cases) {
     for (const dtype of ["float32", "int32", "bool"] as const) {
       const s = seed++;
-      await compareWithCpu(`slice ${dtype} [${shape}] from [${begin}] size [${size}]`, () => tf.tidy(() => tf.slice(shaped(shape, s, dtype), begin, size)), 0);
+      await compareWithCpu(
+        `slice ${dtype} [${shape}] from [${begin}] size [${size}]`,
+        () => tf.tidy(() => tf.slice(shaped(shape, s, dtype), begin, size)),
+        0,
+      );
     }
   }
 });
@@ -46,7 +54,8 @@ test("GatherV2 matches cpu for axes, batch dims and dtypes", async () => {
       const s = seed++;
       await compareWithCpu(
         `gather ${dtype} [${shape}] axis ${axis} batchDims ${batchDims}`,
-        () => tf.tidy(() => tf.gather(shaped(shape, s, dtype), tf.tensor(indices, indexShape, "int32"), axis, batchDims)),
+        () =>
+          tf.tidy(() => tf.gather(shaped(shape, s, dtype), tf.tensor(indices, indexShape, "int32"), axis, batchDims)),
         0,
       );
     }

@@ -15,17 +15,27 @@ const COMPARED: Readonly<Record<string, { file: string; mentions: string }>> = {
   Slice: { file: "copies.test.js", mentions: "Slice copies exactly what cpu copies" },
   GatherV2: { file: "copies.test.js", mentions: "GatherV2 matches cpu" },
   Identity: { file: "copies.test.js", mentions: "Identity (tf.clone) shares the buffer" },
-  Conv2DBackpropFilter: { file: "convPool.test.js", mentions: "Conv2DBackpropFilter (missing on stock wasm) matches cpu" },
+  Conv2DBackpropFilter: {
+    file: "convPool.test.js",
+    mentions: "Conv2DBackpropFilter (missing on stock wasm) matches cpu",
+  },
   Conv2DBackpropInput: { file: "convPool.test.js", mentions: "Conv2DBackpropInput matches cpu" },
   MaxPoolGrad: { file: "convPool.test.js", mentions: "MaxPoolGrad matches cpu" },
   AvgPoolGrad: { file: "convPool.test.js", mentions: "AvgPoolGrad matches cpu" },
   OptimlabElementwise: { file: "../fused/elementwise.test.js", mentions: "bit for bit, on every path" },
-  OptimlabGlobalNorm: { file: "../fused/globalNorm.test.js", mentions: "on cpu, wasm (SIMD and not) and the ops fallback" },
+  OptimlabGlobalNorm: {
+    file: "../fused/globalNorm.test.js",
+    mentions: "on cpu, wasm (SIMD and not) and the ops fallback",
+  },
 };
 
 test("every kernel optimlab registers on wasm has a comparison test", () => {
   const registered = WASM_KERNEL_OVERRIDES.map((o) => o.kernelName);
-  assert.deepEqual([...registered].sort(), Object.keys(COMPARED).sort(), "registered kernels vs kernels with a comparison test");
+  assert.deepEqual(
+    [...registered].sort(),
+    Object.keys(COMPARED).sort(),
+    "registered kernels vs kernels with a comparison test",
+  );
   for (const name of registered) {
     const { file, mentions } = COMPARED[name];
     const text = fs.readFileSync(path.join(__dirname, file), "utf8");

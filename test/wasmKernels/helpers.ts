@@ -11,7 +11,9 @@ let wasmReady: Promise<void> | undefined;
 export function setUpWasm(): Promise<void> {
   wasmReady ??= (async () => {
     try {
-      setWasmPaths(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm")) + path.sep);
+      setWasmPaths(
+        path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm")) + path.sep,
+      );
     } catch {
       // Already initialised in this process.
     }
@@ -40,7 +42,10 @@ export function integers(count: number, seed: number, levels: number): Float32Ar
 export type Values = Float32Array | Int32Array | Uint8Array;
 
 /** Runs `fn` on `backend` and returns its result's values and shape (tensors are disposed). */
-export async function runOn(backend: "cpu" | "wasm", fn: () => tf.Tensor): Promise<{ values: Values; shape: number[] }> {
+export async function runOn(
+  backend: "cpu" | "wasm",
+  fn: () => tf.Tensor,
+): Promise<{ values: Values; shape: number[] }> {
   if (backend === "wasm") await setUpWasm();
   assert.ok(await tf.setBackend(backend), `backend ${backend} must initialise`);
   const t = fn();
@@ -51,7 +56,12 @@ export async function runOn(backend: "cpu" | "wasm", fn: () => tf.Tensor): Promi
 }
 
 /** Asserts ours ≈ cpu elementwise: |ours − cpu| ≤ tol · max(1, max|cpu|). */
-export function assertClose(ours: { values: Values; shape: number[] }, cpu: { values: Values; shape: number[] }, tol: number, what: string): void {
+export function assertClose(
+  ours: { values: Values; shape: number[] },
+  cpu: { values: Values; shape: number[] },
+  tol: number,
+  what: string,
+): void {
   assert.deepEqual(ours.shape, cpu.shape, `${what}: shape`);
   let scale = 1;
   for (const v of cpu.values) scale = Math.max(scale, Math.abs(v));
@@ -64,7 +74,10 @@ export function assertClose(ours: { values: Values; shape: number[] }, cpu: { va
       at = i;
     }
   }
-  assert.ok(worst <= tol * scale, `${what}: max |diff| ${worst} at ${at} (ours ${ours.values[at]}, cpu ${cpu.values[at]}) > ${tol}·${scale}`);
+  assert.ok(
+    worst <= tol * scale,
+    `${what}: max |diff| ${worst} at ${at} (ours ${ours.values[at]}, cpu ${cpu.values[at]}) > ${tol}·${scale}`,
+  );
 }
 
 /** Runs the same computation on cpu and on wasm (with the overrides) and compares. */

@@ -28,7 +28,16 @@ function operand(batch: number[], rows: number, cols: number, seed: number): tf.
   return tf.tensor(uniform(tf.util.sizeFromShape(shape), seed), shape);
 }
 
-function operands(m: number, k: number, n: number, tA: boolean, tB: boolean, batchA: number[], batchB: number[], seed: number) {
+function operands(
+  m: number,
+  k: number,
+  n: number,
+  tA: boolean,
+  tB: boolean,
+  batchA: number[],
+  batchB: number[],
+  seed: number,
+) {
   const a = () => (tA ? operand(batchA, k, m, seed) : operand(batchA, m, k, seed));
   const b = () => (tB ? operand(batchB, n, k, seed + 1) : operand(batchB, k, n, seed + 1));
   return { a, b };
@@ -40,7 +49,11 @@ test("BatchMatMul matches cpu for every transpose combination (2-D)", async () =
     for (const tA of [false, true]) {
       for (const tB of [false, true]) {
         const { a, b } = operands(m, k, n, tA, tB, [], [], seed++);
-        await compareWithCpu(`matMul ${m}×${k}×${n} tA=${tA} tB=${tB}`, () => tf.tidy(() => tf.matMul(a(), b(), tA, tB)), 1e-5);
+        await compareWithCpu(
+          `matMul ${m}×${k}×${n} tA=${tA} tB=${tB}`,
+          () => tf.tidy(() => tf.matMul(a(), b(), tA, tB)),
+          1e-5,
+        );
       }
     }
   }
@@ -63,7 +76,11 @@ test("BatchMatMul matches cpu with batch dims, broadcasting and transposes", asy
     for (const tA of [false, true]) {
       for (const tB of [false, true]) {
         const { a, b } = operands(m, k, n, tA, tB, batchA, batchB, seed++);
-        await compareWithCpu(`matMul [${batchA}]×[${batchB}] ${m}×${k}×${n} tA=${tA} tB=${tB}`, () => tf.tidy(() => tf.matMul(a(), b(), tA, tB)), 1e-5);
+        await compareWithCpu(
+          `matMul [${batchA}]×[${batchB}] ${m}×${k}×${n} tA=${tA} tB=${tB}`,
+          () => tf.tidy(() => tf.matMul(a(), b(), tA, tB)),
+          1e-5,
+        );
       }
     }
   }
@@ -73,7 +90,12 @@ test("_FusedMatMul (bias + activation) matches cpu, including transposes and bat
   const activations: tf.fused.Activation[] = ["linear", "relu", "relu6", "elu", "sigmoid", "leakyrelu", "prelu"];
   let seed = 500;
   for (const activation of activations) {
-    for (const [batch, tA, tB] of [[[], false, false], [[], true, false], [[], false, true], [[3], true, true]] as Array<[number[], boolean, boolean]>) {
+    for (const [batch, tA, tB] of [
+      [[], false, false],
+      [[], true, false],
+      [[], false, true],
+      [[3], true, true],
+    ] as Array<[number[], boolean, boolean]>) {
       const [m, k, n] = [33, 40, 24];
       const { a, b } = operands(m, k, n, tA, tB, batch, batch, seed++);
       const s = seed++;
@@ -136,7 +158,15 @@ test("without WebAssembly SIMD, products go to XNNPACK and still match cpu", asy
 
 test("our unpacked SIMD product gives XNNPACK's floats exactly (same float32 accumulation order)", async () => {
   await setUpWasm();
-  for (const [m, k, n] of [[64, 784, 128], [67, 13, 16], [1, 300, 8], [130, 64, 32], [64, 128, 10], [9, 7, 3], [5, 20, 13]]) {
+  for (const [m, k, n] of [
+    [64, 784, 128],
+    [67, 13, 16],
+    [1, 300, 8],
+    [130, 64, 32],
+    [64, 128, 10],
+    [9, 7, 3],
+    [5, 20, 13],
+  ]) {
     for (const tA of [false, true]) {
       const a = tA ? tf.tensor2d(uniform(k * m, m + k), [k, m]) : tf.tensor2d(uniform(m * k, m + k), [m, k]);
       const b = tf.tensor2d(uniform(k * n, n), [k, n]);

@@ -49,9 +49,15 @@ export function elementwise<I extends string, O extends string>(
     const t = tensors[i];
     if (!(t instanceof tf.Tensor)) throw new Error(elementwiseInputMessage(name, `is not a tensor (got ${typeof t})`));
     if (t.isDisposed) throw new Error(elementwiseInputMessage(name, "is disposed"));
-    if (t.dtype !== "float32") throw new Error(elementwiseInputMessage(name, `has dtype ${t.dtype} (expected float32; cast it first)`));
+    if (t.dtype !== "float32")
+      throw new Error(elementwiseInputMessage(name, `has dtype ${t.dtype} (expected float32; cast it first)`));
     if (!tf.util.arraysEqual(t.shape, shape)) {
-      throw new Error(elementwiseInputMessage(name, `has shape [${t.shape}], but "${names[0]}" has [${shape}] (no broadcasting: pass same-shaped tensors)`));
+      throw new Error(
+        elementwiseInputMessage(
+          name,
+          `has shape [${t.shape}], but "${names[0]}" has [${shape}] (no broadcasting: pass same-shaped tensors)`,
+        ),
+      );
     }
   });
 
@@ -64,7 +70,12 @@ export function elementwise<I extends string, O extends string>(
   // While a gradient is being recorded, run the ops: they have gradients, the fused kernel has none.
   const fused = !tf.engine().isTapeOn() && tf.getKernel(ELEMENTWISE_KERNEL, tf.getBackend()) !== undefined;
   const outputs = fused
-    ? (tf.engine().runKernel(ELEMENTWISE_KERNEL, inputMap(tensors), { program, scalars } as unknown as NamedAttrMap) as tf.Tensor[])
+    ? (tf
+        .engine()
+        .runKernel(ELEMENTWISE_KERNEL, inputMap(tensors), {
+          program,
+          scalars,
+        } as unknown as NamedAttrMap) as tf.Tensor[])
     : evaluateWithOps(program, recorder.scalarValues, tensors);
   const out = {} as Tensors<O>;
   outNames.forEach((name, o) => (out[name] = outputs[o]));
@@ -100,7 +111,8 @@ function inputMap(tensors: readonly tf.Tensor[]): tf.NamedTensorMap {
 function evaluateWithOps(program: Program, scalarValues: readonly number[], inputs: readonly tf.Tensor[]): tf.Tensor[] {
   return tf.tidy(() => {
     const values: tf.Tensor[] = [...inputs];
-    const operand = (o: Program["instructions"][number]["args"][number]) => (o.kind === "value" ? values[o.index] : scalarValues[o.index]);
+    const operand = (o: Program["instructions"][number]["args"][number]) =>
+      o.kind === "value" ? values[o.index] : scalarValues[o.index];
     for (const { op, args } of program.instructions) {
       const a = operand(args[0]) as tf.Tensor;
       const b = args.length > 1 ? operand(args[1]) : undefined;
@@ -120,7 +132,12 @@ const TF_BINARY: Record<BinaryOp, (a: tf.Tensor, b: tf.Tensor | number) => tf.Te
   maximum: tf.maximum,
   minimum: tf.minimum,
 };
-const TF_UNARY: Record<UnaryOp, (a: tf.Tensor) => tf.Tensor> = { sqrt: tf.sqrt, square: tf.square, neg: tf.neg, abs: tf.abs };
+const TF_UNARY: Record<UnaryOp, (a: tf.Tensor) => tf.Tensor> = {
+  sqrt: tf.sqrt,
+  square: tf.square,
+  neg: tf.neg,
+  abs: tf.abs,
+};
 
 function applyOp(op: OpName, a: tf.Tensor, b: tf.Tensor | number | undefined): tf.Tensor {
   return isUnary(op) ? TF_UNARY[op](a) : TF_BINARY[op](a, b as tf.Tensor | number);
@@ -143,7 +160,12 @@ export function elementwiseKernel(backendName: ArrayBackendName): KernelFunc {
         return outs;
       }
     }
-    const arrays = float32Arrays(backendName, backend, infos, program.outputs.map(() => shape));
+    const arrays = float32Arrays(
+      backendName,
+      backend,
+      infos,
+      program.outputs.map(() => shape),
+    );
     const n = arrays.outputs[0]?.length ?? 0;
     loopFor(program)(arrays.inputs, arrays.outputs, scalars, n);
     return arrays.infos;

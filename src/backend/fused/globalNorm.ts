@@ -43,7 +43,8 @@ export function globalNormKernel(backendName: ArrayBackendName): KernelFunc {
       if (memory !== undefined && wasmSimdSupported()) {
         const sumOfSquares = sumOfSquaresOn(memory);
         let total = 0;
-        for (const info of infos) total += sumOfSquares(tensorData(wasm, info).memoryOffset, tf.util.sizeFromShape(info.shape));
+        for (const info of infos)
+          total += sumOfSquares(tensorData(wasm, info).memoryOffset, tf.util.sizeFromShape(info.shape));
         const out = wasm.makeOutput([], "float32");
         f32View(wasm, out)[0] = Math.sqrt(total);
         return out;

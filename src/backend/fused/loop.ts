@@ -10,7 +10,12 @@
 import { isUnary, type Operand, type OpName, type Program } from "./program";
 
 /** (inputs, outputs, scalar values, element count) → fills the outputs. */
-export type Loop = (inputs: readonly Float32Array[], outputs: readonly Float32Array[], scalars: Float64Array, n: number) => void;
+export type Loop = (
+  inputs: readonly Float32Array[],
+  outputs: readonly Float32Array[],
+  scalars: Float64Array,
+  n: number,
+) => void;
 
 function expression(op: OpName, a: string, b: string): string {
   switch (op) {
@@ -51,7 +56,8 @@ export function loopSource(program: Program): string {
   for (let i = 0; i < program.inputs; i++) lines.push(`  const v${i} = x${i}[j];`);
   program.instructions.forEach((ins, i) => {
     const [a, b] = ins.args.map(operandName);
-    if (isUnary(ins.op) !== (b === undefined)) throw new Error(`elementwise: ${ins.op} got ${ins.args.length} operands`);
+    if (isUnary(ins.op) !== (b === undefined))
+      throw new Error(`elementwise: ${ins.op} got ${ins.args.length} operands`);
     lines.push(`  const v${program.inputs + i} = ${expression(ins.op, a, b ?? "")};`);
   });
   program.outputs.forEach((value, o) => lines.push(`  y${o}[j] = v${value};`));
@@ -68,7 +74,10 @@ export function loopFor(program: Program): Loop {
   let loop = compiled.get(program.key);
   if (loop === undefined) {
     // The source is generated from a closed set of operation names and integer indices only.
-    const make = new Function("f", `"use strict"; return function fusedLoop(inputs, outputs, scalars, n) {\n${loopSource(program)}\n};`);
+    const make = new Function(
+      "f",
+      `"use strict"; return function fusedLoop(inputs, outputs, scalars, n) {\n${loopSource(program)}\n};`,
+    );
     loop = make(Math.fround) as Loop;
     compiled.set(program.key, loop);
     if (compiled.size > LIMIT) compiled.delete(compiled.keys().next().value as string);

@@ -17,7 +17,8 @@ export type BinaryOp = (typeof BINARY_OPS)[number];
 export type OpName = UnaryOp | BinaryOp;
 
 /** What an instruction reads: a tensor value (input or earlier result) or a scalar slot. */
-export type Operand = { readonly kind: "value"; readonly index: number } | { readonly kind: "scalar"; readonly index: number };
+export type Operand =
+  { readonly kind: "value"; readonly index: number } | { readonly kind: "scalar"; readonly index: number };
 
 export interface Instruction {
   readonly op: OpName;
@@ -44,4 +45,3 @@ export function isUnary(op: OpName): op is UnaryOp {
 export function operandKey(operand: Operand): string {
   return operand.kind === "value" ? `v${operand.index}` : `s${operand.index}`;
 }
-

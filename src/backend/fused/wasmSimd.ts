@@ -13,7 +13,6 @@ import { isUnary, type OpName, type Program } from "./program";
 import { BoundFunctions } from "../wasmCode/boundFunctions";
 import { F32, I32, OP, V128, moduleBytes, signed, unsigned } from "../wasmCode/encoding";
 
-
 const SIMD = { load: 0x00, store: 0x0b, splat: 0x13 } as const;
 const F32X4: Record<OpName, number> = {
   abs: 0xe0,
@@ -61,26 +60,27 @@ export function simdModuleBytes(program: Program): Uint8Array {
   const code: number[] = [];
   const get = (local: number) => code.push(OP.localGet, ...unsigned(local));
   const set = (local: number) => code.push(OP.localSet, ...unsigned(local));
-  const simd = (opcode: number, ...immediates: number[]) => code.push(OP.simdPrefix, ...unsigned(opcode), ...immediates);
+  const simd = (opcode: number, ...immediates: number[]) =>
+    code.push(OP.simdPrefix, ...unsigned(opcode), ...immediates);
   const memarg = [2, 0]; // align 2^2, offset 0
 
   // endAll = n·4; end4 = (n & ~3)·4 (byte offsets).
-  get(n), code.push(OP.i32Const, ...signed(2), OP.i32Shl), set(endAll);
-  get(n), code.push(OP.i32Const, ...signed(-4), OP.i32And, OP.i32Const, ...signed(2), OP.i32Shl), set(end4);
-  for (let i = 0; i < s; i++) get(scalarParam(i)), simd(SIMD.splat), set(splat(i));
+  (get(n), code.push(OP.i32Const, ...signed(2), OP.i32Shl), set(endAll));
+  (get(n), code.push(OP.i32Const, ...signed(-4), OP.i32And, OP.i32Const, ...signed(2), OP.i32Shl), set(end4));
+  for (let i = 0; i < s; i++) (get(scalarParam(i)), simd(SIMD.splat), set(splat(i)));
 
   const emitLoop = (limit: number, step: number, body: () => void) => {
     code.push(OP.block, OP.void, OP.loop, OP.void);
-    get(j), get(limit), code.push(OP.i32GeU, OP.brIf, 1);
+    (get(j), get(limit), code.push(OP.i32GeU, OP.brIf, 1));
     body();
-    get(j), code.push(OP.i32Const, ...signed(step), OP.i32Add), set(j);
+    (get(j), code.push(OP.i32Const, ...signed(step), OP.i32Add), set(j));
     code.push(OP.br, 0, OP.end, OP.end);
   };
 
   const emitBody = (wide: boolean) => {
     const value = wide ? vec : flt;
     for (let i = 0; i < k; i++) {
-      get(inPtr(i)), get(j), code.push(OP.i32Add);
+      (get(inPtr(i)), get(j), code.push(OP.i32Add));
       if (wide) simd(SIMD.load, ...memarg);
       else code.push(OP.f32Load, ...memarg);
       set(value(i));
@@ -90,13 +90,14 @@ export function simdModuleBytes(program: Program): Uint8Array {
         if (arg.kind === "value") get(value(arg.index));
         else get(wide ? splat(arg.index) : scalarParam(arg.index));
       }
-      if (isUnary(ins.op) !== (ins.args.length === 1)) throw new Error(`elementwise: ${ins.op} got ${ins.args.length} operands`);
+      if (isUnary(ins.op) !== (ins.args.length === 1))
+        throw new Error(`elementwise: ${ins.op} got ${ins.args.length} operands`);
       if (wide) simd(F32X4[ins.op]);
       else code.push(F32_SCALAR[ins.op]);
       set(value(k + i));
     });
     program.outputs.forEach((v, out) => {
-      get(outPtr(out)), get(j), code.push(OP.i32Add), get(value(v));
+      (get(outPtr(out)), get(j), code.push(OP.i32Add), get(value(v)));
       if (wide) simd(SIMD.store, ...memarg);
       else code.push(OP.f32Store, ...memarg);
     });

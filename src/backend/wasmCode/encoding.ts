@@ -90,7 +90,14 @@ export function moduleBytes(fn: FunctionSpec): Uint8Array {
   const locals = vector(fn.locals.filter(([count]) => count > 0).map(([count, type]) => [...unsigned(count), type]));
   const funcBody = [...locals, ...fn.body];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vector([[0x60, ...vector(fn.params.map((p) => [p])), ...vector(fn.results.map((r) => [r]))]])),
     ...section(2, vector([[...name("env"), ...name("memory"), 0x02, 0x00, ...unsigned(0)]])),
     ...section(3, vector([unsigned(0)])),

@@ -24,7 +24,8 @@ const SIMD = { load: 0x00, load32Splat: 0x09, store: 0x0b, const: 0x0c, add: 0xe
 export type ALayout = "rows" | "columns";
 
 export function gemmModuleBytes(m: number, k: number, n: number, layout: ALayout): Uint8Array {
-  if (!(n > 0 && m > 0 && k >= 0)) throw new Error(`gemm: m and n must be positive and k ≥ 0 (got m=${m}, k=${k}, n=${n})`);
+  if (!(n > 0 && m > 0 && k >= 0))
+    throw new Error(`gemm: m and n must be positive and k ≥ 0 (got m=${m}, k=${k}, n=${n})`);
   const [a, b, c] = [0, 1, 2];
   const [ap, bp, end, cp, i, j] = [3, 4, 5, 6, 7, 8];
   // Bytes from one row of A to the next, and from one step p to the next.
@@ -50,38 +51,39 @@ export function gemmModuleBytes(m: number, k: number, n: number, layout: ALayout
   const tile = (rows: number, width: 8 | 4 | 1) => {
     const halves = width === 8 ? 2 : 1;
     // ap = A's first value of row i, bp = B[0, j], end = ap + k steps
-    get(a), get(i), i32(rowStep), code.push(OP.i32Mul), add(), set(ap);
-    get(b), get(j), i32(2), code.push(OP.i32Shl), add(), set(bp);
-    get(ap), i32(pStep * k), add(), set(end);
+    (get(a), get(i), i32(rowStep), code.push(OP.i32Mul), add(), set(ap));
+    (get(b), get(j), i32(2), code.push(OP.i32Shl), add(), set(bp));
+    (get(ap), i32(pStep * k), add(), set(end));
     for (let r = 0; r < rows; r++) {
-      if (width === 1) code.push(OP.f32Const, 0, 0, 0, 0), set(scalarAcc(r));
-      else for (let h = 0; h < halves; h++) simd(SIMD.const, ...new Array<number>(16).fill(0)), set(acc(r, h));
+      if (width === 1) (code.push(OP.f32Const, 0, 0, 0, 0), set(scalarAcc(r)));
+      else for (let h = 0; h < halves; h++) (simd(SIMD.const, ...new Array<number>(16).fill(0)), set(acc(r, h)));
     }
     code.push(OP.block, OP.void);
-    get(ap), get(end), code.push(OP.i32GeU, OP.brIf, 0);
+    (get(ap), get(end), code.push(OP.i32GeU, OP.brIf, 0));
     code.push(OP.loop, OP.void);
     if (width === 1) {
-      get(bp), code.push(OP.f32Load, ...mem(0)), set(fw);
+      (get(bp), code.push(OP.f32Load, ...mem(0)), set(fw));
       for (let r = 0; r < rows; r++) {
-        get(ap), code.push(OP.f32Load, ...mem(rowStep * r)), set(fs);
-        get(scalarAcc(r)), get(fs), get(fw), code.push(OP.f32Mul, OP.f32Add), set(scalarAcc(r));
+        (get(ap), code.push(OP.f32Load, ...mem(rowStep * r)), set(fs));
+        (get(scalarAcc(r)), get(fs), get(fw), code.push(OP.f32Mul, OP.f32Add), set(scalarAcc(r)));
       }
     } else {
-      for (let h = 0; h < halves; h++) get(bp), simd(SIMD.load, ...mem(16 * h)), set(h === 0 ? w0 : w1);
+      for (let h = 0; h < halves; h++) (get(bp), simd(SIMD.load, ...mem(16 * h)), set(h === 0 ? w0 : w1));
       for (let r = 0; r < rows; r++) {
-        get(ap), simd(SIMD.load32Splat, ...mem(rowStep * r)), set(s);
-        for (let h = 0; h < halves; h++) get(acc(r, h)), get(s), get(h === 0 ? w0 : w1), simd(SIMD.mul), simd(SIMD.add), set(acc(r, h));
+        (get(ap), simd(SIMD.load32Splat, ...mem(rowStep * r)), set(s));
+        for (let h = 0; h < halves; h++)
+          (get(acc(r, h)), get(s), get(h === 0 ? w0 : w1), simd(SIMD.mul), simd(SIMD.add), set(acc(r, h)));
       }
     }
-    get(ap), i32(pStep), add(), set(ap);
-    get(bp), i32(4 * n), add(), set(bp);
-    get(ap), get(end), code.push(OP.i32LtU, OP.brIf, 0);
+    (get(ap), i32(pStep), add(), set(ap));
+    (get(bp), i32(4 * n), add(), set(bp));
+    (get(ap), get(end), code.push(OP.i32LtU, OP.brIf, 0));
     code.push(OP.end, OP.end);
     // C[i + r, j…]
-    get(c), get(i), i32(4 * n), code.push(OP.i32Mul), add(), get(j), i32(2), code.push(OP.i32Shl), add(), set(cp);
+    (get(c), get(i), i32(4 * n), code.push(OP.i32Mul), add(), get(j), i32(2), code.push(OP.i32Shl), add(), set(cp));
     for (let r = 0; r < rows; r++) {
-      if (width === 1) get(cp), get(scalarAcc(r)), code.push(OP.f32Store, ...mem(4 * n * r));
-      else for (let h = 0; h < halves; h++) get(cp), get(acc(r, h)), simd(SIMD.store, ...mem(4 * n * r + 16 * h));
+      if (width === 1) (get(cp), get(scalarAcc(r)), code.push(OP.f32Store, ...mem(4 * n * r)));
+      else for (let h = 0; h < halves; h++) (get(cp), get(acc(r, h)), simd(SIMD.store, ...mem(4 * n * r + 16 * h)));
     }
   };
 
@@ -89,25 +91,25 @@ export function gemmModuleBytes(m: number, k: number, n: number, layout: ALayout
   const columns = (rows: number) => {
     const n8 = n - (n % 8);
     if (n8 > 0) {
-      i32(0), set(j);
+      (i32(0), set(j));
       code.push(OP.block, OP.void, OP.loop, OP.void);
       tile(rows, 8);
-      get(j), i32(8), add(), set(j);
-      get(j), i32(n8), code.push(OP.i32LtU, OP.brIf, 0);
+      (get(j), i32(8), add(), set(j));
+      (get(j), i32(n8), code.push(OP.i32LtU, OP.brIf, 0));
       code.push(OP.end, OP.end);
     }
     let col = n8;
-    if (n - col >= 4) i32(col), set(j), tile(rows, 4), (col += 4);
-    for (; col < n; col++) i32(col), set(j), tile(rows, 1);
+    if (n - col >= 4) (i32(col), set(j), tile(rows, 4), (col += 4));
+    for (; col < n; col++) (i32(col), set(j), tile(rows, 1));
   };
 
   const rowLoop = (from: number, to: number, rows: number) => {
     if (to <= from) return;
-    i32(from), set(i);
+    (i32(from), set(i));
     code.push(OP.block, OP.void, OP.loop, OP.void);
     columns(rows);
-    get(i), i32(rows), add(), set(i);
-    get(i), i32(to), code.push(OP.i32LtU, OP.brIf, 0);
+    (get(i), i32(rows), add(), set(i));
+    (get(i), i32(to), code.push(OP.i32LtU, OP.brIf, 0));
     code.push(OP.end, OP.end);
   };
   // Full 4-row tiles, then one pass of a (m mod 4)-row tile. (6-row tiles and unrolling p by 2

@@ -12,7 +12,13 @@ export function wasmSimdSupported(): boolean {
   if (disabled) return false;
   if (supported === undefined) {
     const v128Const = [OP.simdPrefix, 0x0c, ...new Array<number>(16).fill(0)];
-    const bytes = moduleBytes({ params: [], results: [], locals: [], body: [...v128Const, 0x1a /* drop */, OP.end], exportName: "probe" });
+    const bytes = moduleBytes({
+      params: [],
+      results: [],
+      locals: [],
+      body: [...v128Const, 0x1a /* drop */, OP.end],
+      exportName: "probe",
+    });
     try {
       supported = WebAssembly.validate(bytes);
     } catch {

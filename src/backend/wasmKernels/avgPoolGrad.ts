@@ -39,4 +39,6 @@ export function spreadOverWindows(grad: Float32Array, dx: Float32Array, g: PoolG
 }
 
 /** AvgPoolGrad needs no forward input: the window's share does not depend on x. */
-export const avgPoolGradOverride = poolGradOverride(tf.AvgPoolGrad, (_x, grad, dx, geometry) => spreadOverWindows(grad, dx, geometry));
+export const avgPoolGradOverride = poolGradOverride(tf.AvgPoolGrad, (_x, grad, dx, geometry) =>
+  spreadOverWindows(grad, dx, geometry),
+);

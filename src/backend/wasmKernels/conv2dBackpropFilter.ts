@@ -47,7 +47,13 @@ export function geometryOf(conv: tf.backend_util.Conv2DInfo): PatchGeometry {
 }
 
 /** Range [lo, hi) of output columns whose input column ow·stride + f − pad lies inside [0, size). */
-export function validOutputRange(f: number, pad: number, stride: number, size: number, outSize: number): [number, number] {
+export function validOutputRange(
+  f: number,
+  pad: number,
+  stride: number,
+  size: number,
+  outSize: number,
+): [number, number] {
   const lo = Math.max(0, Math.ceil((pad - f) / stride));
   const hi = Math.min(outSize, Math.floor((size - 1 + pad - f) / stride) + 1);
   return [lo, Math.max(lo, hi)];
@@ -119,8 +125,22 @@ function asConvolution(
   temps.push(images, filter, result);
   wasmTranspose(backend, id(x), [B, H, W, CI], [3, 1, 2, 0], id(images));
   wasmTranspose(backend, id(dy), [B, OH, OW, CO], [1, 2, 0, 3], id(filter));
-  const geometry = { batch: CI, inHeight: H, inWidth: W, inChannels: B, filterHeight: OH, filterWidth: OW, outChannels: CO };
-  xnnConv2d(backend, id(images), id(filter), { ...geometry, padTop: top, padRight: right, padBottom: bottom, padLeft: left }, id(result));
+  const geometry = {
+    batch: CI,
+    inHeight: H,
+    inWidth: W,
+    inChannels: B,
+    filterHeight: OH,
+    filterWidth: OW,
+    outChannels: CO,
+  };
+  xnnConv2d(
+    backend,
+    id(images),
+    id(filter),
+    { ...geometry, padTop: top, padRight: right, padBottom: bottom, padLeft: left },
+    id(result),
+  );
   wasmTranspose(backend, id(result), [CI, FH, FW, CO], [1, 2, 0, 3], id(out));
   return true;
 }
@@ -164,7 +184,15 @@ export const conv2dBackpropFilterOverride: KernelOverride = {
         const colsT = backend.makeOutput([K, P], "float32");
         temps.push(colsT);
         im2colTransposed(f32View(backend, x), g, f32View(backend, colsT));
-        xnnMatMul(backend, tensorData(backend, colsT).id, K, P, tensorData(backend, dy).id, conv.outChannels, tensorData(backend, out).id);
+        xnnMatMul(
+          backend,
+          tensorData(backend, colsT).id,
+          K,
+          P,
+          tensorData(backend, dy).id,
+          conv.outChannels,
+          tensorData(backend, out).id,
+        );
       }
       for (const t of temps) disposeTemp(backend, t);
       return out;

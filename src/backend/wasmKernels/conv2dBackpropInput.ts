@@ -78,7 +78,19 @@ function asConvolution(
     backend,
     tensorData(backend, dy).id,
     tensorData(backend, turned).id,
-    { batch: B, inHeight: OH, inWidth: OW, inChannels: CO, filterHeight: FH, filterWidth: FW, outChannels: CI, padTop, padRight, padBottom, padLeft },
+    {
+      batch: B,
+      inHeight: OH,
+      inWidth: OW,
+      inChannels: CO,
+      filterHeight: FH,
+      filterWidth: FW,
+      outChannels: CI,
+      padTop,
+      padRight,
+      padBottom,
+      padLeft,
+    },
     tensorData(backend, dx).id,
   );
   return true;
@@ -119,7 +131,11 @@ export const conv2dBackpropInputOverride: KernelOverride = {
       const dx = backend.makeOutput(nhwcShape, "float32");
       if (P === 0 || K === 0) {
         f32View(backend, dx).fill(0);
-      } else if (conv.strideHeight === 1 && conv.strideWidth === 1 && asConvolution(backend, dy, filter, conv, dx, temps)) {
+      } else if (
+        conv.strideHeight === 1 &&
+        conv.strideWidth === 1 &&
+        asConvolution(backend, dy, filter, conv, dx, temps)
+      ) {
         // done on XNNPACK's convolution
       } else {
         // W as [K, CO] → Wᵀ [CO, K], so that cols = dy [P, CO] · Wᵀ runs untransposed on XNNPACK.
@@ -127,7 +143,15 @@ export const conv2dBackpropInputOverride: KernelOverride = {
         const cols = backend.makeOutput([P, K], "float32");
         temps.push(filterT, cols);
         wasmTranspose(backend, tensorData(backend, filter).id, [K, CO], [1, 0], tensorData(backend, filterT).id);
-        xnnMatMul(backend, tensorData(backend, dy).id, P, CO, tensorData(backend, filterT).id, K, tensorData(backend, cols).id);
+        xnnMatMul(
+          backend,
+          tensorData(backend, dy).id,
+          P,
+          CO,
+          tensorData(backend, filterT).id,
+          K,
+          tensorData(backend, cols).id,
+        );
         col2imAdd(f32View(backend, cols), g, f32View(backend, dx));
       }
       let out = dx;

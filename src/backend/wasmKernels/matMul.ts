@@ -170,7 +170,11 @@ function runWithTransposedOutput(backend: WasmBackend, p: MatMulProblem): Tensor
  * It skips XNNPACK's packing of the right operand, which training pays at every step because
  * the weights change; results are bit-identical to XNNPACK's (same float32 accumulation order).
  */
-function simdGemmMemory(backend: WasmBackend, p: MatMulProblem, epilogue: MatMulEpilogue): WebAssembly.Memory | undefined {
+function simdGemmMemory(
+  backend: WasmBackend,
+  p: MatMulProblem,
+  epilogue: MatMulEpilogue,
+): WebAssembly.Memory | undefined {
   const plain = epilogue.activation === 0 && epilogue.biasId === 0 && epilogue.preluId === 0;
   if (!plain || p.batchB !== 1 || (p.batchA !== 1 && p.transposeA)) return undefined;
   if (p.m === 0 || p.n === 0 || !wasmSimdSupported()) return undefined;
@@ -183,7 +187,11 @@ function runOnSimdGemm(backend: WasmBackend, p: MatMulProblem, memory: WebAssemb
   const out = backend.makeOutput(p.outShape, "float32");
   const m = p.batchA * p.m;
   const gemm = gemmOn(memory, m, p.k, p.n, p.transposeA ? "columns" : "rows");
-  gemm(tensorData(backend, p.a).memoryOffset, tensorData(backend, b).memoryOffset, tensorData(backend, out).memoryOffset);
+  gemm(
+    tensorData(backend, p.a).memoryOffset,
+    tensorData(backend, b).memoryOffset,
+    tensorData(backend, out).memoryOffset,
+  );
   for (const t of temps) disposeTemp(backend, t);
   return out;
 }
@@ -255,7 +263,12 @@ export const fusedMatMulOverride: KernelOverride = {
   kernelName: tf._FusedMatMul,
   make(original) {
     return (args) => {
-      const { a, b, bias, preluActivationWeights } = args.inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo | null; preluActivationWeights?: TensorInfo | null };
+      const { a, b, bias, preluActivationWeights } = args.inputs as {
+        a: TensorInfo;
+        b: TensorInfo;
+        bias?: TensorInfo | null;
+        preluActivationWeights?: TensorInfo | null;
+      };
       const attrs = args.attrs as NamedAttrMap;
       const backend = args.backend as unknown as WasmBackend;
       if (a.dtype !== "float32" || b.dtype !== "float32") return fallback(tf._FusedMatMul, original, args);
@@ -263,7 +276,8 @@ export const fusedMatMulOverride: KernelOverride = {
       const activation = WASM_ACTIVATION[String(attrs.activation ?? "linear")];
       if (p === undefined || activation === undefined || !worthXnn(p)) return fallback(tf._FusedMatMul, original, args);
       // XNNPACK reads exactly n bias values; other bias shapes keep the original's broadcasting.
-      if (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== p.n)) return fallback(tf._FusedMatMul, original, args);
+      if (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== p.n))
+        return fallback(tf._FusedMatMul, original, args);
       // C++ applies PReLU weights to each output it is given, repeating them: with per-batch
       // outputs that is right only when the weights repeat within one batch's [m, n] block.
       if (preluActivationWeights != null) {

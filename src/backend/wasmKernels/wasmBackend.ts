@@ -42,7 +42,8 @@ export interface WasmBackend {
 
 export function tensorData(backend: WasmBackend, info: TensorInfo): WasmTensorData {
   const data = backend.dataIdMap.get(info.dataId);
-  if (data === undefined) throw new Error(`wasm kernel: tensor data for shape [${info.shape}] is not on the wasm backend`);
+  if (data === undefined)
+    throw new Error(`wasm kernel: tensor data for shape [${info.shape}] is not on the wasm backend`);
   return data;
 }
 
@@ -193,7 +194,13 @@ export interface XnnConvGeometry {
 }
 
 /** out = conv2d(x [b,h,w,ci], filter [fh,fw,ci,co]) with stride 1 and explicit padding, on XNNPACK. */
-export function xnnConv2d(backend: WasmBackend, xId: number, filterId: number, g: XnnConvGeometry, outId: number): void {
+export function xnnConv2d(
+  backend: WasmBackend,
+  xId: number,
+  filterId: number,
+  g: XnnConvGeometry,
+  outId: number,
+): void {
   functions(backend).conv2d(
     xId,
     g.batch,

@@ -30,7 +30,8 @@ export function invalidLastEpoch(value: unknown): string {
 }
 
 /** torch ≥ 2.0's wording: a start factor of 0 would divide by zero at step 1 (torch 1.13 fails there). */
-export const START_FACTOR_RANGE = "Starting multiplicative factor expected to be greater than 0 and less or equal to 1.";
+export const START_FACTOR_RANGE =
+  "Starting multiplicative factor expected to be greater than 0 and less or equal to 1.";
 export const END_FACTOR_RANGE = "Ending multiplicative factor expected to be between 0 and 1.";
 
 /** MultiStepLR milestones must be a list of non-negative integers. */

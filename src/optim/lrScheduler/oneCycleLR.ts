@@ -131,13 +131,31 @@ export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
     const { totalSteps, pctStart, threePhase } = this.settings;
     if (threePhase) {
       return [
-        { endStep: pctStart * totalSteps - 1, startLr: "initial", endLr: "max", startMomentum: "max", endMomentum: "base" },
-        { endStep: 2 * pctStart * totalSteps - 2, startLr: "max", endLr: "initial", startMomentum: "base", endMomentum: "max" },
+        {
+          endStep: pctStart * totalSteps - 1,
+          startLr: "initial",
+          endLr: "max",
+          startMomentum: "max",
+          endMomentum: "base",
+        },
+        {
+          endStep: 2 * pctStart * totalSteps - 2,
+          startLr: "max",
+          endLr: "initial",
+          startMomentum: "base",
+          endMomentum: "max",
+        },
         { endStep: totalSteps - 1, startLr: "initial", endLr: "min", startMomentum: "max", endMomentum: "max" },
       ];
     }
     return [
-      { endStep: pctStart * totalSteps - 1, startLr: "initial", endLr: "max", startMomentum: "max", endMomentum: "base" },
+      {
+        endStep: pctStart * totalSteps - 1,
+        startLr: "initial",
+        endLr: "max",
+        startMomentum: "max",
+        endMomentum: "base",
+      },
       { endStep: totalSteps - 1, startLr: "max", endLr: "min", startMomentum: "base", endMomentum: "max" },
     ];
   }

@@ -147,11 +147,15 @@ export class ReduceLROnPlateau {
   loadStateDict(state: ReduceLROnPlateauState): void {
     const name = "ReduceLROnPlateau";
     if (typeof state !== "object" || state === null || state.scheduler !== name) {
-      const from = typeof state === "object" && state !== null ? `it was saved by ${String(state.scheduler)}` : `got ${String(state)}`;
+      const from =
+        typeof state === "object" && state !== null
+          ? `it was saved by ${String(state.scheduler)}`
+          : `got ${String(state)}`;
       throw new TypeError(messages.invalidStateDict(name, from));
     }
     for (const key of ["lastEpoch", "numBadEpochs", "cooldownCounter", "lastLr"] as const) {
-      if (typeof state[key] !== "number") throw new TypeError(messages.invalidStateDict(name, `${key} is ${String(state[key])}`));
+      if (typeof state[key] !== "number")
+        throw new TypeError(messages.invalidStateDict(name, `${key} is ${String(state[key])}`));
     }
     if (typeof state.best !== "number" && state.best !== "Infinity" && state.best !== "-Infinity") {
       throw new TypeError(messages.invalidStateDict(name, `best is ${String(state.best)}`));
