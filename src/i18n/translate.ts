@@ -2,8 +2,9 @@
  * English text → the reader's language, from a phrase catalog (`phrases.zh.json`).
  *
  * A catalog key is either an exact phrase ("learning rate η") or a pattern whose `{}` stand for any
- * text ("Dropout p = {}" → "暂退概率 p = {}"); the text a `{}` matched is itself translated when the
- * catalog has it, so "{} of {} runs" composes with "training loss". Text not in the catalog is left
+ * text ("Dropout p = {}" → "暂退法（Dropout）p = {}"); the translation takes the matched parts in
+ * order with `{}` or by position with `{0}`, `{1}` (word order differs: "{} of {} runs" → "{1} 次运行的{0}").
+ * A matched part is itself translated when the catalog has it. Text not in the catalog is left
  * as it is (numbers, optimizer names and code identifiers read the same in both languages).
  */
 import { language, type Language } from "./language";
@@ -16,7 +17,7 @@ const PLACEHOLDER = "{}";
 
 interface CompiledCatalog {
   exact: Map<string, string>;
-  patterns: { regex: RegExp; template: string[] }[];
+  patterns: { regex: RegExp; template: string }[];
 }
 
 const CATALOGS: { [L in Exclude<Language, "en">]: PhraseCatalog } = { zh: zhPhrases as PhraseCatalog };
@@ -36,7 +37,7 @@ function compile(catalog: PhraseCatalog): CompiledCatalog {
       continue;
     }
     const regex = new RegExp(`^${english.split(PLACEHOLDER).map(escapeRegExp).join("(.+?)")}$`, "s");
-    done.patterns.push({ regex, template: translated.split(PLACEHOLDER) });
+    done.patterns.push({ regex, template: translated });
   }
   // Longer patterns are more specific: "Adam + L2, s={}" before "{}, s={}".
   done.patterns.sort((a, b) => b.regex.source.length - a.regex.source.length);
@@ -65,7 +66,8 @@ function lookup(text: string, catalog: CompiledCatalog): string | undefined {
     const match = regex.exec(text);
     if (!match) continue;
     const parts = match.slice(1).map((part) => catalog.exact.get(part) ?? part);
-    return template.map((piece, i) => piece + (i < parts.length ? parts[i] : "")).join("");
+    let next = 0;
+    return template.replace(/\{(\d*)\}/g, (_, index: string) => parts[index === "" ? next++ : Number(index)] ?? "");
   }
   return undefined;
 }

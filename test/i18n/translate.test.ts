@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { test } from "node:test";
+import { language, LANGUAGE_ENV, languageFileSetting, parseLanguage, setLanguage } from "../../src/i18n/language";
+import { hasTranslation, translate, translateLines } from "../../src/i18n/translate";
+import { plot } from "../../src";
+
+test("parseLanguage accepts locale spellings and rejects unknown languages", () => {
+  assert.equal(parseLanguage("zh"), "zh");
+  assert.equal(parseLanguage("zh-CN"), "zh");
+  assert.equal(parseLanguage("zh_CN.UTF-8"), "zh");
+  assert.equal(parseLanguage("EN-us"), "en");
+  assert.equal(parseLanguage("fr"), undefined);
+  assert.throws(() => setLanguage("fr" as "zh"), /unknown language "fr"/);
+});
+
+test("language(): setLanguage, then OPTIMLAB_LANG, then optimlab.json in the working directory, else English", () => {
+  const saved = process.env[LANGUAGE_ENV];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-lang-"));
+  try {
+    delete process.env[LANGUAGE_ENV];
+    assert.equal(languageFileSetting(dir), undefined);
+    fs.writeFileSync(path.join(dir, "optimlab.json"), '{"language": "zh"}');
+    assert.equal(languageFileSetting(dir), "zh");
+    process.env[LANGUAGE_ENV] = "zh-CN";
+    assert.equal(language(), "zh");
+    setLanguage("en");
+    assert.equal(language(), "en");
+    setLanguage(undefined);
+    process.env[LANGUAGE_ENV] = "en";
+    assert.equal(language(), "en");
+  } finally {
+    setLanguage(undefined);
+    if (saved === undefined) delete process.env[LANGUAGE_ENV];
+    else process.env[LANGUAGE_ENV] = saved;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("translate: exact phrases, {} patterns (their parts translated too), unknown text unchanged, English untouched", () => {
+  assert.equal(translate("learning rate η", "zh"), "学习率 η");
+  assert.equal(translate("  learning rate η\n", "zh"), "  学习率 η\n");
+  assert.equal(translate("Dropout p = 0.5", "zh"), "暂退法（Dropout）p = 0.5");
+  assert.equal(translate("training loss of 3 runs", "zh"), "3 次运行的训练损失");
+  assert.equal(translate("no such phrase", "zh"), "no such phrase");
+  assert.equal(translate("learning rate η", "en"), "learning rate η");
+  assert.equal(hasTranslation("learning rate η", "zh"), true);
+  assert.equal(hasTranslation("no such phrase", "zh"), false);
+  assert.equal(translateLines("x\nlearning rate η\r\nstep\n", "zh"), "x\n学习率 η\r\n步\n");
+});
+
+test("plot builders put titles, axis labels and legend names in the language option (default: the reader's)", () => {
+  const options = { title: "Training loss with clipping", xLabel: "step", yLabel: "learning rate η" };
+  const zh = plot.line({ "training loss": [3, 2, 1] }, { ...options, language: "zh" }).toJSON();
+  assert.equal(zh.layout.title?.text, "梯度裁剪下的训练损失");
+  assert.equal((zh.layout.xaxis as { title: { text: string } }).title.text, "步");
+  assert.equal((zh.layout.yaxis as { title: { text: string } }).title.text, "学习率 η");
+  assert.equal(zh.data[0].name, "训练损失");
+  // Negative control: the same call in English keeps the code's text.
+  const en = plot.line({ "training loss": [3, 2, 1] }, { ...options, language: "en" }).toJSON();
+  assert.equal(en.layout.title?.text, "Training loss with clipping");
+  assert.equal(en.data[0].name, "training loss");
+  // No option: the reader's language decides.
+  setLanguage("zh");
+  try {
+    assert.equal(plot.line({ a: [1] }, options).title, "梯度裁剪下的训练损失");
+  } finally {
+    setLanguage(undefined);
+  }
+});
+
+test("a slider's frames keep their names (the slider steps point at them) while their text is translated", () => {
+  const build = (language: "en" | "zh") =>
+    plot.slider([0.1, 0.5], (p) => plot.line({ "training loss": [p, p] }, { title: `Dropout p = ${p}`, xLabel: "step", yLabel: "MSE", language }), { label: "dropout p", language }).toJSON();
+  const en = build("en");
+  const zh = build("zh");
+  assert.deepEqual((zh.frames ?? []).map((f) => f.name), (en.frames ?? []).map((f) => f.name));
+  assert.match(JSON.stringify(zh.layout.sliders), new RegExp((en.frames ?? [])[1].name));
+  assert.equal((zh.frames ?? [])[0].data[0].name, "训练损失");
+  assert.equal((en.frames ?? [])[0].data[0].name, "training loss");
+});
