@@ -133,6 +133,17 @@ export function httpDownload(url: string, file: string, settings: DownloadSettin
   });
 }
 
+/** GETs `url` into memory (with the same timeouts, no retries). */
+export async function httpGet(url: string, settings: DownloadSettings = {}): Promise<Buffer> {
+  const temporary = path.join(os.tmpdir(), `optimlab-get-${process.pid}-${crypto.randomBytes(4).toString("hex")}`);
+  try {
+    await httpDownload(url, temporary, settings);
+    return fs.readFileSync(temporary);
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+}
+
 export interface RemoteFile {
   /** File name inside the cache folder. */
   name: string;

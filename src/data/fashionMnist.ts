@@ -1,7 +1,7 @@
 /** Fashion-MNIST (Zalando), same IDX layout as MNIST, downloaded once into the data cache. */
 import * as path from "node:path";
 import type { Dataset } from "./dataset";
-import { dataDir, ensureFile } from "./download";
+import { dataDir, ensureFile, type DownloadSettings } from "./download";
 import { readIdxFile } from "./idx";
 import { checkLimit, checkSplit, imageDataset, type ImageDatasetOptions } from "./images";
 
@@ -28,7 +28,8 @@ export const FASHION_MNIST_CLASSES = [
   "Ankle boot",
 ];
 
-export interface DownloadOptions {
+/** Where the files live and how they are fetched (timeouts and retries: {@link DownloadSettings}). */
+export interface DownloadOptions extends DownloadSettings {
   /** Cache folder (default `OPTIMLAB_DATA` or `~/.cache/optimlab`). */
   dir?: string;
   /** Mirror to download from (default: the official URL). */
@@ -46,7 +47,7 @@ export async function fashionMnist(options: ImageDatasetOptions & DownloadOption
   const baseUrl = options.baseUrl ?? FASHION_MNIST_URL;
   const prefix = split === "train" ? "train" : "t10k";
   const fetchOne = (name: string) =>
-    ensureFile({ name, url: new URL(name, baseUrl).toString(), sha256: FASHION_MNIST_SHA256[name] }, dir);
+    ensureFile({ name, url: new URL(name, baseUrl).toString(), sha256: FASHION_MNIST_SHA256[name] }, dir, options);
   const imagesFile = await fetchOne(`${prefix}-images-idx3-ubyte.gz`);
   const labelsFile = await fetchOne(`${prefix}-labels-idx1-ubyte.gz`);
   const images = readIdxFile(imagesFile, { limit });

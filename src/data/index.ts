@@ -15,6 +15,10 @@ export {
   sha256,
   downloadFailedMessage,
   checksumMismatchMessage,
+  cachedMismatchMessage,
+  dataDirMessage,
+  recordVerified,
+  type DownloadSettings,
   type RemoteFile,
 } from "./download";
 export { invalidSplitMessage, invalidLimitMessage, type ImageDatasetOptions, type Split } from "./images";
