@@ -66,6 +66,6 @@ export class Adadelta extends ChainOptimizer<AdadeltaHyperparameters> {
   static override className = "optimlab.Adadelta";
 
   constructor(options: AdadeltaOptions = {}) {
-    super(resolve(options), adadeltaChain);
+    super(options, resolve, adadeltaChain);
   }
 }

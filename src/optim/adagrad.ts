@@ -46,7 +46,10 @@ export interface AdagradHyperparameters extends BaseHyperparameters {
 }
 
 function resolve(options: AdagradOptions): AdagradHyperparameters {
-  const h = withDefaults({ lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, options);
+  const h = withDefaults(
+    { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false },
+    options,
+  );
   requireLr(h.lr);
   requireNonNegative(h.lrDecay, invalidLrDecay);
   requireWeightDecay(h.weightDecay);
@@ -69,6 +72,6 @@ export class Adagrad extends ChainOptimizer<AdagradHyperparameters> {
   static override className = "optimlab.Adagrad";
 
   constructor(options: AdagradOptions = {}) {
-    super(resolve(options), adagradChain);
+    super(options, resolve, adagradChain);
   }
 }

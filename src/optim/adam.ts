@@ -51,7 +51,14 @@ export interface AdamHyperparameters extends BetasHyperparameters {
 /** Fills in torch's defaults and runs torch's checks, in torch's order. */
 export function resolveAdamOptions(options: AdamOptions, defaultWeightDecay: number): AdamHyperparameters {
   const h = withDefaults(
-    { lr: 1e-3, betas: [0.9, 0.999] as const, eps: 1e-8, weightDecay: defaultWeightDecay, amsgrad: false, maximize: false },
+    {
+      lr: 1e-3,
+      betas: [0.9, 0.999] as const,
+      eps: 1e-8,
+      weightDecay: defaultWeightDecay,
+      amsgrad: false,
+      maximize: false,
+    },
     options,
   );
   requireLr(h.lr);
@@ -75,6 +82,6 @@ export class Adam extends BetasOptimizer<AdamHyperparameters> {
   static override className = "optimlab.Adam";
 
   constructor(options: AdamOptions = {}) {
-    super(resolveAdamOptions(options, 0), adamChain);
+    super(options, (o: AdamOptions) => resolveAdamOptions(o, 0), adamChain);
   }
 }

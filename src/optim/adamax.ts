@@ -42,7 +42,10 @@ export interface AdamaxHyperparameters extends BetasHyperparameters {
 }
 
 function resolve(options: AdamaxOptions): AdamaxHyperparameters {
-  const h = withDefaults({ lr: 2e-3, betas: [0.9, 0.999] as const, eps: 1e-8, weightDecay: 0, maximize: false }, options);
+  const h = withDefaults(
+    { lr: 2e-3, betas: [0.9, 0.999] as const, eps: 1e-8, weightDecay: 0, maximize: false },
+    options,
+  );
   requireLr(h.lr);
   requireEps(h.eps);
   requireBetas(h.betas);
@@ -64,6 +67,6 @@ export class Adamax extends BetasOptimizer<AdamaxHyperparameters> {
   static override className = "optimlab.Adamax";
 
   constructor(options: AdamaxOptions = {}) {
-    super(resolve(options), adamaxChain);
+    super(options, resolve, adamaxChain);
   }
 }

@@ -47,6 +47,6 @@ export class AdamW extends BetasOptimizer<AdamHyperparameters> {
   static override className = "optimlab.AdamW";
 
   constructor(options: AdamOptions = {}) {
-    super(resolveAdamOptions(options, 1e-2), adamWChain);
+    super(options, (o: AdamOptions) => resolveAdamOptions(o, 1e-2), adamWChain);
   }
 }

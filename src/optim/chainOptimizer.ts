@@ -1,25 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
-import { chain as chainOf } from "../transforms/chain";
-import type { Chain, ChainState } from "../transforms/chain";
-import { isTensorTree, mapTree } from "../transforms/tree";
-import type {
-  GradientTransformation,
-  LearningRate,
-  LeafFilter,
-  TensorRecord,
-  TransformState,
-} from "../transforms/types";
-import {
-  chainStructureChanged,
-  incompleteWeights,
-  unknownVariable,
-  unknownWeight,
-  weightShapeMismatch,
-} from "./errors";
+import type { Chain } from "../transforms/chain";
+import type { GradientTransformation, LearningRate, LeafFilter, TensorRecord, TransformState } from "../transforms/types";
+import { incompleteWeights, invalidParamGroup, unknownVariable, unknownWeight, weightShapeMismatch } from "./errors";
 import { JUPYTER_DISPLAY } from "../display/protocol";
 import type { MimeBundle } from "../display/protocol";
-import { requireLr } from "./validate";
-import { mapState, mergeState, restrictState, setAtPath, stateAt, stateSlots } from "./stateStore";
+import { ParamGroup } from "./paramGroup";
+import type { ParamGroupOptions, ResolveOptions } from "./paramGroup";
+import { setAtPath, stateSlots } from "./stateStore";
 
 /** A tensor with its name, as `tf.Optimizer.getWeights` returns them. */
 export interface NamedTensor {
@@ -40,6 +27,14 @@ export interface BaseOptimizerOptions {
    * E.g. `(name) => !name.endsWith("/bias")`. Not serialized by `getConfig`.
    */
   readonly weightDecayFilter?: LeafFilter;
+  /**
+   * torch's parameter groups: each entry picks variables with `params` (a predicate on the
+   * variable's name, or the variables) and overrides any option for them; variables no group
+   * picks use the top-level options. The first group that picks a variable gets it.
+   * E.g. `[{ params: (name) => name.endsWith("bias"), weightDecay: 0, lr: 0.01 }]`.
+   * Not serialized by `getConfig`.
+   */
+  readonly paramGroups?: readonly ParamGroupOptions[];
 }
 
 /** What every `ChainOptimizer` keeps: the current learning rate. */
@@ -61,62 +56,87 @@ export type ChainBuilder<H extends LrHyperparameters> = (hyper: H, lr: LearningR
  * A `tf.Optimizer` that runs a chain of gradient transformations: the shared base of every
  * `optim` preset.
  *
+ * - Parameter groups as in torch: `opt.paramGroups` lists the groups of the `paramGroups` option
+ *   in order, then the group of every other variable (the top-level options). Each group has its
+ *   own options, chain and state; `opt.lr`, `opt.hyperparameters`, `opt.transform` and `opt.state`
+ *   are those of that last, default group.
  * - Per-variable state lives in non-trainable `tf.Variable`s, named in `getWeights()` after the
  *   variable and the state field (`"dense/kernel/scaleByAdam/mu"`), created on the first step
  *   that sees a variable and freed by `dispose()`.
  * - Every step runs inside `tf.tidy`; host counters (`count`) stay numbers, so bias corrections
  *   are computed in doubles from an integer step, as in torch.
- * - `lr` is read by the chain at every step: schedulers set `opt.lr = x`.
- * - Step counts are per optimizer (as in optax), not per parameter as in torch: the two agree
- *   unless some variables skip steps.
+ * - `lr` is read by the chain at every step: schedulers set each `paramGroups[i].lr`.
+ * - Step counts are per group (as in optax, per chain), not per parameter as in torch: the two
+ *   agree unless some variables skip steps.
  */
 export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparameters> extends tf.Optimizer {
   /** Registered class name, used by `getClassName()` and serialization. */
   static className = "optimlab.ChainOptimizer";
 
-  /** The learning rate given at construction (schedulers compute from it). */
+  /** The top-level learning rate given at construction. */
   readonly initialLr: number;
-  private hyper_: H;
-  // Method syntax keeps ChainOptimizer<Preset> assignable to ChainOptimizer (bivariant in H).
-  private readonly builder: { build(hyper: H, lr: LearningRate): GradientTransformation };
-  private chain_: Chain;
-  private state_: TransformState | undefined;
-  private readonly knownVariables = new Set<string>();
+  private readonly groups: readonly ParamGroup<H>[];
+  private readonly groupOfVariable = new Map<string, ParamGroup<H>>();
 
-  protected constructor(hyper: H, buildChain: ChainBuilder<H>) {
+  /**
+   * @param options the preset's options, `paramGroups` included
+   * @param resolve fills in defaults and runs torch's checks (called for the top-level options and
+   *   for each group's options over them)
+   */
+  protected constructor(options: object, resolve: (options: never) => H, buildChain: ChainBuilder<H>) {
     super();
-    this.hyper_ = hyper;
-    this.initialLr = hyper.lr;
-    this.builder = { build: buildChain };
-    this.chain_ = this.makeChain(hyper);
+    const resolveOptions = resolve as unknown as ResolveOptions<H>;
+    const { paramGroups, ...top } = options as { paramGroups?: readonly ParamGroupOptions[] } & Record<string, unknown>;
+    const owner = (this.constructor as typeof ChainOptimizer).className;
+    const topHyper = resolveOptions(top);
+    if (paramGroups !== undefined && !Array.isArray(paramGroups)) resolveOptions({ ...top, paramGroups }); // its TypeError
+    const groups = (paramGroups ?? []).map((group, index) => {
+      const params = (group as Partial<ParamGroupOptions> | null)?.params;
+      if (typeof params !== "function" && !Array.isArray(params)) throw new TypeError(invalidParamGroup(index, params));
+      const { params: _selector, ...overrides } = group;
+      return new ParamGroup(params, resolveOptions({ ...top, ...overrides }), resolveOptions, buildChain, owner);
+    });
+    groups.push(new ParamGroup<H>(undefined, topHyper, resolveOptions, buildChain, owner));
+    this.groups = groups;
+    this.initialLr = topHyper.lr;
   }
 
-  /** The learning rate the next step uses. Schedulers overwrite it. */
+  /** torch's `param_groups`: the groups of the `paramGroups` option in order, then the default group. */
+  get paramGroups(): readonly ParamGroup<H>[] {
+    return this.groups;
+  }
+
+  /** The default group (variables no `paramGroups` entry picks: the top-level options). */
+  private get defaultGroup(): ParamGroup<H> {
+    return this.groups[this.groups.length - 1];
+  }
+
+  /** The learning rate the next step uses for the default group. Schedulers overwrite it. */
   get lr(): number {
-    return this.hyper_.lr;
+    return this.defaultGroup.lr;
   }
 
   set lr(value: number) {
-    requireLr(value);
-    this.hyper_ = { ...this.hyper_, lr: value };
+    this.defaultGroup.lr = value;
   }
 
-  /** The resolved hyperparameters (defaults filled in). */
+  /** The resolved hyperparameters of the default group (defaults filled in). */
   get hyperparameters(): Readonly<H> {
-    return this.hyper_;
+    return this.defaultGroup.hyperparameters;
   }
 
-  /** The chain of transformations this optimizer runs; `links` names each link. */
+  /** The chain of transformations the default group runs; `links` names each link. */
   get transform(): Chain {
-    return this.chain_;
+    return this.defaultGroup.transform;
   }
 
   /**
-   * The current state: one record per chain link (e.g. `state.scaleByAdam.mu[variable.name]`),
+   * The default group's state: one record per chain link (e.g. `state.scaleByAdam.mu[variable.name]`),
    * or undefined before the first step. Tensors are this optimizer's variables: read, don't dispose.
+   * Other groups: `paramGroups[i].state`.
    */
   get state(): TransformState | undefined {
-    return this.state_;
+    return this.defaultGroup.state;
   }
 
   /** The number of steps taken (tfjs's `iterations`). */
@@ -125,18 +145,11 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
   }
 
   /**
-   * Changes one hyperparameter between steps (e.g. momentum or betas, from a scheduler) and
-   * rebuilds the chain. The chain's links must stay the same, since the state belongs to them.
+   * Changes one hyperparameter of the default group between steps (e.g. momentum or betas) and
+   * rebuilds its chain. Links may be added (their state starts fresh), not removed.
    */
   protected setHyperparameter<K extends keyof H & string>(option: K, value: H[K]): void {
-    const next: H = { ...this.hyper_, [option]: value };
-    const rebuilt = this.makeChain(next);
-    const linkNames = (c: Chain) => c.links.map((l) => l.name).join(",");
-    if (linkNames(rebuilt) !== linkNames(this.chain_)) {
-      throw new Error(chainStructureChanged(this.getClassName(), option, this.hyper_[option], value));
-    }
-    this.hyper_ = next;
-    this.chain_ = rebuilt;
+    this.defaultGroup.set(option, value);
   }
 
   /** E.g. `Adam(lr=0.001, betas=[0.9,0.999], …) = scaleByAdam → scaleByLearningRate, step 0`. */
@@ -145,7 +158,9 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
       .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
       .join(", ");
     const name = this.getClassName().replace(/^optimlab\./, "");
-    return `${name}(${options}) = ${this.chain_.links.map((l) => l.name).join(" → ")}, step ${this.iterations}`;
+    const links = this.transform.links.map((l) => l.name).join(" → ");
+    const groups = this.groups.length > 1 ? `, ${this.groups.length - 1} more parameter group(s)` : "";
+    return `${name}(${options}) = ${links}${groups}, step ${this.iterations}`;
   }
 
   /** Notebook display: the options, the chain and the step count. */
@@ -155,137 +170,129 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
 
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const grads = namedGradients(variableGradients);
-    const names = Object.keys(grads);
-    if (names.length > 0) {
-      const params: Record<string, tf.Variable> = {};
-      const registered = tf.engine().registeredVariables;
-      for (const name of names) {
-        const variable = registered[name];
-        if (variable === undefined) throw new Error(unknownVariable(name));
-        params[name] = variable;
-      }
-      this.ensureState(params);
-      tf.tidy(() => {
-        const known = this.state_ as TransformState;
-        const current = names.length === this.knownVariables.size ? known : restrictState(known, names);
-        const [updates, next] = this.chain_.update<TensorRecord>(grads, current as ChainState, params);
-        for (const name of names) params[name].assign(tf.add(params[name], updates[name]));
-        this.state_ = writeBack(known, next);
-      });
+    const byGroup = new Map<ParamGroup<H>, { grads: Record<string, tf.Tensor>; params: Record<string, tf.Variable> }>();
+    const registered = tf.engine().registeredVariables;
+    for (const [name, grad] of Object.entries(grads)) {
+      const variable = registered[name];
+      if (variable === undefined) throw new Error(unknownVariable(name));
+      const group = this.groupOf(name);
+      const entry = byGroup.get(group) ?? { grads: {}, params: {} };
+      entry.grads[name] = grad;
+      entry.params[name] = variable;
+      byGroup.set(group, entry);
+    }
+    for (const group of this.groups) {
+      const entry = byGroup.get(group);
+      if (entry !== undefined) group.apply(entry.grads, entry.params);
     }
     this.incrementIterations();
   }
 
   override dispose(): void {
-    if (this.state_ !== undefined) disposeState(this.state_);
-    this.state_ = undefined;
-    this.knownVariables.clear();
+    for (const group of this.groups) group.dispose();
     super.dispose();
   }
 
+  /**
+   * `iter`, then each group's step counters (the default group's under their path, e.g.
+   * `scaleByAdam/count`; group i's under `paramGroups/i/…`), then every state tensor as
+   * `<variable>/<path>`.
+   */
   override async getWeights(): Promise<NamedTensor[]> {
     const weights: NamedTensor[] = [await this.saveIterations()];
-    if (this.state_ === undefined) return weights;
-    const { numbers, leaves } = stateSlots(this.state_);
-    for (const { path, value } of numbers) weights.push({ name: path.join("/"), tensor: tf.scalar(value) });
-    for (const { path, key, tensor } of leaves) weights.push({ name: `${key}/${path.join("/")}`, tensor });
+    this.groups.forEach((group, index) => {
+      if (group.state === undefined) return;
+      const { numbers, leaves } = stateSlots(group.state);
+      const prefix = this.counterPrefix(index);
+      for (const { path, value } of numbers) weights.push({ name: prefix + path.join("/"), tensor: tf.scalar(value) });
+      for (const { path, key, tensor } of leaves) weights.push({ name: `${key}/${path.join("/")}`, tensor });
+    });
     return weights;
   }
 
   /**
-   * Restores what `getWeights()` returned (same optimizer class and options), matching weights
-   * by name; unknown names, partial states and shape mismatches throw.
+   * Restores what `getWeights()` returned (same optimizer class, options and groups), matching
+   * weights by name; unknown names, partial states and shape mismatches throw.
    */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const className = this.getClassName();
-    const { skeleton, numberPaths, treePaths } = this.stateSchema();
-    const longestFirst = [...treePaths].sort((a, b) => b.length - a.length);
-    const numbers = new Map<string, number>();
-    const perVariable = new Map<string, Map<string, tf.Tensor>>();
+    const schemas = this.groups.map((group) => group.schema());
+    const counters = new Map<string, { group: number; path: string }>();
+    schemas.forEach((schema, group) => {
+      for (const path of schema.numberPaths) counters.set(this.counterPrefix(group) + path, { group, path });
+    });
+    const allTreePaths = [...new Set(schemas.flatMap((s) => s.treePaths))].sort((a, b) => b.length - a.length);
+    const numbers = schemas.map(() => new Map<string, number>());
+    const perVariable = schemas.map(() => new Map<string, Map<string, tf.Tensor>>());
     for (const { name, tensor } of weightValues) {
+      const counter = counters.get(name);
       if (name === "iter") {
         this.iterations_ = (await tensor.data())[0];
-      } else if (numberPaths.includes(name)) {
-        numbers.set(name, (await tensor.data())[0]);
+      } else if (counter !== undefined) {
+        numbers[counter.group].set(counter.path, (await tensor.data())[0]);
       } else {
-        const path = longestFirst.find((p) => name.endsWith(`/${p}`));
-        if (path === undefined) throw new Error(unknownWeight(className, name, treePaths));
-        const variable = name.slice(0, -(path.length + 1));
+        const path = allTreePaths.find((p) => name.endsWith(`/${p}`));
+        const variable = path === undefined ? "" : name.slice(0, -(path.length + 1));
+        const group = this.groups.indexOf(this.groupOf(variable));
+        if (path === undefined || !schemas[group].treePaths.includes(path)) {
+          throw new Error(unknownWeight(className, name, allTreePaths));
+        }
         const target = tf.engine().registeredVariables[variable];
         if (target !== undefined && !tf.util.arraysEqual(target.shape, tensor.shape)) {
           throw new Error(weightShapeMismatch(className, name, target.shape, tensor.shape));
         }
-        if (!perVariable.has(variable)) perVariable.set(variable, new Map());
-        perVariable.get(variable)?.set(path, tensor);
+        if (!perVariable[group].has(variable)) perVariable[group].set(variable, new Map());
+        perVariable[group].get(variable)?.set(path, tensor);
       }
     }
-    const missingNumbers = numberPaths.filter((p) => !numbers.has(p));
-    if (missingNumbers.length > 0 && perVariable.size > 0) {
-      throw new Error(incompleteWeights(className, "(step counters)", missingNumbers));
-    }
-    for (const [variable, byPath] of perVariable) {
-      const missing = treePaths.filter((p) => !byPath.has(p));
-      if (missing.length > 0) throw new Error(incompleteWeights(className, variable, missing));
-    }
+    schemas.forEach((schema, group) => {
+      const missingNumbers = schema.numberPaths.filter((p) => !numbers[group].has(p));
+      if (missingNumbers.length > 0 && perVariable[group].size > 0) {
+        throw new Error(incompleteWeights(className, "(step counters)", missingNumbers.map((p) => this.counterPrefix(group) + p)));
+      }
+      for (const [variable, byPath] of perVariable[group]) {
+        const missing = schema.treePaths.filter((p) => !byPath.has(p));
+        if (missing.length > 0) throw new Error(incompleteWeights(className, variable, missing));
+      }
+    });
 
-    if (this.state_ !== undefined) disposeState(this.state_);
-    this.knownVariables.clear();
-    this.state_ = undefined;
-    if (perVariable.size === 0) return;
-    for (const [path, value] of numbers) setAtPath(skeleton, path.split("/"), value);
-    for (const [variable, byPath] of perVariable) {
-      this.knownVariables.add(variable);
-      for (const [path, tensor] of byPath)
-        setAtPath(skeleton, [...path.split("/"), variable], tf.variable(tensor, false));
-    }
-    this.state_ = skeleton as TransformState;
+    this.groups.forEach((group, index) => {
+      const { skeleton } = schemas[index];
+      if (perVariable[index].size === 0) {
+        group.restore(undefined, []);
+        return;
+      }
+      for (const [path, value] of numbers[index]) setAtPath(skeleton, path.split("/"), value);
+      for (const [variable, byPath] of perVariable[index]) {
+        for (const [path, tensor] of byPath) setAtPath(skeleton, [...path.split("/"), variable], tf.variable(tensor, false));
+      }
+      group.restore(skeleton as TransformState, [...perVariable[index].keys()]);
+    });
   }
 
-  /** The constructor options (constructor learning rate), as JSON; `weightDecayFilter` is left out. */
+  /** The top-level options (constructor learning rate), as JSON; `weightDecayFilter` and `paramGroups` are left out. */
   override getConfig(): tf.serialization.ConfigDict {
     const config: tf.serialization.ConfigDict = {};
-    for (const [key, value] of Object.entries({ ...this.hyper_, lr: this.initialLr })) {
+    for (const [key, value] of Object.entries({ ...this.hyperparameters, lr: this.initialLr })) {
       if (typeof value === "number" || typeof value === "boolean") config[key] = value;
       else if (Array.isArray(value)) config[key] = [...(value as number[])];
     }
     return config;
   }
 
-  private makeChain(hyper: H): Chain {
-    const built = this.builder.build(hyper, () => this.hyper_.lr);
-    return "links" in built ? (built as Chain) : chainOf(built);
+  /** The group that owns `variable`: the first whose selector picks it, else the default group. */
+  private groupOf(variable: string): ParamGroup<H> {
+    let group = this.groupOfVariable.get(variable);
+    if (group === undefined) {
+      group = this.groups.find((g) => g.selects(variable)) as ParamGroup<H>;
+      this.groupOfVariable.set(variable, group);
+    }
+    return group;
   }
 
-  /** Creates the state of variables seen for the first time, as non-trainable variables. */
-  private ensureState(params: Record<string, tf.Variable>): void {
-    const fresh = Object.keys(params).filter((name) => !this.knownVariables.has(name));
-    if (fresh.length === 0) return;
-    const freshParams: Record<string, tf.Tensor> = {};
-    for (const name of fresh) freshParams[name] = params[name];
-    let created: TransformState = {};
-    tf.tidy(() => {
-      created = mapState(this.chain_.init(freshParams), (tree) => mapTree(tree, (t) => tf.variable(t, false)));
-    });
-    this.state_ = mergeState(this.state_, created);
-    for (const name of fresh) this.knownVariables.add(name);
-  }
-
-  /**
-   * The shape of this chain's state, found by initialising it for one probe tensor: the paths of
-   * its numbers and trees, and a skeleton (every link present, trees empty) to fill.
-   */
-  private stateSchema(): { skeleton: Record<string, unknown>; numberPaths: string[]; treePaths: string[] } {
-    let schema = { skeleton: {} as Record<string, unknown>, numberPaths: [] as string[], treePaths: [] as string[] };
-    tf.tidy(() => {
-      const probe = this.chain_.init({ probe: tf.zeros([1]) });
-      const { numbers, leaves } = stateSlots(probe);
-      schema = {
-        skeleton: mapState(probe, () => ({})) as Record<string, unknown>,
-        numberPaths: numbers.map((n) => n.path.join("/")),
-        treePaths: leaves.map((l) => l.path.join("/")),
-      };
-    });
-    return schema;
+  /** Counter names: the default group's keep their bare path (one-group files stay as they were). */
+  private counterPrefix(index: number): string {
+    return index === this.groups.length - 1 ? "" : `paramGroups/${index}/`;
   }
 }
 
@@ -300,27 +307,3 @@ function namedGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): T
   return out;
 }
 
-/** Assigns the chain's new state into the kept variables; returns the state with new counters. */
-function writeBack(known: TransformState, next: TransformState): TransformState {
-  return mapState(
-    known,
-    (tree, path) => {
-      const updated = stateAt(next, path);
-      if (isTensorTree(updated)) {
-        for (const [name, value] of Object.entries(updated as TensorRecord)) {
-          const variable = tree[name] as tf.Variable;
-          if (value !== variable) variable.assign(value);
-        }
-      }
-      return tree;
-    },
-    (value, path) => {
-      const updated = stateAt(next, path);
-      return typeof updated === "number" ? updated : value;
-    },
-  );
-}
-
-function disposeState(state: TransformState): void {
-  for (const { tensor } of stateSlots(state).leaves) tensor.dispose();
-}

@@ -44,6 +44,8 @@ export function unexpectedOption(option: string, allowed: readonly string[]): st
   return `got an unexpected option '${option}'; this optimizer's options are ${allowed.join(", ")}`;
 }
 
+export const invalidEtas = (etaMinus: number, etaPlus: number): string => `Invalid eta values: ${etaMinus}, ${etaPlus}`;
+
 /** torch's SGD check: Nesterov needs momentum > 0 and dampening = 0. */
 export const NESTEROV_REQUIRES_MOMENTUM = "Nesterov momentum requires a momentum and zero dampening";
 
@@ -79,10 +81,23 @@ export function weightShapeMismatch(
   return `${optimizer}.setWeights: '${name}' has shape [${got.join(",")}] but its variable has shape [${expected.join(",")}]`;
 }
 
-/** A hyperparameter change that would add or remove a link of the optimizer's chain. */
-export function chainStructureChanged(optimizer: string, option: string, from: unknown, to: unknown): string {
+/** A hyperparameter change that would remove a link of the optimizer's chain (and the state it holds). */
+export function chainLinkRemoved(optimizer: string, option: string, from: unknown, to: unknown, links: readonly string[]): string {
   return (
-    `${optimizer}: changing ${option} from ${String(from)} to ${String(to)} would add or remove a link of its chain ` +
-    `(e.g. momentum buffers exist only for nonzero momentum); keep it nonzero, or create a new optimizer`
+    `${optimizer}: changing ${option} from ${shown(from)} to ${shown(to)} would remove the link ${links.join(", ")} ` +
+    `of its chain and the state it keeps (e.g. momentum buffers); keep it nonzero, or create a new optimizer`
+  );
+}
+
+/** `group.set(option, …)` for an option this optimizer does not have. */
+export function optionNotInGroup(optimizer: string, option: string, options: readonly string[]): string {
+  return `${optimizer} has no option '${option}' to set; its parameter groups have ${options.join(", ")}`;
+}
+
+/** A `paramGroups` entry without a usable `params`. */
+export function invalidParamGroup(index: number, params: unknown): string {
+  return (
+    `paramGroups[${index}].params must be a function (name) => boolean or an array of tf.Variables or ` +
+    `variable names, got ${shown(params)}`
   );
 }

@@ -3,9 +3,17 @@
  * `tf.Optimizer` subclasses built from `transforms` chains. See docs/optimizers.md.
  */
 export { ChainOptimizer } from "./chainOptimizer";
-export type { BaseHyperparameters, BaseOptimizerOptions, ChainBuilder, LrHyperparameters, NamedTensor } from "./chainOptimizer";
-export { ChainedOptimizer } from "./chainedOptimizer";
-export type { ChainedOptimizerOptions } from "./chainedOptimizer";
+export type {
+  BaseHyperparameters,
+  BaseOptimizerOptions,
+  ChainBuilder,
+  LrHyperparameters,
+  NamedTensor,
+} from "./chainOptimizer";
+export { ParamGroup } from "./paramGroup";
+export type { ParamGroupOptions, ParamSelector } from "./paramGroup";
+export { CustomChainOptimizer, ChainedOptimizer } from "./customChainOptimizer";
+export type { CustomChainOptimizerOptions, ChainedOptimizerOptions } from "./customChainOptimizer";
 export { BetasOptimizer } from "./betasOptimizer";
 export type { BetasHyperparameters } from "./betasOptimizer";
 export { SGD } from "./sgd";
@@ -25,6 +33,10 @@ export { RAdam } from "./radam";
 export type { RAdamHyperparameters, RAdamOptions } from "./radam";
 export { Adamax } from "./adamax";
 export type { AdamaxHyperparameters, AdamaxOptions } from "./adamax";
+export { ASGD } from "./asgd";
+export type { ASGDHyperparameters, ASGDOptions } from "./asgd";
+export { Rprop } from "./rprop";
+export type { RpropHyperparameters, RpropOptions } from "./rprop";
 export { OPTIMIZER_CLASSES } from "./registry";
 export * as errors from "./errors";
 export * as lrScheduler from "./lrScheduler";

@@ -97,6 +97,6 @@ export class NAdam extends BetasOptimizer<NAdamHyperparameters> {
   static override className = "optimlab.NAdam";
 
   constructor(options: NAdamOptions = {}) {
-    super(resolve(options), nadamChain);
+    super(options, resolve, nadamChain);
   }
 }

@@ -84,6 +84,6 @@ export class RAdam extends BetasOptimizer<RAdamHyperparameters> {
   static override className = "optimlab.RAdam";
 
   constructor(options: RAdamOptions = {}) {
-    super(resolve(options), radamChain);
+    super(options, resolve, radamChain);
   }
 }

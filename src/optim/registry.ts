@@ -4,6 +4,8 @@ import { Adagrad } from "./adagrad";
 import { Adam } from "./adam";
 import { Adamax } from "./adamax";
 import { AdamW } from "./adamw";
+import { ASGD } from "./asgd";
+import { Rprop } from "./rprop";
 import { NAdam } from "./nadam";
 import { RAdam } from "./radam";
 import { RMSprop } from "./rmsprop";
@@ -14,6 +16,6 @@ import { SGD } from "./sgd";
  * ("optimlab.Adam", …), so `model.save`/`tf.loadLayersModel` and `fromConfig` find them. The
  * names are prefixed so they never replace tfjs's own "Adam", "SGD", … in the registry.
  */
-export const OPTIMIZER_CLASSES = [SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, NAdam, RAdam, Adamax] as const;
+export const OPTIMIZER_CLASSES = [SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, NAdam, RAdam, Adamax, ASGD, Rprop] as const;
 
 for (const cls of OPTIMIZER_CLASSES) tf.serialization.registerClass(cls);

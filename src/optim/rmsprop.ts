@@ -56,7 +56,10 @@ export interface RMSpropHyperparameters extends BaseHyperparameters {
 }
 
 function resolve(options: RMSpropOptions): RMSpropHyperparameters {
-  const h = withDefaults({ lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, options);
+  const h = withDefaults(
+    { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false },
+    options,
+  );
   requireLr(h.lr);
   requireEps(h.eps);
   requireNonNegative(h.momentum, invalidMomentum);
@@ -80,7 +83,7 @@ export class RMSprop extends ChainOptimizer<RMSpropHyperparameters> {
   static override className = "optimlab.RMSprop";
 
   constructor(options: RMSpropOptions = {}) {
-    super(resolve(options), rmspropChain);
+    super(options, resolve, rmspropChain);
   }
 
   /** μ; can change between nonzero values (schedulers cycling momentum). */

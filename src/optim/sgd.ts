@@ -70,7 +70,7 @@ export class SGD extends ChainOptimizer<SGDHyperparameters> {
   static override className = "optimlab.SGD";
 
   constructor(options: SGDOptions) {
-    super(resolve(options), sgdChain);
+    super(options, resolve, sgdChain);
   }
 
   /** μ; can change between nonzero values (schedulers cycling momentum). */

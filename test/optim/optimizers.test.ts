@@ -210,9 +210,8 @@ test("momentum and betas are writable between steps (schedulers cycle them)", ()
   sgd.momentum = 0.5;
   assert.equal(sgd.momentum, 0.5);
   assert.throws(() => (sgd.momentum = 0), {
-    message: errors.chainStructureChanged("optimlab.SGD", "momentum", 0.5, 0),
+    message: errors.chainLinkRemoved("optimlab.SGD", "momentum", 0.5, 0, ["traceMomentum"]),
   });
-  assert.throws(() => (new optim.SGD({ lr: 0.1 }).momentum = 0.9), /would add or remove a link/);
   for (const x of [switched, fresh, sgd, a, b]) x.dispose();
 });
 

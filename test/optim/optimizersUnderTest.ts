@@ -21,7 +21,7 @@ export interface OptimizerUnderTest {
   /** Steps the convergence test allows. */
   readonly convergenceSteps: number;
   /** Invalid options and the exact torch message each must throw. */
-  readonly badInputs: readonly { options: Options; message: string }[];
+  readonly badInputs: readonly { options: Options; message: string | RegExp }[];
 }
 
 const betaInputs = (base: Options) => [
@@ -162,6 +162,28 @@ export const OPTIMIZERS_UNDER_TEST: readonly OptimizerUnderTest[] = [
     exercise: { lr: 0.05, weightDecay: 1e-3 },
     convergenceSteps: 200,
     badInputs: [...commonInputs({}), ...betaInputs({}), { options: { eps: -1 }, message: errors.invalidEpsilon(-1) }],
+  },
+  {
+    name: "ASGD",
+    create: (o) => new optim.ASGD(o),
+    torchDefaults: { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false },
+    exercise: { lr: 0.1, lambd: 1e-3, t0: 5, weightDecay: 1e-3 },
+    convergenceSteps: 60,
+    badInputs: [...commonInputs({})],
+  },
+  {
+    name: "Rprop",
+    create: (o) => new optim.Rprop(o),
+    torchDefaults: { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], maximize: false },
+    exercise: { lr: 0.1 },
+    convergenceSteps: 80,
+    badInputs: [
+      ...commonInputs({}).filter((input) => !("weightDecay" in input.options)),
+      { options: { etas: [1.5, 1.2] }, message: errors.invalidEtas(1.5, 1.2) },
+      { options: { etas: [0.5, 0.9] }, message: errors.invalidEtas(0.5, 0.9) },
+      { options: { etas: [0.5] }, message: 'Invalid etas: [0.5] (expected two numbers, got an array)' },
+      { options: { weightDecay: 0.1 }, message: /unexpected option 'weightDecay'/ },
+    ],
   },
 ];
 
