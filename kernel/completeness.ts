@@ -1,16 +1,25 @@
 /**
  * `is_complete_request`: should a console run the code on Enter, or wait for more lines?
- * TypeScript's parser decides (tslab's `isCompleteCode`): unterminated blocks, strings or expressions
- * are "incomplete" and get an indent hint.
+ * TypeScript's parser decides: when every syntax error sits at the end of the code (an open block,
+ * an unterminated template or comment, a dangling operator) more lines may complete it
+ * ("incomplete", with an indent hint); an error before the end is "invalid"; no error, "complete".
  */
+import ts from "typescript";
+
 export interface IsCompleteReply {
-  status: "complete" | "incomplete";
+  status: "complete" | "incomplete" | "invalid";
   indent?: string;
 }
 
 export function isComplete(code: string): IsCompleteReply {
-  // Loaded lazily: it pulls in the TypeScript compiler.
-  const { isCompleteCode } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
-  const result = isCompleteCode(code);
-  return result.completed ? { status: "complete" } : { status: "incomplete", indent: result.indent ?? "" };
+  if (code.trim() === "") return { status: "complete" };
+  const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const errors = (file as unknown as { parseDiagnostics: readonly ts.Diagnostic[] }).parseDiagnostics;
+  if (errors.length === 0) return { status: "complete" };
+  const end = code.trimEnd().length;
+  const unterminated = errors.some((d) => /Unterminated template|'\*\/' expected/.test(ts.flattenDiagnosticMessageText(d.messageText, "\n")));
+  if (!unterminated && !errors.every((d) => (d.start ?? 0) >= end)) return { status: "invalid" };
+  const lastLine = code.trimEnd().split("\n").pop() ?? "";
+  const indent = /^\s*/.exec(lastLine)?.[0] ?? "";
+  return { status: "incomplete", indent: /[{([]\s*$/.test(lastLine) ? `${indent}  ` : indent };
 }

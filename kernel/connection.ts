@@ -3,7 +3,7 @@
  * failing with a message that names the file and the bad field.
  */
 import * as fs from "node:fs";
-import type { ConnectionInfo } from "./wire";
+import { signatureAlgorithm, type ConnectionInfo } from "../protocol/wire";
 
 const PORTS = ["shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"] as const;
 
@@ -25,7 +25,19 @@ export function parseConnectionInfo(text: string, file = "<connection file>"): C
     }
   }
   const transport = raw.transport ?? "tcp";
-  if (transport !== "tcp" && transport !== "ipc") throw new Error(connectionFileMessage(file, `unknown transport ${JSON.stringify(transport)}`));
+  if (transport !== "tcp" && transport !== "ipc")
+    throw new Error(connectionFileMessage(file, `unknown transport ${JSON.stringify(transport)}`));
+  // A key that is not a string would silently turn signing off; an unknown scheme would make the
+  // kernel drop every message. Both are refused here, at start, with the reason.
+  if (raw.key !== undefined && typeof raw.key !== "string") {
+    throw new Error(connectionFileMessage(file, `"key" must be a string (the HMAC key, "" for no signing), got ${JSON.stringify(raw.key)}`));
+  }
+  const scheme = raw.signature_scheme === undefined || raw.signature_scheme === "" ? "hmac-sha256" : raw.signature_scheme;
+  if (typeof scheme !== "string" || signatureAlgorithm(scheme) === undefined) {
+    throw new Error(
+      connectionFileMessage(file, `unknown "signature_scheme" ${JSON.stringify(scheme)}: expected hmac-<digest> with a digest Node.js supports, e.g. "hmac-sha256"`),
+    );
+  }
   return {
     transport,
     ip: typeof raw.ip === "string" && raw.ip !== "" ? raw.ip : "127.0.0.1",
@@ -35,7 +47,7 @@ export function parseConnectionInfo(text: string, file = "<connection file>"): C
     control_port: raw.control_port as number,
     hb_port: raw.hb_port as number,
     key: typeof raw.key === "string" ? raw.key : "",
-    signature_scheme: typeof raw.signature_scheme === "string" && raw.signature_scheme !== "" ? raw.signature_scheme : "hmac-sha256",
+    signature_scheme: scheme,
     ...(typeof raw.kernel_name === "string" ? { kernel_name: raw.kernel_name } : {}),
   };
 }

@@ -1,64 +1,131 @@
 /**
- * The control and heartbeat sockets, served from a worker thread.
+ * The control, heartbeat and stdin sockets, served from a worker thread, plus the kernel's watchdogs.
  *
  * A cell spinning in a synchronous loop blocks the main thread's event loop, so nothing there can read
- * a socket. This thread keeps answering heartbeats, and turns `interrupt_request` into a SIGINT to its
- * own process — which tslab's `breakOnSigint` converts into an error in the running cell. Every valid
- * control message is also forwarded to the main thread, which sends the replies back through here.
+ * a socket. This thread keeps answering heartbeats and, for the main thread:
+ * - interrupt_request: counts it in the shared interrupt flags and forwards it; when the main thread
+ *   does not acknowledge within INTERRUPT_GRACE_MS while a cell runs, stops the cell's code with
+ *   `Runtime.terminateExecution` through an inspector session connected to the main thread (V8 then
+ *   unwinds only the running script; the kernel and earlier cells' state are untouched).
+ * - shutdown_request, and the death of the parent process (JPY_PARENT_PID, like ipykernel's parent
+ *   poller): forwards a stop, and if the process still runs after STOP_DEADLINE_MS (the main thread is
+ *   stuck), terminates the running code and finally kills the process: the kernel never outlives its
+ *   client or ignores a shutdown.
+ * - stdin: sends an `input_request` for `prompt()`, which blocks the main thread (Atomics.wait), and
+ *   writes the `input_reply` into shared memory (see stdin.ts).
  *
- * Protocol with the main thread: worker → main `{ kind: "ready" }`, `{ kind: "error", message }`,
- * `{ kind: "message", frames }`; main → worker `{ kind: "send", frames }`, `{ kind: "close" }`.
+ * Every other control message is forwarded to the main thread, which replies through here.
  */
+import { Session } from "node:inspector";
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
 import { droppedMessageLog } from "./channels";
+import { HANDLED, INTERRUPT_GRACE_MS, REQUESTED, RUNNING } from "./interrupts";
 import { kernelLog } from "./output";
-import { deserialize, endpoint, Signer, type ConnectionInfo } from "./wire";
+import { STDIN_INTERRUPTED, STDIN_READY, STDIN_WAITING, writeStdinReply, type StdinShared } from "./stdin";
+import { deserialize, endpoint, Signer, type ConnectionInfo, type Message } from "../protocol/wire";
 
-/** What the main thread passes in: the connection, and a flag it reads to see an interrupt was asked for. */
 export interface ControlThreadData {
   info: ConnectionInfo;
-  /** Int32Array over a SharedArrayBuffer: set to 1 on `interrupt_request`, cleared by the main thread. */
-  interruptFlag: Int32Array;
-  /** Int32Array over a SharedArrayBuffer: set to 1 (and notified) once this thread's sockets are closed. */
+  /** The interrupt flags (see interrupts.ts). */
+  interruptFlags: Int32Array;
+  /** Set to 1 (and notified) once this thread's sockets are closed. */
   closedFlag: Int32Array;
+  stdin: StdinShared;
+  /** The parent process to watch (JPY_PARENT_PID), if any. */
+  parentPid?: number;
 }
 
-export type ToMain = { kind: "ready" } | { kind: "error"; message: string } | { kind: "message"; frames: Uint8Array[] };
-export type ToControlThread = { kind: "send"; frames: Uint8Array[] } | { kind: "close" };
+export type StopReason = "shutdown" | "parent-died";
 
-async function serve({ info, interruptFlag, closedFlag }: ControlThreadData): Promise<void> {
+export type ToMain =
+  | { kind: "ready" }
+  | { kind: "error"; message: string }
+  | { kind: "message"; frames: Uint8Array[] }
+  | { kind: "interrupt" }
+  | { kind: "stop"; reason: StopReason };
+export type ToControlThread =
+  | { kind: "send"; frames: Uint8Array[] }
+  | { kind: "input"; frames: Uint8Array[]; msgId: string }
+  | { kind: "close" };
+
+/** A stuck kernel is terminated this long after a shutdown request or the parent's death. */
+export const STOP_DEADLINE_MS = 1200;
+const PARENT_POLL_MS = 500;
+
+async function serve(data: ControlThreadData): Promise<void> {
+  const { info, interruptFlags, closedFlag, stdin } = data;
   const port = parentPort;
   if (!port) throw new Error("kernel/controlThread must run in a worker thread");
   const signer = new Signer(info.key, info.signature_scheme);
   const control = new zmq.Router({ linger: 1000 });
+  const stdinSocket = new zmq.Router({ linger: 0 });
   const heartbeat = new zmq.Reply({ linger: 0 });
   try {
     await control.bind(endpoint(info, "control"));
+    await stdinSocket.bind(endpoint(info, "stdin"));
     await heartbeat.bind(endpoint(info, "hb"));
   } catch (error) {
-    port.postMessage({ kind: "error", message: `Cannot bind the control/heartbeat sockets: ${(error as Error).message}` } satisfies ToMain);
+    port.postMessage({ kind: "error", message: `Cannot bind the control/stdin/heartbeat sockets: ${(error as Error).message}` } satisfies ToMain);
     return;
   }
+  const inspector = new Session();
+  inspector.connectToMainThread();
+  const terminateRunningCode = (): void => {
+    if (Atomics.load(interruptFlags, RUNNING) === 1) inspector.post("Runtime.terminateExecution");
+  };
+
   let closed = false;
   let sending: Promise<void> = Promise.resolve();
+  const sendOn = (socket: zmq.Router, frames: Buffer[]): void => {
+    sending = sending.then(() => socket.send(frames)).catch((error: unknown) => {
+      if (!closed) kernelLog(`control thread send failed: ${(error as Error).message}`);
+    });
+  };
+  /** The input_request waiting for its reply (one at a time: the main thread blocks until then). */
+  let awaitingInput: string | undefined;
+
   port.on("message", (message: ToControlThread) => {
     if (message.kind === "send") {
-      const frames = message.frames.map((frame) => Buffer.from(frame));
-      sending = sending.then(() => control.send(frames)).catch((error: unknown) => {
-        if (!closed) kernelLog(`control send failed: ${(error as Error).message}`);
-      });
+      sendOn(control, message.frames.map((frame) => Buffer.from(frame)));
+    } else if (message.kind === "input") {
+      awaitingInput = message.msgId;
+      sendOn(stdinSocket, message.frames.map((frame) => Buffer.from(frame)));
     } else {
       void sending.then(() => {
         closed = true;
+        clearInterval(parentWatch);
         control.close();
+        stdinSocket.close();
         heartbeat.close();
+        inspector.disconnect();
         Atomics.store(closedFlag, 0, 1);
         Atomics.notify(closedFlag, 0);
         port.close();
       });
     }
   });
+
+  let stopping = false;
+  const stop = (reason: StopReason): void => {
+    if (stopping) return;
+    stopping = true;
+    port.postMessage({ kind: "stop", reason } satisfies ToMain);
+    // The main thread exits the process when it can; if it cannot (stuck in a cell), we make it.
+    setTimeout(() => {
+      terminateRunningCode();
+      setTimeout(() => process.kill(process.pid, "SIGKILL"), STOP_DEADLINE_MS / 2).unref();
+    }, STOP_DEADLINE_MS).unref();
+  };
+
+  const parentWatch = setInterval(() => {
+    if (parentGone(data.parentPid, initialParent)) {
+      kernelLog("the parent process is gone: shutting down");
+      stop("parent-died");
+    }
+  }, PARENT_POLL_MS);
+  const initialParent = process.ppid;
+
   port.postMessage({ kind: "ready" } satisfies ToMain);
 
   void (async () => {
@@ -68,26 +135,81 @@ async function serve({ info, interruptFlag, closedFlag }: ControlThreadData): Pr
       // closed
     }
   })();
+
+  void (async () => {
+    try {
+      for await (const frames of stdinSocket) {
+        let reply: Message;
+        try {
+          reply = deserialize(frames, signer, { rejectReplays: true });
+        } catch (error) {
+          kernelLog(droppedMessageLog("stdin", (error as Error).message));
+          continue;
+        }
+        const parentId = (reply.parent_header as { msg_id?: string }).msg_id;
+        if (reply.header.msg_type !== "input_reply" || awaitingInput === undefined || parentId !== awaitingInput) {
+          kernelLog(`ignoring ${reply.header.msg_type} on stdin: no input_request is waiting for it`);
+          continue;
+        }
+        awaitingInput = undefined;
+        writeStdinReply(stdin, STDIN_READY, String(reply.content.value ?? ""));
+      }
+    } catch {
+      // closed
+    }
+  })();
+
   try {
     for await (const frames of control) {
-      let msgType: string;
+      let message: Message;
       try {
-        msgType = deserialize(frames, signer).header.msg_type;
+        message = deserialize(frames, signer, { rejectReplays: true });
       } catch (error) {
         kernelLog(droppedMessageLog("control", (error as Error).message));
         continue;
       }
-      // Signal first: the main thread may be stuck in a loop and only a signal reaches it. The flag
-      // covers a signal Node drops (one landing while the cell is being compiled).
-      if (msgType === "interrupt_request") {
-        Atomics.store(interruptFlag, 0, 1);
-        process.kill(process.pid, "SIGINT");
-      }
+      const msgType = message.header.msg_type;
       port.postMessage({ kind: "message", frames } satisfies ToMain);
+      if (msgType === "interrupt_request") void interrupt();
+      else if (msgType === "shutdown_request") stop("shutdown");
     }
   } catch {
     // closed
   }
+
+  /** Polite first (the main thread acknowledges between turns), then terminate the running code. */
+  async function interrupt(): Promise<void> {
+    const generation = Atomics.add(interruptFlags, REQUESTED, 1) + 1;
+    // A prompt() waiting for input is interrupted at once (the main thread is blocked in it).
+    if (Atomics.load(stdin.state, 0) === STDIN_WAITING) {
+      awaitingInput = undefined;
+      writeStdinReply(stdin, STDIN_INTERRUPTED, "");
+    }
+    port?.postMessage({ kind: "interrupt" } satisfies ToMain);
+    const deadline = Date.now() + INTERRUPT_GRACE_MS;
+    for (;;) {
+      const handled = Atomics.load(interruptFlags, HANDLED);
+      if (handled >= generation) return;
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      const waited = Atomics.waitAsync(interruptFlags, HANDLED, handled, left);
+      if (waited.async) await waited.value;
+    }
+    terminateRunningCode();
+  }
+}
+
+/** True when the parent we were started by is gone (JPY_PARENT_PID, or we were re-parented). */
+function parentGone(parentPid: number | undefined, initialParent: number): boolean {
+  if (parentPid !== undefined && parentPid > 1) {
+    try {
+      process.kill(parentPid, 0);
+    } catch (error) {
+      return (error as { code?: string }).code === "ESRCH";
+    }
+    return false;
+  }
+  return initialParent > 1 && process.ppid !== initialParent;
 }
 
 if (parentPort) void serve(workerData as ControlThreadData);

@@ -123,7 +123,10 @@ export function readKernelSpec(dir: string): KernelSpec | undefined {
 }
 
 /** All installed kernelspecs; for a name found in several dirs, the highest-priority dir wins. */
-export function listKernelSpecs(env: Env = process.env, platform: NodeJS.Platform = process.platform): KernelSpecEntry[] {
+export function listKernelSpecs(
+  env: Env = process.env,
+  platform: NodeJS.Platform = process.platform,
+): KernelSpecEntry[] {
   const found = new Map<string, KernelSpecEntry>();
   for (const kernelsDir of kernelDirs(env, platform)) {
     let names: string[];
@@ -147,7 +150,11 @@ export function listKernelSpecs(env: Env = process.env, platform: NodeJS.Platfor
  * The installed kernelspec called `name` (case-insensitive). Our own name falls back to
  * `builtinKernelSpec()`, so notebooks asking for "optimlab" run without `kernel install`.
  */
-export function findKernelSpec(name: string, env: Env = process.env, platform: NodeJS.Platform = process.platform): KernelSpecEntry | undefined {
+export function findKernelSpec(
+  name: string,
+  env: Env = process.env,
+  platform: NodeJS.Platform = process.platform,
+): KernelSpecEntry | undefined {
   const wanted = name.toLowerCase();
   const installed = listKernelSpecs(env, platform).find((entry) => entry.name === wanted);
   if (installed) return installed;
@@ -184,10 +191,17 @@ export function assetsDir(): string {
  */
 export function optimlabKernelJson(): KernelSpec {
   return {
-    argv: [process.execPath, path.join(packageRoot(), "bin", "optimlab.js"), "kernel", "start", "--connection-file", "{connection_file}"],
+    argv: [
+      process.execPath,
+      path.join(packageRoot(), "bin", "optimlab.js"),
+      "kernel",
+      "start",
+      "--connection-file",
+      "{connection_file}",
+    ],
     display_name: KERNEL_DISPLAY_NAME,
     language: "typescript",
-    interrupt_mode: "signal",
+    interrupt_mode: "message",
     metadata: { debugger: false, optimlab: { version: packageVersion() } },
   };
 }
@@ -205,7 +219,10 @@ export function kernelCommand(spec: KernelSpec, connectionFile: string): string[
 /** optimlab's version, from its package.json. */
 export function packageVersion(): string {
   try {
-    return (JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0";
+    return (
+      (JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version?: string }).version ??
+      "0.0.0"
+    );
   } catch {
     return "0.0.0";
   }

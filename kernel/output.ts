@@ -8,7 +8,7 @@
  * library noise while preloading) go to the kernel process's real stderr instead.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Message } from "./wire";
+import type { Message } from "../protocol/wire";
 
 /** What a running (or finished) cell's callbacks can reach. */
 export interface CellScope {
@@ -18,6 +18,8 @@ export interface CellScope {
   pending: Promise<unknown>[];
   /** Drop this scope's output (start-up work that belongs to no cell). */
   discard?: boolean;
+  /** The execute_request allows stdin (`prompt()` may send an input_request). */
+  allowStdin?: boolean;
 }
 
 export const cellContext = new AsyncLocalStorage<CellScope>();
@@ -40,7 +42,8 @@ export function writeProcessStdout(text: string): void {
 
 function chunkText(chunk: unknown, encoding: unknown): string {
   if (typeof chunk === "string") return chunk;
-  if (chunk instanceof Uint8Array) return Buffer.from(chunk).toString(typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
+  if (chunk instanceof Uint8Array)
+    return Buffer.from(chunk).toString(typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
   return String(chunk);
 }
 

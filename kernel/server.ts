@@ -1,40 +1,53 @@
 /**
- * The kernel's message loop (Jupyter messaging 5.3), behaving like IPython's kernel.
+ * The kernel's message loop (Jupyter messaging 5.4), behaving like IPython's kernel. See
+ * docs/kernel.md for the diagram.
  *
- * Every request: `status: busy` → one handler → reply (as a child of the request) → `status: idle`.
- * Shell requests run one at a time in arrival order; control requests (interrupt, shutdown) are
- * handled at once, even while a cell awaits (their socket lives in a thread that also signals
- * interrupts while a cell spins: see controlThread.ts). Unknown message types are logged and answered
- * with busy/idle only. Cell output reaches the right cell through `cellContext` (see output.ts).
+ * States: starting → idle ⇄ busy → stopping. Shell requests go into one FIFO queue (`queue`) that a
+ * single loop (`drain`) works off one at a time: `status: busy` → handler → reply → `status: idle`.
+ * The engine's warm-up is a job in the same queue, added once the first kernel_info_reply is out, so
+ * the engine never does two things at once and nothing waits on timers. Control requests are
+ * handled at once, outside the queue (their socket lives in the control thread, which also
+ * interrupts running code and enforces shutdown: controlThread.ts). After a failed cell with
+ * stop_on_error, every execute_request already queued is answered `aborted`.
  */
 import { randomUUID } from "node:crypto";
-import * as path from "node:path";
 import { createRequire } from "node:module";
+import * as path from "node:path";
 import { KernelChannels, type RequestChannel } from "./channels";
+import type { StopReason } from "./controlThread";
+import { CommManager, type CommMessageType } from "./comm";
 import { isComplete } from "./completeness";
 import { codePointToUtf16, utf16ToCodePoint } from "./cursor";
 import { runtimeError, TypeScriptEngine, typescriptVersion, type CellError, type ExecutionOutcome } from "./engine";
 import { CELL_GLOBALS, CELL_GLOBALS_PRELUDE } from "./globals";
 import { CellHistory, type HistoryQuery } from "./history";
+import { KERNEL_DISPLAY_NAME, packageVersion } from "./kernelspecs";
 import { cellContext, kernelLog, routeStdio, writeProcessStdout, type CellScope, type StreamName } from "./output";
-import { createMessage, PROTOCOL_VERSION, type ConnectionInfo, type JsonObject, type Message } from "./wire";
+import { NO_STDIN_MESSAGE, requestInput, requestInputSync, StdinNotAllowedError } from "./stdin";
+import { createMessage, PROTOCOL_VERSION, type ConnectionInfo, type JsonObject, type Message } from "../protocol/wire";
 import { formatNow } from "../src/display/format";
 import { setDisplaySink, type MimeBundle } from "../src/display/protocol";
 import { setCommSink } from "../src/widgets/commProtocol";
-import { CommManager } from "./comm";
-import { KERNEL_DISPLAY_NAME, packageVersion } from "./kernelspecs";
 
 export interface KernelServerOptions {
   /** Directory cells resolve imports from and run in (the notebook's folder). */
   cwd?: string;
-  /** Preload optimlab's backend after start-up when the notebook folder can import optimlab (default true). */
+  /** Preload optimlab's backend after the warm-up when the notebook folder can import optimlab (default true). */
   preloadBackend?: boolean;
   /** Called once the kernel has shut down; the CLI exits the process with `code`. */
   onExit?: (code: number) => void;
 }
 
-/** Quiet time after a `kernel_info_reply` before the (blocking) engine warm-up starts. */
-const WARM_UP_QUIET_MS = 250;
+export type KernelState = "starting" | "idle" | "busy" | "stopping";
+
+/** One unit of work for the shell queue. */
+type Job = { kind: "request"; message: Message } | { kind: "warm-up" };
+
+/** The cell being executed, and how to cancel it while it awaits. */
+interface RunningCell {
+  request: Message;
+  cancel: () => void;
+}
 
 interface PendingStream {
   name: StreamName;
@@ -42,43 +55,48 @@ interface PendingStream {
   parent: Message;
 }
 
+/** Marks whether the current client session already received plotly.js (src/plot/plotlySource.ts). */
+const PLOTLY_EMBEDDED = Symbol.for("optimlab.plot.plotlyEmbedded");
+
 export class KernelServer {
   private readonly channels: KernelChannels;
   private readonly engine: TypeScriptEngine;
+  private readonly comms: CommManager;
   private readonly session = randomUUID();
   private readonly history = new CellHistory();
+  private state: KernelState = "starting";
+  private readonly queue: Job[] = [];
+  private draining = false;
+  private warmUpQueued = false;
   private executionCount = 0;
-  private shellQueue: Promise<void> = Promise.resolve();
-  private shellWaiting = 0;
-  /** After a failed cell (stop_on_error), executes already waiting are answered "aborted". */
-  private aborting = false;
-  /** When that failure was reported (ms since epoch): requests the client made later still run. */
-  private abortedAt = 0;
+  private running: RunningCell | undefined;
   private pendingStream: PendingStream | undefined;
-  private streamFlushScheduled = false;
   private restoreStdio: (() => void) | undefined;
-  private warmUpTimer: NodeJS.Timeout | undefined;
-  private warm: Promise<void> | undefined;
-  /** An execute_request is between execute_input and the engine (an interrupt then cancels it). */
-  private cellStarting = false;
-  private interruptedBeforeStart = false;
-  private stopping = false;
-  /** Comms (widgets): kernel/comm.ts; the library reaches it through the comm sink. */
-  private readonly comms = new CommManager({
-    publish: (msgType, content, { parent, metadata, buffers }) => {
-      this.flushStream();
-      void this.channels.publish(createMessage(msgType, content, { parent, metadata, buffers, session: this.session }));
-    },
-    currentParent: () => cellContext.getStore()?.parent,
-    log: kernelLog,
-  });
+  /** Client sessions (header.session) whose front end already got plotly.js embedded. */
+  private readonly plotlySessions = new Set<string>();
 
   constructor(
     info: ConnectionInfo,
     private readonly options: KernelServerOptions = {},
   ) {
     this.channels = new KernelChannels(info);
-    this.engine = new TypeScriptEngine(options.cwd ?? process.cwd(), () => this.channels.interruptRequested());
+    const interrupts = this.channels.interrupts;
+    const globals = {
+      ...CELL_GLOBALS,
+      prompt: (message?: string): string => this.promptSync(message ?? "", false),
+      input: (message?: string, options?: { password?: boolean }): Promise<string> =>
+        this.promptAsync(message ?? "", options?.password === true),
+    };
+    this.engine = new TypeScriptEngine({ rootDir: options.cwd ?? process.cwd(), prelude: CELL_GLOBALS_PRELUDE, globals, interrupts });
+    this.comms = new CommManager({
+      publish: (msgType: CommMessageType, content, { parent, metadata, buffers }) => this.publish(msgType, content, parent, { metadata, buffers }),
+      currentParent: () => cellContext.getStore()?.parent,
+      log: kernelLog,
+    });
+  }
+
+  get currentState(): KernelState {
+    return this.state;
   }
 
   async start(): Promise<void> {
@@ -89,40 +107,64 @@ export class KernelServer {
       track: (pending) => cellContext.getStore()?.pending.push(pending),
     });
     setCommSink(this.comms);
-    process.on("SIGINT", () => this.interrupt());
-    process.on("SIGTERM", () => void this.stop(0));
+    this.channels.interrupts.installProbe();
+    // SIGINT interrupts a cell that awaits (a busy loop needs interrupt_request: kernel.json says
+    // interrupt_mode "message"). SIGTERM keeps its default action: the process ends at once, even
+    // in a busy loop, which no handler could promise.
+    process.on("SIGINT", () => {
+      this.channels.interrupts.request();
+      this.interrupt();
+    });
     process.on("uncaughtException", (error) => this.reportStray("Uncaught exception", error));
     process.on("unhandledRejection", (reason) => this.reportStray("Unhandled promise rejection", reason));
-    this.channels.listen((message, channel) => this.dispatch(message, channel));
+    this.channels.listen({
+      message: (message, channel) => this.receive(message, channel),
+      interrupt: () => this.interrupt(),
+      stop: (reason) => this.stopFor(reason),
+      subscribed: (topic) => this.publish("iopub_welcome", { subscription: topic }),
+    });
+    this.state = "idle";
     this.publish("status", { execution_state: "starting" });
   }
 
   // ------------------------------------------------------------------------------------------------
-  // Dispatch
+  // The queue
 
-  private dispatch(message: Message, channel: RequestChannel): void {
-    if (this.stopping) return;
+  private receive(message: Message, channel: RequestChannel): void {
+    if (this.state === "stopping") return;
     if (channel === "control") {
-      void this.run(message, channel);
+      void this.withStatus(message, () => this.handleControl(message));
       return;
     }
-    if (channel === "stdin") return; // input_reply: we never send input_request (no stdin support)
-    this.shellWaiting++;
-    this.shellQueue = this.shellQueue.then(async () => {
-      try {
-        await this.run(message, channel);
-      } finally {
-        this.shellWaiting--;
+    this.queue.push({ kind: "request", message });
+    void this.drain();
+  }
+
+  /** Works off the queue, one job at a time (the only place shell requests are handled). */
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let job = this.queue.shift(); job && this.state !== "stopping"; job = this.queue.shift()) {
+        this.state = "busy";
+        if (job.kind === "warm-up") this.warmUp();
+        else {
+          const message = job.message;
+          await this.withStatus(message, () => this.handleShell(message));
+        }
+        if (this.state === "busy") this.state = "idle";
       }
-    });
+    } finally {
+      this.draining = false;
+    }
   }
 
   /** busy → handler → idle, with everything the handler prints routed to this request. */
-  private async run(message: Message, channel: RequestChannel): Promise<void> {
+  private async withStatus(message: Message, handler: (scope: CellScope) => Promise<void>): Promise<void> {
     this.publish("status", { execution_state: "busy" }, message);
     const scope: CellScope = { parent: message, pending: [] };
     try {
-      await cellContext.run(scope, () => this.handle(message, channel, scope));
+      await cellContext.run(scope, () => handler(scope));
     } catch (error) {
       kernelLog(`${message.header.msg_type} failed: ${(error as Error).stack ?? error}`);
     } finally {
@@ -130,43 +172,64 @@ export class KernelServer {
     }
   }
 
-  private async handle(message: Message, channel: RequestChannel, scope: CellScope): Promise<void> {
+  private async handleShell(message: Message): Promise<void> {
     const content = message.content;
+    const reply = (msgType: string, body: JsonObject): Promise<void> => this.reply("shell", message, msgType, body);
     switch (message.header.msg_type) {
       case "kernel_info_request":
-        await this.reply(channel, message, "kernel_info_reply", this.kernelInfo());
-        this.scheduleWarmUp(WARM_UP_QUIET_MS);
+        await reply("kernel_info_reply", this.kernelInfo());
+        if (!this.warmUpQueued) {
+          // The engine loads after the client has its reply (loading blocks for a second or so).
+          this.warmUpQueued = true;
+          this.queue.push({ kind: "warm-up" });
+        }
         return;
       case "execute_request":
-        await this.ensureWarm();
-        return this.execute(message, scope);
+        return this.execute(message);
       case "complete_request":
-        await this.ensureWarm();
-        return this.reply(channel, message, "complete_reply", this.complete(String(content.code ?? ""), Number(content.cursor_pos ?? 0)));
+        return reply("complete_reply", this.complete(String(content.code ?? ""), Number(content.cursor_pos ?? 0)));
       case "inspect_request":
-        await this.ensureWarm();
-        return this.reply(channel, message, "inspect_reply", this.inspect(String(content.code ?? ""), Number(content.cursor_pos ?? 0)));
+        return reply("inspect_reply", this.inspect(String(content.code ?? ""), Number(content.cursor_pos ?? 0)));
       case "is_complete_request":
-        return this.reply(channel, message, "is_complete_reply", { ...isComplete(String(content.code ?? "")) });
+        return reply("is_complete_reply", { ...isComplete(String(content.code ?? "")) });
       case "history_request": {
         const entries = this.history.query(content as HistoryQuery);
-        return this.reply(channel, message, "history_reply", { status: "ok", history: this.history.toJson(entries) });
+        return reply("history_reply", { status: "ok", history: this.history.toJson(entries) });
       }
       case "comm_info_request":
       case "comm_open":
       case "comm_msg":
       case "comm_close":
-        await this.comms.handleCommMessage(message, (msgType, reply) => this.reply(channel, message, msgType, reply));
+        await this.comms.handleCommMessage(message, reply);
         return;
-      case "interrupt_request":
-        // The control thread already sent SIGINT to this process (see controlThread.ts); on the
-        // main thread the signal handler interrupts awaiting cells, breakOnSigint running ones.
-        if (channel !== "control") this.interrupt();
-        return this.reply(channel, message, "interrupt_reply", { status: "ok" });
       case "shutdown_request":
-        return this.shutdown(message, channel);
+        return this.shutdown(message, "shell");
       default:
-        kernelLog(`ignoring unsupported message type ${message.header.msg_type} on ${channel}`);
+        kernelLog(`ignoring unsupported message type ${message.header.msg_type} on shell`);
+    }
+  }
+
+  private async handleControl(message: Message): Promise<void> {
+    const reply = (msgType: string, body: JsonObject): Promise<void> => this.reply("control", message, msgType, body);
+    switch (message.header.msg_type) {
+      case "kernel_info_request":
+        return reply("kernel_info_reply", this.kernelInfo());
+      case "interrupt_request":
+        // The control thread already counted it and, if a cell spins, stops it (controlThread.ts).
+        return reply("interrupt_reply", { status: "ok" });
+      case "shutdown_request":
+        return this.shutdown(message, "control");
+      case "execute_request": {
+        // Code runs only through the shell queue, in order; control is for interrupt and shutdown.
+        const error: CellError = {
+          ename: "ProtocolError",
+          evalue: "execute_request must be sent on the shell channel; the control channel never runs code",
+          traceback: [],
+        };
+        return reply("execute_reply", { status: "error", execution_count: this.executionCount, ...error });
+      }
+      default:
+        kernelLog(`ignoring unsupported message type ${message.header.msg_type} on control`);
     }
   }
 
@@ -185,7 +248,8 @@ export class KernelServer {
         version: tsVersion,
         mimetype: "text/typescript",
         file_extension: ".ts",
-        codemirror_mode: "text/typescript",
+        // A CodeMirror mode name: classic Notebook loads /static/components/codemirror/mode/<mode>/.
+        codemirror_mode: "typescript",
         pygments_lexer: "typescript",
       },
       banner: `${KERNEL_DISPLAY_NAME}: TypeScript ${tsVersion} on Node.js ${process.version}, type-checked cells with top-level await`,
@@ -194,48 +258,54 @@ export class KernelServer {
     };
   }
 
-  private async execute(request: Message, scope: CellScope): Promise<void> {
+  private async execute(request: Message): Promise<void> {
     const content = request.content;
     const code = String(content.code ?? "");
     const silent = content.silent === true;
     const storeHistory = !silent && content.store_history !== false;
-    // A request made after the client saw the error (its header date is later) is not "queued behind" it.
-    if (this.aborting && !(Date.parse(String(request.header.date)) > this.abortedAt)) {
-      await this.reply("shell", request, "execute_reply", { status: "aborted", execution_count: this.executionCount });
-      return;
-    }
     if (storeHistory) {
       this.executionCount++;
       this.history.add(this.executionCount, code);
     }
     const count = this.executionCount;
     if (!silent) this.publish("execute_input", { code, execution_count: count }, request);
+    const scope = cellContext.getStore() as CellScope;
+    scope.allowStdin = content.allow_stdin === true;
+    this.preparePlotly(request);
 
     // Hand busy/execute_input to ZeroMQ before the cell can block the event loop (a busy loop).
-    this.channels.clearInterrupt();
-    this.cellStarting = true;
-    this.interruptedBeforeStart = false;
     this.flushStream();
     await this.channels.flushed();
-    this.cellStarting = false;
-    const outcome: ExecutionOutcome = this.interruptedBeforeStart || this.channels.interruptRequested()
-      ? { status: "error", error: runtimeError(undefined, true) }
-      : await this.engine.execute(code);
+    let cancel: () => void = () => undefined;
+    const cancelled = new Promise<void>((resolve) => (cancel = resolve));
+    this.running = { request, cancel };
+    this.channels.interrupts.beginCell();
+    let outcome: ExecutionOutcome;
+    try {
+      outcome = await this.engine.execute(code, cancelled);
+    } catch (error) {
+      // The engine itself failed: still an error reply, never silence.
+      outcome = { status: "error", error: runtimeError(error) };
+    } finally {
+      this.running = undefined;
+    }
     let result: MimeBundle | undefined;
     let failure: CellError | undefined = outcome.status === "error" ? outcome.error : undefined;
-    if (outcome.status === "ok" && outcome.hasValue && outcome.value !== undefined && !silent) {
+    if (outcome.status === "ok" && outcome.hasValue && !silent) {
       try {
         result = await formatNow(outcome.value);
       } catch (error) {
-        failure = { ename: "DisplayError", evalue: (error as Error).message, traceback: String((error as Error).stack ?? error).split("\n") };
+        failure = runtimeError(error);
+        failure.ename = `DisplayError (${failure.ename})`;
       }
     }
     await settleAll(scope.pending);
+    this.notePlotly(request);
 
     if (failure) {
-      if (!silent && content.stop_on_error !== false) this.abortQueued();
       this.publish("error", { ...failure }, request);
       await this.reply("shell", request, "execute_reply", { status: "error", execution_count: count, ...failure, user_expressions: {} });
+      if (!silent && content.stop_on_error !== false) await this.abortQueuedExecutes();
       return;
     }
     if (result) this.publish("execute_result", { execution_count: count, data: result as JsonObject, metadata: {} }, request);
@@ -243,23 +313,25 @@ export class KernelServer {
   }
 
   /**
-   * Like ipykernel: executes that already arrived behind a failed cell are not run (they relied on
-   * it). Messages read from the socket before the next timer tick join the queue ahead of the marker
-   * that ends the aborting, so they are aborted; later ones run normally.
+   * Like ipykernel: execute_requests that arrived before a failed cell's reply went out relied on it,
+   * so they are answered "aborted" without running. Later ones run normally.
    */
-  private abortQueued(): void {
-    this.aborting = true;
-    this.abortedAt = Date.now();
-    setTimeout(() => {
-      this.shellQueue = this.shellQueue.then(() => {
-        this.aborting = false;
-      });
-    }, 0);
+  private async abortQueuedExecutes(): Promise<void> {
+    await this.channels.flushed();
+    const aborted = this.queue.filter((job) => job.kind === "request" && job.message.header.msg_type === "execute_request");
+    for (const job of aborted) {
+      this.queue.splice(this.queue.indexOf(job), 1);
+      if (job.kind !== "request") continue;
+      await this.withStatus(job.message, () =>
+        this.reply("shell", job.message, "execute_reply", { status: "aborted", execution_count: this.executionCount }),
+      );
+    }
   }
 
+  /** An interrupt request reached the main thread: acknowledge it and cancel a cell that awaits. */
   private interrupt(): void {
-    if (this.cellStarting) this.interruptedBeforeStart = true;
-    this.engine.interrupt();
+    this.channels.interrupts.acknowledge();
+    this.running?.cancel();
   }
 
   private complete(code: string, cursorPos: number): JsonObject {
@@ -284,7 +356,37 @@ export class KernelServer {
     await this.reply(channel, request, "shutdown_reply", content);
     // IPython also broadcasts the reply on IOPub so every client learns of the shutdown.
     this.publish("shutdown_reply", content, request);
-    setImmediate(() => void this.stop(0));
+    void this.stop(0);
+  }
+
+  private stopFor(reason: StopReason): void {
+    // A shutdown_request is answered by its handler, which then stops; the parent's death stops here.
+    if (reason === "parent-died") void this.stop(0);
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // stdin
+
+  private inputRequest(prompt: string, password: boolean): Message {
+    const scope = cellContext.getStore();
+    if (!scope || scope.parent.header.msg_type !== "execute_request" || !scope.allowStdin) throw new StdinNotAllowedError(NO_STDIN_MESSAGE);
+    this.flushStream();
+    return createMessage("input_request", { prompt, password }, { parent: scope.parent, session: this.session });
+  }
+
+  private promptSync(prompt: string, password: boolean): string {
+    const request = this.inputRequest(prompt, password);
+    return requestInputSync(this.channels.stdin, () => this.channels.requestInput(request));
+  }
+
+  private promptAsync(prompt: string, password: boolean): Promise<string> {
+    let request: Message;
+    try {
+      request = this.inputRequest(prompt, password);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return requestInput(this.channels.stdin, () => this.channels.requestInput(request));
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -295,35 +397,32 @@ export class KernelServer {
   }
 
   /** Publishes on IOPub, after any stream text still buffered (so output keeps its order). */
-  private publish(msgType: string, content: JsonObject, parent?: Message): void {
+  private publish(msgType: string, content: JsonObject, parent?: Message, extra: { metadata?: JsonObject; buffers?: Buffer[] } = {}): void {
     this.flushStream();
-    void this.channels.publish(createMessage(msgType, content, { parent, session: this.session }));
+    void this.channels.publish(createMessage(msgType, content, { parent, session: this.session, ...extra }));
   }
 
   /** Buffers consecutive writes to one stream of one cell into a single `stream` message. */
   private stream(name: StreamName, text: string, scope: CellScope): void {
-    if (this.stopping || scope.discard) return;
+    if (this.state === "stopping" || scope.discard) return;
     const pending = this.pendingStream;
     if (pending && pending.name === name && pending.parent === scope.parent) {
       pending.text += text;
-    } else {
-      this.flushStream();
-      this.pendingStream = { name, text, parent: scope.parent };
+      return;
     }
-    if (!this.streamFlushScheduled) {
-      this.streamFlushScheduled = true;
-      setImmediate(() => {
-        this.streamFlushScheduled = false;
-        this.flushStream();
-      });
-    }
+    this.flushStream();
+    this.pendingStream = { name, text, parent: scope.parent };
+    // Sent at the end of this turn of the event loop (or before any other message).
+    setImmediate(() => this.flushStream());
   }
 
   private flushStream(): void {
     const pending = this.pendingStream;
     if (!pending) return;
     this.pendingStream = undefined;
-    void this.channels.publish(createMessage("stream", { name: pending.name, text: pending.text }, { parent: pending.parent, session: this.session }));
+    void this.channels.publish(
+      createMessage("stream", { name: pending.name, text: pending.text }, { parent: pending.parent, session: this.session }),
+    );
   }
 
   private sendDisplay(bundle: MimeBundle, displayId: string | undefined, update: boolean, metadata: { [key: string]: unknown }): void {
@@ -343,9 +442,20 @@ export class KernelServer {
     this.publish(update ? "update_display_data" : "display_data", content, scope.parent);
   }
 
+  /** A new client session (a notebook reopened in a new tab) must get plotly.js embedded again. */
+  private preparePlotly(request: Message): void {
+    const holder = globalThis as { [PLOTLY_EMBEDDED]?: boolean };
+    if (!this.plotlySessions.has(request.header.session)) holder[PLOTLY_EMBEDDED] = false;
+  }
+
+  private notePlotly(request: Message): void {
+    if ((globalThis as { [PLOTLY_EMBEDDED]?: boolean })[PLOTLY_EMBEDDED]) this.plotlySessions.add(request.header.session);
+  }
+
   /** An error no cell caught (a throwing timer callback): shown in the cell that created it. */
   private reportStray(kind: string, error: unknown): void {
-    const text = error instanceof Error ? error.stack ?? error.message : String(error);
+    const { traceback } = runtimeError(error);
+    const text = traceback.join("\n");
     if (cellContext.getStore()) process.stderr.write(`${kind}: ${text}\n`);
     else kernelLog(`${kind}: ${text}`);
   }
@@ -353,41 +463,18 @@ export class KernelServer {
   // ------------------------------------------------------------------------------------------------
   // Start-up work and shutdown
 
-  /**
-   * Creating tslab's converter blocks the event loop for seconds, so it waits until the client got its
-   * `kernel_info_reply` (and IOPub status): it starts after a quiet spell following that reply (clients
-   * resend kernel_info until IOPub works), or at the first other request.
-   */
-  private scheduleWarmUp(delayMs: number): void {
-    if (this.warm) return;
-    clearTimeout(this.warmUpTimer);
-    this.warmUpTimer = setTimeout(() => {
-      this.warmUpTimer = undefined;
-      // Through the shell queue: the engine must never run two things at once.
-      this.shellQueue = this.shellQueue.then(() => this.ensureWarm());
-    }, delayMs);
-  }
-
-  /** Creates the engine and declares the cell globals, once; requests that need the engine await it. */
-  private ensureWarm(): Promise<void> {
-    this.warm ??= this.warmUp();
-    return this.warm;
-  }
-
-  private async warmUp(): Promise<void> {
-    clearTimeout(this.warmUpTimer);
+  /** Loads the engine (TypeScript, libraries), then optimlab's backend; a queue job. */
+  private warmUp(): void {
     try {
       this.engine.warmUp();
-      await this.engine.declareGlobals(CELL_GLOBALS_PRELUDE, CELL_GLOBALS);
     } catch (error) {
       kernelLog(`engine warm-up failed: ${(error as Error).stack ?? error}`);
     }
-    if (this.options.preloadBackend !== false) setTimeout(() => this.preloadBackend(), 50);
+    if (this.options.preloadBackend !== false) this.preloadBackend();
   }
 
   /** Loads optimlab's backend the way the notebook will import it, so the first cell is fast. */
   private preloadBackend(): void {
-    if (this.stopping || this.shellWaiting > 0) return;
     const cwd = this.options.cwd ?? process.cwd();
     const requireFromNotebook = createRequire(path.join(cwd, "__optimlab_preload__.js"));
     let backendPath: string;
@@ -411,9 +498,9 @@ export class KernelServer {
 
   /** Closes sockets and the engine, then reports the exit code (idempotent). */
   async stop(code: number): Promise<void> {
-    if (this.stopping) return;
-    this.stopping = true;
-    clearTimeout(this.warmUpTimer);
+    if (this.state === "stopping") return;
+    this.state = "stopping";
+    this.running?.cancel();
     this.flushStream();
     setDisplaySink(undefined);
     setCommSink(undefined);

@@ -1,0 +1,63 @@
+/**
+ * Cell failures as Jupyter `error` contents (ename, evalue, traceback).
+ *
+ * A cell may throw anything: an Error whose `message` or `stack` getter throws, a Proxy whose every
+ * trap throws, a revoked Proxy, an object whose toString throws. Each read here is guarded, so every
+ * thrown value becomes an error reply (a client waiting for execute_reply must never hang).
+ */
+import { plainText } from "../../src/display/format";
+
+/** A failed cell, as Jupyter's `error` message carries it. */
+export interface CellError {
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+/** The ename of compile (type) errors: the cell did not run. */
+export const COMPILE_ERROR_NAME = "CompileError";
+/** The ename of an interrupted cell (IPython's name, which clients recognise). */
+export const INTERRUPT_ERROR_NAME = "KeyboardInterrupt";
+export const INTERRUPTED_MESSAGE = "Execution interrupted";
+
+export function compileError(diagnostics: string[]): CellError {
+  return {
+    ename: COMPILE_ERROR_NAME,
+    evalue: diagnostics.join("\n"),
+    traceback: [`${COMPILE_ERROR_NAME}: ${diagnostics.length} TypeScript error(s)`, ...diagnostics],
+  };
+}
+
+export function interruptError(): CellError {
+  return { ename: INTERRUPT_ERROR_NAME, evalue: INTERRUPTED_MESSAGE, traceback: [`${INTERRUPT_ERROR_NAME}: ${INTERRUPTED_MESSAGE}`] };
+}
+
+/** Runs `read`; a throw (from a getter, a trap) gives `fallback`. */
+function guarded<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
+}
+
+/** Frames from here on down are the kernel's own machinery, not the user's code. */
+const INTERNAL_FRAME = /\bat (Session\.post|ReplEvaluator\.|Object\.runInThisContext)|node:inspector|node:vm:|kernel[\\/]engine[\\/]/;
+
+export function runtimeError(thrown: unknown, interrupted = false): CellError {
+  if (interrupted) return interruptError();
+  const isError = guarded(() => thrown instanceof Error, false);
+  if (isError) {
+    const error = thrown as Error;
+    if (guarded(() => (error as { code?: unknown }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED", false)) return interruptError();
+    if (guarded(() => error.name === INTERRUPT_ERROR_NAME, false)) return interruptError();
+    const name = guarded(() => String(error.name || "Error"), "Error");
+    const message = guarded(() => String(error.message), "<the error's message could not be read>");
+    let stack = guarded(() => String(error.stack ?? `${name}: ${message}`), `${name}: ${message}`).split("\n");
+    const cut = stack.findIndex((line) => INTERNAL_FRAME.test(line));
+    if (cut > 0) stack = stack.slice(0, cut);
+    return { ename: name, evalue: message, traceback: stack };
+  }
+  const text = guarded(() => plainText(thrown), "<a value that cannot be shown>");
+  return { ename: "Uncaught", evalue: text, traceback: [`Uncaught ${text}`] };
+}

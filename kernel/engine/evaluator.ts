@@ -1,0 +1,107 @@
+/**
+ * Runs JavaScript in V8's REPL mode through the inspector protocol (`Runtime.evaluate` with
+ * `replMode: true`), on this (the main) thread — what Chrome DevTools' console and Deno's kernel do.
+ *
+ * REPL mode gives notebook semantics for free: top-level `let`/`const`/`class` live in one global
+ * lexical scope (a function of an earlier cell sees the value a later cell gave a name), may be
+ * declared again by a later cell, survive a throw later in their cell, and top-level `await` works.
+ *
+ * The inspector reports results as remote objects; `take` turns one back into the real value by
+ * calling a function on it that hands `this` to us. Exceptions come back the same way, so any thrown
+ * value (a Proxy, an Error whose getters throw) is returned as is, never touched here.
+ */
+import { Session } from "node:inspector";
+
+export type Evaluation = { ok: true; value: unknown } | { ok: false; thrown: unknown; terminated: boolean };
+
+interface RemoteObject {
+  type: string;
+  subtype?: string;
+  value?: unknown;
+  unserializableValue?: string;
+  objectId?: string;
+  description?: string;
+}
+
+interface EvaluateResult {
+  result: RemoteObject;
+  exceptionDetails?: { exception?: RemoteObject; text?: string };
+}
+
+const OBJECT_GROUP = "optimlab-cell";
+const HANDOFF = Symbol.for("optimlab.evaluator.handoff");
+
+export class ReplEvaluator {
+  private readonly session = new Session();
+  private taken: unknown;
+
+  constructor() {
+    this.session.connect();
+    (globalThis as { [HANDOFF]?: (value: unknown) => void })[HANDOFF] = (value) => {
+      this.taken = value;
+    };
+  }
+
+  private post<T>(method: string, params: object): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T)));
+    });
+  }
+
+  /** Evaluates `js` (a script; its completion value is the result), awaiting a top-level await. */
+  async evaluate(js: string): Promise<Evaluation> {
+    let response: EvaluateResult;
+    try {
+      response = await this.post<EvaluateResult>("Runtime.evaluate", {
+        expression: js,
+        replMode: true,
+        awaitPromise: true,
+        objectGroup: OBJECT_GROUP,
+        includeCommandLineAPI: false,
+      });
+    } catch (error) {
+      // The inspector answers with an error when execution was terminated (an interrupt).
+      return { ok: false, thrown: error, terminated: /terminated/i.test(String((error as Error)?.message)) };
+    }
+    try {
+      if (response.exceptionDetails) {
+        const exception = response.exceptionDetails.exception;
+        if (!exception) return { ok: false, thrown: new Error(response.exceptionDetails.text ?? "Uncaught"), terminated: false };
+        const terminated = exception.type === "object" && exception.description === undefined && /terminated/i.test(response.exceptionDetails.text ?? "");
+        return { ok: false, thrown: await this.take(exception), terminated };
+      }
+      return { ok: true, value: await this.take(response.result) };
+    } finally {
+      await this.post("Runtime.releaseObjectGroup", { objectGroup: OBJECT_GROUP });
+    }
+  }
+
+  private async take(remote: RemoteObject): Promise<unknown> {
+    if (remote.objectId === undefined) {
+      if (remote.type === "undefined") return undefined;
+      if (remote.unserializableValue !== undefined) return unserializable(remote.unserializableValue);
+      return remote.value;
+    }
+    this.taken = undefined;
+    await this.post("Runtime.callFunctionOn", {
+      objectId: remote.objectId,
+      functionDeclaration: `function () { "use strict"; globalThis[Symbol.for("optimlab.evaluator.handoff")](this); }`,
+    });
+    const value = this.taken;
+    this.taken = undefined;
+    return value;
+  }
+
+  close(): void {
+    this.session.disconnect();
+  }
+}
+
+function unserializable(text: string): unknown {
+  if (text.endsWith("n")) return BigInt(text.slice(0, -1));
+  if (text === "NaN") return Number.NaN;
+  if (text === "Infinity") return Number.POSITIVE_INFINITY;
+  if (text === "-Infinity") return Number.NEGATIVE_INFINITY;
+  if (text === "-0") return -0;
+  return text;
+}

@@ -1,0 +1,118 @@
+/**
+ * The cell engine: type-check (checker.ts, the project's own `typescript`), rewrite module syntax and
+ * strip types (transpile.ts), evaluate in V8's REPL mode (evaluator.ts), with imports resolved from
+ * the notebook's folder (modules.ts).
+ *
+ * Loading TypeScript and its libraries takes a second or more, so nothing here happens at
+ * construction: `warmUp()` does it, and the server calls it once the client has its
+ * `kernel_info_reply` (see server.ts).
+ */
+import * as path from "node:path";
+import type { CellChecker, Completion } from "./checker";
+import { compileError, interruptError, runtimeError, type CellError } from "./errors";
+import type { ReplEvaluator } from "./evaluator";
+import { createModuleLoader } from "./modules";
+import type { InterruptState } from "../interrupts";
+
+export { COMPILE_ERROR_NAME, INTERRUPT_ERROR_NAME, INTERRUPTED_MESSAGE, compileError, interruptError, runtimeError, type CellError } from "./errors";
+export type { Completion } from "./checker";
+
+export type ExecutionOutcome =
+  | { status: "ok"; hasValue: boolean; value?: unknown }
+  | { status: "error"; error: CellError };
+
+/** The TypeScript version cells are checked with (the project's own `typescript` package). */
+export function typescriptVersion(): string {
+  // The package.json is tiny; requiring the compiler itself costs ~0.5 s.
+  return (require("typescript/package.json") as { version: string }).version;
+}
+
+export interface EngineOptions {
+  /** Where cells resolve imports from (the notebook's directory). */
+  rootDir: string;
+  /** Ambient declarations of the kernel's cell globals (display, prompt, …). */
+  prelude: string;
+  /** Values of those globals, set on globalThis. */
+  globals: { [name: string]: unknown };
+  interrupts: InterruptState;
+}
+
+export class TypeScriptEngine {
+  private checker: CellChecker | undefined;
+  private evaluator: ReplEvaluator | undefined;
+
+  constructor(private readonly options: EngineOptions) {}
+
+  get ready(): boolean {
+    return this.checker !== undefined;
+  }
+
+  /** Loads TypeScript, the libraries' declarations and the evaluator (blocking, ~1 s); idempotent. */
+  warmUp(): void {
+    this.parts();
+  }
+
+  private parts(): { checker: CellChecker; evaluator: ReplEvaluator } {
+    if (!this.checker || !this.evaluator) {
+      // Loaded lazily: these pull in the TypeScript compiler.
+      const { CellChecker } = require("./checker") as typeof import("./checker");
+      const { ReplEvaluator } = require("./evaluator") as typeof import("./evaluator");
+      const loader = createModuleLoader(this.options.rootDir);
+      Object.assign(globalThis, this.options.globals, {
+        __optimlab: loader,
+        require: loader.require,
+        __dirname: this.options.rootDir,
+        __filename: path.join(this.options.rootDir, "__notebook__.js"),
+      });
+      this.checker = new CellChecker({ rootDir: this.options.rootDir, prelude: this.options.prelude });
+      this.evaluator = new ReplEvaluator();
+      // Parse and bind the standard library now rather than in the first cell.
+      this.checker.check("0");
+    }
+    return { checker: this.checker, evaluator: this.evaluator };
+  }
+
+  /**
+   * Type-checks and runs one cell. Never throws: failures come back as `status: "error"`.
+   * `cancelled` settles when the cell is interrupted while it awaits (the main thread is free).
+   */
+  async execute(code: string, cancelled: Promise<void>): Promise<ExecutionOutcome> {
+    const { checker, evaluator } = this.parts();
+    const interrupts = this.options.interrupts;
+    let js: string;
+    try {
+      const checked = checker.check(code);
+      if (checked.diagnostics.length > 0) {
+        return { status: "error", error: compileError(checked.diagnostics.map((d) => `${d.line}:${d.column} - ${d.message}`)) };
+      }
+      const { toJavaScript } = require("./transpile") as typeof import("./transpile");
+      js = toJavaScript(checked.syntax.file);
+    } catch (error) {
+      return { status: "error", error: runtimeError(error) };
+    }
+    if (interrupts.pending()) return { status: "error", error: interruptError() };
+    interrupts.setRunning(true);
+    try {
+      const cancel = cancelled.then(() => "cancelled" as const);
+      const evaluation = await Promise.race([evaluator.evaluate(js), cancel]);
+      if (evaluation === "cancelled") return { status: "error", error: interruptError() };
+      if (evaluation.ok) return evaluation.value === undefined ? { status: "ok", hasValue: false } : { status: "ok", hasValue: true, value: evaluation.value };
+      return { status: "error", error: runtimeError(evaluation.thrown, evaluation.terminated || interrupts.pending()) };
+    } finally {
+      interrupts.setRunning(false);
+    }
+  }
+
+  complete(code: string, cursor: number): Completion {
+    return this.parts().checker.complete(code, cursor);
+  }
+
+  /** Signature and doc comment at `cursor`, or undefined when there is nothing there. */
+  inspect(code: string, cursor: number): string | undefined {
+    return this.parts().checker.inspect(code, cursor);
+  }
+
+  close(): void {
+    this.evaluator?.close();
+  }
+}

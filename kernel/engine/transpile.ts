@@ -1,0 +1,140 @@
+/**
+ * A checked cell → the JavaScript the REPL evaluates.
+ *
+ * V8's REPL mode (see evaluator.ts) runs scripts, not modules, so module syntax is rewritten first,
+ * on the TypeScript source, without moving any line (stack traces keep the cell's line numbers):
+ *   import * as tf from "m"      → const tf = await __optimlab.load("m");
+ *   import d, { a, b as c } from "m" → const { default: d, a, b: c } = await __optimlab.load("m");
+ *   import "m"                   → await __optimlab.load("m");
+ *   import x = require("m")      → const x = __optimlab.require("m");
+ *   import type …                → (removed)
+ *   import("m")                  → __optimlab.import("m")
+ *   export const x = …           → const x = …
+ * Then TypeScript strips the types (transpileModule: no checking, that happened before).
+ */
+import ts from "typescript";
+
+/** The global object cells reach the kernel's module loader through (see modules.ts). */
+export const LOADER_GLOBAL = "__optimlab";
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+const keepLines = (original: string, replacement: string): string => {
+  const lines = original.split("\n").length - 1;
+  return replacement + "\n".repeat(Math.max(0, lines - (replacement.split("\n").length - 1)));
+};
+
+export function rewriteModuleSyntax(file: ts.SourceFile): string {
+  const text = file.text;
+  const edits: Edit[] = [];
+  const replace = (node: ts.Node, replacement: string): void => {
+    const start = node.getStart(file);
+    edits.push({ start, end: node.getEnd(), text: keepLines(text.slice(start, node.getEnd()), replacement) });
+  };
+  for (const statement of file.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      const from = text.slice(statement.moduleSpecifier.getStart(file), statement.moduleSpecifier.getEnd());
+      const clause = statement.importClause;
+      if (!clause) {
+        replace(statement, `await ${LOADER_GLOBAL}.load(${from});`);
+        continue;
+      }
+      if (clause.isTypeOnly) {
+        replace(statement, "");
+        continue;
+      }
+      const load = `await ${LOADER_GLOBAL}.load(${from})`;
+      const parts: string[] = [];
+      if (clause.name) parts.push(`default: ${clause.name.text}`);
+      const bindings = clause.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) {
+        const declarations = [`const ${bindings.name.text} = ${load};`];
+        if (parts.length > 0) declarations.push(`const { ${parts.join(", ")} } = ${bindings.name.text};`);
+        replace(statement, declarations.join(" "));
+        continue;
+      }
+      if (bindings && ts.isNamedImports(bindings)) {
+        for (const element of bindings.elements) {
+          if (element.isTypeOnly) continue;
+          parts.push(element.propertyName ? `${element.propertyName.getText(file)}: ${element.name.text}` : element.name.text);
+        }
+      }
+      replace(statement, parts.length > 0 ? `const { ${parts.join(", ")} } = ${load};` : `${load};`);
+    } else if (ts.isImportEqualsDeclaration(statement)) {
+      if (statement.isTypeOnly) replace(statement, "");
+      else if (ts.isExternalModuleReference(statement.moduleReference)) {
+        replace(statement, `const ${statement.name.text} = ${LOADER_GLOBAL}.require(${statement.moduleReference.expression.getText(file)});`);
+      }
+    } else if (ts.isExportDeclaration(statement) || ts.isExportAssignment(statement)) {
+      replace(statement, "");
+    } else {
+      const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
+      for (const modifier of modifiers ?? []) {
+        if (modifier.kind === ts.SyntaxKind.ExportKeyword || modifier.kind === ts.SyntaxKind.DefaultKeyword) {
+          edits.push({ start: modifier.getStart(file), end: modifier.getEnd(), text: "" });
+        }
+      }
+    }
+  }
+  // Dynamic import() anywhere in the cell goes through the loader (inspector-evaluated code has no
+  // module to import relative to: V8 would fail with ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      edits.push({ start: node.expression.getStart(file), end: node.expression.getEnd(), text: `${LOADER_GLOBAL}.import` });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  let out = text;
+  for (const edit of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  return out;
+}
+
+const TRANSPILE_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleDetection: ts.ModuleDetectionKind.Legacy,
+  experimentalDecorators: true,
+  useDefineForClassFields: true,
+  verbatimModuleSyntax: false,
+  isolatedModules: false,
+  removeComments: false,
+  sourceMap: false,
+};
+
+/** TypeScript → JavaScript for REPL evaluation (module syntax already rewritten). */
+export function toJavaScript(file: ts.SourceFile): string {
+  const source = rewriteModuleSyntax(file);
+  const { outputText } = ts.transpileModule(source, { compilerOptions: TRANSPILE_OPTIONS, fileName: "cell.ts", reportDiagnostics: false });
+  // transpileModule ends a file it considers a module with `export {};`; a script must not have it.
+  return lexicalTopLevel(outputText.replace(/\nexport \{\};\s*$/, "\n"));
+}
+
+/**
+ * V8's REPL mode lets a cell redeclare a `let`/`const`/`class` of an earlier cell, but not turn a
+ * `var` or `function` into one of those (or back). So every top-level binding is made lexical:
+ * `var x` → `let x` (enums and namespaces too), `function f() {}` → `let f = function f() {};`.
+ * The price: a function is no longer hoisted above earlier statements of its own cell.
+ */
+function lexicalTopLevel(js: string): string {
+  if (!/\b(var|function)\b/.test(js)) return js;
+  const file = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const edits: Edit[] = [];
+  for (const statement of file.statements) {
+    if (ts.isVariableStatement(statement) && !(statement.declarationList.flags & ts.NodeFlags.BlockScoped)) {
+      const start = statement.declarationList.getStart(file);
+      edits.push({ start, end: start + 3, text: "let" });
+    } else if (ts.isFunctionDeclaration(statement) && statement.name && statement.body) {
+      const start = statement.getStart(file);
+      edits.push({ start: statement.getEnd(), end: statement.getEnd(), text: ";" });
+      edits.push({ start, end: start, text: `let ${statement.name.text} = ` });
+    }
+  }
+  let out = js;
+  for (const edit of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  return out;
+}

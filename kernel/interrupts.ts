@@ -1,0 +1,65 @@
+/**
+ * Interrupt bookkeeping shared by the main thread and the control thread (controlThread.ts), in one
+ * SharedArrayBuffer so either side reads it without the other's event loop:
+ *
+ *   REQUESTED  interrupts asked for so far (the control thread adds one per interrupt_request)
+ *   HANDLED    the last REQUESTED value the main thread has acted on (it notifies waiters)
+ *   RUNNING    1 while a cell's code is being evaluated (set around the evaluation, see engine/)
+ *
+ * The control thread asks politely first (a message the main thread handles between two turns of
+ * its event loop: a cell awaiting something is cancelled there). When the main thread does not
+ * acknowledge within a grace period while a cell runs, it is stuck in the cell's code (a busy loop),
+ * and the control thread stops that code through its own inspector session
+ * (`Runtime.terminateExecution`). Library loops (train.fit, train.compare) poll `pending()` through
+ * src/train/interrupt.ts and stop between two steps, cleanly, within the grace period.
+ */
+export const REQUESTED = 0;
+export const HANDLED = 1;
+export const RUNNING = 2;
+export const FLAG_COUNT = 4;
+
+/** How long the control thread waits for the main thread before terminating a running cell. */
+export const INTERRUPT_GRACE_MS = 300;
+
+/** Where library code finds the "interrupt pending" probe (see src/train/interrupt.ts). */
+export const INTERRUPT_PROBE = Symbol.for("optimlab.interruptPending");
+
+export class InterruptState {
+  readonly flags: Int32Array;
+  /** REQUESTED when the current cell started: later requests interrupt it. */
+  private cellStart = 0;
+
+  constructor(flags = new Int32Array(new SharedArrayBuffer(FLAG_COUNT * 4))) {
+    this.flags = flags;
+  }
+
+  /** A cell starts: interrupts asked for before now do not concern it. */
+  beginCell(): void {
+    this.cellStart = Atomics.load(this.flags, REQUESTED);
+  }
+
+  /** True when an interrupt was asked for since the current cell started. */
+  pending(): boolean {
+    return Atomics.load(this.flags, REQUESTED) !== this.cellStart;
+  }
+
+  /** The main thread saw every interrupt asked for so far (the control thread stops waiting). */
+  acknowledge(): void {
+    Atomics.store(this.flags, HANDLED, Atomics.load(this.flags, REQUESTED));
+    Atomics.notify(this.flags, HANDLED);
+  }
+
+  /** An interrupt from this thread (SIGINT): counted like one from the control thread. */
+  request(): void {
+    Atomics.add(this.flags, REQUESTED, 1);
+  }
+
+  setRunning(running: boolean): void {
+    Atomics.store(this.flags, RUNNING, running ? 1 : 0);
+  }
+
+  /** Makes `pending()` reachable from library code without importing the kernel. */
+  installProbe(): void {
+    (globalThis as { [INTERRUPT_PROBE]?: () => boolean })[INTERRUPT_PROBE] = () => this.pending();
+  }
+}
