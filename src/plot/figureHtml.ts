@@ -5,6 +5,8 @@
 import { escapeHtml, jsonForScript } from "./escapeHtml";
 import type { FigureJSON } from "./figureTypes";
 import { PLOTLY_READY_EVENT } from "./plotlySource";
+import { htmlDocument } from "./htmlDocument";
+import { htmlLanguageTag, language } from "../i18n/language";
 
 /** Default figure height in CSS pixels when the layout sets none. */
 export const DEFAULT_FIGURE_HEIGHT = 450;
@@ -65,19 +67,11 @@ export function standaloneHtml(figure: FigureJSON, plotlyScript: string, options
   const plotly = options.plotly ?? "inline";
   const loader = plotly === "inline" ? plotlyScript : `<script src="${escapeHtml(plotly.src)}"></script>`;
   const title = figureTitle(figure) || "optimlab figure";
-  return [
-    "<!DOCTYPE html>",
-    '<html lang="en">',
-    "<head>",
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    loader,
-    "</head>",
-    '<body style="margin:1rem;font-family:sans-serif;">',
-    figureDivHtml(figure),
-    "</body>",
-    "</html>",
-    "",
-  ].join("\n");
+  return htmlDocument({
+    lang: htmlLanguageTag(language()),
+    title,
+    head: [loader],
+    bodyAttributes: 'style="margin:1rem;font-family:sans-serif;"',
+    body: figureDivHtml(figure),
+  });
 }
