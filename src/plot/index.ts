@@ -32,6 +32,7 @@ export { sparsityCurve, fractionNearZero, type SparsityCurveOptions, type Sparsi
 export { imageGrid, type ImageGridOptions } from "./imageGrid";
 export { line, lineTraces, type LineOptions, type LineSeries } from "./line";
 export { slider, type SliderOptions } from "./slider";
+export { live, LiveFigure } from "./live";
 export {
   table,
   Table,

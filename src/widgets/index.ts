@@ -16,3 +16,5 @@ export { Checkbox, Button, Play, Label, HTML, type CheckboxOptions, type ButtonO
 export { HBox, VBox, Link, jslink, type BoxOptions } from "./boxes";
 export { Output } from "./output";
 export { openComm, registerCommTarget, NO_KERNEL_COMMS, type Comm, type CommData, type CommHandlers, type CommMessage, type CommTargetHandler, type CommJson } from "./comms";
+export { interact, Interactive, STATIC_NEEDS_ONE, STATIC_UNKNOWN, STATIC_NOT_FIGURE, type InteractContext, type InteractOptions, type Controls, type ValueControl, type ValuesOf } from "./interact";
+export { RunScheduler, type RunContext, type RunState } from "./runScheduler";

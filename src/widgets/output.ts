@@ -64,6 +64,11 @@ export class Output extends Widget {
     this.set({ outputs: [{ output_type: "display_data", data: bundle as CommJson, metadata: {} }] });
   }
 
+  /** Replaces the outputs with these nbformat output dicts (one state update). */
+  setOutputs(outputs: readonly CommJson[]): void {
+    this.set({ outputs: [...outputs] });
+  }
+
   clear(): void {
     this.set({ outputs: [] });
   }

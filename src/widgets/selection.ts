@@ -35,7 +35,7 @@ function isPair<T>(option: SelectionOption<T>): option is readonly [string, T] {
 function split<T>(kind: string, options: ReadonlyArray<SelectionOption<T>>): { labels: string[]; values: T[] } {
   if (options.length === 0) throw new RangeError(NO_OPTIONS(kind));
   const labels = options.map((option) => (isPair(option) ? option[0] : String(option)));
-  const values = options.map((option) => (isPair(option) ? option[1] : (option as T)));
+  const values = options.map((option) => (isPair(option) ? option[1] : (option)));
   return { labels, values };
 }
 

@@ -35,6 +35,11 @@ export const NOT_A_NUMBER = (kind: string, name: string, value: unknown): string
 
 const SLIDER_STYLE: WireState = { description_width: "", handle_color: null };
 
+/** base ** exponent, exact for negative integer exponents (10 ** -5 is 0.000009999999999999999; 1 / 10 ** 5 is 1e-5). */
+function power(base: number, exponent: number): number {
+  return exponent < 0 ? 1 / base ** -exponent : base ** exponent;
+}
+
 function finite(kind: string, name: string, value: number): number {
   if (typeof value !== "number" || !Number.isFinite(value)) throw new TypeError(NOT_A_NUMBER(kind, name, value));
   return value;
@@ -145,8 +150,8 @@ export class FloatLogSlider extends NumberSlider {
   constructor(options: LogSliderOptions = {}) {
     const state = sliderState("FloatLogSlider", options, { max: 4, step: 0.1, readoutFormat: ".3g" });
     const base = finite("FloatLogSlider", "base", options.base ?? 10);
-    const low = base ** (state.min as number);
-    const high = base ** (state.max as number);
+    const low = power(base, state.min as number);
+    const high = power(base, state.max as number);
     const value = Math.min(high, Math.max(low, finite("FloatLogSlider", "value", options.value ?? 1)));
     super({ model: "FloatLogSliderModel", view: "FloatLogSliderView" }, { ...state, base, value });
   }
@@ -156,6 +161,6 @@ export class FloatLogSlider extends NumberSlider {
   }
 
   protected override range(min: number, max: number): [number, number] {
-    return [this.base ** min, this.base ** max];
+    return [power(this.base, min), power(this.base, max)];
   }
 }

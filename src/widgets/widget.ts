@@ -92,7 +92,7 @@ export class Widget implements Displayable {
       const { state: json, buffers, bufferPaths } = splitBuffers(this.wire);
       this.comm = sink.open(
         WIDGET_TARGET,
-        { state: json, buffer_paths: bufferPaths as CommJson },
+        { state: json, buffer_paths: bufferPaths },
         { onMessage: (message) => this.receive(message), onClose: () => this.forget() },
         { buffers, metadata: { version: WIDGET_PROTOCOL_VERSION } },
       );
@@ -215,7 +215,7 @@ export class Widget implements Displayable {
 
   private sendState(method: "update" | "echo_update", state: WireState): void {
     const { state: json, buffers, bufferPaths } = splitBuffers(state);
-    this.comm?.send({ method, state: json, buffer_paths: bufferPaths as CommJson }, { buffers });
+    this.comm?.send({ method, state: json, buffer_paths: bufferPaths }, { buffers });
   }
 
   private receive(message: CommMessage): void {
@@ -279,7 +279,7 @@ function ensureControlTarget(): void {
           };
         }
         const { state: json, buffers, bufferPaths } = splitBuffers(states);
-        comm.send({ method: "update_states", states: json, buffer_paths: bufferPaths as CommJson } as CommData, { buffers });
+        comm.send({ method: "update_states", states: json, buffer_paths: bufferPaths }, { buffers });
       },
     });
   });

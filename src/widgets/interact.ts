@@ -1,0 +1,223 @@
+/**
+ * `interact(fn, controls)`: controls above a live output; moving a control re-runs `fn` with every
+ * control's value and replaces the output (a figure, a table, text) in place.
+ *
+ * - Runs go through a `RunScheduler`: a burst of moves becomes one run, a run still going when the
+ *   control moves again is aborted (`context.signal`) and its result dropped.
+ * - The output lives in an `Output` widget whose `outputs` the kernel sets: one state update per run,
+ *   no flicker, and it works whether or not a cell is running.
+ * - An exception in `fn` is shown in the output (name, message, stack); the controls stay alive.
+ * - An async `fn` shows "computing…" in a status line while it runs; `context.progress(fraction)`
+ *   shows how far it got.
+ * - Front ends without widgets (the site built by `npm start`, nbconvert, a front end without
+ *   ipywidgets) get the same display's other MIME types: with `static: { name: values }` a Plotly
+ *   figure whose slider steps through `fn` precomputed at those values (offline, no kernel);
+ *   otherwise the first result.
+ */
+import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+import { formatNow } from "../display/format";
+import { Figure } from "../plot/figure";
+import { slider } from "../plot/slider";
+import { inlinePlotlyScript } from "../plot/plotlySource";
+import type { CommJson } from "./commProtocol";
+import { HTML } from "./controls";
+import { HBox, VBox } from "./boxes";
+import { Output } from "./output";
+import { RunScheduler, type RunContext } from "./runScheduler";
+import { NO_WIDGETS_HELP, WIDGET_VIEW_MIME, type Widget } from "./widget";
+
+/** A widget `interact` can read a value from. */
+export type ValueControl = Widget & { value: unknown };
+export type Controls = { [name: string]: ValueControl };
+/** `{ alpha: number, optimizer: string, … }` for `{ alpha: FloatSlider, optimizer: Dropdown<string>, … }`. */
+export type ValuesOf<C extends Controls> = { [K in keyof C]: C[K]["value"] };
+
+export interface InteractContext extends RunContext {
+  /** Shows how far a long run got (0…1), with an optional note. */
+  progress(fraction: number, note?: string): void;
+}
+
+export interface InteractOptions<C extends Controls> {
+  /**
+   * The offline fallback: one control's name and the values to precompute (numbers), e.g.
+   * `{ beta: [0, 0.5, 0.9, 0.99] }`. `fn` must return a `plot.Figure` for them; the other controls
+   * keep their initial values. Shown by front ends without widgets, and on the site.
+   */
+  static?: { [K in keyof C]?: readonly number[] };
+  /** Controls in a row (default) or a column. */
+  controlsLayout?: "row" | "column";
+}
+
+export const STATIC_NEEDS_ONE = "interact: `static` takes exactly one control name, e.g. { static: { beta: [0, 0.5, 0.9] } }.";
+export const STATIC_UNKNOWN = (name: string, names: readonly string[]): string =>
+  `interact: static control "${name}" is not one of the controls (${names.join(", ")}).`;
+export const STATIC_NOT_FIGURE = (name: string, value: number): string =>
+  `interact: for the static fallback, fn must return a plot.Figure; at ${name} = ${value} it returned something else.`;
+
+/** Outputs of widget Output areas load plotly.js once per kernel (cells' figures may not have run in this page). */
+const PLOTLY_IN_WIDGETS = Symbol.for("optimlab.widgets.plotlyEmbedded");
+type PlotlyHolder = { [PLOTLY_IN_WIDGETS]?: boolean };
+
+function errorOutput(error: unknown): CommJson {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { output_type: "error", ename: e.name, evalue: e.message, traceback: String(e.stack ?? e.message).split("\n") };
+}
+
+export class Interactive<C extends Controls, R> implements Displayable {
+  readonly output: Output;
+  readonly status: HTML;
+  readonly box: VBox;
+  private readonly scheduler: RunScheduler<ValuesOf<C>, R>;
+  private latest: { result?: R; error?: unknown } = {};
+
+  constructor(
+    private readonly fn: (values: ValuesOf<C>, context: InteractContext) => R | Promise<R>,
+    readonly controls: C,
+    private readonly options: InteractOptions<C> = {},
+  ) {
+    this.checkStatic();
+    this.status = new HTML({ value: "" });
+    this.output = new Output();
+    const row = Object.values(controls);
+    const controlBox = options.controlsLayout === "column" ? new VBox(row) : new HBox(row, { layout: { flexFlow: "row wrap" } });
+    this.box = new VBox([controlBox, this.status, this.output]);
+    this.scheduler = new RunScheduler<ValuesOf<C>, R>(
+      (values, context) => this.call(values, context),
+      (result) => this.show(result),
+      (error) => this.showError(error),
+    );
+    for (const control of row) control.observe(() => this.scheduler.request(this.values()));
+  }
+
+  /** Every control's current value. */
+  values(): ValuesOf<C> {
+    const values = {} as ValuesOf<C>;
+    for (const name of Object.keys(this.controls) as Array<keyof C>) values[name] = this.controls[name].value;
+    return values;
+  }
+
+  /** The last result shown (undefined before the first run or after an error). */
+  get result(): R | undefined {
+    return this.latest.result;
+  }
+
+  /** The last run's exception, if it threw. */
+  get error(): unknown {
+    return this.latest.error;
+  }
+
+  /** Runs `fn` now with the current values and shows the result; resolves when shown. */
+  async refresh(): Promise<R | undefined> {
+    this.scheduler.request(this.values());
+    await this.scheduler.idle();
+    return this.latest.result;
+  }
+
+  /** Resolves when no run is running or waiting (tests, benchmarks). */
+  idle(): Promise<void> {
+    return this.scheduler.idle();
+  }
+
+  /** Runs, starts and deliveries so far: shows the coalescing at work. */
+  get runCounts(): { readonly requested: number; readonly started: number; readonly delivered: number } {
+    return this.scheduler.counts;
+  }
+
+  /** The widgets, plus the static fallback (or the first result) for front ends without widgets. */
+  async [JUPYTER_DISPLAY](): Promise<MimeBundle> {
+    const fallback = await this.fallbackBundle();
+    await this.refresh();
+    const text = typeof fallback["text/plain"] === "string" ? `${fallback["text/plain"]}\n` : "";
+    return {
+      ...fallback,
+      [WIDGET_VIEW_MIME]: { version_major: 2, version_minor: 0, model_id: this.box.modelId },
+      "text/plain": `${text}interact(${Object.keys(this.controls).join(", ")})\n${NO_WIDGETS_HELP}`,
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------------
+
+  private call(values: ValuesOf<C>, run: RunContext): R | Promise<R> {
+    const context: InteractContext = {
+      signal: run.signal,
+      progress: (fraction, note) => {
+        if (run.signal.aborted) return;
+        const percent = Math.round(Math.min(1, Math.max(0, fraction)) * 100);
+        this.status.value = `<progress max="100" value="${percent}"></progress> ${percent}%${note ? ` · ${note}` : ""}`;
+      },
+    };
+    const result = this.fn(values, context);
+    if (result instanceof Promise) {
+      if (this.status.value === "") this.status.value = "computing…";
+      return result;
+    }
+    return result;
+  }
+
+  private async show(result: R): Promise<void> {
+    this.latest = { result };
+    const bundle = { ...(await formatNow(result)) };
+    const holder = globalThis as PlotlyHolder;
+    if (typeof bundle["text/html"] === "string" && bundle["text/html"].includes("optimlab-figure") && !holder[PLOTLY_IN_WIDGETS]) {
+      holder[PLOTLY_IN_WIDGETS] = true;
+      if (!bundle["text/html"].includes("window.Plotly === \"undefined\") {(function")) bundle["text/html"] = `${inlinePlotlyScript()}\n${bundle["text/html"]}`;
+    }
+    if (this.status.value !== "") this.status.value = "";
+    this.output.setOutputs([{ output_type: "display_data", data: bundle as CommJson, metadata: {} }]);
+  }
+
+  private showError(error: unknown): void {
+    this.latest = { error };
+    if (this.status.value !== "") this.status.value = "";
+    this.output.setOutputs([errorOutput(error)]);
+  }
+
+  private checkStatic(): void {
+    const names = Object.keys(this.options.static ?? {});
+    if (names.length === 0) return;
+    if (names.length !== 1) throw new Error(STATIC_NEEDS_ONE);
+    if (!(names[0] in this.controls)) throw new Error(STATIC_UNKNOWN(names[0], Object.keys(this.controls)));
+  }
+
+  /** Precomputes the static slider (or the first result) as a plain MIME bundle. */
+  private async fallbackBundle(): Promise<MimeBundle> {
+    const entries = Object.entries(this.options.static ?? {}) as Array<[string, readonly number[]]>;
+    if (entries.length === 0) {
+      const values = this.values();
+      const first = await this.fn(values, { signal: new AbortController().signal, progress: () => undefined });
+      const bundle = { ...(await formatNow(first)) };
+      delete bundle[WIDGET_VIEW_MIME];
+      return bundle;
+    }
+    const [name, values] = entries[0];
+    const base = this.values();
+    const figures = new Map<number, Figure>();
+    for (const value of values) {
+      const result = await this.fn({ ...base, [name]: value }, { signal: new AbortController().signal, progress: () => undefined });
+      if (!(result instanceof Figure)) throw new TypeError(STATIC_NOT_FIGURE(name, value));
+      figures.set(value, result);
+    }
+    const current = base[name];
+    const label = String((this.controls[name] as unknown as { description?: string }).description || name);
+    const figure = slider(values, (value) => figures.get(value) as Figure, {
+      label,
+      initial: typeof current === "number" && values.includes(current) ? current : undefined,
+    });
+    return figure[JUPYTER_DISPLAY]();
+  }
+}
+
+/**
+ * Shows `controls` above the output of `fn(values)`, re-run whenever a control moves. End a cell with
+ * it (or `display` it).
+ *
+ * @example
+ * widgets.interact(({ lr }) => plot.lossCurves(runWith(lr)), { lr: new widgets.FloatLogSlider({ value: 1e-2, min: -4, max: 0 }) })
+ */
+export function interact<C extends Controls, R>(
+  fn: (values: ValuesOf<C>, context: InteractContext) => R | Promise<R>,
+  controls: C,
+  options: InteractOptions<C> = {},
+): Interactive<C, R> {
+  return new Interactive(fn, controls, options);
+}

@@ -1,0 +1,320 @@
+/**
+ * Widgets, comms and interact in-process: a recording CommSink stands in for the kernel, so every
+ * message a widget sends (and every message a front end could send) is checked without ZeroMQ.
+ */
+import { afterEach, beforeEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { widgets, plot } from "../../src";
+import { setCommSink, type Comm, type CommData, type CommHandlers, type CommMessage, type CommSink, type CommTargetHandler } from "../../src/widgets/commProtocol";
+import { camelCase, joinBuffers, snakeCase, splitBuffers } from "../../src/widgets/wireState";
+import { JUPYTER_DISPLAY } from "../../src/display/protocol";
+import { setDisplaySink, type MimeBundle } from "../../src/display/protocol";
+
+interface Sent {
+  kind: "open" | "msg" | "close";
+  commId: string;
+  target?: string;
+  data: CommData;
+  buffers: Uint8Array[];
+  metadata?: CommData;
+}
+
+/** A kernel stand-in: records what widgets send and lets a test play the front end. */
+class RecordingSink implements CommSink {
+  readonly sent: Sent[] = [];
+  readonly handlers = new Map<string, CommHandlers>();
+  readonly targets = new Map<string, CommTargetHandler>();
+  private next = 0;
+  messageId = "request-1";
+
+  open(targetName: string, data: CommData, handlers: CommHandlers, options: { buffers?: Uint8Array[]; metadata?: CommData } = {}): Comm {
+    const commId = `comm${this.next++}`;
+    this.handlers.set(commId, handlers);
+    this.sent.push({ kind: "open", commId, target: targetName, data, buffers: options.buffers ?? [], metadata: options.metadata });
+    const sink = this;
+    return {
+      commId,
+      targetName,
+      send(payload, o = {}) {
+        sink.sent.push({ kind: "msg", commId, data: payload, buffers: o.buffers ?? [] });
+      },
+      close(payload = {}) {
+        sink.sent.push({ kind: "close", commId, data: payload, buffers: [] });
+      },
+      setHandlers(h) {
+        sink.handlers.set(commId, h);
+      },
+    };
+  }
+
+  registerTarget(targetName: string, handler: CommTargetHandler | undefined): void {
+    if (handler) this.targets.set(targetName, handler);
+  }
+
+  currentMessageId(): string {
+    return this.messageId;
+  }
+
+  /** The front end sends `data` to comm `commId`. */
+  receive(commId: string, data: CommData, buffers: Uint8Array[] = []): void {
+    const message: CommMessage = { data, buffers, metadata: {}, msgId: "front-end-msg" };
+    this.handlers.get(commId)?.onMessage?.(message);
+  }
+
+  messagesTo(commId: string, method?: string): CommData[] {
+    return this.sent.filter((s) => s.kind === "msg" && s.commId === commId && (method === undefined || s.data.method === method)).map((s) => s.data);
+  }
+}
+
+describe("wire state", () => {
+  it("converts names both ways", () => {
+    assert.equal(snakeCase("continuousUpdate"), "continuous_update");
+    assert.equal(camelCase("continuous_update"), "continuousUpdate");
+    assert.equal(camelCase("_options_labels"), "_optionsLabels");
+  });
+
+  it("splits binary values into buffers with paths and joins them back", () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    const other = new Uint8Array([9]);
+    const { state, buffers, bufferPaths } = splitBuffers({ a: 1, x: bytes, list: [0, other], nested: { y: bytes } });
+    assert.deepEqual(state, { a: 1, list: [0, null], nested: {} });
+    assert.deepEqual(bufferPaths, [["x"], ["list", 1], ["nested", "y"]]);
+    assert.equal(buffers.length, 3);
+    assert.deepEqual(joinBuffers(state, bufferPaths, buffers), { a: 1, x: bytes, list: [0, other], nested: { y: bytes } });
+  });
+});
+
+describe("widgets outside a kernel", () => {
+  it("keep values, clamp them and notify observers", () => {
+    const slider = new widgets.FloatSlider({ value: 0.5, min: 0, max: 1 });
+    const seen: Array<[unknown, unknown]> = [];
+    const stop = slider.observe((change) => seen.push([change.old, change.new]));
+    slider.value = 0.8;
+    slider.value = 7;
+    assert.equal(slider.value, 1);
+    stop();
+    slider.value = 0.1;
+    assert.deepEqual(seen, [[0.5, 0.8], [0.8, 1]]);
+    assert.throws(() => new widgets.FloatSlider({ min: 2, max: 1 }), /min \(2\) must be less than or equal to max \(1\)/);
+    assert.throws(() => { slider.value = Number.NaN; }, /value must be a finite number/);
+  });
+
+  it("IntSlider rounds, FloatLogSlider clamps to base ** [min, max]", () => {
+    const steps = new widgets.IntSlider({ value: 2.6, max: 10 });
+    assert.equal(steps.value, 3);
+    const lr = new widgets.FloatLogSlider({ value: 1e-3, min: -5, max: 0 });
+    lr.value = 10;
+    assert.equal(lr.value, 1);
+    lr.value = 1e-9;
+    assert.equal(lr.value, 1e-5);
+  });
+
+  it("Dropdown maps values to labels and index, and reports value changes", () => {
+    const dd = new widgets.Dropdown({ options: [["SGD", "sgd"], ["Adam", "adam"]], value: "adam" });
+    assert.equal(dd.index, 1);
+    assert.equal(dd.label, "Adam");
+    const seen: unknown[] = [];
+    dd.observe((c) => seen.push(c.new));
+    dd.value = "sgd";
+    assert.deepEqual(seen, ["sgd"]);
+    assert.throws(() => { dd.value = "rmsprop"; }, /rmsprop is not one of the options \(SGD, Adam\)/);
+    assert.throws(() => new widgets.Dropdown({ options: [] }), /at least one option/);
+  });
+
+  it("Button.click runs the onClick callbacks", () => {
+    const button = new widgets.Button({ description: "run" });
+    let clicks = 0;
+    button.onClick(() => clicks++);
+    button.click();
+    assert.equal(clicks, 1);
+  });
+
+  it("the display bundle is a widget view plus a text fallback about ipywidgets", () => {
+    const slider = new widgets.FloatSlider({ description: "α" });
+    const bundle = slider[JUPYTER_DISPLAY]() as MimeBundle;
+    assert.deepEqual(bundle["application/vnd.jupyter.widget-view+json"], { version_major: 2, version_minor: 0, model_id: slider.modelId });
+    assert.match(String(bundle["text/plain"]), /FloatSlider\(value=0, description="α"\)/);
+    assert.match(String(bundle["text/plain"]), /install ipywidgets in the Jupyter environment/);
+  });
+
+  it("layout rejects unknown CSS properties with the list of valid ones", () => {
+    assert.throws(() => new widgets.Label({ layout: { colour: "red" } }), /unknown CSS property "colour"; use border or one of alignContent/);
+  });
+
+  it("comms need a kernel and say so", () => {
+    assert.throws(() => widgets.openComm("x"), /comms need a Jupyter kernel/);
+  });
+});
+
+describe("widgets through a comm sink", () => {
+  let sink: RecordingSink;
+  beforeEach(() => {
+    sink = new RecordingSink();
+    setCommSink(sink);
+  });
+  afterEach(() => setCommSink(undefined));
+
+  it("open layout and style before the widget, with protocol 2.1.0 metadata and snake_case state", () => {
+    const slider = new widgets.FloatSlider({ value: 2, max: 5, continuousUpdate: false, readoutFormat: ".1f", style: { handleColor: "red" } });
+    const opens = sink.sent.filter((s) => s.kind === "open" && s.target === "jupyter.widget");
+    assert.deepEqual(opens.map((o) => (o.data.state as CommData)._model_name), ["LayoutModel", "SliderStyleModel", "FloatSliderModel"]);
+    assert.ok(opens.every((o) => o.metadata?.version === "2.1.0"));
+    const state = opens[2].data.state as CommData;
+    assert.equal(state.continuous_update, false);
+    assert.equal(state.readout_format, ".1f");
+    assert.equal(state.layout, `IPY_MODEL_${opens[0].commId}`);
+    assert.equal((opens[1].data.state as CommData).handle_color, "red");
+    assert.equal(slider.modelId, opens[2].commId);
+  });
+
+  it("a front-end update is echoed first, then observed; kernel-side changes send only what changed", () => {
+    const slider = new widgets.FloatSlider({ value: 0.5, min: 0, max: 1 });
+    const label = new widgets.Label("");
+    slider.observe(({ new: v }) => { label.value = `now ${v}`; });
+    const before = sink.sent.length;
+    sink.receive(slider.modelId, { method: "update", state: { value: 0.25 }, buffer_paths: [] });
+    const after = sink.sent.slice(before);
+    assert.deepEqual(after.map((s) => [s.commId, s.data.method, s.data.state]), [
+      [slider.modelId, "echo_update", { value: 0.25 }],
+      [label.modelId, "update", { value: "now 0.25" }],
+    ]);
+    assert.equal(slider.value, 0.25);
+    // setting the same value again sends nothing
+    const count = sink.sent.length;
+    slider.value = 0.25;
+    assert.equal(sink.sent.length, count);
+  });
+
+  it("a value out of range from the front end is echoed, clamped and sent back", () => {
+    const slider = new widgets.IntSlider({ value: 1, max: 10 });
+    sink.receive(slider.modelId, { method: "update", state: { value: 42 }, buffer_paths: [] });
+    assert.deepEqual(sink.messagesTo(slider.modelId).map((d) => [d.method, d.state]), [["echo_update", { value: 42 }], ["update", { value: 10 }]]);
+    assert.equal(slider.value, 10);
+  });
+
+  it("request_state answers with the full state; custom click reaches onClick", () => {
+    const button = new widgets.Button({ description: "go" });
+    let clicked = 0;
+    button.onClick(() => clicked++);
+    sink.receive(button.modelId, { method: "custom", content: { event: "click" } });
+    assert.equal(clicked, 1);
+    sink.receive(button.modelId, { method: "request_state" });
+    const [full] = sink.messagesTo(button.modelId, "update");
+    assert.equal((full.state as CommData)._model_name, "ButtonModel");
+    assert.equal((full.state as CommData).description, "go");
+  });
+
+  it("Output.capture sets msg_id to the current request and restores it", async () => {
+    const out = new widgets.Output();
+    sink.messageId = "cell-7";
+    out.capture(() => undefined);
+    await out.capture(async () => undefined);
+    assert.deepEqual(sink.messagesTo(out.modelId).map((d) => (d.state as CommData).msg_id), ["cell-7", "", "cell-7", ""]);
+  });
+
+  it("jupyter.widget.control answers request_states with every live widget", () => {
+    const slider = new widgets.FloatSlider();
+    const handler = sink.targets.get("jupyter.widget.control");
+    assert.ok(handler);
+    const comm = sink.open("jupyter.widget.control", {}, {});
+    handler(comm, { data: {}, buffers: [], metadata: {}, msgId: "m" });
+    sink.receive(comm.commId, { method: "request_states" });
+    const [reply] = sink.messagesTo(comm.commId, "update_states");
+    assert.ok(slider.modelId in (reply.states as CommData));
+  });
+
+  it("jslink sends a LinkModel with model references and snake_case names", () => {
+    const play = new widgets.Play({ max: 5 });
+    const slider = new widgets.IntSlider({ max: 5 });
+    const link = widgets.jslink([play, "value"], [slider, "value"]);
+    const state = link.wireState();
+    assert.deepEqual(state.source, [`IPY_MODEL_${play.modelId}`, "value"]);
+    assert.deepEqual(state.target, [`IPY_MODEL_${slider.modelId}`, "value"]);
+    assert.equal(state._view_name, null);
+  });
+});
+
+describe("interact", () => {
+  it("re-runs fn with all values and shows the result; a burst of moves runs once", async () => {
+    const a = new widgets.FloatSlider({ value: 1, max: 10 });
+    const b = new widgets.Dropdown({ options: ["x", "y"] });
+    const calls: string[] = [];
+    const ui = widgets.interact(({ a: av, b: bv }) => { calls.push(`${av}${bv}`); return `${av}:${bv}`; }, { a, b });
+    assert.equal(await ui.refresh(), "1:x");
+    a.value = 2;
+    a.value = 3;
+    b.value = "y";
+    await ui.idle();
+    assert.deepEqual(calls, ["1x", "3y"]);
+    assert.equal(ui.result, "3:y");
+    const shown = ui.output.outputs[0] as { data: { "text/plain": string } };
+    assert.equal(shown.data["text/plain"], "'3:y'");
+  });
+
+  it("aborts a stale async run and drops its result", async () => {
+    const a = new widgets.IntSlider({ value: 0, max: 10 });
+    const aborted: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const ui = widgets.interact(async ({ a: v }, { signal }) => {
+      if (v === 1) {
+        await gate;
+        if (signal.aborted) aborted.push(v);
+      }
+      return v;
+    }, { a });
+    a.value = 1;
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(ui.status.value, "computing…");
+    a.value = 2;
+    release();
+    await ui.idle();
+    assert.deepEqual(aborted, [1]);
+    assert.equal(ui.result, 2);
+    assert.equal(ui.runCounts.delivered, 1);
+    assert.equal(ui.status.value, "");
+  });
+
+  it("shows an exception in the output and keeps working", async () => {
+    const a = new widgets.IntSlider({ value: 0, max: 10 });
+    const ui = widgets.interact(({ a: v }) => {
+      if (v === 3) throw new Error("three is not allowed");
+      return v;
+    }, { a });
+    a.value = 3;
+    await ui.idle();
+    const [failure] = ui.output.outputs as Array<{ output_type: string; evalue: string }>;
+    assert.equal(failure.output_type, "error");
+    assert.equal(failure.evalue, "three is not allowed");
+    a.value = 4;
+    await ui.idle();
+    assert.equal(ui.result, 4);
+  });
+
+  it("static: the display carries a Plotly slider with one frame per value (offline fallback)", async () => {
+    const beta = new widgets.FloatSlider({ value: 0.5, min: 0, max: 0.9, description: "β" });
+    const ui = widgets.interact(({ beta: b }) => plot.line({ "β": { x: [0, 1, 2], y: [1, b, b * b] } }, { title: "powers", xLabel: "k", yLabel: "β^k" }), { beta }, { static: { beta: [0, 0.5, 0.9] } });
+    const bundle = (await ui[JUPYTER_DISPLAY]()) as MimeBundle;
+    const figure = bundle["application/vnd.plotly.v1+json"] as { frames: unknown[]; layout: { sliders: Array<{ active: number }> } };
+    assert.equal(figure.frames.length, 3);
+    assert.equal(figure.layout.sliders[0].active, 1);
+    assert.match(String(bundle["text/html"]), /optimlab-figure/);
+    assert.deepEqual(bundle["application/vnd.jupyter.widget-view+json"], { version_major: 2, version_minor: 0, model_id: ui.box.modelId });
+    assert.throws(() => widgets.interact(() => 1, { beta }, { static: { gamma: [1] } as never }), /static control "gamma" is not one of the controls \(beta\)/);
+  });
+});
+
+describe("plot.live", () => {
+  afterEach(() => setDisplaySink(undefined));
+
+  it("displays once with a display id and updates in place", () => {
+    const sent: Array<{ id?: string; update: boolean; title: unknown }> = [];
+    setDisplaySink({ display: (bundle, o) => sent.push({ id: o.displayId, update: o.update, title: (bundle["application/vnd.plotly.v1+json"] as { layout: { title?: { text: string } } }).layout.title?.text }) });
+    const view = plot.live(plot.line({ a: { x: [0], y: [1] } }, { title: "first", xLabel: "x", yLabel: "y" }));
+    view.update(plot.line({ a: { x: [0], y: [2] } }, { title: "second", xLabel: "x", yLabel: "y" }));
+    assert.deepEqual(sent.map((s) => [s.update, s.title]), [[false, "first"], [true, "second"]]);
+    assert.equal(sent[0].id, sent[1].id);
+    assert.equal(view.updateCount, 1);
+  });
+});
