@@ -118,7 +118,10 @@ function tellWatchdog(line: string): void {
 }
 
 function startWatchdog(): void {
-  const child = spawn(process.execPath, ["-e", WATCHDOG_SOURCE], { detached: true, stdio: ["pipe", "ignore", "ignore"] });
+  const child = spawn(process.execPath, ["-e", WATCHDOG_SOURCE], {
+    detached: true,
+    stdio: ["pipe", "ignore", "ignore"],
+  });
   watchdog = child;
   // Neither the process nor its pipe may keep the runner's event loop alive.
   child.unref();

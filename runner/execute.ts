@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import { findKernelSpec, KERNEL_NAME, listKernelSpecs, type KernelSpecEntry } from "../kernel/kernelspecs";
-import type { Json, JsonObject } from "../kernel/wire";
+import type { JsonObject } from "../kernel/wire";
 import { failureMessages, failureText, type FailureKind } from "./failure";
 import {
   cellTags,
@@ -20,7 +20,7 @@ import {
   type Notebook,
   type Output,
 } from "./notebook";
-import { DisplayRegistry, OutputCollector } from "./outputs";
+import { DisplayRegistry, jsonText, OutputCollector } from "./outputs";
 import { injectParameters, type Parameters } from "./parameters";
 import { compareOutputs, type Sanitizer } from "./regression";
 import { KernelSession, KernelStartError, type ExecuteOutcome } from "./session";
@@ -244,7 +244,12 @@ async function runCells(run: RunPlan, session: KernelSession, options: ExecuteOp
     options.onCellStart?.(cell, { index: result.index, number: result.number });
     const expected = cell.outputs;
     const timeoutSeconds = directives.timeoutSeconds ?? defaultTimeout;
-    const outcome = await executeCell(session, cell, result, { displays, timeoutSeconds, deadline: run.deadline, options });
+    const outcome = await executeCell(session, cell, result, {
+      displays,
+      timeoutSeconds,
+      deadline: run.deadline,
+      options,
+    });
     const failure =
       judge(outcome, {
         label: cellLabel(result),
@@ -292,7 +297,8 @@ async function executeCell(
     interruptGraceMs: (options.interruptGrace ?? DEFAULT_INTERRUPT_GRACE) * 1000,
     onIopub: (message) => {
       const type = message.header.msg_type;
-      if (type === "status") timing[`iopub.status.${String(message.content.execution_state)}`] = message.header.date;
+      if (type === "status")
+        timing[`iopub.status.${jsonText(message.content.execution_state, "")}`] = message.header.date;
       if (type === "execute_input") {
         timing["iopub.execute_input"] = message.header.date;
         if (typeof message.content.execution_count === "number") cell.execution_count = message.content.execution_count;
@@ -317,18 +323,32 @@ function recordReply(cell: CodeCell, outcome: Extract<ExecuteOutcome, { kind: "r
   if (reply.status === "error" && !cell.outputs.some((output) => output.output_type === "error")) {
     // Some kernels put the error only in the reply: keep it in the notebook and the report.
     const traceback = Array.isArray(reply.traceback) ? reply.traceback.map(String) : [];
-    cell.outputs.push({ output_type: "error", ename: String(reply.ename ?? "Error"), evalue: String(reply.evalue ?? ""), traceback });
+    cell.outputs.push({
+      output_type: "error",
+      ename: jsonText(reply.ename, "Error"),
+      evalue: jsonText(reply.evalue, ""),
+      traceback,
+    });
   }
 }
 
 /** Step 3b (--check-outputs): the diff against the stored outputs, as a failure. */
-function outputMismatch(cell: CodeCell, result: CellResult, expected: Output[], options: ExecuteOptions): CellFailure | undefined {
+function outputMismatch(
+  cell: CodeCell,
+  result: CellResult,
+  expected: Output[],
+  options: ExecuteOptions,
+): CellFailure | undefined {
   if (!options.checkOutputs || cellTags(cell).includes(TAG_INJECTED) || !hasStoredOutputs(expected)) return undefined;
   const mismatch = compareOutputs(expected, cell.outputs, options.sanitizers ?? []);
   if (!mismatch) return undefined;
   const summary = failureMessages.outputMismatch(cellLabel(result));
   const extra = [{ title: "diff (- stored, + new)", text: mismatch }];
-  return { kind: "output-mismatch", summary, details: failureText({ headline: summary, source: result.source, outputs: [], extra }) };
+  return {
+    kind: "output-mismatch",
+    summary,
+    details: failureText({ headline: summary, source: result.source, outputs: [], extra }),
+  };
 }
 
 /** Step 4: the result, whether the run ended or never started (`error`). */
@@ -354,7 +374,7 @@ function hasStoredOutputs(outputs: Output[]): boolean {
 function orderTiming(timing: JsonObject): JsonObject {
   const order = ["iopub.status.busy", "iopub.execute_input", "shell.execute_reply", "iopub.status.idle"];
   const ordered: JsonObject = {};
-  for (const key of order) if (typeof timing[key] === "string") ordered[key] = timing[key] as Json;
+  for (const key of order) if (typeof timing[key] === "string") ordered[key] = timing[key];
   return ordered;
 }
 
@@ -388,7 +408,12 @@ function judge(
       outcome.limit === "notebook"
         ? failureMessages.notebookTimeout(cell.label, cell.seconds, cell.notebookTimeout ?? 0)
         : outcome.limit === "start"
-          ? failureMessages.startTimeout(cell.label, running, cell.startupSeconds + cell.timeoutSeconds, outcome.interrupted)
+          ? failureMessages.startTimeout(
+              cell.label,
+              running,
+              cell.startupSeconds + cell.timeoutSeconds,
+              outcome.interrupted,
+            )
           : failureMessages.timeout(cell.label, running, cell.timeoutSeconds, outcome.interrupted);
     return make(outcome.limit === "notebook" ? "notebook-timeout" : "timeout", summary, [], true);
   }
@@ -405,8 +430,8 @@ function judge(
   if (status === "aborted") return make("aborted", failureMessages.aborted(cell.label));
   if (status === "error") {
     const errorOutput = cell.outputs.find((output) => output.output_type === "error");
-    const ename = errorOutput?.output_type === "error" ? errorOutput.ename : String(content.ename ?? "Error");
-    const evalue = errorOutput?.output_type === "error" ? errorOutput.evalue : String(content.evalue ?? "");
+    const ename = errorOutput?.output_type === "error" ? errorOutput.ename : jsonText(content.ename, "Error");
+    const evalue = errorOutput?.output_type === "error" ? errorOutput.evalue : jsonText(content.evalue, "");
     if (cell.raises === undefined) return make("error", failureMessages.error(cell.label, ename, evalue));
     if (cell.raises !== null && cell.raises !== ename)
       return make("wrong-exception", failureMessages.wrongException(cell.label, cell.raises, ename, evalue));

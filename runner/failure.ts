@@ -35,7 +35,9 @@ export const failureMessages = {
   startTimeout: (label: string, elapsedSeconds: number, limitSeconds: number, interrupted: boolean) =>
     `${label} was not started by the kernel within ${elapsedSeconds.toFixed(1)} s (no execute_input; limit ${limitSeconds} s ` +
     `= --startup-timeout + the cell's timeout); ` +
-    (interrupted ? "it was interrupted, then the kernel was stopped" : "the kernel did not respond to the interrupt and was killed"),
+    (interrupted
+      ? "it was interrupted, then the kernel was stopped"
+      : "the kernel did not respond to the interrupt and was killed"),
   aborted: (label: string) => `${label} was aborted by the kernel`,
   noReply: (label: string) =>
     `The kernel finished ${label} (status idle) but sent no execute_reply, so how the cell ended is unknown ` +

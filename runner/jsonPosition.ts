@@ -7,11 +7,18 @@ export interface JsonSyntaxProblem {
   reason: string;
 }
 
+/** Thrown inside the scanner to unwind at the first problem. */
+class Stop extends Error {
+  constructor(readonly problem: JsonSyntaxProblem) {
+    super(problem.reason);
+  }
+}
+
 /** The first syntax error in `text`, or undefined when it is valid JSON. */
 export function findJsonSyntaxError(text: string): JsonSyntaxProblem | undefined {
   let at = 0;
   const fail = (reason: string, offset = at): never => {
-    throw { offset, reason } satisfies JsonSyntaxProblem;
+    throw new Stop({ offset, reason });
   };
   const skipSpace = () => {
     while (at < text.length && " \t\n\r".includes(text[at])) at++;
@@ -87,8 +94,8 @@ export function findJsonSyntaxError(text: string): JsonSyntaxProblem | undefined
     skipSpace();
     if (at < text.length) fail(`unexpected ${describe()} after the end of the JSON value`);
     return undefined;
-  } catch (problem) {
-    if (typeof problem === "object" && problem !== null && "offset" in problem) return problem as JsonSyntaxProblem;
-    throw problem;
+  } catch (error) {
+    if (error instanceof Stop) return error.problem;
+    throw error;
   }
 }

@@ -96,12 +96,11 @@ export class KernelProcess {
         this.exitInfo = { code, signal };
         // The exit event can beat the last stderr bytes (often the reason it died): let them
         // arrive, but never wait long — a grandchild may hold the pipe open.
-        let timer: NodeJS.Timeout | undefined;
         const settle = () => {
           clearTimeout(timer);
           resolve(this.exitInfo as KernelExit);
         };
-        timer = setTimeout(settle, STDERR_DRAIN_MS);
+        const timer = setTimeout(settle, STDERR_DRAIN_MS);
         void stderrEnded.then(settle);
       });
     });

@@ -6,7 +6,7 @@
  *    that was displayed with the same `transient.display_id`.
  * Stream text is kept as chunks and joined once, so a cell printing megabytes stays linear.
  */
-import type { JsonObject, Message } from "../kernel/wire";
+import type { Json, JsonObject, Message } from "../kernel/wire";
 import { isObject, joinSource, type DisplayDataOutput, type ExecuteResultOutput, type Output } from "./notebook";
 
 type DisplayOutput = DisplayDataOutput | ExecuteResultOutput;
@@ -102,8 +102,8 @@ export class OutputCollector {
         const traceback = Array.isArray(content.traceback) ? content.traceback.map(String) : [];
         const output: Output = {
           output_type: "error",
-          ename: String(content.ename ?? "Error"),
-          evalue: String(content.evalue ?? ""),
+          ename: jsonText(content.ename, "Error"),
+          evalue: jsonText(content.evalue, ""),
           traceback,
         };
         this.outputs.push(output);
@@ -142,4 +142,10 @@ export class OutputCollector {
     if (this.streamChunks && last?.output_type === "stream") last.text = this.streamChunks.join("");
     this.streamChunks = undefined;
   }
+}
+
+/** A protocol field as text: strings as they are, other JSON as JSON (never "[object Object]"). */
+export function jsonText(value: Json | undefined, fallback: string): string {
+  if (value === undefined || value === null) return fallback;
+  return typeof value === "string" ? value : JSON.stringify(value);
 }

@@ -105,7 +105,11 @@ function describeValue(value: Json): string {
 }
 
 /** Refuses a value whose type differs from the literal default of an unannotated declaration. */
-function checkAgainstDefault(name: string, value: Json, declared: { type?: string; initial?: string } | undefined): void {
+function checkAgainstDefault(
+  name: string,
+  value: Json,
+  declared: { type?: string; initial?: string } | undefined,
+): void {
   if (!declared || declared.type || declared.initial === undefined) return;
   const kind = literalKind(declared.initial);
   if (kind && valueKind(value) !== kind) {

@@ -96,8 +96,11 @@ export function lineDiff(expected: string, actual: string, context = 2): string 
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) (lines.push({ tag: " ", text: a[i++] }), j++);
-    else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1])) lines.push({ tag: "-", text: a[i++] });
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      lines.push({ tag: " ", text: a[i++] });
+      j++;
+    } else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1]))
+      lines.push({ tag: "-", text: a[i++] });
     else lines.push({ tag: "+", text: b[j++] });
   }
   const keep = lines.map((line, index) =>

@@ -168,7 +168,8 @@ export function formatJunit(entries: RunEntry[]): string {
       let body = "";
       if (cell.status === "failed" && cell.failure) {
         const kind =
-          cell.failure.kind === "kernel-died" || cell.failure.kind === "no-reply" ||
+          cell.failure.kind === "kernel-died" ||
+          cell.failure.kind === "no-reply" ||
           cell.failure.kind === "timeout" ||
           cell.failure.kind === "notebook-timeout"
             ? "error"

@@ -193,7 +193,11 @@ export class KernelSession {
   }
 
   /** The timer that applies from `from`: before the cell starts (start wait + cell time) or while it runs. */
-  private cellClock(from: number, options: ExecuteOptions, started: boolean): { timer: Race<"timeout">; limit: TimeLimit } {
+  private cellClock(
+    from: number,
+    options: ExecuteOptions,
+    started: boolean,
+  ): { timer: Race<"timeout">; limit: TimeLimit } {
     const own = from + options.cellTimeoutMs + (started ? 0 : options.startWaitMs);
     const limit: TimeLimit = options.notebookDeadline <= own ? "notebook" : started ? "cell" : "start";
     return { timer: delay(Math.min(own, options.notebookDeadline) - Date.now(), "timeout" as const), limit };

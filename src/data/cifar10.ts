@@ -105,7 +105,9 @@ async function ensureBatches(dir: string, options: DownloadOptions): Promise<voi
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(`${message} Or extract the archive so that ${path.join(folder, "data_batch_1.bin")} exists.`);
   }
-  const entries = new Map(readTar(zlib.gunzipSync(fs.readFileSync(archive)), archive).map((entry) => [path.basename(entry.name), entry]));
+  const entries = new Map(
+    readTar(zlib.gunzipSync(fs.readFileSync(archive)), archive).map((entry) => [path.basename(entry.name), entry]),
+  );
   for (const name of needed) {
     const entry = entries.get(name);
     const records = entry ? entry.data.length / RECORD : 0;

@@ -68,7 +68,12 @@ export interface DownloadSettings {
   backoffMs?: number;
 }
 
-const DEFAULTS: Required<DownloadSettings> = { connectTimeoutMs: 15_000, idleTimeoutMs: 30_000, retries: 2, backoffMs: 1000 };
+const DEFAULTS: Required<DownloadSettings> = {
+  connectTimeoutMs: 15_000,
+  idleTimeoutMs: 30_000,
+  retries: 2,
+  backoffMs: 1000,
+};
 const MAX_REDIRECTS = 5;
 
 /** An attempt's failure; `permanent` ones (HTTP 4xx, too many redirects) are not retried. */
@@ -82,7 +87,12 @@ class DownloadError extends Error {
 }
 
 /** Streams `url` (http or https, following redirects) into `file`, returning the SHA-256 of the bytes. */
-export function httpDownload(url: string, file: string, settings: DownloadSettings = {}, redirects = 0): Promise<string> {
+export function httpDownload(
+  url: string,
+  file: string,
+  settings: DownloadSettings = {},
+  redirects = 0,
+): Promise<string> {
   const { connectTimeoutMs, idleTimeoutMs } = { ...DEFAULTS, ...settings };
   return new Promise((resolve, reject) => {
     const client = url.startsWith("https:") ? https : http;
@@ -122,7 +132,10 @@ export function httpDownload(url: string, file: string, settings: DownloadSettin
       });
     });
     // Connect timeout: from the request until the socket connects. Idle: any silence after that.
-    const connectTimer = setTimeout(() => fail(new DownloadError(`no connection within ${connectTimeoutMs / 1000} s`)), connectTimeoutMs);
+    const connectTimer = setTimeout(
+      () => fail(new DownloadError(`no connection within ${connectTimeoutMs / 1000} s`)),
+      connectTimeoutMs,
+    );
     request.on("socket", (socket) => {
       const connected = () => clearTimeout(connectTimer);
       if (!socket.connecting) connected();
@@ -156,7 +169,11 @@ export interface RemoteFile {
  * Returns the local path of `remote` in `dir`, downloading and verifying it first when missing.
  * A file already there is verified against the checksum once (then trusted while unchanged).
  */
-export async function ensureFile(remote: RemoteFile, dir: string = dataDir(), settings: DownloadSettings = {}): Promise<string> {
+export async function ensureFile(
+  remote: RemoteFile,
+  dir: string = dataDir(),
+  settings: DownloadSettings = {},
+): Promise<string> {
   const file = path.join(dir, remote.name);
   const expected = remote.sha256.toLowerCase();
   if (fs.existsSync(file)) {
@@ -210,12 +227,16 @@ export function ensureDataDir(dir: string): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const blocker = code === "ENOTDIR" || code === "EEXIST" ? firstFileOnPath(dir) : undefined;
-    throw new Error(dataDirMessage(dir, blocker ? `${blocker} is a file, not a folder` : `${code ?? (error as Error).message}`));
+    throw new Error(
+      dataDirMessage(dir, blocker ? `${blocker} is a file, not a folder` : `${code ?? (error as Error).message}`),
+    );
   }
   try {
     fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
   } catch (error) {
-    throw new Error(dataDirMessage(dir, `it is not writable: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`));
+    throw new Error(
+      dataDirMessage(dir, `it is not writable: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`),
+    );
   }
 }
 
@@ -289,7 +310,8 @@ async function verifiedHash(file: string): Promise<string> {
   const stat = fs.statSync(file);
   try {
     const stamp = JSON.parse(fs.readFileSync(stampPath(file), "utf8")) as Stamp;
-    if (stamp.size === stat.size && stamp.mtimeMs === stat.mtimeMs && typeof stamp.sha256 === "string") return stamp.sha256;
+    if (stamp.size === stat.size && stamp.mtimeMs === stat.mtimeMs && typeof stamp.sha256 === "string")
+      return stamp.sha256;
   } catch {
     // no stamp (placed by hand, older version) or unreadable: hash it
   }

@@ -14,7 +14,12 @@ export function mnistDir(): string {
  *
  * @example const train = await data.mnist({ split: "train", limit: 5000 });
  */
-export async function mnist(options: ImageDatasetOptions & { dir?: string } = {}): Promise<Dataset> {
+export function mnist(options: ImageDatasetOptions & { dir?: string } = {}): Promise<Dataset> {
+  // Synchronous reads behind the same async signature as the downloaded sets; errors reject.
+  return new Promise((resolve) => resolve(loadMnist(options)));
+}
+
+function loadMnist(options: ImageDatasetOptions & { dir?: string }): Dataset {
   const split = checkSplit(options.split ?? "train");
   const limit = checkLimit(options.limit);
   const dir = options.dir ?? mnistDir();

@@ -311,28 +311,32 @@ async function serveWith(
   };
 }
 
-test("a stalled server times out, is retried with backoff, then fails naming URL, file and the manual way", { timeout: 20_000 }, async () => {
-  // Headers, a few bytes, then silence: what a stalled mirror does.
-  const server = await serveWith((_request, response) => {
-    response.writeHead(200, { "content-length": 1000 });
-    response.write("partial");
-  });
-  const dir = tempDir();
-  try {
-    const url = `${server.baseUrl}stall.bin`;
-    const settings = { idleTimeoutMs: 200, retries: 2, backoffMs: 20 };
-    const started = Date.now();
-    await assert.rejects(ensureFile({ name: "stall.bin", url, sha256: "00" }, dir, settings), {
-      message: downloadFailedMessage(path.join(dir, "stall.bin"), url, dir, "no data for 0.2 s; tried 3 times"),
+test(
+  "a stalled server times out, is retried with backoff, then fails naming URL, file and the manual way",
+  { timeout: 20_000 },
+  async () => {
+    // Headers, a few bytes, then silence: what a stalled mirror does.
+    const server = await serveWith((_request, response) => {
+      response.writeHead(200, { "content-length": 1000 });
+      response.write("partial");
     });
-    assert.equal(server.count(), 3);
-    assert.ok(Date.now() - started >= 3 * 200 + 20 + 40, "waited the idle timeout each time, plus the backoff");
-    assert.deepEqual(fs.readdirSync(dir), [], "no partial file left");
-  } finally {
-    await server.close();
-    fs.rmSync(dir, { recursive: true });
-  }
-});
+    const dir = tempDir();
+    try {
+      const url = `${server.baseUrl}stall.bin`;
+      const settings = { idleTimeoutMs: 200, retries: 2, backoffMs: 20 };
+      const started = Date.now();
+      await assert.rejects(ensureFile({ name: "stall.bin", url, sha256: "00" }, dir, settings), {
+        message: downloadFailedMessage(path.join(dir, "stall.bin"), url, dir, "no data for 0.2 s; tried 3 times"),
+      });
+      assert.equal(server.count(), 3);
+      assert.ok(Date.now() - started >= 3 * 200 + 20 + 40, "waited the idle timeout each time, plus the backoff");
+      assert.deepEqual(fs.readdirSync(dir), [], "no partial file left");
+    } finally {
+      await server.close();
+      fs.rmSync(dir, { recursive: true });
+    }
+  },
+);
 
 test("a server error is retried and the download then succeeds; a 404 is not retried", async () => {
   const body = Buffer.from("finally");
@@ -378,7 +382,10 @@ test("an unusable OPTIMLAB_DATA is reported before any download, naming OPTIMLAB
     for (const data of [blocker, path.join(blocker, "cache")]) {
       process.env.OPTIMLAB_DATA = data;
       await assert.rejects(fashionMnist({ baseUrl: server.baseUrl }), (error: Error) => {
-        assert.equal(error.message, dataDirMessage(path.join(data, "fashion-mnist"), `${blocker} is a file, not a folder`));
+        assert.equal(
+          error.message,
+          dataDirMessage(path.join(data, "fashion-mnist"), `${blocker} is a file, not a folder`),
+        );
         assert.match(error.message, /OPTIMLAB_DATA/);
         return true;
       });
@@ -401,7 +408,14 @@ test("cifar10 re-extracts a batch cut short by a killed extraction, atomically, 
     for (let r = 0; r < CIFAR10_BATCH_RECORDS; r++) bytes[r * 3073] = label;
     return bytes;
   };
-  const names = ["data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"];
+  const names = [
+    "data_batch_1.bin",
+    "data_batch_2.bin",
+    "data_batch_3.bin",
+    "data_batch_4.bin",
+    "data_batch_5.bin",
+    "test_batch.bin",
+  ];
   const archive = path.join(dir, CIFAR10_ARCHIVE);
   const writeArchive = (entries: { name: string; data: Buffer }[]) => {
     fs.writeFileSync(archive, zlib.gzipSync(writeTar(entries), { level: 1 }));
@@ -421,7 +435,10 @@ test("cifar10 re-extracts a batch cut short by a killed extraction, atomically, 
 
     // An archive whose batch is short is refused, not extracted.
     fs.rmSync(folder, { recursive: true });
-    const short = names.map((name, i) => ({ name: `${CIFAR10_FOLDER}/${name}`, data: i === 2 ? batch(i).subarray(0, 3073) : batch(i) }));
+    const short = names.map((name, i) => ({
+      name: `${CIFAR10_FOLDER}/${name}`,
+      data: i === 2 ? batch(i).subarray(0, 3073) : batch(i),
+    }));
     writeArchive(short);
     await assert.rejects(cifar10({ dir }), { message: cifarArchiveEntryMessage(archive, "data_batch_3.bin", 1) });
     assert.equal(fs.existsSync(path.join(folder, "data_batch_3.bin")), false);

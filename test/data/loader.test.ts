@@ -34,7 +34,9 @@ test("DataLoader yields ordered batches with a short last batch, or drops it", (
     [0, 1],
     [2, 3],
   ]);
-  const first = new DataLoader(data, { batchSize: 2 })[Symbol.iterator]().next().value;
+  const step = new DataLoader(data, { batchSize: 2 })[Symbol.iterator]().next();
+  assert.ok(step.done !== true);
+  const first = step.value;
   assert.deepEqual(Array.from(first.x.dataSync()), [0, 1, 2, 3]);
   first.dispose();
   tf.dispose([data.x, data.y]);

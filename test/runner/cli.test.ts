@@ -163,10 +163,19 @@ describe("optimlab test: bad input", () => {
     const blocker = path.join(dir, "a-file");
     fs.writeFileSync(blocker, "");
     const cases: [string[], string][] = [
-      [["--output-dir", path.join(blocker, "out")], cliMessages.unwritable("--output-dir", path.join(blocker, "out"), `${blocker} is a file, not a folder`)],
-      [["--output-dir", blocker], cliMessages.unwritable("--output-dir", blocker, `${blocker} is a file, not a folder`)],
+      [
+        ["--output-dir", path.join(blocker, "out")],
+        cliMessages.unwritable("--output-dir", path.join(blocker, "out"), `${blocker} is a file, not a folder`),
+      ],
+      [
+        ["--output-dir", blocker],
+        cliMessages.unwritable("--output-dir", blocker, `${blocker} is a file, not a folder`),
+      ],
       [["--junit", dir], cliMessages.unwritable("--junit", dir, `${dir} is a folder`)],
-      [["--junit", path.join(blocker, "j.xml")], cliMessages.unwritable("--junit", path.join(blocker, "j.xml"), `${blocker} is a file, not a folder`)],
+      [
+        ["--junit", path.join(blocker, "j.xml")],
+        cliMessages.unwritable("--junit", path.join(blocker, "j.xml"), `${blocker} is a file, not a folder`),
+      ],
     ];
     for (const [options, message] of cases) {
       const { code, out, err } = await capture(main, [file, ...options]);
@@ -175,7 +184,13 @@ describe("optimlab test: bad input", () => {
       assert.equal(out, "", "nothing ran");
     }
     assert.match(cliMessages.unwritable("--junit", "x", "why"), /--junit x cannot be written \(why\)/);
-    const fine = await capture(main, [file, "--output-dir", path.join(dir, "new", "out"), "--junit", path.join(dir, "new", "j.xml")]);
+    const fine = await capture(main, [
+      file,
+      "--output-dir",
+      path.join(dir, "new", "out"),
+      "--junit",
+      path.join(dir, "new", "j.xml"),
+    ]);
     assert.equal(fine.code, 1, "a writable path that does not exist yet is fine");
     assert.ok(fine.out.includes(executeMessages.unknownKernel("no-such-kernel", availableKernelNames())));
   });
@@ -208,7 +223,7 @@ describe("optimlab test: bad input", () => {
       );
       assert.match(out, /NOT RUN cell {3}1/);
       assert.equal(
-        JSON.parse(fs.readFileSync(file, "utf8")).nbformat_minor,
+        (JSON.parse(fs.readFileSync(file, "utf8")) as { nbformat_minor: number }).nbformat_minor,
         5,
         "input untouched (written with minor 5 above)",
       );
@@ -349,7 +364,9 @@ describe("optimlab test/run on the python3 kernel", { skip: pythonKernelMissing(
     fs.writeFileSync(file, notebookJson(slowCells(pidFile)));
     const { command, args, env } = cliCommand(["test", file]);
     const runner = spawn(command, args, { env, stdio: "ignore" });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => runner.once("exit", (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      runner.once("exit", (_code, signal) => resolve(signal)),
+    );
     const { pids, connectionFile } = await waitFor(() => readPids(pidFile), 30_000);
     for (const pid of pids) assert.ok(isAlive(pid));
     assert.ok(fs.existsSync(connectionFile));
@@ -366,7 +383,7 @@ describe("optimlab test/run on the python3 kernel", { skip: pythonKernelMissing(
       0,
       "run --allow-errors writes outputs in place",
     );
-    const stored = JSON.parse(fs.readFileSync(files[0], "utf8"));
+    const stored = JSON.parse(fs.readFileSync(files[0], "utf8")) as { cells: { outputs: { text: string[] }[] }[] };
     stored.cells[0].outputs[0].text = ["cell one ran at 12:00\n"];
     fs.writeFileSync(files[0], JSON.stringify(stored));
     const changed = await capture(main, [files[0], "--check-outputs"]);

@@ -75,20 +75,30 @@ describe("parameter source", () => {
   });
 
   it("refuses a value whose type differs from an unannotated default, naming the parameter", () => {
-    const defaults = 'let lr = 0.1;\nlet name = "sgd";\nlet verbose = false;\nlet anything: unknown = 1;\nlet list = [1];';
+    const defaults =
+      'let lr = 0.1;\nlet name = "sgd";\nlet verbose = false;\nlet anything: unknown = 1;\nlet list = [1];';
     assert.throws(() => parameterSource({ lr: "abc" }, "typescript", defaults), {
       message: parameterMessages.typeMismatch("lr", "number", "0.1", "abc"),
     });
-    assert.match(parameterMessages.typeMismatch("lr", "number", "0.1", "abc"), /"lr".*a number \(0\.1\).*the string "abc"/);
+    assert.match(
+      parameterMessages.typeMismatch("lr", "number", "0.1", "abc"),
+      /"lr".*a number \(0\.1\).*the string "abc"/,
+    );
     assert.throws(() => parameterSource({ verbose: 1 }, "javascript", defaults), { message: /"verbose".*a boolean/ });
     assert.throws(() => parameterSource({ name: 3 }, "typescript", defaults), { message: /"name".*a string/ });
     // Same type, an annotated declaration (the compiler judges it) and non-literal defaults pass.
-    assert.match(parameterSource({ lr: 2, name: "adam", anything: "x", list: "y" }, "typescript", defaults), /let lr = 2;/);
+    assert.match(
+      parameterSource({ lr: 2, name: "adam", anything: "x", list: "y" }, "typescript", defaults),
+      /let lr = 2;/,
+    );
     // Python: `lr = 0.1` in the parameters cell.
     assert.throws(() => parameterSource({ lr: "abc" }, "python", "lr = 0.1\nname = 'sgd'"), {
       message: parameterMessages.typeMismatch("lr", "number", "0.1", "abc"),
     });
-    assert.equal(parameterSource({ name: "adam" }, "python", "lr = 0.1\nname = 'sgd'"), '# Parameters injected by optimlab\nname = "adam"');
+    assert.equal(
+      parameterSource({ name: "adam" }, "python", "lr = 0.1\nname = 'sgd'"),
+      '# Parameters injected by optimlab\nname = "adam"',
+    );
   });
 
   it("refuses languages it cannot write literals for", () => {

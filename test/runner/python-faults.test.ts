@@ -50,7 +50,10 @@ describe("runner faults on a misbehaving python kernel", { skip: pythonKernelMis
       const spec = path.join(dir, "jupyter", "kernels", mode);
       fs.mkdirSync(spec, { recursive: true });
       const argv = ["/usr/bin/python3", path.join(dir, "faulty_kernel.py"), mode, "-f", "{connection_file}"];
-      fs.writeFileSync(path.join(spec, "kernel.json"), JSON.stringify({ argv, display_name: mode, language: "python" }));
+      fs.writeFileSync(
+        path.join(spec, "kernel.json"),
+        JSON.stringify({ argv, display_name: mode, language: "python" }),
+      );
     }
     savedPath = process.env.JUPYTER_PATH;
     process.env.JUPYTER_PATH = path.join(dir, "jupyter");
@@ -83,7 +86,10 @@ describe("runner faults on a misbehaving python kernel", { skip: pythonKernelMis
 
   it("treats timeouts over 2^31 ms as long, not as zero", async () => {
     const sleep = "import time\ntime.sleep(1.2)\nprint('slept')";
-    const fromOptions = await executeNotebook(notebook([sleep], "python3"), { timeout: 3_000_000, startupTimeout: 3_000_000 });
+    const fromOptions = await executeNotebook(notebook([sleep], "python3"), {
+      timeout: 3_000_000,
+      startupTimeout: 3_000_000,
+    });
     assert.equal(fromOptions.cells[0].failure?.summary, undefined);
     assert.equal(fromOptions.ok, true);
     const fromMetadata = await executeNotebook(notebook([sleep], "python3", { execution: { timeout: 3_000_000 } }), {

@@ -37,7 +37,7 @@ describe("fault suite on the python3 kernel", { skip: pythonKernelMissing() }, (
     ]);
     entries.forEach((entry, index) => {
       assert.ok(!isInputError(entry), `${SUITE[index]} loaded`);
-      results.set(SUITE[index], entry as NotebookResult);
+      results.set(SUITE[index], entry);
     });
     parameters = withParameters;
   });
@@ -142,7 +142,7 @@ describe("fault suite on the python3 kernel", { skip: pythonKernelMissing() }, (
   it("leaves no kernel process behind", () => {
     for (const result of [...results.values(), parameters]) {
       assert.ok(result.kernelPid, `${result.path} started a kernel`);
-      assert.equal(isAlive(result.kernelPid as number), false, `${result.path}'s kernel is gone`);
+      assert.equal(isAlive(result.kernelPid), false, `${result.path}'s kernel is gone`);
     }
   });
 });

@@ -39,7 +39,7 @@ describe("fault suite on the optimlab TypeScript kernel", { skip: typescriptKern
     ]);
     entries.forEach((entry, index) => {
       assert.ok(!isInputError(entry), `${SUITE[index]}: ${isInputError(entry) ? entry.error : ""}`);
-      results.set(SUITE[index], entry as NotebookResult);
+      results.set(SUITE[index], entry);
     });
     parameters = withParameters;
   });
