@@ -9,7 +9,7 @@ export const NOT_A_HISTORY = (index: number): string =>
 
 /** Histories as an array, each checked and given a legend name (`run 1`, `run 2`, … when unnamed). */
 export function toHistories(histories: HistoryLike | readonly HistoryLike[]): { name: string; history: HistoryLike }[] {
-  const list = isHistory(histories) ? [histories] : [...(histories as readonly HistoryLike[])];
+  const list = isHistory(histories) ? [histories] : [...(histories)];
   return list.map((history, index) => {
     if (!isHistory(history)) throw new TypeError(NOT_A_HISTORY(index));
     return { name: history.name ?? `run ${index + 1}`, history };
@@ -95,7 +95,7 @@ export function toLayers(source: WeightSource): LayerWeights[] {
   if (isModel(source))
     return source.weights.map((variable) => ({ name: variable.name, values: Array.from(variable.read().dataSync()) }));
   if (isLayerList(source)) return source.map((layer) => ({ name: layer.name, values: layer.values }));
-  return [{ name: "all weights", values: source as ArrayLike<number> }];
+  return [{ name: "all weights", values: source }];
 }
 
 /** Finite values of an array-like, as a plain array (JSON cannot hold typed arrays or NaN usefully). */

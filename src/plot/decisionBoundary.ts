@@ -42,7 +42,7 @@ export const BAD_PREDICTION = (shape: readonly number[], points: number): string
 function predictRows(model: ClassifierLike, points: number[][]): number[][] {
   if (typeof model === "function") {
     const out = model(points);
-    const rows = Array.from(out as ArrayLike<number | number[]>, (v) => (Array.isArray(v) ? v : [v as number]));
+    const rows = Array.from(out as ArrayLike<number | number[]>, (v) => (Array.isArray(v) ? v : [v]));
     if (rows.length !== points.length) throw new Error(BAD_PREDICTION([rows.length], points.length));
     return rows;
   }

@@ -35,7 +35,7 @@ export function lineTraces(
 ): Trace[] {
   return Object.entries(series).map(([name, value], index): Trace => {
     const s: LineSeries =
-      "y" in value && typeof value.y === "object" ? (value as LineSeries) : { y: value as ArrayLike<number> };
+      "y" in value && typeof value.y === "object" ? (value) : { y: value as ArrayLike<number> };
     const y = Array.from(s.y);
     const x = s.x ? Array.from(s.x) : y.map((_, i) => i);
     if (x.length !== y.length) throw new RangeError(LENGTH_MISMATCH(name, x.length, y.length));

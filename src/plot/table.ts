@@ -34,7 +34,7 @@ export class Table implements Displayable {
     if (source instanceof dfd.DataFrame) {
       this.frame = source;
     } else {
-      const { columns, rows } = toRows(source as RowsSource);
+      const { columns, rows } = toRows(source);
       this.frame = new dfd.DataFrame(
         rows.map((row) => columns.map((c) => row[c] ?? null)),
         { columns },
@@ -150,13 +150,13 @@ export interface TuningTableOptions extends TableOptions {
 
 /** Tuning results (a `tune` DataFrame or rows), sorted best first. */
 export function tuningTable(results: RowsSource | DataFrame, options: TuningTableOptions = {}): Table {
-  const { columns, rows } = toRows(results as RowsSource);
+  const { columns, rows } = toRows(results);
   if (options.sortBy !== undefined) {
     const key = options.sortBy;
     if (!columns.includes(key)) throw new Error(`tuningTable: ${MISSING_COLUMN(key, columns)}`);
     const sign = options.ascending === false ? -1 : 1;
     const score = (row: { [column: string]: unknown }): number =>
-      typeof row[key] === "number" ? (row[key] as number) : Number.NaN;
+      typeof row[key] === "number" ? (row[key]) : Number.NaN;
     // Trials without a score (failed or pruned) go last whatever the direction.
     rows.sort(
       (a, b) => (Number.isNaN(score(a)) ? 1 : 0) - (Number.isNaN(score(b)) ? 1 : 0) || sign * (score(a) - score(b)),

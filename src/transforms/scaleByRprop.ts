@@ -36,7 +36,7 @@ export function scaleByRprop(lr: LearningRate, options: ScaleByRpropOptions = {}
       });
       const prev = mapTree(updates, (g, key) => tf.where(flipped[key], tf.zerosLike(g), g));
       const out = mapTree(prev, (g, key) => tf.neg(tf.mul(tf.sign(g), leafAt(stepSize, key))));
-      return [out as T, { count: state.count + 1, prev, stepSize }];
+      return [out, { count: state.count + 1, prev, stepSize }];
     },
   };
 }

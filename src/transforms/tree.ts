@@ -20,7 +20,7 @@ export function treeLeaves(tree: TensorTree): tf.Tensor[] {
 export function mapTree<T extends TensorTree>(tree: T, fn: (leaf: tf.Tensor, key: string) => tf.Tensor): T {
   if (isTensorList(tree)) return tree.map((leaf, i) => fn(leaf, String(i))) as unknown as T;
   const out: Record<string, tf.Tensor> = {};
-  for (const [key, leaf] of Object.entries(tree as TensorRecord)) out[key] = fn(leaf, key);
+  for (const [key, leaf] of Object.entries(tree)) out[key] = fn(leaf, key);
   return out as unknown as T;
 }
 

@@ -27,7 +27,7 @@ function captureStdout(run: () => void): string {
   process.stdout.write = ((chunk: string | Uint8Array) => {
     text += chunk.toString();
     return true;
-  }) as typeof process.stdout.write;
+  });
   try {
     run();
   } finally {

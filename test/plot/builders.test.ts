@@ -228,7 +228,7 @@ test("scatter: marks the best trial; works from a danfojs DataFrame", () => {
 });
 
 test("lrSchedule: functions, arrays and real optim.lrScheduler schedulers give the same lrs torch would", () => {
-  const scheduler = new StepLR({ lr: 0.1 } as LrControlled, { stepSize: 2, gamma: 0.5 });
+  const scheduler = new StepLR({ lr: 0.1 }, { stepSize: 2, gamma: 0.5 });
   const figure = plot.lrSchedule(
     { step: scheduler, fn: (t) => 0.1 * 0.5 ** Math.floor(t / 2), fixed: [1, 2] },
     { steps: 5 },

@@ -13,7 +13,7 @@ const simple = (title: string): plot.Figure =>
 test("the display bundle carries Plotly JSON, HTML and a text summary of the same figure", () => {
   plot.reembedPlotly();
   const figure = simple("Demo");
-  const bundle = figure[JUPYTER_DISPLAY]() as { [mime: string]: unknown };
+  const bundle = figure[JUPYTER_DISPLAY]();
   assert.deepEqual(Object.keys(bundle).sort(), ["application/vnd.plotly.v1+json", "text/html", "text/plain"]);
   assert.deepEqual(bundle[plot.PLOTLY_MIME_TYPE], figure.toJSON());
   assert.equal(

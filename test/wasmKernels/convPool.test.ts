@@ -144,7 +144,7 @@ test("AvgPoolGrad matches cpu", async () => {
           const output = tf.avgPool(input, c.filterSize, c.strides, c.pad);
           const dy = tf.tensor(uniform(output.size, s + 1), output.shape);
           const attrs = { filterSize: c.filterSize, strides: c.strides, pad: c.pad };
-          return tf.engine().runKernel(tf.AvgPoolGrad, { dy, input }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+          return tf.engine().runKernel(tf.AvgPoolGrad, { dy, input }, attrs) as tf.Tensor;
         }),
       1e-6,
     );

@@ -27,11 +27,11 @@ export function float32Arrays(
   shapes: readonly number[][],
 ): { inputs: Float32Array[]; outputs: Float32Array[]; infos: TensorInfo[] } {
   if (backendName === "wasm") {
-    const wasm = backend as unknown as WasmBackend;
+    const wasm = backend as WasmBackend;
     const infos = shapes.map((shape) => wasm.makeOutput(shape, "float32"));
     return { inputs: inputs.map((i) => f32View(wasm, i)), outputs: infos.map((i) => f32View(wasm, i)), infos };
   }
-  const cpu = backend as unknown as CpuBackend;
+  const cpu = backend as CpuBackend;
   const outputs = shapes.map((shape) => new Float32Array(shape.reduce((a, b) => a * b, 1)));
   const views = inputs.map((info) => {
     const values = cpu.data.get(info.dataId)?.values;
