@@ -2,4 +2,5 @@
 export * from "./initializers";
 export * from "./seededDropout";
 export * from "./builders";
+export * from "./residualMlp";
 export { parameterCount } from "./summary";
