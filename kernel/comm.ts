@@ -14,7 +14,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Comm, CommData, CommHandlers, CommMessage, CommSink, CommTargetHandler } from "../src/widgets/commProtocol";
-import type { JsonObject, Message } from "./wire";
+import type { JsonObject, Message } from "../protocol/wire";
 
 export type CommMessageType = "comm_open" | "comm_msg" | "comm_close";
 
@@ -53,14 +53,14 @@ class KernelComm implements Comm {
 
   send(data: CommData, options: { buffers?: Uint8Array[]; metadata?: CommData } = {}): void {
     if (this.closed) return;
-    this.manager.send("comm_msg", { comm_id: this.commId, data: data as JsonObject }, options);
+    this.manager.send("comm_msg", { comm_id: this.commId, data: data }, options);
   }
 
   close(data: CommData = {}): void {
     if (this.closed) return;
     this.closed = true;
     this.manager.forget(this.commId);
-    this.manager.send("comm_close", { comm_id: this.commId, data: data as JsonObject }, {});
+    this.manager.send("comm_close", { comm_id: this.commId, data: data }, {});
   }
 
   setHandlers(handlers: CommHandlers): void {
@@ -80,7 +80,7 @@ export class CommManager implements CommSink {
   open(targetName: string, data: CommData, handlers: CommHandlers, options: { buffers?: Uint8Array[]; metadata?: CommData; commId?: string } = {}): Comm {
     const comm = new KernelComm(options.commId ?? randomUUID().replace(/-/g, ""), targetName, handlers, this);
     this.comms.set(comm.commId, comm);
-    this.send("comm_open", { comm_id: comm.commId, target_name: targetName, data: data as JsonObject }, options);
+    this.send("comm_open", { comm_id: comm.commId, target_name: targetName, data: data }, options);
     return comm;
   }
 
@@ -138,7 +138,7 @@ export class CommManager implements CommSink {
   send(msgType: CommMessageType, content: JsonObject, options: { buffers?: Uint8Array[]; metadata?: CommData }): void {
     this.transport.publish(msgType, content, {
       parent: this.transport.currentParent(),
-      metadata: (options.metadata ?? {}) as JsonObject,
+      metadata: (options.metadata ?? {}),
       buffers: (options.buffers ?? []).map(toBuffer),
     });
   }
@@ -149,7 +149,7 @@ export class CommManager implements CommSink {
 
   private commMessage(message: Message): CommMessage {
     const data = message.content.data;
-    return { data: isObject(data) ? data : {}, buffers: message.buffers, metadata: message.metadata as CommData, msgId: message.header.msg_id };
+    return { data: isObject(data) ? data : {}, buffers: message.buffers, metadata: message.metadata, msgId: message.header.msg_id };
   }
 
   private receiveOpen(message: Message): void {

@@ -53,6 +53,8 @@ describe("widgets through Debian's jupyter_client", { timeout: 300_000 }, () => 
       "binary buffers travel both ways",
       "comm_info_request filters by target_name",
       "comm_open to an unknown target is answered with comm_close",
+      "moving an interact control re-runs fn and updates the Output widget's figure",
+      "interact's static fallback is a Plotly figure with one frame per value",
     ]) {
       assert.ok(passed.has(name), `missing check: ${name}`);
     }

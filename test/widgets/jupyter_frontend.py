@@ -317,6 +317,27 @@ widgets.registerCommTarget("optimlab.test.echo", (comm, open) => {
     until_idle(kc, info_id)
     check("a closed comm leaves comm_info", comm_id not in reply["content"]["comms"] and kopen[0]["content"]["comm_id"] in reply["content"]["comms"])
 
+    # interact: a control moves, fn re-runs, the Output widget's outputs get the new figure
+    iopub = execute(kc, r"""
+import { plot } from "optimlab";
+const beta = new widgets.FloatSlider({ value: 0.5, min: 0, max: 0.9, step: 0.1, description: "β" });
+const powers = widgets.interact(({ beta: b }) => plot.line({ "β^k": { x: [0, 1, 2, 3], y: [1, b, b ** 2, b ** 3] } }, { title: `β = ${b}`, xLabel: "k", yLabel: "β^k" }), { beta }, { static: { beta: [0, 0.5, 0.9] } });
+display(powers);
+console.log(JSON.stringify({ beta: beta.modelId, out: powers.output.modelId, box: powers.box.modelId }));
+""")
+    ui = json.loads(stdout(iopub))
+    shown = of_type(iopub, "display_data")[-1]["content"]["data"]
+    check("interact displays its box as a widget view", shown["application/vnd.jupyter.widget-view+json"]["model_id"] == ui["box"])
+    check("interact's static fallback is a Plotly figure with one frame per value", len(shown["application/vnd.plotly.v1+json"]["frames"]) == 3 and "text/html" in shown)
+    messages = comm_send(kc, ui["beta"], {"method": "update", "state": {"value": 0.9}, "buffer_paths": []})
+    updates = [m["content"]["data"]["state"]["outputs"] for m in comm_msgs(messages, ui["out"], "update") if "outputs" in m["content"]["data"]["state"]]
+    while not updates:  # the run finishes after the comm message's idle: read on
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == ui["out"] and "outputs" in msg["content"]["data"].get("state", {}):
+            updates.append(msg["content"]["data"]["state"]["outputs"])
+    figure = updates[-1][0]["data"]["application/vnd.plotly.v1+json"]
+    check("moving an interact control re-runs fn and updates the Output widget's figure", figure["layout"]["title"]["text"] == "β = 0.9" and abs(figure["data"][0]["y"][3] - 0.729) < 1e-12, figure["layout"]["title"])
+
     # Unknown target: the kernel closes the comm
     unknown = str(uuid.uuid4())
     msg_id = send(kc, "comm_open", {"comm_id": unknown, "target_name": "no.such.target", "data": {}})
