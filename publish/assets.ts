@@ -1,13 +1,12 @@
 /**
- * The site's static assets, all copied from installed packages so the site works offline from
- * `file://`: plotly.js, KaTeX's CSS and fonts, texmath's and highlight.js's CSS, and the site's own
- * CSS and script. Pages reference them as `assets/…`.
+ * The site's static assets, all copied so the site works offline from `file://`: plotly.js, KaTeX's
+ * CSS and fonts, texmath's and highlight.js's CSS from installed packages, and the site's own CSS and
+ * script from `publish/assets/` (real files, edited as CSS and JavaScript). Pages reference them as
+ * `assets/…` (`../assets/…` from a translated page).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { plotlyScriptPath } from "../src/plot/plotlySource";
-import { SITE_SCRIPT } from "./siteScript";
-import { SITE_STYLE } from "./siteStyle";
 
 /** Asset URLs relative to a page at the site's root. */
 export const ASSETS = {
@@ -19,6 +18,14 @@ export const ASSETS = {
   siteJs: "assets/site.js",
   images: "assets/images",
 } as const;
+
+/** The site's own files (`site.css`, `site.js`): next to this module in the source tree, or in publish/assets from dist/. */
+export function siteAssetsDir(): string {
+  const candidates = [path.join(__dirname, "assets"), path.join(__dirname, "..", "..", "publish", "assets")];
+  const found = candidates.find((dir) => fs.existsSync(path.join(dir, "site.css")));
+  if (!found) throw new Error(`the site's own assets (site.css, site.js) are missing; looked in ${candidates.join(" and ")}`);
+  return found;
+}
 
 /** The folder of an installed package (from its package.json). */
 function packageDir(name: string): string {
@@ -35,8 +42,8 @@ export function writeAssets(outDir: string): void {
   fs.cpSync(path.join(katexDist, "fonts"), at("assets/katex/fonts"), { recursive: true });
   fs.copyFileSync(path.join(packageDir("markdown-it-texmath"), "css", "texmath.css"), at(ASSETS.texmathCss));
   fs.copyFileSync(path.join(packageDir("highlight.js"), "styles", "github.min.css"), at(ASSETS.highlightCss));
-  fs.writeFileSync(at(ASSETS.siteCss), SITE_STYLE);
-  fs.writeFileSync(at(ASSETS.siteJs), SITE_SCRIPT);
+  fs.copyFileSync(path.join(siteAssetsDir(), "site.css"), at(ASSETS.siteCss));
+  fs.copyFileSync(path.join(siteAssetsDir(), "site.js"), at(ASSETS.siteJs));
 }
 
 /** Empties `outDir/assets/images` (outputs of the previous build) and returns a writer into it. */

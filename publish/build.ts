@@ -9,7 +9,8 @@ import { cellTags } from "../runner/notebook";
 import { TAG_RAISES } from "../runner/tags";
 import { imageWriter, writeAssets } from "./assets";
 import { firstHeading } from "./markdown";
-import { indexPage, notebookPage, type PageInfo } from "./page";
+import { indexHref, indexPage, languageDir, notebookPage, type PageInfo } from "./page";
+import { parseLanguage, type Language } from "../src/i18n/language";
 import { Progress, type ProgressStream } from "./progress";
 
 export interface SiteOptions {
@@ -143,7 +144,17 @@ async function runOne(file: string, position: number, options: SiteOptions, prog
   }
 }
 
-/** Builds the site; never throws for a failing notebook (see `SiteResult.ok`). */
+/** The language a notebook is written in: `metadata.optimlab.language` (set by `optimlab i18n build`), else English. */
+export function notebookLanguageTag(notebook: Notebook): Language {
+  const setting = (notebook.metadata.optimlab as { language?: unknown } | undefined)?.language;
+  return (typeof setting === "string" ? parseLanguage(setting) : undefined) ?? "en";
+}
+
+/**
+ * Builds the site; never throws for a failing notebook (see `SiteResult.ok`). English notebooks get
+ * pages at the root with `index.html`; translated ones (notebooks/zh) get `zh/<same name>.html` and
+ * `zh/index.html`, and every page links to the same notebook in the other language.
+ */
 export async function buildSite(options: SiteOptions): Promise<SiteResult> {
   const files = discoverNotebooks([...options.inputs]);
   const progress = new Progress(options.progress ?? process.stderr, files.length);
@@ -156,11 +167,18 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
   const loaded: { file: string; info: PageInfo; notebook: Notebook }[] = [];
   for (const [i, file] of files.entries()) {
     const { notebook, problems, seconds } = await runOne(file, i + 1, options, progress);
+    const lang = notebookLanguageTag(notebook);
+    // A translation lives in a folder named after its language; its page keeps the English page's name.
+    const slug = lang !== "en" && path.basename(path.dirname(file)) === lang ? pageSlug(file, path.dirname(file)) : pageSlug(file, root);
+    const dir = languageDir(lang);
     loaded.push({
       file,
       notebook,
       info: {
-        slug: pageSlug(file, root),
+        slug,
+        href: dir ? `${dir}/${slug}.html` : `${slug}.html`,
+        lang,
+        translations: {},
         source: file,
         title: notebookTitle(notebook, file),
         ok: problems.length === 0,
@@ -171,12 +189,23 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
       },
     });
   }
-  loaded.forEach(({ notebook, info }, i) => {
-    const html = notebookPage(notebook, info, { previous: loaded[i - 1]?.info, next: loaded[i + 1]?.info }, writeImage);
-    fs.writeFileSync(path.join(outDir, `${info.slug}.html`), html);
-  });
+  // Pair each notebook with its translations by page name.
+  const bySlug = new Map<string, PageInfo[]>();
+  for (const { info } of loaded) bySlug.set(info.slug, [...(bySlug.get(info.slug) ?? []), info]);
+  for (const group of bySlug.values()) {
+    for (const info of group) for (const other of group) if (other.lang !== info.lang) info.translations[other.lang] = other.href;
+  }
+  const languages = [...new Set(loaded.map((entry) => entry.info.lang))].sort((a, b) => (a === "en" ? -1 : b === "en" ? 1 : a.localeCompare(b)));
+  for (const lang of languages) {
+    const inLanguage = loaded.filter((entry) => entry.info.lang === lang);
+    if (languageDir(lang)) fs.mkdirSync(path.join(outDir, languageDir(lang)), { recursive: true });
+    inLanguage.forEach(({ notebook, info }, i) => {
+      const html = notebookPage(notebook, info, { previous: inLanguage[i - 1]?.info, next: inLanguage[i + 1]?.info }, writeImage, languages);
+      fs.writeFileSync(path.join(outDir, info.href), html);
+    });
+    fs.writeFileSync(path.join(outDir, indexHref(lang)), indexPage(inLanguage.map((entry) => entry.info), lang, languages));
+  }
   const pages = loaded.map((entry) => entry.info);
-  fs.writeFileSync(path.join(outDir, "index.html"), indexPage(pages));
   progress.summary(outDir, pages);
   return { outDir, pages, ok: pages.every((page) => page.ok) };
 }

@@ -5,10 +5,12 @@
  */
 import { escapeHtml, jsonForScript } from "../src/plot/escapeHtml";
 import type { Output } from "../runner";
+import { PLOTLY_MIME_TYPE } from "../src/plot/figure";
 import { ansiToHtml } from "./ansi";
 import { renderLatex, renderMarkdown } from "./markdown";
 
-export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+/** Jupyter's Plotly MIME type (defined once, by the figures that carry it). */
+export const PLOTLY_MIME = PLOTLY_MIME_TYPE;
 
 /** MIME types the site renders, richest first. */
 export const MIME_PRIORITY = [
@@ -136,7 +138,7 @@ export function renderOutputs(outputs: readonly Output[], context: OutputContext
       }
       case "display_data":
       case "execute_result": {
-        const rendered = renderRich(output.data as { [mime: string]: unknown }, output.metadata, context, index);
+        const rendered = renderRich(output.data, output.metadata, context, index);
         figures += rendered.figures;
         const prompt =
           output.output_type === "execute_result" && output.execution_count !== null

@@ -1,17 +1,29 @@
 /**
- * HTML templates: one page per notebook (cells in order, prompts, outputs) and the index.
+ * HTML templates: one page per notebook (cells in order, prompts, outputs) and one index per
+ * language. Every page declares its language (`<html lang>`) and carries a language switch that
+ * leads to the same notebook in the other language (or to that language's index).
  */
+import * as path from "node:path";
 import { escapeHtml } from "../src/plot/escapeHtml";
+import { htmlDocument } from "../src/plot/htmlDocument";
+import { htmlLanguageTag, type Language } from "../src/i18n/language";
 import type { Cell, Notebook } from "../runner";
 import { ASSETS } from "./assets";
 import { highlightCode } from "./highlight";
 import { renderMarkdown } from "./markdown";
 import { renderOutputs } from "./outputs";
+import { SITE_TEXT } from "./siteText";
 
 /** What the site knows about one notebook. */
 export interface PageInfo {
-  /** File name of the page, without ".html" (also the prefix of its image files). */
+  /** File name of the page, without ".html". */
   slug: string;
+  /** The page's path relative to the site root: "05-weight-decay.html", or "zh/05-weight-decay.html" for a translation. */
+  href: string;
+  /** The language the notebook is written in. */
+  lang: Language;
+  /** The same notebook in other languages: language → href (relative to the site root). */
+  translations: { [lang: string]: string };
   /** The notebook's path as given (shown on the page). */
   source: string;
   title: string;
@@ -24,7 +36,23 @@ export interface PageInfo {
   codeCells: number;
 }
 
-export const SITE_TITLE = "optimlab tutorials";
+/** The English site title (kept for callers that name it). */
+export const SITE_TITLE = SITE_TEXT.en.siteTitle;
+
+/** Where each language's index lives, relative to the site root. */
+export function indexHref(lang: Language): string {
+  return lang === "en" ? "index.html" : `${lang}/index.html`;
+}
+
+/** The folder (relative to the site root) of a language's pages: "" for English. */
+export function languageDir(lang: Language): string {
+  return lang === "en" ? "" : lang;
+}
+
+/** A link from the page at `from` to `to` (both relative to the site root). */
+export function relativeHref(from: string, to: string): string {
+  return path.posix.relative(path.posix.dirname(from) || ".", to) || path.posix.basename(to);
+}
 
 function join(source: string | string[]): string {
   return Array.isArray(source) ? source.join("") : source;
@@ -38,76 +66,107 @@ export function notebookLanguage(notebook: Notebook): string | undefined {
   return typeof name === "string" ? name : undefined;
 }
 
-function layout(title: string, body: string, options: { plotly: boolean }): string {
-  return [
-    "<!DOCTYPE html>",
-    '<html lang="en">',
-    "<head>",
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<link rel="stylesheet" href="${ASSETS.katexCss}">`,
-    `<link rel="stylesheet" href="${ASSETS.texmathCss}">`,
-    `<link rel="stylesheet" href="${ASSETS.highlightCss}">`,
-    `<link rel="stylesheet" href="${ASSETS.siteCss}">`,
-    options.plotly ? `<script src="${ASSETS.plotly}"></script>` : "",
-    "</head>",
-    "<body>",
-    `<header class="site"><a class="brand" href="index.html">${escapeHtml(SITE_TITLE)}</a></header>`,
-    body,
-    options.plotly ? `<script src="${ASSETS.siteJs}"></script>` : "",
-    "</body>",
-    "</html>",
-    "",
-  ]
-    .filter((line) => line !== "")
-    .join("\n");
+/** Everything the frame of a page needs: where it is, its language and its translations. */
+interface Frame {
+  href: string;
+  lang: Language;
+  title: string;
+  /** Language → href (site-root relative) of this page in every language the site has. */
+  alternates: { [lang: string]: string };
+  plotly: boolean;
+}
+
+function languageSwitch(frame: Frame): string {
+  const languages = Object.keys(frame.alternates) as Language[];
+  if (languages.length < 2) return "";
+  const items = languages.map((lang) => {
+    const tag = htmlLanguageTag(lang);
+    const name = escapeHtml(SITE_TEXT[lang].languageName);
+    return lang === frame.lang
+      ? `<span lang="${tag}" aria-current="true">${name}</span>`
+      : `<a href="${escapeHtml(relativeHref(frame.href, frame.alternates[lang]))}" hreflang="${tag}" lang="${tag}">${name}</a>`;
+  });
+  return `<nav class="language-switch" aria-label="${escapeHtml(SITE_TEXT[frame.lang].switchLabel)}">${items.join("")}</nav>`;
+}
+
+function layout(frame: Frame, body: string): string {
+  const asset = (file: string): string => escapeHtml(relativeHref(frame.href, file));
+  const text = SITE_TEXT[frame.lang];
+  const alternates = Object.entries(frame.alternates)
+    .filter(([lang]) => lang !== frame.lang)
+    .map(([lang, href]) => `<link rel="alternate" hreflang="${htmlLanguageTag(lang as Language)}" href="${escapeHtml(relativeHref(frame.href, href))}">`);
+  return htmlDocument({
+    lang: htmlLanguageTag(frame.lang),
+    title: frame.title,
+    head: [
+      `<link rel="stylesheet" href="${asset(ASSETS.katexCss)}">`,
+      `<link rel="stylesheet" href="${asset(ASSETS.texmathCss)}">`,
+      `<link rel="stylesheet" href="${asset(ASSETS.highlightCss)}">`,
+      `<link rel="stylesheet" href="${asset(ASSETS.siteCss)}">`,
+      ...alternates,
+      frame.plotly ? `<script src="${asset(ASSETS.plotly)}"></script>` : "",
+    ],
+    bodyAttributes: frame.plotly ? `data-plotly-missing="${escapeHtml(text.plotlyMissing)}"` : undefined,
+    body: [
+      `<header class="site"><a class="brand" href="${asset(indexHref(frame.lang))}">${escapeHtml(text.siteTitle)}</a>${languageSwitch(frame)}</header>`,
+      body,
+      frame.plotly ? `<script src="${asset(ASSETS.siteJs)}"></script>` : "",
+    ]
+      .filter((part) => part !== "")
+      .join("\n"),
+  });
 }
 
 function errorBanner(info: PageInfo): string {
   if (info.ok) return "";
   const items = info.problems.map((p) => `<li><pre>${escapeHtml(p)}</pre></li>`).join("");
-  return `<div class="banner-error" role="alert"><strong>This notebook failed${info.executed ? " when the site was built" : " (stored outputs contain errors)"}.</strong><ul>${items}</ul></div>`;
+  return `<div class="banner-error" role="alert"><strong>${escapeHtml(SITE_TEXT[info.lang].notebookFailed(info.executed))}</strong><ul>${items}</ul></div>`;
 }
 
 /** Writes the cell's markdown attachments and returns name → URL. */
-function attachments(
-  cell: Cell,
-  prefix: string,
-  writeAsset: (name: string, content: Buffer | string) => string,
-): { [name: string]: string } {
+function attachments(cell: Cell, prefix: string, writeAsset: (name: string, content: Buffer | string) => string): { [name: string]: string } {
   const urls: { [name: string]: string } = {};
   if (cell.cell_type !== "markdown" || !cell.attachments) return urls;
   for (const [name, bundle] of Object.entries(cell.attachments)) {
     if (typeof bundle !== "object" || bundle === null || Array.isArray(bundle)) continue;
     const [mime, data] = Object.entries(bundle)[0] ?? [];
     if (typeof mime !== "string" || (typeof data !== "string" && !Array.isArray(data))) continue;
-    const content =
-      mime === "image/svg+xml"
-        ? join(data as string | string[])
-        : Buffer.from(join(data as string | string[]).replace(/\s+/g, ""), "base64");
+    const content = mime === "image/svg+xml" ? join(data as string | string[]) : Buffer.from(join(data as string | string[]).replace(/\s+/g, ""), "base64");
     urls[name] = writeAsset(`${prefix}-${name.replace(/[^A-Za-z0-9._-]/g, "_")}`, content);
   }
   return urls;
 }
 
-/** The page of one notebook. */
+/** The language switch targets of a page: itself, its translations, and other languages' indexes. */
+function alternatesOf(info: PageInfo, languages: readonly Language[]): { [lang: string]: string } {
+  const alternates: { [lang: string]: string } = {};
+  for (const lang of languages) alternates[lang] = lang === info.lang ? info.href : (info.translations[lang] ?? indexHref(lang));
+  return alternates;
+}
+
+/**
+ * The page of one notebook. `writeAsset` stores a file under the site's assets and returns its URL
+ * relative to the site root; `languages` are all the languages the site is built in.
+ */
 export function notebookPage(
   notebook: Notebook,
   info: PageInfo,
   neighbours: { previous?: PageInfo; next?: PageInfo },
   writeAsset: (name: string, content: Buffer | string) => string,
+  languages: readonly Language[] = [info.lang],
 ): string {
   const language = notebookLanguage(notebook);
+  const pageAsset = (name: string, content: Buffer | string): string => relativeHref(info.href, writeAsset(name, content));
+  const assetPrefix = info.lang === "en" ? info.slug : `${info.lang}-${info.slug}`;
   let figures = 0;
   const cells = notebook.cells.map((cell, index) => {
-    const prefix = `${info.slug}-c${index}`;
+    const prefix = `${assetPrefix}-c${index}`;
     const source = join(cell.source);
     if (cell.cell_type === "markdown") {
-      return `<section class="cell cell-markdown">${renderMarkdown(source, { attachments: attachments(cell, prefix, writeAsset) })}</section>`;
+      return `<section class="cell cell-markdown">${renderMarkdown(source, { attachments: attachments(cell, prefix, pageAsset) })}</section>`;
     }
     if (cell.cell_type !== "code") return `<section class="cell cell-raw"><pre>${escapeHtml(source)}</pre></section>`;
-    const outputs = renderOutputs(cell.outputs, { prefix, writeAsset });
+    const outputs = renderOutputs(cell.outputs, { prefix, writeAsset: pageAsset });
     figures += outputs.figures;
     const count = cell.execution_count === null ? " " : String(cell.execution_count);
     return [
@@ -117,36 +176,34 @@ export function notebookPage(
       "</section>",
     ].join("\n");
   });
+  const link = (to: PageInfo, rel: string, text: string): string => `<a rel="${rel}" href="${escapeHtml(relativeHref(info.href, to.href))}">${text}</a>`;
   const pager = [
-    neighbours.previous
-      ? `<a rel="prev" href="${escapeHtml(neighbours.previous.slug)}.html">← ${escapeHtml(neighbours.previous.title)}</a>`
-      : "<span></span>",
-    neighbours.next
-      ? `<a rel="next" href="${escapeHtml(neighbours.next.slug)}.html">${escapeHtml(neighbours.next.title)} →</a>`
-      : "<span></span>",
+    neighbours.previous ? link(neighbours.previous, "prev", `← ${escapeHtml(neighbours.previous.title)}`) : "<span></span>",
+    neighbours.next ? link(neighbours.next, "next", `${escapeHtml(neighbours.next.title)} →`) : "<span></span>",
   ].join("");
   const body = `<main>\n${errorBanner(info)}\n${cells.join("\n")}\n</main>\n<footer class="pager">${pager}</footer>`;
-  return layout(`${info.title} · ${SITE_TITLE}`, body, { plotly: figures > 0 });
+  const frame: Frame = { href: info.href, lang: info.lang, title: `${info.title} · ${SITE_TEXT[info.lang].siteTitle}`, alternates: alternatesOf(info, languages), plotly: figures > 0 };
+  return layout(frame, body);
 }
 
-/** The index page: every notebook, in order, with its status. */
-export function indexPage(pages: readonly PageInfo[]): string {
+/** The index page of one language: its notebooks, in order, with their status and translations. */
+export function indexPage(pages: readonly PageInfo[], lang: Language = "en", languages: readonly Language[] = [lang]): string {
+  const text = SITE_TEXT[lang];
+  const href = indexHref(lang);
   const items = pages.map((page) => {
-    const status = page.ok ? "" : ' <span class="status-failed">failed</span>';
-    const timing =
-      page.seconds !== undefined
-        ? `, executed in ${page.seconds.toFixed(1)} s`
-        : page.executed
-          ? ""
-          : ", stored outputs";
-    return `<li><a href="${escapeHtml(page.slug)}.html">${escapeHtml(page.title)}</a>${status}<div class="meta">${escapeHtml(page.source)} · ${page.codeCells} code cells${escapeHtml(timing)}</div></li>`;
+    const status = page.ok ? "" : ` <span class="status-failed">${escapeHtml(text.failed)}</span>`;
+    const timing = page.seconds !== undefined ? text.executedIn(page.seconds.toFixed(1)) : page.executed ? "" : text.storedOutputs;
+    const translations = Object.entries(page.translations)
+      .map(([other, to]) => {
+        const tag = htmlLanguageTag(other as Language);
+        return ` <a class="translation" href="${escapeHtml(relativeHref(href, to))}" hreflang="${tag}" lang="${tag}">${escapeHtml(SITE_TEXT[other as Language].languageName)}</a>`;
+      })
+      .join("");
+    return `<li><a href="${escapeHtml(relativeHref(href, page.href))}">${escapeHtml(page.title)}</a>${translations}${status}<div class="meta">${escapeHtml(page.source)} · ${escapeHtml(text.codeCells(page.codeCells))}${escapeHtml(timing)}</div></li>`;
   });
   const failed = pages.filter((p) => !p.ok).length;
-  const summary =
-    failed > 0 ? `<div class="banner-error" role="alert">${failed} of ${pages.length} notebooks failed.</div>` : "";
-  return layout(
-    SITE_TITLE,
-    `<main>\n<h1>${escapeHtml(SITE_TITLE)}</h1>\n${summary}\n<ul class="notebooks">\n${items.join("\n")}\n</ul>\n</main>`,
-    { plotly: false },
-  );
+  const summary = failed > 0 ? `<div class="banner-error" role="alert">${escapeHtml(text.notebooksFailed(failed, pages.length))}</div>` : "";
+  const alternates: { [lang: string]: string } = {};
+  for (const other of languages) alternates[other] = indexHref(other);
+  return layout({ href, lang, title: text.siteTitle, alternates, plotly: false }, `<main>\n<h1>${escapeHtml(text.siteTitle)}</h1>\n${summary}\n<ul class="notebooks">\n${items.join("\n")}\n</ul>\n</main>`);
 }

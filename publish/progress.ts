@@ -40,7 +40,7 @@ export class Progress {
     if (failed.length === 0) return;
     this.line(`site: ${failed.length} of ${pages.length} notebook${pages.length === 1 ? "" : "s"} failed:`);
     for (const page of failed) {
-      this.line(`  ${page.source} (${page.slug}.html)`);
+      this.line(`  ${page.source} (${page.href})`);
       for (const problem of page.problems) this.line(`    ${problem.split("\n")[0]}`);
     }
   }

@@ -19,6 +19,7 @@ export * as train from "./train";
 export * as surfaces from "./surfaces";
 export * as tune from "./tune";
 export * as plot from "./plot";
+export * as i18n from "./i18n";
 export * as widgets from "./widgets";
 export * from "./display";
 

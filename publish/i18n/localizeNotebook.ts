@@ -76,7 +76,9 @@ export function localizeNotebook(english: Notebook, translations: readonly Store
     return { ...structuredClone(cell), source: splitSource(body) };
   });
   const metadata = structuredClone(english.metadata);
-  metadata.optimlab = { ...((metadata.optimlab as object | undefined) ?? {}), language: lang, translatedFrom: englishPath };
+  const previous = metadata.optimlab;
+  const kept = typeof previous === "object" && previous !== null && !Array.isArray(previous) ? previous : {};
+  metadata.optimlab = { ...kept, language: lang, translatedFrom: englishPath };
   return {
     notebook: { ...structuredClone(english), metadata, cells },
     problems,

@@ -86,14 +86,24 @@ function plan(layout: I18nLayout, only?: (name: string) => boolean): Planned[] {
 }
 
 function settingText(lang: string): string {
-  return `${JSON.stringify({ language: lang })}\n`;
+  return `{ "language": ${JSON.stringify(lang)} }\n`;
+}
+
+/** Whether `file` is a language setting naming `lang` (any JSON formatting). */
+function settingSays(file: string, lang: string): boolean {
+  try {
+    return (JSON.parse(fs.readFileSync(file, "utf8")) as { language?: unknown }).language === lang;
+  } catch {
+    return false;
+  }
 }
 
 /** Writes every translated notebook (and the language setting); deletes translated notebooks whose English one is gone. */
 export function buildTranslations(layout: I18nLayout): { written: string[]; removed: string[]; problems: TranslationProblem[] } {
   const planned = plan(layout);
   fs.mkdirSync(outDir(layout), { recursive: true });
-  fs.writeFileSync(path.join(outDir(layout), LANGUAGE_FILE), settingText(layout.lang));
+  const setting = path.join(outDir(layout), LANGUAGE_FILE);
+  if (!settingSays(setting, layout.lang)) fs.writeFileSync(setting, settingText(layout.lang));
   const written: string[] = [];
   for (const p of planned) {
     const current = fs.existsSync(p.outPath) ? fs.readFileSync(p.outPath, "utf8") : undefined;
@@ -173,7 +183,7 @@ export function checkTranslations(layout: I18nLayout, only?: (name: string) => b
       }
     }
     const setting = path.join(dir, LANGUAGE_FILE);
-    if (!fs.existsSync(setting) || fs.readFileSync(setting, "utf8") !== settingText(layout.lang)) problems.push({ kind: "setting", file: setting, message: i18nMessages.setting(setting) });
+    if (!settingSays(setting, layout.lang)) problems.push({ kind: "setting", file: setting, message: i18nMessages.setting(setting) });
   }
   return problems;
 }

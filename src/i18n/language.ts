@@ -78,3 +78,8 @@ export function setLanguage(value: Language | undefined): void {
   if (value !== undefined && !parseLanguage(value)) throw new RangeError(languageMessages.unknown(String(value), "setLanguage"));
   chosen = value === undefined ? undefined : parseLanguage(value);
 }
+
+/** The BCP 47 tag an HTML page in `lang` declares (`lang` attribute, `hreflang`). */
+export function htmlLanguageTag(lang: Language): string {
+  return lang === "zh" ? "zh-CN" : lang;
+}

@@ -18,7 +18,7 @@ function wrap(stream: NodeJS.WriteStream): void {
   stream.write = function write(this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
     const translated = typeof chunk === "string" ? translateLines(chunk) : chunk;
     return (underneath as (...args: unknown[]) => boolean).call(this, translated, ...rest);
-  } as Write;
+  };
 }
 
 /** Translates printed output from now on when the language is not English. Returns whether it did. */

@@ -20,7 +20,7 @@ interface CompiledCatalog {
   patterns: { regex: RegExp; template: string }[];
 }
 
-const CATALOGS: { [L in Exclude<Language, "en">]: PhraseCatalog } = { zh: zhPhrases as PhraseCatalog };
+const CATALOGS: { [L in Exclude<Language, "en">]: PhraseCatalog } = { zh: zhPhrases };
 const compiled = new Map<PhraseCatalog, CompiledCatalog>();
 
 function escapeRegExp(text: string): string {

@@ -46,7 +46,7 @@ test("build writes the translated notebook: markdown from the store, code cells 
   assert.equal(zh.cells[0].source.join(""), ZH);
   assert.equal(zh.cells[1].source, CODE);
   assert.equal(zh.metadata.optimlab.language, "zh");
-  assert.equal(fs.readFileSync(path.join(layout.notebooksDir, "zh", "optimlab.json"), "utf8"), '{"language":"zh"}\n');
+  assert.equal(fs.readFileSync(path.join(layout.notebooksDir, "zh", "optimlab.json"), "utf8"), '{ "language": "zh" }\n');
   assert.deepEqual(kinds(layout), []);
 });
 
