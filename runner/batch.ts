@@ -20,6 +20,11 @@ export interface BatchOptions extends ExecuteOptions {
   onNotebookDone?: (entry: RunEntry, writtenTo?: string) => void;
 }
 
+export const batchMessages = {
+  notWritten: (target: string, reason: string) =>
+    `executed, but the notebook could not be written to ${target} (${reason})`,
+} as const;
+
 /** Where an executed notebook goes: `outputDir/<path relative to baseDir>` (basename when outside). */
 export function outputPath(file: string, outputDir: string, baseDir = process.cwd()): string {
   const relative = path.relative(baseDir, path.resolve(file));
@@ -42,8 +47,14 @@ export async function runNotebooks(files: string[], options: BatchOptions = {}):
         entry = result;
         // A notebook whose kernel never started has nothing new to save.
         if (!result.error && (options.inplace || options.outputDir)) {
-          writtenTo = options.inplace ? file : outputPath(file, options.outputDir as string, options.baseDir);
-          writeNotebook(writtenTo, result.notebook);
+          const target = options.inplace ? file : outputPath(file, options.outputDir as string, options.baseDir);
+          try {
+            writeNotebook(target, result.notebook);
+            writtenTo = target;
+          } catch (error) {
+            // The cells' verdicts stand; the run still fails, saying what could not be saved.
+            entry = { ...result, ok: false, writeError: batchMessages.notWritten(target, (error as Error).message) };
+          }
         }
       } catch (error) {
         // NotebookError is bad input; anything else (a socket error…) is still this notebook's failure.

@@ -235,7 +235,7 @@ function passed(entry: RunEntry): boolean {
  * under --allow-errors. A timeout, a dead or silent kernel always fails.
  */
 function completed(entry: RunEntry, allowErrors: boolean): boolean {
-  if (isInputError(entry) || entry.error) return false;
+  if (isInputError(entry) || entry.error || entry.writeError) return false;
   const tolerated = new Set(allowErrors ? ["error", "no-exception", "wrong-exception"] : []);
   return entry.cells.every(
     (cell) => cell.status !== "not-run" && (cell.status !== "failed" || tolerated.has(cell.failure?.kind ?? "")),

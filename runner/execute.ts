@@ -67,6 +67,8 @@ export interface NotebookResult {
   seconds: number;
   /** A failure of the notebook as a whole (kernel would not start); cells are then all not-run. */
   error?: string;
+  /** The notebook executed, but writing it (--output-dir, --inplace) failed: why. `ok` is then false. */
+  writeError?: string;
 }
 
 /** nbclient-style hooks; the site builder uses them for progress. Errors thrown by hooks propagate. */

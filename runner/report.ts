@@ -61,7 +61,8 @@ function runLine(entry: RunEntry, writtenTo?: string): string {
   const head =
     `${entry.ok ? "done " : "FAIL "} ${entry.path} (${executed}/${entry.cells.length} cells, ${entry.seconds.toFixed(1)} s)` +
     (writtenTo ? ` → ${writtenTo}` : "");
-  const failure = entry.error ?? entry.cells.find((cell) => cell.failure)?.failure?.details;
+  const cellFailure = entry.cells.find((cell) => cell.failure)?.failure?.details;
+  const failure = entry.error ?? ([entry.writeError, cellFailure].filter(Boolean).join("\n") || undefined);
   return failure ? `${head}\n${failure}` : head;
 }
 
@@ -72,6 +73,7 @@ function notebookBlock(entry: RunEntry, options: { color?: boolean }): string {
   const verdict = entry.ok ? paint("32", "PASS") : paint("31", "FAIL");
   const lines = [`${verdict} ${name}  [kernel ${entry.kernelName}, ${seconds(entry.seconds)}]`];
   if (entry.error) lines.push(indent(entry.error));
+  if (entry.writeError) lines.push(indent(entry.writeError));
   for (const cell of entry.cells) {
     const status = STATUS_WORD[cell.status].padEnd(7);
     const colored =

@@ -11,7 +11,9 @@ import { isAlive } from "../../runner/cleanup";
 import { batchOptions, cliMessages, main, parseArgs, runMain } from "../../runner/cli";
 import { discoverMessages } from "../../runner/discover";
 import { executeMessages, availableKernelNames } from "../../runner/execute";
+import { runNotebooks } from "../../runner/batch";
 import { notebookMessages } from "../../runner/notebook";
+import { formatNotebook, formatTotals, isInputError } from "../../runner/report";
 import { cliCommand, copyNotebooks, pythonKernelMissing, tempDir, waitFor } from "./helpers";
 
 /** Runs a CLI entry point in-process, capturing what it prints. */
@@ -341,6 +343,28 @@ describe("optimlab test/run on the python3 kernel", { skip: pythonKernelMissing(
     );
     assert.equal(validate.stderr, "");
     assert.equal(validate.stdout, "5\n5\n");
+  });
+
+  it("a notebook that cannot be written after running keeps its verdicts and says why", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "ok.ipynb");
+    fs.writeFileSync(
+      file,
+      notebookJson([{ cell_type: "code", metadata: {}, outputs: [], execution_count: null, source: "1" }]),
+    );
+    const blocker = path.join(dir, "a-file");
+    fs.writeFileSync(blocker, "");
+    // The up-front check passed, then the folder became unusable while the notebook ran.
+    const [entry] = await runNotebooks([file], { outputDir: path.join(blocker, "out"), baseDir: dir });
+    assert.ok(!isInputError(entry), "not mislabelled as a notebook that could not be loaded");
+    assert.equal(entry.cells[0].status, "passed");
+    assert.equal(entry.ok, false);
+    assert.match(
+      entry.writeError ?? "",
+      /^executed, but the notebook could not be written to .*a-file\/out\/ok\.ipynb \(ENOTDIR/,
+    );
+    assert.match(formatNotebook(entry), /^FAIL (.*\n)+ {4}executed, but the notebook could not be written/);
+    assert.match(formatTotals([entry]), /1 notebook: 0 passed, 1 failed; cells: 1 passed/);
   });
 
   it("run exits 1 when the last cell raises (0 with --allow-errors)", async () => {
