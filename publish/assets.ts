@@ -23,7 +23,8 @@ export const ASSETS = {
 export function siteAssetsDir(): string {
   const candidates = [path.join(__dirname, "assets"), path.join(__dirname, "..", "..", "publish", "assets")];
   const found = candidates.find((dir) => fs.existsSync(path.join(dir, "site.css")));
-  if (!found) throw new Error(`the site's own assets (site.css, site.js) are missing; looked in ${candidates.join(" and ")}`);
+  if (!found)
+    throw new Error(`the site's own assets (site.css, site.js) are missing; looked in ${candidates.join(" and ")}`);
   return found;
 }
 

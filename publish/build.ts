@@ -169,7 +169,10 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
     const { notebook, problems, seconds } = await runOne(file, i + 1, options, progress);
     const lang = notebookLanguageTag(notebook);
     // A translation lives in a folder named after its language; its page keeps the English page's name.
-    const slug = lang !== "en" && path.basename(path.dirname(file)) === lang ? pageSlug(file, path.dirname(file)) : pageSlug(file, root);
+    const slug =
+      lang !== "en" && path.basename(path.dirname(file)) === lang
+        ? pageSlug(file, path.dirname(file))
+        : pageSlug(file, root);
     const dir = languageDir(lang);
     loaded.push({
       file,
@@ -193,17 +196,33 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
   const bySlug = new Map<string, PageInfo[]>();
   for (const { info } of loaded) bySlug.set(info.slug, [...(bySlug.get(info.slug) ?? []), info]);
   for (const group of bySlug.values()) {
-    for (const info of group) for (const other of group) if (other.lang !== info.lang) info.translations[other.lang] = other.href;
+    for (const info of group)
+      for (const other of group) if (other.lang !== info.lang) info.translations[other.lang] = other.href;
   }
-  const languages = [...new Set(loaded.map((entry) => entry.info.lang))].sort((a, b) => (a === "en" ? -1 : b === "en" ? 1 : a.localeCompare(b)));
+  const languages = [...new Set(loaded.map((entry) => entry.info.lang))].sort((a, b) =>
+    a === "en" ? -1 : b === "en" ? 1 : a.localeCompare(b),
+  );
   for (const lang of languages) {
     const inLanguage = loaded.filter((entry) => entry.info.lang === lang);
     if (languageDir(lang)) fs.mkdirSync(path.join(outDir, languageDir(lang)), { recursive: true });
     inLanguage.forEach(({ notebook, info }, i) => {
-      const html = notebookPage(notebook, info, { previous: inLanguage[i - 1]?.info, next: inLanguage[i + 1]?.info }, writeImage, languages);
+      const html = notebookPage(
+        notebook,
+        info,
+        { previous: inLanguage[i - 1]?.info, next: inLanguage[i + 1]?.info },
+        writeImage,
+        languages,
+      );
       fs.writeFileSync(path.join(outDir, info.href), html);
     });
-    fs.writeFileSync(path.join(outDir, indexHref(lang)), indexPage(inLanguage.map((entry) => entry.info), lang, languages));
+    fs.writeFileSync(
+      path.join(outDir, indexHref(lang)),
+      indexPage(
+        inLanguage.map((entry) => entry.info),
+        lang,
+        languages,
+      ),
+    );
   }
   const pages = loaded.map((entry) => entry.info);
   progress.summary(outDir, pages);

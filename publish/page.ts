@@ -94,7 +94,10 @@ function layout(frame: Frame, body: string): string {
   const text = SITE_TEXT[frame.lang];
   const alternates = Object.entries(frame.alternates)
     .filter(([lang]) => lang !== frame.lang)
-    .map(([lang, href]) => `<link rel="alternate" hreflang="${htmlLanguageTag(lang as Language)}" href="${escapeHtml(relativeHref(frame.href, href))}">`);
+    .map(
+      ([lang, href]) =>
+        `<link rel="alternate" hreflang="${htmlLanguageTag(lang as Language)}" href="${escapeHtml(relativeHref(frame.href, href))}">`,
+    );
   return htmlDocument({
     lang: htmlLanguageTag(frame.lang),
     title: frame.title,
@@ -124,14 +127,21 @@ function errorBanner(info: PageInfo): string {
 }
 
 /** Writes the cell's markdown attachments and returns name → URL. */
-function attachments(cell: Cell, prefix: string, writeAsset: (name: string, content: Buffer | string) => string): { [name: string]: string } {
+function attachments(
+  cell: Cell,
+  prefix: string,
+  writeAsset: (name: string, content: Buffer | string) => string,
+): { [name: string]: string } {
   const urls: { [name: string]: string } = {};
   if (cell.cell_type !== "markdown" || !cell.attachments) return urls;
   for (const [name, bundle] of Object.entries(cell.attachments)) {
     if (typeof bundle !== "object" || bundle === null || Array.isArray(bundle)) continue;
     const [mime, data] = Object.entries(bundle)[0] ?? [];
     if (typeof mime !== "string" || (typeof data !== "string" && !Array.isArray(data))) continue;
-    const content = mime === "image/svg+xml" ? join(data as string | string[]) : Buffer.from(join(data as string | string[]).replace(/\s+/g, ""), "base64");
+    const content =
+      mime === "image/svg+xml"
+        ? join(data as string | string[])
+        : Buffer.from(join(data as string | string[]).replace(/\s+/g, ""), "base64");
     urls[name] = writeAsset(`${prefix}-${name.replace(/[^A-Za-z0-9._-]/g, "_")}`, content);
   }
   return urls;
@@ -140,7 +150,8 @@ function attachments(cell: Cell, prefix: string, writeAsset: (name: string, cont
 /** The language switch targets of a page: itself, its translations, and other languages' indexes. */
 function alternatesOf(info: PageInfo, languages: readonly Language[]): { [lang: string]: string } {
   const alternates: { [lang: string]: string } = {};
-  for (const lang of languages) alternates[lang] = lang === info.lang ? info.href : (info.translations[lang] ?? indexHref(lang));
+  for (const lang of languages)
+    alternates[lang] = lang === info.lang ? info.href : (info.translations[lang] ?? indexHref(lang));
   return alternates;
 }
 
@@ -156,7 +167,8 @@ export function notebookPage(
   languages: readonly Language[] = [info.lang],
 ): string {
   const language = notebookLanguage(notebook);
-  const pageAsset = (name: string, content: Buffer | string): string => relativeHref(info.href, writeAsset(name, content));
+  const pageAsset = (name: string, content: Buffer | string): string =>
+    relativeHref(info.href, writeAsset(name, content));
   const assetPrefix = info.lang === "en" ? info.slug : `${info.lang}-${info.slug}`;
   let figures = 0;
   const cells = notebook.cells.map((cell, index) => {
@@ -176,23 +188,37 @@ export function notebookPage(
       "</section>",
     ].join("\n");
   });
-  const link = (to: PageInfo, rel: string, text: string): string => `<a rel="${rel}" href="${escapeHtml(relativeHref(info.href, to.href))}">${text}</a>`;
+  const link = (to: PageInfo, rel: string, text: string): string =>
+    `<a rel="${rel}" href="${escapeHtml(relativeHref(info.href, to.href))}">${text}</a>`;
   const pager = [
-    neighbours.previous ? link(neighbours.previous, "prev", `← ${escapeHtml(neighbours.previous.title)}`) : "<span></span>",
+    neighbours.previous
+      ? link(neighbours.previous, "prev", `← ${escapeHtml(neighbours.previous.title)}`)
+      : "<span></span>",
     neighbours.next ? link(neighbours.next, "next", `${escapeHtml(neighbours.next.title)} →`) : "<span></span>",
   ].join("");
   const body = `<main>\n${errorBanner(info)}\n${cells.join("\n")}\n</main>\n<footer class="pager">${pager}</footer>`;
-  const frame: Frame = { href: info.href, lang: info.lang, title: `${info.title} · ${SITE_TEXT[info.lang].siteTitle}`, alternates: alternatesOf(info, languages), plotly: figures > 0 };
+  const frame: Frame = {
+    href: info.href,
+    lang: info.lang,
+    title: `${info.title} · ${SITE_TEXT[info.lang].siteTitle}`,
+    alternates: alternatesOf(info, languages),
+    plotly: figures > 0,
+  };
   return layout(frame, body);
 }
 
 /** The index page of one language: its notebooks, in order, with their status and translations. */
-export function indexPage(pages: readonly PageInfo[], lang: Language = "en", languages: readonly Language[] = [lang]): string {
+export function indexPage(
+  pages: readonly PageInfo[],
+  lang: Language = "en",
+  languages: readonly Language[] = [lang],
+): string {
   const text = SITE_TEXT[lang];
   const href = indexHref(lang);
   const items = pages.map((page) => {
     const status = page.ok ? "" : ` <span class="status-failed">${escapeHtml(text.failed)}</span>`;
-    const timing = page.seconds !== undefined ? text.executedIn(page.seconds.toFixed(1)) : page.executed ? "" : text.storedOutputs;
+    const timing =
+      page.seconds !== undefined ? text.executedIn(page.seconds.toFixed(1)) : page.executed ? "" : text.storedOutputs;
     const translations = Object.entries(page.translations)
       .map(([other, to]) => {
         const tag = htmlLanguageTag(other as Language);
@@ -202,8 +228,14 @@ export function indexPage(pages: readonly PageInfo[], lang: Language = "en", lan
     return `<li><a href="${escapeHtml(relativeHref(href, page.href))}">${escapeHtml(page.title)}</a>${translations}${status}<div class="meta">${escapeHtml(page.source)} · ${escapeHtml(text.codeCells(page.codeCells))}${escapeHtml(timing)}</div></li>`;
   });
   const failed = pages.filter((p) => !p.ok).length;
-  const summary = failed > 0 ? `<div class="banner-error" role="alert">${escapeHtml(text.notebooksFailed(failed, pages.length))}</div>` : "";
+  const summary =
+    failed > 0
+      ? `<div class="banner-error" role="alert">${escapeHtml(text.notebooksFailed(failed, pages.length))}</div>`
+      : "";
   const alternates: { [lang: string]: string } = {};
   for (const other of languages) alternates[other] = indexHref(other);
-  return layout({ href, lang, title: text.siteTitle, alternates, plotly: false }, `<main>\n<h1>${escapeHtml(text.siteTitle)}</h1>\n${summary}\n<ul class="notebooks">\n${items.join("\n")}\n</ul>\n</main>`);
+  return layout(
+    { href, lang, title: text.siteTitle, alternates, plotly: false },
+    `<main>\n<h1>${escapeHtml(text.siteTitle)}</h1>\n${summary}\n<ul class="notebooks">\n${items.join("\n")}\n</ul>\n</main>`,
+  );
 }

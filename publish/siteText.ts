@@ -25,7 +25,8 @@ export const SITE_TEXT: { [L in Language]: SiteText } = {
     languageName: "English",
     switchLabel: "Language",
     failed: "failed",
-    notebookFailed: (executed) => `This notebook failed${executed ? " when the site was built" : " (stored outputs contain errors)"}.`,
+    notebookFailed: (executed) =>
+      `This notebook failed${executed ? " when the site was built" : " (stored outputs contain errors)"}.`,
     notebooksFailed: (failed, total) => `${failed} of ${total} notebooks failed.`,
     codeCells: (count) => `${count} code cells`,
     executedIn: (seconds) => `, executed in ${seconds} s`,

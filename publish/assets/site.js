@@ -16,7 +16,10 @@
     if (typeof window.Plotly === "undefined") {
       blocks.forEach(function (block) {
         var target = document.getElementById(block.getAttribute("data-target"));
-        if (target) target.textContent = document.body.getAttribute("data-plotly-missing") || "This figure needs assets/plotly.min.js, which did not load.";
+        if (target)
+          target.textContent =
+            document.body.getAttribute("data-plotly-missing") ||
+            "This figure needs assets/plotly.min.js, which did not load.";
       });
       document.body.setAttribute("data-figures-drawn", "error");
       return;
@@ -29,7 +32,12 @@
       if (chinese) layout.font = Object.assign({ family: CJK_FONTS }, layout.font || {});
       target.style.height = (typeof layout.height === "number" ? layout.height : 450) + "px";
       var config = Object.assign({ responsive: true, displaylogo: false }, figure.config || {});
-      return window.Plotly.newPlot(target, { data: figure.data, layout: layout, frames: figure.frames || [], config: config });
+      return window.Plotly.newPlot(target, {
+        data: figure.data,
+        layout: layout,
+        frames: figure.frames || [],
+        config: config,
+      });
     });
     Promise.all(drawing).then(
       function () {

@@ -37,13 +37,16 @@ function localizeTree(node: Json | undefined, lang: Language): Json | undefined 
 }
 
 /** Puts a figure's text in `lang` (default: the reader's language), in place. */
-export function localizeFigure(figure: { data: Trace[]; layout: Layout; frames: Frame[] }, lang: Language = currentLanguage()): void {
+export function localizeFigure(
+  figure: { data: Trace[]; layout: Layout; frames: Frame[] },
+  lang: Language = currentLanguage(),
+): void {
   if (lang === "en") return;
-  for (const trace of figure.data) localizeTree(trace as Json, lang);
-  localizeTree(figure.layout as Json, lang);
+  for (const trace of figure.data) localizeTree(trace, lang);
+  localizeTree(figure.layout, lang);
   // A frame's own name links it to its slider step; only its traces and layout are text.
   for (const frame of figure.frames) {
-    for (const trace of frame.data) localizeTree(trace as Json, lang);
-    if (frame.layout) localizeTree(frame.layout as Json, lang);
+    for (const trace of frame.data) localizeTree(trace, lang);
+    if (frame.layout) localizeTree(frame.layout, lang);
   }
 }

@@ -50,21 +50,28 @@ test("the fixture's Chinese notebook is what `optimlab i18n build` generates (sa
   assert.deepEqual(checkTranslations(layout), []);
 });
 
-test("both languages execute; the Chinese run's figure and printed sentence are Chinese, the English run's English", { timeout: 400_000 }, (t) => {
-  if (skipReason) return t.skip(skipReason);
-  const result = built as SiteResult;
-  assert.equal(result.ok, true, result.pages.map((p) => p.problems.join("\n")).join("\n"));
-  assert.deepEqual(result.pages.map((p) => [p.lang, p.href]).sort(), [["en", "01-tiny.html"], ["zh", "zh/01-tiny.html"]]);
-  const zh = read("zh/01-tiny.html");
-  const en = read("01-tiny.html");
-  assert.equal(figureOf(zh).layout.title.text, "每步的训练损失");
-  assert.equal(figureOf(zh).data[0].name, "训练损失");
-  assert.match(zh, /所有检查均通过/);
-  // Negative control: the same code in the English notebook keeps the English text.
-  assert.equal(figureOf(en).layout.title.text, "Training loss per step");
-  assert.match(en, /all checks passed/);
-  assert.doesNotMatch(en, /所有检查均通过/);
-});
+test(
+  "both languages execute; the Chinese run's figure and printed sentence are Chinese, the English run's English",
+  { timeout: 400_000 },
+  (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const result = built as SiteResult;
+    assert.equal(result.ok, true, result.pages.map((p) => p.problems.join("\n")).join("\n"));
+    assert.deepEqual(result.pages.map((p) => [p.lang, p.href]).sort(), [
+      ["en", "01-tiny.html"],
+      ["zh", "zh/01-tiny.html"],
+    ]);
+    const zh = read("zh/01-tiny.html");
+    const en = read("01-tiny.html");
+    assert.equal(figureOf(zh).layout.title.text, "每步的训练损失");
+    assert.equal(figureOf(zh).data[0].name, "训练损失");
+    assert.match(zh, /所有检查均通过/);
+    // Negative control: the same code in the English notebook keeps the English text.
+    assert.equal(figureOf(en).layout.title.text, "Training loss per step");
+    assert.match(en, /all checks passed/);
+    assert.doesNotMatch(en, /所有检查均通过/);
+  },
+);
 
 test("every page and both indexes declare their language and switch to the other one", (t) => {
   if (skipReason) return t.skip(skipReason);
@@ -72,8 +79,14 @@ test("every page and both indexes declare their language and switch to the other
   const en = read("01-tiny.html");
   assert.match(zh, /<html lang="zh-CN">/);
   assert.match(en, /<html lang="en">/);
-  assert.match(zh, /<nav class="language-switch"[^>]*>.*<a href="\.\.\/01-tiny\.html" hreflang="en" lang="en">English<\/a>/);
-  assert.match(en, /<nav class="language-switch"[^>]*>.*<a href="zh\/01-tiny\.html" hreflang="zh-CN" lang="zh-CN">中文<\/a>/);
+  assert.match(
+    zh,
+    /<nav class="language-switch"[^>]*>.*<a href="\.\.\/01-tiny\.html" hreflang="en" lang="en">English<\/a>/,
+  );
+  assert.match(
+    en,
+    /<nav class="language-switch"[^>]*>.*<a href="zh\/01-tiny\.html" hreflang="zh-CN" lang="zh-CN">中文<\/a>/,
+  );
   assert.match(zh, /href="\.\.\/assets\/site\.css"/, "translated pages reach the shared assets");
   assert.match(zh, /<title>两种语言的训练损失 · optimlab 教程<\/title>/);
   const zhIndex = read("zh/index.html");
@@ -81,7 +94,10 @@ test("every page and both indexes declare their language and switch to the other
   assert.match(zhIndex, /<html lang="zh-CN">/);
   assert.match(zhIndex, /<a href="01-tiny\.html">两种语言的训练损失<\/a>/);
   assert.match(zhIndex, /<a href="\.\.\/index\.html" hreflang="en" lang="en">English<\/a>/);
-  assert.match(enIndex, /<a href="01-tiny\.html">Training loss in two languages<\/a> <a class="translation" href="zh\/01-tiny\.html" hreflang="zh-CN" lang="zh-CN">中文<\/a>/);
+  assert.match(
+    enIndex,
+    /<a href="01-tiny\.html">Training loss in two languages<\/a> <a class="translation" href="zh\/01-tiny\.html" hreflang="zh-CN" lang="zh-CN">中文<\/a>/,
+  );
   assert.match(enIndex, /<a href="zh\/index\.html" hreflang="zh-CN" lang="zh-CN">中文<\/a>/);
 });
 
@@ -90,36 +106,41 @@ test("the site's fonts are system fonts with CJK fallbacks; nothing is downloade
   const css = read("assets/site.css");
   for (const font of ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC"]) assert.ok(css.includes(font), font);
   assert.doesNotMatch(css, /@font-face|@import|url\(\s*["']?https?:/);
-  for (const page of ["index.html", "zh/index.html", "zh/01-tiny.html"]) assert.doesNotMatch(read(page), /(href|src)="https?:/);
+  for (const page of ["index.html", "zh/index.html", "zh/01-tiny.html"])
+    assert.doesNotMatch(read(page), /(href|src)="https?:/);
 });
 
-test("in a browser, the Chinese page draws its figure with the Chinese title and its switch leads to the English page", { timeout: 240_000 }, async (t) => {
-  if (skipReason) return t.skip(skipReason);
-  const chromium = findChromium();
-  if (!chromium) return t.skip(CHROMIUM_MISSING);
-  const browser: Browser = await launchChromium(chromium);
-  try {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    const errors: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error") errors.push(message.text());
-    });
-    page.on("pageerror", (error) => errors.push(String(error)));
-    await page.goto(pathToFileURL(path.join(out as string, "zh", "01-tiny.html")).href, { timeout: LOAD_TIMEOUT });
-    await page.waitForSelector("body[data-figures-drawn]", { timeout: LOAD_TIMEOUT });
-    assert.equal(await page.getAttribute("body", "data-figures-drawn"), "1");
-    assert.equal(await page.locator(".plotly-figure .gtitle").first().textContent(), "每步的训练损失");
-    assert.equal(await page.locator(".plotly-figure .legendtext").first().textContent(), "训练损失");
-    const results = path.join(repoRoot(), "test-results");
-    fs.mkdirSync(results, { recursive: true });
-    await page.screenshot({ path: path.join(results, "site-zh.png"), fullPage: true });
-    assert.deepEqual(errors, []);
-    await page.click("nav.language-switch a[hreflang='en']");
-    await page.waitForSelector("body[data-figures-drawn]", { timeout: LOAD_TIMEOUT });
-    assert.equal(await page.getAttribute("html", "lang"), "en");
-    assert.equal(await page.locator(".plotly-figure .gtitle").first().textContent(), "Training loss per step");
-    await page.close();
-  } finally {
-    await browser.close();
-  }
-});
+test(
+  "in a browser, the Chinese page draws its figure with the Chinese title and its switch leads to the English page",
+  { timeout: 240_000 },
+  async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const chromium = findChromium();
+    if (!chromium) return t.skip(CHROMIUM_MISSING);
+    const browser: Browser = await launchChromium(chromium);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      const errors: string[] = [];
+      page.on("console", (message) => {
+        if (message.type() === "error") errors.push(message.text());
+      });
+      page.on("pageerror", (error) => errors.push(String(error)));
+      await page.goto(pathToFileURL(path.join(out as string, "zh", "01-tiny.html")).href, { timeout: LOAD_TIMEOUT });
+      await page.waitForSelector("body[data-figures-drawn]", { timeout: LOAD_TIMEOUT });
+      assert.equal(await page.getAttribute("body", "data-figures-drawn"), "1");
+      assert.equal(await page.locator(".plotly-figure .gtitle").first().textContent(), "每步的训练损失");
+      assert.equal(await page.locator(".plotly-figure .legendtext").first().textContent(), "训练损失");
+      const results = path.join(repoRoot(), "test-results");
+      fs.mkdirSync(results, { recursive: true });
+      await page.screenshot({ path: path.join(results, "site-zh.png"), fullPage: true });
+      assert.deepEqual(errors, []);
+      await page.click("nav.language-switch a[hreflang='en']");
+      await page.waitForSelector("body[data-figures-drawn]", { timeout: LOAD_TIMEOUT });
+      assert.equal(await page.getAttribute("html", "lang"), "en");
+      assert.equal(await page.locator(".plotly-figure .gtitle").first().textContent(), "Training loss per step");
+      await page.close();
+    } finally {
+      await browser.close();
+    }
+  },
+);
