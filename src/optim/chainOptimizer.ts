@@ -284,7 +284,7 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
   private groupOf(variable: string): ParamGroup<H> {
     let group = this.groupOfVariable.get(variable);
     if (group === undefined) {
-      group = this.groups.find((g) => g.selects(variable)) as ParamGroup<H>;
+      group = this.groups.find((g) => g.selects(variable)) ?? this.defaultGroup;
       this.groupOfVariable.set(variable, group);
     }
     return group;

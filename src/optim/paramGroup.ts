@@ -66,7 +66,7 @@ export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
   }
 
   set lr(value: number) {
-    this.set("lr", value as H["lr"]);
+    this.set("lr", value);
   }
 
   /** μ, for optimizers with momentum (SGD, RMSprop); undefined otherwise. */
@@ -159,7 +159,7 @@ export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
       const probe = this.chain_.init({ probe: tf.zeros([1]) });
       const { numbers, leaves } = stateSlots(probe);
       schema = {
-        skeleton: mapState(probe, () => ({})) as Record<string, unknown>,
+        skeleton: mapState(probe, () => ({})),
         numberPaths: numbers.map((n) => n.path.join("/")),
         treePaths: leaves.map((l) => l.path.join("/")),
       };

@@ -11,7 +11,8 @@ import {
   StepLR,
 } from "../../src/optim/lrScheduler";
 import { assertSequenceClose, loadSchedulerCases, SchedulerCase } from "./fixtures";
-import { FakeAdam, FakeSGD, SCHEDULERS } from "./schedulerTable";
+import * as lrs from "../../src/optim/lrScheduler";
+import { buildScheduler, FakeAdam, FakeSGD, LAMBDAS, SCHEDULERS } from "./schedulerTable";
 
 const cases = loadSchedulerCases();
 
@@ -67,6 +68,25 @@ describe("lr schedulers match torch.optim.lr_scheduler (test/fixtures/schedulers
   }
 });
 
+type Link = { scheduler: string; options: Record<string, unknown> };
+
+/** LambdaLR/MultiplicativeLR pure forms with the fixture's named function. */
+function withLambdaOption(cls: { curve(o: never, steps: number): number[]; schedule(o: never): (count: number) => number }) {
+  const resolve = (o: Record<string, unknown>) => ({ ...o, lrLambda: LAMBDAS[o.lrLambda as string] }) as never;
+  return {
+    curve: (o: Record<string, unknown>, steps: number) => cls.curve(resolve(o), steps),
+    schedule: (o: Record<string, unknown>) => cls.schedule(resolve(o)),
+  };
+}
+
+function innerSchedulers(o: Record<string, unknown>) {
+  return (opt: lrs.LrControlled) => (o.schedulers as Link[]).map((l) => buildScheduler(opt, l.scheduler, l.options) as never);
+}
+
+function sequentialOptions(o: Record<string, unknown> & { lr: number }): lrs.PureSequentialOptions {
+  return { lr: o.lr, schedulers: innerSchedulers(o), milestones: o.milestones as number[] };
+}
+
 describe("pure curve() and schedule() forms equal the stateful schedulers' torch sequences", () => {
   type Curve = (options: Record<string, unknown> & { lr: number }, steps: number) => number[];
   type Schedule = (options: Record<string, unknown> & { lr: number }) => (count: number) => number;
@@ -84,8 +104,28 @@ describe("pure curve() and schedule() forms equal the stateful schedulers' torch
       curve: CosineAnnealingLR.curve as unknown as Curve,
       schedule: CosineAnnealingLR.schedule as unknown as Schedule,
     },
-    LinearLR: { curve: LinearLR.curve as unknown as Curve, schedule: LinearLR.schedule as unknown as Schedule },
+    LinearLR: { curve: LinearLR.curve, schedule: LinearLR.schedule },
     OneCycleLR: { curve: OneCycleLR.curve as unknown as Curve, schedule: OneCycleLR.schedule as unknown as Schedule },
+    LambdaLR: withLambdaOption(lrs.LambdaLR),
+    MultiplicativeLR: withLambdaOption(lrs.MultiplicativeLR),
+    ConstantLR: { curve: lrs.ConstantLR.curve, schedule: lrs.ConstantLR.schedule },
+    PolynomialLR: { curve: lrs.PolynomialLR.curve, schedule: lrs.PolynomialLR.schedule },
+    CosineAnnealingWarmRestarts: {
+      curve: lrs.CosineAnnealingWarmRestarts.curve as unknown as Curve,
+      schedule: lrs.CosineAnnealingWarmRestarts.schedule as unknown as Schedule,
+    },
+    CyclicLR: {
+      curve: (o, steps) => lrs.CyclicLR.curve(o as unknown as lrs.CyclicLROptions & { baseLr: number }, steps),
+      schedule: (o) => lrs.CyclicLR.schedule(o as unknown as lrs.CyclicLROptions & { baseLr: number }),
+    },
+    SequentialLR: {
+      curve: (o, steps) => lrs.SequentialLR.curve(sequentialOptions(o), steps),
+      schedule: (o) => lrs.SequentialLR.schedule(sequentialOptions(o)),
+    },
+    ChainedScheduler: {
+      curve: (o, steps) => lrs.ChainedScheduler.curve({ lr: o.lr, schedulers: innerSchedulers(o) }, steps),
+      schedule: (o) => lrs.ChainedScheduler.schedule({ lr: o.lr, schedulers: innerSchedulers(o) }),
+    },
   };
   const singles = cases.filter((c) => c.chain.length === 1 && c.metrics === undefined && c.optimizer !== "adam");
   for (const c of singles) {

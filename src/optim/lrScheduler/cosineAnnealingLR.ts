@@ -26,6 +26,7 @@ type CosineAnnealingLRSettings = { tMax: number; etaMin: number };
  * Past `tMax` the lr therefore rises again along the cosine, as in torch.
  */
 export class CosineAnnealingLR extends LRScheduler<CosineAnnealingLRSettings> {
+  static override readonly schedulerName = "CosineAnnealingLR";
   protected settings: CosineAnnealingLRSettings;
 
   constructor(optimizer: LrControlled, options: CosineAnnealingLROptions) {
@@ -37,19 +38,23 @@ export class CosineAnnealingLR extends LRScheduler<CosineAnnealingLRSettings> {
     this.initialStep();
   }
 
-  protected computeLr(): number {
+  protected computeLr(lr: number, baseLr: number): number {
     const { tMax, etaMin } = this.settings;
     const t = this.lastEpoch;
-    const lr = this.optimizer.lr;
     if (t === 0) return lr;
     if (this.stepCount === 1 && t > 0) {
-      return etaMin + ((this.baseLrValue - etaMin) * (1 + Math.cos((t * Math.PI) / tMax))) / 2;
+      return etaMin + ((baseLr - etaMin) * (1 + Math.cos((t * Math.PI) / tMax))) / 2;
     }
     // JS `%` keeps the sign, Python's does not; only equality with 0 matters, where both agree.
     if ((t - 1 - tMax) % (2 * tMax) === 0) {
-      return lr + ((this.baseLrValue - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2;
+      return lr + ((baseLr - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2;
     }
     return ((1 + Math.cos((Math.PI * t) / tMax)) / (1 + Math.cos((Math.PI * (t - 1)) / tMax))) * (lr - etaMin) + etaMin;
+  }
+
+  protected override closedFormLr(baseLr: number): number {
+    const { tMax, etaMin } = this.settings;
+    return etaMin + ((baseLr - etaMin) * (1 + Math.cos((Math.PI * this.lastEpoch) / tMax))) / 2;
   }
 
   /** The lrs of the first `steps` optimizer steps for a starting lr `options.lr`. */

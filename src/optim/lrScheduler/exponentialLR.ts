@@ -13,6 +13,7 @@ type ExponentialLRSettings = { gamma: number };
 
 /** Multiplies the lr by `gamma` every step (torch.optim.lr_scheduler.ExponentialLR). */
 export class ExponentialLR extends LRScheduler<ExponentialLRSettings> {
+  static override readonly schedulerName = "ExponentialLR";
   protected settings: ExponentialLRSettings;
 
   constructor(optimizer: LrControlled, options: ExponentialLROptions) {
@@ -21,9 +22,13 @@ export class ExponentialLR extends LRScheduler<ExponentialLRSettings> {
     this.initialStep();
   }
 
-  protected computeLr(): number {
-    if (this.lastEpoch === 0) return this.optimizer.lr;
-    return this.optimizer.lr * this.settings.gamma;
+  protected computeLr(lr: number): number {
+    if (this.lastEpoch === 0) return lr;
+    return lr * this.settings.gamma;
+  }
+
+  protected override closedFormLr(baseLr: number): number {
+    return baseLr * this.settings.gamma ** this.lastEpoch;
   }
 
   /** The lrs of the first `steps` optimizer steps for a starting lr `options.lr`. */

@@ -4,7 +4,7 @@
  * forms for plotting or for `transforms.scaleByLearningRate(fn)`.
  */
 export type { LrControlled, MomentumControlled, BetasControlled } from "./lrControlled";
-export { LRScheduler } from "./lrScheduler";
+export { LRScheduler, paramGroupsOf } from "./lrScheduler";
 export type { SchedulerState, SchedulerSettings, LastEpochOption } from "./lrScheduler";
 export type { LrSchedule } from "./schedule";
 export { StepLR } from "./stepLR";
@@ -19,6 +19,22 @@ export { LinearLR } from "./linearLR";
 export type { LinearLROptions } from "./linearLR";
 export { OneCycleLR } from "./oneCycleLR";
 export type { OneCycleLROptions } from "./oneCycleLR";
+export { LambdaLR } from "./lambdaLR";
+export type { LambdaLROptions, LrLambda } from "./lambdaLR";
+export { MultiplicativeLR } from "./multiplicativeLR";
+export type { MultiplicativeLROptions } from "./multiplicativeLR";
+export { ConstantLR } from "./constantLR";
+export type { ConstantLROptions } from "./constantLR";
+export { PolynomialLR } from "./polynomialLR";
+export type { PolynomialLROptions } from "./polynomialLR";
+export { CosineAnnealingWarmRestarts } from "./cosineAnnealingWarmRestarts";
+export type { CosineAnnealingWarmRestartsOptions } from "./cosineAnnealingWarmRestarts";
+export { CyclicLR } from "./cyclicLR";
+export type { CyclicLROptions } from "./cyclicLR";
+export { SequentialLR } from "./sequentialLR";
+export type { SequentialLROptions, SequentialLRState, PureSequentialOptions } from "./sequentialLR";
+export { ChainedScheduler } from "./chainedScheduler";
+export type { ChainedSchedulerState } from "./chainedScheduler";
 export { ReduceLROnPlateau } from "./reduceLROnPlateau";
 export type { ReduceLROnPlateauOptions, ReduceLROnPlateauState } from "./reduceLROnPlateau";
 export * as messages from "./messages";

@@ -22,6 +22,7 @@ type LinearLRSettings = { startFactor: number; endFactor: number; totalIters: nu
  * `startFactor: 1, endFactor: small`. Computed with torch's recursive ratio.
  */
 export class LinearLR extends LRScheduler<LinearLRSettings> {
+  static override readonly schedulerName = "LinearLR";
   protected settings: LinearLRSettings;
 
   constructor(optimizer: LrControlled, options: LinearLROptions = {}) {
@@ -34,15 +35,19 @@ export class LinearLR extends LRScheduler<LinearLRSettings> {
     this.initialStep();
   }
 
-  protected computeLr(): number {
+  protected computeLr(lr: number): number {
     const { startFactor, endFactor, totalIters } = this.settings;
-    const lr = this.optimizer.lr;
     if (this.lastEpoch === 0) return lr * startFactor;
     if (this.lastEpoch > totalIters) return lr;
     return (
       lr *
       (1 + (endFactor - startFactor) / (totalIters * startFactor + (this.lastEpoch - 1) * (endFactor - startFactor)))
     );
+  }
+
+  protected override closedFormLr(baseLr: number): number {
+    const { startFactor, endFactor, totalIters } = this.settings;
+    return baseLr * (startFactor + ((endFactor - startFactor) * Math.min(totalIters, this.lastEpoch)) / totalIters);
   }
 
   /** The lrs of the first `steps` optimizer steps for a starting lr `options.lr`. */

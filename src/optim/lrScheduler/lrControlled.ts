@@ -29,3 +29,9 @@ export function hasBetas(opt: LrControlled): opt is BetasControlled {
 export function hasMomentum(opt: LrControlled): opt is MomentumControlled {
   return typeof (opt as Partial<MomentumControlled>).momentum === "number";
 }
+
+/** Writes a cycled momentum: `betas[0]` for the Adam family, else `momentum` (torch's OneCycleLR/CyclicLR). */
+export function writeMomentum(group: LrControlled, value: number): void {
+  if (hasBetas(group)) group.betas = [value, group.betas[1]];
+  else if (hasMomentum(group)) group.momentum = value;
+}

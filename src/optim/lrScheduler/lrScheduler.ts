@@ -8,16 +8,20 @@ export type SchedulerSettings = Record<string, number | string | boolean | numbe
 
 /** What `stateDict()` returns: JSON-serialisable, restored with `loadStateDict()`. */
 export interface SchedulerState<S extends SchedulerSettings = SchedulerSettings> {
-  /** Class name, checked on load. */
+  /** The scheduler's stable name (its static `schedulerName`), checked on load. */
   scheduler: string;
   /** Index of the last step taken (torch's `last_epoch`). */
   lastEpoch: number;
   /** How many times `step()` ran, construction included (torch's `_step_count`). */
   stepCount: number;
-  /** The lr the schedule is relative to (torch's `base_lrs[0]`, the optimizer's `initial_lr`). */
+  /** The first group's base lr (torch's `base_lrs[0]`, the group's `initial_lr`). */
   baseLr: number;
-  /** The lr set by the latest step (torch's `_last_lr[0]`). */
+  /** The first group's lr set by the latest step (torch's `_last_lr[0]`). */
   lastLr: number;
+  /** One base lr per parameter group (torch's `base_lrs`). */
+  baseLrs?: number[];
+  /** One lr per parameter group set by the latest step (torch's `_last_lr`). */
+  lastLrs?: number[];
   /** The scheduler's resolved options. */
   settings: S;
 }
@@ -32,86 +36,149 @@ export interface LastEpochOption {
 }
 
 /**
- * The shared machinery of torch's `_LRScheduler`, for one optimizer with a single lr.
+ * The groups a scheduler drives: the optimizer's `paramGroups` (optim's optimizers, torch's
+ * `param_groups`), or the optimizer itself when it has none (a plain `{ lr }`).
+ */
+export function paramGroupsOf(optimizer: LrControlled): LrControlled[] {
+  const groups = (optimizer as { paramGroups?: unknown }).paramGroups;
+  return Array.isArray(groups) && groups.length > 0 ? (groups as LrControlled[]) : [optimizer];
+}
+
+/**
+ * The shared machinery of torch's `_LRScheduler`, for an optimizer with one or more parameter groups.
  *
- * Construction records the optimizer's initial lr (once per optimizer, shared by every scheduler
- * attached to it, like torch's `initial_lr`) and takes the initial step, which may change `opt.lr`.
- * Each `step()` advances `lastEpoch` by one and writes the new lr into `opt.lr`. Most schedules are
- * computed recursively from the optimizer's current lr, exactly as torch's chainable form, so
+ * Construction records each group's initial lr (once per group, shared by every scheduler
+ * attached to it, like torch's `initial_lr`) and takes the initial step, which may change the lrs.
+ * Each `step()` advances `lastEpoch` by one and writes the new lr of every group. Most schedules are
+ * computed recursively from the group's current lr, exactly as torch's chainable form, so
  * several schedulers stepped together compose multiplicatively.
  */
 export abstract class LRScheduler<S extends SchedulerSettings> {
-  /** The optimizer whose `lr` this scheduler writes. */
+  /** The name stored in `stateDict()`; each scheduler sets its own (class names do not survive minifiers). */
+  static readonly schedulerName: string = "LRScheduler";
+  /** The optimizer whose lrs this scheduler writes. */
   readonly optimizer: LrControlled;
   /** Index of the last step taken: 0 right after construction (torch's `last_epoch`). */
   lastEpoch: number;
-  /** The base lr (torch's `base_lrs[0]`). */
-  protected baseLrValue: number;
+  /** The groups whose lr this scheduler writes (torch's `optimizer.param_groups`). */
+  protected readonly groups: LrControlled[];
+  /** One base lr per group (torch's `base_lrs`). */
+  protected baseLrValues: number[];
   /** torch's `_step_count`: 1 right after construction. */
   protected stepCount = 0;
-  protected lastLr: number;
+  protected lastLrs: number[];
   /** The resolved options, saved in the state dict. */
   protected abstract settings: S;
 
   protected constructor(optimizer: LrControlled, lastEpoch: number | undefined) {
     this.optimizer = checkOptimizer(optimizer);
+    this.groups = paramGroupsOf(this.optimizer);
     this.lastEpoch = lastEpochOption(lastEpoch ?? -1);
     if (this.lastEpoch === -1) {
-      this.baseLrValue = recordInitialLrIfAbsent(this.optimizer);
+      this.baseLrValues = this.groups.map((group) => recordInitialLrIfAbsent(group));
     } else {
-      const recorded = recordedInitialLr(this.optimizer);
-      if (recorded === undefined) throw new Error(messages.missingInitialLr(this.lastEpoch));
-      this.baseLrValue = recorded;
+      this.baseLrValues = this.groups.map((group) => {
+        const recorded = recordedInitialLr(group);
+        if (recorded === undefined) throw new Error(messages.missingInitialLr(this.lastEpoch));
+        return recorded;
+      });
     }
-    this.lastLr = this.optimizer.lr;
+    this.lastLrs = this.groups.map((group) => group.lr);
   }
 
-  /** The schedule's rule: the lr for `this.lastEpoch`, usually from `this.optimizer.lr`. */
-  protected abstract computeLr(): number;
+  /** The name stored in `stateDict()`. */
+  get schedulerName(): string {
+    return (this.constructor as typeof LRScheduler).schedulerName;
+  }
 
-  /** Called at the end of each subclass constructor, once its settings exist (torch's `_initial_step`). */
-  protected initialStep(): void {
+  /**
+   * The schedule's rule: group `index`'s lr for `this.lastEpoch`, usually from the group's current
+   * lr `lr` (torch's chainable `get_lr`) or from its base lr.
+   */
+  protected abstract computeLr(lr: number, baseLr: number, group: LrControlled, index: number): number;
+
+  /**
+   * torch's `_get_closed_form_lr`, used by `step(epoch)` where the schedule has one: the lr at
+   * `this.lastEpoch` from the base lr alone.
+   */
+  protected closedFormLr?(baseLr: number, index: number): number;
+
+  /**
+   * Called at the end of each subclass constructor, once its settings exist (torch's
+   * `_initial_step`); `SequentialLR` calls it again on its first scheduler.
+   */
+  initialStep(): void {
     this.stepCount = 0;
     this.step();
   }
 
-  /** Advances the schedule by one step and writes the new lr into `optimizer.lr`. */
-  step(): void {
+  /**
+   * Advances the schedule by one step and writes each group's new lr. With `epoch` (torch's
+   * deprecated `step(epoch)`, used by `SequentialLR`), jumps to that epoch, with the closed form
+   * where the schedule has one.
+   */
+  step(epoch?: number): void {
     this.stepCount += 1;
-    this.lastEpoch += 1;
-    const lr = this.computeLr();
-    this.optimizer.lr = lr;
-    this.lastLr = lr;
+    let lrs: number[];
+    if (epoch === undefined) {
+      this.lastEpoch += 1;
+      lrs = this.groups.map((group, i) => this.computeLr(group.lr, this.baseLrValues[i], group, i));
+    } else {
+      if (typeof epoch !== "number" || !Number.isInteger(epoch) || epoch < 0) throw new RangeError(messages.invalidEpoch(epoch));
+      this.lastEpoch = epoch;
+      lrs = this.groups.map((group, i) =>
+        this.closedFormLr ? this.closedFormLr(this.baseLrValues[i], i) : this.computeLr(group.lr, this.baseLrValues[i], group, i),
+      );
+    }
+    this.writeLrs(lrs);
   }
 
-  /** The lr set by the latest step (torch's `get_last_lr()[0]`). */
+  /** Writes one lr per group and remembers them as the last lrs. */
+  protected writeLrs(lrs: readonly number[]): void {
+    lrs.forEach((lr, i) => (this.groups[i].lr = lr));
+    this.lastLrs = this.groups.map((group) => group.lr);
+  }
+
+  /** The first group's lr set by the latest step (torch's `get_last_lr()[0]`). */
   getLastLr(): number {
-    return this.lastLr;
+    return this.lastLrs[0];
   }
 
-  /** The lr the schedule is relative to (torch's `base_lrs[0]`). */
+  /** Every group's lr set by the latest step (torch's `get_last_lr()`). */
+  getLastLrs(): number[] {
+    return [...this.lastLrs];
+  }
+
+  /** The first group's base lr (torch's `base_lrs[0]`). */
   get baseLr(): number {
-    return this.baseLrValue;
+    return this.baseLrValues[0];
+  }
+
+  /** One base lr per group (torch's `base_lrs`). */
+  get baseLrs(): number[] {
+    return [...this.baseLrValues];
   }
 
   /** Everything needed to resume this scheduler, as plain JSON. Does not include the optimizer. */
   stateDict(): SchedulerState<S> {
     return {
-      scheduler: this.constructor.name,
+      scheduler: this.schedulerName,
       lastEpoch: this.lastEpoch,
       stepCount: this.stepCount,
-      baseLr: this.baseLrValue,
-      lastLr: this.lastLr,
+      baseLr: this.baseLrValues[0],
+      lastLr: this.lastLrs[0],
+      baseLrs: [...this.baseLrValues],
+      lastLrs: [...this.lastLrs],
       settings: cloneSettings(this.settings),
     };
   }
 
   /**
    * Restores a state from `stateDict()`. Like torch, this restores the scheduler only: the
-   * optimizer's current lr comes back with the optimizer's own state (or set `opt.lr = state.lastLr`).
+   * optimizer's current lrs come back with the optimizer's own state (or set them from `lastLrs`).
    */
   loadStateDict(state: SchedulerState<S>): void {
-    const name = this.constructor.name;
+    const name = this.schedulerName;
     if (typeof state !== "object" || state === null) {
       throw new TypeError(messages.invalidStateDict(name, `got ${String(state)}`));
     }
@@ -123,6 +190,13 @@ export abstract class LRScheduler<S extends SchedulerSettings> {
         throw new TypeError(messages.invalidStateDict(name, `${key} is ${String(state[key])}`));
       }
     }
+    const baseLrs = state.baseLrs ?? [state.baseLr];
+    const lastLrs = state.lastLrs ?? [state.lastLr];
+    for (const [key, values] of [["baseLrs", baseLrs], ["lastLrs", lastLrs]] as const) {
+      if (!Array.isArray(values) || values.length !== this.groups.length || values.some((v) => typeof v !== "number")) {
+        throw new TypeError(messages.invalidStateDict(name, `${key} is ${JSON.stringify(values)} for ${this.groups.length} parameter group(s)`));
+      }
+    }
     const settings = state.settings as SchedulerSettings | undefined;
     for (const key of Object.keys(this.settings)) {
       const saved = settings?.[key];
@@ -132,8 +206,8 @@ export abstract class LRScheduler<S extends SchedulerSettings> {
     }
     this.lastEpoch = state.lastEpoch;
     this.stepCount = state.stepCount;
-    this.baseLrValue = state.baseLr;
-    this.lastLr = state.lastLr;
+    this.baseLrValues = [...baseLrs];
+    this.lastLrs = [...lastLrs];
     this.settings = cloneSettings(state.settings);
   }
 }

@@ -81,3 +81,50 @@ export function invalidStateDict(scheduler: string, problem: string): string {
 export function invalidScheduleStep(value: unknown): string {
   return `A schedule's step count must be a non-negative integer, but got ${String(value)}`;
 }
+
+/** `step(epoch)` got something that is not an epoch index. */
+export function invalidEpoch(value: unknown): string {
+  return `Expected non-negative integer epoch, but got ${String(value)} (call step() without an argument to advance by one step)`;
+}
+
+/** torch's ConstantLR check. */
+export const CONSTANT_FACTOR_RANGE = "Constant multiplicative factor expected to be between 0 and 1.";
+
+/** LambdaLR / MultiplicativeLR: one function, or one per parameter group. */
+export function lrLambdaCount(groups: number, got: number): string {
+  return `Expected ${groups} lr_lambdas, but got ${got}`;
+}
+
+export function notAFunction(option: string, value: unknown): string {
+  return `Expected ${option} to be a function of the epoch (or an array of them, one per parameter group), but got ${String(value)}`;
+}
+
+/** CosineAnnealingWarmRestarts' tMult. */
+export function invalidTMult(value: unknown): string {
+  return `Expected integer tMult >= 1, but got ${String(value)}`;
+}
+
+/** CyclicLR's mode. */
+export function invalidCyclicMode(value: unknown): string {
+  return `mode is invalid and scaleFn is undefined: expected "triangular", "triangular2" or "exp_range", got ${String(value)}`;
+}
+
+/** An option given per parameter group with the wrong length. */
+export function perGroupLength(option: string, groups: number, got: number): string {
+  return `expected ${groups} values for ${option}, got ${got}`;
+}
+
+/** SequentialLR / ChainedScheduler: every scheduler must drive the same optimizer. */
+export function differentOptimizer(container: string, index: number): string {
+  return `${container} expects all schedulers to belong to the same optimizer, but got the scheduler at index ${index} attached to a different one`;
+}
+
+/** SequentialLR needs one milestone fewer than schedulers. */
+export function sequentialMilestones(schedulers: number, milestones: number): string {
+  return `Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers ${schedulers} and the number of milestones to be equal to ${milestones}`;
+}
+
+/** SequentialLR / ChainedScheduler need at least one scheduler. */
+export function noSchedulers(container: string): string {
+  return `${container} needs at least one scheduler, got none`;
+}

@@ -19,6 +19,7 @@ type MultiStepLRSettings = { milestones: number[]; gamma: number };
  * (torch.optim.lr_scheduler.MultiStepLR). Repeated milestones count repeatedly, like torch's Counter.
  */
 export class MultiStepLR extends LRScheduler<MultiStepLRSettings> {
+  static override readonly schedulerName = "MultiStepLR";
   protected settings: MultiStepLRSettings;
 
   constructor(optimizer: LrControlled, options: MultiStepLROptions) {
@@ -31,10 +32,15 @@ export class MultiStepLR extends LRScheduler<MultiStepLRSettings> {
     this.initialStep();
   }
 
-  protected computeLr(): number {
+  protected computeLr(lr: number): number {
     const hits = this.settings.milestones.filter((m) => m === this.lastEpoch).length;
-    if (hits === 0) return this.optimizer.lr;
-    return this.optimizer.lr * this.settings.gamma ** hits;
+    if (hits === 0) return lr;
+    return lr * this.settings.gamma ** hits;
+  }
+
+  protected override closedFormLr(baseLr: number): number {
+    const passed = this.settings.milestones.filter((m) => m <= this.lastEpoch).length;
+    return baseLr * this.settings.gamma ** passed;
   }
 
   /** The lrs of the first `steps` optimizer steps for a starting lr `options.lr`. */

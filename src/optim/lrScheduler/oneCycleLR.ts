@@ -1,5 +1,5 @@
 import { overwriteInitialLr } from "./initialLr";
-import { hasBetas, hasMomentum, LrControlled } from "./lrControlled";
+import { hasBetas, hasMomentum, LrControlled, writeMomentum } from "./lrControlled";
 import { LastEpochOption, LRScheduler } from "./lrScheduler";
 import * as messages from "./messages";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
@@ -72,10 +72,12 @@ function annealLinear(start: number, end: number, pct: number): number {
  *
  * Momentum: with `cycleMomentum` (default true) it cycles inversely to the lr between `maxMomentum`
  * and `baseMomentum`, written to the optimizer's `betas[0]` if it has `betas` (Adam family), else to
- * its `momentum` (SGD, RMSprop). An optimizer with neither throws, as torch does; pass
- * `cycleMomentum: false` for those.
+ * its `momentum` (SGD, RMSprop), in every parameter group. An SGD created without momentum gets
+ * it (its buffer starts at the first step, as torch's does). An optimizer with neither throws, as
+ * torch does; pass `cycleMomentum: false` for those.
  */
 export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
+  static override readonly schedulerName = "OneCycleLR";
   protected settings: OneCycleLRSettings;
 
   constructor(optimizer: LrControlled, options: OneCycleLROptions) {
@@ -102,7 +104,7 @@ export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
     const cycleMomentum = options.cycleMomentum ?? true;
     const maxMomentum = finiteNumber("maxMomentum", options.maxMomentum ?? 0.95);
     const baseMomentum = finiteNumber("baseMomentum", options.baseMomentum ?? 0.85);
-    if (cycleMomentum && !hasBetas(this.optimizer) && !hasMomentum(this.optimizer)) {
+    if (cycleMomentum && !this.groups.every((group) => hasBetas(group) || hasMomentum(group))) {
       throw new TypeError(messages.CYCLE_MOMENTUM_UNSUPPORTED);
     }
     this.settings = {
@@ -119,9 +121,11 @@ export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
     };
     if (this.lastEpoch === -1) {
       // torch writes initial_lr = max_lr / div_factor into the group, replacing any earlier value.
-      overwriteInitialLr(this.optimizer, initialLr);
-      this.baseLrValue = initialLr;
-      if (cycleMomentum) this.writeMomentum(maxMomentum);
+      for (const group of this.groups) {
+        overwriteInitialLr(group, initialLr);
+        if (cycleMomentum) writeMomentum(group, maxMomentum);
+      }
+      this.baseLrValues = this.groups.map(() => initialLr);
     }
     this.initialStep();
   }
@@ -160,13 +164,7 @@ export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
     ];
   }
 
-  private writeMomentum(value: number): void {
-    const opt = this.optimizer;
-    if (hasBetas(opt)) opt.betas = [value, opt.betas[1]];
-    else if (hasMomentum(opt)) opt.momentum = value;
-  }
-
-  protected computeLr(): number {
+  protected computeLr(_lr: number, _baseLr: number, group: LrControlled): number {
     const s = this.settings;
     const stepNum = this.lastEpoch;
     if (stepNum > s.totalSteps) throw new RangeError(messages.steppedPastTotalSteps(stepNum + 1, s.totalSteps));
@@ -181,7 +179,7 @@ export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
     const startStep = index === 0 ? 0 : phases[index - 1].endStep;
     const pct = (stepNum - startStep) / (phase.endStep - startStep);
     if (s.cycleMomentum) {
-      this.writeMomentum(anneal(momentumOf[phase.startMomentum], momentumOf[phase.endMomentum], pct));
+      writeMomentum(group, anneal(momentumOf[phase.startMomentum], momentumOf[phase.endMomentum], pct));
     }
     return anneal(lrOf[phase.startLr], lrOf[phase.endLr], pct);
   }

@@ -25,6 +25,7 @@ type StepLRSettings = { stepSize: number; gamma: number };
  * ```
  */
 export class StepLR extends LRScheduler<StepLRSettings> {
+  static override readonly schedulerName = "StepLR";
   protected settings: StepLRSettings;
 
   constructor(optimizer: LrControlled, options: StepLROptions) {
@@ -36,15 +37,19 @@ export class StepLR extends LRScheduler<StepLRSettings> {
     this.initialStep();
   }
 
-  protected computeLr(): number {
+  protected computeLr(lr: number): number {
     const { stepSize, gamma } = this.settings;
-    if (this.lastEpoch === 0 || this.lastEpoch % stepSize !== 0) return this.optimizer.lr;
-    return this.optimizer.lr * gamma;
+    if (this.lastEpoch === 0 || this.lastEpoch % stepSize !== 0) return lr;
+    return lr * gamma;
   }
 
   /** The lrs of the first `steps` optimizer steps for a starting lr `options.lr`. */
   static curve(options: StepLROptions & { lr: number }, steps: number): number[] {
     return simulateLrs((opt) => new StepLR(opt, options), options.lr, steps);
+  }
+
+  protected override closedFormLr(baseLr: number): number {
+    return baseLr * this.settings.gamma ** Math.floor(this.lastEpoch / this.settings.stepSize);
   }
 
   /** The schedule as a pure `count → lr` function. */

@@ -1,0 +1,88 @@
+/**
+ * Schedulers over parameter groups (one base lr per group, as torch's base_lrs), the state dict's
+ * stable names, and optimizers stepped under a scheduler against torch (fixture "scheduled").
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as optim from "../../src/optim";
+import { lrScheduler } from "../../src/optim";
+import { loadFixture, makeProblem, worstMismatch } from "../optim/problem";
+
+interface ScheduledCase {
+  id: string;
+  optimizer: string;
+  options: Record<string, unknown>;
+  groups: ({ params: string[] } & Record<string, unknown>)[];
+  scheduler: "OneCycleLR" | "CyclicLR";
+  schedulerOptions: Record<string, unknown>;
+  trajectory: number[][];
+  lrs: number[][];
+}
+
+const fixture = loadFixture() as ReturnType<typeof loadFixture> & { scheduled: ScheduledCase[] };
+
+for (const c of fixture.scheduled) {
+  test(`optimizer under a scheduler matches torch ${fixture.torchVersion}: ${c.id}`, () => {
+    const problem = makeProblem(fixture);
+    const paramGroups = c.groups.map(({ params, ...o }) => ({ ...o, params: (n: string) => params.some((p) => n.endsWith(`/${p}`)) }));
+    const opt = new optim.SGD({ ...(c.options as { lr: number }), paramGroups });
+    const Scheduler = lrScheduler[c.scheduler] as unknown as new (o: optim.SGD, s: Record<string, unknown>) => { step(): void };
+    const sched = new Scheduler(opt, c.schedulerOptions);
+    try {
+      c.trajectory.forEach((expected, step) => {
+        opt.minimize(problem.loss);
+        sched.step();
+        const actual = problem.flat();
+        const { excess, index } = worstMismatch(actual, expected, 1e-5, 1e-6);
+        assert.ok(excess <= 0, `step ${step + 1}, entry ${index}: got ${actual[index]}, torch ${expected[index]}`);
+        c.lrs[step].forEach((lr, g) => assert.ok(Math.abs(opt.paramGroups[g].lr - lr) <= 1e-12 * Math.max(1, lr), `group ${g} lr`));
+      });
+    } finally {
+      opt.dispose();
+      problem.dispose();
+    }
+  });
+}
+
+test("OneCycleLR on SGD created without momentum cycles momentum (torch's cycle_momentum default) and starts the buffer", () => {
+  const opt = new optim.SGD({ lr: 0.1 });
+  const sched = new lrScheduler.OneCycleLR(opt, { maxLr: 0.3, totalSteps: 10 });
+  assert.equal(opt.momentum, 0.95);
+  sched.step();
+  assert.ok(opt.momentum < 0.95);
+  assert.ok(opt.transform.links.some((l) => l.name === "traceMomentum"));
+  opt.dispose();
+});
+
+test("a scheduler keeps one base lr per group and writes each group's lr", () => {
+  const opt = new optim.SGD({ lr: 0.1, paramGroups: [{ params: (n) => n.endsWith("bias"), lr: 0.01 }] });
+  const sched = new lrScheduler.StepLR(opt, { stepSize: 2, gamma: 0.5 });
+  assert.deepEqual(sched.baseLrs, [0.01, 0.1]);
+  sched.step();
+  sched.step();
+  assert.deepEqual(sched.getLastLrs(), [0.005, 0.05]);
+  assert.deepEqual([opt.paramGroups[0].lr, opt.paramGroups[1].lr], [0.005, 0.05]);
+  const saved = JSON.parse(JSON.stringify(sched.stateDict())) as lrScheduler.SchedulerState;
+  assert.deepEqual(saved.baseLrs, [0.01, 0.1]);
+  const again = new lrScheduler.StepLR(new optim.SGD({ lr: 0.1, paramGroups: [{ params: () => false, lr: 0.01 }] }), { stepSize: 2, gamma: 0.5 });
+  again.loadStateDict(saved as never);
+  assert.deepEqual(again.baseLrs, [0.01, 0.1]);
+  assert.deepEqual(again.getLastLrs(), [0.005, 0.05]);
+  opt.dispose();
+});
+
+test("stateDict names schedulers by a stable static name, not constructor.name (which minifiers rename)", () => {
+  const original = Object.getOwnPropertyDescriptor(lrScheduler.StepLR, "name") as PropertyDescriptor;
+  Object.defineProperty(lrScheduler.StepLR, "name", { value: "t" });
+  try {
+    const sched = new lrScheduler.StepLR({ lr: 0.1 }, { stepSize: 3 });
+    assert.equal(sched.stateDict().scheduler, "StepLR");
+    sched.loadStateDict(sched.stateDict());
+    assert.throws(() => sched.loadStateDict({ ...sched.stateDict(), scheduler: "ExponentialLR" }), /StepLR\.loadStateDict/);
+  } finally {
+    Object.defineProperty(lrScheduler.StepLR, "name", original);
+  }
+  for (const [name, cls] of Object.entries(lrScheduler)) {
+    if (typeof cls === "function" && "schedulerName" in cls) assert.equal((cls as { schedulerName: string }).schedulerName, name);
+  }
+});
