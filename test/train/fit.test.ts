@@ -262,6 +262,37 @@ test("fit accepts a DataLoader and reports bad inputs with exact messages", asyn
   assert.equal(tf.memory().numTensors, tensorsBefore, "a failed fit frees what it held");
 });
 
+test("a loss or metric function that throws frees every tensor of the failed step (tfjs leaks its tape)", async () => {
+  const model = linear({ inputs: 3, seed: 1 });
+  const base = { optimizer: new SGD({ lr: 0.01 }), train: regression, progress: false };
+  const failing = (where: string) => () => {
+    throw new Error(`${where} failed`);
+  };
+  // Warm-up: the first fit creates the model's lazily built state.
+  await fit(model, { ...base, loss: mse });
+  const before = tf.memory().numTensors;
+  await assert.rejects(fit(model, { ...base, loss: (p, t) => (failing("loss")(), mse(p, t)) }), /loss failed/);
+  assert.equal(tf.memory().numTensors, before, "throwing loss");
+  await assert.rejects(
+    fit(model, { ...base, loss: (p, t) => tf.mul(mse(p, t), 2) as tf.Scalar, metrics: [{ bad: failing("metric") }] }),
+    /metric failed/,
+  );
+  assert.equal(tf.memory().numTensors, before, "throwing metric");
+  await assert.rejects(
+    fit(model, {
+      ...base,
+      loss: mse,
+      regularizer: failing("regularizer") as unknown as (w: tf.Variable[]) => tf.Scalar,
+    }),
+    /regularizer failed/,
+  );
+  assert.equal(tf.memory().numTensors, before, "throwing regularizer");
+  // The next fit still trains (the engine's gradient state was put back).
+  const history = await fit(model, { ...base, loss: mse, epochs: 2 });
+  assert.equal(history.epochs.length, 2);
+  assert.equal(tf.memory().numTensors, before);
+});
+
 test("History: final, best, JSON round trip and a notebook display", async () => {
   const history = await fit(linear({ inputs: 3, seed: 1 }), {
     optimizer: new SGD({ lr: 0.1 }),

@@ -1,0 +1,204 @@
+/**
+ * What `fit` accepts (FitOptions and its parts), the messages for bad options, and `planFit`: the
+ * one place that checks the options and resolves their defaults into a {@link FitPlan}.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { DataLoader } from "../data/loader";
+import { datasetSize, emptyDatasetMessage, type Dataset } from "../data/dataset";
+import { invalidLearningRate } from "../optim/errors";
+import { OneCycleLR, ReduceLROnPlateau, type LRScheduler, type SchedulerSettings } from "../optim/lrScheduler";
+import type { LossFn } from "./evaluate";
+import { resolveMetrics, type Metric, type MetricFn } from "./metrics";
+import type { EpochRecord } from "./records";
+import type { History } from "./history";
+
+export type { LossFn } from "./evaluate";
+
+/** A penalty on the trainable weights added to the loss (e.g. `(w) => regularize.l2Penalty(w, 1e-4)`). */
+export type Regularizer = (weights: tf.Variable[]) => tf.Scalar;
+
+/** An lr scheduler from `optim.lrScheduler`. */
+export type Scheduler = LRScheduler<SchedulerSettings> | ReduceLROnPlateau;
+
+export interface EarlyStoppingOptions {
+  /** Epoch value to watch (default "valLoss" with validation data, else "loss"). */
+  monitor?: string;
+  /** Epochs without improvement before stopping (default 5). */
+  patience?: number;
+  /** Smallest change that counts as improvement (default 0). */
+  minDelta?: number;
+  /** "min" (default; "max" for keys containing "accuracy"). */
+  mode?: "min" | "max";
+  /** Put back the weights of the best epoch at the end (default true). */
+  restoreBest?: boolean;
+}
+
+export interface EpochContext {
+  history: History;
+  /** Ends training after this epoch. */
+  stop(): void;
+}
+
+export interface FitCallbacks {
+  /** After each optimizer step (values are not read here, to avoid a sync per step). */
+  onStepEnd?(info: { step: number; epoch: number; batch: number; lr: number | undefined }): void;
+  /** After each epoch, with its record. */
+  onEpochEnd?(record: EpochRecord, context: EpochContext): void | Promise<void>;
+}
+
+export interface FitOptions {
+  /** An optimizer from `optim` (e.g. `new optim.SGD({ lr: 0.1 })`) or any tf.Optimizer. */
+  optimizer: tf.Optimizer;
+  /** (prediction, target) → scalar, e.g. `losses.crossEntropy`. */
+  loss: LossFn;
+  /** Training data, or a DataLoader you configured yourself. */
+  train: Dataset | DataLoader;
+  validation?: Dataset;
+  /** Default 1. */
+  epochs?: number;
+  /** Default 32; `"full"` for full-batch gradient descent, 1 for pure SGD. Ignored for a DataLoader. */
+  batchSize?: number | "full";
+  /** Reshuffle every epoch (default true). Ignored for a DataLoader. */
+  shuffle?: boolean;
+  /** e.g. `["accuracy"]`. */
+  metrics?: Metric[];
+  regularizer?: Regularizer;
+  /** Clip the global gradient L2 norm to this value before each update. */
+  clipGradNorm?: number;
+  scheduler?: Scheduler;
+  /** When to step an epoch scheduler: "epoch" (default; OneCycleLR always steps per batch). */
+  schedulerInterval?: "epoch" | "step";
+  callbacks?: FitCallbacks;
+  earlyStopping?: EarlyStoppingOptions | boolean;
+  /** Seed of the data order (default: next sub-seed of `seed(n)`). */
+  seed?: number;
+  /** Progress bar (default true). */
+  progress?: boolean;
+  /**
+   * When to record gradient and weight norms: every step (default) or only per epoch ("epoch":
+   * the weight norm at the epoch's end; gradient norms only when clipping, which computes them
+   * anyway). "epoch" saves a few small ops per step, which shows on tiny models.
+   */
+  norms?: "step" | "epoch";
+  /** Read recorded values at least every this many steps (default 200). */
+  syncEvery?: number;
+  /** Names the run (legend of plots, key in `compare`). */
+  name?: string;
+}
+
+export const MISSING_OPTIMIZER = "fit needs an optimizer, e.g. { optimizer: new optim.SGD({ lr: 0.1 }) }";
+export const MISSING_LOSS = "fit needs a loss function (prediction, target) → scalar, e.g. { loss: losses.mse }";
+
+export function invalidEpochsMessage(epochs: unknown): string {
+  return `Invalid epochs: ${String(epochs)} (expected a positive integer)`;
+}
+
+export function invalidClipMessage(value: unknown): string {
+  return `Invalid clipGradNorm: ${String(value)} (expected a number > 0)`;
+}
+
+export function inputShapeMessage(
+  which: string,
+  expected: readonly (number | null)[],
+  actual: readonly number[],
+): string {
+  return `fit: the model expects inputs of shape [${expected.map((d) => (d === null ? "n" : d)).join(", ")}] but ${which}.x has shape [${actual.join(", ")}]`;
+}
+
+export function invalidNormsMessage(value: unknown): string {
+  return `Invalid norms: ${String(value)} (expected "step" or "epoch")`;
+}
+
+export function nonScalarLossMessage(shape: readonly number[]): string {
+  return `fit: the loss must return a scalar, got shape [${shape.join(", ")}] (use reduction "mean")`;
+}
+
+/** The checked options of one `fit` call, defaults resolved. */
+export interface FitPlan {
+  optimizer: tf.Optimizer;
+  loss: LossFn;
+  loader: DataLoader;
+  validation: Dataset | undefined;
+  epochs: number;
+  metrics: { name: string; fn: MetricFn }[];
+  /** The model's trainable weights, as the variables the gradient is taken against. */
+  variables: tf.Variable[];
+  regularizer: Regularizer | undefined;
+  clipGradNorm: number | undefined;
+  scheduler: Scheduler | undefined;
+  /** True when the scheduler steps after every batch rather than every epoch. */
+  schedulerPerStep: boolean;
+  /** Record gradient and weight norms at every step (`norms: "step"`). */
+  normsPerStep: boolean;
+  /** Record the gradient norm at every step (per-step norms, or clipping computes it anyway). */
+  recordGradNorm: boolean;
+  earlyStopping: EarlyStoppingOptions | undefined;
+  syncEvery: number;
+}
+
+/** The optimizer's current learning rate, when it has a numeric `lr`. */
+export function currentLr(optimizer: tf.Optimizer): number | undefined {
+  const lr = (optimizer as { lr?: unknown }).lr;
+  return typeof lr === "number" ? lr : undefined;
+}
+
+function checkInputShape(model: tf.LayersModel, dataset: Dataset, which: string): void {
+  const expected = model.inputs[0]?.shape;
+  if (!expected) return;
+  const actual = dataset.x.shape;
+  const ok = expected.length === actual.length && expected.every((d, i) => d === null || d === actual[i]);
+  if (!ok) throw new Error(inputShapeMessage(which, expected, actual));
+}
+
+/** Checks every option (throwing the messages above) before anything is allocated, and resolves defaults. */
+export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
+  const { optimizer, loss } = options;
+  if (!optimizer || typeof optimizer.applyGradients !== "function") throw new Error(MISSING_OPTIMIZER);
+  if (typeof loss !== "function") throw new Error(MISSING_LOSS);
+  const lr0 = currentLr(optimizer);
+  if (lr0 !== undefined && !(lr0 > 0)) throw new Error(invalidLearningRate(lr0));
+  const epochs = options.epochs ?? 1;
+  if (!Number.isInteger(epochs) || epochs <= 0) throw new Error(invalidEpochsMessage(epochs));
+  const clip = options.clipGradNorm;
+  if (clip !== undefined && !(typeof clip === "number" && clip > 0)) throw new Error(invalidClipMessage(clip));
+  const trainData = options.train instanceof DataLoader ? options.train.dataset : options.train;
+  if (datasetSize(trainData) === 0) throw new Error(emptyDatasetMessage("fit"));
+  checkInputShape(model, trainData, "train");
+  if (options.validation) {
+    if (datasetSize(options.validation) === 0) throw new Error(emptyDatasetMessage("fit (validation)"));
+    checkInputShape(model, options.validation, "validation");
+  }
+  const loader =
+    options.train instanceof DataLoader
+      ? options.train
+      : new DataLoader(options.train, {
+          batchSize: options.batchSize ?? 32,
+          shuffle: options.shuffle ?? true,
+          seed: options.seed,
+        });
+  const metrics = resolveMetrics(options.metrics);
+  const scheduler = options.scheduler;
+  if (options.norms !== undefined && options.norms !== "step" && options.norms !== "epoch")
+    throw new Error(invalidNormsMessage(options.norms));
+  const normsPerStep = (options.norms ?? "step") === "step";
+  const early = options.earlyStopping;
+  return {
+    optimizer,
+    loss,
+    loader,
+    validation: options.validation,
+    epochs,
+    metrics,
+    variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
+    regularizer: options.regularizer,
+    clipGradNorm: clip,
+    scheduler,
+    schedulerPerStep:
+      scheduler instanceof OneCycleLR ||
+      (options.schedulerInterval === "step" && !(scheduler instanceof ReduceLROnPlateau)),
+    normsPerStep,
+    recordGradNorm: normsPerStep || clip !== undefined,
+    earlyStopping: early ? (early === true ? {} : early) : undefined,
+    syncEvery: options.syncEvery ?? 200,
+  };
+}

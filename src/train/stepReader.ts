@@ -1,0 +1,76 @@
+/**
+ * Holds the packed values of steps not yet read and reads them in one device sync into
+ * StepRecords. Reading is where a non-finite loss is noticed, so it throws DivergenceError.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { DivergenceError } from "./divergence";
+import type { History } from "./history";
+import type { StepRecord } from "./records";
+import type { StepValueLayout } from "./stepValues";
+
+/** A step's packed values and what the loop knew when it ran. */
+export interface PendingStep {
+  packed: tf.Tensor;
+  step: number;
+  epoch: number;
+  lr: number | undefined;
+  time: number;
+  size: number;
+}
+
+export class StepReader {
+  private pending: PendingStep[] = [];
+
+  constructor(
+    private readonly layout: StepValueLayout,
+    private readonly history: History,
+  ) {}
+
+  get count(): number {
+    return this.pending.length;
+  }
+
+  push(step: PendingStep): void {
+    this.pending.push(step);
+  }
+
+  /** Reads every pending step, appends its record to the history and to `epochSteps`. */
+  read(epochSteps: StepRecord[]): void {
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    const values = tf.tidy(() => tf.stack(batch.map((p) => p.packed)).dataSync());
+    tf.dispose(batch.map((p) => p.packed));
+    this.pending = [];
+    const width = this.layout.width;
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i];
+      const numbers = this.layout.unpack(values.subarray(i * width, (i + 1) * width));
+      const record: StepRecord = {
+        step: p.step,
+        epoch: p.epoch,
+        loss: numbers.loss,
+        lr: p.lr,
+        time: p.time,
+        size: p.size,
+      };
+      if (numbers.gradNorm !== undefined) record.gradNorm = numbers.gradNorm;
+      if (numbers.weightNorm !== undefined) record.weightNorm = numbers.weightNorm;
+      if (numbers.penalty !== undefined) record.penalty = numbers.penalty;
+      this.layout.metricNames.forEach((name, j) => (record[name] = numbers.metrics[j]));
+      this.history.steps.push(record);
+      epochSteps.push(record);
+      const objective = numbers.loss + (numbers.penalty ?? 0);
+      if (!Number.isFinite(objective)) {
+        this.history.info.diverged = { epoch: p.epoch, step: p.step };
+        const reported = Number.isFinite(numbers.loss) ? objective : numbers.loss;
+        throw new DivergenceError(p.epoch, p.step, reported, p.lr, this.history);
+      }
+    }
+  }
+
+  /** Frees unread steps (after a failure). */
+  dispose(): void {
+    tf.dispose(this.pending.map((p) => p.packed));
+    this.pending = [];
+  }
+}

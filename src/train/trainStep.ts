@@ -1,0 +1,79 @@
+/**
+ * One optimizer step of `fit`: forward, loss (+ penalty), gradients, optional clipping, update,
+ * and the step's recorded values packed into one tensor (see stepValues.ts). Everything else
+ * the step allocates is freed, also when the user's loss, metric or regularizer throws.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Batch } from "../data/loader";
+import { clipGradNorm } from "../regularize/clipGradNorm";
+import { globalNorm } from "../transforms/globalNorm";
+import { nonScalarLossMessage, type FitPlan } from "./fitOptions";
+import type { StepValueLayout } from "./stepValues";
+
+/** The tensors the forward pass hands out of `tf.variableGrads` (kept, so the caller frees them). */
+interface Forward {
+  dataLoss?: tf.Scalar;
+  penalty?: tf.Scalar;
+  metrics: tf.Scalar[];
+}
+
+/**
+ * When a `tf.variableGrads` closure throws, tfjs leaves that gradient tape in the engine with the
+ * tensors it saved for the backward pass (kept, so no tidy frees them). Free them as tfjs itself
+ * does after a successful backward pass.
+ */
+function freeAbandonedTape(): void {
+  const state = tf.engine().state as { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null };
+  if (state.gradientDepth !== 0 || !state.activeTape) return;
+  for (const node of state.activeTape) tf.dispose(node.saved ?? []);
+  state.activeTape = null;
+}
+
+function forwardAndGradients(model: tf.LayersModel, plan: FitPlan, batch: Batch, forward: Forward): tf.NamedTensorMap {
+  const { regularizer, variables } = plan;
+  return tf.variableGrads(() => {
+    const prediction = model.apply(batch.x, { training: true }) as tf.Tensor;
+    const dataLoss = plan.loss(prediction, batch.y);
+    if (dataLoss.rank !== 0) throw new Error(nonScalarLossMessage(dataLoss.shape));
+    forward.dataLoss = tf.keep(dataLoss);
+    for (const metric of plan.metrics) forward.metrics.push(tf.keep(metric.fn(prediction, batch.y)));
+    if (!regularizer) return dataLoss;
+    forward.penalty = tf.keep(regularizer(variables));
+    return tf.add(dataLoss, forward.penalty) as tf.Scalar;
+  }, variables).grads;
+}
+
+/** Runs one step on `batch` and returns its recorded values packed by `layout`. */
+export function trainStep(model: tf.LayersModel, plan: FitPlan, layout: StepValueLayout, batch: Batch): tf.Tensor {
+  return tf.tidy(() => {
+    const forward: Forward = { metrics: [] };
+    const kept = () => [forward.dataLoss, forward.penalty, ...forward.metrics].filter((t) => t !== undefined);
+    let grads: tf.NamedTensorMap;
+    try {
+      grads = forwardAndGradients(model, plan, batch, forward);
+    } catch (error) {
+      tf.dispose(kept());
+      freeAbandonedTape();
+      throw error;
+    }
+    let gradNorm: tf.Scalar | undefined;
+    let update = grads;
+    if (plan.clipGradNorm !== undefined) {
+      const clipped = clipGradNorm(grads, plan.clipGradNorm);
+      update = clipped.grads;
+      gradNorm = clipped.totalNorm;
+    } else if (plan.normsPerStep) {
+      gradNorm = globalNorm(Object.values(grads));
+    }
+    plan.optimizer.applyGradients(update);
+    const packed = layout.pack({
+      loss: forward.dataLoss as tf.Scalar,
+      penalty: forward.penalty,
+      gradNorm,
+      weightNorm: plan.normsPerStep ? globalNorm(plan.variables) : undefined,
+      metrics: forward.metrics,
+    });
+    tf.dispose(kept());
+    return packed;
+  });
+}
