@@ -23,7 +23,7 @@ export {
   type ExecuteOptions,
   type ExecutionHooks,
 } from "./execute";
-export { runNotebooks, outputPath, type BatchOptions } from "./batch";
+export { runNotebooks, outputPath, batchMessages, type BatchOptions } from "./batch";
 export { discoverNotebooks, parseShard, selectShard, discoverMessages } from "./discover";
 export { failureMessages, type FailureKind } from "./failure";
 export {
@@ -53,7 +53,10 @@ export {
   formatNotebook,
   formatTotals,
   formatJunit,
+  formatRunLine,
+  plainText,
   type RunEntry,
   type NotebookInputError,
 } from "./report";
 export { killAllKernels } from "./cleanup";
+export { delay, MAX_TIMER_MS } from "./timers";
