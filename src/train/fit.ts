@@ -20,7 +20,6 @@ import { History } from "./history";
 import { validationName } from "./metrics";
 import { Progress } from "./progress";
 import type { EpochRecord, StepRecord } from "./records";
-import { throwIfInterrupted } from "./interrupt";
 import { StepReader } from "./stepReader";
 import { StepValueLayout } from "./stepValues";
 import { trainStep } from "./trainStep";
@@ -124,7 +123,6 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
         reader.push({ packed, step: globalStep, epoch, lr, time: seconds(), size: batch.size });
         if (plan.scheduler && plan.schedulerPerStep) (plan.scheduler as LRScheduler<SchedulerSettings>).step();
         options.callbacks?.onStepEnd?.({ step: globalStep, epoch, batch: stepInEpoch - 1, lr });
-        throwIfInterrupted(); // Kernel → Interrupt stops here, between two steps
         throwIfInterrupted(); // Kernel → Interrupt stops here, between two steps
         if (progress?.due()) {
           reader.read(epochSteps);
