@@ -2,7 +2,7 @@
  * The inputs of this kernel session, for `history_request` (tail / range / search), like IPython's
  * history manager but in memory only (a restarted kernel starts empty).
  */
-import type { Json } from "./wire";
+import type { Json } from "../protocol/json";
 
 /** [session, line number, input] — session is always 1 (the current one). */
 export type HistoryEntry = [number, number, string];

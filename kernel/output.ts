@@ -1,13 +1,19 @@
 /**
- * Routes a cell's output to that cell, even from callbacks that run after it finished.
+ * Routes a cell's output to that cell, even from timer callbacks that run after it finished.
  *
- * Every request runs inside `cellContext.run(cell, …)`; AsyncLocalStorage carries `cell` into the
- * promises, timers and event handlers the cell creates. `process.stdout.write` / `process.stderr.write`
- * (which `console.log` / `console.error` use) are patched to look the cell up and publish a `stream`
- * message with that cell's request as parent. Writes outside any cell (the kernel's own logging, or
- * library noise while preloading) go to the kernel process's real stderr instead.
+ * The shell queue handles one request at a time, so "the current request" is a plain variable that
+ * the server sets for the duration of each shell request (`cellContext.enter`). Timer callbacks
+ * (setTimeout, setInterval, setImmediate) are wrapped when scheduled so they run with the scope that
+ * scheduled them, whenever they fire; the scope also lists them, so an interrupt can cancel the
+ * cell's pending timers. `process.stdout.write` / `process.stderr.write` (which `console.log` /
+ * `console.error` use) are patched to publish a `stream` message with the current scope's request as
+ * parent. Writes outside any scope (the kernel's own logging) go to the process's real stderr.
+ *
+ * Why not AsyncLocalStorage: it turns on async hooks, and V8's `terminateExecution` (how an
+ * interrupt stops a busy loop, see controlThread.ts) inside a promise continuation then leaves Node's
+ * async-id stack unbalanced, which aborts the process. Plain variables have no such stack.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
+import { promisify } from "node:util";
 import type { Message } from "../protocol/wire";
 
 /** What a running (or finished) cell's callbacks can reach. */
@@ -20,9 +26,76 @@ export interface CellScope {
   discard?: boolean;
   /** The execute_request allows stdin (`prompt()` may send an input_request). */
   allowStdin?: boolean;
+  /** Timers this scope scheduled that have not fired or been cleared yet. */
+  timers?: Set<Cancelable>;
 }
 
-export const cellContext = new AsyncLocalStorage<CellScope>();
+type Cancelable = { cancel(): void };
+
+let current: CellScope | undefined;
+
+export const cellContext = {
+  /** The scope output goes to now, if any. */
+  getStore(): CellScope | undefined {
+    return current;
+  },
+  /** Makes `scope` current until the returned function is called (it restores the previous one). */
+  enter(scope: CellScope): () => void {
+    const previous = current;
+    current = scope;
+    return () => {
+      current = previous;
+    };
+  },
+  /** Runs a synchronous `fn` with `scope` current. */
+  run<T>(scope: CellScope | undefined, fn: () => T): T {
+    const previous = current;
+    current = scope;
+    try {
+      return fn();
+    } finally {
+      current = previous;
+    }
+  },
+};
+
+/**
+ * Wraps the global timer functions so their callbacks run in the scope that scheduled them.
+ * Returns a function that puts the originals back.
+ */
+export function routeTimers(): () => void {
+  const originals = { setTimeout, setInterval, setImmediate };
+  type Schedule = (callback: (...args: unknown[]) => void, ...rest: unknown[]) => unknown;
+  const wrap = (schedule: Schedule, clear: (handle: unknown) => void, repeats: boolean): Schedule => {
+    const scheduled: Schedule = (callback, ...rest) => {
+      const scope = current;
+      if (!scope || typeof callback !== "function") return schedule(callback, ...rest);
+      const entry: Cancelable = { cancel: () => clear(handle) };
+      const handle = schedule(function (this: unknown, ...args: unknown[]) {
+        if (!repeats) scope.timers?.delete(entry);
+        cellContext.run(scope, () => callback.apply(this, args));
+      }, ...rest);
+      (scope.timers ??= new Set()).add(entry);
+      return handle;
+    };
+    // util.promisify(setTimeout) and friends keep working.
+    const custom = (schedule as unknown as { [key: symbol]: unknown })[promisify.custom];
+    if (custom) Object.defineProperty(scheduled, promisify.custom, { value: custom });
+    return scheduled;
+  };
+  Object.assign(globalThis, {
+    setTimeout: wrap(originals.setTimeout as unknown as Schedule, clearTimeout as (handle: unknown) => void, false),
+    setInterval: wrap(originals.setInterval as unknown as Schedule, clearInterval as (handle: unknown) => void, true),
+    setImmediate: wrap(originals.setImmediate as unknown as Schedule, clearImmediate as (handle: unknown) => void, false),
+  });
+  return () => Object.assign(globalThis, originals);
+}
+
+/** Cancels every timer `scope` scheduled that is still pending (an interrupted cell's callbacks). */
+export function cancelTimers(scope: CellScope): void {
+  for (const timer of scope.timers ?? []) timer.cancel();
+  scope.timers?.clear();
+}
 
 export type StreamName = "stdout" | "stderr";
 type Write = typeof process.stdout.write;
@@ -58,9 +131,9 @@ export function routeStdio(publish: (name: StreamName, text: string, scope: Cell
       if (!scope) return (original as (...args: unknown[]) => boolean)(chunk, encoding, callback);
       publish(name, chunkText(chunk, encoding), scope);
       const done = typeof encoding === "function" ? encoding : callback;
-      if (typeof done === "function") process.nextTick(done as () => void);
+      if (typeof done === "function") process.nextTick(done);
       return true;
-    } as Write;
+    };
   };
   patch(process.stdout, "stdout", originalStdoutWrite);
   patch(process.stderr, "stderr", originalStderrWrite);

@@ -22,7 +22,7 @@ import { runtimeError, TypeScriptEngine, typescriptVersion, type CellError, type
 import { CELL_GLOBALS, CELL_GLOBALS_PRELUDE } from "./globals";
 import { CellHistory, type HistoryQuery } from "./history";
 import { KERNEL_DISPLAY_NAME, packageVersion } from "./kernelspecs";
-import { cellContext, kernelLog, routeStdio, writeProcessStdout, type CellScope, type StreamName } from "./output";
+import { cancelTimers, cellContext, kernelLog, routeStdio, routeTimers, writeProcessStdout, type CellScope, type StreamName } from "./output";
 import { NO_STDIN_MESSAGE, requestInput, requestInputSync, StdinNotAllowedError } from "./stdin";
 import { createMessage, PROTOCOL_VERSION, type ConnectionInfo, type JsonObject, type Message } from "../protocol/wire";
 import { formatNow } from "../src/display/format";
@@ -45,7 +45,7 @@ type Job = { kind: "request"; message: Message } | { kind: "warm-up" };
 
 /** The cell being executed, and how to cancel it while it awaits. */
 interface RunningCell {
-  request: Message;
+  scope: CellScope;
   cancel: () => void;
 }
 
@@ -101,7 +101,12 @@ export class KernelServer {
 
   async start(): Promise<void> {
     await this.channels.bind();
-    this.restoreStdio = routeStdio((name, text, scope) => this.stream(name, text, scope));
+    const restoreStdio = routeStdio((name, text, scope) => this.stream(name, text, scope));
+    const restoreTimers = routeTimers();
+    this.restoreStdio = () => {
+      restoreStdio();
+      restoreTimers();
+    };
     setDisplaySink({
       display: (bundle, { displayId, update, metadata }) => this.sendDisplay(bundle, displayId, update, metadata),
       track: (pending) => cellContext.getStore()?.pending.push(pending),
@@ -133,7 +138,7 @@ export class KernelServer {
   private receive(message: Message, channel: RequestChannel): void {
     if (this.state === "stopping") return;
     if (channel === "control") {
-      void this.withStatus(message, () => this.handleControl(message));
+      void this.withStatus(message, () => this.handleControl(message), false);
       return;
     }
     this.queue.push({ kind: "request", message });
@@ -159,15 +164,20 @@ export class KernelServer {
     }
   }
 
-  /** busy → handler → idle, with everything the handler prints routed to this request. */
-  private async withStatus(message: Message, handler: (scope: CellScope) => Promise<void>): Promise<void> {
+  /**
+   * busy → handler → idle. A shell request becomes the current output scope for its whole duration
+   * (the queue runs one at a time); control requests print nothing and leave the scope alone.
+   */
+  private async withStatus(message: Message, handler: (scope: CellScope) => Promise<void>, current = true): Promise<void> {
     this.publish("status", { execution_state: "busy" }, message);
     const scope: CellScope = { parent: message, pending: [] };
+    const leave = current ? cellContext.enter(scope) : () => undefined;
     try {
-      await cellContext.run(scope, () => handler(scope));
+      await handler(scope);
     } catch (error) {
       kernelLog(`${message.header.msg_type} failed: ${(error as Error).stack ?? error}`);
     } finally {
+      leave();
       this.publish("status", { execution_state: "idle" }, message);
     }
   }
@@ -193,7 +203,7 @@ export class KernelServer {
       case "is_complete_request":
         return reply("is_complete_reply", { ...isComplete(String(content.code ?? "")) });
       case "history_request": {
-        const entries = this.history.query(content as HistoryQuery);
+        const entries = this.history.query(content);
         return reply("history_reply", { status: "ok", history: this.history.toJson(entries) });
       }
       case "comm_info_request":
@@ -278,7 +288,7 @@ export class KernelServer {
     await this.channels.flushed();
     let cancel: () => void = () => undefined;
     const cancelled = new Promise<void>((resolve) => (cancel = resolve));
-    this.running = { request, cancel };
+    this.running = { scope, cancel };
     this.channels.interrupts.beginCell();
     let outcome: ExecutionOutcome;
     try {
@@ -331,7 +341,9 @@ export class KernelServer {
   /** An interrupt request reached the main thread: acknowledge it and cancel a cell that awaits. */
   private interrupt(): void {
     this.channels.interrupts.acknowledge();
-    this.running?.cancel();
+    if (!this.running) return;
+    cancelTimers(this.running.scope);
+    this.running.cancel();
   }
 
   private complete(code: string, cursorPos: number): JsonObject {

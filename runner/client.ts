@@ -1,7 +1,7 @@
 /**
  * The client side of the Jupyter protocol over ZeroMQ: DEALER sockets for shell and control, a SUB
  * socket for IOPub. Replies and IOPub messages are routed to whoever sent the request, by the
- * request's msg_id (their `parent_header.msg_id`). Framing and signing come from kernel/wire.ts.
+ * request's msg_id (their `parent_header.msg_id`). Framing and signing come from protocol/wire.ts.
  */
 import { randomUUID } from "node:crypto";
 import * as zmq from "zeromq";
@@ -15,7 +15,7 @@ import {
   type ConnectionInfo,
   type JsonObject,
   type Message,
-} from "../kernel/wire";
+} from "../protocol/wire";
 
 type RequestChannel = "shell" | "control";
 type IopubHandler = (message: Message) => void;

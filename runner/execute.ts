@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import { findKernelSpec, KERNEL_NAME, listKernelSpecs, type KernelSpecEntry } from "../kernel/kernelspecs";
-import type { JsonObject } from "../kernel/wire";
+import type { JsonObject } from "../protocol/wire";
 import { failureMessages, failureText, type FailureKind } from "./failure";
 import {
   cellTags,

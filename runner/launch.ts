@@ -6,11 +6,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { kernelCommand, type KernelSpecEntry } from "../kernel/kernelspecs";
-import type { ConnectionInfo } from "../kernel/wire";
+import { freePorts } from "../protocol/ports";
+import type { ConnectionInfo } from "../protocol/wire";
 import { isAlive, killGroup, registerKernelGroup, unregisterKernelGroup } from "./cleanup";
 
 /** The kernel could not be started or did not become ready; `stderr` holds its last lines. */
@@ -30,29 +30,7 @@ export interface KernelExit {
   signal: NodeJS.Signals | null;
 }
 
-/**
- * Five distinct free TCP ports. Bind-and-release has a small race (another process may take a port
- * before the kernel binds it); jupyter_client accepts the same race, and the kernel fails loudly if hit.
- */
-export async function freePorts(count: number, host = "127.0.0.1"): Promise<number[]> {
-  const servers: net.Server[] = [];
-  try {
-    const ports: number[] = [];
-    while (ports.length < count) {
-      const server = net.createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(0, host, () => resolve());
-      });
-      const port = (server.address() as net.AddressInfo).port;
-      if (!ports.includes(port)) ports.push(port);
-    }
-    return ports;
-  } finally {
-    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-  }
-}
+export { freePorts } from "../protocol/ports";
 
 export async function newConnectionInfo(kernelName: string): Promise<ConnectionInfo> {
   const [shell, iopub, stdin, control, hb] = await freePorts(5);

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Json, JsonObject } from "../kernel/wire";
+import { isObject, type Json, type JsonObject } from "../protocol/json";
 import { isAlive } from "./cleanup";
 import { findJsonSyntaxError } from "./jsonPosition";
 
@@ -186,9 +186,7 @@ export function newCellId(taken: Set<string> = new Set()): string {
   }
 }
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isObject };
 
 /** A deep copy, so executing never mutates the caller's notebook. */
 export function cloneNotebook(notebook: Notebook): Notebook {

@@ -6,7 +6,7 @@
  *    that was displayed with the same `transient.display_id`.
  * Stream text is kept as chunks and joined once, so a cell printing megabytes stays linear.
  */
-import type { Json, JsonObject, Message } from "../kernel/wire";
+import type { Json, JsonObject, Message } from "../protocol/wire";
 import { isObject, joinSource, type DisplayDataOutput, type ExecuteResultOutput, type Output } from "./notebook";
 
 type DisplayOutput = DisplayDataOutput | ExecuteResultOutput;

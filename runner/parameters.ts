@@ -15,7 +15,7 @@
  */
 import * as fs from "node:fs";
 import * as YAML from "yaml";
-import type { Json, JsonObject } from "../kernel/wire";
+import type { Json, JsonObject } from "../protocol/wire";
 import { cellTags, isObject, joinSource, newCellId, type CodeCell, type Notebook } from "./notebook";
 import { TAG_INJECTED, TAG_PARAMETERS } from "./tags";
 

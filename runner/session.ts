@@ -8,7 +8,7 @@
  * silent heartbeat would mistake a long computation for a dead kernel.
  */
 import type { KernelSpecEntry } from "../kernel/kernelspecs";
-import type { Message } from "../kernel/wire";
+import type { Message } from "../protocol/wire";
 import { KernelClient } from "./client";
 import { KernelProcess, KernelStartError, type KernelExit } from "./launch";
 import { delay, type Race } from "./timers";

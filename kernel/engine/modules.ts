@@ -48,7 +48,7 @@ function namespaceOf(exports: unknown): unknown {
   if ((typeof exports === "object" || typeof exports === "function") && exports !== null) {
     if ((exports as { __esModule?: boolean }).__esModule) return exports;
     // A fresh object that reads through to the module's exports, plus `default`.
-    return new Proxy(exports as object, {
+    return new Proxy(exports, {
       get: (target, key) => (key === "default" ? exports : Reflect.get(target, key)),
       has: (target, key) => key === "default" || Reflect.has(target, key),
     });

@@ -1,13 +1,13 @@
 /**
  * A small Jupyter client for tests: starts our kernel as a child process on free ports and talks to it
- * through ZeroMQ with kernel/wire.ts — the same bytes a real client sends.
+ * through ZeroMQ with protocol/wire.ts — the same bytes a real client sends.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zmq from "zeromq";
+import { freePorts } from "../../protocol/ports";
 import {
   createMessage,
   deserialize,
@@ -17,7 +17,7 @@ import {
   type ConnectionInfo,
   type JsonObject,
   type Message,
-} from "../../kernel/wire";
+} from "../../protocol/wire";
 
 export type ClientChannel = "shell" | "control" | "stdin";
 
@@ -38,23 +38,6 @@ export function kernelArgv(connectionFile: string): string[] {
     ];
   }
   return [process.execPath, path.join(REPO_ROOT, "bin", "optimlab.js"), "kernel", ...args];
-}
-
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const server = net.createServer();
-          server.once("error", reject);
-          server.listen(0, "127.0.0.1", () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }
 
 export async function writeConnectionFile(

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createMessage, type JsonObject } from "../../kernel/wire";
+import { createMessage, type JsonObject } from "../../protocol/wire";
 import { DisplayRegistry, OutputCollector } from "../../runner/outputs";
 
 const msg = (type: string, content: JsonObject) => createMessage(type, content, { session: "s" });
