@@ -46,6 +46,13 @@ export function unexpectedOption(option: string, allowed: readonly string[]): st
 
 export const invalidEtas = (etaMinus: number, etaPlus: number): string => `Invalid eta values: ${etaMinus}, ${etaPlus}`;
 
+/** LBFGS re-evaluates the loss: it cannot step from one gradient. */
+export const LBFGS_NEEDS_CLOSURE =
+  "LBFGS needs the loss function: call opt.step(() => loss) or opt.minimize(() => loss), not applyGradients";
+
+/** torch: "only 'strong_wolfe' is supported". */
+export const unknownLineSearch = (name: unknown): string => `only 'strong_wolfe' is supported as lineSearchFn, got ${shown(name)}`;
+
 /** torch's SGD check: Nesterov needs momentum > 0 and dampening = 0. */
 export const NESTEROV_REQUIRES_MOMENTUM = "Nesterov momentum requires a momentum and zero dampening";
 

@@ -37,6 +37,8 @@ export { ASGD } from "./asgd";
 export type { ASGDHyperparameters, ASGDOptions } from "./asgd";
 export { Rprop } from "./rprop";
 export type { RpropHyperparameters, RpropOptions } from "./rprop";
+export { LBFGS } from "./lbfgs";
+export type { LBFGSHyperparameters, LBFGSOptions } from "./lbfgs";
 export { OPTIMIZER_CLASSES } from "./registry";
 export * as errors from "./errors";
 export * as lrScheduler from "./lrScheduler";

@@ -8,8 +8,11 @@ import { danfo, type DataFrame } from "./danfo";
 import { escapeHtml } from "./escapeHtml";
 import { formatNumber } from "./format";
 import type { HistoryLike, RowsSource } from "./inputs";
+import type { LanguageOption } from "./localize";
+import { language as currentLanguage } from "../i18n/language";
+import { translate } from "../i18n/translate";
 
-export interface TableOptions {
+export interface TableOptions extends LanguageOption {
   /** Caption shown above the table. */
   title?: string;
   /** Rows shown at most (default 50); the rest are summarised as "… N more rows". */
@@ -58,10 +61,19 @@ export class Table implements Displayable {
     const digits = this.options.digits ?? 4;
     const all = this.rows;
     const limit = this.options.maxRows ?? 50;
+    const lang = this.options.language ?? currentLanguage();
     return {
-      rows: all.slice(0, limit).map((row) => row.map((cell) => cellText(cell, digits))),
+      // Text cells are shown in the reader's language (numbers and unknown words stay as they are).
+      rows: all.slice(0, limit).map((row) => row.map((cell) => translate(cellText(cell, digits), lang))),
       hidden: Math.max(0, all.length - limit),
     };
+  }
+
+  /** Column headers and caption as the reader sees them (translated; `columns` stay the data's names). */
+  private labels(): { header: string[]; title?: string } {
+    const lang = this.options.language ?? currentLanguage();
+    const title = this.options.title === undefined ? undefined : translate(this.options.title, lang);
+    return { header: this.columns.map((c) => translate(c, lang)), title };
   }
 
   /** An HTML `<table>`: every cell escaped, numbers right-aligned. */
@@ -70,10 +82,9 @@ export class Table implements Displayable {
     const numeric = this.columns.map((_, c) => this.rows.every((row) => typeof row[c] === "number" || row[c] === null));
     const align = (c: number): string => (numeric[c] ? ' style="text-align:right"' : "");
     const parts = ['<table class="optimlab-table dataframe">'];
-    if (this.options.title) parts.push(`<caption>${escapeHtml(this.options.title)}</caption>`);
-    parts.push(
-      "<thead><tr>" + this.columns.map((c, i) => `<th${align(i)}>${escapeHtml(c)}</th>`).join("") + "</tr></thead>",
-    );
+    const { header, title } = this.labels();
+    if (title) parts.push(`<caption>${escapeHtml(title)}</caption>`);
+    parts.push("<thead><tr>" + header.map((c, i) => `<th${align(i)}>${escapeHtml(c)}</th>`).join("") + "</tr></thead>");
     parts.push("<tbody>");
     for (const row of rows)
       parts.push("<tr>" + row.map((cell, i) => `<td${align(i)}>${escapeHtml(cell)}</td>`).join("") + "</tr>");
@@ -87,7 +98,7 @@ export class Table implements Displayable {
   /** Aligned plain text: what a terminal shows. */
   toString(): string {
     const { rows, hidden } = this.shown();
-    const header = this.columns;
+    const { header, title } = this.labels();
     const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
     const line = (cells: string[]): string =>
       cells
@@ -95,7 +106,7 @@ export class Table implements Displayable {
         .join("  ")
         .trimEnd();
     const out: string[] = [];
-    if (this.options.title) out.push(this.options.title);
+    if (title) out.push(title);
     out.push(line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line));
     if (hidden > 0) out.push(`… ${hidden} more rows`);
     return out.join("\n");
