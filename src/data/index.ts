@@ -25,3 +25,5 @@ export { invalidSplitMessage, invalidLimitMessage, type ImageDatasetOptions, typ
 export * from "./synthetic";
 export * from "./loader";
 export * from "./preprocess";
+export * from "./augment";
+export * from "./augmentedLoader";
