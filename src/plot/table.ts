@@ -167,7 +167,7 @@ export function tuningTable(results: RowsSource | DataFrame, options: TuningTabl
     if (!columns.includes(key)) throw new Error(`tuningTable: ${MISSING_COLUMN(key, columns)}`);
     const sign = options.ascending === false ? -1 : 1;
     const score = (row: { [column: string]: unknown }): number =>
-      typeof row[key] === "number" ? (row[key]) : Number.NaN;
+      typeof row[key] === "number" ? row[key] : Number.NaN;
     // Trials without a score (failed or pruned) go last whatever the direction.
     rows.sort(
       (a, b) => (Number.isNaN(score(a)) ? 1 : 0) - (Number.isNaN(score(b)) ? 1 : 0) || sign * (score(a) - score(b)),
