@@ -81,3 +81,17 @@ test("a slider's frames keep their names (the slider steps point at them) while 
   assert.equal((zh.frames ?? [])[0].data[0].name, "训练损失");
   assert.equal((en.frames ?? [])[0].data[0].name, "training loss");
 });
+
+test("tables show their caption, headers and text cells in the language option; the data keep their names", () => {
+  const rows = [{ run: "no clipping", "training loss": 0.5 }];
+  const zh = plot.table(rows, { title: "Training loss per step", language: "zh" });
+  assert.match(zh.toHTML(), /<caption>每步的训练损失<\/caption>/);
+  assert.match(zh.toHTML(), /<th[^>]*>训练损失<\/th>/);
+  assert.match(zh.toHTML(), /<td[^>]*>不裁剪<\/td>/);
+  assert.match(zh.toString(), /训练损失/);
+  assert.deepEqual(zh.columns, ["run", "training loss"]);
+  // Negative control: English keeps the code's text.
+  const en = plot.table(rows, { title: "Training loss per step", language: "en" });
+  assert.match(en.toHTML(), /<th[^>]*>training loss<\/th>/);
+  assert.doesNotMatch(en.toHTML(), /训练损失/);
+});
