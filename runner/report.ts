@@ -186,12 +186,21 @@ export function formatJunit(entries: RunEntry[]): string {
       body += `      <system-out>${escapeXml(cell.source)}</system-out>\n`;
       cases.push(`    <testcase ${attrs}>\n${body}    </testcase>`);
     }
-    tests += entry.cells.length;
+    if (entry.writeError) {
+      // The run's last step failed: its own testcase, so CI shows why the notebook failed.
+      suiteErrors++;
+      cases.push(
+        `    <testcase classname="${escapeXml(name)}" name="write executed notebook" time="0">\n` +
+          `      <error message="${escapeXml(entry.writeError)}" type="write">${escapeXml(entry.writeError)}</error>\n` +
+          `    </testcase>`,
+      );
+    }
+    tests += cases.length;
     failures += suiteFailures;
     errors += suiteErrors;
     skipped += suiteSkipped;
     suites.push(
-      `  <testsuite name="${escapeXml(name)}" tests="${entry.cells.length}" failures="${suiteFailures}" errors="${suiteErrors}" skipped="${suiteSkipped}" time="${entry.seconds.toFixed(3)}">\n` +
+      `  <testsuite name="${escapeXml(name)}" tests="${cases.length}" failures="${suiteFailures}" errors="${suiteErrors}" skipped="${suiteSkipped}" time="${entry.seconds.toFixed(3)}">\n` +
         `${cases.join("\n")}\n  </testsuite>`,
     );
   }

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
@@ -68,6 +69,9 @@ test("ensureFile downloads, verifies, caches (following a redirect) and does not
   const dir = tempDir();
   try {
     const remote = { name: "file.bin", url: `${server.baseUrl}moved/file.bin`, sha256: sha256(body) };
+    // What a download killed by SIGKILL leaves: a partial file named after its (now dead) process.
+    const deadPid = spawnSync(process.execPath, ["-e", ""]).pid;
+    fs.writeFileSync(path.join(dir, `file.bin.${deadPid}.part`), "partial");
     const file = await ensureFile(remote, dir);
     assert.equal(file, path.join(dir, "file.bin"));
     assert.deepEqual(fs.readFileSync(file), body);

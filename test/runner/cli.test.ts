@@ -13,7 +13,7 @@ import { discoverMessages } from "../../runner/discover";
 import { executeMessages, availableKernelNames } from "../../runner/execute";
 import { runNotebooks } from "../../runner/batch";
 import { notebookMessages } from "../../runner/notebook";
-import { formatNotebook, formatTotals, isInputError } from "../../runner/report";
+import { formatJunit, formatNotebook, formatTotals, isInputError } from "../../runner/report";
 import { cliCommand, copyNotebooks, pythonKernelMissing, tempDir, waitFor } from "./helpers";
 
 /** Runs a CLI entry point in-process, capturing what it prints. */
@@ -365,6 +365,12 @@ describe("optimlab test/run on the python3 kernel", { skip: pythonKernelMissing(
     );
     assert.match(formatNotebook(entry), /^FAIL (.*\n)+ {4}executed, but the notebook could not be written/);
     assert.match(formatTotals([entry]), /1 notebook: 0 passed, 1 failed; cells: 1 passed/);
+    const xml = formatJunit([entry]);
+    assert.match(xml, /<testsuite [^>]*tests="2" failures="0" errors="1"/);
+    assert.match(
+      xml,
+      /<testcase [^>]*name="write executed notebook"[^>]*>\n {6}<error message="executed, but the notebook could not be written/,
+    );
   });
 
   it("run exits 1 when the last cell raises (0 with --allow-errors)", async () => {
