@@ -12,6 +12,7 @@ import {
   ReduceLROnPlateauOptions,
   StepLR,
 } from "../../src/optim/lrScheduler";
+import * as lrs from "../../src/optim/lrScheduler";
 import { FakeSGD } from "./schedulerTable";
 
 /** Bad inputs and torch's (camelCased) message for each. */
@@ -122,6 +123,85 @@ const BAD: { what: string; make: () => unknown; message: string }[] = [
     message: "threshold mode pct is unknown!",
   },
 ];
+
+const { messages } = lrs;
+BAD.push(
+  {
+    what: "LambdaLR without a function",
+    make: () => new lrs.LambdaLR(new FakeSGD(0.1), { lrLambda: 0.9 as unknown as lrs.LrLambda }),
+    message: messages.notAFunction("lrLambda", 0.9),
+  },
+  {
+    what: "LambdaLR with a list of the wrong length (torch's message)",
+    make: () => new lrs.MultiplicativeLR(new FakeSGD(0.1), { lrLambda: [() => 1, () => 1] }),
+    message: "Expected 1 lr_lambdas, but got 2",
+  },
+  {
+    what: "ConstantLR factor 1.5 (torch's message)",
+    make: () => new lrs.ConstantLR(new FakeSGD(0.1), { factor: 1.5 }),
+    message: "Constant multiplicative factor expected to be between 0 and 1.",
+  },
+  {
+    what: "PolynomialLR totalIters 0",
+    make: () => new lrs.PolynomialLR(new FakeSGD(0.1), { totalIters: 0 }),
+    message: "Expected positive integer totalIters, but got 0",
+  },
+  {
+    what: "CosineAnnealingWarmRestarts t0 0 (torch's message)",
+    make: () => new lrs.CosineAnnealingWarmRestarts(new FakeSGD(0.1), { t0: 0 }),
+    message: "Expected positive integer t0, but got 0",
+  },
+  {
+    what: "CosineAnnealingWarmRestarts tMult 1.5 (torch's message)",
+    make: () => new lrs.CosineAnnealingWarmRestarts(new FakeSGD(0.1), { t0: 2, tMult: 1.5 }),
+    message: "Expected integer tMult >= 1, but got 1.5",
+  },
+  {
+    what: "CyclicLR unknown mode",
+    make: () => new lrs.CyclicLR(new FakeSGD(0.1), { baseLr: 0.01, maxLr: 0.1, mode: "sine" as "triangular" }),
+    message: messages.invalidCyclicMode("sine"),
+  },
+  {
+    what: "CyclicLR per-group list of the wrong length (torch's message)",
+    make: () => new lrs.CyclicLR(new FakeSGD(0.1), { baseLr: [0.01, 0.02], maxLr: 0.1 }),
+    message: "expected 1 values for baseLr, got 2",
+  },
+  {
+    what: "CyclicLR momentum cycling on an lr-only optimizer",
+    make: () => new lrs.CyclicLR({ lr: 0.1 }, { baseLr: 0.01, maxLr: 0.1 }),
+    message: messages.CYCLE_MOMENTUM_UNSUPPORTED,
+  },
+  {
+    what: "SequentialLR milestones (torch's message)",
+    make: () => {
+      const opt = new FakeSGD(0.1);
+      return new lrs.SequentialLR(opt, { schedulers: [new StepLR(opt, { stepSize: 2 }) as never], milestones: [3] });
+    },
+    message:
+      "Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers 1 and the number of milestones to be equal to 1",
+  },
+  {
+    what: "SequentialLR with a scheduler of another optimizer",
+    make: () =>
+      new lrs.SequentialLR(new FakeSGD(0.1), { schedulers: [new StepLR(new FakeSGD(0.1), { stepSize: 2 }) as never], milestones: [] }),
+    message: messages.differentOptimizer("SequentialLR", 0),
+  },
+  {
+    what: "ChainedScheduler with schedulers of two optimizers",
+    make: () => new lrs.ChainedScheduler([new StepLR(new FakeSGD(0.1), { stepSize: 2 }), new StepLR(new FakeSGD(0.1), { stepSize: 2 })] as never[]),
+    message: messages.differentOptimizer("ChainedScheduler", 1),
+  },
+  {
+    what: "ChainedScheduler of nothing",
+    make: () => new lrs.ChainedScheduler([]),
+    message: messages.noSchedulers("ChainedScheduler"),
+  },
+  {
+    what: "step(epoch) with a bad epoch",
+    make: () => new StepLR(new FakeSGD(0.1), { stepSize: 2 }).step(NaN),
+    message: messages.invalidEpoch(NaN),
+  },
+);
 
 describe("schedulers reject bad inputs with torch's messages", () => {
   for (const bad of BAD) {

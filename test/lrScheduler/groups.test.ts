@@ -86,3 +86,41 @@ test("stateDict names schedulers by a stable static name, not constructor.name (
     if (typeof cls === "function" && "schedulerName" in cls) assert.equal((cls as { schedulerName: string }).schedulerName, name);
   }
 });
+
+test("SequentialLR and ChainedScheduler state dicts resume the exact sequence", () => {
+  const build = (opt: { lr: number }) => {
+    const warmup = new lrScheduler.LinearLR(opt, { startFactor: 0.1, totalIters: 4 });
+    const decay = new lrScheduler.ExponentialLR(opt, { gamma: 0.8 });
+    return new lrScheduler.SequentialLR(opt, { schedulers: [warmup, decay], milestones: [4] });
+  };
+  const opt = { lr: 0.1 };
+  const sched = build(opt);
+  for (let i = 0; i < 6; i++) sched.step();
+  const saved = JSON.parse(JSON.stringify(sched.stateDict())) as lrScheduler.SequentialLRState;
+  const expected: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    sched.step();
+    expected.push(opt.lr);
+  }
+  const opt2 = { lr: 0.1 };
+  const resumed = build(opt2);
+  resumed.loadStateDict(saved);
+  opt2.lr = resumed.getLastLr();
+  const actual: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    resumed.step();
+    actual.push(opt2.lr);
+  }
+  assert.deepEqual(actual, expected);
+  assert.throws(() => resumed.loadStateDict({ ...saved, scheduler: "ChainedScheduler" } as never), /SequentialLR\.loadStateDict/);
+
+  const chainedOpt = { lr: 0.2 };
+  const chained = new lrScheduler.ChainedScheduler([
+    new lrScheduler.ConstantLR(chainedOpt, { factor: 0.5, totalIters: 2 }),
+    new lrScheduler.ExponentialLR(chainedOpt, { gamma: 0.9 }),
+  ]);
+  chained.step();
+  const state = chained.stateDict();
+  assert.equal(state.schedulers.length, 2);
+  assert.deepEqual(state.schedulers.map((s) => s.scheduler), ["ConstantLR", "ExponentialLR"]);
+});

@@ -80,7 +80,7 @@ function withLambdaOption(cls: { curve(o: never, steps: number): number[]; sched
 }
 
 function innerSchedulers(o: Record<string, unknown>) {
-  return (opt: lrs.LrControlled) => (o.schedulers as Link[]).map((l) => buildScheduler(opt, l.scheduler, l.options) as never);
+  return (opt: lrs.LrControlled) => (o.schedulers as Link[]).map((l) => buildScheduler(opt, l.scheduler, l.options) as lrs.EpochScheduler);
 }
 
 function sequentialOptions(o: Record<string, unknown> & { lr: number }): lrs.PureSequentialOptions {

@@ -64,10 +64,10 @@ interface Link {
 export function buildScheduler(opt: LrControlled, name: string, o: Options): EpochScheduler {
   const make = lrs as unknown as Record<string, new (opt: LrControlled, options: Options) => EpochScheduler>;
   if (name === "ChainedScheduler") {
-    return new lrs.ChainedScheduler((o.schedulers as Link[]).map((l) => buildScheduler(opt, l.scheduler, l.options) as never));
+    return new lrs.ChainedScheduler((o.schedulers as Link[]).map((l) => buildScheduler(opt, l.scheduler, l.options) as lrs.EpochScheduler));
   }
   if (name === "SequentialLR") {
-    const schedulers = (o.schedulers as Link[]).map((l) => buildScheduler(opt, l.scheduler, l.options) as never);
+    const schedulers = (o.schedulers as Link[]).map((l) => buildScheduler(opt, l.scheduler, l.options) as lrs.EpochScheduler);
     return new lrs.SequentialLR(opt, { schedulers, milestones: o.milestones as number[] });
   }
   return new make[name](opt, withLambda(o));

@@ -135,3 +135,25 @@ test("groups free their state on dispose (no leaks over 50 steps)", () => {
   assert.equal(tf.memory().numTensors, before);
   problem.dispose();
 });
+
+test("a group with weightDecay 0 on biases equals weightDecayFilter excluding them (two compositions agree)", () => {
+  const a = makeProblem(fixture);
+  const b = makeProblem(fixture);
+  const bias = (name: string) => name.endsWith("/bias");
+  const grouped = new optim.AdamW({ lr: 0.05, weightDecay: 0.3, paramGroups: [{ params: bias, weightDecay: 0 }] });
+  const filtered = new optim.AdamW({ lr: 0.05, weightDecay: 0.3, weightDecayFilter: (name) => !bias(name) });
+  for (let i = 0; i < 5; i++) {
+    grouped.minimize(a.loss);
+    filtered.minimize(b.loss);
+  }
+  assert.deepEqual(a.flat(), b.flat());
+  for (const x of [grouped, filtered, a, b]) x.dispose();
+});
+
+test("ChainedOptimizer still works under its old name, as CustomChainOptimizer", () => {
+  assert.equal(optim.ChainedOptimizer, optim.CustomChainOptimizer);
+  const opt = new optim.ChainedOptimizer({ lr: 0.1, chain: () => ({ name: "identity", init: () => ({}), update: (u, s) => [u, s] }) });
+  assert.ok(opt instanceof optim.ChainOptimizer);
+  assert.equal(opt.getClassName(), "optimlab.CustomChainOptimizer");
+  opt.dispose();
+});

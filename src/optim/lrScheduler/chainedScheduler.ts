@@ -1,10 +1,8 @@
 import type { LrControlled } from "./lrControlled";
-import { LRScheduler, paramGroupsOf } from "./lrScheduler";
-import type { SchedulerSettings, SchedulerState } from "./lrScheduler";
+import { paramGroupsOf } from "./lrScheduler";
+import type { EpochScheduler, SchedulerState } from "./lrScheduler";
 import * as messages from "./messages";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
-
-type AnyScheduler = LRScheduler<SchedulerSettings>;
 
 /** What {@link ChainedScheduler.stateDict} returns. */
 export interface ChainedSchedulerState {
@@ -24,11 +22,11 @@ export interface ChainedSchedulerState {
 export class ChainedScheduler {
   static readonly schedulerName = "ChainedScheduler";
   readonly optimizer: LrControlled;
-  private readonly schedulers: AnyScheduler[];
+  private readonly schedulers: EpochScheduler[];
   private lastLrs: number[];
 
-  constructor(schedulers: readonly LRScheduler<never>[]) {
-    const list = [...schedulers] as unknown as AnyScheduler[];
+  constructor(schedulers: readonly EpochScheduler[]) {
+    const list = [...schedulers];
     if (list.length === 0) throw new RangeError(messages.noSchedulers("ChainedScheduler"));
     list.forEach((s, i) => {
       if (s.optimizer !== list[0].optimizer) throw new RangeError(messages.differentOptimizer("ChainedScheduler", i));
@@ -73,12 +71,12 @@ export class ChainedScheduler {
   }
 
   /** The lrs of the first `steps` steps; `schedulers` builds the schedulers on the stand-in optimizer. */
-  static curve(options: { lr: number; schedulers: (opt: LrControlled) => readonly LRScheduler<never>[] }, steps: number): number[] {
+  static curve(options: { lr: number; schedulers: (opt: LrControlled) => readonly EpochScheduler[] }, steps: number): number[] {
     return simulateLrs((opt) => new ChainedScheduler(options.schedulers(opt)), options.lr, steps);
   }
 
   /** The schedule as a pure `count → lr` function. */
-  static schedule(options: { lr: number; schedulers: (opt: LrControlled) => readonly LRScheduler<never>[] }): LrSchedule {
+  static schedule(options: { lr: number; schedulers: (opt: LrControlled) => readonly EpochScheduler[] }): LrSchedule {
     return simulatedSchedule((opt) => new ChainedScheduler(options.schedulers(opt)), options.lr);
   }
 }

@@ -5,7 +5,7 @@
  */
 export type { LrControlled, MomentumControlled, BetasControlled } from "./lrControlled";
 export { LRScheduler, paramGroupsOf } from "./lrScheduler";
-export type { SchedulerState, SchedulerSettings, LastEpochOption } from "./lrScheduler";
+export type { SchedulerState, SchedulerSettings, LastEpochOption, EpochScheduler } from "./lrScheduler";
 export type { LrSchedule } from "./schedule";
 export { StepLR } from "./stepLR";
 export type { StepLROptions } from "./stepLR";

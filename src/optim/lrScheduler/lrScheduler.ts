@@ -35,6 +35,18 @@ export interface LastEpochOption {
   lastEpoch?: number;
 }
 
+/** What `SequentialLR` and `ChainedScheduler` need of the schedulers they run: any epoch scheduler. */
+export interface EpochScheduler {
+  readonly optimizer: LrControlled;
+  lastEpoch: number;
+  step(epoch?: number): void;
+  initialStep(): void;
+  getLastLr(): number;
+  getLastLrs(): number[];
+  stateDict(): SchedulerState;
+  loadStateDict(state: SchedulerState): void;
+}
+
 /**
  * The groups a scheduler drives: the optimizer's `paramGroups` (optim's optimizers, torch's
  * `param_groups`), or the optimizer itself when it has none (a plain `{ lr }`).

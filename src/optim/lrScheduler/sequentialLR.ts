@@ -1,16 +1,14 @@
 import { recordedInitialLr } from "./initialLr";
 import type { LrControlled } from "./lrControlled";
-import { LRScheduler, paramGroupsOf } from "./lrScheduler";
-import type { SchedulerSettings, SchedulerState } from "./lrScheduler";
+import { paramGroupsOf } from "./lrScheduler";
+import type { EpochScheduler, SchedulerState } from "./lrScheduler";
 import * as messages from "./messages";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
-
-type AnyScheduler = LRScheduler<SchedulerSettings>;
 
 /** Options of {@link SequentialLR} (torch's `schedulers`, `milestones`). */
 export interface SequentialLROptions {
   /** The schedulers, already attached to the same optimizer. Required. */
-  schedulers: readonly LRScheduler<never>[];
+  schedulers: readonly EpochScheduler[];
   /** The steps at which the next scheduler takes over (one fewer than schedulers). Required. */
   milestones: readonly number[];
 }
@@ -39,12 +37,12 @@ export class SequentialLR {
   static readonly schedulerName = "SequentialLR";
   readonly optimizer: LrControlled;
   lastEpoch: number;
-  private readonly schedulers: AnyScheduler[];
+  private readonly schedulers: EpochScheduler[];
   private readonly milestones: number[];
   private lastLrs: number[];
 
   constructor(optimizer: LrControlled, options: SequentialLROptions) {
-    const schedulers = [...options.schedulers] as unknown as AnyScheduler[];
+    const schedulers = [...options.schedulers];
     if (schedulers.length === 0) throw new RangeError(messages.noSchedulers("SequentialLR"));
     schedulers.forEach((s, i) => {
       if (s.optimizer !== optimizer) throw new RangeError(messages.differentOptimizer("SequentialLR", i));
@@ -126,7 +124,7 @@ export class SequentialLR {
 /** The pure forms' options: the schedulers are built on a stand-in optimizer. */
 export interface PureSequentialOptions {
   lr: number;
-  schedulers: (opt: LrControlled) => readonly LRScheduler<never>[];
+  schedulers: (opt: LrControlled) => readonly EpochScheduler[];
   milestones: readonly number[];
 }
 
