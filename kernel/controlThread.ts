@@ -119,7 +119,7 @@ async function serve(data: ControlThreadData): Promise<void> {
   };
 
   const parentWatch = setInterval(() => {
-    if (parentGone(data.parentPid, initialParent)) {
+    if (!stopping && parentGone(data.parentPid, initialParent)) {
       kernelLog("the parent process is gone: shutting down");
       stop("parent-died");
     }
@@ -146,8 +146,11 @@ async function serve(data: ControlThreadData): Promise<void> {
           kernelLog(droppedMessageLog("stdin", (error as Error).message));
           continue;
         }
+        // jupyter_client sends input_reply without a parent header (as ipykernel accepts): any reply
+        // answers the one input_request that is waiting.
         const parentId = (reply.parent_header as { msg_id?: string }).msg_id;
-        if (reply.header.msg_type !== "input_reply" || awaitingInput === undefined || parentId !== awaitingInput) {
+        const mismatch = parentId !== undefined && parentId !== awaitingInput;
+        if (reply.header.msg_type !== "input_reply" || awaitingInput === undefined || mismatch) {
           kernelLog(`ignoring ${reply.header.msg_type} on stdin: no input_request is waiting for it`);
           continue;
         }

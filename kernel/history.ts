@@ -18,13 +18,32 @@ export interface HistoryQuery {
   unique?: boolean;
 }
 
-/** Glob (`*`, `?`) to a whole-string regular expression, as IPython's history search uses. */
-function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, "[\\s\\S]*")
-    .replace(/\?/g, "[\\s\\S]");
-  return new RegExp(`^${escaped}$`);
+/**
+ * Whole-string glob match (`*` any run, `?` one character), as IPython's history search means it.
+ * Greedy with one backtrack point (the last `*`): O(text × pattern) at worst, never exponential — a
+ * regular expression built from `*a*a*a*a*a*b` backtracks for seconds on a long cell.
+ */
+export function globMatch(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    if (p < pattern.length && (pattern[p] === "?" || (pattern[p] !== "*" && pattern[p] === text[t]))) {
+      p++;
+      t++;
+    } else if (p < pattern.length && pattern[p] === "*") {
+      star = p++;
+      resume = t;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === "*") p++;
+  return p === pattern.length;
 }
 
 export class CellHistory {
@@ -44,8 +63,8 @@ export class CellHistory {
         return this.entries.filter(([, line]) => line >= start && line < stop);
       }
       case "search": {
-        const matcher = globToRegExp(request.pattern ?? "*");
-        let found = this.entries.filter(([, , input]) => matcher.test(input));
+        const pattern = request.pattern ?? "*";
+        let found = this.entries.filter(([, , input]) => globMatch(pattern, input));
         if (request.unique) {
           const seen = new Set<string>();
           found = found

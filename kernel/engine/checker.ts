@@ -284,6 +284,8 @@ function splitDeclarations(file: string, dts: string): CellDeclarations {
   };
   for (const statement of source.statements) {
     const text = dts.slice(statement.getStart(), statement.getEnd());
+    // Doc comments travel with their declaration (Shift-Tab in a later cell shows them).
+    const doc = dts.slice(statement.getStart(source, true), statement.getStart());
     if (ts.isImportDeclaration(statement) || ts.isImportEqualsDeclaration(statement)) {
       imports.push(text);
       continue;
@@ -294,10 +296,10 @@ function splitDeclarations(file: string, dts: string): CellDeclarations {
       // One statement per declarator, so each name can be replaced on its own.
       const keyword = ambient.match(/^(const|let|var)\b/)?.[1] ?? "let";
       for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name)) add(declaration.name.text, `${keyword} ${dts.slice(declaration.getStart(), declaration.getEnd())};`);
+        if (ts.isIdentifier(declaration.name)) add(declaration.name.text, `${doc}${keyword} ${dts.slice(declaration.getStart(), declaration.getEnd())};`);
       }
     } else if ("name" in statement && statement.name && ts.isIdentifier(statement.name as ts.Node)) {
-      add((statement.name as ts.Identifier).text, ambient);
+      add((statement.name as ts.Identifier).text, `${doc}${ambient}`);
     }
   }
   return { file, imports, declarations };

@@ -12,6 +12,7 @@ import type { CellChecker, Completion } from "./checker";
 import { compileError, interruptError, runtimeError, type CellError } from "./errors";
 import type { ReplEvaluator } from "./evaluator";
 import { createModuleLoader } from "./modules";
+import { installTensorFormatter } from "./tensorFormat";
 import type { InterruptState } from "../interrupts";
 
 export { COMPILE_ERROR_NAME, INTERRUPT_ERROR_NAME, INTERRUPTED_MESSAGE, compileError, interruptError, runtimeError, type CellError } from "./errors";
@@ -57,7 +58,7 @@ export class TypeScriptEngine {
       // Loaded lazily: these pull in the TypeScript compiler.
       const { CellChecker } = require("./checker") as typeof import("./checker");
       const { ReplEvaluator } = require("./evaluator") as typeof import("./evaluator");
-      const loader = createModuleLoader(this.options.rootDir);
+      const loader = createModuleLoader(this.options.rootDir, installTensorFormatter);
       Object.assign(globalThis, this.options.globals, {
         __optimlab: loader,
         require: loader.require,

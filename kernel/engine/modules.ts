@@ -27,9 +27,9 @@ const dynamicImport = new Function("url", "return import(url)") as (url: string)
 /** Errors of `require` that mean "this is an ES module: import it instead". */
 const ESM_ONLY = new Set(["ERR_REQUIRE_ESM", "ERR_PACKAGE_PATH_NOT_EXPORTED"]);
 
-export function createModuleLoader(rootDir: string): ModuleLoader {
+export function createModuleLoader(rootDir: string, onLoad: (namespace: unknown) => void = () => undefined): ModuleLoader {
   const require = createRequire(path.join(rootDir, "__notebook__.js"));
-  const load = async (specifier: string): Promise<unknown> => {
+  const resolve = async (specifier: string): Promise<unknown> => {
     if (specifier.startsWith("node:") || builtinModules.includes(specifier)) return namespaceOf(require(specifier));
     try {
       return namespaceOf(require(specifier));
@@ -40,6 +40,11 @@ export function createModuleLoader(rootDir: string): ModuleLoader {
     const file = resolveEsm(specifier, rootDir);
     if (!file) throw new Error(`Cannot find module "${specifier}" from ${rootDir}: install it there (npm install ${specifier}).`);
     return dynamicImport(pathToFileURL(file).href);
+  };
+  const load = async (specifier: string): Promise<unknown> => {
+    const namespace = await resolve(specifier);
+    onLoad(namespace);
+    return namespace;
   };
   return { load, import: load, require };
 }
