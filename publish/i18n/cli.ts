@@ -56,7 +56,12 @@ function parse(args: readonly string[]): Parsed | "help" {
   return { command, names, layout };
 }
 
-export async function main(args: string[]): Promise<number> {
+/** The command (synchronous work; `optimlab` expects a promise of the exit status). */
+export function main(args: string[]): Promise<number> {
+  return Promise.resolve(run(args));
+}
+
+function run(args: string[]): number {
   let parsed: Parsed | "help";
   try {
     parsed = parse(args);

@@ -14,11 +14,10 @@ type Write = typeof process.stdout.write;
 let installed = false;
 
 function wrap(stream: NodeJS.WriteStream): void {
-  const underneath: Write = stream.write;
-  stream.write = function write(this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
-    const translated = typeof chunk === "string" ? translateLines(chunk) : chunk;
-    return (underneath as (...args: unknown[]) => boolean).call(this, translated, ...rest);
-  };
+  const underneath = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  stream.write = function write(chunk: unknown, ...rest: unknown[]): boolean {
+    return underneath(typeof chunk === "string" ? translateLines(chunk) : chunk, ...rest);
+  } as Write;
 }
 
 /** Translates printed output from now on when the language is not English. Returns whether it did. */

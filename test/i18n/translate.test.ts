@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -94,4 +95,13 @@ test("tables show their caption, headers and text cells in the language option; 
   const en = plot.table(rows, { title: "Training loss per step", language: "en" });
   assert.match(en.toHTML(), /<th[^>]*>training loss<\/th>/);
   assert.doesNotMatch(en.toHTML(), /训练损失/);
+});
+
+test("loading the library in a Chinese setting translates printed sentences; in English it prints what the code says", () => {
+  const entry = require.resolve("../../src/index");
+  const script = `require(${JSON.stringify(entry)}); console.log("all checks passed"); console.log("3.14");`;
+  const run = (lang: string): string =>
+    execFileSync(process.execPath, ["-e", script], { env: { ...process.env, OPTIMLAB_LANG: lang }, encoding: "utf8" });
+  assert.equal(run("zh"), "所有检查均通过\n3.14\n");
+  assert.equal(run("en"), "all checks passed\n3.14\n");
 });
