@@ -7,12 +7,15 @@ import assert from "node:assert/strict";
 import { TestKernel } from "./client";
 import { COMPILE_ERROR_NAME, INTERRUPT_ERROR_NAME, typescriptVersion } from "../../kernel/engine";
 import { droppedMessageLog } from "../../kernel/channels";
-import { createMessage, serialize, Signer, type Message } from "../../kernel/wire";
+import { createMessage, REPLAYED_MESSAGE, serialize, Signer, type Message } from "../../protocol/wire";
 
 const types = (messages: Message[]): string[] => messages.map((m) => m.header.msg_type);
 const ofType = (messages: Message[], type: string): Message[] => messages.filter((m) => m.header.msg_type === type);
 const streamText = (messages: Message[], name: string): string =>
-  ofType(messages, "stream").filter((m) => m.content.name === name).map((m) => m.content.text).join("");
+  ofType(messages, "stream")
+    .filter((m) => m.content.name === name)
+    .map((m) => m.content.text)
+    .join("");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("kernel protocol", { timeout: 120_000 }, () => {
@@ -31,7 +34,7 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
   it("answers kernel_info with TypeScript's language info, between busy and idle", async () => {
     const { reply, iopub } = await kernel.request("shell", "kernel_info_request", {});
     assert.equal(reply.header.msg_type, "kernel_info_reply");
-    assert.equal(reply.content.protocol_version, "5.3");
+    assert.equal(reply.content.protocol_version, "5.4");
     assert.equal(reply.content.implementation, "optimlab");
     assert.equal(reply.content.status, "ok");
     assert.deepEqual(
@@ -41,13 +44,16 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
         version: typescriptVersion(),
         mimetype: "text/typescript",
         file_extension: ".ts",
-        codemirror_mode: "text/typescript",
+        codemirror_mode: "typescript",
         pygments_lexer: "typescript",
       },
     );
     assert.match(String(reply.content.banner), /TypeScript/);
     assert.deepEqual(types(iopub), ["status", "status"]);
-    assert.deepEqual(iopub.map((m) => m.content.execution_state), ["busy", "idle"]);
+    assert.deepEqual(
+      iopub.map((m) => m.content.execution_state),
+      ["busy", "idle"],
+    );
     // kernel_info also works on the control channel
     const control = await kernel.request("control", "kernel_info_request", {});
     assert.equal(control.reply.content.implementation, "optimlab");
@@ -74,7 +80,11 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
 
     const next = await kernel.execute("answer * 2");
     assert.equal(next.reply.content.execution_count, count + 1);
-    assert.equal(ofType(next.iopub, "execute_result")[0].content.data && (ofType(next.iopub, "execute_result")[0].content.data as { "text/plain": string })["text/plain"], "84");
+    assert.equal(
+      ofType(next.iopub, "execute_result")[0].content.data &&
+        (ofType(next.iopub, "execute_result")[0].content.data as { "text/plain": string })["text/plain"],
+      "84",
+    );
   });
 
   it("sends no execute_result for undefined, and quotes strings like a REPL", async () => {
@@ -85,7 +95,9 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
   });
 
   it("supports top-level await", async () => {
-    const { reply, iopub } = await kernel.execute("const v = await new Promise<number>((r) => setTimeout(() => r(7), 20)); v + 1");
+    const { reply, iopub } = await kernel.execute(
+      "const v = await new Promise<number>((r) => setTimeout(() => r(7), 20)); v + 1",
+    );
     assert.equal(reply.content.status, "ok");
     assert.deepEqual(ofType(iopub, "execute_result")[0].content.data, { "text/plain": "8" });
   });
@@ -100,7 +112,10 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     assert.equal(error.content.evalue, "out of range: 3");
     assert.ok(Array.isArray(error.content.traceback));
     assert.match((error.content.traceback as string[])[0], /RangeError: out of range: 3/);
-    assert.ok(!(error.content.traceback as string[]).some((line) => /tslab[\\/]dist|node:vm/.test(line)), "kernel frames are cut");
+    assert.ok(
+      !(error.content.traceback as string[]).some((line) => /tslab[\\/]dist|node:vm/.test(line)),
+      "kernel frames are cut",
+    );
     assert.deepEqual(reply.content.traceback, error.content.traceback);
     assert.equal(streamText(iopub, "stdout"), "before\n");
     assert.equal(ofType(iopub, "execute_result").length, 0);
@@ -131,15 +146,35 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
   });
 
   it("aborts queued executes after an error when stop_on_error is set, and runs them when not", async () => {
-    const failing = kernel.send("shell", "execute_request", { code: "throw new Error('stop')", silent: false, store_history: true, stop_on_error: true });
-    const queued = kernel.send("shell", "execute_request", { code: "console.log('queued ran')", silent: false, store_history: true, stop_on_error: true });
+    const failing = kernel.send("shell", "execute_request", {
+      code: "throw new Error('stop')",
+      silent: false,
+      store_history: true,
+      stop_on_error: true,
+    });
+    const queued = kernel.send("shell", "execute_request", {
+      code: "console.log('queued ran')",
+      silent: false,
+      store_history: true,
+      stop_on_error: true,
+    });
     assert.equal((await kernel.waitForReply(failing)).content.status, "error");
     const queuedReply = await kernel.waitForReply(queued);
     assert.equal(queuedReply.content.status, "aborted");
     assert.equal(streamText(await kernel.outputsOf(queued), "stdout"), "");
 
-    const tolerated = kernel.send("shell", "execute_request", { code: "throw new Error('go on')", silent: false, store_history: true, stop_on_error: false });
-    const after = kernel.send("shell", "execute_request", { code: "console.log('still ran')", silent: false, store_history: true, stop_on_error: true });
+    const tolerated = kernel.send("shell", "execute_request", {
+      code: "throw new Error('go on')",
+      silent: false,
+      store_history: true,
+      stop_on_error: false,
+    });
+    const after = kernel.send("shell", "execute_request", {
+      code: "console.log('still ran')",
+      silent: false,
+      store_history: true,
+      stop_on_error: true,
+    });
     assert.equal((await kernel.waitForReply(tolerated)).content.status, "error");
     assert.equal((await kernel.waitForReply(after)).content.status, "ok");
     assert.equal(streamText(await kernel.outputsOf(after), "stdout"), "still ran\n");
@@ -156,7 +191,11 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     assert.equal(reply.content.status, "ok", JSON.stringify(reply.content));
     const displays = ofType(iopub, "display_data");
     assert.equal(displays.length, 2);
-    assert.deepEqual(Object.keys(displays[0].content.data as object).sort(), ["image/svg+xml", "text/html", "text/plain"]);
+    assert.deepEqual(Object.keys(displays[0].content.data as object).sort(), [
+      "image/svg+xml",
+      "text/html",
+      "text/plain",
+    ]);
     assert.deepEqual(displays[0].content.transient, {});
     assert.deepEqual(displays[0].content.metadata, {});
     assert.deepEqual(displays[1].content.data, { "text/plain": "raw text", "application/json": { a: 1 } });
@@ -181,15 +220,23 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     assert.deepEqual(update.content.transient, { display_id: "progress" });
     assert.equal((update.content.data as { "text/markdown": string })["text/markdown"], "step 2");
     assert.equal((late.content.data as { "text/html": string })["text/html"], "<b>late</b>");
-    assert.ok(types(iopub).indexOf("display_data", 2) < types(iopub).lastIndexOf("status"), "async display arrives before idle");
+    assert.ok(
+      types(iopub).indexOf("display_data", 2) < types(iopub).lastIndexOf("status"),
+      "async display arrives before idle",
+    );
   });
 
   it("routes console.log from callbacks to the cell that created them, never to a later cell", async () => {
     const first = await kernel.execute("setTimeout(() => console.log('late from first'), 150); 'started'");
     const second = await kernel.execute("console.log('second'); await new Promise((r) => setTimeout(r, 400));");
     assert.equal(streamText(second.iopub, "stdout"), "second\n");
-    const late = await kernel.waitForIopub((m) => m.header.msg_type === "stream" && m.content.text === "late from first\n");
-    assert.equal((late.parent_header as { msg_id: string }).msg_id, (first.reply.parent_header as { msg_id: string }).msg_id);
+    const late = await kernel.waitForIopub(
+      (m) => m.header.msg_type === "stream" && m.content.text === "late from first\n",
+    );
+    assert.equal(
+      (late.parent_header as { msg_id: string }).msg_id,
+      (first.reply.parent_header as { msg_id: string }).msg_id,
+    );
   });
 
   it("completes, inspects and judges completeness", async () => {
@@ -203,12 +250,22 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
 
     // cursor positions count code points: an emoji before the cursor is one position
     const emoji = "'🙂'; learningR";
-    const emojiReply = await kernel.request("shell", "complete_request", { code: emoji, cursor_pos: [...emoji].length });
+    const emojiReply = await kernel.request("shell", "complete_request", {
+      code: emoji,
+      cursor_pos: [...emoji].length,
+    });
     assert.equal(emojiReply.reply.content.cursor_start, [...emoji].length - "learningR".length);
 
-    const inspect = await kernel.request("shell", "inspect_request", { code: "learningRate", cursor_pos: 3, detail_level: 0 });
+    const inspect = await kernel.request("shell", "inspect_request", {
+      code: "learningRate",
+      cursor_pos: 3,
+      detail_level: 0,
+    });
     assert.equal(inspect.reply.content.found, true);
-    assert.match((inspect.reply.content.data as { "text/plain": string })["text/plain"], /learningRate: 0\.1|learningRate: number/);
+    assert.match(
+      (inspect.reply.content.data as { "text/plain": string })["text/plain"],
+      /learningRate: 0\.1|learningRate: number/,
+    );
     const nothing = await kernel.request("shell", "inspect_request", { code: "   ", cursor_pos: 1, detail_level: 0 });
     assert.equal(nothing.reply.content.found, false);
 
@@ -220,7 +277,12 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
 
   it("answers history, comm_info and ignores comm messages", async () => {
     await kernel.execute("const historyMarker = 'h';");
-    const { reply } = await kernel.request("shell", "history_request", { output: false, raw: true, hist_access_type: "tail", n: 1 });
+    const { reply } = await kernel.request("shell", "history_request", {
+      output: false,
+      raw: true,
+      hist_access_type: "tail",
+      n: 1,
+    });
     assert.equal(reply.header.msg_type, "history_reply");
     const history = reply.content.history as Array<[number, number, string]>;
     assert.equal(history.length, 1);
@@ -242,12 +304,34 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     assert.equal((await kernel.execute("1 + 1")).reply.content.status, "ok");
   });
 
+  it("greets a new IOPub subscriber with iopub_welcome (protocol 5.4)", async () => {
+    const welcome = await kernel.waitForIopub((m) => m.header.msg_type === "iopub_welcome", 5000);
+    assert.equal(welcome.content.subscription, "");
+  });
+
+  it("rejects a replayed message (same signature twice)", async () => {
+    const message = createMessage("execute_request", { code: "console.log('once')", silent: false, store_history: true }, { session: kernel.session });
+    const frames = serialize(message, kernel.signer);
+    await kernel.sendFrames("shell", frames);
+    await kernel.waitForReply(message);
+    await kernel.sendFrames("shell", frames);
+    const later = await kernel.execute("'after replay'");
+    assert.equal(later.reply.content.status, "ok");
+    assert.equal(kernel.published.filter((m) => kernel.isChildOf(m, message) && m.header.msg_type === "execute_input").length, 1);
+    assert.ok(kernel.stderr.includes(droppedMessageLog("shell", REPLAYED_MESSAGE)), kernel.stderr);
+  });
+
   it("echoes heartbeats", async () => {
     assert.equal(await kernel.ping("beat-1"), "beat-1");
   });
 
   it("drops messages with a bad signature and keeps serving", async () => {
-    const forged = kernel.send("shell", "execute_request", { code: "console.log('forged')", silent: false }, new Signer("wrong-key"));
+    const forged = kernel.send(
+      "shell",
+      "execute_request",
+      { code: "console.log('forged')", silent: false },
+      new Signer("wrong-key"),
+    );
     const valid = await kernel.request("shell", "kernel_info_request", {});
     assert.equal(valid.reply.content.status, "ok");
     await sleep(100);
@@ -259,7 +343,11 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
   });
 
   it("interrupts a cell awaiting a promise with interrupt_request on control", async () => {
-    const running = kernel.send("shell", "execute_request", { code: "await new Promise((r) => setTimeout(r, 60_000)); console.log('not reached')", silent: false, store_history: true });
+    const running = kernel.send("shell", "execute_request", {
+      code: "await new Promise((r) => setTimeout(r, 60_000)); console.log('not reached')",
+      silent: false,
+      store_history: true,
+    });
     await kernel.waitForIopub((m) => kernel.isChildOf(m, running) && m.header.msg_type === "execute_input");
     await sleep(50);
     const interrupt = await kernel.request("control", "interrupt_request", {});
@@ -269,36 +357,42 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     assert.equal(reply.content.ename, INTERRUPT_ERROR_NAME);
   });
 
-  it("interrupts a synchronous busy loop with SIGINT and stays alive", async () => {
-    const running = kernel.send("shell", "execute_request", { code: "while (true) {}", silent: false, store_history: true });
+  it("interrupts an awaiting cell with SIGINT, and cancels the cell's pending timers", async () => {
+    const running = kernel.send("shell", "execute_request", {
+      code: "setTimeout(() => console.log('timer of the interrupted cell'), 700);\nawait new Promise((r) => setTimeout(r, 60_000));",
+      silent: false,
+      store_history: true,
+    });
     await kernel.waitForIopub((m) => kernel.isChildOf(m, running) && m.header.msg_type === "execute_input");
-    // A signal that lands while the cell is still being compiled cannot stop the loop that follows
-    // (Node only arms breakOnSigint while the code runs), so press "interrupt" until it works, as users do.
-    const replied = kernel.waitForReply(running, 10_000);
-    const presses = setInterval(() => kernel.child.kill("SIGINT"), 300);
-    const reply = await replied.finally(() => clearInterval(presses));
+    await sleep(200);
+    kernel.child.kill("SIGINT");
+    const reply = await kernel.waitForReply(running, 10_000);
     assert.equal(reply.content.status, "error");
     assert.equal(reply.content.ename, INTERRUPT_ERROR_NAME);
+    await sleep(900);
+    assert.equal(streamText(await kernel.outputsOf(running), "stdout"), "", "the cell's timer was cancelled");
     const after = await kernel.execute("'alive'");
     assert.deepEqual(ofType(after.iopub, "execute_result")[0].content.data, { "text/plain": "'alive'" });
   });
 
   it("interrupts a busy loop with interrupt_request, and answers heartbeats while it spins", async () => {
-    // A failed cell's declarations are not kept, so the loop counts on globalThis.
-    const counter = "(globalThis as { spins?: number })";
-    const running = kernel.send("shell", "execute_request", { code: `${counter}.spins = 0; while (true) { ${counter}.spins! += 1; }`, silent: false, store_history: true });
+    // Declarations made before the loop survive the interrupt (REPL semantics).
+    const running = kernel.send("shell", "execute_request", {
+      code: "let spins = 0;\nwhile (true) { spins += 1; }",
+      silent: false,
+      store_history: true,
+    });
     await kernel.waitForIopub((m) => kernel.isChildOf(m, running) && m.header.msg_type === "execute_input");
     await sleep(200);
     assert.equal(await kernel.ping("while-busy"), "while-busy");
     const replied = kernel.waitForReply(running, 10_000);
     const interrupts: Message[] = [];
-    const presses = setInterval(() => interrupts.push(kernel.send("control", "interrupt_request", {})), 300);
     interrupts.push(kernel.send("control", "interrupt_request", {}));
-    const reply = await replied.finally(() => clearInterval(presses));
+    const reply = await replied;
     assert.equal(reply.content.status, "error");
     assert.equal(reply.content.ename, INTERRUPT_ERROR_NAME);
     assert.equal((await kernel.waitForReply(interrupts[0])).header.msg_type, "interrupt_reply");
-    const after = await kernel.execute(`${counter}.spins! > 0`);
+    const after = await kernel.execute("spins > 0");
     assert.deepEqual(ofType(after.iopub, "execute_result")[0].content.data, { "text/plain": "true" });
   });
 
