@@ -2,7 +2,7 @@
  * Code highlighting at build time with highlight.js (no JavaScript needed in the page).
  */
 import hljs from "highlight.js";
-import { escapeHtml } from "../src/plot/escapeHtml";
+import { escapeHtml } from "../src/display/escapeHtml";
 
 /** Languages a notebook may name that highlight.js knows under another name. */
 const LANGUAGE_ALIASES: { [name: string]: string } = {

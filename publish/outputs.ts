@@ -3,7 +3,7 @@
  * order JupyterLab would with the Plotly extension installed: Plotly JSON (drawn by the site's
  * plotly.js), HTML (trusted, as in a trusted notebook), SVG, PNG, JPEG, Markdown, LaTeX, JSON, text.
  */
-import { escapeHtml, jsonForScript } from "../src/plot/escapeHtml";
+import { escapeHtml, jsonForScript } from "../src/display/escapeHtml";
 import type { Output } from "../runner";
 import { PLOTLY_MIME_TYPE } from "../src/plot/figure";
 import { ansiToHtml } from "./ansi";

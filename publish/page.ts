@@ -4,7 +4,7 @@
  * leads to the same notebook in the other language (or to that language's index).
  */
 import * as path from "node:path";
-import { escapeHtml } from "../src/plot/escapeHtml";
+import { escapeHtml } from "../src/display/escapeHtml";
 import { htmlDocument } from "../src/plot/htmlDocument";
 import { htmlLanguageTag, type Language } from "../src/i18n/language";
 import type { Cell, Notebook } from "../runner";

@@ -23,6 +23,11 @@ export * as i18n from "./i18n";
 export * as widgets from "./widgets";
 export * from "./display";
 
+// A training History shows its loss curves (plot draws train's records; train cannot import plot).
+import { setHistoryFigure } from "./train/history";
+import { historyFigure } from "./plot/historyFigure";
+setHistoryFigure(historyFigure);
+
 // A Chinese notebook runs the English code: its printed sentences go through the phrase catalog.
 import { translatePrintedOutput } from "./i18n/output";
 translatePrintedOutput();

@@ -8,6 +8,7 @@
 import { inspect } from "node:util";
 import { isDisplayable, JUPYTER_DISPLAY, type MimeBundle } from "./protocol";
 import { translateLines } from "../i18n/translate";
+import { escapeHtml } from "./escapeHtml";
 
 /** One duck-typed rule: `matches` is cheap and side-effect free; `format` builds the bundle. */
 export interface Formatter {
@@ -51,10 +52,6 @@ function isFrameLike(value: unknown): value is FrameLike {
 
 /** Rows shown before eliding the middle of a long table (like pandas' max_rows). */
 export const TABLE_MAX_ROWS = 60;
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
 
 function cell(value: unknown): string {
   return escapeHtml(typeof value === "string" ? value : String(value));

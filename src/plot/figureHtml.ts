@@ -2,7 +2,7 @@
  * HTML for a figure: a `<div>` plus a small script that draws the figure JSON with `window.Plotly`.
  * Used by the notebook `text/html` fallback, by `Figure.toHTML()` and by the site builder.
  */
-import { escapeHtml, jsonForScript } from "./escapeHtml";
+import { escapeHtml, jsonForScript } from "../display/escapeHtml";
 import type { FigureJSON } from "./figureTypes";
 import { PLOTLY_READY_EVENT } from "./plotlySource";
 import { htmlDocument } from "./htmlDocument";

@@ -2,7 +2,7 @@
  * The HTML document every optimlab page is written in — a standalone figure (`Figure.toHTML()`) and
  * each page of the tutorial site: doctype, `lang`, UTF-8, the viewport and the title in one place.
  */
-import { escapeHtml } from "./escapeHtml";
+import { escapeHtml } from "../display/escapeHtml";
 
 export interface HtmlDocumentParts {
   /** BCP 47 tag of the page's language ("en", "zh-CN"). */

@@ -9,7 +9,7 @@ export type { Config, FigureJSON, Frame, Json, Layout, Trace } from "./figureTyp
 export type { StandaloneHtmlOptions } from "./figureHtml";
 export { figureDivHtml, PLOTLY_MISSING_MESSAGE } from "./figureHtml";
 export { plotlyScriptPath, reembedPlotly, PLOTLY_NOT_INSTALLED } from "./plotlySource";
-export { escapeHtml, jsonForScript } from "./escapeHtml";
+export { escapeHtml, jsonForScript } from "../display/escapeHtml";
 export type * from "./inputs";
 export { RUN_COLOURS, runColour } from "./style";
 
@@ -43,9 +43,4 @@ export {
   type TuningTableOptions,
 } from "./table";
 export type { DataFrame } from "./danfo";
-
-// A training History shows its loss curves in a notebook (above its summary table).
-import { setHistoryFigure } from "../train/history";
-import { lossCurves as historyLossCurves } from "./lossCurves";
-import { JUPYTER_DISPLAY as DISPLAY } from "../display/protocol";
-setHistoryFigure((history) => (history.steps.length > 0 ? historyLossCurves([history])[DISPLAY]() : undefined));
+export { historyFigure } from "./historyFigure";

@@ -8,6 +8,7 @@ import { Figure } from "./figure";
 import type { Trace } from "./figureTypes";
 import type { EpochRecord, HistoryLike, StepRecord } from "./inputs";
 import { baseLayout, runColour, TRAIN_DASH, VALIDATION_DASH } from "./style";
+import { validationKey } from "../train/records";
 
 /** What the x axis counts. */
 export type LossAxis = "step" | "epoch" | "time";
@@ -27,11 +28,6 @@ export interface LossCurvesOptions extends LanguageOption {
    * validation twin `valAccuracy`, from the steps (x: "step" / "time") or the epochs (x: "epoch").
    */
   metric?: string;
-}
-
-/** The validation twin of a metric: loss → valLoss, accuracy → valAccuracy. */
-export function validationKey(metric: string): string {
-  return `val${metric.charAt(0).toUpperCase()}${metric.slice(1)}`;
 }
 
 export const NO_METRIC = (run: string, metric: string): string =>

@@ -5,7 +5,7 @@
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { MISSING_COLUMN, toHistories, toRows } from "./adapters";
 import { danfo, type DataFrame } from "./danfo";
-import { escapeHtml } from "./escapeHtml";
+import { escapeHtml } from "../display/escapeHtml";
 import { formatNumber } from "./format";
 import type { HistoryLike, RowsSource } from "./inputs";
 import type { LanguageOption } from "./localize";

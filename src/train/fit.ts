@@ -17,9 +17,8 @@ import { EarlyStopping } from "./earlyStopping";
 import { evaluateModel } from "./evaluate";
 import { currentLr, planFit, type FitOptions, type FitPlan } from "./fitOptions";
 import { History } from "./history";
-import { validationName } from "./metrics";
 import { Progress } from "./progress";
-import type { EpochRecord, StepRecord } from "./records";
+import { validationKey, type EpochRecord, type StepRecord } from "./records";
 import { StepReader } from "./stepReader";
 import { StepValueLayout } from "./stepValues";
 import { trainStep } from "./trainStep";
@@ -53,7 +52,7 @@ function summarizeEpoch(
   if (plan.validation) {
     const evaluation = evaluateModel(model, plan.validation, plan.loss, plan.metrics);
     record.valLoss = evaluation.loss;
-    for (const metric of plan.metrics) record[validationName(metric.name)] = evaluation[metric.name];
+    for (const metric of plan.metrics) record[validationKey(metric.name)] = evaluation[metric.name];
   }
   return record;
 }

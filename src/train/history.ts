@@ -4,6 +4,7 @@
  */
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
 import type { EpochRecord, StepRecord } from "./records";
+import { escapeHtml } from "../display/escapeHtml";
 
 /** Facts about the run that are not per step. */
 export interface RunInfo {
@@ -48,10 +49,6 @@ function format(value: number | undefined): string {
   return magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e5)
     ? value.toExponential(3)
     : Number(value.toPrecision(4)).toString();
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 export class History {

@@ -44,8 +44,3 @@ export function resolveMetrics(metrics: readonly Metric[] = []): { name: string;
   }
   return out;
 }
-
-/** `accuracy` → `valAccuracy`. */
-export function validationName(metric: string): string {
-  return `val${metric[0].toUpperCase()}${metric.slice(1)}`;
-}

@@ -3,6 +3,11 @@
  * EpochRecord) so histories plot directly.
  */
 
+/** The record key of a value's validation twin: loss → valLoss, accuracy → valAccuracy. */
+export function validationKey(key: string): string {
+  return `val${key.charAt(0).toUpperCase()}${key.slice(1)}`;
+}
+
 /** One optimizer step. */
 export interface StepRecord {
   /** Global step, from 1. */

@@ -1,5 +1,7 @@
 /** The plot functions accept the real objects of `train`, `surfaces` and `optim.lrScheduler`. */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { test } from "node:test";
 import * as plot from "../../src/plot";
 import * as surfaces from "../../src/surfaces";
@@ -52,4 +54,24 @@ test("a surfaces test function and its trajectory plot directly", () => {
     surface.minima.map((m) => m[0]),
   );
   assert.equal(plot.surface3d(surface, { resolution: 5, runs: [{ path: run.path }] }).data[1].name, "run 1");
+});
+
+test("the package entry wires History's notebook display to its loss curves; importing plot alone has no side effects", () => {
+  // A fresh process: in this one the package entry may already be loaded by another test file.
+  const src = path.join(__dirname, "..", "..", "src");
+  const script = `
+    const { History } = require(${JSON.stringify(path.join(src, "train"))});
+    const { JUPYTER_DISPLAY } = require(${JSON.stringify(path.join(src, "display", "protocol"))});
+    const plot = require(${JSON.stringify(path.join(src, "plot"))});
+    const history = new History({ name: "run" });
+    history.steps.push({ step: 1, epoch: 1, loss: 1, time: 0.1 });
+    history.epochs.push({ epoch: 1, step: 1, loss: 1, time: 0.1, samplesPerSecond: 1 });
+    const before = Boolean(history[JUPYTER_DISPLAY]()[plot.PLOTLY_MIME_TYPE]);
+    require(${JSON.stringify(src)});
+    const after = Boolean(history[JUPYTER_DISPLAY]()[plot.PLOTLY_MIME_TYPE]);
+    console.log(JSON.stringify({ before, after }));`;
+  const child = spawnSync(process.execPath, [...process.execArgv, "-e", script], { encoding: "utf8" });
+  assert.equal(child.status, 0, child.stderr);
+  const lastLine = child.stdout.trim().split("\n").pop() ?? "";
+  assert.deepEqual(JSON.parse(lastLine), { before: false, after: true });
 });

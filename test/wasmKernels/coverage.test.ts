@@ -38,7 +38,9 @@ test("every kernel optimlab registers on wasm has a comparison test", () => {
   );
   for (const name of registered) {
     const { file, mentions } = COMPARED[name];
-    const text = fs.readFileSync(path.join(__dirname, file), "utf8");
+    // The same file next to this one: .ts under tsx (npm run test:unit), .js under dist/.
+    const sibling = path.join(__dirname, path.extname(__filename) === ".ts" ? file.replace(/\.js$/, ".ts") : file);
+    const text = fs.readFileSync(sibling, "utf8");
     assert.ok(text.includes(mentions), `${name}: ${file} should contain the test "${mentions}"`);
   }
 });
