@@ -54,7 +54,7 @@ export function crossEntropy(
   checkFloat("crossEntropy", "logits", logits);
   if (logits.rank !== 1 && logits.rank !== 2) throw new Error(messages.logitsRank(logits.shape));
   const unbatched = logits.rank === 1;
-  const classes = logits.shape[logits.rank - 1] as number; // rank checked above: 1 or 2
+  const classes = logits.shape[logits.rank - 1]; // rank checked above: 1 or 2
   const batchShape = logits.shape.slice(0, -1);
   const probabilityTargets = labels.dtype !== "int32";
   if (probabilityTargets) {

@@ -1,6 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Chain } from "../transforms/chain";
-import type { GradientTransformation, LearningRate, LeafFilter, TensorRecord, TransformState } from "../transforms/types";
+import type {
+  GradientTransformation,
+  LearningRate,
+  LeafFilter,
+  TensorRecord,
+  TransformState,
+} from "../transforms/types";
 import { incompleteWeights, invalidParamGroup, unknownVariable, unknownWeight, weightShapeMismatch } from "./errors";
 import { JUPYTER_DISPLAY } from "../display/protocol";
 import type { MimeBundle } from "../display/protocol";
@@ -93,7 +99,9 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
     const groups = (paramGroups ?? []).map((group, index) => {
       const params = (group as Partial<ParamGroupOptions> | null)?.params;
       if (typeof params !== "function" && !Array.isArray(params)) throw new TypeError(invalidParamGroup(index, params));
-      const { params: _selector, ...overrides } = group;
+      const overrides: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(group as Record<string, unknown>))
+        if (key !== "params") overrides[key] = value;
       return new ParamGroup(params, resolveOptions({ ...top, ...overrides }), resolveOptions, buildChain, owner);
     });
     groups.push(new ParamGroup<H>(undefined, topHyper, resolveOptions, buildChain, owner));
@@ -248,7 +256,13 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
     schemas.forEach((schema, group) => {
       const missingNumbers = schema.numberPaths.filter((p) => !numbers[group].has(p));
       if (missingNumbers.length > 0 && perVariable[group].size > 0) {
-        throw new Error(incompleteWeights(className, "(step counters)", missingNumbers.map((p) => this.counterPrefix(group) + p)));
+        throw new Error(
+          incompleteWeights(
+            className,
+            "(step counters)",
+            missingNumbers.map((p) => this.counterPrefix(group) + p),
+          ),
+        );
       }
       for (const [variable, byPath] of perVariable[group]) {
         const missing = schema.treePaths.filter((p) => !byPath.has(p));
@@ -264,7 +278,8 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
       }
       for (const [path, value] of numbers[index]) setAtPath(skeleton, path.split("/"), value);
       for (const [variable, byPath] of perVariable[index]) {
-        for (const [path, tensor] of byPath) setAtPath(skeleton, [...path.split("/"), variable], tf.variable(tensor, false));
+        for (const [path, tensor] of byPath)
+          setAtPath(skeleton, [...path.split("/"), variable], tf.variable(tensor, false));
       }
       group.restore(skeleton as TransformState, [...perVariable[index].keys()]);
     });
@@ -306,4 +321,3 @@ function namedGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): T
   }
   return out;
 }
-

@@ -6,11 +6,13 @@
 
 /** A value as the messages echo it: numbers as JS prints them, anything else as JSON (strings quoted). */
 export function shown(value: unknown): string {
-  if (typeof value === "number" || value === undefined || typeof value === "function") return String(value);
+  if (typeof value === "number") return String(value);
+  if (value === undefined) return "undefined";
+  if (typeof value === "function") return "a function";
   try {
-    return JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value) ?? typeof value;
   } catch {
-    return String(value);
+    return `a ${typeof value} that JSON cannot show`;
   }
 }
 
@@ -51,7 +53,8 @@ export const LBFGS_NEEDS_CLOSURE =
   "LBFGS needs the loss function: call opt.step(() => loss) or opt.minimize(() => loss), not applyGradients";
 
 /** torch: "only 'strong_wolfe' is supported". */
-export const unknownLineSearch = (name: unknown): string => `only 'strong_wolfe' is supported as lineSearchFn, got ${shown(name)}`;
+export const unknownLineSearch = (name: unknown): string =>
+  `only 'strong_wolfe' is supported as lineSearchFn, got ${shown(name)}`;
 
 /** torch's SGD check: Nesterov needs momentum > 0 and dampening = 0. */
 export const NESTEROV_REQUIRES_MOMENTUM = "Nesterov momentum requires a momentum and zero dampening";
@@ -89,7 +92,13 @@ export function weightShapeMismatch(
 }
 
 /** A hyperparameter change that would remove a link of the optimizer's chain (and the state it holds). */
-export function chainLinkRemoved(optimizer: string, option: string, from: unknown, to: unknown, links: readonly string[]): string {
+export function chainLinkRemoved(
+  optimizer: string,
+  option: string,
+  from: unknown,
+  to: unknown,
+  links: readonly string[],
+): string {
   return (
     `${optimizer}: changing ${option} from ${shown(from)} to ${shown(to)} would remove the link ${links.join(", ")} ` +
     `of its chain and the state it keeps (e.g. momentum buffers); keep it nonzero, or create a new optimizer`

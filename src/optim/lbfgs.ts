@@ -69,7 +69,8 @@ function resolve(options: LBFGSOptions): LBFGSHyperparameters {
     { ...options, lineSearchFn: options.lineSearchFn ?? "" },
   );
   requireLr(given.lr);
-  if (given.lineSearchFn !== "" && given.lineSearchFn !== "strong_wolfe") throw new Error(unknownLineSearch(given.lineSearchFn));
+  if (given.lineSearchFn !== "" && given.lineSearchFn !== "strong_wolfe")
+    throw new Error(unknownLineSearch(given.lineSearchFn));
   return {
     ...given,
     maxEval: options.maxEval ?? Math.floor((given.maxIter * 5) / 4),

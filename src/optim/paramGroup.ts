@@ -44,7 +44,10 @@ export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
   private state_: TransformState | undefined;
   private readonly known = new Set<string>();
   // Method syntax keeps ParamGroup<Preset> assignable to ParamGroup (bivariant in H).
-  private readonly preset: { resolve(options: Record<string, unknown>): H; build(hyper: H, lr: LearningRate): GradientTransformation };
+  private readonly preset: {
+    resolve(options: Record<string, unknown>): H;
+    build(hyper: H, lr: LearningRate): GradientTransformation;
+  };
 
   /** @internal */
   constructor(

@@ -16,6 +16,18 @@ import { SGD } from "./sgd";
  * ("optimlab.Adam", …), so `model.save`/`tf.loadLayersModel` and `fromConfig` find them. The
  * names are prefixed so they never replace tfjs's own "Adam", "SGD", … in the registry.
  */
-export const OPTIMIZER_CLASSES = [SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, NAdam, RAdam, Adamax, ASGD, Rprop] as const;
+export const OPTIMIZER_CLASSES = [
+  SGD,
+  Adam,
+  AdamW,
+  RMSprop,
+  Adagrad,
+  Adadelta,
+  NAdam,
+  RAdam,
+  Adamax,
+  ASGD,
+  Rprop,
+] as const;
 
 for (const cls of OPTIMIZER_CLASSES) tf.serialization.registerClass(cls);

@@ -53,7 +53,10 @@ export interface RpropHyperparameters extends LrHyperparameters {
 }
 
 function resolve(options: RpropOptions): RpropHyperparameters {
-  const h = withDefaults({ lr: 1e-2, etas: [0.5, 1.2] as const, stepSizes: [1e-6, 50] as const, maximize: false }, options);
+  const h = withDefaults(
+    { lr: 1e-2, etas: [0.5, 1.2] as const, stepSizes: [1e-6, 50] as const, maximize: false },
+    options,
+  );
   requireLr(h.lr);
   const [etaMinus, etaPlus] = h.etas;
   if (!(0 < etaMinus && etaMinus < 1 && 1 < etaPlus)) throw new Error(invalidEtas(etaMinus, etaPlus));

@@ -60,7 +60,7 @@ export function stateAt(state: TransformState, path: readonly string[]): StateVa
   let value: StateValue = state;
   for (const field of path) {
     if (value === undefined || typeof value === "number" || isTensorTree(value)) return undefined;
-    value = (value)[field];
+    value = value[field];
   }
   return value;
 }

@@ -12,13 +12,24 @@ export interface Evaluation {
 }
 
 /** Minimiser of the cubic through (x1, f1, g1) and (x2, f2, g2), clamped to `bounds`. */
-export function cubicInterpolate(x1: number, f1: number, g1: number, x2: number, f2: number, g2: number, bounds?: [number, number]): number {
+export function cubicInterpolate(
+  x1: number,
+  f1: number,
+  g1: number,
+  x2: number,
+  f2: number,
+  g2: number,
+  bounds?: [number, number],
+): number {
   const [lo, hi] = bounds ?? (x1 <= x2 ? [x1, x2] : [x2, x1]);
   const d1 = g1 + g2 - (3 * (f1 - f2)) / (x1 - x2);
   const d2Square = d1 * d1 - g1 * g2;
   if (d2Square < 0) return (lo + hi) / 2;
   const d2 = Math.sqrt(d2Square);
-  const minPos = x1 <= x2 ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2)) : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
+  const minPos =
+    x1 <= x2
+      ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
+      : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
   return Math.min(Math.max(minPos, lo), hi);
 }
 
@@ -82,7 +93,11 @@ export function strongWolfe(
     gtdNew = dot(gNew, d);
     iter += 1;
   }
-  if (iter === maxLs) bracket = [{ t: 0, f, g, gtd }, { t, f: fNew, g: gNew, gtd: gtdNew }];
+  if (iter === maxLs)
+    bracket = [
+      { t: 0, f, g, gtd },
+      { t, f: fNew, g: gNew, gtd: gtdNew },
+    ];
 
   // Zoom phase: shrink the bracket until a point satisfies both conditions.
   let insufficientProgress = false;

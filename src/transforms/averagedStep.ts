@@ -16,7 +16,12 @@ export interface AveragedStepOptions {
  * State of `averagedStep`: the step count, the step size η and averaging weight μ (float32
  * values, as torch's 0-d tensors) and the running average `ax` of the parameters.
  */
-export type AveragedStepState = { readonly count: number; readonly eta: number; readonly mu: number; readonly ax: TensorTree };
+export type AveragedStepState = {
+  readonly count: number;
+  readonly eta: number;
+  readonly mu: number;
+  readonly ax: TensorTree;
+};
 
 /**
  * torch's ASGD step, which sets its own step size: `θ ← θ·(1 − λη) − η·g`, then
@@ -24,7 +29,10 @@ export type AveragedStepState = { readonly count: number; readonly eta: number; 
  * `ax ← ax + μ(θ − ax)` (a copy of θ while μ = 1). It returns the step to add to θ, so it ends a
  * chain in place of `scaleByLearningRate`. η starts at the learning rate when the state is created.
  */
-export function averagedStep(lr: LearningRate, options: AveragedStepOptions = {}): GradientTransformation<AveragedStepState> {
+export function averagedStep(
+  lr: LearningRate,
+  options: AveragedStepOptions = {},
+): GradientTransformation<AveragedStepState> {
   const { lambd = 1e-4, alpha = 0.75, t0 = 1e6 } = options;
   const lrAt = typeof lr === "number" ? () => lr : lr;
   return {
@@ -36,7 +44,9 @@ export function averagedStep(lr: LearningRate, options: AveragedStepOptions = {}
       const { eta, mu } = state;
       const next = mapTree(params, (p, key) => tf.add(tf.mul(p, 1 - lambd * eta), tf.mul(leafAt(updates, key), -eta)));
       const out = mapTree(params, (p, key) => tf.sub(leafAt(next, key), p)) as T;
-      const ax = mapTree(state.ax, (a, key) => (mu !== 1 ? tf.add(a, tf.mul(tf.sub(leafAt(next, key), a), mu)) : leafAt(next, key)));
+      const ax = mapTree(state.ax, (a, key) =>
+        mu !== 1 ? tf.add(a, tf.mul(tf.sub(leafAt(next, key), a), mu)) : leafAt(next, key),
+      );
       const lrNow = lrAt(state.count);
       return [
         out,

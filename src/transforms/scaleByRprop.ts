@@ -31,7 +31,11 @@ export function scaleByRprop(lr: LearningRate, options: ScaleByRpropOptions = {}
       const stepSize = mapTree(state.stepSize, (size, key) => {
         const product = tf.mul(leafAt(updates, key), leafAt(state.prev, key));
         flipped[key] = tf.less(product, 0);
-        const factor = tf.where(tf.greater(product, 0), tf.fill(product.shape, etaPlus), tf.where(flipped[key], tf.fill(product.shape, etaMinus), tf.onesLike(product)));
+        const factor = tf.where(
+          tf.greater(product, 0),
+          tf.fill(product.shape, etaPlus),
+          tf.where(flipped[key], tf.fill(product.shape, etaMinus), tf.onesLike(product)),
+        );
         return tf.clipByValue(tf.mul(size, factor), minStep, maxStep);
       });
       const prev = mapTree(updates, (g, key) => tf.where(flipped[key], tf.zerosLike(g), g));

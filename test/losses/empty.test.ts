@@ -23,7 +23,11 @@ const cases: Case[] = [
   {
     name: "crossEntropy (weighted, smoothed)",
     run: (reduction) =>
-      losses.crossEntropy(tf.zeros([0, 3]), tf.zeros([0], "int32"), { reduction, weight: [1, 2, 3], labelSmoothing: 0.1 }),
+      losses.crossEntropy(tf.zeros([0, 3]), tf.zeros([0], "int32"), {
+        reduction,
+        weight: [1, 2, 3],
+        labelSmoothing: 0.1,
+      }),
   },
   {
     name: "crossEntropy (probabilities)",

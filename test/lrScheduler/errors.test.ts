@@ -183,12 +183,19 @@ BAD.push(
   {
     what: "SequentialLR with a scheduler of another optimizer",
     make: () =>
-      new lrs.SequentialLR(new FakeSGD(0.1), { schedulers: [new StepLR(new FakeSGD(0.1), { stepSize: 2 }) as never], milestones: [] }),
+      new lrs.SequentialLR(new FakeSGD(0.1), {
+        schedulers: [new StepLR(new FakeSGD(0.1), { stepSize: 2 }) as never],
+        milestones: [],
+      }),
     message: messages.differentOptimizer("SequentialLR", 0),
   },
   {
     what: "ChainedScheduler with schedulers of two optimizers",
-    make: () => new lrs.ChainedScheduler([new StepLR(new FakeSGD(0.1), { stepSize: 2 }), new StepLR(new FakeSGD(0.1), { stepSize: 2 })] as never[]),
+    make: () =>
+      new lrs.ChainedScheduler([
+        new StepLR(new FakeSGD(0.1), { stepSize: 2 }),
+        new StepLR(new FakeSGD(0.1), { stepSize: 2 }),
+      ] as never[]),
     message: messages.differentOptimizer("ChainedScheduler", 1),
   },
   {

@@ -24,9 +24,15 @@ const fixture = loadFixture() as ReturnType<typeof loadFixture> & { scheduled: S
 for (const c of fixture.scheduled) {
   test(`optimizer under a scheduler matches torch ${fixture.torchVersion}: ${c.id}`, () => {
     const problem = makeProblem(fixture);
-    const paramGroups = c.groups.map(({ params, ...o }) => ({ ...o, params: (n: string) => params.some((p) => n.endsWith(`/${p}`)) }));
+    const paramGroups = c.groups.map(({ params, ...o }) => ({
+      ...o,
+      params: (n: string) => params.some((p) => n.endsWith(`/${p}`)),
+    }));
     const opt = new optim.SGD({ ...(c.options as { lr: number }), paramGroups });
-    const Scheduler = lrScheduler[c.scheduler] as unknown as new (o: optim.SGD, s: Record<string, unknown>) => { step(): void };
+    const Scheduler = lrScheduler[c.scheduler] as unknown as new (
+      o: optim.SGD,
+      s: Record<string, unknown>,
+    ) => { step(): void };
     const sched = new Scheduler(opt, c.schedulerOptions);
     try {
       c.trajectory.forEach((expected, step) => {
@@ -35,7 +41,9 @@ for (const c of fixture.scheduled) {
         const actual = problem.flat();
         const { excess, index } = worstMismatch(actual, expected, 1e-5, 1e-6);
         assert.ok(excess <= 0, `step ${step + 1}, entry ${index}: got ${actual[index]}, torch ${expected[index]}`);
-        c.lrs[step].forEach((lr, g) => assert.ok(Math.abs(opt.paramGroups[g].lr - lr) <= 1e-12 * Math.max(1, lr), `group ${g} lr`));
+        c.lrs[step].forEach((lr, g) =>
+          assert.ok(Math.abs(opt.paramGroups[g].lr - lr) <= 1e-12 * Math.max(1, lr), `group ${g} lr`),
+        );
       });
     } finally {
       opt.dispose();
@@ -64,7 +72,10 @@ test("a scheduler keeps one base lr per group and writes each group's lr", () =>
   assert.deepEqual([opt.paramGroups[0].lr, opt.paramGroups[1].lr], [0.005, 0.05]);
   const saved = JSON.parse(JSON.stringify(sched.stateDict())) as lrScheduler.SchedulerState;
   assert.deepEqual(saved.baseLrs, [0.01, 0.1]);
-  const again = new lrScheduler.StepLR(new optim.SGD({ lr: 0.1, paramGroups: [{ params: () => false, lr: 0.01 }] }), { stepSize: 2, gamma: 0.5 });
+  const again = new lrScheduler.StepLR(new optim.SGD({ lr: 0.1, paramGroups: [{ params: () => false, lr: 0.01 }] }), {
+    stepSize: 2,
+    gamma: 0.5,
+  });
   again.loadStateDict(saved as never);
   assert.deepEqual(again.baseLrs, [0.01, 0.1]);
   assert.deepEqual(again.getLastLrs(), [0.005, 0.05]);
@@ -78,12 +89,16 @@ test("stateDict names schedulers by a stable static name, not constructor.name (
     const sched = new lrScheduler.StepLR({ lr: 0.1 }, { stepSize: 3 });
     assert.equal(sched.stateDict().scheduler, "StepLR");
     sched.loadStateDict(sched.stateDict());
-    assert.throws(() => sched.loadStateDict({ ...sched.stateDict(), scheduler: "ExponentialLR" }), /StepLR\.loadStateDict/);
+    assert.throws(
+      () => sched.loadStateDict({ ...sched.stateDict(), scheduler: "ExponentialLR" }),
+      /StepLR\.loadStateDict/,
+    );
   } finally {
     Object.defineProperty(lrScheduler.StepLR, "name", original);
   }
   for (const [name, cls] of Object.entries(lrScheduler)) {
-    if (typeof cls === "function" && "schedulerName" in cls) assert.equal((cls as { schedulerName: string }).schedulerName, name);
+    if (typeof cls === "function" && "schedulerName" in cls)
+      assert.equal((cls as { schedulerName: string }).schedulerName, name);
   }
 });
 
@@ -112,7 +127,10 @@ test("SequentialLR and ChainedScheduler state dicts resume the exact sequence", 
     actual.push(opt2.lr);
   }
   assert.deepEqual(actual, expected);
-  assert.throws(() => resumed.loadStateDict({ ...saved, scheduler: "ChainedScheduler" } as never), /SequentialLR\.loadStateDict/);
+  assert.throws(
+    () => resumed.loadStateDict({ ...saved, scheduler: "ChainedScheduler" } as never),
+    /SequentialLR\.loadStateDict/,
+  );
 
   const chainedOpt = { lr: 0.2 };
   const chained = new lrScheduler.ChainedScheduler([
@@ -122,5 +140,8 @@ test("SequentialLR and ChainedScheduler state dicts resume the exact sequence", 
   chained.step();
   const state = chained.stateDict();
   assert.equal(state.schedulers.length, 2);
-  assert.deepEqual(state.schedulers.map((s) => s.scheduler), ["ConstantLR", "ExponentialLR"]);
+  assert.deepEqual(
+    state.schedulers.map((s) => s.scheduler),
+    ["ConstantLR", "ExponentialLR"],
+  );
 });

@@ -71,7 +71,10 @@ describe("lr schedulers match torch.optim.lr_scheduler (test/fixtures/schedulers
 type Link = { scheduler: string; options: Record<string, unknown> };
 
 /** LambdaLR/MultiplicativeLR pure forms with the fixture's named function. */
-function withLambdaOption(cls: { curve(o: never, steps: number): number[]; schedule(o: never): (count: number) => number }) {
+function withLambdaOption(cls: {
+  curve(o: never, steps: number): number[];
+  schedule(o: never): (count: number) => number;
+}) {
   const resolve = (o: Record<string, unknown>) => ({ ...o, lrLambda: LAMBDAS[o.lrLambda as string] }) as never;
   return {
     curve: (o: Record<string, unknown>, steps: number) => cls.curve(resolve(o), steps),
@@ -80,7 +83,8 @@ function withLambdaOption(cls: { curve(o: never, steps: number): number[]; sched
 }
 
 function innerSchedulers(o: Record<string, unknown>) {
-  return (opt: lrs.LrControlled) => (o.schedulers as Link[]).map((l) => buildScheduler(opt, l.scheduler, l.options) as lrs.EpochScheduler);
+  return (opt: lrs.LrControlled) =>
+    (o.schedulers as Link[]).map((l) => buildScheduler(opt, l.scheduler, l.options) as lrs.EpochScheduler);
 }
 
 function sequentialOptions(o: Record<string, unknown> & { lr: number }): lrs.PureSequentialOptions {

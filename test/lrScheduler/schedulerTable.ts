@@ -64,10 +64,14 @@ interface Link {
 export function buildScheduler(opt: LrControlled, name: string, o: Options): EpochScheduler {
   const make = lrs as unknown as Record<string, new (opt: LrControlled, options: Options) => EpochScheduler>;
   if (name === "ChainedScheduler") {
-    return new lrs.ChainedScheduler((o.schedulers as Link[]).map((l) => buildScheduler(opt, l.scheduler, l.options) as lrs.EpochScheduler));
+    return new lrs.ChainedScheduler(
+      (o.schedulers as Link[]).map((l) => buildScheduler(opt, l.scheduler, l.options) as lrs.EpochScheduler),
+    );
   }
   if (name === "SequentialLR") {
-    const schedulers = (o.schedulers as Link[]).map((l) => buildScheduler(opt, l.scheduler, l.options) as lrs.EpochScheduler);
+    const schedulers = (o.schedulers as Link[]).map(
+      (l) => buildScheduler(opt, l.scheduler, l.options) as lrs.EpochScheduler,
+    );
     return new lrs.SequentialLR(opt, { schedulers, milestones: o.milestones as number[] });
   }
   return new make[name](opt, withLambda(o));
@@ -92,6 +96,8 @@ const epochSchedulers = [
 
 /** Scheduler name in the fixtures → how to build ours. */
 export const SCHEDULERS: Record<string, (opt: LrControlled, options: Options) => Stepper> = {
-  ...Object.fromEntries(epochSchedulers.map((name) => [name, (opt: LrControlled, o: Options) => epochwise(buildScheduler(opt, name, o))])),
+  ...Object.fromEntries(
+    epochSchedulers.map((name) => [name, (opt: LrControlled, o: Options) => epochwise(buildScheduler(opt, name, o))]),
+  ),
   ReduceLROnPlateau: (opt, o) => new lrs.ReduceLROnPlateau(opt, o) as unknown as Stepper,
 };

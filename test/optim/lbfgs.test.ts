@@ -54,9 +54,17 @@ test("LBFGS: the line search changes the trajectory (negative control for the st
 test("LBFGS: defaults are torch's; bad options and applyGradients throw; no tensor leaks", () => {
   const opt = new optim.LBFGS();
   assert.deepEqual(opt.hyperparameters, {
-    lr: 1, maxIter: 20, maxEval: 25, toleranceGrad: 1e-7, toleranceChange: 1e-9, historySize: 100, lineSearchFn: null,
+    lr: 1,
+    maxIter: 20,
+    maxEval: 25,
+    toleranceGrad: 1e-7,
+    toleranceChange: 1e-9,
+    historySize: 100,
+    lineSearchFn: null,
   });
-  assert.throws(() => new optim.LBFGS({ lineSearchFn: "backtracking" as "strong_wolfe" }), { message: errors.unknownLineSearch("backtracking") });
+  assert.throws(() => new optim.LBFGS({ lineSearchFn: "backtracking" as "strong_wolfe" }), {
+    message: errors.unknownLineSearch("backtracking"),
+  });
   assert.throws(() => new optim.LBFGS({ lr: "1" as unknown as number }), TypeError);
   assert.throws(() => opt.applyGradients(), { message: errors.LBFGS_NEEDS_CLOSURE });
   const problem = makeProblem(fixture);

@@ -150,9 +150,21 @@ test("options of the wrong type or unknown to the optimizer throw a TypeError at
     });
   }
   assert.throws(() => new optim.SGD({ lr: 0.1, betas: [0.9, 0.99] } as unknown as optim.SGDOptions), {
-    message: errors.unexpectedOption("betas", ["lr", "weightDecayFilter", "paramGroups", "momentum", "dampening", "nesterov", "weightDecay", "maximize"]),
+    message: errors.unexpectedOption("betas", [
+      "lr",
+      "weightDecayFilter",
+      "paramGroups",
+      "momentum",
+      "dampening",
+      "nesterov",
+      "weightDecay",
+      "maximize",
+    ]),
   });
-  assert.throws(() => new optim.Adam({ betas: [0.9] as unknown as [number, number] }), { name: "TypeError", message: errors.invalidBetas([0.9]) });
+  assert.throws(() => new optim.Adam({ betas: [0.9] as unknown as [number, number] }), {
+    name: "TypeError",
+    message: errors.invalidBetas([0.9]),
+  });
 });
 
 test("applyGradients accepts the name-keyed map and the array form alike", () => {

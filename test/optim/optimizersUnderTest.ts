@@ -36,9 +36,12 @@ const commonInputs = (base: Options) => [
   { options: { ...base, lr: NaN }, message: errors.invalidLearningRate(NaN) },
   { options: { ...base, weightDecay: -1 }, message: errors.invalidWeightDecay(-1) },
   // Wrong types: torch's comparison raises a TypeError; so do we, naming the option.
-  { options: { ...base, lr: null }, message: 'Invalid learning rate: null (expected a number, got null)' },
+  { options: { ...base, lr: null }, message: "Invalid learning rate: null (expected a number, got null)" },
   { options: { ...base, lr: "0.1" }, message: 'Invalid learning rate: "0.1" (expected a number, got a string)' },
-  { options: { ...base, weightDecay: "0" }, message: 'Invalid weight_decay value: "0" (expected a number, got a string)' },
+  {
+    options: { ...base, weightDecay: "0" },
+    message: 'Invalid weight_decay value: "0" (expected a number, got a string)',
+  },
   { options: { ...base, maximize: "yes" }, message: 'Invalid maximize: "yes" (expected true or false, got a string)' },
 ];
 
@@ -181,7 +184,7 @@ export const OPTIMIZERS_UNDER_TEST: readonly OptimizerUnderTest[] = [
       ...commonInputs({}).filter((input) => !("weightDecay" in input.options)),
       { options: { etas: [1.5, 1.2] }, message: errors.invalidEtas(1.5, 1.2) },
       { options: { etas: [0.5, 0.9] }, message: errors.invalidEtas(0.5, 0.9) },
-      { options: { etas: [0.5] }, message: 'Invalid etas: [0.5] (expected two numbers, got an array)' },
+      { options: { etas: [0.5] }, message: "Invalid etas: [0.5] (expected two numbers, got an array)" },
       { options: { weightDecay: 0.1 }, message: /unexpected option 'weightDecay'/ },
     ],
   },

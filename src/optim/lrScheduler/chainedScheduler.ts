@@ -51,7 +51,11 @@ export class ChainedScheduler {
   }
 
   stateDict(): ChainedSchedulerState {
-    return { scheduler: "ChainedScheduler", lastLrs: [...this.lastLrs], schedulers: this.schedulers.map((s) => s.stateDict()) };
+    return {
+      scheduler: "ChainedScheduler",
+      lastLrs: [...this.lastLrs],
+      schedulers: this.schedulers.map((s) => s.stateDict()),
+    };
   }
 
   loadStateDict(state: ChainedSchedulerState): void {
@@ -60,7 +64,12 @@ export class ChainedScheduler {
       throw new TypeError(messages.invalidStateDict(name, `got ${JSON.stringify(state)?.slice(0, 80)}`));
     }
     if (state.schedulers.length !== this.schedulers.length) {
-      throw new TypeError(messages.invalidStateDict(name, `it has ${state.schedulers.length} schedulers, this one ${this.schedulers.length}`));
+      throw new TypeError(
+        messages.invalidStateDict(
+          name,
+          `it has ${state.schedulers.length} schedulers, this one ${this.schedulers.length}`,
+        ),
+      );
     }
     state.schedulers.forEach((inner, i) => this.schedulers[i].loadStateDict(inner));
     this.lastLrs = [...state.lastLrs];
@@ -71,7 +80,10 @@ export class ChainedScheduler {
   }
 
   /** The lrs of the first `steps` steps; `schedulers` builds the schedulers on the stand-in optimizer. */
-  static curve(options: { lr: number; schedulers: (opt: LrControlled) => readonly EpochScheduler[] }, steps: number): number[] {
+  static curve(
+    options: { lr: number; schedulers: (opt: LrControlled) => readonly EpochScheduler[] },
+    steps: number,
+  ): number[] {
     return simulateLrs((opt) => new ChainedScheduler(options.schedulers(opt)), options.lr, steps);
   }
 

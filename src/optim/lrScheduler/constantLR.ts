@@ -25,7 +25,8 @@ export class ConstantLR extends LRScheduler<ConstantLRSettings> {
   constructor(optimizer: LrControlled, options: ConstantLROptions = {}) {
     super(optimizer, options.lastEpoch);
     const factor = options.factor ?? 1 / 3;
-    if (typeof factor !== "number" || !(factor >= 0 && factor <= 1)) throw new RangeError(messages.CONSTANT_FACTOR_RANGE);
+    if (typeof factor !== "number" || !(factor >= 0 && factor <= 1))
+      throw new RangeError(messages.CONSTANT_FACTOR_RANGE);
     this.settings = { factor, totalIters: positiveInteger("totalIters", options.totalIters ?? 5) };
     this.initialStep();
   }

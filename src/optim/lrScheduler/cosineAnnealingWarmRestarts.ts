@@ -31,7 +31,8 @@ export class CosineAnnealingWarmRestarts extends LRScheduler<WarmRestartsSetting
     super(optimizer, options.lastEpoch);
     const t0 = positiveInteger("t0", options.t0);
     const tMult = options.tMult ?? 1;
-    if (typeof tMult !== "number" || !Number.isInteger(tMult) || tMult < 1) throw new RangeError(messages.invalidTMult(tMult));
+    if (typeof tMult !== "number" || !Number.isInteger(tMult) || tMult < 1)
+      throw new RangeError(messages.invalidTMult(tMult));
     this.settings = { t0, tMult, etaMin: finiteNumber("etaMin", options.etaMin ?? 0), tCur: this.lastEpoch, tI: t0 };
     this.initialStep();
   }

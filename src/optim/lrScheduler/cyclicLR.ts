@@ -94,7 +94,8 @@ export class CyclicLR extends LRScheduler<CyclicLRSettings> {
     const n = this.groups.length;
     const baseLrs = perGroup("baseLr", n, options.baseLr);
     const stepSizeUp = finiteNumber("stepSizeUp", options.stepSizeUp ?? 2000);
-    const stepSizeDown = options.stepSizeDown === undefined ? stepSizeUp : finiteNumber("stepSizeDown", options.stepSizeDown);
+    const stepSizeDown =
+      options.stepSizeDown === undefined ? stepSizeUp : finiteNumber("stepSizeDown", options.stepSizeDown);
     const mode = options.mode ?? "triangular";
     if (options.scaleFn === undefined && !["triangular", "triangular2", "exp_range"].includes(mode)) {
       throw new RangeError(messages.invalidCyclicMode(mode));
@@ -106,7 +107,12 @@ export class CyclicLR extends LRScheduler<CyclicLRSettings> {
       stepRatio: stepSizeUp / (stepSizeUp + stepSizeDown),
       mode,
       gamma: finiteNumber("gamma", options.gamma ?? 1),
-      scaleMode: options.scaleFn === undefined ? (mode === "exp_range" ? "iterations" : "cycle") : (options.scaleMode ?? "cycle"),
+      scaleMode:
+        options.scaleFn === undefined
+          ? mode === "exp_range"
+            ? "iterations"
+            : "cycle"
+          : (options.scaleMode ?? "cycle"),
       cycleMomentum,
       maxLrs: perGroup("maxLr", n, options.maxLr),
       baseMomentums: cycleMomentum ? this.groups.map(momentumOf) : [],

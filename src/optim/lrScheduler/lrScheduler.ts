@@ -136,10 +136,13 @@ export abstract class LRScheduler<S extends SchedulerSettings> {
       this.lastEpoch += 1;
       lrs = this.groups.map((group, i) => this.computeLr(group.lr, this.baseLrValues[i], group, i));
     } else {
-      if (typeof epoch !== "number" || !Number.isInteger(epoch) || epoch < 0) throw new RangeError(messages.invalidEpoch(epoch));
+      if (typeof epoch !== "number" || !Number.isInteger(epoch) || epoch < 0)
+        throw new RangeError(messages.invalidEpoch(epoch));
       this.lastEpoch = epoch;
       lrs = this.groups.map((group, i) =>
-        this.closedFormLr ? this.closedFormLr(this.baseLrValues[i], i) : this.computeLr(group.lr, this.baseLrValues[i], group, i),
+        this.closedFormLr
+          ? this.closedFormLr(this.baseLrValues[i], i)
+          : this.computeLr(group.lr, this.baseLrValues[i], group, i),
       );
     }
     this.writeLrs(lrs);
@@ -204,9 +207,17 @@ export abstract class LRScheduler<S extends SchedulerSettings> {
     }
     const baseLrs = state.baseLrs ?? [state.baseLr];
     const lastLrs = state.lastLrs ?? [state.lastLr];
-    for (const [key, values] of [["baseLrs", baseLrs], ["lastLrs", lastLrs]] as const) {
+    for (const [key, values] of [
+      ["baseLrs", baseLrs],
+      ["lastLrs", lastLrs],
+    ] as const) {
       if (!Array.isArray(values) || values.length !== this.groups.length || values.some((v) => typeof v !== "number")) {
-        throw new TypeError(messages.invalidStateDict(name, `${key} is ${JSON.stringify(values)} for ${this.groups.length} parameter group(s)`));
+        throw new TypeError(
+          messages.invalidStateDict(
+            name,
+            `${key} is ${JSON.stringify(values)} for ${this.groups.length} parameter group(s)`,
+          ),
+        );
       }
     }
     const settings = state.settings as SchedulerSettings | undefined;

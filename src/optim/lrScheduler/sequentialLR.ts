@@ -100,7 +100,12 @@ export class SequentialLR {
       throw new TypeError(messages.invalidStateDict(name, `got ${JSON.stringify(state)?.slice(0, 80)}`));
     }
     if (!Array.isArray(state.schedulers) || state.schedulers.length !== this.schedulers.length) {
-      throw new TypeError(messages.invalidStateDict(name, `it has ${String(state.schedulers?.length)} schedulers, this one ${this.schedulers.length}`));
+      throw new TypeError(
+        messages.invalidStateDict(
+          name,
+          `it has ${String(state.schedulers?.length)} schedulers, this one ${this.schedulers.length}`,
+        ),
+      );
     }
     state.schedulers.forEach((inner, i) => this.schedulers[i].loadStateDict(inner));
     this.lastEpoch = state.lastEpoch;
