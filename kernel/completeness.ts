@@ -19,7 +19,16 @@ export function isComplete(code: string): IsCompleteReply {
   const end = code.trimEnd().length;
   const unterminated = errors.some((d) => /Unterminated template|'\*\/' expected/.test(ts.flattenDiagnosticMessageText(d.messageText, "\n")));
   if (!unterminated && !errors.every((d) => (d.start ?? 0) >= end)) return { status: "invalid" };
-  const lastLine = code.trimEnd().split("\n").pop() ?? "";
-  const indent = /^\s*/.exec(lastLine)?.[0] ?? "";
-  return { status: "incomplete", indent: /[{([]\s*$/.test(lastLine) ? `${indent}  ` : indent };
+  return { status: "incomplete", indent: "  ".repeat(openBrackets(code)) };
+}
+
+/** How many (, [ or { are still open at the end (the indent hint: two spaces each). */
+function openBrackets(code: string): number {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, code);
+  let depth = 0;
+  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
+    if (token === ts.SyntaxKind.OpenBraceToken || token === ts.SyntaxKind.OpenParenToken || token === ts.SyntaxKind.OpenBracketToken) depth++;
+    if (token === ts.SyntaxKind.CloseBraceToken || token === ts.SyntaxKind.CloseParenToken || token === ts.SyntaxKind.CloseBracketToken) depth--;
+  }
+  return Math.max(0, depth);
 }

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { codePointToUtf16, utf16ToCodePoint } from "../../kernel/cursor";
-import { CellHistory } from "../../kernel/history";
+import { CellHistory, globMatch } from "../../kernel/history";
 import { connectionFileMessage, parseConnectionInfo } from "../../kernel/connection";
 import { isComplete } from "../../kernel/completeness";
 import { compileError, INTERRUPT_ERROR_NAME, runtimeError } from "../../kernel/engine";
@@ -38,6 +38,27 @@ describe("history", () => {
   });
 });
 
+describe("history search globs", () => {
+  it("match whole strings with * and ?", () => {
+    assert.equal(globMatch("const*", "const a = 1;"), true);
+    assert.equal(globMatch("*a + ?", "a + 1"), true);
+    assert.equal(globMatch("a?", "a"), false);
+    assert.equal(globMatch("*", ""), true);
+    assert.equal(globMatch("*b", "aab"), true);
+    assert.equal(globMatch("a*b*c", "a-b-b-c"), true);
+    assert.equal(globMatch("a*b*c", "a-b-b-"), false);
+  });
+
+  it("answer a pattern that makes a backtracking regex explode in linear time", () => {
+    const history = new CellHistory();
+    history.add(1, "a".repeat(20_000));
+    const started = performance.now();
+    assert.deepEqual(history.query({ hist_access_type: "search", pattern: "*a*a*a*a*a*b" }), []);
+    // The old RegExp took > 20 s here; a few hundred ms leaves room for a loaded machine.
+    assert.ok(performance.now() - started < 2000, `took ${performance.now() - started} ms`);
+  });
+});
+
 describe("connection files", () => {
   const ports = { shell_port: 1, iopub_port: 2, stdin_port: 3, control_port: 4, hb_port: 5 };
 
@@ -49,6 +70,16 @@ describe("connection files", () => {
       key: "",
       signature_scheme: "hmac-sha256",
     });
+  });
+
+  it("refuses a key that is not a string (it would silently turn signing off)", () => {
+    assert.throws(() => parseConnectionInfo(JSON.stringify({ ...ports, key: 1234 }), "k.json"), /"key" must be a string/);
+  });
+
+  it("refuses an unknown signature scheme (the kernel would drop every message)", () => {
+    assert.throws(() => parseConnectionInfo(JSON.stringify({ ...ports, key: "k", signature_scheme: "hmac-nope" }), "k.json"), /unknown "signature_scheme" "hmac-nope"/);
+    assert.throws(() => parseConnectionInfo(JSON.stringify({ ...ports, key: "k", signature_scheme: "rsa" }), "k.json"), /unknown "signature_scheme"/);
+    assert.equal(parseConnectionInfo(JSON.stringify({ ...ports, key: "k", signature_scheme: "hmac-sha512" })).signature_scheme, "hmac-sha512");
   });
 
   it("names the bad field", () => {
@@ -63,6 +94,8 @@ describe("is_complete", () => {
     assert.equal(isComplete("for (let i = 0; i < 3; i++) {").status, "incomplete");
     assert.deepEqual(isComplete("const x = [1,"), { status: "incomplete", indent: "  " });
     assert.deepEqual(isComplete("const x = [1, 2];"), { status: "complete" });
+    assert.equal(isComplete("const s = `open ${1}").status, "incomplete");
+    assert.equal(isComplete("const = ;\nlet y = 1").status, "invalid");
   });
 });
 
