@@ -124,6 +124,11 @@ export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
   set<K extends keyof H & string>(option: K, value: H[K]): void {
     if (!(option in this.hyper_)) throw new TypeError(optionNotInGroup(this.owner, option, Object.keys(this.hyper_)));
     const next = this.preset.resolve({ ...(this.hyper_ as Record<string, unknown>), [option]: value });
+    if (option === "lr") {
+      // The chain reads the lr live (schedulers set it every step): no rebuild needed.
+      this.hyper_ = next;
+      return;
+    }
     const rebuilt = this.makeChain(next);
     const names = new Set(rebuilt.links.map((l) => l.name));
     const removed = this.chain_.links.map((l) => l.name).filter((name) => !names.has(name));
