@@ -17,7 +17,7 @@ nor why some problems are slow for every learning rate. This notebook answers bo
 - why its best rate per step is $\frac{\kappa-1}{\kappa+1}$, with $\kappa = L/\mu$ the **condition number**, so the number of steps grows linearly with $\kappa$;
 - what changes on a non-convex function.
 
-Run time: about 30 seconds on 2 shared cores, kernel start included (the last cell prints the measured time). To scale up, raise `kappas` and `rateSteps` (§3) or the start grid `gridSide` (§4).
+Run time: 36 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average ≈ 11); the last cell prints the time after the import. To scale up, raise `kappas` and `rateSteps` (§3) or the start grid `gridSide` (§4).
 """),
 code(r"""
 import { optim, surfaces, plot, backend, seed, train } from "optimlab";

@@ -6,7 +6,8 @@ cells = [
 md(r"""
 # 14 · Momentum, in theory and measured: the √κ speed-up, the (η, β) phase diagram, Nesterov
 
-**Goes beyond the articles:** articles 1 and 3 list momentum as "accelerating" gradient descent without saying by how much or when. Notebook 01 (§2) showed
+**Goes beyond the articles:** article 3 (`seeds/002_cd89ecdcc64c4b45.txt`) §2 lists momentum (原文「动量法」) among PyTorch's algorithms and says only that
+"these algorithms each have their advantages and disadvantages" (原文「这些算法都有自己的优缺点」) — not what momentum's advantage is, or when it has one. Notebook 01 (§2) showed
 momentum converging where plain GD diverged. Here, following Distill's "Why Momentum Really Works" and d2l.ai's momentum chapter, we derive *how much* faster it is,
 find the best $(\eta, \beta)$ for a quadratic, draw the convergence rate over the whole $(\eta, \beta)$ plane — measured with `optim.SGD({ momentum })` itself —
 and show that Nesterov's look-ahead has a different stability region.
@@ -17,7 +18,7 @@ and show that Nesterov's look-ahead has a different stability region.
 - the optimal $\eta^*, \beta^*$ and the rate $\frac{\sqrt\kappa-1}{\sqrt\kappa+1}$: steps grow like $\sqrt\kappa$ instead of $\kappa$;
 - the phase diagram over $(\eta, \beta)$, and where PyTorch's Nesterov momentum is stable.
 
-Run time: about 30 seconds on 2 shared cores, kernel start included (the last cell prints the measured time). To scale up, raise `phaseSteps`
+Run time: 32 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average ≈ 11); the last cell prints the time after the import. To scale up, raise `phaseSteps`
 or the grid sizes `etaCount`, `betaCount`, `hCount`. The live version with sliders is in notebook 12 (playgrounds).
 """),
 code(r"""
@@ -195,10 +196,11 @@ md(r"""
 GD's step count grows with $\kappa$ and momentum's with $\sqrt\kappa$: the log-log slopes printed in §5 are close to 1 and ½, and the speed-up column grows like $\sqrt\kappa$
 (below it by a constant: at $\beta^*$ the two roots coincide, which adds a factor $t$ to the decay, $t\rho^t$).
 
-> **The articles say** (article 3, §2): momentum "accelerates" SGD; article 1 lists it among the methods without a rate.
+> **The article says** (article 3, §2): 原文「PyTorch提供了许多优化算法，如梯度下降、动量法、RMSprop、Adam等。这些算法都有自己的优缺点」 — PyTorch offers gradient
+> descent, momentum, RMSprop, Adam…; "these algorithms each have their advantages and disadvantages".
 >
-> **What actually happens:** on a quadratic, tuned momentum needs about $\sqrt\kappa$ times fewer steps than the best tuned GD — measured above — and only when
-> $\beta$ is tuned to $\kappa$; a badly chosen $\beta$ (the dark-to-bright rows of the phase diagram) can be slower than GD.
+> **What actually happens:** momentum's advantage can be stated and measured: on a quadratic, tuned momentum needs about $\sqrt\kappa$ times fewer steps than the
+> best tuned GD (above) — but only when $\beta$ is tuned to $\kappa$; a badly chosen $\beta$ (the top rows of the phase diagram, where every rate is at least $\sqrt\beta$) is slower than GD.
 
 ## 5. Assertions (each with its negative control)
 """),

@@ -17,7 +17,7 @@ diagonal preconditioner cannot help (d2l.ai's chapter on Newton's method and pre
 - how it behaves on non-quadratic functions: fast near a minimum, divergent far from it, attracted to saddle points;
 - why adaptive methods help on axis-aligned ill-conditioning and lose their edge when the same problem is rotated.
 
-Run time: about 40 seconds on 2 shared cores, kernel start included (the last cell prints the measured time). To scale up, raise `rotationSteps`
+Run time: 29 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average ≈ 11); the last cell prints the time after the import. To scale up, raise `rotationSteps`
 or add learning rates to `lrGrid` (§4).
 """),
 code(r"""
@@ -233,7 +233,8 @@ printed factor. The figures show why: on the aligned problem RMSprop heads almos
 it zig-zags like GD. Real loss surfaces are neither fully aligned nor fully rotated,
 which is why Adam usually helps — but not always, and never by undoing the curvature like Newton.
 
-> **The articles say:** Adam "adaptively adjusts the learning rate" (article 3, §3) / "automatically learns the learning rate" (article 4, §3.3).
+> **The articles say:** article 3, §3: 原文「通过维护每个参数的均值和方差，从而自适应地调整学习率」 — Adam "adaptively adjusts the learning rate" by keeping each
+> parameter's "mean and variance"; article 4, §3.3: 原文「并且自动地学习并更新学习率」 — Adam "automatically learns and updates the learning rate".
 >
 > **What actually happens:** Adam divides each coordinate of the step by a running RMS of its gradient — a fixed rule, nothing is learned. It is a diagonal
 > preconditioner: it fixes badly scaled *coordinates*, not ill-conditioning along rotated directions (rotation cost above).

@@ -6,8 +6,8 @@ cells = [
 md(r"""
 # 16 · All optimizers side by side: Rosenbrock, Beale and a noisy quadratic
 
-**Goes beyond the articles:** article 3 (`seeds/002_cd89ecdcc64c4b45.txt`) §2 lists "gradient descent, momentum, RMSprop, Adam…" and says each "has its own advantages
-and disadvantages, to be chosen for the problem". Here are all nine `torch.optim` optimizers that optimlab reproduces exactly (SGD with and without momentum and
+**Goes beyond the articles:** article 3 (`seeds/002_cd89ecdcc64c4b45.txt`) §2 lists "gradient descent, momentum, RMSprop, Adam…" and says 原文「这些算法都有自己的优缺点，需要根据具体问题选择合适的算法」 — each
+"has its own advantages and disadvantages, to be chosen for the problem". Here are all nine `torch.optim` optimizers that optimlab reproduces exactly (SGD with and without momentum and
 Nesterov, Adagrad, Adadelta, RMSprop, Adam, AdamW, Adamax, NAdam, RAdam) on three test problems, **each at its own tuned learning rate** — comparing them at one
 shared learning rate would only measure which one that rate happens to suit.
 
@@ -17,7 +17,7 @@ shared learning rate would only measure which one that rate happens to suit.
 - what the narrow curved valley of Rosenbrock, the flat plateaus of Beale and gradient noise each reward;
 - two facts the tables expose: RAdam's first steps are plain momentum steps, and under gradient noise no constant-lr optimizer converges.
 
-Run time: about 30 seconds on 2 shared cores, kernel start included (the last cell prints the measured time). To scale up, raise `budget`, `noisySteps`
+Run time: 48 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average ≈ 11); the last cell prints the time after the import. To scale up, raise `budget`, `noisySteps`
 or add values to `lrGrid`.
 """),
 code(r"""

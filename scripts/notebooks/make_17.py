@@ -16,7 +16,7 @@ performance" without saying why, and none of the articles mentions saddle points
 - why SGD with a constant learning rate stops at a **noise floor** proportional to $\eta$, and why the learning rate must decay for it to converge;
 - what goes wrong in Adam's first steps at a large learning rate, and how a linear **warm-up** prevents it (3 seeds).
 
-Run time: about 55 seconds on 2 heavily shared cores (load average 14), kernel start included (the last cell prints the measured time). To scale up, raise `decaySteps` (§2) or
+Run time: 51 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average ≈ 11); the last cell prints the time after the import. To scale up, raise `decaySteps` (§2) or
 `warmupLimit` and `warmupEpochs` (§3).
 """),
 code(r"""

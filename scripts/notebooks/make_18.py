@@ -18,7 +18,7 @@ output layer**". The article cites He et al. (2015), "Deep Residual Learning for
 - that the plain net does not train at all while the same net with skips does (3 seeds, each at its tuned learning rate);
 - a caveat: with ReLU and He initialization, plain skips make the forward pass explode.
 
-Run time: 100 seconds measured here with 2 cores shared by 8 jobs (load average 18; about 40 s of it is the kernel start and import), kernel start included (the last cell prints the time after the import). To scale up, raise `resDepth`,
+Run time: 35 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average ≈ 11); the last cell prints the time after the import. To scale up, raise `resDepth`,
 `resTrainSize` or `resEpochs`.
 """),
 code(r"""

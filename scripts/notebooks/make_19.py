@@ -16,7 +16,7 @@ overfitting network, from the same initial weights, on 3 seeds, and we measure w
 - data augmentation on MNIST with random shifts and rotations (`data.randomAffine`, one `tf.image.transform` per batch), fresh every epoch (`data.AugmentedLoader`);
 - label smoothing (`losses.crossEntropy(…, { labelSmoothing })`) and what it does to the network's confidence, measured by the expected calibration error (ECE).
 
-Run time: 87 seconds measured here on 2 cores shared by 8 jobs (load average 17), kernel start included (the last cell prints the time after the import). To scale up,
+Run time: 64 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average ≈ 11); the last cell prints the time after the import. To scale up,
 raise `genTrainSize` and `genEpochs`.
 """),
 code(r"""
