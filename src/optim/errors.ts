@@ -52,6 +52,10 @@ export const invalidEtas = (etaMinus: number, etaPlus: number): string => `Inval
 export const LBFGS_NEEDS_CLOSURE =
   "LBFGS needs the loss function: call opt.step(() => loss) or opt.minimize(() => loss), not applyGradients";
 
+/** LBFGS.setWeights got a weight it does not keep. */
+export const unknownLbfgsWeight = (name: string): string =>
+  `LBFGS.setWeights: unknown weight '${name}'; pass the list that getWeights() of an LBFGS returned`;
+
 /** torch: "only 'strong_wolfe' is supported". */
 export const unknownLineSearch = (name: unknown): string =>
   `only 'strong_wolfe' is supported as lineSearchFn, got ${shown(name)}`;

@@ -29,7 +29,7 @@
  * Like torch's, it has one parameter group.
  */
 import * as tf from "@tensorflow/tfjs";
-import { LBFGS_NEEDS_CLOSURE, unknownLineSearch } from "./errors";
+import { LBFGS_NEEDS_CLOSURE, unknownLbfgsWeight, unknownLineSearch } from "./errors";
 import { requireLr, withDefaults } from "./validate";
 import { strongWolfe } from "./strongWolfe";
 import type { Evaluation } from "./strongWolfe";
@@ -229,6 +229,69 @@ export class LBFGS extends tf.Optimizer {
   /** L-BFGS needs to re-evaluate the loss: use `step(closure)` or `minimize(f)`. */
   override applyGradients(): void {
     throw new Error(LBFGS_NEEDS_CLOSURE);
+  }
+
+  /**
+   * `iter`, then the state torch's `state_dict()` holds, as tensors named `lbfgs/<field>`:
+   * counters, `t`, `hDiag`, `prevLoss`, the last direction `d`, the previous gradient and the
+   * history pairs `oldDirs/i`, `oldStps/i` with `ro`. Empty before the first step.
+   */
+  override async getWeights(): Promise<{ name: string; tensor: tf.Tensor }[]> {
+    const st = this.state;
+    const weights = [await this.saveIterations()];
+    if (st.d === undefined || st.prevFlatGrad === undefined) return weights;
+    const scalar = (name: string, value: number) =>
+      weights.push({ name: `lbfgs/${name}`, tensor: tf.tensor1d([value], "float32") });
+    const vector = (name: string, value: Float32Array) =>
+      weights.push({ name: `lbfgs/${name}`, tensor: tf.tensor1d(value, "float32") });
+    scalar("funcEvals", st.funcEvals);
+    scalar("nIter", st.nIter);
+    scalar("t", st.t ?? this.hyper.lr);
+    scalar("hDiag", st.hDiag);
+    scalar("prevLoss", st.prevLoss ?? NaN);
+    vector("d", st.d);
+    vector("prevFlatGrad", st.prevFlatGrad);
+    vector("ro", Float32Array.from(st.ro));
+    st.oldDirs.forEach((y, i) => vector(`oldDirs/${i}`, y));
+    st.oldStps.forEach((s, i) => vector(`oldStps/${i}`, s));
+    return weights;
+  }
+
+  /** Restores what `getWeights()` returned; unknown names throw. */
+  override async setWeights(weightValues: { name: string; tensor: tf.Tensor }[]): Promise<void> {
+    const values = new Map<string, Float32Array>();
+    for (const { name, tensor } of weightValues) {
+      if (name === "iter") {
+        this.iterations_ = (await tensor.data())[0];
+        continue;
+      }
+      if (!/^lbfgs\/(funcEvals|nIter|t|hDiag|prevLoss|d|prevFlatGrad|ro|oldDirs\/\d+|oldStps\/\d+)$/.test(name)) {
+        throw new Error(unknownLbfgsWeight(name));
+      }
+      values.set(name.slice("lbfgs/".length), Float32Array.from(await tensor.data()));
+    }
+    const fresh: LbfgsState = { funcEvals: 0, nIter: 0, oldDirs: [], oldStps: [], ro: [], hDiag: 1 };
+    if (values.size > 0) {
+      const one = (field: string): number => {
+        const v = values.get(field);
+        if (v === undefined) throw new Error(unknownLbfgsWeight(`lbfgs/${field} (missing)`));
+        return v[0];
+      };
+      const ro = Array.from(values.get("ro") ?? []);
+      Object.assign(fresh, {
+        funcEvals: one("funcEvals"),
+        nIter: one("nIter"),
+        t: one("t"),
+        hDiag: one("hDiag"),
+        prevLoss: one("prevLoss"),
+        d: values.get("d"),
+        prevFlatGrad: values.get("prevFlatGrad"),
+        ro,
+        oldDirs: ro.map((_, i) => values.get(`oldDirs/${i}`) as Float32Array),
+        oldStps: ro.map((_, i) => values.get(`oldStps/${i}`) as Float32Array),
+      });
+    }
+    this.state = fresh;
   }
 
   override getConfig(): tf.serialization.ConfigDict {

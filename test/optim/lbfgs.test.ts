@@ -94,3 +94,40 @@ test("cubicInterpolate: the minimiser of a cubic through two points, clamped to 
   assert.ok(Math.abs(cubicInterpolate(0, 1, -2, 3, 4, 4) - 1) < 1e-12);
   assert.equal(cubicInterpolate(0, 1, -2, 3, 4, 4, [1.5, 2]), 1.5);
 });
+
+test("LBFGS getWeights/setWeights carries the history: a restored optimizer continues the exact trajectory", async () => {
+  const options: optim.LBFGSOptions = { lr: 0.5, maxIter: 3, historySize: 2 };
+  const problem = makeProblem(fixture);
+  const vars = fixture.order.map((name) => problem.variables[name]);
+  const first = new optim.LBFGS(options);
+  for (let i = 0; i < 3; i++) first.step(problem.loss, vars);
+  const saved = await first.getWeights();
+  const countersAt3 = first.counters;
+  assert.ok(
+    saved.some((w) => w.name === "lbfgs/oldDirs/1"),
+    saved.map((w) => w.name).join(", "),
+  );
+  const at3 = vars.map((v) => v.clone());
+  first.step(problem.loss, vars);
+  first.step(problem.loss, vars);
+  const expected = problem.flat();
+  vars.forEach((v, i) => v.assign(at3[i]));
+  const second = new optim.LBFGS(options);
+  await second.setWeights(saved);
+  assert.deepEqual(second.counters, countersAt3);
+  second.step(problem.loss, vars);
+  second.step(problem.loss, vars);
+  assert.deepEqual(problem.flat(), expected);
+  // Negative control: a fresh optimizer from the same point does not continue the same way.
+  vars.forEach((v, i) => v.assign(at3[i]));
+  const fresh = new optim.LBFGS(options);
+  fresh.step(problem.loss, vars);
+  fresh.step(problem.loss, vars);
+  assert.notDeepEqual(problem.flat(), expected);
+  await assert.rejects(
+    second.setWeights([{ name: "lbfgs/bogus", tensor: saved[0].tensor }]),
+    /unknown weight 'lbfgs\/bogus'/,
+  );
+  tf.dispose([...saved.map((w) => w.tensor), ...at3]);
+  for (const x of [first, second, fresh, problem]) x.dispose();
+});
