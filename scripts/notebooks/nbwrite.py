@@ -37,7 +37,9 @@ def write(path, prefix, cells):
             cell["outputs"] = []
         out.append(cell)
     notebook = {"cells": out, "metadata": METADATA, "nbformat": 4, "nbformat_minor": 5}
-    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    # OPTIMLAB_NOTEBOOK_OUT redirects the output (test/notebooks/generators.test.ts compares it with the committed notebook).
+    root = os.environ.get("OPTIMLAB_NOTEBOOK_OUT") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    os.makedirs(os.path.dirname(os.path.join(root, path)), exist_ok=True)
     with open(os.path.join(root, path), "w", encoding="utf-8") as f:
         json.dump(notebook, f, indent=1, ensure_ascii=False)
         f.write("\n")
