@@ -30,13 +30,13 @@ class KernelWidgetManager extends HTMLManager {
     });
   }
 
-  protected override async _create_comm(targetName: string, modelId?: string, data?: unknown, metadata?: unknown, buffers?: ArrayBuffer[] | ArrayBufferView[]): Promise<IClassicComm> {
+  override async _create_comm(targetName: string, modelId: string, data?: unknown, metadata?: unknown, buffers?: ArrayBuffer[] | ArrayBufferView[]): Promise<IClassicComm> {
     const comm = this.kernel.createComm(targetName, modelId);
     if (data || metadata) comm.open(data as never, metadata as never, buffers as never);
     return new shims.services.Comm(comm);
   }
 
-  protected override async _get_comm_info(): Promise<Record<string, unknown>> {
+  override async _get_comm_info(): Promise<Record<string, unknown>> {
     const reply = await this.kernel.requestCommInfo({ target_name: "jupyter.widget" });
     return reply.content.status === "ok" ? reply.content.comms : {};
   }
@@ -44,12 +44,12 @@ class KernelWidgetManager extends HTMLManager {
 
 async function main(): Promise<void> {
   const params = new URLSearchParams(location.search);
-  const settings = ServerConnection.makeSettings({ baseUrl: `${location.origin}/`, wsUrl: `ws://${location.host}/`, token: params.get("token") ?? "" });
+  const settings = ServerConnection.makeSettings({ baseUrl: `${location.origin}/`, wsUrl: `ws://${location.host}/`, token: params.get("token") ?? "", appendToken: true });
   const kernels = new KernelManager({ serverSettings: settings });
   const kernel = await kernels.startNew({ name: "optimlab" });
   state.phase = "kernel started";
   const manager = new KernelWidgetManager(kernel);
-  const code = params.get("code") ?? "";
+  const code = (window as unknown as { WIDGET_CODE?: string }).WIDGET_CODE ?? params.get("code") ?? "";
   const future = kernel.requestExecute({ code, store_history: true });
   future.onIOPub = (message: KernelMessage.IIOPubMessage) => {
     if (message.header.msg_type === "display_data" || message.header.msg_type === "execute_result") {
