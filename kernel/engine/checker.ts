@@ -16,6 +16,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
 import { parseCell, type CellSyntax } from "./cellSyntax";
+import { fastCheck, type Primitive } from "./fastCheck";
 
 export interface CellDiagnostic {
   /** 1-based line and column inside the cell. */
@@ -27,6 +28,8 @@ export interface CellDiagnostic {
 export interface CheckResult {
   diagnostics: CellDiagnostic[];
   syntax: CellSyntax;
+  /** Checked by the fast path (fastCheck.ts): the cell is plain JavaScript, nothing to strip. */
+  fast?: boolean;
 }
 
 export interface Completion {
@@ -133,10 +136,23 @@ export class CellChecker {
     this.files.set(file, { text, version: (old?.version ?? 0) + 1 });
   }
 
+  /** Parses and binds the standard library and Node's types now (the full path, not fastCheck). */
+  warmUp(): void {
+    this.setCell("0", new Set());
+    this.service.getSemanticDiagnostics(this.cellFile);
+  }
+
   /** Checks `code` as the next cell; on success its declarations become visible to later cells. */
   check(code: string): CheckResult {
     const syntax = parseCell(code);
     const own = new Set(syntax.names.map((n) => n.name));
+    if (syntax.parseDiagnostics.length === 0) {
+      const verdict = fastCheck(syntax.file, (name) => this.primitiveType(name));
+      if (verdict) {
+        this.rememberPrimitives(verdict.declared);
+        return { diagnostics: [], syntax, fast: true };
+      }
+    }
     this.setCell(code, own, syntax);
     if (syntax.parseDiagnostics.length > 0) return { diagnostics: this.toCellDiagnostics(syntax.parseDiagnostics), syntax };
     const diagnostics = [
@@ -188,6 +204,29 @@ export class CellChecker {
     );
     const file = path.join(this.settings.rootDir, `__cell${++this.cellCount}.d.ts`);
     this.earlier.push(splitDeclarations(file, dts));
+    this.publishDeclarations();
+  }
+
+  /** The primitive type of an earlier cell's name, when that is all it is (for fastCheck). */
+  private primitiveType(name: string): Primitive | undefined {
+    if (this.imported.has(name)) return undefined;
+    for (let i = this.earlier.length - 1; i >= 0; i--) {
+      const texts = this.earlier[i].declarations.get(name);
+      if (!texts) continue;
+      if (texts.length !== 1) return undefined;
+      const match = /^(?:\/\*\*[\s\S]*?\*\/\s*)?(?:let|var) [\w$]+: (number|string|boolean|bigint);$/.exec(texts[0].trim());
+      return match ? (match[1] as Primitive) : undefined;
+    }
+    return undefined;
+  }
+
+  /** Records a fast-checked cell's declarations (no emit needed: their types are known). */
+  private rememberPrimitives(declared: Map<string, Primitive>): void {
+    if (declared.size === 0) return;
+    for (const cell of this.earlier) for (const name of declared.keys()) cell.declarations.delete(name);
+    for (const name of declared.keys()) this.imported.delete(name);
+    const declarations = new Map([...declared].map(([name, type]) => [name, [`let ${name}: ${type};`]]));
+    this.earlier.push({ file: path.join(this.settings.rootDir, `__cell${++this.cellCount}.d.ts`), imports: [], declarations });
     this.publishDeclarations();
   }
 

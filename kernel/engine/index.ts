@@ -68,7 +68,7 @@ export class TypeScriptEngine {
       this.checker = new CellChecker({ rootDir: this.options.rootDir, prelude: this.options.prelude });
       this.evaluator = new ReplEvaluator();
       // Parse and bind the standard library now rather than in the first cell.
-      this.checker.check("0");
+      this.checker.warmUp();
     }
     return { checker: this.checker, evaluator: this.evaluator };
   }
@@ -86,8 +86,8 @@ export class TypeScriptEngine {
       if (checked.diagnostics.length > 0) {
         return { status: "error", error: compileError(checked.diagnostics.map((d) => `${d.line}:${d.column} - ${d.message}`)) };
       }
-      const { toJavaScript } = require("./transpile") as typeof import("./transpile");
-      js = toJavaScript(checked.syntax.file);
+      const { lexicalTopLevel, toJavaScript } = require("./transpile") as typeof import("./transpile");
+      js = checked.fast ? lexicalTopLevel(code) : toJavaScript(checked.syntax.file);
     } catch (error) {
       return { status: "error", error: runtimeError(error) };
     }

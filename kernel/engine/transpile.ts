@@ -120,7 +120,7 @@ export function toJavaScript(file: ts.SourceFile): string {
  * `var x` → `let x` (enums and namespaces too), `function f() {}` → `let f = function f() {};`.
  * The price: a function is no longer hoisted above earlier statements of its own cell.
  */
-function lexicalTopLevel(js: string): string {
+export function lexicalTopLevel(js: string): string {
   if (!/\b(var|function)\b/.test(js)) return js;
   const file = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
   const edits: Edit[] = [];
