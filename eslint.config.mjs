@@ -5,7 +5,11 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import { importDirectionRules } from "./scripts/importDirection.mjs";
 
-const nodeTest = { from: "package", package: "node:test", name: ["test", "it", "describe", "suite", "before", "after"] };
+const nodeTest = {
+  from: "package",
+  package: "node:test",
+  name: ["test", "it", "describe", "suite", "before", "after"],
+};
 
 export default tseslint.config(
   { ignores: ["dist/**", "site/**", "node_modules/**", ".cache/**", "test/runner/notebooks/**"] },
@@ -57,7 +61,14 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       sourceType: "commonjs",
-      globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly" },
+      globals: {
+        require: "readonly",
+        module: "writable",
+        process: "readonly",
+        console: "readonly",
+        __dirname: "readonly",
+        URL: "readonly",
+      },
     },
     rules: { ...tseslint.configs.disableTypeChecked.rules, "@typescript-eslint/no-require-imports": "off" },
   },

@@ -83,7 +83,7 @@ export const dataFrameFormatter: Formatter = {
     const frame = value as FrameLike;
     const rows = frame.$isSeries
       ? frame.values.map((v) => [v])
-      : frame.values.map((row) => (Array.isArray(row) ? row : [row]));
+      : frame.values.map((row): unknown[] => (Array.isArray(row) ? (row as unknown[]) : [row]));
     const columns = frame.$isSeries ? [String(frame.columns[0] ?? "0")] : frame.columns.map(String);
     return { "text/html": htmlTable(columns, frame.index, rows), "text/plain": frame.toString() };
   },

@@ -9,6 +9,8 @@ let loaded: typeof Danfo | undefined;
 
 /** The danfojs module (`dfd`). */
 export function danfo(): typeof Danfo {
+  // Loaded on first use: danfojs takes a second to import and most notebooks never need it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load on purpose
   loaded ??= require("danfojs") as typeof Danfo;
   return loaded;
 }

@@ -24,6 +24,8 @@ export interface TableOptions extends LanguageOption {
 function cellText(value: unknown, digits: number): string {
   if (typeof value === "number") return formatNumber(value, digits);
   if (value === null || value === undefined) return "";
+  // Any other cell shows what String() shows (arrays as "1,2", like a DataFrame's text).
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- deliberate
   return String(value);
 }
 
@@ -54,7 +56,7 @@ export class Table implements Displayable {
   /** Rows as arrays of cell values. */
   get rows(): unknown[][] {
     const values = this.frame.values as unknown[];
-    return values.map((row) => (Array.isArray(row) ? row : [row]));
+    return values.map((row): unknown[] => (Array.isArray(row) ? (row as unknown[]) : [row]));
   }
 
   private shown(): { rows: string[][]; hidden: number } {

@@ -50,3 +50,24 @@ test("generated products are valid WebAssembly, and unsupported shapes are refus
   }
   assert.throws(() => gemmModuleBytes(4, 4, 0, "rows"), /m and n must be positive and k ≥ 0 \(got m=4, k=4, n=0\)/);
 });
+
+test("WasmFunction: named locals are numbered after the parameters and grouped by type; the module runs", async () => {
+  const { WasmFunction } = await import("../../src/backend/wasmCode/assembler");
+  const { F32, I32, OP: ops } = await import("../../src/backend/wasmCode/encoding");
+  const f = new WasmFunction();
+  const x = f.param(I32);
+  const y = f.param(I32);
+  const [t, u] = f.localArray(I32, 2);
+  const z = f.local(F32);
+  assert.deepEqual([x, y, t, u, z], [0, 1, 2, 3, 4]);
+  assert.throws(() => f.param(I32), /parameters must be declared before locals/);
+  // (x + y) · 3, through two locals and a block/loop that runs once.
+  f.get(x).get(y).op(ops.i32Add).set(t);
+  f.block(() => f.loop(() => f.get(t).i32(3).op(ops.i32Mul).set(u)));
+  f.get(u);
+  const bytes = f.moduleBytes("run", [I32]);
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+  const run = instance.exports.run as (a: number, b: number) => number;
+  assert.equal(run(4, 5), 27);
+});

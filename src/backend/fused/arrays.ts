@@ -36,7 +36,7 @@ export function float32Arrays(
   const views = inputs.map((info) => {
     const values = cpu.data.get(info.dataId)?.values;
     if (!(values instanceof Float32Array))
-      throw new Error(`fused kernel: tensor of shape [${info.shape}] has no float32 values on cpu`);
+      throw new Error(`fused kernel: tensor of shape [${info.shape.join(",")}] has no float32 values on cpu`);
     return values;
   });
   return { inputs: views, outputs, infos: shapes.map((shape, o) => cpu.makeTensorInfo(shape, "float32", outputs[o])) };

@@ -55,7 +55,7 @@ export function elementwise<I extends string, O extends string>(
       throw new Error(
         elementwiseInputMessage(
           name,
-          `has shape [${t.shape}], but "${names[0]}" has [${shape}] (no broadcasting: pass same-shaped tensors)`,
+          `has shape [${t.shape.join(",")}], but "${names[0]}" has [${shape.join(",")}] (no broadcasting: pass same-shaped tensors)`,
         ),
       );
     }
@@ -70,12 +70,10 @@ export function elementwise<I extends string, O extends string>(
   // While a gradient is being recorded, run the ops: they have gradients, the fused kernel has none.
   const fused = !tf.engine().isTapeOn() && tf.getKernel(ELEMENTWISE_KERNEL, tf.getBackend()) !== undefined;
   const outputs = fused
-    ? (tf
-        .engine()
-        .runKernel(ELEMENTWISE_KERNEL, inputMap(tensors), {
-          program,
-          scalars,
-        } as unknown as NamedAttrMap) as tf.Tensor[])
+    ? (tf.engine().runKernel(ELEMENTWISE_KERNEL, inputMap(tensors), {
+        program,
+        scalars,
+      } as unknown as NamedAttrMap) as tf.Tensor[])
     : evaluateWithOps(program, recorder.scalarValues, tensors);
   const out = {} as Tensors<O>;
   outNames.forEach((name, o) => (out[name] = outputs[o]));

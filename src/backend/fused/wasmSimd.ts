@@ -10,21 +10,21 @@
  * Function signature: (inputPtr…, outputPtr…, scalar f32…, n i32) → ().
  */
 import { isUnary, type OpName, type Program } from "./program";
+import { WasmFunction, memarg } from "../wasmCode/assembler";
 import { BoundFunctions } from "../wasmCode/boundFunctions";
-import { F32, I32, OP, V128, moduleBytes, signed, unsigned } from "../wasmCode/encoding";
+import { F32, I32, OP, V128, type SimdOp } from "../wasmCode/encoding";
 
-const SIMD = { load: 0x00, store: 0x0b, splat: 0x13 } as const;
-const F32X4: Record<OpName, number> = {
-  abs: 0xe0,
-  neg: 0xe1,
-  sqrt: 0xe3,
-  add: 0xe4,
-  sub: 0xe5,
-  mul: 0xe6,
-  div: 0xe7,
-  minimum: 0xe8,
-  maximum: 0xe9,
-  square: 0xe6, // x·x
+const F32X4: Record<OpName, SimdOp> = {
+  abs: "f32x4Abs",
+  neg: "f32x4Neg",
+  sqrt: "f32x4Sqrt",
+  add: "f32x4Add",
+  sub: "f32x4Sub",
+  mul: "f32x4Mul",
+  div: "f32x4Div",
+  minimum: "f32x4Min",
+  maximum: "f32x4Max",
+  square: "f32x4Mul", // x·x
 };
 const F32_SCALAR: Record<OpName, number> = {
   abs: 0x8b,
@@ -42,79 +42,64 @@ const F32_SCALAR: Record<OpName, number> = {
 /** The module's bytes for `program`. */
 export function simdModuleBytes(program: Program): Uint8Array {
   const k = program.inputs;
-  const o = program.outputs.length;
   const s = program.scalars;
   const values = k + program.instructions.length;
-  // Parameters, then locals: j, end4, endAll (i32); scalar splats and values (v128); values (f32).
-  const inPtr = (i: number) => i;
-  const outPtr = (i: number) => k + i;
-  const scalarParam = (i: number) => k + o + i;
-  const n = k + o + s;
-  const j = n + 1;
-  const end4 = n + 2;
-  const endAll = n + 3;
-  const splat = (i: number) => n + 4 + i;
-  const vec = (v: number) => n + 4 + s + v;
-  const flt = (v: number) => n + 4 + s + values + v;
-
-  const code: number[] = [];
-  const get = (local: number) => code.push(OP.localGet, ...unsigned(local));
-  const set = (local: number) => code.push(OP.localSet, ...unsigned(local));
-  const simd = (opcode: number, ...immediates: number[]) =>
-    code.push(OP.simdPrefix, ...unsigned(opcode), ...immediates);
-  const memarg = [2, 0]; // align 2^2, offset 0
+  const f = new WasmFunction();
+  const inPtr = f.localArrayOfParams(I32, k);
+  const outPtr = f.localArrayOfParams(I32, program.outputs.length);
+  const scalarParam = f.localArrayOfParams(F32, s);
+  const n = f.param(I32);
+  // j: byte offset of the current element; end4, endAll: where the 4-wide and the scalar loops stop.
+  const [j, end4, endAll] = f.localArray(I32, 3);
+  const splat = f.localArray(V128, s);
+  const vec = f.localArray(V128, values);
+  const flt = f.localArray(F32, values);
+  const load = memarg(0);
 
   // endAll = n·4; end4 = (n & ~3)·4 (byte offsets).
-  (get(n), code.push(OP.i32Const, ...signed(2), OP.i32Shl), set(endAll));
-  (get(n), code.push(OP.i32Const, ...signed(-4), OP.i32And, OP.i32Const, ...signed(2), OP.i32Shl), set(end4));
-  for (let i = 0; i < s; i++) (get(scalarParam(i)), simd(SIMD.splat), set(splat(i)));
+  f.get(n).i32(2).op(OP.i32Shl).set(endAll);
+  f.get(n).i32(-4).op(OP.i32And).i32(2).op(OP.i32Shl).set(end4);
+  for (let i = 0; i < s; i++) f.get(scalarParam[i]).simd("f32x4Splat").set(splat[i]);
 
-  const emitLoop = (limit: number, step: number, body: () => void) => {
-    code.push(OP.block, OP.void, OP.loop, OP.void);
-    (get(j), get(limit), code.push(OP.i32GeU, OP.brIf, 1));
-    body();
-    (get(j), code.push(OP.i32Const, ...signed(step), OP.i32Add), set(j));
-    code.push(OP.br, 0, OP.end, OP.end);
-  };
+  const emitLoop = (limit: number, step: number, body: () => void) =>
+    f.block(() =>
+      f.loop(() => {
+        f.get(j).get(limit).op(OP.i32GeU, OP.brIf, 1);
+        body();
+        f.get(j).i32(step).op(OP.i32Add).set(j);
+        f.op(OP.br, 0);
+      }),
+    );
 
   const emitBody = (wide: boolean) => {
     const value = wide ? vec : flt;
     for (let i = 0; i < k; i++) {
-      (get(inPtr(i)), get(j), code.push(OP.i32Add));
-      if (wide) simd(SIMD.load, ...memarg);
-      else code.push(OP.f32Load, ...memarg);
-      set(value(i));
+      f.get(inPtr[i]).get(j).op(OP.i32Add);
+      if (wide) f.simd("v128Load", ...load);
+      else f.op(OP.f32Load, ...load);
+      f.set(value[i]);
     }
     program.instructions.forEach((ins, i) => {
       for (const arg of ins.op === "square" ? [ins.args[0], ins.args[0]] : ins.args) {
-        if (arg.kind === "value") get(value(arg.index));
-        else get(wide ? splat(arg.index) : scalarParam(arg.index));
+        if (arg.kind === "value") f.get(value[arg.index]);
+        else f.get(wide ? splat[arg.index] : scalarParam[arg.index]);
       }
       if (isUnary(ins.op) !== (ins.args.length === 1))
         throw new Error(`elementwise: ${ins.op} got ${ins.args.length} operands`);
-      if (wide) simd(F32X4[ins.op]);
-      else code.push(F32_SCALAR[ins.op]);
-      set(value(k + i));
+      if (wide) f.simd(F32X4[ins.op]);
+      else f.op(F32_SCALAR[ins.op]);
+      f.set(value[k + i]);
     });
     program.outputs.forEach((v, out) => {
-      (get(outPtr(out)), get(j), code.push(OP.i32Add), get(value(v)));
-      if (wide) simd(SIMD.store, ...memarg);
-      else code.push(OP.f32Store, ...memarg);
+      f.get(outPtr[out]).get(j).op(OP.i32Add).get(value[v]);
+      if (wide) f.simd("v128Store", ...load);
+      else f.op(OP.f32Store, ...load);
     });
   };
 
   emitLoop(end4, 16, () => emitBody(true));
   emitLoop(endAll, 4, () => emitBody(false));
-  code.push(OP.end);
-
-  const locals: Array<[number, number]> = [
-    [3, I32],
-    [s + values, V128],
-    [values, F32],
-  ];
-  const params = [...new Array<number>(k + o).fill(I32), ...new Array<number>(s).fill(F32), I32];
-
-  return moduleBytes({ params, results: [], locals, body: code, exportName: "run" });
+  return f.moduleBytes("run", []);
 }
 
 /** (input pointers…, output pointers…, scalars…, n) on the imported memory. */

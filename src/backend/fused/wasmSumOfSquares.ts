@@ -6,71 +6,56 @@
  *
  * Function signature: (pointer i32, n i32) → f64.
  */
+import { WasmFunction, memarg } from "../wasmCode/assembler";
 import { BoundFunctions } from "../wasmCode/boundFunctions";
-import { F64, I32, OP, V128, moduleBytes, signed, unsigned } from "../wasmCode/encoding";
-
-const SIMD = { load64Zero: 0x5d, promoteLow: 0x5f, extractLane: 0x21, add: 0xf0, mul: 0xf2 } as const;
+import { F64, I32, OP, V128 } from "../wasmCode/encoding";
 
 export function sumOfSquaresModuleBytes(): Uint8Array {
-  const [ptr, n, end8, endAll, wide, sum, narrow] = [0, 1, 2, 3, 4, 5, 6];
-  const accs = [7, 8, 9, 10];
-  const code: number[] = [];
-  const get = (local: number) => code.push(OP.localGet, ...unsigned(local));
-  const set = (local: number) => code.push(OP.localSet, ...unsigned(local));
-  const tee = (local: number) => code.push(OP.localTee, ...unsigned(local));
-  const simd = (opcode: number, ...immediates: number[]) =>
-    code.push(OP.simdPrefix, ...unsigned(opcode), ...immediates);
-  const i32 = (value: number) => code.push(OP.i32Const, ...signed(value));
+  const f = new WasmFunction();
+  const ptr = f.param(I32);
+  const n = f.param(I32);
+  // end8, endAll: where the 8-wide and the scalar loops stop; wide, narrow: the value being squared.
+  const [end8, endAll] = f.localArray(I32, 2);
+  const wide = f.local(V128);
+  const [sum, narrow] = f.localArray(F64, 2);
+  const accumulators = f.localArray(V128, 4);
 
   // endAll = ptr + 4n; end8 = ptr + 4·(n & ~7).
-  (get(ptr), get(n), i32(2), code.push(OP.i32Shl, OP.i32Add), set(endAll));
-  (get(ptr), get(n), i32(-8), code.push(OP.i32And), i32(2), code.push(OP.i32Shl, OP.i32Add), set(end8));
+  f.get(ptr).get(n).i32(2).op(OP.i32Shl, OP.i32Add).set(endAll);
+  f.get(ptr).get(n).i32(-8).op(OP.i32And).i32(2).op(OP.i32Shl, OP.i32Add).set(end8);
   // Eight floats per iteration: four pairs, each widened to f64x2, squared and accumulated.
-  code.push(OP.block, OP.void, OP.loop, OP.void);
-  (get(ptr), get(end8), code.push(OP.i32GeU, OP.brIf, 1));
-  accs.forEach((acc, i) => {
-    (get(ptr),
-      simd(SIMD.load64Zero, 2, 8 * i),
-      simd(SIMD.promoteLow),
-      tee(wide),
-      get(wide),
-      simd(SIMD.mul),
-      get(acc),
-      simd(SIMD.add),
-      set(acc));
-  });
-  (get(ptr), i32(32), code.push(OP.i32Add), set(ptr));
-  code.push(OP.br, 0, OP.end, OP.end);
+  f.block(() =>
+    f.loop(() => {
+      f.get(ptr).get(end8).op(OP.i32GeU, OP.brIf, 1);
+      accumulators.forEach((acc, i) => {
+        f.get(ptr)
+          .simd("v128Load64Zero", ...memarg(8 * i))
+          .simd("f64x2PromoteLowF32x4")
+          .tee(wide);
+        f.get(wide).simd("f64x2Mul").get(acc).simd("f64x2Add").set(acc);
+      });
+      f.get(ptr).i32(32).op(OP.i32Add).set(ptr);
+      f.op(OP.br, 0);
+    }),
+  );
   // sum = the eight lanes.
-  (get(accs[0]), get(accs[1]), simd(SIMD.add), get(accs[2]), get(accs[3]), simd(SIMD.add), simd(SIMD.add), tee(wide));
-  (simd(SIMD.extractLane, 0), get(wide), simd(SIMD.extractLane, 1), code.push(OP.f64Add), set(sum));
+  const [a0, a1, a2, a3] = accumulators;
+  f.get(a0).get(a1).simd("f64x2Add").get(a2).get(a3).simd("f64x2Add").simd("f64x2Add").tee(wide);
+  f.simd("f64x2ExtractLane", 0).get(wide).simd("f64x2ExtractLane", 1).op(OP.f64Add).set(sum);
   // The last n mod 8 floats.
-  code.push(OP.block, OP.void, OP.loop, OP.void);
-  (get(ptr), get(endAll), code.push(OP.i32GeU, OP.brIf, 1));
-  (get(ptr),
-    code.push(OP.f32Load, 2, 0, OP.f64PromoteF32),
-    tee(narrow),
-    get(narrow),
-    code.push(OP.f64Mul),
-    get(sum),
-    code.push(OP.f64Add),
-    set(sum));
-  (get(ptr), i32(4), code.push(OP.i32Add), set(ptr));
-  code.push(OP.br, 0, OP.end, OP.end);
-  (get(sum), code.push(OP.end));
-
-  return moduleBytes({
-    params: [I32, I32],
-    results: [F64],
-    locals: [
-      [2, I32],
-      [1, V128],
-      [2, F64],
-      [4, V128],
-    ],
-    body: code,
-    exportName: "sumOfSquares",
-  });
+  f.block(() =>
+    f.loop(() => {
+      f.get(ptr).get(endAll).op(OP.i32GeU, OP.brIf, 1);
+      f.get(ptr)
+        .op(OP.f32Load, ...memarg(0), OP.f64PromoteF32)
+        .tee(narrow);
+      f.get(narrow).op(OP.f64Mul).get(sum).op(OP.f64Add).set(sum);
+      f.get(ptr).i32(4).op(OP.i32Add).set(ptr);
+      f.op(OP.br, 0);
+    }),
+  );
+  f.get(sum);
+  return f.moduleBytes("sumOfSquares", [F64]);
 }
 
 export type SumOfSquares = (pointer: number, n: number) => number;

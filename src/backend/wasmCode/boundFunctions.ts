@@ -16,7 +16,7 @@ export class BoundFunctions<F> {
   /** The function for `key` on `memory`; `bytes` builds the module the first time. */
   get(memory: WebAssembly.Memory, key: string, bytes: () => Uint8Array): F {
     let byKey = this.bound.get(memory);
-    if (byKey === undefined) this.bound.set(memory, (byKey = new Map()));
+    if (byKey === undefined) this.bound.set(memory, (byKey = new Map<string, F>()));
     let fn = byKey.get(key);
     if (fn === undefined) {
       let module = this.modules.get(key);

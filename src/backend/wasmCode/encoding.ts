@@ -33,10 +33,39 @@ export const OP = {
   f64Add: 0xa0,
   f64Mul: 0xa2,
   f64PromoteF32: 0xbb,
+  drop: 0x1a,
   /** Block type of a block or loop without results. */
   void: 0x40,
   simdPrefix: 0xfd,
 } as const;
+
+/**
+ * The SIMD instructions the generated kernels use: their opcode after the 0xfd prefix (written as
+ * unsigned LEB128), one table for every kernel.
+ */
+export const SIMD = {
+  v128Load: 0x00,
+  v128Load32Splat: 0x09,
+  v128Store: 0x0b,
+  v128Const: 0x0c,
+  f32x4Splat: 0x13,
+  f64x2ExtractLane: 0x21,
+  v128Load64Zero: 0x5d,
+  f64x2PromoteLowF32x4: 0x5f,
+  f32x4Abs: 0xe0,
+  f32x4Neg: 0xe1,
+  f32x4Sqrt: 0xe3,
+  f32x4Add: 0xe4,
+  f32x4Sub: 0xe5,
+  f32x4Mul: 0xe6,
+  f32x4Div: 0xe7,
+  f32x4Min: 0xe8,
+  f32x4Max: 0xe9,
+  f64x2Add: 0xf0,
+  f64x2Mul: 0xf2,
+} as const;
+
+export type SimdOp = keyof typeof SIMD;
 
 export function unsigned(value: number): number[] {
   const out: number[] = [];

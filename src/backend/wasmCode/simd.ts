@@ -1,4 +1,4 @@
-import { OP, moduleBytes } from "./encoding";
+import { OP, SIMD, moduleBytes } from "./encoding";
 
 let supported: boolean | undefined;
 let disabled = false;
@@ -11,12 +11,12 @@ let disabled = false;
 export function wasmSimdSupported(): boolean {
   if (disabled) return false;
   if (supported === undefined) {
-    const v128Const = [OP.simdPrefix, 0x0c, ...new Array<number>(16).fill(0)];
+    const v128Const = [OP.simdPrefix, SIMD.v128Const, ...new Array<number>(16).fill(0)];
     const bytes = moduleBytes({
       params: [],
       results: [],
       locals: [],
-      body: [...v128Const, 0x1a /* drop */, OP.end],
+      body: [...v128Const, OP.drop, OP.end],
       exportName: "probe",
     });
     try {

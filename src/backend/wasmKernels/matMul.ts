@@ -273,7 +273,8 @@ export const fusedMatMulOverride: KernelOverride = {
       const backend = args.backend as unknown as WasmBackend;
       if (a.dtype !== "float32" || b.dtype !== "float32") return fallback(tf._FusedMatMul, original, args);
       const p = describe(a, b, attrs.transposeA === true, attrs.transposeB === true);
-      const activation = WASM_ACTIVATION[String(attrs.activation ?? "linear")];
+      const activationName = attrs.activation ?? "linear";
+      const activation = typeof activationName === "string" ? WASM_ACTIVATION[activationName] : undefined;
       if (p === undefined || activation === undefined || !worthXnn(p)) return fallback(tf._FusedMatMul, original, args);
       // XNNPACK reads exactly n bias values; other bias shapes keep the original's broadcasting.
       if (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== p.n))

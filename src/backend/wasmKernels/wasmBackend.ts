@@ -43,7 +43,7 @@ export interface WasmBackend {
 export function tensorData(backend: WasmBackend, info: TensorInfo): WasmTensorData {
   const data = backend.dataIdMap.get(info.dataId);
   if (data === undefined)
-    throw new Error(`wasm kernel: tensor data for shape [${info.shape}] is not on the wasm backend`);
+    throw new Error(`wasm kernel: tensor data for shape [${info.shape.join(",")}] is not on the wasm backend`);
   return data;
 }
 
