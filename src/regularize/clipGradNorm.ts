@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Gradients, gradientList, mapGradients } from "./gradients";
 import * as messages from "./messages";
+import { clipCoefficient } from "../transforms/clipByGlobalNorm";
 
 /** Options of {@link clipGradNorm} (torch's `norm_type`, `error_if_nonfinite`). */
 export interface ClipGradNormOptions {
@@ -56,7 +57,7 @@ export function clipGradNorm<G extends Gradients>(
     throw new Error(messages.nonFiniteTotalNorm(normType));
   }
   const clipped = tf.tidy(() => {
-    const coef = tf.minimum(tf.div(maxNorm, tf.add(totalNorm, 1e-6)), 1.0);
+    const coef = clipCoefficient(totalNorm, maxNorm);
     return mapGradients(grads, (g) => tf.mul(g, coef));
   });
   return { grads: clipped, totalNorm };

@@ -5,6 +5,16 @@ import { mapTree, treeLeaves } from "./tree";
 import type { EmptyState, GradientTransformation, TensorTree } from "./types";
 
 /**
+ * torch's clipping coefficient `min(maxNorm / (totalNorm + 1e-6), 1)`, on the device. The one
+ * definition of global-norm clipping: this transform and `regularize.clipGradNorm` (torch's
+ * function, with p-norms and `errorIfNonfinite`, used by `train.fit`) both scale by it; they differ
+ * only in how the total norm is computed (one fused Σx² here, torch's norm of per-tensor norms there).
+ */
+export function clipCoefficient(totalNorm: tf.Scalar, maxNorm: number): tf.Scalar {
+  return tf.minimum(tf.div(maxNorm, tf.add(totalNorm, 1e-6)), 1);
+}
+
+/**
  * Rescales all updates together so that their global L2 norm is at most `maxNorm`, with
  * torch's `clip_grad_norm_` formula: `coef = min(maxNorm / (totalNorm + 1e-6), 1)`, every update
  * multiplied by `coef`. The coefficient stays on the device (no sync per step).
@@ -18,7 +28,7 @@ export function clipByGlobalNorm(maxNorm: number): GradientTransformation<EmptyS
       const leaves = treeLeaves(updates);
       if (leaves.length === 0) return [updates, state];
       const totalNorm = globalNorm(leaves);
-      const coef = tf.minimum(tf.div(maxNorm, tf.add(totalNorm, 1e-6)), 1);
+      const coef = clipCoefficient(totalNorm, maxNorm);
       return [mapTree(updates, (u) => tf.mul(u, coef)), state];
     },
   };
