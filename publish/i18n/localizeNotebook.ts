@@ -53,6 +53,40 @@ export function hasProse(markdown: string): boolean {
   return (prose.match(/[A-Za-z]{3,}/g) ?? []).length >= 3;
 }
 
+const CJK = "\\p{Script=Han}\\u3000-\\u303f\\uff00-\\uffef\\u2018-\\u201d";
+const ENDS_CJK = new RegExp(`[${CJK}]$`, "u");
+const STARTS_CJK = new RegExp(`^[${CJK}]`, "u");
+
+/**
+ * Joins soft line breaks between two Chinese characters. Markdown renders a line break inside a
+ * paragraph as a space, which Latin text needs and Chinese text shows as a gap ("太大， 也"). Breaks
+ * inside code fences, after a heading or table row, before a new block and around Latin text are
+ * kept; a blockquote continues across its `> ` prefix, a list item across its indentation.
+ */
+export function joinCjkSoftBreaks(markdown: string): string {
+  const out: string[] = [];
+  let fenced = false;
+  for (const line of markdown.split("\n")) {
+    const previous = out[out.length - 1];
+    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    const quoted = line.startsWith(">");
+    const content = quoted ? line.replace(/^>\s?/, "") : line;
+    const body = content.replace(/^ {1,3}(?=\S)/, "");
+    const previousBody = previous?.replace(/^>\s?/, "").trimStart() ?? "";
+    const joinable =
+      !fenced &&
+      previous !== undefined &&
+      quoted === previous.startsWith(">") &&
+      ENDS_CJK.test(previousBody) &&
+      STARTS_CJK.test(body) &&
+      !/^ {4}/.test(content) &&
+      !/^(#|\|)/.test(previousBody);
+    if (joinable) out[out.length - 1] = previous + body;
+    else out.push(line);
+  }
+  return out.join("\n");
+}
+
 /** Translates `english` with `translations` into `lang`. */
 export function localizeNotebook(english: Notebook, translations: readonly StoredTranslation[], lang: string, englishPath: string): LocalizedNotebook {
   const byId = new Map(translations.map((t) => [t.id, t]));
@@ -72,7 +106,7 @@ export function localizeNotebook(english: Notebook, translations: readonly Store
       problems.push({ kind: "untranslated", id, english: source, stored: stored.text });
       text = undefined;
     }
-    const body = text ?? `${UNTRANSLATED_NOTES[lang] ?? ""}\n\n${source}`;
+    const body = text === undefined ? `${UNTRANSLATED_NOTES[lang] ?? ""}\n\n${source}` : lang === "zh" ? joinCjkSoftBreaks(text) : text;
     return { ...structuredClone(cell), source: splitSource(body) };
   });
   const metadata = structuredClone(english.metadata);

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { buildTranslations, checkTranslations, confirmTranslations, type I18nLayout, type ProblemKind } from "../../publish/i18n/project";
 import { formatTranslationFile, parseTranslationFile, sectionHeader, sourceHash } from "../../publish/i18n/store";
 import { visiblePhrases } from "../../publish/i18n/phrases";
+import { joinCjkSoftBreaks } from "../../publish/i18n/localizeNotebook";
 
 const INTRO = "# Momentum\n\nMomentum keeps a running average of the gradients.";
 const CODE = 'plot.line({ "training loss": [1, 2] }, { title: "Training loss per step", xLabel: "step", yLabel: "MSE" })';
@@ -115,4 +116,29 @@ test("visiblePhrases finds titles, axis labels, legend names, printed and final 
     "`all ${k} checks passed`",
   ].join("\n");
   assert.deepEqual(visiblePhrases(code).map((p) => `${p.role}:${p.phrase}`).sort(), ["cell value:all {} checks passed", "console.log:loss {} after {} steps", "legend:SGD + L2", "title:Dropout p = {}", "xLabel:step"]);
+});
+
+test("soft line breaks between Chinese characters are joined (no stray spaces), everything else is kept", () => {
+  const text = [
+    "# 标题",
+    "第一行，",
+    "第二行。",
+    "",
+    "- 列表项，",
+    "  续行。",
+    "> 引文，",
+    "> 续。",
+    "English line",
+    "下一行",
+    "```",
+    "代码，",
+    "代码",
+    "```",
+    "| 表 |",
+    "格",
+  ].join("\n");
+  assert.equal(
+    joinCjkSoftBreaks(text),
+    ["# 标题", "第一行，第二行。", "", "- 列表项，续行。", "> 引文，续。", "English line", "下一行", "```", "代码，", "代码", "```", "| 表 |", "格"].join("\n"),
+  );
 });
