@@ -1,39 +1,27 @@
 /**
- * Kernel speed: start-up (spawn → first `kernel_info_reply`) and a trivial cell's round trip
- * (`execute_request` → `execute_reply`), for our kernel and, for comparison, tslab's own kernel
- * (`tslab kernel --config-path <connection file>`) and IPython's (`python3 -m ipykernel_launcher -f …`),
- * all driven by the same client. Run: `node dist/bench/kernel.js`.
+ * Kernel speed against IPython's kernel, measured in the same run (interleaved), through our own
+ * test client and through Debian's jupyter_client (bench/kernel_jupyter_client.py):
+ * - start: spawn → first `kernel_info_reply` (goal ≤ 0.8× ipykernel's)
+ * - first cell: the first execute after the first kernel_info_reply, engine warm-up included (≤ 1.5 s)
+ * - trivial cell `1 + i` and declaring cell `let qi = i; qi` round trips (each ≤ 1.2× ipykernel's)
+ * Run: `node dist/bench/kernel.js` (or as part of `npm run bench`). The machine load is printed.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { REPO_ROOT, TestKernel } from "../test/kernel/client";
+import { temporaryJupyter } from "../test/kernel/jupyter";
 
-export interface KernelBenchResult {
-  /** Spawn → first kernel_info_reply, ms (median over `starts` launches). */
-  startMs: number;
-  /** Median round trip of `1 + 1`, ms. */
-  roundTripMedianMs: number;
-  /** CPU time our kernel process spends per trivial cell, ms (Linux; robust to a busy machine). */
-  cpuPerCellMs?: number;
-  tslabStartMs?: number;
-  tslabRoundTripMs?: number;
-  /** IPython's kernel measured the same way, as the reference (when /usr/bin/python3 has ipykernel). */
-  ipykernelStartMs?: number;
-  ipykernelRoundTripMs?: number;
-}
-
-export interface KernelBenchOptions {
-  starts?: number;
-  cells?: number;
-  /** Also measure tslab's kernel (needs node_modules/.bin/tslab). */
-  compareTslab?: boolean;
-  /** Also measure IPython's kernel (needs /usr/bin/python3 with ipykernel). */
-  compareIpykernel?: boolean;
-}
-
-const TRIVIAL_CELL = "1 + 1";
 const PYTHON = "/usr/bin/python3";
+
+export interface KernelBenchRow {
+  measurement: string;
+  optimlab: number;
+  ipykernel: number | string;
+  ratio: string;
+  goal: string;
+}
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -41,103 +29,131 @@ const median = (values: number[]): number => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-type Argv = (connectionFile: string) => string[];
+type Argv = ((connectionFile: string) => string[]) | undefined;
 
-async function measureStart(argv: Argv | undefined): Promise<{ startMs: number; kernel: TestKernel }> {
+interface Kernel {
+  name: "optimlab" | "ipykernel";
+  argv: Argv;
+  setup: string;
+  trivial: string;
+  declaring: string;
+}
+
+const KERNELS: Kernel[] = [
+  { name: "optimlab", argv: undefined, setup: "let i = 0", trivial: "1 + i", declaring: "let qi = i; qi" },
+  {
+    name: "ipykernel",
+    argv: (file) => [PYTHON, "-m", "ipykernel_launcher", "-f", file],
+    setup: "i = 0",
+    trivial: "1 + i",
+    declaring: "qi = i; qi",
+  },
+];
+
+async function roundTrip(kernel: TestKernel, code: string): Promise<number> {
   const started = performance.now();
-  // A folder without optimlab: no backend preload running in the background while we time.
-  const kernel = await TestKernel.launch({ argv });
-  await kernel.firstKernelInfoReply();
-  return { startMs: performance.now() - started, kernel };
-}
-
-/** user + system CPU time of a process in ms, from /proc (undefined elsewhere). */
-function processCpuMs(pid: number | undefined): number | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticksPerSecond = 100; // USER_HZ on Linux
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
-  } catch {
-    return undefined;
-  }
-}
-
-async function measureRoundTrips(
-  kernel: TestKernel,
-  cells: number,
-): Promise<{ medianMs: number; cpuPerCellMs?: number }> {
-  // The first cell waits for the engine (and compiles the most); it is warm-up, not measured.
-  await kernel.waitForReply(
-    kernel.send("shell", "execute_request", { code: TRIVIAL_CELL, silent: false, store_history: true }),
-    60_000,
-  );
-  const times: number[] = [];
-  const cpuBefore = processCpuMs(kernel.child.pid);
-  for (let i = 0; i < cells; i++) {
-    const started = performance.now();
-    await kernel.waitForReply(
-      kernel.send("shell", "execute_request", { code: TRIVIAL_CELL, silent: false, store_history: true }),
-      60_000,
-    );
-    times.push(performance.now() - started);
-  }
-  const cpuAfter = processCpuMs(kernel.child.pid);
-  const cpuPerCellMs = cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / cells : undefined;
-  return { medianMs: median(times), cpuPerCellMs };
-}
-
-async function measure(
-  argv: Argv | undefined,
-  starts: number,
-  cells: number,
-): Promise<{ startMs: number; roundTripMs: number; cpuPerCellMs?: number }> {
-  const startTimes: number[] = [];
-  let roundTrips: { medianMs: number; cpuPerCellMs?: number } = { medianMs: Number.NaN };
-  for (let i = 0; i < starts; i++) {
-    const { startMs, kernel } = await measureStart(argv);
-    startTimes.push(startMs);
-    try {
-      if (i === starts - 1) roundTrips = await measureRoundTrips(kernel, cells);
-    } finally {
-      await kernel.close();
-    }
-  }
-  return { startMs: median(startTimes), roundTripMs: roundTrips.medianMs, cpuPerCellMs: roundTrips.cpuPerCellMs };
+  const reply = await kernel.waitForReply(kernel.send("shell", "execute_request", { code, silent: false, store_history: true }), 120_000);
+  if (reply.content.status !== "ok") throw new Error(`bench cell failed: ${JSON.stringify(reply.content)}`);
+  return performance.now() - started;
 }
 
 function hasIpykernel(): boolean {
-  return fs.existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import ipykernel"]).status === 0;
+  return fs.existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import ipykernel, jupyter_client"]).status === 0;
 }
 
-const tslabBinary = (): string => path.join(REPO_ROOT, "node_modules", ".bin", "tslab");
+/** Our client: starts, first cell, then interleaved round trips; medians in ms. */
+async function ownClient(kernels: Kernel[], starts: number, cells: number): Promise<Map<string, { [m: string]: number }>> {
+  const out = new Map<string, { start: number[]; first: number[]; trivial: number[]; declaring: number[] }>();
+  for (const k of kernels) out.set(k.name, { start: [], first: [], trivial: [], declaring: [] });
+  const live = new Map<string, TestKernel>();
+  for (let s = 0; s < starts; s++) {
+    for (const k of kernels) {
+      const started = performance.now();
+      const kernel = await TestKernel.launch({ argv: k.argv });
+      await kernel.firstKernelInfoReply();
+      out.get(k.name)!.start.push(performance.now() - started);
+      out.get(k.name)!.first.push(await roundTrip(kernel, k.setup));
+      if (s === starts - 1) live.set(k.name, kernel);
+      else await kernel.close();
+    }
+  }
+  for (let c = 0; c < cells; c++) {
+    for (const k of kernels) {
+      const kernel = live.get(k.name)!;
+      out.get(k.name)!.trivial.push(await roundTrip(kernel, k.trivial));
+      out.get(k.name)!.declaring.push(await roundTrip(kernel, k.declaring));
+    }
+  }
+  for (const kernel of live.values()) await kernel.close();
+  const medians = new Map<string, { [m: string]: number }>();
+  for (const [name, m] of out) {
+    medians.set(name, { start: median(m.start), first: median(m.first), trivial: median(m.trivial), declaring: median(m.declaring) });
+  }
+  return medians;
+}
 
-/** Measures our kernel (and tslab's, when installed); all times in milliseconds. */
-export async function benchKernel(options: KernelBenchOptions = {}): Promise<KernelBenchResult> {
+/** Debian's jupyter_client driving both kernels (bench/kernel_jupyter_client.py). */
+function jupyterClient(cells: number): Promise<{ [kernel: string]: { [m: string]: number } } | string> {
+  const { root, env } = temporaryJupyter();
+  return new Promise((resolve) => {
+    const script = path.join(REPO_ROOT, "bench", "kernel_jupyter_client.py");
+    const child = spawn(PYTHON, [script, String(cells)], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d));
+    child.stderr.on("data", (d: Buffer) => (stderr += d));
+    child.on("exit", (code) => {
+      fs.rmSync(root, { recursive: true, force: true });
+      if (code !== 0) resolve(`jupyter_client run failed: ${stderr.trim().split("\n").at(-1)}`);
+      else resolve(JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}"));
+    });
+  });
+}
+
+const ratio = (ours: number, theirs: number | undefined): string => (theirs ? `${(ours / theirs).toFixed(2)}×` : "–");
+
+/** Rows for bench/run.ts (and `node dist/bench/kernel.js`). */
+export async function benchKernel(options: { starts?: number; cells?: number } = {}): Promise<KernelBenchRow[]> {
   const starts = options.starts ?? 3;
   const cells = options.cells ?? 30;
-  const ours = await measure(undefined, starts, cells);
-  const result: KernelBenchResult = {
-    startMs: ours.startMs,
-    roundTripMedianMs: ours.roundTripMs,
-    cpuPerCellMs: ours.cpuPerCellMs,
-  };
-  if (options.compareTslab !== false && fs.existsSync(tslabBinary())) {
-    const tslab = await measure((file) => [tslabBinary(), "kernel", "--config-path", file], starts, cells);
-    result.tslabStartMs = tslab.startMs;
-    result.tslabRoundTripMs = tslab.roundTripMs;
+  const load = `load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`;
+  const kernels = hasIpykernel() ? KERNELS : KERNELS.slice(0, 1);
+  const own = await ownClient(kernels, starts, cells);
+  const ours = own.get("optimlab")!;
+  const ipy = own.get("ipykernel");
+  const rows: KernelBenchRow[] = [
+    { measurement: `start → kernel_info_reply, ms (${load})`, optimlab: ours.start, ipykernel: ipy?.start ?? "–", ratio: ratio(ours.start, ipy?.start), goal: "≤ 0.8×" },
+    { measurement: "first cell after start, ms (warm-up included)", optimlab: ours.first, ipykernel: ipy?.first ?? "–", ratio: ratio(ours.first, ipy?.first), goal: "≤ 1500 ms" },
+    { measurement: "`1 + i` round trip, ms (our client)", optimlab: ours.trivial, ipykernel: ipy?.trivial ?? "–", ratio: ratio(ours.trivial, ipy?.trivial), goal: "≤ 1.2×" },
+    { measurement: "`let qi = i; qi` round trip, ms (our client)", optimlab: ours.declaring, ipykernel: ipy?.declaring ?? "–", ratio: ratio(ours.declaring, ipy?.declaring), goal: "≤ 1.2×" },
+  ];
+  if (kernels.length > 1) {
+    const viaPython = await jupyterClient(cells);
+    if (typeof viaPython === "string") {
+      rows.push({ measurement: viaPython, optimlab: Number.NaN, ipykernel: "–", ratio: "–", goal: "" });
+    } else {
+      const o = viaPython.optimlab;
+      const p = viaPython.python3;
+      rows.push(
+        { measurement: "start → ready, ms (jupyter_client)", optimlab: o.start_ms, ipykernel: p.start_ms, ratio: ratio(o.start_ms, p.start_ms), goal: "≤ 0.8×" },
+        { measurement: "`1 + i` round trip, ms (jupyter_client)", optimlab: o.trivial_ms, ipykernel: p.trivial_ms, ratio: ratio(o.trivial_ms, p.trivial_ms), goal: "≤ 1.2×" },
+        { measurement: "`let qi = i; qi` round trip, ms (jupyter_client)", optimlab: o.declaring_ms, ipykernel: p.declaring_ms, ratio: ratio(o.declaring_ms, p.declaring_ms), goal: "≤ 1.2×" },
+      );
+    }
   }
-  if (options.compareIpykernel !== false && hasIpykernel()) {
-    const ipython = await measure((file) => [PYTHON, "-m", "ipykernel_launcher", "-f", file], starts, cells);
-    result.ipykernelStartMs = ipython.startMs;
-    result.ipykernelRoundTripMs = ipython.roundTripMs;
-  }
-  return result;
+  rows.push({ measurement: `machine load at the end: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`, optimlab: Number.NaN, ipykernel: "", ratio: "", goal: "" });
+  return rows;
 }
 
 if (require.main === module) {
   benchKernel().then(
-    (result) => console.log(JSON.stringify(result, null, 2)),
+    (rows) => {
+      for (const row of rows) {
+        const ours = Number.isNaN(row.optimlab) ? "" : row.optimlab.toFixed(1);
+        const theirs = typeof row.ipykernel === "number" ? row.ipykernel.toFixed(1) : row.ipykernel;
+        console.log(`${row.measurement.padEnd(56)} ${ours.padStart(9)} ${theirs.padStart(9)} ${row.ratio.padStart(7)}  ${row.goal}`);
+      }
+    },
     (error: unknown) => {
       console.error(error);
       process.exitCode = 1;
