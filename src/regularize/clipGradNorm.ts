@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { Gradients, gradientList, mapGradients } from "./gradients";
+import { gradientList, tidyGradients, type Gradients } from "./gradients";
+import { mapTree } from "../transforms/tree";
 import * as messages from "./messages";
 import { clipCoefficient } from "../transforms/clipByGlobalNorm";
 
@@ -49,16 +50,16 @@ export function clipGradNorm<G extends Gradients>(
     throw new RangeError(messages.invalidCoefficient("clipGradNorm", "maxNorm", maxNorm));
   }
   const list = gradientList("clipGradNorm", grads);
-  if (list.length === 0) return { grads: mapGradients(grads, (g) => g), totalNorm: tf.scalar(0) };
+  if (list.length === 0) return { grads: mapTree(grads, (g) => g), totalNorm: tf.scalar(0) };
   const totalNorm = tf.tidy(() => totalNormOf(list, normType));
   // Like torch, only this option forces a read of the norm (a device sync).
   if (options.errorIfNonfinite === true && !Number.isFinite(totalNorm.dataSync()[0])) {
     totalNorm.dispose();
     throw new Error(messages.nonFiniteTotalNorm(normType));
   }
-  const clipped = tf.tidy(() => {
+  const clipped = tidyGradients(() => {
     const coef = clipCoefficient(totalNorm, maxNorm);
-    return mapGradients(grads, (g) => tf.mul(g, coef));
+    return mapTree(grads, (g) => tf.mul(g, coef));
   });
   return { grads: clipped, totalNorm };
 }

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { Gradients, gradientList, mapGradients } from "./gradients";
+import { gradientList, tidyGradients, type Gradients } from "./gradients";
+import { mapTree } from "../transforms/tree";
 import * as messages from "./messages";
 
 /**
@@ -11,5 +12,5 @@ export function clipGradValue<G extends Gradients>(grads: G, clipValue: number):
     throw new RangeError(messages.invalidCoefficient("clipGradValue", "clipValue", clipValue));
   }
   gradientList("clipGradValue", grads);
-  return tf.tidy(() => mapGradients(grads, (g) => tf.clipByValue(g, -clipValue, clipValue)));
+  return tidyGradients(() => mapTree(grads, (g) => tf.clipByValue(g, -clipValue, clipValue)));
 }
