@@ -85,7 +85,7 @@ describe("kernelspec install, discovery and uninstall", () => {
     ]);
     assert.equal(spec.display_name, KERNEL_DISPLAY_NAME);
     assert.equal(spec.language, "typescript");
-    assert.equal(spec.interrupt_mode, "signal");
+    assert.equal(spec.interrupt_mode, "message");
     assert.equal(typeof spec.metadata, "object");
     for (const size of LOGO_SIZES)
       assert.ok(fs.readFileSync(path.join(dir, logoFileName(size))).equals(renderLogo(size)));
