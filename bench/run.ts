@@ -237,6 +237,12 @@ async function main(): Promise<void> {
     console.log("\nJupyter kernel (bench/kernel.ts):");
     console.log(kernelTable);
   }
+  // Widgets (#16): slider change → updated figure of the momentum playground (bench/widgets.ts).
+  const widgetTable = await import("./widgets")
+    .then(async (w) => renderTable(["measurement", "value"], Object.entries(await w.benchWidgets())))
+    .catch((error: unknown) => `benchWidgets() failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.log("\nLive widgets (bench/widgets.ts):");
+  console.log(widgetTable);
   console.log(
     `\nTotal bench time ${((performance.now() - started) / 1000).toFixed(0)} s; machine load at end: ${loadLine()}.`,
   );

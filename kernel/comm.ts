@@ -15,6 +15,7 @@
 import { randomUUID } from "node:crypto";
 import type { Comm, CommData, CommHandlers, CommMessage, CommSink, CommTargetHandler } from "../src/widgets/commProtocol";
 import type { JsonObject, Message } from "../protocol/wire";
+import { cellContext, type CellScope } from "./output";
 
 export type CommMessageType = "comm_open" | "comm_msg" | "comm_close";
 
@@ -91,6 +92,14 @@ export class CommManager implements CommSink {
 
   currentMessageId(): string {
     return this.transport.currentParent()?.header.msg_id ?? "";
+  }
+
+  captureScope(): unknown {
+    return cellContext.getStore();
+  }
+
+  runInScope<T>(scope: unknown, fn: () => T): T {
+    return cellContext.run(scope as CellScope | undefined, fn);
   }
 
   // ------------------------------------------------------------------------------------------------

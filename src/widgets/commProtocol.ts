@@ -52,6 +52,19 @@ export interface CommSink {
   registerTarget(targetName: string, handler: CommTargetHandler | undefined): void;
   /** `msg_id` of the request being handled now (a cell, or a front end's comm_msg); "" outside any. */
   currentMessageId(): string;
+  /**
+   * The output scope of the request being handled now, and a way to run code in it later: work a
+   * callback finishes after an `await` (interact's runs) still belongs to the request that caused it.
+   */
+  captureScope?(): unknown;
+  runInScope?<T>(scope: unknown, fn: () => T): T;
+}
+
+/** Captures the current request's scope; the returned function runs code in it (plain call outside a kernel). */
+export function captureScope(): <T>(fn: () => T) => T {
+  const sink = getCommSink();
+  const scope = sink?.captureScope?.();
+  return <T>(fn: () => T): T => (sink?.runInScope ? sink.runInScope(scope, fn) : fn());
 }
 
 const SINK_KEY = Symbol.for("optimlab.commSink");

@@ -19,7 +19,7 @@ import { formatNow } from "../display/format";
 import { Figure } from "../plot/figure";
 import { slider } from "../plot/slider";
 import { inlinePlotlyScript } from "../plot/plotlySource";
-import type { CommJson } from "./commProtocol";
+import { captureScope, type CommJson } from "./commProtocol";
 import { HTML } from "./controls";
 import { HBox, VBox } from "./boxes";
 import { Output } from "./output";
@@ -69,6 +69,8 @@ export class Interactive<C extends Controls, R> implements Displayable {
   readonly box: VBox;
   private readonly scheduler: RunScheduler<ValuesOf<C>, R>;
   private latest: { result?: R; error?: unknown } = {};
+  /** Runs code in the scope of the request behind the newest run (its output and messages belong there). */
+  private inRequestScope: <T>(fn: () => T) => T = (fn) => fn();
 
   constructor(
     private readonly fn: (values: ValuesOf<C>, context: InteractContext) => R | Promise<R>,
@@ -86,7 +88,7 @@ export class Interactive<C extends Controls, R> implements Displayable {
       (result) => this.show(result),
       (error) => this.showError(error),
     );
-    for (const control of row) control.observe(() => this.scheduler.request(this.values()));
+    for (const control of row) control.observe(() => this.request());
   }
 
   /** Every control's current value. */
@@ -108,7 +110,7 @@ export class Interactive<C extends Controls, R> implements Displayable {
 
   /** Runs `fn` now with the current values and shows the result; resolves when shown. */
   async refresh(): Promise<R | undefined> {
-    this.scheduler.request(this.values());
+    this.request();
     await this.scheduler.idle();
     return this.latest.result;
   }
@@ -137,13 +139,24 @@ export class Interactive<C extends Controls, R> implements Displayable {
 
   // ------------------------------------------------------------------------------------------------
 
+  private request(): void {
+    this.inRequestScope = captureScope();
+    this.scheduler.request(this.values());
+  }
+
   private call(values: ValuesOf<C>, run: RunContext): R | Promise<R> {
+    return this.inRequestScope(() => this.callNow(values, run));
+  }
+
+  private callNow(values: ValuesOf<C>, run: RunContext): R | Promise<R> {
     const context: InteractContext = {
       signal: run.signal,
       progress: (fraction, note) => {
         if (run.signal.aborted) return;
         const percent = Math.round(Math.min(1, Math.max(0, fraction)) * 100);
-        this.status.value = `<progress max="100" value="${percent}"></progress> ${percent}%${note ? ` · ${note}` : ""}`;
+        this.inRequestScope(() => {
+          this.status.value = `<progress max="100" value="${percent}"></progress> ${percent}%${note ? ` · ${note}` : ""}`;
+        });
       },
     };
     const result = this.fn(values, context);
@@ -162,14 +175,18 @@ export class Interactive<C extends Controls, R> implements Displayable {
       holder[PLOTLY_IN_WIDGETS] = true;
       if (!bundle["text/html"].includes("window.Plotly === \"undefined\") {(function")) bundle["text/html"] = `${inlinePlotlyScript()}\n${bundle["text/html"]}`;
     }
-    if (this.status.value !== "") this.status.value = "";
-    this.output.setOutputs([{ output_type: "display_data", data: bundle as CommJson, metadata: {} }]);
+    this.inRequestScope(() => {
+      if (this.status.value !== "") this.status.value = "";
+      this.output.setOutputs([{ output_type: "display_data", data: bundle as CommJson, metadata: {} }]);
+    });
   }
 
   private showError(error: unknown): void {
     this.latest = { error };
-    if (this.status.value !== "") this.status.value = "";
-    this.output.setOutputs([errorOutput(error)]);
+    this.inRequestScope(() => {
+      if (this.status.value !== "") this.status.value = "";
+      this.output.setOutputs([errorOutput(error)]);
+    });
   }
 
   private checkStatic(): void {
