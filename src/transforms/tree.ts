@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { treeMismatch } from "./errors";
-import type { TensorRecord, TensorTree } from "./types";
+import type { TensorTree } from "./types";
 
 /** The keys of a tree: record keys, or list indices as strings. */
 export function treeKeys(tree: TensorTree): string[] {

@@ -11,7 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../backend";
-import { DataLoader } from "../data/loader";
+import { DataLoader, type Batch } from "../data/loader";
 import type { Dataset } from "../data/dataset";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
 import { danfo, type DataFrame } from "../plot/danfo";
@@ -116,7 +116,7 @@ export async function lrRangeTest(model: tf.LayersModel, options: LrRangeTestOpt
         batches = loader.batches(++epoch);
         next = batches.next();
       }
-      const batch = next.value;
+      const batch: Batch = next.value as Batch;
       const lr = start * (end / start) ** (steps === 1 ? 0 : i / (steps - 1));
       settable.lr = lr;
       const value = tf.tidy(() => {

@@ -22,6 +22,7 @@ export function invalidTrialsMessage(trials: unknown): string {
 }
 
 export function badResultMessage(result: unknown): string {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are JSON-stringified first
   return `The objective returned ${typeof result === "object" ? JSON.stringify(result) : String(result)}; return a number, { metric: number } or a History`;
 }
 

@@ -10,7 +10,6 @@ import { NOT_2D } from "../../src/plot/decisionBoundary";
 import { IMAGE_SIZE } from "../../src/plot/imageGrid";
 import { MISSING_COLUMN } from "../../src/plot/adapters";
 import { StepLR } from "../../src/optim/lrScheduler";
-import type { LrControlled } from "../../src/optim/lrScheduler";
 import { danfo } from "../../src/plot/danfo";
 import { bowl, bowlPath, sampleHistory } from "./sampleData";
 
