@@ -54,6 +54,7 @@ describe("widgets through Debian's jupyter_client", { timeout: 300_000 }, () => 
       "comm_info_request filters by target_name",
       "comm_open to an unknown target is answered with comm_close",
       "moving an interact control re-runs fn and updates the Output widget's figure",
+      "interact's output update is a child of the front end's comm message",
       "interact's static fallback is a Plotly figure with one frame per value",
     ]) {
       assert.ok(passed.has(name), `missing check: ${name}`);

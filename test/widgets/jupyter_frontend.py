@@ -329,12 +329,13 @@ console.log(JSON.stringify({ beta: beta.modelId, out: powers.output.modelId, box
     shown = of_type(iopub, "display_data")[-1]["content"]["data"]
     check("interact displays its box as a widget view", shown["application/vnd.jupyter.widget-view+json"]["model_id"] == ui["box"])
     check("interact's static fallback is a Plotly figure with one frame per value", len(shown["application/vnd.plotly.v1+json"]["frames"]) == 3 and "text/html" in shown)
-    messages = comm_send(kc, ui["beta"], {"method": "update", "state": {"value": 0.9}, "buffer_paths": []})
-    updates = [m["content"]["data"]["state"]["outputs"] for m in comm_msgs(messages, ui["out"], "update") if "outputs" in m["content"]["data"]["state"]]
-    while not updates:  # the run finishes after the comm message's idle: read on
+    move_id = send(kc, "comm_msg", {"comm_id": ui["beta"], "data": {"method": "update", "state": {"value": 0.9}, "buffer_paths": []}})
+    updates = []
+    while not updates:  # the run may finish after the comm message's idle: read on
         msg = kc.get_iopub_msg(timeout=TIMEOUT)
         if msg["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == ui["out"] and "outputs" in msg["content"]["data"].get("state", {}):
             updates.append(msg["content"]["data"]["state"]["outputs"])
+            check("interact's output update is a child of the front end's comm message", msg["parent_header"].get("msg_id") == move_id, msg["parent_header"])
     figure = updates[-1][0]["data"]["application/vnd.plotly.v1+json"]
     check("moving an interact control re-runs fn and updates the Output widget's figure", figure["layout"]["title"]["text"] == "β = 0.9" and abs(figure["data"][0]["y"][3] - 0.729) < 1e-12, figure["layout"]["title"])
 
