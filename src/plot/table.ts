@@ -29,6 +29,13 @@ function cellText(value: unknown, digits: number): string {
   return String(value);
 }
 
+/** Columns a terminal gives `text`: Chinese, Japanese, Korean and full-width characters take two. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(char) ? 2 : 1;
+  return width;
+}
+
 /** A displayable table. `frame` is the danfojs DataFrame behind it. */
 export class Table implements Displayable {
   readonly frame: DataFrame;
@@ -101,10 +108,10 @@ export class Table implements Displayable {
   toString(): string {
     const { rows, hidden } = this.shown();
     const { header, title } = this.labels();
-    const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
+    const widths = header.map((h, c) => Math.max(displayWidth(h), ...rows.map((row) => displayWidth(row[c]))));
     const line = (cells: string[]): string =>
       cells
-        .map((cell, c) => cell.padStart(widths[c]))
+        .map((cell, c) => " ".repeat(widths[c] - displayWidth(cell)) + cell)
         .join("  ")
         .trimEnd();
     const out: string[] = [];
