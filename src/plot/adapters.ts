@@ -4,14 +4,14 @@
  */
 import type { DataFrameLike, HistoryLike, LayerWeights, RowsSource, WeightSource, WeightsModelLike } from "./inputs";
 
-export const NOT_A_HISTORY = (index: number): string =>
+export const notAHistoryMessage = (index: number): string =>
   `lossCurves: history #${index} is not a training history. Pass objects with \`steps\` and \`epochs\` arrays (what train.fit returns).`;
 
 /** Histories as an array, each checked and given a legend name (`run 1`, `run 2`, … when unnamed). */
 export function toHistories(histories: HistoryLike | readonly HistoryLike[]): { name: string; history: HistoryLike }[] {
-  const list = isHistory(histories) ? [histories] : [...(histories)];
+  const list = isHistory(histories) ? [histories] : [...histories];
   return list.map((history, index) => {
-    if (!isHistory(history)) throw new TypeError(NOT_A_HISTORY(index));
+    if (!isHistory(history)) throw new TypeError(notAHistoryMessage(index));
     return { name: history.name ?? `run ${index + 1}`, history };
   });
 }
@@ -25,7 +25,8 @@ function isHistory(value: unknown): value is HistoryLike {
   );
 }
 
-export const NOT_ROWS = "Expected a danfojs DataFrame or an array of row objects ({ column: value }).";
+export const notRowsMessage = (): string =>
+  "Expected a danfojs DataFrame or an array of row objects ({ column: value }).";
 
 function isDataFrame(value: unknown): value is DataFrameLike {
   return (
@@ -48,16 +49,16 @@ export function toRows(source: RowsSource): { columns: string[]; rows: { [column
     });
     return { columns, rows };
   }
-  if (!Array.isArray(source)) throw new TypeError(NOT_ROWS);
+  if (!Array.isArray(source)) throw new TypeError(notRowsMessage());
   const columns: string[] = [];
   for (const row of source as readonly { readonly [column: string]: unknown }[]) {
-    if (typeof row !== "object" || row === null) throw new TypeError(NOT_ROWS);
+    if (typeof row !== "object" || row === null) throw new TypeError(notRowsMessage());
     for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
   }
   return { columns, rows: (source as readonly { [column: string]: unknown }[]).map((row) => ({ ...row })) };
 }
 
-export const MISSING_COLUMN = (column: string, columns: readonly string[]): string =>
+export const missingColumnMessage = (column: string, columns: readonly string[]): string =>
   `Column "${column}" not found. Available columns: ${columns.join(", ") || "(none)"}.`;
 
 /** The numeric values of one column (non-numbers become NaN, which Plotly leaves out). */
@@ -65,7 +66,7 @@ export function numericColumn(
   table: { columns: string[]; rows: { [column: string]: unknown }[] },
   column: string,
 ): number[] {
-  if (!table.columns.includes(column)) throw new Error(MISSING_COLUMN(column, table.columns));
+  if (!table.columns.includes(column)) throw new Error(missingColumnMessage(column, table.columns));
   return table.rows.map((row) => {
     const value = row[column];
     return typeof value === "number"

@@ -24,19 +24,19 @@ export interface CoefficientPathOptions extends LanguageOption {
   penalty?: string;
 }
 
-export const PATH_SHAPE = (row: number, got: number, expected: number): string =>
+export const pathShapeMessage = (row: number, got: number, expected: number): string =>
   `coefficientPath: coefficients[${row}] has ${got} values, expected ${expected} (one per coefficient, the same for every λ).`;
-export const PATH_LENGTH = (lambdas: number, rows: number): string =>
+export const pathLengthMessage = (lambdas: number, rows: number): string =>
   `coefficientPath: ${lambdas} lambdas but ${rows} rows of coefficients; pass one row per λ.`;
 
 /** Regularization path figure. */
 export function coefficientPath(path: CoefficientPathData, options: CoefficientPathOptions = {}): Figure {
   const lambdas = Array.from(path.lambdas);
   if (lambdas.length !== path.coefficients.length)
-    throw new RangeError(PATH_LENGTH(lambdas.length, path.coefficients.length));
+    throw new RangeError(pathLengthMessage(lambdas.length, path.coefficients.length));
   const width = path.coefficients[0]?.length ?? 0;
   path.coefficients.forEach((row, i) => {
-    if (row.length !== width) throw new RangeError(PATH_SHAPE(i, row.length, width));
+    if (row.length !== width) throw new RangeError(pathShapeMessage(i, row.length, width));
   });
   const names = path.names ?? Array.from({ length: width }, (_, j) => `w${j + 1}`);
   const data: Trace[] = names.map((name, j) => ({

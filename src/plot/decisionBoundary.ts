@@ -32,7 +32,7 @@ export interface DecisionBoundaryOptions extends LanguageOption {
 
 export const NOT_2D = (columns: number): string =>
   `decisionBoundary: the points must have 2 features (x₁, x₂), got ${columns}. Project the data to 2D first.`;
-export const BAD_PREDICTION = (shape: readonly number[], points: number): string =>
+export const badPredictionMessage = (shape: readonly number[], points: number): string =>
   `decisionBoundary: the model returned shape [${shape.join(", ")}] for ${points} points; expected [${points}], [${points}, 1] (probability of class 1) or [${points}, classes] (scores).`;
 
 /**
@@ -43,14 +43,14 @@ function predictRows(model: ClassifierLike, points: number[][]): number[][] {
   if (typeof model === "function") {
     const out = model(points);
     const rows = Array.from(out as ArrayLike<number | number[]>, (v) => (Array.isArray(v) ? v : [v]));
-    if (rows.length !== points.length) throw new Error(BAD_PREDICTION([rows.length], points.length));
+    if (rows.length !== points.length) throw new Error(badPredictionMessage([rows.length], points.length));
     return rows;
   }
   return tf.tidy(() => {
     const raw = model.predict(tf.tensor2d(points, [points.length, 2]));
     const output = Array.isArray(raw) ? raw[0] : raw;
     if (output.shape[0] !== points.length || output.rank > 2)
-      throw new Error(BAD_PREDICTION(output.shape, points.length));
+      throw new Error(badPredictionMessage(output.shape, points.length));
     const matrix = output.rank === 1 ? output.reshape([points.length, 1]) : output;
     return matrix.arraySync() as number[][];
   });

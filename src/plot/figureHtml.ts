@@ -12,7 +12,7 @@ import { htmlLanguageTag, language } from "../i18n/language";
 export const DEFAULT_FIGURE_HEIGHT = 450;
 
 /** Shown inside the figure's box if plotly.js never arrives (e.g. its output was cleared). */
-export const PLOTLY_MISSING_MESSAGE =
+export const plotlyMissingMessage = (): string =>
   "plotly.js is not loaded on this page (the output that embedded it may have been cleared). Run plot.reembedPlotly() and display the figure again.";
 
 let figureCounter = 0;
@@ -47,7 +47,7 @@ export function figureDivHtml(figure: FigureJSON, id: string = newFigureId()): s
     `  var id = ${jsonForScript(id)}, figure = ${payload};\n` +
     `  function draw() { var el = document.getElementById(id); if (el) { el.textContent = ""; window.Plotly.newPlot(el, figure); } }\n` +
     `  if (typeof window.Plotly !== "undefined") { draw(); return; }\n` +
-    `  var el = document.getElementById(id); if (el) { el.textContent = ${jsonForScript(PLOTLY_MISSING_MESSAGE)}; }\n` +
+    `  var el = document.getElementById(id); if (el) { el.textContent = ${jsonForScript(plotlyMissingMessage())}; }\n` +
     `  window.addEventListener(${jsonForScript(PLOTLY_READY_EVENT)}, draw, { once: true });\n` +
     `})();</script>`
   );

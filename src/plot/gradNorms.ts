@@ -18,7 +18,7 @@ export interface GradNormsOptions extends LanguageOption {
   title?: string;
 }
 
-export const NO_GRAD_NORMS = (what: string): string =>
+export const noGradNormsMessage = (what: string): string =>
   `gradNorms: the history has no ${what} in its steps. Record them while training (train.fit's gradient-norm option) or pass a history that has them.`;
 
 /** Gradient-norm curves of one history. */
@@ -27,7 +27,7 @@ export function gradNorms(history: HistoryLike, options: GradNormsOptions = {}):
   const data: Trace[] = [];
   if (options.perLayer) {
     const layers = [...new Set(history.steps.flatMap((s) => Object.keys(s.gradNorms ?? {})))];
-    if (layers.length === 0) throw new Error(NO_GRAD_NORMS("per-layer `gradNorms`"));
+    if (layers.length === 0) throw new Error(noGradNormsMessage("per-layer `gradNorms`"));
     layers.forEach((layer, index) => {
       const steps = history.steps.filter((s) => s.gradNorms?.[layer] !== undefined);
       data.push({
@@ -41,7 +41,7 @@ export function gradNorms(history: HistoryLike, options: GradNormsOptions = {}):
     });
   } else {
     const steps = history.steps.filter((s) => s.gradNorm !== undefined);
-    if (steps.length === 0) throw new Error(NO_GRAD_NORMS("`gradNorm`"));
+    if (steps.length === 0) throw new Error(noGradNormsMessage("`gradNorm`"));
     data.push({
       type: "scatter",
       mode: "lines",

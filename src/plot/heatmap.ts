@@ -23,7 +23,7 @@ export interface HeatmapOptions extends LanguageOption {
   zLabel?: string;
 }
 
-export const EMPTY_GRID = "heatmap: the table has no rows with numeric x, y and z values.";
+export const emptyGridMessage = (): string => "heatmap: the table has no rows with numeric x, y and z values.";
 
 /** Heatmap of a grid search (`tune.gridSearch` results or rows). Repeated (x, y) pairs are averaged. */
 export function heatmap(results: RowsSource, options: HeatmapOptions): Figure {
@@ -32,7 +32,7 @@ export function heatmap(results: RowsSource, options: HeatmapOptions): Figure {
   const ys = numericColumn(table, options.y);
   const zs = numericColumn(table, options.z);
   const keep = xs.map((_, i) => Number.isFinite(xs[i]) && Number.isFinite(ys[i]) && Number.isFinite(zs[i]));
-  if (!keep.some(Boolean)) throw new Error(EMPTY_GRID);
+  if (!keep.some(Boolean)) throw new Error(emptyGridMessage());
   const xValues = [...new Set(xs.filter((_, i) => keep[i]))].sort((a, b) => a - b);
   const yValues = [...new Set(ys.filter((_, i) => keep[i]))].sort((a, b) => a - b);
   const sums = yValues.map(() => xValues.map(() => 0));

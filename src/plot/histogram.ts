@@ -21,7 +21,7 @@ export interface HistogramOptions extends LanguageOption {
   xLabel?: string;
 }
 
-export const NO_RUNS = "histogram: pass at least one run, e.g. { L1: modelL1, L2: modelL2 }.";
+export const noRunsMessage = (): string => "histogram: pass at least one run, e.g. { L1: modelL1, L2: modelL2 }.";
 
 /**
  * Overlaid weight histograms.
@@ -30,7 +30,7 @@ export const NO_RUNS = "histogram: pass at least one run, e.g. { L1: modelL1, L2
  */
 export function histogram(runs: { [run: string]: WeightSource }, options: HistogramOptions = {}): Figure {
   const entries = Object.entries(runs).map(([name, source]) => ({ name, layers: toLayers(source) }));
-  if (entries.length === 0) throw new Error(NO_RUNS);
+  if (entries.length === 0) throw new Error(noRunsMessage());
   const bins = options.bins ?? 60;
   const xTitle = options.xLabel ?? "weight value";
   const yTitle = `count (weights per bin${options.logY ? ", log scale" : ""})`;

@@ -29,7 +29,7 @@ export interface ImageGridOptions extends LanguageOption {
 
 export const IMAGE_SIZE = (index: number, got: number, width: number, height: number): string =>
   `imageGrid: image #${index} has ${got} pixels, expected ${width}×${height} = ${width * height}. Pass { width, height } for other sizes.`;
-export const NEEDS_PREDICTIONS = "imageGrid: onlyMisclassified needs both labels and predictions.";
+export const needsPredictionsMessage = (): string => "imageGrid: onlyMisclassified needs both labels and predictions.";
 
 const GAP = 2;
 const CAPTION = 8;
@@ -53,7 +53,7 @@ export function imageGrid(images: readonly NumberArray[] | tf.Tensor, options: I
   const { labels, predictions } = options;
   let indices = toImages(images).map((pixels, index) => ({ pixels, index }));
   if (options.onlyMisclassified) {
-    if (!labels || !predictions) throw new Error(NEEDS_PREDICTIONS);
+    if (!labels || !predictions) throw new Error(needsPredictionsMessage());
     indices = indices.filter(({ index }) => labels[index] !== predictions[index]);
   }
   indices = indices.slice(0, options.limit ?? 100);

@@ -7,8 +7,8 @@
 export { Figure, PLOTLY_MIME_TYPE } from "./figure";
 export type { Config, FigureJSON, Frame, Json, Layout, Trace } from "./figureTypes";
 export type { StandaloneHtmlOptions } from "./figureHtml";
-export { figureDivHtml, PLOTLY_MISSING_MESSAGE } from "./figureHtml";
-export { plotlyScriptPath, reembedPlotly, PLOTLY_NOT_INSTALLED } from "./plotlySource";
+export { figureDivHtml, plotlyMissingMessage } from "./figureHtml";
+export { plotlyScriptPath, reembedPlotly, plotlyNotInstalledMessage } from "./plotlySource";
 export { escapeHtml, jsonForScript } from "../display/escapeHtml";
 export type * from "./inputs";
 export { RUN_COLOURS, runColour } from "./style";

@@ -25,7 +25,7 @@ export interface LineOptions extends LanguageOption {
   markers?: boolean;
 }
 
-export const LENGTH_MISMATCH = (name: string, x: number, y: number): string =>
+export const lengthMismatchMessage = (name: string, x: number, y: number): string =>
   `line: series "${name}" has ${x} x values but ${y} y values; they must be the same length.`;
 
 /** Traces of named series. */
@@ -34,11 +34,10 @@ export function lineTraces(
   options: Pick<LineOptions, "markers"> = {},
 ): Trace[] {
   return Object.entries(series).map(([name, value], index): Trace => {
-    const s: LineSeries =
-      "y" in value && typeof value.y === "object" ? (value) : { y: value as ArrayLike<number> };
+    const s: LineSeries = "y" in value && typeof value.y === "object" ? value : { y: value as ArrayLike<number> };
     const y = Array.from(s.y);
     const x = s.x ? Array.from(s.x) : y.map((_, i) => i);
-    if (x.length !== y.length) throw new RangeError(LENGTH_MISMATCH(name, x.length, y.length));
+    if (x.length !== y.length) throw new RangeError(lengthMismatchMessage(name, x.length, y.length));
     const markers = options.markers ?? y.length <= 30;
     return {
       type: "scatter",

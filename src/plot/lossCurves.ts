@@ -30,7 +30,7 @@ export interface LossCurvesOptions extends LanguageOption {
   metric?: string;
 }
 
-export const NO_METRIC = (run: string, metric: string): string =>
+export const noMetricMessage = (run: string, metric: string): string =>
   `lossCurves: run "${run}" has no "${metric}" values. Record it while training (train.fit's metrics option) or choose another metric.`;
 
 function numberAt(record: StepRecord | EpochRecord, key: string): number | undefined {
@@ -44,10 +44,10 @@ export const X_AXIS_TITLES: { [axis in LossAxis]: string } = {
   time: "wall-clock time (s)",
 };
 
-export const NO_TIME = (run: string): string =>
+export const noTimeMessage = (run: string): string =>
   `lossCurves: run "${run}" has no \`time\` in its records, so it cannot be drawn with { x: "time" }. Use x: "step" or "epoch", or record time while training.`;
 
-export const BAD_X = (x: string): string => `lossCurves: unknown x axis "${x}". Use "step", "epoch" or "time".`;
+export const badXMessage = (x: string): string => `lossCurves: unknown x axis "${x}". Use "step", "epoch" or "time".`;
 
 /** Where an epoch's validation point goes on the step axis: its recorded step, else its last step. */
 function epochEndStep(epoch: EpochRecord, steps: readonly StepRecord[]): number | undefined {
@@ -61,7 +61,7 @@ function epochEndStep(epoch: EpochRecord, steps: readonly StepRecord[]): number 
 function epochPosition(epoch: EpochRecord, x: LossAxis, history: HistoryLike, run: string): number | undefined {
   if (x === "epoch") return epoch.epoch;
   if (x === "step") return epochEndStep(epoch, history.steps);
-  if (epoch.time === undefined) throw new Error(NO_TIME(run));
+  if (epoch.time === undefined) throw new Error(noTimeMessage(run));
   return epoch.time;
 }
 
@@ -72,7 +72,7 @@ function epochPosition(epoch: EpochRecord, x: LossAxis, history: HistoryLike, ru
 function trainPoints(history: HistoryLike, x: LossAxis, run: string, metric: string): { x: number[]; y: number[] } {
   const steps = x === "epoch" ? [] : history.steps.filter((s) => numberAt(s, metric) !== undefined);
   if (steps.length > 0) {
-    if (x === "time" && steps.some((s) => s.time === undefined)) throw new Error(NO_TIME(run));
+    if (x === "time" && steps.some((s) => s.time === undefined)) throw new Error(noTimeMessage(run));
     return {
       x: steps.map((s) => (x === "step" ? s.step : (s.time as number))),
       y: steps.map((s) => numberAt(s, metric) as number),
@@ -88,7 +88,7 @@ function trainPoints(history: HistoryLike, x: LossAxis, run: string, metric: str
     ys.push(value);
   }
   if (xs.length === 0 && (history.steps.length > 0 || history.epochs.length > 0))
-    throw new Error(NO_METRIC(run, metric));
+    throw new Error(noMetricMessage(run, metric));
   return { x: xs, y: ys };
 }
 
@@ -120,7 +120,7 @@ export function lossTraces(
   options: LossCurvesOptions = {},
 ): Trace[] {
   const x = options.x ?? "step";
-  if (!(x in X_AXIS_TITLES)) throw new Error(BAD_X(x));
+  if (!(x in X_AXIS_TITLES)) throw new Error(badXMessage(x));
   const colour = runColour(index);
   const metric = options.metric ?? "loss";
   const train = trainPoints(history, x, name, metric);
@@ -161,7 +161,7 @@ export function lossTraces(
 export function lossCurves(histories: HistoryLike | readonly HistoryLike[], options: LossCurvesOptions = {}): Figure {
   const runs = toHistories(histories);
   const x = options.x ?? "step";
-  if (!(x in X_AXIS_TITLES)) throw new Error(BAD_X(x));
+  if (!(x in X_AXIS_TITLES)) throw new Error(badXMessage(x));
   const data = runs.flatMap((run, index) => lossTraces(run.history, run.name, index, options));
   const metric = options.metric ?? "loss";
   const what = metric === "loss" ? "Loss" : metric.charAt(0).toUpperCase() + metric.slice(1);

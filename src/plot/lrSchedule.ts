@@ -15,8 +15,8 @@ export interface LrScheduleOptions extends LanguageOption {
   title?: string;
 }
 
-export const BAD_STEPS = (steps: number): string => `lrSchedule: steps must be a positive integer, got ${steps}.`;
-export const NOT_A_SCHEDULE = (name: string): string =>
+export const badStepsMessage = (steps: number): string => `lrSchedule: steps must be a positive integer, got ${steps}.`;
+export const notAScheduleMessage = (name: string): string =>
   `lrSchedule: "${name}" is not a schedule. Pass a function (step) => lr, a scheduler with step() and getLastLr(), or an array of lrs.`;
 
 function isScheduler(source: ScheduleSource): source is SchedulerLike {
@@ -48,7 +48,7 @@ export function scheduleValues(name: string, source: ScheduleSource, steps: numb
     return lrs;
   }
   if (Array.isArray(source)) return [...(source as readonly number[])];
-  throw new TypeError(NOT_A_SCHEDULE(name));
+  throw new TypeError(notAScheduleMessage(name));
 }
 
 /**
@@ -58,7 +58,7 @@ export function scheduleValues(name: string, source: ScheduleSource, steps: numb
  */
 export function lrSchedule(schedules: { [name: string]: ScheduleSource }, options: LrScheduleOptions = {}): Figure {
   const steps = options.steps ?? 100;
-  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(BAD_STEPS(steps));
+  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(badStepsMessage(steps));
   const data: Trace[] = Object.entries(schedules).map(([name, source], index) => {
     const lrs = scheduleValues(name, source, steps);
     return {

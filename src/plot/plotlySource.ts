@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 /** Package files tried in order: the minified bundle first (4.5 MB instead of 10.8 MB). */
 const PLOTLY_CANDIDATES = ["plotly.js-dist-min/plotly.min.js", "plotly.js-dist/plotly.js"] as const;
 
-export const PLOTLY_NOT_INSTALLED =
+export const plotlyNotInstalledMessage = (): string =>
   "plotly.js is not installed: optimlab needs the npm package plotly.js-dist-min (or plotly.js-dist). Run `npm install` in the optimlab checkout.";
 
 /** Absolute path of the plotly.js bundle used for embedding and for the site's assets. */
@@ -23,7 +23,7 @@ export function plotlyScriptPath(): string {
       // try the next package
     }
   }
-  throw new Error(PLOTLY_NOT_INSTALLED);
+  throw new Error(plotlyNotInstalledMessage());
 }
 
 let cachedSource: string | undefined;

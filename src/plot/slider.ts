@@ -22,8 +22,8 @@ export interface SliderOptions extends LanguageOption {
   fixedAxes?: boolean;
 }
 
-export const NO_VALUES = "slider: pass at least one value.";
-export const BAD_INITIAL = (initial: number): string =>
+export const noValuesMessage = (): string => "slider: pass at least one value.";
+export const badInitialMessage = (initial: number): string =>
   `slider: initial value ${initial} is not one of the slider's values.`;
 
 /** An empty, invisible trace that keeps every frame at the same trace count. */
@@ -76,9 +76,9 @@ export function slider(
   build: (value: number) => Figure | Trace[],
   options: SliderOptions,
 ): Figure {
-  if (values.length === 0) throw new RangeError(NO_VALUES);
+  if (values.length === 0) throw new RangeError(noValuesMessage());
   const initial = options.initial === undefined ? 0 : values.indexOf(options.initial);
-  if (initial < 0) throw new RangeError(BAD_INITIAL(options.initial as number));
+  if (initial < 0) throw new RangeError(badInitialMessage(options.initial as number));
   const format = options.format ?? ((v: number) => formatNumber(v));
   const built = values.map((value) => build(value));
   const traceLists = built.map((b) => (b instanceof Figure ? b.toJSON().data : structuredClone(b)));

@@ -32,14 +32,14 @@ export interface SparsityCurveOptions extends LanguageOption {
   tolerance?: number;
 }
 
-export const SPARSITY_LENGTH = (name: string, x: number, y: number): string =>
+export const sparsityLengthMessage = (name: string, x: number, y: number): string =>
   `sparsityCurve: run "${name}" has ${x} x values and ${y} sparsity values; they must match.`;
 
 /** Sparsity curves of named runs (e.g. `{ L1: …, L2: … }`), in percent. */
 export function sparsityCurve(runs: { [name: string]: SparsitySeries }, options: SparsityCurveOptions = {}): Figure {
   const data: Trace[] = Object.entries(runs).map(([name, series], index) => {
     if (series.x.length !== series.sparsity.length)
-      throw new RangeError(SPARSITY_LENGTH(name, series.x.length, series.sparsity.length));
+      throw new RangeError(sparsityLengthMessage(name, series.x.length, series.sparsity.length));
     return {
       type: "scatter",
       mode: "lines+markers",

@@ -10,7 +10,7 @@ export interface SurfaceGrid {
   z: number[][];
 }
 
-export const BAD_RESOLUTION = (resolution: number): string =>
+export const badResolutionMessage = (resolution: number): string =>
   `Grid resolution must be an integer ≥ 2, got ${resolution}.`;
 
 function linspace(range: readonly [number, number], count: number): number[] {
@@ -20,7 +20,7 @@ function linspace(range: readonly [number, number], count: number): number[] {
 
 /** `resolution × resolution` samples of `surface` over `bounds` (default: the surface's own). */
 export function sampleSurface(surface: SurfaceLike, resolution = 100, bounds: Bounds2D = surface.bounds): SurfaceGrid {
-  if (!Number.isInteger(resolution) || resolution < 2) throw new RangeError(BAD_RESOLUTION(resolution));
+  if (!Number.isInteger(resolution) || resolution < 2) throw new RangeError(badResolutionMessage(resolution));
   const x = linspace(bounds.x, resolution);
   const y = linspace(bounds.y, resolution);
   const z = y.map((yValue) => x.map((xValue) => surface.value(xValue, yValue)));

@@ -3,7 +3,7 @@
  * aligned text in a terminal. Helpers turn training histories and tuning results into DataFrames.
  */
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
-import { MISSING_COLUMN, toHistories, toRows } from "./adapters";
+import { missingColumnMessage, toHistories, toRows } from "./adapters";
 import { danfo, type DataFrame } from "./danfo";
 import { escapeHtml } from "../display/escapeHtml";
 import { formatNumber } from "./format";
@@ -32,9 +32,10 @@ function cellText(value: unknown, digits: number): string {
 /** Columns a terminal gives `text`: Chinese, Japanese, Korean and full-width characters take two. */
 function displayWidth(text: string): number {
   let width = 0;
-  for (const char of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(char) ? 2 : 1;
+  for (const char of text) width += WIDE.test(char) ? 2 : 1;
   return width;
 }
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
 
 /** A displayable table. `frame` is the danfojs DataFrame behind it. */
 export class Table implements Displayable {
@@ -173,7 +174,7 @@ export function tuningTable(results: RowsSource | DataFrame, options: TuningTabl
   const { columns, rows } = toRows(results);
   if (options.sortBy !== undefined) {
     const key = options.sortBy;
-    if (!columns.includes(key)) throw new Error(`tuningTable: ${MISSING_COLUMN(key, columns)}`);
+    if (!columns.includes(key)) throw new Error(`tuningTable: ${missingColumnMessage(key, columns)}`);
     const sign = options.ascending === false ? -1 : 1;
     const score = (row: { [column: string]: unknown }): number =>
       typeof row[key] === "number" ? row[key] : Number.NaN;

@@ -55,4 +55,4 @@ export function unknownPrunedWeight(name: string, known: string[]): string {
   return `Pruner: no pruned weight named "${name}" (pruned weights: ${known.join(", ") || "none"})`;
 }
 
-export const PRUNER_DISPOSED = "Pruner: this pruner was disposed; create a new one";
+export const prunerDisposedMessage = (): string => "Pruner: this pruner was disposed; create a new one";

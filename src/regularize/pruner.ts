@@ -178,6 +178,6 @@ export class Pruner {
   }
 
   private checkAlive(): void {
-    if (this.disposed) throw new Error(messages.PRUNER_DISPOSED);
+    if (this.disposed) throw new Error(messages.prunerDisposedMessage());
   }
 }

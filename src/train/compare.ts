@@ -26,7 +26,7 @@ export interface CompareOptions extends Omit<FitOptions, "optimizer" | "schedule
   sameInit?: boolean;
 }
 
-export const NO_CONFIGS =
+export const noConfigsMessage = (): string =>
   "compare needs at least one configuration, e.g. { sgd: { optimizer: () => new optim.SGD({ lr: 0.1 }) } }";
 
 export function duplicateOptimizerMessage(first: string, second: string): string {
@@ -54,7 +54,7 @@ export async function compare(
 ): Promise<{ [name: string]: History }> {
   await ready();
   const names = Object.keys(configs);
-  if (names.length === 0) throw new Error(NO_CONFIGS);
+  if (names.length === 0) throw new Error(noConfigsMessage());
   const owners = new Map<tf.Optimizer, string>();
   for (const name of names) {
     const optimizer = configs[name].optimizer;

@@ -86,8 +86,10 @@ export interface FitOptions {
   name?: string;
 }
 
-export const MISSING_OPTIMIZER = "fit needs an optimizer, e.g. { optimizer: new optim.SGD({ lr: 0.1 }) }";
-export const MISSING_LOSS = "fit needs a loss function (prediction, target) → scalar, e.g. { loss: losses.mse }";
+export const missingOptimizerMessage = (): string =>
+  "fit needs an optimizer, e.g. { optimizer: new optim.SGD({ lr: 0.1 }) }";
+export const missingLossMessage = (): string =>
+  "fit needs a loss function (prediction, target) → scalar, e.g. { loss: losses.mse }";
 
 export function invalidEpochsMessage(epochs: unknown): string {
   return `Invalid epochs: ${String(epochs)} (expected a positive integer)`;
@@ -153,8 +155,8 @@ function checkInputShape(model: tf.LayersModel, dataset: Dataset, which: string)
 /** Checks every option (throwing the messages above) before anything is allocated, and resolves defaults. */
 export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
   const { optimizer, loss } = options;
-  if (!optimizer || typeof optimizer.applyGradients !== "function") throw new Error(MISSING_OPTIMIZER);
-  if (typeof loss !== "function") throw new Error(MISSING_LOSS);
+  if (!optimizer || typeof optimizer.applyGradients !== "function") throw new Error(missingOptimizerMessage());
+  if (typeof loss !== "function") throw new Error(missingLossMessage());
   const lr0 = currentLr(optimizer);
   if (lr0 !== undefined && !(lr0 > 0)) throw new Error(invalidLearningRate(lr0));
   const epochs = options.epochs ?? 1;

@@ -14,4 +14,10 @@ export { accuracy, unknownMetricMessage, type Metric, type MetricFn } from "./me
 export { evaluateModel } from "./evaluate";
 export { globalNorm } from "../transforms/globalNorm";
 export { Progress, progressLine, type ProgressOptions, type ProgressState } from "./progress";
-export { compare, NO_CONFIGS, duplicateOptimizerMessage, type CompareConfig, type CompareOptions } from "./compare";
+export {
+  compare,
+  noConfigsMessage,
+  duplicateOptimizerMessage,
+  type CompareConfig,
+  type CompareOptions,
+} from "./compare";

@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as plot from "../../src/plot";
-import { NO_METRIC, NO_TIME } from "../../src/plot/lossCurves";
-import { LENGTH_MISMATCH } from "../../src/plot/line";
-import { NOT_A_SCHEDULE } from "../../src/plot/lrSchedule";
-import { NO_GRAD_NORMS } from "../../src/plot/gradNorms";
+import { noMetricMessage, noTimeMessage } from "../../src/plot/lossCurves";
+import { lengthMismatchMessage } from "../../src/plot/line";
+import { notAScheduleMessage } from "../../src/plot/lrSchedule";
+import { noGradNormsMessage } from "../../src/plot/gradNorms";
 import { NOT_2D } from "../../src/plot/decisionBoundary";
 import { IMAGE_SIZE } from "../../src/plot/imageGrid";
-import { MISSING_COLUMN } from "../../src/plot/adapters";
+import { missingColumnMessage } from "../../src/plot/adapters";
 import { StepLR } from "../../src/optim/lrScheduler";
 import { danfo } from "../../src/plot/danfo";
 import { bowl, bowlPath, sampleHistory } from "./sampleData";
@@ -132,7 +132,7 @@ test("lossCurves: x by epoch or by time, and a clear error when time was not rec
   assert.deepEqual(plot.lossCurves(history, { x: "time" }).data[1].x, [2, 4, 6]);
   assert.equal(axisTitle(plot.lossCurves(history, { x: "time" }).layout, "xaxis"), "wall-clock time (s)");
   const untimed = { name: "untimed", steps: [{ step: 1, loss: 1 }], epochs: [] };
-  assert.throws(() => plot.lossCurves(untimed, { x: "time" }), { message: NO_TIME("untimed") });
+  assert.throws(() => plot.lossCurves(untimed, { x: "time" }), { message: noTimeMessage("untimed") });
 });
 
 test("lossCurves: another metric and its validation twin; per-epoch metrics placed at epoch ends", () => {
@@ -147,7 +147,7 @@ test("lossCurves: another metric and its validation twin; per-epoch metrics plac
   assert.equal(figure.title, "Accuracy: SGD");
   const withVal = { ...history, epochs: history.epochs.map((e) => ({ ...e, valAccuracy: 0.4 })) };
   assert.deepEqual(plot.lossCurves(withVal, { metric: "accuracy", x: "epoch" }).data[1].y, [0.4, 0.4, 0.4]);
-  assert.throws(() => plot.lossCurves(history, { metric: "f1" }), { message: NO_METRIC("SGD", "f1") });
+  assert.throws(() => plot.lossCurves(history, { metric: "f1" }), { message: noMetricMessage("SGD", "f1") });
 });
 
 test("trajectories: contour of the surface, the path, start and end markers, the minimum", () => {
@@ -214,7 +214,7 @@ test("heatmap: pivots the grid, averages repeats, and outlines the best cell", (
   ]);
   assert.deepEqual([best.x, best.y], [["0.1"], ["0"]]);
   assert.throws(() => plot.heatmap(grid, { x: "lr", y: "momentum", z: "valLoss" }), {
-    message: MISSING_COLUMN("momentum", ["lr", "wd", "valLoss"]),
+    message: missingColumnMessage("momentum", ["lr", "wd", "valLoss"]),
   });
 });
 
@@ -235,7 +235,7 @@ test("lrSchedule: functions, arrays and real optim.lrScheduler schedulers give t
   assert.deepEqual(figure.data[0].y, [0.1, 0.1, 0.05, 0.05, 0.025]);
   assert.deepEqual(figure.data[1].y, figure.data[0].y);
   assert.deepEqual(figure.data[2].y, [1, 2]);
-  assert.throws(() => plot.lrSchedule({ bad: 3 as never }), { message: NOT_A_SCHEDULE("bad") });
+  assert.throws(() => plot.lrSchedule({ bad: 3 as never }), { message: notAScheduleMessage("bad") });
 });
 
 test("gradNorms: per-layer curves and a clear error when norms were not recorded", () => {
@@ -246,7 +246,7 @@ test("gradNorms: per-layer curves and a clear error when norms were not recorded
   );
   assert.deepEqual(figure.data[2].y, [1, 1]);
   assert.throws(() => plot.gradNorms({ steps: [{ step: 1, loss: 1 }], epochs: [] }), {
-    message: NO_GRAD_NORMS("`gradNorm`"),
+    message: noGradNormsMessage("`gradNorm`"),
   });
 });
 
@@ -328,6 +328,6 @@ test("line: x defaults to indices; mismatched lengths are an error", () => {
   const figure = plot.line({ a: [5, 6] }, { title: "t", xLabel: "x", yLabel: "y" });
   assert.deepEqual(figure.data[0].x, [0, 1]);
   assert.throws(() => plot.line({ a: { x: [1], y: [1, 2] } }, { title: "t", xLabel: "x", yLabel: "y" }), {
-    message: LENGTH_MISMATCH("a", 1, 2),
+    message: lengthMismatchMessage("a", 1, 2),
   });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as plot from "../../src/plot";
-import { BAD_INITIAL } from "../../src/plot/slider";
+import { badInitialMessage } from "../../src/plot/slider";
 import { bowl, bowlPath, sampleHistory } from "./sampleData";
 
 type Obj = { [key: string]: unknown };
@@ -76,5 +76,5 @@ test("slider: log axes get their fixed range in log10 units; bad initial values 
   );
   const range = (figure.layout.yaxis as { range: number[] }).range;
   assert.ok(range[0] < 0.01 && range[0] > -0.2 && range[1] > Math.log10(200) && range[1] < 2.5, `log range ${range}`);
-  assert.throws(() => plot.slider([1, 2], () => [], { label: "v", initial: 3 }), { message: BAD_INITIAL(3) });
+  assert.throws(() => plot.slider([1, 2], () => [], { label: "v", initial: 3 }), { message: badInitialMessage(3) });
 });

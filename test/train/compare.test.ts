@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compare, duplicateOptimizerMessage, NO_CONFIGS } from "../../src/train/compare";
+import { compare, duplicateOptimizerMessage, noConfigsMessage } from "../../src/train/compare";
 import { twoMoons } from "../../src/data/synthetic";
 import { mlp } from "../../src/models/builders";
 import { crossEntropy } from "../../src/losses";
@@ -59,7 +59,7 @@ test("compare with one model instance resets its weights before each run", async
 
 test("compare rejects no configs and a shared optimizer instance", async () => {
   const base = { model: () => mlp({ sizes: [2, 2] }), loss: crossEntropy, train: moons, progress: false };
-  await assert.rejects(compare({}, base), { message: NO_CONFIGS });
+  await assert.rejects(compare({}, base), { message: noConfigsMessage() });
   const shared = new SGD({ lr: 0.1 });
   await assert.rejects(compare({ x: { optimizer: shared }, y: { optimizer: shared } }, base), {
     message: duplicateOptimizerMessage("x", "y"),

@@ -7,7 +7,7 @@ import {
   invalidNormsMessage,
   invalidClipMessage,
   invalidEpochsMessage,
-  MISSING_OPTIMIZER,
+  missingOptimizerMessage,
   nonScalarLossMessage,
 } from "../../src/train/fit";
 import { DivergenceError, divergenceMessage } from "../../src/train/divergence";
@@ -236,7 +236,9 @@ test("fit accepts a DataLoader and reports bad inputs with exact messages", asyn
   );
   const base = { optimizer: new SGD({ lr: 0.01 }), loss: mse, train: regression, progress: false };
   await assert.rejects(fit(model, { ...base, epochs: 0 }), { message: invalidEpochsMessage(0) });
-  await assert.rejects(fit(model, { ...base, optimizer: undefined as unknown as SGD }), { message: MISSING_OPTIMIZER });
+  await assert.rejects(fit(model, { ...base, optimizer: undefined as unknown as SGD }), {
+    message: missingOptimizerMessage(),
+  });
   await assert.rejects(fit(model, { ...base, clipGradNorm: -1 }), { message: invalidClipMessage(-1) });
   const zeroLr = new SGD({ lr: 0.01 });
   zeroLr.lr = 0;
