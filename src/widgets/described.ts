@@ -3,6 +3,7 @@
  */
 import { domState, modelReference, Style, type DOMWidgetOptions } from "./widget";
 import type { WireState } from "./wireState";
+import { translate } from "../i18n/translate";
 
 export interface DescribedOptions extends DOMWidgetOptions {
   /** The label left of the control (plain text unless `descriptionAllowHtml`). */
