@@ -4,7 +4,10 @@
  * an unterminated template or comment, a dangling operator) more lines may complete it
  * ("incomplete", with an indent hint); an error before the end is "invalid"; no error, "complete".
  */
-import ts from "typescript";
+import type ts from "typescript";
+
+/** Loaded on first use: requiring the compiler costs ~0.5 s, which start-up must not pay. */
+const typescript = (): typeof ts => require("typescript") as typeof ts;
 
 export interface IsCompleteReply {
   status: "complete" | "incomplete" | "invalid";
@@ -13,6 +16,7 @@ export interface IsCompleteReply {
 
 export function isComplete(code: string): IsCompleteReply {
   if (code.trim() === "") return { status: "complete" };
+  const ts = typescript();
   const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const errors = (file as unknown as { parseDiagnostics: readonly ts.Diagnostic[] }).parseDiagnostics;
   if (errors.length === 0) return { status: "complete" };
@@ -24,6 +28,7 @@ export function isComplete(code: string): IsCompleteReply {
 
 /** How many (, [ or { are still open at the end (the indent hint: two spaces each). */
 function openBrackets(code: string): number {
+  const ts = typescript();
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, code);
   let depth = 0;
   for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
