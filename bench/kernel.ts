@@ -52,7 +52,10 @@ const KERNELS: Kernel[] = [
 
 async function roundTrip(kernel: TestKernel, code: string): Promise<number> {
   const started = performance.now();
-  const reply = await kernel.waitForReply(kernel.send("shell", "execute_request", { code, silent: false, store_history: true }), 120_000);
+  const reply = await kernel.waitForReply(
+    kernel.send("shell", "execute_request", { code, silent: false, store_history: true }),
+    120_000,
+  );
   if (reply.content.status !== "ok") throw new Error(`bench cell failed: ${JSON.stringify(reply.content)}`);
   return performance.now() - started;
 }
@@ -62,7 +65,11 @@ function hasIpykernel(): boolean {
 }
 
 /** Our client: starts, first cell, then interleaved round trips; medians in ms. */
-async function ownClient(kernels: Kernel[], starts: number, cells: number): Promise<Map<string, { [m: string]: number }>> {
+async function ownClient(
+  kernels: Kernel[],
+  starts: number,
+  cells: number,
+): Promise<Map<string, { [m: string]: number }>> {
   const out = new Map<string, { start: number[]; first: number[]; trivial: number[]; declaring: number[] }>();
   for (const k of kernels) out.set(k.name, { start: [], first: [], trivial: [], declaring: [] });
   const live = new Map<string, TestKernel>();
@@ -87,7 +94,12 @@ async function ownClient(kernels: Kernel[], starts: number, cells: number): Prom
   for (const kernel of live.values()) await kernel.close();
   const medians = new Map<string, { [m: string]: number }>();
   for (const [name, m] of out) {
-    medians.set(name, { start: median(m.start), first: median(m.first), trivial: median(m.trivial), declaring: median(m.declaring) });
+    medians.set(name, {
+      start: median(m.start),
+      first: median(m.first),
+      trivial: median(m.trivial),
+      declaring: median(m.declaring),
+    });
   }
   return medians;
 }
@@ -122,10 +134,34 @@ export async function benchKernel(options: { starts?: number; cells?: number } =
   const ours = own.get("optimlab")!;
   const ipy = own.get("ipykernel");
   const rows: KernelBenchRow[] = [
-    { measurement: `start → kernel_info_reply, ms (${load})`, optimlab: ours.start, ipykernel: ipy?.start ?? "–", ratio: ratio(ours.start, ipy?.start), goal: "≤ 0.8×" },
-    { measurement: "first cell after start, ms (warm-up included)", optimlab: ours.first, ipykernel: ipy?.first ?? "–", ratio: ratio(ours.first, ipy?.first), goal: "≤ 1500 ms" },
-    { measurement: "`1 + i` round trip, ms (our client)", optimlab: ours.trivial, ipykernel: ipy?.trivial ?? "–", ratio: ratio(ours.trivial, ipy?.trivial), goal: "≤ 1.2×" },
-    { measurement: "`let qi = i; qi` round trip, ms (our client)", optimlab: ours.declaring, ipykernel: ipy?.declaring ?? "–", ratio: ratio(ours.declaring, ipy?.declaring), goal: "≤ 1.2×" },
+    {
+      measurement: `start → kernel_info_reply, ms (${load})`,
+      optimlab: ours.start,
+      ipykernel: ipy?.start ?? "–",
+      ratio: ratio(ours.start, ipy?.start),
+      goal: "≤ 0.8×",
+    },
+    {
+      measurement: "first cell after start, ms (warm-up included)",
+      optimlab: ours.first,
+      ipykernel: ipy?.first ?? "–",
+      ratio: ratio(ours.first, ipy?.first),
+      goal: "≤ 1500 ms",
+    },
+    {
+      measurement: "`1 + i` round trip, ms (our client)",
+      optimlab: ours.trivial,
+      ipykernel: ipy?.trivial ?? "–",
+      ratio: ratio(ours.trivial, ipy?.trivial),
+      goal: "≤ 1.2×",
+    },
+    {
+      measurement: "`let qi = i; qi` round trip, ms (our client)",
+      optimlab: ours.declaring,
+      ipykernel: ipy?.declaring ?? "–",
+      ratio: ratio(ours.declaring, ipy?.declaring),
+      goal: "≤ 1.2×",
+    },
   ];
   if (kernels.length > 1) {
     const viaPython = await jupyterClient(cells);
@@ -135,13 +171,37 @@ export async function benchKernel(options: { starts?: number; cells?: number } =
       const o = viaPython.optimlab;
       const p = viaPython.python3;
       rows.push(
-        { measurement: "start → ready, ms (jupyter_client)", optimlab: o.start_ms, ipykernel: p.start_ms, ratio: ratio(o.start_ms, p.start_ms), goal: "≤ 0.8×" },
-        { measurement: "`1 + i` round trip, ms (jupyter_client)", optimlab: o.trivial_ms, ipykernel: p.trivial_ms, ratio: ratio(o.trivial_ms, p.trivial_ms), goal: "≤ 1.2×" },
-        { measurement: "`let qi = i; qi` round trip, ms (jupyter_client)", optimlab: o.declaring_ms, ipykernel: p.declaring_ms, ratio: ratio(o.declaring_ms, p.declaring_ms), goal: "≤ 1.2×" },
+        {
+          measurement: "start → ready, ms (jupyter_client)",
+          optimlab: o.start_ms,
+          ipykernel: p.start_ms,
+          ratio: ratio(o.start_ms, p.start_ms),
+          goal: "≤ 0.8×",
+        },
+        {
+          measurement: "`1 + i` round trip, ms (jupyter_client)",
+          optimlab: o.trivial_ms,
+          ipykernel: p.trivial_ms,
+          ratio: ratio(o.trivial_ms, p.trivial_ms),
+          goal: "≤ 1.2×",
+        },
+        {
+          measurement: "`let qi = i; qi` round trip, ms (jupyter_client)",
+          optimlab: o.declaring_ms,
+          ipykernel: p.declaring_ms,
+          ratio: ratio(o.declaring_ms, p.declaring_ms),
+          goal: "≤ 1.2×",
+        },
       );
     }
   }
-  rows.push({ measurement: `machine load at the end: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`, optimlab: Number.NaN, ipykernel: "", ratio: "", goal: "" });
+  rows.push({
+    measurement: `machine load at the end: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`,
+    optimlab: Number.NaN,
+    ipykernel: "",
+    ratio: "",
+    goal: "",
+  });
   return rows;
 }
 
@@ -151,7 +211,9 @@ if (require.main === module) {
       for (const row of rows) {
         const ours = Number.isNaN(row.optimlab) ? "" : row.optimlab.toFixed(1);
         const theirs = typeof row.ipykernel === "number" ? row.ipykernel.toFixed(1) : row.ipykernel;
-        console.log(`${row.measurement.padEnd(56)} ${ours.padStart(9)} ${theirs.padStart(9)} ${row.ratio.padStart(7)}  ${row.goal}`);
+        console.log(
+          `${row.measurement.padEnd(56)} ${ours.padStart(9)} ${theirs.padStart(9)} ${row.ratio.padStart(7)}  ${row.goal}`,
+        );
       }
     },
     (error: unknown) => {

@@ -24,15 +24,13 @@ function tensors(...ts: tf.Tensor[]): () => void {
 
 /** tfjs has no public op for the filter gradient alone; run its kernel directly. */
 function backpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], pad: "same" | "valid"): tf.Tensor {
-  return tf
-    .engine()
-    .runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
-      strides: 1,
-      pad,
-      dataFormat: "NHWC",
-      dimRoundingMode: undefined,
-      filterShape,
-    } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
+    strides: 1,
+    pad,
+    dataFormat: "NHWC",
+    dimRoundingMode: undefined,
+    filterShape,
+  } as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 
 export const KERNEL_CASES: KernelCase[] = [

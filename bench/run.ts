@@ -83,7 +83,7 @@ async function kernelRows(): Promise<string | undefined> {
   const header = Object.keys(records[0]);
   return renderTable(
     header,
-    records.map((r) => header.map((h) => (typeof r[h] === "number" ? (r[h]) : String(r[h] ?? "")))),
+    records.map((r) => header.map((h) => (typeof r[h] === "number" ? r[h] : String(r[h] ?? "")))),
   );
 }
 

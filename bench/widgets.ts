@@ -15,7 +15,9 @@ export const WIDGET_GOAL_MS = 150;
 const NOTEBOOK = path.join(REPO_ROOT, "notebooks", "12-playgrounds.ipynb");
 
 function cellSource(id: string): string {
-  const notebook = JSON.parse(fs.readFileSync(NOTEBOOK, "utf8")) as { cells: Array<{ id: string; source: string[] | string }> };
+  const notebook = JSON.parse(fs.readFileSync(NOTEBOOK, "utf8")) as {
+    cells: Array<{ id: string; source: string[] | string }>;
+  };
   const cell = notebook.cells.find((c) => c.id === id);
   if (!cell) throw new Error(`bench/widgets: cell ${id} not found in ${NOTEBOOK}`);
   return Array.isArray(cell.source) ? cell.source.join("") : cell.source;
@@ -40,24 +42,44 @@ export async function measureWidgetRoundTrip(samples = 15, warmUp = 3): Promise<
   try {
     for (const id of ["12-01", "12-03"]) {
       const { reply } = await kernel.execute(cellSource(id), {}, 180_000);
-      if (reply.content.status !== "ok") throw new Error(`bench/widgets: cell ${id} failed: ${JSON.stringify(reply.content)}`);
+      if (reply.content.status !== "ok")
+        throw new Error(`bench/widgets: cell ${id} failed: ${JSON.stringify(reply.content)}`);
     }
-    const ids = await kernel.execute("console.log(JSON.stringify({ beta: momentumControls.beta.modelId, out: momentumPlayground.output.modelId }))");
-    const text = ids.iopub.filter((m) => m.header.msg_type === "stream").map((m) => String(m.content.text)).join("");
+    const ids = await kernel.execute(
+      "console.log(JSON.stringify({ beta: momentumControls.beta.modelId, out: momentumPlayground.output.modelId }))",
+    );
+    const text = ids.iopub
+      .filter((m) => m.header.msg_type === "stream")
+      .map((m) => String(m.content.text))
+      .join("");
     const { beta, out } = JSON.parse(text) as { beta: string; out: string };
     const times: number[] = [];
     const values = [0.6, 0.7, 0.8, 0.9, 0.5];
     for (let i = 0; i < warmUp + samples; i++) {
       const started = performance.now();
-      const request = kernel.send("shell", "comm_msg", { comm_id: beta, data: { method: "update", state: { value: values[i % values.length] }, buffer_paths: [] } });
+      const request = kernel.send("shell", "comm_msg", {
+        comm_id: beta,
+        data: { method: "update", state: { value: values[i % values.length] }, buffer_paths: [] },
+      });
       const isFigureUpdate = (m: Message): boolean => {
         const data = m.content.data as { method?: string; state?: { outputs?: unknown } } | undefined;
-        return m.header.msg_type === "comm_msg" && m.content.comm_id === out && m.parent_header.msg_id === request.header.msg_id && data?.state?.outputs !== undefined;
+        return (
+          m.header.msg_type === "comm_msg" &&
+          m.content.comm_id === out &&
+          m.parent_header.msg_id === request.header.msg_id &&
+          data?.state?.outputs !== undefined
+        );
       };
       await kernel.waitForIopub(isFigureUpdate, 60_000);
       if (i >= warmUp) times.push(performance.now() - started);
     }
-    return { medianMs: median(times), bestMs: Math.min(...times), worstMs: Math.max(...times), samples, load: `load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores` };
+    return {
+      medianMs: median(times),
+      bestMs: Math.min(...times),
+      worstMs: Math.max(...times),
+      samples,
+      load: `load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`,
+    };
   } finally {
     await kernel.close();
   }

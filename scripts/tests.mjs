@@ -55,7 +55,10 @@ if (tier === "unit" && !rest.includes("--isolated")) {
     (shard) =>
       new Promise((resolve) => {
         const load = shard.map((file) => `require(${JSON.stringify(join(root, file))});`).join("");
-        const child = spawn(process.execPath, ["--import", "tsx", reporter, "-e", load], { cwd: root, stdio: "inherit" });
+        const child = spawn(process.execPath, ["--import", "tsx", reporter, "-e", load], {
+          cwd: root,
+          stdio: "inherit",
+        });
         child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
       }),
   );

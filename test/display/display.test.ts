@@ -24,10 +24,10 @@ function recordingSink(): { sent: Sent[]; pending: Promise<unknown>[] } {
 function captureStdout(run: () => void): string {
   const original = process.stdout.write;
   let text = "";
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  process.stdout.write = (chunk: string | Uint8Array) => {
     text += chunk.toString();
     return true;
-  });
+  };
   try {
     run();
   } finally {
