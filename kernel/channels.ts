@@ -16,7 +16,15 @@ import type { ControlThreadData, StopReason, ToControlThread, ToMain } from "./c
 import { InterruptState } from "./interrupts";
 import { kernelLog } from "./output";
 import { createStdinShared, type StdinShared } from "./stdin";
-import { deserialize, endpoint, serialize, Signer, type Channel, type ConnectionInfo, type Message } from "../protocol/wire";
+import {
+  deserialize,
+  endpoint,
+  serialize,
+  Signer,
+  type Channel,
+  type ConnectionInfo,
+  type Message,
+} from "../protocol/wire";
 
 export type RequestChannel = "shell" | "control";
 
@@ -31,7 +39,8 @@ export interface ChannelEvents {
   subscribed(topic: string): void;
 }
 
-export const droppedMessageLog = (channel: string, reason: string): string => `dropped a message on ${channel}: ${reason}`;
+export const droppedMessageLog = (channel: string, reason: string): string =>
+  `dropped a message on ${channel}: ${reason}`;
 
 export class KernelChannels {
   readonly signer: Signer;

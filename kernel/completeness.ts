@@ -21,7 +21,9 @@ export function isComplete(code: string): IsCompleteReply {
   const errors = (file as unknown as { parseDiagnostics: readonly ts.Diagnostic[] }).parseDiagnostics;
   if (errors.length === 0) return { status: "complete" };
   const end = code.trimEnd().length;
-  const unterminated = errors.some((d) => /Unterminated template|'\*\/' expected/.test(ts.flattenDiagnosticMessageText(d.messageText, "\n")));
+  const unterminated = errors.some((d) =>
+    /Unterminated template|'\*\/' expected/.test(ts.flattenDiagnosticMessageText(d.messageText, "\n")),
+  );
   if (!unterminated && !errors.every((d) => (d.start ?? 0) >= end)) return { status: "invalid" };
   return { status: "incomplete", indent: "  ".repeat(openBrackets(code)) };
 }
@@ -32,8 +34,18 @@ function openBrackets(code: string): number {
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, code);
   let depth = 0;
   for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
-    if (token === ts.SyntaxKind.OpenBraceToken || token === ts.SyntaxKind.OpenParenToken || token === ts.SyntaxKind.OpenBracketToken) depth++;
-    if (token === ts.SyntaxKind.CloseBraceToken || token === ts.SyntaxKind.CloseParenToken || token === ts.SyntaxKind.CloseBracketToken) depth--;
+    if (
+      token === ts.SyntaxKind.OpenBraceToken ||
+      token === ts.SyntaxKind.OpenParenToken ||
+      token === ts.SyntaxKind.OpenBracketToken
+    )
+      depth++;
+    if (
+      token === ts.SyntaxKind.CloseBraceToken ||
+      token === ts.SyntaxKind.CloseParenToken ||
+      token === ts.SyntaxKind.CloseBracketToken
+    )
+      depth--;
   }
   return Math.max(0, depth);
 }

@@ -30,12 +30,21 @@ export function parseConnectionInfo(text: string, file = "<connection file>"): C
   // A key that is not a string would silently turn signing off; an unknown scheme would make the
   // kernel drop every message. Both are refused here, at start, with the reason.
   if (raw.key !== undefined && typeof raw.key !== "string") {
-    throw new Error(connectionFileMessage(file, `"key" must be a string (the HMAC key, "" for no signing), got ${JSON.stringify(raw.key)}`));
+    throw new Error(
+      connectionFileMessage(
+        file,
+        `"key" must be a string (the HMAC key, "" for no signing), got ${JSON.stringify(raw.key)}`,
+      ),
+    );
   }
-  const scheme = raw.signature_scheme === undefined || raw.signature_scheme === "" ? "hmac-sha256" : raw.signature_scheme;
+  const scheme =
+    raw.signature_scheme === undefined || raw.signature_scheme === "" ? "hmac-sha256" : raw.signature_scheme;
   if (typeof scheme !== "string" || signatureAlgorithm(scheme) === undefined) {
     throw new Error(
-      connectionFileMessage(file, `unknown "signature_scheme" ${JSON.stringify(scheme)}: expected hmac-<digest> with a digest Node.js supports, e.g. "hmac-sha256"`),
+      connectionFileMessage(
+        file,
+        `unknown "signature_scheme" ${JSON.stringify(scheme)}: expected hmac-<digest> with a digest Node.js supports, e.g. "hmac-sha256"`,
+      ),
     );
   }
   return {

@@ -45,9 +45,7 @@ export type ToMain =
   | { kind: "interrupt" }
   | { kind: "stop"; reason: StopReason };
 export type ToControlThread =
-  | { kind: "send"; frames: Uint8Array[] }
-  | { kind: "input"; frames: Uint8Array[]; msgId: string }
-  | { kind: "close" };
+  { kind: "send"; frames: Uint8Array[] } | { kind: "input"; frames: Uint8Array[]; msgId: string } | { kind: "close" };
 
 /** A stuck kernel is terminated this long after a shutdown request or the parent's death. */
 export const STOP_DEADLINE_MS = 1200;
@@ -66,7 +64,10 @@ async function serve(data: ControlThreadData): Promise<void> {
     await stdinSocket.bind(endpoint(info, "stdin"));
     await heartbeat.bind(endpoint(info, "hb"));
   } catch (error) {
-    port.postMessage({ kind: "error", message: `Cannot bind the control/stdin/heartbeat sockets: ${(error as Error).message}` } satisfies ToMain);
+    port.postMessage({
+      kind: "error",
+      message: `Cannot bind the control/stdin/heartbeat sockets: ${(error as Error).message}`,
+    } satisfies ToMain);
     return;
   }
   const inspector = new Session();
@@ -78,19 +79,27 @@ async function serve(data: ControlThreadData): Promise<void> {
   let closed = false;
   let sending: Promise<void> = Promise.resolve();
   const sendOn = (socket: zmq.Router, frames: Buffer[]): void => {
-    sending = sending.then(() => socket.send(frames)).catch((error: unknown) => {
-      if (!closed) kernelLog(`control thread send failed: ${(error as Error).message}`);
-    });
+    sending = sending
+      .then(() => socket.send(frames))
+      .catch((error: unknown) => {
+        if (!closed) kernelLog(`control thread send failed: ${(error as Error).message}`);
+      });
   };
   /** The input_request waiting for its reply (one at a time: the main thread blocks until then). */
   let awaitingInput: string | undefined;
 
   port.on("message", (message: ToControlThread) => {
     if (message.kind === "send") {
-      sendOn(control, message.frames.map((frame) => Buffer.from(frame)));
+      sendOn(
+        control,
+        message.frames.map((frame) => Buffer.from(frame)),
+      );
     } else if (message.kind === "input") {
       awaitingInput = message.msgId;
-      sendOn(stdinSocket, message.frames.map((frame) => Buffer.from(frame)));
+      sendOn(
+        stdinSocket,
+        message.frames.map((frame) => Buffer.from(frame)),
+      );
     } else {
       void sending.then(() => {
         closed = true;

@@ -71,10 +71,13 @@ export function routeTimers(): () => void {
       const scope = current;
       if (!scope || typeof callback !== "function") return schedule(callback, ...rest);
       const entry: Cancelable = { cancel: () => clear(handle) };
-      const handle = schedule(function (this: unknown, ...args: unknown[]) {
-        if (!repeats) scope.timers?.delete(entry);
-        cellContext.run(scope, () => callback.apply(this, args));
-      }, ...rest);
+      const handle = schedule(
+        function (this: unknown, ...args: unknown[]) {
+          if (!repeats) scope.timers?.delete(entry);
+          cellContext.run(scope, () => callback.apply(this, args));
+        },
+        ...rest,
+      );
       (scope.timers ??= new Set()).add(entry);
       return handle;
     };
@@ -86,7 +89,11 @@ export function routeTimers(): () => void {
   Object.assign(globalThis, {
     setTimeout: wrap(originals.setTimeout as unknown as Schedule, clearTimeout as (handle: unknown) => void, false),
     setInterval: wrap(originals.setInterval as unknown as Schedule, clearInterval as (handle: unknown) => void, true),
-    setImmediate: wrap(originals.setImmediate as unknown as Schedule, clearImmediate as (handle: unknown) => void, false),
+    setImmediate: wrap(
+      originals.setImmediate as unknown as Schedule,
+      clearImmediate as (handle: unknown) => void,
+      false,
+    ),
   });
   return () => Object.assign(globalThis, originals);
 }

@@ -22,7 +22,16 @@ import { runtimeError, TypeScriptEngine, typescriptVersion, type CellError, type
 import { CELL_GLOBALS, CELL_GLOBALS_PRELUDE } from "./globals";
 import { CellHistory, type HistoryQuery } from "./history";
 import { KERNEL_DISPLAY_NAME, packageVersion } from "./kernelspecs";
-import { cancelTimers, cellContext, kernelLog, routeStdio, routeTimers, writeProcessStdout, type CellScope, type StreamName } from "./output";
+import {
+  cancelTimers,
+  cellContext,
+  kernelLog,
+  routeStdio,
+  routeTimers,
+  writeProcessStdout,
+  type CellScope,
+  type StreamName,
+} from "./output";
 import { NO_STDIN_MESSAGE, requestInput, requestInputSync, StdinNotAllowedError } from "./stdin";
 import { createMessage, PROTOCOL_VERSION, type ConnectionInfo, type JsonObject, type Message } from "../protocol/wire";
 import { formatNow } from "../src/display/format";
@@ -87,9 +96,15 @@ export class KernelServer {
       input: (message?: string, options?: { password?: boolean }): Promise<string> =>
         this.promptAsync(message ?? "", options?.password === true),
     };
-    this.engine = new TypeScriptEngine({ rootDir: options.cwd ?? process.cwd(), prelude: CELL_GLOBALS_PRELUDE, globals, interrupts });
+    this.engine = new TypeScriptEngine({
+      rootDir: options.cwd ?? process.cwd(),
+      prelude: CELL_GLOBALS_PRELUDE,
+      globals,
+      interrupts,
+    });
     this.comms = new CommManager({
-      publish: (msgType: CommMessageType, content, { parent, metadata, buffers }) => this.publish(msgType, content, parent, { metadata, buffers }),
+      publish: (msgType: CommMessageType, content, { parent, metadata, buffers }) =>
+        this.publish(msgType, content, parent, { metadata, buffers }),
       currentParent: () => cellContext.getStore()?.parent,
       log: kernelLog,
     });
@@ -168,7 +183,11 @@ export class KernelServer {
    * busy → handler → idle. A shell request becomes the current output scope for its whole duration
    * (the queue runs one at a time); control requests print nothing and leave the scope alone.
    */
-  private async withStatus(message: Message, handler: (scope: CellScope) => Promise<void>, current = true): Promise<void> {
+  private async withStatus(
+    message: Message,
+    handler: (scope: CellScope) => Promise<void>,
+    current = true,
+  ): Promise<void> {
     this.publish("status", { execution_state: "busy" }, message);
     const scope: CellScope = { parent: message, pending: [] };
     const leave = current ? cellContext.enter(scope) : () => undefined;
@@ -314,12 +333,23 @@ export class KernelServer {
 
     if (failure) {
       this.publish("error", { ...failure }, request);
-      await this.reply("shell", request, "execute_reply", { status: "error", execution_count: count, ...failure, user_expressions: {} });
+      await this.reply("shell", request, "execute_reply", {
+        status: "error",
+        execution_count: count,
+        ...failure,
+        user_expressions: {},
+      });
       if (!silent && content.stop_on_error !== false) await this.abortQueuedExecutes();
       return;
     }
-    if (result) this.publish("execute_result", { execution_count: count, data: result as JsonObject, metadata: {} }, request);
-    await this.reply("shell", request, "execute_reply", { status: "ok", execution_count: count, user_expressions: {}, payload: [] });
+    if (result)
+      this.publish("execute_result", { execution_count: count, data: result as JsonObject, metadata: {} }, request);
+    await this.reply("shell", request, "execute_reply", {
+      status: "ok",
+      execution_count: count,
+      user_expressions: {},
+      payload: [],
+    });
   }
 
   /**
@@ -328,7 +358,9 @@ export class KernelServer {
    */
   private async abortQueuedExecutes(): Promise<void> {
     await this.channels.flushed();
-    const aborted = this.queue.filter((job) => job.kind === "request" && job.message.header.msg_type === "execute_request");
+    const aborted = this.queue.filter(
+      (job) => job.kind === "request" && job.message.header.msg_type === "execute_request",
+    );
     for (const job of aborted) {
       this.queue.splice(this.queue.indexOf(job), 1);
       if (job.kind !== "request") continue;
@@ -360,7 +392,12 @@ export class KernelServer {
 
   private inspect(code: string, cursorPos: number): JsonObject {
     const text = this.engine.inspect(code, codePointToUtf16(code, cursorPos));
-    return { status: "ok", found: text !== undefined, data: text === undefined ? {} : { "text/plain": text }, metadata: {} };
+    return {
+      status: "ok",
+      found: text !== undefined,
+      data: text === undefined ? {} : { "text/plain": text },
+      metadata: {},
+    };
   }
 
   private async shutdown(request: Message, channel: RequestChannel): Promise<void> {
@@ -381,7 +418,8 @@ export class KernelServer {
 
   private inputRequest(prompt: string, password: boolean): Message {
     const scope = cellContext.getStore();
-    if (!scope || scope.parent.header.msg_type !== "execute_request" || !scope.allowStdin) throw new StdinNotAllowedError(NO_STDIN_MESSAGE);
+    if (!scope || scope.parent.header.msg_type !== "execute_request" || !scope.allowStdin)
+      throw new StdinNotAllowedError(NO_STDIN_MESSAGE);
     this.flushStream();
     return createMessage("input_request", { prompt, password }, { parent: scope.parent, session: this.session });
   }
@@ -409,7 +447,12 @@ export class KernelServer {
   }
 
   /** Publishes on IOPub, after any stream text still buffered (so output keeps its order). */
-  private publish(msgType: string, content: JsonObject, parent?: Message, extra: { metadata?: JsonObject; buffers?: Buffer[] } = {}): void {
+  private publish(
+    msgType: string,
+    content: JsonObject,
+    parent?: Message,
+    extra: { metadata?: JsonObject; buffers?: Buffer[] } = {},
+  ): void {
     this.flushStream();
     void this.channels.publish(createMessage(msgType, content, { parent, session: this.session, ...extra }));
   }
@@ -433,11 +476,20 @@ export class KernelServer {
     if (!pending) return;
     this.pendingStream = undefined;
     void this.channels.publish(
-      createMessage("stream", { name: pending.name, text: pending.text }, { parent: pending.parent, session: this.session }),
+      createMessage(
+        "stream",
+        { name: pending.name, text: pending.text },
+        { parent: pending.parent, session: this.session },
+      ),
     );
   }
 
-  private sendDisplay(bundle: MimeBundle, displayId: string | undefined, update: boolean, metadata: { [key: string]: unknown }): void {
+  private sendDisplay(
+    bundle: MimeBundle,
+    displayId: string | undefined,
+    update: boolean,
+    metadata: { [key: string]: unknown },
+  ): void {
     const scope = cellContext.getStore();
     if (scope?.discard) return;
     if (!scope) {
@@ -461,7 +513,8 @@ export class KernelServer {
   }
 
   private notePlotly(request: Message): void {
-    if ((globalThis as { [PLOTLY_EMBEDDED]?: boolean })[PLOTLY_EMBEDDED]) this.plotlySessions.add(request.header.session);
+    if ((globalThis as { [PLOTLY_EMBEDDED]?: boolean })[PLOTLY_EMBEDDED])
+      this.plotlySessions.add(request.header.session);
   }
 
   /** An error no cell caught (a throwing timer callback): shown in the cell that created it. */
@@ -496,7 +549,11 @@ export class KernelServer {
       return; // optimlab is not importable from this folder: nothing to warm
     }
     // TensorFlow.js greets on load; that message belongs to no cell, so this scope discards output.
-    const quiet: CellScope = { parent: createMessage("preload", {}, { session: this.session }), pending: [], discard: true };
+    const quiet: CellScope = {
+      parent: createMessage("preload", {}, { session: this.session }),
+      pending: [],
+      discard: true,
+    };
     cellContext.run(quiet, () => {
       try {
         const backend = requireFromNotebook(backendPath) as { ready?: () => Promise<unknown> };
@@ -529,7 +586,7 @@ export class KernelServer {
 
 /** Waits for every promise in `pending`, including ones added while waiting. */
 async function settleAll(pending: Promise<unknown>[]): Promise<void> {
-  for (let done = 0; done < pending.length; ) {
+  for (let done = 0; done < pending.length;) {
     const batch = pending.slice(done);
     done = pending.length;
     await Promise.allSettled(batch);

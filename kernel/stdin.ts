@@ -24,7 +24,10 @@ export interface StdinShared {
 }
 
 export function createStdinShared(): StdinShared {
-  return { state: new Int32Array(new SharedArrayBuffer(8)), data: new Uint8Array(new SharedArrayBuffer(STDIN_CAPACITY)) };
+  return {
+    state: new Int32Array(new SharedArrayBuffer(8)),
+    data: new Uint8Array(new SharedArrayBuffer(STDIN_CAPACITY)),
+  };
 }
 
 /** Control thread: stores a reply (or an interrupt) and wakes the main thread. */

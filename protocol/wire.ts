@@ -17,7 +17,6 @@ export { isObject, type Json, type JsonObject } from "./json";
 export const PROTOCOL_VERSION = "5.4";
 export const DELIMITER = "<IDS|MSG>";
 
-
 export interface MessageHeader {
   msg_id: string;
   session: string;

@@ -33,8 +33,12 @@ export function parseCell(code: string, fileName = "cell.ts"): CellSyntax {
     if (ts.isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations) addBinding(declaration.name);
     } else if (
-      (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isInterfaceDeclaration(statement) ||
-        ts.isTypeAliasDeclaration(statement) || ts.isEnumDeclaration(statement)) && statement.name
+      (ts.isFunctionDeclaration(statement) ||
+        ts.isClassDeclaration(statement) ||
+        ts.isInterfaceDeclaration(statement) ||
+        ts.isTypeAliasDeclaration(statement) ||
+        ts.isEnumDeclaration(statement)) &&
+      statement.name
     ) {
       add(statement.name.text);
     } else if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name)) {
@@ -44,7 +48,8 @@ export function parseCell(code: string, fileName = "cell.ts"): CellSyntax {
       if (clause.name) add(clause.name.text, true);
       const bindings = clause.namedBindings;
       if (bindings && ts.isNamespaceImport(bindings)) add(bindings.name.text, true);
-      if (bindings && ts.isNamedImports(bindings)) for (const element of bindings.elements) add(element.name.text, true);
+      if (bindings && ts.isNamedImports(bindings))
+        for (const element of bindings.elements) add(element.name.text, true);
     } else if (ts.isImportEqualsDeclaration(statement)) {
       add(statement.name.text, true);
     }

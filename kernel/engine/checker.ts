@@ -154,11 +154,14 @@ export class CellChecker {
       }
     }
     this.setCell(code, own, syntax);
-    if (syntax.parseDiagnostics.length > 0) return { diagnostics: this.toCellDiagnostics(syntax.parseDiagnostics), syntax };
+    if (syntax.parseDiagnostics.length > 0)
+      return { diagnostics: this.toCellDiagnostics(syntax.parseDiagnostics), syntax };
     const diagnostics = [
       ...this.service.getSyntacticDiagnostics(this.cellFile),
       ...this.service.getSemanticDiagnostics(this.cellFile),
-    ].filter((d) => d.category === ts.DiagnosticCategory.Error && (d.start === undefined || d.start >= this.headerLength));
+    ].filter(
+      (d) => d.category === ts.DiagnosticCategory.Error && (d.start === undefined || d.start >= this.headerLength),
+    );
     if (diagnostics.length > 0) return { diagnostics: this.toCellDiagnostics(diagnostics), syntax };
     if (syntax.names.length > 0) this.remember(syntax, own);
     return { diagnostics: [], syntax };
@@ -166,7 +169,10 @@ export class CellChecker {
 
   /** Puts `code` in the cell file behind the header of earlier imports (minus names it redeclares). */
   private setCell(code: string, own: Set<string>, syntax?: CellSyntax, exportNames = true): void {
-    const header = [...this.imported.values()].filter((i) => !own.has(i.name)).map((i) => i.statement).join(" ");
+    const header = [...this.imported.values()]
+      .filter((i) => !own.has(i.name))
+      .map((i) => i.statement)
+      .join(" ");
     this.headerLength = header.length + HEADER_END.length;
     const exported = exportNames && syntax ? syntax.names.filter((n) => !n.fromImport).map((n) => n.name) : [];
     // Exporting the cell's names at the end (no line moves) makes declaration emit describe them all.
@@ -185,7 +191,10 @@ export class CellChecker {
       } else if (ts.isImportDeclaration(statement) && statement.importClause?.isTypeOnly) {
         for (const single of splitImport(statement, cellText)) this.imported.set(single.name, single);
       } else if (ts.isImportEqualsDeclaration(statement)) {
-        this.imported.set(statement.name.text, { name: statement.name.text, statement: cellText.slice(statement.getStart(), statement.getEnd()).replace(/\s+/g, " ") });
+        this.imported.set(statement.name.text, {
+          name: statement.name.text,
+          statement: cellText.slice(statement.getStart(), statement.getEnd()).replace(/\s+/g, " "),
+        });
       }
     }
     const declaredHere = syntax.names.filter((n) => !n.fromImport);
@@ -214,7 +223,9 @@ export class CellChecker {
       const texts = this.earlier[i].declarations.get(name);
       if (!texts) continue;
       if (texts.length !== 1) return undefined;
-      const match = /^(?:\/\*\*[\s\S]*?\*\/\s*)?(?:let|var) [\w$]+: (number|string|boolean|bigint);$/.exec(texts[0].trim());
+      const match = /^(?:\/\*\*[\s\S]*?\*\/\s*)?(?:let|var) [\w$]+: (number|string|boolean|bigint);$/.exec(
+        texts[0].trim(),
+      );
       return match ? (match[1] as Primitive) : undefined;
     }
     return undefined;
@@ -226,15 +237,25 @@ export class CellChecker {
     for (const cell of this.earlier) for (const name of declared.keys()) cell.declarations.delete(name);
     for (const name of declared.keys()) this.imported.delete(name);
     const declarations = new Map([...declared].map(([name, type]) => [name, [`let ${name}: ${type};`]]));
-    this.earlier.push({ file: path.join(this.settings.rootDir, `__cell${++this.cellCount}.d.ts`), imports: [], declarations });
+    this.earlier.push({
+      file: path.join(this.settings.rootDir, `__cell${++this.cellCount}.d.ts`),
+      imports: [],
+      declarations,
+    });
     this.publishDeclarations();
   }
 
   /** Rewrites every earlier cell's declaration file (those whose names all moved on become empty). */
   private publishDeclarations(): void {
     for (const cell of this.earlier) {
-      const body = [...cell.declarations.values()].flat().map((text) => `  ${text.replace(/\n/g, "\n  ")}`).join("\n");
-      this.setFile(cell.file, body === "" ? "export {};\n" : `${cell.imports.join("\n")}\ndeclare global {\n${body}\n}\nexport {};\n`);
+      const body = [...cell.declarations.values()]
+        .flat()
+        .map((text) => `  ${text.replace(/\n/g, "\n  ")}`)
+        .join("\n");
+      this.setFile(
+        cell.file,
+        body === "" ? "export {};\n" : `${cell.imports.join("\n")}\ndeclare global {\n${body}\n}\nexport {};\n`,
+      );
     }
   }
 
@@ -242,9 +263,17 @@ export class CellChecker {
     const text = this.files.get(this.cellFile)?.text ?? "";
     const cellText = text.slice(this.headerLength);
     return diagnostics.map((d) => {
-      const offset = Math.max(0, (d.start ?? this.headerLength) - (d.file === undefined || d.file.fileName === "cell.ts" ? 0 : this.headerLength));
+      const offset = Math.max(
+        0,
+        (d.start ?? this.headerLength) -
+          (d.file === undefined || d.file.fileName === "cell.ts" ? 0 : this.headerLength),
+      );
       const before = cellText.slice(0, Math.min(offset, cellText.length)).split("\n");
-      return { line: before.length, column: before[before.length - 1].length + 1, message: ts.flattenDiagnosticMessageText(d.messageText, "\n") };
+      return {
+        line: before.length,
+        column: before[before.length - 1].length + 1,
+        message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+      };
     });
   }
 
@@ -270,7 +299,9 @@ export class CellChecker {
     if (!info) return undefined;
     const signature = ts.displayPartsToString(info.displayParts);
     const docs = ts.displayPartsToString(info.documentation);
-    const tags = (info.tags ?? []).map((tag) => `@${tag.name}${tag.text ? ` ${ts.displayPartsToString(tag.text)}` : ""}`);
+    const tags = (info.tags ?? []).map(
+      (tag) => `@${tag.name}${tag.text ? ` ${ts.displayPartsToString(tag.text)}` : ""}`,
+    );
     return [signature, docs, ...tags].filter((part) => part !== "").join("\n\n");
   }
 }
@@ -299,13 +330,20 @@ function splitImport(statement: ts.ImportDeclaration, text: string): ImportedNam
   if (!clause) return [];
   const typeOnly = clause.isTypeOnly ? "type " : "";
   const out: ImportedName[] = [];
-  if (clause.name) out.push({ name: clause.name.text, statement: `import ${typeOnly}${clause.name.text} from ${from};` });
+  if (clause.name)
+    out.push({ name: clause.name.text, statement: `import ${typeOnly}${clause.name.text} from ${from};` });
   const bindings = clause.namedBindings;
-  if (bindings && ts.isNamespaceImport(bindings)) out.push({ name: bindings.name.text, statement: `import ${typeOnly}* as ${bindings.name.text} from ${from};` });
+  if (bindings && ts.isNamespaceImport(bindings))
+    out.push({ name: bindings.name.text, statement: `import ${typeOnly}* as ${bindings.name.text} from ${from};` });
   if (bindings && ts.isNamedImports(bindings)) {
     for (const element of bindings.elements) {
-      const imported = element.propertyName ? `${element.propertyName.text} as ${element.name.text}` : element.name.text;
-      out.push({ name: element.name.text, statement: `import { ${typeOnly || (element.isTypeOnly ? "type " : "")}${imported} } from ${from};` });
+      const imported = element.propertyName
+        ? `${element.propertyName.text} as ${element.name.text}`
+        : element.name.text;
+      out.push({
+        name: element.name.text,
+        statement: `import { ${typeOnly || (element.isTypeOnly ? "type " : "")}${imported} } from ${from};`,
+      });
     }
   }
   return out;
@@ -335,7 +373,8 @@ function splitDeclarations(file: string, dts: string): CellDeclarations {
       // One statement per declarator, so each name can be replaced on its own.
       const keyword = ambient.match(/^(const|let|var)\b/)?.[1] ?? "let";
       for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name)) add(declaration.name.text, `${doc}${keyword} ${dts.slice(declaration.getStart(), declaration.getEnd())};`);
+        if (ts.isIdentifier(declaration.name))
+          add(declaration.name.text, `${doc}${keyword} ${dts.slice(declaration.getStart(), declaration.getEnd())};`);
       }
     } else if ("name" in statement && statement.name && ts.isIdentifier(statement.name as ts.Node)) {
       add((statement.name as ts.Identifier).text, `${doc}${ambient}`);

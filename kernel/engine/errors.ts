@@ -29,7 +29,11 @@ export function compileError(diagnostics: string[]): CellError {
 }
 
 export function interruptError(): CellError {
-  return { ename: INTERRUPT_ERROR_NAME, evalue: INTERRUPTED_MESSAGE, traceback: [`${INTERRUPT_ERROR_NAME}: ${INTERRUPTED_MESSAGE}`] };
+  return {
+    ename: INTERRUPT_ERROR_NAME,
+    evalue: INTERRUPTED_MESSAGE,
+    traceback: [`${INTERRUPT_ERROR_NAME}: ${INTERRUPTED_MESSAGE}`],
+  };
 }
 
 /** Runs `read`; a throw (from a getter, a trap) gives `fallback`. */
@@ -42,14 +46,16 @@ function guarded<T>(read: () => T, fallback: T): T {
 }
 
 /** Frames from here on down are the kernel's own machinery, not the user's code. */
-const INTERNAL_FRAME = /\bat (Session\.post|ReplEvaluator\.|Object\.runInThisContext)|node:inspector|node:vm:|kernel[\\/]engine[\\/]/;
+const INTERNAL_FRAME =
+  /\bat (Session\.post|ReplEvaluator\.|Object\.runInThisContext)|node:inspector|node:vm:|kernel[\\/]engine[\\/]/;
 
 export function runtimeError(thrown: unknown, interrupted = false): CellError {
   if (interrupted) return interruptError();
   const isError = guarded(() => thrown instanceof Error, false);
   if (isError) {
     const error = thrown as Error;
-    if (guarded(() => (error as { code?: unknown }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED", false)) return interruptError();
+    if (guarded(() => (error as { code?: unknown }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED", false))
+      return interruptError();
     if (guarded(() => error.name === INTERRUPT_ERROR_NAME, false)) return interruptError();
     const name = guarded(() => String(error.name || "Error"), "Error");
     const message = guarded(() => String(error.message), "<the error's message could not be read>");

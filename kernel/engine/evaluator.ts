@@ -66,8 +66,12 @@ export class ReplEvaluator {
     try {
       if (response.exceptionDetails) {
         const exception = response.exceptionDetails.exception;
-        if (!exception) return { ok: false, thrown: new Error(response.exceptionDetails.text ?? "Uncaught"), terminated: false };
-        const terminated = exception.type === "object" && exception.description === undefined && /terminated/i.test(response.exceptionDetails.text ?? "");
+        if (!exception)
+          return { ok: false, thrown: new Error(response.exceptionDetails.text ?? "Uncaught"), terminated: false };
+        const terminated =
+          exception.type === "object" &&
+          exception.description === undefined &&
+          /terminated/i.test(response.exceptionDetails.text ?? "");
         return { ok: false, thrown: await this.take(exception), terminated };
       }
       return { ok: true, value: await this.take(response.result) };

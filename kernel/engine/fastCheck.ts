@@ -40,12 +40,16 @@ const EQUALITY = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.E
  * The verdict for `file`, or undefined when the cell is outside the subset. `earlier(name)` gives the
  * primitive type of an earlier cell's name (undefined: unknown or not primitive).
  */
-export function fastCheck(file: ts.SourceFile, earlier: (name: string) => Primitive | undefined): FastVerdict | undefined {
+export function fastCheck(
+  file: ts.SourceFile,
+  earlier: (name: string) => Primitive | undefined,
+): FastVerdict | undefined {
   const declared = new Map<string, Primitive>();
   // A name this cell declares is its own (in its temporal dead zone before the declaration).
   const ownNames = new Set<string>();
   for (const statement of file.statements) {
-    if (ts.isVariableStatement(statement)) for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name)) ownNames.add(d.name.text);
+    if (ts.isVariableStatement(statement))
+      for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name)) ownNames.add(d.name.text);
   }
   const typeOf = (node: ts.Expression): Primitive | undefined => {
     switch (node.kind) {
@@ -74,7 +78,8 @@ export function fastCheck(file: ts.SourceFile, earlier: (name: string) => Primit
         const { operator, operand } = node as ts.PrefixUnaryExpression;
         const inner = typeOf(operand);
         if (operator === ts.SyntaxKind.ExclamationToken) return inner === undefined ? undefined : "boolean";
-        if (operator === ts.SyntaxKind.MinusToken || operator === ts.SyntaxKind.TildeToken) return inner === "number" || inner === "bigint" ? inner : undefined;
+        if (operator === ts.SyntaxKind.MinusToken || operator === ts.SyntaxKind.TildeToken)
+          return inner === "number" || inner === "bigint" ? inner : undefined;
         if (operator === ts.SyntaxKind.PlusToken) return inner === "number" ? "number" : undefined;
         return undefined;
       }
@@ -91,7 +96,8 @@ export function fastCheck(file: ts.SourceFile, earlier: (name: string) => Primit
         if (ARITHMETIC.has(op)) return a === b && (a === "number" || a === "bigint") ? a : undefined;
         if (RELATIONAL.has(op)) return a === b && a !== "boolean" ? "boolean" : undefined;
         if (EQUALITY.has(op)) return a === b ? "boolean" : undefined;
-        if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) return a === "boolean" && b === "boolean" ? "boolean" : undefined;
+        if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken)
+          return a === "boolean" && b === "boolean" ? "boolean" : undefined;
         return undefined;
       }
       default:
@@ -106,7 +112,13 @@ export function fastCheck(file: ts.SourceFile, earlier: (name: string) => Primit
       // `const x = 1` has the literal type 1 in TypeScript: leave those to the full check.
       if (flags & ts.NodeFlags.Const || flags & ts.NodeFlags.Using || statement.modifiers?.length) return undefined;
       for (const declaration of statement.declarationList.declarations) {
-        if (!ts.isIdentifier(declaration.name) || !declaration.initializer || declaration.type || declaration.exclamationToken) return undefined;
+        if (
+          !ts.isIdentifier(declaration.name) ||
+          !declaration.initializer ||
+          declaration.type ||
+          declaration.exclamationToken
+        )
+          return undefined;
         const name = declaration.name.text;
         const type = typeOf(declaration.initializer);
         if (type === undefined || declared.has(name)) return undefined;

@@ -15,12 +15,19 @@ import { createModuleLoader } from "./modules";
 import { installTensorFormatter } from "./tensorFormat";
 import type { InterruptState } from "../interrupts";
 
-export { COMPILE_ERROR_NAME, INTERRUPT_ERROR_NAME, INTERRUPTED_MESSAGE, compileError, interruptError, runtimeError, type CellError } from "./errors";
+export {
+  COMPILE_ERROR_NAME,
+  INTERRUPT_ERROR_NAME,
+  INTERRUPTED_MESSAGE,
+  compileError,
+  interruptError,
+  runtimeError,
+  type CellError,
+} from "./errors";
 export type { Completion } from "./checker";
 
 export type ExecutionOutcome =
-  | { status: "ok"; hasValue: boolean; value?: unknown }
-  | { status: "error"; error: CellError };
+  { status: "ok"; hasValue: boolean; value?: unknown } | { status: "error"; error: CellError };
 
 /** The TypeScript version cells are checked with (the project's own `typescript` package). */
 export function typescriptVersion(): string {
@@ -84,7 +91,10 @@ export class TypeScriptEngine {
     try {
       const checked = checker.check(code);
       if (checked.diagnostics.length > 0) {
-        return { status: "error", error: compileError(checked.diagnostics.map((d) => `${d.line}:${d.column} - ${d.message}`)) };
+        return {
+          status: "error",
+          error: compileError(checked.diagnostics.map((d) => `${d.line}:${d.column} - ${d.message}`)),
+        };
       }
       const { lexicalTopLevel, toJavaScript } = require("./transpile") as typeof import("./transpile");
       js = checked.fast ? lexicalTopLevel(code) : toJavaScript(checked.syntax.file);
@@ -97,7 +107,10 @@ export class TypeScriptEngine {
       const cancel = cancelled.then(() => "cancelled" as const);
       const evaluation = await Promise.race([evaluator.evaluate(js), cancel]);
       if (evaluation === "cancelled") return { status: "error", error: interruptError() };
-      if (evaluation.ok) return evaluation.value === undefined ? { status: "ok", hasValue: false } : { status: "ok", hasValue: true, value: evaluation.value };
+      if (evaluation.ok)
+        return evaluation.value === undefined
+          ? { status: "ok", hasValue: false }
+          : { status: "ok", hasValue: true, value: evaluation.value };
       return { status: "error", error: runtimeError(evaluation.thrown, evaluation.terminated || interrupts.pending()) };
     } finally {
       interrupts.setRunning(false);

@@ -27,7 +27,10 @@ const dynamicImport = new Function("url", "return import(url)") as (url: string)
 /** Errors of `require` that mean "this is an ES module: import it instead". */
 const ESM_ONLY = new Set(["ERR_REQUIRE_ESM", "ERR_PACKAGE_PATH_NOT_EXPORTED"]);
 
-export function createModuleLoader(rootDir: string, onLoad: (namespace: unknown) => void = () => undefined): ModuleLoader {
+export function createModuleLoader(
+  rootDir: string,
+  onLoad: (namespace: unknown) => void = () => undefined,
+): ModuleLoader {
   const require = createRequire(path.join(rootDir, "__notebook__.js"));
   const resolve = async (specifier: string): Promise<unknown> => {
     if (specifier.startsWith("node:") || builtinModules.includes(specifier)) return namespaceOf(require(specifier));
@@ -38,7 +41,10 @@ export function createModuleLoader(rootDir: string, onLoad: (namespace: unknown)
       if (!code || !ESM_ONLY.has(code)) throw error;
     }
     const file = resolveEsm(specifier, rootDir);
-    if (!file) throw new Error(`Cannot find module "${specifier}" from ${rootDir}: install it there (npm install ${specifier}).`);
+    if (!file)
+      throw new Error(
+        `Cannot find module "${specifier}" from ${rootDir}: install it there (npm install ${specifier}).`,
+      );
     return dynamicImport(pathToFileURL(file).href);
   };
   const load = async (specifier: string): Promise<unknown> => {
@@ -74,8 +80,17 @@ function resolveEsm(specifier: string, rootDir: string): string | undefined {
     const packageDir = path.join(dir, "node_modules", name);
     const manifest = path.join(packageDir, "package.json");
     if (fs.existsSync(manifest)) {
-      const pkg = JSON.parse(fs.readFileSync(manifest, "utf8")) as { exports?: unknown; module?: string; main?: string };
-      const target = pkg.exports !== undefined ? exportTarget(pkg.exports, subpath) : subpath === "." ? pkg.module ?? pkg.main ?? "index.js" : subpath;
+      const pkg = JSON.parse(fs.readFileSync(manifest, "utf8")) as {
+        exports?: unknown;
+        module?: string;
+        main?: string;
+      };
+      const target =
+        pkg.exports !== undefined
+          ? exportTarget(pkg.exports, subpath)
+          : subpath === "."
+            ? (pkg.module ?? pkg.main ?? "index.js")
+            : subpath;
       return target === undefined ? undefined : path.join(packageDir, target);
     }
     if (path.dirname(dir) === dir) return undefined;

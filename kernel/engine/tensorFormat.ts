@@ -27,7 +27,8 @@ export function installTensorFormatter(namespace: unknown): void {
   const Tensor = (namespace as { Tensor?: unknown } | null | undefined)?.Tensor;
   if (typeof Tensor !== "function") return;
   const prototype = (Tensor as { prototype?: object }).prototype;
-  if (!prototype || !("dataSync" in prototype) || Object.prototype.hasOwnProperty.call(prototype, inspect.custom)) return;
+  if (!prototype || !("dataSync" in prototype) || Object.prototype.hasOwnProperty.call(prototype, inspect.custom))
+    return;
   Object.defineProperty(prototype, inspect.custom, {
     value(this: TensorLike): string {
       return tensorText(this);

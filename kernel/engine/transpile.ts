@@ -60,14 +60,19 @@ export function rewriteModuleSyntax(file: ts.SourceFile): string {
       if (bindings && ts.isNamedImports(bindings)) {
         for (const element of bindings.elements) {
           if (element.isTypeOnly) continue;
-          parts.push(element.propertyName ? `${element.propertyName.getText(file)}: ${element.name.text}` : element.name.text);
+          parts.push(
+            element.propertyName ? `${element.propertyName.getText(file)}: ${element.name.text}` : element.name.text,
+          );
         }
       }
       replace(statement, parts.length > 0 ? `const { ${parts.join(", ")} } = ${load};` : `${load};`);
     } else if (ts.isImportEqualsDeclaration(statement)) {
       if (statement.isTypeOnly) replace(statement, "");
       else if (ts.isExternalModuleReference(statement.moduleReference)) {
-        replace(statement, `const ${statement.name.text} = ${LOADER_GLOBAL}.require(${statement.moduleReference.expression.getText(file)});`);
+        replace(
+          statement,
+          `const ${statement.name.text} = ${LOADER_GLOBAL}.require(${statement.moduleReference.expression.getText(file)});`,
+        );
       }
     } else if (ts.isExportDeclaration(statement) || ts.isExportAssignment(statement)) {
       replace(statement, "");
@@ -84,13 +89,18 @@ export function rewriteModuleSyntax(file: ts.SourceFile): string {
   // module to import relative to: V8 would fail with ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
-      edits.push({ start: node.expression.getStart(file), end: node.expression.getEnd(), text: `${LOADER_GLOBAL}.import` });
+      edits.push({
+        start: node.expression.getStart(file),
+        end: node.expression.getEnd(),
+        text: `${LOADER_GLOBAL}.import`,
+      });
     }
     ts.forEachChild(node, visit);
   };
   visit(file);
   let out = text;
-  for (const edit of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  for (const edit of edits.sort((a, b) => b.start - a.start))
+    out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
   return out;
 }
 
@@ -109,7 +119,11 @@ const TRANSPILE_OPTIONS: ts.CompilerOptions = {
 /** TypeScript → JavaScript for REPL evaluation (module syntax already rewritten). */
 export function toJavaScript(file: ts.SourceFile): string {
   const source = rewriteModuleSyntax(file);
-  const { outputText } = ts.transpileModule(source, { compilerOptions: TRANSPILE_OPTIONS, fileName: "cell.ts", reportDiagnostics: false });
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: TRANSPILE_OPTIONS,
+    fileName: "cell.ts",
+    reportDiagnostics: false,
+  });
   // transpileModule ends a file it considers a module with `export {};`; a script must not have it.
   return lexicalTopLevel(outputText.replace(/\nexport \{\};\s*$/, "\n"));
 }
@@ -135,6 +149,7 @@ export function lexicalTopLevel(js: string): string {
     }
   }
   let out = js;
-  for (const edit of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  for (const edit of edits.sort((a, b) => b.start - a.start))
+    out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
   return out;
 }

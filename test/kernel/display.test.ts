@@ -21,7 +21,9 @@ describe("plotly.js per client session", { timeout: 240_000 }, () => {
     const kernel = await TestKernel.start({ cwd: NOTEBOOK_DIR });
     try {
       const html = (messages: Message[]): string => {
-        const result = messages.find((m) => m.header.msg_type === "execute_result" || m.header.msg_type === "display_data");
+        const result = messages.find(
+          (m) => m.header.msg_type === "execute_result" || m.header.msg_type === "display_data",
+        );
         return String((result?.content.data as { "text/html"?: string } | undefined)?.["text/html"] ?? "");
       };
       const embeds = (text: string): boolean => text.includes("window.Plotly") && text.length > 1_000_000;
@@ -32,7 +34,11 @@ describe("plotly.js per client session", { timeout: 240_000 }, () => {
       const second = await kernel.execute(FIGURE, {}, 60_000);
       assert.ok(html(second.iopub).length > 0 && !embeds(html(second.iopub)), "later figures reuse it");
       // The same notebook opened in a new tab: another client session.
-      const request = createMessage("execute_request", { code: FIGURE, silent: false, store_history: true }, { session: "another-tab" });
+      const request = createMessage(
+        "execute_request",
+        { code: FIGURE, silent: false, store_history: true },
+        { session: "another-tab" },
+      );
       await kernel.sendFrames("shell", serialize(request, kernel.signer));
       await kernel.waitForReply(request, 60_000);
       assert.ok(embeds(html(await kernel.outputsOf(request))), "a new session gets plotly.js again");

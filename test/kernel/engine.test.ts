@@ -10,10 +10,14 @@ import { parseCell } from "../../kernel/engine/cellSyntax";
 import { fastCheck } from "../../kernel/engine/fastCheck";
 import { toJavaScript } from "../../kernel/engine/transpile";
 
-const errorsOf = (checker: CellChecker, code: string): string[] => checker.check(code).diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`);
+const errorsOf = (checker: CellChecker, code: string): string[] =>
+  checker.check(code).diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`);
 
 describe("cell type checking", { timeout: 120_000 }, () => {
-  const checker = new CellChecker({ rootDir: os.tmpdir(), prelude: "declare const display: (value: unknown) => void;" });
+  const checker = new CellChecker({
+    rootDir: os.tmpdir(),
+    prelude: "declare const display: (value: unknown) => void;",
+  });
 
   it("lets the newest declaration of a name win, with a new type, across the fast and the full path", () => {
     assert.deepEqual(errorsOf(checker, "let qi = 3; qi"), []);
@@ -24,7 +28,10 @@ describe("cell type checking", { timeout: 120_000 }, () => {
     assert.deepEqual(errorsOf(checker, "function qi() { return 1 }\nqi() + 1"), []);
     assert.deepEqual(errorsOf(checker, "class Point { x = 1 }\ninterface Shape { sides: number }"), []);
     assert.deepEqual(errorsOf(checker, "const p: Point = new Point(); const s: Shape = { sides: p.x }"), []);
-    assert.deepEqual(errorsOf(checker, "interface Shape { corners: string }\nconst t: Shape = { corners: 'four' }"), []);
+    assert.deepEqual(
+      errorsOf(checker, "interface Shape { corners: string }\nconst t: Shape = { corners: 'four' }"),
+      [],
+    );
   });
 
   it("reports line:col of the cell (not of the hidden header of earlier imports)", () => {
@@ -42,16 +49,37 @@ describe("cell type checking", { timeout: 120_000 }, () => {
       assert.ok(verdict(ok), ok);
     }
     // Each of these is a TypeScript error, or outside the subset: the full check decides.
-    for (const other of ["s - 1", "n + 1", "b < b", "i === s", "-s", "missing + 1", "const c = 1", "i.toFixed()", "let a = z; let z = 1", "let x: number = 1"]) {
+    for (const other of [
+      "s - 1",
+      "n + 1",
+      "b < b",
+      "i === s",
+      "-s",
+      "missing + 1",
+      "const c = 1",
+      "i.toFixed()",
+      "let a = z; let z = 1",
+      "let x: number = 1",
+    ]) {
       assert.equal(verdict(other), undefined, other);
     }
-    assert.deepEqual([...(verdict("let a = i, t = s + a")?.declared ?? [])], [["a", "number"], ["t", "string"]]);
+    assert.deepEqual(
+      [...(verdict("let a = i, t = s + a")?.declared ?? [])],
+      [
+        ["a", "number"],
+        ["t", "string"],
+      ],
+    );
   });
 });
 
 describe("module syntax → REPL JavaScript", () => {
   it("turns imports into loader calls, drops types, and makes top-level bindings lexical", () => {
-    const js = toJavaScript(parseCell('import d, { a, type T, b as c } from "m";\nimport type { U } from "m";\nimport * as ns from "n";\nvar v: number = 1;\nfunction f(x: T): U { return x as U; }\nexport const e = await import("x");').file);
+    const js = toJavaScript(
+      parseCell(
+        'import d, { a, type T, b as c } from "m";\nimport type { U } from "m";\nimport * as ns from "n";\nvar v: number = 1;\nfunction f(x: T): U { return x as U; }\nexport const e = await import("x");',
+      ).file,
+    );
     assert.match(js, /const \{ default: d, a, b: c \} = await __optimlab\.load\("m"\);/);
     assert.match(js, /const ns = await __optimlab\.load\("n"\);/);
     assert.doesNotMatch(js, /\btype\b|: number|export|[^.]import\(/);

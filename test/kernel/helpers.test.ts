@@ -73,13 +73,25 @@ describe("connection files", () => {
   });
 
   it("refuses a key that is not a string (it would silently turn signing off)", () => {
-    assert.throws(() => parseConnectionInfo(JSON.stringify({ ...ports, key: 1234 }), "k.json"), /"key" must be a string/);
+    assert.throws(
+      () => parseConnectionInfo(JSON.stringify({ ...ports, key: 1234 }), "k.json"),
+      /"key" must be a string/,
+    );
   });
 
   it("refuses an unknown signature scheme (the kernel would drop every message)", () => {
-    assert.throws(() => parseConnectionInfo(JSON.stringify({ ...ports, key: "k", signature_scheme: "hmac-nope" }), "k.json"), /unknown "signature_scheme" "hmac-nope"/);
-    assert.throws(() => parseConnectionInfo(JSON.stringify({ ...ports, key: "k", signature_scheme: "rsa" }), "k.json"), /unknown "signature_scheme"/);
-    assert.equal(parseConnectionInfo(JSON.stringify({ ...ports, key: "k", signature_scheme: "hmac-sha512" })).signature_scheme, "hmac-sha512");
+    assert.throws(
+      () => parseConnectionInfo(JSON.stringify({ ...ports, key: "k", signature_scheme: "hmac-nope" }), "k.json"),
+      /unknown "signature_scheme" "hmac-nope"/,
+    );
+    assert.throws(
+      () => parseConnectionInfo(JSON.stringify({ ...ports, key: "k", signature_scheme: "rsa" }), "k.json"),
+      /unknown "signature_scheme"/,
+    );
+    assert.equal(
+      parseConnectionInfo(JSON.stringify({ ...ports, key: "k", signature_scheme: "hmac-sha512" })).signature_scheme,
+      "hmac-sha512",
+    );
   });
 
   it("names the bad field", () => {

@@ -45,12 +45,28 @@ describe("importing optimlab in cells", { timeout: 180_000 }, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-imports-"));
     const esm = path.join(dir, "node_modules", "esm-only");
     fs.mkdirSync(esm, { recursive: true });
-    fs.writeFileSync(path.join(esm, "package.json"), JSON.stringify({ name: "esm-only", type: "module", exports: { ".": { types: "./index.d.ts", import: "./index.js" } } }));
-    fs.writeFileSync(path.join(esm, "index.js"), "export const answer = 42;\nexport default function greet(name) { return `hi ${name}`; }\n");
-    fs.writeFileSync(path.join(esm, "index.d.ts"), "export declare const answer: number;\nexport default function greet(name: string): string;\nexport interface Shape { sides: number }\n");
+    fs.writeFileSync(
+      path.join(esm, "package.json"),
+      JSON.stringify({
+        name: "esm-only",
+        type: "module",
+        exports: { ".": { types: "./index.d.ts", import: "./index.js" } },
+      }),
+    );
+    fs.writeFileSync(
+      path.join(esm, "index.js"),
+      "export const answer = 42;\nexport default function greet(name) { return `hi ${name}`; }\n",
+    );
+    fs.writeFileSync(
+      path.join(esm, "index.d.ts"),
+      "export declare const answer: number;\nexport default function greet(name: string): string;\nexport interface Shape { sides: number }\n",
+    );
     const cjs = path.join(dir, "node_modules", "cjs-pkg");
     fs.mkdirSync(cjs, { recursive: true });
-    fs.writeFileSync(path.join(cjs, "package.json"), JSON.stringify({ name: "cjs-pkg", main: "index.js", types: "index.d.ts" }));
+    fs.writeFileSync(
+      path.join(cjs, "package.json"),
+      JSON.stringify({ name: "cjs-pkg", main: "index.js", types: "index.d.ts" }),
+    );
     fs.writeFileSync(path.join(cjs, "index.js"), "module.exports = { twice: (x) => 2 * x };\n");
     fs.writeFileSync(path.join(cjs, "index.d.ts"), "export declare function twice(x: number): number;\n");
     const kernel = await TestKernel.start({ cwd: dir });
@@ -67,12 +83,16 @@ describe("importing optimlab in cells", { timeout: 180_000 }, () => {
         120_000,
       );
       assert.equal(first.reply.content.status, "ok", JSON.stringify(first.reply.content));
-      assert.deepEqual(first.iopub.find((m) => m.header.msg_type === "execute_result")?.content.data, { "text/plain": "'hi ada 42 8'" });
+      assert.deepEqual(first.iopub.find((m) => m.header.msg_type === "execute_result")?.content.data, {
+        "text/plain": "'hi ada 42 8'",
+      });
       const later = await kernel.execute(
         'const viaRequire = require("cjs-pkg").twice(5);\nconst dynamic = await import("esm-only");\n[viaRequire, dynamic.answer, answer]',
       );
       assert.equal(later.reply.content.status, "ok", JSON.stringify(later.reply.content));
-      assert.deepEqual(later.iopub.find((m) => m.header.msg_type === "execute_result")?.content.data, { "text/plain": "[ 10, 42, 42 ]" });
+      assert.deepEqual(later.iopub.find((m) => m.header.msg_type === "execute_result")?.content.data, {
+        "text/plain": "[ 10, 42, 42 ]",
+      });
       // a wrong type from an imported declaration is a compile error, with line:col
       const wrong = await kernel.execute("\nconst bad: Shape = { sides: 'four' };");
       assert.equal(wrong.reply.content.ename, "CompileError");

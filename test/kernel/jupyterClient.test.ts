@@ -46,7 +46,11 @@ describe("the kernel through jupyter_client", { timeout: 900_000 }, () => {
     const { root, env } = temporaryJupyter();
     jupyterRoot = root;
     const run = await runPython(
-      [path.join(REPO_ROOT, "test", "kernel", "jupyter_client_checks.py"), path.join(REPO_ROOT, "test", "kernel", "fixtures"), ...Object.keys(CHECKS)],
+      [
+        path.join(REPO_ROOT, "test", "kernel", "jupyter_client_checks.py"),
+        path.join(REPO_ROOT, "test", "kernel", "fixtures"),
+        ...Object.keys(CHECKS),
+      ],
       env,
       850_000,
     );

@@ -310,14 +310,21 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
   });
 
   it("rejects a replayed message (same signature twice)", async () => {
-    const message = createMessage("execute_request", { code: "console.log('once')", silent: false, store_history: true }, { session: kernel.session });
+    const message = createMessage(
+      "execute_request",
+      { code: "console.log('once')", silent: false, store_history: true },
+      { session: kernel.session },
+    );
     const frames = serialize(message, kernel.signer);
     await kernel.sendFrames("shell", frames);
     await kernel.waitForReply(message);
     await kernel.sendFrames("shell", frames);
     const later = await kernel.execute("'after replay'");
     assert.equal(later.reply.content.status, "ok");
-    assert.equal(kernel.published.filter((m) => kernel.isChildOf(m, message) && m.header.msg_type === "execute_input").length, 1);
+    assert.equal(
+      kernel.published.filter((m) => kernel.isChildOf(m, message) && m.header.msg_type === "execute_input").length,
+      1,
+    );
     assert.ok(kernel.stderr.includes(droppedMessageLog("shell", REPLAYED_MESSAGE)), kernel.stderr);
   });
 
