@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { language, LANGUAGE_ENV, languageFileSetting, parseLanguage, setLanguage } from "../../src/i18n/language";
 import { hasTranslation, translate, translateLines } from "../../src/i18n/translate";
-import { plot } from "../../src";
+import { plot, widgets } from "../../src";
 
 test("parseLanguage accepts locale spellings and rejects unknown languages", () => {
   assert.equal(parseLanguage("zh"), "zh");
@@ -104,4 +104,19 @@ test("loading the library in a Chinese setting translates printed sentences; in 
     execFileSync(process.execPath, ["-e", script], { env: { ...process.env, OPTIMLAB_LANG: lang }, encoding: "utf8" });
   assert.equal(run("zh"), "所有检查均通过\n3.14\n");
   assert.equal(run("en"), "all checks passed\n3.14\n");
+});
+
+test("widget labels are shown in the reader's language (English control)", () => {
+  setLanguage("zh");
+  try {
+    assert.equal(new widgets.FloatSlider({ description: "noise σ", min: 0, max: 1, value: 0.5 }).description, "噪声 σ");
+  } finally {
+    setLanguage(undefined);
+  }
+  setLanguage("en");
+  try {
+    assert.equal(new widgets.FloatSlider({ description: "noise σ", min: 0, max: 1, value: 0.5 }).description, "noise σ");
+  } finally {
+    setLanguage(undefined);
+  }
 });
