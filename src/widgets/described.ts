@@ -19,7 +19,8 @@ export function describedState(options: DescribedOptions, styleModel: string, st
   const style = new Style(styleModel, styleDefaults, options.style);
   return {
     ...dom,
-    description: options.description ?? "",
+    // The label a reader sees, in their language (the code names it in English).
+    description: translate(options.description ?? ""),
     description_allow_html: options.descriptionAllowHtml ?? false,
     style: modelReference(style),
   };
