@@ -34,7 +34,7 @@ export const ALLOWED_IMPORTS = {
   ],
   "src/plot": ["src/backend", "src/display", "src/i18n", "src/train"],
   "src/tune": ["src/backend", "src/data", "src/display", "src/train", "src/optim", "src/plot"],
-  "src/widgets": ["src/display", "src/plot"],
+  "src/widgets": ["src/display", "src/plot", "src/i18n"],
   // src/index.ts: the package entry, composes every library folder.
   src: ["src/*"],
   protocol: [],
