@@ -17,7 +17,7 @@ const PLACEHOLDER = "{}";
 
 interface CompiledCatalog {
   exact: Map<string, string>;
-  patterns: { regex: RegExp; template: string }[];
+  patterns: { regex: RegExp; template: string; literal: number }[];
 }
 
 const CATALOGS: { [L in Exclude<Language, "en">]: PhraseCatalog } = { zh: zhPhrases };
@@ -37,10 +37,10 @@ function compile(catalog: PhraseCatalog): CompiledCatalog {
       continue;
     }
     const regex = new RegExp(`^${english.split(PLACEHOLDER).map(escapeRegExp).join("(.+?)")}$`, "s");
-    done.patterns.push({ regex, template: translated });
+    done.patterns.push({ regex, template: translated, literal: english.split(PLACEHOLDER).join("").length });
   }
-  // Longer patterns are more specific: "Adam + L2, s={}" before "{}, s={}".
-  done.patterns.sort((a, b) => b.regex.source.length - a.regex.source.length);
+  // The pattern with the most fixed text is the most specific: "{} (train)" before "{}, seed {}".
+  done.patterns.sort((a, b) => b.literal - a.literal);
   compiled.set(catalog, done);
   return done;
 }
@@ -59,13 +59,15 @@ export function translate(text: string, lang: Language = language()): string {
   return translated === undefined ? text : text.slice(0, start) + translated + text.slice(start + core.length);
 }
 
-function lookup(text: string, catalog: CompiledCatalog): string | undefined {
+function lookup(text: string, catalog: CompiledCatalog, depth = 0): string | undefined {
   const exact = catalog.exact.get(text);
   if (exact !== undefined) return exact;
+  if (depth > 2) return undefined;
   for (const { regex, template } of catalog.patterns) {
     const match = regex.exec(text);
     if (!match) continue;
-    const parts = match.slice(1).map((part) => catalog.exact.get(part) ?? part);
+    // A matched part is translated too ("plain, seed 1" inside "{} (validation)").
+    const parts = match.slice(1).map((part) => lookup(part.trim(), catalog, depth + 1) ?? part);
     let next = 0;
     return template.replace(/\{(\d*)\}/g, (_, index: string) => parts[index === "" ? next++ : Number(index)] ?? "");
   }
