@@ -13,7 +13,14 @@
  * that throws prints its error to the request's stderr and leaves the comm open.
  */
 import { randomUUID } from "node:crypto";
-import type { Comm, CommData, CommHandlers, CommMessage, CommSink, CommTargetHandler } from "../src/widgets/commProtocol";
+import type {
+  Comm,
+  CommData,
+  CommHandlers,
+  CommMessage,
+  CommSink,
+  CommTargetHandler,
+} from "../src/widgets/commProtocol";
 import type { JsonObject, Message } from "../protocol/wire";
 import { cellContext, type CellScope } from "./output";
 
@@ -21,7 +28,11 @@ export type CommMessageType = "comm_open" | "comm_msg" | "comm_close";
 
 /** How the manager sends: IOPub publishing, after any buffered stream text, as a child of `parent`. */
 export interface CommTransport {
-  publish(msgType: CommMessageType, content: JsonObject, options: { parent?: Message; metadata?: JsonObject; buffers?: Buffer[] }): void;
+  publish(
+    msgType: CommMessageType,
+    content: JsonObject,
+    options: { parent?: Message; metadata?: JsonObject; buffers?: Buffer[] },
+  ): void;
   /** The request being handled now (its output scope), if any. */
   currentParent(): Message | undefined;
   /** Kernel log (stderr of the kernel process, not a cell). */
@@ -32,10 +43,15 @@ export const COMM_MESSAGE_TYPES: readonly string[] = ["comm_open", "comm_msg", "
 
 export const unknownTargetLog = (target: string): string =>
   `comm_open for unknown target "${target}": closing it (register the target in the kernel first)`;
-export const unknownCommLog = (msgType: string, commId: string): string => `${msgType} for unknown comm ${commId}: ignored`;
+export const unknownCommLog = (msgType: string, commId: string): string =>
+  `${msgType} for unknown comm ${commId}: ignored`;
 
 function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function asString(value: unknown): string {
+  return typeof value === "string" ? value : "";
 }
 
 function isObject(value: unknown): value is CommData {
@@ -78,7 +94,12 @@ export class CommManager implements CommSink {
   // ------------------------------------------------------------------------------------------------
   // CommSink: what the library calls
 
-  open(targetName: string, data: CommData, handlers: CommHandlers, options: { buffers?: Uint8Array[]; metadata?: CommData; commId?: string } = {}): Comm {
+  open(
+    targetName: string,
+    data: CommData,
+    handlers: CommHandlers,
+    options: { buffers?: Uint8Array[]; metadata?: CommData; commId?: string } = {},
+  ): Comm {
     const comm = new KernelComm(options.commId ?? randomUUID().replace(/-/g, ""), targetName, handlers, this);
     this.comms.set(comm.commId, comm);
     this.send("comm_open", { comm_id: comm.commId, target_name: targetName, data: data }, options);
@@ -109,11 +130,17 @@ export class CommManager implements CommSink {
    * Handles `comm_open` / `comm_msg` / `comm_close` from the front end and answers
    * `comm_info_request` (through `reply`). Returns false for any other message type.
    */
-  async handleCommMessage(message: Message, reply: (msgType: string, content: JsonObject) => Promise<void>): Promise<boolean> {
+  async handleCommMessage(
+    message: Message,
+    reply: (msgType: string, content: JsonObject) => Promise<void>,
+  ): Promise<boolean> {
     const content = message.content;
     switch (message.header.msg_type) {
       case "comm_info_request":
-        await reply("comm_info_reply", { status: "ok", comms: this.info(typeof content.target_name === "string" ? content.target_name : undefined) });
+        await reply("comm_info_reply", {
+          status: "ok",
+          comms: this.info(typeof content.target_name === "string" ? content.target_name : undefined),
+        });
         return true;
       case "comm_open":
         this.receiveOpen(message);
@@ -131,7 +158,8 @@ export class CommManager implements CommSink {
   info(targetName?: string): JsonObject {
     const comms: JsonObject = {};
     for (const comm of this.comms.values()) {
-      if (targetName === undefined || targetName === "" || comm.targetName === targetName) comms[comm.commId] = { target_name: comm.targetName };
+      if (targetName === undefined || targetName === "" || comm.targetName === targetName)
+        comms[comm.commId] = { target_name: comm.targetName };
     }
     return comms;
   }
@@ -147,7 +175,7 @@ export class CommManager implements CommSink {
   send(msgType: CommMessageType, content: JsonObject, options: { buffers?: Uint8Array[]; metadata?: CommData }): void {
     this.transport.publish(msgType, content, {
       parent: this.transport.currentParent(),
-      metadata: (options.metadata ?? {}),
+      metadata: options.metadata ?? {},
       buffers: (options.buffers ?? []).map(toBuffer),
     });
   }
@@ -158,12 +186,17 @@ export class CommManager implements CommSink {
 
   private commMessage(message: Message): CommMessage {
     const data = message.content.data;
-    return { data: isObject(data) ? data : {}, buffers: message.buffers, metadata: message.metadata, msgId: message.header.msg_id };
+    return {
+      data: isObject(data) ? data : {},
+      buffers: message.buffers,
+      metadata: message.metadata,
+      msgId: message.header.msg_id,
+    };
   }
 
   private receiveOpen(message: Message): void {
-    const commId = String(message.content.comm_id ?? "");
-    const targetName = String(message.content.target_name ?? "");
+    const commId = asString(message.content.comm_id);
+    const targetName = asString(message.content.target_name);
     const handler = this.targets.get(targetName);
     const comm = new KernelComm(commId, targetName, {}, this);
     if (!commId || !handler) {
@@ -177,7 +210,7 @@ export class CommManager implements CommSink {
 
   private receive(message: Message): void {
     const msgType = message.header.msg_type;
-    const commId = String(message.content.comm_id ?? "");
+    const commId = asString(message.content.comm_id);
     const comm = this.comms.get(commId);
     if (!comm) {
       this.transport.log(unknownCommLog(msgType, commId));
@@ -198,7 +231,9 @@ export class CommManager implements CommSink {
     try {
       run();
     } catch (error) {
-      process.stderr.write(`Error in ${what}: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      process.stderr.write(
+        `Error in ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
     }
   }
 }

@@ -13,7 +13,10 @@ abstract class Box extends Widget {
   private items: Widget[];
 
   protected constructor(model: string, view: string, children: readonly Widget[], options: BoxOptions) {
-    super({ model, view }, { ...domState(options), box_style: options.boxStyle ?? "", children: children.map(modelReference) });
+    super(
+      { model, view },
+      { ...domState(options), box_style: options.boxStyle ?? "", children: children.map(modelReference) },
+    );
     this.items = [...children];
   }
 
@@ -44,10 +47,13 @@ export class VBox extends Box {
 /** A front-end link between two widget attributes (`LinkModel`, no view). */
 export class Link extends Widget {
   constructor(source: readonly [Widget, string], target: readonly [Widget, string]) {
-    super({ model: "LinkModel", view: null }, {
-      source: [modelReference(source[0]), snakeCase(source[1])],
-      target: [modelReference(target[0]), snakeCase(target[1])],
-    });
+    super(
+      { model: "LinkModel", view: null },
+      {
+        source: [modelReference(source[0]), snakeCase(source[1])],
+        target: [modelReference(target[0]), snakeCase(target[1])],
+      },
+    );
   }
 
   /** Removes the link (closes its model). */

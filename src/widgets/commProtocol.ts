@@ -47,7 +47,12 @@ export type CommTargetHandler = (comm: Comm, open: CommMessage) => void;
 /** What the kernel provides. */
 export interface CommSink {
   /** Opens a comm from the kernel side (sends `comm_open`). */
-  open(targetName: string, data: CommData, handlers: CommHandlers, options?: { buffers?: Uint8Array[]; metadata?: CommData; commId?: string }): Comm;
+  open(
+    targetName: string,
+    data: CommData,
+    handlers: CommHandlers,
+    options?: { buffers?: Uint8Array[]; metadata?: CommData; commId?: string },
+  ): Comm;
   /** Registers (or with `undefined`, removes) a kernel-side target for comms the front end opens. */
   registerTarget(targetName: string, handler: CommTargetHandler | undefined): void;
   /** `msg_id` of the request being handled now (a cell, or a front end's comm_msg); "" outside any. */

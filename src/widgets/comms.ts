@@ -14,7 +14,12 @@ function sink() {
 }
 
 /** Opens a comm to the front end's `targetName` (sends `comm_open` with `data` and optional binary `buffers`). */
-export function openComm(targetName: string, data: CommData = {}, handlers: CommHandlers = {}, options: { buffers?: Uint8Array[]; metadata?: CommData } = {}): Comm {
+export function openComm(
+  targetName: string,
+  data: CommData = {},
+  handlers: CommHandlers = {},
+  options: { buffers?: Uint8Array[]; metadata?: CommData } = {},
+): Comm {
   return sink().open(targetName, data, handlers, options);
 }
 

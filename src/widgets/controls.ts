@@ -15,12 +15,15 @@ export interface CheckboxOptions extends DescribedOptions {
 /** A check box (`CheckboxModel`). */
 export class Checkbox extends Widget {
   constructor(options: CheckboxOptions = {}) {
-    super({ model: "CheckboxModel", view: "CheckboxView" }, {
-      ...describedState(options, "CheckboxStyleModel", { background: null, description_width: "" }),
-      disabled: options.disabled ?? false,
-      indent: options.indent ?? true,
-      value: options.value ?? false,
-    });
+    super(
+      { model: "CheckboxModel", view: "CheckboxView" },
+      {
+        ...describedState(options, "CheckboxStyleModel", { background: null, description_width: "" }),
+        disabled: options.disabled ?? false,
+        indent: options.indent ?? true,
+        value: options.value ?? false,
+      },
+    );
   }
 
   get value(): boolean {
@@ -49,16 +52,27 @@ export class Button extends Widget {
 
   constructor(options: ButtonOptions = {}) {
     const { description_allow_html: _ignored, ...state } = describedState(options, "ButtonStyleModel", {
-      button_color: null, font_family: null, font_size: null, font_style: null, font_variant: null, font_weight: null, text_color: null, text_decoration: null,
+      button_color: null,
+      font_family: null,
+      font_size: null,
+      font_style: null,
+      font_variant: null,
+      font_weight: null,
+      text_color: null,
+      text_decoration: null,
     });
-    super({ model: "ButtonModel", view: "ButtonView" }, {
-      ...state,
-      button_style: options.buttonStyle ?? "",
-      disabled: options.disabled ?? false,
-      icon: options.icon ?? "",
-    });
+    super(
+      { model: "ButtonModel", view: "ButtonView" },
+      {
+        ...state,
+        button_style: options.buttonStyle ?? "",
+        disabled: options.disabled ?? false,
+        icon: options.icon ?? "",
+      },
+    );
     this.onCustom((content) => {
-      if (typeof content === "object" && content !== null && !Array.isArray(content) && content.event === "click") this.click();
+      if (typeof content === "object" && content !== null && !Array.isArray(content) && content.event === "click")
+        this.click();
     });
   }
 
@@ -108,18 +122,21 @@ export interface PlayOptions extends DescribedOptions {
 /** A play/pause control that counts `value` from min to max in the front end (`PlayModel`); link it to a slider with `jslink`. */
 export class Play extends Widget {
   constructor(options: PlayOptions = {}) {
-    super({ model: "PlayModel", view: "PlayView" }, {
-      ...describedState(options, "DescriptionStyleModel", DESCRIPTION_STYLE),
-      disabled: options.disabled ?? false,
-      interval: options.interval ?? 100,
-      max: options.max ?? 100,
-      min: options.min ?? 0,
-      playing: false,
-      repeat: options.repeat ?? false,
-      show_repeat: options.showRepeat ?? true,
-      step: options.step ?? 1,
-      value: options.value ?? options.min ?? 0,
-    });
+    super(
+      { model: "PlayModel", view: "PlayView" },
+      {
+        ...describedState(options, "DescriptionStyleModel", DESCRIPTION_STYLE),
+        disabled: options.disabled ?? false,
+        interval: options.interval ?? 100,
+        max: options.max ?? 100,
+        min: options.min ?? 0,
+        playing: false,
+        repeat: options.repeat ?? false,
+        show_repeat: options.showRepeat ?? true,
+        step: options.step ?? 1,
+        value: options.value ?? options.min ?? 0,
+      },
+    );
   }
 
   get value(): number {
@@ -141,7 +158,15 @@ export interface TextOptions extends DescribedOptions {
 }
 
 const LABEL_STYLE: WireState = {
-  background: null, description_width: "", font_family: null, font_size: null, font_style: null, font_variant: null, font_weight: null, text_color: null, text_decoration: null,
+  background: null,
+  description_width: "",
+  font_family: null,
+  font_size: null,
+  font_style: null,
+  font_variant: null,
+  font_weight: null,
+  text_color: null,
+  text_decoration: null,
 };
 
 abstract class TextDisplay extends Widget {
@@ -155,7 +180,11 @@ abstract class TextDisplay extends Widget {
 }
 
 function textState(options: TextOptions, styleModel: string, styleDefaults: WireState): WireState {
-  return { ...describedState(options, styleModel, styleDefaults), placeholder: options.placeholder ?? "\u200b", value: options.value ?? "" };
+  return {
+    ...describedState(options, styleModel, styleDefaults),
+    placeholder: options.placeholder ?? "\u200b",
+    value: options.value ?? "",
+  };
 }
 
 /** One line of plain text (`LabelModel`). */
@@ -170,6 +199,14 @@ export class Label extends TextDisplay {
 export class HTML extends TextDisplay {
   constructor(options: TextOptions | string = {}) {
     const given = typeof options === "string" ? { value: options } : options;
-    super({ model: "HTMLModel", view: "HTMLView" }, textState(given, "HTMLStyleModel", { background: null, description_width: "", font_size: null, text_color: null }));
+    super(
+      { model: "HTMLModel", view: "HTMLView" },
+      textState(given, "HTMLStyleModel", {
+        background: null,
+        description_width: "",
+        font_size: null,
+        text_color: null,
+      }),
+    );
   }
 }

@@ -48,7 +48,8 @@ export interface InteractOptions<C extends Controls> {
   controlsLayout?: "row" | "column";
 }
 
-export const STATIC_NEEDS_ONE = "interact: `static` takes exactly one control name, e.g. { static: { beta: [0, 0.5, 0.9] } }.";
+export const STATIC_NEEDS_ONE =
+  "interact: `static` takes exactly one control name, e.g. { static: { beta: [0, 0.5, 0.9] } }.";
 export const STATIC_UNKNOWN = (name: string, names: readonly string[]): string =>
   `interact: static control "${name}" is not one of the controls (${names.join(", ")}).`;
 export const STATIC_NOT_FIGURE = (name: string, value: number): string =>
@@ -60,7 +61,12 @@ type PlotlyHolder = { [PLOTLY_IN_WIDGETS]?: boolean };
 
 function errorOutput(error: unknown): CommJson {
   const e = error instanceof Error ? error : new Error(String(error));
-  return { output_type: "error", ename: e.name, evalue: e.message, traceback: String(e.stack ?? e.message).split("\n") };
+  return {
+    output_type: "error",
+    ename: e.name,
+    evalue: e.message,
+    traceback: String(e.stack ?? e.message).split("\n"),
+  };
 }
 
 export class Interactive<C extends Controls, R> implements Displayable {
@@ -81,7 +87,8 @@ export class Interactive<C extends Controls, R> implements Displayable {
     this.status = new HTML({ value: "" });
     this.output = new Output();
     const row = Object.values(controls);
-    const controlBox = options.controlsLayout === "column" ? new VBox(row) : new HBox(row, { layout: { flexFlow: "row wrap" } });
+    const controlBox =
+      options.controlsLayout === "column" ? new VBox(row) : new HBox(row, { layout: { flexFlow: "row wrap" } });
     this.box = new VBox([controlBox, this.status, this.output]);
     this.scheduler = new RunScheduler<ValuesOf<C>, R>(
       (values, context) => this.call(values, context),
@@ -171,9 +178,14 @@ export class Interactive<C extends Controls, R> implements Displayable {
     this.latest = { result };
     const bundle = { ...(await formatNow(result)) };
     const holder = globalThis as PlotlyHolder;
-    if (typeof bundle["text/html"] === "string" && bundle["text/html"].includes("optimlab-figure") && !holder[PLOTLY_IN_WIDGETS]) {
+    if (
+      typeof bundle["text/html"] === "string" &&
+      bundle["text/html"].includes("optimlab-figure") &&
+      !holder[PLOTLY_IN_WIDGETS]
+    ) {
       holder[PLOTLY_IN_WIDGETS] = true;
-      if (!bundle["text/html"].includes("window.Plotly === \"undefined\") {(function")) bundle["text/html"] = `${inlinePlotlyScript()}\n${bundle["text/html"]}`;
+      if (!bundle["text/html"].includes('window.Plotly === "undefined") {(function'))
+        bundle["text/html"] = `${inlinePlotlyScript()}\n${bundle["text/html"]}`;
     }
     this.inRequestScope(() => {
       if (this.status.value !== "") this.status.value = "";
@@ -210,7 +222,10 @@ export class Interactive<C extends Controls, R> implements Displayable {
     const base = this.values();
     const figures = new Map<number, Figure>();
     for (const value of values) {
-      const result = await this.fn({ ...base, [name]: value }, { signal: new AbortController().signal, progress: () => undefined });
+      const result = await this.fn(
+        { ...base, [name]: value },
+        { signal: new AbortController().signal, progress: () => undefined },
+      );
       if (!(result instanceof Figure)) throw new TypeError(STATIC_NOT_FIGURE(name, value));
       figures.set(value, result);
     }

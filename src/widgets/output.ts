@@ -15,7 +15,10 @@ import { domState, OUTPUT_MODULE, Widget, type DOMWidgetOptions } from "./widget
 
 export class Output extends Widget {
   constructor(options: DOMWidgetOptions = {}) {
-    super({ model: "OutputModel", module: OUTPUT_MODULE, view: "OutputView" }, { ...domState(options), msg_id: "", outputs: [] });
+    super(
+      { model: "OutputModel", module: OUTPUT_MODULE, view: "OutputView" },
+      { ...domState(options), msg_id: "", outputs: [] },
+    );
   }
 
   /** The outputs shown now (nbformat output dicts). */

@@ -64,7 +64,8 @@ export class RunScheduler<I, R> {
           this.counts.delivered++;
         }
       } catch (error) {
-        if (!controller.signal.aborted && !this.pending) await Promise.resolve(this.fail(error, next.input)).catch(() => undefined);
+        if (!controller.signal.aborted && !this.pending)
+          await Promise.resolve(this.fail(error, next.input)).catch(() => undefined);
       } finally {
         this.running = undefined;
       }

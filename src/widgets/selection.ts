@@ -35,7 +35,7 @@ function isPair<T>(option: SelectionOption<T>): option is readonly [string, T] {
 function split<T>(kind: string, options: ReadonlyArray<SelectionOption<T>>): { labels: string[]; values: T[] } {
   if (options.length === 0) throw new RangeError(NO_OPTIONS(kind));
   const labels = options.map((option) => (isPair(option) ? option[0] : String(option)));
-  const values = options.map((option) => (isPair(option) ? option[1] : (option)));
+  const values = options.map((option) => (isPair(option) ? option[1] : option));
   return { labels, values };
 }
 
@@ -50,16 +50,27 @@ abstract class Selection<T> extends Widget {
   private readonly values: T[];
   private readonly labels: string[];
 
-  protected constructor(model: string, view: string, kind: string, options: SelectionOptions<T>, styleModel: string, styleDefaults: WireState, extra: WireState = {}) {
+  protected constructor(
+    model: string,
+    view: string,
+    kind: string,
+    options: SelectionOptions<T>,
+    styleModel: string,
+    styleDefaults: WireState,
+    extra: WireState = {},
+  ) {
     const { labels, values } = split(kind, options.options);
     const index = options.value === undefined ? 0 : indexOf(kind, values, labels, options.value);
-    super({ model, view }, {
-      ...describedState(options, styleModel, styleDefaults),
-      _options_labels: labels,
-      disabled: options.disabled ?? false,
-      index,
-      ...extra,
-    });
+    super(
+      { model, view },
+      {
+        ...describedState(options, styleModel, styleDefaults),
+        _options_labels: labels,
+        disabled: options.disabled ?? false,
+        index,
+        ...extra,
+      },
+    );
     this.values = values;
     this.labels = labels;
   }
@@ -94,13 +105,15 @@ abstract class Selection<T> extends Widget {
     const index = changes.index;
     if (index === undefined) return changes;
     if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= this.values.length) {
-      throw new RangeError(`${this.kind}: index ${String(index)} is out of range 0…${this.values.length - 1}.`);
+      throw new RangeError(`${this.kind}: index ${JSON.stringify(index)} is out of range 0…${this.values.length - 1}.`);
     }
     return changes;
   }
 
   /** An `index` change is also a `value` and a `label` change, which is what observers usually watch. */
-  protected override publicChanges(changed: ReadonlyArray<{ key: string; old: WireValue | undefined }>): WidgetChange[] {
+  protected override publicChanges(
+    changed: ReadonlyArray<{ key: string; old: WireValue | undefined }>,
+  ): WidgetChange[] {
     const changes = super.publicChanges(changed);
     const index = changed.find((change) => change.key === "index");
     if (index && typeof index.old === "number") {
@@ -125,10 +138,18 @@ export class ToggleButtons<T = string> extends Selection<T> {
   protected readonly kind = "ToggleButtons";
 
   constructor(options: ToggleButtonsOptions<T>) {
-    super("ToggleButtonsModel", "ToggleButtonsView", "ToggleButtons", options, "ToggleButtonsStyleModel", { button_width: "", description_width: "", font_weight: "" }, {
-      button_style: options.buttonStyle ?? "",
-      icons: options.icons ?? [],
-      tooltips: options.tooltips ?? [],
-    });
+    super(
+      "ToggleButtonsModel",
+      "ToggleButtonsView",
+      "ToggleButtons",
+      options,
+      "ToggleButtonsStyleModel",
+      { button_width: "", description_width: "", font_weight: "" },
+      {
+        button_style: options.buttonStyle ?? "",
+        icons: options.icons ?? [],
+        tooltips: options.tooltips ?? [],
+      },
+    );
   }
 }

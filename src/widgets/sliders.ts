@@ -96,7 +96,11 @@ abstract class NumberSlider extends Widget {
   }
 }
 
-function sliderState(kind: string, options: SliderOptions, defaults: { max: number; step: number; readoutFormat: string }): WireState {
+function sliderState(
+  kind: string,
+  options: SliderOptions,
+  defaults: { max: number; step: number; readoutFormat: string },
+): WireState {
   const min = finite(kind, "min", options.min ?? 0);
   const max = finite(kind, "max", options.max ?? defaults.max);
   if (min > max) throw new RangeError(BAD_RANGE(kind, min, max));
@@ -120,7 +124,10 @@ export class FloatSlider extends NumberSlider {
 
   constructor(options: SliderOptions = {}) {
     const state = sliderState("FloatSlider", options, { max: 100, step: 0.1, readoutFormat: ".2f" });
-    const value = Math.min(state.max as number, Math.max(state.min as number, finite("FloatSlider", "value", options.value ?? 0)));
+    const value = Math.min(
+      state.max as number,
+      Math.max(state.min as number, finite("FloatSlider", "value", options.value ?? 0)),
+    );
     super({ model: "FloatSliderModel", view: "FloatSliderView" }, { ...state, value });
   }
 }
@@ -131,8 +138,19 @@ export class IntSlider extends NumberSlider {
 
   constructor(options: SliderOptions = {}) {
     const state = sliderState("IntSlider", options, { max: 100, step: 1, readoutFormat: "d" });
-    const value = Math.round(Math.min(state.max as number, Math.max(state.min as number, finite("IntSlider", "value", options.value ?? 0))));
-    super({ model: "IntSliderModel", view: "IntSliderView" }, { ...state, min: Math.round(state.min as number), max: Math.round(state.max as number), step: Math.round(state.step as number) || 1, value });
+    const value = Math.round(
+      Math.min(state.max as number, Math.max(state.min as number, finite("IntSlider", "value", options.value ?? 0))),
+    );
+    super(
+      { model: "IntSliderModel", view: "IntSliderView" },
+      {
+        ...state,
+        min: Math.round(state.min as number),
+        max: Math.round(state.max as number),
+        step: Math.round(state.step as number) || 1,
+        value,
+      },
+    );
   }
 
   protected override round(value: number): number {

@@ -12,8 +12,17 @@
  */
 import { randomUUID } from "node:crypto";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
-import { getCommSink, type Comm, type CommData, type CommJson, type CommMessage } from "./commProtocol";
-import { camelCase, joinBuffers, sameValue, snakeCase, splitBuffers, type BufferPath, type WireState, type WireValue } from "./wireState";
+import { getCommSink, type Comm, type CommJson, type CommMessage } from "./commProtocol";
+import {
+  camelCase,
+  joinBuffers,
+  sameValue,
+  snakeCase,
+  splitBuffers,
+  type BufferPath,
+  type WireState,
+  type WireValue,
+} from "./wireState";
 
 export const WIDGET_TARGET = "jupyter.widget";
 export const WIDGET_CONTROL_TARGET = "jupyter.widget.control";
@@ -58,7 +67,7 @@ const REGISTRY_KEY = Symbol.for("optimlab.widgets");
 type RegistryHolder = { [REGISTRY_KEY]?: Map<string, Widget> };
 function registry(): Map<string, Widget> {
   const holder = globalThis as RegistryHolder;
-  return (holder[REGISTRY_KEY] ??= new Map());
+  return (holder[REGISTRY_KEY] ??= new Map<string, Widget>());
 }
 
 /** `IPY_MODEL_<id>`: how one model's state refers to another. */
@@ -118,7 +127,10 @@ export class Widget implements Displayable {
    * the front end or the kernel changed them. Returns a function that stops observing.
    */
   observe<T = unknown>(callback: Observer<T>, names: string | readonly string[] = "value"): () => void {
-    const entry = { names: names === "*" ? undefined : new Set(typeof names === "string" ? [names] : names), callback: callback as Observer };
+    const entry = {
+      names: names === "*" ? undefined : new Set(typeof names === "string" ? [names] : names),
+      callback: callback as Observer,
+    };
     this.observers.push(entry);
     return () => {
       const at = this.observers.indexOf(entry);
@@ -148,7 +160,8 @@ export class Widget implements Displayable {
 
   /** `FloatSlider(value=0.5, description='α')`: the model name and the values a reader cares about. */
   toString(): string {
-    const name = String(this.wire._model_name).replace(/Model$/, "");
+    const model = this.wire._model_name;
+    const name = (typeof model === "string" ? model : "Widget").replace(/Model$/, "");
     const shown = ["value", "description"].filter((key) => this.wire[key] !== undefined && this.wire[key] !== "");
     return `${name}(${shown.map((key) => `${key}=${JSON.stringify(this.wire[key])}`).join(", ")})`;
   }
@@ -222,7 +235,8 @@ export class Widget implements Displayable {
     const data = message.data;
     switch (data.method) {
       case "update": {
-        const json = typeof data.state === "object" && data.state !== null && !Array.isArray(data.state) ? data.state : {};
+        const json =
+          typeof data.state === "object" && data.state !== null && !Array.isArray(data.state) ? data.state : {};
         const paths = Array.isArray(data.buffer_paths) ? (data.buffer_paths as BufferPath[]) : [];
         const incoming = joinBuffers(json, paths, message.buffers);
         // Protocol 2.1: echo what a front end set to all front ends first (ipywidgets 8 does the same),
@@ -232,7 +246,8 @@ export class Widget implements Displayable {
         const changed = this.apply(coerced);
         // A value the kernel corrected (a slider clamped to its range) goes back as a normal update.
         const corrected: WireState = {};
-        for (const key of Object.keys(incoming)) if (!sameValue(incoming[key], coerced[key])) corrected[key] = this.wire[key];
+        for (const key of Object.keys(incoming))
+          if (!sameValue(incoming[key], coerced[key])) corrected[key] = this.wire[key];
         if (Object.keys(corrected).length > 0) this.sendState("update", corrected);
         this.notify(changed);
         return;
@@ -244,7 +259,9 @@ export class Widget implements Displayable {
         for (const handler of [...this.customHandlers]) handler(data.content ?? null, message.buffers);
         return;
       default:
-        throw new Error(`widget ${this.modelId}: unknown method ${JSON.stringify(data.method)} (expected update, request_state or custom)`);
+        throw new Error(
+          `widget ${this.modelId}: unknown method ${JSON.stringify(data.method)} (expected update, request_state or custom)`,
+        );
     }
   }
 
@@ -302,11 +319,45 @@ export class Layout extends Widget {
 }
 
 const LAYOUT_KEYS = [
-  "align_content", "align_items", "align_self", "border_bottom", "border_left", "border_right", "border_top", "bottom",
-  "display", "flex", "flex_flow", "grid_area", "grid_auto_columns", "grid_auto_flow", "grid_auto_rows", "grid_column",
-  "grid_gap", "grid_row", "grid_template_areas", "grid_template_columns", "grid_template_rows", "height",
-  "justify_content", "justify_items", "left", "margin", "max_height", "max_width", "min_height", "min_width",
-  "object_fit", "object_position", "order", "overflow", "padding", "right", "top", "visibility", "width",
+  "align_content",
+  "align_items",
+  "align_self",
+  "border_bottom",
+  "border_left",
+  "border_right",
+  "border_top",
+  "bottom",
+  "display",
+  "flex",
+  "flex_flow",
+  "grid_area",
+  "grid_auto_columns",
+  "grid_auto_flow",
+  "grid_auto_rows",
+  "grid_column",
+  "grid_gap",
+  "grid_row",
+  "grid_template_areas",
+  "grid_template_columns",
+  "grid_template_rows",
+  "height",
+  "justify_content",
+  "justify_items",
+  "left",
+  "margin",
+  "max_height",
+  "max_width",
+  "min_height",
+  "min_width",
+  "object_fit",
+  "object_position",
+  "order",
+  "overflow",
+  "padding",
+  "right",
+  "top",
+  "visibility",
+  "width",
 ];
 
 export const unknownLayoutKey = (key: string): string =>
@@ -333,7 +384,10 @@ export class Style extends Widget {
     const state: WireState = { ...defaults };
     for (const [key, value] of Object.entries(options)) {
       const wireKey = snakeCase(key);
-      if (!(wireKey in defaults)) throw new Error(`${model}: unknown style "${key}"; use one of ${Object.keys(defaults).map(camelCase).join(", ")}`);
+      if (!(wireKey in defaults))
+        throw new Error(
+          `${model}: unknown style "${key}"; use one of ${Object.keys(defaults).map(camelCase).join(", ")}`,
+        );
       state[wireKey] = value ?? null;
     }
     super({ model, view: "StyleView", viewModule: BASE_MODULE }, state);

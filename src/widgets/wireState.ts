@@ -27,7 +27,11 @@ function isBytes(value: unknown): value is Uint8Array {
 }
 
 /** Splits binary values out of `state`: JSON state, the buffers, and each buffer's path. */
-export function splitBuffers(state: WireState): { state: { [key: string]: CommJson }; buffers: Uint8Array[]; bufferPaths: BufferPath[] } {
+export function splitBuffers(state: WireState): {
+  state: { [key: string]: CommJson };
+  buffers: Uint8Array[];
+  bufferPaths: BufferPath[];
+} {
   const buffers: Uint8Array[] = [];
   const bufferPaths: BufferPath[] = [];
   const walk = (value: WireValue, path: BufferPath): CommJson | undefined => {
@@ -51,7 +55,11 @@ export function splitBuffers(state: WireState): { state: { [key: string]: CommJs
 }
 
 /** Puts `buffers` back into `state` at `bufferPaths` (the received form of `splitBuffers`' output). */
-export function joinBuffers(state: { [key: string]: CommJson }, bufferPaths: readonly BufferPath[], buffers: readonly Uint8Array[]): WireState {
+export function joinBuffers(
+  state: { [key: string]: CommJson },
+  bufferPaths: readonly BufferPath[],
+  buffers: readonly Uint8Array[],
+): WireState {
   const joined = structuredClone(state) as WireState;
   bufferPaths.forEach((path, i) => {
     if (path.length === 0 || i >= buffers.length) return;
@@ -66,10 +74,14 @@ export function joinBuffers(state: { [key: string]: CommJson }, bufferPaths: rea
 /** Structural equality for state values (bytes compared by content). */
 export function sameValue(a: WireValue | undefined, b: WireValue | undefined): boolean {
   if (a === b) return true;
-  if (isBytes(a) || isBytes(b)) return isBytes(a) && isBytes(b) && a.length === b.length && a.every((byte, i) => byte === b[i]);
+  if (isBytes(a) || isBytes(b))
+    return isBytes(a) && isBytes(b) && a.length === b.length && a.every((byte, i) => byte === b[i]);
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const keysA = Object.keys(a);
   const keysB = Object.keys(b);
-  return keysA.length === keysB.length && keysA.every((key) => sameValue((a as { [k: string]: WireValue })[key], (b as { [k: string]: WireValue })[key]));
+  return (
+    keysA.length === keysB.length &&
+    keysA.every((key) => sameValue((a as { [k: string]: WireValue })[key], (b as { [k: string]: WireValue })[key]))
+  );
 }

@@ -65,8 +65,14 @@ function bundlePage(dir: string, token: string): void {
   const source = path.join(REPO_ROOT, "test", "widgets", "browser", "page.ts");
   const fonts = Object.fromEntries([".woff", ".woff2", ".ttf", ".eot", ".svg"].map((ext) => [ext, "dataurl" as const]));
   esbuild.buildSync({
-    entryPoints: [source], bundle: true, format: "iife", platform: "browser", outfile: path.join(dir, "page.js"),
-    loader: { ".css": "css", ...fonts }, define: { "process.env.NODE_ENV": '"production"', global: "window" }, logLevel: "error",
+    entryPoints: [source],
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    outfile: path.join(dir, "page.js"),
+    loader: { ".css": "css", ...fonts },
+    define: { "process.env.NODE_ENV": '"production"', global: "window" },
+    logLevel: "error",
     // html-manager was written for webpack, which provides this variable
     banner: { js: 'var __webpack_public_path__ = "";' },
   });
@@ -111,27 +117,62 @@ describe("widgets in a real browser", { timeout: 300_000 }, () => {
       fs.symlinkSync(REPO_ROOT, path.join(root, "node_modules", "optimlab"), "dir");
       const specDir = path.join(root, "jupyter", "kernels", "optimlab");
       fs.mkdirSync(specDir, { recursive: true });
-      fs.writeFileSync(path.join(specDir, "kernel.json"), JSON.stringify({
-        argv: [process.execPath, path.join(REPO_ROOT, "bin", "optimlab.js"), "kernel", "start", "--connection-file", "{connection_file}"],
-        display_name: "optimlab (browser test)", language: "typescript",
-      }));
+      fs.writeFileSync(
+        path.join(specDir, "kernel.json"),
+        JSON.stringify({
+          argv: [
+            process.execPath,
+            path.join(REPO_ROOT, "bin", "optimlab.js"),
+            "kernel",
+            "start",
+            "--connection-file",
+            "{connection_file}",
+          ],
+          display_name: "optimlab (browser test)",
+          language: "typescript",
+        }),
+      );
       const port = await freePort();
       const token = `t${process.pid}x${Date.now()}`;
       bundlePage(root, token);
       const env = {
-        ...process.env, JUPYTER_PATH: path.join(root, "jupyter"), JUPYTER_DATA_DIR: path.join(root, "jupyter"),
-        JUPYTER_RUNTIME_DIR: path.join(root, "runtime"), JUPYTER_CONFIG_DIR: path.join(root, "config"),
+        ...process.env,
+        JUPYTER_PATH: path.join(root, "jupyter"),
+        JUPYTER_DATA_DIR: path.join(root, "jupyter"),
+        JUPYTER_RUNTIME_DIR: path.join(root, "runtime"),
+        JUPYTER_CONFIG_DIR: path.join(root, "config"),
       };
-      server = spawn(PYTHON, ["-m", "notebook", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--NotebookApp.token=${token}`, `--notebook-dir=${root}`, "--NotebookApp.open_browser=False", "--allow-root",
-        // /files/ pages are served sandboxed (origin "null"): let them call the API with the token
-        "--NotebookApp.allow_origin=*"], { env, stdio: ["ignore", "pipe", "pipe"] });
+      server = spawn(
+        PYTHON,
+        [
+          "-m",
+          "notebook",
+          "--no-browser",
+          "--ip=127.0.0.1",
+          `--port=${port}`,
+          `--NotebookApp.token=${token}`,
+          `--notebook-dir=${root}`,
+          "--NotebookApp.open_browser=False",
+          "--allow-root",
+          // /files/ pages are served sandboxed (origin "null"): let them call the API with the token
+          "--NotebookApp.allow_origin=*",
+        ],
+        { env, stdio: ["ignore", "pipe", "pipe"] },
+      );
       server.stdout?.on("data", (d: Buffer) => (serverLog += d));
       server.stderr?.on("data", (d: Buffer) => (serverLog += d));
       await waitForServer(port, token, server, () => serverLog.slice(-1500));
 
       browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+        ],
       });
       const page = await browser.newPage({ viewport: { width: 960, height: 720 } });
       const consoleLines: string[] = [];
@@ -143,14 +184,23 @@ describe("widgets in a real browser", { timeout: 300_000 }, () => {
       });
       await page.goto(`http://127.0.0.1:${port}/files/test.html?token=${token}`);
       const state = async () =>
-        (await page.evaluate(() => (window as unknown as { widgetTest?: { phase: string; error?: string } }).widgetTest)) ?? { phase: "page script not running", error: undefined };
+        (await page.evaluate(
+          () => (window as unknown as { widgetTest?: { phase: string; error?: string } }).widgetTest,
+        )) ?? { phase: "page script not running", error: undefined };
       for (let i = 0; i < 480 && (await state()).phase !== "rendered"; i++) {
         const now = await state();
-        if (now.error) throw new Error(`front end failed: ${now.error}\nconsole:\n${consoleLines.join("\n")}\nserver:\n${serverLog.slice(-2500)}`);
+        if (now.error)
+          throw new Error(
+            `front end failed: ${now.error}\nconsole:\n${consoleLines.join("\n")}\nserver:\n${serverLog.slice(-2500)}`,
+          );
         if (now.phase === "page script not running" && i > 80) break;
         await sleep(250);
       }
-      assert.equal((await state()).phase, "rendered", `widgets never rendered; console:\n${consoleLines.join("\n")}\nserver:\n${serverLog.slice(-2000)}`);
+      assert.equal(
+        (await state()).phase,
+        "rendered",
+        `widgets never rendered; console:\n${consoleLines.join("\n")}\nserver:\n${serverLog.slice(-2000)}`,
+      );
 
       const figureTitle = () => page.locator(".widget-output .optimlab-figure").first().getAttribute("aria-label");
       await page.locator(".widget-slider .noUi-handle").first().waitFor({ timeout: 60_000 });
@@ -171,7 +221,11 @@ describe("widgets in a real browser", { timeout: 300_000 }, () => {
         await sleep(250);
         title = await figureTitle();
       }
-      assert.equal(title, "momentum decay β = 0.7", `the figure did not follow the slider; console:\n${consoleLines.join("\n")}`);
+      assert.equal(
+        title,
+        "momentum decay β = 0.7",
+        `the figure did not follow the slider; console:\n${consoleLines.join("\n")}`,
+      );
       assert.equal(await page.locator(".widget-readout").first().textContent(), "0.70");
       await page.locator(".widget-output .main-svg").first().waitFor({ timeout: 60_000 });
       await page.screenshot({ path: path.join(ARTIFACTS, "browser-after.png"), fullPage: true });

@@ -16,8 +16,10 @@ const PYTHON = "/usr/bin/python3";
 function missing(): string | undefined {
   if (!fs.existsSync(PYTHON)) return `${PYTHON} is not installed (apt-get install jupyter-client python3-jsonschema)`;
   const probe = spawnSync(PYTHON, ["-c", "import jupyter_client, jsonschema"], { encoding: "utf8" });
-  if (probe.status !== 0) return `jupyter_client/jsonschema not importable by ${PYTHON}: ${probe.stderr.trim().split("\n").at(-1)}`;
-  if (!fs.existsSync(path.join(REPO_ROOT, "node_modules", "@jupyter-widgets", "schema"))) return "npm install first (@jupyter-widgets/schema)";
+  if (probe.status !== 0)
+    return `jupyter_client/jsonschema not importable by ${PYTHON}: ${probe.stderr.trim().split("\n").at(-1)}`;
+  if (!fs.existsSync(path.join(REPO_ROOT, "node_modules", "@jupyter-widgets", "schema")))
+    return "npm install first (@jupyter-widgets/schema)";
   return undefined;
 }
 
@@ -26,20 +28,27 @@ describe("widgets through Debian's jupyter_client", { timeout: 300_000 }, () => 
     const why = missing();
     if (why) return t.skip(why);
     const script = path.join(REPO_ROOT, "test", "widgets", "jupyter_frontend.py");
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(PYTHON, [script, process.execPath, REPO_ROOT], { stdio: ["ignore", "pipe", "pipe"] });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (d: Buffer) => (out += d));
-      child.stderr.on("data", (d: Buffer) => (err += d));
-      const timer = setTimeout(() => child.kill("SIGKILL"), 280_000);
-      child.on("exit", (exitCode) => {
-        clearTimeout(timer);
-        resolve({ code: exitCode, stdout: out, stderr: err });
-      });
-    });
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (resolve) => {
+        const child = spawn(PYTHON, [script, process.execPath, REPO_ROOT], { stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        let err = "";
+        child.stdout.on("data", (d: Buffer) => (out += d));
+        child.stderr.on("data", (d: Buffer) => (err += d));
+        const timer = setTimeout(() => child.kill("SIGKILL"), 280_000);
+        child.on("exit", (exitCode) => {
+          clearTimeout(timer);
+          resolve({ code: exitCode, stdout: out, stderr: err });
+        });
+      },
+    );
     assert.equal(code, 0, `the front end's checks failed:\n${stderr.split("\n").slice(-15).join("\n")}`);
-    const passed = new Set(stdout.trim().split("\n").map((line) => (JSON.parse(line) as { passed: string }).passed));
+    const passed = new Set(
+      stdout
+        .trim()
+        .split("\n")
+        .map((line) => (JSON.parse(line) as { passed: string }).passed),
+    );
     for (const name of [
       "FloatSliderModel state validates against @jupyter-widgets/schema",
       "OutputModel state validates against @jupyter-widgets/schema",
@@ -60,8 +69,29 @@ describe("widgets through Debian's jupyter_client", { timeout: 300_000 }, () => 
       assert.ok(passed.has(name), `missing check: ${name}`);
     }
     // Every model we build was checked against the schema
-    for (const model of ["FloatSlider", "FloatLogSlider", "IntSlider", "Dropdown", "Checkbox", "ToggleButtons", "Button", "Play", "Label", "HTML", "Output", "HBox", "VBox", "Link", "SliderStyle", "ButtonStyle", "DescriptionStyle"]) {
-      assert.ok(passed.has(`${model}Model state validates against @jupyter-widgets/schema`), `${model} not schema-checked`);
+    for (const model of [
+      "FloatSlider",
+      "FloatLogSlider",
+      "IntSlider",
+      "Dropdown",
+      "Checkbox",
+      "ToggleButtons",
+      "Button",
+      "Play",
+      "Label",
+      "HTML",
+      "Output",
+      "HBox",
+      "VBox",
+      "Link",
+      "SliderStyle",
+      "ButtonStyle",
+      "DescriptionStyle",
+    ]) {
+      assert.ok(
+        passed.has(`${model}Model state validates against @jupyter-widgets/schema`),
+        `${model} not schema-checked`,
+      );
     }
   });
 });

@@ -14,7 +14,8 @@ describe("interact on the static site", () => {
   it("renders the precomputed Plotly slider, not the widget", async () => {
     const beta = new widgets.FloatSlider({ value: 0.5, min: 0, max: 0.9, step: 0.1, description: "β" });
     const ui = widgets.interact(
-      ({ beta: b }) => plot.line({ "β^k": { x: [0, 1, 2], y: [1, b, b * b] } }, { title: `β = ${b}`, xLabel: "k", yLabel: "β^k" }),
+      ({ beta: b }) =>
+        plot.line({ "β^k": { x: [0, 1, 2], y: [1, b, b * b] } }, { title: `β = ${b}`, xLabel: "k", yLabel: "β^k" }),
       { beta },
       { static: { beta: [0, 0.5, 0.9] } },
     );
@@ -32,8 +33,14 @@ describe("interact on the static site", () => {
     // the figure's JSON carries one frame per static value, and the slider steps through them
     const json = /<script type="application\/json" class="plotly-data"[^>]*>(.*?)<\/script>/s.exec(rendered.html);
     assert.ok(json, `no figure data in ${rendered.html.slice(0, 300)}`);
-    const figure = JSON.parse(json[1]) as { frames: Array<{ name: string }>; layout: { sliders: Array<{ steps: unknown[] }> } };
-    assert.deepEqual(figure.frames.map((f) => f.name), ["0: 0", "1: 0.5", "2: 0.9"]);
+    const figure = JSON.parse(json[1]) as {
+      frames: Array<{ name: string }>;
+      layout: { sliders: Array<{ steps: unknown[] }> };
+    };
+    assert.deepEqual(
+      figure.frames.map((f) => f.name),
+      ["0: 0", "1: 0.5", "2: 0.9"],
+    );
     assert.equal(figure.layout.sliders[0].steps.length, 3);
     assert.equal(assets.length, 0);
   });

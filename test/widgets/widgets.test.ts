@@ -5,7 +5,15 @@
 import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { widgets, plot } from "../../src";
-import { setCommSink, type Comm, type CommData, type CommHandlers, type CommMessage, type CommSink, type CommTargetHandler } from "../../src/widgets/commProtocol";
+import {
+  setCommSink,
+  type Comm,
+  type CommData,
+  type CommHandlers,
+  type CommMessage,
+  type CommSink,
+  type CommTargetHandler,
+} from "../../src/widgets/commProtocol";
 import { camelCase, joinBuffers, snakeCase, splitBuffers } from "../../src/widgets/wireState";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import { setDisplaySink, type MimeBundle } from "../../src/display/protocol";
@@ -27,22 +35,33 @@ class RecordingSink implements CommSink {
   private next = 0;
   messageId = "request-1";
 
-  open(targetName: string, data: CommData, handlers: CommHandlers, options: { buffers?: Uint8Array[]; metadata?: CommData } = {}): Comm {
+  open(
+    targetName: string,
+    data: CommData,
+    handlers: CommHandlers,
+    options: { buffers?: Uint8Array[]; metadata?: CommData } = {},
+  ): Comm {
     const commId = `comm${this.next++}`;
     this.handlers.set(commId, handlers);
-    this.sent.push({ kind: "open", commId, target: targetName, data, buffers: options.buffers ?? [], metadata: options.metadata });
-    const sink = this;
+    this.sent.push({
+      kind: "open",
+      commId,
+      target: targetName,
+      data,
+      buffers: options.buffers ?? [],
+      metadata: options.metadata,
+    });
     return {
       commId,
       targetName,
-      send(payload, o = {}) {
-        sink.sent.push({ kind: "msg", commId, data: payload, buffers: o.buffers ?? [] });
+      send: (payload, o = {}) => {
+        this.sent.push({ kind: "msg", commId, data: payload, buffers: o.buffers ?? [] });
       },
-      close(payload = {}) {
-        sink.sent.push({ kind: "close", commId, data: payload, buffers: [] });
+      close: (payload = {}) => {
+        this.sent.push({ kind: "close", commId, data: payload, buffers: [] });
       },
-      setHandlers(h) {
-        sink.handlers.set(commId, h);
+      setHandlers: (h) => {
+        this.handlers.set(commId, h);
       },
     };
   }
@@ -62,7 +81,9 @@ class RecordingSink implements CommSink {
   }
 
   messagesTo(commId: string, method?: string): CommData[] {
-    return this.sent.filter((s) => s.kind === "msg" && s.commId === commId && (method === undefined || s.data.method === method)).map((s) => s.data);
+    return this.sent
+      .filter((s) => s.kind === "msg" && s.commId === commId && (method === undefined || s.data.method === method))
+      .map((s) => s.data);
   }
 }
 
@@ -80,7 +101,12 @@ describe("wire state", () => {
     assert.deepEqual(state, { a: 1, list: [0, null], nested: {} });
     assert.deepEqual(bufferPaths, [["x"], ["list", 1], ["nested", "y"]]);
     assert.equal(buffers.length, 3);
-    assert.deepEqual(joinBuffers(state, bufferPaths, buffers), { a: 1, x: bytes, list: [0, other], nested: { y: bytes } });
+    assert.deepEqual(joinBuffers(state, bufferPaths, buffers), {
+      a: 1,
+      x: bytes,
+      list: [0, other],
+      nested: { y: bytes },
+    });
   });
 });
 
@@ -94,9 +120,17 @@ describe("widgets outside a kernel", () => {
     assert.equal(slider.value, 1);
     stop();
     slider.value = 0.1;
-    assert.deepEqual(seen, [[0.5, 0.8], [0.8, 1]]);
-    assert.throws(() => new widgets.FloatSlider({ min: 2, max: 1 }), /min \(2\) must be less than or equal to max \(1\)/);
-    assert.throws(() => { slider.value = Number.NaN; }, /value must be a finite number/);
+    assert.deepEqual(seen, [
+      [0.5, 0.8],
+      [0.8, 1],
+    ]);
+    assert.throws(
+      () => new widgets.FloatSlider({ min: 2, max: 1 }),
+      /min \(2\) must be less than or equal to max \(1\)/,
+    );
+    assert.throws(() => {
+      slider.value = Number.NaN;
+    }, /value must be a finite number/);
   });
 
   it("IntSlider rounds, FloatLogSlider clamps to base ** [min, max]", () => {
@@ -110,14 +144,22 @@ describe("widgets outside a kernel", () => {
   });
 
   it("Dropdown maps values to labels and index, and reports value changes", () => {
-    const dd = new widgets.Dropdown({ options: [["SGD", "sgd"], ["Adam", "adam"]], value: "adam" });
+    const dd = new widgets.Dropdown({
+      options: [
+        ["SGD", "sgd"],
+        ["Adam", "adam"],
+      ],
+      value: "adam",
+    });
     assert.equal(dd.index, 1);
     assert.equal(dd.label, "Adam");
     const seen: unknown[] = [];
     dd.observe((c) => seen.push(c.new));
     dd.value = "sgd";
     assert.deepEqual(seen, ["sgd"]);
-    assert.throws(() => { dd.value = "rmsprop"; }, /rmsprop is not one of the options \(SGD, Adam\)/);
+    assert.throws(() => {
+      dd.value = "rmsprop";
+    }, /rmsprop is not one of the options \(SGD, Adam\)/);
     assert.throws(() => new widgets.Dropdown({ options: [] }), /at least one option/);
   });
 
@@ -132,13 +174,20 @@ describe("widgets outside a kernel", () => {
   it("the display bundle is a widget view plus a text fallback about ipywidgets", () => {
     const slider = new widgets.FloatSlider({ description: "α" });
     const bundle = slider[JUPYTER_DISPLAY]() as MimeBundle;
-    assert.deepEqual(bundle["application/vnd.jupyter.widget-view+json"], { version_major: 2, version_minor: 0, model_id: slider.modelId });
+    assert.deepEqual(bundle["application/vnd.jupyter.widget-view+json"], {
+      version_major: 2,
+      version_minor: 0,
+      model_id: slider.modelId,
+    });
     assert.match(String(bundle["text/plain"]), /FloatSlider\(value=0, description="α"\)/);
     assert.match(String(bundle["text/plain"]), /install ipywidgets in the Jupyter environment/);
   });
 
   it("layout rejects unknown CSS properties with the list of valid ones", () => {
-    assert.throws(() => new widgets.Label({ layout: { colour: "red" } }), /unknown CSS property "colour"; use border or one of alignContent/);
+    assert.throws(
+      () => new widgets.Label({ layout: { colour: "red" } }),
+      /unknown CSS property "colour"; use border or one of alignContent/,
+    );
   });
 
   it("comms need a kernel and say so", () => {
@@ -155,9 +204,18 @@ describe("widgets through a comm sink", () => {
   afterEach(() => setCommSink(undefined));
 
   it("open layout and style before the widget, with protocol 2.1.0 metadata and snake_case state", () => {
-    const slider = new widgets.FloatSlider({ value: 2, max: 5, continuousUpdate: false, readoutFormat: ".1f", style: { handleColor: "red" } });
+    const slider = new widgets.FloatSlider({
+      value: 2,
+      max: 5,
+      continuousUpdate: false,
+      readoutFormat: ".1f",
+      style: { handleColor: "red" },
+    });
     const opens = sink.sent.filter((s) => s.kind === "open" && s.target === "jupyter.widget");
-    assert.deepEqual(opens.map((o) => (o.data.state as CommData)._model_name), ["LayoutModel", "SliderStyleModel", "FloatSliderModel"]);
+    assert.deepEqual(
+      opens.map((o) => (o.data.state as CommData)._model_name),
+      ["LayoutModel", "SliderStyleModel", "FloatSliderModel"],
+    );
     assert.ok(opens.every((o) => o.metadata?.version === "2.1.0"));
     const state = opens[2].data.state as CommData;
     assert.equal(state.continuous_update, false);
@@ -170,14 +228,19 @@ describe("widgets through a comm sink", () => {
   it("a front-end update is echoed first, then observed; kernel-side changes send only what changed", () => {
     const slider = new widgets.FloatSlider({ value: 0.5, min: 0, max: 1 });
     const label = new widgets.Label("");
-    slider.observe(({ new: v }) => { label.value = `now ${v}`; });
+    slider.observe(({ new: v }) => {
+      label.value = `now ${v}`;
+    });
     const before = sink.sent.length;
     sink.receive(slider.modelId, { method: "update", state: { value: 0.25 }, buffer_paths: [] });
     const after = sink.sent.slice(before);
-    assert.deepEqual(after.map((s) => [s.commId, s.data.method, s.data.state]), [
-      [slider.modelId, "echo_update", { value: 0.25 }],
-      [label.modelId, "update", { value: "now 0.25" }],
-    ]);
+    assert.deepEqual(
+      after.map((s) => [s.commId, s.data.method, s.data.state]),
+      [
+        [slider.modelId, "echo_update", { value: 0.25 }],
+        [label.modelId, "update", { value: "now 0.25" }],
+      ],
+    );
     assert.equal(slider.value, 0.25);
     // setting the same value again sends nothing
     const count = sink.sent.length;
@@ -188,7 +251,13 @@ describe("widgets through a comm sink", () => {
   it("a value out of range from the front end is echoed, clamped and sent back", () => {
     const slider = new widgets.IntSlider({ value: 1, max: 10 });
     sink.receive(slider.modelId, { method: "update", state: { value: 42 }, buffer_paths: [] });
-    assert.deepEqual(sink.messagesTo(slider.modelId).map((d) => [d.method, d.state]), [["echo_update", { value: 42 }], ["update", { value: 10 }]]);
+    assert.deepEqual(
+      sink.messagesTo(slider.modelId).map((d) => [d.method, d.state]),
+      [
+        ["echo_update", { value: 42 }],
+        ["update", { value: 10 }],
+      ],
+    );
     assert.equal(slider.value, 10);
   });
 
@@ -209,7 +278,10 @@ describe("widgets through a comm sink", () => {
     sink.messageId = "cell-7";
     out.capture(() => undefined);
     await out.capture(async () => undefined);
-    assert.deepEqual(sink.messagesTo(out.modelId).map((d) => (d.state as CommData).msg_id), ["cell-7", "", "cell-7", ""]);
+    assert.deepEqual(
+      sink.messagesTo(out.modelId).map((d) => (d.state as CommData).msg_id),
+      ["cell-7", "", "cell-7", ""],
+    );
   });
 
   it("jupyter.widget.control answers request_states with every live widget", () => {
@@ -239,7 +311,13 @@ describe("interact", () => {
     const a = new widgets.FloatSlider({ value: 1, max: 10 });
     const b = new widgets.Dropdown({ options: ["x", "y"] });
     const calls: string[] = [];
-    const ui = widgets.interact(({ a: av, b: bv }) => { calls.push(`${av}${bv}`); return `${av}:${bv}`; }, { a, b });
+    const ui = widgets.interact(
+      ({ a: av, b: bv }) => {
+        calls.push(`${av}${bv}`);
+        return `${av}:${bv}`;
+      },
+      { a, b },
+    );
     assert.equal(await ui.refresh(), "1:x");
     a.value = 2;
     a.value = 3;
@@ -256,13 +334,16 @@ describe("interact", () => {
     const aborted: number[] = [];
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const ui = widgets.interact(async ({ a: v }, { signal }) => {
-      if (v === 1) {
-        await gate;
-        if (signal.aborted) aborted.push(v);
-      }
-      return v;
-    }, { a });
+    const ui = widgets.interact(
+      async ({ a: v }, { signal }) => {
+        if (v === 1) {
+          await gate;
+          if (signal.aborted) aborted.push(v);
+        }
+        return v;
+      },
+      { a },
+    );
     a.value = 1;
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
@@ -278,10 +359,13 @@ describe("interact", () => {
 
   it("shows an exception in the output and keeps working", async () => {
     const a = new widgets.IntSlider({ value: 0, max: 10 });
-    const ui = widgets.interact(({ a: v }) => {
-      if (v === 3) throw new Error("three is not allowed");
-      return v;
-    }, { a });
+    const ui = widgets.interact(
+      ({ a: v }) => {
+        if (v === 3) throw new Error("three is not allowed");
+        return v;
+      },
+      { a },
+    );
     a.value = 3;
     await ui.idle();
     const [failure] = ui.output.outputs as Array<{ output_type: string; evalue: string }>;
@@ -294,14 +378,29 @@ describe("interact", () => {
 
   it("static: the display carries a Plotly slider with one frame per value (offline fallback)", async () => {
     const beta = new widgets.FloatSlider({ value: 0.5, min: 0, max: 0.9, description: "β" });
-    const ui = widgets.interact(({ beta: b }) => plot.line({ "β": { x: [0, 1, 2], y: [1, b, b * b] } }, { title: "powers", xLabel: "k", yLabel: "β^k" }), { beta }, { static: { beta: [0, 0.5, 0.9] } });
+    const ui = widgets.interact(
+      ({ beta: b }) =>
+        plot.line({ β: { x: [0, 1, 2], y: [1, b, b * b] } }, { title: "powers", xLabel: "k", yLabel: "β^k" }),
+      { beta },
+      { static: { beta: [0, 0.5, 0.9] } },
+    );
     const bundle = (await ui[JUPYTER_DISPLAY]()) as MimeBundle;
-    const figure = bundle["application/vnd.plotly.v1+json"] as { frames: unknown[]; layout: { sliders: Array<{ active: number }> } };
+    const figure = bundle["application/vnd.plotly.v1+json"] as {
+      frames: unknown[];
+      layout: { sliders: Array<{ active: number }> };
+    };
     assert.equal(figure.frames.length, 3);
     assert.equal(figure.layout.sliders[0].active, 1);
     assert.match(String(bundle["text/html"]), /optimlab-figure/);
-    assert.deepEqual(bundle["application/vnd.jupyter.widget-view+json"], { version_major: 2, version_minor: 0, model_id: ui.box.modelId });
-    assert.throws(() => widgets.interact(() => 1, { beta }, { static: { gamma: [1] } as never }), /static control "gamma" is not one of the controls \(beta\)/);
+    assert.deepEqual(bundle["application/vnd.jupyter.widget-view+json"], {
+      version_major: 2,
+      version_minor: 0,
+      model_id: ui.box.modelId,
+    });
+    assert.throws(
+      () => widgets.interact(() => 1, { beta }, { static: { gamma: [1] } as never }),
+      /static control "gamma" is not one of the controls \(beta\)/,
+    );
   });
 });
 
@@ -310,10 +409,24 @@ describe("plot.live", () => {
 
   it("displays once with a display id and updates in place", () => {
     const sent: Array<{ id?: string; update: boolean; title: unknown }> = [];
-    setDisplaySink({ display: (bundle, o) => sent.push({ id: o.displayId, update: o.update, title: (bundle["application/vnd.plotly.v1+json"] as { layout: { title?: { text: string } } }).layout.title?.text }) });
+    setDisplaySink({
+      display: (bundle, o) =>
+        sent.push({
+          id: o.displayId,
+          update: o.update,
+          title: (bundle["application/vnd.plotly.v1+json"] as { layout: { title?: { text: string } } }).layout.title
+            ?.text,
+        }),
+    });
     const view = plot.live(plot.line({ a: { x: [0], y: [1] } }, { title: "first", xLabel: "x", yLabel: "y" }));
     view.update(plot.line({ a: { x: [0], y: [2] } }, { title: "second", xLabel: "x", yLabel: "y" }));
-    assert.deepEqual(sent.map((s) => [s.update, s.title]), [[false, "first"], [true, "second"]]);
+    assert.deepEqual(
+      sent.map((s) => [s.update, s.title]),
+      [
+        [false, "first"],
+        [true, "second"],
+      ],
+    );
     assert.equal(sent[0].id, sent[1].id);
     assert.equal(view.updateCount, 1);
   });

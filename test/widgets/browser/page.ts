@@ -30,7 +30,13 @@ class KernelWidgetManager extends HTMLManager {
     });
   }
 
-  override async _create_comm(targetName: string, modelId: string, data?: unknown, metadata?: unknown, buffers?: ArrayBuffer[] | ArrayBufferView[]): Promise<IClassicComm> {
+  override async _create_comm(
+    targetName: string,
+    modelId: string,
+    data?: unknown,
+    metadata?: unknown,
+    buffers?: ArrayBuffer[] | ArrayBufferView[],
+  ): Promise<IClassicComm> {
     const comm = this.kernel.createComm(targetName, modelId);
     if (data || metadata) comm.open(data as never, metadata as never, buffers as never);
     return new shims.services.Comm(comm);
@@ -44,7 +50,12 @@ class KernelWidgetManager extends HTMLManager {
 
 async function main(): Promise<void> {
   const params = new URLSearchParams(location.search);
-  const settings = ServerConnection.makeSettings({ baseUrl: `${location.origin}/`, wsUrl: `ws://${location.host}/`, token: params.get("token") ?? "", appendToken: true });
+  const settings = ServerConnection.makeSettings({
+    baseUrl: `${location.origin}/`,
+    wsUrl: `ws://${location.host}/`,
+    token: params.get("token") ?? "",
+    appendToken: true,
+  });
   const kernels = new KernelManager({ serverSettings: settings });
   const kernel = await kernels.startNew({ name: "optimlab" });
   state.phase = "kernel started";
