@@ -4,6 +4,7 @@
  * TTY. Updates are throttled (at most 4 per second), and the loss is read only when shown.
  */
 import { getDisplaySink, inNotebook } from "../display/protocol";
+import { translate } from "../i18n/translate";
 
 /** What the bar shows at one moment. */
 export interface ProgressState {
