@@ -22,7 +22,7 @@ effect is absent and the same check fails.
 3. dropout $p$ and weight decay $λ$ on an overfitting regression;
 4. learning-rate schedules under gradient noise.
 
-Run time: 64 s measured on two CPU cores shared with other jobs (load average 16); the precomputed fallback sliders and the 3-seed checks are most of it.
+Run time: 25 s measured on two CPU cores shared with other jobs (load average 8; 64 s at load 16); the precomputed fallback sliders and the 3-seed checks are most of it.
 """)
 
 code("01", r"""
