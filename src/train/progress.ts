@@ -60,7 +60,7 @@ export function progressLine(state: ProgressState, name?: string): string {
   const eta = done > 0 ? (state.elapsed * (1 - done)) / done : Infinity;
   const filled = Math.round(done * BAR_WIDTH);
   return (
-    `${name ? `${name} ` : ""}[${"#".repeat(filled)}${"-".repeat(BAR_WIDTH - filled)}] ` +
+    `${name ? `${translate(name)} ` : ""}[${"#".repeat(filled)}${"-".repeat(BAR_WIDTH - filled)}] ` +
     `epoch ${state.epoch}/${state.epochs} · step ${state.step}/${state.stepsPerEpoch} · loss ${formatLoss(state.loss)} · ` +
     `${Math.round(state.samplesPerSecond).toLocaleString("en-US")} samples/s · ${done >= 1 ? `done in ${formatDuration(state.elapsed)}` : `ETA ${formatDuration(eta)}`}`
   );
@@ -71,7 +71,7 @@ function progressHtml(state: ProgressState, name?: string): string {
   const percent = (fraction(state) * 100).toFixed(1);
   return (
     `<div class="optimlab-progress" style="font-family:monospace">` +
-    `${name ? `<b>${name.replace(/</g, "&lt;")}</b> ` : ""}<progress value="${percent}" max="100" style="width:12em;vertical-align:middle"></progress> ` +
+    `${name ? `<b>${translate(name).replace(/</g, "&lt;")}</b> ` : ""}<progress value="${percent}" max="100" style="width:12em;vertical-align:middle"></progress> ` +
     `${text}</div>`
   );
 }
