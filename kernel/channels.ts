@@ -177,7 +177,7 @@ export class KernelChannels {
         try {
           events.message(message, "shell");
         } catch (error) {
-          kernelLog(`handler for ${message.header.msg_type} failed: ${(error as Error).stack ?? error}`);
+          kernelLog(`handler for ${message.header.msg_type} failed: ${(error as Error).stack ?? String(error)}`);
         }
       }
     } catch (error) {

@@ -7,6 +7,7 @@
 import type ts from "typescript";
 
 /** Loaded on first use: requiring the compiler costs ~0.5 s, which start-up must not pay. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
 const typescript = (): typeof ts => require("typescript") as typeof ts;
 
 export interface IsCompleteReply {

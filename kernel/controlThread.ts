@@ -164,7 +164,7 @@ async function serve(data: ControlThreadData): Promise<void> {
           continue;
         }
         awaitingInput = undefined;
-        writeStdinReply(stdin, STDIN_READY, String(reply.content.value ?? ""));
+        writeStdinReply(stdin, STDIN_READY, typeof reply.content.value === "string" ? reply.content.value : "");
       }
     } catch {
       // closed

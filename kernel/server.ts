@@ -20,7 +20,7 @@ import { isComplete } from "./completeness";
 import { codePointToUtf16, utf16ToCodePoint } from "./cursor";
 import { runtimeError, TypeScriptEngine, typescriptVersion, type CellError, type ExecutionOutcome } from "./engine";
 import { CELL_GLOBALS, CELL_GLOBALS_PRELUDE } from "./globals";
-import { CellHistory, type HistoryQuery } from "./history";
+import { CellHistory } from "./history";
 import { KERNEL_DISPLAY_NAME, packageVersion } from "./kernelspecs";
 import {
   cancelTimers,
@@ -194,7 +194,7 @@ export class KernelServer {
     try {
       await handler(scope);
     } catch (error) {
-      kernelLog(`${message.header.msg_type} failed: ${(error as Error).stack ?? error}`);
+      kernelLog(`${message.header.msg_type} failed: ${(error as Error).stack ?? String(error)}`);
     } finally {
       leave();
       this.publish("status", { execution_state: "idle" }, message);
@@ -216,11 +216,11 @@ export class KernelServer {
       case "execute_request":
         return this.execute(message);
       case "complete_request":
-        return reply("complete_reply", this.complete(String(content.code ?? ""), Number(content.cursor_pos ?? 0)));
+        return reply("complete_reply", this.complete(text(content.code), Number(content.cursor_pos ?? 0)));
       case "inspect_request":
-        return reply("inspect_reply", this.inspect(String(content.code ?? ""), Number(content.cursor_pos ?? 0)));
+        return reply("inspect_reply", this.inspect(text(content.code), Number(content.cursor_pos ?? 0)));
       case "is_complete_request":
-        return reply("is_complete_reply", { ...isComplete(String(content.code ?? "")) });
+        return reply("is_complete_reply", { ...isComplete(text(content.code)) });
       case "history_request": {
         const entries = this.history.query(content);
         return reply("history_reply", { status: "ok", history: this.history.toJson(entries) });
@@ -289,7 +289,7 @@ export class KernelServer {
 
   private async execute(request: Message): Promise<void> {
     const content = request.content;
-    const code = String(content.code ?? "");
+    const code = text(content.code);
     const silent = content.silent === true;
     const storeHistory = !silent && content.store_history !== false;
     if (storeHistory) {
@@ -434,7 +434,7 @@ export class KernelServer {
     try {
       request = this.inputRequest(prompt, password);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     return requestInput(this.channels.stdin, () => this.channels.requestInput(request));
   }
@@ -533,7 +533,7 @@ export class KernelServer {
     try {
       this.engine.warmUp();
     } catch (error) {
-      kernelLog(`engine warm-up failed: ${(error as Error).stack ?? error}`);
+      kernelLog(`engine warm-up failed: ${(error as Error).stack ?? String(error)}`);
     }
     if (this.options.preloadBackend !== false) this.preloadBackend();
   }
@@ -591,4 +591,9 @@ async function settleAll(pending: Promise<unknown>[]): Promise<void> {
     done = pending.length;
     await Promise.allSettled(batch);
   }
+}
+
+/** A string field of a request's content ("" when absent or not a string). */
+function text(value: unknown): string {
+  return typeof value === "string" ? value : "";
 }

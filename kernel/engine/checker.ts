@@ -121,10 +121,10 @@ export class CellChecker {
       getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
       fileExists: (file) => this.files.has(file) || ts.sys.fileExists(file),
       readFile: (file) => this.files.get(file)?.text ?? ts.sys.readFile(file),
-      readDirectory: ts.sys.readDirectory,
-      directoryExists: ts.sys.directoryExists,
-      getDirectories: ts.sys.getDirectories,
-      realpath: ts.sys.realpath,
+      readDirectory: (...args) => ts.sys.readDirectory(...args),
+      directoryExists: (dir) => ts.sys.directoryExists(dir),
+      getDirectories: (dir) => ts.sys.getDirectories(dir),
+      realpath: (file) => ts.sys.realpath?.(file) ?? file,
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
     };
     this.service = ts.createLanguageService(host, registry);

@@ -32,6 +32,7 @@ export type ExecutionOutcome =
 /** The TypeScript version cells are checked with (the project's own `typescript` package). */
 export function typescriptVersion(): string {
   // The package.json is tiny; requiring the compiler itself costs ~0.5 s.
+
   return (require("typescript/package.json") as { version: string }).version;
 }
 
@@ -63,7 +64,9 @@ export class TypeScriptEngine {
   private parts(): { checker: CellChecker; evaluator: ReplEvaluator } {
     if (!this.checker || !this.evaluator) {
       // Loaded lazily: these pull in the TypeScript compiler.
+
       const { CellChecker } = require("./checker") as typeof import("./checker");
+
       const { ReplEvaluator } = require("./evaluator") as typeof import("./evaluator");
       const loader = createModuleLoader(this.options.rootDir, installTensorFormatter);
       Object.assign(globalThis, this.options.globals, {
@@ -96,6 +99,7 @@ export class TypeScriptEngine {
           error: compileError(checked.diagnostics.map((d) => `${d.line}:${d.column} - ${d.message}`)),
         };
       }
+
       const { lexicalTopLevel, toJavaScript } = require("./transpile") as typeof import("./transpile");
       js = checked.fast ? lexicalTopLevel(code) : toJavaScript(checked.syntax.file);
     } catch (error) {

@@ -22,6 +22,7 @@ export interface ModuleLoader {
 }
 
 // A real dynamic import(): TypeScript compiles `import()` in this CommonJS file to require().
+
 const dynamicImport = new Function("url", "return import(url)") as (url: string) => Promise<unknown>;
 
 /** Errors of `require` that mean "this is an ES module: import it instead". */
@@ -59,8 +60,8 @@ function namespaceOf(exports: unknown): unknown {
   if ((typeof exports === "object" || typeof exports === "function") && exports !== null) {
     if ((exports as { __esModule?: boolean }).__esModule) return exports;
     // A fresh object that reads through to the module's exports, plus `default`.
-    return new Proxy(exports, {
-      get: (target, key) => (key === "default" ? exports : Reflect.get(target, key)),
+    return new Proxy(exports as object, {
+      get: (target, key): unknown => (key === "default" ? exports : Reflect.get(target, key)),
       has: (target, key) => key === "default" || Reflect.has(target, key),
     });
   }
