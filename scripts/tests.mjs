@@ -8,7 +8,7 @@
 // costs ~1.5 s of CPU per process, more than most test files); `--isolated` runs one process per
 // file instead, as `node --test` does. Integration tests always run one process per file.
 import { spawn, spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -51,14 +51,16 @@ if (tier === "unit" && !rest.includes("--isolated")) {
   const shards = [[], []];
   files.forEach((file, i) => shards[i % shards.length].push(file));
   const reporter = rest.find((arg) => arg.startsWith("--test-reporter=")) ?? "--test-reporter=dot";
+  // Each shard is a small entry file that requires its test files (not `node -e`, whose script
+  // would travel in process.execArgv to the child processes some tests start).
+  const entries = join(root, ".cache", "tests");
+  mkdirSync(entries, { recursive: true });
   const runs = shards.map(
-    (shard) =>
+    (shard, index) =>
       new Promise((resolve) => {
-        const load = shard.map((file) => `require(${JSON.stringify(join(root, file))});`).join("");
-        const child = spawn(process.execPath, ["--import", "tsx", reporter, "-e", load], {
-          cwd: root,
-          stdio: "inherit",
-        });
+        const entry = join(entries, `unit-shard-${index}.cjs`);
+        writeFileSync(entry, shard.map((file) => `require(${JSON.stringify(join(root, file))});\n`).join(""));
+        const child = spawn(process.execPath, ["--import", "tsx", reporter, entry], { cwd: root, stdio: "inherit" });
         child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
       }),
   );

@@ -101,7 +101,7 @@ test("loading the library in a Chinese setting translates printed sentences; in 
   const entry = require.resolve("../../src/index");
   const script = `require(${JSON.stringify(entry)}); console.log("all checks passed"); console.log("3.14");`;
   const run = (lang: string): string =>
-    execFileSync(process.execPath, ["-e", script], { env: { ...process.env, OPTIMLAB_LANG: lang }, encoding: "utf8" });
+    execFileSync(process.execPath, [...process.execArgv, "-e", script], { env: { ...process.env, OPTIMLAB_LANG: lang }, encoding: "utf8" });
   assert.equal(run("zh"), "所有检查均通过\n3.14\n");
   assert.equal(run("en"), "all checks passed\n3.14\n");
 });
