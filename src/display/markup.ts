@@ -3,6 +3,7 @@
  * ending in `md("# Title")` render richly instead of showing a quoted string.
  */
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "./protocol";
+import { translateLines } from "../i18n/translate";
 
 /** A string to be shown as HTML (with the raw source as the text/plain fallback). */
 export class HtmlContent implements Displayable {
@@ -18,7 +19,9 @@ export class MarkdownContent implements Displayable {
   constructor(readonly markdown: string) {}
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    return { "text/markdown": this.markdown, "text/plain": this.markdown };
+    // A sentence the code writes in English is shown in the reader's language.
+    const text = translateLines(this.markdown);
+    return { "text/markdown": text, "text/plain": text };
   }
 }
 
