@@ -31,6 +31,7 @@ export const ALLOWED_IMPORTS = {
     "src/optim",
     "src/display/protocol",
     "src/display/escapeHtml",
+    "src/i18n",
   ],
   "src/plot": ["src/backend", "src/display", "src/i18n", "src/train"],
   "src/tune": ["src/backend", "src/data", "src/display", "src/train", "src/optim", "src/plot"],
