@@ -332,6 +332,8 @@ export class KernelServer {
     this.notePlotly(request);
 
     if (failure) {
+      // Taken before the reply goes out: a request sent after the client saw the error must run.
+      const queuedBefore = this.queuedExecutes();
       this.publish("error", { ...failure }, request);
       await this.reply("shell", request, "execute_reply", {
         status: "error",
@@ -339,7 +341,7 @@ export class KernelServer {
         ...failure,
         user_expressions: {},
       });
-      if (!silent && content.stop_on_error !== false) await this.abortQueuedExecutes();
+      if (!silent && content.stop_on_error !== false) await this.abortQueuedExecutes(queuedBefore);
       return;
     }
     if (result)
@@ -352,17 +354,22 @@ export class KernelServer {
     });
   }
 
+  /** The execute_requests waiting in the shell queue now. */
+  private queuedExecutes(): Job[] {
+    return this.queue.filter((job) => job.kind === "request" && job.message.header.msg_type === "execute_request");
+  }
+
   /**
    * Like ipykernel: execute_requests that arrived before a failed cell's reply went out relied on it,
-   * so they are answered "aborted" without running. Later ones run normally.
+   * so they are answered "aborted" without running. Later ones (sent after the client saw the error)
+   * run normally.
    */
-  private async abortQueuedExecutes(): Promise<void> {
+  private async abortQueuedExecutes(queuedBefore: readonly Job[]): Promise<void> {
     await this.channels.flushed();
-    const aborted = this.queue.filter(
-      (job) => job.kind === "request" && job.message.header.msg_type === "execute_request",
-    );
-    for (const job of aborted) {
-      this.queue.splice(this.queue.indexOf(job), 1);
+    for (const job of queuedBefore) {
+      const index = this.queue.indexOf(job);
+      if (index < 0) continue;
+      this.queue.splice(index, 1);
       if (job.kind !== "request") continue;
       await this.withStatus(job.message, () =>
         this.reply("shell", job.message, "execute_reply", { status: "aborted", execution_count: this.executionCount }),

@@ -180,6 +180,27 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     assert.equal(streamText(await kernel.outputsOf(after), "stdout"), "still ran\n");
   });
 
+  it("runs an execute sent right after the client saw an error reply (only earlier ones are aborted)", async () => {
+    // The kernel used to take the queue to abort *after* sending the error reply, so a request the
+    // client sent on seeing that reply could be answered "aborted" (seen after an interrupted fit).
+    for (let round = 0; round < 5; round++) {
+      const failing = kernel.send("shell", "execute_request", {
+        code: "for (let i = 0; i < 2000; i++) console.log('x'.repeat(200)); throw new Error('stop')",
+        silent: false,
+        store_history: true,
+        stop_on_error: true,
+      });
+      assert.equal((await kernel.waitForReply(failing)).content.status, "error");
+      const next = kernel.send("shell", "execute_request", {
+        code: "1 + 1",
+        silent: false,
+        store_history: true,
+        stop_on_error: true,
+      });
+      assert.equal((await kernel.waitForReply(next)).content.status, "ok", `round ${round}`);
+    }
+  });
+
   it("sends display_data with every MIME type of a bundle, transient always an object", async () => {
     const code = [
       "const chart = { [Symbol.for('Jupyter.display')]() { return { 'text/html': '<i>chart</i>', 'image/svg+xml': '<svg></svg>' }; } };",
