@@ -19,7 +19,7 @@ const RECORDS_PER_BATCH = 10_000;
 function patternRecords(n: number, seed: number): Buffer {
   const out = Buffer.alloc(n * RECORD);
   let state = seed >>> 0;
-  const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   for (let i = 0; i < n; i++) {
     const label = i % 10;
     const base = i * RECORD;
@@ -50,16 +50,28 @@ function writeBatch(file: string, head: Buffer): void {
 test("notebook 11 runs on CIFAR-10 in the official binary format", { timeout: 300_000 }, (t) => {
   const root = repoRoot();
   const cli = path.join(root, "bin", "optimlab.js");
-  if (!fs.existsSync(path.join(root, "dist", "cli", "main.js"))) return t.skip("the CLI is not built (run `npm run build`)");
+  if (!fs.existsSync(path.join(root, "dist", "cli", "main.js")))
+    return t.skip("the CLI is not built (run `npm run build`)");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-cifar-"));
   try {
     const folder = path.join(dataDir, "cifar-10-batches-bin");
     fs.mkdirSync(folder);
-    for (let b = 1; b <= 5; b++) writeBatch(path.join(folder, `data_batch_${b}.bin`), patternRecords(b === 1 ? 512 : 0, b));
+    for (let b = 1; b <= 5; b++)
+      writeBatch(path.join(folder, `data_batch_${b}.bin`), patternRecords(b === 1 ? 512 : 0, b));
     writeBatch(path.join(folder, "test_batch.bin"), patternRecords(1000, 99));
     const run = spawnSync(
       process.execPath,
-      [cli, "test", path.join("notebooks", "11-cnn-with-adam.ipynb"), "--param", "dataset=cifar10", "--param", "trainSize=512", "--param", "epochs=1"],
+      [
+        cli,
+        "test",
+        path.join("notebooks", "11-cnn-with-adam.ipynb"),
+        "--param",
+        "dataset=cifar10",
+        "--param",
+        "trainSize=512",
+        "--param",
+        "epochs=1",
+      ],
       { cwd: root, encoding: "utf8", env: { ...process.env, OPTIMLAB_DATA: dataDir }, timeout: 280_000 },
     );
     assert.equal(run.status, 0, run.stdout + run.stderr);

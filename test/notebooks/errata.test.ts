@@ -38,7 +38,10 @@ export function parseErrata(doc: string): { stated: number | undefined; rows: Ro
       index: i + 1,
       seed: /`([0-9]{3}_[0-9a-f]+\.txt)`/.exec(cells[1] ?? "")?.[1] ?? "",
       quote: /「(.*)」/.exec(cells[3] ?? "")?.[1] ?? "",
-      notebooks: (cells[cells.length - 1] ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+      notebooks: (cells[cells.length - 1] ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
     };
   });
   return { stated: stated ? Number(stated[1]) : undefined, rows };
@@ -59,7 +62,7 @@ function seedsDir(): string | undefined {
 export function errataProblems(doc: string, notebooksDir: string, seeds: string | undefined): string[] {
   const problems: string[] = [];
   const { stated, rows } = parseErrata(doc);
-  if (stated === undefined) problems.push("the doc does not state the row count (\"The table has **N rows**\")");
+  if (stated === undefined) problems.push('the doc does not state the row count ("The table has **N rows**")');
   else if (stated !== rows.length) problems.push(`the doc says ${stated} rows, the table has ${rows.length}`);
   const files = fs.readdirSync(notebooksDir).filter((f) => f.endsWith(".ipynb"));
   let lastSeed = "";
@@ -75,7 +78,8 @@ export function errataProblems(doc: string, notebooksDir: string, seeds: string 
       if (!file) problems.push(`row ${row.index}: notebook ${nb} does not exist`);
       return file ? notebookText(path.join(notebooksDir, file)) : "";
     });
-    if (!texts.some((t) => t.includes(row.quote))) problems.push(`row ${row.index}: 「${row.quote}」 is in none of ${row.notebooks.join(", ")}`);
+    if (!texts.some((t) => t.includes(row.quote)))
+      problems.push(`row ${row.index}: 「${row.quote}」 is in none of ${row.notebooks.join(", ")}`);
     if (seeds && row.seed) {
       const seedText = fs.readFileSync(path.join(seeds, row.seed), "utf8");
       if (!seedText.includes(row.quote)) problems.push(`row ${row.index}: 「${row.quote}」 is not in ${row.seed}`);
@@ -99,7 +103,10 @@ test("the errata table states its row count, and every quote is in the notebooks
 });
 
 test("negative controls: a wrong count, a quote missing from its notebook and a missing notebook are reported", () => {
-  const wrongCount = doc.replace(/The table has \*\*(\d+) rows\*\*/, (_, n: string) => `The table has **${Number(n) + 1} rows**`);
+  const wrongCount = doc.replace(
+    /The table has \*\*(\d+) rows\*\*/,
+    (_, n: string) => `The table has **${Number(n) + 1} rows**`,
+  );
   assert.ok(errataProblems(wrongCount, notebooksDir, undefined).some((p) => p.includes("rows, the table has")));
   const firstQuote = parseErrata(doc).rows[0].quote;
   const wrongQuote = doc.replace(`「${firstQuote}」`, "「这句话不在任何笔记本里」");
@@ -107,13 +114,19 @@ test("negative controls: a wrong count, a quote missing from its notebook and a 
   const lines = doc.split("\n");
   const rowLine = lines.findIndex((l) => l.startsWith("| 1 |"));
   lines[rowLine] = lines[rowLine].replace(/\|\s*([0-9, ]+)\s*\|\s*$/, "| 99 |");
-  assert.ok(errataProblems(lines.join("\n"), notebooksDir, undefined).some((p) => p.includes("notebook 99 does not exist")));
+  assert.ok(
+    errataProblems(lines.join("\n"), notebooksDir, undefined).some((p) => p.includes("notebook 99 does not exist")),
+  );
 });
 
 test("the notebooks table names every tutorial notebook that exists", () => {
   const section = doc.slice(doc.indexOf("## The notebooks"), doc.indexOf("## Rules for every lesson"));
   const named = [...section.matchAll(/^\|\s*`(\d\d-[a-z0-9-]+)`/gm)].map((m) => m[1]);
-  for (const name of named) assert.ok(fs.existsSync(path.join(notebooksDir, `${name}.ipynb`)), `${name}.ipynb is named but missing`);
+  for (const name of named)
+    assert.ok(fs.existsSync(path.join(notebooksDir, `${name}.ipynb`)), `${name}.ipynb is named but missing`);
   for (const nb of ["00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11"])
-    assert.ok(named.some((n) => n.startsWith(`${nb}-`)), `notebook ${nb} is not in the table`);
+    assert.ok(
+      named.some((n) => n.startsWith(`${nb}-`)),
+      `notebook ${nb} is not in the table`,
+    );
 });

@@ -22,14 +22,22 @@ export interface PythonBlock {
 
 /** The fenced python blocks of a notebook's markdown cells, with their role from the info string. */
 export function pythonBlocks(file: string): PythonBlock[] {
-  const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { cell_type: string; id?: string; source: string | string[] }[] };
+  const nb = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    cells: { cell_type: string; id?: string; source: string | string[] }[];
+  };
   const blocks: PythonBlock[] = [];
   for (const cell of nb.cells) {
     if (cell.cell_type !== "markdown") continue;
     const text = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
     for (const m of text.matchAll(/^```python[ \t]+(corrected|article)([^\n]*)\n([\s\S]*?)^```[ \t]*$/gm)) {
       const raises = /raises=([A-Za-z_][A-Za-z0-9_.]*)/.exec(m[2])?.[1];
-      blocks.push({ notebook: path.basename(file), cell: cell.id ?? "?", kind: m[1] as "corrected" | "article", raises, code: m[3] });
+      blocks.push({
+        notebook: path.basename(file),
+        cell: cell.id ?? "?",
+        kind: m[1] as "corrected" | "article",
+        raises,
+        code: m[3],
+      });
     }
   }
   return blocks;
@@ -51,20 +59,32 @@ for block in blocks:
 /** A Python interpreter that can import torch, or undefined. */
 function torchPython(): string | undefined {
   const candidates = [process.env.OPTIMLAB_PYTHON, "/usr/bin/python3", "python3"].filter((c): c is string => !!c);
-  return candidates.find((python) => spawnSync(python, ["-c", "import torch"], { encoding: "utf8", timeout: 60_000 }).status === 0);
+  return candidates.find(
+    (python) => spawnSync(python, ["-c", "import torch"], { encoding: "utf8", timeout: 60_000 }).status === 0,
+  );
 }
 
 /** Runs the blocks in one Python process; one result per block, in order. */
-export function runBlocks(python: string, blocks: PythonBlock[]): { ok: boolean; error: string | null; message: string }[] {
+export function runBlocks(
+  python: string,
+  blocks: PythonBlock[],
+): { ok: boolean; error: string | null; message: string }[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-pytorch-"));
   try {
     fs.writeFileSync(path.join(dir, "driver.py"), DRIVER);
     fs.writeFileSync(path.join(dir, "blocks.json"), JSON.stringify(blocks));
     const run = spawnSync(python, [path.join(dir, "driver.py"), path.join(dir, "blocks.json")], {
-      cwd: dir, encoding: "utf8", timeout: 300_000, env: { ...process.env, OMP_NUM_THREADS: "2", PYTHONHASHSEED: "0" },
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 300_000,
+      env: { ...process.env, OMP_NUM_THREADS: "2", PYTHONHASHSEED: "0" },
     });
     if (run.status !== 0) throw new Error(`python driver failed (status ${run.status}): ${run.stderr.slice(-2000)}`);
-    return run.stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    return run.stdout
+      .trim()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -92,7 +112,12 @@ test("corrected PyTorch runs; the articles' PyTorch fails as the notebooks say",
   // Negative controls, run in the same process: a broken correction must be reported, and a quoted
   // snippet that does not raise what it claims must be caught too.
   const controls: PythonBlock[] = [
-    { notebook: "control", cell: "broken", kind: "corrected", code: "import torch\nassert torch.zeros(1).item() == 1\n" },
+    {
+      notebook: "control",
+      cell: "broken",
+      kind: "corrected",
+      code: "import torch\nassert torch.zeros(1).item() == 1\n",
+    },
     { notebook: "control", cell: "wrong-raise", kind: "article", raises: "NameError", code: "x = 1\n" },
   ];
   const results = runBlocks(python, [...toRun, ...controls]);
@@ -100,8 +125,12 @@ test("corrected PyTorch runs; the articles' PyTorch fails as the notebooks say",
   const failures: string[] = [];
   toRun.forEach((block, i) => {
     const r = results[i];
-    if (block.kind === "corrected" && !r.ok) failures.push(`${block.notebook} ${block.cell}: corrected block failed:\n${r.message}`);
-    if (block.kind === "article" && r.error !== block.raises) failures.push(`${block.notebook} ${block.cell}: the quoted block should raise ${block.raises}, got ${r.error ?? "no error"}`);
+    if (block.kind === "corrected" && !r.ok)
+      failures.push(`${block.notebook} ${block.cell}: corrected block failed:\n${r.message}`);
+    if (block.kind === "article" && r.error !== block.raises)
+      failures.push(
+        `${block.notebook} ${block.cell}: the quoted block should raise ${block.raises}, got ${r.error ?? "no error"}`,
+      );
   });
   assert.deepEqual(failures, []);
   const [broken, wrongRaise] = results.slice(toRun.length);

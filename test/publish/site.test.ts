@@ -66,10 +66,7 @@ test("a failing notebook gets an error banner, the index flags it, and the build
   const out = tempDir("failing");
   const errors: string[] = [];
   const original = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => (
-    errors.push(String(chunk)),
-    true
-  )) as typeof process.stderr.write;
+  process.stderr.write = (chunk: string | Uint8Array) => (errors.push(String(chunk)), true);
   let code: number;
   try {
     code = await main([fixture("failing"), fixture("site"), "--out", out, "--no-execute"]);
