@@ -429,7 +429,10 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     const reply = await kernel.waitForReply(request);
     assert.equal(reply.header.msg_type, "shutdown_reply");
     assert.deepEqual(reply.content, { status: "ok", restart: true });
-    assert.equal(await kernel.exited(), 0);
+    // Known flake (about 1 in 16 here): the process can abort with SIGABRT while ZeroMQ tears down the
+    // control thread's context at exit (zeromq.js#411). Say so when it happens, with the kernel's stderr.
+    const code = await kernel.exited();
+    assert.equal(code, 0, `exit ${code}, signal ${kernel.child.signalCode}, stderr:\n${kernel.stderr.slice(-2000)}`);
   });
 });
 
