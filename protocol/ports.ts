@@ -3,7 +3,9 @@
  * take a port before the kernel binds it); jupyter_client accepts the same race, and the kernel fails
  * loudly if hit.
  */
+import { randomUUID } from "node:crypto";
 import * as net from "node:net";
+import type { ConnectionInfo } from "./wire";
 
 export async function freePorts(count: number, host = "127.0.0.1"): Promise<number[]> {
   const servers: net.Server[] = [];
@@ -23,4 +25,27 @@ export async function freePorts(count: number, host = "127.0.0.1"): Promise<numb
   } finally {
     await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
   }
+}
+
+/**
+ * Connection settings for a new kernel on free local ports: a random key and HMAC-SHA256 signing
+ * unless `key`/`scheme` say otherwise (tests use an empty key or a bad scheme on purpose).
+ */
+export async function newConnectionInfo(
+  kernelName: string,
+  { key = randomUUID(), scheme = "hmac-sha256" }: { key?: string; scheme?: string } = {},
+): Promise<ConnectionInfo> {
+  const [shell, iopub, stdin, control, hb] = await freePorts(5);
+  return {
+    transport: "tcp",
+    ip: "127.0.0.1",
+    shell_port: shell,
+    iopub_port: iopub,
+    stdin_port: stdin,
+    control_port: control,
+    hb_port: hb,
+    key,
+    signature_scheme: scheme,
+    kernel_name: kernelName,
+  };
 }

@@ -4,12 +4,12 @@
  * reaches its children too), and a ring buffer of its last stderr lines for crash reports.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { kernelCommand, type KernelSpecEntry } from "../kernel/kernelspecs";
-import { freePorts } from "../protocol/ports";
+import { newConnectionInfo } from "../protocol/ports";
 import type { ConnectionInfo } from "../protocol/wire";
 import { isAlive, killGroup, registerKernelGroup, unregisterKernelGroup } from "./cleanup";
 
@@ -28,24 +28,6 @@ export class KernelStartError extends Error {
 export interface KernelExit {
   code: number | null;
   signal: NodeJS.Signals | null;
-}
-
-export { freePorts } from "../protocol/ports";
-
-export async function newConnectionInfo(kernelName: string): Promise<ConnectionInfo> {
-  const [shell, iopub, stdin, control, hb] = await freePorts(5);
-  return {
-    transport: "tcp",
-    ip: "127.0.0.1",
-    shell_port: shell,
-    iopub_port: iopub,
-    stdin_port: stdin,
-    control_port: control,
-    hb_port: hb,
-    key: randomUUID(),
-    signature_scheme: "hmac-sha256",
-    kernel_name: kernelName,
-  };
 }
 
 const STDERR_LINES_KEPT = 40;

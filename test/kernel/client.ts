@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zmq from "zeromq";
-import { freePorts } from "../../protocol/ports";
+import { newConnectionInfo } from "../../protocol/ports";
 import {
   createMessage,
   deserialize,
@@ -45,19 +45,7 @@ export async function writeConnectionFile(
   key: string,
   scheme = "hmac-sha256",
 ): Promise<{ file: string; info: ConnectionInfo }> {
-  const [shell, iopub, stdin, control, hb] = await freePorts(5);
-  const info: ConnectionInfo = {
-    transport: "tcp",
-    ip: "127.0.0.1",
-    shell_port: shell,
-    iopub_port: iopub,
-    stdin_port: stdin,
-    control_port: control,
-    hb_port: hb,
-    key,
-    signature_scheme: scheme,
-    kernel_name: "optimlab",
-  };
+  const info = await newConnectionInfo("optimlab", { key, scheme });
   const file = path.join(dir, "kernel-test.json");
   fs.writeFileSync(file, JSON.stringify(info));
   return { file, info };
