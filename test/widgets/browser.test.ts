@@ -16,9 +16,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as net from "node:net";
+import type { Browser } from "playwright-core";
 import { REPO_ROOT } from "../kernel/client";
+import { CHROMIUM_MISSING, findChromium, launchChromium } from "../publish/chromium";
 
-const CHROMIUM = "/usr/bin/chromium";
 const PYTHON = "/usr/bin/python3";
 const ARTIFACTS = path.join(REPO_ROOT, "test-results", "widgets");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -46,7 +47,7 @@ display(powers);
 `;
 
 function missing(): string | undefined {
-  if (!fs.existsSync(CHROMIUM)) return `${CHROMIUM} is not installed (apt-get install chromium)`;
+  if (!findChromium()) return CHROMIUM_MISSING;
   const probe = spawnSync(PYTHON, ["-c", "import notebook"], { encoding: "utf8" });
   if (probe.status !== 0) return "the classic Notebook server is not installed (apt-get install python3-notebook)";
   try {
@@ -108,8 +109,7 @@ describe("widgets in a real browser", { timeout: 300_000 }, () => {
     if (why) return t.skip(why);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-browser-"));
     let server: ChildProcess | undefined;
-    const { chromium } = require("playwright-core") as typeof import("playwright-core");
-    let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+    let browser: Browser | undefined;
     let serverLog = "";
     try {
       // The notebook folder: can import optimlab (this checkout), serves the bundled page under /files/.
@@ -163,17 +163,7 @@ describe("widgets in a real browser", { timeout: 300_000 }, () => {
       server.stderr?.on("data", (d: Buffer) => (serverLog += d));
       await waitForServer(port, token, server, () => serverLog.slice(-1500));
 
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      });
+      browser = await launchChromium(findChromium()!);
       const page = await browser.newPage({ viewport: { width: 960, height: 720 } });
       const consoleLines: string[] = [];
       page.on("console", (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
