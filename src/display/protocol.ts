@@ -38,15 +38,24 @@ export interface DisplaySink {
   track?(pending: Promise<unknown>): void;
 }
 
-const SINK_KEY = Symbol.for("optimlab.displaySink");
-type SinkHolder = { [SINK_KEY]?: DisplaySink };
+/**
+ * A value kept on `globalThis` under `Symbol.for(name)`: the kernel and the notebook may load two
+ * copies of the library, and both must see the one sink the kernel installed.
+ */
+export function globalSlot<T>(name: string): { get(): T | undefined; set(value: T | undefined): void } {
+  const key = Symbol.for(name);
+  const holder = globalThis as { [key]?: T };
+  return { get: () => holder[key], set: (value) => (holder[key] = value) };
+}
+
+const displaySink = globalSlot<DisplaySink>("optimlab.displaySink");
 
 export function setDisplaySink(sink: DisplaySink | undefined): void {
-  (globalThis as SinkHolder)[SINK_KEY] = sink;
+  displaySink.set(sink);
 }
 
 export function getDisplaySink(): DisplaySink | undefined {
-  return (globalThis as SinkHolder)[SINK_KEY];
+  return displaySink.get();
 }
 
 /** True inside a notebook served by our kernel (rich output possible). */

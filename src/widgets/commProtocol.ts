@@ -11,6 +11,7 @@
  * its front-end twin: `comm_open` creates it, `comm_msg` carries `data` (JSON) plus binary
  * `buffers` both ways, `comm_close` ends it.
  */
+import { globalSlot } from "../display/protocol";
 
 /** JSON values as they travel in comm data. */
 export type CommJson = null | boolean | number | string | CommJson[] | { [key: string]: CommJson };
@@ -72,13 +73,12 @@ export function captureScope(): <T>(fn: () => T) => T {
   return <T>(fn: () => T): T => (sink?.runInScope ? sink.runInScope(scope, fn) : fn());
 }
 
-const SINK_KEY = Symbol.for("optimlab.commSink");
-type SinkHolder = { [SINK_KEY]?: CommSink };
+const commSink = globalSlot<CommSink>("optimlab.commSink");
 
 export function setCommSink(sink: CommSink | undefined): void {
-  (globalThis as SinkHolder)[SINK_KEY] = sink;
+  commSink.set(sink);
 }
 
 export function getCommSink(): CommSink | undefined {
-  return (globalThis as SinkHolder)[SINK_KEY];
+  return commSink.get();
 }
