@@ -3,7 +3,9 @@
  * update), a single rewritten line in a terminal, or one line per epoch when stderr is not a
  * TTY. Updates are throttled (at most 4 per second), and the loss is read only when shown.
  */
+import { escapeHtml } from "../display/escapeHtml";
 import { getDisplaySink, inNotebook } from "../display/protocol";
+import { language as readerLanguage, type Language } from "../i18n/language";
 import { translate } from "../i18n/translate";
 
 /** What the bar shows at one moment. */
@@ -31,16 +33,29 @@ export interface ProgressOptions {
   stream?: { isTTY?: boolean; write(text: string): unknown };
   /** Minimum milliseconds between two updates (default 250 → ≤ 4 updates/s). */
   interval?: number;
+  /** Language of the bar's words (default: the reader's, `i18n.language()`). */
+  language?: Language;
 }
 
 const BAR_WIDTH = 24;
 let displayCounter = 0;
 
-function formatDuration(seconds: number): string {
+/**
+ * The bar's phrases. Each is a whole catalog entry ("epoch {}/{}" → "第 {}/{} 轮"), translated with
+ * its numbers in place, so a language orders its own words (no word-by-word assembly).
+ */
+function phrase(lang: Language, english: string): string {
+  return translate(english, lang);
+}
+
+/** Seconds as the bar shows them: `5.0s`, `1m05s` (Chinese: `5.0 秒`, `1 分 05 秒`). Units are formatting, like digits. */
+function formatDuration(seconds: number, lang: Language): string {
   if (!Number.isFinite(seconds)) return "?";
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
+  const zh = lang === "zh";
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}${zh ? " 秒" : "s"}`;
   const minutes = Math.floor(seconds / 60);
-  return `${minutes}m${String(Math.round(seconds - 60 * minutes)).padStart(2, "0")}s`;
+  const rest = String(Math.round(seconds - 60 * minutes)).padStart(2, "0");
+  return zh ? `${minutes} 分 ${rest} 秒` : `${minutes}m${rest}s`;
 }
 
 function formatLoss(loss: number | undefined): string {
@@ -54,26 +69,49 @@ function fraction(state: ProgressState): number {
   return total === 0 ? 1 : Math.min(1, ((state.epoch - 1) * state.stepsPerEpoch + state.step) / total);
 }
 
-/** The text of the bar, e.g. `epoch 2/10 · step 40/100 · loss 0.4210 · 5,120 samples/s · ETA 12s`. */
-export function progressLine(state: ProgressState, name?: string): string {
+/** The text after the bar, e.g. `epoch 2/10 · step 40/100 · loss 0.4210 · 5,120 samples/s · ETA 12s`. */
+function progressText(state: ProgressState, lang: Language): string {
   const done = fraction(state);
   const eta = done > 0 ? (state.elapsed * (1 - done)) / done : Infinity;
-  const filled = Math.round(done * BAR_WIDTH);
-  return (
-    `${name ? `${translate(name)} ` : ""}[${"#".repeat(filled)}${"-".repeat(BAR_WIDTH - filled)}] ` +
-    `epoch ${state.epoch}/${state.epochs} · step ${state.step}/${state.stepsPerEpoch} · loss ${formatLoss(state.loss)} · ` +
-    `${Math.round(state.samplesPerSecond).toLocaleString("en-US")} samples/s · ${done >= 1 ? `done in ${formatDuration(state.elapsed)}` : `ETA ${formatDuration(eta)}`}`
-  );
+  return [
+    phrase(lang, `epoch ${state.epoch}/${state.epochs}`),
+    phrase(lang, `step ${state.step}/${state.stepsPerEpoch}`),
+    phrase(lang, `loss ${formatLoss(state.loss)}`),
+    phrase(lang, `${Math.round(state.samplesPerSecond).toLocaleString("en-US")} samples/s`),
+    done >= 1
+      ? phrase(lang, `done in ${formatDuration(state.elapsed, lang)}`)
+      : phrase(lang, `ETA ${formatDuration(eta, lang)}`),
+  ].join(" · ");
 }
 
-function progressHtml(state: ProgressState, name?: string): string {
-  const text = progressLine(state, name).replace(/^.*?\] /, "");
+/** The text of the bar, e.g. `sgd [######------] epoch 2/10 · step 40/100 · loss 0.4210 · 5,120 samples/s · ETA 12s`. */
+export function progressLine(state: ProgressState, name?: string, lang: Language = readerLanguage()): string {
+  const filled = Math.round(fraction(state) * BAR_WIDTH);
+  const bar = `[${"#".repeat(filled)}${"-".repeat(BAR_WIDTH - filled)}]`;
+  return `${name ? `${translate(name, lang)} ` : ""}${bar} ${progressText(state, lang)}`;
+}
+
+function progressHtml(state: ProgressState, name: string | undefined, lang: Language): string {
   const percent = (fraction(state) * 100).toFixed(1);
   return (
     `<div class="optimlab-progress" style="font-family:monospace">` +
-    `${name ? `<b>${translate(name).replace(/</g, "&lt;")}</b> ` : ""}<progress value="${percent}" max="100" style="width:12em;vertical-align:middle"></progress> ` +
-    `${text}</div>`
+    `${name ? `<b>${escapeHtml(translate(name, lang))}</b> ` : ""}<progress value="${percent}" max="100" style="width:12em;vertical-align:middle"></progress> ` +
+    `${escapeHtml(progressText(state, lang))}</div>`
   );
+}
+
+/** One epoch's line when stderr is not a terminal, e.g. `epoch 3/10 · loss 0.3100 · valLoss 0.3500 · 2.1s`. */
+export function epochLine(
+  state: ProgressState,
+  values: { [key: string]: number | undefined },
+  name: string | undefined,
+  lang: Language = readerLanguage(),
+): string {
+  const parts = Object.entries(values)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => phrase(lang, `${key} ${formatLoss(value)}`));
+  const prefix = name ? `${translate(name, lang)} ` : "";
+  return `${prefix}${[phrase(lang, `epoch ${state.epoch}/${state.epochs}`), ...parts, formatDuration(state.elapsed, lang)].join(" · ")}`;
 }
 
 type Mode = "notebook" | "tty" | "lines";
@@ -85,6 +123,7 @@ export class Progress {
   private readonly now: () => number;
   private readonly interval: number;
   private readonly displayId: string;
+  private readonly lang: Language;
   private lastUpdate = -Infinity;
   private shown = false;
   private lastState: ProgressState | undefined;
@@ -98,6 +137,7 @@ export class Progress {
     const stream = options.stream ?? process.stderr;
     this.mode = inNotebook() ? "notebook" : stream.isTTY ? "tty" : "lines";
     this.displayId = `optimlab-fit-${process.pid}-${++displayCounter}`;
+    this.lang = options.language ?? readerLanguage();
   }
 
   /** True when an update is allowed now (the caller then reads the loss and calls `update`). */
@@ -114,25 +154,22 @@ export class Progress {
     if (this.mode === "notebook") {
       const sink = getDisplaySink();
       sink?.display(
-        { "text/plain": progressLine(state, this.options.name), "text/html": progressHtml(state, this.options.name) },
+        {
+          "text/plain": progressLine(state, this.options.name, this.lang),
+          "text/html": progressHtml(state, this.options.name, this.lang),
+        },
         { displayId: this.displayId, update: this.shown, metadata: {} },
       );
       this.shown = true;
     } else {
-      (this.options.stream ?? process.stderr).write(`\r${progressLine(state, this.options.name)}\x1b[K`);
+      (this.options.stream ?? process.stderr).write(`\r${progressLine(state, this.options.name, this.lang)}\x1b[K`);
     }
   }
 
   /** End of an epoch: in "lines" mode prints one line, e.g. `epoch 3/10 · loss 0.31 · valLoss 0.35 · 2.1s`. */
   epochEnd(state: ProgressState, values: { [key: string]: number | undefined }): void {
     if (this.mode !== "lines") return this.update(state, true);
-    const parts = Object.entries(values)
-      .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => `${key} ${formatLoss(value)}`);
-    const prefix = this.options.name ? `${this.options.name} ` : "";
-    (this.options.stream ?? process.stderr).write(
-      `${prefix}epoch ${state.epoch}/${state.epochs} · ${parts.join(" · ")} · ${formatDuration(state.elapsed)}\n`,
-    );
+    (this.options.stream ?? process.stderr).write(`${epochLine(state, values, this.options.name, this.lang)}\n`);
   }
 
   /** Final update; ends the terminal line. */

@@ -12,13 +12,33 @@ const state = { epoch: 2, epochs: 4, step: 5, stepsPerEpoch: 10, loss: 0.421, sa
 
 test("progressLine shows epoch, step, loss, samples/s and ETA", () => {
   assert.equal(
-    progressLine(state, "sgd"),
+    progressLine(state, "sgd", "en"),
     "sgd [#########---------------] epoch 2/4 · step 5/10 · loss 0.4210 · 5,120 samples/s · ETA 5.0s",
   );
   assert.equal(
-    progressLine({ ...state, epoch: 4, step: 10, loss: undefined }),
+    progressLine({ ...state, epoch: 4, step: 10, loss: undefined }, undefined, "en"),
     "[########################] epoch 4/4 · step 10/10 · loss … · 5,120 samples/s · done in 3.0s",
   );
+});
+
+test("progressLine in Chinese: every word of the bar from the catalog, numbers unchanged", () => {
+  assert.equal(
+    progressLine({ ...state, elapsed: 80 }, "no clipping", "zh"),
+    "不裁剪 [#########---------------] 轮 2/4 · 步 5/10 · 损失 0.4210 · 5,120 样本/秒 · 预计还需 2 分 13 秒",
+  );
+  assert.equal(
+    progressLine({ ...state, epoch: 4, step: 10, loss: undefined }, undefined, "zh"),
+    "[########################] 轮 4/4 · 步 10/10 · 损失 … · 5,120 样本/秒 · 完成，用时 3.0 秒",
+  );
+  const lines: string[] = [];
+  const plain = new Progress({
+    epochs: 4,
+    stepsPerEpoch: 10,
+    language: "zh",
+    stream: { isTTY: false, write: (t: string) => lines.push(t) },
+  });
+  plain.epochEnd(state, { loss: 0.5, valLoss: 0.25, accuracy: 0.75 });
+  assert.deepEqual(lines, ["轮 2/4 · 损失 0.5000 · 验证损失 0.2500 · 准确率 0.7500 · 3.0 秒\n"]);
 });
 
 test("notebook: one display id, first shown then updated in place, at most one update per interval", () => {
@@ -62,6 +82,7 @@ test("terminal: a TTY gets one rewritten line; otherwise one line per epoch", ()
   const lines: string[] = [];
   const plain = new Progress({
     name: "adam",
+    language: "en",
     epochs: 4,
     stepsPerEpoch: 10,
     stream: { isTTY: false, write: (t: string) => lines.push(t) },
