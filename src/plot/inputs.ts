@@ -1,43 +1,23 @@
 /**
- * What the plotting functions accept, as small structural interfaces.
- *
- * ADAPTATION POINT: these mirror what `src/train` (History), `src/surfaces` (test functions and
- * trajectories), `src/optim/lrScheduler` and `src/tune` (danfojs DataFrames) produce. They are
- * structural so that plotting works with those objects directly and with hand-made data in tests;
- * if a teammate's shape changes, adapt it here and in `toHistory`/`toRows`, nowhere else.
+ * What the plotting functions accept, as small structural interfaces: `src/train` histories (their
+ * records are train's `StepRecord`/`EpochRecord`, defined once in `src/train/records.ts`),
+ * `src/surfaces` test functions and trajectories, `src/optim/lrScheduler` schedules and `src/tune`
+ * (danfojs DataFrames). Structural, so that plotting takes those objects directly and hand-made
+ * data in tests.
  */
+import type { EpochRecord, StepRecord } from "../train/records";
 
-/** One training step. `time` is seconds since the start of training. */
-export interface StepRecord {
-  step: number;
-  loss: number;
-  epoch?: number;
-  time?: number;
-  lr?: number;
-  /** Global gradient L2 norm (before clipping). */
-  gradNorm?: number;
-  /** Per-layer (per-parameter) gradient L2 norms, keyed by layer or variable name. */
-  gradNorms?: { [layer: string]: number };
-  /** Batch metrics, e.g. `accuracy`. */
-  [metric: string]: number | { [layer: string]: number } | undefined;
-}
+/** A step record as plots read it: `step` and `loss` required, the rest of train's fields optional. */
+export type StepLike = Pick<StepRecord, "step" | "loss"> & Partial<StepRecord>;
 
-/** One epoch: mean training loss, validation loss, metrics. `step` is the global step at its end. */
-export interface EpochRecord {
-  epoch: number;
-  loss: number;
-  valLoss?: number;
-  step?: number;
-  time?: number;
-  lr?: number;
-  [metric: string]: number | undefined;
-}
+/** An epoch record as plots read it: `epoch` and `loss` required, the rest of train's fields optional. */
+export type EpochLike = Pick<EpochRecord, "epoch" | "loss"> & Partial<EpochRecord>;
 
-/** A training run's history (`src/train` History objects have this shape). */
+/** A training run's history: train's History, or hand-made records. */
 export interface HistoryLike {
   name?: string;
-  steps: readonly StepRecord[];
-  epochs: readonly EpochRecord[];
+  steps: readonly StepLike[];
+  epochs: readonly EpochLike[];
 }
 
 /** An axis-aligned rectangle of the plane: `x: [min, max]`, `y: [min, max]`. */

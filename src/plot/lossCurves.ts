@@ -6,9 +6,9 @@ import type { LanguageOption } from "./localize";
 import { toHistories } from "./adapters";
 import { Figure } from "./figure";
 import type { Trace } from "./figureTypes";
-import type { EpochRecord, HistoryLike, StepRecord } from "./inputs";
+import type { EpochLike, HistoryLike, StepLike } from "./inputs";
 import { baseLayout, runColour, TRAIN_DASH, VALIDATION_DASH } from "./style";
-import { validationKey } from "../train/records";
+import { recordNumber, validationKey } from "../train/records";
 
 /** What the x axis counts. */
 export type LossAxis = "step" | "epoch" | "time";
@@ -33,11 +33,6 @@ export interface LossCurvesOptions extends LanguageOption {
 export const noMetricMessage = (run: string, metric: string): string =>
   `lossCurves: run "${run}" has no "${metric}" values. Record it while training (train.fit's metrics option) or choose another metric.`;
 
-function numberAt(record: StepRecord | EpochRecord, key: string): number | undefined {
-  const value = record[key];
-  return typeof value === "number" ? value : undefined;
-}
-
 export const X_AXIS_TITLES: { [axis in LossAxis]: string } = {
   step: "training step (iterations)",
   epoch: "epoch (passes over the training set)",
@@ -50,7 +45,7 @@ export const noTimeMessage = (run: string): string =>
 export const badXMessage = (x: string): string => `lossCurves: unknown x axis "${x}". Use "step", "epoch" or "time".`;
 
 /** Where an epoch's validation point goes on the step axis: its recorded step, else its last step. */
-function epochEndStep(epoch: EpochRecord, steps: readonly StepRecord[]): number | undefined {
+function epochEndStep(epoch: EpochLike, steps: readonly StepLike[]): number | undefined {
   if (epoch.step !== undefined) return epoch.step;
   let last: number | undefined;
   for (const step of steps) if (step.epoch === epoch.epoch) last = step.step;
@@ -58,7 +53,7 @@ function epochEndStep(epoch: EpochRecord, steps: readonly StepRecord[]): number 
 }
 
 /** Where an epoch record goes on the x axis (undefined when it cannot be placed). */
-function epochPosition(epoch: EpochRecord, x: LossAxis, history: HistoryLike, run: string): number | undefined {
+function epochPosition(epoch: EpochLike, x: LossAxis, history: HistoryLike, run: string): number | undefined {
   if (x === "epoch") return epoch.epoch;
   if (x === "step") return epochEndStep(epoch, history.steps);
   if (epoch.time === undefined) throw new Error(noTimeMessage(run));
@@ -70,18 +65,18 @@ function epochPosition(epoch: EpochRecord, x: LossAxis, history: HistoryLike, ru
  * (e.g. accuracy recorded only per epoch, placed at each epoch's last step).
  */
 function trainPoints(history: HistoryLike, x: LossAxis, run: string, metric: string): { x: number[]; y: number[] } {
-  const steps = x === "epoch" ? [] : history.steps.filter((s) => numberAt(s, metric) !== undefined);
+  const steps = x === "epoch" ? [] : history.steps.filter((s) => recordNumber(s, metric) !== undefined);
   if (steps.length > 0) {
     if (x === "time" && steps.some((s) => s.time === undefined)) throw new Error(noTimeMessage(run));
     return {
       x: steps.map((s) => (x === "step" ? s.step : (s.time as number))),
-      y: steps.map((s) => numberAt(s, metric) as number),
+      y: steps.map((s) => recordNumber(s, metric) as number),
     };
   }
   const xs: number[] = [];
   const ys: number[] = [];
   for (const epoch of history.epochs) {
-    const value = numberAt(epoch, metric);
+    const value = recordNumber(epoch, metric);
     const position = value === undefined ? undefined : epochPosition(epoch, x, history, run);
     if (value === undefined || position === undefined) continue;
     xs.push(position);
@@ -102,7 +97,7 @@ function validationPoints(
   const ys: number[] = [];
   const key = validationKey(metric);
   for (const epoch of history.epochs) {
-    const value = numberAt(epoch, key);
+    const value = recordNumber(epoch, key);
     if (value === undefined) continue;
     const position = epochPosition(epoch, x, history, run);
     if (position === undefined) continue;

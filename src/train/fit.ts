@@ -18,7 +18,7 @@ import { evaluateModel } from "./evaluate";
 import { currentLr, planFit, type FitOptions, type FitPlan } from "./fitOptions";
 import { History } from "./history";
 import { Progress } from "./progress";
-import { validationKey, type EpochRecord, type StepRecord } from "./records";
+import { recordNumber, validationKey, type EpochRecord, type StepRecord } from "./records";
 import { StepReader } from "./stepReader";
 import { StepValueLayout } from "./stepValues";
 import { trainStep } from "./trainStep";
@@ -35,7 +35,8 @@ function summarizeEpoch(
   epochSteps: StepRecord[],
 ): EpochRecord {
   const totalSize = epochSteps.reduce((s, r) => s + (r.size ?? 0), 0);
-  const mean = (key: string) => epochSteps.reduce((s, r) => s + (r[key] ?? 0) * (r.size ?? 0), 0) / totalSize;
+  const mean = (key: string) =>
+    epochSteps.reduce((s, r) => s + (recordNumber(r, key) ?? 0) * (r.size ?? 0), 0) / totalSize;
   const last = epochSteps[epochSteps.length - 1];
   const record: EpochRecord = {
     epoch,

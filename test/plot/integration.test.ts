@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { test } from "node:test";
 import * as plot from "../../src/plot";
 import * as surfaces from "../../src/surfaces";
+import { noMetricMessage } from "../../src/plot/lossCurves";
 import { History } from "../../src/train";
 
 test("a train.History plots as loss curves, gradient norms and a history table", () => {
@@ -37,6 +38,34 @@ test("a train.History plots as loss curves, gradient norms and a history table",
   assert.deepEqual(curves.data[1].x, [0.2, 0.4]);
   assert.deepEqual(plot.gradNorms(history).data[0].y, [2, 1, 2 / 3, 0.5]);
   assert.ok(plot.historyTable(history).columns.includes("valLoss"));
+});
+
+test("a train.History whose steps hold per-layer gradient norms (one record type) plots per layer", () => {
+  // Train's StepRecord carries `gradNorms` itself: before plot and train shared one record type,
+  // this History did not typecheck (`tsc --noEmit` covers the tests).
+  const history = new History({
+    name: "custom loop",
+    steps: [1, 2].map((step) => ({
+      step,
+      epoch: 1,
+      loss: 1 / step,
+      time: step,
+      gradNorms: { dense: step, out: 2 * step },
+    })),
+    epochs: [],
+  });
+  const figure = plot.gradNorms(history, { perLayer: true });
+  assert.deepEqual(
+    figure.data.map((t) => [t.name, t.y]),
+    [
+      ["dense", [1, 2]],
+      ["out", [2, 4]],
+    ],
+  );
+  // A per-layer map is not a metric value: lossCurves says it has none.
+  assert.throws(() => plot.lossCurves(history, { metric: "gradNorms" }), {
+    message: noMetricMessage("custom loop", "gradNorms"),
+  });
 });
 
 test("a surfaces test function and its trajectory plot directly", () => {
