@@ -7,7 +7,8 @@
  */
 import { inspect } from "node:util";
 import { isDisplayable, JUPYTER_DISPLAY, type MimeBundle } from "./protocol";
-import { translateLines } from "../i18n/translate";
+import { language, type Language } from "../i18n/language";
+import { translate, translateLines } from "../i18n/translate";
 import { escapeHtml } from "./escapeHtml";
 
 /** One duck-typed rule: `matches` is cheap and side-effect free; `format` builds the bundle. */
@@ -186,7 +187,24 @@ export function formatNow(value: unknown): MimeBundle | Promise<MimeBundle> {
     if (formatter.matches(value)) return formatter.format(value);
   }
   // A sentence the cell evaluates to is shown in the reader's language, like printed ones.
-  return { "text/plain": plainText(typeof value === "string" ? translateLines(value) : value) };
+  const lang = language();
+  return { "text/plain": plainText(lang === "en" ? value : inReaderLanguage(value, lang)) };
+}
+
+/**
+ * The value as the reader sees it: strings translated line by line, and the keys and values of plain
+ * objects and arrays (a cell ending in `{ "final loss, AdamW": 0.31 }` is a labelled result). Class
+ * instances are shown as they are; the value itself is never changed.
+ */
+function inReaderLanguage(value: unknown, lang: Language, depth = 0): unknown {
+  if (typeof value === "string") return translateLines(value, lang);
+  if (depth > 4 || typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map((item) => inReaderLanguage(item, lang, depth + 1));
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [translate(key, lang), inReaderLanguage(item, lang, depth + 1)]),
+  );
 }
 
 export const badBundleMessage = (got: unknown): string =>

@@ -80,10 +80,44 @@ export function hasTranslation(text: string, lang: Language): boolean {
 }
 
 /**
+ * A sentence boundary inside a line: ". " or "; " (a period must end a word or number, not sit inside
+ * "e.g."), kept so the pieces can be joined again.
+ */
+const SENTENCE_BOUNDARY = /(?<=[^\s.][.;])\s+(?=\S)/;
+
+/** The punctuation that ends a translated sentence in `lang`, for the English one. */
+const SENTENCE_END: { [L in Exclude<Language, "en">]: { [english: string]: string } } = { zh: { ".": "。", ";": "；" } };
+
+/**
+ * Translates one line: as a whole when the catalog has it, otherwise sentence by sentence (a summary
+ * the code builds from several sentences, each a catalog entry with its own word order).
+ */
+function translateLine(line: string, lang: Exclude<Language, "en">): string {
+  const whole = translate(line, lang);
+  if (whole !== line) return whole;
+  const sentences = line.trim().split(SENTENCE_BOUNDARY);
+  if (sentences.length < 2) return line;
+  let changed = false;
+  const out = sentences.map((sentence) => {
+    const end = /[.;]$/.exec(sentence)?.[0] ?? "";
+    const body = end ? sentence.slice(0, -1) : sentence;
+    const translated = translate(body, lang);
+    if (translated === body) return { text: sentence, chinese: false };
+    changed = true;
+    return { text: translated + (SENTENCE_END[lang][end] ?? end), chinese: true };
+  });
+  if (!changed) return line;
+  const start = line.indexOf(line.trim());
+  // Between two Chinese sentences no space; next to an English one, the English spacing.
+  const joined = out.map((s, i) => (i > 0 && !(s.chinese && out[i - 1].chinese) ? " " : "") + s.text).join("");
+  return line.slice(0, start) + joined + line.slice(start + line.trim().length);
+}
+
+/**
  * Translates printed text line by line (and each carriage-return segment of a progress bar), so a
  * known sentence is translated wherever it appears in a stream.
  */
 export function translateLines(text: string, lang: Language = language()): string {
   if (lang === "en") return text;
-  return text.replace(/[^\r\n]+/g, (line) => translate(line, lang));
+  return text.replace(/[^\r\n]+/g, (line) => translateLine(line, lang));
 }

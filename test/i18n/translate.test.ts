@@ -7,6 +7,8 @@ import { test } from "node:test";
 import { language, LANGUAGE_ENV, languageFileSetting, parseLanguage, setLanguage } from "../../src/i18n/language";
 import { hasTranslation, translate, translateLines } from "../../src/i18n/translate";
 import { plot, widgets } from "../../src";
+import { formatNow } from "../../src/display/format";
+import type { MimeBundle } from "../../src/display/protocol";
 
 test("parseLanguage accepts locale spellings and rejects unknown languages", () => {
   assert.equal(parseLanguage("zh"), "zh");
@@ -116,6 +118,37 @@ test("widget labels are shown in the reader's language (English control)", () =>
   setLanguage("en");
   try {
     assert.equal(new widgets.FloatSlider({ description: "noise σ", min: 0, max: 1, value: 0.5 }).description, "noise σ");
+  } finally {
+    setLanguage(undefined);
+  }
+});
+
+test("a line of several sentences is translated sentence by sentence when the whole line is not a catalog entry", () => {
+  assert.equal(
+    translateLines("all checks passed. learning rate η; training loss of 3 runs.\n", "zh"),
+    "所有检查均通过。学习率 η；3 次运行的训练损失。\n",
+  );
+  // An unknown sentence keeps its English words and punctuation; nothing else changes.
+  assert.equal(translateLines("all checks passed. no such phrase", "zh"), "所有检查均通过。 no such phrase");
+  assert.equal(translateLines("no such. phrase", "zh"), "no such. phrase");
+  assert.equal(translateLines("all checks passed. learning rate η", "en"), "all checks passed. learning rate η");
+});
+
+test("a cell that ends in a plain object shows its keys and text values in the reader's language; the value is untouched", () => {
+  const value = { "learning rate η": 0.1, runs: ["training loss"], nested: { "all checks passed": true } };
+  setLanguage("zh");
+  try {
+    const shown = String((formatNow(value) as MimeBundle)["text/plain"]);
+    assert.match(shown, /'学习率 η': 0\.1/);
+    assert.match(shown, /'训练损失'/);
+    assert.match(shown, /'所有检查均通过': true/);
+    assert.deepEqual(Object.keys(value), ["learning rate η", "runs", "nested"]);
+  } finally {
+    setLanguage(undefined);
+  }
+  setLanguage("en");
+  try {
+    assert.match(String((formatNow(value) as MimeBundle)["text/plain"]), /'learning rate η': 0\.1/);
   } finally {
     setLanguage(undefined);
   }
