@@ -22,6 +22,7 @@ import type {
   CommTargetHandler,
 } from "../src/widgets/commProtocol";
 import type { JsonObject, Message } from "../protocol/wire";
+import { runCallback } from "./callbackScope";
 import { cellContext, type CellScope } from "./output";
 
 export type CommMessageType = "comm_open" | "comm_msg" | "comm_close";
@@ -120,7 +121,7 @@ export class CommManager implements CommSink {
   }
 
   runInScope<T>(scope: unknown, fn: () => T): T {
-    return cellContext.run(scope as CellScope | undefined, fn);
+    return runCallback(scope as CellScope | undefined, fn);
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -226,10 +227,13 @@ export class CommManager implements CommSink {
     }
   }
 
-  /** A throwing handler must not take the comm (or the kernel) down: its error goes to the request's stderr. */
+  /**
+   * Runs a handler in the request's scope, also after its `await`s (kernel/callbackScope.ts). A throwing
+   * handler must not take the comm (or the kernel) down: its error goes to the request's stderr.
+   */
   private guard(what: string, run: () => void): void {
     try {
-      run();
+      runCallback(cellContext.getStore(), run);
     } catch (error) {
       process.stderr.write(
         `Error in ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

@@ -65,6 +65,10 @@ describe("widgets through Debian's jupyter_client", { timeout: 300_000 }, () => 
       "moving an interact control re-runs fn and updates the Output widget's figure",
       "interact's output update is a child of the front end's comm message",
       "interact's static fallback is a Plotly figure with one frame per value",
+      "an observe callback's output after an await goes to the comm message's request",
+      "an onClick callback's output after an await goes to the click's request (the capturing Output widget)",
+      "an interact run's output after an await goes to the control's comm message",
+      "an interrupted busy loop after an await leaves the kernel (and its widgets) alive",
     ]) {
       assert.ok(passed.has(name), `missing check: ${name}`);
     }

@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 import uuid
 
 import jsonschema
@@ -175,7 +176,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="optimlab-widgets-") as root:
         km, kc = start_kernel(root)
         try:
-            run(kc, schemas, state_document_schema)
+            run(km, kc, schemas, state_document_schema)
         finally:
             kc.stop_channels()
             km.shutdown_kernel(now=False)
@@ -183,7 +184,7 @@ def main():
         print(json.dumps({"passed": name}))
 
 
-def run(kc, schemas, state_document_schema):
+def run(km, kc, schemas, state_document_schema):
     iopub = execute(kc, CELL)
     ids = json.loads(stdout(iopub))
     opens = of_type(iopub, "comm_open")
@@ -338,6 +339,64 @@ console.log(JSON.stringify({ beta: beta.modelId, out: powers.output.modelId, box
             check("interact's output update is a child of the front end's comm message", msg["parent_header"].get("msg_id") == move_id, msg["parent_header"])
     figure = updates[-1][0]["data"]["application/vnd.plotly.v1+json"]
     check("moving an interact control re-runs fn and updates the Output widget's figure", figure["layout"]["title"]["text"] == "β = 0.9" and abs(figure["data"][0]["y"][3] - 0.729) < 1e-12, figure["layout"]["title"])
+
+    # Async callbacks: what they print after an `await` still goes to the request that ran them (or to
+    # the Output widget capturing it). The awaits end only when a second front-end message (a click on
+    # "release") arrives, so the print can never ride on the first request's scope by luck.
+    iopub = execute(kc, r"""
+let waiting: Array<() => void> = [];
+const gate = () => new Promise<void>((resolve) => waiting.push(resolve));
+const release = new widgets.Button({ description: "release" });
+release.onClick(() => { const now = waiting; waiting = []; for (const open of now) open(); });
+const finished = new widgets.Label({ value: "" });
+const finish = (what: string) => { finished.value = [...finished.value.split(" ").filter(Boolean), what].sort().join(" "); };
+const later = new widgets.IntSlider({ value: 0, max: 10, description: "later" });
+later.observe(async ({ new: v }) => { await gate(); await new Promise((r) => setTimeout(r, 50)); console.log(`observe after await -> ${v}`); finish("observe"); });
+const asyncOut = new widgets.Output();
+const capture = new widgets.Button({ description: "capture" });
+capture.onClick(() => asyncOut.capture(async () => { await gate(); console.log("click after await"); finish("click"); }));
+const k = new widgets.IntSlider({ value: 1, max: 10, description: "k" });
+const slow = widgets.interact(async ({ k }) => { if (k === 1) return k; await gate(); console.log(`interact after await -> ${k}`); finish("interact"); return k; }, { k });
+display(slow);
+console.log(JSON.stringify({ release: release.modelId, finished: finished.modelId, later: later.modelId, out: asyncOut.modelId, capture: capture.modelId, k: k.modelId }));
+""")
+    ui = json.loads(stdout(iopub).strip().split("\n")[-1])
+    move = send(kc, "comm_msg", {"comm_id": ui["later"], "data": {"method": "update", "state": {"value": 4}, "buffer_paths": []}})
+    click = send(kc, "comm_msg", {"comm_id": ui["capture"], "data": {"method": "custom", "content": {"event": "click"}}})
+    step = send(kc, "comm_msg", {"comm_id": ui["k"], "data": {"method": "update", "state": {"value": 7}, "buffer_paths": []}})
+    later_messages = []
+    for msg_id in (move, click, step):
+        later_messages += until_idle(kc, msg_id)
+    released = send(kc, "comm_msg", {"comm_id": ui["release"], "data": {"method": "custom", "content": {"event": "click"}}})
+    while True:  # until every callback said it finished (its Label update), whichever parent it has
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        later_messages.append(msg)
+        if msg["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == ui["finished"] and msg["content"]["data"].get("state", {}).get("value") == "click interact observe":
+            break
+    printed = {m["content"]["text"]: m["parent_header"].get("msg_id") for m in of_type(later_messages, "stream")}
+    check("an observe callback's output after an await goes to the comm message's request",
+          printed.get("observe after await -> 4\n") == move, (printed, {"move": move, "released": released}))
+    check("an onClick callback's output after an await goes to the click's request (the capturing Output widget)",
+          printed.get("click after await\n") == click and [m["content"]["data"]["state"]["msg_id"] for m in comm_msgs(later_messages, ui["out"], "update")] == [click, ""],
+          (printed, comm_msgs(later_messages, ui["out"], "update")))
+    check("an interact run's output after an await goes to the control's comm message",
+          printed.get("interact after await -> 7\n") == step, (printed, {"step": step}))
+
+    # With those scopes tracked (V8 promise hooks), an interrupt that terminates a busy loop after an
+    # await must leave the kernel alive (Node's async hooks would abort it: kernel/output.ts).
+    busy = kc.execute("await new Promise((r) => setTimeout(r, 10)); while (true) {}")
+    while True:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == busy and msg["msg_type"] == "execute_input":
+            break
+    time.sleep(1)
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=TIMEOUT)
+    while reply["parent_header"].get("msg_id") != busy:
+        reply = kc.get_shell_msg(timeout=TIMEOUT)
+    after = execute(kc, "later.value")
+    check("an interrupted busy loop after an await leaves the kernel (and its widgets) alive",
+          reply["content"]["status"] == "error" and of_type(after, "execute_result")[0]["content"]["data"]["text/plain"] == "4", reply["content"])
 
     # Unknown target: the kernel closes the comm
     unknown = str(uuid.uuid4())
