@@ -55,8 +55,15 @@ export interface BaseHyperparameters extends LrHyperparameters {
   readonly weightDecayFilter?: LeafFilter;
 }
 
-/** Builds a preset's chain from its hyperparameters and a live learning rate. */
-export type ChainBuilder<H extends LrHyperparameters> = (hyper: H, lr: LearningRate) => GradientTransformation;
+/**
+ * Builds a preset's chain from its hyperparameters and a live learning rate; `keep` names the
+ * links with state that must stay although their option is off (see `ParamGroup.set`).
+ */
+export type ChainBuilder<H extends LrHyperparameters> = (
+  hyper: H,
+  lr: LearningRate,
+  keep: ReadonlySet<string>,
+) => GradientTransformation;
 
 /**
  * A `tf.Optimizer` that runs a chain of gradient transformations: the shared base of every

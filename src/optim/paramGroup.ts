@@ -29,14 +29,20 @@ export interface GroupHyperparameters {
 /** Turns options into checked hyperparameters (the preset's own resolve, torch's checks). */
 export type ResolveOptions<H> = (options: Record<string, unknown>) => H;
 
-/** Builds a chain from hyperparameters and the group's live learning rate. */
-export type BuildChain<H> = (hyper: H, lr: LearningRate) => GradientTransformation;
+/**
+ * Builds a chain from hyperparameters and the group's live learning rate. `keep` names links that
+ * hold state and must stay even when their option is now off (SGD's `traceMomentum` at momentum 0,
+ * which then passes updates through and keeps its buffer, as torch does).
+ */
+export type BuildChain<H> = (hyper: H, lr: LearningRate, keep: ReadonlySet<string>) => GradientTransformation;
 
 /**
  * A parameter group: readable and writable options (`group.lr = 0.01`), its chain and its state.
  * Setting an option runs the optimizer's checks again and rebuilds the chain; links may be added
  * (their state starts fresh, as torch creates SGD's momentum buffer at the first nonzero
- * momentum) but not removed, since the state belongs to them.
+ * momentum). A link that holds state stays when its option goes off (momentum back to 0 keeps
+ * the buffer, skipped until momentum is nonzero again, as torch keeps `momentum_buffer`); a
+ * preset that cannot keep it throws rather than drop the state.
  */
 export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
   private hyper_: H;
@@ -46,7 +52,7 @@ export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
   // Method syntax keeps ParamGroup<Preset> assignable to ParamGroup (bivariant in H).
   private readonly preset: {
     resolve(options: Record<string, unknown>): H;
-    build(hyper: H, lr: LearningRate): GradientTransformation;
+    build(hyper: H, lr: LearningRate, keep: ReadonlySet<string>): GradientTransformation;
   };
 
   /** @internal */
@@ -129,13 +135,22 @@ export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
       this.hyper_ = next;
       return;
     }
-    const rebuilt = this.makeChain(next);
-    const names = new Set(rebuilt.links.map((l) => l.name));
-    const removed = this.chain_.links.map((l) => l.name).filter((name) => !names.has(name));
-    if (removed.length > 0) throw new Error(chainLinkRemoved(this.owner, option, this.hyper_[option], value, removed));
+    const current = this.chain_.links.map((l) => l.name);
+    const removedFrom = (chain: Chain) => current.filter((name) => !chain.links.some((l) => l.name === name));
+    // Links whose option went off: those with state are rebuilt as kept; stateless ones just go.
+    const stateful = new Set(removedFrom(this.makeChain(next)).filter((name) => this.holdsState(name)));
+    const rebuilt = this.makeChain(next, stateful);
+    const lost = removedFrom(rebuilt).filter((name) => stateful.has(name));
+    if (lost.length > 0) throw new Error(chainLinkRemoved(this.owner, option, this.hyper_[option], value, lost));
+    const dropped = removedFrom(rebuilt);
     const added = rebuilt.links.filter((l) => !(l.name in (this.state_ ?? {})));
     this.hyper_ = next;
     this.chain_ = rebuilt;
+    if (this.state_ !== undefined && dropped.length > 0) {
+      const kept: Record<string, TransformState> = { ...(this.state_ as Record<string, TransformState>) };
+      for (const name of dropped) delete kept[name];
+      this.state_ = kept;
+    }
     if (this.state_ !== undefined && added.length > 0) this.addLinkStates(added.map((l) => l.name));
   }
 
@@ -182,9 +197,17 @@ export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
     this.known.clear();
   }
 
-  private makeChain(hyper: H): Chain {
-    const built = this.preset.build(hyper, () => this.hyper_.lr);
+  private makeChain(hyper: H, keep: ReadonlySet<string> = new Set()): Chain {
+    const built = this.preset.build(hyper, () => this.hyper_.lr, keep);
     return "links" in built ? (built as Chain) : chainOf(built);
+  }
+
+  /** True when link `name` keeps tensors or counters in this group's state. */
+  private holdsState(name: string): boolean {
+    const linkState = (this.state_ as Record<string, TransformState> | undefined)?.[name];
+    if (linkState === undefined) return false;
+    const { numbers, leaves } = stateSlots(linkState);
+    return numbers.length > 0 || leaves.length > 0;
   }
 
   /** Creates the state of variables seen for the first time, as non-trainable variables. */

@@ -68,12 +68,13 @@ function resolve(options: RMSpropOptions): RMSpropHyperparameters {
   return h;
 }
 
-function rmspropChain(h: RMSpropHyperparameters, lr: LearningRate) {
+/** `keep`: as SGD's, a momentum buffer stays (skipped) when momentum goes back to 0. */
+function rmspropChain(h: RMSpropHyperparameters, lr: LearningRate, keep: ReadonlySet<string>) {
   return chain(
     h.maximize && maximize(),
     h.weightDecay !== 0 && addWeightDecay(h.weightDecay, h.weightDecayFilter),
     scaleByRms({ alpha: h.alpha, eps: h.eps, centered: h.centered }),
-    h.momentum > 0 && traceMomentum({ momentum: h.momentum }),
+    (h.momentum > 0 || keep.has("traceMomentum")) && traceMomentum({ momentum: h.momentum }),
     scaleByLearningRate(lr),
   );
 }
@@ -86,7 +87,7 @@ export class RMSprop extends ChainOptimizer<RMSpropHyperparameters> {
     super(options, resolve, rmspropChain);
   }
 
-  /** μ; can change between nonzero values (schedulers cycling momentum). */
+  /** μ; writable between steps (schedulers cycle it); back to 0 the buffer is kept and skipped, as in torch. */
   get momentum(): number {
     return this.hyperparameters.momentum;
   }

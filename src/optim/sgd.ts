@@ -56,11 +56,13 @@ function resolve(options: SGDOptions): SGDHyperparameters {
   return h;
 }
 
-function sgdChain(h: SGDHyperparameters, lr: LearningRate) {
+/** `keep` holds "traceMomentum" once it has a buffer: at momentum 0 the link passes updates through and keeps it. */
+function sgdChain(h: SGDHyperparameters, lr: LearningRate, keep: ReadonlySet<string>) {
   return chain(
     h.maximize && maximize(),
     h.weightDecay !== 0 && addWeightDecay(h.weightDecay, h.weightDecayFilter),
-    h.momentum !== 0 && traceMomentum({ momentum: h.momentum, dampening: h.dampening, nesterov: h.nesterov }),
+    (h.momentum !== 0 || keep.has("traceMomentum")) &&
+      traceMomentum({ momentum: h.momentum, dampening: h.dampening, nesterov: h.nesterov }),
     scaleByLearningRate(lr),
   );
 }
@@ -73,7 +75,10 @@ export class SGD extends ChainOptimizer<SGDHyperparameters> {
     super(options, resolve, sgdChain);
   }
 
-  /** μ; can change between nonzero values (schedulers cycling momentum). */
+  /**
+   * μ; writable between steps (schedulers cycle it). From 0 the buffer starts at the next gradient;
+   * back to 0 the buffer is kept and skipped, as in torch.
+   */
   get momentum(): number {
     return this.hyperparameters.momentum;
   }
