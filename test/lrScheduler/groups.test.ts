@@ -145,3 +145,49 @@ test("SequentialLR and ChainedScheduler state dicts resume the exact sequence", 
     ["ConstantLR", "ExponentialLR"],
   );
 });
+
+test("per-group lists: a list of the wrong length throws torch's message (OneCycleLR, CyclicLR, ReduceLROnPlateau)", () => {
+  const make = () => new optim.SGD({ lr: 0.1, momentum: 0.9, paramGroups: [{ params: () => false, lr: 0.01 }] });
+  const opt = make();
+  assert.throws(() => new lrScheduler.OneCycleLR(opt, { maxLr: [0.1, 0.2, 0.3], totalSteps: 10 }), {
+    message: lrScheduler.messages.perGroupLength("maxLr", 2, 3), // torch: "expected 2 values for max_lr, got 3"
+  });
+  assert.throws(() => new lrScheduler.OneCycleLR(opt, { maxLr: 0.1, totalSteps: 10, maxMomentum: [0.9] }), {
+    message: lrScheduler.messages.perGroupLength("maxMomentum", 2, 1),
+  });
+  assert.throws(() => new lrScheduler.CyclicLR(opt, { baseLr: [0.01], maxLr: 0.1 }), {
+    message: lrScheduler.messages.perGroupLength("baseLr", 2, 1),
+  });
+  assert.throws(() => new lrScheduler.ReduceLROnPlateau(opt, { minLr: [0.1] }), {
+    message: "expected 2 min_lrs, got 1", // torch 1.13's text
+  });
+  // One value per group: each group gets its own peak.
+  const sched = new lrScheduler.OneCycleLR(opt, { maxLr: [0.05, 0.3], totalSteps: 10, pctStart: 0.5 });
+  for (let i = 0; i < 4; i++) sched.step();
+  assert.deepEqual(sched.getLastLrs(), [0.05, 0.3]);
+  assert.deepEqual(sched.baseLrs, [0.05 / 25, 0.3 / 25]);
+  opt.dispose();
+});
+
+test("ReduceLROnPlateau reduces every group, each to its own minLr (torch 1.13's sequence)", () => {
+  const opt = new optim.SGD({ lr: 0.1, paramGroups: [{ params: () => false, lr: 0.01 }] });
+  const plateau = new lrScheduler.ReduceLROnPlateau(opt, { patience: 0, factor: 0.5, minLr: [0.004, 0.03] });
+  const lrs: number[][] = [];
+  for (let i = 0; i < 5; i++) {
+    plateau.step(1);
+    lrs.push(opt.paramGroups.map((g) => g.lr));
+  }
+  // From torch 1.13: SGD([{bias, lr 0.01}, {rest}], lr=0.1), ReduceLROnPlateau(patience=0, factor=0.5, min_lr=[0.004, 0.03]).
+  assert.deepEqual(lrs, [
+    [0.01, 0.1],
+    [0.005, 0.05],
+    [0.004, 0.03],
+    [0.004, 0.03],
+    [0.004, 0.03],
+  ]);
+  assert.deepEqual(plateau.getLastLrs(), [0.004, 0.03]);
+  const resumed = new lrScheduler.ReduceLROnPlateau(opt, { minLr: [0, 0] });
+  resumed.loadStateDict(JSON.parse(JSON.stringify(plateau.stateDict())) as lrScheduler.ReduceLROnPlateauState);
+  assert.deepEqual(resumed.getLastLrs(), [0.004, 0.03]);
+  opt.dispose();
+});

@@ -3,7 +3,7 @@ import type { LrControlled, MomentumControlled } from "./lrControlled";
 import { LastEpochOption, LRScheduler, paramGroupsOf } from "./lrScheduler";
 import * as messages from "./messages";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
-import { checkOptimizer, finiteNumber } from "./validate";
+import { checkOptimizer, finiteNumber, perGroup } from "./validate";
 
 /** Options of {@link CyclicLR}: torch's names in camelCase, torch's defaults. */
 export interface CyclicLROptions extends LastEpochOption {
@@ -42,14 +42,6 @@ type CyclicLRSettings = {
   baseMomentums: number[];
   maxMomentums: number[];
 };
-
-/** torch's `_format_param`: one value per group. */
-function perGroup(option: string, groups: number, value: number | readonly number[]): number[] {
-  const list = Array.isArray(value) ? [...(value as number[])] : Array.from({ length: groups }, () => value as number);
-  if (list.length !== groups) throw new RangeError(messages.perGroupLength(option, groups, list.length));
-  list.forEach((v) => finiteNumber(option, v));
-  return list;
-}
 
 /** The momentum a group has now: `betas[0]` for the Adam family, else `momentum`. */
 function momentumOf(group: LrControlled): number {

@@ -114,6 +114,11 @@ export function perGroupLength(option: string, groups: number, got: number): str
   return `expected ${groups} values for ${option}, got ${got}`;
 }
 
+/** ReduceLROnPlateau's minLr list must have one value per parameter group (torch's text). */
+export function minLrCount(groups: number, got: number): string {
+  return `expected ${groups} min_lrs, got ${got}`;
+}
+
 /** SequentialLR / ChainedScheduler: every scheduler must drive the same optimizer. */
 export function differentOptimizer(container: string, index: number): string {
   return `${container} expects all schedulers to belong to the same optimizer, but got the scheduler at index ${index} attached to a different one`;

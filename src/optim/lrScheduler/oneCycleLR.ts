@@ -3,12 +3,12 @@ import { hasBetas, hasMomentum, LrControlled, writeMomentum } from "./lrControll
 import { LastEpochOption, LRScheduler } from "./lrScheduler";
 import * as messages from "./messages";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
-import { finiteNumber, positiveInteger } from "./validate";
+import { finiteNumber, perGroup, positiveInteger } from "./validate";
 
 /** Options of {@link OneCycleLR}: torch's names in camelCase, torch's defaults. */
 export interface OneCycleLROptions extends LastEpochOption {
-  /** Peak lr of the cycle. Required. */
-  maxLr: number;
+  /** Peak lr of the cycle (per group: an array, as torch's list). Required. */
+  maxLr: number | readonly number[];
   /** Steps in the cycle; otherwise `epochs * stepsPerEpoch`. */
   totalSteps?: number;
   epochs?: number;
@@ -19,10 +19,10 @@ export interface OneCycleLROptions extends LastEpochOption {
   annealStrategy?: "cos" | "linear";
   /** Cycle momentum (or Adam's beta1) inversely to the lr. Default true. */
   cycleMomentum?: boolean;
-  /** Momentum at the lr peak. Default 0.85. */
-  baseMomentum?: number;
-  /** Momentum at the start and end of the cycle. Default 0.95. */
-  maxMomentum?: number;
+  /** Momentum at the lr peak (per group: an array). Default 0.85. */
+  baseMomentum?: number | readonly number[];
+  /** Momentum at the start and end of the cycle (per group: an array). Default 0.95. */
+  maxMomentum?: number | readonly number[];
   /** initial lr = maxLr / divFactor. Default 25. */
   divFactor?: number;
   /** min lr = initial lr / finalDivFactor. Default 1e4. */
@@ -36,11 +36,12 @@ type OneCycleLRSettings = {
   pctStart: number;
   annealStrategy: "cos" | "linear";
   cycleMomentum: boolean;
-  baseMomentum: number;
-  maxMomentum: number;
-  initialLr: number;
-  maxLr: number;
-  minLr: number;
+  /** One value per parameter group (torch keeps them in each group). */
+  baseMomentums: number[];
+  maxMomentums: number[];
+  initialLrs: number[];
+  maxLrs: number[];
+  minLrs: number[];
   threePhase: boolean;
 };
 
@@ -72,7 +73,8 @@ function annealLinear(start: number, end: number, pct: number): number {
  *
  * Momentum: with `cycleMomentum` (default true) it cycles inversely to the lr between `maxMomentum`
  * and `baseMomentum`, written to the optimizer's `betas[0]` if it has `betas` (Adam family), else to
- * its `momentum` (SGD, RMSprop), in every parameter group. An SGD created without momentum gets
+ * its `momentum` (SGD, RMSprop), in every parameter group. `maxLr`, `baseMomentum` and
+ * `maxMomentum` take one value for all groups or a list with one per group, as torch's do. An SGD created without momentum gets
  * it (its buffer starts at the first step, as torch's does). An optimizer with neither throws, as
  * torch does; pass `cycleMomentum: false` for those.
  */
@@ -98,34 +100,36 @@ export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
     if (annealStrategy !== "cos" && annealStrategy !== "linear") {
       throw new RangeError(messages.invalidAnnealStrategy(annealStrategy));
     }
-    const maxLr = finiteNumber("maxLr", options.maxLr);
-    const initialLr = maxLr / finiteNumber("divFactor", options.divFactor ?? 25);
-    const minLr = initialLr / finiteNumber("finalDivFactor", options.finalDivFactor ?? 1e4);
+    const n = this.groups.length;
+    const maxLrs = perGroup("maxLr", n, options.maxLr);
+    const divFactor = finiteNumber("divFactor", options.divFactor ?? 25);
+    const finalDivFactor = finiteNumber("finalDivFactor", options.finalDivFactor ?? 1e4);
+    const initialLrs = maxLrs.map((maxLr) => maxLr / divFactor);
     const cycleMomentum = options.cycleMomentum ?? true;
-    const maxMomentum = finiteNumber("maxMomentum", options.maxMomentum ?? 0.95);
-    const baseMomentum = finiteNumber("baseMomentum", options.baseMomentum ?? 0.85);
     if (cycleMomentum && !this.groups.every((group) => hasBetas(group) || hasMomentum(group))) {
       throw new TypeError(messages.CYCLE_MOMENTUM_UNSUPPORTED);
     }
+    const maxMomentums = perGroup("maxMomentum", n, options.maxMomentum ?? 0.95);
+    const baseMomentums = perGroup("baseMomentum", n, options.baseMomentum ?? 0.85);
     this.settings = {
       totalSteps,
       pctStart,
       annealStrategy,
       cycleMomentum,
-      baseMomentum,
-      maxMomentum,
-      initialLr,
-      maxLr,
-      minLr,
+      baseMomentums,
+      maxMomentums,
+      initialLrs,
+      maxLrs,
+      minLrs: initialLrs.map((initialLr) => initialLr / finalDivFactor),
       threePhase: options.threePhase ?? false,
     };
     if (this.lastEpoch === -1) {
-      // torch writes initial_lr = max_lr / div_factor into the group, replacing any earlier value.
-      for (const group of this.groups) {
-        overwriteInitialLr(group, initialLr);
-        if (cycleMomentum) writeMomentum(group, maxMomentum);
-      }
-      this.baseLrValues = this.groups.map(() => initialLr);
+      // torch writes initial_lr = max_lr / div_factor into each group, replacing any earlier value.
+      this.groups.forEach((group, i) => {
+        overwriteInitialLr(group, initialLrs[i]);
+        if (cycleMomentum) writeMomentum(group, maxMomentums[i]);
+      });
+      this.baseLrValues = [...initialLrs];
     }
     this.initialStep();
   }
@@ -164,13 +168,13 @@ export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
     ];
   }
 
-  protected computeLr(_lr: number, _baseLr: number, group: LrControlled): number {
+  protected computeLr(_lr: number, _baseLr: number, group: LrControlled, i: number): number {
     const s = this.settings;
     const stepNum = this.lastEpoch;
     if (stepNum > s.totalSteps) throw new RangeError(messages.steppedPastTotalSteps(stepNum + 1, s.totalSteps));
     const anneal = s.annealStrategy === "cos" ? annealCos : annealLinear;
-    const lrOf = { initial: s.initialLr, max: s.maxLr, min: s.minLr };
-    const momentumOf = { max: s.maxMomentum, base: s.baseMomentum };
+    const lrOf = { initial: s.initialLrs[i], max: s.maxLrs[i], min: s.minLrs[i] };
+    const momentumOf = { max: s.maxMomentums[i], base: s.baseMomentums[i] };
     const phases = this.phases();
     const last = phases.length - 1;
     // The last phase also takes step totalSteps (pct slightly past 1), like torch.
@@ -186,11 +190,19 @@ export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
 
   /** The lrs of the first `steps` optimizer steps (at most totalSteps + 1). */
   static curve(options: OneCycleLROptions, steps: number): number[] {
-    return simulateLrs((opt) => new OneCycleLR(opt, options), options.maxLr, steps);
+    return simulateLrs((opt) => new OneCycleLR(opt, options), firstOf(options.maxLr), steps);
   }
 
   /** The schedule as a pure `count → lr` function, defined for counts 0…totalSteps. */
   static schedule(options: OneCycleLROptions): LrSchedule {
-    return simulatedSchedule((opt) => new OneCycleLR(opt, options), options.maxLr);
+    return simulatedSchedule((opt) => new OneCycleLR(opt, options), firstOf(options.maxLr));
   }
+}
+
+/**
+ * The stand-in optimizer of `curve`/`schedule` has one group: a one-element list is its value
+ * (any other length reaches the constructor's length check).
+ */
+function firstOf(value: number | readonly number[]): number {
+  return typeof value === "number" ? value : (value[0] ?? 0);
 }

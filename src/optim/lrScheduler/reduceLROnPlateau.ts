@@ -1,4 +1,5 @@
 import type { LrControlled } from "./lrControlled";
+import { paramGroupsOf } from "./lrScheduler";
 import * as messages from "./messages";
 import { checkOptimizer, finiteNumber } from "./validate";
 
@@ -16,13 +17,13 @@ export interface ReduceLROnPlateauOptions {
   thresholdMode?: "rel" | "abs";
   /** Steps to wait after a reduction before counting bad steps again. Default 0. */
   cooldown?: number;
-  /** Lower bound on the lr. Default 0. */
-  minLr?: number;
+  /** Lower bound on the lr: one for all parameter groups, or a list with one per group. Default 0. */
+  minLr?: number | readonly number[];
   /** Reductions smaller than this are skipped. Default 1e-8. */
   eps?: number;
 }
 
-type PlateauSettings = Required<ReduceLROnPlateauOptions>;
+type PlateauSettings = Required<Omit<ReduceLROnPlateauOptions, "minLr">> & { minLr: number | number[] };
 
 /** A number that survives JSON (±Infinity would become null). */
 type JsonNumber = number | "Infinity" | "-Infinity";
@@ -35,6 +36,8 @@ export interface ReduceLROnPlateauState {
   numBadEpochs: number;
   cooldownCounter: number;
   lastLr: number;
+  /** Every group's lr after the latest step (torch's `_last_lr`). */
+  lastLrs?: number[];
   settings: PlateauSettings;
 }
 
@@ -68,12 +71,19 @@ export class ReduceLROnPlateau {
   /** Steps of cooldown left. */
   cooldownCounter = 0;
   private settings: PlateauSettings;
-  private lastLr: number;
+  private lastLrs: number[];
+  /** The groups whose lr is reduced (torch's `optimizer.param_groups`). */
+  private readonly groups: LrControlled[];
 
   constructor(optimizer: LrControlled, options: ReduceLROnPlateauOptions = {}) {
     const factor = options.factor ?? 0.1;
     if (!(factor < 1.0)) throw new RangeError(messages.PLATEAU_FACTOR);
     this.optimizer = checkOptimizer(optimizer);
+    this.groups = paramGroupsOf(this.optimizer);
+    const minLr = options.minLr ?? 0;
+    if (Array.isArray(minLr) && minLr.length !== this.groups.length) {
+      throw new RangeError(messages.minLrCount(this.groups.length, minLr.length));
+    }
     this.settings = {
       mode: options.mode ?? "min",
       factor,
@@ -81,12 +91,12 @@ export class ReduceLROnPlateau {
       threshold: finiteNumber("threshold", options.threshold ?? 1e-4),
       thresholdMode: options.thresholdMode ?? "rel",
       cooldown: finiteNumber("cooldown", options.cooldown ?? 0),
-      minLr: finiteNumber("minLr", options.minLr ?? 0),
+      minLr: Array.isArray(minLr) ? minLr.map((v: unknown) => finiteNumber("minLr", v)) : finiteNumber("minLr", minLr),
       eps: finiteNumber("eps", options.eps ?? 1e-8),
     };
     checkModes(this.settings);
     this.best = this.worst();
-    this.lastLr = this.optimizer.lr;
+    this.lastLrs = this.groups.map((group) => group.lr);
   }
 
   /** True while the cooldown after a reduction is running. */
@@ -113,12 +123,17 @@ export class ReduceLROnPlateau {
       this.cooldownCounter = this.settings.cooldown;
       this.numBadEpochs = 0;
     }
-    this.lastLr = this.optimizer.lr;
+    this.lastLrs = this.groups.map((group) => group.lr);
   }
 
-  /** The lr after the latest step (the optimizer's lr at construction before any step). */
+  /** The first group's lr after the latest step (the lr at construction before any step). */
   getLastLr(): number {
-    return this.lastLr;
+    return this.lastLrs[0];
+  }
+
+  /** Every group's lr after the latest step (torch's `_last_lr`). */
+  getLastLrs(): number[] {
+    return [...this.lastLrs];
   }
 
   /** torch's `is_better(a, best)` for the configured mode and threshold mode. */
@@ -138,8 +153,9 @@ export class ReduceLROnPlateau {
       best: toJsonNumber(this.best),
       numBadEpochs: this.numBadEpochs,
       cooldownCounter: this.cooldownCounter,
-      lastLr: this.lastLr,
-      settings: { ...this.settings },
+      lastLr: this.lastLrs[0],
+      lastLrs: [...this.lastLrs],
+      settings: { ...this.settings, minLr: copyOf(this.settings.minLr) },
     };
   }
 
@@ -166,8 +182,17 @@ export class ReduceLROnPlateau {
     this.best = best;
     this.numBadEpochs = state.numBadEpochs;
     this.cooldownCounter = state.cooldownCounter;
-    this.lastLr = state.lastLr;
-    this.settings = { ...state.settings };
+    const lastLrs = state.lastLrs ?? [state.lastLr];
+    if (lastLrs.length !== this.groups.length || lastLrs.some((v) => typeof v !== "number")) {
+      throw new TypeError(
+        messages.invalidStateDict(
+          name,
+          `lastLrs is ${JSON.stringify(lastLrs)} for ${this.groups.length} parameter group(s)`,
+        ),
+      );
+    }
+    this.lastLrs = [...lastLrs];
+    this.settings = { ...state.settings, minLr: copyOf(state.settings.minLr) };
   }
 
   /**
@@ -187,11 +212,19 @@ export class ReduceLROnPlateau {
     return this.settings.mode === "min" ? Infinity : -Infinity;
   }
 
+  /** torch's `_reduce_lr`: every group, each with its own minimum. */
   private reduceLr(): void {
-    const oldLr = this.optimizer.lr;
-    const newLr = Math.max(oldLr * this.settings.factor, this.settings.minLr);
-    if (oldLr - newLr > this.settings.eps) this.optimizer.lr = newLr;
+    const { minLr, factor, eps } = this.settings;
+    this.groups.forEach((group, i) => {
+      const oldLr = group.lr;
+      const newLr = Math.max(oldLr * factor, typeof minLr === "number" ? minLr : minLr[i]);
+      if (oldLr - newLr > eps) group.lr = newLr;
+    });
   }
+}
+
+function copyOf(minLr: number | number[]): number | number[] {
+  return typeof minLr === "number" ? minLr : [...minLr];
 }
 
 function checkModes(settings: { mode: unknown; thresholdMode: unknown } | undefined): void {

@@ -28,3 +28,14 @@ export function lastEpochOption(value: unknown): number {
   }
   return value;
 }
+
+/**
+ * torch's `_format_param`: one value per parameter group, from one value or a list of them; a list
+ * of another length throws torch's message.
+ */
+export function perGroup(option: string, groups: number, value: number | readonly number[]): number[] {
+  const list = Array.isArray(value) ? [...(value as number[])] : Array.from({ length: groups }, () => value as number);
+  if (list.length !== groups) throw new RangeError(messages.perGroupLength(option, groups, list.length));
+  list.forEach((v) => finiteNumber(option, v));
+  return list;
+}
