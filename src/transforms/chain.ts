@@ -1,4 +1,4 @@
-import { chainStateMismatch } from "./errors";
+import { chainStateMismatchMessage } from "./messages";
 import type { GradientTransformation, TensorTree, TransformState } from "./types";
 
 /** A chain's state: one sub-state per link, keyed by the link's name. */
@@ -41,7 +41,7 @@ export function chain(...transforms: (GradientTransformation | false | null | un
     update<T extends TensorTree>(updates: T, state: ChainState, params?: T): [T, ChainState] {
       const got = Object.keys(state);
       if (got.length !== names.length || names.some((n) => !(n in state))) {
-        throw new Error(chainStateMismatch(names, got));
+        throw new Error(chainStateMismatchMessage(names, got));
       }
       const next: Record<string, TransformState> = {};
       let current = updates;

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { invalidClipValue } from "./errors";
+import { invalidClipValueMessage } from "./messages";
 import { globalNorm } from "./globalNorm";
 import { mapTree, treeLeaves } from "./tree";
 import type { EmptyState, GradientTransformation, TensorTree } from "./types";
@@ -20,7 +20,7 @@ export function clipCoefficient(totalNorm: tf.Scalar, maxNorm: number): tf.Scala
  * multiplied by `coef`. The coefficient stays on the device (no sync per step).
  */
 export function clipByGlobalNorm(maxNorm: number): GradientTransformation<EmptyState> {
-  if (!(maxNorm > 0)) throw new Error(invalidClipValue("clipByGlobalNorm", maxNorm));
+  if (!(maxNorm > 0)) throw new Error(invalidClipValueMessage("clipByGlobalNorm", maxNorm));
   return {
     name: "clipByGlobalNorm",
     init: () => ({}),

@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
-import { invalidClipValue } from "./errors";
+import { invalidClipValueMessage } from "./messages";
 import { mapTree } from "./tree";
 import type { EmptyState, GradientTransformation, TensorTree } from "./types";
 
 /** Clamps every update element to [-clipValue, clipValue] (torch's `clip_grad_value_`). */
 export function clipByValue(clipValue: number): GradientTransformation<EmptyState> {
-  if (!(clipValue > 0)) throw new Error(invalidClipValue("clipByValue", clipValue));
+  if (!(clipValue > 0)) throw new Error(invalidClipValueMessage("clipByValue", clipValue));
   return {
     name: "clipByValue",
     init: () => ({}),

@@ -1,6 +1,6 @@
 import type * as tf from "@tensorflow/tfjs";
 import { elementwise, elementwiseOutputNames, type Ew } from "../backend/fused";
-import { treeMismatch } from "./errors";
+import { treeMismatchMessage } from "./messages";
 import { isTensorList, leafAt, treeKeys } from "./tree";
 import type { TensorTree } from "./types";
 
@@ -25,7 +25,7 @@ export function elementwiseTrees<T extends TensorTree, I extends string, O exten
   for (const name of names) {
     const otherKeys = treeKeys(trees[name]);
     if (otherKeys.length !== keys.length || keys.some((k) => !otherKeys.includes(k)))
-      throw new Error(treeMismatch(what, keys, otherKeys));
+      throw new Error(treeMismatchMessage(what, keys, otherKeys));
   }
   const perKey = keys.map((key) => {
     const leaves = {} as Record<I, tf.Tensor>;

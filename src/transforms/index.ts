@@ -57,4 +57,4 @@ export { stateTensors } from "./stateTensors";
 export { elementwiseTrees } from "./elementwiseTrees";
 export { ema } from "./ema";
 export { mapTree, zipTrees, treeKeys, treeLeaves, leafAt, fullLike, isTensorTree } from "./tree";
-export * as errors from "./errors";
+export * as messages from "./messages";

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { paramsRequired } from "./errors";
+import { paramsRequiredMessage } from "./messages";
 import { leafAt, zipTrees } from "./tree";
 import type { GradientTransformation, LearningRate, LeafFilter, TensorTree } from "./types";
 
@@ -29,7 +29,7 @@ export function proximalL1(
     name: "proximalL1",
     init: () => ({ count: 0 }),
     update<T extends TensorTree>(updates: T, state: ProximalL1State, params?: T): [T, ProximalL1State] {
-      if (params === undefined) throw new Error(paramsRequired("proximalL1"));
+      if (params === undefined) throw new Error(paramsRequiredMessage("proximalL1"));
       const threshold = lrAt(state.count) * lambda;
       const out = zipTrees("proximalL1", [updates, params], ([u], key) => {
         if (filter !== undefined && !filter(key)) return u;

@@ -3,7 +3,7 @@
  * structure: a list maps to a list, a record to a record with the same keys.
  */
 import * as tf from "@tensorflow/tfjs";
-import { treeMismatch } from "./errors";
+import { treeMismatchMessage } from "./messages";
 import type { TensorTree } from "./types";
 
 /** The keys of a tree: record keys, or list indices as strings. */
@@ -38,7 +38,7 @@ export function zipTrees<T extends TensorTree>(
   for (const other of others) {
     const otherKeys = treeKeys(other);
     if (otherKeys.length !== keys.length || otherKeys.some((k) => !hasKey(first, k))) {
-      throw new Error(treeMismatch(what, keys, otherKeys));
+      throw new Error(treeMismatchMessage(what, keys, otherKeys));
     }
   }
   return mapTree(first, (leaf, key) => fn([leaf, ...others.map((t) => leafAt(t, key))], key));
@@ -47,7 +47,7 @@ export function zipTrees<T extends TensorTree>(
 /** The leaf stored under `key` (a record key or a list index as a string). */
 export function leafAt(tree: TensorTree, key: string): tf.Tensor {
   const leaf = isTensorList(tree) ? tree[Number(key)] : tree[key];
-  if (leaf === undefined) throw new Error(treeMismatch("leafAt", treeKeys(tree), [key]));
+  if (leaf === undefined) throw new Error(treeMismatchMessage("leafAt", treeKeys(tree), [key]));
   return leaf;
 }
 

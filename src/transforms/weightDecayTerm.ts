@@ -1,5 +1,5 @@
 import { elementwise } from "../backend/fused";
-import { paramsRequired } from "./errors";
+import { paramsRequiredMessage } from "./messages";
 import { leafAt, zipTrees } from "./tree";
 import type { LeafFilter, TensorTree } from "./types";
 
@@ -14,7 +14,7 @@ export function addWeightDecayTerm<T extends TensorTree>(
   weightDecay: number,
   filter: LeafFilter | undefined,
 ): T {
-  if (params === undefined) throw new Error(paramsRequired(transform));
+  if (params === undefined) throw new Error(paramsRequiredMessage(transform));
   if (weightDecay === 0) return updates;
   return zipTrees(transform, [updates, params], ([u], key) =>
     filter === undefined || filter(key)

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as T from "../../src/transforms";
-import { chainStateMismatch } from "../../src/transforms/errors";
+import { chainStateMismatchMessage } from "../../src/transforms/messages";
 
 test("chain keeps one sub-state per link, keyed by name, repeats numbered, false links skipped", () => {
   const params = { w: tf.tensor1d([1, 2]) };
@@ -31,7 +31,7 @@ test("a state from another chain fails loudly", () => {
   const b = T.chain(T.clipByValue(1), T.scaleByLearningRate(1));
   const grads = { w: tf.scalar(1) };
   assert.throws(() => b.update(grads, a.init(grads)), {
-    message: chainStateMismatch(["clipByValue", "scaleByLearningRate"], ["maximize", "scaleByLearningRate"]),
+    message: chainStateMismatchMessage(["clipByValue", "scaleByLearningRate"], ["maximize", "scaleByLearningRate"]),
   });
   grads.w.dispose();
 });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as T from "../../src/transforms";
-import * as errors from "../../src/transforms/errors";
+import * as messages from "../../src/transforms/messages";
 
 const values = (t: tf.Tensor): number[] => Array.from(t.dataSync());
 const close = (actual: number[], expected: number[], tol = 1e-6): void =>
@@ -61,12 +61,12 @@ test("clipByGlobalNorm uses torch's coef = maxNorm / (norm + 1e-6), capped at 1"
     assert.deepEqual(values(unchanged.a), [3]);
     assert.deepEqual(values(unchanged.b), [4]);
   });
-  assert.throws(() => T.clipByGlobalNorm(0), { message: errors.invalidClipValue("clipByGlobalNorm", 0) });
+  assert.throws(() => T.clipByGlobalNorm(0), { message: messages.invalidClipValueMessage("clipByGlobalNorm", 0) });
 });
 
 test("clipByValue clamps every element", () => {
   assert.deepEqual(updatesFor(T.clipByValue(0.5), [[-2, 0.25, 0.75]])[0], [-0.5, 0.25, 0.5]);
-  assert.throws(() => T.clipByValue(-1), { message: errors.invalidClipValue("clipByValue", -1) });
+  assert.throws(() => T.clipByValue(-1), { message: messages.invalidClipValueMessage("clipByValue", -1) });
 });
 
 test("maximize flips the sign", () => {
@@ -79,7 +79,9 @@ test("addWeightDecay adds λθ to the leaves its filter accepts (list keys are i
     const params = [tf.tensor1d([2]), tf.tensor1d([2])];
     const [u] = T.addWeightDecay(0.5, (key) => key === "0").update(grads, {}, params);
     assert.deepEqual(u.map(values), [[2], [1]]);
-    assert.throws(() => T.addWeightDecay(0.5).update(grads, {}), { message: errors.paramsRequired("addWeightDecay") });
+    assert.throws(() => T.addWeightDecay(0.5).update(grads, {}), {
+      message: messages.paramsRequiredMessage("addWeightDecay"),
+    });
   });
 });
 
@@ -124,7 +126,7 @@ test("proximalL1 soft-thresholds after the step and leaves exact zeros", () => {
     const next = values(T.applyUpdates(params, u)[0]);
     close(next, [0.8, 0, 0, -0.7]);
     assert.ok(next[1] === 0 && next[2] === 0, `exact zeros, got ${next[1]}, ${next[2]}`);
-    assert.throws(() => t.update(updates, t.init(params)), { message: errors.paramsRequired("proximalL1") });
+    assert.throws(() => t.update(updates, t.init(params)), { message: messages.paramsRequiredMessage("proximalL1") });
   });
 });
 
