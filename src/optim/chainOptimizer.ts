@@ -7,7 +7,14 @@ import type {
   TensorRecord,
   TransformState,
 } from "../transforms/types";
-import { incompleteWeights, invalidParamGroup, unknownVariable, unknownWeight, weightShapeMismatch } from "./errors";
+import {
+  duplicateParams,
+  incompleteWeights,
+  invalidParamGroup,
+  unknownVariable,
+  unknownWeight,
+  weightShapeMismatch,
+} from "./errors";
 import { JUPYTER_DISPLAY } from "../display/protocol";
 import type { MimeBundle } from "../display/protocol";
 import { ParamGroup } from "./paramGroup";
@@ -88,8 +95,11 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
 
   /** The top-level learning rate given at construction. */
   readonly initialLr: number;
-  private readonly groups: readonly ParamGroup<H>[];
+  /** Replaced, never mutated, by `addParamGroup`: schedulers keep the list they were built with. */
+  private groups: readonly ParamGroup<H>[];
   private readonly groupOfVariable = new Map<string, ParamGroup<H>>();
+  /** What `addParamGroup` builds a group from: the top-level options and the preset's functions. */
+  private readonly makeGroup: (group: unknown, index: number) => ParamGroup<H>;
 
   /**
    * @param options the preset's options, `paramGroups` included
@@ -103,14 +113,16 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
     const owner = (this.constructor as typeof ChainOptimizer).className;
     const topHyper = resolveOptions(top);
     if (paramGroups !== undefined && !Array.isArray(paramGroups)) resolveOptions({ ...top, paramGroups }); // its TypeError
-    const groups = (paramGroups ?? []).map((group, index) => {
+    this.makeGroup = (group, index) => {
       const params = (group as Partial<ParamGroupOptions> | null)?.params;
       if (typeof params !== "function" && !Array.isArray(params)) throw new TypeError(invalidParamGroup(index, params));
       const overrides: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(group as Record<string, unknown>))
         if (key !== "params") overrides[key] = value;
       return new ParamGroup(params, resolveOptions({ ...top, ...overrides }), resolveOptions, buildChain, owner);
-    });
+    };
+    const groups = (paramGroups ?? []).map((group, index) => this.makeGroup(group, index));
+    groups.forEach((group, index) => checkDisjoint(groups.slice(0, index), group));
     groups.push(new ParamGroup<H>(undefined, topHyper, resolveOptions, buildChain, owner));
     this.groups = groups;
     this.initialLr = topHyper.lr;
@@ -119,6 +131,23 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
   /** torch's `param_groups`: the groups of the `paramGroups` option in order, then the default group. */
   get paramGroups(): readonly ParamGroup<H>[] {
     return this.groups;
+  }
+
+  /**
+   * torch's `add_param_group`: a new group (`params` plus the options it overrides over the
+   * top-level ones), placed before the default group, e.g. layers unfrozen while fine-tuning.
+   * Variables that already belong to a group (listed by another group, or already stepped, which
+   * puts them in a group) throw torch's "some parameters appear in more than one parameter group".
+   * Schedulers built before keep driving the groups they were built with, as torch's keep their
+   * `base_lrs`.
+   */
+  addParamGroup(group: ParamGroupOptions): ParamGroup<H> {
+    const explicit = this.groups.slice(0, -1);
+    const added = this.makeGroup(group, explicit.length);
+    checkDisjoint(explicit, added);
+    for (const variable of this.groupOfVariable.keys()) if (added.selects(variable)) throw new Error(duplicateParams());
+    this.groups = [...explicit, added, this.defaultGroup];
+    return added;
   }
 
   /** The default group (variables no `paramGroups` entry picks: the top-level options). */
@@ -302,11 +331,16 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
     return config;
   }
 
-  /** The group that owns `variable`: the first whose selector picks it, else the default group. */
+  /**
+   * The group that owns `variable`: the one whose selector picks it, else the default group. Two
+   * groups picking it throw torch's message (predicates are only known to overlap here).
+   */
   private groupOf(variable: string): ParamGroup<H> {
     let group = this.groupOfVariable.get(variable);
     if (group === undefined) {
-      group = this.groups.find((g) => g.selects(variable)) ?? this.defaultGroup;
+      const picking = this.groups.slice(0, -1).filter((g) => g.selects(variable));
+      if (picking.length > 1) throw new Error(duplicateParams());
+      group = picking[0] ?? this.defaultGroup;
       this.groupOfVariable.set(variable, group);
     }
     return group;
@@ -316,6 +350,13 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
   private counterPrefix(index: number): string {
     return index === this.groups.length - 1 ? "" : `paramGroups/${index}/`;
   }
+}
+
+/** torch's check that a new group shares no parameter with the earlier ones (lists of variables; predicates are checked per variable in `groupOf`). */
+function checkDisjoint(earlier: readonly ParamGroup[], group: ParamGroup): void {
+  if (!Array.isArray(group.params)) return;
+  const names = (group.params as readonly (tf.Variable | string)[]).map((p) => (typeof p === "string" ? p : p.name));
+  for (const other of earlier) if (names.some((name) => other.selects(name))) throw new Error(duplicateParams());
 }
 
 /** Gradients keyed by variable name, from either form `applyGradients` accepts; null gradients are skipped. */

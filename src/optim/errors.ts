@@ -114,6 +114,9 @@ export function optionNotInGroup(optimizer: string, option: string, options: rea
   return `${optimizer} has no option '${option}' to set; its parameter groups have ${options.join(", ")}`;
 }
 
+/** A variable picked by two parameter groups (torch's text, from `add_param_group`). */
+export const duplicateParams = (): string => "some parameters appear in more than one parameter group";
+
 /** A `paramGroups` entry without a usable `params`. */
 export function invalidParamGroup(index: number, params: unknown): string {
   return (

@@ -171,3 +171,58 @@ test("ChainedOptimizer still works under its old name, as CustomChainOptimizer",
   assert.equal(opt.getClassName(), "optimlab.CustomChainOptimizer");
   opt.dispose();
 });
+
+test("a variable in two groups throws torch's message: lists at construction, predicates at the first step", () => {
+  const problem = makeProblem(fixture);
+  const { weight, bias } = problem.variables;
+  const message = optim.errors.duplicateParams();
+  assert.equal(message, "some parameters appear in more than one parameter group"); // torch 1.13's text
+  assert.throws(() => new optim.SGD({ lr: 0.1, paramGroups: [{ params: [weight, bias] }, { params: [bias.name] }] }), {
+    message,
+  });
+  assert.throws(
+    () => new optim.SGD({ lr: 0.1, paramGroups: [{ params: (n) => n.endsWith("/bias") }, { params: [bias] }] }),
+    { message },
+  );
+  const overlapping = new optim.SGD({
+    lr: 0.1,
+    paramGroups: [{ params: (n) => n.endsWith("/bias") }, { params: (n) => n.includes("bias") }],
+  });
+  const before = problem.flat();
+  assert.throws(() => overlapping.minimize(problem.loss), { message });
+  assert.deepEqual(problem.flat(), before, "nothing stepped");
+  // Disjoint groups are fine.
+  const disjoint = new optim.SGD({ lr: 0.1, paramGroups: [{ params: [weight] }, { params: [bias], lr: 0.01 }] });
+  disjoint.minimize(problem.loss);
+  for (const x of [overlapping, disjoint, problem]) x.dispose();
+});
+
+test("addParamGroup (torch's add_param_group): a new group before the default one; overlaps throw", () => {
+  const problem = makeProblem(fixture);
+  const { weight, bias, scale } = problem.variables;
+  const message = optim.errors.duplicateParams();
+  const opt = new optim.SGD({ lr: 0.1, momentum: 0.9, paramGroups: [{ params: [weight], lr: 0.05 }] });
+  const sched = new optim.lrScheduler.StepLR(opt, { stepSize: 1, gamma: 0.5 });
+  opt.minimize(problem.loss, false, [weight, bias]); // bias now belongs to the default group
+  assert.throws(() => opt.addParamGroup({ params: [weight] }), { message });
+  assert.throws(() => opt.addParamGroup({ params: [bias] }), { message });
+  assert.throws(() => opt.addParamGroup({ params: (n) => n.endsWith("/bias") }), { message });
+  assert.equal(opt.paramGroups.length, 2, "a refused group is not added");
+  const added = opt.addParamGroup({ params: [scale], lr: 0.2, momentum: 0 });
+  assert.equal(opt.paramGroups.length, 3);
+  assert.equal(opt.paramGroups[1], added);
+  assert.equal(opt.paramGroups[2].lr, 0.1, "the default group stays last");
+  assert.equal(added.hyperparameters.dampening, 0, "other options come from the top level");
+  // The new group's options are the ones scale steps with: lr 0.2, no momentum.
+  const s0 = scale.dataSync()[0];
+  const { value, grads } = tf.variableGrads(problem.loss, [scale]);
+  const grad = grads[scale.name];
+  assert.notEqual(grad.dataSync()[0], 0);
+  opt.applyGradients({ [scale.name]: grad });
+  assert.ok(Math.abs(scale.dataSync()[0] - (s0 - 0.2 * grad.dataSync()[0])) < 1e-6);
+  sched.step();
+  assert.equal(sched.getLastLrs().length, 2, "a scheduler built before keeps its groups (torch's base_lrs)");
+  assert.equal(added.lr, 0.2);
+  tf.dispose([value, grads]);
+  for (const x of [opt, problem]) x.dispose();
+});
