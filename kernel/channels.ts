@@ -4,7 +4,8 @@
  * shell is a ROUTER socket on the main thread (requests carry the client's routing id); iopub an
  * XPUB socket, so the kernel sees each new subscription and greets it with `iopub_welcome` (protocol
  * 5.4: a client knows its subscription is live without polling kernel_info). control, stdin and hb
- * live in a worker thread (controlThread.ts) so they keep working while a cell blocks the main thread.
+ * live in a worker thread (controlThread.ts) so they keep working while a cell blocks the main thread;
+ * they are our own ZMTP sockets (protocol/zmtpSocket.ts), because ZeroMQ's addon stays on this thread.
  * Incoming frames are verified and parsed with protocol/wire.ts; a message that fails (bad or replayed
  * signature, malformed) is logged to stderr and dropped, never thrown. zeromq allows one send in
  * flight per socket, so sends are queued per socket.
@@ -14,7 +15,7 @@ import { Worker } from "node:worker_threads";
 import * as zmq from "zeromq";
 import type { ControlThreadData, StopReason, ToControlThread, ToMain } from "./controlThread";
 import { InterruptState } from "./interrupts";
-import { kernelLog } from "./output";
+import { droppedMessageLog, kernelLog } from "./output";
 import { createStdinShared, type StdinShared } from "./stdin";
 import {
   deserialize,
@@ -39,9 +40,6 @@ export interface ChannelEvents {
   subscribed(topic: string): void;
 }
 
-export const droppedMessageLog = (channel: string, reason: string): string =>
-  `dropped a message on ${channel}: ${reason}`;
-
 export class KernelChannels {
   readonly signer: Signer;
   readonly interrupts = new InterruptState();
@@ -50,7 +48,6 @@ export class KernelChannels {
   private readonly iopub = new zmq.XPublisher({ linger: 1000 });
   private readonly sendQueues = new Map<zmq.Socket, Promise<void>>();
   private controlThread: Worker | undefined;
-  private readonly controlClosedFlag = new Int32Array(new SharedArrayBuffer(4));
   private events: ChannelEvents | undefined;
   private closed = false;
 
@@ -83,7 +80,6 @@ export class KernelChannels {
     const workerData: ControlThreadData = {
       info: this.info,
       interruptFlags: this.interrupts.flags,
-      closedFlag: this.controlClosedFlag,
       stdin: this.stdin,
       ...(Number.isInteger(parent) && parent > 1 ? { parentPid: parent } : {}),
     };
@@ -100,7 +96,6 @@ export class KernelChannels {
         switch (message.kind) {
           case "ready":
             worker.unref(); // from now on the main thread's sockets decide when the process ends
-            this.closeControlThreadOnExit();
             resolve();
             return;
           case "error":
@@ -122,24 +117,6 @@ export class KernelChannels {
         reject(error);
       });
     });
-  }
-
-  /**
-   * A cell may call `process.exit(code)`. Exiting while the control thread still holds open ZeroMQ
-   * sockets aborts the process (SIGABRT instead of `code`), so the thread closes them first: an
-   * 'exit' listener cannot wait, so this runs before: Node calls `process.reallyExit` after the
-   * 'exit' event, and we close in that event, blocking (Atomics.wait) until closed or 1 s passed.
-   */
-  private closeControlThreadOnExit(): void {
-    process.once("exit", () => this.closeControlThreadNow());
-  }
-
-  private closeControlThreadNow(): void {
-    const worker = this.controlThread;
-    if (worker && Atomics.load(this.controlClosedFlag, 0) === 0) {
-      worker.postMessage({ kind: "close" } satisfies ToControlThread);
-      Atomics.wait(this.controlClosedFlag, 0, 0, 1000);
-    }
   }
 
   private receiveControl(frames: Uint8Array[]): void {
@@ -243,8 +220,8 @@ export class KernelChannels {
     this.iopub.close();
     const worker = this.controlThread;
     if (worker) {
-      // The thread sends what is queued (e.g. the shutdown reply), closes its sockets and exits. The
-      // process must not exit before it has: tearing down a thread with open ZeroMQ sockets aborts.
+      // The thread lets queued replies (the shutdown_reply) reach their clients, closes its sockets and
+      // exits; a thread that does not within 2 s is terminated (safe: it holds no native sockets).
       worker.ref();
       const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
       worker.postMessage({ kind: "close" } satisfies ToControlThread);

@@ -15,22 +15,23 @@
  *   writes the `input_reply` into shared memory (see stdin.ts).
  *
  * Every other control message is forwarded to the main thread, which replies through here.
+ *
+ * These sockets are our own ZMTP implementation (protocol/zmtpSocket.ts), not ZeroMQ's native addon:
+ * the addon corrupts the heap when a worker that used it is torn down (zeromq.js#411), which aborted
+ * about one kernel shutdown in eight. Nothing this thread imports may load `zeromq`; a test checks.
  */
 import { Session } from "node:inspector";
 import { parentPort, workerData } from "node:worker_threads";
-import * as zmq from "zeromq";
-import { droppedMessageLog } from "./channels";
 import { HANDLED, INTERRUPT_GRACE_MS, REQUESTED, RUNNING } from "./interrupts";
-import { kernelLog } from "./output";
+import { droppedMessageLog, kernelLog } from "./output";
 import { STDIN_INTERRUPTED, STDIN_READY, STDIN_WAITING, writeStdinReply, type StdinShared } from "./stdin";
 import { deserialize, endpoint, Signer, type ConnectionInfo, type Message } from "../protocol/wire";
+import { ZmtpSocket } from "../protocol/zmtpSocket";
 
 export interface ControlThreadData {
   info: ConnectionInfo;
   /** The interrupt flags (see interrupts.ts). */
   interruptFlags: Int32Array;
-  /** Set to 1 (and notified) once this thread's sockets are closed. */
-  closedFlag: Int32Array;
   stdin: StdinShared;
   /** The parent process to watch (JPY_PARENT_PID), if any. */
   parentPid?: number;
@@ -52,13 +53,14 @@ export const STOP_DEADLINE_MS = 1200;
 const PARENT_POLL_MS = 500;
 
 async function serve(data: ControlThreadData): Promise<void> {
-  const { info, interruptFlags, closedFlag, stdin } = data;
+  const { info, interruptFlags, stdin } = data;
   const port = parentPort;
   if (!port) throw new Error("kernel/controlThread must run in a worker thread");
   const signer = new Signer(info.key, info.signature_scheme);
-  const control = new zmq.Router({ linger: 1000 });
-  const stdinSocket = new zmq.Router({ linger: 0 });
-  const heartbeat = new zmq.Reply({ linger: 0 });
+  const log = (line: string): void => kernelLog(`control thread: ${line}`);
+  const control = new ZmtpSocket("ROUTER", { lingerMs: 1000, log });
+  const stdinSocket = new ZmtpSocket("ROUTER", { log });
+  const heartbeat = new ZmtpSocket("REP", { log });
   try {
     await control.bind(endpoint(info, "control"));
     await stdinSocket.bind(endpoint(info, "stdin"));
@@ -76,40 +78,20 @@ async function serve(data: ControlThreadData): Promise<void> {
     if (Atomics.load(interruptFlags, RUNNING) === 1) inspector.post("Runtime.terminateExecution");
   };
 
-  let closed = false;
-  let sending: Promise<void> = Promise.resolve();
-  const sendOn = (socket: zmq.Router, frames: Buffer[]): void => {
-    sending = sending
-      .then(() => socket.send(frames))
-      .catch((error: unknown) => {
-        if (!closed) kernelLog(`control thread send failed: ${(error as Error).message}`);
-      });
-  };
   /** The input_request waiting for its reply (one at a time: the main thread blocks until then). */
   let awaitingInput: string | undefined;
 
   port.on("message", (message: ToControlThread) => {
     if (message.kind === "send") {
-      sendOn(
-        control,
-        message.frames.map((frame) => Buffer.from(frame)),
-      );
+      control.send(message.frames);
     } else if (message.kind === "input") {
       awaitingInput = message.msgId;
-      sendOn(
-        stdinSocket,
-        message.frames.map((frame) => Buffer.from(frame)),
-      );
+      stdinSocket.send(message.frames);
     } else {
-      void sending.then(() => {
-        closed = true;
-        clearInterval(parentWatch);
-        control.close();
-        stdinSocket.close();
-        heartbeat.close();
+      clearInterval(parentWatch);
+      // The control socket lingers so that queued replies (the shutdown_reply) reach their clients.
+      void Promise.all([control.close(), stdinSocket.close(), heartbeat.close()]).then(() => {
         inspector.disconnect();
-        Atomics.store(closedFlag, 0, 1);
-        Atomics.notify(closedFlag, 0);
         port.close();
       });
     }
@@ -139,7 +121,7 @@ async function serve(data: ControlThreadData): Promise<void> {
 
   void (async () => {
     try {
-      for await (const frames of heartbeat) await heartbeat.send(frames);
+      for await (const frames of heartbeat) heartbeat.send(frames);
     } catch {
       // closed
     }

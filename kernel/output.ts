@@ -32,6 +32,10 @@ export interface CellScope {
 
 type Cancelable = { cancel(): void };
 
+/** The kernel-log line for a message refused on arrival (bad signature, replay, malformed). */
+export const droppedMessageLog = (channel: string, reason: string): string =>
+  `dropped a message on ${channel}: ${reason}`;
+
 let current: CellScope | undefined;
 
 export const cellContext = {

@@ -4,9 +4,9 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { TestKernel } from "./client";
+import { KernelHarness } from "../../protocol/kernelHarness";
 import { COMPILE_ERROR_NAME, INTERRUPT_ERROR_NAME, typescriptVersion } from "../../kernel/engine";
-import { droppedMessageLog } from "../../kernel/channels";
+import { droppedMessageLog } from "../../kernel/output";
 import { createMessage, REPLAYED_MESSAGE, serialize, Signer, type Message } from "../../protocol/wire";
 
 const types = (messages: Message[]): string[] => messages.map((m) => m.header.msg_type);
@@ -19,10 +19,10 @@ const streamText = (messages: Message[], name: string): string =>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("kernel protocol", { timeout: 120_000 }, () => {
-  let kernel: TestKernel;
+  let kernel: KernelHarness;
 
   before(async () => {
-    kernel = await TestKernel.start();
+    kernel = await KernelHarness.start();
     // The first cell waits for the TypeScript engine (seconds on a loaded machine): not a test's time.
     await kernel.execute("0", { silent: true }, 120_000);
   });
@@ -438,7 +438,7 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
 
 describe("kernel with an empty key (no signing)", { timeout: 60_000 }, () => {
   it("accepts unsigned messages, signs nothing, and shuts down from the shell channel", async () => {
-    const kernel = await TestKernel.start({ key: "" });
+    const kernel = await KernelHarness.start({ key: "" });
     try {
       assert.equal(kernel.signer.enabled, false);
       const { reply, iopub } = await kernel.execute("console.log('unsigned'); 3 * 3");
