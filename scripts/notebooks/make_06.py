@@ -17,7 +17,7 @@ article 5 (`seeds/004_75a28a0732f83ea3.txt`) §2.3, §3.2 and §4.2 "Dropout实�
 
 - the correct (inverted) dropout formula, and why the formulas in three of the articles are wrong;
 - what training mode and evaluation mode change;
-- how dropout shrinks the gap between training and validation on an overfitting MNIST network, as a function of $p$.
+- how dropout improves the validation loss and accuracy of an overfitting MNIST network with noisy labels, and why a smaller gap between training and validation alone proves nothing (underfitting at large $p$ shrinks it too).
 
 Run time: measured 51 s on two CPU cores (load average ≈ 10; 71 s at a load average of 14); every training run shows a progress bar. To scale up, raise `smallTrainSize` and `dropoutEpochs`.
 """)
@@ -439,7 +439,64 @@ md("15", r"""
 1. Set the label-noise rate to 0 and `smallTrainSize = 4096`. Does dropout still help? Why does its benefit shrink with clean, plentiful data?
 2. Remove the $1/(1-p)$ scaling (article 5's formula) by writing your own layer, and evaluate without rescaling the weights. What happens to validation accuracy for $p=0.5$?
 3. Combine dropout with L2 (`regularizer`) or max-norm (notebook 08). Which gives the smallest gap here?
+
+<details><summary>Solution to exercise 2</summary>
+
+In the collapsed code cell below (tagged `solution`; CI runs it like every other cell, and its check fails if the answer is wrong).
+</details>
 """)
+
+code("16", r"""
+// Solution to exercise 2 (collapsed; CI runs it): article 5's dropout — a Bernoulli mask, no 1/(1 − p) rescaling — as our own layer, trained
+// like the p = 0.5 run of §3 (same initial weights, seed 0). At test time all units are used unchanged, so every dropout layer passes on
+// 1/(1 − p) = 2× what it passed on in training, and the logits are inflated (about 2² = 4× through two layers, less with the biases). The check
+// measures that mismatch: mean |logit| in evaluation over mean |logit| in training mode. The control is the same net evaluated with the
+// activations scaled by 1 − p (the classic test-time weight scaling), where the mismatch is gone. The table shows what it does to accuracy and loss.
+class UnscaledDropout extends tf.layers.Layer {
+  static className = "UnscaledDropout";
+  calls = 0;
+  /** What evaluation multiplies the activations by: 1 (article 5) or 1 − p (weight scaling). */
+  testScale = 1;
+  constructor(readonly rate: number, readonly maskSeed: number) {
+    super({});
+  }
+  call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (!kwargs.training) return x.mul(this.testScale);
+    return x.mul(tf.randomUniform(x.shape, 0, 1, "float32", this.maskSeed + this.calls++).greaterEqual(this.rate).toFloat());
+  }
+}
+const unscaledDrops = [new UnscaledDropout(0.5, 1000), new UnscaledDropout(0.5, 2000)];
+const unscaledNet = tf.sequential({ layers: [
+  tf.layers.dense({ inputShape: [784], units: 256, activation: "relu" }), unscaledDrops[0],
+  tf.layers.dense({ units: 256, activation: "relu" }), unscaledDrops[1], tf.layers.dense({ units: 10 }),
+] });
+const sameStart = models.mlp({ sizes: [784, 256, 256, 10], dropout: 0.5, seed: 7 });
+unscaledNet.setWeights(sameStart.getWeights());
+sameStart.dispose();
+await train.fit(unscaledNet, {
+  optimizer: new optim.Adam({ lr: 1e-3 }), loss: losses.crossEntropy, train: smallTrain,
+  epochs: dropoutEpochs, batchSize: 64, progress: true, seed: 8, name: "article 5's dropout (no rescaling), p = 0.5",
+});
+const meanAbsLogit = (training: boolean) => tf.tidy(() => (unscaledNet.apply(heldOut.x, { training }) as tf.Tensor).abs().mean().dataSync()[0]);
+const trainingModeLogit = meanAbsLogit(true);
+const evaluateWithScale = (scale: number) => {
+  unscaledDrops.forEach((layer) => (layer.testScale = scale));
+  const scores = train.evaluateModel(unscaledNet, heldOut, losses.crossEntropy, [{ name: "accuracy", fn: train.accuracy }]);
+  return { loss: scores.loss, accuracy: scores.accuracy, logitRatio: meanAbsLogit(false) / trainingModeLogit };
+};
+const articleEval = evaluateWithScale(1);
+const scaledEval = evaluateWithScale(0.5);
+unscaledNet.dispose();
+const invertedRun = dropoutResults.get(0.5)!;
+const inflated = (r: { logitRatio: number }) => r.logitRatio > 1.5;
+if (!(inflated(articleEval) && !inflated(scaledEval))) throw new Error(`test-time logits should be inflated without rescaling (${articleEval.logitRatio.toFixed(2)}×) and not with test-time scaling (${scaledEval.logitRatio.toFixed(2)}×)`);
+plot.table([
+  { "p = 0.5": "article 5: no rescaling in training or at test", "test / training mean |logit|": articleEval.logitRatio, "validation loss": articleEval.loss, "validation acc": articleEval.accuracy },
+  { "p = 0.5": "same net, activations × (1 − p) at test (control)", "test / training mean |logit|": scaledEval.logitRatio, "validation loss": scaledEval.loss, "validation acc": scaledEval.accuracy },
+  { "p = 0.5": "inverted dropout (§3, seed 0)", "test / training mean |logit|": NaN, "validation loss": invertedRun.valLoss, "validation acc": invertedRun.valAcc },
+])
+""", SOLUTION)
 
 
 nb = {"cells": cells, "metadata": {'kernelspec': {'name': 'optimlab', 'display_name': 'TypeScript (optimlab)', 'language': 'typescript'}, 'language_info': {'name': 'typescript', 'file_extension': '.ts', 'mimetype': 'text/typescript'}}, "nbformat": 4, "nbformat_minor": 5}
