@@ -1,6 +1,6 @@
 /**
- * Kernel speed against IPython's kernel, measured in the same run (interleaved), through our own
- * test client and through Debian's jupyter_client (bench/kernel_jupyter_client.py):
+ * Kernel speed against IPython's kernel, measured in the same run (interleaved), through our kernel
+ * harness (protocol/kernelHarness.ts) and through Debian's jupyter_client (bench/kernel_jupyter_client.py):
  * - start: spawn → first `kernel_info_reply` (goal ≤ 0.8× ipykernel's)
  * - first cell: the first execute after the first kernel_info_reply, engine warm-up included (≤ 1.5 s)
  * - trivial cell `1 + i` and declaring cell `let qi = i; qi` round trips (each ≤ 1.2× ipykernel's)
@@ -10,8 +10,8 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { REPO_ROOT, TestKernel } from "../test/kernel/client";
-import { temporaryJupyter } from "../test/kernel/jupyter";
+import { REPO_ROOT, KernelHarness } from "../protocol/kernelHarness";
+import { temporaryJupyter } from "../kernel/temporaryJupyter";
 
 const PYTHON = "/usr/bin/python3";
 
@@ -50,7 +50,7 @@ const KERNELS: Kernel[] = [
   },
 ];
 
-async function roundTrip(kernel: TestKernel, code: string): Promise<number> {
+async function roundTrip(kernel: KernelHarness, code: string): Promise<number> {
   const started = performance.now();
   const reply = await kernel.waitForReply(
     kernel.send("shell", "execute_request", { code, silent: false, store_history: true }),
@@ -72,11 +72,11 @@ async function ownClient(
 ): Promise<Map<string, { [m: string]: number }>> {
   const out = new Map<string, { start: number[]; first: number[]; trivial: number[]; declaring: number[] }>();
   for (const k of kernels) out.set(k.name, { start: [], first: [], trivial: [], declaring: [] });
-  const live = new Map<string, TestKernel>();
+  const live = new Map<string, KernelHarness>();
   for (let s = 0; s < starts; s++) {
     for (const k of kernels) {
       const started = performance.now();
-      const kernel = await TestKernel.launch({ argv: k.argv });
+      const kernel = await KernelHarness.launch({ argv: k.argv });
       await kernel.firstKernelInfoReply();
       out.get(k.name)!.start.push(performance.now() - started);
       out.get(k.name)!.first.push(await roundTrip(kernel, k.setup));

@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { REPO_ROOT, TestKernel } from "../test/kernel/client";
+import { REPO_ROOT, KernelHarness } from "../protocol/kernelHarness";
 import type { Message } from "../protocol/wire";
 
 export const WIDGET_GOAL_MS = 150;
@@ -38,7 +38,7 @@ export interface WidgetBenchResult {
 }
 
 export async function measureWidgetRoundTrip(samples = 15, warmUp = 3): Promise<WidgetBenchResult> {
-  const kernel = await TestKernel.start({ cwd: path.join(REPO_ROOT, "notebooks") });
+  const kernel = await KernelHarness.start({ cwd: path.join(REPO_ROOT, "notebooks") });
   try {
     for (const id of ["12-01", "12-03"]) {
       const { reply } = await kernel.execute(cellSource(id), {}, 180_000);

@@ -8,8 +8,9 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { KERNEL_DISPLAY_NAME } from "../../kernel/kernelspecs";
-import { REPO_ROOT } from "./client";
-import { missingPython, runPython, temporaryJupyter } from "./jupyter";
+import { REPO_ROOT } from "../../protocol/kernelHarness";
+import { missingPython, runPython } from "./jupyter";
+import { temporaryJupyter } from "../../kernel/temporaryJupyter";
 
 const JUPYTER = "/usr/bin/jupyter";
 

@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT, TestKernel } from "./client";
+import { REPO_ROOT, KernelHarness } from "../../protocol/kernelHarness";
 import { createMessage, serialize, type Message } from "../../protocol/wire";
 
 const NOTEBOOK_DIR = path.join(REPO_ROOT, "test", "kernel", "fixtures");
@@ -18,7 +18,7 @@ describe("plotly.js per client session", { timeout: 240_000 }, () => {
       t.skip("optimlab is not linked (run npm install)");
       return;
     }
-    const kernel = await TestKernel.start({ cwd: NOTEBOOK_DIR });
+    const kernel = await KernelHarness.start({ cwd: NOTEBOOK_DIR });
     try {
       const html = (messages: Message[]): string => {
         const result = messages.find(

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as os from "node:os";
-import { REPO_ROOT, TestKernel } from "./client";
+import { REPO_ROOT, KernelHarness } from "../../protocol/kernelHarness";
 
 const NOTEBOOK_DIR = path.join(REPO_ROOT, "test", "kernel", "fixtures");
 
@@ -18,7 +18,7 @@ describe("importing optimlab in cells", { timeout: 180_000 }, () => {
       t.skip(`optimlab is not built/linked (${built} missing): run \`npm install\` or \`npm run build\``);
       return;
     }
-    const kernel = await TestKernel.start({ cwd: NOTEBOOK_DIR });
+    const kernel = await KernelHarness.start({ cwd: NOTEBOOK_DIR });
     try {
       const { reply, iopub } = await kernel.execute(
         'import { optim, md } from "optimlab";\nconsole.log(process.cwd());\nmd(`optimizer: ${typeof optim.SGD}`)',
@@ -69,7 +69,7 @@ describe("importing optimlab in cells", { timeout: 180_000 }, () => {
     );
     fs.writeFileSync(path.join(cjs, "index.js"), "module.exports = { twice: (x) => 2 * x };\n");
     fs.writeFileSync(path.join(cjs, "index.d.ts"), "export declare function twice(x: number): number;\n");
-    const kernel = await TestKernel.start({ cwd: dir });
+    const kernel = await KernelHarness.start({ cwd: dir });
     try {
       const first = await kernel.execute(
         [

@@ -7,8 +7,9 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT } from "./client";
-import { missingPython, runPython, temporaryJupyter } from "./jupyter";
+import { REPO_ROOT } from "../../protocol/kernelHarness";
+import { missingPython, runPython } from "./jupyter";
+import { temporaryJupyter } from "../../kernel/temporaryJupyter";
 
 interface CheckResult {
   ok: boolean;

@@ -28,6 +28,8 @@ test("imports flow one way: data → model → loss → transforms → optim →
     ["kernel/server.ts", "protocol/wire", true],
     ["runner/launch.ts", "kernel/kernelspecs", true],
     ["test/kernel/protocol.test.ts", "kernel/server", true],
+    ["bench/kernel.ts", "protocol/kernelHarness", true],
+    ["kernel/temporaryJupyter.ts", "protocol/kernelHarness", true],
     // Upward or sideways: refused.
     ["src/transforms/chain.ts", "src/optim/index", false],
     ["src/optim/chainOptimizer.ts", "src/display/format", false],
@@ -36,6 +38,9 @@ test("imports flow one way: data → model → loss → transforms → optim →
     ["protocol/wire.ts", "kernel/server", false],
     ["runner/execute.ts", "kernel/server", false],
     ["src/optim/sgd.ts", "kernel/server", false],
+    // The benchmarks import no test code (the Jupyter client they share with the tests is protocol/kernelHarness).
+    ["bench/kernel.ts", "test/kernel/jupyter", false],
+    ["bench/widgets.ts", "test/fixtures/read", false],
   ];
   assert.deepEqual(
     allowed(cases.map(([from, target]) => [from, target])),

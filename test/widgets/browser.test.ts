@@ -17,7 +17,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as net from "node:net";
 import type { Browser } from "playwright-core";
-import { REPO_ROOT } from "../kernel/client";
+import { REPO_ROOT } from "../../protocol/kernelHarness";
 import { CHROMIUM_MISSING, findChromium, launchChromium } from "../publish/chromium";
 
 const PYTHON = "/usr/bin/python3";

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT } from "../kernel/client";
+import { REPO_ROOT } from "../../protocol/kernelHarness";
 
 const PYTHON = "/usr/bin/python3";
 

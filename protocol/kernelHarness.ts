@@ -1,13 +1,15 @@
 /**
- * A small Jupyter client for tests: starts our kernel as a child process on free ports and talks to it
- * through ZeroMQ with protocol/wire.ts — the same bytes a real client sends.
+ * A Jupyter client that starts a kernel as a child process on free ports and drives it message by
+ * message through ZeroMQ with wire.ts (the same bytes a real client sends): every channel, raw frames,
+ * any signer. The kernel tests and the kernel benchmarks use it; the notebook runner has its own
+ * smaller client (runner/client.ts) over runner/launch.ts's process handling.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zmq from "zeromq";
-import { newConnectionInfo } from "../../protocol/ports";
+import { newConnectionInfo } from "./ports";
 import {
   createMessage,
   deserialize,
@@ -17,12 +19,12 @@ import {
   type ConnectionInfo,
   type JsonObject,
   type Message,
-} from "../../protocol/wire";
+} from "./wire";
 
 export type ClientChannel = "shell" | "control" | "stdin";
 
-/** Root of the source tree (tests run from `test/` via tsx or from `dist/test/` after the build). */
-export const REPO_ROOT = path.resolve(__dirname, __filename.endsWith(".ts") ? "../.." : "../../..");
+/** Root of the source tree (this file runs from `protocol/` via tsx or from `dist/protocol/` after the build). */
+export const REPO_ROOT = path.resolve(__dirname, __filename.endsWith(".ts") ? ".." : "../..");
 
 /** argv that runs `optimlab kernel start` from this build (TypeScript sources through tsx in dev). */
 export function kernelArgv(connectionFile: string): string[] {
@@ -46,7 +48,7 @@ export async function writeConnectionFile(
   scheme = "hmac-sha256",
 ): Promise<{ file: string; info: ConnectionInfo }> {
   const info = await newConnectionInfo("optimlab", { key, scheme });
-  const file = path.join(dir, "kernel-test.json");
+  const file = path.join(dir, "kernel-harness.json");
   fs.writeFileSync(file, JSON.stringify(info));
   return { file, info };
 }
@@ -66,9 +68,9 @@ export interface RequestResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export class TestKernel {
+export class KernelHarness {
   readonly signer: Signer;
-  readonly session = `test-${process.pid}`;
+  readonly session = `harness-${process.pid}`;
   /** Every IOPub message received, in order. */
   readonly published: Message[] = [];
   stderr = "";
@@ -102,8 +104,8 @@ export class TestKernel {
   }
 
   /** Starts our kernel and waits until it answers (kernel_info reply and IOPub both working). */
-  static async start(options: StartOptions = {}): Promise<TestKernel> {
-    const kernel = await TestKernel.launch(options);
+  static async start(options: StartOptions = {}): Promise<KernelHarness> {
+    const kernel = await KernelHarness.launch(options);
     await kernel.waitUntilReady();
     return kernel;
   }
@@ -114,16 +116,16 @@ export class TestKernel {
    */
   static async launch(
     options: StartOptions & { argv?: (connectionFile: string) => string[] } = {},
-  ): Promise<TestKernel> {
+  ): Promise<KernelHarness> {
     const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-kernel-"));
-    const { file, info } = await writeConnectionFile(tempDir, options.key ?? "test-key-0123");
+    const { file, info } = await writeConnectionFile(tempDir, options.key ?? "harness-key-0123");
     const [program, ...args] = (options.argv ?? kernelArgv)(file);
     const child = spawn(program, args, {
       cwd: options.cwd ?? tempDir,
       env: { ...process.env, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const kernel = new TestKernel(info, child, tempDir);
+    const kernel = new KernelHarness(info, child, tempDir);
     kernel.connect();
     return kernel;
   }
