@@ -16,6 +16,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
 import { parseCell, type CellSyntax } from "./cellSyntax";
+import { docCommentAt } from "./docComment";
 import { fastCheck, type Primitive } from "./fastCheck";
 
 export interface CellDiagnostic {
@@ -101,7 +102,11 @@ export class CellChecker {
     this.options = { ...COMPILER_OPTIONS, ...nodeTypes(dir) };
     this.setFile(this.preludeFile, settings.prelude);
     this.setFile(this.cellFile, "");
-    const registry = ts.createDocumentRegistry();
+    // JSDoc is parsed only where it can change a type error (TypeScript's own tsc mode): that skips
+    // most of the comments of lib and @types/node, a quarter of the warm-up; docComment.ts reads
+    // doc comments from the text instead, for Shift-Tab.
+    const jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
+    const registry = ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, dir, jsDocParsingMode);
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => this.options,
       getScriptFileNames: () => [...this.files.keys()],
@@ -126,6 +131,7 @@ export class CellChecker {
       getDirectories: (dir) => ts.sys.getDirectories(dir),
       realpath: (file) => ts.sys.realpath?.(file) ?? file,
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+      jsDocParsingMode,
     };
     this.service = ts.createLanguageService(host, registry);
   }
@@ -298,11 +304,22 @@ export class CellChecker {
     const info = this.service.getQuickInfoAtPosition(this.cellFile, at);
     if (!info) return undefined;
     const signature = ts.displayPartsToString(info.displayParts);
-    const docs = ts.displayPartsToString(info.documentation);
+    const docs = ts.displayPartsToString(info.documentation) || this.docComment(at);
     const tags = (info.tags ?? []).map(
       (tag) => `@${tag.name}${tag.text ? ` ${ts.displayPartsToString(tag.text)}` : ""}`,
     );
     return [signature, docs, ...tags].filter((part) => part !== "").join("\n\n");
+  }
+
+  /** The doc comment of the declaration of what is at `position` in the cell file (see docComment.ts). */
+  private docComment(position: number): string {
+    const program = this.service.getProgram();
+    for (const definition of this.service.getDefinitionAtPosition(this.cellFile, position) ?? []) {
+      const file = program?.getSourceFile(definition.fileName);
+      const docs = file ? docCommentAt(file, definition.textSpan.start) : "";
+      if (docs !== "") return docs;
+    }
+    return "";
   }
 }
 

@@ -63,8 +63,10 @@ export class TypeScriptEngine {
 
   private parts(): { checker: CellChecker; evaluator: ReplEvaluator } {
     if (!this.checker || !this.evaluator) {
-      // Loaded lazily: these pull in the TypeScript compiler.
-
+      // Loaded lazily: these pull in the TypeScript compiler (through its code cache).
+      const { loadTypeScript, saveTypeScriptCodeCache } =
+        require("./typescriptLoader") as typeof import("./typescriptLoader");
+      loadTypeScript();
       const { CellChecker } = require("./checker") as typeof import("./checker");
 
       const { ReplEvaluator } = require("./evaluator") as typeof import("./evaluator");
@@ -79,6 +81,7 @@ export class TypeScriptEngine {
       this.evaluator = new ReplEvaluator();
       // Parse and bind the standard library now rather than in the first cell.
       this.checker.warmUp();
+      saveTypeScriptCodeCache();
     }
     return { checker: this.checker, evaluator: this.evaluator };
   }
