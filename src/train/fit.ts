@@ -10,7 +10,6 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../backend";
-import type { LRScheduler, SchedulerSettings } from "../optim/lrScheduler";
 import { ReduceLROnPlateau } from "../optim/lrScheduler";
 import { globalNorm } from "../transforms/globalNorm";
 import { EarlyStopping } from "./earlyStopping";
@@ -121,7 +120,9 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
         samples += batch.size;
         epochSamples += batch.size;
         reader.push({ packed, step: globalStep, epoch, lr, time: seconds(), size: batch.size });
-        if (plan.scheduler && plan.schedulerPerStep) (plan.scheduler as LRScheduler<SchedulerSettings>).step();
+        // planFit never makes ReduceLROnPlateau per-step: it needs the epoch's metric.
+        if (plan.schedulerPerStep && plan.scheduler && !(plan.scheduler instanceof ReduceLROnPlateau))
+          plan.scheduler.step();
         options.callbacks?.onStepEnd?.({ step: globalStep, epoch, batch: stepInEpoch - 1, lr });
         throwIfInterrupted(); // Kernel → Interrupt stops here, between two steps
         if (progress?.due()) {

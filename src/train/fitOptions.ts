@@ -6,7 +6,14 @@ import * as tf from "@tensorflow/tfjs";
 import { DataLoader } from "../data/loader";
 import { datasetSize, emptyDatasetMessage, type Dataset } from "../data/dataset";
 import { invalidLearningRate } from "../optim/errors";
-import { OneCycleLR, ReduceLROnPlateau, type LRScheduler, type SchedulerSettings } from "../optim/lrScheduler";
+import {
+  OneCycleLR,
+  ReduceLROnPlateau,
+  type ChainedScheduler,
+  type LRScheduler,
+  type SchedulerSettings,
+  type SequentialLR,
+} from "../optim/lrScheduler";
 import type { LossFn } from "./evaluate";
 import { resolveMetrics, type Metric, type MetricFn } from "./metrics";
 import type { EpochRecord } from "./records";
@@ -17,8 +24,12 @@ export type { LossFn } from "./evaluate";
 /** A penalty on the trainable weights added to the loss (e.g. `(w) => regularize.l2Penalty(w, 1e-4)`). */
 export type Regularizer = (weights: tf.Variable[]) => tf.Scalar;
 
-/** An lr scheduler from `optim.lrScheduler`. */
-export type Scheduler = LRScheduler<SchedulerSettings> | ReduceLROnPlateau;
+/**
+ * Any lr scheduler from `optim.lrScheduler`. `fit` steps it as a torch loop would: after every
+ * epoch by default (ReduceLROnPlateau with the validation loss, else the training loss), after every
+ * batch with `schedulerInterval: "step"`; OneCycleLR always after every batch.
+ */
+export type Scheduler = LRScheduler<SchedulerSettings> | SequentialLR | ChainedScheduler | ReduceLROnPlateau;
 
 export interface EarlyStoppingOptions {
   /** Epoch value to watch (default "valLoss" with validation data, else "loss"). */
@@ -66,7 +77,10 @@ export interface FitOptions {
   /** Clip the global gradient L2 norm to this value before each update. */
   clipGradNorm?: number;
   scheduler?: Scheduler;
-  /** When to step an epoch scheduler: "epoch" (default; OneCycleLR always steps per batch). */
+  /**
+   * When to step the scheduler: "epoch" (default) or "step" (after every batch, e.g. CyclicLR or a
+   * SequentialLR of per-batch schedules). OneCycleLR always steps per batch, ReduceLROnPlateau per epoch.
+   */
   schedulerInterval?: "epoch" | "step";
   callbacks?: FitCallbacks;
   earlyStopping?: EarlyStoppingOptions | boolean;
