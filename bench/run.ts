@@ -230,6 +230,15 @@ async function main(): Promise<void> {
     ),
   );
 
+  // The kernel's per-step interrupt check in train.fit: throughput with and without it (#13).
+  const interruptTable = await import("./kernelInterruptCheck")
+    .then((m) => m.benchInterruptCheck())
+    .catch(
+      (error: unknown) => `benchInterruptCheck() failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  console.log("\nPer-step interrupt check (bench/kernelInterruptCheck.ts):");
+  console.log(interruptTable);
+
   const kernelTable = await kernelRows().catch(
     (error: unknown) => `benchKernel() failed: ${error instanceof Error ? error.message : String(error)}`,
   );
