@@ -5,3 +5,4 @@
 export { LANGUAGES, LANGUAGE_ENV, LANGUAGE_FILE, language, setLanguage, parseLanguage, htmlLanguageTag, type Language } from "./language";
 export { translate, translateLines, hasTranslation, phraseCatalog, type PhraseCatalog } from "./translate";
 export { translatePrintedOutput } from "./output";
+export { formatDuration, withSeconds } from "./units";

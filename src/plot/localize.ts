@@ -14,7 +14,7 @@ export interface LanguageOption {
 }
 
 /** Keys whose string values are text a reader sees. */
-const TEXT_KEYS = new Set(["text", "title", "name", "label", "prefix", "suffix"]);
+const TEXT_KEYS = new Set(["text", "title", "name", "label", "prefix", "suffix", "hovertemplate"]);
 /** Keys holding data, never translated. */
 const DATA_KEYS = new Set(["x", "y", "z", "customdata", "ids", "values", "labels", "source", "meta"]);
 

@@ -5,6 +5,9 @@
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
 import type { EpochRecord, StepRecord } from "./records";
 import { escapeHtml } from "../display/escapeHtml";
+import { language, type Language } from "../i18n/language";
+import { translate } from "../i18n/translate";
+import { withSeconds } from "../i18n/units";
 
 /** Facts about the run that are not per step. */
 export interface RunInfo {
@@ -106,32 +109,36 @@ export class History {
     return best;
   }
 
-  /** One line: name, size, final values, wall time. */
-  summary(): string {
+  /** One line: name, size, final values, wall time (in `lang`, default the reader's language). */
+  summary(lang: Language = language()): string {
     const last = this.epochs[this.epochs.length - 1];
+    // Each part is one catalog phrase with its numbers in place ("{}: {} epochs, {} steps").
+    const t = (english: string) => translate(english, lang);
     const parts = [
-      `${this.name ?? "History"}: ${this.epochs.length} epoch${this.epochs.length === 1 ? "" : "s"}, ${this.steps.length} steps`,
+      t(
+        `${this.name ?? "History"}: ${this.epochs.length} epoch${this.epochs.length === 1 ? "" : "s"}, ${this.steps.length} steps`,
+      ),
     ];
     if (last) {
       for (const key of this.keys()) {
         if (["epoch", "step", "time", "gradNorm", "weightNorm", "samplesPerSecond", "lr"].includes(key)) continue;
-        parts.push(`${key} ${format(last[key])}`);
+        parts.push(t(`${key} ${format(last[key])}`));
       }
-      parts.push(`${format(last.time)} s`);
+      parts.push(withSeconds(format(last.time), lang));
     }
-    if (this.info.stoppedEarly) parts.push(`stopped early at epoch ${this.info.stoppedEarly.epoch}`);
+    if (this.info.stoppedEarly) parts.push(t(`stopped early at epoch ${this.info.stoppedEarly.epoch}`));
     if (this.info.diverged)
-      parts.push(`diverged at epoch ${this.info.diverged.epoch}, step ${this.info.diverged.step}`);
+      parts.push(t(`diverged at epoch ${this.info.diverged.epoch}, step ${this.info.diverged.step}`));
     return parts.join(" · ");
   }
 
-  private html(): string {
+  private html(lang: Language): string {
     const columns = this.keys().filter((key) => key !== "step" && key !== "samplesPerSecond");
     const rows =
       this.epochs.length <= HTML_ROWS
         ? this.epochs
         : [...this.epochs.slice(0, HTML_ROWS / 2), undefined, ...this.epochs.slice(-HTML_ROWS / 2)];
-    const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
+    const head = columns.map((c) => `<th>${escapeHtml(translate(c, lang))}</th>`).join("");
     const body = rows
       .map((row) =>
         row
@@ -139,12 +146,13 @@ export class History {
           : `<tr><td colspan="${columns.length}">…</td></tr>`,
       )
       .join("");
-    return `<div class="optimlab-history"><p>${escapeHtml(this.summary())}</p><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
+    return `<div class="optimlab-history"><p>${escapeHtml(this.summary(lang))}</p><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
     const figure = historyFigure?.(this) ?? {};
     const figureHtml = typeof figure["text/html"] === "string" ? figure["text/html"] : "";
-    return { ...figure, "text/plain": this.summary(), "text/html": this.html() + figureHtml };
+    const lang = language();
+    return { ...figure, "text/plain": this.summary(lang), "text/html": this.html(lang) + figureHtml };
   }
 }

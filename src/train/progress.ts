@@ -7,6 +7,7 @@ import { escapeHtml } from "../display/escapeHtml";
 import { getDisplaySink, inNotebook } from "../display/protocol";
 import { language as readerLanguage, type Language } from "../i18n/language";
 import { translate } from "../i18n/translate";
+import { formatDuration } from "../i18n/units";
 
 /** What the bar shows at one moment. */
 export interface ProgressState {
@@ -46,16 +47,6 @@ let displayCounter = 0;
  */
 function phrase(lang: Language, english: string): string {
   return translate(english, lang);
-}
-
-/** Seconds as the bar shows them: `5.0s`, `1m05s` (Chinese: `5.0 秒`, `1 分 05 秒`). Units are formatting, like digits. */
-function formatDuration(seconds: number, lang: Language): string {
-  if (!Number.isFinite(seconds)) return "?";
-  const zh = lang === "zh";
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}${zh ? " 秒" : "s"}`;
-  const minutes = Math.floor(seconds / 60);
-  const rest = String(Math.round(seconds - 60 * minutes)).padStart(2, "0");
-  return zh ? `${minutes} 分 ${rest} 秒` : `${minutes}m${rest}s`;
 }
 
 function formatLoss(loss: number | undefined): string {

@@ -14,6 +14,7 @@ import { ready } from "../backend";
 import { DataLoader, type Batch } from "../data/loader";
 import type { Dataset } from "../data/dataset";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
+import { translate } from "../i18n/translate";
 import { danfo, type DataFrame } from "../plot/danfo";
 import type { LossFn } from "../train/evaluate";
 
@@ -167,7 +168,9 @@ export async function lrRangeTest(model: tf.LayersModel, options: LrRangeTestOpt
     minLossLr,
     stoppedEarly,
     [JUPYTER_DISPLAY]: () => ({
-      "text/plain": `lr range test: ${lrs.length} steps from ${start} to ${lrs[lrs.length - 1].toExponential(2)}; suggested lr ${suggestedLr.toExponential(2)} (steepest descent), minimum-loss lr ${minLossLr.toExponential(2)} (÷10 → ${(minLossLr / 10).toExponential(2)})`,
+      "text/plain": translate(
+        `lr range test: ${lrs.length} steps from ${start} to ${lrs[lrs.length - 1].toExponential(2)}; suggested lr ${suggestedLr.toExponential(2)} (steepest descent), minimum-loss lr ${minLossLr.toExponential(2)} (÷10 → ${(minLossLr / 10).toExponential(2)})`,
+      ),
     }),
   };
   return result;
