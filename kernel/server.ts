@@ -15,7 +15,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { KernelChannels, type RequestChannel } from "./channels";
 import type { StopReason } from "./controlThread";
-import { CommManager, type CommMessageType } from "./comm";
+import { COMM_MESSAGE_TYPES, CommManager, type CommMessageType } from "./comm";
 import { isComplete } from "./completeness";
 import { codePointToUtf16, utf16ToCodePoint } from "./cursor";
 import { runtimeError, TypeScriptEngine, typescriptVersion, type CellError, type ExecutionOutcome } from "./engine";
@@ -197,8 +197,20 @@ export class KernelServer {
       kernelLog(`${message.header.msg_type} failed: ${(error as Error).stack ?? String(error)}`);
     } finally {
       leave();
-      this.publish("status", { execution_state: "idle" }, message);
+      if (scope.pending.length > 0 && COMM_MESSAGE_TYPES.includes(message.header.msg_type))
+        void this.idleWhenSettled(message, scope);
+      else this.publish("status", { execution_state: "idle" }, message);
     }
+  }
+
+  /**
+   * A comm message whose callbacks are still at work (async callbacks, kernel/comm.ts `keepOpen`) stays
+   * open without holding the queue: its idle goes out when they settle, since front ends drop a
+   * request's output after its idle.
+   */
+  private async idleWhenSettled(message: Message, scope: CellScope): Promise<void> {
+    while (scope.pending.length > 0) await Promise.allSettled(scope.pending.splice(0));
+    this.publish("status", { execution_state: "idle" }, message);
   }
 
   private async handleShell(message: Message): Promise<void> {
