@@ -19,7 +19,7 @@ article 5 (`seeds/004_75a28a0732f83ea3.txt`) §2.3, §3.2 and §4.2 "Dropout实�
 - what training mode and evaluation mode change;
 - how dropout improves the validation loss and accuracy of an overfitting MNIST network with noisy labels, and why a smaller gap between training and validation alone proves nothing (underfitting at large $p$ shrinks it too).
 
-Run time: measured 51 s on two CPU cores (load average ≈ 10; 71 s at a load average of 14); every training run shows a progress bar. To scale up, raise `smallTrainSize` and `dropoutEpochs`.
+Run time: measured 51 s on two CPU cores (load average ≈ 10; 71 s at a load average of 14; 115 s at a load average of 20 with the exercise solution, which adds about 6 s); every training run shows a progress bar. To scale up, raise `smallTrainSize` and `dropoutEpochs`.
 """)
 
 code("01", r"""
