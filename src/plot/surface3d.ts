@@ -6,7 +6,7 @@ import { Figure } from "./figure";
 import type { Trace } from "./figureTypes";
 import type { Bounds2D, SurfaceLike, TrajectoryRun } from "./inputs";
 import { runColour } from "./style";
-import { logCompress, sampleSurface } from "./surfaceGrid";
+import { heightScale, sampleSurface, SURFACE_VALUE_LABEL } from "./surfaceGrid";
 
 export interface Surface3dOptions extends LanguageOption {
   title?: string;
@@ -22,22 +22,18 @@ export interface Surface3dOptions extends LanguageOption {
 /** 3D surface plot. */
 export function surface3d(surface: SurfaceLike, options: Surface3dOptions = {}): Figure {
   const grid = sampleSurface(surface, options.resolution ?? 60, options.bounds ?? surface.bounds);
-  const logHeight = options.logHeight ?? false;
-  const zTitle = logHeight ? "log₁₀(f − f_min + 1)" : "f(x₁, x₂)";
-  let min = Infinity;
-  for (const row of grid.z) for (const v of row) if (Number.isFinite(v) && v < min) min = v;
-  const height = (v: number): number => (logHeight ? Math.log10(v - min + 1) : v);
+  const scale = heightScale(grid.z, options.logHeight ?? false);
   const data: Trace[] = [
     {
       type: "surface",
-      name: surface.name ?? "f(x₁, x₂)",
+      name: surface.name ?? SURFACE_VALUE_LABEL,
       x: grid.x,
       y: grid.y,
-      z: logHeight ? logCompress(grid.z) : grid.z,
+      z: scale.z,
       colorscale: "Viridis",
       opacity: 0.9,
       showscale: true,
-      colorbar: { title: { text: zTitle } },
+      colorbar: { title: { text: scale.title } },
       showlegend: false,
     },
   ];
@@ -48,7 +44,7 @@ export function surface3d(surface: SurfaceLike, options: Surface3dOptions = {}):
       name: run.name ?? `run ${index + 1}`,
       x: run.path.map((p) => p[0]),
       y: run.path.map((p) => p[1]),
-      z: run.path.map((p) => height(surface.value(p[0], p[1]))),
+      z: run.path.map((p) => scale.height(surface.value(p[0], p[1]))),
       line: { color: runColour(index), width: 5 },
       marker: { color: runColour(index), size: 2 },
     });
@@ -61,7 +57,7 @@ export function surface3d(surface: SurfaceLike, options: Surface3dOptions = {}):
     scene: {
       xaxis: { title: { text: "x₁ (parameter 1)" } },
       yaxis: { title: { text: "x₂ (parameter 2)" } },
-      zaxis: { title: { text: zTitle } },
+      zaxis: { title: { text: scale.title } },
     },
     margin: { l: 0, r: 0, t: 50, b: 0 },
     height: 550,

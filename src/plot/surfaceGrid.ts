@@ -27,12 +27,26 @@ export function sampleSurface(surface: SurfaceLike, resolution = 100, bounds: Bo
   return { x, y, z };
 }
 
+/** The label of a surface's value, the default name of its trace. */
+export const SURFACE_VALUE_LABEL = "f(x₁, x₂)";
+
+/** How a surface's height is drawn, for the grid and for points lifted onto it (paths). */
+export interface HeightScale {
+  z: number[][];
+  height(value: number): number;
+  /** Axis or colour-bar title. */
+  title: string;
+}
+
 /**
- * log10(z − min + 1): compresses steep valleys (Rosenbrock spans 0 … 10⁵) so contours show the
- * floor of the valley and not only its walls. Keeps order, so minima stay minima.
+ * The height scale of a sampled surface: f itself, or (`log`) log10(f − f_min + 1) with f_min the
+ * grid's finite minimum, which compresses steep valleys (Rosenbrock spans 0 … 10⁵) so contours
+ * show the floor of the valley and not only its walls. Keeps order, so minima stay minima.
  */
-export function logCompress(z: number[][]): number[][] {
+export function heightScale(z: number[][], log: boolean): HeightScale {
+  if (!log) return { z, height: (value) => value, title: SURFACE_VALUE_LABEL };
   let min = Infinity;
   for (const row of z) for (const v of row) if (Number.isFinite(v) && v < min) min = v;
-  return z.map((row) => row.map((v) => (Number.isFinite(v) ? Math.log10(v - min + 1) : Number.NaN)));
+  const height = (value: number): number => (Number.isFinite(value) ? Math.log10(value - min + 1) : Number.NaN);
+  return { z: z.map((row) => row.map(height)), height, title: "log₁₀(f − f_min + 1)" };
 }

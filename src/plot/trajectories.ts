@@ -7,7 +7,7 @@ import { Figure } from "./figure";
 import type { Trace } from "./figureTypes";
 import type { Bounds2D, SurfaceLike, TrajectoryRun } from "./inputs";
 import { baseLayout, runColour } from "./style";
-import { logCompress, sampleSurface } from "./surfaceGrid";
+import { heightScale, sampleSurface, SURFACE_VALUE_LABEL } from "./surfaceGrid";
 
 export interface TrajectoriesOptions extends LanguageOption {
   title?: string;
@@ -25,18 +25,18 @@ export interface TrajectoriesOptions extends LanguageOption {
 /** The contour trace of a surface (shared by `trajectories` and slider frames). */
 export function contourTrace(surface: SurfaceLike, options: TrajectoriesOptions = {}): Trace {
   const grid = sampleSurface(surface, options.resolution ?? 120, options.bounds ?? surface.bounds);
-  const logScale = options.logContours ?? true;
+  const scale = heightScale(grid.z, options.logContours ?? true);
   return {
     type: "contour",
-    name: surface.name ?? "f(x₁, x₂)",
+    name: surface.name ?? SURFACE_VALUE_LABEL,
     x: grid.x,
     y: grid.y,
-    z: logScale ? logCompress(grid.z) : grid.z,
+    z: scale.z,
     colorscale: "Viridis",
     ncontours: 30,
     contours: { coloring: "heatmap", showlines: true },
     line: { width: 0.5, color: "rgba(255,255,255,0.35)" },
-    colorbar: { title: { text: logScale ? "log₁₀(f − f_min + 1)" : "f(x₁, x₂)" }, x: 1.02 },
+    colorbar: { title: { text: scale.title }, x: 1.02 },
     hovertemplate: "x₁=%{x:.3f}<br>x₂=%{y:.3f}<extra></extra>",
     showlegend: false,
   };

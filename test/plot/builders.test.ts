@@ -166,6 +166,30 @@ test("trajectories: contour of the surface, the path, start and end markers, the
   assert.equal((end.marker as Obj).symbol, "x");
 });
 
+test("surface3d with logHeight: paths sit on the mesh (one height scale for both) and the titles say log", () => {
+  // Bounds whose grid holds the path's points: x and y at -2, -1, 0, 1, 2.
+  const figure = plot.surface3d(bowl, {
+    resolution: 5,
+    bounds: { x: [-2, 2], y: [-2, 2] },
+    logHeight: true,
+    runs: [
+      {
+        path: [
+          [-1, 1],
+          [0, 0],
+          [2, -1],
+        ],
+      },
+    ],
+  });
+  const mesh = figure.data[0] as { x: number[]; y: number[]; z: number[][] };
+  const at = (x: number, y: number): number => mesh.z[mesh.y.indexOf(y)][mesh.x.indexOf(x)];
+  assert.deepEqual(figure.data[1].z, [at(-1, 1), at(0, 0), at(2, -1)]);
+  assert.equal(at(0, 0), 0, "log10(f − f_min + 1) is 0 at the minimum");
+  const zAxis = (figure.layout as { scene: { zaxis: { title: { text: string } } } }).scene.zaxis;
+  assert.equal(zAxis.title.text, "log₁₀(f − f_min + 1)");
+});
+
 test("histogram by layer: one panel per layer, runs overlaid, legend once per run", () => {
   const figure = plot.histogram(
     {
