@@ -11,6 +11,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
+import type * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -52,6 +53,16 @@ export function dataDirMessage(dir: string, reason: string): string {
   );
 }
 
+/** An attempt that got no TCP connection in time. */
+export function connectTimeoutMessage(connectTimeoutMs: number): string {
+  return `no connection within ${connectTimeoutMs / 1000} s`;
+}
+
+/** An attempt whose server went silent. */
+export function idleTimeoutMessage(idleTimeoutMs: number): string {
+  return `no data for ${idleTimeoutMs / 1000} s`;
+}
+
 export function sha256(bytes: Uint8Array): string {
   return crypto.createHash("sha256").update(bytes).digest("hex");
 }
@@ -66,13 +77,21 @@ export interface DownloadSettings {
   retries?: number;
   /** Wait before the first retry; doubled for each further one (default 1 s). */
   backoffMs?: number;
+  /**
+   * Opens the connection of each attempt instead of Node's http/https agent (Node's
+   * `createConnection` request option): for a proxy or tunnel, or a test's socket that never connects.
+   */
+  createConnection?: (options: http.ClientRequestArgs) => net.Socket;
+  /** How the backoff waits (default `setTimeout`); tests pass one that records the delays. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
-const DEFAULTS: Required<DownloadSettings> = {
+const DEFAULTS: Required<Omit<DownloadSettings, "createConnection">> = {
   connectTimeoutMs: 15_000,
   idleTimeoutMs: 30_000,
   retries: 2,
   backoffMs: 1000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 const MAX_REDIRECTS = 5;
 
@@ -93,7 +112,7 @@ export function httpDownload(
   settings: DownloadSettings = {},
   redirects = 0,
 ): Promise<string> {
-  const { connectTimeoutMs, idleTimeoutMs } = { ...DEFAULTS, ...settings };
+  const { connectTimeoutMs, idleTimeoutMs, createConnection } = { ...DEFAULTS, ...settings };
   return new Promise((resolve, reject) => {
     const client = url.startsWith("https:") ? https : http;
     let settled = false;
@@ -104,7 +123,7 @@ export function httpDownload(
       request.destroy();
       reject(error);
     };
-    const request = client.get(url, (response) => {
+    const request = client.get(url, createConnection ? { createConnection } : {}, (response) => {
       const status = response.statusCode ?? 0;
       if (status >= 300 && status < 400 && response.headers.location) {
         response.resume();
@@ -133,7 +152,7 @@ export function httpDownload(
     });
     // Connect timeout: from the request until the socket connects. Idle: any silence after that.
     const connectTimer = setTimeout(
-      () => fail(new DownloadError(`no connection within ${connectTimeoutMs / 1000} s`)),
+      () => fail(new DownloadError(connectTimeoutMessage(connectTimeoutMs))),
       connectTimeoutMs,
     );
     request.on("socket", (socket) => {
@@ -141,7 +160,7 @@ export function httpDownload(
       if (!socket.connecting) connected();
       else socket.once("connect", connected);
     });
-    request.setTimeout(idleTimeoutMs, () => fail(new DownloadError(`no data for ${idleTimeoutMs / 1000} s`)));
+    request.setTimeout(idleTimeoutMs, () => fail(new DownloadError(idleTimeoutMessage(idleTimeoutMs))));
     request.on("error", (error) => fail(error));
   });
 }
@@ -201,7 +220,7 @@ export async function ensureFile(
 }
 
 async function downloadWithRetries(url: string, file: string, settings: DownloadSettings): Promise<string> {
-  const { retries, backoffMs } = { ...DEFAULTS, ...settings };
+  const { retries, backoffMs, sleep } = { ...DEFAULTS, ...settings };
   for (let attempt = 0; ; attempt++) {
     try {
       return await httpDownload(url, file, settings);
@@ -211,7 +230,7 @@ async function downloadWithRetries(url: string, file: string, settings: Download
         if (attempt === 0) throw error;
         throw new Error(`${describe(error)}; tried ${attempt + 1} times`);
       }
-      await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** attempt));
+      await sleep(backoffMs * 2 ** attempt);
     }
   }
 }

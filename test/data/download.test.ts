@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
+import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
@@ -10,9 +11,11 @@ import * as tf from "@tensorflow/tfjs";
 import {
   cachedMismatchMessage,
   checksumMismatchMessage,
+  connectTimeoutMessage,
   dataDirMessage,
   downloadFailedMessage,
   ensureFile,
+  httpDownload,
   recordVerified,
   sha256,
 } from "../../src/data/download";
@@ -447,6 +450,91 @@ test("cifar10 re-extracts a batch cut short by a killed extraction, atomically, 
     await assert.rejects(cifar10({ dir }), { message: cifarArchiveEntryMessage(archive, "data_batch_3.bin", 1) });
     assert.equal(fs.existsSync(path.join(folder, "data_batch_3.bin")), false);
   } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
+});
+
+/**
+ * A connection that never completes its handshake, what an unreachable host gives: this sandbox
+ * completes TCP connects even to unroutable addresses, so the test opens the socket itself.
+ */
+function neverConnecting(opened: net.Socket[]): () => net.Socket {
+  return () => {
+    const socket = new net.Socket();
+    (socket as { connecting: boolean }).connecting = true; // waiting for a SYN-ACK that never comes
+    opened.push(socket);
+    return socket;
+  };
+}
+
+test("the connect timeout fires when the handshake never completes, and frees the socket", async () => {
+  const opened: net.Socket[] = [];
+  const dir = tempDir();
+  try {
+    await assert.rejects(
+      httpDownload("http://192.0.2.1/data.bin", path.join(dir, "data.bin"), {
+        connectTimeoutMs: 50,
+        idleTimeoutMs: 60_000,
+        createConnection: neverConnecting(opened),
+      }),
+      { message: connectTimeoutMessage(50) },
+    );
+    assert.equal(connectTimeoutMessage(50), "no connection within 0.05 s");
+    assert.equal(opened.length, 1);
+    assert.ok(opened[0].destroyed, "the attempt's socket is destroyed");
+  } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
+});
+
+test("connect timeouts are retried with doubling backoff, then fail naming URL, file and the manual way", async () => {
+  const opened: net.Socket[] = [];
+  const waits: number[] = [];
+  const dir = tempDir();
+  try {
+    const url = "http://192.0.2.1/blackhole.bin";
+    const settings = {
+      connectTimeoutMs: 40,
+      retries: 3,
+      backoffMs: 1000,
+      createConnection: neverConnecting(opened),
+      sleep: (ms: number) => {
+        waits.push(ms); // recorded, not waited: the test stays fast
+        return Promise.resolve();
+      },
+    };
+    await assert.rejects(ensureFile({ name: "blackhole.bin", url, sha256: "00" }, dir, settings), {
+      message: downloadFailedMessage(
+        path.join(dir, "blackhole.bin"),
+        url,
+        dir,
+        `${connectTimeoutMessage(40)}; tried 4 times`,
+      ),
+    });
+    assert.equal(opened.length, 4, "one connection per attempt");
+    assert.deepEqual(waits, [1000, 2000, 4000], "backoff doubles between attempts");
+    assert.ok(
+      opened.every((s) => s.destroyed),
+      "every attempt's socket is destroyed",
+    );
+    assert.deepEqual(fs.readdirSync(dir), [], "no partial file left");
+  } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
+});
+
+test("the connect timeout covers the handshake only: a connected but slow server is not cut by it", async () => {
+  // Negative control for the tests above: a real connection stops the connect timer.
+  const server = await serveWith((_request, response) => {
+    setTimeout(() => response.end("late but fine"), 150);
+  });
+  const dir = tempDir();
+  try {
+    const file = path.join(dir, "slow.bin");
+    const hash = await httpDownload(`${server.baseUrl}slow.bin`, file, { connectTimeoutMs: 50, idleTimeoutMs: 5000 });
+    assert.equal(hash, sha256(Buffer.from("late but fine")));
+  } finally {
+    await server.close();
     fs.rmSync(dir, { recursive: true });
   }
 });
