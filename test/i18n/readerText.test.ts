@@ -19,10 +19,10 @@ function history(): History {
   return new History({
     name: "Adam",
     info: { stoppedEarly: { epoch: 2, monitor: "valLoss", best: 0.3, bestEpoch: 1 } },
-    steps: [{ step: 1, epoch: 1, loss: 0.5 }],
+    steps: [{ step: 1, epoch: 1, loss: 0.5, time: 0.5 }],
     epochs: [
-      { epoch: 1, step: 1, loss: 0.5, valLoss: 0.4, accuracy: 0.8, valAccuracy: 0.7, lr: 0.1, gradNorm: 1, time: 0.5 },
-      { epoch: 2, step: 2, loss: 0.3, valLoss: 0.35, accuracy: 0.9, valAccuracy: 0.75, lr: 0.1, gradNorm: 1, time: 1 },
+      { epoch: 1, step: 1, loss: 0.5, valLoss: 0.4, accuracy: 0.8, valAccuracy: 0.7, lr: 0.1, gradNorm: 1, time: 0.5, samplesPerSecond: 100 },
+      { epoch: 2, step: 2, loss: 0.3, valLoss: 0.35, accuracy: 0.9, valAccuracy: 0.75, lr: 0.1, gradNorm: 1, time: 1, samplesPerSecond: 100 },
     ],
   });
 }
