@@ -1,6 +1,6 @@
 /**
- * Conversions from the accepted inputs (see `inputs.ts`) to plain arrays. ADAPTATION POINT for
- * teammates' shapes; every error says what was passed and what is expected.
+ * Conversions from the accepted inputs (see `inputs.ts`) to plain arrays, checked at run time
+ * (notebook code is not type-checked): every error says what was passed and what is expected.
  */
 import type { DataFrameLike, HistoryLike, LayerWeights, RowsSource, WeightSource, WeightsModelLike } from "./inputs";
 
