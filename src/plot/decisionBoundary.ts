@@ -30,7 +30,7 @@ export interface DecisionBoundaryOptions extends LanguageOption {
   yLabel?: string;
 }
 
-export const NOT_2D = (columns: number): string =>
+export const notTwoDimensionalMessage = (columns: number): string =>
   `decisionBoundary: the points must have 2 features (x₁, x₂), got ${columns}. Project the data to 2D first.`;
 export const badPredictionMessage = (shape: readonly number[], points: number): string =>
   `decisionBoundary: the model returned shape [${shape.join(", ")}] for ${points} points; expected [${points}], [${points}, 1] (probability of class 1) or [${points}, classes] (scores).`;
@@ -59,7 +59,7 @@ function predictRows(model: ClassifierLike, points: number[][]): number[][] {
 function readPoints(data: LabelledPoints): { x: number[][]; y: number[] } {
   const x = data.x instanceof tf.Tensor ? (data.x.arraySync() as number[][]) : data.x.map((row) => [...row]);
   const y = data.y instanceof tf.Tensor ? (data.y.dataSync() as ArrayLike<number>) : data.y;
-  if (x.length > 0 && x[0].length !== 2) throw new Error(NOT_2D(x[0].length));
+  if (x.length > 0 && x[0].length !== 2) throw new Error(notTwoDimensionalMessage(x[0].length));
   return { x, y: Array.from(y) };
 }
 

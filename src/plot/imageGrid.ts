@@ -27,7 +27,7 @@ export interface ImageGridOptions extends LanguageOption {
   title?: string;
 }
 
-export const IMAGE_SIZE = (index: number, got: number, width: number, height: number): string =>
+export const imageSizeMessage = (index: number, got: number, width: number, height: number): string =>
   `imageGrid: image #${index} has ${got} pixels, expected ${width}×${height} = ${width * height}. Pass { width, height } for other sizes.`;
 export const needsPredictionsMessage = (): string => "imageGrid: onlyMisclassified needs both labels and predictions.";
 
@@ -58,7 +58,7 @@ export function imageGrid(images: readonly NumberArray[] | tf.Tensor, options: I
   }
   indices = indices.slice(0, options.limit ?? 100);
   indices.forEach(({ pixels, index }) => {
-    if (pixels.length !== width * height) throw new RangeError(IMAGE_SIZE(index, pixels.length, width, height));
+    if (pixels.length !== width * height) throw new RangeError(imageSizeMessage(index, pixels.length, width, height));
   });
   const rows = Math.max(1, Math.ceil(indices.length / columns));
   const cellWidth = width + GAP;

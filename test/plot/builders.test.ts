@@ -6,8 +6,8 @@ import { noMetricMessage, noTimeMessage } from "../../src/plot/lossCurves";
 import { lengthMismatchMessage } from "../../src/plot/line";
 import { notAScheduleMessage } from "../../src/plot/lrSchedule";
 import { noGradNormsMessage } from "../../src/plot/gradNorms";
-import { NOT_2D } from "../../src/plot/decisionBoundary";
-import { IMAGE_SIZE } from "../../src/plot/imageGrid";
+import { notTwoDimensionalMessage } from "../../src/plot/decisionBoundary";
+import { imageSizeMessage } from "../../src/plot/imageGrid";
 import { missingColumnMessage } from "../../src/plot/adapters";
 import { StepLR } from "../../src/optim/lrScheduler";
 import { danfo } from "../../src/plot/danfo";
@@ -293,7 +293,9 @@ test("decisionBoundary: predicts on a grid with a tfjs model inside tf.tidy (no 
     figure.data.slice(2).map((t) => t.name),
     ["class 0", "class 1"],
   );
-  assert.throws(() => plot.decisionBoundary(() => [], { x: [[1, 2, 3]], y: [0] }), { message: NOT_2D(3) });
+  assert.throws(() => plot.decisionBoundary(() => [], { x: [[1, 2, 3]], y: [0] }), {
+    message: notTwoDimensionalMessage(3),
+  });
   tf.dispose([model, x, y] as never);
 });
 
@@ -345,7 +347,7 @@ test("imageGrid: one mosaic, red captions for misclassified images, size checks"
     (only.layout.annotations as { text: string }[]).map((a) => a.text),
     ["2 → 7"],
   );
-  assert.throws(() => plot.imageGrid([[1, 2, 3]], { width: 2, height: 2 }), { message: IMAGE_SIZE(0, 3, 2, 2) });
+  assert.throws(() => plot.imageGrid([[1, 2, 3]], { width: 2, height: 2 }), { message: imageSizeMessage(0, 3, 2, 2) });
 });
 
 test("line: x defaults to indices; mismatched lengths are an error", () => {
