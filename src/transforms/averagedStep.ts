@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { paramsRequiredMessage } from "./messages";
 import { fullLike, leafAt, mapTree } from "./tree";
 import type { GradientTransformation, LearningRate, TensorTree } from "./types";
 
@@ -39,7 +40,7 @@ export function averagedStep(
     name: "averagedStep",
     init: (params) => ({ count: 0, eta: Math.fround(lrAt(0)), mu: 1, ax: fullLike(params) }),
     update<T extends TensorTree>(updates: T, state: AveragedStepState, params?: T): [T, AveragedStepState] {
-      if (params === undefined) throw new Error("averagedStep needs the parameters (pass params to update)");
+      if (params === undefined) throw new Error(paramsRequiredMessage("averagedStep"));
       const step = state.count + 1;
       const { eta, mu } = state;
       const next = mapTree(params, (p, key) => tf.add(tf.mul(p, 1 - lambd * eta), tf.mul(leafAt(updates, key), -eta)));

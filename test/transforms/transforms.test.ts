@@ -117,6 +117,16 @@ test("scaleByLearningRate negates and scales, calling a schedule with the 0-base
   close(out.flat(), [-0.1, -0.2, -0.3]);
 });
 
+test("averagedStep without the parameters says so with the transforms' shared message", () => {
+  tf.tidy(() => {
+    const params = [tf.tensor1d([1, 2])];
+    const t = T.averagedStep(0.1);
+    assert.throws(() => t.update([tf.tensor1d([0.1, 0.1])], t.init(params)), {
+      message: messages.paramsRequiredMessage("averagedStep"),
+    });
+  });
+});
+
 test("proximalL1 soft-thresholds after the step and leaves exact zeros", () => {
   tf.tidy(() => {
     const params = [tf.tensor1d([1, 0.05, -0.03, -1])];
