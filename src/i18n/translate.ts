@@ -65,7 +65,9 @@ function lookup(text: string, catalog: CompiledCatalog, depth = 0): string | und
   if (depth > 2) return undefined;
   for (const { regex, template } of catalog.patterns) {
     const match = regex.exec(text);
-    if (!match) continue;
+    // A `{}` stands for a value or a phrase, not for more sentences: "GD η={}: f → {}" must not
+    // swallow "…; momentum: f → 2e-11. Stable-η limits …" (the line is then translated sentence by sentence).
+    if (!match || match.slice(1).some((part) => SENTENCE_BOUNDARY.test(part))) continue;
     // A matched part is translated too ("plain, seed 1" inside "{} (validation)").
     const parts = match.slice(1).map((part) => lookup(part.trim(), catalog, depth + 1) ?? part);
     let next = 0;

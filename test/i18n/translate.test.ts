@@ -131,6 +131,8 @@ test("a line of several sentences is translated sentence by sentence when the wh
   // An unknown sentence keeps its English words and punctuation; nothing else changes.
   assert.equal(translateLines("all checks passed. no such phrase", "zh"), "所有检查均通过。 no such phrase");
   assert.equal(translateLines("no such. phrase", "zh"), "no such. phrase");
+  // A pattern's {} never swallows the following sentences: each sentence gets its own entry.
+  assert.equal(translateLines("loss 0.5; all checks passed", "zh"), "损失 0.5；所有检查均通过");
   assert.equal(translateLines("all checks passed. learning rate η", "en"), "all checks passed. learning rate η");
 });
 
