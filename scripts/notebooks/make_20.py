@@ -6,8 +6,8 @@ cells = [
 md(r"""
 # 20 · Batch size and learning rate: the linear scaling rule and where it breaks
 
-**Goes beyond the articles:** article 5 (`seeds/004_75a28a0732f83ea3.txt`) lists the hyperparameters to search — 「例如，学习率、批量大小、隐藏层的节点数量等」 (the
-learning rate, the batch size, the number of hidden units…) — as if each could be tuned on its own, and article 3's example trains with `batch_size=4` without a
+**Goes beyond the articles:** article 5 (`seeds/004_75a28a0732f83ea3.txt`) §2.1 lists the hyperparameters to search — 「例如，学习率、批量大小、隐藏层的节点数量等」 (the
+learning rate, the batch size, the number of hidden units…) — as if each could be tuned on its own, and article 3's §4 example trains with `batch_size=4` without a
 word on how that choice fixes the learning rate. The two are coupled. This notebook measures how, on MNIST, with `optim.SGD` and `train.fit`.
 
 **You will learn**
@@ -17,8 +17,8 @@ word on how that choice fixes the learning rate. The two are coupled. This noteb
 - where the rule breaks: beyond a **critical batch size** the best learning rate stops growing and a bigger batch no longer saves steps (McCandlish et al. 2018);
 - what warm-up can and cannot do for the rule's learning rate at a large batch.
 
-Run time: 137 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average ≈ 20; 31 s of CPU time); the last cell prints the
-time after the import. To scale up, raise `trainSize`, `valSize` and the largest `batchSizes`, or lower `targetLoss`.
+Run time: 100–180 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average ≈ 20), for about 30 s of CPU time; the last
+cell prints the time after the import. To scale up, raise `trainSize`, `valSize` and the largest `batchSizes`, or lower `targetLoss`.
 """),
 code(r"""
 import { optim, plot, backend, seed, train, data, models, losses, tf } from "optimlab";
