@@ -207,8 +207,8 @@ display(plot.line({
 """),
 md(r"""
 **What the figures show.** For the small batches the best learning rate climbs with $B$ along the rule's line, and the steps fall nearly as $1/B$: four
-times the batch saves most of the ideal fourfold (printed above; at least 2.2× on every seed, asserted in §5). Then the best learning rate stops at the largest value SGD tolerates on this network —
-its stability limit — and the steps stop falling: from 64 to 256 the fourfold batch saves only the printed fraction, although each step now costs four times
+times the batch saves most of the ideal fourfold (printed above; at least 2.2× on every seed, asserted in §5). Then the best learning rate stops growing (tables), just below where SGD becomes unstable
+on this network — twice that value is already slower, and the rule's value in §4 blows up — and the steps stop falling: from 64 to 256 the fourfold batch saves only the printed fraction, although each step now costs four times
 the computation (last column of the first table: the examples seen). The fitted critical batch size $B_{\text{noise}}$ (printed) lies between the two regimes. It is small on MNIST — McCandlish et al. also found it
 small for MNIST and orders of magnitude larger for harder tasks such as ImageNet — and it grows as the target loss gets lower (the gradient's signal shrinks, its noise does not):
 exercise 1.
@@ -225,8 +225,8 @@ plot.table(scaleSeeds.map((s, k) => ({ seed: s, "steps at B = 8 (its best lr)": 
   "lr at B = 8 → best lr at B = 32": `${searchOf(8, s).bestLr} → ${searchOf(32, s).bestLr}` })), { digits: 3 })
 """),
 md(r"""
-With the learning rate kept fixed, the bigger batch only averages away noise that was not the bottleneck — the steps fall much less than fourfold (table).
-The larger learning rate is what turns the bigger batch into fewer steps.
+With the learning rate kept fixed, the bigger batch only removes part of the noise, and the steps fall by much less than fourfold (table; below the 2.2× of
+§5 on at least one seed). The larger learning rate is what turns the bigger batch into fewer steps.
 
 ## 4. Warm-up at the largest batch
 
@@ -259,9 +259,10 @@ display(plot.lossCurves(warmupRuns.map((runs) => runs[0].history!), { x: "step",
 plot.table(warmupRows)
 """),
 md(r"""
-Without warm-up the rule's learning rate blows the loss up within the first steps (the printed peak). The warm-up removes that first blow-up — but once the
-learning rate reaches its full value the run fails anyway, because this value is far beyond the stability limit that already capped the tuned learning rates
-in §2. Warm-up protects the *start* of training; it cannot make a learning rate stable that is too large for the curvature. At the largest batch the rule
+Without warm-up the rule's learning rate blows the loss up within the first steps (the printed peak; figure). The warm-up avoids that first blow-up and
+keeps the peak several times lower — but it does not save the run: as soon as the ramp passes the stability limit that already capped the tuned learning
+rates in §2, before the warm-up is even over (figure), the loss jumps and the network never reaches the target (table). Warm-up protects the *start* of
+training; it cannot make a learning rate stable that is too large for the curvature. At the largest batch the rule
 itself is broken here, and the tuned learning rate (the stability limit, not $k\eta$) is the one to use.
 
 ## 5. Assertions (each with its negative control)
@@ -293,7 +294,7 @@ md(r"""
   the linear scaling rule, learning rate $\propto$ batch size.
 - Measured on MNIST: at small batches the tuned learning rate grows with the batch and the steps to a target fall almost as $1/B$; beyond a critical batch
   size (fitted above) the best learning rate stops at SGD's stability limit and bigger batches save few steps, at a proportionally higher cost per step.
-- Warm-up removes the blow-up of the first steps at a large learning rate, but it cannot rescue a learning rate above the stability limit: beyond the critical
+- Warm-up tames the blow-up of the first steps at a large learning rate, but it cannot rescue a learning rate above the stability limit: beyond the critical
   batch size the rule, not the start, is what fails.
 
 **Exercises**
