@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { installWasmKernels } from "./wasmKernels";
+import { chooseThreadCount, preferThreadedWasm } from "./wasmThreads";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 export const BACKEND_NAMES: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
@@ -17,7 +18,7 @@ export interface BackendInfo {
   reason: string;
   /** Only for wasm: whether the SIMD build is used. */
   simd?: boolean;
-  /** Only for wasm: worker threads. */
+  /** Only for wasm: threads (XNNPACK's products and convolutions use them; 1 = the single-threaded build). */
   threads?: number;
 }
 
@@ -72,19 +73,19 @@ async function tryWasm(load: ModuleLoader): Promise<Attempt> {
   } catch {
     // setWasmPaths throws once the backend was initialised (e.g. a second `use("wasm")`): paths are already set.
   }
+  const notes: string[] = [];
+  // The build (threaded or not) is chosen once, when the backend is first initialised.
+  if (tf.engine().registry.wasm === undefined && (await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")) === true) {
+    const choice = chooseThreadCount(process.env.OPTIMLAB_THREADS);
+    if (choice.note !== undefined) notes.push(choice.note);
+    if (choice.threads > 1) preferThreadedWasm(wasm, choice.threads, (reason) => notes.push(reason));
+  }
   if (!(await setAndWait("wasm"))) return { ok: false, why: "the wasm backend failed to initialise" };
   installWasmKernels();
   const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
-  const threads = tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT") ? wasm.getThreadsCount() : 1;
-  return {
-    ok: true,
-    info: {
-      name: "wasm",
-      simd,
-      threads,
-      reason: `using wasm (${simd ? "SIMD" : "no SIMD"}, ${threads} thread${threads === 1 ? "" : "s"})`,
-    },
-  };
+  const threads = wasm.getThreadsCount();
+  const summary = `using wasm (${simd ? "SIMD" : "no SIMD"}, ${threads} thread${threads === 1 ? "" : "s"})`;
+  return { ok: true, info: { name: "wasm", simd, threads, reason: [...notes, summary].join("; ") } };
 }
 
 /**

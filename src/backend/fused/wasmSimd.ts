@@ -40,7 +40,7 @@ const F32_SCALAR: Record<OpName, number> = {
 };
 
 /** The module's bytes for `program`. */
-export function simdModuleBytes(program: Program): Uint8Array {
+export function simdModuleBytes(program: Program, sharedMemory = false): Uint8Array {
   const k = program.inputs;
   const s = program.scalars;
   const values = k + program.instructions.length;
@@ -99,7 +99,7 @@ export function simdModuleBytes(program: Program): Uint8Array {
 
   emitLoop(end4, 16, () => emitBody(true));
   emitLoop(endAll, 4, () => emitBody(false));
-  return f.moduleBytes("run", []);
+  return f.moduleBytes("run", [], sharedMemory);
 }
 
 /** (input pointers…, output pointers…, scalars…, n) on the imported memory. */
@@ -109,5 +109,5 @@ const runs = new BoundFunctions<SimdRun>("run");
 
 /** The SIMD function of `program` bound to `memory`, compiled once per program structure and memory. */
 export function simdRunFor(program: Program, memory: WebAssembly.Memory): SimdRun {
-  return runs.get(memory, program.key, () => simdModuleBytes(program));
+  return runs.get(memory, program.key, (shared) => simdModuleBytes(program, shared));
 }

@@ -10,7 +10,7 @@ import { WasmFunction, memarg } from "../wasmCode/assembler";
 import { BoundFunctions } from "../wasmCode/boundFunctions";
 import { F64, I32, OP, V128 } from "../wasmCode/encoding";
 
-export function sumOfSquaresModuleBytes(): Uint8Array {
+export function sumOfSquaresModuleBytes(sharedMemory = false): Uint8Array {
   const f = new WasmFunction();
   const ptr = f.param(I32);
   const n = f.param(I32);
@@ -55,7 +55,7 @@ export function sumOfSquaresModuleBytes(): Uint8Array {
     }),
   );
   f.get(sum);
-  return f.moduleBytes("sumOfSquares", [F64]);
+  return f.moduleBytes("sumOfSquares", [F64], sharedMemory);
 }
 
 export type SumOfSquares = (pointer: number, n: number) => number;

@@ -91,8 +91,8 @@ export class WasmFunction {
     return this.op(OP.end);
   }
 
-  /** The module exporting this function as `exportName`, on the imported `env.memory`. */
-  moduleBytes(exportName: string, results: number[]): Uint8Array {
+  /** The module exporting this function as `exportName`, on the imported `env.memory` (shared or not). */
+  moduleBytes(exportName: string, results: number[], sharedMemory = false): Uint8Array {
     const groups: Array<[number, number]> = [];
     for (const type of this.locals) {
       const last = groups[groups.length - 1];
@@ -105,6 +105,7 @@ export class WasmFunction {
       locals: groups,
       body: [...this.code, OP.end],
       exportName,
+      sharedMemory,
     });
   }
 }

@@ -112,6 +112,16 @@ export interface FunctionSpec {
   /** The instructions, ending with the function's `end`. */
   body: number[];
   exportName: string;
+  /**
+   * Import `env.memory` as shared (tfjs's threaded build): an import must declare the memory's
+   * `shared` flag exactly, and a shared memory needs a maximum (4 GiB covers any).
+   */
+  sharedMemory?: boolean;
+}
+
+/** Limits of the imported memory: at least 0 pages; shared ones up to 65536 pages (4 GiB). */
+function memoryLimits(shared: boolean): number[] {
+  return shared ? [0x03, ...unsigned(0), ...unsigned(65536)] : [0x00, ...unsigned(0)];
 }
 
 /** A module that imports `env.memory` and exports one function. */
@@ -128,7 +138,7 @@ export function moduleBytes(fn: FunctionSpec): Uint8Array {
     0x00,
     0x00,
     ...section(1, vector([[0x60, ...vector(fn.params.map((p) => [p])), ...vector(fn.results.map((r) => [r]))]])),
-    ...section(2, vector([[...name("env"), ...name("memory"), 0x02, 0x00, ...unsigned(0)]])),
+    ...section(2, vector([[...name("env"), ...name("memory"), 0x02, ...memoryLimits(fn.sharedMemory ?? false)]])),
     ...section(3, vector([unsigned(0)])),
     ...section(7, vector([[...name(fn.exportName), 0x00, ...unsigned(0)]])),
     ...section(10, vector([[...unsigned(funcBody.length), ...funcBody]])),

@@ -22,7 +22,7 @@ import { F32, I32, OP, V128 } from "./encoding";
 /** How A is stored: [m×k] ("rows") or [k×m] ("columns"). */
 export type ALayout = "rows" | "columns";
 
-export function gemmModuleBytes(m: number, k: number, n: number, layout: ALayout): Uint8Array {
+export function gemmModuleBytes(m: number, k: number, n: number, layout: ALayout, sharedMemory = false): Uint8Array {
   if (!(n > 0 && m > 0 && k >= 0))
     throw new Error(`gemm: m and n must be positive and k ≥ 0 (got m=${m}, k=${k}, n=${n})`);
   const f = new WasmFunction();
@@ -153,7 +153,7 @@ export function gemmModuleBytes(m: number, k: number, n: number, layout: ALayout
   const m4 = m - (m % 4);
   rowLoop(0, m4, 4);
   rowLoop(m4, m, m - m4);
-  return f.moduleBytes("gemm", []);
+  return f.moduleBytes("gemm", [], sharedMemory);
 }
 
 export type Gemm = (a: number, b: number, c: number) => void;
@@ -162,5 +162,5 @@ const products = new BoundFunctions<Gemm>("gemm");
 
 /** The product for this shape and layout on `memory`, compiled once per shape. */
 export function gemmOn(memory: WebAssembly.Memory, m: number, k: number, n: number, layout: ALayout): Gemm {
-  return products.get(memory, `${m}x${k}x${n}/${layout}`, () => gemmModuleBytes(m, k, n, layout));
+  return products.get(memory, `${m}x${k}x${n}/${layout}`, (shared) => gemmModuleBytes(m, k, n, layout, shared));
 }

@@ -22,8 +22,10 @@ type CwrapArg = "number" | "array";
 /** The subset of the Emscripten module that tfjs-backend-wasm exposes as `backend.wasm`. */
 export interface WasmModule {
   HEAPU8: Uint8Array;
-  /** Emscripten's exports, including the module's memory (`asm.memory`). */
+  /** Emscripten's exports, including the module's memory (`asm.memory`) where it exports it. */
   asm?: { memory?: unknown };
+  /** The memory of the threaded build (shared, imported by the module rather than exported). */
+  wasmMemory?: unknown;
   cwrap(name: string, returnType: null, argTypes: CwrapArg[]): (...args: Array<number | Uint8Array>) => void;
   tfjs: {
     registerTensor(id: number, size: number, memoryOffset: number): void;
@@ -49,12 +51,14 @@ export function tensorData(backend: WasmBackend, info: TensorInfo): WasmTensorDa
 
 /**
  * The backend's `WebAssembly.Memory`, for modules that work on tensors in place (the fused
- * kernels); undefined where this build does not export it or shares it between threads.
+ * kernels, the SIMD product); undefined where this build exposes none or the heap views do not
+ * look at it. In the threaded build it is shared (a SharedArrayBuffer): the generated modules
+ * then import it as shared (`BoundFunctions`).
  */
 export function wasmMemory(backend: WasmBackend): WebAssembly.Memory | undefined {
-  const memory = backend.wasm.asm?.memory;
+  const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) return undefined;
-  if (memory.buffer !== backend.wasm.HEAPU8.buffer || !(memory.buffer instanceof ArrayBuffer)) return undefined;
+  if (memory.buffer !== backend.wasm.HEAPU8.buffer) return undefined;
   return memory;
 }
 

@@ -1,0 +1,119 @@
+/**
+ * Multi-threaded wasm (src/backend/wasmThreads.ts): the thread-count choice, optimlab's generated
+ * modules on a shared memory, and fresh processes on 1 and 2 threads (same trained weights, bit
+ * for bit; the process ends by itself).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { sumOfSquaresOn } from "../../src/backend/fused/wasmSumOfSquares";
+import { gemmOn } from "../../src/backend/wasmCode/gemm";
+import {
+  MAX_WASM_THREADS,
+  cappedThreadsMessage,
+  chooseThreadCount,
+  invalidThreadsMessage,
+} from "../../src/backend/wasmThreads";
+
+test("thread count: OPTIMLAB_THREADS wins; otherwise the free cores (cores − load, rounded), 1 to 8", () => {
+  assert.deepEqual(chooseThreadCount("1", 16, 0), { threads: 1 });
+  assert.deepEqual(chooseThreadCount(" 3 ", 2, 5), { threads: 3 }, "an explicit count ignores the load");
+  assert.deepEqual(chooseThreadCount("64", 2, 0), { threads: MAX_WASM_THREADS, note: cappedThreadsMessage(64) });
+  assert.deepEqual(chooseThreadCount(undefined, 2, 0.2), { threads: 2 }, "an idle 2-core machine");
+  assert.deepEqual(chooseThreadCount(undefined, 2, 0.8), { threads: 1 }, "one core busy elsewhere");
+  assert.deepEqual(chooseThreadCount("", 2, 20), { threads: 1 }, "an overloaded machine");
+  assert.deepEqual(chooseThreadCount(undefined, 32, 0), { threads: MAX_WASM_THREADS });
+  for (const bad of ["0", "-2", "1.5", "two"])
+    assert.deepEqual(chooseThreadCount(bad, 4, 0), { threads: 4, note: invalidThreadsMessage(bad) });
+  assert.equal(invalidThreadsMessage("two"), "OPTIMLAB_THREADS=two ignored (expected a whole number from 1 to 8)");
+});
+
+/** Random floats written into `memory` at byte `offset`. */
+function fill(memory: WebAssembly.Memory, offset: number, count: number, seed: number): void {
+  const view = new Float32Array(memory.buffer, offset, count);
+  let state = seed;
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    view[i] = state / 2 ** 32 - 0.5;
+  }
+}
+
+test("generated modules run on a shared memory (the threaded build's) with the same results", () => {
+  // Before, every module imported an unshared memory: instantiating on a shared one is a LinkError.
+  const [m, k, n] = [13, 37, 21];
+  const results = [false, true].map((shared) => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared });
+    fill(memory, 0, m * k, 1);
+    fill(memory, 4 * m * k, k * n, 2);
+    const c = 4 * (m * k + k * n);
+    gemmOn(memory, m, k, n, "rows")(0, 4 * m * k, c);
+    const sum = sumOfSquaresOn(memory)(0, m * k);
+    return { product: new Float32Array(memory.buffer, c, m * n).slice(), sum };
+  });
+  assert.ok(results[1].product.some((v) => v !== 0));
+  assert.deepEqual(results[1], results[0]);
+});
+
+interface ChildResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `script` in a fresh Node (the tsx loader of this process) with `env`; kills it after `limitMs`. */
+function runChild(args: string[], env: NodeJS.ProcessEnv, limitMs: number): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, ...args], { env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    // Not a timing assertion: a generous bound after which the child counts as hung (orphan threads).
+    const timer = setTimeout(() => child.kill("SIGKILL"), limitMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+interface TrainedReport {
+  info: { name: string; threads: number; reason: string };
+  ownKernelsOnMemory: boolean;
+  shared: boolean;
+  hash: number;
+}
+
+test("MLP and LeNet trained on 2 threads end bit-identical to 1 thread, and the process exits by itself", async () => {
+  const script = path.join(__dirname, "threadsChild.ts");
+  const [one, two] = await Promise.all(
+    ["1", "2"].map((threads) => runChild([script], { OPTIMLAB_THREADS: threads, OPTIMLAB_BACKEND: "" }, 240_000)),
+  );
+  for (const run of [one, two])
+    assert.equal(run.code, 0, `exit code ${run.code} (null: killed, still running)\n${run.stderr}`);
+  const [single, threaded] = [one, two].map(
+    (run) => JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as TrainedReport,
+  );
+  assert.equal(single.info.threads, 1);
+  assert.match(single.info.reason, /using wasm \(SIMD, 1 thread\)$/);
+  assert.equal(threaded.info.threads, 2);
+  assert.match(threaded.info.reason, /using wasm \(SIMD, 2 threads\)$/);
+  assert.deepEqual(
+    [single.ownKernelsOnMemory, single.shared, threaded.ownKernelsOnMemory, threaded.shared],
+    [true, false, true, true],
+    "optimlab's SIMD modules run on both builds' memories (shared on 2 threads)",
+  );
+  assert.equal(threaded.hash, single.hash, "same weights, bit for bit");
+});
+
+test("an uncaught error under the threaded build prints the error, not the build's minified source", async () => {
+  const backendPath = path.join(__dirname, "../../src/backend");
+  const code = `require(${JSON.stringify(backendPath)}).ready().then((i) => { console.log(i.threads); throw new Error("boom"); })`;
+  const run = await runChild(["-e", code], { OPTIMLAB_THREADS: "2", OPTIMLAB_BACKEND: "" }, 120_000);
+  assert.equal(run.stdout.trim(), "2");
+  assert.notEqual(run.code, 0);
+  assert.match(run.stderr, /Error: boom/);
+  assert.ok(!run.stderr.includes("GROWABLE_HEAP"), `stderr shows the build's source (${run.stderr.length} chars)`);
+});
