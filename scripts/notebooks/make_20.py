@@ -49,7 +49,8 @@ given loss at batch size $B$:
 $$S(B) \approx S_{\min}\left(1 + \frac{B_{\text{noise}}}{B}\right),$$
 
 perfect scaling ($S \propto 1/B$) for $B \ll B_{\text{noise}}$, no gain for $B \gg B_{\text{noise}}$; the **critical batch size** $B_{\text{noise}}$ is where
-the two regimes meet.
+the two regimes meet. The same analysis gives the best learning rate as $\eta_{\text{opt}}(B) \approx \eta_{\max}/(1 + B_{\text{noise}}/B)$: proportional to
+$B$ for small batches (the linear rule), flat at $\eta_{\max}$ for large ones.
 """),
 md(r"""
 ## 2. The measurement: steps to a target, each batch size at its own best learning rate
@@ -57,7 +58,7 @@ md(r"""
 A `784 → hidden → 10` MLP, plain `optim.SGD`, `trainSize` MNIST training images, evaluated on `valSize` test images. A run counts the optimizer steps until the
 validation cross-entropy first falls below `targetLoss` (evaluated from step 10 at steps spaced by 15%, the crossing interpolated between two evaluations). For each batch
 size and each of 3 seeds (initial weights and data order) a small search over a grid of learning rates (factor 2 apart) finds the fastest one: it starts at the
-best learning rate of the previous batch size, walks up while that is faster, then down, so the best is always inside the grid. A run stops once it has taken
+best learning rate of the previous batch size, walks up while that is faster, then down (the cell stops with a message if the best lies at the edge of the grid). A run stops once it has taken
 1.5× the steps of the best run so far at that batch size — it can no longer win — and then counts as not reaching the target.
 
 `train.fit` stops at an epoch's end, so `StepChunks` hands it the batches in "epochs" of `chunkSteps` steps (reshuffling the data after each real pass).
@@ -156,6 +157,7 @@ for (const s of scaleSeeds) {
     while ((await at(i + 1)) < tried.get(i)!) i++;
     if (i === start) while ((await at(i - 1)) < tried.get(i)!) i--;
     if (!Number.isFinite(tried.get(i)!)) throw new Error(`batch ${batchSize}, seed ${s}: no learning rate of the grid reached the target in ${maxSteps} steps; raise maxSteps`);
+    if (i === 0 || i === lrGrid.length - 1) throw new Error(`batch ${batchSize}, seed ${s}: the best learning rate ${lrGrid[i]} is at the edge of lrGrid; widen the grid`);
     searches.push({ batchSize, seed: s, tried, bestLr: lrGrid[i], steps: tried.get(i)! });
     start = i;
     searchProgress.update({ epoch: 1, epochs: 1, step: ++searched, stepsPerEpoch: batchSizes.length * scaleSeeds.length, samplesPerSecond: 0, elapsed: (performance.now() - searchStart) / 1000 });
@@ -252,7 +254,7 @@ for (const s of scaleSeeds) {
 }
 warmupProgress.finish();
 const peak = (r: Run) => Math.max(...r.history!.steps.map((x) => x.loss)) / r.history!.steps[0].loss;
-const warmupRows = warmupNames.map((name, k) => ({ run: name, "steps to the target (per seed)": warmupRuns[k].map((r) => (Number.isFinite(r.steps) ? r.steps.toFixed(0) : "not reached")).join(", "),
+const warmupRows = warmupNames.map((name, k) => ({ run: name, [`steps to the target within ${warmupCap} steps (per seed; ✗: not reached)`]: warmupRuns[k].map((r) => (Number.isFinite(r.steps) ? r.steps.toFixed(0) : "✗")).join(", "),
   "peak training loss / initial (per seed)": warmupRuns[k].map((r) => (r.diverged ? "diverged" : peak(r).toFixed(1))).join(", ") }));
 display(plot.lossCurves(warmupRuns.map((runs) => runs[0].history!), { x: "step", log: true,
   title: `Batch ${largest}, seed 1: the rule's learning rate with and without warm-up`, yLabel: "training cross-entropy (nats)" }));
@@ -279,7 +281,7 @@ check("4× the batch takes ≥ 2.2× fewer steps (perfect scaling: 4×), every s
 check(`the training loss never exceeds 6× its initial value (every seed)`, (runs: Run[]) => runs.every((r) => !r.diverged && peak(r) <= 6),
   (runs) => runs.map((r) => (r.diverged ? "diverged" : peak(r).toFixed(1))).join(", "), [`rule lr at B = ${largest} with warm-up`, warmupRuns[1]], [`rule lr at B = ${largest} without warm-up`, warmupRuns[0]]);
 check(`reaches the target within ${warmupCap} steps (every seed)`, (runs: Run[]) => runs.every((r) => Number.isFinite(r.steps)),
-  (runs) => runs.map((r) => (Number.isFinite(r.steps) ? r.steps.toFixed(0) : "no")).join(", "), [`tuned lr at B = ${largest}`, warmupRuns[2]], [`rule lr at B = ${largest} with warm-up`, warmupRuns[1]]);
+  (runs) => runs.map((r) => (Number.isFinite(r.steps) ? r.steps.toFixed(0) : "✗")).join(", "), [`tuned lr at B = ${largest}`, warmupRuns[2]], [`rule lr at B = ${largest} with warm-up`, warmupRuns[1]]);
 plot.table(checks)
 """),
 code(r"""
