@@ -520,7 +520,7 @@ for (const [kind, g] of Object.entries(optimizerGrid)) {
 }
 bar11.finish();
 const untunedSgd11 = sweep11.find((r) => r.optimizer === "plain SGD" && r.η === 0.01)!["first-epoch loss"];
-plot.table(sweep11.map((r) => ({ ...r, best: r.η === best11[r.optimizer] ? (r.η === optimizerGrid[r.optimizer].lrs[0] || r.η === optimizerGrid[r.optimizer].lrs[3] ? "◀ best (edge of the grid: widen it)" : "◀ best") : "" })), { title: `Learning-rate sweep: one epoch on ${sweepSize} images` });
+display(plot.table(sweep11.map((r) => ({ ...r, best: r.η === best11[r.optimizer] ? (r.η === optimizerGrid[r.optimizer].lrs[0] || r.η === optimizerGrid[r.optimizer].lrs[3] ? "◀ best (edge of the grid: widen it)" : "◀ best") : "" })), { title: `Learning-rate sweep: one epoch on ${sweepSize} images` }));
 plot.table(Object.keys(optimizerGrid).map((kind) => ({ optimizer: kind, "best η": best11[kind], "first-epoch loss, 3 seeds": seeds11[kind].map((v) => v.toFixed(3)).join(", ") })), { title: "At each optimizer's best η" })
 """)
 
