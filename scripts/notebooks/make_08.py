@@ -1,0 +1,265 @@
+"""Writes notebooks/08-constraints-and-pruning.ipynb (stable cell ids, no outputs); test/notebooks/generators.test.ts checks the
+committed notebook is exactly this output. OPTIMLAB_NOTEBOOK_OUT redirects the output folder."""
+import json
+import os
+cells = []
+def md(id, text, metadata=None): cells.append({"cell_type": "markdown", "id": f"08-{id}", "metadata": metadata or {}, "source": text.strip("\n").splitlines(True)})
+def code(id, text, metadata=None): cells.append({"cell_type": "code", "id": f"08-{id}", "metadata": metadata or {}, "source": text.strip("\n").splitlines(True), "execution_count": None, "outputs": []})
+SOLUTION = {"jupyter": {"source_hidden": True}, "tags": ["solution"]}
+
+md("00", r"""
+# 08 · Weight constraints and magnitude pruning
+
+**Reproduces:** article 2 (`seeds/001_f7681a802ea0517e.txt`) §3.2 "权重裁剪" (weight clipping) and its FAQ list of methods.
+
+**You will learn**
+
+- what weight clipping and the max-norm constraint really do (and what article 2 says they do);
+- how max-norm is used together with dropout;
+- magnitude pruning: remove the smallest weights, fine-tune, and measure accuracy against sparsity.
+
+Run time: measured 41 s on two CPU cores (load average ≈ 9; 49 s at a load average of 15); the training runs show progress bars. To scale up, raise `pruneTrainSize` and `denseEpochs`.
+""")
+
+code("01", r"""
+import { regularize, data, models, losses, optim, train, plot, backend, seed } from "optimlab";
+import * as tf from "@tensorflow/tfjs";
+await backend.ready();
+seed(0);
+""")
+
+md("02", r"""
+## 1. Clipping and max-norm, correctly
+
+> **The article says** (article 2, §3.2): weight clipping "randomly drops part of the weights",
+> $\theta_{pruned} = \theta - \epsilon\cdot\text{random}(0,1)\cdot\theta$, i.e. multiply the weights by a random matrix.
+>
+> 原文（article 2 §3.2）：「权重裁剪的原理是随机丢弃一部分模型的权重」
+>
+> **What actually happens:** that formula shrinks every weight by a random factor — noise, not a constraint, and not pruning either.
+> The methods with these names are deterministic:
+> - **weight clipping** clamps every weight into $[-c, c]$: $\theta_j \leftarrow \max(-c, \min(c, \theta_j))$ (used e.g. in WGAN critics);
+> - the **max-norm constraint** rescales each unit's incoming weight vector $w$ when it is too long: $w \leftarrow w\cdot\min(1, c/\lVert w\rVert_2)$ (`torch.renorm`, `regularize.applyMaxNorm`), applied after every optimizer step;
+> - **magnitude pruning** sets the weights with the smallest $\lvert\theta_j\rvert$ to exactly zero and keeps them there (§3).
+""")
+
+code("03", r"""
+const wDemo = tf.tensor2d([[3, 0.1], [4, 0.2]]); // two units (columns): norms 5 and ≈ 0.22
+const clamped = wDemo.clipByValue(-1, 1);
+const renormed = regularize.maxNorm(wDemo, 1);
+const articleRule = wDemo.sub(wDemo.mul(tf.randomUniform(wDemo.shape, 0, 1, "float32", 1)).mul(0.5));
+({ weights: wDemo.arraySync(), "clip to [−1, 1]": clamped.arraySync(), "max-norm 1 per column": renormed.arraySync(), "article: θ − 0.5·U·θ": articleRule.arraySync() })
+""")
+
+md("04", r"""
+## 2. Max-norm with dropout
+
+Srivastava et al. (2014) found dropout works best combined with a max-norm constraint ($c\approx 3$–$4$), which lets you use a large learning rate without
+weights blowing up. We train a dropout MLP (`784 → 128 → 10`, $p = 0.5$) with a deliberately large learning rate (SGD, $\eta = 0.3$, momentum $0.9$)
+on 1024 images for 5 epochs, on 3 seeds (initial weights and data order), each twice from the same start: once unconstrained, once with `applyMaxNorm(net.trainableWeights, 3)` after every optimizer step
+(torch: `with torch.no_grad(): w.data = torch.renorm(w.data, 2, 0, 3)` on each `Linear.weight`). We log the largest column norm of the first layer after each epoch.
+""")
+
+code("05", r"""
+const maxNormTrain = await data.mnist({ split: "train", limit: 1024 });
+const maxNormTest = await data.mnist({ split: "test", limit: 500 });
+const firstKernelMaxNorm = (net: tf.Sequential) => tf.tidy(() => net.layers[0].getWeights()[0].square().sum(0).sqrt().max().dataSync()[0]);
+async function maxNormRun(name: string, c: number | null, runSeed = 0) {
+  const net = models.mlp({ sizes: [784, 128, 10], dropout: 0.5, seed: 51 + 10 * runSeed });
+  const norms: number[] = [];
+  const history = await train.fit(net, {
+    optimizer: new optim.SGD({ lr: 0.3, momentum: 0.9 }), loss: losses.crossEntropy, train: maxNormTrain, validation: maxNormTest,
+    epochs: 5, batchSize: 64, metrics: ["accuracy"], progress: true, seed: 52 + 10 * runSeed, name: `${name}, seed ${runSeed}`,
+    callbacks: {
+      onStepEnd: () => {
+        if (c !== null) regularize.applyMaxNorm(net.trainableWeights, c);
+      },
+      onEpochEnd: () => {
+        norms.push(firstKernelMaxNorm(net));
+      },
+    },
+  });
+  net.dispose();
+  return { history, norms };
+}
+const maxNormSeeds = [0, 1, 2];
+const noConstraintRuns: Awaited<ReturnType<typeof maxNormRun>>[] = [];
+const maxNormRuns: Awaited<ReturnType<typeof maxNormRun>>[] = [];
+for (const s of maxNormSeeds) {
+  noConstraintRuns.push(await maxNormRun("dropout, no constraint", null, s));
+  maxNormRuns.push(await maxNormRun("dropout + max-norm 3", 3, s));
+}
+plot.table(maxNormSeeds.flatMap((s, i) => [
+  { seed: s, run: "dropout, no constraint", "max column norm per epoch": noConstraintRuns[i].norms.map((v) => v.toFixed(2)).join(", "), "val accuracy": noConstraintRuns[i].history.final("valAccuracy") },
+  { seed: s, run: "dropout + max-norm 3", "max column norm per epoch": maxNormRuns[i].norms.map((v) => v.toFixed(2)).join(", "), "val accuracy": maxNormRuns[i].history.final("valAccuracy") },
+]))
+""")
+
+md("06", r"""
+Without the constraint the largest incoming-weight norm grows epoch after epoch on every seed, past the cap of 3; with it, every unit's norm stops at 3.
+That is what the constraint guarantees, and the assertions check it on all 3 seeds. Whether it also buys validation accuracy *here* is a separate
+question: the two accuracies are in the table, and the assertions compare their 3-seed means with the seed spread (the gain must exceed twice the
+spread, and the reverse comparison is the control). It is a small experiment — 1024 training and 500 test images, 5 epochs — so read the size of
+the gain from the printed line, not from Srivastava et al.'s large networks.
+
+## 3. Magnitude pruning with fine-tuning
+
+Train a dense `784 → 128 → 10` MLP, then for several sparsities $s$: copy it, zero the fraction $s$ of weights with the smallest magnitude
+(`regularize.Pruner`, PyTorch's `l1_unstructured` rule, biases excluded), measure accuracy, fine-tune one epoch while keeping the pruned weights at zero
+(`pruner.apply()` after every step), and measure again.
+
+Global magnitude pruning keeps the weights with the largest $\lvert\theta_j\rvert$ over all layers together: with the mask
+$m_j = \mathbb 1\big[\lvert\theta_j\rvert > \tau_s\big]$, where $\tau_s$ is the $s$-quantile of all $\lvert\theta_j\rvert$, the network uses $m\odot\theta$.
+Fine-tuning trains the surviving weights so that they take over the work of the removed ones. Because fine-tuning is one more epoch of
+training, the table also shows the dense model trained for that same extra epoch, so you can tell how much of the recovery is just more training.
+""")
+
+code("07", r"""
+const pruneTrainSize = 4096;
+const denseEpochs = 3;
+const pruneTrain = await data.mnist({ split: "train", limit: pruneTrainSize });
+const pruneTest = await data.mnist({ split: "test", limit: 1000 });
+const accuracyMetric = [{ name: "accuracy", fn: train.accuracy }];
+const testAccuracy = (net: tf.LayersModel) => train.evaluateModel(net, pruneTest, losses.crossEntropy, accuracyMetric).accuracy;
+
+const dense = models.mlp({ sizes: [784, 128, 10], seed: 61 });
+await train.fit(dense, { optimizer: new optim.Adam({ lr: 1e-3 }), loss: losses.crossEntropy, train: pruneTrain, epochs: denseEpochs, batchSize: 64, progress: true, seed: 62, name: "dense MLP" });
+const denseAccuracy = testAccuracy(dense);
+// The fair reference for "pruned + 1 epoch": the dense model trained one more epoch the same way.
+const denseMore = models.mlp({ sizes: [784, 128, 10], seed: 61 });
+denseMore.setWeights(dense.getWeights());
+await train.fit(denseMore, { optimizer: new optim.Adam({ lr: 1e-3 }), loss: losses.crossEntropy, train: pruneTrain, epochs: 1, batchSize: 128, progress: false, seed: 63 });
+const denseMoreAccuracy = testAccuracy(denseMore);
+denseMore.dispose();
+({ "dense test accuracy": denseAccuracy, "dense + 1 more epoch": denseMoreAccuracy })
+""")
+
+code("08", r"""
+const sparsities = [0.5, 0.8, 0.9, 0.95, 0.98];
+const pruneRows: { sparsity: number; "measured sparsity": number; "accuracy after pruning": number; "after fine-tuning": number }[] = [];
+for (const s of sparsities) {
+  const net = models.mlp({ sizes: [784, 128, 10], seed: 61 });
+  net.setWeights(dense.getWeights());
+  const pruner = new regularize.Pruner(net.trainableWeights, { scope: "global" });
+  const report = pruner.prune(s);
+  const before = testAccuracy(net);
+  await train.fit(net, {
+    optimizer: new optim.Adam({ lr: 1e-3 }), loss: losses.crossEntropy, train: pruneTrain, epochs: 1, batchSize: 128, progress: true, seed: 63, name: `fine-tune at ${s} sparsity`,
+    callbacks: { onStepEnd: () => pruner.apply() },
+  });
+  pruneRows.push({ sparsity: s, "measured sparsity": pruner.sparsity().total, "accuracy after pruning": before, "after fine-tuning": testAccuracy(net) });
+  pruner.dispose();
+  net.dispose();
+}
+plot.table(pruneRows)
+""")
+
+code("09", r"""
+plot.line(
+  {
+    "pruned, no fine-tuning": { x: sparsities, y: pruneRows.map((r) => 100 * r["accuracy after pruning"]) },
+    "pruned + 1 epoch fine-tuning": { x: sparsities, y: pruneRows.map((r) => 100 * r["after fine-tuning"]) },
+    dense: { x: sparsities, y: sparsities.map(() => 100 * denseAccuracy), dashed: true },
+    "dense + 1 more epoch": { x: sparsities, y: sparsities.map(() => 100 * denseMoreAccuracy), dashed: true },
+  },
+  { title: "Test accuracy against sparsity (global magnitude pruning)", xLabel: "fraction of weights removed", yLabel: "accuracy (%)", markers: true },
+)
+""")
+
+md("10", r"""
+Pruning without fine-tuning costs little at 50% and more and more beyond 90%. One epoch of fine-tuning with the pruned weights held at zero brings
+the 80%-sparse network back to the accuracy the dense network had before pruning. It does not make pruning free: the dense network trained for the same
+extra epoch (upper dashed line) is still a little better, and the gap grows with the sparsity. What pruning buys is a model with a fifth of the weights
+(stored sparse, or pruned by whole units/channels for real speed-ups) at almost the same accuracy.
+
+## 4. Assertions
+""")
+
+code("11", r"""
+/** Runs one check on the effect and on its negative control: it must hold on the first and fail on the second. */
+function checkAgainstControl<T>(claim: string, check: (run: T) => boolean, effect: T, control: T, detail: string) {
+  const onEffect = check(effect);
+  const onControl = check(control);
+  if (!onEffect) throw new Error(`${claim}: the check fails on the effect (${detail})`);
+  if (onControl) throw new Error(`${claim}: the check also passes on the negative control, so it proves nothing (${detail})`);
+  return { claim, "check on the effect": onEffect, "check on the control": onControl, detail };
+}
+type NormRun = { norms: number[] };
+const peakNorms = (runs: NormRun[]) => runs.map((r) => Math.max(...r.norms).toFixed(2)).join(", ");
+const cappedOnEverySeed = (runs: NormRun[]) => runs.every((r) => Math.max(...r.norms) <= 3 + 1e-3);
+const growsOnEverySeed = (runs: NormRun[]) => runs.every((r) => r.norms.every((v, i) => i === 0 || v > r.norms[i - 1]) && r.norms[r.norms.length - 1] > 3);
+const clampedMax = clamped.abs().max().dataSync()[0];
+const renormNorms = renormed.square().sum(0).sqrt().dataSync();
+if (!(clampedMax <= 1 && Math.abs(renormNorms[0] - 1) < 1e-4 && Math.abs(renormNorms[1] - Math.hypot(0.1, 0.2)) < 1e-6)) throw new Error(`Clipping/max-norm demo wrong: clamp max ${clampedMax}, column norms ${renormNorms}`);
+const at80 = pruneRows.find((r) => r.sparsity === 0.8)!;
+const at98 = pruneRows.find((r) => r.sparsity === 0.98)!;
+type PruneRow = (typeof pruneRows)[number];
+const checks08 = [
+  checkAgainstControl("applyMaxNorm(3) after every step keeps every column norm ≤ 3 on 3 seeds; unconstrained runs are the control", cappedOnEverySeed, maxNormRuns, noConstraintRuns, `peak norms with max-norm ${peakNorms(maxNormRuns)}; without ${peakNorms(noConstraintRuns)}`),
+  checkAgainstControl("without the constraint the largest norm grows every epoch and ends above 3, on 3 seeds; constrained runs are the control", growsOnEverySeed, noConstraintRuns, maxNormRuns, `without: ${noConstraintRuns.map((r) => r.norms.map((v) => v.toFixed(2)).join("→")).join(" | ")}`),
+  checkAgainstControl("Pruner.prune(0.8) removes 80% of the weights (±1%); prune(0.98) is the control", (r: PruneRow) => Math.abs(r["measured sparsity"] - 0.8) < 0.01, at80, at98, `measured ${at80["measured sparsity"].toFixed(4)} and ${at98["measured sparsity"].toFixed(4)}`),
+  checkAgainstControl("80% pruned + 1 epoch fine-tuning is within 1 point of dense; 98% pruned is the control", (r: PruneRow) => r["after fine-tuning"] >= denseAccuracy - 0.01, at80, at98, `${(100 * at80["after fine-tuning"]).toFixed(1)}% and ${(100 * at98["after fine-tuning"]).toFixed(1)}% vs dense ${(100 * denseAccuracy).toFixed(1)}%`),
+];
+plot.table(checks08)
+""")
+
+code("11a", r"""
+const accStats = (runs: { history: train.History }[]) => {
+  const xs = runs.map((r) => r.history.final("valAccuracy"));
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { mean, std: Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length) };
+};
+const accCapped = accStats(maxNormRuns);
+const accFree = accStats(noConstraintRuns);
+const accDiff = accCapped.mean - accFree.mean;
+const clearGain = ([a, b]: { mean: number; std: number }[]) => a.mean - b.mean > 2 * Math.max(a.std, b.std);
+display(plot.table([checkAgainstControl("max-norm 3 raises mean validation accuracy by more than twice the seed spread (3 seeds); the reverse comparison is the control", clearGain, [accCapped, accFree], [accFree, accCapped], `${accCapped.mean.toFixed(3)} ± ${accCapped.std.toFixed(3)} vs ${accFree.mean.toFixed(3)} ± ${accFree.std.toFixed(3)}`)]));
+`max-norm 3: validation accuracy ${accCapped.mean.toFixed(3)} ± ${accCapped.std.toFixed(3)} vs ${accFree.mean.toFixed(3)} ± ${accFree.std.toFixed(3)} unconstrained (3 seeds): difference ${accDiff.toFixed(3)}, ` +
+`${Math.abs(accDiff) > 2 * Math.max(accCapped.std, accFree.std) ? "larger" : "not larger"} than twice the seed spread. ` +
+`Pruning: dense ${(100 * denseAccuracy).toFixed(1)}% (one more epoch: ${(100 * denseMoreAccuracy).toFixed(1)}%); 80% pruned + fine-tuned ${(100 * at80["after fine-tuning"]).toFixed(1)}%`
+""")
+
+md("12", r"""
+## Summary
+
+- Weight clipping clamps; max-norm rescales whole units; pruning zeroes the smallest weights. None of them multiplies weights by random numbers.
+- Max-norm keeps weights bounded even with a large learning rate (3 seeds); its effect on accuracy in this small setting is printed, not assumed.
+- An MLP trained on MNIST keeps its accuracy with most of its weights removed, once it is fine-tuned with the pruned weights held at zero.
+
+**Exercises**
+
+1. Use `scope: "layer"` instead of `"global"`. Which layer suffers more at 95% sparsity?
+2. Prune iteratively: 50%, fine-tune, 50% of the rest, fine-tune, … Is 90% sparsity reached with better accuracy than one-shot?
+3. Replace max-norm by weight clipping to $[-0.1, 0.1]$ in §2. What happens to the accuracy?
+
+<details><summary>Solution to exercise 1</summary>
+
+In the collapsed code cell below (tagged `solution`; CI runs it like every other cell, and its check fails if the answer is wrong).
+</details>
+""")
+
+code("13", r"""
+// Solution to exercise 1 (collapsed; CI runs it): at 95% sparsity, per-layer pruning removes 95% of *each* layer, including the small
+// output layer (1,280 weights), while global pruning takes most of the 95% from the large first layer (100,352 weights).
+const prunedAccuracy = (scope: "global" | "layer") => {
+  const net = models.mlp({ sizes: [784, 128, 10], seed: 61 });
+  net.setWeights(dense.getWeights());
+  const pruner = new regularize.Pruner(net.trainableWeights, { scope });
+  const report = pruner.prune(0.95);
+  const accuracy = testAccuracy(net);
+  pruner.dispose();
+  net.dispose();
+  return { scope, "per-layer sparsity": JSON.stringify(Object.fromEntries(Object.entries(report.layers).map(([k, v]) => [k, Number(v.toFixed(3))]))), accuracy };
+};
+const scopeRows = [prunedAccuracy("global"), prunedAccuracy("layer")];
+if (!(scopeRows[0].accuracy > scopeRows[1].accuracy)) throw new Error(`global pruning should keep more accuracy than per-layer pruning at 95%: ${JSON.stringify(scopeRows)}`);
+plot.table(scopeRows)
+""", SOLUTION)
+
+
+nb = {"cells": cells, "metadata": {'kernelspec': {'name': 'optimlab', 'display_name': 'TypeScript (optimlab)', 'language': 'typescript'}, 'language_info': {'name': 'typescript', 'file_extension': '.ts', 'mimetype': 'text/typescript'}}, "nbformat": 4, "nbformat_minor": 5}
+root = os.environ.get("OPTIMLAB_NOTEBOOK_OUT") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+os.makedirs(os.path.join(root, "notebooks"), exist_ok=True)
+with open(os.path.join(root, "notebooks", "08-constraints-and-pruning.ipynb"), "w", encoding="utf-8") as f:
+    json.dump(nb, f, indent=1, ensure_ascii=False)
+    f.write("\n")
