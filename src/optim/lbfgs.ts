@@ -31,8 +31,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { LBFGS_NEEDS_CLOSURE, unknownLbfgsWeight, unknownLineSearch } from "./errors";
 import { requireLr, withDefaults } from "./validate";
-import { strongWolfe } from "./strongWolfe";
-import type { Evaluation } from "./strongWolfe";
+import { f32, py, strongWolfe } from "./strongWolfe";
+import type { Evaluation, Scalar } from "./strongWolfe";
 import { addScaled, dot, flatParams, maxAbs, scale, setFlatParams, sumAbs } from "./flatVectors";
 
 /** Options of `LBFGS` (torch names and defaults). */
@@ -154,7 +154,10 @@ export class LBFGS extends tf.Optimizer {
     let flatGrad = first.grad;
     let currentEvals = 1;
     st.funcEvals += 1;
-    if (maxAbs(flatGrad) <= h.toleranceGrad) return origLoss;
+    // torch compares its float32 tensors with the tolerances cast to float32.
+    const toleranceGrad = Math.fround(h.toleranceGrad);
+    const toleranceChange = Math.fround(h.toleranceChange);
+    if (maxAbs(flatGrad) <= toleranceGrad) return origLoss;
 
     let { d, t } = st;
     let nIter = 0;
@@ -173,14 +176,14 @@ export class LBFGS extends tf.Optimizer {
       st.prevFlatGrad = Float32Array.from(flatGrad);
       st.prevLoss = loss;
       // torch: min(1, 1/‖g‖₁)·lr on the very first iteration, a float32 tensor when 1/‖g‖₁ < 1.
+      let tTyped: Scalar = py(h.lr);
       if (st.nIter === 1) {
         const inverse = Math.fround(1 / sumAbs(flatGrad));
-        t = inverse < 1 ? Math.fround(inverse * h.lr) : h.lr;
-      } else {
-        t = h.lr;
+        if (inverse < 1) tTyped = f32(inverse * Math.fround(h.lr));
       }
+      t = tTyped.v;
       const gtd = dot(flatGrad, d);
-      if (gtd > -h.toleranceChange) break;
+      if (gtd > -toleranceChange) break;
 
       let lsEvals = 0;
       if (h.lineSearchFn === "strong_wolfe") {
@@ -191,10 +194,10 @@ export class LBFGS extends tf.Optimizer {
           setFlatParams(vars, x0);
           return result;
         };
-        const found = strongWolfe(objective, t, d, loss, flatGrad, gtd, h.toleranceChange);
+        const found = strongWolfe(objective, tTyped, d, loss, flatGrad, gtd, h.toleranceChange);
         loss = found.loss;
         flatGrad = found.grad;
-        t = found.t;
+        t = found.t.v;
         lsEvals = found.evals;
         setFlatParams(vars, addScaled(x0, t, d));
       } else {
@@ -210,8 +213,8 @@ export class LBFGS extends tf.Optimizer {
       st.funcEvals += lsEvals;
       if (nIter === h.maxIter) break;
       if (currentEvals >= h.maxEval) break;
-      if (maxAbs(flatGrad) <= h.toleranceGrad) break;
-      if (maxAbs(scale(d, t)) <= h.toleranceChange) break;
+      if (maxAbs(flatGrad) <= toleranceGrad) break;
+      if (maxAbs(scale(d, t)) <= toleranceChange) break;
       if (Math.abs(loss - st.prevLoss) < h.toleranceChange) break;
     }
     st.d = d;
@@ -310,7 +313,7 @@ export class LBFGS extends tf.Optimizer {
     const y = addScaled(flatGrad, -1, st.prevFlatGrad as Float32Array);
     const s = scale(dPrev, tPrev);
     const ys = dot(y, s);
-    if (ys > 1e-10) {
+    if (ys > Math.fround(1e-10)) {
       if (st.oldDirs.length === this.hyper.historySize) {
         st.oldDirs.shift();
         st.oldStps.shift();
