@@ -47,6 +47,11 @@ export const unknownTargetLog = (target: string): string =>
 export const unknownCommLog = (msgType: string, commId: string): string =>
   `${msgType} for unknown comm ${commId}: ignored`;
 
+/** How a callback's error shows in the request's stderr. */
+function callbackErrorText(what: string, error: unknown): string {
+  return `Error in ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`;
+}
+
 function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -122,6 +127,17 @@ export class CommManager implements CommSink {
 
   runInScope<T>(scope: unknown, fn: () => T): T {
     return runCallback(scope as CellScope | undefined, fn);
+  }
+
+  keepOpen(work: PromiseLike<unknown>): void {
+    const scope = cellContext.getStore();
+    // Only a front end's comm message waits (a cell's reply must not wait for a widget callback).
+    if (!scope || !COMM_MESSAGE_TYPES.includes(scope.parent.header.msg_type)) return;
+    scope.pending.push(
+      Promise.resolve(work).catch((error: unknown) =>
+        runCallback(scope, () => process.stderr.write(callbackErrorText("an async comm callback", error))),
+      ),
+    );
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -235,9 +251,7 @@ export class CommManager implements CommSink {
     try {
       runCallback(cellContext.getStore(), run);
     } catch (error) {
-      process.stderr.write(
-        `Error in ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
+      process.stderr.write(callbackErrorText(what, error));
     }
   }
 }

@@ -16,7 +16,11 @@ const root = new URL("..", import.meta.url).pathname;
 /** Test folders that start processes (kernels, Python, Chromium, the CLI) or need the build. */
 const INTEGRATION_FOLDERS = ["test/kernel", "test/runner", "test/publish", "test/notebooks"];
 /** Single files in otherwise-unit folders that drive a real Jupyter client or browser. */
-const INTEGRATION_FILES = ["test/widgets/jupyterClient.test.ts", "test/widgets/browser.test.ts"];
+const INTEGRATION_FILES = [
+  "test/widgets/jupyterClient.test.ts",
+  "test/widgets/browser.test.ts",
+  "test/widgets/jupyterlabServices.test.ts",
+];
 
 function testFiles(dir) {
   return readdirSync(dir).flatMap((name) => {

@@ -64,6 +64,19 @@ export interface CommSink {
    */
   captureScope?(): unknown;
   runInScope?<T>(scope: unknown, fn: () => T): T;
+  /**
+   * Keeps the request being handled open (its `idle` status waits) until `work` settles: front ends
+   * drop a request's output after its idle (JupyterLab disposes the message's future), so an async
+   * callback's output after an `await` needs the request still open. A rejection is shown as the
+   * callback's error.
+   */
+  keepOpen?(work: PromiseLike<unknown>): void;
+}
+
+/** What a callback returned: when it is a promise (an async callback), its request stays open until it settles. */
+export function keepRequestOpen(result: unknown): void {
+  if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function")
+    getCommSink()?.keepOpen?.(result as PromiseLike<unknown>);
 }
 
 /** Captures the current request's scope; the returned function runs code in it (plain call outside a kernel). */

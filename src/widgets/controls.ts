@@ -1,6 +1,7 @@
 /**
  * Small controls: `Checkbox`, `Button`, `Play`, `Label`, `HTML`.
  */
+import { keepRequestOpen } from "./commProtocol";
 import { Widget } from "./widget";
 import { describedState, DESCRIPTION_STYLE, type DescribedOptions } from "./described";
 import type { WireState } from "./wireState";
@@ -48,7 +49,7 @@ export interface ButtonOptions extends Omit<DescribedOptions, "descriptionAllowH
 
 /** A push button (`ButtonModel`); `onClick(cb)` runs `cb` on every click in the front end. */
 export class Button extends Widget {
-  private readonly clickHandlers: Array<(button: Button) => void> = [];
+  private readonly clickHandlers: Array<(button: Button) => unknown> = [];
 
   constructor(options: ButtonOptions = {}) {
     const { description_allow_html: _ignored, ...state } = describedState(options, "ButtonStyleModel", {
@@ -93,7 +94,7 @@ export class Button extends Widget {
   }
 
   /** Runs `callback(button)` on each click; returns a function that removes it. */
-  onClick(callback: (button: Button) => void): () => void {
+  onClick(callback: (button: Button) => unknown): () => void {
     this.clickHandlers.push(callback);
     return () => {
       const at = this.clickHandlers.indexOf(callback);
@@ -103,7 +104,7 @@ export class Button extends Widget {
 
   /** Clicks the button from code (what a front-end click does). */
   click(): void {
-    for (const handler of [...this.clickHandlers]) handler(this);
+    for (const handler of [...this.clickHandlers]) keepRequestOpen(handler(this));
   }
 }
 

@@ -19,7 +19,7 @@ import { formatNow } from "../display/format";
 import { Figure } from "../plot/figure";
 import { slider } from "../plot/slider";
 import { inlinePlotlyScript } from "../plot/plotlySource";
-import { captureScope, type CommJson } from "./commProtocol";
+import { captureScope, keepRequestOpen, type CommJson } from "./commProtocol";
 import { HTML } from "./controls";
 import { HBox, VBox } from "./boxes";
 import { Output } from "./output";
@@ -149,6 +149,8 @@ export class Interactive<C extends Controls, R> implements Displayable {
   private request(): void {
     this.inRequestScope = captureScope();
     this.scheduler.request(this.values());
+    // The move's request stays open while runs go on: what `fn` prints after an await reaches the front end.
+    keepRequestOpen(this.scheduler.idle());
   }
 
   private call(values: ValuesOf<C>, run: RunContext): R | Promise<R> {

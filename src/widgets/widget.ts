@@ -12,7 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
-import { getCommSink, type Comm, type CommJson, type CommMessage } from "./commProtocol";
+import { getCommSink, keepRequestOpen, type Comm, type CommJson, type CommMessage } from "./commProtocol";
 import {
   camelCase,
   joinBuffers,
@@ -60,7 +60,8 @@ export interface WidgetChange<T = unknown> {
   owner: Widget;
 }
 
-export type Observer<T = unknown> = (change: WidgetChange<T>) => void;
+/** An observer may be async: what it prints after an `await` still goes to the change's request. */
+export type Observer<T = unknown> = (change: WidgetChange<T>) => unknown;
 
 /** Every live widget of this process, by model id: `jupyter.widget.control` answers with their states. */
 const REGISTRY_KEY = Symbol.for("optimlab.widgets");
@@ -221,7 +222,7 @@ export class Widget implements Displayable {
   private notify(changed: ReadonlyArray<{ key: string; old: WireValue | undefined }>): void {
     for (const change of this.publicChanges(changed)) {
       for (const { names, callback } of [...this.observers]) {
-        if (names === undefined || names.has(change.name)) callback(change);
+        if (names === undefined || names.has(change.name)) keepRequestOpen(callback(change));
       }
     }
   }

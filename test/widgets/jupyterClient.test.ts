@@ -69,6 +69,7 @@ describe("widgets through Debian's jupyter_client", { timeout: 300_000 }, () => 
       "an onClick callback's output after an await goes to the click's request (the capturing Output widget)",
       "an interact run's output after an await goes to the control's comm message",
       "an interrupted busy loop after an await leaves the kernel (and its widgets) alive",
+      "an async callback's request goes idle only after its output (front ends drop output after idle)",
     ]) {
       assert.ok(passed.has(name), `missing check: ${name}`);
     }

@@ -365,15 +365,25 @@ console.log(JSON.stringify({ release: release.modelId, finished: finished.modelI
     click = send(kc, "comm_msg", {"comm_id": ui["capture"], "data": {"method": "custom", "content": {"event": "click"}}})
     step = send(kc, "comm_msg", {"comm_id": ui["k"], "data": {"method": "update", "state": {"value": 7}, "buffer_paths": []}})
     later_messages = []
-    for msg_id in (move, click, step):
-        later_messages += until_idle(kc, msg_id)
+    while len([m for m in later_messages if m["msg_type"] == "status" and m["parent_header"].get("msg_id") == step]) < 1:
+        later_messages.append(kc.get_iopub_msg(timeout=TIMEOUT))  # up to the last move's busy: all three are handled
     released = send(kc, "comm_msg", {"comm_id": ui["release"], "data": {"method": "custom", "content": {"event": "click"}}})
     while True:  # until every callback said it finished (its Label update), whichever parent it has
         msg = kc.get_iopub_msg(timeout=TIMEOUT)
         later_messages.append(msg)
         if msg["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == ui["finished"] and msg["content"]["data"].get("state", {}).get("value") == "click interact observe":
             break
+    def went_idle(msg_id):
+        return any(m["msg_type"] == "status" and m["content"]["execution_state"] == "idle" and m["parent_header"].get("msg_id") == msg_id for m in later_messages)
+    while not all(went_idle(msg_id) for msg_id in (move, click, step, released)):  # held requests go idle when their callbacks finish
+        later_messages.append(kc.get_iopub_msg(timeout=TIMEOUT))
     printed = {m["content"]["text"]: m["parent_header"].get("msg_id") for m in of_type(later_messages, "stream")}
+    idle_at = {m["parent_header"].get("msg_id"): i for i, m in enumerate(later_messages) if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle"}
+    printed_at = {m["content"]["text"]: i for i, m in enumerate(later_messages) if m["msg_type"] == "stream"}
+    check("an async callback's request goes idle only after its output (front ends drop output after idle)",
+          all(printed_at.get(text, 1 << 30) < idle_at.get(parent, -1) for text, parent in
+              (("observe after await -> 4\n", move), ("click after await\n", click), ("interact after await -> 7\n", step))),
+          (printed_at, idle_at))
     check("an observe callback's output after an await goes to the comm message's request",
           printed.get("observe after await -> 4\n") == move, (printed, {"move": move, "released": released}))
     check("an onClick callback's output after an await goes to the click's request (the capturing Output widget)",
