@@ -193,9 +193,12 @@ export function formatNow(value: unknown): MimeBundle | Promise<MimeBundle> {
 
 /**
  * The value as the reader sees it: strings translated line by line, and the keys and values of plain
- * objects and arrays (a cell ending in `{ "final loss, AdamW": 0.31 }` is a labelled result). Class
+ * objects and arrays (a cell ending in `{ "final loss, AdamW": 0.31 }` is a labelled result; keys that are
+ * identifiers, `{ epoch: 3 }`, stay as the code can use them). Class
  * instances are shown as they are; the value itself is never changed.
  */
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
 function inReaderLanguage(value: unknown, lang: Language, depth = 0): unknown {
   if (typeof value === "string") return translateLines(value, lang);
   if (depth > 4 || typeof value !== "object" || value === null) return value;
@@ -203,7 +206,11 @@ function inReaderLanguage(value: unknown, lang: Language, depth = 0): unknown {
   const prototype = Object.getPrototypeOf(value) as unknown;
   if (prototype !== Object.prototype && prototype !== null) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [translate(key, lang), inReaderLanguage(item, lang, depth + 1)]),
+    // A key that is an identifier is a field the reader may type (`best.epoch`): only labels are translated.
+    Object.entries(value).map(([key, item]) => [
+      IDENTIFIER.test(key) ? key : translate(key, lang),
+      inReaderLanguage(item, lang, depth + 1),
+    ]),
   );
 }
 
