@@ -3,8 +3,10 @@
  *
  * On the wire only the labels (`_options_labels`) and the chosen `index` travel (ipywidgets 8's
  * protocol); the values stay in the kernel, so options can be any objects (an optimizer factory,
- * a schedule). An option is a value (its label is `String(value)`) or a `[label, value]` pair.
+ * a schedule). An option is a value (its label is `String(value)`) or a `[label, value]` pair. Labels
+ * travel in the reader's language (src/i18n's catalog, like descriptions and figure titles).
  */
+import { translate } from "../i18n/translate";
 import { Widget, type WidgetChange } from "./widget";
 import { describedState, DESCRIPTION_STYLE, type DescribedOptions } from "./described";
 import type { WireState, WireValue } from "./wireState";
@@ -65,7 +67,8 @@ abstract class Selection<T> extends Widget {
       { model, view },
       {
         ...describedState(options, styleModel, styleDefaults),
-        _options_labels: labels,
+        // Shown in the reader's language (the phrase catalog); values, `label` and `options` stay as written.
+        _options_labels: labels.map((label) => translate(label)),
         disabled: options.disabled ?? false,
         index,
         ...extra,

@@ -16,6 +16,8 @@ import {
 } from "../../src/widgets/commProtocol";
 import { camelCase, joinBuffers, snakeCase, splitBuffers } from "../../src/widgets/wireState";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
+import { setLanguage } from "../../src/i18n/language";
+import { translate } from "../../src/i18n/translate";
 import { setDisplaySink, type MimeBundle } from "../../src/display/protocol";
 
 interface Sent {
@@ -429,5 +431,44 @@ describe("plot.live", () => {
     );
     assert.equal(sent[0].id, sent[1].id);
     assert.equal(view.updateCount, 1);
+  });
+});
+
+describe("the reader's language", () => {
+  afterEach(() => {
+    setLanguage(undefined);
+    setCommSink(undefined);
+  });
+
+  it("option labels go to the front end translated; values, label and options stay as written", () => {
+    const sink = new RecordingSink();
+    setCommSink(sink);
+    setLanguage("zh");
+    const zhConstant = translate("constant", "zh");
+    assert.notEqual(zhConstant, "constant", "the catalog must translate the phrase for this test to mean anything");
+    const schedule = new widgets.Dropdown({
+      options: ["constant", "StepLR"],
+      value: "constant",
+      description: "schedule",
+    });
+    const toggles = new widgets.ToggleButtons({
+      options: [
+        ["constant", 0],
+        ["StepLR", 1],
+      ],
+    });
+    const opened = (model: string) =>
+      sink.sent.find((s) => s.kind === "open" && (s.data.state as CommData)._model_name === model)?.data
+        .state as CommData;
+    assert.deepEqual(opened("DropdownModel")._options_labels, [zhConstant, "StepLR"]);
+    assert.deepEqual(opened("ToggleButtonsModel")._options_labels, [zhConstant, "StepLR"]);
+    assert.equal(opened("DropdownModel").description, translate("schedule", "zh"));
+    assert.equal(schedule.value, "constant");
+    assert.equal(schedule.label, "constant");
+    assert.deepEqual(schedule.options, [
+      ["constant", "constant"],
+      ["StepLR", "StepLR"],
+    ]);
+    assert.equal(toggles.value, 0);
   });
 });
