@@ -17,8 +17,8 @@ word on how that choice fixes the learning rate. The two are coupled. This noteb
 - where the rule breaks: beyond a **critical batch size** the best learning rate stops growing and a bigger batch no longer saves steps (McCandlish et al. 2018);
 - what warm-up can and cannot do for the rule's learning rate at a large batch.
 
-Run time: 100–180 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average ≈ 20), for about 30 s of CPU time; the last
-cell prints the time after the import. To scale up, raise `trainSize`, `valSize` and the largest `batchSizes`, or lower `targetLoss`.
+Run time: 90–180 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average 13–21), for about 30 s of CPU time; the
+last cell prints the time after the import. To scale up, raise `trainSize`, `valSize` and the largest `batchSizes`, or lower `targetLoss`.
 """),
 code(r"""
 import { optim, plot, backend, seed, train, data, models, losses, tf } from "optimlab";
@@ -170,7 +170,7 @@ const bestSteps = (batchSize: number) => scaleSeeds.map((s) => searchOf(batchSiz
 const scaleRows = batchSizes.map((batchSize) => ({ "batch size": batchSize, "best lr per seed": bestLrs(batchSize).join(", "),
   "steps to the target: mean": mean(bestSteps(batchSize)), "± std": std(bestSteps(batchSize)), "examples seen (mean)": batchSize * mean(bestSteps(batchSize)) }));
 plot.table(scaleRows, { digits: 3 })
-"""),
+""", tags=["timeout=600"]),
 code(r"""
 // The whole search of seed 1: steps to the target for every (batch size, learning rate) tried ("—": stopped at 1.5× the best).
 plot.table(batchSizes.map((batchSize) => {
