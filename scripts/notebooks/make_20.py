@@ -265,7 +265,7 @@ Without warm-up the rule's learning rate blows the loss up within the first step
 keeps the peak several times lower — but it does not save the run: as soon as the ramp passes the stability limit that already capped the tuned learning
 rates in §2, before the warm-up is even over (figure), the loss jumps and the network never reaches the target (table). Warm-up protects the *start* of
 training; it cannot make a learning rate stable that is too large for the curvature. At the largest batch the rule
-itself is broken here, and the tuned learning rate (the stability limit, not $k\eta$) is the one to use.
+itself is broken here, and the tuned learning rate (just below the stability limit, not $k\eta$) is the one to use.
 
 ## 5. Assertions (each with its negative control)
 """),
@@ -295,7 +295,7 @@ md(r"""
 - $k$ steps of $\eta$ on batches of $B$ and one step of $k\eta$ on a batch of $kB$ have the same mean and noise as long as the gradient barely changes: hence
   the linear scaling rule, learning rate $\propto$ batch size.
 - Measured on MNIST: at small batches the tuned learning rate grows with the batch and the steps to a target fall almost as $1/B$; beyond a critical batch
-  size (fitted above) the best learning rate stops at SGD's stability limit and bigger batches save few steps, at a proportionally higher cost per step.
+  size (fitted above) the best learning rate stops just below SGD's stability limit and bigger batches save few steps, at a proportionally higher cost per step.
 - Warm-up tames the blow-up of the first steps at a large learning rate, but it cannot rescue a learning rate above the stability limit: beyond the critical
   batch size the rule, not the start, is what fails.
 
