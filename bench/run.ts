@@ -28,10 +28,11 @@ const CNN_SAMPLES = Number(process.env.BENCH_CNN_SAMPLES ?? 2_048);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 /** The wasm backend through optimlab's own backend choice (it sets the .wasm paths and installs the kernels). */
-async function useWasm(): Promise<void> {
+async function useWasm(): Promise<number> {
   const info = await use("wasm");
   if (info.name !== "wasm") throw new Error(`bench: the wasm backend failed to initialise (${info.reason})`);
   installWasmKernels();
+  return info.threads ?? 1;
 }
 
 /** 1-minute load average over the core count, e.g. "load 7.9 on 2 cores". */
@@ -89,8 +90,7 @@ async function kernelRows(): Promise<string | undefined> {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  await useWasm();
-  const threads = tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT") ? "multi" : "1";
+  const threads = String(await useWasm());
   const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT") ? "SIMD" : "no SIMD";
   console.log(
     `optimlab bench — ${cpuModel()}, ${os.cpus().length} cores, Node ${process.version}, tfjs ${tf.version.tfjs}`,
@@ -229,6 +229,13 @@ async function main(): Promise<void> {
       ]),
     ),
   );
+
+  // Threads and cold start (#19): fresh processes on 1 and 2 threads (bench/coldStart.ts).
+  const coldTable = await import("./coldStart")
+    .then((m) => m.benchThreadsAndColdStart())
+    .catch((error: unknown) => `cold start failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.log("\nThreads and cold start (bench/coldStart.ts, library path: models.mlp + crossEntropy + train.fit):");
+  console.log(coldTable);
 
   // The kernel's per-step interrupt check in train.fit: throughput with and without it (#13).
   const interruptTable = await import("./kernelInterruptCheck")

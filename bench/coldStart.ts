@@ -1,0 +1,141 @@
+/**
+ * Cold start: in a fresh Node process, the first epoch of `train.fit` (what a notebook cell runs)
+ * against a warm epoch of the same model in the same process. The MLP 784-128-10 on the library's
+ * path (`models.mlp` + `losses.crossEntropy` + `train.fit` + `optim.Adam`), 12,800 MNIST images,
+ * batch 64. Goal (issue #19): first epoch ≤ 1.3× a warm one.
+ *
+ * `coldStartRuns(n)` runs the child n times (`node dist/bench/coldStart.js --child`) and returns
+ * each run's times; `node dist/bench/coldStart.js` alone prints them.
+ */
+import { spawnSync } from "node:child_process";
+import * as tf from "@tensorflow/tfjs";
+import { ready } from "../src/backend";
+import { crossEntropy } from "../src/losses";
+import { mlp } from "../src/models";
+import { Adam } from "../src/optim";
+import { fit } from "../src/train";
+import { loadMnist } from "./mnist";
+import { renderTable } from "./table";
+
+export const COLD_START_SAMPLES = 12_800;
+
+export interface ColdStartRun {
+  /** import + `backend.ready()`, ms (wasm compiled, threads started). */
+  readyMs: number;
+  /** The first epoch, ms. */
+  firstMs: number;
+  /** The faster of the next two epochs, ms. */
+  warmMs: number;
+  /** The same in CPU time of the whole process (all threads), ms: steadier than wall time on a loaded machine. */
+  firstCpuMs: number;
+  warmCpuMs: number;
+  threads: number;
+}
+
+interface EpochTime {
+  ms: number;
+  cpuMs: number;
+}
+
+async function epoch(model: tf.LayersModel, optimizer: Adam, x: tf.Tensor, y: tf.Tensor): Promise<EpochTime> {
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  await fit(model, {
+    optimizer,
+    loss: (logits, labels) => crossEntropy(logits, labels),
+    train: { x, y },
+    epochs: 1,
+    batchSize: 64,
+    progress: false,
+  });
+  const cpu = process.cpuUsage(cpu0);
+  return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+async function child(): Promise<void> {
+  const t0 = performance.now();
+  const info = await ready();
+  const readyMs = performance.now() - t0;
+  const sample = loadMnist(COLD_START_SAMPLES);
+  const x = tf.tensor2d(sample.images, [sample.count, 784]);
+  const y = tf.tensor1d(Int32Array.from(sample.labels), "int32");
+  const model = mlp({ sizes: [784, 128, 10], seed: 1 });
+  const optimizer = new Adam({ lr: 1e-3 });
+  const first = await epoch(model, optimizer, x, y);
+  const warm = [await epoch(model, optimizer, x, y), await epoch(model, optimizer, x, y)];
+  const run: ColdStartRun = {
+    readyMs,
+    firstMs: first.ms,
+    warmMs: Math.min(...warm.map((e) => e.ms)),
+    firstCpuMs: first.cpuMs,
+    warmCpuMs: Math.min(...warm.map((e) => e.cpuMs)),
+    threads: info.threads ?? 1,
+  };
+  console.log(JSON.stringify(run));
+}
+
+/** `runs` fresh processes, one after the other; `env` is added to this process's environment. */
+export function coldStartRuns(runs: number, env: NodeJS.ProcessEnv = {}): ColdStartRun[] {
+  const results: ColdStartRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = spawnSync(process.execPath, [...process.execArgv, __filename, "--child"], {
+      env: { ...process.env, ...env },
+      encoding: "utf8",
+    });
+    if (out.status !== 0) throw new Error(`cold-start child failed (${out.status}): ${out.stderr.slice(-500)}`);
+    results.push(JSON.parse(out.stdout.trim().split("\n").pop() ?? "{}") as ColdStartRun);
+  }
+  return results;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * The bench section: fresh processes on 1 and 2 threads (OPTIMLAB_THREADS), alternating, `runs`
+ * each; medians of the first-epoch/warm-epoch ratios (wall and CPU time) and of the warm epochs'
+ * samples/s, with 2 threads vs 1.
+ */
+export function benchThreadsAndColdStart(runs = Number(process.env.BENCH_COLD_RUNS ?? 3)): string {
+  const byThreads = new Map<string, ColdStartRun[]>([
+    ["1", []],
+    ["2", []],
+  ]);
+  for (let i = 0; i < runs; i++)
+    for (const [threads, list] of byThreads) list.push(...coldStartRuns(1, { OPTIMLAB_THREADS: threads }));
+  const speed = (run: ColdStartRun) => COLD_START_SAMPLES / (run.warmMs / 1000);
+  const rows = [...byThreads].map(([threads, list]) => [
+    `${threads} thread${threads === "1" ? "" : "s"} (got ${list.map((r) => r.threads).join("/")})`,
+    Math.round(median(list.map((r) => r.readyMs))),
+    Math.round(median(list.map((r) => r.firstMs))),
+    Math.round(median(list.map((r) => r.warmMs))),
+    `${median(list.map((r) => r.firstMs / r.warmMs)).toFixed(2)}×`,
+    `${median(list.map((r) => r.firstCpuMs / r.warmCpuMs)).toFixed(2)}×`,
+    Math.round(median(list.map(speed))),
+  ]);
+  const one = median((byThreads.get("1") ?? []).map(speed));
+  const two = median((byThreads.get("2") ?? []).map(speed));
+  return [
+    renderTable(
+      [
+        `fresh process, MLP ${COLD_START_SAMPLES} images (medians of ${runs})`,
+        "ready() ms",
+        "first epoch ms",
+        "warm epoch ms",
+        "first / warm (goal ≤ 1.3×)",
+        "same in CPU time",
+        "warm samples/s",
+      ],
+      rows,
+    ),
+    `2 threads vs 1 thread, warm epochs: ${(two / one).toFixed(2)}× (goal ≥ 1.7×; separate processes, so load changes between them count).`,
+  ].join("\n");
+}
+
+if (require.main === module) {
+  if (process.argv.includes("--child")) void child();
+  else console.log(benchThreadsAndColdStart());
+}
