@@ -10,6 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../backend";
+import { labelsDrawnFrom } from "../losses/labelValues";
 import { ReduceLROnPlateau } from "../optim/lrScheduler";
 import { globalNorm } from "../transforms/globalNorm";
 import { EarlyStopping } from "./earlyStopping";
@@ -109,6 +110,8 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
       let stepInEpoch = 0;
       for (const batch of loader.batches(epoch - 1)) {
         const lr = currentLr(optimizer);
+        // Label checks (crossEntropy's) read the dataset's labels once, not each batch's.
+        labelsDrawnFrom(batch.y, loader.dataset.y);
         let packed: tf.Tensor;
         try {
           packed = trainStep(model, plan, layout, batch);
