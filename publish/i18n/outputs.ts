@@ -19,6 +19,9 @@ export const LIBRARY_ENGLISH: readonly { what: string; pattern: RegExp }[] = [
   { what: "lr range test", pattern: /^lr range test:/ },
 ];
 
+/** How a catalog translation quotes the English original it keeps (an error message, for searching). */
+export const ORIGINAL = "（原文：";
+
 /** One English line found in an output. */
 export interface EnglishOutput {
   /** Index of the code cell in the notebook. */
@@ -112,7 +115,8 @@ export function englishInOutputs(
       for (const { where, text } of outputTexts(output)) {
         for (const raw of text.split(/[\r\n]+/)) {
           const line = raw.trim();
-          if (line === "") continue;
+          // A message's English original, kept on purpose under its translation (docs/i18n.md).
+          if (line === "" || line.startsWith(ORIGINAL)) continue;
           // Several parts of one line (table cells, bar segments) are checked on their own too.
           const reason =
             englishReason(line, lang, options.prose) ??

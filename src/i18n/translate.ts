@@ -59,6 +59,18 @@ export function translate(text: string, lang: Language = language()): string {
   return translated === undefined ? text : text.slice(0, start) + translated + text.slice(start + core.length);
 }
 
+const OPENING: { [close: string]: string } = { ")": "(", "]": "[", "）": "（" };
+
+/** True when every bracket in `text` closes the one opened last. */
+function balanced(text: string): boolean {
+  const open: string[] = [];
+  for (const c of text) {
+    if (c === "(" || c === "[" || c === "（") open.push(c);
+    else if (c in OPENING && open.pop() !== OPENING[c]) return false;
+  }
+  return open.length === 0;
+}
+
 function lookup(text: string, catalog: CompiledCatalog, depth = 0): string | undefined {
   const exact = catalog.exact.get(text);
   if (exact !== undefined) return exact;
@@ -67,7 +79,8 @@ function lookup(text: string, catalog: CompiledCatalog, depth = 0): string | und
     const match = regex.exec(text);
     // A `{}` stands for a value or a phrase, not for more sentences: "GD η={}: f → {}" must not
     // swallow "…; momentum: f → 2e-11. Stable-η limits …" (the line is then translated sentence by sentence).
-    if (!match || match.slice(1).some((part) => SENTENCE_BOUNDARY.test(part))) continue;
+    // Nor does it cut a bracket in two: "{} (seed {})" must not read "x (seed 1) (train)" as "x" and "1) (train".
+    if (!match || match.slice(1).some((part) => SENTENCE_BOUNDARY.test(part) || !balanced(part))) continue;
     // A matched part is translated too ("plain, seed 1" inside "{} (validation)").
     const parts = match.slice(1).map((part) => lookup(part.trim(), catalog, depth + 1) ?? part);
     let next = 0;

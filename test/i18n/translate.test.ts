@@ -133,6 +133,8 @@ test("a line of several sentences is translated sentence by sentence when the wh
   assert.equal(translateLines("no such. phrase", "zh"), "no such. phrase");
   // A pattern's {} never swallows the following sentences: each sentence gets its own entry.
   assert.equal(translateLines("loss 0.5; all checks passed", "zh"), "损失 0.5；所有检查均通过");
+  // …and never cuts a bracket in two: "{} (seed {})" cannot read "x (seed 1) (train)" as "x" and "1) (train".
+  assert.equal(translate("SGD (seed 1) (train)", "zh"), "SGD（种子 1）（训练）");
   assert.equal(translateLines("all checks passed. learning rate η", "en"), "all checks passed. learning rate η");
 });
 
