@@ -22,14 +22,25 @@ effect is absent and the same check fails.
 3. dropout $p$ and weight decay $λ$ on an overfitting regression;
 4. learning-rate schedules under gradient noise.
 
-Run time: 25 s measured on two CPU cores shared with other jobs (load average 8; 64 s at load 16); the precomputed fallback sliders and the 3-seed checks are most of it.
+Run time: 33–48 s measured on two CPU cores shared with other jobs (load average 13–15; 76 s at load 21). Type-checking each cell is most of it; the
+longest computation, the 18 fits of the 3-seed regularization check (2.5 s), shows a progress bar, as does the 3-seed schedule check.
 """)
 
 code("01", r"""
-import { widgets, plot, optim, surfaces, regularize, data, backend, seed } from "optimlab";
+import { widgets, plot, optim, surfaces, regularize, data, backend, seed, train } from "optimlab";
 import * as tf from "@tensorflow/tfjs";
 await backend.ready();
 seed(0);
+/** One progress bar over the `total` runs of a check cell; `await tick()` after each run (the pause lets the kernel send the bar). */
+function runsBar(name: string, total: number) {
+  const bar = new train.Progress({ name, epochs: 1, stepsPerEpoch: total });
+  const start = performance.now();
+  let done = 0;
+  return async () => {
+    bar.update({ epoch: 1, epochs: 1, step: ++done, stepsPerEpoch: total, samplesPerSecond: 0, elapsed: (performance.now() - start) / 1000 }, true);
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+}
 """)
 
 md("02", r"""
@@ -281,19 +292,24 @@ from zero stays in the examples' span and finds the minimum-norm fit by itself (
 """)
 
 code("14", r"""
-function validationImprovement(lambda: number, p: number, zeroInit = false) {
-  return [1, 2, 3].map((s) => {
+const regularizationTick = runsBar("regularization check: 3 settings × 3 seeds × 2 fits", 18);
+async function validationImprovement(lambda: number, p: number, zeroInit = false) {
+  const ratios: number[] = [];
+  for (const s of [1, 2, 3]) {
     const split = data.weightDecayRegression({ seed: s });
     const plain = fitRegression(split, 0, 0, s, zeroInit).validation.at(-1)!;
+    await regularizationTick();
     const regularized = fitRegression(split, lambda, p, s, zeroInit).validation.at(-1)!;
+    await regularizationTick();
     tf.dispose([split.train.x, split.train.y, split.validation.x, split.validation.y]);
-    return plain / regularized;
-  });
+    ratios.push(plain / regularized);
+  }
+  return ratios;
 }
 const regularizationRows = [
-  { setting: "λ = 3", "validation MSE ÷": validationImprovement(3, 0) },
-  { setting: "p = 0.5", "validation MSE ÷": validationImprovement(0, 0.5) },
-  { setting: "λ = 3, weights started at 0 (negative control)", "validation MSE ÷": validationImprovement(3, 0, true) },
+  { setting: "λ = 3", "validation MSE ÷": await validationImprovement(3, 0) },
+  { setting: "p = 0.5", "validation MSE ÷": await validationImprovement(0, 0.5) },
+  { setting: "λ = 3, weights started at 0 (negative control)", "validation MSE ÷": await validationImprovement(3, 0, true) },
 ].map((r) => ({ ...r, "≥ 10× lower on every seed": r["validation MSE ÷"].every((q) => q >= 10) }));
 plot.table(regularizationRows)
 """)
@@ -364,12 +380,21 @@ so the same check fails.
 """)
 
 code("19", r"""
-function scheduleGain(noise: number) {
-  return [1, 2, 3].map((s) => settled(scheduledRun("constant", 0.1, noise, s).loss) / settled(scheduledRun("CosineAnnealingLR", 0.1, noise, s).loss));
+const scheduleTick = runsBar("schedule check: 2 settings × 3 seeds × 2 runs", 12);
+async function scheduleGain(noise: number) {
+  const ratios: number[] = [];
+  for (const s of [1, 2, 3]) {
+    const constant = settled(scheduledRun("constant", 0.1, noise, s).loss);
+    await scheduleTick();
+    const cosine = settled(scheduledRun("CosineAnnealingLR", 0.1, noise, s).loss);
+    await scheduleTick();
+    ratios.push(constant / cosine);
+  }
+  return ratios;
 }
 const scheduleRows = [
-  { setting: "gradient noise σ = 1", ratios: scheduleGain(1) },
-  { setting: "no noise (negative control)", ratios: scheduleGain(0) },
+  { setting: "gradient noise σ = 1", ratios: await scheduleGain(1) },
+  { setting: "no noise (negative control)", ratios: await scheduleGain(0) },
 ].map((r) => ({ ...r, "cosine ≥ 5× lower on every seed": r.ratios.every((q) => q >= 5) }));
 plot.table(scheduleRows)
 """)
