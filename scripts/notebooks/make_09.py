@@ -381,11 +381,47 @@ md("22", r"""
 2. Run the range test with `beta: 0.98` and `steps: 200`. Does the suggestion move? Which of `suggestedLr` and `minLossLr / 10` gives the better trial in the grid?
 3. Give the constant-lr run the learning rate that the cosine run has on average ($\eta_0/2$). Does it close the gap?
 
-<details><summary>Solutions to exercises 2 and 3</summary>
+<details><summary>Solutions to exercises 1, 2 and 3</summary>
 
-In the two collapsed code cells below (tagged `solution`; CI runs them like every other cell, and their checks fail if an answer is wrong).
+In the three collapsed code cells below (tagged `solution`; CI runs them like every other cell, and their checks fail if an answer is wrong).
 </details>
 """)
+
+code("22a", r"""
+// Solution to exercise 1 (collapsed; CI runs it): a third axis, the batch size. The grid needs 4 × 4 × 3 = 48 trials (three times as many,
+// for still only 4 distinct learning rates); random search keeps its 10 trials, each drawing all three values. Run on the 3 seeds of §3.
+const batchAxis = [21, 42, 84];
+const gridTrials3 = [0.001, 0.01, 0.1, 1].length * [0, 1e-5, 1e-4, 1e-3].length * batchAxis.length;
+const threeAxisBests: number[] = [];
+const threeAxisBar = new train.Progress({ name: "3-axis random search (3 × 10 trials)", epochs: 1, stepsPerEpoch: 30 });
+const threeAxisStart = performance.now();
+let threeAxisDone = 0;
+for (const s of randomSeeds) {
+  const frame = await tune.randomSearch(
+    { lr: tune.logUniform(1e-3, 1), weightDecay: tune.logUniform(1e-6, 1e-2), batchSize: tune.choice(batchAxis) },
+    async (p) => {
+      const h = await train.fit(moonModel(), {
+        optimizer: new optim.SGD({ lr: Number(p.lr), momentum: 0.9, weightDecay: Number(p.weightDecay) }), loss: losses.crossEntropy,
+        train: moonSplit.train, validation: moonSplit.validation, epochs: trialEpochs, batchSize: Number(p.batchSize), metrics: ["accuracy"], progress: false, seed: 4,
+      });
+      threeAxisBar.update({ epoch: 1, epochs: 1, step: ++threeAxisDone, stepsPerEpoch: 30, samplesPerSecond: 0, elapsed: (performance.now() - threeAxisStart) / 1000 }, true);
+      return h;
+    },
+    { trials: 10, seed: s },
+  );
+  threeAxisBests.push(Math.min(...bestSoFar(frame)));
+}
+threeAxisBar.finish();
+// The check, as in §5: 10 random trials still reach the 16-trial two-axis grid's best within 0.02 on every seed; the grid's median trial is the control.
+const gridMedian = frameRows(gridResults).map((r) => Number(r.valLoss)).filter(Number.isFinite).sort((a, b) => a - b)[7];
+const reachesGrid = (vs: number[]) => vs.every((v) => v <= gridBest + 0.02);
+if (!(reachesGrid(threeAxisBests) && !reachesGrid([gridMedian]))) throw new Error(`10 three-axis random trials should reach ${gridBest} + 0.02 on every seed: ${threeAxisBests}`);
+plot.table([
+  { search: `grid, 3 axes (not run)`, trials: gridTrials3, "distinct learning rates": 4, "best validation loss": NaN },
+  { search: "grid, 2 axes (§3)", trials: 16, "distinct learning rates": 4, "best validation loss": gridBest },
+  ...randomSeeds.map((s, i) => ({ search: `random, 3 axes, seed ${s}`, trials: 10, "distinct learning rates": 10, "best validation loss": threeAxisBests[i] })),
+])
+""", SOLUTION)
 
 code("23", r"""
 // Solution to exercise 2 (collapsed; CI runs it): the range test again with heavier smoothing (beta 0.98) and more steps (200), from the same
