@@ -21,7 +21,7 @@ article 4 (`seeds/003_f4f70346f6c0e944.txt`) FAQ 4 (oscillation: lower the learn
 - how to read a grid search as a table and a heatmap, and why the score must be a *validation* score;
 - what the common **schedules** (step, cosine, warm-up, one-cycle) do to the learning rate, and why a decaying schedule must be compared with a constant rate tuned on its own: against an untuned one it always looks good.
 
-Run time: measured 69 s on two CPU cores (load average ≈ 8; 117 s at a load average of 14; 89 s at a load average of 16 with the exercise solutions, which add about 8 s); the searches and the schedule runs show progress bars. To scale up, raise `trialEpochs`, `scheduleEpochs` and the number of points in `moons`.
+Run time: measured 69 s on two CPU cores (load average ≈ 8; 117 s at a load average of 14; 117 s at a load average of 13 with the exercise solutions, which add about 26 s); the searches and the schedule runs show progress bars. To scale up, raise `trialEpochs`, `scheduleEpochs` and the number of points in `moons`.
 """)
 
 code("01", r"""
