@@ -17,7 +17,7 @@ word on how that choice fixes the learning rate. The two are coupled. This noteb
 - where the rule breaks: beyond a **critical batch size** the best learning rate stops growing and a bigger batch no longer saves steps (McCandlish et al. 2018);
 - what warm-up can and cannot do for the rule's learning rate at a large batch.
 
-Run time: 90–180 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average 13–21), for about 30 s of CPU time; the
+Run time: 75–180 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average 12–21), for about 30 s of CPU time; the
 last cell prints the time after the import. To scale up, raise `trainSize`, `valSize` and the largest `batchSizes`, or lower `targetLoss`.
 """),
 code(r"""
