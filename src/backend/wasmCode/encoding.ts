@@ -63,6 +63,8 @@ export const SIMD = {
   f32x4Max: 0xe9,
   f64x2Add: 0xf0,
   f64x2Mul: 0xf2,
+  /** Relaxed SIMD: a·b + c, fused or not as the engine and CPU choose (see simd.ts). */
+  f32x4RelaxedMadd: 0x105,
 } as const;
 
 export type SimdOp = keyof typeof SIMD;

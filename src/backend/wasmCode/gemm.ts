@@ -12,17 +12,27 @@
  * it lies. Rows beyond the last multiple of 4 use one smaller tile; columns beyond the last
  * multiple of 8 a 4-wide tile and then single columns (scalar floats), so any shape works.
  *
- * Products accumulate over p in order with separate multiply and add, in float32.
+ * Products accumulate over p in order with separate multiply and add, in float32 — or, with `fma`
+ * (OPTIMLAB_FMA=1 on an engine with relaxed SIMD, see simd.ts), with `f32x4.relaxed_madd` in the
+ * vector tiles (the scalar last columns keep multiply and add: WebAssembly has no scalar FMA).
  * Function signature: (a i32, b i32, c i32) → (), pointers into the imported memory.
  */
 import { WasmFunction, memarg } from "./assembler";
 import { BoundFunctions } from "./boundFunctions";
 import { F32, I32, OP, V128 } from "./encoding";
+import { gemmFmaEnabled } from "./simd";
 
 /** How A is stored: [m×k] ("rows") or [k×m] ("columns"). */
 export type ALayout = "rows" | "columns";
 
-export function gemmModuleBytes(m: number, k: number, n: number, layout: ALayout, sharedMemory = false): Uint8Array {
+export function gemmModuleBytes(
+  m: number,
+  k: number,
+  n: number,
+  layout: ALayout,
+  sharedMemory = false,
+  fma = false,
+): Uint8Array {
   if (!(n > 0 && m > 0 && k >= 0))
     throw new Error(`gemm: m and n must be positive and k ≥ 0 (got m=${m}, k=${k}, n=${n})`);
   const f = new WasmFunction();
@@ -79,7 +89,8 @@ export function gemmModuleBytes(m: number, k: number, n: number, layout: ALayout
               .simd("v128Load32Splat", ...memarg(rowStep * r))
               .set(splatA);
             for (let h = 0; h < halves; h++)
-              f.get(acc(r, h)).get(splatA).get(bVector(h)).simd("f32x4Mul").simd("f32x4Add").set(acc(r, h));
+              if (fma) f.get(splatA).get(bVector(h)).get(acc(r, h)).simd("f32x4RelaxedMadd").set(acc(r, h));
+              else f.get(acc(r, h)).get(splatA).get(bVector(h)).simd("f32x4Mul").simd("f32x4Add").set(acc(r, h));
           }
         }
         f.get(ap).i32(pStep).op(OP.i32Add).set(ap);
@@ -162,5 +173,8 @@ const products = new BoundFunctions<Gemm>("gemm");
 
 /** The product for this shape and layout on `memory`, compiled once per shape. */
 export function gemmOn(memory: WebAssembly.Memory, m: number, k: number, n: number, layout: ALayout): Gemm {
-  return products.get(memory, `${m}x${k}x${n}/${layout}`, (shared) => gemmModuleBytes(m, k, n, layout, shared));
+  const fma = gemmFmaEnabled();
+  return products.get(memory, `${m}x${k}x${n}/${layout}${fma ? "/fma" : ""}`, (shared) =>
+    gemmModuleBytes(m, k, n, layout, shared, fma),
+  );
 }

@@ -1,6 +1,7 @@
-import { OP, SIMD, moduleBytes } from "./encoding";
+import { OP, SIMD, moduleBytes, unsigned } from "./encoding";
 
 let supported: boolean | undefined;
+let relaxedSupported: boolean | undefined;
 let disabled = false;
 
 /**
@@ -39,4 +40,38 @@ export function withoutWasmSimd<T>(fn: () => T): T {
   } finally {
     disabled = false;
   }
+}
+
+/**
+ * Whether this engine runs relaxed SIMD (`f32x4.relaxed_madd`), checked once by validating a
+ * function that uses it. Node 20 does only with `--experimental-wasm-relaxed-simd`; V8 ≥ 11.4
+ * (Node ≥ 22) by default.
+ */
+export function relaxedSimdSupported(): boolean {
+  if (relaxedSupported === undefined) {
+    const zero = [OP.simdPrefix, SIMD.v128Const, ...new Array<number>(16).fill(0)];
+    const bytes = moduleBytes({
+      params: [],
+      results: [],
+      locals: [],
+      body: [...zero, ...zero, ...zero, OP.simdPrefix, ...unsigned(SIMD.f32x4RelaxedMadd), OP.drop, OP.end],
+      exportName: "probe",
+    });
+    try {
+      relaxedSupported = WebAssembly.validate(bytes);
+    } catch {
+      relaxedSupported = false;
+    }
+  }
+  return relaxedSupported;
+}
+
+/**
+ * Whether the SIMD product accumulates with `f32x4.relaxed_madd` (fused multiply-add): only when
+ * `OPTIMLAB_FMA=1` and the engine has relaxed SIMD, else silently the separate multiply and add.
+ * Off by default because relaxed_madd may or may not round once depending on the engine and the
+ * CPU: results would stop being bit-identical to XNNPACK's and would differ between machines.
+ */
+export function gemmFmaEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.OPTIMLAB_FMA?.trim() === "1" && relaxedSimdSupported();
 }
