@@ -5,7 +5,11 @@
  * negative control, are caught by it.
  */
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { test } from "node:test";
+import { main } from "../../publish/i18n/cli";
 import { englishInOutputs, englishReason } from "../../publish/i18n/outputs";
 import { epochLine, progressLine } from "../../src/train/progress";
 import { History } from "../../src/train/history";
@@ -71,4 +75,25 @@ test("englishReason: library English, catalog English and (when asked) prose; na
   assert.equal(englishReason("所有检查均通过", "zh"), undefined);
   assert.equal(englishReason("f: 1e-3 with momentum vs without", "zh"), undefined);
   assert.equal(englishReason("f: 1e-3 with momentum vs without", "zh", true), "prose");
+});
+
+test("optimlab i18n outputs: exit 1 and the line when an executed notebook shows English, 0 when it is Chinese", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-outputs-"));
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, JSON.stringify({ cells: [{ cell_type: "code", outputs: [{ output_type: "stream", name: "stderr", text }] }] }));
+    return file;
+  };
+  const errors: string[] = [];
+  const saved = { log: console.log, error: console.error };
+  console.log = () => undefined;
+  console.error = (line: string) => errors.push(line);
+  try {
+    assert.equal(await main(["outputs", write("en.ipynb", progressLine(state, undefined, "en"))]), 1);
+    assert.match(errors.join("\n"), /cell 0 stream \(progress bar\)/);
+    assert.equal(await main(["outputs", write("zh.ipynb", progressLine(state, undefined, "zh"))]), 0);
+  } finally {
+    Object.assign(console, saved);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
