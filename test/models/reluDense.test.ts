@@ -1,0 +1,68 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { crossEntropy } from "../../src/losses";
+import { lenet, mlp } from "../../src/models/builders";
+import { reluDense } from "../../src/models/reluDense";
+import { setUpWasm, uniform } from "../wasmKernels/helpers";
+
+/** mlp's network as it was built before the fusion: dense (linear) → ReLU layer → dense. */
+function unfusedMlp(): tf.Sequential {
+  return tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [12], units: 16 }),
+      tf.layers.activation({ activation: "relu" }),
+      tf.layers.dense({ units: 5 }),
+    ],
+  });
+}
+
+/** Training-mode loss and gradients (in weight order), read. */
+function lossAndGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): Float32Array[] {
+  return tf.tidy(() => {
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const { value, grads } = tf.variableGrads(
+      () => crossEntropy(model.apply(x, { training: true }) as tf.Tensor, y),
+      variables,
+    );
+    return [value, ...variables.map((v) => grads[v.name])].map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+for (const backend of ["cpu", "wasm"] as const) {
+  test(`mlp's fused dense+ReLU gives the same bits as dense → ReLU layer (${backend}): output, loss, gradients`, async () => {
+    if (backend === "wasm") await setUpWasm();
+    assert.ok(await tf.setBackend(backend));
+    const fused = mlp({ sizes: [12, 16, 5], seed: 3 });
+    const reference = unfusedMlp();
+    reference.setWeights(fused.getWeights());
+    const x = tf.tensor2d(uniform(32 * 12, 9, -2, 2), [32, 12]);
+    const y = tf.tensor1d(
+      Array.from({ length: 32 }, (_, i) => (i * 7) % 5),
+      "int32",
+    );
+    const before = tf.memory().numTensors;
+    assert.deepEqual(lossAndGradients(fused, x, y), lossAndGradients(reference, x, y));
+    assert.equal(tf.memory().numTensors, before, "no tensors left by the fused layer");
+    const outputs = [fused, reference].map((m) => tf.tidy(() => (m.predict(x) as tf.Tensor).dataSync()));
+    assert.deepEqual(outputs[0], outputs[1]);
+    tf.dispose([x, y]);
+    fused.dispose();
+    reference.dispose();
+  });
+}
+
+test("the fused layer is a Dense with relu: class name, config, no separate ReLU layer", () => {
+  const layer = reluDense({ units: 3, inputShape: [2] });
+  assert.equal(layer.getClassName(), "Dense");
+  assert.equal(layer.getConfig().activation, "relu");
+  const model = mlp({ sizes: [4, 8, 8, 3], seed: 1 });
+  assert.deepEqual(
+    model.layers.map((l) => l.getClassName()),
+    ["Dense", "Dense", "Dense"],
+  );
+  // Other activations and batch norm keep their own layers.
+  assert.equal(mlp({ sizes: [4, 8, 3], activation: "tanh", seed: 1 }).layers.length, 3);
+  assert.equal(mlp({ sizes: [4, 8, 3], batchNorm: true, seed: 1 }).layers.length, 4);
+  assert.equal(lenet({ seed: 1 }).layers.filter((l) => l.getClassName() === "Activation").length, 0);
+});
