@@ -26,7 +26,7 @@ export const ORIGINAL = "（原文：";
 export interface EnglishOutput {
   /** Index of the code cell in the notebook. */
   cell: number;
-  /** Where in the output: "stream", "text/plain", "text/html", "figure" … */
+  /** Where in the output: "stream", "text/plain", "text/html", "text/markdown" or "figure". */
   where: string;
   line: string;
   /** Why it counts: a LIBRARY_ENGLISH entry, or "catalog" (the catalog translates it). */
@@ -70,7 +70,8 @@ function htmlText(html: string): string {
 /** The reader-visible texts of one output, by where they are shown. */
 function outputTexts(output: OutputJson): { where: string; text: string }[] {
   if (output.output_type === "stream") return [{ where: "stream", text: joined(output.text) }];
-  if (output.output_type === "error") return [{ where: "error", text: `${output.evalue ?? ""}` }];
+  // A thrown error stays English in every language (docs/i18n.md, "Error messages stay in English").
+  if (output.output_type === "error") return [];
   const data = output.data ?? {};
   const texts: { where: string; text: string }[] = [];
   const figure = data["application/vnd.plotly.v1+json"];
