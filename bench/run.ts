@@ -14,6 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import { use } from "../src/backend";
 import { installWasmKernels } from "../src/backend/wasmKernels";
 import { timeKernels } from "./kernelTimes";
+import { benchLibraryPath } from "./libraryPath";
 import { loadMnist } from "./mnist";
 import { lenet, mlp } from "./models";
 import { Adam } from "../src/optim";
@@ -214,6 +215,10 @@ async function main(): Promise<void> {
       ? `PyTorch ${torch.version} CPU, ${torch.threads} thread, same networks and data (bench/torch_reference.py).`
       : `PyTorch column skipped: ${torch.skipped}.`,
   );
+
+  // The library path the notebooks run (models.* + losses.crossEntropy + train.fit), PyTorch interleaved (#19).
+  console.log("\nLibrary path vs PyTorch, interleaved rounds (bench/libraryPath.ts):");
+  console.log(await benchLibraryPath(sample, { mlp: MLP_SAMPLES, lenet: CNN_SAMPLES }, ROUNDS));
 
   console.log("\nPer-kernel (ms per call, best of interleaved rounds):");
   const kernels = await timeKernels(20, ROUNDS);
