@@ -55,7 +55,8 @@ export function translate(text: string, lang: Language = language()): string {
   if (lang === "en" || text.trim() === "") return text;
   const core = text.trim();
   const start = text.indexOf(core);
-  const translated = lookup(core, compile(CATALOGS[lang]));
+  const catalog = compile(CATALOGS[lang]);
+  const translated = lookup(core, catalog) ?? lookupList(core, catalog);
   return translated === undefined ? text : text.slice(0, start) + translated + text.slice(start + core.length);
 }
 
@@ -82,11 +83,29 @@ function lookup(text: string, catalog: CompiledCatalog, depth = 0): string | und
     // Nor does it cut a bracket in two: "{} (seed {})" must not read "x (seed 1) (train)" as "x" and "1) (train".
     if (!match || match.slice(1).some((part) => SENTENCE_BOUNDARY.test(part) || !balanced(part))) continue;
     // A matched part is translated too ("plain, seed 1" inside "{} (validation)").
-    const parts = match.slice(1).map((part) => lookup(part.trim(), catalog, depth + 1) ?? part);
+    const parts = match.slice(1).map((part) => lookup(part.trim(), catalog, depth + 1) ?? lookupList(part, catalog) ?? part);
     let next = 0;
     return template.replace(/\{(\d*)\}/g, (_, index: string) => parts[index === "" ? next++ : Number(index)] ?? "");
   }
   return undefined;
+}
+
+/**
+ * A list the code joined ("diverged, 4.1e+7, diverged"): translated item by item when at least one item
+ * is a catalog entry and every other item is a number or symbol, never half-translated.
+ */
+function lookupList(text: string, catalog: CompiledCatalog): string | undefined {
+  const items = text.split(/(,\s*)/);
+  if (items.length < 3) return undefined;
+  let translated = 0;
+  const out = items.map((item, i) => {
+    if (i % 2 === 1 || !/[A-Za-z]{2,}/.test(item)) return item;
+    const found = lookup(item.trim(), catalog, 3);
+    if (found === undefined) return undefined;
+    translated++;
+    return item.replace(item.trim(), found);
+  });
+  return translated > 0 && out.every((item) => item !== undefined) ? out.join("") : undefined;
 }
 
 /** True when the catalog of `lang` translates `text` (English needs no translation). */

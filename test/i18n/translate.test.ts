@@ -135,6 +135,9 @@ test("a line of several sentences is translated sentence by sentence when the wh
   assert.equal(translateLines("loss 0.5; all checks passed", "zh"), "损失 0.5；所有检查均通过");
   // …and never cuts a bracket in two: "{} (seed {})" cannot read "x (seed 1) (train)" as "x" and "1) (train".
   assert.equal(translate("SGD (seed 1) (train)", "zh"), "SGD（种子 1）（训练）");
+  // A joined list is translated item by item when its words are all catalog entries, else left whole.
+  assert.equal(translate("no clipping: diverged, 4.1e+7, diverged", "zh"), "不裁剪：发散, 4.1e+7, 发散");
+  assert.equal(translate("diverged, no such phrase", "zh"), "diverged, no such phrase");
   assert.equal(translateLines("all checks passed. learning rate η", "en"), "all checks passed. learning rate η");
 });
 
