@@ -30,12 +30,12 @@ function denseClass(): DenseConstructor {
   return entry[0];
 }
 
-/** relu(x·w + b) as one kernel, with the gradient of tfjs's fused matMul for 'relu'. */
+/**
+ * relu(x·w + b) as one kernel, with the gradient of tfjs's fused matMul for 'relu'. tfjs reshapes
+ * x and w to 3-D first; the kernels take 2-D operands as one batch, with the same results, so the
+ * reshapes (and their gradients) are left out.
+ */
 function fusedMatMulRelu(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor | null): tf.Tensor {
-  const [m, k] = x.shape;
-  const n = w.shape[1];
-  const a3D = tf.reshape(x, [1, m, k]);
-  const b3D = tf.reshape(w, [1, k, n]);
   const attrs = { transposeA: false, transposeB: false, activation: "relu", leakyreluAlpha: 0.2 };
   const run = (a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc, b1?: tf.Tensor) => {
     const inputs: tf.NamedTensorMap = b1 ? { a, b, bias: b1 } : { a, b };
@@ -43,18 +43,18 @@ function fusedMatMulRelu(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor | null)
     save(b1 ? [a, b, y, b1] : [a, b, y]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sa, sb, sy, sBias] = saved;
-      const dyActivation = tf.mul(tf.reshape(dy, sy.shape), tf.step(sy));
+      const dyActivation = tf.mul(dy, tf.step(sy));
       const grads = [tf.matMul(dyActivation, sb, false, true), tf.matMul(sa, dyActivation, true, false)];
-      if (sBias) grads.push(tf.reshape(tf.sum(dyActivation, [0, 1]), sBias.shape));
+      if (sBias) grads.push(tf.sum(dyActivation, 0)); // Dense's bias is [units], the shape of this sum
       return grads;
     };
-    return { value: tf.reshape(y, [m, n]), gradFunc };
+    return { value: y, gradFunc };
   };
   const asSave = (save: tf.Tensor | tf.GradSaveFunc) => save as tf.GradSaveFunc;
-  if (bias === null) return tf.customGrad((a, b, save) => run(a as tf.Tensor, b as tf.Tensor, asSave(save)))(a3D, b3D);
+  if (bias === null) return tf.customGrad((a, b, save) => run(a as tf.Tensor, b as tf.Tensor, asSave(save)))(x, w);
   return tf.customGrad((a, b, b1, save) => run(a as tf.Tensor, b as tf.Tensor, asSave(save), b1 as tf.Tensor))(
-    a3D,
-    b3D,
+    x,
+    w,
     bias,
   );
 }
