@@ -86,7 +86,9 @@ def start_kernel(root):
     os.makedirs(spec_dir)
     with open(os.path.join(spec_dir, "kernel.json"), "w") as f:
         json.dump({"argv": [NODE, os.path.join(REPO, "bin", "optimlab.js"), "kernel", "start", "--connection-file", "{connection_file}"],
-                   "display_name": "optimlab (test)", "language": "typescript"}, f)
+                   "display_name": "optimlab (test)", "language": "typescript",
+                   # as the installed kernelspec says: interrupts go as interrupt_request on control
+                   "interrupt_mode": "message"}, f)
     os.environ.update(JUPYTER_PATH=os.path.join(root, "data"), JUPYTER_DATA_DIR=os.path.join(root, "data"),
                       JUPYTER_RUNTIME_DIR=os.path.join(root, "runtime"), JUPYTER_CONFIG_DIR=os.path.join(root, "config"))
     km = KernelManager(kernel_name="optimlab")
