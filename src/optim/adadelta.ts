@@ -27,7 +27,7 @@ import { scaleByLearningRate } from "../transforms/scaleByLearningRate";
 import type { LearningRate } from "../transforms/types";
 import { ChainOptimizer } from "./chainOptimizer";
 import type { BaseHyperparameters, BaseOptimizerOptions } from "./chainOptimizer";
-import { invalidRho } from "./errors";
+import { invalidRhoMessage } from "./errors";
 import { requireEps, requireLr, requireWeightDecay, withDefaults } from "./validate";
 
 /** Options of `Adadelta` (torch names and defaults: lr 1.0, rho 0.9, eps 1e-6). */
@@ -46,7 +46,7 @@ export interface AdadeltaHyperparameters extends BaseHyperparameters {
 function resolve(options: AdadeltaOptions): AdadeltaHyperparameters {
   const h = withDefaults({ lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false }, options);
   requireLr(h.lr);
-  if (!(h.rho >= 0 && h.rho <= 1)) throw new Error(invalidRho(h.rho));
+  if (!(h.rho >= 0 && h.rho <= 1)) throw new Error(invalidRhoMessage(h.rho));
   requireEps(h.eps);
   requireWeightDecay(h.weightDecay);
   return h;

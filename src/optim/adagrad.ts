@@ -26,7 +26,7 @@ import { scaleByLearningRate } from "../transforms/scaleByLearningRate";
 import type { LearningRate } from "../transforms/types";
 import { ChainOptimizer } from "./chainOptimizer";
 import type { BaseHyperparameters, BaseOptimizerOptions } from "./chainOptimizer";
-import { invalidInitialAccumulatorValue, invalidLrDecay } from "./errors";
+import { invalidInitialAccumulatorValueMessage, invalidLrDecayMessage } from "./errors";
 import { requireEps, requireLr, requireNonNegative, requireWeightDecay, withDefaults } from "./validate";
 
 /** Options of `Adagrad` (torch names and defaults: lr 1e-2, eps 1e-10). */
@@ -51,9 +51,9 @@ function resolve(options: AdagradOptions): AdagradHyperparameters {
     options,
   );
   requireLr(h.lr);
-  requireNonNegative(h.lrDecay, invalidLrDecay);
+  requireNonNegative(h.lrDecay, invalidLrDecayMessage);
   requireWeightDecay(h.weightDecay);
-  requireNonNegative(h.initialAccumulatorValue, invalidInitialAccumulatorValue);
+  requireNonNegative(h.initialAccumulatorValue, invalidInitialAccumulatorValueMessage);
   requireEps(h.eps);
   return h;
 }

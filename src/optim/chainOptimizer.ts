@@ -8,12 +8,12 @@ import type {
   TransformState,
 } from "../transforms/types";
 import {
-  duplicateParams,
-  incompleteWeights,
-  invalidParamGroup,
-  unknownVariable,
-  unknownWeight,
-  weightShapeMismatch,
+  duplicateParamsMessage,
+  incompleteWeightsMessage,
+  invalidParamGroupMessage,
+  unknownVariableMessage,
+  unknownWeightMessage,
+  weightShapeMismatchMessage,
 } from "./errors";
 import { JUPYTER_DISPLAY } from "../display/protocol";
 import type { MimeBundle } from "../display/protocol";
@@ -115,7 +115,8 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
     if (paramGroups !== undefined && !Array.isArray(paramGroups)) resolveOptions({ ...top, paramGroups }); // its TypeError
     this.makeGroup = (group, index) => {
       const params = (group as Partial<ParamGroupOptions> | null)?.params;
-      if (typeof params !== "function" && !Array.isArray(params)) throw new TypeError(invalidParamGroup(index, params));
+      if (typeof params !== "function" && !Array.isArray(params))
+        throw new TypeError(invalidParamGroupMessage(index, params));
       const overrides: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(group as Record<string, unknown>))
         if (key !== "params") overrides[key] = value;
@@ -145,7 +146,8 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
     const explicit = this.groups.slice(0, -1);
     const added = this.makeGroup(group, explicit.length);
     checkDisjoint(explicit, added);
-    for (const variable of this.groupOfVariable.keys()) if (added.selects(variable)) throw new Error(duplicateParams());
+    for (const variable of this.groupOfVariable.keys())
+      if (added.selects(variable)) throw new Error(duplicateParamsMessage());
     this.groups = [...explicit, added, this.defaultGroup];
     return added;
   }
@@ -218,7 +220,7 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
     const registered = tf.engine().registeredVariables;
     for (const [name, grad] of Object.entries(grads)) {
       const variable = registered[name];
-      if (variable === undefined) throw new Error(unknownVariable(name));
+      if (variable === undefined) throw new Error(unknownVariableMessage(name));
       const group = this.groupOf(name);
       const entry = byGroup.get(group) ?? { grads: {}, params: {} };
       entry.grads[name] = grad;
@@ -279,11 +281,11 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
         const variable = path === undefined ? "" : name.slice(0, -(path.length + 1));
         const group = this.groups.indexOf(this.groupOf(variable));
         if (path === undefined || !schemas[group].treePaths.includes(path)) {
-          throw new Error(unknownWeight(className, name, allTreePaths));
+          throw new Error(unknownWeightMessage(className, name, allTreePaths));
         }
         const target = tf.engine().registeredVariables[variable];
         if (target !== undefined && !tf.util.arraysEqual(target.shape, tensor.shape)) {
-          throw new Error(weightShapeMismatch(className, name, target.shape, tensor.shape));
+          throw new Error(weightShapeMismatchMessage(className, name, target.shape, tensor.shape));
         }
         if (!perVariable[group].has(variable)) perVariable[group].set(variable, new Map());
         perVariable[group].get(variable)?.set(path, tensor);
@@ -293,7 +295,7 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
       const missingNumbers = schema.numberPaths.filter((p) => !numbers[group].has(p));
       if (missingNumbers.length > 0 && perVariable[group].size > 0) {
         throw new Error(
-          incompleteWeights(
+          incompleteWeightsMessage(
             className,
             "(step counters)",
             missingNumbers.map((p) => this.counterPrefix(group) + p),
@@ -302,7 +304,7 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
       }
       for (const [variable, byPath] of perVariable[group]) {
         const missing = schema.treePaths.filter((p) => !byPath.has(p));
-        if (missing.length > 0) throw new Error(incompleteWeights(className, variable, missing));
+        if (missing.length > 0) throw new Error(incompleteWeightsMessage(className, variable, missing));
       }
     });
 
@@ -339,7 +341,7 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
     let group = this.groupOfVariable.get(variable);
     if (group === undefined) {
       const picking = this.groups.slice(0, -1).filter((g) => g.selects(variable));
-      if (picking.length > 1) throw new Error(duplicateParams());
+      if (picking.length > 1) throw new Error(duplicateParamsMessage());
       group = picking[0] ?? this.defaultGroup;
       this.groupOfVariable.set(variable, group);
     }
@@ -356,7 +358,7 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
 function checkDisjoint(earlier: readonly ParamGroup[], group: ParamGroup): void {
   if (!Array.isArray(group.params)) return;
   const names = (group.params as readonly (tf.Variable | string)[]).map((p) => (typeof p === "string" ? p : p.name));
-  for (const other of earlier) if (names.some((name) => other.selects(name))) throw new Error(duplicateParams());
+  for (const other of earlier) if (names.some((name) => other.selects(name))) throw new Error(duplicateParamsMessage());
 }
 
 /** Gradients keyed by variable name, from either form `applyGradients` accepts; null gradients are skipped. */

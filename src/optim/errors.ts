@@ -16,63 +16,67 @@ export function shown(value: unknown): string {
   }
 }
 
-export const invalidLearningRate = (lr: unknown): string => `Invalid learning rate: ${shown(lr)}`;
-export const invalidEpsilon = (eps: number): string => `Invalid epsilon value: ${eps}`;
-export const invalidBeta = (index: 0 | 1, beta: number): string => `Invalid beta parameter at index ${index}: ${beta}`;
-export const invalidMomentum = (momentum: number): string => `Invalid momentum value: ${momentum}`;
-export const invalidWeightDecay = (weightDecay: number): string => `Invalid weight_decay value: ${weightDecay}`;
-export const invalidAlpha = (alpha: number): string => `Invalid alpha value: ${alpha}`;
-export const invalidLrDecay = (lrDecay: number): string => `Invalid lr_decay value: ${lrDecay}`;
-export const invalidInitialAccumulatorValue = (value: number): string =>
+export const invalidLearningRateMessage = (lr: unknown): string => `Invalid learning rate: ${shown(lr)}`;
+export const invalidEpsilonMessage = (eps: number): string => `Invalid epsilon value: ${eps}`;
+export const invalidBetaMessage = (index: 0 | 1, beta: number): string =>
+  `Invalid beta parameter at index ${index}: ${beta}`;
+export const invalidMomentumMessage = (momentum: number): string => `Invalid momentum value: ${momentum}`;
+export const invalidWeightDecayMessage = (weightDecay: number): string => `Invalid weight_decay value: ${weightDecay}`;
+export const invalidAlphaMessage = (alpha: number): string => `Invalid alpha value: ${alpha}`;
+export const invalidLrDecayMessage = (lrDecay: number): string => `Invalid lr_decay value: ${lrDecay}`;
+export const invalidInitialAccumulatorValueMessage = (value: number): string =>
   `Invalid initial_accumulator_value value: ${value}`;
-export const invalidRho = (rho: number): string => `Invalid rho value: ${rho}`;
-export const invalidMomentumDecay = (momentumDecay: number): string => `Invalid momentum_decay value: ${momentumDecay}`;
+export const invalidRhoMessage = (rho: number): string => `Invalid rho value: ${rho}`;
+export const invalidMomentumDecayMessage = (momentumDecay: number): string =>
+  `Invalid momentum_decay value: ${momentumDecay}`;
 
 /**
  * An option of the wrong type. torch compares it and Python raises a TypeError ("'<' not supported
  * between instances of 'NoneType' and 'float'"); we throw a TypeError that names the option.
  */
-export function wrongOptionType(option: string, value: unknown, expected: string): string {
+export function wrongOptionTypeMessage(option: string, value: unknown, expected: string): string {
   const got = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
   return `Invalid ${option}: ${shown(value)} (expected ${expected}, got ${got})`;
 }
 
 /** torch indexes `betas[1]` and raises IndexError for a list of one; we say what a betas value is. */
-export const invalidBetas = (betas: unknown): string =>
+export const invalidBetasMessage = (betas: unknown): string =>
   `Invalid betas: ${shown(betas)} (expected two numbers [beta1, beta2], each in [0, 1))`;
 
 /** An option the optimizer does not have (torch: "__init__() got an unexpected keyword argument"). */
-export function unexpectedOption(option: string, allowed: readonly string[]): string {
+export function unexpectedOptionMessage(option: string, allowed: readonly string[]): string {
   return `got an unexpected option '${option}'; this optimizer's options are ${allowed.join(", ")}`;
 }
 
-export const invalidEtas = (etaMinus: number, etaPlus: number): string => `Invalid eta values: ${etaMinus}, ${etaPlus}`;
+export const invalidEtasMessage = (etaMinus: number, etaPlus: number): string =>
+  `Invalid eta values: ${etaMinus}, ${etaPlus}`;
 
 /** LBFGS re-evaluates the loss: it cannot step from one gradient. */
-export const LBFGS_NEEDS_CLOSURE =
+export const lbfgsNeedsClosureMessage = (): string =>
   "LBFGS needs the loss function: call opt.step(() => loss) or opt.minimize(() => loss), not applyGradients";
 
 /** LBFGS.setWeights got a weight it does not keep. */
-export const unknownLbfgsWeight = (name: string): string =>
+export const unknownLbfgsWeightMessage = (name: string): string =>
   `LBFGS.setWeights: unknown weight '${name}'; pass the list that getWeights() of an LBFGS returned`;
 
 /** torch: "only 'strong_wolfe' is supported". */
-export const unknownLineSearch = (name: unknown): string =>
+export const unknownLineSearchMessage = (name: unknown): string =>
   `only 'strong_wolfe' is supported as lineSearchFn, got ${shown(name)}`;
 
 /** torch's SGD check: Nesterov needs momentum > 0 and dampening = 0. */
-export const NESTEROV_REQUIRES_MOMENTUM = "Nesterov momentum requires a momentum and zero dampening";
+export const nesterovRequiresMomentumMessage = (): string => "Nesterov momentum requires a momentum and zero dampening";
 
 /** torch 1.13's SGD has no default learning rate (`lr=required`). */
-export const LR_REQUIRED = "parameter group didn't specify a value of required optimization parameter lr";
+export const lrRequiredMessage = (): string =>
+  "parameter group didn't specify a value of required optimization parameter lr";
 
 /** `applyGradients` got a gradient for a name that is not a registered variable. */
-export function unknownVariable(name: string): string {
+export function unknownVariableMessage(name: string): string {
   return `applyGradients: no tf.Variable named '${name}' is registered; pass gradients keyed by variable.name`;
 }
 
 /** `setWeights` got a weight whose name matches no state slot of this optimizer. */
-export function unknownWeight(optimizer: string, name: string, expected: readonly string[]): string {
+export function unknownWeightMessage(optimizer: string, name: string, expected: readonly string[]): string {
   return (
     `${optimizer}.setWeights: unknown weight '${name}'; this optimizer's weights are 'iter', ` +
     `[${expected.map((p) => `'<variable>/${p}'`).join(", ")}] and its counters. ` +
@@ -81,12 +85,12 @@ export function unknownWeight(optimizer: string, name: string, expected: readonl
 }
 
 /** `setWeights` got a partial state for one variable. */
-export function incompleteWeights(optimizer: string, variable: string, missing: readonly string[]): string {
+export function incompleteWeightsMessage(optimizer: string, variable: string, missing: readonly string[]): string {
   return `${optimizer}.setWeights: variable '${variable}' is missing state [${missing.join(", ")}]`;
 }
 
 /** `setWeights` got a state tensor whose shape differs from its variable's. */
-export function weightShapeMismatch(
+export function weightShapeMismatchMessage(
   optimizer: string,
   name: string,
   expected: readonly number[],
@@ -96,7 +100,7 @@ export function weightShapeMismatch(
 }
 
 /** A hyperparameter change that would remove a link of the optimizer's chain (and the state it holds). */
-export function chainLinkRemoved(
+export function chainLinkRemovedMessage(
   optimizer: string,
   option: string,
   from: unknown,
@@ -110,15 +114,15 @@ export function chainLinkRemoved(
 }
 
 /** `group.set(option, …)` for an option this optimizer does not have. */
-export function optionNotInGroup(optimizer: string, option: string, options: readonly string[]): string {
+export function optionNotInGroupMessage(optimizer: string, option: string, options: readonly string[]): string {
   return `${optimizer} has no option '${option}' to set; its parameter groups have ${options.join(", ")}`;
 }
 
 /** A variable picked by two parameter groups (torch's text, from `add_param_group`). */
-export const duplicateParams = (): string => "some parameters appear in more than one parameter group";
+export const duplicateParamsMessage = (): string => "some parameters appear in more than one parameter group";
 
 /** A `paramGroups` entry without a usable `params`. */
-export function invalidParamGroup(index: number, params: unknown): string {
+export function invalidParamGroupMessage(index: number, params: unknown): string {
   return (
     `paramGroups[${index}].params must be a function (name) => boolean or an array of tf.Variables or ` +
     `variable names, got ${shown(params)}`

@@ -29,7 +29,7 @@
  * Like torch's, it has one parameter group.
  */
 import * as tf from "@tensorflow/tfjs";
-import { LBFGS_NEEDS_CLOSURE, unknownLbfgsWeight, unknownLineSearch } from "./errors";
+import { lbfgsNeedsClosureMessage, unknownLbfgsWeightMessage, unknownLineSearchMessage } from "./errors";
 import { requireLr, withDefaults } from "./validate";
 import { f32, py, strongWolfe } from "./strongWolfe";
 import type { Evaluation, Scalar } from "./strongWolfe";
@@ -70,7 +70,7 @@ function resolve(options: LBFGSOptions): LBFGSHyperparameters {
   );
   requireLr(given.lr);
   if (given.lineSearchFn !== "" && given.lineSearchFn !== "strong_wolfe")
-    throw new Error(unknownLineSearch(given.lineSearchFn));
+    throw new Error(unknownLineSearchMessage(given.lineSearchFn));
   return {
     ...given,
     maxEval: options.maxEval ?? Math.floor((given.maxIter * 5) / 4),
@@ -130,7 +130,7 @@ export class LBFGS extends tf.Optimizer {
    * trainable variable and is fixed at the first step. Returns the loss before the step.
    */
   step(closure: () => tf.Scalar, varList?: tf.Variable[]): number {
-    if (typeof closure !== "function") throw new TypeError(LBFGS_NEEDS_CLOSURE);
+    if (typeof closure !== "function") throw new TypeError(lbfgsNeedsClosureMessage());
     const h = this.hyper;
     const st = this.state;
     const vars = this.parameters(varList);
@@ -231,7 +231,7 @@ export class LBFGS extends tf.Optimizer {
 
   /** L-BFGS needs to re-evaluate the loss: use `step(closure)` or `minimize(f)`. */
   override applyGradients(): void {
-    throw new Error(LBFGS_NEEDS_CLOSURE);
+    throw new Error(lbfgsNeedsClosureMessage());
   }
 
   /**
@@ -269,7 +269,7 @@ export class LBFGS extends tf.Optimizer {
         continue;
       }
       if (!/^lbfgs\/(funcEvals|nIter|t|hDiag|prevLoss|d|prevFlatGrad|ro|oldDirs\/\d+|oldStps\/\d+)$/.test(name)) {
-        throw new Error(unknownLbfgsWeight(name));
+        throw new Error(unknownLbfgsWeightMessage(name));
       }
       values.set(name.slice("lbfgs/".length), Float32Array.from(await tensor.data()));
     }
@@ -277,7 +277,7 @@ export class LBFGS extends tf.Optimizer {
     if (values.size > 0) {
       const one = (field: string): number => {
         const v = values.get(field);
-        if (v === undefined) throw new Error(unknownLbfgsWeight(`lbfgs/${field} (missing)`));
+        if (v === undefined) throw new Error(unknownLbfgsWeightMessage(`lbfgs/${field} (missing)`));
         return v[0];
       };
       const ro = Array.from(values.get("ro") ?? []);

@@ -39,7 +39,7 @@ import type { LearningRate } from "../transforms/types";
 import { BetasOptimizer } from "./betasOptimizer";
 import type { BetasHyperparameters } from "./betasOptimizer";
 import type { BaseOptimizerOptions } from "./chainOptimizer";
-import { invalidMomentumDecay } from "./errors";
+import { invalidMomentumDecayMessage } from "./errors";
 import { requireBetas, requireEps, requireLr, requireNonNegative, requireWeightDecay, withDefaults } from "./validate";
 
 /** Options of `NAdam` (torch names and defaults: lr 2e-3, momentumDecay 4e-3). */
@@ -77,7 +77,7 @@ function resolve(options: NAdamOptions): NAdamHyperparameters {
   requireEps(h.eps);
   requireBetas(h.betas);
   requireWeightDecay(h.weightDecay);
-  requireNonNegative(h.momentumDecay, invalidMomentumDecay);
+  requireNonNegative(h.momentumDecay, invalidMomentumDecayMessage);
   return h;
 }
 

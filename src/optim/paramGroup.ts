@@ -9,7 +9,7 @@ import { chain as chainOf } from "../transforms/chain";
 import type { Chain, ChainState } from "../transforms/chain";
 import { isTensorTree, mapTree } from "../transforms/tree";
 import type { GradientTransformation, LearningRate, TensorRecord, TransformState } from "../transforms/types";
-import { chainLinkRemoved, optionNotInGroup } from "./errors";
+import { chainLinkRemovedMessage, optionNotInGroupMessage } from "./errors";
 import { mapState, mergeState, restrictState, stateAt, stateSlots } from "./stateStore";
 
 /** Which variables a group holds: a predicate on `tf.Variable.name`, or the variables (or names) themselves. */
@@ -128,7 +128,8 @@ export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
 
   /** Sets one option, with the optimizer's checks; rebuilds the chain (links may only be added). */
   set<K extends keyof H & string>(option: K, value: H[K]): void {
-    if (!(option in this.hyper_)) throw new TypeError(optionNotInGroup(this.owner, option, Object.keys(this.hyper_)));
+    if (!(option in this.hyper_))
+      throw new TypeError(optionNotInGroupMessage(this.owner, option, Object.keys(this.hyper_)));
     const next = this.preset.resolve({ ...(this.hyper_ as Record<string, unknown>), [option]: value });
     if (option === "lr") {
       // The chain reads the lr live (schedulers set it every step): no rebuild needed.
@@ -141,7 +142,7 @@ export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
     const stateful = new Set(removedFrom(this.makeChain(next)).filter((name) => this.holdsState(name)));
     const rebuilt = this.makeChain(next, stateful);
     const lost = removedFrom(rebuilt).filter((name) => stateful.has(name));
-    if (lost.length > 0) throw new Error(chainLinkRemoved(this.owner, option, this.hyper_[option], value, lost));
+    if (lost.length > 0) throw new Error(chainLinkRemovedMessage(this.owner, option, this.hyper_[option], value, lost));
     const dropped = removedFrom(rebuilt);
     const added = rebuilt.links.filter((l) => !(l.name in (this.state_ ?? {})));
     this.hyper_ = next;

@@ -33,7 +33,7 @@ import { traceMomentum } from "../transforms/traceMomentum";
 import type { LearningRate } from "../transforms/types";
 import { ChainOptimizer } from "./chainOptimizer";
 import type { BaseHyperparameters, BaseOptimizerOptions } from "./chainOptimizer";
-import { invalidAlpha, invalidMomentum } from "./errors";
+import { invalidAlphaMessage, invalidMomentumMessage } from "./errors";
 import { requireEps, requireLr, requireNonNegative, requireWeightDecay, withDefaults } from "./validate";
 
 /** Options of `RMSprop` (torch names and defaults: lr 1e-2, alpha 0.99, eps 1e-8). */
@@ -62,9 +62,9 @@ function resolve(options: RMSpropOptions): RMSpropHyperparameters {
   );
   requireLr(h.lr);
   requireEps(h.eps);
-  requireNonNegative(h.momentum, invalidMomentum);
+  requireNonNegative(h.momentum, invalidMomentumMessage);
   requireWeightDecay(h.weightDecay);
-  requireNonNegative(h.alpha, invalidAlpha);
+  requireNonNegative(h.alpha, invalidAlphaMessage);
   return h;
 }
 
@@ -93,7 +93,7 @@ export class RMSprop extends ChainOptimizer<RMSpropHyperparameters> {
   }
 
   set momentum(value: number) {
-    requireNonNegative(value, invalidMomentum);
+    requireNonNegative(value, invalidMomentumMessage);
     this.setHyperparameter("momentum", value);
   }
 }

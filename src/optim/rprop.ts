@@ -28,7 +28,7 @@ import type { LearningRate, LeafFilter } from "../transforms/types";
 import { ChainOptimizer } from "./chainOptimizer";
 import type { LrHyperparameters } from "./chainOptimizer";
 import type { ParamGroupOptions } from "./paramGroup";
-import { invalidEtas } from "./errors";
+import { invalidEtasMessage } from "./errors";
 import { requireLr, withDefaults } from "./validate";
 
 /** Options of `Rprop` (torch names and defaults: lr 1e-2, etas [0.5, 1.2], stepSizes [1e-6, 50]). */
@@ -59,7 +59,7 @@ function resolve(options: RpropOptions): RpropHyperparameters {
   );
   requireLr(h.lr);
   const [etaMinus, etaPlus] = h.etas;
-  if (!(0 < etaMinus && etaMinus < 1 && 1 < etaPlus)) throw new Error(invalidEtas(etaMinus, etaPlus));
+  if (!(0 < etaMinus && etaMinus < 1 && 1 < etaPlus)) throw new Error(invalidEtasMessage(etaMinus, etaPlus));
   return h;
 }
 

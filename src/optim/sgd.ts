@@ -26,7 +26,7 @@ import { traceMomentum } from "../transforms/traceMomentum";
 import type { LearningRate } from "../transforms/types";
 import { ChainOptimizer } from "./chainOptimizer";
 import type { BaseHyperparameters, BaseOptimizerOptions } from "./chainOptimizer";
-import { invalidMomentum, LR_REQUIRED, NESTEROV_REQUIRES_MOMENTUM } from "./errors";
+import { invalidMomentumMessage, lrRequiredMessage, nesterovRequiresMomentumMessage } from "./errors";
 import { requireLr, requireNonNegative, requireWeightDecay, withDefaults } from "./validate";
 
 /** Options of `SGD` (torch names; torch 1.13 has no default lr, so `lr` is required). */
@@ -47,12 +47,12 @@ export interface SGDHyperparameters extends BaseHyperparameters {
 }
 
 function resolve(options: SGDOptions): SGDHyperparameters {
-  if ((options as Partial<SGDOptions>).lr === undefined) throw new Error(LR_REQUIRED);
+  if ((options as Partial<SGDOptions>).lr === undefined) throw new Error(lrRequiredMessage());
   const h = withDefaults({ momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false }, options);
   requireLr(h.lr);
-  requireNonNegative(h.momentum, invalidMomentum);
+  requireNonNegative(h.momentum, invalidMomentumMessage);
   requireWeightDecay(h.weightDecay);
-  if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) throw new Error(NESTEROV_REQUIRES_MOMENTUM);
+  if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) throw new Error(nesterovRequiresMomentumMessage());
   return h;
 }
 
@@ -84,7 +84,7 @@ export class SGD extends ChainOptimizer<SGDHyperparameters> {
   }
 
   set momentum(value: number) {
-    requireNonNegative(value, invalidMomentum);
+    requireNonNegative(value, invalidMomentumMessage);
     this.setHyperparameter("momentum", value);
   }
 }

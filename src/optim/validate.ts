@@ -1,12 +1,12 @@
 /** Constructor checks shared by the presets, in torch's wording (see `errors.ts`). */
 import {
-  invalidBeta,
-  invalidBetas,
-  invalidEpsilon,
-  invalidLearningRate,
-  invalidWeightDecay,
-  unexpectedOption,
-  wrongOptionType,
+  invalidBetaMessage,
+  invalidBetasMessage,
+  invalidEpsilonMessage,
+  invalidLearningRateMessage,
+  invalidWeightDecayMessage,
+  unexpectedOptionMessage,
+  wrongOptionTypeMessage,
 } from "./errors";
 
 /** Throws `message(value)` unless `value >= 0` (NaN included, unlike some of torch's `<` checks). */
@@ -16,23 +16,23 @@ export function requireNonNegative(value: number, message: (value: number) => st
 
 /** A number ≥ 0; a non-number (null, "0.1") is a TypeError, as torch's failed comparison is. */
 export function requireLr(lr: unknown): void {
-  if (typeof lr !== "number") throw new TypeError(wrongOptionType("learning rate", lr, "a number"));
-  requireNonNegative(lr, invalidLearningRate);
+  if (typeof lr !== "number") throw new TypeError(wrongOptionTypeMessage("learning rate", lr, "a number"));
+  requireNonNegative(lr, invalidLearningRateMessage);
 }
 
 export function requireEps(eps: number): void {
-  requireNonNegative(eps, invalidEpsilon);
+  requireNonNegative(eps, invalidEpsilonMessage);
 }
 
 export function requireWeightDecay(weightDecay: number): void {
-  requireNonNegative(weightDecay, invalidWeightDecay);
+  requireNonNegative(weightDecay, invalidWeightDecayMessage);
 }
 
 /** torch: `0 <= beta < 1` for both betas. */
 export function requireBetas(betas: readonly [number, number]): void {
   requirePair("betas", betas);
   betas.forEach((beta, index) => {
-    if (!(beta >= 0 && beta < 1)) throw new Error(invalidBeta(index as 0 | 1, beta));
+    if (!(beta >= 0 && beta < 1)) throw new Error(invalidBetaMessage(index as 0 | 1, beta));
   });
 }
 
@@ -50,7 +50,7 @@ export function withDefaults<D extends object, O extends object>(defaults: D, op
   const allowed = [...new Set([...COMMON_OPTIONS, ...Object.keys(defaultsRecord)])];
   const out: Record<string, unknown> = { ...defaultsRecord };
   for (const [key, value] of Object.entries(options)) {
-    if (!allowed.includes(key)) throw new TypeError(unexpectedOption(key, allowed));
+    if (!allowed.includes(key)) throw new TypeError(unexpectedOptionMessage(key, allowed));
     if (value === undefined) continue;
     checkType(key, value, key === "lr" ? 0 : defaultsRecord[key]);
     out[key] = value;
@@ -68,13 +68,14 @@ const MESSAGE_NAMES: Record<string, string> = {
 function checkType(key: string, value: unknown, like: unknown): void {
   const name = MESSAGE_NAMES[key] ?? key;
   if (key === "weightDecayFilter") {
-    if (typeof value !== "function") throw new TypeError(wrongOptionType(name, value, "a function (name) => boolean"));
+    if (typeof value !== "function")
+      throw new TypeError(wrongOptionTypeMessage(name, value, "a function (name) => boolean"));
   } else if (key === "paramGroups") {
-    if (!Array.isArray(value)) throw new TypeError(wrongOptionType(name, value, "an array of parameter groups"));
+    if (!Array.isArray(value)) throw new TypeError(wrongOptionTypeMessage(name, value, "an array of parameter groups"));
   } else if (typeof like === "number") {
-    if (typeof value !== "number") throw new TypeError(wrongOptionType(name, value, "a number"));
+    if (typeof value !== "number") throw new TypeError(wrongOptionTypeMessage(name, value, "a number"));
   } else if (typeof like === "boolean") {
-    if (typeof value !== "boolean") throw new TypeError(wrongOptionType(name, value, "true or false"));
+    if (typeof value !== "boolean") throw new TypeError(wrongOptionTypeMessage(name, value, "true or false"));
   } else if (Array.isArray(like)) {
     requirePair(key, value);
   }
@@ -83,5 +84,8 @@ function checkType(key: string, value: unknown, like: unknown): void {
 /** Two numbers (`betas`, Rprop's `etas` and `stepSizes`). */
 function requirePair(key: string, value: unknown): void {
   const ok = Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === "number");
-  if (!ok) throw new TypeError(key === "betas" ? invalidBetas(value) : wrongOptionType(key, value, "two numbers"));
+  if (!ok)
+    throw new TypeError(
+      key === "betas" ? invalidBetasMessage(value) : wrongOptionTypeMessage(key, value, "two numbers"),
+    );
 }

@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../backend";
 import { rng } from "../backend/random";
-import { invalidLearningRate } from "../optim/errors";
+import { invalidLearningRateMessage } from "../optim/errors";
 import type { Point, Surface } from "./surface";
 
 export interface TrajectoryOptions {
@@ -65,7 +65,7 @@ export async function trajectory(
   const lr = (opt as { lr?: unknown }).lr;
   if (typeof lr === "number" && !(lr > 0)) {
     if (owned) opt.dispose();
-    throw new Error(invalidLearningRate(lr));
+    throw new Error(invalidLearningRateMessage(lr));
   }
   const initial = tf.tensor1d(start, "float32");
   const point = tf.variable(initial, true, `optimlab/trajectory/${++trajectoryCounter}`);

@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { DataLoader } from "../data/loader";
 import { datasetSize, emptyDatasetMessage, type Dataset } from "../data/dataset";
-import { invalidLearningRate } from "../optim/errors";
+import { invalidLearningRateMessage } from "../optim/errors";
 import {
   OneCycleLR,
   ReduceLROnPlateau,
@@ -172,7 +172,7 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
   if (!optimizer || typeof optimizer.applyGradients !== "function") throw new Error(missingOptimizerMessage());
   if (typeof loss !== "function") throw new Error(missingLossMessage());
   const lr0 = currentLr(optimizer);
-  if (lr0 !== undefined && !(lr0 > 0)) throw new Error(invalidLearningRate(lr0));
+  if (lr0 !== undefined && !(lr0 > 0)) throw new Error(invalidLearningRateMessage(lr0));
   const epochs = options.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs <= 0) throw new Error(invalidEpochsMessage(epochs));
   const clip = options.clipGradNorm;

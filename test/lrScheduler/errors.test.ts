@@ -129,7 +129,7 @@ BAD.push(
   {
     what: "LambdaLR without a function",
     make: () => new lrs.LambdaLR(new FakeSGD(0.1), { lrLambda: 0.9 as unknown as lrs.LrLambda }),
-    message: messages.notAFunction("lrLambda", 0.9),
+    message: messages.notAFunctionMessage("lrLambda", 0.9),
   },
   {
     what: "LambdaLR with a list of the wrong length (torch's message)",
@@ -159,7 +159,7 @@ BAD.push(
   {
     what: "CyclicLR unknown mode",
     make: () => new lrs.CyclicLR(new FakeSGD(0.1), { baseLr: 0.01, maxLr: 0.1, mode: "sine" as "triangular" }),
-    message: messages.invalidCyclicMode("sine"),
+    message: messages.invalidCyclicModeMessage("sine"),
   },
   {
     what: "CyclicLR per-group list of the wrong length (torch's message)",
@@ -169,7 +169,7 @@ BAD.push(
   {
     what: "CyclicLR momentum cycling on an lr-only optimizer",
     make: () => new lrs.CyclicLR({ lr: 0.1 }, { baseLr: 0.01, maxLr: 0.1 }),
-    message: messages.CYCLE_MOMENTUM_UNSUPPORTED,
+    message: messages.cycleMomentumUnsupportedMessage(),
   },
   {
     what: "SequentialLR milestones (torch's message)",
@@ -187,7 +187,7 @@ BAD.push(
         schedulers: [new StepLR(new FakeSGD(0.1), { stepSize: 2 }) as never],
         milestones: [],
       }),
-    message: messages.differentOptimizer("SequentialLR", 0),
+    message: messages.differentOptimizerMessage("SequentialLR", 0),
   },
   {
     what: "ChainedScheduler with schedulers of two optimizers",
@@ -196,17 +196,17 @@ BAD.push(
         new StepLR(new FakeSGD(0.1), { stepSize: 2 }),
         new StepLR(new FakeSGD(0.1), { stepSize: 2 }),
       ] as never[]),
-    message: messages.differentOptimizer("ChainedScheduler", 1),
+    message: messages.differentOptimizerMessage("ChainedScheduler", 1),
   },
   {
     what: "ChainedScheduler of nothing",
     make: () => new lrs.ChainedScheduler([]),
-    message: messages.noSchedulers("ChainedScheduler"),
+    message: messages.noSchedulersMessage("ChainedScheduler"),
   },
   {
     what: "step(epoch) with a bad epoch",
     make: () => new StepLR(new FakeSGD(0.1), { stepSize: 2 }).step(NaN),
-    message: messages.invalidEpoch(NaN),
+    message: messages.invalidEpochMessage(NaN),
   },
 );
 

@@ -150,13 +150,13 @@ test("per-group lists: a list of the wrong length throws torch's message (OneCyc
   const make = () => new optim.SGD({ lr: 0.1, momentum: 0.9, paramGroups: [{ params: () => false, lr: 0.01 }] });
   const opt = make();
   assert.throws(() => new lrScheduler.OneCycleLR(opt, { maxLr: [0.1, 0.2, 0.3], totalSteps: 10 }), {
-    message: lrScheduler.messages.perGroupLength("maxLr", 2, 3), // torch: "expected 2 values for max_lr, got 3"
+    message: lrScheduler.messages.perGroupLengthMessage("maxLr", 2, 3), // torch: "expected 2 values for max_lr, got 3"
   });
   assert.throws(() => new lrScheduler.OneCycleLR(opt, { maxLr: 0.1, totalSteps: 10, maxMomentum: [0.9] }), {
-    message: lrScheduler.messages.perGroupLength("maxMomentum", 2, 1),
+    message: lrScheduler.messages.perGroupLengthMessage("maxMomentum", 2, 1),
   });
   assert.throws(() => new lrScheduler.CyclicLR(opt, { baseLr: [0.01], maxLr: 0.1 }), {
-    message: lrScheduler.messages.perGroupLength("baseLr", 2, 1),
+    message: lrScheduler.messages.perGroupLengthMessage("baseLr", 2, 1),
   });
   assert.throws(() => new lrScheduler.ReduceLROnPlateau(opt, { minLr: [0.1] }), {
     message: "expected 2 min_lrs, got 1", // torch 1.13's text

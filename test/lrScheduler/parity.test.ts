@@ -157,9 +157,9 @@ describe("pure curve() and schedule() forms equal the stateful schedulers' torch
   it("a OneCycleLR schedule is defined up to totalSteps and throws torch's error after", () => {
     const schedule = OneCycleLR.schedule({ maxLr: 0.1, totalSteps: 10 });
     assert.equal(typeof schedule(10), "number");
-    assert.throws(() => schedule(11), { message: messages.steppedPastTotalSteps(12, 10) });
+    assert.throws(() => schedule(11), { message: messages.steppedPastTotalStepsMessage(12, 10) });
     assert.equal(
-      messages.steppedPastTotalSteps(12, 10),
+      messages.steppedPastTotalStepsMessage(12, 10),
       "Tried to step 12 times. The specified number of total steps is 10",
     );
   });

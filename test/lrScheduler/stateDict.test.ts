@@ -59,10 +59,10 @@ describe("stateDict / loadStateDict resume a schedule exactly (checked against t
     const step = new StepLR(new FakeSGD(0.1), { stepSize: 3 });
     const expo = new ExponentialLR(new FakeSGD(0.1), { gamma: 0.5 });
     assert.throws(() => step.loadStateDict(expo.stateDict() as unknown as SchedulerState<never>), {
-      message: messages.invalidStateDict("StepLR", "it was saved by ExponentialLR"),
+      message: messages.invalidStateDictMessage("StepLR", "it was saved by ExponentialLR"),
     });
     assert.equal(
-      messages.invalidStateDict("StepLR", "it was saved by ExponentialLR"),
+      messages.invalidStateDictMessage("StepLR", "it was saved by ExponentialLR"),
       "StepLR.loadStateDict: not a state from StepLR.stateDict() (it was saved by ExponentialLR)",
     );
     const damaged = { ...step.stateDict(), settings: { gamma: 0.1 } };

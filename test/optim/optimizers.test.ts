@@ -150,7 +150,7 @@ test("options of the wrong type or unknown to the optimizer throw a TypeError at
     });
   }
   assert.throws(() => new optim.SGD({ lr: 0.1, betas: [0.9, 0.99] } as unknown as optim.SGDOptions), {
-    message: errors.unexpectedOption("betas", [
+    message: errors.unexpectedOptionMessage("betas", [
       "lr",
       "weightDecayFilter",
       "paramGroups",
@@ -163,7 +163,7 @@ test("options of the wrong type or unknown to the optimizer throw a TypeError at
   });
   assert.throws(() => new optim.Adam({ betas: [0.9] as unknown as [number, number] }), {
     name: "TypeError",
-    message: errors.invalidBetas([0.9]),
+    message: errors.invalidBetasMessage([0.9]),
   });
 });
 
@@ -187,7 +187,7 @@ test("applyGradients with an unknown variable name says what to pass", () => {
   const optimizer = new optim.SGD({ lr: 0.1 });
   const grad = tf.scalar(1);
   assert.throws(() => optimizer.applyGradients({ "no/such/variable": grad }), {
-    message: errors.unknownVariable("no/such/variable"),
+    message: errors.unknownVariableMessage("no/such/variable"),
   });
   grad.dispose();
 });
@@ -216,14 +216,14 @@ test("momentum and betas are writable between steps (schedulers cycle them)", ()
   const fresh = new optim.Adam({ lr: 0.05, betas: [0.8, 0.99] });
   switched.betas = [0.8, 0.99];
   assert.deepEqual(trajectory(switched, a, 3), trajectory(fresh, b, 3));
-  assert.throws(() => (switched.betas = [0.9, 1]), { message: errors.invalidBeta(1, 1) });
+  assert.throws(() => (switched.betas = [0.9, 1]), { message: errors.invalidBetaMessage(1, 1) });
 
   const sgd = new optim.SGD({ lr: 0.1, momentum: 0.9 });
   sgd.momentum = 0.5;
   assert.equal(sgd.momentum, 0.5);
   sgd.momentum = 0; // torch keeps the buffer and skips it (test/optim/momentumSwitch.test.ts)
   assert.equal(sgd.momentum, 0);
-  assert.throws(() => (sgd.momentum = -1), { message: errors.invalidMomentum(-1) });
+  assert.throws(() => (sgd.momentum = -1), { message: errors.invalidMomentumMessage(-1) });
   for (const x of [switched, fresh, sgd, a, b]) x.dispose();
 });
 
@@ -261,12 +261,12 @@ test("setWeights rejects unknown names, partial states and wrong shapes", async 
     /unknown weight 'bogus'/,
   );
   await assert.rejects(target.setWeights(weights.filter((w) => w.name !== muName)), {
-    message: errors.incompleteWeights("optimlab.Adam", problem.variables.bias.name, ["scaleByAdam/mu"]),
+    message: errors.incompleteWeightsMessage("optimlab.Adam", problem.variables.bias.name, ["scaleByAdam/mu"]),
   });
   const wrong = tf.zeros([7]);
   await assert.rejects(
     target.setWeights(weights.map((w) => (w.name === muName ? { name: w.name, tensor: wrong } : w))),
-    { message: errors.weightShapeMismatch("optimlab.Adam", muName, [3], [7]) },
+    { message: errors.weightShapeMismatchMessage("optimlab.Adam", muName, [3], [7]) },
   );
   tf.dispose([wrong, ...weights.filter((w) => !w.name.includes("/")).map((w) => w.tensor)]);
   for (const x of [optimizer, target, problem]) x.dispose();

@@ -25,16 +25,16 @@ export interface OptimizerUnderTest {
 }
 
 const betaInputs = (base: Options) => [
-  { options: { ...base, betas: [1.5, 0.999] }, message: errors.invalidBeta(0, 1.5) },
-  { options: { ...base, betas: [0.9, 1.5] }, message: errors.invalidBeta(1, 1.5) },
-  { options: { ...base, betas: [0.9, -0.1] }, message: errors.invalidBeta(1, -0.1) },
-  { options: { ...base, betas: [0.9] }, message: errors.invalidBetas([0.9]) },
-  { options: { ...base, betas: [0.9, "0.999"] }, message: errors.invalidBetas([0.9, "0.999"]) },
+  { options: { ...base, betas: [1.5, 0.999] }, message: errors.invalidBetaMessage(0, 1.5) },
+  { options: { ...base, betas: [0.9, 1.5] }, message: errors.invalidBetaMessage(1, 1.5) },
+  { options: { ...base, betas: [0.9, -0.1] }, message: errors.invalidBetaMessage(1, -0.1) },
+  { options: { ...base, betas: [0.9] }, message: errors.invalidBetasMessage([0.9]) },
+  { options: { ...base, betas: [0.9, "0.999"] }, message: errors.invalidBetasMessage([0.9, "0.999"]) },
 ];
 const commonInputs = (base: Options) => [
-  { options: { ...base, lr: -0.1 }, message: errors.invalidLearningRate(-0.1) },
-  { options: { ...base, lr: NaN }, message: errors.invalidLearningRate(NaN) },
-  { options: { ...base, weightDecay: -1 }, message: errors.invalidWeightDecay(-1) },
+  { options: { ...base, lr: -0.1 }, message: errors.invalidLearningRateMessage(-0.1) },
+  { options: { ...base, lr: NaN }, message: errors.invalidLearningRateMessage(NaN) },
+  { options: { ...base, weightDecay: -1 }, message: errors.invalidWeightDecayMessage(-1) },
   // Wrong types: torch's comparison raises a TypeError; so do we, naming the option.
   { options: { ...base, lr: null }, message: "Invalid learning rate: null (expected a number, got null)" },
   { options: { ...base, lr: "0.1" }, message: 'Invalid learning rate: "0.1" (expected a number, got a string)' },
@@ -54,12 +54,12 @@ export const OPTIMIZERS_UNDER_TEST: readonly OptimizerUnderTest[] = [
     convergenceSteps: 50,
     badInputs: [
       ...commonInputs({ lr: 0.1 }),
-      { options: {}, message: errors.LR_REQUIRED },
-      { options: { lr: 0.1, momentum: -0.5 }, message: errors.invalidMomentum(-0.5) },
-      { options: { lr: 0.1, nesterov: true }, message: errors.NESTEROV_REQUIRES_MOMENTUM },
+      { options: {}, message: errors.lrRequiredMessage() },
+      { options: { lr: 0.1, momentum: -0.5 }, message: errors.invalidMomentumMessage(-0.5) },
+      { options: { lr: 0.1, nesterov: true }, message: errors.nesterovRequiresMomentumMessage() },
       {
         options: { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true },
-        message: errors.NESTEROV_REQUIRES_MOMENTUM,
+        message: errors.nesterovRequiresMomentumMessage(),
       },
     ],
   },
@@ -72,7 +72,7 @@ export const OPTIMIZERS_UNDER_TEST: readonly OptimizerUnderTest[] = [
     badInputs: [
       ...commonInputs({}),
       ...betaInputs({}),
-      { options: { eps: -1e-8 }, message: errors.invalidEpsilon(-1e-8) },
+      { options: { eps: -1e-8 }, message: errors.invalidEpsilonMessage(-1e-8) },
     ],
   },
   {
@@ -81,7 +81,11 @@ export const OPTIMIZERS_UNDER_TEST: readonly OptimizerUnderTest[] = [
     torchDefaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false },
     exercise: { lr: 0.05, amsgrad: true, weightDecay: 1e-3 },
     convergenceSteps: 120,
-    badInputs: [...commonInputs({}), ...betaInputs({}), { options: { eps: -1 }, message: errors.invalidEpsilon(-1) }],
+    badInputs: [
+      ...commonInputs({}),
+      ...betaInputs({}),
+      { options: { eps: -1 }, message: errors.invalidEpsilonMessage(-1) },
+    ],
   },
   {
     name: "RMSprop",
@@ -91,9 +95,9 @@ export const OPTIMIZERS_UNDER_TEST: readonly OptimizerUnderTest[] = [
     convergenceSteps: 150,
     badInputs: [
       ...commonInputs({}),
-      { options: { eps: -1 }, message: errors.invalidEpsilon(-1) },
-      { options: { momentum: -0.9 }, message: errors.invalidMomentum(-0.9) },
-      { options: { alpha: -0.99 }, message: errors.invalidAlpha(-0.99) },
+      { options: { eps: -1 }, message: errors.invalidEpsilonMessage(-1) },
+      { options: { momentum: -0.9 }, message: errors.invalidMomentumMessage(-0.9) },
+      { options: { alpha: -0.99 }, message: errors.invalidAlphaMessage(-0.99) },
     ],
   },
   {
@@ -104,9 +108,9 @@ export const OPTIMIZERS_UNDER_TEST: readonly OptimizerUnderTest[] = [
     convergenceSteps: 120,
     badInputs: [
       ...commonInputs({}),
-      { options: { lrDecay: -1 }, message: errors.invalidLrDecay(-1) },
-      { options: { initialAccumulatorValue: -1 }, message: errors.invalidInitialAccumulatorValue(-1) },
-      { options: { eps: -1 }, message: errors.invalidEpsilon(-1) },
+      { options: { lrDecay: -1 }, message: errors.invalidLrDecayMessage(-1) },
+      { options: { initialAccumulatorValue: -1 }, message: errors.invalidInitialAccumulatorValueMessage(-1) },
+      { options: { eps: -1 }, message: errors.invalidEpsilonMessage(-1) },
     ],
   },
   {
@@ -118,8 +122,8 @@ export const OPTIMIZERS_UNDER_TEST: readonly OptimizerUnderTest[] = [
     convergenceSteps: 40,
     badInputs: [
       ...commonInputs({}),
-      { options: { rho: 1.5 }, message: errors.invalidRho(1.5) },
-      { options: { eps: -1 }, message: errors.invalidEpsilon(-1) },
+      { options: { rho: 1.5 }, message: errors.invalidRhoMessage(1.5) },
+      { options: { eps: -1 }, message: errors.invalidEpsilonMessage(-1) },
     ],
   },
   {
@@ -139,8 +143,8 @@ export const OPTIMIZERS_UNDER_TEST: readonly OptimizerUnderTest[] = [
     badInputs: [
       ...commonInputs({}),
       ...betaInputs({}),
-      { options: { eps: -1 }, message: errors.invalidEpsilon(-1) },
-      { options: { momentumDecay: -1 }, message: errors.invalidMomentumDecay(-1) },
+      { options: { eps: -1 }, message: errors.invalidEpsilonMessage(-1) },
+      { options: { momentumDecay: -1 }, message: errors.invalidMomentumDecayMessage(-1) },
     ],
   },
   {
@@ -156,7 +160,11 @@ export const OPTIMIZERS_UNDER_TEST: readonly OptimizerUnderTest[] = [
     },
     exercise: { lr: 0.05, weightDecay: 1e-3 },
     convergenceSteps: 300,
-    badInputs: [...commonInputs({}), ...betaInputs({}), { options: { eps: -1 }, message: errors.invalidEpsilon(-1) }],
+    badInputs: [
+      ...commonInputs({}),
+      ...betaInputs({}),
+      { options: { eps: -1 }, message: errors.invalidEpsilonMessage(-1) },
+    ],
   },
   {
     name: "Adamax",
@@ -164,7 +172,11 @@ export const OPTIMIZERS_UNDER_TEST: readonly OptimizerUnderTest[] = [
     torchDefaults: { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false },
     exercise: { lr: 0.05, weightDecay: 1e-3 },
     convergenceSteps: 200,
-    badInputs: [...commonInputs({}), ...betaInputs({}), { options: { eps: -1 }, message: errors.invalidEpsilon(-1) }],
+    badInputs: [
+      ...commonInputs({}),
+      ...betaInputs({}),
+      { options: { eps: -1 }, message: errors.invalidEpsilonMessage(-1) },
+    ],
   },
   {
     name: "ASGD",
@@ -182,8 +194,8 @@ export const OPTIMIZERS_UNDER_TEST: readonly OptimizerUnderTest[] = [
     convergenceSteps: 80,
     badInputs: [
       ...commonInputs({}).filter((input) => !("weightDecay" in input.options)),
-      { options: { etas: [1.5, 1.2] }, message: errors.invalidEtas(1.5, 1.2) },
-      { options: { etas: [0.5, 0.9] }, message: errors.invalidEtas(0.5, 0.9) },
+      { options: { etas: [1.5, 1.2] }, message: errors.invalidEtasMessage(1.5, 1.2) },
+      { options: { etas: [0.5, 0.9] }, message: errors.invalidEtasMessage(0.5, 0.9) },
       { options: { etas: [0.5] }, message: "Invalid etas: [0.5] (expected two numbers, got an array)" },
       { options: { weightDecay: 0.1 }, message: /unexpected option 'weightDecay'/ },
     ],

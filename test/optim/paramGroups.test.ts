@@ -175,7 +175,7 @@ test("ChainedOptimizer still works under its old name, as CustomChainOptimizer",
 test("a variable in two groups throws torch's message: lists at construction, predicates at the first step", () => {
   const problem = makeProblem(fixture);
   const { weight, bias } = problem.variables;
-  const message = optim.errors.duplicateParams();
+  const message = optim.errors.duplicateParamsMessage();
   assert.equal(message, "some parameters appear in more than one parameter group"); // torch 1.13's text
   assert.throws(() => new optim.SGD({ lr: 0.1, paramGroups: [{ params: [weight, bias] }, { params: [bias.name] }] }), {
     message,
@@ -200,7 +200,7 @@ test("a variable in two groups throws torch's message: lists at construction, pr
 test("addParamGroup (torch's add_param_group): a new group before the default one; overlaps throw", () => {
   const problem = makeProblem(fixture);
   const { weight, bias, scale } = problem.variables;
-  const message = optim.errors.duplicateParams();
+  const message = optim.errors.duplicateParamsMessage();
   const opt = new optim.SGD({ lr: 0.1, momentum: 0.9, paramGroups: [{ params: [weight], lr: 0.05 }] });
   const sched = new optim.lrScheduler.StepLR(opt, { stepSize: 1, gamma: 0.5 });
   opt.minimize(problem.loss, false, [weight, bias]); // bias now belongs to the default group

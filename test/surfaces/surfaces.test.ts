@@ -16,7 +16,7 @@ import { invalidStartMessage, invalidStepsMessage, trajectories, trajectory } fr
 import { Random } from "../../src/backend/random";
 import { SGD } from "../../src/optim/sgd";
 import { Adam } from "../../src/optim/adam";
-import { invalidLearningRate } from "../../src/optim/errors";
+import { invalidLearningRateMessage } from "../../src/optim/errors";
 
 const all = [
   quadratic(),
@@ -134,5 +134,5 @@ test("trajectory rejects bad steps, start and learning rate", async () => {
   );
   const zero = new SGD({ lr: 0.1 });
   zero.lr = 0;
-  await assert.rejects(trajectory(booth(), zero), { message: invalidLearningRate(0) });
+  await assert.rejects(trajectory(booth(), zero), { message: invalidLearningRateMessage(0) });
 });

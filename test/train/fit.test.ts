@@ -20,7 +20,7 @@ import { linear, mlp } from "../../src/models/builders";
 import { mse, crossEntropy } from "../../src/losses";
 import { SGD } from "../../src/optim/sgd";
 import { StepLR, ReduceLROnPlateau } from "../../src/optim/lrScheduler";
-import { invalidLearningRate } from "../../src/optim/errors";
+import { invalidLearningRateMessage } from "../../src/optim/errors";
 import { l2Penalty } from "../../src/regularize";
 
 const regression = linearRegression({ n: 64, features: 3, weights: [1, -2, 0.5], bias: 0.3, noise: 0.01, seed: 1 });
@@ -242,7 +242,7 @@ test("fit accepts a DataLoader and reports bad inputs with exact messages", asyn
   await assert.rejects(fit(model, { ...base, clipGradNorm: -1 }), { message: invalidClipMessage(-1) });
   const zeroLr = new SGD({ lr: 0.01 });
   zeroLr.lr = 0;
-  await assert.rejects(fit(model, { ...base, optimizer: zeroLr }), { message: invalidLearningRate(0) });
+  await assert.rejects(fit(model, { ...base, optimizer: zeroLr }), { message: invalidLearningRateMessage(0) });
   await assert.rejects(fit(model, { ...base, train: { x: tf.zeros([0, 3]), y: tf.zeros([0, 1]) } }), {
     message: emptyDatasetMessage("fit"),
   });

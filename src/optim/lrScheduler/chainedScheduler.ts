@@ -27,9 +27,10 @@ export class ChainedScheduler {
 
   constructor(schedulers: readonly EpochScheduler[]) {
     const list = [...schedulers];
-    if (list.length === 0) throw new RangeError(messages.noSchedulers("ChainedScheduler"));
+    if (list.length === 0) throw new RangeError(messages.noSchedulersMessage("ChainedScheduler"));
     list.forEach((s, i) => {
-      if (s.optimizer !== list[0].optimizer) throw new RangeError(messages.differentOptimizer("ChainedScheduler", i));
+      if (s.optimizer !== list[0].optimizer)
+        throw new RangeError(messages.differentOptimizerMessage("ChainedScheduler", i));
     });
     this.schedulers = list;
     this.optimizer = list[0].optimizer;
@@ -61,11 +62,11 @@ export class ChainedScheduler {
   loadStateDict(state: ChainedSchedulerState): void {
     const name = "ChainedScheduler";
     if (typeof state !== "object" || state === null || state.scheduler !== name || !Array.isArray(state.schedulers)) {
-      throw new TypeError(messages.invalidStateDict(name, `got ${JSON.stringify(state)?.slice(0, 80)}`));
+      throw new TypeError(messages.invalidStateDictMessage(name, `got ${JSON.stringify(state)?.slice(0, 80)}`));
     }
     if (state.schedulers.length !== this.schedulers.length) {
       throw new TypeError(
-        messages.invalidStateDict(
+        messages.invalidStateDictMessage(
           name,
           `it has ${state.schedulers.length} schedulers, this one ${this.schedulers.length}`,
         ),

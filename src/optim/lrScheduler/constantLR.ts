@@ -26,7 +26,7 @@ export class ConstantLR extends LRScheduler<ConstantLRSettings> {
     super(optimizer, options.lastEpoch);
     const factor = options.factor ?? 1 / 3;
     if (typeof factor !== "number" || !(factor >= 0 && factor <= 1))
-      throw new RangeError(messages.CONSTANT_FACTOR_RANGE);
+      throw new RangeError(messages.constantFactorRangeMessage());
     this.settings = { factor, totalIters: positiveInteger("totalIters", options.totalIters ?? 5) };
     this.initialStep();
   }

@@ -32,7 +32,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler<WarmRestartsSetting
     const t0 = positiveInteger("t0", options.t0);
     const tMult = options.tMult ?? 1;
     if (typeof tMult !== "number" || !Number.isInteger(tMult) || tMult < 1)
-      throw new RangeError(messages.invalidTMult(tMult));
+      throw new RangeError(messages.invalidTMultMessage(tMult));
     this.settings = { t0, tMult, etaMin: finiteNumber("etaMin", options.etaMin ?? 0), tCur: this.lastEpoch, tI: t0 };
     this.initialStep();
   }
@@ -55,7 +55,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler<WarmRestartsSetting
         s.tI *= s.tMult;
       }
     } else {
-      if (typeof target !== "number" || !(target >= 0)) throw new RangeError(messages.invalidEpoch(target));
+      if (typeof target !== "number" || !(target >= 0)) throw new RangeError(messages.invalidEpochMessage(target));
       if (target >= s.t0) {
         if (s.tMult === 1) {
           s.tCur = target % s.t0;

@@ -59,7 +59,8 @@ function prepare(optimizer: LrControlled, options: CyclicLROptions): LrControlle
   const fresh = (options.lastEpoch ?? -1) === -1;
   if (fresh) groups.forEach((group, i) => (group.lr = baseLrs[i]));
   if (options.cycleMomentum ?? true) {
-    if (!groups.every((g) => hasBetas(g) || hasMomentum(g))) throw new TypeError(messages.CYCLE_MOMENTUM_UNSUPPORTED);
+    if (!groups.every((g) => hasBetas(g) || hasMomentum(g)))
+      throw new TypeError(messages.cycleMomentumUnsupportedMessage());
     const baseMomentums = perGroup("baseMomentum", groups.length, options.baseMomentum ?? 0.8);
     if (fresh) groups.forEach((group, i) => writeMomentum(group, baseMomentums[i]));
   }
@@ -90,7 +91,7 @@ export class CyclicLR extends LRScheduler<CyclicLRSettings> {
       options.stepSizeDown === undefined ? stepSizeUp : finiteNumber("stepSizeDown", options.stepSizeDown);
     const mode = options.mode ?? "triangular";
     if (options.scaleFn === undefined && !["triangular", "triangular2", "exp_range"].includes(mode)) {
-      throw new RangeError(messages.invalidCyclicMode(mode));
+      throw new RangeError(messages.invalidCyclicModeMessage(mode));
     }
     const cycleMomentum = options.cycleMomentum ?? true;
     this.scaleFn = options.scaleFn;

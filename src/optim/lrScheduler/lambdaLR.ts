@@ -15,8 +15,8 @@ export interface LambdaLROptions extends LastEpochOption {
 /** One function per group, from one function or a list (torch's check of the list's length). */
 export function lambdasPerGroup(groups: number, given: unknown, option: string): LrLambda[] {
   const list = Array.isArray(given) ? (given as unknown[]) : Array.from({ length: groups }, () => given);
-  if (list.length !== groups) throw new RangeError(messages.lrLambdaCount(groups, list.length));
-  for (const fn of list) if (typeof fn !== "function") throw new TypeError(messages.notAFunction(option, fn));
+  if (list.length !== groups) throw new RangeError(messages.lrLambdaCountMessage(groups, list.length));
+  for (const fn of list) if (typeof fn !== "function") throw new TypeError(messages.notAFunctionMessage(option, fn));
   return list as LrLambda[];
 }
 

@@ -29,8 +29,8 @@ export class LinearLR extends LRScheduler<LinearLRSettings> {
     super(optimizer, options.lastEpoch);
     const startFactor = options.startFactor ?? 1 / 3;
     const endFactor = options.endFactor ?? 1;
-    if (!(startFactor > 0 && startFactor <= 1)) throw new RangeError(messages.START_FACTOR_RANGE);
-    if (!(endFactor >= 0 && endFactor <= 1)) throw new RangeError(messages.END_FACTOR_RANGE);
+    if (!(startFactor > 0 && startFactor <= 1)) throw new RangeError(messages.startFactorRangeMessage());
+    if (!(endFactor >= 0 && endFactor <= 1)) throw new RangeError(messages.endFactorRangeMessage());
     this.settings = { startFactor, endFactor, totalIters: positiveInteger("totalIters", options.totalIters ?? 5) };
     this.initialStep();
   }

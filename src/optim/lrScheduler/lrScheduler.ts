@@ -91,7 +91,7 @@ export abstract class LRScheduler<S extends SchedulerSettings> {
     } else {
       this.baseLrValues = this.groups.map((group) => {
         const recorded = recordedInitialLr(group);
-        if (recorded === undefined) throw new Error(messages.missingInitialLr(this.lastEpoch));
+        if (recorded === undefined) throw new Error(messages.missingInitialLrMessage(this.lastEpoch));
         return recorded;
       });
     }
@@ -137,7 +137,7 @@ export abstract class LRScheduler<S extends SchedulerSettings> {
       lrs = this.groups.map((group, i) => this.computeLr(group.lr, this.baseLrValues[i], group, i));
     } else {
       if (typeof epoch !== "number" || !Number.isInteger(epoch) || epoch < 0)
-        throw new RangeError(messages.invalidEpoch(epoch));
+        throw new RangeError(messages.invalidEpochMessage(epoch));
       this.lastEpoch = epoch;
       lrs = this.groups.map((group, i) =>
         this.closedFormLr
@@ -195,14 +195,14 @@ export abstract class LRScheduler<S extends SchedulerSettings> {
   loadStateDict(state: SchedulerState<S>): void {
     const name = this.schedulerName;
     if (typeof state !== "object" || state === null) {
-      throw new TypeError(messages.invalidStateDict(name, `got ${String(state)}`));
+      throw new TypeError(messages.invalidStateDictMessage(name, `got ${String(state)}`));
     }
     if (state.scheduler !== name) {
-      throw new TypeError(messages.invalidStateDict(name, `it was saved by ${String(state.scheduler)}`));
+      throw new TypeError(messages.invalidStateDictMessage(name, `it was saved by ${String(state.scheduler)}`));
     }
     for (const key of ["lastEpoch", "stepCount", "baseLr", "lastLr"] as const) {
       if (typeof state[key] !== "number") {
-        throw new TypeError(messages.invalidStateDict(name, `${key} is ${String(state[key])}`));
+        throw new TypeError(messages.invalidStateDictMessage(name, `${key} is ${String(state[key])}`));
       }
     }
     const baseLrs = state.baseLrs ?? [state.baseLr];
@@ -213,7 +213,7 @@ export abstract class LRScheduler<S extends SchedulerSettings> {
     ] as const) {
       if (!Array.isArray(values) || values.length !== this.groups.length || values.some((v) => typeof v !== "number")) {
         throw new TypeError(
-          messages.invalidStateDict(
+          messages.invalidStateDictMessage(
             name,
             `${key} is ${JSON.stringify(values)} for ${this.groups.length} parameter group(s)`,
           ),
@@ -224,7 +224,7 @@ export abstract class LRScheduler<S extends SchedulerSettings> {
     for (const key of Object.keys(this.settings)) {
       const saved = settings?.[key];
       if (typeof saved !== typeof this.settings[key] || Array.isArray(saved) !== Array.isArray(this.settings[key])) {
-        throw new TypeError(messages.invalidStateDict(name, `settings.${key} is ${JSON.stringify(saved)}`));
+        throw new TypeError(messages.invalidStateDictMessage(name, `settings.${key} is ${JSON.stringify(saved)}`));
       }
     }
     this.lastEpoch = state.lastEpoch;

@@ -26,7 +26,7 @@ export class MultiStepLR extends LRScheduler<MultiStepLRSettings> {
     super(optimizer, options.lastEpoch);
     const milestones = options.milestones;
     if (!Array.isArray(milestones) || !milestones.every((m) => Number.isInteger(m) && m >= 0)) {
-      throw new RangeError(messages.invalidMilestones(milestones));
+      throw new RangeError(messages.invalidMilestonesMessage(milestones));
     }
     this.settings = { milestones: [...milestones], gamma: finiteNumber("gamma", options.gamma ?? 0.1) };
     this.initialStep();

@@ -86,7 +86,7 @@ export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
     super(optimizer, options.lastEpoch);
     let totalSteps: number;
     if (options.totalSteps === undefined && options.epochs === undefined && options.stepsPerEpoch === undefined) {
-      throw new RangeError(messages.ONE_CYCLE_MISSING_STEPS);
+      throw new RangeError(messages.oneCycleMissingStepsMessage());
     } else if (options.totalSteps !== undefined) {
       totalSteps = positiveInteger("totalSteps", options.totalSteps);
     } else {
@@ -94,11 +94,11 @@ export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
     }
     const pctStart = options.pctStart ?? 0.3;
     if (typeof pctStart !== "number" || !(pctStart >= 0 && pctStart <= 1)) {
-      throw new RangeError(messages.invalidPctStart(pctStart));
+      throw new RangeError(messages.invalidPctStartMessage(pctStart));
     }
     const annealStrategy = options.annealStrategy ?? "cos";
     if (annealStrategy !== "cos" && annealStrategy !== "linear") {
-      throw new RangeError(messages.invalidAnnealStrategy(annealStrategy));
+      throw new RangeError(messages.invalidAnnealStrategyMessage(annealStrategy));
     }
     const n = this.groups.length;
     const maxLrs = perGroup("maxLr", n, options.maxLr);
@@ -107,7 +107,7 @@ export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
     const initialLrs = maxLrs.map((maxLr) => maxLr / divFactor);
     const cycleMomentum = options.cycleMomentum ?? true;
     if (cycleMomentum && !this.groups.every((group) => hasBetas(group) || hasMomentum(group))) {
-      throw new TypeError(messages.CYCLE_MOMENTUM_UNSUPPORTED);
+      throw new TypeError(messages.cycleMomentumUnsupportedMessage());
     }
     const maxMomentums = perGroup("maxMomentum", n, options.maxMomentum ?? 0.95);
     const baseMomentums = perGroup("baseMomentum", n, options.baseMomentum ?? 0.85);
@@ -171,7 +171,7 @@ export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
   protected computeLr(_lr: number, _baseLr: number, group: LrControlled, i: number): number {
     const s = this.settings;
     const stepNum = this.lastEpoch;
-    if (stepNum > s.totalSteps) throw new RangeError(messages.steppedPastTotalSteps(stepNum + 1, s.totalSteps));
+    if (stepNum > s.totalSteps) throw new RangeError(messages.steppedPastTotalStepsMessage(stepNum + 1, s.totalSteps));
     const anneal = s.annealStrategy === "cos" ? annealCos : annealLinear;
     const lrOf = { initial: s.initialLrs[i], max: s.maxLrs[i], min: s.minLrs[i] };
     const momentumOf = { max: s.maxMomentums[i], base: s.baseMomentums[i] };

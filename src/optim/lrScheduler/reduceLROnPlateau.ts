@@ -77,12 +77,12 @@ export class ReduceLROnPlateau {
 
   constructor(optimizer: LrControlled, options: ReduceLROnPlateauOptions = {}) {
     const factor = options.factor ?? 0.1;
-    if (!(factor < 1.0)) throw new RangeError(messages.PLATEAU_FACTOR);
+    if (!(factor < 1.0)) throw new RangeError(messages.plateauFactorMessage());
     this.optimizer = checkOptimizer(optimizer);
     this.groups = paramGroupsOf(this.optimizer);
     const minLr = options.minLr ?? 0;
     if (Array.isArray(minLr) && minLr.length !== this.groups.length) {
-      throw new RangeError(messages.minLrCount(this.groups.length, minLr.length));
+      throw new RangeError(messages.minLrCountMessage(this.groups.length, minLr.length));
     }
     this.settings = {
       mode: options.mode ?? "min",
@@ -106,7 +106,7 @@ export class ReduceLROnPlateau {
 
   /** Records one value of the monitored metric and reduces `optimizer.lr` if it has plateaued. */
   step(metric: number): void {
-    if (typeof metric !== "number") throw new TypeError(messages.invalidMetric(metric));
+    if (typeof metric !== "number") throw new TypeError(messages.invalidMetricMessage(metric));
     this.lastEpoch += 1;
     if (this.isBetter(metric, this.best)) {
       this.best = metric;
@@ -167,14 +167,14 @@ export class ReduceLROnPlateau {
         typeof state === "object" && state !== null
           ? `it was saved by ${String(state.scheduler)}`
           : `got ${String(state)}`;
-      throw new TypeError(messages.invalidStateDict(name, from));
+      throw new TypeError(messages.invalidStateDictMessage(name, from));
     }
     for (const key of ["lastEpoch", "numBadEpochs", "cooldownCounter", "lastLr"] as const) {
       if (typeof state[key] !== "number")
-        throw new TypeError(messages.invalidStateDict(name, `${key} is ${String(state[key])}`));
+        throw new TypeError(messages.invalidStateDictMessage(name, `${key} is ${String(state[key])}`));
     }
     if (typeof state.best !== "number" && state.best !== "Infinity" && state.best !== "-Infinity") {
-      throw new TypeError(messages.invalidStateDict(name, `best is ${String(state.best)}`));
+      throw new TypeError(messages.invalidStateDictMessage(name, `best is ${String(state.best)}`));
     }
     const best = fromJsonNumber(state.best);
     checkModes(state.settings);
@@ -185,7 +185,7 @@ export class ReduceLROnPlateau {
     const lastLrs = state.lastLrs ?? [state.lastLr];
     if (lastLrs.length !== this.groups.length || lastLrs.some((v) => typeof v !== "number")) {
       throw new TypeError(
-        messages.invalidStateDict(
+        messages.invalidStateDictMessage(
           name,
           `lastLrs is ${JSON.stringify(lastLrs)} for ${this.groups.length} parameter group(s)`,
         ),
@@ -228,8 +228,9 @@ function copyOf(minLr: number | number[]): number | number[] {
 }
 
 function checkModes(settings: { mode: unknown; thresholdMode: unknown } | undefined): void {
-  if (settings?.mode !== "min" && settings?.mode !== "max") throw new RangeError(messages.unknownMode(settings?.mode));
+  if (settings?.mode !== "min" && settings?.mode !== "max")
+    throw new RangeError(messages.unknownModeMessage(settings?.mode));
   if (settings.thresholdMode !== "rel" && settings.thresholdMode !== "abs") {
-    throw new RangeError(messages.unknownThresholdMode(settings.thresholdMode));
+    throw new RangeError(messages.unknownThresholdModeMessage(settings.thresholdMode));
   }
 }

@@ -27,7 +27,7 @@ class SimulatedOptimizer implements LrControlled {
  * Uses the scheduler itself, so the values are exactly those the stateful scheduler produces.
  */
 export function simulateLrs(attach: (opt: LrControlled) => Steppable, lr: number, steps: number): number[] {
-  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(messages.invalidScheduleStep(steps));
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(messages.invalidScheduleStepMessage(steps));
   const opt = new SimulatedOptimizer(lr);
   const scheduler = attach(opt);
   const lrs: number[] = [];
@@ -47,7 +47,7 @@ export function simulatedSchedule(attach: (opt: LrControlled) => Steppable, lr: 
   const scheduler = attach(opt);
   const cache: number[] = [opt.lr];
   return (count: number): number => {
-    if (!Number.isInteger(count) || count < 0) throw new RangeError(messages.invalidScheduleStep(count));
+    if (!Number.isInteger(count) || count < 0) throw new RangeError(messages.invalidScheduleStepMessage(count));
     while (cache.length <= count) {
       scheduler.step();
       cache.push(opt.lr);

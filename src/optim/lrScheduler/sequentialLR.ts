@@ -43,12 +43,12 @@ export class SequentialLR {
 
   constructor(optimizer: LrControlled, options: SequentialLROptions) {
     const schedulers = [...options.schedulers];
-    if (schedulers.length === 0) throw new RangeError(messages.noSchedulers("SequentialLR"));
+    if (schedulers.length === 0) throw new RangeError(messages.noSchedulersMessage("SequentialLR"));
     schedulers.forEach((s, i) => {
-      if (s.optimizer !== optimizer) throw new RangeError(messages.differentOptimizer("SequentialLR", i));
+      if (s.optimizer !== optimizer) throw new RangeError(messages.differentOptimizerMessage("SequentialLR", i));
     });
     if (options.milestones.length !== schedulers.length - 1) {
-      throw new RangeError(messages.sequentialMilestones(schedulers.length, options.milestones.length));
+      throw new RangeError(messages.sequentialMilestonesMessage(schedulers.length, options.milestones.length));
     }
     this.optimizer = optimizer;
     this.schedulers = schedulers;
@@ -97,11 +97,11 @@ export class SequentialLR {
   loadStateDict(state: SequentialLRState): void {
     const name = "SequentialLR";
     if (typeof state !== "object" || state === null || state.scheduler !== name) {
-      throw new TypeError(messages.invalidStateDict(name, `got ${JSON.stringify(state)?.slice(0, 80)}`));
+      throw new TypeError(messages.invalidStateDictMessage(name, `got ${JSON.stringify(state)?.slice(0, 80)}`));
     }
     if (!Array.isArray(state.schedulers) || state.schedulers.length !== this.schedulers.length) {
       throw new TypeError(
-        messages.invalidStateDict(
+        messages.invalidStateDictMessage(
           name,
           `it has ${String(state.schedulers?.length)} schedulers, this one ${this.schedulers.length}`,
         ),

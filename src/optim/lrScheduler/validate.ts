@@ -4,27 +4,27 @@ import * as messages from "./messages";
 /** Throws torch-style when `opt` cannot be scheduled (no finite numeric `lr`). */
 export function checkOptimizer(opt: unknown): LrControlled {
   const lr = typeof opt === "object" && opt !== null ? (opt as { lr?: unknown }).lr : undefined;
-  if (typeof lr !== "number" || !Number.isFinite(lr)) throw new TypeError(messages.notAnOptimizer(opt));
+  if (typeof lr !== "number" || !Number.isFinite(lr)) throw new TypeError(messages.notAnOptimizerMessage(opt));
   return opt as LrControlled;
 }
 
 export function positiveInteger(option: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
-    throw new RangeError(messages.expectedPositiveInteger(option, value));
+    throw new RangeError(messages.expectedPositiveIntegerMessage(option, value));
   }
   return value;
 }
 
 export function finiteNumber(option: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new RangeError(messages.expectedFiniteNumber(option, value));
+    throw new RangeError(messages.expectedFiniteNumberMessage(option, value));
   }
   return value;
 }
 
 export function lastEpochOption(value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < -1) {
-    throw new RangeError(messages.invalidLastEpoch(value));
+    throw new RangeError(messages.invalidLastEpochMessage(value));
   }
   return value;
 }
@@ -35,7 +35,7 @@ export function lastEpochOption(value: unknown): number {
  */
 export function perGroup(option: string, groups: number, value: number | readonly number[]): number[] {
   const list = Array.isArray(value) ? [...(value as number[])] : Array.from({ length: groups }, () => value as number);
-  if (list.length !== groups) throw new RangeError(messages.perGroupLength(option, groups, list.length));
+  if (list.length !== groups) throw new RangeError(messages.perGroupLengthMessage(option, groups, list.length));
   list.forEach((v) => finiteNumber(option, v));
   return list;
 }
