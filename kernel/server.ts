@@ -361,9 +361,31 @@ export class KernelServer {
     await this.reply("shell", request, "execute_reply", {
       status: "ok",
       execution_count: count,
-      user_expressions: {},
+      user_expressions: await this.userExpressions(content.user_expressions),
       payload: [],
     });
+  }
+
+  /**
+   * `user_expressions` of a successful execute_request (messaging spec): each expression is evaluated
+   * after the cell, like IPython, and answered `{status: "ok", data, metadata}` or the error's fields.
+   */
+  private async userExpressions(expressions: unknown): Promise<JsonObject> {
+    const out: JsonObject = {};
+    if (expressions === null || typeof expressions !== "object") return out;
+    for (const [name, code] of Object.entries(expressions as { [name: string]: unknown })) {
+      const outcome = await this.engine.execute(`(${text(code)}\n)`, new Promise<void>(() => undefined));
+      let failure = outcome.status === "error" ? outcome.error : undefined;
+      if (outcome.status === "ok") {
+        try {
+          out[name] = { status: "ok", data: (await formatNow(outcome.value)) as JsonObject, metadata: {} };
+        } catch (error) {
+          failure = runtimeError(error);
+        }
+      }
+      if (failure) out[name] = { status: "error", ...failure };
+    }
+    return out;
   }
 
   /** The execute_requests waiting in the shell queue now. */
