@@ -1,9 +1,9 @@
 /**
  * The text a reader sees that code cells write in English: figure titles, axis labels, legend names
- * (`title:`, `xLabel:`, `yLabel:`, `label:`, `name:` options), `console.log` sentences and sentences
- * a cell evaluates to. Found statically in the source, so the checker can tell which of them the
- * phrase catalog does not translate yet. A template literal becomes a catalog pattern: each
- * `${…}` turns into `{}`.
+ * (`title:`, `xLabel:`, `yLabel:`, `label:`, `name:` options), `console.log` sentences, sentences
+ * a cell evaluates to and the claims of `checkAgainstControl(…)` checks. Found statically in the
+ * source, so the checker can tell which of them the phrase catalog does not translate yet. A
+ * template literal becomes a catalog pattern: each `${…}` turns into `{}`.
  */
 
 /** One reader-visible literal in a code cell. */
@@ -64,6 +64,8 @@ export function visiblePhrases(code: string): VisiblePhrase[] {
   };
   for (const match of code.matchAll(new RegExp(`\\b(${OPTION_ROLES.join("|")})\\s*:\\s*(?=["'\`])`, "g"))) add((match.index ?? 0) + match[0].length, match[1]);
   for (const match of code.matchAll(/console\.(?:log|info|warn)\(\s*(?=["'`])/g)) add((match.index ?? 0) + match[0].length, "console.log");
+  // The claim of a notebook check, shown as the first column of its table: checkAgainstControl("claim", …).
+  for (const match of code.matchAll(/\bcheckAgainstControl\(\s*(?=["'`])/g)) add((match.index ?? 0) + match[0].length, "check claim");
   // The sentence a cell ends with (its value is shown): a literal alone on the last line.
   const lines = code.trimEnd().split("\n");
   const last = lines[lines.length - 1]?.trim() ?? "";

@@ -113,9 +113,17 @@ test("visiblePhrases finds titles, axis labels, legend names, printed and final 
   const code = [
     'console.log(`loss ${x.toFixed(2)} after ${n} steps`);',
     'plot.line({ "SGD + L2": a, b: { y: c, dashed: true } }, { title: `Dropout p = ${p}`, xLabel: "step", yLabel: "x" })',
+    'checkAgainstControl(`Adam beats SGD on ${n} seeds`, better, a, b, "detail"),',
     "`all ${k} checks passed`",
   ].join("\n");
-  assert.deepEqual(visiblePhrases(code).map((p) => `${p.role}:${p.phrase}`).sort(), ["cell value:all {} checks passed", "console.log:loss {} after {} steps", "legend:SGD + L2", "title:Dropout p = {}", "xLabel:step"]);
+  assert.deepEqual(visiblePhrases(code).map((p) => `${p.role}:${p.phrase}`).sort(), [
+    "cell value:all {} checks passed",
+    "check claim:Adam beats SGD on {} seeds",
+    "console.log:loss {} after {} steps",
+    "legend:SGD + L2",
+    "title:Dropout p = {}",
+    "xLabel:step",
+  ]);
 });
 
 test("soft line breaks between Chinese characters are joined (no stray spaces), everything else is kept", () => {
