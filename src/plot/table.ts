@@ -10,7 +10,7 @@ import { formatNumber } from "./format";
 import type { HistoryLike, RowsSource } from "./inputs";
 import type { LanguageOption } from "./localize";
 import { language as currentLanguage } from "../i18n/language";
-import { translate } from "../i18n/translate";
+import { translate, translateLines } from "../i18n/translate";
 
 export interface TableOptions extends LanguageOption {
   /** Caption shown above the table. */
@@ -74,7 +74,8 @@ export class Table implements Displayable {
     const lang = this.options.language ?? currentLanguage();
     return {
       // Text cells are shown in the reader's language (numbers and unknown words stay as they are).
-      rows: all.slice(0, limit).map((row) => row.map((cell) => translate(cellText(cell, digits), lang))),
+      // A cell of several sentences ("claim; control: …") is translated sentence by sentence, like printed text.
+      rows: all.slice(0, limit).map((row) => row.map((cell) => translateLines(cellText(cell, digits), lang))),
       hidden: Math.max(0, all.length - limit),
     };
   }

@@ -162,3 +162,9 @@ test("a cell that ends in a plain object shows its keys and text values in the r
     setLanguage(undefined);
   }
 });
+
+test("a table cell of several sentences is translated sentence by sentence (English control)", () => {
+  const rows = [{ claim: "all checks passed; learning rate η" }];
+  assert.match(plot.table(rows, { language: "zh" }).toHTML(), /<td[^>]*>所有检查均通过；学习率 η<\/td>/);
+  assert.match(plot.table(rows, { language: "en" }).toHTML(), /<td[^>]*>all checks passed; learning rate η<\/td>/);
+});
