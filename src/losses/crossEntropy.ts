@@ -154,7 +154,8 @@ function fromCountedIndices(
   smoothing: number,
   reduction: Reduction,
 ): tf.Tensor {
-  const oneHot = tf.oneHot(labels.rank === 1 ? labels : tf.reshape(labels, [-1]), classes, 1, 0, "float32");
+  // int32 then cast: tfjs-backend-wasm's OneHot ignores the dtype argument (writes int32 bits).
+  const oneHot = tf.oneHot(labels.rank === 1 ? labels : tf.reshape(labels, [-1]), classes).toFloat();
   const targetWeight = weight ? tf.sum(tf.mul(oneHot, weight), 1) : undefined;
   const picked = tf.neg(tf.sum(tf.mul(oneHot, logProbs), 1));
   let perSample = targetWeight ? tf.mul(picked, targetWeight) : picked;

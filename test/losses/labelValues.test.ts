@@ -6,6 +6,7 @@ import { labelsDrawnFrom, possibleLabelValues } from "../../src/losses/labelValu
 import { mlp } from "../../src/models/builders";
 import { SGD } from "../../src/optim/sgd";
 import { fit } from "../../src/train/fit";
+import { setUpWasm, uniform } from "../wasmKernels/helpers";
 
 /** Counts `tensor.dataSync()` calls (the device reads a label check makes). */
 function countReads(tensor: tf.Tensor): { count: number } {
@@ -67,15 +68,25 @@ describe("crossEntropy reads class labels once per dataset", () => {
     labels.dispose();
   });
 
-  it("without ignored labels: the same loss and gradient bits as the masked formula", () => {
-    const logits = tf.randomNormal([5, 4], 0, 3, "float32", 7);
-    const labels = tf.tensor1d([3, 0, 2, 2, 1], "int32");
-    const grad = (loss: (z: tf.Tensor) => tf.Scalar) => tf.valueAndGrad(loss)(logits);
-    const ours = grad((z) => crossEntropy(z, labels));
-    const masked = grad((z) => maskedCrossEntropy(z, labels));
-    assert.deepEqual(ours.value.dataSync(), masked.value.dataSync());
-    assert.deepEqual(ours.grad.dataSync(), masked.grad.dataSync());
-    tf.dispose([logits, labels, ours.value, ours.grad, masked.value, masked.grad]);
+  it("without ignored labels: the same loss and gradient bits as the masked formula (cpu, wasm), and wasm ≈ cpu", async () => {
+    const read: Record<string, Float32Array[]> = {};
+    for (const backend of ["cpu", "wasm"] as const) {
+      if (backend === "wasm") await setUpWasm();
+      assert.ok(await tf.setBackend(backend));
+      const logits = tf.tensor2d(uniform(20, 7, -6, 6), [5, 4]);
+      const labels = tf.tensor1d([3, 0, 2, 2, 1], "int32");
+      const grad = (loss: (z: tf.Tensor) => tf.Scalar) => tf.valueAndGrad(loss)(logits);
+      const ours = grad((z) => crossEntropy(z, labels));
+      const masked = grad((z) => maskedCrossEntropy(z, labels));
+      read[backend] = [ours.value, ours.grad].map((t) => t.dataSync() as Float32Array);
+      assert.deepEqual(
+        read[backend],
+        [masked.value, masked.grad].map((t) => t.dataSync()),
+      );
+      tf.dispose([logits, labels, ours.value, ours.grad, masked.value, masked.grad]);
+    }
+    read.wasm.forEach((values, i) => values.forEach((v, j) => assert.ok(Math.abs(v - read.cpu[i][j]) < 1e-5)));
+    assert.ok(read.cpu[0][0] > 0.5, "a real loss, not the int32 bits of a one-hot read as float32");
   });
 
   it("fit: a label out of range in a later batch stops training with the message", async () => {
