@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { deriveSeed, nextSeed } from "../backend/random";
 import { checkInit, initializer, type Init } from "./initializers";
-import { reluDense } from "./reluDense";
+import { fusedDense } from "./fusedDense";
 import { SeededDropout } from "./seededDropout";
 
 export type Activation = "relu" | "tanh" | "sigmoid" | "elu" | "selu" | "linear";
@@ -37,7 +37,7 @@ class LayerSeeds {
   }
 }
 
-/** A dense layer; with `relu` the ReLU is fused into its kernel (reluDense.ts: same values, fewer kernels per step). */
+/** A dense layer, linear or with the ReLU in its kernel (fusedDense.ts: same values, fewer kernels per step). */
 function dense(units: number, init: Init, seeds: LayerSeeds, inputShape?: number[], relu = false): tf.layers.Layer {
   const args = {
     units,
@@ -45,7 +45,7 @@ function dense(units: number, init: Init, seeds: LayerSeeds, inputShape?: number
     kernelInitializer: initializer(init, seeds.take()),
     biasInitializer: "zeros" as const,
   };
-  return relu ? reluDense(args) : tf.layers.dense(args);
+  return fusedDense(args, relu ? "relu" : "linear");
 }
 
 export interface LinearOptions {

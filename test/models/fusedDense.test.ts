@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { crossEntropy } from "../../src/losses";
 import { lenet, mlp } from "../../src/models/builders";
-import { reluDense } from "../../src/models/reluDense";
+import { fusedDense } from "../../src/models/fusedDense";
 import { setUpWasm, uniform } from "../wasmKernels/helpers";
 
 /** mlp's network as it was built before the fusion: dense (linear) → ReLU layer → dense. */
@@ -30,7 +30,7 @@ function lossAndGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): Fl
 }
 
 for (const backend of ["cpu", "wasm"] as const) {
-  test(`mlp's fused dense+ReLU gives the same bits as dense → ReLU layer (${backend}): output, loss, gradients`, async () => {
+  test(`mlp's fused dense layers give the same bits as tf.layers.dense → ReLU layer → tf.layers.dense (${backend}): output, loss, gradients`, async () => {
     if (backend === "wasm") await setUpWasm();
     assert.ok(await tf.setBackend(backend));
     const fused = mlp({ sizes: [12, 16, 5], seed: 3 });
@@ -53,9 +53,10 @@ for (const backend of ["cpu", "wasm"] as const) {
 }
 
 test("the fused layer is a Dense with relu: class name, config, no separate ReLU layer", () => {
-  const layer = reluDense({ units: 3, inputShape: [2] });
+  const layer = fusedDense({ units: 3, inputShape: [2] }, "relu");
   assert.equal(layer.getClassName(), "Dense");
   assert.equal(layer.getConfig().activation, "relu");
+  assert.equal(fusedDense({ units: 3 }, "linear").getConfig().activation, "linear");
   const model = mlp({ sizes: [4, 8, 8, 3], seed: 1 });
   assert.deepEqual(
     model.layers.map((l) => l.getClassName()),
