@@ -26,8 +26,12 @@ export interface GroupHyperparameters {
   readonly lr: number;
 }
 
-/** Turns options into checked hyperparameters (the preset's own resolve, torch's checks). */
-export type ResolveOptions<H> = (options: Record<string, unknown>) => H;
+/**
+ * Turns options into checked hyperparameters (the preset's own resolve, torch's checks). `updating` is
+ * true when one option of an existing group is written: checks torch makes only in the constructor
+ * (SGD's Nesterov needs momentum > 0) are then skipped, as torch never re-checks a written group.
+ */
+export type ResolveOptions<H> = (options: Record<string, unknown>, updating?: boolean) => H;
 
 /**
  * Builds a chain from hyperparameters and the group's live learning rate. `keep` names links that
@@ -51,7 +55,7 @@ export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
   private readonly known = new Set<string>();
   // Method syntax keeps ParamGroup<Preset> assignable to ParamGroup (bivariant in H).
   private readonly preset: {
-    resolve(options: Record<string, unknown>): H;
+    resolve(options: Record<string, unknown>, updating?: boolean): H;
     build(hyper: H, lr: LearningRate, keep: ReadonlySet<string>): GradientTransformation;
   };
 
@@ -130,7 +134,7 @@ export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
   set<K extends keyof H & string>(option: K, value: H[K]): void {
     if (!(option in this.hyper_))
       throw new TypeError(optionNotInGroupMessage(this.owner, option, Object.keys(this.hyper_)));
-    const next = this.preset.resolve({ ...(this.hyper_ as Record<string, unknown>), [option]: value });
+    const next = this.preset.resolve({ ...(this.hyper_ as Record<string, unknown>), [option]: value }, true);
     if (option === "lr") {
       // The chain reads the lr live (schedulers set it every step): no rebuild needed.
       this.hyper_ = next;

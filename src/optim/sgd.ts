@@ -46,13 +46,16 @@ export interface SGDHyperparameters extends BaseHyperparameters {
   readonly nesterov: boolean;
 }
 
-function resolve(options: SGDOptions): SGDHyperparameters {
+function resolve(options: SGDOptions, updating = false): SGDHyperparameters {
   if ((options as Partial<SGDOptions>).lr === undefined) throw new Error(lrRequiredMessage());
   const h = withDefaults({ momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false }, options);
   requireLr(h.lr);
   requireNonNegative(h.momentum, invalidMomentumMessage);
   requireWeightDecay(h.weightDecay);
-  if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) throw new Error(nesterovRequiresMomentumMessage());
+  // A constructor check in torch: a group whose momentum is later set to 0 steps as plain SGD.
+  if (!updating && h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) {
+    throw new Error(nesterovRequiresMomentumMessage());
+  }
   return h;
 }
 
