@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { installWasmKernels } from "./wasmKernels";
+import { setGemmSplit } from "./wasmCode/gemmThreads";
 import { chooseThreadCount, preferThreadedWasm } from "./wasmThreads";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
@@ -84,6 +85,8 @@ async function tryWasm(load: ModuleLoader): Promise<Attempt> {
   installWasmKernels();
   const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
   const threads = wasm.getThreadsCount();
+  // Experimental: our SIMD product split over 2 threads (docs/performance.md, "Threads").
+  setGemmSplit(process.env.OPTIMLAB_GEMM_THREADS?.trim() === "1" && threads > 1);
   const summary = `using wasm (${simd ? "SIMD" : "no SIMD"}, ${threads} thread${threads === 1 ? "" : "s"})`;
   return { ok: true, info: { name: "wasm", simd, threads, reason: [...notes, summary].join("; ") } };
 }

@@ -1,7 +1,7 @@
 /**
  * Multi-threaded wasm (src/backend/wasmThreads.ts): the thread-count choice, optimlab's generated
- * modules on a shared memory, and fresh processes on 1 and 2 threads (same trained weights, bit
- * for bit; the process ends by itself).
+ * modules on a shared memory, and fresh processes on 1 thread, 2 threads and 2 threads with our
+ * product split (same trained weights, bit for bit; each process ends by itself).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -84,18 +84,25 @@ interface TrainedReport {
   ownKernelsOnMemory: boolean;
   shared: boolean;
   hash: number;
+  split: number;
 }
 
 test("MLP and LeNet trained on 2 threads end bit-identical to 1 thread, and the process exits by itself", async () => {
   const script = path.join(__dirname, "threadsChild.ts");
-  const [one, two] = await Promise.all(
-    ["1", "2"].map((threads) => runChild([script], { OPTIMLAB_THREADS: threads, OPTIMLAB_BACKEND: "" }, 240_000)),
-  );
-  for (const run of [one, two])
+  const envs = [
+    { OPTIMLAB_THREADS: "1", OPTIMLAB_GEMM_THREADS: "" },
+    { OPTIMLAB_THREADS: "2", OPTIMLAB_GEMM_THREADS: "" },
+    { OPTIMLAB_THREADS: "2", OPTIMLAB_GEMM_THREADS: "1" },
+  ];
+  const runs = await Promise.all(envs.map((env) => runChild([script], { ...env, OPTIMLAB_BACKEND: "" }, 240_000)));
+  for (const run of runs)
     assert.equal(run.code, 0, `exit code ${run.code} (null: killed, still running)\n${run.stderr}`);
-  const [single, threaded] = [one, two].map(
+  const [single, threaded, split] = runs.map(
     (run) => JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as TrainedReport,
   );
+  assert.equal(single.split + threaded.split, 0, "the product is split only with OPTIMLAB_GEMM_THREADS=1");
+  assert.ok(split.split > 0, "with OPTIMLAB_GEMM_THREADS=1 products were split over two threads");
+  assert.equal(split.hash, single.hash, "split product: same weights, bit for bit");
   assert.equal(single.info.threads, 1);
   assert.match(single.info.reason, /using wasm \(SIMD, 1 thread\)$/);
   assert.equal(threaded.info.threads, 2);

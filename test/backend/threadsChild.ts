@@ -2,11 +2,13 @@
  * Child process of threads.test.ts (run with OPTIMLAB_THREADS set): trains a small MLP and a
  * LeNet for a few steps on the library's path (`models.*`, `losses.crossEntropy`, `train.fit`,
  * `optim.Adam`) and prints one JSON line: the backend info, whether optimlab's generated modules
- * ran on the backend's (possibly shared) memory, and an FNV-1a hash of every trained weight's bits.
+ * ran on the backend's (possibly shared) memory, how many products were split over two threads
+ * (OPTIMLAB_GEMM_THREADS=1), and an FNV-1a hash of every trained weight's bits.
  * It never calls process.exit: the parent checks that the process ends by itself.
  */
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../../src/backend";
+import { splitProducts } from "../../src/backend/wasmCode/gemmThreads";
 import { wasmMemory, type WasmBackend } from "../../src/backend/wasmKernels/wasmBackend";
 import { crossEntropy } from "../../src/losses";
 import { lenet, mlp } from "../../src/models";
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
   await train(conv, [784], 64); // lenet() takes flat 784-pixel rows
   const hash = hashWeights(conv, hashWeights(dense, 2166136261));
   const shared = memory !== undefined && memory.buffer instanceof SharedArrayBuffer;
-  console.log(JSON.stringify({ info, ownKernelsOnMemory: memory !== undefined, shared, hash }));
+  console.log(JSON.stringify({ info, ownKernelsOnMemory: memory !== undefined, shared, hash, split: splitProducts() }));
 }
 
 void main();

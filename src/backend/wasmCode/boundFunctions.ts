@@ -20,19 +20,25 @@ export class BoundFunctions<F> {
     if (byKey === undefined) this.bound.set(memory, (byKey = new Map<string, F>()));
     let fn = byKey.get(key);
     if (fn === undefined) {
-      const shared = isShared(memory);
-      const moduleKey = shared ? `shared/${key}` : key;
-      let module = this.modules.get(moduleKey);
-      if (module === undefined) {
-        module = new WebAssembly.Module(bytes(shared));
-        this.modules.set(moduleKey, module);
-        if (this.modules.size > this.limit) this.modules.delete(this.modules.keys().next().value as string);
-      }
+      const module = this.module(memory, key, bytes);
       fn = new WebAssembly.Instance(module, { env: { memory } }).exports[this.exportName] as F;
       byKey.set(key, fn);
       if (byKey.size > this.limit) byKey.delete(byKey.keys().next().value as string);
     }
     return fn;
+  }
+
+  /** The compiled module for `key` (for a shared memory or not, as `memory` is). */
+  module(memory: WebAssembly.Memory, key: string, bytes: (sharedMemory: boolean) => Uint8Array): WebAssembly.Module {
+    const shared = isShared(memory);
+    const moduleKey = shared ? `shared/${key}` : key;
+    let module = this.modules.get(moduleKey);
+    if (module === undefined) {
+      module = new WebAssembly.Module(bytes(shared));
+      this.modules.set(moduleKey, module);
+      if (this.modules.size > this.limit) this.modules.delete(this.modules.keys().next().value as string);
+    }
+    return module;
   }
 }
 

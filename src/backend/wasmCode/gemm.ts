@@ -32,6 +32,8 @@ export function gemmModuleBytes(
   layout: ALayout,
   sharedMemory = false,
   fma = false,
+  /** Floats from one step p of A to the next in "columns" layout (a block of rows of a wider A). */
+  lda = m,
 ): Uint8Array {
   if (!(n > 0 && m > 0 && k >= 0))
     throw new Error(`gemm: m and n must be positive and k ≥ 0 (got m=${m}, k=${k}, n=${n})`);
@@ -48,7 +50,7 @@ export function gemmModuleBytes(
   const bVector = (h: number) => (h === 0 ? w0 : w1);
   // Bytes from one row of A to the next, and from one step p to the next.
   const rowStep = layout === "rows" ? 4 * k : 4;
-  const pStep = layout === "rows" ? 4 : 4 * m;
+  const pStep = layout === "rows" ? 4 : 4 * lda;
 
   /**
    * C[i…i+rows, j…j+width] for width 8 (two vectors), 4 (one vector) or 1 (scalar floats, the
@@ -172,9 +174,27 @@ export type Gemm = (a: number, b: number, c: number) => void;
 const products = new BoundFunctions<Gemm>("gemm");
 
 /** The product for this shape and layout on `memory`, compiled once per shape. */
-export function gemmOn(memory: WebAssembly.Memory, m: number, k: number, n: number, layout: ALayout): Gemm {
-  const fma = gemmFmaEnabled();
-  return products.get(memory, `${m}x${k}x${n}/${layout}${fma ? "/fma" : ""}`, (shared) =>
-    gemmModuleBytes(m, k, n, layout, shared, fma),
+export function gemmOn(memory: WebAssembly.Memory, m: number, k: number, n: number, layout: ALayout, lda = m): Gemm {
+  return products.get(memory, gemmKey(m, k, n, layout, lda), (shared) =>
+    gemmModuleBytes(m, k, n, layout, shared, gemmFmaEnabled(), lda),
   );
+}
+
+/** The compiled module behind {@link gemmOn} (for workers that instantiate it on the same memory). */
+export function gemmModuleOn(
+  memory: WebAssembly.Memory,
+  m: number,
+  k: number,
+  n: number,
+  layout: ALayout,
+  lda = m,
+): WebAssembly.Module {
+  return products.module(memory, gemmKey(m, k, n, layout, lda), (shared) =>
+    gemmModuleBytes(m, k, n, layout, shared, gemmFmaEnabled(), lda),
+  );
+}
+
+function gemmKey(m: number, k: number, n: number, layout: ALayout, lda: number): string {
+  const stride = layout === "columns" && lda !== m ? `/lda${lda}` : ""; // lda only matters for columns
+  return `${m}x${k}x${n}/${layout}${stride}${gemmFmaEnabled() ? "/fma" : ""}`;
 }

@@ -13,7 +13,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
 import type { KernelOverride } from "./registry";
-import { gemmOn } from "../wasmCode/gemm";
+import { runGemm } from "../wasmCode/gemmThreads";
 import { wasmSimdSupported } from "../wasmCode/simd";
 import {
   disposeTemp,
@@ -186,8 +186,12 @@ function runOnSimdGemm(backend: WasmBackend, p: MatMulProblem, memory: WebAssemb
   const b = p.transposeB ? untransposed(backend, p.b, 1, p.n, p.k, temps) : p.b;
   const out = backend.makeOutput(p.outShape, "float32");
   const m = p.batchA * p.m;
-  const gemm = gemmOn(memory, m, p.k, p.n, p.transposeA ? "columns" : "rows");
-  gemm(
+  runGemm(
+    memory,
+    m,
+    p.k,
+    p.n,
+    p.transposeA ? "columns" : "rows",
     tensorData(backend, p.a).memoryOffset,
     tensorData(backend, b).memoryOffset,
     tensorData(backend, out).memoryOffset,
