@@ -2,7 +2,8 @@
 // Lists and runs one tier of the test suite. The split (see CONTRIBUTING.md, "Tests"):
 //   unit         pure library tests, run from the TypeScript sources with tsx (no build needed);
 //   integration  kernel, runner, browser and nbconvert tests, run from dist/ (needs `npm run build`).
-// Usage: node scripts/tests.mjs unit|integration [--list] [--isolated] [extra node --test flags]
+// Usage: node scripts/tests.mjs unit|integration [FILTER ...] [--list] [--isolated] [node --test flags]
+//   FILTER: run only the tier's test files whose path contains it (e.g. `unit test/optim lbfgs`).
 //
 // Unit tests run in two processes that each load half of the files (starting Node, tsx and tfjs
 // costs ~1.5 s of CPU per process, more than most test files); `--isolated` runs one process per
@@ -33,8 +34,12 @@ function testFiles(dir) {
 const isIntegration = (file) =>
   INTEGRATION_FILES.includes(file) || INTEGRATION_FOLDERS.some((folder) => file.startsWith(folder + "/"));
 
-const [tier, ...rest] = process.argv.slice(2);
-const all = testFiles(join(root, "test")).sort();
+const [tier, ...args] = process.argv.slice(2);
+const filters = args.filter((arg) => !arg.startsWith("-"));
+const rest = args.filter((arg) => arg.startsWith("-"));
+const all = testFiles(join(root, "test"))
+  .sort()
+  .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)));
 let files;
 let nodeArgs;
 if (tier === "unit") {
@@ -45,6 +50,10 @@ if (tier === "unit") {
   nodeArgs = ["--test", "--test-concurrency=2"];
 } else {
   console.error("usage: node scripts/tests.mjs unit|integration [--list] [node --test flags]");
+  process.exit(2);
+}
+if (files.length === 0) {
+  console.error(`no ${tier} test file matches ${filters.map((f) => JSON.stringify(f)).join(", ")}`);
   process.exit(2);
 }
 if (rest.includes("--list")) {
