@@ -7,12 +7,12 @@ import { DataLoader } from "../data/loader";
 import { datasetSize, emptyDatasetMessage, type Dataset } from "../data/dataset";
 import { invalidLearningRateMessage } from "../optim/errors";
 import {
+  ChainedScheduler,
   OneCycleLR,
   ReduceLROnPlateau,
-  type ChainedScheduler,
+  SequentialLR,
   type LRScheduler,
   type SchedulerSettings,
-  type SequentialLR,
 } from "../optim/lrScheduler";
 import type { LossFn } from "./evaluate";
 import { resolveMetrics, type Metric, type MetricFn } from "./metrics";
@@ -27,7 +27,8 @@ export type Regularizer = (weights: tf.Variable[]) => tf.Scalar;
 /**
  * Any lr scheduler from `optim.lrScheduler`. `fit` steps it as a torch loop would: after every
  * epoch by default (ReduceLROnPlateau with the validation loss, else the training loss), after every
- * batch with `schedulerInterval: "step"`; OneCycleLR always after every batch.
+ * batch with `schedulerInterval: "step"`; OneCycleLR (alone or inside a SequentialLR or
+ * ChainedScheduler) always after every batch.
  */
 export type Scheduler = LRScheduler<SchedulerSettings> | SequentialLR | ChainedScheduler | ReduceLROnPlateau;
 
@@ -79,7 +80,8 @@ export interface FitOptions {
   scheduler?: Scheduler;
   /**
    * When to step the scheduler: "epoch" (default) or "step" (after every batch, e.g. CyclicLR or a
-   * SequentialLR of per-batch schedules). OneCycleLR always steps per batch, ReduceLROnPlateau per epoch.
+   * SequentialLR of per-batch schedules). OneCycleLR always steps per batch (so does a SequentialLR or
+   * ChainedScheduler that holds one), ReduceLROnPlateau per epoch.
    */
   schedulerInterval?: "epoch" | "step";
   callbacks?: FitCallbacks;
@@ -210,11 +212,19 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
     clipGradNorm: clip,
     scheduler,
     schedulerPerStep:
-      scheduler instanceof OneCycleLR ||
-      (options.schedulerInterval === "step" && !(scheduler instanceof ReduceLROnPlateau)),
+      stepsEveryBatch(scheduler) || (options.schedulerInterval === "step" && !(scheduler instanceof ReduceLROnPlateau)),
     normsPerStep,
     recordGradNorm: normsPerStep || clip !== undefined,
     earlyStopping: early ? (early === true ? {} : early) : undefined,
     syncEvery: options.syncEvery ?? 200,
   };
+}
+
+/** OneCycleLR counts batches, also inside a SequentialLR or ChainedScheduler: it steps after every batch. */
+function stepsEveryBatch(scheduler: unknown): boolean {
+  if (scheduler instanceof OneCycleLR) return true;
+  if (scheduler instanceof SequentialLR || scheduler instanceof ChainedScheduler) {
+    return scheduler.members.some((member) => stepsEveryBatch(member));
+  }
+  return false;
 }

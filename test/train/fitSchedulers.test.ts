@@ -12,7 +12,14 @@ import { linearRegression } from "../../src/data/synthetic";
 import { linear } from "../../src/models/builders";
 import { mse } from "../../src/losses";
 import { SGD } from "../../src/optim/sgd";
-import { ChainedScheduler, ConstantLR, ExponentialLR, LinearLR, SequentialLR } from "../../src/optim/lrScheduler";
+import {
+  ChainedScheduler,
+  ConstantLR,
+  ExponentialLR,
+  LinearLR,
+  OneCycleLR,
+  SequentialLR,
+} from "../../src/optim/lrScheduler";
 
 const data = linearRegression({ n: 64, features: 3, weights: [1, -2, 0.5], bias: 0.3, noise: 0.01, seed: 1 });
 
@@ -89,4 +96,25 @@ test("fit steps a ChainedScheduler after every batch with schedulerInterval 'ste
     torch,
     "step lr",
   );
+});
+
+test("a OneCycleLR inside a ChainedScheduler or SequentialLR steps after every batch, as it does alone", async () => {
+  const run = async (wrap: (opt: SGD, cycle: OneCycleLR) => FitOptions["scheduler"]) => {
+    const optimizer = new SGD({ lr: 0.1 });
+    const cycle = new OneCycleLR(optimizer, { maxLr: 0.5, epochs: 2, stepsPerEpoch: 4 });
+    const history = await fit(linear({ inputs: 3, seed: 1 }), {
+      optimizer,
+      loss: mse,
+      train: data,
+      epochs: 2,
+      batchSize: 16,
+      scheduler: wrap(optimizer, cycle),
+      progress: false,
+    });
+    return history.steps.map((s) => s.lr ?? NaN);
+  };
+  const alone = await run((_, cycle) => cycle);
+  assert.equal(new Set(alone).size, alone.length, "alone, the lr changes at every batch");
+  assert.deepEqual(await run((_, cycle) => new ChainedScheduler([cycle])), alone);
+  assert.deepEqual(await run((opt, cycle) => new SequentialLR(opt, { schedulers: [cycle], milestones: [] })), alone);
 });

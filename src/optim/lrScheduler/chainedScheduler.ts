@@ -23,6 +23,11 @@ export class ChainedScheduler {
   static readonly schedulerName = "ChainedScheduler";
   readonly optimizer: LrControlled;
   private readonly schedulers: EpochScheduler[];
+
+  /** The schedulers it runs (torch's `_schedulers`), e.g. for a loop that must know how to step them. */
+  get members(): readonly EpochScheduler[] {
+    return this.schedulers;
+  }
   private lastLrs: number[];
 
   constructor(schedulers: readonly EpochScheduler[]) {

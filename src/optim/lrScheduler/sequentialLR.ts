@@ -38,6 +38,11 @@ export class SequentialLR {
   readonly optimizer: LrControlled;
   lastEpoch: number;
   private readonly schedulers: EpochScheduler[];
+
+  /** The schedulers it runs (torch's `_schedulers`), e.g. for a loop that must know how to step them. */
+  get members(): readonly EpochScheduler[] {
+    return this.schedulers;
+  }
   private readonly milestones: number[];
   private lastLrs: number[];
 
