@@ -1,4 +1,5 @@
-"""The TypeScript check helpers every depth notebook (13-19) defines in its first code cell.
+"""The TypeScript check helpers defined in the first code cell of every notebook whose generator imports
+CHECK_HELPER (`grep -l "from checks import" scripts/notebooks/make_*.py`).
 
 `checkAgainstControl` is the collection's helper (docs/notebooks.md, rule 2): the same check must hold on the
 effect and fail on the negative control. `check` names both cases and formats what each measured, and collects

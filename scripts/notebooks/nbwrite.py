@@ -1,7 +1,7 @@
 """Writes a tutorial notebook (nbformat 4.5, no outputs, stable cell ids "NN-MM") from a list of cells.
 
-Used by the generators of notebooks 13-19 (scripts/notebooks/make_NN.py): edit the generator, run it,
-and the .ipynb is rewritten byte-for-byte the same when nothing changed.
+Used by the generators that import it (`grep -l nbwrite scripts/notebooks/make_*.py`; the others write
+their notebook themselves): edit the generator, run it, and the .ipynb is rewritten byte-for-byte the same when nothing changed.
 """
 import json
 import os

@@ -5,13 +5,15 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-// Notebooks 13–19 are written by scripts/notebooks/make_NN.py (stable cell ids, no outputs). Each committed
-// notebook must be exactly what its generator writes, so an edit made to only one of the two is caught.
+// Every notebook NN with a generator scripts/notebooks/make_NN.py is written by it (stable cell ids, no
+// outputs); which notebooks those are is read from the generators present. Each committed notebook must be
+// exactly what its generator writes, so an edit made to only one of the two is caught.
 const root = resolve(__dirname, "..", "..", "..");
 const scripts = join(root, "scripts", "notebooks");
 const generators = readdirSync(scripts)
   .filter((f) => /^make_\d+\.py$/.test(f))
   .sort();
+const numbers = generators.map((f) => f.slice("make_".length, -".py".length));
 
 function python(): string | undefined {
   for (const candidate of [process.env.OPTIMLAB_PYTHON, "/usr/bin/python3", "python3"]) {
@@ -41,7 +43,7 @@ function drifted(out: string, written: string[]): string[] {
 const interpreter = python();
 
 test(
-  "every depth notebook (13–19) is exactly what its generator writes",
+  `every notebook with a generator (${numbers.join(", ")}) is exactly what its generator writes`,
   { skip: interpreter ? false : "no python3 found" },
   () => {
     const out = mkdtempSync(join(tmpdir(), "optimlab-generators-"));
