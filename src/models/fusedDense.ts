@@ -1,15 +1,17 @@
 /**
- * A tfjs `Dense` layer (linear or ReLU) whose product, bias and ReLU run as one `_FusedMatMul`
- * kernel also while gradients are recorded, on 2-D operands.
+ * A tfjs `Dense` layer (linear or ReLU) whose product, bias and ReLU are one operation on the
+ * gradient tape, on 2-D operands.
  *
- * tfjs's `tf.fused.matMul` fuses a non-linear activation only outside gradient recording, so in
- * training a `dense({ activation: "relu" })` runs product, bias add and ReLU as separate kernels,
- * and `mlp` used to add a separate ReLU layer (one more layer call per step). This layer calls the
- * fused kernel with tfjs's own gradient for it (`dy·step(y)`, then the products and the bias sum
- * exactly as `tf.fused.matMul` does), so values and gradients are the same bits as
- * dense (fused bias) → ReLU. The linear layer skips tfjs's 3-D reshapes (and their gradients).
- * It is a `Dense` subclass: `getClassName()` is "Dense", and a saved model loads back as a plain
- * `Dense` with the same activation.
+ * In training, tfjs's `dense({ activation: "relu" })` records product, bias add and ReLU as
+ * separate ops (`tf.fused.matMul` fuses a non-linear activation only outside gradient recording),
+ * each with its own backward ops, reshapes to 3-D and back, and `mlp` used to add a separate ReLU
+ * layer. Here one `tf.customGrad` op runs the plain product (BatchMatMul: optimlab's SIMD product,
+ * which does not re-pack the weights every step as XNNPACK's fused product with bias does), the
+ * bias add and the ReLU, and its gradient is tfjs's own for the fused product (`dy·step(y)`, then
+ * the two products and the bias sum). On the cpu backend the results are the same bits as
+ * dense → ReLU layer; on wasm the product's summation order differs from XNNPACK's (≤ 1e-6
+ * relative, test). It is a `Dense` subclass: `getClassName()` is "Dense", and a saved model loads
+ * back as a plain `Dense` with the same activation.
  */
 import * as tf from "@tensorflow/tfjs";
 
@@ -34,15 +36,16 @@ function denseClass(): DenseConstructor {
 }
 
 /**
- * activation(x·w + b) as one kernel, with the gradient of tfjs's fused matMul. tfjs reshapes
- * x and w to 3-D first; the kernels take 2-D operands as one batch, with the same results, so the
- * reshapes (and their gradients) are left out.
+ * activation(x·w + b) as one taped op, with the gradient of tfjs's fused matMul. tfjs reshapes
+ * x and w to 3-D first; the kernels take 2-D operands as one batch, so the reshapes are left out.
  */
 function fusedMatMul(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor | null, activation: FusedActivation): tf.Tensor {
-  const attrs = { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0.2 };
+  const attrs = { transposeA: false, transposeB: false };
   const run = (a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc, b1?: tf.Tensor) => {
-    const inputs: tf.NamedTensorMap = b1 ? { a, b, bias: b1 } : { a, b };
-    const y = tf.engine().runKernel(tf._FusedMatMul, inputs, attrs) as tf.Tensor;
+    const product = tf.engine().runKernel(tf.BatchMatMul, { a, b }, attrs) as tf.Tensor;
+    const z = b1 ? tf.add(product, b1) : product;
+    const y = activation === "relu" ? tf.relu(z) : z;
+    tf.dispose([product, z].filter((t) => t !== y)); // the forward is not taped: only y is kept
     save(b1 ? [a, b, y, b1] : [a, b, y]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sa, sb, sy, sBias] = saved;
