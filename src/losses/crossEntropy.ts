@@ -26,7 +26,8 @@ const DEFAULT_IGNORE_INDEX = -100;
  *   the mean divides by N.
  *
  * Logits of shape [C] with a scalar label (or [C] probabilities) are one unbatched sample.
- * Computed from `tf.logSoftmax`, so large logits are safe.
+ * Computed from `tf.logSoftmax`, so large logits are safe. Class indices are range-checked on
+ * the CPU once per labels tensor, and in `train.fit` once per dataset (labelValues.ts).
  *
  * ```ts
  * const loss = losses.crossEntropy(logits, tf.tensor1d([0, 2, 1], "int32"), { labelSmoothing: 0.1 });
