@@ -1,27 +1,19 @@
 /**
  * A Jupyter client that starts a kernel as a child process on free ports and drives it message by
- * message through ZeroMQ with wire.ts (the same bytes a real client sends): every channel, raw frames,
- * any signer. The kernel tests and the kernel benchmarks use it; the notebook runner has its own
- * smaller client (runner/client.ts) over runner/launch.ts's process handling.
+ * message (the same bytes a real client sends): every channel, raw frames, any signer. The kernel
+ * tests and the kernel benchmarks use it. Sockets, signing and routing by msg_id are
+ * kernelConnection.ts, shared with the notebook runner's client (runner/client.ts); this file adds the
+ * test conveniences: spawning, readiness, a log of every IOPub message, waits with timeouts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as zmq from "zeromq";
+import { KernelConnection, type ClientChannel } from "./kernelConnection";
 import { newConnectionInfo } from "./ports";
-import {
-  createMessage,
-  deserialize,
-  endpoint,
-  serialize,
-  Signer,
-  type ConnectionInfo,
-  type JsonObject,
-  type Message,
-} from "./wire";
+import type { ConnectionInfo, JsonObject, Message, Signer } from "./wire";
 
-export type ClientChannel = "shell" | "control" | "stdin";
+export type { ClientChannel } from "./kernelConnection";
 
 /** Root of the source tree (this file runs from `protocol/` via tsx or from `dist/protocol/` after the build). */
 export const REPO_ROOT = path.resolve(__dirname, __filename.endsWith(".ts") ? ".." : "../..");
@@ -69,20 +61,10 @@ export interface RequestResult {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class KernelHarness {
-  readonly signer: Signer;
-  readonly session = `harness-${process.pid}`;
   /** Every IOPub message received, in order. */
   readonly published: Message[] = [];
   stderr = "";
-  private readonly sockets: {
-    shell: zmq.Dealer;
-    control: zmq.Dealer;
-    stdin: zmq.Dealer;
-    iopub: zmq.Subscriber;
-    hb: zmq.Request;
-  };
-  private readonly replyWaiters = new Map<string, (message: Message) => void>();
-  private readonly unclaimedReplies = new Map<string, Message>();
+  private readonly connection: KernelConnection;
   private readonly iopubWaiters: Array<() => void> = [];
   private exitCode: Promise<number | null>;
 
@@ -91,14 +73,17 @@ export class KernelHarness {
     readonly child: ChildProcess,
     readonly tempDir: string,
   ) {
-    this.signer = new Signer(info.key, info.signature_scheme);
-    this.sockets = {
-      shell: new zmq.Dealer({ linger: 0 }),
-      control: new zmq.Dealer({ linger: 0 }),
-      stdin: new zmq.Dealer({ linger: 0 }),
-      iopub: new zmq.Subscriber({ linger: 0 }),
-      hb: new zmq.Request({ linger: 0, receiveTimeout: 2000 }),
-    };
+    // Replies are kept until asked for: tests send first and wait afterwards.
+    this.connection = new KernelConnection(info, {
+      channels: ["shell", "control", "stdin"],
+      heartbeat: true,
+      session: `harness-${process.pid}`,
+      keepEarlyReplies: true,
+      onAnyIopub: (message) => {
+        this.published.push(message);
+        for (const wake of this.iopubWaiters.splice(0)) wake();
+      },
+    });
     child.stderr?.on("data", (data: Buffer) => (this.stderr += data.toString()));
     this.exitCode = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
   }
@@ -125,9 +110,7 @@ export class KernelHarness {
       env: { ...process.env, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const kernel = new KernelHarness(info, child, tempDir);
-    kernel.connect();
-    return kernel;
+    return new KernelHarness(info, child, tempDir);
   }
 
   /**
@@ -138,43 +121,12 @@ export class KernelHarness {
     return this.waitForReply(this.send("shell", "kernel_info_request", {}), timeoutMs);
   }
 
-  private connect(): void {
-    for (const channel of ["shell", "control", "stdin", "hb"] as const)
-      this.sockets[channel].connect(endpoint(this.info, channel));
-    this.sockets.iopub.connect(endpoint(this.info, "iopub"));
-    this.sockets.iopub.subscribe();
-    for (const channel of ["shell", "control", "stdin"] as const) void this.receive(channel);
-    void this.receiveIopub();
+  get signer(): Signer {
+    return this.connection.signer;
   }
 
-  private async receive(channel: ClientChannel): Promise<void> {
-    try {
-      for await (const frames of this.sockets[channel]) {
-        const message = deserialize(frames, this.signer);
-        const parentId = (message.parent_header as { msg_id?: string }).msg_id;
-        if (!parentId) continue;
-        const waiter = this.replyWaiters.get(parentId);
-        if (waiter) {
-          this.replyWaiters.delete(parentId);
-          waiter(message);
-        } else {
-          this.unclaimedReplies.set(parentId, message); // arrived before anyone asked for it
-        }
-      }
-    } catch {
-      // socket closed
-    }
-  }
-
-  private async receiveIopub(): Promise<void> {
-    try {
-      for await (const frames of this.sockets.iopub) {
-        this.published.push(deserialize(frames, this.signer));
-        for (const wake of this.iopubWaiters.splice(0)) wake();
-      }
-    } catch {
-      // socket closed
-    }
+  get session(): string {
+    return this.connection.session;
   }
 
   /** Like jupyter_client's wait_for_ready: kernel_info until a reply arrives and IOPub is connected. */
@@ -201,31 +153,18 @@ export class KernelHarness {
 
   /** Signs and sends a request; returns it (its header.msg_id identifies the replies). */
   send(channel: ClientChannel, msgType: string, content: JsonObject, signer: Signer = this.signer): Message {
-    const message = createMessage(msgType, content, { session: this.session });
-    void this.sockets[channel].send(serialize(message, signer));
+    const message = this.connection.message(msgType, content);
+    void this.connection.send(channel, message, signer);
     return message;
   }
 
   sendFrames(channel: ClientChannel, frames: Buffer[]): Promise<void> {
-    return this.sockets[channel].send(frames);
+    return this.connection.sendFrames(channel, frames);
   }
 
   waitForReply(request: Message, timeoutMs = 20_000): Promise<Message> {
-    const early = this.unclaimedReplies.get(request.header.msg_id);
-    if (early) {
-      this.unclaimedReplies.delete(request.header.msg_id);
-      return Promise.resolve(early);
-    }
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.replyWaiters.delete(request.header.msg_id);
-        reject(new Error(`no reply to ${request.header.msg_type} within ${timeoutMs} ms\n${this.stderr}`));
-      }, timeoutMs);
-      timer.unref();
-      this.replyWaiters.set(request.header.msg_id, (message) => {
-        clearTimeout(timer);
-        resolve(message);
-      });
+    return this.connection.reply(request.header.msg_id, timeoutMs, request.header.msg_type).catch((error: Error) => {
+      throw new Error(`${error.message}\n${this.stderr}`);
     });
   }
 
@@ -285,10 +224,8 @@ export class KernelHarness {
   }
 
   /** One heartbeat ping; resolves with the echoed bytes. */
-  async ping(payload = "ping"): Promise<string> {
-    await this.sockets.hb.send(payload);
-    const [echo] = await this.sockets.hb.receive();
-    return echo.toString();
+  ping(payload = "ping"): Promise<string> {
+    return this.connection.ping(payload);
   }
 
   /** Resolves with the kernel's exit code, or rejects after `timeoutMs`. */
@@ -313,7 +250,7 @@ export class KernelHarness {
         await sleep(100);
       });
     }
-    for (const socket of Object.values(this.sockets)) socket.close();
+    this.connection.close();
     fs.rmSync(this.tempDir, { recursive: true, force: true });
   }
 }

@@ -1,52 +1,27 @@
 /**
- * The client side of the Jupyter protocol over ZeroMQ: DEALER sockets for shell and control, a SUB
- * socket for IOPub. Replies and IOPub messages are routed to whoever sent the request, by the
- * request's msg_id (their `parent_header.msg_id`). Framing and signing come from protocol/wire.ts.
+ * The runner's Jupyter client: shell and control requests whose replies and IOPub output go back to
+ * the caller by the request's msg_id. Sockets, signing and routing are protocol/kernelConnection.ts
+ * (shared with the kernel test harness); what the runner adds is the request shape its fault handling
+ * in session.ts needs: a reply promise that never rejects, registered before the request is sent.
  */
-import { randomUUID } from "node:crypto";
-import * as zmq from "zeromq";
-import {
-  createMessage,
-  deserialize,
-  endpoint,
-  serialize,
-  Signer,
-  WireError,
-  type ConnectionInfo,
-  type JsonObject,
-  type Message,
-} from "../protocol/wire";
+import { KernelConnection, type IopubHandler } from "../protocol/kernelConnection";
+import type { ConnectionInfo, JsonObject, Message } from "../protocol/wire";
 
 type RequestChannel = "shell" | "control";
-type IopubHandler = (message: Message) => void;
 
-export class KernelClient {
-  readonly session = randomUUID();
-  private readonly signer: Signer;
-  private readonly shell = new zmq.Dealer({ linger: 0 });
-  private readonly control = new zmq.Dealer({ linger: 0 });
-  private readonly iopub = new zmq.Subscriber({ linger: 0 });
-  private readonly pendingReplies = new Map<string, (reply: Message) => void>();
-  private readonly iopubHandlers = new Map<string, IopubHandler>();
-  private closed = false;
-  /** Messages dropped for a bad signature or framing; counted so tests and reports can see them. */
-  droppedMessages = 0;
+export class KernelClient extends KernelConnection {
+  constructor(connection: ConnectionInfo) {
+    super(connection, { channels: ["shell", "control"] });
+  }
 
-  constructor(readonly connection: ConnectionInfo) {
-    this.signer = new Signer(connection.key, connection.signature_scheme);
-    this.shell.connect(endpoint(connection, "shell"));
-    this.control.connect(endpoint(connection, "control"));
-    this.iopub.connect(endpoint(connection, "iopub"));
-    this.iopub.subscribe();
-    void this.receiveLoop(this.shell, (message) => this.routeReply(message));
-    void this.receiveLoop(this.control, (message) => this.routeReply(message));
-    void this.receiveLoop(this.iopub, (message) => this.routeIopub(message));
+  get connection(): ConnectionInfo {
+    return this.info;
   }
 
   /**
    * Sends a request; `reply` resolves with the matching reply and never rejects (callers race it
    * against their own timeouts and the kernel's death). IOPub messages that the request causes go to
-   * `onIopub` until `stopListening(msgId)`.
+   * `onIopub` until `stopListening(msgId)` or `forget(msgId)`.
    */
   async request(
     channel: RequestChannel,
@@ -54,62 +29,12 @@ export class KernelClient {
     content: JsonObject,
     onIopub?: IopubHandler,
   ): Promise<{ msgId: string; reply: Promise<Message> }> {
-    const message = createMessage(msgType, content, { session: this.session });
+    const message = this.message(msgType, content);
     const msgId = message.header.msg_id;
-    const reply = new Promise<Message>((resolve) => this.pendingReplies.set(msgId, resolve));
+    const reply = this.reply(msgId);
     // Registered before sending: IOPub output may arrive before `send` resolves.
-    if (onIopub) this.iopubHandlers.set(msgId, onIopub);
-    const socket = channel === "shell" ? this.shell : this.control;
-    await socket.send(serialize(message, this.signer));
+    if (onIopub) this.listen(msgId, onIopub);
+    await this.send(channel, message);
     return { msgId, reply };
-  }
-
-  stopListening(parentMsgId: string): void {
-    this.iopubHandlers.delete(parentMsgId);
-  }
-
-  /** Forgets a request whose reply will never be awaited (timed out, kernel dead). */
-  forget(msgId: string): void {
-    this.pendingReplies.delete(msgId);
-    this.iopubHandlers.delete(msgId);
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const socket of [this.shell, this.control, this.iopub]) socket.close();
-    this.pendingReplies.clear();
-    this.iopubHandlers.clear();
-  }
-
-  private routeReply(message: Message): void {
-    const parentId = message.parent_header.msg_id;
-    if (typeof parentId !== "string") return;
-    const resolve = this.pendingReplies.get(parentId);
-    if (!resolve) return;
-    this.pendingReplies.delete(parentId);
-    resolve(message);
-  }
-
-  private routeIopub(message: Message): void {
-    const parentId = message.parent_header.msg_id;
-    if (typeof parentId === "string") this.iopubHandlers.get(parentId)?.(message);
-  }
-
-  private async receiveLoop(socket: zmq.Dealer | zmq.Subscriber, route: (message: Message) => void): Promise<void> {
-    while (!this.closed) {
-      let frames: Buffer[];
-      try {
-        frames = await socket.receive();
-      } catch {
-        return; // socket closed
-      }
-      try {
-        route(deserialize(frames, this.signer));
-      } catch (error) {
-        if (!(error instanceof WireError)) throw error;
-        this.droppedMessages++;
-      }
-    }
   }
 }
