@@ -119,6 +119,14 @@ export class KernelChannels {
     });
   }
 
+  private sigintCount = 0;
+
+  /** This process got a SIGINT: the control thread decides whether it is new (see controlThread.ts). */
+  reportSigint(): void {
+    this.sigintCount += 1;
+    this.controlThread?.postMessage({ kind: "sigint", count: this.sigintCount } satisfies ToControlThread);
+  }
+
   private receiveControl(frames: Uint8Array[]): void {
     let message: Message;
     try {

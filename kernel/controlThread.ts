@@ -11,6 +11,8 @@
  *   poller): forwards a stop, and if the process still runs after STOP_DEADLINE_MS (the main thread is
  *   stuck), terminates the running code and finally kills the process: the kernel never outlives its
  *   client or ignores a shutdown.
+ * - SIGINT: counted from the relay child (sigintRelay.ts) and the main thread's listener, then handled
+ *   as an interrupt_request, so a signal stops a busy loop too.
  * - stdin: sends an `input_request` for `prompt()`, which blocks the main thread (Atomics.wait), and
  *   writes the `input_reply` into shared memory (see stdin.ts).
  *
@@ -24,6 +26,7 @@ import { Session } from "node:inspector";
 import { parentPort, workerData } from "node:worker_threads";
 import { HANDLED, INTERRUPT_GRACE_MS, REQUESTED, RUNNING } from "./interrupts";
 import { droppedMessageLog, kernelLog } from "./output";
+import { startSigintRelay } from "./sigintRelay";
 import { STDIN_INTERRUPTED, STDIN_READY, STDIN_WAITING, writeStdinReply, type StdinShared } from "./stdin";
 import { deserialize, endpoint, Signer, type ConnectionInfo, type Message } from "../protocol/wire";
 import { ZmtpSocket } from "../protocol/zmtpSocket";
@@ -46,7 +49,11 @@ export type ToMain =
   | { kind: "interrupt" }
   | { kind: "stop"; reason: StopReason };
 export type ToControlThread =
-  { kind: "send"; frames: Uint8Array[] } | { kind: "input"; frames: Uint8Array[]; msgId: string } | { kind: "close" };
+  | { kind: "send"; frames: Uint8Array[] }
+  | { kind: "input"; frames: Uint8Array[]; msgId: string }
+  /** The main thread's SIGINT listener ran; `count` SIGINTs so far (see `sigints` below). */
+  | { kind: "sigint"; count: number }
+  | { kind: "close" };
 
 /** A stuck kernel is terminated this long after a shutdown request or the parent's death. */
 export const STOP_DEADLINE_MS = 1200;
@@ -81,14 +88,32 @@ async function serve(data: ControlThreadData): Promise<void> {
   /** The input_request waiting for its reply (one at a time: the main thread blocks until then). */
   let awaitingInput: string | undefined;
 
+  /**
+   * SIGINT, from two witnesses: the relay child (sigintRelay.ts; it sees signals sent to the process
+   * group even while a cell blocks the main thread) and the main thread's listener (the only one to
+   * see a signal sent to this process alone, once its event loop turns). A group signal reaches
+   * both, so each witness's count is kept and the larger one says how many SIGINTs there were: each
+   * is handled once, as an interrupt_request.
+   */
+  const sigints = { main: 0, relay: 0, handled: 0 };
+  const onSigint = (witness: "main" | "relay", count: number): void => {
+    sigints[witness] = Math.max(sigints[witness], count);
+    const seen = Math.max(sigints.main, sigints.relay);
+    for (; sigints.handled < seen; sigints.handled++) void interrupt();
+  };
+  const relay = startSigintRelay((count) => onSigint("relay", count), log);
+
   port.on("message", (message: ToControlThread) => {
-    if (message.kind === "send") {
+    if (message.kind === "sigint") {
+      onSigint("main", message.count);
+    } else if (message.kind === "send") {
       control.send(message.frames);
     } else if (message.kind === "input") {
       awaitingInput = message.msgId;
       stdinSocket.send(message.frames);
     } else {
       clearInterval(parentWatch);
+      relay.stop();
       // The control socket lingers so that queued replies (the shutdown_reply) reach their clients.
       void Promise.all([control.close(), stdinSocket.close(), heartbeat.close()]).then(() => {
         inspector.disconnect();

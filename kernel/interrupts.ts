@@ -49,11 +49,6 @@ export class InterruptState {
     Atomics.notify(this.flags, HANDLED);
   }
 
-  /** An interrupt from this thread (SIGINT): counted like one from the control thread. */
-  request(): void {
-    Atomics.add(this.flags, REQUESTED, 1);
-  }
-
   setRunning(running: boolean): void {
     Atomics.store(this.flags, RUNNING, running ? 1 : 0);
   }

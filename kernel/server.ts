@@ -128,13 +128,10 @@ export class KernelServer {
     });
     setCommSink(this.comms);
     this.channels.interrupts.installProbe();
-    // SIGINT interrupts a cell that awaits (a busy loop needs interrupt_request: kernel.json says
-    // interrupt_mode "message"). SIGTERM keeps its default action: the process ends at once, even
-    // in a busy loop, which no handler could promise.
-    process.on("SIGINT", () => {
-      this.channels.interrupts.request();
-      this.interrupt();
-    });
+    // SIGINT is an interrupt, handled by the control thread (which also hears signals sent to the
+    // process group while a cell blocks this thread). SIGTERM keeps its default action: the process
+    // ends at once, even in a busy loop, which no handler could promise.
+    process.on("SIGINT", () => this.channels.reportSigint());
     process.on("uncaughtException", (error) => this.reportStray("Uncaught exception", error));
     process.on("unhandledRejection", (reason) => this.reportStray("Unhandled promise rejection", reason));
     this.channels.listen({
