@@ -31,7 +31,7 @@ export interface InstallOptions {
   env?: Env;
 }
 
-export const NO_ENVIRONMENT_MESSAGE =
+export const noEnvironmentMessage = (): string =>
   "--sys-prefix needs an active Python environment (CONDA_PREFIX or VIRTUAL_ENV is not set). Activate it first, or use --user or --prefix DIR.";
 
 export const notInstalledMessage = (name: string): string =>
@@ -44,7 +44,7 @@ export function kernelsDirFor(scope: InstallScope, env: Env = process.env): stri
       return path.join(jupyterDataDir(env), "kernels");
     case "sys-prefix": {
       const prefix = environmentPrefix(env);
-      if (!prefix) throw new Error(NO_ENVIRONMENT_MESSAGE);
+      if (!prefix) throw new Error(noEnvironmentMessage());
       return path.join(prefix, "share", "jupyter", "kernels");
     }
     case "prefix":

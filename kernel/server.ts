@@ -32,7 +32,7 @@ import {
   type CellScope,
   type StreamName,
 } from "./output";
-import { NO_STDIN_MESSAGE, requestInput, requestInputSync, StdinNotAllowedError } from "./stdin";
+import { noStdinMessage, requestInput, requestInputSync, StdinNotAllowedError } from "./stdin";
 import { createMessage, PROTOCOL_VERSION, type ConnectionInfo, type JsonObject, type Message } from "../protocol/wire";
 import { formatNow } from "../src/display/format";
 import { setDisplaySink, type MimeBundle } from "../src/display/protocol";
@@ -457,7 +457,7 @@ export class KernelServer {
   private inputRequest(prompt: string, password: boolean): Message {
     const scope = cellContext.getStore();
     if (!scope || scope.parent.header.msg_type !== "execute_request" || !scope.allowStdin)
-      throw new StdinNotAllowedError(NO_STDIN_MESSAGE);
+      throw new StdinNotAllowedError(noStdinMessage());
     this.flushStream();
     return createMessage("input_request", { prompt, password }, { parent: scope.parent, session: this.session });
   }

@@ -6,7 +6,7 @@
  * lives in the control thread, which sends the request, and writes the reply into shared memory; the
  * main thread sleeps in `Atomics.wait` until then. An interrupt wakes it (KeyboardInterrupt).
  */
-import { INTERRUPTED_MESSAGE, INTERRUPT_ERROR_NAME } from "./engine/errors";
+import { interruptedMessage, INTERRUPT_ERROR_NAME } from "./engine/errors";
 
 export const STDIN_IDLE = 0;
 export const STDIN_WAITING = 1;
@@ -39,7 +39,7 @@ export function writeStdinReply(shared: StdinShared, state: number, text: string
   Atomics.notify(shared.state, 0);
 }
 
-export const NO_STDIN_MESSAGE =
+export const noStdinMessage = (): string =>
   "prompt()/input() need a front end that accepts input: this request was sent with allow_stdin: false " +
   "(e.g. nbclient, `optimlab test`, or a non-interactive run). Give the value in the code instead.";
 
@@ -60,7 +60,7 @@ export function requestInputSync(shared: StdinShared, send: () => void): string 
     const state = Atomics.load(shared.state, 0);
     if (state === STDIN_WAITING) continue;
     Atomics.store(shared.state, 0, STDIN_IDLE);
-    if (state === STDIN_INTERRUPTED) throw new KeyboardInterrupt(INTERRUPTED_MESSAGE);
+    if (state === STDIN_INTERRUPTED) throw new KeyboardInterrupt(interruptedMessage());
     const length = Atomics.load(shared.state, 1);
     return Buffer.from(shared.data.slice(0, length)).toString("utf8");
   }
@@ -76,7 +76,7 @@ export async function requestInput(shared: StdinShared, send: () => void): Promi
     const state = Atomics.load(shared.state, 0);
     if (state === STDIN_WAITING) continue;
     Atomics.store(shared.state, 0, STDIN_IDLE);
-    if (state === STDIN_INTERRUPTED) throw new KeyboardInterrupt(INTERRUPTED_MESSAGE);
+    if (state === STDIN_INTERRUPTED) throw new KeyboardInterrupt(interruptedMessage());
     const length = Atomics.load(shared.state, 1);
     return Buffer.from(shared.data.slice(0, length)).toString("utf8");
   }

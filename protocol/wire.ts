@@ -63,7 +63,7 @@ export class WireError extends Error {
   override name = "WireError";
 }
 
-export const REPLAYED_MESSAGE = "Replayed message: this signature was already received";
+export const replayedMessage = (): string => "Replayed message: this signature was already received";
 
 /** The HMAC schemes a connection file may name: `hmac-<digest>` with a digest this Node.js has. */
 export function signatureAlgorithm(scheme: string): string | undefined {
@@ -168,7 +168,7 @@ export function serialize(message: Message, signer: Signer): Buffer[] {
 /**
  * Parses frames into a message. Throws WireError for a missing delimiter, a bad signature or bad JSON:
  * callers log and drop such messages (a malformed message must never take the kernel down). A kernel
- * passes `rejectReplays`: a signature it has already accepted is refused (REPLAYED_MESSAGE).
+ * passes `rejectReplays`: a signature it has already accepted is refused (replayedMessage()).
  */
 export function deserialize(frames: Buffer[], signer: Signer, options: { rejectReplays?: boolean } = {}): Message {
   const at = frames.findIndex((frame) => frame.length === DELIMITER.length && frame.toString() === DELIMITER);
@@ -178,7 +178,7 @@ export function deserialize(frames: Buffer[], signer: Signer, options: { rejectR
   const signature = frames[at + 1].toString("utf8");
   const parts = frames.slice(at + 2, at + 6);
   if (!signer.verify(signature, parts)) throw new WireError("Invalid message signature");
-  if (options.rejectReplays && !signer.firstSighting(signature)) throw new WireError(REPLAYED_MESSAGE);
+  if (options.rejectReplays && !signer.firstSighting(signature)) throw new WireError(replayedMessage());
   let parsed: Json[];
   try {
     parsed = parts.map((part) => JSON.parse(part.toString("utf8")) as Json);

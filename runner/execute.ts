@@ -6,7 +6,21 @@
 import * as path from "node:path";
 import { findKernelSpec, KERNEL_NAME, listKernelSpecs, type KernelSpecEntry } from "../kernel/kernelspecs";
 import type { JsonObject } from "../protocol/wire";
-import { failureMessages, failureText, type FailureKind } from "./failure";
+import {
+  abortedMessage,
+  cellErrorMessage,
+  cellTimeoutMessage,
+  kernelDiedMessage,
+  noExceptionMessage,
+  noExecuteReplyMessage,
+  notRunMessage,
+  notebookTimeoutMessage,
+  outputMismatchMessage,
+  startTimeoutMessage,
+  wrongExceptionMessage,
+  failureText,
+  type FailureKind,
+} from "./failure";
 import {
   cellTags,
   cloneNotebook,
@@ -211,7 +225,7 @@ function notRunResult(cell: CodeCell, index: number, number: number): CellResult
     source: joinSource(cell.source),
     tags: cellTags(cell),
     status: "not-run",
-    reason: failureMessages.notRun,
+    reason: notRunMessage(),
     executionCount: null,
     seconds: 0,
     outputs: [],
@@ -344,7 +358,7 @@ function outputMismatch(
   if (!options.checkOutputs || cellTags(cell).includes(TAG_INJECTED) || !hasStoredOutputs(expected)) return undefined;
   const mismatch = compareOutputs(expected, cell.outputs, options.sanitizers ?? []);
   if (!mismatch) return undefined;
-  const summary = failureMessages.outputMismatch(cellLabel(result));
+  const summary = outputMismatchMessage(cellLabel(result));
   const extra = [{ title: "diff (- stored, + new)", text: mismatch }];
   return {
     kind: "output-mismatch",
@@ -408,37 +422,32 @@ function judge(
     const running = outcome.runningMs / 1000;
     const summary =
       outcome.limit === "notebook"
-        ? failureMessages.notebookTimeout(cell.label, cell.seconds, cell.notebookTimeout ?? 0)
+        ? notebookTimeoutMessage(cell.label, cell.seconds, cell.notebookTimeout ?? 0)
         : outcome.limit === "start"
-          ? failureMessages.startTimeout(
-              cell.label,
-              running,
-              cell.startupSeconds + cell.timeoutSeconds,
-              outcome.interrupted,
-            )
-          : failureMessages.timeout(cell.label, running, cell.timeoutSeconds, outcome.interrupted);
+          ? startTimeoutMessage(cell.label, running, cell.startupSeconds + cell.timeoutSeconds, outcome.interrupted)
+          : cellTimeoutMessage(cell.label, running, cell.timeoutSeconds, outcome.interrupted);
     return make(outcome.limit === "notebook" ? "notebook-timeout" : "timeout", summary, [], true);
   }
-  if (outcome.kind === "no-reply") return make("no-reply", failureMessages.noReply(cell.label));
+  if (outcome.kind === "no-reply") return make("no-reply", noExecuteReplyMessage(cell.label));
   if (outcome.kind === "died") {
     const stderr =
       outcome.stderr.length > 0
         ? [{ title: "kernel stderr (last lines)", text: outcome.stderr.slice(-20).join("\n") }]
         : [];
-    return make("kernel-died", failureMessages.kernelDied(cell.label, outcome.exit), stderr);
+    return make("kernel-died", kernelDiedMessage(cell.label, outcome.exit), stderr);
   }
   const content = outcome.reply.content;
   const status = content.status;
-  if (status === "aborted") return make("aborted", failureMessages.aborted(cell.label));
+  if (status === "aborted") return make("aborted", abortedMessage(cell.label));
   if (status === "error") {
     const errorOutput = cell.outputs.find((output) => output.output_type === "error");
     const ename = errorOutput?.output_type === "error" ? errorOutput.ename : jsonText(content.ename, "Error");
     const evalue = errorOutput?.output_type === "error" ? errorOutput.evalue : jsonText(content.evalue, "");
-    if (cell.raises === undefined) return make("error", failureMessages.error(cell.label, ename, evalue));
+    if (cell.raises === undefined) return make("error", cellErrorMessage(cell.label, ename, evalue));
     if (cell.raises !== null && cell.raises !== ename)
-      return make("wrong-exception", failureMessages.wrongException(cell.label, cell.raises, ename, evalue));
+      return make("wrong-exception", wrongExceptionMessage(cell.label, cell.raises, ename, evalue));
     return undefined;
   }
-  if (cell.raises !== undefined) return make("no-exception", failureMessages.noException(cell.label, cell.raises));
+  if (cell.raises !== undefined) return make("no-exception", noExceptionMessage(cell.label, cell.raises));
   return undefined;
 }

@@ -18,33 +18,45 @@ export type FailureKind =
   | "no-reply" // the kernel went idle without an execute_reply
   | "output-mismatch"; // --check-outputs found different text outputs
 
-export const failureMessages = {
-  error: (label: string, ename: string, evalue: string) => `${label} raised ${ename}: ${evalue}`,
-  noException: (label: string, expected: string | null) =>
-    `${label} is tagged raises-exception${expected ? `=${expected}` : ""} but raised no error`,
-  wrongException: (label: string, expected: string, ename: string, evalue: string) =>
-    `${label} should raise ${expected} but raised ${ename}: ${evalue}`,
-  timeout: (label: string, elapsedSeconds: number, limitSeconds: number, interrupted: boolean) =>
-    `${label} timed out after ${elapsedSeconds.toFixed(1)} s (limit ${limitSeconds} s); ` +
-    (interrupted
-      ? "it was interrupted, then the kernel was stopped"
-      : "the kernel did not respond to the interrupt and was killed"),
-  notebookTimeout: (label: string, elapsedSeconds: number, limitSeconds: number) =>
-    `${label} was running when the notebook deadline of ${limitSeconds} s passed (cell ran ${elapsedSeconds.toFixed(1)} s); the kernel was stopped`,
-  kernelDied: (label: string, exit: KernelExit) => `The kernel died while ${label} was running (${describeExit(exit)})`,
-  startTimeout: (label: string, elapsedSeconds: number, limitSeconds: number, interrupted: boolean) =>
-    `${label} was not started by the kernel within ${elapsedSeconds.toFixed(1)} s (no execute_input; limit ${limitSeconds} s ` +
-    `= --startup-timeout + the cell's timeout); ` +
-    (interrupted
-      ? "it was interrupted, then the kernel was stopped"
-      : "the kernel did not respond to the interrupt and was killed"),
-  aborted: (label: string) => `${label} was aborted by the kernel`,
-  noReply: (label: string) =>
-    `The kernel finished ${label} (status idle) but sent no execute_reply, so how the cell ended is unknown ` +
-    `(a kernel fault, e.g. an error it could not serialize); later cells were not run`,
-  outputMismatch: (label: string) => `${label} produced outputs that differ from those stored in the notebook`,
-  notRun: "not run: an earlier cell failed or the kernel stopped",
-} as const;
+// Failure texts: one `xxxMessage()` builder each (the project's message convention).
+export const cellErrorMessage = (label: string, ename: string, evalue: string): string =>
+  `${label} raised ${ename}: ${evalue}`;
+export const noExceptionMessage = (label: string, expected: string | null): string =>
+  `${label} is tagged raises-exception${expected ? `=${expected}` : ""} but raised no error`;
+export const wrongExceptionMessage = (label: string, expected: string, ename: string, evalue: string): string =>
+  `${label} should raise ${expected} but raised ${ename}: ${evalue}`;
+export const cellTimeoutMessage = (
+  label: string,
+  elapsedSeconds: number,
+  limitSeconds: number,
+  interrupted: boolean,
+): string =>
+  `${label} timed out after ${elapsedSeconds.toFixed(1)} s (limit ${limitSeconds} s); ` +
+  (interrupted
+    ? "it was interrupted, then the kernel was stopped"
+    : "the kernel did not respond to the interrupt and was killed");
+export const notebookTimeoutMessage = (label: string, elapsedSeconds: number, limitSeconds: number): string =>
+  `${label} was running when the notebook deadline of ${limitSeconds} s passed (cell ran ${elapsedSeconds.toFixed(1)} s); the kernel was stopped`;
+export const kernelDiedMessage = (label: string, exit: KernelExit): string =>
+  `The kernel died while ${label} was running (${describeExit(exit)})`;
+export const startTimeoutMessage = (
+  label: string,
+  elapsedSeconds: number,
+  limitSeconds: number,
+  interrupted: boolean,
+): string =>
+  `${label} was not started by the kernel within ${elapsedSeconds.toFixed(1)} s (no execute_input; limit ${limitSeconds} s ` +
+  `= --startup-timeout + the cell's timeout); ` +
+  (interrupted
+    ? "it was interrupted, then the kernel was stopped"
+    : "the kernel did not respond to the interrupt and was killed");
+export const abortedMessage = (label: string): string => `${label} was aborted by the kernel`;
+export const noExecuteReplyMessage = (label: string): string =>
+  `The kernel finished ${label} (status idle) but sent no execute_reply, so how the cell ended is unknown ` +
+  `(a kernel fault, e.g. an error it could not serialize); later cells were not run`;
+export const outputMismatchMessage = (label: string): string =>
+  `${label} produced outputs that differ from those stored in the notebook`;
+export const notRunMessage = (): string => "not run: an earlier cell failed or the kernel stopped";
 
 const MAX_LINES = 60;
 const MAX_CHARS = 8000;

@@ -25,7 +25,20 @@ export {
 } from "./execute";
 export { runNotebooks, outputPath, batchMessages, type BatchOptions } from "./batch";
 export { discoverNotebooks, parseShard, selectShard, discoverMessages } from "./discover";
-export { failureMessages, type FailureKind } from "./failure";
+export {
+  abortedMessage,
+  cellErrorMessage,
+  cellTimeoutMessage,
+  kernelDiedMessage,
+  noExceptionMessage,
+  noExecuteReplyMessage,
+  notebookTimeoutMessage,
+  notRunMessage,
+  outputMismatchMessage,
+  startTimeoutMessage,
+  wrongExceptionMessage,
+  type FailureKind,
+} from "./failure";
 export {
   readNotebook,
   parseNotebook,

@@ -18,7 +18,7 @@ export interface CellError {
 export const COMPILE_ERROR_NAME = "CompileError";
 /** The ename of an interrupted cell (IPython's name, which clients recognise). */
 export const INTERRUPT_ERROR_NAME = "KeyboardInterrupt";
-export const INTERRUPTED_MESSAGE = "Execution interrupted";
+export const interruptedMessage = (): string => "Execution interrupted";
 
 export function compileError(diagnostics: string[]): CellError {
   return {
@@ -31,8 +31,8 @@ export function compileError(diagnostics: string[]): CellError {
 export function interruptError(): CellError {
   return {
     ename: INTERRUPT_ERROR_NAME,
-    evalue: INTERRUPTED_MESSAGE,
-    traceback: [`${INTERRUPT_ERROR_NAME}: ${INTERRUPTED_MESSAGE}`],
+    evalue: interruptedMessage(),
+    traceback: [`${INTERRUPT_ERROR_NAME}: ${interruptedMessage()}`],
   };
 }
 

@@ -18,7 +18,7 @@ import type { InterruptState } from "../interrupts";
 export {
   COMPILE_ERROR_NAME,
   INTERRUPT_ERROR_NAME,
-  INTERRUPTED_MESSAGE,
+  interruptedMessage,
   compileError,
   interruptError,
   runtimeError,

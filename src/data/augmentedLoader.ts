@@ -13,7 +13,8 @@ export interface AugmentedLoaderOptions extends DataLoaderOptions {
   augment: (x: tf.Tensor, seed: number) => tf.Tensor;
 }
 
-export const MISSING_AUGMENT = "AugmentedLoader: options.augment must be a function (x, seed) => augmented x";
+export const missingAugmentMessage = (): string =>
+  "AugmentedLoader: options.augment must be a function (x, seed) => augmented x";
 
 // Offset that keeps the augmentation seeds apart from the shuffle seeds deriveSeed(seed, epoch).
 const AUGMENT_STREAM = 0x41554700;
@@ -24,7 +25,7 @@ export class AugmentedLoader extends DataLoader {
 
   constructor(dataset: Dataset, options: AugmentedLoaderOptions) {
     super(dataset, options);
-    if (typeof options?.augment !== "function") throw new Error(MISSING_AUGMENT);
+    if (typeof options?.augment !== "function") throw new Error(missingAugmentMessage());
     this.augment = options.augment;
   }
 

@@ -51,7 +51,7 @@ export function bce(probs: tf.Tensor, targets: tf.Tensor, options: BceOptions & 
   checkFloat("bce", "probs", probs);
   checkSameShape("bce", probs, targets);
   const range = tf.tidy(() => tf.stack([tf.min(probs), tf.max(probs)]).dataSync());
-  if (probs.size > 0 && !(range[0] >= 0 && range[1] <= 1)) throw new RangeError(messages.BCE_INPUT_RANGE);
+  if (probs.size > 0 && !(range[0] >= 0 && range[1] <= 1)) throw new RangeError(messages.bceInputRangeMessage());
   return tf.tidy(() => {
     let losses = elementwiseBce(probs, targets.toFloat());
     if (options.weight !== undefined)

@@ -65,7 +65,7 @@ export function crossEntropy(
     if (labels.rank !== logits.rank || labels.shape.some((d, i) => d !== logits.shape[i])) {
       throw new Error(messages.probabilityTargetShape(logits.shape, labels.shape));
     }
-    if (options.ignoreIndex !== undefined) throw new Error(messages.IGNORE_INDEX_WITH_PROBABILITIES);
+    if (options.ignoreIndex !== undefined) throw new Error(messages.ignoreIndexWithProbabilitiesMessage());
   } else if (labels.rank !== batchShape.length || labels.shape.some((d, i) => d !== batchShape[i])) {
     throw new Error(messages.labelsShape(batchShape, labels.shape));
   }

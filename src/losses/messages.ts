@@ -59,7 +59,8 @@ export function labelSmoothingRange(value: unknown): string {
   return `labelSmoothing must be between 0.0 and 1.0. Got: ${String(value)}`;
 }
 
-export const IGNORE_INDEX_WITH_PROBABILITIES = "crossEntropy: ignoreIndex is not supported for probability targets";
+export const ignoreIndexWithProbabilitiesMessage = (): string =>
+  "crossEntropy: ignoreIndex is not supported for probability targets";
 
-export const BCE_INPUT_RANGE =
+export const bceInputRangeMessage = (): string =>
   "bce: all elements of input should be between 0 and 1 (pass probabilities; for logits use bceWithLogits)";

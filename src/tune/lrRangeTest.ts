@@ -49,7 +49,7 @@ export interface LrRangeResult {
   stoppedEarly: boolean;
 }
 
-export const NO_WRITABLE_LR =
+export const noWritableLrMessage = (): string =>
   "lrRangeTest needs an optimizer with a writable numeric `lr` (e.g. new optim.SGD({ lr: 1e-7 }))";
 
 export function invalidLrRangeMessage(start: unknown, end: unknown): string {
@@ -95,7 +95,7 @@ export async function lrRangeTest(model: tf.LayersModel, options: LrRangeTestOpt
   const owned = typeof options.optimizer === "function";
   const optimizer = typeof options.optimizer === "function" ? options.optimizer() : options.optimizer;
   const settable = optimizer as unknown as { lr?: unknown };
-  if (typeof settable.lr !== "number") throw new Error(NO_WRITABLE_LR);
+  if (typeof settable.lr !== "number") throw new Error(noWritableLrMessage());
   const loader =
     options.train instanceof DataLoader
       ? options.train

@@ -35,7 +35,8 @@ export function emptyAxisMessage(param: string): string {
   return `Search space axis "${param}" has no values`;
 }
 
-export const EMPTY_SPACE = "The search space is empty: give at least one parameter, e.g. { lr: [0.1, 0.01] }";
+export const emptySpaceMessage = (): string =>
+  "The search space is empty: give at least one parameter, e.g. { lr: [0.1, 0.01] }";
 
 export function uniform(low: number, high: number): UniformAxis {
   if (!(Number.isFinite(low) && Number.isFinite(high) && low < high))
@@ -56,7 +57,7 @@ export function choice<T extends ParamValue>(values: readonly T[]): ChoiceAxis<T
 /** Normalises array shorthand to `choice` and checks every axis. */
 export function resolveSpace(space: Space): { [param: string]: Axis } {
   const names = Object.keys(space ?? {});
-  if (names.length === 0) throw new Error(EMPTY_SPACE);
+  if (names.length === 0) throw new Error(emptySpaceMessage());
   const out: { [param: string]: Axis } = {};
   for (const name of names) {
     const axis = space[name];

@@ -4,12 +4,12 @@
  */
 import { getCommSink, type Comm, type CommData, type CommHandlers, type CommTargetHandler } from "./commProtocol";
 
-export const NO_KERNEL_COMMS =
+export const noKernelCommsMessage = (): string =>
   "comms need a Jupyter kernel: run this cell in a notebook on the optimlab kernel (outside one there is no front end to talk to).";
 
 function sink() {
   const found = getCommSink();
-  if (!found) throw new Error(NO_KERNEL_COMMS);
+  if (!found) throw new Error(noKernelCommsMessage());
   return found;
 }
 

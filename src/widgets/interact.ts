@@ -24,7 +24,7 @@ import { HTML } from "./controls";
 import { HBox, VBox } from "./boxes";
 import { Output } from "./output";
 import { RunScheduler, type RunContext } from "./runScheduler";
-import { NO_WIDGETS_HELP, WIDGET_VIEW_MIME, type Widget } from "./widget";
+import { noWidgetsHelpMessage, WIDGET_VIEW_MIME, type Widget } from "./widget";
 
 /** A widget `interact` can read a value from. */
 export type ValueControl = Widget & { value: unknown };
@@ -48,11 +48,11 @@ export interface InteractOptions<C extends Controls> {
   controlsLayout?: "row" | "column";
 }
 
-export const STATIC_NEEDS_ONE =
+export const staticNeedsOneMessage = (): string =>
   "interact: `static` takes exactly one control name, e.g. { static: { beta: [0, 0.5, 0.9] } }.";
-export const STATIC_UNKNOWN = (name: string, names: readonly string[]): string =>
+export const staticUnknownMessage = (name: string, names: readonly string[]): string =>
   `interact: static control "${name}" is not one of the controls (${names.join(", ")}).`;
-export const STATIC_NOT_FIGURE = (name: string, value: number): string =>
+export const staticNotFigureMessage = (name: string, value: number): string =>
   `interact: for the static fallback, fn must return a plot.Figure; at ${name} = ${value} it returned something else.`;
 
 /** Outputs of widget Output areas load plotly.js once per kernel (cells' figures may not have run in this page). */
@@ -140,7 +140,7 @@ export class Interactive<C extends Controls, R> implements Displayable {
     return {
       ...fallback,
       [WIDGET_VIEW_MIME]: { version_major: 2, version_minor: 0, model_id: this.box.modelId },
-      "text/plain": `${text}interact(${Object.keys(this.controls).join(", ")})\n${NO_WIDGETS_HELP}`,
+      "text/plain": `${text}interact(${Object.keys(this.controls).join(", ")})\n${noWidgetsHelpMessage()}`,
     };
   }
 
@@ -206,8 +206,8 @@ export class Interactive<C extends Controls, R> implements Displayable {
   private checkStatic(): void {
     const names = Object.keys(this.options.static ?? {});
     if (names.length === 0) return;
-    if (names.length !== 1) throw new Error(STATIC_NEEDS_ONE);
-    if (!(names[0] in this.controls)) throw new Error(STATIC_UNKNOWN(names[0], Object.keys(this.controls)));
+    if (names.length !== 1) throw new Error(staticNeedsOneMessage());
+    if (!(names[0] in this.controls)) throw new Error(staticUnknownMessage(names[0], Object.keys(this.controls)));
   }
 
   /** Precomputes the static slider (or the first result) as a plain MIME bundle. */
@@ -228,7 +228,7 @@ export class Interactive<C extends Controls, R> implements Displayable {
         { ...base, [name]: value },
         { signal: new AbortController().signal, progress: () => undefined },
       );
-      if (!(result instanceof Figure)) throw new TypeError(STATIC_NOT_FIGURE(name, value));
+      if (!(result instanceof Figure)) throw new TypeError(staticNotFigureMessage(name, value));
       figures.set(value, result);
     }
     const current = base[name];

@@ -26,16 +26,16 @@ export interface ToggleButtonsOptions<T> extends SelectionOptions<T> {
   buttonStyle?: "primary" | "success" | "info" | "warning" | "danger" | "";
 }
 
-export const NOT_AN_OPTION = (kind: string, value: unknown, labels: readonly string[]): string =>
+export const notAnOptionMessage = (kind: string, value: unknown, labels: readonly string[]): string =>
   `${kind}: ${String(value)} is not one of the options (${labels.join(", ")}).`;
-export const NO_OPTIONS = (kind: string): string => `${kind}: pass at least one option in \`options\`.`;
+export const noOptionsMessage = (kind: string): string => `${kind}: pass at least one option in \`options\`.`;
 
 function isPair<T>(option: SelectionOption<T>): option is readonly [string, T] {
   return Array.isArray(option) && option.length === 2 && typeof option[0] === "string";
 }
 
 function split<T>(kind: string, options: ReadonlyArray<SelectionOption<T>>): { labels: string[]; values: T[] } {
-  if (options.length === 0) throw new RangeError(NO_OPTIONS(kind));
+  if (options.length === 0) throw new RangeError(noOptionsMessage(kind));
   const labels = options.map((option) => (isPair(option) ? option[0] : String(option)));
   const values = options.map((option) => (isPair(option) ? option[1] : option));
   return { labels, values };
@@ -43,7 +43,7 @@ function split<T>(kind: string, options: ReadonlyArray<SelectionOption<T>>): { l
 
 function indexOf<T>(kind: string, values: readonly T[], labels: readonly string[], value: T): number {
   const at = values.indexOf(value);
-  if (at < 0) throw new RangeError(NOT_AN_OPTION(kind, value, labels));
+  if (at < 0) throw new RangeError(notAnOptionMessage(kind, value, labels));
   return at;
 }
 

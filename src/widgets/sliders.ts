@@ -28,9 +28,9 @@ export interface LogSliderOptions extends SliderOptions {
   base?: number;
 }
 
-export const BAD_RANGE = (kind: string, min: number, max: number): string =>
+export const badRangeMessage = (kind: string, min: number, max: number): string =>
   `${kind}: min (${min}) must be less than or equal to max (${max}).`;
-export const NOT_A_NUMBER = (kind: string, name: string, value: unknown): string =>
+export const notANumberMessage = (kind: string, name: string, value: unknown): string =>
   `${kind}: ${name} must be a finite number; got ${String(value)}.`;
 
 const SLIDER_STYLE: WireState = { description_width: "", handle_color: null };
@@ -41,7 +41,7 @@ function power(base: number, exponent: number): number {
 }
 
 function finite(kind: string, name: string, value: number): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw new TypeError(NOT_A_NUMBER(kind, name, value));
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new TypeError(notANumberMessage(kind, name, value));
   return value;
 }
 
@@ -88,7 +88,7 @@ abstract class NumberSlider extends Widget {
   protected override coerce(changes: WireState): WireState {
     const min = typeof changes.min === "number" ? changes.min : this.min;
     const max = typeof changes.max === "number" ? changes.max : this.max;
-    if (min > max) throw new RangeError(BAD_RANGE(this.kind, min, max));
+    if (min > max) throw new RangeError(badRangeMessage(this.kind, min, max));
     const [low, high] = this.range(min, max);
     const value = typeof changes.value === "number" ? changes.value : this.value;
     const clamped = this.round(Math.min(high, Math.max(low, value)));
@@ -103,7 +103,7 @@ function sliderState(
 ): WireState {
   const min = finite(kind, "min", options.min ?? 0);
   const max = finite(kind, "max", options.max ?? defaults.max);
-  if (min > max) throw new RangeError(BAD_RANGE(kind, min, max));
+  if (min > max) throw new RangeError(badRangeMessage(kind, min, max));
   return {
     ...describedState(options, "SliderStyleModel", SLIDER_STYLE),
     behavior: options.behavior ?? "drag-tap",

@@ -39,7 +39,7 @@ export const MODULE_VERSIONS: { readonly [module: string]: string } = {
 };
 
 /** The text front ends without widget support show instead of the widget. */
-export const NO_WIDGETS_HELP =
+export const noWidgetsHelpMessage = (): string =>
   "(a live widget: to see it, install ipywidgets in the Jupyter environment — `pip install ipywidgets` or " +
   "`conda install -c conda-forge ipywidgets` — and reload; JupyterLab 4, Notebook 7 and VS Code then show it)";
 
@@ -155,7 +155,7 @@ export class Widget implements Displayable {
   [JUPYTER_DISPLAY](): MimeBundle {
     return {
       [WIDGET_VIEW_MIME]: { version_major: 2, version_minor: 0, model_id: this.modelId },
-      "text/plain": `${this.toString()}\n${NO_WIDGETS_HELP}`,
+      "text/plain": `${this.toString()}\n${noWidgetsHelpMessage()}`,
     };
   }
 

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { randomAffine, invalidAugmentOptionMessage, augmentShapeMessage } from "../../src/data/augment";
-import { AugmentedLoader, MISSING_AUGMENT } from "../../src/data/augmentedLoader";
+import { AugmentedLoader, missingAugmentMessage } from "../../src/data/augmentedLoader";
 import { use } from "../../src/backend";
 
 /** A 5×5 image with one bright pixel at (row, col). */
@@ -125,7 +125,7 @@ test("AugmentedLoader: fresh augmentation per epoch, labels untouched, no leaked
   ]);
   assert.notDeepEqual(epochs[0], epochs[1], "epoch 2 sees other random versions");
   assert.notDeepEqual(epochs[0], x.arraySync());
-  assert.throws(() => new AugmentedLoader({ x, y }, {} as never), { message: MISSING_AUGMENT });
+  assert.throws(() => new AugmentedLoader({ x, y }, {} as never), { message: missingAugmentMessage() });
   tf.dispose([x, y]);
 });
 

@@ -17,7 +17,7 @@ import {
 import {
   installKernelSpec,
   kernelsDirFor,
-  NO_ENVIRONMENT_MESSAGE,
+  noEnvironmentMessage,
   notInstalledMessage,
   uninstallKernelSpec,
 } from "../../kernel/install";
@@ -107,7 +107,7 @@ describe("kernelspec install, discovery and uninstall", () => {
   it("installs under --prefix and --sys-prefix, and explains a missing environment", () => {
     assert.equal(kernelsDirFor({ kind: "prefix", prefix: "/opt/x" }), "/opt/x/share/jupyter/kernels");
     assert.equal(kernelsDirFor({ kind: "sys-prefix" }, { VIRTUAL_ENV: "/venv" }), "/venv/share/jupyter/kernels");
-    assert.throws(() => kernelsDirFor({ kind: "sys-prefix" }, {}), { message: NO_ENVIRONMENT_MESSAGE });
+    assert.throws(() => kernelsDirFor({ kind: "sys-prefix" }, {}), { message: noEnvironmentMessage() });
     assert.throws(() => installKernelSpec({ name: "bad name!" }), { message: invalidKernelNameMessage("bad name!") });
   });
 

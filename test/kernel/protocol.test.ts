@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { KernelHarness } from "../../protocol/kernelHarness";
 import { COMPILE_ERROR_NAME, INTERRUPT_ERROR_NAME, typescriptVersion } from "../../kernel/engine";
 import { droppedMessageLog } from "../../kernel/output";
-import { createMessage, REPLAYED_MESSAGE, serialize, Signer, type Message } from "../../protocol/wire";
+import { createMessage, replayedMessage, serialize, Signer, type Message } from "../../protocol/wire";
 
 const types = (messages: Message[]): string[] => messages.map((m) => m.header.msg_type);
 const ofType = (messages: Message[], type: string): Message[] => messages.filter((m) => m.header.msg_type === type);
@@ -346,7 +346,7 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
       kernel.published.filter((m) => kernel.isChildOf(m, message) && m.header.msg_type === "execute_input").length,
       1,
     );
-    assert.ok(kernel.stderr.includes(droppedMessageLog("shell", REPLAYED_MESSAGE)), kernel.stderr);
+    assert.ok(kernel.stderr.includes(droppedMessageLog("shell", replayedMessage())), kernel.stderr);
   });
 
   it("echoes heartbeats", async () => {

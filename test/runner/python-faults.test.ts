@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { executeNotebook } from "../../runner/execute";
-import { failureMessages } from "../../runner/failure";
+import { noExecuteReplyMessage } from "../../runner/failure";
 import type { Notebook } from "../../runner/notebook";
 import { pythonKernelMissing, tempDir } from "./helpers";
 
@@ -79,7 +79,7 @@ describe("runner faults on a misbehaving python kernel", { skip: pythonKernelMis
     const [first, second, third] = result.cells;
     assert.equal(first.status, "passed");
     assert.equal(second.failure?.kind, "no-reply");
-    assert.equal(second.failure?.summary, failureMessages.noReply(`cell 2 (id ${second.id})`));
+    assert.equal(second.failure?.summary, noExecuteReplyMessage(`cell 2 (id ${second.id})`));
     assert.equal(third.status, "not-run");
     assert.equal(result.ok, false);
   });

@@ -1,7 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { choice, EMPTY_SPACE, emptyAxisMessage, invalidRangeMessage, logUniform, uniform } from "../../src/tune/space";
+import {
+  choice,
+  emptySpaceMessage,
+  emptyAxisMessage,
+  invalidRangeMessage,
+  logUniform,
+  uniform,
+} from "../../src/tune/space";
 import {
   badResultMessage,
   gridSearch,
@@ -9,7 +16,7 @@ import {
   nonFiniteGridMessage,
   randomSearch,
 } from "../../src/tune/search";
-import { invalidLrRangeMessage, lrRangeTest, NO_WRITABLE_LR } from "../../src/tune/lrRangeTest";
+import { invalidLrRangeMessage, lrRangeTest, noWritableLrMessage } from "../../src/tune/lrRangeTest";
 import { fit } from "../../src/train/fit";
 import { linearRegression, twoMoons } from "../../src/data/synthetic";
 import { linear, mlp } from "../../src/models/builders";
@@ -77,7 +84,7 @@ test("randomSearch draws seeded values inside the axes (log-uniform spans decade
 test("search inputs are validated with exact messages", async () => {
   await assert.rejects(
     gridSearch({}, () => 1),
-    { message: EMPTY_SPACE },
+    { message: emptySpaceMessage() },
   );
   await assert.rejects(
     gridSearch({ lr: [] }, () => 1),
@@ -139,7 +146,7 @@ test("lrRangeTest rejects a bad range and an optimizer without a writable lr", a
     { message: invalidLrRangeMessage(1, 0.1) },
   );
   await assert.rejects(lrRangeTest(model, { optimizer: tf.train.adam(0.1), loss: mse, train: regression }), {
-    message: NO_WRITABLE_LR,
+    message: noWritableLrMessage(),
   });
 });
 
