@@ -7,9 +7,11 @@
  *
  * XNNPACK (tfjs's matmul, convolution) then splits each product over the threads by output tiles,
  * each computing whole dot products, so results are bit-identical to one thread
- * (test/backend/threads.test.ts). Threads cost memory and a start-up, and spinning threads lose
- * on a busy machine, so the default is the number of free cores (cores − load average, rounded),
- * and `OPTIMLAB_THREADS` overrides it (1 = the single-threaded build).
+ * (test/backend/threads.test.ts). Threads cost memory and a start-up (about 1 s of a kernel's
+ * readiness here), and so far buy nothing on this project's 2-core reference machine (only XNNPACK
+ * uses them; our own product and optimizer kernels stay on one thread): the default is 1 thread.
+ * `OPTIMLAB_THREADS=n` asks for n, `OPTIMLAB_THREADS=auto` for the free cores (cores − load average,
+ * rounded).
  *
  * No orphans: Emscripten keeps a running thread's worker referenced, which would keep Node alive
  * forever (XNNPACK's pool never exits); they are unreferenced once started, so a script ends when
@@ -31,7 +33,7 @@ export interface ThreadChoice {
 }
 
 export function invalidThreadsMessage(value: string): string {
-  return `OPTIMLAB_THREADS=${value} ignored (expected a whole number from 1 to ${MAX_WASM_THREADS})`;
+  return `OPTIMLAB_THREADS=${value} ignored (expected "auto" or a whole number from 1 to ${MAX_WASM_THREADS})`;
 }
 
 export function cappedThreadsMessage(requested: number): string {
@@ -39,9 +41,9 @@ export function cappedThreadsMessage(requested: number): string {
 }
 
 /**
- * How many threads the wasm backend should use: `OPTIMLAB_THREADS` when it is a whole number ≥ 1,
- * else the cores that are free (available cores minus the 1-minute load average, rounded), at
- * least 1 and at most {@link MAX_WASM_THREADS}.
+ * How many threads the wasm backend should use: `OPTIMLAB_THREADS` when it is a whole number ≥ 1;
+ * with `auto`, the cores that are free (available cores minus the 1-minute load average, rounded),
+ * at least 1 and at most {@link MAX_WASM_THREADS}; otherwise 1 (see the file header for why).
  */
 export function chooseThreadCount(
   setting: string | undefined,
@@ -56,10 +58,13 @@ export function chooseThreadCount(
       if (requested > MAX_WASM_THREADS) return { threads: MAX_WASM_THREADS, note: cappedThreadsMessage(requested) };
       return { threads: requested };
     }
+    if (value.toLowerCase() === "auto") {
+      const free = Math.round(cores - load);
+      return { threads: Math.min(MAX_WASM_THREADS, Math.max(1, free)) };
+    }
     note = invalidThreadsMessage(value);
   }
-  const free = Math.round(cores - load);
-  return { threads: Math.min(MAX_WASM_THREADS, Math.max(1, free)), ...(note ? { note } : {}) };
+  return { threads: 1, ...(note ? { note } : {}) };
 }
 
 /** The parts of Emscripten's worker bookkeeping used here (Node `Worker`s). */

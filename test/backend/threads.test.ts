@@ -16,17 +16,22 @@ import {
   invalidThreadsMessage,
 } from "../../src/backend/wasmThreads";
 
-test("thread count: OPTIMLAB_THREADS wins; otherwise the free cores (cores − load, rounded), 1 to 8", () => {
+test("thread count: OPTIMLAB_THREADS wins; 'auto' takes the free cores (cores − load, rounded), 1 to 8; default 1", () => {
   assert.deepEqual(chooseThreadCount("1", 16, 0), { threads: 1 });
   assert.deepEqual(chooseThreadCount(" 3 ", 2, 5), { threads: 3 }, "an explicit count ignores the load");
   assert.deepEqual(chooseThreadCount("64", 2, 0), { threads: MAX_WASM_THREADS, note: cappedThreadsMessage(64) });
-  assert.deepEqual(chooseThreadCount(undefined, 2, 0.2), { threads: 2 }, "an idle 2-core machine");
-  assert.deepEqual(chooseThreadCount(undefined, 2, 0.8), { threads: 1 }, "one core busy elsewhere");
-  assert.deepEqual(chooseThreadCount("", 2, 20), { threads: 1 }, "an overloaded machine");
-  assert.deepEqual(chooseThreadCount(undefined, 32, 0), { threads: MAX_WASM_THREADS });
+  assert.deepEqual(chooseThreadCount(undefined, 2, 0.2), { threads: 1 }, "the default is one thread, even when idle");
+  assert.deepEqual(chooseThreadCount("", 16, 0), { threads: 1 });
+  assert.deepEqual(chooseThreadCount("auto", 2, 0.2), { threads: 2 }, "an idle 2-core machine");
+  assert.deepEqual(chooseThreadCount("AUTO", 2, 0.8), { threads: 1 }, "one core busy elsewhere");
+  assert.deepEqual(chooseThreadCount("auto", 2, 20), { threads: 1 }, "an overloaded machine");
+  assert.deepEqual(chooseThreadCount("auto", 32, 0), { threads: MAX_WASM_THREADS });
   for (const bad of ["0", "-2", "1.5", "two"])
-    assert.deepEqual(chooseThreadCount(bad, 4, 0), { threads: 4, note: invalidThreadsMessage(bad) });
-  assert.equal(invalidThreadsMessage("two"), "OPTIMLAB_THREADS=two ignored (expected a whole number from 1 to 8)");
+    assert.deepEqual(chooseThreadCount(bad, 4, 0), { threads: 1, note: invalidThreadsMessage(bad) });
+  assert.equal(
+    invalidThreadsMessage("two"),
+    'OPTIMLAB_THREADS=two ignored (expected "auto" or a whole number from 1 to 8)',
+  );
 });
 
 /** Random floats written into `memory` at byte `offset`. */
