@@ -25,6 +25,8 @@ export class Figure implements Displayable {
   readonly layout: Layout;
   readonly frames: Frame[];
   readonly config: Config;
+  /** The language asked for at construction (undefined: the reader's language). */
+  private readonly language: Language | undefined;
 
   constructor(figure: { data: Trace[]; layout?: Layout; frames?: Frame[]; config?: Config; language?: Language }) {
     // Deep copies: a figure is a value; later edits to the caller's objects must not leak in.
@@ -33,6 +35,7 @@ export class Figure implements Displayable {
     this.frames = structuredClone(figure.frames ?? []);
     this.config = structuredClone(figure.config ?? {});
     // Titles, labels and legend names are written in English; readers see them in their language.
+    this.language = figure.language;
     localizeFigure(this, figure.language);
   }
 
@@ -44,7 +47,10 @@ export class Figure implements Displayable {
   /** The figure as Plotly JSON (`frames`/`config` only when set). Also what `JSON.stringify` uses. */
   toJSON(): FigureJSON {
     const json: FigureJSON = { data: structuredClone(this.data), layout: structuredClone(this.layout) };
-    if (this.frames.length > 0) json.frames = structuredClone(this.frames);
+    const frames = structuredClone(this.frames);
+    // Again on the copy: traces a lesson pushes after building (`figure.data.push(…)`) are text too.
+    localizeFigure({ data: json.data, layout: json.layout, frames }, this.language);
+    if (frames.length > 0) json.frames = frames;
     if (Object.keys(this.config).length > 0) json.config = structuredClone(this.config);
     return json;
   }

@@ -74,6 +74,16 @@ test("plot builders put titles, axis labels and legend names in the language opt
   }
 });
 
+test("a trace pushed onto a built figure is shown in the figure's language too (notebook 03's data points)", () => {
+  const zh = plot.line({ "training loss": [3, 2, 1] }, { title: "t", xLabel: "x", yLabel: "y", language: "zh" });
+  zh.data.push({ type: "scatter", mode: "markers", name: "data", x: [0], y: [1] });
+  assert.equal(zh.toJSON().data[1].name, translate("data", "zh"));
+  assert.notEqual(translate("data", "zh"), "data", "the catalog has an entry (else this test proves nothing)");
+  const en = plot.line({ "training loss": [3, 2, 1] }, { title: "t", xLabel: "x", yLabel: "y", language: "en" });
+  en.data.push({ type: "scatter", mode: "markers", name: "data", x: [0], y: [1] });
+  assert.equal(en.toJSON().data[1].name, "data", "an English figure keeps the code's words");
+});
+
 test("a slider's frames keep their names (the slider steps point at them) while their text is translated", () => {
   const build = (language: "en" | "zh") =>
     plot.slider([0.1, 0.5], (p) => plot.line({ "training loss": [p, p] }, { title: `Dropout p = ${p}`, xLabel: "step", yLabel: "MSE", language }), { label: "dropout p", language }).toJSON();
