@@ -5,6 +5,10 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as path from "node:path";
+import assert from "node:assert/strict";
+import { REPO_ROOT } from "../../protocol/kernelHarness";
+import { temporaryJupyter } from "../../kernel/temporaryJupyter";
 
 export const PYTHON = "/usr/bin/python3";
 
@@ -33,4 +37,24 @@ export function runPython(
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * Runs one of test/kernel's Python scripts (with the notebook fixtures folder and `args`) against this
+ * build's kernel in a throwaway Jupyter dir, removed afterwards, and returns the JSON object its last
+ * line prints. `what` names the run in the failure message when the script does not finish.
+ */
+export async function runKernelScript<T>(script: string, args: string[], timeoutMs: number, what: string): Promise<T> {
+  const { root, env } = temporaryJupyter();
+  try {
+    const run = await runPython(
+      [path.join(REPO_ROOT, "test", "kernel", script), path.join(REPO_ROOT, "test", "kernel", "fixtures"), ...args],
+      env,
+      timeoutMs,
+    );
+    assert.equal(run.code, 0, `${what} did not finish:\n${run.stderr}`);
+    return JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "{}") as T;
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 }

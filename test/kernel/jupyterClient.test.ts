@@ -3,13 +3,9 @@
  * Jupyter itself uses): test/kernel/jupyter_client_checks.py runs one fresh kernel per check and
  * reports; each check is one test here. Skips (with the reason) without python3-jupyter-client.
  */
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { REPO_ROOT } from "../../protocol/kernelHarness";
-import { missingPython, runPython } from "./jupyter";
-import { temporaryJupyter } from "../../kernel/temporaryJupyter";
+import { missingPython, runKernelScript } from "./jupyter";
 
 interface CheckResult {
   ok: boolean;
@@ -39,28 +35,16 @@ const CHECKS: { [name: string]: string } = {
 describe("the kernel through jupyter_client", { timeout: 900_000 }, () => {
   let results: { [name: string]: CheckResult } | undefined;
   let skip: string | undefined;
-  let jupyterRoot: string | undefined;
 
   before(async () => {
     skip = missingPython();
     if (skip) return;
-    const { root, env } = temporaryJupyter();
-    jupyterRoot = root;
-    const run = await runPython(
-      [
-        path.join(REPO_ROOT, "test", "kernel", "jupyter_client_checks.py"),
-        path.join(REPO_ROOT, "test", "kernel", "fixtures"),
-        ...Object.keys(CHECKS),
-      ],
-      env,
+    results = await runKernelScript<{ [name: string]: CheckResult }>(
+      "jupyter_client_checks.py",
+      Object.keys(CHECKS),
       850_000,
+      "the checks",
     );
-    assert.equal(run.code, 0, `the checks did not run:\n${run.stderr}`);
-    results = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "{}") as { [name: string]: CheckResult };
-  });
-
-  after(() => {
-    if (jupyterRoot) fs.rmSync(jupyterRoot, { recursive: true, force: true });
   });
 
   for (const [name, title] of Object.entries(CHECKS)) {

@@ -6,13 +6,9 @@
  * fields of the Jupyter messaging spec 5.3, the parent headers, busy/idle order and (by
  * jupyter_client itself) the signatures. Each step is one test here. Skips without python3-jupyter-client.
  */
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { REPO_ROOT } from "../../protocol/kernelHarness";
-import { temporaryJupyter } from "../../kernel/temporaryJupyter";
-import { missingPython, runPython } from "./jupyter";
+import { missingPython, runKernelScript } from "./jupyter";
 
 interface StepResult {
   ok: boolean;
@@ -38,28 +34,17 @@ const STEPS: { [name: string]: string } = {
 describe("protocol conformance through jupyter_client (one kernel, every message type)", { timeout: 600_000 }, () => {
   let results: { [name: string]: StepResult } | undefined;
   let skip: string | undefined;
-  let jupyterRoot: string | undefined;
 
   before(async () => {
     skip = missingPython();
     if (skip) return;
-    const { root, env } = temporaryJupyter();
-    jupyterRoot = root;
-    const run = await runPython(
-      [
-        path.join(REPO_ROOT, "test", "kernel", "protocol_conformance.py"),
-        path.join(REPO_ROOT, "test", "kernel", "fixtures"),
-      ],
-      env,
+    results = await runKernelScript<{ [name: string]: StepResult }>(
+      "protocol_conformance.py",
+      [],
       550_000,
+      "the conformance run",
     );
-    assert.equal(run.code, 0, `the conformance run did not finish:\n${run.stderr}`);
-    results = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "{}") as { [name: string]: StepResult };
     assert.ok(!results.start, `the kernel did not start: ${results.start?.detail}`);
-  });
-
-  after(() => {
-    if (jupyterRoot) fs.rmSync(jupyterRoot, { recursive: true, force: true });
   });
 
   it("runs every step the script defines (none left unlisted here)", (t) => {

@@ -3,13 +3,9 @@
  * busy loop, also one after an `await`, through kernel/sigintRelay.ts; each signal interrupts once,
  * and the kernel keeps its state. Driven by test/kernel/sigint_check.py through Debian's jupyter_client.
  */
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { REPO_ROOT } from "../../protocol/kernelHarness";
-import { temporaryJupyter } from "../../kernel/temporaryJupyter";
-import { missingPython, runPython } from "./jupyter";
+import { missingPython, runKernelScript } from "./jupyter";
 
 interface StepResult {
   ok: boolean;
@@ -19,25 +15,12 @@ interface StepResult {
 describe("SIGINT to the kernel's process group", { timeout: 300_000 }, () => {
   let results: { [step: string]: StepResult } = {};
   let skip: string | undefined;
-  let jupyterRoot: string | undefined;
 
   before(async () => {
     skip = missingPython();
     if (skip) return;
-    const { root, env } = temporaryJupyter();
-    jupyterRoot = root;
-    const run = await runPython(
-      [path.join(REPO_ROOT, "test", "kernel", "sigint_check.py"), path.join(REPO_ROOT, "test", "kernel", "fixtures")],
-      env,
-      280_000,
-    );
-    assert.equal(run.code, 0, `the SIGINT run did not finish:\n${run.stderr}`);
-    results = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "{}") as { [step: string]: StepResult };
+    results = await runKernelScript<{ [step: string]: StepResult }>("sigint_check.py", [], 280_000, "the SIGINT run");
     assert.ok(!results.error, results.error?.detail);
-  });
-
-  after(() => {
-    if (jupyterRoot) fs.rmSync(jupyterRoot, { recursive: true, force: true });
   });
 
   const steps: [string, string][] = [
