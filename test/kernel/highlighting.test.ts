@@ -8,80 +8,27 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
 import type { Browser } from "playwright-core";
 import { temporaryJupyter } from "../../kernel/temporaryJupyter";
-import { CHROMIUM_MISSING, findChromium, launchChromium } from "../publish/chromium";
+import { findChromium, launchChromium } from "../publish/chromium";
+import { notebookServerMissing, startNotebookServer, type NotebookServer } from "./notebookServer";
 
-const PYTHON = "/usr/bin/python3";
 const CELL = "interface Point { x: number }\nconst origin: Point = { x: 0 };";
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function missing(): string | undefined {
-  if (!findChromium()) return CHROMIUM_MISSING;
-  if (spawnSync(PYTHON, ["-c", "import notebook"]).status !== 0)
-    return "the classic Notebook server is not installed (apt-get install python3-notebook)";
-  return undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForServer(url: string, server: ChildProcess, log: () => string): Promise<void> {
-  for (let i = 0; i < 240; i++) {
-    if (server.exitCode !== null) throw new Error(`the notebook server exited with ${server.exitCode}: ${log()}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  throw new Error(`the notebook server did not answer within 60 s: ${log()}`);
-}
 
 describe("TypeScript highlighting in classic Notebook", { timeout: 300_000 }, () => {
   it("a new notebook with the optimlab kernel highlights cells in CodeMirror's TypeScript mode", async (t) => {
-    const reason = missing();
+    const reason = notebookServerMissing();
     if (reason) return t.skip(reason);
     const { root, env } = temporaryJupyter();
     const notebooks = path.join(root, "notebooks");
     fs.mkdirSync(notebooks);
-    let server: ChildProcess | undefined;
+    let server: NotebookServer | undefined;
     let browser: Browser | undefined;
-    let log = "";
     try {
-      const port = await freePort();
-      const token = `t${process.pid}x${Date.now()}`;
-      const base = `http://127.0.0.1:${port}`;
-      server = spawn(
-        PYTHON,
-        [
-          "-m",
-          "notebook",
-          "--no-browser",
-          "--ip=127.0.0.1",
-          `--port=${port}`,
-          `--NotebookApp.token=${token}`,
-          `--notebook-dir=${notebooks}`,
-          "--allow-root",
-        ],
-        { env, stdio: ["ignore", "pipe", "pipe"] },
-      );
-      server.stdout?.on("data", (d: Buffer) => (log += d.toString()));
-      server.stderr?.on("data", (d: Buffer) => (log += d.toString()));
-      await waitForServer(`${base}/api/contents?token=${token}`, server, () => log.slice(-2000));
+      server = await startNotebookServer({ notebookDir: notebooks, env });
+      const { base, token } = server;
 
       // What the tree page's New menu does: an empty notebook, opened with ?kernel_name=.
       const created = await fetch(`${base}/api/contents?token=${token}`, {
@@ -133,12 +80,7 @@ describe("TypeScript highlighting in classic Notebook", { timeout: 300_000 }, ()
       assert.ok(seen.types.includes("number"), `number is a type: ${JSON.stringify(seen)}`);
     } finally {
       await browser?.close();
-      if (server && server.exitCode === null) {
-        const exited = new Promise((resolve) => server?.once("exit", resolve));
-        server.kill("SIGTERM"); // the server shuts its kernels down on the way out
-        await Promise.race([exited, sleep(10_000)]);
-        if (server.exitCode === null) server.kill("SIGKILL");
-      }
+      await server?.stop();
       fs.rmSync(root, { recursive: true, force: true });
     }
   });

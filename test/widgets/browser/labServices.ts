@@ -8,13 +8,11 @@
  * is JupyterLab's widget extension, not in node_modules here). Each step records a check on
  * `window.labTest`; the Node test asserts the list.
  */
-import { KernelManager, ServerConnection, SessionManager } from "@jupyterlab/services";
-import type { Kernel, KernelMessage } from "@jupyterlab/services";
-import { HTMLManager } from "@jupyter-widgets/html-manager";
+import { KernelManager, SessionManager } from "@jupyterlab/services";
+import type { KernelMessage } from "@jupyterlab/services";
 import * as htmlOutput from "@jupyter-widgets/html-manager/lib/output";
-import { shims, type IClassicComm, type WidgetModel } from "@jupyter-widgets/base";
-
-const WIDGET_VIEW = "application/vnd.jupyter.widget-view+json";
+import type { WidgetModel } from "@jupyter-widgets/base";
+import { KernelWidgetManager, WIDGET_VIEW, pageServerSettings } from "./kernelWidgetManager";
 
 interface LabTest {
   phase: string;
@@ -69,46 +67,16 @@ class LabOutputModel extends htmlOutput.OutputModel {
   }
 }
 
-/** An HTMLManager whose comms are the session kernel's (what jupyterlab-manager's WidgetManager does). */
-class LabWidgetManager extends HTMLManager {
-  constructor(readonly kernel: Kernel.IKernelConnection) {
-    super();
-    kernel.registerCommTarget("jupyter.widget", async (comm, message) => {
-      await this.handle_comm_open(new shims.services.Comm(comm), message);
-    });
-  }
-
+/** The shared manager plus jupyterlab-manager's Output model (see LabOutputModel). */
+class LabWidgetManager extends KernelWidgetManager {
   override async loadClass(className: string, moduleName: string, moduleVersion: string): Promise<never> {
     if (moduleName === "@jupyter-widgets/output" && className === "OutputModel") return LabOutputModel as never;
     return (await super.loadClass(className, moduleName, moduleVersion)) as never;
   }
-
-  override async _create_comm(
-    targetName: string,
-    modelId: string,
-    data?: unknown,
-    metadata?: unknown,
-    buffers?: ArrayBuffer[] | ArrayBufferView[],
-  ): Promise<IClassicComm> {
-    const comm = this.kernel.createComm(targetName, modelId);
-    if (data || metadata) comm.open(data as never, metadata as never, buffers as never);
-    return new shims.services.Comm(comm);
-  }
-
-  override async _get_comm_info(): Promise<Record<string, unknown>> {
-    const reply = await this.kernel.requestCommInfo({ target_name: "jupyter.widget" });
-    return reply.content.status === "ok" ? reply.content.comms : {};
-  }
 }
 
 async function main(): Promise<void> {
-  const params = new URLSearchParams(location.search);
-  const serverSettings = ServerConnection.makeSettings({
-    baseUrl: `${location.origin}/`,
-    wsUrl: `ws://${location.host}/`,
-    token: params.get("token") ?? "",
-    appendToken: true,
-  });
+  const serverSettings = pageServerSettings();
   const kernelManager = new KernelManager({ serverSettings });
   const sessions = new SessionManager({ kernelManager, serverSettings });
   const session = await sessions.startNew({

@@ -4,13 +4,9 @@
  * websocket API (@jupyterlab/services, the client JupyterLab uses). Bundled with esbuild by
  * browser.test.ts; reports progress on `window.widgetTest`.
  */
-import { KernelManager, ServerConnection } from "@jupyterlab/services";
-import type { Kernel, KernelMessage } from "@jupyterlab/services";
-import { HTMLManager } from "@jupyter-widgets/html-manager";
-import { shims } from "@jupyter-widgets/base";
-import type { IClassicComm } from "@jupyter-widgets/base";
-
-const WIDGET_VIEW = "application/vnd.jupyter.widget-view+json";
+import { KernelManager } from "@jupyterlab/services";
+import type { KernelMessage } from "@jupyterlab/services";
+import { KernelWidgetManager, WIDGET_VIEW, pageServerSettings } from "./kernelWidgetManager";
 
 interface TestState {
   phase: string;
@@ -20,42 +16,9 @@ interface TestState {
 const state: TestState = { phase: "starting", modelIds: [] };
 (window as unknown as { widgetTest: TestState }).widgetTest = state;
 
-/** An HTMLManager whose comms go to a live kernel (as the web3 example of ipywidgets does). */
-class KernelWidgetManager extends HTMLManager {
-  constructor(private readonly kernel: Kernel.IKernelConnection) {
-    super();
-    kernel.registerCommTarget("jupyter.widget", async (comm, message) => {
-      const classic = new shims.services.Comm(comm);
-      await this.handle_comm_open(classic, message);
-    });
-  }
-
-  override async _create_comm(
-    targetName: string,
-    modelId: string,
-    data?: unknown,
-    metadata?: unknown,
-    buffers?: ArrayBuffer[] | ArrayBufferView[],
-  ): Promise<IClassicComm> {
-    const comm = this.kernel.createComm(targetName, modelId);
-    if (data || metadata) comm.open(data as never, metadata as never, buffers as never);
-    return new shims.services.Comm(comm);
-  }
-
-  override async _get_comm_info(): Promise<Record<string, unknown>> {
-    const reply = await this.kernel.requestCommInfo({ target_name: "jupyter.widget" });
-    return reply.content.status === "ok" ? reply.content.comms : {};
-  }
-}
-
 async function main(): Promise<void> {
   const params = new URLSearchParams(location.search);
-  const settings = ServerConnection.makeSettings({
-    baseUrl: `${location.origin}/`,
-    wsUrl: `ws://${location.host}/`,
-    token: params.get("token") ?? "",
-    appendToken: true,
-  });
+  const settings = pageServerSettings();
   const kernels = new KernelManager({ serverSettings: settings });
   const kernel = await kernels.startNew({ name: "optimlab" });
   state.phase = "kernel started";
