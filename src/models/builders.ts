@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { deriveSeed, nextSeed } from "../backend/random";
 import { checkInit, initializer, type Init } from "./initializers";
+import { fusedConv2d } from "./fusedConv2d";
 import { fusedDense } from "./fusedDense";
 import { SeededDropout } from "./seededDropout";
 
@@ -154,16 +155,20 @@ export function lenet(options: LenetOptions = {}): tf.Sequential {
   const layers: tf.layers.Layer[] = [];
   const flat = options.flatInput ?? true;
   if (flat) layers.push(tf.layers.reshape({ targetShape: imageShape, inputShape: [size * size * channels] }));
-  const conv = (filters: number, padding: "same" | "valid", first: boolean) =>
-    tf.layers.conv2d({
+  // A ReLU (or no activation) is part of the convolution's kernel (fusedConv2d.ts: same values, fewer kernels per step).
+  const conv = (filters: number, padding: "same" | "valid", first: boolean) => {
+    const args = {
       filters,
       kernelSize: 5,
       padding,
-      activation,
       inputShape: first && !flat ? imageShape : undefined,
       kernelInitializer: initializer(init, seeds.take()),
-      biasInitializer: "zeros",
-    });
+      biasInitializer: "zeros" as const,
+    };
+    return activation === "relu" || activation === "linear"
+      ? fusedConv2d(args, activation)
+      : tf.layers.conv2d({ ...args, activation });
+  };
   layers.push(conv(6, size === 28 ? "same" : "valid", true));
   layers.push(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
   layers.push(conv(16, "valid", false));
