@@ -51,18 +51,24 @@ class KeyboardInterrupt extends Error {
   override name = INTERRUPT_ERROR_NAME;
 }
 
+/** After a wake-up: the answer (state back to idle), a KeyboardInterrupt, or undefined if still waiting. */
+function takeAnswer(shared: StdinShared): string | undefined {
+  const state = Atomics.load(shared.state, 0);
+  if (state === STDIN_WAITING) return undefined;
+  Atomics.store(shared.state, 0, STDIN_IDLE);
+  if (state === STDIN_INTERRUPTED) throw new KeyboardInterrupt(interruptedMessage());
+  const length = Atomics.load(shared.state, 1);
+  return Buffer.from(shared.data.slice(0, length)).toString("utf8");
+}
+
 /** Main thread: marks a request as waiting, lets `send` post it, blocks until answered. */
 export function requestInputSync(shared: StdinShared, send: () => void): string {
   Atomics.store(shared.state, 0, STDIN_WAITING);
   send();
   for (;;) {
     Atomics.wait(shared.state, 0, STDIN_WAITING);
-    const state = Atomics.load(shared.state, 0);
-    if (state === STDIN_WAITING) continue;
-    Atomics.store(shared.state, 0, STDIN_IDLE);
-    if (state === STDIN_INTERRUPTED) throw new KeyboardInterrupt(interruptedMessage());
-    const length = Atomics.load(shared.state, 1);
-    return Buffer.from(shared.data.slice(0, length)).toString("utf8");
+    const answer = takeAnswer(shared);
+    if (answer !== undefined) return answer;
   }
 }
 
@@ -73,11 +79,7 @@ export async function requestInput(shared: StdinShared, send: () => void): Promi
   for (;;) {
     const waited = Atomics.waitAsync(shared.state, 0, STDIN_WAITING);
     if (waited.async) await waited.value;
-    const state = Atomics.load(shared.state, 0);
-    if (state === STDIN_WAITING) continue;
-    Atomics.store(shared.state, 0, STDIN_IDLE);
-    if (state === STDIN_INTERRUPTED) throw new KeyboardInterrupt(interruptedMessage());
-    const length = Atomics.load(shared.state, 1);
-    return Buffer.from(shared.data.slice(0, length)).toString("utf8");
+    const answer = takeAnswer(shared);
+    if (answer !== undefined) return answer;
   }
 }
