@@ -185,9 +185,9 @@ export function assetsDir(): string {
 }
 
 /**
- * The kernel.json we install: runs this Node on this package's CLI. Interrupts are "signal": a cell
- * stuck in a synchronous loop blocks the event loop, so only SIGINT (which tslab's `breakOnSigint`
- * turns into an error in the cell) can stop it; `interrupt_request` messages work for awaiting cells.
+ * The kernel.json we install: runs this Node on this package's CLI. Interrupts are "message": the
+ * control thread receives `interrupt_request` even while a cell blocks the main thread, and stops a
+ * busy loop with V8's terminateExecution (docs/kernel.md). A SIGINT to the process group works too.
  */
 export function optimlabKernelJson(): KernelSpec {
   return {

@@ -4,8 +4,9 @@
  * interrupt and kill on timeout, shut it down at the end.
  *
  * Death is detected by the process's exit event, which fires at once. The heartbeat channel is not
- * used as a death signal: single-threaded kernels (ours, tslab) cannot answer it while busy, so a
- * silent heartbeat would mistake a long computation for a dead kernel.
+ * used as a death signal: single-threaded kernels (tslab, for one) cannot answer it while busy, so a
+ * silent heartbeat would mistake a long computation for a dead kernel. (Ours answers from its control
+ * thread, but the runner treats every kernel alike.)
  */
 import type { KernelSpecEntry } from "../kernel/kernelspecs";
 import type { Message } from "../protocol/wire";
