@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { fusedSoftmaxCrossEntropy, fusedSoftmaxCrossEntropyAvailable } from "../backend/fused";
 import { checkFloat, weightTensor } from "./checks";
 import { possibleLabelValues } from "./labelValues";
 import * as messages from "./messages";
@@ -26,7 +27,10 @@ const DEFAULT_IGNORE_INDEX = -100;
  *   the mean divides by N.
  *
  * Logits of shape [C] with a scalar label (or [C] probabilities) are one unbatched sample.
- * Computed from `tf.logSoftmax`, so large logits are safe. Class indices are range-checked on
+ * Computed from `tf.logSoftmax`, so large logits are safe. Without weights, smoothing or ignored
+ * labels, on "cpu" and "wasm", the loss and its gradient run as one fused op
+ * (`backend/fused/softmaxCrossEntropy.ts`: the same float32 operations in the same order, so the
+ * same values, up to a rare 1-ulp exp/log difference on wasm). Class indices are range-checked on
  * the CPU once per labels tensor, and in `train.fit` once per dataset (labelValues.ts).
  *
  * ```ts
@@ -71,6 +75,20 @@ export function crossEntropy(
   }
   const ignoreIndex = options.ignoreIndex ?? DEFAULT_IGNORE_INDEX;
   const someIgnored = probabilityTargets ? false : checkLabelRange(labels, classes, ignoreIndex);
+  if (
+    !probabilityTargets &&
+    !unbatched &&
+    !someIgnored &&
+    options.weight === undefined &&
+    smoothing === 0 &&
+    reduction !== "none" &&
+    logits.dtype === "float32" &&
+    logits.shape[0] > 0 &&
+    fusedSoftmaxCrossEntropyAvailable()
+  ) {
+    // The common training case as one op (backend/fused/softmaxCrossEntropy.ts): the same values.
+    return fusedSoftmaxCrossEntropy(logits as tf.Tensor2D, labels as tf.Tensor1D, reduction);
+  }
 
   return tf.tidy(() => {
     const weight = options.weight === undefined ? undefined : classWeight(options.weight, classes);

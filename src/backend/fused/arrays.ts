@@ -5,7 +5,7 @@
  * ordinary tfjs ops instead.
  */
 import type { DataType, TensorInfo } from "@tensorflow/tfjs";
-import { f32View, type WasmBackend } from "../wasmKernels/wasmBackend";
+import { f32View, tensorData, type WasmBackend } from "../wasmKernels/wasmBackend";
 
 /** The backends with a fused-kernel implementation. */
 export type ArrayBackendName = "cpu" | "wasm";
@@ -40,4 +40,20 @@ export function float32Arrays(
     return values;
   });
   return { inputs: views, outputs, infos: shapes.map((shape, o) => cpu.makeTensorInfo(shape, "float32", outputs[o])) };
+}
+
+/** An int32 view of `info`'s values (class labels), in place; on wasm take it after the kernel's last allocation. */
+export function int32Array(backendName: ArrayBackendName, backend: unknown, info: TensorInfo): Int32Array {
+  if (backendName === "wasm") {
+    const wasm = backend as WasmBackend;
+    return new Int32Array(wasm.wasm.HEAPU8.buffer, tensorData(wasm, info).memoryOffset, sizeOf(info.shape));
+  }
+  const values = (backend as CpuBackend).data.get(info.dataId)?.values;
+  if (!(values instanceof Int32Array))
+    throw new Error(`fused kernel: tensor of shape [${info.shape.join(",")}] has no int32 values on cpu`);
+  return values;
+}
+
+function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
 }

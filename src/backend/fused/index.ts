@@ -8,16 +8,34 @@ import type { KernelConfig } from "@tensorflow/tfjs";
 import type { KernelOverride } from "../wasmKernels/registry";
 import { ELEMENTWISE_KERNEL, elementwiseKernel, elementwiseKernelConfig } from "./elementwise";
 import { GLOBAL_NORM_KERNEL, globalNormKernel, globalNormKernelConfig } from "./globalNorm";
+import {
+  SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
+  SOFTMAX_CROSS_ENTROPY_KERNEL,
+  softmaxCrossEntropyGradKernel,
+  softmaxCrossEntropyKernel,
+  softmaxCrossEntropyKernelConfigs,
+} from "./softmaxCrossEntropy";
 
 export { elementwise, elementwiseOutputNames, elementwiseInputMessage, ELEMENTWISE_KERNEL } from "./elementwise";
 export { fusedGlobalNorm, GLOBAL_NORM_KERNEL } from "./globalNorm";
+export {
+  fusedSoftmaxCrossEntropy,
+  fusedSoftmaxCrossEntropyAvailable,
+  SOFTMAX_CROSS_ENTROPY_KERNEL,
+  SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
+  type SoftmaxCrossEntropyReduction,
+} from "./softmaxCrossEntropy";
 export { Ew } from "./expression";
 export { loopSource } from "./loop";
 export type { Program } from "./program";
 
 /** Registers the fused kernels for the cpu backend (idempotent). */
 export function registerCpuFusedKernels(): void {
-  for (const config of [elementwiseKernelConfig("cpu"), globalNormKernelConfig("cpu")] as KernelConfig[]) {
+  for (const config of [
+    elementwiseKernelConfig("cpu"),
+    globalNormKernelConfig("cpu"),
+    ...softmaxCrossEntropyKernelConfigs("cpu"),
+  ] as KernelConfig[]) {
     if (tf.getKernel(config.kernelName, "cpu") === undefined) tf.registerKernel(config);
   }
 }
@@ -26,4 +44,6 @@ export function registerCpuFusedKernels(): void {
 export const fusedWasmKernels: readonly KernelOverride[] = [
   { kernelName: ELEMENTWISE_KERNEL, make: () => elementwiseKernel("wasm") },
   { kernelName: GLOBAL_NORM_KERNEL, make: () => globalNormKernel("wasm") },
+  { kernelName: SOFTMAX_CROSS_ENTROPY_KERNEL, make: () => softmaxCrossEntropyKernel("wasm") },
+  { kernelName: SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, make: () => softmaxCrossEntropyGradKernel("wasm") },
 ];
