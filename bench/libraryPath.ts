@@ -1,52 +1,37 @@
 /**
  * The library path the notebooks run (#19): `models.mlp` / `models.lenet` + `losses.crossEntropy`
  * on class-index labels + `train.fit` + `optim.Adam` (fit's defaults: per-step norms), against
- * PyTorch 1.13 and against the bench's tf.layers networks with tfjs's loss in `train.fit`.
- * PyTorch (bench/torch_reference.py, its own process, best of 3 epochs) is one of the
- * interleaved variants, so every side sees the same load.
+ * PyTorch 1.13 on 1 and 2 threads and against the bench's tf.layers networks with tfjs's loss in
+ * `train.fit`; and ours on 1 and 2 threads, each in its own process (bench/libraryPathProcess.ts:
+ * the thread count is fixed when the backend loads). Every variant is one of the interleaved
+ * rounds, so all see the same load; PyTorch (bench/torch_reference.py) is its own process per
+ * round, best of 3 epochs, with its BLAS/OpenMP threads pinned, and reports which BLAS it ran on.
  */
+import * as os from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { info } from "../src/backend";
-import { crossEntropy } from "../src/losses";
-import * as models from "../src/models";
-import { Adam } from "../src/optim";
-import { fit } from "../src/train";
 import type { MnistSample } from "./mnist";
 import { lenet, mlp } from "./models";
 import { optimlabFitRound } from "./optimlabFit";
+import { startLibraryPathProcess, type LibraryPathProcess } from "./libraryPathProcess";
+import { libraryRound, type Network } from "./libraryRound";
 import { ratio, renderTable, type Cell } from "./table";
 import { interleave, type VariantResult } from "./timing";
-import { torchReference } from "./torch";
-import { BATCH_SIZE, disposeData, trainingData, withKernels, type TrainingData } from "./workloads";
+import { blasDescription, referenceBlasMessage, torchReference, type TorchResult } from "./torch";
+import { BATCH_SIZE, disposeData, trainingData } from "./workloads";
 
-type Network = "mlp" | "lenet";
-
-/** One epoch of the library path over `data` (flat [n, 784] images: both builders take them). */
-function libraryRound(network: Network, data: TrainingData, labels: tf.Tensor1D): () => Promise<number> {
-  const model = network === "mlp" ? models.mlp({ sizes: [784, 128, 10], seed: 1 }) : models.lenet({ seed: 1 });
-  const optimizer = new Adam({ lr: 1e-3 });
-  return () =>
-    withKernels(true, async () => {
-      const t0 = performance.now();
-      await fit(model, {
-        optimizer,
-        loss: crossEntropy,
-        train: { x: data.x, y: labels },
-        epochs: 1,
-        batchSize: BATCH_SIZE,
-        progress: false,
-      });
-      return data.count / ((performance.now() - t0) / 1000);
-    });
-}
-
-/** PyTorch's samples/s for one spawn of torch_reference.py; throws when torch is not there. */
-function torchRound(network: Network, samples: number): () => Promise<number> {
+/** PyTorch's samples/s for one spawn of torch_reference.py on `threads`; throws when torch is not there. */
+function torchRound(network: Network, samples: number, threads: number, seen: TorchResult[]): () => Promise<number> {
   return () => {
-    const result = torchReference(network, samples, BATCH_SIZE);
+    const result = torchReference(network, samples, BATCH_SIZE, threads);
+    seen.push(result);
     if (result.samplesPerSec === undefined) return Promise.reject(new Error(result.skipped ?? "no result"));
     return Promise.resolve(result.samplesPerSec);
   };
+}
+
+function childRound(child: LibraryPathProcess | Error, network: Network): () => Promise<number> {
+  return () => (child instanceof Error ? Promise.reject(child) : child.epoch(network));
 }
 
 function shown(result: VariantResult): Cell {
@@ -57,49 +42,113 @@ function best(result: VariantResult): number | undefined {
   return result.error === undefined ? result.best : undefined;
 }
 
-/** The library-path table: per network, ours, the tf.layers path, PyTorch, in `rounds` interleaved rounds. */
+function loadLine(): string {
+  return `load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`;
+}
+
+const NAMES: Record<Network, string> = {
+  mlp: "MLP 784-128-10",
+  lenet: "LeNet-5",
+};
+
+/**
+ * The library-path tables: per network, ours (this process), the tf.layers path, and PyTorch on
+ * 1 thread; then ours and PyTorch on 1 and 2 threads; all in `rounds` interleaved rounds.
+ */
 export async function benchLibraryPath(
   sample: MnistSample,
   counts: Record<Network, number>,
   rounds: number,
 ): Promise<string> {
-  const threads = String(info()?.threads ?? 1);
+  const threads = info()?.threads ?? 1;
+  const loadAtStart = loadLine();
+  const start = (n: number) => startLibraryPathProcess(n, counts).catch((error: unknown) => error as Error);
+  const [one, two] = [await start(1), await start(2)];
+  const torchRuns: TorchResult[] = [];
   const rows: Cell[][] = [];
-  for (const network of ["mlp", "lenet"] as const) {
-    const data = trainingData(sample, counts[network], "flat");
-    const labels = tf.tidy(() => tf.argMax(data.y, 1) as tf.Tensor1D);
-    const grid = network === "lenet" ? trainingData(sample, counts[network], "grid") : undefined;
-    const [ours, layersPath, torch] = await interleave(
-      [
-        { name: "library path", round: libraryRound(network, data, labels) },
-        { name: "tf.layers path", round: await optimlabFitRound(network === "mlp" ? mlp : lenet, grid ?? data) },
-        { name: "PyTorch", round: torchRound(network, data.count) },
-      ],
-      rounds,
-    );
-    rows.push([
-      `${network === "mlp" ? "MLP 784-128-10" : "LeNet-5"}: models.${network} + losses.crossEntropy + train.fit + optim.Adam`,
-      shown(ours),
-      shown(layersPath),
-      shown(torch),
-      ratio(best(ours), best(torch)),
-      ratio(best(ours), best(layersPath)),
-      threads,
-    ]);
-    disposeData(data);
-    if (grid) disposeData(grid);
-    labels.dispose();
+  const threadRows: Cell[][] = [];
+  try {
+    for (const network of ["mlp", "lenet"] as const) {
+      const data = trainingData(sample, counts[network], "flat");
+      const labels = tf.tidy(() => tf.argMax(data.y, 1) as tf.Tensor1D);
+      const grid = network === "lenet" ? trainingData(sample, counts[network], "grid") : undefined;
+      const [ours, layersPath, torch1, ours1, ours2, torch2] = await interleave(
+        [
+          { name: "library path", round: libraryRound(network, data, labels) },
+          { name: "tf.layers path", round: await optimlabFitRound(network === "mlp" ? mlp : lenet, grid ?? data) },
+          { name: "PyTorch 1 thread", round: torchRound(network, data.count, 1, torchRuns) },
+          { name: "ours, own process, 1 thread", round: childRound(one, network) },
+          { name: "ours, own process, 2 threads", round: childRound(two, network) },
+          { name: "PyTorch 2 threads", round: torchRound(network, data.count, 2, torchRuns) },
+        ],
+        rounds,
+      );
+      rows.push([
+        `${NAMES[network]}: models.${network} + losses.crossEntropy + train.fit + optim.Adam`,
+        shown(ours),
+        shown(layersPath),
+        shown(torch1),
+        ratio(best(ours), best(torch1)),
+        ratio(best(ours), best(layersPath)),
+        String(threads),
+      ]);
+      const got = (child: LibraryPathProcess | Error) => (child instanceof Error ? "–" : String(child.threads));
+      threadRows.push([
+        `${NAMES[network]} (ours got ${got(one)} / ${got(two)} threads)`,
+        shown(ours1),
+        shown(ours2),
+        ratio(best(ours2), best(ours1)),
+        shown(torch1),
+        shown(torch2),
+        ratio(best(torch2), best(torch1)),
+        ratio(best(ours1), best(torch1)),
+        ratio(best(ours2), best(torch2)),
+      ]);
+      disposeData(data);
+      if (grid) disposeData(grid);
+      labels.dispose();
+    }
+  } finally {
+    for (const child of [one, two]) if (!(child instanceof Error)) child.close();
   }
-  return renderTable(
-    [
-      "library path (samples/s)",
-      "ours",
-      "tf.layers path (bench rows above)",
-      "PyTorch 1 thread",
-      "ours / PyTorch",
-      "ours / tf.layers path",
-      "our threads",
-    ],
-    rows,
-  );
+  const blas = torchRuns.find((r) => r.blas !== undefined)?.blas;
+  const reference = torchRuns.find((r) => r.blas?.kind === "reference")?.blas;
+  const version = torchRuns.find((r) => r.version !== undefined)?.version;
+  const warning = reference === undefined ? [] : [referenceBlasMessage(reference)];
+  return [
+    ...warning,
+    `machine load: ${loadAtStart} at the start of this section, ${loadLine()} at its end`,
+    renderTable(
+      [
+        "library path (samples/s)",
+        "ours",
+        "tf.layers path (bench rows above)",
+        "PyTorch 1 thread",
+        "ours / PyTorch 1 thread",
+        "ours / tf.layers path",
+        "our threads",
+      ],
+      rows,
+    ),
+    "",
+    "Threads: ours in two child processes (OPTIMLAB_THREADS=1 and =2), PyTorch with BLAS/OpenMP pinned, same rounds:",
+    renderTable(
+      [
+        "library path, threads (samples/s)",
+        "ours 1 thread",
+        "ours 2 threads",
+        "ours 2 / 1 (goal ≥ 1.7×)",
+        "PyTorch 1 thread",
+        "PyTorch 2 threads",
+        "PyTorch 2 / 1",
+        "ours / PyTorch, 1 thread",
+        "ours / PyTorch, 2 threads",
+      ],
+      threadRows,
+    ),
+    version === undefined
+      ? "PyTorch skipped (no result)."
+      : `PyTorch ${version} on ${blasDescription(blas)}; threads pinned with OPENBLAS_NUM_THREADS/OMP_NUM_THREADS.`,
+    ...warning,
+  ].join("\n");
 }

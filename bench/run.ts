@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: training throughput on the WebAssembly backend, optimlab's kernels vs stock
- * TensorFlow.js, measured interleaved in this one process, plus PyTorch CPU (one thread) when
- * python3-torch is installed, per-kernel timings, and the Jupyter kernel's start/round-trip
+ * TensorFlow.js, measured interleaved in this one process, plus PyTorch CPU (1 and 2 threads, and
+ * which BLAS it ran on) when python3-torch is installed, ours on 1 and 2 threads, per-kernel timings, and the Jupyter kernel's start/round-trip
  * times when bench/kernel.ts provides `benchKernel()`.
  *
  * Sizes are kept small (a 10,000-sample slice of MNIST for the MLP, 2,048 for LeNet) so the
@@ -21,7 +21,7 @@ import { Adam } from "../src/optim";
 import { optimlabFitRound } from "./optimlabFit";
 import { ratio, renderTable, type Cell } from "./table";
 import { interleave, type VariantResult } from "./timing";
-import { torchReference } from "./torch";
+import { blasDescription, referenceBlasMessage, torchReference, usesReferenceBlas } from "./torch";
 import { BATCH_SIZE, disposeData, modelFitRound, trainingData } from "./workloads";
 
 const MLP_SAMPLES = Number(process.env.BENCH_MLP_SAMPLES ?? 10_000);
@@ -207,12 +207,13 @@ async function main(): Promise<void> {
       fitOverhead(best(mlpEpochNorms), best(mlpOptim)),
     ],
   ];
+  if (usesReferenceBlas(torch) && torch.blas) console.log(referenceBlasMessage(torch.blas));
   console.log(renderTable(header, rows));
   console.log("\nWhere the difference comes from (samples/s, same interleaved rounds):");
   console.log(renderTable(["comparison", "A", "B", "A vs B"], parts));
   console.log(
     torch.skipped === undefined
-      ? `PyTorch ${torch.version} CPU, ${torch.threads} thread, same networks and data (bench/torch_reference.py).`
+      ? `PyTorch ${torch.version} CPU, ${torch.threads} thread (BLAS/OpenMP pinned), ${blasDescription(torch.blas)}, same networks and data (bench/torch_reference.py).`
       : `PyTorch column skipped: ${torch.skipped}.`,
   );
 

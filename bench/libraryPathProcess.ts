@@ -1,0 +1,100 @@
+/**
+ * The library path (bench/libraryPath.ts) trained in its own Node process with a given
+ * `OPTIMLAB_THREADS`: the wasm thread count is fixed when the backend loads, so 1 thread and
+ * 2 threads need separate processes. The parent asks for one epoch at a time, so these rounds
+ * interleave with the others in one bench run (same load for every variant).
+ *
+ * `startLibraryPathProcess(threads, counts)` forks `node libraryPathProcess.js --child`; each
+ * `epoch(network)` trains one epoch of that network's model (created on first use, kept) and
+ * resolves with its samples/s.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import * as tf from "@tensorflow/tfjs";
+import { use } from "../src/backend";
+import { installWasmKernels } from "../src/backend/wasmKernels";
+import { libraryRound, type Network } from "./libraryRound";
+import { loadMnist } from "./mnist";
+import { trainingData } from "./workloads";
+
+type Request = { network: Network };
+type Reply = { samplesPerSec: number } | { error: string } | { ready: true; threads: number };
+
+export interface LibraryPathProcess {
+  /** The thread count the child's backend actually got. */
+  threads: number;
+  /** One epoch of `network` in the child, samples/s; rejects with the child's error. */
+  epoch(network: Network): Promise<number>;
+  close(): void;
+}
+
+export function childFailedMessage(threads: number, detail: string): string {
+  return `library-path child (OPTIMLAB_THREADS=${threads}) failed: ${detail}`;
+}
+
+/** Forks the child with OPTIMLAB_THREADS=`threads`; resolves once its backend and data are ready. */
+export function startLibraryPathProcess(threads: number, counts: Record<Network, number>): Promise<LibraryPathProcess> {
+  const child: ChildProcess = fork(__filename, ["--child", JSON.stringify(counts)], {
+    env: { ...process.env, OPTIMLAB_THREADS: String(threads) },
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+  let waiting: { resolve: (reply: Reply) => void; reject: (error: Error) => void } | undefined;
+  child.on("message", (reply: Reply) => {
+    const w = waiting;
+    waiting = undefined;
+    w?.resolve(reply);
+  });
+  child.on("exit", (code) => {
+    const w = waiting;
+    waiting = undefined;
+    w?.reject(new Error(childFailedMessage(threads, `exited with ${code}: ${stderr.trim().split("\n").pop() ?? ""}`)));
+  });
+  const next = () => new Promise<Reply>((resolve, reject) => (waiting = { resolve, reject }));
+  return next().then((first) => {
+    if (!("ready" in first)) throw new Error(childFailedMessage(threads, "error" in first ? first.error : "no ready"));
+    return {
+      threads: first.threads,
+      epoch: async (network) => {
+        const reply = next();
+        child.send({ network } satisfies Request);
+        const answer = await reply;
+        if ("samplesPerSec" in answer) return answer.samplesPerSec;
+        throw new Error(childFailedMessage(threads, "error" in answer ? answer.error : "unexpected reply"));
+      },
+      close: () => {
+        child.disconnect();
+      },
+    };
+  });
+}
+
+async function child(counts: Record<Network, number>): Promise<void> {
+  const info = await use("wasm");
+  installWasmKernels();
+  const sample = loadMnist(Math.max(counts.mlp, counts.lenet));
+  const rounds = new Map<Network, () => Promise<number>>();
+  const round = (network: Network) => {
+    let r = rounds.get(network);
+    if (!r) {
+      const data = trainingData(sample, counts[network], "flat");
+      const labels = tf.tidy(() => tf.argMax(data.y, 1) as tf.Tensor1D);
+      r = libraryRound(network, data, labels);
+      rounds.set(network, r);
+    }
+    return r;
+  };
+  process.on("message", (request: Request) => {
+    round(request.network)().then(
+      (samplesPerSec) => process.send?.({ samplesPerSec } satisfies Reply),
+      (error: unknown) =>
+        process.send?.({ error: error instanceof Error ? error.message : String(error) } satisfies Reply),
+    );
+  });
+  process.on("disconnect", () => process.exit(0));
+  process.send?.({ ready: true, threads: info.threads ?? 1 } satisfies Reply);
+}
+
+if (require.main === module && process.argv[2] === "--child") {
+  void child(JSON.parse(process.argv[3] ?? "{}") as Record<Network, number>);
+}
