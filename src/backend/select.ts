@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { installWasmKernels } from "./wasmKernels";
-import { setGemmSplit } from "./wasmCode/gemmThreads";
+import { setGemmThreads } from "./wasmCode/gemmThreads";
 import { chooseThreadCount, preferThreadedWasm } from "./wasmThreads";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
@@ -85,10 +85,20 @@ async function tryWasm(load: ModuleLoader): Promise<Attempt> {
   installWasmKernels();
   const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
   const threads = wasm.getThreadsCount();
-  // Experimental: our SIMD product split over 2 threads (docs/performance.md, "Threads").
-  setGemmSplit(process.env.OPTIMLAB_GEMM_THREADS?.trim() === "1" && threads > 1);
-  const summary = `using wasm (${simd ? "SIMD" : "no SIMD"}, ${threads} thread${threads === 1 ? "" : "s"})`;
+  // Our SIMD product split over the same threads (docs/performance.md, "Threads").
+  const productThreads = gemmThreadCount(threads, process.env.OPTIMLAB_GEMM_THREADS);
+  setGemmThreads(productThreads);
+  const split = productThreads > 1 ? "; products split over the threads" : "";
+  const summary = `using wasm (${simd ? "SIMD" : "no SIMD"}, ${threads} thread${threads === 1 ? "" : "s"}${split})`;
   return { ok: true, info: { name: "wasm", simd, threads, reason: [...notes, summary].join("; ") } };
+}
+
+/**
+ * How many threads share our large SIMD products: all the wasm threads, unless
+ * `OPTIMLAB_GEMM_THREADS=0` keeps them on the calling thread.
+ */
+export function gemmThreadCount(wasmThreads: number, setting: string | undefined): number {
+  return setting?.trim() === "0" ? 1 : wasmThreads;
 }
 
 /**

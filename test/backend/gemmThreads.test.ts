@@ -1,11 +1,23 @@
 /**
- * The SIMD product split over two threads (src/backend/wasmCode/gemmThreads.ts): bit-identical to
- * the one-thread product for both layouts and ragged shapes, and only on a shared memory.
+ * The SIMD product split over threads (src/backend/wasmCode/gemmThreads.ts): bit-identical to the
+ * one-thread product whichever thread computes which chunk (workers alone, and workers with the
+ * caller), for both layouts and ragged shapes; only on a shared memory and above the size
+ * threshold; and a process that used it ends by itself (no orphan worker).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { gemmOn, type ALayout } from "../../src/backend/wasmCode/gemm";
-import { runGemm, setGemmSplit, splitProducts } from "../../src/backend/wasmCode/gemmThreads";
+import {
+  chunkRows,
+  runGemm,
+  setCallerTakesChunks,
+  setGemmThreads,
+  splitProducts,
+  stopGemmWorkers,
+  workerChunkCount,
+} from "../../src/backend/wasmCode/gemmThreads";
 
 function fill(memory: WebAssembly.Memory, offset: number, count: number, seed: number): void {
   const view = new Float32Array(memory.buffer, offset, count);
@@ -16,45 +28,119 @@ function fill(memory: WebAssembly.Memory, offset: number, count: number, seed: n
   }
 }
 
-test("split product: bit-identical to one thread (rows and columns layouts, ragged m and n)", () => {
+const CASES: Array<[number, number, number, ALayout]> = [
+  [64, 784, 128, "rows"],
+  [784, 64, 128, "columns"],
+  [61, 300, 77, "rows"], // last chunk shorter, last tile 1 row, ragged columns
+  [203, 130, 45, "columns"],
+  [18, 1000, 60, "rows"], // few rows: chunks of 4
+];
+
+/** One product per case, split, compared bit for bit with the one-thread product. */
+function checkCases(memory: WebAssembly.Memory, what: string): void {
+  for (const [m, k, n, layout] of CASES) {
+    const [a, b] = [0, 4 * m * k];
+    const [c1, c2] = [4 * (m * k + k * n), 4 * (m * k + k * n + m * n)];
+    fill(memory, a, m * k, m);
+    fill(memory, b, k * n, n);
+    new Float32Array(memory.buffer, c2, m * n + 64).fill(NaN); // and a guard after C
+    gemmOn(memory, m, k, n, layout)(a, b, c1);
+    const before = workerChunkCount();
+    runGemm(memory, m, k, n, layout, a, b, c2);
+    const guard = new Float32Array(memory.buffer, c2 + 4 * m * n, 64);
+    assert.ok(guard.every(Number.isNaN), `${m}×${k}×${n} ${layout}: nothing written past C (${what})`);
+    assert.ok(workerChunkCount() > before, `${m}×${k}×${n} ${layout}: a worker computed chunks (${what})`);
+    const one = new Uint32Array(memory.buffer, c1, m * n);
+    const split = new Uint32Array(memory.buffer, c2, m * n);
+    assert.deepEqual(split, one, `${m}×${k}×${n} ${layout} (${what})`);
+  }
+}
+
+test("split product: chunks are whole tiles, about four per thread", () => {
+  assert.equal(chunkRows(64, 2), 8);
+  assert.equal(chunkRows(784, 2), 100);
+  assert.equal(chunkRows(18, 2), 4);
+  assert.equal(chunkRows(61, 3), 8);
+});
+
+test("split product: bit-identical to one thread when the workers compute every chunk", async () => {
   const memory = new WebAssembly.Memory({ initial: 256, maximum: 1024, shared: true });
-  setGemmSplit(true);
+  setGemmThreads(3);
+  setCallerTakesChunks(false);
   try {
-    const cases: Array<[number, number, number, ALayout]> = [
-      [64, 784, 128, "rows"],
-      [784, 64, 128, "columns"],
-      [61, 300, 77, "rows"],
-      [203, 130, 45, "columns"],
-    ];
-    for (const [m, k, n, layout] of cases) {
-      const [a, b] = [0, 4 * m * k];
-      const [c1, c2] = [4 * (m * k + k * n), 4 * (m * k + k * n + m * n)];
-      fill(memory, a, m * k, m);
-      fill(memory, b, k * n, n);
-      new Float32Array(memory.buffer, c2, m * n).fill(0);
-      gemmOn(memory, m, k, n, layout)(a, b, c1);
-      const before = splitProducts();
-      runGemm(memory, m, k, n, layout, a, b, c2);
-      assert.equal(splitProducts(), before + 1, `${m}×${k}×${n} ${layout}: the worker computed its rows`);
-      const one = new Uint32Array(memory.buffer, c1, m * n);
-      const two = new Uint32Array(memory.buffer, c2, m * n);
-      assert.deepEqual(two, one, `${m}×${k}×${n} ${layout}`);
-    }
+    checkCases(memory, "workers only");
   } finally {
-    setGemmSplit(false);
+    setCallerTakesChunks(true);
+    setGemmThreads(1);
+    await stopGemmWorkers();
   }
 });
 
-test("split product: not on an unshared memory, nor below the size threshold", () => {
-  setGemmSplit(true);
+test("split product: bit-identical with the caller and a worker sharing the chunks", async () => {
+  const memory = new WebAssembly.Memory({ initial: 256, maximum: 1024, shared: true });
+  setGemmThreads(2);
   try {
+    // The worker takes chunks once it runs: repeat until it has (it starts in ~50 ms).
+    setCallerTakesChunks(false);
+    runGemm(memory, 64, 784, 128, "rows", 0, 4 * 64 * 784, 4 * (64 * 784 + 784 * 128));
+    setCallerTakesChunks(true);
     const before = splitProducts();
+    for (let round = 0; round < 50; round++) {
+      checkCasesLoosely(memory);
+      if (splitProducts() > before + CASES.length) break;
+    }
+    assert.ok(splitProducts() > before, "some products were shared");
+  } finally {
+    setGemmThreads(1);
+    await stopGemmWorkers();
+  }
+});
+
+/** Like checkCases, without requiring the worker to take part in every product (the OS decides). */
+function checkCasesLoosely(memory: WebAssembly.Memory): void {
+  for (const [m, k, n, layout] of CASES) {
+    const [a, b] = [0, 4 * m * k];
+    const [c1, c2] = [4 * (m * k + k * n), 4 * (m * k + k * n + m * n)];
+    fill(memory, a, m * k, m + 1);
+    fill(memory, b, k * n, n + 1);
+    new Float32Array(memory.buffer, c2, m * n).fill(NaN);
+    gemmOn(memory, m, k, n, layout)(a, b, c1);
+    runGemm(memory, m, k, n, layout, a, b, c2);
+    assert.deepEqual(new Uint32Array(memory.buffer, c2, m * n), new Uint32Array(memory.buffer, c1, m * n));
+  }
+}
+
+test("split product: not on an unshared memory, nor below the size threshold, nor with 1 thread", async () => {
+  setGemmThreads(2);
+  setCallerTakesChunks(false); // a split would have to go through the workers
+  try {
+    const before = workerChunkCount();
     const unshared = new WebAssembly.Memory({ initial: 64 });
     runGemm(unshared, 64, 784, 128, "rows", 0, 4 * 64 * 784, 4 * (64 * 784 + 784 * 128));
-    const shared = new WebAssembly.Memory({ initial: 8, maximum: 16, shared: true });
+    const shared = new WebAssembly.Memory({ initial: 64, maximum: 128, shared: true });
     runGemm(shared, 64, 128, 10, "rows", 0, 4 * 64 * 128, 4 * (64 * 128 + 128 * 10));
-    assert.equal(splitProducts(), before);
+    setGemmThreads(1);
+    runGemm(shared, 64, 784, 128, "rows", 0, 4 * 64 * 784, 4 * (64 * 784 + 784 * 128));
+    assert.equal(workerChunkCount(), before);
   } finally {
-    setGemmSplit(false);
+    setCallerTakesChunks(true);
+    setGemmThreads(1);
+    await stopGemmWorkers();
   }
+});
+
+test("a process that split products ends by itself (workers are unreferenced, no orphans)", () => {
+  const module = path.join(__dirname, "../../src/backend/wasmCode/gemmThreads");
+  const code = `
+    const { runGemm, setGemmThreads, workerChunkCount } = require(${JSON.stringify(module)});
+    const memory = new WebAssembly.Memory({ initial: 64, maximum: 128, shared: true });
+    setGemmThreads(2);
+    const t = Date.now();
+    while (workerChunkCount() === 0 && Date.now() - t < 20000)
+      runGemm(memory, 64, 784, 128, "rows", 0, 4 * 64 * 784, 4 * (64 * 784 + 784 * 128));
+    console.log(workerChunkCount() > 0);`;
+  const child = spawnSync(process.execPath, [...process.execArgv, "-e", code], { encoding: "utf8", timeout: 60_000 });
+  assert.equal(child.signal, null, "still running after 60 s: a worker kept it alive");
+  assert.equal(child.status, 0, child.stderr);
+  assert.equal(child.stdout.trim(), "true", "the worker computed chunks before the script ended");
 });

@@ -96,8 +96,8 @@ test("MLP and LeNet trained on 2 threads end bit-identical to 1 thread, and the 
   const script = path.join(__dirname, "threadsChild.ts");
   const envs = [
     { OPTIMLAB_THREADS: "1", OPTIMLAB_GEMM_THREADS: "" },
+    { OPTIMLAB_THREADS: "2", OPTIMLAB_GEMM_THREADS: "0" },
     { OPTIMLAB_THREADS: "2", OPTIMLAB_GEMM_THREADS: "" },
-    { OPTIMLAB_THREADS: "2", OPTIMLAB_GEMM_THREADS: "1" },
   ];
   const runs = await Promise.all(envs.map((env) => runChild([script], { ...env, OPTIMLAB_BACKEND: "" }, 240_000)));
   for (const run of runs)
@@ -105,9 +105,10 @@ test("MLP and LeNet trained on 2 threads end bit-identical to 1 thread, and the 
   const [single, threaded, split] = runs.map(
     (run) => JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as TrainedReport,
   );
-  assert.equal(single.split + threaded.split, 0, "the product is split only with OPTIMLAB_GEMM_THREADS=1");
-  assert.ok(split.split > 0, "with OPTIMLAB_GEMM_THREADS=1 products were split over two threads");
+  assert.equal(single.split + threaded.split, 0, "no split on 1 thread, nor with OPTIMLAB_GEMM_THREADS=0");
+  assert.ok(split.split > 0, "on 2 threads products were split (the default)");
   assert.equal(split.hash, single.hash, "split product: same weights, bit for bit");
+  assert.match(split.info.reason, /using wasm \(SIMD, 2 threads; products split over the threads\)$/);
   assert.equal(single.info.threads, 1);
   assert.match(single.info.reason, /using wasm \(SIMD, 1 thread\)$/);
   assert.equal(threaded.info.threads, 2);

@@ -3,7 +3,7 @@
  * LeNet for a few steps on the library's path (`models.*`, `losses.crossEntropy`, `train.fit`,
  * `optim.Adam`) and prints one JSON line: the backend info, whether optimlab's generated modules
  * ran on the backend's (possibly shared) memory, how many products were split over two threads
- * (OPTIMLAB_GEMM_THREADS=1), and an FNV-1a hash of every trained weight's bits.
+ * (by default on 2 threads; OPTIMLAB_GEMM_THREADS=0 turns it off), and an FNV-1a hash of every trained weight's bits.
  * It never calls process.exit: the parent checks that the process ends by itself.
  */
 import * as tf from "@tensorflow/tfjs";

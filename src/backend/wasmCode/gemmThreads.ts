@@ -1,117 +1,251 @@
 /**
- * The SIMD product split by rows between the calling thread and one `worker_threads` worker, on
- * the threaded build's shared memory (experimental, opt-in: `OPTIMLAB_GEMM_THREADS=1` with wasm
- * threads ≥ 2, see docs/performance.md "Threads").
+ * The SIMD product split by rows over the calling thread and `worker_threads` workers, on the
+ * threaded build's shared memory (on with wasm threads ≥ 2 unless `OPTIMLAB_GEMM_THREADS=0`; see
+ * docs/performance.md "Threads").
  *
- * The worker instantiates the same generated module on the same memory (no copies) and computes
- * the lower block of rows of C while the caller computes the upper one. Every element of C is the
- * same float32 sum over p in order whichever block computes it, so the result is bit-identical to
- * the one-thread product. Hand-off is synchronous through a small shared control array (Atomics
- * wait/notify); new modules reach the worker through a MessagePort it reads synchronously.
+ * The rows of C are cut into chunks (a multiple of 4 rows, the tile height; about four chunks per
+ * thread). Every thread, the caller included, claims the next unclaimed chunk until none is left,
+ * so a worker that the OS schedules late takes fewer chunks instead of stalling the product (on a
+ * busy machine the caller may do them all). Each worker instantiated the same generated chunk
+ * module on the same memory (no copies); every element of C is the same float32 sum over p in
+ * order whichever thread computes it, so the result is bit-identical to the one-thread product.
+ *
+ * Synchronisation is a small shared control array with explicit states, no timers or polling:
+ * the caller closes the claim word to the next job number, writes the job, opens the claim word
+ * at (job number, chunk 0), then publishes the job number and notifies; a thread claims chunk i by compare-and-swap of (job, i) → (job, i + 1),
+ * so a worker that read a job late can never claim a chunk of a newer one. Each finished chunk
+ * adds one to DONE; the caller sleeps on DONE (Atomics.wait) until it equals the chunk count.
+ * New modules reach the workers through a MessagePort they drain synchronously; a worker that
+ * lacks a module claims nothing and the caller does that job alone.
  */
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { isShared } from "./boundFunctions";
-import { gemmModuleOn, gemmOn, type ALayout, type Gemm } from "./gemm";
+import { gemmModuleOn, gemmOn, type ALayout } from "./gemm";
 
-/** Products below this many multiply-adds stay on one thread (the hand-off costs ~10–50 µs). */
+/**
+ * Products below this many multiply-adds stay on one thread: the hand-off (a futex wake of the
+ * worker, ~10–30 µs here) costs more than half of a smaller product (measured with
+ * `gemmSplitTimes`, docs/performance.md).
+ */
 export const SPLIT_MIN_MACS = 1 << 20;
+/** Rows of A (and C) per chunk are a multiple of this: the product's tile height. */
+const TILE_ROWS = 4;
+/** Chunks per thread: enough for a late worker to leave its share to the others. */
+const CHUNKS_PER_THREAD = 4;
 
-// Control words: job sequence number, sequence of the finished job, module id, a, b, c, error flag.
-const [SEQ, DONE, MODULE, A, B, C, FAILED] = [0, 1, 2, 3, 4, 5, 6];
+// Int32 control words; CLAIM is a BigInt64 word (job number << 32 | next chunk) at byte 64.
+const [JOB, DONE, FULL_MODULE, LAST_MODULE, A, B, C, CHUNKS, A_STEP, C_STEP, FAILED] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+];
+const CLAIM_BYTE = 64;
+const CONTROL_BYTES = 72;
+/** The job number that tells workers to end. */
+const STOP = -1;
 
 const WORKER_CODE = `
 const { workerData, receiveMessageOnPort } = require("node:worker_threads");
 const { memory, control, port } = workerData;
 const ctrl = new Int32Array(control);
+const claim = new BigInt64Array(control, ${CLAIM_BYTE}, 1);
 const gemms = new Map();
 let seen = 0;
 for (;;) {
-  Atomics.wait(ctrl, ${SEQ}, seen);
-  seen = Atomics.load(ctrl, ${SEQ});
-  try {
-    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port))
-      gemms.set(m.message.id, new WebAssembly.Instance(m.message.module, { env: { memory } }).exports.gemm);
-    gemms.get(ctrl[${MODULE}])(ctrl[${A}], ctrl[${B}], ctrl[${C}]);
-  } catch {
-    Atomics.store(ctrl, ${FAILED}, 1);
+  Atomics.wait(ctrl, ${JOB}, seen);
+  seen = Atomics.load(ctrl, ${JOB});
+  if (seen === ${STOP}) break;
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port))
+    gemms.set(m.message.id, new WebAssembly.Instance(m.message.module, { env: { memory } }).exports.gemm);
+  const full = gemms.get(Atomics.load(ctrl, ${FULL_MODULE}));
+  const last = gemms.get(Atomics.load(ctrl, ${LAST_MODULE}));
+  if (full === undefined || last === undefined) continue;
+  const a = Atomics.load(ctrl, ${A}), b = Atomics.load(ctrl, ${B}), c = Atomics.load(ctrl, ${C});
+  const chunks = Atomics.load(ctrl, ${CHUNKS});
+  const aStep = Atomics.load(ctrl, ${A_STEP}), cStep = Atomics.load(ctrl, ${C_STEP});
+  const job = BigInt(seen) << 32n;
+  for (;;) {
+    const current = Atomics.load(claim, 0);
+    if ((current & ~0xffffffffn) !== job) break;
+    const i = Number(current & 0xffffffffn);
+    if (i >= chunks) break;
+    if (Atomics.compareExchange(claim, 0, current, current + 1n) !== current) continue;
+    try {
+      (i === chunks - 1 ? last : full)(a + i * aStep, b, c + i * cStep);
+    } catch {
+      Atomics.store(ctrl, ${FAILED}, i + 1);
+    }
+    if (Atomics.add(ctrl, ${DONE}, 1) === chunks - 1) Atomics.notify(ctrl, ${DONE});
   }
-  Atomics.store(ctrl, ${DONE}, seen);
-  Atomics.notify(ctrl, ${DONE});
 }`;
 
-class GemmWorker {
-  private readonly control = new Int32Array(new SharedArrayBuffer(8 * 4));
-  private readonly port: MessagePort;
+/** The workers of one memory and their control array. */
+class GemmPool {
+  private readonly control = new SharedArrayBuffer(CONTROL_BYTES);
+  private readonly words = new Int32Array(this.control);
+  private readonly claim = new BigInt64Array(this.control, CLAIM_BYTE, 1);
+  private readonly ports: MessagePort[] = [];
+  private readonly workers: Worker[] = [];
+  private readonly exits: Array<Promise<unknown>> = [];
   private readonly ids = new Map<WebAssembly.Module, number>();
-  private sequence = 0;
+  private job = 0;
   broken = false;
 
-  constructor(memory: WebAssembly.Memory) {
-    const channel = new MessageChannel();
-    this.port = channel.port1;
-    const worker = new Worker(WORKER_CODE, {
-      eval: true,
-      workerData: { memory, control: this.control.buffer, port: channel.port2 },
-      transferList: [channel.port2],
-    });
-    worker.on("error", () => (this.broken = true));
-    // It waits for work forever: never a reason to keep the process alive.
-    worker.unref();
-    this.port.unref();
+  constructor(memory: WebAssembly.Memory, count: number) {
+    for (let w = 0; w < count; w++) {
+      const channel = new MessageChannel();
+      const worker = new Worker(WORKER_CODE, {
+        eval: true,
+        workerData: { memory, control: this.control, port: channel.port2 },
+        transferList: [channel.port2],
+      });
+      worker.on("error", () => (this.broken = true));
+      // A worker waits for work forever: never a reason to keep the process alive.
+      worker.unref();
+      channel.port1.unref();
+      this.ports.push(channel.port1);
+      this.workers.push(worker);
+      this.exits.push(new Promise((resolve) => worker.once("exit", resolve)));
+    }
   }
 
-  /** Starts gemm(a, b, c) of `module` on the worker; {@link finish} waits for it. */
-  start(module: WebAssembly.Module, a: number, b: number, c: number): void {
+  private moduleId(module: WebAssembly.Module): number {
     let id = this.ids.get(module);
     if (id === undefined) {
       id = this.ids.size + 1;
       this.ids.set(module, id);
-      this.port.postMessage({ id, module });
+      for (const port of this.ports) port.postMessage({ id, module });
     }
-    this.control[MODULE] = id;
-    this.control[A] = a;
-    this.control[B] = b;
-    this.control[C] = c;
-    Atomics.store(this.control, SEQ, ++this.sequence);
-    Atomics.notify(this.control, SEQ);
+    return id;
   }
 
-  /** Waits until the started job is done; false if the worker could not run it. */
-  finish(): boolean {
-    for (;;) {
-      const done = Atomics.load(this.control, DONE);
-      if (done === this.sequence) break;
-      Atomics.wait(this.control, DONE, done, 1000);
+  /**
+   * Runs `chunks` calls: `full(a + i·aStep, b, c + i·cStep)` for i < chunks − 1 and `last(…)` for
+   * the final one, on this thread and the workers; returns how many the workers ran.
+   */
+  run(
+    full: WebAssembly.Module,
+    last: WebAssembly.Module,
+    callFull: (a: number, b: number, c: number) => void,
+    callLast: (a: number, b: number, c: number) => void,
+    job: { a: number; b: number; c: number; chunks: number; aStep: number; cStep: number },
+  ): number {
+    const w = this.words;
+    this.job = this.job === 0x7fffffff ? 1 : this.job + 1;
+    const tag = BigInt(this.job) << 32n;
+    // First close the claim word to the new job (no chunk claimable): a worker that read the old
+    // job number and reads the fields below while they change can then claim nothing.
+    Atomics.store(this.claim, 0, tag | 0xffffffffn);
+    Atomics.store(w, FULL_MODULE, this.moduleId(full));
+    Atomics.store(w, LAST_MODULE, this.moduleId(last));
+    Atomics.store(w, A, job.a);
+    Atomics.store(w, B, job.b);
+    Atomics.store(w, C, job.c);
+    Atomics.store(w, CHUNKS, job.chunks);
+    Atomics.store(w, A_STEP, job.aStep);
+    Atomics.store(w, C_STEP, job.cStep);
+    Atomics.store(w, DONE, 0);
+    Atomics.store(w, FAILED, 0);
+    Atomics.store(this.claim, 0, tag);
+    Atomics.store(w, JOB, this.job);
+    Atomics.notify(w, JOB);
+    let mine = 0;
+    while (callerTakesChunks) {
+      const current = Atomics.load(this.claim, 0);
+      const i = Number(current - tag);
+      if (i >= job.chunks) break;
+      if (Atomics.compareExchange(this.claim, 0, current, current + 1n) !== current) continue;
+      (i === job.chunks - 1 ? callLast : callFull)(job.a + i * job.aStep, job.b, job.c + i * job.cStep);
+      mine++;
+      Atomics.add(w, DONE, 1);
     }
-    if (Atomics.load(this.control, FAILED) !== 0) {
+    for (let done = Atomics.load(w, DONE); done < job.chunks; done = Atomics.load(w, DONE)) Atomics.wait(w, DONE, done);
+    const failed = Atomics.load(w, FAILED);
+    if (failed !== 0) {
+      // A worker could not run its chunk (it reported which): compute it here, stop splitting.
       this.broken = true;
-      return false;
+      const i = failed - 1;
+      (i === job.chunks - 1 ? callLast : callFull)(job.a + i * job.aStep, job.b, job.c + i * job.cStep);
     }
-    return true;
+    return job.chunks - mine;
+  }
+
+  /** Ends the workers (they leave their wait) and waits until they have exited. */
+  async stop(): Promise<void> {
+    Atomics.store(this.words, JOB, STOP);
+    Atomics.notify(this.words, JOB);
+    // Unreferenced workers would not keep the event loop alive until their exit event.
+    for (const worker of this.workers) worker.ref();
+    await Promise.all(this.exits);
+    for (const port of this.ports) port.close();
   }
 }
 
-let enabled = false;
+let threads = 1;
+let callerTakesChunks = true;
 let products = 0;
-const workers = new WeakMap<WebAssembly.Memory, GemmWorker>();
+let workerChunks = 0;
+const pools = new Map<WebAssembly.Memory, GemmPool>();
 
-/** Turns the split on or off (select.ts, from OPTIMLAB_GEMM_THREADS and the thread count). */
+/**
+ * How many threads (the caller and threads − 1 workers) share a large product; 1 = no split
+ * (select.ts sets it from the wasm thread count and OPTIMLAB_GEMM_THREADS).
+ */
+export function setGemmThreads(count: number): void {
+  threads = Math.max(1, Math.floor(count));
+}
+
+/** The thread count {@link setGemmThreads} set. */
+export function gemmThreads(): number {
+  return threads;
+}
+
+/** Turns a 2-thread split on or off (tests, bench). */
 export function setGemmSplit(on: boolean): void {
-  enabled = on;
+  setGemmThreads(on ? 2 : 1);
 }
 
 export function gemmSplitEnabled(): boolean {
-  return enabled;
+  return threads > 1;
 }
 
-/** How many products the worker has computed its part of (tests, bench). */
+/**
+ * Tests: with false, the calling thread claims no chunk and the workers compute every one (so a
+ * test checks their results deterministically, whatever the machine's load).
+ */
+export function setCallerTakesChunks(on: boolean): void {
+  callerTakesChunks = on;
+}
+
+/** How many products had chunks computed by a worker (tests, bench). */
 export function splitProducts(): number {
   return products;
 }
 
+/** How many chunks the workers have computed in all (tests, bench). */
+export function workerChunkCount(): number {
+  return workerChunks;
+}
+
+/** Ends every worker and waits for them (tests; a process ends without this, workers are unreferenced). */
+export async function stopGemmWorkers(): Promise<void> {
+  const stopping = [...pools.values()].map((pool) => pool.stop());
+  pools.clear();
+  await Promise.all(stopping);
+}
+
+/** Rows per chunk: a multiple of the tile height, about CHUNKS_PER_THREAD chunks per thread. */
+export function chunkRows(m: number, threadCount: number): number {
+  const perChunk = Math.ceil(m / (threadCount * CHUNKS_PER_THREAD));
+  return Math.ceil(perChunk / TILE_ROWS) * TILE_ROWS;
+}
+
+/** Whether a product of this shape is split (with threads > 1 on a shared memory). */
+export function splitsProduct(m: number, k: number, n: number): boolean {
+  return threads > 1 && m >= 2 * TILE_ROWS && m * k * n >= SPLIT_MIN_MACS;
+}
+
 /**
- * C = A·B like {@link gemmOn}, split over two threads when enabled, `memory` is shared and the
- * product is large enough; otherwise the one-thread product.
+ * C = A·B like {@link gemmOn}, split over the threads when there are several, `memory` is
+ * shared and the product is large enough; otherwise the one-thread product.
  */
 export function runGemm(
   memory: WebAssembly.Memory,
@@ -123,17 +257,24 @@ export function runGemm(
   b: number,
   c: number,
 ): void {
-  const one: Gemm = gemmOn(memory, m, k, n, layout);
-  if (!enabled || m < 8 || m * k * n < SPLIT_MIN_MACS || !isShared(memory)) return one(a, b, c);
-  let worker = workers.get(memory);
-  if (worker === undefined) workers.set(memory, (worker = new GemmWorker(memory)));
-  if (worker.broken) return one(a, b, c);
-  // Upper block (a multiple of 4 rows, the tile height) here, the rest on the worker.
-  const top = Math.ceil(m / 8) * 4;
-  const rest = m - top;
-  const aRest = layout === "rows" ? a + 4 * top * k : a + 4 * top;
-  worker.start(gemmModuleOn(memory, rest, k, n, layout, m), aRest, b, c + 4 * top * n);
-  gemmOn(memory, top, k, n, layout, m)(a, b, c);
-  if (worker.finish()) products++;
-  else gemmOn(memory, rest, k, n, layout, m)(aRest, b, c + 4 * top * n);
+  if (!splitsProduct(m, k, n) || !isShared(memory)) return gemmOn(memory, m, k, n, layout)(a, b, c);
+  let pool = pools.get(memory);
+  if (pool === undefined) pools.set(memory, (pool = new GemmPool(memory, threads - 1)));
+  if (pool.broken) return gemmOn(memory, m, k, n, layout)(a, b, c);
+  const rows = chunkRows(m, threads);
+  const chunks = Math.ceil(m / rows);
+  const lastRows = m - (chunks - 1) * rows;
+  // A stored [k, m] ("columns"): a chunk of rows is a block of columns, read with A's full stride.
+  const lda = layout === "columns" ? m : k;
+  const done = pool.run(
+    gemmModuleOn(memory, rows, k, n, layout, lda),
+    gemmModuleOn(memory, lastRows, k, n, layout, lda),
+    gemmOn(memory, rows, k, n, layout, lda),
+    gemmOn(memory, lastRows, k, n, layout, lda),
+    { a, b, c, chunks, aStep: layout === "rows" ? 4 * rows * k : 4 * rows, cStep: 4 * rows * n },
+  );
+  if (done > 0) {
+    products++;
+    workerChunks += done;
+  }
 }

@@ -1,0 +1,124 @@
+/**
+ * The generated SIMD product (src/backend/wasmCode/gemm.ts) against a reference written here:
+ * every element is the float32 sum over p in order of float32 products, so results must be equal
+ * bit for bit — for ragged shapes (rows past the 4-row tiles, columns past the 8- and 4-wide
+ * tiles), both layouts of A, A read as a block of a wider matrix (lda), k = 0, and the MLP's shapes.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { gemmModuleBytes, type ALayout } from "../../src/backend/wasmCode/gemm";
+
+function randomFloats(count: number, seed: number): Float32Array {
+  const out = new Float32Array(count);
+  let state = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    out[i] = state / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+/** C = A·B in float32, summing over p in order (A is [m×k] or, for "columns", [k×lda] read at column i). */
+export function referenceProduct(
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+  layout: ALayout,
+  lda = m,
+): Float32Array {
+  const c = new Float32Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      for (let p = 0; p < k; p++) {
+        const av = layout === "rows" ? a[i * k + p] : a[p * lda + i];
+        sum = Math.fround(sum + Math.fround(av * b[p * n + j]));
+      }
+      c[i * n + j] = sum;
+    }
+  return c;
+}
+
+/** Runs the generated product for this shape on a fresh memory holding A, B and a C full of NaN. */
+function generatedProduct(
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+  layout: ALayout,
+  lda = m,
+): Float32Array {
+  const bytes = 4 * (a.length + b.length + m * n + 16);
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+  const heap = new Float32Array(memory.buffer);
+  heap.set(a, 0);
+  heap.set(b, a.length);
+  const c = a.length + b.length;
+  heap.fill(NaN, c); // anything the product does not write stays NaN
+  const module = new WebAssembly.Module(gemmModuleBytes(m, k, n, layout, false, false, lda));
+  const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm as (
+    a: number,
+    b: number,
+    c: number,
+  ) => void;
+  gemm(0, 4 * a.length, 4 * c);
+  assert.ok(Number.isNaN(heap[c + m * n]), "nothing written past C");
+  return heap.slice(c, c + m * n);
+}
+
+test("SIMD product: bit-identical to the in-order float32 reference for ragged shapes and both layouts", () => {
+  const shapes: Array<[number, number, number]> = [
+    [1, 1, 1],
+    [3, 5, 7],
+    [4, 8, 8],
+    [5, 9, 9],
+    [7, 3, 12],
+    [13, 17, 10],
+    [9, 1, 15],
+    [6, 33, 17],
+    [64, 128, 10],
+    [12, 40, 130],
+  ];
+  for (const [m, k, n] of shapes)
+    for (const layout of ["rows", "columns"] as const) {
+      const a = randomFloats(m * k, m * 31 + k);
+      const b = randomFloats(k * n, n * 17 + k);
+      const got = generatedProduct(a, b, m, k, n, layout);
+      const want = referenceProduct(a, b, m, k, n, layout);
+      assert.deepEqual(new Uint32Array(got.buffer), new Uint32Array(want.buffer), `${m}×${k}×${n} ${layout}`);
+    }
+});
+
+test("SIMD product: the MLP's shapes (x·W, dW = xᵀ·dy, the 10-class layer) equal the reference bit for bit", () => {
+  const shapes: Array<[number, number, number, ALayout]> = [
+    [64, 784, 128, "rows"],
+    [784, 64, 128, "columns"],
+    [64, 128, 10, "rows"],
+    [128, 64, 10, "columns"],
+    [64, 10, 128, "rows"],
+  ];
+  for (const [m, k, n, layout] of shapes) {
+    const a = randomFloats(m * k, m + 3 * k);
+    const b = randomFloats(k * n, n + 5 * k);
+    const got = generatedProduct(a, b, m, k, n, layout);
+    const want = referenceProduct(a, b, m, k, n, layout);
+    assert.deepEqual(new Uint32Array(got.buffer), new Uint32Array(want.buffer), `${m}×${k}×${n} ${layout}`);
+  }
+});
+
+test("SIMD product: A as a block of columns of a wider [k×lda] matrix (how the threads split xᵀ·dy)", () => {
+  const [m, k, n, lda] = [10, 23, 19, 37];
+  const a = randomFloats(k * lda, 5);
+  const b = randomFloats(k * n, 6);
+  const got = generatedProduct(a, b, m, k, n, "columns", lda);
+  const want = referenceProduct(a, b, m, k, n, "columns", lda);
+  assert.deepEqual(new Uint32Array(got.buffer), new Uint32Array(want.buffer));
+});
+
+test("SIMD product: k = 0 writes zeros", () => {
+  const got = generatedProduct(new Float32Array(0), new Float32Array(0), 5, 0, 11, "rows");
+  assert.deepEqual([...got], new Array<number>(55).fill(0));
+});
