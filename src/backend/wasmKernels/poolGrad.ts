@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
 import type { KernelOverride } from "./registry";
-import { f32View, type WasmBackend } from "./wasmBackend";
+import { f32View, tensorData, wasmMemory, type WasmBackend } from "./wasmBackend";
 
 /** NHWC pooling geometry, as plain numbers (a flat record keeps the hot loops monomorphic). */
 export interface PoolGeometry {
@@ -24,8 +24,23 @@ export interface PoolGeometry {
   padLeft: number;
 }
 
+/** Where the three tensors lie on the wasm heap, for generated code that works on them in place. */
+export interface PoolHeap {
+  /** The backend's memory; undefined where the build exposes none (then use the views). */
+  memory: WebAssembly.Memory | undefined;
+  x: number;
+  grad: number;
+  dx: number;
+}
+
 /** dx from the forward input `x`, the output gradient and the geometry (dx is written in full). */
-export type PoolBackprop = (x: Float32Array, grad: Float32Array, dx: Float32Array, geometry: PoolGeometry) => void;
+export type PoolBackprop = (
+  x: Float32Array,
+  grad: Float32Array,
+  dx: Float32Array,
+  geometry: PoolGeometry,
+  heap?: PoolHeap,
+) => void;
 
 /** A float32 pooling-gradient kernel over `backprop`; other dtypes go to tfjs's original kernel. */
 export function poolGradOverride(kernelName: string, backprop: PoolBackprop): KernelOverride {
@@ -46,7 +61,13 @@ export function poolGradOverride(kernelName: string, backprop: PoolBackprop): Ke
           attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
         );
         const out = backend.makeOutput(input.shape, "float32");
-        backprop(f32View(backend, input), f32View(backend, dy), f32View(backend, out), {
+        const heap: PoolHeap = {
+          memory: wasmMemory(backend),
+          x: tensorData(backend, input).memoryOffset,
+          grad: tensorData(backend, dy).memoryOffset,
+          dx: tensorData(backend, out).memoryOffset,
+        };
+        const geometry: PoolGeometry = {
           batch: pool.batchSize,
           inHeight: pool.inHeight,
           inWidth: pool.inWidth,
@@ -59,7 +80,8 @@ export function poolGradOverride(kernelName: string, backprop: PoolBackprop): Ke
           strideWidth: pool.strideWidth,
           padTop: pool.padInfo.top,
           padLeft: pool.padInfo.left,
-        });
+        };
+        backprop(f32View(backend, input), f32View(backend, dy), f32View(backend, out), geometry, heap);
         return out;
       };
     },
