@@ -23,6 +23,11 @@ const CONV_CASES: ConvCase[] = [
   { x: [2, 8, 8, 5], filter: [3, 3, 5, 2], strides: 1, pad: "same" }, // more in- than out-channels
   { x: [3, 9, 7, 4], filter: [2, 4, 4, 1], strides: 1, pad: "valid" },
   { x: [2, 9, 9, 2], filter: [3, 3, 2, 2], strides: 2, pad: 2, dimRoundingMode: "ceil" },
+  // Stride 1 with ≤ 4 input channels: the filter gradient's SIMD kernel (blocks of 2 output
+  // channels, an odd last one, rows padded to 4 columns, filters too wide for 2-channel blocks).
+  { x: [1, 11, 13, 3], filter: [4, 4, 3, 16], strides: 1, pad: "same" },
+  { x: [3, 9, 12, 1], filter: [3, 7, 1, 5], strides: 1, pad: "same" },
+  { x: [2, 6, 5, 4], filter: [2, 2, 4, 3], strides: 1, pad: "valid" },
 ];
 
 function nhwcToNchw(shape: number[]): [number, number, number, number] {
