@@ -24,10 +24,11 @@ import { gemmModuleOn, gemmOn, type ALayout } from "./gemm";
 
 /**
  * Products below this many multiply-adds stay on one thread: the hand-off (a futex wake of the
- * worker, ~10–30 µs here) costs more than half of a smaller product (measured with
- * `gemmSplitTimes`, docs/performance.md).
+ * worker, ~12 µs round trip here) costs more than the half of a smaller product it saves
+ * (measured, docs/performance.md "Threads").
  */
 export const SPLIT_MIN_MACS = 1 << 20;
+let splitMinMacs = SPLIT_MIN_MACS;
 /** Rows of A (and C) per chunk are a multiple of this: the product's tile height. */
 const TILE_ROWS = 4;
 /** Chunks per thread: enough for a late worker to leave its share to the others. */
@@ -240,7 +241,12 @@ export function chunkRows(m: number, threadCount: number): number {
 
 /** Whether a product of this shape is split (with threads > 1 on a shared memory). */
 export function splitsProduct(m: number, k: number, n: number): boolean {
-  return threads > 1 && m >= 2 * TILE_ROWS && m * k * n >= SPLIT_MIN_MACS;
+  return threads > 1 && m >= 2 * TILE_ROWS && m * k * n >= splitMinMacs;
+}
+
+/** Measurements: split products from this many multiply-adds up ({@link SPLIT_MIN_MACS} by default). */
+export function setSplitMinMacs(macs: number): void {
+  splitMinMacs = macs;
 }
 
 /**
