@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { chain as chainOf } from "../transforms/chain";
 import type { Chain, ChainState } from "../transforms/chain";
 import { isTensorTree, mapTree } from "../transforms/tree";
+import { runElementwiseStepAndApply } from "../transforms/elementwiseStep";
 import type { GradientTransformation, LearningRate, TensorRecord, TransformState } from "../transforms/types";
 import { chainLinkRemovedMessage, optionNotInGroupMessage } from "./errors";
 import { mapState, mergeState, restrictState, stateAt, stateSlots } from "./stateStore";
@@ -167,6 +168,14 @@ export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
     tf.tidy(() => {
       const known = this.state_ as TransformState;
       const current = names.length === this.known.size ? known : restrictState(known, names);
+      // A chain of per-element formulas (Adam, …) and p + u run as one kernel for all variables.
+      const fused = this.chain_.elementwiseStep?.(current as ChainState);
+      if (fused !== undefined) {
+        const [updated, next] = runElementwiseStepAndApply("optimizer step", grads, fused, params as TensorRecord);
+        for (const name of names) params[name].assign(updated[name]);
+        this.state_ = writeBack(known, next);
+        return;
+      }
       const [updates, next] = this.chain_.update<TensorRecord>(grads, current as ChainState, params);
       for (const name of names) params[name].assign(tf.add(params[name], updates[name]));
       this.state_ = writeBack(known, next);

@@ -1,12 +1,12 @@
 import type * as tf from "@tensorflow/tfjs";
-import { elementwise, elementwiseOutputNames, type Ew } from "../backend/fused";
+import { elementwiseGroups, elementwiseOutputNames, type Ew } from "../backend/fused";
 import { treeMismatchMessage } from "./messages";
 import { isTensorList, leafAt, treeKeys } from "./tree";
 import type { TensorTree } from "./types";
 
 /**
  * Runs a per-element formula leaf by leaf over trees of the same structure, as one fused kernel
- * per parameter (see `backend/fused/elementwise.ts`), and returns each output as a tree shaped
+ * dispatch for all leaves (see `backend/fused/elementwise.ts`), and returns each output as a tree shaped
  * like `like`. `what` names the caller in the error thrown when the structures differ.
  *
  * ```ts
@@ -27,11 +27,14 @@ export function elementwiseTrees<T extends TensorTree, I extends string, O exten
     if (otherKeys.length !== keys.length || keys.some((k) => !otherKeys.includes(k)))
       throw new Error(treeMismatchMessage(what, keys, otherKeys));
   }
-  const perKey = keys.map((key) => {
-    const leaves = {} as Record<I, tf.Tensor>;
-    for (const name of names) leaves[name] = leafAt(trees[name], key);
-    return elementwise(leaves, body);
-  });
+  const perKey = elementwiseGroups(
+    keys.map((key) => {
+      const leaves = {} as Record<I, tf.Tensor>;
+      for (const name of names) leaves[name] = leafAt(trees[name], key);
+      return leaves;
+    }),
+    body,
+  );
   const out = {} as Record<O, T>;
   const outNames = perKey.length > 0 ? (Object.keys(perKey[0]) as O[]) : elementwiseOutputNames(names, body);
   for (const name of outNames) {

@@ -1,9 +1,9 @@
 import { biasCorrection } from "./biasCorrection";
 import type { Ew } from "../backend/fused";
-import { elementwiseTrees } from "./elementwiseTrees";
 import { ema } from "./ema";
+import { runElementwiseStep } from "./elementwiseStep";
 import { fullLike } from "./tree";
-import type { GradientTransformation, TensorTree } from "./types";
+import type { ElementwiseStep, GradientTransformation, TensorTree } from "./types";
 
 /** Options of `scaleByAdam` (torch's names and defaults). */
 export interface ScaleByAdamOptions {
@@ -33,6 +33,35 @@ export type AdamState = {
  */
 export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransformation<AdamState> {
   const { betas: [beta1, beta2] = [0.9, 0.999], eps = 1e-8, amsgrad = false } = options;
+  const stepOf = (state: AdamState): ElementwiseStep<AdamState> => {
+    const step = state.count + 1;
+    const sqrtBc2 = Math.sqrt(biasCorrection(beta2, step));
+    const stepScale = 1 / biasCorrection(beta1, step);
+    const scaled = (m: Ew, v: Ew) => m.div(v.sqrt().div(sqrtBc2).add(eps)).mul(stepScale);
+    if (state.nuMax === undefined) {
+      return {
+        trees: { m: state.mu, v: state.nu },
+        readsParams: false,
+        body: ({ u, m, v }) => {
+          const mu = ema(m, u, beta1);
+          const nu = ema(v, u.square(), beta2);
+          return { mu, nu, out: scaled(mu, nu) };
+        },
+        next: ({ mu, nu }) => ({ count: step, mu, nu }),
+      };
+    }
+    return {
+      trees: { m: state.mu, v: state.nu, vMax: state.nuMax },
+      readsParams: false,
+      body: ({ u, m, v, vMax }) => {
+        const mu = ema(m, u, beta1);
+        const nu = ema(v, u.square(), beta2);
+        const nuMax = vMax.maximum(nu);
+        return { mu, nu, nuMax, out: scaled(mu, nuMax) };
+      },
+      next: ({ mu, nu, nuMax }) => ({ count: step, mu, nu, nuMax }),
+    };
+  };
   return {
     name: "scaleByAdam",
     init: (params) => ({
@@ -42,36 +71,9 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
       ...(amsgrad ? { nuMax: fullLike(params) } : {}),
     }),
     update<T extends TensorTree>(updates: T, state: AdamState): [T, AdamState] {
-      const step = state.count + 1;
-      const sqrtBc2 = Math.sqrt(biasCorrection(beta2, step));
-      const stepScale = 1 / biasCorrection(beta1, step);
-      const scaled = (m: Ew, v: Ew) => m.div(v.sqrt().div(sqrtBc2).add(eps)).mul(stepScale);
-      // One fused kernel per parameter: the moments, AMSGrad's max and the update in one pass.
-      if (state.nuMax === undefined) {
-        const { mu, nu, out } = elementwiseTrees(
-          "scaleByAdam",
-          updates,
-          { g: updates, m: state.mu, v: state.nu },
-          ({ g, m, v }) => {
-            const mu = ema(m, g, beta1);
-            const nu = ema(v, g.square(), beta2);
-            return { mu, nu, out: scaled(mu, nu) };
-          },
-        );
-        return [out, { count: step, mu, nu }];
-      }
-      const { mu, nu, nuMax, out } = elementwiseTrees(
-        "scaleByAdam",
-        updates,
-        { g: updates, m: state.mu, v: state.nu, vMax: state.nuMax },
-        ({ g, m, v, vMax }) => {
-          const mu = ema(m, g, beta1);
-          const nu = ema(v, g.square(), beta2);
-          const nuMax = vMax.maximum(nu);
-          return { mu, nu, nuMax, out: scaled(mu, nuMax) };
-        },
-      );
-      return [out, { count: step, mu, nu, nuMax }];
+      return runElementwiseStep("scaleByAdam", updates, stepOf(state));
     },
+    // One formula for all parameters: the moments, AMSGrad's max and the update in one pass.
+    elementwiseStep: stepOf,
   };
 }

@@ -1,6 +1,5 @@
-import { elementwise } from "../backend/fused";
-import { mapTree } from "./tree";
-import type { GradientTransformation, LearningRate, TensorTree } from "./types";
+import { runElementwiseStep } from "./elementwiseStep";
+import type { ElementwiseStep, GradientTransformation, LearningRate, TensorTree } from "./types";
 
 /** State of `scaleByLearningRate`: how many updates it has scaled. */
 export type ScaleByLearningRateState = { readonly count: number };
@@ -14,15 +13,21 @@ export type ScaleByLearningRateState = { readonly count: number };
  */
 export function scaleByLearningRate(learningRate: LearningRate): GradientTransformation<ScaleByLearningRateState> {
   const lrAt = typeof learningRate === "number" ? () => learningRate : learningRate;
+  const stepOf = (state: ScaleByLearningRateState): ElementwiseStep<ScaleByLearningRateState> => {
+    const scale = -lrAt(state.count);
+    return {
+      trees: {},
+      readsParams: false,
+      body: ({ u }) => ({ out: u.mul(scale) }),
+      next: () => ({ count: state.count + 1 }),
+    };
+  };
   return {
     name: "scaleByLearningRate",
     init: () => ({ count: 0 }),
     update<T extends TensorTree>(updates: T, state: ScaleByLearningRateState): [T, ScaleByLearningRateState] {
-      const scale = -lrAt(state.count);
-      return [
-        mapTree(updates, (u) => elementwise({ u }, ({ u }) => ({ step: u.mul(scale) })).step),
-        { count: state.count + 1 },
-      ];
+      return runElementwiseStep("scaleByLearningRate", updates, stepOf(state));
     },
+    elementwiseStep: stepOf,
   };
 }

@@ -9,6 +9,7 @@
  * call `update` inside `tf.tidy` and keep what they need.
  */
 import type * as tf from "@tensorflow/tfjs";
+import type { Ew } from "../backend/fused";
 
 /** Tensors as a list (positional parameters). */
 export type TensorList = readonly tf.Tensor[];
@@ -42,6 +43,28 @@ export interface GradientTransformation<S extends TransformState = TransformStat
    * proximal steps) throw when they are missing.
    */
   update<T extends TensorTree>(updates: T, state: S, params?: T): [T, S];
+  /**
+   * This step as one per-element formula per leaf, when the link is one (its `update` then runs
+   * exactly this formula). `chain` composes consecutive such links, and the `optim` presets add
+   * the parameter update, into one fused kernel dispatch per step (elementwiseStep.ts).
+   * Undefined where it is not (a chain with a link that is not).
+   */
+  elementwiseStep?(state: S): ElementwiseStep<S> | undefined;
+}
+
+/** Symbols of a link's per-element formula: `u` the incoming update, `p` the parameter, and its state trees. */
+export type ElementwiseSymbols = { readonly [name: string]: Ew };
+
+/** One step of a link as a per-element formula over leaves (see `GradientTransformation.elementwiseStep`). */
+export interface ElementwiseStep<S extends TransformState = TransformState> {
+  /** The state trees the formula reads (structured like the updates), by symbol name. */
+  readonly trees: { readonly [name: string]: TensorTree };
+  /** True when the formula reads the parameter `p`. */
+  readonly readsParams: boolean;
+  /** The formula: the outgoing update `out` and one value per new state tree. */
+  readonly body: (x: ElementwiseSymbols) => { readonly out: Ew; readonly [name: string]: Ew };
+  /** The next state, from the new state trees (every output of `body` but `out`). */
+  readonly next: (trees: { readonly [name: string]: TensorTree }) => S;
 }
 
 /** A learning rate: a constant, or a schedule of the 0-based update count (first update: 0). */

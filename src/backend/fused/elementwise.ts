@@ -41,10 +41,53 @@ export function elementwise<I extends string, O extends string>(
   inputs: { readonly [K in I]: tf.Tensor },
   body: (x: Symbols<I>) => { readonly [K in O]: Ew },
 ): Tensors<O> {
-  const names = Object.keys(inputs) as I[];
+  return elementwiseGroups([inputs], body)[0];
+}
+
+/**
+ * {@link elementwise} over several groups of inputs at once (e.g. an optimizer's gradient and
+ * moments of each parameter): one traced program, one kernel dispatch for all groups. Within a
+ * group the tensors have one shape; groups may differ. Each group's outputs are what
+ * `elementwise` would return for it alone, bit for bit.
+ */
+export function elementwiseGroups<I extends string, O extends string>(
+  groups: readonly { readonly [K in I]: tf.Tensor }[],
+  body: (x: Symbols<I>) => { readonly [K in O]: Ew },
+): Tensors<O>[] {
+  if (groups.length === 0) return [];
+  const names = Object.keys(groups[0]) as I[];
   if (names.length === 0) throw new Error("elementwise: no inputs (give at least one tensor)");
+  const tensors: tf.Tensor[] = [];
+  for (const inputs of groups) tensors.push(...checkedGroup(names, inputs));
+
+  const { recorder, result } = trace(names, body);
+  const outNames = Object.keys(result) as O[];
+  if (outNames.length === 0) throw new Error("elementwise: the body returned no outputs (return a record of values)");
+  const program = recorder.finish(outNames.map((name) => result[name]));
+  const scalars = Float64Array.from(recorder.scalarValues, Math.fround);
+
+  // While a gradient is being recorded, run the ops: they have gradients, the fused kernel has none.
+  const fused = !tf.engine().isTapeOn() && tf.getKernel(ELEMENTWISE_KERNEL, tf.getBackend()) !== undefined;
+  const k = names.length;
+  const outputs = fused
+    ? (tf.engine().runKernel(ELEMENTWISE_KERNEL, inputMap(tensors), {
+        program,
+        scalars,
+        groups: groups.length,
+      } as unknown as NamedAttrMap) as tf.Tensor[])
+    : groups.flatMap((_, g) => evaluateWithOps(program, recorder.scalarValues, tensors.slice(g * k, (g + 1) * k)));
+  const m = outNames.length;
+  return groups.map((_, g) => {
+    const out = {} as Tensors<O>;
+    outNames.forEach((name, o) => (out[name] = outputs[g * m + o]));
+    return out;
+  });
+}
+
+/** One group's tensors in `names` order, checked: float32, not disposed, one shape. */
+function checkedGroup<I extends string>(names: readonly I[], inputs: { readonly [K in I]: tf.Tensor }): tf.Tensor[] {
   const tensors = names.map((name) => inputs[name]);
-  const shape = tensors[0].shape;
+  const shape = tensors[0]?.shape;
   names.forEach((name, i) => {
     const t = tensors[i];
     if (!(t instanceof tf.Tensor)) throw new Error(elementwiseInputMessage(name, `is not a tensor (got ${typeof t})`));
@@ -60,24 +103,7 @@ export function elementwise<I extends string, O extends string>(
       );
     }
   });
-
-  const { recorder, result } = trace(names, body);
-  const outNames = Object.keys(result) as O[];
-  if (outNames.length === 0) throw new Error("elementwise: the body returned no outputs (return a record of values)");
-  const program = recorder.finish(outNames.map((name) => result[name]));
-  const scalars = Float64Array.from(recorder.scalarValues, Math.fround);
-
-  // While a gradient is being recorded, run the ops: they have gradients, the fused kernel has none.
-  const fused = !tf.engine().isTapeOn() && tf.getKernel(ELEMENTWISE_KERNEL, tf.getBackend()) !== undefined;
-  const outputs = fused
-    ? (tf.engine().runKernel(ELEMENTWISE_KERNEL, inputMap(tensors), {
-        program,
-        scalars,
-      } as unknown as NamedAttrMap) as tf.Tensor[])
-    : evaluateWithOps(program, recorder.scalarValues, tensors);
-  const out = {} as Tensors<O>;
-  outNames.forEach((name, o) => (out[name] = outputs[o]));
-  return out;
+  return tensors;
 }
 
 /** The output names `body` returns, found by tracing it (no tensors needed). */
@@ -141,32 +167,58 @@ function applyOp(op: OpName, a: tf.Tensor, b: tf.Tensor | number | undefined): t
   return isUnary(op) ? TF_UNARY[op](a) : TF_BINARY[op](a, b as tf.Tensor | number);
 }
 
-/** The fused kernel for a backend whose float32 memory JavaScript can read ("cpu", "wasm"). */
+/**
+ * The fused kernel for a backend whose float32 memory JavaScript can read ("cpu", "wasm"). With
+ * `groups` > 1 the inputs are that many groups of the program's inputs, one after the other, and
+ * the outputs come group by group.
+ */
 export function elementwiseKernel(backendName: ArrayBackendName): KernelFunc {
   return ({ inputs, attrs, backend }) => {
-    const { program, scalars } = attrs as unknown as { program: Program; scalars: Float64Array };
-    const infos: TensorInfo[] = [];
-    for (let i = 0; i < program.inputs; i++) infos.push((inputs as Record<string, TensorInfo>)[`x${i}`]);
-    const shape = infos[0].shape;
+    const {
+      program,
+      scalars,
+      groups = 1,
+    } = attrs as unknown as { program: Program; scalars: Float64Array; groups?: number };
+    const named = inputs as Record<string, TensorInfo>;
+    const k = program.inputs;
+    const infosOf = (g: number) => {
+      const infos: TensorInfo[] = [];
+      for (let i = 0; i < k; i++) infos.push(named[`x${g * k + i}`]);
+      return infos;
+    };
     if (backendName === "wasm") {
       const wasm = backend as unknown as WasmBackend;
       const memory = wasmMemory(wasm);
       if (memory !== undefined && wasmSimdSupported()) {
-        const outs = program.outputs.map(() => wasm.makeOutput(shape, "float32"));
-        const pointers = [...infos, ...outs].map((info) => tensorData(wasm, info).memoryOffset);
-        simdRunFor(program, memory)(...pointers, ...scalars, tf.util.sizeFromShape(shape));
-        return outs;
+        const run = simdRunFor(program, memory);
+        const all: TensorInfo[] = [];
+        for (let g = 0; g < groups; g++) {
+          const infos = infosOf(g);
+          const shape = infos[0].shape;
+          const outs = program.outputs.map(() => wasm.makeOutput(shape, "float32"));
+          const pointers = [...infos, ...outs].map((info) => tensorData(wasm, info).memoryOffset);
+          run(...pointers, ...scalars, tf.util.sizeFromShape(shape));
+          all.push(...outs);
+        }
+        return all;
       }
     }
-    const arrays = float32Arrays(
-      backendName,
-      backend,
-      infos,
-      program.outputs.map(() => shape),
-    );
-    const n = arrays.outputs[0]?.length ?? 0;
-    loopFor(program)(arrays.inputs, arrays.outputs, scalars, n);
-    return arrays.infos;
+    const loop = loopFor(program);
+    const all: TensorInfo[] = [];
+    for (let g = 0; g < groups; g++) {
+      const infos = infosOf(g);
+      const shape = infos[0].shape;
+      const arrays = float32Arrays(
+        backendName,
+        backend,
+        infos,
+        program.outputs.map(() => shape),
+      );
+      const n = arrays.outputs[0]?.length ?? 0;
+      loop(arrays.inputs, arrays.outputs, scalars, n);
+      all.push(...arrays.infos);
+    }
+    return all;
   };
 }
 

@@ -16,7 +16,13 @@ import {
   softmaxCrossEntropyKernelConfigs,
 } from "./softmaxCrossEntropy";
 
-export { elementwise, elementwiseOutputNames, elementwiseInputMessage, ELEMENTWISE_KERNEL } from "./elementwise";
+export {
+  elementwise,
+  elementwiseGroups,
+  elementwiseOutputNames,
+  elementwiseInputMessage,
+  ELEMENTWISE_KERNEL,
+} from "./elementwise";
 export { fusedGlobalNorm, GLOBAL_NORM_KERNEL } from "./globalNorm";
 export {
   fusedSoftmaxCrossEntropy,
