@@ -16,6 +16,7 @@
  * and a saved model loads back as a plain `Conv2D` with the same activation.
  */
 import * as tf from "@tensorflow/tfjs";
+import { reluBiasGrad } from "../backend/wasmKernels/reluBiasGrad";
 
 type Conv2DArgs = NonNullable<Parameters<typeof tf.layers.conv2d>[0]>;
 /** The activations this layer fuses (the two whose fused gradient tfjs defines). */
@@ -66,7 +67,11 @@ const fusedConv2dGradient: tf.GradConfig = {
     const { activation, strides, pad, dataFormat, dimRoundingMode } = attrs;
     if ((activation !== "relu" && activation !== "linear") || dataFormat !== "NHWC")
       throw new Error(unsupportedFusedConvGradientMessage(activation, dataFormat));
-    const dyActivation = activation === "relu" ? tf.mul(dy as tf.Tensor, tf.step(y)) : (dy as tf.Tensor);
+    // ReLU's gradient and the bias sum: one pass on wasm (reluBiasGrad.ts), tfjs's Step, Multiply, Sum elsewhere.
+    const { dz: dyActivation, biasGrad } =
+      activation === "relu"
+        ? reluBiasGrad(dy as tf.Tensor, y)
+        : { dz: dy as tf.Tensor, biasGrad: () => tf.sum(dy as tf.Tensor, [0, 1, 2]) };
     const convAttrs = { strides, pad, dataFormat, dimRoundingMode };
     return {
       x: () =>
@@ -79,7 +84,7 @@ const fusedConv2dGradient: tf.GradConfig = {
           ...convAttrs,
           filterShape: filter.shape,
         } as unknown as tf.NamedAttrMap) as tf.Tensor,
-      bias: () => tf.sum(dyActivation, [0, 1, 2]), // the bias is [filters], the shape of this sum
+      bias: biasGrad, // the bias is [filters], the shape of this sum
     };
   },
 };

@@ -22,6 +22,15 @@ const COMPARED: Readonly<Record<string, { file: string; mentions: string }>> = {
   Conv2DBackpropInput: { file: "convPool.test.js", mentions: "Conv2DBackpropInput matches cpu" },
   MaxPoolGrad: { file: "convPool.test.js", mentions: "MaxPoolGrad matches cpu" },
   AvgPoolGrad: { file: "convPool.test.js", mentions: "AvgPoolGrad matches cpu" },
+  OptimlabReluBiasGrad: { file: "reluBiasGrad.test.js", mentions: "ReLU + bias gradient matches tfjs ops on cpu" },
+  OptimlabSoftmaxCrossEntropy: {
+    file: "../fused/softmaxCrossEntropy.test.js",
+    mentions: "fused softmax cross-entropy: the op path's loss and gradient bits on cpu",
+  },
+  OptimlabSoftmaxCrossEntropyGrad: {
+    file: "../fused/softmaxCrossEntropy.test.js",
+    mentions: "fused softmax cross-entropy: the op path's loss and gradient bits on cpu",
+  },
   OptimlabElementwise: { file: "../fused/elementwise.test.js", mentions: "bit for bit, on every path" },
   OptimlabGlobalNorm: {
     file: "../fused/globalNorm.test.js",

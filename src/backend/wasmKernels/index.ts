@@ -17,6 +17,7 @@ import { identityOverride } from "./identity";
 import { batchMatMulOverride, fusedMatMulOverride } from "./matMul";
 import { maxPoolGradOverride } from "./maxPoolGrad";
 import { applyOverrides, overriddenKernelNames, restoreOriginals, type KernelOverride } from "./registry";
+import { reluBiasGradOverride } from "./reluBiasGrad";
 import { sliceOverride } from "./slice";
 import { fusedWasmKernels } from "../fused";
 
@@ -35,6 +36,7 @@ export const WASM_KERNEL_OVERRIDES: readonly KernelOverride[] = [
   conv2dBackpropInputOverride,
   maxPoolGradOverride,
   avgPoolGradOverride,
+  reluBiasGradOverride,
   ...fusedWasmKernels,
 ];
 

@@ -1,0 +1,163 @@
+/**
+ * The backward step of ReLU and bias add over channels-last maps, in one pass (optimlab's own
+ * kernel on wasm, used by the fused convolution's gradient, src/models/fusedConv2d.ts):
+ *
+ *   dz = dy · step(y)        (tfjs's ReLU gradient: step(NaN) = NaN, so NaN stays NaN)
+ *   db[c] = Σ_positions dz[…, c]
+ *
+ * On tfjs ops this is Step, Multiply and a Sum over every axis but the last, which the wasm
+ * backend runs as three passes plus a transpose. Here generated SIMD code reads dy and y once,
+ * writes dz and keeps one running sum per channel in the vector lanes (channels in chunks of 4,
+ * then 2, then 1), adding positions in order. dz is the same bits as Step·Multiply; each channel's
+ * sum is a float32 running sum in position order (tfjs's cpu Sum adds in a float64; the test
+ * allows 1e-5 of the largest sum).
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { TensorInfo } from "@tensorflow/tfjs";
+import { WasmFunction, memarg } from "../wasmCode/assembler";
+import { BoundFunctions } from "../wasmCode/boundFunctions";
+import { I32, OP, V128, unsigned } from "../wasmCode/encoding";
+import { wasmSimdSupported } from "../wasmCode/simd";
+import type { KernelOverride } from "./registry";
+import { f32View, tensorData, wasmMemory, type WasmBackend } from "./wasmBackend";
+
+export const RELU_BIAS_GRAD_KERNEL = "OptimlabReluBiasGrad";
+
+/** Channel counts above this take the scalar loop (the generated code is unrolled over channels). */
+const MAX_SIMD_CHANNELS = 256;
+
+const OPCODE = {
+  load: 0x00,
+  store: 0x0b,
+  const: 0x0c,
+  load32Zero: 0x5c,
+  load64Zero: 0x5d,
+  store32Lane: 0x5a,
+  store64Lane: 0x5b,
+  f32x4Ne: 0x42,
+  f32x4Gt: 0x44,
+  bitselect: 0x52,
+  f32x4Add: 0xe4,
+  f32x4Mul: 0xe6,
+} as const;
+
+/** (dy, y, dz, db byte offsets; positions ≥ 1) */
+type ReluBiasGradRun = (dy: number, y: number, dz: number, db: number, positions: number) => void;
+
+function moduleBytes(channels: number, sharedMemory: boolean): Uint8Array {
+  const f = new WasmFunction();
+  const dy = f.param(I32);
+  const y = f.param(I32);
+  const dz = f.param(I32);
+  const db = f.param(I32);
+  const positions = f.param(I32);
+  const chunks: Array<{ offset: number; lanes: 4 | 2 | 1 }> = [];
+  for (let k = 0; k < channels;) {
+    const lanes = channels - k >= 4 ? 4 : channels - k >= 2 ? 2 : 1;
+    chunks.push({ offset: k * 4, lanes });
+    k += lanes;
+  }
+  const sums = f.localArray(V128, chunks.length); // zero-initialised
+  const [yv, step, one, zero] = f.localArray(V128, 4);
+  const simd = (opcode: number, ...immediates: number[]) => f.op(OP.simdPrefix, ...unsigned(opcode), ...immediates);
+  simd(OPCODE.const, ...new Uint8Array(new Float32Array([1, 1, 1, 1]).buffer));
+  f.set(one);
+  const load = (lanes: number, offset: number) =>
+    simd(lanes === 4 ? OPCODE.load : lanes === 2 ? OPCODE.load64Zero : OPCODE.load32Zero, ...memarg(offset, 2));
+  const store = (lanes: number, offset: number) =>
+    lanes === 4
+      ? simd(OPCODE.store, ...memarg(offset, 2))
+      : simd(lanes === 2 ? OPCODE.store64Lane : OPCODE.store32Lane, ...memarg(offset, 2), 0);
+  f.loop(() => {
+    chunks.forEach(({ offset, lanes }, i) => {
+      f.get(y);
+      load(lanes, offset);
+      f.set(yv);
+      // step = y > 0 ? 1 : 0, and y itself where y is NaN (y ≠ y)
+      f.get(one).get(zero).get(yv).get(zero);
+      simd(OPCODE.f32x4Gt);
+      simd(OPCODE.bitselect);
+      f.set(step);
+      f.get(yv).get(step).get(yv).get(yv);
+      simd(OPCODE.f32x4Ne);
+      simd(OPCODE.bitselect);
+      f.set(step);
+      // dz = dy · step, stored; sums += dz
+      f.get(dz);
+      f.get(dy);
+      load(lanes, offset);
+      f.get(step);
+      simd(OPCODE.f32x4Mul);
+      f.tee(step);
+      store(lanes, offset);
+      f.get(sums[i]).get(step);
+      simd(OPCODE.f32x4Add);
+      f.set(sums[i]);
+    });
+    const bytes = channels * 4;
+    for (const pointer of [dy, y, dz]) f.get(pointer).i32(bytes).op(OP.i32Add).set(pointer);
+    f.get(positions).i32(-1).op(OP.i32Add).tee(positions);
+    f.op(OP.brIf, 0);
+  });
+  chunks.forEach(({ offset, lanes }, i) => {
+    f.get(db).get(sums[i]);
+    store(lanes, offset);
+  });
+  return f.moduleBytes("run", [], sharedMemory);
+}
+
+const runs = new BoundFunctions<ReluBiasGradRun>("run");
+
+/** The scalar loop: the same operations, one value at a time (no wasm SIMD or very many channels). */
+export function reluBiasGradLoop(dy: Float32Array, y: Float32Array, dz: Float32Array, db: Float32Array): void {
+  const channels = db.length;
+  const sums = new Float32Array(channels);
+  for (let i = 0, c = 0; i < dy.length; i++) {
+    const v = y[i];
+    const step = v > 0 ? 1 : v !== v ? v : 0;
+    const d = Math.fround(dy[i] * step);
+    dz[i] = d;
+    sums[c] = sums[c] + d; // float32 store rounds each running sum, as the SIMD lanes do
+    if (++c === channels) c = 0;
+  }
+  db.set(sums);
+}
+
+export const reluBiasGradOverride: KernelOverride = {
+  kernelName: RELU_BIAS_GRAD_KERNEL,
+  make() {
+    return (args) => {
+      const { dy, y } = args.inputs as { dy: TensorInfo; y: TensorInfo };
+      const backend = args.backend as unknown as WasmBackend;
+      const channels = y.shape[y.shape.length - 1];
+      const positions = channels === 0 ? 0 : tf.util.sizeFromShape(y.shape) / channels;
+      const dz = backend.makeOutput([...y.shape], "float32");
+      const db = backend.makeOutput([channels], "float32");
+      const memory = wasmMemory(backend);
+      if (positions === 0) {
+        f32View(backend, db).fill(0);
+      } else if (memory !== undefined && wasmSimdSupported() && channels <= MAX_SIMD_CHANNELS) {
+        const run = runs.get(memory, String(channels), (shared) => moduleBytes(channels, shared));
+        const at = (t: TensorInfo) => tensorData(backend, t).memoryOffset;
+        run(at(dy), at(y), at(dz), at(db), positions);
+      } else {
+        reluBiasGradLoop(f32View(backend, dy), f32View(backend, y), f32View(backend, dz), f32View(backend, db));
+      }
+      return [dz, db];
+    };
+  },
+};
+
+/**
+ * dz = dy·step(y) and a function giving Σ dz over all axes but the last: one kernel where it is
+ * registered (wasm with optimlab's kernels), else tfjs ops (then the sum runs only if asked for).
+ */
+export function reluBiasGrad(dy: tf.Tensor, y: tf.Tensor): { dz: tf.Tensor; biasGrad: () => tf.Tensor } {
+  if (tf.getKernel(RELU_BIAS_GRAD_KERNEL, tf.getBackend()) !== undefined && dy.dtype === "float32") {
+    const [dz, db] = tf.engine().runKernel(RELU_BIAS_GRAD_KERNEL, { dy, y }, {}) as tf.Tensor[];
+    return { dz, biasGrad: () => db };
+  }
+  const dz = tf.mul(dy, tf.step(y));
+  const axes = Array.from({ length: y.rank - 1 }, (_, i) => i);
+  return { dz, biasGrad: () => tf.sum(dz, axes) };
+}
