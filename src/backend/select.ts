@@ -19,7 +19,10 @@ export interface BackendInfo {
   reason: string;
   /** Only for wasm: whether the SIMD build is used. */
   simd?: boolean;
-  /** Only for wasm: threads (XNNPACK's products and convolutions use them; 1 = the single-threaded build). */
+  /**
+   * Only for wasm: threads (XNNPACK's products and convolutions and our large SIMD products use
+   * them; 1 = the single-threaded build).
+   */
   threads?: number;
 }
 

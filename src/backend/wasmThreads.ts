@@ -6,10 +6,11 @@
  * the package by path, then wrapped in tfjs's own `BackendWasm` class.
  *
  * XNNPACK (tfjs's matmul, convolution) then splits each product over the threads by output tiles,
- * each computing whole dot products, so results are bit-identical to one thread
- * (test/backend/threads.test.ts). Threads cost memory and a start-up (about 1 s of a kernel's
- * readiness here), and so far buy nothing on this project's 2-core reference machine (only XNNPACK
- * uses them; our own product and optimizer kernels stay on one thread): the default is 1 thread.
+ * and our own SIMD product by chunks of rows (wasmCode/gemmThreads.ts), each computing whole dot
+ * products, so results are bit-identical to one thread (test/backend/threads.test.ts). Threads
+ * cost a start-up (~0.6 s of `ready()` here) and CPU (XNNPACK's pool spins after each op: about
+ * twice the process CPU per MLP epoch), and have not beaten one thread on a whole training step on
+ * this project's 2-core reference machine (docs/performance.md "Threads"): the default is 1 thread.
  * `OPTIMLAB_THREADS=n` asks for n, `OPTIMLAB_THREADS=auto` for the free cores (cores − load average,
  * rounded).
  *
