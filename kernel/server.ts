@@ -179,7 +179,7 @@ export class KernelServer {
         if (job.kind === "warm-up") {
           // What is queued for the sockets (iopub_welcome, a reply) goes out before loading blocks.
           await this.channels.flushed();
-          this.warmUp();
+          await this.warmUp();
         } else {
           const message = job.message;
           await this.withStatus(message, () => this.handleShell(message));
@@ -587,18 +587,23 @@ export class KernelServer {
     void this.drain();
   }
 
-  /** Loads the engine (TypeScript, libraries), then optimlab's backend; a queue job. */
-  private warmUp(): void {
+  /** Loads the engine (TypeScript, libraries), then optimlab's backend and warms its training path; a queue job. */
+  private async warmUp(): Promise<void> {
     try {
       this.engine.warmUp();
     } catch (error) {
       kernelLog(`engine warm-up failed: ${(error as Error).stack ?? String(error)}`);
     }
-    if (this.options.preloadBackend !== false) this.preloadBackend();
+    if (this.options.preloadBackend !== false) await this.preloadBackend();
   }
 
-  /** Loads optimlab's backend the way the notebook will import it, so the first cell is fast. */
-  private preloadBackend(): void {
+  /**
+   * Loads optimlab's backend the way the notebook will import it, so the first cell is fast, then
+   * runs optimlab's training warm-up (src/warmUp.ts: a few steps of a throwaway MLP, no state a
+   * user can see) so the first epoch a cell trains is not slowed by V8 warming up. It runs as a
+   * queue job: a cell sent meanwhile waits for it. OPTIMLAB_WARM_UP=0 skips the training part.
+   */
+  private async preloadBackend(): Promise<void> {
     const cwd = this.options.cwd ?? process.cwd();
     const requireFromNotebook = createRequire(path.join(cwd, "__optimlab_preload__.js"));
     let backendPath: string;
@@ -613,13 +618,24 @@ export class KernelServer {
       pending: [],
       discard: true,
     };
-    cellContext.run(quiet, () => {
+    await cellContext.run(quiet, async () => {
       try {
         const backend = requireFromNotebook(backendPath) as { ready?: () => Promise<unknown> };
         // Start choosing the backend now, so `await backend.ready()` in the first cell is quick.
         if (typeof backend.ready === "function") void backend.ready().catch(() => undefined);
       } catch (error) {
         kernelLog(`could not preload ${backendPath}: ${(error as Error).message}`);
+        return;
+      }
+      if (process.env.OPTIMLAB_WARM_UP?.trim() === "0") return;
+      try {
+        const warm = requireFromNotebook(requireFromNotebook.resolve("optimlab/dist/src/warmUp")) as {
+          warmUp?: () => Promise<unknown>;
+        };
+        await warm.warmUp?.();
+      } catch (error) {
+        // An older optimlab without src/warmUp, or an interrupt during the warm-up: the first cell is just slower.
+        kernelLog(`training warm-up skipped: ${(error as Error).message}`);
       }
     });
   }

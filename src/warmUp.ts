@@ -1,0 +1,97 @@
+/**
+ * Warms the training path before the first real epoch (#19 cold start): a short `train.fit` of a
+ * throwaway MLP through the same code as `models.mlp` + `losses.crossEntropy` + `optim.Adam`.
+ *
+ * Why: a fresh process's first epoch is slower than later ones mostly because V8 has not yet
+ * optimised the JavaScript that runs every step (tfjs-core's engine and tape, optimlab's backend
+ * kernels' wrappers, fit, Adam; a CPU profile puts most of the extra there, not in wasm), and
+ * because the first step generates and compiles the product modules for its shapes. Running a few
+ * dozen steps ahead moves that cost out of the first epoch. It does not remove it: the warm-up
+ * costs about what it saves, so it pays where it runs in otherwise idle time — the Jupyter kernel
+ * calls it while it starts, before the first cell arrives (docs/performance.md, "Cold start").
+ *
+ * It leaves no trace a user can see: explicit seeds (the global `seed(n)` stream is not drawn
+ * from), explicit layer names (tf.layers' name counters, which number a user's `dense_Dense1`, are
+ * not advanced), every tensor and variable disposed. Lives in src/ (not src/backend) because it
+ * runs models, losses, optim and train, which the backend may not import.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { ready } from "./backend";
+import { crossEntropy } from "./losses";
+import { fusedDense } from "./models/fusedDense";
+import { initializer } from "./models/initializers";
+import { Adam } from "./optim";
+import { fit } from "./train";
+
+export interface WarmUpOptions {
+  /** Layer widths (default [784, 128, 10]: the MLP most notebooks train, so its product modules are ready). */
+  sizes?: number[];
+  /** Training steps (default 32). */
+  steps?: number;
+  /** Batch size (default 64, the notebooks' usual). */
+  batchSize?: number;
+}
+
+export interface WarmUpReport {
+  steps: number;
+  /** Wall time, ms. */
+  ms: number;
+  /** CPU time of the whole process during the warm-up, ms. */
+  cpuMs: number;
+}
+
+/** Seeds of the warm-up's own weights and data: fixed, never drawn from the global stream. */
+const WARM_UP_SEED = 0x5eed;
+
+/** A throwaway `models.mlp`-shaped network whose layers are named, so no name counter moves. */
+function warmUpModel(sizes: number[]): tf.Sequential {
+  const layers = sizes.slice(1).map((units, i) =>
+    fusedDense(
+      {
+        name: `optimlab_warm_up_dense_${i + 1}`,
+        units,
+        inputShape: i === 0 ? [sizes[0]] : undefined,
+        kernelInitializer: initializer("he", WARM_UP_SEED + i),
+        biasInitializer: "zeros",
+      },
+      i < sizes.length - 2 ? "relu" : "linear",
+    ),
+  );
+  return tf.sequential({ name: "optimlab_warm_up", layers });
+}
+
+/**
+ * Trains a throwaway MLP for `steps` steps (one epoch of `steps × batchSize` random samples) on
+ * the active backend, after {@link ready}. Leaves the global seed stream, layer names and tensor
+ * count as they were; results of later training are bit-identical with or without it (test).
+ */
+export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpReport> {
+  const sizes = options.sizes ?? [784, 128, 10];
+  const steps = options.steps ?? 32;
+  const batchSize = options.batchSize ?? 64;
+  await ready();
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const count = steps * batchSize;
+  const model = warmUpModel(sizes);
+  const x = tf.randomUniform([count, sizes[0]], 0, 1, "float32", WARM_UP_SEED);
+  const y = tf.randomUniform([count], 0, sizes[sizes.length - 1], "int32", WARM_UP_SEED + 1);
+  const optimizer = new Adam({ lr: 1e-3 });
+  try {
+    await fit(model, {
+      optimizer,
+      loss: crossEntropy,
+      train: { x, y },
+      epochs: 1,
+      batchSize,
+      progress: false,
+      seed: WARM_UP_SEED,
+    });
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+    tf.dispose([x, y]);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return { steps, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
