@@ -23,7 +23,7 @@ the plain `SGD(lr=0.01)` of article 1 §4.1 and article 5 §4 as the comparison 
 Runs on MNIST, which ships with optimlab (offline). Set `dataset = "cifar10"` in the next cell to use CIFAR-10 instead (read from
 `$OPTIMLAB_DATA` or `~/.cache/optimlab/cifar-10-batches-bin/`, downloaded and checksummed if missing).
 
-Run time: measured 43 s on two CPU cores (load average ≈ 6; 119 s at a load average of 15) for MNIST, plus about 8 s for the exercise solution at a load average of 19 (88 s in all); every training run shows a progress bar. To scale up, raise `trainSize` and `epochs` (the articles use the full sets and 10 epochs).
+Run time: measured 28 to 60 s on two CPU cores shared with other jobs (load average 7 to 9) for MNIST, the three exercise solutions included (12 to 19 s of it); every training run shows a progress bar. To scale up, raise `trainSize` and `epochs` (the articles use the full sets and 10 epochs).
 """)
 
 code("01", r"""
