@@ -78,3 +78,37 @@ test("the fused layer is a Dense with relu: class name, config, no separate ReLU
   assert.equal(mlp({ sizes: [4, 8, 3], batchNorm: true, seed: 1 }).layers.length, 4);
   assert.equal(lenet({ seed: 1 }).layers.filter((l) => l.getClassName() === "Activation").length, 0);
 });
+
+test("the fused layer computes only the gradients on the path: no product for the data batch's gradient; the input's gradient when asked", async () => {
+  assert.ok(await tf.setBackend("cpu"));
+  const fused = mlp({ sizes: [12, 16, 5], seed: 3 });
+  const reference = unfusedMlp();
+  reference.setWeights(fused.getWeights());
+  const x = tf.tensor2d(uniform(8 * 12, 4, -2, 2), [8, 12]);
+  const y = tf.tensor1d([0, 1, 2, 3, 4, 0, 1, 2], "int32");
+  const config = tf.getKernel(tf.BatchMatMul, "cpu");
+  assert.ok(config);
+  const original = config.kernelFunc;
+  let products = 0;
+  (config as { kernelFunc: typeof original }).kernelFunc = (args) => {
+    products++;
+    return original(args);
+  };
+  try {
+    lossAndGradients(fused, x, y);
+  } finally {
+    (config as { kernelFunc: typeof original }).kernelFunc = original;
+  }
+  // Forward 2; backward: the output layer's input and weight gradients, the hidden layer's weight gradient.
+  assert.equal(products, 5);
+  const inputGradient = (m: tf.LayersModel) =>
+    tf.tidy(() =>
+      tf
+        .grad((input: tf.Tensor) => crossEntropy(m.apply(input, { training: true }) as tf.Tensor, y))(x)
+        .dataSync(),
+    );
+  assert.deepEqual(inputGradient(fused), inputGradient(reference));
+  tf.dispose([x, y]);
+  fused.dispose();
+  reference.dispose();
+});
