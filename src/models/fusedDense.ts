@@ -5,10 +5,11 @@
  * In training, tfjs's `dense({ activation: "relu" })` records product, bias add and ReLU as
  * separate ops (`tf.fused.matMul` fuses a non-linear activation only outside gradient recording),
  * each with its own backward ops, reshapes to 3-D and back, and `mlp` used to add a separate ReLU
- * layer. Here one `tf.customGrad` op runs the plain product (BatchMatMul: optimlab's SIMD product,
+ * layer. Here one taped op runs the plain product (BatchMatMul: optimlab's SIMD product,
  * which does not re-pack the weights every step as XNNPACK's fused product with bias does), the
  * bias add and the ReLU, and its gradient is tfjs's own for the fused product (`dy·step(y)`, then
- * the two products and the bias sum). On the cpu backend the results are the same bits as
+ * the two products and the bias sum), each input's part computed only when the engine asks for it
+ * (never for the data batch). On the cpu backend the results are the same bits as
  * dense → ReLU layer; on wasm the product's summation order differs from XNNPACK's (≤ 1e-6
  * relative, test). It is a `Dense` subclass: `getClassName()` is "Dense", and a saved model loads
  * back as a plain `Dense` with the same activation.
