@@ -14,6 +14,7 @@ import {
   runGemm,
   setCallerTakesChunks,
   setGemmThreads,
+  SplitPolicy,
   splitProducts,
   stopGemmWorkers,
   workerChunkCount,
@@ -63,6 +64,27 @@ test("split product: chunks are whole tiles, about four per thread", () => {
   assert.equal(chunkRows(61, 3), 8);
 });
 
+test("split policy: after 8 unshared products in a row only every 16th is split, until one is shared", () => {
+  const policy = new SplitPolicy();
+  for (let i = 0; i < 7; i++) {
+    assert.equal(policy.wantsSplit(), true);
+    policy.record(8, 0); // the caller did every chunk
+  }
+  assert.equal(policy.wantsSplit(), true);
+  policy.record(0, 8); // the worker did every chunk: 8 in a row
+  const decisions = Array.from({ length: 32 }, () => policy.wantsSplit());
+  assert.deepEqual(
+    decisions.map((d, i) => (d ? i : -1)).filter((i) => i >= 0),
+    [15, 31],
+    "one probe per 16 products",
+  );
+  policy.record(3, 5); // the probe was shared: split every product again
+  assert.deepEqual(
+    Array.from({ length: 4 }, () => policy.wantsSplit()),
+    [true, true, true, true],
+  );
+});
+
 test("split product: bit-identical to one thread when the workers compute every chunk", async () => {
   const memory = new WebAssembly.Memory({ initial: 256, maximum: 1024, shared: true });
   setGemmThreads(3);
@@ -85,7 +107,7 @@ test("split product: bit-identical with the caller and a worker sharing the chun
     runGemm(memory, 64, 784, 128, "rows", 0, 4 * 64 * 784, 4 * (64 * 784 + 784 * 128));
     setCallerTakesChunks(true);
     const before = splitProducts();
-    for (let round = 0; round < 50; round++) {
+    for (let round = 0; round < 400; round++) {
       checkCasesLoosely(memory);
       if (splitProducts() > before + CASES.length) break;
     }

@@ -33,6 +33,14 @@ let splitMinMacs = SPLIT_MIN_MACS;
 const TILE_ROWS = 4;
 /** Chunks per thread: enough for a late worker to leave its share to the others. */
 const CHUNKS_PER_THREAD = 4;
+/**
+ * After this many split products in a row that the threads did not share (the caller or the
+ * workers did every chunk: no core was free, the woken worker ran in the caller's place), only
+ * every PROBE_EVERY-th large product is split, until one is shared again: on a busy machine each
+ * hand-off costs a futex wake (~6 µs) and can preempt the caller.
+ */
+const UNSHARED_BEFORE_PROBING = 8;
+const PROBE_EVERY = 16;
 
 // Int32 control words; CLAIM is a BigInt64 word (job number << 32 | next chunk) at byte 64.
 const [JOB, DONE, FULL_MODULE, LAST_MODULE, A, B, C, CHUNKS, A_STEP, C_STEP, FAILED] = [
@@ -78,6 +86,28 @@ for (;;) {
   }
 }`;
 
+/**
+ * Whether to hand the next large product to the threads: always, until UNSHARED_BEFORE_PROBING
+ * split products in a row were computed by one side alone; then every PROBE_EVERY-th, until one
+ * is shared again.
+ */
+export class SplitPolicy {
+  private unshared = 0;
+  private sinceProbe = 0;
+
+  wantsSplit(): boolean {
+    if (this.unshared < UNSHARED_BEFORE_PROBING) return true;
+    this.sinceProbe = (this.sinceProbe + 1) % PROBE_EVERY;
+    return this.sinceProbe === 0;
+  }
+
+  /** Records how many chunks of a split product the caller and the workers computed. */
+  record(callerChunks: number, workerChunks: number): void {
+    this.unshared = callerChunks > 0 && workerChunks > 0 ? 0 : this.unshared + 1;
+    this.sinceProbe = 0;
+  }
+}
+
 /** The workers of one memory and their control array. */
 class GemmPool {
   private readonly control = new SharedArrayBuffer(CONTROL_BYTES);
@@ -88,6 +118,8 @@ class GemmPool {
   private readonly exits: Array<Promise<unknown>> = [];
   private readonly ids = new Map<WebAssembly.Module, number>();
   private job = 0;
+  /** When to hand large products to the threads. */
+  readonly policy = new SplitPolicy();
   broken = false;
 
   constructor(memory: WebAssembly.Memory, count: number) {
@@ -166,6 +198,7 @@ class GemmPool {
       const i = failed - 1;
       (i === job.chunks - 1 ? callLast : callFull)(job.a + i * job.aStep, job.b, job.c + i * job.cStep);
     }
+    this.policy.record(mine, job.chunks - mine);
     return job.chunks - mine;
   }
 
@@ -266,7 +299,7 @@ export function runGemm(
   if (!splitsProduct(m, k, n) || !isShared(memory)) return gemmOn(memory, m, k, n, layout)(a, b, c);
   let pool = pools.get(memory);
   if (pool === undefined) pools.set(memory, (pool = new GemmPool(memory, threads - 1)));
-  if (pool.broken) return gemmOn(memory, m, k, n, layout)(a, b, c);
+  if (pool.broken || (callerTakesChunks && !pool.policy.wantsSplit())) return gemmOn(memory, m, k, n, layout)(a, b, c);
   const rows = chunkRows(m, threads);
   const chunks = Math.ceil(m / rows);
   const lastRows = m - (chunks - 1) * rows;
