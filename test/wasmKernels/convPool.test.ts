@@ -28,6 +28,8 @@ const CONV_CASES: ConvCase[] = [
   { x: [1, 11, 13, 3], filter: [4, 4, 3, 16], strides: 1, pad: "same" },
   { x: [3, 9, 12, 1], filter: [3, 7, 1, 5], strides: 1, pad: "same" },
   { x: [2, 6, 5, 4], filter: [2, 2, 4, 3], strides: 1, pad: "valid" },
+  // 7 input channels: the input gradient's col2im in chunks of 4, 2 and 1 lanes.
+  { x: [2, 6, 7, 7], filter: [3, 3, 7, 4], strides: 1, pad: "same" },
 ];
 
 function nhwcToNchw(shape: number[]): [number, number, number, number] {
@@ -42,27 +44,34 @@ function outShape(c: ConvCase, format: "NHWC" | "NCHW"): number[] {
 test("Conv2DBackpropFilter (missing on stock wasm) matches cpu: strides, paddings, NHWC and NCHW", async () => {
   let seed = 1;
   for (const c of CONV_CASES) {
-    for (const dataFormat of ["NHWC", "NCHW"] as const) {
+    // With wasm SIMD (generated kernels) and without (XNNPACK and JavaScript routes).
+    for (const [dataFormat, simd] of [
+      ["NHWC", true],
+      ["NCHW", true],
+      ["NHWC", false],
+    ] as const) {
       const xShape = dataFormat === "NHWC" ? c.x : nhwcToNchw(c.x);
       const dyShape = outShape(c, dataFormat);
       const s = seed++;
       await compareWithCpu(
-        `backpropFilter ${JSON.stringify(c)} ${dataFormat}`,
+        `backpropFilter ${JSON.stringify(c)} ${dataFormat} simd=${simd}`,
         () =>
-          tf.tidy(() => {
-            const x = tf.tensor(uniform(tf.util.sizeFromShape(xShape), s), xShape);
-            const dy = tf.tensor(uniform(tf.util.sizeFromShape(dyShape), s + 1), dyShape);
-            const attrs = {
-              strides: c.strides,
-              pad: c.pad,
-              dataFormat,
-              dimRoundingMode: c.dimRoundingMode,
-              filterShape: c.filter,
-            };
-            return tf
-              .engine()
-              .runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
-          }),
+          (simd ? (f: () => tf.Tensor) => f() : withoutWasmSimd)(() =>
+            tf.tidy(() => {
+              const x = tf.tensor(uniform(tf.util.sizeFromShape(xShape), s), xShape);
+              const dy = tf.tensor(uniform(tf.util.sizeFromShape(dyShape), s + 1), dyShape);
+              const attrs = {
+                strides: c.strides,
+                pad: c.pad,
+                dataFormat,
+                dimRoundingMode: c.dimRoundingMode,
+                filterShape: c.filter,
+              };
+              return tf
+                .engine()
+                .runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+            }),
+          ),
         1e-5,
       );
     }
@@ -72,27 +81,36 @@ test("Conv2DBackpropFilter (missing on stock wasm) matches cpu: strides, padding
 test("Conv2DBackpropInput matches cpu: strides, paddings, NHWC and NCHW", async () => {
   let seed = 100;
   for (const c of CONV_CASES) {
-    for (const dataFormat of ["NHWC", "NCHW"] as const) {
+    // With wasm SIMD (generated kernels) and without (XNNPACK and JavaScript routes).
+    for (const [dataFormat, simd] of [
+      ["NHWC", true],
+      ["NCHW", true],
+      ["NHWC", false],
+    ] as const) {
       const inputShape = dataFormat === "NHWC" ? c.x : nhwcToNchw(c.x);
       const dyShape = outShape(c, dataFormat);
       const s = seed++;
       await compareWithCpu(
-        `backpropInput ${JSON.stringify(c)} ${dataFormat}`,
+        `backpropInput ${JSON.stringify(c)} ${dataFormat} simd=${simd}`,
         () =>
-          tf.tidy(() => {
-            const dy = tf.tensor(uniform(tf.util.sizeFromShape(dyShape), s), dyShape);
-            const filter = tf.tensor(uniform(tf.util.sizeFromShape(c.filter), s + 1), c.filter);
-            const attrs = {
-              strides: c.strides,
-              pad: c.pad,
-              dataFormat,
-              dimRoundingMode: c.dimRoundingMode,
-              inputShape,
-            };
-            return tf
-              .engine()
-              .runKernel(tf.Conv2DBackpropInput, { dy, filter }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
-          }),
+          (simd ? (f: () => tf.Tensor) => f() : withoutWasmSimd)(() =>
+            tf.tidy(() => {
+              const dy = tf.tensor(uniform(tf.util.sizeFromShape(dyShape), s), dyShape);
+              const filter = tf.tensor(uniform(tf.util.sizeFromShape(c.filter), s + 1), c.filter);
+              const attrs = {
+                strides: c.strides,
+                pad: c.pad,
+                dataFormat,
+                dimRoundingMode: c.dimRoundingMode,
+                inputShape,
+              };
+              // Leave non-zero values where dx will be allocated: cells no window covers must be zeroed.
+              tf.fill(inputShape, 7).dispose();
+              return tf
+                .engine()
+                .runKernel(tf.Conv2DBackpropInput, { dy, filter }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+            }),
+          ),
         1e-5,
       );
     }
