@@ -500,8 +500,10 @@ const start11 = performance.now();
 let done11 = 0;
 async function firstEpochLoss(make: () => tf.Optimizer, runSeed: number) {
   const net = isCifar ? models.lenet({ channels: 3, size: 32, seed: 31 + runSeed }) : models.lenet({ seed: 31 + runSeed });
-  const h = await train.fit(net, { optimizer: make(), loss: losses.crossEntropy, train: sweepSet, epochs: 1, batchSize: 32, progress: false, seed: 33 + runSeed });
+  const optimizer = make();
+  const h = await train.fit(net, { optimizer, loss: losses.crossEntropy, train: sweepSet, epochs: 1, batchSize: 32, progress: false, seed: 33 + runSeed });
   net.dispose();
+  optimizer.dispose();
   const seconds = (performance.now() - start11) / 1000;
   bar11.update({ epoch: 1, epochs: 1, step: ++done11, stepsPerEpoch: totalRuns11, samplesPerSecond: (done11 * sweepSize) / seconds, elapsed: seconds }, true);
   return h.final("loss");
@@ -619,8 +621,10 @@ code("13", r"""
 const momentumSgd11: number[] = [];
 for (const s of [1, 2, 3]) {
   const net = isCifar ? models.lenet({ channels: 3, size: 32, seed: 31 + s }) : models.lenet({ seed: 31 + s });
-  const h = await train.fit(net, { optimizer: new optim.SGD({ lr: 0.05, momentum: 0.9 }), loss: losses.crossEntropy, train: sweepSet, epochs: 1, batchSize: 32, progress: true, seed: 33 + s, name: `SGD momentum 0.9, η = 0.05, seed ${s}` });
+  const optimizer = new optim.SGD({ lr: 0.05, momentum: 0.9 });
+  const h = await train.fit(net, { optimizer, loss: losses.crossEntropy, train: sweepSet, epochs: 1, batchSize: 32, progress: true, seed: 33 + s, name: `SGD momentum 0.9, η = 0.05, seed ${s}` });
   net.dispose();
+  optimizer.dispose();
   momentumSgd11.push(h.final("loss"));
 }
 /** The share of the gap between plain SGD at 0.01 and tuned Adam that a mean first-epoch loss closes. */
@@ -665,9 +669,11 @@ async function cnnAndMlp11(name: string, colour: boolean, trainSet: Split11, tes
   const accuracy: { CNN: number[]; MLP: number[] } = { CNN: [], MLP: [] };
   for (const s of [1, 2, 3]) for (const kind of ["CNN", "MLP"] as const) {
     const net = kind === "MLP" ? models.mlp({ sizes: [features, 128, 10], seed: 60 + s }) : colour ? models.lenet({ channels: 3, size: 32, seed: 60 + s }) : models.lenet({ seed: 60 + s });
-    await train.fit(net, { optimizer: new optim.Adam({ lr: 3e-3 }), loss: losses.crossEntropy, train: subset, epochs: 3, batchSize: 32, seed: 70 + s, progress: true, name: `${name}: ${kind}, seed ${s}` });
+    const optimizer = new optim.Adam({ lr: 3e-3 });
+    await train.fit(net, { optimizer, loss: losses.crossEntropy, train: subset, epochs: 3, batchSize: 32, seed: 70 + s, progress: true, name: `${name}: ${kind}, seed ${s}` });
     accuracy[kind].push(train.evaluateModel(net, testSet, losses.crossEntropy, [{ name: "accuracy", fn: train.accuracy }]).accuracy);
     net.dispose();
+    optimizer.dispose();
   }
   tf.dispose([subset.x, subset.y]);
   return { name, ...accuracy, gap: accuracy.CNN.map((v, i) => v - accuracy.MLP[i]) };
@@ -733,11 +739,13 @@ type Curves11 = { train: number[]; loss: number[]; accuracy: number[] };
 const dropoutRuns11 = new Map<number, Curves11[]>([[0, []], [0.3, []]]);
 for (const s of [1, 2, 3]) for (const p of [0, 0.3]) {
   const net = isCifar ? models.lenet({ channels: 3, size: 32, dropout: p, seed: 40 + s }) : models.lenet({ dropout: p, seed: 40 + s });
+  const optimizer = new optim.Adam({ lr: 3e-3 });
   const h = await train.fit(net, {
-    optimizer: new optim.Adam({ lr: 3e-3 }), loss: losses.crossEntropy, train: dropoutTrain11, validation: dropoutTest11, metrics: ["accuracy"],
+    optimizer, loss: losses.crossEntropy, train: dropoutTrain11, validation: dropoutTest11, metrics: ["accuracy"],
     epochs: dropoutEpochs11, batchSize: 32, seed: 50 + s, progress: true, name: `LeNet, dropout ${p}, seed ${s}`,
   });
   net.dispose();
+  optimizer.dispose();
   dropoutRuns11.get(p)!.push({ train: h.epochs.map((e) => e.loss), loss: h.epochs.map((e) => e.valLoss ?? NaN), accuracy: h.epochs.map((e) => e.valAccuracy ?? NaN) });
 }
 tf.dispose([dropoutTrain11.x, dropoutTrain11.y, dropoutTest11.x, dropoutTest11.y]);
