@@ -38,7 +38,7 @@ export function paddedInputSize(g: PatchGeometry): { rows: number; columns: numb
   };
 }
 
-function channelChunks(channels: number): Array<{ offset: number; lanes: 4 | 2 | 1 }> {
+export function channelChunks(channels: number): Array<{ offset: number; lanes: 4 | 2 | 1 }> {
   const chunks: Array<{ offset: number; lanes: 4 | 2 | 1 }> = [];
   for (let k = 0; k < channels;) {
     const lanes = channels - k >= 4 ? 4 : channels - k >= 2 ? 2 : 1;
