@@ -3,14 +3,20 @@
  * loop reads the device in batches, not every step); `StepValueLayout` is the one place that
  * knows the order they are packed in.
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
+import { fusedPackValues, type PackSlot } from "../backend/fused";
 
-/** One step's recorded values, on the device. */
+/** A norm taken while packing: the global L2 norm of these tensors (as `transforms.globalNorm`). */
+export interface NormOf {
+  readonly normOf: readonly tf.Tensor[];
+}
+
+/** One step's recorded values, on the device (norms may be left to the packing kernel). */
 export interface StepTensors {
   loss: tf.Scalar;
   penalty?: tf.Scalar;
-  gradNorm?: tf.Scalar;
-  weightNorm?: tf.Scalar;
+  gradNorm?: tf.Scalar | NormOf;
+  weightNorm?: tf.Scalar | NormOf;
   /** In the order of the layout's metric names. */
   metrics: tf.Scalar[];
 }
@@ -43,16 +49,19 @@ export class StepValueLayout {
     return 1 + this.present.length + this.metricNames.length;
   }
 
-  /** One tensor holding `values` (which must have exactly the values this layout records). */
+  /**
+   * One tensor holding `values` (which must have exactly the values this layout records): one
+   * kernel on cpu and wasm, norms included (backend/fused/packValues.ts).
+   */
   pack(values: StepTensors): tf.Tensor1D {
-    const slots: tf.Tensor[] = [values.loss];
+    const slots: PackSlot[] = [values.loss];
     for (const name of this.present) {
       const value = values[name];
       if (!value) throw new Error(`StepValueLayout.pack: missing ${name}`);
       slots.push(value);
     }
     if (values.metrics.length !== this.metricNames.length) throw new Error("StepValueLayout.pack: metric count");
-    return tf.stack([...slots, ...values.metrics]) as tf.Tensor1D;
+    return fusedPackValues([...slots, ...values.metrics]);
   }
 
   /** The values of one packed row, by name. */

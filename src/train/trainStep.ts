@@ -5,10 +5,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Batch } from "../data/loader";
+import { ChainOptimizer } from "../optim/chainOptimizer";
 import { clipGradNorm } from "../regularize/clipGradNorm";
 import { globalNorm } from "../transforms/globalNorm";
 import { nonScalarLossMessage, type FitPlan } from "./fitOptions";
-import type { StepValueLayout } from "./stepValues";
+import type { NormOf, StepValueLayout } from "./stepValues";
 
 /** The tensors the forward pass hands out of `tf.variableGrads` (kept, so the caller frees them). */
 interface Forward {
@@ -56,21 +57,25 @@ export function trainStep(model: tf.LayersModel, plan: FitPlan, layout: StepValu
       freeAbandonedTape();
       throw error;
     }
-    let gradNorm: tf.Scalar | undefined;
+    let gradNorm: tf.Scalar | NormOf | undefined;
     let update = grads;
     if (plan.clipGradNorm !== undefined) {
       const clipped = clipGradNorm(grads, plan.clipGradNorm);
       update = clipped.grads;
       gradNorm = clipped.totalNorm;
     } else if (plan.normsPerStep) {
-      gradNorm = globalNorm(Object.values(grads));
+      // optim's optimizers leave the gradients alone: their norm is taken when packing, after
+      // the update, in the kernel that packs the values; any other optimizer might free them.
+      gradNorm =
+        plan.optimizer instanceof ChainOptimizer ? { normOf: Object.values(grads) } : globalNorm(Object.values(grads));
     }
     plan.optimizer.applyGradients(update);
+    // Both norms and the values go into one kernel (stepValues.ts).
     const packed = layout.pack({
       loss: forward.dataLoss as tf.Scalar,
       penalty: forward.penalty,
       gradNorm,
-      weightNorm: plan.normsPerStep ? globalNorm(plan.variables) : undefined,
+      weightNorm: plan.normsPerStep ? { normOf: plan.variables } : undefined,
       metrics: forward.metrics,
     });
     tf.dispose(kept());

@@ -32,30 +32,41 @@ export function fusedGlobalNorm(tensors: readonly tf.Tensor[]): tf.Scalar {
   });
 }
 
+/** Σ x² over `infos`, in doubles: the one definition both kernels here use. */
+export function sumOfSquaresOf(backendName: ArrayBackendName, backend: unknown, infos: readonly TensorInfo[]): number {
+  if (backendName === "wasm") {
+    const wasm = backend as WasmBackend;
+    const memory = wasmMemory(wasm);
+    if (memory !== undefined && wasmSimdSupported()) {
+      const sumOfSquares = sumOfSquaresOn(memory);
+      let total = 0;
+      for (const info of infos)
+        total += sumOfSquares(tensorData(wasm, info).memoryOffset, tf.util.sizeFromShape(info.shape));
+      return total;
+    }
+    let sum = 0;
+    for (const info of infos) {
+      const values = f32View(wasm, info);
+      for (let j = 0; j < values.length; j++) sum += values[j] * values[j];
+    }
+    return sum;
+  }
+  const arrays = float32Arrays(backendName, backend, infos, []);
+  let sum = 0;
+  for (const values of arrays.inputs) {
+    for (let j = 0; j < values.length; j++) sum += values[j] * values[j];
+  }
+  return sum;
+}
+
 export function globalNormKernel(backendName: ArrayBackendName): KernelFunc {
   return ({ inputs, backend }) => {
     const named = inputs as Record<string, TensorInfo>;
     const infos: TensorInfo[] = [];
     for (let i = 0; named[`x${i}`] !== undefined; i++) infos.push(named[`x${i}`]);
-    if (backendName === "wasm") {
-      const wasm = backend as unknown as WasmBackend;
-      const memory = wasmMemory(wasm);
-      if (memory !== undefined && wasmSimdSupported()) {
-        const sumOfSquares = sumOfSquaresOn(memory);
-        let total = 0;
-        for (const info of infos)
-          total += sumOfSquares(tensorData(wasm, info).memoryOffset, tf.util.sizeFromShape(info.shape));
-        const out = wasm.makeOutput([], "float32");
-        f32View(wasm, out)[0] = Math.sqrt(total);
-        return out;
-      }
-    }
-    const arrays = float32Arrays(backendName, backend, infos, [[]]);
-    let sum = 0;
-    for (const values of arrays.inputs) {
-      for (let j = 0; j < values.length; j++) sum += values[j] * values[j];
-    }
-    arrays.outputs[0][0] = Math.sqrt(sum);
+    const norm = Math.sqrt(sumOfSquaresOf(backendName, backend, infos));
+    const arrays = float32Arrays(backendName, backend, [], [[]]);
+    arrays.outputs[0][0] = norm;
     return arrays.infos[0];
   };
 }

@@ -8,6 +8,7 @@ import type { KernelConfig } from "@tensorflow/tfjs";
 import type { KernelOverride } from "../wasmKernels/registry";
 import { ELEMENTWISE_KERNEL, elementwiseKernel, elementwiseKernelConfig } from "./elementwise";
 import { GLOBAL_NORM_KERNEL, globalNormKernel, globalNormKernelConfig } from "./globalNorm";
+import { PACK_VALUES_KERNEL, packValuesKernel, packValuesKernelConfig } from "./packValues";
 import {
   SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL,
   SOFTMAX_CROSS_ENTROPY_KERNEL,
@@ -24,6 +25,7 @@ export {
   ELEMENTWISE_KERNEL,
 } from "./elementwise";
 export { fusedGlobalNorm, GLOBAL_NORM_KERNEL } from "./globalNorm";
+export { fusedPackValues, PACK_VALUES_KERNEL, type PackSlot } from "./packValues";
 export {
   fusedSoftmaxCrossEntropy,
   fusedSoftmaxCrossEntropyAvailable,
@@ -40,6 +42,7 @@ export function registerCpuFusedKernels(): void {
   for (const config of [
     elementwiseKernelConfig("cpu"),
     globalNormKernelConfig("cpu"),
+    packValuesKernelConfig("cpu"),
     ...softmaxCrossEntropyKernelConfigs("cpu"),
   ] as KernelConfig[]) {
     if (tf.getKernel(config.kernelName, "cpu") === undefined) tf.registerKernel(config);
@@ -50,6 +53,7 @@ export function registerCpuFusedKernels(): void {
 export const fusedWasmKernels: readonly KernelOverride[] = [
   { kernelName: ELEMENTWISE_KERNEL, make: () => elementwiseKernel("wasm") },
   { kernelName: GLOBAL_NORM_KERNEL, make: () => globalNormKernel("wasm") },
+  { kernelName: PACK_VALUES_KERNEL, make: () => packValuesKernel("wasm") },
   { kernelName: SOFTMAX_CROSS_ENTROPY_KERNEL, make: () => softmaxCrossEntropyKernel("wasm") },
   { kernelName: SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, make: () => softmaxCrossEntropyGradKernel("wasm") },
 ];
