@@ -132,6 +132,31 @@ function checkCasesLoosely(memory: WebAssembly.Memory): void {
   }
 }
 
+test("split product: a chunk that traps (pointer past the memory) throws as on one thread, on the caller or a worker", async () => {
+  const memory = new WebAssembly.Memory({ initial: 64, maximum: 128, shared: true });
+  const [m, k, n] = [64, 784, 128];
+  const pastEnd = memory.buffer.byteLength - 4 * 8 * n; // C's first chunk fits, the rest does not
+  setGemmThreads(2);
+  try {
+    for (const callerWorks of [true, false]) {
+      setCallerTakesChunks(callerWorks);
+      assert.throws(() => runGemm(memory, m, k, n, "rows", 0, 4 * m * k, pastEnd), WebAssembly.RuntimeError);
+    }
+    // The pool has stopped splitting; products are still right (on the calling thread).
+    setCallerTakesChunks(true);
+    const [a, b, c1, c2] = [0, 4 * m * k, 4 * (m * k + k * n), 4 * (m * k + k * n + m * n)];
+    fill(memory, a, m * k, 3);
+    fill(memory, b, k * n, 4);
+    gemmOn(memory, m, k, n, "rows")(a, b, c1);
+    runGemm(memory, m, k, n, "rows", a, b, c2);
+    assert.deepEqual(new Uint32Array(memory.buffer, c2, m * n), new Uint32Array(memory.buffer, c1, m * n));
+  } finally {
+    setCallerTakesChunks(true);
+    setGemmThreads(1);
+    await stopGemmWorkers();
+  }
+});
+
 test("split product: not on an unshared memory, nor below the size threshold, nor with 1 thread", async () => {
   setGemmThreads(2);
   setCallerTakesChunks(false); // a split would have to go through the workers

@@ -31,6 +31,8 @@ export const SPLIT_MIN_MACS = 1 << 20;
 let splitMinMacs = SPLIT_MIN_MACS;
 /** Rows of A (and C) per chunk are a multiple of this: the product's tile height. */
 const TILE_ROWS = 4;
+/** The most threads a product is split over (chunks per product ≤ 32: one bit each). */
+const MAX_THREADS = 8;
 /** Chunks per thread: enough for a late worker to leave its share to the others. */
 const CHUNKS_PER_THREAD = 4;
 /**
@@ -42,7 +44,7 @@ const CHUNKS_PER_THREAD = 4;
 const UNSHARED_BEFORE_PROBING = 8;
 const PROBE_EVERY = 16;
 
-// Int32 control words; CLAIM is a BigInt64 word (job number << 32 | next chunk) at byte 64.
+// Int32 control words (FAILED: a bit per chunk a worker could not run); CLAIM is a BigInt64 word (job number << 32 | next chunk) at byte 64.
 const [JOB, DONE, FULL_MODULE, LAST_MODULE, A, B, C, CHUNKS, A_STEP, C_STEP, FAILED] = [
   0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
 ];
@@ -80,7 +82,7 @@ for (;;) {
     try {
       (i === chunks - 1 ? last : full)(a + i * aStep, b, c + i * cStep);
     } catch {
-      Atomics.store(ctrl, ${FAILED}, i + 1);
+      Atomics.or(ctrl, ${FAILED}, 1 << i);
     }
     if (Atomics.add(ctrl, ${DONE}, 1) === chunks - 1) Atomics.notify(ctrl, ${DONE});
   }
@@ -181,22 +183,31 @@ class GemmPool {
     Atomics.store(w, JOB, this.job);
     Atomics.notify(w, JOB);
     let mine = 0;
+    let callerError: { error: unknown } | undefined;
     while (callerTakesChunks) {
       const current = Atomics.load(this.claim, 0);
       const i = Number(current - tag);
       if (i >= job.chunks) break;
       if (Atomics.compareExchange(this.claim, 0, current, current + 1n) !== current) continue;
-      (i === job.chunks - 1 ? callLast : callFull)(job.a + i * job.aStep, job.b, job.c + i * job.cStep);
+      try {
+        (i === job.chunks - 1 ? callLast : callFull)(job.a + i * job.aStep, job.b, job.c + i * job.cStep);
+      } catch (error) {
+        // Rethrown once the workers are done: none may still write or count for this job when
+        // the next one reuses the control words.
+        callerError ??= { error };
+      }
       mine++;
       Atomics.add(w, DONE, 1);
     }
     for (let done = Atomics.load(w, DONE); done < job.chunks; done = Atomics.load(w, DONE)) Atomics.wait(w, DONE, done);
+    if (callerError !== undefined) throw callerError.error;
     const failed = Atomics.load(w, FAILED);
     if (failed !== 0) {
-      // A worker could not run its chunk (it reported which): compute it here, stop splitting.
+      // A worker could not run chunks (one bit each): compute them here, and stop splitting.
       this.broken = true;
-      const i = failed - 1;
-      (i === job.chunks - 1 ? callLast : callFull)(job.a + i * job.aStep, job.b, job.c + i * job.cStep);
+      for (let i = 0; i < job.chunks; i++)
+        if ((failed & (1 << i)) !== 0)
+          (i === job.chunks - 1 ? callLast : callFull)(job.a + i * job.aStep, job.b, job.c + i * job.cStep);
     }
     this.policy.record(mine, job.chunks - mine);
     return job.chunks - mine;
@@ -224,7 +235,8 @@ const pools = new Map<WebAssembly.Memory, GemmPool>();
  * (select.ts sets it from the wasm thread count and OPTIMLAB_GEMM_THREADS).
  */
 export function setGemmThreads(count: number): void {
-  threads = Math.max(1, Math.floor(count));
+  // At most 8 (tfjs's pool size): then a product has at most 32 chunks, one bit each in FAILED.
+  threads = Math.min(MAX_THREADS, Math.max(1, Math.floor(count)));
 }
 
 /** The thread count {@link setGemmThreads} set. */
