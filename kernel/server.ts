@@ -600,8 +600,9 @@ export class KernelServer {
   /**
    * Loads optimlab's backend the way the notebook will import it, so the first cell is fast, then
    * runs optimlab's training warm-up (src/warmUp.ts: a few steps of a throwaway MLP, no state a
-   * user can see) so the first epoch a cell trains is not slowed by V8 warming up. It runs as a
-   * queue job: a cell sent meanwhile waits for it. OPTIMLAB_WARM_UP=0 skips the training part.
+   * user can see) so the first epoch a cell trains is not slowed by V8 warming up. The warm-up
+   * costs about what it saves, so it only uses idle time: it is skipped when a request is already
+   * waiting (a runner or a quick user would only wait for it). OPTIMLAB_WARM_UP=0 skips it always.
    */
   private async preloadBackend(): Promise<void> {
     const cwd = this.options.cwd ?? process.cwd();
@@ -628,6 +629,9 @@ export class KernelServer {
         return;
       }
       if (process.env.OPTIMLAB_WARM_UP?.trim() === "0") return;
+      // Let requests that arrived while loading blocked reach the queue, then warm up only if none did.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.queue.some((job) => job.kind === "request")) return;
       try {
         const warm = requireFromNotebook(requireFromNotebook.resolve("optimlab/dist/src/warmUp")) as {
           warmUp?: () => Promise<unknown>;
