@@ -31,6 +31,10 @@ const COMPARED: Readonly<Record<string, { file: string; mentions: string }>> = {
     file: "../fused/softmaxCrossEntropy.test.js",
     mentions: "fused softmax cross-entropy: the op path's loss and gradient bits on cpu",
   },
+  OptimlabPackValues: {
+    file: "../fused/packValues.test.js",
+    mentions: "fusedPackValues: one kernel, the bits of stacking the scalars",
+  },
   OptimlabElementwise: { file: "../fused/elementwise.test.js", mentions: "bit for bit, on every path" },
   OptimlabGlobalNorm: {
     file: "../fused/globalNorm.test.js",
