@@ -15,6 +15,7 @@
  * back as a plain `Dense` with the same activation.
  */
 import * as tf from "@tensorflow/tfjs";
+import { reluBiasGrad } from "../backend/wasmKernels/reluBiasGrad";
 
 type DenseArgs = NonNullable<Parameters<typeof tf.layers.dense>[0]>;
 /** The activations this layer fuses (the two whose fused gradient tfjs defines). */
@@ -68,12 +69,18 @@ function fusedMatMul(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor | null, act
   };
   const backwardsFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
     const [sa, sb, sy] = saved;
-    const dyActivation = activation === "relu" ? tf.mul(dy, tf.step(sy)) : dy;
+    // ReLU's gradient and the bias sum: one pass on wasm (reluBiasGrad.ts: the same bits as
+    // tfjs's Step, Multiply and Sum over the batch, which run elsewhere).
+    const { dz: dyActivation, biasGrad } =
+      activation === "relu" && bias
+        ? reluBiasGrad(dy, sy)
+        : { dz: activation === "relu" ? tf.mul(dy, tf.step(sy)) : dy, biasGrad: undefined };
     const grads: Record<string, () => tf.Tensor> = {
       a: () => tf.matMul(dyActivation, sb, false, true),
       b: () => tf.matMul(sa, dyActivation, true, false),
     };
-    if (bias) grads.bias = () => tf.sum(dyActivation, 0); // Dense's bias is [units], the shape of this sum
+    // Dense's bias is [units], the shape of this sum.
+    if (bias) grads.bias = biasGrad ?? (() => tf.sum(dyActivation, 0));
     return grads;
   };
   const inputs: tf.NamedTensorMap = bias ? { a: x, b: w, bias } : { a: x, b: w };
