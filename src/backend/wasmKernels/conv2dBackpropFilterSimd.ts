@@ -17,16 +17,10 @@
  */
 import { WasmFunction, memarg } from "../wasmCode/assembler";
 import { BoundFunctions } from "../wasmCode/boundFunctions";
-import { I32, OP, V128, unsigned } from "../wasmCode/encoding";
+import { I32, OP, V128 } from "../wasmCode/encoding";
 import { wasmSimdSupported } from "../wasmCode/simd";
 import type { PatchGeometry } from "./conv2dBackpropFilter";
-
-const OPCODE = {
-  load: 0x00,
-  f32x4ExtractLane: 0x1f,
-  f32x4Add: 0xe4,
-  f32x4Mul: 0xe6,
-} as const;
+import { SIMD_OP, simdOp } from "./simdLanes";
 
 /** Most vector accumulators per call (x64 has 16 vector registers: accumulators + gradients + one input). */
 const MAX_ACCUMULATORS = 12;
@@ -126,7 +120,7 @@ export function filterGradBytes(
   const acc = f.localArray(V128, FW * J);
   const d = f.localArray(V128, J);
   const xv = f.local(V128);
-  const simd = (opcode: number, ...immediates: number[]) => f.op(OP.simdPrefix, ...unsigned(opcode), ...immediates);
+  const simd = (opcode: number, ...immediates: number[]) => simdOp(f, opcode, ...immediates);
   const channelBytes = B * OH * OWP * 4; // from one output channel's dyᵀ to the next
   // Accumulators start at 0 (locals are zero-initialised).
   f.i32(B).set(image);
@@ -136,19 +130,19 @@ export function filterGradBytes(
       for (let q = 0; q < OWP / 4; q++) {
         for (let j = 0; j < J; j++) {
           f.get(dy);
-          simd(OPCODE.load, ...memarg(j * channelBytes + q * 16, 2));
+          simd(SIMD_OP.load, ...memarg(j * channelBytes + q * 16, 2));
           f.set(d[j]);
         }
         for (let fw = 0; fw < FW; fw++) {
           f.get(x);
-          simd(OPCODE.load, ...memarg((4 * q + fw) * 4, 2));
+          simd(SIMD_OP.load, ...memarg((4 * q + fw) * 4, 2));
           f.set(xv);
           for (let j = 0; j < J; j++) {
             f.get(acc[fw * J + j])
               .get(xv)
               .get(d[j]);
-            simd(OPCODE.f32x4Mul);
-            simd(OPCODE.f32x4Add);
+            simd(SIMD_OP.f32x4Mul);
+            simd(SIMD_OP.f32x4Add);
             f.set(acc[fw * J + j]);
           }
         }
@@ -178,14 +172,14 @@ export function filterGradBytes(
       const a = acc[fw * J + j];
       f.get(out);
       f.get(a);
-      simd(OPCODE.f32x4ExtractLane, 0);
+      simd(SIMD_OP.f32x4ExtractLane, 0);
       f.get(a);
-      simd(OPCODE.f32x4ExtractLane, 1);
+      simd(SIMD_OP.f32x4ExtractLane, 1);
       f.op(OP.f32Add);
       f.get(a);
-      simd(OPCODE.f32x4ExtractLane, 2);
+      simd(SIMD_OP.f32x4ExtractLane, 2);
       f.get(a);
-      simd(OPCODE.f32x4ExtractLane, 3);
+      simd(SIMD_OP.f32x4ExtractLane, 3);
       f.op(OP.f32Add, OP.f32Add);
       f.op(OP.f32Store, ...memarg((fw * CI * outChannels + j) * 4, 2));
     }

@@ -11,21 +11,12 @@
  * backend's order: float32 rounding differences only (test tolerance 1e-5 of the largest value,
  * as for the XNNPACK paths).
  */
-import { WasmFunction, memarg } from "../wasmCode/assembler";
+import { WasmFunction } from "../wasmCode/assembler";
 import { BoundFunctions } from "../wasmCode/boundFunctions";
-import { I32, OP, V128, unsigned } from "../wasmCode/encoding";
+import { I32, OP, V128 } from "../wasmCode/encoding";
 import { wasmSimdSupported } from "../wasmCode/simd";
 import type { PatchGeometry } from "./conv2dBackpropFilter";
-
-const OPCODE = {
-  load: 0x00,
-  store: 0x0b,
-  load32Zero: 0x5c,
-  load64Zero: 0x5d,
-  store32Lane: 0x5a,
-  store64Lane: 0x5b,
-  f32x4Add: 0xe4,
-} as const;
+import { SIMD_OP, channelChunks, loadLanes, simdOp, storeLanes, type Lanes } from "./simdLanes";
 
 /** Most vector additions per output position that the generated (unrolled) code may hold. */
 const MAX_UNROLLED_ADDS = 1024;
@@ -36,16 +27,6 @@ export function paddedInputSize(g: PatchGeometry): { rows: number; columns: numb
     rows: (g.outHeight - 1) * g.strideHeight + g.filterHeight,
     columns: (g.outWidth - 1) * g.strideWidth + g.filterWidth,
   };
-}
-
-export function channelChunks(channels: number): Array<{ offset: number; lanes: 4 | 2 | 1 }> {
-  const chunks: Array<{ offset: number; lanes: 4 | 2 | 1 }> = [];
-  for (let k = 0; k < channels;) {
-    const lanes = channels - k >= 4 ? 4 : channels - k >= 2 ? 2 : 1;
-    chunks.push({ offset: k, lanes });
-    k += lanes;
-  }
-  return chunks;
 }
 
 /** Whether the col2im code handles the geometry (SIMD, non-empty, unrolled body of bounded size). */
@@ -68,13 +49,8 @@ function col2imBytes(g: PatchGeometry, sharedMemory: boolean): Uint8Array {
   const row = f.local(I32);
   const column = f.local(I32);
   const sum = f.local(V128);
-  const simd = (opcode: number, ...immediates: number[]) => f.op(OP.simdPrefix, ...unsigned(opcode), ...immediates);
-  const load = (lanes: number, offset: number) =>
-    simd(lanes === 4 ? OPCODE.load : lanes === 2 ? OPCODE.load64Zero : OPCODE.load32Zero, ...memarg(offset, 2));
-  const store = (lanes: number, offset: number) =>
-    lanes === 4
-      ? simd(OPCODE.store, ...memarg(offset, 2))
-      : simd(lanes === 2 ? OPCODE.store64Lane : OPCODE.store32Lane, ...memarg(offset, 2), 0);
+  const load = (lanes: Lanes, offset: number) => loadLanes(f, lanes, offset);
+  const store = (lanes: Lanes, offset: number) => storeLanes(f, lanes, offset);
   const chunks = channelChunks(CI);
   f.loop(() => {
     f.i32(OH).set(row);
@@ -90,7 +66,7 @@ function col2imBytes(g: PatchGeometry, sharedMemory: boolean): Uint8Array {
               load(lanes, at);
               f.get(cols);
               load(lanes, ((fh * FW + fw) * CI + offset) * 4);
-              simd(OPCODE.f32x4Add);
+              simdOp(f, SIMD_OP.f32x4Add);
               f.set(sum);
               f.get(dxp).get(sum);
               store(lanes, at);

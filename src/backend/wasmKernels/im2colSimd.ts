@@ -6,21 +6,13 @@
  * gradient, dW = colsᵀ · dy on optimlab's SIMD product (conv2dBackpropFilter.ts). Copies only:
  * the same bits as the JavaScript im2col.
  */
-import { WasmFunction, memarg } from "../wasmCode/assembler";
+import { WasmFunction } from "../wasmCode/assembler";
 import { BoundFunctions } from "../wasmCode/boundFunctions";
-import { I32, OP, unsigned } from "../wasmCode/encoding";
+import { I32, OP } from "../wasmCode/encoding";
 import { wasmSimdSupported } from "../wasmCode/simd";
 import type { PatchGeometry } from "./conv2dBackpropFilter";
-import { channelChunks, paddedInputSize } from "./conv2dBackpropInputSimd";
-
-const OPCODE = {
-  load: 0x00,
-  store: 0x0b,
-  load32Zero: 0x5c,
-  load64Zero: 0x5d,
-  store32Lane: 0x5a,
-  store64Lane: 0x5b,
-} as const;
+import { paddedInputSize } from "./conv2dBackpropInputSimd";
+import { channelChunks, loadLanes, storeLanes } from "./simdLanes";
 
 /** Most vector copies per output position that the generated (unrolled) code may hold. */
 const MAX_UNROLLED_COPIES = 1024;
@@ -45,7 +37,6 @@ function im2colBytes(g: PatchGeometry, sharedMemory: boolean): Uint8Array {
   const images = f.param(I32);
   const row = f.local(I32);
   const column = f.local(I32);
-  const simd = (opcode: number, ...immediates: number[]) => f.op(OP.simdPrefix, ...unsigned(opcode), ...immediates);
   const chunks = channelChunks(CI);
   f.loop(() => {
     f.i32(OH).set(row);
@@ -60,9 +51,8 @@ function im2colBytes(g: PatchGeometry, sharedMemory: boolean): Uint8Array {
               const to = ((fh * FW + fw) * CI + offset) * 4;
               f.get(cols);
               f.get(xp);
-              simd(lanes === 4 ? OPCODE.load : lanes === 2 ? OPCODE.load64Zero : OPCODE.load32Zero, ...memarg(from, 2));
-              if (lanes === 4) simd(OPCODE.store, ...memarg(to, 2));
-              else simd(lanes === 2 ? OPCODE.store64Lane : OPCODE.store32Lane, ...memarg(to, 2), 0);
+              loadLanes(f, lanes, from);
+              storeLanes(f, lanes, to);
             }
           }
         }

@@ -12,42 +12,14 @@
  * then 1 lanes, so any channel count works. Results are the same bits as the scalar loop (the
  * gradient is copied, never summed; `+ 0` turns a −0 gradient into the loop's 0 + −0 = +0).
  */
-import { WasmFunction, memarg } from "../wasmCode/assembler";
+import { WasmFunction } from "../wasmCode/assembler";
 import { BoundFunctions } from "../wasmCode/boundFunctions";
-import { I32, OP, V128, unsigned } from "../wasmCode/encoding";
+import { I32, OP, V128 } from "../wasmCode/encoding";
 import { wasmSimdSupported } from "../wasmCode/simd";
-
-/** SIMD opcodes beyond encoding.ts's table that this kernel uses (after the 0xfd prefix). */
-const OPCODE = {
-  load: 0x00,
-  store: 0x0b,
-  const: 0x0c,
-  load32Zero: 0x5c,
-  load64Zero: 0x5d,
-  store32Lane: 0x5a,
-  store64Lane: 0x5b,
-  f32x4Gt: 0x44,
-  not: 0x4d,
-  and: 0x4e,
-  andNot: 0x4f,
-  or: 0x50,
-  bitselect: 0x52,
-  f32x4Add: 0xe4,
-} as const;
-
-const I32_SUB = 0x6b;
+import { I32_SUB, SIMD_OP, channelChunks, f32x4Const, loadLanes, simdOp, storeLanes } from "./simdLanes";
 
 /** (x, grad, dx byte offsets; window rows = batch · outHeight ≥ 1; windows per row = outWidth ≥ 1) */
 export type MaxPoolGrad2x2Run = (x: number, grad: number, dx: number, windowRows: number, outWidth: number) => void;
-
-function simd(f: WasmFunction, opcode: number, ...immediates: number[]): WasmFunction {
-  return f.op(OP.simdPrefix, ...unsigned(opcode), ...immediates);
-}
-
-function f32x4Const(f: WasmFunction, value: number): void {
-  const bytes = new Uint8Array(new Float32Array([value, value, value, value]).buffer);
-  simd(f, OPCODE.const, ...bytes);
-}
 
 /** The module for `channels` channels and input rows of `inWidth` cells. */
 export function maxPoolGrad2x2Bytes(inWidth: number, channels: number, sharedMemory: boolean): Uint8Array {
@@ -65,40 +37,30 @@ export function maxPoolGrad2x2Bytes(inWidth: number, channels: number, sharedMem
   f.set(minusInf);
   f32x4Const(f, 0);
   f.set(zero);
-  // Lane widths of the channel chunks: loads, stores and their byte sizes.
-  const chunks: Array<{ offset: number; lanes: 4 | 2 | 1 }> = [];
-  for (let k = 0; k < channels;) {
-    const lanes = channels - k >= 4 ? 4 : channels - k >= 2 ? 2 : 1;
-    chunks.push({ offset: k * 4, lanes });
-    k += lanes;
-  }
-  const load = (base: number, offset: number, lanes: number, into: number) => {
+  const chunks = channelChunks(channels).map(({ offset, lanes }) => ({ offset: offset * 4, lanes }));
+  const load = (base: number, offset: number, lanes: 4 | 2 | 1, into: number) => {
     f.get(base);
-    if (lanes === 4) simd(f, OPCODE.load, ...memarg(offset, 2));
-    else if (lanes === 2) simd(f, OPCODE.load64Zero, ...memarg(offset, 2));
-    else simd(f, OPCODE.load32Zero, ...memarg(offset, 2));
+    loadLanes(f, lanes, offset);
     f.set(into);
   };
   // Stores (gradient AND mask) + 0 at dx + offset; `mask` pushes the mask.
-  const store = (offset: number, lanes: number, mask: () => void) => {
+  const store = (offset: number, lanes: 4 | 2 | 1, mask: () => void) => {
     f.get(dx);
     f.get(g);
     mask();
-    simd(f, OPCODE.and);
+    simdOp(f, SIMD_OP.and);
     f.get(zero);
-    simd(f, OPCODE.f32x4Add);
-    if (lanes === 4) simd(f, OPCODE.store, ...memarg(offset, 2));
-    else if (lanes === 2) simd(f, OPCODE.store64Lane, ...memarg(offset, 2), 0);
-    else simd(f, OPCODE.store32Lane, ...memarg(offset, 2), 0);
+    simdOp(f, SIMD_OP.f32x4Add);
+    storeLanes(f, lanes, offset);
   };
   // take = v > best; best = take ? v : best
   const step = (v: number, take: number, last: boolean) => {
     f.get(v).get(best);
-    simd(f, OPCODE.f32x4Gt);
+    simdOp(f, SIMD_OP.f32x4Gt);
     f.set(take);
     if (last) return;
     f.get(v).get(best).get(take);
-    simd(f, OPCODE.bitselect);
+    simdOp(f, SIMD_OP.bitselect);
     f.set(best);
   };
   f.loop(() => {
@@ -119,21 +81,21 @@ export function maxPoolGrad2x2Bytes(inWidth: number, channels: number, sharedMem
         store(offset + rowBytes + C4, lanes, () => f.get(c3));
         store(offset + rowBytes, lanes, () => {
           f.get(c2).get(c3);
-          simd(f, OPCODE.andNot);
+          simdOp(f, SIMD_OP.andNot);
         });
         f.get(c3).get(c2);
-        simd(f, OPCODE.or);
+        simdOp(f, SIMD_OP.or);
         f.set(later);
         store(offset + C4, lanes, () => {
           f.get(c1).get(later);
-          simd(f, OPCODE.andNot);
+          simdOp(f, SIMD_OP.andNot);
         });
         f.get(later).get(c1);
-        simd(f, OPCODE.or);
+        simdOp(f, SIMD_OP.or);
         f.set(later);
         store(offset, lanes, () => {
           f.get(c0).get(later);
-          simd(f, OPCODE.andNot);
+          simdOp(f, SIMD_OP.andNot);
         });
       }
       // Next window: two cells on in x and dx, one gradient cell on.

@@ -14,32 +14,18 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { TensorInfo } from "@tensorflow/tfjs";
-import { WasmFunction, memarg } from "../wasmCode/assembler";
+import { WasmFunction } from "../wasmCode/assembler";
 import { BoundFunctions } from "../wasmCode/boundFunctions";
-import { I32, OP, V128, unsigned } from "../wasmCode/encoding";
+import { I32, OP, V128 } from "../wasmCode/encoding";
 import { wasmSimdSupported } from "../wasmCode/simd";
 import type { KernelOverride } from "./registry";
+import { SIMD_OP, channelChunks, f32x4Const, loadLanes, simdOp, storeLanes, type Lanes } from "./simdLanes";
 import { f32View, tensorData, wasmMemory, type WasmBackend } from "./wasmBackend";
 
 export const RELU_BIAS_GRAD_KERNEL = "OptimlabReluBiasGrad";
 
 /** Channel counts above this take the scalar loop (the generated code is unrolled over channels). */
 const MAX_SIMD_CHANNELS = 256;
-
-const OPCODE = {
-  load: 0x00,
-  store: 0x0b,
-  const: 0x0c,
-  load32Zero: 0x5c,
-  load64Zero: 0x5d,
-  store32Lane: 0x5a,
-  store64Lane: 0x5b,
-  f32x4Ne: 0x42,
-  f32x4Gt: 0x44,
-  bitselect: 0x52,
-  f32x4Add: 0xe4,
-  f32x4Mul: 0xe6,
-} as const;
 
 /** (dy, y, dz, db byte offsets; positions ≥ 1) */
 type ReluBiasGradRun = (dy: number, y: number, dz: number, db: number, positions: number) => void;
@@ -51,23 +37,14 @@ function moduleBytes(channels: number, sharedMemory: boolean): Uint8Array {
   const dz = f.param(I32);
   const db = f.param(I32);
   const positions = f.param(I32);
-  const chunks: Array<{ offset: number; lanes: 4 | 2 | 1 }> = [];
-  for (let k = 0; k < channels;) {
-    const lanes = channels - k >= 4 ? 4 : channels - k >= 2 ? 2 : 1;
-    chunks.push({ offset: k * 4, lanes });
-    k += lanes;
-  }
+  const chunks = channelChunks(channels).map(({ offset, lanes }) => ({ offset: offset * 4, lanes }));
   const sums = f.localArray(V128, chunks.length); // zero-initialised
   const [yv, step, one, zero] = f.localArray(V128, 4);
-  const simd = (opcode: number, ...immediates: number[]) => f.op(OP.simdPrefix, ...unsigned(opcode), ...immediates);
-  simd(OPCODE.const, ...new Uint8Array(new Float32Array([1, 1, 1, 1]).buffer));
+  const simd = (opcode: number) => simdOp(f, opcode);
+  f32x4Const(f, 1);
   f.set(one);
-  const load = (lanes: number, offset: number) =>
-    simd(lanes === 4 ? OPCODE.load : lanes === 2 ? OPCODE.load64Zero : OPCODE.load32Zero, ...memarg(offset, 2));
-  const store = (lanes: number, offset: number) =>
-    lanes === 4
-      ? simd(OPCODE.store, ...memarg(offset, 2))
-      : simd(lanes === 2 ? OPCODE.store64Lane : OPCODE.store32Lane, ...memarg(offset, 2), 0);
+  const load = (lanes: Lanes, offset: number) => loadLanes(f, lanes, offset);
+  const store = (lanes: Lanes, offset: number) => storeLanes(f, lanes, offset);
   f.loop(() => {
     chunks.forEach(({ offset, lanes }, i) => {
       f.get(y);
@@ -75,23 +52,23 @@ function moduleBytes(channels: number, sharedMemory: boolean): Uint8Array {
       f.set(yv);
       // step = y > 0 ? 1 : 0, and y itself where y is NaN (y ≠ y)
       f.get(one).get(zero).get(yv).get(zero);
-      simd(OPCODE.f32x4Gt);
-      simd(OPCODE.bitselect);
+      simd(SIMD_OP.f32x4Gt);
+      simd(SIMD_OP.bitselect);
       f.set(step);
       f.get(yv).get(step).get(yv).get(yv);
-      simd(OPCODE.f32x4Ne);
-      simd(OPCODE.bitselect);
+      simd(SIMD_OP.f32x4Ne);
+      simd(SIMD_OP.bitselect);
       f.set(step);
       // dz = dy · step, stored; sums += dz
       f.get(dz);
       f.get(dy);
       load(lanes, offset);
       f.get(step);
-      simd(OPCODE.f32x4Mul);
+      simd(SIMD_OP.f32x4Mul);
       f.tee(step);
       store(lanes, offset);
       f.get(sums[i]).get(step);
-      simd(OPCODE.f32x4Add);
+      simd(SIMD_OP.f32x4Add);
       f.set(sums[i]);
     });
     const bytes = channels * 4;
