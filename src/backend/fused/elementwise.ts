@@ -64,7 +64,8 @@ export function elementwiseGroups<I extends string, O extends string>(
   const outNames = Object.keys(result) as O[];
   if (outNames.length === 0) throw new Error("elementwise: the body returned no outputs (return a record of values)");
   const program = recorder.finish(outNames.map((name) => result[name]));
-  const scalars = Float64Array.from(recorder.scalarValues, Math.fround);
+  const scalars = new Float64Array(recorder.scalarValues.length);
+  recorder.scalarValues.forEach((v, i) => (scalars[i] = Math.fround(v)));
 
   // While a gradient is being recorded, run the ops: they have gradients, the fused kernel has none.
   const fused = !tf.engine().isTapeOn() && tf.getKernel(ELEMENTWISE_KERNEL, tf.getBackend()) !== undefined;
@@ -125,9 +126,16 @@ function trace<I extends string, O extends string>(
   return { recorder, result: body(symbols) };
 }
 
+/** The kernel's input names x0, x1, …, made once (a training step passes dozens every step). */
+const INPUT_NAMES: string[] = [];
+export function inputName(i: number): string {
+  for (let k = INPUT_NAMES.length; k <= i; k++) INPUT_NAMES.push(`x${k}`);
+  return INPUT_NAMES[i];
+}
+
 function inputMap(tensors: readonly tf.Tensor[]): tf.NamedTensorMap {
   const map: tf.NamedTensorMap = {};
-  tensors.forEach((t, i) => (map[`x${i}`] = t));
+  tensors.forEach((t, i) => (map[inputName(i)] = t));
   return map;
 }
 
@@ -183,7 +191,7 @@ export function elementwiseKernel(backendName: ArrayBackendName): KernelFunc {
     const k = program.inputs;
     const infosOf = (g: number) => {
       const infos: TensorInfo[] = [];
-      for (let i = 0; i < k; i++) infos.push(named[`x${g * k + i}`]);
+      for (let i = 0; i < k; i++) infos.push(named[inputName(g * k + i)]);
       return infos;
     };
     if (backendName === "wasm") {

@@ -9,6 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
 import { float32Arrays, type ArrayBackendName } from "./arrays";
+import { inputName } from "./elementwise";
 import { fusedGlobalNorm, sumOfSquaresOf } from "./globalNorm";
 
 export const PACK_VALUES_KERNEL = "OptimlabPackValues";
@@ -39,7 +40,7 @@ export function fusedPackValues(slots: readonly PackSlot[]): tf.Tensor1D {
       () => tf.stack(slots.map((s) => (s instanceof tf.Tensor ? s : fusedGlobalNorm(s.normOf)))) as tf.Tensor1D,
     );
   const named: tf.NamedTensorMap = {};
-  inputs.forEach((t, i) => (named[`x${i}`] = t));
+  inputs.forEach((t, i) => (named[inputName(i)] = t));
   return tf.engine().runKernel(PACK_VALUES_KERNEL, named, { layout } as unknown as NamedAttrMap) as tf.Tensor1D;
 }
 
@@ -52,12 +53,12 @@ export function packValuesKernel(backendName: ArrayBackendName): KernelFunc {
     let next = 0;
     layout.forEach((entry, slot) => {
       if (entry < 0) {
-        copies.push({ slot, input: named[`x${next++}`] });
+        copies.push({ slot, input: named[inputName(next++)] });
         values.push(0);
         return;
       }
       const infos: TensorInfo[] = [];
-      for (let i = 0; i < entry; i++) infos.push(named[`x${next++}`]);
+      for (let i = 0; i < entry; i++) infos.push(named[inputName(next++)]);
       values.push(entry === 0 ? 0 : Math.sqrt(sumOfSquaresOf(backendName, backend, infos)));
     });
     const arrays = float32Arrays(
