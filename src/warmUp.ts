@@ -40,6 +40,13 @@ export interface WarmUpReport {
   cpuMs: number;
 }
 
+let last: WarmUpReport | undefined;
+
+/** The report of the last {@link warmUp} in this process (undefined if none ran): what the kernel's warm-up cost. */
+export function lastWarmUp(): WarmUpReport | undefined {
+  return last;
+}
+
 /** Seeds of the warm-up's own weights and data: fixed, never drawn from the global stream. */
 const WARM_UP_SEED = 0x5eed;
 
@@ -93,5 +100,6 @@ export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpReport>
     tf.dispose([x, y]);
   }
   const cpu = process.cpuUsage(cpu0);
-  return { steps, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+  last = { steps, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+  return last;
 }

@@ -1,0 +1,63 @@
+/**
+ * The kernel's start-up job runs optimlab's training warm-up (src/warmUp.ts) when the notebook
+ * folder can import optimlab and no cell is waiting, and leaves nothing a cell can see: the first
+ * `models.mlp` layer is still `dense_Dense1`, no tensor is left, the seed stream is untouched.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { REPO_ROOT, KernelHarness } from "../../protocol/kernelHarness";
+
+const NOTEBOOK_DIR = path.join(REPO_ROOT, "test", "kernel", "fixtures");
+/** Long enough for the TypeScript warm-up, the backend and the training warm-up on a loaded machine. */
+const IDLE_MS = 15_000;
+
+function stdout(iopub: { header: { msg_type: string }; content: Record<string, unknown> }[]): string {
+  return iopub
+    .filter((m) => m.header.msg_type === "stream")
+    .map((m) => String(m.content.text))
+    .join("");
+}
+
+describe("the kernel's training warm-up", { timeout: 180_000 }, () => {
+  it("runs while the kernel is idle and leaves no trace in the notebook", async (t) => {
+    if (!fs.existsSync(path.join(REPO_ROOT, "dist", "src", "warmUp.js"))) {
+      t.skip("optimlab is not built: run `npm run build`");
+      return;
+    }
+    const kernel = await KernelHarness.start({ cwd: NOTEBOOK_DIR, env: { OPTIMLAB_THREADS: "1" } });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+      const { reply, iopub } = await kernel.execute(
+        [
+          'import { models, tf, seed } from "optimlab";',
+          'import { lastWarmUp } from "optimlab/dist/src/warmUp";',
+          "const tensors = tf.memory().numTensors;",
+          "seed(3);",
+          "const model = models.mlp({ sizes: [4, 3, 2] });",
+          "const names = model.layers.map((l) => l.name);",
+          "model.dispose();",
+          "console.log(JSON.stringify({ steps: lastWarmUp()?.steps, tensors, names }));",
+        ].join("\n"),
+        {},
+        150_000,
+      );
+      assert.equal(reply.content.status, "ok", JSON.stringify(reply.content));
+      const seen = JSON.parse(stdout(iopub)) as {
+        steps?: number;
+        tensors: number;
+        names: string[];
+      };
+      if (seen.steps === undefined) {
+        t.skip(`the warm-up had not run ${IDLE_MS / 1000} s after start (machine too loaded)`);
+        return;
+      }
+      assert.equal(seen.steps, 32);
+      assert.equal(seen.tensors, 0, "the warm-up disposed its tensors");
+      assert.deepEqual(seen.names, ["dense_Dense1", "dense_Dense2"], "no layer name was used up");
+    } finally {
+      await kernel.close();
+    }
+  });
+});
