@@ -29,10 +29,22 @@ export function paddedInputSize(g: PatchGeometry): { rows: number; columns: numb
   };
 }
 
-/** Whether the col2im code handles the geometry (SIMD, non-empty, unrolled body of bounded size). */
+/**
+ * Largest patch matrix (b·oh·ow × fh·fw·ci floats, 128 MB) the product routes allocate; bigger
+ * layers keep XNNPACK's convolutions, which need no such temporary (the wasm heap ends at 4 GB).
+ */
+export const MAX_PATCH_FLOATS = 1 << 25;
+
+/** Whether the patch matrix of this geometry is non-empty and within {@link MAX_PATCH_FLOATS}. */
+export function patchMatrixFits(g: PatchGeometry): boolean {
+  const floats = g.batch * g.outHeight * g.outWidth * g.filterHeight * g.filterWidth * g.inChannels;
+  return floats > 0 && floats <= MAX_PATCH_FLOATS;
+}
+
+/** Whether the col2im code handles the geometry (SIMD, patch matrix that fits, unrolled body of bounded size). */
 export function col2imSimdApplies(g: PatchGeometry): boolean {
   const adds = g.filterHeight * g.filterWidth * channelChunks(g.inChannels).length;
-  return wasmSimdSupported() && g.batch * g.outHeight * g.outWidth > 0 && g.inChannels > 0 && adds <= MAX_UNROLLED_ADDS;
+  return wasmSimdSupported() && patchMatrixFits(g) && adds <= MAX_UNROLLED_ADDS;
 }
 
 /** (cols, dxp byte offsets; images = batch ≥ 1) */

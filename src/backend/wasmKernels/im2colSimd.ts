@@ -11,17 +11,16 @@ import { BoundFunctions } from "../wasmCode/boundFunctions";
 import { I32, OP } from "../wasmCode/encoding";
 import { wasmSimdSupported } from "../wasmCode/simd";
 import type { PatchGeometry } from "./conv2dBackpropFilter";
-import { paddedInputSize } from "./conv2dBackpropInputSimd";
+import { paddedInputSize, patchMatrixFits } from "./conv2dBackpropInputSimd";
 import { channelChunks, loadLanes, storeLanes } from "./simdLanes";
 
 /** Most vector copies per output position that the generated (unrolled) code may hold. */
 const MAX_UNROLLED_COPIES = 1024;
 
+/** Whether the im2col code handles the geometry (SIMD, patch matrix that fits, unrolled body of bounded size). */
 export function im2colSimdApplies(g: PatchGeometry): boolean {
   const copies = g.filterHeight * g.filterWidth * channelChunks(g.inChannels).length;
-  return (
-    wasmSimdSupported() && g.batch * g.outHeight * g.outWidth > 0 && g.inChannels > 0 && copies <= MAX_UNROLLED_COPIES
-  );
+  return wasmSimdSupported() && patchMatrixFits(g) && copies <= MAX_UNROLLED_COPIES;
 }
 
 /** (xp, cols byte offsets; images = batch ≥ 1) */
