@@ -15,6 +15,7 @@
  * back as a plain `Dense` with the same activation.
  */
 import * as tf from "@tensorflow/tfjs";
+import { fusedColumnSum } from "../backend/fused";
 import { reluBiasGrad } from "../backend/wasmKernels/reluBiasGrad";
 
 type DenseArgs = NonNullable<Parameters<typeof tf.layers.dense>[0]>;
@@ -79,8 +80,8 @@ function fusedMatMul(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor | null, act
       a: () => tf.matMul(dyActivation, sb, false, true),
       b: () => tf.matMul(sa, dyActivation, true, false),
     };
-    // Dense's bias is [units], the shape of this sum.
-    if (bias) grads.bias = biasGrad ?? (() => tf.sum(dyActivation, 0));
+    // Dense's bias is [units], the shape of this sum (tf.sum(dz, 0) in one kernel: columnSum.ts).
+    if (bias) grads.bias = biasGrad ?? (() => fusedColumnSum(dyActivation));
     return grads;
   };
   const inputs: tf.NamedTensorMap = bias ? { a: x, b: w, bias } : { a: x, b: w };

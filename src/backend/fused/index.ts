@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { KernelConfig } from "@tensorflow/tfjs";
 import type { KernelOverride } from "../wasmKernels/registry";
 import { ELEMENTWISE_KERNEL, elementwiseKernel, elementwiseKernelConfig } from "./elementwise";
+import { COLUMN_SUM_KERNEL, columnSumKernel, columnSumKernelConfig } from "./columnSum";
 import { GLOBAL_NORM_KERNEL, globalNormKernel, globalNormKernelConfig } from "./globalNorm";
 import { PACK_VALUES_KERNEL, packValuesKernel, packValuesKernelConfig } from "./packValues";
 import {
@@ -25,6 +26,7 @@ export {
   ELEMENTWISE_KERNEL,
 } from "./elementwise";
 export { fusedGlobalNorm, GLOBAL_NORM_KERNEL } from "./globalNorm";
+export { fusedColumnSum, COLUMN_SUM_KERNEL } from "./columnSum";
 export { fusedPackValues, PACK_VALUES_KERNEL, type PackSlot } from "./packValues";
 export {
   fusedSoftmaxCrossEntropy,
@@ -43,6 +45,7 @@ export function registerCpuFusedKernels(): void {
     elementwiseKernelConfig("cpu"),
     globalNormKernelConfig("cpu"),
     packValuesKernelConfig("cpu"),
+    columnSumKernelConfig("cpu"),
     ...softmaxCrossEntropyKernelConfigs("cpu"),
   ] as KernelConfig[]) {
     if (tf.getKernel(config.kernelName, "cpu") === undefined) tf.registerKernel(config);
@@ -54,6 +57,7 @@ export const fusedWasmKernels: readonly KernelOverride[] = [
   { kernelName: ELEMENTWISE_KERNEL, make: () => elementwiseKernel("wasm") },
   { kernelName: GLOBAL_NORM_KERNEL, make: () => globalNormKernel("wasm") },
   { kernelName: PACK_VALUES_KERNEL, make: () => packValuesKernel("wasm") },
+  { kernelName: COLUMN_SUM_KERNEL, make: () => columnSumKernel("wasm") },
   { kernelName: SOFTMAX_CROSS_ENTROPY_KERNEL, make: () => softmaxCrossEntropyKernel("wasm") },
   { kernelName: SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, make: () => softmaxCrossEntropyGradKernel("wasm") },
 ];
