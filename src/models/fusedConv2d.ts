@@ -11,7 +11,7 @@
  * positions and the two convolution gradients (`Conv2DBackpropInput`, `Conv2DBackpropFilter`:
  * optimlab's wasm kernels), each computed only when needed.
  * On the cpu backend the values and gradients are the same bits as conv → bias → ReLU; on wasm
- * XNNPACK starts each sum from the bias instead of adding it last (≤ 1e-6 relative, test). It is a
+ * XNNPACK starts each sum from the bias instead of adding it last (≤ 1e-5 relative, test). It is a
  * `Conv2D` subclass: `getClassName()` is "Conv2D", so summaries and saved models are unchanged
  * and a saved model loads back as a plain `Conv2D` with the same activation.
  */

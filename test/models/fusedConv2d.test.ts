@@ -3,7 +3,12 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { crossEntropy } from "../../src/losses";
 import { lenet } from "../../src/models/builders";
-import { fusedConv2d, type FusedConvActivation } from "../../src/models/fusedConv2d";
+import {
+  fusedConv2d,
+  fusedConv2dOp,
+  unsupportedFusedConvGradientMessage,
+  type FusedConvActivation,
+} from "../../src/models/fusedConv2d";
 import { setUpWasm, uniform } from "../wasmKernels/helpers";
 
 interface Case {
@@ -165,4 +170,22 @@ test("a lenet saved and loaded back gives the same outputs (plain Conv2D layers 
   tf.dispose(x);
   model.dispose();
   loaded.dispose();
+});
+
+test("the FusedConv2D gradient refuses activations it does not know, with its message", async () => {
+  await tf.setBackend("cpu");
+  const x = tf.ones([1, 4, 4, 1]) as tf.Tensor4D;
+  const w = tf.ones([2, 2, 1, 1]) as tf.Tensor4D;
+  // Registers the gradient; then a FusedConv2D with ELU recorded on a tape has no gradient.
+  const g = tf.grad((t: tf.Tensor) =>
+    fusedConv2dOp(t as tf.Tensor4D, w, null, "relu", { strides: [1, 1], pad: "valid" }),
+  );
+  tf.dispose(g(x));
+  const attrs = { strides: 1, pad: "valid", dataFormat: "NHWC", dilations: 1, activation: "elu" };
+  const elu = tf.grad(
+    (t: tf.Tensor) =>
+      tf.engine().runKernel(tf.FusedConv2D, { x: t, filter: w }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor,
+  );
+  assert.throws(() => elu(x), { message: unsupportedFusedConvGradientMessage("elu", "NHWC") });
+  tf.dispose([x, w]);
 });
