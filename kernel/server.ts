@@ -601,8 +601,9 @@ export class KernelServer {
    * Loads optimlab's backend the way the notebook will import it, so the first cell is fast, then
    * runs optimlab's training warm-up (src/warmUp.ts: a few steps of a throwaway MLP, no state a
    * user can see) so the first epoch a cell trains is not slowed by V8 warming up. The warm-up
-   * costs about what it saves, so it only uses idle time: it is skipped when a request is already
-   * waiting (a runner or a quick user would only wait for it). OPTIMLAB_WARM_UP=0 skips it always.
+   * costs more than it saves, so it only uses idle time: it is skipped when a request is already
+   * waiting and stops when one arrives (a runner or a quick user would only wait for it).
+   * OPTIMLAB_WARM_UP=0 skips it always.
    */
   private async preloadBackend(): Promise<void> {
     const cwd = this.options.cwd ?? process.cwd();
@@ -634,9 +635,10 @@ export class KernelServer {
       if (this.queue.some((job) => job.kind === "request")) return;
       try {
         const warm = requireFromNotebook(requireFromNotebook.resolve("optimlab/dist/src/warmUp")) as {
-          warmUp?: () => Promise<unknown>;
+          warmUp?: (options: { shouldStop: () => boolean }) => Promise<unknown>;
         };
-        await warm.warmUp?.();
+        // It yields every few steps and stops as soon as a request is queued: a cell waits one chunk at most.
+        await warm.warmUp?.({ shouldStop: () => this.queue.some((job) => job.kind === "request") });
       } catch (error) {
         // An older optimlab without src/warmUp, or an interrupt during the warm-up: the first cell is just slower.
         kernelLog(`training warm-up skipped: ${(error as Error).message}`);

@@ -5,10 +5,11 @@
  * Why: a fresh process's first epoch is slower than later ones mostly because V8 has not yet
  * optimised the JavaScript that runs every step (tfjs-core's engine and tape, optimlab's backend
  * kernels' wrappers, fit, Adam; a CPU profile puts most of the extra there, not in wasm), and
- * because the first step generates and compiles the product modules for its shapes. Running a few
- * dozen steps ahead moves that cost out of the first epoch. It does not remove it: the warm-up
- * costs about what it saves, so it pays where it runs in otherwise idle time — the Jupyter kernel
- * calls it while it starts, before the first cell arrives (docs/performance.md, "Cold start").
+ * because the first step generates and compiles the product modules for its shapes. Running about
+ * an epoch's worth of steps ahead (192; 32 left half the extra in place) moves that cost out of the
+ * first epoch. It does not remove it: the warm-up costs more than it saves, so it pays only where it
+ * runs in otherwise idle time — the Jupyter kernel calls it while it starts and stops it when a
+ * cell arrives (docs/performance.md, "Cold start").
  *
  * It leaves no trace a user can see: explicit seeds (the global `seed(n)` stream is not drawn
  * from), explicit layer names (tf.layers' name counters, which number a user's `dense_Dense1`, are
@@ -26,13 +27,19 @@ import { fit } from "./train";
 export interface WarmUpOptions {
   /** Layer widths (default [784, 128, 10]: the MLP most notebooks train, so its product modules are ready). */
   sizes?: number[];
-  /** Training steps (default 32). */
+  /** Training steps (default 192: V8 needs about an epoch's worth of steps to optimise the step's code). */
   steps?: number;
   /** Batch size (default 64, the notebooks' usual). */
   batchSize?: number;
+  /**
+   * Asked every {@link WARM_UP_CHUNK} steps, after yielding to the event loop: true stops the
+   * warm-up there (the kernel stops it when a cell arrives, so a cell waits for one chunk at most).
+   */
+  shouldStop?: () => boolean;
 }
 
 export interface WarmUpReport {
+  /** Steps run (fewer than asked when `shouldStop` stopped it). */
   steps: number;
   /** Wall time, ms. */
   ms: number;
@@ -49,6 +56,8 @@ export function lastWarmUp(): WarmUpReport | undefined {
 
 /** Seeds of the warm-up's own weights and data: fixed, never drawn from the global stream. */
 const WARM_UP_SEED = 0x5eed;
+/** Steps per epoch of the warm-up: between epochs it yields and asks `shouldStop`. */
+export const WARM_UP_CHUNK = 16;
 
 /** A throwaway `models.mlp`-shaped network whose layers are named, so no name counter moves. */
 function warmUpModel(sizes: number[]): tf.Sequential {
@@ -68,31 +77,42 @@ function warmUpModel(sizes: number[]): tf.Sequential {
 }
 
 /**
- * Trains a throwaway MLP for `steps` steps (one epoch of `steps × batchSize` random samples) on
- * the active backend, after {@link ready}. Leaves the global seed stream, layer names and tensor
- * count as they were; results of later training are bit-identical with or without it (test).
+ * Trains a throwaway MLP for `steps` steps (epochs of {@link WARM_UP_CHUNK} steps over random
+ * samples) on the active backend, after {@link ready}. Leaves the global seed stream, layer names
+ * and tensor count as they were; results of later training are bit-identical with or without it
+ * (test).
  */
 export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpReport> {
   const sizes = options.sizes ?? [784, 128, 10];
-  const steps = options.steps ?? 32;
+  const steps = options.steps ?? 192;
   const batchSize = options.batchSize ?? 64;
   await ready();
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const count = steps * batchSize;
+  const chunk = Math.min(WARM_UP_CHUNK, steps);
+  const count = chunk * batchSize;
   const model = warmUpModel(sizes);
   const x = tf.randomUniform([count, sizes[0]], 0, 1, "float32", WARM_UP_SEED);
   const y = tf.randomUniform([count], 0, sizes[sizes.length - 1], "int32", WARM_UP_SEED + 1);
   const optimizer = new Adam({ lr: 1e-3 });
+  let done = 0;
   try {
     await fit(model, {
       optimizer,
       loss: crossEntropy,
       train: { x, y },
-      epochs: 1,
+      epochs: Math.ceil(steps / chunk),
       batchSize,
       progress: false,
       seed: WARM_UP_SEED,
+      callbacks: {
+        onEpochEnd: async (_record, context) => {
+          done += chunk;
+          // Let waiting I/O (a kernel's incoming cell) run before asking whether to go on.
+          await new Promise((resolve) => setImmediate(resolve));
+          if (options.shouldStop?.()) context.stop();
+        },
+      },
     });
   } finally {
     optimizer.dispose();
@@ -100,6 +120,6 @@ export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpReport>
     tf.dispose([x, y]);
   }
   const cpu = process.cpuUsage(cpu0);
-  last = { steps, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+  last = { steps: done, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
   return last;
 }

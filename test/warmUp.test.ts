@@ -60,3 +60,17 @@ test("a seeded fit gives the same bits with and without a warm-up before it", as
   // Between the two models only the first model's two layers used up names: none by the warm-up.
   assert.equal(layerNumber(after.firstLayer), layerNumber(before.firstLayer) + 2);
 });
+
+test("shouldStop ends the warm-up after the chunk it is asked in", async () => {
+  await ready();
+  let asked = 0;
+  const report = await warmUp({
+    steps: 64,
+    shouldStop: () => {
+      asked++;
+      return true;
+    },
+  });
+  assert.equal(asked, 1);
+  assert.equal(report.steps, 16);
+});

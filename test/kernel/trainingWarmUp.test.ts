@@ -53,7 +53,7 @@ describe("the kernel's training warm-up", { timeout: 180_000 }, () => {
         t.skip(`the warm-up had not run ${IDLE_MS / 1000} s after start (machine too loaded)`);
         return;
       }
-      assert.equal(seen.steps, 32);
+      assert.equal(seen.steps, 192);
       assert.equal(seen.tensors, 0, "the warm-up disposed its tensors");
       assert.deepEqual(seen.names, ["dense_Dense1", "dense_Dense2"], "no layer name was used up");
     } finally {
