@@ -35,6 +35,10 @@ const COMPARED: Readonly<Record<string, { file: string; mentions: string }>> = {
     file: "../fused/packValues.test.js",
     mentions: "fusedPackValues: one kernel, the bits of stacking the scalars",
   },
+  OptimlabColumnSum: {
+    file: "../fused/columnSum.test.js",
+    mentions: "fusedColumnSum: one kernel, the bits of tf.sum(x, 0) on cpu and wasm",
+  },
   OptimlabElementwise: { file: "../fused/elementwise.test.js", mentions: "bit for bit, on every path" },
   OptimlabGlobalNorm: {
     file: "../fused/globalNorm.test.js",

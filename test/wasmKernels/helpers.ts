@@ -1,23 +1,20 @@
 /** Shared set-up for the wasm kernel tests: backends, seeded data, comparison with the cpu backend. */
 import assert from "node:assert/strict";
-import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { use } from "../../src/backend";
 import { installWasmKernels } from "../../src/backend/wasmKernels";
 
 let wasmReady: Promise<void> | undefined;
 
-/** Initialises the wasm backend once (with the .wasm files from the package) and installs the overrides. */
+/**
+ * Activates the wasm backend once, through optimlab's own backend choice (as the library does: a
+ * second, separate `tf.setBackend("wasm")` racing the choice that importing src/backend starts makes
+ * one of the two initialisations fail), and installs the overrides.
+ */
 export function setUpWasm(): Promise<void> {
   wasmReady ??= (async () => {
-    try {
-      setWasmPaths(
-        path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm")) + path.sep,
-      );
-    } catch {
-      // Already initialised in this process.
-    }
-    assert.ok(await tf.setBackend("wasm"), "the wasm backend must initialise");
+    const info = await use("wasm");
+    assert.equal(info.name, "wasm", `the wasm backend must initialise: ${info.reason}`);
     installWasmKernels();
   })();
   return wasmReady;
