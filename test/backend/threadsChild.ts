@@ -4,11 +4,13 @@
  * `optim.Adam`) and prints one JSON line: the backend info, whether optimlab's generated modules
  * ran on the backend's (possibly shared) memory, how many products were split over two threads
  * (by default on 2 threads; OPTIMLAB_GEMM_THREADS=0 turns it off), and an FNV-1a hash of every trained weight's bits.
+ * With THREADS_CHILD_WORKERS_ONLY=1 the calling thread claims no chunk, so the workers compute every
+ * split product whatever the load (by default a late worker may find every chunk taken).
  * It never calls process.exit: the parent checks that the process ends by itself.
  */
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../../src/backend";
-import { splitProducts } from "../../src/backend/wasmCode/gemmThreads";
+import { setCallerTakesChunks, splitProducts } from "../../src/backend/wasmCode/gemmThreads";
 import { wasmMemory, type WasmBackend } from "../../src/backend/wasmKernels/wasmBackend";
 import { crossEntropy } from "../../src/losses";
 import { lenet, mlp } from "../../src/models";
@@ -48,6 +50,7 @@ async function train(model: tf.LayersModel, inputShape: number[], samples: numbe
 
 async function main(): Promise<void> {
   const info = await ready();
+  if (process.env.THREADS_CHILD_WORKERS_ONLY === "1") setCallerTakesChunks(false);
   const memory = wasmMemory(tf.backend() as unknown as WasmBackend);
   const dense = mlp({ sizes: [784, 64, 10], seed: 1 });
   await train(dense, [784], 96);
