@@ -601,8 +601,9 @@ export class KernelServer {
    * Loads optimlab's backend the way the notebook will import it, so the first cell is fast, then
    * runs optimlab's training warm-up (src/warmUp.ts: a few steps of a throwaway MLP, no state a
    * user can see) so the first epoch a cell trains is not slowed by V8 warming up. The warm-up
-   * costs more than it saves, so it only uses idle time: it is skipped when a request is already
-   * waiting and stops when one arrives (a runner or a quick user would only wait for it).
+   * costs more than it saves, so it only uses idle time: it is skipped when a cell (execute_request)
+   * is already waiting and stops when one arrives (a runner or a quick user would only wait for it);
+   * other requests (kernel_info, comm_info from a widget manager, completions) wait one chunk.
    * OPTIMLAB_WARM_UP=0 skips it always.
    */
   private async preloadBackend(): Promise<void> {
@@ -630,15 +631,15 @@ export class KernelServer {
         return;
       }
       if (process.env.OPTIMLAB_WARM_UP?.trim() === "0") return;
-      // Let requests that arrived while loading blocked reach the queue, then warm up only if none did.
+      // Let requests that arrived while loading blocked reach the queue, then warm up only if no cell did.
       await new Promise((resolve) => setImmediate(resolve));
-      if (this.queue.some((job) => job.kind === "request")) return;
+      if (this.queuedExecutes().length > 0) return;
       try {
         const warm = requireFromNotebook(requireFromNotebook.resolve("optimlab/dist/src/warmUp")) as {
           warmUp?: (options: { shouldStop: () => boolean }) => Promise<unknown>;
         };
-        // It yields every few steps and stops as soon as a request is queued: a cell waits one chunk at most.
-        await warm.warmUp?.({ shouldStop: () => this.queue.some((job) => job.kind === "request") });
+        // It yields every 16 steps and stops as soon as a cell is queued: a cell waits one chunk at most.
+        await warm.warmUp?.({ shouldStop: () => this.queuedExecutes().length > 0 });
       } catch (error) {
         // An older optimlab without src/warmUp, or an interrupt during the warm-up: the first cell is just slower.
         kernelLog(`training warm-up skipped: ${(error as Error).message}`);

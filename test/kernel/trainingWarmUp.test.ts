@@ -1,7 +1,8 @@
 /**
  * The kernel's start-up job runs optimlab's training warm-up (src/warmUp.ts) when the notebook
  * folder can import optimlab and no cell is waiting, and leaves nothing a cell can see: the first
- * `models.mlp` layer is still `dense_Dense1`, no tensor is left, the seed stream is untouched.
+ * `models.mlp` layer is still `dense_Dense1`, no tensor is left. A cell sent at once does not wait
+ * for it.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -56,6 +57,27 @@ describe("the kernel's training warm-up", { timeout: 180_000 }, () => {
       assert.equal(seen.steps, 192);
       assert.equal(seen.tensors, 0, "the warm-up disposed its tensors");
       assert.deepEqual(seen.names, ["dense_Dense1", "dense_Dense2"], "no layer name was used up");
+    } finally {
+      await kernel.close();
+    }
+  });
+
+  it("does not make a cell sent right after start wait for all of it", async (t) => {
+    if (!fs.existsSync(path.join(REPO_ROOT, "dist", "src", "warmUp.js"))) {
+      t.skip("optimlab is not built: run `npm run build`");
+      return;
+    }
+    const kernel = await KernelHarness.start({ cwd: NOTEBOOK_DIR, env: { OPTIMLAB_THREADS: "1" } });
+    try {
+      const { reply, iopub } = await kernel.execute(
+        'import { lastWarmUp } from "optimlab/dist/src/warmUp";\nconsole.log(JSON.stringify({ steps: lastWarmUp()?.steps }));',
+        {},
+        150_000,
+      );
+      assert.equal(reply.content.status, "ok", JSON.stringify(reply.content));
+      const { steps } = JSON.parse(stdout(iopub)) as { steps?: number };
+      // Skipped (the cell was queued before it began) or stopped after a chunk, never run to the end first.
+      assert.ok(steps === undefined || steps < 192, `warm-up ran ${steps} steps before the cell`);
     } finally {
       await kernel.close();
     }
