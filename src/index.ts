@@ -22,6 +22,7 @@ export * as plot from "./plot";
 export * as i18n from "./i18n";
 export * as widgets from "./widgets";
 export * from "./display";
+export { warmUp, lastWarmUp, type WarmUpOptions, type WarmUpReport } from "./warmUp";
 
 // A training History shows its loss curves (plot draws train's records; train cannot import plot).
 import { setHistoryFigure } from "./train/history";

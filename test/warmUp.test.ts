@@ -11,7 +11,7 @@ import { crossEntropy } from "../src/losses";
 import { mlp } from "../src/models";
 import { Adam } from "../src/optim";
 import { fit } from "../src/train";
-import { warmUp } from "../src/warmUp";
+import { warmUp } from "../src";
 
 /** A seeded fit of models.mlp (global stream: weights and data order) → its losses and final weights' bits. */
 async function seededRun(): Promise<{ losses: number[]; weights: Uint32Array[]; firstLayer: string }> {

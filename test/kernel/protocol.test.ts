@@ -146,8 +146,10 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
   });
 
   it("aborts queued executes after an error when stop_on_error is set, and runs them when not", async () => {
+    // The failing cell waits before it throws, so the next request is surely queued while it runs
+    // (as in Run All). A request that reaches the kernel after the error reply runs (next test).
     const failing = kernel.send("shell", "execute_request", {
-      code: "throw new Error('stop')",
+      code: "await new Promise((resolve) => setTimeout(resolve, 300)); throw new Error('stop')",
       silent: false,
       store_history: true,
       stop_on_error: true,
