@@ -17,7 +17,8 @@ import type { NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
 import { toChannelsLast } from "./layout";
 import type { KernelOverride } from "./registry";
 import { runGemm } from "../wasmCode/gemmThreads";
-import { paddedInputSize, paddedIsInput } from "./conv2dBackpropInputSimd";
+import { paddedIsInput } from "./conv2dBackpropInputSimd";
+import { paddedInputSize } from "./patchWalk";
 import { im2colSimd, im2colSimdApplies, padInput } from "./im2colSimd";
 import {
   filterGradFromPacked,

@@ -14,13 +14,8 @@ import { geometryOf, validOutputRange, type PatchGeometry } from "./conv2dBackpr
 import { toChannelsFirst, toChannelsLast } from "./layout";
 import type { KernelOverride } from "./registry";
 import { runGemm } from "../wasmCode/gemmThreads";
-import {
-  col2imAddSimd,
-  col2imSimdApplies,
-  copyInterior,
-  paddedInputSize,
-  paddedIsInput,
-} from "./conv2dBackpropInputSimd";
+import { col2imAddSimd, col2imSimdApplies, copyInterior, paddedIsInput } from "./conv2dBackpropInputSimd";
+import { paddedInputSize } from "./patchWalk";
 import {
   disposeTemp,
   f32View,
