@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ExponentialLR, messages, ReduceLROnPlateau, SchedulerState, StepLR } from "../../src/optim/lrScheduler";
+import {
+  ExponentialLR,
+  messages,
+  OneCycleLR,
+  ReduceLROnPlateau,
+  SchedulerState,
+  StepLR,
+} from "../../src/optim/lrScheduler";
 import { assertSequenceClose, loadSchedulerCases } from "./fixtures";
 import { FakeSGD, SCHEDULERS } from "./schedulerTable";
 
@@ -72,6 +79,49 @@ describe("stateDict / loadStateDict resume a schedule exactly (checked against t
     const plateau = new ReduceLROnPlateau(new FakeSGD(0.1));
     assert.throws(() => plateau.loadStateDict({ ...plateau.stateDict(), best: null } as never), {
       message: "ReduceLROnPlateau.loadStateDict: not a state from ReduceLROnPlateau.stateDict() (best is null)",
+    });
+  });
+
+  it("OneCycleLR loads a state saved before its per-group lists (one value for every group) and resumes the same", () => {
+    const options = { maxLr: 0.5, totalSteps: 20, pctStart: 0.25 };
+    const original = new OneCycleLR(new FakeSGD(0.1), options);
+    for (let i = 0; i < 7; i++) original.step();
+    const current = JSON.parse(JSON.stringify(original.stateDict())) as SchedulerState<Record<string, unknown>>;
+    // What the earlier version saved: the same state with single values instead of one-element lists.
+    const earlier: Record<string, unknown> = { ...current.settings };
+    for (const [list, single] of [
+      ["initialLrs", "initialLr"],
+      ["maxLrs", "maxLr"],
+      ["minLrs", "minLr"],
+      ["baseMomentums", "baseMomentum"],
+      ["maxMomentums", "maxMomentum"],
+    ]) {
+      earlier[single] = (current.settings[list] as number[])[0];
+      delete earlier[list];
+    }
+    const resumed = (state: unknown): number[] => {
+      const opt = new FakeSGD(0.1);
+      const scheduler = new OneCycleLR(opt, options);
+      scheduler.loadStateDict(state as never);
+      opt.lr = scheduler.getLastLr();
+      const out: number[] = [];
+      for (let i = 7; i < 20; i++) {
+        scheduler.step();
+        out.push(opt.lr, opt.momentum);
+      }
+      return out;
+    };
+    const fromCurrent = resumed(current);
+    assert.deepEqual(resumed({ ...current, settings: earlier }), fromCurrent);
+    assert.notDeepEqual(
+      fromCurrent,
+      resumed(new OneCycleLR(new FakeSGD(0.1), options).stateDict()),
+      "the control: a state from step 0",
+    );
+    // Still refused: a single value of the wrong type.
+    assert.throws(() => resumed({ ...current, settings: { ...earlier, maxLr: "0.5" } }), {
+      message:
+        /OneCycleLR\.loadStateDict: not a state from OneCycleLR\.stateDict\(\) \(settings\.maxLrs is undefined\)/,
     });
   });
 });

@@ -1,6 +1,6 @@
 import { overwriteInitialLr } from "./initialLr";
 import { hasBetas, hasMomentum, LrControlled, writeMomentum } from "./lrControlled";
-import { LastEpochOption, LRScheduler } from "./lrScheduler";
+import { LastEpochOption, LRScheduler, SchedulerState } from "./lrScheduler";
 import * as messages from "./messages";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
 import { finiteNumber, perGroup, positiveInteger } from "./validate";
@@ -81,6 +81,14 @@ function annealLinear(start: number, end: number, pct: number): number {
 export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
   static override readonly schedulerName = "OneCycleLR";
   protected settings: OneCycleLRSettings;
+
+  /**
+   * Also takes a state saved before the per-group lists (one `initialLr`, `maxLr`, `minLr`,
+   * `baseMomentum`, `maxMomentum` for every group): each value is given to every group.
+   */
+  override loadStateDict(state: SchedulerState<OneCycleLRSettings>): void {
+    super.loadStateDict(withPerGroupSettings(state, this.groups.length));
+  }
 
   constructor(optimizer: LrControlled, options: OneCycleLROptions) {
     super(optimizer, options.lastEpoch);
@@ -205,4 +213,31 @@ export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
  */
 function firstOf(value: number | readonly number[]): number {
   return typeof value === "number" ? value : (value[0] ?? 0);
+}
+
+/** The per-group settings keys and the single-value keys that states saved before them used. */
+const SINGLE_VALUE_KEYS = {
+  initialLrs: "initialLr",
+  maxLrs: "maxLr",
+  minLrs: "minLr",
+  baseMomentums: "baseMomentum",
+  maxMomentums: "maxMomentum",
+} as const;
+
+/** A state whose settings have the single-value keys of the earlier format, rewritten with one value per group. */
+function withPerGroupSettings(
+  state: SchedulerState<OneCycleLRSettings>,
+  groups: number,
+): SchedulerState<OneCycleLRSettings> {
+  const settings = (state as { settings?: unknown } | null)?.settings;
+  if (typeof settings !== "object" || settings === null) return state;
+  const saved = settings as Record<string, unknown>;
+  const upgraded: Record<string, unknown> = { ...saved };
+  for (const [list, single] of Object.entries(SINGLE_VALUE_KEYS)) {
+    if (saved[list] === undefined && typeof saved[single] === "number") {
+      upgraded[list] = Array.from({ length: groups }, () => saved[single]);
+      delete upgraded[single];
+    }
+  }
+  return { ...state, settings: upgraded as OneCycleLRSettings };
 }
