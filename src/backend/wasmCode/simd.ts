@@ -72,6 +72,10 @@ export function relaxedSimdSupported(): boolean {
  * Off by default because relaxed_madd may or may not round once depending on the engine and the
  * CPU: results would stop being bit-identical to XNNPACK's and would differ between machines.
  */
-export function gemmFmaEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.OPTIMLAB_FMA?.trim() === "1" && relaxedSimdSupported();
+export function gemmFmaEnabled(env?: NodeJS.ProcessEnv): boolean {
+  if (env !== undefined) return env.OPTIMLAB_FMA?.trim() === "1" && relaxedSimdSupported();
+  // Read once: every product asks, and process.env is a slow lookup (~16 µs per MLP step).
+  return (fmaFromEnvironment ??= gemmFmaEnabled(process.env));
 }
+
+let fmaFromEnvironment: boolean | undefined;
