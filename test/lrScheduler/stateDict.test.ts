@@ -86,7 +86,7 @@ describe("stateDict / loadStateDict resume a schedule exactly (checked against t
     const options = { maxLr: 0.5, totalSteps: 20, pctStart: 0.25 };
     const original = new OneCycleLR(new FakeSGD(0.1), options);
     for (let i = 0; i < 7; i++) original.step();
-    const current = JSON.parse(JSON.stringify(original.stateDict())) as SchedulerState<Record<string, unknown>>;
+    const current = JSON.parse(JSON.stringify(original.stateDict())) as SchedulerState;
     // What the earlier version saved: the same state with single values instead of one-element lists.
     const earlier: Record<string, unknown> = { ...current.settings };
     for (const [list, single] of [
