@@ -7,16 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gemmModuleBytes, type ALayout } from "../../src/backend/wasmCode/gemm";
-
-function randomFloats(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let state = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    out[i] = state / 2 ** 32 - 0.5;
-  }
-  return out;
-}
+import { randomFloats } from "./randomFloats";
 
 /** C = A·B in float32, summing over p in order (A is [m×k] or, for "columns", [k×lda] read at column i). */
 export function referenceProduct(

@@ -19,15 +19,7 @@ import {
   stopGemmWorkers,
   workerChunkCount,
 } from "../../src/backend/wasmCode/gemmThreads";
-
-function fill(memory: WebAssembly.Memory, offset: number, count: number, seed: number): void {
-  const view = new Float32Array(memory.buffer, offset, count);
-  let state = seed;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    view[i] = state / 2 ** 32 - 0.5;
-  }
-}
+import { fillRandom } from "./randomFloats";
 
 const CASES: Array<[number, number, number, ALayout]> = [
   [64, 784, 128, "rows"],
@@ -42,8 +34,8 @@ function checkCases(memory: WebAssembly.Memory, what: string): void {
   for (const [m, k, n, layout] of CASES) {
     const [a, b] = [0, 4 * m * k];
     const [c1, c2] = [4 * (m * k + k * n), 4 * (m * k + k * n + m * n)];
-    fill(memory, a, m * k, m);
-    fill(memory, b, k * n, n);
+    fillRandom(memory, a, m * k, m);
+    fillRandom(memory, b, k * n, n);
     new Float32Array(memory.buffer, c2, m * n + 64).fill(NaN); // and a guard after C
     gemmOn(memory, m, k, n, layout)(a, b, c1);
     const before = workerChunkCount();
@@ -123,8 +115,8 @@ function checkCasesLoosely(memory: WebAssembly.Memory): void {
   for (const [m, k, n, layout] of CASES) {
     const [a, b] = [0, 4 * m * k];
     const [c1, c2] = [4 * (m * k + k * n), 4 * (m * k + k * n + m * n)];
-    fill(memory, a, m * k, m + 1);
-    fill(memory, b, k * n, n + 1);
+    fillRandom(memory, a, m * k, m + 1);
+    fillRandom(memory, b, k * n, n + 1);
     new Float32Array(memory.buffer, c2, m * n).fill(NaN);
     gemmOn(memory, m, k, n, layout)(a, b, c1);
     runGemm(memory, m, k, n, layout, a, b, c2);
@@ -145,8 +137,8 @@ test("split product: a chunk that traps (pointer past the memory) throws as on o
     // The pool has stopped splitting; products are still right (on the calling thread).
     setCallerTakesChunks(true);
     const [a, b, c1, c2] = [0, 4 * m * k, 4 * (m * k + k * n), 4 * (m * k + k * n + m * n)];
-    fill(memory, a, m * k, 3);
-    fill(memory, b, k * n, 4);
+    fillRandom(memory, a, m * k, 3);
+    fillRandom(memory, b, k * n, 4);
     gemmOn(memory, m, k, n, "rows")(a, b, c1);
     runGemm(memory, m, k, n, "rows", a, b, c2);
     assert.deepEqual(new Uint32Array(memory.buffer, c2, m * n), new Uint32Array(memory.buffer, c1, m * n));

@@ -15,6 +15,7 @@ import {
   chooseThreadCount,
   invalidThreadsMessage,
 } from "../../src/backend/wasmThreads";
+import { fillRandom } from "./randomFloats";
 
 test("thread count: OPTIMLAB_THREADS wins; 'auto' takes the free cores (cores âˆ’ load, rounded), 1 to 8; default 1", () => {
   assert.deepEqual(chooseThreadCount("1", 16, 0), { threads: 1 });
@@ -34,23 +35,13 @@ test("thread count: OPTIMLAB_THREADS wins; 'auto' takes the free cores (cores âˆ
   );
 });
 
-/** Random floats written into `memory` at byte `offset`. */
-function fill(memory: WebAssembly.Memory, offset: number, count: number, seed: number): void {
-  const view = new Float32Array(memory.buffer, offset, count);
-  let state = seed;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    view[i] = state / 2 ** 32 - 0.5;
-  }
-}
-
 test("generated modules run on a shared memory (the threaded build's) with the same results", () => {
   // Before, every module imported an unshared memory: instantiating on a shared one is a LinkError.
   const [m, k, n] = [13, 37, 21];
   const results = [false, true].map((shared) => {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared });
-    fill(memory, 0, m * k, 1);
-    fill(memory, 4 * m * k, k * n, 2);
+    fillRandom(memory, 0, m * k, 1);
+    fillRandom(memory, 4 * m * k, k * n, 2);
     const c = 4 * (m * k + k * n);
     gemmOn(memory, m, k, n, "rows")(0, 4 * m * k, c);
     const sum = sumOfSquaresOn(memory)(0, m * k);
