@@ -7,27 +7,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { crossEntropy } from "../src/losses";
 import * as models from "../src/models";
-import { Adam } from "../src/optim";
-import { fit } from "../src/train";
-import { BATCH_SIZE, withKernels, type TrainingData } from "./workloads";
+import { fitEpochRound } from "./optimlabFit";
+import type { TrainingData } from "./workloads";
 
 export type Network = "mlp" | "lenet";
 
 /** A fresh model and optimizer, and a function that trains one epoch over `data` (flat [n, 784] images) and returns samples/s. */
 export function libraryRound(network: Network, data: TrainingData, labels: tf.Tensor1D): () => Promise<number> {
   const model = network === "mlp" ? models.mlp({ sizes: [784, 128, 10], seed: 1 }) : models.lenet({ seed: 1 });
-  const optimizer = new Adam({ lr: 1e-3 });
-  return () =>
-    withKernels(true, async () => {
-      const t0 = performance.now();
-      await fit(model, {
-        optimizer,
-        loss: crossEntropy,
-        train: { x: data.x, y: labels },
-        epochs: 1,
-        batchSize: BATCH_SIZE,
-        progress: false,
-      });
-      return data.count / ((performance.now() - t0) / 1000);
-    });
+  return fitEpochRound(model, crossEntropy, data.x, labels, data.count);
 }

@@ -23,20 +23,26 @@ export async function optimlabFitRound(
   norms: "step" | "epoch" = "step",
 ): Promise<() => Promise<number>> {
   await ready();
-  const model = build();
+  return fitEpochRound(build(), categoricalCrossentropy, data.x, data.y, data.count, norms);
+}
+
+/**
+ * A function that trains `model` (with its own `optim.Adam`) one epoch of `train.fit` over (x, y)
+ * on optimlab's wasm kernels and returns samples/s: the timed round of every `train.fit` row.
+ */
+export function fitEpochRound(
+  model: tf.LayersModel,
+  loss: (prediction: tf.Tensor, target: tf.Tensor) => tf.Scalar,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  count: number,
+  norms: "step" | "epoch" = "step",
+): () => Promise<number> {
   const optimizer = new Adam({ lr: 1e-3 });
   return () =>
     withKernels(true, async () => {
       const t0 = performance.now();
-      await fit(model, {
-        optimizer,
-        loss: categoricalCrossentropy,
-        train: { x: data.x, y: data.y },
-        epochs: 1,
-        batchSize: BATCH_SIZE,
-        progress: false,
-        norms,
-      });
-      return data.count / ((performance.now() - t0) / 1000);
+      await fit(model, { optimizer, loss, train: { x, y }, epochs: 1, batchSize: BATCH_SIZE, progress: false, norms });
+      return count / ((performance.now() - t0) / 1000);
     });
 }
