@@ -17,6 +17,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { reluBiasGrad } from "../backend/wasmKernels/reluBiasGrad";
+import { registeredLayerClass } from "./registeredLayerClass";
 
 type Conv2DArgs = NonNullable<Parameters<typeof tf.layers.conv2d>[0]>;
 /** The activations this layer fuses (the two whose fused gradient tfjs defines). */
@@ -32,14 +33,6 @@ interface Conv2DFields {
   padding: "valid" | "same" | "causal";
   dataFormat: "channelsFirst" | "channelsLast";
   dilationRate: number | number[];
-}
-
-/** tfjs-layers' Conv2D class, from the serialization registry (creating one would use up a layer name). */
-function conv2dClass(): Conv2DConstructor {
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap.Conv2D as unknown as
-    [Conv2DConstructor, unknown] | undefined;
-  if (!entry) throw new Error("fusedConv2d: tfjs-layers has no Conv2D class registered");
-  return entry[0];
 }
 
 /** The geometry the fused op needs (NHWC, dilation 1). */
@@ -131,7 +124,7 @@ let FusedConv2DClass: Conv2DConstructor | undefined;
 
 /** `tf.layers.conv2d({ ...args, activation })`, fused in training too (see the file header). */
 export function fusedConv2d(args: Omit<Conv2DArgs, "activation">, activation: FusedConvActivation): tf.layers.Layer {
-  FusedConv2DClass ??= class FusedConv2D extends conv2dClass() {
+  FusedConv2DClass ??= class FusedConv2D extends registeredLayerClass<Conv2DConstructor>("Conv2D", "fusedConv2d") {
     override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
       const input = Array.isArray(inputs) ? inputs[0] : inputs;
       const fields = this as unknown as Conv2DFields;

@@ -17,6 +17,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { fusedColumnSum } from "../backend/fused";
 import { reluBiasGrad } from "../backend/wasmKernels/reluBiasGrad";
+import { registeredLayerClass } from "./registeredLayerClass";
 
 type DenseArgs = NonNullable<Parameters<typeof tf.layers.dense>[0]>;
 /** The activations this layer fuses (the two whose fused gradient tfjs defines). */
@@ -28,14 +29,6 @@ interface DenseFields {
   kernel: tf.LayerVariable;
   bias: tf.LayerVariable | null;
   activation: { getClassName(): string };
-}
-
-/** tfjs-layers' Dense class, from the serialization registry (creating one would use up a layer name). */
-function denseClass(): DenseConstructor {
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap.Dense as unknown as
-    [DenseConstructor, unknown] | undefined;
-  if (!entry) throw new Error("fusedDense: tfjs-layers has no Dense class registered");
-  return entry[0];
 }
 
 /**
@@ -92,13 +85,13 @@ let FusedDenseClass: DenseConstructor | undefined;
 
 /** `tf.layers.dense({ ...args, activation })`, fused in training too (see the file header). */
 export function fusedDense(args: Omit<DenseArgs, "activation">, activation: FusedActivation): tf.layers.Layer {
-  FusedDenseClass ??= class FusedDense extends denseClass() {
+  FusedDenseClass ??= class FusedDense extends registeredLayerClass<DenseConstructor>("Dense", "fusedDense") {
     override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
       const input = Array.isArray(inputs) ? inputs[0] : inputs;
-      this.invokeCallHook(inputs, kwargs);
       const fields = this as unknown as DenseFields;
       const name = fields.activation.getClassName();
       if (input.rank !== 2 || (name !== "relu" && name !== "linear")) return super.call(inputs, kwargs);
+      this.invokeCallHook(inputs, kwargs); // as Dense.call does (super.call above runs its own)
       return tf.tidy(() => {
         const bias = fields.bias ? fields.bias.read() : null;
         return fusedMatMul(input as tf.Tensor2D, fields.kernel.read() as tf.Tensor2D, bias, name);
