@@ -32,7 +32,7 @@ export function float32Arrays(
     return { inputs: inputs.map((i) => f32View(wasm, i)), outputs: infos.map((i) => f32View(wasm, i)), infos };
   }
   const cpu = backend as CpuBackend;
-  const outputs = shapes.map((shape) => new Float32Array(shape.reduce((a, b) => a * b, 1)));
+  const outputs = shapes.map((shape) => new Float32Array(sizeOf(shape)));
   const views = inputs.map((info) => {
     const values = cpu.data.get(info.dataId)?.values;
     if (!(values instanceof Float32Array))
