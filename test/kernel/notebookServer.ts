@@ -4,7 +4,7 @@
  * environment, awaited until its REST API answers, and stopped so that it shuts its kernels down.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import * as net from "node:net";
+import { freePorts } from "../../protocol/ports";
 import { CHROMIUM_MISSING, findChromium } from "../publish/chromium";
 import { PYTHON } from "./jupyter";
 
@@ -16,18 +16,6 @@ export function notebookServerMissing(): string | undefined {
   if (spawnSync(PYTHON, ["-c", "import notebook"]).status !== 0)
     return "the classic Notebook server is not installed (apt-get install python3-notebook)";
   return undefined;
-}
-
-/** A TCP port free right now on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export interface NotebookServer {
@@ -54,7 +42,7 @@ export interface NotebookServerOptions {
 
 /** Starts the server and resolves once `readyPath` (default /api/contents) answers 200 with the token. */
 export async function startNotebookServer(options: NotebookServerOptions): Promise<NotebookServer> {
-  const port = await freePort();
+  const [port] = await freePorts(1);
   const token = options.token ?? `t${process.pid}x${Date.now()}`;
   const base = `http://127.0.0.1:${port}`;
   const server: ChildProcess = spawn(
