@@ -5,6 +5,7 @@
  */
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { removeEmscriptenListeners } from "./emscriptenListeners";
 import { installWasmKernels } from "./wasmKernels";
 import { setGemmThreads } from "./wasmCode/gemmThreads";
 import { chooseThreadCount, preferThreadedWasm } from "./wasmThreads";
@@ -84,7 +85,9 @@ async function tryWasm(load: ModuleLoader): Promise<Attempt> {
     if (choice.note !== undefined) notes.push(choice.note);
     if (choice.threads > 1) preferThreadedWasm(wasm, choice.threads, (reason) => notes.push(reason));
   }
-  if (!(await setAndWait("wasm"))) return { ok: false, why: "the wasm backend failed to initialise" };
+  const started = await setAndWait("wasm");
+  removeEmscriptenListeners(); // both builds add them while they start (emscriptenListeners.ts)
+  if (!started) return { ok: false, why: "the wasm backend failed to initialise" };
   installWasmKernels();
   const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
   const threads = wasm.getThreadsCount();

@@ -155,7 +155,7 @@ export async function createThreadedWasmBackend(pkg: WasmPackage, threads: numbe
   };
   let module: ThreadedModule;
   try {
-    module = await withoutNewProcessHandlers(() => factory(config));
+    module = await factory(config);
   } catch (error) {
     stopWorkers(config.PThread);
     throw error;
@@ -174,24 +174,6 @@ export async function createThreadedWasmBackend(pkg: WasmPackage, threads: numbe
   // XNNPACK's pool threads run for the life of the process: let Node exit without waiting for them.
   for (const worker of module.PThread.runningWorkers) worker.unref();
   return backend;
-}
-
-/**
- * Runs `start` and removes the `uncaughtException`/`unhandledRejection` listeners it added.
- * Emscripten's build adds two that only rethrow; from this one-line minified file, Node would then
- * print 50 KB of its source with every uncaught error of the user's script.
- */
-function withoutNewProcessHandlers<T>(start: () => T): T {
-  const exceptions = new Set(process.listeners("uncaughtException"));
-  const rejections = new Set(process.listeners("unhandledRejection"));
-  try {
-    return start();
-  } finally {
-    for (const listener of process.listeners("uncaughtException"))
-      if (!exceptions.has(listener)) process.off("uncaughtException", listener);
-    for (const listener of process.listeners("unhandledRejection"))
-      if (!rejections.has(listener)) process.off("unhandledRejection", listener);
-  }
 }
 
 function stopWorkers(pthreads: PThreads | undefined): void {
