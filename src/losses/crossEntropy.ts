@@ -1,5 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { fusedSoftmaxCrossEntropy, fusedSoftmaxCrossEntropyAvailable } from "../backend/fused";
+// Not in the folder's index (owned with the optimizer kernels): the loss's own kernel file.
+import {
+  softmaxCrossEntropyWithGradient,
+  type SoftmaxCrossEntropyReduction,
+} from "../backend/fused/softmaxCrossEntropy";
 import { checkFloat, weightTensor } from "./checks";
 import { possibleLabelValues } from "./labelValues";
 import * as messages from "./messages";
@@ -52,6 +57,66 @@ export function crossEntropy(
   labels: tf.Tensor,
   options: CrossEntropyOptions & ReductionOption = {},
 ): tf.Tensor {
+  const route = checkedRoute(logits, labels, options);
+  const { reduction, smoothing, unbatched, classes, probabilityTargets, someIgnored, ignoreIndex } = route;
+  if (route.fused) {
+    // The common training case as one op (backend/fused/softmaxCrossEntropy.ts): the same values.
+    return fusedSoftmaxCrossEntropy(logits as tf.Tensor2D, labels as tf.Tensor1D, route.fused);
+  }
+
+  return tf.tidy(() => {
+    const weight = options.weight === undefined ? undefined : classWeight(options.weight, classes);
+    const logits2d = unbatched ? tf.expandDims(logits, 0) : logits;
+    const labels2d = unbatched ? tf.expandDims(labels, 0) : labels;
+    const logProbs = tf.logSoftmax(logits2d, 1);
+    const perSample = probabilityTargets
+      ? fromProbabilities(logProbs, labels2d, classes, weight, smoothing, reduction)
+      : fromClassIndices(
+          logProbs,
+          labels2d,
+          classes,
+          weight,
+          someIgnored ? ignoreIndex : undefined,
+          smoothing,
+          reduction,
+        );
+    return unbatched && reduction === "none" ? tf.squeeze(perSample, [0]) : perSample;
+  });
+}
+
+/**
+ * `crossEntropy(logits, labels, options)` and its gradient with respect to `logits` for an upstream
+ * gradient of 1 (what a gradient tape seeds the loss with), in one kernel and outside any tape —
+ * where `crossEntropy` runs as its fused op (float32 [N, C] logits, int32 class indices of which
+ * none is ignored, no weight or smoothing, reduction "mean" or "sum", on cpu or wasm): the same
+ * bits as `crossEntropy`'s value and the tape's gradient (backend/fused/softmaxCrossEntropy.ts).
+ * Otherwise undefined: take the gradient of `crossEntropy` under a tape. Bad arguments throw
+ * `crossEntropy`'s errors. `train.fit` uses it for its tape-free gradients of dense stacks.
+ */
+export function crossEntropyWithGradient(
+  logits: tf.Tensor,
+  labels: tf.Tensor,
+  options: CrossEntropyOptions & ReductionOption = {},
+): { loss: tf.Scalar; gradient: tf.Tensor2D } | undefined {
+  const { fused } = checkedRoute(logits, labels, options);
+  return fused ? softmaxCrossEntropyWithGradient(logits as tf.Tensor2D, labels as tf.Tensor1D, fused) : undefined;
+}
+
+/** What crossEntropy computes for these arguments, after checking them (throwing its messages). */
+interface Route {
+  reduction: Reduction;
+  smoothing: number;
+  unbatched: boolean;
+  classes: number;
+  probabilityTargets: boolean;
+  ignoreIndex: number;
+  /** Some label may equal ignoreIndex. */
+  someIgnored: boolean;
+  /** The reduction of the fused op when it computes this loss, else undefined (the op path). */
+  fused: SoftmaxCrossEntropyReduction | undefined;
+}
+
+function checkedRoute(logits: tf.Tensor, labels: tf.Tensor, options: CrossEntropyOptions & ReductionOption): Route {
   const reduction = checkReduction(options.reduction ?? "mean");
   const smoothing = options.labelSmoothing ?? 0;
   if (!(typeof smoothing === "number" && smoothing >= 0 && smoothing <= 1)) {
@@ -75,7 +140,7 @@ export function crossEntropy(
   }
   const ignoreIndex = options.ignoreIndex ?? DEFAULT_IGNORE_INDEX;
   const someIgnored = probabilityTargets ? false : checkLabelRange(labels, classes, ignoreIndex);
-  if (
+  const fusable =
     !probabilityTargets &&
     !unbatched &&
     !someIgnored &&
@@ -84,30 +149,9 @@ export function crossEntropy(
     reduction !== "none" &&
     logits.dtype === "float32" &&
     logits.shape[0] > 0 &&
-    fusedSoftmaxCrossEntropyAvailable()
-  ) {
-    // The common training case as one op (backend/fused/softmaxCrossEntropy.ts): the same values.
-    return fusedSoftmaxCrossEntropy(logits as tf.Tensor2D, labels as tf.Tensor1D, reduction);
-  }
-
-  return tf.tidy(() => {
-    const weight = options.weight === undefined ? undefined : classWeight(options.weight, classes);
-    const logits2d = unbatched ? tf.expandDims(logits, 0) : logits;
-    const labels2d = unbatched ? tf.expandDims(labels, 0) : labels;
-    const logProbs = tf.logSoftmax(logits2d, 1);
-    const perSample = probabilityTargets
-      ? fromProbabilities(logProbs, labels2d, classes, weight, smoothing, reduction)
-      : fromClassIndices(
-          logProbs,
-          labels2d,
-          classes,
-          weight,
-          someIgnored ? ignoreIndex : undefined,
-          smoothing,
-          reduction,
-        );
-    return unbatched && reduction === "none" ? tf.squeeze(perSample, [0]) : perSample;
-  });
+    fusedSoftmaxCrossEntropyAvailable();
+  const fused = fusable ? reduction : undefined;
+  return { reduction, smoothing, unbatched, classes, probabilityTargets, ignoreIndex, someIgnored, fused };
 }
 
 /**

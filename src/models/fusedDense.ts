@@ -12,7 +12,9 @@
  * (never for the data batch). On the cpu backend the results are the same bits as
  * dense → ReLU layer; on wasm the product's summation order differs from XNNPACK's (≤ 1e-6
  * relative, test). It is a `Dense` subclass: `getClassName()` is "Dense", and a saved model loads
- * back as a plain `Dense` with the same activation.
+ * back as a plain `Dense` with the same activation. The forward and the gradient's pieces are
+ * exported for `train.fit`'s tape-free gradients of a stack of these layers, which call exactly
+ * them (train/denseStackGradients.ts).
  */
 import * as tf from "@tensorflow/tfjs";
 import { fusedColumnSum } from "../backend/fused";
@@ -46,39 +48,109 @@ interface LazyGradientEngine {
   }): tf.Tensor;
 }
 
+/** The engine's BatchMatMul on 2-D operands (what `tf.matMul` runs, without the op wrapper). */
+function product(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor {
+  return tf.engine().runKernel(tf.BatchMatMul, { a, b }, { transposeA, transposeB }) as tf.Tensor;
+}
+
+/**
+ * activation(x·w + b) by direct engine calls, recording nothing: the forward of the fused layer,
+ * run inside its taped op and by `train.fit`'s tape-free gradients (train/denseStackGradients.ts),
+ * so both give the same bits. Intermediates are freed; only the output is returned.
+ */
+export function denseForward(
+  x: tf.Tensor2D,
+  w: tf.Tensor2D,
+  bias: tf.Tensor | null,
+  activation: FusedActivation,
+): tf.Tensor2D {
+  const engine = tf.engine();
+  const xw = product(x, w, false, false);
+  const z = bias ? (engine.runKernel(tf.Add, { a: xw, b: bias }) as tf.Tensor) : xw;
+  if (z !== xw) xw.dispose();
+  if (activation === "linear") return z as tf.Tensor2D;
+  const y = engine.runKernel(tf.Relu, { x: z }) as tf.Tensor2D;
+  z.dispose();
+  return y;
+}
+
+/**
+ * The gradient at the layer's pre-activation, dz = dy·activation′ (from the output y), and its
+ * batch sum, the bias gradient (when the layer has a bias): ReLU's gradient and the bias sum are
+ * one pass on wasm (reluBiasGrad.ts: the same bits as tfjs's Step, Multiply and Sum), the bias sum
+ * alone is one kernel (columnSum.ts: tf.sum(dz, 0)). The bias sum runs when asked for.
+ */
+export function denseActivationGradient(
+  dy: tf.Tensor,
+  y: tf.Tensor,
+  hasBias: boolean,
+  activation: FusedActivation,
+): { dz: tf.Tensor; biasGrad?: () => tf.Tensor } {
+  if (activation === "relu" && hasBias) return reluBiasGrad(dy, y);
+  const dz = activation === "relu" ? tf.tidy(() => tf.mul(dy, tf.step(y))) : dy;
+  return hasBias ? { dz, biasGrad: () => fusedColumnSum(dz) } : { dz };
+}
+
+/** d loss/d x = dz·wᵀ (tfjs's fused matMul gradient for the left operand). */
+export function denseInputGradient(dz: tf.Tensor, w: tf.Tensor): tf.Tensor2D {
+  return product(dz, w, false, true) as tf.Tensor2D;
+}
+
+/** d loss/d w = xᵀ·dz (tfjs's fused matMul gradient for the right operand). */
+export function denseKernelGradient(x: tf.Tensor, dz: tf.Tensor): tf.Tensor2D {
+  return product(x, dz, true, false) as tf.Tensor2D;
+}
+
 /**
  * activation(x·w + b) as one taped op, with the gradient of tfjs's fused matMul. tfjs reshapes
  * x and w to 3-D first; the kernels take 2-D operands as one batch, so the reshapes are left out.
  */
 function fusedMatMul(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor | null, activation: FusedActivation): tf.Tensor {
-  const attrs = { transposeA: false, transposeB: false };
   const forwardFunc = (_backend: unknown, save: tf.GradSaveFunc) => {
-    const product = tf.engine().runKernel(tf.BatchMatMul, { a: x, b: w }, attrs) as tf.Tensor;
-    const z = bias ? tf.add(product, bias) : product;
-    const y = activation === "relu" ? tf.relu(z) : z;
-    tf.dispose([product, z].filter((t) => t !== y)); // the forward is not taped: only y is kept
+    const y = denseForward(x, w, bias, activation); // the forward is not taped: only y is kept
     // Saved tensors are cloned by the engine: save only what the gradient reads (y only for ReLU).
     save(activation === "relu" ? [x, w, y] : [x, w]);
     return y;
   };
   const backwardsFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
     const [sa, sb, sy] = saved;
-    // ReLU's gradient and the bias sum: one pass on wasm (reluBiasGrad.ts: the same bits as
-    // tfjs's Step, Multiply and Sum over the batch, which run elsewhere).
-    const { dz: dyActivation, biasGrad } =
-      activation === "relu" && bias
-        ? reluBiasGrad(dy, sy)
-        : { dz: activation === "relu" ? tf.mul(dy, tf.step(sy)) : dy, biasGrad: undefined };
+    const { dz, biasGrad } = denseActivationGradient(dy, sy, bias !== null, activation);
     const grads: Record<string, () => tf.Tensor> = {
-      a: () => tf.matMul(dyActivation, sb, false, true),
-      b: () => tf.matMul(sa, dyActivation, true, false),
+      a: () => denseInputGradient(dz, sb),
+      b: () => denseKernelGradient(sa, dz),
     };
-    // Dense's bias is [units], the shape of this sum (tf.sum(dz, 0) in one kernel: columnSum.ts).
-    if (bias) grads.bias = biasGrad ?? (() => fusedColumnSum(dyActivation));
+    // Dense's bias is [units], the shape of this sum.
+    if (biasGrad) grads.bias = biasGrad;
     return grads;
   };
   const inputs: tf.NamedTensorMap = bias ? { a: x, b: w, bias } : { a: x, b: w };
   return (tf.engine() as unknown as LazyGradientEngine).runKernelFunc({ forwardFunc, backwardsFunc, inputs });
+}
+
+/** A fused dense layer's weights and activation, as its 2-D forward uses them. */
+export interface FusedDenseParts {
+  /** [inputs, units] */
+  kernel: tf.Variable;
+  /** [units], or null for a layer without bias */
+  bias: tf.Variable | null;
+  activation: FusedActivation;
+}
+
+/**
+ * The weights and activation of `layer` when it is a built fused dense layer that computes exactly
+ * {@link denseForward} on a 2-D input (no activity regularizer, which tfjs-layers refuses to run);
+ * otherwise undefined.
+ */
+export function fusedDenseParts(layer: tf.layers.Layer): FusedDenseParts | undefined {
+  if (FusedDenseClass === undefined || !(layer instanceof FusedDenseClass) || !layer.built) return undefined;
+  const fields = layer as unknown as DenseFields & { activityRegularizer?: unknown };
+  const activation = fields.activation.getClassName();
+  if ((activation !== "relu" && activation !== "linear") || fields.activityRegularizer != null) return undefined;
+  return {
+    kernel: fields.kernel.read() as tf.Variable,
+    bias: fields.bias ? (fields.bias.read() as tf.Variable) : null,
+    activation,
+  };
 }
 
 let FusedDenseClass: DenseConstructor | undefined;

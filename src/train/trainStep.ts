@@ -1,5 +1,6 @@
 /**
- * One optimizer step of `fit`: forward, loss (+ penalty), gradients, optional clipping, update,
+ * One optimizer step of `fit`: forward, loss (+ penalty), gradients (on tfjs's tape, or directly for
+ * a dense stack: denseStackGradients.ts), optional clipping, update,
  * and the step's recorded values packed into one tensor (see stepValues.ts). Everything else
  * the step allocates is freed, also when the user's loss, metric or regularizer throws.
  */
@@ -8,6 +9,7 @@ import type { Batch } from "../data/loader";
 import { ChainOptimizer } from "../optim/chainOptimizer";
 import { clipGradNorm } from "../regularize/clipGradNorm";
 import { globalNorm } from "../transforms/globalNorm";
+import { denseStackGradients } from "./denseStackGradients";
 import { nonScalarLossMessage, type FitPlan } from "./fitOptions";
 import type { NormOf, StepValueLayout } from "./stepValues";
 
@@ -31,6 +33,14 @@ function freeAbandonedTape(): void {
 }
 
 function forwardAndGradients(model: tf.LayersModel, plan: FitPlan, batch: Batch, forward: Forward): tf.NamedTensorMap {
+  const direct = plan.denseStack ? denseStackGradients(plan.denseStack, batch.x, batch.y) : undefined;
+  if (direct) {
+    // No tape (denseStackGradients.ts): the same values as below, no regularizer.
+    forward.dataLoss = direct.loss;
+    for (const metric of plan.metrics) forward.metrics.push(metric.fn(direct.logits, batch.y));
+    direct.logits.dispose();
+    return direct.grads;
+  }
   const { regularizer, variables } = plan;
   return tf.variableGrads(() => {
     const prediction = model.apply(batch.x, { training: true }) as tf.Tensor;

@@ -14,6 +14,8 @@
  * JavaScript's `Math.exp`/`Math.log` rounded to float32 equal the backend's `expf`/`logf`
  * (almost always; a value differs by 1 ulp otherwise, test). The forward also writes
  * softmax = exp(logp) (float32), which the backward needs. Other backends use the op path.
+ * Untaped, `softmaxCrossEntropyWithGradient` runs the forward kernel with the backward for dy = 1
+ * folded in (the second output is then the gradient): `train.fit`'s tape-free path.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
@@ -28,6 +30,8 @@ export type SoftmaxCrossEntropyReduction = "mean" | "sum";
 interface Attrs {
   /** N for "mean"; 0 for "sum" (no division). */
   divisor: number;
+  /** The second output is d loss/d logits for an upstream gradient of 1 instead of softmax. */
+  gradient?: boolean;
 }
 
 /** True when the fused op can run here: both kernels exist on the current backend. */
@@ -74,6 +78,25 @@ export function fusedSoftmaxCrossEntropy(
   return op(logits) as tf.Scalar;
 }
 
+/**
+ * The loss of {@link fusedSoftmaxCrossEntropy} and its gradient with respect to `logits` for an
+ * upstream gradient of 1 — what the gradient kernel computes from the saved softmax when a tape
+ * seeds the loss with ones — in ONE kernel and outside any tape (same preconditions). The same
+ * bits as the taped op's value and gradient: the backward's operations run on the softmax row
+ * just written, rounded to float32 as the saved tensor is.
+ */
+export function softmaxCrossEntropyWithGradient(
+  logits: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  reduction: SoftmaxCrossEntropyReduction,
+): { loss: tf.Scalar; gradient: tf.Tensor2D } {
+  const attrs: Attrs = { divisor: reduction === "mean" ? logits.shape[0] : 0, gradient: true };
+  const [loss, gradient] = tf
+    .engine()
+    .runKernel(SOFTMAX_CROSS_ENTROPY_KERNEL, { logits, labels }, attrs as unknown as NamedAttrMap) as tf.Tensor[];
+  return { loss: loss as tf.Scalar, gradient: gradient as tf.Tensor2D };
+}
+
 /** Float32 running sums (wasm's Sum kernel) or double running sums rounded once (cpu's). */
 function accumulator(backendName: ArrayBackendName): (sum: number, x: number) => number {
   return backendName === "wasm" ? (sum, x) => Math.fround(sum + x) : (sum, x) => sum + x;
@@ -85,13 +108,14 @@ export function softmaxCrossEntropyKernel(backendName: ArrayBackendName): Kernel
   const f = Math.fround;
   return ({ inputs, attrs, backend }) => {
     const { logits, labels } = inputs as { logits: TensorInfo; labels: TensorInfo };
-    const { divisor } = attrs as unknown as Attrs;
+    const { divisor, gradient } = attrs as unknown as Attrs;
     const [n, c] = logits.shape;
     const arrays = float32Arrays(backendName, backend, [logits], [[], [n, c]]);
     const x = arrays.inputs[0];
     const [lossOut, softmax] = arrays.outputs;
     const y = int32Array(backendName, backend, labels);
     const logp = new Float32Array(c);
+    const s = divisor === 0 ? 1 : f(1 / divisor); // the backward's dy/N for dy = 1
     let total = 0;
     for (let i = 0; i < n; i++) {
       const row = i * c;
@@ -108,11 +132,35 @@ export function softmaxCrossEntropyKernel(backendName: ArrayBackendName): Kernel
         picked = add(picked, f((j === y[i] ? 1 : 0) * logp[j]));
       }
       total = add(total, -f(picked));
+      if (gradient) rowGradient(add, y[i], softmax, row, c, s);
     }
     total = f(total);
     lossOut[0] = divisor === 0 ? total : total / divisor;
     return arrays.infos;
   };
+}
+
+/**
+ * One row of the backward, in place: `values[row…row+c)` holds softmax and becomes d loss/d logits
+ * for the scaled upstream gradient `s` (dy/N, or dy for "sum"); `label` is the row's class.
+ */
+function rowGradient(
+  add: (sum: number, x: number) => number,
+  label: number,
+  values: Float32Array,
+  row: number,
+  c: number,
+  s: number,
+): void {
+  const f = Math.fround;
+  const negS = -s;
+  let rowSum = 0;
+  for (let j = 0; j < c; j++) rowSum = add(rowSum, f(negS * (j === label ? 1 : 0)));
+  rowSum = f(rowSum);
+  for (let j = 0; j < c; j++) {
+    const dlogp = f(negS * (j === label ? 1 : 0));
+    values[row + j] = dlogp - f(rowSum * values[row + j]);
+  }
 }
 
 /**
@@ -131,17 +179,8 @@ export function softmaxCrossEntropyGradKernel(backendName: ArrayBackendName): Ke
     const out = arrays.outputs[0];
     const y = int32Array(backendName, backend, labels);
     const s = divisor === 0 ? dyValues[0] : f(dyValues[0] / divisor);
-    const negS = -s;
-    for (let i = 0; i < n; i++) {
-      const row = i * c;
-      let rowSum = 0;
-      for (let j = 0; j < c; j++) rowSum = add(rowSum, f(negS * (j === y[i] ? 1 : 0)));
-      rowSum = f(rowSum);
-      for (let j = 0; j < c; j++) {
-        const dlogp = f(negS * (j === y[i] ? 1 : 0));
-        out[row + j] = dlogp - f(rowSum * sm[row + j]);
-      }
-    }
+    out.set(sm);
+    for (let i = 0; i < n; i++) rowGradient(add, y[i], out, i * c, c, s);
     return arrays.infos[0];
   };
 }

@@ -134,7 +134,7 @@ export function reluBiasGrad(dy: tf.Tensor, y: tf.Tensor): { dz: tf.Tensor; bias
     const [dz, db] = tf.engine().runKernel(RELU_BIAS_GRAD_KERNEL, { dy, y }, {}) as tf.Tensor[];
     return { dz, biasGrad: () => db };
   }
-  const dz = tf.mul(dy, tf.step(y));
+  const dz = tf.tidy(() => tf.mul(dy, tf.step(y)));
   const axes = Array.from({ length: y.rank - 1 }, (_, i) => i);
   return { dz, biasGrad: () => tf.sum(dz, axes) };
 }
