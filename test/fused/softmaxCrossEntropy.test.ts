@@ -6,6 +6,7 @@ import {
   fusedSoftmaxCrossEntropyAvailable,
   registerCpuFusedKernels,
 } from "../../src/backend/fused";
+import { softmaxCrossEntropyWithGradient } from "../../src/backend/fused/softmaxCrossEntropy";
 import { setUpWasm as setUpWasmOnly, uniform } from "../wasmKernels/helpers";
 
 async function setUpWasm(): Promise<void> {
@@ -107,5 +108,35 @@ test("fused softmax cross-entropy leaks no tensors, in and out of a gradient", a
     tf.dispose(tf.grad((x: tf.Tensor) => fusedSoftmaxCrossEntropy(x as tf.Tensor2D, labels, "mean"))(logits));
     assert.equal(tf.memory().numTensors, before, backend);
     tf.dispose([logits, labels]);
+  }
+});
+
+test("softmaxCrossEntropyWithGradient: the taped op's loss and gradient (dy = 1) bits, in one kernel, no tensors left", async () => {
+  await setUpWasm();
+  for (const backend of ["cpu", "wasm"]) {
+    assert.ok(await tf.setBackend(backend));
+    for (let trial = 0; trial < 24; trial++) {
+      const [n, c] = trial % 3 === 0 ? [5, 3] : [64, 10];
+      const scale = [0.1, 3, 30, 300][trial % 4];
+      const values = uniform(n * c, 300 + trial, -scale, scale);
+      if (trial >= 20) values[trial % values.length] = [NaN, Infinity, -Infinity, 1e30][trial - 20];
+      const logits = tf.tensor2d(values, [n, c]);
+      const labels = tf.tensor1d(
+        uniform(n, 400 + trial, 0, c).map((v) => Math.min(c - 1, Math.floor(v))),
+        "int32",
+      );
+      for (const reduction of ["mean", "sum"] as const) {
+        const taped = lossAndGrad((x) => fusedSoftmaxCrossEntropy(x, labels, reduction), logits, 1);
+        const before = tf.memory().numTensors;
+        const { loss, gradient } = softmaxCrossEntropyWithGradient(logits, labels, reduction);
+        assert.equal(tf.memory().numTensors, before + 2, `${backend}: the loss and the gradient only`);
+        assert.deepEqual(gradient.shape, [n, c]);
+        const where = `${backend} trial ${trial} ${reduction}`;
+        assert.equal(differing(loss.dataSync() as Float32Array, taped.value), 0, `${where}: loss bits`);
+        assert.equal(differing(gradient.dataSync() as Float32Array, taped.grad), 0, `${where}: gradient bits`);
+        tf.dispose([loss, gradient]);
+      }
+      tf.dispose([logits, labels]);
+    }
   }
 });
