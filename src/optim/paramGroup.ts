@@ -9,9 +9,16 @@ import { chain as chainOf } from "../transforms/chain";
 import type { Chain, ChainState } from "../transforms/chain";
 import { isTensorTree, mapTree } from "../transforms/tree";
 import { runElementwiseStepAndApply } from "../transforms/elementwiseStep";
-import type { GradientTransformation, LearningRate, TensorRecord, TransformState } from "../transforms/types";
+import type { TraceCache } from "../backend/fused";
+import type {
+  GradientTransformation,
+  LearningRate,
+  StateValue,
+  TensorRecord,
+  TransformState,
+} from "../transforms/types";
 import { chainLinkRemovedMessage, optionNotInGroupMessage } from "./errors";
-import { mapState, mergeState, restrictState, stateAt, stateSlots } from "./stateStore";
+import { mapState, mergeState, restrictState, stateSlots } from "./stateStore";
 
 /** Which variables a group holds: a predicate on `tf.Variable.name`, or the variables (or names) themselves. */
 export type ParamSelector = ((name: string) => boolean) | readonly (tf.Variable | string)[];
@@ -54,6 +61,8 @@ export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
   private chain_: Chain;
   private state_: TransformState | undefined;
   private readonly known = new Set<string>();
+  /** The fused step's traced program, reused while the chain traces to the same one. */
+  private readonly trace: TraceCache = {};
   // Method syntax keeps ParamGroup<Preset> assignable to ParamGroup (bivariant in H).
   private readonly preset: {
     resolve(options: Record<string, unknown>, updating?: boolean): H;
@@ -171,8 +180,12 @@ export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
       // A chain of per-element formulas (Adam, …) and p + u run as one kernel for all variables.
       const fused = this.chain_.elementwiseStep?.(current as ChainState);
       if (fused !== undefined) {
-        const [updated, next] = runElementwiseStepAndApply("optimizer step", grads, fused, params as TensorRecord);
-        for (const name of names) params[name].assign(updated[name]);
+        // The state and the parameters are this group's to overwrite (where no one else holds their data).
+        const [updated, next] = runElementwiseStepAndApply("optimizer step", grads, fused, params as TensorRecord, {
+          cache: this.trace,
+          inPlace: true,
+        });
+        for (const name of names) if (updated[name] !== params[name]) params[name].assign(updated[name]);
         this.state_ = writeBack(known, next);
         return;
       }
@@ -253,23 +266,30 @@ export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
   }
 }
 
-/** Assigns the chain's new state into the kept variables; returns the state with new counters. */
+/**
+ * Assigns the chain's new state into the kept variables (a tree the kernel wrote in place holds
+ * those same variables: nothing to assign); returns the state with new counters. One walk over
+ * both states together: this runs at every step.
+ */
 function writeBack(known: TransformState, next: TransformState): TransformState {
-  return mapState(
-    known,
-    (tree, path) => {
-      const updated = stateAt(next, path);
-      if (isTensorTree(updated)) {
-        for (const [name, value] of Object.entries(updated as TensorRecord)) {
-          const variable = tree[name] as tf.Variable;
-          if (value !== variable) variable.assign(value);
-        }
-      }
-      return tree;
-    },
-    (value, path) => {
-      const updated = stateAt(next, path);
-      return typeof updated === "number" ? updated : value;
-    },
-  );
+  return writeBackValue(known, next) as TransformState;
+}
+
+function writeBackValue(known: StateValue, next: StateValue): StateValue {
+  if (known === undefined) return undefined;
+  if (typeof known === "number") return typeof next === "number" ? next : known;
+  const nextIsRecord = next !== undefined && typeof next !== "number";
+  if (isTensorTree(known)) {
+    if (nextIsRecord && next !== known && isTensorTree(next)) {
+      const variables = known as Record<string, tf.Variable>;
+      const values = next as TensorRecord;
+      for (const name of Object.keys(values))
+        if (values[name] !== variables[name]) variables[name].assign(values[name]);
+    }
+    return known;
+  }
+  const inner = nextIsRecord && !isTensorTree(next) ? (next as TransformState) : undefined;
+  const out: Record<string, StateValue> = {};
+  for (const field of Object.keys(known)) out[field] = writeBackValue(known[field], inner?.[field]);
+  return out;
 }

@@ -1,5 +1,5 @@
 import type * as tf from "@tensorflow/tfjs";
-import { elementwiseGroups, elementwiseOutputNames, type Ew } from "../backend/fused";
+import { elementwiseGroups, elementwiseOutputNames, type ElementwiseOptions, type Ew } from "../backend/fused";
 import { treeMismatchMessage } from "./messages";
 import { isTensorList, leafAt, treeKeys } from "./tree";
 import type { TensorTree } from "./types";
@@ -7,7 +7,8 @@ import type { TensorTree } from "./types";
 /**
  * Runs a per-element formula leaf by leaf over trees of the same structure, as one fused kernel
  * dispatch for all leaves (see `backend/fused/elementwise.ts`), and returns each output as a tree shaped
- * like `like`. `what` names the caller in the error thrown when the structures differ.
+ * like `like`. `what` names the caller in the error thrown when the structures differ; `options`
+ * are `elementwiseGroups`'s (outputs written over inputs, a kept trace).
  *
  * ```ts
  * const { mu, nu } = elementwiseTrees("scaleByAdam", updates, { g: updates, m: state.mu, v: state.nu },
@@ -19,13 +20,14 @@ export function elementwiseTrees<T extends TensorTree, I extends string, O exten
   like: T,
   trees: { readonly [K in I]: TensorTree },
   body: (x: { readonly [K in I]: Ew }) => { readonly [K in O]: Ew },
+  options?: ElementwiseOptions<I, O>,
 ): { [K in O]: T } {
   const keys = treeKeys(like);
   const names = Object.keys(trees) as I[];
   for (const name of names) {
+    if (trees[name] === like) continue;
     const otherKeys = treeKeys(trees[name]);
-    if (otherKeys.length !== keys.length || keys.some((k) => !otherKeys.includes(k)))
-      throw new Error(treeMismatchMessage(what, keys, otherKeys));
+    if (!sameKeys(keys, otherKeys)) throw new Error(treeMismatchMessage(what, keys, otherKeys));
   }
   const perKey = elementwiseGroups(
     keys.map((key) => {
@@ -34,6 +36,7 @@ export function elementwiseTrees<T extends TensorTree, I extends string, O exten
       return leaves;
     }),
     body,
+    options,
   );
   const out = {} as Record<O, T>;
   const outNames = perKey.length > 0 ? (Object.keys(perKey[0]) as O[]) : elementwiseOutputNames(names, body);
@@ -47,4 +50,12 @@ export function elementwiseTrees<T extends TensorTree, I extends string, O exten
     }
   }
   return out;
+}
+
+/** The same keys, in any order (the usual case, the same order, is checked without a search). */
+function sameKeys(keys: readonly string[], otherKeys: readonly string[]): boolean {
+  if (otherKeys.length !== keys.length) return false;
+  let i = 0;
+  while (i < keys.length && keys[i] === otherKeys[i]) i++;
+  return i === keys.length || keys.every((k) => otherKeys.includes(k));
 }

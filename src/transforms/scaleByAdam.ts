@@ -48,6 +48,7 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
           return { mu, nu, out: scaled(mu, nu) };
         },
         next: ({ mu, nu }) => ({ count: step, mu, nu }),
+        replaces: { mu: "m", nu: "v" },
       };
     }
     return {
@@ -60,6 +61,7 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
         return { mu, nu, nuMax, out: scaled(mu, nuMax) };
       },
       next: ({ mu, nu, nuMax }) => ({ count: step, mu, nu, nuMax }),
+      replaces: { mu: "m", nu: "v", nuMax: "vMax" },
     };
   };
   return {

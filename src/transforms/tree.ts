@@ -61,12 +61,16 @@ export function isTensorList(tree: TensorTree): tree is readonly tf.Tensor[] {
   return Array.isArray(tree);
 }
 
+/** tfjs's Tensor class, looked up once (optimizer steps test every state field against it). */
+const Tensor = tf.Tensor;
+
 /** True when `value` is a tree: a list of tensors or a non-empty record whose values are tensors. */
 export function isTensorTree(value: unknown): value is TensorTree {
-  if (Array.isArray(value)) return value.every((v) => v instanceof tf.Tensor);
+  if (Array.isArray(value)) return value.every((v) => v instanceof Tensor);
   if (value === null || typeof value !== "object") return false;
-  const values = Object.values(value);
-  return values.length > 0 && values.every((v) => v instanceof tf.Tensor);
+  const keys = Object.keys(value);
+  for (const key of keys) if (!((value as Record<string, unknown>)[key] instanceof Tensor)) return false;
+  return keys.length > 0;
 }
 
 function hasKey(tree: TensorTree, key: string): boolean {

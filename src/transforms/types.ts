@@ -65,6 +65,12 @@ export interface ElementwiseStep<S extends TransformState = TransformState> {
   readonly body: (x: ElementwiseSymbols) => { readonly out: Ew; readonly [name: string]: Ew };
   /** The next state, from the new state trees (every output of `body` but `out`). */
   readonly next: (trees: { readonly [name: string]: TensorTree }) => S;
+  /**
+   * Which state tree each new state tree replaces (`{ mu: "m", nu: "v" }`): an optimizer that
+   * owns the state may then have the kernel write the new values over the old ones instead of
+   * allocating new tensors and assigning them (the same bits either way).
+   */
+  readonly replaces?: { readonly [output: string]: string };
 }
 
 /** A learning rate: a constant, or a schedule of the 0-based update count (first update: 0). */

@@ -36,6 +36,30 @@ export function elementwiseInputMessage(name: string, problem: string): string {
   return `elementwise: input "${name}" ${problem}`;
 }
 
+/**
+ * What a caller that runs the same formula again and again keeps between calls: the last traced
+ * program, reused while the body traces to the same structure (its scalars are read afresh at
+ * every call, so a changed learning rate or bias correction never needs a new program).
+ */
+export interface TraceCache {
+  program?: Program;
+}
+
+/** Options of {@link elementwiseGroups}. */
+export interface ElementwiseOptions<I extends string, O extends string> {
+  /**
+   * Outputs that may be written over an input of their group (`{ mu: "m" }`: the new moment over
+   * the old one), which is then returned as that output instead of a new tensor. Only done where
+   * nothing else can see the overwritten values: the fused kernel runs (not while a gradient is
+   * recorded), and the input's data belongs to that one tensor (no clone, no `tf.variable(t)`
+   * copy, no other input shares it); otherwise the output is a new tensor as without the option.
+   * For owners of the inputs (an optimizer's own state variables); never pass tensors a user holds.
+   */
+  readonly overwrite?: { readonly [K in O]?: I };
+  /** Keeps the traced program between calls (see {@link TraceCache}). */
+  readonly cache?: TraceCache;
+}
+
 /** Runs `body` over `inputs` (float32, all the same shape) and returns its outputs as new tensors of that shape. */
 export function elementwise<I extends string, O extends string>(
   inputs: { readonly [K in I]: tf.Tensor },
@@ -53,49 +77,105 @@ export function elementwise<I extends string, O extends string>(
 export function elementwiseGroups<I extends string, O extends string>(
   groups: readonly { readonly [K in I]: tf.Tensor }[],
   body: (x: Symbols<I>) => { readonly [K in O]: Ew },
+  options: ElementwiseOptions<I, O> = {},
 ): Tensors<O>[] {
   if (groups.length === 0) return [];
   const names = Object.keys(groups[0]) as I[];
   if (names.length === 0) throw new Error("elementwise: no inputs (give at least one tensor)");
   const tensors: tf.Tensor[] = [];
-  for (const inputs of groups) tensors.push(...checkedGroup(names, inputs));
+  for (const inputs of groups) checkedGroup(names, inputs, tensors);
 
   const { recorder, result } = trace(names, body);
   const outNames = Object.keys(result) as O[];
   if (outNames.length === 0) throw new Error("elementwise: the body returned no outputs (return a record of values)");
-  const program = recorder.finish(outNames.map((name) => result[name]));
+  const program = recorder.finish(
+    outNames.map((name) => result[name]),
+    options.cache?.program,
+  );
+  if (options.cache !== undefined) options.cache.program = program;
   const scalars = new Float64Array(recorder.scalarValues.length);
   recorder.scalarValues.forEach((v, i) => (scalars[i] = Math.fround(v)));
 
   // While a gradient is being recorded, run the ops: they have gradients, the fused kernel has none.
   const fused = !tf.engine().isTapeOn() && tf.getKernel(ELEMENTWISE_KERNEL, tf.getBackend()) !== undefined;
   const k = names.length;
+  const m = outNames.length;
+  const into =
+    fused && options.overwrite !== undefined
+      ? overwriteSlots(names, outNames, options.overwrite, tensors, groups.length)
+      : undefined;
   const outputs = fused
     ? (tf.engine().runKernel(ELEMENTWISE_KERNEL, inputMap(tensors), {
         program,
         scalars,
         groups: groups.length,
+        into,
       } as unknown as NamedAttrMap) as tf.Tensor[])
     : groups.flatMap((_, g) => evaluateWithOps(program, recorder.scalarValues, tensors.slice(g * k, (g + 1) * k)));
-  const m = outNames.length;
+  let next = 0;
   return groups.map((_, g) => {
     const out = {} as Tensors<O>;
-    outNames.forEach((name, o) => (out[name] = outputs[g * m + o]));
+    for (let o = 0; o < m; o++) {
+      const slot = into === undefined ? -1 : into[g * m + o];
+      out[outNames[o]] = slot >= 0 ? tensors[g * k + slot] : outputs[next++];
+    }
     return out;
   });
 }
 
-/** One group's tensors in `names` order, checked: float32, not disposed, one shape. */
-function checkedGroup<I extends string>(names: readonly I[], inputs: { readonly [K in I]: tf.Tensor }): tf.Tensor[] {
-  const tensors = names.map((name) => inputs[name]);
-  const shape = tensors[0]?.shape;
-  names.forEach((name, i) => {
-    const t = tensors[i];
+/**
+ * For each group and output, the input slot the kernel writes that output over, or -1 for a new
+ * tensor: an input slot takes at most one output, and only where its data has one owner (the
+ * backend's reference count is 1 and no other input of the call holds the same data).
+ */
+function overwriteSlots<I extends string, O extends string>(
+  names: readonly I[],
+  outNames: readonly O[],
+  overwrite: { readonly [K in O]?: I },
+  tensors: readonly tf.Tensor[],
+  groupCount: number,
+): Int32Array | undefined {
+  const backend = tf.backend() as unknown as { refCount?: (dataId: object) => number };
+  if (typeof backend.refCount !== "function") return undefined;
+  const claimed = new Set<number>();
+  const slots = outNames.map((name) => {
+    const input = overwrite[name];
+    const slot = input === undefined ? -1 : names.indexOf(input);
+    if (slot < 0 || claimed.has(slot)) return -1;
+    claimed.add(slot);
+    return slot;
+  });
+  if (claimed.size === 0) return undefined;
+  const uses = new Map<object, number>();
+  for (const t of tensors) uses.set(t.dataId, (uses.get(t.dataId) ?? 0) + 1);
+  const k = names.length;
+  const m = outNames.length;
+  const into = new Int32Array(groupCount * m).fill(-1);
+  for (let g = 0; g < groupCount; g++) {
+    for (let o = 0; o < m; o++) {
+      if (slots[o] < 0) continue;
+      const { dataId } = tensors[g * k + slots[o]];
+      if (uses.get(dataId) === 1 && backend.refCount(dataId) === 1) into[g * m + o] = slots[o];
+    }
+  }
+  return into;
+}
+
+/** Appends one group's tensors in `names` order to `into`, checked: float32, not disposed, one shape. */
+function checkedGroup<I extends string>(
+  names: readonly I[],
+  inputs: { readonly [K in I]: tf.Tensor },
+  into: tf.Tensor[],
+): void {
+  const first = inputs[names[0]] as tf.Tensor | undefined;
+  const shape = first instanceof tf.Tensor ? first.shape : [];
+  for (const name of names) {
+    const t = inputs[name];
     if (!(t instanceof tf.Tensor)) throw new Error(elementwiseInputMessage(name, `is not a tensor (got ${typeof t})`));
     if (t.isDisposed) throw new Error(elementwiseInputMessage(name, "is disposed"));
     if (t.dtype !== "float32")
       throw new Error(elementwiseInputMessage(name, `has dtype ${t.dtype} (expected float32; cast it first)`));
-    if (!tf.util.arraysEqual(t.shape, shape)) {
+    if (t.shape !== shape && !tf.util.arraysEqual(t.shape, shape)) {
       throw new Error(
         elementwiseInputMessage(
           name,
@@ -103,8 +183,8 @@ function checkedGroup<I extends string>(names: readonly I[], inputs: { readonly 
         ),
       );
     }
-  });
-  return tensors;
+    into.push(t);
+  }
 }
 
 /** The output names `body` returns, found by tracing it (no tensors needed). */
@@ -178,7 +258,9 @@ function applyOp(op: OpName, a: tf.Tensor, b: tf.Tensor | number | undefined): t
 /**
  * The fused kernel for a backend whose float32 memory JavaScript can read ("cpu", "wasm"). With
  * `groups` > 1 the inputs are that many groups of the program's inputs, one after the other, and
- * the outputs come group by group.
+ * the outputs come group by group. `into` (groups × outputs) names the input slot an output is
+ * written over (-1: a new tensor, the only ones returned): each element's inputs are all read
+ * before its outputs are written, so writing over an input is safe.
  */
 export function elementwiseKernel(backendName: ArrayBackendName): KernelFunc {
   return ({ inputs, attrs, backend }) => {
@@ -186,47 +268,63 @@ export function elementwiseKernel(backendName: ArrayBackendName): KernelFunc {
       program,
       scalars,
       groups = 1,
-    } = attrs as unknown as { program: Program; scalars: Float64Array; groups?: number };
+      into,
+    } = attrs as unknown as { program: Program; scalars: Float64Array; groups?: number; into?: Int32Array };
     const named = inputs as Record<string, TensorInfo>;
     const k = program.inputs;
+    const m = program.outputs.length;
     const infosOf = (g: number) => {
       const infos: TensorInfo[] = [];
       for (let i = 0; i < k; i++) infos.push(named[inputName(g * k + i)]);
       return infos;
     };
+    const slotOf = (g: number, o: number) => (into === undefined ? -1 : into[g * m + o]);
+    const created: TensorInfo[] = [];
     if (backendName === "wasm") {
       const wasm = backend as unknown as WasmBackend;
       const memory = wasmMemory(wasm);
       if (memory !== undefined && wasmSimdSupported()) {
         const run = simdRunFor(program, memory);
-        const all: TensorInfo[] = [];
+        const args: number[] = new Array<number>(k + m + scalars.length + 1);
+        for (let s = 0; s < scalars.length; s++) args[k + m + s] = scalars[s];
         for (let g = 0; g < groups; g++) {
           const infos = infosOf(g);
           const shape = infos[0].shape;
-          const outs = program.outputs.map(() => wasm.makeOutput(shape, "float32"));
-          const pointers = [...infos, ...outs].map((info) => tensorData(wasm, info).memoryOffset);
-          run(...pointers, ...scalars, tf.util.sizeFromShape(shape));
-          all.push(...outs);
+          for (let i = 0; i < k; i++) args[i] = tensorData(wasm, infos[i]).memoryOffset;
+          for (let o = 0; o < m; o++) {
+            const slot = slotOf(g, o);
+            if (slot >= 0) {
+              args[k + o] = args[slot];
+            } else {
+              const out = wasm.makeOutput(shape, "float32");
+              created.push(out);
+              args[k + o] = tensorData(wasm, out).memoryOffset;
+            }
+          }
+          // makeOutput may grow the heap: pointers stay valid (offsets), so read them after it.
+          args[k + m + scalars.length] = tf.util.sizeFromShape(shape);
+          run(...args);
         }
-        return all;
+        return created;
       }
     }
     const loop = loopFor(program);
-    const all: TensorInfo[] = [];
     for (let g = 0; g < groups; g++) {
       const infos = infosOf(g);
       const shape = infos[0].shape;
-      const arrays = float32Arrays(
-        backendName,
-        backend,
-        infos,
-        program.outputs.map(() => shape),
-      );
-      const n = arrays.outputs[0]?.length ?? 0;
-      loop(arrays.inputs, arrays.outputs, scalars, n);
-      all.push(...arrays.infos);
+      const fresh: number[][] = [];
+      for (let o = 0; o < m; o++) if (slotOf(g, o) < 0) fresh.push(shape);
+      const arrays = float32Arrays(backendName, backend, infos, fresh);
+      let next = 0;
+      const outputs: Float32Array[] = [];
+      for (let o = 0; o < m; o++) {
+        const slot = slotOf(g, o);
+        outputs.push(slot >= 0 ? arrays.inputs[slot] : arrays.outputs[next++]);
+      }
+      loop(arrays.inputs, outputs, scalars, tf.util.sizeFromShape(shape));
+      created.push(...arrays.infos);
     }
-    return all;
+    return created;
   };
 }
 

@@ -48,8 +48,6 @@ export class Ew {
 /** Records the instructions and scalar values of one traced body. */
 export class Recorder {
   private readonly instructions: Instruction[] = [];
-  /** The program's structural key, built as instructions are recorded (it is looked up at every step). */
-  private key = "";
   /** Scalar slot values, in slot order. */
   readonly scalarValues: number[] = [];
 
@@ -67,21 +65,44 @@ export class Recorder {
     return this.push(op, [this.operand(a), this.operand(b)]);
   }
 
-  finish(outputs: readonly Ew[]): Program {
+  /**
+   * The recorded program. When `previous` has exactly the recorded structure (the same
+   * instructions, operands and outputs; scalar values may differ) it is returned itself, so a
+   * caller that traces the same formula every step keeps one program object (and its compiled
+   * loops) without building and hashing its key again.
+   */
+  finish(outputs: readonly Ew[], previous?: Program): Program {
     const outputIndices = outputs.map((o) => this.operand(o).index);
     const scalars = this.scalarValues.length;
+    if (previous !== undefined && this.sameStructure(previous, outputIndices, scalars)) return previous;
+    const key = this.instructions.map(({ op, args }) => `${op}(${args.map(operandKey).join(",")});`).join("");
     return {
       inputs: this.inputCount,
       instructions: this.instructions,
       outputs: outputIndices,
       scalars,
-      key: `${this.inputCount}|${scalars}|${this.key}|${outputIndices.join(",")}`,
+      key: `${this.inputCount}|${scalars}|${key}|${outputIndices.join(",")}`,
     };
+  }
+
+  private sameStructure(program: Program, outputs: readonly number[], scalars: number): boolean {
+    const mine = this.instructions;
+    const theirs = program.instructions;
+    if (program.inputs !== this.inputCount || program.scalars !== scalars) return false;
+    if (theirs.length !== mine.length || program.outputs.length !== outputs.length) return false;
+    for (let i = 0; i < outputs.length; i++) if (program.outputs[i] !== outputs[i]) return false;
+    for (let i = 0; i < mine.length; i++) {
+      const a = mine[i];
+      const b = theirs[i];
+      if (a.op !== b.op || a.args.length !== b.args.length) return false;
+      for (let j = 0; j < a.args.length; j++)
+        if (a.args[j].kind !== b.args[j].kind || a.args[j].index !== b.args[j].index) return false;
+    }
+    return true;
   }
 
   private push(op: Instruction["op"], args: Operand[]): Ew {
     this.instructions.push({ op, args });
-    this.key += `${op}(${args.map(operandKey).join(",")});`;
     return new Ew(this, this.inputCount + this.instructions.length - 1);
   }
 

@@ -24,6 +24,8 @@ export {
   elementwiseOutputNames,
   elementwiseInputMessage,
   ELEMENTWISE_KERNEL,
+  type ElementwiseOptions,
+  type TraceCache,
 } from "./elementwise";
 export { fusedGlobalNorm, GLOBAL_NORM_KERNEL } from "./globalNorm";
 export { fusedColumnSum, COLUMN_SUM_KERNEL } from "./columnSum";
