@@ -102,6 +102,23 @@ export function crossEntropyWithGradient(
   return fused ? softmaxCrossEntropyWithGradient(logits as tf.Tensor2D, labels as tf.Tensor1D, fused) : undefined;
 }
 
+/**
+ * Whether {@link crossEntropyWithGradient} computes `crossEntropy` for float32 logits of `logitsShape`
+ * and these labels and options — decided, with `crossEntropy`'s checks and errors, before the
+ * logits exist (so a caller computes them only when it can use them).
+ */
+export function crossEntropyGradientApplies(
+  logitsShape: readonly number[],
+  labels: tf.Tensor,
+  options: CrossEntropyOptions & ReductionOption = {},
+): boolean {
+  const logits: LogitsLike = { shape: [...logitsShape], rank: logitsShape.length, dtype: "float32" };
+  return checkedRoute(logits, labels, options).fused !== undefined;
+}
+
+/** Logits, or their shape when they are float32 and not computed yet. */
+type LogitsLike = tf.Tensor | { shape: number[]; rank: number; dtype: "float32" };
+
 /** What crossEntropy computes for these arguments, after checking them (throwing its messages). */
 interface Route {
   reduction: Reduction;
@@ -116,13 +133,13 @@ interface Route {
   fused: SoftmaxCrossEntropyReduction | undefined;
 }
 
-function checkedRoute(logits: tf.Tensor, labels: tf.Tensor, options: CrossEntropyOptions & ReductionOption): Route {
+function checkedRoute(logits: LogitsLike, labels: tf.Tensor, options: CrossEntropyOptions & ReductionOption): Route {
   const reduction = checkReduction(options.reduction ?? "mean");
   const smoothing = options.labelSmoothing ?? 0;
   if (!(typeof smoothing === "number" && smoothing >= 0 && smoothing <= 1)) {
     throw new RangeError(messages.labelSmoothingRange(smoothing));
   }
-  checkFloat("crossEntropy", "logits", logits);
+  if (logits instanceof tf.Tensor) checkFloat("crossEntropy", "logits", logits);
   if (logits.rank !== 1 && logits.rank !== 2) throw new Error(messages.logitsRank(logits.shape));
   const unbatched = logits.rank === 1;
   const classes = logits.shape[logits.rank - 1]; // rank checked above: 1 or 2

@@ -10,7 +10,7 @@
  * direct path does not cover, which then gives the tape path's results or errors.
  */
 import * as tf from "@tensorflow/tfjs";
-import { crossEntropy, crossEntropyWithGradient } from "../losses/crossEntropy";
+import { crossEntropy, crossEntropyGradientApplies, crossEntropyWithGradient } from "../losses/crossEntropy";
 import {
   denseActivationGradient,
   denseForward,
@@ -77,14 +77,20 @@ export interface DenseStackStep {
   grads: tf.NamedTensorMap;
 }
 
-/** True while the stack's weights exist and `x` is a batch its first layer takes. */
-function takes(stack: DenseStack, x: tf.Tensor): boolean {
+/**
+ * True while the stack's weights exist, `x` is a batch its first layer takes and crossEntropy of
+ * its logits against `y` has a direct gradient (checked before any work: crossEntropy's errors).
+ */
+function takes(stack: DenseStack, x: tf.Tensor, y: tf.Tensor): boolean {
+  const { layers } = stack;
+  const classes = layers[layers.length - 1].kernel.shape[1] ?? 0; // rank 2 (denseStackOf)
   return (
     x.dtype === "float32" &&
     x.rank === 2 &&
     x.shape[0] > 0 &&
-    x.shape[1] === stack.layers[0].kernel.shape[0] &&
-    stack.variables.every((v) => !v.isDisposed)
+    x.shape[1] === layers[0].kernel.shape[0] &&
+    stack.variables.every((v) => !v.isDisposed) &&
+    crossEntropyGradientApplies([x.shape[0], classes], y)
   );
 }
 
@@ -96,7 +102,7 @@ function takes(stack: DenseStack, x: tf.Tensor): boolean {
  * Intermediates are freed; the caller owns the returned tensors.
  */
 export function denseStackGradients(stack: DenseStack, x: tf.Tensor, y: tf.Tensor): DenseStackStep | undefined {
-  if (!takes(stack, x)) return undefined;
+  if (!takes(stack, x, y)) return undefined;
   const { layers } = stack;
   // inputs[l] is layer l's input, inputs[l + 1] its output (the last is the logits).
   const inputs: tf.Tensor[] = [x];

@@ -298,15 +298,29 @@ test("denseStackGradients: tf.variableGrads' gradients (keys in order, bits) and
       taped.value,
       ...Object.values(taped.grads),
     ]);
-    // A batch it does not take: undefined, nothing left.
+    // A batch it does not take: undefined before any kernel runs, nothing left.
     const wide = tf.zeros([4, FEATURES + 1]);
     const ignored = tf.tensor1d([0, -100, 1, 2], "int32");
     const some = tf.zeros([4, FEATURES]);
+    const probabilities = tf.zeros([4, CLASSES]);
     const count = tf.memory().numTensors;
-    assert.equal(denseStackGradients(stack, wide, ignored), undefined, "another width");
-    assert.equal(denseStackGradients(stack, some, ignored), undefined, "an ignored label");
+    const engine = tf.engine() as unknown as { runKernel: (...args: unknown[]) => unknown };
+    const runKernel = engine.runKernel;
+    let kernels = 0;
+    engine.runKernel = function (this: unknown, ...args: unknown[]) {
+      kernels++;
+      return runKernel.apply(this, args);
+    };
+    try {
+      assert.equal(denseStackGradients(stack, wide, ignored), undefined, "another width");
+      assert.equal(denseStackGradients(stack, some, ignored), undefined, "an ignored label");
+      assert.equal(denseStackGradients(stack, some, probabilities), undefined, "probability labels");
+    } finally {
+      engine.runKernel = runKernel;
+    }
+    assert.equal(kernels, 0, `${backend}: no forward pass for a batch it gives back`);
     assert.equal(tf.memory().numTensors, count, `${backend}: nothing left by a batch it gives back`);
-    tf.dispose([x, y, wide, ignored, some]);
+    tf.dispose([x, y, wide, ignored, some, probabilities]);
     model.dispose();
   }
 });
