@@ -35,6 +35,24 @@ export interface DataLoaderOptions {
 }
 
 /**
+ * Rows `rows` of `x` and of `y`, one index tensor for both. Disposes by hand rather than in a
+ * `tf.tidy`: a scope per batch costs more than the two gathers' own dispatch.
+ */
+function gatherRows(x: tf.Tensor, y: tf.Tensor, rows: Int32Array): [tf.Tensor, tf.Tensor] {
+  const indices = tf.tensor1d(rows, "int32");
+  let batchX: tf.Tensor | undefined;
+  try {
+    batchX = tf.gather(x, indices);
+    return [batchX, tf.gather(y, indices)];
+  } catch (error) {
+    batchX?.dispose();
+    throw error;
+  } finally {
+    indices.dispose();
+  }
+}
+
+/**
  * Iterable of minibatches; each `for…of` is one epoch. Epoch `e` is shuffled with a seed derived
  * from (`seed`, `e`), so the data order is a pure function of the seed.
  *
@@ -88,12 +106,10 @@ export class DataLoader implements Iterable<Batch> {
       return;
     }
     const order = this.order(epoch);
+    const { x: allX, y: allY } = this.dataset;
     for (let b = 0; b < this.length; b++) {
       const rows = order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, this.size));
-      const [x, y] = tf.tidy(() => {
-        const indices = tf.tensor1d(rows, "int32");
-        return [tf.gather(this.dataset.x, indices), tf.gather(this.dataset.y, indices)];
-      });
+      const [x, y] = gatherRows(allX, allY, rows);
       yield { x, y, size: rows.length, index: b, dispose: () => tf.dispose([x, y]) };
     }
   }

@@ -38,7 +38,8 @@ export class StepReader {
   read(epochSteps: StepRecord[]): void {
     const batch = this.pending;
     if (batch.length === 0) return;
-    const values = tf.tidy(() => tf.stack(batch.map((p) => p.packed)).dataSync());
+    // One concat of the 1-D rows (a stack would add an expandDims op per step).
+    const values = tf.tidy(() => tf.concat(batch.map((p) => p.packed)).dataSync());
     tf.dispose(batch.map((p) => p.packed));
     this.pending = [];
     const width = this.layout.width;

@@ -26,3 +26,22 @@ test("fusedPackValues: one kernel, the bits of stacking the scalars and fusedGlo
     tf.dispose([loss, metric, ...grads, ...weights, packed, reference]);
   }
 });
+
+test("fusedPackValues reads its scalars and writes its vector right after the wasm heap grows", async () => {
+  await setUpWasm();
+  assert.ok(await tf.setBackend("wasm"));
+  const loss = tf.scalar(1.5);
+  const metric = tf.scalar(-0.25);
+  const grads = [tf.tensor1d([3, 4])];
+  const first = fusedPackValues([loss, { normOf: grads }, metric]);
+  assert.deepEqual(Array.from(first.dataSync()), [1.5, 5, -0.25]);
+  // A tensor as large as the whole heap makes it grow, which detaches every view of the old buffer.
+  const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8;
+  const bytesBefore = heap.buffer.byteLength;
+  const big = tf.zeros([bytesBefore / 4 + 1024]);
+  const grown = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer.byteLength;
+  assert.ok(grown > bytesBefore, "the heap grew");
+  const second = fusedPackValues([metric, { normOf: grads }, loss]);
+  assert.deepEqual(Array.from(second.dataSync()), [-0.25, 5, 1.5]);
+  tf.dispose([loss, metric, ...grads, first, big, second]);
+});

@@ -42,6 +42,46 @@ export function float32Arrays(
   return { inputs: views, outputs, infos: shapes.map((shape, o) => cpu.makeTensorInfo(shape, "float32", outputs[o])) };
 }
 
+/**
+ * The first value of float32 tensor `info`, read in place (a scalar input): no view is made on
+ * wasm, where a view per scalar would cost more than the read.
+ */
+export function float32Scalar(backendName: ArrayBackendName, backend: unknown, info: TensorInfo): number {
+  if (backendName === "wasm") {
+    const wasm = backend as WasmBackend;
+    const { memoryOffset } = tensorData(wasm, info);
+    // float32 tensors are 4-byte aligned (malloc), so the heap's float view reaches them.
+    if (memoryOffset % 4 === 0) return heapFloat32(wasm)[memoryOffset / 4];
+    return f32View(wasm, info)[0];
+  }
+  return float32Arrays(backendName, backend, [info], []).inputs[0][0];
+}
+
+/** A new float32 tensor holding `values`, on `backend`. */
+export function float32Output(
+  backendName: ArrayBackendName,
+  backend: unknown,
+  shape: number[],
+  values: Float32Array,
+): TensorInfo {
+  if (backendName === "wasm") {
+    const wasm = backend as WasmBackend;
+    const info = wasm.makeOutput(shape, "float32");
+    // After makeOutput, which may grow the heap; malloc aligns the output to 4 bytes at least.
+    heapFloat32(wasm).set(values, tensorData(wasm, info).memoryOffset / 4);
+    return info;
+  }
+  return (backend as CpuBackend).makeTensorInfo(shape, "float32", values);
+}
+
+/** A float32 view of the whole wasm heap, made again only when the heap has grown (and detached the last one). */
+let heapView: Float32Array | undefined;
+function heapFloat32(wasm: WasmBackend): Float32Array {
+  const buffer = wasm.wasm.HEAPU8.buffer;
+  if (heapView === undefined || heapView.buffer !== buffer) heapView = new Float32Array(buffer);
+  return heapView;
+}
+
 /** An int32 view of `info`'s values (class labels), in place; on wasm take it after the kernel's last allocation. */
 export function int32Array(backendName: ArrayBackendName, backend: unknown, info: TensorInfo): Int32Array {
   if (backendName === "wasm") {

@@ -8,7 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
-import { float32Arrays, type ArrayBackendName } from "./arrays";
+import { float32Output, float32Scalar, type ArrayBackendName } from "./arrays";
 import { inputName } from "./elementwise";
 import { fusedGlobalNorm, sumOfSquaresOf } from "./globalNorm";
 
@@ -19,28 +19,28 @@ export type PackSlot = tf.Tensor | { readonly normOf: readonly tf.Tensor[] };
 
 /** The slots' values as one float32 vector, in order. */
 export function fusedPackValues(slots: readonly PackSlot[]): tf.Tensor1D {
-  const inputs: tf.Tensor[] = [];
+  const named: tf.NamedTensorMap = {};
   const layout: number[] = [];
+  // The kernel takes float32 scalars and float32 norm inputs; under a tape the ops run (they have gradients).
+  let fusable = !tf.engine().isTapeOn();
+  let next = 0;
   for (const slot of slots) {
     if (slot instanceof tf.Tensor) {
-      inputs.push(slot);
+      fusable &&= slot.dtype === "float32" && slot.size === 1;
+      named[inputName(next++)] = slot;
       layout.push(-1);
     } else {
-      inputs.push(...slot.normOf);
+      for (const t of slot.normOf) {
+        fusable &&= t.dtype === "float32";
+        named[inputName(next++)] = t;
+      }
       layout.push(slot.normOf.length);
     }
   }
-  const fused =
-    !tf.engine().isTapeOn() &&
-    inputs.every((t) => t.dtype === "float32") &&
-    slots.every((s) => !(s instanceof tf.Tensor) || s.size === 1) &&
-    tf.getKernel(PACK_VALUES_KERNEL, tf.getBackend()) !== undefined;
-  if (!fused)
+  if (!fusable || tf.getKernel(PACK_VALUES_KERNEL, tf.getBackend()) === undefined)
     return tf.tidy(
       () => tf.stack(slots.map((s) => (s instanceof tf.Tensor ? s : fusedGlobalNorm(s.normOf)))) as tf.Tensor1D,
     );
-  const named: tf.NamedTensorMap = {};
-  inputs.forEach((t, i) => (named[inputName(i)] = t));
   return tf.engine().runKernel(PACK_VALUES_KERNEL, named, { layout } as unknown as NamedAttrMap) as tf.Tensor1D;
 }
 
@@ -48,29 +48,19 @@ export function packValuesKernel(backendName: ArrayBackendName): KernelFunc {
   return ({ inputs, attrs, backend }) => {
     const named = inputs as Record<string, TensorInfo>;
     const { layout } = attrs as unknown as { layout: number[] };
-    const values: number[] = [];
-    const copies: { slot: number; input: TensorInfo }[] = [];
+    const values = new Float32Array(layout.length);
     let next = 0;
-    layout.forEach((entry, slot) => {
+    for (let slot = 0; slot < layout.length; slot++) {
+      const entry = layout[slot];
       if (entry < 0) {
-        copies.push({ slot, input: named[inputName(next++)] });
-        values.push(0);
-        return;
+        values[slot] = float32Scalar(backendName, backend, named[inputName(next++)]);
+      } else if (entry > 0) {
+        const infos: TensorInfo[] = [];
+        for (let i = 0; i < entry; i++) infos.push(named[inputName(next++)]);
+        values[slot] = Math.sqrt(sumOfSquaresOf(backendName, backend, infos));
       }
-      const infos: TensorInfo[] = [];
-      for (let i = 0; i < entry; i++) infos.push(named[inputName(next++)]);
-      values.push(entry === 0 ? 0 : Math.sqrt(sumOfSquaresOf(backendName, backend, infos)));
-    });
-    const arrays = float32Arrays(
-      backendName,
-      backend,
-      copies.map((c) => c.input),
-      [[layout.length]],
-    );
-    const out = arrays.outputs[0];
-    values.forEach((v, slot) => (out[slot] = v));
-    copies.forEach((c, i) => (out[c.slot] = arrays.inputs[i][0]));
-    return arrays.infos[0];
+    }
+    return float32Output(backendName, backend, [layout.length], values);
   };
 }
 
