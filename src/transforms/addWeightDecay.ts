@@ -1,4 +1,4 @@
-import { addWeightDecayTerm } from "./weightDecayTerm";
+import { addWeightDecayTerm, weightDecayStep } from "./weightDecayTerm";
 import type { EmptyState, GradientTransformation, LeafFilter, TensorTree } from "./types";
 
 /**
@@ -17,5 +17,6 @@ export function addWeightDecay(weightDecay: number, filter?: LeafFilter): Gradie
       addWeightDecayTerm("addWeightDecay", updates, params, weightDecay, filter),
       state,
     ],
+    elementwiseStep: (state) => weightDecayStep(weightDecay, filter, state),
   };
 }

@@ -1,4 +1,4 @@
-import { addWeightDecayTerm } from "./weightDecayTerm";
+import { addWeightDecayTerm, weightDecayStep } from "./weightDecayTerm";
 import type { EmptyState, GradientTransformation, LeafFilter, TensorTree } from "./types";
 
 /**
@@ -24,5 +24,6 @@ export function decoupledWeightDecay(weightDecay: number, filter?: LeafFilter): 
       addWeightDecayTerm("decoupledWeightDecay", updates, params, weightDecay, filter),
       state,
     ],
+    elementwiseStep: (state) => weightDecayStep(weightDecay, filter, state),
   };
 }

@@ -14,5 +14,12 @@ export function maximize(): GradientTransformation<EmptyState> {
       mapTree(updates, (u) => tf.neg(u)),
       state,
     ],
+    // The same negation inside a fused optimizer step.
+    elementwiseStep: (state) => ({
+      trees: {},
+      readsParams: false,
+      body: ({ u }) => ({ out: u.neg() }),
+      next: () => state,
+    }),
   };
 }

@@ -1,7 +1,7 @@
-import { elementwiseTrees } from "./elementwiseTrees";
+import { runElementwiseStep } from "./elementwiseStep";
 import { ema } from "./ema";
 import { fullLike } from "./tree";
-import type { GradientTransformation, TensorTree } from "./types";
+import type { ElementwiseStep, GradientTransformation, TensorTree } from "./types";
 
 /** Options of `scaleByAdadelta` (torch Adadelta's names and defaults). */
 export interface ScaleByAdadeltaOptions {
@@ -21,21 +21,23 @@ export type AdadeltaState = { readonly squareAvg: TensorTree; readonly accDelta:
  */
 export function scaleByAdadelta(options: ScaleByAdadeltaOptions = {}): GradientTransformation<AdadeltaState> {
   const { rho = 0.9, eps = 1e-6 } = options;
+  const stepOf = (state: AdadeltaState): ElementwiseStep<AdadeltaState> => ({
+    trees: { v: state.squareAvg, a: state.accDelta },
+    readsParams: false,
+    body: ({ u, v, a }) => {
+      const squareAvg = ema(v, u.square(), rho);
+      const delta = a.add(eps).sqrt().div(squareAvg.add(eps).sqrt()).mul(u);
+      return { squareAvg, accDelta: ema(a, delta.square(), rho), out: delta };
+    },
+    next: ({ squareAvg, accDelta }) => ({ squareAvg, accDelta }),
+    replaces: { squareAvg: "v", accDelta: "a" },
+  });
   return {
     name: "scaleByAdadelta",
     init: (params) => ({ squareAvg: fullLike(params), accDelta: fullLike(params) }),
     update<T extends TensorTree>(updates: T, state: AdadeltaState): [T, AdadeltaState] {
-      const { squareAvg, delta, accDelta } = elementwiseTrees(
-        "scaleByAdadelta",
-        updates,
-        { g: updates, v: state.squareAvg, a: state.accDelta },
-        ({ g, v, a }) => {
-          const squareAvg = ema(v, g.square(), rho);
-          const delta = a.add(eps).sqrt().div(squareAvg.add(eps).sqrt()).mul(g);
-          return { squareAvg, delta, accDelta: ema(a, delta.square(), rho) };
-        },
-      );
-      return [delta, { squareAvg, accDelta }];
+      return runElementwiseStep("scaleByAdadelta", updates, stepOf(state));
     },
+    elementwiseStep: stepOf,
   };
 }

@@ -1,6 +1,6 @@
-import { elementwiseTrees } from "./elementwiseTrees";
+import { runElementwiseStep } from "./elementwiseStep";
 import { fullLike } from "./tree";
-import type { GradientTransformation, TensorTree } from "./types";
+import type { ElementwiseStep, GradientTransformation, TensorTree } from "./types";
 
 /** Options of `scaleByAdagrad` (torch Adagrad's names and defaults). */
 export interface ScaleByAdagradOptions {
@@ -22,18 +22,27 @@ export type AdagradState = { readonly count: number; readonly sum: TensorTree };
  */
 export function scaleByAdagrad(options: ScaleByAdagradOptions = {}): GradientTransformation<AdagradState> {
   const { lrDecay = 0, initialAccumulatorValue = 0, eps = 1e-10 } = options;
+  const stepOf = (state: AdagradState): ElementwiseStep<AdagradState> => {
+    const step = state.count + 1;
+    const decay = 1 / (1 + (step - 1) * lrDecay);
+    return {
+      trees: { s: state.sum },
+      readsParams: false,
+      body: ({ u, s }) => {
+        const sum = s.add(u.square());
+        const scaled = u.div(sum.sqrt().add(eps));
+        return { sum, out: lrDecay === 0 ? scaled : scaled.mul(decay) };
+      },
+      next: ({ sum }) => ({ count: step, sum }),
+      replaces: { sum: "s" },
+    };
+  };
   return {
     name: "scaleByAdagrad",
     init: (params) => ({ count: 0, sum: fullLike(params, initialAccumulatorValue) }),
     update<T extends TensorTree>(updates: T, state: AdagradState): [T, AdagradState] {
-      const step = state.count + 1;
-      const decay = 1 / (1 + (step - 1) * lrDecay);
-      const { sum, out } = elementwiseTrees("scaleByAdagrad", updates, { g: updates, s: state.sum }, ({ g, s }) => {
-        const sum = s.add(g.square());
-        const scaled = g.div(sum.sqrt().add(eps));
-        return { sum, out: lrDecay === 0 ? scaled : scaled.mul(decay) };
-      });
-      return [out, { count: step, sum }];
+      return runElementwiseStep("scaleByAdagrad", updates, stepOf(state));
     },
+    elementwiseStep: stepOf,
   };
 }

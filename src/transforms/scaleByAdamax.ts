@@ -1,8 +1,8 @@
 import { biasCorrection } from "./biasCorrection";
-import { elementwiseTrees } from "./elementwiseTrees";
+import { runElementwiseStep } from "./elementwiseStep";
 import { ema } from "./ema";
 import { fullLike } from "./tree";
-import type { GradientTransformation, TensorTree } from "./types";
+import type { ElementwiseStep, GradientTransformation, TensorTree } from "./types";
 
 /** Options of `scaleByAdamax` (torch Adamax's names and defaults). */
 export interface ScaleByAdamaxOptions {
@@ -22,23 +22,27 @@ export type AdamaxState = { readonly count: number; readonly mu: TensorTree; rea
  */
 export function scaleByAdamax(options: ScaleByAdamaxOptions = {}): GradientTransformation<AdamaxState> {
   const { betas: [beta1, beta2] = [0.9, 0.999], eps = 1e-8 } = options;
+  const stepOf = (state: AdamaxState): ElementwiseStep<AdamaxState> => {
+    const step = state.count + 1;
+    const stepScale = 1 / biasCorrection(beta1, step);
+    return {
+      trees: { m: state.mu, n: state.uInf },
+      readsParams: false,
+      body: ({ u, m, n }) => {
+        const mu = ema(m, u, beta1);
+        const uInf = n.mul(beta2).maximum(u.abs().add(eps));
+        return { mu, uInf, out: mu.div(uInf).mul(stepScale) };
+      },
+      next: ({ mu, uInf }) => ({ count: step, mu, uInf }),
+      replaces: { mu: "m", uInf: "n" },
+    };
+  };
   return {
     name: "scaleByAdamax",
     init: (params) => ({ count: 0, mu: fullLike(params), uInf: fullLike(params) }),
     update<T extends TensorTree>(updates: T, state: AdamaxState): [T, AdamaxState] {
-      const step = state.count + 1;
-      const stepScale = 1 / biasCorrection(beta1, step);
-      const { mu, uInf, out } = elementwiseTrees(
-        "scaleByAdamax",
-        updates,
-        { g: updates, m: state.mu, u: state.uInf },
-        ({ g, m, u }) => {
-          const mu = ema(m, g, beta1);
-          const uInf = u.mul(beta2).maximum(g.abs().add(eps));
-          return { mu, uInf, out: mu.div(uInf).mul(stepScale) };
-        },
-      );
-      return [out, { count: step, mu, uInf }];
+      return runElementwiseStep("scaleByAdamax", updates, stepOf(state));
     },
+    elementwiseStep: stepOf,
   };
 }

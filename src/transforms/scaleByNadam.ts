@@ -1,8 +1,8 @@
 import { biasCorrection } from "./biasCorrection";
-import { elementwiseTrees } from "./elementwiseTrees";
+import { runElementwiseStep } from "./elementwiseStep";
 import { ema } from "./ema";
 import { fullLike } from "./tree";
-import type { GradientTransformation, TensorTree } from "./types";
+import type { ElementwiseStep, GradientTransformation, TensorTree } from "./types";
 
 /** Options of `scaleByNadam` (torch NAdam's names and defaults). */
 export interface ScaleByNadamOptions {
@@ -41,29 +41,33 @@ function momentumAt(beta1: number, momentumDecay: number, step: number): number 
 export function scaleByNadam(options: ScaleByNadamOptions = {}): GradientTransformation<NadamState> {
   const { betas: [beta1, beta2] = [0.9, 0.999], eps = 1e-8, momentumDecay = 4e-3 } = options;
   const f32 = Math.fround;
+  const stepOf = (state: NadamState): ElementwiseStep<NadamState> => {
+    const step = state.count + 1;
+    const bc2 = biasCorrection(beta2, step);
+    const muNow = momentumAt(beta1, momentumDecay, step);
+    const muNext = momentumAt(beta1, momentumDecay, step + 1);
+    const muProduct = f32(state.muProduct * f32(muNow));
+    const muProductNext = f32(f32(muProduct * f32(muNow)) * f32(muNext));
+    const gradCoef = (1 - muNow) / (1 - muProduct);
+    const momentumCoef = muNext / (1 - muProductNext);
+    return {
+      trees: { m: state.mu, v: state.nu },
+      readsParams: false,
+      body: ({ u, m, v }) => {
+        const mu = ema(m, u, beta1);
+        const nu = ema(v, u.square(), beta2);
+        return { mu, nu, out: u.mul(gradCoef).add(mu.mul(momentumCoef)).div(nu.div(bc2).sqrt().add(eps)) };
+      },
+      next: ({ mu, nu }) => ({ count: step, muProduct, mu, nu }),
+      replaces: { mu: "m", nu: "v" },
+    };
+  };
   return {
     name: "scaleByNadam",
     init: (params) => ({ count: 0, muProduct: 1, mu: fullLike(params), nu: fullLike(params) }),
     update<T extends TensorTree>(updates: T, state: NadamState): [T, NadamState] {
-      const step = state.count + 1;
-      const bc2 = biasCorrection(beta2, step);
-      const muNow = momentumAt(beta1, momentumDecay, step);
-      const muNext = momentumAt(beta1, momentumDecay, step + 1);
-      const muProduct = f32(state.muProduct * f32(muNow));
-      const muProductNext = f32(f32(muProduct * f32(muNow)) * f32(muNext));
-      const gradCoef = (1 - muNow) / (1 - muProduct);
-      const momentumCoef = muNext / (1 - muProductNext);
-      const { mu, nu, out } = elementwiseTrees(
-        "scaleByNadam",
-        updates,
-        { g: updates, m: state.mu, v: state.nu },
-        ({ g, m, v }) => {
-          const mu = ema(m, g, beta1);
-          const nu = ema(v, g.square(), beta2);
-          return { mu, nu, out: g.mul(gradCoef).add(mu.mul(momentumCoef)).div(nu.div(bc2).sqrt().add(eps)) };
-        },
-      );
-      return [out, { count: step, muProduct, mu, nu }];
+      return runElementwiseStep("scaleByNadam", updates, stepOf(state));
     },
+    elementwiseStep: stepOf,
   };
 }

@@ -1,8 +1,8 @@
 import { biasCorrection } from "./biasCorrection";
-import { elementwiseTrees } from "./elementwiseTrees";
+import { runElementwiseStep } from "./elementwiseStep";
 import { ema } from "./ema";
 import { fullLike } from "./tree";
-import type { GradientTransformation, TensorTree } from "./types";
+import type { ElementwiseStep, GradientTransformation, TensorTree } from "./types";
 
 /** Options of `scaleByRadam` (torch RAdam's names and defaults). */
 export interface ScaleByRadamOptions {
@@ -34,29 +34,33 @@ export function radamRectification(beta2: number, step: number): number | undefi
  */
 export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransformation<RadamState> {
   const { betas: [beta1, beta2] = [0.9, 0.999], eps = 1e-8 } = options;
+  const stepOf = (state: RadamState): ElementwiseStep<RadamState> => {
+    const step = state.count + 1;
+    const rect = radamRectification(beta2, step);
+    const bc1 = biasCorrection(beta1, step);
+    return {
+      trees: { m: state.mu, v: state.nu },
+      readsParams: false,
+      body: ({ u, m, v }) => {
+        const mu = ema(m, u, beta1);
+        const nu = ema(v, u.square(), beta2);
+        // Early steps (variance not yet tractable): bias-corrected momentum only.
+        const out =
+          rect === undefined
+            ? mu.div(bc1)
+            : mu.mul((rect * Math.sqrt(biasCorrection(beta2, step))) / bc1).div(nu.sqrt().add(eps));
+        return { mu, nu, out };
+      },
+      next: ({ mu, nu }) => ({ count: step, mu, nu }),
+      replaces: { mu: "m", nu: "v" },
+    };
+  };
   return {
     name: "scaleByRadam",
     init: (params) => ({ count: 0, mu: fullLike(params), nu: fullLike(params) }),
     update<T extends TensorTree>(updates: T, state: RadamState): [T, RadamState] {
-      const step = state.count + 1;
-      const rect = radamRectification(beta2, step);
-      const bc1 = biasCorrection(beta1, step);
-      const { mu, nu, out } = elementwiseTrees(
-        "scaleByRadam",
-        updates,
-        { g: updates, m: state.mu, v: state.nu },
-        ({ g, m, v }) => {
-          const mu = ema(m, g, beta1);
-          const nu = ema(v, g.square(), beta2);
-          // Early steps (variance not yet tractable): bias-corrected momentum only.
-          const out =
-            rect === undefined
-              ? mu.div(bc1)
-              : mu.mul((rect * Math.sqrt(biasCorrection(beta2, step))) / bc1).div(nu.sqrt().add(eps));
-          return { mu, nu, out };
-        },
-      );
-      return [out, { count: step, mu, nu }];
+      return runElementwiseStep("scaleByRadam", updates, stepOf(state));
     },
+    elementwiseStep: stepOf,
   };
 }

@@ -1,7 +1,7 @@
-import { elementwiseTrees } from "./elementwiseTrees";
+import { runElementwiseStep } from "./elementwiseStep";
 import { ema } from "./ema";
 import { fullLike } from "./tree";
-import type { GradientTransformation, TensorTree } from "./types";
+import type { ElementwiseStep, GradientTransformation, TensorTree } from "./types";
 
 /** Options of `scaleByRms` (torch RMSprop's names and defaults). */
 export interface ScaleByRmsOptions {
@@ -28,34 +28,38 @@ export type RmsState = { readonly squareAvg: TensorTree; readonly gradAvg?: Tens
  */
 export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformation<RmsState> {
   const { alpha = 0.99, eps = 1e-8, centered = false } = options;
+  const stepOf = (state: RmsState): ElementwiseStep<RmsState> => {
+    if (state.gradAvg === undefined) {
+      return {
+        trees: { s: state.squareAvg },
+        readsParams: false,
+        body: ({ u, s }) => {
+          const squareAvg = ema(s, u.square(), alpha);
+          return { squareAvg, out: u.div(squareAvg.sqrt().add(eps)) };
+        },
+        next: ({ squareAvg }) => ({ squareAvg }),
+        replaces: { squareAvg: "s" },
+      };
+    }
+    // Centered: divide by the square root of the variance estimate E[g²] − E[g]².
+    return {
+      trees: { s: state.squareAvg, a: state.gradAvg },
+      readsParams: false,
+      body: ({ u, s, a }) => {
+        const squareAvg = ema(s, u.square(), alpha);
+        const gradAvg = ema(a, u, alpha);
+        return { squareAvg, gradAvg, out: u.div(squareAvg.sub(gradAvg.square()).sqrt().add(eps)) };
+      },
+      next: ({ squareAvg, gradAvg }) => ({ squareAvg, gradAvg }),
+      replaces: { squareAvg: "s", gradAvg: "a" },
+    };
+  };
   return {
     name: "scaleByRms",
     init: (params) => ({ squareAvg: fullLike(params), ...(centered ? { gradAvg: fullLike(params) } : {}) }),
     update<T extends TensorTree>(updates: T, state: RmsState): [T, RmsState] {
-      if (state.gradAvg === undefined) {
-        const { squareAvg, out } = elementwiseTrees(
-          "scaleByRms",
-          updates,
-          { g: updates, s: state.squareAvg },
-          ({ g, s }) => {
-            const squareAvg = ema(s, g.square(), alpha);
-            return { squareAvg, out: g.div(squareAvg.sqrt().add(eps)) };
-          },
-        );
-        return [out, { squareAvg }];
-      }
-      // Centered: divide by the square root of the variance estimate E[g²] − E[g]².
-      const { squareAvg, gradAvg, out } = elementwiseTrees(
-        "scaleByRms",
-        updates,
-        { g: updates, s: state.squareAvg, a: state.gradAvg },
-        ({ g, s, a }) => {
-          const squareAvg = ema(s, g.square(), alpha);
-          const gradAvg = ema(a, g, alpha);
-          return { squareAvg, gradAvg, out: g.div(squareAvg.sub(gradAvg.square()).sqrt().add(eps)) };
-        },
-      );
-      return [out, { squareAvg, gradAvg }];
+      return runElementwiseStep("scaleByRms", updates, stepOf(state));
     },
+    elementwiseStep: stepOf,
   };
 }

@@ -1,6 +1,6 @@
-import { elementwiseTrees } from "./elementwiseTrees";
+import { runElementwiseStep } from "./elementwiseStep";
 import { fullLike } from "./tree";
-import type { GradientTransformation, TensorTree } from "./types";
+import type { ElementwiseStep, GradientTransformation, TensorTree } from "./types";
 
 /** Options of `traceMomentum` (torch SGD's names). */
 export interface TraceMomentumOptions {
@@ -23,23 +23,29 @@ export type TraceMomentumState = { readonly count: number; readonly momentumBuff
  */
 export function traceMomentum(options: TraceMomentumOptions): GradientTransformation<TraceMomentumState> {
   const { momentum, dampening = 0, nesterov = false } = options;
+  const stepOf = (state: TraceMomentumState): ElementwiseStep<TraceMomentumState> => {
+    // Momentum 0 (a kept link): updates pass through, the buffer stays as it is.
+    if (momentum === 0) return { trees: {}, readsParams: false, body: ({ u }) => ({ out: u }), next: () => state };
+    // The first buffer is the gradient itself (b is the zero state, ignored).
+    const first = state.count === 0;
+    return {
+      trees: { b: state.momentumBuffer },
+      readsParams: false,
+      body: ({ u, b }) => {
+        const buffer = first ? u : b.mul(momentum).add(dampening === 0 ? u : u.mul(1 - dampening));
+        return { buffer, out: nesterov ? u.add(buffer.mul(momentum)) : buffer };
+      },
+      next: ({ buffer }) => ({ count: state.count + 1, momentumBuffer: buffer }),
+      replaces: { buffer: "b" },
+    };
+  };
   return {
     name: "traceMomentum",
     init: (params) => ({ count: 0, momentumBuffer: fullLike(params) }),
     update<T extends TensorTree>(updates: T, state: TraceMomentumState): [T, TraceMomentumState] {
       if (momentum === 0) return [updates, state];
-      // The first buffer is the gradient itself (b is the zero state, ignored).
-      const first = state.count === 0;
-      const { buffer, out } = elementwiseTrees(
-        "traceMomentum",
-        updates,
-        { g: updates, b: state.momentumBuffer },
-        ({ g, b }) => {
-          const buffer = first ? g : b.mul(momentum).add(dampening === 0 ? g : g.mul(1 - dampening));
-          return { buffer, out: nesterov ? g.add(buffer.mul(momentum)) : buffer };
-        },
-      );
-      return [out, { count: state.count + 1, momentumBuffer: buffer }];
+      return runElementwiseStep("traceMomentum", updates, stepOf(state));
     },
+    elementwiseStep: stepOf,
   };
 }

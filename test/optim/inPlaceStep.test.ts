@@ -11,6 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import { registerCpuFusedKernels } from "../../src/backend/fused";
 import { Adam, SGD, type ChainOptimizer } from "../../src/optim";
 import * as T from "../../src/transforms";
+import { withoutWasmSimd } from "../../src/backend/wasmCode/simd";
 import { setUpWasm, uniform } from "../wasmKernels/helpers";
 
 const SHAPES = [[13, 7], [7], [7, 3], [3]];
@@ -122,18 +123,47 @@ for (const backend of BACKENDS) {
         optimizer.lr = lr;
         const grads = gradsAt(step);
         optimizer.applyGradients(named(variables, grads));
-        const next = tf.tidy(() => {
-          const [updates, nextState] = chain.update(grads, state);
-          for (const t of T.stateTensors(nextState)) tf.keep(t);
-          return { state: nextState, copies: copies.map((c, i) => tf.keep(tf.add(c, updates[i]))) };
+        let nextState = state;
+        let nextCopies = copies;
+        tf.tidy(() => {
+          const [updates, stepState] = chain.update(grads, state);
+          for (const t of T.stateTensors(stepState)) tf.keep(t);
+          nextState = stepState;
+          nextCopies = copies.map((c, i) => tf.keep(tf.add(c, updates[i])));
         });
         tf.dispose([...T.stateTensors(state), ...copies, ...grads]);
-        state = next.state;
-        copies = next.copies;
+        state = nextState;
+        copies = nextCopies;
         variables.forEach((v, i) => assert.deepEqual(bits(v), bits(copies[i]), `${name} step ${step} lr ${lr}`));
       });
       tf.dispose([...variables, ...copies, ...T.stateTensors(state)]);
       optimizer.dispose();
     }
+  });
+}
+
+for (const simd of [true, false]) {
+  test(`wasm${simd ? "" : " without SIMD"}: a layer's weights written in place are not met by XNNPACK's packing cached for the old values`, async () => {
+    await onBackend("wasm");
+    const run = () => {
+      const variables = makeVariables(`packed${simd}`);
+      const x = tf.tensor(uniform(5 * 13, 77), [5, 13]);
+      const optimizer = new Adam({ lr: 0.1 });
+      for (let step = 0; step < 3; step++) {
+        // The product packs the weights (its right operand) and caches the packing under the tensor's id.
+        tf.dispose(tf.matMul(x, variables[0]));
+        const grads = gradsAt(step);
+        optimizer.applyGradients(named(variables, grads));
+        const product = tf.matMul(x, variables[0]);
+        const fresh = tf.tensor(variables[0].dataSync(), variables[0].shape);
+        const expected = tf.matMul(x, fresh);
+        assert.deepEqual(bits(product), bits(expected), `step ${step}: the product sees the new weights`);
+        tf.dispose([product, fresh, expected, ...grads]);
+      }
+      optimizer.dispose();
+      tf.dispose([x, ...variables]);
+    };
+    if (simd) run();
+    else withoutWasmSimd(run);
   });
 }

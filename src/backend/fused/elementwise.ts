@@ -24,7 +24,7 @@ import { Ew, Recorder } from "./expression";
 import { loopFor } from "./loop";
 import { simdRunFor } from "./wasmSimd";
 import { wasmSimdSupported } from "../wasmCode/simd";
-import { tensorData, wasmMemory, type WasmBackend } from "../wasmKernels/wasmBackend";
+import { registerView, releaseView, tensorData, wasmMemory, type WasmBackend } from "../wasmKernels/wasmBackend";
 import { isUnary, type BinaryOp, type OpName, type Program, type UnaryOp } from "./program";
 
 export const ELEMENTWISE_KERNEL = "OptimlabElementwise";
@@ -302,8 +302,13 @@ export function elementwiseKernel(backendName: ArrayBackendName): KernelFunc {
             }
           }
           // makeOutput may grow the heap: pointers stay valid (offsets), so read them after it.
-          args[k + m + scalars.length] = tf.util.sizeFromShape(shape);
+          const size = tf.util.sizeFromShape(shape);
+          args[k + m + scalars.length] = size;
           run(...args);
+          for (let o = 0; o < m; o++) {
+            const slot = slotOf(g, o);
+            if (slot >= 0) renewId(wasm, infos[slot], size);
+          }
         }
         return created;
       }
@@ -321,11 +326,30 @@ export function elementwiseKernel(backendName: ArrayBackendName): KernelFunc {
         const slot = slotOf(g, o);
         outputs.push(slot >= 0 ? arrays.inputs[slot] : arrays.outputs[next++]);
       }
-      loop(arrays.inputs, outputs, scalars, tf.util.sizeFromShape(shape));
+      const size = tf.util.sizeFromShape(shape);
+      loop(arrays.inputs, outputs, scalars, size);
       created.push(...arrays.infos);
+      if (backendName === "wasm") {
+        for (let o = 0; o < m; o++) {
+          const slot = slotOf(g, o);
+          if (slot >= 0) renewId(backend as unknown as WasmBackend, infos[slot], size);
+        }
+      }
     }
     return created;
   };
+}
+
+/**
+ * Gives a tensor written in place a fresh id on the C++ side, as a new tensor would have:
+ * tfjs-backend-wasm treats tensor data as immutable and caches derived data under the id (XNNPACK
+ * keeps a product's packed right operand, i.e. a layer's weights, per id). Dropping the old id
+ * drops those caches; the memory, the dataId and the JavaScript record stay.
+ */
+function renewId(wasm: WasmBackend, info: TensorInfo, size: number): void {
+  const data = tensorData(wasm, info);
+  releaseView(wasm, data.id);
+  data.id = registerView(wasm, data.memoryOffset, size);
 }
 
 export function elementwiseKernelConfig(backendName: ArrayBackendName): KernelConfig {
