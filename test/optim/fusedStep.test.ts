@@ -1,0 +1,107 @@
+/**
+ * Every optimizer whose chain is made of per-element formulas runs a step as one fused kernel
+ * dispatch, writing the new state and parameters in place, and gives the bits of its links run
+ * one by one (each link's own kernel, then `p + u` as tf.add), on cpu and wasm.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as tf from "@tensorflow/tfjs";
+import { ELEMENTWISE_KERNEL, registerCpuFusedKernels } from "../../src/backend/fused";
+import * as optim from "../../src/optim";
+import * as T from "../../src/transforms";
+import { setUpWasm, uniform } from "../wasmKernels/helpers";
+
+const SHAPES = [[9, 5], [5], [5, 2], [2]];
+
+const CONFIGS: [string, () => optim.ChainOptimizer][] = [
+  ["SGD", () => new optim.SGD({ lr: 0.1 })],
+  ["SGD momentum dampening", () => new optim.SGD({ lr: 0.1, momentum: 0.9, dampening: 0.3 })],
+  [
+    "SGD nesterov weightDecay maximize",
+    () => new optim.SGD({ lr: 0.1, momentum: 0.8, nesterov: true, weightDecay: 0.01, maximize: true }),
+  ],
+  ["Adam weightDecay amsgrad", () => new optim.Adam({ lr: 0.01, weightDecay: 0.05, amsgrad: true })],
+  ["AdamW", () => new optim.AdamW({ lr: 0.01 })],
+  ["RMSprop centered momentum", () => new optim.RMSprop({ lr: 0.01, centered: true, momentum: 0.5, weightDecay: 0.1 })],
+  ["RMSprop", () => new optim.RMSprop({ lr: 0.01 })],
+  ["Adagrad lrDecay", () => new optim.Adagrad({ lr: 0.1, lrDecay: 0.01, initialAccumulatorValue: 0.1 })],
+  ["Adadelta", () => new optim.Adadelta({ lr: 1 })],
+  ["Adamax", () => new optim.Adamax({ lr: 0.01 })],
+  ["NAdam", () => new optim.NAdam({ lr: 0.01 })],
+  ["RAdam", () => new optim.RAdam({ lr: 0.01, weightDecay: 0.1 })],
+];
+
+function bits(t: tf.Tensor): number[] {
+  return Array.from(new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
+}
+
+function sizeOf(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Counts dispatches of the fused kernel on the current backend while `run` runs. */
+function countDispatches(run: () => void): number {
+  const config = tf.getKernel(ELEMENTWISE_KERNEL, tf.getBackend());
+  assert.ok(config);
+  const original = config.kernelFunc;
+  let count = 0;
+  (config as { kernelFunc: typeof original }).kernelFunc = (args) => {
+    count++;
+    return original(args);
+  };
+  try {
+    run();
+  } finally {
+    (config as { kernelFunc: typeof original }).kernelFunc = original;
+  }
+  return count;
+}
+
+for (const backend of ["cpu", "wasm"]) {
+  for (const [name, make] of CONFIGS) {
+    test(`${backend}: ${name} runs one fused dispatch per step, the bits of its links one by one`, async () => {
+      await setUpWasm();
+      registerCpuFusedKernels();
+      assert.ok(await tf.setBackend(backend));
+      const optimizer = make();
+      const links = make().transform.links.map((l) => l.transform);
+      const variables = SHAPES.map((s, i) =>
+        tf.variable(tf.tensor(uniform(sizeOf(s), 7 + i), s), true, `fused${backend}${name}${i}`),
+      );
+      let copies = variables.map((v) => tf.clone(v).add(0));
+      let states = links.map((l) => l.init(copies));
+      for (let step = 0; step < 5; step++) {
+        const grads = SHAPES.map((s, i) => tf.tensor(uniform(sizeOf(s), 50 * step + i, -1, 1), s));
+        const named = Object.fromEntries(variables.map((v, i) => [v.name, grads[i]]));
+        const before = tf.memory().numTensors;
+        assert.equal(
+          countDispatches(() => optimizer.applyGradients(named)),
+          1,
+          "one dispatch",
+        );
+        if (step > 0) assert.equal(tf.memory().numTensors, before, "in place: no new tensors");
+        // The reference: each link's own update, then p + u.
+        let next: T.TransformState[] = [];
+        let params: tf.Tensor[] = [];
+        tf.tidy(() => {
+          let updates: tf.Tensor[] = grads;
+          next = links.map((link, l) => {
+            const [out, state] = link.update(updates, states[l], copies);
+            updates = out;
+            for (const t of T.stateTensors(state)) tf.keep(t);
+            return state;
+          });
+          params = copies.map((c, i) => tf.keep(tf.add(c, updates[i])));
+        });
+        for (const state of states) tf.dispose(T.stateTensors(state));
+        tf.dispose([...copies, ...grads]);
+        states = next;
+        copies = params;
+        variables.forEach((v, i) => assert.deepEqual(bits(v), bits(copies[i]), `step ${step}, parameter ${i}`));
+      }
+      optimizer.dispose();
+      for (const state of states) tf.dispose(T.stateTensors(state));
+      tf.dispose([...variables, ...copies]);
+    });
+  }
+}
