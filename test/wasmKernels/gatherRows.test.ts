@@ -114,10 +114,20 @@ test("GatherV2 along inner axes and with batch dims still matches cpu through th
   tf.dispose([x, idx]);
 });
 
-test("the generated row copy writes exactly the target rows, nothing before or after", () => {
-  const memory = new WebAssembly.Memory({ initial: 2 });
-  const copy = new WebAssembly.Instance(new WebAssembly.Module(gatherRowsModuleBytes()), { env: { memory } }).exports
-    .gatherRows as (indexPointer: number, count: number, rowBytes: number, source: number, target: number) => void;
+test("the generated row copy writes exactly the target rows, nothing before or after (shared memory too)", () => {
+  for (const shared of [false, true]) checkRowCopy(shared);
+});
+
+function checkRowCopy(shared: boolean): void {
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: 4, shared });
+  const copy = new WebAssembly.Instance(new WebAssembly.Module(gatherRowsModuleBytes(shared)), { env: { memory } })
+    .exports.gatherRows as (
+    indexPointer: number,
+    count: number,
+    rowBytes: number,
+    source: number,
+    target: number,
+  ) => void;
   const heap = new Uint8Array(memory.buffer);
   for (const rowBytes of [16, 17, 31, 32, 100, 3136]) {
     for (const count of [0, 1, GATHER_ROWS_WAYS - 1, GATHER_ROWS_WAYS + 3]) {
@@ -134,7 +144,7 @@ test("the generated row copy writes exactly the target rows, nothing before or a
       rows.forEach((r, i) =>
         expected.set(heap.subarray(source + r * rowBytes, source + (r + 1) * rowBytes), i * rowBytes),
       );
-      const what = `${count} rows of ${rowBytes} bytes`;
+      const what = `${count} rows of ${rowBytes} bytes${shared ? " (shared memory)" : ""}`;
       assert.deepEqual(heap.subarray(target, target + count * rowBytes), expected, what);
       assert.ok(
         heap.subarray(target + count * rowBytes, target + count * rowBytes + 64).every((b) => b === 0xee),
@@ -143,7 +153,7 @@ test("the generated row copy writes exactly the target rows, nothing before or a
       assert.equal(heap[target - 1], 0xee, `${what}: wrote before the start`);
     }
   }
-});
+}
 
 test("GatherV2 rejects an index out of range on the row path with the original message, and keeps no tensor", async () => {
   await setUpWasm();
