@@ -49,7 +49,10 @@ export function runElementwiseStepAndApply<T extends TensorTree, S extends Trans
   params: T,
   options: ApplyOptions = {},
 ): [T, S] {
-  const trees: Record<string, TensorTree> = { ...step.trees, u: updates, p: params };
+  const trees: Record<string, TensorTree> = {};
+  for (const name of Object.keys(step.trees)) trees[name] = step.trees[name];
+  trees.u = updates;
+  trees.p = params;
   const body = (x: ElementwiseSymbols) => {
     const outputs = step.body(x);
     const results = without(outputs, "out");
@@ -58,7 +61,7 @@ export function runElementwiseStepAndApply<T extends TensorTree, S extends Trans
   };
   let overwrite: Record<string, string> | undefined;
   if (options.inPlace === true) {
-    overwrite = { ...step.replaces };
+    overwrite = step.replaces === undefined ? {} : without(step.replaces, "param");
     overwrite.param = "p";
   }
   const results = elementwiseTrees(what, updates, trees, body, { cache: options.cache, overwrite });

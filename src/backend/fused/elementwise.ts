@@ -29,6 +29,10 @@ import { isUnary, type BinaryOp, type OpName, type Program, type UnaryOp } from 
 
 export const ELEMENTWISE_KERNEL = "OptimlabElementwise";
 
+// tfjs's functions, looked up once: an optimizer step calls them every step, and a namespace
+// import reaches each through a getter.
+const { engine, env, getKernel, getBackend, backend: currentBackend, util, Tensor } = tf;
+
 type Symbols<I extends string> = { readonly [K in I]: Ew };
 type Tensors<K extends string> = { [P in K]: tf.Tensor };
 
@@ -97,21 +101,27 @@ export function elementwiseGroups<I extends string, O extends string>(
   recorder.scalarValues.forEach((v, i) => (scalars[i] = Math.fround(v)));
 
   // While a gradient is being recorded, run the ops: they have gradients, the fused kernel has none.
-  const fused = !tf.engine().isTapeOn() && tf.getKernel(ELEMENTWISE_KERNEL, tf.getBackend()) !== undefined;
+  const tfEngine = engine();
+  const kernel = tfEngine.isTapeOn() ? undefined : getKernel(ELEMENTWISE_KERNEL, getBackend());
   const k = names.length;
   const m = outNames.length;
   const into =
-    fused && options.overwrite !== undefined
+    kernel !== undefined && options.overwrite !== undefined
       ? overwriteSlots(names, outNames, options.overwrite, tensors, groups.length)
       : undefined;
-  const outputs = fused
-    ? (tf.engine().runKernel(ELEMENTWISE_KERNEL, inputMap(tensors), {
-        program,
-        scalars,
-        groups: groups.length,
-        into,
-      } as unknown as NamedAttrMap) as tf.Tensor[])
-    : groups.flatMap((_, g) => evaluateWithOps(program, recorder.scalarValues, tensors.slice(g * k, (g + 1) * k)));
+  const attrs = { program, scalars, groups: groups.length, into } as unknown as NamedAttrMap;
+  let outputs: tf.Tensor[] = [];
+  if (kernel === undefined) {
+    outputs = groups.flatMap((_, g) =>
+      evaluateWithOps(program, recorder.scalarValues, tensors.slice(g * k, (g + 1) * k)),
+    );
+  } else if (into !== undefined && !into.includes(-1) && !tfEngine.state.profiling && !env().getBool("DEBUG")) {
+    // Every output written in place: no tensor to make, so the engine's dispatch (scopes, tensor
+    // tracking) has nothing to do; call the kernel itself. Profiling and debug mode keep the engine.
+    kernel.kernelFunc({ inputs: inputMap(tensors), attrs, backend: currentBackend() });
+  } else {
+    outputs = tfEngine.runKernel(ELEMENTWISE_KERNEL, inputMap(tensors), attrs) as tf.Tensor[];
+  }
   let next = 0;
   return groups.map((_, g) => {
     const out = {} as Tensors<O>;
@@ -126,7 +136,8 @@ export function elementwiseGroups<I extends string, O extends string>(
 /**
  * For each group and output, the input slot the kernel writes that output over, or -1 for a new
  * tensor: an input slot takes at most one output, and only where its data has one owner (the
- * backend's reference count is 1 and no other input of the call holds the same data).
+ * backend's reference count is 1, so no other tensor object shares it, and the tensor itself is
+ * not passed twice).
  */
 function overwriteSlots<I extends string, O extends string>(
   names: readonly I[],
@@ -135,30 +146,36 @@ function overwriteSlots<I extends string, O extends string>(
   tensors: readonly tf.Tensor[],
   groupCount: number,
 ): Int32Array | undefined {
-  const backend = tf.backend() as unknown as { refCount?: (dataId: object) => number };
+  const backend = currentBackend() as unknown as { refCount?: (dataId: object) => number };
   if (typeof backend.refCount !== "function") return undefined;
-  const claimed = new Set<number>();
-  const slots = outNames.map((name) => {
-    const input = overwrite[name];
-    const slot = input === undefined ? -1 : names.indexOf(input);
-    if (slot < 0 || claimed.has(slot)) return -1;
-    claimed.add(slot);
-    return slot;
-  });
-  if (claimed.size === 0) return undefined;
-  const uses = new Map<object, number>();
-  for (const t of tensors) uses.set(t.dataId, (uses.get(t.dataId) ?? 0) + 1);
   const k = names.length;
   const m = outNames.length;
+  const slots: number[] = [];
+  let any = false;
+  for (const name of outNames) {
+    const input = overwrite[name];
+    const slot = input === undefined ? -1 : names.indexOf(input);
+    const free = slot >= 0 && !slots.includes(slot);
+    slots.push(free ? slot : -1);
+    any ||= free;
+  }
+  if (!any) return undefined;
   const into = new Int32Array(groupCount * m).fill(-1);
   for (let g = 0; g < groupCount; g++) {
     for (let o = 0; o < m; o++) {
       if (slots[o] < 0) continue;
-      const { dataId } = tensors[g * k + slots[o]];
-      if (uses.get(dataId) === 1 && backend.refCount(dataId) === 1) into[g * m + o] = slots[o];
+      const target = tensors[g * k + slots[o]];
+      if (backend.refCount(target.dataId) !== 1 || occurrences(tensors, target) !== 1) continue;
+      into[g * m + o] = slots[o];
     }
   }
   return into;
+}
+
+function occurrences(tensors: readonly tf.Tensor[], target: tf.Tensor): number {
+  let count = 0;
+  for (const t of tensors) if (t.dataId === target.dataId) count++;
+  return count;
 }
 
 /** Appends one group's tensors in `names` order to `into`, checked: float32, not disposed, one shape. */
@@ -168,14 +185,14 @@ function checkedGroup<I extends string>(
   into: tf.Tensor[],
 ): void {
   const first = inputs[names[0]] as tf.Tensor | undefined;
-  const shape = first instanceof tf.Tensor ? first.shape : [];
+  const shape = first instanceof Tensor ? first.shape : [];
   for (const name of names) {
     const t = inputs[name];
-    if (!(t instanceof tf.Tensor)) throw new Error(elementwiseInputMessage(name, `is not a tensor (got ${typeof t})`));
+    if (!(t instanceof Tensor)) throw new Error(elementwiseInputMessage(name, `is not a tensor (got ${typeof t})`));
     if (t.isDisposed) throw new Error(elementwiseInputMessage(name, "is disposed"));
     if (t.dtype !== "float32")
       throw new Error(elementwiseInputMessage(name, `has dtype ${t.dtype} (expected float32; cast it first)`));
-    if (t.shape !== shape && !tf.util.arraysEqual(t.shape, shape)) {
+    if (t.shape !== shape && !util.arraysEqual(t.shape, shape)) {
       throw new Error(
         elementwiseInputMessage(
           name,
@@ -302,7 +319,7 @@ export function elementwiseKernel(backendName: ArrayBackendName): KernelFunc {
             }
           }
           // makeOutput may grow the heap: pointers stay valid (offsets), so read them after it.
-          const size = tf.util.sizeFromShape(shape);
+          const size = util.sizeFromShape(shape);
           args[k + m + scalars.length] = size;
           run(...args);
           for (let o = 0; o < m; o++) {
@@ -326,7 +343,7 @@ export function elementwiseKernel(backendName: ArrayBackendName): KernelFunc {
         const slot = slotOf(g, o);
         outputs.push(slot >= 0 ? arrays.inputs[slot] : arrays.outputs[next++]);
       }
-      const size = tf.util.sizeFromShape(shape);
+      const size = util.sizeFromShape(shape);
       loop(arrays.inputs, outputs, scalars, size);
       created.push(...arrays.infos);
       if (backendName === "wasm") {
