@@ -2,11 +2,13 @@
  * GatherV2 for wasm that copies whole rows.
  *
  * `train.fit`'s loader picks every shuffled batch with a gather along axis 0. The wasm C++ gather
- * computes an index per element (~3 ms for 64 MNIST rows); here each gathered slice (a row of
- * 784 floats) is one `copyWithin` on the heap's bytes: a memmove, without the typed-array view
- * per row that `set(subarray)` allocates. Slices of a few elements (class labels) are copied
- * element by element, which is cheaper than a call per slice. Every axis and batch dim takes the
- * same walk over (batch, outer, index) slices. Bounds are checked first, with the original's message.
+ * computes an index per element (~3 ms for 64 MNIST rows); here the gathered slices (rows of 784
+ * floats) are copied whole: by generated SIMD code that copies eight rows side by side
+ * (gatherRowsSimd.ts: the rows of a shuffled batch wait on main memory, and eight streams in
+ * flight copy faster than one memmove per row), or without SIMD by one `copyWithin` per slice.
+ * Slices under 16 bytes (class labels) are copied element by element. Every axis and batch dim
+ * takes the same walk over (batch, outer, index) slices. Bounds are checked first, with the
+ * original's message.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
