@@ -84,36 +84,37 @@ export function crossEntropy(
   });
 }
 
+/** The loss and its gradient with respect to the logits, from {@link crossEntropyWithGradient}. */
+export type LossWithGradient = (logits: tf.Tensor2D) => { loss: tf.Scalar; gradient: tf.Tensor2D };
+
 /**
  * `crossEntropy(logits, labels, options)` and its gradient with respect to `logits` for an upstream
  * gradient of 1 (what a gradient tape seeds the loss with), in one kernel and outside any tape —
  * where `crossEntropy` runs as its fused op (float32 [N, C] logits, int32 class indices of which
  * none is ignored, no weight or smoothing, reduction "mean" or "sum", on cpu or wasm): the same
  * bits as `crossEntropy`'s value and the tape's gradient (backend/fused/softmaxCrossEntropy.ts).
- * Otherwise undefined: take the gradient of `crossEntropy` under a tape. Bad arguments throw
- * `crossEntropy`'s errors. `train.fit` uses it for its tape-free gradients of dense stacks.
+ * Decided from the logits' shape `logitsShape` before they exist, with `crossEntropy`'s checks
+ * and errors: the function that computes them from logits of that shape, or undefined (take the
+ * gradient of `crossEntropy` under a tape). `train.fit` uses it for its tape-free gradients.
  */
 export function crossEntropyWithGradient(
-  logits: tf.Tensor,
-  labels: tf.Tensor,
-  options: CrossEntropyOptions & ReductionOption = {},
-): { loss: tf.Scalar; gradient: tf.Tensor2D } | undefined {
-  const { fused } = checkedRoute(logits, labels, options);
-  return fused ? softmaxCrossEntropyWithGradient(logits as tf.Tensor2D, labels as tf.Tensor1D, fused) : undefined;
-}
-
-/**
- * Whether {@link crossEntropyWithGradient} computes `crossEntropy` for float32 logits of `logitsShape`
- * and these labels and options — decided, with `crossEntropy`'s checks and errors, before the
- * logits exist (so a caller computes them only when it can use them).
- */
-export function crossEntropyGradientApplies(
   logitsShape: readonly number[],
   labels: tf.Tensor,
   options: CrossEntropyOptions & ReductionOption = {},
-): boolean {
-  const logits: LogitsLike = { shape: [...logitsShape], rank: logitsShape.length, dtype: "float32" };
-  return checkedRoute(logits, labels, options).fused !== undefined;
+): LossWithGradient | undefined {
+  const shape = [...logitsShape];
+  const { fused } = checkedRoute({ shape, rank: shape.length, dtype: "float32" }, labels, options);
+  if (!fused) return undefined;
+  return (logits) => {
+    if (logits.dtype !== "float32" || logits.shape.some((d, i) => d !== shape[i]))
+      throw new Error(lossWithGradientShapeMessage(shape, logits.shape));
+    return softmaxCrossEntropyWithGradient(logits, labels as tf.Tensor1D, fused);
+  };
+}
+
+/** A caller of crossEntropyWithGradient's function broke its contract (not a user's input error). */
+export function lossWithGradientShapeMessage(expected: readonly number[], got: readonly number[]): string {
+  return `crossEntropyWithGradient: float32 logits of shape [${expected.join(", ")}] expected, got [${got.join(", ")}]`;
 }
 
 /** Logits, or their shape when they are float32 and not computed yet. */
@@ -179,7 +180,9 @@ function checkedRoute(logits: LogitsLike, labels: tf.Tensor, options: CrossEntro
 function checkLabelRange(labels: tf.Tensor, classes: number, ignoreIndex: number): boolean {
   const outOfRange = (label: number) => label !== ignoreIndex && (label < 0 || label >= classes);
   const possible = possibleLabelValues(labels);
-  if ([...possible].some(outOfRange)) {
+  let someOutOfRange = false;
+  for (const label of possible) someOutOfRange ||= outOfRange(label); // once per step: no array copy
+  if (someOutOfRange) {
     const bad = labels.dataSync().find(outOfRange);
     if (bad !== undefined) throw new RangeError(messages.targetOutOfBounds(bad, classes, ignoreIndex));
   }

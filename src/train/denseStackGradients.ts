@@ -10,7 +10,7 @@
  * direct path does not cover, which then gives the tape path's results or errors.
  */
 import * as tf from "@tensorflow/tfjs";
-import { crossEntropy, crossEntropyGradientApplies, crossEntropyWithGradient } from "../losses/crossEntropy";
+import { crossEntropy, crossEntropyWithGradient, type LossWithGradient } from "../losses/crossEntropy";
 import {
   denseActivationGradient,
   denseForward,
@@ -78,20 +78,20 @@ export interface DenseStackStep {
 }
 
 /**
- * True while the stack's weights exist, `x` is a batch its first layer takes and crossEntropy of
- * its logits against `y` has a direct gradient (checked before any work: crossEntropy's errors).
+ * crossEntropy's loss and gradient for the stack's logits on this batch when the stack's weights
+ * exist, `x` is a batch its first layer takes and crossEntropy of its logits against `y` has a
+ * direct gradient; else undefined. Decided before any work (bad labels: crossEntropy's errors).
  */
-function takes(stack: DenseStack, x: tf.Tensor, y: tf.Tensor): boolean {
+function lossFor(stack: DenseStack, x: tf.Tensor, y: tf.Tensor): LossWithGradient | undefined {
   const { layers } = stack;
   const classes = layers[layers.length - 1].kernel.shape[1] ?? 0; // rank 2 (denseStackOf)
-  return (
+  const takes =
     x.dtype === "float32" &&
     x.rank === 2 &&
     x.shape[0] > 0 &&
     x.shape[1] === layers[0].kernel.shape[0] &&
-    stack.variables.every((v) => !v.isDisposed) &&
-    crossEntropyGradientApplies([x.shape[0], classes], y)
-  );
+    stack.variables.every((v) => !v.isDisposed);
+  return takes ? crossEntropyWithGradient([x.shape[0], classes], y) : undefined;
 }
 
 /**
@@ -102,24 +102,20 @@ function takes(stack: DenseStack, x: tf.Tensor, y: tf.Tensor): boolean {
  * Intermediates are freed; the caller owns the returned tensors.
  */
 export function denseStackGradients(stack: DenseStack, x: tf.Tensor, y: tf.Tensor): DenseStackStep | undefined {
-  if (!takes(stack, x, y)) return undefined;
+  const lossWithGradient = lossFor(stack, x, y);
+  if (!lossWithGradient) return undefined;
   const { layers } = stack;
   // inputs[l] is layer l's input, inputs[l + 1] its output (the last is the logits).
   const inputs: tf.Tensor[] = [x];
   for (const { kernel, bias, activation } of layers)
     inputs.push(denseForward(inputs[inputs.length - 1] as tf.Tensor2D, kernel as tf.Tensor2D, bias, activation));
   const logits = inputs[layers.length] as tf.Tensor2D;
-  const outputs = inputs.slice(1);
-  let lossAndGradient: ReturnType<typeof crossEntropyWithGradient>;
+  let lossAndGradient: ReturnType<LossWithGradient>;
   try {
-    lossAndGradient = crossEntropyWithGradient(logits, y);
+    lossAndGradient = lossWithGradient(logits);
   } catch (error) {
-    tf.dispose(outputs);
+    tf.dispose(inputs.slice(1));
     throw error;
-  }
-  if (!lossAndGradient) {
-    tf.dispose(outputs);
-    return undefined;
   }
   // Backward, output to input, as the tape runs each layer's gradient functions (input, kernel,
   // bias); the first layer's input (the data) gets none.

@@ -7,6 +7,7 @@ import { denseStackGradients, denseStackOf } from "../../src/train/denseStackGra
 import { linear, logistic, mlp } from "../../src/models/builders";
 import { fusedDense } from "../../src/models/fusedDense";
 import { crossEntropy, mse } from "../../src/losses";
+import { crossEntropyWithGradient, lossWithGradientShapeMessage } from "../../src/losses/crossEntropy";
 import { labelsShape, targetOutOfBounds } from "../../src/losses/messages";
 import { Adam } from "../../src/optim/adam";
 import { SGD } from "../../src/optim/sgd";
@@ -434,4 +435,29 @@ test("fit: invalid gradients option", async () => {
   );
   model.dispose();
   tf.dispose([data.x, data.y]);
+});
+
+test("crossEntropyWithGradient: decided from the logits' shape with crossEntropy's checks; refuses other logits", async () => {
+  await setUpWasm();
+  const labels = tf.tensor1d([0, 2, 1, 4], "int32");
+  const ignored = tf.tensor1d([0, -100, 1, 4], "int32");
+  const bad = tf.tensor1d([0, 5, 1, 4], "int32");
+  assert.ok(crossEntropyWithGradient([4, CLASSES], labels));
+  assert.equal(crossEntropyWithGradient([4, CLASSES], labels, { labelSmoothing: 0.1 }), undefined);
+  assert.equal(crossEntropyWithGradient([4, CLASSES], labels, { weight: [1, 1, 1, 1, 2] }), undefined);
+  assert.equal(crossEntropyWithGradient([4, CLASSES], labels, { reduction: "none" }), undefined);
+  assert.equal(crossEntropyWithGradient([4, CLASSES], ignored), undefined);
+  const one = tf.scalar(2, "int32");
+  assert.equal(crossEntropyWithGradient([CLASSES], one), undefined, "unbatched");
+  assert.throws(() => crossEntropyWithGradient([4, CLASSES], bad), {
+    name: "RangeError",
+    message: targetOutOfBounds(5, CLASSES, -100),
+  });
+  assert.throws(() => crossEntropyWithGradient([3, CLASSES], labels), { message: labelsShape([3], [4]) });
+  const lossWithGradient = crossEntropyWithGradient([4, CLASSES], labels);
+  const wrong = tf.zeros([4, CLASSES + 1]) as tf.Tensor2D;
+  assert.throws(() => lossWithGradient?.(wrong), {
+    message: lossWithGradientShapeMessage([4, CLASSES], [4, CLASSES + 1]),
+  });
+  tf.dispose([labels, ignored, bad, wrong, one]);
 });
