@@ -105,3 +105,64 @@ for (const backend of ["cpu", "wasm"]) {
     });
   }
 }
+
+for (const backend of ["cpu", "wasm"]) {
+  test(`${backend}: hyperparameters written between steps (momentum off and on, betas) are the ones each step uses`, async () => {
+    await setUpWasm();
+    registerCpuFusedKernels();
+    assert.ok(await tf.setBackend(backend));
+    const cases: [string, () => optim.ChainOptimizer, (o: optim.ChainOptimizer, step: number) => void][] = [
+      [
+        "SGD momentum 0.9 → 0 → 0.5",
+        () => new optim.SGD({ lr: 0.1, momentum: 0.9 }),
+        (o, step) => {
+          if (step === 2) (o as optim.SGD).momentum = 0;
+          if (step === 4) (o as optim.SGD).momentum = 0.5;
+        },
+      ],
+      [
+        "Adam betas",
+        () => new optim.Adam({ lr: 0.01 }),
+        (o, step) => {
+          if (step === 2) o.paramGroups[0].betas = [0.5, 0.9];
+        },
+      ],
+    ];
+    for (const [name, make, change] of cases) {
+      const optimizer = make();
+      const variables = SHAPES.map((s, i) =>
+        tf.variable(tf.tensor(uniform(sizeOf(s), 70 + i), s), true, `hyper${backend}${name}${i}`),
+      );
+      let copies = variables.map((v) => tf.clone(v).add(0));
+      // The reference runs the optimizer's current links one by one on its own state, by link name.
+      let states: Record<string, T.TransformState> = {};
+      for (let step = 0; step < 6; step++) {
+        change(optimizer, step);
+        const grads = SHAPES.map((s, i) => tf.tensor(uniform(sizeOf(s), 90 * step + i, -1, 1), s));
+        optimizer.applyGradients(Object.fromEntries(variables.map((v, i) => [v.name, grads[i]])));
+        const next: Record<string, T.TransformState> = {};
+        let params: tf.Tensor[] = [];
+        tf.tidy(() => {
+          let updates: tf.Tensor[] = grads;
+          for (const { name: link, transform } of optimizer.transform.links) {
+            const [out, state] = transform.update(updates, states[link] ?? transform.init(copies), copies);
+            updates = out;
+            for (const t of T.stateTensors(state)) tf.keep(t);
+            next[link] = state;
+          }
+          params = copies.map((c, i) => tf.keep(tf.add(c, updates[i])));
+        });
+        const kept = new Set(Object.values(next).flatMap((s) => T.stateTensors(s)));
+        tf.dispose(Object.values(states).flatMap((s) => T.stateTensors(s).filter((t) => !kept.has(t))));
+        tf.dispose([...copies, ...grads]);
+        states = next;
+        copies = params;
+        variables.forEach((v, i) =>
+          assert.deepEqual(bits(v), bits(copies[i]), `${name}, step ${step}, parameter ${i}`),
+        );
+      }
+      optimizer.dispose();
+      tf.dispose([...variables, ...copies, ...Object.values(states).flatMap((s) => T.stateTensors(s))]);
+    }
+  });
+}
