@@ -29,6 +29,12 @@ export interface WarmUpOptions {
   sizes?: number[];
   /** Training steps (default 192: V8 needs about an epoch's worth of steps to optimise the step's code). */
   steps?: number;
+  /**
+   * Steps of the same training on the gradient tape (`gradients: "tape"`), after `steps` (default
+   * 128): `fit`'s path for everything its direct dense-stack gradients do not cover (dropout, a
+   * regularizer, another loss), whose code would otherwise still be cold in the first such cell.
+   */
+  tapeSteps?: number;
   /** Batch size (default 64, the notebooks' usual). */
   batchSize?: number;
   /**
@@ -39,7 +45,7 @@ export interface WarmUpOptions {
 }
 
 export interface WarmUpReport {
-  /** Steps run (fewer than asked when `shouldStop` stopped it). */
+  /** Steps run, both paths (fewer than asked when `shouldStop` stopped it). */
   steps: number;
   /** Wall time, ms. */
   ms: number;
@@ -77,43 +83,55 @@ function warmUpModel(sizes: number[]): tf.Sequential {
 }
 
 /**
- * Trains a throwaway MLP for `steps` steps (epochs of {@link WARM_UP_CHUNK} steps over random
- * samples) on the active backend, after {@link ready}. Leaves the global seed stream, layer names
+ * Trains a throwaway MLP for `steps` steps on `fit`'s direct gradients, then `tapeSteps` on the
+ * tape (epochs of {@link WARM_UP_CHUNK} steps, or of the larger phase's steps if fewer, over random
+ * samples; each phase rounded up to whole epochs) on the active backend, after {@link ready}. Leaves the global seed stream, layer names
  * and tensor count as they were; results of later training are bit-identical with or without it
  * (test).
  */
 export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpReport> {
   const sizes = options.sizes ?? [784, 128, 10];
-  const steps = options.steps ?? 192;
   const batchSize = options.batchSize ?? 64;
   await ready();
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const chunk = Math.min(WARM_UP_CHUNK, steps);
+  const phases: Array<[steps: number, gradients: "auto" | "tape"]> = [
+    [options.steps ?? 192, "auto"],
+    [options.tapeSteps ?? 128, "tape"],
+  ];
+  const chunk = Math.min(WARM_UP_CHUNK, Math.max(...phases.map(([steps]) => steps)));
   const count = chunk * batchSize;
   const model = warmUpModel(sizes);
   const x = tf.randomUniform([count, sizes[0]], 0, 1, "float32", WARM_UP_SEED);
   const y = tf.randomUniform([count], 0, sizes[sizes.length - 1], "int32", WARM_UP_SEED + 1);
   const optimizer = new Adam({ lr: 1e-3 });
   let done = 0;
+  let stopped = false;
   try {
-    await fit(model, {
-      optimizer,
-      loss: crossEntropy,
-      train: { x, y },
-      epochs: Math.ceil(steps / chunk),
-      batchSize,
-      progress: false,
-      seed: WARM_UP_SEED,
-      callbacks: {
-        onEpochEnd: async (_record, context) => {
-          done += chunk;
-          // Let waiting I/O (a kernel's incoming cell) run before asking whether to go on.
-          await new Promise((resolve) => setImmediate(resolve));
-          if (options.shouldStop?.()) context.stop();
+    for (const [steps, gradients] of phases) {
+      if (stopped || steps <= 0) continue;
+      await fit(model, {
+        optimizer,
+        loss: crossEntropy,
+        train: { x, y },
+        epochs: Math.ceil(steps / chunk),
+        batchSize,
+        progress: false,
+        seed: WARM_UP_SEED,
+        gradients,
+        callbacks: {
+          onEpochEnd: async (_record, context) => {
+            done += chunk;
+            // Let waiting I/O (a kernel's incoming cell) run before asking whether to go on.
+            await new Promise((resolve) => setImmediate(resolve));
+            if (options.shouldStop?.()) {
+              stopped = true;
+              context.stop();
+            }
+          },
         },
-      },
-    });
+      });
+    }
   } finally {
     optimizer.dispose();
     model.dispose();
