@@ -62,6 +62,9 @@ export function lastWarmUp(): WarmUpReport | undefined {
 
 /** Seeds of the warm-up's own weights and data: fixed, never drawn from the global stream. */
 const WARM_UP_SEED = 0x5eed;
+/** Default steps on `fit`'s direct gradients, then on the tape: about an epoch's worth each. */
+export const WARM_UP_STEPS = 192;
+export const WARM_UP_TAPE_STEPS = 128;
 /** Steps per epoch of the warm-up: between epochs it yields and asks `shouldStop`. */
 export const WARM_UP_CHUNK = 16;
 
@@ -96,8 +99,8 @@ export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpReport>
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const phases: Array<[steps: number, gradients: "auto" | "tape"]> = [
-    [options.steps ?? 192, "auto"],
-    [options.tapeSteps ?? 128, "tape"],
+    [options.steps ?? WARM_UP_STEPS, "auto"],
+    [options.tapeSteps ?? WARM_UP_TAPE_STEPS, "tape"],
   ];
   const chunk = Math.min(WARM_UP_CHUNK, Math.max(...phases.map(([steps]) => steps)));
   const count = chunk * batchSize;

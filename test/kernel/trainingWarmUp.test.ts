@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT, KernelHarness } from "../../protocol/kernelHarness";
+import { WARM_UP_STEPS, WARM_UP_TAPE_STEPS } from "../../src/warmUp";
 
 const NOTEBOOK_DIR = path.join(REPO_ROOT, "test", "kernel", "fixtures");
 /** Long enough for the TypeScript warm-up, the backend and the training warm-up on a loaded machine. */
@@ -54,7 +55,7 @@ describe("the kernel's training warm-up", { timeout: 180_000 }, () => {
         t.skip(`the warm-up had not run ${IDLE_MS / 1000} s after start (machine too loaded)`);
         return;
       }
-      assert.equal(seen.steps, 192);
+      assert.equal(seen.steps, WARM_UP_STEPS + WARM_UP_TAPE_STEPS, "both paths, every step");
       assert.equal(seen.tensors, 0, "the warm-up disposed its tensors");
       assert.deepEqual(seen.names, ["dense_Dense1", "dense_Dense2"], "no layer name was used up");
     } finally {
@@ -77,7 +78,10 @@ describe("the kernel's training warm-up", { timeout: 180_000 }, () => {
       assert.equal(reply.content.status, "ok", JSON.stringify(reply.content));
       const { steps } = JSON.parse(stdout(iopub)) as { steps?: number };
       // Skipped (the cell was queued before it began) or stopped after a chunk, never run to the end first.
-      assert.ok(steps === undefined || steps < 192, `warm-up ran ${steps} steps before the cell`);
+      assert.ok(
+        steps === undefined || steps < WARM_UP_STEPS + WARM_UP_TAPE_STEPS,
+        `warm-up ran ${steps} steps before the cell`,
+      );
     } finally {
       await kernel.close();
     }
