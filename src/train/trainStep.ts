@@ -9,9 +9,36 @@ import type { Batch } from "../data/loader";
 import { ChainOptimizer } from "../optim/chainOptimizer";
 import { clipGradNorm } from "../regularize/clipGradNorm";
 import { globalNorm } from "../transforms/globalNorm";
+import type { StepSquares } from "../transforms/elementwiseStep";
 import { denseStackGradients } from "./denseStackGradients";
 import { nonScalarLossMessage, type FitPlan } from "./fitOptions";
-import type { NormOf, StepValueLayout } from "./stepValues";
+import type { NormOf, StepValueLayout, SumsOfSquares } from "./stepValues";
+
+/**
+ * @internal Whether the per-step gradient norm takes its sums of squares from the optimizer's own
+ * kernel pass (where it is one of ours running its fused step on wasm): the same bits as the
+ * separate pass (tests turn it off to compare the two).
+ */
+export const normsFromOptimizerPass = { enabled: true };
+
+/** The optimizer, when it is one of ours whose step can hand out the sums of squares. */
+function squaresTaker(plan: FitPlan): ChainOptimizer | undefined {
+  const { optimizer } = plan;
+  if (!plan.normsPerStep || !normsFromOptimizerPass.enabled || !(optimizer instanceof ChainOptimizer)) return undefined;
+  // A subclass with its own applyGradients must run it.
+  return optimizer.applyGradients === ChainOptimizer.prototype.applyGradients ? optimizer : undefined;
+}
+
+/** The sums of `names` in order, or undefined when the kernel did not take one of them. */
+function sumsOf(names: readonly string[], sums: ReadonlyMap<string, number>): SumsOfSquares | undefined {
+  const sumOfSquares: number[] = [];
+  for (const name of names) {
+    const sum = sums.get(name);
+    if (sum === undefined) return undefined;
+    sumOfSquares.push(sum);
+  }
+  return { sumOfSquares };
+}
 
 /** The tensors the forward pass hands out of `tf.variableGrads` (kept, so the caller frees them). */
 interface Forward {
@@ -67,7 +94,7 @@ export function trainStep(model: tf.LayersModel, plan: FitPlan, layout: StepValu
       freeAbandonedTape();
       throw error;
     }
-    let gradNorm: tf.Scalar | NormOf | undefined;
+    let gradNorm: tf.Scalar | NormOf | SumsOfSquares | undefined;
     let update = grads;
     if (plan.clipGradNorm !== undefined) {
       const clipped = clipGradNorm(grads, plan.clipGradNorm);
@@ -79,7 +106,17 @@ export function trainStep(model: tf.LayersModel, plan: FitPlan, layout: StepValu
       gradNorm =
         plan.optimizer instanceof ChainOptimizer ? { normOf: Object.values(grads) } : globalNorm(Object.values(grads));
     }
-    plan.optimizer.applyGradients(update);
+    const taker = plan.clipGradNorm === undefined ? squaresTaker(plan) : undefined;
+    if (taker !== undefined) {
+      // The update's kernel reads every gradient: it takes their Σ x² in that pass (wasm), in the
+      // separate pass's order, so the norm keeps its bits (the weights keep their own pass:
+      // elementwiseStep.ts says why).
+      const squares: StepSquares = { gradients: new Map() };
+      taker.applyGradientsTakingSquares(update, squares);
+      gradNorm = sumsOf(Object.keys(grads), squares.gradients) ?? gradNorm;
+    } else {
+      plan.optimizer.applyGradients(update);
+    }
     // Both norms and the values go into one kernel (stepValues.ts).
     const packed = layout.pack({
       loss: forward.dataLoss as tf.Scalar,
