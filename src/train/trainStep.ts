@@ -16,10 +16,12 @@ import type { NormOf, StepValueLayout, SumsOfSquares } from "./stepValues";
 
 /**
  * @internal Whether the per-step gradient norm takes its sums of squares from the optimizer's own
- * kernel pass (where it is one of ours running its fused step on wasm): the same bits as the
- * separate pass (tests turn it off to compare the two).
+ * kernel pass (where it is one of ours running its fused step on wasm) instead of a separate pass:
+ * the same bits. Off: in `fit` it measured slower, because once Adam's moments hold subnormal
+ * floats the kernel waits on microcode assists and then pays for every extra instruction in its
+ * loop (docs/performance.md, "The gradient norm inside the optimizer's pass"). Tests turn it on.
  */
-export const normsFromOptimizerPass = { enabled: true };
+export const normsFromOptimizerPass = { enabled: false };
 
 /** The optimizer, when it is one of ours whose step can hand out the sums of squares. */
 function squaresTaker(plan: FitPlan): ChainOptimizer | undefined {

@@ -1,5 +1,6 @@
 /**
- * `fit`'s per-step gradNorm taken in the optimizer's own kernel pass (wasm): the History (loss,
+ * `fit`'s per-step gradNorm taken in the optimizer's own kernel pass (wasm; off by default, see
+ * `normsFromOptimizerPass`): the History (loss,
  * gradNorm, weightNorm) and the trained weights must be the bits of the separate norm pass
  * (`normsFromOptimizerPass` off), for the MLP and LeNet with Adam, SGD with momentum and AdamW;
  * with clipping (the gradient norm is the clip's, taken before the update: the optimizer is not
@@ -89,6 +90,7 @@ async function train(
   const model = make();
   model.setWeights(initial);
   const opt = optimizer();
+  const setting = normsFromOptimizerPass.enabled;
   normsFromOptimizerPass.enabled = fromOptimizer;
   try {
     const { result: history, taken } = await countingSquares(() =>
@@ -106,7 +108,7 @@ async function train(
     const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
     return { history: values(history), weights, taken };
   } finally {
-    normsFromOptimizerPass.enabled = true;
+    normsFromOptimizerPass.enabled = setting;
     opt.dispose();
     model.dispose();
   }
