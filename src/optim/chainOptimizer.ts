@@ -1,6 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Chain } from "../transforms/chain";
-import type { StepSquares } from "../transforms/elementwiseStep";
 import type {
   GradientTransformation,
   LearningRate,
@@ -216,19 +215,7 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
-    this.applyNamedGradients(namedGradients(variableGradients));
-  }
-
-  /**
-   * @internal `applyGradients`, also putting Σ x² of each gradient into `squares` (by variable
-   * name) where the step's kernel takes them in its own pass (wasm SIMD; a variable without an
-   * entry: not taken). `train.fit` records its per-step gradient norm from them.
-   */
-  applyGradientsTakingSquares(variableGradients: tf.NamedTensorMap, squares: StepSquares): void {
-    this.applyNamedGradients(namedGradients(variableGradients), squares);
-  }
-
-  private applyNamedGradients(grads: TensorRecord, squares?: StepSquares): void {
+    const grads = namedGradients(variableGradients);
     const byGroup = new Map<ParamGroup<H>, { grads: Record<string, tf.Tensor>; params: Record<string, tf.Variable> }>();
     const registered = tf.engine().registeredVariables;
     for (const [name, grad] of Object.entries(grads)) {
@@ -242,7 +229,7 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
     }
     for (const group of this.groups) {
       const entry = byGroup.get(group);
-      if (entry !== undefined) group.apply(entry.grads, entry.params, squares);
+      if (entry !== undefined) group.apply(entry.grads, entry.params);
     }
     this.incrementIterations();
   }

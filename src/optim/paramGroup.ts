@@ -8,7 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { chain as chainOf } from "../transforms/chain";
 import type { Chain, ChainState } from "../transforms/chain";
 import { isTensorTree, mapTree } from "../transforms/tree";
-import { runElementwiseStepAndApply, type StepSquares } from "../transforms/elementwiseStep";
+import { runElementwiseStepAndApply } from "../transforms/elementwiseStep";
 import type { TraceCache } from "../backend/fused";
 import type {
   GradientTransformation,
@@ -169,12 +169,8 @@ export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
     if (this.state_ !== undefined && added.length > 0) this.addLinkStates(added.map((l) => l.name));
   }
 
-  /**
-   * Runs one step of the chain on `grads` (all of this group's variables or some), assigning the
-   * variables; where the step runs as one kernel that can take them, puts Σ x² of each gradient
-   * into `squares`.
-   */
-  apply(grads: TensorRecord, params: Record<string, tf.Variable>, squares?: StepSquares): void {
+  /** Runs one step of the chain on `grads` (all of this group's variables or some), assigning the variables. */
+  apply(grads: TensorRecord, params: Record<string, tf.Variable>): void {
     const names = Object.keys(grads);
     if (names.length === 0) return;
     this.ensureState(params);
@@ -188,7 +184,6 @@ export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
         const [updated, next] = runElementwiseStepAndApply("optimizer step", grads, fused, params as TensorRecord, {
           cache: this.trace,
           inPlace: true,
-          squares,
         });
         for (const name of names) if (updated[name] !== params[name]) params[name].assign(updated[name]);
         this.state_ = writeBack(known, next);

@@ -11,20 +11,12 @@ export interface NormOf {
   readonly normOf: readonly tf.Tensor[];
 }
 
-/**
- * A norm from sums of squares already taken, per tensor in order (the optimizer's kernel takes them
- * in its own pass, in the order of the separate pass: see `backend/fused/wasmSimd.ts`).
- */
-export interface SumsOfSquares {
-  readonly sumOfSquares: readonly number[];
-}
-
 /** One step's recorded values, on the device (norms may be left to the packing kernel). */
 export interface StepTensors {
   loss: tf.Scalar;
   penalty?: tf.Scalar;
-  gradNorm?: tf.Scalar | NormOf | SumsOfSquares;
-  weightNorm?: tf.Scalar | NormOf | SumsOfSquares;
+  gradNorm?: tf.Scalar | NormOf;
+  weightNorm?: tf.Scalar | NormOf;
   /** In the order of the layout's metric names. */
   metrics: tf.Scalar[];
 }

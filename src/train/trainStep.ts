@@ -9,38 +9,9 @@ import type { Batch } from "../data/loader";
 import { ChainOptimizer } from "../optim/chainOptimizer";
 import { clipGradNorm } from "../regularize/clipGradNorm";
 import { globalNorm } from "../transforms/globalNorm";
-import type { StepSquares } from "../transforms/elementwiseStep";
 import { denseStackGradients } from "./denseStackGradients";
 import { nonScalarLossMessage, type FitPlan } from "./fitOptions";
-import type { NormOf, StepValueLayout, SumsOfSquares } from "./stepValues";
-
-/**
- * @internal Whether the per-step gradient norm takes its sums of squares from the optimizer's own
- * kernel pass (where it is one of ours running its fused step on wasm) instead of a separate pass:
- * the same bits. Off: in `fit` it measured slower, because once Adam's moments hold subnormal
- * floats the kernel waits on microcode assists and then pays for every extra instruction in its
- * loop (docs/performance.md, "The gradient norm inside the optimizer's pass"). Tests turn it on.
- */
-export const normsFromOptimizerPass = { enabled: false };
-
-/** The optimizer, when it is one of ours whose step can hand out the sums of squares. */
-function squaresTaker(plan: FitPlan): ChainOptimizer | undefined {
-  const { optimizer } = plan;
-  if (!plan.normsPerStep || !normsFromOptimizerPass.enabled || !(optimizer instanceof ChainOptimizer)) return undefined;
-  // A subclass with its own applyGradients must run it.
-  return optimizer.applyGradients === ChainOptimizer.prototype.applyGradients ? optimizer : undefined;
-}
-
-/** The sums of `names` in order, or undefined when the kernel did not take one of them. */
-function sumsOf(names: readonly string[], sums: ReadonlyMap<string, number>): SumsOfSquares | undefined {
-  const sumOfSquares: number[] = [];
-  for (const name of names) {
-    const sum = sums.get(name);
-    if (sum === undefined) return undefined;
-    sumOfSquares.push(sum);
-  }
-  return { sumOfSquares };
-}
+import type { NormOf, StepValueLayout } from "./stepValues";
 
 /** The tensors the forward pass hands out of `tf.variableGrads` (kept, so the caller frees them). */
 interface Forward {
@@ -96,7 +67,7 @@ export function trainStep(model: tf.LayersModel, plan: FitPlan, layout: StepValu
       freeAbandonedTape();
       throw error;
     }
-    let gradNorm: tf.Scalar | NormOf | SumsOfSquares | undefined;
+    let gradNorm: tf.Scalar | NormOf | undefined;
     let update = grads;
     if (plan.clipGradNorm !== undefined) {
       const clipped = clipGradNorm(grads, plan.clipGradNorm);
@@ -108,17 +79,7 @@ export function trainStep(model: tf.LayersModel, plan: FitPlan, layout: StepValu
       gradNorm =
         plan.optimizer instanceof ChainOptimizer ? { normOf: Object.values(grads) } : globalNorm(Object.values(grads));
     }
-    const taker = plan.clipGradNorm === undefined ? squaresTaker(plan) : undefined;
-    if (taker !== undefined) {
-      // The update's kernel reads every gradient: it takes their Σ x² in that pass (wasm), in the
-      // separate pass's order, so the norm keeps its bits (the weights keep their own pass:
-      // elementwiseStep.ts says why).
-      const squares: StepSquares = { gradients: new Map() };
-      taker.applyGradientsTakingSquares(update, squares);
-      gradNorm = sumsOf(Object.keys(grads), squares.gradients) ?? gradNorm;
-    } else {
-      plan.optimizer.applyGradients(update);
-    }
+    plan.optimizer.applyGradients(update);
     // Both norms and the values go into one kernel (stepValues.ts).
     const packed = layout.pack({
       loss: forward.dataLoss as tf.Scalar,

@@ -5,9 +5,8 @@
  * where each link used to run one kernel per parameter and the update one `tf.add` per parameter.
  * Every float32 operation is the same, in the same order, so the results are the same bits.
  */
-import type { Ew, SumsOfSquares, TraceCache } from "../backend/fused";
+import type { Ew, TraceCache } from "../backend/fused";
 import { elementwiseTrees } from "./elementwiseTrees";
-import { treeKeys } from "./tree";
 import { paramsRequiredMessage } from "./messages";
 import type { ElementwiseStep, ElementwiseSymbols, TensorTree, TransformState } from "./types";
 
@@ -37,26 +36,7 @@ export interface ApplyOptions {
    * `params`, returning those same tensors, where no one else holds their data.
    */
   readonly inPlace?: boolean;
-  /** Where the kernel puts Σ x² of each gradient, when it takes them (see {@link StepSquares}). */
-  readonly squares?: StepSquares;
 }
-
-/**
- * Σ x² of each gradient (`u`, as given) a step reads, by tree key, in doubles: taken by the fused
- * kernel in its own pass where it can (wasm with SIMD), in the order of
- * `backend/fused/wasmSumOfSquares.ts`, so they are the sums a separate pass would give. A key
- * without a sum was not taken (another backend, a chain that runs link by link).
- *
- * Only the gradient's: squaring the input the kernel loads anyway costs it next to nothing, while
- * squaring the new parameter it computes cost the kernel more than the separate pass over the
- * weights does (measured on MLP Adam, docs/performance.md), so the weights keep that pass.
- */
-export interface StepSquares {
-  readonly gradients: Map<string, number>;
-}
-
-/** The kernel's request: the gradient it reads (read right after each call). */
-const GRADIENT: SumsOfSquares = { inputs: ["u"], outputs: [] };
 
 /**
  * Runs `step` and adds its update to `params` (`p + u`, as `tf.add(p, u)`) in the same kernel:
@@ -84,13 +64,7 @@ export function runElementwiseStepAndApply<T extends TensorTree, S extends Trans
     overwrite = step.replaces === undefined ? {} : without(step.replaces, "param");
     overwrite.param = "p";
   }
-  const request = options.squares === undefined ? undefined : GRADIENT;
-  const results = elementwiseTrees(what, updates, trees, body, { cache: options.cache, overwrite, squares: request });
-  const sums = request?.sums;
-  if (sums !== undefined && options.squares !== undefined) {
-    const keys = treeKeys(updates);
-    for (let i = 0; i < keys.length; i++) options.squares.gradients.set(keys[i], sums[i]);
-  }
+  const results = elementwiseTrees(what, updates, trees, body, { cache: options.cache, overwrite });
   return [results.param, step.next(without(results, "param"))];
 }
 

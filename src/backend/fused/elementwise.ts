@@ -22,7 +22,7 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensor
 import { float32Arrays, type ArrayBackendName } from "./arrays";
 import { Ew, Recorder } from "./expression";
 import { loopFor } from "./loop";
-import { simdRunFor, type SquaredValues } from "./wasmSimd";
+import { simdRunFor } from "./wasmSimd";
 import { wasmSimdSupported } from "../wasmCode/simd";
 import { registerView, releaseView, tensorData, wasmMemory, type WasmBackend } from "../wasmKernels/wasmBackend";
 import { isUnary, type BinaryOp, type OpName, type Program, type UnaryOp } from "./program";
@@ -62,29 +62,6 @@ export interface ElementwiseOptions<I extends string, O extends string> {
   readonly overwrite?: { readonly [K in O]?: I };
   /** Keeps the traced program between calls (see {@link TraceCache}). */
   readonly cache?: TraceCache;
-  /** Σ x² of some inputs and outputs of every group, taken in the kernel's own pass (see {@link SumsOfSquares}). */
-  readonly squares?: SumsOfSquares<I, O>;
-}
-
-/**
- * A request for Σ x² of inputs and outputs of each group (an optimizer step's gradient and new
- * parameter: `train.fit`'s per-step norms without two more passes over memory). Only the wasm
- * SIMD kernel takes them, in exactly the order and precision of `wasmSumOfSquares.ts` (same bits);
- * everywhere else `sums` stays undefined and the caller sums the tensors itself.
- */
-export interface SumsOfSquares<I extends string = string, O extends string = string> {
-  readonly inputs: readonly I[];
-  readonly outputs: readonly O[];
-  /**
-   * Written by each call: group by group, the sums of `inputs` then of `outputs` (as doubles), or
-   * undefined when this call did not take them.
-   */
-  sums?: Float64Array;
-}
-
-/** What the kernel gets of a {@link SumsOfSquares}: program values to square, and where the sums go. */
-interface SquaresAttr extends SquaredValues {
-  sums?: Float64Array;
 }
 
 /** Runs `body` over `inputs` (float32, all the same shape) and returns its outputs as new tensors of that shape. */
@@ -132,13 +109,7 @@ export function elementwiseGroups<I extends string, O extends string>(
     kernel !== undefined && options.overwrite !== undefined
       ? overwriteSlots(names, outNames, options.overwrite, tensors, groups.length)
       : undefined;
-  const request = options.squares;
-  let squares: SquaresAttr | undefined;
-  if (request !== undefined) {
-    request.sums = undefined;
-    if (kernel !== undefined) squares = squaredValues(names, outNames, program, request);
-  }
-  const attrs = { program, scalars, groups: groups.length, into, squares } as unknown as NamedAttrMap;
+  const attrs = { program, scalars, groups: groups.length, into } as unknown as NamedAttrMap;
   let outputs: tf.Tensor[] = [];
   if (kernel === undefined) {
     outputs = groups.flatMap((_, g) =>
@@ -151,7 +122,6 @@ export function elementwiseGroups<I extends string, O extends string>(
   } else {
     outputs = tfEngine.runKernel(ELEMENTWISE_KERNEL, inputMap(tensors), attrs) as tf.Tensor[];
   }
-  if (request !== undefined && squares !== undefined) request.sums = squares.sums;
   let next = 0;
   return groups.map((_, g) => {
     const out = {} as Tensors<O>;
@@ -161,38 +131,6 @@ export function elementwiseGroups<I extends string, O extends string>(
     }
     return out;
   });
-}
-
-export function squaredValueMessage(kind: "input" | "output", name: string): string {
-  return `elementwise: the sum of squares of ${kind} "${name}" was asked for, but the body has no such ${kind}`;
-}
-
-/** The values each program's last request named: a step that runs the same program needs no new list. */
-const squaredByProgram = new WeakMap<Program, { request: SumsOfSquares; values: readonly number[]; key: string }>();
-
-/** The program values a {@link SumsOfSquares} names (inputs, then outputs), for the kernel. */
-function squaredValues<I extends string, O extends string>(
-  names: readonly I[],
-  outNames: readonly O[],
-  program: Program,
-  request: SumsOfSquares<I, O>,
-): SquaresAttr {
-  const known = squaredByProgram.get(program);
-  if (known !== undefined && known.request === request) return { values: known.values, key: known.key };
-  const values: number[] = [];
-  for (const name of request.inputs) {
-    const index = names.indexOf(name);
-    if (index < 0) throw new Error(squaredValueMessage("input", name));
-    values.push(index);
-  }
-  for (const name of request.outputs) {
-    const index = outNames.indexOf(name);
-    if (index < 0) throw new Error(squaredValueMessage("output", name));
-    values.push(program.outputs[index]);
-  }
-  const key = values.join(",");
-  squaredByProgram.set(program, { request, values, key });
-  return { values, key };
 }
 
 /**
@@ -348,14 +286,7 @@ export function elementwiseKernel(backendName: ArrayBackendName): KernelFunc {
       scalars,
       groups = 1,
       into,
-      squares,
-    } = attrs as unknown as {
-      program: Program;
-      scalars: Float64Array;
-      groups?: number;
-      into?: Int32Array;
-      squares?: SquaresAttr;
-    };
+    } = attrs as unknown as { program: Program; scalars: Float64Array; groups?: number; into?: Int32Array };
     const named = inputs as Record<string, TensorInfo>;
     const k = program.inputs;
     const m = program.outputs.length;
@@ -370,9 +301,7 @@ export function elementwiseKernel(backendName: ArrayBackendName): KernelFunc {
       const wasm = backend as unknown as WasmBackend;
       const memory = wasmMemory(wasm);
       if (memory !== undefined && wasmSimdSupported()) {
-        const run = simdRunFor(program, memory, squares);
-        const squaredCount = squares === undefined ? 0 : squares.values.length;
-        const sums = squaredCount === 0 ? undefined : new Float64Array(groups * squaredCount);
+        const run = simdRunFor(program, memory);
         const args: number[] = new Array<number>(k + m + scalars.length + 1);
         for (let s = 0; s < scalars.length; s++) args[k + m + s] = scalars[s];
         for (let g = 0; g < groups; g++) {
@@ -392,17 +321,12 @@ export function elementwiseKernel(backendName: ArrayBackendName): KernelFunc {
           // makeOutput may grow the heap: pointers stay valid (offsets), so read them after it.
           const size = util.sizeFromShape(shape);
           args[k + m + scalars.length] = size;
-          const result = run(...args);
-          if (sums !== undefined) {
-            if (typeof result === "number") sums[g] = result;
-            else if (Array.isArray(result)) sums.set(result, g * squaredCount);
-          }
+          run(...args);
           for (let o = 0; o < m; o++) {
             const slot = slotOf(g, o);
             if (slot >= 0) renewId(wasm, infos[slot], size);
           }
         }
-        if (squares !== undefined) squares.sums = sums;
         return created;
       }
     }

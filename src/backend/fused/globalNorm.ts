@@ -32,17 +32,6 @@ export function fusedGlobalNorm(tensors: readonly tf.Tensor[]): tf.Scalar {
   });
 }
 
-/**
- * sqrt(Σ of per-tensor Σ x²), the sums added in order from 0 as {@link sumOfSquaresOf} adds its
- * tensors' sums on wasm: given the sums that kernel would take (an optimizer step's fused pass
- * takes them in its order), the same double, so the same norm once rounded to float32.
- */
-export function normOfSumsOfSquares(sums: readonly number[]): number {
-  let total = 0;
-  for (const sum of sums) total += sum;
-  return Math.sqrt(total);
-}
-
 /** Σ x² over `infos`, in doubles: the one definition both kernels here use. */
 export function sumOfSquaresOf(backendName: ArrayBackendName, backend: unknown, infos: readonly TensorInfo[]): number {
   if (backendName === "wasm") {

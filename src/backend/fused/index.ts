@@ -25,10 +25,9 @@ export {
   elementwiseInputMessage,
   ELEMENTWISE_KERNEL,
   type ElementwiseOptions,
-  type SumsOfSquares,
   type TraceCache,
 } from "./elementwise";
-export { fusedGlobalNorm, normOfSumsOfSquares, GLOBAL_NORM_KERNEL } from "./globalNorm";
+export { fusedGlobalNorm, GLOBAL_NORM_KERNEL } from "./globalNorm";
 export { fusedColumnSum, COLUMN_SUM_KERNEL } from "./columnSum";
 export { fusedPackValues, PACK_VALUES_KERNEL, type PackSlot } from "./packValues";
 export {

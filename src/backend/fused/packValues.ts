@@ -4,33 +4,23 @@
  * ran a norm kernel for the gradients, one for the weights, and a `tf.stack`. A norm slot is
  * computed exactly as {@link fusedGlobalNorm} computes it (squares summed in doubles, rounded
  * once), and a copy is exact, so the vector holds the same bits as the stack of those values.
- * A slot may also bring its tensors' sums of squares already taken (an optimizer step's kernel takes
- * them in its own pass, in the same order: see `wasmSimd.ts`); its norm is then computed from them.
  * Other backends, and any slot that is not float32, stack the separate values instead.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
 import { float32Output, float32Scalar, type ArrayBackendName } from "./arrays";
 import { inputName } from "./elementwise";
-import { fusedGlobalNorm, normOfSumsOfSquares, sumOfSquaresOf } from "./globalNorm";
+import { fusedGlobalNorm, sumOfSquaresOf } from "./globalNorm";
 
 export const PACK_VALUES_KERNEL = "OptimlabPackValues";
 
-/**
- * One entry of the packed vector: a scalar tensor's value, the global L2 norm of `normOf`, or the
- * norm of tensors whose Σ x² are `sumOfSquares` (per tensor, in order, as `sumOfSquaresOf` takes them).
- */
-export type PackSlot =
-  tf.Tensor | { readonly normOf: readonly tf.Tensor[] } | { readonly sumOfSquares: readonly number[] };
-
-/** Layout entry of a slot whose norm comes in `attrs.norms` (scalars are -1, `normOf` slots their tensor count). */
-const GIVEN_NORM = -2;
+/** One entry of the packed vector: a scalar tensor's value, or the global L2 norm of `normOf`. */
+export type PackSlot = tf.Tensor | { readonly normOf: readonly tf.Tensor[] };
 
 /** The slots' values as one float32 vector, in order. */
 export function fusedPackValues(slots: readonly PackSlot[]): tf.Tensor1D {
   const named: tf.NamedTensorMap = {};
   const layout: number[] = [];
-  const norms: number[] = [];
   // The kernel takes float32 scalars and float32 norm inputs; under a tape the ops run (they have gradients).
   let fusable = !tf.engine().isTapeOn();
   let next = 0;
@@ -39,9 +29,6 @@ export function fusedPackValues(slots: readonly PackSlot[]): tf.Tensor1D {
       fusable &&= slot.dtype === "float32" && slot.size === 1;
       named[inputName(next++)] = slot;
       layout.push(-1);
-    } else if ("sumOfSquares" in slot) {
-      norms.push(normOfSumsOfSquares(slot.sumOfSquares));
-      layout.push(GIVEN_NORM);
     } else {
       for (const t of slot.normOf) {
         fusable &&= t.dtype === "float32";
@@ -51,29 +38,21 @@ export function fusedPackValues(slots: readonly PackSlot[]): tf.Tensor1D {
     }
   }
   if (!fusable || tf.getKernel(PACK_VALUES_KERNEL, tf.getBackend()) === undefined)
-    return tf.tidy(() => tf.stack(slots.map(separateValue)) as tf.Tensor1D);
-  return tf.engine().runKernel(PACK_VALUES_KERNEL, named, { layout, norms } as unknown as NamedAttrMap) as tf.Tensor1D;
-}
-
-/** A slot as its own scalar tensor (the unfused path). */
-function separateValue(slot: PackSlot): tf.Tensor {
-  if (slot instanceof tf.Tensor) return slot;
-  if ("sumOfSquares" in slot) return tf.scalar(normOfSumsOfSquares(slot.sumOfSquares));
-  return fusedGlobalNorm(slot.normOf);
+    return tf.tidy(
+      () => tf.stack(slots.map((s) => (s instanceof tf.Tensor ? s : fusedGlobalNorm(s.normOf)))) as tf.Tensor1D,
+    );
+  return tf.engine().runKernel(PACK_VALUES_KERNEL, named, { layout } as unknown as NamedAttrMap) as tf.Tensor1D;
 }
 
 export function packValuesKernel(backendName: ArrayBackendName): KernelFunc {
   return ({ inputs, attrs, backend }) => {
     const named = inputs as Record<string, TensorInfo>;
-    const { layout, norms = [] } = attrs as unknown as { layout: number[]; norms?: number[] };
+    const { layout } = attrs as unknown as { layout: number[] };
     const values = new Float32Array(layout.length);
     let next = 0;
-    let nextNorm = 0;
     for (let slot = 0; slot < layout.length; slot++) {
       const entry = layout[slot];
-      if (entry === GIVEN_NORM) {
-        values[slot] = norms[nextNorm++];
-      } else if (entry < 0) {
+      if (entry < 0) {
         values[slot] = float32Scalar(backendName, backend, named[inputName(next++)]);
       } else if (entry > 0) {
         const infos: TensorInfo[] = [];
