@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ELEMENTWISE_KERNEL, registerCpuFusedKernels } from "../../src/backend/fused";
 import * as optim from "../../src/optim";
 import * as T from "../../src/transforms";
-import { setUpWasm, uniform } from "../wasmKernels/helpers";
+import { countKernel, setUpWasm, uniform } from "../wasmKernels/helpers";
 
 const SHAPES = [[9, 5], [5], [5, 2], [2]];
 
@@ -39,24 +39,6 @@ function sizeOf(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** Counts dispatches of the fused kernel on the current backend while `run` runs. */
-function countDispatches(run: () => void): number {
-  const config = tf.getKernel(ELEMENTWISE_KERNEL, tf.getBackend());
-  assert.ok(config);
-  const original = config.kernelFunc;
-  let count = 0;
-  (config as { kernelFunc: typeof original }).kernelFunc = (args) => {
-    count++;
-    return original(args);
-  };
-  try {
-    run();
-  } finally {
-    (config as { kernelFunc: typeof original }).kernelFunc = original;
-  }
-  return count;
-}
-
 for (const backend of ["cpu", "wasm"]) {
   for (const [name, make] of CONFIGS) {
     test(`${backend}: ${name} runs one fused dispatch per step, the bits of its links one by one`, async () => {
@@ -75,7 +57,7 @@ for (const backend of ["cpu", "wasm"]) {
         const named = Object.fromEntries(variables.map((v, i) => [v.name, grads[i]]));
         const before = tf.memory().numTensors;
         assert.equal(
-          countDispatches(() => optimizer.applyGradients(named)),
+          countKernel(ELEMENTWISE_KERNEL, () => optimizer.applyGradients(named)),
           1,
           "one dispatch",
         );

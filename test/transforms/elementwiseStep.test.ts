@@ -4,25 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { Adam } from "../../src/optim";
 import * as T from "../../src/transforms";
 import { ELEMENTWISE_KERNEL, registerCpuFusedKernels } from "../../src/backend/fused";
-import { setUpWasm, uniform } from "../wasmKernels/helpers";
-
-/** Counts dispatches of `kernelName` on the current backend while `run` runs. */
-function countKernel(kernelName: string, run: () => void): number {
-  const config = tf.getKernel(kernelName, tf.getBackend());
-  assert.ok(config);
-  const original = config.kernelFunc;
-  let count = 0;
-  (config as { kernelFunc: typeof original }).kernelFunc = (args) => {
-    count++;
-    return original(args);
-  };
-  try {
-    run();
-  } finally {
-    (config as { kernelFunc: typeof original }).kernelFunc = original;
-  }
-  return count;
-}
+import { countKernel, setUpWasm, uniform } from "../wasmKernels/helpers";
 
 function bits(t: tf.Tensor): number[] {
   return Array.from(new Uint32Array((t.dataSync() as Float32Array).slice().buffer));

@@ -83,3 +83,21 @@ export async function compareWithCpu(what: string, fn: () => tf.Tensor, tol = 1e
   const ours = await runOn("wasm", fn);
   assertClose(ours, cpu, tol, what);
 }
+
+/** Counts dispatches of `kernelName` on the current backend while `run` runs (the kernel's function wrapped meanwhile). */
+export function countKernel(kernelName: string, run: () => void): number {
+  const config = tf.getKernel(kernelName, tf.getBackend());
+  assert.ok(config);
+  const original = config.kernelFunc;
+  let count = 0;
+  (config as { kernelFunc: typeof original }).kernelFunc = (args) => {
+    count++;
+    return original(args);
+  };
+  try {
+    run();
+  } finally {
+    (config as { kernelFunc: typeof original }).kernelFunc = original;
+  }
+  return count;
+}
