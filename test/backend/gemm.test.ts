@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { gemmModuleBytes, type ALayout } from "../../src/backend/wasmCode/gemm";
+import { SKIP_ZEROS_MIN_ROWS, gemmModuleBytes, type ALayout } from "../../src/backend/wasmCode/gemm";
 import { randomFloats } from "./randomFloats";
 
 /** C = A·B in float32, summing over p in order (A is [m×k] or, for "columns", [k×lda] read at column i). */
@@ -116,4 +116,66 @@ test("SIMD product: A as a block of columns of a wider [k×lda] matrix (how the 
 test("SIMD product: k = 0 writes zeros", () => {
   const got = generatedProduct(new Float32Array(0), new Float32Array(0), 5, 0, 11, "rows");
   assert.deepEqual([...got], new Array<number>(55).fill(0));
+});
+
+/** `values` with about `fraction` of them set to +0 or −0 (a pattern, not random: reproducible), and some whole runs of zeros. */
+function withZeros(values: Float32Array, fraction: number): Float32Array {
+  const out = values.slice();
+  for (let i = 0; i < out.length; i++) {
+    const h = (Math.imul(i + 1, 2654435761) >>> 0) / 2 ** 32;
+    if (h < fraction || i % 97 < 20) out[i] = h < fraction / 2 ? -0 : 0;
+  }
+  return out;
+}
+
+test("SIMD product: steps whose A values are all zero are skipped with the same bits (m ≥ 32), ±0 included", () => {
+  const shapes: Array<[number, number, number, ALayout]> = [
+    [64, 784, 128, "rows"], // x·W with MNIST-like zeros in x
+    [784, 64, 128, "columns"], // dW = xᵀ·dy
+    [35, 50, 13, "rows"], // ragged rows and columns
+    [33, 21, 6, "columns"],
+    [32, 9, 3, "rows"], // single columns (not skipped) next to no vector tile
+  ];
+  for (const fraction of [0.5, 0.9, 1]) {
+    for (const [m, k, n, layout] of shapes) {
+      const a = withZeros(randomFloats(m * k, m + 7 * k), fraction);
+      const b = randomFloats(k * n, n + 11 * k); // negative values too: (±0)·b gives −0 terms
+      const got = generatedProduct(a, b, m, k, n, layout);
+      const want = referenceProduct(a, b, m, k, n, layout);
+      assert.deepEqual(
+        new Uint32Array(got.buffer),
+        new Uint32Array(want.buffer),
+        `${m}×${k}×${n} ${layout} ${fraction}`,
+      );
+    }
+  }
+  // The option changes the generated code (and only from SKIP_ZEROS_MIN_ROWS rows).
+  const sizes = (m: number, skip: boolean) => gemmModuleBytes(m, 16, 16, "rows", false, false, m, skip).length;
+  assert.notEqual(sizes(SKIP_ZEROS_MIN_ROWS, true), sizes(SKIP_ZEROS_MIN_ROWS, false));
+  assert.equal(sizes(SKIP_ZEROS_MIN_ROWS - 1, true), sizes(SKIP_ZEROS_MIN_ROWS - 1, false));
+});
+
+test("SIMD product: with ±∞ or NaN anywhere in B no step is skipped (0·∞ is NaN, as in the reference)", () => {
+  const [m, k, n] = [40, 30, 12];
+  for (const bad of [Infinity, -Infinity, NaN])
+    for (const at of [0, 5 * n + 3, k * n - 1]) {
+      // the last position is in B's tail past its last multiple of 4 floats when k·n is not one
+      const a = withZeros(randomFloats(m * k, 3), 0.9);
+      const b = randomFloats(k * n, 4);
+      b[at] = bad;
+      for (const layout of ["rows", "columns"] as const) {
+        const got = generatedProduct(a, b, m, k, n, layout);
+        const want = referenceProduct(a, b, m, k, n, layout);
+        assert.deepEqual(new Uint32Array(got.buffer), new Uint32Array(want.buffer), `${bad} at ${at} ${layout}`);
+      }
+    }
+  // k·n = 3·13 = 39: a NaN in the last 3 floats, which the vector scan does not cover.
+  const [k2, n2] = [3, 13];
+  const a = new Float32Array(m * k2); // all zeros: every step would be skipped
+  const b = randomFloats(k2 * n2, 9);
+  b[k2 * n2 - 1] = NaN;
+  const got = generatedProduct(a, b, m, k2, n2, "rows");
+  const want = referenceProduct(a, b, m, k2, n2, "rows");
+  assert.deepEqual(new Uint32Array(got.buffer), new Uint32Array(want.buffer));
+  assert.ok(Number.isNaN(got[n2 - 1]), "0·NaN reaches C");
 });

@@ -84,6 +84,15 @@ export class WasmFunction {
     return this.op(OP.end);
   }
 
+  /** `if … else … end` on the i32 on the stack (non-zero: `then`). */
+  ifElse(then: () => void, otherwise: () => void): this {
+    this.op(OP.if, OP.void);
+    then();
+    this.op(OP.else);
+    otherwise();
+    return this.op(OP.end);
+  }
+
   /** `loop … end` (a `br 0` inside repeats it). */
   loop(body: () => void): this {
     this.op(OP.loop, OP.void);
