@@ -42,8 +42,13 @@ describe("fault suite on the python3 kernel", { skip: pythonKernelMissing() }, (
     parameters = withParameters;
   });
 
-  const statuses = (name: string) =>
-    (results.get(name) as NotebookResult).cells.map((cell) => cell.failure?.kind ?? cell.status);
+  // A notebook whose kernel would not start has every cell not-run: its `error` says why (shown
+  // in the assertion, so a failure under load says what happened).
+  const statuses = (name: string) => {
+    const result = results.get(name) as NotebookResult;
+    const kinds = result.cells.map((cell) => cell.failure?.kind ?? cell.status);
+    return result.error === undefined ? kinds : [...kinds, `notebook error: ${result.error}`];
+  };
 
   it("runs a passing notebook: streams, results, clear_output, display updates, skip tag, cwd", () => {
     const result = results.get("passing") as NotebookResult;
@@ -141,7 +146,7 @@ describe("fault suite on the python3 kernel", { skip: pythonKernelMissing() }, (
 
   it("leaves no kernel process behind", () => {
     for (const result of [...results.values(), parameters]) {
-      assert.ok(result.kernelPid, `${result.path} started a kernel`);
+      assert.ok(result.kernelPid, `${result.path} started a kernel${result.error ? ` (${result.error})` : ""}`);
       assert.equal(isAlive(result.kernelPid), false, `${result.path}'s kernel is gone`);
     }
   });
