@@ -51,6 +51,8 @@ export interface WarmUpReport {
   ms: number;
   /** CPU time of the whole process during the warm-up, ms. */
   cpuMs: number;
+  /** When it ended (`Date.now()`): whether a request sent at a known time found it still running. */
+  endedAt: number;
 }
 
 let last: WarmUpReport | undefined;
@@ -141,6 +143,6 @@ export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpReport>
     tf.dispose([x, y]);
   }
   const cpu = process.cpuUsage(cpu0);
-  last = { steps: done, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+  last = { steps: done, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, endedAt: Date.now() };
   return last;
 }
