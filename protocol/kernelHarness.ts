@@ -88,6 +88,28 @@ export class KernelHarness {
     this.exitCode = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
   }
 
+  /**
+   * Resolves once the kernel's stderr contains `text` (true), or after `timeoutMs` without it
+   * (false): stderr is a separate pipe, so a log line written before a reply may arrive after it.
+   */
+  waitForStderr(text: string, timeoutMs = 10_000): Promise<boolean> {
+    if (this.stderr.includes(text)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const onData = () => {
+        if (!this.stderr.includes(text)) return;
+        finish(true);
+      };
+      const deadline = setTimeout(() => finish(false), timeoutMs);
+      const finish = (found: boolean) => {
+        clearTimeout(deadline);
+        this.child.stderr?.off("data", onData);
+        resolve(found);
+      };
+      // Registered after the harness's own listener, so `this.stderr` already has the new data.
+      this.child.stderr?.on("data", onData);
+    });
+  }
+
   /** Starts our kernel and waits until it answers (kernel_info reply and IOPub both working). */
   static async start(options: StartOptions = {}): Promise<KernelHarness> {
     const kernel = await KernelHarness.launch(options);
