@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { gatherIndexMessage } from "../../src/backend/wasmKernels";
-import { GATHER_ROWS_WAYS, gatherRowsModuleBytes } from "../../src/backend/wasmKernels/gatherRowsSimd";
+import { GATHER_ROWS_WAYS, gatherRowsModuleBytes, type GatherRows } from "../../src/backend/wasmKernels/gatherRowsSimd";
 import { withoutWasmSimd } from "../../src/backend/wasmCode/simd";
 import { DataLoader } from "../../src/data/loader";
 import { setUpWasm, uniform } from "./helpers";
@@ -121,13 +121,7 @@ test("the generated row copy writes exactly the target rows, nothing before or a
 function checkRowCopy(shared: boolean): void {
   const memory = new WebAssembly.Memory({ initial: 2, maximum: 4, shared });
   const copy = new WebAssembly.Instance(new WebAssembly.Module(gatherRowsModuleBytes(shared)), { env: { memory } })
-    .exports.gatherRows as (
-    indexPointer: number,
-    count: number,
-    rowBytes: number,
-    source: number,
-    target: number,
-  ) => void;
+    .exports.gatherRows as GatherRows;
   const heap = new Uint8Array(memory.buffer);
   for (const rowBytes of [16, 17, 31, 32, 100, 3136]) {
     for (const count of [0, 1, GATHER_ROWS_WAYS - 1, GATHER_ROWS_WAYS + 3]) {
