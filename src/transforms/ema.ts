@@ -8,3 +8,11 @@ import type { Ew } from "../backend/fused";
 export function ema(avg: Ew, x: Ew, decay: number): Ew {
   return avg.mul(decay).add(x.mul(1 - decay));
 }
+
+/**
+ * Adam's two moments after a step with update `u`: μ ← ema(μ, u, β1), ν ← ema(ν, u², β2), as Adam,
+ * NAdam and RAdam (and AMSGrad before its running maximum) all update them.
+ */
+export function adamMoments(u: Ew, m: Ew, v: Ew, beta1: number, beta2: number): { mu: Ew; nu: Ew } {
+  return { mu: ema(m, u, beta1), nu: ema(v, u.square(), beta2) };
+}

@@ -1,6 +1,6 @@
 import { biasCorrection } from "./biasCorrection";
 import type { Ew } from "../backend/fused";
-import { ema } from "./ema";
+import { adamMoments } from "./ema";
 import { runElementwiseStep } from "./elementwiseStep";
 import { fullLike } from "./tree";
 import type { ElementwiseStep, GradientTransformation, TensorTree } from "./types";
@@ -43,8 +43,7 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
         trees: { m: state.mu, v: state.nu },
         readsParams: false,
         body: ({ u, m, v }) => {
-          const mu = ema(m, u, beta1);
-          const nu = ema(v, u.square(), beta2);
+          const { mu, nu } = adamMoments(u, m, v, beta1, beta2);
           return { mu, nu, out: scaled(mu, nu) };
         },
         next: ({ mu, nu }) => ({ count: step, mu, nu }),
@@ -55,8 +54,7 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
       trees: { m: state.mu, v: state.nu, vMax: state.nuMax },
       readsParams: false,
       body: ({ u, m, v, vMax }) => {
-        const mu = ema(m, u, beta1);
-        const nu = ema(v, u.square(), beta2);
+        const { mu, nu } = adamMoments(u, m, v, beta1, beta2);
         const nuMax = vMax.maximum(nu);
         return { mu, nu, nuMax, out: scaled(mu, nuMax) };
       },

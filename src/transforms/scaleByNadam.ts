@@ -1,6 +1,6 @@
 import { biasCorrection } from "./biasCorrection";
 import { runElementwiseStep } from "./elementwiseStep";
-import { ema } from "./ema";
+import { adamMoments } from "./ema";
 import { fullLike } from "./tree";
 import type { ElementwiseStep, GradientTransformation, TensorTree } from "./types";
 
@@ -54,8 +54,7 @@ export function scaleByNadam(options: ScaleByNadamOptions = {}): GradientTransfo
       trees: { m: state.mu, v: state.nu },
       readsParams: false,
       body: ({ u, m, v }) => {
-        const mu = ema(m, u, beta1);
-        const nu = ema(v, u.square(), beta2);
+        const { mu, nu } = adamMoments(u, m, v, beta1, beta2);
         return { mu, nu, out: u.mul(gradCoef).add(mu.mul(momentumCoef)).div(nu.div(bc2).sqrt().add(eps)) };
       },
       next: ({ mu, nu }) => ({ count: step, muProduct, mu, nu }),

@@ -1,6 +1,6 @@
 import { biasCorrection } from "./biasCorrection";
 import { runElementwiseStep } from "./elementwiseStep";
-import { ema } from "./ema";
+import { adamMoments } from "./ema";
 import { fullLike } from "./tree";
 import type { ElementwiseStep, GradientTransformation, TensorTree } from "./types";
 
@@ -42,8 +42,7 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
       trees: { m: state.mu, v: state.nu },
       readsParams: false,
       body: ({ u, m, v }) => {
-        const mu = ema(m, u, beta1);
-        const nu = ema(v, u.square(), beta2);
+        const { mu, nu } = adamMoments(u, m, v, beta1, beta2);
         // Early steps (variance not yet tractable): bias-corrected momentum only.
         const out =
           rect === undefined
