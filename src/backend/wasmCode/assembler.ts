@@ -84,6 +84,13 @@ export class WasmFunction {
     return this.op(OP.end);
   }
 
+  /** `if … end` on the i32 on the stack (non-zero: `then`). */
+  ifThen(then: () => void): this {
+    this.op(OP.if, OP.void);
+    then();
+    return this.op(OP.end);
+  }
+
   /** `if … else … end` on the i32 on the stack (non-zero: `then`). */
   ifElse(then: () => void, otherwise: () => void): this {
     this.op(OP.if, OP.void);

@@ -23,9 +23,10 @@
  * four) A values are all ±0 — MNIST's background pixels in x·W and xᵀ·dy, ReLU's zeros in hᵀ·dy —
  * with the same bits: each product is then ±0, and adding ±0 leaves a float32 sum as it is (the
  * sums start at +0, and in round-to-nearest no sum becomes −0). That holds only for finite B
- * (0·∞ and 0·NaN are NaN), so the function first scans B (k·n floats, four at a time) and skips
- * nothing when any value is ±∞ or NaN. The check costs a few integer loads per step on the
- * integer pipes, beside the floating-point work that bounds the loop.
+ * (0·∞ and 0·NaN are NaN), so the function scans B once (k·n floats, four at a time, when the first
+ * block would skip) and skips nothing when any value is ±∞ or NaN. Per block of 4 rows, a sample of
+ * every 4th step decides whether the skipping loop (whose per-step check costs about a fifth of a
+ * dense step) runs at all: only when at least a third of the sampled steps are zero.
  *
  * Products accumulate over p in order with separate multiply and add, in float32 — or, with `fma`
  * (OPTIMLAB_FMA=1 on an engine with relaxed SIMD, see simd.ts), with `f32x4.relaxed_madd` in the
@@ -73,6 +74,15 @@ export function gemmModuleBytes(
   const rowStep = layout === "rows" ? 4 * k : 4;
   const pStep = layout === "rows" ? 4 : 4 * lda;
 
+  /** Pushes 1 when the `rows` A values at `ap` (one step p) are all ±0 (their bits without the sign are 0), else 0. */
+  const allZeroA = (rows: number) => {
+    for (let r = 0; r < rows; r++) {
+      f.get(ap).op(OP.i32Load, ...memarg(rowStep * r));
+      if (r > 0) f.op(OP.i32Or);
+    }
+    f.i32(0x7fffffff).op(OP.i32And, OP.i32Eqz);
+  };
+
   /**
    * C[i…i+rows, j…j+width] for width 8 (two vectors), 4 (one vector) or 1 (scalar floats, the
    * last n mod 4 columns); each element is the same float32 sum over p in order.
@@ -107,11 +117,8 @@ export function gemmModuleBytes(
             if (skip) {
               // All of this step's A values ±0 (bits without the sign all zero) and B finite: every
               // product is ±0 and adding ±0 leaves each sum as it is, so the step is skipped.
-              for (let r = 0; r < rows; r++) {
-                f.get(ap).op(OP.i32Load, ...memarg(rowStep * r));
-                if (r > 0) f.op(OP.i32Or);
-              }
-              f.i32(0x7fffffff).op(OP.i32And, OP.i32Eqz, OP.brIf, 0);
+              allZeroA(rows);
+              f.op(OP.brIf, 0);
             }
             for (let h = 0; h < halves; h++)
               f.get(bp)
@@ -205,11 +212,8 @@ export function gemmModuleBytes(
       f.get(ap).get(end).op(OP.i32GeU, OP.brIf, 0);
       f.loop(() => {
         f.get(zeros);
-        for (let r = 0; r < rows; r++) {
-          f.get(ap).op(OP.i32Load, ...memarg(rowStep * r));
-          if (r > 0) f.op(OP.i32Or);
-        }
-        f.i32(0x7fffffff).op(OP.i32And, OP.i32Eqz, OP.i32Add).set(zeros);
+        allZeroA(rows);
+        f.op(OP.i32Add).set(zeros);
         f.get(ap)
           .i32(pStep * ZERO_SAMPLE_STRIDE)
           .op(OP.i32Add)
@@ -238,10 +242,7 @@ export function gemmModuleBytes(
             .op(OP.i32GeU)
             .tee(wanted);
           f.get(finite).i32(FINITE_UNKNOWN).op(OP.i32Eq, OP.i32And);
-          f.ifElse(
-            () => finiteCheck(f, b, k * n, bp, end, nonFinite, finite),
-            () => undefined,
-          );
+          f.ifThen(() => finiteCheck(f, b, k * n, bp, end, nonFinite, finite));
           f.get(wanted).get(finite).op(OP.i32And);
           f.ifElse(
             () => columns(rows, true),
