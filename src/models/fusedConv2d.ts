@@ -141,3 +141,8 @@ export function fusedConv2d(args: Omit<Conv2DArgs, "activation">, activation: Fu
   };
   return new FusedConv2DClass({ ...args, activation });
 }
+
+/** Whether `layer` is a {@link fusedConv2d} layer (its activation is in its config). */
+export function isFusedConv2d(layer: tf.layers.Layer): boolean {
+  return FusedConv2DClass !== undefined && layer instanceof FusedConv2DClass;
+}
