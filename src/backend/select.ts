@@ -21,10 +21,16 @@ export interface BackendInfo {
   /** Only for wasm: whether the SIMD build is used. */
   simd?: boolean;
   /**
-   * Only for wasm: threads (XNNPACK's products and convolutions and our large SIMD products use
-   * them; 1 = the single-threaded build).
+   * Threads `train.fit` trains on by default (`OPTIMLAB_THREADS`, else 1): with more than one, each
+   * batch is split over that many threads, each running its own single-threaded backend
+   * (train/dataParallel.ts).
    */
   threads?: number;
+  /**
+   * Only for wasm: threads of the wasm build itself (`OPTIMLAB_WASM_THREADS`; XNNPACK's products and
+   * convolutions and our large SIMD products use them; 1 = the single-threaded build).
+   */
+  wasmThreads?: number;
 }
 
 /** How modules are loaded; tests pass a loader that fails to simulate a missing package. */
@@ -81,7 +87,7 @@ async function tryWasm(load: ModuleLoader): Promise<Attempt> {
   const notes: string[] = [];
   // The build (threaded or not) is chosen once, when the backend is first initialised.
   if (tf.engine().registry.wasm === undefined && (await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")) === true) {
-    const choice = chooseThreadCount(process.env.OPTIMLAB_THREADS);
+    const choice = chooseThreadCount(process.env.OPTIMLAB_WASM_THREADS, undefined, undefined, "OPTIMLAB_WASM_THREADS");
     if (choice.note !== undefined) notes.push(choice.note);
     if (choice.threads > 1) preferThreadedWasm(wasm, choice.threads, (reason) => notes.push(reason));
   }
@@ -90,13 +96,14 @@ async function tryWasm(load: ModuleLoader): Promise<Attempt> {
   if (!started) return { ok: false, why: "the wasm backend failed to initialise" };
   installWasmKernels();
   const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
-  const threads = wasm.getThreadsCount();
+  const wasmThreads = wasm.getThreadsCount();
   // Our SIMD product split over the same threads (docs/performance.md, "Threads").
-  const productThreads = gemmThreadCount(threads, process.env.OPTIMLAB_GEMM_THREADS);
+  const productThreads = gemmThreadCount(wasmThreads, process.env.OPTIMLAB_GEMM_THREADS);
   setGemmThreads(productThreads);
   const split = productThreads > 1 ? "; products split over the threads" : "";
-  const summary = `using wasm (${simd ? "SIMD" : "no SIMD"}, ${threads} thread${threads === 1 ? "" : "s"}${split})`;
-  return { ok: true, info: { name: "wasm", simd, threads, reason: [...notes, summary].join("; ") } };
+  const build = `${wasmThreads === 1 ? "single-threaded" : `${wasmThreads}-thread`} build${split}`;
+  const summary = `using wasm (${simd ? "SIMD" : "no SIMD"}, ${build})`;
+  return { ok: true, info: { name: "wasm", simd, wasmThreads, reason: [...notes, summary].join("; ") } };
 }
 
 /**
@@ -183,7 +190,7 @@ export async function chooseBackend(options: ChooseOptions = {}): Promise<Backen
     const attempt = await tryBackend(name, load);
     if (attempt.ok) {
       const prefix = preferred === name ? [`OPTIMLAB_BACKEND=${name}`] : [];
-      return { ...attempt.info, reason: [...prefix, ...notes, attempt.info.reason].join("; ") };
+      return withFitThreads({ ...attempt.info, reason: [...prefix, ...notes, attempt.info.reason].join("; ") });
     }
     notes.push(preferred === name ? `OPTIMLAB_BACKEND=${name} but ${attempt.why}` : attempt.why);
   }
@@ -196,5 +203,12 @@ export async function activateBackend(name: string, load: ModuleLoader = require
   if (!(BACKEND_NAMES as readonly string[]).includes(name)) throw new Error(unknownBackendMessage(name));
   const attempt = await tryBackend(name as BackendName, load);
   if (!attempt.ok) throw new Error(backendUnavailableMessage(name as BackendName, attempt.why));
-  return { ...attempt.info, reason: `selected with backend.use("${name}"); ${attempt.info.reason}` };
+  return withFitThreads({ ...attempt.info, reason: `selected with backend.use("${name}"); ${attempt.info.reason}` });
+}
+
+/** `info` with the threads `train.fit` trains on (`OPTIMLAB_THREADS`), said in its reason. */
+function withFitThreads(info: BackendInfo): BackendInfo {
+  const { threads, note } = chooseThreadCount(process.env.OPTIMLAB_THREADS);
+  const fit = threads === 1 ? "train.fit on 1 thread" : `train.fit splits each batch over ${threads} threads`;
+  return { ...info, threads, reason: [info.reason, ...(note ? [note] : []), fit].join("; ") };
 }

@@ -11,8 +11,9 @@
  * cost a start-up (~0.6 s of `ready()` here) and CPU (XNNPACK's pool spins after each op: about
  * twice the process CPU per MLP epoch), and have not beaten one thread on a whole training step on
  * this project's 2-core reference machine (docs/performance.md "Threads"): the default is 1 thread.
- * `OPTIMLAB_THREADS=n` asks for n, `OPTIMLAB_THREADS=auto` for the free cores (cores − load average,
- * rounded).
+ * `OPTIMLAB_WASM_THREADS=n` asks for n, `OPTIMLAB_WASM_THREADS=auto` for the free cores (cores − load
+ * average, rounded). (`OPTIMLAB_THREADS` is the threads `train.fit` splits its batches over, each
+ * with the single-threaded build: train/dataParallel.ts.)
  *
  * No orphans: Emscripten keeps a running thread's worker referenced, which would keep Node alive
  * forever (XNNPACK's pool never exits); they are unreferenced once started, so a script ends when
@@ -33,37 +34,43 @@ export interface ThreadChoice {
   note?: string;
 }
 
-export function invalidThreadsMessage(value: string): string {
-  return `OPTIMLAB_THREADS=${value} ignored (expected "auto" or a whole number from 1 to ${MAX_WASM_THREADS})`;
+/** The variable that sets `train.fit`'s threads; the wasm build's is OPTIMLAB_WASM_THREADS. */
+const FIT_THREADS_VARIABLE = "OPTIMLAB_THREADS";
+
+export function invalidThreadsMessage(value: string, variable: string = FIT_THREADS_VARIABLE): string {
+  return `${variable}=${value} ignored (expected "auto" or a whole number from 1 to ${MAX_WASM_THREADS})`;
 }
 
-export function cappedThreadsMessage(requested: number): string {
-  return `OPTIMLAB_THREADS=${requested} capped at ${MAX_WASM_THREADS} (the size of tfjs's thread pool)`;
+export function cappedThreadsMessage(requested: number, variable: string = FIT_THREADS_VARIABLE): string {
+  return `${variable}=${requested} capped at ${MAX_WASM_THREADS}`;
 }
 
 /**
- * How many threads the wasm backend should use: `OPTIMLAB_THREADS` when it is a whole number ≥ 1;
- * with `auto`, the cores that are free (available cores minus the 1-minute load average, rounded),
- * at least 1 and at most {@link MAX_WASM_THREADS}; otherwise 1 (see the file header for why).
+ * How many threads a setting asks for (`variable`'s value: OPTIMLAB_THREADS for `train.fit`,
+ * OPTIMLAB_WASM_THREADS for the wasm build): a whole number ≥ 1 as given; `auto`, the cores that
+ * are free (available cores minus the 1-minute load average, rounded), at least 1 and at most
+ * {@link MAX_WASM_THREADS}; otherwise 1 (see the file header for why).
  */
 export function chooseThreadCount(
   setting: string | undefined,
   cores: number = os.availableParallelism(),
   load: number = os.loadavg()[0],
+  variable: string = FIT_THREADS_VARIABLE,
 ): ThreadChoice {
   const value = setting?.trim();
   let note: string | undefined;
   if (value) {
     const requested = Number(value);
     if (Number.isInteger(requested) && requested >= 1) {
-      if (requested > MAX_WASM_THREADS) return { threads: MAX_WASM_THREADS, note: cappedThreadsMessage(requested) };
+      if (requested > MAX_WASM_THREADS)
+        return { threads: MAX_WASM_THREADS, note: cappedThreadsMessage(requested, variable) };
       return { threads: requested };
     }
     if (value.toLowerCase() === "auto") {
       const free = Math.round(cores - load);
       return { threads: Math.min(MAX_WASM_THREADS, Math.max(1, free)) };
     }
-    note = invalidThreadsMessage(value);
+    note = invalidThreadsMessage(value, variable);
   }
   return { threads: 1, ...(note ? { note } : {}) };
 }

@@ -9,12 +9,13 @@
  * EarlyStopping (earlyStopping.ts), callbacks, progress.
  */
 import * as tf from "@tensorflow/tfjs";
-import { ready } from "../backend";
+import { ready, type BackendName } from "../backend";
 import { labelsDrawnFrom } from "../losses/labelValues";
 import { ReduceLROnPlateau } from "../optim/lrScheduler";
 import { globalNorm } from "../transforms/globalNorm";
 import { EarlyStopping } from "./earlyStopping";
 import { evaluateModel } from "./evaluate";
+import { DataParallel, planDataParallel } from "./dataParallel";
 import { currentLr, planFit, type FitOptions, type FitPlan } from "./fitOptions";
 import { History } from "./history";
 import { Progress } from "./progress";
@@ -78,6 +79,15 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
   const info = await ready();
   const plan = planFit(model, options);
   const { optimizer, loader, epochs } = plan;
+  const parallelPlan =
+    plan.threads === 1
+      ? undefined
+      : tf.getBackend() === "tensorflow"
+        ? { why: "tfjs-node runs its own threads" }
+        : planDataParallel(model, plan);
+  const parallel = parallelPlan?.setup
+    ? await DataParallel.start(model, plan, parallelPlan.setup, plan.threads, tf.getBackend() as BackendName)
+    : undefined;
   const history = new History({
     name: options.name,
     info: {
@@ -86,6 +96,8 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
       epochs,
       backend: info.name,
       seed: loader.seed,
+      ...(plan.threads > 1 ? { threads: parallel?.threads ?? 1 } : {}),
+      ...(parallelPlan?.why ? { threadsNote: parallelPlan.why } : {}),
     },
   });
   const progress =
@@ -114,7 +126,7 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
         labelsDrawnFrom(batch.y, loader.dataset.y);
         let packed: tf.Tensor;
         try {
-          packed = trainStep(model, plan, layout, batch);
+          packed = parallel ? await parallel.step(model, plan, layout, batch) : trainStep(model, plan, layout, batch);
         } finally {
           batch.dispose();
         }
@@ -183,6 +195,8 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
     early?.dispose();
     progress?.finish();
     throw error;
+  } finally {
+    parallel?.release();
   }
   early?.restoreBest(model, history.info.stoppedEarly !== undefined, history.epochs.length);
   early?.dispose();

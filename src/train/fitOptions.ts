@@ -3,6 +3,7 @@
  * one place that checks the options and resolves their defaults into a {@link FitPlan}.
  */
 import * as tf from "@tensorflow/tfjs";
+import { info as backendInfo } from "../backend";
 import { DataLoader } from "../data/loader";
 import { datasetSize, emptyDatasetMessage, type Dataset } from "../data/dataset";
 import { invalidLearningRateMessage } from "../optim/errors";
@@ -107,6 +108,15 @@ export interface FitOptions {
    * `tf.variableGrads` otherwise. "tape" always uses `tf.variableGrads`.
    */
   gradients?: "auto" | "tape";
+  /**
+   * Threads to train on (default: the `OPTIMLAB_THREADS` environment variable, else 1). With 2 or
+   * more, each batch is split into consecutive parts, one per thread, whose gradients are added
+   * (train/dataParallel.ts): not the same bits as one thread, the same on every run with the same
+   * count. Only for a Sequential whose examples are computed independently (dense, convolution,
+   * pooling, flatten, reshape, activation layers) with one of optimlab's losses as is, "accuracy"
+   * as the only metric and no regularizer; otherwise one thread, and `history.info.threadsNote` says why.
+   */
+  threads?: number;
   /** Names the run (legend of plots, key in `compare`). */
   name?: string;
 }
@@ -135,6 +145,13 @@ export function inputShapeMessage(
 export function invalidNormsMessage(value: unknown): string {
   return `Invalid norms: ${String(value)} (expected "step" or "epoch")`;
 }
+
+export function invalidFitThreadsMessage(value: unknown): string {
+  return `Invalid threads: ${String(value)} (expected a whole number from 1 to ${MAX_FIT_THREADS})`;
+}
+
+/** The most threads `fit` splits a batch over. */
+export const MAX_FIT_THREADS = 8;
 
 export function invalidGradientsMessage(value: unknown): string {
   return `Invalid gradients: ${String(value)} (expected "auto" or "tape")`;
@@ -167,6 +184,8 @@ export interface FitPlan {
   syncEvery: number;
   /** The model's layers when its gradients are taken without the tape (`gradients: "auto"`). */
   denseStack: DenseStack | undefined;
+  /** Threads asked for (`threads`, else `OPTIMLAB_THREADS`, else 1). */
+  threads: number;
 }
 
 /** The optimizer's current learning rate, when it has a numeric `lr`. */
@@ -181,6 +200,11 @@ function checkInputShape(model: tf.LayersModel, dataset: Dataset, which: string)
   const actual = dataset.x.shape;
   const ok = expected.length === actual.length && expected.every((d, i) => d === null || d === actual[i]);
   if (!ok) throw new Error(inputShapeMessage(which, expected, actual));
+}
+
+/** fit's threads when its options name none: the backend's (`OPTIMLAB_THREADS`), else 1. */
+function defaultFitThreads(): number {
+  return backendInfo()?.threads ?? 1;
 }
 
 /** Checks every option (throwing the messages above) before anything is allocated, and resolves defaults. */
@@ -216,6 +240,9 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
   const normsPerStep = (options.norms ?? "step") === "step";
   const gradients = options.gradients ?? "auto";
   if (gradients !== "auto" && gradients !== "tape") throw new Error(invalidGradientsMessage(options.gradients));
+  const threads = options.threads ?? defaultFitThreads();
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_FIT_THREADS)
+    throw new Error(invalidFitThreadsMessage(options.threads));
   const early = options.earlyStopping;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const regularizer = options.regularizer;
@@ -237,6 +264,7 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
     earlyStopping: early ? (early === true ? {} : early) : undefined,
     syncEvery: options.syncEvery ?? 200,
     denseStack: gradients === "auto" ? denseStackOf(model, { loss, regularizer, variables }) : undefined,
+    threads,
   };
 }
 

@@ -21,6 +21,10 @@ export interface RunInfo {
   stoppedEarly?: { epoch: number; monitor: string; best: number; bestEpoch: number };
   /** Set when the loss became NaN/Inf. */
   diverged?: { epoch: number; step: number };
+  /** Set when fit was asked for more than one thread: the threads it trained on. */
+  threads?: number;
+  /** Set when fit was asked for more than one thread but trained on one: why. */
+  threadsNote?: string;
 }
 
 export interface HistoryJSON {

@@ -14,7 +14,7 @@ import { nonScalarLossMessage, type FitPlan } from "./fitOptions";
 import type { NormOf, StepValueLayout } from "./stepValues";
 
 /** The tensors the forward pass hands out of `tf.variableGrads` (kept, so the caller frees them). */
-interface Forward {
+export interface Forward {
   dataLoss?: tf.Scalar;
   penalty?: tf.Scalar;
   metrics: tf.Scalar[];
@@ -32,7 +32,39 @@ function freeAbandonedTape(): void {
   state.activeTape = null;
 }
 
-function forwardAndGradients(model: tf.LayersModel, plan: FitPlan, batch: Batch, forward: Forward): tf.NamedTensorMap {
+/** What the forward pass and the gradients read of a fit's plan (a data-parallel replica has only these). */
+export type GradientPlan = Pick<FitPlan, "denseStack" | "regularizer" | "variables" | "loss" | "metrics">;
+
+/**
+ * The gradients of the loss (+ penalty) on `batch`, by variable name; the loss, penalty and
+ * metrics go into `forward`. On a throw, frees what it kept and the abandoned tape.
+ */
+export function forwardAndGradients(
+  model: tf.LayersModel,
+  plan: GradientPlan,
+  batch: Pick<Batch, "x" | "y">,
+  forward: Forward,
+): tf.NamedTensorMap {
+  try {
+    return gradientsOf(model, plan, batch, forward);
+  } catch (error) {
+    tf.dispose(keptBy(forward));
+    freeAbandonedTape();
+    throw error;
+  }
+}
+
+/** The tensors `forward` holds. */
+function keptBy(forward: Forward): tf.Tensor[] {
+  return [forward.dataLoss, forward.penalty, ...forward.metrics].filter((t) => t !== undefined);
+}
+
+function gradientsOf(
+  model: tf.LayersModel,
+  plan: GradientPlan,
+  batch: Pick<Batch, "x" | "y">,
+  forward: Forward,
+): tf.NamedTensorMap {
   const direct = plan.denseStack ? denseStackGradients(plan.denseStack, batch.x, batch.y) : undefined;
   if (direct) {
     // No tape (denseStackGradients.ts): the same values as below, no regularizer.
@@ -58,37 +90,42 @@ function forwardAndGradients(model: tf.LayersModel, plan: FitPlan, batch: Batch,
 export function trainStep(model: tf.LayersModel, plan: FitPlan, layout: StepValueLayout, batch: Batch): tf.Tensor {
   return tf.tidy(() => {
     const forward: Forward = { metrics: [] };
-    const kept = () => [forward.dataLoss, forward.penalty, ...forward.metrics].filter((t) => t !== undefined);
-    let grads: tf.NamedTensorMap;
-    try {
-      grads = forwardAndGradients(model, plan, batch, forward);
-    } catch (error) {
-      tf.dispose(kept());
-      freeAbandonedTape();
-      throw error;
-    }
-    let gradNorm: tf.Scalar | NormOf | undefined;
-    let update = grads;
-    if (plan.clipGradNorm !== undefined) {
-      const clipped = clipGradNorm(grads, plan.clipGradNorm);
-      update = clipped.grads;
-      gradNorm = clipped.totalNorm;
-    } else if (plan.normsPerStep) {
-      // optim's optimizers leave the gradients alone: their norm is taken when packing, after
-      // the update, in the kernel that packs the values; any other optimizer might free them.
-      gradNorm =
-        plan.optimizer instanceof ChainOptimizer ? { normOf: Object.values(grads) } : globalNorm(Object.values(grads));
-    }
-    plan.optimizer.applyGradients(update);
-    // Both norms and the values go into one kernel (stepValues.ts).
-    const packed = layout.pack({
-      loss: forward.dataLoss as tf.Scalar,
-      penalty: forward.penalty,
-      gradNorm,
-      weightNorm: plan.normsPerStep ? { normOf: plan.variables } : undefined,
-      metrics: forward.metrics,
-    });
-    tf.dispose(kept());
-    return packed;
+    const grads = forwardAndGradients(model, plan, batch, forward);
+    return finishStep(plan, layout, grads, forward);
   });
+}
+
+/**
+ * The rest of a step once its gradients are known: clipping, the norms, the update, and the
+ * step's values packed by `layout`. Frees `forward`'s tensors; call inside a tidy.
+ */
+export function finishStep(
+  plan: FitPlan,
+  layout: StepValueLayout,
+  grads: tf.NamedTensorMap,
+  forward: Forward,
+): tf.Tensor {
+  let gradNorm: tf.Scalar | NormOf | undefined;
+  let update = grads;
+  if (plan.clipGradNorm !== undefined) {
+    const clipped = clipGradNorm(grads, plan.clipGradNorm);
+    update = clipped.grads;
+    gradNorm = clipped.totalNorm;
+  } else if (plan.normsPerStep) {
+    // optim's optimizers leave the gradients alone: their norm is taken when packing, after
+    // the update, in the kernel that packs the values; any other optimizer might free them.
+    gradNorm =
+      plan.optimizer instanceof ChainOptimizer ? { normOf: Object.values(grads) } : globalNorm(Object.values(grads));
+  }
+  plan.optimizer.applyGradients(update);
+  // Both norms and the values go into one kernel (stepValues.ts).
+  const packed = layout.pack({
+    loss: forward.dataLoss as tf.Scalar,
+    penalty: forward.penalty,
+    gradNorm,
+    weightNorm: plan.normsPerStep ? { normOf: plan.variables } : undefined,
+    metrics: forward.metrics,
+  });
+  tf.dispose(keptBy(forward));
+  return packed;
 }

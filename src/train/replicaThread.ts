@@ -1,0 +1,113 @@
+/**
+ * A replica thread (replicaWorker.ts) as the trainer sees it: started once and kept for later fits
+ * (starting one loads tfjs and the backend again: ~0.3–0.6 s), configured per fit, and waited on
+ * per step. A thread that exits or throws outside a step rejects every wait on it with a message
+ * that says so, and leaves the pool: a fit never hangs on a dead replica. Threads are unreferenced,
+ * so a script ends when its own work does.
+ */
+import * as path from "node:path";
+import { Worker } from "node:worker_threads";
+import type { BackendName } from "../backend";
+import { ReplicaState, type ReplicaChannel } from "./replicaChannel";
+import type { ReplicaReply, ReplicaSetup } from "./replicaSetup";
+
+export function replicaStoppedMessage(why: string): string {
+  return `fit: a data-parallel replica thread stopped (${why}); train on one thread with threads: 1 (or OPTIMLAB_THREADS=1)`;
+}
+
+export function replicaFailedMessage(message: string): string {
+  return `fit: the data-parallel replica failed on its rows of the batch: ${message}`;
+}
+
+type StartReply = { kind: "started" } | { kind: "error"; message: string };
+
+/** The replica's entry: the compiled .js, or the .ts source when optimlab itself runs under tsx. */
+function workerEntry(): { code: string; eval: boolean } {
+  const extension = path.extname(__filename);
+  const file = path.join(__dirname, `replicaWorker${extension}`);
+  if (extension !== ".ts") return { code: file, eval: false };
+  return { code: `require("tsx/cjs"); require(${JSON.stringify(file)});`, eval: true };
+}
+
+export class ReplicaThread {
+  private readonly worker: Worker;
+  /** Rejects once the thread is gone (never resolves). */
+  private readonly gone: Promise<never>;
+  private stopped: string | undefined;
+
+  private constructor(readonly backend: BackendName) {
+    const entry = workerEntry();
+    const env = { ...process.env };
+    delete env.OPTIMLAB_WASM_THREADS; // a replica is one thread: the single-threaded build
+    this.worker = new Worker(entry.code, { eval: entry.eval, workerData: { backend }, env });
+    this.gone = new Promise<never>((_, reject) => {
+      const stop = (why: string) => {
+        this.stopped ??= why;
+        reject(new Error(replicaStoppedMessage(this.stopped)));
+      };
+      this.worker.on("error", (error) => stop(error.message));
+      this.worker.on("exit", (code) => stop(`exit code ${code}`));
+    });
+    this.gone.catch(() => undefined); // observed by whoever waits; never an unhandled rejection
+  }
+
+  /** A started thread on `backend`. */
+  static async start(backend: BackendName): Promise<ReplicaThread> {
+    const thread = new ReplicaThread(backend);
+    const reply = await thread.nextMessage<StartReply>();
+    if (reply.kind === "error") {
+      await thread.worker.terminate();
+      throw new Error(replicaStoppedMessage(`its backend did not start: ${reply.message}`));
+    }
+    thread.worker.unref();
+    return thread;
+  }
+
+  get alive(): boolean {
+    return this.stopped === undefined;
+  }
+
+  private nextMessage<T>(): Promise<T> {
+    const message = new Promise<T>((resolve) => this.worker.once("message", resolve));
+    return Promise.race([message, this.gone]);
+  }
+
+  /**
+   * Sends a fit's setup; resolves once the replica has built its model and waits for steps. From
+   * here until {@link release} the thread is referenced: the trainer's waits for it (a message,
+   * `Atomics.waitAsync`) do not keep Node's event loop alive by themselves.
+   */
+  async configure(setup: ReplicaSetup): Promise<void> {
+    this.worker.ref();
+    const reply = this.nextMessage<ReplicaReply>();
+    this.worker.postMessage(setup);
+    const answer = await reply;
+    if (answer.kind === "error") {
+      this.worker.unref();
+      throw new Error(replicaFailedMessage(answer.message));
+    }
+  }
+
+  /**
+   * Ends the fit's step loop (the replica waits for the next fit) and unreferences the thread.
+   * Only between steps: the trainer awaits every posted step's answer before a fit ends.
+   */
+  release(channel: ReplicaChannel): void {
+    if (!this.alive) return; // a stopped thread answers nothing, and holds nothing
+    if (channel.state === ReplicaState.posted) throw new Error("replica released during a step (a bug in optimlab)");
+    channel.hand(ReplicaState.release);
+    this.worker.unref();
+  }
+
+  /** Resolves once the posted step is answered; rejects with the replica's error or its end. */
+  async answered(channel: ReplicaChannel): Promise<void> {
+    await Promise.race([channel.waitWhile(ReplicaState.posted), this.gone]);
+    if (channel.state === ReplicaState.failed) throw new Error(replicaFailedMessage(channel.readError()));
+  }
+
+  /** Ends the thread (tests; the pool keeps threads for the process's life otherwise). */
+  async stop(): Promise<void> {
+    this.stopped ??= "stopped";
+    await this.worker.terminate();
+  }
+}

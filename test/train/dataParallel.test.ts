@@ -1,0 +1,208 @@
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { fit, invalidFitThreadsMessage, type FitOptions } from "../../src/train/fit";
+import { planDataParallel, splitRows, stopReplicaThreads } from "../../src/train/dataParallel";
+import { planFit } from "../../src/train/fitOptions";
+import { replicaFailedMessage, replicaStoppedMessage } from "../../src/train/replicaThread";
+import { lenet, mlp } from "../../src/models/builders";
+import { crossEntropy, mse } from "../../src/losses";
+import { SGD } from "../../src/optim/sgd";
+import { Adam } from "../../src/optim/adam";
+import { setUpWasm, uniform } from "../wasmKernels/helpers";
+
+after(() => stopReplicaThreads());
+
+const CLASSES = 10;
+
+function images(n: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor1D } {
+  return {
+    x: tf.tensor2d(uniform(n * 784, seed, 0, 1), [n, 784]),
+    y: tf.tensor1d(
+      Array.from({ length: n }, (_, i) => (i * 7 + seed) % CLASSES),
+      "int32",
+    ),
+  };
+}
+
+type Build = () => tf.Sequential;
+const NETWORKS: [string, Build][] = [
+  ["mlp 784-32-10 (direct gradients)", () => mlp({ sizes: [784, 32, CLASSES], seed: 3 })],
+  ["lenet (tape)", () => lenet({ seed: 3 })],
+];
+
+/** Trains a fresh copy for `steps` batches of 16 (the last one shorter) and returns its weights and history. */
+async function train(build: Build, threads: number, options: Partial<FitOptions> = {}) {
+  const model = build();
+  const data = images(40, 1); // batches of 16, 16 and 8 rows
+  const history = await fit(model, {
+    optimizer: new SGD({ lr: 0.5 }),
+    loss: crossEntropy,
+    train: data,
+    batchSize: 16,
+    shuffle: false,
+    progress: false,
+    metrics: ["accuracy"],
+    threads,
+    ...options,
+  });
+  const weights = model.getWeights().map((w) => w.dataSync().slice());
+  model.dispose();
+  tf.dispose(data);
+  return { weights, history };
+}
+
+test("splitRows: consecutive parts, the first ones one row longer", () => {
+  assert.deepEqual(splitRows(64, 2), [32, 32]);
+  assert.deepEqual(splitRows(17, 2), [9, 8]);
+  assert.deepEqual(splitRows(10, 4), [3, 3, 2, 2]);
+  assert.deepEqual(splitRows(1, 2), [1, 0]);
+});
+
+for (const backend of ["wasm", "cpu"] as const) {
+  for (const [name, build] of NETWORKS) {
+    test(`2 threads train ${name} on ${backend} as one does, up to float32 rounding of the batch sums; the same bits on every run`, async () => {
+      if (backend === "wasm") await setUpWasm();
+      else await tf.setBackend("cpu");
+      const one = await train(build, 1);
+      const two = await train(build, 2);
+      const again = await train(build, 2);
+      assert.equal(two.history.info.threads, 2);
+      assert.equal(two.history.info.threadsNote, undefined);
+      assert.equal(one.history.info.threads, undefined, "one thread by default: nothing said");
+      let largest = 0;
+      let differing = 0;
+      two.weights.forEach((w, i) => {
+        assert.deepEqual(w, again.weights[i], "deterministic with the same thread count");
+        w.forEach((v, j) => {
+          const reference = one.weights[i][j];
+          largest = Math.max(largest, Math.abs(v - reference) / Math.max(1e-3, Math.abs(reference)));
+          if (!Object.is(v, reference)) differing++;
+        });
+      });
+      // Three SGD steps at lr 0.5: the gradients' batch sums differ in the last bits only.
+      assert.ok(largest < 1e-4, `largest relative difference ${largest}`);
+      assert.ok(differing > 0, "the batch sums are summed per part: not the same bits as one thread");
+      const steps = (h: typeof one.history) => h.steps.map((s) => [s.loss, s.accuracy] as number[]);
+      steps(two.history).forEach(([loss, accuracy], i) => {
+        const [loss1, accuracy1] = steps(one.history)[i];
+        assert.ok(Math.abs(loss - loss1) < 1e-5 * Math.abs(loss1), `step ${i} loss ${loss} vs ${loss1}`);
+        assert.ok(Math.abs(accuracy - accuracy1) < 1e-6, `step ${i} accuracy ${accuracy} vs ${accuracy1}`);
+      });
+      assert.equal(tf.getBackend(), backend);
+    });
+  }
+}
+
+test("threads: a model whose examples interact, another loss or a regularizer trains on one thread and says why", async () => {
+  await setUpWasm();
+  const dropout = mlp({ sizes: [784, 16, CLASSES], dropout: 0.5, seed: 1 });
+  const data = images(20, 2);
+  const history = await fit(dropout, {
+    optimizer: new Adam({ lr: 1e-3 }),
+    loss: crossEntropy,
+    train: data,
+    batchSize: 10,
+    progress: false,
+    threads: 2,
+  });
+  assert.equal(history.info.threads, 1);
+  assert.match(history.info.threadsNote ?? "", /examples are computed independently/);
+  const dense = mlp({ sizes: [784, 16, CLASSES], seed: 1 });
+  const closure = planFit(dense, {
+    optimizer: new SGD({ lr: 0.1 }),
+    loss: (p, t) => crossEntropy(p, t, { labelSmoothing: 0.1 }),
+    train: data,
+    threads: 2,
+  });
+  assert.match(planDataParallel(dense, closure).why ?? "", /loss/);
+  const metric = planFit(dense, {
+    optimizer: new SGD({ lr: 0.1 }),
+    loss: mse,
+    train: data,
+    metrics: [{ mine: (p) => tf.mean(p) as tf.Scalar }],
+    threads: 2,
+  });
+  assert.match(planDataParallel(dense, metric).why ?? "", /metric/);
+  tf.dispose([data.x, data.y]);
+  dropout.dispose();
+  dense.dispose();
+});
+
+test("threads: bad values are refused before anything runs", async () => {
+  await setUpWasm();
+  const model = mlp({ sizes: [784, 4, CLASSES], seed: 1 });
+  const data = images(4, 3);
+  for (const bad of [0, 1.5, 9, -1, Number.NaN]) {
+    await assert.rejects(
+      fit(model, { optimizer: new SGD({ lr: 0.1 }), loss: crossEntropy, train: data, threads: bad, progress: false }),
+      { message: invalidFitThreadsMessage(bad) },
+    );
+  }
+  tf.dispose([data.x, data.y]);
+  model.dispose();
+});
+
+test("threads: an error on either thread's rows is the fit's error, and the next fit runs", async () => {
+  await setUpWasm();
+  const model = mlp({ sizes: [784, 8, CLASSES], seed: 1 });
+  const x = tf.tensor2d(uniform(8 * 784, 4, 0, 1), [8, 784]);
+  const run = (y: tf.Tensor) =>
+    fit(model, {
+      optimizer: new SGD({ lr: 0.1 }),
+      loss: crossEntropy,
+      train: { x, y },
+      batchSize: 8,
+      shuffle: false,
+      threads: 2,
+      progress: false,
+    });
+  // A label out of range in the replica's rows only (rows 4–7).
+  const replicaRows = tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 12], "int32");
+  await assert.rejects(run(replicaRows), {
+    message: replicaFailedMessage(
+      "crossEntropy: Target 12 is out of bounds (class indices must be in [0, 10) or equal ignoreIndex -100)",
+    ),
+  });
+  // Targets of the wrong width: the trainer's own part fails first, while the replica still works
+  // on its part; the fit must wait for it before it ends, or the replica would miss the release
+  // and the next fit would hang.
+  const wide = tf.ones([8, CLASSES + 1]);
+  for (let i = 0; i < 3; i++) await assert.rejects(run(wide), /probability targets must have the logits' shape/);
+  const good = tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], "int32");
+  const history = await run(good);
+  assert.equal(history.info.threads, 2);
+  tf.dispose([x, replicaRows, wide, good]);
+  model.dispose();
+});
+
+test("threads: a replica thread that stops during a fit fails the fit with a message instead of hanging", async () => {
+  await setUpWasm();
+  const model = mlp({ sizes: [784, 8, CLASSES], seed: 1 });
+  const data = images(64, 6);
+  await assert.rejects(
+    fit(model, {
+      optimizer: new SGD({ lr: 0.1 }),
+      loss: crossEntropy,
+      train: data,
+      batchSize: 8,
+      threads: 2,
+      progress: false,
+      callbacks: { onStepEnd: ({ step }) => void (step === 2 && stopReplicaThreads()) },
+    }),
+    (error: Error) => error.message.startsWith(replicaStoppedMessage("").split("(")[0]),
+  );
+  // A new thread is started for the next fit.
+  const history = await fit(model, {
+    optimizer: new SGD({ lr: 0.1 }),
+    loss: crossEntropy,
+    train: data,
+    batchSize: 8,
+    threads: 2,
+    progress: false,
+  });
+  assert.equal(history.info.threads, 2);
+  assert.equal(history.steps.length, 8);
+  tf.dispose([data.x, data.y]);
+  model.dispose();
+});
