@@ -12,6 +12,7 @@
 import { avgPoolGradOverride } from "./avgPoolGrad";
 import { conv2dBackpropFilterOverride } from "./conv2dBackpropFilter";
 import { conv2dBackpropInputOverride } from "./conv2dBackpropInput";
+import { conv2dOverride, fusedConv2dOverride } from "./conv2dForward";
 import { gatherOverride } from "./gather";
 import { identityOverride } from "./identity";
 import { batchMatMulOverride, fusedMatMulOverride } from "./matMul";
@@ -32,6 +33,8 @@ export const WASM_KERNEL_OVERRIDES: readonly KernelOverride[] = [
   sliceOverride,
   gatherOverride,
   identityOverride,
+  conv2dOverride,
+  fusedConv2dOverride,
   conv2dBackpropFilterOverride,
   conv2dBackpropInputOverride,
   maxPoolGradOverride,

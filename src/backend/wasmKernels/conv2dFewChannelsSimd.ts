@@ -1,0 +1,203 @@
+/**
+ * The forward convolution (with bias and ReLU) at stride 1 as generated WebAssembly SIMD, for
+ * layers with few input channels (LeNet's first layer: 1 channel in, 6 out). XNNPACK runs such a
+ * layer as an indirect product whose depth per tap is the channel count (1), re-packs the filter
+ * on every training step (the weights change) and fills 8-wide output tiles with 6 channels.
+ *
+ *   y[b,oh,ow,co] = act(bias[co] + Σ_{fh,fw,ci} xp[ci,b,oh+fh,ow+fw] · w[fh,fw,ci,co])
+ *
+ * x is copied into the zero-padded planar layout of the filter gradient (xp [ci, b, OH+FH−1,
+ * OWp+FW−1], conv2dBackpropFilterSimd.ts), so four neighbouring output columns are one vector
+ * load per tap. One generated call walks every (b, oh) row for a block of output channels: per
+ * four columns, one accumulator per channel starts at the bias and adds x·w tap by tap in
+ * (fh, fw, ci) order — XNNPACK's order (bias first, then the taps, padding as zeros), so the
+ * results are XNNPACK's bits (test) — then ReLU as max(acc, 0), and the lanes are stored to the
+ * channels-last output one float at a time.
+ */
+import { WasmFunction, memarg } from "../wasmCode/assembler";
+import { BoundFunctions } from "../wasmCode/boundFunctions";
+import { I32, OP, V128 } from "../wasmCode/encoding";
+import { wasmSimdSupported } from "../wasmCode/simd";
+import type { PatchGeometry } from "./conv2dBackpropFilter";
+import type { FilterGradLayout } from "./conv2dBackpropFilterSimd";
+import { SIMD_OP, simdOp } from "./simdLanes";
+
+/** Output channels per generated call: accumulators + one input vector + zero stay in x64's 16 registers. */
+export const MAX_CHANNEL_BLOCK = 8;
+/** Input channels up to which this kernel is used (first layers: gray or colour images). */
+export const MAX_FEW_CHANNELS = 4;
+/** Most taps (fh·fw·ci) in the unrolled body. */
+const MAX_TAPS = 256;
+
+const F32X4_MAX = 0xe9;
+const F32X4_SPLAT_LOAD = 0x09; // v128.load32_splat
+
+/** Whether this kernel handles the geometry (stride 1, few input channels, a body of bounded size). */
+export function convFewChannelsApplies(g: PatchGeometry): boolean {
+  return (
+    g.strideHeight === 1 &&
+    g.strideWidth === 1 &&
+    g.inChannels <= MAX_FEW_CHANNELS &&
+    g.filterHeight * g.filterWidth * g.inChannels <= MAX_TAPS &&
+    g.batch * g.outHeight * g.outWidth > 0 &&
+    wasmSimdSupported()
+  );
+}
+
+/** (xp, filter, bias: byte offsets, bias 0 = none; out: first channel of the block in y) */
+export type ConvFewChannelsRun = (xp: number, filter: number, bias: number, out: number) => void;
+
+/** Options of one generated kernel: block channels of outChannels, with or without bias and ReLU. */
+export interface ConvBlock {
+  outChannels: number;
+  /** Output channels this call computes (≤ MAX_CHANNEL_BLOCK). */
+  block: number;
+  bias: boolean;
+  relu: boolean;
+}
+
+export function convFewChannelsBytes(
+  g: PatchGeometry,
+  layout: FilterGradLayout,
+  c: ConvBlock,
+  sharedMemory: boolean,
+): Uint8Array {
+  const { batch: B, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW, inChannels: CI } = g;
+  const { paddedHeight: HP, paddedWidth: WP } = layout;
+  const CO = c.outChannels;
+  const J = c.block;
+  const f = new WasmFunction();
+  const xp = f.param(I32);
+  const w = f.param(I32);
+  const bias = f.param(I32);
+  const out = f.param(I32);
+  const image = f.local(I32);
+  const row = f.local(I32);
+  const quad = f.local(I32);
+  const xq = f.local(I32);
+  const xt = f.local(I32);
+  const wt = f.local(I32);
+  const tapRow = f.local(I32);
+  const tapColumn = f.local(I32);
+  const acc = f.localArray(V128, J);
+  const xv = f.local(V128);
+  const zero = f.local(V128); // zero-initialised
+  const simd = (opcode: number, ...immediates: number[]) => simdOp(f, opcode, ...immediates);
+  const planeBytes = B * HP * WP * 4; // from one input channel's plane to the next
+  const fullQuads = Math.floor(OW / 4);
+  const tailLanes = OW % 4;
+
+  const advance = (local: number, bytes: number) => f.get(local).i32(bytes).op(OP.i32Add).set(local);
+
+  /** Four (or `lanes`) output columns at xq (input) and out (output), all J channels. */
+  const quadBody = (lanes: number) => {
+    for (let j = 0; j < J; j++) {
+      if (c.bias) {
+        f.get(bias);
+        simd(F32X4_SPLAT_LOAD, ...memarg(j * 4, 2));
+      } else {
+        f.get(zero);
+      }
+      f.set(acc[j]);
+    }
+    // The taps as loops, not unrolled: TurboFan schedules every load of an unrolled body first
+    // and spills the vectors (2× slower than Liftoff's code for the same body).
+    f.get(xq).set(xt);
+    f.get(w).set(wt);
+    f.i32(FH).set(tapRow);
+    f.loop(() => {
+      f.i32(FW).set(tapColumn);
+      f.loop(() => {
+        for (let ci = 0; ci < CI; ci++) {
+          f.get(xt);
+          simd(SIMD_OP.load, ...memarg(ci * planeBytes, 2));
+          f.set(xv);
+          for (let j = 0; j < J; j++) {
+            f.get(acc[j]).get(xv).get(wt);
+            simd(F32X4_SPLAT_LOAD, ...memarg((ci * CO + j) * 4, 2));
+            simd(SIMD_OP.f32x4Mul);
+            simd(SIMD_OP.f32x4Add);
+            f.set(acc[j]);
+          }
+        }
+        advance(xt, 4);
+        advance(wt, CI * CO * 4);
+        f.get(tapColumn).i32(-1).op(OP.i32Add).tee(tapColumn);
+        f.op(OP.brIf, 0);
+      });
+      advance(xt, (WP - FW) * 4);
+      f.get(tapRow).i32(-1).op(OP.i32Add).tee(tapRow);
+      f.op(OP.brIf, 0);
+    });
+    for (let j = 0; j < J; j++) {
+      if (c.relu) {
+        f.get(acc[j]).get(zero);
+        simd(F32X4_MAX);
+        f.set(acc[j]);
+      }
+      for (let l = 0; l < lanes; l++) {
+        f.get(out).get(acc[j]);
+        simd(SIMD_OP.f32x4ExtractLane, l);
+        f.op(OP.f32Store, ...memarg((l * CO + j) * 4, 2));
+      }
+    }
+  };
+
+  f.i32(B).set(image);
+  f.loop(() => {
+    f.i32(OH).set(row);
+    f.loop(() => {
+      f.get(xp).set(xq);
+      if (fullQuads > 0) {
+        f.i32(fullQuads).set(quad);
+        f.loop(() => {
+          quadBody(4);
+          advance(xq, 16);
+          advance(out, 4 * CO * 4);
+          f.get(quad).i32(-1).op(OP.i32Add).tee(quad);
+          f.op(OP.brIf, 0);
+        });
+      }
+      if (tailLanes > 0) {
+        quadBody(tailLanes);
+        advance(out, tailLanes * CO * 4);
+      }
+      advance(xp, WP * 4);
+      f.get(row).i32(-1).op(OP.i32Add).tee(row);
+      f.op(OP.brIf, 0);
+    });
+    // From the row after this image's last output row to the next image's first.
+    advance(xp, (HP - OH) * WP * 4);
+    f.get(image).i32(-1).op(OP.i32Add).tee(image);
+    f.op(OP.brIf, 0);
+  });
+  return f.moduleBytes("run", [], sharedMemory);
+}
+
+const runs = new BoundFunctions<ConvFewChannelsRun>("run");
+
+/**
+ * y [b, oh, ow, co] from the padded planes at `xp`, the filter [fh, fw, ci, co] at `filter` and the
+ * bias at `bias` (0: none), all byte offsets on `memory`.
+ */
+export function convFewChannels(
+  memory: WebAssembly.Memory,
+  g: PatchGeometry,
+  layout: FilterGradLayout,
+  outChannels: number,
+  relu: boolean,
+  xp: number,
+  filter: number,
+  bias: number,
+  out: number,
+): void {
+  const { batch: B, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW, inChannels: CI } = g;
+  const hasBias = bias !== 0;
+  for (let co = 0; co < outChannels; co += MAX_CHANNEL_BLOCK) {
+    const block = Math.min(MAX_CHANNEL_BLOCK, outChannels - co);
+    const spec: ConvBlock = { outChannels, block, bias: hasBias, relu };
+    const key = [B, OH, OW, FH, FW, CI, layout.paddedHeight, layout.paddedWidth, outChannels, block, hasBias, relu];
+    const run = runs.get(memory, key.join(","), (shared) => convFewChannelsBytes(g, layout, spec, shared));
+    run(xp, filter + co * 4, hasBias ? bias + co * 4 : 0, out + co * 4);
+  }
+}
