@@ -20,12 +20,12 @@ import { runGemm } from "../wasmCode/gemmThreads";
 import { paddedIsInput } from "./conv2dBackpropInputSimd";
 import { paddedInputSize } from "./patchWalk";
 import { im2colSimd, im2colSimdApplies, padInput } from "./im2colSimd";
+import { fillPaddedPlanes } from "./paddedPlanesSimd";
 import {
   filterGradFromPacked,
   filterGradLayout,
   filterGradSimdApplies,
   packGradientRows,
-  packPaddedPlanes,
 } from "./conv2dBackpropFilterSimd";
 import {
   disposeTemp,
@@ -194,7 +194,8 @@ function filterGradSimd(
   const rows = g.batch * g.outHeight;
   const dyT = backend.makeOutput([outChannels * rows * layout.paddedOutWidth], "float32");
   temps.push(xp, dyT);
-  packPaddedPlanes(f32View(backend, x), g, layout, f32View(backend, xp));
+  const offset = (t: TensorInfo) => tensorData(backend, t).memoryOffset;
+  fillPaddedPlanes(memory, g, layout, f32View(backend, x), offset(x), f32View(backend, xp), offset(xp));
   if (layout.paddedOutWidth === g.outWidth) {
     // No padded lanes: dyᵀ is a plain transpose, in C++ (5× the JavaScript gather).
     const id = (t: TensorInfo) => tensorData(backend, t).id;
@@ -202,7 +203,6 @@ function filterGradSimd(
   } else {
     packGradientRows(f32View(backend, dy), g, outChannels, layout, f32View(backend, dyT));
   }
-  const offset = (t: TensorInfo) => tensorData(backend, t).memoryOffset;
   filterGradFromPacked(memory, g, outChannels, layout, offset(xp), offset(dyT), offset(out));
 }
 

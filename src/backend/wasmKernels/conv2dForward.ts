@@ -8,8 +8,9 @@
 import * as tf from "@tensorflow/tfjs";
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
 import { geometryOf } from "./conv2dBackpropFilter";
-import { filterGradLayout, packPaddedPlanes } from "./conv2dBackpropFilterSimd";
+import { filterGradLayout } from "./conv2dBackpropFilterSimd";
 import { convFewChannels, convFewChannelsApplies } from "./conv2dFewChannelsSimd";
+import { fillPaddedPlanes } from "./paddedPlanesSimd";
 import type { KernelOverride } from "./registry";
 import { disposeTemp, f32View, tensorData, wasmMemory, type WasmBackend } from "./wasmBackend";
 
@@ -51,8 +52,8 @@ function convolveFewChannels(
   const layout = filterGradLayout(g, conv.outChannels);
   const out = backend.makeOutput([...conv.outShape], "float32");
   const xp = backend.makeOutput([g.inChannels * g.batch * layout.paddedHeight * layout.paddedWidth], "float32");
-  packPaddedPlanes(f32View(backend, x), g, layout, f32View(backend, xp));
   const at = (t: TensorInfo) => tensorData(backend, t).memoryOffset;
+  fillPaddedPlanes(memory, g, layout, f32View(backend, x), at(x), f32View(backend, xp), at(xp));
   convFewChannels(
     memory,
     g,
