@@ -37,18 +37,21 @@ export interface ColdStartRun {
   /** `warmUp()` after ready(), ms and CPU ms (0 when the run had no warm-up). */
   warmUpMs: number;
   warmUpCpuMs: number;
+  /** Threads the warm epochs trained on (fit's, with OPTIMLAB_THREADS) and the wasm build's. */
   threads: number;
+  wasmThreads: number;
 }
 
 interface EpochTime {
   ms: number;
   cpuMs: number;
+  threads: number;
 }
 
 async function epoch(model: tf.LayersModel, optimizer: Adam, x: tf.Tensor, y: tf.Tensor): Promise<EpochTime> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  await fit(model, {
+  const history = await fit(model, {
     optimizer,
     loss: crossEntropy, // as the notebooks pass it (a closure would take the tape: docs/training.md)
     train: { x, y },
@@ -57,7 +60,7 @@ async function epoch(model: tf.LayersModel, optimizer: Adam, x: tf.Tensor, y: tf
     progress: false,
   });
   const cpu = process.cpuUsage(cpu0);
-  return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+  return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, threads: history.info.threads ?? 1 };
 }
 
 async function child(): Promise<void> {
@@ -80,7 +83,8 @@ async function child(): Promise<void> {
     warmCpuMs: Math.min(...warm.map((e) => e.cpuMs)),
     warmUpMs: warm0.ms,
     warmUpCpuMs: warm0.cpuMs,
-    threads: info.threads ?? 1,
+    threads: warm[0].threads,
+    wasmThreads: info.wasmThreads ?? 1,
   };
   console.log(JSON.stringify(run));
 }
@@ -113,13 +117,14 @@ function median(values: number[]): number {
 const CONFIGS: Array<[string, NodeJS.ProcessEnv]> = [
   ["1 thread", { OPTIMLAB_THREADS: "1" }],
   ["1 thread + warmUp()", { OPTIMLAB_THREADS: "1", OPTIMLAB_BENCH_WARM_UP: "1" }],
-  ["2 threads", { OPTIMLAB_THREADS: "2" }],
-  ["2 threads + split product", { OPTIMLAB_THREADS: "2", OPTIMLAB_GEMM_THREADS: "1" }],
+  ["2 threads (batch split)", { OPTIMLAB_THREADS: "2" }],
+  ["1 thread, 2-thread wasm build", { OPTIMLAB_THREADS: "1", OPTIMLAB_WASM_THREADS: "2" }],
 ];
 
 /**
- * The bench section: fresh processes on 1 thread (without and with `warmUp()`), 2 threads, and 2 threads with our product split
- * (OPTIMLAB_GEMM_THREADS=1), alternating, `runs` each; medians of the first-epoch/warm-epoch
+ * The bench section: fresh processes on 1 thread (without and with `warmUp()`), 2 threads (fit's
+ * batches split over them: train/dataParallel.ts), and 1 thread on the 2-thread wasm build
+ * (XNNPACK's and our products split over its threads), alternating, `runs` each; medians of the first-epoch/warm-epoch
  * ratios (wall and CPU time) and of the warm epochs' samples/s, against 1 thread.
  */
 export function benchThreadsAndColdStart(runs = Number(process.env.BENCH_COLD_RUNS ?? 3)): string {
@@ -129,7 +134,7 @@ export function benchThreadsAndColdStart(runs = Number(process.env.BENCH_COLD_RU
   const speed = (run: ColdStartRun) => COLD_START_SAMPLES / (run.warmMs / 1000);
   const oneThread = median((results.get(CONFIGS[0][0]) ?? []).map(speed));
   const rows = [...results].map(([name, list]) => [
-    `${name} (got ${list.map((r) => r.threads).join("/")})`,
+    `${name} (got ${list.map((r) => (r.wasmThreads > 1 ? `${r.threads}+${r.wasmThreads}w` : r.threads)).join("/")})`,
     Math.round(median(list.map((r) => r.readyMs))),
     list[0]?.warmUpMs
       ? `${Math.round(median(list.map((r) => r.warmUpMs)))} (${Math.round(median(list.map((r) => r.warmUpCpuMs)))} CPU)`

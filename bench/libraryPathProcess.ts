@@ -1,6 +1,6 @@
 /**
  * The library path (bench/libraryPath.ts) trained in its own Node process with a given
- * `OPTIMLAB_THREADS`: the wasm thread count is fixed when the backend loads, so 1 thread and
+ * `OPTIMLAB_THREADS` (fit's threads: each batch split over them, train/dataParallel.ts), so 1 thread and
  * 2 threads need separate processes. The parent asks for one epoch at a time, so these rounds
  * interleave with the others in one bench run (same load for every variant).
  *

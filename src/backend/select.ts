@@ -101,8 +101,7 @@ async function tryWasm(load: ModuleLoader): Promise<Attempt> {
   const productThreads = gemmThreadCount(wasmThreads, process.env.OPTIMLAB_GEMM_THREADS);
   setGemmThreads(productThreads);
   const split = productThreads > 1 ? "; products split over the threads" : "";
-  const build = `${wasmThreads === 1 ? "single-threaded" : `${wasmThreads}-thread`} build${split}`;
-  const summary = `using wasm (${simd ? "SIMD" : "no SIMD"}, ${build})`;
+  const summary = `using wasm (${simd ? "SIMD" : "no SIMD"}, ${wasmThreads} thread${wasmThreads === 1 ? "" : "s"}${split})`;
   return { ok: true, info: { name: "wasm", simd, wasmThreads, reason: [...notes, summary].join("; ") } };
 }
 
@@ -206,9 +205,9 @@ export async function activateBackend(name: string, load: ModuleLoader = require
   return withFitThreads({ ...attempt.info, reason: `selected with backend.use("${name}"); ${attempt.info.reason}` });
 }
 
-/** `info` with the threads `train.fit` trains on (`OPTIMLAB_THREADS`), said in its reason. */
+/** `info` with the threads `train.fit` trains on (`OPTIMLAB_THREADS`); the reason says when not 1. */
 function withFitThreads(info: BackendInfo): BackendInfo {
   const { threads, note } = chooseThreadCount(process.env.OPTIMLAB_THREADS);
-  const fit = threads === 1 ? "train.fit on 1 thread" : `train.fit splits each batch over ${threads} threads`;
-  return { ...info, threads, reason: [info.reason, ...(note ? [note] : []), fit].join("; ") };
+  const fit = threads === 1 ? [] : [`train.fit: ${threads} threads (each batch split over them)`];
+  return { ...info, threads, reason: [info.reason, ...(note ? [note] : []), ...fit].join("; ") };
 }

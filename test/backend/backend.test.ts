@@ -123,5 +123,5 @@ test("OPTIMLAB_BACKEND=cpu is honoured by a fresh process", () => {
   });
   assert.equal(child.status, 0, child.stderr);
   const info = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}");
-  assert.deepEqual(info, { name: "cpu", reason: "OPTIMLAB_BACKEND=cpu; using cpu (pure JavaScript)" });
+  assert.deepEqual(info, { name: "cpu", threads: 1, reason: "OPTIMLAB_BACKEND=cpu; using cpu (pure JavaScript)" });
 });

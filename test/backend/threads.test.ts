@@ -33,6 +33,26 @@ test("thread count: OPTIMLAB_THREADS wins; 'auto' takes the free cores (cores âˆ
     invalidThreadsMessage("two"),
     'OPTIMLAB_THREADS=two ignored (expected "auto" or a whole number from 1 to 8)',
   );
+  assert.deepEqual(chooseThreadCount("zero", 4, 0, "OPTIMLAB_WASM_THREADS"), {
+    threads: 1,
+    note: 'OPTIMLAB_WASM_THREADS=zero ignored (expected "auto" or a whole number from 1 to 8)',
+  });
+});
+
+test("OPTIMLAB_THREADS is train.fit's threads (backend.info().threads), the wasm build stays single-threaded", async () => {
+  const backendPath = path.join(__dirname, "../../src/backend");
+  const code = `require(${JSON.stringify(backendPath)}).ready().then((i) => console.log(JSON.stringify(i)))`;
+  const runs = await Promise.all(
+    ["2", "nine"].map((value) =>
+      runChild(["-e", code], { OPTIMLAB_THREADS: value, OPTIMLAB_WASM_THREADS: "", OPTIMLAB_BACKEND: "" }, 120_000),
+    ),
+  );
+  const [two, bad] = runs.map((run) => JSON.parse(run.stdout.trim()) as TrainedReport["info"]);
+  assert.equal(two.threads, 2);
+  assert.equal(two.wasmThreads, 1);
+  assert.match(two.reason, /using wasm \(SIMD, 1 thread\); train.fit: 2 threads \(each batch split over them\)$/);
+  assert.equal(bad.threads, 1);
+  assert.match(bad.reason, /OPTIMLAB_THREADS=nine ignored \(expected "auto" or a whole number from 1 to 8\)$/);
 });
 
 test("generated modules run on a shared memory (the threaded build's) with the same results", () => {
@@ -76,7 +96,7 @@ function runChild(args: string[], env: NodeJS.ProcessEnv, limitMs: number): Prom
 }
 
 interface TrainedReport {
-  info: { name: string; threads: number; reason: string };
+  info: { name: string; threads: number; wasmThreads: number; reason: string };
   ownKernelsOnMemory: boolean;
   shared: boolean;
   hash: number;
@@ -86,14 +106,16 @@ interface TrainedReport {
 test("MLP and LeNet trained on 2 threads end bit-identical to 1 thread, and the process exits by itself", async () => {
   const script = path.join(__dirname, "threadsChild.ts");
   const envs = [
-    { OPTIMLAB_THREADS: "1", OPTIMLAB_GEMM_THREADS: "" },
-    { OPTIMLAB_THREADS: "2", OPTIMLAB_GEMM_THREADS: "0" },
-    { OPTIMLAB_THREADS: "2", OPTIMLAB_GEMM_THREADS: "" },
+    { OPTIMLAB_WASM_THREADS: "1", OPTIMLAB_GEMM_THREADS: "" },
+    { OPTIMLAB_WASM_THREADS: "2", OPTIMLAB_GEMM_THREADS: "0" },
+    { OPTIMLAB_WASM_THREADS: "2", OPTIMLAB_GEMM_THREADS: "" },
     // The same, with the workers computing every chunk: on a loaded machine the caller may take every
     // chunk of the default run before a worker wakes, so only this run can assert that workers split.
-    { OPTIMLAB_THREADS: "2", OPTIMLAB_GEMM_THREADS: "", THREADS_CHILD_WORKERS_ONLY: "1" },
+    { OPTIMLAB_WASM_THREADS: "2", OPTIMLAB_GEMM_THREADS: "", THREADS_CHILD_WORKERS_ONLY: "1" },
   ];
-  const runs = await Promise.all(envs.map((env) => runChild([script], { ...env, OPTIMLAB_BACKEND: "" }, 240_000)));
+  const runs = await Promise.all(
+    envs.map((env) => runChild([script], { ...env, OPTIMLAB_THREADS: "", OPTIMLAB_BACKEND: "" }, 240_000)),
+  );
   for (const run of runs)
     assert.equal(run.code, 0, `exit code ${run.code} (null: killed, still running)\n${run.stderr}`);
   const [single, threaded, split, workersOnly] = runs.map(
@@ -104,9 +126,10 @@ test("MLP and LeNet trained on 2 threads end bit-identical to 1 thread, and the 
   assert.equal(workersOnly.hash, single.hash, "products computed by the workers: same weights, bit for bit");
   assert.equal(split.hash, single.hash, "split product shared by caller and worker: same weights, bit for bit");
   assert.match(split.info.reason, /using wasm \(SIMD, 2 threads; products split over the threads\)$/);
-  assert.equal(single.info.threads, 1);
+  assert.equal(single.info.wasmThreads, 1);
   assert.match(single.info.reason, /using wasm \(SIMD, 1 thread\)$/);
-  assert.equal(threaded.info.threads, 2);
+  assert.equal(threaded.info.wasmThreads, 2);
+  assert.equal(threaded.info.threads, 1, "the wasm build's threads are not fit's");
   assert.match(threaded.info.reason, /using wasm \(SIMD, 2 threads\)$/);
   assert.deepEqual(
     [single.ownKernelsOnMemory, single.shared, threaded.ownKernelsOnMemory, threaded.shared],
@@ -118,8 +141,8 @@ test("MLP and LeNet trained on 2 threads end bit-identical to 1 thread, and the 
 
 test("an uncaught error under the threaded build prints the error, not the build's minified source", async () => {
   const backendPath = path.join(__dirname, "../../src/backend");
-  const code = `require(${JSON.stringify(backendPath)}).ready().then((i) => { console.log(i.threads); throw new Error("boom"); })`;
-  const run = await runChild(["-e", code], { OPTIMLAB_THREADS: "2", OPTIMLAB_BACKEND: "" }, 120_000);
+  const code = `require(${JSON.stringify(backendPath)}).ready().then((i) => { console.log(i.wasmThreads); throw new Error("boom"); })`;
+  const run = await runChild(["-e", code], { OPTIMLAB_WASM_THREADS: "2", OPTIMLAB_BACKEND: "" }, 120_000);
   assert.equal(run.stdout.trim(), "2");
   assert.notEqual(run.code, 0);
   assert.match(run.stderr, /Error: boom/);

@@ -23,8 +23,8 @@ function runChild(env: NodeJS.ProcessEnv): { status: number | null; stdout: stri
 
 describe("an uncaught error after the wasm backend started", () => {
   for (const threads of ["1", "2"]) {
-    it(`is reported with its message, without tfjs's source (OPTIMLAB_THREADS=${threads})`, () => {
-      const run = runChild({ OPTIMLAB_THREADS: threads });
+    it(`is reported with its message, without tfjs's source (OPTIMLAB_WASM_THREADS=${threads})`, () => {
+      const run = runChild({ OPTIMLAB_WASM_THREADS: threads });
       assert.match(run.stdout, /backend wasm/);
       assert.equal(run.status, 1, run.stderr.slice(-2000));
       assert.match(run.stderr, /Error: a bug in the user's script/);
@@ -34,7 +34,7 @@ describe("an uncaught error after the wasm backend started", () => {
   }
 
   it("leaves a listener the script installed in place", () => {
-    const run = runChild({ OPTIMLAB_THREADS: "1", UNCAUGHT_CHILD_OWN_LISTENER: "1" });
+    const run = runChild({ OPTIMLAB_WASM_THREADS: "1", UNCAUGHT_CHILD_OWN_LISTENER: "1" });
     assert.equal(run.status, 0, run.stderr.slice(-2000));
     assert.match(run.stdout, /own listener: a bug in the user's script/);
   });

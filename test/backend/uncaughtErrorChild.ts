@@ -1,5 +1,5 @@
 /**
- * Child process of uncaughtError.test.ts: starts the backend (OPTIMLAB_THREADS picks the build),
+ * Child process of uncaughtError.test.ts: starts the backend (OPTIMLAB_WASM_THREADS picks the build),
  * optionally installs its own `uncaughtException` listener first (UNCAUGHT_CHILD_OWN_LISTENER=1),
  * then throws an error nobody catches, as a user's script with a bug does.
  */
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
     });
   }
   const info = await ready();
-  console.log(`backend ${info.name}, ${info.threads ?? 1} thread(s)`);
+  console.log(`backend ${info.name}, ${info.wasmThreads ?? 1} thread(s)`);
   setImmediate(() => {
     throw new Error("a bug in the user's script");
   });
