@@ -28,6 +28,9 @@ const CONV_CASES: ConvCase[] = [
   { x: [1, 11, 13, 3], filter: [4, 4, 3, 16], strides: 1, pad: "same" },
   { x: [3, 9, 12, 1], filter: [3, 7, 1, 5], strides: 1, pad: "same" },
   { x: [2, 6, 5, 4], filter: [2, 2, 4, 3], strides: 1, pad: "valid" },
+  // ≥ 8 output channels and window rows of ≥ 4 values: the filter gradient's tiled kernel, with
+  // overlapping last row and column tiles (15 window values, 12 channels).
+  { x: [2, 9, 11, 5], filter: [3, 3, 5, 12], strides: 2, pad: "same" },
   // 7 input channels: the input gradient's col2im in chunks of 4, 2 and 1 lanes.
   { x: [2, 6, 7, 7], filter: [3, 3, 7, 4], strides: 1, pad: "same" },
 ];

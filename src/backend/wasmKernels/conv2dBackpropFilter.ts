@@ -21,6 +21,7 @@ import { paddedIsInput } from "./conv2dBackpropInputSimd";
 import { paddedInputSize } from "./patchWalk";
 import { im2colSimd, im2colSimdApplies, padInput } from "./im2colSimd";
 import { fillPaddedPlanes } from "./paddedPlanesSimd";
+import { filterGradTiled, filterGradTiledApplies } from "./conv2dBackpropFilterTiled";
 import {
   filterGradFromPacked,
   filterGradLayout,
@@ -219,8 +220,6 @@ function patchesAndProduct(
 ): void {
   const P = g.batch * g.outHeight * g.outWidth;
   const K = g.filterHeight * g.filterWidth * g.inChannels;
-  const cols = backend.makeOutput([P, K], "float32");
-  temps.push(cols);
   let xp = x;
   if (!paddedIsInput(g)) {
     const { rows, columns } = paddedInputSize(g);
@@ -229,6 +228,12 @@ function patchesAndProduct(
     padInput(f32View(backend, x), g, f32View(backend, xp));
   }
   const at = (t: TensorInfo) => tensorData(backend, t).memoryOffset;
+  if (filterGradTiledApplies(g, outChannels)) {
+    filterGradTiled(memory, g, outChannels, at(xp), at(dy), at(out));
+    return;
+  }
+  const cols = backend.makeOutput([P, K], "float32");
+  temps.push(cols);
   im2colSimd(memory, g, at(xp), at(cols));
   runGemm(memory, K, P, outChannels, "columns", at(cols), at(dy), at(out));
 }
