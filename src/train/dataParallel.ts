@@ -18,7 +18,7 @@ import type { BackendName } from "../backend";
 import type { Batch } from "../data/loader";
 import { crossEntropy } from "../losses/crossEntropy";
 import type { FitPlan } from "./fitOptions";
-import { ReplicaChannel, ReplicaState } from "./replicaChannel";
+import { ReplicaChannel, ReplicaState, tensorOfShared, valuesOf } from "./replicaChannel";
 import { sequentialRecipe } from "./replicaRecipe";
 import { nameIn, REPLICA_LOSSES, REPLICA_METRICS, type ReplicaSetup } from "./replicaSetup";
 import { ReplicaThread } from "./replicaThread";
@@ -177,8 +177,8 @@ export class DataParallel {
 
   /** Writes each replica's rows, their labels and the weights, and hands the step over. */
   private post(model: tf.LayersModel, batch: Batch, rows: number[], labels: tf.TypedArray): void {
-    const weights = model.weights.map((w) => w.read().dataSync() as Float32Array);
-    const x = batch.x.dataSync() as Float32Array;
+    const weights = model.weights.map((w) => valuesOf(w.read()));
+    const x = valuesOf(batch.x);
     const { xWidth, yWidth } = this.parts[0].channel.layout;
     let start = rows[0];
     this.parts.forEach(({ channel }, i) => {
@@ -212,8 +212,8 @@ export class DataParallel {
     for (const variable of plan.variables) {
       let sum = tf.mul(own.grads[variable.name], share[0]);
       this.parts.forEach(({ channel }, i) => {
-        const values = channel.gradients.slice(offset, offset + variable.size);
-        sum = tf.add(sum, tf.mul(tf.tensor(values, variable.shape, "float32"), share[i + 1]));
+        const values = tensorOfShared(channel.gradients.subarray(offset, offset + variable.size), variable.shape);
+        sum = tf.add(sum, tf.mul(values, share[i + 1]));
       });
       grads[variable.name] = sum;
       offset += variable.size;

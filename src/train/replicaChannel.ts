@@ -11,6 +11,29 @@
  * replica's step loop at the end of a `fit`.
  */
 
+import * as tf from "@tensorflow/tfjs";
+import { float32Arrays } from "../backend/fused/arrays";
+
+/**
+ * A float32 tensor's values: read in place on wasm and cpu (the caller copies them into the
+ * channel at once), else read out.
+ */
+export function valuesOf(tensor: tf.Tensor): Float32Array {
+  const name = tf.getBackend();
+  if ((name !== "wasm" && name !== "cpu") || tensor.dtype !== "float32") return tensor.dataSync() as Float32Array;
+  return float32Arrays(name, tf.backend(), [tensor], []).inputs[0];
+}
+
+/**
+ * A tensor of the channel's values at `view`: on wasm the values are copied into the heap when the
+ * tensor is made, so the view itself is passed; the cpu backend would keep the array, which the
+ * other thread overwrites at the next step: a copy.
+ */
+export function tensorOfShared(view: Float32Array | Int32Array, shape: number[]): tf.Tensor {
+  const dtype = view instanceof Int32Array ? "int32" : "float32";
+  return tf.tensor(tf.getBackend() === "wasm" ? view : view.slice(), shape, dtype);
+}
+
 /** Whose turn it is (the control word's values). */
 export const ReplicaState = {
   /** The replica waits for the first step of this fit. */

@@ -12,7 +12,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { use, type BackendName } from "../backend";
 import { denseStackOf } from "./denseStackGradients";
-import { ReplicaChannel, ReplicaState } from "./replicaChannel";
+import { ReplicaChannel, ReplicaState, tensorOfShared, valuesOf } from "./replicaChannel";
 import { buildFromRecipe } from "./replicaRecipe";
 import { REPLICA_LOSSES, REPLICA_METRICS, type ReplicaReply, type ReplicaSetup } from "./replicaSetup";
 import { forwardAndGradients, type Forward, type GradientPlan } from "./trainStep";
@@ -43,23 +43,21 @@ function step({ model, plan, setup, channel }: Replica): void {
     let offset = 0;
     const weights = setup.weightShapes.map((shape) => {
       const size = shape.reduce((a, b) => a * b, 1);
-      const values = channel.weights.slice(offset, offset + size); // a copy: the cpu backend keeps arrays
       offset += size;
-      return tf.tensor(values, shape, "float32");
+      return tensorOfShared(channel.weights.subarray(offset - size, offset), shape);
     });
     model.setWeights(weights);
     const rows = channel.rows;
     const xSize = rows * setup.layout.xWidth;
     const ySize = rows * setup.layout.yWidth;
-    const x = tf.tensor(channel.x.slice(0, xSize), [rows, ...setup.xShape], "float32");
-    const y = channel.labelsInt
-      ? tf.tensor(channel.yInt.slice(0, ySize), [rows, ...setup.yShape], "int32")
-      : tf.tensor(channel.yFloat.slice(0, ySize), [rows, ...setup.yShape], "float32");
+    const x = tensorOfShared(channel.x.subarray(0, xSize), [rows, ...setup.xShape]);
+    const labels = channel.labelsInt ? channel.yInt : channel.yFloat;
+    const y = tensorOfShared(labels.subarray(0, ySize), [rows, ...setup.yShape]);
     const forward: Forward = { metrics: [] };
     const grads = forwardAndGradients(model, plan, { x, y }, forward);
     offset = 0;
     for (const variable of plan.variables) {
-      const values = grads[variable.name].dataSync();
+      const values = valuesOf(grads[variable.name]);
       channel.gradients.set(values, offset);
       offset += values.length;
     }
