@@ -22,9 +22,15 @@ const CASES: ForwardCase[] = [
   { x: [1, 5, 3, 4], filter: [5, 5, 4, 3], strides: 1, pad: 1 }, // 3 columns: only a partial quad
   { x: [2, 6, 9, 1], filter: [1, 1, 1, 4], strides: 1, pad: "valid" },
   { x: [3, 7, 10, 1], filter: [3, 4, 1, 5], strides: 1, pad: "same" }, // 1 channel: rows copied by SIMD code, 2-float tail
-  // Not this kernel's (stride 2, 6 input channels): tfjs's XNNPACK kernel.
+  // ≥ 8 output channels: the tiled kernel (2×2 blocks of positions × 8 channels).
+  { x: [4, 14, 14, 6], filter: [5, 5, 6, 16], strides: 1, pad: "valid" }, // LeNet conv2
+  { x: [3, 9, 11, 5], filter: [3, 3, 5, 12], strides: 2, pad: "same" }, // odd rows and columns, overlapping channel tile
+  { x: [2, 7, 6, 7], filter: [3, 2, 7, 17], strides: [1, 2], pad: "same" },
+  { x: [1, 5, 5, 8], filter: [5, 5, 8, 8], strides: 1, pad: 1 },
+  { x: [2, 9, 8, 3], filter: [2, 2, 3, 9], strides: 1, pad: "valid" },
+  // Neither (stride 2 with < 8 channels; a single output column): tfjs's XNNPACK kernel.
   { x: [2, 9, 11, 3], filter: [3, 3, 3, 5], strides: 2, pad: "same" },
-  { x: [2, 14, 14, 6], filter: [5, 5, 6, 16], strides: 1, pad: "valid" },
+  { x: [2, 6, 5, 6], filter: [3, 5, 6, 8], strides: 1, pad: "valid" },
 ];
 
 function convolve(
@@ -64,11 +70,11 @@ test("Conv2D and FusedConv2D (bias, ReLU) match cpu: few input channels on the S
   }
 });
 
-test("the few-channel SIMD convolution gives XNNPACK's floats exactly (bias first, then the taps in order)", async () => {
+test("the SIMD convolutions give XNNPACK's floats exactly (bias first, then the taps in order)", async () => {
   await setUpWasm();
   assert.ok(await tf.setBackend("wasm"));
   let seed = 50;
-  for (const c of CASES.slice(0, 7)) {
+  for (const c of CASES) {
     for (const fused of VARIANTS) {
       const s = seed++;
       const ours = convolve(c, s, fused);

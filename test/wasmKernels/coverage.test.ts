@@ -16,7 +16,7 @@ const COMPARED: Readonly<Record<string, { file: string; mentions: string }>> = {
   GatherV2: { file: "copies.test.js", mentions: "GatherV2 matches cpu" },
   Identity: { file: "copies.test.js", mentions: "Identity (tf.clone) shares the buffer" },
   Conv2D: { file: "convForward.test.js", mentions: "Conv2D and FusedConv2D (bias, ReLU) match cpu" },
-  FusedConv2D: { file: "convForward.test.js", mentions: "gives XNNPACK's floats exactly" },
+  FusedConv2D: { file: "convForward.test.js", mentions: "give XNNPACK's floats exactly" },
   Conv2DBackpropFilter: {
     file: "convPool.test.js",
     mentions: "Conv2DBackpropFilter (missing on stock wasm) matches cpu",
