@@ -15,6 +15,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendName } from "../backend";
+import { elementwiseGroups, type TraceCache } from "../backend/fused";
 import type { Batch } from "../data/loader";
 import { crossEntropy } from "../losses/crossEntropy";
 import type { FitPlan } from "./fitOptions";
@@ -85,6 +86,9 @@ interface Part {
 
 /** One fit's replicas: configured, stepped, released. */
 export class DataParallel {
+  /** The traced program of the gradients' weighted sum, kept across steps. */
+  private readonly sumTrace: TraceCache = {};
+
   private constructor(
     private readonly parts: Part[],
     private readonly countsIgnoredLabels: boolean,
@@ -207,17 +211,28 @@ export class DataParallel {
     total: number,
   ): tf.Tensor {
     const share = rows.map((count) => count / total);
-    const grads: tf.NamedTensorMap = {};
+    // Each variable's gradient is Σ part·share in part order, all variables in one fused kernel.
     let offset = 0;
-    for (const variable of plan.variables) {
-      let sum = tf.mul(own.grads[variable.name], share[0]);
+    const groups = plan.variables.map((variable) => {
+      const group: Record<string, tf.Tensor> = { p0: own.grads[variable.name] };
       this.parts.forEach(({ channel }, i) => {
-        const values = tensorOfShared(channel.gradients.subarray(offset, offset + variable.size), variable.shape);
-        sum = tf.add(sum, tf.mul(values, share[i + 1]));
+        const values = channel.gradients.subarray(offset, offset + variable.size);
+        group[`p${i + 1}`] = tensorOfShared(values, variable.shape);
       });
-      grads[variable.name] = sum;
       offset += variable.size;
-    }
+      return group;
+    });
+    const sums = elementwiseGroups(
+      groups,
+      (parts) => {
+        let sum = parts.p0.mul(share[0]);
+        for (let i = 1; i < share.length; i++) sum = sum.add(parts[`p${i}`].mul(share[i]));
+        return { sum };
+      },
+      { cache: this.sumTrace },
+    );
+    const grads: tf.NamedTensorMap = {};
+    plan.variables.forEach((variable, i) => (grads[variable.name] = sums[i].sum));
     const weighted = (mine: tf.Scalar, output: number) =>
       this.parts.reduce(
         (sum, { channel }, i) => tf.add(sum, tf.mul(tf.scalar(channel.outputs[output]), share[i + 1])),
