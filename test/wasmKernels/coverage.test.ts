@@ -22,6 +22,7 @@ const COMPARED: Readonly<Record<string, { file: string; mentions: string }>> = {
     mentions: "Conv2DBackpropFilter (missing on stock wasm) matches cpu",
   },
   Conv2DBackpropInput: { file: "convPool.test.js", mentions: "Conv2DBackpropInput matches cpu" },
+  MaxPool: { file: "maxPool.test.js", mentions: "MaxPool 2×2 at stride 2 gives the cpu backend's bits" },
   MaxPoolGrad: { file: "convPool.test.js", mentions: "MaxPoolGrad matches cpu" },
   AvgPoolGrad: { file: "convPool.test.js", mentions: "AvgPoolGrad matches cpu" },
   OptimlabReluBiasGrad: { file: "reluBiasGrad.test.js", mentions: "ReLU + bias gradient matches tfjs ops on cpu" },

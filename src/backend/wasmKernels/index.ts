@@ -16,6 +16,7 @@ import { conv2dOverride, fusedConv2dOverride } from "./conv2dForward";
 import { gatherOverride } from "./gather";
 import { identityOverride } from "./identity";
 import { batchMatMulOverride, fusedMatMulOverride } from "./matMul";
+import { maxPoolOverride } from "./maxPool";
 import { maxPoolGradOverride } from "./maxPoolGrad";
 import { applyOverrides, overriddenKernelNames, restoreOriginals, type KernelOverride } from "./registry";
 import { reluBiasGradOverride } from "./reluBiasGrad";
@@ -37,6 +38,7 @@ export const WASM_KERNEL_OVERRIDES: readonly KernelOverride[] = [
   fusedConv2dOverride,
   conv2dBackpropFilterOverride,
   conv2dBackpropInputOverride,
+  maxPoolOverride,
   maxPoolGradOverride,
   avgPoolGradOverride,
   reluBiasGradOverride,
