@@ -180,7 +180,7 @@ test("threads: a replica thread that stops during a fit fails the fit with a mes
   await setUpWasm();
   const model = mlp({ sizes: [784, 8, CLASSES], seed: 1 });
   const data = images(64, 6);
-  await assert.rejects(
+  const run = (callbacks?: FitOptions["callbacks"]) =>
     fit(model, {
       optimizer: new SGD({ lr: 0.1 }),
       loss: crossEntropy,
@@ -188,19 +188,13 @@ test("threads: a replica thread that stops during a fit fails the fit with a mes
       batchSize: 8,
       threads: 2,
       progress: false,
-      callbacks: { onStepEnd: ({ step }) => void (step === 2 && stopReplicaThreads()) },
-    }),
-    (error: Error) => error.message.startsWith(replicaStoppedMessage("").split("(")[0]),
+      callbacks,
+    });
+  await assert.rejects(run({ onStepEnd: ({ step }) => void (step === 2 && stopReplicaThreads()) }), (error: Error) =>
+    error.message.startsWith(replicaStoppedMessage("").split("(")[0]),
   );
   // A new thread is started for the next fit.
-  const history = await fit(model, {
-    optimizer: new SGD({ lr: 0.1 }),
-    loss: crossEntropy,
-    train: data,
-    batchSize: 8,
-    threads: 2,
-    progress: false,
-  });
+  const history = await run();
   assert.equal(history.info.threads, 2);
   assert.equal(history.steps.length, 8);
   tf.dispose([data.x, data.y]);
