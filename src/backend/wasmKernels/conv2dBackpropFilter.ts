@@ -20,14 +20,9 @@ import { runGemm } from "../wasmCode/gemmThreads";
 import { paddedIsInput } from "./conv2dBackpropInputSimd";
 import { paddedInputSize } from "./patchWalk";
 import { im2colSimd, im2colSimdApplies, padInput } from "./im2colSimd";
-import { fillPaddedPlanes } from "./paddedPlanesSimd";
+import { fillGradientRows, fillPaddedPlanes } from "./paddedPlanesSimd";
 import { filterGradTiled, filterGradTiledApplies } from "./conv2dBackpropFilterTiled";
-import {
-  filterGradFromPacked,
-  filterGradLayout,
-  filterGradSimdApplies,
-  packGradientRows,
-} from "./conv2dBackpropFilterSimd";
+import { filterGradFromPacked, filterGradLayout, filterGradSimdApplies } from "./conv2dBackpropFilterSimd";
 import {
   disposeTemp,
   f32View,
@@ -197,13 +192,16 @@ function filterGradSimd(
   temps.push(xp, dyT);
   const offset = (t: TensorInfo) => tensorData(backend, t).memoryOffset;
   fillPaddedPlanes(memory, g, layout, f32View(backend, x), offset(x), f32View(backend, xp), offset(xp));
-  if (layout.paddedOutWidth === g.outWidth) {
-    // No padded lanes: dyᵀ is a plain transpose, in C++ (5× the JavaScript gather).
-    const id = (t: TensorInfo) => tensorData(backend, t).id;
-    wasmTranspose(backend, id(dy), [rows * g.outWidth, outChannels], [1, 0], id(dyT));
-  } else {
-    packGradientRows(f32View(backend, dy), g, outChannels, layout, f32View(backend, dyT));
-  }
+  fillGradientRows(
+    memory,
+    g,
+    outChannels,
+    layout,
+    f32View(backend, dy),
+    offset(dy),
+    f32View(backend, dyT),
+    offset(dyT),
+  );
   filterGradFromPacked(memory, g, outChannels, layout, offset(xp), offset(dyT), offset(out));
 }
 

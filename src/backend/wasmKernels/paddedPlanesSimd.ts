@@ -1,16 +1,17 @@
 /**
- * The zero-padded planar copy of x (xp [ci, b, rows, columns], conv2dBackpropFilterSimd.ts) that
- * the few-channel convolution and its filter gradient read, as generated SIMD row copies when x
- * has one channel (its planes are then x's own rows: LeNet's images). The JavaScript loop took
- * 0.08 ms per call for LeNet's 64 images, paid twice per step (forward and filter gradient).
- * Copies only: the same bits.
+ * The planar copies that the few-channel convolution and its filter gradient read, as generated
+ * WebAssembly: x's zero-padded planes (xp [ci, b, rows, columns], conv2dBackpropFilterSimd.ts) by
+ * SIMD row copies when x has one channel (its planes are then x's own rows: LeNet's images), and
+ * dy's channel rows dyᵀ [co, b, oh, ow padded to 4] by one load and store per value. For LeNet's
+ * conv1 at batch 64: the JavaScript loop for xp took 0.08 ms per call (paid twice per step), the
+ * C++ transpose for dyᵀ 0.11 ms. Copies only: the same bits.
  */
 import { WasmFunction, memarg } from "../wasmCode/assembler";
 import { BoundFunctions } from "../wasmCode/boundFunctions";
 import { I32, OP } from "../wasmCode/encoding";
 import { wasmSimdSupported } from "../wasmCode/simd";
 import type { PatchGeometry } from "./conv2dBackpropFilter";
-import { packPaddedPlanes, type FilterGradLayout } from "./conv2dBackpropFilterSimd";
+import { packGradientRows, packPaddedPlanes, type FilterGradLayout } from "./conv2dBackpropFilterSimd";
 import { SIMD_OP, simdOp } from "./simdLanes";
 
 /** (x, first xp cell that x's first value goes to: byte offsets) */
@@ -81,4 +82,76 @@ export function fillPaddedPlanes(
   xp.fill(0);
   const key = [g.batch, g.inHeight, g.inWidth, HP, WP].join(",");
   runs.get(memory, key, (shared) => rowCopyBytes(g, layout, shared))(xAt, xpAt + (g.padTop * WP + g.padLeft) * 4);
+}
+
+/** (dy, dyᵀ: byte offsets) */
+type GradientRowsRun = (dy: number, dyT: number) => void;
+
+/** dyᵀ[co, row, ow] = dy[row, ow, co] for the B·OH rows; the padded lanes are left as they are. */
+function gradientRowsBytes(
+  rows: number,
+  outWidth: number,
+  paddedOutWidth: number,
+  channels: number,
+  sharedMemory: boolean,
+): Uint8Array {
+  const f = new WasmFunction();
+  const dy = f.param(I32);
+  const dyT = f.param(I32);
+  const row = f.local(I32);
+  const column = f.local(I32);
+  const channelBytes = rows * paddedOutWidth * 4; // from one channel's rows to the next
+  const advance = (local: number, bytes: number) => f.get(local).i32(bytes).op(OP.i32Add).set(local);
+  f.i32(rows).set(row);
+  f.loop(() => {
+    f.i32(outWidth).set(column);
+    f.loop(() => {
+      for (let co = 0; co < channels; co++) {
+        f.get(dyT).get(dy);
+        f.op(OP.f32Load, ...memarg(co * 4, 2));
+        f.op(OP.f32Store, ...memarg(co * channelBytes, 2));
+      }
+      advance(dy, channels * 4);
+      advance(dyT, 4);
+      f.get(column).i32(-1).op(OP.i32Add).tee(column);
+      f.op(OP.brIf, 0);
+    });
+    advance(dyT, (paddedOutWidth - outWidth) * 4);
+    f.get(row).i32(-1).op(OP.i32Add).tee(row);
+    f.op(OP.brIf, 0);
+  });
+  return f.moduleBytes("run", [], sharedMemory);
+}
+
+const gradientRuns = new BoundFunctions<GradientRowsRun>("run");
+
+/** Channels up to which the generated copy is used (it is unrolled over the channels). */
+const MAX_GRADIENT_CHANNELS = 64;
+
+/**
+ * dyᵀ[co, b, oh, ow] = dy[b, oh, ow, co], rows padded with zeros to the layout's paddedOutWidth.
+ * `dy`/`dyT` are views of the tensors at byte offsets `dyAt`/`dyTAt` on `memory`.
+ */
+export function fillGradientRows(
+  memory: WebAssembly.Memory | undefined,
+  g: PatchGeometry,
+  outChannels: number,
+  layout: FilterGradLayout,
+  dy: Float32Array,
+  dyAt: number,
+  dyT: Float32Array,
+  dyTAt: number,
+): void {
+  const rows = g.batch * g.outHeight;
+  const { paddedOutWidth: OWP } = layout;
+  if (
+    memory === undefined ||
+    outChannels > MAX_GRADIENT_CHANNELS ||
+    rows * g.outWidth * outChannels === 0 ||
+    !wasmSimdSupported()
+  )
+    return packGradientRows(dy, g, outChannels, layout, dyT);
+  if (OWP !== g.outWidth) dyT.fill(0);
+  const key = [rows, g.outWidth, OWP, outChannels].join(",");
+  gradientRuns.get(memory, key, (shared) => gradientRowsBytes(rows, g.outWidth, OWP, outChannels, shared))(dyAt, dyTAt);
 }
