@@ -32,10 +32,26 @@ const IGNORED_LABEL = -100;
 /** Started replica threads, kept for later fits. */
 const pool: ReplicaThread[] = [];
 
+/**
+ * `count` threads on `backend` that no fit holds: kept ones first, new ones started as needed
+ * (fits that run at the same time, e.g. under `Promise.all`, each get their own).
+ */
 async function replicaThreads(count: number, backend: BackendName): Promise<ReplicaThread[]> {
-  for (let i = pool.length - 1; i >= 0; i--) if (!pool[i].alive || pool[i].backend !== backend) pool.splice(i, 1);
-  while (pool.length < count) pool.push(await ReplicaThread.start(backend));
-  return pool.slice(0, count);
+  for (let i = pool.length - 1; i >= 0; i--) if (!pool[i].alive) pool.splice(i, 1);
+  const free = pool.filter((thread) => thread.backend === backend && !thread.busy).slice(0, count);
+  free.forEach((thread) => thread.reserve());
+  try {
+    while (free.length < count) {
+      const thread = await ReplicaThread.start(backend);
+      thread.reserve();
+      pool.push(thread);
+      free.push(thread);
+    }
+  } catch (error) {
+    for (const thread of free) thread.release();
+    throw error;
+  }
+  return free;
 }
 
 /** Ends the kept replica threads (tests, and a kernel that wants its threads back). */
@@ -113,14 +129,11 @@ export class DataParallel {
     };
     const replicaThreadList = await replicaThreads(threads - 1, backend);
     const parts = replicaThreadList.map((thread) => ({ thread, channel: new ReplicaChannel(layout) }));
-    const started: Part[] = [];
     try {
-      for (const part of parts) {
-        await part.thread.configure({ ...setup, layout, buffer: part.channel.buffer });
-        started.push(part);
-      }
+      for (const part of parts)
+        await part.thread.configure({ ...setup, layout, buffer: part.channel.buffer }, part.channel);
     } catch (error) {
-      for (const part of started) part.thread.release(part.channel);
+      for (const part of parts) part.thread.release();
       throw error;
     }
     return new DataParallel(parts, plan.loss === crossEntropy && plan.loader.dataset.y.dtype !== "float32");
@@ -133,12 +146,12 @@ export class DataParallel {
 
   /** Ends the replicas' step loops (they wait for the next fit). */
   release(): void {
-    for (const { thread, channel } of this.parts) thread.release(channel);
+    for (const { thread } of this.parts) thread.release();
   }
 
   /** Resolves when every replica has answered the posted step; rejects with the first failure. */
   private async answers(): Promise<void> {
-    const results = await Promise.allSettled(this.parts.map((part) => part.thread.answered(part.channel)));
+    const results = await Promise.allSettled(this.parts.map((part) => part.thread.answered()));
     const failed = results.find((result) => result.status === "rejected");
     if (failed) throw failed.reason;
   }

@@ -34,6 +34,9 @@ export class ReplicaThread {
   /** Rejects once the thread is gone (never resolves). */
   private readonly gone: Promise<never>;
   private stopped: string | undefined;
+  /** The step channel of the fit that holds this thread, from configure to release. */
+  private held: ReplicaChannel | undefined;
+  private reserved = false;
 
   private constructor(readonly backend: BackendName) {
     const entry = workerEntry();
@@ -73,34 +76,54 @@ export class ReplicaThread {
   }
 
   /**
-   * Sends a fit's setup; resolves once the replica has built its model and waits for steps. From
-   * here until {@link release} the thread is referenced: the trainer's waits for it (a message,
-   * `Atomics.waitAsync`) do not keep Node's event loop alive by themselves.
+   * Sends a fit's setup with its step channel; resolves once the replica has built its model and
+   * waits for steps on `channel`. From here until {@link release} the thread is referenced: the
+   * trainer's waits for it (a message, `Atomics.waitAsync`) do not keep Node's event loop alive by
+   * themselves. Only for a thread no fit holds ({@link busy}): the replica serves one channel.
    */
-  async configure(setup: ReplicaSetup): Promise<void> {
+  async configure(setup: ReplicaSetup, channel: ReplicaChannel): Promise<void> {
+    if (this.held) throw new Error("replica configured while a fit holds it (a bug in optimlab)");
+    this.held = channel;
     this.worker.ref();
     const reply = this.nextMessage<ReplicaReply>();
     this.worker.postMessage(setup);
     const answer = await reply;
     if (answer.kind === "error") {
+      this.held = undefined;
+      this.reserved = false;
       this.worker.unref();
       throw new Error(replicaFailedMessage(answer.message));
     }
+  }
+
+  /** Whether a fit holds this thread (from {@link reserve} to {@link release}). */
+  get busy(): boolean {
+    return this.reserved;
+  }
+
+  /** Takes the thread for one fit, synchronously: a fit started meanwhile picks another one. */
+  reserve(): void {
+    this.reserved = true;
   }
 
   /**
    * Ends the fit's step loop (the replica waits for the next fit) and unreferences the thread.
    * Only between steps: the trainer awaits every posted step's answer before a fit ends.
    */
-  release(channel: ReplicaChannel): void {
-    if (!this.alive) return; // a stopped thread answers nothing, and holds nothing
+  release(): void {
+    const channel = this.held;
+    this.held = undefined;
+    this.reserved = false;
+    if (!channel || !this.alive) return; // a stopped thread answers nothing, and holds nothing
     if (channel.state === ReplicaState.posted) throw new Error("replica released during a step (a bug in optimlab)");
     channel.hand(ReplicaState.release);
     this.worker.unref();
   }
 
   /** Resolves once the posted step is answered; rejects with the replica's error or its end. */
-  async answered(channel: ReplicaChannel): Promise<void> {
+  async answered(): Promise<void> {
+    const channel = this.held;
+    if (!channel) return;
     await Promise.race([channel.waitWhile(ReplicaState.posted), this.gone]);
     if (channel.state === ReplicaState.failed) throw new Error(replicaFailedMessage(channel.readError()));
   }

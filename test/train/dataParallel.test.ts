@@ -200,3 +200,14 @@ test("threads: a replica thread that stops during a fit fails the fit with a mes
   tf.dispose([data.x, data.y]);
   model.dispose();
 });
+
+test("threads: fits that run at the same time each get their own replica thread", { timeout: 120_000 }, async () => {
+  await setUpWasm();
+  const build = () => mlp({ sizes: [784, 16, CLASSES], seed: 4 });
+  const one = async () => (await train(build, 2)).weights;
+  const sequential = [await one(), await one()];
+  // Before, both fits took the pool's first thread: the second fit's setup took the replica from
+  // the first, whose next step then waited forever.
+  const together = await Promise.all([one(), one()]);
+  assert.deepEqual(together, sequential);
+});
