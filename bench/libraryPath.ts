@@ -92,7 +92,8 @@ export async function benchLibraryPath(
         ratio(best(ours), best(layersPath)),
         String(threads),
       ]);
-      const got = (child: LibraryPathProcess | Error) => (child instanceof Error ? "–" : String(child.threads));
+      const got = (child: LibraryPathProcess | Error) =>
+        child instanceof Error ? "–" : String(child.trainedOn[network] ?? child.threads);
       threadRows.push([
         `${NAMES[network]} (ours got ${got(one)} / ${got(two)} threads)`,
         shown(ours1),

@@ -13,15 +13,18 @@ import * as tf from "@tensorflow/tfjs";
 import { use } from "../src/backend";
 import { installWasmKernels } from "../src/backend/wasmKernels";
 import { libraryRound, type Network } from "./libraryRound";
+import { lastFitThreads } from "./optimlabFit";
 import { loadMnist } from "./mnist";
 import { trainingData } from "./workloads";
 
 type Request = { network: Network };
-type Reply = { samplesPerSec: number } | { error: string } | { ready: true; threads: number };
+type Reply = { samplesPerSec: number; threads: number } | { error: string } | { ready: true; threads: number };
 
 export interface LibraryPathProcess {
-  /** The thread count the child's backend actually got. */
+  /** The thread count the child's backend reports (fit's default). */
   threads: number;
+  /** The threads each network's last epoch trained on (fit keeps the split off where it does not pay). */
+  trainedOn: Partial<Record<Network, number>>;
   /** One epoch of `network` in the child, samples/s; rejects with the child's error. */
   epoch(network: Network): Promise<number>;
   close(): void;
@@ -53,13 +56,18 @@ export function startLibraryPathProcess(threads: number, counts: Record<Network,
   const next = () => new Promise<Reply>((resolve, reject) => (waiting = { resolve, reject }));
   return next().then((first) => {
     if (!("ready" in first)) throw new Error(childFailedMessage(threads, "error" in first ? first.error : "no ready"));
+    const trainedOn: Partial<Record<Network, number>> = {};
     return {
       threads: first.threads,
+      trainedOn,
       epoch: async (network) => {
         const reply = next();
         child.send({ network } satisfies Request);
         const answer = await reply;
-        if ("samplesPerSec" in answer) return answer.samplesPerSec;
+        if ("samplesPerSec" in answer) {
+          trainedOn[network] = answer.threads;
+          return answer.samplesPerSec;
+        }
         throw new Error(childFailedMessage(threads, "error" in answer ? answer.error : "unexpected reply"));
       },
       close: () => {
@@ -86,7 +94,7 @@ async function child(counts: Record<Network, number>): Promise<void> {
   };
   process.on("message", (request: Request) => {
     round(request.network)().then(
-      (samplesPerSec) => process.send?.({ samplesPerSec } satisfies Reply),
+      (samplesPerSec) => process.send?.({ samplesPerSec, threads: lastFitThreads() } satisfies Reply),
       (error: unknown) =>
         process.send?.({ error: error instanceof Error ? error.message : String(error) } satisfies Reply),
     );

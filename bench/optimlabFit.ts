@@ -30,6 +30,13 @@ export async function optimlabFitRound(
  * A function that trains `model` (with its own `optim.Adam`) one epoch of `train.fit` over (x, y)
  * on optimlab's wasm kernels and returns samples/s: the timed round of every `train.fit` row.
  */
+let lastThreads = 1;
+
+/** The threads the last {@link fitEpochRound} epoch trained on (fit may keep a batch split off). */
+export function lastFitThreads(): number {
+  return lastThreads;
+}
+
 export function fitEpochRound(
   model: tf.LayersModel,
   loss: (prediction: tf.Tensor, target: tf.Tensor) => tf.Scalar,
@@ -42,7 +49,16 @@ export function fitEpochRound(
   return () =>
     withKernels(true, async () => {
       const t0 = performance.now();
-      await fit(model, { optimizer, loss, train: { x, y }, epochs: 1, batchSize: BATCH_SIZE, progress: false, norms });
+      const history = await fit(model, {
+        optimizer,
+        loss,
+        train: { x, y },
+        epochs: 1,
+        batchSize: BATCH_SIZE,
+        progress: false,
+        norms,
+      });
+      lastThreads = history.info.threads ?? 1;
       return count / ((performance.now() - t0) / 1000);
     });
 }

@@ -59,9 +59,49 @@ export async function stopReplicaThreads(): Promise<void> {
   await Promise.all(pool.splice(0).map((thread) => thread.stop()));
 }
 
+/**
+ * The least arithmetic (multiply-adds of the forward and backward passes) a part of a batch must
+ * have for the split to pay: each split step costs the trainer ≈ 0.3–0.5 ms more than one thread
+ * here (the weights and rows written to the replica, the parts' gradients summed, the per-op
+ * JavaScript of a second forward and backward pass), about what 2²⁴ multiply-adds take at this
+ * machine's ≈ 50 GFLOP/s. The MNIST MLP at batch 64 (32 rows × 0.1M × 3 ≈ 9.8M per part) stays on
+ * one thread — split, its trainer alone took more CPU per step than one thread's whole step;
+ * LeNet (≈ 40M per part) splits.
+ */
+export const MIN_PART_MULTIPLY_ADDS = 2 ** 24;
+let minPartMultiplyAdds = MIN_PART_MULTIPLY_ADDS;
+
+/** Sets the least work per part (tests and experiments: 0 splits every batch); returns the previous value. */
+export function setMinPartMultiplyAdds(value: number): number {
+  const previous = minPartMultiplyAdds;
+  minPartMultiplyAdds = value;
+  return previous;
+}
+
+/** Multiply-adds of one example's forward pass through the dense and convolution layers. */
+export function multiplyAddsPerExample(model: tf.LayersModel): number {
+  let total = 0;
+  for (const layer of model.layers) {
+    const kernel = layer.weights.find((w) => w.shape.length >= 2)?.shape as number[] | undefined;
+    if (!kernel) continue;
+    const weights = kernel.reduce((a, b) => a * b, 1);
+    const output = layer.outputShape as number[];
+    // A convolution applies its kernel at every output position (channels last).
+    const positions = layer.getClassName() === "Conv2D" ? output[1] * output[2] : 1;
+    total += weights * positions;
+  }
+  return total;
+}
+
+/** Whether a part of `rows` rows has enough work to pay for the split (the backward pass ≈ 2× the forward). */
+function worthSplitting(rows: number, multiplyAdds: number): boolean {
+  return rows > 0 && rows * multiplyAdds * 3 >= minPartMultiplyAdds;
+}
+
 /** How a fit would be split: the setup for its replicas, or why it trains on one thread. */
 export type DataParallelPlan =
-  { setup: Omit<ReplicaSetup, "layout" | "buffer">; why?: undefined } | { setup?: undefined; why: string };
+  | { setup: Omit<ReplicaSetup, "layout" | "buffer">; multiplyAdds: number; why?: undefined }
+  | { setup?: undefined; why: string };
 
 /** Whether `fit` can split this model's steps over threads (see the file header). */
 export function planDataParallel(model: tf.LayersModel, plan: FitPlan): DataParallelPlan {
@@ -76,7 +116,14 @@ export function planDataParallel(model: tf.LayersModel, plan: FitPlan): DataPara
   if (dataset.x.dtype !== "float32" || !(dataset.y.dtype === "float32" || dataset.y.dtype === "int32"))
     return { why: "inputs that are not float32 or labels that are not float32/int32" };
   if (model.weights.some((w) => w.dtype !== "float32")) return { why: "weights that are not float32" };
+  const multiplyAdds = multiplyAddsPerExample(model);
+  const smallestPart = splitRows(plan.loader.batchSize, plan.threads)[plan.threads - 1];
+  if (!worthSplitting(smallestPart, multiplyAdds))
+    return {
+      why: `a part of ${smallestPart} examples is ${Math.round(smallestPart * multiplyAdds * 3).toLocaleString("en-US")} multiply-adds, too little to pay for the split (${minPartMultiplyAdds.toLocaleString("en-US")}: dataParallel.ts)`,
+    };
   return {
+    multiplyAdds,
     setup: {
       recipe,
       weightShapes: model.weights.map((w) => w.shape.map((d) => d ?? 0)),
@@ -108,13 +155,15 @@ export class DataParallel {
   private constructor(
     private readonly parts: Part[],
     private readonly countsIgnoredLabels: boolean,
+    /** Multiply-adds per example (see {@link MIN_PART_MULTIPLY_ADDS}). */
+    private readonly multiplyAdds: number,
   ) {}
 
   /** Threads for this fit, configured with the model; `threads` counts this one. */
   static async start(
     model: tf.LayersModel,
     plan: FitPlan,
-    setup: Omit<ReplicaSetup, "layout" | "buffer">,
+    { setup, multiplyAdds }: { setup: Omit<ReplicaSetup, "layout" | "buffer">; multiplyAdds: number },
     threads: number,
     backend: BackendName,
   ): Promise<DataParallel> {
@@ -136,7 +185,11 @@ export class DataParallel {
       for (const part of parts) part.thread.release();
       throw error;
     }
-    return new DataParallel(parts, plan.loss === crossEntropy && plan.loader.dataset.y.dtype !== "float32");
+    return new DataParallel(
+      parts,
+      plan.loss === crossEntropy && plan.loader.dataset.y.dtype !== "float32",
+      multiplyAdds,
+    );
   }
 
   /** Threads this fit trains on, this one included. */
@@ -158,15 +211,17 @@ export class DataParallel {
 
   /**
    * One optimizer step, its batch split over the threads; the step's recorded values packed by
-   * `layout`, as `trainStep` returns them. A batch with fewer rows than threads, or whose
-   * crossEntropy mean skips ignored labels (so the parts' weights are not their row counts),
-   * runs on this thread alone.
+   * `layout`, as `trainStep` returns them. A batch whose parts would be too small (e.g. an epoch's
+   * short last batch), or whose crossEntropy mean skips ignored labels (so the parts' weights are
+   * not their row counts), runs on this thread alone.
    */
   async step(model: tf.LayersModel, plan: FitPlan, layout: StepValueLayout, batch: Batch): Promise<tf.Tensor> {
     const rows = splitRows(batch.size, this.threads);
     const labels = batch.y.dataSync();
-    if (rows[rows.length - 1] === 0 || (this.countsIgnoredLabels && labels.includes(IGNORED_LABEL)))
-      return trainStep(model, plan, layout, batch);
+    const oneThread =
+      !worthSplitting(rows[rows.length - 1], this.multiplyAdds) ||
+      (this.countsIgnoredLabels && labels.includes(IGNORED_LABEL));
+    if (oneThread) return trainStep(model, plan, layout, batch);
     this.post(model, batch, rows, labels);
     const forward: Forward = { metrics: [] };
     let own: { grads: tf.NamedTensorMap; loss: tf.Scalar; metrics: tf.Scalar[] };

@@ -86,7 +86,7 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
         ? { why: "tfjs-node runs its own threads" }
         : planDataParallel(model, plan);
   const parallel = parallelPlan?.setup
-    ? await DataParallel.start(model, plan, parallelPlan.setup, plan.threads, tf.getBackend() as BackendName)
+    ? await DataParallel.start(model, plan, parallelPlan, plan.threads, tf.getBackend() as BackendName)
     : undefined;
   const history = new History({
     name: options.name,

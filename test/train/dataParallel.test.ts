@@ -1,8 +1,15 @@
-import { after, test } from "node:test";
+import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { fit, invalidFitThreadsMessage, type FitOptions } from "../../src/train/fit";
-import { planDataParallel, splitRows, stopReplicaThreads } from "../../src/train/dataParallel";
+import {
+  MIN_PART_MULTIPLY_ADDS,
+  multiplyAddsPerExample,
+  planDataParallel,
+  setMinPartMultiplyAdds,
+  splitRows,
+  stopReplicaThreads,
+} from "../../src/train/dataParallel";
 import { planFit } from "../../src/train/fitOptions";
 import { replicaFailedMessage, replicaStoppedMessage } from "../../src/train/replicaThread";
 import { lenet, mlp } from "../../src/models/builders";
@@ -11,7 +18,12 @@ import { SGD } from "../../src/optim/sgd";
 import { Adam } from "../../src/optim/adam";
 import { setUpWasm, uniform } from "../wasmKernels/helpers";
 
-after(() => stopReplicaThreads());
+// The tests' small models would not pay for the split (MIN_PART_MULTIPLY_ADDS): split every batch.
+before(() => setMinPartMultiplyAdds(0));
+after(async () => {
+  setMinPartMultiplyAdds(MIN_PART_MULTIPLY_ADDS);
+  await stopReplicaThreads();
+});
 
 const CLASSES = 10;
 
@@ -51,6 +63,43 @@ async function train(build: Build, threads: number, options: Partial<FitOptions>
   tf.dispose(data);
   return { weights, history };
 }
+
+test("batches whose parts are too small to pay for the split train on one thread, and the history says why", async () => {
+  await setUpWasm();
+  const lenetModel = lenet({ seed: 1 });
+  const mlpModel = mlp({ sizes: [784, 128, CLASSES], seed: 1 });
+  // conv1 ("same") 28²·(5·5·1·6) + conv2 10²·(5·5·6·16) + dense 400·120 + 120·84 + 84·10.
+  assert.equal(multiplyAddsPerExample(lenetModel), 28 * 28 * 150 + 10 * 10 * 2400 + 400 * 120 + 120 * 84 + 84 * 10);
+  assert.equal(multiplyAddsPerExample(mlpModel), 784 * 128 + 128 * CLASSES);
+  const previous = setMinPartMultiplyAdds(MIN_PART_MULTIPLY_ADDS);
+  try {
+    const data = images(128, 7);
+    const plan = (model: tf.LayersModel, batchSize: number) =>
+      planDataParallel(
+        model,
+        planFit(model, { optimizer: new SGD({ lr: 0.1 }), loss: crossEntropy, train: data, batchSize, threads: 2 }),
+      );
+    // The MNIST MLP at batch 64 (the bench's): one thread; at batch 128 it splits; LeNet at 64 splits.
+    assert.match(plan(mlpModel, 64).why ?? "", /a part of 32 examples is 9,756,672 multiply-adds, too little/);
+    assert.equal(plan(mlpModel, 128).why, undefined);
+    assert.equal(plan(lenetModel, 64).why, undefined);
+    const history = await fit(mlpModel, {
+      optimizer: new SGD({ lr: 0.1 }),
+      loss: crossEntropy,
+      train: data,
+      batchSize: 64,
+      threads: 2,
+      progress: false,
+    });
+    assert.equal(history.info.threads, 1);
+    assert.match(history.info.threadsNote ?? "", /too little to pay for the split/);
+    tf.dispose([data.x, data.y]);
+  } finally {
+    setMinPartMultiplyAdds(previous);
+    lenetModel.dispose();
+    mlpModel.dispose();
+  }
+});
 
 test("splitRows: consecutive parts, the first ones one row longer", () => {
   assert.deepEqual(splitRows(64, 2), [32, 32]);
