@@ -8,8 +8,9 @@
  *
  * x is copied into the zero-padded planar layout of the filter gradient (xp [ci, b, OH+FH−1,
  * OWp+FW−1], conv2dBackpropFilterSimd.ts), so four neighbouring output columns are one vector
- * load per tap. One generated call walks every (b, oh) row for a block of output channels: per
- * four columns, one accumulator per channel starts at the bias and adds x·w tap by tap in
+ * load per tap. One generated call walks every (b, oh) row for a block of output channels, up to
+ * four groups of four columns side by side (each splatted weight serves them all): per group and
+ * channel, one accumulator starts at the bias and adds x·w tap by tap in
  * (fh, fw, ci) order — XNNPACK's order (bias first, then the taps, padding as zeros), so the
  * results are XNNPACK's bits (test) — then ReLU as max(acc, 0), and the lanes are stored to the
  * channels-last output one float at a time.
@@ -22,8 +23,15 @@ import type { PatchGeometry } from "./conv2dBackpropFilter";
 import type { FilterGradLayout } from "./conv2dBackpropFilterSimd";
 import { SIMD_OP, simdOp } from "./simdLanes";
 
-/** Output channels per generated call: accumulators + one input vector + zero stay in x64's 16 registers. */
-export const MAX_CHANNEL_BLOCK = 8;
+/**
+ * Accumulators per generated call (channels × four-column groups). With the group's input vectors
+ * and one weight they stay in x64's 16 vector registers; TurboFan issues a step's loads first, so
+ * 12 accumulators (6 channels × 2 groups) spilled: 0.59 ms for LeNet's conv1, against 0.42 ms for
+ * 6 × 1, 0.38 for 3 × 2 and 0.365 for 2 × 4 (best of 50 each, load 2.4–2.8).
+ */
+const MAX_ACCUMULATORS = 8;
+/** Four-column groups per step at most (16 output columns). */
+const MAX_QUADS = 4;
 /** Input channels up to which this kernel is used (first layers: gray or colour images). */
 export const MAX_FEW_CHANNELS = 4;
 /** Most taps (fh·fw·ci) in the unrolled body. */
@@ -50,8 +58,10 @@ export type ConvFewChannelsRun = (xp: number, filter: number, bias: number, out:
 /** Options of one generated kernel: block channels of outChannels, with or without bias and ReLU. */
 export interface ConvBlock {
   outChannels: number;
-  /** Output channels this call computes (≤ MAX_CHANNEL_BLOCK). */
+  /** Output channels this call computes. */
   block: number;
+  /** Four-column groups side by side per step (block · quads ≤ MAX_ACCUMULATORS). */
+  quads: number;
   bias: boolean;
   relu: boolean;
 }
@@ -79,9 +89,11 @@ export function convFewChannelsBytes(
   const wt = f.local(I32);
   const tapRow = f.local(I32);
   const tapColumn = f.local(I32);
-  const acc = f.localArray(V128, J);
-  const xv = f.local(V128);
+  const Q = c.quads;
+  const acc = f.localArray(V128, J * Q);
+  const xv = f.localArray(V128, Q);
   const zero = f.local(V128); // zero-initialised
+  const wsplat = f.local(V128);
   const simd = (opcode: number, ...immediates: number[]) => simdOp(f, opcode, ...immediates);
   const planeBytes = B * HP * WP * 4; // from one input channel's plane to the next
   const fullQuads = Math.floor(OW / 4);
@@ -89,19 +101,20 @@ export function convFewChannelsBytes(
 
   const advance = (local: number, bytes: number) => f.get(local).i32(bytes).op(OP.i32Add).set(local);
 
-  /** Four (or `lanes`) output columns at xq (input) and out (output), all J channels. */
-  const quadBody = (lanes: number) => {
-    for (let j = 0; j < J; j++) {
-      if (c.bias) {
-        f.get(bias);
-        simd(F32X4_SPLAT_LOAD, ...memarg(j * 4, 2));
-      } else {
-        f.get(zero);
+  /** Quads of output columns at xq (input) and out (output), all J channels: `lanes` per quad. */
+  const quadBody = (lanesPerQuad: number[]) => {
+    const nq = lanesPerQuad.length;
+    for (let q = 0; q < nq; q++) {
+      for (let j = 0; j < J; j++) {
+        if (c.bias) {
+          f.get(bias);
+          simd(F32X4_SPLAT_LOAD, ...memarg(j * 4, 2));
+        } else {
+          f.get(zero);
+        }
+        f.set(acc[q * J + j]);
       }
-      f.set(acc[j]);
     }
-    // The taps as loops, not unrolled: TurboFan schedules every load of an unrolled body first
-    // and spills the vectors (2× slower than Liftoff's code for the same body).
     f.get(xq).set(xt);
     f.get(w).set(wt);
     f.i32(FH).set(tapRow);
@@ -109,15 +122,23 @@ export function convFewChannelsBytes(
       f.i32(FW).set(tapColumn);
       f.loop(() => {
         for (let ci = 0; ci < CI; ci++) {
-          f.get(xt);
-          simd(SIMD_OP.load, ...memarg(ci * planeBytes, 2));
-          f.set(xv);
+          for (let q = 0; q < nq; q++) {
+            f.get(xt);
+            simd(SIMD_OP.load, ...memarg(ci * planeBytes + q * 16, 2));
+            f.set(xv[q]);
+          }
           for (let j = 0; j < J; j++) {
-            f.get(acc[j]).get(xv).get(wt);
+            f.get(wt);
             simd(F32X4_SPLAT_LOAD, ...memarg((ci * CO + j) * 4, 2));
-            simd(SIMD_OP.f32x4Mul);
-            simd(SIMD_OP.f32x4Add);
-            f.set(acc[j]);
+            f.set(wsplat);
+            for (let q = 0; q < nq; q++) {
+              f.get(acc[q * J + j])
+                .get(xv[q])
+                .get(wsplat);
+              simd(SIMD_OP.f32x4Mul);
+              simd(SIMD_OP.f32x4Add);
+              f.set(acc[q * J + j]);
+            }
           }
         }
         advance(xt, 4);
@@ -129,16 +150,19 @@ export function convFewChannelsBytes(
       f.get(tapRow).i32(-1).op(OP.i32Add).tee(tapRow);
       f.op(OP.brIf, 0);
     });
-    for (let j = 0; j < J; j++) {
-      if (c.relu) {
-        f.get(acc[j]).get(zero);
-        simd(F32X4_MAX);
-        f.set(acc[j]);
-      }
-      for (let l = 0; l < lanes; l++) {
-        f.get(out).get(acc[j]);
-        simd(SIMD_OP.f32x4ExtractLane, l);
-        f.op(OP.f32Store, ...memarg((l * CO + j) * 4, 2));
+    for (let q = 0; q < nq; q++) {
+      for (let j = 0; j < J; j++) {
+        const a = acc[q * J + j];
+        if (c.relu) {
+          f.get(a).get(zero);
+          simd(F32X4_MAX);
+          f.set(a);
+        }
+        for (let l = 0; l < lanesPerQuad[q]; l++) {
+          f.get(out).get(a);
+          simd(SIMD_OP.f32x4ExtractLane, l);
+          f.op(OP.f32Store, ...memarg(((q * 4 + l) * CO + j) * 4, 2));
+        }
       }
     }
   };
@@ -148,19 +172,20 @@ export function convFewChannelsBytes(
     f.i32(OH).set(row);
     f.loop(() => {
       f.get(xp).set(xq);
-      if (fullQuads > 0) {
-        f.i32(fullQuads).set(quad);
+      if (fullQuads >= Q) {
+        f.i32(Math.floor(fullQuads / Q)).set(quad);
         f.loop(() => {
-          quadBody(4);
-          advance(xq, 16);
-          advance(out, 4 * CO * 4);
+          quadBody(new Array<number>(Q).fill(4));
+          advance(xq, 16 * Q);
+          advance(out, 4 * Q * CO * 4);
           f.get(quad).i32(-1).op(OP.i32Add).tee(quad);
           f.op(OP.brIf, 0);
         });
       }
-      if (tailLanes > 0) {
-        quadBody(tailLanes);
-        advance(out, tailLanes * CO * 4);
+      const rest = [...new Array<number>(fullQuads % Q).fill(4), ...(tailLanes > 0 ? [tailLanes] : [])];
+      if (rest.length > 0) {
+        quadBody(rest);
+        advance(out, (4 * (rest.length - 1) + rest[rest.length - 1]) * CO * 4);
       }
       advance(xp, WP * 4);
       f.get(row).i32(-1).op(OP.i32Add).tee(row);
@@ -193,10 +218,27 @@ export function convFewChannels(
 ): void {
   const { batch: B, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW, inChannels: CI } = g;
   const hasBias = bias !== 0;
-  for (let co = 0; co < outChannels; co += MAX_CHANNEL_BLOCK) {
-    const block = Math.min(MAX_CHANNEL_BLOCK, outChannels - co);
-    const spec: ConvBlock = { outChannels, block, bias: hasBias, relu };
-    const key = [B, OH, OW, FH, FW, CI, layout.paddedHeight, layout.paddedWidth, outChannels, block, hasBias, relu];
+  // The most four-column groups a row has (up to 4), then as many channels as accumulators allow.
+  const quads = Math.max(1, Math.min(MAX_QUADS, Math.floor(OW / 4)));
+  const channelBlock = Math.max(1, Math.floor(MAX_ACCUMULATORS / quads));
+  for (let co = 0; co < outChannels; co += channelBlock) {
+    const block = Math.min(channelBlock, outChannels - co);
+    const spec: ConvBlock = { outChannels, block, quads, bias: hasBias, relu };
+    const key = [
+      B,
+      OH,
+      OW,
+      FH,
+      FW,
+      CI,
+      layout.paddedHeight,
+      layout.paddedWidth,
+      outChannels,
+      block,
+      quads,
+      hasBias,
+      relu,
+    ];
     const run = runs.get(memory, key.join(","), (shared) => convFewChannelsBytes(g, layout, spec, shared));
     run(xp, filter + co * 4, hasBias ? bias + co * 4 : 0, out + co * 4);
   }
