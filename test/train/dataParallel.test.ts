@@ -1,5 +1,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { fit, invalidFitThreadsMessage, type FitOptions } from "../../src/train/fit";
 import {
@@ -259,4 +261,25 @@ test("threads: fits that run at the same time each get their own replica thread"
   // the first, whose next step then waited forever.
   const together = await Promise.all([one(), one()]);
   assert.deepEqual(together, sequential);
+});
+
+test("a script that trained on 2 threads ends by itself (the replica threads do not keep it alive)", () => {
+  const source = path.join(__dirname, "../../src");
+  const code = `
+    const tf = require("@tensorflow/tfjs");
+    const { fit } = require(${JSON.stringify(path.join(source, "train/fit"))});
+    const { lenet } = require(${JSON.stringify(path.join(source, "models/builders"))});
+    const { crossEntropy } = require(${JSON.stringify(path.join(source, "losses"))});
+    const { SGD } = require(${JSON.stringify(path.join(source, "optim/sgd"))});
+    const x = tf.randomUniform([128, 784], 0, 1, "float32", 1);
+    const y = tf.tensor1d(Array.from({ length: 128 }, (_, i) => i % 10), "int32");
+    fit(lenet({ seed: 1 }), { optimizer: new SGD({ lr: 0.1 }), loss: crossEntropy, train: { x, y }, batchSize: 64, threads: 2, progress: false })
+      .then((history) => console.log("threads", history.info.threads));`;
+  const run = spawnSync(process.execPath, [...process.execArgv, "-e", code], {
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, OPTIMLAB_THREADS: "" },
+  });
+  assert.equal(run.status, 0, `exit ${run.status} (null: still running when killed)\n${run.stderr.slice(-2000)}`);
+  assert.match(run.stdout, /threads 2/);
 });
