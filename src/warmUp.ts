@@ -17,12 +17,13 @@
  * runs models, losses, optim and train, which the backend may not import.
  */
 import * as tf from "@tensorflow/tfjs";
-import { ready } from "./backend";
+import { ready, type BackendName } from "./backend";
 import { crossEntropy } from "./losses";
 import { fusedDense } from "./models/fusedDense";
 import { initializer } from "./models/initializers";
 import { Adam } from "./optim";
 import { fit } from "./train";
+import { startReplicaThreads } from "./train/dataParallel";
 
 export interface WarmUpOptions {
   /** Layer widths (default [784, 128, 10]: the MLP most notebooks train, so its product modules are ready). */
@@ -53,6 +54,8 @@ export interface WarmUpReport {
   cpuMs: number;
   /** When it ended (`Date.now()`): whether a request sent at a known time found it still running. */
   endedAt: number;
+  /** Replica threads started for `fit`'s batch split (`OPTIMLAB_THREADS` > 1), else 0. */
+  replicaThreads: number;
 }
 
 let last: WarmUpReport | undefined;
@@ -97,9 +100,12 @@ function warmUpModel(sizes: number[]): tf.Sequential {
 export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpReport> {
   const sizes = options.sizes ?? [784, 128, 10];
   const batchSize = options.batchSize ?? 64;
-  await ready();
+  const info = await ready();
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  // fit's replica threads (OPTIMLAB_THREADS > 1) start meanwhile, on the other cores.
+  const threads = info.threads ?? 1;
+  const replicas = threads > 1 ? startReplicaThreads(threads - 1, tf.getBackend() as BackendName) : Promise.resolve(0);
   const phases: Array<[steps: number, gradients: "auto" | "tape"]> = [
     [options.steps ?? WARM_UP_STEPS, "auto"],
     [options.tapeSteps ?? WARM_UP_TAPE_STEPS, "tape"],
@@ -124,6 +130,7 @@ export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpReport>
         progress: false,
         seed: WARM_UP_SEED,
         gradients,
+        threads: 1, // the replicas are started above; this small MLP would not split anyway
         callbacks: {
           onEpochEnd: async (_record, context) => {
             done += chunk;
@@ -142,7 +149,14 @@ export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpReport>
     model.dispose();
     tf.dispose([x, y]);
   }
+  const replicaThreads = await replicas;
   const cpu = process.cpuUsage(cpu0);
-  last = { steps: done, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, endedAt: Date.now() };
+  last = {
+    steps: done,
+    ms: performance.now() - t0,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    endedAt: Date.now(),
+    replicaThreads,
+  };
   return last;
 }

@@ -54,6 +54,18 @@ async function replicaThreads(count: number, backend: BackendName): Promise<Repl
   return free;
 }
 
+/**
+ * Starts replica threads on `backend` until `count` wait unused, without waiting for a fit (the
+ * kernel's warm-up: the first split fit then skips the thread's start, ≈ 0.4 s); returns how many
+ * were started.
+ */
+export async function startReplicaThreads(count: number, backend: BackendName): Promise<number> {
+  const before = pool.filter((thread) => thread.alive).length;
+  const threads = await replicaThreads(count, backend);
+  for (const thread of threads) thread.release();
+  return pool.length - before;
+}
+
 /** Ends the kept replica threads (tests, and a kernel that wants its threads back). */
 export async function stopReplicaThreads(): Promise<void> {
   await Promise.all(pool.splice(0).map((thread) => thread.stop()));

@@ -283,3 +283,18 @@ test("a script that trained on 2 threads ends by itself (the replica threads do 
   assert.equal(run.status, 0, `exit ${run.status} (null: still running when killed)\n${run.stderr.slice(-2000)}`);
   assert.match(run.stdout, /threads 2/);
 });
+
+test("warmUp() starts fit's replica threads when OPTIMLAB_THREADS asks for them, and the script still ends", () => {
+  const warmUpPath = path.join(__dirname, "../../src/warmUp");
+  const code = `require(${JSON.stringify(warmUpPath)}).warmUp({ steps: 4, tapeSteps: 0 }).then((r) => console.log("replicas", r.replicaThreads))`;
+  const runs = ["2", "1"].map((threads) =>
+    spawnSync(process.execPath, [...process.execArgv, "-e", code], {
+      encoding: "utf8",
+      timeout: 120_000,
+      env: { ...process.env, OPTIMLAB_THREADS: threads },
+    }),
+  );
+  for (const run of runs) assert.equal(run.status, 0, `exit ${run.status}\n${run.stderr.slice(-2000)}`);
+  assert.match(runs[0].stdout, /replicas 1/);
+  assert.match(runs[1].stdout, /replicas 0/);
+});
