@@ -117,14 +117,13 @@ function median(values: number[]): number {
 const CONFIGS: Array<[string, NodeJS.ProcessEnv]> = [
   ["1 thread", { OPTIMLAB_THREADS: "1" }],
   ["1 thread + warmUp()", { OPTIMLAB_THREADS: "1", OPTIMLAB_BENCH_WARM_UP: "1" }],
-  ["2 threads (batch split)", { OPTIMLAB_THREADS: "2" }],
   ["1 thread, 2-thread wasm build", { OPTIMLAB_THREADS: "1", OPTIMLAB_WASM_THREADS: "2" }],
 ];
 
 /**
- * The bench section: fresh processes on 1 thread (without and with `warmUp()`), 2 threads (fit's
- * batches split over them: train/dataParallel.ts), and 1 thread on the 2-thread wasm build
- * (XNNPACK's and our products split over its threads), alternating, `runs` each; medians of the first-epoch/warm-epoch
+ * The bench section: fresh processes on 1 thread (without and with `warmUp()`) and 1 thread on the
+ * 2-thread wasm build (XNNPACK's and our products split over its threads), alternating (fit's
+ * batch split is in the library-path section's thread table: this MLP at batch 64 does not split), `runs` each; medians of the first-epoch/warm-epoch
  * ratios (wall and CPU time) and of the warm epochs' samples/s, against 1 thread.
  */
 export function benchThreadsAndColdStart(runs = Number(process.env.BENCH_COLD_RUNS ?? 3)): string {
