@@ -23,7 +23,7 @@ import { fusedDense } from "./models/fusedDense";
 import { initializer } from "./models/initializers";
 import { Adam } from "./optim";
 import { fit } from "./train";
-import { startReplicaThreads } from "./train/dataParallel";
+import { startReplicaThreads } from "./train/replicaPool";
 
 export interface WarmUpOptions {
   /** Layer widths (default [784, 128, 10]: the MLP most notebooks train, so its product modules are ready). */

@@ -22,93 +22,14 @@ import type { FitPlan } from "./fitOptions";
 import { ReplicaChannel, ReplicaState, tensorOfShared, valuesOf } from "./replicaChannel";
 import { sequentialRecipe } from "./replicaRecipe";
 import { nameIn, REPLICA_LOSSES, REPLICA_METRICS, type ReplicaSetup } from "./replicaSetup";
-import { ReplicaThread } from "./replicaThread";
+import { replicaThreads } from "./replicaPool";
+import type { ReplicaThread } from "./replicaThread";
+import { multiplyAddsPerExample, worthSplitting, minPartMultiplyAdds } from "./splitPolicy";
 import type { StepValueLayout } from "./stepValues";
 import { finishStep, forwardAndGradients, trainStep, type Forward } from "./trainStep";
 
 /** crossEntropy's default ignored label: a batch with it is not a plain mean (see `step`). */
 const IGNORED_LABEL = -100;
-
-/** Started replica threads, kept for later fits. */
-const pool: ReplicaThread[] = [];
-
-/**
- * `count` threads on `backend` that no fit holds: kept ones first, new ones started as needed
- * (fits that run at the same time, e.g. under `Promise.all`, each get their own).
- */
-async function replicaThreads(count: number, backend: BackendName): Promise<ReplicaThread[]> {
-  for (let i = pool.length - 1; i >= 0; i--) if (!pool[i].alive) pool.splice(i, 1);
-  const free = pool.filter((thread) => thread.backend === backend && !thread.busy).slice(0, count);
-  free.forEach((thread) => thread.reserve());
-  try {
-    while (free.length < count) {
-      const thread = await ReplicaThread.start(backend);
-      thread.reserve();
-      pool.push(thread);
-      free.push(thread);
-    }
-  } catch (error) {
-    for (const thread of free) thread.release();
-    throw error;
-  }
-  return free;
-}
-
-/**
- * Starts replica threads on `backend` until `count` wait unused, without waiting for a fit (the
- * kernel's warm-up: the first split fit then skips the thread's start, ≈ 0.4 s); returns how many
- * were started.
- */
-export async function startReplicaThreads(count: number, backend: BackendName): Promise<number> {
-  const before = pool.filter((thread) => thread.alive).length;
-  const threads = await replicaThreads(count, backend);
-  for (const thread of threads) thread.release();
-  return pool.length - before;
-}
-
-/** Ends the kept replica threads (tests, and a kernel that wants its threads back). */
-export async function stopReplicaThreads(): Promise<void> {
-  await Promise.all(pool.splice(0).map((thread) => thread.stop()));
-}
-
-/**
- * The least arithmetic (multiply-adds of the forward and backward passes) a part of a batch must
- * have for the split to pay: each split step costs the trainer ≈ 0.3–0.5 ms more than one thread
- * here (the weights and rows written to the replica, the parts' gradients summed, the per-op
- * JavaScript of a second forward and backward pass), about what 2²⁴ multiply-adds take at this
- * machine's ≈ 50 GFLOP/s. The MNIST MLP at batch 64 (32 rows × 0.1M × 3 ≈ 9.8M per part) stays on
- * one thread — split, its trainer alone took more CPU per step than one thread's whole step;
- * LeNet (≈ 40M per part) splits.
- */
-export const MIN_PART_MULTIPLY_ADDS = 2 ** 24;
-let minPartMultiplyAdds = MIN_PART_MULTIPLY_ADDS;
-
-/** Sets the least work per part (tests and experiments: 0 splits every batch); returns the previous value. */
-export function setMinPartMultiplyAdds(value: number): number {
-  const previous = minPartMultiplyAdds;
-  minPartMultiplyAdds = value;
-  return previous;
-}
-
-/** Multiply-adds of one example's forward pass through the dense and convolution layers. */
-export function multiplyAddsPerExample(model: tf.LayersModel): number {
-  let total = 0;
-  for (const layer of model.layers) {
-    const kernel = layer.weights.find((w) => w.shape.length >= 2)?.shape as number[] | undefined;
-    if (!kernel) continue;
-    const weights = kernel.reduce((a, b) => a * b, 1);
-    const output = layer.outputShape as number[];
-    // A convolution applies its kernel at every output position (channels last).
-    const positions = layer.getClassName() === "Conv2D" ? output[1] * output[2] : 1;
-    total += weights * positions;
-  }
-  return total;
-}
-
-/** Whether a part of `rows` rows has enough work to pay for the split (the backward pass ≈ 2× the forward). */
-function worthSplitting(rows: number, multiplyAdds: number): boolean {
-  return rows > 0 && rows * multiplyAdds * 3 >= minPartMultiplyAdds;
-}
 
 /** How a fit would be split: the setup for its replicas, or why it trains on one thread. */
 export type DataParallelPlan =
@@ -132,7 +53,7 @@ export function planDataParallel(model: tf.LayersModel, plan: FitPlan): DataPara
   const smallestPart = splitRows(plan.loader.batchSize, plan.threads)[plan.threads - 1];
   if (!worthSplitting(smallestPart, multiplyAdds))
     return {
-      why: `a part of ${smallestPart} examples is ${Math.round(smallestPart * multiplyAdds * 3).toLocaleString("en-US")} multiply-adds, too little to pay for the split (${minPartMultiplyAdds.toLocaleString("en-US")}: dataParallel.ts)`,
+      why: `a part of ${smallestPart} examples is ${Math.round(smallestPart * multiplyAdds * 3).toLocaleString("en-US")} multiply-adds, too little to pay for the split (${minPartMultiplyAdds().toLocaleString("en-US")}: splitPolicy.ts)`,
     };
   return {
     multiplyAdds,

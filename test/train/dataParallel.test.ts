@@ -4,14 +4,9 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { fit, invalidFitThreadsMessage, type FitOptions } from "../../src/train/fit";
-import {
-  MIN_PART_MULTIPLY_ADDS,
-  multiplyAddsPerExample,
-  planDataParallel,
-  setMinPartMultiplyAdds,
-  splitRows,
-  stopReplicaThreads,
-} from "../../src/train/dataParallel";
+import { planDataParallel, splitRows } from "../../src/train/dataParallel";
+import { stopReplicaThreads } from "../../src/train/replicaPool";
+import { MIN_PART_MULTIPLY_ADDS, multiplyAddsPerExample, setMinPartMultiplyAdds } from "../../src/train/splitPolicy";
 import { planFit } from "../../src/train/fitOptions";
 import { replicaFailedMessage, replicaStoppedMessage } from "../../src/train/replicaThread";
 import { lenet, mlp } from "../../src/models/builders";
