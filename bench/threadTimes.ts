@@ -6,7 +6,7 @@
  * V8's GC and compiler threads). On a machine with free cores the wall time approaches the busiest
  * thread's CPU time; when it does not, the cores were busy elsewhere.
  *
- *   node --import tsx bench/threadTimes.ts [mlp|lenet] [threads]
+ *   node --import tsx bench/threadTimes.ts [mlp|lenet] [threads] [batch size, default 64]
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -29,6 +29,7 @@ function taskTimes(): Map<string, number> {
 async function main(): Promise<void> {
   const network = process.argv[2] === "lenet" ? "lenet" : "mlp";
   const threads = Number(process.argv[3] ?? 2);
+  const batchSize = Number(process.argv[4] ?? 64);
   await ready();
   const N = network === "mlp" ? 25600 : 6400;
   const x = tf.randomUniform([N, 784], 0, 1, "float32", 1);
@@ -38,11 +39,11 @@ async function main(): Promise<void> {
   );
   const model = network === "mlp" ? models.mlp({ sizes: [784, 128, 10], seed: 1 }) : models.lenet({ seed: 1 });
   const optimizer = new Adam({ lr: 1e-3 });
-  const steps = N / 64;
+  const steps = N / batchSize;
   for (let e = 0; e < 4; e++) {
     const t0 = taskTimes();
     const w0 = performance.now();
-    await fit(model, { optimizer, loss: crossEntropy, train: { x, y }, batchSize: 64, progress: false, threads });
+    await fit(model, { optimizer, loss: crossEntropy, train: { x, y }, batchSize, progress: false, threads });
     const ms = performance.now() - w0;
     const t1 = taskTimes();
     const d = [...t1]
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
       .filter(([, v]) => v > 0)
       .sort((a, b) => b[1] - a[1]);
     console.log(
-      `${network} threads ${threads} epoch ${e}: wall ${((ms / steps) * 1000).toFixed(0)} µs/step; CPU µs/step by thread: ${d
+      `${network} batch ${batchSize} threads ${threads} epoch ${e}: wall ${((ms / steps) * 1000).toFixed(0)} µs/step; CPU µs/step by thread: ${d
         .slice(0, 4)
         .map(([tid, v]) => `${tid === String(process.pid) ? "main" : tid}=${((v / steps) * 1000).toFixed(0)}`)
         .join(" ")} load ${os.loadavg()[0].toFixed(1)}`,
