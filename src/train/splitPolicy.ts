@@ -7,14 +7,16 @@ import type * as tf from "@tensorflow/tfjs";
 
 /**
  * The least arithmetic (multiply-adds of the forward and backward passes) a part of a batch must
- * have for the split to pay: each split step costs the trainer ≈ 0.3–0.5 ms more than one thread
- * here (the weights and rows written to the replica, the parts' gradients summed, the per-op
- * JavaScript of a second forward and backward pass), about what 2²⁴ multiply-adds take at this
- * machine's ≈ 50 GFLOP/s. The MNIST MLP at batch 64 (32 rows × 0.1M × 3 ≈ 9.8M per part) stays on
- * one thread — split, its trainer alone took more CPU per step than one thread's whole step;
- * LeNet (≈ 40M per part) splits.
+ * have for the split to pay. A split step costs more than the part's share of one thread's: the
+ * weights and rows written to the replica, the parts' gradients summed, and the per-op JavaScript
+ * of a forward and backward pass that each thread runs whole (≈ 1.1 ms for LeNet). Measured on
+ * this project's 2-core VM (docs/performance.md, "fit's batch split"): the MNIST MLP at batch 64
+ * (≈ 9.8M per half) lost — its trainer alone took more CPU per step than one thread's whole step —,
+ * LeNet at batch 64 (≈ 40M) gained nothing (0.85–1.0×) and the MLP at batch 256 (≈ 39M) was
+ * inconsistent, while LeNet at batch 128 (≈ 80M) gained 1.32–1.39× and at 256 1.47–1.59×. 2²⁶
+ * (≈ 67M) splits only the cases that gained.
  */
-export const MIN_PART_MULTIPLY_ADDS = 2 ** 24;
+export const MIN_PART_MULTIPLY_ADDS = 2 ** 26;
 let least = MIN_PART_MULTIPLY_ADDS;
 
 /** The least multiply-adds per part now in force. */
