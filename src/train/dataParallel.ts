@@ -38,6 +38,7 @@ export type DataParallelPlan =
 
 /** Whether `fit` can split this model's steps over threads (see the file header). */
 export function planDataParallel(model: tf.LayersModel, plan: FitPlan): DataParallelPlan {
+  if (tf.getBackend() === "tensorflow") return { why: "tfjs-node runs its own threads" };
   const recipe = sequentialRecipe(model);
   if (!recipe) return { why: "the model is not a Sequential whose examples are computed independently" };
   const loss = nameIn(REPLICA_LOSSES, plan.loss);
@@ -59,7 +60,6 @@ export function planDataParallel(model: tf.LayersModel, plan: FitPlan): DataPara
     multiplyAdds,
     setup: {
       recipe,
-      weightShapes: model.weights.map((w) => w.shape.map((d) => d ?? 0)),
       loss,
       metrics: metrics as string[],
       gradients: plan.denseStack ? "auto" : "tape",
@@ -92,24 +92,21 @@ export class DataParallel {
     private readonly multiplyAdds: number,
   ) {}
 
-  /** Threads for this fit, configured with the model; `threads` counts this one. */
+  /** `plan.threads` threads for this fit (this one included), the replicas configured with the model. */
   static async start(
     model: tf.LayersModel,
     plan: FitPlan,
     { setup, multiplyAdds }: { setup: Omit<ReplicaSetup, "layout" | "buffer">; multiplyAdds: number },
-    threads: number,
-    backend: BackendName,
   ): Promise<DataParallel> {
-    const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
     const layout = {
-      weights: setup.weightShapes.reduce((sum, shape) => sum + size(shape), 0),
-      xWidth: size(setup.xShape),
-      yWidth: size(setup.yShape),
+      weights: model.weights.reduce((sum, w) => sum + w.read().size, 0),
+      xWidth: tf.util.sizeFromShape(setup.xShape),
+      yWidth: tf.util.sizeFromShape(setup.yShape),
       maxRows: plan.loader.batchSize,
       gradients: plan.variables.reduce((sum, v) => sum + v.size, 0),
       outputs: 1 + plan.metrics.length,
     };
-    const replicaThreadList = await replicaThreads(threads - 1, backend);
+    const replicaThreadList = await replicaThreads(plan.threads - 1, tf.getBackend() as BackendName);
     const parts = replicaThreadList.map((thread) => ({ thread, channel: new ReplicaChannel(layout) }));
     try {
       for (const part of parts)

@@ -9,7 +9,7 @@
  * EarlyStopping (earlyStopping.ts), callbacks, progress.
  */
 import * as tf from "@tensorflow/tfjs";
-import { ready, type BackendName } from "../backend";
+import { ready } from "../backend";
 import { labelsDrawnFrom } from "../losses/labelValues";
 import { ReduceLROnPlateau } from "../optim/lrScheduler";
 import { globalNorm } from "../transforms/globalNorm";
@@ -79,15 +79,8 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
   const info = await ready();
   const plan = planFit(model, options);
   const { optimizer, loader, epochs } = plan;
-  const parallelPlan =
-    plan.threads === 1
-      ? undefined
-      : tf.getBackend() === "tensorflow"
-        ? { why: "tfjs-node runs its own threads" }
-        : planDataParallel(model, plan);
-  const parallel = parallelPlan?.setup
-    ? await DataParallel.start(model, plan, parallelPlan, plan.threads, tf.getBackend() as BackendName)
-    : undefined;
+  const parallelPlan = plan.threads > 1 ? planDataParallel(model, plan) : undefined;
+  const parallel = parallelPlan?.setup ? await DataParallel.start(model, plan, parallelPlan) : undefined;
   const history = new History({
     name: options.name,
     info: {

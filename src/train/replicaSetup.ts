@@ -29,8 +29,6 @@ export function nameIn<F>(table: Readonly<Record<string, F>>, fn: F): string | u
 /** The configure message. */
 export interface ReplicaSetup {
   recipe: LayerRecipe[];
-  /** The shape of each of the model's weights, in `model.weights` order. */
-  weightShapes: number[][];
   loss: string;
   metrics: string[];
   /** fit's `gradients` option: "tape" keeps the replica on the tape too. */

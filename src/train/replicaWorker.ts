@@ -40,9 +40,11 @@ function configure(setup: ReplicaSetup): Replica {
 /** One posted step: the trainer's weights, then this thread's rows' loss, metrics and gradients. */
 function step({ model, plan, setup, channel }: Replica): void {
   tf.tidy(() => {
+    // The model is rebuilt from the trainer's recipe: its weights have the trainer's shapes and order.
     let offset = 0;
-    const weights = setup.weightShapes.map((shape) => {
-      const size = shape.reduce((a, b) => a * b, 1);
+    const weights = model.weights.map((w) => {
+      const shape = w.shape as number[];
+      const size = tf.util.sizeFromShape(shape);
       offset += size;
       return tensorOfShared(channel.weights.subarray(offset - size, offset), shape);
     });

@@ -3,7 +3,7 @@
  * from the model's shapes, so the choice depends on the model and the batch only, never on timing
  * (a split changes the bits: it must not come and go with the machine's load).
  */
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 
 /**
  * The least arithmetic (multiply-adds of the forward and backward passes) a part of a batch must
@@ -37,7 +37,7 @@ export function multiplyAddsPerExample(model: tf.LayersModel): number {
   for (const layer of model.layers) {
     const kernel = layer.weights.find((w) => w.shape.length >= 2)?.shape as number[] | undefined;
     if (!kernel) continue;
-    const weights = kernel.reduce((a, b) => a * b, 1);
+    const weights = tf.util.sizeFromShape(kernel);
     const output = layer.outputShape as number[];
     // A convolution applies its kernel at every output position (channels last).
     const positions = layer.getClassName() === "Conv2D" ? output[1] * output[2] : 1;
