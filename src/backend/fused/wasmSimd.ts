@@ -66,7 +66,7 @@ export function simdModuleBytes(program: Program, sharedMemory = false): Uint8Ar
       f.loop(() => {
         f.get(j).get(limit).op(OP.i32GeU, OP.brIf, 1);
         body();
-        f.get(j).i32(step).op(OP.i32Add).set(j);
+        f.addTo(j, step);
         f.op(OP.br, 0);
       }),
     );

@@ -34,7 +34,7 @@ export function sumOfSquaresModuleBytes(sharedMemory = false): Uint8Array {
           .tee(wide);
         f.get(wide).simd("f64x2Mul").get(acc).simd("f64x2Add").set(acc);
       });
-      f.get(ptr).i32(32).op(OP.i32Add).set(ptr);
+      f.addTo(ptr, 32);
       f.op(OP.br, 0);
     }),
   );
@@ -50,7 +50,7 @@ export function sumOfSquaresModuleBytes(sharedMemory = false): Uint8Array {
         .op(OP.f32Load, ...memarg(0), OP.f64PromoteF32)
         .tee(narrow);
       f.get(narrow).op(OP.f64Mul).get(sum).op(OP.f64Add).set(sum);
-      f.get(ptr).i32(4).op(OP.i32Add).set(ptr);
+      f.addTo(ptr, 4);
       f.op(OP.br, 0);
     }),
   );

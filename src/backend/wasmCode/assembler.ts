@@ -100,6 +100,16 @@ export class WasmFunction {
     return this.op(OP.end);
   }
 
+  /** `local += value` (an i32 pointer or counter moved on). */
+  addTo(local: number, value: number): this {
+    return this.get(local).i32(value).op(OP.i32Add).set(local);
+  }
+
+  /** The tail of a counted `loop`: `local -= 1`, then repeat the loop while it is not 0. */
+  countDownAndRepeat(local: number): this {
+    return this.get(local).i32(-1).op(OP.i32Add).tee(local).op(OP.brIf, 0);
+  }
+
   /** `loop … end` (a `br 0` inside repeats it). */
   loop(body: () => void): this {
     this.op(OP.loop, OP.void);

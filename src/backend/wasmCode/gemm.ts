@@ -134,7 +134,7 @@ export function gemmModuleBytes(
             }
           });
         }
-        f.get(ap).i32(pStep).op(OP.i32Add).set(ap);
+        f.addTo(ap, pStep);
         f.get(bp)
           .i32(4 * n)
           .op(OP.i32Add)
@@ -175,7 +175,7 @@ export function gemmModuleBytes(
       f.block(() =>
         f.loop(() => {
           tile(rows, 8, skip);
-          f.get(j).i32(8).op(OP.i32Add).set(j);
+          f.addTo(j, 8);
           f.get(j).i32(n8).op(OP.i32LtU, OP.brIf, 0);
         }),
       );
@@ -249,7 +249,7 @@ export function gemmModuleBytes(
             () => columns(rows, false),
           );
         } else columns(rows, false);
-        f.get(i).i32(rows).op(OP.i32Add).set(i);
+        f.addTo(i, rows);
         f.get(i).i32(to).op(OP.i32LtU, OP.brIf, 0);
       }),
     );

@@ -157,26 +157,23 @@ export function filterGradBytes(
             f.set(acc[fw * J + j]);
           }
         }
-        f.get(x).i32(16).op(OP.i32Add).set(x);
-        f.get(dy).i32(16).op(OP.i32Add).set(dy);
-        f.get(quad).i32(-1).op(OP.i32Add).tee(quad);
-        f.op(OP.brIf, 0);
+        f.addTo(x, 16);
+        f.addTo(dy, 16);
+        f.countDownAndRepeat(quad);
       });
       // From the end of this row's columns to the next row (dyᵀ rows are contiguous).
       f.get(x)
         .i32((WP - OWP) * 4)
         .op(OP.i32Add)
         .set(x);
-      f.get(row).i32(-1).op(OP.i32Add).tee(row);
-      f.op(OP.brIf, 0);
+      f.countDownAndRepeat(row);
     });
     // From the row after this image's last one to the next image's first (same fh).
     f.get(x)
       .i32((HP - OH) * WP * 4)
       .op(OP.i32Add)
       .set(x);
-    f.get(image).i32(-1).op(OP.i32Add).tee(image);
-    f.op(OP.brIf, 0);
+    f.countDownAndRepeat(image);
   });
   // dW[fh, fw, ci, co + j] = (lane0 + lane1) + (lane2 + lane3)
   for (let fw = 0; fw < FW; fw++) {

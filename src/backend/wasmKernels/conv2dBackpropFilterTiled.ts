@@ -15,7 +15,7 @@
  */
 import { WasmFunction, memarg } from "../wasmCode/assembler";
 import { BoundFunctions } from "../wasmCode/boundFunctions";
-import { I32, OP, V128 } from "../wasmCode/encoding";
+import { I32, V128 } from "../wasmCode/encoding";
 import { wasmSimdSupported } from "../wasmCode/simd";
 import type { PatchGeometry } from "./conv2dBackpropFilter";
 import { paddedInputSize, patchMatrixFits } from "./patchWalk";
@@ -51,7 +51,6 @@ function tileBytes(g: PatchGeometry, outChannels: number, sharedMemory: boolean)
   const column = f.local(I32);
   const acc = f.localArray(V128, TILE_ROWS * 2); // acc[r·2 + h]: row r, columns 4h…4h+3
   const [d0, d1, splat] = f.localArray(V128, 3);
-  const advance = (local: number, bytes: number) => f.get(local).i32(bytes).op(OP.i32Add).set(local);
   f.i32(B).set(image);
   f.loop(() => {
     f.i32(OH).set(row);
@@ -77,20 +76,17 @@ function tileBytes(g: PatchGeometry, outChannels: number, sharedMemory: boolean)
             f.set(acc[r * 2 + h]);
           }
         }
-        advance(xp, g.strideWidth * CI * 4);
-        advance(dy, CO * 4);
-        f.get(column).i32(-1).op(OP.i32Add).tee(column);
-        f.op(OP.brIf, 0);
+        f.addTo(xp, g.strideWidth * CI * 4);
+        f.addTo(dy, CO * 4);
+        f.countDownAndRepeat(column);
       });
       // Next output row: the window moves down sh rows and back to the first column.
-      advance(xp, (g.strideHeight * WP - OW * g.strideWidth) * CI * 4);
-      f.get(row).i32(-1).op(OP.i32Add).tee(row);
-      f.op(OP.brIf, 0);
+      f.addTo(xp, (g.strideHeight * WP - OW * g.strideWidth) * CI * 4);
+      f.countDownAndRepeat(row);
     });
     // Next image: from row OH·sh of this image to row 0 of the next.
-    advance(xp, (HP - OH * g.strideHeight) * WP * CI * 4);
-    f.get(image).i32(-1).op(OP.i32Add).tee(image);
-    f.op(OP.brIf, 0);
+    f.addTo(xp, (HP - OH * g.strideHeight) * WP * CI * 4);
+    f.countDownAndRepeat(image);
   });
   for (let r = 0; r < TILE_ROWS; r++) {
     for (let h = 0; h < 2; h++) {

@@ -99,8 +99,6 @@ export function convFewChannelsBytes(
   const fullQuads = Math.floor(OW / 4);
   const tailLanes = OW % 4;
 
-  const advance = (local: number, bytes: number) => f.get(local).i32(bytes).op(OP.i32Add).set(local);
-
   /** Quads of output columns at xq (input) and out (output), all J channels: `lanes` per quad. */
   const quadBody = (lanesPerQuad: number[]) => {
     const nq = lanesPerQuad.length;
@@ -141,14 +139,12 @@ export function convFewChannelsBytes(
             }
           }
         }
-        advance(xt, 4);
-        advance(wt, CI * CO * 4);
-        f.get(tapColumn).i32(-1).op(OP.i32Add).tee(tapColumn);
-        f.op(OP.brIf, 0);
+        f.addTo(xt, 4);
+        f.addTo(wt, CI * CO * 4);
+        f.countDownAndRepeat(tapColumn);
       });
-      advance(xt, (WP - FW) * 4);
-      f.get(tapRow).i32(-1).op(OP.i32Add).tee(tapRow);
-      f.op(OP.brIf, 0);
+      f.addTo(xt, (WP - FW) * 4);
+      f.countDownAndRepeat(tapRow);
     });
     for (let q = 0; q < nq; q++) {
       for (let j = 0; j < J; j++) {
@@ -176,25 +172,22 @@ export function convFewChannelsBytes(
         f.i32(Math.floor(fullQuads / Q)).set(quad);
         f.loop(() => {
           quadBody(new Array<number>(Q).fill(4));
-          advance(xq, 16 * Q);
-          advance(out, 4 * Q * CO * 4);
-          f.get(quad).i32(-1).op(OP.i32Add).tee(quad);
-          f.op(OP.brIf, 0);
+          f.addTo(xq, 16 * Q);
+          f.addTo(out, 4 * Q * CO * 4);
+          f.countDownAndRepeat(quad);
         });
       }
       const rest = [...new Array<number>(fullQuads % Q).fill(4), ...(tailLanes > 0 ? [tailLanes] : [])];
       if (rest.length > 0) {
         quadBody(rest);
-        advance(out, (4 * (rest.length - 1) + rest[rest.length - 1]) * CO * 4);
+        f.addTo(out, (4 * (rest.length - 1) + rest[rest.length - 1]) * CO * 4);
       }
-      advance(xp, WP * 4);
-      f.get(row).i32(-1).op(OP.i32Add).tee(row);
-      f.op(OP.brIf, 0);
+      f.addTo(xp, WP * 4);
+      f.countDownAndRepeat(row);
     });
     // From the row after this image's last output row to the next image's first.
-    advance(xp, (HP - OH) * WP * 4);
-    f.get(image).i32(-1).op(OP.i32Add).tee(image);
-    f.op(OP.brIf, 0);
+    f.addTo(xp, (HP - OH) * WP * 4);
+    f.countDownAndRepeat(image);
   });
   return f.moduleBytes("run", [], sharedMemory);
 }

@@ -15,7 +15,7 @@
  */
 import { WasmFunction, memarg } from "../wasmCode/assembler";
 import { BoundFunctions } from "../wasmCode/boundFunctions";
-import { I32, OP, V128 } from "../wasmCode/encoding";
+import { I32, V128 } from "../wasmCode/encoding";
 import { wasmSimdSupported } from "../wasmCode/simd";
 import type { PatchGeometry } from "./conv2dBackpropFilter";
 import { paddedInputSize, patchMatrixFits } from "./patchWalk";
@@ -54,10 +54,8 @@ function convTiledBytes(
   const [xRow, outRow, xBlock, outBlock, xk, wk] = f.localArray(I32, 6);
   const acc = f.localArray(V128, 8); // acc[r·2 + h]: position r of the block, channels 4h…4h+3
   const [w0, w1, splat, zero] = f.localArray(V128, 4);
-  const advance = (local: number, bytes: number) => f.get(local).i32(bytes).op(OP.i32Add).set(local);
   const countDown = (local: number) => {
-    f.get(local).i32(-1).op(OP.i32Add).tee(local);
-    f.op(OP.brIf, 0);
+    f.countDownAndRepeat(local);
   };
   const xStep = g.strideWidth * CI * 4; // one output column on, in xp
   const xRowStep = g.strideHeight * WP * CI * 4; // one output row down, in xp
@@ -98,11 +96,11 @@ function convTiledBytes(
             f.set(acc[r * 2 + h]);
           }
         }
-        advance(xk, 4);
-        advance(wk, CO * 4);
+        f.addTo(xk, 4);
+        f.addTo(wk, CO * 4);
         countDown(tapValue);
       });
-      advance(xk, (WP - FW) * CI * 4);
+      f.addTo(xk, (WP - FW) * CI * 4);
       countDown(tapRow);
     });
     for (let r = 0; r < 4; r++) {
@@ -121,13 +119,13 @@ function convTiledBytes(
     f.i32(Math.floor(OW / 2)).set(blockColumn);
     f.loop(() => {
       block();
-      advance(xBlock, 2 * xStep);
-      advance(outBlock, 2 * CO * 4);
+      f.addTo(xBlock, 2 * xStep);
+      f.addTo(outBlock, 2 * CO * 4);
       countDown(blockColumn);
     });
     if (OW % 2 === 1) {
-      advance(xBlock, -xStep);
-      advance(outBlock, -CO * 4);
+      f.addTo(xBlock, -xStep);
+      f.addTo(outBlock, -CO * 4);
       block();
     }
   };
@@ -139,20 +137,20 @@ function convTiledBytes(
     f.i32(Math.floor(OH / 2)).set(blockRow);
     f.loop(() => {
       rowOfBlocks();
-      advance(xRow, 2 * xRowStep);
-      advance(outRow, 2 * OW * CO * 4);
+      f.addTo(xRow, 2 * xRowStep);
+      f.addTo(outRow, 2 * OW * CO * 4);
       countDown(blockRow);
     });
     if (OH % 2 === 1) {
       // The last row: a block row starting one row up (its first row recomputed).
-      advance(xRow, -xRowStep);
-      advance(outRow, -OW * CO * 4);
+      f.addTo(xRow, -xRowStep);
+      f.addTo(outRow, -OW * CO * 4);
       rowOfBlocks();
-      advance(xRow, 2 * xRowStep);
-      advance(outRow, 2 * OW * CO * 4);
+      f.addTo(xRow, 2 * xRowStep);
+      f.addTo(outRow, 2 * OW * CO * 4);
     }
     // Next image: from row OH·sh of this image to row 0 of the next.
-    advance(xRow, (HP - OH * g.strideHeight) * WP * CI * 4);
+    f.addTo(xRow, (HP - OH * g.strideHeight) * WP * CI * 4);
     countDown(image);
   });
   return f.moduleBytes("run", [], sharedMemory);

@@ -73,7 +73,7 @@ export function gatherRowsModuleBytes(sharedMemory = false, ways = GATHER_ROWS_W
           f.loop(() => {
             f.get(at).get(last).op(OP.i32GeU, OP.brIf, 1);
             chunk(n, at);
-            f.get(at).i32(16).op(OP.i32Add).set(at);
+            f.addTo(at, 16);
             f.op(OP.br, 0);
           }),
         );

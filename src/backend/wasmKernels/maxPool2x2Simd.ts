@@ -52,9 +52,8 @@ function maxPool2x2Bytes(inWidth: number, channels: number, sharedMemory: boolea
         .i32(2 * C4)
         .op(OP.i32Add)
         .set(x);
-      f.get(y).i32(C4).op(OP.i32Add).set(y);
-      f.get(column).i32(-1).op(OP.i32Add).tee(column);
-      f.op(OP.brIf, 0);
+      f.addTo(y, C4);
+      f.countDownAndRepeat(column);
     });
     // Next window row: x += 2·rowBytes − outWidth·2·C4 (the row pair minus what the windows advanced).
     f.get(x)
@@ -64,8 +63,7 @@ function maxPool2x2Bytes(inWidth: number, channels: number, sharedMemory: boolea
       .i32(2 * C4)
       .op(OP.i32Mul, I32_SUB)
       .set(x);
-    f.get(rows).i32(-1).op(OP.i32Add).tee(rows);
-    f.op(OP.brIf, 0);
+    f.countDownAndRepeat(rows);
   });
   return f.moduleBytes("run", [], sharedMemory);
 }

@@ -107,9 +107,8 @@ export function maxPoolGrad2x2Bytes(inWidth: number, channels: number, sharedMem
         .i32(2 * C4)
         .op(OP.i32Add)
         .set(dx);
-      f.get(grad).i32(C4).op(OP.i32Add).set(grad);
-      f.get(column).i32(-1).op(OP.i32Add).tee(column);
-      f.op(OP.brIf, 0);
+      f.addTo(grad, C4);
+      f.countDownAndRepeat(column);
     });
     // Next window row: x += 2·rowBytes − outWidth·2·C4 (the row pair minus what the windows advanced).
     for (const pointer of [x, dx]) {
@@ -121,8 +120,7 @@ export function maxPoolGrad2x2Bytes(inWidth: number, channels: number, sharedMem
         .op(OP.i32Mul, I32_SUB)
         .set(pointer);
     }
-    f.get(rows).i32(-1).op(OP.i32Add).tee(rows);
-    f.op(OP.brIf, 0);
+    f.countDownAndRepeat(rows);
   });
   return f.moduleBytes("run", [], sharedMemory);
 }

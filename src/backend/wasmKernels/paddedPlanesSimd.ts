@@ -26,7 +26,6 @@ function rowCopyBytes(g: PatchGeometry, layout: FilterGradLayout, sharedMemory: 
   const xp = f.param(I32);
   const image = f.local(I32);
   const row = f.local(I32);
-  const advance = (local: number, bytes: number) => f.get(local).i32(bytes).op(OP.i32Add).set(local);
   f.i32(B).set(image);
   f.loop(() => {
     f.i32(H).set(row);
@@ -41,14 +40,12 @@ function rowCopyBytes(g: PatchGeometry, layout: FilterGradLayout, sharedMemory: 
         f.op(OP.f32Load, ...memarg(c * 4, 2));
         f.op(OP.f32Store, ...memarg(c * 4, 2));
       }
-      advance(x, W * 4);
-      advance(xp, WP * 4);
-      f.get(row).i32(-1).op(OP.i32Add).tee(row);
-      f.op(OP.brIf, 0);
+      f.addTo(x, W * 4);
+      f.addTo(xp, WP * 4);
+      f.countDownAndRepeat(row);
     });
-    advance(xp, (HP - H) * WP * 4);
-    f.get(image).i32(-1).op(OP.i32Add).tee(image);
-    f.op(OP.brIf, 0);
+    f.addTo(xp, (HP - H) * WP * 4);
+    f.countDownAndRepeat(image);
   });
   return f.moduleBytes("run", [], sharedMemory);
 }
@@ -101,7 +98,6 @@ function gradientRowsBytes(
   const row = f.local(I32);
   const column = f.local(I32);
   const channelBytes = rows * paddedOutWidth * 4; // from one channel's rows to the next
-  const advance = (local: number, bytes: number) => f.get(local).i32(bytes).op(OP.i32Add).set(local);
   f.i32(rows).set(row);
   f.loop(() => {
     f.i32(outWidth).set(column);
@@ -111,14 +107,12 @@ function gradientRowsBytes(
         f.op(OP.f32Load, ...memarg(co * 4, 2));
         f.op(OP.f32Store, ...memarg(co * channelBytes, 2));
       }
-      advance(dy, channels * 4);
-      advance(dyT, 4);
-      f.get(column).i32(-1).op(OP.i32Add).tee(column);
-      f.op(OP.brIf, 0);
+      f.addTo(dy, channels * 4);
+      f.addTo(dyT, 4);
+      f.countDownAndRepeat(column);
     });
-    advance(dyT, (paddedOutWidth - outWidth) * 4);
-    f.get(row).i32(-1).op(OP.i32Add).tee(row);
-    f.op(OP.brIf, 0);
+    f.addTo(dyT, (paddedOutWidth - outWidth) * 4);
+    f.countDownAndRepeat(row);
   });
   return f.moduleBytes("run", [], sharedMemory);
 }

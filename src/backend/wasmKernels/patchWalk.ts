@@ -8,7 +8,7 @@
  */
 import { WasmFunction } from "../wasmCode/assembler";
 import { BoundFunctions } from "../wasmCode/boundFunctions";
-import { I32, OP } from "../wasmCode/encoding";
+import { I32 } from "../wasmCode/encoding";
 import { wasmSimdSupported } from "../wasmCode/simd";
 import type { PatchGeometry } from "./conv2dBackpropFilter";
 import { channelChunks, type Lanes } from "./simdLanes";
@@ -69,7 +69,6 @@ function patchWalkBytes(g: PatchGeometry, tap: PatchTap, sharedMemory: boolean):
   const row = f.local(I32);
   const column = f.local(I32);
   const chunks = channelChunks(CI);
-  const advance = (local: number, bytes: number) => f.get(local).i32(bytes).op(OP.i32Add).set(local);
   f.loop(() => {
     f.i32(OH).set(row);
     f.loop(() => {
@@ -83,20 +82,17 @@ function patchWalkBytes(g: PatchGeometry, tap: PatchTap, sharedMemory: boolean):
           }
         }
         // Next position: the next cols row, the window corner sw columns on.
-        advance(cols, K * 4);
-        advance(plane, g.strideWidth * CI * 4);
-        f.get(column).i32(-1).op(OP.i32Add).tee(column);
-        f.op(OP.brIf, 0);
+        f.addTo(cols, K * 4);
+        f.addTo(plane, g.strideWidth * CI * 4);
+        f.countDownAndRepeat(column);
       });
       // Next output row: the window corner moves down sh rows and back to the first column.
-      advance(plane, (g.strideHeight * WP - OW * g.strideWidth) * CI * 4);
-      f.get(row).i32(-1).op(OP.i32Add).tee(row);
-      f.op(OP.brIf, 0);
+      f.addTo(plane, (g.strideHeight * WP - OW * g.strideWidth) * CI * 4);
+      f.countDownAndRepeat(row);
     });
     // Next image: from row OH·sh of this image to row 0 of the next.
-    advance(plane, (HP - OH * g.strideHeight) * WP * CI * 4);
-    f.get(images).i32(-1).op(OP.i32Add).tee(images);
-    f.op(OP.brIf, 0);
+    f.addTo(plane, (HP - OH * g.strideHeight) * WP * CI * 4);
+    f.countDownAndRepeat(images);
   });
   return f.moduleBytes("run", [], sharedMemory);
 }

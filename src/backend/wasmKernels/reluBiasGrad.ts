@@ -16,7 +16,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { TensorInfo } from "@tensorflow/tfjs";
 import { WasmFunction } from "../wasmCode/assembler";
 import { BoundFunctions } from "../wasmCode/boundFunctions";
-import { I32, OP, V128 } from "../wasmCode/encoding";
+import { I32, V128 } from "../wasmCode/encoding";
 import { wasmSimdSupported } from "../wasmCode/simd";
 import type { KernelOverride } from "./registry";
 import { SIMD_OP, channelChunks, f32x4Const, loadLanes, simdOp, storeLanes, type Lanes } from "./simdLanes";
@@ -72,9 +72,8 @@ function moduleBytes(channels: number, sharedMemory: boolean): Uint8Array {
       f.set(sums[i]);
     });
     const bytes = channels * 4;
-    for (const pointer of [dy, y, dz]) f.get(pointer).i32(bytes).op(OP.i32Add).set(pointer);
-    f.get(positions).i32(-1).op(OP.i32Add).tee(positions);
-    f.op(OP.brIf, 0);
+    for (const pointer of [dy, y, dz]) f.addTo(pointer, bytes);
+    f.countDownAndRepeat(positions);
   });
   chunks.forEach(({ offset, lanes }, i) => {
     f.get(db).get(sums[i]);
