@@ -7,20 +7,14 @@
 import * as tf from "@tensorflow/tfjs";
 import type { NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
 import { maxPool2x2Run } from "./maxPool2x2Simd";
+import { pool2DInfo } from "./poolGrad";
 import type { KernelOverride } from "./registry";
 import { tensorData, wasmMemory, type WasmBackend } from "./wasmBackend";
 
 /** y on the SIMD pass, or undefined where it does not apply. */
 function maxPool2x2(backend: WasmBackend, x: TensorInfo, attrs: NamedAttrMap): TensorInfo | undefined {
   if (x.dtype !== "float32" || x.shape.length !== 4) return undefined;
-  const pool = tf.backend_util.computePool2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterSize as [number, number] | number,
-    attrs.strides as [number, number] | number,
-    1,
-    attrs.pad as "valid" | "same" | number,
-    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
-  );
+  const pool = pool2DInfo(x.shape, attrs);
   const windows2x2 =
     pool.filterHeight === 2 && pool.filterWidth === 2 && pool.strideHeight === 2 && pool.strideWidth === 2;
   const unpadded = pool.padInfo.top === 0 && pool.padInfo.left === 0;

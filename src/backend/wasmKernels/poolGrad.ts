@@ -42,6 +42,18 @@ export type PoolBackprop = (
   heap?: PoolHeap,
 ) => void;
 
+/** The pooling geometry of an NHWC input of `shape` under a pooling kernel's attrs (tfjs's own computation). */
+export function pool2DInfo(shape: readonly number[], attrs: NamedAttrMap): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computePool2DInfo(
+    shape as [number, number, number, number],
+    attrs.filterSize as [number, number] | number,
+    attrs.strides as [number, number] | number,
+    1,
+    attrs.pad as "valid" | "same" | number,
+    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
+  );
+}
+
 /** A float32 pooling-gradient kernel over `backprop`; other dtypes go to tfjs's original kernel. */
 export function poolGradOverride(kernelName: string, backprop: PoolBackprop): KernelOverride {
   return {
@@ -52,14 +64,7 @@ export function poolGradOverride(kernelName: string, backprop: PoolBackprop): Ke
         const attrs = args.attrs as NamedAttrMap;
         const backend = args.backend as unknown as WasmBackend;
         if (input.dtype !== "float32" && original !== undefined) return original.kernelFunc(args);
-        const pool = tf.backend_util.computePool2DInfo(
-          input.shape as [number, number, number, number],
-          attrs.filterSize as [number, number] | number,
-          attrs.strides as [number, number] | number,
-          1,
-          attrs.pad as "valid" | "same" | number,
-          attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
-        );
+        const pool = pool2DInfo(input.shape, attrs);
         const out = backend.makeOutput(input.shape, "float32");
         const heap: PoolHeap = {
           memory: wasmMemory(backend),
