@@ -1,11 +1,12 @@
 /**
  * A quick probe of the library path's per-step time (not part of `npm run bench`): epochs of
  * `models.mlp` / `models.lenet` + `losses.crossEntropy` + `train.fit` + `optim.Adam` (fit's
- * defaults) on 12,800 random images in this process, one line per epoch with ms/step, CPU ms/step
- * and the machine's load. For comparing a change against the last commit with the same command;
- * `--cpu-prof` on the node command line gives the profile of the same epochs.
+ * defaults) on 12,800 random images (or, with `mnist`, the first 12,800 MNIST training images and
+ * their labels) in this process, one line per epoch with ms/step, CPU ms/step and the machine's
+ * load. For comparing a change against the last commit with the same command; `--cpu-prof` on the
+ * node command line gives the profile of the same epochs.
  *
- *   node --import tsx bench/stepTimes.ts [mlp|lenet] [epochs]
+ *   node --import tsx bench/stepTimes.ts [mlp|lenet] [epochs] [random|mnist]
  */
 import * as os from "node:os";
 import * as tf from "@tensorflow/tfjs";
@@ -14,6 +15,7 @@ import { crossEntropy } from "../src/losses";
 import * as models from "../src/models";
 import { Adam } from "../src/optim";
 import { fit } from "../src/train";
+import { loadMnist } from "./mnist";
 
 const SAMPLES = 12_800;
 const BATCH = 64;
@@ -23,9 +25,14 @@ async function main(): Promise<void> {
   const epochs = Number(process.argv[3] ?? 6);
   const info = await ready();
   console.log(`${network}, backend ${info.name} (${info.threads ?? 1} thread(s)), load ${os.loadavg()[0].toFixed(1)}`);
-  const x = tf.randomUniform([SAMPLES, 784], 0, 1, "float32", 1); // both models take flat images
+  const mnist = process.argv[4] === "mnist" ? loadMnist(SAMPLES) : undefined;
+  // Random images with labels i mod 10 (nothing to learn), or MNIST's own; both models take flat images.
+  const x =
+    mnist === undefined
+      ? tf.randomUniform([SAMPLES, 784], 0, 1, "float32", 1)
+      : tf.tensor2d(mnist.images, [SAMPLES, 784]);
   const y = tf.tensor1d(
-    Int32Array.from({ length: SAMPLES }, (_, i) => i % 10),
+    mnist === undefined ? Int32Array.from({ length: SAMPLES }, (_, i) => i % 10) : Int32Array.from(mnist.labels),
     "int32",
   );
   const model = network === "mlp" ? models.mlp({ sizes: [784, 128, 10], seed: 1 }) : models.lenet({ seed: 1 });

@@ -6,31 +6,15 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SKIP_ZEROS_MIN_ROWS, gemmModuleBytes, type ALayout } from "../../src/backend/wasmCode/gemm";
+import {
+  SKIP_ZEROS_MIN_ROWS,
+  gemmModuleBytes,
+  stepListBytes,
+  type ALayout,
+  type Gemm,
+} from "../../src/backend/wasmCode/gemm";
 import { randomFloats } from "./randomFloats";
-
-/** C = A·B in float32, summing over p in order (A is [m×k] or, for "columns", [k×lda] read at column i). */
-export function referenceProduct(
-  a: Float32Array,
-  b: Float32Array,
-  m: number,
-  k: number,
-  n: number,
-  layout: ALayout,
-  lda = m,
-): Float32Array {
-  const c = new Float32Array(m * n);
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) {
-      let sum = 0;
-      for (let p = 0; p < k; p++) {
-        const av = layout === "rows" ? a[i * k + p] : a[p * lda + i];
-        sum = Math.fround(sum + Math.fround(av * b[p * n + j]));
-      }
-      c[i * n + j] = sum;
-    }
-  return c;
-}
+import { referenceProduct } from "./referenceProduct";
 
 /** Runs the generated product for this shape on a fresh memory holding A, B and a C full of NaN. */
 function generatedProduct(
@@ -42,21 +26,21 @@ function generatedProduct(
   layout: ALayout,
   lda = m,
 ): Float32Array {
-  const bytes = 4 * (a.length + b.length + m * n + 16);
+  // A, B, C, 16 guard floats, the step list (k int32, written only when zeros are skipped), 16 more.
+  const bytes = 4 * (a.length + b.length + m * n + 32) + stepListBytes(m, k);
   const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
   const heap = new Float32Array(memory.buffer);
   heap.set(a, 0);
   heap.set(b, a.length);
   const c = a.length + b.length;
   heap.fill(NaN, c); // anything the product does not write stays NaN
+  const list = 4 * (c + m * n + 16);
   const module = new WebAssembly.Module(gemmModuleBytes(m, k, n, layout, false, false, lda));
-  const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm as (
-    a: number,
-    b: number,
-    c: number,
-  ) => void;
-  gemm(0, 4 * a.length, 4 * c);
-  assert.ok(Number.isNaN(heap[c + m * n]), "nothing written past C");
+  const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm as Gemm;
+  gemm(0, 4 * a.length, 4 * c, list);
+  assert.ok(heap.subarray(c + m * n, c + m * n + 16).every(Number.isNaN), "nothing written past C");
+  const pastList = list / 4 + stepListBytes(m, k) / 4;
+  assert.ok(heap.subarray(pastList, pastList + 16).every(Number.isNaN), "nothing written past the step list");
   return heap.slice(c, c + m * n);
 }
 
@@ -178,4 +162,31 @@ test("SIMD product: with ±∞ or NaN anywhere in B no step is skipped (0·∞ i
   const want = referenceProduct(a, b, m, k2, n2, "rows");
   assert.deepEqual(new Uint32Array(got.buffer), new Uint32Array(want.buffer));
   assert.ok(Number.isNaN(got[n2 - 1]), "0·NaN reaches C");
+});
+
+test("SIMD product: a block that skips lists its non-zero steps in order in the scratch the caller passes", () => {
+  // 32 rows (the first that skip), k = 12: the last block of 4 rows has zeros at steps 0, 3–7 and 11.
+  const [m, k, n] = [32, 12, 16];
+  const zeroSteps = new Set([0, 3, 4, 5, 6, 7, 11]);
+  const a = randomFloats(m * k, 21);
+  for (let i = 0; i < m; i++) for (const p of zeroSteps) a[i * k + p] = i % 2 === 0 ? 0 : -0;
+  const b = randomFloats(k * n, 22);
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const heap = new Float32Array(memory.buffer);
+  heap.set(a, 0);
+  heap.set(b, a.length);
+  const c = a.length + b.length;
+  const list = 4 * (c + m * n);
+  new Int32Array(memory.buffer, list, k + 4).fill(-1);
+  const gemm = new WebAssembly.Instance(new WebAssembly.Module(gemmModuleBytes(m, k, n, "rows")), { env: { memory } })
+    .exports.gemm as Gemm;
+  gemm(0, 4 * a.length, 4 * c, list);
+  const nonZero = [1, 2, 8, 9, 10];
+  assert.deepEqual(
+    [...new Int32Array(memory.buffer, list, nonZero.length)],
+    nonZero.map((p) => 4 * p),
+  );
+  assert.deepEqual([...new Int32Array(memory.buffer, list + 4 * k, 4)], [-1, -1, -1, -1], "nothing past k entries");
+  const got = new Uint32Array(memory.buffer, 4 * c, m * n);
+  assert.deepEqual(got, new Uint32Array(referenceProduct(a, b, m, k, n, "rows").buffer));
 });

@@ -29,6 +29,9 @@ const CASES: Array<[number, number, number, ALayout]> = [
   [18, 1000, 60, "rows"], // few rows: chunks of 4
 ];
 
+/** Where the tests' step lists live (see gemm.ts, "Zeros in A"): 3 MiB, past every case's A, B and C. */
+const LIST = 3 << 20;
+
 /** One product per case, split, compared bit for bit with the one-thread product. */
 function checkCases(memory: WebAssembly.Memory, what: string): void {
   for (const [m, k, n, layout] of CASES) {
@@ -37,9 +40,9 @@ function checkCases(memory: WebAssembly.Memory, what: string): void {
     fillRandom(memory, a, m * k, m);
     fillRandom(memory, b, k * n, n);
     new Float32Array(memory.buffer, c2, m * n + 64).fill(NaN); // and a guard after C
-    gemmOn(memory, m, k, n, layout)(a, b, c1);
+    gemmOn(memory, m, k, n, layout)(a, b, c1, LIST);
     const before = workerChunkCount();
-    runGemm(memory, m, k, n, layout, a, b, c2);
+    runGemm(memory, m, k, n, layout, a, b, c2, LIST);
     const guard = new Float32Array(memory.buffer, c2 + 4 * m * n, 64);
     assert.ok(guard.every(Number.isNaN), `${m}×${k}×${n} ${layout}: nothing written past C (${what})`);
     assert.ok(workerChunkCount() > before, `${m}×${k}×${n} ${layout}: a worker computed chunks (${what})`);
@@ -96,7 +99,7 @@ test("split product: bit-identical with the caller and a worker sharing the chun
   try {
     // The worker takes chunks once it runs: repeat until it has (it starts in ~50 ms).
     setCallerTakesChunks(false);
-    runGemm(memory, 64, 784, 128, "rows", 0, 4 * 64 * 784, 4 * (64 * 784 + 784 * 128));
+    runGemm(memory, 64, 784, 128, "rows", 0, 4 * 64 * 784, 4 * (64 * 784 + 784 * 128), LIST);
     setCallerTakesChunks(true);
     const before = splitProducts();
     for (let round = 0; round < 400; round++) {
@@ -118,8 +121,8 @@ function checkCasesLoosely(memory: WebAssembly.Memory): void {
     fillRandom(memory, a, m * k, m + 1);
     fillRandom(memory, b, k * n, n + 1);
     new Float32Array(memory.buffer, c2, m * n).fill(NaN);
-    gemmOn(memory, m, k, n, layout)(a, b, c1);
-    runGemm(memory, m, k, n, layout, a, b, c2);
+    gemmOn(memory, m, k, n, layout)(a, b, c1, LIST);
+    runGemm(memory, m, k, n, layout, a, b, c2, LIST);
     assert.deepEqual(new Uint32Array(memory.buffer, c2, m * n), new Uint32Array(memory.buffer, c1, m * n));
   }
 }
@@ -132,15 +135,15 @@ test("split product: a chunk that traps (pointer past the memory) throws as on o
   try {
     for (const callerWorks of [true, false]) {
       setCallerTakesChunks(callerWorks);
-      assert.throws(() => runGemm(memory, m, k, n, "rows", 0, 4 * m * k, pastEnd), WebAssembly.RuntimeError);
+      assert.throws(() => runGemm(memory, m, k, n, "rows", 0, 4 * m * k, pastEnd, LIST), WebAssembly.RuntimeError);
     }
     // The pool has stopped splitting; products are still right (on the calling thread).
     setCallerTakesChunks(true);
     const [a, b, c1, c2] = [0, 4 * m * k, 4 * (m * k + k * n), 4 * (m * k + k * n + m * n)];
     fillRandom(memory, a, m * k, 3);
     fillRandom(memory, b, k * n, 4);
-    gemmOn(memory, m, k, n, "rows")(a, b, c1);
-    runGemm(memory, m, k, n, "rows", a, b, c2);
+    gemmOn(memory, m, k, n, "rows")(a, b, c1, LIST);
+    runGemm(memory, m, k, n, "rows", a, b, c2, LIST);
     assert.deepEqual(new Uint32Array(memory.buffer, c2, m * n), new Uint32Array(memory.buffer, c1, m * n));
   } finally {
     setCallerTakesChunks(true);
@@ -155,11 +158,11 @@ test("split product: not on an unshared memory, nor below the size threshold, no
   try {
     const before = workerChunkCount();
     const unshared = new WebAssembly.Memory({ initial: 64 });
-    runGemm(unshared, 64, 784, 128, "rows", 0, 4 * 64 * 784, 4 * (64 * 784 + 784 * 128));
+    runGemm(unshared, 64, 784, 128, "rows", 0, 4 * 64 * 784, 4 * (64 * 784 + 784 * 128), LIST);
     const shared = new WebAssembly.Memory({ initial: 64, maximum: 128, shared: true });
-    runGemm(shared, 64, 128, 10, "rows", 0, 4 * 64 * 128, 4 * (64 * 128 + 128 * 10));
+    runGemm(shared, 64, 128, 10, "rows", 0, 4 * 64 * 128, 4 * (64 * 128 + 128 * 10), LIST);
     setGemmThreads(1);
-    runGemm(shared, 64, 784, 128, "rows", 0, 4 * 64 * 784, 4 * (64 * 784 + 784 * 128));
+    runGemm(shared, 64, 784, 128, "rows", 0, 4 * 64 * 784, 4 * (64 * 784 + 784 * 128), LIST);
     assert.equal(workerChunkCount(), before);
   } finally {
     setCallerTakesChunks(true);
@@ -176,7 +179,7 @@ test("a process that split products ends by itself (workers are unreferenced, no
     setGemmThreads(2);
     const t = Date.now();
     while (workerChunkCount() === 0 && Date.now() - t < 20000)
-      runGemm(memory, 64, 784, 128, "rows", 0, 4 * 64 * 784, 4 * (64 * 784 + 784 * 128));
+      runGemm(memory, 64, 784, 128, "rows", 0, 4 * 64 * 784, 4 * (64 * 784 + 784 * 128), 3 << 20);
     console.log(workerChunkCount() > 0);`;
   const child = spawnSync(process.execPath, [...process.execArgv, "-e", code], { encoding: "utf8", timeout: 60_000 });
   assert.equal(child.signal, null, "still running after 60 s: a worker kept it alive");

@@ -63,7 +63,7 @@ test("generated modules run on a shared memory (the threaded build's) with the s
     fillRandom(memory, 0, m * k, 1);
     fillRandom(memory, 4 * m * k, k * n, 2);
     const c = 4 * (m * k + k * n);
-    gemmOn(memory, m, k, n, "rows")(0, 4 * m * k, c);
+    gemmOn(memory, m, k, n, "rows")(0, 4 * m * k, c, 0); // 13 rows: no step list
     const sum = sumOfSquaresOn(memory)(0, m * k);
     return { product: new Float32Array(memory.buffer, c, m * n).slice(), sum };
   });

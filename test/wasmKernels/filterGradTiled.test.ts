@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { runGemm } from "../../src/backend/wasmCode/gemmThreads";
+import { runProduct } from "../../src/backend/wasmKernels/product";
 import { geometryOf } from "../../src/backend/wasmKernels/conv2dBackpropFilter";
 import { filterGradTiled, filterGradTiledApplies } from "../../src/backend/wasmKernels/conv2dBackpropFilterTiled";
 import { im2colSimd, padInput } from "../../src/backend/wasmKernels/im2colSimd";
@@ -48,7 +48,7 @@ test("the tiled filter gradient gives im2col + product's floats exactly (same su
     const at = (t: tf.Tensor) => tensorData(backend, t).memoryOffset;
     padInput(f32View(backend, x), g, f32View(backend, xp));
     im2colSimd(memory, g, at(xp), at(cols));
-    runGemm(memory, K, P, CO, "columns", at(cols), at(dy), at(viaCols));
+    runProduct(backend, memory, K, P, CO, "columns", at(cols), at(dy), at(viaCols));
     filterGradTiled(memory, g, CO, at(xp), at(dy), at(tiled));
     const [a, b] = [new Uint32Array(viaCols.dataSync().buffer), new Uint32Array(tiled.dataSync().buffer)];
     for (let i = 0; i < a.length; i++) assert.equal(b[i], a[i], `${JSON.stringify(c)}: dW value ${i}`);

@@ -20,7 +20,7 @@
  */
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { isShared } from "./boundFunctions";
-import { gemmModuleOn, gemmOn, type ALayout } from "./gemm";
+import { gemmModuleOn, gemmOn, stepListBytes, type ALayout, type Gemm } from "./gemm";
 
 /**
  * Products below this many multiply-adds stay on one thread: the hand-off (a futex wake of the
@@ -45,8 +45,8 @@ const UNSHARED_BEFORE_PROBING = 8;
 const PROBE_EVERY = 16;
 
 // Int32 control words (FAILED: a bit per chunk a worker could not run); CLAIM is a BigInt64 word (job number << 32 | next chunk) at byte 64.
-const [JOB, DONE, FULL_MODULE, LAST_MODULE, A, B, C, CHUNKS, A_STEP, C_STEP, FAILED] = [
-  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+const [JOB, DONE, FULL_MODULE, LAST_MODULE, A, B, C, CHUNKS, A_STEP, C_STEP, FAILED, LIST, LIST_STEP] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
 ];
 const CLAIM_BYTE = 64;
 const CONTROL_BYTES = 72;
@@ -72,6 +72,7 @@ for (;;) {
   const a = Atomics.load(ctrl, ${A}), b = Atomics.load(ctrl, ${B}), c = Atomics.load(ctrl, ${C});
   const chunks = Atomics.load(ctrl, ${CHUNKS});
   const aStep = Atomics.load(ctrl, ${A_STEP}), cStep = Atomics.load(ctrl, ${C_STEP});
+  const list = Atomics.load(ctrl, ${LIST}), listStep = Atomics.load(ctrl, ${LIST_STEP});
   const job = BigInt(seen) << 32n;
   for (;;) {
     const current = Atomics.load(claim, 0);
@@ -80,13 +81,29 @@ for (;;) {
     if (i >= chunks) break;
     if (Atomics.compareExchange(claim, 0, current, current + 1n) !== current) continue;
     try {
-      (i === chunks - 1 ? last : full)(a + i * aStep, b, c + i * cStep);
+      (i === chunks - 1 ? last : full)(a + i * aStep, b, c + i * cStep, list + i * listStep);
     } catch {
       Atomics.or(ctrl, ${FAILED}, 1 << i);
     }
     if (Atomics.add(ctrl, ${DONE}, 1) === chunks - 1) Atomics.notify(ctrl, ${DONE});
   }
 }`;
+
+/** One split product: chunk i computes rows from a + i·aStep into c + i·cStep with the step list at list + i·listStep. */
+interface GemmJob {
+  a: number;
+  b: number;
+  c: number;
+  list: number;
+  chunks: number;
+  aStep: number;
+  cStep: number;
+  listStep: number;
+}
+
+function runChunk(gemm: Gemm, job: GemmJob, i: number): void {
+  gemm(job.a + i * job.aStep, job.b, job.c + i * job.cStep, job.list + i * job.listStep);
+}
 
 /**
  * Whether to hand the next large product to the threads: always, until UNSHARED_BEFORE_PROBING
@@ -153,16 +170,11 @@ class GemmPool {
   }
 
   /**
-   * Runs `chunks` calls: `full(a + i·aStep, b, c + i·cStep)` for i < chunks − 1 and `last(…)` for
-   * the final one, on this thread and the workers; returns how many the workers ran.
+   * Runs `chunks` calls: `full(a + i·aStep, b, c + i·cStep, list + i·listStep)` for i < chunks − 1
+   * and `last(…)` for the final one, on this thread and the workers (each chunk its own step
+   * list); returns how many the workers ran.
    */
-  run(
-    full: WebAssembly.Module,
-    last: WebAssembly.Module,
-    callFull: (a: number, b: number, c: number) => void,
-    callLast: (a: number, b: number, c: number) => void,
-    job: { a: number; b: number; c: number; chunks: number; aStep: number; cStep: number },
-  ): number {
+  run(full: WebAssembly.Module, last: WebAssembly.Module, callFull: Gemm, callLast: Gemm, job: GemmJob): number {
     const w = this.words;
     this.job = this.job === 0x7fffffff ? 1 : this.job + 1;
     const tag = BigInt(this.job) << 32n;
@@ -177,6 +189,8 @@ class GemmPool {
     Atomics.store(w, CHUNKS, job.chunks);
     Atomics.store(w, A_STEP, job.aStep);
     Atomics.store(w, C_STEP, job.cStep);
+    Atomics.store(w, LIST, job.list);
+    Atomics.store(w, LIST_STEP, job.listStep);
     Atomics.store(w, DONE, 0);
     Atomics.store(w, FAILED, 0);
     Atomics.store(this.claim, 0, tag);
@@ -190,7 +204,7 @@ class GemmPool {
       if (i >= job.chunks) break;
       if (Atomics.compareExchange(this.claim, 0, current, current + 1n) !== current) continue;
       try {
-        (i === job.chunks - 1 ? callLast : callFull)(job.a + i * job.aStep, job.b, job.c + i * job.cStep);
+        runChunk(i === job.chunks - 1 ? callLast : callFull, job, i);
       } catch (error) {
         // Rethrown once the workers are done: none may still write or count for this job when
         // the next one reuses the control words.
@@ -206,8 +220,7 @@ class GemmPool {
       // A worker could not run chunks (one bit each): compute them here, and stop splitting.
       this.broken = true;
       for (let i = 0; i < job.chunks; i++)
-        if ((failed & (1 << i)) !== 0)
-          (i === job.chunks - 1 ? callLast : callFull)(job.a + i * job.aStep, job.b, job.c + i * job.cStep);
+        if ((failed & (1 << i)) !== 0) runChunk(i === job.chunks - 1 ? callLast : callFull, job, i);
     }
     this.policy.record(mine, job.chunks - mine);
     return job.chunks - mine;
@@ -307,11 +320,14 @@ export function runGemm(
   a: number,
   b: number,
   c: number,
+  /** {@link gemmScratchBytes} bytes of scratch memory for the step lists (see gemm.ts, "Zeros in A"). */
+  list: number,
 ): void {
-  if (!splitsProduct(m, k, n) || !isShared(memory)) return gemmOn(memory, m, k, n, layout)(a, b, c);
+  if (!splitsProduct(m, k, n) || !isShared(memory)) return gemmOn(memory, m, k, n, layout)(a, b, c, list);
   let pool = pools.get(memory);
   if (pool === undefined) pools.set(memory, (pool = new GemmPool(memory, threads - 1)));
-  if (pool.broken || (callerTakesChunks && !pool.policy.wantsSplit())) return gemmOn(memory, m, k, n, layout)(a, b, c);
+  if (pool.broken || (callerTakesChunks && !pool.policy.wantsSplit()))
+    return gemmOn(memory, m, k, n, layout)(a, b, c, list);
   const rows = chunkRows(m, threads);
   const chunks = Math.ceil(m / rows);
   const lastRows = m - (chunks - 1) * rows;
@@ -322,10 +338,30 @@ export function runGemm(
     gemmModuleOn(memory, lastRows, k, n, layout, lda),
     gemmOn(memory, rows, k, n, layout, lda),
     gemmOn(memory, lastRows, k, n, layout, lda),
-    { a, b, c, chunks, aStep: layout === "rows" ? 4 * rows * k : 4 * rows, cStep: 4 * rows * n },
+    {
+      a,
+      b,
+      c,
+      list,
+      chunks,
+      aStep: layout === "rows" ? 4 * rows * k : 4 * rows,
+      cStep: 4 * rows * n,
+      listStep: stepListBytes(rows, k),
+    },
   );
   if (done > 0) {
     products++;
     workerChunks += done;
   }
+}
+
+/**
+ * Bytes of scratch memory {@link runGemm} reads and writes at its `list` argument for this
+ * product: one step list, or one per chunk when the product may be split over the threads.
+ */
+export function gemmScratchBytes(memory: WebAssembly.Memory, m: number, k: number, n: number): number {
+  const whole = stepListBytes(m, k);
+  if (!splitsProduct(m, k, n) || !isShared(memory)) return whole;
+  const rows = chunkRows(m, threads);
+  return Math.max(whole, Math.ceil(m / rows) * stepListBytes(rows, k));
 }

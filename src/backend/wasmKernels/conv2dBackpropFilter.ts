@@ -16,7 +16,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
 import { toChannelsLast } from "./layout";
 import type { KernelOverride } from "./registry";
-import { runGemm } from "../wasmCode/gemmThreads";
+import { runProduct } from "./product";
 import { paddedIsInput } from "./conv2dBackpropInputSimd";
 import { paddedInputSize } from "./patchWalk";
 import { im2colSimd, im2colSimdApplies, padInput } from "./im2colSimd";
@@ -233,7 +233,7 @@ function patchesAndProduct(
   const cols = backend.makeOutput([P, K], "float32");
   temps.push(cols);
   im2colSimd(memory, g, at(xp), at(cols));
-  runGemm(memory, K, P, outChannels, "columns", at(cols), at(dy), at(out));
+  runProduct(backend, memory, K, P, outChannels, "columns", at(cols), at(dy), at(out));
 }
 
 export const conv2dBackpropFilterOverride: KernelOverride = {

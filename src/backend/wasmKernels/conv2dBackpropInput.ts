@@ -13,7 +13,7 @@ import type { NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
 import { geometryOf, validOutputRange, type PatchGeometry } from "./conv2dBackpropFilter";
 import { toChannelsFirst, toChannelsLast } from "./layout";
 import type { KernelOverride } from "./registry";
-import { runGemm } from "../wasmCode/gemmThreads";
+import { runProduct } from "./product";
 import { col2imAddSimd, col2imSimdApplies, copyInterior, paddedIsInput } from "./conv2dBackpropInputSimd";
 import { paddedInputSize } from "./patchWalk";
 import {
@@ -134,7 +134,7 @@ function productAndCol2im(
   const at = (t: TensorInfo) => tensorData(backend, t).memoryOffset;
   // W as [K, CO] → Wᵀ [CO, K], so that cols = dy [P, CO] · Wᵀ is a plain row-major product.
   wasmTranspose(backend, id(filter), [K, outChannels], [1, 0], id(filterT));
-  runGemm(memory, P, outChannels, K, "rows", at(dy), at(filterT), at(cols));
+  runProduct(backend, memory, P, outChannels, K, "rows", at(dy), at(filterT), at(cols));
   f32View(backend, dxp).fill(0);
   col2imAddSimd(memory, g, at(cols), at(dxp));
   if (!direct) copyInterior(f32View(backend, dxp), g, f32View(backend, dx));

@@ -13,7 +13,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
 import type { KernelOverride } from "./registry";
-import { runGemm } from "../wasmCode/gemmThreads";
+import { runProduct } from "./product";
 import { wasmSimdSupported } from "../wasmCode/simd";
 import {
   disposeTemp,
@@ -186,7 +186,8 @@ function runOnSimdGemm(backend: WasmBackend, p: MatMulProblem, memory: WebAssemb
   const b = p.transposeB ? untransposed(backend, p.b, 1, p.n, p.k, temps) : p.b;
   const out = backend.makeOutput(p.outShape, "float32");
   const m = p.batchA * p.m;
-  runGemm(
+  runProduct(
+    backend,
     memory,
     m,
     p.k,

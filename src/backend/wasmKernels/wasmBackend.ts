@@ -27,6 +27,9 @@ export interface WasmModule {
   /** The memory of the threaded build (shared, imported by the module rather than exported). */
   wasmMemory?: unknown;
   cwrap(name: string, returnType: null, argTypes: CwrapArg[]): (...args: Array<number | Uint8Array>) => void;
+  /** Emscripten's allocator on the heap: a pointer (0 when out of memory), and its release. */
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
   tfjs: {
     registerTensor(id: number, size: number, memoryOffset: number): void;
     disposeData(id: number): void;
