@@ -34,6 +34,7 @@ import {
   type StreamName,
 } from "./output";
 import { noStdinMessage, requestInput, requestInputSync, StdinNotAllowedError } from "./stdin";
+import { warmUpSetting } from "./warmUpSetting";
 import { createMessage, PROTOCOL_VERSION, type ConnectionInfo, type JsonObject, type Message } from "../protocol/wire";
 import { formatNow } from "../src/display/format";
 import { setDisplaySink, type MimeBundle } from "../src/display/protocol";
@@ -604,7 +605,7 @@ export class KernelServer {
    * costs more than it saves, so it only uses idle time: it is skipped when a cell (execute_request)
    * is already waiting and stops when one arrives (a runner or a quick user would only wait for it);
    * other requests (kernel_info, comm_info from a widget manager, completions) wait one chunk.
-   * OPTIMLAB_WARM_UP=0 skips it always.
+   * OPTIMLAB_WARM_UP=0 skips it always; OPTIMLAB_WARM_UP=n runs n steps per path (kernel/warmUpSetting.ts).
    */
   private async preloadBackend(): Promise<void> {
     const cwd = this.options.cwd ?? process.cwd();
@@ -630,16 +631,19 @@ export class KernelServer {
         kernelLog(`could not preload ${backendPath}: ${(error as Error).message}`);
         return;
       }
-      if (process.env.OPTIMLAB_WARM_UP?.trim() === "0") return;
+      const setting = warmUpSetting(process.env.OPTIMLAB_WARM_UP);
+      if (setting.kind === "off") return;
+      if (setting.kind === "invalid") kernelLog(setting.message);
+      const steps = setting.kind === "steps" ? { steps: setting.steps, tapeSteps: setting.steps } : {};
       // Let requests that arrived while loading blocked reach the queue, then warm up only if no cell did.
       await new Promise((resolve) => setImmediate(resolve));
       if (this.queuedExecutes().length > 0) return;
       try {
         const warm = requireFromNotebook(requireFromNotebook.resolve("optimlab/dist/src/warmUp")) as {
-          warmUp?: (options: { shouldStop: () => boolean }) => Promise<unknown>;
+          warmUp?: (options: { shouldStop: () => boolean; steps?: number; tapeSteps?: number }) => Promise<unknown>;
         };
         // It yields every 16 steps and stops as soon as a cell is queued: a cell waits one chunk at most.
-        await warm.warmUp?.({ shouldStop: () => this.queuedExecutes().length > 0 });
+        await warm.warmUp?.({ ...steps, shouldStop: () => this.queuedExecutes().length > 0 });
       } catch (error) {
         // An older optimlab without src/warmUp, or an interrupt during the warm-up: the first cell is just slower.
         kernelLog(`training warm-up skipped: ${(error as Error).message}`);
