@@ -137,3 +137,63 @@ test("FusedConv2D with a bias of the wrong size keeps tfjs's error", async () =>
   assert.equal(tf.memory().numTensors, before);
   tf.dispose([x, filter, bias]);
 });
+
+/** MNIST-like images: zero top and bottom rows and left columns around random values. */
+function mostlyZero(shape: [number, number, number, number], seed: number): Float32Array {
+  const [, H, W] = shape;
+  const values = uniform(tf.util.sizeFromShape(shape), seed);
+  return values.map((v, i) => {
+    const pixel = Math.floor(i / shape[3]);
+    const [r, c] = [Math.floor(pixel / W) % H, pixel % W];
+    return r < 6 || r >= H - 5 || c < 7 ? 0 : v;
+  });
+}
+
+test("first-layer convolution: input rows of zeros are skipped with XNNPACK's bits (−0 bias and ∞ filter: no skip)", async () => {
+  await setUpWasm();
+  assert.ok(await tf.setBackend("wasm"));
+  const xShape: [number, number, number, number] = [3, 28, 28, 1];
+  const filterShape: [number, number, number, number] = [5, 5, 1, 6];
+  const biases = [
+    undefined,
+    uniform(6, 3),
+    [-0, 0.5, -0, -0.25, 0, -0], // a sum that starts at −0 must see the +0 terms
+  ];
+  for (const bias of biases)
+    for (const activation of ["relu", "linear"] as const) {
+      const run = () =>
+        tf.tidy(() =>
+          tf.fused.conv2d({
+            x: tf.tensor4d(mostlyZero(xShape, 11), xShape),
+            filter: tf.tensor4d(uniform(150, 12), filterShape),
+            bias: bias === undefined ? undefined : tf.tensor1d(bias),
+            strides: 1,
+            pad: "same",
+            activation,
+          }),
+        );
+      const ours = run();
+      uninstallWasmKernels();
+      const xnn = run();
+      installWasmKernels();
+      const [o, x] = [new Uint32Array(ours.dataSync().buffer), new Uint32Array(xnn.dataSync().buffer)];
+      for (let i = 0; i < o.length; i++) assert.equal(o[i], x[i], `bias ${String(bias)} ${activation}: value ${i}`);
+      tf.dispose([ours, xnn]);
+    }
+  // An infinite weight: 0 · ∞ is NaN in every window that reads it, zero rows and padding included
+  // (as XNNPACK, which pads with zeros; the cpu backend skips padding).
+  const infinite = () =>
+    tf.tidy(() => {
+      const weights = uniform(150, 13);
+      weights[7] = Infinity;
+      return tf.conv2d(tf.tensor4d(mostlyZero(xShape, 14), xShape), tf.tensor4d(weights, filterShape), 1, "same");
+    });
+  const ours = infinite();
+  uninstallWasmKernels();
+  const xnn = infinite();
+  installWasmKernels();
+  const nanAt = (t: tf.Tensor) => Array.from(t.dataSync(), (e, i) => (Number.isNaN(e) ? i : -1)).filter((i) => i >= 0);
+  assert.ok(nanAt(xnn).length > 1000, "zero windows give NaN too");
+  assert.deepEqual(nanAt(ours), nanAt(xnn));
+  tf.dispose([ours, xnn]);
+});

@@ -7,17 +7,19 @@ import { installWasmKernels } from "../../src/backend/wasmKernels";
 let wasmReady: Promise<void> | undefined;
 
 /**
- * Activates the wasm backend once, through optimlab's own backend choice (as the library does: a
- * second, separate `tf.setBackend("wasm")` racing the choice that importing src/backend starts makes
- * one of the two initialisations fail), and installs the overrides.
+ * Activates the wasm backend, initialised once through optimlab's own backend choice (as the
+ * library does: a second, separate `tf.setBackend("wasm")` racing the choice that importing
+ * src/backend starts makes one of the two initialisations fail), with the overrides installed.
+ * Later calls switch back to it: a test file that shares the process may have switched to cpu.
  */
-export function setUpWasm(): Promise<void> {
+export async function setUpWasm(): Promise<void> {
   wasmReady ??= (async () => {
     const info = await use("wasm");
     assert.equal(info.name, "wasm", `the wasm backend must initialise: ${info.reason}`);
     installWasmKernels();
   })();
-  return wasmReady;
+  await wasmReady;
+  if (tf.getBackend() !== "wasm") assert.ok(await tf.setBackend("wasm"), "the wasm backend must be active again");
 }
 
 /** Deterministic uniform values in [lo, hi) (a small LCG: tests must not depend on tfjs's RNG per backend). */

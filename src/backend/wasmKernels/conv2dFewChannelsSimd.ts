@@ -14,6 +14,14 @@
  * (fh, fw, ci) order — XNNPACK's order (bias first, then the taps, padding as zeros), so the
  * results are XNNPACK's bits (test) — then ReLU as max(acc, 0), and the lanes are stored to the
  * channels-last output one float at a time.
+ *
+ * Zero input rows: a first layer's input is often mostly zero (MNIST's background: 80% of the
+ * pixels, 29% of the rows). Before each filter row's taps, the call ORs the input values those taps
+ * read for its column groups (4·groups + FW − 1 floats per channel) and skips the taps when every
+ * bit is 0: each skipped term is +0 · w, and adding it leaves a sum that is not −0 unchanged. So
+ * the skip is exact only for a finite filter (0 · ∞ is NaN) and sums that cannot be −0 (a bias
+ * of −0 could be); {@link convFewChannels} checks both (150 floats for LeNet) and otherwise runs
+ * the kernel without the test.
  */
 import { WasmFunction, memarg } from "../wasmCode/assembler";
 import { BoundFunctions } from "../wasmCode/boundFunctions";
@@ -39,6 +47,7 @@ const MAX_TAPS = 256;
 
 const F32X4_MAX = 0xe9;
 const F32X4_SPLAT_LOAD = 0x09; // v128.load32_splat
+const V128_ANY_TRUE = 0x53;
 
 /** Whether this kernel handles the geometry (stride 1, few input channels, a body of bounded size). */
 export function convFewChannelsApplies(g: PatchGeometry): boolean {
@@ -64,6 +73,8 @@ export interface ConvBlock {
   quads: number;
   bias: boolean;
   relu: boolean;
+  /** Skip a filter row's taps where the input they read is all +0 (needs a finite filter and no −0 bias). */
+  skipZeroRows: boolean;
 }
 
 export function convFewChannelsBytes(
@@ -89,15 +100,72 @@ export function convFewChannelsBytes(
   const wt = f.local(I32);
   const tapRow = f.local(I32);
   const tapColumn = f.local(I32);
+  // xt and wt at the start of a filter row (the taps move them on; a skipped row does not).
+  const rowX = f.local(I32);
+  const rowW = f.local(I32);
   const Q = c.quads;
   const acc = f.localArray(V128, J * Q);
   const xv = f.localArray(V128, Q);
   const zero = f.local(V128); // zero-initialised
   const wsplat = f.local(V128);
+  const seen = f.local(V128);
   const simd = (opcode: number, ...immediates: number[]) => simdOp(f, opcode, ...immediates);
   const planeBytes = B * HP * WP * 4; // from one input channel's plane to the next
   const fullQuads = Math.floor(OW / 4);
   const tailLanes = OW % 4;
+
+  /** One filter row's FW taps for `nq` column groups, all channels: moves xt and wt on by FW taps. */
+  const taps = (nq: number) => {
+    f.i32(FW).set(tapColumn);
+    f.loop(() => {
+      for (let ci = 0; ci < CI; ci++) {
+        for (let q = 0; q < nq; q++) {
+          f.get(xt);
+          simd(SIMD_OP.load, ...memarg(ci * planeBytes + q * 16, 2));
+          f.set(xv[q]);
+        }
+        for (let j = 0; j < J; j++) {
+          f.get(wt);
+          simd(F32X4_SPLAT_LOAD, ...memarg((ci * CO + j) * 4, 2));
+          f.set(wsplat);
+          for (let q = 0; q < nq; q++) {
+            f.get(acc[q * J + j])
+              .get(xv[q])
+              .get(wsplat);
+            simd(SIMD_OP.f32x4Mul);
+            simd(SIMD_OP.f32x4Add);
+            f.set(acc[q * J + j]);
+          }
+        }
+      }
+      f.addTo(xt, 4);
+      f.addTo(wt, CI * CO * 4);
+      f.countDownAndRepeat(tapColumn);
+    });
+  };
+
+  /**
+   * Pushes 1 when every bit of the input a filter row's taps read for `nq` column groups is 0: per
+   * channel plane, the 4·nq + FW − 1 floats from xt, as whole vectors (the last one overlapping
+   * the one before, so nothing past them is read).
+   */
+  const inputAllZero = (nq: number) => {
+    const floats = 4 * nq + FW - 1;
+    const offsets: number[] = [];
+    for (let v = 0; 4 * v + 4 <= floats; v++) offsets.push(16 * v);
+    if (floats % 4 !== 0) offsets.push(4 * (floats - 4));
+    f.get(zero).set(seen);
+    for (let ci = 0; ci < CI; ci++)
+      for (const offset of offsets) {
+        f.get(seen).get(xt);
+        simd(SIMD_OP.load, ...memarg(ci * planeBytes + offset, 2));
+        simd(SIMD_OP.or);
+        f.set(seen);
+      }
+    f.get(seen);
+    simd(V128_ANY_TRUE);
+    f.op(OP.i32Eqz);
+  };
 
   /** Quads of output columns at xq (input) and out (output), all J channels: `lanes` per quad. */
   const quadBody = (lanesPerQuad: number[]) => {
@@ -117,33 +185,24 @@ export function convFewChannelsBytes(
     f.get(w).set(wt);
     f.i32(FH).set(tapRow);
     f.loop(() => {
-      f.i32(FW).set(tapColumn);
-      f.loop(() => {
-        for (let ci = 0; ci < CI; ci++) {
-          for (let q = 0; q < nq; q++) {
-            f.get(xt);
-            simd(SIMD_OP.load, ...memarg(ci * planeBytes + q * 16, 2));
-            f.set(xv[q]);
-          }
-          for (let j = 0; j < J; j++) {
-            f.get(wt);
-            simd(F32X4_SPLAT_LOAD, ...memarg((ci * CO + j) * 4, 2));
-            f.set(wsplat);
-            for (let q = 0; q < nq; q++) {
-              f.get(acc[q * J + j])
-                .get(xv[q])
-                .get(wsplat);
-              simd(SIMD_OP.f32x4Mul);
-              simd(SIMD_OP.f32x4Add);
-              f.set(acc[q * J + j]);
-            }
-          }
+      f.get(xt).set(rowX);
+      f.get(wt).set(rowW);
+      f.block(() => {
+        if (c.skipZeroRows) {
+          inputAllZero(nq);
+          f.op(OP.brIf, 0);
         }
-        f.addTo(xt, 4);
-        f.addTo(wt, CI * CO * 4);
-        f.countDownAndRepeat(tapColumn);
+        taps(nq);
       });
-      f.addTo(xt, (WP - FW) * 4);
+      // The next filter row: one padded input row down, FW taps of weights on.
+      f.get(rowX)
+        .i32(WP * 4)
+        .op(OP.i32Add)
+        .set(xt);
+      f.get(rowW)
+        .i32(FW * CI * CO * 4)
+        .op(OP.i32Add)
+        .set(wt);
       f.countDownAndRepeat(tapRow);
     });
     for (let q = 0; q < nq; q++) {
@@ -211,12 +270,13 @@ export function convFewChannels(
 ): void {
   const { batch: B, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW, inChannels: CI } = g;
   const hasBias = bias !== 0;
+  const skipZeroRows = zeroRowsSkippable(memory, filter, FH * FW * CI * outChannels, hasBias ? bias : 0, outChannels);
   // The most four-column groups a row has (up to 4), then as many channels as accumulators allow.
   const quads = Math.max(1, Math.min(MAX_QUADS, Math.floor(OW / 4)));
   const channelBlock = Math.max(1, Math.floor(MAX_ACCUMULATORS / quads));
   for (let co = 0; co < outChannels; co += channelBlock) {
     const block = Math.min(channelBlock, outChannels - co);
-    const spec: ConvBlock = { outChannels, block, quads, bias: hasBias, relu };
+    const spec: ConvBlock = { outChannels, block, quads, bias: hasBias, relu, skipZeroRows };
     const key = [
       B,
       OH,
@@ -231,8 +291,28 @@ export function convFewChannels(
       quads,
       hasBias,
       relu,
+      skipZeroRows,
     ];
     const run = runs.get(memory, key.join(","), (shared) => convFewChannelsBytes(g, layout, spec, shared));
     run(xp, filter + co * 4, hasBias ? bias + co * 4 : 0, out + co * 4);
   }
+}
+
+/**
+ * Whether skipping all-zero input rows is exact here: every filter value finite (else 0 · w may
+ * be NaN) and no bias value −0 (a sum that starts at −0 becomes +0 when a +0 term is added).
+ */
+function zeroRowsSkippable(
+  memory: WebAssembly.Memory,
+  filter: number,
+  filterSize: number,
+  bias: number,
+  channels: number,
+): boolean {
+  const weights = new Float32Array(memory.buffer, filter, filterSize);
+  for (let i = 0; i < filterSize; i++) if (!Number.isFinite(weights[i])) return false;
+  if (bias === 0) return true;
+  const biases = new Float32Array(memory.buffer, bias, channels);
+  for (let i = 0; i < channels; i++) if (Object.is(biases[i], -0)) return false;
+  return true;
 }
