@@ -398,6 +398,20 @@ export class KernelServer {
     return out;
   }
 
+  /**
+   * Handles the shell requests other than execute_request at the front of the queue, in order,
+   * while the training warm-up pauses between chunks (an execute_request there stops the warm-up
+   * instead, and the queue goes on in order).
+   */
+  private async serveWaitingRequests(): Promise<void> {
+    for (let job = this.queue[0]; job !== undefined && this.state !== "stopping"; job = this.queue[0]) {
+      if (job.kind !== "request" || job.message.header.msg_type === "execute_request") return;
+      this.queue.shift();
+      const message = job.message;
+      await this.withStatus(message, () => this.handleShell(message));
+    }
+  }
+
   /** The execute_requests waiting in the shell queue now. */
   private queuedExecutes(): Job[] {
     return this.queue.filter((job) => job.kind === "request" && job.message.header.msg_type === "execute_request");
@@ -604,7 +618,8 @@ export class KernelServer {
    * user can see) so the first epoch a cell trains is not slowed by V8 warming up. The warm-up
    * costs more than it saves, so it only uses idle time: it is skipped when a cell (execute_request)
    * is already waiting and stops when one arrives (a runner or a quick user would only wait for it);
-   * other requests (kernel_info, comm_info from a widget manager, completions) wait one chunk.
+   * other requests (kernel_info, comm_info from a widget manager, completions) are answered
+   * between its chunks (`serveWaitingRequests`), so they wait one chunk.
    * OPTIMLAB_WARM_UP=0 skips it always; OPTIMLAB_WARM_UP=n runs n steps per path (kernel/warmUpSetting.ts).
    */
   private async preloadBackend(): Promise<void> {
@@ -640,10 +655,20 @@ export class KernelServer {
       if (this.queuedExecutes().length > 0) return;
       try {
         const warm = requireFromNotebook(requireFromNotebook.resolve("optimlab/dist/src/warmUp")) as {
-          warmUp?: (options: { shouldStop: () => boolean; steps?: number; tapeSteps?: number }) => Promise<unknown>;
+          warmUp?: (options: {
+            shouldStop: () => boolean;
+            betweenChunks: () => Promise<void>;
+            steps?: number;
+            tapeSteps?: number;
+          }) => Promise<unknown>;
         };
-        // It yields every 16 steps and stops as soon as a cell is queued: a cell waits one chunk at most.
-        await warm.warmUp?.({ ...steps, shouldStop: () => this.queuedExecutes().length > 0 });
+        // Every 16 steps it answers the other requests waiting, then stops if a cell is queued: a
+        // request waits one chunk at most.
+        await warm.warmUp?.({
+          ...steps,
+          betweenChunks: () => this.serveWaitingRequests(),
+          shouldStop: () => this.queuedExecutes().length > 0,
+        });
       } catch (error) {
         // An older optimlab without src/warmUp, or an interrupt during the warm-up: the first cell is just slower.
         kernelLog(`training warm-up skipped: ${(error as Error).message}`);

@@ -43,6 +43,11 @@ export interface WarmUpOptions {
    * warm-up there (the kernel stops it when a cell arrives, so a cell waits for one chunk at most).
    */
   shouldStop?: () => boolean;
+  /**
+   * Awaited after each {@link WARM_UP_CHUNK} steps, before `shouldStop`: the Jupyter kernel answers
+   * the requests that arrived meanwhile there (kernel_info, completions), so they wait one chunk.
+   */
+  betweenChunks?: () => Promise<void>;
 }
 
 export interface WarmUpReport {
@@ -136,6 +141,7 @@ export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpReport>
             done += chunk;
             // Let waiting I/O (a kernel's incoming cell) run before asking whether to go on.
             await new Promise((resolve) => setImmediate(resolve));
+            await options.betweenChunks?.();
             if (options.shouldStop?.()) {
               stopped = true;
               context.stop();

@@ -75,6 +75,13 @@ describe("the kernel's training warm-up", { timeout: 180_000 }, () => {
       env: { OPTIMLAB_THREADS: "1", OPTIMLAB_WARM_UP: String(steps) },
     });
     try {
+      // Other requests are answered between the warm-up's chunks, not after all of it (kernel_info
+      // waited for the whole warm-up before: the harness's start timed out in the fresh-clone CI).
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const asked = Date.now();
+      const info = await kernel.request("shell", "kernel_info_request", {}, 10_000);
+      assert.equal(info.reply.header.msg_type, "kernel_info_reply");
+      assert.ok(Date.now() - asked < 10_000);
       const sentAt = Date.now();
       const { reply, iopub } = await kernel.execute(
         'import { lastWarmUp } from "optimlab/dist/src/warmUp";\nconsole.log(JSON.stringify({ steps: lastWarmUp()?.steps, endedAt: lastWarmUp()?.endedAt }));',
