@@ -110,10 +110,19 @@ export class KernelHarness {
     });
   }
 
-  /** Starts our kernel and waits until it answers (kernel_info reply and IOPub both working). */
+  /**
+   * Starts our kernel and waits until it answers (kernel_info reply and IOPub both working). A
+   * kernel that does not is shut down (killed if need be) before the error is thrown: no orphan
+   * left busy after a failed test.
+   */
   static async start(options: StartOptions = {}): Promise<KernelHarness> {
     const kernel = await KernelHarness.launch(options);
-    await kernel.waitUntilReady();
+    try {
+      await kernel.waitUntilReady();
+    } catch (error) {
+      await kernel.close();
+      throw error;
+    }
     return kernel;
   }
 
