@@ -47,7 +47,6 @@ const MAX_TAPS = 256;
 
 const F32X4_MAX = 0xe9;
 const F32X4_SPLAT_LOAD = 0x09; // v128.load32_splat
-const V128_ANY_TRUE = 0x53;
 
 /** Whether this kernel handles the geometry (stride 1, few input channels, a body of bounded size). */
 export function convFewChannelsApplies(g: PatchGeometry): boolean {
@@ -162,9 +161,7 @@ export function convFewChannelsBytes(
         simd(SIMD_OP.or);
         f.set(seen);
       }
-    f.get(seen);
-    simd(V128_ANY_TRUE);
-    f.op(OP.i32Eqz);
+    f.get(seen).simd("v128AnyTrue").op(OP.i32Eqz);
   };
 
   /** Quads of output columns at xq (input) and out (output), all J channels: `lanes` per quad. */

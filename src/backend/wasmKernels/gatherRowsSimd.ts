@@ -22,10 +22,6 @@ export const GATHER_ROWS_WAYS = 8;
 /** The smallest row the generated copy takes (one 16-byte chunk). */
 export const GATHER_ROWS_MIN_BYTES = 16;
 
-/** Core opcodes this generator needs beyond `OP`. */
-const I32_LOAD = 0x28;
-const I32_SUB = 0x6b;
-
 export function gatherRowsModuleBytes(sharedMemory = false, ways = GATHER_ROWS_WAYS): Uint8Array {
   const f = new WasmFunction();
   const [indexPointer, count, rowBytes, source, target] = f.localArrayOfParams(I32, 5);
@@ -34,7 +30,7 @@ export function gatherRowsModuleBytes(sharedMemory = false, ways = GATHER_ROWS_W
   const to = f.localArray(I32, ways);
   const chunks = f.localArray(V128, ways);
 
-  f.get(rowBytes).i32(16).op(I32_SUB).set(last);
+  f.get(rowBytes).i32(16).op(OP.i32Sub).set(last);
   f.get(indexPointer).get(count).i32(2).op(OP.i32Shl, OP.i32Add).set(indexEnd);
   f.get(indexPointer).get(count).i32(-ways).op(OP.i32And).i32(2).op(OP.i32Shl, OP.i32Add).set(groupEnd);
 
@@ -62,7 +58,7 @@ export function gatherRowsModuleBytes(sharedMemory = false, ways = GATHER_ROWS_W
         for (let w = 0; w < n; w++) {
           f.get(source)
             .get(indexPointer)
-            .op(I32_LOAD, ...memarg(4 * w))
+            .op(OP.i32Load, ...memarg(4 * w))
             .get(rowBytes)
             .op(OP.i32Mul, OP.i32Add)
             .set(from[w]);

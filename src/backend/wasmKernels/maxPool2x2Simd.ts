@@ -13,7 +13,7 @@ import { WasmFunction } from "../wasmCode/assembler";
 import { BoundFunctions } from "../wasmCode/boundFunctions";
 import { I32, OP, V128 } from "../wasmCode/encoding";
 import { wasmSimdSupported } from "../wasmCode/simd";
-import { I32_SUB, channelChunks, f32x4Const, loadLanes, simdOp, storeLanes } from "./simdLanes";
+import { channelChunks, f32x4Const, loadLanes, simdOp, storeLanes } from "./simdLanes";
 
 const F32X4_PMAX = 0xeb; // pmax(a, b) = a < b ? b : a
 
@@ -61,7 +61,7 @@ function maxPool2x2Bytes(inWidth: number, channels: number, sharedMemory: boolea
       .op(OP.i32Add);
     f.get(outWidth)
       .i32(2 * C4)
-      .op(OP.i32Mul, I32_SUB)
+      .op(OP.i32Mul, OP.i32Sub)
       .set(x);
     f.countDownAndRepeat(rows);
   });

@@ -16,7 +16,7 @@ import { WasmFunction } from "../wasmCode/assembler";
 import { BoundFunctions } from "../wasmCode/boundFunctions";
 import { I32, OP, V128 } from "../wasmCode/encoding";
 import { wasmSimdSupported } from "../wasmCode/simd";
-import { I32_SUB, SIMD_OP, channelChunks, f32x4Const, loadLanes, simdOp, storeLanes } from "./simdLanes";
+import { SIMD_OP, channelChunks, f32x4Const, loadLanes, simdOp, storeLanes } from "./simdLanes";
 
 /** (x, grad, dx byte offsets; window rows = batch · outHeight ≥ 1; windows per row = outWidth ≥ 1) */
 export type MaxPoolGrad2x2Run = (x: number, grad: number, dx: number, windowRows: number, outWidth: number) => void;
@@ -117,7 +117,7 @@ export function maxPoolGrad2x2Bytes(inWidth: number, channels: number, sharedMem
         .op(OP.i32Add);
       f.get(outWidth)
         .i32(2 * C4)
-        .op(OP.i32Mul, I32_SUB)
+        .op(OP.i32Mul, OP.i32Sub)
         .set(pointer);
     }
     f.countDownAndRepeat(rows);

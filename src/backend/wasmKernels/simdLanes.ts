@@ -28,9 +28,6 @@ export const SIMD_OP = {
   f32x4Mul: 0xe6,
 } as const;
 
-/** Core opcode missing from encoding.ts's table. */
-export const I32_SUB = 0x6b;
-
 /** Emits the SIMD instruction `opcode` with its immediates. */
 export function simdOp(f: WasmFunction, opcode: number, ...immediates: number[]): WasmFunction {
   return f.op(OP.simdPrefix, ...unsigned(opcode), ...immediates);
