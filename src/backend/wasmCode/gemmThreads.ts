@@ -323,12 +323,12 @@ export function runGemm(
   /** {@link gemmScratchBytes} bytes of scratch memory for the step lists (see gemm.ts, "Zeros in A"). */
   list: number,
 ): void {
-  if (!splitsProduct(m, k, n) || !isShared(memory)) return gemmOn(memory, m, k, n, layout)(a, b, c, list);
+  const rows = splitChunkRows(memory, m, k, n);
+  if (rows === undefined) return gemmOn(memory, m, k, n, layout)(a, b, c, list);
   let pool = pools.get(memory);
   if (pool === undefined) pools.set(memory, (pool = new GemmPool(memory, threads - 1)));
   if (pool.broken || (callerTakesChunks && !pool.policy.wantsSplit()))
     return gemmOn(memory, m, k, n, layout)(a, b, c, list);
-  const rows = chunkRows(m, threads);
   const chunks = Math.ceil(m / rows);
   const lastRows = m - (chunks - 1) * rows;
   // A stored [k, m] ("columns"): a chunk of rows is a block of columns, read with A's full stride.
@@ -361,7 +361,14 @@ export function runGemm(
  */
 export function gemmScratchBytes(memory: WebAssembly.Memory, m: number, k: number, n: number): number {
   const whole = stepListBytes(m, k);
-  if (!splitsProduct(m, k, n) || !isShared(memory)) return whole;
-  const rows = chunkRows(m, threads);
-  return Math.max(whole, Math.ceil(m / rows) * stepListBytes(rows, k));
+  const rows = splitChunkRows(memory, m, k, n);
+  return rows === undefined ? whole : Math.max(whole, Math.ceil(m / rows) * stepListBytes(rows, k));
+}
+
+/**
+ * Rows per chunk when {@link runGemm} may split this product (several threads, a shared memory, a
+ * large enough product), else undefined: one rule for the split and for the scratch it needs.
+ */
+function splitChunkRows(memory: WebAssembly.Memory, m: number, k: number, n: number): number | undefined {
+  return splitsProduct(m, k, n) && isShared(memory) ? chunkRows(m, threads) : undefined;
 }
