@@ -6,7 +6,9 @@
  * V8's GC and compiler threads). On a machine with free cores the wall time approaches the busiest
  * thread's CPU time; when it does not, the cores were busy elsewhere.
  *
- *   node --import tsx bench/threadTimes.ts [mlp|lenet] [threads] [batch size, default 64]
+ *   node --import tsx bench/threadTimes.ts [mlp|lenet] [threads] [batch size, default 64] [split]
+ *
+ * "split" splits every batch, whatever splitPolicy.ts's least work per part says.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -16,6 +18,7 @@ import { crossEntropy } from "../src/losses";
 import * as models from "../src/models";
 import { Adam } from "../src/optim";
 import { fit } from "../src/train";
+import { setMinPartMultiplyAdds } from "../src/train/splitPolicy";
 /** CPU ms of each thread of this process (Linux; 10 ms ticks). */
 function taskTimes(): Map<string, number> {
   const m = new Map<string, number>();
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
   const network = process.argv[2] === "lenet" ? "lenet" : "mlp";
   const threads = Number(process.argv[3] ?? 2);
   const batchSize = Number(process.argv[4] ?? 64);
+  if (process.argv[5] === "split") setMinPartMultiplyAdds(0);
   await ready();
   const N = network === "mlp" ? 25600 : 6400;
   const x = tf.randomUniform([N, 784], 0, 1, "float32", 1);
