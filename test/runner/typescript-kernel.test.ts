@@ -46,17 +46,21 @@ describe("fault suite on the optimlab TypeScript kernel", { skip: typescriptKern
 
   const result = (name: string) => results.get(name) as NotebookResult;
   const statuses = (name: string) => result(name).cells.map((cell) => cell.failure?.kind ?? cell.status);
+  /** Asserts a notebook's cell statuses; on a mismatch the message carries the notebook's own error
+   * (a kernel that never started leaves every cell "not-run", and only that error says why). */
+  const assertStatuses = (name: string, expected: string[]) =>
+    assert.deepEqual(statuses(name), expected, `${name}: ${result(name).error ?? "no notebook-level error"}`);
 
   it("runs a passing notebook and honours skip-execution", () => {
     assert.equal(result("passing").ok, true, result("passing").error);
-    assert.deepEqual(statuses("passing"), ["passed", "skipped"]);
+    assertStatuses("passing", ["passed", "skipped"]);
     const outputs = result("passing").cells[0].outputs;
     assert.equal(stdout(outputs), "hello\nworld\n");
     assert.ok(outputs.some((output) => output.output_type === "execute_result" && output.data["text/plain"] === "42"));
   });
 
   it("reports a thrown error with its ename and stops", () => {
-    assert.deepEqual(statuses("thrown-error"), ["passed", "error", "not-run"]);
+    assertStatuses("thrown-error", ["passed", "error", "not-run"]);
     assert.match(result("thrown-error").cells[1].failure?.summary ?? "", /raised RangeError: bad value 1$/);
     assert.match(
       result("thrown-error").cells[1].failure?.details ?? "",
@@ -65,7 +69,7 @@ describe("fault suite on the optimlab TypeScript kernel", { skip: typescriptKern
   });
 
   it("stops a kernel stuck in a synchronous loop: interrupted if it can be, else killed after the grace", () => {
-    assert.deepEqual(statuses("infinite-loop"), ["passed", "timeout", "not-run"]);
+    assertStatuses("infinite-loop", ["passed", "timeout", "not-run"]);
     const cell = result("infinite-loop").cells[1];
     const summary = cell.failure?.summary ?? "";
     assert.match(summary, /timed out after \d+\.\d s \(limit 3 s\); /);
@@ -79,7 +83,7 @@ describe("fault suite on the optimlab TypeScript kernel", { skip: typescriptKern
   });
 
   it("reports process.exit(3) as a dead kernel with its stderr", () => {
-    assert.deepEqual(statuses("process-exit"), ["passed", "kernel-died", "not-run"]);
+    assertStatuses("process-exit", ["passed", "kernel-died", "not-run"]);
     const cell = result("process-exit").cells[1];
     // The kernel closes its control thread's sockets before exiting, so the exit code survives.
     assert.match(cell.failure?.summary ?? "", /\(exit code 3\)$/);
@@ -90,18 +94,18 @@ describe("fault suite on the optimlab TypeScript kernel", { skip: typescriptKern
   });
 
   it("makes raises-exception strict and compares the ename", () => {
-    assert.deepEqual(statuses("raises"), ["passed", "passed", "no-exception", "wrong-exception", "passed"]);
+    assertStatuses("raises", ["passed", "passed", "no-exception", "wrong-exception", "passed"]);
     assert.match(result("raises").cells[3].failure?.summary ?? "", /should raise RangeError but raised SyntaxError/);
   });
 
   it("keeps output printed after an await and by a timer that fires before the cell ends", () => {
-    assert.deepEqual(statuses("async-print"), ["passed", "passed"]);
+    assertStatuses("async-print", ["passed", "passed"]);
     assert.equal(stdout(result("async-print").cells[0].outputs), "printed after an await\n");
     assert.equal(stdout(result("async-print").cells[1].outputs), "late timer\n");
   });
 
   it("collects huge outputs completely", () => {
-    assert.deepEqual(statuses("huge-output"), ["passed", "passed"]);
+    assertStatuses("huge-output", ["passed", "passed"]);
     const [lines, repeated] = result("huge-output").cells.map((cell) => stdout(cell.outputs));
     assert.equal(lines.split("\n").length, 100_001);
     assert.ok(lines.endsWith("line 99999\n"));
