@@ -62,8 +62,9 @@ export async function benchLibraryPath(
 ): Promise<string> {
   const threads = info()?.threads ?? 1;
   const loadAtStart = loadLine();
-  const start = (n: number) => startLibraryPathProcess(n, counts).catch((error: unknown) => error as Error);
-  const [one, two] = [await start(1), await start(2)];
+  const start = (n: number, splitEveryBatch = false) =>
+    startLibraryPathProcess(n, counts, { splitEveryBatch }).catch((error: unknown) => error as Error);
+  const [one, two, split] = [await start(1), await start(2), await start(2, true)];
   const torchRuns: TorchResult[] = [];
   const rows: Cell[][] = [];
   const threadRows: Cell[][] = [];
@@ -72,7 +73,7 @@ export async function benchLibraryPath(
       const data = trainingData(sample, counts[network], "flat");
       const labels = tf.tidy(() => tf.argMax(data.y, 1) as tf.Tensor1D);
       const grid = network === "lenet" ? trainingData(sample, counts[network], "grid") : undefined;
-      const [ours, layersPath, torch1, ours1, ours2, torch2] = await interleave(
+      const [ours, layersPath, torch1, ours1, ours2, torch2, oursSplit] = await interleave(
         [
           { name: "library path", round: libraryRound(network, data, labels) },
           { name: "tf.layers path", round: await optimlabFitRound(network === "mlp" ? mlp : lenet, grid ?? data) },
@@ -80,6 +81,7 @@ export async function benchLibraryPath(
           { name: "ours, own process, 1 thread", round: childRound(one, network) },
           { name: "ours, own process, 2 threads", round: childRound(two, network) },
           { name: "PyTorch 2 threads", round: torchRound(network, data.count, 2, torchRuns) },
+          { name: "ours, own process, 2 threads, every batch split", round: childRound(split, network) },
         ],
         rounds,
       );
@@ -99,6 +101,8 @@ export async function benchLibraryPath(
         shown(ours1),
         shown(ours2),
         ratio(best(ours2), best(ours1)),
+        shown(oursSplit),
+        ratio(best(oursSplit), best(ours1)),
         shown(torch1),
         shown(torch2),
         ratio(best(torch2), best(torch1)),
@@ -110,7 +114,7 @@ export async function benchLibraryPath(
       labels.dispose();
     }
   } finally {
-    for (const child of [one, two]) if (!(child instanceof Error)) child.close();
+    for (const child of [one, two, split]) if (!(child instanceof Error)) child.close();
   }
   const blas = torchRuns.find((r) => r.blas !== undefined)?.blas;
   const reference = torchRuns.find((r) => r.blas?.kind === "reference")?.blas;
@@ -132,13 +136,15 @@ export async function benchLibraryPath(
       rows,
     ),
     "",
-    "Threads: ours in two child processes (OPTIMLAB_THREADS=1 and =2), PyTorch with BLAS/OpenMP pinned, same rounds:",
+    "Threads: ours in child processes (OPTIMLAB_THREADS=1 and =2, and =2 with every batch split even where splitPolicy.ts keeps the split off), PyTorch with BLAS/OpenMP pinned, same rounds:",
     renderTable(
       [
         "library path, threads (samples/s)",
         "ours 1 thread",
         "ours 2 threads",
         "ours 2 / 1 (goal ≥ 1.7×)",
+        "ours 2 threads, every batch split",
+        "split / 1",
         "PyTorch 1 thread",
         "PyTorch 2 threads",
         "PyTorch 2 / 1",

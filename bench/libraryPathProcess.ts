@@ -6,13 +6,16 @@
  *
  * `startLibraryPathProcess(threads, counts)` forks `node libraryPathProcess.js --child`; each
  * `epoch(network)` trains one epoch of that network's model (created on first use, kept) and
- * resolves with its samples/s.
+ * resolves with its samples/s. With `splitEveryBatch`, the child splits every batch over its
+ * threads, whatever splitPolicy.ts's least work per part says: what the split itself gives where
+ * fit would keep it off.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import * as tf from "@tensorflow/tfjs";
 import { use } from "../src/backend";
 import { installWasmKernels } from "../src/backend/wasmKernels";
 import { libraryRound, type Network } from "./libraryRound";
+import { setMinPartMultiplyAdds } from "../src/train/splitPolicy";
 import { lastFitThreads } from "./optimlabFit";
 import { loadMnist } from "./mnist";
 import { trainingData } from "./workloads";
@@ -35,8 +38,13 @@ export function childFailedMessage(threads: number, detail: string): string {
 }
 
 /** Forks the child with OPTIMLAB_THREADS=`threads`; resolves once its backend and data are ready. */
-export function startLibraryPathProcess(threads: number, counts: Record<Network, number>): Promise<LibraryPathProcess> {
-  const child: ChildProcess = fork(__filename, ["--child", JSON.stringify(counts)], {
+export function startLibraryPathProcess(
+  threads: number,
+  counts: Record<Network, number>,
+  { splitEveryBatch = false }: { splitEveryBatch?: boolean } = {},
+): Promise<LibraryPathProcess> {
+  const args = ["--child", JSON.stringify(counts), ...(splitEveryBatch ? ["--split-every-batch"] : [])];
+  const child: ChildProcess = fork(__filename, args, {
     env: { ...process.env, OPTIMLAB_THREADS: String(threads) },
     stdio: ["ignore", "ignore", "pipe", "ipc"],
   });
@@ -77,7 +85,8 @@ export function startLibraryPathProcess(threads: number, counts: Record<Network,
   });
 }
 
-async function child(counts: Record<Network, number>): Promise<void> {
+async function child(counts: Record<Network, number>, splitEveryBatch: boolean): Promise<void> {
+  if (splitEveryBatch) setMinPartMultiplyAdds(0);
   const info = await use("wasm");
   installWasmKernels();
   const sample = loadMnist(Math.max(counts.mlp, counts.lenet));
@@ -104,5 +113,5 @@ async function child(counts: Record<Network, number>): Promise<void> {
 }
 
 if (require.main === module && process.argv[2] === "--child") {
-  void child(JSON.parse(process.argv[3] ?? "{}") as Record<Network, number>);
+  void child(JSON.parse(process.argv[3] ?? "{}") as Record<Network, number>, process.argv[4] === "--split-every-batch");
 }
