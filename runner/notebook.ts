@@ -75,6 +75,8 @@ export const notebookMessages = {
   unsupportedVersion: (file: string, version: Json) =>
     `${file}: nbformat ${JSON.stringify(version)} is not supported; convert it to nbformat 4 with \`jupyter nbconvert --to notebook\``,
   empty: (file: string) => `${file}: the notebook has no code cells, so there is nothing to execute`,
+  linkLoop: (file: string) =>
+    `${file}: too many levels of symbolic links (a loop?); point the link at a real file or write elsewhere`,
 } as const;
 
 /** Joins nbformat's list-of-lines form into one string. */
@@ -230,25 +232,55 @@ function diskData(data: JsonObject): JsonObject {
 
 /**
  * Writes a file atomically: a temp file in the same directory, fsync, then rename over the target, so
- * a run killed half-way leaves either the old file or the new one, never a truncated notebook.
+ * a run killed half-way leaves either the old file or the new one, never a truncated notebook. A
+ * symbolic link is written through (its target is replaced, the link stays), and an existing file
+ * keeps its permission bits.
  */
 export function writeFileAtomic(file: string, text: string): void {
-  const dir = path.dirname(file);
+  const target = resolveLinks(file);
+  const dir = path.dirname(target);
   fs.mkdirSync(dir, { recursive: true });
-  removeStaleTemps(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  removeStaleTemps(target);
+  const mode = existingMode(target);
+  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
-    const fd = fs.openSync(temp, "w", 0o644);
+    const fd = fs.openSync(temp, "w", mode ?? 0o644);
     try {
+      // open's mode passes through the umask: set the old file's bits exactly.
+      if (mode !== undefined) fs.fchmodSync(fd, mode);
       fs.writeFileSync(fd, text);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
-    fs.renameSync(temp, file);
+    fs.renameSync(temp, target);
   } catch (error) {
     fs.rmSync(temp, { force: true });
     throw error;
+  }
+}
+
+/** The file a chain of symbolic links ends at (the path itself when it is no link; a dangling link's target). */
+export function resolveLinks(file: string): string {
+  let current = path.resolve(file);
+  for (let hops = 0; hops < 40; hops++) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(current);
+    } catch {
+      return current;
+    }
+    if (!stat.isSymbolicLink()) return current;
+    current = path.resolve(path.dirname(current), fs.readlinkSync(current));
+  }
+  throw new Error(notebookMessages.linkLoop(file));
+}
+
+function existingMode(file: string): number | undefined {
+  try {
+    return fs.statSync(file).mode & 0o7777;
+  } catch {
+    return undefined;
   }
 }
 

@@ -163,6 +163,30 @@ describe("writeFileAtomic", () => {
     writeFileAtomic(file, "new");
     assert.deepEqual(fs.readdirSync(dir).sort(), [path.basename(live), path.basename(other), "x.ipynb"].sort());
   });
+
+  it("writes through a symbolic link to its target, which keeps its permission bits", () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, "real"));
+    fs.mkdirSync(path.join(dir, "docs"));
+    const real = path.join(dir, "real", "nb.ipynb");
+    const link = path.join(dir, "docs", "nb.ipynb");
+    for (const mode of [0o600, 0o664]) {
+      fs.writeFileSync(real, "old");
+      fs.chmodSync(real, mode);
+      fs.rmSync(link, { force: true });
+      fs.symlinkSync("../real/nb.ipynb", link);
+      writeFileAtomic(link, "new");
+      assert.ok(fs.lstatSync(link).isSymbolicLink(), "the link stays a link");
+      assert.equal(fs.readFileSync(real, "utf8"), "new", "the target has the new text");
+      assert.equal(fs.statSync(real).mode & 0o777, mode, `mode ${mode.toString(8)} kept`);
+      writeFileAtomic(real, "direct");
+      assert.equal(fs.statSync(real).mode & 0o777, mode, `mode ${mode.toString(8)} kept on a plain file`);
+      assert.deepEqual(fs.readdirSync(path.join(dir, "docs")), ["nb.ipynb"], "no temp file next to the link");
+    }
+    const loop = path.join(dir, "loop.ipynb");
+    fs.symlinkSync("loop.ipynb", loop);
+    assert.throws(() => writeFileAtomic(loop, "x"), { message: notebookMessages.linkLoop(loop) });
+  });
 });
 
 describe("findJsonSyntaxError", () => {
