@@ -32,6 +32,35 @@ export function outputPath(file: string, outputDir: string, baseDir = process.cw
   return path.join(outputDir, inside ? relative : path.basename(file));
 }
 
+/** Inputs that would be written to the same output file, and that file. */
+export interface OutputCollision {
+  target: string;
+  files: string[];
+}
+
+/** Groups of `files` whose `outputPath` is the same file (in order of first appearance). */
+export function outputCollisions(files: string[], outputDir: string, baseDir = process.cwd()): OutputCollision[] {
+  const byTarget = new Map<string, string[]>();
+  for (const file of files) {
+    const target = outputPath(file, outputDir, baseDir);
+    byTarget.set(path.resolve(target), [...(byTarget.get(path.resolve(target)) ?? []), file]);
+  }
+  return [...byTarget.entries()]
+    .filter(([, group]) => group.length > 1)
+    .map(([, group]) => ({ target: outputPath(group[0], outputDir, baseDir), files: group }));
+}
+
+export const outputCollisionMessage = (collisions: OutputCollision[]): string =>
+  [
+    ...collisions.map(
+      (collision) =>
+        `--output-dir: ${collision.files.join(", ")} would all be written to ${collision.target} (a notebook outside ` +
+        `the current folder keeps only its file name)`,
+    ),
+    "Run from a folder that contains these notebooks, so their relative paths differ, or run them separately " +
+      "with different --output-dir folders. Nothing was run.",
+  ].join("\n");
+
 /** Executes every file; the result list follows the order of `files`. */
 export async function runNotebooks(files: string[], options: BatchOptions = {}): Promise<RunEntry[]> {
   const entries: RunEntry[] = new Array<RunEntry>(files.length);

@@ -3,7 +3,7 @@
  * (exit status 1 on any failure). `optimlab run …`: execute and write the outputs (in place unless
  * --output-dir), without the per-cell verdict table.
  */
-import { runNotebooks, type BatchOptions } from "./batch";
+import { outputCollisionMessage, outputCollisions, runNotebooks, type BatchOptions } from "./batch";
 import { discoverNotebooks, parseShard, selectShard } from "./discover";
 import { DEFAULT_CELL_TIMEOUT, DEFAULT_INTERRUPT_GRACE, DEFAULT_STARTUP_TIMEOUT } from "./execute";
 import { writeFileAtomic } from "./notebook";
@@ -194,6 +194,9 @@ async function command(args: string[], mode: Mode): Promise<number> {
         return 0;
       }
     }
+    // Two notebooks written to one file: the second would silently replace the first.
+    const collisions = options.outputDir ? outputCollisions(files, options.outputDir) : [];
+    if (collisions.length > 0) throw new Error(outputCollisionMessage(collisions));
   } catch (error) {
     console.error((error as Error).message);
     return 2;

@@ -11,7 +11,7 @@ import { isAlive } from "../../runner/cleanup";
 import { batchOptions, cliMessages, main, parseArgs, runMain } from "../../runner/cli";
 import { discoverMessages } from "../../runner/discover";
 import { executeMessages, availableKernelNames } from "../../runner/execute";
-import { runNotebooks } from "../../runner/batch";
+import { outputCollisionMessage, runNotebooks } from "../../runner/batch";
 import { notebookMessages } from "../../runner/notebook";
 import { formatJunit, formatNotebook, formatTotals, isInputError } from "../../runner/report";
 import { cliCommand, copyNotebooks, pythonKernelMissing, tempDir, waitFor } from "./helpers";
@@ -195,6 +195,30 @@ describe("optimlab test: bad input", () => {
     ]);
     assert.equal(fine.code, 1, "a writable path that does not exist yet is fine");
     assert.ok(fine.out.includes(executeMessages.unknownKernel("no-such-kernel", availableKernelNames())));
+  });
+
+  it("refuses --output-dir when two notebooks would be written to the same file, before running anything", async () => {
+    const dir = tempDir();
+    const cell = { cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null };
+    const [a, b] = ["a", "b"].map((folder) => {
+      fs.mkdirSync(path.join(dir, folder));
+      const file = path.join(dir, folder, "nb.ipynb");
+      fs.writeFileSync(file, notebookJson([cell], "no-such-kernel")); // had it run, the output would say so
+      return file;
+    });
+    const outDir = path.join(dir, "out");
+    for (const run of [main, runMain]) {
+      const { code, out, err } = await capture(run, [a, b, "--output-dir", outDir]);
+      assert.equal(code, 2);
+      assert.equal(err, outputCollisionMessage([{ target: path.join(outDir, "nb.ipynb"), files: [a, b] }]));
+      assert.equal(out, "", "nothing ran");
+      assert.equal(fs.existsSync(outDir), false, "nothing written");
+    }
+    assert.ok(
+      outputCollisionMessage([{ target: "out/nb.ipynb", files: ["../a/nb.ipynb", "../b/nb.ipynb"] }]).startsWith(
+        "--output-dir: ../a/nb.ipynb, ../b/nb.ipynb would all be written to out/nb.ipynb",
+      ),
+    );
   });
 
   it("reports a kernel that dies during startup with its stderr", async () => {
