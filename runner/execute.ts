@@ -178,7 +178,22 @@ export async function executeNotebook(input: string | Notebook, options: Execute
     // A kernel that ignored the interrupt will not read shutdown_request either: kill it at once.
     await (session.process.running && !stuck ? session.shutdown() : session.kill());
   }
+  clearNotRunCells(run);
   return finishRun(run);
+}
+
+/**
+ * Cells the run stopped before keep nothing from an earlier run: outputs, execution count and timing
+ * would otherwise pass for this run's. Cells tagged `skip-execution` keep theirs (the author asked not
+ * to run them), wherever the run stopped.
+ */
+function clearNotRunCells(run: RunPlan): void {
+  run.codeCells.forEach(({ cell }, n) => {
+    if (run.results[n].status !== "not-run" || cellDirectives(cell).skip) return;
+    cell.outputs = [];
+    cell.execution_count = null;
+    delete cell.metadata.execution;
+  });
 }
 
 /** Everything decided before the kernel starts: the notebook, its kernel, its cells and the clock. */

@@ -57,4 +57,28 @@ describe("executeNotebook API on the python3 kernel", { skip: pythonKernelMissin
     assert.match(b.cells[0].failure?.summary ?? "", /notebook deadline of 10 s passed/);
     assert.ok(b.seconds < 10 + 2 + 3, `deadline respected (${b.seconds} s)`);
   });
+
+  it("clears the outputs and execution counts an earlier run left in cells that did not run this time", async () => {
+    const stale = (text: string, count: number) => ({
+      outputs: [{ output_type: "stream" as const, name: "stdout" as const, text: [text] }],
+      execution_count: count,
+    });
+    const input = notebook(["print('one')", "1/0", "print('three')", "print('four')"]);
+    const cells = input.cells as Extract<Notebook["cells"][number], { cell_type: "code" }>[];
+    Object.assign(cells[0], stale("STALE-1\n", 41));
+    Object.assign(cells[2], stale("STALE-3\n", 43), { metadata: { execution: { "iopub.status.busy": "old" } } });
+    Object.assign(cells[3], stale("STALE-4\n", 44), { metadata: { tags: ["skip-execution"] } });
+    const result = await executeNotebook(input, { kernel: "python3" });
+    assert.deepEqual(
+      result.cells.map((cell) => cell.status),
+      ["passed", "failed", "not-run", "not-run"],
+    );
+    const written = result.notebook.cells as typeof cells;
+    assert.deepEqual(written[0].outputs, [{ output_type: "stream", name: "stdout", text: "one\n" }]);
+    assert.deepEqual(written[2].outputs, [], "a cell that did not run keeps no old output");
+    assert.equal(written[2].execution_count, null);
+    assert.equal(written[2].metadata.execution, undefined, "nor old timings");
+    assert.deepEqual(written[3].outputs, cells[3].outputs, "a skip-execution cell is left as it was");
+    assert.equal(written[3].execution_count, 44);
+  });
 });
