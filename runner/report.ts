@@ -186,6 +186,16 @@ export function formatJunit(entries: RunEntry[]): string {
       body += `      <system-out>${escapeXml(cell.source)}</system-out>\n`;
       cases.push(`    <testcase ${attrs}>\n${body}    </testcase>`);
     }
+    if (entry.error) {
+      // The kernel never started (or the notebook failed as a whole): an error of its own, so CI
+      // counts the failure the exit status reports, not only skipped cells.
+      suiteErrors++;
+      cases.unshift(
+        `    <testcase classname="${escapeXml(name)}" name="start kernel" time="0">\n` +
+          `      <error message="${escapeXml(entry.error.split("\n")[0])}" type="kernel-start">${escapeXml(entry.error)}</error>\n` +
+          `    </testcase>`,
+      );
+    }
     if (entry.writeError) {
       // The run's last step failed: its own testcase, so CI shows why the notebook failed.
       suiteErrors++;

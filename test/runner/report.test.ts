@@ -76,6 +76,23 @@ describe("formatJunit", () => {
     assert.equal(python.stdout.trim(), "5");
   });
 
+  it("reports a notebook whose kernel did not start as an error, not only as skipped cells", () => {
+    const error =
+      'Kernel "crashing" exited during startup (exit code 7)\n---- kernel stderr (last lines) ----\nboom <x>';
+    const notStarted: NotebookResult = { ...result, cells: [cell(1, "not-run"), cell(2, "not-run")], error };
+    const junit = formatJunit([notStarted]);
+    assert.match(junit, /<testsuites name="optimlab test" tests="3" failures="0" errors="1" skipped="2">/);
+    assert.match(junit, /<testsuite [^>]*tests="3" failures="0" errors="1" skipped="2"/);
+    assert.ok(
+      junit.includes(
+        `<testcase classname="dir/a&amp;b.ipynb" name="start kernel" time="0">\n` +
+          `      <error message="Kernel &quot;crashing&quot; exited during startup (exit code 7)" type="kernel-start">` +
+          `${escapeXml(error)}</error>`,
+      ),
+      junit,
+    );
+  });
+
   it("drops characters XML cannot hold", () => {
     assert.equal(escapeXml("a\u0000b\u001fc\td\ud800e"), "abc\tde");
   });
