@@ -235,11 +235,12 @@ function passed(entry: RunEntry): boolean {
 
 /**
  * `run`'s success: the notebook executed to its end and no cell failed — except cells that raised
- * under --allow-errors. A timeout, a dead or silent kernel always fails.
+ * under --allow-errors. A timeout, a dead or silent kernel always fails, and so does a
+ * `raises-exception` cell that did not raise the error it names (the notebook's own check failed).
  */
-function completed(entry: RunEntry, allowErrors: boolean): boolean {
+export function completed(entry: RunEntry, allowErrors: boolean): boolean {
   if (isInputError(entry) || entry.error || entry.writeError) return false;
-  const tolerated = new Set(allowErrors ? ["error", "no-exception", "wrong-exception"] : []);
+  const tolerated = new Set(allowErrors ? ["error"] : []);
   return entry.cells.every(
     (cell) => cell.status !== "not-run" && (cell.status !== "failed" || tolerated.has(cell.failure?.kind ?? "")),
   );

@@ -8,9 +8,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { isAlive } from "../../runner/cleanup";
-import { batchOptions, cliMessages, main, parseArgs, runMain } from "../../runner/cli";
+import { batchOptions, cliMessages, completed, main, parseArgs, runMain } from "../../runner/cli";
 import { discoverMessages } from "../../runner/discover";
-import { executeMessages, availableKernelNames } from "../../runner/execute";
+import { executeMessages, availableKernelNames, type CellResult, type NotebookResult } from "../../runner/execute";
 import { outputCollisionMessage, runNotebooks } from "../../runner/batch";
 import { notebookMessages } from "../../runner/notebook";
 import { formatJunit, formatNotebook, formatTotals, isInputError } from "../../runner/report";
@@ -134,6 +134,36 @@ describe("optimlab test: bad input", () => {
     assert.throws(() => batchOptions(parseArgs(["--inplace", "--output-dir", "o"], "test"), "test"), {
       message: cliMessages.outputConflict,
     });
+  });
+
+  it("run --allow-errors accepts cells that raised, not raises-exception cells whose check failed", () => {
+    const cell = (kind?: "error" | "no-exception" | "wrong-exception" | "timeout"): CellResult => ({
+      index: 0,
+      number: 1,
+      id: "c1",
+      source: "x",
+      tags: [],
+      status: kind ? "failed" : "passed",
+      failure: kind ? { kind, summary: kind, details: kind } : undefined,
+      executionCount: 1,
+      seconds: 0,
+      outputs: [],
+    });
+    const entry = (
+      kinds: ("error" | "no-exception" | "wrong-exception" | "timeout" | undefined)[],
+    ): NotebookResult => ({
+      path: "n.ipynb",
+      notebook: { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] },
+      cells: kinds.map(cell),
+      ok: kinds.every((kind) => kind === undefined),
+      kernelName: "python3",
+      seconds: 0,
+    });
+    assert.equal(completed(entry([undefined, "error"]), true), true);
+    assert.equal(completed(entry([undefined, "error"]), false), false);
+    for (const kind of ["no-exception", "wrong-exception", "timeout"] as const) {
+      assert.equal(completed(entry([kind]), true), false, kind);
+    }
   });
 
   it("validates options", async () => {
