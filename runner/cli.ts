@@ -6,6 +6,7 @@
 import { outputCollisionMessage, outputCollisions, runNotebooks, type BatchOptions } from "./batch";
 import { discoverNotebooks, parseShard, selectShard } from "./discover";
 import { DEFAULT_CELL_TIMEOUT, DEFAULT_INTERRUPT_GRACE, DEFAULT_STARTUP_TIMEOUT } from "./execute";
+import { badDirectoryReason } from "./launch";
 import { writeFileAtomic } from "./notebook";
 import { parseParamArgument, readParamsFile, type Parameters } from "./parameters";
 import { readSanitizers } from "./regression";
@@ -81,6 +82,9 @@ export const cliMessages = {
     `shard ${shard} has no notebook to run (${total} in total): nothing to do`,
 } as const;
 
+export const badCwdMessage = (dir: string, reason: string): string =>
+  `--cwd ${dir} ${reason}: give an existing folder for the kernels to run in. Nothing was run.`;
+
 export interface ParsedArgs {
   paths: string[];
   values: { [name: string]: string[] };
@@ -151,11 +155,14 @@ export function batchOptions(parsed: ParsedArgs, mode: Mode): BatchOptions {
     const [name, value] = parseParamArgument(text);
     parameters[name] = value;
   }
+  const cwd = parsed.values.cwd?.[0];
+  const cwdProblem = cwd === undefined ? undefined : badDirectoryReason(cwd);
+  if (cwd !== undefined && cwdProblem) throw new Error(badCwdMessage(cwd, cwdProblem));
   const sanitizeFile = parsed.values.sanitize?.[0];
   const outputDir = parsed.values["output-dir"]?.[0];
   return {
     kernel: parsed.values.kernel?.[0],
-    cwd: parsed.values.cwd?.[0],
+    cwd,
     timeout: positiveNumber(parsed, "timeout"),
     notebookTimeout: positiveNumber(parsed, "notebook-timeout"),
     startupTimeout: positiveNumber(parsed, "startup-timeout"),

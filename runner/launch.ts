@@ -24,6 +24,23 @@ export class KernelStartError extends Error {
   }
 }
 
+export const cannotStartKernelMessage = (name: string, program: string, reason: string): string =>
+  `Cannot start kernel "${name}" (${program}): ${reason}`;
+export const kernelCwdMessage = (name: string, cwd: string, reason: string): string =>
+  `Cannot start kernel "${name}": its working directory ${cwd} ${reason}; give an existing folder (--cwd)`;
+
+/** Why `dir` cannot be a working directory ("does not exist", "is not a folder"); undefined when it can. */
+export function badDirectoryReason(dir: string): string | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === "ENOENT" || code === "ENOTDIR" ? "does not exist" : `cannot be used (${code ?? "error"})`;
+  }
+  return stat.isDirectory() ? undefined : "is not a folder";
+}
+
 /** How a kernel process ended. */
 export interface KernelExit {
   code: number | null;
@@ -75,24 +92,37 @@ export class KernelProcess {
     entry: KernelSpecEntry,
     options: { cwd: string; env?: NodeJS.ProcessEnv },
   ): Promise<KernelProcess> {
+    // spawn blames the program (ENOENT) or says only ENOTDIR for a bad cwd: say what is wrong.
+    const cwdProblem = badDirectoryReason(options.cwd);
+    if (cwdProblem) throw new KernelStartError(kernelCwdMessage(entry.name, options.cwd, cwdProblem));
     const connection = await newConnectionInfo(entry.name);
     const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-kernel-"));
-    const connectionFile = path.join(tempDir, `kernel-${randomBytes(6).toString("hex")}.json`);
-    fs.writeFileSync(connectionFile, JSON.stringify(connection, null, 1), { mode: 0o600 });
-    const [program, ...args] = kernelCommand(entry.spec, connectionFile).map((arg) =>
-      arg.split("{resource_dir}").join(entry.dir),
-    );
-    const child = spawn(program, args, {
-      cwd: options.cwd,
-      env: { ...process.env, ...options.env, ...entry.spec.env, JPY_PARENT_PID: String(process.pid) },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    const pid = await new Promise<number>((resolve, reject) => {
-      child.once("error", (error) => {
-        fs.rmSync(tempDir, { recursive: true, force: true });
-        reject(new KernelStartError(`Cannot start kernel "${entry.name}" (${program}): ${error.message}`));
+    // The folder holds the connection file and its key: it goes whenever the kernel does not start.
+    const failed = (program: string, error: unknown): KernelStartError => {
+      fs.rmSync(tempDir, { recursive: true, force: true });
+      return new KernelStartError(cannotStartKernelMessage(entry.name, program, (error as Error).message));
+    };
+    let program = entry.spec.argv[0] ?? "";
+    let child: ChildProcess;
+    try {
+      const connectionFile = path.join(tempDir, `kernel-${randomBytes(6).toString("hex")}.json`);
+      fs.writeFileSync(connectionFile, JSON.stringify(connection, null, 1), { mode: 0o600 });
+      const [command, ...args] = kernelCommand(entry.spec, connectionFile).map((arg) =>
+        arg.split("{resource_dir}").join(entry.dir),
+      );
+      program = command;
+      // spawn throws for some failures (a bad cwd, a NUL byte in argv) and emits 'error' for others.
+      child = spawn(program, args, {
+        cwd: options.cwd,
+        env: { ...process.env, ...options.env, ...entry.spec.env, JPY_PARENT_PID: String(process.pid) },
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
       });
+    } catch (error) {
+      throw failed(program, error);
+    }
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.once("error", (error) => reject(failed(program, error)));
       child.once("spawn", () => resolve(child.pid as number));
     });
     registerKernelGroup(pid, tempDir);

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { isAlive } from "../../runner/cleanup";
-import { batchOptions, cliMessages, completed, main, parseArgs, runMain } from "../../runner/cli";
+import { badCwdMessage, batchOptions, cliMessages, completed, main, parseArgs, runMain } from "../../runner/cli";
 import { discoverMessages } from "../../runner/discover";
 import { executeMessages, availableKernelNames, type CellResult, type NotebookResult } from "../../runner/execute";
 import { outputCollisionMessage, runNotebooks } from "../../runner/batch";
@@ -163,6 +163,22 @@ describe("optimlab test: bad input", () => {
     assert.equal(completed(entry([undefined, "error"]), false), false);
     for (const kind of ["no-exception", "wrong-exception", "timeout"] as const) {
       assert.equal(completed(entry([kind]), true), false, kind);
+    }
+  });
+
+  it("refuses a --cwd that is missing or not a folder, before running anything", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "k.ipynb");
+    const cell = { cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null };
+    fs.writeFileSync(file, notebookJson([cell], "no-such-kernel"));
+    for (const [cwd, reason] of [
+      [path.join(dir, "nope"), "does not exist"],
+      [file, "is not a folder"],
+    ]) {
+      const { code, out, err } = await capture(main, [file, "--cwd", cwd]);
+      assert.equal(code, 2);
+      assert.equal(err, badCwdMessage(cwd, reason));
+      assert.equal(out, "", "nothing ran");
     }
   });
 
