@@ -121,7 +121,27 @@ export function discoverNotebooks(patterns: string[]): string[] {
     }
   }
   if (problems.length > 0) throw new Error(problems.join("\n"));
-  return [...found].sort();
+  return uniqueFiles([...found].sort());
+}
+
+/**
+ * One path per file: `ok.ipynb`, `$PWD/ok.ipynb` and a symbolic link to it name the same notebook,
+ * which would otherwise run twice (and, with --jobs, be written twice at once). The first path in
+ * sorted order is kept.
+ */
+export function uniqueFiles(files: string[]): string[] {
+  const seen = new Set<string>();
+  return files.filter((file) => {
+    let real: string;
+    try {
+      real = fs.realpathSync(file);
+    } catch {
+      real = path.resolve(file);
+    }
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  });
 }
 
 /** Parses "i/n" (1-based). */

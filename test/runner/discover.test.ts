@@ -42,6 +42,22 @@ describe("discoverNotebooks", () => {
     assert.deepEqual(rel(discoverNotebooks([`${dir}/sub/**/d.ipynb`])), ["sub/deep/d.ipynb"]);
   });
 
+  it("runs a notebook named twice (relative, absolute, through a symbolic link) once", () => {
+    const dir = tree();
+    fs.symlinkSync(path.join(dir, "a.ipynb"), path.join(dir, "sub", "link.ipynb"));
+    const saved = process.cwd();
+    process.chdir(dir);
+    try {
+      assert.deepEqual(discoverNotebooks(["a.ipynb", path.join(dir, "a.ipynb"), "./a.ipynb", "sub/link.ipynb"]), [
+        path.join(dir, "a.ipynb"),
+      ]);
+      assert.deepEqual(discoverNotebooks(["sub"]), ["sub/c.ipynb", "sub/deep/d.ipynb", "sub/link.ipynb"]);
+      assert.deepEqual(discoverNotebooks([".", "b.ipynb"]), ["a.ipynb", "b.ipynb", "sub/c.ipynb", "sub/deep/d.ipynb"]);
+    } finally {
+      process.chdir(saved);
+    }
+  });
+
   it("lists every bad argument at once", () => {
     const dir = tree();
     const missing = path.join(dir, "missing.ipynb");
