@@ -118,6 +118,8 @@ export class Progress {
   private lastUpdate = -Infinity;
   private shown = false;
   private lastState: ProgressState | undefined;
+  /** The state the display shows now (finish() does not send it again). */
+  private shownState: ProgressState | undefined;
   /** Updates sent so far (for tests and for the ≤ 4/s guarantee). */
   updates = 0;
 
@@ -142,6 +144,7 @@ export class Progress {
     if (this.mode === "lines" || (!force && !this.due())) return;
     this.lastUpdate = this.now();
     this.updates++;
+    this.shownState = state;
     if (this.mode === "notebook") {
       const sink = getDisplaySink();
       sink?.display(
@@ -157,16 +160,20 @@ export class Progress {
     }
   }
 
-  /** End of an epoch: in "lines" mode prints one line, e.g. `epoch 3/10 · loss 0.31 · valLoss 0.35 · 2.1s`. */
+  /**
+   * End of an epoch: in "lines" mode prints one line, e.g. `epoch 3/10 · loss 0.31 · valLoss 0.35 · 2.1s`;
+   * elsewhere an update like any other, throttled (hundreds of tiny epochs a second must not flood
+   * the front end: `finish()` shows the final state).
+   */
   epochEnd(state: ProgressState, values: { [key: string]: number | undefined }): void {
-    if (this.mode !== "lines") return this.update(state, true);
+    if (this.mode !== "lines") return this.update(state);
     (this.options.stream ?? process.stderr).write(`${epochLine(state, values, this.options.name, this.lang)}\n`);
   }
 
-  /** Final update; ends the terminal line. */
+  /** Final update (unless the display shows it already); ends the terminal line. */
   finish(): void {
     if (this.mode === "lines" || !this.lastState) return;
-    this.update(this.lastState, true);
+    if (this.shownState !== this.lastState) this.update(this.lastState, true);
     if (this.mode === "tty") (this.options.stream ?? process.stderr).write("\n");
   }
 }

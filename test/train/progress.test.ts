@@ -66,6 +66,28 @@ test("notebook: one display id, first shown then updated in place, at most one u
   }
 });
 
+test("notebook: hundreds of tiny epochs a second stay throttled, and the final state is sent once", () => {
+  // 500 epochs of one step in 1 s: before, every epoch's end forced an update (501 messages).
+  const sent: MimeBundle[] = [];
+  setDisplaySink({ display: (bundle) => sent.push(bundle) });
+  try {
+    let clock = 0;
+    const progress = new Progress({ epochs: 500, stepsPerEpoch: 1, now: () => clock });
+    for (let epoch = 1; epoch <= 500; epoch++) {
+      clock += 2;
+      const at = { ...state, epoch, epochs: 500, step: 1, stepsPerEpoch: 1 };
+      if (progress.due()) progress.update(at);
+      progress.epochEnd(at, { loss: 0.5 });
+    }
+    progress.finish();
+    assert.ok(sent.length >= 4 && sent.length <= 6, `${sent.length} updates for 1 s of training`);
+    assert.match(String(sent[sent.length - 1]["text/plain"]), /epoch 500\/500/);
+    assert.notEqual(sent[sent.length - 2]["text/plain"], sent[sent.length - 1]["text/plain"], "final state sent once");
+  } finally {
+    setDisplaySink(undefined);
+  }
+});
+
 test("terminal: a TTY gets one rewritten line; otherwise one line per epoch", () => {
   const tty: string[] = [];
   let clock = 0;
