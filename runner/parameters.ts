@@ -34,6 +34,27 @@ export const parameterMessages = {
     `Parameters cannot be injected for kernel language "${language}": supported are typescript, javascript and python`,
 } as const;
 
+/** A number that would reach the notebook changed (rounded, or as null): refused before anything runs. */
+export const unsafeNumberMessage = (name: string, shown: string): string =>
+  `Parameter "${name}": the number ${shown} cannot be passed exactly (numbers must be finite, and integers ` +
+  `within ±${Number.MAX_SAFE_INTEGER}); pass it as a string if that is meant, e.g. --param '${name}="${shown}"'`;
+
+/** Whether a JSON number survives the trip to the notebook unchanged (JSON.stringify, the kernel's parser). */
+function exactNumber(value: number): boolean {
+  return Number.isFinite(value) && (!Number.isInteger(value) || Number.isSafeInteger(value));
+}
+
+/** Throws unsafeNumberMessage for the first number in `value` (nested lists and mappings too) that would change. */
+export function checkNumbers(name: string, value: unknown, text?: string): void {
+  if (typeof value === "number") {
+    if (!exactNumber(value)) throw new Error(unsafeNumberMessage(name, text ?? String(value)));
+  } else if (Array.isArray(value)) {
+    for (const item of value) checkNumbers(name, item);
+  } else if (isObject(value)) {
+    for (const item of Object.values(value)) checkNumbers(name, item);
+  }
+}
+
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** `name=value`: the value is JSON when it parses as JSON (numbers, booleans, lists…), else a string. */
@@ -43,11 +64,14 @@ export function parseParamArgument(text: string): [string, Json] {
   const name = text.slice(0, at).trim();
   if (!IDENTIFIER.test(name)) throw new Error(parameterMessages.badName(name));
   const raw = text.slice(at + 1);
+  let value: Json;
   try {
-    return [name, JSON.parse(raw) as Json];
+    value = JSON.parse(raw) as Json;
   } catch {
     return [name, raw];
   }
+  checkNumbers(name, value, typeof value === "number" ? raw.trim() : undefined);
+  return [name, value];
 }
 
 /** Reads a JSON or YAML mapping (YAML when the file is not JSON; JSON is valid YAML anyway). */
@@ -65,7 +89,10 @@ export function readParamsFile(file: string): Parameters {
     throw new Error(parameterMessages.fileUnreadable(file, (error as Error).message.split("\n")[0]));
   }
   if (!isObject(value)) throw new Error(parameterMessages.fileNotMapping(file));
-  for (const name of Object.keys(value)) if (!IDENTIFIER.test(name)) throw new Error(parameterMessages.badName(name));
+  for (const [name, item] of Object.entries(value)) {
+    if (!IDENTIFIER.test(name)) throw new Error(parameterMessages.badName(name));
+    checkNumbers(name, item); // before toJson, which would turn Infinity into null
+  }
   return toJson(value) as Parameters;
 }
 
@@ -185,6 +212,7 @@ export function parameterSource(parameters: Parameters, language: string, parame
  * replacing any `injected-parameters` cell from an earlier run. Returns the inserted cell.
  */
 export function injectParameters(notebook: Notebook, parameters: Parameters, language: string): CodeCell {
+  for (const [name, value] of Object.entries(parameters)) checkNumbers(name, value);
   notebook.cells = notebook.cells.filter((cell) => !cellTags(cell).includes(TAG_INJECTED));
   const at = notebook.cells.findIndex((cell) => cell.cell_type === "code" && cellTags(cell).includes(TAG_PARAMETERS));
   const defaults = at >= 0 ? joinSource(notebook.cells[at].source) : "";

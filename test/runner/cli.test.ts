@@ -13,6 +13,7 @@ import { discoverMessages } from "../../runner/discover";
 import { executeMessages, availableKernelNames, type CellResult, type NotebookResult } from "../../runner/execute";
 import { outputCollisionMessage, runNotebooks } from "../../runner/batch";
 import { notebookMessages } from "../../runner/notebook";
+import { unsafeNumberMessage } from "../../runner/parameters";
 import { formatJunit, formatNotebook, formatTotals, isInputError } from "../../runner/report";
 import { cliCommand, copyNotebooks, pythonKernelMissing, tempDir, waitFor } from "./helpers";
 
@@ -192,6 +193,8 @@ describe("optimlab test: bad input", () => {
       cliMessages.notANumber("timeout", "soon"),
     );
     assert.equal((await capture(main, [])).err, cliMessages.noPaths("test"));
+    const big = await capture(runMain, ["--param", "seed=12345678901234567890", "x.ipynb"]);
+    assert.deepEqual([big.code, big.err], [2, unsafeNumberMessage("seed", "12345678901234567890")]);
     assert.equal(
       (await capture(runMain, ["--junit", "j.xml", "x.ipynb"])).err,
       cliMessages.unknownOption("--junit", "run"),

@@ -11,6 +11,7 @@ import {
   parseParamArgument,
   pythonLiteral,
   readParamsFile,
+  unsafeNumberMessage,
 } from "../../runner/parameters";
 import { tempDir } from "./helpers";
 
@@ -27,6 +28,35 @@ describe("--param", () => {
   it("rejects a missing '=' and a name that is not an identifier", () => {
     assert.throws(() => parseParamArgument("lr"), { message: parameterMessages.badParam("lr") });
     assert.throws(() => parseParamArgument("1x=2"), { message: parameterMessages.badName("1x") });
+  });
+});
+
+describe("numbers that would change on the way to the notebook", () => {
+  it("refuses integers beyond ±MAX_SAFE_INTEGER and numbers that are not finite, keeps the rest", () => {
+    for (const [text, name, shown] of [
+      ["seed=12345678901234567890", "seed", "12345678901234567890"],
+      ["seed=-9007199254740993", "seed", "-9007199254740993"],
+      ["lr=1e999", "lr", "1e999"],
+      ["lr=-1e999", "lr", "-1e999"],
+      ["steps=[1, 1e999]", "steps", "Infinity"],
+      ['cfg={"seed": 12345678901234567890}', "cfg", "12345678901234567000"],
+    ]) {
+      assert.throws(() => parseParamArgument(text), { message: unsafeNumberMessage(name, shown) }, text);
+    }
+    assert.deepEqual(parseParamArgument("seed=9007199254740991"), ["seed", 9007199254740991]);
+    assert.deepEqual(parseParamArgument("lr=1e-300"), ["lr", 1e-300]);
+    assert.deepEqual(parseParamArgument('seed="12345678901234567890"'), ["seed", "12345678901234567890"]);
+    const dir = tempDir();
+    const file = path.join(dir, "p.yaml");
+    fs.writeFileSync(file, "lr: 1e999\n");
+    assert.throws(() => readParamsFile(file), { message: unsafeNumberMessage("lr", "Infinity") });
+    const notebook = parseNotebook(
+      JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] }),
+      "api.ipynb",
+    );
+    assert.throws(() => injectParameters(notebook, { lr: Infinity }, "python"), {
+      message: unsafeNumberMessage("lr", "Infinity"),
+    });
   });
 });
 
