@@ -64,10 +64,11 @@ export const cellContext = {
 };
 
 /**
- * Wraps the global timer functions so their callbacks run in the scope that scheduled them.
- * Returns a function that puts the originals back.
+ * Wraps the global timer functions so their callbacks run in the scope that scheduled them; an error
+ * a callback throws goes to `onThrow` with that scope (the cell that scheduled it), instead of Node's
+ * `uncaughtException`, which no longer knows the scope. Returns a function that puts the originals back.
  */
-export function routeTimers(): () => void {
+export function routeTimers(onThrow: (error: unknown, scope: CellScope) => void): () => void {
   const originals = { setTimeout, setInterval, setImmediate };
   type Schedule = (callback: (...args: unknown[]) => void, ...rest: unknown[]) => unknown;
   const wrap = (schedule: Schedule, clear: (handle: unknown) => void, repeats: boolean): Schedule => {
@@ -78,7 +79,13 @@ export function routeTimers(): () => void {
       const handle = schedule(
         function (this: unknown, ...args: unknown[]) {
           if (!repeats) scope.timers?.delete(entry);
-          cellContext.run(scope, () => callback.apply(this, args));
+          cellContext.run(scope, () => {
+            try {
+              callback.apply(this, args);
+            } catch (error) {
+              onThrow(error, scope);
+            }
+          });
         },
         ...rest,
       );

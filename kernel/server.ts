@@ -88,6 +88,8 @@ export class KernelServer {
   private readonly warmUpGate = { infoReplied: false, subscribed: false, queued: false };
   private executionCount = 0;
   private running: RunningCell | undefined;
+  /** The scope of the last execute_request: where an error no cell caught is shown (`reportStray`). */
+  private lastCellScope: CellScope | undefined;
   private pendingStream: PendingStream | undefined;
   private restoreStdio: (() => void) | undefined;
   /** Client sessions (header.session) whose front end already got plotly.js embedded. */
@@ -126,7 +128,7 @@ export class KernelServer {
   async start(): Promise<void> {
     await this.channels.bind();
     const restoreStdio = routeStdio((name, text, scope) => this.stream(name, text, scope));
-    const restoreTimers = routeTimers();
+    const restoreTimers = routeTimers((error, scope) => this.reportStray("Uncaught exception", error, scope));
     this.restoreStdio = () => {
       restoreStdio();
       restoreTimers();
@@ -322,6 +324,7 @@ export class KernelServer {
     if (!silent) this.publish("execute_input", { code, execution_count: count }, request);
     const scope = cellContext.getStore() as CellScope;
     scope.allowStdin = content.allow_stdin === true;
+    if (!silent) this.lastCellScope = scope;
     this.preparePlotly(request);
 
     // Hand busy/execute_input to ZeroMQ before the cell can block the event loop (a busy loop).
@@ -583,10 +586,16 @@ export class KernelServer {
   }
 
   /** An error no cell caught (a throwing timer callback): shown in the cell that created it. */
-  private reportStray(kind: string, error: unknown): void {
+  /**
+   * An error no cell caught: shown under the cell it belongs to — the timer's cell, the one
+   * running, else the last cell run (an unawaited promise of a finished cell rejects after its
+   * reply; Node's event no longer knows whose it was) — and logged only when no cell ran yet.
+   */
+  private reportStray(kind: string, error: unknown, scope?: CellScope): void {
     const { traceback } = runtimeError(error);
     const text = traceback.join("\n");
-    if (cellContext.getStore()) process.stderr.write(`${kind}: ${text}\n`);
+    const target = scope ?? cellContext.getStore() ?? this.running?.scope ?? this.lastCellScope;
+    if (target) cellContext.run(target, () => process.stderr.write(`${kind}: ${text}\n`));
     else kernelLog(`${kind}: ${text}`);
   }
 

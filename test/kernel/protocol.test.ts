@@ -426,6 +426,34 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     assert.deepEqual(ofType(after.iopub, "execute_result")[0].content.data, { "text/plain": "true" });
   });
 
+  it("shows an error no cell caught under the cell it came from: a timer's throw, an unawaited rejection", async () => {
+    // Both went only to the kernel's own log before: the learner saw nothing.
+    const run = async (code: string): Promise<Message> => {
+      const request = kernel.send("shell", "execute_request", { code, silent: false, store_history: true });
+      assert.equal((await kernel.waitForReply(request)).content.status, "ok");
+      return request;
+    };
+    const timer = await run("setTimeout(() => { throw new Error('thrown in timer') }, 50); 'scheduled'");
+    const thrown = await kernel.waitForIopub(
+      (m) =>
+        kernel.isChildOf(m, timer) && m.header.msg_type === "stream" && /thrown in timer/.test(String(m.content.text)),
+      10_000,
+    );
+    assert.match(String(thrown.content.text), /^Uncaught exception: Error: thrown in timer/);
+    assert.equal(thrown.content.name, "stderr");
+    const unawaited = await run("Promise.reject(new Error('nobody sees me')); 'cell done'");
+    const rejected = await kernel.waitForIopub(
+      (m) =>
+        kernel.isChildOf(m, unawaited) &&
+        m.header.msg_type === "stream" &&
+        /nobody sees me/.test(String(m.content.text)),
+      10_000,
+    );
+    assert.match(String(rejected.content.text), /^Unhandled promise rejection: Error: nobody sees me/);
+    const after = await kernel.execute("'alive'");
+    assert.deepEqual(ofType(after.iopub, "execute_result")[0].content.data, { "text/plain": "'alive'" });
+  });
+
   it("shuts down on control with the restart flag echoed", async () => {
     const request = kernel.send("control", "shutdown_request", { restart: true });
     const reply = await kernel.waitForReply(request);
