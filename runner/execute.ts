@@ -259,8 +259,40 @@ async function startKernel(run: RunPlan, options: ExecuteOptions): Promise<Kerne
   }
 }
 
-/** Step 3: the cells in order, until the end or a stop. True when the kernel was left stuck (kill it). */
+/**
+ * Step 3: the cells in order, until the end or a stop, then (--check-outputs) each executed cell's
+ * outputs against those stored. True when the kernel was left stuck (kill it).
+ */
 async function runCells(run: RunPlan, session: KernelSession, options: ExecuteOptions): Promise<boolean> {
+  const stored = new Map<number, Output[]>();
+  const stuck = await runCellsInOrder(run, session, options, stored);
+  if (options.checkOutputs) compareFinalOutputs(run, stored, options);
+  return stuck;
+}
+
+/**
+ * A later cell may update an earlier cell's display (update_display_data), so outputs are compared
+ * in their final state, after the run, as a notebook written by `run` stores them.
+ */
+function compareFinalOutputs(run: RunPlan, stored: Map<number, Output[]>, options: ExecuteOptions): void {
+  for (const [n, expected] of stored) {
+    const { cell } = run.codeCells[n];
+    const result = run.results[n];
+    if (result.status !== "passed") continue; // a cell that failed already has its verdict
+    const failure = outputMismatch(cell, result, expected, options);
+    if (!failure) continue;
+    result.status = "failed";
+    result.failure = failure;
+    options.onCellError?.(cell, result);
+  }
+}
+
+async function runCellsInOrder(
+  run: RunPlan,
+  session: KernelSession,
+  options: ExecuteOptions,
+  stored: Map<number, Output[]>,
+): Promise<boolean> {
   const displays = new DisplayRegistry();
   const defaultTimeout = notebookTimeoutSetting(run.notebook) ?? options.timeout ?? DEFAULT_CELL_TIMEOUT;
   for (let n = 0; n < run.codeCells.length; n++) {
@@ -273,7 +305,7 @@ async function runCells(run: RunPlan, session: KernelSession, options: ExecuteOp
       continue;
     }
     options.onCellStart?.(cell, { index: result.index, number: result.number });
-    const expected = cell.outputs;
+    stored.set(n, cell.outputs);
     const timeoutSeconds = directives.timeoutSeconds ?? defaultTimeout;
     const outcome = await executeCell(session, cell, result, {
       displays,
@@ -281,17 +313,16 @@ async function runCells(run: RunPlan, session: KernelSession, options: ExecuteOp
       deadline: run.deadline,
       options,
     });
-    const failure =
-      judge(outcome, {
-        label: cellLabel(result),
-        source: result.source,
-        outputs: cell.outputs,
-        raises: directives.raises,
-        timeoutSeconds,
-        startupSeconds: options.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT,
-        notebookTimeout: options.notebookTimeout,
-        seconds: result.seconds,
-      }) ?? outputMismatch(cell, result, expected, options);
+    const failure = judge(outcome, {
+      label: cellLabel(result),
+      source: result.source,
+      outputs: cell.outputs,
+      raises: directives.raises,
+      timeoutSeconds,
+      startupSeconds: options.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT,
+      notebookTimeout: options.notebookTimeout,
+      seconds: result.seconds,
+    });
     result.status = failure ? "failed" : "passed";
     result.failure = failure;
     result.reason = undefined;

@@ -81,4 +81,35 @@ describe("executeNotebook API on the python3 kernel", { skip: pythonKernelMissin
     assert.deepEqual(written[3].outputs, cells[3].outputs, "a skip-execution cell is left as it was");
     assert.equal(written[3].execution_count, 44);
   });
+
+  it("--check-outputs compares a cell's outputs after the whole run, when later cells updated its display", async () => {
+    const input = notebook([
+      "from IPython.display import display, update_display\nhandle = display('v1', display_id='d1')",
+      "update_display('v2', display_id='d1')",
+    ]);
+    const first = input.cells[0] as Extract<Notebook["cells"][number], { cell_type: "code" }>;
+    const stored = (text: string) => [
+      { output_type: "display_data" as const, data: { "text/plain": text }, metadata: {} },
+    ];
+    first.outputs = stored("'v2'"); // what `run` writes: the display as the last update left it
+    const same = await executeNotebook(input, { kernel: "python3", checkOutputs: true });
+    assert.deepEqual(
+      same.cells.map((cell) => [cell.status, cell.failure?.summary]),
+      [
+        ["passed", undefined],
+        ["passed", undefined],
+      ],
+    );
+    first.outputs = stored("'v3'");
+    const errors: number[] = [];
+    const changed = await executeNotebook(input, {
+      kernel: "python3",
+      checkOutputs: true,
+      onCellError: (_cell, result) => errors.push(result.number),
+    });
+    assert.equal(changed.cells[0].failure?.kind, "output-mismatch");
+    assert.match(changed.cells[0].failure?.details ?? "", /- 'v3'\n.*\+ 'v2'/s);
+    assert.deepEqual(errors, [1]);
+    assert.equal(changed.ok, false);
+  });
 });
