@@ -2,7 +2,7 @@
  * nbformat 4 documents: the types the runner reads and writes, strict loading with errors that say
  * where a file is wrong, normalisation to nbformat 4.5 (cell ids), and atomic writing.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isObject, type Json, type JsonObject } from "../protocol/json";
@@ -168,12 +168,15 @@ const CELL_ID = /^[a-zA-Z0-9-_]{1,64}$/;
 
 /**
  * Upgrades to nbformat 4.5 in place: every cell gets a valid, unique id (existing valid ids are kept,
- * as nbformat's validator requires for 4.5 documents).
+ * as nbformat's validator requires for 4.5 documents). A missing id is derived from the cell's
+ * source, so the same notebook gets the same ids (and JUnit test names) on every run.
  */
 export function normalizeNotebook(notebook: Notebook): Notebook {
   const seen = new Set<string>();
   for (const cell of notebook.cells) {
-    if (typeof cell.id !== "string" || !CELL_ID.test(cell.id) || seen.has(cell.id)) cell.id = newCellId(seen);
+    if (typeof cell.id !== "string" || !CELL_ID.test(cell.id) || seen.has(cell.id)) {
+      cell.id = derivedCellId(joinSource(cell.source), seen);
+    }
     seen.add(cell.id);
   }
   notebook.nbformat = 4;
@@ -181,11 +184,19 @@ export function normalizeNotebook(notebook: Notebook): Notebook {
   return notebook;
 }
 
-export function newCellId(taken: Set<string> = new Set()): string {
-  for (;;) {
-    const id = randomBytes(4).toString("hex");
-    if (!taken.has(id)) return id;
-  }
+/**
+ * The first 8 hex digits of the sha256 of the cell's source, made unique against `taken` with `-2`,
+ * `-3`… (in notebook order): the same on every run, and unchanged when other cells are added.
+ */
+export function derivedCellId(source: string, taken: Set<string> = new Set()): string {
+  return uniqueCellId(createHash("sha256").update(source).digest("hex").slice(0, 8), taken);
+}
+
+/** `base`, or `base-2`, `base-3`… whichever is not taken (all valid ids for a valid `base` of ≤ 50 chars). */
+export function uniqueCellId(base: string, taken: Set<string> = new Set()): string {
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  return id;
 }
 
 export { isObject };

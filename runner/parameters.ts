@@ -16,7 +16,7 @@
 import * as fs from "node:fs";
 import * as YAML from "yaml";
 import type { Json, JsonObject } from "../protocol/wire";
-import { cellTags, isObject, joinSource, newCellId, type CodeCell, type Notebook } from "./notebook";
+import { cellTags, isObject, joinSource, uniqueCellId, type CodeCell, type Notebook } from "./notebook";
 import { TAG_INJECTED, TAG_PARAMETERS } from "./tags";
 
 export type Parameters = { [name: string]: Json };
@@ -218,7 +218,7 @@ export function injectParameters(notebook: Notebook, parameters: Parameters, lan
   const defaults = at >= 0 ? joinSource(notebook.cells[at].source) : "";
   const taken = new Set(notebook.cells.map((cell) => cell.id).filter((id): id is string => typeof id === "string"));
   const cell: CodeCell = {
-    id: newCellId(taken),
+    id: uniqueCellId(TAG_INJECTED, taken), // stable across runs, like every id the runner adds
     cell_type: "code",
     source: parameterSource(parameters, language, defaults),
     metadata: { tags: [TAG_INJECTED] },

@@ -16,6 +16,7 @@ import {
   type Notebook,
 } from "../../runner/notebook";
 import { findJsonSyntaxError } from "../../runner/jsonPosition";
+import { injectParameters } from "../../runner/parameters";
 import { tempDir } from "./helpers";
 
 const minimal = (cells: unknown[]): string => JSON.stringify({ nbformat: 4, nbformat_minor: 4, metadata: {}, cells });
@@ -99,6 +100,31 @@ describe("normalizeNotebook", () => {
     assert.equal(ids[0], "keep-me_1");
     assert.equal(new Set(ids).size, 4);
     for (const id of ids) assert.match(id, /^[a-zA-Z0-9-_]{1,64}$/);
+  });
+});
+
+describe("cell ids added by the runner", () => {
+  it("are the same on every run of a notebook without ids (nbformat 4.4), so JUnit names are stable", () => {
+    const text = minimal([
+      { cell_type: "code", source: "print(1)" },
+      { cell_type: "markdown", source: "# text" },
+      { cell_type: "code", source: "print(1)" },
+      { cell_type: "code", source: "y", id: "2d711642" }, // the id the next cell would derive
+      { cell_type: "code", source: "x" },
+    ]);
+    const ids = () => normalizeNotebook(parseNotebook(text, "legacy.ipynb")).cells.map((cell) => cell.id as string);
+    const first = ids();
+    assert.deepEqual(ids(), first, "the same ids on a second run");
+    assert.equal(new Set(first).size, first.length, "unique");
+    for (const id of first) assert.match(id, /^[a-zA-Z0-9-_]{1,64}$/);
+    assert.match(first[0], /^[0-9a-f]{8}$/);
+    assert.equal(first[2], `${first[0]}-2`, "the same source twice: told apart in notebook order");
+    assert.equal(first[3], "2d711642", "a valid id is kept");
+    assert.equal(first[4], "2d711642-2", "a derived id does not take an existing one");
+    assert.equal(
+      injectParameters(normalizeNotebook(parseNotebook(text, "p.ipynb")), { lr: 1 }, "python").id,
+      "injected-parameters",
+    );
   });
 });
 
