@@ -119,6 +119,17 @@ export function parseArgs(args: string[], mode: Mode): ParsedArgs {
   return parsed;
 }
 
+export const notAPositiveIntegerMessage = (option: string, value: string): string =>
+  `option --${option} expects a whole number of at least 1, got "${value}"`;
+
+function positiveInteger(parsed: ParsedArgs, name: string): number | undefined {
+  const text = parsed.values[name]?.[0];
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(notAPositiveIntegerMessage(name, text));
+  return value;
+}
+
 function positiveNumber(parsed: ParsedArgs, name: string): number | undefined {
   const text = parsed.values[name]?.[0];
   if (text === undefined) return undefined;
@@ -171,7 +182,7 @@ export function batchOptions(parsed: ParsedArgs, mode: Mode): BatchOptions {
     parameters: Object.keys(parameters).length > 0 ? parameters : undefined,
     checkOutputs: parsed.flags.has("check-outputs"),
     sanitizers: sanitizeFile ? readSanitizers(sanitizeFile) : undefined,
-    jobs: positiveNumber(parsed, "jobs"),
+    jobs: positiveInteger(parsed, "jobs"),
     outputDir,
     // `run` exists to write outputs: in place unless told where.
     inplace: parsed.flags.has("inplace") || (mode === "run" && !outputDir),

@@ -8,7 +8,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { isAlive } from "../../runner/cleanup";
-import { badCwdMessage, batchOptions, cliMessages, completed, main, parseArgs, runMain } from "../../runner/cli";
+import {
+  badCwdMessage,
+  batchOptions,
+  cliMessages,
+  completed,
+  main,
+  notAPositiveIntegerMessage,
+  parseArgs,
+  runMain,
+} from "../../runner/cli";
 import { discoverMessages } from "../../runner/discover";
 import { executeMessages, availableKernelNames, type CellResult, type NotebookResult } from "../../runner/execute";
 import { outputCollisionMessage, runNotebooks } from "../../runner/batch";
@@ -193,6 +202,10 @@ describe("optimlab test: bad input", () => {
       cliMessages.notANumber("timeout", "soon"),
     );
     assert.equal((await capture(main, [])).err, cliMessages.noPaths("test"));
+    for (const jobs of ["1.5", "0", "-2", "two"]) {
+      const { code, err } = await capture(main, ["--jobs", jobs, "x.ipynb"]);
+      assert.deepEqual([code, err], [2, notAPositiveIntegerMessage("jobs", jobs)], jobs);
+    }
     const big = await capture(runMain, ["--param", "seed=12345678901234567890", "x.ipynb"]);
     assert.deepEqual([big.code, big.err], [2, unsafeNumberMessage("seed", "12345678901234567890")]);
     assert.equal(
