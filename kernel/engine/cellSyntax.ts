@@ -41,7 +41,11 @@ export function parseCell(code: string, fileName = "cell.ts"): CellSyntax {
       statement.name
     ) {
       add(statement.name.text);
-    } else if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name)) {
+    } else if (
+      ts.isModuleDeclaration(statement) &&
+      ts.isIdentifier(statement.name) &&
+      !(statement.flags & ts.NodeFlags.GlobalAugmentation) // `declare global { … }` binds no name "global"
+    ) {
       add(statement.name.text);
     } else if (ts.isImportDeclaration(statement) && statement.importClause) {
       const clause = statement.importClause;
@@ -56,4 +60,57 @@ export function parseCell(code: string, fileName = "cell.ts"): CellSyntax {
   }
   const parseDiagnostics = (file as unknown as { parseDiagnostics: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
   return { file, names, parseDiagnostics };
+}
+
+/** Where a cell's `export` cannot be taken out, and why (1-based line and column, as diagnostics). */
+export interface ExportProblem {
+  line: number;
+  column: number;
+  message: string;
+}
+
+export const exportDefaultMessage = (): string =>
+  "`export default` of a value has no meaning in a notebook cell: give it a name (`const result = …`); every top-level declaration is visible to later cells";
+export const exportAssignmentMessage = (): string =>
+  "`export =` has no meaning in a notebook cell: every top-level declaration is visible to later cells";
+export const reExportMessage = (): string =>
+  'a notebook cell cannot re-export another module: import what you need (`import { name } from "module"`)';
+
+/**
+ * The cell with its `export`s taken out, or the first export that cannot be: a cell is not a
+ * module, and every top-level declaration is visible to later cells already, so `export const a`,
+ * `export function f`, `export default class C` and `export { a, b }` mean the same as without
+ * the keyword (code pasted from a module keeps working). Blanked with spaces: lines and columns
+ * of everything else stay where they were.
+ */
+export function withoutExports(code: string): { code: string } | { problem: ExportProblem } {
+  if (!/\bexport\b/.test(code)) return { code };
+  const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const blanks: [number, number][] = [];
+  const problemAt = (node: ts.Node, message: string) => {
+    const { line, character } = file.getLineAndCharacterOfPosition(node.getStart(file));
+    return { problem: { line: line + 1, column: character + 1, message } };
+  };
+  for (const statement of file.statements) {
+    if (ts.isExportAssignment(statement))
+      return problemAt(statement, statement.isExportEquals ? exportAssignmentMessage() : exportDefaultMessage());
+    if (ts.isExportDeclaration(statement)) {
+      if (statement.moduleSpecifier) return problemAt(statement, reExportMessage());
+      blanks.push([statement.getStart(file), statement.getEnd()]);
+      continue;
+    }
+    const modifiers = ts.canHaveModifiers(statement) ? (ts.getModifiers(statement) ?? []) : [];
+    const exported = modifiers.find((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    if (!exported) continue;
+    const named = !("name" in statement) || statement.name !== undefined;
+    const isDefault = modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+    if (isDefault && !named) return problemAt(statement, exportDefaultMessage());
+    for (const modifier of modifiers)
+      if (modifier.kind === ts.SyntaxKind.ExportKeyword || modifier.kind === ts.SyntaxKind.DefaultKeyword)
+        blanks.push([modifier.getStart(file), modifier.getEnd()]);
+  }
+  let out = code;
+  for (const [start, end] of blanks.reverse())
+    out = out.slice(0, start) + out.slice(start, end).replace(/[^\n]/g, " ") + out.slice(end);
+  return { code: out };
 }

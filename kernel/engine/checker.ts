@@ -62,6 +62,13 @@ export interface CheckerOptions {
   prelude: string;
 }
 
+/**
+ * TS1202, "Import assignment cannot be used when targeting ECMAScript modules": `import x =
+ * require("m")` is a CommonJS form that `module: ESNext` refuses, but a cell is not emitted as a
+ * module — transpile.ts turns it into the loader's `require` — so the check lets it through.
+ */
+const IMPORT_ASSIGNMENT_IN_ESM = 1202;
+
 export const COMPILER_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.ESNext,
@@ -166,10 +173,14 @@ export class CellChecker {
       ...this.service.getSyntacticDiagnostics(this.cellFile),
       ...this.service.getSemanticDiagnostics(this.cellFile),
     ].filter(
-      (d) => d.category === ts.DiagnosticCategory.Error && (d.start === undefined || d.start >= this.headerLength),
+      (d) =>
+        d.category === ts.DiagnosticCategory.Error &&
+        d.code !== IMPORT_ASSIGNMENT_IN_ESM &&
+        (d.start === undefined || d.start >= this.headerLength),
     );
     if (diagnostics.length > 0) return { diagnostics: this.toCellDiagnostics(diagnostics), syntax };
     if (syntax.names.length > 0) this.remember(syntax, own);
+    this.rememberGlobalAugmentations(syntax);
     return { diagnostics: [], syntax };
   }
 
@@ -184,6 +195,18 @@ export class CellChecker {
     // Exporting the cell's names at the end (no line moves) makes declaration emit describe them all.
     const tail = exported.length > 0 ? `\n;export { ${exported.join(", ")} };` : "";
     this.setFile(this.cellFile, `${header}${HEADER_END}${code}${tail}`);
+  }
+
+  /**
+   * A checked cell's `declare global { … }` blocks, kept as they are for later cells (they declare
+   * types of globals, not names of the cell: the declaration emit of `remember` leaves them out).
+   */
+  private rememberGlobalAugmentations(syntax: CellSyntax): void {
+    for (const statement of syntax.file.statements) {
+      if (!(ts.isModuleDeclaration(statement) && statement.flags & ts.NodeFlags.GlobalAugmentation)) continue;
+      const file = path.join(this.settings.rootDir, `__cellGlobals${++this.cellCount}.d.ts`);
+      this.setFile(file, `export {};\n${syntax.file.text.slice(statement.getStart(), statement.getEnd())}\n`);
+    }
   }
 
   /** Records the checked cell's declarations (TypeScript's declaration emit) for later cells. */

@@ -95,6 +95,14 @@ export class TypeScriptEngine {
     const interrupts = this.options.interrupts;
     let js: string;
     try {
+      // Required here, not imported: it loads TypeScript, which parts() loads through its code cache.
+      const { withoutExports } = require("./cellSyntax") as typeof import("./cellSyntax");
+      const exportless = withoutExports(code);
+      if ("problem" in exportless) {
+        const { line, column, message } = exportless.problem;
+        return { status: "error", error: compileError([`${line}:${column} - ${message}`]) };
+      }
+      code = exportless.code;
       const checked = checker.check(code);
       if (checked.diagnostics.length > 0) {
         return {

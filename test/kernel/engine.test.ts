@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as os from "node:os";
 import { CellChecker } from "../../kernel/engine/checker";
-import { parseCell } from "../../kernel/engine/cellSyntax";
+import { parseCell, withoutExports } from "../../kernel/engine/cellSyntax";
 import { fastCheck } from "../../kernel/engine/fastCheck";
 import { toJavaScript } from "../../kernel/engine/transpile";
 
@@ -32,6 +32,41 @@ describe("cell type checking", { timeout: 120_000 }, () => {
       errorsOf(checker, "interface Shape { corners: string }\nconst t: Shape = { corners: 'four' }"),
       [],
     );
+  });
+
+  it("takes `export` out of a cell (code pasted from a module), refuses the exports that mean nothing there", () => {
+    // Before: the checker's hidden `export { names }` tail clashed with the cell's own export, and the
+    // diagnostics pointed at a line 2 the one-line cell did not have.
+    const exportless = (code: string): string => {
+      const result = withoutExports(code);
+      assert.ok("code" in result, `${code}: ${"problem" in result ? result.problem.message : ""}`);
+      return result.code;
+    };
+    assert.equal(exportless("export const ex = 5"), "       const ex = 5");
+    assert.equal(exportless("const a = 1\nexport { a }"), "const a = 1\n            ");
+    assert.equal(exportless("export default class C {}"), "               class C {}");
+    assert.equal(exportless("const s = 'export'; s"), "const s = 'export'; s");
+    for (const code of ["export const ex = 5", "export function f() { return ex }", "export interface I { x: number }"])
+      assert.deepEqual(errorsOf(checker, exportless(code)), [], code);
+    assert.deepEqual(errorsOf(checker, "const i: I = { x: f() }"), [], "later cells see what the exports declared");
+    const problem = (code: string) => {
+      const result = withoutExports(code);
+      return "problem" in result ? `${result.problem.line}:${result.problem.column} ${result.problem.message}` : "";
+    };
+    assert.match(problem("const x = 1\nexport default 42"), /^2:1 `export default` of a value has no meaning/);
+    assert.match(problem("export * from 'node:fs'"), /^1:1 a notebook cell cannot re-export another module/);
+    assert.match(problem("export = 3"), /^1:1 `export =` has no meaning/);
+  });
+
+  it('keeps a cell\'s `declare global { … }` for later cells (it bound a name "global" before)', () => {
+    assert.deepEqual(errorsOf(checker, "declare global { var gx: number }"), []);
+    assert.deepEqual(errorsOf(checker, "const g: number = gx"), []);
+    assert.match(errorsOf(checker, "const h: string = gx").join(), /Type 'number' is not assignable to type 'string'/);
+  });
+
+  it("accepts `import x = require(…)`, as docs/kernel.md says (TS1202 under module ESNext before)", () => {
+    assert.deepEqual(errorsOf(checker, 'import nodeFs = require("node:fs");'), []);
+    assert.deepEqual(errorsOf(checker, 'const exists: boolean = nodeFs.existsSync(".")'), []);
   });
 
   it("reports line:col of the cell (not of the hidden header of earlier imports)", () => {
