@@ -199,8 +199,9 @@ async function command(args: string[], mode: Mode): Promise<number> {
       console.log(usage(mode));
       return 0;
     }
-    if (parsed.paths.length === 0) throw new Error(cliMessages.noPaths(mode));
+    // Values first: `--timeout ok.ipynb` took the notebook as its value, and that is the mistake to report.
     options = batchOptions(parsed, mode);
+    if (parsed.paths.length === 0) throw new Error(cliMessages.noPaths(mode));
     checkOutputsWritable(parsed);
     files = discoverNotebooks(parsed.paths);
     const shardText = parsed.values.shard?.[0];

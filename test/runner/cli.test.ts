@@ -202,6 +202,11 @@ describe("optimlab test: bad input", () => {
       cliMessages.notANumber("timeout", "soon"),
     );
     assert.equal((await capture(main, [])).err, cliMessages.noPaths("test"));
+    assert.equal(
+      (await capture(main, ["--timeout", "ok.ipynb"])).err,
+      cliMessages.notANumber("timeout", "ok.ipynb"),
+      "the option that swallowed the notebook is named",
+    );
     for (const jobs of ["1.5", "0", "-2", "two"]) {
       const { code, err } = await capture(main, ["--jobs", jobs, "x.ipynb"]);
       assert.deepEqual([code, err], [2, notAPositiveIntegerMessage("jobs", jobs)], jobs);
