@@ -325,7 +325,8 @@ export class CellChecker {
     this.setCell(code, new Set(parseCell(code).names.map((n) => n.name)), undefined, false);
     const at = this.headerLength + Math.max(0, cursor - (cursor > 0 && /[\w$]/.test(code[cursor] ?? "") ? 0 : 1));
     const info = this.service.getQuickInfoAtPosition(this.cellFile, at);
-    if (!info) return undefined;
+    // A name TypeScript cannot resolve has quick info of kind "" saying "any": nothing was found.
+    if (!info || info.kind === ts.ScriptElementKind.unknown) return undefined;
     const signature = ts.displayPartsToString(info.displayParts);
     const docs = ts.displayPartsToString(info.documentation) || this.docComment(at);
     const tags = (info.tags ?? []).map(

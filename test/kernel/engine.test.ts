@@ -69,6 +69,12 @@ describe("cell type checking", { timeout: 120_000 }, () => {
     assert.deepEqual(errorsOf(checker, 'const exists: boolean = nodeFs.existsSync(".")'), []);
   });
 
+  it('inspects a known name, and finds nothing for a name that does not exist (it said "any", found, before)', () => {
+    assert.deepEqual(errorsOf(checker, "const inspected = 1"), []);
+    assert.match(checker.inspect("inspected", 3) ?? "", /^const inspected: 1/);
+    assert.equal(checker.inspect("doesNotExist", 3), undefined);
+  });
+
   it("reports line:col of the cell (not of the hidden header of earlier imports)", () => {
     assert.deepEqual(errorsOf(checker, 'import * as path from "node:path";'), []);
     const errors = errorsOf(checker, 'import * as os from "node:os";\nconst n: number = path.sep + os.EOL;');
