@@ -3,8 +3,9 @@
  * TypeScript): kernel from the notebook's kernelspec, cells in order, timeouts per cell and per
  * notebook, tags, parameters, optional output regression, nbclient-style hooks.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
-import { findKernelSpec, KERNEL_NAME, listKernelSpecs, type KernelSpecEntry } from "../kernel/kernelspecs";
+import { findKernelSpec, KERNEL_NAME, kernelDirs, listKernelSpecs, type KernelSpecEntry } from "../kernel/kernelspecs";
 import type { JsonObject } from "../protocol/wire";
 import {
   abortedMessage,
@@ -129,6 +130,45 @@ export const executeMessages = {
     `Install it (\`jupyter kernelspec list\` shows what Jupyter sees) or pass --kernel NAME.`,
 } as const;
 
+export const malformedKernelSpecMessage = (name: string, file: string, reason: string): string =>
+  `The kernelspec "${name}" is malformed: ${file} ${reason}. Fix or reinstall it ` +
+  `(\`jupyter kernelspec list\` shows where it is), or pass --kernel NAME.`;
+
+/**
+ * Why an installed `kernels/<name>/kernel.json` was not usable (Jupyter skips such files, so the
+ * name looks unknown); undefined when there is no such file.
+ */
+export function malformedKernelSpec(name: string, dirs: string[] = kernelDirs()): string | undefined {
+  for (const dir of dirs) {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(dir);
+    } catch {
+      continue;
+    }
+    const entry = entries.find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+    if (entry === undefined) continue;
+    const file = path.join(dir, entry, "kernel.json");
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      return malformedKernelSpecMessage(name, file, `is not valid JSON (${(error as Error).message})`);
+    }
+    const argv = isObject(parsed) ? parsed.argv : undefined;
+    if (!Array.isArray(argv) || argv.length === 0) {
+      return malformedKernelSpecMessage(name, file, 'has no "argv" list (the command that starts the kernel)');
+    }
+  }
+  return undefined;
+}
+
 /** Names of every kernel the runner can start (installed kernelspecs plus our built-in one). */
 export function availableKernelNames(): string[] {
   return [...new Set([...listKernelSpecs().map((entry) => entry.name), KERNEL_NAME])].sort();
@@ -139,7 +179,9 @@ export function resolveKernel(notebook: Notebook, file: string, override?: strin
   const name = override ?? (isObject(kernelspec) && typeof kernelspec.name === "string" ? kernelspec.name : undefined);
   if (!name) throw new NotebookError(executeMessages.noKernelName(file));
   const entry = findKernelSpec(name);
-  if (!entry) throw new NotebookError(executeMessages.unknownKernel(name, availableKernelNames()));
+  if (!entry) {
+    throw new NotebookError(malformedKernelSpec(name) ?? executeMessages.unknownKernel(name, availableKernelNames()));
+  }
   return entry;
 }
 

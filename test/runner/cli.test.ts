@@ -19,7 +19,13 @@ import {
   runMain,
 } from "../../runner/cli";
 import { discoverMessages } from "../../runner/discover";
-import { executeMessages, availableKernelNames, type CellResult, type NotebookResult } from "../../runner/execute";
+import {
+  executeMessages,
+  availableKernelNames,
+  malformedKernelSpecMessage,
+  type CellResult,
+  type NotebookResult,
+} from "../../runner/execute";
 import { outputCollisionMessage, runNotebooks } from "../../runner/batch";
 import { notebookMessages } from "../../runner/notebook";
 import { unsafeNumberMessage } from "../../runner/parameters";
@@ -43,6 +49,16 @@ async function capture(
     console.log = log;
     console.error = error;
   }
+}
+
+/** JSON.parse's own message for `text` (it differs between Node versions). */
+function jsonError(text: string): string {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return "";
 }
 
 const notebookJson = (cells: unknown[], kernel = "python3") =>
@@ -110,6 +126,36 @@ describe("optimlab test: bad input", () => {
     assert.equal(code, 1);
     assert.ok(out.includes(executeMessages.unknownKernel("no-such-kernel", availableKernelNames())), out);
     assert.ok(availableKernelNames().includes("optimlab"), "our kernel is always available");
+  });
+
+  it("says that a kernelspec is malformed, and where, instead of calling it unknown", async () => {
+    const dir = tempDir();
+    const kernels = path.join(dir, "jupyter", "kernels");
+    fs.mkdirSync(path.join(kernels, "badjson"), { recursive: true });
+    fs.writeFileSync(path.join(kernels, "badjson", "kernel.json"), '{"argv": ["x",]}');
+    fs.mkdirSync(path.join(kernels, "noargv"));
+    fs.writeFileSync(path.join(kernels, "noargv", "kernel.json"), '{"display_name": "n"}');
+    const cell = { cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null };
+    const saved = process.env.JUPYTER_PATH;
+    process.env.JUPYTER_PATH = path.join(dir, "jupyter");
+    try {
+      for (const name of ["badjson", "noargv"]) {
+        const file = path.join(dir, `${name}.ipynb`);
+        fs.writeFileSync(file, notebookJson([cell], name));
+        const { code, out } = await capture(main, [file]);
+        assert.equal(code, 1);
+        const kernelJson = path.join(kernels, name, "kernel.json");
+        const reason =
+          name === "badjson"
+            ? `is not valid JSON (${jsonError(fs.readFileSync(kernelJson, "utf8"))})`
+            : 'has no "argv" list (the command that starts the kernel)';
+        assert.ok(out.includes(malformedKernelSpecMessage(name, kernelJson, reason)), out);
+        assert.ok(!out.includes("No kernelspec named"), out);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.JUPYTER_PATH;
+      else process.env.JUPYTER_PATH = saved;
+    }
   });
 
   it("--shard keeps a deterministic slice of the sorted notebooks", async () => {
