@@ -120,7 +120,7 @@ export class History {
     const t = (english: string) => translate(english, lang);
     const parts = [
       t(
-        `${this.name ?? "History"}: ${this.epochs.length} epoch${this.epochs.length === 1 ? "" : "s"}, ${this.steps.length} steps`,
+        `${this.name ?? "History"}: ${this.epochs.length} epoch${this.epochs.length === 1 ? "" : "s"}, ${this.steps.length} step${this.steps.length === 1 ? "" : "s"}`,
       ),
     ];
     if (last) {

@@ -317,4 +317,15 @@ test("History: final, best, JSON round trip and a notebook display", async () =>
   const bundle = history[JUPYTER_DISPLAY]();
   assert.match(String(bundle["text/plain"]), /^sgd: 3 epochs, 3 steps · loss [\d.e-]+ · valLoss [\d.e-]+ · [\d.]+ s$/);
   assert.match(String(bundle["text/html"]), /<table>.*<th>valLoss<\/th>/);
+  // One step is "1 step" ("1 epoch, 1 steps" before), in Chinese too.
+  const single = await fit(linear({ inputs: 3, seed: 1 }), {
+    optimizer: new SGD({ lr: 0.1 }),
+    loss: mse,
+    train: regression,
+    batchSize: "full",
+    name: "once",
+    progress: false,
+  });
+  assert.match(single.summary("en"), /^once: 1 epoch, 1 step · /);
+  assert.match(single.summary("zh"), /^once：1 轮，1 步 · /);
 });
