@@ -185,6 +185,14 @@ export function resolveKernel(notebook: Notebook, file: string, override?: strin
   return entry;
 }
 
+/** nbformat requires `display_name` beside `name`: a kernelspec without one gets the installed spec's. */
+function fillKernelDisplayName(notebook: Notebook, kernel: KernelSpecEntry): void {
+  const kernelspec = notebook.metadata.kernelspec;
+  if (!isObject(kernelspec) || typeof kernelspec.display_name === "string") return;
+  const own = typeof kernelspec.name === "string" ? findKernelSpec(kernelspec.name) : undefined;
+  kernelspec.display_name = (own ?? kernel).spec.display_name;
+}
+
 function notebookTimeoutSetting(notebook: Notebook): number | undefined {
   const execution = notebook.metadata.execution;
   const timeout = isObject(execution) ? execution.timeout : undefined;
@@ -257,6 +265,7 @@ function planRun(input: string | Notebook, options: ExecuteOptions): RunPlan {
   const startedAt = Date.now();
   const { notebook, file } = prepareNotebook(input);
   const kernel = resolveKernel(notebook, file, options.kernel);
+  fillKernelDisplayName(notebook, kernel);
   if (options.parameters && Object.keys(options.parameters).length > 0) {
     injectParameters(notebook, options.parameters, kernel.spec.language);
   }

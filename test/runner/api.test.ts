@@ -3,9 +3,11 @@
  * timeouts from notebook metadata and the whole-notebook deadline, input never mutated.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
+import { findKernelSpec } from "../../kernel/kernelspecs";
 import { executeNotebook, type CellResult } from "../../runner";
-import type { Notebook } from "../../runner/notebook";
+import { serializeNotebook, type Notebook } from "../../runner/notebook";
 import { pythonKernelMissing } from "./helpers";
 
 function notebook(sources: string[], metadata: Notebook["metadata"] = {}): Notebook {
@@ -111,5 +113,21 @@ describe("executeNotebook API on the python3 kernel", { skip: pythonKernelMissin
     assert.match(changed.cells[0].failure?.details ?? "", /- 'v3'\n.*\+ 'v2'/s);
     assert.deepEqual(errors, [1]);
     assert.equal(changed.ok, false);
+  });
+
+  it("fills a kernelspec's missing display_name, which nbformat requires", async () => {
+    const input = notebook(["1"], { kernelspec: { name: "python3" } });
+    const result = await executeNotebook(input, {});
+    assert.deepEqual(result.notebook.metadata.kernelspec, {
+      name: "python3",
+      display_name: findKernelSpec("python3")?.spec.display_name,
+    });
+    const validate = spawnSync(
+      "/usr/bin/python3",
+      ["-c", "import sys, nbformat\nnbformat.validate(nbformat.reads(sys.stdin.read(), as_version=4))"],
+      { input: serializeNotebook(result.notebook), encoding: "utf8" },
+    );
+    assert.equal(validate.stderr, "");
+    assert.equal(validate.status, 0);
   });
 });
