@@ -218,17 +218,29 @@ async function serve(data: ControlThreadData): Promise<void> {
   }
 }
 
-/** True when the parent we were started by is gone (JPY_PARENT_PID, or we were re-parented). */
-function parentGone(parentPid: number | undefined, initialParent: number): boolean {
-  if (parentPid !== undefined && parentPid > 1) {
-    try {
-      process.kill(parentPid, 0);
-    } catch (error) {
-      return (error as { code?: string }).code === "ESRCH";
-    }
-    return false;
+/**
+ * True when the parent we were started by is gone: JPY_PARENT_PID no longer exists, or we were
+ * re-parented. Both are asked: a client killed and not yet reaped by its own parent is a zombie,
+ * which `kill(pid, 0)` still finds (the kernel stayed up for minutes), while its children (we, or
+ * the launcher between us) are re-parented at once, as ipykernel's parent poller also checks.
+ */
+export function parentGone(
+  parentPid: number | undefined,
+  initialParent: number,
+  currentParent: number = process.ppid,
+  exists: (pid: number) => boolean = processExists,
+): boolean {
+  if (initialParent > 1 && currentParent !== initialParent) return true;
+  return parentPid !== undefined && parentPid > 1 && !exists(parentPid);
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as { code?: string }).code !== "ESRCH";
   }
-  return initialParent > 1 && process.ppid !== initialParent;
+  return true;
 }
 
 if (parentPort) void serve(workerData as ControlThreadData);
