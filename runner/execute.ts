@@ -29,7 +29,6 @@ import {
   joinSource,
   normalizeNotebook,
   NotebookError,
-  notebookMessages,
   readNotebook,
   type CodeCell,
   type Notebook,
@@ -82,6 +81,8 @@ export interface NotebookResult {
   seconds: number;
   /** A failure of the notebook as a whole (kernel would not start); cells are then all not-run. */
   error?: string;
+  /** Said of a notebook that passed without running (no code cells). */
+  note?: string;
   /** The notebook executed, but writing it (--output-dir, --inplace) failed: why. `ok` is then false. */
   writeError?: string;
 }
@@ -199,23 +200,58 @@ function notebookTimeoutSetting(notebook: Notebook): number | undefined {
   return typeof timeout === "number" && timeout > 0 ? timeout : undefined;
 }
 
-/** Loads (or copies) and normalises a notebook, rejecting one without code cells. */
+/** Loads (or copies) and normalises a notebook. */
 export function prepareNotebook(input: string | Notebook): { notebook: Notebook; file: string } {
   const file = typeof input === "string" ? input : "<notebook>";
   const notebook = normalizeNotebook(typeof input === "string" ? readNotebook(input) : cloneNotebook(input));
-  if (!notebook.cells.some((cell) => cell.cell_type === "code" && joinSource(cell.source).trim() !== "")) {
-    throw new NotebookError(notebookMessages.empty(file));
-  }
   return { notebook, file };
+}
+
+/** Whether any code cell has something to send to a kernel. */
+export function hasCodeToRun(notebook: Notebook): boolean {
+  return notebook.cells.some((cell) => cell.cell_type === "code" && joinSource(cell.source).trim() !== "");
+}
+
+export const noCodeCellsMessage = (): string => "no code cells to execute: nothing ran, nothing failed";
+
+/**
+ * A notebook of prose (or of empty code cells) passes without a kernel: nothing in it can fail. Its
+ * kernelspec is not looked up, so a prose notebook naming none is fine too.
+ */
+function nothingToExecute(input: string | Notebook, notebook: Notebook, options: ExecuteOptions): NotebookResult {
+  const startedAt = Date.now();
+  const kernelspec = notebook.metadata.kernelspec;
+  const named = isObject(kernelspec) && typeof kernelspec.name === "string" ? kernelspec.name : undefined;
+  const kernelName = options.kernel ?? named ?? "none";
+  const codeCells = notebook.cells.flatMap((cell, index) => (cell.cell_type === "code" ? [{ cell, index }] : []));
+  options.onNotebookStart?.({
+    path: typeof input === "string" ? input : undefined,
+    kernelName,
+    codeCells: codeCells.length,
+  });
+  const cells = codeCells.map(({ cell, index }, n): CellResult => {
+    return { ...notRunResult(cell, index, n + 1), status: "skipped", reason: "empty cell" };
+  });
+  return {
+    path: typeof input === "string" ? input : undefined,
+    notebook,
+    cells,
+    ok: true,
+    kernelName,
+    seconds: (Date.now() - startedAt) / 1000,
+    note: noCodeCellsMessage(),
+  };
 }
 
 /**
  * Executes a notebook (a path or a notebook object) and reports per cell. Bad input (unreadable,
- * not a notebook, empty, unknown kernel) throws NotebookError before any kernel starts; a kernel that
- * fails to start gives a result with `error` set.
+ * not a notebook, unknown kernel) throws NotebookError before any kernel starts; a kernel that
+ * fails to start gives a result with `error` set. A notebook without code to run passes at once.
  */
 export async function executeNotebook(input: string | Notebook, options: ExecuteOptions = {}): Promise<NotebookResult> {
-  const run = planRun(input, options);
+  const prepared = prepareNotebook(input);
+  if (!hasCodeToRun(prepared.notebook)) return nothingToExecute(input, prepared.notebook, options);
+  const run = planRun(input, prepared, options);
   options.onNotebookStart?.({ path: run.path, kernelName: run.kernel.name, codeCells: run.codeCells.length });
   const started = await startKernel(run, options);
   if (!(started instanceof KernelSession)) return finishRun(run, started.error);
@@ -261,9 +297,12 @@ interface RunPlan {
 }
 
 /** Step 1: load and check the input (throws NotebookError on bad input), inject parameters. */
-function planRun(input: string | Notebook, options: ExecuteOptions): RunPlan {
+function planRun(
+  input: string | Notebook,
+  { notebook, file }: { notebook: Notebook; file: string },
+  options: ExecuteOptions,
+): RunPlan {
   const startedAt = Date.now();
-  const { notebook, file } = prepareNotebook(input);
   const kernel = resolveKernel(notebook, file, options.kernel);
   fillKernelDisplayName(notebook, kernel);
   if (options.parameters && Object.keys(options.parameters).length > 0) {

@@ -74,7 +74,6 @@ export const notebookMessages = {
   notNotebook: (file: string, reason: string) => `${file}: not a Jupyter notebook (${reason})`,
   unsupportedVersion: (file: string, version: Json) =>
     `${file}: nbformat ${JSON.stringify(version)} is not supported; convert it to nbformat 4 with \`jupyter nbconvert --to notebook\``,
-  empty: (file: string) => `${file}: the notebook has no code cells, so there is nothing to execute`,
   linkLoop: (file: string) =>
     `${file}: too many levels of symbolic links (a loop?); point the link at a real file or write elsewhere`,
 } as const;

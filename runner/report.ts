@@ -63,7 +63,8 @@ function runLine(entry: RunEntry, writtenTo?: string): string {
     (writtenTo ? ` → ${writtenTo}` : "");
   const cellFailure = entry.cells.find((cell) => cell.failure)?.failure?.details;
   const failure = entry.error ?? ([entry.writeError, cellFailure].filter(Boolean).join("\n") || undefined);
-  return failure ? `${head}\n${failure}` : head;
+  const said = failure ?? entry.note;
+  return said ? `${head}\n${said}` : head;
 }
 
 function notebookBlock(entry: RunEntry, options: { color?: boolean }): string {
@@ -73,6 +74,7 @@ function notebookBlock(entry: RunEntry, options: { color?: boolean }): string {
   const verdict = entry.ok ? paint("32", "PASS") : paint("31", "FAIL");
   const lines = [`${verdict} ${name}  [kernel ${entry.kernelName}, ${seconds(entry.seconds)}]`];
   if (entry.error) lines.push(indent(entry.error));
+  if (entry.note) lines.push(indent(entry.note));
   if (entry.writeError) lines.push(indent(entry.writeError));
   for (const cell of entry.cells) {
     const status = STATUS_WORD[cell.status].padEnd(7);

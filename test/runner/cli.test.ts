@@ -23,6 +23,7 @@ import {
   executeMessages,
   availableKernelNames,
   malformedKernelSpecMessage,
+  noCodeCellsMessage,
   type CellResult,
   type NotebookResult,
 } from "../../runner/execute";
@@ -100,16 +101,33 @@ describe("optimlab test: bad input", () => {
     );
   });
 
-  it("reports an empty notebook and a .ipynb that is not a notebook", async () => {
+  it("passes a notebook without code cells (no kernel needed) and reports a .ipynb that is not a notebook", async () => {
     const dir = tempDir();
     const empty = path.join(dir, "empty.ipynb");
     const other = path.join(dir, "other.ipynb");
     fs.writeFileSync(empty, notebookJson([{ cell_type: "markdown", source: "only prose", metadata: {} }]));
     fs.writeFileSync(other, '{"name": "package"}');
     const { code, out } = await capture(main, [dir]);
-    assert.equal(code, 1);
-    assert.ok(out.includes(notebookMessages.empty(empty)));
+    assert.equal(code, 1, "other.ipynb fails");
     assert.ok(out.includes(notebookMessages.notNotebook(other, 'it has no "cells" or no "nbformat" field')));
+    const prose = path.join(dir, "prose", "p.ipynb");
+    fs.mkdirSync(path.dirname(prose));
+    const blank = { cell_type: "code", source: "  \n", metadata: {}, outputs: [], execution_count: null };
+    const noKernel = JSON.parse(notebookJson([{ cell_type: "markdown", source: "x", metadata: {} }, blank])) as {
+      metadata: object;
+    };
+    noKernel.metadata = {}; // names no kernel: none is needed
+    fs.writeFileSync(prose, JSON.stringify(noKernel));
+    for (const file of [empty, prose]) {
+      const passed = await capture(main, [file, "--junit", path.join(dir, "j.xml")]);
+      assert.equal(passed.code, 0, passed.out);
+      assert.match(passed.out, new RegExp(`^PASS ${file.replace(/[.]/g, "\\.")} .*\n {4}${noCodeCellsMessage()}`));
+      assert.match(passed.out, /1 notebook: 1 passed, 0 failed/);
+      assert.match(fs.readFileSync(path.join(dir, "j.xml"), "utf8"), /failures="0" errors="0"/);
+    }
+    const run = await capture(runMain, [empty]);
+    assert.equal(run.code, 0);
+    assert.ok(run.out.includes(noCodeCellsMessage()));
   });
 
   it("names the installed kernelspecs when the notebook's kernel is unknown", async () => {
