@@ -4,7 +4,8 @@
  *
  *   REQUESTED  interrupts asked for so far (the control thread adds one per interrupt_request)
  *   HANDLED    the last REQUESTED value the main thread has acted on (it notifies waiters)
- *   RUNNING    1 while a cell's code is being evaluated (set around the evaluation, see engine/)
+ *   RUNNING    1 while a cell's code runs: its evaluation (engine/), or a timer callback it
+ *              scheduled (output.ts wraps timers; the engine runs them through the evaluator)
  *
  * The control thread asks politely first (a message the main thread handles between two turns of
  * its event loop: a cell awaiting something is cancelled there). When the main thread does not
@@ -51,6 +52,12 @@ export class InterruptState {
 
   setRunning(running: boolean): void {
     Atomics.store(this.flags, RUNNING, running ? 1 : 0);
+  }
+
+  /** Marks a cell's callback as running (it may be inside a running cell's await); returns the undo. */
+  enterUserCode(): () => void {
+    const previous = Atomics.exchange(this.flags, RUNNING, 1);
+    return () => void Atomics.store(this.flags, RUNNING, previous);
   }
 
   /** Makes `pending()` reachable from library code without importing the kernel. */

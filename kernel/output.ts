@@ -64,11 +64,15 @@ export const cellContext = {
 };
 
 /**
- * Wraps the global timer functions so their callbacks run in the scope that scheduled them; an error
- * a callback throws goes to `onThrow` with that scope (the cell that scheduled it), instead of Node's
+ * Wraps the global timer functions so their callbacks run in the scope that scheduled them, through
+ * `run` (the server makes them interruptible: TypeScriptEngine.runCallback); an error a callback
+ * throws goes to `onThrow` with that scope (the cell that scheduled it), instead of Node's
  * `uncaughtException`, which no longer knows the scope. Returns a function that puts the originals back.
  */
-export function routeTimers(onThrow: (error: unknown, scope: CellScope) => void): () => void {
+export function routeTimers(
+  onThrow: (error: unknown, scope: CellScope) => void,
+  run: (callback: () => void, scope: CellScope) => void = (callback) => callback(),
+): () => void {
   const originals = { setTimeout, setInterval, setImmediate };
   type Schedule = (callback: (...args: unknown[]) => void, ...rest: unknown[]) => unknown;
   const wrap = (schedule: Schedule, clear: (handle: unknown) => void, repeats: boolean): Schedule => {
@@ -79,13 +83,15 @@ export function routeTimers(onThrow: (error: unknown, scope: CellScope) => void)
       const handle = schedule(
         function (this: unknown, ...args: unknown[]) {
           if (!repeats) scope.timers?.delete(entry);
-          cellContext.run(scope, () => {
-            try {
-              callback.apply(this, args);
-            } catch (error) {
-              onThrow(error, scope);
-            }
-          });
+          cellContext.run(scope, () =>
+            run(() => {
+              try {
+                callback.apply(this, args);
+              } catch (error) {
+                onThrow(error, scope);
+              }
+            }, scope),
+          );
         },
         ...rest,
       );

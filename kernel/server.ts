@@ -19,7 +19,14 @@ import type { StopReason } from "./controlThread";
 import { COMM_MESSAGE_TYPES, CommManager, type CommMessageType } from "./comm";
 import { isComplete } from "./completeness";
 import { codePointToUtf16, utf16ToCodePoint } from "./cursor";
-import { runtimeError, TypeScriptEngine, typescriptVersion, type CellError, type ExecutionOutcome } from "./engine";
+import {
+  runtimeError,
+  timerInterruptedMessage,
+  TypeScriptEngine,
+  typescriptVersion,
+  type CellError,
+  type ExecutionOutcome,
+} from "./engine";
 import { CELL_GLOBALS, CELL_GLOBALS_PRELUDE } from "./globals";
 import { CellHistory } from "./history";
 import { KERNEL_DISPLAY_NAME, packageVersion } from "./kernelspecs";
@@ -128,7 +135,14 @@ export class KernelServer {
   async start(): Promise<void> {
     await this.channels.bind();
     const restoreStdio = routeStdio((name, text, scope) => this.stream(name, text, scope));
-    const restoreTimers = routeTimers((error, scope) => this.reportStray("Uncaught exception", error, scope));
+    const restoreTimers = routeTimers(
+      (error, scope) => this.reportStray("Uncaught exception", error, scope),
+      (callback, scope) => {
+        // An interrupt stopped a busy loop in a finished cell's timer: say so under that cell.
+        if (this.engine.runCallback(callback))
+          cellContext.run(scope, () => process.stderr.write(`${timerInterruptedMessage()}\n`));
+      },
+    );
     this.restoreStdio = () => {
       restoreStdio();
       restoreTimers();

@@ -19,6 +19,9 @@ export const COMPILE_ERROR_NAME = "CompileError";
 /** The ename of an interrupted cell (IPython's name, which clients recognise). */
 export const INTERRUPT_ERROR_NAME = "KeyboardInterrupt";
 export const interruptedMessage = (): string => "Execution interrupted";
+/** Under a finished cell whose timer callback an interrupt stopped. */
+export const timerInterruptedMessage = (): string =>
+  `${INTERRUPT_ERROR_NAME}: an interrupt stopped a timer callback this cell scheduled`;
 
 export function compileError(diagnostics: string[]): CellError {
   return {

@@ -30,6 +30,7 @@ interface EvaluateResult {
 
 const OBJECT_GROUP = "optimlab-cell";
 const HANDOFF = Symbol.for("optimlab.evaluator.handoff");
+const CALL = Symbol.for("optimlab.evaluator.call");
 
 export class ReplEvaluator {
   private readonly session = new Session();
@@ -94,6 +95,35 @@ export class ReplEvaluator {
     const value = this.taken;
     this.taken = undefined;
     return value;
+  }
+
+  /**
+   * Calls `fn` now, through the inspector as a cell is run, so that an interrupt's
+   * `terminateExecution` ends inside this call: the caller (a timer's wrapper, Node's timer list)
+   * goes on. Terminated outside such a call, a timer callback leaves Node's async-context stack
+   * unbalanced and the process aborts. A same-thread session answers synchronously. True when the
+   * call was terminated; what `fn` throws is its own business (wrap it).
+   */
+  callInterruptibly(fn: () => void): boolean {
+    const slot = globalThis as { [CALL]?: () => void };
+    let terminated = false;
+    slot[CALL] = fn;
+    try {
+      this.session.post(
+        "Runtime.evaluate",
+        {
+          expression: `globalThis[Symbol.for("optimlab.evaluator.call")]()`,
+          silent: true,
+          includeCommandLineAPI: false,
+        },
+        (error) => {
+          terminated = error !== null && /terminated/i.test(error.message);
+        },
+      );
+    } finally {
+      slot[CALL] = undefined;
+    }
+    return terminated;
   }
 
   close(): void {

@@ -19,6 +19,7 @@ export {
   COMPILE_ERROR_NAME,
   INTERRUPT_ERROR_NAME,
   interruptedMessage,
+  timerInterruptedMessage,
   compileError,
   interruptError,
   runtimeError,
@@ -129,6 +130,26 @@ export class TypeScriptEngine {
       return { status: "error", error: runtimeError(evaluation.thrown, evaluation.terminated || interrupts.pending()) };
     } finally {
       interrupts.setRunning(false);
+    }
+  }
+
+  /**
+   * Runs a callback a cell scheduled (a timer) as the cell's own code: RUNNING is set around it, and
+   * it goes through the evaluator, so an interrupt stops a busy loop in it (kernel/output.ts wraps
+   * the timers). Before the first cell (no evaluator yet) it is a plain call. True when an interrupt
+   * terminated it.
+   */
+  runCallback(fn: () => void): boolean {
+    const evaluator = this.evaluator;
+    if (!evaluator) {
+      fn();
+      return false;
+    }
+    const restore = this.options.interrupts.enterUserCode();
+    try {
+      return evaluator.callInterruptibly(fn);
+    } finally {
+      restore();
     }
   }
 

@@ -426,6 +426,37 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     assert.deepEqual(ofType(after.iopub, "execute_result")[0].content.data, { "text/plain": "true" });
   });
 
+  it("interrupts a busy loop in a finished cell's timer, says so under that cell, and keeps the kernel usable", async () => {
+    // Before: the control thread terminated only a running cell, so the loop held the main thread
+    // for good — no reply to the interrupt or to any later request, until a restart.
+    await kernel.execute("let keptAcrossTimer = 'kept'");
+    const request = kernel.send("shell", "execute_request", {
+      code: "setTimeout(() => { while (true) {} }, 100); 'scheduled'",
+      silent: false,
+      store_history: true,
+    });
+    assert.equal((await kernel.waitForReply(request)).content.status, "ok");
+    await sleep(600); // the timer has fired and spins
+    const interrupt = await kernel.request("control", "interrupt_request", {}, 10_000);
+    assert.equal(interrupt.reply.header.msg_type, "interrupt_reply");
+    const said = await kernel.waitForIopub(
+      (m) =>
+        kernel.isChildOf(m, request) &&
+        m.header.msg_type === "stream" &&
+        /KeyboardInterrupt/.test(String(m.content.text)),
+      10_000,
+    );
+    assert.match(String(said.content.text), /an interrupt stopped a timer callback this cell scheduled/);
+    const after = await kernel.execute("keptAcrossTimer", {}, 10_000);
+    assert.deepEqual(ofType(after.iopub, "execute_result")[0].content.data, { "text/plain": "'kept'" });
+    const timers = await kernel.execute(
+      "await new Promise((r) => setTimeout(() => r('timers still work'), 10))",
+      {},
+      10_000,
+    );
+    assert.deepEqual(ofType(timers.iopub, "execute_result")[0].content.data, { "text/plain": "'timers still work'" });
+  });
+
   it("shows an error no cell caught under the cell it came from: a timer's throw, an unawaited rejection", async () => {
     // Both went only to the kernel's own log before: the learner saw nothing.
     const run = async (code: string): Promise<Message> => {
