@@ -5,6 +5,7 @@
  * trap throws, a revoked Proxy, an object whose toString throws. Each read here is guarded, so every
  * thrown value becomes an error reply (a client waiting for execute_reply must never hang).
  */
+import * as path from "node:path";
 import { plainText } from "../../src/display/format";
 
 /** A failed cell, as Jupyter's `error` message carries it. */
@@ -52,6 +53,14 @@ function guarded<T>(read: () => T, fallback: T): T {
 const INTERNAL_FRAME =
   /\bat (Session\.post|ReplEvaluator\.|Object\.runInThisContext)|node:inspector|node:vm:|kernel[\\/]engine[\\/]/;
 
+/** This kernel's folder (…/kernel), of the built files or of the sources under tsx. */
+const KERNEL_DIR = path.dirname(__dirname);
+
+/** A stack line in the kernel's own code (not in the cells, the library or Node). */
+function isKernelFrame(line: string): boolean {
+  return /^\s+at /.test(line) && line.includes(KERNEL_DIR + path.sep);
+}
+
 export function runtimeError(thrown: unknown, interrupted = false): CellError {
   if (interrupted) return interruptError();
   const isError = guarded(() => thrown instanceof Error, false);
@@ -65,6 +74,9 @@ export function runtimeError(thrown: unknown, interrupted = false): CellError {
     let stack = guarded(() => String(error.stack ?? `${name}: ${message}`), `${name}: ${message}`).split("\n");
     const cut = stack.findIndex((line) => INTERNAL_FRAME.test(line));
     if (cut > 0) stack = stack.slice(0, cut);
+    // An error the kernel itself threw into the cell (prompt() without stdin, a display that failed)
+    // starts with the kernel's frames: the learner's code is what the traceback is for.
+    stack = stack.filter((line, i) => i === 0 || !isKernelFrame(line));
     return { ename: name, evalue: message, traceback: stack };
   }
   const text = guarded(() => plainText(thrown), "<a value that cannot be shown>");

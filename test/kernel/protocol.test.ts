@@ -457,6 +457,17 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     assert.deepEqual(ofType(timers.iopub, "execute_result")[0].content.data, { "text/plain": "'timers still work'" });
   });
 
+  it("leaves the kernel's own frames out of a traceback (prompt() without stdin)", async () => {
+    const { reply, iopub } = await kernel.execute("function ask() { return prompt('lr?') }\nask()", {
+      allow_stdin: false,
+    });
+    assert.equal(reply.content.status, "error");
+    assert.equal(reply.content.ename, "StdinNotAllowedError");
+    const traceback = (ofType(iopub, "error")[0].content.traceback as string[]).join("\n");
+    assert.match(traceback, /at ask \(/, "the cell's own frame is kept");
+    assert.doesNotMatch(traceback, /[\\/]kernel[\\/](server|stdin|output)\.[jt]s/, traceback);
+  });
+
   it("shows an error no cell caught under the cell it came from: a timer's throw, an unawaited rejection", async () => {
     // Both went only to the kernel's own log before: the learner saw nothing.
     const run = async (code: string): Promise<Message> => {
