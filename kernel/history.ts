@@ -1,6 +1,8 @@
 /**
- * The inputs of this kernel session, for `history_request` (tail / range / search), like IPython's
- * history manager but in memory only (a restarted kernel starts empty).
+ * The inputs of this kernel session, and each one's result as text, for `history_request` (tail /
+ * range / search; with `output: true` each entry is [session, line, [input, output]], output null
+ * where the cell had no result), like IPython's history manager but in memory only (a restarted
+ * kernel starts empty).
  */
 import type { Json } from "../protocol/json";
 
@@ -48,9 +50,16 @@ export function globMatch(pattern: string, text: string): boolean {
 
 export class CellHistory {
   private readonly entries: HistoryEntry[] = [];
+  /** The text/plain of each line's result, by line number. */
+  private readonly outputs = new Map<number, string>();
 
   add(executionCount: number, code: string): void {
     this.entries.push([SESSION_NUMBER, executionCount, code]);
+  }
+
+  /** Records line `executionCount`'s result (its text/plain). */
+  setOutput(executionCount: number, text: string): void {
+    this.outputs.set(executionCount, text);
   }
 
   query(request: HistoryQuery): HistoryEntry[] {
@@ -79,7 +88,9 @@ export class CellHistory {
     }
   }
 
-  toJson(entries: HistoryEntry[]): Json[] {
-    return entries.map((entry) => [...entry]);
+  toJson(entries: HistoryEntry[], withOutput = false): Json[] {
+    return entries.map(([session, line, input]) =>
+      withOutput ? [session, line, [input, this.outputs.get(line) ?? null]] : [session, line, input],
+    );
   }
 }

@@ -261,7 +261,7 @@ export class KernelServer {
         return reply("is_complete_reply", { ...isComplete(text(content.code)) });
       case "history_request": {
         const entries = this.history.query(content);
-        return reply("history_reply", { status: "ok", history: this.history.toJson(entries) });
+        return reply("history_reply", { status: "ok", history: this.history.toJson(entries, content.output === true) });
       }
       case "comm_info_request":
       case "comm_open":
@@ -362,6 +362,8 @@ export class KernelServer {
     if (outcome.status === "ok" && outcome.hasValue && !silent) {
       try {
         result = await formatNow(outcome.value);
+        const plain = result["text/plain"];
+        if (storeHistory && typeof plain === "string") this.history.setOutput(count, plain);
       } catch (error) {
         failure = runtimeError(error);
         failure.ename = `DisplayError (${failure.ename})`;

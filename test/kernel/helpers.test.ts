@@ -19,6 +19,22 @@ describe("cursor positions", () => {
 });
 
 describe("history", () => {
+  it("gives [input, output] pairs when asked for output (the flag was ignored before)", () => {
+    const withResults = new CellHistory();
+    withResults.add(1, "let n = 2");
+    withResults.add(2, "n * 21");
+    withResults.setOutput(2, "42");
+    const entries = withResults.query({ hist_access_type: "tail" });
+    assert.deepEqual(withResults.toJson(entries, true), [
+      [1, 1, ["let n = 2", null]],
+      [1, 2, ["n * 21", "42"]],
+    ]);
+    assert.deepEqual(withResults.toJson(entries), [
+      [1, 1, "let n = 2"],
+      [1, 2, "n * 21"],
+    ]);
+  });
+
   const history = new CellHistory();
   history.add(1, "const a = 1;");
   history.add(2, "a + 1");

@@ -310,6 +310,17 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     const history = reply.content.history as Array<[number, number, string]>;
     assert.equal(history.length, 1);
     assert.equal(history[0][2], "const historyMarker = 'h';");
+    const withOutput = await kernel.request("shell", "history_request", {
+      output: true,
+      raw: true,
+      hist_access_type: "tail",
+      n: 1,
+    });
+    assert.deepEqual((withOutput.reply.content.history as unknown[])[0], [
+      1,
+      history[0][1],
+      ["const historyMarker = 'h';", null],
+    ]);
 
     const comm = await kernel.request("shell", "comm_info_request", {});
     assert.equal(comm.reply.header.msg_type, "comm_info_reply");
