@@ -150,6 +150,11 @@ export class KernelServer {
     setDisplaySink({
       display: (bundle, { displayId, update, metadata }) => this.sendDisplay(bundle, displayId, update, metadata),
       track: (pending) => cellContext.getStore()?.pending.push(pending),
+      // As a failed display of a cell's result reads, with the traceback of the learner's code.
+      failed: (error) => {
+        const failure = runtimeError(error);
+        process.stderr.write(`DisplayError (${failure.ename}): ${failure.traceback.join("\n")}\n`);
+      },
     });
     setCommSink(this.comms);
     this.channels.interrupts.installProbe();

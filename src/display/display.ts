@@ -40,7 +40,8 @@ function emit(value: unknown, options: DisplayOptions, update: boolean): void {
   }
   // An async display method: send when ready; the kernel waits for it before ending the cell.
   const pending = bundle.then(send, (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    if (sink?.failed) sink.failed(error);
+    else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   });
   sink?.track?.(pending);
 }

@@ -36,6 +36,8 @@ export interface DisplaySink {
   ): void;
   /** Optional: an output still being formatted (async display method); the cell ends after it settles. */
   track?(pending: Promise<unknown>): void;
+  /** Optional: an async display method failed; the kernel shows it under the cell (else: console.error). */
+  failed?(error: unknown): void;
 }
 
 /**

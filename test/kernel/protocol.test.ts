@@ -468,6 +468,16 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     assert.deepEqual(ofType(timers.iopub, "execute_result")[0].content.data, { "text/plain": "'timers still work'" });
   });
 
+  it("shows an async display method's failure as a DisplayError with the learner's traceback", async () => {
+    // Before: display(x) printed the raw stack, the kernel's evaluator and inspector frames included.
+    const { iopub } = await kernel.execute(
+      "class BadAsync { async [Symbol.for('Jupyter.display')]() { throw new Error('async display boom') } }\ndisplay(new BadAsync())",
+    );
+    const stderr = streamText(iopub, "stderr");
+    assert.match(stderr, /^DisplayError \(Error\): Error: async display boom\n/);
+    assert.doesNotMatch(stderr, /ReplEvaluator|node:inspector|[\\/]kernel[\\/]/, stderr);
+  });
+
   it("leaves the kernel's own frames out of a traceback (prompt() without stdin)", async () => {
     const { reply, iopub } = await kernel.execute("function ask() { return prompt('lr?') }\nask()", {
       allow_stdin: false,
