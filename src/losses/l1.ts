@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { absolute } from "../backend/absolute";
 import { checkFloat, checkSameShape } from "./checks";
 import { checkReduction, NoReduction, reduce, ReductionOption, ScalarReduction } from "./reduction";
 
@@ -12,5 +13,5 @@ export function l1(input: tf.Tensor, target: tf.Tensor, options: ReductionOption
   const reduction = checkReduction(options.reduction ?? "mean");
   checkFloat("l1", "input", input);
   checkSameShape("l1", input, target);
-  return tf.tidy(() => reduce(tf.abs(tf.sub(input, target.toFloat())), reduction));
+  return tf.tidy(() => reduce(absolute(tf.sub(input, target.toFloat())), reduction));
 }

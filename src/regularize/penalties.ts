@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { absolute } from "../backend/absolute";
 import * as messages from "./messages";
 import { selectWeights, WeightSelection, WeightsInput } from "./weights";
 
@@ -25,7 +26,7 @@ function sumOver(selected: [string, tf.Tensor][], term: (w: tf.Tensor) => tf.Ten
 export function l1Penalty(weights: WeightsInput, coef: number, selection?: WeightSelection): tf.Scalar {
   const c = coefficient("l1Penalty", "coef", coef);
   const selected = selectWeights("l1Penalty", weights, selection);
-  return tf.tidy(() => tf.mul(c, sumOver(selected, tf.abs)));
+  return tf.tidy(() => tf.mul(c, sumOver(selected, absolute)));
 }
 
 /**
@@ -54,5 +55,5 @@ export function elasticNet(
   const a = coefficient("elasticNet", "l1", coefs.l1);
   const b = coefficient("elasticNet", "l2", coefs.l2);
   const selected = selectWeights("elasticNet", weights, selection);
-  return tf.tidy(() => tf.add(tf.mul(a, sumOver(selected, tf.abs)), tf.mul(b, sumOver(selected, tf.square))));
+  return tf.tidy(() => tf.add(tf.mul(a, sumOver(selected, absolute)), tf.mul(b, sumOver(selected, tf.square))));
 }
