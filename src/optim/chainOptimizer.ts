@@ -13,6 +13,7 @@ import {
   invalidParamGroupMessage,
   unknownVariableMessage,
   unknownWeightMessage,
+  unregisteredVariableMessage,
   weightShapeMismatchMessage,
 } from "./errors";
 import { JUPYTER_DISPLAY } from "../display/protocol";
@@ -284,7 +285,9 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
           throw new Error(unknownWeightMessage(className, name, allTreePaths));
         }
         const target = tf.engine().registeredVariables[variable];
-        if (target !== undefined && !tf.util.arraysEqual(target.shape, tensor.shape)) {
+        // Kept under a name no variable has, the state would be silently lost (fresh moments, old step count).
+        if (target === undefined) throw new Error(unregisteredVariableMessage(className, name, variable));
+        if (!tf.util.arraysEqual(target.shape, tensor.shape)) {
           throw new Error(weightShapeMismatchMessage(className, name, target.shape, tensor.shape));
         }
         if (!perVariable[group].has(variable)) perVariable[group].set(variable, new Map());
@@ -321,6 +324,20 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
       }
       group.restore(skeleton as TransformState, [...perVariable[index].keys()]);
     });
+  }
+
+  /**
+   * Rebuilds an optimizer from `getConfig()`'s options. tfjs's deserializer (`tf.loadLayersModel`
+   * with a saved optimizer) adds a `customObjects` entry to the config, which the options check
+   * would refuse as an unknown option: it is not one.
+   */
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    const options = { ...config };
+    delete options.customObjects;
+    return new cls(options);
   }
 
   /** The top-level options (constructor learning rate), as JSON; `weightDecayFilter` and `paramGroups` are left out. */

@@ -76,6 +76,14 @@ export function unknownVariableMessage(name: string): string {
 }
 
 /** `setWeights` got a weight whose name matches no state slot of this optimizer. */
+export function unregisteredVariableMessage(optimizer: string, name: string, variable: string): string {
+  return (
+    `${optimizer}.setWeights: '${name}' is state for a variable '${variable}' that does not exist. ` +
+    `Create the model first; a model loaded again in the process that saved it gets new variable names ` +
+    `(tfjs adds '_1', …), so load a saved model with its optimizer in a fresh process.`
+  );
+}
+
 export function unknownWeightMessage(optimizer: string, name: string, expected: readonly string[]): string {
   return (
     `${optimizer}.setWeights: unknown weight '${name}'; this optimizer's weights are 'iter', ` +
