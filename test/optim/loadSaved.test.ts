@@ -13,20 +13,9 @@ import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as optim from "../../src/optim";
 import * as errors from "../../src/optim/errors";
+import { savedWithOptimizer } from "./savedArtifacts";
 
 const root = path.join(__dirname, "..", "..");
-
-async function saved(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-    }),
-    { includeOptimizer: true },
-  );
-  return artifacts as tf.io.ModelArtifacts;
-}
 
 test("fromConfig ignores the customObjects entry tfjs's deserializer adds", () => {
   const config = { ...new optim.Adam({ lr: 0.01, amsgrad: true }).getConfig(), customObjects: {} };
@@ -42,7 +31,7 @@ test("a model saved with its Adam loads in a fresh process and resumes exactly",
   const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2], name: "resumed" })] });
   model.compile({ optimizer: new optim.Adam({ lr: 0.05 }), loss: "meanSquaredError" });
   await model.fit(xs, ys, { epochs: 3, verbose: 0, shuffle: false });
-  const artifacts = await saved(model);
+  const artifacts = await savedWithOptimizer(model);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-saved-"));
   try {
     const file = path.join(dir, "model.json");

@@ -10,6 +10,7 @@ import * as optim from "../../src/optim";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import * as errors from "../../src/optim/errors";
 import { loadFixture, makeProblem } from "./problem";
+import { savedWithOptimizer } from "./savedArtifacts";
 import { OPTIMIZERS_UNDER_TEST, optimizerUnderTest } from "./optimizersUnderTest";
 
 const fixture = loadFixture();
@@ -312,17 +313,10 @@ test("model.save with includeOptimizer stores the optimizer's class, config and 
   const xs = tf.ones([4, 2]);
   const ys = tf.ones([4, 1]);
   await model.fit(xs, ys, { epochs: 2, verbose: 0 });
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-    }),
-    { includeOptimizer: true },
-  );
-  const training = artifacts?.trainingConfig as unknown as { optimizer_config: { class_name: string } };
+  const artifacts = await savedWithOptimizer(model);
+  const training = artifacts.trainingConfig as unknown as { optimizer_config: { class_name: string } };
   assert.equal(training.optimizer_config.class_name, "optimlab.AdamW");
-  assert.ok(artifacts?.weightSpecs?.some((s) => s.name.endsWith("/scaleByAdam/nu")));
+  assert.ok(artifacts.weightSpecs?.some((s) => s.name.endsWith("/scaleByAdam/nu")));
   model.optimizer.dispose();
   model.dispose();
   tf.dispose([xs, ys]);
