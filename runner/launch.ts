@@ -19,6 +19,8 @@ export class KernelStartError extends Error {
   constructor(
     message: string,
     readonly stderr: string[] = [],
+    /** The kernel process started and exited before it was ready (not a spawn failure or a timeout). */
+    readonly diedAtStartup = false,
   ) {
     super(message);
   }

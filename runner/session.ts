@@ -16,6 +16,11 @@ import { delay, type Race } from "./timers";
 
 export { KernelStartError };
 
+/** Kernel starts tried again after a port was taken at startup (see `KernelSession.start`). */
+export const PORT_RETRIES = 2;
+/** How a kernel says a port it was given is taken: ZeroMQ (ipykernel, ours) and Node. */
+const PORT_TAKEN = /Address already in use|EADDRINUSE/;
+
 export const sessionMessages = {
   startupTimeout: (name: string, seconds: number) =>
     `Kernel "${name}" did not answer kernel_info_request within ${seconds} s (raise --startup-timeout if it is just slow)`,
@@ -78,8 +83,31 @@ export class KernelSession {
     return this.process.pid;
   }
 
-  /** Launches the kernel and waits until it is ready; on failure nothing is left running. */
+  /**
+   * Launches the kernel and waits until it is ready; on failure nothing is left running. A kernel
+   * that dies at startup because one of its ports was taken (another process bound it between our
+   * choosing it free and the kernel binding it: several kernels starting at once) is started again
+   * on new ports, up to {@link PORT_RETRIES} times within the startup timeout.
+   */
   static async start(
+    entry: KernelSpecEntry,
+    options: { cwd: string; startupTimeoutMs: number; env?: NodeJS.ProcessEnv },
+  ): Promise<KernelSession> {
+    const deadline = Date.now() + options.startupTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await KernelSession.startOnce(entry, { ...options, startupTimeoutMs: deadline - Date.now() });
+      } catch (error) {
+        const portTaken =
+          error instanceof KernelStartError &&
+          error.diedAtStartup &&
+          error.stderr.some((line) => PORT_TAKEN.test(line));
+        if (!portTaken || attempt >= PORT_RETRIES || Date.now() >= deadline) throw error;
+      }
+    }
+  }
+
+  private static async startOnce(
     entry: KernelSpecEntry,
     options: { cwd: string; startupTimeoutMs: number; env?: NodeJS.ProcessEnv },
   ): Promise<KernelSession> {
@@ -108,7 +136,7 @@ export class KernelSession {
         }
         if (result !== "retry" && "exit" in result) {
           await kernel.kill();
-          throw new KernelStartError(sessionMessages.diedAtStartup(entry.name, result.exit), kernel.lastStderr());
+          throw new KernelStartError(sessionMessages.diedAtStartup(entry.name, result.exit), kernel.lastStderr(), true);
         }
         if (result !== "retry") {
           info = result;

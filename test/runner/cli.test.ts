@@ -352,6 +352,38 @@ describe("optimlab test: bad input", () => {
     );
   });
 
+  it("starts a kernel again on new ports when one of its ports was taken at startup", async () => {
+    // Seen in CI: ipykernel exited with "zmq.error.ZMQError: Address already in use" while several
+    // kernels started at once, and the notebook failed before any cell ran.
+    const dir = tempDir();
+    const kernels = path.join(dir, "jupyter", "kernels", "port-taken-once");
+    fs.mkdirSync(kernels, { recursive: true });
+    const marker = path.join(dir, "first-start");
+    const script = `if [ ! -e '${marker}' ]; then touch '${marker}'; echo 'zmq.error.ZMQError: Address already in use' >&2; exit 1; fi; exec /usr/bin/python3 -m ipykernel_launcher -f "$0"`;
+    fs.writeFileSync(
+      path.join(kernels, "kernel.json"),
+      JSON.stringify({ argv: ["/bin/sh", "-c", script, "{connection_file}"], display_name: "p", language: "python" }),
+    );
+    const file = path.join(dir, "n.ipynb");
+    fs.writeFileSync(
+      file,
+      notebookJson(
+        [{ cell_type: "code", source: "print(6 * 7)", metadata: {}, outputs: [], execution_count: null }],
+        "port-taken-once",
+      ),
+    );
+    const saved = process.env.JUPYTER_PATH;
+    process.env.JUPYTER_PATH = path.join(dir, "jupyter");
+    try {
+      const { code, out } = await capture(main, [file]);
+      assert.equal(code, 0, out);
+      assert.ok(fs.existsSync(marker), "the first start did fail on its port");
+    } finally {
+      if (saved === undefined) delete process.env.JUPYTER_PATH;
+      else process.env.JUPYTER_PATH = saved;
+    }
+  });
+
   it("reports a kernel that dies during startup with its stderr", async () => {
     const dir = tempDir();
     const kernels = path.join(dir, "jupyter", "kernels", "crashing");
