@@ -62,6 +62,21 @@ function jsonError(text: string): string {
   return "";
 }
 
+/** A code cell that has not run. */
+const codeCell = (source: string) => ({ cell_type: "code", source, metadata: {}, outputs: [], execution_count: null });
+
+/** Runs `fn` with JUPYTER_PATH at `folder` (the test's own kernelspecs), then puts the old value back. */
+async function withJupyterPath<T>(folder: string, fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.JUPYTER_PATH;
+  process.env.JUPYTER_PATH = folder;
+  try {
+    return await fn();
+  } finally {
+    if (saved === undefined) delete process.env.JUPYTER_PATH;
+    else process.env.JUPYTER_PATH = saved;
+  }
+}
+
 const notebookJson = (cells: unknown[], kernel = "python3") =>
   JSON.stringify({
     nbformat: 4,
@@ -112,7 +127,7 @@ describe("optimlab test: bad input", () => {
     assert.ok(out.includes(notebookMessages.notNotebook(other, 'it has no "cells" or no "nbformat" field')));
     const prose = path.join(dir, "prose", "p.ipynb");
     fs.mkdirSync(path.dirname(prose));
-    const blank = { cell_type: "code", source: "  \n", metadata: {}, outputs: [], execution_count: null };
+    const blank = codeCell("  \n");
     const noKernel = JSON.parse(notebookJson([{ cell_type: "markdown", source: "x", metadata: {} }, blank])) as {
       metadata: object;
     };
@@ -133,13 +148,7 @@ describe("optimlab test: bad input", () => {
   it("names the installed kernelspecs when the notebook's kernel is unknown", async () => {
     const dir = tempDir();
     const file = path.join(dir, "k.ipynb");
-    fs.writeFileSync(
-      file,
-      notebookJson(
-        [{ cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null }],
-        "no-such-kernel",
-      ),
-    );
+    fs.writeFileSync(file, notebookJson([codeCell("1")], "no-such-kernel"));
     const { code, out } = await capture(main, [file]);
     assert.equal(code, 1);
     assert.ok(out.includes(executeMessages.unknownKernel("no-such-kernel", availableKernelNames())), out);
@@ -153,10 +162,8 @@ describe("optimlab test: bad input", () => {
     fs.writeFileSync(path.join(kernels, "badjson", "kernel.json"), '{"argv": ["x",]}');
     fs.mkdirSync(path.join(kernels, "noargv"));
     fs.writeFileSync(path.join(kernels, "noargv", "kernel.json"), '{"display_name": "n"}');
-    const cell = { cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null };
-    const saved = process.env.JUPYTER_PATH;
-    process.env.JUPYTER_PATH = path.join(dir, "jupyter");
-    try {
+    const cell = codeCell("1");
+    await withJupyterPath(path.join(dir, "jupyter"), async () => {
       for (const name of ["badjson", "noargv"]) {
         const file = path.join(dir, `${name}.ipynb`);
         fs.writeFileSync(file, notebookJson([cell], name));
@@ -170,10 +177,7 @@ describe("optimlab test: bad input", () => {
         assert.ok(out.includes(malformedKernelSpecMessage(name, kernelJson, reason)), out);
         assert.ok(!out.includes("No kernelspec named"), out);
       }
-    } finally {
-      if (saved === undefined) delete process.env.JUPYTER_PATH;
-      else process.env.JUPYTER_PATH = saved;
-    }
+    });
   });
 
   it("--shard keeps a deterministic slice of the sorted notebooks", async () => {
@@ -243,7 +247,7 @@ describe("optimlab test: bad input", () => {
   it("refuses a --cwd that is missing or not a folder, before running anything", async () => {
     const dir = tempDir();
     const file = path.join(dir, "k.ipynb");
-    const cell = { cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null };
+    const cell = codeCell("1");
     fs.writeFileSync(file, notebookJson([cell], "no-such-kernel"));
     for (const [cwd, reason] of [
       [path.join(dir, "nope"), "does not exist"],
@@ -291,7 +295,7 @@ describe("optimlab test: bad input", () => {
     const dir = tempDir();
     const file = path.join(dir, "k.ipynb");
     // A kernel that does not exist: had anything run, the output would say so.
-    const cell = { cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null };
+    const cell = codeCell("1");
     fs.writeFileSync(file, notebookJson([cell], "no-such-kernel"));
     const blocker = path.join(dir, "a-file");
     fs.writeFileSync(blocker, "");
@@ -330,7 +334,7 @@ describe("optimlab test: bad input", () => {
 
   it("refuses --output-dir when two notebooks would be written to the same file, before running anything", async () => {
     const dir = tempDir();
-    const cell = { cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null };
+    const cell = codeCell("1");
     const [a, b] = ["a", "b"].map((folder) => {
       fs.mkdirSync(path.join(dir, folder));
       const file = path.join(dir, folder, "nb.ipynb");
@@ -365,23 +369,12 @@ describe("optimlab test: bad input", () => {
       JSON.stringify({ argv: ["/bin/sh", "-c", script, "{connection_file}"], display_name: "p", language: "python" }),
     );
     const file = path.join(dir, "n.ipynb");
-    fs.writeFileSync(
-      file,
-      notebookJson(
-        [{ cell_type: "code", source: "print(6 * 7)", metadata: {}, outputs: [], execution_count: null }],
-        "port-taken-once",
-      ),
-    );
-    const saved = process.env.JUPYTER_PATH;
-    process.env.JUPYTER_PATH = path.join(dir, "jupyter");
-    try {
+    fs.writeFileSync(file, notebookJson([codeCell("print(6 * 7)")], "port-taken-once"));
+    await withJupyterPath(path.join(dir, "jupyter"), async () => {
       const { code, out } = await capture(main, [file]);
       assert.equal(code, 0, out);
       assert.ok(fs.existsSync(marker), "the first start did fail on its port");
-    } finally {
-      if (saved === undefined) delete process.env.JUPYTER_PATH;
-      else process.env.JUPYTER_PATH = saved;
-    }
+    });
   });
 
   it("reports a kernel that dies during startup with its stderr", async () => {
@@ -397,13 +390,8 @@ describe("optimlab test: bad input", () => {
       }),
     );
     const file = path.join(dir, "n.ipynb");
-    fs.writeFileSync(
-      file,
-      notebookJson([{ cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null }], "crashing"),
-    );
-    const saved = process.env.JUPYTER_PATH;
-    process.env.JUPYTER_PATH = path.join(dir, "jupyter");
-    try {
+    fs.writeFileSync(file, notebookJson([codeCell("1")], "crashing"));
+    await withJupyterPath(path.join(dir, "jupyter"), async () => {
       const { code, out } = await capture(main, [file, "--inplace"]);
       assert.equal(code, 1);
       assert.match(
@@ -428,10 +416,7 @@ describe("optimlab test: bad input", () => {
         missing.out,
         /Cannot start kernel "missing-program" \(\/nonexistent\/kernel\): spawn \/nonexistent\/kernel ENOENT/,
       );
-    } finally {
-      if (saved === undefined) delete process.env.JUPYTER_PATH;
-      else process.env.JUPYTER_PATH = saved;
-    }
+    });
   });
 
   it("stops waiting for a kernel that never answers after --startup-timeout and kills it", async () => {
@@ -448,23 +433,15 @@ describe("optimlab test: bad input", () => {
       }),
     );
     const file = path.join(dir, "n.ipynb");
-    fs.writeFileSync(
-      file,
-      notebookJson([{ cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null }], "silent"),
-    );
-    const saved = process.env.JUPYTER_PATH;
-    process.env.JUPYTER_PATH = path.join(dir, "jupyter");
-    try {
+    fs.writeFileSync(file, notebookJson([codeCell("1")], "silent"));
+    await withJupyterPath(path.join(dir, "jupyter"), async () => {
       const started = Date.now();
       const { code, out } = await capture(main, [file, "--startup-timeout", "1"]);
       assert.equal(code, 1);
       assert.ok(Date.now() - started < 5000);
       assert.match(out, /Kernel "silent" did not answer kernel_info_request within 1 s/);
       assert.equal(isAlive(Number(fs.readFileSync(pidFile, "utf8"))), false, "the silent kernel was killed");
-    } finally {
-      if (saved === undefined) delete process.env.JUPYTER_PATH;
-      else process.env.JUPYTER_PATH = saved;
-    }
+    });
   });
 });
 
