@@ -66,12 +66,13 @@ export const cellContext = {
 /**
  * Wraps the global timer functions so their callbacks run in the scope that scheduled them, through
  * `run` (the server makes them interruptible: TypeScriptEngine.runCallback); an error a callback
- * throws goes to `onThrow` with that scope (the cell that scheduled it), instead of Node's
- * `uncaughtException`, which no longer knows the scope. Returns a function that puts the originals back.
+ * throws goes to `onThrow` while that scope (the cell that scheduled it) is still current, instead
+ * of Node's `uncaughtException`, which no longer knows the scope. Returns a function that puts the
+ * originals back.
  */
 export function routeTimers(
-  onThrow: (error: unknown, scope: CellScope) => void,
-  run: (callback: () => void, scope: CellScope) => void = (callback) => callback(),
+  onThrow: (error: unknown) => void,
+  run: (callback: () => void) => void = (callback) => callback(),
 ): () => void {
   const originals = { setTimeout, setInterval, setImmediate };
   type Schedule = (callback: (...args: unknown[]) => void, ...rest: unknown[]) => unknown;
@@ -88,9 +89,9 @@ export function routeTimers(
               try {
                 callback.apply(this, args);
               } catch (error) {
-                onThrow(error, scope);
+                onThrow(error);
               }
-            }, scope),
+            }),
           );
         },
         ...rest,

@@ -135,12 +135,12 @@ export class KernelServer {
   async start(): Promise<void> {
     await this.channels.bind();
     const restoreStdio = routeStdio((name, text, scope) => this.stream(name, text, scope));
+    // Both run with the timer's cell as the current scope: what they write goes under that cell.
     const restoreTimers = routeTimers(
-      (error, scope) => this.reportStray("Uncaught exception", error, scope),
-      (callback, scope) => {
-        // An interrupt stopped a busy loop in a finished cell's timer: say so under that cell.
-        if (this.engine.runCallback(callback))
-          cellContext.run(scope, () => process.stderr.write(`${timerInterruptedMessage()}\n`));
+      (error) => this.reportStray("Uncaught exception", error),
+      (callback) => {
+        // An interrupt stopped a busy loop in a finished cell's timer: say so.
+        if (this.engine.runCallback(callback)) process.stderr.write(`${timerInterruptedMessage()}\n`);
       },
     );
     this.restoreStdio = () => {
@@ -152,8 +152,8 @@ export class KernelServer {
       track: (pending) => cellContext.getStore()?.pending.push(pending),
       // As a failed display of a cell's result reads, with the traceback of the learner's code.
       failed: (error) => {
-        const failure = runtimeError(error);
-        process.stderr.write(`DisplayError (${failure.ename}): ${failure.traceback.join("\n")}\n`);
+        const failure = displayFailure(error);
+        process.stderr.write(`${failure.ename}: ${failure.traceback.join("\n")}\n`);
       },
     });
     setCommSink(this.comms);
@@ -203,8 +203,7 @@ export class KernelServer {
           await this.channels.flushed();
           await this.warmUp();
         } else {
-          const message = job.message;
-          await this.withStatus(message, () => this.handleShell(message));
+          await this.serveRequest(job.message);
         }
         if (this.state === "busy") this.state = "idle";
       }
@@ -370,8 +369,7 @@ export class KernelServer {
         const plain = result["text/plain"];
         if (storeHistory && typeof plain === "string") this.history.setOutput(count, plain);
       } catch (error) {
-        failure = runtimeError(error);
-        failure.ename = `DisplayError (${failure.ename})`;
+        failure = displayFailure(error);
       }
     }
     await settleAll(scope.pending);
@@ -431,9 +429,13 @@ export class KernelServer {
     for (let job = this.queue[0]; job !== undefined && this.state !== "stopping"; job = this.queue[0]) {
       if (job.kind !== "request" || job.message.header.msg_type === "execute_request") return;
       this.queue.shift();
-      const message = job.message;
-      await this.withStatus(message, () => this.handleShell(message));
+      await this.serveRequest(job.message);
     }
+  }
+
+  /** One shell request, with its busy/idle status and as the current output scope. */
+  private serveRequest(message: Message): Promise<void> {
+    return this.withStatus(message, () => this.handleShell(message));
   }
 
   /** The execute_requests waiting in the shell queue now. */
@@ -606,16 +608,15 @@ export class KernelServer {
       this.plotlySessions.add(request.header.session);
   }
 
-  /** An error no cell caught (a throwing timer callback): shown in the cell that created it. */
   /**
-   * An error no cell caught: shown under the cell it belongs to — the timer's cell, the one
-   * running, else the last cell run (an unawaited promise of a finished cell rejects after its
-   * reply; Node's event no longer knows whose it was) — and logged only when no cell ran yet.
+   * An error no cell caught: shown under the cell it belongs to — the current scope (a timer's
+   * cell), the one running, else the last cell run (an unawaited promise of a finished cell rejects
+   * after its reply; Node's event no longer knows whose it was) — and logged only when no cell ran yet.
    */
-  private reportStray(kind: string, error: unknown, scope?: CellScope): void {
+  private reportStray(kind: string, error: unknown): void {
     const { traceback } = runtimeError(error);
     const text = traceback.join("\n");
-    const target = scope ?? cellContext.getStore() ?? this.running?.scope ?? this.lastCellScope;
+    const target = cellContext.getStore() ?? this.running?.scope ?? this.lastCellScope;
     if (target) cellContext.run(target, () => process.stderr.write(`${kind}: ${text}\n`));
     else kernelLog(`${kind}: ${text}`);
   }
@@ -726,6 +727,13 @@ export class KernelServer {
 }
 
 /** Waits for every promise in `pending`, including ones added while waiting. */
+/** A display that failed (a cell's result, or an async display method), as the learner sees it. */
+function displayFailure(error: unknown): CellError {
+  const failure = runtimeError(error);
+  failure.ename = `DisplayError (${failure.ename})`;
+  return failure;
+}
+
 async function settleAll(pending: Promise<unknown>[]): Promise<void> {
   for (let done = 0; done < pending.length;) {
     const batch = pending.slice(done);
