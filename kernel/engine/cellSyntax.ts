@@ -62,6 +62,12 @@ export function parseCell(code: string, fileName = "cell.ts"): CellSyntax {
   return { file, names, parseDiagnostics };
 }
 
+/** A statement's `export` and `default` keywords (what taking its export out removes; transpile.ts too). */
+export function exportKeywords(statement: ts.Statement): ts.Modifier[] {
+  const modifiers = ts.canHaveModifiers(statement) ? (ts.getModifiers(statement) ?? []) : [];
+  return modifiers.filter((m) => m.kind === ts.SyntaxKind.ExportKeyword || m.kind === ts.SyntaxKind.DefaultKeyword);
+}
+
 /** Where a cell's `export` cannot be taken out, and why (1-based line and column, as diagnostics). */
 export interface ExportProblem {
   line: number;
@@ -99,15 +105,12 @@ export function withoutExports(code: string): { code: string } | { problem: Expo
       blanks.push([statement.getStart(file), statement.getEnd()]);
       continue;
     }
-    const modifiers = ts.canHaveModifiers(statement) ? (ts.getModifiers(statement) ?? []) : [];
-    const exported = modifiers.find((m) => m.kind === ts.SyntaxKind.ExportKeyword);
-    if (!exported) continue;
+    const keywords = exportKeywords(statement);
+    if (!keywords.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
     const named = !("name" in statement) || statement.name !== undefined;
-    const isDefault = modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
-    if (isDefault && !named) return problemAt(statement, exportDefaultMessage());
-    for (const modifier of modifiers)
-      if (modifier.kind === ts.SyntaxKind.ExportKeyword || modifier.kind === ts.SyntaxKind.DefaultKeyword)
-        blanks.push([modifier.getStart(file), modifier.getEnd()]);
+    if (keywords.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword) && !named)
+      return problemAt(statement, exportDefaultMessage());
+    for (const keyword of keywords) blanks.push([keyword.getStart(file), keyword.getEnd()]);
   }
   let out = code;
   for (const [start, end] of blanks.reverse())

@@ -13,6 +13,7 @@
  * Then TypeScript strips the types (transpileModule: no checking, that happened before).
  */
 import ts from "typescript";
+import { exportKeywords } from "./cellSyntax";
 
 /** The global object cells reach the kernel's module loader through (see modules.ts). */
 export const LOADER_GLOBAL = "__optimlab";
@@ -75,14 +76,12 @@ export function rewriteModuleSyntax(file: ts.SourceFile): string {
         );
       }
     } else if (ts.isExportDeclaration(statement) || ts.isExportAssignment(statement)) {
+      // The kernel has taken a cell's exports out before checking it (cellSyntax.ts, withoutExports);
+      // the rewrite still removes any, so that what reaches the REPL is never module syntax.
       replace(statement, "");
     } else {
-      const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
-      for (const modifier of modifiers ?? []) {
-        if (modifier.kind === ts.SyntaxKind.ExportKeyword || modifier.kind === ts.SyntaxKind.DefaultKeyword) {
-          edits.push({ start: modifier.getStart(file), end: modifier.getEnd(), text: "" });
-        }
-      }
+      for (const keyword of exportKeywords(statement))
+        edits.push({ start: keyword.getStart(file), end: keyword.getEnd(), text: "" });
     }
   }
   // Dynamic import() anywhere in the cell goes through the loader (inspector-evaluated code has no
