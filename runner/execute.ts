@@ -223,7 +223,7 @@ function nothingToExecute(input: string | Notebook, notebook: Notebook, options:
   const kernelspec = notebook.metadata.kernelspec;
   const named = isObject(kernelspec) && typeof kernelspec.name === "string" ? kernelspec.name : undefined;
   const kernelName = options.kernel ?? named ?? "none";
-  const codeCells = notebook.cells.flatMap((cell, index) => (cell.cell_type === "code" ? [{ cell, index }] : []));
+  const codeCells = codeCellsOf(notebook);
   options.onNotebookStart?.({
     path: typeof input === "string" ? input : undefined,
     kernelName,
@@ -309,7 +309,7 @@ function planRun(
     injectParameters(notebook, options.parameters, kernel.spec.language);
   }
   for (const cell of notebook.cells) cellDirectives(cell); // bad tags are input errors: fail before starting
-  const codeCells = notebook.cells.flatMap((cell, index) => (cell.cell_type === "code" ? [{ cell, index }] : []));
+  const codeCells = codeCellsOf(notebook);
   return {
     path: typeof input === "string" ? input : undefined,
     notebook,
@@ -320,6 +320,11 @@ function planRun(
     startedAt,
     deadline: options.notebookTimeout ? startedAt + options.notebookTimeout * 1000 : Infinity,
   };
+}
+
+/** The code cells in order, each with its index among all cells. */
+function codeCellsOf(notebook: Notebook): { cell: CodeCell; index: number }[] {
+  return notebook.cells.flatMap((cell, index) => (cell.cell_type === "code" ? [{ cell, index }] : []));
 }
 
 function notRunResult(cell: CodeCell, index: number, number: number): CellResult {
