@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import * as zmq from "zeromq";
 import type { ControlThreadData, StopReason, ToControlThread, ToMain } from "./controlThread";
-import { InterruptState } from "./interrupts";
+import { INSPECTOR_DETACHED, InterruptState } from "./interrupts";
 import { droppedMessageLog, kernelLog } from "./output";
 import { createStdinShared, type StdinShared } from "./stdin";
 import {
@@ -39,6 +39,9 @@ export interface ChannelEvents {
   /** A client subscribed to IOPub (topic as given, usually ""). */
   subscribed(topic: string): void;
 }
+
+/** How long the exit handler waits for the control thread to close its inspector session. */
+const DETACH_WAIT_MS = 500;
 
 export class KernelChannels {
   readonly signer: Signer;
@@ -96,6 +99,7 @@ export class KernelChannels {
         switch (message.kind) {
           case "ready":
             worker.unref(); // from now on the main thread's sockets decide when the process ends
+            process.once("exit", () => this.detachInspector());
             resolve();
             return;
           case "error":
@@ -117,6 +121,18 @@ export class KernelChannels {
         reject(error);
       });
     });
+  }
+
+  /**
+   * At the process's exit (a cell's `process.exit()`, or any other), closes the control thread's
+   * inspector session first: while a session connected to the main thread is open, Node prints
+   * "Waiting for the debugger to disconnect..." as it exits. The exit handler must be synchronous,
+   * so it waits on the shared flag, briefly: the thread only has to read one message.
+   */
+  private detachInspector(): void {
+    if (this.closed || this.controlThread === undefined) return; // close() already ended the thread
+    this.controlThread.postMessage({ kind: "detachInspector" } satisfies ToControlThread);
+    Atomics.wait(this.interrupts.flags, INSPECTOR_DETACHED, 0, DETACH_WAIT_MS);
   }
 
   private sigintCount = 0;

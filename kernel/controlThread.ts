@@ -24,7 +24,7 @@
  */
 import { Session } from "node:inspector";
 import { parentPort, workerData } from "node:worker_threads";
-import { HANDLED, INTERRUPT_GRACE_MS, REQUESTED, RUNNING } from "./interrupts";
+import { HANDLED, INSPECTOR_DETACHED, INTERRUPT_GRACE_MS, REQUESTED, RUNNING } from "./interrupts";
 import { droppedMessageLog, kernelLog } from "./output";
 import { startSigintRelay } from "./sigintRelay";
 import { STDIN_INTERRUPTED, STDIN_READY, STDIN_WAITING, writeStdinReply, type StdinShared } from "./stdin";
@@ -53,6 +53,8 @@ export type ToControlThread =
   | { kind: "input"; frames: Uint8Array[]; msgId: string }
   /** The main thread's SIGINT listener ran; `count` SIGINTs so far (see `sigints` below). */
   | { kind: "sigint"; count: number }
+  /** The process is exiting: close the inspector session, then set INSPECTOR_DETACHED (the main thread waits). */
+  | { kind: "detachInspector" }
   | { kind: "close" };
 
 /** A stuck kernel is terminated this long after a shutdown request or the parent's death. */
@@ -106,6 +108,10 @@ async function serve(data: ControlThreadData): Promise<void> {
   port.on("message", (message: ToControlThread) => {
     if (message.kind === "sigint") {
       onSigint("main", message.count);
+    } else if (message.kind === "detachInspector") {
+      inspector.disconnect();
+      Atomics.store(interruptFlags, INSPECTOR_DETACHED, 1);
+      Atomics.notify(interruptFlags, INSPECTOR_DETACHED);
     } else if (message.kind === "send") {
       control.send(message.frames);
     } else if (message.kind === "input") {

@@ -6,6 +6,9 @@
  *   HANDLED    the last REQUESTED value the main thread has acted on (it notifies waiters)
  *   RUNNING    1 while a cell's code runs: its evaluation (engine/), or a timer callback it
  *              scheduled (output.ts wraps timers; the engine runs them through the evaluator)
+ *   INSPECTOR_DETACHED  1 once the control thread closed its inspector session at the process's
+ *              exit (channels.ts waits for it: Node would otherwise print "Waiting for the
+ *              debugger to disconnect..." after a cell's `process.exit()`)
  *
  * The control thread asks politely first (a message the main thread handles between two turns of
  * its event loop: a cell awaiting something is cancelled there). When the main thread does not
@@ -17,6 +20,7 @@
 export const REQUESTED = 0;
 export const HANDLED = 1;
 export const RUNNING = 2;
+export const INSPECTOR_DETACHED = 3;
 export const FLAG_COUNT = 4;
 
 /** How long the control thread waits for the main thread before terminating a running cell. */

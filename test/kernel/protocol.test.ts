@@ -529,6 +529,20 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
   });
 });
 
+describe("a cell that calls process.exit()", { timeout: 60_000 }, () => {
+  it('ends the kernel with that code, without Node\'s "Waiting for the debugger to disconnect..."', async () => {
+    const kernel = await KernelHarness.start();
+    try {
+      kernel.send("shell", "execute_request", { code: "process.exit(3)", silent: false, store_history: true });
+      assert.equal(await kernel.exited(), 3);
+      // The control thread's inspector session (connected to the main thread) made Node wait for a debugger.
+      assert.doesNotMatch(kernel.stderr, /Waiting for the debugger/, kernel.stderr);
+    } finally {
+      await kernel.close();
+    }
+  });
+});
+
 describe("kernel with an empty key (no signing)", { timeout: 60_000 }, () => {
   it("accepts unsigned messages, signs nothing, and shuts down from the shell channel", async () => {
     const kernel = await KernelHarness.start({ key: "" });
