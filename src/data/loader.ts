@@ -12,6 +12,23 @@ export function invalidBatchSizeMessage(value: unknown): string {
   return `Invalid batchSize: ${String(value)} (expected a positive integer, or "full" for full-batch gradient descent)`;
 }
 
+/**
+ * `where` (fit, lrRangeTest) was given a loader that yields no batches: with `dropLast` and a
+ * `batchSize` above the dataset's rows (torch's `len(loader) == 0`), or, with `epoch`, a loader of
+ * one's own whose `batches()` yielded nothing in that epoch.
+ */
+export function noBatchesMessage(
+  where: string,
+  loader: { readonly size: number; readonly batchSize: number; readonly dropLast: boolean; readonly length?: number },
+  epoch?: number,
+): string {
+  const { size, batchSize, dropLast } = loader;
+  const facts = `the dataset has ${size} row${size === 1 ? "" : "s"}, batchSize is ${batchSize}, dropLast is ${dropLast}`;
+  if (epoch === undefined && dropLast && batchSize > size)
+    return `${where}: the DataLoader yields no batches: ${facts}, so its only batch (${size} < ${batchSize} rows) is dropped. Use batchSize at most ${size}, or dropLast: false for one batch of all ${size} rows`;
+  return `${where}: the DataLoader yielded no batches${epoch === undefined ? "" : ` in epoch ${epoch}`} (${facts}${loader.length === undefined ? "" : `, length ${loader.length}`}); a training loader must yield at least one batch every epoch: check its batches() and length`;
+}
+
 /** One minibatch. Call `dispose()` when done (a no-op for a full batch, which is the dataset itself). */
 export interface Batch {
   x: tf.Tensor;
@@ -24,11 +41,14 @@ export interface Batch {
 }
 
 export interface DataLoaderOptions {
-  /** Examples per batch (default 32); `"full"` or ≥ the dataset size gives one batch per epoch. */
+  /**
+   * Examples per batch (default 32); `"full"` gives one batch of the whole dataset per epoch, and so
+   * does a size above the dataset's rows, unless `dropLast` drops that one short batch (as torch).
+   */
   batchSize?: number | "full";
   /** Reshuffle every epoch (default false). */
   shuffle?: boolean;
-  /** Drop the last, smaller batch (default false). */
+  /** Drop the last batch when it is smaller than `batchSize` (default false); with a `batchSize` above the dataset's rows that leaves no batch at all. */
   dropLast?: boolean;
   /** Seed for the shuffles (default: the next sub-seed of `seed(n)`). */
   seed?: number;
@@ -62,6 +82,10 @@ export class DataLoader implements Iterable<Batch> {
   readonly dataset: Dataset;
   /** Examples in the dataset. */
   readonly size: number;
+  /**
+   * Examples per batch as asked for (torch's `loader.batch_size`), even above `size`; `"full"`
+   * reads as `size`. The largest batch actually yielded is {@link maxBatchSize}.
+   */
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
@@ -76,20 +100,25 @@ export class DataLoader implements Iterable<Batch> {
     if (batchSize !== "full" && (!Number.isInteger(batchSize) || batchSize <= 0))
       throw new Error(invalidBatchSizeMessage(batchSize));
     this.dataset = dataset;
-    this.batchSize = batchSize === "full" ? this.size : Math.min(batchSize, this.size);
+    this.batchSize = batchSize === "full" ? this.size : batchSize;
     this.shuffle = options.shuffle ?? false;
     this.dropLast = options.dropLast ?? false;
     this.seed = options.seed ?? nextSeed();
   }
 
-  /** Batches per epoch. */
+  /** Batches per epoch (as torch's `len(loader)`): 0 with `dropLast` and a `batchSize` above `size`. */
   get length(): number {
     return this.dropLast ? Math.floor(this.size / this.batchSize) : Math.ceil(this.size / this.batchSize);
   }
 
-  /** True when every batch is the whole dataset in order (full-batch gradient descent). */
+  /** Examples in the largest batch: `batchSize`, or `size` when the dataset is smaller. */
+  get maxBatchSize(): number {
+    return Math.min(this.batchSize, this.size);
+  }
+
+  /** True when each epoch is one batch of the whole dataset in order (full-batch gradient descent). */
   get isFullBatch(): boolean {
-    return this.batchSize === this.size;
+    return this.batchSize >= this.size && this.length === 1;
   }
 
   /** The example order of epoch `epoch` (identity when not shuffling). */

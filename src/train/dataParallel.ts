@@ -51,7 +51,7 @@ export function planDataParallel(model: tf.LayersModel, plan: FitPlan): DataPara
     return { why: "inputs that are not float32 or labels that are not float32/int32" };
   if (model.weights.some((w) => w.dtype !== "float32")) return { why: "weights that are not float32" };
   const multiplyAdds = multiplyAddsPerExample(model);
-  const smallestPart = splitRows(plan.loader.batchSize, plan.threads)[plan.threads - 1];
+  const smallestPart = splitRows(plan.loader.maxBatchSize, plan.threads)[plan.threads - 1];
   if (!worthSplitting(smallestPart, multiplyAdds))
     return {
       why: `a part of ${smallestPart} examples is ${Math.round(smallestPart * multiplyAdds * 3).toLocaleString("en-US")} multiply-adds, too little to pay for the split (${minPartMultiplyAdds().toLocaleString("en-US")}: splitPolicy.ts)`,
@@ -102,7 +102,7 @@ export class DataParallel {
       weights: model.weights.reduce((sum, w) => sum + w.read().size, 0),
       xWidth: tf.util.sizeFromShape(setup.xShape),
       yWidth: tf.util.sizeFromShape(setup.yShape),
-      maxRows: plan.loader.batchSize,
+      maxRows: plan.loader.maxBatchSize,
       gradients: plan.variables.reduce((sum, v) => sum + v.size, 0),
       outputs: 1 + plan.metrics.length,
     };

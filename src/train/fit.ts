@@ -10,6 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../backend";
+import { noBatchesMessage } from "../data/loader";
 import { labelsDrawnFrom } from "../losses/labelValues";
 import { ReduceLROnPlateau } from "../optim/lrScheduler";
 import { globalNorm } from "../transforms/globalNorm";
@@ -149,6 +150,8 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
           reader.read(epochSteps);
         }
       }
+      // An epoch without steps would record a NaN loss (a mean over no examples).
+      if (stepInEpoch === 0) throw new Error(noBatchesMessage("fit", loader, epoch));
       reader.read(epochSteps);
 
       const record = summarizeEpoch(model, plan, epoch, globalStep, epochSteps);

@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { info as backendInfo } from "../backend";
-import { DataLoader } from "../data/loader";
+import { DataLoader, noBatchesMessage } from "../data/loader";
 import { datasetSize, emptyDatasetMessage, type Dataset } from "../data/dataset";
 import { invalidLearningRateMessage } from "../optim/errors";
 import {
@@ -233,6 +233,7 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
           shuffle: options.shuffle ?? true,
           seed: options.seed,
         });
+  if (!(loader.length > 0)) throw new Error(noBatchesMessage("fit", loader));
   const metrics = resolveMetrics(options.metrics);
   const scheduler = options.scheduler;
   if (options.norms !== undefined && options.norms !== "step" && options.norms !== "epoch")

@@ -11,7 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../backend";
-import { DataLoader, type Batch } from "../data/loader";
+import { DataLoader, noBatchesMessage, type Batch } from "../data/loader";
 import type { Dataset } from "../data/dataset";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
 import { translate } from "../i18n/translate";
@@ -92,14 +92,15 @@ export async function lrRangeTest(model: tf.LayersModel, options: LrRangeTestOpt
   const steps = options.steps ?? 100;
   const beta = options.beta ?? 0.98;
   const factor = options.divergeFactor ?? 4;
-  const owned = typeof options.optimizer === "function";
-  const optimizer = typeof options.optimizer === "function" ? options.optimizer() : options.optimizer;
-  const settable = optimizer as unknown as { lr?: unknown };
-  if (typeof settable.lr !== "number") throw new Error(noWritableLrMessage());
   const loader =
     options.train instanceof DataLoader
       ? options.train
       : new DataLoader(options.train, { batchSize: options.batchSize ?? 32, shuffle: true, seed: options.seed });
+  if (!(loader.length > 0)) throw new Error(noBatchesMessage("lrRangeTest", loader));
+  const owned = typeof options.optimizer === "function";
+  const optimizer = typeof options.optimizer === "function" ? options.optimizer() : options.optimizer;
+  const settable = optimizer as unknown as { lr?: unknown };
+  if (typeof settable.lr !== "number") throw new Error(noWritableLrMessage());
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const saved = model.weights.map((w) => tf.clone(w.read()));
   const lrs: number[] = [];
@@ -116,6 +117,7 @@ export async function lrRangeTest(model: tf.LayersModel, options: LrRangeTestOpt
       if (next.done) {
         batches = loader.batches(++epoch);
         next = batches.next();
+        if (next.done) throw new Error(noBatchesMessage("lrRangeTest", loader, epoch + 1));
       }
       const batch: Batch = next.value as Batch;
       const lr = start * (end / start) ** (steps === 1 ? 0 : i / (steps - 1));

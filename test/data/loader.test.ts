@@ -86,3 +86,28 @@ test("DataLoader rejects bad batch sizes, empty and mismatched datasets", () => 
   assert.throws(() => new DataLoader(mismatched), { message: mismatchedLengthsMessage(3, 2) });
   tf.dispose([data.x, data.y, empty.x, empty.y, mismatched.y]);
 });
+
+test("batchSize above the dataset size: one batch of every row, or none with dropLast (as torch's DataLoader)", () => {
+  const data = dataset(5);
+  const kept = new DataLoader(data, { batchSize: 8 });
+  assert.equal(kept.batchSize, 8, "batchSize is what was asked for (torch's loader.batch_size)");
+  assert.equal(kept.maxBatchSize, 5);
+  assert.equal(kept.length, 1);
+  assert.equal(kept.isFullBatch, true);
+  assert.deepEqual(epochLabels(kept), [[0, 1, 2, 3, 4]]);
+  // torch: len(DataLoader(range(5), batch_size=8, drop_last=True)) == 0, and iterating yields nothing.
+  const dropped = new DataLoader(data, { batchSize: 8, dropLast: true });
+  assert.equal(dropped.batchSize, 8);
+  assert.equal(dropped.length, 0);
+  assert.equal(dropped.isFullBatch, false);
+  assert.deepEqual(epochLabels(dropped), []);
+  assert.deepEqual(epochLabels(dropped), [], "every epoch");
+  // A batch of exactly the dataset's size is full, so dropLast keeps it.
+  const exact = new DataLoader(data, { batchSize: 5, dropLast: true });
+  assert.equal(exact.length, 1);
+  assert.deepEqual(epochLabels(exact), [[0, 1, 2, 3, 4]]);
+  const full = new DataLoader(data, { batchSize: "full", dropLast: true });
+  assert.equal(full.batchSize, 5);
+  assert.equal(full.length, 1);
+  tf.dispose([data.x, data.y]);
+});

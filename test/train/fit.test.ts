@@ -15,7 +15,7 @@ import { History } from "../../src/train/history";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import { emptyDatasetMessage } from "../../src/data/dataset";
 import { linearRegression, twoMoons } from "../../src/data/synthetic";
-import { DataLoader } from "../../src/data/loader";
+import { DataLoader, noBatchesMessage, type Batch } from "../../src/data/loader";
 import { linear, mlp } from "../../src/models/builders";
 import { mse, crossEntropy } from "../../src/losses";
 import { SGD } from "../../src/optim/sgd";
@@ -262,6 +262,40 @@ test("fit accepts a DataLoader and reports bad inputs with exact messages", asyn
   );
   wild.dispose();
   assert.equal(tf.memory().numTensors, tensorsBefore, "a failed fit frees what it held");
+});
+
+test("a DataLoader that yields no batches is an error that says why, not an epoch of NaN", async () => {
+  const model = linear({ inputs: 3, seed: 1 });
+  const base = { optimizer: new SGD({ lr: 0.01 }), loss: mse, progress: false };
+  const before = tf.memory().numTensors;
+  // 64 rows, batches of 100, dropLast: the only batch is short and dropped (torch: len(loader) == 0).
+  const dropped = new DataLoader(regression, { batchSize: 100, dropLast: true, seed: 1 });
+  assert.equal(dropped.length, 0);
+  await assert.rejects(fit(model, { ...base, train: dropped }), {
+    message: noBatchesMessage("fit", { size: 64, batchSize: 100, dropLast: true }),
+  });
+  assert.match(
+    noBatchesMessage("fit", dropped),
+    /^fit: .*64 rows, batchSize is 100, dropLast is true.* Use batchSize at most 64, or dropLast: false/,
+  );
+  // Without dropLast the same batch size trains on one batch of all 64 rows, as torch does.
+  const kept = await fit(model, { ...base, train: new DataLoader(regression, { batchSize: 100, seed: 1 }), epochs: 2 });
+  assert.deepEqual(
+    kept.steps.map((s) => s.size),
+    [64, 64],
+  );
+  assert.equal(kept.info.batchSize, 100, "info.batchSize is what the loader was asked for");
+  // A loader of one's own whose batches() yields nothing in an epoch fails at that epoch.
+  class Empty extends DataLoader {
+    override *batches(epoch: number): Generator<Batch> {
+      if (epoch === 0) yield* super.batches(epoch);
+    }
+  }
+  const empty = new Empty(regression, { batchSize: 32, seed: 1 });
+  await assert.rejects(fit(model, { ...base, train: empty, epochs: 3 }), {
+    message: noBatchesMessage("fit", empty, 2),
+  });
+  assert.equal(tf.memory().numTensors, before, "a failed fit frees what it held");
 });
 
 test("a loss or metric function that throws frees every tensor of the failed step (tfjs leaks its tape)", async () => {

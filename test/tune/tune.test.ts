@@ -19,6 +19,7 @@ import {
 import { invalidLrRangeMessage, lrRangeTest, noWritableLrMessage } from "../../src/tune/lrRangeTest";
 import { fit } from "../../src/train/fit";
 import { linearRegression, twoMoons } from "../../src/data/synthetic";
+import { DataLoader, noBatchesMessage } from "../../src/data/loader";
 import { linear, mlp } from "../../src/models/builders";
 import { crossEntropy, mse } from "../../src/losses";
 import { SGD } from "../../src/optim/sgd";
@@ -147,6 +148,11 @@ test("lrRangeTest rejects a bad range and an optimizer without a writable lr", a
   );
   await assert.rejects(lrRangeTest(model, { optimizer: tf.train.adam(0.1), loss: mse, train: regression }), {
     message: noWritableLrMessage(),
+  });
+  // A loader whose only batch dropLast drops yields nothing to test on.
+  const dropped = new DataLoader(regression, { batchSize: regression.x.shape[0] + 1, dropLast: true });
+  await assert.rejects(lrRangeTest(model, { optimizer: new SGD({ lr: 1 }), loss: mse, train: dropped }), {
+    message: noBatchesMessage("lrRangeTest", dropped),
   });
 });
 
