@@ -3,7 +3,7 @@
  * JSON and shows itself in notebooks as a summary table.
  */
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
-import type { EpochRecord, StepRecord } from "./records";
+import type { EpochRecord, LayerValues, StepRecord } from "./records";
 import { escapeHtml } from "../display/escapeHtml";
 import { language, type Language } from "../i18n/language";
 import { translate } from "../i18n/translate";
@@ -27,11 +27,121 @@ export interface RunInfo {
   threadsNote?: string;
 }
 
+/**
+ * A number as History's JSON holds it. JSON has no Infinity or NaN (`JSON.stringify` writes them
+ * as `null`), so `toJSON` writes a non-finite number as the string "Infinity", "-Infinity" or
+ * "NaN" and a finite one as itself. `null` is what a file saved before this format holds where it
+ * lost a non-finite value: it reads back as NaN (the value was not finite; its sign is lost).
+ */
+export type JSONNumber = number | "Infinity" | "-Infinity" | "NaN" | null;
+
+/** `T` with each of its numbers, at any depth, a {@link JSONNumber}. */
+export type WithJSONNumbers<T> = T extends number
+  ? JSONNumber
+  : T extends readonly (infer U)[]
+    ? WithJSONNumbers<U>[]
+    : T extends object
+      ? { [K in keyof T]: WithJSONNumbers<T[K]> }
+      : T;
+
+/**
+ * What `History.toJSON()` returns and `History.fromJSON` (or the constructor) reads: the records
+ * with their numbers as {@link JSONNumber}s, so `JSON.stringify` keeps Infinity, -Infinity and NaN.
+ * Plain numbers are valid too (a hand-made history, or a file from before non-finite values were
+ * written as strings).
+ */
 export interface HistoryJSON {
   name?: string;
-  info: RunInfo;
-  steps: StepRecord[];
-  epochs: EpochRecord[];
+  info: WithJSONNumbers<RunInfo>;
+  steps: WithJSONNumbers<StepRecord>[];
+  epochs: WithJSONNumbers<EpochRecord>[];
+}
+
+/** `value` as a message shows it: JSON where it has one (strings quoted), else its String. */
+function shown(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value); // a bigint or a circular object
+  }
+}
+
+export function invalidHistoryJSONMessage(where: string, value: unknown, expected: string): string {
+  return `History: ${where} is ${shown(value)} (expected ${expected}); fix that field, or save a history with JSON.stringify(history) and read it back with History.fromJSON(JSON.parse(text))`;
+}
+
+export function invalidHistoryNumberMessage(where: string, value: unknown): string {
+  return invalidHistoryJSONMessage(where, value, 'a number, or "Infinity", "-Infinity" or "NaN"; null reads as NaN');
+}
+
+/** A number as JSON can hold it (see {@link JSONNumber}). */
+function encodeNumber(value: number): JSONNumber {
+  return Number.isFinite(value) ? value : (String(value) as "Infinity" | "-Infinity" | "NaN");
+}
+
+function encodeValue(value: unknown): unknown {
+  if (typeof value === "number") return encodeNumber(value);
+  if (Array.isArray(value)) return value.map(encodeValue);
+  if (typeof value === "object" && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, encodeValue(item)]));
+  return value;
+}
+
+/** `value` with its non-finite numbers as strings, at any depth (a copy). */
+function encode<T>(value: T): WithJSONNumbers<T> {
+  return encodeValue(value) as WithJSONNumbers<T>;
+}
+
+function decodeNumber(value: unknown, where: string): number {
+  if (typeof value === "number") return value;
+  if (value === null) return Number.NaN;
+  if (value === "Infinity") return Number.POSITIVE_INFINITY;
+  if (value === "-Infinity") return Number.NEGATIVE_INFINITY;
+  if (value === "NaN") return Number.NaN;
+  throw new Error(invalidHistoryNumberMessage(where, value));
+}
+
+function isPlainObject(value: unknown): value is { [key: string]: unknown } {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A step or epoch record: every value a number, or per-layer numbers (`gradNorms`). */
+function decodeRecord(record: unknown, where: string): { [key: string]: number | LayerValues } {
+  if (!isPlainObject(record)) throw new Error(invalidHistoryJSONMessage(where, record, "a record object"));
+  const out: { [key: string]: number | LayerValues } = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (value === undefined) continue;
+    out[key] = isPlainObject(value)
+      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decodeNumber(v, `${where}.${key}.${k}`)]))
+      : decodeNumber(value, `${where}.${key}`);
+  }
+  return out;
+}
+
+function decodeRecords(records: unknown, where: "steps" | "epochs"): { [key: string]: number | LayerValues }[] {
+  if (records === undefined) return [];
+  if (!Array.isArray(records)) throw new Error(invalidHistoryJSONMessage(where, records, "an array of records"));
+  return records.map((record, i) => decodeRecord(record, `${where}[${i}]`));
+}
+
+/** RunInfo's fields that hold numbers; `stoppedEarly` and `diverged` hold numbers but `monitor`. */
+const INFO_NUMBERS = new Set(["batchSize", "epochs", "seed", "threads"]);
+
+function decodeInfo(info: unknown): RunInfo {
+  if (info === undefined) return {};
+  if (!isPlainObject(info)) throw new Error(invalidHistoryJSONMessage("info", info, "an object"));
+  const out: { [key: string]: unknown } = {};
+  for (const [key, value] of Object.entries(info)) {
+    if (value === undefined) continue;
+    if (INFO_NUMBERS.has(key)) out[key] = decodeNumber(value, `info.${key}`);
+    else if (key === "stoppedEarly" || key === "diverged") {
+      if (!isPlainObject(value)) throw new Error(invalidHistoryJSONMessage(`info.${key}`, value, "an object"));
+      out[key] = Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, k === "monitor" ? v : decodeNumber(v, `info.${key}.${k}`)]),
+      );
+    } else out[key] = value;
+  }
+  return out as RunInfo;
 }
 
 /** Adds a figure (e.g. loss curves from `plot`) to every History's notebook display. */
@@ -64,19 +174,28 @@ export class History {
   readonly steps: StepRecord[];
   readonly epochs: EpochRecord[];
 
+  /**
+   * A History of the given records (copied), which may be plain numbers or {@link HistoryJSON}'s
+   * encoded ones: "Infinity", "-Infinity" and "NaN" read as those numbers and `null` as NaN.
+   */
   constructor(init: Partial<HistoryJSON> = {}) {
     this.name = init.name;
-    this.info = init.info ?? {};
-    this.steps = init.steps ?? [];
-    this.epochs = init.epochs ?? [];
+    this.info = decodeInfo(init.info);
+    this.steps = decodeRecords(init.steps, "steps") as StepRecord[];
+    this.epochs = decodeRecords(init.epochs, "epochs") as EpochRecord[];
   }
 
+  /** Reads what `toJSON` wrote (after `JSON.parse`), older files with plain numbers too. */
   static fromJSON(json: HistoryJSON): History {
     return new History(json);
   }
 
+  /**
+   * The history as JSON data (a copy): finite numbers as they are, Infinity, -Infinity and NaN as
+   * strings, so that `History.fromJSON(JSON.parse(JSON.stringify(history)))` gives them back.
+   */
   toJSON(): HistoryJSON {
-    return { name: this.name, info: this.info, steps: this.steps, epochs: this.epochs };
+    return { name: this.name, info: encode(this.info), steps: encode(this.steps), epochs: encode(this.epochs) };
   }
 
   /** Per-epoch keys that have values (loss, valLoss, accuracy, …). */

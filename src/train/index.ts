@@ -5,7 +5,11 @@ export {
   History,
   setHistoryFigure,
   unknownKeyMessage,
+  invalidHistoryJSONMessage,
+  invalidHistoryNumberMessage,
   type HistoryJSON,
+  type JSONNumber,
+  type WithJSONNumbers,
   type RunInfo,
   type HistoryFigure,
 } from "./history";
