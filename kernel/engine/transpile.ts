@@ -128,23 +128,33 @@ export function toJavaScript(file: ts.SourceFile): string {
 }
 
 /**
- * V8's REPL mode lets a cell redeclare a `let`/`const`/`class` of an earlier cell, but not turn a
- * `var` or `function` into one of those (or back). So every top-level binding is made lexical:
- * `var x` → `let x` (enums and namespaces too), `function f() {}` → `let f = function f() {};`.
- * The price: a function is no longer hoisted above earlier statements of its own cell.
+ * V8's REPL mode lets a cell declare again a name an earlier cell declared with the same keyword
+ * (`let` after `let`, `const` after `const`), but not with another one (`let` after `const`,
+ * `const` after `function`, …: "Identifier has already been declared"). So every top-level binding
+ * is made a `let`: `var x` and `const x` → `let x` (enums and namespaces too),
+ * `function f() {}` → `let f = function f() {};`, `class C {}` → `let C = class C {};`. A cell's
+ * constants stay constant: the type checker refuses an assignment to a `const` of this or an
+ * earlier cell before anything runs. The price: a function is no longer hoisted above earlier
+ * statements of its own cell.
  */
 export function lexicalTopLevel(js: string): string {
-  if (!/\b(var|function)\b/.test(js)) return js;
+  if (!/\b(var|const|function|class)\b/.test(js)) return js;
   const file = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
   const edits: Edit[] = [];
+  const asLet = (statement: ts.Statement, name: string): void => {
+    const start = statement.getStart(file);
+    edits.push({ start: statement.getEnd(), end: statement.getEnd(), text: ";" });
+    edits.push({ start, end: start, text: `let ${name} = ` });
+  };
   for (const statement of file.statements) {
-    if (ts.isVariableStatement(statement) && !(statement.declarationList.flags & ts.NodeFlags.BlockScoped)) {
+    if (ts.isVariableStatement(statement) && !(statement.declarationList.flags & ts.NodeFlags.Let)) {
       const start = statement.declarationList.getStart(file);
-      edits.push({ start, end: start + 3, text: "let" });
+      const keyword = statement.declarationList.flags & ts.NodeFlags.Const ? "const" : "var";
+      edits.push({ start, end: start + keyword.length, text: "let" });
     } else if (ts.isFunctionDeclaration(statement) && statement.name && statement.body) {
-      const start = statement.getStart(file);
-      edits.push({ start: statement.getEnd(), end: statement.getEnd(), text: ";" });
-      edits.push({ start, end: start, text: `let ${statement.name.text} = ` });
+      asLet(statement, statement.name.text);
+    } else if (ts.isClassDeclaration(statement) && statement.name) {
+      asLet(statement, statement.name.text);
     }
   }
   let out = js;

@@ -121,11 +121,19 @@ describe("module syntax → REPL JavaScript", () => {
         'import d, { a, type T, b as c } from "m";\nimport type { U } from "m";\nimport * as ns from "n";\nvar v: number = 1;\nfunction f(x: T): U { return x as U; }\nexport const e = await import("x");',
       ).file,
     );
-    assert.match(js, /const \{ default: d, a, b: c \} = await __optimlab\.load\("m"\);/);
-    assert.match(js, /const ns = await __optimlab\.load\("n"\);/);
+    assert.match(js, /let \{ default: d, a, b: c \} = await __optimlab\.load\("m"\);/);
+    assert.match(js, /let ns = await __optimlab\.load\("n"\);/);
     assert.doesNotMatch(js, /\btype\b|: number|export|[^.]import\(/);
     assert.match(js, /let v = 1;/);
     assert.match(js, /let f = function f\(x\) \{ return x; \};/);
-    assert.match(js, /const e = await __optimlab\.import\("x"\);/);
+    assert.match(js, /let e = await __optimlab\.import\("x"\);/);
+  });
+
+  it("makes every top-level binding a let, so that a later cell may declare the name with another keyword", () => {
+    const js = (code: string) => toJavaScript(parseCell(code).file);
+    assert.equal(js("const a = 1, b = 2;"), "let a = 1, b = 2;\n");
+    assert.equal(js("class C { static n = C.name }"), "let C = class C {\n    static n = C.name;\n};\n");
+    assert.equal(js("for (const q of [1]) {}"), "for (const q of [1]) { }\n", "only top-level statements");
+    assert.equal(js("function f() {\n}\nf()").split("\n").length, "function f() {\n}\nf()\n".split("\n").length);
   });
 });

@@ -94,6 +94,29 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     assert.deepEqual(ofType(text.iopub, "execute_result")[0].content.data, { "text/plain": "'hi!'" });
   });
 
+  it("lets a later cell declare a name again with another keyword, and keeps constants constant", async () => {
+    // Before: V8's REPL mode refused `const` after `let` (or `function`, `class` …) at run time:
+    // "SyntaxError: Identifier 'k1' has already been declared".
+    const kinds = [
+      "let k1 = 1",
+      "const k1 = 's'",
+      "var k1 = 2",
+      "function k1() { return 3 }",
+      "class k1 {}",
+      "const k1 = 4",
+    ];
+    for (const code of kinds) {
+      const { reply, iopub } = await kernel.execute(code);
+      assert.equal(reply.content.status, "ok", `${code}: ${JSON.stringify(ofType(iopub, "error")[0]?.content)}`);
+    }
+    const value = await kernel.execute("k1");
+    assert.deepEqual(ofType(value.iopub, "execute_result")[0].content.data, { "text/plain": "4" });
+    const assigned = await kernel.execute("k1 = 5");
+    assert.equal(assigned.reply.content.status, "error");
+    assert.equal(assigned.reply.content.ename, "CompileError");
+    assert.match(String(assigned.reply.content.evalue), /constant/);
+  });
+
   it("supports top-level await", async () => {
     const { reply, iopub } = await kernel.execute(
       "const v = await new Promise<number>((r) => setTimeout(() => r(7), 20)); v + 1",
