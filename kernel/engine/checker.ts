@@ -169,17 +169,20 @@ export class CellChecker {
     this.setCell(code, own, syntax);
     if (syntax.parseDiagnostics.length > 0)
       return { diagnostics: this.toCellDiagnostics(syntax.parseDiagnostics), syntax };
-    const diagnostics = [
-      ...this.service.getSyntacticDiagnostics(this.cellFile),
-      ...this.service.getSemanticDiagnostics(this.cellFile),
-    ].filter(
+    const semantic = this.service.getSemanticDiagnostics(this.cellFile);
+    // The language service adds declaration emit's diagnostics to the semantic ones; they are not
+    // type errors of the cell, only say that a name's inferred type cannot be written out
+    // (`remember` types such a name in another way).
+    const emitProblems = this.declarationDiagnostics();
+    const diagnostics = [...this.service.getSyntacticDiagnostics(this.cellFile), ...semantic].filter(
       (d) =>
         d.category === ts.DiagnosticCategory.Error &&
         d.code !== IMPORT_ASSIGNMENT_IN_ESM &&
+        !emitProblems.some((e) => e.code === d.code && e.start === d.start) &&
         (d.start === undefined || d.start >= this.headerLength),
     );
     if (diagnostics.length > 0) return { diagnostics: this.toCellDiagnostics(diagnostics), syntax };
-    if (syntax.names.length > 0) this.remember(syntax, own);
+    if (syntax.names.length > 0) this.remember(syntax, own, emitProblems);
     this.rememberGlobalAugmentations(syntax);
     return { diagnostics: [], syntax };
   }
@@ -209,8 +212,15 @@ export class CellChecker {
     }
   }
 
+  /** Declaration emit's diagnostics for the cell file ("… has or is using name … but cannot be named"). */
+  private declarationDiagnostics(): readonly ts.Diagnostic[] {
+    const program = this.service.getProgram();
+    const file = program?.getSourceFile(this.cellFile);
+    return program && file ? program.getDeclarationDiagnostics(file) : [];
+  }
+
   /** Records the checked cell's declarations (TypeScript's declaration emit) for later cells. */
-  private remember(syntax: CellSyntax, own: Set<string>): void {
+  private remember(syntax: CellSyntax, own: Set<string>, emitProblems: readonly ts.Diagnostic[] = []): void {
     for (const cell of this.earlier) for (const name of own) cell.declarations.delete(name);
     for (const name of own) this.imported.delete(name);
     const cellText = syntax.file.text;
@@ -241,7 +251,10 @@ export class CellChecker {
       true,
     );
     const file = path.join(this.settings.rootDir, `__cell${++this.cellCount}.d.ts`);
-    this.earlier.push(splitDeclarations(file, dts));
+    const declarations = splitDeclarations(file, dts);
+    for (const [name, type] of unnameableTypes(syntax, emitProblems, this.headerLength))
+      declarations.declarations.set(name, [`let ${name}: ${type};`]);
+    this.earlier.push(declarations);
     this.publishDeclarations();
   }
 
@@ -388,6 +401,41 @@ function splitImport(statement: ts.ImportDeclaration, text: string): ImportedNam
     }
   }
   return out;
+}
+
+/**
+ * The names whose inferred type declaration emit could not write out (a type their package does not
+ * export, e.g. the module object of `await import("util")`), with the type later cells see instead:
+ * `typeof import("m")` for `const m = await import("m")`, else `any` (annotating the declaration
+ * keeps it checked; docs/kernel.md says so).
+ */
+function unnameableTypes(
+  syntax: CellSyntax,
+  problems: readonly ts.Diagnostic[],
+  headerLength: number,
+): Map<string, string> {
+  const types = new Map<string, string>();
+  const starts = problems.map((p) => (p.start ?? -1) - headerLength);
+  for (const statement of syntax.file.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (!ts.isIdentifier(declaration.name)) continue;
+      const name = declaration.name;
+      if (!starts.some((start) => start >= name.getStart(syntax.file) && start < name.getEnd())) continue;
+      const specifier = dynamicImportSpecifier(declaration.initializer);
+      types.set(name.text, specifier === undefined ? "any" : `typeof import(${JSON.stringify(specifier)})`);
+    }
+  }
+  return types;
+}
+
+/** "m" for `await import("m")`. */
+function dynamicImportSpecifier(expression: ts.Expression | undefined): string | undefined {
+  if (!expression || !ts.isAwaitExpression(expression)) return undefined;
+  const call = expression.expression;
+  if (!ts.isCallExpression(call) || call.expression.kind !== ts.SyntaxKind.ImportKeyword) return undefined;
+  const [argument] = call.arguments;
+  return argument && ts.isStringLiteralLike(argument) ? argument.text : undefined;
 }
 
 /** Splits an emitted .d.ts into its imports and its declarations per name (made ambient-global). */

@@ -34,6 +34,16 @@ describe("cell type checking", { timeout: 120_000 }, () => {
     );
   });
 
+  it("keeps a name whose inferred type cannot be written out (await import), typed for later cells", () => {
+    // Before: "Exported variable 'um' has or is using name … but cannot be named" (declaration emit).
+    assert.deepEqual(errorsOf(checker, 'const um = await import("util")'), []);
+    assert.deepEqual(errorsOf(checker, "const shown: string = um.inspect(1)"), []);
+    assert.match(errorsOf(checker, "const wrong: number = um.inspect(1)").join(), /not assignable to type 'number'/);
+    // Any other such name is typed `any` for later cells (annotate it to keep it checked).
+    assert.deepEqual(errorsOf(checker, 'const later = await import("util").then((u) => u)'), []);
+    assert.deepEqual(errorsOf(checker, "const anything: number = later.whatever"), []);
+  });
+
   it("takes `export` out of a cell (code pasted from a module), refuses the exports that mean nothing there", () => {
     // Before: the checker's hidden `export { names }` tail clashed with the cell's own export, and the
     // diagnostics pointed at a line 2 the one-line cell did not have.
