@@ -9,14 +9,17 @@ import { SeededDropout } from "../models/seededDropout";
 import { fit, type FitOptions, type Scheduler } from "./fit";
 import type { History } from "./history";
 
-/** One configuration: what differs between the runs. */
-export interface CompareConfig extends Partial<
+/**
+ * One configuration: what differs between the runs. `O` is its optimizer's class, inferred from
+ * `optimizer`, so that `scheduler` gets that optimizer typed (a scheduler needs its `lr`).
+ */
+export interface CompareConfig<O extends tf.Optimizer = tf.Optimizer> extends Partial<
   Omit<FitOptions, "optimizer" | "scheduler" | "train" | "validation" | "name">
 > {
   /** A fresh optimizer for this run (a factory, or an instance used by this run only). */
-  optimizer: tf.Optimizer | (() => tf.Optimizer);
+  optimizer: O | (() => O);
   /** Builds the run's scheduler on its optimizer, e.g. `(opt) => new StepLR(opt, { stepSize: 10 })`. */
-  scheduler?: (optimizer: tf.Optimizer) => Scheduler;
+  scheduler?: (optimizer: O) => Scheduler;
 }
 
 export interface CompareOptions extends Omit<FitOptions, "optimizer" | "scheduler" | "name"> {
@@ -48,12 +51,12 @@ function dropoutLayers(model: tf.LayersModel): SeededDropout[] {
  *   { model: () => models.mlp({ sizes: [2, 16, 2] }), loss: losses.crossEntropy, train, epochs: 20 },
  * );
  */
-export async function compare(
-  configs: { [name: string]: CompareConfig },
+export async function compare<Optimizers extends { [name: string]: tf.Optimizer }>(
+  configs: { [name in keyof Optimizers]: CompareConfig<Optimizers[name]> },
   options: CompareOptions,
-): Promise<{ [name: string]: History }> {
+): Promise<{ [name in keyof Optimizers]: History }> {
   await ready();
-  const names = Object.keys(configs);
+  const names = Object.keys(configs) as Array<keyof Optimizers & string>;
   if (names.length === 0) throw new Error(noConfigsMessage());
   const owners = new Map<tf.Optimizer, string>();
   for (const name of names) {
@@ -69,7 +72,7 @@ export async function compare(
   const build = typeof modelSource === "function" ? modelSource : () => modelSource;
   let initial: tf.Tensor[] | undefined;
   let dropoutSeeds: number[] | undefined;
-  const results: { [name: string]: History } = {};
+  const results = {} as { [name in keyof Optimizers]: History };
   try {
     for (const name of names) {
       const config = configs[name];

@@ -16,7 +16,9 @@ test("compare: identical configs from one start give identical histories; differ
       b: { optimizer: () => new SGD({ lr: 0.1 }) },
       slow: {
         optimizer: new SGD({ lr: 0.01 }),
-        scheduler: (opt) => new StepLR(opt as SGD, { stepSize: 1, gamma: 0.5 }),
+        // `opt` is typed as the config's optimizer (an SGD): before, as tf.Optimizer, this line did
+        // not compile (docs/training.md's example failed in the kernel with a CompileError).
+        scheduler: (opt) => new StepLR(opt, { stepSize: 1, gamma: 0.5 }),
       },
     },
     {
