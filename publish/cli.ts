@@ -4,6 +4,7 @@
  * (the pages still show them), 2 for bad arguments.
  */
 import { buildSite } from "./build";
+import { discoverNotebooks } from "../runner";
 
 export const DEFAULT_OUT_DIR = "site";
 export const DEFAULT_INPUT = "notebooks";
@@ -71,6 +72,8 @@ export async function main(args: string[]): Promise<number> {
   let parsed: SiteArgs;
   try {
     parsed = parseSiteArgs(args);
+    // A missing path or a pattern that matches nothing is a bad argument (2), as for the runner.
+    discoverNotebooks(parsed.inputs);
   } catch (error) {
     console.error((error as Error).message);
     return 2;

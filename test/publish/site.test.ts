@@ -116,3 +116,24 @@ test("command line: defaults, options and clear errors", () => {
 test("page names flatten sub-folders and keep only safe characters", () => {
   assert.equal(pageSlug(path.join("nb", "part 1", "intro.ipynb"), "nb"), "part_1-intro");
 });
+
+test("a path that does not exist is a bad argument: exit 2 with the runner's message, before anything is built", async () => {
+  // Before: "optimlab site nonexist/" printed the message and exited 1, as if a notebook had failed.
+  const out = tempDir("missing");
+  const errors: string[] = [];
+  const original = process.stderr.write.bind(process.stderr);
+  process.stderr.write = (chunk: string | Uint8Array) => (errors.push(String(chunk)), true);
+  let code: number;
+  try {
+    code = await main([path.join(out, "nonexist"), "--out", out, "--no-execute"]);
+  } finally {
+    process.stderr.write = original;
+  }
+  try {
+    assert.equal(code, 2, errors.join(""));
+    assert.match(errors.join(""), /nonexist/);
+    assert.equal(fs.existsSync(path.join(out, "index.html")), false);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
