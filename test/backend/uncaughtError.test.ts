@@ -53,6 +53,9 @@ describe("removeEmscriptenListeners", () => {
       throw reason;
     };
     const own = (error: Error) => void error;
+    // Other test files share this process (scripts/tests.mjs runs unit files in two processes): a
+    // wasm build one of them started may have added its own listeners since it was removed.
+    removeEmscriptenListeners();
     process.on("uncaughtException", rethrowException);
     process.on("unhandledRejection", rethrowRejection);
     process.on("uncaughtException", own);
