@@ -37,34 +37,41 @@ function displayWidth(text: string): number {
 }
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
 
-/** A displayable table. `frame` is the danfojs DataFrame behind it. */
+/**
+ * A displayable table. `frame` is the danfojs DataFrame behind it, made on first use: danfojs takes
+ * seconds to load (5 s in a fresh kernel on a busy machine), which showing rows does not need.
+ */
 export class Table implements Displayable {
-  readonly frame: DataFrame;
   readonly options: TableOptions;
+  private readonly source: RowsSource | DataFrame;
+  private readonly data: { columns: string[]; rows: unknown[][] };
+  private dataFrame: DataFrame | undefined;
 
   constructor(source: RowsSource | DataFrame, options: TableOptions = {}) {
-    const dfd = danfo();
-    if (source instanceof dfd.DataFrame) {
-      this.frame = source;
-    } else {
-      const { columns, rows } = toRows(source);
-      this.frame = new dfd.DataFrame(
-        rows.map((row) => columns.map((c) => row[c] ?? null)),
-        { columns },
-      );
-    }
+    const { columns, rows } = toRows(source);
+    this.source = source;
+    this.data = { columns, rows: rows.map((row) => columns.map((c) => row[c] ?? null)) };
     this.options = options;
+  }
+
+  /** The table as a danfojs DataFrame: the one it was made from, else one made now from its rows. */
+  get frame(): DataFrame {
+    if (this.dataFrame === undefined) {
+      const dfd = danfo();
+      this.dataFrame =
+        this.source instanceof dfd.DataFrame ? this.source : new dfd.DataFrame(this.rows, { columns: this.columns });
+    }
+    return this.dataFrame;
   }
 
   /** Column names. */
   get columns(): string[] {
-    return [...this.frame.columns];
+    return [...this.data.columns];
   }
 
   /** Rows as arrays of cell values. */
   get rows(): unknown[][] {
-    const values = this.frame.values as unknown[];
-    return values.map((row): unknown[] => (Array.isArray(row) ? (row as unknown[]) : [row]));
+    return this.data.rows.map((row) => [...row]);
   }
 
   private shown(): { rows: string[][]; hidden: number } {
@@ -143,6 +150,12 @@ export function table(source: RowsSource | DataFrame, options: TableOptions = {}
  * as a danfojs DataFrame.
  */
 export function historyFrame(histories: HistoryLike | readonly HistoryLike[]): DataFrame {
+  const { columns, rows } = historyRows(histories);
+  return new (danfo().DataFrame)(rows, { columns });
+}
+
+/** historyFrame's columns and rows, as arrays (no danfojs). */
+function historyRows(histories: HistoryLike | readonly HistoryLike[]): { columns: string[]; rows: unknown[][] } {
   const runs = toHistories(histories);
   const metricNames: string[] = [];
   for (const { history } of runs)
@@ -153,12 +166,14 @@ export function historyFrame(histories: HistoryLike | readonly HistoryLike[]): D
   const rows = runs.flatMap(({ name, history }) =>
     history.epochs.map((epoch) => [name, epoch.epoch, ...metricNames.map((m) => epoch[m] ?? null)]),
   );
-  return new (danfo().DataFrame)(rows, { columns });
+  return { columns, rows };
 }
 
 /** Per-epoch history table of one or more runs. */
 export function historyTable(histories: HistoryLike | readonly HistoryLike[], options: TableOptions = {}): Table {
-  return new Table(historyFrame(histories), { title: options.title ?? "Training history (per epoch)", ...options });
+  const { columns, rows } = historyRows(histories);
+  const records = rows.map((row) => Object.fromEntries(columns.map((column, i) => [column, row[i]])));
+  return new Table(records, { title: options.title ?? "Training history (per epoch)", ...options });
 }
 
 export interface TuningTableOptions extends TableOptions {

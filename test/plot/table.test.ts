@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { inspect } from "node:util";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import * as plot from "../../src/plot";
@@ -78,4 +80,51 @@ test("tuningTable: sorted best first, trials without a score last, top N", () =>
     [0.001, 0.1, 0.01, 1],
   );
   assert.throws(() => plot.tuningTable(results, { sortBy: "accuracy" }), /column "accuracy" not found/i);
+});
+
+test("table: showing rows does not load danfojs (seconds in a fresh kernel); .frame makes the DataFrame on demand", () => {
+  // A fresh process: other test files in this one may have loaded danfojs already.
+  const plotModule = JSON.stringify(path.join(__dirname, "../../src/plot"));
+  const script = `
+    const plot = require(${plotModule});
+    const loaded = () => Object.keys(require.cache).some((file) => /[\\\\/]danfojs[\\\\/]/.test(file));
+    const t = plot.table([{ a: 1, b: "x" }, { a: 2 }]);
+    t.toHTML(); t.toString();
+    const h = { name: "run", steps: [], epochs: [{ epoch: 0, loss: 1 }] };
+    plot.historyTable(h).toHTML();
+    const before = loaded();
+    const values = t.frame.values;
+    console.log(JSON.stringify({ before, after: loaded(), columns: t.frame.columns, values }));`;
+  const run = spawnSync(process.execPath, [...process.execArgv, "-e", script], { encoding: "utf8", timeout: 60_000 });
+  assert.equal(run.status, 0, run.stderr);
+  const result = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "") as {
+    before: boolean;
+    after: boolean;
+    columns: string[];
+    values: unknown[][];
+  };
+  assert.equal(result.before, false, "danfojs was loaded to show a table of rows");
+  assert.equal(result.after, true);
+  assert.deepEqual(result.columns, ["a", "b"]);
+  assert.deepEqual(result.values, [
+    [1, "x"],
+    [2, null],
+  ]);
+});
+
+test("table of a DataFrame: .frame is that DataFrame, rows and columns read from it", () => {
+  const frame = new (danfo().DataFrame)(
+    [
+      [1, "x"],
+      [2, "y"],
+    ],
+    { columns: ["n", "s"] },
+  );
+  const t = plot.table(frame);
+  assert.equal(t.frame, frame);
+  assert.deepEqual(t.columns, ["n", "s"]);
+  assert.deepEqual(t.rows, [
+    [1, "x"],
+    [2, "y"],
+  ]);
 });
