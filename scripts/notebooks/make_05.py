@@ -19,7 +19,7 @@ md("00", r"""
 - how to check such a claim numerically instead of trusting a formula;
 - what AdamW buys in held-out loss, and where: on a problem whose overfitting weights have large gradients, against a negative control where no weights do.
 
-Run time: measured 176 s on two CPU cores at a load average of 22, of which §4's 39 short training runs (with a progress bar) take 90 s. To scale up, raise `n`/`features` of the regression set and the step counts, and `nTrain05`/`epochs05` in §4.
+Run time: measured 58 s on two CPU cores at a load average of ≈ 12.5, of which §4's 39 short training runs (with a progress bar) take 14 s. To scale up, raise `n`/`features` of the regression set and the step counts, and `nTrain05`/`epochs05` in §4.
 """)
 
 code("01", r"""
