@@ -5,7 +5,9 @@
 import * as tf from "@tensorflow/tfjs";
 
 /**
- * - `"he"`: N(0, 2/fan_in) truncated at 2σ (tfjs/Keras heNormal), for ReLU.
+ * - `"he"`: N(0, 2/fan_in) truncated at 2σ (tfjs heNormal), for ReLU. tfjs does not correct the
+ *   variance for the cut (Keras divides σ by 0.8796), so the weights' std is 0.88·√(2/fan_in);
+ *   PyTorch's `kaiming_normal_` is the uncut normal.
  * - `"xavier"`: U(±√(6/(fan_in+fan_out))) (Glorot), for tanh/sigmoid.
  * - `"lecun"`: N(0, 1/fan_in) truncated (lecunNormal), for SELU/linear.
  * - `{ std }`: plain N(0, std²) with a fixed std, to show vanishing (small std) or exploding (large std) signals.
