@@ -18,8 +18,8 @@ export interface ProgressState {
   stepsPerEpoch: number;
   /** Latest minibatch loss, when read. */
   loss?: number;
-  /** Examples processed per second so far. */
-  samplesPerSecond: number;
+  /** Examples processed per second so far (left out of the bar when absent or 0: a bar that counts runs). */
+  samplesPerSecond?: number;
   /** Seconds elapsed. */
   elapsed: number;
 }
@@ -60,19 +60,27 @@ function fraction(state: ProgressState): number {
   return total === 0 ? 1 : Math.min(1, ((state.epoch - 1) * state.stepsPerEpoch + state.step) / total);
 }
 
-/** The text after the bar, e.g. `epoch 2/10 · step 40/100 · loss 0.4210 · 5,120 samples/s · ETA 12s`. */
+/**
+ * The text after the bar, e.g. `epoch 2/10 · step 40/100 · loss 0.4210 · 5,120 samples/s · ETA 12s`.
+ * What a bar does not have is left out — the epoch of a one-epoch bar, a loss not read, a rate of
+ * 0 — so a `Progress` that counts runs of a sweep reads `step 3/22 · ETA 5.0s`, not
+ * `epoch 1/1 · step 3/22 · loss … · 0 samples/s`.
+ */
 function progressText(state: ProgressState, lang: Language): string {
   const done = fraction(state);
   const eta = done > 0 ? (state.elapsed * (1 - done)) / done : Infinity;
+  const rate = state.samplesPerSecond ?? 0;
   return [
-    phrase(lang, `epoch ${state.epoch}/${state.epochs}`),
+    state.epochs > 1 ? phrase(lang, `epoch ${state.epoch}/${state.epochs}`) : undefined,
     phrase(lang, `step ${state.step}/${state.stepsPerEpoch}`),
-    phrase(lang, `loss ${formatLoss(state.loss)}`),
-    phrase(lang, `${Math.round(state.samplesPerSecond).toLocaleString("en-US")} samples/s`),
+    state.loss === undefined ? undefined : phrase(lang, `loss ${formatLoss(state.loss)}`),
+    rate > 0 ? phrase(lang, `${Math.round(rate).toLocaleString("en-US")} samples/s`) : undefined,
     done >= 1
       ? phrase(lang, `done in ${formatDuration(state.elapsed, lang)}`)
       : phrase(lang, `ETA ${formatDuration(eta, lang)}`),
-  ].join(" · ");
+  ]
+    .filter((part) => part !== undefined)
+    .join(" · ");
 }
 
 /** The text of the bar, e.g. `sgd [######------] epoch 2/10 · step 40/100 · loss 0.4210 · 5,120 samples/s · ETA 12s`. */

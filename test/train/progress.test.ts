@@ -17,7 +17,23 @@ test("progressLine shows epoch, step, loss, samples/s and ETA", () => {
   );
   assert.equal(
     progressLine({ ...state, epoch: 4, step: 10, loss: undefined }, undefined, "en"),
-    "[########################] epoch 4/4 · step 10/10 · loss … · 5,120 samples/s · done in 3.0s",
+    "[########################] epoch 4/4 · step 10/10 · 5,120 samples/s · done in 3.0s",
+  );
+});
+
+test("progressLine leaves out what a bar does not have: a bar that counts runs (one epoch, no loss, no rate)", () => {
+  // Before: "epoch 1/1 · step 3/22 · loss … · 0 samples/s · ETA …" (notebooks count sweep runs with it).
+  assert.equal(
+    progressLine({ epoch: 1, epochs: 1, step: 11, stepsPerEpoch: 22, elapsed: 5 }, "lr sweep", "en"),
+    "lr sweep [############------------] step 11/22 · ETA 5.0s",
+  );
+  assert.equal(
+    progressLine(
+      { epoch: 1, epochs: 1, step: 11, stepsPerEpoch: 22, samplesPerSecond: 0, elapsed: 5 },
+      undefined,
+      "zh",
+    ),
+    "[############------------] 步 11/22 · 预计还需 5.0 秒",
   );
 });
 
@@ -28,7 +44,7 @@ test("progressLine in Chinese: every word of the bar from the catalog, numbers u
   );
   assert.equal(
     progressLine({ ...state, epoch: 4, step: 10, loss: undefined }, undefined, "zh"),
-    "[########################] 轮 4/4 · 步 10/10 · 损失 … · 5,120 样本/秒 · 完成，用时 3.0 秒",
+    "[########################] 轮 4/4 · 步 10/10 · 5,120 样本/秒 · 完成，用时 3.0 秒",
   );
   const lines: string[] = [];
   const plain = new Progress({
