@@ -23,7 +23,7 @@ the plain `SGD(lr=0.01)` of article 1 §4.1 and article 5 §4 as the comparison 
 Runs on MNIST, which ships with optimlab (offline). Set `dataset = "cifar10"` in the next cell to use CIFAR-10 instead (read from
 `$OPTIMLAB_DATA` or `~/.cache/optimlab/cifar-10-batches-bin/`, downloaded and checksummed if missing).
 
-Run time: measured 28 to 60 s on two CPU cores shared with other jobs (load average 7 to 9) for MNIST, the three exercise solutions included (12 to 19 s of it); every training run shows a progress bar. To scale up, raise `trainSize` and `epochs` (the articles use the full sets and 10 epochs).
+Run time: measured 39 to 138 s on two CPU cores shared with other jobs (load average 7 to 13: 47 s at 7, about 100 s at 10 to 13) for MNIST, the three exercise solutions included (7 to 20 s of it); the largest part is the learning-rate sweep with its evaluation (33 one-epoch runs, 14 to 35 s). Every training run shows a progress bar. To scale up, raise `trainSize` and `epochs` (the articles use the full sets and 10 epochs).
 """)
 
 code("01", r"""
@@ -87,10 +87,17 @@ const unpadded = tf.sequential({ layers: [
   tf.layers.conv2d({ filters: 16, kernelSize: 5, padding: "valid" }), tf.layers.maxPooling2d({ poolSize: 2 }), tf.layers.flatten(),
 ] });
 const mlpProbe = mlpFactory();
+/** LeNet's parameter count without weight sharing: every output position of a convolution with its own filter and bias (locality kept). */
+const unsharedCount = shapeProbe.layers.reduce((sum, layer) => {
+  if (layer.getClassName() !== "Conv2D") return sum + layer.countParams();
+  const [height, width] = (layer.outputShape as number[]).slice(1, 3);
+  return sum + height * width * layer.countParams();
+}, 0);
 const shapeTable = {
   "LeNet layers (output shapes)": shapeProbe.layers.map((layer) => `${layer.getClassName()} ${JSON.stringify(layer.outputShape)}`).join(" → "),
   "flattened features, 28×28 without padding": unpadded.outputShape,
   "LeNet parameters": models.parameterCount(shapeProbe),
+  "LeNet parameters without weight sharing": unsharedCount,
   "MLP parameters": models.parameterCount(mlpProbe),
 };
 shapeTable
@@ -98,7 +105,8 @@ shapeTable
 
 md("05", r"""
 The CNN has fewer parameters than the MLP with one hidden layer of 128 (about 62 thousand against 102 thousand on MNIST), yet it is the better model for images:
-it builds in the prior that nearby pixels belong together and that a stroke means the same thing wherever it appears.
+it builds in the prior that nearby pixels belong together and that a stroke means the same thing wherever it appears. Weight sharing is what
+keeps it small: the same layers with a filter of their own at every output position would need about 423 thousand.
 
 ## 2. Training: Adam vs SGD, CNN vs MLP
 
@@ -106,8 +114,10 @@ Same budget for every run: `trainSize` images, `epochs` epochs, batches of 32, c
 
 - CNN + Adam ($\eta = 10^{-3}$, $\beta = (0.9, 0.999)$, the articles' setting) and MLP `784 → 128 → 10` + Adam (article 4 §4.1);
 - Adam against plain SGD. Articles 1 and 5 use `optim.SGD(lr=0.01)`; comparing Adam with SGD at an arbitrary $\eta$ would be a strawman, so
-  each optimizer first gets a small learning-rate sweep (one epoch on the first 1024 images), and the two are then compared at their own best
-  $\eta$ on 3 seeds (initial weights and data order).
+  each optimizer first gets a small learning-rate sweep (one epoch on the first 1024 images) on the tuning seeds 0–2 (initial weights and data
+  order) and keeps the $\eta$ with the lowest mean loss over them; the two are then compared at their own best $\eta$ on 3 other seeds (3–5),
+  next to plain SGD at the articles' $\eta = 0.01$ on the same seeds. Tuning on a single seed would pick an $\eta$ that is lucky on that seed:
+  the line under the sweep says which $\eta$ seed 0 alone would pick.
 
 > **The article says** (article 3, §3–4): §4 trains `net = Net()` on CIFAR-10, but never defines `Net`; the only `Net` in the article is the §3 skeleton
 > (`# 定义网络结构` in an otherwise empty `__init__`, and a `forward` that returns `x` unchanged). §3's loop calls `outputs = net(data)` with `data` the
@@ -487,15 +497,18 @@ plot.table(
 """)
 
 code("06a", r"""
-// Adam vs plain SGD, each at its own best η: a sweep (1 epoch, first 1024 images, seed 0), then 3 seeds at the best η.
+// Adam vs plain SGD, each at its own best η: a sweep (1 epoch on the first 1024 images) on the tuning seeds 0–2, where each optimizer keeps the
+// η with the lowest mean loss; then both at that η, and plain SGD at the articles' 0.01, on the evaluation seeds 3–5.
 const sweepSize = Math.min(1024, trainSize);
 const sweepSet = { x: imageTrain.x.slice([0, 0], [sweepSize, inputSize]), y: imageTrain.y.slice([0], [sweepSize]) };
 const optimizerGrid: { [kind: string]: { make: (eta: number) => tf.Optimizer; lrs: number[] } } = {
   "plain SGD": { make: (eta) => new optim.SGD({ lr: eta }), lrs: [0.01, 0.1, 0.3, 1] },
   Adam: { make: (eta) => new optim.Adam({ lr: eta }), lrs: [1e-3, 3e-3, 1e-2, 3e-2] },
 };
-const totalRuns11 = 8 + 6;
-const bar11 = new train.Progress({ name: "lr sweep + 3 seeds (1 epoch each)", epochs: 1, stepsPerEpoch: totalRuns11 });
+const tuningSeeds11 = [0, 1, 2];
+const evaluationSeeds11 = [3, 4, 5];
+const totalRuns11 = 8 * tuningSeeds11.length + 3 * evaluationSeeds11.length;
+const bar11 = new train.Progress({ name: "lr sweep (seeds 0–2) + evaluation (seeds 3–5), 1 epoch each", epochs: 1, stepsPerEpoch: totalRuns11 });
 const start11 = performance.now();
 let done11 = 0;
 async function firstEpochLoss(make: () => tf.Optimizer, runSeed: number) {
@@ -508,22 +521,44 @@ async function firstEpochLoss(make: () => tf.Optimizer, runSeed: number) {
   bar11.update({ epoch: 1, epochs: 1, step: ++done11, stepsPerEpoch: totalRuns11, samplesPerSecond: (done11 * sweepSize) / seconds, elapsed: seconds }, true);
   return h.final("loss");
 }
-const sweep11: { optimizer: string; η: number; "first-epoch loss": number }[] = [];
-for (const [kind, g] of Object.entries(optimizerGrid)) for (const eta of g.lrs) sweep11.push({ optimizer: kind, η: eta, "first-epoch loss": await firstEpochLoss(() => g.make(eta), 0) });
-const best11: { [kind: string]: number } = {};
+const meanOf11 = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** The first-epoch losses of one optimizer at one η on the given seeds. */
+async function lossesOnSeeds(kind: string, eta: number, seeds: number[]) {
+  const result: number[] = [];
+  for (const s of seeds) result.push(await firstEpochLoss(() => optimizerGrid[kind].make(eta), s));
+  return result;
+}
+const sweep11: { [kind: string]: number[][] } = {};
 for (const kind of Object.keys(optimizerGrid)) {
-  const finite = sweep11.filter((r) => r.optimizer === kind && Number.isFinite(r["first-epoch loss"]));
-  best11[kind] = finite.reduce((a, b) => (b["first-epoch loss"] < a["first-epoch loss"] ? b : a)).η;
+  sweep11[kind] = [];
+  for (const eta of optimizerGrid[kind].lrs) sweep11[kind].push(await lossesOnSeeds(kind, eta, tuningSeeds11));
 }
+/** The η of the sweep whose row (its losses on the tuning seeds) scores lowest; a diverged run scores non-finite and is never picked. */
+function argBest11(kind: string, score: (row: number[]) => number) {
+  let best = NaN;
+  let bestScore = Infinity;
+  optimizerGrid[kind].lrs.forEach((eta, i) => {
+    const value = score(sweep11[kind][i]);
+    if (Number.isFinite(value) && value < bestScore) [best, bestScore] = [eta, value];
+  });
+  return best;
+}
+const best11: { [kind: string]: number } = {};
+for (const kind of Object.keys(optimizerGrid)) best11[kind] = argBest11(kind, meanOf11);
 const seeds11: { [kind: string]: number[] } = {};
-for (const [kind, g] of Object.entries(optimizerGrid)) {
-  seeds11[kind] = [];
-  for (const s of [1, 2, 3]) seeds11[kind].push(await firstEpochLoss(() => g.make(best11[kind]), s));
-}
+for (const kind of Object.keys(optimizerGrid)) seeds11[kind] = await lossesOnSeeds(kind, best11[kind], evaluationSeeds11);
+const untunedSgd11 = await lossesOnSeeds("plain SGD", 0.01, evaluationSeeds11);
 bar11.finish();
-const untunedSgd11 = sweep11.find((r) => r.optimizer === "plain SGD" && r.η === 0.01)!["first-epoch loss"];
-display(plot.table(sweep11.map((r) => ({ ...r, best: r.η === best11[r.optimizer] ? (r.η === optimizerGrid[r.optimizer].lrs[0] || r.η === optimizerGrid[r.optimizer].lrs[3] ? "◀ best (edge of the grid: widen it)" : "◀ best") : "" })), { title: `Learning-rate sweep: one epoch on ${sweepSize} images` }));
-plot.table(Object.keys(optimizerGrid).map((kind) => ({ optimizer: kind, "best η": best11[kind], "first-epoch loss, 3 seeds": seeds11[kind].map((v) => v.toFixed(3)).join(", ") })), { title: "At each optimizer's best η" })
+const seedList11 = (xs: number[]) => xs.map((v) => v.toFixed(3)).join(", ");
+display(plot.table(Object.entries(optimizerGrid).flatMap(([kind, g]) => g.lrs.map((eta, i) => ({
+  optimizer: kind, η: eta, "first-epoch loss, seeds 0, 1, 2": seedList11(sweep11[kind][i]), mean: meanOf11(sweep11[kind][i]),
+  best: eta === best11[kind] ? (i === 0 || i === g.lrs.length - 1 ? "◀ best (edge of the grid: widen it)" : "◀ best") : "",
+}))), { title: `Learning-rate sweep: one epoch on ${sweepSize} images, tuning seeds 0–2 (best: lowest mean)` }));
+console.log(`On seed 0 alone the sweep would pick η = ${argBest11("plain SGD", (row) => row[0])} for plain SGD and η = ${argBest11("Adam", (row) => row[0])} for Adam`);
+plot.table([
+  ...Object.keys(optimizerGrid).map((kind) => ({ optimizer: `${kind}, best η = ${best11[kind]}`, "first-epoch loss, seeds 3, 4, 5": seedList11(seeds11[kind]), mean: meanOf11(seeds11[kind]) })),
+  { optimizer: "plain SGD, η = 0.01 (articles 1 and 5)", "first-epoch loss, seeds 3, 4, 5": seedList11(untunedSgd11), mean: meanOf11(untunedSgd11) },
+], { title: "Evaluation seeds 3–5: each optimizer at its best η, and plain SGD at 0.01" })
 """)
 
 code("07", r"""
@@ -535,7 +570,7 @@ Adam moves every weight by about $\eta$ per step from the start, whatever the sc
 $\eta = 0.01$ barely gets going in one epoch (its loss is in the sweep table). Part of that gap is a *tuning* gap — how much of it SGD's own best
 $\eta$ removes is printed under the assertions — and over one short epoch (32 steps on the sweep set) what remains is checked seed by seed.
 This says nothing about the accuracy after long training, where well-tuned SGD with momentum is competitive. The CNN reaches a higher test
-accuracy than the MLP on the same images and the same number of steps.
+accuracy than the MLP on the same images and the same number of steps (one run each above; §3 checks it on 3 seeds).
 
 The CNN's mistakes among the first 300 test images (caption: true label → prediction):
 """)
@@ -555,6 +590,49 @@ plot.imageGrid(galleryImages, { width: gallerySide, height: gallerySide, labels:
 
 md("10", r"""
 ## 3. Assertions
+
+The accuracy claims rest on 3 seeds, not on the single runs above. The next cell trains the CNN and the MLP on one small budget — the first 1024
+training images, 3 epochs, Adam with $\eta = 3\cdot10^{-3}$ (the sweep's best $\eta$ for Adam), batches of 32, seeds 1–3 (initial weights and batch
+order) — and tests them on the 1000 test images; it also trains the MLP on seeds 4–6, which shows how far an accuracy moves by chance.
+
+Every check runs on the effect and on a **negative control** where the effect is absent, and must fail there: LeNet's layers without weight
+sharing (parameters), the MLP on seeds 4–6 against the MLP on seeds 1–3 (accuracy), plain SGD at 0.01 on the tuning seeds against the same on
+the evaluation seeds (tuning), Adam at its best $\eta$ on the tuning seeds against the same on the evaluation seeds (Adam against SGD). So a
+check asks for a margin that chance alone does not reach: 0.25 in mean first-epoch loss (and lower on every seed), 2.5 points in mean test
+accuracy. The thresholds were measured on MNIST; on CIFAR-10 the numbers are printed, not checked.
+""")
+
+code("10a", r"""
+// The CNN and the MLP on one small budget, 3 seeds: the first 1024 training images (fewer if trainSize is smaller), 3 epochs, Adam η = 3·10⁻³,
+// batches of 32, seeds 1–3 (initial weights and batch order), test accuracy on the 1000 test images; and the MLP on seeds 4–6 (the control).
+const gapSize11 = Math.min(1024, trainSize);
+const stdOf11 = (xs: number[]) => Math.sqrt(xs.reduce((a, v) => a + (v - meanOf11(xs)) ** 2, 0) / xs.length);
+const points11 = (xs: number[]) => xs.map((v) => (100 * v).toFixed(1)).join(", ");
+type Split11 = { x: tf.Tensor; y: tf.Tensor };
+type Model11 = "CNN" | "MLP" | "MLP, seeds 4–6";
+async function cnnAndMlp11(name: string, colour: boolean, trainSet: Split11, testSet: Split11) {
+  const features = trainSet.x.shape[1] as number;
+  const subset = { x: trainSet.x.slice([0, 0], [gapSize11, features]), y: trainSet.y.slice([0], [gapSize11]) };
+  const accuracy: { [model in Model11]: number[] } = { CNN: [], MLP: [], "MLP, seeds 4–6": [] };
+  const runs: [Model11, number][] = [1, 2, 3].flatMap((s): [Model11, number][] => [["CNN", s], ["MLP", s]]);
+  for (const s of [4, 5, 6]) runs.push(["MLP, seeds 4–6", s]);
+  for (const [kind, s] of runs) {
+    const net = kind !== "CNN" ? models.mlp({ sizes: [features, 128, 10], seed: 60 + s }) : colour ? models.lenet({ channels: 3, size: 32, seed: 60 + s }) : models.lenet({ seed: 60 + s });
+    const optimizer = new optim.Adam({ lr: 3e-3 });
+    await train.fit(net, { optimizer, loss: losses.crossEntropy, train: subset, epochs: 3, batchSize: 32, seed: 70 + s, progress: true, name: `${name}: ${kind === "CNN" ? "CNN" : "MLP"}, seed ${s}` });
+    accuracy[kind].push(train.evaluateModel(net, testSet, losses.crossEntropy, [{ name: "accuracy", fn: train.accuracy }]).accuracy);
+    net.dispose();
+    optimizer.dispose();
+  }
+  tf.dispose([subset.x, subset.y]);
+  return { name, CNN: accuracy.CNN, MLP: accuracy.MLP, controlMlp: accuracy["MLP, seeds 4–6"], gap: accuracy.CNN.map((v, i) => v - accuracy.MLP[i]) };
+}
+const loadedGap11 = await cnnAndMlp11(dataset, isCifar, imageTrain, imageTest);
+plot.table([
+  { model: "CNN (LeNet), seeds 1–3", "test accuracy per seed (%)": points11(loadedGap11.CNN), "mean (%)": 100 * meanOf11(loadedGap11.CNN), "± std": 100 * stdOf11(loadedGap11.CNN) },
+  { model: "MLP, seeds 1–3", "test accuracy per seed (%)": points11(loadedGap11.MLP), "mean (%)": 100 * meanOf11(loadedGap11.MLP), "± std": 100 * stdOf11(loadedGap11.MLP) },
+  { model: "MLP, seeds 4–6 (control)", "test accuracy per seed (%)": points11(loadedGap11.controlMlp), "mean (%)": 100 * meanOf11(loadedGap11.controlMlp), "± std": 100 * stdOf11(loadedGap11.controlMlp) },
+], { title: `${dataset}, Adam η = 0.003: ${gapSize11} training images, 3 epochs, test accuracy on 1000 images` })
 """)
 
 code("11", r"""
@@ -568,40 +646,52 @@ function checkAgainstControl<T>(claim: string, check: (run: T) => boolean, effec
 }
 const cnnAccuracy = cnnAdam.final("valAccuracy");
 const mlpAccuracy = mlpAdam.final("valAccuracy");
-const meanOf11 = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const lowerOnEverySeed11 = ([a, b]: number[][]) => a.every((v, i) => v < b[i]);
-// The accuracy claims are about the MNIST budget above; a CIFAR-10 smoke run on a few hundred images (CI) checks the data path only.
+/** [a, b]: a's mean first-epoch loss is ≥ 0.25 below b's, and a is lower on every seed (a[i] against b[i]). */
+const clearlyLower11 = ([a, b]: number[][]) => meanOf11(a) <= meanOf11(b) - 0.25 && a.every((v, i) => v < b[i]);
+/** [a, b]: a's mean test accuracy is ≥ 2.5 points above b's. */
+const clearlyAbove11 = ([a, b]: number[][]) => meanOf11(a) >= meanOf11(b) + 0.025;
+/** "mean (per seed)" of first-epoch losses or of test accuracies (%), for the detail column. */
+const lossOf11 = (xs: number[]) => `${meanOf11(xs).toFixed(3)} (${seedList11(xs)})`;
+const accuracyOf11 = (xs: number[]) => `${(100 * meanOf11(xs)).toFixed(1)}% (${points11(xs)})`;
+// Controls: the same optimizer at the same η on the other seeds (tuning seeds 0–2 against evaluation seeds 3–5): the effect is absent.
+const untunedOnTuningSeeds11 = sweep11["plain SGD"][optimizerGrid["plain SGD"].lrs.indexOf(0.01)];
+const adamOnTuningSeeds11 = sweep11.Adam[optimizerGrid.Adam.lrs.indexOf(best11.Adam)];
+// The thresholds were measured on MNIST with trainSize ≥ 2048 (a sweep on 1024 images); a CIFAR-10 run or a smoke run on a few hundred images (CI) checks the data path only.
 const enoughData = trainSize >= 2048;
+const measuredBudget = enoughData && !isCifar;
 const checks11 = [
   checkAgainstControl("without padding a 28×28 image flattens to 16·4·4 = 256 features, not 400; LeNet with padding 2 is the control", (shape: unknown) => JSON.stringify(shape) === JSON.stringify([null, 256]), unpadded.outputShape, shapeProbe.layers[shapeProbe.layers.findIndex((l) => l.getClassName() === "Flatten")].outputShape, `unpadded ${JSON.stringify(unpadded.outputShape)}`),
-  checkAgainstControl("LeNet has fewer parameters than the 128-unit MLP; the reverse comparison is the control", ([a, b]: number[]) => a < b, [models.parameterCount(shapeProbe), models.parameterCount(mlpProbe)], [models.parameterCount(mlpProbe), models.parameterCount(shapeProbe)], `${models.parameterCount(shapeProbe)} vs ${models.parameterCount(mlpProbe)}`),
-  checkAgainstControl("tuning SGD lowers its first-epoch loss below SGD at lr = 0.01 (article 1's setting); the reverse comparison is the control", ([a, b]: number[]) => a < b, [meanOf11(seeds11["plain SGD"]), untunedSgd11], [untunedSgd11, meanOf11(seeds11["plain SGD"])], `tuned ${meanOf11(seeds11["plain SGD"]).toFixed(3)} vs ${untunedSgd11.toFixed(3)}`),
+  checkAgainstControl("LeNet has fewer parameters than the 128-unit MLP; the same layers without weight sharing are the control", ([a, b]: number[]) => a < b, [models.parameterCount(shapeProbe), models.parameterCount(mlpProbe)], [unsharedCount, models.parameterCount(mlpProbe)], `LeNet ${models.parameterCount(shapeProbe)}, without weight sharing ${unsharedCount}, MLP ${models.parameterCount(mlpProbe)}`),
 ];
-if (enoughData) {
+if (measuredBudget) {
   checks11.push(
-    checkAgainstControl("on the same budget the CNN beats the MLP's test accuracy by ≥ 1 point; the reverse comparison is the control", ([a, b]: number[]) => a >= b + 0.01, [cnnAccuracy, mlpAccuracy], [mlpAccuracy, cnnAccuracy], `CNN ${(100 * cnnAccuracy).toFixed(1)}%, MLP ${(100 * mlpAccuracy).toFixed(1)}%`),
-    checkAgainstControl("tuned Adam ends the first epoch below tuned plain SGD on each of 3 seeds; the reverse comparison is the control", lowerOnEverySeed11, [seeds11.Adam, seeds11["plain SGD"]], [seeds11["plain SGD"], seeds11.Adam], `Adam ${seeds11.Adam.map((v) => v.toFixed(3))}, SGD ${seeds11["plain SGD"].map((v) => v.toFixed(3))}`),
+    checkAgainstControl("tuned plain SGD ends the first epoch ≥ 0.25 below plain SGD at lr = 0.01 (article 1's setting), mean of seeds 3–5, and lower on each; the control is SGD at 0.01 on seeds 0–2 against seeds 3–5", clearlyLower11, [seeds11["plain SGD"], untunedSgd11], [untunedOnTuningSeeds11, untunedSgd11], `tuned (η = ${best11["plain SGD"]}) ${lossOf11(seeds11["plain SGD"])}, η = 0.01 ${lossOf11(untunedSgd11)} — control, η = 0.01 on seeds 0–2: ${lossOf11(untunedOnTuningSeeds11)}`),
+    checkAgainstControl("tuned Adam ends the first epoch ≥ 0.25 below tuned plain SGD, mean of seeds 3–5, and lower on each; the control is Adam on seeds 0–2 against Adam on seeds 3–5", clearlyLower11, [seeds11.Adam, seeds11["plain SGD"]], [adamOnTuningSeeds11, seeds11.Adam], `Adam ${lossOf11(seeds11.Adam)}, SGD ${lossOf11(seeds11["plain SGD"])} — control, Adam on seeds 0–2: ${lossOf11(adamOnTuningSeeds11)}`),
+    checkAgainstControl("on the same budget the CNN's mean test accuracy (seeds 1–3) beats the MLP's by ≥ 2.5 points; the control is the MLP on seeds 4–6 against the MLP on seeds 1–3", clearlyAbove11, [loadedGap11.CNN, loadedGap11.MLP], [loadedGap11.controlMlp, loadedGap11.MLP], `CNN ${accuracyOf11(loadedGap11.CNN)}, MLP ${accuracyOf11(loadedGap11.MLP)} — control, MLP on seeds 4–6: ${accuracyOf11(loadedGap11.controlMlp)}`),
+    checkAgainstControl("the CNN's mean test accuracy on MNIST (seeds 1–3) is ≥ 86%; the MLP on the same budget is the control", (xs: number[]) => meanOf11(xs) >= 0.86, loadedGap11.CNN, loadedGap11.MLP, `CNN ${accuracyOf11(loadedGap11.CNN)}, MLP ${accuracyOf11(loadedGap11.MLP)}`),
   );
-  if (!isCifar) checks11.push(checkAgainstControl("the CNN reaches ≥ 90% on MNIST; the MLP is the control", (acc: number) => acc >= 0.9, cnnAccuracy, mlpAccuracy, `CNN ${(100 * cnnAccuracy).toFixed(1)}%, MLP ${(100 * mlpAccuracy).toFixed(1)}%`));
 } else {
-  console.log(`trainSize = ${trainSize}: too few images for the accuracy claims; only the data path, the shapes and the tuning check are asserted`);
+  console.log(`${dataset}, trainSize = ${trainSize}: the thresholds were measured on MNIST with trainSize ≥ 2048; the accuracies and losses are printed, only the shapes and the parameter counts are asserted`);
   if (!(imageTrain.x.shape[1] === (isCifar ? 3072 : 784) && imageTrain.y.shape[0] === trainSize)) throw new Error(`unexpected dataset shape ${imageTrain.x.shape} / ${imageTrain.y.shape}`);
 }
 plot.table(checks11)
 """)
 
 code("11a", r"""
-`${dataset}: CNN + Adam ${(100 * cnnAccuracy).toFixed(1)}%, MLP + Adam ${(100 * mlpAccuracy).toFixed(1)}%. First-epoch loss on ${sweepSize} images, 3 seeds: ` +
-`Adam (best η ${best11.Adam}) ${meanOf11(seeds11.Adam).toFixed(3)}, plain SGD (best η ${best11["plain SGD"]}) ${meanOf11(seeds11["plain SGD"]).toFixed(3)}, plain SGD at 0.01 ${untunedSgd11.toFixed(3)}: ` +
-`tuning removes ${(100 * (untunedSgd11 - meanOf11(seeds11["plain SGD"])) / Math.max(1e-9, untunedSgd11 - meanOf11(seeds11.Adam))).toFixed(0)}% of the untuned gap`
+/** The share of the gap between plain SGD at 0.01 and tuned Adam (mean first-epoch losses, seeds 3–5) that a mean loss closes. */
+const closedGap = (loss: number) => (meanOf11(untunedSgd11) - loss) / Math.max(1e-9, meanOf11(untunedSgd11) - meanOf11(seeds11.Adam));
+console.log(`${dataset}, one run each on ${trainSize} images: CNN + Adam ${(100 * cnnAccuracy).toFixed(1)}%, MLP + Adam ${(100 * mlpAccuracy).toFixed(1)}%`);
+console.log(`Seeds 1–3 on ${gapSize11} images: CNN ${(100 * meanOf11(loadedGap11.CNN)).toFixed(1)}%, MLP ${(100 * meanOf11(loadedGap11.MLP)).toFixed(1)}% (mean test accuracy)`);
+console.log(`First-epoch loss on ${sweepSize} images, mean of seeds 3–5: Adam (best η ${best11.Adam}) ${meanOf11(seeds11.Adam).toFixed(3)}, plain SGD (best η ${best11["plain SGD"]}) ${meanOf11(seeds11["plain SGD"]).toFixed(3)}, plain SGD at 0.01 ${meanOf11(untunedSgd11).toFixed(3)}`);
+`Tuning plain SGD's η removes ${(100 * closedGap(meanOf11(seeds11["plain SGD"]))).toFixed(0)}% of the gap between plain SGD at 0.01 and tuned Adam`
 """)
 
 md("12", r"""
 ## Summary
 
 - The articles' LeNet-style CNN needs its first convolution padded (or the flatten size changed) to run on 28×28 MNIST; optimlab's `models.lenet()` does that.
-- With the same images, epochs and batch size, the CNN beats the MLP's test accuracy with fewer parameters: weight sharing and locality suit images.
-- Adam with $\eta = 10^{-3}$ trains the CNN much faster per step than plain SGD with $\eta = 0.01$. Tuning plain SGD's $\eta$ removes only part of that gap over one short epoch (the printed line under the assertions says how much); compare optimizers at their own best $\eta$, and give SGD momentum before judging it (exercise 1's solution measures how much of the gap momentum closes).
+- With the same images, epochs and batch size, the CNN beats the MLP's test accuracy (by at least 2.5 points in the mean of 3 seeds, checked) with fewer parameters: weight sharing and locality suit images.
+- Adam with $\eta = 10^{-3}$ trains the CNN much faster per step than plain SGD with $\eta = 0.01$. Tuning plain SGD's $\eta$ (on its own seeds, evaluated on others) removes only part of that gap over one short epoch (the printed line under the assertions says how much); compare optimizers at their own best $\eta$, and give SGD momentum before judging it (exercise 1's solution measures how much of the gap momentum closes).
 
 **Exercises**
 
@@ -617,9 +707,9 @@ In the collapsed code cell below (tagged `solution`; CI runs it like every other
 
 code("13", r"""
 // Solution to exercise 1 (collapsed; CI runs it): SGD with momentum 0.9 and η = 0.05 on the budget of the §2 comparison (one epoch on the
-// sweep set, seeds 1–3, the same initial weights and batches as the other rows). Momentum makes the effective step η/(1 − β) = 0.5.
+// sweep set, evaluation seeds 3–5, the same initial weights and batches as the other rows). Momentum makes the effective step η/(1 − β) = 0.5.
 const momentumSgd11: number[] = [];
-for (const s of [1, 2, 3]) {
+for (const s of evaluationSeeds11) {
   const net = isCifar ? models.lenet({ channels: 3, size: 32, seed: 31 + s }) : models.lenet({ seed: 31 + s });
   const optimizer = new optim.SGD({ lr: 0.05, momentum: 0.9 });
   const h = await train.fit(net, { optimizer, loss: losses.crossEntropy, train: sweepSet, epochs: 1, batchSize: 32, progress: true, seed: 33 + s, name: `SGD momentum 0.9, η = 0.05, seed ${s}` });
@@ -627,58 +717,38 @@ for (const s of [1, 2, 3]) {
   optimizer.dispose();
   momentumSgd11.push(h.final("loss"));
 }
-/** The share of the gap between plain SGD at 0.01 and tuned Adam that a mean first-epoch loss closes. */
-const closedGap = (loss: number) => (untunedSgd11 - loss) / Math.max(1e-9, untunedSgd11 - meanOf11(seeds11.Adam));
-// The check (on the MNIST budget): momentum SGD ends below plain SGD at 0.01 on every seed; the reverse comparison is the control.
-const belowUntuned = (xs: number[], ys: number[]) => xs.every((v, i) => v < ys[i]);
-const untunedRow = [untunedSgd11, untunedSgd11, untunedSgd11];
-if (enoughData && !(belowUntuned(momentumSgd11, untunedRow) && !belowUntuned(untunedRow, momentumSgd11))) throw new Error(`momentum SGD (${momentumSgd11}) should end below plain SGD at 0.01 (${untunedSgd11}) on every seed`);
-plot.table([
-  { optimizer: "SGD, momentum 0.9, η = 0.05", "first-epoch loss, 3 seeds": momentumSgd11.map((v) => v.toFixed(3)).join(", "), mean: meanOf11(momentumSgd11), "share of the gap closed": closedGap(meanOf11(momentumSgd11)) },
-  { optimizer: `plain SGD, best η = ${best11["plain SGD"]}`, "first-epoch loss, 3 seeds": seeds11["plain SGD"].map((v) => v.toFixed(3)).join(", "), mean: meanOf11(seeds11["plain SGD"]), "share of the gap closed": closedGap(meanOf11(seeds11["plain SGD"])) },
-  { optimizer: `Adam, best η = ${best11.Adam}`, "first-epoch loss, 3 seeds": seeds11.Adam.map((v) => v.toFixed(3)).join(", "), mean: meanOf11(seeds11.Adam), "share of the gap closed": 1 },
-  { optimizer: "plain SGD, η = 0.01 (seed 0)", "first-epoch loss, 3 seeds": untunedSgd11.toFixed(3), mean: untunedSgd11, "share of the gap closed": 0 },
-])
+display(plot.table([
+  { optimizer: "SGD, momentum 0.9, η = 0.05", "first-epoch loss, seeds 3, 4, 5": seedList11(momentumSgd11), mean: meanOf11(momentumSgd11), "share of the gap closed": closedGap(meanOf11(momentumSgd11)) },
+  { optimizer: `plain SGD, best η = ${best11["plain SGD"]}`, "first-epoch loss, seeds 3, 4, 5": seedList11(seeds11["plain SGD"]), mean: meanOf11(seeds11["plain SGD"]), "share of the gap closed": closedGap(meanOf11(seeds11["plain SGD"])) },
+  { optimizer: `Adam, best η = ${best11.Adam}`, "first-epoch loss, seeds 3, 4, 5": seedList11(seeds11.Adam), mean: meanOf11(seeds11.Adam), "share of the gap closed": 1 },
+  { optimizer: "plain SGD, η = 0.01 (articles 1 and 5)", "first-epoch loss, seeds 3, 4, 5": seedList11(untunedSgd11), mean: meanOf11(untunedSgd11), "share of the gap closed": 0 },
+], { title: "Share of the gap between plain SGD at 0.01 and tuned Adam that each closes (seeds 3–5)" }));
+// The check (on the MNIST budget, as §3's): momentum SGD ends ≥ 0.25 below plain SGD at 0.01 in the mean and on every seed; the control is
+// plain SGD at 0.01 on the tuning seeds 0–2 against the evaluation seeds 3–5 (no change of optimizer, only of seeds).
+measuredBudget
+  ? plot.table([checkAgainstControl("SGD with momentum 0.9, η = 0.05 ends the first epoch ≥ 0.25 below plain SGD at lr = 0.01, mean of seeds 3–5, and lower on each; the control is SGD at 0.01 on seeds 0–2 against seeds 3–5", clearlyLower11, [momentumSgd11, untunedSgd11], [untunedOnTuningSeeds11, untunedSgd11], `momentum ${lossOf11(momentumSgd11)}, η = 0.01 ${lossOf11(untunedSgd11)} — control, η = 0.01 on seeds 0–2: ${lossOf11(untunedOnTuningSeeds11)}`)])
+  : "no check at this dataset and trainSize: the thresholds were measured on MNIST with trainSize ≥ 2048"
 """, SOLUTION)
 
 md("14", r"""
 <details><summary>Solution to exercise 2</summary>
 
-The collapsed cell below trains the CNN and the MLP on one small budget, the same for both datasets: the first 1024 training images, 3 epochs,
-Adam with $\eta = 3\cdot10^{-3}$ (above the articles' $10^{-3}$: the sweep of §2 shows a larger $\eta$ getting further in a short budget), batches
-of 32, 3 seeds, accuracy on the 1000 test images. With `dataset = "cifar10"` it trains on CIFAR-10 and on MNIST and prints both gaps and how far CIFAR-10 lies below MNIST;
-its check then asserts that every CIFAR-10 accuracy is at least 20 points below every MNIST one (MNIST against itself is the control). With the
-default `dataset = "mnist"` it can answer only the MNIST side, and says so; its check there is that the CNN beats the MLP on every seed.
+§3 has already trained the CNN and the MLP on the loaded dataset with one small budget: the first 1024 training images, 3 epochs, Adam with
+$\eta = 3\cdot10^{-3}$ (what the sweep of §2 picks for Adam, above the articles' $10^{-3}$: a short budget favours a larger $\eta$), batches of 32,
+seeds 1–3, accuracy on the 1000 test images, and the MLP on seeds 4–6. With `dataset = "cifar10"` the collapsed cell below trains the same budget
+on MNIST too and prints both gaps and how far CIFAR-10 lies below MNIST; its check then asserts that every CIFAR-10 accuracy is at least 20 points
+below every MNIST one, and its negative control is the MNIST MLP on seeds 4–6 against MNIST's seeds 1–3 (the same dataset, where no such gap
+exists). With the default `dataset = "mnist"` it can answer only the MNIST side (measured and checked in §3), and says so.
 
 We could not run it on CIFAR-10 while writing this lesson: the files are not shipped and this machine is offline. CI runs the cell on a small
 stand-in file in the real binary format (`test/notebooks/cifar.test.ts`, 512 images), which exercises the code path but is not CIFAR-10, so the
-accuracy checks are only made from `trainSize = 2048` on (as in §3). The CIFAR-10 numbers are whatever your run prints.
+check is only made from `trainSize = 2048` on (as in §3). The CIFAR-10 numbers are whatever your run prints.
 </details>
 """)
 
 code("15", r"""
-// Solution to exercise 2 (collapsed; CI runs it): the CNN − MLP gap on the loaded dataset and, when that is CIFAR-10, on MNIST with the same
-// budget: the first 1024 training images (fewer if trainSize is smaller), 3 epochs, Adam η = 3·10⁻³, batches of 32, seeds 1–3, test accuracy
-// on the 1000 test images.
-const gapSize11 = Math.min(1024, trainSize);
-const stdOf11 = (xs: number[]) => Math.sqrt(xs.reduce((a, v) => a + (v - meanOf11(xs)) ** 2, 0) / xs.length);
-type Split11 = { x: tf.Tensor; y: tf.Tensor };
-async function cnnAndMlp11(name: string, colour: boolean, trainSet: Split11, testSet: Split11) {
-  const features = trainSet.x.shape[1] as number;
-  const subset = { x: trainSet.x.slice([0, 0], [gapSize11, features]), y: trainSet.y.slice([0], [gapSize11]) };
-  const accuracy: { CNN: number[]; MLP: number[] } = { CNN: [], MLP: [] };
-  for (const s of [1, 2, 3]) for (const kind of ["CNN", "MLP"] as const) {
-    const net = kind === "MLP" ? models.mlp({ sizes: [features, 128, 10], seed: 60 + s }) : colour ? models.lenet({ channels: 3, size: 32, seed: 60 + s }) : models.lenet({ seed: 60 + s });
-    const optimizer = new optim.Adam({ lr: 3e-3 });
-    await train.fit(net, { optimizer, loss: losses.crossEntropy, train: subset, epochs: 3, batchSize: 32, seed: 70 + s, progress: true, name: `${name}: ${kind}, seed ${s}` });
-    accuracy[kind].push(train.evaluateModel(net, testSet, losses.crossEntropy, [{ name: "accuracy", fn: train.accuracy }]).accuracy);
-    net.dispose();
-    optimizer.dispose();
-  }
-  tf.dispose([subset.x, subset.y]);
-  return { name, ...accuracy, gap: accuracy.CNN.map((v, i) => v - accuracy.MLP[i]) };
-}
-const loadedGap11 = await cnnAndMlp11(dataset, isCifar, imageTrain, imageTest);
+// Solution to exercise 2 (collapsed; CI runs it): §3 measured the CNN − MLP gap on the loaded dataset (the first 1024 training images, 3 epochs,
+// Adam η = 3·10⁻³, batches of 32, seeds 1–3, and the MLP on seeds 4–6); when that is CIFAR-10, this cell measures MNIST on the same budget.
 let mnistGap11 = loadedGap11;
 if (isCifar) {
   const mnistTrain = await data.mnist({ split: "train", limit: gapSize11 });
@@ -687,30 +757,29 @@ if (isCifar) {
   tf.dispose([mnistTrain.x, mnistTrain.y, mnistTest.x, mnistTest.y]);
 }
 const measured11 = isCifar ? [loadedGap11, mnistGap11] : [loadedGap11];
-const allAccuracies11 = measured11.flatMap((r) => [...r.CNN, ...r.MLP]);
+const allAccuracies11 = measured11.flatMap((r) => [...r.CNN, ...r.MLP, ...r.controlMlp]);
 if (!allAccuracies11.every((a) => a >= 0 && a <= 1)) throw new Error(`accuracies out of [0, 1]: ${allAccuracies11}`);
-const points11 = (xs: number[]) => xs.map((v) => (100 * v).toFixed(1)).join(", ");
 display(plot.table(measured11.map((r) => ({
   dataset: r.name, "CNN test accuracy (mean of 3 seeds)": meanOf11(r.CNN), "CNN ± std": stdOf11(r.CNN), "MLP test accuracy (mean of 3 seeds)": meanOf11(r.MLP), "MLP ± std": stdOf11(r.MLP),
   "CNN − MLP per seed (points)": points11(r.gap), "CNN − MLP, mean (points)": 100 * meanOf11(r.gap),
 })), { title: `CNN vs MLP, Adam η = 0.003: ${gapSize11} training images, 3 epochs, 3 seeds` }));
-const everySeedAbove11 = ([a, b]: number[][]) => a.every((v, i) => v > b[i]);
+/** [a, b]: every accuracy of a is at least 20 points below every accuracy of b. */
 const farBelow11 = ([a, b]: number[][]) => Math.max(...a) <= Math.min(...b) - 0.2;
-const mnistBoth11 = [...mnistGap11.CNN, ...mnistGap11.MLP];
+const cifarAll11 = [...loadedGap11.CNN, ...loadedGap11.MLP];
+const mnistAll11 = [...mnistGap11.CNN, ...mnistGap11.MLP];
 const gapChecks11 = [];
-if (enoughData) {
-  gapChecks11.push(checkAgainstControl("on MNIST at this budget the CNN beats the MLP on every seed; the reverse comparison is the control", everySeedAbove11, [mnistGap11.CNN, mnistGap11.MLP], [mnistGap11.MLP, mnistGap11.CNN], `CNN ${points11(mnistGap11.CNN)}, MLP ${points11(mnistGap11.MLP)}`));
-  if (isCifar) gapChecks11.push(checkAgainstControl("every CIFAR-10 accuracy is at least 20 points below every MNIST accuracy; MNIST against itself is the control", farBelow11, [[...loadedGap11.CNN, ...loadedGap11.MLP], mnistBoth11], [mnistBoth11, mnistBoth11], `CIFAR-10 ${points11([...loadedGap11.CNN, ...loadedGap11.MLP])}, MNIST ${points11(mnistBoth11)}`));
-} else {
-  console.log(`trainSize = ${trainSize}: too few images for the checks (they need trainSize ≥ 2048, as in §3); the accuracies above are measured, not checked`);
+if (isCifar && enoughData) {
+  gapChecks11.push(checkAgainstControl("every CIFAR-10 accuracy is at least 20 points below every MNIST accuracy; the MNIST MLP on seeds 4–6 against MNIST's seeds 1–3 is the control", farBelow11, [cifarAll11, mnistAll11], [mnistGap11.controlMlp, mnistAll11], `CIFAR-10 ${points11(cifarAll11)}, MNIST ${points11(mnistAll11)} — control, MNIST MLP on seeds 4–6: ${points11(mnistGap11.controlMlp)}`));
+} else if (isCifar) {
+  console.log(`trainSize = ${trainSize}: too few images for the check (it needs trainSize ≥ 2048, as in §3); the accuracies above are measured, not checked`);
 }
 if (isCifar) {
   console.log(`Same budget, 3 seeds: CIFAR-10 is ${(100 * (meanOf11(mnistGap11.CNN) - meanOf11(loadedGap11.CNN))).toFixed(1)} points below MNIST with the CNN and ${(100 * (meanOf11(mnistGap11.MLP) - meanOf11(loadedGap11.MLP))).toFixed(1)} with the MLP`);
   console.log(`CNN − MLP: ${(100 * meanOf11(loadedGap11.gap)).toFixed(1)} points on CIFAR-10, ${(100 * meanOf11(mnistGap11.gap)).toFixed(1)} on MNIST`);
 } else {
-  console.log(`CIFAR-10 is not loaded (dataset = "mnist"): only the MNIST side was measured; set dataset = "cifar10" for the comparison`);
+  console.log(`CIFAR-10 is not loaded (dataset = "mnist"): only the MNIST side was measured (in §3); set dataset = "cifar10" for the comparison`);
 }
-gapChecks11.length > 0 ? plot.table(gapChecks11) : "no checks at this trainSize"
+gapChecks11.length > 0 ? plot.table(gapChecks11) : "no check here: it needs dataset = cifar10 and trainSize ≥ 2048"
 """, SOLUTION)
 
 md("16", r"""
