@@ -325,8 +325,9 @@ md("16", r"""
 ## 4. Learning-rate schedules under gradient noise
 
 SGD on the rotated quadratic (κ = 20) with Gaussian noise on every gradient component (σ = `noise`): a constant learning rate stops
-improving at a noise floor proportional to the lr; a schedule that decays the lr (`optim.lrScheduler`) gets below it. Pick a schedule and
-see its lr (left axis of the title) and the loss curve against the constant lr.
+improving at a noise floor proportional to the lr; a schedule that decays the lr (`optim.lrScheduler`) gets below it. Pick a schedule: the
+figure shows its loss curve against the constant lr's (solid lines, left axis) and the two learning rates step by step (dashed lines in the same
+colours, right axis); the title gives the settled losses (mean of the last 50 steps) and the schedule's final lr.
 """)
 
 code("17", r"""
@@ -360,10 +361,18 @@ const settled = (loss: number[]) => loss.slice(-50).reduce((a, b) => a + b, 0) /
 function scheduleFigure({ schedule, lr, noise }: { schedule: ScheduleName; lr: number; noise: number }) {
   const constant = scheduledRun("constant", lr, noise, 1);
   const chosen = scheduledRun(schedule, lr, noise, 1);
-  return plot.line(
+  const figure = plot.line(
     { "constant lr": { y: constant.loss }, [schedule]: { y: chosen.loss } },
-    { title: `settled loss: constant ${settled(constant.loss).toExponential(2)}, ${schedule} ${settled(chosen.loss).toExponential(2)} (final lr ${chosen.lrs.at(-1)!.toExponential(1)})`, xLabel: "step", yLabel: "loss", logY: true },
+    { title: `settled loss: constant ${settled(constant.loss).toExponential(2)}, ${schedule} ${settled(chosen.loss).toExponential(2)} (final lr ${chosen.lrs.at(-1)!.toExponential(1)})`, xLabel: "step", yLabel: "loss (solid lines, log scale)", logY: true },
   );
+  // Each run's learning rate, dashed in the run's colour, on a second y axis at the right.
+  const lrTraces = plot.lineTraces({ "learning rate (constant lr)": { y: constant.lrs, dashed: true }, [`learning rate (${schedule})`]: { y: chosen.lrs, dashed: true } });
+  figure.data.push(...lrTraces.map((trace) => ({ ...trace, yaxis: "y2" })));
+  Object.assign(figure.layout, {
+    yaxis2: { title: { text: "learning rate η (dashed lines, log scale)" }, type: "log", exponentformat: "power", overlaying: "y", side: "right", automargin: true, showgrid: false },
+    legend: { orientation: "h", x: 0, y: -0.2 },
+  });
+  return figure;
 }
 const scheduleControls = {
   schedule: new widgets.Dropdown<ScheduleName>({ options: ["constant", "StepLR", "CosineAnnealingLR", "ExponentialLR"], value: "CosineAnnealingLR", description: "schedule" }),
