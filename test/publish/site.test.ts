@@ -62,17 +62,21 @@ test("--no-execute builds index, one page per notebook and local assets from sto
   }
 });
 
-test("a failing notebook gets an error banner, the index flags it, and the build exits 1 with a summary", async () => {
-  const out = tempDir("failing");
+/** `optimlab site` with these arguments: its exit code and what it wrote to stderr. */
+async function siteMain(args: string[]): Promise<{ code: number; errors: string[] }> {
   const errors: string[] = [];
   const original = process.stderr.write.bind(process.stderr);
   process.stderr.write = (chunk: string | Uint8Array) => (errors.push(String(chunk)), true);
-  let code: number;
   try {
-    code = await main([fixture("failing"), fixture("site"), "--out", out, "--no-execute"]);
+    return { code: await main(args), errors };
   } finally {
     process.stderr.write = original;
   }
+}
+
+test("a failing notebook gets an error banner, the index flags it, and the build exits 1 with a summary", async () => {
+  const out = tempDir("failing");
+  const { code, errors } = await siteMain([fixture("failing"), fixture("site"), "--out", out, "--no-execute"]);
   try {
     assert.equal(code, 1);
     const text = errors.join("");
@@ -120,15 +124,7 @@ test("page names flatten sub-folders and keep only safe characters", () => {
 test("a path that does not exist is a bad argument: exit 2 with the runner's message, before anything is built", async () => {
   // Before: "optimlab site nonexist/" printed the message and exited 1, as if a notebook had failed.
   const out = tempDir("missing");
-  const errors: string[] = [];
-  const original = process.stderr.write.bind(process.stderr);
-  process.stderr.write = (chunk: string | Uint8Array) => (errors.push(String(chunk)), true);
-  let code: number;
-  try {
-    code = await main([path.join(out, "nonexist"), "--out", out, "--no-execute"]);
-  } finally {
-    process.stderr.write = original;
-  }
+  const { code, errors } = await siteMain([path.join(out, "nonexist"), "--out", out, "--no-execute"]);
   try {
     assert.equal(code, 2, errors.join(""));
     assert.match(errors.join(""), /nonexist/);
