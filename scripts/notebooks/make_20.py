@@ -17,7 +17,7 @@ word on how that choice fixes the learning rate. The two are coupled. This noteb
 - where the rule breaks: beyond a **critical batch size** the best learning rate stops growing and a bigger batch no longer saves steps (McCandlish et al. 2018);
 - what warm-up can and cannot do for the rule's learning rate at a large batch.
 
-Run time: 75–180 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average 12–21), for about 30 s of CPU time; the
+Run time: 46–60 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average 7–10), for about 30 s of CPU time; the
 last cell prints the time after the import. To scale up, raise `trainSize`, `valSize` and the largest `batchSizes`, or lower `targetLoss`.
 """),
 code(r"""
@@ -207,11 +207,39 @@ display(plot.line({
    "steps saved from B = 8 to 32 (mean of 3 seeds)": mean(bestSteps(8)) / mean(bestSteps(32)),
    "steps saved from B = 64 to 256 (mean of 3 seeds)": mean(bestSteps(64)) / mean(bestSteps(256)) })
 """),
+code(r"""
+// Where does plain SGD stop working? At the largest batch: twice the tuned learning rate and √2 and 2 times that, 3 seeds, at most 80 steps (as §4).
+const probeBatch = batchSizes[batchSizes.length - 1];
+const probeCap = 80;
+const probeLrs = [0.8, 1.13, 1.6];
+const probeRuns: Run[][] = probeLrs.map(() => []);
+const probeProgress = new train.Progress({ name: "stability probe", epochs: 1, stepsPerEpoch: probeLrs.length * scaleSeeds.length });
+const probeStart = performance.now();
+let probed = 0;
+for (const [k, lr] of probeLrs.entries()) {
+  for (const s of scaleSeeds) {
+    probeRuns[k].push(await stepsToTarget(probeBatch, lr, s, probeCap));
+    probeProgress.update({ epoch: 1, epochs: 1, step: ++probed, stepsPerEpoch: probeLrs.length * scaleSeeds.length, samplesPerSecond: 0, elapsed: (performance.now() - probeStart) / 1000 });
+  }
+}
+probeProgress.finish();
+const lastTen = (r: Run) => mean(r.history!.steps.slice(-10).map((x) => x.loss)) / r.history!.steps[0].loss;
+const reachesAll = (runs: Run[]) => runs.every((r) => Number.isFinite(r.steps));
+const stableUpTo = Math.max(...probeLrs.filter((_, k) => reachesAll(probeRuns[k])));
+const failsFrom = Math.min(...probeLrs.filter((_, k) => probeRuns[k].every((r) => !Number.isFinite(r.steps))));
+display(plot.table(probeLrs.map((lr, k) => ({ [`lr at B = ${probeBatch}`]: lr, "× the tuned lr": lr / geomean(bestLrs(probeBatch)),
+  [`steps to the target within ${probeCap} (per seed; ✗: not reached)`]: probeRuns[k].map((r) => (Number.isFinite(r.steps) ? r.steps.toFixed(0) : "✗")).join(", "),
+  "training loss, last 10 steps / initial (per seed)": probeRuns[k].map((r) => (r.diverged ? "diverged" : lastTen(r).toFixed(2))).join(", ") }))));
+({ "reaches the target on every seed up to lr": stableUpTo, "reaches it on no seed from lr": failsFrom, "limit / tuned lr": `${(stableUpTo / geomean(bestLrs(probeBatch))).toFixed(1)}–${(failsFrom / geomean(bestLrs(probeBatch))).toFixed(1)}` })
+""", cell_id="17"),
 md(r"""
 **What the figures show.** For the small batches the best learning rate climbs with $B$ along the rule's line, and the steps fall nearly as $1/B$: four
-times the batch saves most of the ideal fourfold (printed above; at least 2.2× on every seed, asserted in §5). Then the best learning rate stops growing (tables), just below where SGD becomes unstable
-on this network — twice that value is already slower, and the rule's value in §4 blows up — and the steps stop falling: from 64 to 256 the fourfold batch saves only the printed fraction, although each step now costs four times
-the computation (last column of the first table: the examples seen). The fitted critical batch size $B_{\text{noise}}$ (printed) lies between the two regimes. It is small on MNIST — McCandlish et al. also found it
+times the batch saves most of the ideal fourfold (printed above; at least 2.2× on every seed, asserted in §5). Then the best learning rate stops growing (tables) and the steps stop
+falling: from 64 to 256 the fourfold batch saves only the printed fraction, although each step now costs four times the computation (last column of the
+first table: the examples seen). The plateau is not SGD's stability limit itself but lies a factor 2–3 below it (the probe above, asserted in §5): at
+$B = 256$ twice the best learning rate still reaches the target on every seed, a few steps later, √2 times more reaches it on no seed, and at four times the
+best the loss barely falls. Larger steps are first slower, then useless — as on a quadratic, where the fastest step along the sharpest direction is
+$1/\lambda_{\max}$ and steps grow unstable only beyond $2/\lambda_{\max}$ (notebook 13). The rule's value in §4 is far beyond both. The fitted critical batch size $B_{\text{noise}}$ (printed) lies between the two regimes. It is small on MNIST — McCandlish et al. also found it
 small for MNIST and orders of magnitude larger for harder tasks such as ImageNet — and it grows as the target loss gets lower (the gradient's signal shrinks, its noise does not):
 exercise 1.
 
@@ -258,14 +286,17 @@ const warmupRows = warmupNames.map((name, k) => ({ run: name, [`steps to the tar
   "peak training loss / initial (per seed)": warmupRuns[k].map((r) => (r.diverged ? "diverged" : peak(r).toFixed(1))).join(", ") }));
 display(plot.lossCurves(warmupRuns.map((runs) => runs[0].history!), { x: "step", log: true,
   title: `Batch ${largest}, seed 1: the rule's learning rate with and without warm-up`, yLabel: "training cross-entropy (nats)" }));
-plot.table(warmupRows)
+display(plot.table(warmupRows));
+// The ramp's learning rate is ruleLr·(1/32 + (1 − 1/32)·t/warmupSteps) at step t: when does it pass the limit measured in §2?
+const rampStep = (lr: number) => Math.ceil(((lr / ruleLr - 1 / 32) / (1 - 1 / 32)) * warmupSteps);
+({ [`ramp step at which the lr passes ${stableUpTo}`]: rampStep(stableUpTo), [`passes ${failsFrom}`]: rampStep(failsFrom), "warm-up steps": warmupSteps })
 """),
 md(r"""
 Without warm-up the rule's learning rate blows the loss up within the first steps (the printed peak; figure). The warm-up avoids that first blow-up and
-keeps the peak several times lower — but it does not save the run: as soon as the ramp passes the stability limit that already capped the tuned learning
-rates in §2, before the warm-up is even over (figure), the loss jumps and the network never reaches the target (table). Warm-up protects the *start* of
+keeps the peak several times lower — but it does not save the run: once the ramp passes the limit measured in §2 (between 0.8 and 1.13 here, which the
+ramp passes at the printed steps, a third of the way in), long before the warm-up is over, the loss turns up (figure) and the network never reaches the target (table). Warm-up protects the *start* of
 training; it cannot make a learning rate stable that is too large for the curvature. At the largest batch the rule
-itself is broken here, and the tuned learning rate (just below the stability limit, not $k\eta$) is the one to use.
+itself is broken here, and the tuned learning rate (a factor 2–3 below the limit, not $k\eta$) is the one to use.
 
 ## 5. Assertions (each with its negative control)
 """),
@@ -282,6 +313,8 @@ check(`the training loss never exceeds 6× its initial value (every seed)`, (run
   (runs) => runs.map((r) => (r.diverged ? "diverged" : peak(r).toFixed(1))).join(", "), [`rule lr at B = ${largest} with warm-up`, warmupRuns[1]], [`rule lr at B = ${largest} without warm-up`, warmupRuns[0]]);
 check(`reaches the target within ${warmupCap} steps (every seed)`, (runs: Run[]) => runs.every((r) => Number.isFinite(r.steps)),
   (runs) => runs.map((r) => (Number.isFinite(r.steps) ? r.steps.toFixed(0) : "✗")).join(", "), [`tuned lr at B = ${largest}`, warmupRuns[2]], [`rule lr at B = ${largest} with warm-up`, warmupRuns[1]]);
+check(`reaches the target within ${probeCap} steps at B = ${probeBatch} (every seed)`, reachesAll, (runs) => runs.map((r) => (Number.isFinite(r.steps) ? r.steps.toFixed(0) : "✗")).join(", "),
+  [`lr ${probeLrs[0]}, twice the tuned lr`, probeRuns[0]], [`lr ${probeLrs[1]}`, probeRuns[1]]);
 plot.table(checks)
 """),
 code(r"""
@@ -295,7 +328,8 @@ md(r"""
 - $k$ steps of $\eta$ on batches of $B$ and one step of $k\eta$ on a batch of $kB$ have the same mean and noise as long as the gradient barely changes: hence
   the linear scaling rule, learning rate $\propto$ batch size.
 - Measured on MNIST: at small batches the tuned learning rate grows with the batch and the steps to a target fall almost as $1/B$; beyond a critical batch
-  size (fitted above) the best learning rate stops just below SGD's stability limit and bigger batches save few steps, at a proportionally higher cost per step.
+  size (fitted above) the best learning rate stops growing, a factor 2–3 below where SGD stops working, and bigger batches save few steps, at a
+  proportionally higher cost per step.
 - Warm-up tames the blow-up of the first steps at a large learning rate, but it cannot rescue a learning rate above the stability limit: beyond the critical
   batch size the rule, not the start, is what fails.
 

@@ -13,22 +13,28 @@ METADATA = {
 }
 
 
-def md(text, **metadata):
-    return ("markdown", text, metadata)
+def md(text, cell_id=None, **metadata):
+    return ("markdown", text, metadata, cell_id)
 
 
-def code(text, **metadata):
-    return ("code", text, metadata)
+def code(text, cell_id=None, **metadata):
+    return ("code", text, metadata, cell_id)
 
 
 def write(path, prefix, cells):
+    """Cells are numbered NN-00, NN-01, … in order; a cell given `cell_id` (a cell inserted later, whose neighbours keep
+    their ids and so their translations) is NN-<cell_id> and takes no number."""
     out = []
-    for index, (kind, text, metadata) in enumerate(cells):
+    index = 0
+    for kind, text, metadata, cell_id in cells:
+        if cell_id is None:
+            cell_id = f"{index:02d}"
+            index += 1
         source = textwrap.dedent(text).strip("\n")
         lines = source.split("\n")
         cell = {
             "cell_type": kind,
-            "id": f"{prefix}-{index:02d}",
+            "id": f"{prefix}-{cell_id}",
             "metadata": metadata,
             "source": [line + "\n" for line in lines[:-1]] + [lines[-1]],
         }
