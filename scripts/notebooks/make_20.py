@@ -1,9 +1,24 @@
 """Generates notebooks/20-batch-size-and-learning-rate.ipynb (python3 scripts/notebooks/make_20.py)."""
-from nbwrite import md, code, write
+import json
+import os
 from checks import CHECK_HELPER
 
-cells = [
-md(r"""
+cells = []
+
+def lines(text):
+    """The cell text between the literal's first and last newline, as notebook source lines."""
+    parts = text[1:-1].split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def md(id, text, metadata=None):
+    cells.append({"cell_type": "markdown", "id": id, "metadata": metadata or {}, "source": lines(text)})
+
+def code(id, text, metadata=None):
+    cells.append({"cell_type": "code", "id": id, "metadata": metadata or {}, "source": lines(text), "execution_count": None, "outputs": []})
+
+
+md("20-00", r"""
 # 20 · Batch size and learning rate: the linear scaling rule and where it breaks
 
 **Goes beyond the articles:** article 5 (`seeds/004_75a28a0732f83ea3.txt`) §2.1 lists the hyperparameters to search — 「例如，学习率、批量大小、隐藏层的节点数量等」 (the
@@ -19,8 +34,9 @@ word on how that choice fixes the learning rate. The two are coupled. This noteb
 
 Run time: 46–60 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average 7–10), for about 30 s of CPU time; the
 last cell prints the time after the import. To scale up, raise `trainSize`, `valSize` and the largest `batchSizes`, or lower `targetLoss`.
-"""),
-code(r"""
+""")
+
+code("20-01", r"""
 import { optim, plot, backend, seed, train, data, models, losses, tf } from "optimlab";
 await backend.ready();
 seed(0);
@@ -28,8 +44,9 @@ const notebookStart = performance.now();
 const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
 const std = (xs: number[]) => Math.sqrt(xs.reduce((s, v) => s + (v - mean(xs)) ** 2, 0) / (xs.length - 1));
 const geomean = (xs: number[]) => Math.exp(mean(xs.map(Math.log)));
-""" + CHECK_HELPER),
-md(r"""
+""" + CHECK_HELPER + "\n")
+
+md("20-02", r"""
 ## 1. Why the learning rate should grow with the batch
 
 A minibatch of $B$ examples gives the gradient $g_B = g + \xi$: the full gradient $g$ plus noise $\xi$ with covariance $\Sigma/B$ ($\Sigma$: the covariance of one
@@ -51,8 +68,9 @@ $$S(B) \approx S_{\min}\left(1 + \frac{B_{\text{noise}}}{B}\right),$$
 perfect scaling ($S \propto 1/B$) for $B \ll B_{\text{noise}}$, no gain for $B \gg B_{\text{noise}}$; the **critical batch size** $B_{\text{noise}}$ is where
 the two regimes meet. The same analysis gives the best learning rate as $\eta_{\text{opt}}(B) \approx \eta_{\max}/(1 + B_{\text{noise}}/B)$: proportional to
 $B$ for small batches (the linear rule), flat at $\eta_{\max}$ for large ones.
-"""),
-md(r"""
+""")
+
+md("20-03", r"""
 ## 2. The measurement: steps to a target, each batch size at its own best learning rate
 
 A `784 → hidden → 10` MLP, plain `optim.SGD`, `trainSize` MNIST training images, evaluated on `valSize` test images. A run counts the optimizer steps until the
@@ -62,8 +80,9 @@ best learning rate of the previous batch size, walks up while that is faster, th
 1.5× the steps of the best run so far at that batch size — it can no longer win — and then counts as not reaching the target.
 
 `train.fit` stops at an epoch's end, so `StepChunks` hands it the batches in "epochs" of `chunkSteps` steps (reshuffling the data after each real pass).
-"""),
-code(r"""
+""")
+
+code("20-04", r"""
 const trainSize = 8192;
 const valSize = 500;
 const hidden = 32;
@@ -131,8 +150,9 @@ async function stepsToTarget(batchSize: number, lr: number, s: number, cap: numb
   run.steps = reached <= cap ? reached : Infinity;
   return run;
 }
-"""),
-code(r"""
+""")
+
+code("20-05", r"""
 type Search = { batchSize: number; seed: number; tried: Map<number, number>; bestLr: number; steps: number };
 const searches: Search[] = [];
 const searchProgress = new train.Progress({ name: "learning-rate search per batch size", epochs: 1, stepsPerEpoch: batchSizes.length * scaleSeeds.length });
@@ -170,20 +190,23 @@ const bestSteps = (batchSize: number) => scaleSeeds.map((s) => searchOf(batchSiz
 const scaleRows = batchSizes.map((batchSize) => ({ "batch size": batchSize, "best lr per seed": bestLrs(batchSize).join(", "),
   "steps to the target: mean": mean(bestSteps(batchSize)), "± std": std(bestSteps(batchSize)), "examples seen (mean)": batchSize * mean(bestSteps(batchSize)) }));
 plot.table(scaleRows, { digits: 3 })
-""", tags=["timeout=600"]),
-code(r"""
+""", {'tags': ['timeout=600']})
+
+code("20-06", r"""
 // The whole search of seed 1: steps to the target for every (batch size, learning rate) tried ("—": stopped at 1.5× the best).
 plot.table(batchSizes.map((batchSize) => {
   const tried = searchOf(batchSize, 1).tried;
   return { "batch size": batchSize, ...Object.fromEntries(lrGrid.map((lr, i) => [`lr ${lr}`, tried.has(i) ? (Number.isFinite(tried.get(i)!) ? tried.get(i)!.toFixed(0) : "—") : ""])) };
 }))
-"""),
-md(r"""
+""")
+
+md("20-07", r"""
 **Reading the tables.** Each row is one batch size; the first table gives the learning rate the search found on each seed and the steps it needed. Below we fit
 the law of §1 to the mean steps (least squares of $S$ against $1/B$: $S = S_{\min} + S_{\min}B_{\text{noise}}\cdot\frac1B$) and draw both figures with the
 linear rule's predictions from the smallest batch size.
-"""),
-code(r"""
+""")
+
+code("20-08", r"""
 // Least squares of S against 1/B: S = a + b/B, so S_min = a and B_noise = b/a.
 const invB = batchSizes.map((b) => 1 / b);
 const meanSteps = batchSizes.map((b) => mean(bestSteps(b)));
@@ -206,8 +229,9 @@ display(plot.line({
 ({ "S_min (steps)": sMin, "B_noise (critical batch size)": bNoise,
    "steps saved from B = 8 to 32 (mean of 3 seeds)": mean(bestSteps(8)) / mean(bestSteps(32)),
    "steps saved from B = 64 to 256 (mean of 3 seeds)": mean(bestSteps(64)) / mean(bestSteps(256)) })
-"""),
-code(r"""
+""")
+
+code("20-17", r"""
 // Where does plain SGD stop working? At the largest batch: twice the tuned learning rate and √2 and 2 times that, 3 seeds, at most 80 steps (as §4).
 const probeBatch = batchSizes[batchSizes.length - 1];
 const probeCap = 80;
@@ -231,8 +255,9 @@ display(plot.table(probeLrs.map((lr, k) => ({ [`lr at B = ${probeBatch}`]: lr, "
   [`steps to the target within ${probeCap} (per seed; ✗: not reached)`]: probeRuns[k].map((r) => (Number.isFinite(r.steps) ? r.steps.toFixed(0) : "✗")).join(", "),
   "training loss, last 10 steps / initial (per seed)": probeRuns[k].map((r) => (r.diverged ? "diverged" : lastTen(r).toFixed(2))).join(", ") }))));
 ({ "reaches the target on every seed up to lr": stableUpTo, "reaches it on no seed from lr": failsFrom, "limit / tuned lr": `${(stableUpTo / geomean(bestLrs(probeBatch))).toFixed(1)}–${(failsFrom / geomean(bestLrs(probeBatch))).toFixed(1)}` })
-""", cell_id="17"),
-md(r"""
+""")
+
+md("20-09", r"""
 **What the figures show.** For the small batches the best learning rate climbs with $B$ along the rule's line, and the steps fall nearly as $1/B$: four
 times the batch saves most of the ideal fourfold (printed above; at least 2.2× on every seed, asserted in §5). Then the best learning rate stops growing (tables) and the steps stop
 falling: from 64 to 256 the fourfold batch saves only the printed fraction, although each step now costs four times the computation (last column of the
@@ -247,14 +272,16 @@ exercise 1.
 
 The fair comparison above retunes the learning rate at every batch size. What happens if one keeps the smallest batch's learning rate and only grows the
 batch? Same search setting, 3 seeds, at $B = 32$ with the learning rate each seed found best at $B = 8$:
-"""),
-code(r"""
+""")
+
+code("20-10", r"""
 const fixedLrSteps: number[] = [];
 for (const s of scaleSeeds) fixedLrSteps.push((await stepsToTarget(32, searchOf(8, s).bestLr, s, maxSteps)).steps);
 plot.table(scaleSeeds.map((s, k) => ({ seed: s, "steps at B = 8 (its best lr)": searchOf(8, s).steps, "B = 32, same lr": fixedLrSteps[k], "B = 32, its best lr": searchOf(32, s).steps,
   "lr at B = 8 → best lr at B = 32": `${searchOf(8, s).bestLr} → ${searchOf(32, s).bestLr}` })), { digits: 3 })
-"""),
-md(r"""
+""")
+
+md("20-11", r"""
 With the learning rate kept fixed, the bigger batch only removes part of the noise, and the steps fall by much less than fourfold (table; below the 2.2× of
 §5 on at least one seed). The larger learning rate is what turns the bigger batch into fewer steps.
 
@@ -265,8 +292,9 @@ steps, because the first steps of a fresh network are where a large learning rat
 $\eta = \bar\eta_8 \cdot 256/8$ at $B = 256$ ($\bar\eta_8$: the geometric mean of the best learning rates at $B = 8$). We run it without and with a linear
 warm-up over `warmupSteps` steps (from $\eta/32$, `optim.lrScheduler.LinearLR` stepped per batch), for at most `warmupCap` steps, against the tuned learning
 rate at $B = 256$, on 3 seeds.
-"""),
-code(r"""
+""")
+
+code("20-12", r"""
 const largest = batchSizes[batchSizes.length - 1];
 const ruleLr = ruleFrom * largest / smallest;
 const warmupSteps = 30;
@@ -290,8 +318,9 @@ display(plot.table(warmupRows));
 // The ramp's learning rate is ruleLr·(1/32 + (1 − 1/32)·t/warmupSteps) at step t: when does it pass the limit measured in §2?
 const rampStep = (lr: number) => Math.ceil(((lr / ruleLr - 1 / 32) / (1 - 1 / 32)) * warmupSteps);
 ({ [`ramp step at which the lr passes ${stableUpTo}`]: rampStep(stableUpTo), [`passes ${failsFrom}`]: rampStep(failsFrom), "warm-up steps": warmupSteps })
-"""),
-md(r"""
+""")
+
+md("20-13", r"""
 Without warm-up the rule's learning rate blows the loss up within the first steps (the printed peak; figure). The warm-up avoids that first blow-up and
 keeps the peak several times lower — but it does not save the run: once the ramp passes the limit measured in §2 (between 0.8 and 1.13 here, which the
 ramp passes at the printed steps, a third of the way in), long before the warm-up is over, the loss turns up (figure) and the network never reaches the target (table). Warm-up protects the *start* of
@@ -299,8 +328,9 @@ training; it cannot make a learning rate stable that is too large for the curvat
 itself is broken here, and the tuned learning rate (a factor 2–3 below the limit, not $k\eta$) is the one to use.
 
 ## 5. Assertions (each with its negative control)
-"""),
-code(r"""
+""")
+
+code("20-14", r"""
 const ratio = (xs: number[], ys: number[]) => xs.map((x, k) => x / ys[k]);
 check("4× the batch, retuned lr: the best lr at least doubles (every seed)", (r: number[]) => r.every((x) => x >= 2), (r) => `best-lr ratios ${r.join(", ")}`,
   ["B = 8 → 32 (noise-limited)", ratio(bestLrs(32), bestLrs(8))], ["B = 64 → 256 (beyond the critical batch size)", ratio(bestLrs(256), bestLrs(64))]);
@@ -316,13 +346,15 @@ check(`reaches the target within ${warmupCap} steps (every seed)`, (runs: Run[])
 check(`reaches the target within ${probeCap} steps at B = ${probeBatch} (every seed)`, reachesAll, (runs) => runs.map((r) => (Number.isFinite(r.steps) ? r.steps.toFixed(0) : "✗")).join(", "),
   [`lr ${probeLrs[0]}, twice the tuned lr`, probeRuns[0]], [`lr ${probeLrs[1]}`, probeRuns[1]]);
 plot.table(checks)
-"""),
-code(r"""
+""")
+
+code("20-15", r"""
 tf.dispose([mnistTrain.x, mnistTrain.y, mnistVal.x, mnistVal.y]);
 const notebookSeconds = (performance.now() - notebookStart) / 1000;
 `notebook ran in ${notebookSeconds.toFixed(1)} s (kernel start not included)`
-"""),
-md(r"""
+""")
+
+md("20-16", r"""
 ## Summary
 
 - $k$ steps of $\eta$ on batches of $B$ and one step of $k\eta$ on a batch of $kB$ have the same mean and noise as long as the gradient barely changes: hence
@@ -339,7 +371,12 @@ md(r"""
 2. Repeat §2 with `new optim.SGD({ lr, momentum: 0.9 })`. By how much do the best learning rates move, and does the critical batch size change?
 3. Find, at $B = 256$, the largest learning rate that reaches the target with a 30-step warm-up, and the largest without. Is there a range where warm-up is
    what makes the difference?
-"""),
-]
+""")
 
-write("notebooks/20-batch-size-and-learning-rate.ipynb", "20", cells)
+
+nb = {"cells": cells, "metadata": {'kernelspec': {'name': 'optimlab', 'display_name': 'TypeScript (optimlab)', 'language': 'typescript'}, 'language_info': {'name': 'typescript', 'file_extension': '.ts', 'mimetype': 'text/typescript'}}, "nbformat": 4, "nbformat_minor": 5}
+root = os.environ.get("OPTIMLAB_NOTEBOOK_OUT") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+os.makedirs(os.path.join(root, "notebooks"), exist_ok=True)
+with open(os.path.join(root, "notebooks", "20-batch-size-and-learning-rate.ipynb"), "w", encoding="utf-8") as f:
+    json.dump(nb, f, indent=1, ensure_ascii=False)
+    f.write("\n")
