@@ -32,7 +32,7 @@ word on how that choice fixes the learning rate. The two are coupled. This noteb
 - where the rule breaks: beyond a **critical batch size** the best learning rate stops growing and a bigger batch no longer saves steps (McCandlish et al. 2018);
 - what warm-up can and cannot do for the rule's learning rate at a large batch.
 
-Run time: 46–60 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average 7–10), for about 30 s of CPU time; the
+Run time: 16–60 s measured here, kernel start included, on 2 CPU cores shared with other jobs (16 s at a load average of 2, 46–60 s at 7–10), for 20–30 s of CPU time; the
 last cell prints the time after the import. To scale up, raise `trainSize`, `valSize` and the largest `batchSizes`, or lower `targetLoss`.
 """)
 
@@ -232,10 +232,12 @@ display(plot.line({
 """)
 
 code("20-17", r"""
-// Where does plain SGD stop working? At the largest batch: twice the tuned learning rate and √2 and 2 times that, 3 seeds, at most 80 steps (as §4).
+// Where does plain SGD stop working? At the largest batch: 2, 2√2 and 4 times the tuned learning rate (the geometric mean of the 3 seeds' best,
+// rounded to 3 significant digits), 3 seeds, at most 80 steps (as §4).
 const probeBatch = batchSizes[batchSizes.length - 1];
 const probeCap = 80;
-const probeLrs = [0.8, 1.13, 1.6];
+const tunedAtProbe = geomean(bestLrs(probeBatch));
+const probeLrs = [2, 2 * Math.SQRT2, 4].map((factor) => Number((factor * tunedAtProbe).toPrecision(3)));
 const probeRuns: Run[][] = probeLrs.map(() => []);
 const probeProgress = new train.Progress({ name: "stability probe", epochs: 1, stepsPerEpoch: probeLrs.length * scaleSeeds.length });
 const probeStart = performance.now();
@@ -251,10 +253,11 @@ const lastTen = (r: Run) => mean(r.history!.steps.slice(-10).map((x) => x.loss))
 const reachesAll = (runs: Run[]) => runs.every((r) => Number.isFinite(r.steps));
 const stableUpTo = Math.max(...probeLrs.filter((_, k) => reachesAll(probeRuns[k])));
 const failsFrom = Math.min(...probeLrs.filter((_, k) => probeRuns[k].every((r) => !Number.isFinite(r.steps))));
-display(plot.table(probeLrs.map((lr, k) => ({ [`lr at B = ${probeBatch}`]: lr, "× the tuned lr": lr / geomean(bestLrs(probeBatch)),
+display(plot.table(probeLrs.map((lr, k) => ({ [`lr at B = ${probeBatch}`]: lr, "× the tuned lr": lr / tunedAtProbe,
   [`steps to the target within ${probeCap} (per seed; ✗: not reached)`]: probeRuns[k].map((r) => (Number.isFinite(r.steps) ? r.steps.toFixed(0) : "✗")).join(", "),
   "training loss, last 10 steps / initial (per seed)": probeRuns[k].map((r) => (r.diverged ? "diverged" : lastTen(r).toFixed(2))).join(", ") }))));
-({ "reaches the target on every seed up to lr": stableUpTo, "reaches it on no seed from lr": failsFrom, "limit / tuned lr": `${(stableUpTo / geomean(bestLrs(probeBatch))).toFixed(1)}–${(failsFrom / geomean(bestLrs(probeBatch))).toFixed(1)}` })
+({ [`tuned lr at B = ${probeBatch} (geometric mean over the seeds)`]: tunedAtProbe, "reaches the target on every seed up to lr": stableUpTo, "reaches it on no seed from lr": failsFrom,
+   "limit / tuned lr": `${(stableUpTo / tunedAtProbe).toFixed(1)}–${(failsFrom / tunedAtProbe).toFixed(1)}` })
 """)
 
 md("20-09", r"""
@@ -322,8 +325,8 @@ const rampStep = (lr: number) => Math.ceil(((lr / ruleLr - 1 / 32) / (1 - 1 / 32
 
 md("20-13", r"""
 Without warm-up the rule's learning rate blows the loss up within the first steps (the printed peak; figure). The warm-up avoids that first blow-up and
-keeps the peak several times lower — but it does not save the run: once the ramp passes the limit measured in §2 (between 0.8 and 1.13 here, which the
-ramp passes at the printed steps, a third of the way in), long before the warm-up is over, the loss turns up (figure) and the network never reaches the target (table). Warm-up protects the *start* of
+keeps the peak several times lower — but it does not save the run: once the ramp passes the limit measured in §2 (between 2 and 2√2 times the tuned
+learning rate; the ramp passes the two printed learning rates at the printed steps, a third of the way in), long before the warm-up is over, the loss turns up (figure) and the network never reaches the target (table). Warm-up protects the *start* of
 training; it cannot make a learning rate stable that is too large for the curvature. At the largest batch the rule
 itself is broken here, and the tuned learning rate (a factor 2–3 below the limit, not $k\eta$) is the one to use.
 
@@ -344,7 +347,7 @@ check(`the training loss never exceeds 6× its initial value (every seed)`, (run
 check(`reaches the target within ${warmupCap} steps (every seed)`, (runs: Run[]) => runs.every((r) => Number.isFinite(r.steps)),
   (runs) => runs.map((r) => (Number.isFinite(r.steps) ? r.steps.toFixed(0) : "✗")).join(", "), [`tuned lr at B = ${largest}`, warmupRuns[2]], [`rule lr at B = ${largest} with warm-up`, warmupRuns[1]]);
 check(`reaches the target within ${probeCap} steps at B = ${probeBatch} (every seed)`, reachesAll, (runs) => runs.map((r) => (Number.isFinite(r.steps) ? r.steps.toFixed(0) : "✗")).join(", "),
-  [`lr ${probeLrs[0]}, twice the tuned lr`, probeRuns[0]], [`lr ${probeLrs[1]}`, probeRuns[1]]);
+  [`lr ${probeLrs[0]}, twice the tuned lr`, probeRuns[0]], [`lr ${probeLrs[1]}, 2√2 times the tuned lr`, probeRuns[1]]);
 plot.table(checks)
 """)
 
