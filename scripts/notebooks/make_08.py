@@ -29,7 +29,7 @@ md("08-00", r"""
 - how max-norm is used together with dropout;
 - magnitude pruning: remove the smallest weights, fine-tune, and measure accuracy against sparsity.
 
-Run time: measured 18–88 s on two CPU cores at a load average of 3–15 (a shared machine: the time grows with the load; 18 s at 3, 23 s at 4.5, 48–88 s at 12–15), 2–7 s of it for the exercise solution; the training runs and the fine-tuning show progress bars. To scale up, raise `pruneTrainSize` and `denseEpochs`.
+Run time: measured 28–47 s on two CPU cores at a load average of 5–7 (a shared machine: the time grows with the load; 28 s at 5, 44–47 s at 6.5, where the version before §2 ran 6 seeds took 41–46 s; that version took 18 s at load 3 and 48–88 s at 12–15), 2–7 s of it for the exercise solution; the training runs and the fine-tuning show progress bars. To scale up, raise `pruneTrainSize` and `denseEpochs`.
 """)
 
 code("08-01", r"""
@@ -67,20 +67,20 @@ md("08-04", r"""
 
 Srivastava et al. (2014) found dropout works best combined with a max-norm constraint ($c\approx 3$–$4$), which lets you use a large learning rate without
 weights blowing up. We train a dropout MLP (`784 → 128 → 10`, $p = 0.5$) with a deliberately large learning rate (SGD, $\eta = 0.3$, momentum $0.9$)
-on 1024 images for 5 epochs, on 3 seeds (initial weights and data order), each twice from the same start: once unconstrained, once with `applyMaxNorm(net.trainableWeights, 3)` after every optimizer step
+on 1024 images for 5 epochs, on 6 seeds (initial weights and data order), each twice from the same start: once unconstrained, once with `applyMaxNorm(net.trainableWeights, 3)` after every optimizer step
 (torch: `with torch.no_grad(): w.data = torch.renorm(w.data, 2, 0, 3)` on each `Linear.weight`). We log the largest column norm of the first layer after each epoch.
-Three more unconstrained runs, on seeds 3–5, are the control of the accuracy comparison below.
+Three more unconstrained runs at a smaller learning rate, $\eta = 0.1$ (seeds 0–2), are the control of the accuracy comparison below.
 """)
 
 code("08-05", r"""
 const maxNormTrain = await data.mnist({ split: "train", limit: 1024 });
 const maxNormTest = await data.mnist({ split: "test", limit: 500 });
 const firstKernelMaxNorm = (net: tf.Sequential) => tf.tidy(() => net.layers[0].getWeights()[0].square().sum(0).sqrt().max().dataSync()[0]);
-async function maxNormRun(name: string, c: number | null, runSeed = 0) {
+async function maxNormRun(name: string, c: number | null, runSeed = 0, lr = 0.3) {
   const net = models.mlp({ sizes: [784, 128, 10], dropout: 0.5, seed: 51 + 10 * runSeed });
   const norms: number[] = [];
   const history = await train.fit(net, {
-    optimizer: new optim.SGD({ lr: 0.3, momentum: 0.9 }), loss: losses.crossEntropy, train: maxNormTrain, validation: maxNormTest,
+    optimizer: new optim.SGD({ lr, momentum: 0.9 }), loss: losses.crossEntropy, train: maxNormTrain, validation: maxNormTest,
     epochs: 5, batchSize: 64, metrics: ["accuracy"], progress: true, seed: 52 + 10 * runSeed, name: `${name}, seed ${runSeed}`,
     callbacks: {
       onStepEnd: () => {
@@ -92,34 +92,37 @@ async function maxNormRun(name: string, c: number | null, runSeed = 0) {
     },
   });
   net.dispose();
-  return { history, norms };
+  return { history, norms, lr };
 }
-const maxNormSeeds = [0, 1, 2];
+const maxNormSeeds = [0, 1, 2, 3, 4, 5];
 const noConstraintRuns: Awaited<ReturnType<typeof maxNormRun>>[] = [];
 const maxNormRuns: Awaited<ReturnType<typeof maxNormRun>>[] = [];
 for (const s of maxNormSeeds) {
   noConstraintRuns.push(await maxNormRun("dropout, no constraint", null, s));
   maxNormRuns.push(await maxNormRun("dropout + max-norm 3", 3, s));
 }
-// The control of the accuracy comparison (§4): unconstrained runs on 3 other seeds, where no constraint differs.
-const otherSeeds = [3, 4, 5];
-const otherSeedRuns: Awaited<ReturnType<typeof maxNormRun>>[] = [];
-for (const s of otherSeeds) otherSeedRuns.push(await maxNormRun("dropout, no constraint", null, s));
+// The control of the accuracy comparison (§4): the same unconstrained net at lr 0.1, a change that does cost accuracy.
+const smallLrSeeds = [0, 1, 2];
+const smallLrRuns: Awaited<ReturnType<typeof maxNormRun>>[] = [];
+for (const s of smallLrSeeds) smallLrRuns.push(await maxNormRun("dropout, no constraint, lr 0.1", null, s, 0.1));
 const normRow = (s: number, run: string, r: Awaited<ReturnType<typeof maxNormRun>>) =>
-  ({ seed: s, run, "max column norm per epoch": r.norms.map((v) => v.toFixed(2)).join(", "), "val accuracy": r.history.final("valAccuracy") });
+  ({ seed: s, run, lr: r.lr, "max column norm per epoch": r.norms.map((v) => v.toFixed(2)).join(", "), "val accuracy": r.history.final("valAccuracy") });
 plot.table([
   ...maxNormSeeds.flatMap((s, i) => [normRow(s, "dropout, no constraint", noConstraintRuns[i]), normRow(s, "dropout + max-norm 3", maxNormRuns[i])]),
-  ...otherSeeds.map((s, i) => normRow(s, "dropout, no constraint", otherSeedRuns[i])),
+  ...smallLrSeeds.map((s, i) => normRow(s, "dropout, no constraint", smallLrRuns[i])),
 ])
 """)
 
 md("08-06", r"""
-Without the constraint the largest incoming-weight norm grows epoch after epoch on every seed, past the cap of 3; with it, every unit's norm stops at 3.
-That is what the constraint guarantees, and the assertions check it on all 3 seeds. Whether it also buys validation accuracy *here* is a separate
-question: the two accuracies are in the table, and the assertions compare their 3-seed means with the seed spread (the gain must exceed twice the
-spread). The control is the same comparison where nothing but the seeds differs: unconstrained runs on seeds 3–5 against those on seeds 0–2.
-It is a small experiment — 1024 training and 500 test images, 5 epochs — so read the size of the gain from the printed line, not from
-Srivastava et al.'s large networks.
+At $\eta = 0.3$, without the constraint the largest incoming-weight norm grows epoch after epoch on every seed, past the cap of 3; with it, every unit's norm stops at 3.
+That is what the constraint guarantees, and the assertions check it on seeds 0–2. Whether it also buys validation accuracy *here* is a separate
+question, and 6 seeds answer it: not reliably. Max-norm is ahead on some seeds and behind on others (seed 4), and the mean gain is not larger than
+twice the seed spread (the per-seed differences and the means are printed under the assertions). So the assertion is the weaker claim the data
+support: max-norm does not cost accuracy — its mean is not below the unconstrained mean by more than twice the seed spread. Its control is a change
+that does cost accuracy: the unconstrained net at $\eta = 0.3$ against the same net at $\eta = 0.1$ (seeds 0–2).
+The $\eta = 0.1$ runs also show what max-norm does not do here: their column norms stay below 3, so the constraint would not even act, and their accuracy
+is well above that of both $\eta = 0.3$ runs (printed). The constraint keeps the weights bounded at the large rate; it does not make the large rate
+as good as a smaller one. It is a small experiment — 1024 training and 500 test images, 5 epochs — not Srivastava et al.'s large networks.
 
 ## 3. Magnitude pruning with fine-tuning
 
@@ -237,6 +240,7 @@ function checkAgainstControl<T>(claim: string, check: (run: T) => boolean, effec
   return { claim, "check on the effect": onEffect, "check on the control": onControl, detail };
 }
 type NormRun = { norms: number[] };
+const seeds0to2 = <T,>(runs: T[]) => runs.slice(0, 3); // the norm checks use seeds 0–2; §2 ran 6 seeds for the accuracy comparison
 const peakNorms = (runs: NormRun[]) => runs.map((r) => Math.max(...r.norms).toFixed(2)).join(", ");
 const cappedOnEverySeed = (runs: NormRun[]) => runs.every((r) => Math.max(...r.norms) <= 3 + 1e-3);
 const growsOnEverySeed = (runs: NormRun[]) => runs.every((r) => r.norms.every((v, i) => i === 0 || v > r.norms[i - 1]) && r.norms[r.norms.length - 1] > 3);
@@ -253,8 +257,8 @@ const costList = (r: PruneResult) => costPoints(r).map((v) => v.toFixed(1)).join
 const checks08 = [
   checkAgainstControl("clipping to [−1, 1] leaves every |w| ≤ 1; the article's θ − 0.5·U·θ (its 'weight clipping') is the control", (w: tf.Tensor) => largestAbs(w) <= 1, clamped, articleRule, `largest |w|: clipped ${largestAbs(clamped).toFixed(2)}, article's rule ${largestAbs(articleRule).toFixed(2)}`),
   checkAgainstControl("max-norm 1 rescales the column of norm 5 to norm 1 and leaves the column of norm 0.22 as it is; the unconstrained weights are the control", maxNormDone, renormed, wDemo, `column norms: max-norm ${normsText(renormed)}; unconstrained ${normsText(wDemo)}`),
-  checkAgainstControl("applyMaxNorm(3) after every step keeps every column norm ≤ 3 on 3 seeds; unconstrained runs are the control", cappedOnEverySeed, maxNormRuns, noConstraintRuns, `peak norms with max-norm ${peakNorms(maxNormRuns)}; without ${peakNorms(noConstraintRuns)}`),
-  checkAgainstControl("without the constraint the largest norm grows every epoch and ends above 3, on 3 seeds; constrained runs are the control", growsOnEverySeed, noConstraintRuns, maxNormRuns, `without: ${noConstraintRuns.map((r) => r.norms.map((v) => v.toFixed(2)).join("→")).join(" | ")}`),
+  checkAgainstControl("applyMaxNorm(3) after every step keeps every column norm ≤ 3 on 3 seeds; unconstrained runs are the control", cappedOnEverySeed, seeds0to2(maxNormRuns), seeds0to2(noConstraintRuns), `peak norms with max-norm ${peakNorms(seeds0to2(maxNormRuns))}; without ${peakNorms(seeds0to2(noConstraintRuns))}`),
+  checkAgainstControl("without the constraint the largest norm grows every epoch and ends above 3, on 3 seeds; constrained runs are the control", growsOnEverySeed, seeds0to2(noConstraintRuns), seeds0to2(maxNormRuns), `without: ${seeds0to2(noConstraintRuns).map((r) => r.norms.map((v) => v.toFixed(2)).join("→")).join(" | ")}`),
   checkAgainstControl("Pruner.prune(0.8) removes 80% of the weights (±1%); prune(0.98) is the control", (r: PruneResult) => Math.abs(r.measured - 0.8) < 0.01, at80, at98, `measured ${at80.measured.toFixed(4)} and ${at98.measured.toFixed(4)}`),
   checkAgainstControl("50% pruned + 1 epoch fine-tuning stays within 1 point of the dense net trained the same extra epoch, on 3 seeds; 98% pruned is the control", (r: PruneResult) => costPoints(r).every((c) => c <= 1), at50, at98, `points below dense + 1 more epoch, per seed: 50% → ${costList(at50)}; 80% → ${costList(at80)}; 98% → ${costList(at98)}`),
 ];
@@ -269,13 +273,19 @@ const accStats = (runs: { history: train.History }[]) => {
 };
 const accCapped = accStats(maxNormRuns);
 const accFree = accStats(noConstraintRuns);
-const accOther = accStats(otherSeedRuns);
+const accCapped3 = accStats(seeds0to2(maxNormRuns));
+const accFree3 = accStats(seeds0to2(noConstraintRuns));
+const accSmallLr = accStats(smallLrRuns);
 const accDiff = accCapped.mean - accFree.mean;
-const clearGain = ([a, b]: { mean: number; std: number }[]) => a.mean - b.mean > 2 * Math.max(a.std, b.std);
-display(plot.table([checkAgainstControl("max-norm 3 raises mean validation accuracy by more than twice the seed spread (seeds 0–2); unconstrained seeds 3–5 against unconstrained seeds 0–2 are the control", clearGain, [accCapped, accFree], [accOther, accFree], `max-norm ${accCapped.mean.toFixed(3)} ± ${accCapped.std.toFixed(3)}, unconstrained ${accFree.mean.toFixed(3)} ± ${accFree.std.toFixed(3)}; unconstrained, seeds 3–5 ${accOther.mean.toFixed(3)} ± ${accOther.std.toFixed(3)}`)]));
-`max-norm 3: validation accuracy ${accCapped.mean.toFixed(3)} ± ${accCapped.std.toFixed(3)} vs ${accFree.mean.toFixed(3)} ± ${accFree.std.toFixed(3)} unconstrained (3 seeds): difference ${accDiff.toFixed(3)}, ` +
+const perSeedDiff = maxNormRuns.map((r, i) => r.history.final("valAccuracy") - noConstraintRuns[i].history.final("valAccuracy"));
+const signed = (v: number) => (v >= 0 ? "+" : "−") + Math.abs(v).toFixed(3);
+// "Not worse": the first mean is not below the second by more than twice the larger seed spread.
+const notWorse = ([a, b]: { mean: number; std: number }[]) => a.mean - b.mean >= -2 * Math.max(a.std, b.std);
+display(plot.table([checkAgainstControl("max-norm 3 at lr 0.3 does not lower mean validation accuracy by more than twice the seed spread (6 seeds); the control is lr 0.3 against lr 0.1 without the constraint (seeds 0–2), which does", notWorse, [accCapped, accFree], [accFree3, accSmallLr], `max-norm ${accCapped.mean.toFixed(3)} ± ${accCapped.std.toFixed(3)}, unconstrained ${accFree.mean.toFixed(3)} ± ${accFree.std.toFixed(3)}; seeds 0–2 unconstrained: lr 0.3 ${accFree3.mean.toFixed(3)} ± ${accFree3.std.toFixed(3)}, lr 0.1 ${accSmallLr.mean.toFixed(3)} ± ${accSmallLr.std.toFixed(3)}`)]));
+`max-norm 3: validation accuracy ${accCapped.mean.toFixed(3)} ± ${accCapped.std.toFixed(3)} vs ${accFree.mean.toFixed(3)} ± ${accFree.std.toFixed(3)} unconstrained (6 seeds): difference ${accDiff.toFixed(3)}, ` +
 `${Math.abs(accDiff) > 2 * Math.max(accCapped.std, accFree.std) ? "larger" : "not larger"} than twice the seed spread. ` +
-`Unconstrained on seeds 3–5: ${accOther.mean.toFixed(3)} ± ${accOther.std.toFixed(3)} (difference to seeds 0–2: ${(accOther.mean - accFree.mean).toFixed(3)}). ` +
+`Per-seed difference (max-norm − unconstrained), seeds 0–5: ${perSeedDiff.map(signed).join(", ")}. ` +
+`Seeds 0–2: unconstrained at lr 0.1 ${accSmallLr.mean.toFixed(3)} ± ${accSmallLr.std.toFixed(3)}, at lr 0.3 with max-norm ${accCapped3.mean.toFixed(3)} ± ${accCapped3.std.toFixed(3)} and without ${accFree3.mean.toFixed(3)} ± ${accFree3.std.toFixed(3)}. ` +
 `Pruning, means of 3 seeds: dense ${(100 * meanOf(denseAccuracies)).toFixed(1)}% (one more epoch: ${(100 * meanOf(denseMoreAccuracies)).toFixed(1)}%); ` +
 `50% pruned + fine-tuned ${(100 * meanOf(at50.after)).toFixed(1)}% (${meanOf(costPoints(at50)).toFixed(1)} points below dense + 1 more epoch); ` +
 `80% pruned + fine-tuned ${(100 * meanOf(at80.after)).toFixed(1)}% (${meanOf(costPoints(at80)).toFixed(1)} points below dense + 1 more epoch)`
@@ -285,9 +295,10 @@ md("08-12", r"""
 ## Summary
 
 - Weight clipping clamps; max-norm rescales whole units; pruning zeroes the smallest weights. None of them multiplies weights by random numbers.
-- Max-norm keeps weights bounded even with a large learning rate (3 seeds). In this small setting it also raises the mean validation accuracy by more than
-  twice the seed spread (3 seeds; asserted, with unconstrained runs on 3 other seeds as the control). The gain is small — the printed difference is about
-  twice the one between two groups of unconstrained seeds — so read it as this experiment's result, not a law.
+- Max-norm keeps weights bounded even with a large learning rate (asserted on 3 seeds). In this small setting it does not cost accuracy (asserted on
+  6 seeds: the mean is not lower by more than twice the seed spread; control: the large learning rate against a smaller one, which does), but it does not
+  reliably raise it either: the mean gain is not larger than twice the seed spread, max-norm loses on one seed, and a smaller learning rate does better
+  than the large one with or without the constraint (printed).
 - An MLP trained on MNIST loses less than a point of accuracy with half of its weights removed, once it is fine-tuned with the pruned weights held at zero, against the dense network trained as long (3 seeds); at 80% sparsity it loses about a point, and the cost grows with the sparsity.
 
 **Exercises**
