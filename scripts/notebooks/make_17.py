@@ -1,21 +1,9 @@
 """Generates notebooks/17-saddles-noise-warmup.ipynb (python3 scripts/notebooks/make_17.py)."""
-import json
-import os
+from nbwrite import LiteralNotebook
 from checks import CHECK_HELPER
 
-cells = []
-
-def lines(text):
-    """The cell text between the literal's first and last newline, as notebook source lines."""
-    parts = text[1:-1].split("\n")
-    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
-
-
-def md(id, text, metadata=None):
-    cells.append({"cell_type": "markdown", "id": id, "metadata": metadata or {}, "source": lines(text)})
-
-def code(id, text, metadata=None):
-    cells.append({"cell_type": "code", "id": id, "metadata": metadata or {}, "source": lines(text), "execution_count": None, "outputs": []})
+notebook = LiteralNotebook()
+md, code = notebook.md, notebook.code
 
 
 md("17-00", r"""
@@ -424,9 +412,4 @@ md("17-15", r"""
 """)
 
 
-nb = {"cells": cells, "metadata": {'kernelspec': {'name': 'optimlab', 'display_name': 'TypeScript (optimlab)', 'language': 'typescript'}, 'language_info': {'name': 'typescript', 'file_extension': '.ts', 'mimetype': 'text/typescript'}}, "nbformat": 4, "nbformat_minor": 5}
-root = os.environ.get("OPTIMLAB_NOTEBOOK_OUT") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-os.makedirs(os.path.join(root, "notebooks"), exist_ok=True)
-with open(os.path.join(root, "notebooks", "17-saddles-noise-warmup.ipynb"), "w", encoding="utf-8") as f:
-    json.dump(nb, f, indent=1, ensure_ascii=False)
-    f.write("\n")
+notebook.write("notebooks/17-saddles-noise-warmup.ipynb")
