@@ -5,8 +5,11 @@ Usage: python3 sigint_check.py NOTEBOOK_DIR
 Prints one JSON object {step: {"ok": bool, "detail": str}}; sigint.test.ts asserts each step.
 """
 import json
+import os
+import shutil
 import signal
 import sys
+import tempfile
 import time
 import traceback
 
@@ -24,20 +27,26 @@ def reply_to(kc, msg_id, timeout):
             return msg
 
 
-def wait_input(kc, msg_id):
-    while True:
-        msg = kc.get_iopub_msg(timeout=TIMEOUT)
-        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "execute_input":
-            return
+def wait_started(marker):
+    """Until the cell has written `marker`: its code runs. (execute_input comes before the type check, which can take
+    longer than any fixed wait on a busy machine, and a signal then cancels the cell before it declares anything; a
+    stream message would not do either: the kernel publishes it from the main thread, which the busy loop holds.)"""
+    deadline = time.time() + TIMEOUT
+    while not os.path.exists(marker):
+        if time.time() > deadline:
+            raise TimeoutError(f"the cell never started (no {marker})")
+        time.sleep(0.02)
 
 
 def interrupted(km, kc, code):
-    msg_id = kc.execute(code)
-    wait_input(kc, msg_id)
-    time.sleep(0.5)
+    marker = os.path.join(tempfile.mkdtemp(prefix="optimlab-sigint-"), "started")
+    msg_id = kc.execute(f'require("node:fs").writeFileSync({json.dumps(marker)}, "");\n' + code)
+    wait_started(marker)
+    time.sleep(0.2)
     start = time.time()
     km.signal_kernel(signal.SIGINT)  # the process group, as jupyter_client's provisioner sends it
     reply = reply_to(kc, msg_id, 30)["content"]
+    shutil.rmtree(os.path.dirname(marker), ignore_errors=True)
     ok = reply["status"] == "error" and reply.get("ename") == "KeyboardInterrupt"
     return {"ok": ok, "detail": f"{reply['status']} {reply.get('ename')} after {time.time() - start:.2f} s"}
 
