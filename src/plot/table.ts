@@ -172,8 +172,7 @@ function historyRows(histories: HistoryLike | readonly HistoryLike[]): { columns
 /** Per-epoch history table of one or more runs. */
 export function historyTable(histories: HistoryLike | readonly HistoryLike[], options: TableOptions = {}): Table {
   const { columns, rows } = historyRows(histories);
-  const records = rows.map((row) => Object.fromEntries(columns.map((column, i) => [column, row[i]])));
-  return new Table(records, { title: options.title ?? "Training history (per epoch)", ...options });
+  return new Table({ columns, values: rows }, { title: options.title ?? "Training history (per epoch)", ...options });
 }
 
 export interface TuningTableOptions extends TableOptions {
