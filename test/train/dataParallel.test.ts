@@ -127,8 +127,10 @@ for (const backend of ["wasm", "cpu"] as const) {
           if (!Object.is(v, reference)) differing++;
         });
       });
-      // Three SGD steps at lr 0.5: the gradients' batch sums differ in the last bits only.
-      assert.ok(largest < 1e-4, `largest relative difference ${largest}`);
+      // Three SGD steps at lr 0.5: the gradients' batch sums differ in the last bits only, and the
+      // steps amplify them. The largest relative difference depends on the draws: 1.3e-4 on wasm for
+      // lenet's weights from He's normal (uncut), below 1e-4 with tfjs's normal cut at 2σ (narrower).
+      assert.ok(largest < 3e-4, `largest relative difference ${largest}`);
       assert.ok(differing > 0, "the batch sums are summed per part: not the same bits as one thread");
       const steps = (h: typeof one.history) => h.steps.map((s) => [s.loss, s.accuracy] as number[]);
       steps(two.history).forEach(([loss, accuracy], i) => {
