@@ -7,8 +7,8 @@
  * live in a worker thread (controlThread.ts) so they keep working while a cell blocks the main thread;
  * they are our own ZMTP sockets (protocol/zmtpSocket.ts), because ZeroMQ's addon stays on this thread.
  * Incoming frames are verified and parsed with protocol/wire.ts; a message that fails (bad or replayed
- * signature, malformed) is logged to stderr and dropped, never thrown. zeromq allows one send in
- * flight per socket, so sends are queued per socket.
+ * signature, malformed) is logged to stderr and dropped, never thrown. Sends are handed to ZeroMQ in
+ * the call (`sendNow`), so output leaves while a cell's synchronous code still runs.
  */
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -47,9 +47,9 @@ export class KernelChannels {
   readonly signer: Signer;
   readonly interrupts = new InterruptState();
   readonly stdin: StdinShared = createStdinShared();
-  private readonly shell = new zmq.Router({ linger: 1000 });
-  private readonly iopub = new zmq.XPublisher({ linger: 1000 });
-  private readonly sendQueues = new Map<zmq.Socket, Promise<void>>();
+  // sendTimeout 0: every send() hands its message to libzmq in the call (see `sendNow`).
+  private readonly shell = new zmq.Router({ linger: 1000, sendTimeout: 0 });
+  private readonly iopub = new zmq.XPublisher({ linger: 1000, sendTimeout: 0 });
   private controlThread: Worker | undefined;
   private events: ChannelEvents | undefined;
   private closed = false;
@@ -204,7 +204,7 @@ export class KernelChannels {
       if (!this.closed) this.controlThread?.postMessage({ kind: "send", frames } satisfies ToControlThread);
       return Promise.resolve();
     }
-    return this.enqueue(this.shell, frames);
+    return this.sendNow(this.shell, frames);
   }
 
   /** Sends an input_request on stdin (through the control thread, which also receives the reply). */
@@ -216,29 +216,32 @@ export class KernelChannels {
 
   /** Publishes on IOPub; the topic frame is `kernel.<session>.<msg_type>` like ipykernel's. */
   publish(message: Message, topic = `kernel.${message.header.session}.${message.header.msg_type}`): Promise<void> {
-    return this.enqueue(this.iopub, serialize({ ...message, identities: [Buffer.from(topic)] }, this.signer));
+    return this.sendNow(this.iopub, serialize({ ...message, identities: [Buffer.from(topic)] }, this.signer));
   }
 
-  private enqueue(socket: zmq.Socket & { send(frames: Buffer[]): Promise<void> }, frames: Buffer[]): Promise<void> {
+  /**
+   * Hands `frames` to ZeroMQ now, in the caller's turn; libzmq's I/O thread then transmits them without
+   * this thread's event loop, so what a busy loop publishes leaves while it spins, in call order.
+   * Nothing ever waits, so nothing is queued here: ROUTER and XPUB drop a message for a peer whose
+   * queue is full instead of blocking (zmq_socket(7), "action in mute state"), and sendTimeout 0 makes
+   * zeromq.js send in the call every time (otherwise it defers every 513th send in a row to the event
+   * loop and refuses later sends with EBUSY until that one went: socket.cc, max_sync_operations).
+   */
+  private sendNow(socket: zmq.Socket & { send(frames: Buffer[]): Promise<void> }, frames: Buffer[]): Promise<void> {
     if (this.closed) return Promise.resolve();
-    const previous = this.sendQueues.get(socket) ?? Promise.resolve();
-    const next = previous
-      .then(() => socket.send(frames))
-      .catch((error: unknown) => {
-        if (!this.closed) kernelLog(`send failed: ${(error as Error).message}`);
-      });
-    this.sendQueues.set(socket, next);
-    return next;
+    const failed = (error: unknown): void => {
+      if (!this.closed) kernelLog(`send failed: ${(error as Error).message}`);
+    };
+    try {
+      return socket.send(frames).catch(failed); // already settled: it was sent (or refused) in the call
+    } catch (error) {
+      failed(error); // zeromq.js throws some errors (a closed socket) instead of rejecting
+      return Promise.resolve();
+    }
   }
 
-  /** Resolves once every queued send was handed to ZeroMQ (whose I/O thread then delivers it). */
-  async flushed(): Promise<void> {
-    await Promise.all(this.sendQueues.values());
-  }
-
-  /** Waits for queued sends (so a shutdown reply goes out), then closes every socket. */
+  /** Closes every socket; linger lets what was sent (a shutdown reply) reach its client. */
   async close(): Promise<void> {
-    await Promise.all(this.sendQueues.values());
     this.closed = true;
     this.shell.close();
     this.iopub.close();

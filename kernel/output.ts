@@ -7,7 +7,8 @@
  * scheduled them, whenever they fire; the scope also lists them, so an interrupt can cancel the
  * cell's pending timers. `process.stdout.write` / `process.stderr.write` (which `console.log` /
  * `console.error` use) are patched to publish a `stream` message with the current scope's request as
- * parent. Writes outside any scope (the kernel's own logging) go to the process's real stderr.
+ * parent, at once unless a flood of writes spent the `StreamBudget`. Writes outside any scope (the
+ * kernel's own logging) go to the process's real stderr.
  *
  * Why not AsyncLocalStorage: it turns on async hooks, and V8's `terminateExecution` (how an
  * interrupt stops a busy loop, see controlThread.ts) inside a promise continuation then leaves Node's
@@ -120,6 +121,38 @@ export function routeTimers(
 export function cancelTimers(scope: CellScope): void {
   for (const timer of scope.timers ?? []) timer.cancel();
   scope.timers?.clear();
+}
+
+/**
+ * Stream messages that may leave at once, one per write: ordinary printing never waits. Only a flood
+ * spends them (a loop printing every step): Jupyter Server stops forwarding IOPub above 1000 messages/s
+ * over 3 s (`iopub_msg_rate_limit`), and every message costs the front end a render.
+ */
+export const STREAM_BURST = 100;
+/** Stream messages per second once the burst is spent; the writes in between gather into them. */
+export const STREAM_RATE = 50;
+
+/**
+ * A token bucket for stream messages: `take()` says whether a write may be published now. It only
+ * reads the clock when asked (no timer): text held back goes out with a later write, before any other
+ * message, or at the end of the event loop's turn.
+ */
+export class StreamBudget {
+  private tokens = STREAM_BURST;
+  private last: number;
+
+  constructor(private readonly now: () => number = () => performance.now()) {
+    this.last = now();
+  }
+
+  take(): boolean {
+    const now = this.now();
+    this.tokens = Math.min(STREAM_BURST, this.tokens + ((now - this.last) * STREAM_RATE) / 1000);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
 }
 
 export type StreamName = "stdout" | "stderr";

@@ -36,6 +36,7 @@ import {
   kernelLog,
   routeStdio,
   routeTimers,
+  StreamBudget,
   writeProcessStdout,
   type CellScope,
   type StreamName,
@@ -98,6 +99,7 @@ export class KernelServer {
   /** The scope of the last execute_request: where an error no cell caught is shown (`reportStray`). */
   private lastCellScope: CellScope | undefined;
   private pendingStream: PendingStream | undefined;
+  private readonly streamBudget = new StreamBudget();
   private restoreStdio: (() => void) | undefined;
   /** Client sessions (header.session) whose front end already got plotly.js embedded. */
   private readonly plotlySessions = new Set<string>();
@@ -199,9 +201,7 @@ export class KernelServer {
       for (let job = this.queue.shift(); job && this.state !== "stopping"; job = this.queue.shift()) {
         this.state = "busy";
         if (job.kind === "warm-up") {
-          // What is queued for the sockets (iopub_welcome, a reply) goes out before loading blocks.
-          await this.channels.flushed();
-          await this.warmUp();
+          await this.warmUp(); // what was sent (iopub_welcome, a reply) is with ZeroMQ already
         } else {
           await this.serveRequest(job.message);
         }
@@ -345,9 +345,6 @@ export class KernelServer {
     if (!silent) this.lastCellScope = scope;
     this.preparePlotly(request);
 
-    // Hand busy/execute_input to ZeroMQ before the cell can block the event loop (a busy loop).
-    this.flushStream();
-    await this.channels.flushed();
     let cancel: () => void = () => undefined;
     const cancelled = new Promise<void>((resolve) => (cancel = resolve));
     this.running = { scope, cancel };
@@ -449,7 +446,6 @@ export class KernelServer {
    * run normally.
    */
   private async abortQueuedExecutes(queuedBefore: readonly Job[]): Promise<void> {
-    await this.channels.flushed();
     for (const job of queuedBefore) {
       const index = this.queue.indexOf(job);
       if (index < 0) continue;
@@ -548,18 +544,23 @@ export class KernelServer {
     void this.channels.publish(createMessage(msgType, content, { parent, session: this.session, ...extra }));
   }
 
-  /** Buffers consecutive writes to one stream of one cell into a single `stream` message. */
+  /**
+   * Publishes a write at once, so it shows while the cell's synchronous code runs on (a loop printing
+   * its loss); while a flood of writes has spent the stream budget, consecutive writes to one stream
+   * of one cell gather into a single `stream` message instead.
+   */
   private stream(name: StreamName, text: string, scope: CellScope): void {
     if (this.state === "stopping" || scope.discard) return;
     const pending = this.pendingStream;
     if (pending && pending.name === name && pending.parent === scope.parent) {
       pending.text += text;
-      return;
+    } else {
+      this.flushStream();
+      this.pendingStream = { name, text, parent: scope.parent };
+      // Gathered text goes at the end of this turn of the event loop at the latest (or before any other message).
+      setImmediate(() => this.flushStream());
     }
-    this.flushStream();
-    this.pendingStream = { name, text, parent: scope.parent };
-    // Sent at the end of this turn of the event loop (or before any other message).
-    setImmediate(() => this.flushStream());
+    if (this.streamBudget.take()) this.flushStream();
   }
 
   private flushStream(): void {
