@@ -22,7 +22,7 @@ import type {
   CommTargetHandler,
 } from "../src/widgets/commProtocol";
 import type { JsonObject, Message } from "../protocol/wire";
-import { runCallback } from "./callbackScope";
+import { runUserCode } from "./userCodeScope";
 import { cellContext, type CellScope } from "./output";
 
 export type CommMessageType = "comm_open" | "comm_msg" | "comm_close";
@@ -126,7 +126,7 @@ export class CommManager implements CommSink {
   }
 
   runInScope<T>(scope: unknown, fn: () => T): T {
-    return runCallback(scope as CellScope | undefined, fn);
+    return runUserCode(scope as CellScope | undefined, fn);
   }
 
   keepOpen(work: PromiseLike<unknown>): void {
@@ -135,7 +135,7 @@ export class CommManager implements CommSink {
     if (!scope || !COMM_MESSAGE_TYPES.includes(scope.parent.header.msg_type)) return;
     scope.pending.push(
       Promise.resolve(work).catch((error: unknown) =>
-        runCallback(scope, () => process.stderr.write(callbackErrorText("an async comm callback", error))),
+        runUserCode(scope, () => process.stderr.write(callbackErrorText("an async comm callback", error))),
       ),
     );
   }
@@ -244,12 +244,12 @@ export class CommManager implements CommSink {
   }
 
   /**
-   * Runs a handler in the request's scope, also after its `await`s (kernel/callbackScope.ts). A throwing
+   * Runs a handler in the request's scope, also after its `await`s (kernel/userCodeScope.ts). A throwing
    * handler must not take the comm (or the kernel) down: its error goes to the request's stderr.
    */
   private guard(what: string, run: () => void): void {
     try {
-      runCallback(cellContext.getStore(), run);
+      runUserCode(cellContext.getStore(), run);
     } catch (error) {
       process.stderr.write(callbackErrorText(what, error));
     }

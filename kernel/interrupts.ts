@@ -4,8 +4,9 @@
  *
  *   REQUESTED  interrupts asked for so far (the control thread adds one per interrupt_request)
  *   HANDLED    the last REQUESTED value the main thread has acted on (it notifies waiters)
- *   RUNNING    1 while a cell's code runs: its evaluation (engine/), or a timer callback it
- *              scheduled (output.ts wraps timers; the engine runs them through the evaluator)
+ *   RUNNING    1 while a cell's code runs: its evaluation (engine/), a timer callback it
+ *              scheduled (output.ts wraps timers; the engine runs them through the evaluator), or
+ *              a continuation of its promises, also after it finished (userCodeScope.ts)
  *   INSPECTOR_DETACHED  1 once the control thread closed its inspector session at the process's
  *              exit (channels.ts waits for it: Node would otherwise print "Waiting for the
  *              debugger to disconnect..." after a cell's `process.exit()`)

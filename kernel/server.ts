@@ -20,6 +20,7 @@ import { COMM_MESSAGE_TYPES, CommManager, type CommMessageType } from "./comm";
 import { isComplete } from "./completeness";
 import { codePointToUtf16, utf16ToCodePoint } from "./cursor";
 import {
+  continuationInterruptedMessage,
   runtimeError,
   timerInterruptedMessage,
   TypeScriptEngine,
@@ -42,6 +43,7 @@ import {
   type StreamName,
 } from "./output";
 import { noStdinMessage, requestInput, requestInputSync, StdinNotAllowedError } from "./stdin";
+import { endTerminatedReaction, runUserCode, trackUserCode } from "./userCodeScope";
 import { warmUpSetting } from "./warmUpSetting";
 import { createMessage, PROTOCOL_VERSION, type ConnectionInfo, type JsonObject, type Message } from "../protocol/wire";
 import { formatNow } from "../src/display/format";
@@ -121,6 +123,8 @@ export class KernelServer {
       prelude: CELL_GLOBALS_PRELUDE,
       globals,
       interrupts,
+      // A cell's promises keep its scope and stay interruptible after it finished (userCodeScope.ts).
+      runUserCode: (fn) => runUserCode(cellContext.getStore(), fn),
     });
     this.comms = new CommManager({
       publish: (msgType: CommMessageType, content, { parent, metadata, buffers }) =>
@@ -142,7 +146,8 @@ export class KernelServer {
       (error) => this.reportStray("Uncaught exception", error),
       (callback) => {
         // An interrupt stopped a busy loop in a finished cell's timer: say so.
-        if (this.engine.runCallback(callback)) process.stderr.write(`${timerInterruptedMessage()}\n`);
+        if (runUserCode(cellContext.getStore(), () => this.engine.runCallback(callback)))
+          process.stderr.write(`${timerInterruptedMessage()}\n`);
       },
     );
     this.restoreStdio = () => {
@@ -160,6 +165,7 @@ export class KernelServer {
     });
     setCommSink(this.comms);
     this.channels.interrupts.installProbe();
+    trackUserCode(() => this.channels.interrupts.enterUserCode());
     // SIGINT is an interrupt, handled by the control thread (which also hears signals sent to the
     // process group while a cell blocks this thread). SIGTERM keeps its default action: the process
     // ends at once, even in a busy loop, which no handler could promise.
@@ -460,6 +466,10 @@ export class KernelServer {
   /** An interrupt request reached the main thread: acknowledge it and cancel a cell that awaits. */
   private interrupt(): void {
     this.channels.interrupts.acknowledge();
+    // A busy loop in a finished cell's promise continuation was stopped: say so under that cell.
+    const stopped = endTerminatedReaction();
+    if (stopped && stopped !== this.running?.scope)
+      cellContext.run(stopped, () => process.stderr.write(`${continuationInterruptedMessage()}\n`));
     if (!this.running) return;
     cancelTimers(this.running.scope);
     this.running.cancel();

@@ -24,6 +24,10 @@ export const interruptedMessage = (): string => "Execution interrupted";
 export const timerInterruptedMessage = (): string =>
   `${INTERRUPT_ERROR_NAME}: an interrupt stopped a timer callback this cell scheduled`;
 
+/** Under a finished cell whose promise continuation (code after an `await`, a `.then` callback) an interrupt stopped. */
+export const continuationInterruptedMessage = (): string =>
+  `${INTERRUPT_ERROR_NAME}: an interrupt stopped code of this cell that ran after an await (a promise continuation)`;
+
 export function compileError(diagnostics: string[]): CellError {
   return {
     ename: COMPILE_ERROR_NAME,

@@ -32,20 +32,27 @@ const OBJECT_GROUP = "optimlab-cell";
 const HANDOFF = Symbol.for("optimlab.evaluator.handoff");
 const CALL = Symbol.for("optimlab.evaluator.call");
 
+/** Runs the synchronous part of user code (kernel/userCodeScope.ts tags the promises it creates). */
+export type UserCodeRunner = <T>(fn: () => T) => T;
+
 export class ReplEvaluator {
   private readonly session = new Session();
   private taken: unknown;
 
-  constructor() {
+  constructor(private readonly runUserCode: UserCodeRunner = (fn) => fn()) {
     this.session.connect();
     (globalThis as { [HANDOFF]?: (value: unknown) => void })[HANDOFF] = (value) => {
       this.taken = value;
     };
   }
 
-  private post<T>(method: string, params: object): Promise<T> {
+  /** `userCode`: the call runs the cell's script (a same-thread session runs it inside `post`). */
+  private post<T>(method: string, params: object, userCode = false): Promise<T> {
     return new Promise((resolve, reject) => {
-      this.session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T)));
+      const post = () =>
+        this.session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T)));
+      if (userCode) this.runUserCode(post);
+      else post();
     });
   }
 
@@ -53,13 +60,17 @@ export class ReplEvaluator {
   async evaluate(js: string): Promise<Evaluation> {
     let response: EvaluateResult;
     try {
-      response = await this.post<EvaluateResult>("Runtime.evaluate", {
-        expression: js,
-        replMode: true,
-        awaitPromise: true,
-        objectGroup: OBJECT_GROUP,
-        includeCommandLineAPI: false,
-      });
+      response = await this.post<EvaluateResult>(
+        "Runtime.evaluate",
+        {
+          expression: js,
+          replMode: true,
+          awaitPromise: true,
+          objectGroup: OBJECT_GROUP,
+          includeCommandLineAPI: false,
+        },
+        true,
+      );
     } catch (error) {
       // The inspector answers with an error when execution was terminated (an interrupt).
       return { ok: false, thrown: error, terminated: /terminated/i.test(String((error as Error)?.message)) };

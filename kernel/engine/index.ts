@@ -10,7 +10,7 @@
 import * as path from "node:path";
 import type { CellChecker, Completion } from "./checker";
 import { compileError, interruptError, runtimeError, type CellError } from "./errors";
-import type { ReplEvaluator } from "./evaluator";
+import type { ReplEvaluator, UserCodeRunner } from "./evaluator";
 import { createModuleLoader } from "./modules";
 import { installTensorFormatter } from "./tensorFormat";
 import type { InterruptState } from "../interrupts";
@@ -20,6 +20,7 @@ export {
   INTERRUPT_ERROR_NAME,
   interruptedMessage,
   timerInterruptedMessage,
+  continuationInterruptedMessage,
   compileError,
   interruptError,
   runtimeError,
@@ -45,6 +46,8 @@ export interface EngineOptions {
   /** Values of those globals, set on globalThis. */
   globals: { [name: string]: unknown };
   interrupts: InterruptState;
+  /** Runs the synchronous part of a cell (the server tags the promises it creates: userCodeScope.ts). */
+  runUserCode?: UserCodeRunner;
 }
 
 export class TypeScriptEngine {
@@ -79,7 +82,7 @@ export class TypeScriptEngine {
         __filename: path.join(this.options.rootDir, "__notebook__.js"),
       });
       this.checker = new CellChecker({ rootDir: this.options.rootDir, prelude: this.options.prelude });
-      this.evaluator = new ReplEvaluator();
+      this.evaluator = new ReplEvaluator(this.options.runUserCode);
       // Parse and bind the standard library now rather than in the first cell.
       this.checker.warmUp();
       saveTypeScriptCodeCache();

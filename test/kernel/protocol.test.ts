@@ -2,6 +2,9 @@
  * Drives a real kernel process through the Jupyter protocol (ZeroMQ + wire.ts), message type by
  * message type, the way Jupyter clients do.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { KernelHarness } from "../../protocol/kernelHarness";
@@ -489,6 +492,61 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
       10_000,
     );
     assert.deepEqual(ofType(timers.iopub, "execute_result")[0].content.data, { "text/plain": "'timers still work'" });
+  });
+
+  it("prints what a finished cell's code writes after an await under that cell", async () => {
+    // Before: the server left the cell's scope when the request was handled, so output after an
+    // await of an unawaited async function (or in a .then callback) went to the kernel's own log.
+    const request = kernel.send("shell", "execute_request", {
+      code: [
+        "(async () => { await new Promise((r) => setTimeout(r, 100)); console.log('late after await') })();",
+        "Promise.resolve(7).then((v) => new Promise((r) => setTimeout(() => r(v), 50))).then((v) => console.log('then got', v));",
+        "'scheduled'",
+      ].join("\n"),
+      silent: false,
+      store_history: true,
+    });
+    assert.equal((await kernel.waitForReply(request)).content.status, "ok");
+    for (const text of ["late after await", "then got 7"])
+      await kernel.waitForIopub(
+        (m) => kernel.isChildOf(m, request) && m.header.msg_type === "stream" && String(m.content.text).includes(text),
+        10_000,
+      );
+  });
+
+  it("interrupts a busy loop that a finished cell runs after an await, says so under that cell, and keeps the kernel usable", async () => {
+    // Before: only a running cell or a timer callback had RUNNING set, so the control thread left
+    // the loop alone: no reply to the interrupt or to any later request, until a restart.
+    await kernel.execute("let keptAcrossAwait = 'kept'");
+    // The continuation writes a marker file just before it spins: interrupting earlier would find
+    // nothing to stop, and the loop would then hold the kernel.
+    const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-await-")), "spinning");
+    const request = kernel.send("shell", "execute_request", {
+      code: `(async () => { await new Promise((r) => setTimeout(r, 100)); require("node:fs").writeFileSync(${JSON.stringify(marker)}, ""); while (true) {} })(); 'scheduled'`,
+      silent: false,
+      store_history: true,
+    });
+    assert.equal((await kernel.waitForReply(request)).content.status, "ok");
+    for (const end = Date.now() + 20_000; !fs.existsSync(marker); await sleep(20))
+      assert.ok(Date.now() < end, "the continuation never ran");
+    const interrupt = await kernel.request("control", "interrupt_request", {}, 10_000);
+    assert.equal(interrupt.reply.header.msg_type, "interrupt_reply");
+    const said = await kernel.waitForIopub(
+      (m) =>
+        kernel.isChildOf(m, request) &&
+        m.header.msg_type === "stream" &&
+        /KeyboardInterrupt/.test(String(m.content.text)),
+      10_000,
+    );
+    assert.match(String(said.content.text), /an interrupt stopped code of this cell that ran after an await/);
+    const after = await kernel.execute("keptAcrossAwait", {}, 10_000);
+    assert.deepEqual(ofType(after.iopub, "execute_result")[0].content.data, { "text/plain": "'kept'" });
+    const later = await kernel.execute(
+      "await new Promise((r) => setTimeout(() => r('awaits still work'), 10))",
+      {},
+      10_000,
+    );
+    assert.deepEqual(ofType(later.iopub, "execute_result")[0].content.data, { "text/plain": "'awaits still work'" });
   });
 
   it("shows an async display method's failure as a DisplayError with the learner's traceback", async () => {
