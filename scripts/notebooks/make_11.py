@@ -592,18 +592,20 @@ md("10", r"""
 ## 3. Assertions
 
 The accuracy claims rest on 3 seeds, not on the single runs above. The next cell trains the CNN and the MLP on one small budget — the first 1024
-training images, 3 epochs, Adam with $\eta = 3\cdot10^{-3}$ (the sweep's best $\eta$ for Adam), batches of 32, seeds 1–3 (initial weights and batch
+training images, 4 epochs, Adam with $\eta = 3\cdot10^{-3}$ (the sweep's best $\eta$ for Adam), batches of 32, seeds 1–3 (initial weights and batch
 order) — and tests them on the 1000 test images; it also trains the MLP on seeds 4–6, which shows how far an accuracy moves by chance.
 
 Every check runs on the effect and on a **negative control** where the effect is absent, and must fail there: LeNet's layers without weight
 sharing (parameters), the MLP on seeds 4–6 against the MLP on seeds 1–3 (accuracy), plain SGD at 0.01 on the tuning seeds against the same on
 the evaluation seeds (tuning), Adam at its best $\eta$ on the tuning seeds against the same on the evaluation seeds (Adam against SGD). So a
-check asks for a margin that chance alone does not reach: 0.25 in mean first-epoch loss (and lower on every seed), 2.5 points in mean test
-accuracy. The thresholds were measured on MNIST; on CIFAR-10 the numbers are printed, not checked.
+check asks for a margin that chance alone does not reach: 0.25 in mean first-epoch loss, 2.5 points in mean test accuracy. Adam must also be
+ahead of tuned plain SGD on every seed. Against plain SGD at $\eta = 0.01$ only the mean is checked: its first-epoch loss varies from seed to seed
+about as much as the margin (the per-seed losses are in the tables and the checks' details), so on a seed where $\eta = 0.01$ happens to start
+well, tuned plain SGD, or SGD with momentum (exercise 1), need not be ahead. The thresholds were measured on MNIST; on CIFAR-10 the numbers are printed, not checked.
 """)
 
 code("10a", r"""
-// The CNN and the MLP on one small budget, 3 seeds: the first 1024 training images (fewer if trainSize is smaller), 3 epochs, Adam η = 3·10⁻³,
+// The CNN and the MLP on one small budget, 3 seeds: the first 1024 training images (fewer if trainSize is smaller), 4 epochs, Adam η = 3·10⁻³,
 // batches of 32, seeds 1–3 (initial weights and batch order), test accuracy on the 1000 test images; and the MLP on seeds 4–6 (the control).
 const gapSize11 = Math.min(1024, trainSize);
 const stdOf11 = (xs: number[]) => Math.sqrt(xs.reduce((a, v) => a + (v - meanOf11(xs)) ** 2, 0) / xs.length);
@@ -619,7 +621,7 @@ async function cnnAndMlp11(name: string, colour: boolean, trainSet: Split11, tes
   for (const [kind, s] of runs) {
     const net = kind !== "CNN" ? models.mlp({ sizes: [features, 128, 10], seed: 60 + s }) : colour ? models.lenet({ channels: 3, size: 32, seed: 60 + s }) : models.lenet({ seed: 60 + s });
     const optimizer = new optim.Adam({ lr: 3e-3 });
-    await train.fit(net, { optimizer, loss: losses.crossEntropy, train: subset, epochs: 3, batchSize: 32, seed: 70 + s, progress: true, name: `${name}: ${kind === "CNN" ? "CNN" : "MLP"}, seed ${s}` });
+    await train.fit(net, { optimizer, loss: losses.crossEntropy, train: subset, epochs: 4, batchSize: 32, seed: 70 + s, progress: true, name: `${name}: ${kind === "CNN" ? "CNN" : "MLP"}, seed ${s}` });
     accuracy[kind].push(train.evaluateModel(net, testSet, losses.crossEntropy, [{ name: "accuracy", fn: train.accuracy }]).accuracy);
     net.dispose();
     optimizer.dispose();
@@ -632,7 +634,7 @@ plot.table([
   { model: "CNN (LeNet), seeds 1–3", "test accuracy per seed (%)": points11(loadedGap11.CNN), "mean (%)": 100 * meanOf11(loadedGap11.CNN), "± std": 100 * stdOf11(loadedGap11.CNN) },
   { model: "MLP, seeds 1–3", "test accuracy per seed (%)": points11(loadedGap11.MLP), "mean (%)": 100 * meanOf11(loadedGap11.MLP), "± std": 100 * stdOf11(loadedGap11.MLP) },
   { model: "MLP, seeds 4–6 (control)", "test accuracy per seed (%)": points11(loadedGap11.controlMlp), "mean (%)": 100 * meanOf11(loadedGap11.controlMlp), "± std": 100 * stdOf11(loadedGap11.controlMlp) },
-], { title: `${dataset}, Adam η = 0.003: ${gapSize11} training images, 3 epochs, test accuracy on 1000 images` })
+], { title: `${dataset}, Adam η = 0.003: ${gapSize11} training images, 4 epochs, test accuracy on 1000 images` })
 """)
 
 code("11", r"""
@@ -648,6 +650,8 @@ const cnnAccuracy = cnnAdam.final("valAccuracy");
 const mlpAccuracy = mlpAdam.final("valAccuracy");
 /** [a, b]: a's mean first-epoch loss is ≥ 0.25 below b's, and a is lower on every seed (a[i] against b[i]). */
 const clearlyLower11 = ([a, b]: number[][]) => meanOf11(a) <= meanOf11(b) - 0.25 && a.every((v, i) => v < b[i]);
+/** [a, b]: a's mean first-epoch loss is ≥ 0.25 below b's (against plain SGD at 0.01, whose first epoch varies from seed to seed about as much as the margin). */
+const lowerOnMean11 = ([a, b]: number[][]) => meanOf11(a) <= meanOf11(b) - 0.25;
 /** [a, b]: a's mean test accuracy is ≥ 2.5 points above b's. */
 const clearlyAbove11 = ([a, b]: number[][]) => meanOf11(a) >= meanOf11(b) + 0.025;
 /** "mean (per seed)" of first-epoch losses or of test accuracies (%), for the detail column. */
@@ -665,10 +669,10 @@ const checks11 = [
 ];
 if (measuredBudget) {
   checks11.push(
-    checkAgainstControl("tuned plain SGD ends the first epoch ≥ 0.25 below plain SGD at lr = 0.01 (article 1's setting), mean of seeds 3–5, and lower on each; the control is SGD at 0.01 on seeds 0–2 against seeds 3–5", clearlyLower11, [seeds11["plain SGD"], untunedSgd11], [untunedOnTuningSeeds11, untunedSgd11], `tuned (η = ${best11["plain SGD"]}) ${lossOf11(seeds11["plain SGD"])}, η = 0.01 ${lossOf11(untunedSgd11)} — control, η = 0.01 on seeds 0–2: ${lossOf11(untunedOnTuningSeeds11)}`),
+    checkAgainstControl("tuned plain SGD ends the first epoch ≥ 0.25 below plain SGD at lr = 0.01 (article 1's setting), mean of seeds 3–5; the control is SGD at 0.01 on seeds 0–2 against seeds 3–5", lowerOnMean11, [seeds11["plain SGD"], untunedSgd11], [untunedOnTuningSeeds11, untunedSgd11], `tuned (η = ${best11["plain SGD"]}) ${lossOf11(seeds11["plain SGD"])}, η = 0.01 ${lossOf11(untunedSgd11)} — control, η = 0.01 on seeds 0–2: ${lossOf11(untunedOnTuningSeeds11)}`),
     checkAgainstControl("tuned Adam ends the first epoch ≥ 0.25 below tuned plain SGD, mean of seeds 3–5, and lower on each; the control is Adam on seeds 0–2 against Adam on seeds 3–5", clearlyLower11, [seeds11.Adam, seeds11["plain SGD"]], [adamOnTuningSeeds11, seeds11.Adam], `Adam ${lossOf11(seeds11.Adam)}, SGD ${lossOf11(seeds11["plain SGD"])} — control, Adam on seeds 0–2: ${lossOf11(adamOnTuningSeeds11)}`),
     checkAgainstControl("on the same budget the CNN's mean test accuracy (seeds 1–3) beats the MLP's by ≥ 2.5 points; the control is the MLP on seeds 4–6 against the MLP on seeds 1–3", clearlyAbove11, [loadedGap11.CNN, loadedGap11.MLP], [loadedGap11.controlMlp, loadedGap11.MLP], `CNN ${accuracyOf11(loadedGap11.CNN)}, MLP ${accuracyOf11(loadedGap11.MLP)} — control, MLP on seeds 4–6: ${accuracyOf11(loadedGap11.controlMlp)}`),
-    checkAgainstControl("the CNN's mean test accuracy on MNIST (seeds 1–3) is ≥ 86%; the MLP on the same budget is the control", (xs: number[]) => meanOf11(xs) >= 0.86, loadedGap11.CNN, loadedGap11.MLP, `CNN ${accuracyOf11(loadedGap11.CNN)}, MLP ${accuracyOf11(loadedGap11.MLP)}`),
+    checkAgainstControl("the CNN's mean test accuracy on MNIST (seeds 1–3) is ≥ 88%; the MLP on the same budget is the control", (xs: number[]) => meanOf11(xs) >= 0.88, loadedGap11.CNN, loadedGap11.MLP, `CNN ${accuracyOf11(loadedGap11.CNN)}, MLP ${accuracyOf11(loadedGap11.MLP)}`),
   );
 } else {
   console.log(`${dataset}, trainSize = ${trainSize}: the thresholds were measured on MNIST with trainSize ≥ 2048; the accuracies and losses are printed, only the shapes and the parameter counts are asserted`);
@@ -723,17 +727,17 @@ display(plot.table([
   { optimizer: `Adam, best η = ${best11.Adam}`, "first-epoch loss, seeds 3, 4, 5": seedList11(seeds11.Adam), mean: meanOf11(seeds11.Adam), "share of the gap closed": 1 },
   { optimizer: "plain SGD, η = 0.01 (articles 1 and 5)", "first-epoch loss, seeds 3, 4, 5": seedList11(untunedSgd11), mean: meanOf11(untunedSgd11), "share of the gap closed": 0 },
 ], { title: "Share of the gap between plain SGD at 0.01 and tuned Adam that each closes (seeds 3–5)" }));
-// The check (on the MNIST budget, as §3's): momentum SGD ends ≥ 0.25 below plain SGD at 0.01 in the mean and on every seed; the control is
+// The check (on the MNIST budget, as §3's): momentum SGD ends ≥ 0.25 below plain SGD at 0.01 in the mean (as in §3, not seed by seed); the control is
 // plain SGD at 0.01 on the tuning seeds 0–2 against the evaluation seeds 3–5 (no change of optimizer, only of seeds).
 measuredBudget
-  ? plot.table([checkAgainstControl("SGD with momentum 0.9, η = 0.05 ends the first epoch ≥ 0.25 below plain SGD at lr = 0.01, mean of seeds 3–5, and lower on each; the control is SGD at 0.01 on seeds 0–2 against seeds 3–5", clearlyLower11, [momentumSgd11, untunedSgd11], [untunedOnTuningSeeds11, untunedSgd11], `momentum ${lossOf11(momentumSgd11)}, η = 0.01 ${lossOf11(untunedSgd11)} — control, η = 0.01 on seeds 0–2: ${lossOf11(untunedOnTuningSeeds11)}`)])
+  ? plot.table([checkAgainstControl("SGD with momentum 0.9, η = 0.05 ends the first epoch ≥ 0.25 below plain SGD at lr = 0.01, mean of seeds 3–5; the control is SGD at 0.01 on seeds 0–2 against seeds 3–5", lowerOnMean11, [momentumSgd11, untunedSgd11], [untunedOnTuningSeeds11, untunedSgd11], `momentum ${lossOf11(momentumSgd11)}, η = 0.01 ${lossOf11(untunedSgd11)} — control, η = 0.01 on seeds 0–2: ${lossOf11(untunedOnTuningSeeds11)}`)])
   : "no check at this dataset and trainSize: the thresholds were measured on MNIST with trainSize ≥ 2048"
 """, SOLUTION)
 
 md("14", r"""
 <details><summary>Solution to exercise 2</summary>
 
-§3 has already trained the CNN and the MLP on the loaded dataset with one small budget: the first 1024 training images, 3 epochs, Adam with
+§3 has already trained the CNN and the MLP on the loaded dataset with one small budget: the first 1024 training images, 4 epochs, Adam with
 $\eta = 3\cdot10^{-3}$ (what the sweep of §2 picks for Adam, above the articles' $10^{-3}$: a short budget favours a larger $\eta$), batches of 32,
 seeds 1–3, accuracy on the 1000 test images, and the MLP on seeds 4–6. With `dataset = "cifar10"` the collapsed cell below trains the same budget
 on MNIST too and prints both gaps and how far CIFAR-10 lies below MNIST; its check then asserts that every CIFAR-10 accuracy is at least 20 points
@@ -747,7 +751,7 @@ check is only made from `trainSize = 2048` on (as in §3). The CIFAR-10 numbers 
 """)
 
 code("15", r"""
-// Solution to exercise 2 (collapsed; CI runs it): §3 measured the CNN − MLP gap on the loaded dataset (the first 1024 training images, 3 epochs,
+// Solution to exercise 2 (collapsed; CI runs it): §3 measured the CNN − MLP gap on the loaded dataset (the first 1024 training images, 4 epochs,
 // Adam η = 3·10⁻³, batches of 32, seeds 1–3, and the MLP on seeds 4–6); when that is CIFAR-10, this cell measures MNIST on the same budget.
 let mnistGap11 = loadedGap11;
 if (isCifar) {
@@ -762,7 +766,7 @@ if (!allAccuracies11.every((a) => a >= 0 && a <= 1)) throw new Error(`accuracies
 display(plot.table(measured11.map((r) => ({
   dataset: r.name, "CNN test accuracy (mean of 3 seeds)": meanOf11(r.CNN), "CNN ± std": stdOf11(r.CNN), "MLP test accuracy (mean of 3 seeds)": meanOf11(r.MLP), "MLP ± std": stdOf11(r.MLP),
   "CNN − MLP per seed (points)": points11(r.gap), "CNN − MLP, mean (points)": 100 * meanOf11(r.gap),
-})), { title: `CNN vs MLP, Adam η = 0.003: ${gapSize11} training images, 3 epochs, 3 seeds` }));
+})), { title: `CNN vs MLP, Adam η = 0.003: ${gapSize11} training images, 4 epochs, 3 seeds` }));
 /** [a, b]: every accuracy of a is at least 20 points below every accuracy of b. */
 const farBelow11 = ([a, b]: number[][]) => Math.max(...a) <= Math.min(...b) - 0.2;
 const cifarAll11 = [...loadedGap11.CNN, ...loadedGap11.MLP];

@@ -220,12 +220,12 @@ display(plot.line({
 """)
 
 code("20-17", r"""
-// Where does plain SGD stop working? At the largest batch: 2, 2√2 and 4 times the tuned learning rate (the geometric mean of the 3 seeds' best,
+// Where does plain SGD stop working? At the largest batch: √2, 2, 2√2 and 4 times the tuned learning rate (the geometric mean of the 3 seeds' best,
 // rounded to 3 significant digits), 3 seeds, at most 80 steps (as §4).
 const probeBatch = batchSizes[batchSizes.length - 1];
 const probeCap = 80;
 const tunedAtProbe = geomean(bestLrs(probeBatch));
-const probeLrs = [2, 2 * Math.SQRT2, 4].map((factor) => Number((factor * tunedAtProbe).toPrecision(3)));
+const probeLrs = [Math.SQRT2, 2, 2 * Math.SQRT2, 4].map((factor) => Number((factor * tunedAtProbe).toPrecision(3)));
 const probeRuns: Run[][] = probeLrs.map(() => []);
 const probeProgress = new train.Progress({ name: "stability probe", epochs: 1, stepsPerEpoch: probeLrs.length * scaleSeeds.length });
 const probeStart = performance.now();
@@ -252,9 +252,9 @@ md("20-09", r"""
 **What the figures show.** For the small batches the best learning rate climbs with $B$ along the rule's line, and the steps fall nearly as $1/B$: four
 times the batch saves most of the ideal fourfold (printed above; at least 2.2× on every seed, asserted in §5). Then the best learning rate stops growing (tables) and the steps stop
 falling: from 64 to 256 the fourfold batch saves only the printed fraction, although each step now costs four times the computation (last column of the
-first table: the examples seen). The plateau is not SGD's stability limit itself but lies a factor 2–3 below it (the probe above, asserted in §5): at
-$B = 256$ twice the best learning rate still reaches the target on every seed, a few steps later, √2 times more reaches it on no seed, and at four times the
-best the loss barely falls. Larger steps are first slower, then useless — as on a quadratic, where the fastest step along the sharpest direction is
+first table: the examples seen). The plateau is not SGD's stability limit itself but lies below it, by a factor between √2 and 2√2 (the probe above, asserted in §5): at
+$B = 256$ √2 times the best learning rate still reaches the target on every seed, a few steps later; twice the best misses it on a seed (its loss still falls, too
+slowly), 2√2 times reaches it on no seed, and at four times the best the loss barely falls. Larger steps are first slower, then useless — as on a quadratic, where the fastest step along the sharpest direction is
 $1/\lambda_{\max}$ and steps grow unstable only beyond $2/\lambda_{\max}$ (notebook 13). The rule's value in §4 is far beyond both. The fitted critical batch size $B_{\text{noise}}$ (printed) lies between the two regimes. It is small on MNIST — McCandlish et al. also found it
 small for MNIST and orders of magnitude larger for harder tasks such as ImageNet — and it grows as the target loss gets lower (the gradient's signal shrinks, its noise does not):
 exercise 1.
@@ -313,10 +313,10 @@ const rampStep = (lr: number) => Math.ceil(((lr / ruleLr - 1 / 32) / (1 - 1 / 32
 
 md("20-13", r"""
 Without warm-up the rule's learning rate blows the loss up within the first steps (the printed peak; figure). The warm-up avoids that first blow-up and
-keeps the peak several times lower — but it does not save the run: once the ramp passes the limit measured in §2 (between 2 and 2√2 times the tuned
+keeps the peak several times lower — but it does not save the run: once the ramp passes the limit measured in §2 (between √2 and 2√2 times the tuned
 learning rate; the ramp passes the two printed learning rates at the printed steps, a third of the way in), long before the warm-up is over, the loss turns up (figure) and the network never reaches the target (table). Warm-up protects the *start* of
 training; it cannot make a learning rate stable that is too large for the curvature. At the largest batch the rule
-itself is broken here, and the tuned learning rate (a factor 2–3 below the limit, not $k\eta$) is the one to use.
+itself is broken here, and the tuned learning rate (below the limit, not $k\eta$) is the one to use.
 
 ## 5. Assertions (each with its negative control)
 """)
@@ -335,7 +335,7 @@ check(`the training loss never exceeds 6× its initial value (every seed)`, (run
 check(`reaches the target within ${warmupCap} steps (every seed)`, (runs: Run[]) => runs.every((r) => Number.isFinite(r.steps)),
   (runs) => runs.map((r) => (Number.isFinite(r.steps) ? r.steps.toFixed(0) : "✗")).join(", "), [`tuned lr at B = ${largest}`, warmupRuns[2]], [`rule lr at B = ${largest} with warm-up`, warmupRuns[1]]);
 check(`reaches the target within ${probeCap} steps at B = ${probeBatch} (every seed)`, reachesAll, (runs) => runs.map((r) => (Number.isFinite(r.steps) ? r.steps.toFixed(0) : "✗")).join(", "),
-  [`lr ${probeLrs[0]}, twice the tuned lr`, probeRuns[0]], [`lr ${probeLrs[1]}, 2√2 times the tuned lr`, probeRuns[1]]);
+  [`lr ${probeLrs[0]}, √2 times the tuned lr`, probeRuns[0]], [`lr ${probeLrs[1]}, twice the tuned lr`, probeRuns[1]]);
 plot.table(checks)
 """)
 
@@ -351,7 +351,7 @@ md("20-16", r"""
 - $k$ steps of $\eta$ on batches of $B$ and one step of $k\eta$ on a batch of $kB$ have the same mean and noise as long as the gradient barely changes: hence
   the linear scaling rule, learning rate $\propto$ batch size.
 - Measured on MNIST: at small batches the tuned learning rate grows with the batch and the steps to a target fall almost as $1/B$; beyond a critical batch
-  size (fitted above) the best learning rate stops growing, a factor 2–3 below where SGD stops working, and bigger batches save few steps, at a
+  size (fitted above) the best learning rate stops growing, a factor √2–2√2 below where SGD stops working, and bigger batches save few steps, at a
   proportionally higher cost per step.
 - Warm-up tames the blow-up of the first steps at a large learning rate, but it cannot rescue a learning rate above the stability limit: beyond the critical
   batch size the rule, not the start, is what fails.
