@@ -43,7 +43,7 @@ import {
   type StreamName,
 } from "./output";
 import { noStdinMessage, requestInput, requestInputSync, StdinNotAllowedError } from "./stdin";
-import { endTerminatedReaction, runUserCode, trackUserCode } from "./userCodeScope";
+import { endTerminatedReaction, runUserCode, scopeOf, trackUserCode } from "./userCodeScope";
 import { warmUpSetting } from "./warmUpSetting";
 import { createMessage, PROTOCOL_VERSION, type ConnectionInfo, type JsonObject, type Message } from "../protocol/wire";
 import { formatNow } from "../src/display/format";
@@ -171,7 +171,10 @@ export class KernelServer {
     // ends at once, even in a busy loop, which no handler could promise.
     process.on("SIGINT", () => this.channels.reportSigint());
     process.on("uncaughtException", (error) => this.reportStray("Uncaught exception", error));
-    process.on("unhandledRejection", (reason) => this.reportStray("Unhandled promise rejection", reason));
+    // The cell that made the promise, known from its tag (userCodeScope.ts), not the cell running now.
+    process.on("unhandledRejection", (reason, promise) =>
+      this.reportStray("Unhandled promise rejection", reason, scopeOf(promise)),
+    );
     this.channels.listen({
       message: (message, channel) => this.receive(message, channel),
       interrupt: () => this.interrupt(),
@@ -624,10 +627,10 @@ export class KernelServer {
    * cell), the one running, else the last cell run (an unawaited promise of a finished cell rejects
    * after its reply; Node's event no longer knows whose it was) — and logged only when no cell ran yet.
    */
-  private reportStray(kind: string, error: unknown): void {
+  private reportStray(kind: string, error: unknown, origin?: CellScope): void {
     const { traceback } = runtimeError(error);
     const text = traceback.join("\n");
-    const target = cellContext.getStore() ?? this.running?.scope ?? this.lastCellScope;
+    const target = origin ?? cellContext.getStore() ?? this.running?.scope ?? this.lastCellScope;
     if (target) cellContext.run(target, () => process.stderr.write(`${kind}: ${text}\n`));
     else kernelLog(`${kind}: ${text}`);
   }

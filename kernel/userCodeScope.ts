@@ -95,6 +95,11 @@ export function runUserCode<T>(scope: CellScope | undefined, fn: () => T): T {
   }
 }
 
+/** The scope of the cell whose code created `promise` (e.g. one rejected with no handler), if any. */
+export function scopeOf(promise: Promise<unknown>): CellScope | undefined {
+  return scopes.get(promise);
+}
+
 /**
  * Called between two turns of the event loop (the interrupt's handler): a tagged reaction still
  * "running" then was terminated by an interrupt. Puts the scope and RUNNING back and returns the

@@ -598,6 +598,30 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     assert.deepEqual(ofType(after.iopub, "execute_result")[0].content.data, { "text/plain": "'alive'" });
   });
 
+  it("shows a finished cell's unhandled rejection under that cell, not under the cell running then", async () => {
+    // Before: the rejection went to the cell running when Node reported it (Node does not know which
+    // cell made a promise); the promise's tag says so now.
+    const maker = kernel.send("shell", "execute_request", {
+      code: "(async () => { await new Promise((r) => setTimeout(r, 300)); throw new Error('late rejection') })(); 'made'",
+      silent: false,
+      store_history: true,
+    });
+    assert.equal((await kernel.waitForReply(maker)).content.status, "ok");
+    const running = kernel.send("shell", "execute_request", {
+      code: "await new Promise((r) => setTimeout(r, 1500)); 'waited'",
+      silent: false,
+      store_history: true,
+    });
+    assert.equal((await kernel.waitForReply(running, 10_000)).content.status, "ok");
+    const rejected = await kernel.waitForIopub(
+      (m) => m.header.msg_type === "stream" && /late rejection/.test(String(m.content.text)),
+      10_000,
+    );
+    assert.ok(kernel.isChildOf(rejected, maker), "under the cell that made the promise");
+    assert.ok(!kernel.isChildOf(rejected, running), "not under the cell running then");
+    assert.match(String(rejected.content.text), /^Unhandled promise rejection: Error: late rejection/);
+  });
+
   it("shuts down on control with the restart flag echoed", async () => {
     const request = kernel.send("control", "shutdown_request", { restart: true });
     const reply = await kernel.waitForReply(request);
