@@ -463,35 +463,47 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     assert.deepEqual(ofType(after.iopub, "execute_result")[0].content.data, { "text/plain": "true" });
   });
 
-  it("interrupts a busy loop in a finished cell's timer, says so under that cell, and keeps the kernel usable", async () => {
-    // Before: the control thread terminated only a running cell, so the loop held the main thread
-    // for good — no reply to the interrupt or to any later request, until a restart.
-    await kernel.execute("let keptAcrossTimer = 'kept'");
+  /**
+   * Runs a cell whose code, after the cell finished, signals and then spins (`schedule(signal)`),
+   * interrupts the loop once it spins (a marker file the signal writes: earlier, the interrupt would
+   * find nothing to stop and the loop would then hold the kernel), and checks that `said` appears
+   * under that cell and that the kernel goes on: earlier declarations kept, timers and awaits working.
+   */
+  async function interruptsStrayLoop(schedule: (signal: string) => string, said: RegExp): Promise<void> {
+    await kernel.execute("let keptAcrossInterrupt = 'kept'");
+    const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-spin-")), "spinning");
+    const signal = `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "")`;
     const request = kernel.send("shell", "execute_request", {
-      code: "setTimeout(() => { while (true) {} }, 100); 'scheduled'",
+      code: `${schedule(signal)};\n'scheduled'`,
       silent: false,
       store_history: true,
     });
     assert.equal((await kernel.waitForReply(request)).content.status, "ok");
-    await sleep(600); // the timer has fired and spins
+    for (const end = Date.now() + 20_000; !fs.existsSync(marker); await sleep(20))
+      assert.ok(Date.now() < end, "the loop never started");
     const interrupt = await kernel.request("control", "interrupt_request", {}, 10_000);
     assert.equal(interrupt.reply.header.msg_type, "interrupt_reply");
-    const said = await kernel.waitForIopub(
+    const message = await kernel.waitForIopub(
       (m) =>
         kernel.isChildOf(m, request) &&
         m.header.msg_type === "stream" &&
         /KeyboardInterrupt/.test(String(m.content.text)),
       10_000,
     );
-    assert.match(String(said.content.text), /an interrupt stopped a timer callback this cell scheduled/);
-    const after = await kernel.execute("keptAcrossTimer", {}, 10_000);
+    assert.match(String(message.content.text), said);
+    const after = await kernel.execute("keptAcrossInterrupt", {}, 10_000);
     assert.deepEqual(ofType(after.iopub, "execute_result")[0].content.data, { "text/plain": "'kept'" });
-    const timers = await kernel.execute(
-      "await new Promise((r) => setTimeout(() => r('timers still work'), 10))",
-      {},
-      10_000,
+    const later = await kernel.execute("await new Promise((r) => setTimeout(() => r('still works'), 10))", {}, 10_000);
+    assert.deepEqual(ofType(later.iopub, "execute_result")[0].content.data, { "text/plain": "'still works'" });
+  }
+
+  it("interrupts a busy loop in a finished cell's timer, says so under that cell, and keeps the kernel usable", async () => {
+    // Before: the control thread terminated only a running cell, so the loop held the main thread
+    // for good — no reply to the interrupt or to any later request, until a restart.
+    await interruptsStrayLoop(
+      (signal) => `setTimeout(() => { ${signal}; while (true) {} }, 100)`,
+      /an interrupt stopped a timer callback this cell scheduled/,
     );
-    assert.deepEqual(ofType(timers.iopub, "execute_result")[0].content.data, { "text/plain": "'timers still work'" });
   });
 
   it("prints what a finished cell's code writes after an await under that cell", async () => {
@@ -517,36 +529,10 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
   it("interrupts a busy loop that a finished cell runs after an await, says so under that cell, and keeps the kernel usable", async () => {
     // Before: only a running cell or a timer callback had RUNNING set, so the control thread left
     // the loop alone: no reply to the interrupt or to any later request, until a restart.
-    await kernel.execute("let keptAcrossAwait = 'kept'");
-    // The continuation writes a marker file just before it spins: interrupting earlier would find
-    // nothing to stop, and the loop would then hold the kernel.
-    const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-await-")), "spinning");
-    const request = kernel.send("shell", "execute_request", {
-      code: `(async () => { await new Promise((r) => setTimeout(r, 100)); require("node:fs").writeFileSync(${JSON.stringify(marker)}, ""); while (true) {} })(); 'scheduled'`,
-      silent: false,
-      store_history: true,
-    });
-    assert.equal((await kernel.waitForReply(request)).content.status, "ok");
-    for (const end = Date.now() + 20_000; !fs.existsSync(marker); await sleep(20))
-      assert.ok(Date.now() < end, "the continuation never ran");
-    const interrupt = await kernel.request("control", "interrupt_request", {}, 10_000);
-    assert.equal(interrupt.reply.header.msg_type, "interrupt_reply");
-    const said = await kernel.waitForIopub(
-      (m) =>
-        kernel.isChildOf(m, request) &&
-        m.header.msg_type === "stream" &&
-        /KeyboardInterrupt/.test(String(m.content.text)),
-      10_000,
+    await interruptsStrayLoop(
+      (signal) => `(async () => { await new Promise((r) => setTimeout(r, 100)); ${signal}; while (true) {} })()`,
+      /an interrupt stopped code of this cell that ran after an await/,
     );
-    assert.match(String(said.content.text), /an interrupt stopped code of this cell that ran after an await/);
-    const after = await kernel.execute("keptAcrossAwait", {}, 10_000);
-    assert.deepEqual(ofType(after.iopub, "execute_result")[0].content.data, { "text/plain": "'kept'" });
-    const later = await kernel.execute(
-      "await new Promise((r) => setTimeout(() => r('awaits still work'), 10))",
-      {},
-      10_000,
-    );
-    assert.deepEqual(ofType(later.iopub, "execute_result")[0].content.data, { "text/plain": "'awaits still work'" });
   });
 
   it("shows an async display method's failure as a DisplayError with the learner's traceback", async () => {
