@@ -58,6 +58,19 @@ export interface RequestResult {
   iopub: Message[];
 }
 
+/** An execute_request's content as a front end sends it by default, with `options` over it. */
+export function executeContent(code: string, options: JsonObject = {}): JsonObject {
+  return {
+    code,
+    silent: false,
+    store_history: true,
+    user_expressions: {},
+    allow_stdin: false,
+    stop_on_error: true,
+    ...options,
+  };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class KernelHarness {
@@ -238,20 +251,7 @@ export class KernelHarness {
   }
 
   execute(code: string, options: JsonObject = {}, timeoutMs = 20_000): Promise<RequestResult> {
-    return this.request(
-      "shell",
-      "execute_request",
-      {
-        code,
-        silent: false,
-        store_history: true,
-        user_expressions: {},
-        allow_stdin: false,
-        stop_on_error: true,
-        ...options,
-      },
-      timeoutMs,
-    );
+    return this.request("shell", "execute_request", executeContent(code, options), timeoutMs);
   }
 
   /** One heartbeat ping; resolves with the echoed bytes. */

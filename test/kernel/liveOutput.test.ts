@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { KernelHarness } from "../../protocol/kernelHarness";
+import { executeContent, KernelHarness } from "../../protocol/kernelHarness";
 import { STREAM_BURST, STREAM_RATE } from "../../kernel/output";
 import type { Message } from "../../protocol/wire";
 
@@ -57,14 +57,7 @@ describe("output while synchronous code runs", { timeout: 240_000 }, () => {
     code: string,
     steps: Array<{ seen: (message: Message) => boolean; release: string }>,
   ): Promise<{ reply: Message; iopub: Message[] }> {
-    const request = kernel.send("shell", "execute_request", {
-      code,
-      silent: false,
-      store_history: true,
-      user_expressions: {},
-      allow_stdin: false,
-      stop_on_error: true,
-    });
+    const request = kernel.send("shell", "execute_request", executeContent(code));
     for (const step of steps) {
       await kernel.waitForIopub((m) => kernel.isChildOf(m, request) && step.seen(m), WAIT_MS);
       fs.writeFileSync(step.release, "");
