@@ -70,11 +70,17 @@ interface RunningCell {
   cancel: () => void;
 }
 
-interface PendingStream {
-  name: StreamName;
-  text: string;
+/** Stream text not sent yet, for one request: each stream's text, in the order first written. */
+interface PendingStreams {
   parent: Message;
+  texts: Map<StreamName, string>;
 }
+
+/**
+ * Node's own setImmediate, taken before `routeTimers` wraps the global: the kernel's flush of
+ * gathered output is not a cell's timer (an interrupt would cancel it; it would run as cell code).
+ */
+const kernelSetImmediate = setImmediate;
 
 /** Marks whether the current client session already received plotly.js (src/plot/plotlySource.ts). */
 const PLOTLY_EMBEDDED = Symbol.for("optimlab.plot.plotlyEmbedded");
@@ -100,7 +106,7 @@ export class KernelServer {
   private running: RunningCell | undefined;
   /** The scope of the last execute_request: where an error no cell caught is shown (`reportStray`). */
   private lastCellScope: CellScope | undefined;
-  private pendingStream: PendingStream | undefined;
+  private pendingStreams: PendingStreams | undefined;
   private readonly streamBudget = new StreamBudget();
   private restoreStdio: (() => void) | undefined;
   /** Client sessions (header.session) whose front end already got plotly.js embedded. */
@@ -559,34 +565,31 @@ export class KernelServer {
 
   /**
    * Publishes a write at once, so it shows while the cell's synchronous code runs on (a loop printing
-   * its loss); while a flood of writes has spent the stream budget, consecutive writes to one stream
-   * of one cell gather into a single `stream` message instead.
+   * its loss). While a flood of writes has spent the stream budget, writes gather instead, one text
+   * per stream (as ipykernel's buffers: a gathered stdout text and stderr text go out one after the
+   * other, so their lines are no longer interleaved), whichever stream is written.
    */
   private stream(name: StreamName, text: string, scope: CellScope): void {
     if (this.state === "stopping" || scope.discard) return;
-    const pending = this.pendingStream;
-    if (pending && pending.name === name && pending.parent === scope.parent) {
-      pending.text += text;
-    } else {
-      this.flushStream();
-      this.pendingStream = { name, text, parent: scope.parent };
+    if (this.pendingStreams && this.pendingStreams.parent !== scope.parent) this.flushStream();
+    let pending = this.pendingStreams;
+    if (!pending) {
+      pending = this.pendingStreams = { parent: scope.parent, texts: new Map() };
       // Gathered text goes at the end of this turn of the event loop at the latest (or before any other message).
-      setImmediate(() => this.flushStream());
+      kernelSetImmediate(() => this.flushStream());
     }
+    pending.texts.set(name, (pending.texts.get(name) ?? "") + text);
     if (this.streamBudget.take()) this.flushStream();
   }
 
   private flushStream(): void {
-    const pending = this.pendingStream;
+    const pending = this.pendingStreams;
     if (!pending) return;
-    this.pendingStream = undefined;
-    void this.channels.publish(
-      createMessage(
-        "stream",
-        { name: pending.name, text: pending.text },
-        { parent: pending.parent, session: this.session },
-      ),
-    );
+    this.pendingStreams = undefined;
+    for (const [name, text] of pending.texts)
+      void this.channels.publish(
+        createMessage("stream", { name, text }, { parent: pending.parent, session: this.session }),
+      );
   }
 
   private sendDisplay(

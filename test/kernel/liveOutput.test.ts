@@ -20,11 +20,12 @@ const SPIN_DEADLINE_MS = 30_000;
 /** How long the test waits for a message or reply: past the cell's deadline, so a failure reads "timed out". */
 const WAIT_MS = SPIN_DEADLINE_MS + 30_000;
 
-const stdoutText = (messages: Message[]): string =>
+const streamText = (messages: Message[], name: "stdout" | "stderr"): string =>
   messages
-    .filter((m) => m.header.msg_type === "stream" && m.content.name === "stdout")
+    .filter((m) => m.header.msg_type === "stream" && m.content.name === name)
     .map((m) => String(m.content.text))
     .join("");
+const stdoutText = (messages: Message[]): string => streamText(messages, "stdout");
 
 /** Cell lines that spin (synchronously, holding the main thread) until `file` exists or the deadline passes. */
 const spinUntil = (file: string, label: string): string[] => [
@@ -122,5 +123,24 @@ describe("output while synchronous code runs", { timeout: 240_000 }, () => {
     // end-of-turn flush.
     const streams = iopub.filter((m) => m.header.msg_type === "stream").length;
     assert.ok(streams <= STREAM_BURST + STREAM_RATE * seconds + 1, `${streams} stream messages in ${seconds} s`);
+  });
+
+  it("merges a flood that alternates stdout and stderr too, losing no text of either", async () => {
+    // Before: a write to the other stream sent the gathered text at once, outside the budget: 40,000
+    // messages for this loop, more than a client's receive queue holds (its idle was lost too).
+    const lines = 20_000;
+    const started = performance.now();
+    const { reply, iopub } = await kernel.execute(
+      `for (let i = 0; i < ${lines}; i++) { console.log("out " + i); console.error("err " + i); }`,
+      {},
+      WAIT_MS,
+    );
+    const seconds = (performance.now() - started) / 1000;
+    assert.equal(reply.content.status, "ok");
+    assert.equal(streamText(iopub, "stdout"), Array.from({ length: lines }, (_, i) => `out ${i}\n`).join(""));
+    assert.equal(streamText(iopub, "stderr"), Array.from({ length: lines }, (_, i) => `err ${i}\n`).join(""));
+    // Each flush sends at most one message per stream.
+    const streams = iopub.filter((m) => m.header.msg_type === "stream").length;
+    assert.ok(streams <= 2 * (STREAM_BURST + STREAM_RATE * seconds + 1), `${streams} stream messages in ${seconds} s`);
   });
 });
