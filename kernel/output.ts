@@ -3,7 +3,8 @@
  *
  * The shell queue handles one request at a time, so "the current request" is a plain variable that
  * the server sets for the duration of each shell request (`cellContext.enter`). Timer callbacks
- * (setTimeout, setInterval, setImmediate) are wrapped when scheduled so they run with the scope that
+ * (setTimeout, setInterval, setImmediate), and callbacks queued with queueMicrotask or
+ * process.nextTick, are wrapped when scheduled so they run with the scope that
  * scheduled them, whenever they fire; the scope also lists them, so an interrupt can cancel the
  * cell's pending timers. `process.stdout.write` / `process.stderr.write` (which `console.log` /
  * `console.error` use) are patched to publish a `stream` message with the current scope's request as
@@ -73,9 +74,10 @@ export const cellContext = {
  */
 export function routeTimers(
   onThrow: (error: unknown) => void,
-  run: (callback: () => void) => void = (callback) => callback(),
+  run: (callback: () => void, kind: CallbackKind) => void = (callback) => callback(),
 ): () => void {
-  const originals = { setTimeout, setInterval, setImmediate };
+  const originals = { setTimeout, setInterval, setImmediate, queueMicrotask };
+  const originalNextTick = process.nextTick.bind(process);
   type Schedule = (callback: (...args: unknown[]) => void, ...rest: unknown[]) => unknown;
   const wrap = (schedule: Schedule, clear: (handle: unknown) => void, repeats: boolean): Schedule => {
     const scheduled: Schedule = (callback, ...rest) => {
@@ -92,7 +94,7 @@ export function routeTimers(
               } catch (error) {
                 onThrow(error);
               }
-            }),
+            }, "timer"),
           );
         },
         ...rest,
@@ -105,7 +107,29 @@ export function routeTimers(
     if (custom) Object.defineProperty(scheduled, promisify.custom, { value: custom });
     return scheduled;
   };
+  // A callback queued without a timer (queueMicrotask, process.nextTick) is the cell's code too: it
+  // runs in the scope that queued it, through `run` (interruptible: a busy loop in it can be stopped
+  // after the cell finished, which nothing else marks as the cell's code).
+  const queued =
+    (enqueue: (callback: () => void) => void) =>
+    (callback: (...args: unknown[]) => void, ...args: unknown[]): void => {
+      const scope = current;
+      if (!scope || typeof callback !== "function") return enqueue(() => callback(...args));
+      enqueue(() =>
+        cellContext.run(scope, () =>
+          run(() => {
+            try {
+              callback(...args);
+            } catch (error) {
+              onThrow(error);
+            }
+          }, "queued"),
+        ),
+      );
+    };
+  process.nextTick = queued((callback) => originalNextTick(callback));
   Object.assign(globalThis, {
+    queueMicrotask: queued((callback) => originals.queueMicrotask(callback)),
     setTimeout: wrap(originals.setTimeout as unknown as Schedule, clearTimeout as (handle: unknown) => void, false),
     setInterval: wrap(originals.setInterval as unknown as Schedule, clearInterval as (handle: unknown) => void, true),
     setImmediate: wrap(
@@ -114,8 +138,14 @@ export function routeTimers(
       false,
     ),
   });
-  return () => Object.assign(globalThis, originals);
+  return () => {
+    Object.assign(globalThis, originals);
+    process.nextTick = originalNextTick;
+  };
 }
+
+/** What scheduled a callback `routeTimers` runs: a timer, or queueMicrotask / process.nextTick. */
+export type CallbackKind = "timer" | "queued";
 
 /** Cancels every timer `scope` scheduled that is still pending (an interrupted cell's callbacks). */
 export function cancelTimers(scope: CellScope): void {

@@ -21,6 +21,7 @@ import { isComplete } from "./completeness";
 import { codePointToUtf16, utf16ToCodePoint } from "./cursor";
 import {
   continuationInterruptedMessage,
+  queuedInterruptedMessage,
   runtimeError,
   timerInterruptedMessage,
   TypeScriptEngine,
@@ -150,10 +151,10 @@ export class KernelServer {
     // Both run with the timer's cell as the current scope: what they write goes under that cell.
     const restoreTimers = routeTimers(
       (error) => this.reportStray("Uncaught exception", error),
-      (callback) => {
-        // An interrupt stopped a busy loop in a finished cell's timer: say so.
+      (callback, kind) => {
+        // An interrupt stopped a busy loop in a finished cell's timer (or queued callback): say so.
         if (runUserCode(cellContext.getStore(), () => this.engine.runCallback(callback)))
-          process.stderr.write(`${timerInterruptedMessage()}\n`);
+          process.stderr.write(`${kind === "timer" ? timerInterruptedMessage() : queuedInterruptedMessage()}\n`);
       },
     );
     this.restoreStdio = () => {

@@ -24,6 +24,9 @@ export const interruptedMessage = (): string => "Execution interrupted";
 export const timerInterruptedMessage = (): string =>
   `${INTERRUPT_ERROR_NAME}: an interrupt stopped a timer callback this cell scheduled`;
 
+/** Under a finished cell whose queueMicrotask or process.nextTick callback an interrupt stopped. */
+export const queuedInterruptedMessage = (): string =>
+  `${INTERRUPT_ERROR_NAME}: an interrupt stopped a callback this cell queued (queueMicrotask or process.nextTick)`;
 /** Under a finished cell whose promise continuation (code after an `await`, a `.then` callback) an interrupt stopped. */
 export const continuationInterruptedMessage = (): string =>
   `${INTERRUPT_ERROR_NAME}: an interrupt stopped code of this cell that ran after an await (a promise continuation)`;

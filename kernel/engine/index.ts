@@ -21,12 +21,16 @@ export {
   interruptedMessage,
   timerInterruptedMessage,
   continuationInterruptedMessage,
+  queuedInterruptedMessage,
   compileError,
   interruptError,
   runtimeError,
   type CellError,
 } from "./errors";
 export type { Completion } from "./checker";
+
+/** Node's own setImmediate, taken before the kernel wraps the global for cells' timers (output.ts). */
+const nextTurn = setImmediate;
 
 export type ExecutionOutcome =
   { status: "ok"; hasValue: boolean; value?: unknown } | { status: "error"; error: CellError };
@@ -120,6 +124,12 @@ export class TypeScriptEngine {
     } catch (error) {
       return { status: "error", error: runtimeError(error) };
     }
+    // The cell's code starts in a turn of its own, with no kernel job queued behind it: when an
+    // interrupt terminates a promise job of the cell (`.then(() => { while (true) {} })`), V8 drops
+    // its whole microtask queue, and a kernel job lost there (the one that would resolve this
+    // request) left the kernel waiting for good. Only the evaluation's own answer can be lost now,
+    // and `cancelled` stands in for it.
+    await new Promise<void>((resolve) => nextTurn(resolve));
     if (interrupts.pending()) return { status: "error", error: interruptError() };
     interrupts.setRunning(true);
     try {

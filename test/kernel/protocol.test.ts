@@ -506,6 +506,43 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     );
   });
 
+  it("interrupts a busy loop in a callback a finished cell queued (queueMicrotask, process.nextTick)", async () => {
+    // Before: these callbacks ran after the code that marks the cell's code as running had ended,
+    // so the control thread left the loop alone and the kernel never answered again.
+    await interruptsStrayLoop(
+      (signal) => `setTimeout(() => queueMicrotask(() => { ${signal}; while (true) {} }), 100)`,
+      /an interrupt stopped a callback this cell queued/,
+    );
+    await interruptsStrayLoop(
+      (signal) => `setTimeout(() => process.nextTick(() => { ${signal}; while (true) {} }), 100)`,
+      /an interrupt stopped a callback this cell queued/,
+    );
+  });
+
+  it("interrupts a busy loop in a promise job of a running cell and goes on serving", async () => {
+    // Before: the terminated job took V8's whole microtask queue with it, including the kernel's job
+    // that resolves the request: the error came, but no idle, and no later cell ever ran.
+    await kernel.execute("let keptAcrossJob = 'kept'");
+    const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-job-")), "spinning");
+    const request = kernel.send("shell", "execute_request", {
+      code: `Promise.resolve().then(() => { require("node:fs").writeFileSync(${JSON.stringify(marker)}, ""); while (true) {} });\n'started'`,
+      silent: false,
+      store_history: true,
+    });
+    for (const end = Date.now() + 20_000; !fs.existsSync(marker); await sleep(20))
+      assert.ok(Date.now() < end, "the loop never started");
+    const interrupt = await kernel.request("control", "interrupt_request", {}, 10_000);
+    assert.equal(interrupt.reply.header.msg_type, "interrupt_reply");
+    const reply = await kernel.waitForReply(request, 10_000);
+    assert.equal(reply.content.ename, INTERRUPT_ERROR_NAME);
+    await kernel.waitForIopub(
+      (m) => kernel.isChildOf(m, request) && m.header.msg_type === "status" && m.content.execution_state === "idle",
+      10_000,
+    );
+    const after = await kernel.execute("keptAcrossJob", {}, 10_000);
+    assert.deepEqual(ofType(after.iopub, "execute_result")[0].content.data, { "text/plain": "'kept'" });
+  });
+
   it("prints what a finished cell's code writes after an await under that cell", async () => {
     // Before: the server left the cell's scope when the request was handled, so output after an
     // await of an unawaited async function (or in a .then callback) went to the kernel's own log.
