@@ -108,6 +108,8 @@ export class KernelServer {
   /** The scope of the last execute_request: where an error no cell caught is shown (`reportStray`). */
   private lastCellScope: CellScope | undefined;
   private pendingStreams: PendingStreams | undefined;
+  /** The latest update of each display that waits for the budget (a flood of updates), by display id. */
+  private readonly pendingUpdates = new Map<string, { content: JsonObject; parent: Message }>();
   private readonly streamBudget = new StreamBudget();
   private restoreStdio: (() => void) | undefined;
   /** Client sessions (header.session) whose front end already got plotly.js embedded. */
@@ -527,7 +529,7 @@ export class KernelServer {
     const scope = cellContext.getStore();
     if (!scope || scope.parent.header.msg_type !== "execute_request" || !scope.allowStdin)
       throw new StdinNotAllowedError(noStdinMessage());
-    this.flushStream();
+    this.flushPending();
     return createMessage("input_request", { prompt, password }, { parent: scope.parent, session: this.session });
   }
 
@@ -560,7 +562,7 @@ export class KernelServer {
     parent?: Message,
     extra: { metadata?: JsonObject; buffers?: Buffer[] } = {},
   ): void {
-    this.flushStream();
+    this.flushPending();
     void this.channels.publish(createMessage(msgType, content, { parent, session: this.session, ...extra }));
   }
 
@@ -572,25 +574,29 @@ export class KernelServer {
    */
   private stream(name: StreamName, text: string, scope: CellScope): void {
     if (this.state === "stopping" || scope.discard) return;
-    if (this.pendingStreams && this.pendingStreams.parent !== scope.parent) this.flushStream();
+    if (this.pendingStreams && this.pendingStreams.parent !== scope.parent) this.flushPending();
     let pending = this.pendingStreams;
     if (!pending) {
       pending = this.pendingStreams = { parent: scope.parent, texts: new Map() };
       // Gathered text goes at the end of this turn of the event loop at the latest (or before any other message).
-      kernelSetImmediate(() => this.flushStream());
+      kernelSetImmediate(() => this.flushPending());
     }
     pending.texts.set(name, (pending.texts.get(name) ?? "") + text);
-    if (this.streamBudget.take()) this.flushStream();
+    if (this.streamBudget.take()) this.flushPending();
   }
 
-  private flushStream(): void {
+  /** Sends what waits: gathered stream text, then the latest update of each display that waits. */
+  private flushPending(): void {
     const pending = this.pendingStreams;
-    if (!pending) return;
     this.pendingStreams = undefined;
-    for (const [name, text] of pending.texts)
+    for (const [name, text] of pending?.texts ?? [])
       void this.channels.publish(
-        createMessage("stream", { name, text }, { parent: pending.parent, session: this.session }),
+        createMessage("stream", { name, text }, { parent: pending?.parent, session: this.session }),
       );
+    const updates = [...this.pendingUpdates.values()];
+    this.pendingUpdates.clear();
+    for (const { content, parent } of updates)
+      void this.channels.publish(createMessage("update_display_data", content, { parent, session: this.session }));
   }
 
   private sendDisplay(
@@ -612,6 +618,16 @@ export class KernelServer {
       metadata: metadata as JsonObject,
       transient: displayId === undefined ? {} : { display_id: displayId },
     };
+    if (update && displayId !== undefined) {
+      // Only a display's latest update matters: in a flood of updates (a loop updating a progress
+      // text every step), those the budget cannot send now are replaced by later ones.
+      this.pendingUpdates.delete(displayId);
+      if (!this.streamBudget.take()) {
+        if (this.pendingUpdates.size === 0 && !this.pendingStreams) kernelSetImmediate(() => this.flushPending());
+        this.pendingUpdates.set(displayId, { content, parent: scope.parent });
+        return;
+      }
+    }
     this.publish(update ? "update_display_data" : "display_data", content, scope.parent);
   }
 
@@ -730,7 +746,7 @@ export class KernelServer {
     if (this.state === "stopping") return;
     this.state = "stopping";
     this.running?.cancel();
-    this.flushStream();
+    this.flushPending();
     setDisplaySink(undefined);
     setCommSink(undefined);
     this.restoreStdio?.();

@@ -13,7 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { executeContent, KernelHarness } from "../../protocol/kernelHarness";
 import { STREAM_BURST, STREAM_RATE } from "../../kernel/output";
-import type { Message } from "../../protocol/wire";
+import type { JsonObject, Message } from "../../protocol/wire";
 
 /** How long a cell spins waiting for the test's file: only reached when the output was held back. */
 const SPIN_DEADLINE_MS = 30_000;
@@ -123,6 +123,23 @@ describe("output while synchronous code runs", { timeout: 240_000 }, () => {
     // end-of-turn flush.
     const streams = iopub.filter((m) => m.header.msg_type === "stream").length;
     assert.ok(streams <= STREAM_BURST + STREAM_RATE * seconds + 1, `${streams} stream messages in ${seconds} s`);
+  });
+
+  it("sends a flood of display updates within the budget, the latest one last", async () => {
+    // Before: one update_display_data per update, however many (5,000 here), far past what Jupyter
+    // Server forwards; only a display's latest update matters, so the ones held back are replaced.
+    const updates = 5_000;
+    const started = performance.now();
+    const { reply, iopub } = await kernel.execute(
+      `const progress = display("0", { displayId: "flood" });\nfor (let i = 1; i <= ${updates}; i++) progress?.update(String(i));`,
+      {},
+      WAIT_MS,
+    );
+    const seconds = (performance.now() - started) / 1000;
+    assert.equal(reply.content.status, "ok");
+    const sent = iopub.filter((m) => m.header.msg_type === "update_display_data");
+    assert.ok(sent.length <= STREAM_BURST + STREAM_RATE * seconds + 1, `${sent.length} updates in ${seconds} s`);
+    assert.deepEqual((sent[sent.length - 1].content.data as JsonObject)["text/plain"], `'${updates}'`);
   });
 
   it("merges a flood that alternates stdout and stderr too, losing no text of either", async () => {
