@@ -10,6 +10,7 @@ import {
   type FusedConvActivation,
 } from "../../src/models/fusedConv2d";
 import { setUpWasm, uniform } from "../wasmKernels/helpers";
+import { savedInMemory } from "../optim/savedArtifacts";
 
 interface Case {
   inputShape: [number, number, number];
@@ -155,14 +156,7 @@ test("the fused layer is a Conv2D with its activation: class name, config, lenet
 test("a lenet saved and loaded back gives the same outputs (plain Conv2D layers on loading)", async () => {
   await tf.setBackend("cpu");
   const model = lenet({ seed: 4 });
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler((artifacts) => {
-      saved = artifacts;
-      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } });
-    }),
-  );
-  assert.ok(saved);
+  const saved = await savedInMemory(model);
   const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved));
   const x = tf.tensor2d(uniform(2 * 784, 11, 0, 1), [2, 784]);
   const [a, b] = [model, loaded].map((m) => tf.tidy(() => (m.predict(x) as tf.Tensor).dataSync()));

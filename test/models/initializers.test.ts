@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { lenet, mlp } from "../../src/models/builders";
 import { fanInDimensionsMessage, initializer, type Init } from "../../src/models/initializers";
+import { savedInMemory } from "../optim/savedArtifacts";
 
 /** Mean, standard deviation and the fraction of |w − mean| > 2·`sigma` of a tensor's values. */
 function moments(
@@ -101,14 +102,7 @@ test("a kernel of fewer than 2 dimensions has no fan_in: torch's message", async
 test('a model built with init "he" saves and loads back: same weights, and its topology rebuilds the same weights from the seed', async () => {
   await tf.setBackend("cpu");
   const model = mlp({ sizes: [20, 16, 3], init: "he", seed: 9 });
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler((artifacts) => {
-      saved = artifacts;
-      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } });
-    }),
-  );
-  assert.ok(saved);
+  const saved = await savedInMemory(model);
   assert.match(JSON.stringify(saved.modelTopology), /"class_name":"OptimlabKaimingNormal"/);
   const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved));
   const weights = (m: tf.LayersModel): number[][] => m.getWeights().map((w) => Array.from(w.dataSync()));
