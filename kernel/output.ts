@@ -110,11 +110,13 @@ export function routeTimers(
   // A callback queued without a timer (queueMicrotask, process.nextTick) is the cell's code too: it
   // runs in the scope that queued it, through `run` (interruptible: a busy loop in it can be stopped
   // after the cell finished, which nothing else marks as the cell's code).
+  type Enqueue = (callback: (...args: unknown[]) => void, ...args: unknown[]) => void;
   const queued =
-    (enqueue: (callback: () => void) => void) =>
-    (callback: (...args: unknown[]) => void, ...args: unknown[]): void => {
+    (enqueue: Enqueue): Enqueue =>
+    (callback, ...args) => {
       const scope = current;
-      if (!scope || typeof callback !== "function") return enqueue(() => callback(...args));
+      // Outside a cell, or not a function (the original's TypeError, thrown here): as is.
+      if (!scope || typeof callback !== "function") return enqueue(callback, ...args);
       enqueue(() =>
         cellContext.run(scope, () =>
           run(() => {
@@ -127,9 +129,9 @@ export function routeTimers(
         ),
       );
     };
-  process.nextTick = queued((callback) => originalNextTick(callback));
+  process.nextTick = queued(originalNextTick);
   Object.assign(globalThis, {
-    queueMicrotask: queued((callback) => originals.queueMicrotask(callback)),
+    queueMicrotask: queued(originals.queueMicrotask as Enqueue),
     setTimeout: wrap(originals.setTimeout as unknown as Schedule, clearTimeout as (handle: unknown) => void, false),
     setInterval: wrap(originals.setInterval as unknown as Schedule, clearInterval as (handle: unknown) => void, true),
     setImmediate: wrap(
