@@ -66,6 +66,13 @@ export const cellContext = {
 };
 
 /**
+ * Node's own setImmediate, taken when this module loads, before `routeTimers` wraps the global: for
+ * the kernel's own turns (a flush of gathered output, the start of a cell's code), which are not a
+ * cell's timers (an interrupt would cancel them, and they would run as cell code).
+ */
+export const nodeSetImmediate = setImmediate;
+
+/**
  * Wraps the global timer functions so their callbacks run in the scope that scheduled them, through
  * `run` (the server makes them interruptible: TypeScriptEngine.runCallback); an error a callback
  * throws goes to `onThrow` while that scope (the cell that scheduled it) is still current, instead
@@ -78,6 +85,17 @@ export function routeTimers(
 ): () => void {
   const originals = { setTimeout, setInterval, setImmediate, queueMicrotask };
   const originalNextTick = process.nextTick.bind(process);
+  // A callback the cell scheduled runs as the cell's code: in its scope, through `run`, a throw to `onThrow`.
+  const asCellCode = (scope: CellScope, kind: CallbackKind, call: () => void): void =>
+    cellContext.run(scope, () =>
+      run(() => {
+        try {
+          call();
+        } catch (error) {
+          onThrow(error);
+        }
+      }, kind),
+    );
   type Schedule = (callback: (...args: unknown[]) => void, ...rest: unknown[]) => unknown;
   const wrap = (schedule: Schedule, clear: (handle: unknown) => void, repeats: boolean): Schedule => {
     const scheduled: Schedule = (callback, ...rest) => {
@@ -87,15 +105,7 @@ export function routeTimers(
       const handle = schedule(
         function (this: unknown, ...args: unknown[]) {
           if (!repeats) scope.timers?.delete(entry);
-          cellContext.run(scope, () =>
-            run(() => {
-              try {
-                callback.apply(this, args);
-              } catch (error) {
-                onThrow(error);
-              }
-            }, "timer"),
-          );
+          asCellCode(scope, "timer", () => callback.apply(this, args));
         },
         ...rest,
       );
@@ -117,17 +127,7 @@ export function routeTimers(
       const scope = current;
       // Outside a cell, or not a function (the original's TypeError, thrown here): as is.
       if (!scope || typeof callback !== "function") return enqueue(callback, ...args);
-      enqueue(() =>
-        cellContext.run(scope, () =>
-          run(() => {
-            try {
-              callback(...args);
-            } catch (error) {
-              onThrow(error);
-            }
-          }, "queued"),
-        ),
-      );
+      enqueue(() => asCellCode(scope, "queued", () => callback(...args)));
     };
   process.nextTick = queued(originalNextTick);
   Object.assign(globalThis, {

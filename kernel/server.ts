@@ -36,6 +36,7 @@ import {
   cancelTimers,
   cellContext,
   kernelLog,
+  nodeSetImmediate,
   routeStdio,
   routeTimers,
   StreamBudget,
@@ -76,12 +77,6 @@ interface PendingStreams {
   parent: Message;
   texts: Map<StreamName, string>;
 }
-
-/**
- * Node's own setImmediate, taken before `routeTimers` wraps the global: the kernel's flush of
- * gathered output is not a cell's timer (an interrupt would cancel it; it would run as cell code).
- */
-const kernelSetImmediate = setImmediate;
 
 /** Marks whether the current client session already received plotly.js (src/plot/plotlySource.ts). */
 const PLOTLY_EMBEDDED = Symbol.for("optimlab.plot.plotlyEmbedded");
@@ -577,12 +572,19 @@ export class KernelServer {
     if (this.pendingStreams && this.pendingStreams.parent !== scope.parent) this.flushPending();
     let pending = this.pendingStreams;
     if (!pending) {
+      this.flushAtEndOfTurn();
       pending = this.pendingStreams = { parent: scope.parent, texts: new Map() };
-      // Gathered text goes at the end of this turn of the event loop at the latest (or before any other message).
-      kernelSetImmediate(() => this.flushPending());
     }
     pending.texts.set(name, (pending.texts.get(name) ?? "") + text);
     if (this.streamBudget.take()) this.flushPending();
+  }
+
+  /**
+   * Call before holding something back: when nothing waits yet, what is held goes at the end of this
+   * turn of the event loop at the latest (or before any other message, which flushes first).
+   */
+  private flushAtEndOfTurn(): void {
+    if (!this.pendingStreams && this.pendingUpdates.size === 0) nodeSetImmediate(() => this.flushPending());
   }
 
   /** Sends what waits: gathered stream text, then the latest update of each display that waits. */
@@ -623,7 +625,7 @@ export class KernelServer {
       // text every step), those the budget cannot send now are replaced by later ones.
       this.pendingUpdates.delete(displayId);
       if (!this.streamBudget.take()) {
-        if (this.pendingUpdates.size === 0 && !this.pendingStreams) kernelSetImmediate(() => this.flushPending());
+        this.flushAtEndOfTurn();
         this.pendingUpdates.set(displayId, { content, parent: scope.parent });
         return;
       }

@@ -14,6 +14,7 @@ import type { ReplEvaluator, UserCodeRunner } from "./evaluator";
 import { createModuleLoader } from "./modules";
 import { installTensorFormatter } from "./tensorFormat";
 import type { InterruptState } from "../interrupts";
+import { nodeSetImmediate } from "../output";
 
 export {
   COMPILE_ERROR_NAME,
@@ -28,9 +29,6 @@ export {
   type CellError,
 } from "./errors";
 export type { Completion } from "./checker";
-
-/** Node's own setImmediate, taken before the kernel wraps the global for cells' timers (output.ts). */
-const nextTurn = setImmediate;
 
 export type ExecutionOutcome =
   { status: "ok"; hasValue: boolean; value?: unknown } | { status: "error"; error: CellError };
@@ -129,7 +127,7 @@ export class TypeScriptEngine {
     // its whole microtask queue, and a kernel job lost there (the one that would resolve this
     // request) left the kernel waiting for good. Only the evaluation's own answer can be lost now,
     // and `cancelled` stands in for it.
-    await new Promise<void>((resolve) => nextTurn(resolve));
+    await new Promise<void>((resolve) => nodeSetImmediate(resolve));
     if (interrupts.pending()) return { status: "error", error: interruptError() };
     interrupts.setRunning(true);
     try {
