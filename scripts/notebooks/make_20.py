@@ -314,7 +314,7 @@ const rampStep = (lr: number) => Math.ceil(((lr / ruleLr - 1 / 32) / (1 - 1 / 32
 md("20-13", r"""
 Without warm-up the rule's learning rate blows the loss up within the first steps (the printed peak; figure). The warm-up avoids that first blow-up and
 keeps the peak several times lower — but it does not save the run: once the ramp passes the limit measured in §2 (between √2 and 2√2 times the tuned
-learning rate; the ramp passes the two printed learning rates at the printed steps, a third of the way in), long before the warm-up is over, the loss turns up (figure) and the network never reaches the target (table). Warm-up protects the *start* of
+learning rate; the ramp passes the two printed learning rates at the printed steps, within the first third of the warm-up), long before the warm-up is over, the loss turns up (figure) and the network never reaches the target (table). Warm-up protects the *start* of
 training; it cannot make a learning rate stable that is too large for the curvature. At the largest batch the rule
 itself is broken here, and the tuned learning rate (below the limit, not $k\eta$) is the one to use.
 
