@@ -24,7 +24,7 @@
  */
 import { Session } from "node:inspector";
 import { parentPort, workerData } from "node:worker_threads";
-import { HANDLED, INSPECTOR_DETACHED, INTERRUPT_GRACE_MS, REQUESTED, RUNNING } from "./interrupts";
+import { CELL_START, HANDLED, INSPECTOR_DETACHED, INTERRUPT_GRACE_MS, REQUESTED, RUNNING } from "./interrupts";
 import { droppedMessageLog, kernelLog } from "./output";
 import { startSigintRelay } from "./sigintRelay";
 import { STDIN_INTERRUPTED, STDIN_READY, STDIN_WAITING, writeStdinReply, type StdinShared } from "./stdin";
@@ -83,8 +83,14 @@ async function serve(data: ControlThreadData): Promise<void> {
   }
   const inspector = new Session();
   inspector.connectToMainThread();
-  const terminateRunningCode = (): void => {
-    if (Atomics.load(interruptFlags, RUNNING) === 1) inspector.post("Runtime.terminateExecution");
+  /**
+   * Stops the code running now; for interrupt number `generation`, only if no cell began after it
+   * was asked for (that cell is not the one the user interrupted). RUNNING is read first: the main
+   * thread stores CELL_START before it sets RUNNING for the new cell's code.
+   */
+  const terminateRunningCode = (generation = Number.POSITIVE_INFINITY): void => {
+    const running = Atomics.load(interruptFlags, RUNNING) === 1;
+    if (running && Atomics.load(interruptFlags, CELL_START) < generation) inspector.post("Runtime.terminateExecution");
   };
 
   /** The input_request waiting for its reply (one at a time: the main thread blocks until then). */
@@ -220,7 +226,7 @@ async function serve(data: ControlThreadData): Promise<void> {
       const waited = Atomics.waitAsync(interruptFlags, HANDLED, handled, left);
       if (waited.async) await waited.value;
     }
-    terminateRunningCode();
+    terminateRunningCode(generation);
   }
 }
 

@@ -10,6 +10,10 @@
  *   INSPECTOR_DETACHED  1 once the control thread closed its inspector session at the process's
  *              exit (channels.ts waits for it: Node would otherwise print "Waiting for the
  *              debugger to disconnect..." after a cell's `process.exit()`)
+ *   CELL_START REQUESTED when the current cell began: only later requests concern it. A cell that
+ *              stopped by itself for an interrupt (train.fit polls) ends before the main thread's
+ *              event loop turns to handle the request, and the next queued cell may begin first:
+ *              neither the main thread's handler nor the control thread's terminate may touch it.
  *
  * The control thread asks politely first (a message the main thread handles between two turns of
  * its event loop: a cell awaiting something is cancelled there). When the main thread does not
@@ -22,7 +26,8 @@ export const REQUESTED = 0;
 export const HANDLED = 1;
 export const RUNNING = 2;
 export const INSPECTOR_DETACHED = 3;
-export const FLAG_COUNT = 4;
+export const CELL_START = 4;
+export const FLAG_COUNT = 5;
 
 /** How long the control thread waits for the main thread before terminating a running cell. */
 export const INTERRUPT_GRACE_MS = 300;
@@ -32,8 +37,6 @@ export const INTERRUPT_PROBE = Symbol.for("optimlab.interruptPending");
 
 export class InterruptState {
   readonly flags: Int32Array;
-  /** REQUESTED when the current cell started: later requests interrupt it. */
-  private cellStart = 0;
 
   constructor(flags = new Int32Array(new SharedArrayBuffer(FLAG_COUNT * 4))) {
     this.flags = flags;
@@ -41,12 +44,12 @@ export class InterruptState {
 
   /** A cell starts: interrupts asked for before now do not concern it. */
   beginCell(): void {
-    this.cellStart = Atomics.load(this.flags, REQUESTED);
+    Atomics.store(this.flags, CELL_START, Atomics.load(this.flags, REQUESTED));
   }
 
   /** True when an interrupt was asked for since the current cell started. */
   pending(): boolean {
-    return Atomics.load(this.flags, REQUESTED) !== this.cellStart;
+    return Atomics.load(this.flags, REQUESTED) !== Atomics.load(this.flags, CELL_START);
   }
 
   /** The main thread saw every interrupt asked for so far (the control thread stops waiting). */

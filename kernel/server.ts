@@ -477,7 +477,9 @@ export class KernelServer {
     const stopped = endTerminatedReaction();
     if (stopped && stopped !== this.running?.scope)
       cellContext.run(stopped, () => process.stderr.write(`${continuationInterruptedMessage()}\n`));
-    if (!this.running) return;
+    // A cell that began after the request is not the one interrupted (the request's cell stopped by
+    // itself, as train.fit does, and this handler runs only once the event loop turns).
+    if (!this.running || !this.channels.interrupts.pending()) return;
     cancelTimers(this.running.scope);
     this.running.cancel();
   }

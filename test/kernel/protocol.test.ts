@@ -543,6 +543,36 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     assert.deepEqual(ofType(after.iopub, "execute_result")[0].content.data, { "text/plain": "'kept'" });
   });
 
+  it("lets an interrupt that a cell stopped for by itself (as train.fit does) leave the next cell alone", async () => {
+    // Before: the main thread handled the interrupt between two turns of its event loop, and by
+    // then the next queued cell had begun: it was cancelled ("Execution interrupted" on `1 + 1`),
+    // as the fresh-clone CI saw after an interrupted train.fit (jupyter_client's interrupt_fit).
+    for (let round = 0; round < 3; round++) {
+      const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-polls-")), "polling");
+      const polling = kernel.send("shell", "execute_request", {
+        code: [
+          "await new Promise((r) => setTimeout(r, 100));",
+          `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "");`,
+          'const interruptAsked = (globalThis as any)[Symbol.for("optimlab.interruptPending")] as () => boolean;',
+          "while (!interruptAsked()) {}",
+          "'stopped by itself'",
+        ].join("\n"),
+        silent: false,
+        store_history: true,
+      });
+      // Queued while the first cell awaits its timer: it begins as soon as the first one ends.
+      const next = kernel.send("shell", "execute_request", { code: "1 + 1", silent: false, store_history: true });
+      for (const end = Date.now() + 20_000; !fs.existsSync(marker); await sleep(5))
+        assert.ok(Date.now() < end, "the polling loop never started");
+      await kernel.request("control", "interrupt_request", {}, 10_000);
+      assert.equal((await kernel.waitForReply(polling, 10_000)).content.status, "ok");
+      const reply = await kernel.waitForReply(next, 10_000);
+      assert.equal(reply.content.status, "ok", `round ${round}: ${JSON.stringify(reply.content)}`);
+      const result = ofType(await kernel.outputsOf(next), "execute_result")[0];
+      assert.deepEqual(result?.content.data, { "text/plain": "2" });
+    }
+  });
+
   it("prints what a finished cell's code writes after an await under that cell", async () => {
     // Before: the server left the cell's scope when the request was handled, so output after an
     // await of an unawaited async function (or in a .then callback) went to the kernel's own log.
