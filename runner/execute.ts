@@ -11,6 +11,7 @@ import {
   abortedMessage,
   cellErrorMessage,
   cellTimeoutMessage,
+  deadlineAtStartupMessage,
   kernelDiedMessage,
   noExceptionMessage,
   noExecuteReplyMessage,
@@ -344,13 +345,19 @@ function notRunResult(cell: CodeCell, index: number, number: number): CellResult
 
 /** Step 2: launch the kernel and wait until it is ready (within the startup timeout and the deadline). */
 async function startKernel(run: RunPlan, options: ExecuteOptions): Promise<KernelSession | { error: string }> {
-  const startupMs = Math.min((options.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT) * 1000, run.deadline - Date.now());
+  const ownLimitMs = (options.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT) * 1000;
+  const startupMs = Math.min(ownLimitMs, run.deadline - Date.now());
   try {
     return await KernelSession.start(run.kernel, { cwd: run.cwd, startupTimeoutMs: startupMs, env: options.env });
   } catch (error) {
     if (!(error instanceof KernelStartError)) throw error;
     const stderr = error.stderr.length > 0 ? `\n---- kernel stderr (last lines) ----\n${error.stderr.join("\n")}` : "";
-    return { error: error.message + stderr };
+    // Cut short by the notebook's deadline, not by the startup timeout: say which limit to raise.
+    const deadlineCut = error.timedOut && startupMs < ownLimitMs && options.notebookTimeout !== undefined;
+    const message = deadlineCut
+      ? deadlineAtStartupMessage(run.kernel.name, options.notebookTimeout ?? 0)
+      : error.message;
+    return { error: message + stderr };
   }
 }
 

@@ -37,6 +37,8 @@ export const cellTimeoutMessage = (
     : "the kernel did not respond to the interrupt and was killed");
 export const notebookTimeoutMessage = (label: string, elapsedSeconds: number, limitSeconds: number): string =>
   `${label} was running when the notebook deadline of ${limitSeconds} s passed (cell ran ${elapsedSeconds.toFixed(1)} s); the kernel was stopped`;
+export const deadlineAtStartupMessage = (kernelName: string, limitSeconds: number): string =>
+  `The notebook deadline of ${limitSeconds} s passed while kernel "${kernelName}" was starting; no cell ran (raise --notebook-timeout)`;
 export const kernelDiedMessage = (label: string, exit: KernelExit): string =>
   `The kernel died while ${label} was running (${describeExit(exit)})`;
 export const startTimeoutMessage = (

@@ -29,6 +29,7 @@ export {
   abortedMessage,
   cellErrorMessage,
   cellTimeoutMessage,
+  deadlineAtStartupMessage,
   kernelDiedMessage,
   noExceptionMessage,
   noExecuteReplyMessage,

@@ -21,6 +21,8 @@ export class KernelStartError extends Error {
     readonly stderr: string[] = [],
     /** The kernel process started and exited before it was ready (not a spawn failure or a timeout). */
     readonly diedAtStartup = false,
+    /** The kernel did not become ready in the time it was given. */
+    readonly timedOut = false,
   ) {
     super(message);
   }

@@ -132,6 +132,8 @@ export class KernelSession {
           throw new KernelStartError(
             sessionMessages.startupTimeout(entry.name, options.startupTimeoutMs / 1000),
             kernel.lastStderr(),
+            false,
+            true,
           );
         }
         if (result !== "retry" && "exit" in result) {
