@@ -7,9 +7,11 @@ through JUPYTER_PATH), so one failure cannot hide another.
 """
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 from jupyter_client.manager import KernelManager
@@ -68,9 +70,18 @@ def wait_for_input(kc, msg_id):
             return
 
 
-def interrupted_within(km, kc, code, settle=0.6):
-    msg_id = kc.execute(code)
+def interrupted_within(km, kc, code, settle=0.3):
+    """Runs code, interrupts it `settle` s after its code started (a marker file it writes first:
+    execute_input comes before the type check, which can outlast a fixed wait on a loaded machine,
+    and an interrupt then stops a cell that never ran), and returns (reply content, seconds)."""
+    marker = os.path.join(tempfile.mkdtemp(prefix="optimlab-interrupt-"), "started")
+    msg_id = kc.execute(f'require("node:fs").writeFileSync({json.dumps(marker)}, "");\n' + code)
     wait_for_input(kc, msg_id)
+    deadline = time.time() + TIMEOUT
+    while not os.path.exists(marker):
+        assert time.time() < deadline, f"the cell never started (no {marker})"
+        time.sleep(0.01)
+    shutil.rmtree(os.path.dirname(marker), ignore_errors=True)
     time.sleep(settle)
     started = time.time()
     km.interrupt_kernel()

@@ -21,6 +21,22 @@ const streamText = (messages: Message[], name: string): string =>
     .join("");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A file a cell's code writes when it runs, so a test interrupts code that runs, not a cell still
+ * being type-checked on a loaded machine (a stream message cannot say so: a busy loop holds the
+ * thread that would publish it).
+ */
+class RunMarker {
+  readonly file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-marker-")), "running");
+  /** The statement a cell runs to say it got there. */
+  readonly write = `require("node:fs").writeFileSync(${JSON.stringify(this.file)}, "")`;
+
+  async reached(what: string): Promise<void> {
+    for (const end = Date.now() + 20_000; !fs.existsSync(this.file); await sleep(5))
+      assert.ok(Date.now() < end, `${what} never started`);
+  }
+}
+
 describe("kernel protocol", { timeout: 120_000 }, () => {
   let kernel: KernelHarness;
 
@@ -410,13 +426,13 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
   });
 
   it("interrupts a cell awaiting a promise with interrupt_request on control", async () => {
+    const marker = new RunMarker();
     const running = kernel.send("shell", "execute_request", {
-      code: "await new Promise((r) => setTimeout(r, 60_000)); console.log('not reached')",
+      code: `${marker.write};\nawait new Promise((r) => setTimeout(r, 60_000)); console.log('not reached')`,
       silent: false,
       store_history: true,
     });
-    await kernel.waitForIopub((m) => kernel.isChildOf(m, running) && m.header.msg_type === "execute_input");
-    await sleep(50);
+    await marker.reached("the awaiting cell");
     const interrupt = await kernel.request("control", "interrupt_request", {});
     assert.equal(interrupt.reply.header.msg_type, "interrupt_reply");
     const reply = await kernel.waitForReply(running, 10_000);
@@ -425,13 +441,13 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
   });
 
   it("interrupts an awaiting cell with SIGINT, and cancels the cell's pending timers", async () => {
+    const marker = new RunMarker();
     const running = kernel.send("shell", "execute_request", {
-      code: "setTimeout(() => console.log('timer of the interrupted cell'), 700);\nawait new Promise((r) => setTimeout(r, 60_000));",
+      code: `setTimeout(() => console.log('timer of the interrupted cell'), 700);\n${marker.write};\nawait new Promise((r) => setTimeout(r, 60_000));`,
       silent: false,
       store_history: true,
     });
-    await kernel.waitForIopub((m) => kernel.isChildOf(m, running) && m.header.msg_type === "execute_input");
-    await sleep(200);
+    await marker.reached("the awaiting cell");
     kernel.child.kill("SIGINT");
     const reply = await kernel.waitForReply(running, 10_000);
     assert.equal(reply.content.status, "error");
@@ -444,13 +460,13 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
 
   it("interrupts a busy loop with interrupt_request, and answers heartbeats while it spins", async () => {
     // Declarations made before the loop survive the interrupt (REPL semantics).
+    const marker = new RunMarker();
     const running = kernel.send("shell", "execute_request", {
-      code: "let spins = 0;\nwhile (true) { spins += 1; }",
+      code: `let spins = 0;\n${marker.write};\nwhile (true) { spins += 1; }`,
       silent: false,
       store_history: true,
     });
-    await kernel.waitForIopub((m) => kernel.isChildOf(m, running) && m.header.msg_type === "execute_input");
-    await sleep(200);
+    await marker.reached("the busy loop");
     assert.equal(await kernel.ping("while-busy"), "while-busy");
     const replied = kernel.waitForReply(running, 10_000);
     const interrupts: Message[] = [];
@@ -471,16 +487,14 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
    */
   async function interruptsStrayLoop(schedule: (signal: string) => string, said: RegExp): Promise<void> {
     await kernel.execute("let keptAcrossInterrupt = 'kept'");
-    const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-spin-")), "spinning");
-    const signal = `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "")`;
+    const marker = new RunMarker();
     const request = kernel.send("shell", "execute_request", {
-      code: `${schedule(signal)};\n'scheduled'`,
+      code: `${schedule(marker.write)};\n'scheduled'`,
       silent: false,
       store_history: true,
     });
     assert.equal((await kernel.waitForReply(request)).content.status, "ok");
-    for (const end = Date.now() + 20_000; !fs.existsSync(marker); await sleep(20))
-      assert.ok(Date.now() < end, "the loop never started");
+    await marker.reached("the loop");
     const interrupt = await kernel.request("control", "interrupt_request", {}, 10_000);
     assert.equal(interrupt.reply.header.msg_type, "interrupt_reply");
     const message = await kernel.waitForIopub(
@@ -523,14 +537,13 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     // Before: the terminated job took V8's whole microtask queue with it, including the kernel's job
     // that resolves the request: the error came, but no idle, and no later cell ever ran.
     await kernel.execute("let keptAcrossJob = 'kept'");
-    const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-job-")), "spinning");
+    const marker = new RunMarker();
     const request = kernel.send("shell", "execute_request", {
-      code: `Promise.resolve().then(() => { require("node:fs").writeFileSync(${JSON.stringify(marker)}, ""); while (true) {} });\n'started'`,
+      code: `Promise.resolve().then(() => { ${marker.write}; while (true) {} });\n'started'`,
       silent: false,
       store_history: true,
     });
-    for (const end = Date.now() + 20_000; !fs.existsSync(marker); await sleep(20))
-      assert.ok(Date.now() < end, "the loop never started");
+    await marker.reached("the loop");
     const interrupt = await kernel.request("control", "interrupt_request", {}, 10_000);
     assert.equal(interrupt.reply.header.msg_type, "interrupt_reply");
     const reply = await kernel.waitForReply(request, 10_000);
@@ -548,11 +561,11 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     // then the next queued cell had begun: it was cancelled ("Execution interrupted" on `1 + 1`),
     // as the fresh-clone CI saw after an interrupted train.fit (jupyter_client's interrupt_fit).
     for (let round = 0; round < 3; round++) {
-      const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-polls-")), "polling");
+      const marker = new RunMarker();
       const polling = kernel.send("shell", "execute_request", {
         code: [
           "await new Promise((r) => setTimeout(r, 100));",
-          `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "");`,
+          `${marker.write};`,
           'const interruptAsked = (globalThis as any)[Symbol.for("optimlab.interruptPending")] as () => boolean;',
           "while (!interruptAsked()) {}",
           "'stopped by itself'",
@@ -562,8 +575,7 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
       });
       // Queued while the first cell awaits its timer: it begins as soon as the first one ends.
       const next = kernel.send("shell", "execute_request", { code: "1 + 1", silent: false, store_history: true });
-      for (const end = Date.now() + 20_000; !fs.existsSync(marker); await sleep(5))
-        assert.ok(Date.now() < end, "the polling loop never started");
+      await marker.reached("the polling loop");
       await kernel.request("control", "interrupt_request", {}, 10_000);
       assert.equal((await kernel.waitForReply(polling, 10_000)).content.status, "ok");
       const reply = await kernel.waitForReply(next, 10_000);
