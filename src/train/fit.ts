@@ -196,6 +196,8 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
   }
   early?.restoreBest(model, history.info.stoppedEarly !== undefined, history.epochs.length);
   early?.dispose();
-  progress?.finish();
+  // Stopped before the budget (early stopping or a callback's stop()): the bar says so.
+  const lastEpoch = history.epochs[history.epochs.length - 1]?.epoch;
+  progress?.finish(lastEpoch !== undefined && lastEpoch < epochs ? lastEpoch : undefined);
   return history;
 }

@@ -22,6 +22,11 @@ export interface ProgressState {
   samplesPerSecond?: number;
   /** Seconds elapsed. */
   elapsed: number;
+  /**
+   * The epoch training stopped at before its budget (early stopping, or a callback's `stop()`): the
+   * final bar says so instead of an ETA, so a bar left part full does not read as a run cut off.
+   */
+  stoppedAt?: number;
 }
 
 export interface ProgressOptions {
@@ -70,12 +75,14 @@ function progressText(state: ProgressState, lang: Language): string {
   const done = fraction(state);
   const eta = done > 0 ? (state.elapsed * (1 - done)) / done : Infinity;
   const rate = state.samplesPerSecond ?? 0;
+  const finished = done >= 1 || state.stoppedAt !== undefined;
   return [
     state.epochs > 1 ? phrase(lang, `epoch ${state.epoch}/${state.epochs}`) : undefined,
     phrase(lang, `step ${state.step}/${state.stepsPerEpoch}`),
     state.loss === undefined ? undefined : phrase(lang, `loss ${formatLoss(state.loss)}`),
     rate > 0 ? phrase(lang, `${Math.round(rate).toLocaleString("en-US")} samples/s`) : undefined,
-    done >= 1
+    state.stoppedAt === undefined ? undefined : phrase(lang, `stopped early at epoch ${state.stoppedAt}`),
+    finished
       ? phrase(lang, `done in ${formatDuration(state.elapsed, lang)}`)
       : phrase(lang, `ETA ${formatDuration(eta, lang)}`),
   ]
@@ -174,14 +181,29 @@ export class Progress {
    * the front end: `finish()` shows the final state).
    */
   epochEnd(state: ProgressState, values: { [key: string]: number | undefined }): void {
+    this.lastState = state;
     if (this.mode !== "lines") return this.update(state);
     (this.options.stream ?? process.stderr).write(`${epochLine(state, values, this.options.name, this.lang)}\n`);
   }
 
-  /** Final update (unless the display shows it already); ends the terminal line. */
-  finish(): void {
-    if (this.mode === "lines" || !this.lastState) return;
-    if (this.shownState !== this.lastState) this.update(this.lastState, true);
+  /**
+   * Final update (unless the display shows it already); ends the terminal line. `stoppedAt`: the
+   * epoch training stopped at before its budget — the bar then says "stopped early at epoch n"
+   * (one more line in "lines" mode) instead of an ETA.
+   */
+  finish(stoppedAt?: number): void {
+    if (!this.lastState) return;
+    const last = stoppedAt === undefined ? this.lastState : { ...this.lastState, stoppedAt };
+    if (this.mode === "lines") {
+      if (stoppedAt !== undefined)
+        (this.options.stream ?? process.stderr).write(`${this.prefix()}${progressText(last, this.lang)}\n`);
+      return;
+    }
+    if (this.shownState !== this.lastState || last !== this.lastState) this.update(last, true);
     if (this.mode === "tty") (this.options.stream ?? process.stderr).write("\n");
+  }
+
+  private prefix(): string {
+    return this.options.name ? `${translate(this.options.name, this.lang)} ` : "";
   }
 }

@@ -151,3 +151,59 @@ test("fit shows one in-place progress bar in a notebook", async () => {
     setDisplaySink(undefined);
   }
 });
+
+test("a bar stopped before its budget says so instead of an ETA (English, Chinese, one line per epoch)", () => {
+  const stopped = { ...state, epoch: 12, epochs: 24, step: 10, stoppedAt: 12 };
+  assert.equal(
+    progressLine(stopped, "early stopping", "en"),
+    "early stopping [############------------] epoch 12/24 · step 10/10 · loss 0.4210 · 5,120 samples/s · stopped early at epoch 12 · done in 3.0s",
+  );
+  assert.match(progressLine(stopped, undefined, "zh"), / · 在第 12 轮提前停止 · 完成，用时 3\.0 秒$/);
+  const lines: string[] = [];
+  const plain = new Progress({
+    name: "adam",
+    language: "en",
+    epochs: 24,
+    stepsPerEpoch: 10,
+    stream: { isTTY: false, write: (t: string) => lines.push(t) },
+  });
+  plain.epochEnd({ ...state, epoch: 12, epochs: 24, step: 10 }, { loss: 0.5 });
+  plain.finish(12);
+  assert.deepEqual(lines, [
+    "adam epoch 12/24 · loss 0.5000 · 3.0s\n",
+    "adam epoch 12/24 · step 10/10 · loss 0.4210 · 5,120 samples/s · stopped early at epoch 12 · done in 3.0s\n",
+  ]);
+  // A run that used its whole budget ends as before: no extra line.
+  plain.finish();
+  assert.equal(lines.length, 2);
+});
+
+test("fit's bar ends with 'stopped early at epoch n' when early stopping (or a callback) ends training", async () => {
+  // Before: the bar froze at its last throttled update, part full with an ETA ("epoch 12/24 … ETA 0.2s").
+  for (const stopHow of ["earlyStopping", "callback"] as const) {
+    const sent: string[] = [];
+    setDisplaySink({ display: (bundle: MimeBundle) => sent.push(String(bundle["text/plain"])) });
+    try {
+      const data = linearRegression({ n: 32, seed: 1 });
+      const history = await fit(linear({ inputs: 1, seed: 1 }), {
+        optimizer: new SGD({ lr: 0.1 }),
+        loss: mse,
+        train: data,
+        epochs: 200,
+        batchSize: 8,
+        ...(stopHow === "earlyStopping"
+          ? { earlyStopping: { patience: 1, minDelta: 10 } }
+          : { callbacks: { onEpochEnd: (record, context) => (record.epoch === 3 ? context.stop() : undefined) } }),
+      });
+      const last = history.epochs.length;
+      assert.ok(last < 200, `${stopHow}: stopped at ${last}`);
+      assert.match(
+        sent[sent.length - 1],
+        new RegExp(`epoch ${last}/200 · .* · stopped early at epoch ${last} · done in `),
+      );
+      assert.doesNotMatch(sent[sent.length - 1], /ETA/);
+    } finally {
+      setDisplaySink(undefined);
+    }
+  }
+});
