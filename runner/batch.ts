@@ -3,6 +3,7 @@
  * executed notebooks written atomically to an output folder or in place.
  */
 import * as path from "node:path";
+import { realPath } from "./discover";
 import { executeNotebook, type ExecuteOptions, type NotebookResult } from "./execute";
 import { NotebookError, writeNotebook } from "./notebook";
 import type { RunEntry } from "./report";
@@ -49,6 +50,28 @@ export function outputCollisions(files: string[], outputDir: string, baseDir = p
     .filter(([, group]) => group.length > 1)
     .map(([, group]) => ({ target: outputPath(group[0], outputDir, baseDir), files: group }));
 }
+
+/** An input notebook that `outputPath` would overwrite with another input's executed copy. */
+export interface OutputOverwrite {
+  file: string;
+  target: string;
+}
+
+/** Inputs whose output file is one of the inputs (compared by real path: links and `./` count). */
+export function outputOverwrites(files: string[], outputDir: string, baseDir = process.cwd()): OutputOverwrite[] {
+  const inputs = new Set(files.map(realPath));
+  return files
+    .map((file) => ({ file, target: outputPath(file, outputDir, baseDir) }))
+    .filter(({ target }) => inputs.has(realPath(target)));
+}
+
+export const outputOverwriteMessage = (overwrites: OutputOverwrite[]): string =>
+  [
+    ...overwrites.map(
+      ({ file, target }) => `--output-dir: ${file} would be written to ${target}, which is one of the notebooks to run`,
+    ),
+    "Choose an --output-dir that holds none of the input notebooks. Nothing was run.",
+  ].join("\n");
 
 export const outputCollisionMessage = (collisions: OutputCollision[]): string =>
   [

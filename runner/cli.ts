@@ -3,7 +3,14 @@
  * (exit status 1 on any failure). `optimlab run …`: execute and write the outputs (in place unless
  * --output-dir), without the per-cell verdict table.
  */
-import { outputCollisionMessage, outputCollisions, runNotebooks, type BatchOptions } from "./batch";
+import {
+  outputCollisionMessage,
+  outputCollisions,
+  outputOverwriteMessage,
+  outputOverwrites,
+  runNotebooks,
+  type BatchOptions,
+} from "./batch";
 import { discoverNotebooks, parseShard, selectShard } from "./discover";
 import { DEFAULT_CELL_TIMEOUT, DEFAULT_INTERRUPT_GRACE, DEFAULT_STARTUP_TIMEOUT } from "./execute";
 import { badDirectoryReason } from "./launch";
@@ -203,7 +210,7 @@ async function command(args: string[], mode: Mode): Promise<number> {
     options = batchOptions(parsed, mode);
     if (parsed.paths.length === 0) throw new Error(cliMessages.noPaths(mode));
     checkOutputsWritable(parsed);
-    files = discoverNotebooks(parsed.paths);
+    files = discoverNotebooks(parsed.paths, { outputDir: options.outputDir });
     const shardText = parsed.values.shard?.[0];
     if (shardText) {
       const all = files.length;
@@ -216,6 +223,9 @@ async function command(args: string[], mode: Mode): Promise<number> {
     // Two notebooks written to one file: the second would silently replace the first.
     const collisions = options.outputDir ? outputCollisions(files, options.outputDir) : [];
     if (collisions.length > 0) throw new Error(outputCollisionMessage(collisions));
+    // An executed notebook written over an input: the source would be lost.
+    const overwrites = options.outputDir ? outputOverwrites(files, options.outputDir) : [];
+    if (overwrites.length > 0) throw new Error(outputOverwriteMessage(overwrites));
   } catch (error) {
     console.error((error as Error).message);
     return 2;

@@ -1,7 +1,8 @@
 /**
  * Which notebooks to run: paths, directories (every *.ipynb inside, recursively, skipping
  * .ipynb_checkpoints and node_modules) and globs (`*`, `**`, `?`, `[abc]`, `{a,b}`), sorted and
- * de-duplicated; `--shard i/n` then keeps a deterministic 1/n of them for a CI matrix.
+ * de-duplicated; `--shard i/n` then keeps a deterministic 1/n of them for a CI matrix. A folder or
+ * glob never reaches into the --output-dir folder: what is there are earlier runs' outputs.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -16,14 +17,17 @@ export const discoverMessages = {
 
 const SKIPPED_DIRS = new Set([".ipynb_checkpoints", "node_modules", ".git"]);
 
-/** Every *.ipynb under `dir`, recursively, skipping checkpoint folders. */
-export function notebooksIn(dir: string): string[] {
+/**
+ * Every *.ipynb under `dir`, recursively, skipping checkpoint folders and the folders in `skip`
+ * (real paths; `dir` itself is walked even when listed: it was asked for by name).
+ */
+export function notebooksIn(dir: string, skip: ReadonlySet<string> = new Set()): string[] {
   const found: string[] = [];
   const walk = (current: string): void => {
     for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
       const full = path.join(current, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name)) walk(full);
+        if (!SKIPPED_DIRS.has(entry.name) && !skip.has(realPath(full))) walk(full);
       } else if (entry.name.endsWith(".ipynb") && (entry.isFile() || entry.isSymbolicLink())) {
         found.push(full);
       }
@@ -81,8 +85,8 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
-/** Notebooks matching a glob, walking only below its literal leading folders. */
-export function expandGlob(pattern: string): string[] {
+/** Notebooks matching a glob, walking only below its literal leading folders (never into `skip`). */
+export function expandGlob(pattern: string, skip: ReadonlySet<string> = new Set()): string[] {
   const normalized = pattern.split(path.sep).join("/");
   const parts = normalized.split("/");
   const literal: string[] = [];
@@ -93,27 +97,30 @@ export function expandGlob(pattern: string): string[] {
   const base = literal.length === 0 ? "." : literal.join("/") || "/";
   if (!fs.existsSync(base) || !fs.statSync(base).isDirectory()) return [];
   const regex = globToRegExp(normalized.startsWith("./") ? normalized.slice(2) : normalized);
-  const all = notebooksIn(base).map((file) => file.split(path.sep).join("/"));
+  const all = notebooksIn(base, skip).map((file) => file.split(path.sep).join("/"));
   return all.filter((file) => regex.test(file.startsWith("./") ? file.slice(2) : file)).sort();
 }
 
 /**
  * Resolves the command line's paths and globs to notebook files. Throws with every bad argument
- * listed (a missing file, a pattern matching nothing, a non-notebook file).
+ * listed (a missing file, a pattern matching nothing, a non-notebook file). Folders and globs do
+ * not look inside `outputDir` (a second run would test the first one's outputs, and write
+ * `out/out/…`); a notebook there named as a file is still taken.
  */
-export function discoverNotebooks(patterns: string[]): string[] {
+export function discoverNotebooks(patterns: string[], options: { outputDir?: string } = {}): string[] {
+  const skip = new Set(options.outputDir === undefined ? [] : [realPath(options.outputDir)]);
   const found = new Set<string>();
   const problems: string[] = [];
   for (const pattern of patterns) {
     if (fs.existsSync(pattern)) {
       if (fs.statSync(pattern).isDirectory()) {
-        const inside = notebooksIn(pattern);
+        const inside = notebooksIn(pattern, skip);
         if (inside.length === 0) problems.push(discoverMessages.emptyDir(pattern));
         inside.forEach((file) => found.add(file));
       } else if (pattern.endsWith(".ipynb")) found.add(path.normalize(pattern));
       else problems.push(discoverMessages.notNotebook(pattern));
     } else if (isGlob(pattern)) {
-      const matches = expandGlob(pattern);
+      const matches = expandGlob(pattern, skip);
       if (matches.length === 0) problems.push(discoverMessages.noMatch(pattern));
       matches.forEach((file) => found.add(path.normalize(file)));
     } else {
@@ -132,16 +139,20 @@ export function discoverNotebooks(patterns: string[]): string[] {
 export function uniqueFiles(files: string[]): string[] {
   const seen = new Set<string>();
   return files.filter((file) => {
-    let real: string;
-    try {
-      real = fs.realpathSync(file);
-    } catch {
-      real = path.resolve(file);
-    }
+    const real = realPath(file);
     if (seen.has(real)) return false;
     seen.add(real);
     return true;
   });
+}
+
+/** The file's real path (links resolved); its absolute path when it does not exist. */
+export function realPath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
 }
 
 /** Parses "i/n" (1-based). */

@@ -27,7 +27,7 @@ import {
   type CellResult,
   type NotebookResult,
 } from "../../runner/execute";
-import { outputCollisionMessage, runNotebooks } from "../../runner/batch";
+import { outputCollisionMessage, outputOverwriteMessage, runNotebooks } from "../../runner/batch";
 import { notebookMessages } from "../../runner/notebook";
 import { unsafeNumberMessage } from "../../runner/parameters";
 import { formatJunit, formatNotebook, formatTotals, isInputError } from "../../runner/report";
@@ -354,6 +354,36 @@ describe("optimlab test: bad input", () => {
         "--output-dir: ../a/nb.ipynb, ../b/nb.ipynb would all be written to out/nb.ipynb",
       ),
     );
+  });
+
+  it("--output-dir: refuses to write over an input, and folders and globs skip the output folder", () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, "out"));
+    for (const file of ["x.ipynb", path.join("out", "x.ipynb")]) {
+      fs.writeFileSync(path.join(dir, file), notebookJson([codeCell("1")], "no-such-kernel")); // nothing can run
+    }
+    const cli = (args: string[]) => {
+      const { command, args: argv, env } = cliCommand(args);
+      return spawnSync(command, argv, { env, cwd: dir, encoding: "utf8" });
+    };
+    const named = cli(["test", "x.ipynb", path.join("out", "x.ipynb"), "--output-dir", "out"]);
+    assert.equal(named.status, 2, named.stdout);
+    assert.equal(
+      named.stderr.trim(),
+      outputOverwriteMessage([{ file: "x.ipynb", target: path.join("out", "x.ipynb") }]),
+    );
+    assert.equal(named.stdout, "", "nothing ran");
+    // A second run into the same folder does not test the first run's outputs (nor write out/out/…).
+    for (const pattern of [".", "**/*.ipynb"]) {
+      for (const run of ["test", "run"]) {
+        const again = cli([run, pattern, "--output-dir", "out"]);
+        assert.equal(again.status, 1, again.stderr);
+        assert.deepEqual(again.stdout.match(/^ERROR .*$/gm), ["ERROR x.ipynb"], `${run} ${pattern}`);
+      }
+    }
+    // The output folder named as the folder to run is walked: it was asked for.
+    const inside = cli(["test", "out", "--output-dir", "out"]);
+    assert.deepEqual(inside.stdout.match(/^ERROR .*$/gm), [`ERROR ${path.join("out", "x.ipynb")}`]);
   });
 
   it("starts a kernel again on new ports when one of its ports was taken at startup", async () => {
