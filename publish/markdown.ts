@@ -6,6 +6,7 @@
 import katex from "katex";
 import MarkdownIt from "markdown-it";
 import texmath from "markdown-it-texmath";
+import { escapeHtml } from "../src/display/escapeHtml";
 import { highlightCode } from "./highlight";
 
 /** Per-render context: where each attachment of the cell was written (name → relative URL). */
@@ -15,12 +16,19 @@ export interface MarkdownEnv {
 
 const KATEX_OPTIONS = { throwOnError: false, output: "htmlAndMathml" as const };
 
+/** A fenced code block: `<pre><code class="hljs language-x">`, highlighted, like a code cell's input. */
+function codeBlock(code: string, language: string | undefined): string {
+  const languageClass = language ? ` language-${escapeHtml(language)}` : "";
+  return `<pre><code class="hljs${languageClass}">${highlightCode(code, language)}</code></pre>`;
+}
+
 function createRenderer(): MarkdownIt {
   const md = new MarkdownIt({
     html: true,
     linkify: true,
     typographer: false,
-    highlight: (code, language) => highlightCode(code, language || undefined),
+    // The whole block, as code cells write it (`hljs` included), so both get the same box.
+    highlight: (code, language) => codeBlock(code, language || undefined),
   });
   md.use(texmath, { engine: katex, delimiters: "dollars", katexOptions: KATEX_OPTIONS });
   const defaultImage = md.renderer.rules.image;

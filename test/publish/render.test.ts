@@ -15,6 +15,9 @@ test("markdown: KaTeX math rendered at build time, HTML allowed, fenced code hig
   assert.match(html, /<annotation encoding="application\/x-tex">\\eta g_t<\/annotation>/);
   assert.ok(html.includes('<span class="note">raw</span>'));
   assert.match(html, /<span class="hljs-keyword">const<\/span>/);
+  // The same markup as a code cell's input (`hljs` included), so the site's CSS boxes both alike.
+  assert.match(html, /<pre><code class="hljs language-ts"><span class="hljs-keyword">const<\/span>/);
+  assert.match(renderMarkdown("```\n<b>\n```\n"), /^<pre><code class="hljs">&lt;b&gt;\n<\/code><\/pre>/);
   assert.ok(!html.includes("$$"), "no TeX left for the browser");
 });
 

@@ -1,0 +1,120 @@
+/**
+ * The page layout in a real browser (headless Chromium, file://), at a desktop and a phone width:
+ * code blocks in markdown are boxed like code cells and scroll inside the column, a code cell is
+ * one box (not highlight.js's white panel inside ours), the page is never wider than the window,
+ * and at narrow widths the prompts go above the cells while wide outputs scroll inside their box.
+ * The notebook is written here (stored outputs, built with `execute: false`).
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { after, before, test } from "node:test";
+import { pathToFileURL } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { buildSite } from "../../publish/build";
+import type { Notebook } from "../../runner";
+import { CHROMIUM_MISSING, findChromium, launchChromium } from "./chromium";
+import { progressSink, repoRoot, tempDir } from "./paths";
+
+const chromium = findChromium();
+const results = path.join(repoRoot(), "test-results");
+const LOAD_TIMEOUT = 90_000;
+let browser: Browser | undefined;
+let site: string | undefined;
+
+const LONG_LINE = `const losses = [${Array.from({ length: 60 }, (_, i) => `lossAt(${i})`).join(", ")}];`;
+const WIDE_TABLE = `<table><tr>${Array.from({ length: 8 }, (_, i) => `<th>学习率与权重衰减 ${i}</th>`).join("")}</tr><tr>${Array.from({ length: 8 }, (_, i) => `<td>训练损失 ${i}</td>`).join("")}</tr></table>`;
+
+/** A notebook with everything that can be too wide: long code, a wide table, a figure. */
+function layoutNotebook(): Notebook {
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "optimlab", display_name: "TypeScript", language: "typescript" } },
+    cells: [
+      { cell_type: "markdown", metadata: {}, source: "# Layout\n\nText before the code.\n" },
+      { cell_type: "markdown", metadata: {}, source: `## Long code in markdown\n\n\`\`\`ts\n${LONG_LINE}\n\`\`\`\n` },
+      {
+        cell_type: "code",
+        metadata: {},
+        execution_count: 2,
+        source: LONG_LINE,
+        outputs: [
+          { output_type: "execute_result", execution_count: 2, data: { "text/html": WIDE_TABLE }, metadata: {} },
+          {
+            output_type: "display_data",
+            metadata: {},
+            data: {
+              "application/vnd.plotly.v1+json": {
+                data: [{ type: "scatter", x: [1, 2, 3], y: [3, 1, 2], name: "loss" }],
+                layout: { title: { text: "Training loss of three optimizers per epoch" }, height: 300 },
+              },
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+before(async () => {
+  if (!chromium) return;
+  fs.mkdirSync(results, { recursive: true });
+  site = tempDir("layout-site");
+  const notebooks = path.join(site, "notebooks");
+  fs.mkdirSync(notebooks);
+  fs.writeFileSync(path.join(notebooks, "layout.ipynb"), JSON.stringify(layoutNotebook()));
+  await buildSite({ inputs: [notebooks], outDir: path.join(site, "out"), execute: false, progress: progressSink() });
+  browser = await launchChromium(chromium);
+});
+
+after(async () => {
+  await browser?.close();
+  if (site) fs.rmSync(site, { recursive: true, force: true });
+});
+
+async function open(width: number): Promise<Page> {
+  const page = await (browser as Browser).newPage({ viewport: { width, height: 900 } });
+  await page.goto(pathToFileURL(path.join(site as string, "out", "layout.html")).href, { timeout: LOAD_TIMEOUT });
+  await page.waitForSelector("body[data-figures-drawn]", { timeout: LOAD_TIMEOUT });
+  return page;
+}
+
+/** The page's width against the window's, and whether a box scrolls its content sideways. */
+const pageWidth = (page: Page): Promise<{ scroll: number; window: number }> =>
+  page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, window: window.innerWidth }));
+/** Whether a box (or the one element inside it: highlight.js makes `pre code` scroll) scrolls its content sideways. */
+const scrolls = (page: Page, selector: string): Promise<boolean> =>
+  page
+    .locator(selector)
+    .evaluate((box) =>
+      [box, box.firstElementChild].some(
+        (el) => el !== null && el.scrollWidth > el.clientWidth && getComputedStyle(el).overflowX === "auto",
+      ),
+    );
+
+test(
+  "markdown code blocks are boxed like code cells and scroll in the column; the page fits the window",
+  { timeout: 240_000 },
+  async (t) => {
+    if (!chromium) return t.skip(CHROMIUM_MISSING);
+    for (const width of [1280, 400]) {
+      const page = await open(width);
+      await page.screenshot({ path: path.join(results, `site-layout-${width}.png`), fullPage: true });
+      const { scroll, window } = await pageWidth(page);
+      assert.ok(scroll <= window, `at ${width} px the page is ${scroll} px wide`);
+      assert.ok(await scrolls(page, ".cell-markdown pre"), "the markdown code block scrolls inside its box");
+      const box = await page.locator(".cell-markdown pre").evaluate((el) => ({
+        background: getComputedStyle(el).backgroundColor,
+        border: getComputedStyle(el).borderTopStyle,
+      }));
+      const cell = await page.locator(".input pre").evaluate((el) => ({
+        background: getComputedStyle(el).backgroundColor,
+        border: getComputedStyle(el).borderTopStyle,
+      }));
+      assert.deepEqual(box, cell, "the same box as a code cell");
+      assert.equal(await page.locator(".cell-markdown pre code.hljs").count(), 1, "highlighted like a code cell");
+      await page.close();
+    }
+  },
+);
