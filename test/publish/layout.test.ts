@@ -118,3 +118,20 @@ test(
     }
   },
 );
+
+test(
+  "a code cell is one box: the code inside it has no background or padding of its own",
+  { timeout: 240_000 },
+  async (t) => {
+    if (!chromium) return t.skip(CHROMIUM_MISSING);
+    const page = await open(1280);
+    for (const selector of [".input pre code", ".cell-markdown pre code"]) {
+      const style = await page.locator(selector).evaluate((el) => {
+        const s = getComputedStyle(el);
+        return { background: s.backgroundColor, padding: s.padding };
+      });
+      assert.deepEqual(style, { background: "rgba(0, 0, 0, 0)", padding: "0px" }, selector);
+    }
+    await page.close();
+  },
+);
