@@ -79,6 +79,8 @@ export const cliMessages = {
   unknownOption: (option: string, mode: Mode) =>
     `optimlab ${mode}: unknown option ${option} (see optimlab ${mode} --help)`,
   missingValue: (option: string) => `option --${option} needs a value`,
+  emptyValue: (option: string) =>
+    `option --${option} needs a value, got an empty one: give a value or leave the option out`,
   notANumber: (option: string, value: string) => `option --${option} expects a positive number, got "${value}"`,
   noPaths: (mode: Mode) =>
     `optimlab ${mode}: give at least one notebook, folder or glob, e.g. optimlab ${mode} notebooks/`,
@@ -121,6 +123,8 @@ export function parseArgs(args: string[], mode: Mode): ParsedArgs {
     }
     const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
     if (value === undefined) throw new Error(cliMessages.missingValue(name));
+    // `--output-dir ""` would mean "in place" to `run`, `--shard ""` "no shard": refuse, never guess.
+    if (value === "") throw new Error(cliMessages.emptyValue(name));
     parsed.values[name] = spec.repeatable ? [...(parsed.values[name] ?? []), value] : [value];
   }
   return parsed;

@@ -286,6 +286,26 @@ describe("optimlab test: bad input", () => {
       cliMessages.unknownOption("--junit", "run"),
       "junit belongs to test",
     );
+    // An empty value is a mistake for every option that takes one: `run --output-dir ""` wrote over the
+    // sources, `--shard ""` ran every notebook.
+    const dir = tempDir();
+    const file = path.join(dir, "k.ipynb");
+    fs.writeFileSync(file, notebookJson([codeCell("1")], "no-such-kernel"));
+    const before = fs.readFileSync(file, "utf8");
+    for (const [run, option] of [
+      [runMain, "output-dir"],
+      [main, "output-dir"],
+      [main, "shard"],
+      [runMain, "kernel"],
+      [main, "junit"],
+      [main, "timeout"],
+    ] as const) {
+      for (const args of [[`--${option}`, ""], [`--${option}=`]]) {
+        const { code, out, err } = await capture(run, [file, ...args]);
+        assert.deepEqual([code, err, out], [2, cliMessages.emptyValue(option), ""], args.join(" "));
+      }
+    }
+    assert.equal(fs.readFileSync(file, "utf8"), before, "the notebook was not written");
     const help = await capture(main, ["--help"]);
     assert.equal(help.code, 0);
     assert.match(help.out, /--notebook-timeout VALUE/);
