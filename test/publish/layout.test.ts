@@ -135,3 +135,38 @@ test(
     await page.close();
   },
 );
+
+test(
+  "at 400 px the prompts go above the cells, no side margins remain, and wide outputs scroll in their box",
+  { timeout: 240_000 },
+  async (t) => {
+    if (!chromium) return t.skip(CHROMIUM_MISSING);
+    const page = await open(400);
+    const rect = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((el) => {
+          const r = el.getBoundingClientRect();
+          return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width };
+        });
+    const prompt = await rect(".input .prompt");
+    const code = await rect(".input pre");
+    assert.ok(prompt.bottom <= code.top + 1, "the In [n] prompt is above the code");
+    assert.ok(code.width >= 340, `the code gets the column (${code.width} px)`);
+    const output = await rect(".output-body");
+    assert.ok(Math.abs(output.left - code.left) <= 1, "outputs start where the code starts");
+    assert.ok(await scrolls(page, ".output-rich:first-child .output-body"), "the wide table scrolls inside its box");
+    const cellHeight = await page
+      .locator(".output-html td")
+      .first()
+      .evaluate((el) => el.getBoundingClientRect().height);
+    assert.ok(cellHeight < 40, `a table cell stays on one line (${cellHeight} px)`);
+    const figure = await rect(".plotly-figure");
+    assert.ok(figure.width >= 480, `the figure keeps a readable width (${figure.width} px) and scrolls`);
+    const { scroll, window } = await pageWidth(page);
+    assert.ok(scroll <= window, `the page is ${scroll} px wide`);
+    await page.screenshot({ path: path.join(results, "site-layout-400-outputs.png"), fullPage: true });
+    await page.close();
+  },
+);
