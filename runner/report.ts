@@ -219,6 +219,7 @@ export function formatJunit(entries: RunEntry[]): string {
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<testsuites name="optimlab test" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}">\n` +
-    `${suites.join("\n")}\n</testsuites>\n`
+    suites.map((suite) => `${suite}\n`).join("") +
+    `</testsuites>\n`
   );
 }

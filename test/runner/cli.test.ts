@@ -191,6 +191,17 @@ describe("optimlab test: bad input", () => {
       `ERROR ${path.join(dir, "d.ipynb")}`,
     ]);
     assert.equal((await capture(main, [dir, "--shard", "4/3"])).code, 2);
+    // An empty shard still writes its (empty) report: CI reads one per matrix slot.
+    const two = tempDir();
+    for (const name of ["a", "b"]) fs.writeFileSync(path.join(two, `${name}.ipynb`), "not json");
+    const junit = path.join(two, "reports", "j.xml");
+    const empty = await capture(main, [two, "--shard", "3/3", "--junit", junit]);
+    assert.deepEqual([empty.code, empty.out], [0, cliMessages.shardEmpty("3/3", 2)]);
+    assert.equal(
+      fs.readFileSync(junit, "utf8"),
+      '<?xml version="1.0" encoding="UTF-8"?>\n' +
+        '<testsuites name="optimlab test" tests="0" failures="0" errors="0" skipped="0">\n</testsuites>\n',
+    );
   });
 
   it("turns options into batch options: params file then --param, run writes in place", () => {
