@@ -25,6 +25,12 @@ let site: string | undefined;
 const LONG_LINE = `const losses = [${Array.from({ length: 60 }, (_, i) => `lossAt(${i})`).join(", ")}];`;
 const WIDE_TABLE = `<table><tr>${Array.from({ length: 8 }, (_, i) => `<th>学习率与权重衰减 ${i}</th>`).join("")}</tr><tr>${Array.from({ length: 8 }, (_, i) => `<td>训练损失 ${i}</td>`).join("")}</tr></table>`;
 
+const WIDE_MARKDOWN_TABLE = [0, 1, 2]
+  .map(
+    (row) => `| ${Array.from({ length: 8 }, (_, i) => (row === 1 ? "---" : `output on 28×28×${i}`)).join(" | ")} |\n`,
+  )
+  .join("");
+
 /** A notebook with everything that can be too wide: long code, a wide table, a figure. */
 function layoutNotebook(): Notebook {
   return {
@@ -32,7 +38,11 @@ function layoutNotebook(): Notebook {
     nbformat_minor: 5,
     metadata: { kernelspec: { name: "optimlab", display_name: "TypeScript", language: "typescript" } },
     cells: [
-      { cell_type: "markdown", metadata: {}, source: "# Layout\n\nText before the code.\n" },
+      {
+        cell_type: "markdown",
+        metadata: {},
+        source: `# Layout\n\nInline code without spaces: \`${LONG_LINE.replace(/ /g, "")}\`.\n\n${WIDE_MARKDOWN_TABLE}`,
+      },
       { cell_type: "markdown", metadata: {}, source: `## Long code in markdown\n\n\`\`\`ts\n${LONG_LINE}\n\`\`\`\n` },
       {
         cell_type: "code",
