@@ -366,7 +366,7 @@ async function startKernel(run: RunPlan, options: ExecuteOptions): Promise<Kerne
  * outputs against those stored. True when the kernel was left stuck (kill it).
  */
 async function runCells(run: RunPlan, session: KernelSession, options: ExecuteOptions): Promise<boolean> {
-  const stored = new Map<number, Output[]>();
+  const stored = new Map<number, StoredOutputs>();
   const stuck = await runCellsInOrder(run, session, options, stored);
   if (options.checkOutputs) compareFinalOutputs(run, stored, options);
   return stuck;
@@ -376,7 +376,7 @@ async function runCells(run: RunPlan, session: KernelSession, options: ExecuteOp
  * A later cell may update an earlier cell's display (update_display_data), so outputs are compared
  * in their final state, after the run, as a notebook written by `run` stores them.
  */
-function compareFinalOutputs(run: RunPlan, stored: Map<number, Output[]>, options: ExecuteOptions): void {
+function compareFinalOutputs(run: RunPlan, stored: Map<number, StoredOutputs>, options: ExecuteOptions): void {
   for (const [n, expected] of stored) {
     const { cell } = run.codeCells[n];
     const result = run.results[n];
@@ -393,7 +393,7 @@ async function runCellsInOrder(
   run: RunPlan,
   session: KernelSession,
   options: ExecuteOptions,
-  stored: Map<number, Output[]>,
+  stored: Map<number, StoredOutputs>,
 ): Promise<boolean> {
   const displays = new DisplayRegistry();
   const defaultTimeout = notebookTimeoutSetting(run.notebook) ?? options.timeout ?? DEFAULT_CELL_TIMEOUT;
@@ -407,7 +407,7 @@ async function runCellsInOrder(
       continue;
     }
     options.onCellStart?.(cell, { index: result.index, number: result.number });
-    stored.set(n, cell.outputs);
+    stored.set(n, { outputs: cell.outputs, executed: cell.execution_count !== null || cell.outputs.length > 0 });
     const timeoutSeconds = directives.timeoutSeconds ?? defaultTimeout;
     const outcome = await executeCell(session, cell, result, {
       displays,
@@ -500,11 +500,11 @@ function recordReply(cell: CodeCell, outcome: Extract<ExecuteOutcome, { kind: "r
 function outputMismatch(
   cell: CodeCell,
   result: CellResult,
-  expected: Output[],
+  expected: StoredOutputs,
   options: ExecuteOptions,
 ): CellFailure | undefined {
-  if (!options.checkOutputs || cellTags(cell).includes(TAG_INJECTED) || !hasStoredOutputs(expected)) return undefined;
-  const mismatch = compareOutputs(expected, cell.outputs, options.sanitizers ?? []);
+  if (!options.checkOutputs || cellTags(cell).includes(TAG_INJECTED) || !expected.executed) return undefined;
+  const mismatch = compareOutputs(expected.outputs, cell.outputs, options.sanitizers ?? []);
   if (!mismatch) return undefined;
   const summary = outputMismatchMessage(cellLabel(result));
   const extra = [{ title: "diff (- stored, + new)", text: mismatch }];
@@ -529,9 +529,14 @@ function finishRun(run: RunPlan, error?: string): NotebookResult {
   };
 }
 
-/** A never-executed cell has nothing to compare with. */
-function hasStoredOutputs(outputs: Output[]): boolean {
-  return outputs.length > 0;
+/**
+ * What the notebook held for a cell before the run. A cell with an execution count was executed:
+ * no stored outputs then means it printed nothing, and must still print nothing. A cell never
+ * executed (no count, no outputs) has nothing to compare with.
+ */
+interface StoredOutputs {
+  outputs: Output[];
+  executed: boolean;
 }
 
 /** nbclient's key order: busy, execute_input, reply, idle. */

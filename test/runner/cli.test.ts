@@ -653,6 +653,24 @@ describe("optimlab test/run on the python3 kernel", { skip: pythonKernelMissing(
     assert.match(sanitized.out, /PASS {4}cell {3}1 /);
   });
 
+  it("--check-outputs compares a cell stored as executed without output: it must still print nothing", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "silent.ipynb");
+    const cell = (source: string, executionCount: number | null) => ({
+      cell_type: "code",
+      metadata: {},
+      outputs: [],
+      execution_count: executionCount,
+      source,
+    });
+    fs.writeFileSync(file, notebookJson([cell("print('never run')", null), cell("print('new output')", 2)]));
+    const { code, out } = await capture(main, [file, "--check-outputs"]);
+    assert.equal(code, 1, out);
+    assert.match(out, /PASS {4}cell {3}1 /, "a cell never executed is not compared");
+    assert.match(out, /FAIL {4}cell {3}2 .*produced outputs that differ/);
+    assert.match(out, / {4}---- diff \(- stored, \+ new\) ----\n(.*\n)*? {4}\+ new output/);
+  });
+
   for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
     it(`kills the kernel's process group when the runner gets ${signal}`, async () => {
       const dir = tempDir();
