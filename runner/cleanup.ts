@@ -1,7 +1,9 @@
 /**
  * No kernel outlives the runner. Every kernel we spawn leads its own process group; this registry
  * kills those groups and removes their connection-file folders when the runner exits, including on
- * SIGINT/SIGTERM/SIGHUP (Ctrl-C, CI cancellation, a closed terminal).
+ * SIGINT/SIGTERM/SIGHUP (Ctrl-C, CI cancellation, a closed terminal). The handlers are installed
+ * only while a kernel is live: a program that uses the runner as a library gets its signals back
+ * (its own SIGTERM handler runs) once the last kernel is gone.
  *
  * A runner killed by SIGKILL runs no handler at all, so a watchdog process (one per runner, in its
  * own session) holds a pipe from the runner: when the pipe closes — however the runner ended — it
@@ -13,7 +15,6 @@ import * as fs from "node:fs";
 
 /** Live kernel groups: leader pid → its private temp folder (connection file). */
 const liveGroups = new Map<number, string | undefined>();
-let installed = false;
 let watchdog: ChildProcess | undefined;
 
 /** Sends `signal` to the whole process group led by `pid`; false when it no longer exists. */
@@ -51,6 +52,7 @@ export function registerKernelGroup(pid: number, tempDir?: string): void {
 export function unregisterKernelGroup(pid: number): void {
   liveGroups.delete(pid);
   tellWatchdog(`-${pid}`);
+  if (liveGroups.size === 0) removeHandlers();
 }
 
 /**
@@ -64,21 +66,34 @@ export function killAllKernels(): void {
     tellWatchdog(`-${pid}`);
   }
   liveGroups.clear();
+  removeHandlers();
 }
 
 const SIGNAL_EXIT_CODES: { [signal: string]: number } = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
+/** The signal handlers while kernels are live (empty when none is). */
+const signalHandlers = new Map<NodeJS.Signals, () => void>();
+
 function installHandlers(): void {
-  if (installed) return;
-  installed = true;
+  if (signalHandlers.size > 0) return;
   process.on("exit", killAllKernels);
   for (const signal of Object.keys(SIGNAL_EXIT_CODES) as NodeJS.Signals[]) {
-    process.on(signal, () => {
+    const handler = (): void => {
       killAllKernels();
       process.stderr.write(`optimlab: received ${signal}, kernels stopped\n`);
       process.exit(SIGNAL_EXIT_CODES[signal]);
-    });
+    };
+    signalHandlers.set(signal, handler);
+    process.on(signal, handler);
   }
+}
+
+/** No kernel left to protect: the signals are the host program's again. */
+function removeHandlers(): void {
+  if (signalHandlers.size === 0) return;
+  process.off("exit", killAllKernels);
+  for (const [signal, handler] of signalHandlers) process.off(signal, handler);
+  signalHandlers.clear();
 }
 
 /**

@@ -20,6 +20,26 @@ function notebook(sources: string[], metadata: Notebook["metadata"] = {}): Noteb
 }
 
 describe("executeNotebook API on the python3 kernel", { skip: pythonKernelMissing() }, () => {
+  it("holds SIGINT, SIGTERM and SIGHUP only while a kernel is live, then leaves them to the host", async () => {
+    const signals = ["SIGINT", "SIGTERM", "SIGHUP", "exit"] as const;
+    const counts = () => signals.map((signal) => process.listenerCount(signal));
+    const before = counts();
+    let during: number[] = [];
+    const result = await executeNotebook(notebook(["1 + 1"]), {
+      kernel: "python3",
+      onCellStart: () => {
+        during = counts();
+      },
+    });
+    assert.equal(result.ok, true, result.error);
+    assert.deepEqual(
+      during,
+      before.map((count) => count + 1),
+      "one handler each while the kernel runs",
+    );
+    assert.deepEqual(counts(), before, "none left after the run: a host's SIGTERM handler is the only one");
+  });
+
   it("calls hooks in order, honours metadata execution.timeout and the notebook deadline", async () => {
     const events: string[] = [];
     const withMetadataTimeout = notebook(["print('one')", "import time\ntime.sleep(30)"], {
