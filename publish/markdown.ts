@@ -1,7 +1,8 @@
 /**
  * Markdown cells → HTML at build time: markdown-it (HTML allowed, as in Jupyter), math with KaTeX
- * via markdown-it-texmath (`$…$`, `$$…$$`), fenced code highlighted by highlight.js, and cell
- * attachments (`attachment:name`) pointed at the files the builder wrote for them.
+ * via markdown-it-texmath (`$…$`, `$$…$$`), fenced code highlighted by highlight.js, cell
+ * attachments (`attachment:name`) pointed at the files the builder wrote for them, and headings
+ * with ids (slugs of their text, unique on the page) and an anchor link, which the page lists.
  */
 import katex from "katex";
 import MarkdownIt from "markdown-it";
@@ -9,9 +10,71 @@ import texmath from "markdown-it-texmath";
 import { escapeHtml } from "../src/display/escapeHtml";
 import { highlightCode } from "./highlight";
 
-/** Per-render context: where each attachment of the cell was written (name → relative URL). */
+/** One heading of a page: its level (1 for `#`), its id and its plain text. */
+export interface Heading {
+  level: number;
+  id: string;
+  text: string;
+}
+
+/** The headings of one page, shared by the renders of its cells so ids stay unique on the page. */
+export interface PageHeadings {
+  /** The accessible name of each heading's anchor link, in the page's language. */
+  anchorLabel: string;
+  /** Every heading rendered so far, in order. */
+  headings: Heading[];
+  used: Set<string>;
+}
+
+/** A page's (empty) heading list. */
+export function pageHeadings(anchorLabel: string): PageHeadings {
+  return { anchorLabel, headings: [], used: new Set() };
+}
+
+/** Per-render context: where each attachment of the cell was written (name → relative URL), and the page's headings. */
 export interface MarkdownEnv {
   attachments?: { [name: string]: string };
+  /** Given: headings get ids and anchor links, and are recorded here. */
+  headings?: PageHeadings;
+}
+
+/**
+ * A heading's id: its text in lower case, letters and digits of any script kept (Chinese headings
+ * keep their characters), punctuation dropped, spaces as hyphens; "section" when nothing is left.
+ */
+export function headingSlug(text: string): string {
+  const slug = text
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\s_-]/gu, "")
+    .replace(/[\s_-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return slug || "section";
+}
+
+/** The plain text of a heading's inline token (text, inline code, TeX source of math). */
+function headingText(inline: MarkdownIt.Token | undefined): string {
+  return (inline?.children ?? [])
+    .filter((t) => t.type === "text" || t.type === "code_inline" || t.type.startsWith("math"))
+    .map((t) => t.content)
+    .join("")
+    .trim();
+}
+
+/** Gives every heading an id unique on the page (`-2`, `-3`… after a repeat) and records it. */
+function identifyHeadings(tokens: MarkdownIt.Token[], headings: PageHeadings): void {
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].type !== "heading_open") continue;
+    const text = headingText(tokens[i + 1]);
+    const base = headingSlug(text);
+    let id = base;
+    for (let n = 2; headings.used.has(id); n++) id = `${base}-${n}`;
+    headings.used.add(id);
+    headings.headings.push({ level: Number(tokens[i].tag.slice(1)), id, text });
+    tokens[i].attrSet("id", id);
+    const close = tokens.slice(i + 1).find((t) => t.type === "heading_close");
+    if (close) close.meta = { anchor: id };
+  }
 }
 
 const KATEX_OPTIONS = { throwOnError: false, output: "htmlAndMathml" as const };
@@ -40,6 +103,17 @@ function createRenderer(): MarkdownIt {
       if (target) token.attrSet("src", target);
     }
     return defaultImage ? defaultImage(tokens, index, options, env, self) : self.renderToken(tokens, index, options);
+  };
+  md.core.ruler.push("heading_ids", (state) => {
+    const headings = (state.env as MarkdownEnv).headings;
+    if (headings) identifyHeadings(state.tokens, headings);
+  });
+  md.renderer.rules.heading_close = (tokens, index, _options, env: MarkdownEnv) => {
+    const anchor = (tokens[index].meta as { anchor?: string } | null)?.anchor;
+    const link = anchor
+      ? `<a class="heading-anchor" href="#${escapeHtml(anchor)}" aria-label="${escapeHtml(env.headings?.anchorLabel ?? "")}">#</a>`
+      : "";
+    return `${link}</${tokens[index].tag}>\n`;
   };
   // markdown-it's link validator rejects `attachment:` as an unknown scheme; let it through to the rule above.
   const validate = md.validateLink.bind(md);
@@ -71,12 +145,7 @@ export function firstHeading(source: string): string | undefined {
   let fallback: string | undefined;
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i].type !== "heading_open") continue;
-    const inline = tokens[i + 1];
-    const text = (inline.children ?? [])
-      .filter((t) => t.type === "text" || t.type === "code_inline" || t.type.startsWith("math"))
-      .map((t) => t.content)
-      .join("")
-      .trim();
+    const text = headingText(tokens[i + 1]);
     if (tokens[i].tag === "h1") return text;
     fallback ??= text;
   }

@@ -1,6 +1,6 @@
 /**
- * HTML templates: one page per notebook (cells in order, prompts, outputs) and one index per
- * language. Every page declares its language (`<html lang>`) and carries a language switch that
+ * HTML templates: one page per notebook (cells in order, prompts, outputs, a table of contents of
+ * its `##` sections after the title cell) and one index per language. Every page declares its language (`<html lang>`) and carries a language switch that
  * leads to the same notebook in the other language (or to that language's index).
  */
 import * as path from "node:path";
@@ -10,7 +10,7 @@ import { htmlLanguageTag, type Language } from "../src/i18n/language";
 import type { Cell, Notebook } from "../runner";
 import { ASSETS } from "./assets";
 import { highlightCode } from "./highlight";
-import { renderMarkdown } from "./markdown";
+import { pageHeadings, renderMarkdown, type Heading } from "./markdown";
 import { renderOutputs } from "./outputs";
 import { SITE_TEXT } from "./siteText";
 
@@ -147,6 +147,17 @@ function attachments(
   return urls;
 }
 
+/** The page's table of contents: its `##` sections, when it has at least two. */
+function tableOfContents(headings: readonly Heading[], lang: Language): string {
+  const sections = headings.filter((heading) => heading.level === 2);
+  if (sections.length < 2) return "";
+  const text = SITE_TEXT[lang];
+  const items = sections.map(
+    (section) => `<li><a href="#${escapeHtml(section.id)}">${escapeHtml(section.text)}</a></li>`,
+  );
+  return `<nav class="toc" aria-label="${escapeHtml(text.contents)}"><strong>${escapeHtml(text.contents)}</strong><ul>${items.join("")}</ul></nav>`;
+}
+
 /** The language switch targets of a page: itself, its translations, and other languages' indexes. */
 function alternatesOf(info: PageInfo, languages: readonly Language[]): { [lang: string]: string } {
   const alternates: { [lang: string]: string } = {};
@@ -171,11 +182,16 @@ export function notebookPage(
     relativeHref(info.href, writeAsset(name, content));
   const assetPrefix = info.lang === "en" ? info.slug : `${info.lang}-${info.slug}`;
   let figures = 0;
+  const headings = pageHeadings(SITE_TEXT[info.lang].sectionLink);
+  // The table of contents goes after the cell with the title (the first `#` heading), else first.
+  let titleCell = -1;
   const cells = notebook.cells.map((cell, index) => {
     const prefix = `${assetPrefix}-c${index}`;
     const source = join(cell.source);
     if (cell.cell_type === "markdown") {
-      return `<section class="cell cell-markdown">${renderMarkdown(source, { attachments: attachments(cell, prefix, pageAsset) })}</section>`;
+      const html = renderMarkdown(source, { attachments: attachments(cell, prefix, pageAsset), headings });
+      if (titleCell < 0 && headings.headings.some((heading) => heading.level === 1)) titleCell = index;
+      return `<section class="cell cell-markdown">${html}</section>`;
     }
     if (cell.cell_type !== "code") return `<section class="cell cell-raw"><pre>${escapeHtml(source)}</pre></section>`;
     const outputs = renderOutputs(cell.outputs, { prefix, writeAsset: pageAsset });
@@ -196,6 +212,8 @@ export function notebookPage(
       : "<span></span>",
     neighbours.next ? link(neighbours.next, "next", `${escapeHtml(neighbours.next.title)} →`) : "<span></span>",
   ].join("");
+  const toc = tableOfContents(headings.headings, info.lang);
+  if (toc) cells.splice(titleCell + 1, 0, toc);
   const body = `<main>\n${errorBanner(info)}\n${cells.join("\n")}\n</main>\n<footer class="pager">${pager}</footer>`;
   const frame: Frame = {
     href: info.href,

@@ -17,6 +17,10 @@ export interface SiteText {
   storedOutputs: string;
   plotlyMissing: string;
   translation: string;
+  /** The heading of a page's table of contents. */
+  contents: string;
+  /** The accessible name of a heading's anchor link. */
+  sectionLink: string;
 }
 
 export const SITE_TEXT: { [L in Language]: SiteText } = {
@@ -33,6 +37,8 @@ export const SITE_TEXT: { [L in Language]: SiteText } = {
     storedOutputs: ", stored outputs",
     plotlyMissing: "This figure needs assets/plotly.min.js, which did not load.",
     translation: "translation",
+    contents: "Contents",
+    sectionLink: "Link to this section",
   },
   zh: {
     siteTitle: "optimlab 教程",
@@ -46,5 +52,7 @@ export const SITE_TEXT: { [L in Language]: SiteText } = {
     storedOutputs: "，使用保存的输出",
     plotlyMissing: "此图需要 assets/plotly.min.js，但它没有加载。",
     translation: "译文",
+    contents: "目录",
+    sectionLink: "链接到本节",
   },
 };

@@ -63,6 +63,7 @@ function layoutNotebook(): Notebook {
           },
         ],
       },
+      { cell_type: "markdown", metadata: {}, source: "## 第二节：结论\n\nThe end." },
     ],
   };
 }
@@ -177,6 +178,30 @@ test(
     const { scroll, window } = await pageWidth(page);
     assert.ok(scroll <= window, `the page is ${scroll} px wide`);
     await page.screenshot({ path: path.join(results, "site-layout-400-outputs.png"), fullPage: true });
+    await page.close();
+  },
+);
+
+test(
+  "headings show their anchor link on hover; the table of contents leads to a Chinese heading",
+  { timeout: 240_000 },
+  async (t) => {
+    if (!chromium) return t.skip(CHROMIUM_MISSING);
+    const page = await open(1280);
+    const anchor = page.locator("h2#第二节结论 > a.heading-anchor");
+    const opacity = () => anchor.evaluate((el) => getComputedStyle(el).opacity);
+    assert.equal(await opacity(), "0");
+    await page.hover("h2#第二节结论");
+    assert.equal(await opacity(), "1");
+    await page.mouse.move(0, 0);
+    await page.locator("nav.toc a", { hasText: "第二节：结论" }).click();
+    assert.equal(await page.evaluate(() => decodeURIComponent(location.hash)), "#第二节结论");
+    const seen = await page.locator("h2#第二节结论").evaluate((el) => ({
+      top: el.getBoundingClientRect().top,
+      height: window.innerHeight,
+      scrolled: window.scrollY,
+    }));
+    assert.ok(seen.scrolled > 0 && seen.top >= 0 && seen.top < seen.height, "the heading is scrolled into view");
     await page.close();
   },
 );

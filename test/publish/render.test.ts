@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ansiToHtml, applyCarriageReturns } from "../../publish/ansi";
 import { highlightCode } from "../../publish/highlight";
-import { firstHeading, renderLatex, renderMarkdown } from "../../publish/markdown";
+import { firstHeading, headingSlug, pageHeadings, renderLatex, renderMarkdown } from "../../publish/markdown";
 import { renderOutputs } from "../../publish/outputs";
 import type { Output } from "../../runner";
 
@@ -26,6 +26,28 @@ test("markdown: attachments point at the written files; first heading gives the 
   assert.ok(html.includes('<img src="assets/images/x.png" alt="plot">'));
   assert.equal(firstHeading("text\n\n## Second\n\n# Main $x$ `code`\n"), "Main x code");
   assert.equal(firstHeading("no heading"), undefined);
+});
+
+test("headings: slugs of their text in any script, unique across the renders of one page; none without a page", () => {
+  assert.equal(headingSlug("01 · Gradient descent, SGD — and Adam"), "01-gradient-descent-sgd-and-adam");
+  assert.equal(headingSlug("4. 小批量大小：轮数与墙钟时间"), "4-小批量大小轮数与墙钟时间");
+  assert.equal(headingSlug("Loss on 0.1x² + 2y²"), "loss-on-01x2-2y2");
+  assert.equal(headingSlug("?!"), "section");
+  const headings = pageHeadings("Link to this section");
+  renderMarkdown("# Intro\n\n## Setup", { headings });
+  const html = renderMarkdown("## Setup `fit`", { headings });
+  assert.match(html, /^<h2 id="setup-fit">Setup <code>fit<\/code><a class="heading-anchor" href="#setup-fit"/);
+  renderMarkdown("## Setup", { headings });
+  assert.deepEqual(
+    headings.headings.map((h) => [h.level, h.id, h.text]),
+    [
+      [1, "intro", "Intro"],
+      [2, "setup", "Setup"],
+      [2, "setup-fit", "Setup fit"],
+      [2, "setup-2", "Setup"],
+    ],
+  );
+  assert.equal(renderMarkdown("## Setup"), "<h2>Setup</h2>\n", "markdown outputs (no page headings) stay as they were");
 });
 
 test("LaTeX outputs and highlighting", () => {
