@@ -40,6 +40,24 @@ export const siteMessages = {
   unreadable: (file: string, reason: string) => `${file}: ${reason}`,
 } as const;
 
+/**
+ * The warning of a `--no-execute` build that met notebooks stored without outputs: their pages show
+ * code only, and the index says so.
+ */
+export function noStoredOutputsMessage(files: readonly string[]): string {
+  const count = files.length === 1 ? "1 notebook has" : `${files.length} notebooks have`;
+  return (
+    `site: warning: ${count} no stored outputs and --no-execute does not run them, so their pages show code only: ` +
+    `${files.join(", ")} (run them first with \`optimlab run\`, or build without --no-execute)`
+  );
+}
+
+/** Whether a notebook was stored without outputs: it has code cells, and none has an output or an execution count. */
+export function lacksStoredOutputs(notebook: Notebook): boolean {
+  const code = notebook.cells.filter((cell) => cell.cell_type === "code");
+  return code.length > 0 && code.every((cell) => cell.outputs.length === 0 && cell.execution_count === null);
+}
+
 /** File name (without .html) of a notebook's page: its path under the common folder, flattened. */
 export function pageSlug(file: string, root: string): string {
   const relative = path.relative(root, file).replace(/\.ipynb$/, "");
@@ -101,6 +119,10 @@ interface Loaded {
   notebook: Notebook;
   problems: string[];
   seconds?: number;
+  /** When the execution ended. */
+  executedAt?: Date;
+  /** Read with --no-execute from a notebook stored without outputs. */
+  noStoredOutputs?: boolean;
 }
 
 async function runOne(file: string, position: number, options: SiteOptions, progress: Progress): Promise<Loaded> {
@@ -108,7 +130,7 @@ async function runOne(file: string, position: number, options: SiteOptions, prog
     progress.notebook(position, file, "reading stored outputs");
     try {
       const notebook = readNotebook(file);
-      return { notebook, problems: storedErrors(notebook) };
+      return { notebook, problems: storedErrors(notebook), noStoredOutputs: lacksStoredOutputs(notebook) };
     } catch (error) {
       return { notebook: emptyNotebook(), problems: [(error as Error).message] };
     }
@@ -166,7 +188,7 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
 
   const loaded: { file: string; info: PageInfo; notebook: Notebook }[] = [];
   for (const [i, file] of files.entries()) {
-    const { notebook, problems, seconds } = await runOne(file, i + 1, options, progress);
+    const { notebook, problems, seconds, noStoredOutputs } = await runOne(file, i + 1, options, progress);
     const lang = notebookLanguageTag(notebook);
     // A translation lives in a folder named after its language; its page keeps the English page's name.
     const slug =
@@ -188,6 +210,7 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
         problems,
         executed: options.execute !== false,
         seconds,
+        noStoredOutputs,
         codeCells: codeCellCount(notebook),
       },
     });
@@ -225,6 +248,8 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
     );
   }
   const pages = loaded.map((entry) => entry.info);
+  const codeOnly = pages.filter((page) => page.noStoredOutputs).map((page) => page.source);
+  if (codeOnly.length > 0) progress.warning(noStoredOutputsMessage(codeOnly));
   progress.summary(outDir, pages);
   return { outDir, pages, ok: pages.every((page) => page.ok) };
 }

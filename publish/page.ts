@@ -33,6 +33,8 @@ export interface PageInfo {
   executed: boolean;
   /** Seconds the execution took (when executed). */
   seconds?: number;
+  /** Built without executing from a notebook stored without outputs: the page shows code only. */
+  noStoredOutputs?: boolean;
   codeCells: number;
 }
 
@@ -236,7 +238,13 @@ export function indexPage(
   const items = pages.map((page) => {
     const status = page.ok ? "" : ` <span class="status-failed">${escapeHtml(text.failed)}</span>`;
     const timing =
-      page.seconds !== undefined ? text.executedIn(page.seconds.toFixed(1)) : page.executed ? "" : text.storedOutputs;
+      page.seconds !== undefined
+        ? text.executedIn(page.seconds.toFixed(1))
+        : page.executed
+          ? ""
+          : page.noStoredOutputs
+            ? text.noStoredOutputs
+            : text.storedOutputs;
     const translations = Object.entries(page.translations)
       .map(([other, to]) => {
         const tag = htmlLanguageTag(other as Language);

@@ -33,6 +33,11 @@ export class Progress {
     this.line(`  cell ${result.number}/${codeCells} ${verdict} (${result.seconds.toFixed(2)} s)`);
   }
 
+  /** A warning about the build (printed before the summary). */
+  warning(text: string): void {
+    this.line(text);
+  }
+
   /** The closing summary: pages written and, per failed notebook, what failed. */
   summary(outDir: string, pages: readonly PageInfo[]): void {
     const failed = pages.filter((p) => !p.ok);

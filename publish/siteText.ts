@@ -15,6 +15,8 @@ export interface SiteText {
   codeCells: (count: number) => string;
   executedIn: (seconds: string) => string;
   storedOutputs: string;
+  /** Built with --no-execute from a notebook that has no stored outputs. */
+  noStoredOutputs: string;
   plotlyMissing: string;
   translation: string;
   /** The heading of a page's table of contents. */
@@ -35,6 +37,7 @@ export const SITE_TEXT: { [L in Language]: SiteText } = {
     codeCells: (count) => `${count} code cells`,
     executedIn: (seconds) => `, executed in ${seconds} s`,
     storedOutputs: ", stored outputs",
+    noStoredOutputs: ", not executed: no stored outputs",
     plotlyMissing: "This figure needs assets/plotly.min.js, which did not load.",
     translation: "translation",
     contents: "Contents",
@@ -50,6 +53,7 @@ export const SITE_TEXT: { [L in Language]: SiteText } = {
     codeCells: (count) => `${count} 个代码单元格`,
     executedIn: (seconds) => `，执行耗时 ${seconds} 秒`,
     storedOutputs: "，使用保存的输出",
+    noStoredOutputs: "，未执行：没有保存的输出",
     plotlyMissing: "此图需要 assets/plotly.min.js，但它没有加载。",
     translation: "译文",
     contents: "目录",

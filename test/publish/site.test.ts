@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import { buildSite, pageSlug } from "../../publish/build";
+import { buildSite, noStoredOutputsMessage, pageSlug } from "../../publish/build";
+import type { Cell, Notebook } from "../../runner";
 import { main, parseSiteArgs, siteCliMessages } from "../../publish/cli";
 import { fixture, progressSink, tempDir } from "./paths";
 
@@ -131,5 +132,54 @@ test("a path that does not exist is a bad argument: exit 2 with the runner's mes
     assert.equal(fs.existsSync(path.join(out, "index.html")), false);
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
+  }
+});
+
+/** A one-code-cell notebook, with or without its stored output; `lang` marks a translation. */
+function tinyNotebook(title: string, output: boolean, lang?: string): Notebook {
+  const code: Cell = {
+    cell_type: "code",
+    metadata: {},
+    source: "1 + 1",
+    execution_count: output ? 1 : null,
+    outputs: output
+      ? [{ output_type: "execute_result", execution_count: 1, data: { "text/plain": "2" }, metadata: {} }]
+      : [],
+  };
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: lang ? { optimlab: { language: lang } } : {},
+    cells: [{ cell_type: "markdown", metadata: {}, source: `# ${title}` }, code],
+  };
+}
+
+test("--no-execute on notebooks stored without outputs warns, naming them, and the index says they were not executed", async () => {
+  // Before: the pages showed code only, nothing was printed, and the index said "stored outputs".
+  const dir = tempDir("no-outputs");
+  const notebooks = path.join(dir, "notebooks");
+  const out = path.join(dir, "out");
+  try {
+    fs.mkdirSync(path.join(notebooks, "zh"), { recursive: true });
+    const bare = path.join(notebooks, "01-bare.ipynb");
+    const bareZh = path.join(notebooks, "zh", "01-bare.ipynb");
+    fs.writeFileSync(bare, JSON.stringify(tinyNotebook("Bare", false)));
+    fs.writeFileSync(bareZh, JSON.stringify(tinyNotebook("没有输出", false, "zh")));
+    fs.writeFileSync(path.join(notebooks, "02-stored.ipynb"), JSON.stringify(tinyNotebook("Stored", true)));
+    const progress = progressSink();
+    const result = await buildSite({ inputs: [notebooks], outDir: out, execute: false, progress });
+    assert.equal(result.ok, true);
+    assert.ok(progress.lines.includes(noStoredOutputsMessage([bare, bareZh])), progress.lines.join("\n"));
+    assert.match(
+      noStoredOutputsMessage([bare, bareZh]),
+      /2 notebooks have no stored outputs .*01-bare\.ipynb, .*zh\/01-bare\.ipynb/,
+    );
+    const index = fs.readFileSync(path.join(out, "index.html"), "utf8");
+    assert.match(index, /01-bare\.ipynb · 1 code cells, not executed: no stored outputs<\/div>/);
+    assert.match(index, /02-stored\.ipynb · 1 code cells, stored outputs<\/div>/);
+    const zhIndex = fs.readFileSync(path.join(out, "zh", "index.html"), "utf8");
+    assert.match(zhIndex, /01-bare\.ipynb · 1 个代码单元格，未执行：没有保存的输出<\/div>/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
