@@ -84,42 +84,58 @@ export const outputCollisionMessage = (collisions: OutputCollision[]): string =>
       "with different --output-dir folders. Nothing was run.",
   ].join("\n");
 
-/** Executes every file; the result list follows the order of `files`. */
+/**
+ * Executes every file; the result list follows the order of `files`. When `onNotebookDone` throws,
+ * no further notebook starts, the running ones end (their kernels stopped as usual, no more hooks),
+ * and the promise rejects with that first error: nothing is left running behind a rejection.
+ */
 export async function runNotebooks(files: string[], options: BatchOptions = {}): Promise<RunEntry[]> {
   const entries: RunEntry[] = new Array<RunEntry>(files.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (next < files.length) {
+    while (failure === undefined && next < files.length) {
       const position = next++;
       const file = files[position];
-      let entry: RunEntry;
-      let writtenTo: string | undefined;
-      try {
-        const result: NotebookResult = await executeNotebook(file, options);
-        entry = result;
-        // A notebook whose kernel never started has nothing new to save.
-        if (!result.error && (options.inplace || options.outputDir)) {
-          const target = options.inplace ? file : outputPath(file, options.outputDir as string, options.baseDir);
-          try {
-            writeNotebook(target, result.notebook);
-            writtenTo = target;
-          } catch (error) {
-            // The cells' verdicts stand; the run still fails, saying what could not be saved.
-            entry = { ...result, ok: false, writeError: batchMessages.notWritten(target, (error as Error).message) };
-          }
-        }
-      } catch (error) {
-        // NotebookError is bad input; anything else (a socket error…) is still this notebook's failure.
-        entry = {
-          path: file,
-          error: error instanceof NotebookError || error instanceof Error ? error.message : String(error),
-        };
-      }
+      const { entry, writtenTo } = await runOne(file, options);
       entries[position] = entry;
-      options.onNotebookDone?.(entry, writtenTo);
+      if (failure !== undefined) return; // another worker's hook failed while this notebook ran
+      try {
+        options.onNotebookDone?.(entry, writtenTo);
+      } catch (error) {
+        failure = { error };
+      }
     }
   };
   const jobs = Math.max(1, Math.min(options.jobs ?? 1, files.length));
   await Promise.all(Array.from({ length: jobs }, worker));
+  if (failure !== undefined) throw failure.error;
   return entries;
+}
+
+/** One notebook: executed, then written where asked; its failures become its entry, never a throw. */
+async function runOne(file: string, options: BatchOptions): Promise<{ entry: RunEntry; writtenTo?: string }> {
+  try {
+    const result: NotebookResult = await executeNotebook(file, options);
+    // A notebook whose kernel never started has nothing new to save.
+    if (result.error || !(options.inplace || options.outputDir)) return { entry: result };
+    const target = options.inplace ? file : outputPath(file, options.outputDir as string, options.baseDir);
+    try {
+      writeNotebook(target, result.notebook);
+      return { entry: result, writtenTo: target };
+    } catch (error) {
+      // The cells' verdicts stand; the run still fails, saying what could not be saved.
+      return {
+        entry: { ...result, ok: false, writeError: batchMessages.notWritten(target, (error as Error).message) },
+      };
+    }
+  } catch (error) {
+    // NotebookError is bad input; anything else (a socket error…) is still this notebook's failure.
+    return {
+      entry: {
+        path: file,
+        error: error instanceof NotebookError || error instanceof Error ? error.message : String(error),
+      },
+    };
+  }
 }

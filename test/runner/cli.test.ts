@@ -598,6 +598,38 @@ describe("optimlab test/run on the python3 kernel", { skip: pythonKernelMissing(
     );
   });
 
+  it("runNotebooks: a hook that throws starts no further notebook, lets the running ones end, then rejects", async () => {
+    const dir = tempDir();
+    const write = (name: string, source: string) => {
+      const file = path.join(dir, `${name}.ipynb`);
+      fs.writeFileSync(file, notebookJson([codeCell(source)]));
+      return file;
+    };
+    const pidFile = path.join(dir, "slow.pid");
+    const started = path.join(dir, "third-started");
+    const files = [
+      write("fast", "1"),
+      write("slow", `import os, time\nopen(${JSON.stringify(pidFile)}, 'w').write(str(os.getpid()))\ntime.sleep(3)`),
+      write("third", `open(${JSON.stringify(started)}, 'w').write('ran')`),
+    ];
+    const done: string[] = [];
+    const hookError = new Error("the report could not be printed");
+    await assert.rejects(
+      runNotebooks(files, {
+        jobs: 2,
+        onNotebookDone: (entry) => {
+          done.push(path.basename(entry.path ?? ""));
+          if (done.length === 1) throw hookError;
+        },
+      }),
+      (error) => error === hookError,
+    );
+    assert.equal(done.length, 1, `no hook after the failure: ${done.join(", ")}`);
+    const kernelPid = Number(fs.readFileSync(pidFile, "utf8"));
+    assert.equal(isAlive(kernelPid), false, "the running notebook ended, and its kernel with it, before the rejection");
+    assert.equal(fs.existsSync(started), false, "no notebook started after the failure");
+  });
+
   it("run exits 1 when the last cell raises (0 with --allow-errors)", async () => {
     const dir = tempDir();
     const file = path.join(dir, "last.ipynb");
