@@ -152,7 +152,7 @@ async function runOne(file: string, position: number, options: SiteOptions, prog
       .map((cell) => `cell ${cell.number}: ${cell.failure?.summary ?? "failed"}`);
     if (result.error) problems.unshift(result.error);
     if (!result.ok && problems.length === 0) problems.push("the notebook did not run to the end");
-    return { notebook: result.notebook, problems, seconds: result.seconds };
+    return { notebook: result.notebook, problems, seconds: result.seconds, executedAt: new Date() };
   } catch (error) {
     if (!(error instanceof NotebookError)) throw error;
     progress.notebook(position, file, `cannot execute: ${error.message}`);
@@ -188,7 +188,7 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
 
   const loaded: { file: string; info: PageInfo; notebook: Notebook }[] = [];
   for (const [i, file] of files.entries()) {
-    const { notebook, problems, seconds, noStoredOutputs } = await runOne(file, i + 1, options, progress);
+    const { notebook, problems, seconds, executedAt, noStoredOutputs } = await runOne(file, i + 1, options, progress);
     const lang = notebookLanguageTag(notebook);
     // A translation lives in a folder named after its language; its page keeps the English page's name.
     const slug =
@@ -210,6 +210,7 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
         problems,
         executed: options.execute !== false,
         seconds,
+        executedOn: executedAt?.toISOString().slice(0, 10),
         noStoredOutputs,
         codeCells: codeCellCount(notebook),
       },

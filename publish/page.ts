@@ -33,6 +33,8 @@ export interface PageInfo {
   executed: boolean;
   /** Seconds the execution took (when executed). */
   seconds?: number;
+  /** The day the execution ended (UTC, YYYY-MM-DD; when executed). */
+  executedOn?: string;
   /** Built without executing from a notebook stored without outputs: the page shows code only. */
   noStoredOutputs?: boolean;
   codeCells: number;
@@ -120,6 +122,20 @@ function layout(frame: Frame, body: string): string {
       .filter((part) => part !== "")
       .join("\n"),
   });
+}
+
+/** How this build got the page's outputs: executed in how long and when, or read from the notebook. */
+function runInfo(info: PageInfo): string {
+  const text = SITE_TEXT[info.lang];
+  const line =
+    info.seconds !== undefined
+      ? text.executedOn(info.seconds.toFixed(1), info.executedOn ?? "")
+      : info.executed
+        ? ""
+        : info.noStoredOutputs
+          ? text.noStoredOutputsPage
+          : text.storedOutputsPage;
+  return line ? `<p class="run-info">${escapeHtml(line)}</p>` : "";
 }
 
 function errorBanner(info: PageInfo): string {
@@ -216,7 +232,7 @@ export function notebookPage(
   ].join("");
   const toc = tableOfContents(headings.headings, info.lang);
   if (toc) cells.splice(titleCell + 1, 0, toc);
-  const body = `<main>\n${errorBanner(info)}\n${cells.join("\n")}\n</main>\n<footer class="pager">${pager}</footer>`;
+  const body = `<main>\n${runInfo(info)}\n${errorBanner(info)}\n${cells.join("\n")}\n</main>\n<footer class="pager">${pager}</footer>`;
   const frame: Frame = {
     href: info.href,
     lang: info.lang,

@@ -17,6 +17,10 @@ export interface SiteText {
   storedOutputs: string;
   /** Built with --no-execute from a notebook that has no stored outputs. */
   noStoredOutputs: string;
+  /** A notebook page's line on its run (date: YYYY-MM-DD, UTC). */
+  executedOn: (seconds: string, date: string) => string;
+  storedOutputsPage: string;
+  noStoredOutputsPage: string;
   plotlyMissing: string;
   translation: string;
   /** The heading of a page's table of contents. */
@@ -38,6 +42,9 @@ export const SITE_TEXT: { [L in Language]: SiteText } = {
     executedIn: (seconds) => `, executed in ${seconds} s`,
     storedOutputs: ", stored outputs",
     noStoredOutputs: ", not executed: no stored outputs",
+    executedOn: (seconds, date) => `Executed in ${seconds} s on ${date} (UTC) when the site was built.`,
+    storedOutputsPage: "Outputs as stored in the notebook (not executed when the site was built).",
+    noStoredOutputsPage: "Not executed: the notebook has no stored outputs, so this page shows code only.",
     plotlyMissing: "This figure needs assets/plotly.min.js, which did not load.",
     translation: "translation",
     contents: "Contents",
@@ -54,6 +61,9 @@ export const SITE_TEXT: { [L in Language]: SiteText } = {
     executedIn: (seconds) => `，执行耗时 ${seconds} 秒`,
     storedOutputs: "，使用保存的输出",
     noStoredOutputs: "，未执行：没有保存的输出",
+    executedOn: (seconds, date) => `构建网站时于 ${date}（UTC）执行，耗时 ${seconds} 秒。`,
+    storedOutputsPage: "输出为笔记本中保存的输出（构建网站时未执行）。",
+    noStoredOutputsPage: "未执行：该笔记本没有保存的输出，本页只显示代码。",
     plotlyMissing: "此图需要 assets/plotly.min.js，但它没有加载。",
     translation: "译文",
     contents: "目录",

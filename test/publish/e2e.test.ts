@@ -51,6 +51,10 @@ test(
       );
       assert.ok(page.includes('class="plotly-data"'), "the figure displayed by the kernel");
       assert.ok(page.includes("In [2]:"), "execution counts from the run");
+      assert.match(
+        page,
+        /<p class="run-info">Executed in \d+\.\d s on \d{4}-\d\d-\d\d \(UTC\) when the site was built\.<\/p>/,
+      );
       assert.equal(tiny.executed, true);
 
       const failed = fs.readFileSync(path.join(out, "zz-fails.html"), "utf8");

@@ -86,3 +86,26 @@ test("a page with fewer than two ## sections has no table of contents", () => {
   assert.ok(!page.includes('class="toc"'));
   assert.match(page, /<h2 id="only-section">/);
 });
+
+test("the page says how long its execution took and when, or that it was not executed, in its language", () => {
+  const page = (overrides: Partial<PageInfo>): string =>
+    notebookPage(notebook([markdown("# Title")]), info({ executedOn: "2026-12-07", ...overrides }), {}, noAssets);
+  assert.ok(
+    page({}).includes('<p class="run-info">Executed in 12.3 s on 2026-12-07 (UTC) when the site was built.</p>'),
+  );
+  assert.ok(
+    page({ lang: "zh", href: "zh/01-gd.html" }).includes(
+      '<p class="run-info">构建网站时于 2026-12-07（UTC）执行，耗时 12.3 秒。</p>',
+    ),
+  );
+  const stored = { executed: false, seconds: undefined, executedOn: undefined };
+  assert.ok(page(stored).includes("Outputs as stored in the notebook (not executed when the site was built)."));
+  assert.ok(
+    page({ ...stored, lang: "zh", href: "zh/01-gd.html" }).includes("输出为笔记本中保存的输出（构建网站时未执行）。"),
+  );
+  assert.ok(page({ ...stored, noStoredOutputs: true }).includes("Not executed: the notebook has no stored outputs"));
+  assert.ok(
+    !page({ seconds: undefined }).includes('class="run-info"'),
+    "executed but never started: the banner says why",
+  );
+});

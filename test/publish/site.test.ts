@@ -177,6 +177,11 @@ test("--no-execute on notebooks stored without outputs warns, naming them, and t
     const index = fs.readFileSync(path.join(out, "index.html"), "utf8");
     assert.match(index, /01-bare\.ipynb · 1 code cells, not executed: no stored outputs<\/div>/);
     assert.match(index, /02-stored\.ipynb · 1 code cells, stored outputs<\/div>/);
+    assert.ok(
+      fs
+        .readFileSync(path.join(out, "01-bare.html"), "utf8")
+        .includes("Not executed: the notebook has no stored outputs"),
+    );
     const zhIndex = fs.readFileSync(path.join(out, "zh", "index.html"), "utf8");
     assert.match(zhIndex, /01-bare\.ipynb · 1 个代码单元格，未执行：没有保存的输出<\/div>/);
   } finally {
