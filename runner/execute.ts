@@ -309,8 +309,9 @@ function planRun(
   if (options.parameters && Object.keys(options.parameters).length > 0) {
     injectParameters(notebook, options.parameters, kernel.spec.language);
   }
-  for (const cell of notebook.cells) cellDirectives(cell); // bad tags are input errors: fail before starting
   const codeCells = codeCellsOf(notebook);
+  // Bad tags are input errors: fail before starting, saying which cell.
+  codeCells.forEach(({ cell }, n) => cellDirectives(cell, `${file}: cell ${n + 1} (id ${String(cell.id)})`));
   return {
     path: typeof input === "string" ? input : undefined,
     notebook,

@@ -16,7 +16,7 @@
 import * as fs from "node:fs";
 import * as YAML from "yaml";
 import type { Json, JsonObject } from "../protocol/wire";
-import { cellTags, isObject, joinSource, uniqueCellId, type CodeCell, type Notebook } from "./notebook";
+import { cellTags, isObject, joinSource, NotebookError, uniqueCellId, type CodeCell, type Notebook } from "./notebook";
 import { TAG_INJECTED, TAG_PARAMETERS } from "./tags";
 
 export type Parameters = { [name: string]: Json };
@@ -47,7 +47,8 @@ function exactNumber(value: number): boolean {
 /** Throws unsafeNumberMessage for the first number in `value` (nested lists and mappings too) that would change. */
 export function checkNumbers(name: string, value: unknown, text?: string): void {
   if (typeof value === "number") {
-    if (!exactNumber(value)) throw new Error(unsafeNumberMessage(name, text ?? String(value)));
+    // NotebookError: reached from executeNotebook, a value that cannot go into the notebook is bad input.
+    if (!exactNumber(value)) throw new NotebookError(unsafeNumberMessage(name, text ?? String(value)));
   } else if (Array.isArray(value)) {
     for (const item of value) checkNumbers(name, item);
   } else if (isObject(value)) {
@@ -140,7 +141,7 @@ function checkAgainstDefault(
   if (!declared || declared.type || declared.initial === undefined) return;
   const kind = literalKind(declared.initial);
   if (kind && valueKind(value) !== kind) {
-    throw new Error(parameterMessages.typeMismatch(name, kind, declared.initial.trim(), value));
+    throw new NotebookError(parameterMessages.typeMismatch(name, kind, declared.initial.trim(), value));
   }
 }
 
@@ -202,7 +203,7 @@ export function parameterSource(parameters: Parameters, language: string, parame
       lines.push(`${keyword} ${name}${type} = ${JSON.stringify(value)};`);
     }
   } else {
-    throw new Error(parameterMessages.unsupportedLanguage(language));
+    throw new NotebookError(parameterMessages.unsupportedLanguage(language));
   }
   return lines.join("\n");
 }

@@ -5,7 +5,7 @@
  *  - `timeout=N`: this cell's timeout in seconds, overriding the notebook and command-line values.
  *  - `parameters`: the cell holding default parameters; injected values go right after it.
  */
-import { cellTags, type Cell } from "./notebook";
+import { cellTags, NotebookError, type Cell } from "./notebook";
 
 export const TAG_SKIP = "skip-execution";
 export const TAG_RAISES = "raises-exception";
@@ -21,10 +21,12 @@ export interface CellDirectives {
 }
 
 export const tagMessages = {
-  badTimeout: (tag: string) => `Cell tag "${tag}" is not valid: use timeout=N with N a positive number of seconds`,
+  badTimeout: (tag: string, where: string) =>
+    `${where}: the tag "${tag}" is not valid: use timeout=N with N a positive number of seconds`,
 } as const;
 
-export function cellDirectives(cell: Cell): CellDirectives {
+/** What a cell's tags ask for; a bad tag throws NotebookError naming `where` (the file and the cell). */
+export function cellDirectives(cell: Cell, where = "a cell"): CellDirectives {
   const directives: CellDirectives = { skip: false, raises: undefined, parameters: false };
   for (const tag of cellTags(cell)) {
     const [name, value] = splitTag(tag);
@@ -34,7 +36,7 @@ export function cellDirectives(cell: Cell): CellDirectives {
     else if (name === "timeout") {
       const seconds = Number(value);
       if (value === undefined || !Number.isFinite(seconds) || seconds <= 0)
-        throw new Error(tagMessages.badTimeout(tag));
+        throw new NotebookError(tagMessages.badTimeout(tag, where));
       directives.timeoutSeconds = seconds;
     }
   }

@@ -7,7 +7,9 @@ import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { findKernelSpec } from "../../kernel/kernelspecs";
 import { executeNotebook, type CellResult } from "../../runner";
-import { serializeNotebook, type Notebook } from "../../runner/notebook";
+import { NotebookError, serializeNotebook, type Notebook } from "../../runner/notebook";
+import { parameterMessages, unsafeNumberMessage } from "../../runner/parameters";
+import { tagMessages } from "../../runner/tags";
 import { pythonKernelMissing } from "./helpers";
 
 function notebook(sources: string[], metadata: Notebook["metadata"] = {}): Notebook {
@@ -18,6 +20,42 @@ function notebook(sources: string[], metadata: Notebook["metadata"] = {}): Noteb
     cells: sources.map((source) => ({ cell_type: "code", source, metadata: {}, outputs: [], execution_count: null })),
   };
 }
+
+describe("executeNotebook API: bad input found while planning", () => {
+  // The optimlab kernelspec is always available, and nothing here gets as far as starting it.
+  const typescript = (sources: string[]): Notebook => {
+    const input = notebook(sources);
+    input.metadata.kernelspec = { name: "optimlab", display_name: "optimlab", language: "typescript" };
+    return input;
+  };
+
+  it("throws NotebookError for a bad timeout tag, naming the cell by number and id", async () => {
+    const input = typescript(["let a = 1;", "let b = 2;"]);
+    Object.assign(input.cells[1], { id: "slow-cell", metadata: { tags: ["timeout=abc"] } });
+    await assert.rejects(
+      executeNotebook(input),
+      (error) =>
+        error instanceof NotebookError &&
+        error.message === tagMessages.badTimeout("timeout=abc", "<notebook>: cell 2 (id slow-cell)"),
+    );
+  });
+
+  it("throws NotebookError for parameters of the wrong type or not finite", async () => {
+    const input = typescript(["let lr = 0.1;"]);
+    input.cells[0].metadata = { tags: ["parameters"] };
+    const cases: [Record<string, number | string>, string][] = [
+      [{ lr: "abc" }, parameterMessages.typeMismatch("lr", "number", "0.1", "abc")],
+      [{ lr: Infinity }, unsafeNumberMessage("lr", "Infinity")],
+    ];
+    for (const [parameters, message] of cases) {
+      await assert.rejects(
+        executeNotebook(input, { parameters }),
+        (error) => error instanceof NotebookError && error.message === message,
+        message,
+      );
+    }
+  });
+});
 
 describe("executeNotebook API on the python3 kernel", { skip: pythonKernelMissing() }, () => {
   it("holds SIGINT, SIGTERM and SIGHUP only while a kernel is live, then leaves them to the host", async () => {
