@@ -21,6 +21,7 @@ import {
   startTimeoutMessage,
   wrongExceptionMessage,
   failureText,
+  oneLine,
   type FailureKind,
 } from "./failure";
 import {
@@ -564,14 +565,18 @@ function judge(
 ): CellFailure | undefined {
   const make = (
     kind: FailureKind,
-    summary: string,
+    message: string,
     extra: { title: string; text: string }[] = [],
     shortSource = false,
-  ): CellFailure => ({
-    kind,
-    summary,
-    details: failureText({ headline: summary, source: cell.source, outputs: cell.outputs, extra, shortSource }),
-  });
+  ): CellFailure => {
+    // An error's message may be long or span lines: one short line here, in full in the traceback.
+    const summary = oneLine(message);
+    return {
+      kind,
+      summary,
+      details: failureText({ headline: summary, source: cell.source, outputs: cell.outputs, extra, shortSource }),
+    };
+  };
   if (outcome.kind === "timeout") {
     const running = outcome.runningMs / 1000;
     const summary =

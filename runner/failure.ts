@@ -81,6 +81,23 @@ export function abbreviate(text: string, maxLines = MAX_LINES, maxChars = MAX_CH
   return result;
 }
 
+/** Longest one-line summary (a cell's verdict row, a failure's headline, JUnit's `message`). */
+export const MAX_SUMMARY_CHARS = 240;
+
+/**
+ * One line for a summary: line breaks become " ⏎ " (a multi-line error message would break the
+ * one-row-per-cell table) and long text is cut in the middle, saying how much was left out. The
+ * full text stays in the failure's details.
+ */
+export function oneLine(text: string, maxChars = MAX_SUMMARY_CHARS): string {
+  const line = text.replace(/\s*(?:\r\n|\r|\n)\s*/g, " ⏎ ").trim();
+  if (line.length <= maxChars) return line;
+  const keep = maxChars - 40; // room for the note
+  const head = Math.ceil(keep / 2);
+  const tail = keep - head;
+  return `${line.slice(0, head)} … (${line.length - keep} characters omitted) … ${line.slice(line.length - tail)}`;
+}
+
 /** First and last lines of a cell's source, as shown for a timed-out cell. */
 export function sourceEnds(source: string, lines = 3): string {
   const all = source.split("\n");

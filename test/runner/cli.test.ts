@@ -630,6 +630,32 @@ describe("optimlab test/run on the python3 kernel", { skip: pythonKernelMissing(
     assert.equal(fs.existsSync(started), false, "no notebook started after the failure");
   });
 
+  it("cuts a long or multi-line error message to one line in the summary, the headline and JUnit's message", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "long.ipynb");
+    fs.writeFileSync(
+      file,
+      notebookJson([codeCell("raise ValueError('v' * 20000)"), codeCell("assert 1 == 2, 'first\\nsecond\\nthird'")]),
+    );
+    const junit = path.join(dir, "j.xml");
+    const { code, out } = await capture(main, [file, "--allow-errors", "--junit", junit]);
+    assert.equal(code, 1);
+    const lines = out.split("\n");
+    const row = (n: number) => lines.find((line) => line.startsWith(`  FAIL    cell ${String(n).padStart(3)}`)) ?? "";
+    assert.ok(row(1).length < 400, `summary row of ${row(1).length} characters`);
+    assert.match(row(1), /raised ValueError: v+ … \(\d+ characters omitted\) … v+$/);
+    assert.match(row(2), /raised AssertionError: first ⏎ second ⏎ third$/, "one line per cell in the table");
+    const headline = lines[lines.findIndex((line) => line.endsWith(`${file} cell 1`)) + 1];
+    assert.ok(headline.length < 400, `headline of ${headline.length} characters`);
+    assert.ok(out.includes("v".repeat(5000)), "the full message stays in the details (traceback)");
+    const messages = [...fs.readFileSync(junit, "utf8").matchAll(/<failure message="([^"]*)"/g)].map(
+      (match) => match[1],
+    );
+    assert.equal(messages.length, 2);
+    assert.ok(messages[0].length < 400, `JUnit message of ${messages[0].length} characters`);
+    assert.match(messages[1], /first ⏎ second ⏎ third$/);
+  });
+
   it("run exits 1 when the last cell raises (0 with --allow-errors)", async () => {
     const dir = tempDir();
     const file = path.join(dir, "last.ipynb");
