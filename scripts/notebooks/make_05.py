@@ -19,7 +19,7 @@ md("00", r"""
 - how to check such a claim numerically instead of trusting a formula;
 - what AdamW buys in held-out loss, and where: on a problem whose overfitting weights have large gradients, against a negative control where no weights do.
 
-Run time: measured 26 s on two CPU cores at a load average of ≈ 3 (58 s at ≈ 12.5 with 24 fewer runs), of which §4's 63 short training runs (with a progress bar) take 8 s. To scale up, raise `n`/`features` of the regression set and the step counts, and `nTrain05`/`epochs05` in §4.
+Run time: 16–23 s, kernel start included, measured on 2026-12-07 on two CPU cores: 16 s in a CI run (two notebooks at a time, load average ≈ 2), 18 and 23 s here on the machine shared with other jobs (load average 6.2–7.4); §4's short training runs show a progress bar. To scale up, raise `n`/`features` of the regression set and the step counts, and `nTrain05`/`epochs05` in §4.
 """)
 
 code("01", r"""

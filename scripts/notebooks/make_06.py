@@ -19,7 +19,7 @@ article 5 (`seeds/004_75a28a0732f83ea3.txt`) §2.3, §3.2 and §4.2 "Dropout实�
 - what training mode and evaluation mode change;
 - how dropout improves the validation loss and accuracy of an overfitting MNIST network with noisy labels, and why a smaller gap between training and validation alone proves nothing (underfitting at large $p$ shrinks it too).
 
-Run time: measured 112 s on two CPU cores at a load average of ≈ 12 (136 s at ≈ 13), of which the exercise solutions take 39 s (45 s); every training run shows a progress bar. To scale up, raise `smallTrainSize` and `dropoutEpochs`.
+Run time: 30–54 s, kernel start included, measured on 2026-12-07 on two CPU cores: 30 s in a CI run (two notebooks at a time, load average ≈ 2), 33 and 54 s here on the machine shared with other jobs (load average 5.6–7.1); every training run shows a progress bar. To scale up, raise `smallTrainSize` and `dropoutEpochs`.
 """)
 
 code("01", r"""

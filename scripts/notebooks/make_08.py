@@ -17,7 +17,7 @@ md("08-00", r"""
 - how max-norm is used together with dropout;
 - magnitude pruning: remove the smallest weights, fine-tune, and measure accuracy against sparsity.
 
-Run time: measured 28–47 s on two CPU cores at a load average of 5–7 (a shared machine: the time grows with the load; 28 s at 5, 44–47 s at 6.5, where the version before §2 ran 6 seeds took 41–46 s; that version took 18 s at load 3 and 48–88 s at 12–15), 2–7 s of it for the exercise solution; the training runs and the fine-tuning show progress bars. To scale up, raise `pruneTrainSize` and `denseEpochs`.
+Run time: 18–41 s, kernel start included, measured on 2026-12-07 on two CPU cores: 18 s in a CI run (two notebooks at a time, load average ≈ 2), 22 and 41 s here on the machine shared with other jobs (load average 5.2–7.9); the training runs and the fine-tuning show progress bars. To scale up, raise `pruneTrainSize` and `denseEpochs`.
 """)
 
 code("08-01", r"""

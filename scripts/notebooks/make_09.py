@@ -20,7 +20,7 @@ article 4 (`seeds/003_f4f70346f6c0e944.txt`) FAQ 4 (oscillation: lower the learn
 - how to read a grid search as a table and a heatmap, and why the score must be a *validation* score;
 - what the common **schedules** (step, cosine, warm-up, one-cycle) do to the learning rate, and why a decaying schedule and a constant rate must each be compared at their own tuned rate: an untuned rate on either side decides the comparison.
 
-Run time: measured 69–86 s on two CPU cores at a load average of 10–15 (a shared machine: the time grows with the load), about 14 s of it for the exercise solutions; the searches and the schedule runs show progress bars. To scale up, raise `trialEpochs`, `scheduleEpochs` and the number of points in `moons`.
+Run time: 18–35 s, kernel start included, measured on 2026-12-07 on two CPU cores: 18 s in a CI run (two notebooks at a time, load average ≈ 2), 29 and 35 s here on the machine shared with other jobs (load average 6.1–7.9); the searches and the schedule runs show progress bars. To scale up, raise `trialEpochs`, `scheduleEpochs` and the number of points in `moons`.
 """)
 
 code("09-01", r"""

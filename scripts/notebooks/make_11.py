@@ -23,7 +23,7 @@ the plain `SGD(lr=0.01)` of article 1 §4.1 and article 5 §4 as the comparison 
 Runs on MNIST, which ships with optimlab (offline). Set `dataset = "cifar10"` in the next cell to use CIFAR-10 instead (read from
 `$OPTIMLAB_DATA` or `~/.cache/optimlab/cifar-10-batches-bin/`, downloaded and checksummed if missing).
 
-Run time: measured 39 to 138 s on two CPU cores shared with other jobs (load average 7 to 13: 47 s at 7, about 100 s at 10 to 13) for MNIST, the three exercise solutions included (7 to 20 s of it); the largest part is the learning-rate sweep with its evaluation (33 one-epoch runs, 14 to 35 s). Every training run shows a progress bar. To scale up, raise `trainSize` and `epochs` (the articles use the full sets and 10 epochs).
+Run time: 25–56 s, kernel start included, measured on 2026-12-07 on two CPU cores: 25 s in a CI run (two notebooks at a time, load average ≈ 2), 45 and 56 s here on the machine shared with other jobs (load average 6.8–7.7); that is MNIST, the three exercise solutions included. Every training run shows a progress bar (the learning-rate sweep and its evaluation share one). To scale up, raise `trainSize` and `epochs` (the articles use the full sets and 10 epochs).
 """)
 
 code("01", r"""

@@ -17,7 +17,7 @@ nor why some problems are slow for every learning rate. This notebook answers bo
 - why its best rate per step is $\frac{\kappa-1}{\kappa+1}$, with $\kappa = L/\mu$ the **condition number**, so the number of steps grows linearly with $\kappa$;
 - what changes on a non-convex function.
 
-Run time: 10–16 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average 2.5–5; 30–48 s at load 7–15); the last cell prints the time after the import. To scale up, raise `kappas` and `rateSteps` (§3) or the start grid `gridSide` (§4).
+Run time: 8.7–20 s, kernel start included, measured on 2026-12-07 on two CPU cores: 9.5 s in a CI run (two notebooks at a time, load average ≈ 2), 8.7 and 20 s here on the machine shared with other jobs (load average 7.2–8.2); the last code cell prints the time after the import. To scale up, raise `kappas` and `rateSteps` (§3) or the start grid `gridSide` (§4).
 """),
 code(r"""
 import { optim, surfaces, plot, backend, seed, train, tf } from "optimlab";

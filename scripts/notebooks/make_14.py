@@ -18,7 +18,7 @@ and show that Nesterov's look-ahead has a different stability region.
 - the optimal $\eta^*, \beta^*$ and the rate $\frac{\sqrt\kappa-1}{\sqrt\kappa+1}$: steps grow like $\sqrt\kappa$ instead of $\kappa$;
 - the phase diagram over $(\eta, \beta)$, and where PyTorch's Nesterov momentum is stable.
 
-Run time: 9–13 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average 3–5; 22–43 s at load 7–15); the last cell prints the time after the import. To scale up, raise `phaseSteps`
+Run time: 5.6–19 s, kernel start included, measured on 2026-12-07 on two CPU cores: 8.4 s in a CI run (two notebooks at a time, load average ≈ 2), 5.6 and 19 s here on the machine shared with other jobs (load average 7.0–8.0); the last code cell prints the time after the import. To scale up, raise `phaseSteps`
 or the grid sizes `etaCount`, `betaCount`, `hCount`. The live version with sliders is in notebook 12 (playgrounds).
 """),
 code(r"""

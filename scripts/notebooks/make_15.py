@@ -17,7 +17,7 @@ diagonal preconditioner cannot help (d2l.ai's chapter on Newton's method and pre
 - how it behaves on non-quadratic functions: fast near a minimum, divergent far from it, attracted to saddle points;
 - why adaptive methods help on axis-aligned ill-conditioning and lose their edge when the same problem is rotated.
 
-Run time: 9–15 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average 3–5; 28–49 s at load 7–13); the last cell prints the time after the import. To scale up, raise `rotationSteps`
+Run time: 6.3–23 s, kernel start included, measured on 2026-12-07 on two CPU cores: 9.3 s in a CI run (two notebooks at a time, load average ≈ 2), 6.3 and 23 s here on the machine shared with other jobs (load average 6.9–7.6); the last code cell prints the time after the import. To scale up, raise `rotationSteps`
 or add learning rates to `lrGrid` (§4).
 """),
 code(r"""

@@ -21,7 +21,7 @@ output layer**". The article cites He et al. (2015), "Deep Residual Learning for
 - that the plain net does not train at all while the same net with skips does (3 seeds, each at its tuned learning rate);
 - a caveat: with ReLU and He initialization, plain skips make the forward pass explode.
 
-Run time: 41–72 s measured here, kernel start included, on 2 CPU cores shared with other jobs (load average 9–13); the last cell prints the time after the import. To scale up, raise `resDepth`,
+Run time: 11–24 s, kernel start included, measured on 2026-12-07 on two CPU cores: 13 s in a CI run (two notebooks at a time, load average ≈ 2), 11 and 24 s here on the machine shared with other jobs (load average 6.5–7.5); the last code cell prints the time after the import. To scale up, raise `resDepth`,
 `resTrainSize` or `resEpochs`.
 """)
 

@@ -20,8 +20,7 @@ word on how that choice fixes the learning rate. The two are coupled. This noteb
 - where the rule breaks: beyond a **critical batch size** the best learning rate stops growing and a bigger batch no longer saves steps (McCandlish et al. 2018);
 - what warm-up can and cannot do for the rule's learning rate at a large batch.
 
-Run time: 16–60 s measured here, kernel start included, on 2 CPU cores shared with other jobs (16 s at a load average of 2, 46–60 s at 7–10), for 20–30 s of CPU time; the
-last cell prints the time after the import. To scale up, raise `trainSize`, `valSize` and the largest `batchSizes`, or lower `targetLoss`.
+Run time: 17–21 s, kernel start included, measured on 2026-12-07 on two CPU cores: 19 s in a CI run (two notebooks at a time, load average ≈ 2), 17 and 21 s here on the machine shared with other jobs (load average 5.7–8.4); the last code cell prints the time after the import. To scale up, raise `trainSize`, `valSize` and the largest `batchSizes`, or lower `targetLoss`.
 """)
 
 code("20-01", r"""
