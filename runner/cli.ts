@@ -79,6 +79,9 @@ export const cliMessages = {
   unknownOption: (option: string, mode: Mode) =>
     `optimlab ${mode}: unknown option ${option} (see optimlab ${mode} --help)`,
   missingValue: (option: string) => `option --${option} needs a value`,
+  flagWithValue: (option: string, arg: string) =>
+    `option --${option} takes no value, got ${arg}: give --${option} alone to turn it on, or leave it out` +
+    (option === "color" ? " (--no-color turns colour off)" : ""),
   emptyValue: (option: string) =>
     `option --${option} needs a value, got an empty one: give a value or leave the option out`,
   notANumber: (option: string, value: string) => `option --${option} expects a positive number, got "${value}"`,
@@ -118,6 +121,8 @@ export function parseArgs(args: string[], mode: Mode): ParsedArgs {
     const spec = OPTIONS[name];
     if (!spec || (spec.modes && !spec.modes.includes(mode))) throw new Error(cliMessages.unknownOption(arg, mode));
     if (!spec.takesValue) {
+      // `--allow-errors=false` must not quietly mean "on".
+      if (eq >= 0) throw new Error(cliMessages.flagWithValue(name, arg));
       parsed.flags.add(name);
       continue;
     }

@@ -317,6 +317,11 @@ describe("optimlab test: bad input", () => {
       }
     }
     assert.equal(fs.readFileSync(file, "utf8"), before, "the notebook was not written");
+    // A flag takes no value: `--allow-errors=false` allowed errors, `--color=never` turned colour on.
+    for (const arg of ["--allow-errors=false", "--color=never", "--check-outputs=", "--inplace=yes"]) {
+      const { code, out, err } = await capture(main, [file, arg]);
+      assert.deepEqual([code, err, out], [2, cliMessages.flagWithValue(arg.slice(2, arg.indexOf("=")), arg), ""], arg);
+    }
     const help = await capture(main, ["--help"]);
     assert.equal(help.code, 0);
     assert.match(help.out, /--notebook-timeout VALUE/);
