@@ -9,7 +9,7 @@ import { cellTags } from "../runner/notebook";
 import { TAG_RAISES } from "../runner/tags";
 import { imageWriter, writeAssets } from "./assets";
 import { firstHeading } from "./markdown";
-import { indexHref, indexPage, languageDir, notebookPage, type PageInfo } from "./page";
+import { indexHref, indexPage, languageDir, notebookNumbers, notebookPage, type PageInfo } from "./page";
 import { parseLanguage, type Language } from "../src/i18n/language";
 import { Progress, type ProgressStream } from "./progress";
 
@@ -228,6 +228,7 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
   );
   for (const lang of languages) {
     const inLanguage = loaded.filter((entry) => entry.info.lang === lang);
+    const numbers = notebookNumbers(inLanguage.map((entry) => entry.info));
     if (languageDir(lang)) fs.mkdirSync(path.join(outDir, languageDir(lang)), { recursive: true });
     inLanguage.forEach(({ notebook, info }, i) => {
       const html = notebookPage(
@@ -236,6 +237,7 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
         { previous: inLanguage[i - 1]?.info, next: inLanguage[i + 1]?.info },
         writeImage,
         languages,
+        numbers,
       );
       fs.writeFileSync(path.join(outDir, info.href), html);
     });

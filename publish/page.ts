@@ -165,6 +165,23 @@ function attachments(
   return urls;
 }
 
+/**
+ * The pages of one language by notebook number (the two digits that start a page name, "07" for
+ * "07-gradient-clipping"), for links from "notebook 07" in the text; a number two pages share maps to none.
+ */
+export function notebookNumbers(pages: readonly PageInfo[]): { [number: string]: string } {
+  const numbers: { [number: string]: string } = {};
+  const shared = new Set<string>();
+  for (const page of pages) {
+    const number = /^(\d{2})(?!\d)/.exec(page.slug)?.[1];
+    if (number === undefined) continue;
+    if (number in numbers) shared.add(number);
+    numbers[number] = page.href;
+  }
+  for (const number of shared) delete numbers[number];
+  return numbers;
+}
+
 /** The page's table of contents: its `##` sections, when it has at least two. */
 function tableOfContents(headings: readonly Heading[], lang: Language): string {
   const sections = headings.filter((heading) => heading.level === 2);
@@ -186,7 +203,8 @@ function alternatesOf(info: PageInfo, languages: readonly Language[]): { [lang: 
 
 /**
  * The page of one notebook. `writeAsset` stores a file under the site's assets and returns its URL
- * relative to the site root; `languages` are all the languages the site is built in.
+ * relative to the site root; `languages` are all the languages the site is built in; `numbers`
+ * (from `notebookNumbers`) turns "notebook 07" in markdown into a link to that page.
  */
 export function notebookPage(
   notebook: Notebook,
@@ -194,8 +212,13 @@ export function notebookPage(
   neighbours: { previous?: PageInfo; next?: PageInfo },
   writeAsset: (name: string, content: Buffer | string) => string,
   languages: readonly Language[] = [info.lang],
+  numbers: { readonly [number: string]: string } = {},
 ): string {
   const language = notebookLanguage(notebook);
+  const notebookLink = (number: string): string | undefined => {
+    const to = numbers[number];
+    return to === undefined || to === info.href ? undefined : relativeHref(info.href, to);
+  };
   const pageAsset = (name: string, content: Buffer | string): string =>
     relativeHref(info.href, writeAsset(name, content));
   const assetPrefix = info.lang === "en" ? info.slug : `${info.lang}-${info.slug}`;
@@ -207,7 +230,11 @@ export function notebookPage(
     const prefix = `${assetPrefix}-c${index}`;
     const source = join(cell.source);
     if (cell.cell_type === "markdown") {
-      const html = renderMarkdown(source, { attachments: attachments(cell, prefix, pageAsset), headings });
+      const html = renderMarkdown(source, {
+        attachments: attachments(cell, prefix, pageAsset),
+        headings,
+        notebookLink,
+      });
       if (titleCell < 0 && headings.headings.some((heading) => heading.level === 1)) titleCell = index;
       return `<section class="cell cell-markdown">${html}</section>`;
     }

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { notebookPage, type PageInfo } from "../../publish/page";
+import { notebookNumbers, notebookPage, type PageInfo } from "../../publish/page";
 import type { Cell, Notebook } from "../../runner";
 
 const markdown = (source: string): Cell => ({ cell_type: "markdown", metadata: {}, source });
@@ -108,4 +108,29 @@ test("the page says how long its execution took and when, or that it was not exe
     !page({ seconds: undefined }).includes('class="run-info"'),
     "executed but never started: the banner says why",
   );
+});
+
+test('"notebook 07" / "笔记本 07" in markdown links to that page of the same language, where the site has it', () => {
+  const pages = ["01-gd", "07-clipping", "12-playgrounds", "12-other", "intro"].map((slug) =>
+    info({ slug, href: `zh/${slug}.html`, lang: "zh" }),
+  );
+  const numbers = notebookNumbers(pages);
+  assert.deepEqual(numbers, { "01": "zh/01-gd.html", "07": "zh/07-clipping.html" }, "12 is ambiguous: no link");
+  const page = notebookPage(
+    notebook([
+      markdown("# 01 · 标题\n\n梯度爆炸（笔记本 07）；见笔记本 12 和笔记本 01。[笔记本 07](x.html)"),
+      markdown("## 见笔记本 07\n\nsee Notebook 07 (§2) and `notebook 07`"),
+    ]),
+    info({ lang: "zh", href: "zh/01-gd.html" }),
+    {},
+    noAssets,
+    ["zh"],
+    numbers,
+  );
+  assert.ok(page.includes('（<a href="07-clipping.html" class="notebook-link">笔记本 07</a>）'));
+  assert.ok(page.includes("见笔记本 12 和笔记本 01。"), "no link for an ambiguous number, nor to the page itself");
+  assert.ok(page.includes('<a href="x.html">笔记本 07</a>'), "an existing link is kept as it is");
+  assert.ok(page.includes('<h2 id="见笔记本-07">见笔记本 07<a'), "headings are not linked");
+  assert.ok(page.includes('see <a href="07-clipping.html" class="notebook-link">Notebook 07</a> (§2)'));
+  assert.ok(page.includes("<code>notebook 07</code>"), "code is not linked");
 });
