@@ -82,6 +82,8 @@ export const cliMessages = {
   flagWithValue: (option: string, arg: string) =>
     `option --${option} takes no value, got ${arg}: give --${option} alone to turn it on, or leave it out` +
     (option === "color" ? " (--no-color turns colour off)" : ""),
+  sanitizeWithoutCheck: () =>
+    "--sanitize only applies to --check-outputs: add --check-outputs, or leave --sanitize out",
   emptyValue: (option: string) =>
     `option --${option} needs a value, got an empty one: give a value or leave the option out`,
   notANumber: (option: string, value: string) => `option --${option} expects a positive number, got "${value}"`,
@@ -186,6 +188,9 @@ export function batchOptions(parsed: ParsedArgs, mode: Mode): BatchOptions {
   const cwdProblem = cwd === undefined ? undefined : badDirectoryReason(cwd);
   if (cwd !== undefined && cwdProblem) throw new Error(badCwdMessage(cwd, cwdProblem));
   const sanitizeFile = parsed.values.sanitize?.[0];
+  if (sanitizeFile !== undefined && !parsed.flags.has("check-outputs")) {
+    throw new Error(cliMessages.sanitizeWithoutCheck());
+  }
   const outputDir = parsed.values["output-dir"]?.[0];
   return {
     kernel: parsed.values.kernel?.[0],

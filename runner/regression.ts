@@ -15,6 +15,8 @@ export const regressionMessages = {
   badSanitizerLine: (file: string, line: number) => `${file}:${line}: expected "regex => replacement"`,
   badSanitizerRegex: (file: string, line: number, reason: string) =>
     `${file}:${line}: invalid regular expression (${reason})`,
+  sanitizerUnreadable: (file: string, reason: string) =>
+    `--sanitize ${file} cannot be read (${reason}): give a file of "regex => replacement" lines. Nothing was run.`,
 } as const;
 
 /**
@@ -38,8 +40,22 @@ export function parseSanitizers(text: string, file = "sanitizers"): Sanitizer[] 
   return sanitizers;
 }
 
+/** Reads a sanitizer file; one that cannot be read is named with the reason (not Node's raw ENOENT/EISDIR). */
 export function readSanitizers(file: string): Sanitizer[] {
-  return parseSanitizers(fs.readFileSync(file, "utf8"), file);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "it is a folder, not a file"
+          : (code ?? (error as Error).message);
+    throw new Error(regressionMessages.sanitizerUnreadable(file, reason));
+  }
+  return parseSanitizers(text, file);
 }
 
 export function sanitize(text: string, sanitizers: Sanitizer[]): string {

@@ -30,6 +30,7 @@ import {
 import { outputCollisionMessage, outputOverwriteMessage, runNotebooks } from "../../runner/batch";
 import { notebookMessages } from "../../runner/notebook";
 import { unsafeNumberMessage } from "../../runner/parameters";
+import { regressionMessages } from "../../runner/regression";
 import { formatJunit, formatNotebook, formatTotals, isInputError } from "../../runner/report";
 import { cliCommand, copyNotebooks, pythonKernelMissing, tempDir, waitFor } from "./helpers";
 
@@ -322,6 +323,17 @@ describe("optimlab test: bad input", () => {
       const { code, out, err } = await capture(main, [file, arg]);
       assert.deepEqual([code, err, out], [2, cliMessages.flagWithValue(arg.slice(2, arg.indexOf("=")), arg), ""], arg);
     }
+    // --sanitize: a file that cannot be read is named with the problem; without --check-outputs it would do nothing.
+    const missing = path.join(dir, "nosuch.txt");
+    for (const [sanitize, reason] of [
+      [missing, "no such file"],
+      [dir, "it is a folder, not a file"],
+    ]) {
+      const { code, out, err } = await capture(main, [file, "--check-outputs", "--sanitize", sanitize]);
+      assert.deepEqual([code, err, out], [2, regressionMessages.sanitizerUnreadable(sanitize, reason), ""], sanitize);
+    }
+    const alone = await capture(main, [file, "--sanitize", missing]);
+    assert.deepEqual([alone.code, alone.err, alone.out], [2, cliMessages.sanitizeWithoutCheck(), ""]);
     const help = await capture(main, ["--help"]);
     assert.equal(help.code, 0);
     assert.match(help.out, /--notebook-timeout VALUE/);
