@@ -196,10 +196,17 @@ function fillKernelDisplayName(notebook: Notebook, kernel: KernelSpecEntry): voi
   kernelspec.display_name = (own ?? kernel).spec.display_name;
 }
 
+/**
+ * The notebook's `metadata.execution.timeout` in seconds: Infinity (no per-cell limit) for null, -1
+ * or any number up to 0, as nbclient and nbmake read it; undefined when the notebook sets none.
+ */
 function notebookTimeoutSetting(notebook: Notebook): number | undefined {
   const execution = notebook.metadata.execution;
-  const timeout = isObject(execution) ? execution.timeout : undefined;
-  return typeof timeout === "number" && timeout > 0 ? timeout : undefined;
+  if (!isObject(execution) || !("timeout" in execution)) return undefined;
+  const timeout = execution.timeout;
+  if (timeout === null) return Infinity;
+  if (typeof timeout !== "number" || Number.isNaN(timeout)) return undefined;
+  return timeout > 0 ? timeout : Infinity;
 }
 
 /** Loads (or copies) and normalises a notebook. */

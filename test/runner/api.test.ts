@@ -120,6 +120,24 @@ describe("executeNotebook API on the python3 kernel", { skip: pythonKernelMissin
     assert.ok(b.seconds < 20 + 2 + 3, `deadline respected (${b.seconds} s)`);
   });
 
+  it("metadata execution.timeout -1 or null means no per-cell timeout (nbclient, nbmake), beating --timeout", async () => {
+    const results = await Promise.all(
+      [-1, null].map((timeout) =>
+        executeNotebook(notebook(["import time\ntime.sleep(2.5)\nprint('done')"], { execution: { timeout } }), {
+          kernel: "python3",
+          timeout: 1,
+        }),
+      ),
+    );
+    for (const [n, result] of results.entries()) {
+      assert.deepEqual(
+        result.cells.map((cell) => [cell.status, cell.failure?.summary]),
+        [["passed", undefined]],
+        `timeout ${[-1, null][n]}`,
+      );
+    }
+  });
+
   it("says the notebook deadline passed while the kernel was starting (not the startup timeout)", async () => {
     // Before: "did not answer kernel_info_request within 0.3 s (raise --startup-timeout …)", the
     // wrong limit to raise. No Python kernel is ready 0.3 s after its launch.
