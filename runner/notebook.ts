@@ -74,9 +74,19 @@ export const notebookMessages = {
   notNotebook: (file: string, reason: string) => `${file}: not a Jupyter notebook (${reason})`,
   unsupportedVersion: (file: string, version: Json) =>
     `${file}: nbformat ${JSON.stringify(version)} is not supported; convert it to nbformat 4 with \`jupyter nbconvert --to notebook\``,
+  versionNotNumber: (file: string, version: Json) =>
+    `${file}: "nbformat" must be the number 4, not ${describeJson(version)}; write "nbformat": 4 (no quotes)`,
   linkLoop: (file: string) =>
     `${file}: too many levels of symbolic links (a loop?); point the link at a real file or write elsewhere`,
 } as const;
+
+/** A JSON value as a message names it: `the string "4"`, `null`, `a list`. */
+function describeJson(value: Json): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return `the ${typeof value} ${JSON.stringify(value)}`;
+}
 
 /** Joins nbformat's list-of-lines form into one string. */
 export function joinSource(source: MultilineString): string {
@@ -98,6 +108,8 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
 
 /** Parses notebook JSON text, throwing NotebookError with file:line:column for a syntax error. */
 export function parseNotebook(text: string, file: string): Notebook {
+  // Windows editors may start a UTF-8 file with a byte order mark; nbformat's reader accepts it.
+  if (text.startsWith("\ufeff")) text = text.slice(1);
   let value: Json;
   try {
     value = JSON.parse(text) as Json;
@@ -115,6 +127,9 @@ export function validateNotebook(value: Json, file: string): Notebook {
     throw new NotebookError(notebookMessages.notNotebook(file, "the top level is not a JSON object"));
   }
   // Before the "cells" check: an nbformat 3 file has "worksheets" instead, and deserves the conversion hint.
+  if ("nbformat" in value && typeof value.nbformat !== "number") {
+    throw new NotebookError(notebookMessages.versionNotNumber(file, value.nbformat));
+  }
   if ("nbformat" in value && value.nbformat !== 4) {
     throw new NotebookError(notebookMessages.unsupportedVersion(file, value.nbformat));
   }

@@ -33,6 +33,24 @@ describe("notebook loading", () => {
     );
   });
 
+  it("reads a file that starts with a UTF-8 byte order mark, as nbformat's reader does", () => {
+    const file = path.join(tempDir(), "bom.ipynb");
+    fs.writeFileSync(file, "\ufeff" + minimal([{ cell_type: "code", source: "1", metadata: {}, outputs: [] }]));
+    assert.equal(readNotebook(file).cells.length, 1);
+  });
+
+  it('says that nbformat must be the number 4 when it is the string "4"', () => {
+    for (const value of ['"4"', '"4.5"', "null"]) {
+      assert.throws(() => parseNotebook(`{"nbformat": ${value}, "nbformat_minor": 5, "cells": []}`, "s.ipynb"), {
+        message: notebookMessages.versionNotNumber("s.ipynb", JSON.parse(value) as string | null),
+      });
+    }
+    assert.match(
+      notebookMessages.versionNotNumber("s.ipynb", "4"),
+      /"nbformat" must be the number 4, not the string "4"/,
+    );
+  });
+
   it("computes 1-based line and column from an offset", () => {
     assert.deepEqual(lineAndColumn("ab\ncd\nef", 4), { line: 2, column: 2 });
     assert.deepEqual(lineAndColumn("ab", 0), { line: 1, column: 1 });
