@@ -17,8 +17,18 @@ import { badDirectoryReason } from "./launch";
 import { writeFileAtomic } from "./notebook";
 import { parseParamArgument, readParamsFile, type Parameters } from "./parameters";
 import { readSanitizers } from "./regression";
-import { formatJunit, formatNotebook, formatRunLine, formatTotals, isInputError, type RunEntry } from "./report";
+import {
+  completed,
+  formatJunit,
+  formatNotebook,
+  formatRunLine,
+  formatTotals,
+  isInputError,
+  type RunEntry,
+} from "./report";
 import { unwritableReason } from "./writable";
+
+export { completed } from "./report";
 
 type Mode = "test" | "run";
 
@@ -252,15 +262,16 @@ async function command(args: string[], mode: Mode): Promise<number> {
     ...options,
     onNotebookDone: (entry: RunEntry, writtenTo?: string) => {
       if (mode === "test") console.log(formatNotebook(entry, { color }) + "\n");
-      else console.log(formatRunLine(entry, writtenTo, { color }));
+      else console.log(formatRunLine(entry, writtenTo, { color, allowErrors: options.allowErrors }));
     },
   });
   const junit = parsed.values.junit?.[0];
   if (junit) writeFileAtomic(junit, formatJunit(entries));
-  console.log(formatTotals(entries));
-  return entries.every((entry) => (mode === "test" ? passed(entry) : completed(entry, options.allowErrors === true)))
-    ? 0
-    : 1;
+  // The verdict the exit status gives is the one the totals print.
+  const succeeded = (entry: RunEntry): boolean =>
+    mode === "test" ? passed(entry) : completed(entry, options.allowErrors === true);
+  console.log(formatTotals(entries, { passed: succeeded }));
+  return entries.every(succeeded) ? 0 : 1;
 }
 
 /** --output-dir and --junit must be writable before anything runs (results would be lost at the end). */
@@ -277,19 +288,6 @@ function checkOutputsWritable(parsed: ParsedArgs): void {
 
 function passed(entry: RunEntry): boolean {
   return !isInputError(entry) && entry.ok;
-}
-
-/**
- * `run`'s success: the notebook executed to its end and no cell failed — except cells that raised
- * under --allow-errors. A timeout, a dead or silent kernel always fails, and so does a
- * `raises-exception` cell that did not raise the error it names (the notebook's own check failed).
- */
-export function completed(entry: RunEntry, allowErrors: boolean): boolean {
-  if (isInputError(entry) || entry.error || entry.writeError) return false;
-  const tolerated = new Set(allowErrors ? ["error"] : []);
-  return entry.cells.every(
-    (cell) => cell.status !== "not-run" && (cell.status !== "failed" || tolerated.has(cell.failure?.kind ?? "")),
-  );
 }
 
 /** `optimlab test …` */

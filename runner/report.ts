@@ -49,18 +49,48 @@ export function formatNotebook(entry: RunEntry, options: { color?: boolean } = {
   return options.color ? text : plainText(text);
 }
 
-/** `optimlab run`'s line per notebook, with the failure's details only when it stopped early. */
-export function formatRunLine(entry: RunEntry, writtenTo?: string, options: { color?: boolean } = {}): string {
-  const text = runLine(entry, writtenTo);
+/**
+ * `run`'s success: the notebook executed to its end and no cell failed — except cells that raised
+ * under --allow-errors. A timeout, a dead or silent kernel always fails, and so does a
+ * `raises-exception` cell that did not raise the error it names (the notebook's own check failed).
+ */
+export function completed(entry: RunEntry, allowErrors: boolean): boolean {
+  if (isInputError(entry) || entry.error || entry.writeError) return false;
+  const tolerated = new Set(allowErrors ? ["error"] : []);
+  return entry.cells.every(
+    (cell) => cell.status !== "not-run" && (cell.status !== "failed" || tolerated.has(cell.failure?.kind ?? "")),
+  );
+}
+
+export const allowedErrorsMessage = (count: number): string =>
+  `${count} cell${count === 1 ? "" : "s"} raised (allowed by --allow-errors):`;
+
+/**
+ * `optimlab run`'s line per notebook, with the failure's details only when it stopped early. With
+ * `allowErrors`, a notebook that ran to its end is `done` (as its exit status says), its raised
+ * cells listed as allowed.
+ */
+export function formatRunLine(
+  entry: RunEntry,
+  writtenTo?: string,
+  options: { color?: boolean; allowErrors?: boolean } = {},
+): string {
+  const text = runLine(entry, writtenTo, options.allowErrors === true);
   return options.color ? text : plainText(text);
 }
 
-function runLine(entry: RunEntry, writtenTo?: string): string {
+function runLine(entry: RunEntry, writtenTo: string | undefined, allowErrors: boolean): string {
   if (isInputError(entry)) return `ERROR ${entry.path}\n${entry.error}`;
   const executed = entry.cells.filter((cell) => cell.status === "passed" || cell.status === "failed").length;
+  const done = entry.ok || (allowErrors && completed(entry, true));
   const head =
-    `${entry.ok ? "done " : "FAIL "} ${entry.path} (${executed}/${entry.cells.length} cells, ${entry.seconds.toFixed(1)} s)` +
+    `${done ? "done " : "FAIL "} ${entry.path} (${executed}/${entry.cells.length} cells, ${entry.seconds.toFixed(1)} s)` +
     (writtenTo ? ` → ${writtenTo}` : "");
+  if (done && !entry.ok) {
+    const raised = entry.cells.filter((cell) => cell.failure);
+    const list = raised.map((cell) => `  ${cell.failure?.summary ?? ""}`);
+    return [head, allowedErrorsMessage(raised.length), ...list].join("\n");
+  }
   const cellFailure = entry.cells.find((cell) => cell.failure)?.failure?.details;
   const failure = entry.error ?? ([entry.writeError, cellFailure].filter(Boolean).join("\n") || undefined);
   const said = failure ?? entry.note;
@@ -98,11 +128,15 @@ function notebookBlock(entry: RunEntry, options: { color?: boolean }): string {
   return lines.join("\n");
 }
 
-/** The closing count over all notebooks. */
-export function formatTotals(entries: RunEntry[]): string {
+/**
+ * The closing count over all notebooks. `passed` is the verdict on a notebook (default: loaded and
+ * `ok`; `run --allow-errors` passes one whose raised cells were allowed).
+ */
+export function formatTotals(entries: RunEntry[], options: { passed?: (entry: RunEntry) => boolean } = {}): string {
+  const passed = options.passed ?? ((entry: RunEntry) => !isInputError(entry) && entry.ok);
   const totals = { passed: 0, failed: 0, skipped: 0, "not-run": 0 };
   for (const entry of entries) if (!isInputError(entry)) for (const cell of entry.cells) totals[cell.status]++;
-  const failed = entries.filter((entry) => isInputError(entry) || !entry.ok).length;
+  const failed = entries.filter((entry) => !passed(entry)).length;
   const notExecuted = entries.filter((entry) => isInputError(entry) || entry.error !== undefined).length;
   const count = entries.length;
   return (

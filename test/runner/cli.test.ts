@@ -684,7 +684,16 @@ describe("optimlab test/run on the python3 kernel", { skip: pythonKernelMissing(
     const failing = await capture(runMain, [file]);
     assert.equal(failing.code, 1, failing.out);
     assert.match(failing.out, /^FAIL .*last\.ipynb \(2\/2 cells/m);
-    assert.equal((await capture(runMain, [file, "--allow-errors"])).code, 0);
+    // Exit 0 under --allow-errors: the text agrees (the notebook counts as passed, the error as allowed).
+    const allowed = await capture(runMain, [file, "--allow-errors"]);
+    assert.equal(allowed.code, 0, allowed.out);
+    assert.match(allowed.out, /^done {2}.*last\.ipynb \(2\/2 cells/m);
+    assert.match(
+      allowed.out,
+      /\n1 cell raised \(allowed by --allow-errors\):\n {2}cell 2 \(id [\w-]+\) raised ValueError: last\n/,
+    );
+    assert.doesNotMatch(allowed.out, /FAIL/);
+    assert.match(allowed.out, /1 notebook: 1 passed, 0 failed; cells: 1 passed, 1 failed/);
   });
 
   it("the kernel and its children die with a runner killed by SIGKILL; the connection folder goes too", async () => {
