@@ -94,6 +94,8 @@ export const cliMessages = {
     (option === "color" ? " (--no-color turns colour off)" : ""),
   sanitizeWithoutCheck: () =>
     "--sanitize only applies to --check-outputs: add --check-outputs, or leave --sanitize out",
+  junitNotWritten: (file: string, reason: string) =>
+    `--junit ${file} could not be written (${reason}); the results above stand`,
   emptyValue: (option: string) =>
     `option --${option} needs a value, got an empty one: give a value or leave the option out`,
   notANumber: (option: string, value: string) => `option --${option} expects a positive number, got "${value}"`,
@@ -265,12 +267,20 @@ async function command(args: string[], mode: Mode): Promise<number> {
       else console.log(formatRunLine(entry, writtenTo, { color, allowErrors: options.allowErrors }));
     },
   });
-  const junit = parsed.values.junit?.[0];
-  if (junit) writeFileAtomic(junit, formatJunit(entries));
   // The verdict the exit status gives is the one the totals print.
   const succeeded = (entry: RunEntry): boolean =>
     mode === "test" ? passed(entry) : completed(entry, options.allowErrors === true);
   console.log(formatTotals(entries, { passed: succeeded }));
+  const junit = parsed.values.junit?.[0];
+  if (junit) {
+    // Checked up front, but the path may have changed during the run: the results are printed, say why it failed.
+    try {
+      writeFileAtomic(junit, formatJunit(entries));
+    } catch (error) {
+      console.error(cliMessages.junitNotWritten(junit, (error as Error).message));
+      return 1;
+    }
+  }
   return entries.every(succeeded) ? 0 : 1;
 }
 

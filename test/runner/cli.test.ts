@@ -673,6 +673,22 @@ describe("optimlab test/run on the python3 kernel", { skip: pythonKernelMissing(
     assert.match(messages[1], /first ⏎ second ⏎ third$/);
   });
 
+  it("a JUnit report that cannot be written after the run: totals first, then why, exit 1", async () => {
+    const dir = tempDir();
+    const reports = path.join(dir, "reports");
+    fs.mkdirSync(reports);
+    const file = path.join(dir, "n.ipynb");
+    // Passes the up-front check, then the folder becomes a file while the notebook runs.
+    const source = `import shutil\nshutil.rmtree(${JSON.stringify(reports)})\nopen(${JSON.stringify(reports)}, 'w').close()`;
+    fs.writeFileSync(file, notebookJson([codeCell(source)]));
+    const junit = path.join(reports, "j.xml");
+    const { code, out, err } = await capture(main, [file, "--junit", junit]);
+    assert.equal(code, 1, "the report is lost: the run fails");
+    assert.match(out, /1 notebook: 1 passed, 0 failed; cells: 1 passed/, "the totals are still printed");
+    assert.match(err, /^--junit .*reports\/j\.xml could not be written \(E[A-Z]+: .+\); the results above stand$/);
+    assert.equal(err, cliMessages.junitNotWritten(junit, err.slice(err.indexOf("(") + 1, err.lastIndexOf(")"))));
+  });
+
   it("run exits 1 when the last cell raises (0 with --allow-errors)", async () => {
     const dir = tempDir();
     const file = path.join(dir, "last.ipynb");
