@@ -74,6 +74,8 @@ export const notebookMessages = {
   notNotebook: (file: string, reason: string) => `${file}: not a Jupyter notebook (${reason})`,
   unsupportedVersion: (file: string, version: Json) =>
     `${file}: nbformat ${JSON.stringify(version)} is not supported; convert it to nbformat 4 with \`jupyter nbconvert --to notebook\``,
+  versionWithMinor: (file: string, version: number) =>
+    `${file}: "nbformat" is the major version only (4), not ${version}; write "nbformat": 4 and put the minor version in "nbformat_minor"`,
   versionNotNumber: (file: string, version: Json) =>
     `${file}: "nbformat" must be the number 4, not ${describeJson(version)}; write "nbformat": 4 (no quotes)`,
   linkLoop: (file: string) =>
@@ -129,6 +131,14 @@ export function validateNotebook(value: Json, file: string): Notebook {
   // Before the "cells" check: an nbformat 3 file has "worksheets" instead, and deserves the conversion hint.
   if ("nbformat" in value && typeof value.nbformat !== "number") {
     throw new NotebookError(notebookMessages.versionNotNumber(file, value.nbformat));
+  }
+  if (
+    "nbformat" in value &&
+    typeof value.nbformat === "number" &&
+    Math.trunc(value.nbformat) === 4 &&
+    value.nbformat !== 4
+  ) {
+    throw new NotebookError(notebookMessages.versionWithMinor(file, value.nbformat));
   }
   if ("nbformat" in value && value.nbformat !== 4) {
     throw new NotebookError(notebookMessages.unsupportedVersion(file, value.nbformat));

@@ -51,6 +51,17 @@ describe("notebook loading", () => {
     );
   });
 
+  it("says that nbformat 4.5 is nbformat 4 with nbformat_minor 5, not an unsupported version", () => {
+    // Before: 'nbformat 4.5 is not supported; convert it to nbformat 4', which contradicts itself.
+    assert.throws(() => parseNotebook('{"nbformat": 4.5, "nbformat_minor": 0, "cells": []}', "m.ipynb"), {
+      message:
+        'm.ipynb: "nbformat" is the major version only (4), not 4.5; write "nbformat": 4 and put the minor version in "nbformat_minor"',
+    });
+    assert.throws(() => parseNotebook('{"nbformat": 5.1, "cells": []}', "m.ipynb"), {
+      message: notebookMessages.unsupportedVersion("m.ipynb", 5.1),
+    });
+  });
+
   it("computes 1-based line and column from an offset", () => {
     assert.deepEqual(lineAndColumn("ab\ncd\nef", 4), { line: 2, column: 2 });
     assert.deepEqual(lineAndColumn("ab", 0), { line: 1, column: 1 });
