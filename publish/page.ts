@@ -10,7 +10,8 @@ import { htmlLanguageTag, type Language } from "../src/i18n/language";
 import type { Cell, Notebook } from "../runner";
 import { ASSETS } from "./assets";
 import { highlightCode } from "./highlight";
-import { pageHeadings, renderMarkdown, type Heading } from "./markdown";
+import { pageHeadings, type Heading } from "./headings";
+import { renderMarkdown } from "./markdown";
 import { renderOutputs } from "./outputs";
 import { SITE_TEXT } from "./siteText";
 

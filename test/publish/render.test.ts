@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ansiToHtml, applyCarriageReturns } from "../../publish/ansi";
 import { highlightCode } from "../../publish/highlight";
-import { firstHeading, headingSlug, pageHeadings, renderLatex, renderMarkdown } from "../../publish/markdown";
+import { headingSlug, pageHeadings } from "../../publish/headings";
+import { firstHeading, renderLatex, renderMarkdown } from "../../publish/markdown";
 import { renderOutputs } from "../../publish/outputs";
 import type { Output } from "../../runner";
 
