@@ -90,11 +90,16 @@ function progressText(state: ProgressState, lang: Language): string {
     .join(" · ");
 }
 
+/** A line's name in the reader's language and a space, or nothing for an unnamed bar. */
+function namePrefix(name: string | undefined, lang: Language): string {
+  return name ? `${translate(name, lang)} ` : "";
+}
+
 /** The text of the bar, e.g. `sgd [######------] epoch 2/10 · step 40/100 · loss 0.4210 · 5,120 samples/s · ETA 12s`. */
 export function progressLine(state: ProgressState, name?: string, lang: Language = readerLanguage()): string {
   const filled = Math.round(fraction(state) * BAR_WIDTH);
   const bar = `[${"#".repeat(filled)}${"-".repeat(BAR_WIDTH - filled)}]`;
-  return `${name ? `${translate(name, lang)} ` : ""}${bar} ${progressText(state, lang)}`;
+  return `${namePrefix(name, lang)}${bar} ${progressText(state, lang)}`;
 }
 
 function progressHtml(state: ProgressState, name: string | undefined, lang: Language): string {
@@ -116,8 +121,7 @@ export function epochLine(
   const parts = Object.entries(values)
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => phrase(lang, `${key} ${formatLoss(value)}`));
-  const prefix = name ? `${translate(name, lang)} ` : "";
-  return `${prefix}${[phrase(lang, `epoch ${state.epoch}/${state.epochs}`), ...parts, formatDuration(state.elapsed, lang)].join(" · ")}`;
+  return `${namePrefix(name, lang)}${[phrase(lang, `epoch ${state.epoch}/${state.epochs}`), ...parts, formatDuration(state.elapsed, lang)].join(" · ")}`;
 }
 
 type Mode = "notebook" | "tty" | "lines";
@@ -196,14 +200,12 @@ export class Progress {
     const last = stoppedAt === undefined ? this.lastState : { ...this.lastState, stoppedAt };
     if (this.mode === "lines") {
       if (stoppedAt !== undefined)
-        (this.options.stream ?? process.stderr).write(`${this.prefix()}${progressText(last, this.lang)}\n`);
+        (this.options.stream ?? process.stderr).write(
+          `${namePrefix(this.options.name, this.lang)}${progressText(last, this.lang)}\n`,
+        );
       return;
     }
     if (this.shownState !== this.lastState || last !== this.lastState) this.update(last, true);
     if (this.mode === "tty") (this.options.stream ?? process.stderr).write("\n");
-  }
-
-  private prefix(): string {
-    return this.options.name ? `${translate(this.options.name, this.lang)} ` : "";
   }
 }
