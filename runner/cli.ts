@@ -17,15 +17,7 @@ import { badDirectoryReason } from "./launch";
 import { writeFileAtomic } from "./notebook";
 import { parseParamArgument, readParamsFile, type Parameters } from "./parameters";
 import { readSanitizers } from "./regression";
-import {
-  completed,
-  formatJunit,
-  formatNotebook,
-  formatRunLine,
-  formatTotals,
-  isInputError,
-  type RunEntry,
-} from "./report";
+import { completed, formatJunit, formatNotebook, formatRunLine, formatTotals, passed, type RunEntry } from "./report";
 import { unwritableReason } from "./writable";
 
 export { completed } from "./report";
@@ -294,10 +286,6 @@ function checkOutputsWritable(parsed: ParsedArgs): void {
     const reason = target === undefined ? undefined : unwritableReason(target, kind);
     if (target !== undefined && reason) throw new Error(cliMessages.unwritable(option, target, reason));
   }
-}
-
-function passed(entry: RunEntry): boolean {
-  return !isInputError(entry) && entry.ok;
 }
 
 /** `optimlab test …` */

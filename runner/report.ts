@@ -128,15 +128,20 @@ function notebookBlock(entry: RunEntry, options: { color?: boolean }): string {
   return lines.join("\n");
 }
 
+/** `test`'s verdict on a notebook: it was loaded and every cell passed or was skipped. */
+export function passed(entry: RunEntry): boolean {
+  return !isInputError(entry) && entry.ok;
+}
+
 /**
- * The closing count over all notebooks. `passed` is the verdict on a notebook (default: loaded and
- * `ok`; `run --allow-errors` passes one whose raised cells were allowed).
+ * The closing count over all notebooks. `verdict` decides whether a notebook passed (default
+ * `passed`; `run --allow-errors` passes one whose raised cells were allowed).
  */
 export function formatTotals(entries: RunEntry[], options: { passed?: (entry: RunEntry) => boolean } = {}): string {
-  const passed = options.passed ?? ((entry: RunEntry) => !isInputError(entry) && entry.ok);
+  const verdict = options.passed ?? passed;
   const totals = { passed: 0, failed: 0, skipped: 0, "not-run": 0 };
   for (const entry of entries) if (!isInputError(entry)) for (const cell of entry.cells) totals[cell.status]++;
-  const failed = entries.filter((entry) => !passed(entry)).length;
+  const failed = entries.filter((entry) => !verdict(entry)).length;
   const notExecuted = entries.filter((entry) => isInputError(entry) || entry.error !== undefined).length;
   const count = entries.length;
   return (
