@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { discoverNotebooks, executeNotebook, NotebookError, readNotebook, type Notebook } from "../runner";
-import { cellTags } from "../runner/notebook";
+import { cellTags, wasExecuted, type CodeCell } from "../runner/notebook";
 import { TAG_RAISES } from "../runner/tags";
 import { imageWriter, writeAssets } from "./assets";
 import { firstHeading } from "./markdown";
@@ -54,8 +54,8 @@ export function noStoredOutputsMessage(files: readonly string[]): string {
 
 /** Whether a notebook was stored without outputs: it has code cells, and none has an output or an execution count. */
 export function lacksStoredOutputs(notebook: Notebook): boolean {
-  const code = notebook.cells.filter((cell) => cell.cell_type === "code");
-  return code.length > 0 && code.every((cell) => cell.outputs.length === 0 && cell.execution_count === null);
+  const code = notebook.cells.filter((cell): cell is CodeCell => cell.cell_type === "code");
+  return code.length > 0 && !code.some(wasExecuted);
 }
 
 /** File name (without .html) of a notebook's page: its path under the common folder, flattened. */

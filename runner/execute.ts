@@ -32,6 +32,7 @@ import {
   normalizeNotebook,
   NotebookError,
   readNotebook,
+  wasExecuted,
   type CodeCell,
   type Notebook,
   type Output,
@@ -416,7 +417,7 @@ async function runCellsInOrder(
       continue;
     }
     options.onCellStart?.(cell, { index: result.index, number: result.number });
-    stored.set(n, { outputs: cell.outputs, executed: cell.execution_count !== null || cell.outputs.length > 0 });
+    stored.set(n, { outputs: cell.outputs, executed: wasExecuted(cell) });
     const timeoutSeconds = directives.timeoutSeconds ?? defaultTimeout;
     const outcome = await executeCell(session, cell, result, {
       displays,

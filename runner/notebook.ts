@@ -344,6 +344,11 @@ export function writeNotebook(file: string, notebook: Notebook): void {
   writeFileAtomic(file, serializeNotebook(notebook));
 }
 
+/** Whether the notebook holds a run of this code cell: an execution count, or outputs. */
+export function wasExecuted(cell: CodeCell): boolean {
+  return cell.execution_count !== null || cell.outputs.length > 0;
+}
+
 /** Tags of a cell (`metadata.tags`), ignoring anything that is not a string. */
 export function cellTags(cell: Cell): string[] {
   const tags = cell.metadata.tags;
