@@ -3,7 +3,8 @@
  * `models.mlp` / `models.lenet` + `losses.crossEntropy` + `train.fit` + `optim.Adam` (fit's
  * defaults) on 12,800 random images (or, with `mnist`, the first 12,800 MNIST training images and
  * their labels) in this process, one line per epoch with ms/step, CPU ms/step and the machine's
- * load. For comparing a change against the last commit with the same command; `--cpu-prof` on the
+ * load, and the epoch's wall-clock span (ms since 1970: bench/pairCeiling.ts compares two runs
+ * over the epochs they ran together). For comparing a change against the last commit with the same command; `--cpu-prof` on the
  * node command line gives the profile of the same epochs.
  *
  *   node --import tsx bench/stepTimes.ts [mlp|lenet] [epochs] [random|mnist]
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   const optimizer = new Adam({ lr: 1e-3 });
   const steps = SAMPLES / BATCH;
   for (let epoch = 1; epoch <= epochs; epoch++) {
+    const start = Date.now();
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const history = await fit(model, {
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
     console.log(
       `epoch ${epoch}: ${((ms / steps) * 1000).toFixed(0)} µs/step, ${(((cpu.user + cpu.system) / 1000 / steps) * 1000).toFixed(0)} CPU µs/step, ` +
         `${Math.round(SAMPLES / (ms / 1000))} samples/s, loss ${history.epochs[0].loss.toFixed(6)}, ` +
-        `tensors ${tf.memory().numTensors}, load ${os.loadavg()[0].toFixed(1)}`,
+        `tensors ${tf.memory().numTensors}, load ${os.loadavg()[0].toFixed(1)}, ${SAMPLES} images in wall ${start}–${Date.now()} ms`,
     );
   }
   optimizer.dispose();

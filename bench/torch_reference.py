@@ -1,9 +1,10 @@
 """PyTorch CPU reference for `npm run bench`: the MNIST MLP 784-128-10 or LeNet-5, Adam.
 
-Usage: python3 torch_reference.py MODEL IMAGES_IDX LABELS_IDX SAMPLES BATCH [THREADS]
-(MODEL: mlp or lenet; THREADS defaults to 1).
-Prints one JSON line: {"samples_per_sec": ..., "torch": "<version>", "threads": N,
-"blas": {"kind": "openblas" | "mkl" | "reference" | ..., "path": "...", "threads": N or null}}.
+Usage: python3 torch_reference.py MODEL IMAGES_IDX LABELS_IDX SAMPLES BATCH [THREADS [EPOCHS]]
+(MODEL: mlp or lenet; THREADS defaults to 1; EPOCHS, the timed epochs after one warm-up, to 3).
+Prints one JSON line: {"samples_per_sec": <best epoch>, "torch": "<version>", "threads": N,
+"blas": {"kind": "openblas" | "mkl" | "reference" | ..., "path": "...", "threads": N or null},
+"epoch_spans_ms": [[start, end], ...] (each timed epoch's wall clock, ms since 1970)}.
 
 Thread pinning: Debian's python3-torch does its matrix products in the system `libblas.so.3`.
 With OpenBLAS (pthread build) behind it, `torch.set_num_threads` does not reach the BLAS pool:
@@ -16,6 +17,7 @@ import os
 import sys
 
 THREADS = int(sys.argv[6]) if len(sys.argv) > 6 else 1
+TIMED_EPOCHS = int(sys.argv[7]) if len(sys.argv) > 7 else 3
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = str(THREADS)
 
@@ -115,11 +117,22 @@ def main():
 
     epoch()  # warm-up
     best = 0.0
-    for _ in range(3):
+    # Each timed epoch's wall-clock start and end (ms since 1970), so that runs side by side can
+    # be compared over the epochs they ran together (bench/pairCeiling.ts).
+    spans = []
+    for _ in range(TIMED_EPOCHS):
         t0 = time.perf_counter()
+        start = time.time() * 1000
         epoch()
         best = max(best, samples / (time.perf_counter() - t0))
-    print(json.dumps({"samples_per_sec": best, "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas}))
+        spans.append([start, time.time() * 1000])
+    print(json.dumps({
+        "samples_per_sec": best,
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "blas": blas,
+        "epoch_spans_ms": spans,
+    }))
 
 
 if __name__ == "__main__":
