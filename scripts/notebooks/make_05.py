@@ -506,9 +506,13 @@ plot.table(checks05)
 
 code("17a", r"""
 const loudRows = summary05.filter((r) => r.setting.startsWith("loud"));
+const loudLoss = (method: Method05) => {
+  const row = loudRows.find((r) => r.method === method);
+  return row ? `${row["test loss, mean of 3 seeds"].toFixed(3)} ± ${row["± std"].toFixed(3)}` : "not run";
+};
 `SGD: L2 ≡ weight decay (max |Δθ| = ${sgdGap.toExponential(1)}); Adam + L2 vs AdamW: largest gap ${adamVsAdamW.toFixed(3)} along the way, ` +
 `final distances ${endDistance(adamL2).toFixed(3)} vs ${endDistance(adamW).toFixed(3)}. Test loss at each one's tuned λ (3 seeds), loud noise features: ` +
-loudRows.map((r) => `${r.method} ${r["test loss, mean of 3 seeds"].toFixed(3)} ± ${r["± std"].toFixed(3)}`).join(", ") +
+`Adam + L2 ${loudLoss("Adam + L2")}, AdamW ${loudLoss("AdamW")}, no regularization ${loudLoss("Adam, no regularization")}` +
 `; AdamW's ${describeGain(loudGain)}. Control (noise of scale 1): ${describeGain(controlGain)}`
 """)
 
