@@ -1,7 +1,6 @@
 /**
- * The ceiling of any two-thread speed-up on this machine (not part of `npm run bench`): one
- * single-thread training process alone, then two identical ones at once, rounds alternating, for
- * optimlab (bench/stepTimes.ts on MNIST) and PyTorch (bench/torch_reference.py, one thread). Two
+ * The ceiling of any two-thread speed-up on this machine: one single-thread training process
+ * alone, then two identical ones at once, rounds alternating, for optimlab (bench/stepTimes.ts on MNIST) and PyTorch (bench/torch_reference.py, one thread). Two
  * independent processes share nothing — no hand-off, no serial part, no duplicated work — so
  * their summed samples/s over one alone bounds what splitting one step over two threads can give
  * on these cores: caches, memory bandwidth and the cores' clock, as the OS schedules them.
@@ -14,14 +13,17 @@
  * 2026-12-07, mixed both in: 1.46–1.54× for the MLP at 6 epochs, 1.84–1.97× at 12.)
  *
  *   node dist/bench/pairCeiling.js [mlp|lenet] [rounds, default 3] [epochs, default 12]
+ *
+ * `npm run bench` runs it too (`benchPairCeiling`: both networks, 2 rounds), next to the threads table.
  */
 import { spawn } from "node:child_process";
 import * as os from "node:os";
 import * as path from "node:path";
 import { mnistImagesPath, mnistLabelsPath } from "./mnist";
 import { SYSTEM_PYTHON, torchScriptPath, torchThreadEnv } from "./torch";
+import { renderTable, type Cell } from "./table";
 
-type Network = "mlp" | "lenet";
+export type Network = "mlp" | "lenet";
 
 /** One timed epoch: its wall-clock span (ms since 1970) and how many samples it trained. */
 interface Epoch {
@@ -89,29 +91,116 @@ function togetherRates(a: readonly Epoch[], b: readonly Epoch[]): [number, numbe
   return [rate(ia), rate(ib), Math.min(ia.length, ib.length)];
 }
 
+/** One round: a process alone, then two at once, for one side (ours or PyTorch). */
+export interface PairRound {
+  alone: number;
+  together: [number, number];
+  /** (together[0] + together[1]) / alone */
+  ceiling: number;
+  /** The fewest timed epochs either process of the pair ran inside the window where both did. */
+  epochsTogether: number;
+  load: number;
+}
+
+type Side = "optimlab" | "PyTorch";
+
+/** What `pairCeiling` measured for one side: its rounds, or why it stopped. */
+export interface SideResult {
+  rounds: PairRound[];
+  error?: string;
+}
+
+/**
+ * `rounds` rounds of one process alone, then two at once, alternating optimlab and PyTorch. A side
+ * that fails (PyTorch not installed, too few epochs together) keeps its error and runs no more.
+ */
+export async function pairCeiling(
+  network: Network,
+  rounds: number,
+  epochs: number,
+  onRound: (side: Side, round: PairRound) => void = () => {},
+): Promise<Record<Side, SideResult>> {
+  const sides: [Side, () => Promise<Epoch[]>][] = [
+    ["optimlab", () => ours(network, epochs)],
+    ["PyTorch", () => torch(network, epochs - OUR_WARM_UP_EPOCHS)],
+  ];
+  const results: Record<Side, SideResult> = { optimlab: { rounds: [] }, PyTorch: { rounds: [] } };
+  for (let round = 1; round <= rounds; round++) {
+    for (const [side, run] of sides) {
+      if (results[side].error !== undefined) continue;
+      try {
+        const alone = rate(await run());
+        const [first, second] = await Promise.all([run(), run()]);
+        const [ra, rb, epochsTogether] = togetherRates(first, second);
+        const result: PairRound = {
+          alone,
+          together: [ra, rb],
+          ceiling: (ra + rb) / alone,
+          epochsTogether,
+          load: os.loadavg()[0],
+        };
+        results[side].rounds.push(result);
+        onRound(side, result);
+      } catch (error) {
+        results[side].error = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+      }
+    }
+  }
+  return results;
+}
+
+/** `npm run bench`'s table: both networks, ours and PyTorch, each round's ceiling. */
+export async function benchPairCeiling(rounds: number, epochs: number): Promise<string> {
+  const load = () => `load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`;
+  const atStart = load();
+  const rows: Cell[][] = [];
+  for (const network of ["mlp", "lenet"] as const) {
+    const results = await pairCeiling(network, rounds, epochs);
+    for (const side of ["optimlab", "PyTorch"] as const) {
+      const { rounds: done, error } = results[side];
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+      rows.push([
+        `${network === "mlp" ? "MLP 784-128-10" : "LeNet-5"}, ${side === "optimlab" ? "ours" : "PyTorch"} (1 thread each)`,
+        done.length ? Math.round(median(done.map((r) => r.alone))) : undefined,
+        done.length ? Math.round(median(done.map((r) => r.together[0] + r.together[1]))) : undefined,
+        done.map((r) => `${r.ceiling.toFixed(2)}×`).join(", ") || undefined,
+        error === undefined ? "" : `stopped: ${error.slice(0, 80)}`,
+      ]);
+    }
+  }
+  return [
+    `machine load: ${atStart} at the start, ${load()} at the end`,
+    renderTable(
+      [
+        "two independent trainings at once / one alone (samples/s, medians of rounds)",
+        "one alone",
+        "two at once, summed",
+        "ceiling, each round",
+        "note",
+      ],
+      rows,
+    ),
+    `Steady-state means over the epochs both processes ran together (${epochs} epochs each, ours after 2 warm-up epochs). ` +
+      "Two processes that share nothing bound what splitting one step over two threads can give on these cores.",
+  ].join("\n");
+}
+
 async function main(): Promise<void> {
   const network: Network = process.argv[2] === "lenet" ? "lenet" : "mlp";
   const rounds = Number(process.argv[3] ?? 3);
   const epochs = Number(process.argv[4] ?? 12);
-  const load = () => os.loadavg()[0].toFixed(1);
   console.log(
     `${network}: one process alone vs two at once (samples/s each, steady-state means over the epochs ` +
       `both ran together), ${os.cpus().length} cores`,
   );
-  for (let round = 1; round <= rounds; round++) {
-    for (const [name, run] of [
-      ["optimlab", () => ours(network, epochs)],
-      ["PyTorch", () => torch(network, epochs - OUR_WARM_UP_EPOCHS)],
-    ] as const) {
-      const alone = rate(await run());
-      const [first, second] = await Promise.all([run(), run()]);
-      const [ra, rb, together] = togetherRates(first, second);
-      console.log(
-        `round ${round} ${name.padEnd(8)} alone ${Math.round(alone)}, two at once ${Math.round(ra)} + ${Math.round(rb)} ` +
-          `= ${Math.round(ra + rb)} (≥ ${together} epochs each): ceiling ${((ra + rb) / alone).toFixed(2)}× (load ${load()})`,
-      );
-    }
-  }
+  let round = 0;
+  await pairCeiling(network, rounds, epochs, (side, r) => {
+    if (side === "optimlab") round++;
+    console.log(
+      `round ${round} ${side.padEnd(8)} alone ${Math.round(r.alone)}, two at once ${r.together.map(Math.round).join(" + ")} ` +
+        `= ${Math.round(r.together[0] + r.together[1])} (≥ ${r.epochsTogether} epochs each): ceiling ${r.ceiling.toFixed(2)}× (load ${r.load.toFixed(1)})`,
+    );
+  });
 }
 
-void main();
+if (require.main === module) void main();

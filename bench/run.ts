@@ -243,6 +243,15 @@ async function main(): Promise<void> {
   console.log("\nThreads and cold start (bench/coldStart.ts, library path: models.mlp + crossEntropy + train.fit):");
   console.log(coldTable);
 
+  // What two cores give two independent trainings: the ceiling of any split over two threads (#19).
+  const pairTable = await import("./pairCeiling")
+    .then((m) => m.benchPairCeiling(2, 12))
+    .catch((error: unknown) => `benchPairCeiling() failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.log(
+    "\nThe machine's two-core ceiling (bench/pairCeiling.ts, library path on MNIST; PyTorch torch_reference.py):",
+  );
+  console.log(pairTable);
+
   // The kernel's per-step interrupt check in train.fit: throughput with and without it (#13).
   const interruptTable = await import("./kernelInterruptCheck")
     .then((m) => m.benchInterruptCheck())

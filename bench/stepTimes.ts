@@ -4,8 +4,8 @@
  * defaults) on 12,800 random images (or, with `mnist`, the first 12,800 MNIST training images and
  * their labels) in this process, one line per epoch with ms/step, CPU ms/step and the machine's
  * load, and the epoch's wall-clock span (ms since 1970: bench/pairCeiling.ts compares two runs
- * over the epochs they ran together). For comparing a change against the last commit with the same command; `--cpu-prof` on the
- * node command line gives the profile of the same epochs.
+ * over the epochs they ran together). For comparing a change against the last commit with the same
+ * command; `--cpu-prof` on the node command line gives the profile of the same epochs.
  *
  *   node --import tsx bench/stepTimes.ts [mlp|lenet] [epochs] [random|mnist]
  */
