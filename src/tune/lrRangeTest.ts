@@ -61,6 +61,18 @@ export function tooFewPointsMessage(points: number): string {
 }
 
 /**
+ * When a `tf.variableGrads` closure throws, tfjs leaves its gradient tape in the engine with the
+ * tensors it saved for the backward pass (kept, so no tidy frees them): free them as tfjs does
+ * after a backward pass (the same repair as `fit`'s step, src/train/trainStep.ts).
+ */
+function freeAbandonedTape(): void {
+  const state = tf.engine().state as { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null };
+  if (state.gradientDepth !== 0 || !state.activeTape) return;
+  for (const node of state.activeTape) tf.dispose(node.saved ?? []);
+  state.activeTape = null;
+}
+
+/**
  * Index of the most negative slope of `values` against `x`, measured over ±`half` points (a wide
  * difference, so batch-to-batch noise does not win), among the points from `skip` up to `bottom`
  * (the minimum): the steepest descent on the way down, not a wiggle after the bottom.
@@ -122,15 +134,22 @@ export async function lrRangeTest(model: tf.LayersModel, options: LrRangeTestOpt
       const batch: Batch = next.value as Batch;
       const lr = start * (end / start) ** (steps === 1 ? 0 : i / (steps - 1));
       settable.lr = lr;
-      const value = tf.tidy(() => {
-        const { value: lossValue, grads } = tf.variableGrads(
-          () => options.loss(model.apply(batch.x, { training: true }) as tf.Tensor, batch.y),
-          variables,
-        );
-        optimizer.applyGradients(grads);
-        return lossValue.dataSync()[0];
-      });
-      batch.dispose();
+      let value: number;
+      try {
+        value = tf.tidy(() => {
+          const { value: lossValue, grads } = tf.variableGrads(
+            () => options.loss(model.apply(batch.x, { training: true }) as tf.Tensor, batch.y),
+            variables,
+          );
+          optimizer.applyGradients(grads);
+          return lossValue.dataSync()[0];
+        });
+      } catch (error) {
+        freeAbandonedTape();
+        throw error;
+      } finally {
+        batch.dispose();
+      }
       average = beta * average + (1 - beta) * value;
       const debiased = average / (1 - beta ** (i + 1));
       lrs.push(lr);

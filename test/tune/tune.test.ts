@@ -166,3 +166,17 @@ test("danfojs shares optimlab's @tensorflow/tfjs (no second engine, backend unch
   assert.equal(tf.getBackend(), backendBefore);
   assert.deepEqual(frame.values, [[1, 2]]);
 });
+
+test("lrRangeTest frees its batch and snapshot when the loss throws", async () => {
+  const model = linear({ inputs: 2, seed: 1 });
+  const optimizer = new SGD({ lr: 1e-3 });
+  const tensorsBefore = tf.memory().numTensors;
+  const boom = (): tf.Scalar => {
+    throw new Error("loss boom");
+  };
+  await assert.rejects(lrRangeTest(model, { optimizer, loss: boom, train: regression, batchSize: 8, steps: 10 }), {
+    message: "loss boom",
+  });
+  assert.equal(tf.memory().numTensors, tensorsBefore);
+  optimizer.dispose();
+});
