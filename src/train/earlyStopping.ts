@@ -2,9 +2,20 @@
 import * as tf from "@tensorflow/tfjs";
 import type { EarlyStoppingOptions } from "./fitOptions";
 import type { EpochRecord } from "./records";
+import { shown } from "../optim/errors";
 
 export function missingMonitorMessage(monitor: string, record: EpochRecord): string {
   return `earlyStopping: no "${monitor}" in the epoch record (available: ${Object.keys(record).join(", ")})`;
+}
+
+export function invalidEarlyStoppingModeMessage(mode: unknown): string {
+  return `Invalid earlyStopping.mode: ${shown(mode)} (expected "min" or "max")`;
+}
+
+/** Checks the early-stopping options before training (planFit), throwing the messages above. */
+export function checkEarlyStoppingOptions(options: EarlyStoppingOptions): void {
+  if (options.mode !== undefined && options.mode !== "min" && options.mode !== "max")
+    throw new Error(invalidEarlyStoppingModeMessage(options.mode));
 }
 
 export class EarlyStopping {

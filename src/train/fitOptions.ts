@@ -15,6 +15,7 @@ import {
   type LRScheduler,
   type SchedulerSettings,
 } from "../optim/lrScheduler";
+import { checkEarlyStoppingOptions } from "./earlyStopping";
 import { denseStackOf, type DenseStack } from "./denseStackGradients";
 import type { LossFn } from "./evaluate";
 import { resolveMetrics, type Metric, type MetricFn } from "./metrics";
@@ -245,6 +246,7 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_FIT_THREADS)
     throw new Error(invalidFitThreadsMessage(options.threads));
   const early = options.earlyStopping;
+  if (typeof early === "object" && early !== null) checkEarlyStoppingOptions(early);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const regularizer = options.regularizer;
   return {

@@ -8,6 +8,7 @@ import { escapeHtml } from "../display/escapeHtml";
 import { language, type Language } from "../i18n/language";
 import { translate } from "../i18n/translate";
 import { withSeconds } from "../i18n/units";
+import { shown } from "../optim/errors";
 
 /** Facts about the run that are not per step. */
 export interface RunInfo {
@@ -157,6 +158,10 @@ export function unknownKeyMessage(key: string, available: readonly string[]): st
   return `History has no "${key}" values (available: ${available.join(", ") || "none"})`;
 }
 
+export function invalidBestModeMessage(mode: unknown): string {
+  return `History.best: Invalid mode: ${shown(mode)} (expected "min" or "max")`;
+}
+
 const HTML_ROWS = 12;
 
 function format(value: number | undefined): string {
@@ -220,6 +225,7 @@ export class History {
    */
   best(key?: string, mode?: "min" | "max"): { epoch: number; value: number } {
     const chosen = key ?? (this.epochs.some((e) => e.valLoss !== undefined) ? "valLoss" : "loss");
+    if (mode !== undefined && mode !== "min" && mode !== "max") throw new Error(invalidBestModeMessage(mode));
     const direction = mode ?? (/accuracy/i.test(chosen) ? "max" : "min");
     let best: { epoch: number; value: number } | undefined;
     for (const epoch of this.epochs) {

@@ -5,6 +5,7 @@ export {
   History,
   setHistoryFigure,
   unknownKeyMessage,
+  invalidBestModeMessage,
   invalidHistoryJSONMessage,
   invalidHistoryNumberMessage,
   type HistoryJSON,

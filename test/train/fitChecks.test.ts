@@ -1,0 +1,59 @@
+/** fit's checks of unusual-but-legal input (QA report, the training loop's findings). */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { fit, type FitOptions } from "../../src/train/fit";
+import { invalidEarlyStoppingModeMessage } from "../../src/train/earlyStopping";
+import { History, invalidBestModeMessage } from "../../src/train/history";
+import { linearRegression } from "../../src/data/synthetic";
+import { linear } from "../../src/models/builders";
+import { mse } from "../../src/losses";
+import { SGD } from "../../src/optim/sgd";
+
+const regression = linearRegression({ n: 32, features: 3, weights: [1, -2, 0.5], bias: 0.3, noise: 0.01, seed: 1 });
+
+/** The options of a fit on the small regression, `options` over the defaults, taken as a learner might write them. */
+function fitOptions(options: Record<string, unknown>): FitOptions {
+  const base = { optimizer: new SGD({ lr: 0.05 }), loss: mse, train: regression, batchSize: 8, progress: false };
+  return { ...base, ...options } as unknown as FitOptions;
+}
+
+/** Asserts that fit with `options` rejects with `message` (a string: exactly), and leaves no tensor behind. */
+async function rejectsWith(
+  options: Record<string, unknown>,
+  message: string | RegExp,
+  check?: (error: Error) => void,
+  model: tf.LayersModel = linear({ inputs: 3, seed: 1 }),
+): Promise<void> {
+  const before = tf.memory().numTensors;
+  await assert.rejects(
+    () => fit(model, fitOptions(options)),
+    (error: Error) => {
+      if (typeof message === "string") assert.equal(error.message, message);
+      else assert.match(error.message, message);
+      check?.(error);
+      return true;
+    },
+  );
+  assert.equal(tf.memory().numTensors, before, "tensors left behind");
+}
+
+test("earlyStopping.mode and History.best's mode: a misspelled mode is rejected, not taken as max", async () => {
+  await rejectsWith(
+    { epochs: 4, earlyStopping: { monitor: "loss", mode: "minimum", patience: 2 } },
+    invalidEarlyStoppingModeMessage("minimum"),
+  );
+  assert.equal(
+    invalidEarlyStoppingModeMessage("minimum"),
+    'Invalid earlyStopping.mode: "minimum" (expected "min" or "max")',
+  );
+  const history = new History({
+    epochs: [
+      { epoch: 1, step: 1, loss: 1, time: 0 },
+      { epoch: 2, step: 2, loss: 0.5, time: 0 },
+    ],
+  });
+  assert.throws(() => history.best("loss", "minimum" as "min"), { message: invalidBestModeMessage("minimum") });
+  assert.equal(invalidBestModeMessage("minimum"), 'History.best: Invalid mode: "minimum" (expected "min" or "max")');
+  assert.deepEqual(history.best("loss", "min"), { epoch: 2, value: 0.5 });
+});
