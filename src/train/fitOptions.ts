@@ -143,6 +143,10 @@ export function inputShapeMessage(
   return `fit: the model expects inputs of shape [${expected.map((d) => (d === null ? "n" : d)).join(", ")}] but ${which}.x has shape [${actual.join(", ")}]`;
 }
 
+/** torch's containers say "expects all schedulers to belong to the same optimizer"; fit says which. */
+export const foreignSchedulerMessage = (): string =>
+  "fit: the scheduler belongs to a different optimizer than options.optimizer, so the lrs it schedules would never reach the optimizer being trained; build it on that optimizer, e.g. scheduler: new optim.lrScheduler.StepLR(optimizer, { stepSize: 10 })";
+
 export function invalidNormsMessage(value: unknown): string {
   return `Invalid norms: ${String(value)} (expected "step" or "epoch")`;
 }
@@ -237,6 +241,7 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
   if (!(loader.length > 0)) throw new Error(noBatchesMessage("fit", loader));
   const metrics = resolveMetrics(options.metrics);
   const scheduler = options.scheduler;
+  if (scheduler !== undefined && scheduler.optimizer !== optimizer) throw new Error(foreignSchedulerMessage());
   if (options.norms !== undefined && options.norms !== "step" && options.norms !== "epoch")
     throw new Error(invalidNormsMessage(options.norms));
   const normsPerStep = (options.norms ?? "step") === "step";

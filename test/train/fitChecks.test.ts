@@ -2,13 +2,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { fit, type FitOptions } from "../../src/train/fit";
+import { fit, foreignSchedulerMessage, type FitOptions } from "../../src/train/fit";
 import { invalidEarlyStoppingModeMessage } from "../../src/train/earlyStopping";
 import { History, invalidBestModeMessage } from "../../src/train/history";
 import { linearRegression } from "../../src/data/synthetic";
 import { linear } from "../../src/models/builders";
 import { mse } from "../../src/losses";
 import { SGD } from "../../src/optim/sgd";
+import { StepLR } from "../../src/optim/lrScheduler";
 
 const regression = linearRegression({ n: 32, features: 3, weights: [1, -2, 0.5], bias: 0.3, noise: 0.01, seed: 1 });
 
@@ -56,4 +57,27 @@ test("earlyStopping.mode and History.best's mode: a misspelled mode is rejected,
   assert.throws(() => history.best("loss", "minimum" as "min"), { message: invalidBestModeMessage("minimum") });
   assert.equal(invalidBestModeMessage("minimum"), 'History.best: Invalid mode: "minimum" (expected "min" or "max")');
   assert.deepEqual(history.best("loss", "min"), { epoch: 2, value: 0.5 });
+});
+
+test("a scheduler built on another optimizer, or on a plain { lr }, is rejected before training", async () => {
+  const other = new SGD({ lr: 0.1 });
+  const trained = new SGD({ lr: 0.5 });
+  await rejectsWith(
+    { optimizer: trained, scheduler: new StepLR(other, { stepSize: 1, gamma: 0.5 }), epochs: 3 },
+    foreignSchedulerMessage(),
+  );
+  assert.equal(other.lr, 0.1, "the other optimizer's lr was scheduled");
+  await rejectsWith(
+    { optimizer: tf.train.sgd(0.1), scheduler: new StepLR({ lr: 0.1 }, { stepSize: 1 }), epochs: 2 },
+    foreignSchedulerMessage(),
+  );
+  // Its own scheduler still runs.
+  const history = await fit(
+    linear({ inputs: 3, seed: 1 }),
+    fitOptions({ optimizer: trained, scheduler: new StepLR(trained, { stepSize: 1, gamma: 0.5 }), epochs: 3 }),
+  );
+  assert.deepEqual(
+    history.epochs.map((e) => e.lr),
+    [0.5, 0.25, 0.125],
+  );
 });
