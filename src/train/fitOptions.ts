@@ -239,7 +239,7 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
           seed: options.seed,
         });
   if (!(loader.length > 0)) throw new Error(noBatchesMessage("fit", loader));
-  const metrics = resolveMetrics(options.metrics);
+  const metrics = resolveMetrics(options.metrics, loss);
   const scheduler = options.scheduler;
   if (scheduler !== undefined && scheduler.optimizer !== optimizer) throw new Error(foreignSchedulerMessage());
   if (options.norms !== undefined && options.norms !== "step" && options.norms !== "epoch")

@@ -12,14 +12,14 @@ import { huber } from "../losses/huber";
 import { l1 } from "../losses/l1";
 import { mse } from "../losses/mse";
 import type { LossFn } from "./evaluate";
-import { accuracy, type MetricFn } from "./metrics";
+import { accuracy, probabilityAccuracy, type MetricFn } from "./metrics";
 import type { ChannelLayout } from "./replicaChannel";
 import type { LayerRecipe } from "./replicaRecipe";
 
 /** Losses a replica can compute, by name: each a mean over the batch with its default options. */
 export const REPLICA_LOSSES: Readonly<Record<string, LossFn>> = { crossEntropy, mse, l1, huber, bce, bceWithLogits };
 /** Metrics a replica can compute, by name: each a mean over the batch. */
-export const REPLICA_METRICS: Readonly<Record<string, MetricFn>> = { accuracy };
+export const REPLICA_METRICS: Readonly<Record<string, MetricFn>> = { accuracy, probabilityAccuracy };
 
 /** The name under which `table` holds `fn`, if it does. */
 export function nameIn<F>(table: Readonly<Record<string, F>>, fn: F): string | undefined {

@@ -5,9 +5,9 @@ import * as tf from "@tensorflow/tfjs";
 import { fit, foreignSchedulerMessage, type FitOptions } from "../../src/train/fit";
 import { invalidEarlyStoppingModeMessage } from "../../src/train/earlyStopping";
 import { History, invalidBestModeMessage } from "../../src/train/history";
-import { linearRegression } from "../../src/data/synthetic";
+import { linearRegression, twoMoons } from "../../src/data/synthetic";
 import { linear } from "../../src/models/builders";
-import { mse } from "../../src/losses";
+import { bce, mse } from "../../src/losses";
 import { SGD } from "../../src/optim/sgd";
 import { StepLR } from "../../src/optim/lrScheduler";
 
@@ -80,4 +80,46 @@ test("a scheduler built on another optimizer, or on a plain { lr }, is rejected 
     history.epochs.map((e) => e.lr),
     [0.5, 0.25, 0.125],
   );
+});
+
+test('"accuracy" of a sigmoid output trained with losses.bce thresholds the probability at 0.5, not at 0', async () => {
+  const moons = twoMoons({ n: 64, noise: 0.1, seed: 2 });
+  const y = tf.reshape(tf.cast(moons.y, "float32"), [64, 1]);
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({
+        units: 8,
+        activation: "relu",
+        inputShape: [2],
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+      }),
+      tf.layers.dense({
+        units: 1,
+        activation: "sigmoid",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+      }),
+    ],
+  });
+  const history = await fit(
+    model,
+    fitOptions({
+      loss: bce,
+      train: { x: moons.x, y },
+      validation: { x: moons.x, y },
+      epochs: 5,
+      shuffle: false,
+      metrics: ["accuracy"],
+    }),
+  );
+  const truth = tf.tidy(() => {
+    const p = model.predict(moons.x) as tf.Tensor;
+    return tf.mean(tf.cast(tf.equal(tf.greater(p, 0.5), tf.greater(y, 0.5)), "float32")).dataSync()[0];
+  });
+  assert.ok(truth !== 0.5, `the check needs a model whose accuracy is not 0.5 (${truth})`);
+  assert.ok(
+    Math.abs(history.final("valAccuracy") - truth) < 1e-6,
+    `valAccuracy ${history.final("valAccuracy")} vs ${truth}`,
+  );
+  tf.dispose([y, moons.x, moons.y]);
+  model.dispose();
 });
