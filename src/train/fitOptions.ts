@@ -55,8 +55,11 @@ export interface EpochContext {
 }
 
 export interface FitCallbacks {
-  /** After each optimizer step (values are not read here, to avoid a sync per step). */
-  onStepEnd?(info: { step: number; epoch: number; batch: number; lr: number | undefined }): void;
+  /**
+   * After each optimizer step (values are not read here, to avoid a sync per step). A promise it
+   * returns is awaited, and its rejection ends the fit with that error.
+   */
+  onStepEnd?(info: { step: number; epoch: number; batch: number; lr: number | undefined }): void | Promise<void>;
   /** After each epoch, with its record. */
   onEpochEnd?(record: EpochRecord, context: EpochContext): void | Promise<void>;
 }

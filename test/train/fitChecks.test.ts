@@ -123,3 +123,19 @@ test('"accuracy" of a sigmoid output trained with losses.bce thresholds the prob
   tf.dispose([y, moons.x, moons.y]);
   model.dispose();
 });
+
+test("an async onStepEnd is awaited: its rejection fails the fit instead of crashing the process later", async () => {
+  const seen: number[] = [];
+  const options = {
+    epochs: 2,
+    callbacks: {
+      onStepEnd: async ({ step }: { step: number }) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        seen.push(step);
+        if (step === 3) throw new Error("async step boom");
+      },
+    },
+  };
+  await rejectsWith(options, "async step boom");
+  assert.deepEqual(seen, [1, 2, 3], "the fit went on past the rejected step");
+});
