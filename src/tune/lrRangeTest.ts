@@ -7,7 +7,9 @@
  * (their smoothed loss is still the noise of single batches; fastai skips the first 10 points for
  * the same reason) and the minimum of the smoothed loss. When the loss never descends, the
  * suggestion falls back to `minLossLr / 10`. The lr at the minimum smoothed loss divided by 10 is reported too
- * (`minLossLr / 10`, the other common rule). The model's weights are restored afterwards.
+ * (`minLossLr / 10`, the other common rule). The model's weights are restored afterwards, and so
+ * are the optimizer's lr and state (step count, moments), as fastai's `lr_find` does: a `fit` with
+ * the same optimizer afterwards starts as it would have without the test.
  */
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../backend";
@@ -15,6 +17,7 @@ import { DataLoader, noBatchesMessage, type Batch } from "../data/loader";
 import type { Dataset } from "../data/dataset";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
 import { translate } from "../i18n/translate";
+import type { NamedTensor } from "../optim/chainOptimizer";
 import { danfo, type DataFrame } from "../plot/danfo";
 import type { LossFn } from "../train/evaluate";
 
@@ -73,6 +76,18 @@ function freeAbandonedTape(): void {
 }
 
 /**
+ * A copy of `optimizer.getWeights()` that the sweep cannot change. Its state tensors are the
+ * optimizer's variables (copied); the step counters are scalars made for the call (moved).
+ */
+async function snapshotOf(optimizer: tf.Optimizer): Promise<NamedTensor[]> {
+  const weights = await optimizer.getWeights();
+  return weights.map(({ name, tensor }) => ({
+    name,
+    tensor: tensor instanceof tf.Variable ? tf.clone(tensor) : tensor,
+  }));
+}
+
+/**
  * Index of the most negative slope of `values` against `x`, measured over ±`half` points (a wide
  * difference, so batch-to-batch noise does not win), among the points from `skip` up to `bottom`
  * (the minimum): the steepest descent on the way down, not a wiggle after the bottom.
@@ -92,7 +107,7 @@ function steepestIndex(x: number[], values: number[], skip: number, half: number
 }
 
 /**
- * Runs the range test on `model` (weights restored afterwards).
+ * Runs the range test on `model` (its weights, and the optimizer's lr and state, restored afterwards).
  *
  * @example const { suggestedLr, frame } = await tune.lrRangeTest(model, { optimizer: new optim.SGD({ lr: 1e-7 }), loss: losses.crossEntropy, train });
  */
@@ -114,6 +129,11 @@ export async function lrRangeTest(model: tf.LayersModel, options: LrRangeTestOpt
   const settable = optimizer as unknown as { lr?: unknown };
   if (typeof settable.lr !== "number") throw new Error(noWritableLrMessage());
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  // The sweep changes the optimizer's lr and state (step count, moments): an optimizer of the
+  // caller's is given back as it came, as fastai's lr_find reloads it, so that a `fit` with it
+  // afterwards starts where it would have without the test (not at the sweep's last lr).
+  const savedLr = settable.lr;
+  const savedState = owned ? [] : await snapshotOf(optimizer);
   const saved = model.weights.map((w) => tf.clone(w.read()));
   const lrs: number[] = [];
   const raw: number[] = [];
@@ -165,6 +185,14 @@ export async function lrRangeTest(model: tf.LayersModel, options: LrRangeTestOpt
     model.setWeights(saved);
     tf.dispose(saved);
     if (owned) optimizer.dispose();
+    else {
+      settable.lr = savedLr;
+      try {
+        await optimizer.setWeights(savedState);
+      } finally {
+        tf.dispose(savedState.map(({ tensor }) => tensor));
+      }
+    }
   }
   // The last point is the blow-up; suggestions use the points before it.
   const usable = stoppedEarly ? lrs.length - 1 : lrs.length;

@@ -23,6 +23,7 @@ import { DataLoader, noBatchesMessage } from "../../src/data/loader";
 import { linear, mlp } from "../../src/models/builders";
 import { crossEntropy, mse } from "../../src/losses";
 import { SGD } from "../../src/optim/sgd";
+import { Adam } from "../../src/optim/adam";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 
 const regression = linearRegression({ n: 32, features: 2, seed: 1 });
@@ -179,4 +180,33 @@ test("lrRangeTest frees its batch and snapshot when the loss throws", async () =
   });
   assert.equal(tf.memory().numTensors, tensorsBefore);
   optimizer.dispose();
+});
+
+test("lrRangeTest gives the optimizer back as it was: lr and state (step count, moments), as fastai's lr_find", async () => {
+  const model = linear({ inputs: 2, seed: 1 });
+  const fresh = new Adam({ lr: 1e-3 });
+  await lrRangeTest(model, { optimizer: fresh, loss: mse, train: regression, batchSize: 8, steps: 30 });
+  assert.equal(fresh.lr, 1e-3);
+  assert.equal(fresh.step, 0);
+  assert.equal(fresh.state, undefined);
+  // An optimizer that has already stepped keeps its step count and moments.
+  const used = new Adam({ lr: 1e-2 });
+  const grads = tf.tidy(() =>
+    Object.fromEntries(model.trainableWeights.map((w) => [(w.read() as tf.Variable).name, tf.onesLike(w.read())])),
+  );
+  used.applyGradients(grads);
+  tf.dispose(grads);
+  const snapshot = async (): Promise<[string, number[]][]> =>
+    Promise.all(
+      (await used.getWeights()).map(async (w) => [w.name, Array.from(await w.tensor.data())] as [string, number[]]),
+    );
+  const before = await snapshot();
+  const tensorsBefore = tf.memory().numTensors;
+  await lrRangeTest(model, { optimizer: used, loss: mse, train: regression, batchSize: 8, steps: 30 });
+  assert.equal(used.lr, 1e-2);
+  assert.equal(used.step, 1);
+  assert.equal(tf.memory().numTensors, tensorsBefore);
+  assert.deepEqual(await snapshot(), before);
+  fresh.dispose();
+  used.dispose();
 });
