@@ -15,7 +15,14 @@ export {
   type HistoryFigure,
 } from "./history";
 export { DivergenceError, divergenceMessage } from "./divergence";
-export { accuracy, probabilityAccuracy, unknownMetricMessage, type Metric, type MetricFn } from "./metrics";
+export {
+  accuracy,
+  probabilityAccuracy,
+  unknownMetricMessage,
+  metricsNotListMessage,
+  type Metric,
+  type MetricFn,
+} from "./metrics";
 export { evaluateModel } from "./evaluate";
 export { globalNorm } from "../transforms/globalNorm";
 export { Progress, progressLine, type ProgressOptions, type ProgressState } from "./progress";

@@ -1,6 +1,7 @@
 /** Batch metrics computed next to the loss (as tensors, read with the loss). */
 import * as tf from "@tensorflow/tfjs";
 import { bce } from "../losses/bce";
+import { shown } from "../optim/errors";
 import type { LossFn } from "./evaluate";
 
 /** A metric: predictions and targets → scalar. */
@@ -43,11 +44,16 @@ function accuracyAbove(prediction: tf.Tensor, target: tf.Tensor, threshold: numb
   });
 }
 
+export function metricsNotListMessage(metrics: unknown): string {
+  return `Invalid metrics: ${shown(metrics)} (expected a list, e.g. metrics: ["accuracy"])`;
+}
+
 /**
  * Resolves metric options to named functions (in a stable order). "accuracy" thresholds a single
  * output at 0 (a logit), or at 0.5 when `loss` is `losses.bce` (which takes probabilities).
  */
 export function resolveMetrics(metrics: readonly Metric[] = [], loss?: LossFn): { name: string; fn: MetricFn }[] {
+  if (!Array.isArray(metrics as unknown)) throw new Error(metricsNotListMessage(metrics));
   const out: { name: string; fn: MetricFn }[] = [];
   for (const metric of metrics) {
     if (metric === "accuracy") out.push({ name: "accuracy", fn: loss === bce ? probabilityAccuracy : accuracy });

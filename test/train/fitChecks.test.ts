@@ -5,6 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { fit, foreignSchedulerMessage, type FitOptions } from "../../src/train/fit";
 import { invalidEarlyStoppingModeMessage } from "../../src/train/earlyStopping";
 import { History, invalidBestModeMessage } from "../../src/train/history";
+import { metricsNotListMessage } from "../../src/train/metrics";
 import { linearRegression, twoMoons } from "../../src/data/synthetic";
 import { linear } from "../../src/models/builders";
 import { bce, mse } from "../../src/losses";
@@ -138,4 +139,15 @@ test("an async onStepEnd is awaited: its rejection fails the fit instead of cras
   };
   await rejectsWith(options, "async step boom");
   assert.deepEqual(seen, [1, 2, 3], "the fit went on past the rejected step");
+});
+
+test('metrics: "accuracy" (a string, not a list) is named as such, not read letter by letter', async () => {
+  await rejectsWith(
+    { metrics: "accuracy" },
+    'Invalid metrics: "accuracy" (expected a list, e.g. metrics: ["accuracy"])',
+  );
+  assert.equal(
+    metricsNotListMessage("accuracy"),
+    'Invalid metrics: "accuracy" (expected a list, e.g. metrics: ["accuracy"])',
+  );
 });
