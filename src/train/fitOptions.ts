@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import { info as backendInfo } from "../backend";
 import { DataLoader, noBatchesMessage } from "../data/loader";
 import { datasetSize, emptyDatasetMessage, type Dataset } from "../data/dataset";
-import { invalidLearningRateMessage } from "../optim/errors";
+import { invalidLearningRateMessage, shown } from "../optim/errors";
 import {
   ChainedScheduler,
   OneCycleLR,
@@ -150,6 +150,10 @@ export function inputShapeMessage(
 export const foreignSchedulerMessage = (): string =>
   "fit: the scheduler belongs to a different optimizer than options.optimizer, so the lrs it schedules would never reach the optimizer being trained; build it on that optimizer, e.g. scheduler: new optim.lrScheduler.StepLR(optimizer, { stepSize: 10 })";
 
+export function invalidFitSeedMessage(value: unknown): string {
+  return `Invalid seed: ${shown(value)} (expected an integer, e.g. seed: 0)`;
+}
+
 export function invalidNormsMessage(value: unknown): string {
   return `Invalid norms: ${String(value)} (expected "step" or "epoch")`;
 }
@@ -226,6 +230,8 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
   if (!Number.isInteger(epochs) || epochs <= 0) throw new Error(invalidEpochsMessage(epochs));
   const clip = options.clipGradNorm;
   if (clip !== undefined && !(typeof clip === "number" && clip > 0)) throw new Error(invalidClipMessage(clip));
+  if (options.seed !== undefined && !Number.isInteger(options.seed))
+    throw new Error(invalidFitSeedMessage(options.seed));
   const trainData = options.train instanceof DataLoader ? options.train.dataset : options.train;
   if (datasetSize(trainData) === 0) throw new Error(emptyDatasetMessage("fit"));
   checkInputShape(model, trainData, "train");

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { fit, foreignSchedulerMessage, type FitOptions } from "../../src/train/fit";
+import { fit, foreignSchedulerMessage, invalidFitSeedMessage, type FitOptions } from "../../src/train/fit";
 import { invalidEarlyStoppingModeMessage } from "../../src/train/earlyStopping";
 import { History, invalidBestModeMessage } from "../../src/train/history";
 import { metricsNotListMessage } from "../../src/train/metrics";
@@ -150,4 +150,12 @@ test('metrics: "accuracy" (a string, not a list) is named as such, not read lett
     metricsNotListMessage("accuracy"),
     'Invalid metrics: "accuracy" (expected a list, e.g. metrics: ["accuracy"])',
   );
+});
+
+test('seed: "abc" (or 1.5, NaN) is named as a bad seed, not as a bad History field', async () => {
+  await rejectsWith({ seed: "abc" }, 'Invalid seed: "abc" (expected an integer, e.g. seed: 0)');
+  await rejectsWith({ seed: 1.5 }, invalidFitSeedMessage(1.5));
+  await rejectsWith({ seed: Number.NaN }, invalidFitSeedMessage(Number.NaN));
+  const history = await fit(linear({ inputs: 3, seed: 1 }), fitOptions({ seed: 7 }));
+  assert.equal(history.info.seed, 7);
 });
