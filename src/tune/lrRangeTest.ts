@@ -18,6 +18,7 @@ import type { Dataset } from "../data/dataset";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
 import { translate } from "../i18n/translate";
 import type { NamedTensor } from "../optim/chainOptimizer";
+import { shown } from "../optim/errors";
 import { danfo, type DataFrame } from "../plot/danfo";
 import type { LossFn } from "../train/evaluate";
 
@@ -56,7 +57,19 @@ export const noWritableLrMessage = (): string =>
   "lrRangeTest needs an optimizer with a writable numeric `lr` (e.g. new optim.SGD({ lr: 1e-7 }))";
 
 export function invalidLrRangeMessage(start: unknown, end: unknown): string {
-  return `Invalid lr range: start ${String(start)}, end ${String(end)} (expected 0 < start < end)`;
+  return `Invalid lr range: start ${shown(start)}, end ${shown(end)} (expected 0 < start < end)`;
+}
+
+export function invalidStepsMessage(steps: unknown): string {
+  return `Invalid steps: ${shown(steps)} (expected an integer ≥ 3: the suggestion needs at least 3 lrs)`;
+}
+
+export function invalidBetaMessage(beta: unknown): string {
+  return `Invalid beta: ${shown(beta)} (expected 0 ≤ beta < 1; 0 is no smoothing)`;
+}
+
+export function invalidDivergeFactorMessage(factor: unknown): string {
+  return `Invalid divergeFactor: ${shown(factor)} (expected a number > 1: the test stops when the smoothed loss exceeds divergeFactor × its best; Infinity never stops)`;
 }
 
 export function tooFewPointsMessage(points: number): string {
@@ -115,10 +128,14 @@ export async function lrRangeTest(model: tf.LayersModel, options: LrRangeTestOpt
   await ready();
   const start = options.start ?? 1e-7;
   const end = options.end ?? 10;
-  if (!(start > 0 && end > start)) throw new Error(invalidLrRangeMessage(start, end));
+  if (!(typeof start === "number" && typeof end === "number" && start > 0 && end > start))
+    throw new Error(invalidLrRangeMessage(start, end));
   const steps = options.steps ?? 100;
+  if (!(Number.isInteger(steps) && steps >= 3)) throw new Error(invalidStepsMessage(steps));
   const beta = options.beta ?? 0.98;
+  if (!(typeof beta === "number" && beta >= 0 && beta < 1)) throw new Error(invalidBetaMessage(beta));
   const factor = options.divergeFactor ?? 4;
+  if (!(typeof factor === "number" && factor > 1)) throw new Error(invalidDivergeFactorMessage(factor));
   const loader =
     options.train instanceof DataLoader
       ? options.train

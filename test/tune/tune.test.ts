@@ -16,7 +16,14 @@ import {
   nonFiniteGridMessage,
   randomSearch,
 } from "../../src/tune/search";
-import { invalidLrRangeMessage, lrRangeTest, noWritableLrMessage } from "../../src/tune/lrRangeTest";
+import {
+  invalidBetaMessage,
+  invalidDivergeFactorMessage,
+  invalidLrRangeMessage,
+  invalidStepsMessage,
+  lrRangeTest,
+  noWritableLrMessage,
+} from "../../src/tune/lrRangeTest";
 import { fit } from "../../src/train/fit";
 import { linearRegression, twoMoons } from "../../src/data/synthetic";
 import { DataLoader, noBatchesMessage } from "../../src/data/loader";
@@ -209,4 +216,27 @@ test("lrRangeTest gives the optimizer back as it was: lr and state (step count, 
   assert.deepEqual(await snapshot(), before);
   fresh.dispose();
   used.dispose();
+});
+
+test("lrRangeTest checks steps, beta and divergeFactor before training, naming the bad value", async () => {
+  const model = linear({ inputs: 2, seed: 1 });
+  const run = (options: Record<string, unknown>) =>
+    lrRangeTest(model, { optimizer: new SGD({ lr: 1e-3 }), loss: mse, train: regression, ...options });
+  const cases: [Record<string, unknown>, string][] = [
+    [{ steps: 0 }, invalidStepsMessage(0)],
+    [{ steps: 2 }, invalidStepsMessage(2)],
+    [{ steps: 10.5 }, invalidStepsMessage(10.5)],
+    [{ beta: 1 }, invalidBetaMessage(1)],
+    [{ beta: 1.5 }, invalidBetaMessage(1.5)],
+    [{ beta: -0.1 }, invalidBetaMessage(-0.1)],
+    [{ beta: Number.NaN }, invalidBetaMessage(Number.NaN)],
+    [{ divergeFactor: 0 }, invalidDivergeFactorMessage(0)],
+    [{ divergeFactor: 1 }, invalidDivergeFactorMessage(1)],
+    [{ divergeFactor: "4" }, invalidDivergeFactorMessage("4")],
+    [{ start: "1e-7" }, invalidLrRangeMessage("1e-7", 10)],
+  ];
+  for (const [options, message] of cases) await assert.rejects(run(options), { message }, JSON.stringify(options));
+  assert.equal(invalidBetaMessage(1.5), "Invalid beta: 1.5 (expected 0 ≤ beta < 1; 0 is no smoothing)");
+  assert.match(invalidDivergeFactorMessage("4"), /^Invalid divergeFactor: "4" /);
+  assert.match(invalidLrRangeMessage("1e-7", 10), /^Invalid lr range: start "1e-7", end 10 /);
 });
