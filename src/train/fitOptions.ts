@@ -225,7 +225,8 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
   if (!optimizer || typeof optimizer.applyGradients !== "function") throw new Error(missingOptimizerMessage());
   if (typeof loss !== "function") throw new Error(missingLossMessage());
   const lr0 = currentLr(optimizer);
-  if (lr0 !== undefined && !(lr0 > 0)) throw new Error(invalidLearningRateMessage(lr0));
+  // torch's check is 0.0 <= lr: lr 0 (a run that must not move) is a legitimate experiment.
+  if (lr0 !== undefined && !(lr0 >= 0)) throw new Error(invalidLearningRateMessage(lr0));
   const epochs = options.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs <= 0) throw new Error(invalidEpochsMessage(epochs));
   const clip = options.clipGradNorm;

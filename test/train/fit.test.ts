@@ -240,9 +240,9 @@ test("fit accepts a DataLoader and reports bad inputs with exact messages", asyn
     message: missingOptimizerMessage(),
   });
   await assert.rejects(fit(model, { ...base, clipGradNorm: -1 }), { message: invalidClipMessage(-1) });
-  const zeroLr = new SGD({ lr: 0.01 });
-  zeroLr.lr = 0;
-  await assert.rejects(fit(model, { ...base, optimizer: zeroLr }), { message: invalidLearningRateMessage(0) });
+  // optim's optimizers check lr themselves; fit checks any other optimizer's numeric lr.
+  const negativeLr = Object.assign(tf.train.sgd(0.01), { lr: -1 });
+  await assert.rejects(fit(model, { ...base, optimizer: negativeLr }), { message: invalidLearningRateMessage(-1) });
   await assert.rejects(fit(model, { ...base, train: { x: tf.zeros([0, 3]), y: tf.zeros([0, 1]) } }), {
     message: emptyDatasetMessage("fit"),
   });

@@ -159,3 +159,21 @@ test('seed: "abc" (or 1.5, NaN) is named as a bad seed, not as a bad History fie
   const history = await fit(linear({ inputs: 3, seed: 1 }), fitOptions({ seed: 7 }));
   assert.equal(history.info.seed, 7);
 });
+
+test("lr 0 is accepted, as torch accepts it: the weights do not move", async () => {
+  const model = linear({ inputs: 3, seed: 1 });
+  const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+  const optimizer = new SGD({ lr: 0.1 });
+  optimizer.lr = 0;
+  const history = await fit(model, fitOptions({ optimizer, epochs: 2 }));
+  assert.deepEqual(
+    history.epochs.map((e) => e.lr),
+    [0, 0],
+  );
+  assert.deepEqual(
+    model.getWeights().map((w) => Array.from(w.dataSync())),
+    before,
+  );
+  const zero = await fit(linear({ inputs: 3, seed: 1 }), fitOptions({ optimizer: new SGD({ lr: 0 }) }));
+  assert.equal(zero.final("lr"), 0);
+});
