@@ -131,11 +131,11 @@ export const missingLossMessage = (): string =>
   "fit needs a loss function (prediction, target) → scalar, e.g. { loss: losses.mse }";
 
 export function invalidEpochsMessage(epochs: unknown): string {
-  return `Invalid epochs: ${String(epochs)} (expected a positive integer)`;
+  return `Invalid epochs: ${shown(epochs)} (expected a positive integer)`;
 }
 
 export function invalidClipMessage(value: unknown): string {
-  return `Invalid clipGradNorm: ${String(value)} (expected a number > 0)`;
+  return `Invalid clipGradNorm: ${shown(value)} (expected a number > 0)`;
 }
 
 export function inputShapeMessage(
@@ -155,18 +155,18 @@ export function invalidFitSeedMessage(value: unknown): string {
 }
 
 export function invalidNormsMessage(value: unknown): string {
-  return `Invalid norms: ${String(value)} (expected "step" or "epoch")`;
+  return `Invalid norms: ${shown(value)} (expected "step" or "epoch")`;
 }
 
 export function invalidFitThreadsMessage(value: unknown): string {
-  return `Invalid threads: ${String(value)} (expected a whole number from 1 to ${MAX_FIT_THREADS})`;
+  return `Invalid threads: ${shown(value)} (expected a whole number from 1 to ${MAX_FIT_THREADS})`;
 }
 
 /** The most threads `fit` splits a batch over. */
 export const MAX_FIT_THREADS = 8;
 
 export function invalidGradientsMessage(value: unknown): string {
-  return `Invalid gradients: ${String(value)} (expected "auto" or "tape")`;
+  return `Invalid gradients: ${shown(value)} (expected "auto" or "tape")`;
 }
 
 export function nonScalarLossMessage(shape: readonly number[]): string {

@@ -10,7 +10,7 @@ export type MetricFn = (prediction: tf.Tensor, target: tf.Tensor) => tf.Scalar;
 export type Metric = "accuracy" | { [name: string]: MetricFn };
 
 export function unknownMetricMessage(name: unknown): string {
-  return `Unknown metric: ${String(name)} (expected "accuracy" or { name: (prediction, target) => scalar })`;
+  return `Unknown metric: ${shown(name)} (expected "accuracy" or { name: (prediction, target) => scalar })`;
 }
 
 /**

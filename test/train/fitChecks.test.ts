@@ -177,3 +177,15 @@ test("lr 0 is accepted, as torch accepts it: the weights do not move", async () 
   const zero = await fit(linear({ inputs: 3, seed: 1 }), fitOptions({ optimizer: new SGD({ lr: 0 }) }));
   assert.equal(zero.final("lr"), 0);
 });
+
+test('fit\'s messages quote a string value, so that epochs: "2" does not read as a valid 2', async () => {
+  await rejectsWith({ epochs: "2" }, 'Invalid epochs: "2" (expected a positive integer)');
+  await rejectsWith({ clipGradNorm: "1" }, 'Invalid clipGradNorm: "1" (expected a number > 0)');
+  await rejectsWith({ norms: "steps" }, 'Invalid norms: "steps" (expected "step" or "epoch")');
+  await rejectsWith({ gradients: "tapes" }, 'Invalid gradients: "tapes" (expected "auto" or "tape")');
+  await rejectsWith({ threads: "2" }, 'Invalid threads: "2" (expected a whole number from 1 to 8)');
+  await rejectsWith(
+    { metrics: ["acc"] },
+    'Unknown metric: "acc" (expected "accuracy" or { name: (prediction, target) => scalar })',
+  );
+});
