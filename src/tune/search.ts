@@ -26,6 +26,20 @@ export function badResultMessage(result: unknown): string {
   return `The objective returned ${typeof result === "object" ? JSON.stringify(result) : String(result)}; return a number, { metric: number } or a History`;
 }
 
+/** The columns every result has besides the parameters and the metrics. */
+const RESULT_COLUMNS = ["trial", "status"];
+
+/** A parameter named like a result column would overwrite it (or be overwritten) in the rows. */
+export function reservedParamMessage(search: string, param: string): string {
+  return `${search}: the parameter "${param}" has the name of a result column (${RESULT_COLUMNS.join(", ")}); rename the parameter, e.g. "${param}Param"`;
+}
+
+/** An objective's metric named like a parameter or a result column would overwrite that column. */
+export function metricCollisionMessage(search: string, metric: string, trial: number): string {
+  const what = RESULT_COLUMNS.includes(metric) ? "a result column" : "a parameter of the search";
+  return `${search}: trial ${trial}'s objective returned a metric "${metric}", which is also ${what}; rename the metric (e.g. { ${metric}Result: … }) so that both columns are kept`;
+}
+
 /** Keys of a History's epoch records that are bookkeeping, not results. */
 const BOOKKEEPING = new Set(["epoch", "step", "time", "samplesPerSecond", "lr"]);
 
@@ -42,7 +56,11 @@ function metricsOf(result: TrialResult): { [metric: string]: number } {
   throw new Error(badResultMessage(result));
 }
 
-async function runTrials(trials: Params[], objective: Objective): Promise<DataFrame> {
+function checkParamNames(search: string, names: readonly string[]): void {
+  for (const name of names) if (RESULT_COLUMNS.includes(name)) throw new Error(reservedParamMessage(search, name));
+}
+
+async function runTrials(search: string, trials: Params[], objective: Objective): Promise<DataFrame> {
   await ready();
   const rows: { [column: string]: number | string | boolean }[] = [];
   for (let i = 0; i < trials.length; i++) {
@@ -56,6 +74,9 @@ async function runTrials(trials: Params[], objective: Objective): Promise<DataFr
       status = "diverged";
       metrics = { ...metricsOf(error.history), loss: Number.NaN };
     }
+    for (const metric of Object.keys(metrics))
+      if (RESULT_COLUMNS.includes(metric) || Object.keys(trials[i]).includes(metric))
+        throw new Error(metricCollisionMessage(search, metric, i));
     rows.push({ trial: i, ...trials[i], ...metrics, status });
   }
   const columns: string[] = [];
@@ -74,12 +95,13 @@ async function runTrials(trials: Params[], objective: Objective): Promise<DataFr
  */
 export async function gridSearch(space: Space, objective: Objective): Promise<DataFrame> {
   const axes = resolveSpace(space);
+  checkParamNames("gridSearch", Object.keys(axes));
   let grid: Params[] = [{}];
   for (const [name, axis] of Object.entries(axes)) {
     if (axis.kind !== "choice") throw new Error(nonFiniteGridMessage(name));
     grid = grid.flatMap((partial) => axis.values.map((value) => ({ ...partial, [name]: value })));
   }
-  return runTrials(grid, objective);
+  return runTrials("gridSearch", grid, objective);
 }
 
 /**
@@ -91,11 +113,12 @@ export async function randomSearch(
   options: { trials?: number; seed?: number } = {},
 ): Promise<DataFrame> {
   const axes = resolveSpace(space);
+  checkParamNames("randomSearch", Object.keys(axes));
   const trials = options.trials ?? 10;
   if (!Number.isInteger(trials) || trials <= 0) throw new Error(invalidTrialsMessage(trials));
   const random = rng(options.seed);
   const drawn: Params[] = [];
   for (let i = 0; i < trials; i++)
     drawn.push(Object.fromEntries(Object.entries(axes).map(([name, axis]) => [name, sampleAxis(axis, random)])));
-  return runTrials(drawn, objective);
+  return runTrials("randomSearch", drawn, objective);
 }

@@ -13,8 +13,10 @@ import {
   badResultMessage,
   gridSearch,
   invalidTrialsMessage,
+  metricCollisionMessage,
   nonFiniteGridMessage,
   randomSearch,
+  reservedParamMessage,
 } from "../../src/tune/search";
 import {
   invalidBetaMessage,
@@ -239,4 +241,34 @@ test("lrRangeTest checks steps, beta and divergeFactor before training, naming t
   assert.equal(invalidBetaMessage(1.5), "Invalid beta: 1.5 (expected 0 ≤ beta < 1; 0 is no smoothing)");
   assert.match(invalidDivergeFactorMessage("4"), /^Invalid divergeFactor: "4" /);
   assert.match(invalidLrRangeMessage("1e-7", 10), /^Invalid lr range: start "1e-7", end 10 /);
+});
+
+test("search columns never overwrite each other: parameters named trial/status and metrics named like a column are refused", async () => {
+  let calls = 0;
+  const objective = () => {
+    calls++;
+    return 1;
+  };
+  await assert.rejects(gridSearch({ status: [1, 2] }, objective), {
+    message: reservedParamMessage("gridSearch", "status"),
+  });
+  await assert.rejects(randomSearch({ trial: [5, 6] }, objective, { trials: 2 }), {
+    message: reservedParamMessage("randomSearch", "trial"),
+  });
+  assert.equal(calls, 0);
+  await assert.rejects(
+    gridSearch({ lr: [0.1, 0.01] }, () => ({ lr: 99 })),
+    { message: metricCollisionMessage("gridSearch", "lr", 0) },
+  );
+  await assert.rejects(
+    gridSearch({ lr: [0.1] }, () => ({ status: 1 })),
+    { message: metricCollisionMessage("gridSearch", "status", 0) },
+  );
+  assert.equal(
+    reservedParamMessage("gridSearch", "status"),
+    'gridSearch: the parameter "status" has the name of a result column (trial, status); rename the parameter, e.g. "statusParam"',
+  );
+  // A metric that is a parameter of another name's prefix is fine.
+  const frame = await gridSearch({ lr: [0.1] }, () => ({ finalLr: 1 }));
+  assert.deepEqual(frame.columns, ["trial", "lr", "finalLr", "status"]);
 });
