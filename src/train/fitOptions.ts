@@ -154,6 +154,77 @@ export function invalidFitSeedMessage(value: unknown): string {
   return `Invalid seed: ${shown(value)} (expected an integer, e.g. seed: 0)`;
 }
 
+/** Every option of `fit`, for the unknown-option check (a Record, so a new option cannot be left out). */
+const FIT_OPTIONS: Record<keyof FitOptions, true> = {
+  optimizer: true,
+  loss: true,
+  train: true,
+  validation: true,
+  epochs: true,
+  batchSize: true,
+  shuffle: true,
+  metrics: true,
+  regularizer: true,
+  clipGradNorm: true,
+  scheduler: true,
+  schedulerInterval: true,
+  callbacks: true,
+  earlyStopping: true,
+  seed: true,
+  progress: true,
+  norms: true,
+  syncEvery: true,
+  gradients: true,
+  threads: true,
+  name: true,
+};
+const CALLBACKS: Record<keyof FitCallbacks, true> = { onStepEnd: true, onEpochEnd: true };
+const EARLY_STOPPING_OPTIONS: Record<keyof EarlyStoppingOptions, true> = {
+  monitor: true,
+  patience: true,
+  minDelta: true,
+  mode: true,
+  restoreBest: true,
+};
+
+/** The allowed name `option` was probably meant as: same letters up to case and "_", or one or two edits away. */
+function meant(option: string, allowed: readonly string[]): string | undefined {
+  const plain = (name: string) => name.toLowerCase().replaceAll("_", "");
+  return (
+    allowed.find((name) => plain(name) === plain(option)) ??
+    allowed.find((name) => editDistance(plain(name), plain(option)) <= 2)
+  );
+}
+
+/** Levenshtein distance (short option names only). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+/** An option `what` does not have (the optimizers' and torch's "got an unexpected keyword argument"). */
+export function unexpectedFitOptionMessage(what: string, option: string, allowed: readonly string[]): string {
+  const guess = meant(option, allowed);
+  return `${what} got an unexpected option '${option}'${guess === undefined ? "" : ` (did you mean '${guess}'?)`}; its options are ${allowed.join(", ")}`;
+}
+
+/** Throws for a key of `options` that is not one of `allowed`'s. */
+function checkOptionNames(what: string, options: object, allowed: Record<string, true>): void {
+  const names = Object.keys(allowed);
+  for (const option of Object.keys(options))
+    if (!Object.hasOwn(allowed, option)) throw new Error(unexpectedFitOptionMessage(what, option, names));
+}
+
+export function invalidSchedulerIntervalMessage(value: unknown): string {
+  return `Invalid schedulerInterval: ${shown(value)} (expected "epoch" or "step")`;
+}
+
 export function invalidNormsMessage(value: unknown): string {
   return `Invalid norms: ${shown(value)} (expected "step" or "epoch")`;
 }
@@ -221,6 +292,11 @@ function defaultFitThreads(): number {
 
 /** Checks every option (throwing the messages above) before anything is allocated, and resolves defaults. */
 export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
+  checkOptionNames("fit", options, FIT_OPTIONS);
+  if (typeof options.callbacks === "object" && options.callbacks !== null)
+    checkOptionNames("callbacks", options.callbacks, CALLBACKS);
+  if (typeof options.earlyStopping === "object" && options.earlyStopping !== null)
+    checkOptionNames("earlyStopping", options.earlyStopping, EARLY_STOPPING_OPTIONS);
   const { optimizer, loss } = options;
   if (!optimizer || typeof optimizer.applyGradients !== "function") throw new Error(missingOptimizerMessage());
   if (typeof loss !== "function") throw new Error(missingLossMessage());
@@ -254,6 +330,9 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
   if (scheduler !== undefined && scheduler.optimizer !== optimizer) throw new Error(foreignSchedulerMessage());
   if (options.norms !== undefined && options.norms !== "step" && options.norms !== "epoch")
     throw new Error(invalidNormsMessage(options.norms));
+  const interval = options.schedulerInterval;
+  if (interval !== undefined && interval !== "epoch" && interval !== "step")
+    throw new Error(invalidSchedulerIntervalMessage(interval));
   const normsPerStep = (options.norms ?? "step") === "step";
   const gradients = options.gradients ?? "auto";
   if (gradients !== "auto" && gradients !== "tape") throw new Error(invalidGradientsMessage(options.gradients));

@@ -2,7 +2,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { fit, foreignSchedulerMessage, invalidFitSeedMessage, type FitOptions } from "../../src/train/fit";
+import {
+  fit,
+  foreignSchedulerMessage,
+  invalidFitSeedMessage,
+  invalidSchedulerIntervalMessage,
+  unexpectedFitOptionMessage,
+  type FitOptions,
+} from "../../src/train/fit";
 import { invalidEarlyStoppingModeMessage } from "../../src/train/earlyStopping";
 import { History, invalidBestModeMessage } from "../../src/train/history";
 import { metricsNotListMessage } from "../../src/train/metrics";
@@ -187,5 +194,27 @@ test('fit\'s messages quote a string value, so that epochs: "2" does not read as
   await rejectsWith(
     { metrics: ["acc"] },
     'Unknown metric: "acc" (expected "accuracy" or { name: (prediction, target) => scalar })',
+  );
+});
+
+test("unknown or misspelled options of fit, its callbacks and earlyStopping are rejected; schedulerInterval is checked", async () => {
+  await rejectsWith(
+    { epoch: 3 },
+    "fit got an unexpected option 'epoch' (did you mean 'epochs'?); its options are optimizer, loss, train, validation, epochs, batchSize, shuffle, metrics, regularizer, clipGradNorm, scheduler, schedulerInterval, callbacks, earlyStopping, seed, progress, norms, syncEvery, gradients, threads, name",
+  );
+  await rejectsWith({ batch_size: 4 }, /^fit got an unexpected option 'batch_size' \(did you mean 'batchSize'\?\); /);
+  await rejectsWith({ weightDecay: 0.1 }, /^fit got an unexpected option 'weightDecay'; its options are /);
+  await rejectsWith(
+    { earlyStopping: { monitr: "loss" } },
+    "earlyStopping got an unexpected option 'monitr' (did you mean 'monitor'?); its options are monitor, patience, minDelta, mode, restoreBest",
+  );
+  await rejectsWith(
+    { callbacks: { onEpochEnds: () => undefined } },
+    unexpectedFitOptionMessage("callbacks", "onEpochEnds", ["onStepEnd", "onEpochEnd"]),
+  );
+  await rejectsWith({ schedulerInterval: "steps" }, 'Invalid schedulerInterval: "steps" (expected "epoch" or "step")');
+  assert.equal(
+    invalidSchedulerIntervalMessage("batch"),
+    'Invalid schedulerInterval: "batch" (expected "epoch" or "step")',
   );
 });
