@@ -5,6 +5,7 @@
 import { ready } from "../backend";
 import { rng } from "../backend/random";
 import { danfo, type DataFrame } from "../plot/danfo";
+import { shown } from "../optim/errors";
 import { DivergenceError } from "../train/divergence";
 import { History } from "../train/history";
 import { resolveSpace, sampleAxis, type Params, type Space } from "./space";
@@ -60,30 +61,71 @@ function checkParamNames(search: string, names: readonly string[]): void {
   for (const name of names) if (RESULT_COLUMNS.includes(name)) throw new Error(reservedParamMessage(search, name));
 }
 
+type Row = { [column: string]: number | string | boolean };
+
+export function trialFailedMessage(search: string, trial: number, params: Params, cause: unknown): string {
+  const reason = cause instanceof Error ? cause.message : shown(cause);
+  return (
+    `${search}: trial ${trial} (${JSON.stringify(params)}) failed: ${reason}${/[.!?]$/.test(reason) ? "" : "."} ` +
+    `The ${trial} completed trial${trial === 1 ? " is" : "s are"} in error.results (a DataFrame); the original error is error.cause.`
+  );
+}
+
+/**
+ * Raised by `gridSearch` / `randomSearch` when the objective throws anything but a
+ * `DivergenceError` (which becomes a row): the search stops there, as torch code and Optuna's
+ * `optimize` stop on an exception, but keeps what was done. `results` holds the completed trials
+ * (the DataFrame the search would have returned for them), `cause` the objective's error.
+ */
+export class TrialError extends Error {
+  override readonly name = "TrialError";
+  /** The index of the trial that failed. */
+  readonly trial: number;
+  /** Its parameters. */
+  readonly params: Params;
+  /** The trials completed before it, as the search returns them. */
+  readonly results: DataFrame;
+
+  constructor(search: string, trial: number, params: Params, results: DataFrame, cause: unknown) {
+    super(trialFailedMessage(search, trial, params, cause), { cause });
+    this.trial = trial;
+    this.params = params;
+    this.results = results;
+  }
+}
+
+/** One row per trial; metrics missing from a trial (e.g. no valLoss after divergence) become NaN. */
+function frameOf(rows: readonly Row[], paramNames: readonly string[]): DataFrame {
+  const columns: string[] = rows.length === 0 ? ["trial", ...paramNames, "status"] : [];
+  for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+  const values = rows.map((row) => columns.map((column) => row[column] ?? Number.NaN));
+  return new (danfo().DataFrame)(values, { columns });
+}
+
 async function runTrials(search: string, trials: Params[], objective: Objective): Promise<DataFrame> {
   await ready();
-  const rows: { [column: string]: number | string | boolean }[] = [];
+  const rows: Row[] = [];
   for (let i = 0; i < trials.length; i++) {
     let metrics: { [metric: string]: number };
     let status = "ok";
     try {
-      metrics = metricsOf(await objective(trials[i], i));
+      try {
+        metrics = metricsOf(await objective(trials[i], i));
+      } catch (error) {
+        if (!(error instanceof DivergenceError)) throw error;
+        // A diverged run is a result (the lr was too high), not a crash of the search.
+        status = "diverged";
+        metrics = { ...metricsOf(error.history), loss: Number.NaN };
+      }
+      for (const metric of Object.keys(metrics))
+        if (RESULT_COLUMNS.includes(metric) || Object.keys(trials[i]).includes(metric))
+          throw new Error(metricCollisionMessage(search, metric, i));
     } catch (error) {
-      if (!(error instanceof DivergenceError)) throw error;
-      // A diverged run is a result (the lr was too high), not a crash of the search.
-      status = "diverged";
-      metrics = { ...metricsOf(error.history), loss: Number.NaN };
+      throw new TrialError(search, i, trials[i], frameOf(rows, Object.keys(trials[i])), error);
     }
-    for (const metric of Object.keys(metrics))
-      if (RESULT_COLUMNS.includes(metric) || Object.keys(trials[i]).includes(metric))
-        throw new Error(metricCollisionMessage(search, metric, i));
     rows.push({ trial: i, ...trials[i], ...metrics, status });
   }
-  const columns: string[] = [];
-  for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
-  // Metrics missing from a trial (e.g. no valLoss after divergence) become NaN.
-  const values = rows.map((row) => columns.map((column) => row[column] ?? Number.NaN));
-  return new (danfo().DataFrame)(values, { columns });
+  return frameOf(rows, Object.keys(trials[0] ?? {}));
 }
 
 /**

@@ -17,6 +17,8 @@ import {
   nonFiniteGridMessage,
   randomSearch,
   reservedParamMessage,
+  TrialError,
+  trialFailedMessage,
 } from "../../src/tune/search";
 import {
   invalidBetaMessage,
@@ -111,7 +113,7 @@ test("search inputs are validated with exact messages", async () => {
   );
   await assert.rejects(
     gridSearch({ lr: [1] }, () => "good" as unknown as number),
-    { message: badResultMessage("good") },
+    { message: trialFailedMessage("gridSearch", 0, { lr: 1 }, new Error(badResultMessage("good"))) },
   );
   assert.throws(() => logUniform(0, 1), { message: invalidRangeMessage("logUniform", 0, 1) });
   assert.throws(() => uniform(1, 1), { message: invalidRangeMessage("uniform", 1, 1) });
@@ -256,13 +258,17 @@ test("search columns never overwrite each other: parameters named trial/status a
     message: reservedParamMessage("randomSearch", "trial"),
   });
   assert.equal(calls, 0);
+  const causeIs = (message: string) => (error: unknown) => {
+    assert.equal(((error as TrialError).cause as Error).message, message);
+    return true;
+  };
   await assert.rejects(
     gridSearch({ lr: [0.1, 0.01] }, () => ({ lr: 99 })),
-    { message: metricCollisionMessage("gridSearch", "lr", 0) },
+    causeIs(metricCollisionMessage("gridSearch", "lr", 0)),
   );
   await assert.rejects(
     gridSearch({ lr: [0.1] }, () => ({ status: 1 })),
-    { message: metricCollisionMessage("gridSearch", "status", 0) },
+    causeIs(metricCollisionMessage("gridSearch", "status", 0)),
   );
   assert.equal(
     reservedParamMessage("gridSearch", "status"),
@@ -271,4 +277,44 @@ test("search columns never overwrite each other: parameters named trial/status a
   // A metric that is a parameter of another name's prefix is fine.
   const frame = await gridSearch({ lr: [0.1] }, () => ({ finalLr: 1 }));
   assert.deepEqual(frame.columns, ["trial", "lr", "finalLr", "status"]);
+});
+
+test("a trial that throws (not a divergence) stops the search with a TrialError that keeps the completed trials", async () => {
+  const boom = new TypeError("p.lr.toFixed is not a function");
+  const objective = (params: { [k: string]: unknown }, trial: number) => {
+    if (trial === 2) throw boom;
+    return Number(params.lr) * 10;
+  };
+  const error = await gridSearch({ lr: [1, 2, 3, 4] }, objective).then(
+    () => assert.fail("expected a TrialError"),
+    (e: unknown) => e as TrialError,
+  );
+  assert.ok(error instanceof TrialError);
+  assert.equal(error.name, "TrialError");
+  assert.equal(error.trial, 2);
+  assert.deepEqual(error.params, { lr: 3 });
+  assert.equal(error.cause, boom);
+  assert.equal(
+    error.message,
+    'gridSearch: trial 2 ({"lr":3}) failed: p.lr.toFixed is not a function. The 2 completed trials are in error.results (a DataFrame); the original error is error.cause.',
+  );
+  assert.equal(error.message, trialFailedMessage("gridSearch", 2, { lr: 3 }, boom));
+  assert.deepEqual(error.results.columns, ["trial", "lr", "score", "status"]);
+  assert.deepEqual(error.results.values, [
+    [0, 1, 10, "ok"],
+    [1, 2, 20, "ok"],
+  ]);
+  // The first trial failing: an empty frame with the parameter columns.
+  const first = await randomSearch({ lr: logUniform(1e-3, 1) }, () => Promise.reject(new Error("no data")), {
+    trials: 3,
+  }).then(
+    () => assert.fail("expected a TrialError"),
+    (e: unknown) => e as TrialError,
+  );
+  assert.match(
+    first.message,
+    /^randomSearch: trial 0 \(\{"lr":[\d.e-]+\}\) failed: no data\. The 0 completed trials are in error.results/,
+  );
+  assert.deepEqual(first.results.columns, ["trial", "lr", "status"]);
+  assert.deepEqual(first.results.shape, [0, 3]);
 });
