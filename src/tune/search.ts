@@ -123,6 +123,8 @@ async function runTrials(search: string, trials: Params[], objective: Objective)
     } catch (error) {
       throw new TrialError(search, i, trials[i], frameOf(rows, Object.keys(trials[i])), error);
     }
+    // A NaN or infinite result (e.g. a score computed from a loss that blew up) is not a success.
+    if (status === "ok" && Object.values(metrics).some((value) => !Number.isFinite(value))) status = "not finite";
     rows.push({ trial: i, ...trials[i], ...metrics, status });
   }
   return frameOf(rows, Object.keys(trials[0] ?? {}));

@@ -318,3 +318,10 @@ test("a trial that throws (not a divergence) stops the search with a TrialError 
   assert.deepEqual(first.results.columns, ["trial", "lr", "status"]);
   assert.deepEqual(first.results.shape, [0, 3]);
 });
+
+test('a trial whose result is NaN or infinite has status "not finite", not "ok"', async () => {
+  const frame = await gridSearch({ lr: [1, 2, 3] }, ({ lr }) =>
+    lr === 1 ? Number.NaN : lr === 2 ? { loss: 0.5, valLoss: Number.POSITIVE_INFINITY } : { loss: 0.1 },
+  );
+  assert.deepEqual(frame.column("status").values, ["not finite", "not finite", "ok"]);
+});
