@@ -12,10 +12,30 @@ export function invalidEarlyStoppingModeMessage(mode: unknown): string {
   return `Invalid earlyStopping.mode: ${shown(mode)} (expected "min" or "max")`;
 }
 
+export function invalidPatienceMessage(patience: unknown): string {
+  return `Invalid earlyStopping.patience: ${shown(patience)} (expected a whole number of epochs >= 0)`;
+}
+
+export function invalidMinDeltaMessage(minDelta: unknown): string {
+  return `Invalid earlyStopping.minDelta: ${shown(minDelta)} (expected a number >= 0)`;
+}
+
+/** Every epoch's monitored value was NaN (or infinite) up to the stop: no epoch is better than another. */
+export function noFiniteMonitorMessage(monitor: string, lastEpoch: number): string {
+  const epochs = lastEpoch === 1 ? "epoch 1" : `epochs 1 to ${lastEpoch}`;
+  const what = /^val/.test(monitor) ? "the validation data (validation.x, validation.y) and " : "";
+  return `earlyStopping: "${monitor}" was NaN or infinite in ${epochs}, so there is no best epoch to keep; check ${what}the loss, or watch another value`;
+}
+
 /** Checks the early-stopping options before training (planFit), throwing the messages above. */
 export function checkEarlyStoppingOptions(options: EarlyStoppingOptions): void {
   if (options.mode !== undefined && options.mode !== "min" && options.mode !== "max")
     throw new Error(invalidEarlyStoppingModeMessage(options.mode));
+  const { patience, minDelta } = options;
+  if (patience !== undefined && !(Number.isInteger(patience) && patience >= 0))
+    throw new Error(invalidPatienceMessage(patience));
+  if (minDelta !== undefined && !(typeof minDelta === "number" && minDelta >= 0 && minDelta < Infinity))
+    throw new Error(invalidMinDeltaMessage(minDelta));
 }
 
 export class EarlyStopping {
@@ -44,7 +64,10 @@ export class EarlyStopping {
     if (value === undefined) throw new Error(missingMonitorMessage(this.monitor, record));
     const delta = this.options.minDelta ?? 0;
     const best = this.best;
-    const improved = !best || (this.mode === "min" ? value < best.value - delta : value > best.value + delta);
+    // A NaN or infinite value is never the best (a NaN compares false either way).
+    const improved =
+      Number.isFinite(value) &&
+      (!best || (this.mode === "min" ? value < best.value - delta : value > best.value + delta));
     if (improved) {
       tf.dispose(best?.weights ?? []);
       this.best = {
@@ -54,11 +77,12 @@ export class EarlyStopping {
       };
       this.badEpochs = 0;
     } else if (++this.badEpochs >= (this.options.patience ?? 5)) {
+      if (!best) throw new Error(noFiniteMonitorMessage(this.monitor, record.epoch));
       return {
         epoch: record.epoch,
         monitor: this.monitor,
-        best: best?.value ?? value,
-        bestEpoch: best?.epoch ?? record.epoch,
+        best: best.value,
+        bestEpoch: best.epoch,
       };
     }
     return undefined;

@@ -225,6 +225,10 @@ export function invalidSchedulerIntervalMessage(value: unknown): string {
   return `Invalid schedulerInterval: ${shown(value)} (expected "epoch" or "step")`;
 }
 
+export function invalidSyncEveryMessage(value: unknown): string {
+  return `Invalid syncEvery: ${shown(value)} (expected a positive integer)`;
+}
+
 export function invalidNormsMessage(value: unknown): string {
   return `Invalid norms: ${shown(value)} (expected "step" or "epoch")`;
 }
@@ -339,6 +343,8 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
   const threads = options.threads ?? defaultFitThreads();
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_FIT_THREADS)
     throw new Error(invalidFitThreadsMessage(options.threads));
+  const syncEvery = options.syncEvery ?? 200;
+  if (!(Number.isInteger(syncEvery) && syncEvery > 0)) throw new Error(invalidSyncEveryMessage(options.syncEvery));
   const early = options.earlyStopping;
   if (typeof early === "object" && early !== null) checkEarlyStoppingOptions(early);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -359,7 +365,7 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
     normsPerStep,
     recordGradNorm: normsPerStep || clip !== undefined,
     earlyStopping: early ? (early === true ? {} : early) : undefined,
-    syncEvery: options.syncEvery ?? 200,
+    syncEvery,
     denseStack: gradients === "auto" ? denseStackOf(model, { loss, regularizer, variables }) : undefined,
     threads,
   };

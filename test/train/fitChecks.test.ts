@@ -7,10 +7,16 @@ import {
   foreignSchedulerMessage,
   invalidFitSeedMessage,
   invalidSchedulerIntervalMessage,
+  invalidSyncEveryMessage,
   unexpectedFitOptionMessage,
   type FitOptions,
 } from "../../src/train/fit";
-import { invalidEarlyStoppingModeMessage } from "../../src/train/earlyStopping";
+import {
+  invalidEarlyStoppingModeMessage,
+  invalidMinDeltaMessage,
+  invalidPatienceMessage,
+  noFiniteMonitorMessage,
+} from "../../src/train/earlyStopping";
 import { History, invalidBestModeMessage } from "../../src/train/history";
 import { metricsNotListMessage } from "../../src/train/metrics";
 import { linearRegression, twoMoons } from "../../src/data/synthetic";
@@ -217,4 +223,26 @@ test("unknown or misspelled options of fit, its callbacks and earlyStopping are 
     invalidSchedulerIntervalMessage("batch"),
     'Invalid schedulerInterval: "batch" (expected "epoch" or "step")',
   );
+});
+
+test("syncEvery 0 or -5, patience -1 and minDelta -1 are rejected; a validation loss NaN in every epoch is named", async () => {
+  await rejectsWith({ syncEvery: 0 }, "Invalid syncEvery: 0 (expected a positive integer)");
+  await rejectsWith({ syncEvery: -5 }, invalidSyncEveryMessage(-5));
+  await rejectsWith(
+    { earlyStopping: { patience: -1 } },
+    "Invalid earlyStopping.patience: -1 (expected a whole number of epochs >= 0)",
+  );
+  await rejectsWith({ earlyStopping: { patience: "2" } }, invalidPatienceMessage("2"));
+  await rejectsWith({ earlyStopping: { minDelta: -1 } }, invalidMinDeltaMessage(-1));
+  const y = regression.y.arraySync() as number[][];
+  const nanY = tf.tensor2d(y.map(() => [Number.NaN]));
+  await rejectsWith(
+    { validation: { x: regression.x, y: nanY }, epochs: 4, earlyStopping: { patience: 2 } },
+    noFiniteMonitorMessage("valLoss", 2),
+  );
+  assert.equal(
+    noFiniteMonitorMessage("valLoss", 2),
+    'earlyStopping: "valLoss" was NaN or infinite in epochs 1 to 2, so there is no best epoch to keep; check the validation data (validation.x, validation.y) and the loss, or watch another value',
+  );
+  nanY.dispose();
 });
