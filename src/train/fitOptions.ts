@@ -248,6 +248,27 @@ export function nonScalarLossMessage(shape: readonly number[]): string {
   return `fit: the loss must return a scalar, got shape [${shape.join(", ")}] (use reduction "mean")`;
 }
 
+/** What a loss or regularizer returned instead of a tensor, for the messages. */
+function returned(value: unknown): string {
+  return `${shown(value)} (${value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`})`;
+}
+
+export function lossNotTensorMessage(value: unknown): string {
+  return `fit: the loss must return a scalar tensor, got ${returned(value)}; compute it with tf ops on (prediction, target), e.g. losses.mse or tf.mean(tf.square(tf.sub(prediction, target)))`;
+}
+
+export function regularizerNotTensorMessage(value: unknown): string {
+  return `fit: the regularizer must return a scalar tensor, got ${returned(value)}; compute it with tf ops on the weights, e.g. (w) => regularize.l2Penalty(w, 1e-4)`;
+}
+
+export function nonScalarRegularizerMessage(shape: readonly number[]): string {
+  return `fit: the regularizer must return a scalar, got shape [${shape.join(", ")}] (sum the penalty over the weights, e.g. with tf.sum)`;
+}
+
+export function notASchedulerMessage(value: unknown): string {
+  return `Invalid scheduler: ${shown(value)} (expected a scheduler from optim.lrScheduler built on the optimizer, e.g. new optim.lrScheduler.StepLR(optimizer, { stepSize: 10 }))`;
+}
+
 /** The checked options of one `fit` call, defaults resolved. */
 export interface FitPlan {
   optimizer: tf.Optimizer;
@@ -331,6 +352,7 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
   if (!(loader.length > 0)) throw new Error(noBatchesMessage("fit", loader));
   const metrics = resolveMetrics(options.metrics, loss);
   const scheduler = options.scheduler;
+  if (scheduler !== undefined && !isScheduler(scheduler)) throw new Error(notASchedulerMessage(scheduler));
   if (scheduler !== undefined && scheduler.optimizer !== optimizer) throw new Error(foreignSchedulerMessage());
   if (options.norms !== undefined && options.norms !== "step" && options.norms !== "epoch")
     throw new Error(invalidNormsMessage(options.norms));
@@ -369,6 +391,13 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
     denseStack: gradients === "auto" ? denseStackOf(model, { loss, regularizer, variables }) : undefined,
     threads,
   };
+}
+
+/** Whether `value` has what fit uses of a scheduler: `step()` and the optimizer it drives. */
+function isScheduler(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const { step, optimizer } = value as { step?: unknown; optimizer?: unknown };
+  return typeof step === "function" && typeof optimizer === "object" && optimizer !== null;
 }
 
 /** OneCycleLR counts batches, also inside a SequentialLR or ChainedScheduler: it steps after every batch. */

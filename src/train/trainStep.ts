@@ -10,7 +10,13 @@ import { ChainOptimizer } from "../optim/chainOptimizer";
 import { clipGradNorm } from "../regularize/clipGradNorm";
 import { globalNorm } from "../transforms/globalNorm";
 import { denseStackGradients } from "./denseStackGradients";
-import { nonScalarLossMessage, type FitPlan } from "./fitOptions";
+import {
+  lossNotTensorMessage,
+  nonScalarLossMessage,
+  nonScalarRegularizerMessage,
+  regularizerNotTensorMessage,
+  type FitPlan,
+} from "./fitOptions";
 import type { NormOf, StepValueLayout } from "./stepValues";
 
 /** The tensors the forward pass hands out of `tf.variableGrads` (kept, so the caller frees them). */
@@ -54,6 +60,11 @@ export function forwardAndGradients(
   }
 }
 
+/** Whether a loss or regularizer returned a tensor (and not, say, a number). */
+function isTensor(value: unknown): value is tf.Tensor {
+  return value instanceof tf.Tensor;
+}
+
 /** The tensors `forward` holds. */
 function keptBy(forward: Forward): tf.Tensor[] {
   return [forward.dataLoss, forward.penalty, ...forward.metrics].filter((t) => t !== undefined);
@@ -76,12 +87,16 @@ function gradientsOf(
   const { regularizer, variables } = plan;
   return tf.variableGrads(() => {
     const prediction = model.apply(batch.x, { training: true }) as tf.Tensor;
-    const dataLoss = plan.loss(prediction, batch.y);
+    const dataLoss: unknown = plan.loss(prediction, batch.y);
+    if (!isTensor(dataLoss)) throw new Error(lossNotTensorMessage(dataLoss));
     if (dataLoss.rank !== 0) throw new Error(nonScalarLossMessage(dataLoss.shape));
-    forward.dataLoss = tf.keep(dataLoss);
+    forward.dataLoss = tf.keep(dataLoss as tf.Scalar);
     for (const metric of plan.metrics) forward.metrics.push(tf.keep(metric.fn(prediction, batch.y)));
-    if (!regularizer) return dataLoss;
-    forward.penalty = tf.keep(regularizer(variables));
+    if (!regularizer) return dataLoss as tf.Scalar;
+    const penalty: unknown = regularizer(variables);
+    if (!isTensor(penalty)) throw new Error(regularizerNotTensorMessage(penalty));
+    if (penalty.rank !== 0) throw new Error(nonScalarRegularizerMessage(penalty.shape));
+    forward.penalty = tf.keep(penalty as tf.Scalar);
     return tf.add(dataLoss, forward.penalty) as tf.Scalar;
   }, variables).grads;
 }

@@ -8,6 +8,10 @@ import {
   invalidFitSeedMessage,
   invalidSchedulerIntervalMessage,
   invalidSyncEveryMessage,
+  lossNotTensorMessage,
+  nonScalarRegularizerMessage,
+  notASchedulerMessage,
+  regularizerNotTensorMessage,
   unexpectedFitOptionMessage,
   type FitOptions,
 } from "../../src/train/fit";
@@ -245,4 +249,17 @@ test("syncEvery 0 or -5, patience -1 and minDelta -1 are rejected; a validation 
     'earlyStopping: "valLoss" was NaN or infinite in epochs 1 to 2, so there is no best epoch to keep; check the validation data (validation.x, validation.y) and the loss, or watch another value',
   );
   nanY.dispose();
+});
+
+test("a loss or regularizer that returns a number or a non-scalar, and a scheduler that is not one, get messages naming them", async () => {
+  await rejectsWith({ loss: () => 0.5 }, lossNotTensorMessage(0.5));
+  assert.match(lossNotTensorMessage(0.5), /^fit: the loss must return a scalar tensor, got 0.5 \(a number\); /);
+  await rejectsWith({ regularizer: () => 0.5 }, regularizerNotTensorMessage(0.5));
+  assert.match(
+    regularizerNotTensorMessage(0.5),
+    /^fit: the regularizer must return a scalar tensor, got 0.5 \(a number\); /,
+  );
+  await rejectsWith({ regularizer: (w: tf.Variable[]) => tf.square(w[0]).sum(1) }, nonScalarRegularizerMessage([3]));
+  await rejectsWith({ scheduler: { stepSize: 1 }, epochs: 2 }, notASchedulerMessage({ stepSize: 1 }));
+  assert.match(notASchedulerMessage({ stepSize: 1 }), /^Invalid scheduler: \{"stepSize":1\} \(expected a scheduler/);
 });
