@@ -8,6 +8,22 @@ export interface Dataset {
   y: tf.Tensor;
 }
 
+/**
+ * A value as the messages echo it: numbers as JS prints them, anything else as JSON (strings
+ * quoted, so "32" does not read as the number 32). The same as src/optim/errors.ts's `shown`
+ * (src/data may import only src/backend).
+ */
+export function shown(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  if (value === undefined) return "undefined";
+  if (typeof value === "function") return "a function";
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return `a ${typeof value} that JSON cannot show`;
+  }
+}
+
 export function emptyDatasetMessage(what: string): string {
   return `${what}: the dataset is empty (0 examples)`;
 }

@@ -1,7 +1,7 @@
 /** Splitting, standardising and one-hot encoding. */
 import * as tf from "@tensorflow/tfjs";
 import { rng } from "../backend/random";
-import { datasetSize, emptyDatasetMessage, type Dataset } from "./dataset";
+import { datasetSize, emptyDatasetMessage, shown, type Dataset } from "./dataset";
 
 export function invalidFractionMessage(value: unknown): string {
   return `Invalid validation fraction: ${String(value)} (expected a number strictly between 0 and 1)`;
@@ -68,13 +68,36 @@ export function invalidLabelsMessage(detail: string): string {
   return `Invalid labels for oneHot: ${detail}`;
 }
 
-/** Integer labels `[n]` → float32 one-hot `[n, classes]`. */
+/** torch's `F.one_hot` checks (its text), then the label at fault. */
+export function labelTooLargeMessage(label: number, classes: number): string {
+  return `Class values must be smaller than num_classes. oneHot got the label ${label} with classes = ${classes} (labels are 0 … ${classes - 1})`;
+}
+
+export function negativeLabelMessage(label: number): string {
+  return `Class values must be non-negative. oneHot got the label ${label}`;
+}
+
+export function fractionalLabelMessage(label: number): string {
+  return `one_hot is only applicable to index tensor. oneHot got the label ${label}, which is not an integer (labels are class indices 0, 1, …)`;
+}
+
+/**
+ * Integer labels `[n]` → float32 one-hot `[n, classes]`. Labels may be int32 or float with
+ * integer values; a label outside 0 … classes - 1 or not an integer throws torch's `F.one_hot`
+ * errors (tfjs's oneHot would give an all-zero row, or truncate 1.7 to class 1).
+ */
 export function oneHot(labels: tf.Tensor, classes: number): tf.Tensor2D {
   if (labels.rank !== 1)
     throw new Error(
       invalidLabelsMessage(`expected a 1-D tensor of class indices, got shape [${labels.shape.join(", ")}]`),
     );
   if (!Number.isInteger(classes) || classes <= 0)
-    throw new Error(invalidLabelsMessage(`classes must be a positive integer, got ${classes}`));
+    throw new Error(invalidLabelsMessage(`classes must be a positive integer, got ${shown(classes)}`));
+  for (const label of labels.dataSync()) {
+    // A float32 label as it was typed (1.7, not 1.7000000476837158).
+    if (!Number.isInteger(label)) throw new Error(fractionalLabelMessage(Number(label.toPrecision(7))));
+    if (label < 0) throw new Error(negativeLabelMessage(label));
+    if (label >= classes) throw new Error(labelTooLargeMessage(label, classes));
+  }
   return tf.tidy(() => tf.oneHot(tf.cast(labels, "int32") as tf.Tensor1D, classes).toFloat() as tf.Tensor2D);
 }

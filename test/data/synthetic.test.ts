@@ -15,6 +15,9 @@ import {
   invalidFractionMessage,
   invalidLabelsMessage,
   oneHot,
+  labelTooLargeMessage,
+  negativeLabelMessage,
+  fractionalLabelMessage,
   splitTooSmallMessage,
   standardize,
   trainValidationSplit,
@@ -108,4 +111,20 @@ test("trainValidationSplit, standardize (train stats only) and oneHot", () => {
   assert.throws(() => oneHot(tf.zeros([2, 2]), 3), {
     message: invalidLabelsMessage("expected a 1-D tensor of class indices, got shape [2, 2]"),
   });
+});
+
+test("oneHot rejects labels outside 0 … classes - 1 and fractional labels with torch's F.one_hot messages", () => {
+  const cases: [number[], string][] = [
+    [[0, 3], labelTooLargeMessage(3, 3)],
+    [[0, -1], negativeLabelMessage(-1)],
+    [[0, 1.7], fractionalLabelMessage(1.7)],
+    [[0, Number.NaN], fractionalLabelMessage(Number.NaN)],
+  ];
+  for (const [labels, message] of cases) assert.throws(() => oneHot(tf.tensor1d(labels), 3), { message });
+  assert.throws(() => oneHot(tf.tensor1d([0, 5], "int32"), 3), { message: labelTooLargeMessage(5, 3) });
+  assert.match(labelTooLargeMessage(3, 3), /^Class values must be smaller than num_classes\. oneHot got the label 3/);
+  assert.match(negativeLabelMessage(-1), /^Class values must be non-negative\. /);
+  assert.match(fractionalLabelMessage(1.7), /^one_hot is only applicable to index tensor\. /);
+  // Float labels with integer values are class indices.
+  assert.deepEqual(Array.from(oneHot(tf.tensor1d([1, 0]), 2).dataSync()), [0, 1, 1, 0]);
 });
