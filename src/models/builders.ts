@@ -10,7 +10,8 @@ import { deriveSeed, nextSeed } from "../backend/random";
 import { checkInit, initializer, type Init } from "./initializers";
 import { fusedConv2d } from "./fusedConv2d";
 import { fusedDense } from "./fusedDense";
-import { SeededDropout } from "./seededDropout";
+import { invalidDropoutRateMessage, SeededDropout } from "./seededDropout";
+import { dropoutProbability } from "../regularize/messages";
 
 export type Activation = "relu" | "tanh" | "sigmoid" | "elu" | "selu" | "linear";
 const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "sigmoid", "elu", "selu", "linear"];
@@ -21,6 +22,16 @@ export function invalidSizesMessage(sizes: unknown): string {
 
 export function invalidActivationMessage(activation: unknown): string {
   return `Invalid activation: ${String(activation)} (expected one of ${ACTIVATIONS.join(", ")})`;
+}
+
+/**
+ * A builder's dropout rate: outside [0, 1] (NaN and non-numbers too) torch's nn.Dropout message;
+ * 1, which torch accepts (all zeros), the layer's own (a model that outputs only its biases).
+ */
+function checkDropout(rate: unknown): number {
+  if (typeof rate !== "number" || !(rate >= 0 && rate <= 1)) throw new Error(dropoutProbability(rate));
+  if (rate === 1) throw new Error(invalidDropoutRateMessage(rate));
+  return rate;
 }
 
 function checkSize(name: string, value: unknown): number {
@@ -106,7 +117,7 @@ export function mlp(options: MlpOptions): tf.Sequential {
   const activation = options.activation ?? "relu";
   if (!ACTIVATIONS.includes(activation)) throw new Error(invalidActivationMessage(activation));
   const init = checkInit(options.init ?? (activation === "tanh" || activation === "sigmoid" ? "xavier" : "he"));
-  const rate = options.dropout ?? 0;
+  const rate = checkDropout(options.dropout ?? 0);
   const seeds = new LayerSeeds(options.seed ?? nextSeed());
   const layers: tf.layers.Layer[] = [];
   const fuseRelu = activation === "relu" && !options.batchNorm;
@@ -150,6 +161,7 @@ export function lenet(options: LenetOptions = {}): tf.Sequential {
   const activation = options.activation ?? "relu";
   if (!ACTIVATIONS.includes(activation)) throw new Error(invalidActivationMessage(activation));
   const init = checkInit(options.init ?? (activation === "tanh" || activation === "sigmoid" ? "xavier" : "he"));
+  const rate = checkDropout(options.dropout ?? 0);
   const seeds = new LayerSeeds(options.seed ?? nextSeed());
   const imageShape = [size, size, channels];
   const layers: tf.layers.Layer[] = [];
@@ -185,7 +197,7 @@ export function lenet(options: LenetOptions = {}): tf.Sequential {
           biasInitializer: "zeros",
         }),
       );
-    if ((options.dropout ?? 0) > 0) layers.push(new SeededDropout({ rate: options.dropout ?? 0, seed: seeds.take() }));
+    if (rate > 0) layers.push(new SeededDropout({ rate, seed: seeds.take() }));
   }
   layers.push(dense(classes, init, seeds));
   return tf.sequential({ layers });

@@ -13,6 +13,7 @@ import {
 import { invalidInitMessage } from "../../src/models/initializers";
 import { SeededDropout, invalidDropoutRateMessage } from "../../src/models/seededDropout";
 import { parameterCount } from "../../src/models/summary";
+import { dropoutProbability } from "../../src/regularize/messages";
 import { seed } from "../../src/backend/random";
 
 function weightsOf(model: tf.LayersModel): number[][] {
@@ -109,4 +110,14 @@ test("batchNorm MLP trains in training mode (batch statistics) and infers with m
   const infer = tf.tidy(() => Array.from((model.apply(x, { training: false }) as tf.Tensor).dataSync()));
   assert.notDeepEqual(train, infer);
   x.dispose();
+});
+
+test("mlp and lenet reject a dropout rate below 0 or NaN with torch's nn.Dropout message (it was silently no dropout)", () => {
+  for (const rate of [-0.1, Number.NaN, 1.5, "0.5"]) {
+    const message = dropoutProbability(rate);
+    assert.throws(() => mlp({ sizes: [2, 4, 2], dropout: rate as number }), { message }, String(rate));
+    assert.throws(() => lenet({ dropout: rate as number }), { message }, String(rate));
+  }
+  assert.equal(dropoutProbability(-0.1), "dropout probability has to be between 0 and 1, but got -0.1");
+  assert.throws(() => mlp({ sizes: [2, 4, 2], dropout: 1 }), { message: invalidDropoutRateMessage(1) });
 });
