@@ -11,6 +11,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../backend";
 import { noBatchesMessage } from "../data/loader";
+import type { Dataset } from "../data/dataset";
 import { labelsDrawnFrom } from "../losses/labelValues";
 import { ReduceLROnPlateau } from "../optim/lrScheduler";
 import { globalNorm } from "../transforms/globalNorm";
@@ -60,6 +61,16 @@ function summarizeEpoch(
   return record;
 }
 
+/** What holds non-finite values when a fit's first loss is NaN or infinite (fit's data, the starting weights). */
+function firstStepSuspects(dataset: Dataset, weightsFinite: tf.Tensor): string[] {
+  const nonFinite = (t: tf.Tensor) => tf.tidy(() => !tf.all(tf.isFinite(t)).dataSync()[0]);
+  const found: string[] = [];
+  if (nonFinite(dataset.x)) found.push("train.x");
+  if (nonFinite(dataset.y)) found.push("train.y");
+  if (!weightsFinite.dataSync()[0]) found.push("the model's starting weights (from an earlier run that diverged?)");
+  return found;
+}
+
 /** Steps an epoch scheduler after the epoch (ReduceLROnPlateau on the validation loss, if any). */
 function stepEpochScheduler(plan: FitPlan, record: EpochRecord): void {
   const scheduler = plan.scheduler;
@@ -100,7 +111,9 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
     { penalty: plan.regularizer !== undefined, gradNorm: plan.recordGradNorm, weightNorm: plan.normsPerStep },
     plan.metrics.map((m) => m.name),
   );
-  const reader = new StepReader(layout, history);
+  // Whether the weights are finite before the first update (read only if the first loss is not).
+  const weightsFinite = tf.tidy(() => tf.isFinite(globalNorm(plan.variables)));
+  const reader = new StepReader(layout, history, () => firstStepSuspects(loader.dataset, weightsFinite));
   const early = plan.earlyStopping ? new EarlyStopping(plan.earlyStopping, plan.validation !== undefined) : undefined;
 
   const start = performance.now();
@@ -189,6 +202,7 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
     }
   } catch (error) {
     // Divergence or a user error: free what the loop holds, then report.
+    weightsFinite.dispose();
     reader.dispose();
     early?.dispose();
     progress?.finish();
@@ -196,6 +210,7 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
   } finally {
     parallel?.release();
   }
+  weightsFinite.dispose();
   early?.restoreBest(model, history.info.stoppedEarly !== undefined, history.epochs.length);
   early?.dispose();
   // Stopped before the budget (early stopping or a callback's stop()): the bar says so.

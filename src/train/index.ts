@@ -14,7 +14,7 @@ export {
   type RunInfo,
   type HistoryFigure,
 } from "./history";
-export { DivergenceError, divergenceMessage } from "./divergence";
+export { DivergenceError, divergenceMessage, firstStepDivergenceMessage } from "./divergence";
 export {
   accuracy,
   probabilityAccuracy,

@@ -21,9 +21,14 @@ export interface PendingStep {
 export class StepReader {
   private pending: PendingStep[] = [];
 
+  /**
+   * `firstStepSuspects`: called when the fit's first step (whose loss comes before any update)
+   * is non-finite; names what holds non-finite values.
+   */
   constructor(
     private readonly layout: StepValueLayout,
     private readonly history: History,
+    private readonly firstStepSuspects: () => string[] = () => [],
   ) {}
 
   get count(): number {
@@ -64,7 +69,8 @@ export class StepReader {
       if (!Number.isFinite(objective)) {
         this.history.info.diverged = { epoch: p.epoch, step: p.step };
         const reported = Number.isFinite(numbers.loss) ? objective : numbers.loss;
-        throw new DivergenceError(p.epoch, p.step, reported, p.lr, this.history);
+        const found = p.step === 1 ? this.firstStepSuspects() : undefined;
+        throw new DivergenceError(p.epoch, p.step, reported, p.lr, this.history, found);
       }
     }
   }

@@ -21,6 +21,7 @@ import {
   invalidPatienceMessage,
   noFiniteMonitorMessage,
 } from "../../src/train/earlyStopping";
+import { DivergenceError, firstStepDivergenceMessage } from "../../src/train/divergence";
 import { History, invalidBestModeMessage } from "../../src/train/history";
 import { metricsNotListMessage } from "../../src/train/metrics";
 import { linearRegression, twoMoons } from "../../src/data/synthetic";
@@ -262,4 +263,36 @@ test("a loss or regularizer that returns a number or a non-scalar, and a schedul
   await rejectsWith({ regularizer: (w: tf.Variable[]) => tf.square(w[0]).sum(1) }, nonScalarRegularizerMessage([3]));
   await rejectsWith({ scheduler: { stepSize: 1 }, epochs: 2 }, notASchedulerMessage({ stepSize: 1 }));
   assert.match(notASchedulerMessage({ stepSize: 1 }), /^Invalid scheduler: \{"stepSize":1\} \(expected a scheduler/);
+});
+
+test("a loss already NaN at the first step (NaN data or weights) does not blame the learning rate", async () => {
+  const x = regression.x.arraySync() as number[][];
+  x[5][1] = Number.NaN;
+  const nanX = tf.tensor2d(x);
+  const diverged = (found: string[]) => (error: Error) => {
+    assert.ok(error instanceof DivergenceError);
+    assert.equal(error.step, 1);
+    assert.equal(error.history.steps.length, 1);
+    assert.equal(error.message, firstStepDivergenceMessage(1, Number.NaN, found));
+  };
+  await rejectsWith(
+    { train: { x: nanX, y: regression.y }, shuffle: false },
+    /before any update/,
+    diverged(["train.x"]),
+  );
+  assert.equal(
+    firstStepDivergenceMessage(1, Number.NaN, ["train.x"]),
+    "Training diverged at epoch 1, step 1: the loss was NaN before any update, so the learning rate is not the cause. train.x holds NaN or infinite values. The history up to that step is in error.history.",
+  );
+  const broken = linear({ inputs: 3, seed: 1 });
+  const nans = broken.getWeights().map((w) => tf.fill(w.shape, Number.NaN));
+  broken.setWeights(nans);
+  tf.dispose(nans);
+  await rejectsWith(
+    {},
+    /before any update/,
+    diverged(["the model's starting weights (from an earlier run that diverged?)"]),
+    broken,
+  );
+  nanX.dispose();
 });
