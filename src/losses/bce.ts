@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkFloat, checkSameShape, weightTensor } from "./checks";
 import * as messages from "./messages";
+import { checkOptionNames } from "./messages";
 import { checkReduction, NoReduction, reduce, ReductionOption, ScalarReduction } from "./reduction";
 
 /** Options of {@link bce}. */
@@ -47,6 +48,7 @@ const elementwiseBce = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc
 export function bce(probs: tf.Tensor, targets: tf.Tensor, options?: BceOptions & ScalarReduction): tf.Scalar;
 export function bce(probs: tf.Tensor, targets: tf.Tensor, options: BceOptions & NoReduction): tf.Tensor;
 export function bce(probs: tf.Tensor, targets: tf.Tensor, options: BceOptions & ReductionOption = {}): tf.Tensor {
+  checkOptionNames("bce()", options, ["weight", "reduction"]);
   const reduction = checkReduction(options.reduction ?? "mean");
   checkFloat("bce", "probs", probs);
   checkSameShape("bce", probs, targets);

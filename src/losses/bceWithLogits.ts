@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkFloat, checkSameShape, weightTensor } from "./checks";
+import { checkOptionNames } from "./messages";
 import { checkReduction, NoReduction, reduce, ReductionOption, ScalarReduction } from "./reduction";
 
 /** Options of {@link bceWithLogits} (torch's `weight`, `pos_weight`). */
@@ -57,6 +58,7 @@ export function bceWithLogits(
   targets: tf.Tensor,
   options: BceWithLogitsOptions & ReductionOption = {},
 ): tf.Tensor {
+  checkOptionNames("bceWithLogits()", options, ["weight", "posWeight", "reduction"]);
   const reduction = checkReduction(options.reduction ?? "mean");
   checkFloat("bceWithLogits", "logits", logits);
   checkSameShape("bceWithLogits", logits, targets);

@@ -8,6 +8,7 @@ import {
 import { checkFloat, weightTensor } from "./checks";
 import { possibleLabelValues } from "./labelValues";
 import * as messages from "./messages";
+import { checkOptionNames } from "./messages";
 import { checkReduction, meanOf, NoReduction, Reduction, ReductionOption, ScalarReduction, sumOf } from "./reduction";
 
 /** Options of {@link crossEntropy} (torch's `weight`, `ignore_index`, `label_smoothing`). */
@@ -135,6 +136,7 @@ interface Route {
 }
 
 function checkedRoute(logits: LogitsLike, labels: tf.Tensor, options: CrossEntropyOptions & ReductionOption): Route {
+  checkOptionNames("crossEntropy()", options, ["weight", "ignoreIndex", "labelSmoothing", "reduction"]);
   const reduction = checkReduction(options.reduction ?? "mean");
   const smoothing = options.labelSmoothing ?? 0;
   if (!(typeof smoothing === "number" && smoothing >= 0 && smoothing <= 1)) {

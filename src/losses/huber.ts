@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkFloat, checkSameShape } from "./checks";
 import * as messages from "./messages";
+import { checkOptionNames } from "./messages";
 import { checkReduction, NoReduction, reduce, ReductionOption, ScalarReduction } from "./reduction";
 
 /** Options of {@link huber}. */
@@ -17,6 +18,7 @@ export interface HuberOptions {
 export function huber(input: tf.Tensor, target: tf.Tensor, options?: HuberOptions & ScalarReduction): tf.Scalar;
 export function huber(input: tf.Tensor, target: tf.Tensor, options: HuberOptions & NoReduction): tf.Tensor;
 export function huber(input: tf.Tensor, target: tf.Tensor, options: HuberOptions & ReductionOption = {}): tf.Tensor {
+  checkOptionNames("huber()", options, ["delta", "reduction"]);
   const reduction = checkReduction(options.reduction ?? "mean");
   const delta = options.delta ?? 1;
   if (!(typeof delta === "number" && delta > 0 && Number.isFinite(delta)))

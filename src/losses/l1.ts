@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { absolute } from "../backend/absolute";
 import { checkFloat, checkSameShape } from "./checks";
+import { checkOptionNames } from "./messages";
 import { checkReduction, NoReduction, reduce, ReductionOption, ScalarReduction } from "./reduction";
 
 /**
@@ -10,6 +11,7 @@ import { checkReduction, NoReduction, reduce, ReductionOption, ScalarReduction }
 export function l1(input: tf.Tensor, target: tf.Tensor, options?: ScalarReduction): tf.Scalar;
 export function l1(input: tf.Tensor, target: tf.Tensor, options: NoReduction): tf.Tensor;
 export function l1(input: tf.Tensor, target: tf.Tensor, options: ReductionOption = {}): tf.Tensor {
+  checkOptionNames("l1()", options, ["reduction"]);
   const reduction = checkReduction(options.reduction ?? "mean");
   checkFloat("l1", "input", input);
   checkSameShape("l1", input, target);

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkFloat, checkSameShape } from "./checks";
+import { checkOptionNames } from "./messages";
 import { checkReduction, NoReduction, reduce, ReductionOption, ScalarReduction } from "./reduction";
 
 /**
@@ -14,6 +15,7 @@ import { checkReduction, NoReduction, reduce, ReductionOption, ScalarReduction }
 export function mse(input: tf.Tensor, target: tf.Tensor, options?: ScalarReduction): tf.Scalar;
 export function mse(input: tf.Tensor, target: tf.Tensor, options: NoReduction): tf.Tensor;
 export function mse(input: tf.Tensor, target: tf.Tensor, options: ReductionOption = {}): tf.Tensor {
+  checkOptionNames("mse()", options, ["reduction"]);
   const reduction = checkReduction(options.reduction ?? "mean");
   checkFloat("mse", "input", input);
   checkSameShape("mse", input, target);

@@ -193,3 +193,41 @@ describe("losses in training code", () => {
     });
   });
 });
+
+describe("losses reject unknown options (torch: TypeError … unexpected keyword argument), naming the valid ones", () => {
+  const input = tf.zeros([2, 3]);
+  const logits = tf.zeros([2, 3]);
+  const labels = tf.tensor1d([0, 1], "int32");
+  it("crossEntropy: torch's snake_case name, with the camelCase one suggested", () => {
+    assertThrowsClean(
+      () => losses.crossEntropy(logits, labels, { label_smoothing: 0.5 } as never),
+      "crossEntropy() got an unexpected option 'label_smoothing' (did you mean 'labelSmoothing'?); its options are weight, ignoreIndex, labelSmoothing, reduction",
+    );
+    assert.throws(() => losses.crossEntropy(logits, labels, { label_smoothing: 0.5 } as never), TypeError);
+  });
+  it("mse: a misspelling", () => {
+    assertThrowsClean(
+      () => losses.mse(input, input, { reductio: "sum" } as never),
+      "mse() got an unexpected option 'reductio' (did you mean 'reduction'?); its options are reduction",
+    );
+  });
+  const cases: [string, () => unknown, string][] = [
+    ["l1", () => losses.l1(input, input, { weight: [1] } as never), "weight"],
+    ["huber", () => losses.huber(input, input, { beta: 1 } as never), "beta"],
+    ["bce", () => losses.bce(input, input, { pos_weight: [1] } as never), "pos_weight"],
+    ["bceWithLogits", () => losses.bceWithLogits(input, input, { pos_weight: [1] } as never), "pos_weight"],
+  ];
+  for (const [name, f, option] of cases)
+    it(`${name}: unknown option '${option}'`, () => {
+      assert.throws(f, (error: Error) => {
+        assert.ok(error instanceof TypeError);
+        assert.match(error.message, new RegExp(`^${name}\\(\\) got an unexpected option '${option}'`));
+        return true;
+      });
+    });
+  it("the valid options still work, undefined included", () => {
+    const value = losses.crossEntropy(logits, labels, { labelSmoothing: 0.1, reduction: undefined });
+    assert.equal(value.rank, 0);
+    value.dispose();
+  });
+});
