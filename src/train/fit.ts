@@ -15,6 +15,7 @@ import type { Dataset } from "../data/dataset";
 import { labelsDrawnFrom } from "../losses/labelValues";
 import { ReduceLROnPlateau } from "../optim/lrScheduler";
 import { globalNorm } from "../transforms/globalNorm";
+import { DivergenceError } from "./divergence";
 import { EarlyStopping } from "./earlyStopping";
 import { evaluateModel } from "./evaluate";
 import { DataParallel, planDataParallel } from "./dataParallel";
@@ -69,6 +70,30 @@ function firstStepSuspects(dataset: Dataset, weightsFinite: tf.Tensor): string[]
   if (nonFinite(dataset.y)) found.push("train.y");
   if (!weightsFinite.dataSync()[0]) found.push("the model's starting weights (from an earlier run that diverged?)");
   return found;
+}
+
+/**
+ * Reads the steps not yet read into `history` and attaches it to `error` as `error.history`
+ * (as a DivergenceError has it), so that an error thrown from the loop (a callback's, the
+ * loss's, a label check's) loses nothing of the run. An error that already has a `history`
+ * (e.g. from a fit inside a callback) keeps its own.
+ */
+function keepRecorded(reader: StepReader, history: History, error: unknown): void {
+  try {
+    reader.read([]);
+  } catch {
+    // A non-finite loss among them: recorded (history.info.diverged), but the error reported is the first one.
+  }
+  if (error instanceof Error && !("history" in error)) Object.assign(error, { history });
+}
+
+/**
+ * The history an error thrown by `fit` carries: what was recorded up to the failure (every error
+ * thrown from the training loop has one, a DivergenceError included), else undefined.
+ */
+export function historyOf(error: unknown): History | undefined {
+  const history = (error as { history?: unknown } | null)?.history;
+  return history instanceof History ? history : undefined;
 }
 
 /** Steps an epoch scheduler after the epoch (ReduceLROnPlateau on the validation loss, if any). */
@@ -201,7 +226,8 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
       if (stop) break;
     }
   } catch (error) {
-    // Divergence or a user error: free what the loop holds, then report.
+    // Divergence or a user error: keep what was recorded, free what the loop holds, then report.
+    if (!(error instanceof DivergenceError)) keepRecorded(reader, history, error);
     weightsFinite.dispose();
     reader.dispose();
     early?.dispose();

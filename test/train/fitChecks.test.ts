@@ -5,6 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import {
   fit,
   foreignSchedulerMessage,
+  historyOf,
   invalidFitSeedMessage,
   invalidSchedulerIntervalMessage,
   invalidSyncEveryMessage,
@@ -295,4 +296,68 @@ test("a loss already NaN at the first step (NaN data or weights) does not blame 
     broken,
   );
   nanX.dispose();
+});
+
+test("an error thrown from the loop (a callback's, the loss's) carries the history recorded up to it", async () => {
+  const epochs = (error: Error) => historyOf(error)?.epochs.map((e) => e.epoch);
+  await rejectsWith(
+    {
+      epochs: 5,
+      callbacks: {
+        onEpochEnd: (record: { epoch: number }) => {
+          if (record.epoch === 3) throw new Error("epoch boom");
+        },
+      },
+    },
+    "epoch boom",
+    (error) => {
+      assert.deepEqual(epochs(error), [1, 2, 3]);
+      assert.equal(historyOf(error)?.steps.length, 12);
+    },
+  );
+  await rejectsWith(
+    {
+      epochs: 2,
+      callbacks: {
+        onEpochEnd: async (record: { epoch: number }) => {
+          await Promise.resolve();
+          if (record.epoch === 2) throw new Error("async epoch boom");
+        },
+      },
+    },
+    "async epoch boom",
+    (error) => assert.deepEqual(epochs(error), [1, 2]),
+  );
+  // Steps not yet read when the error came are read into the history too.
+  await rejectsWith(
+    {
+      epochs: 3,
+      syncEvery: 100,
+      callbacks: {
+        onStepEnd: ({ step }: { step: number }) => {
+          if (step === 6) throw new Error("step boom");
+        },
+      },
+    },
+    "step boom",
+    (error) => {
+      assert.deepEqual(
+        historyOf(error)?.steps.map((s) => s.step),
+        [1, 2, 3, 4, 5, 6],
+      );
+      assert.deepEqual(epochs(error), [1]);
+    },
+  );
+  let calls = 0;
+  await rejectsWith(
+    {
+      loss: (p: tf.Tensor, t: tf.Tensor) => {
+        if (++calls === 3) throw new Error("loss boom");
+        return mse(p, t);
+      },
+    },
+    "loss boom",
+    (error) => assert.equal(historyOf(error)?.steps.length, 2),
+  );
+  assert.equal(historyOf(new Error("not from fit")), undefined);
 });
