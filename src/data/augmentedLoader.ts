@@ -22,6 +22,7 @@ const AUGMENT_STREAM = 0x41554700;
 /** @example train.fit(net, { train: new data.AugmentedLoader(trainSet, { batchSize: 64, shuffle: true, augment: (x, s) => data.randomAffine(x, { maxShift: 2, seed: s }) }), … }) */
 export class AugmentedLoader extends DataLoader {
   readonly augment: (x: tf.Tensor, seed: number) => tf.Tensor;
+  static override readonly optionNames: readonly string[] = [...DataLoader.optionNames, "augment"];
 
   constructor(dataset: Dataset, options: AugmentedLoaderOptions) {
     super(dataset, options);

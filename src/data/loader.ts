@@ -6,7 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { deriveSeed, nextSeed, Random } from "../backend/random";
-import { datasetSize, emptyDatasetMessage, type Dataset } from "./dataset";
+import { checkOptionNames, datasetSize, emptyDatasetMessage, type Dataset } from "./dataset";
 
 export function invalidBatchSizeMessage(value: unknown): string {
   return `Invalid batchSize: ${String(value)} (expected a positive integer, or "full" for full-batch gradient descent)`;
@@ -93,7 +93,11 @@ export class DataLoader implements Iterable<Batch> {
   /** Epochs started so far (the next `for…of` runs epoch `epoch`). */
   epoch = 0;
 
+  /** The options the constructor accepts; others throw (torch: "unexpected keyword argument"). */
+  static readonly optionNames: readonly string[] = ["batchSize", "shuffle", "dropLast", "seed"];
+
   constructor(dataset: Dataset, options: DataLoaderOptions = {}) {
+    checkOptionNames(new.target.name, options, new.target.optionNames);
     this.size = datasetSize(dataset);
     if (this.size === 0) throw new Error(emptyDatasetMessage("DataLoader"));
     const batchSize = options.batchSize ?? 32;

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { DataLoader, invalidBatchSizeMessage } from "../../src/data/loader";
+import { AugmentedLoader } from "../../src/data/augmentedLoader";
 import { emptyDatasetMessage, mismatchedLengthsMessage } from "../../src/data/dataset";
 import { seed } from "../../src/backend/random";
 
@@ -109,5 +110,20 @@ test("batchSize above the dataset size: one batch of every row, or none with dro
   const full = new DataLoader(data, { batchSize: "full", dropLast: true });
   assert.equal(full.batchSize, 5);
   assert.equal(full.length, 1);
+  tf.dispose([data.x, data.y]);
+});
+
+test("DataLoader rejects unknown options (torch's batch_size included), naming the valid ones", () => {
+  const data = dataset(4);
+  assert.throws(() => new DataLoader(data, { batch_size: 2 } as never), {
+    name: "TypeError",
+    message:
+      "DataLoader got an unexpected option 'batch_size' (did you mean 'batchSize'?); its options are batchSize, shuffle, dropLast, seed",
+  });
+  assert.throws(() => new AugmentedLoader(data, { augment: (x) => x.clone(), drop_last: true } as never), {
+    message:
+      "AugmentedLoader got an unexpected option 'drop_last' (did you mean 'dropLast'?); its options are batchSize, shuffle, dropLast, seed, augment",
+  });
+  assert.equal(new AugmentedLoader(data, { augment: (x) => x.clone(), batchSize: 2 }).batchSize, 2);
   tf.dispose([data.x, data.y]);
 });
