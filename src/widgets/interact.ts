@@ -59,6 +59,12 @@ export const staticNotFigureMessage = (name: string, value: number): string =>
 const PLOTLY_IN_WIDGETS = Symbol.for("optimlab.widgets.plotlyEmbedded");
 type PlotlyHolder = { [PLOTLY_IN_WIDGETS]?: boolean };
 
+/** `Error: message`, the first line of a traceback. */
+function errorText(error: unknown): string {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return `${e.name}: ${e.message}`;
+}
+
 function errorOutput(error: unknown): CommJson {
   const e = error instanceof Error ? error : new Error(String(error));
   return {
@@ -215,7 +221,13 @@ export class Interactive<C extends Controls, R> implements Displayable {
     const entries = Object.entries(this.options.static ?? {}) as Array<[string, readonly number[]]>;
     if (entries.length === 0) {
       const values = this.values();
-      const first = await this.fn(values, { signal: new AbortController().signal, progress: () => undefined });
+      let first: R;
+      try {
+        first = await this.fn(values, { signal: new AbortController().signal, progress: () => undefined });
+      } catch (error) {
+        // The controls must still show: the learner moves them to a valid value (the run shows the error).
+        return { "text/plain": errorText(error) };
+      }
       const bundle = { ...(await formatNow(first)) };
       delete bundle[WIDGET_VIEW_MIME];
       return bundle;

@@ -378,6 +378,30 @@ describe("interact", () => {
     assert.equal(ui.result, 4);
   });
 
+  it("an fn that throws at the initial values still displays the controls, with the error in the output", async () => {
+    const x = new widgets.FloatSlider({ value: 0, min: -1, max: 1 });
+    const ui = widgets.interact(
+      ({ x: v }) => {
+        if (v <= 0) throw new Error(`x must be positive, got ${v}`);
+        return v * 2;
+      },
+      { x },
+    );
+    const bundle = (await ui[JUPYTER_DISPLAY]()) as MimeBundle;
+    assert.deepEqual(bundle["application/vnd.jupyter.widget-view+json"], {
+      version_major: 2,
+      version_minor: 0,
+      model_id: ui.box.modelId,
+    });
+    assert.match(String(bundle["text/plain"]), /Error: x must be positive, got 0/);
+    const [failure] = ui.output.outputs as Array<{ output_type: string; evalue: string }>;
+    assert.equal(failure.output_type, "error");
+    assert.equal(failure.evalue, "x must be positive, got 0");
+    x.value = 0.5;
+    await ui.idle();
+    assert.equal(ui.result, 1);
+  });
+
   it("static: the display carries a Plotly slider with one frame per value (offline fallback)", async () => {
     const beta = new widgets.FloatSlider({ value: 0.5, min: 0, max: 0.9, description: "β" });
     const ui = widgets.interact(
