@@ -8,6 +8,11 @@ export function missingMonitorMessage(monitor: string, record: EpochRecord): str
   return `earlyStopping: no "${monitor}" in the epoch record (available: ${Object.keys(record).join(", ")})`;
 }
 
+/** The monitor names no value of the epoch records this fit makes (checked before training). */
+export function unknownMonitorMessage(monitor: unknown, available: readonly string[], guess?: string): string {
+  return `earlyStopping: no ${shown(monitor)} in the epoch record (available: ${available.join(", ")})${guess === undefined ? "" : `; did you mean "${guess}"?`}`;
+}
+
 export function invalidEarlyStoppingModeMessage(mode: unknown): string {
   return `Invalid earlyStopping.mode: ${shown(mode)} (expected "min" or "max")`;
 }

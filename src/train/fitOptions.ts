@@ -15,11 +15,11 @@ import {
   type LRScheduler,
   type SchedulerSettings,
 } from "../optim/lrScheduler";
-import { checkEarlyStoppingOptions } from "./earlyStopping";
+import { checkEarlyStoppingOptions, unknownMonitorMessage } from "./earlyStopping";
 import { denseStackOf, type DenseStack } from "./denseStackGradients";
 import type { LossFn } from "./evaluate";
 import { resolveMetrics, type Metric, type MetricFn } from "./metrics";
-import type { EpochRecord } from "./records";
+import { validationKey, type EpochRecord } from "./records";
 import type { History } from "./history";
 
 export type { LossFn } from "./evaluate";
@@ -186,6 +186,24 @@ const EARLY_STOPPING_OPTIONS: Record<keyof EarlyStoppingOptions, true> = {
   mode: true,
   restoreBest: true,
 };
+
+/** The keys of the epoch records a fit makes (what early stopping can watch), in record order. */
+function epochRecordKeys(has: {
+  lr: boolean;
+  gradNorm: boolean;
+  penalty: boolean;
+  metrics: readonly string[];
+  validation: boolean;
+}): string[] {
+  const keys = ["epoch", "step", "loss"];
+  if (has.lr) keys.push("lr");
+  if (has.gradNorm) keys.push("gradNorm");
+  keys.push("weightNorm", "time", "samplesPerSecond");
+  if (has.penalty) keys.push("penalty");
+  keys.push(...has.metrics);
+  if (has.validation) keys.push("valLoss", ...has.metrics.map(validationKey));
+  return keys;
+}
 
 /** The allowed name `option` was probably meant as: same letters up to case and "_", or one or two edits away. */
 function meant(option: string, allowed: readonly string[]): string | undefined {
@@ -371,6 +389,21 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
   if (typeof early === "object" && early !== null) checkEarlyStoppingOptions(early);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const regularizer = options.regularizer;
+  const recordGradNorm = normsPerStep || clip !== undefined;
+  if (early) {
+    const keys = epochRecordKeys({
+      lr: lr0 !== undefined,
+      gradNorm: recordGradNorm,
+      penalty: regularizer !== undefined,
+      metrics: metrics.map((m) => m.name),
+      validation: options.validation !== undefined,
+    });
+    const monitor: unknown = (early === true ? undefined : early.monitor) ?? (options.validation ? "valLoss" : "loss");
+    if (typeof monitor !== "string" || !keys.includes(monitor))
+      throw new Error(
+        unknownMonitorMessage(monitor, keys, typeof monitor === "string" ? meant(monitor, keys) : undefined),
+      );
+  }
   return {
     optimizer,
     loss,
@@ -385,7 +418,7 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
     schedulerPerStep:
       stepsEveryBatch(scheduler) || (options.schedulerInterval === "step" && !(scheduler instanceof ReduceLROnPlateau)),
     normsPerStep,
-    recordGradNorm: normsPerStep || clip !== undefined,
+    recordGradNorm,
     earlyStopping: early ? (early === true ? {} : early) : undefined,
     syncEvery,
     denseStack: gradients === "auto" ? denseStackOf(model, { loss, regularizer, variables }) : undefined,

@@ -21,6 +21,7 @@ import {
   invalidMinDeltaMessage,
   invalidPatienceMessage,
   noFiniteMonitorMessage,
+  unknownMonitorMessage,
 } from "../../src/train/earlyStopping";
 import { DivergenceError, firstStepDivergenceMessage } from "../../src/train/divergence";
 import { History, invalidBestModeMessage } from "../../src/train/history";
@@ -360,4 +361,53 @@ test("an error thrown from the loop (a callback's, the loss's) carries the histo
     (error) => assert.equal(historyOf(error)?.steps.length, 2),
   );
   assert.equal(historyOf(new Error("not from fit")), undefined);
+});
+
+test("earlyStopping's monitor is checked before the first epoch trains", async () => {
+  let steps = 0;
+  const counting = { onStepEnd: () => void steps++ };
+  await rejectsWith(
+    { validation: regression, earlyStopping: { monitor: "val_loss" }, callbacks: counting },
+    'earlyStopping: no "val_loss" in the epoch record (available: epoch, step, loss, lr, gradNorm, weightNorm, time, samplesPerSecond, valLoss); did you mean "valLoss"?',
+  );
+  await rejectsWith(
+    {
+      metrics: [{ mae: (p: tf.Tensor, t: tf.Tensor) => tf.mean(tf.abs(tf.sub(p, t))) }],
+      earlyStopping: { monitor: "valMae" },
+      callbacks: counting,
+    },
+    unknownMonitorMessage("valMae", [
+      "epoch",
+      "step",
+      "loss",
+      "lr",
+      "gradNorm",
+      "weightNorm",
+      "time",
+      "samplesPerSecond",
+      "mae",
+    ]),
+  );
+  assert.equal(steps, 0, "an epoch trained before the check");
+  // Every key it lists is one the records have.
+  const history = await fit(
+    linear({ inputs: 3, seed: 1 }),
+    fitOptions({
+      validation: regression,
+      earlyStopping: { monitor: "valLoss" },
+      regularizer: (w: tf.Variable[]) => tf.sum(tf.square(w[0])),
+    }),
+  );
+  assert.deepEqual(history.keys(), [
+    "epoch",
+    "step",
+    "loss",
+    "lr",
+    "gradNorm",
+    "weightNorm",
+    "time",
+    "samplesPerSecond",
+    "penalty",
+    "valLoss",
+  ]);
 });
