@@ -20,7 +20,9 @@ import { COMM_MESSAGE_TYPES, CommManager, type CommMessageType } from "./comm";
 import { isComplete } from "./completeness";
 import { codePointToUtf16, utf16ToCodePoint } from "./cursor";
 import {
+  callbackInterruptedMessage,
   continuationInterruptedMessage,
+  KeyboardInterrupt,
   queuedInterruptedMessage,
   runtimeError,
   timerInterruptedMessage,
@@ -49,6 +51,7 @@ import { endTerminatedReaction, runUserCode, scopeOf, trackUserCode } from "./us
 import { warmUpSetting } from "./warmUpSetting";
 import { createMessage, PROTOCOL_VERSION, type ConnectionInfo, type JsonObject, type Message } from "../protocol/wire";
 import { formatNow } from "../src/display/format";
+import { notifyInterrupt } from "../src/display/interruptListeners";
 import { setDisplaySink, type MimeBundle } from "../src/display/protocol";
 import { setCommSink } from "../src/widgets/commProtocol";
 
@@ -280,10 +283,16 @@ export class KernelServer {
         const entries = this.history.query(content);
         return reply("history_reply", { status: "ok", history: this.history.toJson(entries, content.output === true) });
       }
-      case "comm_info_request":
       case "comm_open":
       case "comm_msg":
       case "comm_close":
+        // A widget's callbacks run user code for this request as a cell does: only interrupts asked
+        // for from now on concern them (else one pressed while idle stopped every later fit in a
+        // slider's callback until a cell ran).
+        this.channels.interrupts.beginCell();
+        await this.comms.handleCommMessage(message, reply);
+        return;
+      case "comm_info_request":
         await this.comms.handleCommMessage(message, reply);
         return;
       case "shutdown_request":
@@ -475,8 +484,13 @@ export class KernelServer {
     this.channels.interrupts.acknowledge();
     // A busy loop in a finished cell's promise continuation was stopped: say so under that cell.
     const stopped = endTerminatedReaction();
-    if (stopped && stopped !== this.running?.scope)
-      cellContext.run(stopped, () => process.stderr.write(`${continuationInterruptedMessage()}\n`));
+    if (stopped && stopped !== this.running?.scope) {
+      const fromControl = COMM_MESSAGE_TYPES.includes(stopped.parent.header.msg_type);
+      const message = fromControl ? callbackInterruptedMessage() : continuationInterruptedMessage();
+      cellContext.run(stopped, () => process.stderr.write(`${message}\n`));
+    }
+    // Work that outlives its request (interact's runs) stops too, also when its code was terminated.
+    notifyInterrupt(new KeyboardInterrupt(), (error) => kernelLog(`interrupt listener failed: ${String(error)}`));
     // A cell that began after the request is not the one interrupted (the request's cell stopped by
     // itself, as train.fit does, and this handler runs only once the event loop turns).
     if (!this.running || !this.channels.interrupts.pending()) return;

@@ -6,7 +6,7 @@
  * lives in the control thread, which sends the request, and writes the reply into shared memory; the
  * main thread sleeps in `Atomics.wait` until then. An interrupt wakes it (KeyboardInterrupt).
  */
-import { interruptedMessage, INTERRUPT_ERROR_NAME } from "./engine/errors";
+import { KeyboardInterrupt } from "./engine/errors";
 
 export const STDIN_IDLE = 0;
 export const STDIN_WAITING = 1;
@@ -47,16 +47,12 @@ export class StdinNotAllowedError extends Error {
   override name = "StdinNotAllowedError";
 }
 
-class KeyboardInterrupt extends Error {
-  override name = INTERRUPT_ERROR_NAME;
-}
-
 /** After a wake-up: the answer (state back to idle), a KeyboardInterrupt, or undefined if still waiting. */
 function takeAnswer(shared: StdinShared): string | undefined {
   const state = Atomics.load(shared.state, 0);
   if (state === STDIN_WAITING) return undefined;
   Atomics.store(shared.state, 0, STDIN_IDLE);
-  if (state === STDIN_INTERRUPTED) throw new KeyboardInterrupt(interruptedMessage());
+  if (state === STDIN_INTERRUPTED) throw new KeyboardInterrupt();
   const length = Atomics.load(shared.state, 1);
   return Buffer.from(shared.data.slice(0, length)).toString("utf8");
 }

@@ -20,6 +20,13 @@ export const COMPILE_ERROR_NAME = "CompileError";
 /** The ename of an interrupted cell (IPython's name, which clients recognise). */
 export const INTERRUPT_ERROR_NAME = "KeyboardInterrupt";
 export const interruptedMessage = (): string => "Execution interrupted";
+/** The error an interrupt raises in code that is still running (a prompt, interact's runs). */
+export class KeyboardInterrupt extends Error {
+  override name = INTERRUPT_ERROR_NAME;
+  constructor(message = interruptedMessage()) {
+    super(message);
+  }
+}
 /** Under a finished cell whose timer callback an interrupt stopped. */
 export const timerInterruptedMessage = (): string =>
   `${INTERRUPT_ERROR_NAME}: an interrupt stopped a timer callback this cell scheduled`;
@@ -27,6 +34,9 @@ export const timerInterruptedMessage = (): string =>
 /** Under a finished cell whose queueMicrotask or process.nextTick callback an interrupt stopped. */
 export const queuedInterruptedMessage = (): string =>
   `${INTERRUPT_ERROR_NAME}: an interrupt stopped a callback this cell queued (queueMicrotask or process.nextTick)`;
+/** For a widget message whose callback (or code it ran after an await) an interrupt stopped. */
+export const callbackInterruptedMessage = (): string =>
+  `${INTERRUPT_ERROR_NAME}: an interrupt stopped a widget callback (code run for a message from a control)`;
 /** Under a finished cell whose promise continuation (code after an `await`, a `.then` callback) an interrupt stopped. */
 export const continuationInterruptedMessage = (): string =>
   `${INTERRUPT_ERROR_NAME}: an interrupt stopped code of this cell that ran after an await (a promise continuation)`;
