@@ -81,6 +81,8 @@ export class Interactive<C extends Controls, R> implements Displayable {
   readonly box: VBox;
   private readonly scheduler: RunScheduler<ValuesOf<C>, R>;
   private latest: { result?: R; error?: unknown } = {};
+  /** The last result formatted as `display` does (the fallback of front ends without widgets). */
+  private latestBundle: MimeBundle | undefined;
   /** Runs code in the scope of the request behind the newest run (its output and messages belong there). */
   private inRequestScope: <T>(fn: () => T) => T = (fn) => fn();
 
@@ -140,8 +142,11 @@ export class Interactive<C extends Controls, R> implements Displayable {
 
   /** The widgets, plus the static fallback (or the first result) for front ends without widgets. */
   async [JUPYTER_DISPLAY](): Promise<MimeBundle> {
-    const fallback = await this.fallbackBundle();
+    const precomputed = await this.staticBundle();
+    // One run (as ipywidgets' interactive calls update() once): it fills the Output and, without
+    // `static`, is the fallback too.
     await this.refresh();
+    const fallback = precomputed ?? this.firstResultBundle();
     const text = typeof fallback["text/plain"] === "string" ? `${fallback["text/plain"]}\n` : "";
     return {
       ...fallback,
@@ -185,6 +190,7 @@ export class Interactive<C extends Controls, R> implements Displayable {
   private async show(result: R): Promise<void> {
     this.latest = { result };
     const bundle = { ...(await formatNow(result)) };
+    this.latestBundle = { ...bundle };
     const holder = globalThis as PlotlyHolder;
     if (
       typeof bundle["text/html"] === "string" &&
@@ -203,6 +209,7 @@ export class Interactive<C extends Controls, R> implements Displayable {
 
   private showError(error: unknown): void {
     this.latest = { error };
+    this.latestBundle = undefined;
     this.inRequestScope(() => {
       if (this.status.value !== "") this.status.value = "";
       this.output.setOutputs([errorOutput(error)]);
@@ -216,22 +223,18 @@ export class Interactive<C extends Controls, R> implements Displayable {
     if (!(names[0] in this.controls)) throw new Error(staticUnknownMessage(names[0], Object.keys(this.controls)));
   }
 
-  /** Precomputes the static slider (or the first result) as a plain MIME bundle. */
-  private async fallbackBundle(): Promise<MimeBundle> {
+  /** Without `static`: the run's result as a plain MIME bundle (its error as text; nothing for `undefined`). */
+  private firstResultBundle(): MimeBundle {
+    if (this.latest.error !== undefined) return { "text/plain": errorText(this.latest.error) };
+    const bundle = { ...(this.latestBundle ?? {}) };
+    delete bundle[WIDGET_VIEW_MIME];
+    return bundle;
+  }
+
+  /** Precomputes the static slider as a plain MIME bundle; undefined without `static`. */
+  private async staticBundle(): Promise<MimeBundle | undefined> {
     const entries = Object.entries(this.options.static ?? {}) as Array<[string, readonly number[]]>;
-    if (entries.length === 0) {
-      const values = this.values();
-      let first: R;
-      try {
-        first = await this.fn(values, { signal: new AbortController().signal, progress: () => undefined });
-      } catch (error) {
-        // The controls must still show: the learner moves them to a valid value (the run shows the error).
-        return { "text/plain": errorText(error) };
-      }
-      const bundle = { ...(await formatNow(first)) };
-      delete bundle[WIDGET_VIEW_MIME];
-      return bundle;
-    }
+    if (entries.length === 0) return undefined;
     const [name, values] = entries[0];
     const base = this.values();
     const figures = new Map<number, Figure>();

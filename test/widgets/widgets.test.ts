@@ -402,6 +402,22 @@ describe("interact", () => {
     assert.equal(ui.result, 1);
   });
 
+  it("displaying runs fn once, and the text fallback is that run's result", async () => {
+    const x = new widgets.IntSlider({ value: 3, max: 10 });
+    const seen: number[] = [];
+    const ui = widgets.interact(
+      ({ x: v }) => {
+        seen.push(v);
+        return `x squared is ${v * v}`;
+      },
+      { x },
+    );
+    const bundle = (await ui[JUPYTER_DISPLAY]()) as MimeBundle;
+    assert.deepEqual(seen, [3]);
+    assert.match(String(bundle["text/plain"]), /^'x squared is 9'\ninteract\(x\)/);
+    assert.equal(ui.result, "x squared is 9");
+  });
+
   it("static: the display carries a Plotly slider with one frame per value (offline fallback)", async () => {
     const beta = new widgets.FloatSlider({ value: 0.5, min: 0, max: 0.9, description: "β" });
     const ui = widgets.interact(
