@@ -247,6 +247,12 @@ export function invalidSyncEveryMessage(value: unknown): string {
   return `Invalid syncEvery: ${shown(value)} (expected a positive integer)`;
 }
 
+/** A OneCycleLR with fewer steps left than the fit takes (torch fails mid-run: "Tried to step … times"). */
+export function oneCycleTooShortMessage(left: number, epochs: number, batches: number): string {
+  const steps = epochs * batches;
+  return `fit: the OneCycleLR has ${left} steps left but this fit takes ${steps} (${epochs} epochs × ${batches} batches), and OneCycleLR steps after every batch; build it with { totalSteps: ${steps} } or { epochs: ${epochs}, stepsPerEpoch: ${batches} }`;
+}
+
 export function invalidNormsMessage(value: unknown): string {
   return `Invalid norms: ${shown(value)} (expected "step" or "epoch")`;
 }
@@ -372,6 +378,11 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
   const scheduler = options.scheduler;
   if (scheduler !== undefined && !isScheduler(scheduler)) throw new Error(notASchedulerMessage(scheduler));
   if (scheduler !== undefined && scheduler.optimizer !== optimizer) throw new Error(foreignSchedulerMessage());
+  if (scheduler instanceof OneCycleLR) {
+    const total = scheduler.stateDict().settings.totalSteps;
+    const left = typeof total === "number" ? total - scheduler.lastEpoch : Infinity;
+    if (epochs * loader.length > left) throw new Error(oneCycleTooShortMessage(left, epochs, loader.length));
+  }
   if (options.norms !== undefined && options.norms !== "step" && options.norms !== "epoch")
     throw new Error(invalidNormsMessage(options.norms));
   const interval = options.schedulerInterval;

@@ -12,6 +12,7 @@ import {
   lossNotTensorMessage,
   nonScalarRegularizerMessage,
   notASchedulerMessage,
+  oneCycleTooShortMessage,
   regularizerNotTensorMessage,
   unexpectedFitOptionMessage,
   type FitOptions,
@@ -30,7 +31,7 @@ import { linearRegression, twoMoons } from "../../src/data/synthetic";
 import { linear } from "../../src/models/builders";
 import { bce, mse } from "../../src/losses";
 import { SGD } from "../../src/optim/sgd";
-import { StepLR } from "../../src/optim/lrScheduler";
+import { OneCycleLR, StepLR } from "../../src/optim/lrScheduler";
 
 const regression = linearRegression({ n: 32, features: 3, weights: [1, -2, 0.5], bias: 0.3, noise: 0.01, seed: 1 });
 
@@ -410,4 +411,29 @@ test("earlyStopping's monitor is checked before the first epoch trains", async (
     "penalty",
     "valLoss",
   ]);
+});
+
+test("a OneCycleLR with fewer steps than epochs × batches is rejected before training, not at the step past its total", async () => {
+  const optimizer = new SGD({ lr: 0.1 });
+  const scheduler = new OneCycleLR(optimizer, { maxLr: 0.1, totalSteps: 5 });
+  const initialLr = optimizer.lr;
+  await rejectsWith(
+    { optimizer, scheduler, epochs: 2 },
+    "fit: the OneCycleLR has 5 steps left but this fit takes 8 (2 epochs × 4 batches), and OneCycleLR steps after every batch; build it with { totalSteps: 8 } or { epochs: 2, stepsPerEpoch: 4 }",
+  );
+  assert.equal(optimizer.lr, initialLr, "the rejected fit stepped the schedule");
+  const exact = new SGD({ lr: 0.1 });
+  const history = await fit(
+    linear({ inputs: 3, seed: 1 }),
+    fitOptions({
+      optimizer: exact,
+      scheduler: new OneCycleLR(exact, { maxLr: 0.1, epochs: 2, stepsPerEpoch: 4 }),
+      epochs: 2,
+    }),
+  );
+  assert.equal(history.steps.length, 8);
+  assert.equal(
+    oneCycleTooShortMessage(3, 1, 4).startsWith("fit: the OneCycleLR has 3 steps left but this fit takes 4 "),
+    true,
+  );
 });
