@@ -136,3 +136,19 @@ export function invalidParamGroupMessage(index: number, params: unknown): string
     `variable names, got ${shown(params)}`
   );
 }
+
+/** The option a misspelling or torch's snake_case name stands for (`label_smoothing` → `labelSmoothing`), if any. */
+export function closestOption(option: string, allowed: readonly string[]): string | undefined {
+  const key = (name: string): string => name.toLowerCase().replace(/_/g, "");
+  const wanted = key(option);
+  return (
+    allowed.find((name) => key(name) === wanted) ??
+    allowed.find((name) => wanted.length >= 4 && (key(name).startsWith(wanted) || wanted.startsWith(key(name))))
+  );
+}
+
+/** An option `owner` does not have (torch: "got an unexpected keyword argument"), with the valid ones. */
+export function unexpectedOptionOf(owner: string, option: string, allowed: readonly string[]): string {
+  const guess = closestOption(option, allowed);
+  return `${owner} got an unexpected option '${option}'${guess === undefined ? "" : ` (did you mean '${guess}'?)`}; its options are ${allowed.join(", ")}`;
+}

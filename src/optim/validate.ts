@@ -6,6 +6,7 @@ import {
   invalidLearningRateMessage,
   invalidWeightDecayMessage,
   unexpectedOptionMessage,
+  unexpectedOptionOf,
   wrongOptionTypeMessage,
 } from "./errors";
 
@@ -88,4 +89,11 @@ function requirePair(key: string, value: unknown): void {
     throw new TypeError(
       key === "betas" ? invalidBetasMessage(value) : wrongOptionTypeMessage(key, value, "two numbers"),
     );
+}
+
+/** Throws a TypeError (as torch's for an unknown keyword argument) naming the first option of `options` not in `allowed`. */
+export function checkOptionNames(owner: string, options: object | undefined, allowed: readonly string[]): void {
+  if (typeof options !== "object" || options === null) return;
+  for (const option of Object.keys(options))
+    if (!allowed.includes(option)) throw new TypeError(unexpectedOptionOf(owner, option, allowed));
 }

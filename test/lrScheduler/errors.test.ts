@@ -249,3 +249,42 @@ describe("schedulers reject bad inputs with torch's messages", () => {
     assert.equal(sched.baseLr, 1);
   });
 });
+
+describe("schedulers reject unknown options (torch: __init__() got an unexpected keyword argument)", () => {
+  it("StepLR with torch's step_size: a TypeError naming it, its camelCase name and the valid options", () => {
+    const opt = { lr: 0.1 };
+    assert.throws(() => new StepLR(opt, { step_size: 2, stepSize: 1 } as never), {
+      name: "TypeError",
+      message:
+        "StepLR got an unexpected option 'step_size' (did you mean 'stepSize'?); its options are stepSize, gamma, lastEpoch",
+    });
+    assert.equal(opt.lr, 0.1, "nothing recorded on the optimizer");
+  });
+  const cases: [string, () => unknown, string][] = [
+    ["ExponentialLR", () => new ExponentialLR({ lr: 0.1 }, { gamma: 0.9, last_epoch: 2 } as never), "last_epoch"],
+    [
+      "OneCycleLR",
+      () => new OneCycleLR({ lr: 0.1 }, { maxLr: 1, totalSteps: 10, pct_start: 0.1 } as never),
+      "pct_start",
+    ],
+    ["CosineAnnealingLR", () => new CosineAnnealingLR({ lr: 0.1 }, { tMax: 10, eta_min: 0 } as never), "eta_min"],
+    ["ReduceLROnPlateau", () => new ReduceLROnPlateau({ lr: 0.1 }, { patiance: 3 } as never), "patiance"],
+    [
+      "CyclicLR",
+      () => new lrs.CyclicLR({ lr: 0.1 }, { baseLr: 0.1, maxLr: 1, step_size_up: 5 } as never),
+      "step_size_up",
+    ],
+  ];
+  for (const [name, make, option] of cases)
+    it(`${name}: '${option}'`, () => {
+      assert.throws(make, (error: Error) => {
+        assert.ok(error instanceof TypeError);
+        assert.match(error.message, new RegExp(`^${name} got an unexpected option '${option}'`));
+        return true;
+      });
+    });
+  it("the pure curves still take their starting lr", () => {
+    assert.deepEqual(StepLR.curve({ lr: 1, stepSize: 2, gamma: 0.5 }, 4), [1, 1, 0.5, 0.5]);
+    assert.deepEqual(ReduceLROnPlateau.curve({ lr: 1, patience: 0 }, [1, 1]), [1, 0.1]);
+  });
+});

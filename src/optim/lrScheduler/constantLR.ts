@@ -2,7 +2,7 @@ import type { LrControlled } from "./lrControlled";
 import { LastEpochOption, LRScheduler } from "./lrScheduler";
 import * as messages from "./messages";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
-import { positiveInteger } from "./validate";
+import { positiveInteger, schedulerOptions, withoutLr } from "./validate";
 
 /** Options of {@link ConstantLR} (torch's `factor`, `total_iters`, `last_epoch`). */
 export interface ConstantLROptions extends LastEpochOption {
@@ -23,7 +23,7 @@ export class ConstantLR extends LRScheduler<ConstantLRSettings> {
   protected settings: ConstantLRSettings;
 
   constructor(optimizer: LrControlled, options: ConstantLROptions = {}) {
-    super(optimizer, options.lastEpoch);
+    super(optimizer, schedulerOptions("ConstantLR", options, ["factor", "totalIters", "lastEpoch"]).lastEpoch);
     const factor = options.factor ?? 1 / 3;
     if (typeof factor !== "number" || !(factor >= 0 && factor <= 1))
       throw new RangeError(messages.constantFactorRangeMessage());
@@ -45,11 +45,11 @@ export class ConstantLR extends LRScheduler<ConstantLRSettings> {
 
   /** The lrs of the first `steps` optimizer steps for a starting lr `options.lr`. */
   static curve(options: ConstantLROptions & { lr: number }, steps: number): number[] {
-    return simulateLrs((opt) => new ConstantLR(opt, options), options.lr, steps);
+    return simulateLrs((opt) => new ConstantLR(opt, withoutLr(options)), options.lr, steps);
   }
 
   /** The schedule as a pure `count → lr` function. */
   static schedule(options: ConstantLROptions & { lr: number }): LrSchedule {
-    return simulatedSchedule((opt) => new ConstantLR(opt, options), options.lr);
+    return simulatedSchedule((opt) => new ConstantLR(opt, withoutLr(options)), options.lr);
   }
 }

@@ -1,7 +1,7 @@
 import type { LrControlled } from "./lrControlled";
 import { LastEpochOption, LRScheduler } from "./lrScheduler";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
-import { finiteNumber, positiveInteger } from "./validate";
+import { finiteNumber, positiveInteger, schedulerOptions, withoutLr } from "./validate";
 
 /** Options of {@link CosineAnnealingLR} (torch's `T_max`, `eta_min`, `last_epoch`). */
 export interface CosineAnnealingLROptions extends LastEpochOption {
@@ -30,7 +30,7 @@ export class CosineAnnealingLR extends LRScheduler<CosineAnnealingLRSettings> {
   protected settings: CosineAnnealingLRSettings;
 
   constructor(optimizer: LrControlled, options: CosineAnnealingLROptions) {
-    super(optimizer, options.lastEpoch);
+    super(optimizer, schedulerOptions("CosineAnnealingLR", options, ["tMax", "etaMin", "lastEpoch"]).lastEpoch);
     this.settings = {
       tMax: positiveInteger("tMax", options.tMax),
       etaMin: finiteNumber("etaMin", options.etaMin ?? 0),
@@ -59,11 +59,11 @@ export class CosineAnnealingLR extends LRScheduler<CosineAnnealingLRSettings> {
 
   /** The lrs of the first `steps` optimizer steps for a starting lr `options.lr`. */
   static curve(options: CosineAnnealingLROptions & { lr: number }, steps: number): number[] {
-    return simulateLrs((opt) => new CosineAnnealingLR(opt, options), options.lr, steps);
+    return simulateLrs((opt) => new CosineAnnealingLR(opt, withoutLr(options)), options.lr, steps);
   }
 
   /** The schedule as a pure `count → lr` function. */
   static schedule(options: CosineAnnealingLROptions & { lr: number }): LrSchedule {
-    return simulatedSchedule((opt) => new CosineAnnealingLR(opt, options), options.lr);
+    return simulatedSchedule((opt) => new CosineAnnealingLR(opt, withoutLr(options)), options.lr);
   }
 }

@@ -2,7 +2,7 @@ import type { LrControlled } from "./lrControlled";
 import { LastEpochOption, LRScheduler } from "./lrScheduler";
 import * as messages from "./messages";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
-import { finiteNumber, positiveInteger } from "./validate";
+import { finiteNumber, positiveInteger, schedulerOptions, withoutLr } from "./validate";
 
 /** Options of {@link CosineAnnealingWarmRestarts} (torch's `T_0`, `T_mult`, `eta_min`, `last_epoch`). */
 export interface CosineAnnealingWarmRestartsOptions extends LastEpochOption {
@@ -28,7 +28,10 @@ export class CosineAnnealingWarmRestarts extends LRScheduler<WarmRestartsSetting
   protected settings: WarmRestartsSettings;
 
   constructor(optimizer: LrControlled, options: CosineAnnealingWarmRestartsOptions) {
-    super(optimizer, options.lastEpoch);
+    super(
+      optimizer,
+      schedulerOptions("CosineAnnealingWarmRestarts", options, ["t0", "tMult", "etaMin", "lastEpoch"]).lastEpoch,
+    );
     const t0 = positiveInteger("t0", options.t0);
     const tMult = options.tMult ?? 1;
     if (typeof tMult !== "number" || !Number.isInteger(tMult) || tMult < 1)
@@ -76,11 +79,11 @@ export class CosineAnnealingWarmRestarts extends LRScheduler<WarmRestartsSetting
 
   /** The lrs of the first `steps` optimizer steps for a starting lr `options.lr`. */
   static curve(options: CosineAnnealingWarmRestartsOptions & { lr: number }, steps: number): number[] {
-    return simulateLrs((opt) => new CosineAnnealingWarmRestarts(opt, options), options.lr, steps);
+    return simulateLrs((opt) => new CosineAnnealingWarmRestarts(opt, withoutLr(options)), options.lr, steps);
   }
 
   /** The schedule as a pure `count → lr` function. */
   static schedule(options: CosineAnnealingWarmRestartsOptions & { lr: number }): LrSchedule {
-    return simulatedSchedule((opt) => new CosineAnnealingWarmRestarts(opt, options), options.lr);
+    return simulatedSchedule((opt) => new CosineAnnealingWarmRestarts(opt, withoutLr(options)), options.lr);
   }
 }

@@ -3,7 +3,7 @@ import type { LrControlled, MomentumControlled } from "./lrControlled";
 import { LastEpochOption, LRScheduler, paramGroupsOf } from "./lrScheduler";
 import * as messages from "./messages";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
-import { checkOptimizer, finiteNumber, perGroup } from "./validate";
+import { checkOptimizer, finiteNumber, perGroup, schedulerOptions, withoutLr } from "./validate";
 
 /** Options of {@link CyclicLR}: torch's names in camelCase, torch's defaults. */
 export interface CyclicLROptions extends LastEpochOption {
@@ -83,7 +83,26 @@ export class CyclicLR extends LRScheduler<CyclicLRSettings> {
   private readonly scaleFn: ((x: number) => number) | undefined;
 
   constructor(optimizer: LrControlled, options: CyclicLROptions) {
-    super(prepare(optimizer, options), options.lastEpoch);
+    super(
+      prepare(
+        optimizer,
+        schedulerOptions("CyclicLR", options, [
+          "baseLr",
+          "maxLr",
+          "stepSizeUp",
+          "stepSizeDown",
+          "mode",
+          "gamma",
+          "scaleFn",
+          "scaleMode",
+          "cycleMomentum",
+          "baseMomentum",
+          "maxMomentum",
+          "lastEpoch",
+        ]),
+      ),
+      options.lastEpoch,
+    );
     const n = this.groups.length;
     const baseLrs = perGroup("baseLr", n, options.baseLr);
     const stepSizeUp = finiteNumber("stepSizeUp", options.stepSizeUp ?? 2000);
@@ -137,11 +156,11 @@ export class CyclicLR extends LRScheduler<CyclicLRSettings> {
 
   /** The lrs of the first `steps` optimizer steps (the starting lr is `baseLr`). */
   static curve(options: CyclicLROptions & { baseLr: number }, steps: number): number[] {
-    return simulateLrs((opt) => new CyclicLR(opt, options), options.baseLr, steps);
+    return simulateLrs((opt) => new CyclicLR(opt, withoutLr(options)), options.baseLr, steps);
   }
 
   /** The schedule as a pure `count → lr` function. */
   static schedule(options: CyclicLROptions & { baseLr: number }): LrSchedule {
-    return simulatedSchedule((opt) => new CyclicLR(opt, options), options.baseLr);
+    return simulatedSchedule((opt) => new CyclicLR(opt, withoutLr(options)), options.baseLr);
   }
 }

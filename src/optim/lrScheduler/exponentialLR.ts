@@ -1,7 +1,7 @@
 import type { LrControlled } from "./lrControlled";
 import { LastEpochOption, LRScheduler } from "./lrScheduler";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
-import { finiteNumber } from "./validate";
+import { finiteNumber, schedulerOptions, withoutLr } from "./validate";
 
 /** Options of {@link ExponentialLR} (torch's `gamma`, `last_epoch`). */
 export interface ExponentialLROptions extends LastEpochOption {
@@ -17,7 +17,7 @@ export class ExponentialLR extends LRScheduler<ExponentialLRSettings> {
   protected settings: ExponentialLRSettings;
 
   constructor(optimizer: LrControlled, options: ExponentialLROptions) {
-    super(optimizer, options.lastEpoch);
+    super(optimizer, schedulerOptions("ExponentialLR", options, ["gamma", "lastEpoch"]).lastEpoch);
     this.settings = { gamma: finiteNumber("gamma", options.gamma) };
     this.initialStep();
   }
@@ -33,11 +33,11 @@ export class ExponentialLR extends LRScheduler<ExponentialLRSettings> {
 
   /** The lrs of the first `steps` optimizer steps for a starting lr `options.lr`. */
   static curve(options: ExponentialLROptions & { lr: number }, steps: number): number[] {
-    return simulateLrs((opt) => new ExponentialLR(opt, options), options.lr, steps);
+    return simulateLrs((opt) => new ExponentialLR(opt, withoutLr(options)), options.lr, steps);
   }
 
   /** The schedule as a pure `count → lr` function. */
   static schedule(options: ExponentialLROptions & { lr: number }): LrSchedule {
-    return simulatedSchedule((opt) => new ExponentialLR(opt, options), options.lr);
+    return simulatedSchedule((opt) => new ExponentialLR(opt, withoutLr(options)), options.lr);
   }
 }

@@ -1,4 +1,5 @@
 import type { LrControlled } from "./lrControlled";
+import { schedulerOptions, withoutLr } from "./validate";
 import { LastEpochOption, LRScheduler } from "./lrScheduler";
 import * as messages from "./messages";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
@@ -31,7 +32,7 @@ export class LambdaLR extends LRScheduler<Record<string, never>> {
   private readonly lambdas: LrLambda[];
 
   constructor(optimizer: LrControlled, options: LambdaLROptions) {
-    super(optimizer, options.lastEpoch);
+    super(optimizer, schedulerOptions("LambdaLR", options, ["lrLambda", "lastEpoch"]).lastEpoch);
     this.lambdas = lambdasPerGroup(this.groups.length, options.lrLambda, "lrLambda");
     this.initialStep();
   }
@@ -42,11 +43,11 @@ export class LambdaLR extends LRScheduler<Record<string, never>> {
 
   /** The lrs of the first `steps` optimizer steps for a starting lr `options.lr`. */
   static curve(options: LambdaLROptions & { lr: number }, steps: number): number[] {
-    return simulateLrs((opt) => new LambdaLR(opt, options), options.lr, steps);
+    return simulateLrs((opt) => new LambdaLR(opt, withoutLr(options)), options.lr, steps);
   }
 
   /** The schedule as a pure `count → lr` function. */
   static schedule(options: LambdaLROptions & { lr: number }): LrSchedule {
-    return simulatedSchedule((opt) => new LambdaLR(opt, options), options.lr);
+    return simulatedSchedule((opt) => new LambdaLR(opt, withoutLr(options)), options.lr);
   }
 }

@@ -2,7 +2,7 @@ import type { LrControlled } from "./lrControlled";
 import { LastEpochOption, LRScheduler } from "./lrScheduler";
 import * as messages from "./messages";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
-import { positiveInteger } from "./validate";
+import { positiveInteger, schedulerOptions, withoutLr } from "./validate";
 
 /** Options of {@link LinearLR} (torch's `start_factor`, `end_factor`, `total_iters`, `last_epoch`). */
 export interface LinearLROptions extends LastEpochOption {
@@ -26,7 +26,10 @@ export class LinearLR extends LRScheduler<LinearLRSettings> {
   protected settings: LinearLRSettings;
 
   constructor(optimizer: LrControlled, options: LinearLROptions = {}) {
-    super(optimizer, options.lastEpoch);
+    super(
+      optimizer,
+      schedulerOptions("LinearLR", options, ["startFactor", "endFactor", "totalIters", "lastEpoch"]).lastEpoch,
+    );
     const startFactor = options.startFactor ?? 1 / 3;
     const endFactor = options.endFactor ?? 1;
     if (!(startFactor > 0 && startFactor <= 1)) throw new RangeError(messages.startFactorRangeMessage());
@@ -52,11 +55,11 @@ export class LinearLR extends LRScheduler<LinearLRSettings> {
 
   /** The lrs of the first `steps` optimizer steps for a starting lr `options.lr`. */
   static curve(options: LinearLROptions & { lr: number }, steps: number): number[] {
-    return simulateLrs((opt) => new LinearLR(opt, options), options.lr, steps);
+    return simulateLrs((opt) => new LinearLR(opt, withoutLr(options)), options.lr, steps);
   }
 
   /** The schedule as a pure `count → lr` function. */
   static schedule(options: LinearLROptions & { lr: number }): LrSchedule {
-    return simulatedSchedule((opt) => new LinearLR(opt, options), options.lr);
+    return simulatedSchedule((opt) => new LinearLR(opt, withoutLr(options)), options.lr);
   }
 }

@@ -2,7 +2,7 @@ import type { LrControlled } from "./lrControlled";
 import { LastEpochOption, LRScheduler } from "./lrScheduler";
 import * as messages from "./messages";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
-import { finiteNumber } from "./validate";
+import { finiteNumber, schedulerOptions, withoutLr } from "./validate";
 
 /** Options of {@link MultiStepLR} (torch's `milestones`, `gamma`, `last_epoch`). */
 export interface MultiStepLROptions extends LastEpochOption {
@@ -23,7 +23,7 @@ export class MultiStepLR extends LRScheduler<MultiStepLRSettings> {
   protected settings: MultiStepLRSettings;
 
   constructor(optimizer: LrControlled, options: MultiStepLROptions) {
-    super(optimizer, options.lastEpoch);
+    super(optimizer, schedulerOptions("MultiStepLR", options, ["milestones", "gamma", "lastEpoch"]).lastEpoch);
     const milestones = options.milestones;
     if (!Array.isArray(milestones) || !milestones.every((m) => Number.isInteger(m) && m >= 0)) {
       throw new RangeError(messages.invalidMilestonesMessage(milestones));
@@ -45,11 +45,11 @@ export class MultiStepLR extends LRScheduler<MultiStepLRSettings> {
 
   /** The lrs of the first `steps` optimizer steps for a starting lr `options.lr`. */
   static curve(options: MultiStepLROptions & { lr: number }, steps: number): number[] {
-    return simulateLrs((opt) => new MultiStepLR(opt, options), options.lr, steps);
+    return simulateLrs((opt) => new MultiStepLR(opt, withoutLr(options)), options.lr, steps);
   }
 
   /** The schedule as a pure `count → lr` function. */
   static schedule(options: MultiStepLROptions & { lr: number }): LrSchedule {
-    return simulatedSchedule((opt) => new MultiStepLR(opt, options), options.lr);
+    return simulatedSchedule((opt) => new MultiStepLR(opt, withoutLr(options)), options.lr);
   }
 }

@@ -1,6 +1,7 @@
 import { lambdasPerGroup } from "./lambdaLR";
 import type { LrLambda } from "./lambdaLR";
 import type { LrControlled } from "./lrControlled";
+import { schedulerOptions, withoutLr } from "./validate";
 import { LastEpochOption, LRScheduler } from "./lrScheduler";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
 
@@ -20,7 +21,7 @@ export class MultiplicativeLR extends LRScheduler<Record<string, never>> {
   private readonly lambdas: LrLambda[];
 
   constructor(optimizer: LrControlled, options: MultiplicativeLROptions) {
-    super(optimizer, options.lastEpoch);
+    super(optimizer, schedulerOptions("MultiplicativeLR", options, ["lrLambda", "lastEpoch"]).lastEpoch);
     this.lambdas = lambdasPerGroup(this.groups.length, options.lrLambda, "lrLambda");
     this.initialStep();
   }
@@ -31,11 +32,11 @@ export class MultiplicativeLR extends LRScheduler<Record<string, never>> {
 
   /** The lrs of the first `steps` optimizer steps for a starting lr `options.lr`. */
   static curve(options: MultiplicativeLROptions & { lr: number }, steps: number): number[] {
-    return simulateLrs((opt) => new MultiplicativeLR(opt, options), options.lr, steps);
+    return simulateLrs((opt) => new MultiplicativeLR(opt, withoutLr(options)), options.lr, steps);
   }
 
   /** The schedule as a pure `count → lr` function. */
   static schedule(options: MultiplicativeLROptions & { lr: number }): LrSchedule {
-    return simulatedSchedule((opt) => new MultiplicativeLR(opt, options), options.lr);
+    return simulatedSchedule((opt) => new MultiplicativeLR(opt, withoutLr(options)), options.lr);
   }
 }

@@ -3,7 +3,7 @@ import { hasBetas, hasMomentum, LrControlled, writeMomentum } from "./lrControll
 import { LastEpochOption, LRScheduler, SchedulerState } from "./lrScheduler";
 import * as messages from "./messages";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
-import { finiteNumber, perGroup, positiveInteger } from "./validate";
+import { finiteNumber, perGroup, positiveInteger, schedulerOptions, withoutLr } from "./validate";
 
 /** Options of {@link OneCycleLR}: torch's names in camelCase, torch's defaults. */
 export interface OneCycleLROptions extends LastEpochOption {
@@ -91,7 +91,24 @@ export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
   }
 
   constructor(optimizer: LrControlled, options: OneCycleLROptions) {
-    super(optimizer, options.lastEpoch);
+    super(
+      optimizer,
+      schedulerOptions("OneCycleLR", options, [
+        "maxLr",
+        "totalSteps",
+        "epochs",
+        "stepsPerEpoch",
+        "pctStart",
+        "annealStrategy",
+        "cycleMomentum",
+        "baseMomentum",
+        "maxMomentum",
+        "divFactor",
+        "finalDivFactor",
+        "threePhase",
+        "lastEpoch",
+      ]).lastEpoch,
+    );
     let totalSteps: number;
     if (options.totalSteps === undefined && options.epochs === undefined && options.stepsPerEpoch === undefined) {
       throw new RangeError(messages.oneCycleMissingStepsMessage());
@@ -198,12 +215,12 @@ export class OneCycleLR extends LRScheduler<OneCycleLRSettings> {
 
   /** The lrs of the first `steps` optimizer steps (at most totalSteps + 1). */
   static curve(options: OneCycleLROptions, steps: number): number[] {
-    return simulateLrs((opt) => new OneCycleLR(opt, options), firstOf(options.maxLr), steps);
+    return simulateLrs((opt) => new OneCycleLR(opt, withoutLr(options)), firstOf(options.maxLr), steps);
   }
 
   /** The schedule as a pure `count → lr` function, defined for counts 0…totalSteps. */
   static schedule(options: OneCycleLROptions): LrSchedule {
-    return simulatedSchedule((opt) => new OneCycleLR(opt, options), firstOf(options.maxLr));
+    return simulatedSchedule((opt) => new OneCycleLR(opt, withoutLr(options)), firstOf(options.maxLr));
   }
 }
 

@@ -1,7 +1,7 @@
 import type { LrControlled } from "./lrControlled";
 import { LastEpochOption, LRScheduler } from "./lrScheduler";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
-import { finiteNumber, positiveInteger } from "./validate";
+import { finiteNumber, positiveInteger, schedulerOptions, withoutLr } from "./validate";
 
 /** Options of {@link PolynomialLR} (torch's `total_iters`, `power`, `last_epoch`). */
 export interface PolynomialLROptions extends LastEpochOption {
@@ -22,7 +22,7 @@ export class PolynomialLR extends LRScheduler<PolynomialLRSettings> {
   protected settings: PolynomialLRSettings;
 
   constructor(optimizer: LrControlled, options: PolynomialLROptions = {}) {
-    super(optimizer, options.lastEpoch);
+    super(optimizer, schedulerOptions("PolynomialLR", options, ["totalIters", "power", "lastEpoch"]).lastEpoch);
     this.settings = {
       totalIters: positiveInteger("totalIters", options.totalIters ?? 5),
       power: finiteNumber("power", options.power ?? 1.0),
@@ -44,11 +44,11 @@ export class PolynomialLR extends LRScheduler<PolynomialLRSettings> {
 
   /** The lrs of the first `steps` optimizer steps for a starting lr `options.lr`. */
   static curve(options: PolynomialLROptions & { lr: number }, steps: number): number[] {
-    return simulateLrs((opt) => new PolynomialLR(opt, options), options.lr, steps);
+    return simulateLrs((opt) => new PolynomialLR(opt, withoutLr(options)), options.lr, steps);
   }
 
   /** The schedule as a pure `count → lr` function. */
   static schedule(options: PolynomialLROptions & { lr: number }): LrSchedule {
-    return simulatedSchedule((opt) => new PolynomialLR(opt, options), options.lr);
+    return simulatedSchedule((opt) => new PolynomialLR(opt, withoutLr(options)), options.lr);
   }
 }

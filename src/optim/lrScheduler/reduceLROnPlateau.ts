@@ -1,7 +1,7 @@
 import type { LrControlled } from "./lrControlled";
 import { paramGroupsOf } from "./lrScheduler";
 import * as messages from "./messages";
-import { checkOptimizer, finiteNumber } from "./validate";
+import { checkOptimizer, checkOptionNames, finiteNumber, withoutLr } from "./validate";
 
 /** Options of {@link ReduceLROnPlateau}: torch's names in camelCase, torch's defaults. */
 export interface ReduceLROnPlateauOptions {
@@ -22,6 +22,8 @@ export interface ReduceLROnPlateauOptions {
   /** Reductions smaller than this are skipped. Default 1e-8. */
   eps?: number;
 }
+
+const PLATEAU_OPTIONS = ["mode", "factor", "patience", "threshold", "thresholdMode", "cooldown", "minLr", "eps"];
 
 type PlateauSettings = Required<Omit<ReduceLROnPlateauOptions, "minLr">> & { minLr: number | number[] };
 
@@ -76,6 +78,7 @@ export class ReduceLROnPlateau {
   private readonly groups: LrControlled[];
 
   constructor(optimizer: LrControlled, options: ReduceLROnPlateauOptions = {}) {
+    checkOptionNames("ReduceLROnPlateau", options, PLATEAU_OPTIONS);
     const factor = options.factor ?? 0.1;
     if (!(factor < 1.0)) throw new RangeError(messages.plateauFactorMessage());
     this.optimizer = checkOptimizer(optimizer);
@@ -201,7 +204,7 @@ export class ReduceLROnPlateau {
    */
   static curve(options: ReduceLROnPlateauOptions & { lr: number }, metrics: number[]): number[] {
     const opt = { lr: options.lr };
-    const plateau = new ReduceLROnPlateau(opt, options);
+    const plateau = new ReduceLROnPlateau(opt, withoutLr(options));
     return metrics.map((metric) => {
       plateau.step(metric);
       return opt.lr;

@@ -4,6 +4,7 @@ import { paramGroupsOf } from "./lrScheduler";
 import type { EpochScheduler, SchedulerState } from "./lrScheduler";
 import * as messages from "./messages";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
+import { checkOptionNames } from "./validate";
 
 /** Options of {@link SequentialLR} (torch's `schedulers`, `milestones`). */
 export interface SequentialLROptions {
@@ -47,6 +48,7 @@ export class SequentialLR {
   private lastLrs: number[];
 
   constructor(optimizer: LrControlled, options: SequentialLROptions) {
+    checkOptionNames("SequentialLR", options, ["schedulers", "milestones"]);
     const schedulers = [...options.schedulers];
     if (schedulers.length === 0) throw new RangeError(messages.noSchedulersMessage("SequentialLR"));
     schedulers.forEach((s, i) => {

@@ -1,7 +1,7 @@
 import type { LrControlled } from "./lrControlled";
 import { LastEpochOption, LRScheduler } from "./lrScheduler";
 import { LrSchedule, simulatedSchedule, simulateLrs } from "./schedule";
-import { finiteNumber, positiveInteger } from "./validate";
+import { finiteNumber, positiveInteger, schedulerOptions, withoutLr } from "./validate";
 
 /** Options of {@link StepLR} (torch's `step_size`, `gamma`, `last_epoch`). */
 export interface StepLROptions extends LastEpochOption {
@@ -29,7 +29,7 @@ export class StepLR extends LRScheduler<StepLRSettings> {
   protected settings: StepLRSettings;
 
   constructor(optimizer: LrControlled, options: StepLROptions) {
-    super(optimizer, options.lastEpoch);
+    super(optimizer, schedulerOptions("StepLR", options, ["stepSize", "gamma", "lastEpoch"]).lastEpoch);
     this.settings = {
       stepSize: positiveInteger("stepSize", options.stepSize),
       gamma: finiteNumber("gamma", options.gamma ?? 0.1),
@@ -45,7 +45,7 @@ export class StepLR extends LRScheduler<StepLRSettings> {
 
   /** The lrs of the first `steps` optimizer steps for a starting lr `options.lr`. */
   static curve(options: StepLROptions & { lr: number }, steps: number): number[] {
-    return simulateLrs((opt) => new StepLR(opt, options), options.lr, steps);
+    return simulateLrs((opt) => new StepLR(opt, withoutLr(options)), options.lr, steps);
   }
 
   protected override closedFormLr(baseLr: number): number {
@@ -54,6 +54,6 @@ export class StepLR extends LRScheduler<StepLRSettings> {
 
   /** The schedule as a pure `count → lr` function. */
   static schedule(options: StepLROptions & { lr: number }): LrSchedule {
-    return simulatedSchedule((opt) => new StepLR(opt, options), options.lr);
+    return simulatedSchedule((opt) => new StepLR(opt, withoutLr(options)), options.lr);
   }
 }

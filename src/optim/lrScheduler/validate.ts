@@ -1,4 +1,5 @@
 import type { LrControlled } from "./lrControlled";
+import { checkOptionNames } from "../validate";
 import * as messages from "./messages";
 
 /** Throws torch-style when `opt` cannot be scheduled (no finite numeric `lr`). */
@@ -38,4 +39,21 @@ export function perGroup(option: string, groups: number, value: number | readonl
   if (list.length !== groups) throw new RangeError(messages.perGroupLengthMessage(option, groups, list.length));
   list.forEach((v) => finiteNumber(option, v));
   return list;
+}
+
+/**
+ * `options`, once every name in it is one of `allowed`: an unknown one (torch's `step_size`, a
+ * misspelling) throws a TypeError, as torch's "__init__() got an unexpected keyword argument".
+ */
+export { checkOptionNames };
+
+export function schedulerOptions<T extends object>(scheduler: string, options: T, allowed: readonly string[]): T {
+  checkOptionNames(scheduler, options, allowed);
+  return options;
+}
+
+/** The options of a pure `curve`/`schedule` without the starting `lr`, which is not a scheduler option. */
+export function withoutLr<T extends object>(options: T & { lr?: unknown }): Omit<T, "lr"> {
+  const { lr: _lr, ...rest } = options;
+  return rest;
 }
