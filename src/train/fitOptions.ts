@@ -16,6 +16,7 @@ import {
   type SchedulerSettings,
 } from "../optim/lrScheduler";
 import { checkEarlyStoppingOptions, unknownMonitorMessage } from "./earlyStopping";
+import { nameIn, REPLICA_LOSSES } from "./replicaSetup";
 import { denseStackOf, type DenseStack } from "./denseStackGradients";
 import type { LossFn } from "./evaluate";
 import { resolveMetrics, type Metric, type MetricFn } from "./metrics";
@@ -253,6 +254,11 @@ export function oneCycleTooShortMessage(left: number, epochs: number, batches: n
   return `fit: the OneCycleLR has ${left} steps left but this fit takes ${steps} (${epochs} epochs × ${batches} batches), and OneCycleLR steps after every batch; build it with { totalSteps: ${steps} } or { epochs: ${epochs}, stepsPerEpoch: ${batches} }`;
 }
 
+/** The validation labels fail the loss's own checks (e.g. crossEntropy's "Target 2 is out of bounds."). */
+export function invalidValidationLabelsMessage(lossMessage: string): string {
+  return `fit: validation.y does not suit the loss: ${lossMessage}`;
+}
+
 export function invalidNormsMessage(value: unknown): string {
   return `Invalid norms: ${shown(value)} (expected "step" or "epoch")`;
 }
@@ -365,6 +371,7 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
     if (datasetSize(options.validation) === 0) throw new Error(emptyDatasetMessage("fit (validation)"));
     checkInputShape(model, options.validation, "validation");
   }
+  if (options.validation) checkValidationLabels(model, options.validation, loss);
   const loader =
     options.train instanceof DataLoader
       ? options.train
@@ -435,6 +442,25 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
     denseStack: gradients === "auto" ? denseStackOf(model, { loss, regularizer, variables }) : undefined,
     threads,
   };
+}
+
+/**
+ * Runs one of optimlab's losses on the validation labels before training, with zeros standing in
+ * for the predictions, so that labels the loss refuses (out of range, wrong dtype or shape) fail
+ * now rather than when the first epoch is evaluated. Other losses are left alone: they might not
+ * take zeros.
+ */
+function checkValidationLabels(model: tf.LayersModel, validation: Dataset, loss: LossFn): void {
+  if (nameIn(REPLICA_LOSSES, loss) === undefined) return;
+  const outputShape = model.outputs[0]?.shape.slice(1);
+  if (!outputShape || outputShape.some((d) => d === null)) return;
+  try {
+    tf.tidy(() => {
+      loss(tf.zeros([validation.x.shape[0], ...(outputShape as number[])]), validation.y);
+    });
+  } catch (error) {
+    throw new Error(invalidValidationLabelsMessage(error instanceof Error ? error.message : String(error)));
+  }
 }
 
 /** Whether `value` has what fit uses of a scheduler: `step()` and the optimizer it drives. */

@@ -28,8 +28,8 @@ import { DivergenceError, firstStepDivergenceMessage } from "../../src/train/div
 import { History, invalidBestModeMessage } from "../../src/train/history";
 import { metricsNotListMessage } from "../../src/train/metrics";
 import { linearRegression, twoMoons } from "../../src/data/synthetic";
-import { linear } from "../../src/models/builders";
-import { bce, mse } from "../../src/losses";
+import { linear, mlp } from "../../src/models/builders";
+import { bce, crossEntropy, mse } from "../../src/losses";
 import { SGD } from "../../src/optim/sgd";
 import { OneCycleLR, StepLR } from "../../src/optim/lrScheduler";
 
@@ -436,4 +436,19 @@ test("a OneCycleLR with fewer steps than epochs × batches is rejected before tr
     oneCycleTooShortMessage(3, 1, 4).startsWith("fit: the OneCycleLR has 3 steps left but this fit takes 4 "),
     true,
   );
+});
+
+test("validation labels the loss refuses fail before training, not when epoch 1 is evaluated", async () => {
+  const moons = twoMoons({ n: 32, noise: 0.1, seed: 2 });
+  const badLabels = tf.tensor1d([0, 1, 2, 1], "int32");
+  const validation = { x: moons.x.slice(0, 4), y: badLabels };
+  let steps = 0;
+  await rejectsWith(
+    { loss: crossEntropy, train: moons, validation, callbacks: { onStepEnd: () => void steps++ } },
+    /^fit: validation\.y does not suit the loss: .*Target 2 is out of bounds/,
+    undefined,
+    mlp({ sizes: [2, 4, 2], seed: 1 }),
+  );
+  assert.equal(steps, 0);
+  tf.dispose([badLabels, validation.x, moons.x, moons.y]);
 });
