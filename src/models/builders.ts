@@ -11,7 +11,7 @@ import { checkInit, initializer, type Init } from "./initializers";
 import { fusedConv2d } from "./fusedConv2d";
 import { fusedDense } from "./fusedDense";
 import { invalidDropoutRateMessage, SeededDropout } from "./seededDropout";
-import { dropoutProbability } from "../regularize/messages";
+import { checkOptionNames, dropoutProbability } from "../regularize/messages";
 
 export type Activation = "relu" | "tanh" | "sigmoid" | "elu" | "selu" | "linear";
 const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "sigmoid", "elu", "selu", "linear"];
@@ -71,6 +71,7 @@ export interface LinearOptions {
 
 /** y = xW + b: linear regression (with mse) or, on logits, logistic regression. */
 export function linear(options: LinearOptions): tf.Sequential {
+  checkOptionNames("linear()", options, ["inputs", "outputs", "init", "seed"]);
   const inputs = checkSize("inputs", options.inputs);
   const outputs = checkSize("outputs", options.outputs ?? 1);
   const init = checkInit(options.init ?? "xavier");
@@ -83,6 +84,7 @@ export function linear(options: LinearOptions): tf.Sequential {
  * for `bceWithLogits`; more classes give one logit per class for `crossEntropy`.
  */
 export function logistic(options: { inputs: number; classes?: number; init?: Init; seed?: number }): tf.Sequential {
+  checkOptionNames("logistic()", options, ["inputs", "classes", "init", "seed"]);
   const classes = checkSize("classes", options.classes ?? 2);
   return linear({
     inputs: options.inputs,
@@ -111,6 +113,7 @@ export interface MlpOptions {
  * A ReLU straight after a dense layer is part of that layer (one fused kernel).
  */
 export function mlp(options: MlpOptions): tf.Sequential {
+  checkOptionNames("mlp()", options, ["sizes", "activation", "dropout", "batchNorm", "init", "seed"]);
   const sizes = options.sizes;
   if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((s) => Number.isInteger(s) && s > 0))
     throw new Error(invalidSizesMessage(sizes));
@@ -153,6 +156,16 @@ export function invalidLenetMessage(what: string, value: unknown): string {
 
 /** LeNet-5: conv 6@5×5 → pool → conv 16@5×5 → pool → fc 120 → fc 84 → fc classes (logits). */
 export function lenet(options: LenetOptions = {}): tf.Sequential {
+  checkOptionNames("lenet()", options, [
+    "channels",
+    "size",
+    "classes",
+    "activation",
+    "flatInput",
+    "dropout",
+    "init",
+    "seed",
+  ]);
   const channels = options.channels ?? 1;
   const size = options.size ?? 28;
   if (channels !== 1 && channels !== 3) throw new Error(invalidLenetMessage("channels", channels));

@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { deriveSeed, nextSeed } from "../backend/random";
+import { checkOptionNames } from "../regularize/messages";
 import { invalidActivationMessage, type Activation } from "./builders";
 import { checkInit, initializer, type Init } from "./initializers";
 
@@ -47,6 +48,16 @@ function positiveInteger(name: string, value: unknown): number {
  * @example const resNet = models.residualMlp({ inputs: 784, width: 64, depth: 20, outputs: 10, activation: "sigmoid", seed: 1 });
  */
 export function residualMlp(options: ResidualMlpOptions): tf.LayersModel {
+  checkOptionNames("residualMlp()", options, [
+    "inputs",
+    "width",
+    "depth",
+    "outputs",
+    "activation",
+    "skip",
+    "init",
+    "seed",
+  ]);
   const inputs = positiveInteger("inputs", options.inputs);
   const width = positiveInteger("width", options.width);
   const depth = positiveInteger("depth", options.depth);

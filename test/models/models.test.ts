@@ -13,6 +13,7 @@ import {
 import { invalidInitMessage } from "../../src/models/initializers";
 import { SeededDropout, invalidDropoutRateMessage } from "../../src/models/seededDropout";
 import { parameterCount } from "../../src/models/summary";
+import { residualMlp } from "../../src/models/residualMlp";
 import { dropoutProbability } from "../../src/regularize/messages";
 import { seed } from "../../src/backend/random";
 
@@ -120,4 +121,28 @@ test("mlp and lenet reject a dropout rate below 0 or NaN with torch's nn.Dropout
   }
   assert.equal(dropoutProbability(-0.1), "dropout probability has to be between 0 and 1, but got -0.1");
   assert.throws(() => mlp({ sizes: [2, 4, 2], dropout: 1 }), { message: invalidDropoutRateMessage(1) });
+});
+
+test("model builders reject unknown options, naming the one meant and the valid ones (torch: unexpected keyword argument)", () => {
+  assert.throws(() => mlp({ sizes: [2, 4, 2], dropOut: 0.5 } as never), {
+    name: "TypeError",
+    message:
+      "mlp() got an unexpected option 'dropOut' (did you mean 'dropout'?); its options are sizes, activation, dropout, batchNorm, init, seed",
+  });
+  assert.throws(
+    () => linear({ inputs: 2, output: 3 } as never),
+    /^TypeError: linear\(\) got an unexpected option 'output' \(did you mean 'outputs'\?\)/,
+  );
+  assert.throws(
+    () => logistic({ inputs: 2, num_classes: 3 } as never),
+    /^TypeError: logistic\(\) got an unexpected option 'num_classes'/,
+  );
+  assert.throws(
+    () => lenet({ in_channels: 3 } as never),
+    /^TypeError: lenet\(\) got an unexpected option 'in_channels'/,
+  );
+  assert.throws(
+    () => residualMlp({ inputs: 2, width: 4, depth: 1, outputs: 2, skips: true } as never),
+    /^TypeError: residualMlp\(\) got an unexpected option 'skips' \(did you mean 'skip'\?\)/,
+  );
 });
