@@ -7,6 +7,7 @@ import { nextSeed } from "../backend/random";
 import { ready } from "../backend";
 import { SeededDropout } from "../models/seededDropout";
 import { fit, type FitOptions, type Scheduler } from "./fit";
+import { DivergenceError } from "./divergence";
 import type { History } from "./history";
 
 /**
@@ -44,6 +45,11 @@ function dropoutLayers(model: tf.LayersModel): SeededDropout[] {
  * Trains one run per configuration and returns the histories keyed by configuration name.
  * With `sameInit` (default) every run starts from the first model's initial weights, sees the
  * batches in the same order, and (for seeded dropout) the same dropout masks.
+ *
+ * A run that diverges does not end the comparison: its entry is the history up to the step that
+ * diverged (`history.info.diverged` says where), as `error.history` of the DivergenceError, and
+ * the other runs go on. Any other error ends it; the error then carries the runs completed before
+ * it as `error.results` (and the failing run's history as `error.history`).
  *
  * @example
  * const runs = await train.compare(
@@ -89,14 +95,24 @@ export async function compare<Optimizers extends { [name: string]: tf.Optimizer 
       const optimizer = typeof config.optimizer === "function" ? config.optimizer() : config.optimizer;
       const { optimizer: _optimizer, scheduler, ...overrides } = config;
       void _optimizer;
-      results[name] = await fit(model, {
-        ...shared,
-        ...overrides,
-        seed,
-        optimizer,
-        scheduler: scheduler?.(optimizer),
-        name,
-      });
+      try {
+        results[name] = await fit(model, {
+          ...shared,
+          ...overrides,
+          seed,
+          optimizer,
+          scheduler: scheduler?.(optimizer),
+          name,
+        });
+      } catch (error) {
+        // Divergence is a result (a lesson's, often): the run's history up to it, info.diverged set.
+        if (error instanceof DivergenceError) results[name] = error.history;
+        else {
+          // Anything else ends the comparison; the runs completed so far stay on the error.
+          if (error instanceof Error && !("results" in error)) Object.assign(error, { results: { ...results } });
+          throw error;
+        }
+      }
     }
   } finally {
     if (initial) for (const tensor of initial) tensor.dispose();

@@ -67,3 +67,54 @@ test("compare rejects no configs and a shared optimizer instance", async () => {
     message: duplicateOptimizerMessage("x", "y"),
   });
 });
+
+test("compare: a configuration that diverges is a result (its history up to divergence), the others still run", async () => {
+  const runs = await compare(
+    {
+      calm: { optimizer: () => new SGD({ lr: 0.1 }) },
+      wild: { optimizer: () => new SGD({ lr: 1e4 }) },
+      after: { optimizer: () => new SGD({ lr: 0.05 }) },
+    },
+    {
+      model: () => mlp({ sizes: [2, 8, 2], seed: 1 }),
+      loss: crossEntropy,
+      train: moons,
+      epochs: 30,
+      batchSize: 16,
+      progress: false,
+    },
+  );
+  assert.deepEqual(Object.keys(runs), ["calm", "wild", "after"]);
+  assert.equal(runs.calm.epochs.length, 30);
+  assert.equal(runs.after.epochs.length, 30);
+  const diverged = runs.wild.info.diverged;
+  assert.ok(diverged !== undefined, "the diverged run says where");
+  assert.equal(runs.wild.steps[runs.wild.steps.length - 1].step, diverged.step);
+  assert.equal(runs.wild.name, "wild");
+});
+
+test("compare: any other error carries the runs completed before it as error.results", async () => {
+  await assert.rejects(
+    compare(
+      {
+        first: { optimizer: () => new SGD({ lr: 0.1 }) },
+        broken: {
+          optimizer: () => new SGD({ lr: 0.1 }),
+          callbacks: {
+            onEpochEnd: () => {
+              throw new Error("boom");
+            },
+          },
+        },
+      },
+      { model: () => mlp({ sizes: [2, 8, 2], seed: 1 }), loss: crossEntropy, train: moons, epochs: 2, progress: false },
+    ),
+    (error: Error & { results?: Record<string, { epochs: unknown[] }>; history?: { epochs: unknown[] } }) => {
+      assert.equal(error.message, "boom");
+      assert.deepEqual(Object.keys(error.results ?? {}), ["first"]);
+      assert.equal(error.results?.first.epochs.length, 2);
+      assert.equal(error.history?.epochs.length, 1);
+      return true;
+    },
+  );
+});
