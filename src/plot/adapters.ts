@@ -16,7 +16,7 @@ export function toHistories(histories: HistoryLike | readonly HistoryLike[]): { 
   });
 }
 
-function isHistory(value: unknown): value is HistoryLike {
+export function isHistory(value: unknown): value is HistoryLike {
   return (
     typeof value === "object" &&
     value !== null &&

@@ -2,6 +2,7 @@
  * Gradient norms over training: the global L2 norm per step (what clipping acts on), or one curve
  * per layer to see which layers explode or vanish.
  */
+import { isHistory } from "./adapters";
 import type { LanguageOption } from "./localize";
 import { Figure } from "./figure";
 import type { Trace } from "./figureTypes";
@@ -21,8 +22,18 @@ export interface GradNormsOptions extends LanguageOption {
 export const noGradNormsMessage = (what: string): string =>
   `gradNorms: the history has no ${what} in its steps. Record them while training (train.fit's gradient-norm option) or pass a history that has them.`;
 
+/** What `gradNorms` got instead of one history: a list (it plots one run), or something else. */
+export function notOneHistoryMessage(value: unknown): string {
+  if (Array.isArray(value))
+    return `gradNorms plots one training history, got a list of ${value.length}: pass the history itself (gradNorms(history)), one figure per run`;
+  const got =
+    value === null ? "null" : typeof value === "object" ? "an object without steps and epochs arrays" : typeof value;
+  return `gradNorms: expected a training history (what train.fit returns, with \`steps\` and \`epochs\` arrays), got ${got}`;
+}
+
 /** Gradient-norm curves of one history. */
 export function gradNorms(history: HistoryLike, options: GradNormsOptions = {}): Figure {
+  if (!isHistory(history)) throw new TypeError(notOneHistoryMessage(history));
   const log = options.log ?? true;
   const data: Trace[] = [];
   if (options.perLayer) {

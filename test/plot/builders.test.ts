@@ -5,7 +5,7 @@ import * as plot from "../../src/plot";
 import { noMetricMessage, noTimeMessage } from "../../src/plot/lossCurves";
 import { lengthMismatchMessage } from "../../src/plot/line";
 import { notAScheduleMessage } from "../../src/plot/lrSchedule";
-import { noGradNormsMessage } from "../../src/plot/gradNorms";
+import { noGradNormsMessage, notOneHistoryMessage } from "../../src/plot/gradNorms";
 import { notTwoDimensionalMessage } from "../../src/plot/decisionBoundary";
 import { imageSizeMessage } from "../../src/plot/imageGrid";
 import { missingColumnMessage } from "../../src/plot/adapters";
@@ -356,4 +356,20 @@ test("line: x defaults to indices; mismatched lengths are an error", () => {
   assert.throws(() => plot.line({ a: { x: [1], y: [1, 2] } }, { title: "t", xLabel: "x", yLabel: "y" }), {
     message: lengthMismatchMessage("a", 1, 2),
   });
+});
+
+test("gradNorms given a list of histories, or no history, says what it expects (it read .steps of undefined)", () => {
+  const history = sampleHistory("SGD", 0.1);
+  assert.throws(() => plot.gradNorms([history] as never), {
+    name: "TypeError",
+    message: notOneHistoryMessage([history]),
+  });
+  assert.equal(
+    notOneHistoryMessage([history]),
+    "gradNorms plots one training history, got a list of 1: pass the history itself (gradNorms(history)), one figure per run",
+  );
+  assert.throws(() => plot.gradNorms(undefined as never), { message: notOneHistoryMessage(undefined) });
+  assert.throws(() => plot.gradNorms({} as never), /got an object without steps and epochs arrays/);
+  // An empty history keeps its own message.
+  assert.throws(() => plot.gradNorms({ steps: [], epochs: [] }), { message: noGradNormsMessage("`gradNorm`") });
 });
