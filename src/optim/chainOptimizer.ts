@@ -11,6 +11,7 @@ import {
   duplicateParamsMessage,
   incompleteWeightsMessage,
   invalidParamGroupMessage,
+  notAnOptionsObjectMessage,
   unknownVariableMessage,
   unknownWeightMessage,
   unregisteredVariableMessage,
@@ -110,8 +111,14 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
   protected constructor(options: object, resolve: (options: never) => H, buildChain: ChainBuilder<H>) {
     super();
     const resolveOptions = resolve as unknown as ResolveOptions<H>;
-    const { paramGroups, ...top } = options as { paramGroups?: readonly ParamGroupOptions[] } & Record<string, unknown>;
     const owner = (this.constructor as typeof ChainOptimizer).className;
+    // No argument reads as {} (SGD then says lr is required, as torch); a number (tfjs's sgd(0.1)) is named.
+    if (options !== undefined && (typeof options !== "object" || options === null || Array.isArray(options)))
+      throw new TypeError(notAnOptionsObjectMessage(owner.replace(/^optimlab\./, ""), options));
+    const { paramGroups, ...top } = (options ?? {}) as { paramGroups?: readonly ParamGroupOptions[] } & Record<
+      string,
+      unknown
+    >;
     const topHyper = resolveOptions(top);
     if (paramGroups !== undefined && !Array.isArray(paramGroups)) resolveOptions({ ...top, paramGroups }); // its TypeError
     this.makeGroup = (group, index) => {

@@ -66,6 +66,11 @@ export const unknownLineSearchMessage = (name: unknown): string =>
 /** torch's SGD check: Nesterov needs momentum > 0 and dampening = 0. */
 export const nesterovRequiresMomentumMessage = (): string => "Nesterov momentum requires a momentum and zero dampening";
 
+/** The constructor got something other than an options object (e.g. tfjs's `sgd(0.1)` habit). */
+export function notAnOptionsObjectMessage(optimizer: string, value: unknown): string {
+  return `${optimizer} takes an options object, e.g. new optim.${optimizer}({ lr: 0.1 }), got ${shown(value)}`;
+}
+
 /** torch 1.13's SGD has no default learning rate (`lr=required`). */
 export const lrRequiredMessage = (): string =>
   "parameter group didn't specify a value of required optimization parameter lr";

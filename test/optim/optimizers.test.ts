@@ -335,3 +335,15 @@ test("an optimizer shows its options and chain in a notebook", () => {
 test("every optimizer class is in the table under test", () => {
   for (const cls of optim.OPTIMIZER_CLASSES) optimizerUnderTest(cls.className.replace("optimlab.", ""));
 });
+
+test("an optimizer built with no argument, or with a number as tfjs's sgd(0.1), says what it needs", () => {
+  assert.throws(() => new (optim.SGD as unknown as new () => optim.SGD)(), { message: errors.lrRequiredMessage() });
+  const adam = new (optim.Adam as unknown as new () => optim.Adam)();
+  assert.equal(adam.lr, 0.001);
+  adam.dispose();
+  assert.throws(() => new optim.SGD(0.1 as never), {
+    name: "TypeError",
+    message: "SGD takes an options object, e.g. new optim.SGD({ lr: 0.1 }), got 0.1",
+  });
+  assert.throws(() => new optim.Adam(null as never), { message: errors.notAnOptionsObjectMessage("Adam", null) });
+});
