@@ -54,6 +54,16 @@ export interface DataLoaderOptions {
   seed?: number;
 }
 
+/** A dataset tensor was disposed before (or while) a loader read it. */
+export function disposedDatasetMessage(loader: string, which: "x" | "y"): string {
+  return `${loader}: the dataset's ${which} tensor is disposed; build the loader on live tensors, and dispose a dataset only once no loader (or fit) reads it any more`;
+}
+
+function checkNotDisposed(loader: string, dataset: Dataset): void {
+  for (const which of ["x", "y"] as const)
+    if (dataset?.[which]?.isDisposed === true) throw new Error(disposedDatasetMessage(loader, which));
+}
+
 /**
  * Rows `rows` of `x` and of `y`, one index tensor for both. Disposes by hand rather than in a
  * `tf.tidy`: a scope per batch costs more than the two gathers' own dispatch.
@@ -98,6 +108,7 @@ export class DataLoader implements Iterable<Batch> {
 
   constructor(dataset: Dataset, options: DataLoaderOptions = {}) {
     checkOptionNames(new.target.name, options, new.target.optionNames);
+    checkNotDisposed(new.target.name, dataset);
     this.size = datasetSize(dataset);
     if (this.size === 0) throw new Error(emptyDatasetMessage("DataLoader"));
     const batchSize = options.batchSize ?? 32;
@@ -133,6 +144,7 @@ export class DataLoader implements Iterable<Batch> {
 
   /** Batches of one given epoch (does not advance `epoch`). */
   *batches(epoch: number): Generator<Batch> {
+    checkNotDisposed((this.constructor as typeof DataLoader).name, this.dataset);
     if (this.isFullBatch) {
       // The mean loss does not depend on the order, so skip the copy entirely.
       yield { x: this.dataset.x, y: this.dataset.y, size: this.size, index: 0, dispose: () => {} };

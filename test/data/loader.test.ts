@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { DataLoader, invalidBatchSizeMessage } from "../../src/data/loader";
+import { DataLoader, disposedDatasetMessage, invalidBatchSizeMessage } from "../../src/data/loader";
 import { AugmentedLoader } from "../../src/data/augmentedLoader";
 import { emptyDatasetMessage, mismatchedLengthsMessage } from "../../src/data/dataset";
 import { seed } from "../../src/backend/random";
@@ -126,4 +126,18 @@ test("DataLoader rejects unknown options (torch's batch_size included), naming t
   });
   assert.equal(new AugmentedLoader(data, { augment: (x) => x.clone(), batchSize: 2 }).batchSize, 2);
   tf.dispose([data.x, data.y]);
+});
+
+test("a DataLoader over a disposed tensor says so, at construction and when a batch is read", () => {
+  const data = dataset(4);
+  data.x.dispose();
+  assert.throws(() => new DataLoader(data, { batchSize: 2 }), { message: disposedDatasetMessage("DataLoader", "x") });
+  const later = dataset(4);
+  const loader = new DataLoader(later, { batchSize: 2 });
+  later.y.dispose();
+  const before = tf.memory().numTensors;
+  assert.throws(() => [...loader], { message: disposedDatasetMessage("DataLoader", "y") });
+  assert.equal(tf.memory().numTensors, before);
+  assert.match(disposedDatasetMessage("DataLoader", "x"), /^DataLoader: the dataset's x tensor is disposed; /);
+  later.x.dispose();
 });
