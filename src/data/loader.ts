@@ -6,7 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { deriveSeed, nextSeed, Random } from "../backend/random";
-import { checkOptionNames, datasetSize, emptyDatasetMessage, type Dataset } from "./dataset";
+import { checkOptionNames, datasetSize, emptyDatasetMessage, shown, type Dataset } from "./dataset";
 
 export function invalidBatchSizeMessage(value: unknown): string {
   return `Invalid batchSize: ${String(value)} (expected a positive integer, or "full" for full-batch gradient descent)`;
@@ -52,6 +52,11 @@ export interface DataLoaderOptions {
   dropLast?: boolean;
   /** Seed for the shuffles (default: the next sub-seed of `seed(n)`). */
   seed?: number;
+}
+
+/** A loader's seed that is not an integer (NaN shuffled as some seed, 1.5 as 1, "3" as 3). */
+export function invalidLoaderSeedMessage(value: unknown): string {
+  return `Invalid seed: ${shown(value)} (expected an integer, e.g. seed: 0; the same seed gives the same shuffles)`;
 }
 
 /** A dataset tensor was disposed before (or while) a loader read it. */
@@ -118,6 +123,8 @@ export class DataLoader implements Iterable<Batch> {
     this.batchSize = batchSize === "full" ? this.size : batchSize;
     this.shuffle = options.shuffle ?? false;
     this.dropLast = options.dropLast ?? false;
+    if (options.seed !== undefined && !(typeof options.seed === "number" && Number.isInteger(options.seed)))
+      throw new Error(invalidLoaderSeedMessage(options.seed));
     this.seed = options.seed ?? nextSeed();
   }
 

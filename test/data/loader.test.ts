@@ -1,7 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { DataLoader, disposedDatasetMessage, invalidBatchSizeMessage } from "../../src/data/loader";
+import {
+  DataLoader,
+  disposedDatasetMessage,
+  invalidBatchSizeMessage,
+  invalidLoaderSeedMessage,
+} from "../../src/data/loader";
 import { AugmentedLoader } from "../../src/data/augmentedLoader";
 import { emptyDatasetMessage, mismatchedLengthsMessage } from "../../src/data/dataset";
 import { seed } from "../../src/backend/random";
@@ -140,4 +145,18 @@ test("a DataLoader over a disposed tensor says so, at construction and when a ba
   assert.equal(tf.memory().numTensors, before);
   assert.match(disposedDatasetMessage("DataLoader", "x"), /^DataLoader: the dataset's x tensor is disposed; /);
   later.x.dispose();
+});
+
+test('DataLoader seeds must be integers: NaN, 1.5 (which shuffled as 1) and "3" are refused', () => {
+  const data = dataset(4);
+  for (const bad of [Number.NaN, 1.5, Number.POSITIVE_INFINITY, "3"])
+    assert.throws(() => new DataLoader(data, { shuffle: true, seed: bad as number }), {
+      message: invalidLoaderSeedMessage(bad),
+    });
+  assert.equal(
+    invalidLoaderSeedMessage("3"),
+    'Invalid seed: "3" (expected an integer, e.g. seed: 0; the same seed gives the same shuffles)',
+  );
+  assert.equal(new DataLoader(data, { shuffle: true, seed: -1 }).seed, -1);
+  tf.dispose([data.x, data.y]);
 });
