@@ -7,6 +7,8 @@
  * - The output lives in an `Output` widget whose `outputs` the kernel sets: one state update per run,
  *   no flicker, and it works whether or not a cell is running.
  * - An exception in `fn` is shown in the output (name, message, stack); the controls stay alive.
+ * - `fn` runs inside the output, as in ipywidgets (`with out:`): what it prints goes there (the first print
+ *   of a run replaces the last run's output), then its result; `undefined` shows nothing.
  * - An async `fn` shows "computing…" in a status line while it runs; `context.progress(fraction)`
  *   shows how far it got.
  * - Front ends without widgets (the site built by `npm start`, nbconvert, a front end without
@@ -23,6 +25,7 @@ import { captureScope, keepRequestOpen, type CommJson } from "./commProtocol";
 import { HTML } from "./controls";
 import { HBox, VBox } from "./boxes";
 import { Output } from "./output";
+import { appendStream, capturePrints } from "./printCapture";
 import { RunScheduler, type RunContext } from "./runScheduler";
 import { noWidgetsHelpMessage, WIDGET_VIEW_MIME, type Widget } from "./widget";
 
@@ -81,6 +84,8 @@ export class Interactive<C extends Controls, R> implements Displayable {
   readonly box: VBox;
   private readonly scheduler: RunScheduler<ValuesOf<C>, R>;
   private latest: { result?: R; error?: unknown } = {};
+  /** What the newest run printed (nbformat stream outputs), shown before its result. */
+  private printed: CommJson[] = [];
   /** The last result formatted as `display` does (the fallback of front ends without widgets). */
   private latestBundle: MimeBundle | undefined;
   /** Runs code in the scope of the request behind the newest run (its output and messages belong there). */
@@ -179,16 +184,55 @@ export class Interactive<C extends Controls, R> implements Displayable {
         });
       },
     };
-    const result = this.fn(values, context);
+    // What fn prints goes into the Output, as in ipywidgets (`with self.out:`): the first print replaces
+    // the last run's output (clear_output(wait=True)), the result comes after the prints.
+    const printed: CommJson[] = [];
+    this.printed = printed;
+    let finished = false;
+    let flushing = false;
+    const stop = capturePrints((name, text) => {
+      if (finished || run.signal.aborted) return false;
+      appendStream(printed, name, text);
+      if (!flushing) {
+        flushing = true;
+        setImmediate(() => {
+          flushing = false;
+          if (!finished && !run.signal.aborted) this.output.setOutputs(printed);
+        });
+      }
+      return true;
+    });
+    const end = (): void => {
+      finished = true;
+      stop();
+    };
+    let result: R | Promise<R>;
+    try {
+      result = this.fn(values, context);
+    } catch (error) {
+      end();
+      throw error;
+    }
     if (result instanceof Promise) {
       if (this.status.value === "") this.status.value = "computing…";
-      return result;
+      return result.finally(end);
     }
+    end();
     return result;
   }
 
   private async show(result: R): Promise<void> {
     this.latest = { result };
+    const printed = this.printed;
+    if (result === undefined) {
+      // Nothing to show for a function that returns nothing (ipywidgets skips None), only its prints.
+      this.latestBundle = undefined;
+      this.inRequestScope(() => {
+        if (this.status.value !== "") this.status.value = "";
+        this.output.setOutputs(printed);
+      });
+      return;
+    }
     const bundle = { ...(await formatNow(result)) };
     this.latestBundle = { ...bundle };
     const holder = globalThis as PlotlyHolder;
@@ -203,7 +247,7 @@ export class Interactive<C extends Controls, R> implements Displayable {
     }
     this.inRequestScope(() => {
       if (this.status.value !== "") this.status.value = "";
-      this.output.setOutputs([{ output_type: "display_data", data: bundle as CommJson, metadata: {} }]);
+      this.output.setOutputs([...printed, { output_type: "display_data", data: bundle as CommJson, metadata: {} }]);
     });
   }
 
@@ -212,7 +256,7 @@ export class Interactive<C extends Controls, R> implements Displayable {
     this.latestBundle = undefined;
     this.inRequestScope(() => {
       if (this.status.value !== "") this.status.value = "";
-      this.output.setOutputs([errorOutput(error)]);
+      this.output.setOutputs([...this.printed, errorOutput(error)]);
     });
   }
 

@@ -67,7 +67,7 @@ describe("widgets through Debian's jupyter_client", { timeout: 300_000 }, () => 
       "interact's static fallback is a Plotly figure with one frame per value",
       "an observe callback's output after an await goes to the comm message's request",
       "an onClick callback's output after an await goes to the click's request (the capturing Output widget)",
-      "an interact run's output after an await goes to the control's comm message",
+      "an interact run's print after an await goes into its Output widget, as a child of the control's comm message",
       "an interrupted busy loop after an await leaves the kernel (and its widgets) alive",
       "an async callback's request goes idle only after its output (front ends drop output after idle)",
     ]) {

@@ -89,6 +89,25 @@ class RecordingSink implements CommSink {
   }
 }
 
+/** A recording sink with request scopes, as the kernel has them (what a callback prints belongs to its request). */
+class ScopedSink extends RecordingSink {
+  scope: object | undefined = { request: "cell-1" };
+
+  captureScope(): unknown {
+    return this.scope;
+  }
+
+  runInScope<T>(scope: unknown, fn: () => T): T {
+    const previous = this.scope;
+    this.scope = scope as object | undefined;
+    try {
+      return fn();
+    } finally {
+      this.scope = previous;
+    }
+  }
+}
+
 describe("wire state", () => {
   it("converts names both ways", () => {
     assert.equal(snakeCase("continuousUpdate"), "continuous_update");
@@ -443,6 +462,76 @@ describe("interact", () => {
       () => widgets.interact(() => 1, { beta }, { static: { gamma: [1] } as never }),
       /static control "gamma" is not one of the controls \(beta\)/,
     );
+  });
+});
+
+describe("interact in a kernel", () => {
+  let sink: ScopedSink;
+  beforeEach(() => {
+    sink = new ScopedSink();
+    setCommSink(sink);
+  });
+  afterEach(() => setCommSink(undefined));
+
+  it("what fn prints goes into its Output, replacing the last run's; an undefined result shows nothing", async () => {
+    const x = new widgets.IntSlider({ value: 3, max: 10 });
+    const ui = widgets.interact(
+      ({ x: v }) => {
+        console.log("x squared is", v * v);
+      },
+      { x },
+    );
+    const bundle = (await ui[JUPYTER_DISPLAY]()) as MimeBundle;
+    assert.deepEqual(ui.output.outputs, [{ output_type: "stream", name: "stdout", text: "x squared is 9\n" }]);
+    assert.doesNotMatch(String(bundle["text/plain"]), /undefined/);
+    sink.scope = { request: "comm-msg-2" }; // a move: the front end's comm_msg
+    x.value = 4;
+    await ui.idle();
+    assert.deepEqual(ui.output.outputs, [{ output_type: "stream", name: "stdout", text: "x squared is 16\n" }]);
+    // negative control: a result is shown after what was printed
+    const y = new widgets.IntSlider({ value: 2, max: 10 });
+    const shown = widgets.interact(
+      ({ y: v }) => {
+        console.log("computing", v);
+        console.error("careful");
+        return v * 10;
+      },
+      { y },
+    );
+    await shown.refresh();
+    assert.deepEqual(
+      shown.output.outputs.map((o) => (o as { output_type: string }).output_type),
+      ["stream", "stream", "display_data"],
+    );
+    assert.deepEqual(shown.output.outputs.slice(0, 2), [
+      { output_type: "stream", name: "stdout", text: "computing 2\n" },
+      { output_type: "stream", name: "stderr", text: "careful\n" },
+    ]);
+    assert.equal((shown.output.outputs[2] as { data: { "text/plain": string } }).data["text/plain"], "20");
+  });
+
+  it("an async fn's prints after an await reach the Output live, before the result", async () => {
+    const x = new widgets.IntSlider({ value: 1, max: 10 });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const ui = widgets.interact(
+      async ({ x: v }) => {
+        console.log("epoch 1 of", v);
+        await gate;
+        console.log("done");
+        return v;
+      },
+      { x },
+    );
+    void ui.refresh();
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(ui.output.outputs, [{ output_type: "stream", name: "stdout", text: "epoch 1 of 1\n" }]);
+    release();
+    await ui.idle();
+    assert.deepEqual(ui.output.outputs.slice(0, 1), [
+      { output_type: "stream", name: "stdout", text: "epoch 1 of 1\ndone\n" },
+    ]);
+    assert.equal(ui.output.outputs.length, 2);
   });
 });
 
