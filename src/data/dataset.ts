@@ -32,8 +32,14 @@ export function mismatchedLengthsMessage(xRows: number, yRows: number): string {
   return `Dataset x has ${xRows} examples but y has ${yRows}: the first dimensions must match`;
 }
 
-/** Number of examples; throws on mismatched x/y lengths. */
+/** x or y is a scalar: it has no first dimension to hold examples (it read as an empty dataset). */
+export function scalarDatasetMessage(which: "x" | "y"): string {
+  return `Dataset ${which} is a scalar (rank 0): a dataset holds its examples along the first dimension, e.g. x of shape [n, features] and y of shape [n] (one example: tf.tensor2d([[…]]) or x.expandDims(0))`;
+}
+
+/** Number of examples; throws on a rank-0 x or y and on mismatched x/y lengths. */
 export function datasetSize(dataset: Dataset): number {
+  for (const which of ["x", "y"] as const) if (dataset[which].rank === 0) throw new Error(scalarDatasetMessage(which));
   const rows = dataset.x.shape[0] ?? 0;
   const yRows = dataset.y.shape[0] ?? 0;
   if (rows !== yRows) throw new Error(mismatchedLengthsMessage(rows, yRows));

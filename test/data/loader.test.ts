@@ -8,7 +8,7 @@ import {
   invalidLoaderSeedMessage,
 } from "../../src/data/loader";
 import { AugmentedLoader } from "../../src/data/augmentedLoader";
-import { emptyDatasetMessage, mismatchedLengthsMessage } from "../../src/data/dataset";
+import { emptyDatasetMessage, mismatchedLengthsMessage, scalarDatasetMessage } from "../../src/data/dataset";
 import { seed } from "../../src/backend/random";
 
 function dataset(n: number) {
@@ -159,4 +159,14 @@ test('DataLoader seeds must be integers: NaN, 1.5 (which shuffled as 1) and "3" 
   );
   assert.equal(new DataLoader(data, { shuffle: true, seed: -1 }).seed, -1);
   tf.dispose([data.x, data.y]);
+});
+
+test("a rank-0 x or y is reported as a scalar, not as an empty dataset", () => {
+  const x = tf.scalar(1);
+  const y = tf.scalar(1);
+  const rows = tf.ones([3, 2]);
+  assert.throws(() => new DataLoader({ x, y }, { batchSize: 2 }), { message: scalarDatasetMessage("x") });
+  assert.throws(() => new DataLoader({ x: rows, y }, { batchSize: 2 }), { message: scalarDatasetMessage("y") });
+  assert.match(scalarDatasetMessage("x"), /^Dataset x is a scalar \(rank 0\): /);
+  tf.dispose([x, y, rows]);
 });
