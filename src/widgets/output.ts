@@ -29,19 +29,40 @@ export class Output extends Widget {
   /**
    * Runs `fn` with this widget capturing the current request's output; returns what `fn` returns.
    * Captures nest like ipywidgets' `with out:` (the previous capture is restored after).
+   *
+   * In a kernel, an exception from `fn` (or its promise's rejection) is shown inside this widget and not
+   * thrown again, as ipywidgets' `Output.__exit__` shows the traceback while `msg_id` is still set: the
+   * "debug a callback with an Output" recipe. `capture` then returns undefined. Outside a kernel it is thrown.
    */
-  capture<T>(fn: () => T): T {
+  capture<T>(fn: () => Promise<T>): Promise<T | undefined>;
+  capture<T>(fn: () => T): T | undefined;
+  capture<T>(fn: () => T): T | Promise<unknown> | undefined {
+    const sink = getCommSink();
     const previous = this.get<string>("msg_id");
-    this.set({ msg_id: getCommSink()?.currentMessageId() ?? "" });
+    this.set({ msg_id: sink?.currentMessageId() ?? "" });
+    const fail = (error: unknown): undefined => {
+      try {
+        if (!sink) throw error;
+        process.stderr.write(`${error instanceof Error ? (error.stack ?? String(error)) : String(error)}\n`);
+      } finally {
+        this.set({ msg_id: previous });
+      }
+      return undefined;
+    };
     let result: T;
     try {
       result = fn();
     } catch (error) {
-      this.set({ msg_id: previous });
-      throw error;
+      return fail(error);
     }
     if (result instanceof Promise) {
-      return result.finally(() => this.set({ msg_id: previous })) as T;
+      return result.then(
+        (value: unknown) => {
+          this.set({ msg_id: previous });
+          return value;
+        },
+        (error: unknown) => fail(error),
+      );
     }
     this.set({ msg_id: previous });
     return result;

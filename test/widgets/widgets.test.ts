@@ -305,6 +305,44 @@ describe("widgets through a comm sink", () => {
     );
   });
 
+  it("Output.capture shows a thrown error inside the Output (before msg_id is cleared), as ipywidgets' Output.__exit__", async () => {
+    const out = new widgets.Output();
+    sink.messageId = "click-3";
+    const stderr: Array<{ at: number; text: string }> = [];
+    const write = Reflect.get(process.stderr, "write") as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string) => {
+      stderr.push({ at: sink.sent.length, text: String(chunk) });
+      return true;
+    }) as typeof process.stderr.write;
+    let syncResult: unknown = "not returned";
+    let asyncResult: unknown = "not returned";
+    try {
+      syncResult = out.capture(() => {
+        throw new Error("click error inside capture");
+      });
+      asyncResult = await out.capture(async () => {
+        await Promise.resolve();
+        throw new Error("async error inside capture");
+      });
+    } finally {
+      process.stderr.write = write;
+    }
+    const updates = sink.sent.map((s, i) => ({ i, s })).filter(({ s }) => s.commId === out.modelId && s.kind === "msg");
+    assert.deepEqual(
+      updates.map(({ s }) => (s.data.state as CommData).msg_id),
+      ["click-3", "", "click-3", ""],
+    );
+    assert.equal(stderr.length, 2);
+    assert.match(stderr[0].text, /Error: click error inside capture/);
+    assert.match(stderr[1].text, /Error: async error inside capture/);
+    // each error is written while msg_id is still set: after the update that sets it, before the one clearing it
+    assert.ok(stderr[0].at > updates[0].i && stderr[0].at <= updates[1].i, JSON.stringify({ stderr, updates }));
+    assert.ok(stderr[1].at > updates[2].i && stderr[1].at <= updates[3].i, JSON.stringify({ stderr, updates }));
+    // shown, so not thrown again (it would land outside the Output)
+    assert.equal(syncResult, undefined);
+    assert.equal(asyncResult, undefined);
+  });
+
   it("jupyter.widget.control answers request_states with every live widget", () => {
     const slider = new widgets.FloatSlider();
     const handler = sink.targets.get("jupyter.widget.control");
