@@ -117,3 +117,80 @@ export function withoutExports(code: string): { code: string } | { problem: Expo
     out = out.slice(0, start) + out.slice(start, end).replace(/[^\n]/g, " ") + out.slice(end);
   return { code: out };
 }
+
+/** A top-level binding of a cell that reaches the REPL's global lexical scope (see globalNames.ts). */
+export interface TopLevelBinding {
+  name: string;
+  node: ts.Node;
+  /** For an import: the module and the export the name reads (`"*"`: the namespace, `"="`: `import x = require`). */
+  from?: { specifier: string; imported: string };
+}
+
+/** Whether a namespace declares values (an instantiated one becomes a variable of the cell). */
+function instantiated(statement: ts.Statement): boolean {
+  if (ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) return false;
+  if (ts.isImportDeclaration(statement) && statement.importClause?.isTypeOnly) return false;
+  if (ts.isModuleDeclaration(statement)) {
+    if (ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) return false;
+    const body = statement.body;
+    if (!body) return false;
+    if (ts.isModuleBlock(body)) return body.statements.some(instantiated);
+    return ts.isModuleDeclaration(body) ? instantiated(body) : true;
+  }
+  return true;
+}
+
+/**
+ * The cell's top-level value bindings (what becomes a `let` of the REPL's global scope): variables,
+ * functions with a body, classes, enums and namespaces with values, not `declare`d; imports too,
+ * with where they come from. Types (interface, type, `import type`) bind no value.
+ */
+export function topLevelBindings(file: ts.SourceFile): TopLevelBinding[] {
+  const out: TopLevelBinding[] = [];
+  const declared = (statement: ts.Statement): boolean =>
+    ts.canHaveModifiers(statement) &&
+    (ts.getModifiers(statement) ?? []).some((m) => m.kind === ts.SyntaxKind.DeclareKeyword);
+  const addBinding = (binding: ts.BindingName): void => {
+    if (ts.isIdentifier(binding)) out.push({ name: binding.text, node: binding });
+    else for (const element of binding.elements) if (!ts.isOmittedExpression(element)) addBinding(element.name);
+  };
+  for (const statement of file.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      const clause = statement.importClause;
+      if (!clause || clause.isTypeOnly || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+      const specifier = statement.moduleSpecifier.text;
+      if (clause.name)
+        out.push({ name: clause.name.text, node: clause.name, from: { specifier, imported: "default" } });
+      const bindings = clause.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings))
+        out.push({ name: bindings.name.text, node: bindings.name, from: { specifier, imported: "*" } });
+      if (bindings && ts.isNamedImports(bindings))
+        for (const element of bindings.elements) {
+          if (element.isTypeOnly) continue;
+          const imported = (element.propertyName ?? element.name).text;
+          out.push({ name: element.name.text, node: element.name, from: { specifier, imported } });
+        }
+    } else if (ts.isImportEqualsDeclaration(statement)) {
+      if (statement.isTypeOnly) continue;
+      const reference = statement.moduleReference;
+      if (ts.isExternalModuleReference(reference) && ts.isStringLiteral(reference.expression))
+        out.push({
+          name: statement.name.text,
+          node: statement.name,
+          from: { specifier: reference.expression.text, imported: "=" },
+        });
+      else out.push({ name: statement.name.text, node: statement.name });
+    } else if (declared(statement)) {
+      continue;
+    } else if (ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) addBinding(declaration.name);
+    } else if (ts.isFunctionDeclaration(statement)) {
+      if (statement.name && statement.body) out.push({ name: statement.name.text, node: statement.name });
+    } else if (ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)) {
+      if (statement.name) out.push({ name: statement.name.text, node: statement.name });
+    } else if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name) && instantiated(statement)) {
+      out.push({ name: statement.name.text, node: statement.name });
+    }
+  }
+  return out;
+}

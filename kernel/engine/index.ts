@@ -7,11 +7,13 @@
  * construction: `warmUp()` does it, and the server calls it once the client has its
  * `kernel_info_reply` (see server.ts).
  */
+import { isBuiltin } from "node:module";
 import * as path from "node:path";
 import type { CellChecker, Completion } from "./checker";
 import { compileError, interruptError, runtimeError, type CellError } from "./errors";
 import type { ReplEvaluator, UserCodeRunner } from "./evaluator";
-import { createModuleLoader } from "./modules";
+import { isSharedGlobal, checkSharedGlobals, sharedGlobalDeclarationMessage } from "./globalNames";
+import { createModuleLoader, namespaceOf } from "./modules";
 import { installTensorFormatter } from "./tensorFormat";
 import type { InterruptState } from "../interrupts";
 import { nodeSetImmediate } from "../output";
@@ -111,6 +113,8 @@ export class TypeScriptEngine {
         return { status: "error", error: compileError([`${line}:${column} - ${message}`]) };
       }
       code = exportless.code;
+      const shadowing = sharedGlobalProblems(code);
+      if (shadowing.length > 0) return { status: "error", error: compileError(shadowing) };
       const checked = checker.check(code);
       if (checked.diagnostics.length > 0) {
         return {
@@ -178,4 +182,38 @@ export class TypeScriptEngine {
   close(): void {
     this.evaluator?.close();
   }
+}
+
+/**
+ * The cell's top-level declarations of a name of Node's globals (`const process = …`), as compile
+ * errors: V8's REPL mode would put them in the global lexical scope, where they replace the global for
+ * every module (see globalNames.ts). An import of such a name from one of Node's built-in modules is
+ * checked here too (`import { setTimeout } from "timers/promises"` is not the global setTimeout);
+ * from a package, when the cell runs (the loader's `checkGlobals`).
+ */
+function sharedGlobalProblems(code: string): string[] {
+  if (!/\b(var|let|const|function|class|enum|namespace|module|import)\b/.test(code)) return [];
+  const { parseCell, topLevelBindings } = require("./cellSyntax") as typeof import("./cellSyntax");
+  const file = parseCell(code).file;
+  const problems: string[] = [];
+  for (const binding of topLevelBindings(file)) {
+    if (!isSharedGlobal(binding.name)) continue;
+    let message: string | undefined = sharedGlobalDeclarationMessage(binding.name);
+    if (binding.from) {
+      const { specifier, imported } = binding.from;
+      message = undefined;
+      if (isBuiltin(specifier)) {
+        try {
+          const exports: unknown = require(specifier);
+          checkSharedGlobals(imported === "=" ? exports : namespaceOf(exports), specifier, [[binding.name, imported]]);
+        } catch (error) {
+          message = error instanceof Error ? error.message : String(error);
+        }
+      }
+    }
+    if (message === undefined) continue;
+    const { line, character } = file.getLineAndCharacterOfPosition(binding.node.getStart(file));
+    problems.push(`${line + 1}:${character + 1} - ${message}`);
+  }
+  return problems;
 }

@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import { builtinModules, createRequire } from "node:module";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { checkSharedGlobals } from "./globalNames";
 
 export interface ModuleLoader {
   /** `import … from "m"` (static): the module's namespace. */
@@ -19,6 +20,11 @@ export interface ModuleLoader {
   import(specifier: string): Promise<unknown>;
   /** `require("m")` and `import x = require("m")`. */
   require: NodeJS.Require;
+  /**
+   * Checks that an import of a name of Node's globals brings the global itself (the import binds
+   * nothing then: see globalNames.ts); returns `namespace`.
+   */
+  checkGlobals(namespace: unknown, specifier: string, bindings: [string, string][]): unknown;
 }
 
 // A real dynamic import(): TypeScript compiles `import()` in this CommonJS file to require().
@@ -53,10 +59,15 @@ export function createModuleLoader(
     onLoad(namespace);
     return namespace;
   };
-  return { load, import: load, require };
+  const checkGlobals = (namespace: unknown, specifier: string, bindings: [string, string][]): unknown => {
+    checkSharedGlobals(namespace, specifier, bindings);
+    return namespace;
+  };
+  return { load, import: load, require, checkGlobals };
 }
 
-function namespaceOf(exports: unknown): unknown {
+/** What `import * as ns` of a CommonJS module gives (also what the engine checks an import against). */
+export function namespaceOf(exports: unknown): unknown {
   if ((typeof exports === "object" || typeof exports === "function") && exports !== null) {
     if ((exports as { __esModule?: boolean }).__esModule) return exports;
     // A fresh object that reads through to the module's exports, plus `default`.

@@ -7,6 +7,8 @@
  *   import d, { a, b as c } from "m" → const { default: d, a, b: c } = await __optimlab.load("m");
  *   import "m"                   → await __optimlab.load("m");
  *   import x = require("m")      → const x = __optimlab.require("m");
+ *   import { Buffer } from "m"   → __optimlab.checkGlobals(await __optimlab.load("m"), "m", [["Buffer","Buffer"]]);
+ *                                  (a name of Node's globals is not bound: see globalNames.ts)
  *   import type …                → (removed)
  *   import("m")                  → __optimlab.import("m")
  *   export const x = …           → const x = …
@@ -14,6 +16,7 @@
  */
 import ts from "typescript";
 import { exportKeywords } from "./cellSyntax";
+import { isSharedGlobal } from "./globalNames";
 
 /** The global object cells reach the kernel's module loader through (see modules.ts). */
 export const LOADER_GLOBAL = "__optimlab";
@@ -48,12 +51,31 @@ export function rewriteModuleSyntax(file: ts.SourceFile): string {
         replace(statement, "");
         continue;
       }
+      // A name of Node's globals is not bound (the engine allowed only imports of the global object
+      // itself: binding it would shadow the global for every module, see globalNames.ts); the loader
+      // checks, when the cell runs, that it is that object.
+      const shared: [string, string][] = [];
       const load = `await ${LOADER_GLOBAL}.load(${from})`;
+      const checked = (namespace: string): string =>
+        shared.length === 0
+          ? namespace
+          : `${LOADER_GLOBAL}.checkGlobals(${namespace}, ${from}, ${JSON.stringify(shared)})`;
       const parts: string[] = [];
-      if (clause.name) parts.push(`default: ${clause.name.text}`);
+      if (clause.name) {
+        if (isSharedGlobal(clause.name.text)) shared.push([clause.name.text, "default"]);
+        else parts.push(`default: ${clause.name.text}`);
+      }
       const bindings = clause.namedBindings;
       if (bindings && ts.isNamespaceImport(bindings)) {
-        const declarations = [`const ${bindings.name.text} = ${load};`];
+        if (isSharedGlobal(bindings.name.text)) {
+          shared.push([bindings.name.text, "*"]);
+          replace(
+            statement,
+            parts.length > 0 ? `const { ${parts.join(", ")} } = ${checked(load)};` : `${checked(load)};`,
+          );
+          continue;
+        }
+        const declarations = [`const ${bindings.name.text} = ${checked(load)};`];
         if (parts.length > 0) declarations.push(`const { ${parts.join(", ")} } = ${bindings.name.text};`);
         replace(statement, declarations.join(" "));
         continue;
@@ -61,18 +83,27 @@ export function rewriteModuleSyntax(file: ts.SourceFile): string {
       if (bindings && ts.isNamedImports(bindings)) {
         for (const element of bindings.elements) {
           if (element.isTypeOnly) continue;
+          if (isSharedGlobal(element.name.text)) {
+            shared.push([element.name.text, (element.propertyName ?? element.name).text]);
+            continue;
+          }
           parts.push(
             element.propertyName ? `${element.propertyName.getText(file)}: ${element.name.text}` : element.name.text,
           );
         }
       }
-      replace(statement, parts.length > 0 ? `const { ${parts.join(", ")} } = ${load};` : `${load};`);
+      replace(statement, parts.length > 0 ? `const { ${parts.join(", ")} } = ${checked(load)};` : `${checked(load)};`);
     } else if (ts.isImportEqualsDeclaration(statement)) {
       if (statement.isTypeOnly) replace(statement, "");
       else if (ts.isExternalModuleReference(statement.moduleReference)) {
+        const name = statement.name.text;
+        const from = statement.moduleReference.expression.getText(file);
+        const required = `${LOADER_GLOBAL}.require(${from})`;
         replace(
           statement,
-          `const ${statement.name.text} = ${LOADER_GLOBAL}.require(${statement.moduleReference.expression.getText(file)});`,
+          isSharedGlobal(name)
+            ? `${LOADER_GLOBAL}.checkGlobals(${required}, ${from}, ${JSON.stringify([[name, "="]])});`
+            : `const ${name} = ${required};`,
         );
       }
     } else if (ts.isExportDeclaration(statement) || ts.isExportAssignment(statement)) {

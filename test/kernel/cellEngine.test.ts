@@ -1,0 +1,83 @@
+/**
+ * The cell engine in this process (no kernel around it): what a cell may declare, how a cell's text
+ * is read, what a local import loads.
+ */
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { TypeScriptEngine, type ExecutionOutcome } from "../../kernel/engine";
+import { InterruptState } from "../../kernel/interrupts";
+
+const ROOT = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-cell-engine-"));
+// A package whose export has the name of a Node global but is another object.
+fs.mkdirSync(path.join(ROOT, "node_modules", "fake-perf"), { recursive: true });
+fs.writeFileSync(path.join(ROOT, "node_modules", "fake-perf", "index.js"), "exports.performance = { now: () => 0 };\n");
+
+const engine = new TypeScriptEngine({ rootDir: ROOT, prelude: "", globals: {}, interrupts: new InterruptState() });
+const never = new Promise<void>(() => undefined);
+const run = (code: string): Promise<ExecutionOutcome> => engine.execute(code, never);
+
+/** The value of a cell that must succeed. */
+async function value(code: string): Promise<unknown> {
+  const outcome = await run(code);
+  assert.equal(outcome.status, "ok", `${code}: ${JSON.stringify(outcome)}`);
+  return outcome.status === "ok" ? outcome.value : undefined;
+}
+
+/** The error of a cell that must fail: "ename: evalue". */
+async function failure(code: string): Promise<string> {
+  const outcome = await run(code);
+  assert.equal(outcome.status, "error", `${code} should fail`);
+  return outcome.status === "error" ? `${outcome.error.ename}: ${outcome.error.evalue}` : "";
+}
+
+after(() => engine.close());
+
+describe("a cell's top-level names and Node's globals", { timeout: 120_000 }, () => {
+  it("refuses a top-level declaration of a Node global before it runs, and keeps the global working", async () => {
+    // Before: the cell's `Buffer` replaced the global for every module (the kernel crashed sending
+    // the reply; `process`, `performance` broke optimlab for the rest of the session).
+    for (const [code, name] of [
+      ["const Buffer = [1, 2]", "Buffer"],
+      ["const process = (x: number) => x * 2", "process"],
+      ["let performance = 0.93", "performance"],
+      ["function setTimeout() {}", "setTimeout"],
+      ["class URL {}", "URL"],
+      ["var console = { log: () => 1 }", "console"],
+      ["const { a, b: [Map] } = { a: 1, b: [2] }", "Map"],
+      ["enum Buffer { A }", "Buffer"],
+    ]) {
+      const error = await failure(code);
+      assert.match(error, /^CompileError: /, code);
+      assert.ok(error.includes(`'${name}' is one of Node's globals`), `${code}: ${error}`);
+      assert.match(error, /Rename it, e\.g\. my\w+, or declare it inside a block/);
+    }
+    assert.match(await failure("const x = 1;\nconst process = 2"), /^CompileError: 2:7 - 'process'/);
+    assert.equal(
+      await value("Buffer.from('ab').length + typeof performance.now + typeof process.cwd"),
+      "2functionfunction",
+    );
+    // Inside a block or a function the name is the learner's own; a type of that name binds nothing.
+    assert.equal(await value("{ const process = 4; process }"), 4);
+    assert.equal(await value("function f() { const Buffer = 5; return Buffer }\nf()"), 5);
+    assert.equal(await value("interface Event { x: number }\nconst ev: Event = { x: 1 }; ev.x"), 1);
+    assert.equal(await value("const myProcess = (x: number) => x * 2; myProcess(2)"), 4);
+  });
+
+  it("lets a cell import a global's own object, refuses another object of that name", async () => {
+    assert.equal(await value('import { Buffer } from "node:buffer";\nBuffer.from("abc").length'), 3);
+    assert.equal(await value('import process from "node:process";\ntypeof process.cwd'), "function");
+    assert.equal(await value('import { performance as perf } from "perf_hooks";\ntypeof perf.now'), "function");
+    const error = await failure('import { setTimeout } from "node:timers/promises"');
+    assert.match(error, /^CompileError: 1:10 - 'setTimeout' of "node:timers\/promises" is not the global 'setTimeout'/);
+    assert.match(error, /import \{ setTimeout as mySetTimeout \} from "node:timers\/promises"/);
+    assert.match(await failure('import * as process from "process"'), /import \* as myProcess from "process"/);
+    assert.equal(await value('import { setTimeout as sleep } from "node:timers/promises";\nawait sleep(1, 7)'), 7);
+    // From a package: checked when the cell runs; nothing was bound.
+    const late = await failure('import { performance } from "fake-perf"');
+    assert.match(late, /^TypeError: 'performance' of "fake-perf" is not the global 'performance'/);
+    assert.equal(await value("typeof performance.now() === 'number' && performance.now() > 0"), true);
+  });
+});
