@@ -170,7 +170,12 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
         // planFit never makes ReduceLROnPlateau per-step: it needs the epoch's metric.
         if (plan.schedulerPerStep && plan.scheduler && !(plan.scheduler instanceof ReduceLROnPlateau))
           plan.scheduler.step();
-        const stepEnd = options.callbacks?.onStepEnd?.({ step: globalStep, epoch, batch: stepInEpoch - 1, lr });
+        const stepEnd: unknown = options.callbacks?.onStepEnd?.({
+          step: globalStep,
+          epoch,
+          batch: stepInEpoch - 1,
+          lr,
+        });
         // An async callback is awaited (its rejection fails the fit); a plain one costs no microtask.
         if (stepEnd instanceof Promise) await stepEnd;
         throwIfInterrupted(); // Kernel → Interrupt stops here, between two steps

@@ -60,7 +60,7 @@ export interface FitCallbacks {
    * After each optimizer step (values are not read here, to avoid a sync per step). A promise it
    * returns is awaited, and its rejection ends the fit with that error.
    */
-  onStepEnd?(info: { step: number; epoch: number; batch: number; lr: number | undefined }): void | Promise<void>;
+  onStepEnd?(info: { step: number; epoch: number; batch: number; lr: number | undefined }): void;
   /** After each epoch, with its record. */
   onEpochEnd?(record: EpochRecord, context: EpochContext): void | Promise<void>;
 }
@@ -384,7 +384,8 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
   const metrics = resolveMetrics(options.metrics, loss);
   const scheduler = options.scheduler;
   if (scheduler !== undefined && !isScheduler(scheduler)) throw new Error(notASchedulerMessage(scheduler));
-  if (scheduler !== undefined && scheduler.optimizer !== optimizer) throw new Error(foreignSchedulerMessage());
+  if (scheduler !== undefined && (scheduler.optimizer as unknown) !== optimizer)
+    throw new Error(foreignSchedulerMessage());
   if (scheduler instanceof OneCycleLR) {
     const total = scheduler.stateDict().settings.totalSteps;
     const left = typeof total === "number" ? total - scheduler.lastEpoch : Infinity;

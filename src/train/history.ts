@@ -8,7 +8,6 @@ import { escapeHtml } from "../display/escapeHtml";
 import { language, type Language } from "../i18n/language";
 import { translate } from "../i18n/translate";
 import { withSeconds } from "../i18n/units";
-import { shown } from "../optim/errors";
 
 /** Facts about the run that are not per step. */
 export interface RunInfo {

@@ -72,8 +72,8 @@ test("earlyStopping.mode and History.best's mode: a misspelled mode is rejected,
   );
   const history = new History({
     epochs: [
-      { epoch: 1, step: 1, loss: 1, time: 0 },
-      { epoch: 2, step: 2, loss: 0.5, time: 0 },
+      { epoch: 1, step: 1, loss: 1, time: 0, samplesPerSecond: 1 },
+      { epoch: 2, step: 2, loss: 0.5, time: 0, samplesPerSecond: 1 },
     ],
   });
   assert.throws(() => history.best("loss", "minimum" as "min"), { message: invalidBestModeMessage("minimum") });
