@@ -6,6 +6,11 @@ import { Widget } from "./widget";
 import { describedState, DESCRIPTION_STYLE, type DescribedOptions } from "./described";
 import type { WireState } from "./wireState";
 
+/** An error's stack (its `name: message` line first), or the thrown value. */
+function errorText(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+}
+
 export interface CheckboxOptions extends DescribedOptions {
   value?: boolean;
   disabled?: boolean;
@@ -102,9 +107,21 @@ export class Button extends Widget {
     };
   }
 
-  /** Clicks the button from code (what a front-end click does). */
+  /**
+   * Clicks the button from code (what a front-end click does). A handler that throws is reported on
+   * stderr (the click's request) and the next handlers still run, as ipywidgets' `CallbackDispatcher` does.
+   */
   click(): void {
-    for (const handler of [...this.clickHandlers]) keepRequestOpen(handler(this));
+    for (const handler of [...this.clickHandlers]) {
+      let result: unknown;
+      try {
+        result = handler(this);
+      } catch (error) {
+        process.stderr.write(`Error in an onClick callback: ${errorText(error)}\n`);
+        continue;
+      }
+      keepRequestOpen(result);
+    }
   }
 }
 

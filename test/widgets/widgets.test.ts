@@ -192,6 +192,28 @@ describe("widgets outside a kernel", () => {
     assert.equal(clicks, 1);
   });
 
+  it("a throwing onClick handler is reported and the later handlers still run (ipywidgets' CallbackDispatcher)", () => {
+    const button = new widgets.Button({ description: "go" });
+    const ran: string[] = [];
+    button.onClick(() => {
+      ran.push("first");
+      throw new Error("boom in click");
+    });
+    button.onClick(() => ran.push("second"));
+    const stderr: string[] = [];
+    const write = Reflect.get(process.stderr, "write") as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string) => stderr.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      button.click();
+      button.click();
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.deepEqual(ran, ["first", "second", "first", "second"]);
+    assert.equal(stderr.length, 2);
+    assert.match(stderr[0], /^Error in an onClick callback: Error: boom in click/);
+  });
+
   it("the display bundle is a widget view plus a text fallback about ipywidgets", () => {
     const slider = new widgets.FloatSlider({ description: "α" });
     const bundle = slider[JUPYTER_DISPLAY]() as MimeBundle;
