@@ -2,9 +2,15 @@
  * Small controls: `Checkbox`, `Button`, `Play`, `Label`, `HTML`.
  */
 import { keepRequestOpen } from "./commProtocol";
+import { badRangeMessage, notANumberMessage } from "./sliders";
 import { Widget } from "./widget";
 import { describedState, DESCRIPTION_STYLE, type DescribedOptions } from "./described";
 import type { WireState } from "./wireState";
+
+function finite(kind: string, name: string, value: number): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new TypeError(notANumberMessage(kind, name, value));
+  return value;
+}
 
 /** An error's stack (its `name: message` line first), or the thrown value. */
 function errorText(error: unknown): string {
@@ -140,19 +146,23 @@ export interface PlayOptions extends DescribedOptions {
 /** A play/pause control that counts `value` from min to max in the front end (`PlayModel`); link it to a slider with `jslink`. */
 export class Play extends Widget {
   constructor(options: PlayOptions = {}) {
+    const min = Math.round(finite("Play", "min", options.min ?? 0));
+    const max = Math.round(finite("Play", "max", options.max ?? 100));
+    if (min > max) throw new RangeError(badRangeMessage("Play", min, max));
+    const value = Math.round(Math.min(max, Math.max(min, finite("Play", "value", options.value ?? min))));
     super(
       { model: "PlayModel", view: "PlayView" },
       {
         ...describedState(options, "DescriptionStyleModel", DESCRIPTION_STYLE),
         disabled: options.disabled ?? false,
         interval: options.interval ?? 100,
-        max: options.max ?? 100,
-        min: options.min ?? 0,
+        max,
+        min,
         playing: false,
         repeat: options.repeat ?? false,
         show_repeat: options.showRepeat ?? true,
         step: options.step ?? 1,
-        value: options.value ?? options.min ?? 0,
+        value,
       },
     );
   }
@@ -162,11 +172,33 @@ export class Play extends Widget {
   }
 
   set value(value: number) {
-    this.set({ value: Math.round(value) });
+    this.set({ value: finite("Play", "value", value) });
+  }
+
+  get min(): number {
+    return this.get<number>("min");
+  }
+
+  get max(): number {
+    return this.get<number>("max");
   }
 
   get playing(): boolean {
     return this.get<boolean>("playing");
+  }
+
+  /** A bounded integer, as ipywidgets' `Play`: rounded and clamped to [min, max], whichever side sets it. */
+  protected override coerce(changes: WireState): WireState {
+    const min = typeof changes.min === "number" ? Math.round(changes.min) : this.min;
+    const max = typeof changes.max === "number" ? Math.round(changes.max) : this.max;
+    if (min > max) throw new RangeError(badRangeMessage("Play", min, max));
+    const value = typeof changes.value === "number" ? changes.value : this.value;
+    const clamped = Math.round(Math.min(max, Math.max(min, value)));
+    const coerced: WireState = { ...changes };
+    if ("min" in changes) coerced.min = min;
+    if ("max" in changes) coerced.max = max;
+    if ("value" in changes || clamped !== value) coerced.value = clamped;
+    return coerced;
   }
 }
 

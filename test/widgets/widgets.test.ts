@@ -192,6 +192,27 @@ describe("widgets outside a kernel", () => {
     assert.equal(clicks, 1);
   });
 
+  it("Play checks its range and clamps its value like a bounded int (ipywidgets' Play is a _BoundedInt)", () => {
+    assert.throws(
+      () => new widgets.Play({ min: 5, max: 1 }),
+      /Play: min \(5\) must be less than or equal to max \(1\)/,
+    );
+    assert.equal(new widgets.Play({ max: 10, value: 50 }).value, 10);
+    const play = new widgets.Play({ max: 10 });
+    play.value = 99;
+    assert.equal(play.value, 10);
+    play.value = -3;
+    assert.equal(play.value, 0);
+    play.value = 4.6;
+    assert.equal(play.value, 5);
+    assert.throws(() => {
+      play.value = Number.NaN;
+    }, /Play: value must be a finite number; got NaN/);
+    // negative control: a value inside the range is kept
+    play.value = 7;
+    assert.equal(play.value, 7);
+  });
+
   it("a throwing onClick handler is reported and the later handlers still run (ipywidgets' CallbackDispatcher)", () => {
     const button = new widgets.Button({ description: "go" });
     const ran: string[] = [];
