@@ -194,3 +194,24 @@ export function topLevelBindings(file: ts.SourceFile): TopLevelBinding[] {
   }
   return out;
 }
+
+/**
+ * `({ a: 1, b: 2 })` for a cell that is `{ a: 1, b: 2 }`, as Node's REPL reads it: a cell that starts
+ * with `{` and ends with `}` is an object literal when it parses as one expression (else it stays a
+ * block: `{ const x = 1; x }`). JavaScript would read `{ a: 1, b: 2 }` as a block (a syntax error) and
+ * `{ a: 1 }` as a block with a label (the value 1). Undefined when the cell is not such a cell.
+ */
+export function objectLiteralCell(code: string): string | undefined {
+  if (!/^\s*\{[\s\S]*\}\s*$/.test(code)) return undefined;
+  const wrapped = `(${code})`;
+  const { file, parseDiagnostics } = parseCell(wrapped);
+  const [statement, ...rest] = file.statements;
+  return parseDiagnostics.length === 0 &&
+    rest.length === 0 &&
+    statement !== undefined &&
+    ts.isExpressionStatement(statement) &&
+    ts.isParenthesizedExpression(statement.expression) &&
+    statement.expression.end === wrapped.length
+    ? wrapped
+    : undefined;
+}

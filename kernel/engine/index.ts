@@ -106,7 +106,13 @@ export class TypeScriptEngine {
     let js: string;
     try {
       // Required here, not imported: it loads TypeScript, which parts() loads through its code cache.
-      const { withoutExports } = require("./cellSyntax") as typeof import("./cellSyntax");
+      const { objectLiteralCell, withoutExports } = require("./cellSyntax") as typeof import("./cellSyntax");
+      // `{ a: 1, b: 2 }` is an object to look at, as in Node's REPL: the cell runs as `({ a: 1, b: 2 })`,
+      // whose diagnostics on line 1 are one column too far right.
+      const objectLiteral = objectLiteralCell(code);
+      if (objectLiteral !== undefined) code = objectLiteral;
+      const shift = (line: number, column: number): number =>
+        objectLiteral !== undefined && line === 1 && column > 1 ? column - 1 : column;
       const exportless = withoutExports(code);
       if ("problem" in exportless) {
         const { line, column, message } = exportless.problem;
@@ -119,7 +125,7 @@ export class TypeScriptEngine {
       if (checked.diagnostics.length > 0) {
         return {
           status: "error",
-          error: compileError(checked.diagnostics.map((d) => `${d.line}:${d.column} - ${d.message}`)),
+          error: compileError(checked.diagnostics.map((d) => `${d.line}:${shift(d.line, d.column)} - ${d.message}`)),
         };
       }
 

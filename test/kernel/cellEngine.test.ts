@@ -81,3 +81,15 @@ describe("a cell's top-level names and Node's globals", { timeout: 120_000 }, ()
     assert.equal(await value("typeof performance.now() === 'number' && performance.now() > 0"), true);
   });
 });
+
+describe("a cell that is an object literal", { timeout: 120_000 }, () => {
+  it("reads `{ a: 1, b: 2 }` as an object, as Node's REPL does, and a block as a block", async () => {
+    // Before: `{ a: 1, b: 2 }` was "1:10 - ';' expected." and `{ a: 1 }` gave 1 (a block with a label).
+    assert.deepEqual(await value("{ a: 1, b: 2 }"), { a: 1, b: 2 });
+    assert.deepEqual(await value("{ a: 1 }"), { a: 1 });
+    assert.deepEqual(await value("  {\n  nested: { x: [1, 2] },\n}\n"), { nested: { x: [1, 2] } });
+    assert.deepEqual(await value("{}"), {});
+    assert.equal(await value("{ const inBlock = 3; inBlock * 2 }"), 6);
+    assert.match(await failure("{ a: 1, b: missing }"), /^CompileError: 1:12 - Cannot find name 'missing'/);
+  });
+});
