@@ -3,7 +3,7 @@
  * and `jslink`: keep two attributes equal in the front end, with no kernel round trip.
  */
 import { domState, modelReference, Widget, type DOMWidgetOptions } from "./widget";
-import { snakeCase } from "./wireState";
+import { camelCase, snakeCase } from "./wireState";
 
 export interface BoxOptions extends DOMWidgetOptions {
   boxStyle?: "success" | "info" | "warning" | "danger" | "";
@@ -44,9 +44,29 @@ export class VBox extends Box {
   }
 }
 
+/** The widget's class name as front ends know it (`IntSlider` for `IntSliderModel`). */
+function modelName(widget: Widget): string {
+  const model = widget.wireState()._model_name;
+  return (typeof model === "string" ? model : "Widget").replace(/Model$/, "");
+}
+
+export const noSuchTraitMessage = (widget: Widget, name: string, side: "source" | "target"): string =>
+  `jslink: no such trait: ${modelName(widget)}.${name} (${side}); use one of ${modelName(widget)}'s synced attributes: ` +
+  Object.keys(widget.wireState())
+    .filter((key) => !key.startsWith("_"))
+    .map(camelCase)
+    .join(", ");
+
+/** ipywidgets' WidgetTraitTuple check: the attribute must be one the widget syncs, or the link silently does nothing. */
+function checkTrait([widget, name]: readonly [Widget, string], side: "source" | "target"): void {
+  if (!(snakeCase(name) in widget.wireState())) throw new TypeError(noSuchTraitMessage(widget, name, side));
+}
+
 /** A front-end link between two widget attributes (`LinkModel`, no view). */
 export class Link extends Widget {
   constructor(source: readonly [Widget, string], target: readonly [Widget, string]) {
+    checkTrait(source, "source");
+    checkTrait(target, "target");
     super(
       { model: "LinkModel", view: null },
       {

@@ -397,6 +397,21 @@ describe("widgets through a comm sink", () => {
     assert.ok(slider.modelId in (reply.states as CommData));
   });
 
+  it("jslink rejects an attribute the widget does not sync (ipywidgets: No such trait)", () => {
+    const play = new widgets.Play({ max: 5 });
+    const slider = new widgets.IntSlider({ max: 5 });
+    assert.throws(
+      () => widgets.jslink([play, "valu"], [slider, "value"]),
+      /jslink: no such trait: Play\.valu \(source\); use one of Play's synced attributes: .*\bmax, min\b.*\bvalue$/,
+    );
+    assert.throws(
+      () => widgets.jslink([play, "value"], [slider, "Value"]),
+      /no such trait: IntSlider\.Value \(target\)/,
+    );
+    // negative control: camelCase names of synced attributes are accepted
+    assert.doesNotThrow(() => widgets.jslink([slider, "continuousUpdate"], [slider, "readout"]));
+  });
+
   it("jslink sends a LinkModel with model references and snake_case names", () => {
     const play = new widgets.Play({ max: 5 });
     const slider = new widgets.IntSlider({ max: 5 });
