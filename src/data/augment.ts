@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { rng } from "../backend/random";
+import { shown } from "./dataset";
 
 export interface RandomAffineOptions {
   /** Largest shift in pixels along each axis; each image draws an integer in [−maxShift, maxShift] (default 2). */
@@ -20,7 +21,7 @@ export interface RandomAffineOptions {
 }
 
 export function invalidAugmentOptionMessage(name: string, value: unknown): string {
-  return `Invalid ${name}: ${String(value)} (expected a finite number ≥ 0)`;
+  return `Invalid ${name}: ${shown(value)} (expected a finite number ≥ 0)`;
 }
 
 export function augmentShapeMessage(shape: number[], height: number, width: number): string {

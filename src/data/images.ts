@@ -1,15 +1,15 @@
 /** Turns raw uint8 image bytes and labels into a {@link Dataset}. */
 import * as tf from "@tensorflow/tfjs";
-import type { Dataset } from "./dataset";
+import { shown, type Dataset } from "./dataset";
 
 export type Split = "train" | "test";
 
 export function invalidSplitMessage(split: unknown): string {
-  return `Invalid split: ${String(split)} (expected "train" or "test")`;
+  return `Invalid split: ${shown(split)} (expected "train" or "test")`;
 }
 
 export function invalidLimitMessage(limit: unknown): string {
-  return `Invalid limit: ${String(limit)} (expected a positive integer number of examples)`;
+  return `Invalid limit: ${shown(limit)} (expected a positive integer number of examples)`;
 }
 
 export function checkSplit(split: unknown): Split {

@@ -9,7 +9,7 @@ import { deriveSeed, nextSeed, Random } from "../backend/random";
 import { checkOptionNames, datasetSize, emptyDatasetMessage, shown, type Dataset } from "./dataset";
 
 export function invalidBatchSizeMessage(value: unknown): string {
-  return `Invalid batchSize: ${String(value)} (expected a positive integer, or "full" for full-batch gradient descent)`;
+  return `Invalid batchSize: ${shown(value)} (expected a positive integer, or "full" for full-batch gradient descent)`;
 }
 
 /**

@@ -4,7 +4,7 @@ import { rng } from "../backend/random";
 import { datasetSize, emptyDatasetMessage, shown, type Dataset } from "./dataset";
 
 export function invalidFractionMessage(value: unknown): string {
-  return `Invalid validation fraction: ${String(value)} (expected a number strictly between 0 and 1)`;
+  return `Invalid validation fraction: ${shown(value)} (expected a number strictly between 0 and 1)`;
 }
 
 export function splitTooSmallMessage(size: number, fraction: number): string {

@@ -4,14 +4,14 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { rng, type Random } from "../backend/random";
-import type { Dataset } from "./dataset";
+import { shown, type Dataset } from "./dataset";
 
 export function invalidCountMessage(name: string, value: unknown): string {
-  return `Invalid ${name}: ${String(value)} (expected a positive integer)`;
+  return `Invalid ${name}: ${shown(value)} (expected a positive integer)`;
 }
 
 export function invalidNoiseMessage(value: unknown): string {
-  return `Invalid noise: ${String(value)} (expected a finite number ≥ 0)`;
+  return `Invalid noise: ${shown(value)} (expected a finite number ≥ 0)`;
 }
 
 function checkCount(name: string, value: number): number {

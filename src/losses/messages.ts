@@ -3,6 +3,21 @@
  * message for the same mistake, the text follows torch's (option names in camelCase).
  */
 
+/**
+ * A value as the messages echo it: numbers as JS prints them, anything else as JSON (strings
+ * quoted, so "0.1" does not read as the number 0.1). The same as src/optim/errors.ts's `shown`.
+ */
+export function shown(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  if (value === undefined) return "undefined";
+  if (typeof value === "function") return "a function";
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return `a ${typeof value} that JSON cannot show`;
+  }
+}
+
 const fmt = (shape: readonly number[]): string => `[${shape.join(",")}]`;
 
 export function invalidReduction(reduction: unknown): string {
@@ -28,7 +43,7 @@ export function weightDoesNotBroadcast(
 }
 
 export function nonPositiveDelta(delta: unknown): string {
-  return `huber does not support non-positive values for delta (got ${String(delta)})`;
+  return `huber does not support non-positive values for delta (got ${shown(delta)})`;
 }
 
 export function logitsRank(shape: readonly number[]): string {
@@ -56,7 +71,7 @@ export function classWeightLength(classes: number, shape: readonly number[]): st
 }
 
 export function labelSmoothingRange(value: unknown): string {
-  return `labelSmoothing must be between 0.0 and 1.0. Got: ${String(value)}`;
+  return `labelSmoothing must be between 0.0 and 1.0. Got: ${shown(value)}`;
 }
 
 export const ignoreIndexWithProbabilitiesMessage = (): string =>

@@ -11,7 +11,7 @@ import { checkInit, initializer, type Init } from "./initializers";
 import { fusedConv2d } from "./fusedConv2d";
 import { fusedDense } from "./fusedDense";
 import { invalidDropoutRateMessage, SeededDropout } from "./seededDropout";
-import { checkOptionNames, dropoutProbability } from "../regularize/messages";
+import { checkOptionNames, dropoutProbability, shown } from "../regularize/messages";
 
 export type Activation = "relu" | "tanh" | "sigmoid" | "elu" | "selu" | "linear";
 const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "sigmoid", "elu", "selu", "linear"];
@@ -21,7 +21,7 @@ export function invalidSizesMessage(sizes: unknown): string {
 }
 
 export function invalidActivationMessage(activation: unknown): string {
-  return `Invalid activation: ${String(activation)} (expected one of ${ACTIVATIONS.join(", ")})`;
+  return `Invalid activation: ${shown(activation)} (expected one of ${ACTIVATIONS.join(", ")})`;
 }
 
 /**
@@ -36,7 +36,7 @@ function checkDropout(rate: unknown): number {
 
 function checkSize(name: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value <= 0)
-    throw new Error(`Invalid ${name}: ${String(value)} (expected a positive integer)`);
+    throw new Error(`Invalid ${name}: ${shown(value)} (expected a positive integer)`);
   return value;
 }
 
@@ -151,7 +151,7 @@ export interface LenetOptions {
 }
 
 export function invalidLenetMessage(what: string, value: unknown): string {
-  return `Invalid lenet ${what}: ${String(value)} (expected ${what === "channels" ? "1 or 3" : "28 or 32"})`;
+  return `Invalid lenet ${what}: ${shown(value)} (expected ${what === "channels" ? "1 or 3" : "28 or 32"})`;
 }
 
 /** LeNet-5: conv 6@5×5 → pool → conv 16@5×5 → pool → fc 120 → fc 84 → fc classes (logits). */

@@ -5,14 +5,14 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { deriveSeed, nextSeed } from "../backend/random";
-import { checkOptionNames } from "../regularize/messages";
+import { checkOptionNames, shown } from "../regularize/messages";
 import { invalidActivationMessage, type Activation } from "./builders";
 import { checkInit, initializer, type Init } from "./initializers";
 
 const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "sigmoid", "elu", "selu", "linear"];
 
 export function invalidResidualOptionMessage(name: string, value: unknown): string {
-  return `Invalid ${name}: ${String(value)} (expected a positive integer)`;
+  return `Invalid ${name}: ${shown(value)} (expected a positive integer)`;
 }
 
 export interface ResidualMlpOptions {

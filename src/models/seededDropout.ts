@@ -8,9 +8,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { deriveSeed } from "../backend/random";
 import { dropout } from "../regularize/dropout";
+import { shown } from "../regularize/messages";
 
 export function invalidDropoutRateMessage(rate: unknown): string {
-  return `Invalid dropout rate: ${String(rate)} (expected 0 ≤ rate < 1)`;
+  return `Invalid dropout rate: ${shown(rate)} (expected 0 ≤ rate < 1)`;
 }
 
 export interface SeededDropoutArgs {

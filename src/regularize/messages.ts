@@ -3,17 +3,32 @@
  * has a message for the same mistake, the text follows torch's.
  */
 
+/**
+ * A value as the messages echo it: numbers as JS prints them, anything else as JSON (strings
+ * quoted, so "0.1" does not read as the number 0.1). The same as src/optim/errors.ts's `shown`.
+ */
+export function shown(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  if (value === undefined) return "undefined";
+  if (typeof value === "function") return "a function";
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return `a ${typeof value} that JSON cannot show`;
+  }
+}
+
 /** torch's F.dropout message. */
 export function dropoutProbability(p: unknown): string {
-  return `dropout probability has to be between 0 and 1, but got ${String(p)}`;
+  return `dropout probability has to be between 0 and 1, but got ${shown(p)}`;
 }
 
 export function invalidCoefficient(fn: string, option: string, value: unknown): string {
-  return `${fn}: ${option} must be a finite number >= 0, got ${String(value)}`;
+  return `${fn}: ${option} must be a finite number >= 0, got ${shown(value)}`;
 }
 
 export function invalidNormType(fn: string, value: unknown): string {
-  return `${fn}: normType must be a positive number or Infinity, got ${String(value)}`;
+  return `${fn}: normType must be a positive number or Infinity, got ${shown(value)}`;
 }
 
 /** Python prints norm types as floats: 2.0, inf. */
@@ -44,11 +59,11 @@ export function axisOutOfRange(axis: number, rank: number): string {
 }
 
 export function pruneAmount(value: unknown): string {
-  return `Pruner.prune: amount must be a fraction in [0, 1], got ${String(value)}`;
+  return `Pruner.prune: amount must be a fraction in [0, 1], got ${shown(value)}`;
 }
 
 export function invalidPruneScope(value: unknown): string {
-  return `Pruner: scope must be "global" or "layer", got ${String(value)}`;
+  return `Pruner: scope must be "global" or "layer", got ${shown(value)}`;
 }
 
 export function unknownPrunedWeight(name: string, known: string[]): string {

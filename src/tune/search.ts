@@ -19,7 +19,7 @@ export function nonFiniteGridMessage(param: string): string {
 }
 
 export function invalidTrialsMessage(trials: unknown): string {
-  return `Invalid trials: ${String(trials)} (expected a positive integer)`;
+  return `Invalid trials: ${shown(trials)} (expected a positive integer)`;
 }
 
 export function badResultMessage(result: unknown): string {

@@ -1,5 +1,6 @@
 /** Search spaces: the axes a hyperparameter search draws from. */
 import type { Random } from "../backend/random";
+import { shown } from "../optim/errors";
 
 /** Uniform in [low, high]. */
 export interface UniformAxis {
@@ -28,7 +29,7 @@ export type Space = { [param: string]: Axis | readonly ParamValue[] };
 export type Params = { [param: string]: ParamValue };
 
 export function invalidRangeMessage(kind: string, low: unknown, high: unknown): string {
-  return `Invalid ${kind} range [${String(low)}, ${String(high)}]: expected finite low < high${kind === "logUniform" ? " with low > 0" : ""}`;
+  return `Invalid ${kind} range [${shown(low)}, ${shown(high)}]: expected finite low < high${kind === "logUniform" ? " with low > 0" : ""}`;
 }
 
 export function emptyAxisMessage(param: string): string {

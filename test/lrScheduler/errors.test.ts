@@ -224,7 +224,7 @@ describe("schedulers reject bad inputs with torch's messages", () => {
   it("ReduceLROnPlateau.step needs a number", () => {
     const plateau = new ReduceLROnPlateau(new FakeSGD(0.1));
     assert.throws(() => plateau.step("0.5" as unknown as number), {
-      message: "ReduceLROnPlateau.step(metric) needs the monitored value as a number, but got 0.5",
+      message: 'ReduceLROnPlateau.step(metric) needs the monitored value as a number, but got "0.5"',
     });
   });
 

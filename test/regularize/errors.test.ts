@@ -102,7 +102,7 @@ describe("regularizers reject bad inputs with exact messages", () => {
     assertThrowsClean(() => pruner.prune(1.5), "Pruner.prune: amount must be a fraction in [0, 1], got 1.5");
     assertThrowsClean(() => pruner.mask("b"), 'Pruner: no pruned weight named "b" (pruned weights: w)');
     assert.throws(() => new regularize.Pruner({ w }, { scope: "model" as "global" }), {
-      message: 'Pruner: scope must be "global" or "layer", got model',
+      message: 'Pruner: scope must be "global" or "layer", got "model"',
     });
     pruner.dispose();
     assert.throws(() => pruner.apply(), { message: "Pruner: this pruner was disposed; create a new one" });
@@ -228,5 +228,29 @@ describe("regularizers in a training loop", () => {
     assert.ok(Math.abs(Math.hypot(a, c) - 2) < 1e-5);
     pruner.dispose();
     tf.dispose([kernel, bias]);
+  });
+});
+
+describe('messages quote a string value, so that "0.1" does not read as the number 0.1', () => {
+  it("regularizers, losses, data, models, tune", async () => {
+    const { messages: regularizeMessages } = await import("../../src/regularize");
+    const { messages: lossMessages } = await import("../../src/losses");
+    const { invalidBatchSizeMessage } = await import("../../src/data/loader");
+    const { invalidFractionMessage } = await import("../../src/data/preprocess");
+    const { invalidTrialsMessage } = await import("../../src/tune/search");
+    const w = tf.ones([2]);
+    assert.throws(() => regularize.l2Penalty({ w }, "0.1" as never), {
+      message: 'l2Penalty: coef must be a finite number >= 0, got "0.1"',
+    });
+    w.dispose();
+    assert.equal(
+      regularizeMessages.dropoutProbability("0.5"),
+      'dropout probability has to be between 0 and 1, but got "0.5"',
+    );
+    assert.equal(lossMessages.labelSmoothingRange("0.1"), 'labelSmoothing must be between 0.0 and 1.0. Got: "0.1"');
+    assert.equal(lossMessages.nonPositiveDelta("1"), 'huber does not support non-positive values for delta (got "1")');
+    assert.match(invalidBatchSizeMessage("32"), /^Invalid batchSize: "32" /);
+    assert.match(invalidFractionMessage("0.2"), /^Invalid validation fraction: "0.2" /);
+    assert.match(invalidTrialsMessage("5"), /^Invalid trials: "5" /);
   });
 });

@@ -3,10 +3,12 @@
  * Where torch has a message for the same mistake, the text follows torch's (option names in camelCase).
  */
 
+import { shown } from "../errors";
+
 /** The object given as optimizer has no numeric `lr`. */
 export function notAnOptimizerMessage(what: unknown): string {
-  const shown = what === null ? "null" : typeof what === "object" ? "object without a numeric lr" : typeof what;
-  return `${shown} is not an Optimizer: a learning-rate scheduler needs an object with a finite, writable numeric "lr" property (optim.SGD, optim.Adam, … or { lr: 0.1 })`;
+  const described = what === null ? "null" : typeof what === "object" ? "object without a numeric lr" : typeof what;
+  return `${described} is not an Optimizer: a learning-rate scheduler needs an object with a finite, writable numeric "lr" property (optim.SGD, optim.Adam, … or { lr: 0.1 })`;
 }
 
 /** `lastEpoch` other than -1 on an optimizer that no scheduler has recorded an initial lr for. */
@@ -16,17 +18,17 @@ export function missingInitialLrMessage(lastEpoch: number): string {
 
 /** An option that must be a positive integer (stepSize, tMax, totalIters, totalSteps, epochs, …). */
 export function expectedPositiveIntegerMessage(option: string, value: unknown): string {
-  return `Expected positive integer ${option}, but got ${String(value)}`;
+  return `Expected positive integer ${option}, but got ${shown(value)}`;
 }
 
 /** An option that must be a finite number. */
 export function expectedFiniteNumberMessage(option: string, value: unknown): string {
-  return `Expected a finite number for ${option}, but got ${String(value)}`;
+  return `Expected a finite number for ${option}, but got ${shown(value)}`;
 }
 
 /** `lastEpoch` must be -1 (fresh start) or a non-negative integer. */
 export function invalidLastEpochMessage(value: unknown): string {
-  return `Expected lastEpoch to be -1 or a non-negative integer, but got ${String(value)}`;
+  return `Expected lastEpoch to be -1 or a non-negative integer, but got ${shown(value)}`;
 }
 
 /** torch ≥ 2.0's wording: a start factor of 0 would divide by zero at step 1 (torch 1.13 fails there). */
@@ -43,7 +45,7 @@ export const oneCycleMissingStepsMessage = (): string =>
   "You must define either totalSteps OR (epochs AND stepsPerEpoch)";
 
 export function invalidPctStartMessage(value: unknown): string {
-  return `Expected float between 0 and 1 pctStart, but got ${String(value)}`;
+  return `Expected float between 0 and 1 pctStart, but got ${shown(value)}`;
 }
 
 export function invalidAnnealStrategyMessage(value: unknown): string {
@@ -70,7 +72,7 @@ export function unknownThresholdModeMessage(mode: unknown): string {
 
 /** ReduceLROnPlateau.step needs the monitored value. */
 export function invalidMetricMessage(value: unknown): string {
-  return `ReduceLROnPlateau.step(metric) needs the monitored value as a number, but got ${String(value)}`;
+  return `ReduceLROnPlateau.step(metric) needs the monitored value as a number, but got ${shown(value)}`;
 }
 
 /** loadStateDict got something that is not this scheduler's stateDict(). */
@@ -80,12 +82,12 @@ export function invalidStateDictMessage(scheduler: string, problem: string): str
 
 /** A pure schedule was asked for a step that is not a non-negative integer. */
 export function invalidScheduleStepMessage(value: unknown): string {
-  return `A schedule's step count must be a non-negative integer, but got ${String(value)}`;
+  return `A schedule's step count must be a non-negative integer, but got ${shown(value)}`;
 }
 
 /** `step(epoch)` got something that is not an epoch index. */
 export function invalidEpochMessage(value: unknown): string {
-  return `Expected non-negative integer epoch, but got ${String(value)} (call step() without an argument to advance by one step)`;
+  return `Expected non-negative integer epoch, but got ${shown(value)} (call step() without an argument to advance by one step)`;
 }
 
 /** torch's ConstantLR check. */
@@ -98,17 +100,17 @@ export function lrLambdaCountMessage(groups: number, got: number): string {
 }
 
 export function notAFunctionMessage(option: string, value: unknown): string {
-  return `Expected ${option} to be a function of the epoch (or an array of them, one per parameter group), but got ${String(value)}`;
+  return `Expected ${option} to be a function of the epoch (or an array of them, one per parameter group), but got ${shown(value)}`;
 }
 
 /** CosineAnnealingWarmRestarts' tMult. */
 export function invalidTMultMessage(value: unknown): string {
-  return `Expected integer tMult >= 1, but got ${String(value)}`;
+  return `Expected integer tMult >= 1, but got ${shown(value)}`;
 }
 
 /** CyclicLR's mode. */
 export function invalidCyclicModeMessage(value: unknown): string {
-  return `mode is invalid and scaleFn is undefined: expected "triangular", "triangular2" or "exp_range", got ${String(value)}`;
+  return `mode is invalid and scaleFn is undefined: expected "triangular", "triangular2" or "exp_range", got ${shown(value)}`;
 }
 
 /** An option given per parameter group with the wrong length. */
