@@ -156,6 +156,16 @@ export class IntSlider extends NumberSlider {
   protected override round(value: number): number {
     return Math.round(value);
   }
+
+  /** min and max are integers too (ipywidgets casts them with CInt), whichever side sets them. */
+  protected override coerce(changes: WireState): WireState {
+    const rounded: WireState = { ...changes };
+    for (const key of ["min", "max"] as const) {
+      const bound = changes[key];
+      if (typeof bound === "number") rounded[key] = Math.round(bound);
+    }
+    return super.coerce(rounded);
+  }
 }
 
 /**

@@ -312,6 +312,25 @@ describe("widgets through a comm sink", () => {
     assert.equal(sink.sent.length, count);
   });
 
+  it("IntSlider's min and max setters send integers, as its constructor does (ipywidgets: CInt)", () => {
+    const steps = new widgets.IntSlider({ value: 5, max: 10 });
+    steps.min = 2.5;
+    steps.max = 7.4;
+    assert.deepEqual(
+      sink.messagesTo(steps.modelId, "update").map((d) => d.state),
+      [{ min: 3 }, { max: 7 }],
+    );
+    assert.equal(steps.min, 3);
+    assert.equal(steps.max, 7);
+    // negative control: a FloatSlider keeps fractions
+    const alpha = new widgets.FloatSlider({ value: 5, max: 10 });
+    alpha.min = 2.5;
+    assert.deepEqual(
+      sink.messagesTo(alpha.modelId, "update").map((d) => d.state),
+      [{ min: 2.5 }],
+    );
+  });
+
   it("a value out of range from the front end is echoed, clamped and sent back", () => {
     const slider = new widgets.IntSlider({ value: 1, max: 10 });
     sink.receive(slider.modelId, { method: "update", state: { value: 42 }, buffer_paths: [] });
