@@ -13,6 +13,7 @@
  * checker's lazy look-ups; declaration files change only when a cell declares something.
  */
 import * as fs from "node:fs";
+import { builtinModules, isBuiltin } from "node:module";
 import * as path from "node:path";
 import ts from "typescript";
 import { parseCell, type CellSyntax } from "./cellSyntax";
@@ -321,10 +322,19 @@ export class CellChecker {
 
   /** Completions at `cursor` (UTF-16 offset) in `code`, typed against earlier cells. */
   complete(code: string, cursor: number): Completion {
+    const before = code.slice(0, cursor);
+    const builtin = NODE_SPECIFIER.exec(before)?.[1];
+    if (builtin !== undefined)
+      return {
+        start: cursor - builtin.length,
+        end: cursor,
+        matches: nodeBuiltins().filter((m) => m.startsWith(builtin)),
+      };
     this.setCell(code, new Set(parseCell(code).names.map((n) => n.name)), undefined, false);
     const at = this.headerLength + cursor;
     const info = this.service.getCompletionsAtPosition(this.cellFile, at, { includeCompletionsWithInsertText: false });
-    const word = /[\w$]*$/.exec(code.slice(0, cursor))?.[0] ?? "";
+    // The identifier being typed: Unicode letters and marks too (`中文`, `π`, `donné`).
+    const word = IDENTIFIER_TAIL.exec(before)?.[0] ?? "";
     const start = cursor - word.length;
     const matches = (info?.entries ?? [])
       .filter((entry) => entry.name.startsWith(word) && !entry.name.startsWith("__"))
@@ -358,6 +368,23 @@ export class CellChecker {
     }
     return "";
   }
+}
+
+/** The end of an identifier (ECMAScript's IdentifierPart: ID_Continue, `$`, ZWNJ and ZWJ). */
+const IDENTIFIER_TAIL = /[\p{ID_Continue}$\u200c\u200d]*$/u;
+
+/** A `node:` module specifier being typed (`from "node:f`, `import("node:`, `require('node:`). */
+const NODE_SPECIFIER = /(?:\bfrom|\bimport|\bimport\s*\(|\brequire\s*\()\s*["'](node:[\w/]*)$/;
+
+let builtins: string[] | undefined;
+
+/** `node:fs`, `node:fs/promises`, … (Node's public built-in modules, `node:test` included). */
+function nodeBuiltins(): string[] {
+  builtins ??= [...new Set([...builtinModules, "test", "test/reporters", "sea", "sqlite"])]
+    .filter((name) => !name.startsWith("_") && !name.startsWith("node:") && isBuiltin(`node:${name}`))
+    .map((name) => `node:${name}`)
+    .sort();
+  return builtins;
 }
 
 /**

@@ -85,6 +85,37 @@ describe("cell type checking", { timeout: 120_000 }, () => {
     assert.equal(checker.inspect("doesNotExist", 3), undefined);
   });
 
+  it("completes non-ASCII names over the whole word typed, and node: specifiers with Node's built-ins", () => {
+    // Before: the word before the cursor was /[\w$]*$/ (ASCII): `中` completed from an empty word
+    // (every global, replace range at the cursor: accepting 中文 gave 中中文); `"node:f` listed
+    // node_modules folders (fast-deep-equal, …).
+    assert.deepEqual(errorsOf(checker, "const 中文 = 1; const π = 3.14; const données = 2"), []);
+    for (const [code, name] of [
+      ["中", "中文"],
+      ["π", "π"],
+      ["donné", "données"],
+      ["1 + 中", "中文"],
+    ]) {
+      const completion = checker.complete(code, code.length);
+      const typed = code.split(" ").pop() ?? "";
+      assert.deepEqual(completion.matches, [name], code);
+      assert.deepEqual([completion.start, completion.end], [code.length - typed.length, code.length], code);
+    }
+    for (const code of ['import * as fs from "node:f', "const u = await import('node:ut", 'require("node:']) {
+      const completion = checker.complete(code, code.length);
+      const typed = /node:\w*$/.exec(code)?.[0] ?? "";
+      assert.ok(completion.matches.length > 0, code);
+      assert.ok(
+        completion.matches.every((m) => m.startsWith(typed)),
+        `${code}: ${completion.matches.join()}`,
+      );
+      assert.equal(completion.start, code.length - typed.length, code);
+    }
+    const specifier = 'import * as fs from "node:f';
+    assert.deepEqual(checker.complete(specifier, specifier.length).matches, ["node:fs", "node:fs/promises"]);
+    assert.ok(checker.complete('import {} from "node:', 21).matches.includes("node:test"));
+  });
+
   it("reports line:col of the cell (not of the hidden header of earlier imports)", () => {
     assert.deepEqual(errorsOf(checker, 'import * as path from "node:path";'), []);
     const errors = errorsOf(checker, 'import * as os from "node:os";\nconst n: number = path.sep + os.EOL;');
