@@ -64,7 +64,8 @@ function summarizeEpoch(
 
 /** What holds non-finite values when a fit's first loss is NaN or infinite (fit's data, the starting weights). */
 function firstStepSuspects(dataset: Dataset, weightsFinite: tf.Tensor): string[] {
-  const nonFinite = (t: tf.Tensor) => tf.tidy(() => !tf.all(tf.isFinite(t)).dataSync()[0]);
+  // Integers are always finite (and tfjs's wasm isFinite calls an int32 -100 non-finite).
+  const nonFinite = (t: tf.Tensor) => t.dtype === "float32" && tf.tidy(() => !tf.all(tf.isFinite(t)).dataSync()[0]);
   const found: string[] = [];
   if (nonFinite(dataset.x)) found.push("train.x");
   if (nonFinite(dataset.y)) found.push("train.y");

@@ -287,6 +287,16 @@ test("a loss already NaN at the first step (NaN data or weights) does not blame 
     firstStepDivergenceMessage(1, Number.NaN, ["train.x"]),
     "Training diverged at epoch 1, step 1: the loss was NaN before any update, so the learning rate is not the cause. train.x holds NaN or infinite values. The history up to that step is in error.history.",
   );
+  // Every label ignored: nothing holds NaN (int32 labels are finite), the message says what to check.
+  const moons = twoMoons({ n: 8, noise: 0.1, seed: 2 });
+  const ignored = tf.fill([8], -100, "int32");
+  await rejectsWith(
+    { loss: crossEntropy, train: { x: moons.x, y: ignored } },
+    /before any update, so the learning rate is not the cause\. Check train\.x and train\.y for NaN or Infinity, labels that the loss ignores/,
+    diverged([]),
+    mlp({ sizes: [2, 4, 2], seed: 1 }),
+  );
+  tf.dispose([ignored, moons.x, moons.y]);
   const broken = linear({ inputs: 3, seed: 1 });
   const nans = broken.getWeights().map((w) => tf.fill(w.shape, Number.NaN));
   broken.setWeights(nans);
