@@ -2,12 +2,10 @@
  * Drives a real kernel process through the Jupyter protocol (ZeroMQ + wire.ts), message type by
  * message type, the way Jupyter clients do.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { KernelHarness } from "../../protocol/kernelHarness";
+import { RunMarker } from "./runMarker";
 import { COMPILE_ERROR_NAME, INTERRUPT_ERROR_NAME, typescriptVersion } from "../../kernel/engine";
 import { droppedMessageLog } from "../../kernel/output";
 import { createMessage, replayedMessage, serialize, Signer, type Message } from "../../protocol/wire";
@@ -20,22 +18,6 @@ const streamText = (messages: Message[], name: string): string =>
     .map((m) => m.content.text)
     .join("");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * A file a cell's code writes when it runs, so a test interrupts code that runs, not a cell still
- * being type-checked on a loaded machine (a stream message cannot say so: a busy loop holds the
- * thread that would publish it).
- */
-class RunMarker {
-  readonly file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-marker-")), "running");
-  /** The statement a cell runs to say it got there. */
-  readonly write = `require("node:fs").writeFileSync(${JSON.stringify(this.file)}, "")`;
-
-  async reached(what: string): Promise<void> {
-    for (const end = Date.now() + 20_000; !fs.existsSync(this.file); await sleep(5))
-      assert.ok(Date.now() < end, `${what} never started`);
-  }
-}
 
 describe("kernel protocol", { timeout: 120_000 }, () => {
   let kernel: KernelHarness;
