@@ -16,6 +16,7 @@ import { isSharedGlobal, checkSharedGlobals, sharedGlobalDeclarationMessage } fr
 import { createModuleLoader, namespaceOf } from "./modules";
 import { installTensorFormatter } from "./tensorFormat";
 import type { InterruptState } from "../interrupts";
+import { cellGlobalValues } from "../globals";
 import { nodeSetImmediate } from "../output";
 
 export {
@@ -81,7 +82,7 @@ export class TypeScriptEngine {
 
       const { ReplEvaluator } = require("./evaluator") as typeof import("./evaluator");
       const loader = createModuleLoader(this.options.rootDir, installTensorFormatter);
-      Object.assign(globalThis, this.options.globals, {
+      Object.assign(globalThis, cellGlobalValues(this.options.globals), {
         __optimlab: loader,
         require: loader.require,
         __dirname: this.options.rootDir,

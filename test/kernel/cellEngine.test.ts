@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { TypeScriptEngine, type ExecutionOutcome } from "../../kernel/engine";
+import { CELL_GLOBALS, CELL_GLOBALS_PRELUDE } from "../../kernel/globals";
 import { InterruptState } from "../../kernel/interrupts";
 
 const ROOT = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-cell-engine-"));
@@ -15,7 +16,19 @@ const ROOT = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-cell-engine-"));
 fs.mkdirSync(path.join(ROOT, "node_modules", "fake-perf"), { recursive: true });
 fs.writeFileSync(path.join(ROOT, "node_modules", "fake-perf", "index.js"), "exports.performance = { now: () => 0 };\n");
 
-const engine = new TypeScriptEngine({ rootDir: ROOT, prelude: "", globals: {}, interrupts: new InterruptState() });
+/** What the front end was asked (input_request prompts) and will answer, for `prompt`. */
+const asked: string[] = [];
+const answers: string[] = [];
+const prompt = (message?: string): string => {
+  asked.push(message ?? "");
+  return answers.shift() ?? "";
+};
+const engine = new TypeScriptEngine({
+  rootDir: ROOT,
+  prelude: CELL_GLOBALS_PRELUDE,
+  globals: { ...CELL_GLOBALS, prompt },
+  interrupts: new InterruptState(),
+});
 const never = new Promise<void>(() => undefined);
 const run = (code: string): Promise<ExecutionOutcome> => engine.execute(code, never);
 
@@ -91,5 +104,16 @@ describe("a cell that is an object literal", { timeout: 120_000 }, () => {
     assert.deepEqual(await value("{}"), {});
     assert.equal(await value("{ const inBlock = 3; inBlock * 2 }"), 6);
     assert.match(await failure("{ a: 1, b: missing }"), /^CompileError: 1:12 - Cannot find name 'missing'/);
+  });
+});
+
+describe("prompt(message, defaultValue)", { timeout: 120_000 }, () => {
+  it("takes a default, as browsers and Deno do: an empty answer gives it", async () => {
+    // Before: "CompileError: 1:17 - Expected 0-1 arguments, but got 2."
+    answers.push("", "Grace", "");
+    assert.equal(await value("const who: string = prompt('name?', 'Ada'); who"), "Ada");
+    assert.equal(await value("prompt('name?', 'Ada')"), "Grace");
+    assert.equal(await value("prompt('name?')"), "");
+    assert.deepEqual(asked.splice(0), ["name? [Ada] ", "name? [Ada] ", "name?"]);
   });
 });
