@@ -125,7 +125,7 @@ test("DataLoader rejects unknown options (torch's batch_size included), naming t
     message:
       "DataLoader got an unexpected option 'batch_size' (did you mean 'batchSize'?); its options are batchSize, shuffle, dropLast, seed",
   });
-  assert.throws(() => new AugmentedLoader(data, { augment: (x) => x.clone(), drop_last: true } as never), {
+  assert.throws(() => new AugmentedLoader(data, { augment: (x: tf.Tensor) => x.clone(), drop_last: true } as never), {
     message:
       "AugmentedLoader got an unexpected option 'drop_last' (did you mean 'dropLast'?); its options are batchSize, shuffle, dropLast, seed, augment",
   });

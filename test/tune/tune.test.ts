@@ -19,6 +19,7 @@ import {
   reservedParamMessage,
   TrialError,
   trialFailedMessage,
+  type TrialResult,
 } from "../../src/tune/search";
 import {
   invalidBetaMessage,
@@ -320,8 +321,7 @@ test("a trial that throws (not a divergence) stops the search with a TrialError 
 });
 
 test('a trial whose result is NaN or infinite has status "not finite", not "ok"', async () => {
-  const frame = await gridSearch({ lr: [1, 2, 3] }, ({ lr }) =>
-    lr === 1 ? Number.NaN : lr === 2 ? { loss: 0.5, valLoss: Number.POSITIVE_INFINITY } : { loss: 0.1 },
-  );
+  const results: TrialResult[] = [Number.NaN, { loss: 0.5, valLoss: Number.POSITIVE_INFINITY }, { loss: 0.1 }];
+  const frame = await gridSearch({ lr: [1, 2, 3] }, (_params, trial) => results[trial]);
   assert.deepEqual(frame.column("status").values, ["not finite", "not finite", "ok"]);
 });
