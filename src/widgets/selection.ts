@@ -104,6 +104,18 @@ abstract class Selection<T> extends Widget {
     return this.labels.map((label, i) => [label, this.values[i]] as const);
   }
 
+  /** `Dropdown(value="adam", options=["sgd","adam"], description="…")`; a value that is not plain data shows as its label. */
+  override toString(): string {
+    const value = this.value;
+    const plain =
+      typeof value === "string" || typeof value === "number" || typeof value === "boolean" || value === null;
+    const shown = [plain ? `value=${JSON.stringify(value)}` : `label=${JSON.stringify(this.label)}`];
+    shown.push(`options=${JSON.stringify(this.labels)}`);
+    const description = this.get<string>("description");
+    if (description) shown.push(`description=${JSON.stringify(description)}`);
+    return `${this.kind}(${shown.join(", ")})`;
+  }
+
   protected override coerce(changes: WireState): WireState {
     const index = changes.index;
     if (index === undefined) return changes;

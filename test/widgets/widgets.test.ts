@@ -184,6 +184,21 @@ describe("widgets outside a kernel", () => {
     assert.throws(() => new widgets.Dropdown({ options: [] }), /at least one option/);
   });
 
+  it("Dropdown and ToggleButtons show their value and options in the text fallback", () => {
+    const dd = new widgets.Dropdown({ options: ["sgd", "adam"], value: "adam", description: "optimizer" });
+    assert.equal(dd.toString(), 'Dropdown(value="adam", options=["sgd","adam"], description="optimizer")');
+    const factories = new widgets.ToggleButtons({
+      options: [
+        ["SGD", () => 1],
+        ["Adam", () => 2],
+      ],
+    });
+    // a value that is not plain data is shown by its label
+    assert.equal(factories.toString(), 'ToggleButtons(label="SGD", options=["SGD","Adam"])');
+    // negative control: other widgets keep value and description only
+    assert.equal(new widgets.IntSlider({ value: 3 }).toString(), "IntSlider(value=3)");
+  });
+
   it("Button.click runs the onClick callbacks", () => {
     const button = new widgets.Button({ description: "run" });
     let clicks = 0;
