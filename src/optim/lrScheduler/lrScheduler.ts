@@ -130,6 +130,8 @@ export abstract class LRScheduler<S extends SchedulerSettings> {
    * where the schedule has one.
    */
   step(epoch?: number): void {
+    // torch's check on the user's first step() (the constructor made the initial one).
+    if (this.stepCount === 1) warnIfOptimizerHasNotStepped(this.optimizer);
     this.stepCount += 1;
     let lrs: number[];
     if (epoch === undefined) {
@@ -239,4 +241,23 @@ function cloneSettings<S extends SchedulerSettings>(settings: S): S {
   const copy: SchedulerSettings = {};
   for (const [key, value] of Object.entries(settings)) copy[key] = Array.isArray(value) ? [...value] : value;
   return copy as S;
+}
+
+let warnedStepOrder = false;
+
+/** Lets the step-order warning show again (tests: one process runs many files). */
+export function resetStepOrderWarning(): void {
+  warnedStepOrder = false;
+}
+
+/**
+ * torch warns once when `lr_scheduler.step()` comes before any `optimizer.step()`: the first lr of
+ * the schedule is then skipped. Optimizers that count their steps (tfjs's `iterations`: every
+ * `optim.*`) are checked; a plain `{ lr }` object cannot be.
+ */
+function warnIfOptimizerHasNotStepped(optimizer: LrControlled): void {
+  const iterations = (optimizer as { iterations?: unknown }).iterations;
+  if (warnedStepOrder || iterations !== 0) return;
+  warnedStepOrder = true;
+  console.warn(messages.schedulerBeforeOptimizerMessage());
 }

@@ -137,3 +137,9 @@ export function sequentialMilestonesMessage(schedulers: number, milestones: numb
 export function noSchedulersMessage(container: string): string {
   return `${container} needs at least one scheduler, got none`;
 }
+
+/** torch's warning (its text, with our names) for `scheduler.step()` before any optimizer step. */
+export const schedulerBeforeOptimizerMessage = (): string =>
+  "Detected call of `scheduler.step()` before `optimizer.step()`. You should call them in the opposite order: " +
+  "the optimizer's step (applyGradients, minimize, or train.fit) before `scheduler.step()`. " +
+  "Failure to do this will result in skipping the first value of the learning rate schedule.";
