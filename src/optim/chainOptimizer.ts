@@ -8,6 +8,7 @@ import type {
   TransformState,
 } from "../transforms/types";
 import {
+  duplicateParamInGroupMessage,
   duplicateParamsMessage,
   incompleteWeightsMessage,
   invalidParamGroupMessage,
@@ -125,6 +126,11 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
       const params = (group as Partial<ParamGroupOptions> | null)?.params;
       if (typeof params !== "function" && !Array.isArray(params))
         throw new TypeError(invalidParamGroupMessage(index, params));
+      if (Array.isArray(params)) {
+        const names = (params as readonly (tf.Variable | string)[]).map((p) => (typeof p === "string" ? p : p?.name));
+        const repeated = names.find((name, i) => names.indexOf(name) !== i);
+        if (repeated !== undefined) throw new Error(duplicateParamInGroupMessage(index, repeated));
+      }
       const overrides: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(group as Record<string, unknown>))
         if (key !== "params") overrides[key] = value;

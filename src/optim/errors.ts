@@ -134,6 +134,17 @@ export function optionNotInGroupMessage(optimizer: string, option: string, optio
 /** A variable picked by two parameter groups (torch's text, from `add_param_group`). */
 export const duplicateParamsMessage = (): string => "some parameters appear in more than one parameter group";
 
+/**
+ * One group listing a variable twice. torch 1.13 warns ("optimizer contains a parameter group with
+ * duplicate parameters; in future, this will cause an error") and then steps it twice; we refuse it.
+ */
+export function duplicateParamInGroupMessage(index: number, name: string): string {
+  return (
+    `paramGroups[${index}] lists the parameter '${name}' twice; list each parameter once ` +
+    `(torch warns "optimizer contains a parameter group with duplicate parameters; in future, this will cause an error")`
+  );
+}
+
 /** A `paramGroups` entry without a usable `params`. */
 export function invalidParamGroupMessage(index: number, params: unknown): string {
   return (

@@ -226,3 +226,21 @@ test("addParamGroup (torch's add_param_group): a new group before the default on
   tf.dispose([value, grads]);
   for (const x of [opt, problem]) x.dispose();
 });
+
+test("a variable listed twice in one group is refused (torch 1.13 warns it will become an error, then steps it twice)", () => {
+  const problem = makeProblem(fixture);
+  const { weight, bias } = problem.variables;
+  const message = optim.errors.duplicateParamInGroupMessage(0, weight.name);
+  assert.equal(
+    message,
+    `paramGroups[0] lists the parameter '${weight.name}' twice; list each parameter once (torch warns "optimizer contains a parameter group with duplicate parameters; in future, this will cause an error")`,
+  );
+  assert.throws(() => new optim.SGD({ lr: 0.1, paramGroups: [{ params: [weight, bias, weight] }] }), { message });
+  assert.throws(() => new optim.Adam({ paramGroups: [{ params: [weight, weight.name] }] }), { message });
+  const opt = new optim.SGD({ lr: 0.1, paramGroups: [{ params: [weight] }] });
+  assert.throws(() => opt.addParamGroup({ params: [bias, bias] }), {
+    message: optim.errors.duplicateParamInGroupMessage(1, bias.name),
+  });
+  opt.dispose();
+  problem.dispose();
+});
