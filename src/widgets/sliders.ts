@@ -33,6 +33,9 @@ export const badRangeMessage = (kind: string, min: number, max: number): string 
 export const notANumberMessage = (kind: string, name: string, value: unknown): string =>
   `${kind}: ${name} must be a finite number; got ${String(value)}.`;
 
+export const badBaseMessage = (base: number): string =>
+  `FloatLogSlider: base must be a positive number other than 1 (value = base ** exponent); got ${base}.`;
+
 const SLIDER_STYLE: WireState = { description_width: "", handle_color: null };
 
 /** base ** exponent, exact for negative integer exponents (10 ** -5 is 0.000009999999999999999; 1 / 10 ** 5 is 1e-5). */
@@ -178,6 +181,7 @@ export class FloatLogSlider extends NumberSlider {
   constructor(options: LogSliderOptions = {}) {
     const state = sliderState("FloatLogSlider", options, { max: 4, step: 0.1, readoutFormat: ".3g" });
     const base = finite("FloatLogSlider", "base", options.base ?? 10);
+    if (!(base > 0) || base === 1) throw new RangeError(badBaseMessage(base));
     const low = power(base, state.min as number);
     const high = power(base, state.max as number);
     const value = Math.min(high, Math.max(low, finite("FloatLogSlider", "value", options.value ?? 1)));

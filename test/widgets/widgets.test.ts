@@ -164,6 +164,18 @@ describe("widgets outside a kernel", () => {
     assert.equal(lr.value, 1e-5);
   });
 
+  it("FloatLogSlider rejects a base that is not a positive number other than 1", () => {
+    for (const base of [0, -10, 1])
+      assert.throws(
+        () => new widgets.FloatLogSlider({ base, min: -1 }),
+        new RegExp(
+          `FloatLogSlider: base must be a positive number other than 1 \\(value = base \\*\\* exponent\\); got ${base}\\.`,
+        ),
+      );
+    // negative control: base 2 works
+    assert.equal(new widgets.FloatLogSlider({ base: 2, min: -1, max: 3, value: 100 }).value, 8);
+  });
+
   it("Dropdown maps values to labels and index, and reports value changes", () => {
     const dd = new widgets.Dropdown({
       options: [
