@@ -10,6 +10,7 @@ import type {
 import {
   duplicateParamInGroupMessage,
   duplicateParamsMessage,
+  gradientShapeMismatchMessage,
   incompleteWeightsMessage,
   invalidParamGroupMessage,
   notAnOptionsObjectMessage,
@@ -235,6 +236,8 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
     for (const [name, grad] of Object.entries(grads)) {
       const variable = registered[name];
       if (variable === undefined) throw new Error(unknownVariableMessage(name));
+      if (!tf.util.arraysEqual(grad.shape, variable.shape))
+        throw new Error(gradientShapeMismatchMessage(name, grad.shape, variable.shape));
       const group = this.groupOf(name);
       const entry = byGroup.get(group) ?? { grads: {}, params: {} };
       entry.grads[name] = grad;

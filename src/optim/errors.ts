@@ -80,6 +80,15 @@ export function unknownVariableMessage(name: string): string {
   return `applyGradients: no tf.Variable named '${name}' is registered; pass gradients keyed by variable.name`;
 }
 
+/** A gradient whose shape is not its variable's (torch: "assigned grad has data of a different size"). */
+export function gradientShapeMismatchMessage(
+  name: string,
+  gradient: readonly number[],
+  variable: readonly number[],
+): string {
+  return `applyGradients: the gradient for '${name}' has shape [${gradient.join(",")}] but the variable has shape [${variable.join(",")}]; a gradient must have its variable's shape`;
+}
+
 /** `setWeights` got a weight whose name matches no state slot of this optimizer. */
 export function unregisteredVariableMessage(optimizer: string, name: string, variable: string): string {
   return (

@@ -347,3 +347,21 @@ test("an optimizer built with no argument, or with a number as tfjs's sgd(0.1), 
   });
   assert.throws(() => new optim.Adam(null as never), { message: errors.notAnOptionsObjectMessage("Adam", null) });
 });
+
+test("applyGradients with a gradient of the wrong shape names the variable, before anything steps", () => {
+  const v = tf.variable(tf.ones([2]), true, "shapeCheck/v");
+  const w = tf.variable(tf.ones([2]), true, "shapeCheck/w");
+  const opt = new optim.Adam({ lr: 0.1 });
+  const gradients = { [w.name]: tf.ones([2]), [v.name]: tf.ones([3]) };
+  assert.throws(() => opt.applyGradients(gradients), {
+    message: errors.gradientShapeMismatchMessage(v.name, [3], [2]),
+  });
+  assert.equal(
+    errors.gradientShapeMismatchMessage("shapeCheck/v", [3], [2]),
+    "applyGradients: the gradient for 'shapeCheck/v' has shape [3] but the variable has shape [2]; a gradient must have its variable's shape",
+  );
+  assert.deepEqual(Array.from(w.dataSync()), [1, 1], "nothing stepped");
+  assert.equal(opt.step, 0);
+  tf.dispose([v, w, ...Object.values(gradients)]);
+  opt.dispose();
+});
