@@ -41,6 +41,19 @@ function split<T>(kind: string, options: ReadonlyArray<SelectionOption<T>>): { l
   return { labels, values };
 }
 
+/**
+ * The labels in the reader's language. Two distinct labels the catalog translates alike ("loss" and "Loss"
+ * both become 损失) would look the same in the front end: those keep their original in parentheses.
+ */
+function translatedLabels(labels: readonly string[]): string[] {
+  const translated = labels.map((label) => translate(label));
+  const originals = new Map<string, Set<string>>();
+  translated.forEach((shown, i) => originals.set(shown, (originals.get(shown) ?? new Set()).add(labels[i])));
+  return translated.map((shown, i) =>
+    (originals.get(shown)?.size ?? 0) > 1 && shown !== labels[i] ? `${shown} (${labels[i]})` : shown,
+  );
+}
+
 function indexOf<T>(kind: string, values: readonly T[], labels: readonly string[], value: T): number {
   const at = values.indexOf(value);
   if (at < 0) throw new RangeError(notAnOptionMessage(kind, value, labels));
@@ -68,7 +81,7 @@ abstract class Selection<T> extends Widget {
       {
         ...describedState(options, styleModel, styleDefaults),
         // Shown in the reader's language (the phrase catalog); values, `label` and `options` stay as written.
-        _options_labels: labels.map((label) => translate(label)),
+        _options_labels: translatedLabels(labels),
         disabled: options.disabled ?? false,
         index,
         ...extra,

@@ -711,6 +711,26 @@ describe("the reader's language", () => {
     setCommSink(undefined);
   });
 
+  it("distinct options whose translations coincide keep the original in parentheses", () => {
+    const sink = new RecordingSink();
+    setCommSink(sink);
+    setLanguage("zh");
+    const zhLoss = translate("loss", "zh");
+    assert.equal(
+      translate("Loss", "zh"),
+      zhLoss,
+      "the catalog must map both spellings to one phrase for this test to mean anything",
+    );
+    const metric = new widgets.Dropdown({ options: ["loss", "Loss", "constant"] });
+    const labels = (metric.wireState() as { _options_labels: string[] })._options_labels;
+    assert.deepEqual(labels, [`${zhLoss} (loss)`, `${zhLoss} (Loss)`, translate("constant", "zh")]);
+    assert.equal(new Set(labels).size, 3);
+    assert.deepEqual(
+      metric.options.map(([label]) => label),
+      ["loss", "Loss", "constant"],
+    );
+  });
+
   it("option labels go to the front end translated; values, label and options stay as written", () => {
     const sink = new RecordingSink();
     setCommSink(sink);
