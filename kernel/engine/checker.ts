@@ -83,6 +83,10 @@ export const COMPILER_OPTIONS: ts.CompilerOptions = {
   skipDefaultLibCheck: true,
   declaration: true,
   noEmit: false,
+  // Cells import the notebook's own .ts files, also as `./helper.ts` (modules.ts loads them); the
+  // checker emits only declarations (for later cells), which this option requires.
+  allowImportingTsExtensions: true,
+  emitDeclarationOnly: true,
   experimentalDecorators: true,
   allowJs: false,
   types: [],

@@ -8,7 +8,7 @@
  * the module was compiled from ES modules (`__esModule`), whose `default` is its own.
  */
 import * as fs from "node:fs";
-import { builtinModules, createRequire } from "node:module";
+import Module, { builtinModules, createRequire } from "node:module";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { checkSharedGlobals } from "./globalNames";
@@ -38,6 +38,7 @@ export function createModuleLoader(
   rootDir: string,
   onLoad: (namespace: unknown) => void = () => undefined,
 ): ModuleLoader {
+  registerTypeScriptFiles();
   const require = createRequire(path.join(rootDir, "__notebook__.js"));
   const resolve = async (specifier: string): Promise<unknown> => {
     if (specifier.startsWith("node:") || builtinModules.includes(specifier)) return namespaceOf(require(specifier));
@@ -151,4 +152,44 @@ function conditional(value: unknown): string | undefined {
     for (const condition of CONDITIONS) if (condition in map) return conditional(map[condition]);
   }
   return undefined;
+}
+
+/** What Node's CommonJS loader offers a file-extension handler (`require.extensions`). */
+interface CompilableModule {
+  _compile(code: string, filename: string): void;
+}
+type ExtensionHandler = (module: CompilableModule, filename: string) => void;
+
+/**
+ * Lets cells import the notebook's own `.ts` files (`import { add } from "./helper"`, also
+ * `./helper.ts`, `import()` and `require`), which the type checker already resolves: Node's
+ * CommonJS loader gets a `.ts` handler that strips the types with the kernel's TypeScript
+ * (`transpileModule` to CommonJS: no type check, the cell that imports the file checks its use).
+ * A `.ts` file inside node_modules is left to Node (packages ship JavaScript). Under a loader that
+ * already handles `.ts` (tsx, in the kernel's own tests) nothing is registered.
+ */
+function registerTypeScriptFiles(): void {
+  const extensions = (Module as unknown as { _extensions: { [extension: string]: ExtensionHandler } })._extensions;
+  if (extensions[".ts"]) return;
+  const javascript = extensions[".js"];
+  extensions[".ts"] = (module, filename) => {
+    if (filename.split(path.sep).includes("node_modules")) {
+      javascript(module, filename);
+      return;
+    }
+    // Loaded here, not at the top: the engine loads TypeScript through its code cache first.
+    const ts = require("typescript") as typeof import("typescript");
+    const { outputText } = ts.transpileModule(fs.readFileSync(filename, "utf8"), {
+      fileName: filename,
+      reportDiagnostics: false,
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2022,
+        esModuleInterop: true,
+        experimentalDecorators: true,
+        useDefineForClassFields: true,
+      },
+    });
+    module._compile(outputText, filename);
+  };
 }

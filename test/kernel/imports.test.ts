@@ -102,4 +102,42 @@ describe("importing optimlab in cells", { timeout: 180_000 }, () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("imports the notebook's own .ts files (./helper, ./helper.ts, import(), require), with their types", async () => {
+    // Before: the checker resolved ./helper.ts, but running it failed with "Cannot find module './helper'".
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-local-ts-"));
+    fs.writeFileSync(
+      path.join(dir, "helper.ts"),
+      [
+        'import { sep } from "node:path";',
+        "export interface Pair { a: number; b: number }",
+        "export function add(a: number, b: number): number { return a + b; }",
+        "export const SEP: string = sep;",
+        "export default class Greeter { hi(name: string): string { return `hi ${name}`; } }",
+      ].join("\n"),
+    );
+    const kernel = await KernelHarness.start({ cwd: dir });
+    try {
+      const first = await kernel.execute(
+        [
+          'import Greeter, { add, type Pair } from "./helper";',
+          'import { add as plus } from "./helper.ts";',
+          "const pair: Pair = { a: 1, b: 2 };",
+          'const dynamic = await import("./helper");',
+          '[add(pair.a, pair.b), plus(3, 4), new Greeter().hi("ada"), dynamic.SEP, require("./helper").add(5, 6)]',
+        ].join("\n"),
+        {},
+        120_000,
+      );
+      assert.equal(first.reply.content.status, "ok", JSON.stringify(first.reply.content));
+      assert.deepEqual(first.iopub.find((m) => m.header.msg_type === "execute_result")?.content.data, {
+        "text/plain": `[ 3, 7, 'hi ada', '${path.sep}', 11 ]`,
+      });
+      const wrong = await kernel.execute('add("x", 1)');
+      assert.equal(wrong.reply.content.ename, "CompileError");
+    } finally {
+      await kernel.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
