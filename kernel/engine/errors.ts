@@ -41,12 +41,35 @@ export const callbackInterruptedMessage = (): string =>
 export const continuationInterruptedMessage = (): string =>
   `${INTERRUPT_ERROR_NAME}: an interrupt stopped code of this cell that ran after an await (a promise continuation)`;
 
-export function compileError(diagnostics: string[]): CellError {
+/** `hint`: a line after the diagnostics (what the learner may have meant: `ipythonHint`). */
+export function compileError(diagnostics: string[], hint?: string): CellError {
+  const lines = hint === undefined ? diagnostics : [...diagnostics, hint];
   return {
     ename: COMPILE_ERROR_NAME,
-    evalue: diagnostics.join("\n"),
-    traceback: [`${COMPILE_ERROR_NAME}: ${diagnostics.length} TypeScript error(s)`, ...diagnostics],
+    evalue: lines.join("\n"),
+    traceback: [`${COMPILE_ERROR_NAME}: ${diagnostics.length} TypeScript error(s)`, ...lines],
   };
+}
+
+/**
+ * A hint for a cell that failed to compile because a line of it is IPython syntax (`%timeit 1+1`,
+ * `%%time`, `!ls`, `optim?`): the parser's own message ("Expression expected", "Cannot find name
+ * 'ls'") does not say why. `lines`: the 1-based lines of the diagnostics (only those count).
+ */
+export function ipythonHint(code: string, lines: number[]): string | undefined {
+  const text = code.split("\n");
+  const at = (line: number): string => text[line - 1] ?? "";
+  const failed = [...new Set(lines)].map(at);
+  const what: string[] = [];
+  if (failed.some((line) => /^\s*%/.test(line)))
+    what.push('IPython magics (%timeit, %%time) do not exist: time code with console.time("t") … console.timeEnd("t")');
+  if (failed.some((line) => /^\s*![\w./~-]/.test(line)))
+    what.push(
+      'shell commands (!ls) do not exist: run one with require("node:child_process").execSync("ls", { encoding: "utf8" })',
+    );
+  if (failed.some((line) => /^\s*[\w$.]+\?\??\s*$/.test(line)))
+    what.push("`name?` help does not exist: put the cursor on a name and press Shift-Tab (or Tab to complete)");
+  return what.length === 0 ? undefined : `Hint: this is a TypeScript kernel; ${what.join("; ")}.`;
 }
 
 export function interruptError(): CellError {

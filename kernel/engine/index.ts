@@ -10,7 +10,7 @@
 import { isBuiltin } from "node:module";
 import * as path from "node:path";
 import type { CellChecker, Completion } from "./checker";
-import { compileError, interruptError, runtimeError, type CellError } from "./errors";
+import { compileError, interruptError, ipythonHint, runtimeError, type CellError } from "./errors";
 import type { ReplEvaluator, UserCodeRunner } from "./evaluator";
 import { isSharedGlobal, checkSharedGlobals, sharedGlobalDeclarationMessage } from "./globalNames";
 import { createModuleLoader, namespaceOf } from "./modules";
@@ -126,7 +126,13 @@ export class TypeScriptEngine {
       if (checked.diagnostics.length > 0) {
         return {
           status: "error",
-          error: compileError(checked.diagnostics.map((d) => `${d.line}:${shift(d.line, d.column)} - ${d.message}`)),
+          error: compileError(
+            checked.diagnostics.map((d) => `${d.line}:${shift(d.line, d.column)} - ${d.message}`),
+            ipythonHint(
+              code,
+              checked.diagnostics.map((d) => d.line),
+            ),
+          ),
         };
       }
 

@@ -117,3 +117,22 @@ describe("prompt(message, defaultValue)", { timeout: 120_000 }, () => {
     assert.deepEqual(asked.splice(0), ["name? [Ada] ", "name? [Ada] ", "name?"]);
   });
 });
+
+describe("IPython syntax in a cell", { timeout: 120_000 }, () => {
+  it("says, under the compile error, that this is a TypeScript kernel and what to do instead", async () => {
+    // Before: only the parser's "1:1 - Expression expected." / "Cannot find name 'ls'".
+    const timeit = await failure("%timeit 1+1");
+    assert.match(timeit, /^CompileError: 1:1 - /);
+    assert.match(
+      timeit,
+      /\nHint: this is a TypeScript kernel; IPython magics \(%timeit, %%time\) do not exist: .*console\.time/,
+    );
+    assert.match(
+      await failure("!ls -la"),
+      /Hint: this is a TypeScript kernel; shell commands \(!ls\) do not exist: .*execSync/,
+    );
+    assert.match(await failure("Math.max?"), /Hint: .*Shift-Tab/);
+    assert.doesNotMatch(await failure("const n: number = 'one'"), /Hint/);
+    assert.doesNotMatch(await failure("const okFlag = false\n!okFlag\nconst n: number = 'one'"), /Hint/);
+  });
+});
