@@ -11,6 +11,7 @@
  * value (a Proxy, an Error whose getters throw) is returned as is, never touched here.
  */
 import { Session } from "node:inspector";
+import { KERNEL_SCRIPT_URL } from "./stackTraces";
 
 export type Evaluation = { ok: true; value: unknown } | { ok: false; thrown: unknown; terminated: boolean };
 
@@ -123,7 +124,8 @@ export class ReplEvaluator {
       this.session.post(
         "Runtime.evaluate",
         {
-          expression: `globalThis[Symbol.for("optimlab.evaluator.call")]()`,
+          // Named, so that stack traces leave this frame out with the kernel's (stackTraces.ts).
+          expression: `globalThis[Symbol.for("optimlab.evaluator.call")]()\n//# sourceURL=${KERNEL_SCRIPT_URL}`,
           silent: true,
           includeCommandLineAPI: false,
         },

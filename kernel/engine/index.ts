@@ -14,6 +14,7 @@ import { compileError, interruptError, ipythonHint, runtimeError, type CellError
 import type { ReplEvaluator, UserCodeRunner } from "./evaluator";
 import { isSharedGlobal, checkSharedGlobals, sharedGlobalDeclarationMessage } from "./globalNames";
 import { createModuleLoader, namespaceOf } from "./modules";
+import { installStackTraces, labelCellScript } from "./stackTraces";
 import { installTensorFormatter } from "./tensorFormat";
 import type { InterruptState } from "../interrupts";
 import { cellGlobalValues } from "../globals";
@@ -60,6 +61,7 @@ export interface EngineOptions {
 export class TypeScriptEngine {
   private checker: CellChecker | undefined;
   private evaluator: ReplEvaluator | undefined;
+  private restoreStackTraces: (() => void) | undefined;
 
   constructor(private readonly options: EngineOptions) {}
 
@@ -90,6 +92,7 @@ export class TypeScriptEngine {
       });
       this.checker = new CellChecker({ rootDir: this.options.rootDir, prelude: this.options.prelude });
       this.evaluator = new ReplEvaluator(this.options.runUserCode);
+      this.restoreStackTraces = installStackTraces();
       // Parse and bind the standard library now rather than in the first cell.
       this.checker.warmUp();
       saveTypeScriptCodeCache();
@@ -100,8 +103,9 @@ export class TypeScriptEngine {
   /**
    * Type-checks and runs one cell. Never throws: failures come back as `status: "error"`.
    * `cancelled` settles when the cell is interrupted while it awaits (the main thread is free).
+   * `name`: what stack frames of this cell's code call it (`at f (<cell>:3:5)`; e.g. `In[3]`).
    */
-  async execute(code: string, cancelled: Promise<void>): Promise<ExecutionOutcome> {
+  async execute(code: string, cancelled: Promise<void>, name = "<cell>"): Promise<ExecutionOutcome> {
     const { checker, evaluator } = this.parts();
     const interrupts = this.options.interrupts;
     let js: string;
@@ -136,8 +140,12 @@ export class TypeScriptEngine {
         };
       }
 
-      const { lexicalTopLevel, toJavaScript } = require("./transpile") as typeof import("./transpile");
-      js = checked.fast ? lexicalTopLevel(code) : toJavaScript(checked.syntax.file);
+      const { lexicalTopLevel, toJavaScriptWithMap } = require("./transpile") as typeof import("./transpile");
+      if (checked.fast) js = labelCellScript(lexicalTopLevel(code), name);
+      else {
+        const { js: script, sourceMap } = toJavaScriptWithMap(checked.syntax.file);
+        js = labelCellScript(script, name, sourceMap);
+      }
     } catch (error) {
       return { status: "error", error: runtimeError(error) };
     }
@@ -193,6 +201,7 @@ export class TypeScriptEngine {
   }
 
   close(): void {
+    this.restoreStackTraces?.();
     this.evaluator?.close();
   }
 }

@@ -148,14 +148,23 @@ const TRANSPILE_OPTIONS: ts.CompilerOptions = {
 
 /** TypeScript → JavaScript for REPL evaluation (module syntax already rewritten). */
 export function toJavaScript(file: ts.SourceFile): string {
+  return toJavaScriptWithMap(file).js;
+}
+
+/**
+ * `toJavaScript`, with the source map from the cell's text to the JavaScript (transpileModule moves
+ * lines: it erases interfaces and re-prints statements; stackTraces.ts maps frames back with it).
+ */
+export function toJavaScriptWithMap(file: ts.SourceFile): { js: string; sourceMap: string | undefined } {
   const source = rewriteModuleSyntax(file);
-  const { outputText } = ts.transpileModule(source, {
-    compilerOptions: TRANSPILE_OPTIONS,
+  const { outputText, sourceMapText } = ts.transpileModule(source, {
+    compilerOptions: { ...TRANSPILE_OPTIONS, sourceMap: true },
     fileName: "cell.ts",
     reportDiagnostics: false,
   });
   // transpileModule ends a file it considers a module with `export {};`; a script must not have it.
-  return lexicalTopLevel(outputText.replace(/\nexport \{\};\s*$/, "\n"));
+  const js = outputText.replace(/\n\/\/# sourceMappingURL=\S*\s*$/, "\n").replace(/\nexport \{\};\s*$/, "\n");
+  return { js: lexicalTopLevel(js), sourceMap: sourceMapText };
 }
 
 /**

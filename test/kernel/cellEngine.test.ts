@@ -136,3 +136,38 @@ describe("IPython syntax in a cell", { timeout: 120_000 }, () => {
     assert.doesNotMatch(await failure("const okFlag = false\n!okFlag\nconst n: number = 'one'"), /Hint/);
   });
 });
+
+describe("stack traces of cells", { timeout: 120_000 }, () => {
+  it("name the cell and its own lines, and leave the kernel's frames out, also of errors the learner prints", async () => {
+    // Before: `at <anonymous>:2:7` for a throw on line 5 (the types the transpiler erased moved the
+    // lines), and a caught error's stack listed node:inspector, evaluator.js, output.js, server.js ….
+    const lines = async (code: string, name?: string): Promise<string[]> => {
+      const outcome = await engine.execute(code, never, name);
+      assert.equal(outcome.status, "error", code);
+      return outcome.status === "error" ? outcome.error.traceback.slice(1) : [];
+    };
+    assert.deepEqual(
+      await lines("interface Cfg {\n  lr: number;\n}\nconst cfg: Cfg = { lr: 1 };\nthrow new Error('cell line 5')"),
+      ["    at <cell>:5:7"],
+    );
+    assert.deepEqual(
+      await lines(
+        "class A {\n  x = 1;\n  constructor(public y: number) {}\n  m() { throw new Error('m') }\n}\nnew A(1).m()",
+        "In[3]",
+      ),
+      ["    at A.m (In[3]:4:15)", "    at In[3]:6:10"],
+    );
+    assert.equal(await value("function boom(): never {\n  throw new Error('boom');\n}"), undefined);
+    assert.deepEqual(await lines("const list = [1];\nlist.map(() => boom())", "In[5]"), [
+      "    at boom (<cell>:2:9)",
+      "    at In[5]:2:16",
+      "    at Array.map (<anonymous>)",
+      "    at In[5]:2:6",
+    ]);
+    const stack = String(
+      await value("let caught = '';\ntry { JSON.parse('x') } catch (e) { caught = (e as Error).stack ?? '' }\ncaught"),
+    );
+    assert.match(stack, /^SyntaxError: .*\n {4}at JSON\.parse \(<anonymous>\)\n {4}at <cell>:2:12$/);
+    assert.match(String(await value("new Error('as value').stack")), /^Error: as value\n {4}at <cell>:1:1$/);
+  });
+});
