@@ -206,6 +206,8 @@ export class Interactive<C extends Controls, R> implements Displayable {
       finished = true;
       stop();
     };
+    // An interrupt that terminated fn's busy loop never returns here: the abort ends the capture.
+    run.signal.addEventListener("abort", end, { once: true });
     let result: R | Promise<R>;
     try {
       result = this.fn(values, context);

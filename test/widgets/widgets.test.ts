@@ -15,6 +15,7 @@ import {
   type CommTargetHandler,
 } from "../../src/widgets/commProtocol";
 import { camelCase, joinBuffers, snakeCase, splitBuffers } from "../../src/widgets/wireState";
+import { notifyInterrupt } from "../../src/display/interruptListeners";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import { setLanguage } from "../../src/i18n/language";
 import { translate } from "../../src/i18n/translate";
@@ -674,6 +675,33 @@ describe("interact in a kernel", () => {
       { output_type: "stream", name: "stdout", text: "epoch 1 of 1\ndone\n" },
     ]);
     assert.equal(ui.output.outputs.length, 2);
+  });
+});
+
+describe("interact and a kernel interrupt", () => {
+  let sink: ScopedSink;
+  beforeEach(() => {
+    sink = new ScopedSink();
+    setCommSink(sink);
+  });
+  afterEach(() => setCommSink(undefined));
+
+  it("an interrupted run (its promise never settles) shows KeyboardInterrupt and stops taking prints", async () => {
+    const captures = () =>
+      ((globalThis as Record<symbol, unknown[]>)[Symbol.for("optimlab.widgets.printCaptures")] ?? []).length;
+    const x = new widgets.IntSlider({ value: 0, max: 10 });
+    const ui = widgets.interact(({ x: v }) => (v === 1 ? new Promise<number>(() => undefined) : v), { x });
+    await ui.refresh();
+    const before = captures();
+    x.value = 1;
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(captures(), before + 1, "the stuck run captures prints");
+    notifyInterrupt(Object.assign(new Error("Execution interrupted"), { name: "KeyboardInterrupt" }), assert.fail);
+    await ui.idle();
+    assert.equal(captures(), before, "an interrupted run's capture is removed (its fn never returns to remove it)");
+    assert.equal((ui.output.outputs[0] as { ename?: string }).ename, "KeyboardInterrupt");
+    console.log("after the interrupt"); // goes to the terminal, not into the Output
+    assert.equal(ui.output.outputs.length, 1);
   });
 });
 
