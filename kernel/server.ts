@@ -373,7 +373,8 @@ export class KernelServer {
     this.channels.interrupts.beginCell();
     let outcome: ExecutionOutcome;
     try {
-      outcome = await this.engine.execute(code, cancelled);
+      // Frames of this cell's code read `at f (In[3]:5:7)`, as IPython's "Cell In[3], line 5".
+      outcome = await this.engine.execute(code, cancelled, storeHistory ? `In[${count}]` : "<cell>");
     } catch (error) {
       // The engine itself failed: still an error reply, never silence.
       outcome = { status: "error", error: runtimeError(error) };

@@ -141,6 +141,12 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
       "kernel frames are cut",
     );
     assert.deepEqual(reply.content.traceback, error.content.traceback);
+    // The frame names the cell by its execution count and its own line, as IPython's "Cell In[3], line 2".
+    const count = reply.content.execution_count as number;
+    assert.ok(
+      (error.content.traceback as string[]).some((line) => line.includes(`at In[${count}]:2:7`)),
+      (error.content.traceback as string[]).join("\n"),
+    );
     assert.equal(streamText(iopub, "stdout"), "before\n");
     assert.equal(ofType(iopub, "execute_result").length, 0);
   });

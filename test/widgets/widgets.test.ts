@@ -696,7 +696,9 @@ describe("interact and a kernel interrupt", () => {
     x.value = 1;
     for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
     assert.equal(captures(), before + 1, "the stuck run captures prints");
-    notifyInterrupt(Object.assign(new Error("Execution interrupted"), { name: "KeyboardInterrupt" }), assert.fail);
+    notifyInterrupt(Object.assign(new Error("Execution interrupted"), { name: "KeyboardInterrupt" }), (error) =>
+      assert.fail(String(error)),
+    );
     await ui.idle();
     assert.equal(captures(), before, "an interrupted run's capture is removed (its fn never returns to remove it)");
     assert.equal((ui.output.outputs[0] as { ename?: string }).ename, "KeyboardInterrupt");
