@@ -2,21 +2,9 @@
  * Error messages of the losses, kept in one place so tests match them exactly. Where torch has a
  * message for the same mistake, the text follows torch's (option names in camelCase).
  */
-
-/**
- * A value as the messages echo it: numbers as JS prints them, anything else as JSON (strings
- * quoted, so "0.1" does not read as the number 0.1). The same as src/optim/errors.ts's `shown`.
- */
-export function shown(value: unknown): string {
-  if (typeof value === "number") return String(value);
-  if (value === undefined) return "undefined";
-  if (typeof value === "function") return "a function";
-  try {
-    return JSON.stringify(value) ?? typeof value;
-  } catch {
-    return `a ${typeof value} that JSON cannot show`;
-  }
-}
+import { shown } from "../messages/values";
+import { closestOption, unexpectedOptionOf, checkOptionNames } from "../messages/options";
+export { shown, closestOption, unexpectedOptionOf, checkOptionNames };
 
 const fmt = (shape: readonly number[]): string => `[${shape.join(",")}]`;
 
@@ -79,28 +67,3 @@ export const ignoreIndexWithProbabilitiesMessage = (): string =>
 
 export const bceInputRangeMessage = (): string =>
   "bce: all elements of input should be between 0 and 1 (pass probabilities; for logits use bceWithLogits)";
-
-/**
- * The same as src/optim/errors.ts's `closestOption` (src/losses may import only src/backend).
- * The option a misspelling or torch's snake_case name stands for (`label_smoothing` → `labelSmoothing`), if any. */
-export function closestOption(option: string, allowed: readonly string[]): string | undefined {
-  const key = (name: string): string => name.toLowerCase().replace(/_/g, "");
-  const wanted = key(option);
-  return (
-    allowed.find((name) => key(name) === wanted) ??
-    allowed.find((name) => wanted.length >= 4 && (key(name).startsWith(wanted) || wanted.startsWith(key(name))))
-  );
-}
-
-/** An option `owner` does not have (torch: "got an unexpected keyword argument"), with the valid ones. */
-export function unexpectedOptionOf(owner: string, option: string, allowed: readonly string[]): string {
-  const guess = closestOption(option, allowed);
-  return `${owner} got an unexpected option '${option}'${guess === undefined ? "" : ` (did you mean '${guess}'?)`}; its options are ${allowed.join(", ")}`;
-}
-
-/** Throws a TypeError (as torch's for an unknown keyword argument) naming the first option of `options` not in `allowed`. */
-export function checkOptionNames(owner: string, options: object | undefined, allowed: readonly string[]): void {
-  if (typeof options !== "object" || options === null) return;
-  for (const option of Object.keys(options))
-    if (!allowed.includes(option)) throw new TypeError(unexpectedOptionOf(owner, option, allowed));
-}

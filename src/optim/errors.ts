@@ -3,18 +3,9 @@
  * wording, torch's snake_case names), so a message can be searched for in torch's docs and
  * forums. Exported so tests can match them exactly.
  */
-
-/** A value as the messages echo it: numbers as JS prints them, anything else as JSON (strings quoted). */
-export function shown(value: unknown): string {
-  if (typeof value === "number") return String(value);
-  if (value === undefined) return "undefined";
-  if (typeof value === "function") return "a function";
-  try {
-    return JSON.stringify(value) ?? typeof value;
-  } catch {
-    return `a ${typeof value} that JSON cannot show`;
-  }
-}
+import { shown } from "../messages/values";
+import { closestOption, unexpectedOptionOf } from "../messages/options";
+export { shown, closestOption, unexpectedOptionOf };
 
 export const invalidLearningRateMessage = (lr: unknown): string => `Invalid learning rate: ${shown(lr)}`;
 export const invalidEpsilonMessage = (eps: number): string => `Invalid epsilon value: ${eps}`;
@@ -160,20 +151,4 @@ export function invalidParamGroupMessage(index: number, params: unknown): string
     `paramGroups[${index}].params must be a function (name) => boolean or an array of tf.Variables or ` +
     `variable names, got ${shown(params)}`
   );
-}
-
-/** The option a misspelling or torch's snake_case name stands for (`label_smoothing` → `labelSmoothing`), if any. */
-export function closestOption(option: string, allowed: readonly string[]): string | undefined {
-  const key = (name: string): string => name.toLowerCase().replace(/_/g, "");
-  const wanted = key(option);
-  return (
-    allowed.find((name) => key(name) === wanted) ??
-    allowed.find((name) => wanted.length >= 4 && (key(name).startsWith(wanted) || wanted.startsWith(key(name))))
-  );
-}
-
-/** An option `owner` does not have (torch: "got an unexpected keyword argument"), with the valid ones. */
-export function unexpectedOptionOf(owner: string, option: string, allowed: readonly string[]): string {
-  const guess = closestOption(option, allowed);
-  return `${owner} got an unexpected option '${option}'${guess === undefined ? "" : ` (did you mean '${guess}'?)`}; its options are ${allowed.join(", ")}`;
 }

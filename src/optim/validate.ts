@@ -6,9 +6,10 @@ import {
   invalidLearningRateMessage,
   invalidWeightDecayMessage,
   unexpectedOptionMessage,
-  unexpectedOptionOf,
   wrongOptionTypeMessage,
 } from "./errors";
+import { checkOptionNames } from "../messages/options";
+export { checkOptionNames };
 
 /** Throws `message(value)` unless `value >= 0` (NaN included, unlike some of torch's `<` checks). */
 export function requireNonNegative(value: number, message: (value: number) => string): void {
@@ -89,11 +90,4 @@ function requirePair(key: string, value: unknown): void {
     throw new TypeError(
       key === "betas" ? invalidBetasMessage(value) : wrongOptionTypeMessage(key, value, "two numbers"),
     );
-}
-
-/** Throws a TypeError (as torch's for an unknown keyword argument) naming the first option of `options` not in `allowed`. */
-export function checkOptionNames(owner: string, options: object | undefined, allowed: readonly string[]): void {
-  if (typeof options !== "object" || options === null) return;
-  for (const option of Object.keys(options))
-    if (!allowed.includes(option)) throw new TypeError(unexpectedOptionOf(owner, option, allowed));
 }

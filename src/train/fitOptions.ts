@@ -7,6 +7,7 @@ import { info as backendInfo } from "../backend";
 import { DataLoader, noBatchesMessage } from "../data/loader";
 import { datasetSize, emptyDatasetMessage, type Dataset } from "../data/dataset";
 import { invalidLearningRateMessage, shown } from "../optim/errors";
+import { checkOptionNames, closestOption, unexpectedOptionOf } from "../messages/options";
 import {
   ChainedScheduler,
   OneCycleLR,
@@ -206,38 +207,14 @@ function epochRecordKeys(has: {
   return keys;
 }
 
-/** The allowed name `option` was probably meant as: same letters up to case and "_", or one or two edits away. */
-function meant(option: string, allowed: readonly string[]): string | undefined {
-  const plain = (name: string) => name.toLowerCase().replaceAll("_", "");
-  return (
-    allowed.find((name) => plain(name) === plain(option)) ??
-    allowed.find((name) => editDistance(plain(name), plain(option)) <= 2)
-  );
-}
-
-/** Levenshtein distance (short option names only). */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    previous = row;
-  }
-  return previous[b.length];
-}
-
 /** An option `what` does not have (the optimizers' and torch's "got an unexpected keyword argument"). */
 export function unexpectedFitOptionMessage(what: string, option: string, allowed: readonly string[]): string {
-  const guess = meant(option, allowed);
-  return `${what} got an unexpected option '${option}'${guess === undefined ? "" : ` (did you mean '${guess}'?)`}; its options are ${allowed.join(", ")}`;
+  return unexpectedOptionOf(what, option, allowed);
 }
 
 /** Throws for a key of `options` that is not one of `allowed`'s. */
-function checkOptionNames(what: string, options: object, allowed: Record<string, true>): void {
-  const names = Object.keys(allowed);
-  for (const option of Object.keys(options))
-    if (!Object.hasOwn(allowed, option)) throw new Error(unexpectedFitOptionMessage(what, option, names));
+function checkFitOptionNames(what: string, options: object, allowed: Record<string, true>): void {
+  checkOptionNames(what, options, Object.keys(allowed));
 }
 
 export function invalidSchedulerIntervalMessage(value: unknown): string {
@@ -347,11 +324,11 @@ function defaultFitThreads(): number {
 
 /** Checks every option (throwing the messages above) before anything is allocated, and resolves defaults. */
 export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
-  checkOptionNames("fit", options, FIT_OPTIONS);
+  checkFitOptionNames("fit", options, FIT_OPTIONS);
   if (typeof options.callbacks === "object" && options.callbacks !== null)
-    checkOptionNames("callbacks", options.callbacks, CALLBACKS);
+    checkFitOptionNames("callbacks", options.callbacks, CALLBACKS);
   if (typeof options.earlyStopping === "object" && options.earlyStopping !== null)
-    checkOptionNames("earlyStopping", options.earlyStopping, EARLY_STOPPING_OPTIONS);
+    checkFitOptionNames("earlyStopping", options.earlyStopping, EARLY_STOPPING_OPTIONS);
   const { optimizer, loss } = options;
   if (!optimizer || typeof optimizer.applyGradients !== "function") throw new Error(missingOptimizerMessage());
   if (typeof loss !== "function") throw new Error(missingLossMessage());
@@ -420,7 +397,7 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
     const monitor: unknown = (early === true ? undefined : early.monitor) ?? (options.validation ? "valLoss" : "loss");
     if (typeof monitor !== "string" || !keys.includes(monitor))
       throw new Error(
-        unknownMonitorMessage(monitor, keys, typeof monitor === "string" ? meant(monitor, keys) : undefined),
+        unknownMonitorMessage(monitor, keys, typeof monitor === "string" ? closestOption(monitor, keys) : undefined),
       );
   }
   return {

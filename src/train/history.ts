@@ -8,6 +8,7 @@ import { escapeHtml } from "../display/escapeHtml";
 import { language, type Language } from "../i18n/language";
 import { translate } from "../i18n/translate";
 import { withSeconds } from "../i18n/units";
+import { shown } from "../messages/values";
 
 /** Facts about the run that are not per step. */
 export interface RunInfo {
@@ -55,15 +56,6 @@ export interface HistoryJSON {
   info: WithJSONNumbers<RunInfo>;
   steps: WithJSONNumbers<StepRecord>[];
   epochs: WithJSONNumbers<EpochRecord>[];
-}
-
-/** `value` as a message shows it: JSON where it has one (strings quoted), else its String. */
-function shown(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value); // a bigint or a circular object
-  }
 }
 
 export function invalidHistoryJSONMessage(where: string, value: unknown, expected: string): string {
