@@ -18,24 +18,13 @@ import {
   type FitPlan,
 } from "./fitOptions";
 import type { NormOf, StepValueLayout } from "./stepValues";
+import { freeAbandonedTape } from "./abandonedTape";
 
 /** The tensors the forward pass hands out of `tf.variableGrads` (kept, so the caller frees them). */
 export interface Forward {
   dataLoss?: tf.Scalar;
   penalty?: tf.Scalar;
   metrics: tf.Scalar[];
-}
-
-/**
- * When a `tf.variableGrads` closure throws, tfjs leaves that gradient tape in the engine with the
- * tensors it saved for the backward pass (kept, so no tidy frees them). Free them as tfjs itself
- * does after a successful backward pass.
- */
-function freeAbandonedTape(): void {
-  const state = tf.engine().state as { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null };
-  if (state.gradientDepth !== 0 || !state.activeTape) return;
-  for (const node of state.activeTape) tf.dispose(node.saved ?? []);
-  state.activeTape = null;
 }
 
 /** What the forward pass and the gradients read of a fit's plan (a data-parallel replica has only these). */

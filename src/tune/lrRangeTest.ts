@@ -21,6 +21,7 @@ import type { NamedTensor } from "../optim/chainOptimizer";
 import { shown } from "../optim/errors";
 import { danfo, type DataFrame } from "../plot/danfo";
 import type { LossFn } from "../train/evaluate";
+import { freeAbandonedTape } from "../train/abandonedTape";
 
 export interface LrRangeTestOptions {
   /** An optimizer with a writable `lr` (all of `optim.*`), or a factory. */
@@ -74,18 +75,6 @@ export function invalidDivergeFactorMessage(factor: unknown): string {
 
 export function tooFewPointsMessage(points: number): string {
   return `lrRangeTest: the loss diverged after ${points} step${points === 1 ? "" : "s"}, too few to suggest an lr; lower \`start\``;
-}
-
-/**
- * When a `tf.variableGrads` closure throws, tfjs leaves its gradient tape in the engine with the
- * tensors it saved for the backward pass (kept, so no tidy frees them): free them as tfjs does
- * after a backward pass (the same repair as `fit`'s step, src/train/trainStep.ts).
- */
-function freeAbandonedTape(): void {
-  const state = tf.engine().state as { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null };
-  if (state.gradientDepth !== 0 || !state.activeTape) return;
-  for (const node of state.activeTape) tf.dispose(node.saved ?? []);
-  state.activeTape = null;
 }
 
 /**
