@@ -108,11 +108,16 @@ export class DataLoader implements Iterable<Batch> {
   /** Epochs started so far (the next `for…of` runs epoch `epoch`). */
   epoch = 0;
 
-  /** The options the constructor accepts; others throw (torch: "unexpected keyword argument"). */
+  /**
+   * The options the constructor accepts; others throw (torch: "unexpected keyword argument"). A
+   * subclass that takes options of its own lists them in its own `optionNames` to keep the check; one
+   * that does not is not checked (its options are its business: `class MyLoader extends DataLoader`
+   * reading `options.extra` keeps working).
+   */
   static readonly optionNames: readonly string[] = ["batchSize", "shuffle", "dropLast", "seed"];
 
   constructor(dataset: Dataset, options: DataLoaderOptions = {}) {
-    checkOptionNames(new.target.name, options, new.target.optionNames);
+    if (Object.hasOwn(new.target, "optionNames")) checkOptionNames(new.target.name, options, new.target.optionNames);
     checkNotDisposed(new.target.name, dataset);
     this.size = datasetSize(dataset);
     if (this.size === 0) throw new Error(emptyDatasetMessage("DataLoader"));

@@ -130,6 +130,15 @@ test("DataLoader rejects unknown options (torch's batch_size included), naming t
       "AugmentedLoader got an unexpected option 'drop_last' (did you mean 'dropLast'?); its options are batchSize, shuffle, dropLast, seed, augment",
   });
   assert.equal(new AugmentedLoader(data, { augment: (x) => x.clone(), batchSize: 2 }).batchSize, 2);
+  // A learner's subclass with an option of its own, not listed in an optionNames of its own: not checked.
+  class EveryOther extends DataLoader {
+    readonly stride: number;
+    constructor(d: typeof data, options: ConstructorParameters<typeof DataLoader>[1] & { stride?: number }) {
+      super(d, options);
+      this.stride = options.stride ?? 1;
+    }
+  }
+  assert.equal(new EveryOther(data, { batchSize: 2, stride: 2 }).stride, 2);
   tf.dispose([data.x, data.y]);
 });
 
