@@ -18,6 +18,7 @@ import type { Dataset } from "../data/dataset";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
 import { translate } from "../i18n/translate";
 import type { NamedTensor } from "../optim/chainOptimizer";
+import { checkOptionNames } from "../messages/options";
 import { shown } from "../optim/errors";
 import { danfo, type DataFrame } from "../plot/danfo";
 import type { LossFn } from "../train/evaluate";
@@ -113,7 +114,22 @@ function steepestIndex(x: number[], values: number[], skip: number, half: number
  *
  * @example const { suggestedLr, frame } = await tune.lrRangeTest(model, { optimizer: new optim.SGD({ lr: 1e-7 }), loss: losses.crossEntropy, train });
  */
+/** lrRangeTest's options, for the unknown-option check (a typo like `stpes` was silently ignored). */
+const LR_RANGE_TEST_OPTIONS: readonly (keyof LrRangeTestOptions)[] = [
+  "optimizer",
+  "loss",
+  "train",
+  "batchSize",
+  "start",
+  "end",
+  "steps",
+  "divergeFactor",
+  "beta",
+  "seed",
+];
+
 export async function lrRangeTest(model: tf.LayersModel, options: LrRangeTestOptions): Promise<LrRangeResult> {
+  checkOptionNames("lrRangeTest", options, LR_RANGE_TEST_OPTIONS);
   await ready();
   const start = options.start ?? 1e-7;
   const end = options.end ?? 10;

@@ -5,6 +5,7 @@
 import { ready } from "../backend";
 import { rng } from "../backend/random";
 import { danfo, type DataFrame } from "../plot/danfo";
+import { checkOptionNames } from "../messages/options";
 import { shown } from "../optim/errors";
 import { DivergenceError } from "../train/divergence";
 import { History } from "../train/history";
@@ -156,6 +157,7 @@ export async function randomSearch(
   objective: Objective,
   options: { trials?: number; seed?: number } = {},
 ): Promise<DataFrame> {
+  checkOptionNames("randomSearch", options, ["trials", "seed"]);
   const axes = resolveSpace(space);
   checkParamNames("randomSearch", Object.keys(axes));
   const trials = options.trials ?? 10;

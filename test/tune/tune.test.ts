@@ -169,6 +169,21 @@ test("lrRangeTest rejects a bad range and an optimizer without a writable lr", a
   });
 });
 
+test("randomSearch and lrRangeTest refuse an unknown option (a typo was silently ignored)", async () => {
+  await assert.rejects(
+    randomSearch({ lr: [0.1] }, () => 1, { trails: 3 } as never),
+    {
+      name: "TypeError",
+      message: "randomSearch got an unexpected option 'trails' (did you mean 'trials'?); its options are trials, seed",
+    },
+  );
+  const model = linear({ inputs: 2, seed: 1 });
+  await assert.rejects(
+    lrRangeTest(model, { optimizer: new SGD({ lr: 1 }), loss: mse, train: regression, stpes: 3 } as never),
+    { name: "TypeError", message: /^lrRangeTest got an unexpected option 'stpes' \(did you mean 'steps'\?\)/ },
+  );
+});
+
 test("danfojs shares optimlab's @tensorflow/tfjs (no second engine, backend unchanged)", async () => {
   const path = await import("node:path");
   const danfoDir = path.dirname(require.resolve("danfojs"));
