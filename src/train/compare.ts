@@ -8,6 +8,8 @@ import { ready } from "../backend";
 import { SeededDropout } from "../models/seededDropout";
 import { fit, type FitOptions, type Scheduler } from "./fit";
 import { DivergenceError } from "./divergence";
+import { fitOptionNames } from "./fitOptions";
+import { checkOptionNames } from "../messages/options";
 import type { History } from "./history";
 
 /**
@@ -64,6 +66,13 @@ export async function compare<Optimizers extends { [name: string]: tf.Optimizer 
   await ready();
   const names = Object.keys(configs) as Array<keyof Optimizers & string>;
   if (names.length === 0) throw new Error(noConfigsMessage());
+  // Every name checked before the first run trains (a typo in the last config used to surface after
+  // the others had trained, and was reported as fit's).
+  const fitNames = fitOptionNames();
+  const sharedNames = [...fitNames.filter((n) => !["optimizer", "scheduler", "name"].includes(n)), "model", "sameInit"];
+  checkOptionNames("compare", options, sharedNames);
+  const configNames = fitNames.filter((n) => !["train", "validation", "name"].includes(n));
+  for (const name of names) checkOptionNames(`compare: config "${name}"`, configs[name], configNames);
   const owners = new Map<tf.Optimizer, string>();
   for (const name of names) {
     const optimizer = configs[name].optimizer;

@@ -180,6 +180,8 @@ const FIT_OPTIONS: Record<keyof FitOptions, true> = {
   threads: true,
   name: true,
 };
+/** The names of `fit`'s options (`compare` checks its own against them). */
+export const fitOptionNames = (): (keyof FitOptions)[] => Object.keys(FIT_OPTIONS) as (keyof FitOptions)[];
 const CALLBACKS: Record<keyof FitCallbacks, true> = { onStepEnd: true, onEpochEnd: true };
 const EARLY_STOPPING_OPTIONS: Record<keyof EarlyStoppingOptions, true> = {
   monitor: true,

@@ -68,6 +68,33 @@ test("compare rejects no configs and a shared optimizer instance", async () => {
   });
 });
 
+test("compare checks every option name before the first run trains, as compare's own", async () => {
+  let steps = 0;
+  const base = {
+    model: () => mlp({ sizes: [2, 2] }),
+    loss: crossEntropy,
+    train: moons,
+    progress: false,
+    callbacks: { onStepEnd: () => void steps++ },
+  };
+  await assert.rejects(
+    compare({ a: { optimizer: () => new SGD({ lr: 0.1 }) } }, { ...base, sameinit: false } as never),
+    {
+      name: "TypeError",
+      message:
+        /^compare got an unexpected option 'sameinit' \(did you mean 'sameInit'\?\); its options are .*model, sameInit$/,
+    },
+  );
+  const configs = {
+    a: { optimizer: () => new SGD({ lr: 0.1 }) },
+    b: { optimizer: () => new SGD({ lr: 0.1 }), epoch: 2 },
+  };
+  await assert.rejects(compare(configs as never, base), {
+    message: /^compare: config "b" got an unexpected option 'epoch' \(did you mean 'epochs'\?\)/,
+  });
+  assert.equal(steps, 0, "config a trained before b's typo was found");
+});
+
 test("compare: a configuration that diverges is a result (its history up to divergence), the others still run", async () => {
   const runs = await compare(
     {
