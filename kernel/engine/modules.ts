@@ -12,6 +12,7 @@ import Module, { builtinModules, createRequire } from "node:module";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { checkSharedGlobals } from "./globalNames";
+import { registerFileSourceMap } from "./stackTraces";
 
 export interface ModuleLoader {
   /** `import … from "m"` (static): the module's namespace. */
@@ -179,10 +180,11 @@ function registerTypeScriptFiles(): void {
     }
     // Loaded here, not at the top: the engine loads TypeScript through its code cache first.
     const ts = require("typescript") as typeof import("typescript");
-    const { outputText } = ts.transpileModule(fs.readFileSync(filename, "utf8"), {
+    const { outputText, sourceMapText } = ts.transpileModule(fs.readFileSync(filename, "utf8"), {
       fileName: filename,
       reportDiagnostics: false,
       compilerOptions: {
+        sourceMap: true, // frames in the file get its own lines (stackTraces.ts)
         module: ts.ModuleKind.CommonJS,
         target: ts.ScriptTarget.ES2022,
         esModuleInterop: true,
@@ -190,6 +192,7 @@ function registerTypeScriptFiles(): void {
         useDefineForClassFields: true,
       },
     });
+    if (sourceMapText !== undefined) registerFileSourceMap(filename, sourceMapText);
     module._compile(outputText, filename);
   };
 }

@@ -110,11 +110,26 @@ function original(script: CellScript, line: number, column: number): [number, nu
 
 type CallSite = NodeJS.CallSite;
 
+/** The notebook's own `.ts` files the cells' loader compiled (modules.ts), by path: their line maps. */
+const files = new Map<string, CellScript>();
+
+/** A `.ts` file compiled for the cells: frames in it get its own lines (`sourceMap`: its JSON map). */
+export function registerFileSourceMap(filename: string, sourceMap: string): void {
+  try {
+    files.set(filename, {
+      name: filename,
+      mappings: decodeMappings((JSON.parse(sourceMap) as { mappings: string }).mappings),
+    });
+  } catch {
+    files.delete(filename);
+  }
+}
+
+/** The cell (or the notebook's own `.ts` file) a frame is in, with its line map. */
 const scriptOf = (site: CallSite): CellScript | undefined => {
   const file = site.getScriptNameOrSourceURL?.() ?? site.getFileName();
-  return typeof file === "string" && file.startsWith(SCRIPT_PREFIX)
-    ? scripts.get(Number(file.slice(SCRIPT_PREFIX.length)))
-    : undefined;
+  if (typeof file !== "string") return undefined;
+  return file.startsWith(SCRIPT_PREFIX) ? scripts.get(Number(file.slice(SCRIPT_PREFIX.length))) : files.get(file);
 };
 
 function isKernelSite(site: CallSite): boolean {

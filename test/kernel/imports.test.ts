@@ -114,6 +114,7 @@ describe("importing optimlab in cells", { timeout: 180_000 }, () => {
         "export function add(a: number, b: number): number { return a + b; }",
         "export const SEP: string = sep;",
         "export default class Greeter { hi(name: string): string { return `hi ${name}`; } }",
+        'export function boom(): never { throw new Error("from helper"); }',
       ].join("\n"),
     );
     const kernel = await KernelHarness.start({ cwd: dir });
@@ -135,6 +136,10 @@ describe("importing optimlab in cells", { timeout: 180_000 }, () => {
       });
       const wrong = await kernel.execute('add("x", 1)');
       assert.equal(wrong.reply.content.ename, "CompileError");
+      // A frame in the file has the file's own line (the interface above it is gone from the JavaScript).
+      const thrown = await kernel.execute('import { boom } from "./helper";\nboom()');
+      const traceback = (thrown.reply.content.traceback as string[]).join("\n");
+      assert.match(traceback, /at boom \(.*helper\.ts:6:\d+\)/, traceback);
     } finally {
       await kernel.close();
       fs.rmSync(dir, { recursive: true, force: true });
