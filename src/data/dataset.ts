@@ -24,8 +24,29 @@ export function scalarDatasetMessage(which: "x" | "y"): string {
   return `Dataset ${which} is a scalar (rank 0): a dataset holds its examples along the first dimension, e.g. x of shape [n, features] and y of shape [n] (one example: tf.tensor2d([[…]]) or x.expandDims(0))`;
 }
 
-/** Number of examples; throws on a rank-0 x or y and on mismatched x/y lengths. */
+/**
+ * Something given as a dataset that is not `{ x, y }` tensors: tfjs's `model.fit` habits (`{ xs, ys }`,
+ * Keras's `[x, y]`) failed deep inside with "Cannot read properties of undefined (reading 'rank')".
+ */
+export function notADatasetMessage(value: unknown): string {
+  const got = Array.isArray(value)
+    ? `an array of ${value.length}`
+    : value !== null && typeof value === "object"
+      ? `an object with ${Object.keys(value).length === 0 ? "no keys" : `keys ${Object.keys(value).join(", ")}`}`
+      : shown(value);
+  const hint = Array.isArray(value)
+    ? " (Keras's [x, y] form: write { x, y })"
+    : value !== null && typeof value === "object" && "xs" in value
+      ? " (tfjs's { xs, ys } form: rename them x and y)"
+      : "";
+  return `A dataset is { x, y } with two tensors whose first dimension counts the examples, got ${got}${hint}`;
+}
+
+/** Number of examples; throws on something that is not `{ x, y }` tensors, a rank-0 x or y and mismatched x/y lengths. */
 export function datasetSize(dataset: Dataset): number {
+  const isTensor = (t: unknown): boolean => t instanceof tf.Tensor;
+  if (typeof dataset !== "object" || dataset === null || !isTensor(dataset.x) || !isTensor(dataset.y))
+    throw new TypeError(notADatasetMessage(dataset));
   for (const which of ["x", "y"] as const) if (dataset[which].rank === 0) throw new Error(scalarDatasetMessage(which));
   const rows = dataset.x.shape[0] ?? 0;
   const yRows = dataset.y.shape[0] ?? 0;

@@ -28,6 +28,7 @@ import { DivergenceError, firstStepDivergenceMessage } from "../../src/train/div
 import { History, invalidBestModeMessage } from "../../src/train/history";
 import { metricsNotListMessage } from "../../src/train/metrics";
 import { linearRegression, twoMoons } from "../../src/data/synthetic";
+import { notADatasetMessage } from "../../src/data/dataset";
 import { linear, mlp } from "../../src/models/builders";
 import { bce, crossEntropy, mse } from "../../src/losses";
 import { SGD } from "../../src/optim/sgd";
@@ -443,4 +444,19 @@ test("validation labels the loss refuses fail before training, not when epoch 1 
   );
   assert.equal(steps, 0);
   tf.dispose([badLabels, validation.x, moons.x, moons.y]);
+});
+
+test("train or validation in tfjs's { xs, ys } or Keras's [x, y] form is named as such, not 'reading rank'", async () => {
+  await rejectsWith({ train: { xs: regression.x, ys: regression.y } }, notADatasetMessage({ xs: 0, ys: 0 }));
+  assert.match(notADatasetMessage({ xs: 0, ys: 0 }), /got an object with keys xs, ys \(tfjs's \{ xs, ys \} form/);
+  await rejectsWith(
+    { validation: [regression.x, regression.y] },
+    /got an array of 2 \(Keras's \[x, y\] form: write \{ x, y \}\)$/,
+  );
+  // The control: the same tensors as { x, y } train.
+  const history = await fit(
+    linear({ inputs: 3, seed: 1 }),
+    fitOptions({ validation: { x: regression.x, y: regression.y } }),
+  );
+  assert.equal(history.epochs.length, 1);
 });
