@@ -485,13 +485,16 @@ export class KernelServer {
     this.channels.interrupts.acknowledge();
     // A busy loop in a finished cell's promise continuation was stopped: say so under that cell.
     const stopped = endTerminatedReaction();
+    // Work that outlives its request (interact's runs) stops too, also when its code was terminated;
+    // it shows the KeyboardInterrupt itself (an interact's Output), so no second line is written for it.
+    const told = notifyInterrupt(new KeyboardInterrupt(), (error) =>
+      kernelLog(`interrupt listener failed: ${String(error)}`),
+    );
     if (stopped && stopped !== this.running?.scope) {
       const fromControl = COMM_MESSAGE_TYPES.includes(stopped.parent.header.msg_type);
       const message = fromControl ? callbackInterruptedMessage() : continuationInterruptedMessage();
-      cellContext.run(stopped, () => process.stderr.write(`${message}\n`));
+      if (!(fromControl && told > 0)) cellContext.run(stopped, () => process.stderr.write(`${message}\n`));
     }
-    // Work that outlives its request (interact's runs) stops too, also when its code was terminated.
-    notifyInterrupt(new KeyboardInterrupt(), (error) => kernelLog(`interrupt listener failed: ${String(error)}`));
     // A cell that began after the request is not the one interrupted (the request's cell stopped by
     // itself, as train.fit does, and this handler runs only once the event loop turns).
     if (!this.running || !this.channels.interrupts.pending()) return;

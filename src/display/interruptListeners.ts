@@ -23,14 +23,16 @@ export function onInterrupt(listener: InterruptListener): () => void {
 
 /**
  * The kernel handled an interrupt: every listener gets `reason` (each once, in subscription order;
- * one that throws does not stop the others, its error goes to `report`).
+ * one that throws does not stop the others, its error goes to `report`). Returns how many were told.
  */
-export function notifyInterrupt(reason: Error, report: (error: unknown) => void): void {
-  for (const listener of [...(listeners.get() ?? [])]) {
+export function notifyInterrupt(reason: Error, report: (error: unknown) => void): number {
+  const told = [...(listeners.get() ?? [])];
+  for (const listener of told) {
     try {
       listener(reason);
     } catch (error) {
       report(error);
     }
   }
+  return told.length;
 }

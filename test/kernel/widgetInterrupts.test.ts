@@ -102,6 +102,17 @@ describe("interrupts and widget callbacks", { timeout: 180_000 }, () => {
       .filter((m) => m.header.msg_type === "comm_msg" && m.content.comm_id === output)
       .flatMap((m) => ((m.content.data as { state?: WidgetState }).state?.outputs ?? []).map((o) => o.ename));
     assert.ok(shown.includes("KeyboardInterrupt"), `the Output shows the interrupt: ${JSON.stringify(shown)}`);
+    // Once: the kernel's stderr line for a terminated callback would be captured into the Output too.
+    const last = outputs
+      .filter((m) => m.header.msg_type === "comm_msg" && m.content.comm_id === output)
+      .map((m) => (m.content.data as { state?: WidgetState }).state?.outputs)
+      .filter((o) => o !== undefined)
+      .pop();
+    assert.deepEqual(
+      last?.map((o) => o.ename ?? o.output_type),
+      ["KeyboardInterrupt"],
+      JSON.stringify(last),
+    );
     await kernel.outputsOf(move(kernel, slider, 4), 15_000);
     assert.equal(await result(kernel, "stuck.result"), "40");
   });
