@@ -36,7 +36,10 @@ export const invalidBetasMessage = (betas: unknown): string =>
 
 /** An option the optimizer does not have (torch: "__init__() got an unexpected keyword argument"). */
 export function unexpectedOptionMessage(option: string, allowed: readonly string[]): string {
-  return `got an unexpected option '${option}'; this optimizer's options are ${allowed.join(", ")}`;
+  // tfjs's optimizers call it learningRate.
+  const guess = /^learning_?rate$/i.test(option) && allowed.includes("lr") ? "lr" : closestOption(option, allowed);
+  const meant = guess === undefined ? "" : ` (did you mean '${guess}'?)`;
+  return `got an unexpected option '${option}'${meant}; this optimizer's options are ${allowed.join(", ")}`;
 }
 
 export const invalidEtasMessage = (etaMinus: number, etaPlus: number): string =>

@@ -47,8 +47,10 @@ export interface SGDHyperparameters extends BaseHyperparameters {
 }
 
 function resolve(options: SGDOptions, updating = false): SGDHyperparameters {
-  if ((options as Partial<SGDOptions>).lr === undefined) throw new Error(lrRequiredMessage());
+  // Unknown names first, as Python rejects an unexpected keyword before the body runs (torch:
+  // SGD(params, learning_rate=0.1) is a TypeError, not "required lr").
   const h = withDefaults({ momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false }, options);
+  if ((options as Partial<SGDOptions>).lr === undefined) throw new Error(lrRequiredMessage());
   requireLr(h.lr);
   requireNonNegative(h.momentum, invalidMomentumMessage);
   requireWeightDecay(h.weightDecay);

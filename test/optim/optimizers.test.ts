@@ -147,9 +147,16 @@ test("options of the wrong type or unknown to the optimizer throw a TypeError at
     assert.throws(() => row.create({ ...base, weightDecayFilter: "bias" }), TypeError, row.name);
     assert.throws(() => row.create({ ...base, learningRate: 0.1 }), {
       name: "TypeError",
-      message: new RegExp(`^got an unexpected option 'learningRate'; this optimizer's options are lr, `),
+      message: new RegExp(
+        `^got an unexpected option 'learningRate' \\(did you mean 'lr'\\?\\); this optimizer's options are lr, `,
+      ),
     });
   }
+  // SGD without lr but with tfjs's learningRate: the unknown name is the mistake (torch: TypeError first).
+  assert.throws(() => new optim.SGD({ learningRate: 0.1 } as unknown as optim.SGDOptions), {
+    name: "TypeError",
+    message: /^got an unexpected option 'learningRate' \(did you mean 'lr'\?\)/,
+  });
   assert.throws(() => new optim.SGD({ lr: 0.1, betas: [0.9, 0.99] } as unknown as optim.SGDOptions), {
     message: errors.unexpectedOptionMessage("betas", [
       "lr",
