@@ -10,7 +10,13 @@ export function missingMonitorMessage(monitor: string, record: EpochRecord): str
 
 /** The monitor names no value of the epoch records this fit makes (checked before training). */
 export function unknownMonitorMessage(monitor: unknown, available: readonly string[], guess?: string): string {
-  return `earlyStopping: no ${shown(monitor)} in the epoch record (available: ${available.join(", ")})${guess === undefined ? "" : `; did you mean "${guess}"?`}`;
+  // valLoss, valAccuracy … exist only with validation data.
+  const needsValidation =
+    typeof monitor === "string" && /^val[A-Z]/.test(monitor) && !available.includes("valLoss")
+      ? `; "${monitor}" is measured on validation data: pass validation: { x, y } to fit`
+      : "";
+  const meant = guess === undefined || needsValidation ? "" : `; did you mean "${guess}"?`;
+  return `earlyStopping: no ${shown(monitor)} in the epoch record (available: ${available.join(", ")})${needsValidation}${meant}`;
 }
 
 export function invalidEarlyStoppingModeMessage(mode: unknown): string {

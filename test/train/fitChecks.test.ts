@@ -393,6 +393,11 @@ test("earlyStopping's monitor is checked before the first epoch trains", async (
     },
     unknownMonitorMessage("valMae", [...STEP_KEYS, "mae"]),
   );
+  // Without validation data a val… monitor says what is missing.
+  await rejectsWith(
+    { earlyStopping: { monitor: "valLoss" }, callbacks: counting },
+    /no "valLoss" in the epoch record \(available: .*\); "valLoss" is measured on validation data: pass validation: \{ x, y \} to fit$/,
+  );
   assert.equal(steps, 0, "an epoch trained before the check");
   // Every key it lists is one the records have.
   const history = await fit(
