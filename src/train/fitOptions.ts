@@ -7,7 +7,7 @@ import { info as backendInfo } from "../backend";
 import { DataLoader, noBatchesMessage } from "../data/loader";
 import { datasetSize, emptyDatasetMessage, type Dataset } from "../data/dataset";
 import { invalidLearningRateMessage, shown } from "../optim/errors";
-import { checkOptionNames, closestOption, unexpectedOptionOf } from "../messages/options";
+import { checkOptionNames, closestOption } from "../messages/options";
 import {
   ChainedScheduler,
   OneCycleLR,
@@ -207,11 +207,6 @@ function epochRecordKeys(has: {
   keys.push(...has.metrics);
   if (has.validation) keys.push("valLoss", ...has.metrics.map(validationKey));
   return keys;
-}
-
-/** An option `what` does not have (the optimizers' and torch's "got an unexpected keyword argument"). */
-export function unexpectedFitOptionMessage(what: string, option: string, allowed: readonly string[]): string {
-  return unexpectedOptionOf(what, option, allowed);
 }
 
 /** Throws for a key of `options` that is not one of `allowed`'s. */

@@ -14,7 +14,6 @@ import {
   notASchedulerMessage,
   oneCycleTooShortMessage,
   regularizerNotTensorMessage,
-  unexpectedFitOptionMessage,
   type FitOptions,
 } from "../../src/train/fit";
 import {
@@ -29,6 +28,7 @@ import { History, invalidBestModeMessage } from "../../src/train/history";
 import { metricsNotListMessage } from "../../src/train/metrics";
 import { linearRegression, twoMoons } from "../../src/data/synthetic";
 import { notADatasetMessage } from "../../src/data/dataset";
+import { unexpectedOptionOf } from "../../src/messages/options";
 import { linear, mlp } from "../../src/models/builders";
 import { bce, crossEntropy, mse } from "../../src/losses";
 import { SGD } from "../../src/optim/sgd";
@@ -228,7 +228,7 @@ test("unknown or misspelled options of fit, its callbacks and earlyStopping are 
   );
   await rejectsWith(
     { callbacks: { onEpochEnds: () => undefined } },
-    unexpectedFitOptionMessage("callbacks", "onEpochEnds", ["onStepEnd", "onEpochEnd"]),
+    unexpectedOptionOf("callbacks", "onEpochEnds", ["onStepEnd", "onEpochEnd"]),
   );
   await rejectsWith({ schedulerInterval: "steps" }, 'Invalid schedulerInterval: "steps" (expected "epoch" or "step")');
   assert.equal(
