@@ -1,7 +1,7 @@
 /** `fit`'s early stopping: watches one epoch value, remembers the best epoch (and its weights). */
 import * as tf from "@tensorflow/tfjs";
 import type { EarlyStoppingOptions } from "./fitOptions";
-import type { EpochRecord } from "./records";
+import { isValidationKey, type EpochRecord } from "./records";
 import { shown } from "../optim/errors";
 
 export function missingMonitorMessage(monitor: string, record: EpochRecord): string {
@@ -12,7 +12,7 @@ export function missingMonitorMessage(monitor: string, record: EpochRecord): str
 export function unknownMonitorMessage(monitor: unknown, available: readonly string[], guess?: string): string {
   // valLoss, valAccuracy … exist only with validation data.
   const needsValidation =
-    typeof monitor === "string" && /^val[A-Z]/.test(monitor) && !available.includes("valLoss")
+    typeof monitor === "string" && isValidationKey(monitor) && !available.includes("valLoss")
       ? `; "${monitor}" is measured on validation data: pass validation: { x, y } to fit`
       : "";
   const meant = guess === undefined || needsValidation ? "" : `; did you mean "${guess}"?`;
@@ -34,7 +34,7 @@ export function invalidMinDeltaMessage(minDelta: unknown): string {
 /** Every epoch's monitored value was NaN (or infinite) up to the stop: no epoch is better than another. */
 export function noFiniteMonitorMessage(monitor: string, lastEpoch: number): string {
   const epochs = lastEpoch === 1 ? "epoch 1" : `epochs 1 to ${lastEpoch}`;
-  const what = /^val/.test(monitor) ? "the validation data (validation.x, validation.y) and " : "";
+  const what = isValidationKey(monitor) ? "the validation data (validation.x, validation.y) and " : "";
   return `earlyStopping: "${monitor}" was NaN or infinite in ${epochs}, so there is no best epoch to keep; check ${what}the loss, or watch another value`;
 }
 

@@ -9,6 +9,11 @@ export function validationKey(key: string): string {
   return `val${key.charAt(0).toUpperCase()}${key.slice(1)}`;
 }
 
+/** Whether `key` is an epoch record's value measured on the validation data (`valLoss`, `valAccuracy` …). */
+export function isValidationKey(key: string): boolean {
+  return /^val[A-Z]/.test(key);
+}
+
 /** Values per layer (or per variable), keyed by its name. */
 export interface LayerValues {
   [layer: string]: number;
