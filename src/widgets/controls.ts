@@ -2,15 +2,10 @@
  * Small controls: `Checkbox`, `Button`, `Play`, `Label`, `HTML`.
  */
 import { keepRequestOpen } from "./commProtocol";
-import { badRangeMessage, notANumberMessage } from "./sliders";
+import { badRangeMessage, coerceBounded, finite, roundedBounds } from "./sliders";
 import { Widget } from "./widget";
 import { describedState, DESCRIPTION_STYLE, type DescribedOptions } from "./described";
 import type { WireState } from "./wireState";
-
-function finite(kind: string, name: string, value: number): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw new TypeError(notANumberMessage(kind, name, value));
-  return value;
-}
 
 /** An error's stack (its `name: message` line first), or the thrown value. */
 function errorText(error: unknown): string {
@@ -189,16 +184,7 @@ export class Play extends Widget {
 
   /** A bounded integer, as ipywidgets' `Play`: rounded and clamped to [min, max], whichever side sets it. */
   protected override coerce(changes: WireState): WireState {
-    const min = typeof changes.min === "number" ? Math.round(changes.min) : this.min;
-    const max = typeof changes.max === "number" ? Math.round(changes.max) : this.max;
-    if (min > max) throw new RangeError(badRangeMessage("Play", min, max));
-    const value = typeof changes.value === "number" ? changes.value : this.value;
-    const clamped = Math.round(Math.min(max, Math.max(min, value)));
-    const coerced: WireState = { ...changes };
-    if ("min" in changes) coerced.min = min;
-    if ("max" in changes) coerced.max = max;
-    if ("value" in changes || clamped !== value) coerced.value = clamped;
-    return coerced;
+    return coerceBounded("Play", roundedBounds(changes), this, undefined, Math.round);
   }
 }
 

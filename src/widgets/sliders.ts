@@ -43,9 +43,40 @@ function power(base: number, exponent: number): number {
   return exponent < 0 ? 1 / base ** -exponent : base ** exponent;
 }
 
-function finite(kind: string, name: string, value: number): number {
+/** `value` when it is a finite number; else the TypeError that names the widget and the option. */
+export function finite(kind: string, name: string, value: number): number {
   if (typeof value !== "number" || !Number.isFinite(value)) throw new TypeError(notANumberMessage(kind, name, value));
   return value;
+}
+
+/** `changes` with `min` and `max` rounded, for integer widgets (ipywidgets casts them with CInt). */
+export function roundedBounds(changes: WireState): WireState {
+  const rounded: WireState = { ...changes };
+  for (const key of ["min", "max"] as const) {
+    const bound = changes[key];
+    if (typeof bound === "number") rounded[key] = Math.round(bound);
+  }
+  return rounded;
+}
+
+/**
+ * A bounded value's changes, whichever side made them (sliders, Play): min ≤ max, and the value
+ * clamped into the range (`range` maps min/max to value units) and rounded (`round`).
+ */
+export function coerceBounded(
+  kind: string,
+  changes: WireState,
+  current: { min: number; max: number; value: number },
+  range: (min: number, max: number) => [number, number] = (min, max) => [min, max],
+  round: (value: number) => number = (value) => value,
+): WireState {
+  const min = typeof changes.min === "number" ? changes.min : current.min;
+  const max = typeof changes.max === "number" ? changes.max : current.max;
+  if (min > max) throw new RangeError(badRangeMessage(kind, min, max));
+  const [low, high] = range(min, max);
+  const value = typeof changes.value === "number" ? changes.value : current.value;
+  const clamped = round(Math.min(high, Math.max(low, value)));
+  return clamped === value && !("value" in changes) ? changes : { ...changes, value: clamped };
 }
 
 abstract class NumberSlider extends Widget {
@@ -89,13 +120,13 @@ abstract class NumberSlider extends Widget {
   }
 
   protected override coerce(changes: WireState): WireState {
-    const min = typeof changes.min === "number" ? changes.min : this.min;
-    const max = typeof changes.max === "number" ? changes.max : this.max;
-    if (min > max) throw new RangeError(badRangeMessage(this.kind, min, max));
-    const [low, high] = this.range(min, max);
-    const value = typeof changes.value === "number" ? changes.value : this.value;
-    const clamped = this.round(Math.min(high, Math.max(low, value)));
-    return clamped === value && !("value" in changes) ? changes : { ...changes, value: clamped };
+    return coerceBounded(
+      this.kind,
+      changes,
+      this,
+      (min, max) => this.range(min, max),
+      (value) => this.round(value),
+    );
   }
 }
 
@@ -162,12 +193,7 @@ export class IntSlider extends NumberSlider {
 
   /** min and max are integers too (ipywidgets casts them with CInt), whichever side sets them. */
   protected override coerce(changes: WireState): WireState {
-    const rounded: WireState = { ...changes };
-    for (const key of ["min", "max"] as const) {
-      const bound = changes[key];
-      if (typeof bound === "number") rounded[key] = Math.round(bound);
-    }
-    return super.coerce(rounded);
+    return super.coerce(roundedBounds(changes));
   }
 }
 
