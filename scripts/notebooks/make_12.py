@@ -22,7 +22,7 @@ effect is absent and the same check fails.
 3. dropout $p$ and weight decay $λ$ on an overfitting regression;
 4. learning-rate schedules under gradient noise.
 
-Run time: 15–40 s, kernel start included, measured on 2026-12-07 on two CPU cores: 15 s in a CI run (two notebooks at a time, load average ≈ 2), 20 s alone and 35–40 s here beside other jobs (load average 6–8); the 18 fits of the 3-seed regularization check show a progress bar, as does the 3-seed schedule check.
+Run time: 10–40 s, kernel start included, measured on 2026-12-07 on two CPU cores: 17 and 19 s in a CI run (two notebooks at a time, load average ≈ 2), 10–11 s alone, 35–40 s here beside other jobs (load average 6–8); the 18 fits of the 3-seed regularization check show a progress bar, as does the 3-seed schedule check.
 """)
 
 code("01", r"""
