@@ -19,6 +19,7 @@ import ts from "typescript";
 import { parseCell, type CellSyntax } from "./cellSyntax";
 import { docCommentAt } from "./docComment";
 import { fastCheck, type Primitive } from "./fastCheck";
+import { nameCellTypes } from "./redeclaredTypes";
 
 export interface CellDiagnostic {
   /** 1-based line and column inside the cell. */
@@ -44,6 +45,8 @@ export interface Completion {
 /** One earlier cell's contribution: its declarations (per name) and the imports they need. */
 interface CellDeclarations {
   file: string;
+  /** The cell's name in messages (`In[3]`, `<cell>`), as its stack frames call it. */
+  cell: string;
   /** Import statements of the cell's emitted .d.ts (module level, kept whole). */
   imports: string[];
   /** name → declaration statements (without `declare`/`export`), in emit order. */
@@ -105,6 +108,8 @@ export class CellChecker {
   private cellCount = 0;
   /** Where the current cell starts in the checked file (the hidden header's length). */
   private headerLength = 0;
+  /** The name of the cell being checked (see `check`). */
+  private currentCell = "<cell>";
   private readonly options: ts.CompilerOptions;
 
   constructor(private readonly settings: CheckerOptions) {
@@ -160,8 +165,12 @@ export class CellChecker {
     this.service.getSemanticDiagnostics(this.cellFile);
   }
 
-  /** Checks `code` as the next cell; on success its declarations become visible to later cells. */
-  check(code: string): CheckResult {
+  /**
+   * Checks `code` as the next cell; on success its declarations become visible to later cells.
+   * `cell`: its name in messages (`In[3]`; `<cell>` without an execution count), as its frames say.
+   */
+  check(code: string, cell = "<cell>"): CheckResult {
+    this.currentCell = cell;
     const syntax = parseCell(code);
     const own = new Set(syntax.names.map((n) => n.name));
     if (syntax.parseDiagnostics.length === 0) {
@@ -256,7 +265,7 @@ export class CellChecker {
       true,
     );
     const file = path.join(this.settings.rootDir, `__cell${++this.cellCount}.d.ts`);
-    const declarations = splitDeclarations(file, dts);
+    const declarations = splitDeclarations(file, this.currentCell, dts);
     for (const [name, type] of unnameableTypes(syntax, emitProblems, this.headerLength))
       declarations.declarations.set(name, [`let ${name}: ${type};`]);
     this.earlier.push(declarations);
@@ -286,6 +295,7 @@ export class CellChecker {
     const declarations = new Map([...declared].map(([name, type]) => [name, [`let ${name}: ${type};`]]));
     this.earlier.push({
       file: path.join(this.settings.rootDir, `__cell${++this.cellCount}.d.ts`),
+      cell: this.currentCell,
       imports: [],
       declarations,
     });
@@ -319,9 +329,19 @@ export class CellChecker {
       return {
         line: before.length,
         column: before[before.length - 1].length + 1,
-        message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+        // A type the cell declared again reads `In[2].Dir`, not `import("/…/__cell").Dir` (redeclaredTypes.ts).
+        message: nameCellTypes(ts.flattenDiagnosticMessageText(d.messageText, "\n"), this.currentCell, (name) =>
+          this.earlierCellOf(name),
+        ),
       };
     });
+  }
+
+  /** The name of the earlier cell whose declaration of `name` later cells see now, if a cell declared it. */
+  private earlierCellOf(name: string): string | undefined {
+    for (let i = this.earlier.length - 1; i >= 0; i--)
+      if (this.earlier[i].declarations.has(name)) return this.earlier[i].cell;
+    return undefined;
   }
 
   /** Completions at `cursor` (UTF-16 offset) in `code`, typed against earlier cells. */
@@ -470,7 +490,7 @@ function dynamicImportSpecifier(expression: ts.Expression | undefined): string |
 }
 
 /** Splits an emitted .d.ts into its imports and its declarations per name (made ambient-global). */
-function splitDeclarations(file: string, dts: string): CellDeclarations {
+function splitDeclarations(file: string, cell: string, dts: string): CellDeclarations {
   const source = ts.createSourceFile(file, dts, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const imports: string[] = [];
   const declarations = new Map<string, string[]>();
@@ -500,7 +520,7 @@ function splitDeclarations(file: string, dts: string): CellDeclarations {
       add((statement.name as ts.Identifier).text, `${doc}${ambient}`);
     }
   }
-  return { file, imports, declarations };
+  return { file, cell, imports, declarations };
 }
 
 export { parseCell };

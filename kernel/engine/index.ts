@@ -126,7 +126,7 @@ export class TypeScriptEngine {
       code = exportless.code;
       const shadowing = sharedGlobalProblems(code);
       if (shadowing.length > 0) return { status: "error", error: compileError(shadowing) };
-      const checked = checker.check(code);
+      const checked = checker.check(code, name);
       if (checked.diagnostics.length > 0) {
         return {
           status: "error",

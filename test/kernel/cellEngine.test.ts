@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { TypeScriptEngine, type ExecutionOutcome } from "../../kernel/engine";
 import { CELL_GLOBALS, CELL_GLOBALS_PRELUDE } from "../../kernel/globals";
+import { redeclaredTypeMessage } from "../../kernel/engine/redeclaredTypes";
 import { InterruptState } from "../../kernel/interrupts";
 
 const ROOT = fs.mkdtempSync(path.join(os.tmpdir(), "optimlab-cell-engine-"));
@@ -169,5 +170,43 @@ describe("stack traces of cells", { timeout: 120_000 }, () => {
     );
     assert.match(stack, /^SyntaxError: .*\n {4}at JSON\.parse \(<anonymous>\)\n {4}at <cell>:2:12$/);
     assert.match(String(await value("new Error('as value').stack")), /^Error: as value\n {4}at <cell>:1:1$/);
+  });
+});
+
+describe("a type declared again in a later cell", { timeout: 120_000 }, () => {
+  it("names both by cell and says the name was declared again, without the checker's virtual file", async () => {
+    // Before: "Argument of type 'import("/…/__cell").Dir' is not assignable to parameter of type 'Dir'".
+    const cell = (code: string, name: string): Promise<ExecutionOutcome> => engine.execute(code, never, name);
+    assert.equal((await cell("enum Dir { Up = 'UP' }\nfunction go(d: Dir) { return d }", "In[11]")).status, "ok");
+    const outcome = await cell("enum Dir { Down = 'DOWN' }\ngo(Dir.Down)", "In[12]");
+    assert.equal(outcome.status, "error");
+    assert.equal(
+      outcome.status === "error" ? outcome.error.evalue : "",
+      [
+        "2:4 - Argument of type 'In[12].Dir' is not assignable to parameter of type 'In[11].Dir'.",
+        `  ${redeclaredTypeMessage("Dir", "In[12]", "In[11]")}`,
+      ].join("\n"),
+    );
+    // What the message advises: the new Dir in a cell of its own, then go takes it.
+    assert.equal((await cell("enum Dir { Down = 'DOWN' }", "In[13]")).status, "ok");
+    assert.equal(await value("go(Dir.Down)"), "DOWN");
+  });
+
+  it("keeps TypeScript's own continuation lines, and names an earlier cell's class in them too", async () => {
+    assert.equal(
+      (await engine.execute("class Pt { x = 1 }\nfunction take(p: Pt) { return p }", never, "In[21]")).status,
+      "ok",
+    );
+    const outcome = await engine.execute("class Pt { y = 'a' }\ntake(new Pt())", never, "In[22]");
+    const evalue = outcome.status === "error" ? outcome.error.evalue : "";
+    assert.equal(
+      evalue,
+      [
+        "2:6 - Argument of type 'In[22].Pt' is not assignable to parameter of type 'In[21].Pt'.",
+        "  Property 'x' is missing in type 'In[22].Pt' but required in type 'In[21].Pt'.",
+        `  ${redeclaredTypeMessage("Pt", "In[22]", "In[21]")}`,
+      ].join("\n"),
+    );
+    assert.doesNotMatch(evalue, /__cell|import\(/);
   });
 });
