@@ -59,6 +59,7 @@ export {
   staticNeedsOneMessage,
   staticUnknownMessage,
   staticNotFigureMessage,
+  staticFnThrewMessage,
   type InteractContext,
   type InteractOptions,
   type Controls,

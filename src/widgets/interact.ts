@@ -6,7 +6,8 @@
  *   control moves again is aborted (`context.signal`) and its result dropped.
  * - The output lives in an `Output` widget whose `outputs` the kernel sets: one state update per run,
  *   no flicker, and it works whether or not a cell is running.
- * - An exception in `fn` is shown in the output (name, message, stack); the controls stay alive.
+ * - An exception in `fn` is shown in the output (name, message, stack); the controls stay alive. So is
+ *   one while precomputing the `static` fallback: the display is still made, without that fallback.
  * - `fn` runs inside the output, as in ipywidgets (`with out:`): what it prints goes there (the first print
  *   of a run replaces the last run's output), then its result; `undefined` shows nothing.
  * - An async `fn` shows "computing…" in a status line while it runs; `context.progress(fraction)`
@@ -57,6 +58,15 @@ export const staticUnknownMessage = (name: string, names: readonly string[]): st
   `interact: static control "${name}" is not one of the controls (${names.join(", ")}).`;
 export const staticNotFigureMessage = (name: string, value: number): string =>
   `interact: for the static fallback, fn must return a plot.Figure; at ${name} = ${value} it returned something else.`;
+export const staticFnThrewMessage = (name: string, value: number): string =>
+  `interact: fn threw at ${name} = ${value} while precomputing the static fallback, so there is none (the error follows); fix fn or leave ${value} out of static.`;
+
+/** The static fallback could not be built: why (the `fn` error as thrown), and where, when `fn` threw. */
+interface StaticFailure {
+  error: unknown;
+  /** Set when `fn` threw (or rejected) at a static value; a wrong result type says where itself. */
+  note?: string;
+}
 
 /** Outputs of widget Output areas load plotly.js once per kernel (cells' figures may not have run in this page). */
 const PLOTLY_IN_WIDGETS = Symbol.for("optimlab.widgets.plotlyEmbedded");
@@ -151,7 +161,13 @@ export class Interactive<C extends Controls, R> implements Displayable {
     // One run (as ipywidgets' interactive calls update() once): it fills the Output and, without
     // `static`, is the fallback too.
     await this.refresh();
-    const fallback = precomputed ?? this.firstResultBundle();
+    if (precomputed && "failure" in precomputed) this.showStaticFailure(precomputed.failure);
+    const fallback =
+      precomputed === undefined
+        ? this.firstResultBundle()
+        : "failure" in precomputed
+          ? { "text/plain": staticFailureText(precomputed.failure) }
+          : precomputed.bundle;
     const text = typeof fallback["text/plain"] === "string" ? `${fallback["text/plain"]}\n` : "";
     return {
       ...fallback,
@@ -262,6 +278,17 @@ export class Interactive<C extends Controls, R> implements Displayable {
     });
   }
 
+  /**
+   * Puts a static fallback's failure before the first run's output, as ipywidgets shows a traceback inside
+   * `with out:`: the note, then the error itself (name, message, stack), then what the run showed.
+   */
+  private showStaticFailure(failure: StaticFailure): void {
+    const shown: CommJson[] = failure.note
+      ? [{ output_type: "stream", name: "stderr", text: `${failure.note}\n` }]
+      : [];
+    this.inRequestScope(() => this.output.setOutputs([...shown, errorOutput(failure.error), ...this.output.outputs]));
+  }
+
   private checkStatic(): void {
     const names = Object.keys(this.options.static ?? {});
     if (names.length === 0) return;
@@ -277,19 +304,31 @@ export class Interactive<C extends Controls, R> implements Displayable {
     return bundle;
   }
 
-  /** Precomputes the static slider as a plain MIME bundle; undefined without `static`. */
-  private async staticBundle(): Promise<MimeBundle | undefined> {
+  /**
+   * Precomputes the static slider as a plain MIME bundle; undefined without `static`. An `fn` that throws
+   * (or returns no figure) at one of the values gives the failure instead: the live widget is still shown.
+   * An interrupt is not such a failure: it stops the display, as before the first run.
+   */
+  private async staticBundle(): Promise<{ bundle: MimeBundle } | { failure: StaticFailure } | undefined> {
     const entries = Object.entries(this.options.static ?? {}) as Array<[string, readonly number[]]>;
     if (entries.length === 0) return undefined;
     const [name, values] = entries[0];
     const base = this.values();
     const figures = new Map<number, Figure>();
     for (const value of values) {
-      const result = await this.fn(
-        { ...base, [name]: value },
-        { signal: new AbortController().signal, progress: () => undefined },
-      );
-      if (!(result instanceof Figure)) throw new TypeError(staticNotFigureMessage(name, value));
+      let result: R;
+      try {
+        result = await this.fn(
+          { ...base, [name]: value },
+          { signal: new AbortController().signal, progress: () => undefined },
+        );
+      } catch (error) {
+        // The kernel's stop button (train.fit's KeyboardInterrupt): the display stops, no live run follows.
+        if (error instanceof Error && error.name === "KeyboardInterrupt") throw error;
+        return { failure: { error, note: staticFnThrewMessage(name, value) } };
+      }
+      if (!(result instanceof Figure))
+        return { failure: { error: new TypeError(staticNotFigureMessage(name, value)) } };
       figures.set(value, result);
     }
     const current = base[name];
@@ -298,8 +337,13 @@ export class Interactive<C extends Controls, R> implements Displayable {
       label,
       initial: typeof current === "number" && values.includes(current) ? current : undefined,
     });
-    return figure[JUPYTER_DISPLAY]();
+    return { bundle: figure[JUPYTER_DISPLAY]() };
   }
+}
+
+/** A static fallback's failure as text, for front ends without widgets: the note, then `Error: message`. */
+function staticFailureText(failure: StaticFailure): string {
+  return failure.note ? `${failure.note}\n${errorText(failure.error)}` : errorText(failure.error);
 }
 
 /**

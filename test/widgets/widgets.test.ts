@@ -16,6 +16,7 @@ import {
 } from "../../src/widgets/commProtocol";
 import { camelCase, joinBuffers, snakeCase, splitBuffers } from "../../src/widgets/wireState";
 import { notifyInterrupt } from "../../src/display/interruptListeners";
+import { KeyboardInterrupt } from "../../src/train/interrupt";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import { setLanguage } from "../../src/i18n/language";
 import { translate } from "../../src/i18n/translate";
@@ -605,6 +606,92 @@ describe("interact", () => {
       () => widgets.interact(() => 1, { beta }, { static: { gamma: [1] } as never }),
       /static control "gamma" is not one of the controls \(beta\)/,
     );
+  });
+
+  it("static: an fn that throws at a static value still displays the controls, with the error in the output", async () => {
+    const beta = new widgets.FloatSlider({ value: 0.5, min: 0, max: 1, description: "β" });
+    const failure = new RangeError("β must be below 0.95, got 0.99");
+    const ui = widgets.interact(
+      ({ beta: b }) => {
+        if (b >= 0.95) throw failure;
+        return plot.line({ β: { x: [0, 1], y: [1, b] } }, { title: "powers", xLabel: "k", yLabel: "β^k" });
+      },
+      { beta },
+      { static: { beta: [0, 0.5, 0.99] } },
+    );
+    const bundle = (await ui[JUPYTER_DISPLAY]()) as MimeBundle;
+    assert.deepEqual(bundle["application/vnd.jupyter.widget-view+json"], {
+      version_major: 2,
+      version_minor: 0,
+      model_id: ui.box.modelId,
+    });
+    // front ends without widgets are told why there is no precomputed slider
+    assert.equal(bundle["application/vnd.plotly.v1+json"], undefined);
+    assert.equal(
+      bundle["text/plain"],
+      `${widgets.staticFnThrewMessage("beta", 0.99)}\nRangeError: β must be below 0.95, got 0.99\ninteract(beta)\n${widgets.noWidgetsHelpMessage()}`,
+    );
+    // the Output: what went wrong at the static value (the error whole, its stack too), then the live run's figure
+    const outputs = ui.output.outputs as Array<{ output_type: string; [key: string]: unknown }>;
+    assert.deepEqual(
+      outputs.map((o) => o.output_type),
+      ["stream", "error", "display_data"],
+    );
+    assert.deepEqual(outputs[0], {
+      output_type: "stream",
+      name: "stderr",
+      text: `${widgets.staticFnThrewMessage("beta", 0.99)}\n`,
+    });
+    assert.deepEqual(outputs[1], {
+      output_type: "error",
+      ename: "RangeError",
+      evalue: "β must be below 0.95, got 0.99",
+      traceback: String(failure.stack).split("\n"),
+    });
+    assert.ok(ui.result instanceof plot.Figure);
+    assert.equal(ui.error, undefined);
+    // the controls stay alive: the next move runs again and replaces the output
+    beta.value = 0.9;
+    await ui.idle();
+    assert.deepEqual(
+      (ui.output.outputs as Array<{ output_type: string }>).map((o) => o.output_type),
+      ["display_data"],
+    );
+  });
+
+  it("static: an interrupt while precomputing still stops the display (no live run follows)", async () => {
+    const beta = new widgets.FloatSlider({ value: 0.5, min: 0, max: 1 });
+    const seen: number[] = [];
+    const ui = widgets.interact(
+      ({ beta: b }) => {
+        seen.push(b);
+        if (b === 0.9) throw new KeyboardInterrupt();
+        return plot.line({ β: { x: [0, 1], y: [1, b] } }, { title: "powers", xLabel: "k", yLabel: "β^k" });
+      },
+      { beta },
+      { static: { beta: [0, 0.9, 0.99] } },
+    );
+    await assert.rejects(Promise.resolve(ui[JUPYTER_DISPLAY]()), { name: "KeyboardInterrupt" });
+    assert.deepEqual(seen, [0, 0.9]);
+  });
+
+  it("static: an fn that returns no figure at a static value still displays the controls, with the TypeError in the output", async () => {
+    const beta = new widgets.FloatSlider({ value: 0.5, min: 0, max: 1 });
+    const ui = widgets.interact(({ beta: b }) => b * 2, { beta }, { static: { beta: [0.5] } });
+    const bundle = (await ui[JUPYTER_DISPLAY]()) as MimeBundle;
+    assert.equal(
+      bundle["text/plain"],
+      `TypeError: ${widgets.staticNotFigureMessage("beta", 0.5)}\ninteract(beta)\n${widgets.noWidgetsHelpMessage()}`,
+    );
+    const outputs = ui.output.outputs as Array<{ output_type: string; evalue?: string }>;
+    assert.deepEqual(
+      outputs.map((o) => [o.output_type, o.evalue]),
+      [
+        ["error", widgets.staticNotFigureMessage("beta", 0.5)],
+        ["display_data", undefined],
+      ],
+    );
+    assert.equal(ui.result, 1);
   });
 });
 
