@@ -174,8 +174,18 @@ export class Play extends Widget {
     return this.get<number>("min");
   }
 
+  /** Rounded to an integer, then checked against max; the value is clamped into the new range (as IntSlider). */
+  set min(min: number) {
+    this.set({ min: finite("Play", "min", min) });
+  }
+
   get max(): number {
     return this.get<number>("max");
+  }
+
+  /** Rounded to an integer, then checked against min; the value is clamped into the new range (as IntSlider). */
+  set max(max: number) {
+    this.set({ max: finite("Play", "max", max) });
   }
 
   get playing(): boolean {

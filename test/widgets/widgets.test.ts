@@ -15,6 +15,7 @@ import {
   type CommTargetHandler,
 } from "../../src/widgets/commProtocol";
 import { camelCase, joinBuffers, snakeCase, splitBuffers } from "../../src/widgets/wireState";
+import { badRangeMessage, notANumberMessage } from "../../src/widgets/sliders";
 import { notifyInterrupt } from "../../src/display/interruptListeners";
 import { KeyboardInterrupt } from "../../src/train/interrupt";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
@@ -358,6 +359,52 @@ describe("widgets through a comm sink", () => {
       sink.messagesTo(alpha.modelId, "update").map((d) => d.state),
       [{ min: 2.5 }],
     );
+  });
+
+  it("Play's min and max are settable with IntSlider's rules: rounded, synced, the value clamped, bad values refused", () => {
+    // the same moves on a Play and on an IntSlider send the same updates and meet the same errors
+    const play = new widgets.Play({ value: 8, max: 10 });
+    const steps = new widgets.IntSlider({ value: 8, max: 10 });
+    const errors: Record<string, string[]> = { Play: [], IntSlider: [] };
+    for (const [kind, control] of [
+      ["Play", play],
+      ["IntSlider", steps],
+    ] as const) {
+      control.max = 5.4; // rounded to 5; the value 8 is clamped to 5 in the same update
+      control.min = 2.5; // rounded to 3; the value 5 stays
+      for (const move of [
+        () => (control.min = 7), // min > max
+        () => (control.max = 2), // max < min
+        () => (control.max = Number.NaN),
+        () => (control.min = Number.POSITIVE_INFINITY),
+      ])
+        assert.throws(move, (error: Error) => {
+          errors[kind].push(`${error.name}: ${error.message}`);
+          return true;
+        });
+    }
+    assert.deepEqual(
+      sink.messagesTo(play.modelId, "update").map((d) => d.state),
+      [{ max: 5, value: 5 }, { min: 3 }],
+    );
+    assert.deepEqual(
+      sink.messagesTo(steps.modelId, "update").map((d) => d.state),
+      sink.messagesTo(play.modelId, "update").map((d) => d.state),
+    );
+    assert.deepEqual([play.min, play.max, play.value], [3, 5, 5]);
+    assert.deepEqual(errors.Play, [
+      `RangeError: ${badRangeMessage("Play", 7, 5)}`,
+      `RangeError: ${badRangeMessage("Play", 3, 2)}`,
+      `TypeError: ${notANumberMessage("Play", "max", Number.NaN)}`,
+      `TypeError: ${notANumberMessage("Play", "min", Number.POSITIVE_INFINITY)}`,
+    ]);
+    assert.deepEqual(
+      errors.IntSlider,
+      errors.Play.map((line) => line.replace(/\bPlay\b/, "IntSlider")),
+    );
+    // a refused value changes nothing: the state and the front end stay as they were
+    assert.deepEqual([play.min, play.max, play.value], [3, 5, 5]);
+    assert.equal(sink.messagesTo(play.modelId, "update").length, 2);
   });
 
   it("a value out of range from the front end is echoed, clamped and sent back", () => {
