@@ -46,6 +46,7 @@ import {
   type CellScope,
   type StreamName,
 } from "./output";
+import { interceptProcessExit, ProcessExit } from "./processExit";
 import { noStdinMessage, requestInput, requestInputSync, StdinNotAllowedError } from "./stdin";
 import { endTerminatedReaction, runUserCode, scopeOf, trackUserCode } from "./userCodeScope";
 import { warmUpSetting } from "./warmUpSetting";
@@ -110,6 +111,8 @@ export class KernelServer {
   private readonly pendingUpdates = new Map<string, { content: JsonObject; parent: Message }>();
   private readonly streamBudget = new StreamBudget();
   private restoreStdio: (() => void) | undefined;
+  /** The status a cell's `process.exit()` asked for: the kernel exits with it after the request (processExit.ts). */
+  private exitRequest: number | undefined;
   /** Client sessions (header.session) whose front end already got plotly.js embedded. */
   private readonly plotlySessions = new Set<string>();
 
@@ -157,7 +160,9 @@ export class KernelServer {
           process.stderr.write(`${kind === "timer" ? timerInterruptedMessage() : queuedInterruptedMessage()}\n`);
       },
     );
+    const restoreExit = interceptProcessExit((status) => this.requestExit(status));
     this.restoreStdio = () => {
+      restoreExit();
       restoreStdio();
       restoreTimers();
     };
@@ -222,6 +227,8 @@ export class KernelServer {
           await this.serveRequest(job.message);
         }
         if (this.state === "busy") this.state = "idle";
+        // A cell called process.exit(): its reply and idle are out, now the kernel goes.
+        if (this.exitRequest !== undefined) void this.stop(this.exitRequest);
       }
     } finally {
       this.draining = false;
@@ -381,6 +388,9 @@ export class KernelServer {
     } finally {
       this.running = undefined;
     }
+    // process.exit() unwound the cell (a ProcessExit, or the wait it cancelled): the exit is what the
+    // cell asked for, answered ok as IPython answers `exit()`.
+    if (this.exitRequest !== undefined && outcome.status === "error") outcome = { status: "ok", hasValue: false };
     let result: MimeBundle | undefined;
     let failure: CellError | undefined = outcome.status === "error" ? outcome.error : undefined;
     if (outcome.status === "ok" && outcome.hasValue && !silent) {
@@ -413,7 +423,7 @@ export class KernelServer {
     await this.reply("shell", request, "execute_reply", {
       status: "ok",
       execution_count: count,
-      user_expressions: await this.userExpressions(content.user_expressions),
+      user_expressions: this.exitRequest === undefined ? await this.userExpressions(content.user_expressions) : {},
       payload: [],
     });
   }
@@ -530,6 +540,17 @@ export class KernelServer {
     // IPython also broadcasts the reply on IOPub so every client learns of the shutdown.
     this.publish("shutdown_reply", content, request);
     void this.stop(0);
+  }
+
+  /**
+   * A cell's code called process.exit(status) (processExit.ts throws to unwind it). During a request
+   * the queue stops the kernel after its reply and idle; a cell awaiting something stops waiting.
+   * Outside any request (a finished cell's timer) there is nothing to answer: the kernel stops now.
+   */
+  private requestExit(status: number): void {
+    this.exitRequest = status;
+    this.running?.cancel();
+    if (this.state === "idle") void this.stop(status);
   }
 
   private stopFor(reason: StopReason): void {
@@ -670,6 +691,7 @@ export class KernelServer {
    * after its reply; Node's event no longer knows whose it was) — and logged only when no cell ran yet.
    */
   private reportStray(kind: string, error: unknown, origin?: CellScope): void {
+    if (error instanceof ProcessExit) return; // process.exit() from a timer or a continuation: no error
     const { traceback } = runtimeError(error);
     const text = traceback.join("\n");
     const target = origin ?? cellContext.getStore() ?? this.running?.scope ?? this.lastCellScope;

@@ -4,10 +4,12 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import { KernelHarness } from "../../protocol/kernelHarness";
 import { RunMarker } from "./runMarker";
 import { COMPILE_ERROR_NAME, INTERRUPT_ERROR_NAME, typescriptVersion } from "../../kernel/engine";
 import { droppedMessageLog } from "../../kernel/output";
+import { processExitMessage } from "../../kernel/processExit";
 import { createMessage, replayedMessage, serialize, Signer, type Message } from "../../protocol/wire";
 
 const types = (messages: Message[]): string[] => messages.map((m) => m.header.msg_type);
@@ -688,18 +690,79 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
 });
 
 describe("a cell that calls process.exit()", { timeout: 60_000 }, () => {
-  it('ends the kernel with that code, without Node\'s "Waiting for the debugger to disconnect..."', async () => {
+  it("answers the cell (ok, idle) before the kernel exits with that code, and leaves no process behind", async () => {
+    // Before: the output came, then the process ended in the call: no execute_reply, no idle.
     const kernel = await KernelHarness.start();
     try {
-      kernel.send("shell", "execute_request", { code: "process.exit(3)", silent: false, store_history: true });
+      const children = childPids(kernel.child.pid as number);
+      assert.ok(children.length > 0, "the kernel's SIGINT relay runs");
+      const request = kernel.send("shell", "execute_request", {
+        code: "console.log('bye'); process.exit(3); console.log('not printed')",
+        silent: false,
+        store_history: true,
+      });
+      const reply = await kernel.waitForReply(request);
+      assert.equal(reply.content.status, "ok", JSON.stringify(reply.content));
+      const iopub = await kernel.outputsOf(request);
+      assert.deepEqual(
+        iopub.map((m) => (m.header.msg_type === "status" ? String(m.content.execution_state) : m.header.msg_type)),
+        ["busy", "execute_input", "stream", "idle"],
+      );
+      assert.equal(streamText(iopub, "stdout"), "bye\n");
       assert.equal(await kernel.exited(), 3);
       // The control thread's inspector session (connected to the main thread) made Node wait for a debugger.
       assert.doesNotMatch(kernel.stderr, /Waiting for the debugger/, kernel.stderr);
+      for (let tries = 0; children.some(alive) && tries < 50; tries++) await sleep(100);
+      assert.deepEqual(children.filter(alive), [], "the kernel's child processes end with it");
     } finally {
       await kernel.close();
     }
   });
+
+  it("exits after the reply also when the cell catches the exit, or a timer of the cell calls it", async () => {
+    const kernel = await KernelHarness.start();
+    try {
+      const { reply, iopub } = await kernel.execute(
+        "let said = ''\ntry { process.exit(0) } catch (e) { said = (e as Error).message }\nconsole.log(said)",
+      );
+      assert.equal(reply.content.status, "ok");
+      assert.equal(streamText(iopub, "stdout"), `${processExitMessage(0)}\n`);
+      assert.equal(await kernel.exited(), 0);
+    } finally {
+      await kernel.close();
+    }
+    const timed = await KernelHarness.start();
+    try {
+      const { reply } = await timed.execute("setTimeout(() => process.exit(5), 200); 'scheduled'");
+      assert.equal(reply.content.status, "ok");
+      assert.equal(await timed.exited(), 5);
+      assert.doesNotMatch(timed.stderr, /Uncaught exception/, timed.stderr);
+    } finally {
+      await timed.close();
+    }
+  });
 });
+
+/** The pids of a process's children (Linux: /proc/<pid>/task/<tid>/children). */
+function childPids(pid: number): number[] {
+  const tasks = fs.readdirSync(`/proc/${pid}/task`);
+  return tasks.flatMap((tid) =>
+    fs
+      .readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8")
+      .split(" ")
+      .filter((text) => text.trim() !== "")
+      .map(Number),
+  );
+}
+
+/** True while `pid` runs (a zombie or a gone process is not running). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\S+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
 
 describe("kernel with an empty key (no signing)", { timeout: 60_000 }, () => {
   it("accepts unsigned messages, signs nothing, and shuts down from the shell channel", async () => {
