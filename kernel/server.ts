@@ -22,12 +22,14 @@ import { codePointToUtf16, utf16ToCodePoint } from "./cursor";
 import {
   callbackInterruptedMessage,
   continuationInterruptedMessage,
+  INTERRUPT_ERROR_NAME,
   KeyboardInterrupt,
   queuedInterruptedMessage,
   runtimeError,
   timerInterruptedMessage,
   TypeScriptEngine,
   typescriptVersion,
+  unawaitedInterruptedMessage,
   type CellError,
   type ExecutionOutcome,
 } from "./engine";
@@ -81,6 +83,9 @@ interface PendingStreams {
   parent: Message;
   texts: Map<StreamName, string>;
 }
+
+/** How an unawaited promise's rejection is introduced under its cell (see `reportStray`). */
+const UNHANDLED_REJECTION = "Unhandled promise rejection";
 
 /** Marks whether the current client session already received plotly.js (src/plot/plotlySource.ts). */
 const PLOTLY_EMBEDDED = Symbol.for("optimlab.plot.plotlyEmbedded");
@@ -185,7 +190,7 @@ export class KernelServer {
     process.on("uncaughtException", (error) => this.reportStray("Uncaught exception", error));
     // The cell that made the promise, known from its tag (userCodeScope.ts), not the cell running now.
     process.on("unhandledRejection", (reason, promise) =>
-      this.reportStray("Unhandled promise rejection", reason, scopeOf(promise)),
+      this.reportStray(UNHANDLED_REJECTION, reason, scopeOf(promise)),
     );
     this.channels.listen({
       message: (message, channel) => this.receive(message, channel),
@@ -692,11 +697,18 @@ export class KernelServer {
    */
   private reportStray(kind: string, error: unknown, origin?: CellScope): void {
     if (error instanceof ProcessExit) return; // process.exit() from a timer or a continuation: no error
-    const { traceback } = runtimeError(error);
-    const text = traceback.join("\n");
+    const { ename, traceback } = runtimeError(error);
+    // An interrupt that stopped work nobody awaited (`void train.fit(…)`) is a note, as interrupts are
+    // elsewhere, not an "Unhandled promise rejection: KeyboardInterrupt" that reads like a bug.
+    const line =
+      ename !== INTERRUPT_ERROR_NAME
+        ? `${kind}: ${traceback.join("\n")}`
+        : kind === UNHANDLED_REJECTION
+          ? unawaitedInterruptedMessage()
+          : timerInterruptedMessage();
     const target = origin ?? cellContext.getStore() ?? this.running?.scope ?? this.lastCellScope;
-    if (target) cellContext.run(target, () => process.stderr.write(`${kind}: ${text}\n`));
-    else kernelLog(`${kind}: ${text}`);
+    if (target) cellContext.run(target, () => process.stderr.write(`${line}\n`));
+    else kernelLog(line);
   }
 
   // ------------------------------------------------------------------------------------------------

@@ -41,6 +41,13 @@ export const callbackInterruptedMessage = (): string =>
 export const continuationInterruptedMessage = (): string =>
   `${INTERRUPT_ERROR_NAME}: an interrupt stopped code of this cell that ran after an await (a promise continuation)`;
 
+/**
+ * Under the cell whose promise an interrupt rejected while nobody awaited it (`void train.fit(…)`, a
+ * fit started in a function): an interrupt, not the learner's bug, so not an "Unhandled promise rejection".
+ */
+export const unawaitedInterruptedMessage = (): string =>
+  `${INTERRUPT_ERROR_NAME}: an interrupt stopped work this cell left running without awaiting it (e.g. void train.fit(…))`;
+
 /** `hint`: a line after the diagnostics (what the learner may have meant: `ipythonHint`). */
 export function compileError(diagnostics: string[], hint?: string): CellError {
   const lines = hint === undefined ? diagnostics : [...diagnostics, hint];

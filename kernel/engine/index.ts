@@ -29,6 +29,7 @@ export {
   continuationInterruptedMessage,
   callbackInterruptedMessage,
   queuedInterruptedMessage,
+  unawaitedInterruptedMessage,
   compileError,
   interruptError,
   runtimeError,

@@ -7,7 +7,12 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { KernelHarness } from "../../protocol/kernelHarness";
 import { RunMarker } from "./runMarker";
-import { COMPILE_ERROR_NAME, INTERRUPT_ERROR_NAME, typescriptVersion } from "../../kernel/engine";
+import {
+  COMPILE_ERROR_NAME,
+  INTERRUPT_ERROR_NAME,
+  typescriptVersion,
+  unawaitedInterruptedMessage,
+} from "../../kernel/engine";
 import { droppedMessageLog } from "../../kernel/output";
 import { processExitMessage } from "../../kernel/processExit";
 import { createMessage, replayedMessage, serialize, Signer, type Message } from "../../protocol/wire";
@@ -675,6 +680,36 @@ describe("kernel protocol", { timeout: 120_000 }, () => {
     assert.ok(kernel.isChildOf(rejected, maker), "under the cell that made the promise");
     assert.ok(!kernel.isChildOf(rejected, running), "not under the cell running then");
     assert.match(String(rejected.content.text), /^Unhandled promise rejection: Error: late rejection/);
+  });
+
+  it("shows an interrupt of work nobody awaited (void train.fit) as a KeyboardInterrupt note, not an unhandled rejection", async () => {
+    // Before: "Unhandled promise rejection: KeyboardInterrupt: Execution interrupted" on stderr, which
+    // reads like a bug in the learner's code. The loop stands in for train.fit: it polls the kernel's
+    // interrupt probe between steps and throws a KeyboardInterrupt, as src/train/interrupt.ts does.
+    const code = [
+      `const fitProbe = (globalThis as any)[Symbol.for("optimlab.interruptPending")] as () => boolean;`,
+      `async function fakeFit(): Promise<void> {`,
+      `  for (;;) {`,
+      `    await new Promise((r) => setTimeout(r, 10));`,
+      `    if (fitProbe()) throw Object.assign(new Error("Execution interrupted"), { name: "KeyboardInterrupt" });`,
+      `  }`,
+      `}`,
+      `void fakeFit();`,
+      `'training'`,
+    ].join("\n");
+    const cell = kernel.send("shell", "execute_request", { code, silent: false, store_history: true });
+    assert.equal((await kernel.waitForReply(cell)).content.status, "ok");
+    await kernel.outputsOf(cell);
+    await kernel.request("control", "interrupt_request", {});
+    const note = await kernel.waitForIopub(
+      (m) =>
+        kernel.isChildOf(m, cell) && m.header.msg_type === "stream" && /KeyboardInterrupt/.test(String(m.content.text)),
+      10_000,
+    );
+    assert.equal(note.content.name, "stderr");
+    assert.equal(note.content.text, `${unawaitedInterruptedMessage()}\n`);
+    const after = await kernel.execute("'still alive'");
+    assert.equal(after.reply.content.status, "ok");
   });
 
   it("shuts down on control with the restart flag echoed", async () => {
