@@ -82,9 +82,10 @@ describe("fault suite on the optimlab TypeScript kernel", { skip: typescriptKern
     assert.match(cell.failure?.details ?? "", /while \(true\) \{/);
   });
 
-  it("reports process.exit(3) as a dead kernel with its stderr", () => {
-    assertStatuses("process-exit", ["passed", "kernel-died", "not-run"]);
-    const cell = result("process-exit").cells[1];
+  it("answers a cell's process.exit(3) and reports the kernel dead, with its exit code, at the next cell", () => {
+    // As IPython's exit(): the exiting cell is answered first (docs/kernel.md), then the kernel is gone.
+    assertStatuses("process-exit", ["passed", "passed", "kernel-died"]);
+    const cell = result("process-exit").cells[2];
     // The kernel closes its control thread's sockets before exiting, so the exit code survives.
     assert.match(cell.failure?.summary ?? "", /\(exit code 3\)$/);
     assert.match(cell.failure?.details ?? "", /kernel says goodbye/);
