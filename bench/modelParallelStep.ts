@@ -42,36 +42,42 @@ const IMAGES = 12_800;
 /** Spins of a barrier's wait before it sleeps: the other half is microseconds away. */
 const SPINS = 200_000;
 
-/** Byte offsets of one thread's blocks (its weights, moments, gradients, activations, scratch). */
-interface ThreadBlocks {
-  /** Parameters this thread owns, contiguous: W1 part [784×h] | b1 part [h] | W2 part [h×10] | (b2 [10], thread 0). */
-  params: number;
-  size: number;
-  b1: number;
-  w2: number;
-  m: number;
-  v: number;
-  grad: number;
+/** One thread's private buffers (byte offsets). */
+interface ThreadBuffers {
   xb: number;
-  h: number;
-  /** Its part of the logits, one buffer per step parity (the other thread reads it after the barrier). */
-  z: [number, number];
+  /** Its part of the hidden layer [64×units], one buffer per step parity (the other thread copies it after the barrier). */
+  h: [number, number];
+  /** The whole hidden layer [64×128], its rows assembled from every thread's part. */
+  hidden: number;
+  z: number;
   dz: number;
   dh: number;
   w2t: number;
   list: number;
 }
 
-/** A split of the MLP over `threads` threads in the shared memory. */
+/**
+ * A split of the MLP over `threads` threads. Parameters, Adam's moments and the gradients are
+ * three vectors of the same layout: W1 as one [784×units] block per thread, then b1 [128], W2
+ * [128×10] (thread t owns rows [t·units, (t + 1)·units)), b2 [10] (thread 0).
+ */
 interface Split {
   threads: number;
   units: number;
-  blocks: ThreadBlocks[];
-  /** Barrier words: [arrived, generation]. */
+  params: number;
+  m: number;
+  v: number;
+  grad: number;
+  buffers: ThreadBuffers[];
+  /** Words: [barrier arrivals, barrier generation, logits computed (a running count)]. */
   control: number;
-  /** b2's offset (in thread 0's block). */
-  b2: number;
 }
+
+/** Float offsets of b1, W2 and b2 in the parameter layout. */
+const B1 = INPUTS * HIDDEN;
+const W2 = B1 + HIDDEN;
+const B2 = W2 + HIDDEN * CLASSES;
+const PARAMETERS = B2 + CLASSES;
 
 interface Shared {
   x: number;
@@ -83,11 +89,20 @@ interface Shared {
 
 /**
  * The per-thread step as plain JavaScript (the workers' eval code). `ctx` holds the memory views,
- * the split, this thread's index, its bound wasm functions and the byte offset of this epoch's
- * shuffled order.
+ * the split, this thread's index, its bound wasm functions, the byte offset of this epoch's
+ * shuffled order and how many steps it has run on this split.
+ *
+ * Same bits as one thread: each thread computes its own hidden units (each unit is the same sum
+ * over the 784 inputs whatever the split) and then the whole logits from the assembled hidden
+ * layer and all of W2 — one sum over the 128 units in order, as one thread does — and every
+ * gradient and Adam update of its own weights is per element the one-thread value. A thread must
+ * not update its rows of W2 (or b2) while the other still reads them for the logits and the loss:
+ * it waits for the running count of threads done with them before its Adam step (by then always
+ * reached in practice).
  */
 const STEP_CODE = String.raw`
-const INPUTS = ${INPUTS}, CLASSES = ${CLASSES};
+const INPUTS = ${INPUTS}, HIDDEN = ${HIDDEN}, CLASSES = ${CLASSES};
+const B1 = ${B1}, W2 = ${W2}, B2 = ${B2};
 function barrier(i32, at, parties, spins) {
   const generation = Atomics.load(i32, at + 1);
   if (Atomics.add(i32, at, 1) === parties - 1) {
@@ -99,10 +114,14 @@ function barrier(i32, at, parties, spins) {
   for (let s = 0; s < spins; s++) if (Atomics.load(i32, at + 1) !== generation) return;
   while (Atomics.load(i32, at + 1) === generation) Atomics.wait(i32, at + 1, generation);
 }
+function waitFor(i32, at, target, spins) {
+  for (let s = 0; s < spins; s++) if (Atomics.load(i32, at) >= target) return;
+  for (let seen = Atomics.load(i32, at); seen < target; seen = Atomics.load(i32, at)) Atomics.wait(i32, at, seen);
+}
 function bind(memory, modules) {
   const run = (module, name) => new WebAssembly.Instance(module, { env: { memory } }).exports[name];
   return {
-    forward1: run(modules.forward1, "gemm"), forward2: run(modules.forward2, "gemm"),
+    forward1: run(modules.forward1, "gemm"), logits: run(modules.logits, "gemm"),
     gradW2: run(modules.gradW2, "gemm"), gradH: run(modules.gradH, "gemm"),
     gradW1: run(modules.gradW1, "gemm"), adam: run(modules.adam, "run"),
   };
@@ -110,15 +129,18 @@ function bind(memory, modules) {
 // One step on batch s (rows order[s·B …]) for thread t of the split; returns the batch's summed loss.
 function step(ctx, s) {
   const { f32, i32, shared, split, t, fns, batch, spins } = ctx;
-  const own = split.blocks[t], units = split.units;
+  const own = split.buffers[t], units = split.units, threads = split.threads;
+  const params = split.params, grad = split.grad, control = split.control / 4;
   const order = ctx.order / 4 + s * batch, x = shared.x / 4, labels = shared.labels / 4;
+  const parity = s & 1;
+  ctx.steps++;
   const xb = own.xb / 4;
   for (let r = 0; r < batch; r++) {
     const from = x + i32[order + r] * INPUTS;
     f32.copyWithin(xb + r * INPUTS, from, from + INPUTS);
   }
-  fns.forward1(own.xb, own.params, own.h, own.list);
-  const h = own.h / 4, b1 = own.b1 / 4;
+  fns.forward1(own.xb, params + 4 * t * INPUTS * units, own.h[parity], own.list);
+  const h = own.h[parity] / 4, b1 = params / 4 + B1 + t * units;
   for (let r = 0; r < batch; r++) {
     const row = h + r * units;
     for (let j = 0; j < units; j++) {
@@ -126,20 +148,26 @@ function step(ctx, s) {
       f32[row + j] = z > 0 ? z : 0;
     }
   }
-  const parity = s & 1;
-  fns.forward2(own.h, own.w2, own.z[parity], own.list);
-  if (split.threads > 1) barrier(i32, split.control / 4, split.threads, spins);
-  // Every thread: logits = Σ parts + b2 (parts in thread order), softmax cross-entropy, dz = (p − y)/B.
-  const dz = own.dz / 4, b2 = split.b2 / 4;
+  let hidden = own.h[parity];
+  if (threads > 1) {
+    barrier(i32, control, threads, spins);
+    hidden = own.hidden;
+    for (let u = 0; u < threads; u++) {
+      const part = split.buffers[u].h[parity] / 4;
+      for (let r = 0; r < batch; r++)
+        f32.copyWithin(hidden / 4 + r * HIDDEN + u * units, part + r * units, part + (r + 1) * units);
+    }
+  }
+  fns.logits(hidden, params + 4 * W2, own.z, own.list);
+  // Softmax cross-entropy of logits + b2; dz = (p − y)/B.
+  const z = own.z / 4, dz = own.dz / 4, b2 = params / 4 + B2;
   let loss = 0;
   for (let r = 0; r < batch; r++) {
     let max = -Infinity;
     for (let j = 0; j < CLASSES; j++) {
-      let z = f32[split.blocks[0].z[parity] / 4 + r * CLASSES + j];
-      for (let u = 1; u < split.threads; u++) z = Math.fround(z + f32[split.blocks[u].z[parity] / 4 + r * CLASSES + j]);
-      z = Math.fround(z + f32[b2 + j]);
-      f32[dz + r * CLASSES + j] = z;
-      if (z > max) max = z;
+      const v = Math.fround(f32[z + r * CLASSES + j] + f32[b2 + j]);
+      f32[dz + r * CLASSES + j] = v;
+      if (v > max) max = v;
     }
     const y = i32[labels + i32[order + r]];
     const zy = f32[dz + r * CLASSES + y];
@@ -153,15 +181,19 @@ function step(ctx, s) {
     for (let j = 0; j < CLASSES; j++)
       f32[dz + r * CLASSES + j] = Math.fround((f32[dz + r * CLASSES + j] / sum - (j === y ? 1 : 0)) / batch);
   }
-  const gradB1 = own.grad + 4 * INPUTS * units, gradW2 = gradB1 + 4 * units, gradB2 = gradW2 + 4 * units * CLASSES;
-  fns.gradW2(own.h, own.dz, gradW2, own.list);
+  // Done reading W2 and b2 for this step: the other thread may update its rows.
+  if (threads > 1) {
+    Atomics.add(i32, control + 2, 1);
+    Atomics.notify(i32, control + 2);
+  }
+  fns.gradW2(own.h[parity], own.dz, grad + 4 * (W2 + t * units * CLASSES), own.list);
   if (t === 0)
     for (let j = 0; j < CLASSES; j++) {
       let sum = 0;
       for (let r = 0; r < batch; r++) sum = Math.fround(sum + f32[dz + r * CLASSES + j]);
-      f32[gradB2 / 4 + j] = sum;
+      f32[grad / 4 + B2 + j] = sum;
     }
-  const w2 = own.w2 / 4, w2t = own.w2t / 4;
+  const w2 = params / 4 + W2 + t * units * CLASSES, w2t = own.w2t / 4;
   for (let i = 0; i < units; i++) for (let j = 0; j < CLASSES; j++) f32[w2t + j * units + i] = f32[w2 + i * CLASSES + j];
   fns.gradH(own.dz, own.w2t, own.dh, own.list);
   const dh = own.dh / 4;
@@ -172,12 +204,17 @@ function step(ctx, s) {
   for (let j = 0; j < units; j++) {
     let sum = 0;
     for (let r = 0; r < batch; r++) sum = Math.fround(sum + f32[dh + r * units + j]);
-    f32[gradB1 / 4 + j] = sum;
+    f32[grad / 4 + B1 + t * units + j] = sum;
   }
-  fns.gradW1(own.xb, own.dh, own.grad, own.list);
+  fns.gradW1(own.xb, own.dh, grad + 4 * t * INPUTS * units, own.list);
+  if (threads > 1) waitFor(i32, control + 2, threads * ctx.steps, spins);
   const sc = shared.scalars / 4 + 8 * parity;
-  fns.adam(own.grad, own.m, own.v, own.params, own.m, own.v, own.params,
-    f32[sc], f32[sc + 1], f32[sc + 2], f32[sc + 3], f32[sc + 4], f32[sc + 5], f32[sc + 6], own.size);
+  const segments = [[t * INPUTS * units, INPUTS * units], [B1 + t * units, units], [W2 + t * units * CLASSES, units * CLASSES]];
+  if (t === 0) segments.push([B2, CLASSES]);
+  for (const [at, length] of segments) {
+    const g = grad + 4 * at, m = split.m + 4 * at, v = split.v + 4 * at, p = params + 4 * at;
+    fns.adam(g, m, v, p, m, v, p, f32[sc], f32[sc + 1], f32[sc + 2], f32[sc + 3], f32[sc + 4], f32[sc + 5], f32[sc + 6], length);
+  }
   return loss;
 }
 `;
@@ -192,7 +229,7 @@ const WORKER_CODE = `${STEP_CODE}
 const { workerData, parentPort } = require("node:worker_threads");
 const { memory, modules, shared, splits, t, batch, spins, rounds, steps } = workerData;
 const f32 = new Float32Array(memory.buffer), i32 = new Int32Array(memory.buffer);
-const contexts = splits.map((split, i) => ({ f32, i32, shared, split, t, fns: bind(memory, modules[i]), batch, spins, order: 0 }));
+const contexts = splits.map((split, i) => ({ f32, i32, shared, split, t, fns: bind(memory, modules[i]), batch, spins, order: 0, steps: 0 }));
 const control = splits[1].control / 4;
 const micros = [], losses = [0, 0];
 let count = 0;
@@ -239,29 +276,29 @@ class Allocator {
 
 function splitOver(threads: number, heap: Allocator): Split {
   const units = HIDDEN / threads;
-  const blocks: ThreadBlocks[] = [];
-  for (let t = 0; t < threads; t++) {
-    const size = INPUTS * units + units + units * CLASSES + (t === 0 ? CLASSES : 0);
-    const params = heap.take(4 * size);
-    blocks.push({
-      params,
-      size,
-      b1: params + 4 * INPUTS * units,
-      w2: params + 4 * (INPUTS * units + units),
-      m: heap.take(4 * size),
-      v: heap.take(4 * size),
-      grad: heap.take(4 * size),
+  const buffers: ThreadBuffers[] = [];
+  for (let t = 0; t < threads; t++)
+    buffers.push({
       xb: heap.take(4 * BATCH * INPUTS),
-      h: heap.take(4 * BATCH * units),
-      z: [heap.take(4 * BATCH * CLASSES), heap.take(4 * BATCH * CLASSES)],
+      h: [heap.take(4 * BATCH * units), heap.take(4 * BATCH * units)],
+      hidden: heap.take(4 * BATCH * HIDDEN),
+      z: heap.take(4 * BATCH * CLASSES),
       dz: heap.take(4 * BATCH * CLASSES),
       dh: heap.take(4 * BATCH * units),
       w2t: heap.take(4 * CLASSES * units),
       list: heap.take(4 * INPUTS * 4),
     });
-  }
-  const b2 = blocks[0].params + 4 * (INPUTS * units + units + units * CLASSES);
-  return { threads, units, blocks, control: heap.take(64), b2 };
+  const vector = () => heap.take(4 * PARAMETERS);
+  return {
+    threads,
+    units,
+    params: vector(),
+    m: vector(),
+    v: vector(),
+    grad: vector(),
+    buffers,
+    control: heap.take(64),
+  };
 }
 
 /** Adam's update as one fused program over (g, m, v, θ) with its 7 scalars as torch computes them. */
@@ -275,19 +312,34 @@ function adamModule(): WebAssembly.Module {
   return new WebAssembly.Module(simdModuleBytes(recorder.finish([m1, v1, p1]), true));
 }
 
-/** The same initial weights (a fixed LCG) scattered into each split's blocks. */
+/** Where W1[i][j] lies in a split's parameter vector (floats): in the block of the thread owning unit j. */
+function w1At({ units }: Split, i: number, j: number): number {
+  const t = Math.floor(j / units);
+  return t * INPUTS * units + i * units + (j - t * units);
+}
+
+/** The same initial weights (a fixed LCG) in each split's layout; biases and moments start at 0. */
 function initialise(f32: Float32Array, splits: Split[]): void {
   let seed = 12345;
   const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5;
   const w1 = Array.from({ length: INPUTS * HIDDEN }, () => random() * 0.15);
   const w2 = Array.from({ length: HIDDEN * CLASSES }, () => random() * 0.4);
-  for (const { units, blocks } of splits)
-    blocks.forEach((block, t) => {
-      for (let i = 0; i < INPUTS; i++)
-        for (let j = 0; j < units; j++) f32[block.params / 4 + i * units + j] = w1[i * HIDDEN + t * units + j];
-      for (let i = 0; i < units; i++)
-        for (let j = 0; j < CLASSES; j++) f32[block.w2 / 4 + i * CLASSES + j] = w2[(t * units + i) * CLASSES + j];
-    });
+  for (const split of splits) {
+    const p = split.params / 4;
+    for (let i = 0; i < INPUTS; i++) for (let j = 0; j < HIDDEN; j++) f32[p + w1At(split, i, j)] = w1[i * HIDDEN + j];
+    f32.set(w2, p + W2);
+  }
+}
+
+/** How many parameters differ in their bits between the two splits (W1 compared unit by unit). */
+function differingParameters(f32: Float32Array, one: Split, two: Split): number {
+  const bits = new Uint32Array(f32.buffer);
+  let differing = 0;
+  for (let i = 0; i < INPUTS; i++)
+    for (let j = 0; j < HIDDEN; j++)
+      if (bits[one.params / 4 + w1At(one, i, j)] !== bits[two.params / 4 + w1At(two, i, j)]) differing++;
+  for (let k = B1; k < PARAMETERS; k++) if (bits[one.params / 4 + k] !== bits[two.params / 4 + k]) differing++;
+  return differing;
 }
 
 export interface ModelParallelResult {
@@ -297,6 +349,8 @@ export interface ModelParallelResult {
   medianRatio: number;
   lossOne: number;
   lossTwo: number;
+  /** Parameters whose bits differ between the one- and the two-thread run after all rounds (of 101,770). */
+  differing: number;
   loadStart: number;
   loadEnd: number;
 }
@@ -321,7 +375,7 @@ async function measure(rounds: number): Promise<ModelParallelResult> {
   const adam = adamModule();
   const modulesOf = ({ units }: Split) => ({
     forward1: gemmModuleOn(memory, BATCH, INPUTS, units, "rows"),
-    forward2: gemmModuleOn(memory, BATCH, units, CLASSES, "rows"),
+    logits: gemmModuleOn(memory, BATCH, HIDDEN, CLASSES, "rows"),
     gradW2: gemmModuleOn(memory, units, BATCH, CLASSES, "columns"),
     gradH: gemmModuleOn(memory, BATCH, CLASSES, units, "rows"),
     gradW1: gemmModuleOn(memory, INPUTS, BATCH, units, "columns"),
@@ -367,6 +421,7 @@ async function measure(rounds: number): Promise<ModelParallelResult> {
     medianRatio: ratios[Math.floor(ratios.length / 2)],
     lossOne: losses[0] / IMAGES,
     lossTwo: losses[1] / IMAGES,
+    differing: differingParameters(f32, splits[0], splits[1]),
     loadStart,
     loadEnd: os.loadavg()[0],
   };
@@ -394,6 +449,7 @@ export async function benchModelParallelStep(rounds = 8): Promise<string> {
       "2 / 1, median of rounds (goal ≥ 1.7×)",
       "samples/s 1 / 2 threads",
       "last epoch's mean loss, 1 / 2 threads",
+      "weights whose bits differ, 1 vs 2 threads",
       "machine load",
     ],
     [
@@ -405,6 +461,7 @@ export async function benchModelParallelStep(rounds = 8): Promise<string> {
         `${result.medianRatio.toFixed(2)}×`,
         `${rate(result.bestOne).toLocaleString("en-US")} / ${rate(result.bestTwo).toLocaleString("en-US")}`,
         `${result.lossOne.toFixed(4)} / ${result.lossTwo.toFixed(4)}`,
+        `${result.differing} of ${PARAMETERS.toLocaleString("en-US")}`,
         `${result.loadStart.toFixed(1)} → ${result.loadEnd.toFixed(1)}`,
       ],
     ],
