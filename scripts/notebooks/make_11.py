@@ -116,8 +116,10 @@ Same budget for every run: `trainSize` images, `epochs` epochs, batches of 32, c
 - Adam against plain SGD. Articles 1 and 5 use `optim.SGD(lr=0.01)`; comparing Adam with SGD at an arbitrary $\eta$ would be a strawman, so
   each optimizer first gets a small learning-rate sweep (one epoch on the first 1024 images) on the tuning seeds 0–2 (initial weights and data
   order) and keeps the $\eta$ with the lowest mean loss over them; the two are then compared at their own best $\eta$ on 3 other seeds (3–5),
-  next to plain SGD at the articles' $\eta = 0.01$ on the same seeds. Tuning on a single seed would pick an $\eta$ that is lucky on that seed:
-  the line under the sweep says which $\eta$ seed 0 alone would pick.
+  next to plain SGD at the articles' $\eta = 0.01$ on the same seeds. Tuning on a single seed risks picking an $\eta$ that only suits that seed's
+  initial weights and batches, which is why the sweep scores the mean of three. The line under the sweep says which $\eta$ seed 0 alone would pick:
+  on this task it is the same $\eta$ as the 3-seed mean (the `◀ best` rows) for both optimizers, so here one seed would not have misled; the three
+  losses in each row show how far apart the seeds are, next to the gaps between neighbouring values of $\eta$.
 
 > **The article says** (article 3, §3–4): §4 trains `net = Net()` on CIFAR-10, but never defines `Net`; the only `Net` in the article is the §3 skeleton
 > (`# 定义网络结构` in an otherwise empty `__init__`, and a `forward` that returns `x` unchanged). §3's loop calls `outputs = net(data)` with `data` the
