@@ -18,6 +18,12 @@ const TEXT_KEYS = new Set(["text", "title", "name", "label", "prefix", "suffix",
 /** Keys holding data, never translated. */
 const DATA_KEYS = new Set(["x", "y", "z", "customdata", "ids", "values", "labels", "source", "meta"]);
 
+/** A slider's current-value prefix is its label and " = " (slider.ts): the catalog knows the label alone. */
+function translatePrefix(prefix: string, lang: Language): string {
+  const match = /^(.*?)(\s*[=:]\s*)$/.exec(prefix);
+  return match ? translate(match[1], lang) + match[2] : translate(prefix, lang);
+}
+
 /** Translates the reader-visible strings of a layout / trace / frame tree in place. */
 function localizeTree(node: Json | undefined, lang: Language): Json | undefined {
   if (Array.isArray(node)) {
@@ -28,7 +34,7 @@ function localizeTree(node: Json | undefined, lang: Language): Json | undefined 
   for (const [key, value] of Object.entries(node)) {
     if (DATA_KEYS.has(key)) continue;
     if (typeof value === "string") {
-      if (TEXT_KEYS.has(key)) node[key] = translate(value, lang);
+      if (TEXT_KEYS.has(key)) node[key] = key === "prefix" ? translatePrefix(value, lang) : translate(value, lang);
     } else {
       localizeTree(value, lang);
     }

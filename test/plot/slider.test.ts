@@ -36,6 +36,17 @@ test("slider: one frame per value, slider steps animate to them, initial value s
   assert.match(figure.toString(), /slider: learning rate η \(3 positions\)/);
 });
 
+test("slider: the current-value label is in the figure's language (the catalog has the label without ' = ')", () => {
+  const build = (language: "en" | "zh") =>
+    plot.slider([0.2, 0.5], (p) => plot.lossCurves([sampleHistory("run", p)], { title: `p = ${p}` }), {
+      label: "dropout p",
+      language,
+    });
+  const prefix = (figure: plot.Figure) => ((figure.layout.sliders as Obj[])[0].currentvalue as Obj).prefix;
+  assert.equal(prefix(build("zh")), "暂退概率 p = ");
+  assert.equal(prefix(build("en")), "dropout p = ");
+});
+
 test("slider: traces equal in every frame (the contour) are left out of the frames", () => {
   const figure = plot.slider(
     [0.05, 0.2],
