@@ -444,7 +444,9 @@ const meanStd05 = (xs: number[]) => {
 };
 const edgeOf05 = (method: string, lam: number) => { const g = grid05[method as Method05]; return g.length > 1 && (lam === g[0] || lam === g[g.length - 1]); };
 // display(…) shows a table in the middle of a cell (only the last expression is shown by itself).
-display(plot.table(sweep05.map((r) => ({ ...r, best: r.λ === tuned05[r.setting][r.method].λ ? (edgeOf05(r.method, r.λ) ? "◀ best (edge of the grid)" : "◀ best") : "" }))));
+// A method with a single λ (the unregularized baseline) has nothing tuned, so none of its rows is marked.
+const isTunedBest05 = (r: (typeof sweep05)[number]) => grid05[r.method as Method05].length > 1 && r.λ === tuned05[r.setting][r.method].λ;
+display(plot.table(sweep05.map((r) => ({ ...r, best: isTunedBest05(r) ? (edgeOf05(r.method, r.λ) ? "◀ best (edge of the grid)" : "◀ best") : "" }))));
 const summary05 = Object.entries(tuned05).flatMap(([setting, byMethod]) => Object.entries(byMethod).map(([method, t]) => ({
   setting, method, "best λ": t.λ,
   "test loss, mean of 3 seeds": meanStd05(t.runs.map((r) => r.testLoss)).mean, "± std": meanStd05(t.runs.map((r) => r.testLoss)).std,
