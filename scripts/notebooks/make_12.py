@@ -310,7 +310,9 @@ const regularizationRows = [
   { setting: "p = 0.5", "validation MSE ÷": await validationImprovement(0, 0.5) },
   { setting: "λ = 3, weights started at 0 (negative control)", "validation MSE ÷": await validationImprovement(3, 0, true) },
 ].map((r) => ({ ...r, "≥ 10× lower on every seed": r["validation MSE ÷"].every((q) => q >= 10) }));
-plot.table(regularizationRows)
+// Shown to 3 significant digits, one per seed; the checks use the full values.
+const perSeed = (qs: number[]) => qs.map((q) => String(Number(q.toPrecision(3)))).join(", ");
+plot.table(regularizationRows.map((r) => ({ ...r, "validation MSE ÷": perSeed(r["validation MSE ÷"]) })))
 """)
 
 code("15", r"""
@@ -438,7 +440,7 @@ const scheduleRows = [
   { setting: "gradient noise σ = 1", ratios: await scheduleGain(1) },
   { setting: "no noise (negative control)", ratios: await scheduleGain(0) },
 ].map((r) => ({ ...r, "cosine ≥ 5× lower on every seed": r.ratios.every((q) => q >= 5) }));
-plot.table(scheduleRows)
+plot.table(scheduleRows.map((r) => ({ ...r, ratios: perSeed(r.ratios) })))
 """)
 
 code("20", r"""
