@@ -162,7 +162,7 @@ const worstSafeError = Math.max(...rateRows.map((r) => Math.abs(r["measured at �
 md(r"""
 The measured rates match $\frac{\kappa-1}{\kappa+1}$ at $\eta^*$ and $1-\frac1\kappa$ at $\eta = 1/L$ to the printed precision, and the steps to a fixed tolerance grow
 with the printed log-log slope: **linearly in $\kappa$**. The third curve, momentum with $\eta = 4/(\sqrt L+\sqrt\mu)^2$ and
-$\beta = \left(\frac{\sqrt\kappa-1}{\sqrt\kappa+1}\right)^2$, has the other printed slope — close to $\tfrac12$ — and is the negative control of that claim in §5. Since $\frac{\kappa-1}{\kappa+1} \approx 1-\frac2\kappa$, even the best learning rate needs about
+$\beta = \left(\frac{\sqrt\kappa-1}{\sqrt\kappa+1}\right)^2$, has the other printed slope — nearer $\tfrac12$ than 1 (steps $\propto\sqrt\kappa$ for large $\kappa$; over $\kappa$ from 5 to 100 the fitted slope comes out somewhat above $\tfrac12$) — and is the negative control of that claim in §5. Since $\frac{\kappa-1}{\kappa+1} \approx 1-\frac2\kappa$, even the best learning rate needs about
 $\frac{\kappa}{2}\ln\frac{1}{\varepsilon}$ steps. No choice of $\eta$ escapes this; only changing the method does: momentum brings $\kappa$ down to $\sqrt\kappa$
 (notebook 14), preconditioning changes $\kappa$ itself (notebook 15).
 
