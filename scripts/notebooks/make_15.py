@@ -182,7 +182,10 @@ function jacobiCondition(h: [[number, number], [number, number]]) {
   return (mean + spread) / (mean - spread);
 }
 const rotationKappa = 100;
-const aligned = surfaces.rotatedQuadratic({ condition: rotationKappa, angle: 0 });
+const alignedSurface = surfaces.rotatedQuadratic({ condition: rotationKappa, angle: 0 });
+// The library names every surface it builds "rotated quadratic", also at angle 0: the aligned one is named by its formula instead.
+const coefficient = (x: number, y: number) => Number(alignedSurface.value(x, y).toPrecision(6));
+const aligned = { ...alignedSurface, name: `quadratic ${coefficient(1, 0)}x² + ${coefficient(0, 1)}y²` };
 const rotated = surfaces.rotatedQuadratic({ condition: rotationKappa, angle: Math.PI / 4 });
 // The rotated problem starts from the rotated start point, so that it is exactly the aligned problem seen in turned axes.
 const alignedStart: Point = [-8, -4];
