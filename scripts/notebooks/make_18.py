@@ -51,7 +51,8 @@ plus corrections.
 >
 > **What actually happens:** gradients are computed at the loss, at the **output**, and travel backwards to the input; the identity path carries the output's
 > gradient unchanged to every earlier layer (what *does* travel from input to output directly is the forward signal). §2 measures it: with skips, the first
-> block's gradient is nearly the output's gradient (cosine close to 1); without, it is a vanishing, unrelated vector.
+> block's gradient points mostly along the output's gradient (the printed cosine is above the 0.5 the assertions require); without, it is a vanishing,
+> unrelated vector.
 
 `models.residualMlp({ inputs, width, depth, outputs, activation, skip })` builds both nets from the same layers and the same initial weights (for one seed):
 a stem layer, `depth` blocks, and a linear head.
@@ -115,7 +116,8 @@ plot.table(gradientRows, { digits: 4 })
 
 md("18-05", r"""
 In the plain net the gradient shrinks by the printed factor between the output side and the stem, and what reaches the stem points in an unrelated direction (cosine
-near 0). With skips it arrives at full size and nearly parallel to the output's gradient: the first layer is told what the **output** wants. That is the direction
+near 0). With skips it arrives at full size and points mostly along the output's gradient (the printed cosine is above the 0.5 the assertions require, but
+not 1: the branches add their own terms, the last term of the formula above): the first layer is told what the **output** wants. That is the direction
 of flow the article reverses.
 
 ## 2. Does it train?
