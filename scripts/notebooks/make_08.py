@@ -211,7 +211,7 @@ md("08-10", r"""
 Pruning without fine-tuning costs little at 50% and more and more beyond 90%. One epoch of fine-tuning with the pruned weights held at zero
 recovers much of it, and the 80%-sparse network comes back to about the accuracy of the dense network *before* that epoch — but that is the unfair comparison: the
 dense network trained for the same extra epoch (upper dashed line) is better still. Against it, removing half of the weights costs less than
-one point on every seed; at 80% the cost is about a point on average and more than a point on some seeds, and beyond that it grows quickly
+one point on every seed; at 80% the cost is about a point, on average and on the worst seed, and beyond that it grows quickly
 (per seed in the table; the 50% and 80% numbers are printed under the assertions). So pruning is not free: what it buys is a smaller model
 (stored sparse, or pruned by whole units/channels for real speed-ups) at a cost in accuracy that you measure against a dense model trained as long.
 
