@@ -5,6 +5,7 @@
  * source, so the checker can tell which of them the phrase catalog does not translate yet. A
  * template literal becomes a catalog pattern: each `${…}` turns into `{}`.
  */
+import { hasProse } from "../../src/i18n/english";
 
 /** One reader-visible literal in a code cell. */
 export interface VisiblePhrase {
@@ -47,10 +48,9 @@ function readLiteral(code: string, start: number): { phrase: string; end: number
   return undefined;
 }
 
-/** Does the phrase contain words a reader reads (not just numbers, symbols or an identifier)? */
+/** Does the phrase contain words a reader reads (not just numbers, symbols, names such as Adam, or an identifier)? */
 export function isReadable(phrase: string): boolean {
-  const words = phrase.replace(/\{\}/g, " ").match(/[A-Za-z]{2,}/g) ?? [];
-  return words.length > 0;
+  return hasProse(phrase.replace(/\{\}/g, " "));
 }
 
 const OPTION_ROLES = ["title", "xLabel", "yLabel", "label", "zLabel", "colorLabel"];
@@ -64,8 +64,12 @@ export function visiblePhrases(code: string): VisiblePhrase[] {
   };
   for (const match of code.matchAll(new RegExp(`\\b(${OPTION_ROLES.join("|")})\\s*:\\s*(?=["'\`])`, "g"))) add((match.index ?? 0) + match[0].length, match[1]);
   for (const match of code.matchAll(/console\.(?:log|info|warn)\(\s*(?=["'`])/g)) add((match.index ?? 0) + match[0].length, "console.log");
-  // The claim of a notebook check, shown as the first column of its table: checkAgainstControl("claim", …).
-  for (const match of code.matchAll(/\bcheckAgainstControl\(\s*(?=["'`])/g)) add((match.index ?? 0) + match[0].length, "check claim");
+  // A notebook check's row: checkAgainstControl("claim", …, detail) and check(claim, holds, show, [label, v], [label, v]),
+  // whose claim, effect and control labels and the texts `show` builds are composed into the table's cells.
+  for (const match of code.matchAll(/(?<![\w$.])(?:checkAgainstControl|check)\(\s*/g)) {
+    const start = (match.index ?? 0) + match[0].length;
+    for (const at of checkArgumentLiterals(code, start)) add(at, at === start ? "check claim" : "check detail");
+  }
   // The sentence a cell ends with (its value is shown): a literal alone on the last line.
   const lines = code.trimEnd().split("\n");
   const last = lines[lines.length - 1]?.trim() ?? "";
@@ -86,6 +90,31 @@ export function visiblePhrases(code: string): VisiblePhrase[] {
         if (/^\s*:/.test(code.slice(literal.end)) && isReadable(literal.phrase)) found.push({ phrase: literal.phrase.trim(), role: "legend" });
         i = literal.end - 1;
       }
+    }
+  }
+  return found;
+}
+
+/**
+ * Offsets of the string and template literals inside a call's arguments (from `start`, just after its
+ * opening bracket) that a reader sees: not an argument of a nested call (`rowOf("Adam")`, `.join(", ")`),
+ * nor an index (`runs["SGD"]`), nor inside a nested template's `${…}`.
+ */
+function checkArgumentLiterals(code: string, start: number): number[] {
+  const found: number[] = [];
+  const calls: boolean[] = []; // for each open bracket: does it open a nested call or index?
+  for (let i = start; i < code.length; i++) {
+    const c = code[i];
+    if (c === '"' || c === "'" || c === "`") {
+      const literal = readLiteral(code, i);
+      if (!literal) break;
+      if (!calls.some(Boolean)) found.push(i);
+      i = literal.end - 1;
+    } else if (c === "(" || c === "[" || c === "{") {
+      calls.push(c !== "{" && /[\w$)\]]$/.test(code.slice(Math.max(0, i - 1), i)));
+    } else if (c === ")" || c === "]" || c === "}") {
+      if (calls.length === 0) break;
+      calls.pop();
     }
   }
   return found;

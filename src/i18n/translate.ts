@@ -7,7 +7,9 @@
  * A matched part is itself translated when the catalog has it. Text not in the catalog is left
  * as it is (numbers, optimizer names and code identifiers read the same in both languages).
  */
+import { hasProse } from "./english";
 import { language, type Language } from "./language";
+import { localizeUnits } from "./units";
 import zhPhrases from "./phrases.zh.json";
 
 /** English phrase or pattern → translation. */
@@ -16,6 +18,7 @@ export type PhraseCatalog = { [english: string]: string };
 const PLACEHOLDER = "{}";
 
 interface CompiledCatalog {
+  lang: Exclude<Language, "en">;
   exact: Map<string, string>;
   patterns: { regex: RegExp; template: string; literal: number }[];
 }
@@ -27,10 +30,11 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-function compile(catalog: PhraseCatalog): CompiledCatalog {
+function compile(lang: Exclude<Language, "en">): CompiledCatalog {
+  const catalog = CATALOGS[lang];
   let done = compiled.get(catalog);
   if (done) return done;
-  done = { exact: new Map(), patterns: [] };
+  done = { lang, exact: new Map(), patterns: [] };
   for (const [english, translated] of Object.entries(catalog)) {
     if (!english.includes(PLACEHOLDER)) {
       done.exact.set(english, translated);
@@ -55,7 +59,7 @@ export function translate(text: string, lang: Language = language()): string {
   if (lang === "en" || text.trim() === "") return text;
   const core = text.trim();
   const start = text.indexOf(core);
-  const catalog = compile(CATALOGS[lang]);
+  const catalog = compile(lang);
   const translated = lookup(core, catalog) ?? lookupList(core, catalog);
   return translated === undefined ? text : text.slice(0, start) + translated + text.slice(start + core.length);
 }
@@ -83,7 +87,10 @@ function lookup(text: string, catalog: CompiledCatalog, depth = 0): string | und
     // Nor does it cut a bracket in two: "{} (seed {})" must not read "x (seed 1) (train)" as "x" and "1) (train".
     if (!match || match.slice(1).some((part) => SENTENCE_BOUNDARY.test(part) || !balanced(part))) continue;
     // A matched part is translated too ("plain, seed 1" inside "{} (validation)").
-    const parts = match.slice(1).map((part) => lookup(part.trim(), catalog, depth + 1) ?? lookupList(part, catalog) ?? part);
+    const parts = match.slice(1).map((part) => lookup(part.trim(), catalog, depth + 1) ?? lookupList(part, catalog) ?? localizeUnits(part, catalog.lang));
+    // Never half a translation: a part that is still English prose ("after 20 steps: 1.6" for "slope {}")
+    // leaves the whole line to a more specific entry, or in English for the checker to report.
+    if (parts.some(hasProse)) continue;
     let next = 0;
     return template.replace(/\{(\d*)\}/g, (_, index: string) => parts[index === "" ? next++ : Number(index)] ?? "");
   }
@@ -110,7 +117,7 @@ function lookupList(text: string, catalog: CompiledCatalog): string | undefined 
 
 /** True when the catalog of `lang` translates `text` (English needs no translation). */
 export function hasTranslation(text: string, lang: Language): boolean {
-  return lang === "en" || text.trim() === "" || lookup(text.trim(), compile(CATALOGS[lang])) !== undefined;
+  return lang === "en" || text.trim() === "" || lookup(text.trim(), compile(lang)) !== undefined;
 }
 
 /**

@@ -22,3 +22,8 @@ export function formatDuration(seconds: number, lang: Language = language()): st
 export function withSeconds(value: string, lang: Language = language()): string {
   return SECONDS[lang].spaced(value);
 }
+
+/** Seconds written after numbers inside a composed phrase ("0.11, 0.05 s vs 0.53 s"), in the reader's language. */
+export function localizeUnits(text: string, lang: Language = language()): string {
+  return lang === "en" ? text : text.replace(/(\d)\s?s(?![\w.(])/g, (_, digit: string) => SECONDS[lang].spaced(digit));
+}

@@ -112,15 +112,24 @@ test("the store format: sections keyed by cell id and hash; text outside a secti
 test("visiblePhrases finds titles, axis labels, legend names, printed and final sentences (templates as {} patterns)", () => {
   const code = [
     'console.log(`loss ${x.toFixed(2)} after ${n} steps`);',
-    'plot.line({ "SGD + L2": a, b: { y: c, dashed: true } }, { title: `Dropout p = ${p}`, xLabel: "step", yLabel: "x" })',
+    'plot.line({ "SGD + momentum": a, "SGD + L2": a, b: { y: c, dashed: true } }, { title: `Dropout p = ${p}`, xLabel: "step", yLabel: "x" })',
     'checkAgainstControl(`Adam beats SGD on ${n} seeds`, better, a, b, "detail"),',
+    // check(claim, holds, show, [effect label, v], [control label, v]): labels and the text `show` builds are shown;
+    // arguments of nested calls and indexes are not (rowOf("SGD"), runs["plain"], .join(", ")).
+    'check("steps grow like √κ", ok, (d) => `worst deviation ${d.toFixed(2)}`, ["momentum tuned for each κ", rowOf("SGD")], ["GD", runs["plain"]]);',
+    'checkAgainstControl("x", ok, a, b, `f ${xs.join(", ")} vs ${y}`);',
     "`all ${k} checks passed`",
   ].join("\n");
   assert.deepEqual(visiblePhrases(code).map((p) => `${p.role}:${p.phrase}`).sort(), [
     "cell value:all {} checks passed",
     "check claim:Adam beats SGD on {} seeds",
+    "check claim:steps grow like √κ",
+    "check detail:detail",
+    "check detail:f {} vs {}",
+    "check detail:momentum tuned for each κ",
+    "check detail:worst deviation {}",
     "console.log:loss {} after {} steps",
-    "legend:SGD + L2",
+    "legend:SGD + momentum",
     "title:Dropout p = {}",
     "xLabel:step",
   ]);

@@ -178,3 +178,34 @@ test("a table cell of several sentences is translated sentence by sentence (Engl
   assert.match(plot.table(rows, { language: "zh" }).toHTML(), /<td[^>]*>所有检查均通过；学习率 η<\/td>/);
   assert.match(plot.table(rows, { language: "en" }).toHTML(), /<td[^>]*>all checks passed; learning rate η<\/td>/);
 });
+
+test("a pattern never half-translates: a {} that would keep English prose leaves the line to a more specific entry (QA 2.2)", () => {
+  // "slope {}" must not read "slope after 20 steps: …" as 斜率 + English; the whole detail has its own entry.
+  assert.equal(
+    translateLines("slope after 20 steps: 1.6230 (½·MSE, η), 1.6230 (MSE, η/2), 2.5955 (MSE, η)", "zh"),
+    "20 步后的斜率：1.6230（½·MSE，η），1.6230（MSE，η/2），2.5955（MSE，η）",
+  );
+  // With no entry for the whole, it stays English (the checker reports it), not "斜率 before the end: 3".
+  assert.equal(translate("slope before the end: 3", "zh"), "slope before the end: 3");
+  assert.equal(hasTranslation("slope before the end: {}", "zh"), false);
+  // Names, symbols and identifiers in a part are not prose: the pattern applies.
+  assert.equal(translateLines("SGD + momentum 0.9 lr=0.3 (seed 1) (train)", "zh"), "SGD + 动量 0.9 lr=0.3（种子 1）（训练）");
+  assert.equal(translateLines("effect: f 0.0027 vs 0.0113; control: f 0.0642 vs 0.0113", "zh"), "效应：f 0.0027 对 0.0113；对照：f 0.0642 对 0.0113");
+  assert.equal(translateLines("L1 0.031×, L2 1.000× of 5.639", "zh"), "L1 0.031×，L2 1.000×（相对于无惩罚项时的 5.639）");
+  assert.equal(translateLines("ε = 1e-8: 6.7e-6; default ε: 0.90", "zh"), "ε = 1e-8：6.7e-6；默认 ε：0.90");
+});
+
+test("seconds after numbers inside a composed phrase are in the reader's language (QA 2.2: '0.05 s vs 0.53 s')", () => {
+  assert.equal(translateLines("0.11, 0.07, 0.05 s vs 0.53, 0.51, 0.27 s", "zh"), "0.11, 0.07, 0.05 秒 对 0.53, 0.51, 0.27 秒");
+  assert.equal(translateLines("0.480 vs 2.048", "zh"), "0.480 对 2.048");
+});
+
+test("library defaults and figure labels from the QA report are translated: imageGrid's title, 12's colour bar (QA 2.4)", () => {
+  const images = [Array.from({ length: 4 }, () => 0.5), Array.from({ length: 4 }, () => 0.2)];
+  const title = (f: { toJSON(): { layout: unknown } }) => (f.toJSON().layout as { title: { text: string } }).title.text;
+  assert.equal(title(plot.imageGrid(images, { width: 2, height: 2, language: "zh" })), "图像（2 张）");
+  assert.equal(title(plot.imageGrid(images, { width: 2, height: 2, language: "en" })), "Images (2)");
+  assert.equal(translate("rate", "zh"), "收敛率");
+  assert.equal(translate("your (α, β)", "zh"), "你选的 (α, β)");
+  assert.equal(translate("Misclassified images (3)", "zh"), "误分类的图像（3 张）");
+});
