@@ -21,7 +21,7 @@ performance" without saying why, and none of the articles mentions saddle points
 - what goes wrong in Adam's first steps at a large learning rate, how a linear **warm-up** prevents it, and how much of that settled moment estimates
   explain (3 seeds, with a control).
 
-Run time: 12–16 s, kernel start included, measured on 2026-12-07 on two CPU cores: 12 s in a CI run (two notebooks at a time, load average ≈ 2), 13 and 16 s here on the machine shared with other jobs (load average 6.6–7.5); the last code cell prints the time after the import. To scale up, raise `decaySteps` (§2) or
+Run time: 12–21 s, kernel start included, measured on 2026-12-07 on two CPU cores: 12 s in a CI run (two notebooks at a time, load average ≈ 2), 13 and 16 s here on the machine shared with other jobs (load average 6.6–7.5), and in a later run there, one notebook at a time, 19 s in English and 21 s in Chinese (load average 4.7–5.2); the last code cell prints the time after the import. To scale up, raise `decaySteps` (§2) or
 `warmupLimit` and `warmupEpochs` (§3).
 """)
 
