@@ -6,6 +6,7 @@
  * Code cells are identical in both languages, so names and numbers (SGD, η = 0.1, lr=0.3) are
  * expected in Chinese outputs; only known English prose counts.
  */
+import { proseWords } from "../../src/i18n/english";
 import { translate } from "../../src/i18n/translate";
 import type { Language } from "../../src/i18n/language";
 
@@ -46,7 +47,7 @@ const joined = (value: unknown): string => (Array.isArray(value) ? value.join(""
 /** Text of a figure a reader reads: titles, names, labels, annotations (not data). */
 function figureTexts(node: unknown, out: string[], key = ""): void {
   if (typeof node === "string") {
-    if (["text", "title", "name", "label", "hovertemplate"].includes(key)) out.push(node);
+    if (["text", "title", "name", "label", "prefix", "suffix", "hovertemplate"].includes(key)) out.push(node);
   } else if (Array.isArray(node)) {
     if (!["x", "y", "z", "customdata", "ids", "values", "labels"].includes(key)) for (const item of node) figureTexts(item, out, key);
   } else if (typeof node === "object" && node !== null) {
@@ -90,17 +91,26 @@ function outputTexts(output: OutputJson): { where: string; text: string }[] {
 /** Three English words in a row: prose, not a name or a formula ("with momentum vs"). */
 const PROSE = /\b[a-z]{2,}(?:[ ,]+[a-z]{2,}){2,}\b/;
 
+/** An unquoted key of a printed object (`{ dataset: 'mnist' }`, `  finalLoss: 0.01,`): a name the code chose. */
+const OBJECT_KEY = /(^|[{,]\s*|^\s+)[A-Za-z_$][\w$]*:(?=\s|$)/g;
+
 /**
- * Why `line` is English a reader of `lang` should not see, or undefined. With `prose`, any three
- * English words in a row count too (a hunting aid: names in code cells can trip it).
+ * Why `line` is English a reader of `lang` should not see, or undefined: words the library writes,
+ * a line the catalog translates, or any word of English prose, also inside a mixed line
+ * ("斜率 after 20 steps", "L1 0.031×, L2 1.000× of 5.639"); names, symbols and identifiers are not
+ * prose (Adam, SGD, MLP, L1, η, `clipGradNorm`, floor(η); `src/i18n/english.ts`). In a printed
+ * object (`inspect`) the unquoted keys are names too. With `prose`, any three English words in a row count too.
  */
-export function englishReason(line: string, lang: Exclude<Language, "en">, prose = false): string | undefined {
+export function englishReason(line: string, lang: Exclude<Language, "en">, prose = false, inspect = false): string | undefined {
   for (const { what, pattern } of LIBRARY_ENGLISH) if (pattern.test(line)) return what;
   // A line the catalog would translate was shown as the code wrote it. Quotes and separators from
   // util.inspect are not part of the phrase.
   const core = line.replace(/^[\s'"{[]+|[\s'",}\]]+$/g, "");
   if (/[A-Za-z]{2,}/.test(core) && translate(core, lang) !== core) return "catalog";
-  return prose && PROSE.test(line.replace(/%\{[^}]*\}|<[^>]*>/g, " ")) ? "prose" : undefined;
+  const text = line.replace(/%\{[^}]*\}|<[^>]*>/g, " ");
+  const words = proseWords(inspect || /^\s*\{/.test(text) ? text.replace(OBJECT_KEY, "$1") : text);
+  if (words.length > 0) return `English words: ${[...new Set(words)].join(", ")}`;
+  return prose && PROSE.test(text) ? "prose" : undefined;
 }
 
 /** Every English line of prose in the outputs of an executed translated notebook. */
@@ -114,16 +124,18 @@ export function englishInOutputs(
     if (cell.cell_type !== "code") return;
     for (const output of cell.outputs ?? []) {
       for (const { where, text } of outputTexts(output)) {
+        // util.inspect of an object or array (a cell's value, console.log(obj)): its keys are names.
+        const inspect = where !== "figure" && /^\s*[{[]/.test(text);
         for (const raw of text.split(/[\r\n]+/)) {
           const line = raw.trim();
           // A message's English original, kept on purpose under its translation (docs/i18n.md).
           if (line === "" || line.startsWith(ORIGINAL)) continue;
           // Several parts of one line (table cells, bar segments) are checked on their own too.
           const reason =
-            englishReason(line, lang, options.prose) ??
+            englishReason(line, lang, options.prose, inspect) ??
             line
               .split(/\s{2,}| · /)
-              .map((part) => englishReason(part, lang, options.prose))
+              .map((part) => englishReason(part, lang, options.prose, inspect))
               .find(Boolean);
           if (reason) found.push({ cell: index, where, line, reason });
         }

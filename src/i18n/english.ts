@@ -19,7 +19,7 @@ export const NAMES: ReadonlySet<string> = new Set(
     "MSE MAE BCE Huber ECE Rosenbrock Beale Himmelblau Booth Distill " +
     "StepLR CosineAnnealingLR LinearLR OneCycleLR ExponentialLR ReduceLROnPlateau " +
     "MNIST mnist CIFAR cifar PyTorch torch Keras TensorFlow tfjs tf optim Python TypeScript JavaScript Node Jupyter JupyterLab " +
-    "optimlab wasm SIMD WebGL CPU GPU " +
+    "optimlab wasm tfjs-node SIMD WebGL CPU GPU amsgrad " +
     "Infinity NaN true false null undefined " +
     "log ln exp sqrt cos sin tan min max argmin argmax floor ceil abs sign bce logit logits lr eps"
   ).split(" "),
@@ -31,8 +31,8 @@ const WORD = /[A-Za-z]+(?:['’][a-z]+)?(?:-[A-Za-z]+)*/g;
 /** CJK characters: a line with them is (partly) translated. */
 export const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 
-/** Code in backticks, and an English gloss right after a Chinese term ("暂退法（Dropout）", "预热（warm-up，LinearLR）"). */
-const NOT_PROSE_SPANS = [/`[^`]*`/g, /(?<=[\u3400-\u9fff])（[^（）]*）/g, /\b[A-Za-z][\w-]*(?=（[^）]*[\u3400-\u9fff])/g];
+/** Code in backticks, a call with an options object (`optim.SGD({ momentum: β })`), and an English gloss right after a Chinese term ("暂退法（Dropout）", "预热（warm-up，LinearLR）"). */
+const NOT_PROSE_SPANS = [/`[^`]*`/g, /[\w$]\(\{[^{}]*\}\)/g, /(?<=[\u3400-\u9fff])（[^（）]*）/g, /\b[A-Za-z][\w-]*(?=（[^）]*[\u3400-\u9fff])/g];
 
 /** Is this word, at `index` in `text`, a name, an identifier or a symbol rather than a word of prose? */
 function isToken(word: string, text: string, index: number): boolean {
@@ -43,18 +43,17 @@ function isToken(word: string, text: string, index: number): boolean {
   if (/[a-z][A-Z]/.test(bare)) return true; // camelCase identifiers: clipGradNorm, weightDecay
   const before = text[index - 1] ?? "";
   const after = text[index + word.length] ?? "";
-  if (/[\w.$]/.test(before) || /[\d_$]/.test(after)) return true; // tf.train.adam, float32, l1_lambda, beta1
+  if (/[\w.$·]/.test(before) || /[\d_$]/.test(after)) return true; // tf.train.adam, x·mask, float32, l1_lambda, beta1
   if (after === "." && /[A-Za-z]/.test(text[index + word.length + 1] ?? "")) return true; // Pruner.prune
   if (after === "(" || after === "[") return true; // calls and indexing: floor(η), sigmoid(z)
   const assigned = /^\s?=(?!=)/.test(text.slice(index + word.length));
-  if (assigned && isAssignment(text, index, word)) return true; // lr=0.3, dataset = "mnist"
+  if (assigned && isAssignment(word)) return true; // lr=0.3, dataset = "mnist"
   return false;
 }
 
-/** "dataset = cifar10", "lr=0.3": a short name that is given a value, not a word of a sentence. */
-function isAssignment(text: string, index: number, word: string): boolean {
-  const before = text.slice(0, index).trimEnd();
-  return word.length <= 12 && (before === "" || /[\s(（,，:：;；{]$/.test(before) || CJK.test(before.slice(-1)));
+/** "dataset = cifar10", "lr=0.3", "rate=%{z}": a short lowercase name given a value, not a word of a sentence. */
+function isAssignment(word: string): boolean {
+  return word.length <= 12 && /^[a-z]+$/.test(word);
 }
 
 /**

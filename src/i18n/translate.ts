@@ -87,7 +87,7 @@ function lookup(text: string, catalog: CompiledCatalog, depth = 0): string | und
     // Nor does it cut a bracket in two: "{} (seed {})" must not read "x (seed 1) (train)" as "x" and "1) (train".
     if (!match || match.slice(1).some((part) => SENTENCE_BOUNDARY.test(part) || !balanced(part))) continue;
     // A matched part is translated too ("plain, seed 1" inside "{} (validation)").
-    const parts = match.slice(1).map((part) => lookup(part.trim(), catalog, depth + 1) ?? lookupList(part, catalog) ?? localizeUnits(part, catalog.lang));
+    const parts = match.slice(1).map((part) => lookup(part.trim(), catalog, depth + 1) ?? lookupList(part, catalog, depth + 1) ?? localizeUnits(part, catalog.lang));
     // Never half a translation: a part that is still English prose ("after 20 steps: 1.6" for "slope {}")
     // leaves the whole line to a more specific entry, or in English for the checker to report.
     if (parts.some(hasProse)) continue;
@@ -101,13 +101,13 @@ function lookup(text: string, catalog: CompiledCatalog, depth = 0): string | und
  * A list the code joined ("diverged, 4.1e+7, diverged"): translated item by item when at least one item
  * is a catalog entry and every other item is a number or symbol, never half-translated.
  */
-function lookupList(text: string, catalog: CompiledCatalog): string | undefined {
+function lookupList(text: string, catalog: CompiledCatalog, depth = 0): string | undefined {
   const items = text.split(/(,\s*)/);
   if (items.length < 3) return undefined;
   let translated = 0;
   const out = items.map((item, i) => {
     if (i % 2 === 1 || !/[A-Za-z]{2,}/.test(item)) return item;
-    const found = lookup(item.trim(), catalog, 3);
+    const found = lookup(item.trim(), catalog, depth + 1);
     if (found === undefined) return undefined;
     translated++;
     return item.replace(item.trim(), found);

@@ -67,14 +67,17 @@ test("the library's progress bars, History display and composed figure labels ho
   for (const reason of ["progress bar", "History summary", "run label", "axis label", "trajectory marker"]) assert.ok(reasons.has(reason), `${reason} not detected`);
 });
 
-test("englishReason: library English, catalog English and (when asked) prose; names, numbers and Chinese pass", () => {
+test("englishReason: library English, catalog English, English words and (when asked) prose; names, numbers and Chinese pass", () => {
   assert.equal(englishReason("sgd [####] epoch 2/4 · step 5/10 · loss 0.42 · 5,120 samples/s · ETA 5.0s", "zh"), "progress bar");
   assert.equal(englishReason("all checks passed", "zh"), "catalog");
   assert.equal(englishReason("'all checks passed',", "zh"), "catalog");
   assert.equal(englishReason("SGD lr=0.3, β=0.9", "zh"), undefined);
   assert.equal(englishReason("所有检查均通过", "zh"), undefined);
-  assert.equal(englishReason("f: 1e-3 with momentum vs without", "zh"), undefined);
-  assert.equal(englishReason("f: 1e-3 with momentum vs without", "zh", true), "prose");
+  // Any word of English prose counts, also in a mixed line (QA 2.8); --prose adds three-word runs of names too.
+  assert.equal(englishReason("f: 1e-3 with momentum vs without", "zh"), "English words: with, momentum, vs, without");
+  assert.equal(englishReason("f：1e-3 with momentum", "zh"), "English words: with, momentum");
+  assert.equal(englishReason("relu sigmoid tanh", "zh"), undefined);
+  assert.equal(englishReason("relu sigmoid tanh", "zh", true), "prose");
 });
 
 test("optimlab i18n outputs: exit 1 and the line when an executed notebook shows English, 0 when it is Chinese", async () => {

@@ -209,3 +209,11 @@ test("library defaults and figure labels from the QA report are translated: imag
   assert.equal(translate("your (α, β)", "zh"), "你选的 (α, β)");
   assert.equal(translate("Misclassified images (3)", "zh"), "误分类的图像（3 张）");
 });
+
+test("a joined list inside a pattern is translated item by item with the catalog's patterns (19-10's check detail)", () => {
+  assert.equal(
+    translateLines("effect: 0.580 vs 0.672, 0.541 vs 0.642; control: 0.712 vs 0.672, 0.687 vs 0.642", "zh"),
+    "效应：0.580 对 0.672, 0.541 对 0.642；对照：0.712 对 0.672, 0.687 对 0.642",
+  );
+  assert.equal(translateLines("Adam: 2 epochs, 1 step", "zh"), "Adam：2 轮，1 步");
+});
