@@ -76,10 +76,17 @@ function balanced(text: string): boolean {
   return open.length === 0;
 }
 
-function lookup(text: string, catalog: CompiledCatalog, depth = 0): string | undefined {
+/**
+ * The translation of `text`, or undefined. A pattern whose `{}` would keep English prose in the line
+ * ("slope {}" against "slope after 20 steps: 1.6") gives way to one that translates everything; without
+ * one it is used as before (a run name the catalog does not know, "once: 1 epoch, 1 step"), unless
+ * `strict` (the phrase check: the code's text must have an entry of its own).
+ */
+function lookup(text: string, catalog: CompiledCatalog, depth = 0, strict = false): string | undefined {
   const exact = catalog.exact.get(text);
   if (exact !== undefined) return exact;
   if (depth > 2) return undefined;
+  let partial: string | undefined;
   for (const { regex, template } of catalog.patterns) {
     const match = regex.exec(text);
     // A `{}` stands for a value or a phrase, not for more sentences: "GD η={}: f → {}" must not
@@ -87,27 +94,33 @@ function lookup(text: string, catalog: CompiledCatalog, depth = 0): string | und
     // Nor does it cut a bracket in two: "{} (seed {})" must not read "x (seed 1) (train)" as "x" and "1) (train".
     if (!match || match.slice(1).some((part) => SENTENCE_BOUNDARY.test(part) || !balanced(part))) continue;
     // A matched part is translated too ("plain, seed 1" inside "{} (validation)").
-    const parts = match.slice(1).map((part) => lookup(part.trim(), catalog, depth + 1) ?? lookupList(part, catalog, depth + 1) ?? localizeUnits(part, catalog.lang));
-    // Never half a translation: a part that is still English prose ("after 20 steps: 1.6" for "slope {}")
-    // leaves the whole line to a more specific entry, or in English for the checker to report.
-    if (parts.some(hasProse)) continue;
+    const parts = match
+      .slice(1)
+      .map(
+        (part) =>
+          lookup(part.trim(), catalog, depth + 1, strict) ??
+          lookupList(part, catalog, depth + 1, strict) ??
+          localizeUnits(part, catalog.lang),
+      );
     let next = 0;
-    return template.replace(/\{(\d*)\}/g, (_, index: string) => parts[index === "" ? next++ : Number(index)] ?? "");
+    const translated = template.replace(/\{(\d*)\}/g, (_, index: string) => parts[index === "" ? next++ : Number(index)] ?? "");
+    if (!parts.some(hasProse)) return translated;
+    if (!strict) partial ??= translated;
   }
-  return undefined;
+  return partial;
 }
 
 /**
  * A list the code joined ("diverged, 4.1e+7, diverged"): translated item by item when at least one item
  * is a catalog entry and every other item is a number or symbol, never half-translated.
  */
-function lookupList(text: string, catalog: CompiledCatalog, depth = 0): string | undefined {
+function lookupList(text: string, catalog: CompiledCatalog, depth = 0, strict = false): string | undefined {
   const items = text.split(/(,\s*)/);
   if (items.length < 3) return undefined;
   let translated = 0;
   const out = items.map((item, i) => {
     if (i % 2 === 1 || !/[A-Za-z]{2,}/.test(item)) return item;
-    const found = lookup(item.trim(), catalog, depth + 1);
+    const found = lookup(item.trim(), catalog, depth + 1, strict);
     if (found === undefined) return undefined;
     translated++;
     return item.replace(item.trim(), found);
@@ -117,7 +130,7 @@ function lookupList(text: string, catalog: CompiledCatalog, depth = 0): string |
 
 /** True when the catalog of `lang` translates `text` (English needs no translation). */
 export function hasTranslation(text: string, lang: Language): boolean {
-  return lang === "en" || text.trim() === "" || lookup(text.trim(), compile(lang)) !== undefined;
+  return lang === "en" || text.trim() === "" || lookup(text.trim(), compile(lang), 0, true) !== undefined;
 }
 
 /**
