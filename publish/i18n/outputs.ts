@@ -12,7 +12,7 @@ import type { Language } from "../../src/i18n/language";
 
 /** English the library itself writes; each must be translated in a non-English notebook. */
 export const LIBRARY_ENGLISH: readonly { what: string; pattern: RegExp }[] = [
-  { what: "progress bar", pattern: /\bepoch \d+\/\d+|\bstep \d+\/\d+|\bsamples\/s\b|\bETA \d|\bdone in \d/ },
+  { what: "progress bar", pattern: /\bepoch \d+\/\d+|\bstep \d+\/\d+|\bsamples\/s\b|\bETA \d|\bdone in \d|\bstopped at (?:epoch|step) \d/ },
   { what: "History summary", pattern: /\b\d+ epochs?, \d+ steps\b|\bstopped early at epoch\b|\bdiverged at epoch\b/ },
   { what: "run label", pattern: /\(seed \d+\)|\((?:train|validation)\)$/ },
   { what: "axis label", pattern: /\(log scale\)|, log scale\b/ },

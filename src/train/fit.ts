@@ -26,7 +26,7 @@ import { recordNumber, validationKey, type EpochRecord, type StepRecord } from "
 import { StepReader } from "./stepReader";
 import { StepValueLayout } from "./stepValues";
 import { trainStep } from "./trainStep";
-import { throwIfInterrupted } from "./interrupt";
+import { KeyboardInterrupt, throwIfInterrupted } from "./interrupt";
 
 export * from "./fitOptions";
 
@@ -146,6 +146,8 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
   const seconds = () => (performance.now() - start) / 1000;
   let globalStep = 0;
   let samples = 0;
+  // Where training is (epoch, step within it), for the bar's last state if it stops with an error.
+  const at = { epoch: 1, step: 0 };
 
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -165,6 +167,8 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
         }
         globalStep++;
         stepInEpoch++;
+        at.epoch = epoch;
+        at.step = stepInEpoch;
         samples += batch.size;
         epochSamples += batch.size;
         reader.push({ packed, step: globalStep, epoch, lr, time: seconds(), size: batch.size });
@@ -237,7 +241,16 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
     weightsFinite.dispose();
     reader.dispose();
     early?.dispose();
-    progress?.finish();
+    // The bar ends saying it stopped, where and why, not frozen at its last update with an ETA.
+    if (error instanceof DivergenceError) {
+      progress?.stop("diverged", {
+        epoch: error.epoch,
+        step: error.step - (error.epoch - 1) * loader.length,
+        elapsed: seconds(),
+      });
+    } else {
+      progress?.stop(error instanceof KeyboardInterrupt ? "interrupted" : "error", { ...at, elapsed: seconds() });
+    }
     throw error;
   } finally {
     parallel?.release();

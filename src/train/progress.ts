@@ -27,7 +27,15 @@ export interface ProgressState {
    * final bar says so instead of an ETA, so a bar left part full does not read as a run cut off.
    */
   stoppedAt?: number;
+  /**
+   * Why training ended before its budget with an error (divergence, an interrupt, any other error):
+   * the bar's last state says where it stopped and why, with no ETA (`epoch`/`step` are where it stopped).
+   */
+  stopReason?: StopReason;
 }
+
+/** Why a fit ended with an error: its bar's last words. */
+export type StopReason = "diverged" | "interrupted" | "error";
 
 export interface ProgressOptions {
   name?: string;
@@ -72,6 +80,7 @@ function fraction(state: ProgressState): number {
  * `epoch 1/1 · step 3/22 · loss … · 0 samples/s`.
  */
 function progressText(state: ProgressState, lang: Language): string {
+  if (state.stopReason !== undefined) return stoppedText(state, state.stopReason, lang);
   const done = fraction(state);
   const eta = done > 0 ? (state.elapsed * (1 - done)) / done : Infinity;
   const rate = state.samplesPerSecond ?? 0;
@@ -85,6 +94,23 @@ function progressText(state: ProgressState, lang: Language): string {
     finished
       ? phrase(lang, `done in ${formatDuration(state.elapsed, lang)}`)
       : phrase(lang, `ETA ${formatDuration(eta, lang)}`),
+  ]
+    .filter((part) => part !== undefined)
+    .join(" · ");
+}
+
+/** The last words of a bar whose fit failed: `stopped at epoch 1/20, step 3/8: diverged · loss 644.1377`. */
+function stoppedText(state: ProgressState, reason: StopReason, lang: Language): string {
+  const rate = state.samplesPerSecond ?? 0;
+  return [
+    state.epochs > 1
+      ? phrase(
+          lang,
+          `stopped at epoch ${state.epoch}/${state.epochs}, step ${state.step}/${state.stepsPerEpoch}: ${reason}`,
+        )
+      : phrase(lang, `stopped at step ${state.step}/${state.stepsPerEpoch}: ${reason}`),
+    state.loss === undefined ? undefined : phrase(lang, `loss ${formatLoss(state.loss)}`),
+    rate > 0 ? phrase(lang, `${Math.round(rate).toLocaleString("en-US")} samples/s`) : undefined,
   ]
     .filter((part) => part !== undefined)
     .join(" · ");
@@ -206,6 +232,33 @@ export class Progress {
       return;
     }
     if (this.shownState !== this.lastState || last !== this.lastState) this.update(last, true);
+    if (this.mode === "tty") (this.options.stream ?? process.stderr).write("\n");
+  }
+
+  /**
+   * Final state of a fit that ended with an error: the bar (or one more line in "lines" mode) says
+   * where it stopped and why — `stopped at epoch 1/20, step 3/8: diverged` — instead of the ETA it
+   * showed last. `at`: the epoch and step within it where training stopped, and the seconds elapsed.
+   */
+  stop(reason: StopReason, at: { epoch: number; step: number; elapsed: number }): void {
+    const base: ProgressState = this.lastState ?? {
+      epoch: at.epoch,
+      epochs: this.options.epochs,
+      step: at.step,
+      stepsPerEpoch: this.options.stepsPerEpoch,
+      elapsed: at.elapsed,
+    };
+    const state: ProgressState = { ...base, epoch: at.epoch, step: at.step, elapsed: at.elapsed, stopReason: reason };
+    // The loss and rate shown belong to the step last read; keep them only when that is the step it stopped at.
+    if (base.epoch !== at.epoch || base.step !== at.step) delete state.loss;
+    this.lastState = state;
+    if (this.mode === "lines") {
+      (this.options.stream ?? process.stderr).write(
+        `${namePrefix(this.options.name, this.lang)}${progressText(state, this.lang)}\n`,
+      );
+      return;
+    }
+    this.update(state, true);
     if (this.mode === "tty") (this.options.stream ?? process.stderr).write("\n");
   }
 }

@@ -207,3 +207,85 @@ test("fit's bar ends with 'stopped early at epoch n' when early stopping (or a c
     }
   }
 });
+
+test("a fit that ends with an error leaves its bar saying where it stopped and why, with no ETA (QA 5.1)", async () => {
+  // Before: a diverged run's bar froze at its first update, "epoch 1/20 · step 1/8 · loss 644.1377 · … · ETA 6.4s".
+  const cases = [
+    {
+      why: "diverged",
+      options: { optimizer: new SGD({ lr: 1e6 }) },
+      expect: /^\[[#-]+\] stopped at epoch \d+\/20, step \d\/4: diverged/,
+    },
+    {
+      why: "error",
+      options: {
+        optimizer: new SGD({ lr: 0.01 }),
+        callbacks: {
+          onStepEnd: ({ step }: { step: number }) => {
+            if (step === 6) throw new Error("boom");
+          },
+        },
+      },
+      expect: /^\[[#-]+\] stopped at epoch 2\/20, step 2\/4: error/,
+    },
+  ];
+  for (const { why, options, expect } of cases) {
+    const sent: string[] = [];
+    setDisplaySink({ display: (bundle: MimeBundle) => sent.push(String(bundle["text/plain"])) });
+    try {
+      const data = linearRegression({ n: 32, seed: 1 });
+      await assert.rejects(
+        fit(linear({ inputs: 1, seed: 1 }), { loss: mse, train: data, epochs: 20, batchSize: 8, ...options }),
+      );
+      const last = sent[sent.length - 1];
+      assert.match(last, expect, why);
+      assert.doesNotMatch(last, /ETA|done in/, why);
+    } finally {
+      setDisplaySink(undefined);
+    }
+  }
+});
+
+test("a stopped bar in Chinese, in a terminal and one line per epoch; an interrupt reads 'interrupted'", () => {
+  const stopped = {
+    ...state,
+    epoch: 1,
+    epochs: 20,
+    step: 3,
+    stepsPerEpoch: 8,
+    loss: 644.1377,
+    stopReason: "diverged" as const,
+  };
+  assert.equal(
+    progressLine(stopped, "no clipping", "zh"),
+    "不裁剪 [------------------------] 在第 1/20 轮第 3/8 步停止：发散 · 损失 644.1377 · 5,120 样本/秒",
+  );
+  assert.equal(
+    progressLine({ ...stopped, epochs: 1, stopReason: "interrupted" }, undefined, "en"),
+    "[#########---------------] stopped at step 3/8: interrupted · loss 644.1377 · 5,120 samples/s",
+  );
+  const tty: string[] = [];
+  const bar = new Progress({
+    language: "en",
+    epochs: 20,
+    stepsPerEpoch: 8,
+    stream: { isTTY: true, write: (t: string) => tty.push(t) },
+  });
+  bar.update({ ...state, epoch: 1, epochs: 20, step: 1, stepsPerEpoch: 8 }, true);
+  bar.stop("interrupted", { epoch: 1, step: 5, elapsed: 2 });
+  assert.ok(
+    tty[tty.length - 2].endsWith("stopped at epoch 1/20, step 5/8: interrupted · 5,120 samples/s\x1b[K"),
+    tty[tty.length - 2],
+  );
+  assert.equal(tty[tty.length - 1], "\n");
+  const lines: string[] = [];
+  const plain = new Progress({
+    name: "adam",
+    language: "en",
+    epochs: 20,
+    stepsPerEpoch: 8,
+    stream: { isTTY: false, write: (t: string) => lines.push(t) },
+  });
+  plain.stop("error", { epoch: 2, step: 1, elapsed: 1 });
+  assert.deepEqual(lines, ["adam stopped at epoch 2/20, step 1/8: error\n"]);
+});
