@@ -217,4 +217,16 @@ test("a joined list inside a pattern is translated item by item with the catalog
     "效应：0.580 对 0.672, 0.541 对 0.642；对照：0.712 对 0.672, 0.687 对 0.642",
   );
   assert.equal(translateLines("Adam: 2 epochs, 1 step", "zh"), "Adam：2 轮，1 步");
+  // Three seeds, as 19-10 prints them: a pattern's lazy {} used to cut the list at its first "vs" and,
+  // two levels down, leave the last item in English ("…, 0.587 vs 0.625").
+  assert.equal(
+    translateLines("effect: 0.580 vs 0.672, 0.541 vs 0.642, 0.587 vs 0.625; control: 0.712 vs 0.672", "zh"),
+    "效应：0.580 对 0.672, 0.541 对 0.642, 0.587 对 0.625；对照：0.712 对 0.672",
+  );
+});
+
+test("the QA's last English in executed Chinese notebooks: 09's range-test labels and 11's dataset header", () => {
+  assert.equal(translateLines("beta 0.95, 121 steps (§2)", "zh"), "平滑系数 β = 0.95，121 步（§2）");
+  assert.equal(translateLines("beta 0.98, 192 steps", "zh"), "平滑系数 β = 0.98，192 步");
+  assert.equal(translateLines("dataset", "zh"), "数据集");
 });
