@@ -6,8 +6,8 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
 import { KernelHarness } from "../../protocol/kernelHarness";
+import { alive, childPids } from "./processes";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -36,23 +36,3 @@ describe("a cell that exhausts the JavaScript heap", { timeout: 120_000 }, () =>
     }
   });
 });
-
-/** The pids of a process's children (Linux: /proc/<pid>/task/<tid>/children). */
-function childPids(pid: number): number[] {
-  return fs.readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
-    fs
-      .readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8")
-      .split(" ")
-      .filter((text) => text.trim() !== "")
-      .map(Number),
-  );
-}
-
-/** True while `pid` runs (a zombie or a gone process is not running). */
-function alive(pid: number): boolean {
-  try {
-    return !/^\S+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}

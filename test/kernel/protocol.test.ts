@@ -4,8 +4,8 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
 import { KernelHarness } from "../../protocol/kernelHarness";
+import { alive, childPids } from "./processes";
 import { RunMarker } from "./runMarker";
 import {
   COMPILE_ERROR_NAME,
@@ -777,27 +777,6 @@ describe("a cell that calls process.exit()", { timeout: 60_000 }, () => {
     }
   });
 });
-
-/** The pids of a process's children (Linux: /proc/<pid>/task/<tid>/children). */
-function childPids(pid: number): number[] {
-  const tasks = fs.readdirSync(`/proc/${pid}/task`);
-  return tasks.flatMap((tid) =>
-    fs
-      .readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8")
-      .split(" ")
-      .filter((text) => text.trim() !== "")
-      .map(Number),
-  );
-}
-
-/** True while `pid` runs (a zombie or a gone process is not running). */
-function alive(pid: number): boolean {
-  try {
-    return !/^\S+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
 
 describe("kernel with an empty key (no signing)", { timeout: 60_000 }, () => {
   it("accepts unsigned messages, signs nothing, and shuts down from the shell channel", async () => {
