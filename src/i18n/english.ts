@@ -13,7 +13,7 @@
  */
 export const NAMES: ReadonlySet<string> = new Set(
   (
-    "Adam AdamW Adamax AMSGrad NAdam RAdam SGD GD RMSprop Adagrad Adadelta Nesterov Lion LAMB LARS Jacobi " +
+    "Adam AdamW Adamax AMSGrad NAdam RAdam SGD GD RMSprop Adagrad Adadelta ASGD Rprop Nesterov Lion LAMB LARS Jacobi " +
     "MLP CNN LeNet ResNet ReLU relu Sigmoid sigmoid tanh softplus softmax He Xavier Glorot " +
     "Reshape Dense Flatten Conv MaxPooling BatchNorm " +
     "MSE MAE BCE Huber ECE Rosenbrock Beale Himmelblau Booth Distill " +
