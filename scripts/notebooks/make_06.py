@@ -111,9 +111,10 @@ const evalModeDiff = outputsDiffer(false);
 md("08", r"""
 ## 3. Dropout against overfitting
 
-A `784 → 256 → 256 → 10` MLP trained with Adam on only `smallTrainSize` MNIST images, of which 20% carry a **wrong label** (a common
-situation with real data), overfits badly: without dropout it memorizes the wrong labels too — its training accuracy ends near 100% (the "train acc" column below)
-while validation suffers. We train it with $p \in \{0, 0.5, 0.9\}$ from the same initial weights and compare the validation loss and accuracy,
+A `784 → 256 → 256 → 10` MLP trained with Adam on only `smallTrainSize` MNIST images, each of whose labels is replaced by another, random class
+with probability 0.2, so that about a fifth carry a **wrong label** (the count is printed below; a common situation with real data), overfits badly: without
+dropout it memorizes the wrong labels too — its training accuracy ends near 100% (the "train acc" column below) and it predicts the wrong label of every
+mislabelled image ("wrong labels fitted": the fraction of those images predicted with their wrong label) while validation suffers. We train it with $p \in \{0, 0.5, 0.9\}$ from the same initial weights and compare the validation loss and accuracy,
 and the **generalization gap** (validation loss minus training loss), all measured in evaluation mode.
 """)
 
@@ -128,9 +129,13 @@ const labelRng = backend.rng(9);
 const cleanLabels: number[] = Array.from(cleanTrain.y.dataSync(), (v) => Number(v));
 const noisyLabels = cleanLabels.map((label) => (labelRng.uniform() < 0.2 ? (label + 1 + labelRng.int(9)) % 10 : label));
 const smallTrain = { x: cleanTrain.x, y: tf.tensor1d(noisyLabels, "int32") };
+// The images whose label was changed, with their wrong label: the fraction a net predicts "correctly" here is how much of the noise it memorized.
+const wrongIndices = noisyLabels.flatMap((label, i) => (label !== cleanLabels[i] ? [i] : []));
+const wrongSet = { x: tf.gather(cleanTrain.x, wrongIndices), y: tf.tensor1d(wrongIndices.map((i) => noisyLabels[i]), "int32") };
+console.log(`wrong labels: ${wrongIndices.length} of ${smallTrainSize} images (${((100 * wrongIndices.length) / smallTrainSize).toFixed(1)}%)`);
 // p = 0.9 is the underfitting control: it shrinks the gap too, for the wrong reason.
 const dropoutPs = [0, 0.5, 0.9];
-type DropoutResult = { history: train.History; trainLoss: number; valLoss: number; trainAcc: number; valAcc: number };
+type DropoutResult = { history: train.History; trainLoss: number; valLoss: number; trainAcc: number; valAcc: number; wrongFit: number };
 /** Trains the 784-256-256-10 MLP with dropout p; runSeed changes the initial weights and the data order (the labels stay the same). */
 async function dropoutRun(p: number, runSeed: number): Promise<DropoutResult> {
   const net = models.mlp({ sizes: [784, 256, 256, 10], dropout: p, seed: 7 + 10 * runSeed });
@@ -141,14 +146,15 @@ async function dropoutRun(p: number, runSeed: number): Promise<DropoutResult> {
   const metrics = [{ name: "accuracy", fn: train.accuracy }];
   const onTrain = train.evaluateModel(net, smallTrain, losses.crossEntropy, metrics);
   const onVal = train.evaluateModel(net, heldOut, losses.crossEntropy, metrics);
+  const onWrong = train.evaluateModel(net, wrongSet, losses.crossEntropy, metrics);
   net.dispose();
-  return { history, trainLoss: onTrain.loss, valLoss: onVal.loss, trainAcc: onTrain.accuracy, valAcc: onVal.accuracy };
+  return { history, trainLoss: onTrain.loss, valLoss: onVal.loss, trainAcc: onTrain.accuracy, valAcc: onVal.accuracy, wrongFit: onWrong.accuracy };
 }
 const dropoutResults = new Map<number, DropoutResult>();
 for (const p of dropoutPs) dropoutResults.set(p, await dropoutRun(p, 0));
 const gapRows = dropoutPs.map((p) => {
   const r = dropoutResults.get(p)!;
-  return { p, "train loss": r.trainLoss, "validation loss": r.valLoss, "gap": r.valLoss - r.trainLoss, "train acc": r.trainAcc, "validation acc": r.valAcc };
+  return { p, "train loss": r.trainLoss, "validation loss": r.valLoss, "gap": r.valLoss - r.trainLoss, "train acc": r.trainAcc, "wrong labels fitted": r.wrongFit, "validation acc": r.valAcc };
 });
 plot.table(gapRows)
 """)
@@ -186,7 +192,7 @@ plot.table(dropoutPs.map((p) => {
   const rs = seedRuns06.get(p)!;
   const vl = meanStd06(rs.map((r) => r.valLoss));
   const va = meanStd06(rs.map((r) => r.valAcc));
-  return { p, "validation loss (3 seeds)": vl.mean, "± std": vl.std, "validation acc": va.mean, "acc ± std": va.std, "train loss": meanStd06(rs.map((r) => r.trainLoss)).mean, "per-seed validation loss": rs.map((r) => r.valLoss.toFixed(3)).join(", "), "per-seed gap": rs.map((r) => (r.valLoss - r.trainLoss).toFixed(3)).join(", ") };
+  return { p, "validation loss (3 seeds)": vl.mean, "± std": vl.std, "validation acc": va.mean, "acc ± std": va.std, "train loss": meanStd06(rs.map((r) => r.trainLoss)).mean, "train acc": meanStd06(rs.map((r) => r.trainAcc)).mean, "wrong labels fitted": meanStd06(rs.map((r) => r.wrongFit)).mean, "per-seed validation loss": rs.map((r) => r.valLoss.toFixed(3)).join(", "), "per-seed gap": rs.map((r) => (r.valLoss - r.trainLoss).toFixed(3)).join(", ") };
 }))
 """)
 
@@ -408,6 +414,9 @@ const maskChecks = [0.2, 0.5].flatMap((p) => {
 const withDrop = seedRuns06.get(0.5)!;
 const without = seedRuns06.get(0)!;
 const underfit = seedRuns06.get(0.9)!;
+// The negative control of "p = 0.5 is better": the same net without dropout on 3 other seeds (initial weights and data order), i.e. what chance alone gives.
+const otherSeeds06: DropoutResult[] = [];
+for (const s of [3, 4, 5]) otherSeeds06.push(await dropoutRun(0, s));
 const better = ([a, b]: DropoutResult[][]) => a.every((r, i) => r.valLoss < b[i].valLoss && r.valAcc >= b[i].valAcc);
 const gap06 = (r: DropoutResult) => r.valLoss - r.trainLoss;
 /** The gap check, seed by seed: validation − training gap below 0.6× the gap without dropout on the same seed. */
@@ -417,7 +426,7 @@ const losses3 = (runs: DropoutResult[]) => runs.map((r) => r.valLoss.toFixed(3))
 const checks06 = [
   ...maskChecks,
   checkAgainstControl("training mode is random, evaluation mode deterministic", ([train_, eval_]: number[]) => train_ > 1e-3 && eval_ === 0, [trainModeDiff, evalModeDiff], [evalModeDiff, trainModeDiff], `train-mode difference ${trainModeDiff.toFixed(3)}, eval-mode ${evalModeDiff}`),
-  checkAgainstControl("p = 0.5 lowers validation loss and keeps or raises validation accuracy on each of 3 seeds; the reverse comparison is the control", better, [withDrop, without], [without, withDrop], `validation loss ${without.map((r) => r.valLoss.toFixed(3))} → ${withDrop.map((r) => r.valLoss.toFixed(3))}`),
+  checkAgainstControl("p = 0.5 lowers validation loss and keeps or raises validation accuracy on each of 3 seeds; no dropout on 3 other seeds is the control", better, [withDrop, without], [otherSeeds06, without], `validation loss ${without.map((r) => r.valLoss.toFixed(3))} → ${withDrop.map((r) => r.valLoss.toFixed(3))}; no dropout, seeds 3–5: ${otherSeeds06.map((r) => r.valLoss.toFixed(3))}, accuracy ${without.map((r) => r.valAcc.toFixed(3))} → ${otherSeeds06.map((r) => r.valAcc.toFixed(3))}`),
   checkAgainstControl("the gap check (gap below 0.6× the no-dropout gap) passes at p = 0.9 on each of 3 seeds; no dropout is the control", gapShrinks, underfit, without, `gap at p = 0.9: ${underfit.map((r) => gap06(r).toFixed(3)).join(", ")}; without dropout: ${without.map((r) => gap06(r).toFixed(3)).join(", ")}`),
   checkAgainstControl("…yet p = 0.9's validation loss is worse than without dropout on each of 3 seeds: the gap check passes on underfitting too; p = 0.5 is the control", worseThanNoDropout, underfit, withDrop, `validation loss at p = 0.9: ${losses3(underfit)}; p = 0.5: ${losses3(withDrop)}; without dropout: ${losses3(without)}; p = 0.5 passes the gap check too: ${gapShrinks(withDrop)}`),
 ];
@@ -439,7 +448,7 @@ md("15", r"""
 - Inverted dropout keeps each unit with probability $1-p$ and scales kept units by $1/(1-p)$; evaluation mode is the identity.
 - Articles 1, 2 and 5 give formulas that either drop nothing, use uniform noise, or forget the rescaling.
 - Always switch modes: `training: true` while fitting, `false` for evaluation (`model.train()` / `model.eval()` in PyTorch).
-- On a small training set with noisy labels, dropout keeps the network from memorizing the noise: a much looser fit to the training set (compare the training loss and accuracy with and without dropout in §3's tables) and a better validation loss (3 seeds). A smaller gap alone proves nothing — underfitting ($p = 0.9$) shrinks it too.
+- On a small training set with noisy labels, dropout reduces the memorization of the noise but does not prevent it: at $p = 0.5$ the network still fits 0.45 of the wrong labels (1 without dropout) and reaches a training accuracy of 0.89 on the noisy labels (1 without), means of 3 seeds in §3's second table; its validation loss is better on each of the 3 seeds. A smaller gap alone proves nothing — underfitting ($p = 0.9$) shrinks it too.
 
 **Exercises**
 
