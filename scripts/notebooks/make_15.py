@@ -243,15 +243,35 @@ plot.table(rotationRows)
 code(r"""
 const shown = (r: { name: string }) => /^(GD|RMSprop|Adam η)/.test(r.name);
 display(plot.trajectories(aligned, rotationPaths.aligned.filter(shown), { title: `Axis-aligned quadratic, κ = ${rotationKappa}: tuned GD, RMSprop, Adam` }));
-plot.trajectories(rotated, rotationPaths.rotated.filter(shown), { title: `The same quadratic rotated by 45°` })
+display(plot.trajectories(rotated, rotationPaths.rotated.filter(shown), { title: `The same quadratic rotated by 45°` }));
+/** How often the path's component along the stiff eigenvector of `surface` (minimum at the origin) changes sign over its first `steps` steps. */
+function stiffSignChanges(surface: surfaces.Surface, path: Point[], steps = 40) {
+  const [[a, b], [, c]] = hessian(surface, [0, 0]);
+  const top = (a + c) / 2 + Math.hypot((a - c) / 2, b);
+  const v: Point = Math.abs(b) > 1e-3 * top ? [b, top - a] : a >= c ? [1, 0] : [0, 1];
+  const along = path.slice(0, steps + 1).map(([x, y]) => x * v[0] + y * v[1]);
+  return along.slice(1).filter((u, i) => Math.sign(u) !== Math.sign(along[i])).length;
+}
+const signSteps = 40;
+const pathRows = (["aligned", "rotated"] as const).flatMap((problem) => ["GD", "RMSprop"].map((name) => {
+  const lr = rotationRows.find((r) => r.optimizer === name)![`${problem}: best η`];
+  const { path } = rotationPaths[problem].find((r) => r.name === `${name} η=${lr}`)!;
+  return { problem: problem === "aligned" ? "axis-aligned" : "rotated 45°", run: `${name} η=${lr}`,
+    "first step, largest coordinate move / η": Math.max(Math.abs(path[1][0] - path[0][0]), Math.abs(path[1][1] - path[0][1])) / lr,
+    [`sign changes along the stiff direction, steps 1–${signSteps}`]: stiffSignChanges(problem === "aligned" ? aligned : rotated, path, signSteps) };
+}));
+plot.table(pathRows, { digits: 3 })
 """),
 md(r"""
 GD and momentum take the same number of steps on both problems — they are rotation-invariant — while Adagrad and RMSprop, the pure diagonal preconditioners,
 lose the printed factor when the problem is rotated (§5 checks both: ×1 within 0.05 for GD and momentum, with RMSprop and Adam as controls; ≥ 2× for Adagrad,
 RMSprop and Adam with $\beta_1 = 0.5$, with GD and momentum as controls). Adam with its default $\beta_1 = 0.9$ loses less (printed): at the large learning rates that win this race its
 steps are dominated by the momentum average; with $\beta_1 = 0.5$ (less momentum, more preconditioning) it is fast on the aligned problem and loses the larger
-printed factor. The figures show why: on the aligned problem RMSprop heads almost straight for the minimum (each coordinate gets its own scale), on the rotated one
-it zig-zags like GD. Real loss surfaces are neither fully aligned nor fully rotated,
+printed factor. The figures and the table under them show what RMSprop's step counts mean. On the aligned problem its first step throws it far past the
+minimum: without bias correction that step is $\eta/\sqrt{1-\alpha} = 10\,\eta$ per coordinate (notebook 02, §5); from there each coordinate's own scale brings
+it to the tolerance in the few steps the first table prints. On the rotated problem it crosses the valley far less often than GD (sign changes along the stiff
+direction, printed), yet needs many times more steps than on the aligned one: a per-coordinate scale cannot single out a stiff direction that lies across both
+axes. Real loss surfaces are neither fully aligned nor fully rotated,
 which is why Adam usually helps — but not always, and never by undoing the curvature like Newton.
 
 > **The articles say:** article 3, §3: 原文「通过维护每个参数的均值和方差，从而自适应地调整学习率」 — Adam "adaptively adjusts the learning rate" by keeping each
@@ -285,6 +305,9 @@ check("rotating the problem costs ≥ 2× more steps", costsTwice, showCost, ["A
 // Rotation-invariant methods take the same steps on both problems; the controls are diagonal preconditioners, the closest one (Adam, the least rotation-sensitive) included.
 check("the same steps on both problems (rotation cost ×1 within 0.05)", sameSteps, showCost, ["GD", rowOf("GD")], ["RMSprop (diagonal preconditioner)", rowOf("RMSprop")]);
 check("the same steps on both problems (rotation cost ×1 within 0.05)", sameSteps, showCost, ["momentum 0.9", rowOf("momentum 0.9")], ["Adam (β₁ = 0.9)", rowOf("Adam")]);
+const signChangesOf = (name: string) => pathRows.find((r) => r.problem === "rotated 45°" && r.run.startsWith(`${name} η=`))![`sign changes along the stiff direction, steps 1–${signSteps}`];
+check(`on the rotated problem, crosses the valley (changes sign along the stiff direction) on fewer than half of steps 1–${signSteps}`, (n: number) => n < signSteps / 2, (n) => `${n}/${signSteps}`,
+  ["RMSprop", signChangesOf("RMSprop")], ["GD", signChangesOf("GD")]);
 plot.table(checks)
 """),
 code(r"""
