@@ -236,7 +236,7 @@ function regression(n: number, d: number, dataSeed: number) {
 const shapes = { "20 examples, 50 weights (can interpolate)": [20, 50], "50 examples, 20 weights (cannot)": [50, 20] } as const;
 const interpStart = performance.now();
 const interpProgress = new train.Progress({ name: "constant-η SGD on linear regression", epochs: 1, stepsPerEpoch: 2 * interpSteps });
-const interpResults: { [name: string]: { noiseAtMinimum: number[]; excess: number[][] } } = {};
+const interpResults: { [name: string]: { noiseAtMinimum: number[]; minLoss: number[]; excess: number[][] } } = {};
 let interpDone = 0;
 for (const [name, [n, d]] of Object.entries(shapes)) {
   // The 3 seeds run as 3 copies stacked in one variable (SGD updates each weight on its own): copy k uses data seed 40 + k and example order seed 50 + k.
@@ -259,20 +259,21 @@ for (const [name, [n, d]] of Object.entries(shapes)) {
     if (t % 100 === 99) interpProgress.update({ epoch: 1, epochs: 1, step: (interpDone += 100), stepsPerEpoch: 2 * interpSteps, samplesPerSecond: 0, elapsed: (performance.now() - interpStart) / 1000 });
   }
   w.dispose(); optimizer.dispose();
-  interpResults[name] = { noiseAtMinimum: problems.map((P) => P.noiseAtMinimum), excess };
+  interpResults[name] = { noiseAtMinimum: problems.map((P) => P.noiseAtMinimum), minLoss: problems.map((P) => P.minLoss), excess };
 }
 interpProgress.finish();
 const relativeExcess = (name: string, t: number) => interpResults[name].excess.map((e) => e[t / recordEvery] / e[0]);
 display(plot.line(Object.fromEntries(Object.entries(interpResults).flatMap(([name, r]) => r.excess.map((e, k) => [`${name}, seed ${interpSeeds[k]}`, { x: e.map((_, i) => i * recordEvery), y: e.map((v) => Math.max(v / e[0], 1e-16)) }]))),
   { title: `Constant η = ${interpLr}, one example per step: excess training loss / its start`, xLabel: "step", yLabel: "(L(w) − min L) / (L(w₀) − min L) (floored at 1e-16)", logY: true }));
 plot.table(Object.keys(shapes).map((name) => ({ data: name, "noise at the minimum: mean ‖∇ℓᵢ(w*)‖² (per seed)": interpResults[name].noiseAtMinimum.map((v) => v.toExponential(1)).join(", "),
+  "minimum loss min L (per seed)": interpResults[name].minLoss.map((v) => v.toExponential(1)).join(", "),
   [`excess loss / start after ${interpSteps / 2} steps`]: relativeExcess(name, interpSteps / 2).map((v) => v.toExponential(1)).join(", "),
   [`after ${interpSteps} steps (per seed)`]: relativeExcess(name, interpSteps).map((v) => v.toExponential(1)).join(", ") })))
 """)
 
 md("17-18", r"""
 With 50 weights the noise at the minimum is zero up to rounding (printed) and the excess loss falls geometrically, below $10^{-6}$ of its start on every seed
-(asserted in §4); with 20 weights the noise at the minimum is of the order of the loss itself and the excess loss wanders at a floor, as on the noisy quadratic.
+(asserted in §4); with 20 weights the noise at the minimum (0.58–0.62) is of the order of the minimum loss itself (0.28–0.38; both printed) and the excess loss wanders at a floor, as on the noisy quadratic.
 The floor comes from noise that persists at the minimum, not from minibatches as such: where the training loss can reach zero, a constant learning rate
 converges; where it cannot (label noise, augmented data, a model too small for its data), the learning rate has to decay.
 
@@ -318,7 +319,7 @@ md("17-10", r"""
 Now the consequence: Adam at $\eta$ = `warmupLr` on `warmupLimit` MNIST images for `warmupEpochs` epochs, without and with a linear warm-up from $0.01\eta$ to $\eta$ over
 the first `warmupSteps` minibatches, from the same initial weights and data order, on 3 seeds. A third run is the control that isolates the moment estimates: for its
 first `warmupSteps` minibatches the learning rate is $\eta\cdot10^{-9}$, so Adam builds $m$ and $v$ from real gradients while the weights stay put (they move by
-less than $10^{-8}$), and then it jumps to $\eta$. If settled moments were what warm-up provides, this run would not spike. Each run's spike is measured in the
+less than $10^{-8}$: the largest change of any weight is printed below, per seed), and then it jumps to $\eta$. If settled moments were what warm-up provides, this run would not spike. Each run's spike is measured in the
 25 steps from where its weights start to move (step 0; step `warmupSteps` for the control), relative to the loss there.
 """)
 
@@ -331,14 +332,23 @@ const settledName = `moments settled: ${warmupSteps} steps at η·1e-9, then η`
 const warmupRuns: { [name: string]: train.History[] } = { "no warm-up": [], "linear warm-up": [], [settledName]: [] };
 /** Where the weights start to move: step 0, except in the settled-moments control (before it they move by less than 1e-8). */
 const windowStart = (name: string) => (name === settledName ? warmupSteps : 0);
+/** The settled-moments control, per seed: the largest change of any weight over its first warmupSteps steps (at η·1e-9). */
+const settledMoves: number[] = [];
 for (const s of warmupSeeds) {
   for (const name of Object.keys(warmupRuns)) {
     const net = models.mlp({ sizes: [784, 256, 256, 10], seed: 20 + s });
+    const startWeights = name === settledName ? net.getWeights().map((w) => w.clone()) : [];
+    let stepsDone = 0;
+    const measureMove = () => {
+      if (++stepsDone !== warmupSteps) return;
+      settledMoves.push(Math.max(...net.getWeights().map((w, i) => tf.tidy(() => w.sub(startWeights[i]).abs().max().dataSync()[0]))));
+      startWeights.forEach((w) => w.dispose());
+    };
     const optimizer = new optim.Adam({ lr: warmupLr });
     const scheduler = name === "linear warm-up" ? new optim.lrScheduler.LinearLR(optimizer, { startFactor: 0.01, endFactor: 1, totalIters: warmupSteps })
       : name === settledName ? new optim.lrScheduler.LambdaLR(optimizer, { lrLambda: (step) => (step < warmupSteps ? 1e-9 : 1) }) : undefined;
     warmupRuns[name].push(await train.fit(net, { optimizer, scheduler, schedulerInterval: "step", loss: losses.crossEntropy, train: warmupSet,
-      epochs: warmupEpochs, batchSize: 64, seed: 30 + s, name: `${name}, seed ${s}` }));
+      epochs: warmupEpochs, batchSize: 64, seed: 30 + s, name: `${name}, seed ${s}`, callbacks: name === settledName ? { onStepEnd: measureMove } : undefined }));
     net.dispose();
   }
 }
@@ -348,6 +358,7 @@ const peaks = (name: string) => warmupRuns[name].map((h) => peakFrom(h, windowSt
 const warmupRows = Object.entries(warmupRuns).map(([name, runs]) => ({ run: name, "window start (step)": windowStart(name),
   "peak loss in the 25 steps from the window start / loss there (per seed)": peaks(name).map((p) => p.toFixed(2)).join(", "),
   "final epoch loss: mean": mean(runs.map((h) => h.final("loss"))), "± std": std(runs.map((h) => h.final("loss"))) }));
+console.log(`settled-moments control: largest change of any weight over its first ${warmupSteps} steps ${settledMoves.map((v) => v.toExponential(1)).join(", ")} (per seed)`);
 display(plot.lossCurves(Object.values(warmupRuns).map((runs) => runs[0]), { x: "step", log: true, title: `Adam η = ${warmupLr} on MNIST, seed 1: without and with warm-up, and with settled moments`, yLabel: "cross-entropy (nats)" }));
 plot.table(warmupRows)
 """)
