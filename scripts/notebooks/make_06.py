@@ -91,21 +91,26 @@ md("06", r"""
 
 `models.mlp({ dropout: p })` inserts a dropout layer after each hidden activation. `train.fit` calls the model with `training: true`;
 evaluation (`train.evaluateModel`, validation inside `fit`) uses `training: false`. In training mode two calls on the same input differ; in evaluation they are identical.
+The same net without dropout, the control, gives identical calls in both modes.
 In PyTorch this is `model.train()` / `model.eval()` — which none of the articles' training loops call.
 """)
 
 code("07", r"""
 const probeNet = models.mlp({ sizes: [784, 64, 10], dropout: 0.5, seed: 5 });
 const probeX = tf.randomUniform([4, 784], 0, 1, "float32", 6);
-const outputsDiffer = (training: boolean) =>
+// The control: the same net without dropout, whose two calls agree in both modes.
+const plainProbeNet = models.mlp({ sizes: [784, 64, 10], seed: 5 });
+const outputsDiffer = (training: boolean, net = probeNet) =>
   tf.tidy(() => {
-    const a = probeNet.apply(probeX, { training }) as tf.Tensor;
-    const b = probeNet.apply(probeX, { training }) as tf.Tensor;
+    const a = net.apply(probeX, { training }) as tf.Tensor;
+    const b = net.apply(probeX, { training }) as tf.Tensor;
     return a.sub(b).abs().max().dataSync()[0];
   });
 const trainModeDiff = outputsDiffer(true);
 const evalModeDiff = outputsDiffer(false);
-({ trainModeDiff: trainModeDiff, evalModeDiff: evalModeDiff })
+const plainTrainModeDiff = outputsDiffer(true, plainProbeNet);
+const plainEvalModeDiff = outputsDiffer(false, plainProbeNet);
+({ trainModeDiff, evalModeDiff, plainTrainModeDiff, plainEvalModeDiff })
 """)
 
 md("08", r"""
@@ -425,7 +430,7 @@ const worseThanNoDropout = (runs: DropoutResult[]) => runs.every((r, i) => r.val
 const losses3 = (runs: DropoutResult[]) => runs.map((r) => r.valLoss.toFixed(3)).join(", ");
 const checks06 = [
   ...maskChecks,
-  checkAgainstControl("training mode is random, evaluation mode deterministic", ([train_, eval_]: number[]) => train_ > 1e-3 && eval_ === 0, [trainModeDiff, evalModeDiff], [evalModeDiff, trainModeDiff], `train-mode difference ${trainModeDiff.toFixed(3)}, eval-mode ${evalModeDiff}`),
+  checkAgainstControl("training mode is random, evaluation mode deterministic; the same net without dropout is the control", ([train_, eval_]: number[]) => train_ > 1e-3 && eval_ === 0, [trainModeDiff, evalModeDiff], [plainTrainModeDiff, plainEvalModeDiff], `train-mode difference ${trainModeDiff.toFixed(3)}, eval-mode ${evalModeDiff}; without dropout: ${plainTrainModeDiff}, ${plainEvalModeDiff}`),
   checkAgainstControl("p = 0.5 lowers validation loss and keeps or raises validation accuracy on each of 3 seeds; no dropout on 3 other seeds is the control", better, [withDrop, without], [otherSeeds06, without], `validation loss ${without.map((r) => r.valLoss.toFixed(3))} → ${withDrop.map((r) => r.valLoss.toFixed(3))}; no dropout, seeds 3–5: ${otherSeeds06.map((r) => r.valLoss.toFixed(3))}, accuracy ${without.map((r) => r.valAcc.toFixed(3))} → ${otherSeeds06.map((r) => r.valAcc.toFixed(3))}`),
   checkAgainstControl("the gap check (gap below 0.6× the no-dropout gap) passes at p = 0.9 on each of 3 seeds; no dropout is the control", gapShrinks, underfit, without, `gap at p = 0.9: ${underfit.map((r) => gap06(r).toFixed(3)).join(", ")}; without dropout: ${without.map((r) => gap06(r).toFixed(3)).join(", ")}`),
   checkAgainstControl("…yet p = 0.9's validation loss is worse than without dropout on each of 3 seeds: the gap check passes on underfitting too; p = 0.5 is the control", worseThanNoDropout, underfit, withDrop, `validation loss at p = 0.9: ${losses3(underfit)}; p = 0.5: ${losses3(withDrop)}; without dropout: ${losses3(without)}; p = 0.5 passes the gap check too: ${gapShrinks(withDrop)}`),
