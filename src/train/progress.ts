@@ -224,15 +224,7 @@ export class Progress {
   finish(stoppedAt?: number): void {
     if (!this.lastState) return;
     const last = stoppedAt === undefined ? this.lastState : { ...this.lastState, stoppedAt };
-    if (this.mode === "lines") {
-      if (stoppedAt !== undefined)
-        (this.options.stream ?? process.stderr).write(
-          `${namePrefix(this.options.name, this.lang)}${progressText(last, this.lang)}\n`,
-        );
-      return;
-    }
-    if (this.shownState !== this.lastState || last !== this.lastState) this.update(last, true);
-    if (this.mode === "tty") (this.options.stream ?? process.stderr).write("\n");
+    this.end(last, last !== this.lastState);
   }
 
   /**
@@ -251,14 +243,25 @@ export class Progress {
     const state: ProgressState = { ...base, epoch: at.epoch, step: at.step, elapsed: at.elapsed, stopReason: reason };
     // The loss and rate shown belong to the step last read; keep them only when that is the step it stopped at.
     if (base.epoch !== at.epoch || base.step !== at.step) delete state.loss;
+    this.end(state, true);
+  }
+
+  /**
+   * Shows the bar's final state and ends the terminal line; `changed`: `state` says more than the last
+   * state did (why it stopped), so "lines" mode prints it as one more line and the display shows it
+   * even when it is up to date.
+   */
+  private end(state: ProgressState, changed: boolean): void {
+    const stale = this.shownState !== this.lastState;
     this.lastState = state;
     if (this.mode === "lines") {
-      (this.options.stream ?? process.stderr).write(
-        `${namePrefix(this.options.name, this.lang)}${progressText(state, this.lang)}\n`,
-      );
+      if (changed)
+        (this.options.stream ?? process.stderr).write(
+          `${namePrefix(this.options.name, this.lang)}${progressText(state, this.lang)}\n`,
+        );
       return;
     }
-    this.update(state, true);
+    if (changed || stale) this.update(state, true);
     if (this.mode === "tty") (this.options.stream ?? process.stderr).write("\n");
   }
 }
