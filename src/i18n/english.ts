@@ -28,9 +28,6 @@ export const NAMES: ReadonlySet<string> = new Set(
 /** A Latin word with the characters around it that tell a name from a word of prose. */
 const WORD = /[A-Za-z]+(?:['’][a-z]+)?(?:-[A-Za-z]+)*/g;
 
-/** CJK characters: a line with them is (partly) translated. */
-export const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
-
 /** Code in backticks, a call with an options object (`optim.SGD({ momentum: β })`), and an English gloss right after a Chinese term ("暂退法（Dropout）", "预热（warm-up，LinearLR）"). */
 const NOT_PROSE_SPANS = [/`[^`]*`/g, /[\w$]\(\{[^{}]*\}\)/g, /(?<=[\u3400-\u9fff])（[^（）]*）/g, /\b[A-Za-z][\w-]*(?=（[^）]*[\u3400-\u9fff])/g];
 
