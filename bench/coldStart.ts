@@ -19,6 +19,7 @@ import { mlp } from "../src/models";
 import { Adam } from "../src/optim";
 import { fit } from "../src/train";
 import { warmUp } from "../src/warmUp";
+import { lastJsonLine } from "./childOutput";
 import { loadMnist } from "./mnist";
 import { renderTable } from "./table";
 
@@ -98,7 +99,7 @@ export function coldStartRuns(runs: number, env: NodeJS.ProcessEnv = {}): ColdSt
       encoding: "utf8",
     });
     if (out.status !== 0) throw new Error(`cold-start child failed (${out.status}): ${out.stderr.slice(-500)}`);
-    results.push(JSON.parse(out.stdout.trim().split("\n").pop() ?? "{}") as ColdStartRun);
+    results.push(lastJsonLine<ColdStartRun>(out.stdout));
   }
   return results;
 }

@@ -25,12 +25,12 @@
  *
  * `npm run bench` runs it in a child process (`benchModelParallelStep`).
  */
-import { spawn } from "node:child_process";
 import * as os from "node:os";
 import { Worker } from "node:worker_threads";
 import { Recorder } from "../src/backend/fused/expression";
 import { simdModuleBytes } from "../src/backend/fused/wasmSimd";
 import { gemmModuleOn } from "../src/backend/wasmCode/gemm";
+import { childOutput, lastJsonLine } from "./childOutput";
 import { loadMnist } from "./mnist";
 import { renderTable } from "./table";
 
@@ -429,16 +429,7 @@ async function measure(rounds: number): Promise<ModelParallelResult> {
 
 /** `npm run bench`'s section: the probe in a fresh child process, as a table. */
 export async function benchModelParallelStep(rounds = 8): Promise<string> {
-  const text = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, [__filename, String(rounds)], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`exited ${code}: ${err.trim()}`))));
-  });
-  const result = JSON.parse(text.trim().split("\n").pop() ?? "{}") as ModelParallelResult;
+  const result = lastJsonLine<ModelParallelResult>(await childOutput(process.execPath, [__filename, String(rounds)]));
   const rate = (micros: number) => Math.round((BATCH * 1e6) / micros);
   return renderTable(
     [

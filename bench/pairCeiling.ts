@@ -16,9 +16,9 @@
  *
  * `npm run bench` runs it too (`benchPairCeiling`: both networks, 2 rounds), next to the threads table.
  */
-import { spawn } from "node:child_process";
 import * as os from "node:os";
 import * as path from "node:path";
+import { childOutput } from "./childOutput";
 import { mnistImagesPath, mnistLabelsPath } from "./mnist";
 import { SYSTEM_PYTHON, torchScriptPath, torchThreadEnv } from "./torch";
 import { renderTable, type Cell } from "./table";
@@ -35,25 +35,10 @@ interface Epoch {
 /** Epochs that optimlab's stepTimes runs before the timed ones (JIT and kernel warm-up). */
 const OUR_WARM_UP_EPOCHS = 2;
 
-/** Runs `command` and resolves with its stdout (rejects on a non-zero exit, with its stderr). */
-function output(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${command} exited ${code}: ${err.trim()}`)),
-    );
-  });
-}
-
 /** optimlab's timed epochs (stepTimes on MNIST, after its warm-up epochs). */
 async function ours(network: Network, epochs: number): Promise<Epoch[]> {
   const script = path.join(__dirname, "stepTimes.js");
-  const text = await output(process.execPath, [script, network, String(epochs), "mnist"]);
+  const text = await childOutput(process.execPath, [script, network, String(epochs), "mnist"]);
   const timed = [...text.matchAll(/^epoch (\d+):.* (\d+) images in wall (\d+)–(\d+) ms$/gm)]
     .filter((m) => Number(m[1]) > OUR_WARM_UP_EPOCHS)
     .map((m) => ({ samples: Number(m[2]), start: Number(m[3]), end: Number(m[4]) }));
@@ -65,7 +50,7 @@ async function ours(network: Network, epochs: number): Promise<Epoch[]> {
 async function torch(network: Network, epochs: number): Promise<Epoch[]> {
   const samples = network === "mlp" ? 10_000 : 2_048;
   const args = [torchScriptPath(), network, mnistImagesPath(), mnistLabelsPath(), String(samples), "64", "1"];
-  const text = await output(SYSTEM_PYTHON, [...args, String(epochs)], torchThreadEnv(1));
+  const text = await childOutput(SYSTEM_PYTHON, [...args, String(epochs)], torchThreadEnv(1));
   const result = JSON.parse(text.trim().split("\n").pop() ?? "{}") as { epoch_spans_ms?: [number, number][] };
   if (!result.epoch_spans_ms?.length) throw new Error(`torch_reference.py printed no epoch spans:\n${text}`);
   return result.epoch_spans_ms.map(([start, end]) => ({ start, end, samples }));

@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { lastJsonLine } from "./childOutput";
 import { mnistImagesPath, mnistLabelsPath } from "./mnist";
 
 export const SYSTEM_PYTHON = "/usr/bin/python3";
@@ -59,12 +60,12 @@ export function torchReference(model: "mlp" | "lenet", samples: number, batch: n
     return {
       skipped: `torch_reference.py failed: ${(run.stderr || run.error?.message || "").trim().split("\n").pop()}`,
     };
-  const parsed = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as {
+  const parsed = lastJsonLine<{
     samples_per_sec?: number;
     torch?: string;
     threads?: number;
     blas?: TorchBlas;
-  };
+  }>(run.stdout);
   return { samplesPerSec: parsed.samples_per_sec, version: parsed.torch, threads: parsed.threads, blas: parsed.blas };
 }
 
