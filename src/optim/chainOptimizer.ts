@@ -21,6 +21,7 @@ import {
 } from "./errors";
 import { JUPYTER_DISPLAY } from "../display/protocol";
 import type { MimeBundle } from "../display/protocol";
+import type { FusedStepProgram } from "./fusedStepProgram";
 import { ParamGroup } from "./paramGroup";
 import type { ParamGroupOptions, ResolveOptions } from "./paramGroup";
 import { setAtPath, stateSlots } from "./stateStore";
@@ -249,6 +250,54 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
       if (entry !== undefined) group.apply(entry.grads, entry.params);
     }
     this.incrementIterations();
+  }
+
+  /**
+   * The next `applyGradients` of `variables` as a traced element-wise program and this step's
+   * scalars, for a caller that runs the update itself (worker threads on a shared memory); no
+   * tfjs kernel runs. Running `program` over each variable's gradient, parameter and state
+   * (writing each output over the input `writesOver` names) and then calling `commit()` gives the
+   * bits `applyGradients` would: `commit()` advances the group's counters and `iterations`, and
+   * writes no tensor. Without `commit()` nothing advances (the state of variables seen for the
+   * first time is created, as a step would).
+   *
+   * Undefined, never an error, unless the variables are distinct registered float32 variables of
+   * ONE parameter group whose chain runs, for its current state, as one element-wise step that
+   * writes every new state tensor over its own old one (`ElementwiseStep.replaces`): e.g. a
+   * `weightDecayFilter`, or a link with no per-element formula (Rprop, ASGD), give undefined.
+   *
+   * @internal
+   */
+  fusedStepProgram(variables: readonly tf.Variable[]): FusedStepProgram | undefined {
+    if (variables.length === 0) return undefined;
+    const registered = tf.engine().registeredVariables;
+    const params: Record<string, tf.Variable> = {};
+    let group: ParamGroup<H> | undefined;
+    for (const variable of variables) {
+      if (!(variable instanceof tf.Variable) || variable.isDisposed || variable.dtype !== "float32") return undefined;
+      if (registered[variable.name] !== variable || variable.name in params) return undefined;
+      let owner: ParamGroup<H>;
+      try {
+        owner = this.groupOf(variable.name);
+      } catch {
+        return undefined; // two groups' predicates pick it: applyGradients throws torch's message
+      }
+      if (group !== undefined && owner !== group) return undefined;
+      group = owner;
+      params[variable.name] = variable;
+    }
+    const step = group?.fusedStepProgram(params);
+    if (step === undefined) return undefined;
+    return {
+      program: step.program,
+      scalars: step.scalars,
+      inputs: step.inputs,
+      writesOver: step.writesOver,
+      commit: () => {
+        step.commit();
+        this.incrementIterations();
+      },
+    };
   }
 
   override dispose(): void {

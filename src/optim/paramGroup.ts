@@ -18,6 +18,7 @@ import type {
   TransformState,
 } from "../transforms/types";
 import { chainLinkRemovedMessage, optionNotInGroupMessage } from "./errors";
+import { staleFusedStepMessage, traceFusedStep, type FusedStepProgram } from "./fusedStepProgram";
 import { mapState, mergeState, restrictState, stateSlots } from "./stateStore";
 
 /** Which variables a group holds: a predicate on `tf.Variable.name`, or the variables (or names) themselves. */
@@ -191,6 +192,29 @@ export class ParamGroup<H extends GroupHyperparameters = GroupHyperparameters> {
       }
       const [updates, next] = this.chain_.update<TensorRecord>(grads, current as ChainState, params);
       for (const name of names) params[name].assign(tf.add(params[name], updates[name]));
+      this.state_ = writeBack(known, next);
+    });
+  }
+
+  /**
+   * `apply`'s fused step for `params` (some or all of this group's variables) as a traced program
+   * that the caller runs itself (see `FusedStepProgram`), or undefined where `apply` would not
+   * run it in place as one element-wise step. Creates the state of new variables as `apply` does;
+   * advances nothing until `commit()`, which moves the counters on as `apply` would and writes no
+   * tensor (the caller has written the new state over the old).
+   *
+   * @internal
+   */
+  fusedStepProgram(params: Record<string, tf.Variable>): FusedStepProgram | undefined {
+    const names = Object.keys(params);
+    if (names.length === 0 || this.chain_.elementwiseStep === undefined) return undefined;
+    this.ensureState(params);
+    const known = this.state_ as TransformState;
+    const current = names.length === this.known.size ? known : restrictState(known, names);
+    const fused = this.chain_.elementwiseStep(current as ChainState);
+    if (fused === undefined) return undefined;
+    return traceFusedStep(fused, params, this.trace, (next) => {
+      if (this.state_ !== known) throw new Error(staleFusedStepMessage());
       this.state_ = writeBack(known, next);
     });
   }
