@@ -26,6 +26,8 @@ import { recordNumber, validationKey, type EpochRecord, type StepRecord } from "
 import { StepReader } from "./stepReader";
 import { StepValueLayout } from "./stepValues";
 import { trainStep } from "./trainStep";
+import { UnitSplit, planUnitSplit } from "./unitSplit";
+import type { Batch } from "../data/loader";
 import { KeyboardInterrupt, throwIfInterrupted } from "./interrupt";
 
 export * from "./fitOptions";
@@ -117,8 +119,12 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
   const info = await ready();
   const plan = planFit(model, options);
   const { optimizer, loader, epochs } = plan;
-  const parallelPlan = plan.threads > 1 ? planDataParallel(model, plan) : undefined;
+  // Two threads or more: by hidden units where the model allows (the same bits), else by batch.
+  const unitPlan = plan.threads > 1 ? planUnitSplit(model, plan, options.callbacks) : undefined;
+  const unitSplit = unitPlan?.ok ? await UnitSplit.start(plan, unitPlan) : undefined;
+  const parallelPlan = plan.threads > 1 && !unitSplit ? planDataParallel(model, plan) : undefined;
   const parallel = parallelPlan?.setup ? await DataParallel.start(model, plan, parallelPlan) : undefined;
+  const threads = unitSplit?.threads ?? parallel?.threads ?? 1;
   const history = new History({
     name: options.name,
     info: {
@@ -127,7 +133,8 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
       epochs,
       backend: info.name,
       seed: loader.seed,
-      ...(plan.threads > 1 ? { threads: parallel?.threads ?? 1 } : {}),
+      ...(plan.threads > 1 ? { threads } : {}),
+      ...(unitSplit ? { threadsSplit: "hidden units" as const } : parallel ? { threadsSplit: "batch" as const } : {}),
       ...(parallelPlan?.why ? { threadsNote: parallelPlan.why } : {}),
     },
   });
@@ -148,6 +155,22 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
   let samples = 0;
   // Where training is (epoch, step within it), for the bar's last state if it stops with an error.
   const at = { epoch: 1, step: 0 };
+  /** One step on a batch of tensors: on this thread, or (a promise) the batch split over threads. */
+  const tensorStep = (batch: Batch): tf.Tensor | Promise<tf.Tensor> => {
+    // Label checks (crossEntropy's) read the dataset's labels once, not each batch's.
+    try {
+      labelsDrawnFrom(batch.y, loader.dataset.y);
+    } catch (error) {
+      batch.dispose();
+      throw error;
+    }
+    if (parallel) return parallel.step(model, plan, layout, batch).finally(() => batch.dispose());
+    try {
+      return trainStep(model, plan, layout, batch);
+    } finally {
+      batch.dispose();
+    }
+  };
 
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -155,16 +178,13 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
       const epochStart = seconds();
       let epochSamples = 0;
       let stepInEpoch = 0;
-      for (const batch of loader.batches(epoch - 1)) {
+      // The hidden-unit split holds the weights on its threads during the epoch (written back after it).
+      unitSplit?.beginEpoch(epoch - 1);
+      for (const batch of unitSplit ? unitSplit.batches() : loader.batches(epoch - 1)) {
         const lr = currentLr(optimizer);
-        // Label checks (crossEntropy's) read the dataset's labels once, not each batch's.
-        labelsDrawnFrom(batch.y, loader.dataset.y);
-        let packed: tf.Tensor;
-        try {
-          packed = parallel ? await parallel.step(model, plan, layout, batch) : trainStep(model, plan, layout, batch);
-        } finally {
-          batch.dispose();
-        }
+        const result = unitSplit ? unitSplit.step(batch.index, layout) : tensorStep(batch as Batch);
+        // A step on this thread costs no microtask; the batch split's is awaited.
+        const packed = result instanceof Promise ? await result : result;
         globalStep++;
         stepInEpoch++;
         at.epoch = epoch;
@@ -202,6 +222,7 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
       }
       // An epoch without steps would record a NaN loss (a mean over no examples).
       if (stepInEpoch === 0) throw new Error(noBatchesMessage("fit", loader, epoch));
+      unitSplit?.endEpoch();
       reader.read(epochSteps);
 
       const record = summarizeEpoch(model, plan, epoch, globalStep, epochSteps);
@@ -236,7 +257,9 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
       if (stop) break;
     }
   } catch (error) {
-    // Divergence or a user error: keep what was recorded, free what the loop holds, then report.
+    // Divergence or a user error: the weights as the last step left them, what was recorded kept,
+    // what the loop holds freed, then the report.
+    unitSplit?.endEpoch();
     if (!(error instanceof DivergenceError)) keepRecorded(reader, history, error);
     weightsFinite.dispose();
     reader.dispose();
@@ -254,6 +277,7 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
     throw error;
   } finally {
     parallel?.release();
+    unitSplit?.release();
   }
   weightsFinite.dispose();
   early?.restoreBest(model, history.info.stoppedEarly !== undefined, history.epochs.length);

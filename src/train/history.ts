@@ -26,6 +26,11 @@ export interface RunInfo {
   threads?: number;
   /** Set when fit was asked for more than one thread but trained on one: why. */
   threadsNote?: string;
+  /**
+   * How the threads shared the steps: "hidden units" (the same bits as one thread,
+   * train/unitSplit.ts) or "batch" (parts of each batch, train/dataParallel.ts).
+   */
+  threadsSplit?: "hidden units" | "batch";
 }
 
 /**

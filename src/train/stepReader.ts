@@ -8,9 +8,9 @@ import type { History } from "./history";
 import type { StepRecord } from "./records";
 import type { StepValueLayout } from "./stepValues";
 
-/** A step's packed values and what the loop knew when it ran. */
+/** A step's packed values (on the device, or already read: the hidden-unit split's) and what the loop knew when it ran. */
 export interface PendingStep {
-  packed: tf.Tensor;
+  packed: tf.Tensor | Float32Array;
   step: number;
   epoch: number;
   lr: number | undefined;
@@ -44,13 +44,16 @@ export class StepReader {
     const batch = this.pending;
     if (batch.length === 0) return;
     // One concat of the 1-D rows (a stack would add an expandDims op per step).
-    const values = tf.tidy(() => tf.concat(batch.map((p) => p.packed)).dataSync());
-    tf.dispose(batch.map((p) => p.packed));
+    const tensors = batch.flatMap((p) => (p.packed instanceof tf.Tensor ? [p.packed] : []));
+    const values = tensors.length > 0 ? tf.tidy(() => tf.concat(tensors).dataSync()) : new Float32Array(0);
+    tf.dispose(tensors);
     this.pending = [];
     const width = this.layout.width;
+    let read = 0;
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i];
-      const numbers = this.layout.unpack(values.subarray(i * width, (i + 1) * width));
+      const row = p.packed instanceof tf.Tensor ? values.subarray(read * width, ++read * width) : p.packed;
+      const numbers = this.layout.unpack(row);
       const record: StepRecord = {
         step: p.step,
         epoch: p.epoch,
@@ -77,7 +80,7 @@ export class StepReader {
 
   /** Frees unread steps (after a failure). */
   dispose(): void {
-    tf.dispose(this.pending.map((p) => p.packed));
+    tf.dispose(this.pending.flatMap((p) => (p.packed instanceof tf.Tensor ? [p.packed] : [])));
     this.pending = [];
   }
 }

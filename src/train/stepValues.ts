@@ -64,6 +64,21 @@ export class StepValueLayout {
     return fusedPackValues([...slots, ...values.metrics]);
   }
 
+  /** `values` as one packed row (float32, as {@link pack}'s tensor holds them), for steps computed off tfjs. */
+  row(values: Omit<StepNumbers, "penalty"> & { penalty?: number }): Float32Array {
+    const row = new Float32Array(this.width);
+    row[0] = values.loss;
+    let at = 1;
+    for (const name of this.present) {
+      const value = values[name];
+      if (value === undefined) throw new Error(`StepValueLayout.row: missing ${name}`);
+      row[at++] = value;
+    }
+    if (values.metrics.length !== this.metricNames.length) throw new Error("StepValueLayout.row: metric count");
+    row.set(values.metrics, at);
+    return row;
+  }
+
   /** The values of one packed row, by name. */
   unpack(row: ArrayLike<number>): StepNumbers {
     const numbers: StepNumbers = { loss: row[0], metrics: [] };

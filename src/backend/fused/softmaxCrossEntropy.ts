@@ -20,6 +20,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
 import { float32Arrays, int32Array, type ArrayBackendName } from "./arrays";
+import { accumulator, rowGradient, softmaxCrossEntropyRows } from "./softmaxCrossEntropyRows";
 
 export const SOFTMAX_CROSS_ENTROPY_KERNEL = "OptimlabSoftmaxCrossEntropy";
 export const SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL = "OptimlabSoftmaxCrossEntropyGrad";
@@ -97,70 +98,19 @@ export function softmaxCrossEntropyWithGradient(
   return { loss: loss as tf.Scalar, gradient: gradient as tf.Tensor2D };
 }
 
-/** Float32 running sums (wasm's Sum kernel) or double running sums rounded once (cpu's). */
-function accumulator(backendName: ArrayBackendName): (sum: number, x: number) => number {
-  return backendName === "wasm" ? (sum, x) => Math.fround(sum + x) : (sum, x) => sum + x;
-}
-
 /** Forward: [loss, softmax]; see the file header for the operations it repeats. */
 export function softmaxCrossEntropyKernel(backendName: ArrayBackendName): KernelFunc {
-  const add = accumulator(backendName);
-  const f = Math.fround;
+  const float32Sums = backendName === "wasm";
   return ({ inputs, attrs, backend }) => {
     const { logits, labels } = inputs as { logits: TensorInfo; labels: TensorInfo };
     const { divisor, gradient } = attrs as unknown as Attrs;
     const [n, c] = logits.shape;
     const arrays = float32Arrays(backendName, backend, [logits], [[], [n, c]]);
-    const x = arrays.inputs[0];
     const [lossOut, softmax] = arrays.outputs;
     const y = int32Array(backendName, backend, labels);
-    const logp = new Float32Array(c);
-    const s = divisor === 0 ? 1 : f(1 / divisor); // the backward's dy/N for dy = 1
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const row = i * c;
-      let max = x[row];
-      for (let j = 1; j < c; j++) if (x[row + j] > max || Number.isNaN(x[row + j])) max = x[row + j];
-      let sumExp = 0;
-      for (let j = 0; j < c; j++) sumExp = add(sumExp, f(Math.exp(f(x[row + j] - max))));
-      const logSum = f(Math.log(f(sumExp)));
-      // Σ_j onehot_j·logp_j in the row-sum order: 0·logp is ±0 (NaN for an infinite logp), as the op path.
-      let picked = 0;
-      for (let j = 0; j < c; j++) {
-        logp[j] = f(f(x[row + j] - max) - logSum);
-        softmax[row + j] = Math.exp(logp[j]);
-        picked = add(picked, f((j === y[i] ? 1 : 0) * logp[j]));
-      }
-      total = add(total, -f(picked));
-      if (gradient) rowGradient(add, y[i], softmax, row, c, s);
-    }
-    total = f(total);
-    lossOut[0] = divisor === 0 ? total : total / divisor;
+    lossOut[0] = softmaxCrossEntropyRows(float32Sums, arrays.inputs[0], 0, n, c, (i) => y[i], divisor, softmax, 0, gradient === true);
     return arrays.infos;
   };
-}
-
-/**
- * One row of the backward, in place: `values[row…row+c)` holds softmax and becomes d loss/d logits
- * for the scaled upstream gradient `s` (dy/N, or dy for "sum"); `label` is the row's class.
- */
-function rowGradient(
-  add: (sum: number, x: number) => number,
-  label: number,
-  values: Float32Array,
-  row: number,
-  c: number,
-  s: number,
-): void {
-  const f = Math.fround;
-  const negS = -s;
-  let rowSum = 0;
-  for (let j = 0; j < c; j++) rowSum = add(rowSum, f(negS * (j === label ? 1 : 0)));
-  rowSum = f(rowSum);
-  for (let j = 0; j < c; j++) {
-    const dlogp = f(negS * (j === label ? 1 : 0));
-    values[row + j] = dlogp - f(rowSum * values[row + j]);
-  }
 }
 
 /**
@@ -168,7 +118,7 @@ function rowGradient(
  * one-hot product gives dlogp_j = −s·onehot_j, logSoftmax's gradient dlogp − (Σ_j dlogp_j)·softmax.
  */
 export function softmaxCrossEntropyGradKernel(backendName: ArrayBackendName): KernelFunc {
-  const add = accumulator(backendName);
+  const add = accumulator(backendName === "wasm");
   const f = Math.fround;
   return ({ inputs, attrs, backend }) => {
     const { softmax, labels, dy } = inputs as { softmax: TensorInfo; labels: TensorInfo; dy: TensorInfo };

@@ -107,6 +107,11 @@ export type SimdRun = (...args: number[]) => void;
 
 const runs = new BoundFunctions<SimdRun>("run");
 
+/** The compiled module behind {@link simdRunFor} (for workers that instantiate it on the same memory). */
+export function simdModuleFor(program: Program, memory: WebAssembly.Memory): WebAssembly.Module {
+  return runs.module(memory, program.key, (shared) => simdModuleBytes(program, shared));
+}
+
 /** The SIMD function of `program` bound to `memory`, compiled once per program structure and memory. */
 export function simdRunFor(program: Program, memory: WebAssembly.Memory): SimdRun {
   return runs.get(memory, program.key, (shared) => simdModuleBytes(program, shared));

@@ -12,7 +12,8 @@
  * it lies. Rows beyond the last multiple of 4 use one smaller tile; columns beyond the last
  * multiple of 8 a 4-wide tile and then one 4-wide tile ending at column n, which overlaps the one
  * before (recomputing the same sums: same bits); only n < 4 uses single columns (scalar floats).
- * Any shape works.
+ * Any shape works. B and C may be blocks of columns of wider row-major matrices (row strides
+ * `ldb`, `ldc`): one thread's share of a layer's units (train/unitSplitStep.ts).
  *
  * Speed: ~52 GFLOP/s on the MLP's large products on the reference machine (AMD Zen 5 at ~3.2 GHz,
  * 1 thread), which is the ceiling of 128-bit SIMD there: 2 multiply + 2 add pipes, 16 flops per
@@ -57,9 +58,14 @@ export function gemmModuleBytes(
   lda = m,
   /** Skip the steps p where a tile's A values are all zero (see "Zeros in A" above); used from m ≥ 32. */
   skipZeros = true,
+  /** Floats from one row of B to the next (a block of columns of a wider B). */
+  ldb = n,
+  /** Floats from one row of C to the next (C a block of columns of a wider matrix). */
+  ldc = n,
 ): Uint8Array {
   if (!(n > 0 && m > 0 && k >= 0))
     throw new Error(`gemm: m and n must be positive and k ≥ 0 (got m=${m}, k=${k}, n=${n})`);
+  if (!(ldb >= n && ldc >= n)) throw new Error(`gemm: ldb and ldc must be at least n (got n=${n}, ldb=${ldb}, ldc=${ldc})`);
   const f = new WasmFunction();
   const [a, b, c, list] = [f.param(I32), f.param(I32), f.param(I32), f.param(I32)];
   // ap, bp: the current A value of the tile's first row and B[p, j]; end: ap after k steps;
@@ -116,14 +122,14 @@ export function gemmModuleBytes(
       else f.get(ap).get(end).op(OP.i32GeU, OP.brIf, 0);
       f.loop(() => {
         if (listed) {
-          // The next non-zero step: A at a0 + 4p (rows) or a0 + 4p·lda (columns), B at b0 + 4p·n.
+          // The next non-zero step: A at a0 + 4p (rows) or a0 + 4p·lda (columns), B at b0 + 4p·ldb.
           f.get(lp)
             .op(OP.i32Load, ...memarg(0))
             .set(q);
           f.get(a0).get(q);
           if (pStep !== 4) f.i32(pStep / 4).op(OP.i32Mul);
           f.op(OP.i32Add).set(ap);
-          f.get(b0).get(q).i32(n).op(OP.i32Mul, OP.i32Add).set(bp);
+          f.get(b0).get(q).i32(ldb).op(OP.i32Mul, OP.i32Add).set(bp);
         }
         if (width === 1) {
           f.get(bp)
@@ -155,7 +161,7 @@ export function gemmModuleBytes(
         } else {
           f.addTo(ap, pStep);
           f.get(bp)
-            .i32(4 * n)
+            .i32(4 * ldb)
             .op(OP.i32Add)
             .set(bp);
           f.get(ap).get(end).op(OP.i32LtU, OP.brIf, 0);
@@ -165,7 +171,7 @@ export function gemmModuleBytes(
     // C[i + r, j…]
     f.get(c)
       .get(i)
-      .i32(4 * n)
+      .i32(4 * ldc)
       .op(OP.i32Mul, OP.i32Add)
       .get(j)
       .i32(2)
@@ -175,12 +181,12 @@ export function gemmModuleBytes(
       if (width === 1)
         f.get(cp)
           .get(scalarAccumulators[r])
-          .op(OP.f32Store, ...memarg(4 * n * r));
+          .op(OP.f32Store, ...memarg(4 * ldc * r));
       else
         for (let h = 0; h < halves; h++)
           f.get(cp)
             .get(acc(r, h))
-            .simd("v128Store", ...memarg(4 * n * r + 16 * h));
+            .simd("v128Store", ...memarg(4 * ldc * r + 16 * h));
     }
   };
 
@@ -291,7 +297,8 @@ export function gemmModuleBytes(
             .op(OP.i32GeU)
             .tee(wanted);
           f.get(finite).i32(FINITE_UNKNOWN).op(OP.i32Eq, OP.i32And);
-          f.ifThen(() => finiteCheck(f, b, k * n, bp, end, nonFinite, finite));
+          // B's k rows (with ldb > n, the floats between them too: skipping then needs them finite as well).
+          f.ifThen(() => finiteCheck(f, b, k === 0 ? 0 : (k - 1) * ldb + n, bp, end, nonFinite, finite));
           f.get(wanted).get(finite).op(OP.i32And);
           f.ifElse(
             () => {
@@ -402,13 +409,16 @@ export function gemmModuleOn(
   n: number,
   layout: ALayout,
   lda = m,
+  ldb = n,
+  ldc = n,
 ): WebAssembly.Module {
-  return products.module(memory, gemmKey(m, k, n, layout, lda), (shared) =>
-    gemmModuleBytes(m, k, n, layout, shared, gemmFmaEnabled(), lda),
+  return products.module(memory, gemmKey(m, k, n, layout, lda, ldb, ldc), (shared) =>
+    gemmModuleBytes(m, k, n, layout, shared, gemmFmaEnabled(), lda, true, ldb, ldc),
   );
 }
 
-function gemmKey(m: number, k: number, n: number, layout: ALayout, lda: number): string {
+function gemmKey(m: number, k: number, n: number, layout: ALayout, lda: number, ldb = n, ldc = n): string {
   const stride = layout === "columns" && lda !== m ? `/lda${lda}` : ""; // lda only matters for columns
-  return `${m}x${k}x${n}/${layout}${stride}${gemmFmaEnabled() ? "/fma" : ""}`;
+  const blocks = (ldb !== n ? `/ldb${ldb}` : "") + (ldc !== n ? `/ldc${ldc}` : "");
+  return `${m}x${k}x${n}/${layout}${stride}${blocks}${gemmFmaEnabled() ? "/fma" : ""}`;
 }

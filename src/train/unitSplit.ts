@@ -1,0 +1,485 @@
+/**
+ * `fit` on several threads for a two-layer dense network, **the same bits as one thread**: the
+ * step is split by hidden units (unitSplitStep.ts says how and why the values are the same), the
+ * whole step — products, bias and ReLU, the loss, the gradients, the optimizer's update — runs as
+ * generated wasm and plain loops on one shared `WebAssembly.Memory`, with no tfjs op per step,
+ * this thread taking part as thread 0 and worker threads (unitSplitWorker.ts) as the others.
+ *
+ * During an epoch the weights and the optimizer's state live in the shared memory; they are
+ * read from the model's variables and the optimizer's state at the epoch's start and written back
+ * at its end, before anything else reads them (the epoch's records, validation, callbacks, early
+ * stopping) and when the fit stops with an error. What is recorded per step: the loss, the
+ * accuracy and, with `norms: "step"`, the gradient and weight norms. The norms' sums of squares
+ * are taken per thread over its range of the weights in double precision and added: a tensor that
+ * two threads share is summed in another order than one thread's one pass, so its norm could
+ * differ from one thread's in the last bit (a double's rounding deciding a float32's: about one
+ * step in 10⁹); the loss, the accuracy, the weights and the optimizer's state are the same bits.
+ *
+ * Which fits: `planUnitSplit` (below) says, and why not.
+ */
+import * as path from "node:path";
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import * as tf from "@tensorflow/tfjs";
+import { simdModuleFor } from "../backend/fused/wasmSimd";
+import { sumOfSquaresModuleBytes } from "../backend/fused/wasmSumOfSquares";
+import { gemmModuleOn } from "../backend/wasmCode/gemm";
+import { wasmSimdSupported } from "../backend/wasmCode/simd";
+import { DataLoader } from "../data/loader";
+import { crossEntropy, crossEntropyWithGradient } from "../losses/crossEntropy";
+import { ChainOptimizer } from "../optim/chainOptimizer";
+import type { FusedStepProgram } from "../optim/fusedStepProgram";
+import type { Program } from "../backend/fused/program";
+import type { FitCallbacks, FitPlan } from "./fitOptions";
+import { accuracy } from "./metrics";
+import type { StepValueLayout } from "./stepValues";
+import {
+  COMMAND,
+  CONTROL_WORDS,
+  SplitAborted,
+  ThreadStep,
+  WORD,
+  abortSplit,
+  type ProductModules,
+  type ThreadBuffers,
+  type ThreadModules,
+  type UnitSplitLayout,
+  type UpdateProgram,
+} from "./unitSplitStep";
+import type { ConfigureMessage, WorkerReport } from "./unitSplitWorker";
+
+export function unitSplitFailedMessage(why: string): string {
+  return `fit: a training thread of the hidden-unit split failed (${why}); train on one thread with threads: 1 (or OPTIMLAB_THREADS=1)`;
+}
+
+export function unitSplitProgramMessage(): string {
+  return "fit: the optimizer's update no longer runs as one element-wise program over all weights (an option changed during the fit?), which the hidden-unit split needs; train on one thread with threads: 1";
+}
+
+/** How a fit would be split by hidden units, or why not. */
+export type UnitSplitPlan =
+  | { readonly ok: true; readonly threads: number; readonly optimizer: ChainOptimizer; readonly why?: undefined }
+  | { readonly ok?: undefined; readonly why: string };
+
+/**
+ * Whether `fit` can split this training by hidden units over `plan.threads` threads: on the wasm
+ * backend with SIMD and shared memory; a Sequential of two of `models`' fused dense layers (ReLU
+ * with bias, then linear with bias) whose weights are the trainable variables in layer order,
+ * trained tape-free (denseStackGradients.ts: `losses.crossEntropy` with its defaults, no
+ * regularizer) on float32 inputs [examples, features] and int32 class labels [examples], by a
+ * DataLoader of optimlab's own batches; no gradient clipping; "accuracy" as the only metric; an
+ * optim optimizer whose update is one element-wise program over all weights (one parameter group:
+ * SGD, Adam, AdamW, RMSprop, …); and no `onStepEnd` callback (it could read the weights, which
+ * live on the threads during an epoch).
+ */
+export function planUnitSplit(model: tf.LayersModel, plan: FitPlan, callbacks: FitCallbacks | undefined): UnitSplitPlan {
+  if (tf.getBackend() !== "wasm" || !wasmSimdSupported()) return { why: "not the wasm backend with SIMD" };
+  if (typeof SharedArrayBuffer === "undefined") return { why: "no shared memory" };
+  const stack = plan.denseStack;
+  if (!stack || stack.layers.length !== 2) return { why: "not a dense network of two layers trained without the tape" };
+  const [first, second] = stack.layers;
+  if (first.activation !== "relu" || second.activation !== "linear" || !first.bias || !second.bias)
+    return { why: "not a ReLU hidden layer and a linear output layer, both with bias" };
+  const expected = [first.kernel, first.bias, second.kernel, second.bias];
+  if (plan.variables.length !== 4 || plan.variables.some((v, i) => v !== expected[i]))
+    return { why: "the trainable variables are not the layers' weights in order" };
+  if (plan.loss !== crossEntropy || plan.regularizer !== undefined) return { why: "not losses.crossEntropy alone" };
+  if (plan.clipGradNorm !== undefined) return { why: "gradient clipping" };
+  if (plan.metrics.some((m) => m.name !== "accuracy" || m.fn !== accuracy)) return { why: "a metric other than accuracy" };
+  if (callbacks?.onStepEnd !== undefined) return { why: "an onStepEnd callback (the weights live on the threads during an epoch)" };
+  const { loader } = plan;
+  const ownBatches = loader.batches === DataLoader.prototype.batches && loader.order === DataLoader.prototype.order;
+  if (!ownBatches) return { why: "a DataLoader subclass with its own batches" };
+  const { x, y } = loader.dataset;
+  const [inputs, hidden] = first.kernel.shape as [number, number];
+  const classes = (second.kernel.shape as [number, number])[1];
+  if (x.dtype !== "float32" || x.rank !== 2 || x.shape[1] !== inputs) return { why: "inputs that are not float32 rows" };
+  if (y.dtype !== "int32" || y.rank !== 1) return { why: "labels that are not int32 class indices" };
+  try {
+    if (crossEntropyWithGradient([y.shape[0] ?? 0, classes], y) === undefined) return { why: "labels crossEntropy computes otherwise" };
+  } catch {
+    return { why: "labels crossEntropy refuses (the step says why)" };
+  }
+  const optimizer = plan.optimizer;
+  if (!(optimizer instanceof ChainOptimizer) || optimizer.fusedStepProgram(plan.variables) === undefined)
+    return { why: "an optimizer whose update is not one element-wise program over all weights" };
+  return { ok: true, threads: Math.min(plan.threads, hidden), optimizer };
+}
+
+/** Bump allocation of 64-byte-aligned blocks. */
+class Heap {
+  top = 64;
+  take(bytes: number): number {
+    const at = this.top;
+    this.top += Math.ceil(bytes / 64) * 64;
+    return at;
+  }
+}
+
+/** [from, to) of `count` items cut into `parts` near-equal consecutive parts, aligned to `align`. */
+function cut(count: number, parts: number, part: number, align: number): [number, number] {
+  const edge = (p: number) => (p === parts ? count : Math.min(count, Math.round((count * p) / parts / align) * align));
+  return [edge(part), edge(part + 1)];
+}
+
+/** The state inputs of an update program, by name, in program order. */
+function stateNames(step: FusedStepProgram): string[] {
+  return step.inputs.flatMap((input) => (input.kind === "state" ? [input.name] : []));
+}
+
+/** The compiled products for `rows` rows of a thread owning `units` hidden units. */
+function productModules(
+  memory: WebAssembly.Memory,
+  rows: number,
+  inputs: number,
+  hidden: number,
+  classes: number,
+  units: number,
+): ProductModules {
+  const n = Math.max(units, 1);
+  return {
+    forward: gemmModuleOn(memory, rows, inputs, n, "rows", rows, hidden, hidden),
+    logits: gemmModuleOn(memory, rows, hidden, classes, "rows"),
+    kernel2: gemmModuleOn(memory, n, rows, classes, "columns", hidden),
+    input2: gemmModuleOn(memory, rows, classes, n, "rows"),
+    kernel1: gemmModuleOn(memory, inputs, rows, n, "columns", inputs, n, hidden),
+  };
+}
+
+/** The worker's entry: the compiled .js, or the .ts source when optimlab itself runs under tsx. */
+function workerEntry(): { code: string; eval: boolean } {
+  const extension = path.extname(__filename);
+  const file = path.join(__dirname, `unitSplitWorker${extension}`);
+  if (extension !== ".ts") return { code: file, eval: false };
+  return { code: `require("tsx/cjs"); require(${JSON.stringify(file)});`, eval: true };
+}
+
+/** Idle worker threads, kept for later fits (starting one costs ≈ 30–60 ms). */
+const idle: Worker[] = [];
+
+function takeWorker(): Worker {
+  const kept = idle.pop();
+  if (kept) return kept;
+  const entry = workerEntry();
+  const worker = new Worker(entry.code, { eval: entry.eval });
+  worker.unref();
+  worker.on("error", () => undefined); // reported through the fit's port or its exit
+  return worker;
+}
+
+/** Ends the kept worker threads (tests). */
+export async function stopUnitSplitWorkers(): Promise<void> {
+  await Promise.all(idle.splice(0).map((worker) => worker.terminate()));
+}
+
+/** The record values of a step, as `StepValueLayout.row` takes them. */
+export interface UnitSplitStepValues {
+  loss: number;
+  gradNorm?: number;
+  weightNorm?: number;
+  metrics: number[];
+}
+
+export class UnitSplit {
+  private readonly f32: Float32Array;
+  private readonly f64: Float64Array;
+  private readonly i32: Int32Array;
+  private readonly control: number;
+  private readonly own: ThreadStep;
+  private readonly programs = new Map<Program, UpdateProgram>();
+  private readonly stateVectors: Map<string, number>;
+  private inEpoch = false;
+  private released = false;
+
+  private constructor(
+    private readonly plan: FitPlan,
+    private readonly optimizer: ChainOptimizer,
+    private readonly memory: WebAssembly.Memory,
+    private readonly layout: UnitSplitLayout,
+    modules: ThreadModules,
+    private readonly workers: readonly Worker[],
+    private readonly ports: readonly MessagePort[],
+    states: readonly string[],
+  ) {
+    this.f32 = new Float32Array(memory.buffer);
+    this.f64 = new Float64Array(memory.buffer);
+    this.i32 = new Int32Array(memory.buffer);
+    this.control = layout.control / 4;
+    // This thread bounds its waits (100 ms sleeps): a worker that vanished without a word ends the fit.
+    this.own = new ThreadStep(memory, layout, 0, modules, 300);
+    this.stateVectors = new Map(states.map((name, i) => [name, layout.states[i]]));
+  }
+
+  get threads(): number {
+    return this.layout.threads;
+  }
+
+  /** Lays out the shared memory, starts (or takes) the workers and hands each its part. */
+  static async start(plan: FitPlan, split: Extract<UnitSplitPlan, { ok: true }>): Promise<UnitSplit> {
+    const { threads, optimizer } = split;
+    const [first, second] = plan.denseStack?.layers ?? [];
+    const [inputs, hidden] = first.kernel.shape as [number, number];
+    const classes = (second.kernel.shape as [number, number])[1];
+    const { loader } = plan;
+    const examples = loader.size;
+    const batch = loader.maxBatchSize;
+    const lastRows = loader.size % loader.batchSize;
+    const rowCounts = [batch, ...(lastRows > 0 && !loader.dropLast && lastRows !== batch ? [lastRows] : [])];
+    const program = optimizer.fusedStepProgram(plan.variables);
+    if (!program) throw new Error(unitSplitProgramMessage());
+    const states = stateNames(program);
+
+    const heap = new Heap();
+    const sizes = [inputs * hidden, hidden, hidden * classes, classes];
+    let at = 0;
+    const tensors = sizes.map((size) => {
+      const tensor = { at, size };
+      at += size;
+      return tensor;
+    });
+    const parameterCount = at;
+    const vector = () => heap.take(4 * parameterCount);
+    const perThread: ThreadBuffers[] = [];
+    const x = heap.take(4 * examples * inputs);
+    const labels = heap.take(4 * examples);
+    const order = heap.take(4 * examples);
+    const params = vector();
+    const grads = vector();
+    const stateOffsets = states.map(() => vector());
+    const hiddenLayer = heap.take(4 * batch * hidden);
+    for (let t = 0; t < threads; t++) {
+      const units = cut(hidden, threads, t, 1);
+      const width = Math.max(units[1] - units[0], 1);
+      perThread.push({
+        xb: heap.take(4 * batch * inputs),
+        z: heap.take(4 * batch * classes),
+        dz: heap.take(4 * batch * classes),
+        dh: heap.take(4 * batch * width),
+        w2t: heap.take(4 * classes * width),
+        list: heap.take(4 * Math.max(inputs, hidden, batch) * 4),
+        units,
+        range: cut(parameterCount, threads, t, 16),
+        sums: heap.take(8 * 2 * tensors.length),
+      });
+    }
+    const control = heap.take(4 * CONTROL_WORDS);
+    const maxScalars = 64;
+    const scalars = heap.take(8 * maxScalars);
+    const pages = Math.ceil(heap.top / 65536);
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    const layout: UnitSplitLayout = {
+      threads,
+      inputs,
+      hidden,
+      classes,
+      x,
+      labels,
+      order,
+      tensors,
+      parameterCount,
+      params,
+      grads,
+      states: stateOffsets,
+      hiddenLayer,
+      perThread,
+      control,
+      scalars,
+      maxScalars,
+    };
+    // The dataset once: every step gathers its rows from here.
+    new Float32Array(memory.buffer, x, examples * inputs).set(loader.dataset.x.dataSync() as Float32Array);
+    new Int32Array(memory.buffer, labels, examples).set(loader.dataset.y.dataSync() as Int32Array);
+
+    const sumOfSquares = new WebAssembly.Module(sumOfSquaresModuleBytes(true));
+    const modulesOf = (t: number): ThreadModules => {
+      const [u0, u1] = perThread[t].units;
+      const products = new Map(rowCounts.map((rows) => [rows, productModules(memory, rows, inputs, hidden, classes, u1 - u0)]));
+      return { products, sumOfSquares };
+    };
+    const workers: Worker[] = [];
+    const ports: MessagePort[] = [];
+    try {
+      const ready: Promise<void>[] = [];
+      for (let t = 1; t < threads; t++) {
+        const worker = takeWorker();
+        workers.push(worker);
+        const channel = new MessageChannel();
+        ports.push(channel.port1);
+        ready.push(readyOn(worker, channel.port1));
+        const message: ConfigureMessage = { kind: "configure", memory, layout, thread: t, modules: modulesOf(t), port: channel.port2 };
+        worker.postMessage(message, [channel.port2]);
+      }
+      await Promise.all(ready);
+    } catch (error) {
+      abortSplit(new Int32Array(memory.buffer), control / 4);
+      for (const worker of workers) void worker.terminate();
+      for (const port of ports) port.close();
+      throw error;
+    }
+    return new UnitSplit(plan, optimizer, memory, layout, modulesOf(0), workers, ports, states);
+  }
+
+  /** Reads the weights and the optimizer's state into the shared memory and the epoch's order. */
+  beginEpoch(epochIndex: number): void {
+    const step = this.stepProgram(); // creates the optimizer's state on the first call
+    const { layout, f32 } = this;
+    this.plan.variables.forEach((variable, i) => f32.set(variable.dataSync() as Float32Array, layout.params / 4 + layout.tensors[i].at));
+    for (const input of step.inputs) {
+      if (input.kind !== "state") continue;
+      const vector = this.vectorOf(input.name);
+      this.plan.variables.forEach((variable, i) => {
+        const state = input.tensors.get(variable);
+        if (state) f32.set(state.dataSync() as Float32Array, vector / 4 + layout.tensors[i].at);
+      });
+    }
+    // A full batch is the dataset in order, shuffled or not (DataLoader.batches).
+    const { loader } = this.plan;
+    const order = loader.isFullBatch ? Int32Array.from({ length: loader.size }, (_, i) => i) : loader.order(epochIndex);
+    this.i32.set(order, layout.order / 4);
+    this.inEpoch = true;
+  }
+
+  /** The epoch's batches: their index and rows (the data stays in the shared memory). */
+  *batches(): Generator<{ index: number; size: number }> {
+    const { loader } = this.plan;
+    for (let index = 0; index < loader.length; index++)
+      yield { index, size: Math.min(loader.batchSize, loader.size - index * loader.batchSize) };
+  }
+
+  /** Writes the weights and the optimizer's state back (after an epoch, or when the fit stops). */
+  endEpoch(): void {
+    if (!this.inEpoch) return;
+    this.inEpoch = false;
+    const { layout, f32 } = this;
+    const slice = (vector: number, i: number) => {
+      const { at, size } = layout.tensors[i];
+      return f32.slice(vector / 4 + at, vector / 4 + at + size);
+    };
+    const step = this.optimizer.fusedStepProgram(this.plan.variables);
+    tf.tidy(() => {
+      this.plan.variables.forEach((variable, i) => variable.assign(tf.tensor(slice(layout.params, i), variable.shape)));
+      for (const input of step?.inputs ?? []) {
+        if (input.kind !== "state" || !this.stateVectors.has(input.name)) continue;
+        const vector = this.vectorOf(input.name);
+        this.plan.variables.forEach((variable, i) => {
+          const state = input.tensors.get(variable);
+          if (state) state.assign(tf.tensor(slice(vector, i), state.shape));
+        });
+      }
+    });
+  }
+
+  /** Runs batch `index` of the epoch on every thread; returns its recorded values. */
+  step(index: number, layoutOfValues: StepValueLayout): Float32Array {
+    const { loader } = this.plan;
+    const first = index * loader.batchSize;
+    const rows = Math.min(loader.batchSize, loader.size - first);
+    const step = this.stepProgram();
+    const update = this.updateOf(step);
+    this.f64.set(step.scalars, this.layout.scalars / 8);
+    const { i32, control } = this;
+    i32[control + WORD.rows] = rows;
+    i32[control + WORD.first] = first;
+    i32[control + WORD.program] = update.id;
+    Atomics.store(i32, control + WORD.kind, COMMAND.step);
+    Atomics.add(i32, control + WORD.command, 1);
+    Atomics.notify(i32, control + WORD.command);
+    let result: { loss: number; correct: number };
+    try {
+      result = this.own.run(rows, first, update.id);
+    } catch (error) {
+      throw new Error(unitSplitFailedMessage(this.failure() ?? (error instanceof SplitAborted ? "aborted" : String(error))));
+    }
+    step.commit();
+    const values: UnitSplitStepValues = { loss: result.loss, metrics: this.plan.metrics.map(() => Math.fround(result.correct / rows)) };
+    if (this.plan.normsPerStep) {
+      values.gradNorm = this.norm(0);
+      values.weightNorm = this.norm(this.layout.tensors.length);
+    }
+    return layoutOfValues.row(values);
+  }
+
+  /** Stops the workers' step loops and keeps them for later fits (ends a failed one). */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    const { i32, control } = this;
+    const failed = i32[control + WORD.abort] !== 0;
+    Atomics.store(i32, control + WORD.kind, COMMAND.stop);
+    Atomics.add(i32, control + WORD.command, 1);
+    Atomics.notify(i32, control + WORD.command);
+    if (failed) abortSplit(i32, control);
+    for (const port of this.ports) port.close();
+    for (const worker of this.workers) {
+      if (failed) void worker.terminate();
+      else idle.push(worker);
+    }
+  }
+
+  /** √(Σ over tensors, in order, of Σ over threads of their sums of squares), as float32. */
+  private norm(offset: number): number {
+    let total = 0;
+    this.layout.tensors.forEach((_, i) => {
+      let tensor = 0;
+      for (const own of this.layout.perThread) tensor += this.f64[own.sums / 8 + offset + i];
+      total += tensor;
+    });
+    return Math.fround(Math.sqrt(total));
+  }
+
+  private stepProgram(): FusedStepProgram {
+    const step = this.optimizer.fusedStepProgram(this.plan.variables);
+    if (!step || step.scalars.length > this.layout.maxScalars) throw new Error(unitSplitProgramMessage());
+    return step;
+  }
+
+  private vectorOf(name: string): number {
+    const vector = this.stateVectors.get(name);
+    if (vector === undefined) throw new Error(unitSplitProgramMessage());
+    return vector;
+  }
+
+  /** The compiled update for this step's program, sent to the workers the first time. */
+  private updateOf(step: FusedStepProgram): UpdateProgram {
+    const known = this.programs.get(step.program);
+    if (known) return known;
+    const inputVectors = step.inputs.map((input) =>
+      input.kind === "gradient" ? this.layout.grads : input.kind === "parameter" ? this.layout.params : this.vectorOf(input.name),
+    );
+    const update: UpdateProgram = {
+      id: this.programs.size + 1,
+      module: simdModuleFor(step.program, this.memory),
+      inputVectors,
+      outputVectors: step.writesOver.map((input) => inputVectors[input]),
+      scalarCount: step.scalars.length,
+    };
+    this.programs.set(step.program, update);
+    this.own.addUpdate(update);
+    for (const port of this.ports) port.postMessage(update);
+    return update;
+  }
+
+  /** What a worker reported before it aborted the step, if anything. */
+  private failure(): string | undefined {
+    for (const port of this.ports) {
+      for (let received = receiveMessageOnPort(port); received; received = receiveMessageOnPort(port)) {
+        const report = received.message as WorkerReport;
+        if (report.kind === "failed") return report.message;
+      }
+    }
+    return undefined;
+  }
+}
+
+/** Resolves when the worker reports ready on `port`; rejects when it fails or exits first. */
+function readyOn(worker: Worker, port: MessagePort): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onExit = (code: number) => reject(new Error(unitSplitFailedMessage(`the thread exited with code ${code}`)));
+    worker.once("exit", onExit);
+    port.once("message", (report: WorkerReport) => {
+      worker.off("exit", onExit);
+      port.unref();
+      if (report.kind === "ready") resolve();
+      else reject(new Error(unitSplitFailedMessage(report.message)));
+    });
+  });
+}

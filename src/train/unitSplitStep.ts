@@ -1,0 +1,347 @@
+/**
+ * One thread's part of a training step of a two-layer dense network (ReLU hidden layer, linear
+ * output, softmax cross-entropy) split over threads **by hidden units**, on one shared
+ * `WebAssembly.Memory` (the trainer's side: unitSplit.ts; the other threads: unitSplitWorker.ts).
+ *
+ * Thread t owns the hidden units [from, to): it computes their column of the hidden layer for the
+ * whole batch, then (after the first meeting) the whole logits, loss and d loss/d logits from the
+ * assembled hidden layer, the gradients of its columns of W1 and b1 and its rows of W2 (the last
+ * thread also b2), and (after the second meeting) the optimizer's update of its own range of the
+ * parameter vector, and the sums of squares the step's norms need; the third meeting ends the step.
+ *
+ * **The same bits as one thread** (train.fit's tape-free step, denseStackGradients.ts): every value
+ * is computed by the same arithmetic in the same order as the one-thread kernels compute it — the
+ * products by the same generated SIMD code (each element one float32 sum over k in order, whatever
+ * block of columns a thread computes), the bias, ReLU and its gradient element by element, the
+ * bias gradients as float32 running sums over the rows in order (columnSum.ts, reluBiasGrad.ts),
+ * the loss and its gradient by the fused kernel's own code (softmaxCrossEntropyRows.ts), and the
+ * update by the optimizer's traced element-wise program, per element. Nothing is summed across
+ * threads except the norms' sums of squares (in double precision; see unitSplit.ts).
+ *
+ * No tfjs here: workers load only this file and the loss's row code.
+ */
+import { softmaxCrossEntropyRows } from "../backend/fused/softmaxCrossEntropyRows";
+
+/** Where a split's data lies in the shared memory (byte offsets unless said otherwise). */
+export interface UnitSplitLayout {
+  readonly threads: number;
+  readonly inputs: number;
+  readonly hidden: number;
+  readonly classes: number;
+  /** The dataset: x [examples × inputs] float32, labels [examples] int32, the epoch's order [examples] int32. */
+  readonly x: number;
+  readonly labels: number;
+  readonly order: number;
+  /** Float offsets of W1, b1, W2, b2 in the parameter, gradient and state vectors. */
+  readonly tensors: readonly { readonly at: number; readonly size: number }[];
+  readonly parameterCount: number;
+  readonly params: number;
+  readonly grads: number;
+  /** One vector per state input of the update program (Adam's two moments, SGD's momentum buffer…). */
+  readonly states: readonly number[];
+  /** The hidden layer [rows × hidden], each thread writing its columns. */
+  readonly hiddenLayer: number;
+  readonly perThread: readonly ThreadBuffers[];
+  /** Int32 words (see {@link WORD}). */
+  readonly control: number;
+  /** Float64: the update program's scalars for the current step. */
+  readonly scalars: number;
+  readonly maxScalars: number;
+}
+
+/** One thread's own memory and share of the work. */
+export interface ThreadBuffers {
+  /** The batch's rows of x, gathered [rows × inputs]. */
+  readonly xb: number;
+  /** Logits [rows × classes], then in dz their gradient. */
+  readonly z: number;
+  readonly dz: number;
+  /** d loss/d hidden for its units [rows × units], then (in place) d loss/d pre-activation. */
+  readonly dh: number;
+  /** Its rows of W2, transposed [classes × units]. */
+  readonly w2t: number;
+  /** The products' step lists (gemm.ts, "Zeros in A"). */
+  readonly list: number;
+  /** Its hidden units [from, to). */
+  readonly units: readonly [number, number];
+  /** Its range of the parameter vector for the update, in floats [from, to). */
+  readonly range: readonly [number, number];
+  /** Float64 results: Σg² and then Σθ² over its range, per tensor (2 × tensors). */
+  readonly sums: number;
+}
+
+/** The control words (Int32 index from `layout.control / 4`). */
+export const WORD = {
+  /** Incremented by the trainer for each command. */
+  command: 0,
+  /** What the command is: STEP or STOP. */
+  kind: 1,
+  /** The step's rows. */
+  rows: 2,
+  /** The step's first row in the epoch's order. */
+  first: 3,
+  /** Which update program (ids are handed to workers with the program). */
+  program: 4,
+  /** Set (to 1) by a thread that failed or by the trainer abandoning the step: every wait ends. */
+  abort: 5,
+  /** The meeting point: arrivals and its generation. */
+  arrivals: 6,
+  generation: 7,
+} as const;
+export const CONTROL_WORDS = 16;
+
+export const COMMAND = { step: 1, stop: 2 } as const;
+
+/** Spins of a wait before it sleeps: the other threads are microseconds away when cores are free. */
+export const SPINS = 20_000;
+
+/** Thrown by a wait when another thread failed or the trainer gave up the step. */
+export class SplitAborted extends Error {
+  constructor() {
+    super("the hidden-unit split was aborted");
+  }
+}
+
+/**
+ * Waits until all `parties` threads have arrived (spinning briefly, then sleeping). Throws
+ * {@link SplitAborted} when the abort word is set; `maxSleeps` bounds the sleeps of 100 ms (a
+ * trainer's guard against a thread that died without a word).
+ */
+export function meet(i32: Int32Array, control: number, parties: number, maxSleeps = Infinity): void {
+  const at = control + WORD.arrivals;
+  const gen = control + WORD.generation;
+  const generation = Atomics.load(i32, gen);
+  if (Atomics.add(i32, at, 1) === parties - 1) {
+    Atomics.store(i32, at, 0);
+    Atomics.add(i32, gen, 1);
+    Atomics.notify(i32, gen);
+    return;
+  }
+  waitWhile(i32, gen, generation, control, maxSleeps);
+}
+
+/** Waits while `i32[at]` is `value` (spinning, then sleeping); throws when the abort word is set. */
+export function waitWhile(i32: Int32Array, at: number, value: number, control: number, maxSleeps = Infinity): void {
+  for (let s = 0; s < SPINS; s++) {
+    if (Atomics.load(i32, at) !== value) return;
+    if (i32[control + WORD.abort] !== 0) throw new SplitAborted();
+  }
+  for (let sleeps = 0; Atomics.load(i32, at) === value; sleeps++) {
+    if (Atomics.load(i32, control + WORD.abort) !== 0) throw new SplitAborted();
+    if (sleeps >= maxSleeps) throw new Error("no answer from the other training threads for too long");
+    Atomics.wait(i32, at, value, 100);
+  }
+  if (Atomics.load(i32, control + WORD.abort) !== 0) throw new SplitAborted();
+}
+
+/** Sets the abort word and wakes every wait. */
+export function abortSplit(i32: Int32Array, control: number): void {
+  Atomics.store(i32, control + WORD.abort, 1);
+  for (const word of [WORD.command, WORD.generation]) {
+    Atomics.add(i32, control + word, 1);
+    Atomics.notify(i32, control + word);
+  }
+}
+
+type Gemm = (a: number, b: number, c: number, list: number) => void;
+
+/** A thread's products for one row count (each compiled for its shapes and strides). */
+export interface ThreadProducts {
+  /** xb · W1[:, units] → hidden[:, units]  (rows × inputs × units, ldb = ldc = hidden) */
+  readonly forward: Gemm;
+  /** hidden · W2 → z  (rows × hidden × classes) */
+  readonly logits: Gemm;
+  /** hidden[:, units]ᵀ · dz → dW2[units, :]  (units × rows × classes, A by columns, lda = hidden) */
+  readonly kernel2: Gemm;
+  /** dz · W2[units, :]ᵀ → dh  (rows × classes × units) */
+  readonly input2: Gemm;
+  /** xbᵀ · dh → dW1[:, units]  (inputs × rows × units, A by columns, ldc = hidden) */
+  readonly kernel1: Gemm;
+}
+
+/** A thread's compiled products for one row count. */
+export type ProductModules = Readonly<Record<keyof ThreadProducts, WebAssembly.Module>>;
+
+/** The optimizer's update as a compiled element-wise program and where its operands lie. */
+export interface UpdateProgram {
+  readonly id: number;
+  readonly module: WebAssembly.Module;
+  /** Byte offsets of the vectors of the program's inputs, and of those its outputs are written over. */
+  readonly inputVectors: readonly number[];
+  readonly outputVectors: readonly number[];
+  readonly scalarCount: number;
+}
+
+/** The modules a thread instantiates: products per row count and Σx² (update programs come later, by id). */
+export interface ThreadModules {
+  readonly products: ReadonlyMap<number, ProductModules>;
+  readonly sumOfSquares: WebAssembly.Module;
+}
+
+/** What one thread holds while it trains: views, its functions, its index. */
+export class ThreadStep {
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  readonly i32: Int32Array;
+  private readonly products = new Map<number, ThreadProducts>();
+  private readonly sumOfSquares: (pointer: number, n: number) => number;
+  private readonly updates = new Map<number, { run: (...args: number[]) => void; update: UpdateProgram }>();
+  private readonly own: ThreadBuffers;
+  private readonly control: number;
+
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    readonly layout: UnitSplitLayout,
+    readonly thread: number,
+    modules: ThreadModules,
+    /** The trainer bounds its waits; workers wait as long as the trainer lives. */
+    private readonly maxSleeps = Infinity,
+  ) {
+    this.f32 = new Float32Array(memory.buffer);
+    this.f64 = new Float64Array(memory.buffer);
+    this.i32 = new Int32Array(memory.buffer);
+    this.own = layout.perThread[thread];
+    this.control = layout.control / 4;
+    const instance = (module: WebAssembly.Module, name: string) =>
+      new WebAssembly.Instance(module, { env: { memory } }).exports[name] as never;
+    for (const [rows, set] of modules.products) {
+      this.products.set(rows, {
+        forward: instance(set.forward, "gemm"),
+        logits: instance(set.logits, "gemm"),
+        kernel2: instance(set.kernel2, "gemm"),
+        input2: instance(set.input2, "gemm"),
+        kernel1: instance(set.kernel1, "gemm"),
+      });
+    }
+    this.sumOfSquares = instance(modules.sumOfSquares, "sumOfSquares");
+  }
+
+  /** Adds an update program under its id. */
+  addUpdate(update: UpdateProgram): void {
+    const run = new WebAssembly.Instance(update.module, { env: { memory: this.memory } }).exports.run as never;
+    this.updates.set(update.id, { run, update });
+  }
+
+  hasUpdate(id: number): boolean {
+    return this.updates.has(id);
+  }
+
+  /**
+   * This thread's part of the step on rows `first … first + rows` of the epoch's order, with
+   * update program `program` (its scalars in the layout's slots). Returns the batch's mean loss
+   * (float32) and how many rows the logits classify right (thread 0; 0 on the others).
+   */
+  run(rows: number, first: number, program: number): { loss: number; correct: number } {
+    const { f32, i32, layout, own } = this;
+    const { inputs, hidden, classes } = layout;
+    const fns = this.products.get(rows);
+    if (fns === undefined) throw new Error(`unit split: no products compiled for ${rows} rows`);
+    const held = this.updates.get(program);
+    if (held === undefined) throw new Error(`unit split: update program ${program} missing`);
+    const { inputVectors, outputVectors, scalarCount } = held.update;
+    const [u0, u1] = own.units;
+    const units = u1 - u0;
+    const params = layout.params / 4;
+    const grads = layout.grads / 4;
+    const [w1, b1, w2, b2] = layout.tensors;
+
+    // The batch's rows of x.
+    const x = layout.x / 4;
+    const xb = own.xb / 4;
+    const order = layout.order / 4 + first;
+    for (let r = 0; r < rows; r++) {
+      const from = x + i32[order + r] * inputs;
+      f32.copyWithin(xb + r * inputs, from, from + inputs);
+    }
+
+    // Its hidden units: relu(x·W1[:, units] + b1[units]) (tfjs's Add, then Relu).
+    const hl = layout.hiddenLayer / 4;
+    if (units > 0) {
+      fns.forward(own.xb, layout.params + 4 * (w1.at + u0), layout.hiddenLayer + 4 * u0, own.list);
+      for (let r = 0; r < rows; r++) {
+        const row = hl + r * hidden;
+        for (let j = u0; j < u1; j++) {
+          const z = Math.fround(f32[row + j] + f32[params + b1.at + j]);
+          f32[row + j] = z > 0 ? z : 0;
+        }
+      }
+    }
+    meet(i32, this.control, layout.threads, this.maxSleeps);
+
+    // The whole logits (+ b2), the loss and d loss/d logits: every thread the same values.
+    fns.logits(layout.hiddenLayer, layout.params + 4 * w2.at, own.z, own.list);
+    const z = own.z / 4;
+    for (let r = 0; r < rows; r++)
+      for (let j = 0; j < classes; j++) f32[z + r * classes + j] = Math.fround(f32[z + r * classes + j] + f32[params + b2.at + j]);
+    const labels = layout.labels / 4;
+    const loss = Math.fround(
+      softmaxCrossEntropyRows(true, f32, z, rows, classes, (r) => i32[labels + i32[order + r]], rows, f32, own.dz / 4, true),
+    );
+    let correct = 0;
+    if (this.thread === 0) {
+      // tfjs's argMax: the first largest logit.
+      for (let r = 0; r < rows; r++) {
+        let best = 0;
+        for (let j = 1; j < classes; j++) if (f32[z + r * classes + j] > f32[z + r * classes + best]) best = j;
+        if (best === i32[labels + i32[order + r]]) correct++;
+      }
+    }
+
+    const dz = own.dz / 4;
+    if (units > 0) {
+      // dW2[units, :] = hidden[:, units]ᵀ · dz
+      fns.kernel2(layout.hiddenLayer + 4 * u0, own.dz, layout.grads + 4 * (w2.at + u0 * classes), own.list);
+      // dh = dz · W2[units, :]ᵀ (W2's rows transposed first, as tfjs does)
+      const w2t = own.w2t / 4;
+      for (let i = 0; i < units; i++)
+        for (let j = 0; j < classes; j++) f32[w2t + j * units + i] = f32[params + w2.at + (u0 + i) * classes + j];
+      fns.input2(own.dz, own.w2t, own.dh, own.list);
+      // ReLU's gradient (dy·step(y), step(NaN) = NaN) and b1's gradient: float32 running sums over the rows.
+      const dh = own.dh / 4;
+      for (let j = 0; j < units; j++) f32[grads + b1.at + u0 + j] = 0;
+      for (let r = 0; r < rows; r++) {
+        const row = hl + r * hidden + u0;
+        for (let j = 0; j < units; j++) {
+          const y = f32[row + j];
+          const value = f32[dh + r * units + j] * (y > 0 ? 1 : y !== y ? y : 0);
+          f32[dh + r * units + j] = value;
+          f32[grads + b1.at + u0 + j] += value;
+        }
+      }
+      // dW1[:, units] = xbᵀ · dh
+      fns.kernel1(own.xb, own.dh, layout.grads + 4 * (w1.at + u0), own.list);
+    }
+    if (this.thread === layout.threads - 1) {
+      for (let j = 0; j < classes; j++) f32[grads + b2.at + j] = 0;
+      for (let r = 0; r < rows; r++) for (let j = 0; j < classes; j++) f32[grads + b2.at + j] += f32[dz + r * classes + j];
+    }
+    meet(i32, this.control, layout.threads, this.maxSleeps);
+
+    // Its range of the update, between the two sums of squares the norms need.
+    const [from, to] = own.range;
+    const sums = own.sums / 8;
+    const count = layout.tensors.length;
+    this.sumsOfSquares(layout.grads, from, to, sums);
+    if (to > from) {
+      const args: number[] = [];
+      for (const vector of inputVectors) args.push(vector + 4 * from);
+      for (const vector of outputVectors) args.push(vector + 4 * from);
+      const scalars = layout.scalars / 8;
+      for (let s = 0; s < scalarCount; s++) args.push(this.f64[scalars + s]);
+      args.push(to - from);
+      held.run(...args);
+    }
+    this.sumsOfSquares(layout.params, from, to, sums + count);
+    meet(i32, this.control, layout.threads, this.maxSleeps);
+    return { loss, correct };
+  }
+
+  /** Σx² over [from, to) of the vector at `vector`, per tensor, into f64[sums + i]. */
+  private sumsOfSquares(vector: number, from: number, to: number, sums: number): void {
+    this.layout.tensors.forEach(({ at, size }, i) => {
+      const start = Math.max(from, at);
+      const end = Math.min(to, at + size);
+      this.f64[sums + i] = end > start ? this.sumOfSquares(vector + 4 * start, end - start) : 0;
+    });
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * A thread of `fit`'s hidden-unit split (unitSplit.ts): started once and kept; for each fit it
+ * is configured with the shared memory and its modules, then runs its part of every step the
+ * trainer commands (unitSplitStep.ts) until the trainer stops it, and goes back to waiting for
+ * the next fit. A failure is posted on the fit's port and aborts the step for every thread.
+ */
+import { parentPort, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import {
+  COMMAND,
+  SplitAborted,
+  ThreadStep,
+  WORD,
+  abortSplit,
+  waitWhile,
+  type ThreadModules,
+  type UnitSplitLayout,
+  type UpdateProgram,
+} from "./unitSplitStep";
+
+/** What the trainer sends to start a fit's work. */
+export interface ConfigureMessage {
+  kind: "configure";
+  memory: WebAssembly.Memory;
+  layout: UnitSplitLayout;
+  thread: number;
+  modules: ThreadModules;
+  /** The fit's port: update programs come on it, a failure goes back on it. */
+  port: MessagePort;
+}
+
+/** What goes back on the fit's port. */
+export type WorkerReport = { kind: "ready" } | { kind: "failed"; message: string };
+
+function serve({ memory, layout, thread, modules, port }: ConfigureMessage): void {
+  let step: ThreadStep;
+  try {
+    step = new ThreadStep(memory, layout, thread, modules);
+  } catch (error) {
+    port.postMessage({ kind: "failed", message: String(error) } satisfies WorkerReport);
+    port.close();
+    return;
+  }
+  const { i32 } = step;
+  const control = layout.control / 4;
+  // Read before answering: the trainer's first command may follow the answer at once.
+  let seen = Atomics.load(i32, control + WORD.command);
+  port.postMessage({ kind: "ready" } satisfies WorkerReport);
+  try {
+    for (;;) {
+      waitWhile(i32, control + WORD.command, seen, control);
+      seen = Atomics.load(i32, control + WORD.command);
+      if (Atomics.load(i32, control + WORD.kind) === COMMAND.stop) break;
+      const program = i32[control + WORD.program];
+      while (!step.hasUpdate(program)) {
+        const received = receiveMessageOnPort(port);
+        if (received === undefined) throw new Error(`update program ${program} was never sent`);
+        step.addUpdate(received.message as UpdateProgram);
+      }
+      step.run(i32[control + WORD.rows], i32[control + WORD.first], program);
+    }
+  } catch (error) {
+    if (!(error instanceof SplitAborted)) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      port.postMessage({ kind: "failed", message } satisfies WorkerReport);
+      abortSplit(i32, control);
+    }
+  }
+  port.close();
+}
+
+parentPort?.on("message", (message: ConfigureMessage) => {
+  if (message.kind === "configure") serve(message);
+});
