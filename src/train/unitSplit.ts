@@ -39,6 +39,7 @@ import {
   ThreadStep,
   WORD,
   abortSplit,
+  waitUntil,
   type ProductModules,
   type ThreadBuffers,
   type ThreadModules,
@@ -105,6 +106,9 @@ export function planUnitSplit(model: tf.LayersModel, plan: FitPlan, callbacks: F
   return { ok: true, threads: Math.min(plan.threads, hidden), optimizer };
 }
 
+/** The trainer's waits end after this many 100 ms sleeps: a worker that vanished without a word ends the fit. */
+const MAX_SLEEPS = 300;
+
 /** Bump allocation of 64-byte-aligned blocks. */
 class Heap {
   top = 64;
@@ -135,13 +139,12 @@ function productModules(
   classes: number,
   units: number,
 ): ProductModules {
-  const n = Math.max(units, 1);
   return {
-    forward: gemmModuleOn(memory, rows, inputs, n, "rows", rows, hidden, hidden),
+    forward: gemmModuleOn(memory, rows, inputs, units, "rows", rows, units, hidden),
     logits: gemmModuleOn(memory, rows, hidden, classes, "rows"),
-    kernel2: gemmModuleOn(memory, n, rows, classes, "columns", hidden),
-    input2: gemmModuleOn(memory, rows, classes, n, "rows"),
-    kernel1: gemmModuleOn(memory, inputs, rows, n, "columns", inputs, n, hidden),
+    kernel2: gemmModuleOn(memory, units, rows, classes, "columns", hidden),
+    input2: gemmModuleOn(memory, rows, classes, units, "rows"),
+    kernel1: gemmModuleOn(memory, inputs, rows, units, "columns", inputs),
   };
 }
 
@@ -188,6 +191,8 @@ export class UnitSplit {
   private readonly programs = new Map<Program, UpdateProgram>();
   private readonly stateVectors: Map<string, number>;
   private inEpoch = false;
+  /** Steps run on this split. */
+  private steps = 0;
   private released = false;
 
   private constructor(
@@ -204,8 +209,7 @@ export class UnitSplit {
     this.f64 = new Float64Array(memory.buffer);
     this.i32 = new Int32Array(memory.buffer);
     this.control = layout.control / 4;
-    // This thread bounds its waits (100 ms sleeps): a worker that vanished without a word ends the fit.
-    this.own = new ThreadStep(memory, layout, 0, modules, 300);
+    this.own = new ThreadStep(memory, layout, 0, modules, MAX_SLEEPS);
     this.stateVectors = new Map(states.map((name, i) => [name, layout.states[i]]));
   }
 
@@ -229,13 +233,19 @@ export class UnitSplit {
     const states = stateNames(program);
 
     const heap = new Heap();
-    const sizes = [inputs * hidden, hidden, hidden * classes, classes];
+    // The vectors: W1 as one block of columns per thread, then b1, W2, b2 (aligned to 16 floats,
+    // so no two threads' segments share a cache line).
+    const units = Array.from({ length: threads }, (_, t) => cut(hidden, threads, t, 1));
     let at = 0;
-    const tensors = sizes.map((size) => {
-      const tensor = { at, size };
-      at += size;
-      return tensor;
-    });
+    const place = (size: number) => {
+      const offset = at;
+      at += Math.ceil(size / 16) * 16;
+      return offset;
+    };
+    const w1Blocks = units.map(([u0, u1]) => place(inputs * (u1 - u0)));
+    const b1 = place(hidden);
+    const w2 = place(hidden * classes);
+    const b2 = place(classes);
     const parameterCount = at;
     const vector = () => heap.take(4 * parameterCount);
     const perThread: ThreadBuffers[] = [];
@@ -247,8 +257,14 @@ export class UnitSplit {
     const stateOffsets = states.map(() => vector());
     const hiddenLayer = heap.take(4 * batch * hidden);
     for (let t = 0; t < threads; t++) {
-      const units = cut(hidden, threads, t, 1);
-      const width = Math.max(units[1] - units[0], 1);
+      const [u0, u1] = units[t];
+      const width = u1 - u0;
+      const segments: [number, number][] = [
+        [w1Blocks[t], w1Blocks[t] + inputs * width],
+        [b1 + u0, b1 + u1],
+        [w2 + u0 * classes, w2 + u1 * classes],
+      ];
+      if (t === threads - 1) segments.push([b2, b2 + classes]);
       perThread.push({
         xb: heap.take(4 * batch * inputs),
         z: heap.take(4 * batch * classes),
@@ -256,9 +272,10 @@ export class UnitSplit {
         dh: heap.take(4 * batch * width),
         w2t: heap.take(4 * classes * width),
         list: heap.take(4 * Math.max(inputs, hidden, batch) * 4),
-        units,
-        range: cut(parameterCount, threads, t, 16),
-        sums: heap.take(8 * 2 * tensors.length),
+        units: units[t],
+        w1: w1Blocks[t],
+        segments,
+        sums: heap.take(8 * 2 * segments.length),
       });
     }
     const control = heap.take(4 * CONTROL_WORDS);
@@ -274,7 +291,9 @@ export class UnitSplit {
       x,
       labels,
       order,
-      tensors,
+      b1,
+      w2,
+      b2,
       parameterCount,
       params,
       grads,
@@ -291,7 +310,7 @@ export class UnitSplit {
 
     const sumOfSquares = new WebAssembly.Module(sumOfSquaresModuleBytes(true));
     const modulesOf = (t: number): ThreadModules => {
-      const [u0, u1] = perThread[t].units;
+      const [u0, u1] = units[t];
       const products = new Map(rowCounts.map((rows) => [rows, productModules(memory, rows, inputs, hidden, classes, u1 - u0)]));
       return { products, sumOfSquares };
     };
@@ -321,14 +340,14 @@ export class UnitSplit {
   /** Reads the weights and the optimizer's state into the shared memory and the epoch's order. */
   beginEpoch(epochIndex: number): void {
     const step = this.stepProgram(); // creates the optimizer's state on the first call
-    const { layout, f32 } = this;
-    this.plan.variables.forEach((variable, i) => f32.set(variable.dataSync() as Float32Array, layout.params / 4 + layout.tensors[i].at));
+    const { layout } = this;
+    this.plan.variables.forEach((variable, i) => this.load(layout.params, i, variable.dataSync() as Float32Array));
     for (const input of step.inputs) {
       if (input.kind !== "state") continue;
       const vector = this.vectorOf(input.name);
       this.plan.variables.forEach((variable, i) => {
         const state = input.tensors.get(variable);
-        if (state) f32.set(state.dataSync() as Float32Array, vector / 4 + layout.tensors[i].at);
+        if (state) this.load(vector, i, state.dataSync() as Float32Array);
       });
     }
     // A full batch is the dataset in order, shuffled or not (DataLoader.batches).
@@ -349,11 +368,8 @@ export class UnitSplit {
   endEpoch(): void {
     if (!this.inEpoch) return;
     this.inEpoch = false;
-    const { layout, f32 } = this;
-    const slice = (vector: number, i: number) => {
-      const { at, size } = layout.tensors[i];
-      return f32.slice(vector / 4 + at, vector / 4 + at + size);
-    };
+    const { layout } = this;
+    const slice = (vector: number, i: number) => this.read(vector, i);
     const step = this.optimizer.fusedStepProgram(this.plan.variables);
     tf.tidy(() => {
       this.plan.variables.forEach((variable, i) => variable.assign(tf.tensor(slice(layout.params, i), variable.shape)));
@@ -386,14 +402,16 @@ export class UnitSplit {
     let result: { loss: number; correct: number };
     try {
       result = this.own.run(rows, first, update.id);
+      // The other threads' updates and sums of squares.
+      waitUntil(i32, control + WORD.done, (this.threads - 1) * ++this.steps, control, MAX_SLEEPS);
     } catch (error) {
       throw new Error(unitSplitFailedMessage(this.failure() ?? (error instanceof SplitAborted ? "aborted" : String(error))));
     }
     step.commit();
     const values: UnitSplitStepValues = { loss: result.loss, metrics: this.plan.metrics.map(() => Math.fround(result.correct / rows)) };
     if (this.plan.normsPerStep) {
-      values.gradNorm = this.norm(0);
-      values.weightNorm = this.norm(this.layout.tensors.length);
+      values.gradNorm = this.norm(false);
+      values.weightNorm = this.norm(true);
     }
     return layoutOfValues.row(values);
   }
@@ -415,15 +433,51 @@ export class UnitSplit {
     }
   }
 
-  /** √(Σ over tensors, in order, of Σ over threads of their sums of squares), as float32. */
-  private norm(offset: number): number {
+  /**
+   * √(Σ over W1, b1, W2, b2 in order of Σ over threads of their segments' sums of squares), as
+   * float32: the gradients' (after the step) or the weights' (after the update).
+   */
+  private norm(weights: boolean): number {
     let total = 0;
-    this.layout.tensors.forEach((_, i) => {
-      let tensor = 0;
-      for (const own of this.layout.perThread) tensor += this.f64[own.sums / 8 + offset + i];
-      total += tensor;
-    });
+    for (let tensor = 0; tensor < 4; tensor++) {
+      let sum = 0;
+      for (const own of this.layout.perThread) {
+        const count = own.segments.length;
+        if (tensor < count) sum += this.f64[own.sums / 8 + (weights ? count : 0) + tensor];
+      }
+      total += sum;
+    }
     return Math.fround(Math.sqrt(total));
+  }
+
+  /** Where variable `i` (W1, b1, W2, b2) lies in a vector: one block per thread for W1. */
+  private blocks(i: number): { at: number; width: number; u0: number }[] {
+    const { layout } = this;
+    if (i === 0) return layout.perThread.map(({ w1, units: [u0, u1] }) => ({ at: w1, width: u1 - u0, u0 }));
+    return [{ at: [layout.b1, layout.w2, layout.b2][i - 1], width: 0, u0: 0 }];
+  }
+
+  /** Writes variable `i`'s row-major `values` into the vector at byte offset `vector`. */
+  private load(vector: number, i: number, values: Float32Array): void {
+    const { f32, layout } = this;
+    for (const { at, width, u0 } of this.blocks(i)) {
+      const base = vector / 4 + at;
+      if (width === 0) f32.set(values, base);
+      else for (let r = 0; r < layout.inputs; r++) f32.set(values.subarray(r * layout.hidden + u0, r * layout.hidden + u0 + width), base + r * width);
+    }
+  }
+
+  /** Variable `i`'s values, row-major, from the vector at byte offset `vector`. */
+  private read(vector: number, i: number): Float32Array {
+    const { f32, layout } = this;
+    const size = this.plan.variables[i].size;
+    const out = new Float32Array(size);
+    for (const { at, width, u0 } of this.blocks(i)) {
+      const base = vector / 4 + at;
+      if (width === 0) out.set(f32.subarray(base, base + size));
+      else for (let r = 0; r < layout.inputs; r++) out.set(f32.subarray(base + r * width, base + (r + 1) * width), r * layout.hidden + u0);
+    }
+    return out;
   }
 
   private stepProgram(): FusedStepProgram {

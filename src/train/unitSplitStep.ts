@@ -3,11 +3,14 @@
  * output, softmax cross-entropy) split over threads **by hidden units**, on one shared
  * `WebAssembly.Memory` (the trainer's side: unitSplit.ts; the other threads: unitSplitWorker.ts).
  *
- * Thread t owns the hidden units [from, to): it computes their column of the hidden layer for the
- * whole batch, then (after the first meeting) the whole logits, loss and d loss/d logits from the
- * assembled hidden layer, the gradients of its columns of W1 and b1 and its rows of W2 (the last
- * thread also b2), and (after the second meeting) the optimizer's update of its own range of the
- * parameter vector, and the sums of squares the step's norms need; the third meeting ends the step.
+ * Thread t owns the hidden units [u0, u1): their columns of W1 (kept as its own block, so all it
+ * updates is contiguous and stays in its core's cache), b1[u0, u1), W2's rows u0…u1 (the last
+ * thread also b2), with their gradients and optimizer state. Per step it computes its columns of
+ * the hidden layer for the whole batch; meets the others (the hidden layer is then whole); computes
+ * the whole logits, the loss and d loss/d logits (every thread the same values), the gradients of
+ * what it owns, and, once every thread has read W2 and b2 for the step (a running count, by then
+ * long reached), the optimizer's update of what it owns and the sums of squares of the norms.
+ * The trainer (thread 0) then waits for the others' running count of finished steps.
  *
  * **The same bits as one thread** (train.fit's tape-free step, denseStackGradients.ts): every value
  * is computed by the same arithmetic in the same order as the one-thread kernels compute it — the
@@ -32,8 +35,13 @@ export interface UnitSplitLayout {
   readonly x: number;
   readonly labels: number;
   readonly order: number;
-  /** Float offsets of W1, b1, W2, b2 in the parameter, gradient and state vectors. */
-  readonly tensors: readonly { readonly at: number; readonly size: number }[];
+  /**
+   * Float offsets in the parameter, gradient and state vectors: W1 as one block [inputs × units]
+   * per thread (its columns, row-major: what the thread updates is contiguous), then b1, W2, b2.
+   */
+  readonly b1: number;
+  readonly w2: number;
+  readonly b2: number;
   readonly parameterCount: number;
   readonly params: number;
   readonly grads: number;
@@ -64,9 +72,14 @@ export interface ThreadBuffers {
   readonly list: number;
   /** Its hidden units [from, to). */
   readonly units: readonly [number, number];
-  /** Its range of the parameter vector for the update, in floats [from, to). */
-  readonly range: readonly [number, number];
-  /** Float64 results: Σg² and then Σθ² over its range, per tensor (2 × tensors). */
+  /** Float offset of its block of W1's columns. */
+  readonly w1: number;
+  /**
+   * What it updates (floats [from, to) of the vectors), one segment per tensor it owns a part of:
+   * its W1 block, b1[units], W2[units, :] and (the last thread) b2.
+   */
+  readonly segments: readonly (readonly [number, number])[];
+  /** Float64 results: Σg² and then Σθ² of each segment. */
   readonly sums: number;
 }
 
@@ -87,13 +100,17 @@ export const WORD = {
   /** The meeting point: arrivals and its generation. */
   arrivals: 6,
   generation: 7,
+  /** A running count of threads done reading the weights for the step (they may be updated then). */
+  readWeights: 8,
+  /** A running count of the other threads' finished steps (the trainer waits for it). */
+  done: 9,
 } as const;
 export const CONTROL_WORDS = 16;
 
 export const COMMAND = { step: 1, stop: 2 } as const;
 
 /** Spins of a wait before it sleeps: the other threads are microseconds away when cores are free. */
-export const SPINS = 20_000;
+export const SPINS = 200_000;
 
 /** Thrown by a wait when another thread failed or the trainer gave up the step. */
 export class SplitAborted extends Error {
@@ -134,10 +151,17 @@ export function waitWhile(i32: Int32Array, at: number, value: number, control: n
   if (Atomics.load(i32, control + WORD.abort) !== 0) throw new SplitAborted();
 }
 
+/** Waits until `i32[at]` ≥ `target` (a running count); throws when the abort word is set. */
+export function waitUntil(i32: Int32Array, at: number, target: number, control: number, maxSleeps = Infinity): void {
+  for (let seen = Atomics.load(i32, at); seen < target; seen = Atomics.load(i32, at))
+    waitWhile(i32, at, seen, control, maxSleeps);
+  if (Atomics.load(i32, control + WORD.abort) !== 0) throw new SplitAborted();
+}
+
 /** Sets the abort word and wakes every wait. */
 export function abortSplit(i32: Int32Array, control: number): void {
   Atomics.store(i32, control + WORD.abort, 1);
-  for (const word of [WORD.command, WORD.generation]) {
+  for (const word of [WORD.command, WORD.generation, WORD.readWeights, WORD.done]) {
     Atomics.add(i32, control + word, 1);
     Atomics.notify(i32, control + word);
   }
@@ -188,6 +212,8 @@ export class ThreadStep {
   private readonly updates = new Map<number, { run: (...args: number[]) => void; update: UpdateProgram }>();
   private readonly own: ThreadBuffers;
   private readonly control: number;
+  /** Steps run on this split (the running counts of the meetings are multiples of it). */
+  private steps = 0;
 
   constructor(
     private readonly memory: WebAssembly.Memory,
@@ -232,18 +258,19 @@ export class ThreadStep {
    * (float32) and how many rows the logits classify right (thread 0; 0 on the others).
    */
   run(rows: number, first: number, program: number): { loss: number; correct: number } {
-    const { f32, i32, layout, own } = this;
-    const { inputs, hidden, classes } = layout;
+    const { f32, i32, layout, own, control } = this;
+    const { inputs, hidden, classes, threads } = layout;
     const fns = this.products.get(rows);
     if (fns === undefined) throw new Error(`unit split: no products compiled for ${rows} rows`);
     const held = this.updates.get(program);
     if (held === undefined) throw new Error(`unit split: update program ${program} missing`);
-    const { inputVectors, outputVectors, scalarCount } = held.update;
+    const step = ++this.steps;
     const [u0, u1] = own.units;
     const units = u1 - u0;
     const params = layout.params / 4;
     const grads = layout.grads / 4;
-    const [w1, b1, w2, b2] = layout.tensors;
+    const { b1, w2, b2 } = layout;
+    const w1 = own.w1;
 
     // The batch's rows of x.
     const x = layout.x / 4;
@@ -254,94 +281,92 @@ export class ThreadStep {
       f32.copyWithin(xb + r * inputs, from, from + inputs);
     }
 
-    // Its hidden units: relu(x·W1[:, units] + b1[units]) (tfjs's Add, then Relu).
+    // Its hidden units: relu(x·W1[:, units] + b1[units]) (tfjs's Add, then Relu), into its columns
+    // of the hidden layer.
     const hl = layout.hiddenLayer / 4;
-    if (units > 0) {
-      fns.forward(own.xb, layout.params + 4 * (w1.at + u0), layout.hiddenLayer + 4 * u0, own.list);
-      for (let r = 0; r < rows; r++) {
-        const row = hl + r * hidden;
-        for (let j = u0; j < u1; j++) {
-          const z = Math.fround(f32[row + j] + f32[params + b1.at + j]);
-          f32[row + j] = z > 0 ? z : 0;
-        }
+    fns.forward(own.xb, layout.params + 4 * w1, layout.hiddenLayer + 4 * u0, own.list);
+    for (let r = 0; r < rows; r++) {
+      const row = hl + r * hidden;
+      for (let j = u0; j < u1; j++) {
+        const z = Math.fround(f32[row + j] + f32[params + b1 + j]);
+        f32[row + j] = z > 0 ? z : 0;
       }
     }
-    meet(i32, this.control, layout.threads, this.maxSleeps);
+    if (threads > 1) meet(i32, control, threads, this.maxSleeps);
 
     // The whole logits (+ b2), the loss and d loss/d logits: every thread the same values.
-    fns.logits(layout.hiddenLayer, layout.params + 4 * w2.at, own.z, own.list);
+    fns.logits(layout.hiddenLayer, layout.params + 4 * w2, own.z, own.list);
     const z = own.z / 4;
     for (let r = 0; r < rows; r++)
-      for (let j = 0; j < classes; j++) f32[z + r * classes + j] = Math.fround(f32[z + r * classes + j] + f32[params + b2.at + j]);
+      for (let j = 0; j < classes; j++)
+        f32[z + r * classes + j] = Math.fround(f32[z + r * classes + j] + f32[params + b2 + j]);
+    // Done reading the other threads' rows of W2 and b2: they may update them.
+    if (threads > 1) {
+      Atomics.add(i32, control + WORD.readWeights, 1);
+      Atomics.notify(i32, control + WORD.readWeights);
+    }
     const labels = layout.labels / 4;
-    const loss = Math.fround(
-      softmaxCrossEntropyRows(true, f32, z, rows, classes, (r) => i32[labels + i32[order + r]], rows, f32, own.dz / 4, true),
-    );
+    const labelOf = (r: number) => i32[labels + i32[order + r]];
+    const dz = own.dz / 4;
+    const loss = Math.fround(softmaxCrossEntropyRows(true, f32, z, rows, classes, labelOf, rows, f32, dz, true));
     let correct = 0;
     if (this.thread === 0) {
       // tfjs's argMax: the first largest logit.
       for (let r = 0; r < rows; r++) {
         let best = 0;
         for (let j = 1; j < classes; j++) if (f32[z + r * classes + j] > f32[z + r * classes + best]) best = j;
-        if (best === i32[labels + i32[order + r]]) correct++;
+        if (best === labelOf(r)) correct++;
       }
     }
 
-    const dz = own.dz / 4;
-    if (units > 0) {
-      // dW2[units, :] = hidden[:, units]ᵀ · dz
-      fns.kernel2(layout.hiddenLayer + 4 * u0, own.dz, layout.grads + 4 * (w2.at + u0 * classes), own.list);
-      // dh = dz · W2[units, :]ᵀ (W2's rows transposed first, as tfjs does)
-      const w2t = own.w2t / 4;
-      for (let i = 0; i < units; i++)
-        for (let j = 0; j < classes; j++) f32[w2t + j * units + i] = f32[params + w2.at + (u0 + i) * classes + j];
-      fns.input2(own.dz, own.w2t, own.dh, own.list);
-      // ReLU's gradient (dy·step(y), step(NaN) = NaN) and b1's gradient: float32 running sums over the rows.
-      const dh = own.dh / 4;
-      for (let j = 0; j < units; j++) f32[grads + b1.at + u0 + j] = 0;
-      for (let r = 0; r < rows; r++) {
-        const row = hl + r * hidden + u0;
-        for (let j = 0; j < units; j++) {
-          const y = f32[row + j];
-          const value = f32[dh + r * units + j] * (y > 0 ? 1 : y !== y ? y : 0);
-          f32[dh + r * units + j] = value;
-          f32[grads + b1.at + u0 + j] += value;
-        }
+    // dW2[units, :] = hidden[:, units]ᵀ · dz
+    fns.kernel2(layout.hiddenLayer + 4 * u0, own.dz, layout.grads + 4 * (w2 + u0 * classes), own.list);
+    // dh = dz · W2[units, :]ᵀ (W2's rows transposed first, as tfjs does)
+    const w2t = own.w2t / 4;
+    for (let i = 0; i < units; i++)
+      for (let j = 0; j < classes; j++) f32[w2t + j * units + i] = f32[params + w2 + (u0 + i) * classes + j];
+    fns.input2(own.dz, own.w2t, own.dh, own.list);
+    // ReLU's gradient (dy·step(y), step(NaN) = NaN) and b1's gradient: float32 running sums over the rows.
+    const dh = own.dh / 4;
+    for (let j = u0; j < u1; j++) f32[grads + b1 + j] = 0;
+    for (let r = 0; r < rows; r++) {
+      const row = hl + r * hidden + u0;
+      for (let j = 0; j < units; j++) {
+        const y = f32[row + j];
+        const value = f32[dh + r * units + j] * (y > 0 ? 1 : y !== y ? y : 0);
+        f32[dh + r * units + j] = value;
+        f32[grads + b1 + u0 + j] += value;
       }
-      // dW1[:, units] = xbᵀ · dh
-      fns.kernel1(own.xb, own.dh, layout.grads + 4 * (w1.at + u0), own.list);
     }
-    if (this.thread === layout.threads - 1) {
-      for (let j = 0; j < classes; j++) f32[grads + b2.at + j] = 0;
-      for (let r = 0; r < rows; r++) for (let j = 0; j < classes; j++) f32[grads + b2.at + j] += f32[dz + r * classes + j];
+    // dW1[:, units] = xbᵀ · dh, into its block
+    fns.kernel1(own.xb, own.dh, layout.grads + 4 * w1, own.list);
+    if (this.thread === threads - 1) {
+      for (let j = 0; j < classes; j++) f32[grads + b2 + j] = 0;
+      for (let r = 0; r < rows; r++)
+        for (let j = 0; j < classes; j++) f32[grads + b2 + j] += f32[dz + r * classes + j];
     }
-    meet(i32, this.control, layout.threads, this.maxSleeps);
 
-    // Its range of the update, between the two sums of squares the norms need.
-    const [from, to] = own.range;
+    // Its own weights' update (nothing another thread reads any more this step), between the two
+    // sums of squares the norms need.
+    if (threads > 1) waitUntil(i32, control + WORD.readWeights, threads * step, control, this.maxSleeps);
     const sums = own.sums / 8;
-    const count = layout.tensors.length;
-    this.sumsOfSquares(layout.grads, from, to, sums);
-    if (to > from) {
+    this.sumsOfSquares(layout.grads, sums);
+    const { inputVectors, outputVectors, scalarCount } = held.update;
+    const scalars = layout.scalars / 8;
+    for (const [from, to] of own.segments) {
       const args: number[] = [];
       for (const vector of inputVectors) args.push(vector + 4 * from);
       for (const vector of outputVectors) args.push(vector + 4 * from);
-      const scalars = layout.scalars / 8;
       for (let s = 0; s < scalarCount; s++) args.push(this.f64[scalars + s]);
       args.push(to - from);
       held.run(...args);
     }
-    this.sumsOfSquares(layout.params, from, to, sums + count);
-    meet(i32, this.control, layout.threads, this.maxSleeps);
+    this.sumsOfSquares(layout.params, sums + own.segments.length);
     return { loss, correct };
   }
 
-  /** Σx² over [from, to) of the vector at `vector`, per tensor, into f64[sums + i]. */
-  private sumsOfSquares(vector: number, from: number, to: number, sums: number): void {
-    this.layout.tensors.forEach(({ at, size }, i) => {
-      const start = Math.max(from, at);
-      const end = Math.min(to, at + size);
-      this.f64[sums + i] = end > start ? this.sumOfSquares(vector + 4 * start, end - start) : 0;
-    });
+  /** Σx² over each of its segments of the vector at `vector`, into f64[sums + i]. */
+  private sumsOfSquares(vector: number, sums: number): void {
+    this.own.segments.forEach(([from, to], i) => (this.f64[sums + i] = this.sumOfSquares(vector + 4 * from, to - from)));
   }
 }

@@ -57,6 +57,8 @@ function serve({ memory, layout, thread, modules, port }: ConfigureMessage): voi
         step.addUpdate(received.message as UpdateProgram);
       }
       step.run(i32[control + WORD.rows], i32[control + WORD.first], program);
+      Atomics.add(i32, control + WORD.done, 1);
+      Atomics.notify(i32, control + WORD.done);
     }
   } catch (error) {
     if (!(error instanceof SplitAborted)) {
