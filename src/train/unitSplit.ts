@@ -24,6 +24,7 @@ import { simdModuleFor } from "../backend/fused/wasmSimd";
 import { sumOfSquaresModuleBytes } from "../backend/fused/wasmSumOfSquares";
 import { gemmModuleOn } from "../backend/wasmCode/gemm";
 import { wasmSimdSupported } from "../backend/wasmCode/simd";
+import { f32View, type WasmBackend } from "../backend/wasmKernels/wasmBackend";
 import { DataLoader } from "../data/loader";
 import { crossEntropy, crossEntropyWithGradient } from "../losses/crossEntropy";
 import { ChainOptimizer } from "../optim/chainOptimizer";
@@ -108,6 +109,44 @@ export function planUnitSplit(model: tf.LayersModel, plan: FitPlan, callbacks: F
 
 /** The trainer's waits end after this many 100 ms sleeps: a worker that vanished without a word ends the fit. */
 const MAX_SLEEPS = 300;
+
+/** A split's shared memory, kept after its fit for the next fit on the same data. */
+interface SplitMemory {
+  readonly memory: WebAssembly.Memory;
+  readonly pages: number;
+  /** The dataset's data (tfjs data ids: the same data as long as they live) copied into it. */
+  readonly x: object;
+  readonly y: object;
+  /** Holds that dataset already (a kept memory taken again). */
+  holdsData: boolean;
+  /** A fit holds it. */
+  busy: boolean;
+}
+
+/** The last fit's memory (one kept: a dataset's copy can be large). */
+let kept: SplitMemory | undefined;
+
+/**
+ * A memory of at least `pages` pages for a fit on (x, y): the kept one when it holds this very
+ * data (tfjs data never changes under a data id; a variable's `assign` gives it a new one) and no
+ * fit holds it, else a new one.
+ */
+function takeMemory(pages: number, x: tf.Tensor, y: tf.Tensor): SplitMemory {
+  if (kept !== undefined && !kept.busy && kept.pages >= pages && kept.x === x.dataId && kept.y === y.dataId) {
+    kept.busy = true;
+    kept.holdsData = true;
+    return kept;
+  }
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  return { memory, pages, x: x.dataId, y: y.dataId, holdsData: false, busy: true };
+}
+
+/** x's values: a view of the wasm backend's own memory where it lies there (no copy), else read. */
+function dataOf(x: tf.Tensor): Float32Array {
+  const backend = tf.backend() as unknown as WasmBackend;
+  if (tf.getBackend() === "wasm" && x.dtype === "float32") return f32View(backend, x);
+  return x.dataSync() as Float32Array;
+}
 
 /** Bump allocation of 64-byte-aligned blocks. */
 class Heap {
@@ -198,13 +237,14 @@ export class UnitSplit {
   private constructor(
     private readonly plan: FitPlan,
     private readonly optimizer: ChainOptimizer,
-    private readonly memory: WebAssembly.Memory,
+    private readonly held: SplitMemory,
     private readonly layout: UnitSplitLayout,
     modules: ThreadModules,
     private readonly workers: readonly Worker[],
     private readonly ports: readonly MessagePort[],
     states: readonly string[],
   ) {
+    const { memory } = held;
     this.f32 = new Float32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
     this.i32 = new Int32Array(memory.buffer);
@@ -282,7 +322,9 @@ export class UnitSplit {
     const maxScalars = 64;
     const scalars = heap.take(8 * maxScalars);
     const pages = Math.ceil(heap.top / 65536);
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    const { x: dataX, y: dataY } = loader.dataset;
+    const held = takeMemory(pages, dataX, dataY);
+    const { memory } = held;
     const layout: UnitSplitLayout = {
       threads,
       inputs,
@@ -304,9 +346,13 @@ export class UnitSplit {
       scalars,
       maxScalars,
     };
-    // The dataset once: every step gathers its rows from here.
-    new Float32Array(memory.buffer, x, examples * inputs).set(loader.dataset.x.dataSync() as Float32Array);
-    new Int32Array(memory.buffer, labels, examples).set(loader.dataset.y.dataSync() as Int32Array);
+    // The dataset once (a fit on the same tensors reuses the memory that holds it): every step
+    // gathers its rows from here.
+    if (!held.holdsData) {
+      new Float32Array(memory.buffer, x, examples * inputs).set(dataOf(dataX));
+      new Int32Array(memory.buffer, labels, examples).set(dataY.dataSync() as Int32Array);
+    }
+    new Int32Array(memory.buffer, control, CONTROL_WORDS).fill(0);
 
     const sumOfSquares = new WebAssembly.Module(sumOfSquaresModuleBytes(true));
     const modulesOf = (t: number): ThreadModules => {
@@ -321,6 +367,7 @@ export class UnitSplit {
       for (let t = 1; t < threads; t++) {
         const worker = takeWorker();
         workers.push(worker);
+        worker.ref(); // until it answers: an unreferenced worker would let Node exit meanwhile
         const channel = new MessageChannel();
         ports.push(channel.port1);
         ready.push(readyOn(worker, channel.port1));
@@ -328,13 +375,15 @@ export class UnitSplit {
         worker.postMessage(message, [channel.port2]);
       }
       await Promise.all(ready);
+      for (const worker of workers) worker.unref();
     } catch (error) {
+      held.busy = false;
       abortSplit(new Int32Array(memory.buffer), control / 4);
       for (const worker of workers) void worker.terminate();
       for (const port of ports) port.close();
       throw error;
     }
-    return new UnitSplit(plan, optimizer, memory, layout, modulesOf(0), workers, ports, states);
+    return new UnitSplit(plan, optimizer, held, layout, modulesOf(0), workers, ports, states);
   }
 
   /** Reads the weights and the optimizer's state into the shared memory and the epoch's order. */
@@ -421,16 +470,27 @@ export class UnitSplit {
     if (this.released) return;
     this.released = true;
     const { i32, control } = this;
-    const failed = i32[control + WORD.abort] !== 0;
+    let failed = i32[control + WORD.abort] !== 0;
     Atomics.store(i32, control + WORD.kind, COMMAND.stop);
     Atomics.add(i32, control + WORD.command, 1);
     Atomics.notify(i32, control + WORD.command);
+    if (!failed) {
+      // Every worker out of its loop before the memory serves another fit (microseconds: they wait on the word).
+      try {
+        waitUntil(i32, control + WORD.stopped, this.threads - 1, control, 20);
+      } catch {
+        failed = true;
+      }
+    }
     if (failed) abortSplit(i32, control);
     for (const port of this.ports) port.close();
     for (const worker of this.workers) {
       if (failed) void worker.terminate();
       else idle.push(worker);
     }
+    // The memory (with its copy of the dataset) serves the next fit on the same data.
+    this.held.busy = false;
+    if (!failed) kept = this.held;
   }
 
   /**
@@ -501,7 +561,7 @@ export class UnitSplit {
     );
     const update: UpdateProgram = {
       id: this.programs.size + 1,
-      module: simdModuleFor(step.program, this.memory),
+      module: simdModuleFor(step.program, this.held.memory),
       inputVectors,
       outputVectors: step.writesOver.map((input) => inputVectors[input]),
       scalarCount: step.scalars.length,

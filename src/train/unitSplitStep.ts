@@ -104,6 +104,8 @@ export const WORD = {
   readWeights: 8,
   /** A running count of the other threads' finished steps (the trainer waits for it). */
   done: 9,
+  /** Threads that left their step loop after the trainer's stop. */
+  stopped: 10,
 } as const;
 export const CONTROL_WORDS = 16;
 

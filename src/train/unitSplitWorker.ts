@@ -49,7 +49,12 @@ function serve({ memory, layout, thread, modules, port }: ConfigureMessage): voi
     for (;;) {
       waitWhile(i32, control + WORD.command, seen, control);
       seen = Atomics.load(i32, control + WORD.command);
-      if (Atomics.load(i32, control + WORD.kind) === COMMAND.stop) break;
+      if (Atomics.load(i32, control + WORD.kind) === COMMAND.stop) {
+        // Acknowledged: the trainer may hand the memory to another fit.
+        Atomics.add(i32, control + WORD.stopped, 1);
+        Atomics.notify(i32, control + WORD.stopped);
+        break;
+      }
       const program = i32[control + WORD.program];
       while (!step.hasUpdate(program)) {
         const received = receiveMessageOnPort(port);
