@@ -190,3 +190,98 @@ test("SIMD product: a block that skips lists its non-zero steps in order in the 
   const got = new Uint32Array(memory.buffer, 4 * c, m * n);
   assert.deepEqual(got, new Uint32Array(referenceProduct(a, b, m, k, n, "rows").buffer));
 });
+
+/**
+ * Runs the product of B's columns [j0, j0+n) of a [k×ldb] B into C's columns [c0, c0+n) of an
+ * [m×ldc] C that holds `fill` elsewhere (ldb, ldc > n: one thread's share of a layer's units).
+ */
+function blockProduct(
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+  layout: ALayout,
+  j0: number,
+  ldb: number,
+  c0: number,
+  ldc: number,
+  skipZeros: boolean,
+  fill: Float32Array,
+): Float32Array {
+  const bytes = 4 * (a.length + b.length + m * ldc + 32) + stepListBytes(m, k);
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+  const heap = new Float32Array(memory.buffer);
+  heap.set(a, 0);
+  heap.set(b, a.length);
+  const c = a.length + b.length;
+  heap.set(fill, c);
+  heap.fill(NaN, c + m * ldc);
+  const list = 4 * (c + m * ldc + 16);
+  const module = new WebAssembly.Module(gemmModuleBytes(m, k, n, layout, false, false, m, skipZeros, ldb, ldc));
+  const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm as Gemm;
+  gemm(0, 4 * (a.length + j0), 4 * (c + c0), list);
+  assert.ok(heap.subarray(c + m * ldc, c + m * ldc + 16).every(Number.isNaN), "nothing written past C");
+  return heap.slice(c, c + m * ldc);
+}
+
+test("SIMD product: B's column block (ldb > n) into C's column block (ldc > n) gives those columns of the full product, bit for bit, and leaves C's other columns", () => {
+  // [m, k, full width of B, block start in B, block width n, C's width, block start in C]
+  const shapes: Array<[number, number, number, number, number, number, number]> = [
+    [5, 9, 37, 0, 18, 37, 0], // the first of two units' blocks, C as wide as B
+    [5, 9, 37, 18, 19, 37, 18], // the second (ragged: 19 = 16 + 3)
+    [13, 17, 30, 7, 3, 11, 8], // n < 4 (scalar columns), C narrower than B
+    [4, 6, 64, 32, 32, 40, 4],
+    [64, 128, 37, 12, 13, 50, 37], // m ≥ 32: zero skipping on (or off, below)
+    [40, 50, 20, 4, 9, 9, 0], // ldc = n: C is plain
+    [33, 21, 16, 0, 16, 24, 8], // ldb = n: B is plain
+  ];
+  for (const [m, k, ldb, j0, n, ldc, c0] of shapes)
+    for (const layout of ["rows", "columns"] as const)
+      for (const zeros of [0, 0.9])
+        for (const skipZeros of [true, false]) {
+          const what = `${m}×${k}×${n} of B[${k}×${ldb}] at ${j0} into C[${m}×${ldc}] at ${c0}, ${layout}, zeros ${zeros}, skip ${skipZeros}`;
+          const plainA = randomFloats(m * k, m * 13 + k);
+          const a = zeros > 0 ? withZeros(plainA, zeros) : plainA;
+          const b = randomFloats(k * ldb, ldb * 7 + k);
+          const fill = randomFloats(m * ldc, 99);
+          const got = blockProduct(a, b, m, k, n, layout, j0, ldb, c0, ldc, skipZeros, fill);
+          const full = referenceProduct(a, b, m, k, ldb, layout);
+          const want = fill.slice();
+          for (let i = 0; i < m; i++) want.set(full.subarray(i * ldb + j0, i * ldb + j0 + n), i * ldc + c0);
+          assert.deepEqual(new Uint32Array(got.buffer), new Uint32Array(want.buffer), what);
+        }
+});
+
+test("SIMD product: with zero skipping a non-finite value in B's block still reaches C (0·∞ = NaN); one outside the block changes nothing", () => {
+  const [m, k, ldb, j0, n, ldc, c0] = [40, 30, 24, 8, 9, 20, 5];
+  for (const layout of ["rows", "columns"] as const)
+    for (const [at, inside] of [
+      [3 * ldb + j0 + 4, true],
+      [(k - 1) * ldb + j0 + n - 1, true], // B's last value in the block
+      [3 * ldb + j0 + n + 2, false], // between two rows of the block
+      [(k - 1) * ldb + ldb - 1, false], // past the block's last row
+    ] as const) {
+      const a = withZeros(randomFloats(m * k, 31), 0.95);
+      const b = randomFloats(k * ldb, 32);
+      b[at] = Infinity;
+      const fill = randomFloats(m * ldc, 33);
+      const got = blockProduct(a, b, m, k, n, layout, j0, ldb, c0, ldc, true, fill);
+      const full = referenceProduct(a, b, m, k, ldb, layout);
+      const want = fill.slice();
+      for (let i = 0; i < m; i++) want.set(full.subarray(i * ldb + j0, i * ldb + j0 + n), i * ldc + c0);
+      assert.deepEqual(new Uint32Array(got.buffer), new Uint32Array(want.buffer), `∞ at ${at} ${layout}`);
+      if (inside) assert.ok(got.some(Number.isNaN), "0·∞ reaches C");
+      else assert.ok(!got.some(Number.isNaN), "a value outside the block is not multiplied");
+    }
+});
+
+test("gemm: ldb or ldc below n is refused", () => {
+  const expected = (ldb: number, ldc: number) => ({
+    message: `gemm: ldb and ldc must be at least n (got n=8, ldb=${ldb}, ldc=${ldc})`,
+  });
+  assert.throws(() => gemmModuleBytes(4, 3, 8, "rows", false, false, 4, true, 7, 8), expected(7, 8));
+  assert.throws(() => gemmModuleBytes(4, 3, 8, "rows", false, false, 4, true, 8, 7), expected(8, 7));
+  assert.throws(() => gemmModuleBytes(4, 3, 8, "columns", false, false, 4, true, 0, 0), expected(0, 0));
+  assert.ok(gemmModuleBytes(4, 3, 8, "rows", false, false, 4, true, 8, 8).length > 0);
+});
