@@ -98,6 +98,17 @@ export abstract class ChainOptimizer<H extends LrHyperparameters = LrHyperparame
   /** Registered class name, used by `getClassName()` and serialization. */
   static className = "optimlab.ChainOptimizer";
 
+  /**
+   * `x instanceof ChainOptimizer` (or a preset) by the prototype chain. tf.Optimizer's own test,
+   * inherited otherwise, accepts any object with `minimize`, `computeGradients` and
+   * `applyGradients`: `tf.train.adam()` would pass for one of ours.
+   */
+  static override [Symbol.hasInstance](instance: unknown): boolean {
+    return (
+      typeof instance === "object" && instance !== null && Object.prototype.isPrototypeOf.call(this.prototype, instance)
+    );
+  }
+
   /** The top-level learning rate given at construction. */
   readonly initialLr: number;
   /** Replaced, never mutated, by `addParamGroup`: schedulers keep the list they were built with. */

@@ -99,6 +99,13 @@ export function historyOf(error: unknown): History | undefined {
   return history instanceof History ? history : undefined;
 }
 
+/** Why a fit asked for threads trains on one: the hidden-unit split's reason (if it was considered) and the batch split's. */
+function threadsNote(unitSplitWhy: string | undefined, batchSplitWhy: string): string {
+  return unitSplitWhy === undefined
+    ? batchSplitWhy
+    : `split by hidden units: ${unitSplitWhy}; by batch: ${batchSplitWhy}`;
+}
+
 /** Steps an epoch scheduler after the epoch (ReduceLROnPlateau on the validation loss, if any). */
 function stepEpochScheduler(plan: FitPlan, record: EpochRecord): void {
   const scheduler = plan.scheduler;
@@ -135,7 +142,7 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
       seed: loader.seed,
       ...(plan.threads > 1 ? { threads } : {}),
       ...(unitSplit ? { threadsSplit: "hidden units" as const } : parallel ? { threadsSplit: "batch" as const } : {}),
-      ...(parallelPlan?.why ? { threadsNote: parallelPlan.why } : {}),
+      ...(parallelPlan?.why ? { threadsNote: threadsNote(unitPlan?.why, parallelPlan.why) } : {}),
     },
   });
   const progress =

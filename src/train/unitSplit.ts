@@ -17,6 +17,7 @@
  *
  * Which fits: `planUnitSplit` (below) says, and why not.
  */
+import * as os from "node:os";
 import * as path from "node:path";
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
@@ -28,7 +29,7 @@ import { f32View, type WasmBackend } from "../backend/wasmKernels/wasmBackend";
 import { DataLoader } from "../data/loader";
 import { crossEntropy, crossEntropyWithGradient } from "../losses/crossEntropy";
 import { ChainOptimizer } from "../optim/chainOptimizer";
-import type { FusedStepProgram } from "../optim/fusedStepProgram";
+import type { FusedStepInput, FusedStepProgram } from "../optim/fusedStepProgram";
 import type { Program } from "../backend/fused/program";
 import type { FitCallbacks, FitPlan } from "./fitOptions";
 import { accuracy } from "./metrics";
@@ -48,6 +49,7 @@ import {
   type UpdateProgram,
 } from "./unitSplitStep";
 import type { ConfigureMessage, WorkerReport } from "./unitSplitWorker";
+import { TogetherOrAlone } from "./unitSplitPolicy";
 
 export function unitSplitFailedMessage(why: string): string {
   return `fit: a training thread of the hidden-unit split failed (${why}); train on one thread with threads: 1 (or OPTIMLAB_THREADS=1)`;
@@ -73,7 +75,11 @@ export type UnitSplitPlan =
  * SGD, Adam, AdamW, RMSprop, …); and no `onStepEnd` callback (it could read the weights, which
  * live on the threads during an epoch).
  */
-export function planUnitSplit(model: tf.LayersModel, plan: FitPlan, callbacks: FitCallbacks | undefined): UnitSplitPlan {
+export function planUnitSplit(
+  model: tf.LayersModel,
+  plan: FitPlan,
+  callbacks: FitCallbacks | undefined,
+): UnitSplitPlan {
   if (tf.getBackend() !== "wasm" || !wasmSimdSupported()) return { why: "not the wasm backend with SIMD" };
   if (typeof SharedArrayBuffer === "undefined") return { why: "no shared memory" };
   const stack = plan.denseStack;
@@ -86,26 +92,36 @@ export function planUnitSplit(model: tf.LayersModel, plan: FitPlan, callbacks: F
     return { why: "the trainable variables are not the layers' weights in order" };
   if (plan.loss !== crossEntropy || plan.regularizer !== undefined) return { why: "not losses.crossEntropy alone" };
   if (plan.clipGradNorm !== undefined) return { why: "gradient clipping" };
-  if (plan.metrics.some((m) => m.name !== "accuracy" || m.fn !== accuracy)) return { why: "a metric other than accuracy" };
-  if (callbacks?.onStepEnd !== undefined) return { why: "an onStepEnd callback (the weights live on the threads during an epoch)" };
+  if (plan.metrics.some((m) => m.name !== "accuracy" || m.fn !== accuracy))
+    return { why: "a metric other than accuracy" };
+  if (callbacks?.onStepEnd !== undefined)
+    return { why: "an onStepEnd callback (the weights live on the threads during an epoch)" };
   const { loader } = plan;
   const ownBatches = loader.batches === DataLoader.prototype.batches && loader.order === DataLoader.prototype.order;
   if (!ownBatches) return { why: "a DataLoader subclass with its own batches" };
   const { x, y } = loader.dataset;
   const [inputs, hidden] = first.kernel.shape as [number, number];
   const classes = (second.kernel.shape as [number, number])[1];
-  if (x.dtype !== "float32" || x.rank !== 2 || x.shape[1] !== inputs) return { why: "inputs that are not float32 rows" };
+  if (x.dtype !== "float32" || x.rank !== 2 || x.shape[1] !== inputs)
+    return { why: "inputs that are not float32 rows" };
   if (y.dtype !== "int32" || y.rank !== 1) return { why: "labels that are not int32 class indices" };
   try {
-    if (crossEntropyWithGradient([y.shape[0] ?? 0, classes], y) === undefined) return { why: "labels crossEntropy computes otherwise" };
+    if (crossEntropyWithGradient([y.shape[0] ?? 0, classes], y) === undefined)
+      return { why: "labels crossEntropy computes otherwise" };
   } catch {
     return { why: "labels crossEntropy refuses (the step says why)" };
   }
-  const optimizer = plan.optimizer;
+  const optimizer: unknown = plan.optimizer;
   if (!(optimizer instanceof ChainOptimizer) || optimizer.fusedStepProgram(plan.variables) === undefined)
     return { why: "an optimizer whose update is not one element-wise program over all weights" };
-  return { ok: true, threads: Math.min(plan.threads, hidden), optimizer };
+  // More threads than cores would make every meeting wait for the scheduler.
+  const threads = Math.min(plan.threads, hidden, maxThreads ?? os.availableParallelism());
+  if (threads < 2) return { why: hidden < 2 ? "fewer than two hidden units" : "one core" };
+  return { ok: true, threads, optimizer: optimizer as ChainOptimizer };
 }
+
+/** State vectors beyond the optimizer's at the start (links added later: SGD's momentum switched on). */
+const SPARE_STATE_VECTORS = 2;
 
 /** The trainer's waits end after this many 100 ms sleeps: a worker that vanished without a word ends the fit. */
 const MAX_SLEEPS = 300;
@@ -148,6 +164,18 @@ function dataOf(x: tf.Tensor): Float32Array {
   return x.dataSync() as Float32Array;
 }
 
+let maxThreads: number | undefined;
+
+/**
+ * Sets the most threads the split uses (default: the cores; tests raise it to check more parts
+ * than this machine has cores); returns the previous setting.
+ */
+export function setUnitSplitMaxThreads(threads: number | undefined): number | undefined {
+  const previous = maxThreads;
+  maxThreads = threads;
+  return previous;
+}
+
 /** Bump allocation of 64-byte-aligned blocks. */
 class Heap {
   top = 64;
@@ -158,10 +186,10 @@ class Heap {
   }
 }
 
-/** [from, to) of `count` items cut into `parts` near-equal consecutive parts, aligned to `align`. */
-function cut(count: number, parts: number, part: number, align: number): [number, number] {
-  const edge = (p: number) => (p === parts ? count : Math.min(count, Math.round((count * p) / parts / align) * align));
-  return [edge(part), edge(part + 1)];
+/** Each thread's hidden units [from, to): near-equal consecutive parts. */
+function unitsOf(hidden: number, threads: number): [number, number][] {
+  const edge = (t: number) => Math.round((hidden * t) / threads);
+  return Array.from({ length: threads }, (_, t) => [edge(t), edge(t + 1)]);
 }
 
 /** The state inputs of an update program, by name, in program order. */
@@ -229,9 +257,15 @@ export class UnitSplit {
   private readonly own: ThreadStep;
   private readonly programs = new Map<Program, UpdateProgram>();
   private readonly stateVectors: Map<string, number>;
+  /** State vectors no state input holds yet. */
+  private readonly spareVectors: number[];
   private inEpoch = false;
-  /** Steps run on this split. */
+  /** Steps run on the threads together. */
   private steps = 0;
+  /** Together or alone, by the clock (the values are the same). */
+  private readonly policy = new TogetherOrAlone();
+  /** Every thread's part on this thread, for the steps run alone (made on the first). */
+  private parts: ThreadStep[] | undefined;
   private released = false;
 
   private constructor(
@@ -239,7 +273,7 @@ export class UnitSplit {
     private readonly optimizer: ChainOptimizer,
     private readonly held: SplitMemory,
     private readonly layout: UnitSplitLayout,
-    modules: ThreadModules,
+    private readonly modules: readonly ThreadModules[],
     private readonly workers: readonly Worker[],
     private readonly ports: readonly MessagePort[],
     states: readonly string[],
@@ -249,8 +283,9 @@ export class UnitSplit {
     this.f64 = new Float64Array(memory.buffer);
     this.i32 = new Int32Array(memory.buffer);
     this.control = layout.control / 4;
-    this.own = new ThreadStep(memory, layout, 0, modules, MAX_SLEEPS);
+    this.own = new ThreadStep(memory, layout, 0, modules[0], MAX_SLEEPS);
     this.stateVectors = new Map(states.map((name, i) => [name, layout.states[i]]));
+    this.spareVectors = layout.states.slice(states.length);
   }
 
   get threads(): number {
@@ -275,7 +310,7 @@ export class UnitSplit {
     const heap = new Heap();
     // The vectors: W1 as one block of columns per thread, then b1, W2, b2 (aligned to 16 floats,
     // so no two threads' segments share a cache line).
-    const units = Array.from({ length: threads }, (_, t) => cut(hidden, threads, t, 1));
+    const units = unitsOf(hidden, threads);
     let at = 0;
     const place = (size: number) => {
       const offset = at;
@@ -294,7 +329,8 @@ export class UnitSplit {
     const order = heap.take(4 * examples);
     const params = vector();
     const grads = vector();
-    const stateOffsets = states.map(() => vector());
+    // Spare vectors for state links the optimizer may add during the fit.
+    const stateOffsets = Array.from({ length: states.length + SPARE_STATE_VECTORS }, () => vector());
     const hiddenLayer = heap.take(4 * batch * hidden);
     for (let t = 0; t < threads; t++) {
       const [u0, u1] = units[t];
@@ -357,7 +393,9 @@ export class UnitSplit {
     const sumOfSquares = new WebAssembly.Module(sumOfSquaresModuleBytes(true));
     const modulesOf = (t: number): ThreadModules => {
       const [u0, u1] = units[t];
-      const products = new Map(rowCounts.map((rows) => [rows, productModules(memory, rows, inputs, hidden, classes, u1 - u0)]));
+      const products = new Map(
+        rowCounts.map((rows) => [rows, productModules(memory, rows, inputs, hidden, classes, u1 - u0)]),
+      );
       return { products, sumOfSquares };
     };
     const workers: Worker[] = [];
@@ -371,7 +409,14 @@ export class UnitSplit {
         const channel = new MessageChannel();
         ports.push(channel.port1);
         ready.push(readyOn(worker, channel.port1));
-        const message: ConfigureMessage = { kind: "configure", memory, layout, thread: t, modules: modulesOf(t), port: channel.port2 };
+        const message: ConfigureMessage = {
+          kind: "configure",
+          memory,
+          layout,
+          thread: t,
+          modules: modulesOf(t),
+          port: channel.port2,
+        };
         worker.postMessage(message, [channel.port2]);
       }
       await Promise.all(ready);
@@ -383,7 +428,8 @@ export class UnitSplit {
       for (const port of ports) port.close();
       throw error;
     }
-    return new UnitSplit(plan, optimizer, held, layout, modulesOf(0), workers, ports, states);
+    const modules = units.map((_, t) => modulesOf(t));
+    return new UnitSplit(plan, optimizer, held, layout, modules, workers, ports, states);
   }
 
   /** Reads the weights and the optimizer's state into the shared memory and the epoch's order. */
@@ -391,14 +437,7 @@ export class UnitSplit {
     const step = this.stepProgram(); // creates the optimizer's state on the first call
     const { layout } = this;
     this.plan.variables.forEach((variable, i) => this.load(layout.params, i, variable.dataSync() as Float32Array));
-    for (const input of step.inputs) {
-      if (input.kind !== "state") continue;
-      const vector = this.vectorOf(input.name);
-      this.plan.variables.forEach((variable, i) => {
-        const state = input.tensors.get(variable);
-        if (state) this.load(vector, i, state.dataSync() as Float32Array);
-      });
-    }
+    for (const input of step.inputs) if (input.kind === "state") this.loadState(input, this.vectorOf(input));
     // A full batch is the dataset in order, shuffled or not (DataLoader.batches).
     const { loader } = this.plan;
     const order = loader.isFullBatch ? Int32Array.from({ length: loader.size }, (_, i) => i) : loader.order(epochIndex);
@@ -423,8 +462,9 @@ export class UnitSplit {
     tf.tidy(() => {
       this.plan.variables.forEach((variable, i) => variable.assign(tf.tensor(slice(layout.params, i), variable.shape)));
       for (const input of step?.inputs ?? []) {
-        if (input.kind !== "state" || !this.stateVectors.has(input.name)) continue;
-        const vector = this.vectorOf(input.name);
+        if (input.kind !== "state") continue;
+        const vector = this.stateVectors.get(input.name);
+        if (vector === undefined) continue;
         this.plan.variables.forEach((variable, i) => {
           const state = input.tensors.get(variable);
           if (state) state.assign(tf.tensor(slice(vector, i), state.shape));
@@ -445,19 +485,30 @@ export class UnitSplit {
     i32[control + WORD.rows] = rows;
     i32[control + WORD.first] = first;
     i32[control + WORD.program] = update.id;
-    Atomics.store(i32, control + WORD.kind, COMMAND.step);
-    Atomics.add(i32, control + WORD.command, 1);
-    Atomics.notify(i32, control + WORD.command);
     let result: { loss: number; correct: number };
+    const alone = this.policy.next();
+    const start = performance.now();
     try {
-      result = this.own.run(rows, first, update.id);
-      // The other threads' updates and sums of squares.
-      waitUntil(i32, control + WORD.done, (this.threads - 1) * ++this.steps, control, MAX_SLEEPS);
+      if (alone) result = ThreadStep.runAlone(this.allParts(), rows, first, update.id);
+      else {
+        Atomics.store(i32, control + WORD.kind, COMMAND.step);
+        Atomics.add(i32, control + WORD.command, 1);
+        Atomics.notify(i32, control + WORD.command);
+        result = this.own.run(rows, first, update.id);
+        // The other threads' updates and sums of squares.
+        waitUntil(i32, control + WORD.done, (this.threads - 1) * ++this.steps, control, MAX_SLEEPS);
+      }
     } catch (error) {
-      throw new Error(unitSplitFailedMessage(this.failure() ?? (error instanceof SplitAborted ? "aborted" : String(error))));
+      throw new Error(
+        unitSplitFailedMessage(this.failure() ?? (error instanceof SplitAborted ? "aborted" : String(error))),
+      );
     }
+    this.policy.record(alone, (performance.now() - start) * 1000);
     step.commit();
-    const values: UnitSplitStepValues = { loss: result.loss, metrics: this.plan.metrics.map(() => Math.fround(result.correct / rows)) };
+    const values: UnitSplitStepValues = {
+      loss: result.loss,
+      metrics: this.plan.metrics.map(() => Math.fround(result.correct / rows)),
+    };
     if (this.plan.normsPerStep) {
       values.gradNorm = this.norm(false);
       values.weightNorm = this.norm(true);
@@ -523,7 +574,9 @@ export class UnitSplit {
     for (const { at, width, u0 } of this.blocks(i)) {
       const base = vector / 4 + at;
       if (width === 0) f32.set(values, base);
-      else for (let r = 0; r < layout.inputs; r++) f32.set(values.subarray(r * layout.hidden + u0, r * layout.hidden + u0 + width), base + r * width);
+      else
+        for (let r = 0; r < layout.inputs; r++)
+          f32.set(values.subarray(r * layout.hidden + u0, r * layout.hidden + u0 + width), base + r * width);
     }
   }
 
@@ -535,7 +588,9 @@ export class UnitSplit {
     for (const { at, width, u0 } of this.blocks(i)) {
       const base = vector / 4 + at;
       if (width === 0) out.set(f32.subarray(base, base + size));
-      else for (let r = 0; r < layout.inputs; r++) out.set(f32.subarray(base + r * width, base + (r + 1) * width), r * layout.hidden + u0);
+      else
+        for (let r = 0; r < layout.inputs; r++)
+          out.set(f32.subarray(base + r * width, base + (r + 1) * width), r * layout.hidden + u0);
     }
     return out;
   }
@@ -546,10 +601,27 @@ export class UnitSplit {
     return step;
   }
 
-  private vectorOf(name: string): number {
-    const vector = this.stateVectors.get(name);
+  /**
+   * The vector of a state input: its own from the first time it is seen (a link the optimizer
+   * added during the fit, e.g. SGD's momentum switched on in a callback, gets a spare one, loaded
+   * from the optimizer's state).
+   */
+  private vectorOf(input: Extract<FusedStepInput, { kind: "state" }>): number {
+    const known = this.stateVectors.get(input.name);
+    if (known !== undefined) return known;
+    const vector = this.spareVectors.shift();
     if (vector === undefined) throw new Error(unitSplitProgramMessage());
+    this.stateVectors.set(input.name, vector);
+    this.loadState(input, vector);
     return vector;
+  }
+
+  /** The optimizer's state tensors of `input` into `vector`. */
+  private loadState(input: Extract<FusedStepInput, { kind: "state" }>, vector: number): void {
+    this.plan.variables.forEach((variable, i) => {
+      const state = input.tensors.get(variable);
+      if (state) this.load(vector, i, state.dataSync() as Float32Array);
+    });
   }
 
   /** The compiled update for this step's program, sent to the workers the first time. */
@@ -557,7 +629,11 @@ export class UnitSplit {
     const known = this.programs.get(step.program);
     if (known) return known;
     const inputVectors = step.inputs.map((input) =>
-      input.kind === "gradient" ? this.layout.grads : input.kind === "parameter" ? this.layout.params : this.vectorOf(input.name),
+      input.kind === "gradient"
+        ? this.layout.grads
+        : input.kind === "parameter"
+          ? this.layout.params
+          : this.vectorOf(input),
     );
     const update: UpdateProgram = {
       id: this.programs.size + 1,
@@ -567,9 +643,19 @@ export class UnitSplit {
       scalarCount: step.scalars.length,
     };
     this.programs.set(step.program, update);
-    this.own.addUpdate(update);
+    for (const part of this.parts ?? [this.own]) part.addUpdate(update);
     for (const port of this.ports) port.postMessage(update);
     return update;
+  }
+
+  /** Every thread's part on this thread (the update programs known so far added). */
+  private allParts(): ThreadStep[] {
+    if (this.parts) return this.parts;
+    const others = this.modules
+      .slice(1)
+      .map((modules, i) => new ThreadStep(this.held.memory, this.layout, i + 1, modules));
+    for (const part of others) for (const update of this.programs.values()) part.addUpdate(update);
+    return (this.parts = [this.own, ...others]);
   }
 
   /** What a worker reported before it aborted the step, if anything. */

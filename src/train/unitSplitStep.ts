@@ -256,24 +256,50 @@ export class ThreadStep {
 
   /**
    * This thread's part of the step on rows `first … first + rows` of the epoch's order, with
-   * update program `program` (its scalars in the layout's slots). Returns the batch's mean loss
-   * (float32) and how many rows the logits classify right (thread 0; 0 on the others).
+   * update program `program` (its scalars in the layout's slots), meeting the other threads.
+   * Returns the batch's mean loss (float32) and how many rows the logits classify right (thread
+   * 0; 0 on the others).
    */
   run(rows: number, first: number, program: number): { loss: number; correct: number } {
-    const { f32, i32, layout, own, control } = this;
-    const { inputs, hidden, classes, threads } = layout;
-    const fns = this.products.get(rows);
-    if (fns === undefined) throw new Error(`unit split: no products compiled for ${rows} rows`);
-    const held = this.updates.get(program);
-    if (held === undefined) throw new Error(`unit split: update program ${program} missing`);
+    const { i32, control, layout } = this;
     const step = ++this.steps;
-    const [u0, u1] = own.units;
-    const units = u1 - u0;
-    const params = layout.params / 4;
-    const grads = layout.grads / 4;
-    const { b1, w2, b2 } = layout;
-    const w1 = own.w1;
+    this.forward(rows, first);
+    if (layout.threads > 1) meet(i32, control, layout.threads, this.maxSleeps);
+    const result = this.gradients(rows, first);
+    if (layout.threads > 1) {
+      // Done reading the other threads' rows of W2 and b2: they may update them once all are.
+      Atomics.add(i32, control + WORD.readWeights, 1);
+      Atomics.notify(i32, control + WORD.readWeights);
+      waitUntil(i32, control + WORD.readWeights, layout.threads * step, control, this.maxSleeps);
+    }
+    this.update(program);
+    return result;
+  }
 
+  /**
+   * The whole step on this thread, every thread's part in turn (`parts`: one ThreadStep per
+   * thread, all on this thread's side): the same values as {@link run} on threads, phase by
+   * phase, with no meeting. What a trainer runs when the other threads do not get a core.
+   */
+  static runAlone(
+    parts: readonly ThreadStep[],
+    rows: number,
+    first: number,
+    program: number,
+  ): { loss: number; correct: number } {
+    for (const part of parts) part.forward(rows, first);
+    const results = parts.map((part) => part.gradients(rows, first));
+    for (const part of parts) part.update(program);
+    return results[0];
+  }
+
+  /** Its columns of the hidden layer: relu(x·W1[:, units] + b1[units]) (tfjs's Add, then Relu). */
+  private forward(rows: number, first: number): void {
+    const { f32, i32, layout, own } = this;
+    const { inputs, hidden } = layout;
+    const fns = this.productsFor(rows);
+    const [u0, u1] = own.units;
+    const params = layout.params / 4;
     // The batch's rows of x.
     const x = layout.x / 4;
     const xb = own.xb / 4;
@@ -282,31 +308,37 @@ export class ThreadStep {
       const from = x + i32[order + r] * inputs;
       f32.copyWithin(xb + r * inputs, from, from + inputs);
     }
-
-    // Its hidden units: relu(x·W1[:, units] + b1[units]) (tfjs's Add, then Relu), into its columns
-    // of the hidden layer.
     const hl = layout.hiddenLayer / 4;
-    fns.forward(own.xb, layout.params + 4 * w1, layout.hiddenLayer + 4 * u0, own.list);
+    fns.forward(own.xb, layout.params + 4 * own.w1, layout.hiddenLayer + 4 * u0, own.list);
     for (let r = 0; r < rows; r++) {
       const row = hl + r * hidden;
       for (let j = u0; j < u1; j++) {
-        const z = Math.fround(f32[row + j] + f32[params + b1 + j]);
-        f32[row + j] = z > 0 ? z : 0;
+        const z = Math.fround(f32[row + j] + f32[params + layout.b1 + j]);
+        f32[row + j] = z > 0 || z !== z ? z : 0; // tfjs's Relu keeps NaN
       }
     }
-    if (threads > 1) meet(i32, control, threads, this.maxSleeps);
+  }
 
-    // The whole logits (+ b2), the loss and d loss/d logits: every thread the same values.
+  /**
+   * From the whole hidden layer: the whole logits (+ b2), the loss and d loss/d logits (every
+   * thread the same values), then the gradients of what this thread owns.
+   */
+  private gradients(rows: number, first: number): { loss: number; correct: number } {
+    const { f32, i32, layout, own } = this;
+    const { hidden, classes, threads } = layout;
+    const fns = this.productsFor(rows);
+    const [u0, u1] = own.units;
+    const units = u1 - u0;
+    const params = layout.params / 4;
+    const grads = layout.grads / 4;
+    const { b1, w2, b2 } = layout;
+    const hl = layout.hiddenLayer / 4;
+    const order = layout.order / 4 + first;
     fns.logits(layout.hiddenLayer, layout.params + 4 * w2, own.z, own.list);
     const z = own.z / 4;
     for (let r = 0; r < rows; r++)
       for (let j = 0; j < classes; j++)
         f32[z + r * classes + j] = Math.fround(f32[z + r * classes + j] + f32[params + b2 + j]);
-    // Done reading the other threads' rows of W2 and b2: they may update them.
-    if (threads > 1) {
-      Atomics.add(i32, control + WORD.readWeights, 1);
-      Atomics.notify(i32, control + WORD.readWeights);
-    }
     const labels = layout.labels / 4;
     const labelOf = (r: number) => i32[labels + i32[order + r]];
     const dz = own.dz / 4;
@@ -320,7 +352,6 @@ export class ThreadStep {
         if (best === labelOf(r)) correct++;
       }
     }
-
     // dW2[units, :] = hidden[:, units]ᵀ · dz
     fns.kernel2(layout.hiddenLayer + 4 * u0, own.dz, layout.grads + 4 * (w2 + u0 * classes), own.list);
     // dh = dz · W2[units, :]ᵀ (W2's rows transposed first, as tfjs does)
@@ -341,16 +372,19 @@ export class ThreadStep {
       }
     }
     // dW1[:, units] = xbᵀ · dh, into its block
-    fns.kernel1(own.xb, own.dh, layout.grads + 4 * w1, own.list);
+    fns.kernel1(own.xb, own.dh, layout.grads + 4 * own.w1, own.list);
     if (this.thread === threads - 1) {
       for (let j = 0; j < classes; j++) f32[grads + b2 + j] = 0;
-      for (let r = 0; r < rows; r++)
-        for (let j = 0; j < classes; j++) f32[grads + b2 + j] += f32[dz + r * classes + j];
+      for (let r = 0; r < rows; r++) for (let j = 0; j < classes; j++) f32[grads + b2 + j] += f32[dz + r * classes + j];
     }
+    return { loss, correct };
+  }
 
-    // Its own weights' update (nothing another thread reads any more this step), between the two
-    // sums of squares the norms need.
-    if (threads > 1) waitUntil(i32, control + WORD.readWeights, threads * step, control, this.maxSleeps);
+  /** Its own weights' update, between the two sums of squares the norms need. */
+  private update(program: number): void {
+    const held = this.updates.get(program);
+    if (held === undefined) throw new Error(`unit split: update program ${program} missing`);
+    const { own, layout } = this;
     const sums = own.sums / 8;
     this.sumsOfSquares(layout.grads, sums);
     const { inputVectors, outputVectors, scalarCount } = held.update;
@@ -364,11 +398,18 @@ export class ThreadStep {
       held.run(...args);
     }
     this.sumsOfSquares(layout.params, sums + own.segments.length);
-    return { loss, correct };
+  }
+
+  private productsFor(rows: number): ThreadProducts {
+    const fns = this.products.get(rows);
+    if (fns === undefined) throw new Error(`unit split: no products compiled for ${rows} rows`);
+    return fns;
   }
 
   /** Σx² over each of its segments of the vector at `vector`, into f64[sums + i]. */
   private sumsOfSquares(vector: number, sums: number): void {
-    this.own.segments.forEach(([from, to], i) => (this.f64[sums + i] = this.sumOfSquares(vector + 4 * from, to - from)));
+    this.own.segments.forEach(
+      ([from, to], i) => (this.f64[sums + i] = this.sumOfSquares(vector + 4 * from, to - from)),
+    );
   }
 }

@@ -108,7 +108,18 @@ export function softmaxCrossEntropyKernel(backendName: ArrayBackendName): Kernel
     const arrays = float32Arrays(backendName, backend, [logits], [[], [n, c]]);
     const [lossOut, softmax] = arrays.outputs;
     const y = int32Array(backendName, backend, labels);
-    lossOut[0] = softmaxCrossEntropyRows(float32Sums, arrays.inputs[0], 0, n, c, (i) => y[i], divisor, softmax, 0, gradient === true);
+    lossOut[0] = softmaxCrossEntropyRows(
+      float32Sums,
+      arrays.inputs[0],
+      0,
+      n,
+      c,
+      (i) => y[i],
+      divisor,
+      softmax,
+      0,
+      gradient === true,
+    );
     return arrays.infos;
   };
 }

@@ -65,7 +65,8 @@ export function gemmModuleBytes(
 ): Uint8Array {
   if (!(n > 0 && m > 0 && k >= 0))
     throw new Error(`gemm: m and n must be positive and k ≥ 0 (got m=${m}, k=${k}, n=${n})`);
-  if (!(ldb >= n && ldc >= n)) throw new Error(`gemm: ldb and ldc must be at least n (got n=${n}, ldb=${ldb}, ldc=${ldc})`);
+  if (!(ldb >= n && ldc >= n))
+    throw new Error(`gemm: ldb and ldc must be at least n (got n=${n}, ldb=${ldb}, ldc=${ldc})`);
   const f = new WasmFunction();
   const [a, b, c, list] = [f.param(I32), f.param(I32), f.param(I32), f.param(I32)];
   // ap, bp: the current A value of the tile's first row and B[p, j]; end: ap after k steps;
