@@ -24,6 +24,7 @@ import * as tf from "@tensorflow/tfjs";
 import { simdModuleFor } from "../backend/fused/wasmSimd";
 import { sumOfSquaresModuleBytes } from "../backend/fused/wasmSumOfSquares";
 import { gemmModuleOn } from "../backend/wasmCode/gemm";
+import { gatherRowsModuleBytes } from "../backend/wasmKernels/gatherRowsSimd";
 import { wasmSimdSupported } from "../backend/wasmCode/simd";
 import { f32View, type WasmBackend } from "../backend/wasmKernels/wasmBackend";
 import { DataLoader } from "../data/loader";
@@ -391,12 +392,13 @@ export class UnitSplit {
     new Int32Array(memory.buffer, control, CONTROL_WORDS).fill(0);
 
     const sumOfSquares = new WebAssembly.Module(sumOfSquaresModuleBytes(true));
+    const gather = new WebAssembly.Module(gatherRowsModuleBytes(true));
     const modulesOf = (t: number): ThreadModules => {
       const [u0, u1] = units[t];
       const products = new Map(
         rowCounts.map((rows) => [rows, productModules(memory, rows, inputs, hidden, classes, u1 - u0)]),
       );
-      return { products, sumOfSquares };
+      return { products, sumOfSquares, gather };
     };
     const workers: Worker[] = [];
     const ports: MessagePort[] = [];

@@ -24,6 +24,7 @@
  * No tfjs here: workers load only this file and the loss's row code.
  */
 import { softmaxCrossEntropyRows } from "../backend/fused/softmaxCrossEntropyRows";
+import { GATHER_ROWS_MIN_BYTES } from "../backend/wasmKernels/gatherRowsSimd";
 
 /** Where a split's data lies in the shared memory (byte offsets unless said otherwise). */
 export interface UnitSplitLayout {
@@ -202,6 +203,8 @@ export interface UpdateProgram {
 export interface ThreadModules {
   readonly products: ReadonlyMap<number, ProductModules>;
   readonly sumOfSquares: WebAssembly.Module;
+  /** wasmKernels/gatherRowsSimd.ts's row copies. */
+  readonly gather: WebAssembly.Module;
 }
 
 /** What one thread holds while it trains: views, its functions, its index. */
@@ -211,6 +214,7 @@ export class ThreadStep {
   readonly i32: Int32Array;
   private readonly products = new Map<number, ThreadProducts>();
   private readonly sumOfSquares: (pointer: number, n: number) => number;
+  private readonly gather: (indices: number, count: number, rowBytes: number, source: number, target: number) => void;
   private readonly updates = new Map<number, { run: (...args: number[]) => void; update: UpdateProgram }>();
   private readonly own: ThreadBuffers;
   private readonly control: number;
@@ -242,6 +246,7 @@ export class ThreadStep {
       });
     }
     this.sumOfSquares = instance(modules.sumOfSquares, "sumOfSquares");
+    this.gather = instance(modules.gather, "gatherRows");
   }
 
   /** Adds an update program under its id. */
@@ -265,13 +270,8 @@ export class ThreadStep {
     const step = ++this.steps;
     this.forward(rows, first);
     if (layout.threads > 1) meet(i32, control, layout.threads, this.maxSleeps);
-    const result = this.gradients(rows, first);
-    if (layout.threads > 1) {
-      // Done reading the other threads' rows of W2 and b2: they may update them once all are.
-      Atomics.add(i32, control + WORD.readWeights, 1);
-      Atomics.notify(i32, control + WORD.readWeights);
-      waitUntil(i32, control + WORD.readWeights, layout.threads * step, control, this.maxSleeps);
-    }
+    const result = this.gradients(rows, first, layout.threads > 1);
+    if (layout.threads > 1) waitUntil(i32, control + WORD.readWeights, layout.threads * step, control, this.maxSleeps);
     this.update(program);
     return result;
   }
@@ -288,7 +288,7 @@ export class ThreadStep {
     program: number,
   ): { loss: number; correct: number } {
     for (const part of parts) part.forward(rows, first);
-    const results = parts.map((part) => part.gradients(rows, first));
+    const results = parts.map((part) => part.gradients(rows, first, false));
     for (const part of parts) part.update(program);
     return results[0];
   }
@@ -300,14 +300,13 @@ export class ThreadStep {
     const fns = this.productsFor(rows);
     const [u0, u1] = own.units;
     const params = layout.params / 4;
-    // The batch's rows of x.
-    const x = layout.x / 4;
-    const xb = own.xb / 4;
-    const order = layout.order / 4 + first;
-    for (let r = 0; r < rows; r++) {
-      const from = x + i32[order + r] * inputs;
-      f32.copyWithin(xb + r * inputs, from, from + inputs);
-    }
+    // The batch's rows of x (several rows read side by side: they wait on main memory).
+    if (4 * inputs >= GATHER_ROWS_MIN_BYTES) this.gather(layout.order + 4 * first, rows, 4 * inputs, layout.x, own.xb);
+    else
+      for (let r = 0; r < rows; r++) {
+        const from = layout.x / 4 + i32[layout.order / 4 + first + r] * inputs;
+        f32.copyWithin(own.xb / 4 + r * inputs, from, from + inputs);
+      }
     const hl = layout.hiddenLayer / 4;
     fns.forward(own.xb, layout.params + 4 * own.w1, layout.hiddenLayer + 4 * u0, own.list);
     for (let r = 0; r < rows; r++) {
@@ -321,9 +320,10 @@ export class ThreadStep {
 
   /**
    * From the whole hidden layer: the whole logits (+ b2), the loss and d loss/d logits (every
-   * thread the same values), then the gradients of what this thread owns.
+   * thread the same values), then the gradients of what this thread owns. With `counted`, it
+   * counts itself done reading the other threads' W2 rows and b2 once the logits are computed.
    */
-  private gradients(rows: number, first: number): { loss: number; correct: number } {
+  private gradients(rows: number, first: number, counted: boolean): { loss: number; correct: number } {
     const { f32, i32, layout, own } = this;
     const { hidden, classes, threads } = layout;
     const fns = this.productsFor(rows);
@@ -339,6 +339,11 @@ export class ThreadStep {
     for (let r = 0; r < rows; r++)
       for (let j = 0; j < classes; j++)
         f32[z + r * classes + j] = Math.fround(f32[z + r * classes + j] + f32[params + b2 + j]);
+    if (counted) {
+      // Done reading the other threads' rows of W2 and b2: they may update them once all are.
+      Atomics.add(i32, this.control + WORD.readWeights, 1);
+      Atomics.notify(i32, this.control + WORD.readWeights);
+    }
     const labels = layout.labels / 4;
     const labelOf = (r: number) => i32[labels + i32[order + r]];
     const dz = own.dz / 4;
