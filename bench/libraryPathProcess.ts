@@ -1,14 +1,15 @@
 /**
  * The library path (bench/libraryPath.ts) trained in its own Node process with a given
- * `OPTIMLAB_THREADS` (fit's threads: each batch split over them, train/dataParallel.ts), so 1 thread and
- * 2 threads need separate processes. The parent asks for one epoch at a time, so these rounds
+ * `OPTIMLAB_THREADS` (fit's threads: the MNIST MLP's step split by hidden units, train/unitSplit.ts,
+ * other models' batches split into parts, train/dataParallel.ts), so 1 thread and 2 threads need
+ * separate processes. The parent asks for one epoch at a time, so these rounds
  * interleave with the others in one bench run (same load for every variant).
  *
  * `startLibraryPathProcess(threads, counts)` forks `node libraryPathProcess.js --child`; each
  * `epoch(network)` trains one epoch of that network's model (created on first use, kept) and
  * resolves with its samples/s. With `splitEveryBatch`, the child splits every batch over its
- * threads, whatever splitPolicy.ts's least work per part says: what the split itself gives where
- * fit would keep it off.
+ * threads (the batch split, also for the MLP), whatever splitPolicy.ts's least work per part says:
+ * what that split itself gives where fit would keep it off.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import * as tf from "@tensorflow/tfjs";
@@ -16,6 +17,7 @@ import { use } from "../src/backend";
 import { installWasmKernels } from "../src/backend/wasmKernels";
 import { libraryRound, type Network } from "./libraryRound";
 import { setMinPartMultiplyAdds } from "../src/train/splitPolicy";
+import { setUnitSplitMaxThreads } from "../src/train/unitSplit";
 import { lastFitThreads } from "./optimlabFit";
 import { loadMnist } from "./mnist";
 import { trainingData } from "./workloads";
@@ -86,7 +88,11 @@ export function startLibraryPathProcess(
 }
 
 async function child(counts: Record<Network, number>, splitEveryBatch: boolean): Promise<void> {
-  if (splitEveryBatch) setMinPartMultiplyAdds(0);
+  if (splitEveryBatch) {
+    setMinPartMultiplyAdds(0);
+    // The batch split's own column: the two-layer MLP would be split by hidden units otherwise.
+    setUnitSplitMaxThreads(1);
+  }
   const info = await use("wasm");
   installWasmKernels();
   const sample = loadMnist(Math.max(counts.mlp, counts.lenet));
