@@ -140,6 +140,9 @@ interface SplitMemory {
   busy: boolean;
 }
 
+/** The together-or-alone policy of each shape (threads, inputs, hidden units, classes) split so far. */
+const policies = new Map<string, TogetherOrAlone>();
+
 /** The last fit's memory (one kept: a dataset's copy can be large). */
 let kept: SplitMemory | undefined;
 
@@ -263,8 +266,8 @@ export class UnitSplit {
   private inEpoch = false;
   /** Steps run on the threads together. */
   private steps = 0;
-  /** Together or alone, by the clock (the values are the same). */
-  private readonly policy = new TogetherOrAlone();
+  /** Together or alone, by the clock (the values are the same); kept for later fits of this shape. */
+  private readonly policy: TogetherOrAlone;
   /** Every thread's part on this thread, for the steps run alone (made on the first). */
   private parts: ThreadStep[] | undefined;
   private released = false;
@@ -285,6 +288,9 @@ export class UnitSplit {
     this.i32 = new Int32Array(memory.buffer);
     this.control = layout.control / 4;
     this.own = new ThreadStep(memory, layout, 0, modules[0], MAX_SLEEPS);
+    const shape = `${layout.threads}/${layout.inputs}/${layout.hidden}/${layout.classes}`;
+    this.policy = policies.get(shape) ?? new TogetherOrAlone();
+    policies.set(shape, this.policy);
     this.stateVectors = new Map(states.map((name, i) => [name, layout.states[i]]));
     this.spareVectors = layout.states.slice(states.length);
   }

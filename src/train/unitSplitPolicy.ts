@@ -4,11 +4,15 @@
  * that meet three times a step pay off only while each gets a core, and on a machine whose other
  * cores are busy the meetings wait for the scheduler (a step 10× slower than alone, measured). So
  * the policy times a few steps of each mode now and then and runs the faster one in between.
+ * One policy serves the fits of one model shape (unitSplit.ts keeps it), so a fit of one epoch
+ * does not start from scratch.
  */
 
 /** Steps of each mode timed per measurement, after the first `WARM_UP` steps (run together). */
-const SAMPLES = 4;
+const SAMPLES = 6;
 const WARM_UP = 8;
+/** Alone must be at least this much faster: a measurement that happens to catch a busy moment should not keep the threads idle for a period. */
+const ALONE_MARGIN = 0.85;
 /** Steps between measurements. */
 const PERIOD = 128;
 
@@ -41,7 +45,7 @@ export class TogetherOrAlone {
     if (this.step <= WARM_UP || phase >= 2 * SAMPLES) return;
     (alone ? this.alone : this.together).push(micros);
     if (phase === 2 * SAMPLES - 1) {
-      this.choice = median(this.alone) < median(this.together) ? "alone" : "together";
+      this.choice = median(this.alone) < ALONE_MARGIN * median(this.together) ? "alone" : "together";
       this.together = [];
       this.alone = [];
     }
