@@ -4,7 +4,7 @@
  * for bit (Uint32Array views, Object.is on recorded numbers), and every split run asserts that it
  * really ran split (`info.threadsSplit === "hidden units"`), so a silent fallback fails the test.
  */
-import { after, test } from "node:test";
+import { after, test as nodeTest } from "node:test";
 import * as os from "node:os";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -35,10 +35,26 @@ import { ASGD } from "../../src/optim/asgd";
 import { Rprop } from "../../src/optim/rprop";
 import { setUpWasm, uniform } from "../wasmKernels/helpers";
 
-// More parts than this machine may have cores: the split caps its threads at the cores otherwise.
-const previousMaxThreads = setUnitSplitMaxThreads(8);
+/**
+ * A test with this file's settings, restored after it: the unit tests run many files in one process
+ * (scripts/tests.mjs), where another file's root hooks may have changed them (dataParallel.test.ts
+ * splits every batch: MIN_PART_MULTIPLY_ADDS 0). More parts than this machine may have cores (the
+ * split caps its threads at the cores otherwise), and fit's default least work per batch part.
+ */
+function test(name: string, fn: () => void | Promise<void>): void {
+  nodeTest(name, async () => {
+    const maxThreads = setUnitSplitMaxThreads(8);
+    const minPart = setMinPartMultiplyAdds(MIN_PART_MULTIPLY_ADDS);
+    try {
+      await fn();
+    } finally {
+      setUnitSplitMaxThreads(maxThreads);
+      setMinPartMultiplyAdds(minPart);
+    }
+  });
+}
+
 after(async () => {
-  setUnitSplitMaxThreads(previousMaxThreads);
   await stopUnitSplitWorkers();
   await stopReplicaThreads();
 });
