@@ -1,0 +1,49 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { TogetherOrAlone } from "../../src/train/unitSplitPolicy";
+
+/** Runs `steps` steps whose time is `timeOf(alone, step)`; returns which ran alone. */
+function run(policy: TogetherOrAlone, steps: number, timeOf: (alone: boolean, step: number) => number): boolean[] {
+  const modes: boolean[] = [];
+  for (let i = 0; i < steps; i++) {
+    const alone = policy.next();
+    modes.push(alone);
+    policy.record(alone, timeOf(alone, i));
+  }
+  return modes;
+}
+
+test("free cores: after one short measurement alone, every step runs together", () => {
+  const policy = new TogetherOrAlone();
+  const modes = run(policy, 1000, (alone) => (alone ? 1000 : 600));
+  const aloneSteps = modes.filter(Boolean).length;
+  assert.equal(aloneSteps, 6, "six steps timed alone, once");
+  assert.equal(modes.slice(100).some(Boolean), false);
+  assert.equal(policy.chosen, "together");
+});
+
+test("busy cores: together far slower, the steps run alone, and together is tried again now and then", () => {
+  const policy = new TogetherOrAlone();
+  const modes = run(policy, 1000, (alone) => (alone ? 1000 : 10_000));
+  assert.equal(policy.chosen, "alone");
+  const together = modes.slice(100).filter((alone) => !alone).length;
+  assert.ok(together > 0 && together <= 60, `together tried again ${together} times in 900 steps`);
+});
+
+test("the other core becomes busy, then free again: the policy follows, the negative control stays together", () => {
+  const policy = new TogetherOrAlone();
+  // Steps 0–299 free, 300–699 busy (together 10× slower), 700– free again.
+  const busy = (step: number) => step >= 300 && step < 700;
+  const modes = run(policy, 1200, (alone, step) => (alone ? 1000 : busy(step) ? 10_000 : 600));
+  assert.equal(modes.slice(350, 690).filter(Boolean).length > 300, true, "mostly alone while busy");
+  assert.equal(modes.slice(900).some(Boolean), false, "together again once free");
+  // Control: the same run without the busy phase never leaves together after its one measurement.
+  const control = run(new TogetherOrAlone(), 1200, (alone) => (alone ? 1000 : 600));
+  assert.equal(control.slice(100).some(Boolean), false);
+});
+
+test("alone only when clearly faster: a 10% gain does not idle the threads", () => {
+  const policy = new TogetherOrAlone();
+  run(policy, 500, (alone) => (alone ? 900 : 1000));
+  assert.equal(policy.chosen, "together");
+});
