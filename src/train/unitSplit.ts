@@ -10,10 +10,12 @@
  * at its end, before anything else reads them (the epoch's records, validation, callbacks, early
  * stopping) and when the fit stops with an error. What is recorded per step: the loss, the
  * accuracy and, with `norms: "step"`, the gradient and weight norms. The norms' sums of squares
- * are taken per thread over its range of the weights in double precision and added: a tensor that
- * two threads share is summed in another order than one thread's one pass, so its norm could
- * differ from one thread's in the last bit (a double's rounding deciding a float32's: about one
- * step in 10⁹); the loss, the accuracy, the weights and the optimizer's state are the same bits.
+ * are taken per thread over its segments of each tensor in double precision and added: a tensor
+ * that threads share (W1, b1, W2) is summed in another order than one thread's one pass, so its
+ * norm could differ from one thread's in the last bit (a double's rounding deciding a float32's:
+ * about one step in 10⁹; equal in every test); the loss, the accuracy, the weights and the
+ * optimizer's state are the same bits. Steps may run on this thread alone (unitSplitPolicy.ts),
+ * with the same values.
  *
  * Which fits: `planUnitSplit` (below) says, and why not.
  */
