@@ -26,7 +26,8 @@ import { recordNumber, validationKey, type EpochRecord, type StepRecord } from "
 import { StepReader } from "./stepReader";
 import { StepValueLayout } from "./stepValues";
 import { trainStep } from "./trainStep";
-import { UnitSplit, planUnitSplit } from "./unitSplit";
+import { UnitSplit } from "./unitSplit";
+import { planUnitSplit } from "./unitSplitPlan";
 import type { Batch } from "../data/loader";
 import { KeyboardInterrupt, throwIfInterrupted } from "./interrupt";
 

@@ -17,26 +17,23 @@
  * optimizer's state are the same bits. Steps may run on this thread alone (unitSplitPolicy.ts),
  * with the same values.
  *
- * Which fits: `planUnitSplit` (below) says, and why not.
+ * Which fits: `planUnitSplit` (unitSplitPlan.ts) says, and why not. The shared memory and its kept
+ * copy of the dataset: unitSplitMemory.ts; the worker threads: unitSplitWorkers.ts.
  */
-import * as os from "node:os";
-import * as path from "node:path";
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { simdModuleFor } from "../backend/fused/wasmSimd";
 import { sumOfSquaresModuleBytes } from "../backend/fused/wasmSumOfSquares";
 import { gemmModuleOn } from "../backend/wasmCode/gemm";
 import { gatherRowsModuleBytes } from "../backend/wasmKernels/gatherRowsSimd";
-import { wasmSimdSupported } from "../backend/wasmCode/simd";
-import { f32View, type WasmBackend } from "../backend/wasmKernels/wasmBackend";
-import { DataLoader } from "../data/loader";
-import { crossEntropy, crossEntropyWithGradient } from "../losses/crossEntropy";
-import { ChainOptimizer } from "../optim/chainOptimizer";
-import type { FusedStepInput, FusedStepProgram } from "../optim/fusedStepProgram";
 import type { Program } from "../backend/fused/program";
-import type { FitCallbacks, FitPlan } from "./fitOptions";
-import { accuracy } from "./metrics";
+import type { ChainOptimizer } from "../optim/chainOptimizer";
+import type { FusedStepInput, FusedStepProgram } from "../optim/fusedStepProgram";
+import type { FitPlan } from "./fitOptions";
 import type { StepValueLayout } from "./stepValues";
+import { dataOf, dropMemory, keepMemory, takeMemory, type SplitMemory } from "./unitSplitMemory";
+import type { UnitSplitPlan } from "./unitSplitPlan";
+import { readyOn, returnWorker, takeWorker, unitSplitFailedMessage } from "./unitSplitWorkers";
 import {
   COMMAND,
   CONTROL_WORDS,
@@ -54,73 +51,11 @@ import {
 import type { ConfigureMessage, WorkerReport } from "./unitSplitWorker";
 import { TogetherOrAlone } from "./unitSplitPolicy";
 
-export function unitSplitFailedMessage(why: string): string {
-  return `fit: a training thread of the hidden-unit split failed (${why}); train on one thread with threads: 1 (or OPTIMLAB_THREADS=1)`;
-}
+export { planUnitSplit, setUnitSplitMaxThreads, type UnitSplitPlan } from "./unitSplitPlan";
+export { stopUnitSplitWorkers, unitSplitFailedMessage } from "./unitSplitWorkers";
 
 export function unitSplitProgramMessage(): string {
   return "fit: the optimizer's update no longer runs as one element-wise program over all weights (an option changed during the fit?), which the hidden-unit split needs; train on one thread with threads: 1";
-}
-
-/** How a fit would be split by hidden units, or why not. */
-export type UnitSplitPlan =
-  | { readonly ok: true; readonly threads: number; readonly optimizer: ChainOptimizer; readonly why?: undefined }
-  | { readonly ok?: undefined; readonly why: string };
-
-/**
- * Whether `fit` can split this training by hidden units over `plan.threads` threads: on the wasm
- * backend with SIMD and shared memory; a Sequential of two of `models`' fused dense layers (ReLU
- * with bias, then linear with bias) whose weights are the trainable variables in layer order,
- * trained tape-free (denseStackGradients.ts: `losses.crossEntropy` with its defaults, no
- * regularizer) on float32 inputs [examples, features] and int32 class labels [examples], by a
- * DataLoader of optimlab's own batches; no gradient clipping; "accuracy" as the only metric; an
- * optim optimizer whose update is one element-wise program over all weights (one parameter group:
- * SGD, Adam, AdamW, RMSprop, …); and no `onStepEnd` callback (it could read the weights, which
- * live on the threads during an epoch).
- */
-export function planUnitSplit(
-  model: tf.LayersModel,
-  plan: FitPlan,
-  callbacks: FitCallbacks | undefined,
-): UnitSplitPlan {
-  if (tf.getBackend() !== "wasm" || !wasmSimdSupported()) return { why: "not the wasm backend with SIMD" };
-  if (typeof SharedArrayBuffer === "undefined") return { why: "no shared memory" };
-  const stack = plan.denseStack;
-  if (!stack || stack.layers.length !== 2) return { why: "not a dense network of two layers trained without the tape" };
-  const [first, second] = stack.layers;
-  if (first.activation !== "relu" || second.activation !== "linear" || !first.bias || !second.bias)
-    return { why: "not a ReLU hidden layer and a linear output layer, both with bias" };
-  const expected = [first.kernel, first.bias, second.kernel, second.bias];
-  if (plan.variables.length !== 4 || plan.variables.some((v, i) => v !== expected[i]))
-    return { why: "the trainable variables are not the layers' weights in order" };
-  if (plan.loss !== crossEntropy || plan.regularizer !== undefined) return { why: "not losses.crossEntropy alone" };
-  if (plan.clipGradNorm !== undefined) return { why: "gradient clipping" };
-  if (plan.metrics.some((m) => m.name !== "accuracy" || m.fn !== accuracy))
-    return { why: "a metric other than accuracy" };
-  if (callbacks?.onStepEnd !== undefined)
-    return { why: "an onStepEnd callback (the weights live on the threads during an epoch)" };
-  const { loader } = plan;
-  const ownBatches = loader.batches === DataLoader.prototype.batches && loader.order === DataLoader.prototype.order;
-  if (!ownBatches) return { why: "a DataLoader subclass with its own batches" };
-  const { x, y } = loader.dataset;
-  const [inputs, hidden] = first.kernel.shape as [number, number];
-  const classes = (second.kernel.shape as [number, number])[1];
-  if (x.dtype !== "float32" || x.rank !== 2 || x.shape[1] !== inputs)
-    return { why: "inputs that are not float32 rows" };
-  if (y.dtype !== "int32" || y.rank !== 1) return { why: "labels that are not int32 class indices" };
-  try {
-    if (crossEntropyWithGradient([y.shape[0] ?? 0, classes], y) === undefined)
-      return { why: "labels crossEntropy computes otherwise" };
-  } catch {
-    return { why: "labels crossEntropy refuses (the step says why)" };
-  }
-  const optimizer: unknown = plan.optimizer;
-  if (!(optimizer instanceof ChainOptimizer) || optimizer.fusedStepProgram(plan.variables) === undefined)
-    return { why: "an optimizer whose update is not one element-wise program over all weights" };
-  // More threads than cores would make every meeting wait for the scheduler.
-  const threads = Math.min(plan.threads, hidden, maxThreads ?? os.availableParallelism());
-  if (threads < 2) return { why: hidden < 2 ? "fewer than two hidden units" : "one core" };
-  return { ok: true, threads, optimizer: optimizer as ChainOptimizer };
 }
 
 /** State vectors beyond the optimizer's at the start (links added later: SGD's momentum switched on). */
@@ -129,58 +64,8 @@ const SPARE_STATE_VECTORS = 2;
 /** The trainer's waits end after this many 100 ms sleeps: a worker that vanished without a word ends the fit. */
 const MAX_SLEEPS = 300;
 
-/** A split's shared memory, kept after its fit for the next fit on the same data. */
-interface SplitMemory {
-  readonly memory: WebAssembly.Memory;
-  readonly pages: number;
-  /** The dataset's data (tfjs data ids: the same data as long as they live) copied into it. */
-  readonly x: object;
-  readonly y: object;
-  /** Holds that dataset already (a kept memory taken again). */
-  holdsData: boolean;
-  /** A fit holds it. */
-  busy: boolean;
-}
-
 /** The together-or-alone policy of each shape (threads, inputs, hidden units, classes) split so far. */
 const policies = new Map<string, TogetherOrAlone>();
-
-/** The last fit's memory (one kept: a dataset's copy can be large). */
-let kept: SplitMemory | undefined;
-
-/**
- * A memory of at least `pages` pages for a fit on (x, y): the kept one when it holds this very
- * data (tfjs data never changes under a data id; a variable's `assign` gives it a new one) and no
- * fit holds it, else a new one.
- */
-function takeMemory(pages: number, x: tf.Tensor, y: tf.Tensor): SplitMemory {
-  if (kept !== undefined && !kept.busy && kept.pages >= pages && kept.x === x.dataId && kept.y === y.dataId) {
-    kept.busy = true;
-    kept.holdsData = true;
-    return kept;
-  }
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-  return { memory, pages, x: x.dataId, y: y.dataId, holdsData: false, busy: true };
-}
-
-/** x's values: a view of the wasm backend's own memory where it lies there (no copy), else read. */
-function dataOf(x: tf.Tensor): Float32Array {
-  const backend = tf.backend() as unknown as WasmBackend;
-  if (tf.getBackend() === "wasm" && x.dtype === "float32") return f32View(backend, x);
-  return x.dataSync() as Float32Array;
-}
-
-let maxThreads: number | undefined;
-
-/**
- * Sets the most threads the split uses (default: the cores; tests raise it to check more parts
- * than this machine has cores); returns the previous setting.
- */
-export function setUnitSplitMaxThreads(threads: number | undefined): number | undefined {
-  const previous = maxThreads;
-  maxThreads = threads;
-  return previous;
-}
 
 /** Bump allocation of 64-byte-aligned blocks. */
 class Heap {
@@ -219,32 +104,6 @@ function productModules(
     input2: gemmModuleOn(memory, rows, classes, units, "rows"),
     kernel1: gemmModuleOn(memory, inputs, rows, units, "columns", inputs),
   };
-}
-
-/** The worker's entry: the compiled .js, or the .ts source when optimlab itself runs under tsx. */
-function workerEntry(): { code: string; eval: boolean } {
-  const extension = path.extname(__filename);
-  const file = path.join(__dirname, `unitSplitWorker${extension}`);
-  if (extension !== ".ts") return { code: file, eval: false };
-  return { code: `require("tsx/cjs"); require(${JSON.stringify(file)});`, eval: true };
-}
-
-/** Idle worker threads, kept for later fits (starting one costs ≈ 30–60 ms). */
-const idle: Worker[] = [];
-
-function takeWorker(): Worker {
-  const kept = idle.pop();
-  if (kept) return kept;
-  const entry = workerEntry();
-  const worker = new Worker(entry.code, { eval: entry.eval });
-  worker.unref();
-  worker.on("error", () => undefined); // reported through the fit's port or its exit
-  return worker;
-}
-
-/** Ends the kept worker threads (tests). */
-export async function stopUnitSplitWorkers(): Promise<void> {
-  await Promise.all(idle.splice(0).map((worker) => worker.terminate()));
 }
 
 /** The record values of a step, as `StepValueLayout.row` takes them. */
@@ -432,7 +291,7 @@ export class UnitSplit {
       await Promise.all(ready);
       for (const worker of workers) worker.unref();
     } catch (error) {
-      held.busy = false;
+      dropMemory(held);
       abortSplit(new Int32Array(memory.buffer), control / 4);
       for (const worker of workers) void worker.terminate();
       for (const port of ports) port.close();
@@ -547,11 +406,11 @@ export class UnitSplit {
     for (const port of this.ports) port.close();
     for (const worker of this.workers) {
       if (failed) void worker.terminate();
-      else idle.push(worker);
+      else returnWorker(worker);
     }
     // The memory (with its copy of the dataset) serves the next fit on the same data.
-    this.held.busy = false;
-    if (!failed) kept = this.held;
+    if (failed) dropMemory(this.held);
+    else keepMemory(this.held);
   }
 
   /**
@@ -678,18 +537,4 @@ export class UnitSplit {
     }
     return undefined;
   }
-}
-
-/** Resolves when the worker reports ready on `port`; rejects when it fails or exits first. */
-function readyOn(worker: Worker, port: MessagePort): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const onExit = (code: number) => reject(new Error(unitSplitFailedMessage(`the thread exited with code ${code}`)));
-    worker.once("exit", onExit);
-    port.once("message", (report: WorkerReport) => {
-      worker.off("exit", onExit);
-      port.unref();
-      if (report.kind === "ready") resolve();
-      else reject(new Error(unitSplitFailedMessage(report.message)));
-    });
-  });
 }

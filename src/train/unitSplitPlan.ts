@@ -1,0 +1,84 @@
+/**
+ * Which fits `fit` splits by hidden units (unitSplit.ts), and over how many threads; or why not.
+ */
+import * as os from "node:os";
+import * as tf from "@tensorflow/tfjs";
+import { wasmSimdSupported } from "../backend/wasmCode/simd";
+import { DataLoader } from "../data/loader";
+import { crossEntropy, crossEntropyWithGradient } from "../losses/crossEntropy";
+import { ChainOptimizer } from "../optim/chainOptimizer";
+import type { FitCallbacks, FitPlan } from "./fitOptions";
+import { accuracy } from "./metrics";
+
+/** How a fit would be split by hidden units, or why not. */
+export type UnitSplitPlan =
+  | { readonly ok: true; readonly threads: number; readonly optimizer: ChainOptimizer; readonly why?: undefined }
+  | { readonly ok?: undefined; readonly why: string };
+
+/**
+ * Whether `fit` can split this training by hidden units over `plan.threads` threads: on the wasm
+ * backend with SIMD and shared memory; a Sequential of two of `models`' fused dense layers (ReLU
+ * with bias, then linear with bias) whose weights are the trainable variables in layer order,
+ * trained tape-free (denseStackGradients.ts: `losses.crossEntropy` with its defaults, no
+ * regularizer) on float32 inputs [examples, features] and int32 class labels [examples], by a
+ * DataLoader of optimlab's own batches; no gradient clipping; "accuracy" as the only metric; an
+ * optim optimizer whose update is one element-wise program over all weights (one parameter group:
+ * SGD, Adam, AdamW, RMSprop, …); and no `onStepEnd` callback (it could read the weights, which
+ * live on the threads during an epoch).
+ */
+export function planUnitSplit(
+  model: tf.LayersModel,
+  plan: FitPlan,
+  callbacks: FitCallbacks | undefined,
+): UnitSplitPlan {
+  if (tf.getBackend() !== "wasm" || !wasmSimdSupported()) return { why: "not the wasm backend with SIMD" };
+  if (typeof SharedArrayBuffer === "undefined") return { why: "no shared memory" };
+  const stack = plan.denseStack;
+  if (!stack || stack.layers.length !== 2) return { why: "not a dense network of two layers trained without the tape" };
+  const [first, second] = stack.layers;
+  if (first.activation !== "relu" || second.activation !== "linear" || !first.bias || !second.bias)
+    return { why: "not a ReLU hidden layer and a linear output layer, both with bias" };
+  const expected = [first.kernel, first.bias, second.kernel, second.bias];
+  if (plan.variables.length !== 4 || plan.variables.some((v, i) => v !== expected[i]))
+    return { why: "the trainable variables are not the layers' weights in order" };
+  if (plan.loss !== crossEntropy || plan.regularizer !== undefined) return { why: "not losses.crossEntropy alone" };
+  if (plan.clipGradNorm !== undefined) return { why: "gradient clipping" };
+  if (plan.metrics.some((m) => m.name !== "accuracy" || m.fn !== accuracy))
+    return { why: "a metric other than accuracy" };
+  if (callbacks?.onStepEnd !== undefined)
+    return { why: "an onStepEnd callback (the weights live on the threads during an epoch)" };
+  const { loader } = plan;
+  const ownBatches = loader.batches === DataLoader.prototype.batches && loader.order === DataLoader.prototype.order;
+  if (!ownBatches) return { why: "a DataLoader subclass with its own batches" };
+  const { x, y } = loader.dataset;
+  const [inputs, hidden] = first.kernel.shape as [number, number];
+  const classes = (second.kernel.shape as [number, number])[1];
+  if (x.dtype !== "float32" || x.rank !== 2 || x.shape[1] !== inputs)
+    return { why: "inputs that are not float32 rows" };
+  if (y.dtype !== "int32" || y.rank !== 1) return { why: "labels that are not int32 class indices" };
+  try {
+    if (crossEntropyWithGradient([y.shape[0] ?? 0, classes], y) === undefined)
+      return { why: "labels crossEntropy computes otherwise" };
+  } catch {
+    return { why: "labels crossEntropy refuses (the step says why)" };
+  }
+  const optimizer: unknown = plan.optimizer;
+  if (!(optimizer instanceof ChainOptimizer) || optimizer.fusedStepProgram(plan.variables) === undefined)
+    return { why: "an optimizer whose update is not one element-wise program over all weights" };
+  // More threads than cores would make every meeting wait for the scheduler.
+  const threads = Math.min(plan.threads, hidden, maxThreads ?? os.availableParallelism());
+  if (threads < 2) return { why: hidden < 2 ? "fewer than two hidden units" : "one core" };
+  return { ok: true, threads, optimizer: optimizer as ChainOptimizer };
+}
+
+let maxThreads: number | undefined;
+
+/**
+ * Sets the most threads the split uses (default: the cores; tests raise it to check more parts
+ * than this machine has cores); returns the previous setting.
+ */
+export function setUnitSplitMaxThreads(threads: number | undefined): number | undefined {
+  const previous = maxThreads;
+  maxThreads = threads;
+  return previous;
+}

@@ -1,0 +1,56 @@
+/**
+ * The worker threads of the hidden-unit split (unitSplitWorker.ts's entry): started on first use,
+ * unreferenced, kept for later fits, and told apart from a fit's failure when they do not start.
+ */
+import * as path from "node:path";
+import { Worker, type MessagePort } from "node:worker_threads";
+import type { WorkerReport } from "./unitSplitWorker";
+
+export function unitSplitFailedMessage(why: string): string {
+  return `fit: a training thread of the hidden-unit split failed (${why}); train on one thread with threads: 1 (or OPTIMLAB_THREADS=1)`;
+}
+
+/** The worker's entry: the compiled .js, or the .ts source when optimlab itself runs under tsx. */
+function workerEntry(): { code: string; eval: boolean } {
+  const extension = path.extname(__filename);
+  const file = path.join(__dirname, `unitSplitWorker${extension}`);
+  if (extension !== ".ts") return { code: file, eval: false };
+  return { code: `require("tsx/cjs"); require(${JSON.stringify(file)});`, eval: true };
+}
+
+/** Idle worker threads, kept for later fits (starting one costs ≈ 30–60 ms). */
+const idle: Worker[] = [];
+
+export function takeWorker(): Worker {
+  const kept = idle.pop();
+  if (kept) return kept;
+  const entry = workerEntry();
+  const worker = new Worker(entry.code, { eval: entry.eval });
+  worker.unref();
+  worker.on("error", () => undefined); // reported through the fit's port or its exit
+  return worker;
+}
+
+/** Ends the kept worker threads (tests). */
+export async function stopUnitSplitWorkers(): Promise<void> {
+  await Promise.all(idle.splice(0).map((worker) => worker.terminate()));
+}
+
+/** Gives a worker back for later fits. */
+export function returnWorker(worker: Worker): void {
+  idle.push(worker);
+}
+
+/** Resolves when the worker reports ready on `port`; rejects when it fails or exits first. */
+export function readyOn(worker: Worker, port: MessagePort): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onExit = (code: number) => reject(new Error(unitSplitFailedMessage(`the thread exited with code ${code}`)));
+    worker.once("exit", onExit);
+    port.once("message", (report: WorkerReport) => {
+      worker.off("exit", onExit);
+      port.unref();
+      if (report.kind === "ready") resolve();
+      else reject(new Error(unitSplitFailedMessage(report.message)));
+    });
+  });
+}
