@@ -249,6 +249,7 @@ export class UnitSplit {
       control,
       scalars,
       maxScalars,
+      norms: plan.normsPerStep,
     };
     // The dataset once (a fit on the same tensors reuses the memory that holds it): every step
     // gathers its rows from here.

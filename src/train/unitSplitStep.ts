@@ -56,6 +56,8 @@ export interface UnitSplitLayout {
   /** Float64: the update program's scalars for the current step. */
   readonly scalars: number;
   readonly maxScalars: number;
+  /** Whether the steps record the gradient and weight norms (fit's `norms: "step"`): their sums of squares are taken only then. */
+  readonly norms: boolean;
 }
 
 /** One thread's own memory and share of the work. */
@@ -391,7 +393,7 @@ export class ThreadStep {
     if (held === undefined) throw new Error(`unit split: update program ${program} missing`);
     const { own, layout } = this;
     const sums = own.sums / 8;
-    this.sumsOfSquares(layout.grads, sums);
+    if (layout.norms) this.sumsOfSquares(layout.grads, sums);
     const { inputVectors, outputVectors, scalarCount } = held.update;
     const scalars = layout.scalars / 8;
     for (const [from, to] of own.segments) {
@@ -402,7 +404,7 @@ export class ThreadStep {
       args.push(to - from);
       held.run(...args);
     }
-    this.sumsOfSquares(layout.params, sums + own.segments.length);
+    if (layout.norms) this.sumsOfSquares(layout.params, sums + own.segments.length);
   }
 
   private productsFor(rows: number): ThreadProducts {
