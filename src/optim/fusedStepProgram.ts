@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Program, TraceCache } from "../backend/fused";
 import { Recorder, type Ew } from "../backend/fused/expression";
+import { APPLIED, stepThenApply } from "../transforms/elementwiseStep";
 import type { ElementwiseStep, TensorTree, TransformState } from "../transforms/types";
 
 /**
@@ -50,13 +51,10 @@ export function staleFusedStepMessage(): string {
   return "fusedStepProgram: commit() of a stale step (already committed, or the optimizer stepped since): get a new fusedStepProgram";
 }
 
-/** The names of the gradient and parameter inputs in the traced step (those of `runElementwiseStepAndApply`). */
-const GRADIENT = "u";
-const PARAMETER = "p";
-const PARAM_OUTPUT = "param";
+const { gradient: GRADIENT, parameter: PARAMETER, parameterOutput: PARAM_OUTPUT } = APPLIED;
 
 /**
- * Traces `step` followed by `p + out` — the program `runElementwiseStepAndApply` runs in place
+ * Traces `step` followed by `p + out` (`stepThenApply`) — the program `runElementwiseStepAndApply` runs in place
  * for an optimizer: inputs `step.trees` in order, then `u` (the gradient), then `p` (the
  * parameter); outputs the new state trees in the body's order, then `param` — without running
  * any kernel. Undefined where the in-place path would not write every state output over its own
@@ -75,10 +73,7 @@ export function traceFusedStep<S extends TransformState>(
   const recorder = new Recorder(names.length);
   const symbols: Record<string, Ew> = {};
   names.forEach((name, i) => (symbols[name] = recorder.input(i)));
-  const outputs = step.body(symbols);
-  const results: Record<string, Ew> = {};
-  for (const name of Object.keys(outputs)) if (name !== "out") results[name] = outputs[name];
-  results[PARAM_OUTPUT] = symbols[PARAMETER].add(outputs.out);
+  const results = stepThenApply(step)(symbols);
   const outNames = Object.keys(results);
 
   const replaces = step.replaces ?? {};

@@ -38,6 +38,22 @@ export interface ApplyOptions {
   readonly inPlace?: boolean;
 }
 
+/** The symbols of the gradient and parameter inputs, and the new parameter's output, in `stepThenApply`. */
+export const APPLIED = { gradient: "u", parameter: "p", parameterOutput: "param" } as const;
+
+/**
+ * `step`'s formula followed by `p + out` (as `tf.add(p, u)`): the new state trees and the new
+ * parameter as output `param`; it reads `step.trees`, the gradient `u` and the parameter `p`.
+ */
+export function stepThenApply(step: ElementwiseStep): (x: ElementwiseSymbols) => Record<string, Ew> {
+  return (x) => {
+    const outputs = step.body(x);
+    const results = without(outputs, "out");
+    results[APPLIED.parameterOutput] = (x[APPLIED.parameter] as Ew).add(outputs.out);
+    return results;
+  };
+}
+
 /**
  * Runs `step` and adds its update to `params` (`p + u`, as `tf.add(p, u)`) in the same kernel:
  * the new parameters and the next state. The update itself is not written out.
@@ -51,14 +67,9 @@ export function runElementwiseStepAndApply<T extends TensorTree, S extends Trans
 ): [T, S] {
   const trees: Record<string, TensorTree> = {};
   for (const name of Object.keys(step.trees)) trees[name] = step.trees[name];
-  trees.u = updates;
-  trees.p = params;
-  const body = (x: ElementwiseSymbols) => {
-    const outputs = step.body(x);
-    const results = without(outputs, "out");
-    results.param = (x.p as Ew).add(outputs.out);
-    return results;
-  };
+  trees[APPLIED.gradient] = updates;
+  trees[APPLIED.parameter] = params;
+  const body = stepThenApply(step);
   let overwrite: Record<string, string> | undefined;
   if (options.inPlace === true) {
     overwrite = step.replaces === undefined ? {} : without(step.replaces, "param");
