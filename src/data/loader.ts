@@ -154,6 +154,14 @@ export class DataLoader implements Iterable<Batch> {
     return new Random(deriveSeed(this.seed, epoch)).permutation(this.size);
   }
 
+  /**
+   * The example order epoch `epoch`'s batches take, batch after batch: a full batch is the dataset
+   * in order, shuffled or not (the mean loss does not depend on the order).
+   */
+  batchOrder(epoch: number): Int32Array {
+    return this.isFullBatch ? Int32Array.from({ length: this.size }, (_, i) => i) : this.order(epoch);
+  }
+
   /** Batches of one given epoch (does not advance `epoch`). */
   *batches(epoch: number): Generator<Batch> {
     checkNotDisposed((this.constructor as typeof DataLoader).name, this.dataset);

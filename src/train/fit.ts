@@ -190,7 +190,7 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
       unitSplit?.beginEpoch(epoch - 1);
       for (const batch of unitSplit ? unitSplit.batches() : loader.batches(epoch - 1)) {
         const lr = currentLr(optimizer);
-        const result = unitSplit ? unitSplit.step(batch.index, layout) : tensorStep(batch as Batch);
+        const result = unitSplit ? unitSplit.step(batch, layout) : tensorStep(batch as Batch);
         // A step on this thread costs no microtask; the batch split's is awaited.
         const packed = result instanceof Promise ? await result : result;
         globalStep++;

@@ -122,6 +122,8 @@ export class UnitSplit {
   private readonly own: ThreadStep;
   private readonly programs = new Map<Program, UpdateProgram>();
   private readonly stateVectors: Map<string, number>;
+  /** Each state input loaded into its vector, with the optimizer's state variables it came from. */
+  private readonly stateInputs = new Map<string, Extract<FusedStepInput, { kind: "state" }>>();
   /** State vectors no state input holds yet. */
   private readonly spareVectors: number[];
   private inEpoch = false;
@@ -307,11 +309,10 @@ export class UnitSplit {
     const step = this.stepProgram(); // creates the optimizer's state on the first call
     const { layout } = this;
     this.plan.variables.forEach((variable, i) => this.load(layout.params, i, variable.dataSync() as Float32Array));
-    for (const input of step.inputs) if (input.kind === "state") this.loadState(input, this.vectorOf(input));
-    // A full batch is the dataset in order, shuffled or not (DataLoader.batches).
-    const { loader } = this.plan;
-    const order = loader.isFullBatch ? Int32Array.from({ length: loader.size }, (_, i) => i) : loader.order(epochIndex);
-    this.i32.set(order, layout.order / 4);
+    // What this epoch writes back: the state inputs loaded from here on (a callback may have replaced the optimizer's state).
+    this.stateInputs.clear();
+    for (const input of step.inputs) if (input.kind === "state") this.vectorOf(input);
+    this.i32.set(this.plan.loader.batchOrder(epochIndex), layout.order / 4);
     this.inEpoch = true;
   }
 
@@ -327,27 +328,23 @@ export class UnitSplit {
     if (!this.inEpoch) return;
     this.inEpoch = false;
     const { layout } = this;
-    const slice = (vector: number, i: number) => this.read(vector, i);
-    const step = this.optimizer.fusedStepProgram(this.plan.variables);
     tf.tidy(() => {
-      this.plan.variables.forEach((variable, i) => variable.assign(tf.tensor(slice(layout.params, i), variable.shape)));
-      for (const input of step?.inputs ?? []) {
-        if (input.kind !== "state") continue;
-        const vector = this.stateVectors.get(input.name);
-        if (vector === undefined) continue;
+      this.plan.variables.forEach((variable, i) =>
+        variable.assign(tf.tensor(this.read(layout.params, i), variable.shape)),
+      );
+      for (const [name, input] of this.stateInputs) {
+        const vector = this.stateVectors.get(name) as number;
         this.plan.variables.forEach((variable, i) => {
           const state = input.tensors.get(variable);
-          if (state) state.assign(tf.tensor(slice(vector, i), state.shape));
+          if (state) state.assign(tf.tensor(this.read(vector, i), state.shape));
         });
       }
     });
   }
 
-  /** Runs batch `index` of the epoch on every thread; returns its recorded values. */
-  step(index: number, layoutOfValues: StepValueLayout): Float32Array {
-    const { loader } = this.plan;
-    const first = index * loader.batchSize;
-    const rows = Math.min(loader.batchSize, loader.size - first);
+  /** Runs one of the epoch's {@link batches} on every thread; returns its recorded values. */
+  step({ index, size: rows }: { index: number; size: number }, layoutOfValues: StepValueLayout): Float32Array {
+    const first = index * this.plan.loader.batchSize;
     const step = this.stepProgram();
     const update = this.updateOf(step);
     this.f64.set(step.scalars, this.layout.scalars / 8);
@@ -472,22 +469,24 @@ export class UnitSplit {
   }
 
   /**
-   * The vector of a state input: its own from the first time it is seen (a link the optimizer
-   * added during the fit, e.g. SGD's momentum switched on in a callback, gets a spare one, loaded
-   * from the optimizer's state).
+   * The vector of a state input, loaded from the optimizer's state the first time this epoch: its
+   * own vector from the first time it is seen (a link the optimizer added during the fit, e.g.
+   * SGD's momentum switched on in a callback, gets a spare one).
    */
   private vectorOf(input: Extract<FusedStepInput, { kind: "state" }>): number {
-    const known = this.stateVectors.get(input.name);
-    if (known !== undefined) return known;
-    const vector = this.spareVectors.shift();
-    if (vector === undefined) throw new Error(unitSplitProgramMessage());
-    this.stateVectors.set(input.name, vector);
-    this.loadState(input, vector);
+    let vector = this.stateVectors.get(input.name);
+    if (vector === undefined) {
+      vector = this.spareVectors.shift();
+      if (vector === undefined) throw new Error(unitSplitProgramMessage());
+      this.stateVectors.set(input.name, vector);
+    }
+    if (!this.stateInputs.has(input.name)) this.loadState(input, vector);
     return vector;
   }
 
-  /** The optimizer's state tensors of `input` into `vector`. */
+  /** The optimizer's state tensors of `input` into `vector` (and where `endEpoch` writes them back). */
   private loadState(input: Extract<FusedStepInput, { kind: "state" }>, vector: number): void {
+    this.stateInputs.set(input.name, input);
     this.plan.variables.forEach((variable, i) => {
       const state = input.tensors.get(variable);
       if (state) this.load(vector, i, state.dataSync() as Float32Array);

@@ -48,7 +48,10 @@ export function planUnitSplit(
   if (callbacks?.onStepEnd !== undefined)
     return { why: "an onStepEnd callback (the weights live on the threads during an epoch)" };
   const { loader } = plan;
-  const ownBatches = loader.batches === DataLoader.prototype.batches && loader.order === DataLoader.prototype.order;
+  const ownBatches =
+    loader.batches === DataLoader.prototype.batches &&
+    loader.order === DataLoader.prototype.order &&
+    loader.batchOrder === DataLoader.prototype.batchOrder;
   if (!ownBatches) return { why: "a DataLoader subclass with its own batches" };
   const { x, y } = loader.dataset;
   const [inputs, hidden] = first.kernel.shape as [number, number];

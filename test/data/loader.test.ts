@@ -179,3 +179,20 @@ test("a rank-0 x or y is reported as a scalar, not as an empty dataset", () => {
   assert.match(scalarDatasetMessage("x"), /^Dataset x is a scalar \(rank 0\): /);
   tf.dispose([x, y, rows]);
 });
+
+test("batchOrder is the order batches() takes: the shuffled order, but a full batch in dataset order", () => {
+  const data = dataset(10);
+  const shuffled = new DataLoader(data, { batchSize: 4, shuffle: true, seed: 3 });
+  assert.deepEqual(shuffled.batchOrder(2), shuffled.order(2));
+  assert.notDeepEqual(Array.from(shuffled.batchOrder(2)), [...Array(10).keys()], "shuffled");
+  const full = new DataLoader(data, { batchSize: "full", shuffle: true, seed: 3 });
+  assert.deepEqual(Array.from(full.batchOrder(2)), [...Array(10).keys()]);
+  assert.notDeepEqual(Array.from(full.order(2)), [...Array(10).keys()], "order() itself is shuffled");
+  const [batch] = [...full.batches(2)];
+  assert.deepEqual(
+    Array.from(batch.x.dataSync()),
+    Array.from(data.x.dataSync()),
+    "the full batch is the dataset in order",
+  );
+  tf.dispose([data.x, data.y]);
+});
