@@ -26,22 +26,8 @@ function generatedProduct(
   layout: ALayout,
   lda = m,
 ): Float32Array {
-  // A, B, C, 16 guard floats, the step list (k int32, written only when zeros are skipped), 16 more.
-  const bytes = 4 * (a.length + b.length + m * n + 32) + stepListBytes(m, k);
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-  const heap = new Float32Array(memory.buffer);
-  heap.set(a, 0);
-  heap.set(b, a.length);
-  const c = a.length + b.length;
-  heap.fill(NaN, c); // anything the product does not write stays NaN
-  const list = 4 * (c + m * n + 16);
-  const module = new WebAssembly.Module(gemmModuleBytes(m, k, n, layout, false, false, lda));
-  const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm as Gemm;
-  gemm(0, 4 * a.length, 4 * c, list);
-  assert.ok(heap.subarray(c + m * n, c + m * n + 16).every(Number.isNaN), "nothing written past C");
-  const pastList = list / 4 + stepListBytes(m, k) / 4;
-  assert.ok(heap.subarray(pastList, pastList + 16).every(Number.isNaN), "nothing written past the step list");
-  return heap.slice(c, c + m * n);
+  const fill = new Float32Array(m * n).fill(NaN); // anything the product does not write stays NaN
+  return blockProduct(a, b, m, k, n, layout, 0, n, 0, n, true, fill, lda);
 }
 
 test("SIMD product: bit-identical to the in-order float32 reference for ragged shapes and both layouts", () => {
@@ -193,7 +179,8 @@ test("SIMD product: a block that skips lists its non-zero steps in order in the 
 
 /**
  * Runs the product of B's columns [j0, j0+n) of a [k×ldb] B into C's columns [c0, c0+n) of an
- * [m×ldc] C that holds `fill` elsewhere (ldb, ldc > n: one thread's share of a layer's units).
+ * [m×ldc] C that holds `fill` elsewhere (ldb, ldc > n: one thread's share of a layer's units), on a
+ * fresh memory; checks that nothing is written past C or past the step list.
  */
 function blockProduct(
   a: Float32Array,
@@ -208,7 +195,9 @@ function blockProduct(
   ldc: number,
   skipZeros: boolean,
   fill: Float32Array,
+  lda = m,
 ): Float32Array {
+  // A, B, C, 16 guard floats, the step list (k int32, written only when zeros are skipped), 16 more.
   const bytes = 4 * (a.length + b.length + m * ldc + 32) + stepListBytes(m, k);
   const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
   const heap = new Float32Array(memory.buffer);
@@ -218,10 +207,12 @@ function blockProduct(
   heap.set(fill, c);
   heap.fill(NaN, c + m * ldc);
   const list = 4 * (c + m * ldc + 16);
-  const module = new WebAssembly.Module(gemmModuleBytes(m, k, n, layout, false, false, m, skipZeros, ldb, ldc));
+  const module = new WebAssembly.Module(gemmModuleBytes(m, k, n, layout, false, false, lda, skipZeros, ldb, ldc));
   const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm as Gemm;
   gemm(0, 4 * (a.length + j0), 4 * (c + c0), list);
   assert.ok(heap.subarray(c + m * ldc, c + m * ldc + 16).every(Number.isNaN), "nothing written past C");
+  const pastList = list / 4 + stepListBytes(m, k) / 4;
+  assert.ok(heap.subarray(pastList, pastList + 16).every(Number.isNaN), "nothing written past the step list");
   return heap.slice(c, c + m * ldc);
 }
 
