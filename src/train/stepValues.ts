@@ -65,7 +65,7 @@ export class StepValueLayout {
   }
 
   /** `values` as one packed row (float32, as {@link pack}'s tensor holds them), for steps computed off tfjs. */
-  row(values: Omit<StepNumbers, "penalty"> & { penalty?: number }): Float32Array {
+  row(values: StepNumbers): Float32Array {
     const row = new Float32Array(this.width);
     row[0] = values.loss;
     let at = 1;

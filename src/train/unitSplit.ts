@@ -30,7 +30,7 @@ import type { Program } from "../backend/fused/program";
 import type { ChainOptimizer } from "../optim/chainOptimizer";
 import type { FusedStepInput, FusedStepProgram } from "../optim/fusedStepProgram";
 import type { FitPlan } from "./fitOptions";
-import type { StepValueLayout } from "./stepValues";
+import type { StepNumbers, StepValueLayout } from "./stepValues";
 import { dataOf, dropMemory, keepMemory, takeMemory, type SplitMemory } from "./unitSplitMemory";
 import type { UnitSplitPlan } from "./unitSplitPlan";
 import { readyOn, returnWorker, takeWorker, unitSplitFailedMessage } from "./unitSplitWorkers";
@@ -104,14 +104,6 @@ function productModules(
     input2: gemmModuleOn(memory, rows, classes, units, "rows"),
     kernel1: gemmModuleOn(memory, inputs, rows, units, "columns", inputs),
   };
-}
-
-/** The record values of a step, as `StepValueLayout.row` takes them. */
-export interface UnitSplitStepValues {
-  loss: number;
-  gradNorm?: number;
-  weightNorm?: number;
-  metrics: number[];
 }
 
 export class UnitSplit {
@@ -372,7 +364,7 @@ export class UnitSplit {
     }
     this.policy.record(alone, (performance.now() - start) * 1000);
     step.commit();
-    const values: UnitSplitStepValues = {
+    const values: StepNumbers = {
       loss: result.loss,
       metrics: this.plan.metrics.map(() => Math.fround(result.correct / rows)),
     };
