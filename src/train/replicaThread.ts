@@ -5,11 +5,11 @@
  * that says so, and leaves the pool: a fit never hangs on a dead replica. Threads are unreferenced,
  * so a script ends when its own work does.
  */
-import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { BackendName } from "../backend";
 import { ReplicaState, type ReplicaChannel } from "./replicaChannel";
 import type { ReplicaReply, ReplicaSetup } from "./replicaSetup";
+import { workerEntry } from "./workerEntry";
 
 export function replicaStoppedMessage(why: string): string {
   return `fit: a data-parallel replica thread stopped (${why}); train on one thread with threads: 1 (or OPTIMLAB_THREADS=1)`;
@@ -21,14 +21,6 @@ export function replicaFailedMessage(message: string): string {
 
 type StartReply = { kind: "started" } | { kind: "error"; message: string };
 
-/** The replica's entry: the compiled .js, or the .ts source when optimlab itself runs under tsx. */
-function workerEntry(): { code: string; eval: boolean } {
-  const extension = path.extname(__filename);
-  const file = path.join(__dirname, `replicaWorker${extension}`);
-  if (extension !== ".ts") return { code: file, eval: false };
-  return { code: `require("tsx/cjs"); require(${JSON.stringify(file)});`, eval: true };
-}
-
 export class ReplicaThread {
   private readonly worker: Worker;
   /** Rejects once the thread is gone (never resolves). */
@@ -39,7 +31,7 @@ export class ReplicaThread {
   private reserved = false;
 
   private constructor(readonly backend: BackendName) {
-    const entry = workerEntry();
+    const entry = workerEntry("replicaWorker");
     const env = { ...process.env };
     delete env.OPTIMLAB_WASM_THREADS; // a replica is one thread: the single-threaded build
     this.worker = new Worker(entry.code, { eval: entry.eval, workerData: { backend }, env });

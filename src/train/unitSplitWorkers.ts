@@ -2,20 +2,12 @@
  * The worker threads of the hidden-unit split (unitSplitWorker.ts's entry): started on first use,
  * unreferenced, kept for later fits, and told apart from a fit's failure when they do not start.
  */
-import * as path from "node:path";
 import { Worker, type MessagePort } from "node:worker_threads";
 import type { WorkerReport } from "./unitSplitWorker";
+import { workerEntry } from "./workerEntry";
 
 export function unitSplitFailedMessage(why: string): string {
   return `fit: a training thread of the hidden-unit split failed (${why}); train on one thread with threads: 1 (or OPTIMLAB_THREADS=1)`;
-}
-
-/** The worker's entry: the compiled .js, or the .ts source when optimlab itself runs under tsx. */
-function workerEntry(): { code: string; eval: boolean } {
-  const extension = path.extname(__filename);
-  const file = path.join(__dirname, `unitSplitWorker${extension}`);
-  if (extension !== ".ts") return { code: file, eval: false };
-  return { code: `require("tsx/cjs"); require(${JSON.stringify(file)});`, eval: true };
 }
 
 /** Idle worker threads, kept for later fits (starting one costs ≈ 30–60 ms). */
@@ -24,7 +16,7 @@ const idle: Worker[] = [];
 export function takeWorker(): Worker {
   const kept = idle.pop();
   if (kept) return kept;
-  const entry = workerEntry();
+  const entry = workerEntry("unitSplitWorker");
   const worker = new Worker(entry.code, { eval: entry.eval });
   worker.unref();
   worker.on("error", () => undefined); // reported through the fit's port or its exit
