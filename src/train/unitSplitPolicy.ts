@@ -4,22 +4,26 @@
  * that meet three times a step pay off only while each gets a core, and on a machine whose other
  * cores are busy the meetings wait for the scheduler (a step 10× slower than alone, measured).
  *
- * Steps run together are always timed. After a warm-up, a few steps are timed alone once; from
- * then on the faster mode runs. Alone is timed again only when steps together have become slower
- * than their best (another process took a core), and together is timed again every `PERIOD` steps
- * while running alone (the core may be free again): a machine whose cores stay free pays for
- * one measurement alone per policy. One policy serves the fits of one model shape (unitSplit.ts
- * keeps it), so a fit of one epoch does not start from scratch.
+ * A measurement runs the two modes in turn, step by step (alone, together, alone, …), so both see
+ * the same machine: a process that is still warming up, or a core whose speed drifts, slows both
+ * alike (timing one mode after the other read such a drift as "alone is faster" and kept a free
+ * core idle for most of an epoch). Steps run together are always timed; after a warm-up, one
+ * measurement, and then another only when steps together have become slower than their best.
+ * While alone, together is tried again after `FIRST_PERIOD` steps, and after twice as many each
+ * time it loses again (a core that stays busy costs fewer slow steps), up to `LAST_PERIOD`. One
+ * policy serves the fits of one model shape (unitSplit.ts keeps it), so a fit of one epoch does
+ * not start from scratch.
  */
 
-/** Steps of a mode timed per measurement, after the first `WARM_UP` steps (run together). */
+/** Steps of each mode per measurement, after the first `WARM_UP` steps (run together). */
 const SAMPLES = 6;
 const WARM_UP = 8;
-/** Steps between looks at whether the other mode has become the faster. */
-const PERIOD = 128;
+/** Steps alone before together is tried again; doubled each time alone wins again, up to the last. */
+const FIRST_PERIOD = 128;
+const LAST_PERIOD = 4096;
 /** Alone must be at least this much faster: a measurement that catches a busy moment should not keep the threads idle. */
 const ALONE_MARGIN = 0.85;
-/** Steps together this much slower than their best mean something changed: time alone again. */
+/** Steps together this much slower than their best mean something changed: measure again. */
 const SLOWER = 1.3;
 
 function median(values: readonly number[]): number {
@@ -29,21 +33,24 @@ function median(values: readonly number[]): number {
 
 export class TogetherOrAlone {
   private step = 0;
-  /** Recent step times of each mode (the last `SAMPLES`). */
-  private together: number[] = [];
-  private alone: number[] = [];
-  /** The best median of `SAMPLES` steps together seen so far. */
+  /** The last `SAMPLES` steps together run between measurements. */
+  private recent: number[] = [];
+  /** The best median of `SAMPLES` steps together seen since the last measurement. */
   private bestTogether = Infinity;
   /** The mode that runs between measurements. */
   private choice: "together" | "alone" = "together";
-  /** Steps left of the measurement of the other mode under way (0: none). */
+  /** Steps left of the measurement under way (0: none); odd counts run together, even alone. */
   private measuring = 0;
-  /** Whether alone has been timed since together last became slower. */
-  private aloneTimed = false;
+  private measured = { alone: [] as number[], together: [] as number[] };
+  /** Whether a measurement has been made since the last warm-up. */
+  private judged = false;
+  /** Steps alone since the last measurement, and how many before the next. */
+  private aloneFor = 0;
+  private period = FIRST_PERIOD;
 
   /** Whether the next step runs on the trainer's thread alone. */
   next(): boolean {
-    if (this.measuring > 0) return this.choice === "together";
+    if (this.measuring > 0) return this.measuring % 2 === 0;
     return this.choice === "alone";
   }
 
@@ -51,24 +58,23 @@ export class TogetherOrAlone {
   record(alone: boolean, micros: number): void {
     this.step++;
     if (this.step <= WARM_UP) return;
-    const times = alone ? this.alone : this.together;
-    times.push(micros);
-    if (times.length > SAMPLES) times.shift();
-    const full = this.together.length === SAMPLES;
-    if (!alone && full) this.bestTogether = Math.min(this.bestTogether, median(this.together));
     if (this.measuring > 0) {
+      (alone ? this.measured.alone : this.measured.together).push(micros);
       if (--this.measuring === 0) this.decide();
       return;
     }
-    const due =
-      this.choice === "alone"
-        ? this.step % PERIOD === 0
-        : full && (!this.aloneTimed || median(this.together) > SLOWER * this.bestTogether);
+    let due: boolean;
+    if (alone) due = ++this.aloneFor >= this.period;
+    else {
+      this.recent.push(micros);
+      if (this.recent.length > SAMPLES) this.recent.shift();
+      const full = this.recent.length === SAMPLES;
+      if (full) this.bestTogether = Math.min(this.bestTogether, median(this.recent));
+      due = full && (!this.judged || median(this.recent) > SLOWER * this.bestTogether);
+    }
     if (!due) return;
-    // Time the other mode for a while, on fresh samples.
-    if (this.choice === "together") this.alone.length = 0;
-    else this.together.length = 0;
-    this.measuring = SAMPLES;
+    this.measured = { alone: [], together: [] };
+    this.measuring = 2 * SAMPLES;
   }
 
   /** The mode chosen so far. */
@@ -77,9 +83,15 @@ export class TogetherOrAlone {
   }
 
   private decide(): void {
-    this.choice = median(this.alone) < ALONE_MARGIN * median(this.together) ? "alone" : "together";
-    // Together (again): its speed now is the one to judge a slowdown by; alone is timed.
-    this.aloneTimed = this.choice === "together";
-    if (this.choice === "together") this.bestTogether = median(this.together);
+    const { alone, together } = this.measured;
+    const aloneWins = median(alone) < ALONE_MARGIN * median(together);
+    // Alone again: the core is still busy, look less often; newly alone: look soon.
+    this.period = aloneWins && this.choice === "alone" ? Math.min(2 * this.period, LAST_PERIOD) : FIRST_PERIOD;
+    this.choice = aloneWins ? "alone" : "together";
+    this.judged = true;
+    this.aloneFor = 0;
+    // Together's speed now is the one a slowdown is judged by.
+    this.recent = [];
+    this.bestTogether = aloneWins ? Infinity : median(together);
   }
 }

@@ -47,3 +47,26 @@ test("alone only when clearly faster: a 10% gain does not idle the threads", () 
   run(policy, 500, (alone) => (alone ? 900 : 1000));
   assert.equal(policy.chosen, "together");
 });
+
+test("a short slow spell does not make alone look faster: both modes are timed in turn, under the same spell", () => {
+  // Steps 300–303 run 2.5× slower in either mode (another process woke for a moment, a core's clock dropped).
+  const spell = (step: number) => (step >= 300 && step < 304 ? 2.5 : 1);
+  const policy = new TogetherOrAlone();
+  const modes = run(policy, 1000, (alone, step) => (alone ? 1000 : 600) * spell(step));
+  assert.equal(policy.chosen, "together");
+  assert.ok(modes.slice(300).filter(Boolean).length <= 6, "at most one measurement's steps alone after the spell");
+  // Control: a core that turns busy for good at step 300 (together 10× slower) is followed.
+  const busy = run(new TogetherOrAlone(), 1000, (alone, step) => (alone ? 1000 : step >= 300 ? 10_000 : 600));
+  assert.ok(busy.slice(400).filter(Boolean).length > 500);
+});
+
+test("a core that stays busy is tried less and less often", () => {
+  const policy = new TogetherOrAlone();
+  const modes = run(policy, 4000, (alone) => (alone ? 1000 : 10_000));
+  const together = (from: number, to: number) => modes.slice(from, to).filter((alone) => !alone).length;
+  assert.ok(
+    together(2000, 4000) < together(0, 2000),
+    `${together(2000, 4000)} steps together late, ${together(0, 2000)} early`,
+  );
+  assert.ok(together(2000, 4000) <= 12);
+});
