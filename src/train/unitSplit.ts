@@ -41,6 +41,7 @@ import {
   ThreadStep,
   WORD,
   abortSplit,
+  meet,
   waitUntil,
   type ProductModules,
   type ThreadBuffers,
@@ -52,7 +53,7 @@ import type { ConfigureMessage, WorkerReport } from "./unitSplitWorker";
 import { TogetherOrAlone } from "./unitSplitPolicy";
 
 export { planUnitSplit, setUnitSplitMaxThreads, type UnitSplitPlan } from "./unitSplitPlan";
-export { stopUnitSplitWorkers, unitSplitFailedMessage } from "./unitSplitWorkers";
+export { keptUnitSplitWorkers, stopUnitSplitWorkers, unitSplitFailedMessage } from "./unitSplitWorkers";
 
 export function unitSplitProgramMessage(): string {
   return "fit: the optimizer's update no longer runs as one element-wise program over all weights (an option changed during the fit?), which the hidden-unit split needs; train on one thread with threads: 1";
@@ -119,8 +120,10 @@ export class UnitSplit {
   /** State vectors no state input holds yet. */
   private readonly spareVectors: number[];
   private inEpoch = false;
-  /** Steps run on the threads together. */
+  /** Steps commanded to the other threads (run together, or called off). */
   private steps = 0;
+  /** The epoch's step the other threads have been commanded to start and this thread has not run yet. */
+  private commanded: number | undefined;
   /** Together or alone, by the clock (the values are the same); kept for later fits of this shape. */
   private readonly policy: TogetherOrAlone;
   /** Every thread's part on this thread, for the steps run alone (made on the first). */
@@ -317,6 +320,7 @@ export class UnitSplit {
 
   /** Writes the weights and the optimizer's state back (after an epoch, or when the fit stops). */
   endEpoch(): void {
+    this.callOffQuietly();
     if (!this.inEpoch) return;
     this.inEpoch = false;
     const { layout } = this;
@@ -334,35 +338,61 @@ export class UnitSplit {
     });
   }
 
-  /** Runs one of the epoch's {@link batches} on every thread; returns its recorded values. */
+  /**
+   * Runs one of the epoch's {@link batches} on every thread; returns its recorded values. The
+   * other threads get the next step's command as soon as this one is done (before its values are
+   * recorded, the fit's loop runs and the optimizer is traced for it), so they start while this
+   * thread is busy with those; they wait for the update program only before their update.
+   */
   step({ index, size: rows }: { index: number; size: number }, layoutOfValues: StepValueLayout): Float32Array {
-    const first = index * this.plan.loader.batchSize;
-    const step = this.stepProgram();
-    const update = this.updateOf(step);
-    this.f64.set(step.scalars, this.layout.scalars / 8);
-    const { i32, control } = this;
-    i32[control + WORD.rows] = rows;
-    i32[control + WORD.first] = first;
-    i32[control + WORD.program] = update.id;
-    let result: { loss: number; correct: number };
-    const alone = this.policy.next();
     const start = performance.now();
+    let together = this.commanded === index;
+    if (!together) {
+      this.callOff();
+      together = !this.policy.next();
+      if (together) this.command(index, rows);
+    }
+    this.commanded = undefined;
+    let step: FusedStepProgram;
+    let update: UpdateProgram;
     try {
-      if (alone) result = ThreadStep.runAlone(this.allParts(), rows, first, update.id);
+      step = this.stepProgram();
+      update = this.updateOf(step);
+    } catch (error) {
+      // The optimizer's step cannot be split (the plan's message): the others are called off, the fit reports why.
+      if (together) {
+        this.commanded = index;
+        this.callOff();
+      }
+      throw error;
+    }
+    const { i32, control } = this;
+    this.f64.set(step.scalars, this.layout.scalars / 8);
+    i32[control + WORD.program] = update.id;
+    const first = index * this.plan.loader.batchSize;
+    let result: { loss: number; correct: number } | undefined;
+    try {
+      if (!together) result = ThreadStep.runAlone(this.allParts(), rows, first, update.id);
       else {
-        Atomics.store(i32, control + WORD.kind, COMMAND.step);
-        Atomics.add(i32, control + WORD.command, 1);
-        Atomics.notify(i32, control + WORD.command);
-        result = this.own.run(rows, first, update.id);
+        Atomics.store(i32, control + WORD.posted, this.own.stepCount + 1);
+        Atomics.notify(i32, control + WORD.posted);
+        result = this.own.run(rows, first, () => update.id);
         // The other threads' updates and sums of squares.
-        waitUntil(i32, control + WORD.done, (this.threads - 1) * ++this.steps, control, MAX_SLEEPS);
+        waitUntil(i32, control + WORD.done, (this.threads - 1) * this.steps, control, MAX_SLEEPS);
       }
     } catch (error) {
       throw new Error(
         unitSplitFailedMessage(this.failure() ?? (error instanceof SplitAborted ? "aborted" : String(error))),
       );
     }
-    this.policy.record(alone, (performance.now() - start) * 1000);
+    if (result === undefined) throw new Error(unitSplitFailedMessage("the trainer's part was called off"));
+    this.policy.record(!together, (performance.now() - start) * 1000);
+    const next = index + 1;
+    if (next < this.plan.loader.length && !this.policy.next())
+      this.command(
+        next,
+        Math.min(this.plan.loader.batchSize, this.plan.loader.size - next * this.plan.loader.batchSize),
+      );
     step.commit();
     const values: StepNumbers = {
       loss: result.loss,
@@ -375,10 +405,55 @@ export class UnitSplit {
     return layoutOfValues.row(values);
   }
 
+  /**
+   * {@link callOff} where the fit is already ending (an error or a stop between steps): a failure
+   * here has aborted the split, which release() then ends; the fit's own error is the one to report.
+   */
+  private callOffQuietly(): void {
+    try {
+      this.callOff();
+    } catch {
+      // aborted: see above
+    }
+  }
+
+  /** Commands the other threads to start step `index` of the epoch ({@link step} runs it or {@link callOff} ends it). */
+  private command(index: number, rows: number): void {
+    const { i32, control } = this;
+    i32[control + WORD.rows] = rows;
+    i32[control + WORD.first] = index * this.plan.loader.batchSize;
+    Atomics.store(i32, control + WORD.kind, COMMAND.step);
+    this.steps++;
+    this.commanded = index;
+    Atomics.add(i32, control + WORD.command, 1);
+    Atomics.notify(i32, control + WORD.command);
+  }
+
+  /**
+   * Calls off a commanded step that will not run (the fit stopped between steps, or the epoch
+   * ended): meets the other threads, which then count it done without computing it.
+   */
+  private callOff(): void {
+    if (this.commanded === undefined) return;
+    this.commanded = undefined;
+    const { i32, control } = this;
+    Atomics.store(i32, control + WORD.cancel, 1);
+    try {
+      meet(i32, control, this.threads, MAX_SLEEPS);
+      waitUntil(i32, control + WORD.done, (this.threads - 1) * this.steps, control, MAX_SLEEPS);
+    } catch (error) {
+      abortSplit(i32, control);
+      throw new Error(unitSplitFailedMessage(this.failure() ?? String(error)));
+    } finally {
+      Atomics.store(i32, control + WORD.cancel, 0);
+    }
+  }
+
   /** Stops the workers' step loops and keeps them for later fits (ends a failed one). */
   release(): void {
     if (this.released) return;
     this.released = true;
+    this.callOffQuietly();
     const { i32, control } = this;
     let failed = i32[control + WORD.abort] !== 0;
     Atomics.store(i32, control + WORD.kind, COMMAND.stop);

@@ -109,6 +109,18 @@ export const WORD = {
   done: 9,
   /** Threads that left their step loop after the trainer's stop. */
   stopped: 10,
+  /**
+   * A running count of the steps whose update program and scalars are in place: the trainer
+   * commands a step before it has traced the optimizer (the other threads start meanwhile), and
+   * they wait for this only before their update.
+   */
+  posted: 11,
+  /**
+   * Set (to 1) by the trainer calling off a step it commanded but will not run (the fit stopped
+   * between steps): it then arrives at the meeting itself, and the others, finding this set there,
+   * count the step done without computing it.
+   */
+  cancel: 12,
 } as const;
 export const CONTROL_WORDS = 16;
 
@@ -262,20 +274,33 @@ export class ThreadStep {
   }
 
   /**
-   * This thread's part of the step on rows `first … first + rows` of the epoch's order, with
-   * update program `program` (its scalars in the layout's slots), meeting the other threads.
-   * Returns the batch's mean loss (float32) and how many rows the logits classify right (thread
-   * 0; 0 on the others).
+   * This thread's part of the step on rows `first … first + rows` of the epoch's order, meeting
+   * the other threads; the update program's scalars lie in the layout's slots. `program()` gives the update program's id once it and its scalars are in place (the other
+   * threads wait for the trainer's running count, {@link WORD.posted}). Returns the batch's mean
+   * loss (float32) and how many rows the logits classify right (thread 0; 0 on the others), or
+   * undefined (another thread) when the trainer called the step off.
    */
-  run(rows: number, first: number, program: number): { loss: number; correct: number } {
+  run(rows: number, first: number, program: () => number): { loss: number; correct: number } | undefined {
     const { i32, control, layout } = this;
     const step = ++this.steps;
     this.forward(rows, first);
-    if (layout.threads > 1) meet(i32, control, layout.threads, this.maxSleeps);
+    if (layout.threads > 1) {
+      meet(i32, control, layout.threads, this.maxSleeps);
+      if (this.thread > 0 && Atomics.load(i32, control + WORD.cancel) !== 0) {
+        // Called off by the trainer: what was computed is scratch, nothing owned was written.
+        this.steps--;
+        return undefined;
+      }
+    }
     const result = this.gradients(rows, first, layout.threads > 1);
     if (layout.threads > 1) waitUntil(i32, control + WORD.readWeights, layout.threads * step, control, this.maxSleeps);
-    this.update(program);
+    this.update(program());
     return result;
+  }
+
+  /** Steps this thread has run (a step called off not counted): the running counts it waits on are multiples of it. */
+  get stepCount(): number {
+    return this.steps;
   }
 
   /**

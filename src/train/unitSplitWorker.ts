@@ -11,6 +11,7 @@ import {
   ThreadStep,
   WORD,
   abortSplit,
+  waitUntil,
   waitWhile,
   type ThreadModules,
   type UnitSplitLayout,
@@ -42,6 +43,17 @@ function serve({ memory, layout, thread, modules, port }: ConfigureMessage): voi
   }
   const { i32 } = step;
   const control = layout.control / 4;
+  /** The step's update program, once the trainer has traced it (its id and scalars posted). */
+  const programOf = (): number => {
+    waitUntil(i32, control + WORD.posted, step.stepCount, control);
+    const program = i32[control + WORD.program];
+    while (!step.hasUpdate(program)) {
+      const received = receiveMessageOnPort(port);
+      if (received === undefined) throw new Error(`update program ${program} was never sent`);
+      step.addUpdate(received.message as UpdateProgram);
+    }
+    return program;
+  };
   // Read before answering: the trainer's first command may follow the answer at once.
   let seen = Atomics.load(i32, control + WORD.command);
   port.postMessage({ kind: "ready" } satisfies WorkerReport);
@@ -55,13 +67,8 @@ function serve({ memory, layout, thread, modules, port }: ConfigureMessage): voi
         Atomics.notify(i32, control + WORD.stopped);
         break;
       }
-      const program = i32[control + WORD.program];
-      while (!step.hasUpdate(program)) {
-        const received = receiveMessageOnPort(port);
-        if (received === undefined) throw new Error(`update program ${program} was never sent`);
-        step.addUpdate(received.message as UpdateProgram);
-      }
-      step.run(i32[control + WORD.rows], i32[control + WORD.first], program);
+      // Counted done also when the trainer called it off: it waits for the count either way.
+      step.run(i32[control + WORD.rows], i32[control + WORD.first], programOf);
       Atomics.add(i32, control + WORD.done, 1);
       Atomics.notify(i32, control + WORD.done);
     }

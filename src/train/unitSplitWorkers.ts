@@ -28,6 +28,11 @@ export async function stopUnitSplitWorkers(): Promise<void> {
   await Promise.all(idle.splice(0).map((worker) => worker.terminate()));
 }
 
+/** How many worker threads wait for a fit (tests: a fit that ended cleanly gave its threads back). */
+export function keptUnitSplitWorkers(): number {
+  return idle.length;
+}
+
 /** Gives a worker back for later fits. */
 export function returnWorker(worker: Worker): void {
   idle.push(worker);

@@ -12,7 +12,12 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { fit, historyOf, type FitOptions } from "../../src/train/fit";
 import { planFit } from "../../src/train/fitOptions";
-import { planUnitSplit, setUnitSplitMaxThreads, stopUnitSplitWorkers } from "../../src/train/unitSplit";
+import {
+  keptUnitSplitWorkers,
+  planUnitSplit,
+  setUnitSplitMaxThreads,
+  stopUnitSplitWorkers,
+} from "../../src/train/unitSplit";
 import { stopReplicaThreads } from "../../src/train/replicaPool";
 import { MIN_PART_MULTIPLY_ADDS, setMinPartMultiplyAdds } from "../../src/train/splitPolicy";
 import { DivergenceError } from "../../src/train/divergence";
@@ -871,6 +876,41 @@ test("a fit continued on the same model and optimizer gives one thread's bits wh
     }
     for (const run of runs.slice(1)) assertSameRun(runs[0], run, `continued fit ${run.threads}`);
   } finally {
+    tf.dispose(data);
+  }
+});
+
+test("an interrupt between steps (the next step already commanded to the other threads) stops as on one thread; the next fit is right", async () => {
+  const data = images(100, 14);
+  const probe = Symbol.for("optimlab.interruptPending");
+  const holder = globalThis as { [probe]?: () => boolean };
+  /** Interrupts at the `at`-th step's check (fit asks once per step). */
+  const interruptAt = (at: number) => {
+    let asked = 0;
+    holder[probe] = () => ++asked === at;
+  };
+  const interrupted: Case = { optimizer: () => new Adam({ lr: 1e-3 }) };
+  try {
+    for (const at of [1, 6]) {
+      interruptAt(at);
+      const one = await train(1, interrupted, data, true);
+      assert.equal((one.error as Error).name, "KeyboardInterrupt");
+      assert.equal(one.history.steps.length, at);
+      for (const threads of [2, 3]) {
+        interruptAt(at);
+        const split = await train(threads, interrupted, data, true);
+        assert.equal((split.error as Error).name, "KeyboardInterrupt", String(split.error));
+        assertSplit(split, threads, `interrupt at step ${at}`);
+        assertSameRun(one, split, `interrupt at step ${at}`);
+        // Called off, not abandoned: the threads came back for the next fit.
+        assert.ok(keptUnitSplitWorkers() >= threads - 1, `${keptUnitSplitWorkers()} threads kept after ${threads}`);
+      }
+    }
+    delete holder[probe];
+    // The threads called off their commanded step and serve the next fit (same memory, same workers).
+    await assertSameBits("after the interrupts", interrupted, data, [2, 3]);
+  } finally {
+    delete holder[probe];
     tf.dispose(data);
   }
 });
