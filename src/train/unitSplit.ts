@@ -50,6 +50,7 @@ import {
   type UpdateProgram,
 } from "./unitSplitStep";
 import type { ConfigureMessage, WorkerReport } from "./unitSplitWorker";
+import { UnitCut, type CutTimes } from "./unitSplitCut";
 import { TogetherOrAlone } from "./unitSplitPolicy";
 
 export { planUnitSplit, setUnitSplitMaxThreads, type UnitSplitPlan } from "./unitSplitPlan";
@@ -65,8 +66,17 @@ const SPARE_STATE_VECTORS = 2;
 /** The trainer's waits end after this many 100 ms sleeps: a worker that vanished without a word ends the fit. */
 const MAX_SLEEPS = 300;
 
-/** The together-or-alone policy of each shape (threads, inputs, hidden units, classes) split so far. */
+/** The together-or-alone policy and the cut of each shape (threads, inputs, hidden units, classes) split so far. */
 const policies = new Map<string, TogetherOrAlone>();
+const cuts = new Map<string, UnitCut>();
+
+/** The cut the split uses for a shape, kept across fits (tests and the bench read or set it). */
+export function unitCutFor(threads: number, inputs: number, hidden: number, classes: number): UnitCut {
+  const shape = `${threads}/${inputs}/${hidden}/${classes}`;
+  let cut = cuts.get(shape);
+  if (!cut) cuts.set(shape, (cut = new UnitCut(hidden, threads)));
+  return cut;
+}
 
 /** Bump allocation of 64-byte-aligned blocks. */
 class Heap {
@@ -76,12 +86,6 @@ class Heap {
     this.top += Math.ceil(bytes / 64) * 64;
     return at;
   }
-}
-
-/** Each thread's hidden units [from, to): near-equal consecutive parts. */
-function unitsOf(hidden: number, threads: number): [number, number][] {
-  const edge = (t: number) => Math.round((hidden * t) / threads);
-  return Array.from({ length: threads }, (_, t) => [edge(t), edge(t + 1)]);
 }
 
 /** The state inputs of an update program, by name, in program order. */
@@ -120,6 +124,8 @@ export class UnitSplit {
   /** State vectors no state input holds yet. */
   private readonly spareVectors: number[];
   private inEpoch = false;
+  /** The steps run together and their time as the trainer measured it (µs), for the cut. */
+  private together = { steps: 0, micros: 0 };
   /** Steps commanded to the other threads (run together, or called off). */
   private steps = 0;
   /** The epoch's step the other threads have been commanded to start and this thread has not run yet. */
@@ -139,6 +145,8 @@ export class UnitSplit {
     private readonly workers: readonly Worker[],
     private readonly ports: readonly MessagePort[],
     states: readonly string[],
+    /** This shape's cut: it learns from this fit's waits when the fit ends. */
+    private readonly cut: UnitCut,
   ) {
     const { memory } = held;
     this.f32 = new Float32Array(memory.buffer);
@@ -175,7 +183,8 @@ export class UnitSplit {
     const heap = new Heap();
     // The vectors: W1 as one block of columns per thread, then b1, W2, b2 (aligned to 16 floats,
     // so no two threads' segments share a cache line).
-    const units = unitsOf(hidden, threads);
+    const cut = unitCutFor(threads, inputs, hidden, classes);
+    const units = cut.units();
     let at = 0;
     const place = (size: number) => {
       const offset = at;
@@ -217,6 +226,7 @@ export class UnitSplit {
         w1: w1Blocks[t],
         segments,
         sums: heap.take(8 * 2 * segments.length),
+        waits: heap.take(16),
       });
     }
     const control = heap.take(4 * CONTROL_WORDS);
@@ -255,6 +265,7 @@ export class UnitSplit {
       new Int32Array(memory.buffer, labels, examples).set(dataY.dataSync() as Int32Array);
     }
     new Int32Array(memory.buffer, control, CONTROL_WORDS).fill(0);
+    for (const own of perThread) new Float64Array(memory.buffer, own.waits, 2).fill(0);
 
     const sumOfSquares = new WebAssembly.Module(sumOfSquaresModuleBytes(true));
     const gather = new WebAssembly.Module(gatherRowsModuleBytes(true));
@@ -296,7 +307,7 @@ export class UnitSplit {
       throw error;
     }
     const modules = units.map((_, t) => modulesOf(t));
-    return new UnitSplit(plan, optimizer, held, layout, modules, workers, ports, states);
+    return new UnitSplit(plan, optimizer, held, layout, modules, workers, ports, states, cut);
   }
 
   /** Reads the weights and the optimizer's state into the shared memory and the epoch's order. */
@@ -386,7 +397,12 @@ export class UnitSplit {
       );
     }
     if (result === undefined) throw new Error(unitSplitFailedMessage("the trainer's part was called off"));
-    this.policy.record(!together, (performance.now() - start) * 1000);
+    const micros = (performance.now() - start) * 1000;
+    this.policy.record(!together, micros);
+    if (together) {
+      this.together.steps++;
+      this.together.micros += micros;
+    }
     const next = index + 1;
     if (next < this.plan.loader.length && !this.policy.next())
       this.command(
@@ -468,6 +484,7 @@ export class UnitSplit {
       }
     }
     if (failed) abortSplit(i32, control);
+    else this.cut.learn(this.cutTimes());
     for (const port of this.ports) port.close();
     for (const worker of this.workers) {
       if (failed) void worker.terminate();
@@ -592,6 +609,19 @@ export class UnitSplit {
       .map((modules, i) => new ThreadStep(this.held.memory, this.layout, i + 1, modules));
     for (const part of others) for (const update of this.programs.values()) part.addUpdate(update);
     return (this.parts = [this.own, ...others]);
+  }
+
+  /** This fit's waits at the meeting, per step run together, for the cut. */
+  private cutTimes(): CutTimes {
+    const waitOf = ({ waits }: ThreadBuffers) => this.f64[waits / 8] / Math.max(1, this.f64[waits / 8 + 1]);
+    const [trainer, ...others] = this.layout.perThread;
+    const { steps, micros } = this.together;
+    return {
+      trainerWait: waitOf(trainer),
+      othersWait: others.reduce((sum, own) => sum + waitOf(own), 0) / Math.max(1, others.length),
+      step: micros / Math.max(1, steps),
+      steps,
+    };
   }
 
   /** What a worker reported before it aborted the step, if anything. */

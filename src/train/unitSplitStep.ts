@@ -84,6 +84,8 @@ export interface ThreadBuffers {
   readonly segments: readonly (readonly [number, number])[];
   /** Float64 results: Σg² and then Σθ² of each segment. */
   readonly sums: number;
+  /** Float64: its waits at the meeting after the hidden layer, µs, and the steps they cover (unitSplitCut.ts balances them). */
+  readonly waits: number;
 }
 
 /** The control words (Int32 index from `layout.control / 4`). */
@@ -285,7 +287,11 @@ export class ThreadStep {
     const step = ++this.steps;
     this.forward(rows, first);
     if (layout.threads > 1) {
+      const arrived = performance.now();
       meet(i32, control, layout.threads, this.maxSleeps);
+      const waits = this.own.waits / 8;
+      this.f64[waits] += (performance.now() - arrived) * 1000;
+      this.f64[waits + 1]++;
       if (this.thread > 0 && Atomics.load(i32, control + WORD.cancel) !== 0) {
         // Called off by the trainer: what was computed is scratch, nothing owned was written.
         this.steps--;

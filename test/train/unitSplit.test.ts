@@ -17,6 +17,7 @@ import {
   planUnitSplit,
   setUnitSplitMaxThreads,
   stopUnitSplitWorkers,
+  unitCutFor,
 } from "../../src/train/unitSplit";
 import { stopReplicaThreads } from "../../src/train/replicaPool";
 import { MIN_PART_MULTIPLY_ADDS, setMinPartMultiplyAdds } from "../../src/train/splitPolicy";
@@ -911,6 +912,30 @@ test("an interrupt between steps (the next step already commanded to the other t
     await assertSameBits("after the interrupts", interrupted, data, [2, 3]);
   } finally {
     delete holder[probe];
+    tf.dispose(data);
+  }
+});
+
+test("the cut: the trainer's thread owning fewer or more units than an even share gives the same bits", async () => {
+  const data = images(100, 15);
+  const c: Case = { sizes: [FEATURES, 40, CLASSES], optimizer: () => new Adam({ lr: 1e-3 }) };
+  try {
+    const one = await train(1, c, data);
+    for (const threads of [2, 3]) {
+      const cut = unitCutFor(threads, FEATURES, 40, CLASSES);
+      for (const fewer of [-10, 4, 10]) {
+        cut.trainerFewer = fewer;
+        assert.notDeepEqual(
+          cut.units().map(([from, to]) => to - from),
+          Array.from({ length: threads }, () => 40 / threads),
+        );
+        const split = await train(threads, c, data);
+        assertSplit(split, threads, `trainer ${cut.trainerFewer} units fewer`);
+        assertSameRun(one, split, `trainer ${cut.trainerFewer} units fewer on ${threads} threads`);
+      }
+      cut.trainerFewer = 0;
+    }
+  } finally {
     tf.dispose(data);
   }
 });
