@@ -7,17 +7,22 @@
  * A measurement runs the two modes in turn, step by step (alone, together, alone, …), so both see
  * the same machine: a process that is still warming up, or a core whose speed drifts, slows both
  * alike (timing one mode after the other read such a drift as "alone is faster" and kept a free
- * core idle for most of an epoch). Steps run together are always timed; after a warm-up, one
- * measurement, and then another only when steps together have become slower than their best.
+ * core idle for most of an epoch). Steps run together are always timed; after a warm-up of the
+ * other threads, one measurement, and then another only when steps together have become slower than their best.
  * While alone, together is tried again after `FIRST_PERIOD` steps, and after twice as many each
  * time it loses again (a core that stays busy costs fewer slow steps), up to `LAST_PERIOD`. One
  * policy serves the fits of one model shape (unitSplit.ts keeps it), so a fit of one epoch does
  * not start from scratch.
  */
 
-/** Steps of each mode per measurement, after the first `WARM_UP` steps (run together). */
+/** Steps of each mode per measurement. */
 const SAMPLES = 6;
-const WARM_UP = 8;
+/**
+ * Steps run together before the first measurement: the other threads' code warms up only by
+ * running (their JavaScript is optimized after some hundred calls), and a measurement of cold
+ * threads found alone faster, kept them idle, and so kept them cold.
+ */
+const WARM_UP = 96;
 /** Steps alone before together is tried again; doubled each time alone wins again, up to the last. */
 const FIRST_PERIOD = 128;
 const LAST_PERIOD = 4096;
