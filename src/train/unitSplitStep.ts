@@ -157,17 +157,45 @@ export function meet(i32: Int32Array, control: number, parties: number, maxSleep
 }
 
 /** Waits while `i32[at]` is `value` (spinning, then sleeping); throws when the abort word is set. */
-export function waitWhile(i32: Int32Array, at: number, value: number, control: number, maxSleeps = Infinity): void {
-  for (let s = 0; s < SPINS; s++) {
+export function waitWhile(
+  i32: Int32Array,
+  at: number,
+  value: number,
+  control: number,
+  maxSleeps = Infinity,
+  spins = SPINS,
+): void {
+  for (let s = 0; s < spins; s++) {
     if (Atomics.load(i32, at) !== value) return;
     if (i32[control + WORD.abort] !== 0) throw new SplitAborted();
   }
+  sleepWhile(i32, at, value, control, maxSleeps);
+}
+
+/**
+ * The sleeping half of {@link waitWhile}. Its code runs only when a wait outlasts its spins, so the
+ * spin loop's optimized code (which inlines it) had no feedback for it and left for the
+ * interpreter every time a wait slept (30–40 times in 20 fits, each followed by a recompile on a
+ * background thread that took a core from the training threads): it is run at load, below.
+ */
+function sleepWhile(i32: Int32Array, at: number, value: number, control: number, maxSleeps: number, ms = 100): void {
   for (let sleeps = 0; Atomics.load(i32, at) === value; sleeps++) {
     if (Atomics.load(i32, control + WORD.abort) !== 0) throw new SplitAborted();
     if (sleeps >= maxSleeps) throw new Error("no answer from the other training threads for too long");
-    Atomics.wait(i32, at, value, 100);
+    Atomics.wait(i32, at, value, ms);
   }
   if (Atomics.load(i32, control + WORD.abort) !== 0) throw new SplitAborted();
+}
+
+// Every line of the waits run at load (a few times: V8 keeps a function's feedback only after its
+// first calls): a wait that sleeps once for 0 ms and then gives up, and one whose word has changed.
+for (let i = 0, words = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS)); i < 32; i++) {
+  waitWhile(words, 0, 1, 0, Infinity, 0);
+  try {
+    sleepWhile(words, 0, 0, 0, 1, 0);
+  } catch {
+    // "no answer …": expected
+  }
 }
 
 /** Waits until `i32[at]` ≥ `target` (a running count); throws when the abort word is set. */
