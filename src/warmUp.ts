@@ -18,6 +18,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { ready, type BackendName } from "./backend";
+import { fitThreads } from "./backend/fitThreads";
 import { crossEntropy } from "./losses";
 import { fusedDense } from "./models/fusedDense";
 import { initializer } from "./models/initializers";
@@ -105,12 +106,14 @@ function warmUpModel(sizes: number[]): tf.Sequential {
 export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpReport> {
   const sizes = options.sizes ?? [784, 128, 10];
   const batchSize = options.batchSize ?? 64;
-  const info = await ready();
+  await ready();
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  // fit's replica threads (OPTIMLAB_THREADS > 1) start meanwhile, on the other cores.
-  const threads = info.threads ?? 1;
-  const replicas = threads > 1 ? startReplicaThreads(threads - 1, tf.getBackend() as BackendName) : Promise.resolve(0);
+  // fit's replica threads (OPTIMLAB_THREADS > 1: the batch split runs only when asked for) start
+  // meanwhile, on the other cores; the hidden-unit split's start with the warm-up's own fit.
+  const { threads, asked } = fitThreads(process.env.OPTIMLAB_THREADS, false);
+  const replicas =
+    asked && threads > 1 ? startReplicaThreads(threads - 1, tf.getBackend() as BackendName) : Promise.resolve(0);
   const phases: Array<[steps: number, gradients: "auto" | "tape"]> = [
     [options.steps ?? WARM_UP_STEPS, "auto"],
     [options.tapeSteps ?? WARM_UP_TAPE_STEPS, "tape"],

@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { removeEmscriptenListeners } from "./emscriptenListeners";
 import { installWasmKernels } from "./wasmKernels";
 import { setGemmThreads } from "./wasmCode/gemmThreads";
+import { fitThreads, fitThreadsReason } from "./fitThreads";
 import { chooseThreadCount, preferThreadedWasm } from "./wasmThreads";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
@@ -21,9 +22,9 @@ export interface BackendInfo {
   /** Only for wasm: whether the SIMD build is used. */
   simd?: boolean;
   /**
-   * Threads `train.fit` trains on by default (`OPTIMLAB_THREADS`, else 1): with more than one, each
-   * batch is split over that many threads, each running its own single-threaded backend
-   * (train/dataParallel.ts).
+   * Threads `train.fit` trains on by default: `OPTIMLAB_THREADS` (a two-layer MLP's step split by
+   * hidden units, other models' batches split: train/dataParallel.ts), else the cores, at most 8,
+   * for the hidden-unit split alone (the same bits as one thread; backend/fitThreads.ts).
    */
   threads?: number;
   /**
@@ -205,9 +206,10 @@ export async function activateBackend(name: string, load: ModuleLoader = require
   return withFitThreads({ ...attempt.info, reason: `selected with backend.use("${name}"); ${attempt.info.reason}` });
 }
 
-/** `info` with the threads `train.fit` trains on (`OPTIMLAB_THREADS`); the reason says when not 1. */
+/** `info` with the threads `train.fit` trains on by default; the reason says when not 1. */
 function withFitThreads(info: BackendInfo): BackendInfo {
-  const { threads, note } = chooseThreadCount(process.env.OPTIMLAB_THREADS);
-  const fit = threads === 1 ? [] : [`train.fit: ${threads} threads (each batch split over them)`];
-  return { ...info, threads, reason: [info.reason, ...(note ? [note] : []), ...fit].join("; ") };
+  const choice = fitThreads(process.env.OPTIMLAB_THREADS, info.name === "wasm" && info.simd === true);
+  const fit = fitThreadsReason(choice);
+  const { threads, note } = choice;
+  return { ...info, threads, reason: [info.reason, ...(note ? [note] : []), ...(fit ? [fit] : [])].join("; ") };
 }

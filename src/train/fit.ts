@@ -127,10 +127,11 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
   const info = await ready();
   const plan = planFit(model, options);
   const { optimizer, loader, epochs } = plan;
-  // Two threads or more: by hidden units where the model allows (the same bits), else by batch.
+  // Two threads or more: by hidden units where the model allows (the same bits, so also by
+  // default), else by batch (other bits: only when threads were asked for).
   const unitPlan = plan.threads > 1 ? planUnitSplit(model, plan, options.callbacks) : undefined;
   const unitSplit = unitPlan?.ok ? await UnitSplit.start(plan, unitPlan) : undefined;
-  const parallelPlan = plan.threads > 1 && !unitSplit ? planDataParallel(model, plan) : undefined;
+  const parallelPlan = plan.threads > 1 && plan.threadsAsked && !unitSplit ? planDataParallel(model, plan) : undefined;
   const parallel = parallelPlan?.setup ? await DataParallel.start(model, plan, parallelPlan) : undefined;
   const threads = unitSplit?.threads ?? parallel?.threads ?? 1;
   const history = new History({
@@ -141,7 +142,7 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
       epochs,
       backend: info.name,
       seed: loader.seed,
-      ...(plan.threads > 1 ? { threads } : {}),
+      ...((plan.threads > 1 && plan.threadsAsked) || unitSplit ? { threads } : {}),
       ...(unitSplit ? { threadsSplit: "hidden units" as const } : parallel ? { threadsSplit: "batch" as const } : {}),
       ...(parallelPlan?.why ? { threadsNote: threadsNote(unitPlan?.why, parallelPlan.why) } : {}),
     },

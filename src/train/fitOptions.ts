@@ -3,7 +3,8 @@
  * one place that checks the options and resolves their defaults into a {@link FitPlan}.
  */
 import * as tf from "@tensorflow/tfjs";
-import { info as backendInfo } from "../backend";
+import { fitThreads, type FitThreads } from "../backend/fitThreads";
+import { wasmSimdSupported } from "../backend/wasmCode/simd";
 import { DataLoader, noBatchesMessage } from "../data/loader";
 import { datasetSize, emptyDatasetMessage, type Dataset } from "../data/dataset";
 import { invalidLearningRateMessage, shown } from "../optim/errors";
@@ -299,8 +300,10 @@ export interface FitPlan {
   syncEvery: number;
   /** The model's layers when its gradients are taken without the tape (`gradients: "auto"`). */
   denseStack: DenseStack | undefined;
-  /** Threads asked for (`threads`, else `OPTIMLAB_THREADS`, else 1). */
+  /** Threads (`threads`, else `OPTIMLAB_THREADS`, else the cores: backend/fitThreads.ts). */
   threads: number;
+  /** Whether `threads` or `OPTIMLAB_THREADS` asked for them: only then may a batch be split (other bits). */
+  threadsAsked: boolean;
 }
 
 /** The optimizer's current learning rate, when it has a numeric `lr`. */
@@ -315,11 +318,6 @@ function checkInputShape(model: tf.LayersModel, dataset: Dataset, which: string)
   const actual = dataset.x.shape;
   const ok = expected.length === actual.length && expected.every((d, i) => d === null || d === actual[i]);
   if (!ok) throw new Error(inputShapeMessage(which, expected, actual));
-}
-
-/** fit's threads when its options name none: the backend's (`OPTIMLAB_THREADS`), else 1. */
-function defaultFitThreads(): number {
-  return backendInfo()?.threads ?? 1;
 }
 
 /** Checks every option (throwing the messages above) before anything is allocated, and resolves defaults. */
@@ -376,7 +374,11 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
   const normsPerStep = (options.norms ?? "step") === "step";
   const gradients = options.gradients ?? "auto";
   if (gradients !== "auto" && gradients !== "tape") throw new Error(invalidGradientsMessage(options.gradients));
-  const threads = options.threads ?? defaultFitThreads();
+  // Not given: OPTIMLAB_THREADS, else the cores for the hidden-unit split alone (backend/fitThreads.ts).
+  const splits = tf.getBackend() === "wasm" && wasmSimdSupported();
+  const byDefault = options.threads === undefined ? fitThreads(process.env.OPTIMLAB_THREADS, splits) : undefined;
+  const threads = options.threads ?? (byDefault as FitThreads).threads;
+  const threadsAsked = byDefault === undefined || byDefault.asked;
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_FIT_THREADS)
     throw new Error(invalidFitThreadsMessage(options.threads));
   const syncEvery = options.syncEvery ?? 200;
@@ -419,6 +421,7 @@ export function planFit(model: tf.LayersModel, options: FitOptions): FitPlan {
     syncEvery,
     denseStack: gradients === "auto" ? denseStackOf(model, { loss, regularizer, variables }) : undefined,
     threads,
+    threadsAsked,
   };
 }
 

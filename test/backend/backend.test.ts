@@ -25,7 +25,10 @@ test("import starts choosing; ready() resolves to a working backend and info() e
   // tfjs-node cannot be installed here, so the default install runs on wasm.
   if (!process.env.OPTIMLAB_BACKEND) {
     assert.equal(info.name, "wasm");
-    assert.match(info.reason, /^tfjs-node not installed; using wasm \((SIMD|no SIMD), \d+ threads?\)$/);
+    assert.match(
+      info.reason,
+      /^tfjs-node not installed; using wasm \((SIMD|no SIMD), \d+ threads?\)(; train\.fit: up to \d threads by default where a step splits by hidden units \(the same bits as one thread; OPTIMLAB_THREADS=1 for one\))?$/,
+    );
   }
 });
 
@@ -33,7 +36,10 @@ test("fallback: missing tfjs-node → wasm; broken tfjs-node → reason says why
   const wasm = await chooseBackend({ load: withoutTfjsNode });
   assert.equal(wasm.name, "wasm");
   // The build (and so the thread count) was chosen when this process first initialised wasm.
-  assert.match(wasm.reason, /^tfjs-node not installed; using wasm \(SIMD, \d+ threads?\)$/);
+  assert.match(
+    wasm.reason,
+    /^tfjs-node not installed; using wasm \(SIMD, \d+ threads?\)(; train\.fit: up to \d threads by default where a step splits by hidden units \(the same bits as one thread; OPTIMLAB_THREADS=1 for one\))?$/,
+  );
   assert.equal(wasm.threads, backend.info()?.threads);
   const broken: ModuleLoader = (id) => {
     if (id === "@tensorflow/tfjs-node") throw new Error("libtensorflow.so: cannot open shared object file");

@@ -6,7 +6,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import * as os from "node:os";
 import * as path from "node:path";
+import { fitThreads, fitThreadsReason } from "../../src/backend/fitThreads";
 import { sumOfSquaresOn } from "../../src/backend/fused/wasmSumOfSquares";
 import { gemmOn } from "../../src/backend/wasmCode/gemm";
 import {
@@ -39,6 +41,25 @@ test("thread count: OPTIMLAB_THREADS wins; 'auto' takes the free cores (cores âˆ
   });
 });
 
+test("fit's threads: OPTIMLAB_THREADS asks (every split), unset or bad the cores, at most 8, for the hidden-unit split alone", () => {
+  assert.deepEqual(
+    fitThreads(undefined, true, 2, 1.9),
+    { threads: 2, asked: false },
+    "the load average does not decide",
+  );
+  assert.deepEqual(fitThreads("", true, 16, 0), { threads: 8, asked: false });
+  assert.deepEqual(fitThreads(undefined, true, 1, 0), { threads: 1, asked: false });
+  assert.deepEqual(fitThreads("1", true, 2, 0), { threads: 1, asked: true });
+  assert.deepEqual(fitThreads("3", true, 2, 0), { threads: 3, asked: true });
+  assert.deepEqual(fitThreads("auto", true, 2, 0.8), { threads: 1, asked: true });
+  assert.deepEqual(fitThreads("64", true, 2, 0), { threads: 8, asked: true, note: cappedThreadsMessage(64) });
+  assert.deepEqual(fitThreads("nine", true, 4, 0), { threads: 4, asked: false, note: invalidThreadsMessage("nine") });
+  assert.deepEqual(fitThreads(undefined, false, 4, 0), { threads: 1, asked: false }, "no hidden-unit split here: one");
+  assert.deepEqual(fitThreads("2", false, 4, 0), { threads: 2, asked: true }, "asked for: the batch split may run");
+  assert.equal(fitThreadsReason({ threads: 1, asked: false }), undefined);
+  assert.match(fitThreadsReason({ threads: 2, asked: false }) ?? "", /by default where a step splits by hidden units/);
+});
+
 test("OPTIMLAB_THREADS is train.fit's threads (backend.info().threads), the wasm build stays single-threaded", async () => {
   const backendPath = path.join(__dirname, "../../src/backend");
   const code = `require(${JSON.stringify(backendPath)}).ready().then((i) => console.log(JSON.stringify(i)))`;
@@ -50,9 +71,15 @@ test("OPTIMLAB_THREADS is train.fit's threads (backend.info().threads), the wasm
   const [two, bad] = runs.map((run) => JSON.parse(run.stdout.trim()) as TrainedReport["info"]);
   assert.equal(two.threads, 2);
   assert.equal(two.wasmThreads, 1);
-  assert.match(two.reason, /using wasm \(SIMD, 1 thread\); train.fit: 2 threads \(each batch split over them\)$/);
-  assert.equal(bad.threads, 1);
-  assert.match(bad.reason, /OPTIMLAB_THREADS=nine ignored \(expected "auto" or a whole number from 1 to 8\)$/);
+  assert.match(
+    two.reason,
+    /using wasm \(SIMD, 1 thread\); train.fit: 2 threads \(a two-layer MLP's step split by hidden units, other models' batches split\)$/,
+  );
+  // A bad setting is reported and the default taken: the cores, for the hidden-unit split alone.
+  const cores = Math.min(8, os.availableParallelism());
+  assert.equal(bad.threads, cores);
+  assert.match(bad.reason, /OPTIMLAB_THREADS=nine ignored \(expected "auto" or a whole number from 1 to 8\)/);
+  if (cores > 1) assert.match(bad.reason, /train.fit: up to \d threads by default where a step splits by hidden units/);
 });
 
 test("generated modules run on a shared memory (the threaded build's) with the same results", () => {
@@ -114,7 +141,8 @@ test("MLP and LeNet trained on 2 threads end bit-identical to 1 thread, and the 
     { OPTIMLAB_WASM_THREADS: "2", OPTIMLAB_GEMM_THREADS: "", THREADS_CHILD_WORKERS_ONLY: "1" },
   ];
   const runs = await Promise.all(
-    envs.map((env) => runChild([script], { ...env, OPTIMLAB_THREADS: "", OPTIMLAB_BACKEND: "" }, 240_000)),
+    // fit on one thread: this test is about the wasm build's own threads.
+    envs.map((env) => runChild([script], { ...env, OPTIMLAB_THREADS: "1", OPTIMLAB_BACKEND: "" }, 240_000)),
   );
   for (const run of runs)
     assert.equal(run.code, 0, `exit code ${run.code} (null: killed, still running)\n${run.stderr}`);

@@ -939,3 +939,47 @@ test("the cut: the trainer's thread owning fewer or more units than an even shar
     tf.dispose(data);
   }
 });
+
+test("by default (no threads option, OPTIMLAB_THREADS unset) a two-layer MLP splits by hidden units with one thread's bits; other models, and OPTIMLAB_THREADS=1, train on one thread", async () => {
+  const data = images(100, 16);
+  const saved = process.env.OPTIMLAB_THREADS;
+  const c: Case = { optimizer: () => new Adam({ lr: 1e-3 }) };
+  /** `train`, but with fit's own default threads (the Case's options may not override `threads`: it is removed). */
+  const trainByDefault = async (build?: () => tf.Sequential) => {
+    const withoutThreads: Case = {
+      ...c,
+      options: () => ({ threads: undefined }),
+    };
+    return train(1, withoutThreads, data, false, build);
+  };
+  try {
+    const one = await train(1, c, data);
+    delete process.env.OPTIMLAB_THREADS;
+    const byDefault = await trainByDefault();
+    const cores = Math.min(os.availableParallelism(), 8);
+    if (cores > 1) {
+      assertSplit(byDefault, Math.min(cores, 32), "by default");
+      assertSameRun(one, byDefault, "by default");
+    } else assert.equal(byDefault.history.info.threads, undefined, "one core: one thread");
+    // A model the hidden-unit split does not take is not batch-split unasked (that changes the bits).
+    const deep = await trainByDefault(() => mlp({ sizes: [FEATURES, 16, 16, CLASSES], seed: 3 }));
+    assert.equal(deep.history.info.threads, undefined);
+    assert.equal(deep.history.info.threadsSplit, undefined);
+    // Control: asked for, the same model is batch-split.
+    process.env.OPTIMLAB_THREADS = "2";
+    const asked = await trainByDefault(() => mlp({ sizes: [FEATURES, 16, 16, CLASSES], seed: 3 }));
+    const minPart = setMinPartMultiplyAdds(0);
+    const askedSplit = await trainByDefault(() => mlp({ sizes: [FEATURES, 16, 16, CLASSES], seed: 3 }));
+    setMinPartMultiplyAdds(minPart);
+    assert.equal(asked.history.info.threads, 1, `asked for: ${asked.history.info.threadsNote}`);
+    if (cores > 1) assert.equal(askedSplit.history.info.threadsSplit, "batch");
+    process.env.OPTIMLAB_THREADS = "1";
+    const single = await trainByDefault();
+    assert.equal(single.history.info.threadsSplit, undefined, "OPTIMLAB_THREADS=1: one thread");
+    assertSameRun(one, { ...single, threads: 2 }, "OPTIMLAB_THREADS=1");
+  } finally {
+    if (saved === undefined) delete process.env.OPTIMLAB_THREADS;
+    else process.env.OPTIMLAB_THREADS = saved;
+    tf.dispose(data);
+  }
+});
