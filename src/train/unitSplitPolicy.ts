@@ -7,8 +7,8 @@
  * A measurement runs the two modes in turn, step by step (alone, together, alone, …), so both see
  * the same machine: a process that is still warming up, or a core whose speed drifts, slows both
  * alike (timing one mode after the other read such a drift as "alone is faster" and kept a free
- * core idle for most of an epoch). Steps run together are always timed; after a warm-up of the
- * other threads, one measurement, and then another only when steps together have become slower than their best.
+ * core idle for most of an epoch). Steps run together are always timed; an early look catches a
+ * core that is busy from the start; after a warm-up of the other threads, one measurement, and then another only when steps together have become slower than their best.
  * While alone, together is tried again after `FIRST_PERIOD` steps, and after twice as many each
  * time it loses again (a core that stays busy costs fewer slow steps), up to `LAST_PERIOD`. One
  * policy serves the fits of one model shape (unitSplit.ts keeps it), so a fit of one epoch does
@@ -23,6 +23,14 @@ const SAMPLES = 6;
  * threads found alone faster, kept them idle, and so kept them cold.
  */
 const WARM_UP = 96;
+/**
+ * One early look, after this many steps: a core busy elsewhere makes steps together several times
+ * slower than alone (10× measured), far more than cold threads do (≤ 2×), so alone is chosen
+ * then only when it is at least `BUSY_MARGIN` of the time together — a notebook run beside another
+ * need not spend the whole warm-up waiting for the scheduler.
+ */
+const EARLY_LOOK = 8;
+const BUSY_MARGIN = 0.4;
 /** Steps alone before together is tried again; doubled each time alone wins again, up to the last. */
 const FIRST_PERIOD = 128;
 const LAST_PERIOD = 4096;
@@ -49,6 +57,8 @@ export class TogetherOrAlone {
   private measured = { alone: [] as number[], together: [] as number[] };
   /** Whether a measurement has been made since the last warm-up. */
   private judged = false;
+  /** Whether the measurement under way is the early look. */
+  private early = false;
   /** Steps alone since the last measurement, and how many before the next. */
   private aloneFor = 0;
   private period = FIRST_PERIOD;
@@ -62,10 +72,13 @@ export class TogetherOrAlone {
   /** Records how long the step just run took (microseconds) in the mode `next()` gave. */
   record(alone: boolean, micros: number): void {
     this.step++;
-    if (this.step <= WARM_UP) return;
     if (this.measuring > 0) {
       (alone ? this.measured.alone : this.measured.together).push(micros);
       if (--this.measuring === 0) this.decide();
+      return;
+    }
+    if (this.step <= WARM_UP) {
+      if (this.step === EARLY_LOOK) this.measure(true);
       return;
     }
     let due: boolean;
@@ -77,7 +90,12 @@ export class TogetherOrAlone {
       if (full) this.bestTogether = Math.min(this.bestTogether, median(this.recent));
       due = full && (!this.judged || median(this.recent) > SLOWER * this.bestTogether);
     }
-    if (!due) return;
+    if (due) this.measure(false);
+  }
+
+  /** Starts timing the two modes in turn, on fresh samples. */
+  private measure(early: boolean): void {
+    this.early = early;
     this.measured = { alone: [], together: [] };
     this.measuring = 2 * SAMPLES;
   }
@@ -89,7 +107,9 @@ export class TogetherOrAlone {
 
   private decide(): void {
     const { alone, together } = this.measured;
-    const aloneWins = median(alone) < ALONE_MARGIN * median(together);
+    const aloneWins = median(alone) < (this.early ? BUSY_MARGIN : ALONE_MARGIN) * median(together);
+    // The early look found no busy core: the warm-up goes on, together.
+    if (this.early && !aloneWins) return;
     // Alone again: the core is still busy, look less often; newly alone: look soon.
     this.period = aloneWins && this.choice === "alone" ? Math.min(2 * this.period, LAST_PERIOD) : FIRST_PERIOD;
     this.choice = aloneWins ? "alone" : "together";

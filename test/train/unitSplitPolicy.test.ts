@@ -13,11 +13,11 @@ function run(policy: TogetherOrAlone, steps: number, timeOf: (alone: boolean, st
   return modes;
 }
 
-test("free cores: after one short measurement alone, every step runs together", () => {
+test("free cores: after an early look and one measurement, every step runs together", () => {
   const policy = new TogetherOrAlone();
   const modes = run(policy, 1000, (alone) => (alone ? 1000 : 600));
   const aloneSteps = modes.filter(Boolean).length;
-  assert.equal(aloneSteps, 6, "six steps timed alone, once");
+  assert.equal(aloneSteps, 12, "six steps timed alone, twice");
   assert.equal(modes.slice(200).some(Boolean), false);
   assert.equal(policy.chosen, "together");
 });
@@ -77,8 +77,20 @@ test("threads still warming up (their first 60 steps together 3× slower) are no
   const policy = new TogetherOrAlone();
   const modes = run(policy, 1000, warming);
   assert.equal(policy.chosen, "together");
-  assert.ok(modes.filter(Boolean).length <= 6, `${modes.filter(Boolean).length} steps alone`);
+  assert.ok(modes.filter(Boolean).length <= 12, `${modes.filter(Boolean).length} steps alone`);
   // Control: threads that stay 3× slower together are left for alone.
   const slow = run(new TogetherOrAlone(), 1000, (alone) => (alone ? 1000 : 1800));
   assert.ok(slow.slice(200).filter(Boolean).length > 700);
+});
+
+test("a core busy from the start is found by the early look, not after the whole warm-up", () => {
+  const policy = new TogetherOrAlone();
+  const modes = run(policy, 300, (alone) => (alone ? 1000 : 10_000));
+  assert.ok(modes.slice(25, 96).every(Boolean), "alone from the early look on");
+  // Control: threads 1.8× slower together while they warm up are not sent alone by the early look.
+  const warming = run(new TogetherOrAlone(), 300, (alone, step) => (alone ? 1000 : step < 60 ? 1800 : 600));
+  assert.ok(
+    warming.slice(25, 96).every((a) => !a),
+    "together through the warm-up",
+  );
 });
