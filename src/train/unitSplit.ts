@@ -78,6 +78,16 @@ export function unitCutFor(threads: number, inputs: number, hidden: number, clas
   return cut;
 }
 
+let helpers: { sumOfSquares: WebAssembly.Module; gather: WebAssembly.Module } | undefined;
+
+/** The sums of squares and the row gather, compiled once (not per fit: each compile is optimized again on a helper thread). */
+function helperModules(): { sumOfSquares: WebAssembly.Module; gather: WebAssembly.Module } {
+  return (helpers ??= {
+    sumOfSquares: new WebAssembly.Module(sumOfSquaresModuleBytes(true)),
+    gather: new WebAssembly.Module(gatherRowsModuleBytes(true)),
+  });
+}
+
 /** Bump allocation of 64-byte-aligned blocks. */
 class Heap {
   top = 64;
@@ -267,8 +277,7 @@ export class UnitSplit {
     new Int32Array(memory.buffer, control, CONTROL_WORDS).fill(0);
     for (const own of perThread) new Float64Array(memory.buffer, own.waits, 2).fill(0);
 
-    const sumOfSquares = new WebAssembly.Module(sumOfSquaresModuleBytes(true));
-    const gather = new WebAssembly.Module(gatherRowsModuleBytes(true));
+    const { sumOfSquares, gather } = helperModules();
     const modulesOf = (t: number): ThreadModules => {
       const [u0, u1] = units[t];
       const products = new Map(
@@ -278,10 +287,12 @@ export class UnitSplit {
     };
     const workers: Worker[] = [];
     const ports: MessagePort[] = [];
+    let freshThreads = false;
     try {
       const ready: Promise<void>[] = [];
       for (let t = 1; t < threads; t++) {
-        const worker = takeWorker();
+        const { worker, fresh } = takeWorker();
+        freshThreads ||= fresh;
         workers.push(worker);
         worker.ref(); // until it answers: an unreferenced worker would let Node exit meanwhile
         const channel = new MessageChannel();
@@ -307,7 +318,9 @@ export class UnitSplit {
       throw error;
     }
     const modules = units.map((_, t) => modulesOf(t));
-    return new UnitSplit(plan, optimizer, held, layout, modules, workers, ports, states, cut);
+    const unitSplit = new UnitSplit(plan, optimizer, held, layout, modules, workers, ports, states, cut);
+    if (freshThreads) unitSplit.policy.threadsStarted();
+    return unitSplit;
   }
 
   /** Reads the weights and the optimizer's state into the shared memory and the epoch's order. */

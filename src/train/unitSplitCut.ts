@@ -11,6 +11,8 @@
 
 /** Fits with fewer steps together than this say too little about the balance. */
 const MIN_STEPS = 32;
+/** A move of less than this many groups leaves the cut as it is. */
+const HYSTERESIS = 1.5;
 
 /** What one fit measured, per step run together (microseconds). */
 export interface CutTimes {
@@ -48,7 +50,15 @@ export class UnitCut {
     // and lengthens each other's by perUnit / (threads - 1).
     const perUnit = step / (hidden / threads);
     const move = (othersWait - trainerWait) / (perUnit * (threads / (threads - 1)));
+    // Small moves are noise, and each new cut compiles new products (whose optimized code the
+    // engine then builds on a helper thread, taking a core from the training threads).
+    if (Math.abs(move) < HYSTERESIS * this.group) return;
     this.trainerFewer = this.fewer + move;
+  }
+
+  /** Units move in whole SIMD groups of 4 where the shares allow. */
+  private get group(): number {
+    return this.hidden / this.threads >= 16 ? 4 : 1;
   }
 
   /** Units the trainer's thread owns fewer than an even share (negative: more). */
@@ -59,7 +69,7 @@ export class UnitCut {
   /** Sets it, rounded to the group and kept within half a share either way (tests set it directly). */
   set trainerFewer(units: number) {
     const share = this.hidden / this.threads;
-    const group = share >= 16 ? 4 : 1;
+    const { group } = this;
     const most = Math.floor(share / 2 / group) * group;
     this.fewer = Math.max(-most, Math.min(most, Math.round(units / group) * group)) + 0; // + 0: not -0
   }

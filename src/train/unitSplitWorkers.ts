@@ -13,14 +13,15 @@ export function unitSplitFailedMessage(why: string): string {
 /** Idle worker threads, kept for later fits (starting one costs ≈ 30–60 ms). */
 const idle: Worker[] = [];
 
-export function takeWorker(): Worker {
+/** A kept worker thread, or a new one (`fresh`: its code has not run a step yet, so it is not optimized). */
+export function takeWorker(): { worker: Worker; fresh: boolean } {
   const kept = idle.pop();
-  if (kept) return kept;
+  if (kept) return { worker: kept, fresh: false };
   const entry = workerEntry("unitSplitWorker");
   const worker = new Worker(entry.code, { eval: entry.eval });
   worker.unref();
   worker.on("error", () => undefined); // reported through the fit's port or its exit
-  return worker;
+  return { worker, fresh: true };
 }
 
 /** Ends the kept worker threads (tests). */

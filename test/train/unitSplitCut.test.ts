@@ -31,12 +31,12 @@ test("an even cut to start with; every unit owned once, in order", () => {
 
 test("learn: the others waiting for the trainer move units away from the trainer's thread, in groups of 4", () => {
   const cut = new UnitCut(128, 2);
-  // The others wait 60 µs a step more than the trainer; a step takes 450 µs (≈ 7 µs per unit on a thread).
-  cut.learn({ trainerWait: 20, othersWait: 80, step: 450, steps: 150 });
-  assert.equal(cut.trainerFewer, 4);
-  assert.deepEqual(sizes(cut), [60, 68]);
+  // The others wait 100 µs a step more than the trainer; a step takes 450 µs (≈ 7 µs per unit on a thread).
+  cut.learn({ trainerWait: 20, othersWait: 120, step: 450, steps: 150 });
+  assert.equal(cut.trainerFewer, 8);
+  assert.deepEqual(sizes(cut), [56, 72]);
   // The trainer now waits: units go back.
-  cut.learn({ trainerWait: 90, othersWait: 10, step: 450, steps: 150 });
+  cut.learn({ trainerWait: 130, othersWait: 10, step: 450, steps: 150 });
   assert.equal(cut.trainerFewer, 0);
   // Bounded: never more than half a share either way.
   for (let i = 0; i < 20; i++) cut.learn({ trainerWait: 0, othersWait: 400, step: 450, steps: 150 });
@@ -47,6 +47,8 @@ test("learn: balanced waits, too few steps, or no steps leave the cut as it is (
   const cut = new UnitCut(128, 2);
   cut.learn({ trainerWait: 50, othersWait: 55, step: 450, steps: 150 });
   assert.equal(cut.trainerFewer, 0, "5 µs is under half a group's worth");
+  cut.learn({ trainerWait: 50, othersWait: 90, step: 450, steps: 150 });
+  assert.equal(cut.trainerFewer, 0, "40 µs (≈ 3 units) is noise: a new cut compiles new products");
   cut.learn({ trainerWait: 0, othersWait: 300, step: 450, steps: 20 });
   assert.equal(cut.trainerFewer, 0, "20 steps say too little");
   cut.learn({ trainerWait: 0, othersWait: 0, step: 0, steps: 0 });

@@ -94,3 +94,30 @@ test("a core busy from the start is found by the early look, not after the whole
     "together through the warm-up",
   );
 });
+
+test("new worker threads: a longer warm-up, together, whose early look takes only a far slower together for busy", () => {
+  const policy = new TogetherOrAlone();
+  // The first fit's threads are cold: 4× slower together for their first 60 steps (measured: 6 ms
+  // against 0.5 ms warm and ≈ 1.5 ms alone), then 1.3× slower than alone until step 200.
+  let together = 0;
+  const cold = (alone: boolean) => (alone ? 1500 : ++together <= 60 ? 6000 : together <= 200 ? 2000 : 500);
+  policy.threadsStarted();
+  const modes = run(policy, 600, cold);
+  assert.ok(
+    modes.slice(25, 256).every((a) => !a),
+    "together through the warm-up",
+  );
+  assert.equal(policy.chosen, "together");
+  // Busy from the start with new threads (10×): still found early.
+  const busy = new TogetherOrAlone();
+  busy.threadsStarted();
+  assert.ok(
+    run(busy, 200, (alone) => (alone ? 1000 : 10_000))
+      .slice(25, 100)
+      .every(Boolean),
+  );
+  // Control: the same cold threads, not announced, are sent alone by the early look.
+  together = 0;
+  const unannounced = run(new TogetherOrAlone(), 400, cold);
+  assert.ok(unannounced.slice(25, 96).every(Boolean));
+});
