@@ -26,6 +26,8 @@ import { simdModuleFor } from "../backend/fused/wasmSimd";
 import { sumOfSquaresModuleBytes } from "../backend/fused/wasmSumOfSquares";
 import { gemmModuleOn } from "../backend/wasmCode/gemm";
 import { gatherRowsModuleBytes } from "../backend/wasmKernels/gatherRowsSimd";
+import { MAX_BIAS_RELU_CHANNELS, biasReluModuleBytes } from "../backend/wasmKernels/biasRelu";
+import { MAX_SIMD_CHANNELS, reluBiasGradModuleBytes } from "../backend/wasmKernels/reluBiasGrad";
 import type { Program } from "../backend/fused/program";
 import type { ChainOptimizer } from "../optim/chainOptimizer";
 import type { FusedStepInput, FusedStepProgram } from "../optim/fusedStepProgram";
@@ -86,6 +88,29 @@ function helperModules(): { sumOfSquares: WebAssembly.Module; gather: WebAssembl
     sumOfSquares: new WebAssembly.Module(sumOfSquaresModuleBytes(true)),
     gather: new WebAssembly.Module(gatherRowsModuleBytes(true)),
   });
+}
+
+const elementwise = new Map<string, { biasRelu?: WebAssembly.Module; reluGrad?: WebAssembly.Module }>();
+
+/** A thread's bias + ReLU and ReLU-gradient modules for `units` columns of a `hidden`-wide layer (compiled once per shape). */
+function elementwiseModules(
+  units: number,
+  hidden: number,
+): { biasRelu?: WebAssembly.Module; reluGrad?: WebAssembly.Module } {
+  const key = `${units}/${hidden}`;
+  let modules = elementwise.get(key);
+  if (!modules) {
+    modules = {
+      ...(units <= MAX_BIAS_RELU_CHANNELS
+        ? { biasRelu: new WebAssembly.Module(biasReluModuleBytes(units, hidden, true)) }
+        : {}),
+      ...(units <= MAX_SIMD_CHANNELS
+        ? { reluGrad: new WebAssembly.Module(reluBiasGradModuleBytes(units, true, hidden)) }
+        : {}),
+    };
+    elementwise.set(key, modules);
+  }
+  return modules;
 }
 
 /** Bump allocation of 64-byte-aligned blocks. */
@@ -283,7 +308,7 @@ export class UnitSplit {
       const products = new Map(
         rowCounts.map((rows) => [rows, productModules(memory, rows, inputs, hidden, classes, u1 - u0)]),
       );
-      return { products, sumOfSquares, gather };
+      return { products, sumOfSquares, gather, ...elementwiseModules(u1 - u0, hidden) };
     };
     const workers: Worker[] = [];
     const ports: MessagePort[] = [];

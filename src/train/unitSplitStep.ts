@@ -249,6 +249,13 @@ export interface ThreadModules {
   readonly sumOfSquares: WebAssembly.Module;
   /** wasmKernels/gatherRowsSimd.ts's row copies. */
   readonly gather: WebAssembly.Module;
+  /**
+   * Its units' bias add and ReLU (wasmKernels/biasRelu.ts) and ReLU gradient with b1's gradient
+   * (wasmKernels/reluBiasGrad.ts, the one-thread path's own kernel), on the hidden layer's rows;
+   * absent for more units than they are generated for (then JavaScript loops, the same values).
+   */
+  readonly biasRelu?: WebAssembly.Module;
+  readonly reluGrad?: WebAssembly.Module;
 }
 
 /** What one thread holds while it trains: views, its functions, its index. */
@@ -259,6 +266,8 @@ export class ThreadStep {
   private readonly products = new Map<number, ThreadProducts>();
   private readonly sumOfSquares: (pointer: number, n: number) => number;
   private readonly gather: (indices: number, count: number, rowBytes: number, source: number, target: number) => void;
+  private readonly biasRelu: ((h: number, b: number, rows: number) => void) | undefined;
+  private readonly reluGrad: ((dy: number, y: number, dz: number, db: number, rows: number) => void) | undefined;
   private readonly updates = new Map<number, { run: (...args: number[]) => void; update: UpdateProgram }>();
   private readonly own: ThreadBuffers;
   private readonly control: number;
@@ -291,6 +300,8 @@ export class ThreadStep {
     }
     this.sumOfSquares = instance(modules.sumOfSquares, "sumOfSquares");
     this.gather = instance(modules.gather, "gatherRows");
+    this.biasRelu = modules.biasRelu && instance(modules.biasRelu, "run");
+    this.reluGrad = modules.reluGrad && instance(modules.reluGrad, "run");
   }
 
   /** Adds an update program under its id. */
@@ -370,6 +381,10 @@ export class ThreadStep {
       }
     const hl = layout.hiddenLayer / 4;
     fns.forward(own.xb, layout.params + 4 * own.w1, layout.hiddenLayer + 4 * u0, own.list);
+    if (this.biasRelu) {
+      this.biasRelu(layout.hiddenLayer + 4 * u0, layout.params + 4 * (layout.b1 + u0), rows);
+      return;
+    }
     for (let r = 0; r < rows; r++) {
       const row = hl + r * hidden;
       for (let j = u0; j < u1; j++) {
@@ -426,15 +441,18 @@ export class ThreadStep {
       for (let j = 0; j < classes; j++) f32[w2t + j * units + i] = f32[params + w2 + (u0 + i) * classes + j];
     fns.input2(own.dz, own.w2t, own.dh, own.list);
     // ReLU's gradient (dy·step(y), step(NaN) = NaN) and b1's gradient: float32 running sums over the rows.
-    const dh = own.dh / 4;
-    for (let j = u0; j < u1; j++) f32[grads + b1 + j] = 0;
-    for (let r = 0; r < rows; r++) {
-      const row = hl + r * hidden + u0;
-      for (let j = 0; j < units; j++) {
-        const y = f32[row + j];
-        const value = f32[dh + r * units + j] * (y > 0 ? 1 : y !== y ? y : 0);
-        f32[dh + r * units + j] = value;
-        f32[grads + b1 + u0 + j] += value;
+    if (this.reluGrad) this.reluGrad(own.dh, layout.hiddenLayer + 4 * u0, own.dh, layout.grads + 4 * (b1 + u0), rows);
+    else {
+      const dh = own.dh / 4;
+      for (let j = u0; j < u1; j++) f32[grads + b1 + j] = 0;
+      for (let r = 0; r < rows; r++) {
+        const row = hl + r * hidden + u0;
+        for (let j = 0; j < units; j++) {
+          const y = f32[row + j];
+          const value = f32[dh + r * units + j] * (y > 0 ? 1 : y !== y ? y : 0);
+          f32[dh + r * units + j] = value;
+          f32[grads + b1 + u0 + j] += value;
+        }
       }
     }
     // dW1[:, units] = xbᵀ · dh, into its block

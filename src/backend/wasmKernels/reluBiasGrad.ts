@@ -25,12 +25,17 @@ import { f32View, tensorData, wasmMemory, type WasmBackend } from "./wasmBackend
 export const RELU_BIAS_GRAD_KERNEL = "OptimlabReluBiasGrad";
 
 /** Channel counts above this take the scalar loop (the generated code is unrolled over channels). */
-const MAX_SIMD_CHANNELS = 256;
+export const MAX_SIMD_CHANNELS = 256;
 
 /** (dy, y, dz, db byte offsets; positions ≥ 1) */
 type ReluBiasGradRun = (dy: number, y: number, dz: number, db: number, positions: number) => void;
 
-function moduleBytes(channels: number, sharedMemory: boolean): Uint8Array {
+/**
+ * The kernel's module for `channels` channels; `yStride` floats between positions of y (default:
+ * the channels; the hidden-unit split, train/unitSplitStep.ts, reads its units' columns of a wider
+ * hidden layer). Exported for that split, which runs it on its own shared memory.
+ */
+export function reluBiasGradModuleBytes(channels: number, sharedMemory: boolean, yStride = channels): Uint8Array {
   const f = new WasmFunction();
   const dy = f.param(I32);
   const y = f.param(I32);
@@ -72,7 +77,8 @@ function moduleBytes(channels: number, sharedMemory: boolean): Uint8Array {
       f.set(sums[i]);
     });
     const bytes = channels * 4;
-    for (const pointer of [dy, y, dz]) f.addTo(pointer, bytes);
+    for (const pointer of [dy, dz]) f.addTo(pointer, bytes);
+    f.addTo(y, yStride * 4);
     f.countDownAndRepeat(positions);
   });
   chunks.forEach(({ offset, lanes }, i) => {
@@ -113,7 +119,7 @@ export const reluBiasGradOverride: KernelOverride = {
       if (positions === 0) {
         f32View(backend, db).fill(0);
       } else if (memory !== undefined && wasmSimdSupported() && channels <= MAX_SIMD_CHANNELS) {
-        const run = runs.get(memory, String(channels), (shared) => moduleBytes(channels, shared));
+        const run = runs.get(memory, String(channels), (shared) => reluBiasGradModuleBytes(channels, shared));
         const at = (t: TensorInfo) => tensorData(backend, t).memoryOffset;
         run(at(dy), at(y), at(dz), at(db), positions);
       } else {
