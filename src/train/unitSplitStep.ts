@@ -128,8 +128,15 @@ export const CONTROL_WORDS = 16;
 
 export const COMMAND = { step: 1, stop: 2 } as const;
 
-/** Spins of a wait before it sleeps: the other threads are microseconds away when cores are free. */
-export const SPINS = 200_000;
+/**
+ * Spins of a wait before it sleeps (≈ 65 µs): the other threads are microseconds away
+ * when they run. When one does not — the scheduler gave its core to another thread for a slice
+ * (V8's helpers, other processes) — a thread still spinning keeps its own core busy, so the kernel
+ * cannot move anything there; once it sleeps, the idle core pulls the waiting work at once. With
+ * 1.3 ms of spinning (session 15), 1.7% of the steps took over 3 ms and such steps held 22% of
+ * the time; with 65 µs, 0.5% and 13% (30 one-epoch fits, 2 threads).
+ */
+export const SPINS = 10_000;
 
 /** Thrown by a wait when another thread failed or the trainer gave up the step. */
 export class SplitAborted extends Error {
