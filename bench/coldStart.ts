@@ -119,13 +119,17 @@ const CONFIGS: Array<[string, NodeJS.ProcessEnv]> = [
   ["1 thread", { OPTIMLAB_THREADS: "1" }],
   ["1 thread + warmUp()", { OPTIMLAB_THREADS: "1", OPTIMLAB_BENCH_WARM_UP: "1" }],
   ["1 thread, 2-thread wasm build", { OPTIMLAB_THREADS: "1", OPTIMLAB_WASM_THREADS: "2" }],
+  // fit's default: the cores, the MLP split by hidden units (what a notebook runs now).
+  ["default threads", { OPTIMLAB_THREADS: "" }],
+  ["default threads + warmUp()", { OPTIMLAB_THREADS: "", OPTIMLAB_BENCH_WARM_UP: "1" }],
 ];
 
 /**
- * The bench section: fresh processes on 1 thread (without and with `warmUp()`) and 1 thread on the
- * 2-thread wasm build (XNNPACK's and our products split over its threads), alternating (fit's
- * batch split is in the library-path section's thread table: this MLP at batch 64 does not split), `runs` each; medians of the first-epoch/warm-epoch
- * ratios (wall and CPU time) and of the warm epochs' samples/s, against 1 thread.
+ * The bench section: fresh processes on 1 thread (without and with `warmUp()`), 1 thread on the
+ * 2-thread wasm build (XNNPACK's and our products split over its threads) and fit's default
+ * threads (the MLP split by hidden units over the cores; without and with `warmUp()`),
+ * alternating, `runs` each; medians of the first-epoch/warm-epoch ratios (wall and CPU time) and
+ * of the warm epochs' samples/s, against 1 thread.
  */
 export function benchThreadsAndColdStart(runs = Number(process.env.BENCH_COLD_RUNS ?? 3)): string {
   const loadAtStart = loadLine();

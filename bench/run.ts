@@ -7,6 +7,7 @@
  * Sizes are kept small (a 10,000-sample slice of MNIST for the MLP, 2,048 for LeNet) so the
  * whole run stays within a few minutes on two shared cores.
  */
+import "./oneThread"; // first: before the backend reads OPTIMLAB_THREADS
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
