@@ -4,19 +4,26 @@
  * that meet three times a step pay off only while each gets a core, and on a machine whose other
  * cores are busy the meetings wait for the scheduler (a step 10× slower than alone, measured).
  *
- * A measurement runs the two modes in turn, step by step (alone, together, alone, …), so both see
- * the same machine: a process that is still warming up, or a core whose speed drifts, slows both
- * alike (timing one mode after the other read such a drift as "alone is faster" and kept a free
- * core idle for most of an epoch). Steps run together are always timed; an early look catches a
- * core that is busy from the start; after a warm-up of the other threads, one measurement, and then another only when steps together have become slower than their best.
+ * A measurement runs the two modes in turn, in short blocks (4 alone, 4 together, 4 alone, 4
+ * together), so both see the same machine: a process still warming up, or a core whose speed
+ * drifts, slows both alike (timing one mode after the other read such a drift as "alone is faster"
+ * and kept a free core idle for most of an epoch). The first step of each block is not counted: a
+ * step together right after one alone pays for moving the other threads' weights back into their
+ * cores' caches and waking them (800–1,300 µs against 370), which, step by step, made together look
+ * slower than alone for good. Steps run together are always timed; an early look catches a core
+ * that is busy from the start; after a warm-up of the other threads, one measurement, and then
+ * another only when steps together have become slower than their best.
  * While alone, together is tried again after `FIRST_PERIOD` steps, and after twice as many each
  * time it loses again (a core that stays busy costs fewer slow steps), up to `LAST_PERIOD`. One
  * policy serves the fits of one model shape (unitSplit.ts keeps it), so a fit of one epoch does
  * not start from scratch.
  */
 
-/** Steps of each mode per measurement. */
+/** Steps of each mode counted per measurement: two blocks of `BLOCK`, less their first steps. */
 const SAMPLES = 6;
+const BLOCK = 4;
+/** A measurement's steps: the modes' blocks in turn, alone first. */
+const MEASURED_STEPS = 2 * (SAMPLES / (BLOCK - 1)) * BLOCK;
 /**
  * Steps run together before the first measurement: the other threads' code warms up only by
  * running (their JavaScript is optimized after some hundred calls), and a measurement of cold
@@ -59,7 +66,7 @@ export class TogetherOrAlone {
   private bestTogether = Infinity;
   /** The mode that runs between measurements. */
   private choice: "together" | "alone" = "together";
-  /** Steps left of the measurement under way (0: none); odd counts run together, even alone. */
+  /** Steps left of the measurement under way (0: none); see {@link next} for each step's mode. */
   private measuring = 0;
   private measured = { alone: [] as number[], together: [] as number[] };
   /** Whether a measurement has been made since the last warm-up. */
@@ -74,7 +81,7 @@ export class TogetherOrAlone {
 
   /** Whether the next step runs on the trainer's thread alone. */
   next(): boolean {
-    if (this.measuring > 0) return this.measuring % 2 === 0;
+    if (this.measuring > 0) return this.measurementAlone();
     return this.choice === "alone";
   }
 
@@ -82,7 +89,9 @@ export class TogetherOrAlone {
   record(alone: boolean, micros: number): void {
     this.step++;
     if (this.measuring > 0) {
-      (alone ? this.measured.alone : this.measured.together).push(micros);
+      // The first step of a block pays for the change of mode: not counted.
+      if ((MEASURED_STEPS - this.measuring) % BLOCK !== 0)
+        (alone ? this.measured.alone : this.measured.together).push(micros);
       if (--this.measuring === 0) this.decide();
       return;
     }
@@ -106,7 +115,12 @@ export class TogetherOrAlone {
   private measure(early: boolean): void {
     this.early = early;
     this.measured = { alone: [], together: [] };
-    this.measuring = 2 * SAMPLES;
+    this.measuring = MEASURED_STEPS;
+  }
+
+  /** Whether the measurement's next step runs alone: blocks of `BLOCK` steps, alone first, in turn. */
+  private measurementAlone(): boolean {
+    return Math.floor((MEASURED_STEPS - this.measuring) / BLOCK) % 2 === 0;
   }
 
   /**
