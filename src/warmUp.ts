@@ -138,7 +138,9 @@ export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpReport>
         progress: false,
         seed: WARM_UP_SEED,
         gradients,
-        threads: 1, // the replicas are started above; this small MLP would not split anyway
+        // fit's own threads: by default this MLP's step splits by hidden units, so the warm-up starts
+        // and warms the split's threads (their code and this shape's policy) as the first fit would.
+        threads: undefined,
         callbacks: {
           onEpochEnd: async (_record, context) => {
             done += chunk;
