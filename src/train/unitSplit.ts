@@ -326,6 +326,7 @@ export class UnitSplit {
         const message: ConfigureMessage = {
           kind: "configure",
           memory,
+          memoryId: held.id,
           layout,
           thread: t,
           modules: modulesOf(t),

@@ -1,18 +1,24 @@
 /**
- * The shared `WebAssembly.Memory` of a hidden-unit split (unitSplit.ts): one per fit, and the last
- * one kept, with its copy of the dataset, for the next fit on the same tensors (copying 12,800
- * MNIST images took most of a fit's 60 ms start).
+ * The shared `WebAssembly.Memory` of a hidden-unit split (unitSplit.ts): the last one is kept, with
+ * its copy of the dataset, for the next fit — on the same tensors without copying them again
+ * (copying 12,800 MNIST images took most of a fit's 60 ms start), on other data by copying that
+ * in, grown when it needs more. Keeping one memory also keeps the generated functions' instances
+ * on it (unitSplitStep.ts caches them per memory): a fit on a new memory had new function objects
+ * at every call site, and V8's optimized code, built for the last ones, was thrown away ("wrong
+ * call target") and ran unoptimized for the first tens of steps of that fit.
  */
 import * as tf from "@tensorflow/tfjs";
 import { f32View, type WasmBackend } from "../backend/wasmKernels/wasmBackend";
 
-/** A split's shared memory, kept after its fit for the next fit on the same data. */
+/** A split's shared memory, kept after its fit for the next fit. */
 export interface SplitMemory {
   readonly memory: WebAssembly.Memory;
-  readonly pages: number;
+  /** Names the memory to the worker threads (which receive a new `WebAssembly.Memory` object for it with each message). */
+  readonly id: number;
+  pages: number;
   /** The dataset's data (tfjs data ids: the same data as long as they live) copied into it. */
-  readonly x: object;
-  readonly y: object;
+  x: object;
+  y: object;
   /** Holds that dataset already (a kept memory taken again). */
   holdsData: boolean;
   /** A fit holds it. */
@@ -21,20 +27,30 @@ export interface SplitMemory {
 
 /** The last fit's memory (one kept: a dataset's copy can be large). */
 let kept: SplitMemory | undefined;
+let memories = 0;
+
+/** The most pages a split's memory may grow to (4 GiB: address space reserved, not memory used). */
+const MAX_PAGES = 65536;
 
 /**
- * A memory of at least `pages` pages for a fit on (x, y): the kept one when it holds this very
- * data (tfjs data never changes under a data id; a variable's `assign` gives it a new one) and no
- * fit holds it, else a new one.
+ * A memory of at least `pages` pages for a fit on (x, y): the kept one when no fit holds it (grown
+ * if it is too small; `holdsData` says whether it holds this very data: tfjs data never changes
+ * under a data id, a variable's `assign` gives it a new one), else a new one.
  */
 export function takeMemory(pages: number, x: tf.Tensor, y: tf.Tensor): SplitMemory {
-  if (kept !== undefined && !kept.busy && kept.pages >= pages && kept.x === x.dataId && kept.y === y.dataId) {
+  if (kept !== undefined && !kept.busy) {
+    if (kept.pages < pages) {
+      kept.memory.grow(pages - kept.pages);
+      kept.pages = pages;
+    }
     kept.busy = true;
-    kept.holdsData = true;
+    kept.holdsData = kept.x === x.dataId && kept.y === y.dataId;
+    kept.x = x.dataId;
+    kept.y = y.dataId;
     return kept;
   }
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-  return { memory, pages, x: x.dataId, y: y.dataId, holdsData: false, busy: true };
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
+  return { memory, id: ++memories, pages, x: x.dataId, y: y.dataId, holdsData: false, busy: true };
 }
 
 /** x's values: a view of the wasm backend's own memory where it lies there (no copy), else read. */

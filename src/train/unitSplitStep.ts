@@ -265,6 +265,21 @@ export interface ThreadModules {
   readonly reluGrad?: WebAssembly.Module;
 }
 
+const instances = new WeakMap<WebAssembly.Memory, WeakMap<WebAssembly.Module, WebAssembly.Instance>>();
+
+/**
+ * `module` instantiated on `memory`, once: the split's memory is kept across fits
+ * (unitSplitMemory.ts), and with it each call site's function objects, which V8's optimized code
+ * is built for (a new instance per fit threw that code away at every fit's start).
+ */
+function instanceOn(module: WebAssembly.Module, memory: WebAssembly.Memory): WebAssembly.Instance {
+  let byModule = instances.get(memory);
+  if (!byModule) instances.set(memory, (byModule = new WeakMap()));
+  let instance = byModule.get(module);
+  if (!instance) byModule.set(module, (instance = new WebAssembly.Instance(module, { env: { memory } })));
+  return instance;
+}
+
 /** What one thread holds while it trains: views, its functions, its index. */
 export class ThreadStep {
   readonly f32: Float32Array;
@@ -294,8 +309,7 @@ export class ThreadStep {
     this.i32 = new Int32Array(memory.buffer);
     this.own = layout.perThread[thread];
     this.control = layout.control / 4;
-    const instance = (module: WebAssembly.Module, name: string) =>
-      new WebAssembly.Instance(module, { env: { memory } }).exports[name] as never;
+    const instance = (module: WebAssembly.Module, name: string) => instanceOn(module, memory).exports[name] as never;
     for (const [rows, set] of modules.products) {
       this.products.set(rows, {
         forward: instance(set.forward, "gemm"),
@@ -313,7 +327,7 @@ export class ThreadStep {
 
   /** Adds an update program under its id. */
   addUpdate(update: UpdateProgram): void {
-    const run = new WebAssembly.Instance(update.module, { env: { memory: this.memory } }).exports.run as never;
+    const run = instanceOn(update.module, this.memory).exports.run as never;
     this.updates.set(update.id, { run, update });
   }
 

@@ -22,6 +22,8 @@ import {
 export interface ConfigureMessage {
   kind: "configure";
   memory: WebAssembly.Memory;
+  /** The memory's id: each message brings a new `WebAssembly.Memory` object, the first one for an id is kept (with its instances). */
+  memoryId: number;
   layout: UnitSplitLayout;
   thread: number;
   modules: ThreadModules;
@@ -32,7 +34,12 @@ export interface ConfigureMessage {
 /** What goes back on the fit's port. */
 export type WorkerReport = { kind: "ready" } | { kind: "failed"; message: string };
 
-function serve({ memory, layout, thread, modules, port }: ConfigureMessage): void {
+/** The last memory object received, and its id (the next fit usually gets the same memory). */
+let last: { id: number; memory: WebAssembly.Memory } | undefined;
+
+function serve({ memory: received, memoryId, layout, thread, modules, port }: ConfigureMessage): void {
+  if (last?.id !== memoryId) last = { id: memoryId, memory: received };
+  const { memory } = last;
   let step: ThreadStep;
   try {
     step = new ThreadStep(memory, layout, thread, modules);

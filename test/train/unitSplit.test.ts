@@ -668,6 +668,28 @@ test("a second fit on the same data reuses its memory and is right; other data o
   }
 });
 
+test("one memory serves fits on data of other sizes: grown for more rows, reused for fewer, each data's bits", async () => {
+  const small = images(60, 21);
+  const large = images(700, 22); // more pages than the small data's memory holds
+  const c: Case = { optimizer: () => new Adam({ lr: 1e-3 }) };
+  try {
+    const oneSmall = await train(1, c, small);
+    const oneLarge = await train(1, c, large);
+    for (const [what, data, one] of [
+      ["small", small, oneSmall],
+      ["large after small (the memory grows)", large, oneLarge],
+      ["small after large (the grown memory, the small data copied in)", small, oneSmall],
+      ["large again", large, oneLarge],
+    ] as const) {
+      const split = await train(2, c, data);
+      assertSplit(split, 2, what);
+      assertSameRun(one, split, what);
+    }
+  } finally {
+    tf.dispose([small, large]);
+  }
+});
+
 test("a script whose fit split by hidden units ends by itself (the workers do not keep it alive)", () => {
   const source = path.join(__dirname, "../../src");
   const code = `
