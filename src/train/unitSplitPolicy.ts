@@ -48,10 +48,19 @@ const FRESH_BUSY_MARGIN = 0.15;
 /** Steps alone before together is tried again; doubled each time alone wins again, up to the last. */
 const FIRST_PERIOD = 128;
 const LAST_PERIOD = 4096;
-/** Alone must be at least this much faster: a measurement that catches a busy moment should not keep the threads idle. */
-const ALONE_MARGIN = 0.85;
-/** Steps together this much slower than their best mean something changed: measure again. */
-const SLOWER = 1.3;
+/**
+ * Alone must be at least this much faster: a busy core makes together ~10× slower, while on free
+ * cores a measurement that catches a few stalls (a step of 2–12 ms when another thread took a core
+ * for a moment) can read alone ≈ 1.5× faster for a while; that must not keep the threads idle.
+ */
+const ALONE_MARGIN = 0.7;
+/**
+ * Steps together this much slower than their best (the median of the last `SAMPLES`) mean
+ * something changed: measure again — at most once every `MIN_GAP` steps together (at 1.3× and
+ * with no gap, a bench run measured every 60 steps, each time 8 steps alone).
+ */
+const SLOWER = 2;
+const MIN_GAP = 64;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -71,6 +80,8 @@ export class TogetherOrAlone {
   private measured = { alone: [] as number[], together: [] as number[] };
   /** Whether a measurement has been made since the last warm-up. */
   private judged = false;
+  /** Steps together since the last measurement ended. */
+  private sinceMeasured = 0;
   /** Whether the measurement under way is the early look. */
   private early = false;
   /** The other threads are new: their warm-up is longer (FRESH_WARM_UP). */
@@ -106,7 +117,9 @@ export class TogetherOrAlone {
       if (this.recent.length > SAMPLES) this.recent.shift();
       const full = this.recent.length === SAMPLES;
       if (full) this.bestTogether = Math.min(this.bestTogether, median(this.recent));
-      due = full && (!this.judged || median(this.recent) > SLOWER * this.bestTogether);
+      this.sinceMeasured++;
+      due =
+        full && (!this.judged || (this.sinceMeasured >= MIN_GAP && median(this.recent) > SLOWER * this.bestTogether));
     }
     if (due) this.measure(false);
   }
@@ -155,6 +168,7 @@ export class TogetherOrAlone {
     this.choice = aloneWins ? "alone" : "together";
     this.judged = true;
     this.freshThreads = false;
+    this.sinceMeasured = 0;
     this.aloneFor = 0;
     // Together's speed now is the one a slowdown is judged by.
     this.recent = [];

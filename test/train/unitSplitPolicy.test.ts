@@ -146,3 +146,15 @@ test("a change of mode costs its first step (caches, a sleeping thread): not cou
   });
   assert.ok(busy.slice(100).filter(Boolean).length > 400);
 });
+
+test("noisy free cores (steps ±50%, a 5 ms stall now and then) are not measured again and again, nor left for alone", () => {
+  let state = 12345;
+  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  // Together 370–740 µs, alone 700–1,400; one step in 20 stalls at 5 ms in either mode.
+  const noisy = (alone: boolean) => (random() < 0.05 ? 5000 : (alone ? 700 : 370) * (1 + random()));
+  const policy = new TogetherOrAlone();
+  const modes = run(policy, 3000, noisy);
+  const alone = modes.slice(300).filter(Boolean).length;
+  assert.ok(alone <= 48, `${alone} steps alone in 2,700 (at most 6 measurements)`);
+  assert.equal(policy.chosen, "together");
+});
