@@ -16,6 +16,8 @@ export interface SplitMemory {
   /** Names the memory to the worker threads (which receive a new `WebAssembly.Memory` object for it with each message). */
   readonly id: number;
   pages: number;
+  /** The most pages it can grow to. */
+  readonly maxPages: number;
   /** The dataset's data (tfjs data ids: the same data as long as they live) copied into it. */
   x: object;
   y: object;
@@ -38,7 +40,7 @@ const MAX_PAGES = 65536;
  * under a data id, a variable's `assign` gives it a new one), else a new one.
  */
 export function takeMemory(pages: number, x: tf.Tensor, y: tf.Tensor): SplitMemory {
-  if (kept !== undefined && !kept.busy) {
+  if (kept !== undefined && !kept.busy && pages <= kept.maxPages) {
     if (kept.pages < pages) {
       kept.memory.grow(pages - kept.pages);
       kept.pages = pages;
@@ -49,8 +51,16 @@ export function takeMemory(pages: number, x: tf.Tensor, y: tf.Tensor): SplitMemo
     kept.y = y.dataId;
     return kept;
   }
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
-  return { memory, id: ++memories, pages, x: x.dataId, y: y.dataId, holdsData: false, busy: true };
+  let memory: WebAssembly.Memory;
+  let maxPages = Math.max(pages, MAX_PAGES);
+  try {
+    memory = new WebAssembly.Memory({ initial: pages, maximum: maxPages, shared: true });
+  } catch {
+    // No room to reserve that much address space (a ulimit, a 32-bit host): exactly what this fit needs.
+    maxPages = pages;
+    memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  }
+  return { memory, id: ++memories, pages, maxPages, x: x.dataId, y: y.dataId, holdsData: false, busy: true };
 }
 
 /** x's values: a view of the wasm backend's own memory where it lies there (no copy), else read. */
