@@ -23,11 +23,11 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { simdModuleFor } from "../backend/fused/wasmSimd";
-import { sumOfSquaresModuleBytes } from "../backend/fused/wasmSumOfSquares";
+import { sumOfSquaresModuleOn } from "../backend/fused/wasmSumOfSquares";
 import { gemmModuleOn } from "../backend/wasmCode/gemm";
-import { gatherRowsModuleBytes } from "../backend/wasmKernels/gatherRowsSimd";
-import { MAX_BIAS_RELU_CHANNELS, biasReluModuleBytes } from "../backend/wasmKernels/biasRelu";
-import { MAX_SIMD_CHANNELS, reluBiasGradModuleBytes } from "../backend/wasmKernels/reluBiasGrad";
+import { gatherRowsModuleOn } from "../backend/wasmKernels/gatherRowsSimd";
+import { biasReluModuleOn } from "../backend/wasmKernels/biasRelu";
+import { reluBiasGradModuleOn } from "../backend/wasmKernels/reluBiasGrad";
 import type { Program } from "../backend/fused/program";
 import type { ChainOptimizer } from "../optim/chainOptimizer";
 import type { FusedStepInput, FusedStepProgram } from "../optim/fusedStepProgram";
@@ -78,39 +78,6 @@ export function unitCutFor(threads: number, inputs: number, hidden: number, clas
   let cut = cuts.get(shape);
   if (!cut) cuts.set(shape, (cut = new UnitCut(hidden, threads)));
   return cut;
-}
-
-let helpers: { sumOfSquares: WebAssembly.Module; gather: WebAssembly.Module } | undefined;
-
-/** The sums of squares and the row gather, compiled once (not per fit: each compile is optimized again on a helper thread). */
-function helperModules(): { sumOfSquares: WebAssembly.Module; gather: WebAssembly.Module } {
-  return (helpers ??= {
-    sumOfSquares: new WebAssembly.Module(sumOfSquaresModuleBytes(true)),
-    gather: new WebAssembly.Module(gatherRowsModuleBytes(true)),
-  });
-}
-
-const elementwise = new Map<string, { biasRelu?: WebAssembly.Module; reluGrad?: WebAssembly.Module }>();
-
-/** A thread's bias + ReLU and ReLU-gradient modules for `units` columns of a `hidden`-wide layer (compiled once per shape). */
-function elementwiseModules(
-  units: number,
-  hidden: number,
-): { biasRelu?: WebAssembly.Module; reluGrad?: WebAssembly.Module } {
-  const key = `${units}/${hidden}`;
-  let modules = elementwise.get(key);
-  if (!modules) {
-    modules = {
-      ...(units <= MAX_BIAS_RELU_CHANNELS
-        ? { biasRelu: new WebAssembly.Module(biasReluModuleBytes(units, hidden, true)) }
-        : {}),
-      ...(units <= MAX_SIMD_CHANNELS
-        ? { reluGrad: new WebAssembly.Module(reluBiasGradModuleBytes(units, true, hidden)) }
-        : {}),
-    };
-    elementwise.set(key, modules);
-  }
-  return modules;
 }
 
 /** Bump allocation of 64-byte-aligned blocks. */
@@ -302,13 +269,16 @@ export class UnitSplit {
     new Int32Array(memory.buffer, control, CONTROL_WORDS).fill(0);
     for (const own of perThread) new Float64Array(memory.buffer, own.waits, 2).fill(0);
 
-    const { sumOfSquares, gather } = helperModules();
+    const sumOfSquares = sumOfSquaresModuleOn(memory);
+    const gather = gatherRowsModuleOn(memory);
     const modulesOf = (t: number): ThreadModules => {
       const [u0, u1] = units[t];
       const products = new Map(
         rowCounts.map((rows) => [rows, productModules(memory, rows, inputs, hidden, classes, u1 - u0)]),
       );
-      return { products, sumOfSquares, gather, ...elementwiseModules(u1 - u0, hidden) };
+      const biasRelu = biasReluModuleOn(memory, u1 - u0, hidden);
+      const reluGrad = reluBiasGradModuleOn(memory, u1 - u0, hidden);
+      return { products, sumOfSquares, gather, ...(biasRelu && { biasRelu }), ...(reluGrad && { reluGrad }) };
     };
     const workers: Worker[] = [];
     const ports: MessagePort[] = [];

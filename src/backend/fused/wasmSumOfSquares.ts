@@ -66,3 +66,8 @@ const sums = new BoundFunctions<SumOfSquares>("sumOfSquares");
 export function sumOfSquaresOn(memory: WebAssembly.Memory): SumOfSquares {
   return sums.get(memory, "sumOfSquares", sumOfSquaresModuleBytes);
 }
+
+/** The compiled module behind {@link sumOfSquaresOn} (for threads that instantiate it on their shared memory). */
+export function sumOfSquaresModuleOn(memory: WebAssembly.Memory): WebAssembly.Module {
+  return sums.module(memory, "sumOfSquares", sumOfSquaresModuleBytes);
+}

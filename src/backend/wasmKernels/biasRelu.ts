@@ -8,13 +8,14 @@
  * Function: run(h byte offset, b byte offset, rows ≥ 1).
  */
 import { WasmFunction } from "../wasmCode/assembler";
+import { BoundFunctions } from "../wasmCode/boundFunctions";
 import { I32, V128 } from "../wasmCode/encoding";
 import { SIMD_OP, channelChunks, loadLanes, simdOp, storeLanes } from "./simdLanes";
 
 export type BiasRelu = (h: number, b: number, rows: number) => void;
 
 /** Channel counts above this take a JavaScript loop (the generated code is unrolled over channels). */
-export const MAX_BIAS_RELU_CHANNELS = 256;
+const MAX_BIAS_RELU_CHANNELS = 256;
 
 export function biasReluModuleBytes(channels: number, rowStride: number, sharedMemory: boolean): Uint8Array {
   const f = new WasmFunction();
@@ -48,4 +49,18 @@ export function biasReluModuleBytes(channels: number, rowStride: number, sharedM
     f.countDownAndRepeat(rows);
   });
   return f.moduleBytes("run", [], sharedMemory);
+}
+
+const compiled = new BoundFunctions<BiasRelu>("run");
+
+/** The compiled module for `channels` of rows `rowStride` floats apart (compiled once); undefined for more channels than it unrolls. */
+export function biasReluModuleOn(
+  memory: WebAssembly.Memory,
+  channels: number,
+  rowStride: number,
+): WebAssembly.Module | undefined {
+  if (channels > MAX_BIAS_RELU_CHANNELS) return undefined;
+  return compiled.module(memory, `${channels}/${rowStride}`, (shared) =>
+    biasReluModuleBytes(channels, rowStride, shared),
+  );
 }

@@ -102,3 +102,8 @@ const compiled = new BoundFunctions<GatherRows>("gatherRows");
 export function gatherRowsOn(memory: WebAssembly.Memory): GatherRows {
   return compiled.get(memory, "gatherRows", (shared) => gatherRowsModuleBytes(shared));
 }
+
+/** The compiled module behind {@link gatherRowsOn} (for threads that instantiate it on their shared memory). */
+export function gatherRowsModuleOn(memory: WebAssembly.Memory): WebAssembly.Module {
+  return compiled.module(memory, "gatherRows", (shared) => gatherRowsModuleBytes(shared));
+}

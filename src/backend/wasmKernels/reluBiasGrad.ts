@@ -25,7 +25,7 @@ import { f32View, tensorData, wasmMemory, type WasmBackend } from "./wasmBackend
 export const RELU_BIAS_GRAD_KERNEL = "OptimlabReluBiasGrad";
 
 /** Channel counts above this take the scalar loop (the generated code is unrolled over channels). */
-export const MAX_SIMD_CHANNELS = 256;
+const MAX_SIMD_CHANNELS = 256;
 
 /** (dy, y, dz, db byte offsets; positions ≥ 1) */
 type ReluBiasGradRun = (dy: number, y: number, dz: number, db: number, positions: number) => void;
@@ -33,9 +33,9 @@ type ReluBiasGradRun = (dy: number, y: number, dz: number, db: number, positions
 /**
  * The kernel's module for `channels` channels; `yStride` floats between positions of y (default:
  * the channels; the hidden-unit split, train/unitSplitStep.ts, reads its units' columns of a wider
- * hidden layer). Exported for that split, which runs it on its own shared memory.
+ * hidden layer: {@link reluBiasGradModuleOn}).
  */
-export function reluBiasGradModuleBytes(channels: number, sharedMemory: boolean, yStride = channels): Uint8Array {
+function reluBiasGradModuleBytes(channels: number, sharedMemory: boolean, yStride = channels): Uint8Array {
   const f = new WasmFunction();
   const dy = f.param(I32);
   const y = f.param(I32);
@@ -89,6 +89,21 @@ export function reluBiasGradModuleBytes(channels: number, sharedMemory: boolean,
 }
 
 const runs = new BoundFunctions<ReluBiasGradRun>("run");
+
+/**
+ * The kernel's compiled module for `channels` channels with y `yStride` floats apart (the
+ * hidden-unit split's threads instantiate it on their shared memory); undefined for more channels
+ * than the generated code unrolls.
+ */
+export function reluBiasGradModuleOn(
+  memory: WebAssembly.Memory,
+  channels: number,
+  yStride: number,
+): WebAssembly.Module | undefined {
+  if (channels > MAX_SIMD_CHANNELS) return undefined;
+  const key = yStride === channels ? String(channels) : `${channels}/y${yStride}`;
+  return runs.module(memory, key, (shared) => reluBiasGradModuleBytes(channels, shared, yStride));
+}
 
 /** The scalar loop: the same operations, one value at a time (no wasm SIMD or very many channels). */
 export function reluBiasGradLoop(dy: Float32Array, y: Float32Array, dz: Float32Array, db: Float32Array): void {
