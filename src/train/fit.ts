@@ -28,6 +28,7 @@ import { StepValueLayout } from "./stepValues";
 import { trainStep } from "./trainStep";
 import { UnitSplit } from "./unitSplit";
 import { planUnitSplit } from "./unitSplitPlan";
+import { ConvSplit, planConvSplit } from "./convSplit";
 import type { Batch } from "../data/loader";
 import { KeyboardInterrupt, throwIfInterrupted } from "./interrupt";
 
@@ -100,11 +101,11 @@ export function historyOf(error: unknown): History | undefined {
   return history instanceof History ? history : undefined;
 }
 
-/** Why a fit asked for threads trains on one: the hidden-unit split's reason (if it was considered) and the batch split's. */
-function threadsNote(unitSplitWhy: string | undefined, batchSplitWhy: string): string {
-  return unitSplitWhy === undefined
-    ? batchSplitWhy
-    : `split by hidden units: ${unitSplitWhy}; by batch: ${batchSplitWhy}`;
+/** Why a fit asked for threads trains on one: the same-bits splits' reasons (where they were considered) and the batch split's. */
+function threadsNote(unitSplitWhy: string | undefined, convSplitWhy: string | undefined, batchSplitWhy: string): string {
+  if (unitSplitWhy === undefined) return batchSplitWhy;
+  const conv = convSplitWhy === undefined ? "" : `; by examples and weights: ${convSplitWhy}`;
+  return `split by hidden units: ${unitSplitWhy}${conv}; by batch: ${batchSplitWhy}`;
 }
 
 /** Steps an epoch scheduler after the epoch (ReduceLROnPlateau on the validation loss, if any). */
@@ -130,10 +131,15 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
   // Two threads or more: by hidden units where the model allows (the same bits, so also by
   // default), else by batch (other bits: only when threads were asked for).
   const unitPlan = plan.threads > 1 ? planUnitSplit(model, plan, options.callbacks) : undefined;
-  const unitSplit = unitPlan?.ok ? await UnitSplit.start(plan, unitPlan) : undefined;
-  const parallelPlan = plan.threads > 1 && plan.threadsAsked && !unitSplit ? planDataParallel(model, plan) : undefined;
+  const convPlan = plan.threads > 1 && !unitPlan?.ok ? planConvSplit(model, plan, options.callbacks) : undefined;
+  const split = unitPlan?.ok
+    ? await UnitSplit.start(plan, unitPlan)
+    : convPlan?.ok
+      ? await ConvSplit.start(plan, convPlan)
+      : undefined;
+  const parallelPlan = plan.threads > 1 && plan.threadsAsked && !split ? planDataParallel(model, plan) : undefined;
   const parallel = parallelPlan?.setup ? await DataParallel.start(model, plan, parallelPlan) : undefined;
-  const threads = unitSplit?.threads ?? parallel?.threads ?? 1;
+  const threads = split?.threads ?? parallel?.threads ?? 1;
   const history = new History({
     name: options.name,
     info: {
@@ -142,9 +148,13 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
       epochs,
       backend: info.name,
       seed: loader.seed,
-      ...((plan.threads > 1 && plan.threadsAsked) || unitSplit ? { threads } : {}),
-      ...(unitSplit ? { threadsSplit: "hidden units" as const } : parallel ? { threadsSplit: "batch" as const } : {}),
-      ...(parallelPlan?.why ? { threadsNote: threadsNote(unitPlan?.why, parallelPlan.why) } : {}),
+      ...((plan.threads > 1 && plan.threadsAsked) || split ? { threads } : {}),
+      ...(split
+        ? { threadsSplit: split instanceof UnitSplit ? ("hidden units" as const) : ("examples and weights" as const) }
+        : parallel
+          ? { threadsSplit: "batch" as const }
+          : {}),
+      ...(parallelPlan?.why ? { threadsNote: threadsNote(unitPlan?.why, convPlan?.why, parallelPlan.why) } : {}),
     },
   });
   const progress =
@@ -188,10 +198,10 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
       let epochSamples = 0;
       let stepInEpoch = 0;
       // The hidden-unit split holds the weights on its threads during the epoch (written back after it).
-      unitSplit?.beginEpoch(epoch - 1);
-      for (const batch of unitSplit ? unitSplit.batches() : loader.batches(epoch - 1)) {
+      split?.beginEpoch(epoch - 1);
+      for (const batch of split ? split.batches() : loader.batches(epoch - 1)) {
         const lr = currentLr(optimizer);
-        const result = unitSplit ? unitSplit.step(batch, layout) : tensorStep(batch as Batch);
+        const result = split ? split.step(batch, layout) : tensorStep(batch as Batch);
         // A step on this thread costs no microtask; the batch split's is awaited.
         const packed = result instanceof Promise ? await result : result;
         globalStep++;
@@ -231,7 +241,7 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
       }
       // An epoch without steps would record a NaN loss (a mean over no examples).
       if (stepInEpoch === 0) throw new Error(noBatchesMessage("fit", loader, epoch));
-      unitSplit?.endEpoch();
+      split?.endEpoch();
       reader.read(epochSteps);
 
       const record = summarizeEpoch(model, plan, epoch, globalStep, epochSteps);
@@ -268,7 +278,7 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
   } catch (error) {
     // Divergence or a user error: the weights as the last step left them, what was recorded kept,
     // what the loop holds freed, then the report.
-    unitSplit?.endEpoch();
+    split?.endEpoch();
     if (!(error instanceof DivergenceError)) keepRecorded(reader, history, error);
     weightsFinite.dispose();
     reader.dispose();
@@ -286,7 +296,7 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
     throw error;
   } finally {
     parallel?.release();
-    unitSplit?.release();
+    split?.release();
   }
   weightsFinite.dispose();
   early?.restoreBest(model, history.info.stoppedEarly !== undefined, history.epochs.length);

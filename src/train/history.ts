@@ -30,7 +30,7 @@ export interface RunInfo {
    * How the threads shared the steps: "hidden units" (the same bits as one thread,
    * train/unitSplit.ts) or "batch" (parts of each batch, train/dataParallel.ts).
    */
-  threadsSplit?: "hidden units" | "batch";
+  threadsSplit?: "hidden units" | "examples and weights" | "batch";
 }
 
 /**

@@ -31,47 +31,73 @@ export function planUnitSplit(
   plan: FitPlan,
   callbacks: FitCallbacks | undefined,
 ): UnitSplitPlan {
-  if (tf.getBackend() !== "wasm" || !wasmSimdSupported()) return { why: "not the wasm backend with SIMD" };
-  if (typeof SharedArrayBuffer === "undefined") return { why: "no shared memory" };
   const stack = plan.denseStack;
   if (!stack || stack.layers.length !== 2) return { why: "not a dense network of two layers trained without the tape" };
   const [first, second] = stack.layers;
   if (first.activation !== "relu" || second.activation !== "linear" || !first.bias || !second.bias)
     return { why: "not a ReLU hidden layer and a linear output layer, both with bias" };
   const expected = [first.kernel, first.bias, second.kernel, second.bias];
-  if (plan.variables.length !== 4 || plan.variables.some((v, i) => v !== expected[i]))
-    return { why: "the trainable variables are not the layers' weights in order" };
-  if (plan.loss !== crossEntropy || plan.regularizer !== undefined) return { why: "not losses.crossEntropy alone" };
-  if (plan.clipGradNorm !== undefined) return { why: "gradient clipping" };
-  if (plan.metrics.some((m) => m.name !== "accuracy" || m.fn !== accuracy))
-    return { why: "a metric other than accuracy" };
-  if (callbacks?.onStepEnd !== undefined)
-    return { why: "an onStepEnd callback (the weights live on the threads during an epoch)" };
+  const [inputs, hidden] = first.kernel.shape as [number, number];
+  const classes = (second.kernel.shape as [number, number])[1];
+  const refused = splitRefusal(plan, callbacks, expected, inputs, classes);
+  if (typeof refused === "string") return { why: refused };
+  if (plan.loader.dataset.x.rank !== 2) return { why: "inputs that are not float32 rows" };
+  // More threads than cores would make every meeting wait for the scheduler.
+  const threads = Math.min(plan.threads, hidden, splitThreadsAtMost());
+  if (threads < 2) return { why: hidden < 2 ? "fewer than two hidden units" : "one core" };
+  return { ok: true, threads, optimizer: refused.optimizer };
+}
+
+/**
+ * Why `fit` cannot split this training over threads on shared memory, whatever the network, or
+ * the optimizer whose update it runs there: on the wasm backend with SIMD and shared memory; the
+ * model's weights (`variables`, in order) as the trainable variables; `losses.crossEntropy` with
+ * its defaults and no regularizer on float32 inputs of `features` values per example and int32
+ * class labels [examples] over `classes`, by a DataLoader of optimlab's own batches; no gradient
+ * clipping; "accuracy" as the only metric; an optim optimizer whose update is one element-wise
+ * program over all weights (one parameter group: SGD, Adam, AdamW, RMSprop, …); and no
+ * `onStepEnd` callback (it could read the weights, which live on the threads during an epoch).
+ */
+export function splitRefusal(
+  plan: FitPlan,
+  callbacks: FitCallbacks | undefined,
+  variables: readonly tf.Variable[],
+  features: number,
+  classes: number,
+): string | { optimizer: ChainOptimizer } {
+  if (tf.getBackend() !== "wasm" || !wasmSimdSupported()) return "not the wasm backend with SIMD";
+  if (typeof SharedArrayBuffer === "undefined") return "no shared memory";
+  if (plan.variables.length !== variables.length || plan.variables.some((v, i) => v !== variables[i]))
+    return "the trainable variables are not the layers' weights in order";
+  if (plan.loss !== crossEntropy || plan.regularizer !== undefined) return "not losses.crossEntropy alone";
+  if (plan.clipGradNorm !== undefined) return "gradient clipping";
+  if (plan.metrics.some((m) => m.name !== "accuracy" || m.fn !== accuracy)) return "a metric other than accuracy";
+  if (callbacks?.onStepEnd !== undefined) return "an onStepEnd callback (the weights live on the threads during an epoch)";
   const { loader } = plan;
   const ownBatches =
     loader.batches === DataLoader.prototype.batches &&
     loader.order === DataLoader.prototype.order &&
     loader.batchOrder === DataLoader.prototype.batchOrder;
-  if (!ownBatches) return { why: "a DataLoader subclass with its own batches" };
+  if (!ownBatches) return "a DataLoader subclass with its own batches";
   const { x, y } = loader.dataset;
-  const [inputs, hidden] = first.kernel.shape as [number, number];
-  const classes = (second.kernel.shape as [number, number])[1];
-  if (x.dtype !== "float32" || x.rank !== 2 || x.shape[1] !== inputs)
-    return { why: "inputs that are not float32 rows" };
-  if (y.dtype !== "int32" || y.rank !== 1) return { why: "labels that are not int32 class indices" };
+  const examples = x.shape[0] ?? 0;
+  if (x.dtype !== "float32" || examples === 0 || x.size !== examples * features)
+    return "inputs that are not float32 rows";
+  if (y.dtype !== "int32" || y.rank !== 1) return "labels that are not int32 class indices";
   try {
-    if (crossEntropyWithGradient([y.shape[0] ?? 0, classes], y) === undefined)
-      return { why: "labels crossEntropy computes otherwise" };
+    if (crossEntropyWithGradient([y.shape[0] ?? 0, classes], y) === undefined) return "labels crossEntropy computes otherwise";
   } catch {
-    return { why: "labels crossEntropy refuses (the step says why)" };
+    return "labels crossEntropy refuses (the step says why)";
   }
   const optimizer: unknown = plan.optimizer;
   if (!(optimizer instanceof ChainOptimizer) || optimizer.fusedStepProgram(plan.variables) === undefined)
-    return { why: "an optimizer whose update is not one element-wise program over all weights" };
-  // More threads than cores would make every meeting wait for the scheduler.
-  const threads = Math.min(plan.threads, hidden, maxThreads ?? os.availableParallelism());
-  if (threads < 2) return { why: hidden < 2 ? "fewer than two hidden units" : "one core" };
-  return { ok: true, threads, optimizer: optimizer as ChainOptimizer };
+    return "an optimizer whose update is not one element-wise program over all weights";
+  return { optimizer };
+}
+
+/** The most threads a split uses: the cores, or what a test set. */
+export function splitThreadsAtMost(): number {
+  return maxThreads ?? os.availableParallelism();
 }
 
 let maxThreads: number | undefined;

@@ -1,7 +1,7 @@
 /**
  * One thread's part of a training step of a two-layer dense network (ReLU hidden layer, linear
  * output, softmax cross-entropy) split over threads **by hidden units**, on one shared
- * `WebAssembly.Memory` (the trainer's side: unitSplit.ts; the other threads: unitSplitWorker.ts).
+ * `WebAssembly.Memory` (the trainer's side: unitSplit.ts; the other threads: splitWorker.ts).
  *
  * Thread t owns the hidden units [u0, u1): their columns of W1 (kept as its own block, so all it
  * updates is contiguous and stays in its core's cache), b1[u0, u1), W2's rows u0…u1 (the last
@@ -82,6 +82,8 @@ export interface ThreadBuffers {
    * its W1 block, b1[units], W2[units, :] and (the last thread) b2.
    */
   readonly segments: readonly (readonly [number, number])[];
+  /** The tensor each segment is part of (W1 0, b1 1, W2 2, b2 3). */
+  readonly segmentTensors: readonly number[];
   /** Float64 results: Σg² and then Σθ² of each segment. */
   readonly sums: number;
   /** Float64: its waits at the meeting after the hidden layer, µs, and the steps they cover (unitSplitCut.ts balances them). */
@@ -272,7 +274,7 @@ const instances = new WeakMap<WebAssembly.Memory, WeakMap<WebAssembly.Module, We
  * (unitSplitMemory.ts), and with it each call site's function objects, which V8's optimized code
  * is built for (a new instance per fit threw that code away at every fit's start).
  */
-function instanceOn(module: WebAssembly.Module, memory: WebAssembly.Memory): WebAssembly.Instance {
+export function instanceOn(module: WebAssembly.Module, memory: WebAssembly.Memory): WebAssembly.Instance {
   let byModule = instances.get(memory);
   if (!byModule) instances.set(memory, (byModule = new WeakMap()));
   let instance = byModule.get(module);

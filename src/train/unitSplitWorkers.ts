@@ -1,9 +1,9 @@
 /**
- * The worker threads of the hidden-unit split (unitSplitWorker.ts's entry): started on first use,
+ * The worker threads of the hidden-unit split (splitWorker.ts's entry): started on first use,
  * unreferenced, kept for later fits, and told apart from a fit's failure when they do not start.
  */
 import { Worker, type MessagePort } from "node:worker_threads";
-import type { WorkerReport } from "./unitSplitWorker";
+import type { WorkerReport } from "./splitWorker";
 import { workerEntry } from "./workerEntry";
 
 export function unitSplitFailedMessage(why: string): string {
@@ -17,7 +17,7 @@ const idle: Worker[] = [];
 export function takeWorker(): { worker: Worker; fresh: boolean } {
   const kept = idle.pop();
   if (kept) return { worker: kept, fresh: false };
-  const entry = workerEntry("unitSplitWorker");
+  const entry = workerEntry("splitWorker");
   const worker = new Worker(entry.code, { eval: entry.eval });
   worker.unref();
   worker.on("error", () => undefined); // reported through the fit's port or its exit

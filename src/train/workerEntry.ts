@@ -1,5 +1,5 @@
 /**
- * How `fit`'s worker threads start their module (replicaWorker.ts, unitSplitWorker.ts, beside this
+ * How `fit`'s worker threads start their module (replicaWorker.ts, splitWorker.ts, beside this
  * file): the compiled .js, or the .ts source through tsx when optimlab itself runs under tsx (the
  * tests), where a worker cannot load TypeScript by itself.
  */

@@ -16,7 +16,9 @@ export function accumulator(float32Sums: boolean): Accumulate {
  * The loss of rows `n` rows of `c` logits starting at `logits[from]` against the class
  * `labelOf(i)` of row i (in [0, c)), divided by `divisor` (0: the sum). Writes each row's softmax
  * to `out[outFrom + i·c …]`, or with `gradient`, d loss/d logits for an upstream gradient of 1.
- * `out` may not overlap the logits.
+ * `out` may not overlap the logits. With `rowLosses`, each row's term of the sum is also written
+ * there (from `rowLossesFrom`): `fit`'s convolution split computes rows on several threads and
+ * adds the terms in row order afterwards ({@link addRowLosses}), as this loop does.
  */
 export function softmaxCrossEntropyRows(
   float32Sums: boolean,
@@ -29,6 +31,8 @@ export function softmaxCrossEntropyRows(
   out: Float32Array,
   outFrom: number,
   gradient: boolean,
+  rowLosses?: Float32Array,
+  rowLossesFrom = 0,
 ): number {
   const add = accumulator(float32Sums);
   const f = Math.fround;
@@ -52,9 +56,25 @@ export function softmaxCrossEntropyRows(
       picked = add(picked, f((j === label ? 1 : 0) * logp[j]));
     }
     total = add(total, -f(picked));
+    if (rowLosses) rowLosses[rowLossesFrom + i] = -f(picked);
     if (gradient) rowGradient(add, label, out, outRow, c, s);
   }
   total = f(total);
+  return divisor === 0 ? total : total / divisor;
+}
+
+/** The loss of {@link softmaxCrossEntropyRows} from its `n` row terms at `rowLosses[from…]`: the same sum in the same order. */
+export function addRowLosses(
+  float32Sums: boolean,
+  rowLosses: Float32Array,
+  from: number,
+  n: number,
+  divisor: number,
+): number {
+  const add = accumulator(float32Sums);
+  let total = 0;
+  for (let i = 0; i < n; i++) total = add(total, rowLosses[from + i]);
+  total = Math.fround(total);
   return divisor === 0 ? total : total / divisor;
 }
 

@@ -198,7 +198,11 @@ export function filterGradBytes(
 
 const runs = new BoundFunctions<FilterGradRun>("run");
 
-/** dW from the packed xp and dyᵀ (byte offsets on `memory`) into dW [fh, fw, ci, co] at `out`. */
+/**
+ * dW from the packed xp and dyᵀ (byte offsets on `memory`) into dW [fh, fw, ci, co] at `out`: the
+ * filter rows fh in [fhFrom, fhTo) (default all; a row's values do not depend on which rows a call
+ * computes).
+ */
 export function filterGradFromPacked(
   memory: WebAssembly.Memory,
   g: PatchGeometry,
@@ -207,6 +211,8 @@ export function filterGradFromPacked(
   xp: number,
   dyT: number,
   out: number,
+  fhFrom = 0,
+  fhTo = g.filterHeight,
 ): void {
   const { batch: B, outHeight: OH, filterHeight: FH, filterWidth: FW, inChannels: CI } = g;
   const { paddedOutWidth: OWP, paddedHeight: HP, paddedWidth: WP, block } = layout;
@@ -215,7 +221,7 @@ export function filterGradFromPacked(
     runs.get(memory, key(J), (shared) => filterGradBytes(g, outChannels, { ...layout, block: J }, shared));
   const full = run(block);
   const single = outChannels % block === 0 ? full : run(1);
-  for (let fh = 0; fh < FH; fh++) {
+  for (let fh = fhFrom; fh < fhTo; fh++) {
     for (let ci = 0; ci < CI; ci++) {
       const xRow = xp + (ci * B * HP + fh) * WP * 4;
       for (let co = 0; co < outChannels; co += block) {

@@ -107,7 +107,11 @@ function tileStarts(size: number, tile: number): number[] {
   return starts;
 }
 
-/** dW [fh, fw, ci, co] at `out` from the padded input at `xp` and dy at `dy` (byte offsets on `memory`). */
+/**
+ * dW [fh, fw, ci, co] at `out` from the padded input at `xp` and dy at `dy` (byte offsets on
+ * `memory`): the filter rows fh in [fhFrom, fhTo) (default all; each row's values are the same
+ * whichever rows a call computes — `fit`'s convolution split gives threads rows of dW).
+ */
 export function filterGradTiled(
   memory: WebAssembly.Memory,
   g: PatchGeometry,
@@ -115,6 +119,8 @@ export function filterGradTiled(
   xp: number,
   dy: number,
   out: number,
+  fhFrom = 0,
+  fhTo = g.filterHeight,
 ): void {
   const { columns: WP } = paddedInputSize(g);
   const windowRow = g.filterWidth * g.inChannels;
@@ -124,7 +130,7 @@ export function filterGradTiled(
   );
   const rowStarts = tileStarts(windowRow, TILE_ROWS);
   const columnStarts = tileStarts(outChannels, TILE_COLUMNS);
-  for (let fh = 0; fh < g.filterHeight; fh++) {
+  for (let fh = fhFrom; fh < fhTo; fh++) {
     for (const q of rowStarts) {
       for (const co of columnStarts) {
         run(xp + (fh * WP * g.inChannels + q) * 4, dy + co * 4, out + ((fh * windowRow + q) * outChannels + co) * 4);

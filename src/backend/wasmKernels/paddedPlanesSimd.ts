@@ -91,13 +91,14 @@ function gradientRowsBytes(
   paddedOutWidth: number,
   channels: number,
   sharedMemory: boolean,
+  channelRows = rows,
 ): Uint8Array {
   const f = new WasmFunction();
   const dy = f.param(I32);
   const dyT = f.param(I32);
   const row = f.local(I32);
   const column = f.local(I32);
-  const channelBytes = rows * paddedOutWidth * 4; // from one channel's rows to the next
+  const channelBytes = channelRows * paddedOutWidth * 4; // from one channel's rows to the next
   f.i32(rows).set(row);
   f.loop(() => {
     f.i32(outWidth).set(column);
@@ -124,7 +125,10 @@ const MAX_GRADIENT_CHANNELS = 64;
 
 /**
  * dyᵀ[co, b, oh, ow] = dy[b, oh, ow, co], rows padded with zeros to the layout's paddedOutWidth.
- * `dy`/`dyT` are views of the tensors at byte offsets `dyAt`/`dyTAt` on `memory`.
+ * `dy`/`dyT` are views of the tensors at byte offsets `dyAt`/`dyTAt` on `memory`. With
+ * `channelRows` (> B·OH; the generated copy only), dyᵀ's channel planes hold that many rows and
+ * these B·OH rows are a part of each (`fit`'s convolution split: a thread's examples); the padded
+ * lanes are then not written.
  */
 export function fillGradientRows(
   memory: WebAssembly.Memory | undefined,
@@ -135,6 +139,7 @@ export function fillGradientRows(
   dyAt: number,
   dyT: Float32Array,
   dyTAt: number,
+  channelRows?: number,
 ): void {
   const rows = g.batch * g.outHeight;
   const { paddedOutWidth: OWP } = layout;
@@ -143,9 +148,15 @@ export function fillGradientRows(
     outChannels > MAX_GRADIENT_CHANNELS ||
     rows * g.outWidth * outChannels === 0 ||
     !wasmSimdSupported()
-  )
+  ) {
+    if (channelRows !== undefined)
+      throw new Error("fillGradientRows: channelRows needs the generated copy (wasm SIMD, at most 64 channels)");
     return packGradientRows(dy, g, outChannels, layout, dyT);
-  if (OWP !== g.outWidth) dyT.fill(0);
-  const key = [rows, g.outWidth, OWP, outChannels].join(",");
-  gradientRuns.get(memory, key, (shared) => gradientRowsBytes(rows, g.outWidth, OWP, outChannels, shared))(dyAt, dyTAt);
+  }
+  if (OWP !== g.outWidth && channelRows === undefined) dyT.fill(0);
+  const planeRows = channelRows ?? rows;
+  const key = [rows, g.outWidth, OWP, outChannels, planeRows].join(",");
+  gradientRuns.get(memory, key, (shared) =>
+    gradientRowsBytes(rows, g.outWidth, OWP, outChannels, shared, planeRows),
+  )(dyAt, dyTAt);
 }

@@ -1,10 +1,13 @@
 /**
- * A thread of `fit`'s hidden-unit split (unitSplit.ts): started once and kept; for each fit it
- * is configured with the shared memory and its modules, then runs its part of every step the
- * trainer commands (unitSplitStep.ts) until the trainer stops it, and goes back to waiting for
- * the next fit. A failure is posted on the fit's port and aborts the step for every thread.
+ * A thread of `fit`'s splits over threads — by hidden units (unitSplit.ts) or by examples and
+ * weights for a convolutional network (convSplit.ts): started once and kept; for each fit it is
+ * configured with the shared memory, its part and its modules, then runs its part of every step
+ * the trainer commands (unitSplitStep.ts, convSplitStep.ts) until the trainer stops it, and goes
+ * back to waiting for the next fit. A failure is posted on the fit's port and aborts the step for
+ * every thread.
  */
 import { parentPort, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import { ConvThreadStep, type ConvSplitLayout, type ConvThreadModules } from "./convSplitStep";
 import {
   COMMAND,
   SplitAborted,
@@ -18,18 +21,19 @@ import {
   type UpdateProgram,
 } from "./unitSplitStep";
 
-/** What the trainer sends to start a fit's work. */
-export interface ConfigureMessage {
+/** What the trainer sends to start a fit's work: which split, and this thread's part of it. */
+export type ConfigureMessage = {
   kind: "configure";
   memory: WebAssembly.Memory;
   /** The memory's id: each message brings a new `WebAssembly.Memory` object, the first one for an id is kept (with its instances). */
   memoryId: number;
-  layout: UnitSplitLayout;
   thread: number;
-  modules: ThreadModules;
   /** The fit's port: update programs come on it, a failure goes back on it. */
   port: MessagePort;
-}
+} & (
+  | { split: "units"; layout: UnitSplitLayout; modules: ThreadModules }
+  | { split: "convolution"; layout: ConvSplitLayout; modules: ConvThreadModules }
+);
 
 /** What goes back on the fit's port. */
 export type WorkerReport = { kind: "ready" } | { kind: "failed"; message: string };
@@ -37,12 +41,19 @@ export type WorkerReport = { kind: "ready" } | { kind: "failed"; message: string
 /** The last memory object received, and its id (the next fit usually gets the same memory). */
 let last: { id: number; memory: WebAssembly.Memory } | undefined;
 
-function serve({ memory: received, memoryId, layout, thread, modules, port }: ConfigureMessage): void {
+function partOf(message: ConfigureMessage, memory: WebAssembly.Memory): ThreadStep | ConvThreadStep {
+  return message.split === "units"
+    ? new ThreadStep(memory, message.layout, message.thread, message.modules)
+    : new ConvThreadStep(memory, message.layout, message.thread, message.modules);
+}
+
+function serve(message: ConfigureMessage): void {
+  const { memory: received, memoryId, layout, port } = message;
   if (last?.id !== memoryId) last = { id: memoryId, memory: received };
   const { memory } = last;
-  let step: ThreadStep;
+  let step: ThreadStep | ConvThreadStep;
   try {
-    step = new ThreadStep(memory, layout, thread, modules);
+    step = partOf(message, memory);
   } catch (error) {
     port.postMessage({ kind: "failed", message: String(error) } satisfies WorkerReport);
     port.close();
@@ -55,9 +66,9 @@ function serve({ memory: received, memoryId, layout, thread, modules, port }: Co
     waitUntil(i32, control + WORD.posted, step.stepCount, control);
     const program = i32[control + WORD.program];
     while (!step.hasUpdate(program)) {
-      const received = receiveMessageOnPort(port);
-      if (received === undefined) throw new Error(`update program ${program} was never sent`);
-      step.addUpdate(received.message as UpdateProgram);
+      const receivedUpdate = receiveMessageOnPort(port);
+      if (receivedUpdate === undefined) throw new Error(`update program ${program} was never sent`);
+      step.addUpdate(receivedUpdate.message as UpdateProgram);
     }
     return program;
   };
@@ -81,8 +92,8 @@ function serve({ memory: received, memoryId, layout, thread, modules, port }: Co
     }
   } catch (error) {
     if (!(error instanceof SplitAborted)) {
-      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      port.postMessage({ kind: "failed", message } satisfies WorkerReport);
+      const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      port.postMessage({ kind: "failed", message: text } satisfies WorkerReport);
       abortSplit(i32, control);
     }
   }
