@@ -77,7 +77,11 @@ function gradientJobs(net: ConvNetShape, batch: number, tensors: readonly { at: 
   };
   const bias = (layer: "conv1" | "conv2" | number, tensor: number, positions: number) => {
     const { at, size } = tensors[tensor];
-    jobs.push({ job: { kind: "bias", layer, tensor, from: 0, to: 1 }, cost: 2 * batch * positions * size, segment: [at, at + size] });
+    jobs.push({
+      job: { kind: "bias", layer, tensor, from: 0, to: 1 },
+      cost: 2 * batch * positions * size,
+      segment: [at, at + size],
+    });
   };
   filterRows("conv1Filter", 0, conv1.g, conv1.outChannels);
   bias("conv1", 1, conv1.g.outHeight * conv1.g.outWidth);
@@ -236,10 +240,12 @@ export class ConvSplit extends SplitTrainer<ConvThreadStep> {
 
     const channels = new Set([conv1.outChannels, conv2.outChannels, ...dense.map(({ units }) => units)]);
     const byChannels = (make: (c: number) => WebAssembly.Module | undefined) =>
-      new Map([...channels].flatMap((c) => {
-        const module = make(c);
-        return module ? [[c, module] as const] : [];
-      }));
+      new Map(
+        [...channels].flatMap((c) => {
+          const module = make(c);
+          return module ? [[c, module] as const] : [];
+        }),
+      );
     const shared = {
       gather: gatherRowsModuleOn(memory),
       sumOfSquares: sumOfSquaresModuleOn(memory),
@@ -309,6 +315,14 @@ export class ConvSplit extends SplitTrainer<ConvThreadStep> {
   protected override weightsLoaded(): void {
     const { convLayout: layout, f32 } = this;
     for (const [tensor, copy] of Object.entries(layout.transposed))
-      transposeRows(f32, layout.params / 4 + layout.tensors[Number(tensor)].at, copy.rows, copy.columns, 0, copy.rows, copy.at / 4);
+      transposeRows(
+        f32,
+        layout.params / 4 + layout.tensors[Number(tensor)].at,
+        copy.rows,
+        copy.columns,
+        0,
+        copy.rows,
+        copy.at / 4,
+      );
   }
 }

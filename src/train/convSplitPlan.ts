@@ -53,7 +53,8 @@ function convGeometry(layer: tf.layers.Layer, inShape: number[]): PatchGeometry 
   const c = layer.getConfig() as unknown as ConvConfig;
   const dilation = typeof c.dilationRate === "number" ? [c.dilationRate] : c.dilationRate;
   if (!isFusedConv2d(layer) || c.activation !== "relu" || !c.useBias) return "a convolution that is not ReLU with bias";
-  if (c.dataFormat !== "channelsLast" || !dilation.every((d) => d === 1)) return "a dilated or channels-first convolution";
+  if (c.dataFormat !== "channelsLast" || !dilation.every((d) => d === 1))
+    return "a dilated or channels-first convolution";
   if (c.padding !== "same" && c.padding !== "valid") return "a convolution with causal padding";
   const [h, w, ci] = inShape;
   const info = tf.backend_util.computeConv2DInfo(
@@ -68,7 +69,12 @@ function convGeometry(layer: tf.layers.Layer, inShape: number[]): PatchGeometry 
 
 /** A 2×2, stride-2 max pool over even maps, or why not. */
 function poolShape(layer: tf.layers.Layer, inShape: number[]): PoolShape | string {
-  const c = layer.getConfig() as unknown as { poolSize: number[]; strides: number[]; padding: string; dataFormat: string };
+  const c = layer.getConfig() as unknown as {
+    poolSize: number[];
+    strides: number[];
+    padding: string;
+    dataFormat: string;
+  };
   const [h, w, channels] = inShape;
   const ok =
     layer.getClassName() === "MaxPooling2D" &&
@@ -96,7 +102,11 @@ function outShape(layer: tf.layers.Layer): number[] {
  * bias (`models.lenet()` with its defaults is one) — the layers whose one-thread kernels the split
  * runs; and whatever every split needs (`splitRefusal`, unitSplitPlan.ts).
  */
-export function planConvSplit(model: tf.LayersModel, plan: FitPlan, callbacks: FitCallbacks | undefined): ConvSplitPlan {
+export function planConvSplit(
+  model: tf.LayersModel,
+  plan: FitPlan,
+  callbacks: FitCallbacks | undefined,
+): ConvSplitPlan {
   if (!(model instanceof tf.Sequential)) return { why: "not a Sequential model" };
   const layers = model.layers.filter((layer) => layer.getClassName() !== "Reshape" || layer !== model.layers[0]);
   if (layers.length < 7) return { why: "not a LeNet-shaped network" };
@@ -122,7 +132,6 @@ export function planConvSplit(model: tf.LayersModel, plan: FitPlan, callbacks: F
     filterGradSimdApplies(whole1) &&
     co1 <= MAX_CONV1_CHANNELS &&
     g1.outWidth % 4 === 0 && // conv1's dz transposed has no padded lanes to keep zero
-
     convTiledApplies(whole2, co2) &&
     paddedIsInput(whole2) &&
     g2.strideHeight === 1 &&

@@ -34,7 +34,7 @@ import { convTiled } from "../backend/wasmKernels/conv2dTiledSimd";
 import { maxPool2x2Run, type MaxPool2x2Run } from "../backend/wasmKernels/maxPool2x2Simd";
 import { maxPoolGrad2x2Run, type MaxPoolGrad2x2Run } from "../backend/wasmKernels/maxPoolGrad2x2Simd";
 import { fillGradientRows, fillPaddedPlanes } from "../backend/wasmKernels/paddedPlanesSimd";
-import { WORD, instanceOn, meet, waitUntil, type UpdateProgram } from "./unitSplitStep";
+import { WORD, instanceOn, meet, type UpdateProgram } from "./unitSplitStep";
 
 type Gemm = (a: number, b: number, c: number, list: number) => void;
 type Run3 = (a: number, b: number, n: number) => void;
@@ -63,9 +63,26 @@ export interface ConvNetShape {
 
 /** A weight-gradient job: rows [from, to) of one tensor, over the whole batch. */
 export type GradientJob =
-  | { readonly kind: "conv1Filter" | "conv2Filter"; readonly tensor: number; readonly from: number; readonly to: number }
-  | { readonly kind: "denseKernel"; readonly layer: number; readonly tensor: number; readonly from: number; readonly to: number }
-  | { readonly kind: "bias"; readonly layer: "conv1" | "conv2" | number; readonly tensor: number; readonly from: 0; readonly to: 1 };
+  | {
+      readonly kind: "conv1Filter" | "conv2Filter";
+      readonly tensor: number;
+      readonly from: number;
+      readonly to: number;
+    }
+  | {
+      readonly kind: "denseKernel";
+      readonly layer: number;
+      readonly tensor: number;
+      readonly from: number;
+      readonly to: number;
+    }
+  | {
+      readonly kind: "bias";
+      readonly layer: "conv1" | "conv2" | number;
+      readonly tensor: number;
+      readonly from: 0;
+      readonly to: 1;
+    };
 
 /** Where a step's per-example maps lie: byte offsets of [batch × per-example floats] buffers. */
 export interface ConvMaps {
@@ -104,7 +121,9 @@ export interface ConvSplitLayout {
   /** Float offset and size of each trainable tensor in the vectors (conv1 kernel, bias, conv2 kernel, bias, then each dense kernel and bias). */
   readonly tensors: readonly { readonly at: number; readonly size: number }[];
   /** Byte offsets of each transposed kernel copy (conv2's, each dense one's), by tensor index. */
-  readonly transposed: Readonly<Record<number, { readonly at: number; readonly rows: number; readonly columns: number }>>;
+  readonly transposed: Readonly<
+    Record<number, { readonly at: number; readonly rows: number; readonly columns: number }>
+  >;
   readonly parameterCount: number;
   readonly params: number;
   readonly grads: number;
@@ -434,7 +453,12 @@ export class ConvThreadStep {
         case "denseKernel": {
           const { units } = net.dense[job.layer];
           const input = job.layer === 0 ? maps.p2 : maps.h[job.layer - 1];
-          fns.kernels[kernel++](input + 4 * job.from, maps.d[job.layer], grad(job.tensor) + 4 * job.from * units, own.list);
+          fns.kernels[kernel++](
+            input + 4 * job.from,
+            maps.d[job.layer],
+            grad(job.tensor) + 4 * job.from * units,
+            own.list,
+          );
           break;
         }
         case "bias": {

@@ -102,7 +102,11 @@ export function historyOf(error: unknown): History | undefined {
 }
 
 /** Why a fit asked for threads trains on one: the same-bits splits' reasons (where they were considered) and the batch split's. */
-function threadsNote(unitSplitWhy: string | undefined, convSplitWhy: string | undefined, batchSplitWhy: string): string {
+function threadsNote(
+  unitSplitWhy: string | undefined,
+  convSplitWhy: string | undefined,
+  batchSplitWhy: string,
+): string {
   if (unitSplitWhy === undefined) return batchSplitWhy;
   const conv = convSplitWhy === undefined ? "" : `; by examples and weights: ${convSplitWhy}`;
   return `split by hidden units: ${unitSplitWhy}${conv}; by batch: ${batchSplitWhy}`;

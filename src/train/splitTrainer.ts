@@ -209,7 +209,12 @@ export abstract class SplitTrainer<Part extends SplitPart> {
   /** Thread t's part, made on this thread (for the steps run alone). */
   protected abstract part(t: number): Part;
   /** The whole step on this thread: every part in turn. */
-  protected abstract runAlone(parts: readonly Part[], rows: number, first: number, program: number): {
+  protected abstract runAlone(
+    parts: readonly Part[],
+    rows: number,
+    first: number,
+    program: number,
+  ): {
     loss: number;
     correct: number;
   };
@@ -221,9 +226,7 @@ export abstract class SplitTrainer<Part extends SplitPart> {
   /** Reads the weights and the optimizer's state into the shared memory and the epoch's order. */
   beginEpoch(epochIndex: number): void {
     const step = this.stepProgram(); // creates the optimizer's state on the first call
-    this.plan.variables.forEach((variable, i) =>
-      this.load(this.layout.params, i, variable.dataSync() as Float32Array),
-    );
+    this.plan.variables.forEach((variable, i) => this.load(this.layout.params, i, variable.dataSync() as Float32Array));
     this.weightsLoaded();
     // What this epoch writes back: the state inputs loaded from here on (a callback may have replaced the optimizer's state).
     this.stateInputs.clear();

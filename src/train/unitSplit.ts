@@ -99,7 +99,17 @@ export class UnitSplit extends SplitTrainer<ThreadStep> {
   ) {
     const own = new ThreadStep(held.memory, unitLayout, 0, modules[0], MAX_SLEEPS);
     const { threads, inputs, hidden, classes } = unitLayout;
-    super(plan, optimizer, held, unitLayout, own, workers, ports, states, `units/${threads}/${inputs}/${hidden}/${classes}`);
+    super(
+      plan,
+      optimizer,
+      held,
+      unitLayout,
+      own,
+      workers,
+      ports,
+      states,
+      `units/${threads}/${inputs}/${hidden}/${classes}`,
+    );
   }
 
   /** Lays out the shared memory, starts (or takes) the workers and hands each its part. */

@@ -72,7 +72,8 @@ export function splitRefusal(
   if (plan.loss !== crossEntropy || plan.regularizer !== undefined) return "not losses.crossEntropy alone";
   if (plan.clipGradNorm !== undefined) return "gradient clipping";
   if (plan.metrics.some((m) => m.name !== "accuracy" || m.fn !== accuracy)) return "a metric other than accuracy";
-  if (callbacks?.onStepEnd !== undefined) return "an onStepEnd callback (the weights live on the threads during an epoch)";
+  if (callbacks?.onStepEnd !== undefined)
+    return "an onStepEnd callback (the weights live on the threads during an epoch)";
   const { loader } = plan;
   const ownBatches =
     loader.batches === DataLoader.prototype.batches &&
@@ -85,14 +86,15 @@ export function splitRefusal(
     return "inputs that are not float32 rows";
   if (y.dtype !== "int32" || y.rank !== 1) return "labels that are not int32 class indices";
   try {
-    if (crossEntropyWithGradient([y.shape[0] ?? 0, classes], y) === undefined) return "labels crossEntropy computes otherwise";
+    if (crossEntropyWithGradient([y.shape[0] ?? 0, classes], y) === undefined)
+      return "labels crossEntropy computes otherwise";
   } catch {
     return "labels crossEntropy refuses (the step says why)";
   }
   const optimizer: unknown = plan.optimizer;
   if (!(optimizer instanceof ChainOptimizer) || optimizer.fusedStepProgram(plan.variables) === undefined)
     return "an optimizer whose update is not one element-wise program over all weights";
-  return { optimizer };
+  return { optimizer: optimizer as ChainOptimizer };
 }
 
 /** The most threads a split uses: the cores, or what a test set. */

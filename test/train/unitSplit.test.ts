@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { fit, historyOf, type FitOptions } from "../../src/train/fit";
+import { fit, type FitOptions } from "../../src/train/fit";
 import { planFit } from "../../src/train/fitOptions";
 import {
   keptUnitSplitWorkers,
@@ -22,7 +22,6 @@ import {
 import { stopReplicaThreads } from "../../src/train/replicaPool";
 import { MIN_PART_MULTIPLY_ADDS, setMinPartMultiplyAdds } from "../../src/train/splitPolicy";
 import { DivergenceError } from "../../src/train/divergence";
-import type { History } from "../../src/train/history";
 import { lenet, mlp } from "../../src/models/builders";
 import { DataLoader } from "../../src/data/loader";
 import { crossEntropy } from "../../src/losses";
@@ -65,136 +64,17 @@ after(async () => {
   await stopReplicaThreads();
 });
 
-const FEATURES = 784;
-const CLASSES = 10;
-
-/** MNIST-like rows (a third of the pixels zero, so the products' zero skipping runs) and int32 labels. */
-function images(n: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor1D } {
-  const values = uniform(n * FEATURES, seed, 0, 1).map((v, i) => ((i * 7 + seed) % 3 === 0 ? 0 : v));
-  return {
-    x: tf.tensor2d(values, [n, FEATURES]),
-    y: tf.tensor1d(
-      Array.from({ length: n }, (_, i) => (i * 7 + seed * 3 + (i >> 2)) % CLASSES),
-      "int32",
-    ),
-  };
-}
-
-const bitsOf = (values: ArrayLike<number>): Uint32Array => new Uint32Array(Float32Array.from(values).buffer);
-const weightBits = (model: tf.LayersModel): Uint32Array[] => model.getWeights().map((w) => bitsOf(w.dataSync()));
-
-/** The optimizer's saved state in order, variable names replaced by their index (the models' names differ). */
-async function optimizerState(optimizer: tf.Optimizer, model: tf.LayersModel): Promise<[string, Uint32Array][]> {
-  const names = model.trainableWeights.map((w) => (w.read() as tf.Variable).name);
-  const saved = await optimizer.getWeights();
-  return saved.map(({ name, tensor }) => {
-    let shortName = name;
-    names.forEach((variable, i) => (shortName = shortName.split(variable).join(`v${i}`)));
-    return [shortName, bitsOf(tensor.dataSync())];
-  });
-}
-
-interface Run {
-  threads: number;
-  weights: Uint32Array[];
-  state: [string, Uint32Array][];
-  history: History;
-  error?: unknown;
-  /** What onEpochEnd read (when the case collects it). */
-  epochWeights: Uint32Array[][];
-}
-
-interface Case {
-  sizes?: number[];
-  seed?: number;
-  optimizer: () => tf.Optimizer;
-  /** Options beyond the common ones (given the optimizer and model, for schedulers and callbacks). */
-  options?: (optimizer: tf.Optimizer, model: tf.Sequential, epochWeights: Uint32Array[][]) => Partial<FitOptions>;
-}
-
-async function train(
-  threads: number,
-  c: Case,
-  data: { x: tf.Tensor; y: tf.Tensor },
-  expectError = false,
-  build?: () => tf.Sequential,
-): Promise<Run> {
-  await setUpWasm();
-  const model = build ? build() : mlp({ sizes: c.sizes ?? [FEATURES, 32, CLASSES], seed: c.seed ?? 3 });
-  const optimizer = c.optimizer();
-  const epochWeights: Uint32Array[][] = [];
-  const options: FitOptions = {
-    optimizer,
-    loss: crossEntropy,
-    train: data,
-    batchSize: 30,
-    shuffle: true,
-    seed: 5,
-    epochs: 3,
-    progress: false,
-    metrics: ["accuracy"],
-    threads,
-    ...c.options?.(optimizer, model, epochWeights),
-  };
-  let history: History | undefined;
-  let error: unknown;
-  try {
-    history = await fit(model, options);
-  } catch (thrown) {
-    if (!expectError) throw thrown;
-    error = thrown;
-    history = historyOf(thrown);
-    assert.ok(history, `the error carries its history: ${String(thrown)}`);
-  }
-  if (expectError) assert.ok(error !== undefined, `threads ${threads}: the fit should have thrown`);
-  const run: Run = {
-    threads,
-    weights: weightBits(model),
-    state: await optimizerState(optimizer, model),
-    history: history as History,
-    error,
-    epochWeights,
-  };
-  optimizer.dispose();
-  model.dispose();
-  return run;
-}
-
-/** Records without their times (which differ from run to run). */
-function timeless<T extends object>(records: readonly T[]): Record<string, unknown>[] {
-  return records.map((record) =>
-    Object.fromEntries(Object.entries(record).filter(([key]) => key !== "time" && key !== "samplesPerSecond")),
-  );
-}
-
-/** Every recorded number, the weights and the optimizer's state: the same bits. */
-function assertSameRun(one: Run, split: Run, what: string): void {
-  const label = `${what}, ${split.threads} threads vs 1`;
-  assert.equal(split.history.steps.length, one.history.steps.length, `${label}: step count`);
-  const oneSteps = timeless(one.history.steps);
-  timeless(split.history.steps).forEach((record, i) => {
-    // deepStrictEqual compares numbers with Object.is: a last-bit difference (or ±0) fails.
-    assert.deepStrictEqual(record, oneSteps[i], `${label}: step ${i + 1}`);
-  });
-  assert.deepStrictEqual(timeless(split.history.epochs), timeless(one.history.epochs), `${label}: epoch records`);
-  assert.equal(split.weights.length, one.weights.length);
-  split.weights.forEach((w, i) => {
-    let differing = 0;
-    w.forEach((v, j) => void (v !== one.weights[i][j] && differing++));
-    assert.equal(differing, 0, `${label}: ${differing} of ${w.length} values of weight ${i} differ`);
-  });
-  assert.deepStrictEqual(
-    split.state.map(([name]) => name),
-    one.state.map(([name]) => name),
-    `${label}: optimizer state names`,
-  );
-  split.state.forEach(([name, bits], i) =>
-    assert.deepStrictEqual(bits, one.state[i][1], `${label}: optimizer state ${name}`),
-  );
-  assert.deepStrictEqual(split.epochWeights, one.epochWeights, `${label}: weights read in onEpochEnd`);
-  assert.deepStrictEqual(split.history.info.stoppedEarly, one.history.info.stoppedEarly, `${label}: stoppedEarly`);
-  assert.deepStrictEqual(split.history.info.diverged, one.history.info.diverged, `${label}: diverged`);
-}
+import {
+  CLASSES,
+  FEATURES,
+  assertSameRun,
+  images,
+  optimizerState,
+  train,
+  weightBits,
+  type Case,
+  type Run,
+} from "./splitRuns";
 
 function assertSplit(run: Run, threads: number, what: string): void {
   const { info } = run.history;
@@ -478,7 +358,7 @@ test("early stopping on a validation set: the same bits, the same stopped epoch,
   }
 });
 
-test("fallbacks: onStepEnd, clipGradNorm, a regularizer, float32 labels, another metric, 3 layers do not split by units; lenet splits by batch", async () => {
+test("fallbacks: onStepEnd, clipGradNorm, a regularizer, float32 labels, another metric, 3 layers do not split by units; lenet splits by examples and weights", async () => {
   await setUpWasm();
   const data = images(64, 11);
   const oneHot = { x: data.x, y: tf.oneHot(data.y, CLASSES).toFloat() };
@@ -513,18 +393,11 @@ test("fallbacks: onStepEnd, clipGradNorm, a regularizer, float32 labels, another
     for (const [name, build, options, expected] of cases) {
       const model = build();
       assert.match(why(model, options), expected, `planUnitSplit, ${name}`);
-      // The small models would not pay for the batch split: lenet splits by batch only with no minimum.
-      const previous = setMinPartMultiplyAdds(name === "lenet" ? 0 : MIN_PART_MULTIPLY_ADDS);
-      let history: History;
-      try {
-        history = await fit(model, base(model, options));
-      } finally {
-        setMinPartMultiplyAdds(previous);
-      }
+      const history = await fit(model, base(model, options));
       const { info } = history;
       if (name === "qualifies") assert.equal(info.threadsSplit, "hidden units", name);
       else assert.notEqual(info.threadsSplit, "hidden units", `${name}: not split by units`);
-      if (name === "lenet") assert.equal(info.threadsSplit, "batch", "lenet: the batch split");
+      if (name === "lenet") assert.equal(info.threadsSplit, "examples and weights", "lenet: the convolution split");
       if (info.threadsSplit === undefined) assert.ok(info.threadsNote, `${name}: one thread, and a note says why`);
       model.dispose();
     }

@@ -214,7 +214,7 @@ export function filterGradFromPacked(
   fhFrom = 0,
   fhTo = g.filterHeight,
 ): void {
-  const { batch: B, outHeight: OH, filterHeight: FH, filterWidth: FW, inChannels: CI } = g;
+  const { batch: B, outHeight: OH, filterWidth: FW, inChannels: CI } = g;
   const { paddedOutWidth: OWP, paddedHeight: HP, paddedWidth: WP, block } = layout;
   const key = (J: number) => [B, OH, FW, CI, outChannels, OWP, HP, WP, J].join(",");
   const run = (J: number) =>

@@ -156,7 +156,8 @@ export function fillGradientRows(
   if (OWP !== g.outWidth && channelRows === undefined) dyT.fill(0);
   const planeRows = channelRows ?? rows;
   const key = [rows, g.outWidth, OWP, outChannels, planeRows].join(",");
-  gradientRuns.get(memory, key, (shared) =>
-    gradientRowsBytes(rows, g.outWidth, OWP, outChannels, shared, planeRows),
-  )(dyAt, dyTAt);
+  gradientRuns.get(memory, key, (shared) => gradientRowsBytes(rows, g.outWidth, OWP, outChannels, shared, planeRows))(
+    dyAt,
+    dyTAt,
+  );
 }
