@@ -55,6 +55,28 @@ const NAMES: Record<Network, string> = {
  * The library-path tables: per network, ours (this process), the tf.layers path, and PyTorch on
  * 1 thread; then ours and PyTorch on 1 and 2 threads; all in `rounds` interleaved rounds.
  */
+/**
+ * What the threads buy over the same generated step on one thread: the 2-thread child's splits'
+ * last measurements (their policy times the step alone and together in turn, splitTrainer.ts).
+ * "ours 2 / 1" above also counts what the generated step saves over fit's one-thread step.
+ */
+function splitLines(child: LibraryPathProcess | Error): string[] {
+  if (child instanceof Error) return [];
+  const lines = child.measurements.flatMap(({ shape, alone, together, chosen }) => {
+    if (alone === undefined || together === undefined) return [];
+    const name = shape.startsWith("conv/") ? "LeNet, split by examples and weights" : "MLP, split by hidden units";
+    return [
+      `- ${name} (${shape}): ${Math.round(alone)} µs/step alone, ${Math.round(together)} µs/step together: ${(alone / together).toFixed(2)}× (runs ${chosen})`,
+    ];
+  });
+  return lines.length === 0
+    ? []
+    : [
+        "The same generated step on the trainer's thread alone and on both threads (medians of the 2-thread child's last measurement):",
+        ...lines,
+      ];
+}
+
 export async function benchLibraryPath(
   sample: MnistSample,
   counts: Record<Network, number>,
@@ -153,6 +175,7 @@ export async function benchLibraryPath(
       ],
       threadRows,
     ),
+    ...splitLines(two),
     version === undefined
       ? "PyTorch skipped (no result)."
       : `PyTorch ${version} on ${blasDescription(blas)}; threads pinned with OPENBLAS_NUM_THREADS/OMP_NUM_THREADS.`,

@@ -1,7 +1,8 @@
 /**
  * The library path (bench/libraryPath.ts) trained in its own Node process with a given
  * `OPTIMLAB_THREADS` (fit's threads: the MNIST MLP's step split by hidden units, train/unitSplit.ts,
- * other models' batches split into parts, train/dataParallel.ts), so 1 thread and 2 threads need
+ * LeNet's by examples and weights, train/convSplit.ts, other models' batches split into parts,
+ * train/dataParallel.ts), so 1 thread and 2 threads need
  * separate processes. The parent asks for one epoch at a time, so these rounds
  * interleave with the others in one bench run (same load for every variant).
  *
@@ -18,18 +19,25 @@ import { installWasmKernels } from "../src/backend/wasmKernels";
 import { libraryRound, type Network } from "./libraryRound";
 import { setMinPartMultiplyAdds } from "../src/train/splitPolicy";
 import { setUnitSplitMaxThreads } from "../src/train/unitSplit";
+import { splitMeasurements } from "../src/train/splitTrainer";
 import { lastFitThreads } from "./optimlabFit";
 import { loadMnist } from "./mnist";
 import { trainingData } from "./workloads";
 
 type Request = { network: Network };
-type Reply = { samplesPerSec: number; threads: number } | { error: string } | { ready: true; threads: number };
+type Measurement = ReturnType<typeof splitMeasurements>[number];
+type Reply =
+  | { samplesPerSec: number; threads: number; measurements: Measurement[] }
+  | { error: string }
+  | { ready: true; threads: number };
 
 export interface LibraryPathProcess {
   /** The thread count the child's backend reports (fit's default). */
   threads: number;
   /** The threads each network's last epoch trained on (fit keeps the split off where it does not pay). */
   trainedOn: Partial<Record<Network, number>>;
+  /** The child's splits' last measurements of their step alone and together (splitTrainer.ts), after its last epoch. */
+  measurements: Measurement[];
   /** One epoch of `network` in the child, samples/s; rejects with the child's error. */
   epoch(network: Network): Promise<number>;
   close(): void;
@@ -67,15 +75,17 @@ export function startLibraryPathProcess(
   return next().then((first) => {
     if (!("ready" in first)) throw new Error(childFailedMessage(threads, "error" in first ? first.error : "no ready"));
     const trainedOn: Partial<Record<Network, number>> = {};
-    return {
+    const handle: LibraryPathProcess = {
       threads: first.threads,
       trainedOn,
+      measurements: [],
       epoch: async (network) => {
         const reply = next();
         child.send({ network } satisfies Request);
         const answer = await reply;
         if ("samplesPerSec" in answer) {
           trainedOn[network] = answer.threads;
+          handle.measurements = answer.measurements;
           return answer.samplesPerSec;
         }
         throw new Error(childFailedMessage(threads, "error" in answer ? answer.error : "unexpected reply"));
@@ -84,6 +94,7 @@ export function startLibraryPathProcess(
         child.disconnect();
       },
     };
+    return handle;
   });
 }
 
@@ -109,7 +120,8 @@ async function child(counts: Record<Network, number>, splitEveryBatch: boolean):
   };
   process.on("message", (request: Request) => {
     round(request.network)().then(
-      (samplesPerSec) => process.send?.({ samplesPerSec, threads: lastFitThreads() } satisfies Reply),
+      (samplesPerSec) =>
+        process.send?.({ samplesPerSec, threads: lastFitThreads(), measurements: splitMeasurements() } satisfies Reply),
       (error: unknown) =>
         process.send?.({ error: error instanceof Error ? error.message : String(error) } satisfies Reply),
     );

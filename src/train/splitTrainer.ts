@@ -84,6 +84,15 @@ export interface VariableBlock {
 /** The together-or-alone policy of each split shape, kept across fits. */
 const policies = new Map<string, TogetherOrAlone>();
 
+/**
+ * Each split shape's last measurement of its steps on the trainer's thread alone and on all its
+ * threads together (µs per step, medians), and the mode chosen: what the threads buy over the same
+ * generated step on one thread (the bench prints it).
+ */
+export function splitMeasurements(): { shape: string; alone?: number; together?: number; chosen: string }[] {
+  return [...policies].map(([shape, policy]) => ({ shape, ...policy.lastMeasurement, chosen: policy.chosen }));
+}
+
 /** Bump allocation of 64-byte-aligned blocks. */
 export class Heap {
   top = 64;

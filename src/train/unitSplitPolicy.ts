@@ -157,8 +157,16 @@ export class TogetherOrAlone {
     return this.choice;
   }
 
+  /** The medians (µs per step) of the last measurement's steps alone and together, if one was made. */
+  get lastMeasurement(): { alone: number; together: number } | undefined {
+    return this.lastMedians;
+  }
+
+  private lastMedians: { alone: number; together: number } | undefined;
+
   private decide(): void {
     const { alone, together } = this.measured;
+    this.lastMedians = { alone: median(alone), together: median(together) };
     const margin = !this.early ? ALONE_MARGIN : this.freshThreads ? FRESH_BUSY_MARGIN : BUSY_MARGIN;
     const aloneWins = median(alone) < margin * median(together);
     // The early look found no busy core: the warm-up goes on, together.
