@@ -117,10 +117,11 @@ export interface FitOptions {
   gradients?: "auto" | "tape";
   /**
    * Threads to train on (default: the `OPTIMLAB_THREADS` environment variable, else the cores, at
-   * most 8, for the hidden-unit split alone: backend/fitThreads.ts). With 2 or more, a two-layer
+   * most 8, for the same-bits splits alone: backend/fitThreads.ts). With 2 or more, a two-layer
    * dense network trained tape-free by an optim optimizer (train/unitSplit.ts: `planUnitSplit`
-   * says which) is split by hidden units — the same bits as one thread —, at most one thread per
-   * core. Asked for (this option or `OPTIMLAB_THREADS`), other models have each batch split into
+   * says which) is split by hidden units, and a LeNet-shaped network by examples and weights
+   * (train/convSplit.ts: `planConvSplit`) — both the same bits as one thread —, at most one thread
+   * per core. Asked for (this option or `OPTIMLAB_THREADS`), other models have each batch split into
    * consecutive parts, one per thread, whose gradients are added (train/dataParallel.ts): not the
    * same bits as one thread, the same on every run with the same count; only for a Sequential
    * whose examples are computed independently (dense, convolution, pooling, flatten, reshape,

@@ -28,7 +28,8 @@ export interface RunInfo {
   threadsNote?: string;
   /**
    * How the threads shared the steps: "hidden units" (the same bits as one thread,
-   * train/unitSplit.ts) or "batch" (parts of each batch, train/dataParallel.ts).
+   * train/unitSplit.ts), "examples and weights" (the same bits as one thread, a LeNet-shaped
+   * network: train/convSplit.ts) or "batch" (parts of each batch, train/dataParallel.ts).
    */
   threadsSplit?: "hidden units" | "examples and weights" | "batch";
 }
