@@ -203,6 +203,7 @@ export abstract class SplitTrainer<Part extends SplitPart> {
     this.control = layout.control / 4;
     this.policy = policies.get(shape) ?? new TogetherOrAlone();
     policies.set(shape, this.policy);
+    this.policy.fitStarted();
     this.stateVectors = new Map(states.map((name, i) => [name, layout.states[i]]));
     this.spareVectors = layout.states.slice(states.length);
   }

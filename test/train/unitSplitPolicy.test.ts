@@ -158,3 +158,40 @@ test("noisy free cores (steps ±50%, a 5 ms stall now and then) are not measured
   assert.ok(alone <= 48, `${alone} steps alone in 2,700 (at most 6 measurements)`);
   assert.equal(policy.chosen, "together");
 });
+
+test("a new fit drops the last fit's unfinished measurement (its blocks would straddle the fits); the negative control carries it on", () => {
+  /** A policy measuring again (together slowed to 3× its best), stopped 5 steps into the measurement. */
+  const midMeasurement = () => {
+    const policy = new TogetherOrAlone();
+    run(policy, 400, (alone) => (alone ? 1000 : 400));
+    let step = 0;
+    while (!policy.next() && step++ < 200) policy.record(false, 1200);
+    assert.ok(step < 200, "a measurement started");
+    run(policy, 4, (alone) => (alone ? 1000 : 1200));
+    return policy;
+  };
+  const dropped = midMeasurement();
+  dropped.fitStarted();
+  const after = run(dropped, 20, (alone) => (alone ? 1000 : 400));
+  assert.equal(after.filter(Boolean).length, 0, "together from the new fit's first step");
+  const carried = run(midMeasurement(), 20, (alone) => (alone ? 1000 : 400));
+  assert.ok(carried.filter(Boolean).length > 0, "control: without fitStarted the measurement goes on");
+});
+
+test("a fit that starts alone tries together again after the first period, however long the last fit's period had grown", () => {
+  const busyForLong = () => {
+    const policy = new TogetherOrAlone();
+    run(policy, 3000, (alone) => (alone ? 1000 : 10_000));
+    assert.equal(policy.chosen, "alone");
+    return policy;
+  };
+  const restarted = busyForLong();
+  restarted.fitStarted();
+  const modes = run(restarted, 60, (alone) => (alone ? 1000 : 400));
+  assert.ok(
+    modes.some((alone) => !alone),
+    "together tried within 60 steps",
+  );
+  const control = run(busyForLong(), 60, (alone) => (alone ? 1000 : 400));
+  assert.ok(control.every(Boolean), "control: the grown period keeps it alone");
+});
