@@ -34,7 +34,9 @@ import { convTiled } from "../backend/wasmKernels/conv2dTiledSimd";
 import { maxPool2x2Run, type MaxPool2x2Run } from "../backend/wasmKernels/maxPool2x2Simd";
 import { maxPoolGrad2x2Run, type MaxPoolGrad2x2Run } from "../backend/wasmKernels/maxPoolGrad2x2Simd";
 import { fillGradientRows, fillPaddedPlanes } from "../backend/wasmKernels/paddedPlanesSimd";
-import { WORD, instanceOn, meet, type UpdateProgram } from "./unitSplitStep";
+import type { SplitLayout } from "./splitTrainer";
+import { ThreadPart } from "./threadPart";
+import { WORD, meet } from "./unitSplitStep";
 
 type Gemm = (a: number, b: number, c: number, list: number) => void;
 type Run3 = (a: number, b: number, n: number) => void;
@@ -110,14 +112,13 @@ export interface ConvMaps {
   readonly rowLosses: number;
 }
 
-/** Where a split's data lies in the shared memory (byte offsets unless said otherwise). */
-export interface ConvSplitLayout {
-  readonly threads: number;
+/** Where a split's data lies in the shared memory (byte offsets unless said otherwise; the common part: splitTrainer.ts). */
+export interface ConvSplitLayout extends SplitLayout {
   readonly net: ConvNetShape;
   readonly classes: number;
+  /** The dataset: x [examples × inputSize] float32, labels [examples] int32. */
   readonly x: number;
   readonly labels: number;
-  readonly order: number;
   /** Float offset and size of each trainable tensor in the vectors (conv1 kernel, bias, conv2 kernel, bias, then each dense kernel and bias). */
   readonly tensors: readonly { readonly at: number; readonly size: number }[];
   /** Byte offsets of each transposed kernel copy (conv2's, each dense one's), by tensor index. */
@@ -125,15 +126,8 @@ export interface ConvSplitLayout {
     Record<number, { readonly at: number; readonly rows: number; readonly columns: number }>
   >;
   readonly parameterCount: number;
-  readonly params: number;
-  readonly grads: number;
-  readonly states: readonly number[];
   readonly maps: ConvMaps;
   readonly perThread: readonly ConvThreadBuffers[];
-  readonly control: number;
-  readonly scalars: number;
-  readonly maxScalars: number;
-  readonly norms: boolean;
 }
 
 export interface ConvThreadBuffers {
@@ -193,13 +187,9 @@ function batchOf(g: PatchGeometry, batch: number): PatchGeometry {
   return { ...g, batch };
 }
 
-export class ConvThreadStep {
-  readonly f32: Float32Array;
-  readonly f64: Float64Array;
-  readonly i32: Int32Array;
+export class ConvThreadStep extends ThreadPart {
   private readonly byRows = new Map<number, RowsFunctions>();
   private readonly gather: Gather;
-  private readonly sumOfSquares: (pointer: number, n: number) => number;
   private readonly biasRelu: Run3[];
   private readonly reluGrad = new Map<number, ReluGrad>();
   private readonly columnSums = new Map<number, Run3>();
@@ -207,24 +197,18 @@ export class ConvThreadStep {
   private readonly pool2: MaxPool2x2Run;
   private readonly pool1Grad: MaxPoolGrad2x2Run;
   private readonly pool2Grad: MaxPoolGrad2x2Run;
-  private readonly updates = new Map<number, { run: (...args: number[]) => void; update: UpdateProgram }>();
   private readonly own: ConvThreadBuffers;
-  private readonly control: number;
-  private steps = 0;
 
   constructor(
-    private readonly memory: WebAssembly.Memory,
+    memory: WebAssembly.Memory,
     readonly layout: ConvSplitLayout,
     readonly thread: number,
     modules: ConvThreadModules,
     private readonly maxSleeps = Infinity,
   ) {
-    this.f32 = new Float32Array(memory.buffer);
-    this.f64 = new Float64Array(memory.buffer);
-    this.i32 = new Int32Array(memory.buffer);
+    super(memory, layout, layout.perThread[thread], modules.sumOfSquares);
     this.own = layout.perThread[thread];
-    this.control = layout.control / 4;
-    const fn = (module: WebAssembly.Module, name = "gemm") => instanceOn(module, memory).exports[name] as never;
+    const fn = (module: WebAssembly.Module, name = "gemm") => this.exported<never>(module, name);
     for (const [rows, set] of modules.byRows) {
       this.byRows.set(rows, {
         forward: (set.forward ?? []).map((m) => fn(m)),
@@ -234,7 +218,6 @@ export class ConvThreadStep {
       });
     }
     this.gather = fn(modules.gather, "gatherRows");
-    this.sumOfSquares = fn(modules.sumOfSquares, "sumOfSquares");
     this.biasRelu = modules.biasRelu.map((m) => fn(m, "run"));
     for (const [channels, m] of modules.reluGrad) this.reluGrad.set(channels, fn(m, "run"));
     for (const [channels, m] of modules.columnSums) this.columnSums.set(channels, fn(m, "run"));
@@ -244,19 +227,6 @@ export class ConvThreadStep {
     const [r1, r2, g1, g2] = [pool(pool1), pool(pool2), poolGrad(pool1), poolGrad(pool2)];
     if (!r1 || !r2 || !g1 || !g2) throw new Error("convolution split: no wasm SIMD for the pools");
     [this.pool1, this.pool2, this.pool1Grad, this.pool2Grad] = [r1, r2, g1, g2];
-  }
-
-  addUpdate(update: UpdateProgram): void {
-    const run = instanceOn(update.module, this.memory).exports.run as never;
-    this.updates.set(update.id, { run, update });
-  }
-
-  hasUpdate(id: number): boolean {
-    return this.updates.has(id);
-  }
-
-  get stepCount(): number {
-    return this.steps;
   }
 
   /**
@@ -479,22 +449,8 @@ export class ConvThreadStep {
 
   /** Its segments' update, between the norms' sums of squares, then their transposed copies. */
   private update(program: number): void {
-    const held = this.updates.get(program);
-    if (held === undefined) throw new Error(`convolution split: update program ${program} missing`);
+    this.updateSegments(program);
     const { own, layout, f32 } = this;
-    const sums = own.sums / 8;
-    if (layout.norms) this.sumsOfSquares(layout.grads, sums);
-    const { inputVectors, outputVectors, scalarCount } = held.update;
-    const scalars = layout.scalars / 8;
-    for (const [from, to] of own.segments) {
-      const args: number[] = [];
-      for (const vector of inputVectors) args.push(vector + 4 * from);
-      for (const vector of outputVectors) args.push(vector + 4 * from);
-      for (let s = 0; s < scalarCount; s++) args.push(this.f64[scalars + s]);
-      args.push(to - from);
-      held.run(...args);
-    }
-    if (layout.norms) this.sumsOfSquares(layout.params, sums + own.segments.length);
     own.segments.forEach(([from, to], s) => {
       const tensor = own.segmentTensors[s];
       const copy = layout.transposed[tensor];
@@ -504,12 +460,6 @@ export class ConvThreadStep {
       const r1 = (to - start) / copy.columns;
       transposeRows(f32, layout.params / 4 + start, copy.rows, copy.columns, r0, r1, copy.at / 4);
     });
-  }
-
-  private sumsOfSquares(vector: number, sums: number): void {
-    this.own.segments.forEach(
-      ([from, to], i) => (this.f64[sums + i] = this.sumOfSquares(vector + 4 * from, to - from)),
-    );
   }
 
   private reluGradOf(channels: number): ReluGrad {

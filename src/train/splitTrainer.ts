@@ -52,9 +52,12 @@ export interface SplitLayout {
   readonly grads: number;
   /** One vector per state input of the update program (Adam's two moments, SGD's momentum buffer…). */
   readonly states: readonly number[];
+  /** Int32 words (WORD in unitSplitStep.ts). */
   readonly control: number;
+  /** Float64: the update program's scalars for the current step. */
   readonly scalars: number;
   readonly maxScalars: number;
+  /** Whether the steps record the gradient and weight norms (fit's `norms: "step"`): their sums of squares are taken only then. */
   readonly norms: boolean;
   readonly perThread: readonly {
     /** What the thread updates: floats [from, to) of the vectors, and the tensor each segment is part of. */

@@ -25,17 +25,17 @@
  */
 import { softmaxCrossEntropyRows } from "../backend/fused/softmaxCrossEntropyRows";
 import { GATHER_ROWS_MIN_BYTES } from "../backend/wasmKernels/gatherRowsSimd";
+import type { SplitLayout } from "./splitTrainer";
+import { ThreadPart } from "./threadPart";
 
-/** Where a split's data lies in the shared memory (byte offsets unless said otherwise). */
-export interface UnitSplitLayout {
-  readonly threads: number;
+/** Where a split's data lies in the shared memory (byte offsets unless said otherwise; the common part: splitTrainer.ts). */
+export interface UnitSplitLayout extends SplitLayout {
   readonly inputs: number;
   readonly hidden: number;
   readonly classes: number;
-  /** The dataset: x [examples × inputs] float32, labels [examples] int32, the epoch's order [examples] int32. */
+  /** The dataset: x [examples × inputs] float32, labels [examples] int32. */
   readonly x: number;
   readonly labels: number;
-  readonly order: number;
   /**
    * Float offsets in the parameter, gradient and state vectors: W1 as one block [inputs × units]
    * per thread (its columns, row-major: what the thread updates is contiguous), then b1, W2, b2.
@@ -44,20 +44,9 @@ export interface UnitSplitLayout {
   readonly w2: number;
   readonly b2: number;
   readonly parameterCount: number;
-  readonly params: number;
-  readonly grads: number;
-  /** One vector per state input of the update program (Adam's two moments, SGD's momentum buffer…). */
-  readonly states: readonly number[];
   /** The hidden layer [rows × hidden], each thread writing its columns. */
   readonly hiddenLayer: number;
   readonly perThread: readonly ThreadBuffers[];
-  /** Int32 words (see {@link WORD}). */
-  readonly control: number;
-  /** Float64: the update program's scalars for the current step. */
-  readonly scalars: number;
-  readonly maxScalars: number;
-  /** Whether the steps record the gradient and weight norms (fit's `norms: "step"`): their sums of squares are taken only then. */
-  readonly norms: boolean;
 }
 
 /** One thread's own memory and share of the work. */
@@ -267,51 +256,25 @@ export interface ThreadModules {
   readonly reluGrad?: WebAssembly.Module;
 }
 
-const instances = new WeakMap<WebAssembly.Memory, WeakMap<WebAssembly.Module, WebAssembly.Instance>>();
-
-/**
- * `module` instantiated on `memory`, once: the split's memory is kept across fits
- * (unitSplitMemory.ts), and with it each call site's function objects, which V8's optimized code
- * is built for (a new instance per fit threw that code away at every fit's start).
- */
-export function instanceOn(module: WebAssembly.Module, memory: WebAssembly.Memory): WebAssembly.Instance {
-  let byModule = instances.get(memory);
-  if (!byModule) instances.set(memory, (byModule = new WeakMap()));
-  let instance = byModule.get(module);
-  if (!instance) byModule.set(module, (instance = new WebAssembly.Instance(module, { env: { memory } })));
-  return instance;
-}
-
 /** What one thread holds while it trains: views, its functions, its index. */
-export class ThreadStep {
-  readonly f32: Float32Array;
-  readonly f64: Float64Array;
-  readonly i32: Int32Array;
+export class ThreadStep extends ThreadPart {
   private readonly products = new Map<number, ThreadProducts>();
-  private readonly sumOfSquares: (pointer: number, n: number) => number;
   private readonly gather: (indices: number, count: number, rowBytes: number, source: number, target: number) => void;
   private readonly biasRelu: ((h: number, b: number, rows: number) => void) | undefined;
   private readonly reluGrad: ((dy: number, y: number, dz: number, db: number, rows: number) => void) | undefined;
-  private readonly updates = new Map<number, { run: (...args: number[]) => void; update: UpdateProgram }>();
   private readonly own: ThreadBuffers;
-  private readonly control: number;
-  /** Steps run on this split (the running counts of the meetings are multiples of it). */
-  private steps = 0;
 
   constructor(
-    private readonly memory: WebAssembly.Memory,
+    memory: WebAssembly.Memory,
     readonly layout: UnitSplitLayout,
     readonly thread: number,
     modules: ThreadModules,
     /** The trainer bounds its waits; workers wait as long as the trainer lives. */
     private readonly maxSleeps = Infinity,
   ) {
-    this.f32 = new Float32Array(memory.buffer);
-    this.f64 = new Float64Array(memory.buffer);
-    this.i32 = new Int32Array(memory.buffer);
+    super(memory, layout, layout.perThread[thread], modules.sumOfSquares);
     this.own = layout.perThread[thread];
-    this.control = layout.control / 4;
-    const instance = (module: WebAssembly.Module, name: string) => instanceOn(module, memory).exports[name] as never;
+    const instance = (module: WebAssembly.Module, name: string) => this.exported<never>(module, name);
     for (const [rows, set] of modules.products) {
       this.products.set(rows, {
         forward: instance(set.forward, "gemm"),
@@ -321,20 +284,9 @@ export class ThreadStep {
         kernel1: instance(set.kernel1, "gemm"),
       });
     }
-    this.sumOfSquares = instance(modules.sumOfSquares, "sumOfSquares");
     this.gather = instance(modules.gather, "gatherRows");
     this.biasRelu = modules.biasRelu && instance(modules.biasRelu, "run");
     this.reluGrad = modules.reluGrad && instance(modules.reluGrad, "run");
-  }
-
-  /** Adds an update program under its id. */
-  addUpdate(update: UpdateProgram): void {
-    const run = instanceOn(update.module, this.memory).exports.run as never;
-    this.updates.set(update.id, { run, update });
-  }
-
-  hasUpdate(id: number): boolean {
-    return this.updates.has(id);
   }
 
   /**
@@ -364,11 +316,6 @@ export class ThreadStep {
     if (layout.threads > 1) waitUntil(i32, control + WORD.readWeights, layout.threads * step, control, this.maxSleeps);
     this.update(program());
     return result;
-  }
-
-  /** Steps this thread has run (a step called off not counted): the running counts it waits on are multiples of it. */
-  get stepCount(): number {
-    return this.steps;
   }
 
   /**
@@ -489,34 +436,12 @@ export class ThreadStep {
 
   /** Its own weights' update, between the two sums of squares the norms need. */
   private update(program: number): void {
-    const held = this.updates.get(program);
-    if (held === undefined) throw new Error(`unit split: update program ${program} missing`);
-    const { own, layout } = this;
-    const sums = own.sums / 8;
-    if (layout.norms) this.sumsOfSquares(layout.grads, sums);
-    const { inputVectors, outputVectors, scalarCount } = held.update;
-    const scalars = layout.scalars / 8;
-    for (const [from, to] of own.segments) {
-      const args: number[] = [];
-      for (const vector of inputVectors) args.push(vector + 4 * from);
-      for (const vector of outputVectors) args.push(vector + 4 * from);
-      for (let s = 0; s < scalarCount; s++) args.push(this.f64[scalars + s]);
-      args.push(to - from);
-      held.run(...args);
-    }
-    if (layout.norms) this.sumsOfSquares(layout.params, sums + own.segments.length);
+    this.updateSegments(program);
   }
 
   private productsFor(rows: number): ThreadProducts {
     const fns = this.products.get(rows);
     if (fns === undefined) throw new Error(`unit split: no products compiled for ${rows} rows`);
     return fns;
-  }
-
-  /** Σx² over each of its segments of the vector at `vector`, into f64[sums + i]. */
-  private sumsOfSquares(vector: number, sums: number): void {
-    this.own.segments.forEach(
-      ([from, to], i) => (this.f64[sums + i] = this.sumOfSquares(vector + 4 * from, to - from)),
-    );
   }
 }

@@ -12,7 +12,6 @@ import type { FitOptions } from "../../src/train/fit";
 import { planFit } from "../../src/train/fitOptions";
 import { planConvSplit } from "../../src/train/convSplit";
 import { keptUnitSplitWorkers, setUnitSplitMaxThreads, stopUnitSplitWorkers } from "../../src/train/unitSplit";
-import { DivergenceError } from "../../src/train/divergence";
 import { lenet, mlp } from "../../src/models/builders";
 import { crossEntropy } from "../../src/losses";
 import { Adam } from "../../src/optim/adam";
@@ -20,7 +19,17 @@ import { AdamW } from "../../src/optim/adamw";
 import { SGD } from "../../src/optim/sgd";
 import { RMSprop } from "../../src/optim/rmsprop";
 import { setUpWasm } from "../wasmKernels/helpers";
-import { CLASSES, assertSameRun, images, train, type Case, type Run } from "./splitRuns";
+import {
+  CLASSES,
+  assertErrorsKeepWeights,
+  assertInterruptsLikeOneThread,
+  assertSameRun,
+  images,
+  train,
+  type Case,
+  assertSameBitsOn,
+  splitUnderTest,
+} from "./splitRuns";
 
 /** A test with more threads allowed than this machine may have cores (the split caps them at the cores otherwise). */
 function test(name: string, fn: () => void | Promise<void>): void {
@@ -40,29 +49,24 @@ after(async () => {
 
 const build = () => lenet({ seed: 3 });
 
-function assertSplit(run: Run, threads: number, what: string): void {
-  const { info } = run.history;
-  assert.equal(info.threadsSplit, "examples and weights", `${what}: split (note: ${info.threadsNote})`);
-  assert.equal(info.threads, threads, `${what}: threads`);
-}
+const LENET = splitUnderTest("examples and weights", build);
+const { assertSplit } = LENET;
 
-/** Trains LeNet on 1 thread and on each of `threadCounts`, asserting the same bits and that the split ran. */
-async function assertSameBits(
+/** Trains LeNet (or `model`'s network) on 1 thread and on each of `threadCounts`, asserting the same bits and that the split ran. */
+const assertSameBits = (
   what: string,
   c: Case,
   data: { x: tf.Tensor; y: tf.Tensor },
-  threadCounts: number[] = [2, 3],
+  threadCounts?: number[],
   model = build,
-): Promise<Run> {
-  const one = await train(1, c, data, false, model);
-  assert.equal(one.history.info.threadsSplit, undefined);
-  for (const threads of threadCounts) {
-    const split = await train(threads, c, data, false, model);
-    assertSplit(split, threads, what);
-    assertSameRun(one, split, what);
-  }
-  return one;
-}
+) =>
+  assertSameBitsOn(
+    model === build ? LENET : splitUnderTest("examples and weights", model),
+    what,
+    c,
+    data,
+    threadCounts,
+  );
 
 const OPTIMIZERS: [string, () => tf.Optimizer][] = [
   ["Adam", () => new Adam({ lr: 1e-3 })],
@@ -110,36 +114,7 @@ test("batches of 4 (a last batch of 1), 64 (a last batch of 36) and the full bat
 test("errors keep the weights: divergence mid-epoch and an onEpochEnd that throws leave one thread's weights and history", async () => {
   const data = images(100, 12);
   try {
-    const diverging: Case = { optimizer: () => new SGD({ lr: 1e25 }), options: () => ({ epochs: 2 }) };
-    const one = await train(1, diverging, data, true, build);
-    assert.ok(one.error instanceof DivergenceError, `one thread: ${String(one.error)}`);
-    assert.ok(one.error.step > 1, "diverges after the first step (an update ran)");
-    for (const threads of [2, 3]) {
-      const split = await train(threads, diverging, data, true, build);
-      assert.ok(split.error instanceof DivergenceError, `${threads} threads: ${String(split.error)}`);
-      assert.equal(split.error.step, one.error.step);
-      assertSplit(split, threads, "divergence");
-      assertSameRun(one, split, "divergence");
-    }
-    const throwing: Case = {
-      optimizer: () => new Adam({ lr: 1e-3 }),
-      options: () => ({
-        callbacks: {
-          onEpochEnd: (record) => {
-            if (record.epoch === 1) throw new Error("stop here");
-          },
-        },
-      }),
-    };
-    const oneThrow = await train(1, throwing, data, true, build);
-    assert.match(String(oneThrow.error), /stop here/);
-    for (const threads of [2, 3]) {
-      const split = await train(threads, throwing, data, true, build);
-      assert.match(String(split.error), /stop here/);
-      assertSplit(split, threads, "onEpochEnd throws");
-      assertSameRun(oneThrow, split, "onEpochEnd throws");
-    }
-    await assertSameBits("after the errors", { optimizer: () => new Adam({ lr: 1e-3 }) }, data, [2]);
+    await assertErrorsKeepWeights(LENET, data);
   } finally {
     tf.dispose(data);
   }
@@ -147,32 +122,9 @@ test("errors keep the weights: divergence mid-epoch and an onEpochEnd that throw
 
 test("an interrupt between steps (the next step already commanded to the other threads) stops as on one thread; the next fit is right", async () => {
   const data = images(100, 14);
-  const probe = Symbol.for("optimlab.interruptPending");
-  const holder = globalThis as { [probe]?: () => boolean };
-  const interruptAt = (at: number) => {
-    let asked = 0;
-    holder[probe] = () => ++asked === at;
-  };
-  const interrupted: Case = { optimizer: () => new Adam({ lr: 1e-3 }) };
   try {
-    for (const at of [1, 6]) {
-      interruptAt(at);
-      const one = await train(1, interrupted, data, true, build);
-      assert.equal((one.error as Error).name, "KeyboardInterrupt");
-      assert.equal(one.history.steps.length, at);
-      for (const threads of [2, 3]) {
-        interruptAt(at);
-        const split = await train(threads, interrupted, data, true, build);
-        assert.equal((split.error as Error).name, "KeyboardInterrupt", String(split.error));
-        assertSplit(split, threads, `interrupt at step ${at}`);
-        assertSameRun(one, split, `interrupt at step ${at}`);
-        assert.ok(keptUnitSplitWorkers() >= threads - 1, `${keptUnitSplitWorkers()} threads kept after ${threads}`);
-      }
-    }
-    delete holder[probe];
-    await assertSameBits("after the interrupts", interrupted, data, [2, 3]);
+    await assertInterruptsLikeOneThread(LENET, data, keptUnitSplitWorkers);
   } finally {
-    delete holder[probe];
     tf.dispose(data);
   }
 });

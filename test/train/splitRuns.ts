@@ -8,6 +8,9 @@ import { fit, historyOf, type FitOptions } from "../../src/train/fit";
 import type { History } from "../../src/train/history";
 import { mlp } from "../../src/models/builders";
 import { crossEntropy } from "../../src/losses";
+import { Adam } from "../../src/optim/adam";
+import { SGD } from "../../src/optim/sgd";
+import { DivergenceError } from "../../src/train/divergence";
 import { setUpWasm, uniform } from "../wasmKernels/helpers";
 
 export const FEATURES = 784;
@@ -139,4 +142,152 @@ export function assertSameRun(one: Run, split: Run, what: string): void {
   assert.deepStrictEqual(split.epochWeights, one.epochWeights, `${label}: weights read in onEpochEnd`);
   assert.deepStrictEqual(split.history.info.stoppedEarly, one.history.info.stoppedEarly, `${label}: stoppedEarly`);
   assert.deepStrictEqual(split.history.info.diverged, one.history.info.diverged, `${label}: diverged`);
+}
+
+/** How a split test checks that a run really ran split, and builds its model (undefined: the MLP of `Case.sizes`). */
+export interface SplitUnderTest {
+  assertSplit(run: Run, threads: number, what: string): void;
+  build?: () => tf.Sequential;
+}
+
+/** The split that `history.info.threadsSplit` names `kind`, on models from `build`. */
+export function splitUnderTest(
+  kind: "hidden units" | "examples and weights",
+  build?: () => tf.Sequential,
+): SplitUnderTest {
+  return {
+    build,
+    assertSplit(run, threads, what) {
+      const { info } = run.history;
+      assert.equal(info.threadsSplit, kind, `${what}: split by ${kind} (note: ${info.threadsNote})`);
+      assert.equal(info.threads, threads, `${what}: threads`);
+    },
+  };
+}
+
+/** Trains on 1 thread and on each of `threadCounts`, asserting the same bits and that the split ran. */
+export async function assertSameBitsOn(
+  split: SplitUnderTest,
+  what: string,
+  c: Case,
+  data: { x: tf.Tensor; y: tf.Tensor },
+  threadCounts: number[] = [2, 3],
+): Promise<Run> {
+  const one = await train(1, c, data, false, split.build);
+  assert.equal(one.history.info.threadsSplit, undefined);
+  for (const threads of threadCounts) {
+    const run = await train(threads, c, data, false, split.build);
+    split.assertSplit(run, threads, what);
+    assertSameRun(one, run, what);
+  }
+  return one;
+}
+
+/** One thread's run and each of `threadCounts`' split runs of `c`, expected to fail: the same bits, the split ran. */
+async function sameFailure(
+  split: SplitUnderTest,
+  c: Case,
+  data: { x: tf.Tensor; y: tf.Tensor },
+  what: string,
+  threadCounts: number[],
+  sameError: (one: Run, run: Run, threads: number) => void,
+): Promise<Run> {
+  const one = await train(1, c, data, true, split.build);
+  for (const threads of threadCounts) {
+    const run = await train(threads, c, data, true, split.build);
+    sameError(one, run, threads);
+    split.assertSplit(run, threads, what);
+    assertSameRun(one, run, what);
+  }
+  return one;
+}
+
+/**
+ * Divergence mid-epoch (SGD at lr 1e25) and an onEpochEnd that throws end a split fit with one
+ * thread's error, weights and history; the next split fit on the same data is right. Returns the
+ * one-thread divergence (callers check where it happened).
+ */
+export async function assertErrorsKeepWeights(
+  split: SplitUnderTest,
+  data: { x: tf.Tensor; y: tf.Tensor },
+  threadCounts = [2, 3],
+): Promise<DivergenceError> {
+  const diverging: Case = { optimizer: () => new SGD({ lr: 1e25 }), options: () => ({ epochs: 2 }) };
+  const one = await sameFailure(split, diverging, data, "divergence", threadCounts, (first, run, threads) => {
+    assert.ok(run.error instanceof DivergenceError, `${threads} threads: ${String(run.error)}`);
+    const expected = first.error as DivergenceError;
+    assert.equal(run.error.step, expected.step);
+    assert.equal(run.error.epoch, expected.epoch);
+    assert.equal(run.error.message, expected.message);
+  });
+  assert.ok(one.error instanceof DivergenceError, `one thread: ${String(one.error)}`);
+  assert.ok(one.error.step > 1, "diverges after the first step (an update ran)");
+  const throwing: Case = {
+    optimizer: () => new Adam({ lr: 1e-3 }),
+    options: () => ({
+      callbacks: {
+        onEpochEnd: (record) => {
+          if (record.epoch === 1) throw new Error("stop here");
+        },
+      },
+    }),
+  };
+  const oneThrow = await sameFailure(split, throwing, data, "onEpochEnd throws", threadCounts, (_, run) =>
+    assert.match(String(run.error), /stop here/),
+  );
+  assert.match(String(oneThrow.error), /stop here/);
+  // And the next split fit on the same data is still right.
+  const adam: Case = { optimizer: () => new Adam({ lr: 1e-3 }) };
+  const after = await train(1, adam, data, false, split.build);
+  const afterSplit = await train(2, adam, data, false, split.build);
+  split.assertSplit(afterSplit, 2, "after the errors");
+  assertSameRun(after, afterSplit, "after the errors");
+  return one.error;
+}
+
+/**
+ * An interrupt between steps (fit's interrupt probe answering yes at its `at`-th step check, with
+ * the next step already commanded to the other threads) stops a split fit as one thread's, and
+ * `threadsKept()` says the workers came back; the next fits are right.
+ */
+export async function assertInterruptsLikeOneThread(
+  split: SplitUnderTest,
+  data: { x: tf.Tensor; y: tf.Tensor },
+  threadsKept: () => number,
+  threadCounts = [2, 3],
+): Promise<void> {
+  const probe = Symbol.for("optimlab.interruptPending");
+  const holder = globalThis as { [probe]?: () => boolean };
+  const interruptAt = (at: number) => {
+    let asked = 0;
+    holder[probe] = () => ++asked === at;
+  };
+  const interrupted: Case = { optimizer: () => new Adam({ lr: 1e-3 }) };
+  try {
+    for (const at of [1, 6]) {
+      interruptAt(at);
+      const one = await train(1, interrupted, data, true, split.build);
+      assert.equal((one.error as Error).name, "KeyboardInterrupt");
+      assert.equal(one.history.steps.length, at);
+      for (const threads of threadCounts) {
+        interruptAt(at);
+        const run = await train(threads, interrupted, data, true, split.build);
+        assert.equal((run.error as Error).name, "KeyboardInterrupt", String(run.error));
+        split.assertSplit(run, threads, `interrupt at step ${at}`);
+        assertSameRun(one, run, `interrupt at step ${at}`);
+        // Called off, not abandoned: the threads came back for the next fit.
+        assert.ok(threadsKept() >= threads - 1, `${threadsKept()} threads kept after ${threads}`);
+      }
+    }
+    delete holder[probe];
+    // The threads called off their commanded step and serve the next fit (same memory, same workers).
+    const one = await train(1, interrupted, data, false, split.build);
+    for (const threads of threadCounts) {
+      const run = await train(threads, interrupted, data, false, split.build);
+      split.assertSplit(run, threads, "after the interrupts");
+      assertSameRun(one, run, "after the interrupts");
+    }
+  } finally {
+    delete holder[probe];
+  }
 }

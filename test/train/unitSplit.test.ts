@@ -74,30 +74,18 @@ import {
   weightBits,
   type Case,
   type Run,
+  assertErrorsKeepWeights,
+  assertInterruptsLikeOneThread,
+  assertSameBitsOn,
+  splitUnderTest,
 } from "./splitRuns";
 
-function assertSplit(run: Run, threads: number, what: string): void {
-  const { info } = run.history;
-  assert.equal(info.threadsSplit, "hidden units", `${what}: split by hidden units (note: ${info.threadsNote})`);
-  assert.equal(info.threads, threads, `${what}: threads`);
-}
+const MLP = splitUnderTest("hidden units");
+const { assertSplit } = MLP;
 
 /** Trains on 1 thread and on each of `threadCounts`, asserting the same bits and that the split ran. */
-async function assertSameBits(
-  what: string,
-  c: Case,
-  data: { x: tf.Tensor; y: tf.Tensor },
-  threadCounts: number[] = [2, 3],
-): Promise<Run> {
-  const one = await train(1, c, data);
-  assert.equal(one.history.info.threadsSplit, undefined);
-  for (const threads of threadCounts) {
-    const split = await train(threads, c, data);
-    assertSplit(split, threads, what);
-    assertSameRun(one, split, what);
-  }
-  return one;
-}
+const assertSameBits = (what: string, c: Case, data: { x: tf.Tensor; y: tf.Tensor }, threadCounts?: number[]) =>
+  assertSameBitsOn(MLP, what, c, data, threadCounts);
 
 const OPTIMIZERS: [string, () => ChainOptimizer][] = [
   ["Adam", () => new Adam({ lr: 1e-3 })],
@@ -438,40 +426,8 @@ test("a tf.train optimizer with threads: 2 on a two-layer MLP falls back instead
 test("errors keep the weights: divergence mid-epoch and an onEpochEnd that throws leave one thread's weights and history", async () => {
   const data = images(100, 12);
   try {
-    const diverging: Case = { optimizer: () => new SGD({ lr: 1e25 }), options: () => ({ epochs: 2 }) };
-    const one = await train(1, diverging, data, true);
-    assert.ok(one.error instanceof DivergenceError, `one thread: ${String(one.error)}`);
-    assert.ok(one.error.step > 1, "diverges after the first step (an update ran)");
-    assert.ok(one.error.step % 4 !== 0, `diverges mid-epoch (step ${one.error.step}, 4 per epoch)`);
-    for (const threads of [2, 3]) {
-      const split = await train(threads, diverging, data, true);
-      assert.ok(split.error instanceof DivergenceError, `${threads} threads: ${String(split.error)}`);
-      assert.equal(split.error.step, one.error.step);
-      assert.equal(split.error.epoch, one.error.epoch);
-      assert.equal(split.error.message, one.error.message);
-      assertSplit(split, threads, "divergence");
-      assertSameRun(one, split, "divergence");
-    }
-    const throwing: Case = {
-      optimizer: () => new Adam({ lr: 1e-3 }),
-      options: () => ({
-        callbacks: {
-          onEpochEnd: (record) => {
-            if (record.epoch === 1) throw new Error("stop here");
-          },
-        },
-      }),
-    };
-    const oneThrow = await train(1, throwing, data, true);
-    assert.match(String(oneThrow.error), /stop here/);
-    for (const threads of [2, 3]) {
-      const split = await train(threads, throwing, data, true);
-      assert.match(String(split.error), /stop here/);
-      assertSplit(split, threads, "onEpochEnd throws");
-      assertSameRun(oneThrow, split, "onEpochEnd throws");
-    }
-    // And the next split fit on the same data is still right.
-    await assertSameBits("after the errors", { optimizer: () => new Adam({ lr: 1e-3 }) }, data, [2]);
+    const divergence = await assertErrorsKeepWeights(MLP, data);
+    assert.ok(divergence.step % 4 !== 0, `diverges mid-epoch (step ${divergence.step}, 4 per epoch)`);
   } finally {
     tf.dispose(data);
   }
@@ -778,35 +734,9 @@ test("a fit continued on the same model and optimizer gives one thread's bits wh
 
 test("an interrupt between steps (the next step already commanded to the other threads) stops as on one thread; the next fit is right", async () => {
   const data = images(100, 14);
-  const probe = Symbol.for("optimlab.interruptPending");
-  const holder = globalThis as { [probe]?: () => boolean };
-  /** Interrupts at the `at`-th step's check (fit asks once per step). */
-  const interruptAt = (at: number) => {
-    let asked = 0;
-    holder[probe] = () => ++asked === at;
-  };
-  const interrupted: Case = { optimizer: () => new Adam({ lr: 1e-3 }) };
   try {
-    for (const at of [1, 6]) {
-      interruptAt(at);
-      const one = await train(1, interrupted, data, true);
-      assert.equal((one.error as Error).name, "KeyboardInterrupt");
-      assert.equal(one.history.steps.length, at);
-      for (const threads of [2, 3]) {
-        interruptAt(at);
-        const split = await train(threads, interrupted, data, true);
-        assert.equal((split.error as Error).name, "KeyboardInterrupt", String(split.error));
-        assertSplit(split, threads, `interrupt at step ${at}`);
-        assertSameRun(one, split, `interrupt at step ${at}`);
-        // Called off, not abandoned: the threads came back for the next fit.
-        assert.ok(keptUnitSplitWorkers() >= threads - 1, `${keptUnitSplitWorkers()} threads kept after ${threads}`);
-      }
-    }
-    delete holder[probe];
-    // The threads called off their commanded step and serve the next fit (same memory, same workers).
-    await assertSameBits("after the interrupts", interrupted, data, [2, 3]);
+    await assertInterruptsLikeOneThread(MLP, data, keptUnitSplitWorkers);
   } finally {
-    delete holder[probe];
     tf.dispose(data);
   }
 });
