@@ -253,17 +253,6 @@ async function main(): Promise<void> {
   );
   console.log(pairTable);
 
-  // The MLP step compiled (no per-op JavaScript) and split by hidden units over two threads (#19).
-  const modelParallelTable = await import("./modelParallelStep")
-    .then((m) => m.benchModelParallelStep(8))
-    .catch(
-      (error: unknown) => `benchModelParallelStep() failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  console.log(
-    "\nA compiled MLP step on two threads, split by hidden units (bench/modelParallelStep.ts; a probe, not train.fit):",
-  );
-  console.log(modelParallelTable);
-
   // The kernel's per-step interrupt check in train.fit: throughput with and without it (#13).
   const interruptTable = await import("./kernelInterruptCheck")
     .then((m) => m.benchInterruptCheck())
