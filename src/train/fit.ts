@@ -132,8 +132,8 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
   const info = await ready();
   const plan = planFit(model, options);
   const { optimizer, loader, epochs } = plan;
-  // Two threads or more: by hidden units where the model allows (the same bits, so also by
-  // default), else by batch (other bits: only when threads were asked for).
+  // Two threads or more: a two-layer MLP by hidden units, a LeNet by examples and weights (both
+  // the same bits, so also by default), else by batch (other bits: only when threads were asked for).
   const unitPlan = plan.threads > 1 ? planUnitSplit(model, plan, options.callbacks) : undefined;
   const convPlan = plan.threads > 1 && !unitPlan?.ok ? planConvSplit(model, plan, options.callbacks) : undefined;
   const split = unitPlan?.ok
@@ -201,7 +201,7 @@ export async function fit(model: tf.LayersModel, options: FitOptions): Promise<H
       const epochStart = seconds();
       let epochSamples = 0;
       let stepInEpoch = 0;
-      // The hidden-unit split holds the weights on its threads during the epoch (written back after it).
+      // A split holds the weights on its threads during the epoch (written back after it).
       split?.beginEpoch(epoch - 1);
       for (const batch of split ? split.batches() : loader.batches(epoch - 1)) {
         const lr = currentLr(optimizer);
