@@ -1,5 +1,5 @@
 /**
- * One thread's part of a training step of a LeNet-shaped network — conv (≤ 4 channels in, ReLU) →
+ * One thread's part of a training step of a LeNet-shaped network — conv (one channel in, ReLU) →
  * 2×2 max pool → conv (ReLU) → 2×2 max pool → dense ReLU layers → dense linear → softmax
  * cross-entropy — split over threads, on one shared `WebAssembly.Memory` (the trainer's side:
  * convSplit.ts; the other threads: splitWorker.ts).
@@ -20,7 +20,7 @@
  * float32 sum over the whole batch in order, computed by one thread; the bias sums as float32
  * running sums in position order (columnSumsSimd.ts) once dz is whole; the loss's row terms added
  * in row order (softmaxCrossEntropyRows.ts). Only the norms' sums of squares are added across
- * threads (in double precision, as in unitSplit.ts).
+ * threads (in double precision: splitTrainer.ts).
  *
  * No tfjs here: workers load only this file, the kernels' generators and the loss's row code.
  */
