@@ -20,6 +20,7 @@ import type { ConvSplitPlan } from "./convSplitPlan";
 import {
   ConvThreadStep,
   examplesOf,
+  mapSizes,
   transposeRows,
   type ConvMaps,
   type ConvNetShape,
@@ -146,7 +147,7 @@ export class ConvSplit extends SplitTrainer<ConvThreadStep> {
     const program = optimizer.fusedStepProgram(plan.variables);
     if (!program) throw new Error(unitSplitProgramMessage());
     const states = stateNames(program);
-    const { conv1, pool1, conv2, pool2, dense } = net;
+    const { conv1, conv2, dense } = net;
     const classes = dense[dense.length - 1].units;
 
     // The vectors: each tensor aligned to 16 floats (no two threads' rows share a cache line).
@@ -171,27 +172,24 @@ export class ConvSplit extends SplitTrainer<ConvThreadStep> {
     dense.forEach(({ inputs, units }, i) => {
       transposed[4 + 2 * i] = { at: heap.take(4 * inputs * units), rows: inputs, columns: units };
     });
-    const map1 = conv1.g.outHeight * conv1.g.outWidth * conv1.outChannels;
-    const pooled1 = pool1.outHeight * pool1.outWidth * pool1.channels;
-    const map2 = conv2.g.outHeight * conv2.g.outWidth * conv2.outChannels;
-    const pooled2 = pool2.outHeight * pool2.outWidth * pool2.channels;
+    const sizes = mapSizes(net);
     const perExample = (floats: number) => heap.take(4 * batch * floats);
     const maps: ConvMaps = {
-      xb: perExample(net.inputSize),
-      xp1: perExample(conv1.layout.paddedHeight * conv1.layout.paddedWidth),
-      a1: perExample(map1),
-      p1: perExample(pooled1),
-      a2: perExample(map2),
-      p2: perExample(pooled2),
-      h: dense.map(({ units }) => perExample(units)),
-      d: dense.map(({ units }) => perExample(units)),
-      dp2: perExample(pooled2),
-      da2: perExample(map2),
-      cols2: perExample(conv2.g.outHeight * conv2.g.outWidth * patch2),
-      dp1: perExample(pooled1),
-      da1: perExample(map1),
-      dyT1: perExample(conv1.outChannels * conv1.g.outHeight * conv1.layout.paddedOutWidth),
-      rowLosses: perExample(1),
+      xb: perExample(sizes.xb),
+      xp1: perExample(sizes.xp1),
+      a1: perExample(sizes.a1),
+      p1: perExample(sizes.p1),
+      a2: perExample(sizes.a2),
+      p2: perExample(sizes.p2),
+      h: sizes.h.map(perExample),
+      d: sizes.d.map(perExample),
+      dp2: perExample(sizes.dp2),
+      da2: perExample(sizes.da2),
+      cols2: perExample(sizes.cols2),
+      dp1: perExample(sizes.dp1),
+      da1: perExample(sizes.da1),
+      dyT1: perExample(sizes.dyT1),
+      rowLosses: perExample(sizes.rowLosses),
     };
     const jobs = dealJobs(gradientJobs(net, batch, tensors), threads);
     const longestSum = Math.max(batch, conv2.outChannels, ...dense.flatMap(({ inputs, units }) => [inputs, units]));

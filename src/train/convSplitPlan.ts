@@ -14,9 +14,9 @@ import { MAX_COLUMN_SUM_CHANNELS } from "../backend/wasmKernels/columnSumsSimd";
 import { isFusedConv2d } from "../models/fusedConv2d";
 import { fusedDenseParts } from "../models/fusedDense";
 import type { ChainOptimizer } from "../optim/chainOptimizer";
-import type { ConvNetShape, PoolShape } from "./convSplitStep";
+import { mapSizes, type ConvNetShape, type PoolShape } from "./convSplitStep";
 import type { FitCallbacks, FitPlan } from "./fitOptions";
-import { splitRefusal, splitThreadsAtMost } from "./unitSplitPlan";
+import { sharedMemoryRefusal, splitRefusal, splitThreadsAtMost } from "./unitSplitPlan";
 
 /** How a fit would be split as a convolutional network, or why not. */
 export type ConvSplitPlan =
@@ -169,5 +169,13 @@ export function planConvSplit(
     pool2,
     dense: shapes,
   };
+  // The data and a batch of every map in one wasm memory (at most 4 GiB): a full batch of MNIST would not fit.
+  const mapFloats = Object.values(mapSizes(net))
+    .flat()
+    .reduce((sum: number, floats: number) => sum + floats, 0);
+  const weights = variables.reduce((sum, v) => sum + v.size, 0);
+  const bytes = 4 * (plan.loader.size * (imageSize + 2) + batch * mapFloats + 8 * weights);
+  const tooLarge = sharedMemoryRefusal(bytes);
+  if (tooLarge !== undefined) return { why: tooLarge };
   return { ok: true, threads, optimizer: refused.optimizer, net };
 }

@@ -112,6 +112,36 @@ export interface ConvMaps {
   readonly rowLosses: number;
 }
 
+/** Each map's floats per example (the layout's buffers hold a batch of them). */
+export type ConvMapSizes = { readonly [K in keyof ConvMaps]: ConvMaps[K] };
+
+/** The floats one example takes in each of {@link ConvMaps}' buffers. */
+export function mapSizes(net: ConvNetShape): ConvMapSizes {
+  const { conv1, pool1, conv2, pool2, dense } = net;
+  const map1 = conv1.g.outHeight * conv1.g.outWidth * conv1.outChannels;
+  const pooled1 = pool1.outHeight * pool1.outWidth * pool1.channels;
+  const map2 = conv2.g.outHeight * conv2.g.outWidth * conv2.outChannels;
+  const pooled2 = pool2.outHeight * pool2.outWidth * pool2.channels;
+  const patch2 = conv2.g.filterHeight * conv2.g.filterWidth * conv2.g.inChannels;
+  return {
+    xb: net.inputSize,
+    xp1: conv1.layout.paddedHeight * conv1.layout.paddedWidth,
+    a1: map1,
+    p1: pooled1,
+    a2: map2,
+    p2: pooled2,
+    h: dense.map(({ units }) => units),
+    d: dense.map(({ units }) => units),
+    dp2: pooled2,
+    da2: map2,
+    cols2: conv2.g.outHeight * conv2.g.outWidth * patch2,
+    dp1: pooled1,
+    da1: map1,
+    dyT1: conv1.outChannels * conv1.g.outHeight * conv1.layout.paddedOutWidth,
+    rowLosses: 1,
+  };
+}
+
 /** Where a split's data lies in the shared memory (byte offsets unless said otherwise; the common part: splitTrainer.ts). */
 export interface ConvSplitLayout extends SplitLayout {
   readonly net: ConvNetShape;

@@ -45,6 +45,13 @@ export function planUnitSplit(
   // More threads than cores would make every meeting wait for the scheduler.
   const threads = Math.min(plan.threads, hidden, splitThreadsAtMost());
   if (threads < 2) return { why: hidden < 2 ? "fewer than two hidden units" : "one core" };
+  // Each thread's batch rows and buffers, the data, and a dozen vectors of the weights (unitSplit.ts's layout, rounded up).
+  const batch = plan.loader.maxBatchSize;
+  const weights = expected.reduce((sum, v) => sum + v.size, 0);
+  const bytes =
+    4 * (plan.loader.size * (inputs + 2) + batch * (threads * (inputs + 3 * classes + hidden) + hidden) + 12 * weights);
+  const tooLarge = sharedMemoryRefusal(bytes);
+  if (tooLarge !== undefined) return { why: tooLarge };
   return { ok: true, threads, optimizer: refused.optimizer };
 }
 
@@ -95,6 +102,16 @@ export function splitRefusal(
   if (!(optimizer instanceof ChainOptimizer) || optimizer.fusedStepProgram(plan.variables) === undefined)
     return "an optimizer whose update is not one element-wise program over all weights";
   return { optimizer: optimizer as ChainOptimizer };
+}
+
+/** The most shared memory a split lays out (a wasm memory holds at most 4 GiB). */
+const MAX_SPLIT_BYTES = 3.5 * 2 ** 30;
+
+/** Why a split whose shared memory would take `bytes` cannot run, or undefined when it fits. */
+export function sharedMemoryRefusal(bytes: number): string | undefined {
+  if (bytes <= MAX_SPLIT_BYTES) return undefined;
+  const gib = (bytes / 2 ** 30).toFixed(1);
+  return `the data and a batch's buffers would take ${gib} GiB of shared memory (at most ${MAX_SPLIT_BYTES / 2 ** 30} in one wasm memory): fewer examples or a smaller batch split`;
 }
 
 /** The most threads a split uses: the cores, or what a test set. */

@@ -171,7 +171,7 @@ test("by default (no threads option, OPTIMLAB_THREADS unset) LeNet splits with o
   }
 });
 
-test("planConvSplit: LeNet qualifies; dropout, tanh, colour images, an MLP, onStepEnd and tiny batches do not, each with its reason", async () => {
+test("planConvSplit: LeNet qualifies; dropout, tanh, colour images, an MLP, onStepEnd, tiny batches and data too large for a wasm memory do not, each with its reason", async () => {
   await setUpWasm();
   const data = images(64, 11);
   const colour = { x: tf.tile(data.x, [1, 3]), y: data.y };
@@ -204,6 +204,15 @@ test("planConvSplit: LeNet qualifies; dropout, tanh, colour images, an MLP, onSt
       assert.match(why(model, options), expected, name);
       model.dispose();
     }
+    // A dataset of 2,000,000 images would not fit in one wasm memory with the maps: refused, not a RangeError.
+    const model = build();
+    const options: FitOptions = { optimizer: new Adam({ lr: 1e-3 }), loss: crossEntropy, train: data, threads: 2 };
+    const fitPlan = planFit(model, options);
+    const loader = Object.create(fitPlan.loader, { size: { value: 2_000_000 } }) as typeof fitPlan.loader;
+    const huge = planConvSplit(model, { ...fitPlan, loader }, undefined);
+    assert.match(huge.why ?? "ok", /5\.\d GiB of shared memory \(at most 3\.5 in one wasm memory\)/);
+    assert.equal(planConvSplit(model, fitPlan, undefined).ok, true, "control: the real size splits");
+    model.dispose();
   } finally {
     tf.dispose([data, colour.x]);
   }

@@ -808,3 +808,20 @@ test("by default (no threads option, OPTIMLAB_THREADS unset) a two-layer MLP spl
     tf.dispose(data);
   }
 });
+
+test("planUnitSplit: data too large for one wasm memory is refused with its reason (not a RangeError at the fit's start); the control splits", async () => {
+  await setUpWasm();
+  const data = images(64, 18);
+  const model = mlp({ sizes: [FEATURES, 16, CLASSES], seed: 1 });
+  try {
+    const options: FitOptions = { optimizer: new Adam({ lr: 1e-3 }), loss: crossEntropy, train: data, threads: 2 };
+    const fitPlan = planFit(model, options);
+    const loader = Object.create(fitPlan.loader, { size: { value: 2_000_000 } }) as typeof fitPlan.loader;
+    const huge = planUnitSplit(model, { ...fitPlan, loader }, undefined);
+    assert.match(huge.why ?? "ok", /5\.\d GiB of shared memory \(at most 3\.5 in one wasm memory\)/);
+    assert.equal(planUnitSplit(model, fitPlan, undefined).ok, true, "control: the real size splits");
+  } finally {
+    model.dispose();
+    tf.dispose(data);
+  }
+});
