@@ -72,73 +72,82 @@ function median(values: readonly number[]): number {
   return sorted[sorted.length >> 1] ?? Infinity;
 }
 
+/** What the policy knows, from one start (a new policy, or new worker threads) on. */
+function initialState(freshThreads: boolean) {
+  return {
+    step: 0,
+    /** The last `SAMPLES` steps together run between measurements. */
+    recent: [] as number[],
+    /** The best median of `SAMPLES` steps together seen since the last measurement. */
+    bestTogether: Infinity,
+    /** The mode that runs between measurements. */
+    choice: "together" as "together" | "alone",
+    /** Steps left of the measurement under way (0: none); see {@link TogetherOrAlone.next} for each step's mode. */
+    measuring: 0,
+    measured: { alone: [] as number[], together: [] as number[] },
+    /** Whether a measurement has been made since the last warm-up. */
+    judged: false,
+    /** Steps together since the last measurement ended. */
+    sinceMeasured: 0,
+    /** Whether the measurement under way is the early look. */
+    early: false,
+    /** The other threads are new: their warm-up is longer (FRESH_WARM_UP). */
+    freshThreads,
+    /** Steps alone since the last measurement, and how many before the next. */
+    aloneFor: 0,
+    period: FIRST_PERIOD,
+  };
+}
+
 export class TogetherOrAlone {
-  private step = 0;
-  /** The last `SAMPLES` steps together run between measurements. */
-  private recent: number[] = [];
-  /** The best median of `SAMPLES` steps together seen since the last measurement. */
-  private bestTogether = Infinity;
-  /** The mode that runs between measurements. */
-  private choice: "together" | "alone" = "together";
-  /** Steps left of the measurement under way (0: none); see {@link next} for each step's mode. */
-  private measuring = 0;
-  private measured = { alone: [] as number[], together: [] as number[] };
-  /** Whether a measurement has been made since the last warm-up. */
-  private judged = false;
-  /** Steps together since the last measurement ended. */
-  private sinceMeasured = 0;
-  /** Whether the measurement under way is the early look. */
-  private early = false;
-  /** The other threads are new: their warm-up is longer (FRESH_WARM_UP). */
-  private freshThreads = false;
-  /** Steps alone since the last measurement, and how many before the next. */
-  private aloneFor = 0;
-  private period = FIRST_PERIOD;
+  private state = initialState(false);
 
   /** Whether the next step runs on the trainer's thread alone. */
   next(): boolean {
-    if (this.measuring > 0) return this.measurementAlone();
-    return this.choice === "alone";
+    if (this.state.measuring > 0) return this.measurementAlone();
+    return this.state.choice === "alone";
   }
 
   /** Records how long the step just run took (microseconds) in the mode `next()` gave. */
   record(alone: boolean, micros: number): void {
-    this.step++;
-    if (this.measuring > 0) {
+    this.state.step++;
+    if (this.state.measuring > 0) {
       // The first step of a block pays for the change of mode: not counted.
-      if ((MEASURED_STEPS - this.measuring) % BLOCK !== 0)
-        (alone ? this.measured.alone : this.measured.together).push(micros);
-      if (--this.measuring === 0) this.decide();
+      if ((MEASURED_STEPS - this.state.measuring) % BLOCK !== 0)
+        (alone ? this.state.measured.alone : this.state.measured.together).push(micros);
+      if (--this.state.measuring === 0) this.decide();
       return;
     }
-    if (this.step <= (this.freshThreads ? FRESH_WARM_UP : WARM_UP)) {
-      if (this.step === EARLY_LOOK) this.measure(true);
+    if (this.state.step <= (this.state.freshThreads ? FRESH_WARM_UP : WARM_UP)) {
+      if (this.state.step === EARLY_LOOK) this.measure(true);
       return;
     }
     let due: boolean;
-    if (alone) due = ++this.aloneFor >= this.period;
+    if (alone) due = ++this.state.aloneFor >= this.state.period;
     else {
-      this.recent.push(micros);
-      if (this.recent.length > SAMPLES) this.recent.shift();
-      const full = this.recent.length === SAMPLES;
-      if (full) this.bestTogether = Math.min(this.bestTogether, median(this.recent));
-      this.sinceMeasured++;
+      this.state.recent.push(micros);
+      if (this.state.recent.length > SAMPLES) this.state.recent.shift();
+      const full = this.state.recent.length === SAMPLES;
+      if (full) this.state.bestTogether = Math.min(this.state.bestTogether, median(this.state.recent));
+      this.state.sinceMeasured++;
       due =
-        full && (!this.judged || (this.sinceMeasured >= MIN_GAP && median(this.recent) > SLOWER * this.bestTogether));
+        full &&
+        (!this.state.judged ||
+          (this.state.sinceMeasured >= MIN_GAP && median(this.state.recent) > SLOWER * this.state.bestTogether));
     }
     if (due) this.measure(false);
   }
 
   /** Starts timing the two modes in turn, on fresh samples. */
   private measure(early: boolean): void {
-    this.early = early;
-    this.measured = { alone: [], together: [] };
-    this.measuring = MEASURED_STEPS;
+    this.state.early = early;
+    this.state.measured = { alone: [], together: [] };
+    this.state.measuring = MEASURED_STEPS;
   }
 
   /** Whether the measurement's next step runs alone: blocks of `BLOCK` steps, alone first, in turn. */
   private measurementAlone(): boolean {
-    return Math.floor((MEASURED_STEPS - this.measuring) / BLOCK) % 2 === 0;
+    return Math.floor((MEASURED_STEPS - this.state.measuring) / BLOCK) % 2 === 0;
   }
 
   /**
@@ -146,37 +155,28 @@ export class TogetherOrAlone {
    * warm-up starts again, together, for {@link FRESH_WARM_UP} steps.
    */
   threadsStarted(): void {
-    this.step = 0;
-    this.measuring = 0;
-    this.choice = "together";
-    this.judged = false;
-    this.recent = [];
-    this.bestTogether = Infinity;
-    this.period = FIRST_PERIOD;
-    this.aloneFor = 0;
-    this.freshThreads = true;
+    this.state = initialState(true);
   }
 
   /**
    * A new fit of this shape starts (its weights just written by the trainer's thread, the other
    * threads' caches cold): a measurement the last fit left unfinished is dropped, with the last
-   * steps together that may have started it — its blocks
-   * would straddle the two fits, and the first steps together of a fit pay for the cold caches
-   * (run to its end, one sent the next fit alone for good) — and, if the steps ran alone, together
-   * is tried again after the first period.
+   * steps together that may have started it — its blocks would straddle the two fits, and the
+   * first steps together of a fit pay for the cold caches (run to its end, one sent the next fit
+   * alone for good) — and, if the steps ran alone, together is tried again after the first period.
    */
   fitStarted(): void {
-    this.measuring = 0;
-    this.recent = []; // the last fit's steps together judge nothing in this one
-    if (this.choice === "alone") {
-      this.period = FIRST_PERIOD;
-      this.aloneFor = 0;
+    this.state.measuring = 0;
+    this.state.recent = []; // the last fit's steps together judge nothing in this one
+    if (this.state.choice === "alone") {
+      this.state.period = FIRST_PERIOD;
+      this.state.aloneFor = 0;
     }
   }
 
   /** The mode chosen so far. */
   get chosen(): "together" | "alone" {
-    return this.choice;
+    return this.state.choice;
   }
 
   /** The medians (µs per step) of the last measurement's steps alone and together, if one was made. */
@@ -187,21 +187,22 @@ export class TogetherOrAlone {
   private lastMedians: { alone: number; together: number } | undefined;
 
   private decide(): void {
-    const { alone, together } = this.measured;
+    const { alone, together } = this.state.measured;
     this.lastMedians = { alone: median(alone), together: median(together) };
-    const margin = !this.early ? ALONE_MARGIN : this.freshThreads ? FRESH_BUSY_MARGIN : BUSY_MARGIN;
+    const margin = !this.state.early ? ALONE_MARGIN : this.state.freshThreads ? FRESH_BUSY_MARGIN : BUSY_MARGIN;
     const aloneWins = median(alone) < margin * median(together);
     // The early look found no busy core: the warm-up goes on, together.
-    if (this.early && !aloneWins) return;
+    if (this.state.early && !aloneWins) return;
     // Alone again: the core is still busy, look less often; newly alone: look soon.
-    this.period = aloneWins && this.choice === "alone" ? Math.min(2 * this.period, LAST_PERIOD) : FIRST_PERIOD;
-    this.choice = aloneWins ? "alone" : "together";
-    this.judged = true;
-    this.freshThreads = false;
-    this.sinceMeasured = 0;
-    this.aloneFor = 0;
+    this.state.period =
+      aloneWins && this.state.choice === "alone" ? Math.min(2 * this.state.period, LAST_PERIOD) : FIRST_PERIOD;
+    this.state.choice = aloneWins ? "alone" : "together";
+    this.state.judged = true;
+    this.state.freshThreads = false;
+    this.state.sinceMeasured = 0;
+    this.state.aloneFor = 0;
     // Together's speed now is the one a slowdown is judged by.
-    this.recent = [];
-    this.bestTogether = aloneWins ? Infinity : median(together);
+    this.state.recent = [];
+    this.state.bestTogether = aloneWins ? Infinity : median(together);
   }
 }
