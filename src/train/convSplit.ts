@@ -42,7 +42,7 @@ import {
   type VariableBlock,
 } from "./splitTrainer";
 import { dataOf, takeMemory, type SplitMemory } from "./unitSplitMemory";
-import { CONTROL_WORDS } from "./unitSplitStep";
+import { CONTROL_WORDS } from "./splitControl";
 
 export { planConvSplit, type ConvSplitPlan } from "./convSplitPlan";
 

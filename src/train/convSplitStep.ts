@@ -36,7 +36,6 @@ import { maxPoolGrad2x2Run, type MaxPoolGrad2x2Run } from "../backend/wasmKernel
 import { fillGradientRows, fillPaddedPlanes } from "../backend/wasmKernels/paddedPlanesSimd";
 import type { SplitLayout } from "./splitTrainer";
 import { ThreadPart } from "./threadPart";
-import { WORD, meet } from "./unitSplitStep";
 
 type Gemm = (a: number, b: number, c: number, list: number) => void;
 type Run3 = (a: number, b: number, n: number) => void;
@@ -232,11 +231,11 @@ export class ConvThreadStep extends ThreadPart {
   constructor(
     memory: WebAssembly.Memory,
     readonly layout: ConvSplitLayout,
-    readonly thread: number,
+    thread: number,
     modules: ConvThreadModules,
-    private readonly maxSleeps = Infinity,
+    maxSleeps = Infinity,
   ) {
-    super(memory, layout, layout.perThread[thread], modules.sumOfSquares);
+    super(memory, layout, thread, modules.sumOfSquares, maxSleeps);
     this.own = layout.perThread[thread];
     const fn = (module: WebAssembly.Module, name = "gemm") => this.exported<never>(module, name);
     for (const [rows, set] of modules.byRows) {
@@ -266,18 +265,8 @@ export class ConvThreadStep extends ThreadPart {
    * thread) when the trainer called the step off at the meeting.
    */
   run(rows: number, first: number, program: () => number): { loss: number; correct: number } | undefined {
-    const { i32, control, layout } = this;
-    this.steps++;
     this.examples(rows, first);
-    const arrived = performance.now();
-    meet(i32, control, layout.threads, this.maxSleeps);
-    const waits = this.own.waits / 8;
-    this.f64[waits] += (performance.now() - arrived) * 1000;
-    this.f64[waits + 1]++;
-    if (this.thread > 0 && Atomics.load(i32, control + WORD.cancel) !== 0) {
-      this.steps--;
-      return undefined;
-    }
+    if (!this.meetOthers()) return undefined;
     this.gradients(rows);
     this.update(program());
     return this.thread === 0 ? this.result(rows) : { loss: 0, correct: 0 };

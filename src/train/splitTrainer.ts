@@ -30,7 +30,7 @@ import type { StepNumbers, StepValueLayout } from "./stepValues";
 import { dropMemory, keepMemory, type SplitMemory } from "./unitSplitMemory";
 import { TogetherOrAlone } from "./unitSplitPolicy";
 import { readyOn, returnWorker, takeWorker, unitSplitFailedMessage } from "./unitSplitWorkers";
-import { COMMAND, SplitAborted, WORD, abortSplit, meet, waitUntil, type UpdateProgram } from "./unitSplitStep";
+import { COMMAND, SplitAborted, WORD, abortSplit, meet, waitUntil, type UpdateProgram } from "./splitControl";
 import type { ConfigureMessage, WorkerReport } from "./splitWorker";
 
 export function unitSplitProgramMessage(): string {

@@ -8,18 +8,8 @@
  */
 import { parentPort, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import { ConvThreadStep, type ConvSplitLayout, type ConvThreadModules } from "./convSplitStep";
-import {
-  COMMAND,
-  SplitAborted,
-  ThreadStep,
-  WORD,
-  abortSplit,
-  waitUntil,
-  waitWhile,
-  type ThreadModules,
-  type UnitSplitLayout,
-  type UpdateProgram,
-} from "./unitSplitStep";
+import { COMMAND, SplitAborted, WORD, abortSplit, waitUntil, waitWhile, type UpdateProgram } from "./splitControl";
+import { ThreadStep, type ThreadModules, type UnitSplitLayout } from "./unitSplitStep";
 
 /** What the trainer sends to start a fit's work: which split, and this thread's part of it. */
 export type ConfigureMessage = {

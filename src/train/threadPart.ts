@@ -1,10 +1,11 @@
 /**
  * What every thread's part of a split step has (ThreadStep in unitSplitStep.ts, ConvThreadStep in
- * convSplitStep.ts): views of the shared memory, its segments of the weight vectors, and the
- * optimizer's update on them — the traced element-wise program, by id, run on each segment between
- * the two sums of squares the per-step norms need. No tfjs: workers load it.
+ * convSplitStep.ts): views of the shared memory, the meeting after its first phase, its segments of
+ * the weight vectors, and the optimizer's update on them — the traced element-wise program, by id,
+ * run on each segment between the two sums of squares the per-step norms need. No tfjs: workers
+ * load it.
  */
-import type { UpdateProgram } from "./unitSplitStep";
+import { WORD, meet, type UpdateProgram } from "./splitControl";
 
 const instances = new WeakMap<WebAssembly.Memory, WeakMap<WebAssembly.Module, WebAssembly.Instance>>();
 
@@ -21,8 +22,10 @@ export function instanceOn(module: WebAssembly.Module, memory: WebAssembly.Memor
   return instance;
 }
 
-/** Where the vectors, scalars and control words lie (byte offsets). */
+/** How many threads, and where the vectors, scalars, control words and each thread's part lie (byte offsets). */
 export interface PartLayout {
+  readonly threads: number;
+  readonly perThread: readonly PartSegments[];
   readonly control: number;
   readonly params: number;
   readonly grads: number;
@@ -30,10 +33,12 @@ export interface PartLayout {
   readonly norms: boolean;
 }
 
-/** A thread's segments of the vectors (floats [from, to)) and where their Σg², then Σθ², go (float64). */
+/** A thread's segments of the vectors (floats [from, to)), where their Σg², then Σθ², go and its waits at the meeting (float64). */
 export interface PartSegments {
   readonly segments: readonly (readonly [number, number])[];
   readonly sums: number;
+  /** Float64: its waits at the meeting (µs) and the steps they cover. */
+  readonly waits: number;
 }
 
 export abstract class ThreadPart {
@@ -46,13 +51,17 @@ export abstract class ThreadPart {
   protected steps = 0;
   private readonly updates = new Map<number, { run: (...args: number[]) => void; update: UpdateProgram }>();
   private readonly sumOfSquares: (pointer: number, n: number) => number;
+  private readonly part: PartSegments;
 
   protected constructor(
     protected readonly memory: WebAssembly.Memory,
     private readonly partLayout: PartLayout,
-    private readonly part: PartSegments,
+    readonly thread: number,
     sumOfSquares: WebAssembly.Module,
+    /** The trainer bounds its waits; workers wait as long as the trainer lives. */
+    protected readonly maxSleeps: number,
   ) {
+    this.part = partLayout.perThread[thread];
     this.f32 = new Float32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
     this.i32 = new Int32Array(memory.buffer);
@@ -77,6 +86,27 @@ export abstract class ThreadPart {
   /** Steps this thread has run (a step called off not counted). */
   get stepCount(): number {
     return this.steps;
+  }
+
+  /**
+   * Meets the other threads after this thread's first phase (counting the step run), adding the
+   * wait to its waits. False on a worker that finds the step called off by the trainer: what it
+   * computed is scratch, nothing it owns was written, and the step is not counted.
+   */
+  protected meetOthers(): boolean {
+    const { i32, control, partLayout: layout } = this;
+    this.steps++;
+    if (layout.threads < 2) return true;
+    const arrived = performance.now();
+    meet(i32, control, layout.threads, this.maxSleeps);
+    const waits = this.part.waits / 8;
+    this.f64[waits] += (performance.now() - arrived) * 1000;
+    this.f64[waits + 1]++;
+    if (this.thread > 0 && Atomics.load(i32, control + WORD.cancel) !== 0) {
+      this.steps--;
+      return false;
+    }
+    return true;
   }
 
   /** The update program `program` on each of its segments, between the norms' sums of squares (when recorded). */

@@ -30,8 +30,8 @@ import type { ChainOptimizer } from "../optim/chainOptimizer";
 import type { FitPlan } from "./fitOptions";
 import { dataOf, takeMemory, type SplitMemory } from "./unitSplitMemory";
 import type { UnitSplitPlan } from "./unitSplitPlan";
+import { CONTROL_WORDS } from "./splitControl";
 import {
-  CONTROL_WORDS,
   ThreadStep,
   type ProductModules,
   type ThreadBuffers,
