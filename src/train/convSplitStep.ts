@@ -35,7 +35,7 @@ import { maxPool2x2Run, type MaxPool2x2Run } from "../backend/wasmKernels/maxPoo
 import { maxPoolGrad2x2Run, type MaxPoolGrad2x2Run } from "../backend/wasmKernels/maxPoolGrad2x2Simd";
 import { fillGradientRows, fillPaddedPlanes } from "../backend/wasmKernels/paddedPlanesSimd";
 import type { SplitLayout } from "./splitTrainer";
-import { ThreadPart } from "./threadPart";
+import { ThreadPart, rowsRight } from "./threadPart";
 
 type Gemm = (a: number, b: number, c: number, list: number) => void;
 type Run3 = (a: number, b: number, n: number) => void;
@@ -227,6 +227,8 @@ export class ConvThreadStep extends ThreadPart {
   private readonly pool1Grad: MaxPoolGrad2x2Run;
   private readonly pool2Grad: MaxPoolGrad2x2Run;
   private readonly own: ConvThreadBuffers;
+  /** Each map's floats per example. */
+  private readonly sizes: ConvMapSizes;
 
   constructor(
     memory: WebAssembly.Memory,
@@ -237,6 +239,7 @@ export class ConvThreadStep extends ThreadPart {
   ) {
     super(memory, layout, thread, modules.sumOfSquares, maxSleeps);
     this.own = layout.perThread[thread];
+    this.sizes = mapSizes(layout.net);
     const fn = (module: WebAssembly.Module, name = "gemm") => this.exported<never>(module, name);
     for (const [rows, set] of modules.byRows) {
       this.byRows.set(rows, {
@@ -310,13 +313,8 @@ export class ConvThreadStep extends ThreadPart {
     const { conv1, pool1, conv2, pool2, dense } = net;
     const g1 = batchOf(conv1.g, n);
     const g2 = batchOf(conv2.g, n);
-    const map1 = conv1.g.outHeight * conv1.g.outWidth * conv1.outChannels;
-    const pooled1 = pool1.outHeight * pool1.outWidth * pool1.channels;
-    const map2 = conv2.g.outHeight * conv2.g.outWidth * conv2.outChannels;
-    const pooled2 = pool2.outHeight * pool2.outWidth * pool2.channels;
-    const plane1 = conv1.layout.paddedHeight * conv1.layout.paddedWidth;
+    const { a1: map1, p1: pooled1, a2: map2, p2: pooled2, xp1: plane1, cols2: patches2 } = this.sizes;
     const positions2 = conv2.g.outHeight * conv2.g.outWidth;
-    const patch2 = conv2.g.filterHeight * conv2.g.filterWidth * conv2.g.inChannels;
 
     // The examples' rows of x, then conv1's padded planes.
     const xb = at(maps.xb, net.inputSize);
@@ -363,13 +361,7 @@ export class ConvThreadStep extends ThreadPart {
     const labelOf = (r: number) => i32[labels + i32[order + r]];
     const dz = at(maps.d[last], classes) / 4;
     softmaxCrossEntropyRows(true, f32, z, n, classes, labelOf, rows, f32, dz, true, f32, maps.rowLosses / 4 + e0);
-    let correct = 0;
-    for (let r = 0; r < n; r++) {
-      let best = 0;
-      for (let j = 1; j < classes; j++) if (f32[z + r * classes + j] > f32[z + r * classes + best]) best = j;
-      if (best === labelOf(r)) correct++;
-    }
-    i32[own.correct / 4] = correct;
+    i32[own.correct / 4] = rowsRight(f32, z, n, classes, labelOf);
 
     // Backward through the dense layers: dh = dz · Wᵀ, then the ReLU's gradient in place.
     for (let i = last; i >= 0; i--) {
@@ -382,7 +374,7 @@ export class ConvThreadStep extends ThreadPart {
     const da2 = at(maps.da2, map2);
     this.pool2Grad(a2, at(maps.dp2, pooled2), da2, n * pool2.outHeight, pool2.outWidth);
     this.reluGradOf(conv2.outChannels)(da2, a2, da2, own.scratch, n * positions2);
-    const cols = at(maps.cols2, positions2 * patch2);
+    const cols = at(maps.cols2, patches2);
     fns.cols2?.(da2, layout.transposed[2].at, cols, own.list);
     const dp1 = at(maps.dp1, pooled1);
     f32.fill(0, dp1 / 4, dp1 / 4 + n * pooled1);

@@ -22,6 +22,26 @@ export function instanceOn(module: WebAssembly.Module, memory: WebAssembly.Memor
   return instance;
 }
 
+/**
+ * How many of `rows` rows of `classes` logits at `f32[z…]` are classified as `labelOf(row)`: the
+ * first largest logit, as tfjs's argMax.
+ */
+export function rowsRight(
+  f32: Float32Array,
+  z: number,
+  rows: number,
+  classes: number,
+  labelOf: (row: number) => number,
+): number {
+  let right = 0;
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let j = 1; j < classes; j++) if (f32[z + r * classes + j] > f32[z + r * classes + best]) best = j;
+    if (best === labelOf(r)) right++;
+  }
+  return right;
+}
+
 /** How many threads, and where the vectors, scalars, control words and each thread's part lie (byte offsets). */
 export interface PartLayout {
   readonly threads: number;

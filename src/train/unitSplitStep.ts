@@ -27,7 +27,7 @@ import { softmaxCrossEntropyRows } from "../backend/fused/softmaxCrossEntropyRow
 import { GATHER_ROWS_MIN_BYTES } from "../backend/wasmKernels/gatherRowsSimd";
 import type { SplitLayout } from "./splitTrainer";
 import { WORD, waitUntil } from "./splitControl";
-import { ThreadPart } from "./threadPart";
+import { ThreadPart, rowsRight } from "./threadPart";
 
 /** Where a split's data lies in the shared memory (byte offsets unless said otherwise; the common part: splitTrainer.ts). */
 export interface UnitSplitLayout extends SplitLayout {
@@ -240,15 +240,7 @@ export class ThreadStep extends ThreadPart {
     const labelOf = (r: number) => i32[labels + i32[order + r]];
     const dz = own.dz / 4;
     const loss = Math.fround(softmaxCrossEntropyRows(true, f32, z, rows, classes, labelOf, rows, f32, dz, true));
-    let correct = 0;
-    if (this.thread === 0) {
-      // tfjs's argMax: the first largest logit.
-      for (let r = 0; r < rows; r++) {
-        let best = 0;
-        for (let j = 1; j < classes; j++) if (f32[z + r * classes + j] > f32[z + r * classes + best]) best = j;
-        if (best === labelOf(r)) correct++;
-      }
-    }
+    const correct = this.thread === 0 ? rowsRight(f32, z, rows, classes, labelOf) : 0;
     // dW2[units, :] = hidden[:, units]ᵀ · dz
     fns.kernel2(layout.hiddenLayer + 4 * u0, own.dz, layout.grads + 4 * (w2 + u0 * classes), own.list);
     // dh = dz · W2[units, :]ᵀ (W2's rows transposed first, as tfjs does)
