@@ -297,10 +297,6 @@ export class ConvSplit extends SplitTrainer<ConvThreadStep> {
     return [{ at: this.convLayout.tensors[i].at, width: 0, u0: 0 }];
   }
 
-  protected blockRows(): number {
-    return 1;
-  }
-
   protected part(t: number): ConvThreadStep {
     return new ConvThreadStep(this.held.memory, this.convLayout, t, this.modules[t]);
   }

@@ -215,10 +215,8 @@ export abstract class SplitTrainer<Part extends SplitPart> {
     return this.layout.threads;
   }
 
-  /** Where variable `i` lies in a vector. */
+  /** Where variable `i` lies in a vector (blocks of columns: of its rows, its first dimension). */
   protected abstract blocks(i: number): readonly VariableBlock[];
-  /** Rows of variable `i` for {@link load} and {@link read} of blocks (its first dimension). */
-  protected abstract blockRows(i: number): number;
   /** Thread t's part, made on this thread (for the steps run alone). */
   protected abstract part(t: number): Part;
   /** The whole step on this thread: every part in turn. */
@@ -440,11 +438,17 @@ export abstract class SplitTrainer<Part extends SplitPart> {
     return Math.fround(Math.sqrt(total));
   }
 
+  /** Variable `i`'s rows (its first dimension) and columns (the rest), as its blocks cut it. */
+  private rowsAndColumns(i: number): { rows: number; columns: number } {
+    const { shape, size } = this.plan.variables[i];
+    const rows = shape.length > 1 ? shape[0] : 1;
+    return { rows, columns: size / Math.max(1, rows) };
+  }
+
   /** Writes variable `i`'s row-major `values` into the vector at byte offset `vector`. */
   private load(vector: number, i: number, values: Float32Array): void {
     const { f32 } = this;
-    const rows = this.blockRows(i);
-    const columns = values.length / Math.max(1, rows);
+    const { rows, columns } = this.rowsAndColumns(i);
     for (const { at, width, u0 } of this.blocks(i)) {
       const base = vector / 4 + at;
       if (width === 0) f32.set(values, base);
@@ -458,8 +462,7 @@ export abstract class SplitTrainer<Part extends SplitPart> {
   private read(vector: number, i: number): Float32Array {
     const { f32 } = this;
     const size = this.plan.variables[i].size;
-    const rows = this.blockRows(i);
-    const columns = size / Math.max(1, rows);
+    const { rows, columns } = this.rowsAndColumns(i);
     const out = new Float32Array(size);
     for (const { at, width, u0 } of this.blocks(i)) {
       const base = vector / 4 + at;

@@ -244,10 +244,6 @@ export class UnitSplit extends SplitTrainer<ThreadStep> {
     return [{ at: [layout.b1, layout.w2, layout.b2][i - 1], width: 0, u0: 0 }];
   }
 
-  protected blockRows(i: number): number {
-    return i === 0 ? this.unitLayout.inputs : 1;
-  }
-
   protected part(t: number): ThreadStep {
     return new ThreadStep(this.held.memory, this.unitLayout, t, this.modules[t]);
   }
