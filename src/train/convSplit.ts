@@ -41,7 +41,7 @@ import {
   unitSplitProgramMessage,
   type VariableBlock,
 } from "./splitTrainer";
-import { dataOf, takeMemory, type SplitMemory } from "./unitSplitMemory";
+import { copyDataset, takeMemory, type SplitMemory } from "./unitSplitMemory";
 import { CONTROL_WORDS } from "./splitControl";
 
 export { planConvSplit, type ConvSplitPlan } from "./convSplitPlan";
@@ -229,10 +229,7 @@ export class ConvSplit extends SplitTrainer<ConvThreadStep> {
       maxScalars,
       norms: plan.normsPerStep,
     };
-    if (!held.holdsData) {
-      new Float32Array(memory.buffer, x, examples * net.inputSize).set(dataOf(dataX));
-      new Int32Array(memory.buffer, labels, examples).set(dataY.dataSync() as Int32Array);
-    }
+    copyDataset(held, x, examples * net.inputSize, labels, dataX, dataY);
     new Int32Array(memory.buffer, control, CONTROL_WORDS).fill(0);
     for (const own of perThread) new Float64Array(memory.buffer, own.waits, 2).fill(0);
 

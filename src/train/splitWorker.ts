@@ -25,6 +25,9 @@ export type ConfigureMessage = {
   | { split: "convolution"; layout: ConvSplitLayout; modules: ConvThreadModules }
 );
 
+/** Fault in the memory's pages in [from, to) (bytes) ahead of the trainer's copy of a dataset there (unitSplitMemory.ts). */
+export type TouchMessage = { kind: "touch"; memory: WebAssembly.Memory; from: number; to: number };
+
 /** What goes back on the fit's port. */
 export type WorkerReport = { kind: "ready" } | { kind: "failed"; message: string };
 
@@ -90,6 +93,13 @@ function serve(message: ConfigureMessage): void {
   port.close();
 }
 
-parentPort?.on("message", (message: ConfigureMessage) => {
+/** Writes to one word of each 4 KiB page in [from, to) — the value it holds, atomically: the kernel maps the page. */
+function touch({ memory, from, to }: TouchMessage): void {
+  const i32 = new Int32Array(memory.buffer);
+  for (let at = from; at < to; at += 4096) Atomics.compareExchange(i32, at >> 2, 0, 0);
+}
+
+parentPort?.on("message", (message: ConfigureMessage | TouchMessage) => {
   if (message.kind === "configure") serve(message);
+  else if (message.kind === "touch") touch(message);
 });

@@ -28,7 +28,7 @@ import { biasReluModuleOn } from "../backend/wasmKernels/biasRelu";
 import { reluBiasGradModuleOn } from "../backend/wasmKernels/reluBiasGrad";
 import type { ChainOptimizer } from "../optim/chainOptimizer";
 import type { FitPlan } from "./fitOptions";
-import { dataOf, takeMemory, type SplitMemory } from "./unitSplitMemory";
+import { copyDataset, takeMemory, type SplitMemory } from "./unitSplitMemory";
 import type { UnitSplitPlan } from "./unitSplitPlan";
 import { CONTROL_WORDS } from "./splitControl";
 import {
@@ -208,10 +208,7 @@ export class UnitSplit extends SplitTrainer<ThreadStep> {
     };
     // The dataset once (a fit on the same tensors reuses the memory that holds it): every step
     // gathers its rows from here.
-    if (!held.holdsData) {
-      new Float32Array(memory.buffer, x, examples * inputs).set(dataOf(dataX));
-      new Int32Array(memory.buffer, labels, examples).set(dataY.dataSync() as Int32Array);
-    }
+    copyDataset(held, x, examples * inputs, labels, dataX, dataY);
     new Int32Array(memory.buffer, control, CONTROL_WORDS).fill(0);
     for (const own of perThread) new Float64Array(memory.buffer, own.waits, 2).fill(0);
 

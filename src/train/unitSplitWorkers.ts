@@ -3,7 +3,8 @@
  * unreferenced, kept for later fits, and told apart from a fit's failure when they do not start.
  */
 import { Worker, type MessagePort } from "node:worker_threads";
-import type { WorkerReport } from "./splitWorker";
+import type { TouchMessage, WorkerReport } from "./splitWorker";
+import type { SplitMemory } from "./unitSplitMemory";
 import { workerEntry } from "./workerEntry";
 
 export function unitSplitFailedMessage(why: string): string {
@@ -32,6 +33,29 @@ export async function stopUnitSplitWorkers(): Promise<void> {
 /** How many worker threads wait for a fit (tests: a fit that ended cleanly gave its threads back). */
 export function keptUnitSplitWorkers(): number {
   return idle.length;
+}
+
+/**
+ * Has the idle worker threads fault in `held`'s pages in [from, to) while this thread writes
+ * there: the range in parts, this thread's the first (it writes from the bottom up), each idle
+ * worker one of the others, where this thread's writes find its pages mapped. A worker's touch
+ * changes no value (an atomic compare-exchange of 0 with 0), so it may meet this thread's writes.
+ * The workers take the message before their fit's configuration, which follows it.
+ */
+export function touchPagesOnIdle(held: SplitMemory, from: number, to: number): void {
+  const parts = idle.length + 1;
+  const part = Math.ceil((to - from) / parts / 4096) * 4096;
+  if (idle.length === 0 || part <= 0) return;
+  idle.forEach((worker, i) => {
+    const start = from + (i + 1) * part;
+    if (start < to)
+      worker.postMessage({
+        kind: "touch",
+        memory: held.memory,
+        from: start,
+        to: Math.min(to, start + part),
+      } satisfies TouchMessage);
+  });
 }
 
 /** Gives a worker back for later fits. */
