@@ -6,10 +6,11 @@
  * optimised the JavaScript that runs every step (tfjs-core's engine and tape, optimlab's backend
  * kernels' wrappers, fit, Adam; a CPU profile puts most of the extra there, not in wasm), and
  * because the first step generates and compiles the product modules for its shapes. Running about
- * an epoch's worth of steps ahead (192; 32 left half the extra in place) moves that cost out of the
- * first epoch. It does not remove it: the warm-up costs more than it saves, so it pays only where it
- * runs in otherwise idle time — the Jupyter kernel calls it while it starts and stops it when a
- * cell arrives (docs/performance.md, "Cold start").
+ * an epoch's worth of steps ahead (192, or 288 where fit splits the step over threads; 32 left half
+ * the extra in place) moves that cost out of the first epoch. It does not remove it: the warm-up
+ * costs more than it saves, so it pays only where it runs in otherwise idle time — the Jupyter
+ * kernel calls it while it starts and stops it when a cell arrives (docs/performance.md, "Cold
+ * start").
  *
  * It leaves no trace a user can see: explicit seeds (the global `seed(n)` stream is not drawn
  * from), explicit layer names (tf.layers' name counters, which number a user's `dense_Dense1`, are
@@ -25,11 +26,17 @@ import { initializer } from "./models/initializers";
 import { Adam } from "./optim";
 import { fit } from "./train";
 import { startReplicaThreads } from "./train/replicaPool";
+import { STEPS_TO_FIRST_CHOICE } from "./train/unitSplitPolicy";
 
 export interface WarmUpOptions {
   /** Layer widths (default [784, 128, 10]: the MLP most notebooks train, so its product modules are ready). */
   sizes?: number[];
-  /** Training steps (default 192: V8 needs about an epoch's worth of steps to optimise the step's code). */
+  /**
+   * Training steps (default 192: V8 needs about an epoch's worth of steps to optimise the step's
+   * code; where `fit` splits this MLP over threads, 288: until the split's together-or-alone policy
+   * has made its first choice, which a first real fit would otherwise spend 16 steps, 8 of them
+   * alone, measuring).
+   */
   steps?: number;
   /**
    * Steps of the same training on the gradient tape (`gradients: "tape"`), after `steps` (default
@@ -79,6 +86,16 @@ export const WARM_UP_TAPE_STEPS = 128;
 /** Steps per epoch of the warm-up: between epochs it yields and asks `shouldStop`. */
 export const WARM_UP_CHUNK = 16;
 
+/**
+ * The default steps on `fit`'s direct gradients with `threads` training threads: {@link WARM_UP_STEPS},
+ * or on more than one thread (where the warm-up's MLP trains split by hidden units) enough whole
+ * chunks for the split's policy to make its first choice (unitSplitPolicy.ts).
+ */
+export function warmUpSteps(threads: number): number {
+  if (threads < 2) return WARM_UP_STEPS;
+  return Math.max(WARM_UP_STEPS, Math.ceil(STEPS_TO_FIRST_CHOICE / WARM_UP_CHUNK) * WARM_UP_CHUNK);
+}
+
 /** A throwaway `models.mlp`-shaped network whose layers are named, so no name counter moves. */
 function warmUpModel(sizes: number[]): tf.Sequential {
   const layers = sizes.slice(1).map((units, i) =>
@@ -115,7 +132,8 @@ export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpReport>
   const replicas =
     asked && threads > 1 ? startReplicaThreads(threads - 1, tf.getBackend() as BackendName) : Promise.resolve(0);
   const phases: Array<[steps: number, gradients: "auto" | "tape"]> = [
-    [options.steps ?? WARM_UP_STEPS, "auto"],
+    // fit's own threads for this MLP (its default: the cores, split by hidden units).
+    [options.steps ?? warmUpSteps(fitThreads(process.env.OPTIMLAB_THREADS).threads), "auto"],
     [options.tapeSteps ?? WARM_UP_TAPE_STEPS, "tape"],
   ];
   const chunk = Math.min(WARM_UP_CHUNK, Math.max(...phases.map(([steps]) => steps)));

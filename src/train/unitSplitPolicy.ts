@@ -46,6 +46,12 @@ const BUSY_MARGIN = 0.4;
 const FRESH_WARM_UP = 256;
 const FRESH_BUSY_MARGIN = 0.15;
 /**
+ * Steps after which a policy that started with new worker threads has made its first choice (their
+ * warm-up, `SAMPLES` steps together, one measurement): src/warmUp.ts runs at least this many, so
+ * a first real fit does not spend its steps measuring.
+ */
+export const STEPS_TO_FIRST_CHOICE = FRESH_WARM_UP + SAMPLES + MEASURED_STEPS;
+/**
  * Steps alone before together is tried again; doubled each time alone wins again, up to the last.
  * 32, not 128: a measurement that caught a stall together sent a bench fit of 156 steps alone for
  * 131 of them (639 µs a step against 340 together); a core that stays busy costs 8 slow steps at

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TogetherOrAlone } from "../../src/train/unitSplitPolicy";
+import { STEPS_TO_FIRST_CHOICE, TogetherOrAlone } from "../../src/train/unitSplitPolicy";
+import { WARM_UP_STEPS, warmUpSteps } from "../../src/warmUp";
 
 /** Runs `steps` steps whose time is `timeOf(alone, step)`; returns which ran alone. */
 function run(policy: TogetherOrAlone, steps: number, timeOf: (alone: boolean, step: number) => number): boolean[] {
@@ -194,4 +195,20 @@ test("a fit that starts alone tries together again after the first period, howev
   );
   const control = run(busyForLong(), 60, (alone) => (alone ? 1000 : 400));
   assert.ok(control.every(Boolean), "control: the grown period keeps it alone");
+});
+
+test("warmUp's default steps on two threads leave the policy's first choice made: the next fit measures nothing", () => {
+  const steady = (alone: boolean) => (alone ? 1000 : 600);
+  const nextFitAlone = (warmUpSteps: number) => {
+    const policy = new TogetherOrAlone();
+    policy.threadsStarted(); // the warm-up's fit starts the worker threads
+    run(policy, warmUpSteps, steady);
+    policy.fitStarted(); // the first real fit, on the same threads
+    return run(policy, 200, steady).filter(Boolean).length;
+  };
+  assert.ok(warmUpSteps(2) >= STEPS_TO_FIRST_CHOICE);
+  assert.equal(nextFitAlone(warmUpSteps(2)), 0, "no step alone");
+  // Control: the one-thread default (an epoch's worth) leaves the measurement to the first fit.
+  assert.equal(warmUpSteps(1), WARM_UP_STEPS);
+  assert.equal(nextFitAlone(WARM_UP_STEPS), 8, "one measurement: 8 steps alone");
 });
