@@ -72,6 +72,14 @@ const ALONE_MARGIN = 0.7;
  */
 const SLOWER = 2;
 const MIN_GAP = 64;
+/**
+ * A fit's first steps together are not judged: they pay for the fit's start — caches that the
+ * trainer's thread just filled with the weights, worker threads asleep since the last fit — not
+ * for a busy core (its first step 1–5 ms against 0.4–0.6 later in one-epoch fits in a row).
+ * Counted, they were read as a slowdown and cost a measurement (8 steps alone) at the start of
+ * about a third of such fits.
+ */
+const FIT_START = 4;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -99,6 +107,8 @@ function initialState(freshThreads: boolean) {
     early: false,
     /** The other threads are new: their warm-up is longer (FRESH_WARM_UP). */
     freshThreads,
+    /** Steps together of this fit's start still to pass unjudged (FIT_START). */
+    fitStart: 0,
     /** Steps alone since the last measurement, and how many before the next. */
     aloneFor: 0,
     period: FIRST_PERIOD,
@@ -130,16 +140,18 @@ export class TogetherOrAlone {
     }
     let due: boolean;
     if (alone) due = ++this.state.aloneFor >= this.state.period;
-    else {
+    else if (this.state.fitStart > 0) {
+      this.state.fitStart--;
+      due = false;
+    } else {
       this.state.recent.push(micros);
       if (this.state.recent.length > SAMPLES) this.state.recent.shift();
       const full = this.state.recent.length === SAMPLES;
-      if (full) this.state.bestTogether = Math.min(this.state.bestTogether, median(this.state.recent));
+      const now = full ? median(this.state.recent) : Infinity;
+      if (full) this.state.bestTogether = Math.min(this.state.bestTogether, now);
       this.state.sinceMeasured++;
       due =
-        full &&
-        (!this.state.judged ||
-          (this.state.sinceMeasured >= MIN_GAP && median(this.state.recent) > SLOWER * this.state.bestTogether));
+        full && (!this.state.judged || (this.state.sinceMeasured >= MIN_GAP && now > SLOWER * this.state.bestTogether));
     }
     if (due) this.measure(false);
   }
@@ -174,6 +186,7 @@ export class TogetherOrAlone {
   fitStarted(): void {
     this.state.measuring = 0;
     this.state.recent = []; // the last fit's steps together judge nothing in this one
+    this.state.fitStart = FIT_START;
     if (this.state.choice === "alone") {
       this.state.period = FIRST_PERIOD;
       this.state.aloneFor = 0;

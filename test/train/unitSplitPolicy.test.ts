@@ -212,3 +212,27 @@ test("warmUp's default steps on two threads leave the policy's first choice made
   assert.equal(warmUpSteps(1), WARM_UP_STEPS);
   assert.equal(nextFitAlone(WARM_UP_STEPS), 8, "one measurement: 8 steps alone");
 });
+
+test("a fit's first steps, slow with its start, are not taken for a busy core; the same slow steps within a fit are", () => {
+  /** 12 one-epoch fits of 150 steps on steady times whose steps `slow` (index within the fit) take 6×; steps alone after the first choice. */
+  const aloneAfterChoice = (slow: (step: number) => boolean) => {
+    const policy = new TogetherOrAlone();
+    policy.threadsStarted();
+    run(policy, 288, (alone) => (alone ? 1000 : 600)); // the warm-up: the first choice made
+    let aloneSteps = 0;
+    for (let fit = 0; fit < 12; fit++) {
+      policy.fitStarted();
+      aloneSteps += run(policy, 150, (alone, step) => (alone ? 1000 : 600) * (slow(step) ? 6 : 1)).filter(
+        Boolean,
+      ).length;
+    }
+    return aloneSteps;
+  };
+  assert.equal(
+    aloneAfterChoice((step) => step < 4),
+    0,
+    "slow first four steps of every fit: no measurement",
+  );
+  // Control: the same four slow steps in the middle of each fit are a slowdown worth a measurement.
+  assert.ok(aloneAfterChoice((step) => step >= 70 && step < 74) >= 8 * 11, "slow steps mid-fit: measured");
+});
