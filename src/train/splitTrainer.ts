@@ -27,7 +27,7 @@ import type { ChainOptimizer } from "../optim/chainOptimizer";
 import type { FusedStepInput, FusedStepProgram } from "../optim/fusedStepProgram";
 import type { FitPlan } from "./fitOptions";
 import type { StepNumbers, StepValueLayout } from "./stepValues";
-import { dropMemory, keepMemory, type SplitMemory } from "./unitSplitMemory";
+import { dataOf, dropMemory, keepMemory, type SplitMemory } from "./unitSplitMemory";
 import { TogetherOrAlone } from "./unitSplitPolicy";
 import { readyOn, returnWorker, takeWorker, unitSplitFailedMessage } from "./unitSplitWorkers";
 import { COMMAND, SplitAborted, WORD, abortSplit, meet, waitUntil, type UpdateProgram } from "./splitControl";
@@ -94,6 +94,14 @@ const policies = new Map<string, TogetherOrAlone>();
  */
 export function splitMeasurements(): { shape: string; alone?: number; together?: number; chosen: string }[] {
   return [...policies].map(([shape, policy]) => ({ shape, ...policy.lastMeasurement, chosen: policy.chosen }));
+}
+
+let scratch = new Float32Array(0);
+
+/** A scratch array of at least `size` floats, kept for the next epoch's end. */
+function scratchFloats(size: number): Float32Array {
+  if (scratch.length < size) scratch = new Float32Array(size);
+  return scratch;
 }
 
 /** Bump allocation of 64-byte-aligned blocks. */
@@ -237,7 +245,7 @@ export abstract class SplitTrainer<Part extends SplitPart> {
   /** Reads the weights and the optimizer's state into the shared memory and the epoch's order. */
   beginEpoch(epochIndex: number): void {
     const step = this.stepProgram(); // creates the optimizer's state on the first call
-    this.plan.variables.forEach((variable, i) => this.load(this.layout.params, i, variable.dataSync() as Float32Array));
+    this.plan.variables.forEach((variable, i) => this.load(this.layout.params, i, dataOf(variable)));
     this.weightsLoaded();
     // What this epoch writes back: the state inputs loaded from here on (a callback may have replaced the optimizer's state).
     this.stateInputs.clear();
@@ -259,15 +267,19 @@ export abstract class SplitTrainer<Part extends SplitPart> {
     if (!this.inEpoch) return;
     this.inEpoch = false;
     const { layout } = this;
+    // tfjs's wasm backend copies a new tensor's values into its own memory, so one scratch array
+    // serves them all there (a new 400 KB array per tensor cost more than the copies).
+    const scratch =
+      tf.getBackend() === "wasm" ? scratchFloats(Math.max(...this.plan.variables.map((v) => v.size))) : undefined;
     tf.tidy(() => {
       this.plan.variables.forEach((variable, i) =>
-        variable.assign(tf.tensor(this.read(layout.params, i), variable.shape)),
+        variable.assign(tf.tensor(this.read(layout.params, i, scratch), variable.shape)),
       );
       for (const [name, input] of this.stateInputs) {
         const vector = this.stateVectors.get(name) as number;
         this.plan.variables.forEach((variable, i) => {
           const state = input.tensors.get(variable);
-          if (state) state.assign(tf.tensor(this.read(vector, i), state.shape));
+          if (state) state.assign(tf.tensor(this.read(vector, i, scratch), state.shape));
         });
       }
     });
@@ -458,12 +470,12 @@ export abstract class SplitTrainer<Part extends SplitPart> {
     }
   }
 
-  /** Variable `i`'s values, row-major, from the vector at byte offset `vector`. */
-  private read(vector: number, i: number): Float32Array {
+  /** Variable `i`'s values, row-major, from the vector at byte offset `vector` (into the start of `into` if given). */
+  private read(vector: number, i: number, into?: Float32Array): Float32Array {
     const { f32 } = this;
     const size = this.plan.variables[i].size;
     const { rows, columns } = this.rowsAndColumns(i);
-    const out = new Float32Array(size);
+    const out = into ? into.subarray(0, size) : new Float32Array(size);
     for (const { at, width, u0 } of this.blocks(i)) {
       const base = vector / 4 + at;
       if (width === 0) out.set(f32.subarray(base, base + size));
@@ -501,7 +513,7 @@ export abstract class SplitTrainer<Part extends SplitPart> {
     this.stateInputs.set(input.name, input);
     this.plan.variables.forEach((variable, i) => {
       const state = input.tensors.get(variable);
-      if (state) this.load(vector, i, state.dataSync() as Float32Array);
+      if (state) this.load(vector, i, dataOf(state));
     });
   }
 
