@@ -104,6 +104,12 @@ test("seeded generator: reproducible, uniform in [0, 1), normal with mean 0 and 
   assert.ok(uniforms.every((u) => u >= 0 && u < 1));
   const perm = Array.from(r.permutation(10)).sort((p, q) => p - q);
   assert.deepEqual(perm, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  // permutation is shuffle's swaps written out: the same order from the same draws (epochs' orders do not move).
+  for (const n of [1, 2, 10, 1000]) {
+    const shuffled = new Random(99).shuffle(Array.from({ length: n }, (_, i) => i));
+    assert.deepEqual(Array.from(new Random(99).permutation(n)), shuffled);
+  }
+  assert.deepEqual(Array.from(new Random(5).permutation(6)), [5, 1, 0, 4, 3, 2]);
   assert.throws(() => new Random(Number.NaN), { message: invalidSeedMessage(Number.NaN) });
   assert.throws(() => seed(Infinity), { message: invalidSeedMessage(Infinity) });
 });
