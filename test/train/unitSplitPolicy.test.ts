@@ -199,10 +199,10 @@ test("a fit that starts alone tries together again after the first period, howev
 
 test("warmUp's default steps on two threads leave the policy's first choice made: the next fit measures nothing", () => {
   const steady = (alone: boolean) => (alone ? 1000 : 600);
-  const nextFitAlone = (warmUpSteps: number) => {
+  const nextFitAlone = (warmUpStepsRun: number) => {
     const policy = new TogetherOrAlone();
     policy.threadsStarted(); // the warm-up's fit starts the worker threads
-    run(policy, warmUpSteps, steady);
+    run(policy, warmUpStepsRun, steady);
     policy.fitStarted(); // the first real fit, on the same threads
     return run(policy, 200, steady).filter(Boolean).length;
   };
