@@ -14,7 +14,7 @@ import type { MnistSample } from "./mnist";
 import { lenet, mlp } from "./models";
 import { optimlabFitRound } from "./optimlabFit";
 import { startLibraryPathProcess, type LibraryPathProcess } from "./libraryPathProcess";
-import { libraryRound, type Network } from "./libraryRound";
+import { libraryRound, warmedRound, type Network } from "./libraryRound";
 import { ratio, renderTable, type Cell } from "./table";
 import { interleave, type VariantResult } from "./timing";
 import { blasDescription, referenceBlasMessage, torchReference, type TorchResult } from "./torch";
@@ -53,7 +53,9 @@ const NAMES: Record<Network, string> = {
 
 /**
  * The library-path tables: per network, ours (this process), the tf.layers path, and PyTorch on
- * 1 thread; then ours and PyTorch on 1 and 2 threads; all in `rounds` interleaved rounds.
+ * 1 thread; then ours and PyTorch on 1 and 2 threads; all in `rounds` interleaved rounds, each
+ * round one untimed epoch and the best of three timed ones for every variant (`warmedRound`;
+ * torch_reference.py's own).
  */
 /**
  * What the threads buy over the same generated step on one thread: the 2-thread child's splits'
@@ -98,7 +100,10 @@ export async function benchLibraryPath(
       const [ours, layersPath, torch1, ours1, ours2, torch2, oursSplit] = await interleave(
         [
           { name: "library path", round: libraryRound(network, data, labels) },
-          { name: "tf.layers path", round: await optimlabFitRound(network === "mlp" ? mlp : lenet, grid ?? data) },
+          {
+            name: "tf.layers path",
+            round: warmedRound(await optimlabFitRound(network === "mlp" ? mlp : lenet, grid ?? data)),
+          },
           { name: "PyTorch 1 thread", round: torchRound(network, data.count, 1, torchRuns) },
           { name: "ours, own process, 1 thread", round: childRound(one, network) },
           { name: "ours, own process, 2 threads", round: childRound(two, network) },

@@ -3,11 +3,12 @@
  * `OPTIMLAB_THREADS` (fit's threads: the MNIST MLP's step split by hidden units, train/unitSplit.ts,
  * LeNet's by examples and weights, train/convSplit.ts, other models' batches split into parts,
  * train/dataParallel.ts), so 1 thread and 2 threads need
- * separate processes. The parent asks for one epoch at a time, so these rounds
- * interleave with the others in one bench run (same load for every variant).
+ * separate processes. The parent asks for one round at a time (one untimed epoch, then the best of
+ * three: libraryRound.ts's `warmedRound`, as PyTorch's rounds), so these rounds interleave with the
+ * others in one bench run (same load for every variant).
  *
  * `startLibraryPathProcess(threads, counts)` forks `node libraryPathProcess.js --child`; each
- * `epoch(network)` trains one epoch of that network's model (created on first use, kept) and
+ * `epoch(network)` trains one round of that network's model (created on first use, kept) and
  * resolves with its samples/s. With `splitEveryBatch`, the child splits every batch over its
  * threads (the batch split, also for the MLP), whatever splitPolicy.ts's least work per part says:
  * what that split itself gives where fit would keep it off.

@@ -219,7 +219,9 @@ async function main(): Promise<void> {
   );
 
   // The library path the notebooks run (models.* + losses.crossEntropy + train.fit), PyTorch interleaved (#19).
-  console.log("\nLibrary path vs PyTorch, interleaved rounds (bench/libraryPath.ts):");
+  console.log(
+    "\nLibrary path vs PyTorch, interleaved rounds, each an untimed epoch and the best of 3 timed ones, PyTorch's as ours (bench/libraryPath.ts):",
+  );
   console.log(await benchLibraryPath(sample, { mlp: MLP_SAMPLES, lenet: CNN_SAMPLES }, ROUNDS));
 
   console.log("\nPer-kernel (ms per call, best of interleaved rounds):");
