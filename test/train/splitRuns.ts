@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { fit, historyOf, type FitOptions } from "../../src/train/fit";
+import { planFit, type FitPlan } from "../../src/train/fitOptions";
 import type { History } from "../../src/train/history";
 import { mlp } from "../../src/models/builders";
 import { crossEntropy } from "../../src/losses";
@@ -290,4 +291,21 @@ export async function assertInterruptsLikeOneThread(
   } finally {
     delete holder[probe];
   }
+}
+
+/**
+ * A split's plan refuses a dataset too large for one wasm memory with its reason (not a RangeError
+ * at the fit's start): the loader's size faked to 2,000,000 rows; the control, the real size, splits.
+ */
+export function assertRefusesHugeData(
+  planSplit: (model: tf.LayersModel, plan: FitPlan, callbacks: undefined) => { ok?: boolean; why?: string },
+  model: tf.LayersModel,
+  data: { x: tf.Tensor; y: tf.Tensor },
+): void {
+  const options: FitOptions = { optimizer: new Adam({ lr: 1e-3 }), loss: crossEntropy, train: data, threads: 2 };
+  const fitPlan = planFit(model, options);
+  const loader = Object.create(fitPlan.loader, { size: { value: 2_000_000 } }) as typeof fitPlan.loader;
+  const huge = planSplit(model, { ...fitPlan, loader }, undefined);
+  assert.match(huge.why ?? "ok", /5\.\d GiB of shared memory \(at most 3\.5 in one wasm memory\)/);
+  assert.equal(planSplit(model, fitPlan, undefined).ok, true, "control: the real size splits");
 }

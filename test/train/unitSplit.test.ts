@@ -76,6 +76,7 @@ import {
   type Run,
   assertErrorsKeepWeights,
   assertInterruptsLikeOneThread,
+  assertRefusesHugeData,
   assertSameBitsOn,
   splitUnderTest,
 } from "./splitRuns";
@@ -814,12 +815,7 @@ test("planUnitSplit: data too large for one wasm memory is refused with its reas
   const data = images(64, 18);
   const model = mlp({ sizes: [FEATURES, 16, CLASSES], seed: 1 });
   try {
-    const options: FitOptions = { optimizer: new Adam({ lr: 1e-3 }), loss: crossEntropy, train: data, threads: 2 };
-    const fitPlan = planFit(model, options);
-    const loader = Object.create(fitPlan.loader, { size: { value: 2_000_000 } }) as typeof fitPlan.loader;
-    const huge = planUnitSplit(model, { ...fitPlan, loader }, undefined);
-    assert.match(huge.why ?? "ok", /5\.\d GiB of shared memory \(at most 3\.5 in one wasm memory\)/);
-    assert.equal(planUnitSplit(model, fitPlan, undefined).ok, true, "control: the real size splits");
+    assertRefusesHugeData(planUnitSplit, model, data);
   } finally {
     model.dispose();
     tf.dispose(data);
