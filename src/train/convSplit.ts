@@ -207,7 +207,7 @@ export class ConvSplit extends SplitTrainer<ConvThreadStep> {
     const maxScalars = 64;
     const scalars = heap.take(8 * maxScalars);
     const { x: dataX, y: dataY } = loader.dataset;
-    const held = takeMemory(Math.ceil(heap.top / 65536), dataX, dataY);
+    const held = takeMemory(heap.top, dataX, dataY);
     const { memory } = held;
     const layout: ConvSplitLayout = {
       threads,

@@ -180,9 +180,8 @@ export class UnitSplit extends SplitTrainer<ThreadStep> {
     const control = heap.take(4 * CONTROL_WORDS);
     const maxScalars = 64;
     const scalars = heap.take(8 * maxScalars);
-    const pages = Math.ceil(heap.top / 65536);
     const { x: dataX, y: dataY } = loader.dataset;
-    const held = takeMemory(pages, dataX, dataY);
+    const held = takeMemory(heap.top, dataX, dataY);
     const { memory } = held;
     const layout: UnitSplitLayout = {
       threads,

@@ -41,11 +41,12 @@ const PAGE = 65536;
 const MAX_PAGES = 65536;
 
 /**
- * A memory of at least `pages` pages for a fit on (x, y): the kept one when no fit holds it (grown
- * if it is too small; `holdsData` says whether it holds this very data: tfjs data never changes
- * under a data id, a variable's `assign` gives it a new one), else a new one.
+ * A memory of at least `bytes` bytes (whole wasm pages) for a fit on (x, y): the kept one when no
+ * fit holds it (grown if it is too small; `holdsData` says whether it holds this very data: tfjs
+ * data never changes under a data id, a variable's `assign` gives it a new one), else a new one.
  */
-export function takeMemory(pages: number, x: tf.Tensor, y: tf.Tensor): SplitMemory {
+export function takeMemory(bytes: number, x: tf.Tensor, y: tf.Tensor): SplitMemory {
+  const pages = Math.ceil(bytes / PAGE);
   if (kept !== undefined && !kept.busy && pages <= kept.maxPages) {
     kept.freshFrom = kept.pages * PAGE;
     if (kept.pages < pages) {
