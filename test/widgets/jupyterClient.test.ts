@@ -42,7 +42,7 @@ describe("widgets through Debian's jupyter_client", { timeout: 300_000 }, () => 
         });
       },
     );
-    assert.equal(code, 0, `the front end's checks failed:\n${stderr.split("\n").slice(-15).join("\n")}`);
+    assert.equal(code, 0, `the front end's checks failed:\n${stderr.split("\n").slice(-60).join("\n")}`);
     const passed = new Set(
       stdout
         .trim()

@@ -347,7 +347,10 @@ console.log(JSON.stringify({ beta: beta.modelId, out: powers.output.modelId, box
     # "release") arrives, so the print can never ride on the first request's scope by luck.
     iopub = execute(kc, r"""
 let waiting: Array<() => void> = [];
-const gate = () => new Promise<void>((resolve) => waiting.push(resolve));
+// How many callbacks wait at the gate: the front end releases them only once all three do (an
+// interact's run starts one event-loop turn after its update, so its busy status comes first).
+const gated = new widgets.Label({ value: "0" });
+const gate = () => new Promise<void>((resolve) => { waiting.push(resolve); gated.value = String(waiting.length); });
 const release = new widgets.Button({ description: "release" });
 release.onClick(() => { const now = waiting; waiting = []; for (const open of now) open(); });
 const finished = new widgets.Label({ value: "" });
@@ -360,15 +363,18 @@ capture.onClick(() => asyncOut.capture(async () => { await gate(); console.log("
 const k = new widgets.IntSlider({ value: 1, max: 10, description: "k" });
 const slow = widgets.interact(async ({ k }) => { if (k === 1) return k; await gate(); console.log(`interact after await -> ${k}`); finish("interact"); return k; }, { k });
 display(slow);
-console.log(JSON.stringify({ release: release.modelId, finished: finished.modelId, later: later.modelId, out: asyncOut.modelId, capture: capture.modelId, k: k.modelId, slowOut: slow.output.modelId }));
+console.log(JSON.stringify({ gated: gated.modelId, release: release.modelId, finished: finished.modelId, later: later.modelId, out: asyncOut.modelId, capture: capture.modelId, k: k.modelId, slowOut: slow.output.modelId }));
 """)
     ui = json.loads(stdout(iopub).strip().split("\n")[-1])
     move = send(kc, "comm_msg", {"comm_id": ui["later"], "data": {"method": "update", "state": {"value": 4}, "buffer_paths": []}})
     click = send(kc, "comm_msg", {"comm_id": ui["capture"], "data": {"method": "custom", "content": {"event": "click"}}})
     step = send(kc, "comm_msg", {"comm_id": ui["k"], "data": {"method": "update", "state": {"value": 7}, "buffer_paths": []}})
     later_messages = []
-    while len([m for m in later_messages if m["msg_type"] == "status" and m["parent_header"].get("msg_id") == step]) < 1:
-        later_messages.append(kc.get_iopub_msg(timeout=TIMEOUT))  # up to the last move's busy: all three are handled
+    def all_gated():
+        return any(m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == ui["gated"]
+                   and m["content"]["data"].get("state", {}).get("value") == "3" for m in later_messages)
+    while not all_gated():  # all three callbacks wait at the gate (a release before that would strand one)
+        later_messages.append(kc.get_iopub_msg(timeout=TIMEOUT))
     released = send(kc, "comm_msg", {"comm_id": ui["release"], "data": {"method": "custom", "content": {"event": "click"}}})
     while True:  # until every callback said it finished (its Label update), whichever parent it has
         msg = kc.get_iopub_msg(timeout=TIMEOUT)
