@@ -5,6 +5,7 @@
  * library entry points (`fit`, `compare`, `trajectory`, `tune.*`) await {@link ready} first.
  */
 import * as tf from "@tensorflow/tfjs";
+import { detachOnce } from "./detachOnce";
 import { registerCpuFusedKernels } from "./fused";
 import { activateBackend, chooseBackend, quietCpuBanner, type BackendInfo, type BackendName } from "./select";
 
@@ -52,6 +53,8 @@ export async function use(name: BackendName): Promise<BackendInfo> {
   return next;
 }
 
+// Before any of our code is hot: the first detach in a process deoptimizes everything (detachOnce.ts).
+detachOnce();
 registerCpuFusedKernels();
 
 // Until the choice is made, run on cpu: tfjs would otherwise pick wasm (highest priority) for the

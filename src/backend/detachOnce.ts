@@ -1,0 +1,25 @@
+/**
+ * Detaches one ArrayBuffer as soon as the backend loads, before any of our code is hot.
+ *
+ * V8 assumes that no ArrayBuffer has ever been detached until one is (its "ArrayBufferDetaching"
+ * protector), and the optimized code of every function that reads a typed array relies on it.
+ * The first detach in a process deoptimizes all of that code at once. In a training process the
+ * first detach is the wasm backend's memory growing for the first large tensor — the dataset a
+ * notebook loads after the kernel's `warmUp()` — so the warm-up's optimized code was thrown away
+ * and recompiled during the first real fits (62 functions recompiled on V8's helper threads in the
+ * next 8 one-epoch fits of the MNIST MLP, 50–70 ms of helper CPU in each of the first three, on two
+ * threads taken from the split's cores; docs/performance.md, "Cold start"). Detaching a throwaway
+ * buffer first makes the later ones cost nothing: code compiled from then on already checks for
+ * detached buffers, as V8 does everywhere once the protector is gone.
+ */
+
+let done = false;
+
+/** Grows a throwaway one-page memory, which detaches its first buffer (once per thread). */
+export function detachOnce(): void {
+  if (done) return;
+  done = true;
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 2 });
+  void memory.buffer; // the buffer that grow() detaches
+  memory.grow(1);
+}
