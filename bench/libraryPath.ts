@@ -6,6 +6,8 @@
  * the thread count is fixed when the backend loads). Every variant is one of the interleaved
  * rounds, so all see the same load; PyTorch (bench/torch_reference.py) is its own process per
  * round, best of 3 epochs, with its BLAS/OpenMP threads pinned, and reports which BLAS it ran on.
+ * The machine's two-core ceiling (bench/cpuPair.ts) is one more variant of the same rounds, so a
+ * run's 2 / 1 ratios can be read against what the cores gave meanwhile.
  */
 import * as os from "node:os";
 import * as tf from "@tensorflow/tfjs";
@@ -13,6 +15,7 @@ import { info } from "../src/backend";
 import type { MnistSample } from "./mnist";
 import { lenet, mlp } from "./models";
 import { optimlabFitRound } from "./optimlabFit";
+import { startCpuPair } from "./cpuPair";
 import { startLibraryPathProcess, type LibraryPathProcess } from "./libraryPathProcess";
 import { libraryRound, warmedRound, type Network } from "./libraryRound";
 import { ratio, renderTable, type Cell } from "./table";
@@ -36,6 +39,17 @@ function childRound(child: LibraryPathProcess | Error, network: Network): () => 
 
 function shown(result: VariantResult): Cell {
   return result.error === undefined ? result.best : `fails: ${result.error.slice(0, 60)}`;
+}
+
+/**
+ * The machine's two-core ceiling in the same rounds (bench/cpuPair.ts): the best round, which the
+ * thread rows' bests are comparable with, and the median, what the cores gave most of the time.
+ */
+function machineCeiling(result: VariantResult): string {
+  if (result.error !== undefined) return `fails: ${result.error.slice(0, 40)}`;
+  const sorted = [...result.rounds].sort((a, b) => a - b);
+  const median = sorted[sorted.length >> 1];
+  return `${result.best.toFixed(2)}×; ${median.toFixed(2)}×`;
 }
 
 function best(result: VariantResult): number | undefined {
@@ -89,6 +103,7 @@ export async function benchLibraryPath(
   const start = (n: number, splitEveryBatch = false) =>
     startLibraryPathProcess(n, counts, { splitEveryBatch }).catch((error: unknown) => error as Error);
   const [one, two, split] = [await start(1), await start(2), await start(2, true)];
+  const cpuPair = startCpuPair();
   const torchRuns: TorchResult[] = [];
   const rows: Cell[][] = [];
   const threadRows: Cell[][] = [];
@@ -97,7 +112,7 @@ export async function benchLibraryPath(
       const data = trainingData(sample, counts[network], "flat");
       const labels = tf.tidy(() => tf.argMax(data.y, 1) as tf.Tensor1D);
       const grid = network === "lenet" ? trainingData(sample, counts[network], "grid") : undefined;
-      const [ours, layersPath, torch1, ours1, ours2, torch2, oursSplit] = await interleave(
+      const [ours, layersPath, torch1, ours1, ours2, torch2, oursSplit, machine] = await interleave(
         [
           { name: "library path", round: libraryRound(network, data, labels) },
           {
@@ -109,6 +124,7 @@ export async function benchLibraryPath(
           { name: "ours, own process, 2 threads", round: childRound(two, network) },
           { name: "PyTorch 2 threads", round: torchRound(network, data.count, 2, torchRuns) },
           { name: "ours, own process, 2 threads, every batch split", round: childRound(split, network) },
+          { name: "machine: arithmetic loop, 2 at once / 1 alone", round: () => cpuPair.round() },
         ],
         rounds,
       );
@@ -135,6 +151,7 @@ export async function benchLibraryPath(
         ratio(best(torch2), best(torch1)),
         ratio(best(ours1), best(torch1)),
         ratio(best(ours2), best(torch2)),
+        machineCeiling(machine),
       ]);
       disposeData(data);
       if (grid) disposeData(grid);
@@ -142,6 +159,7 @@ export async function benchLibraryPath(
     }
   } finally {
     for (const child of [one, two, split]) if (!(child instanceof Error)) child.close();
+    cpuPair.close();
   }
   const blas = torchRuns.find((r) => r.blas !== undefined)?.blas;
   const reference = torchRuns.find((r) => r.blas?.kind === "reference")?.blas;
@@ -163,7 +181,7 @@ export async function benchLibraryPath(
       rows,
     ),
     "",
-    "Threads: ours in child processes (OPTIMLAB_THREADS=1 and =2, and =2 with every batch split even where splitPolicy.ts keeps the split off), PyTorch with BLAS/OpenMP pinned, same rounds:",
+    "Threads: ours in child processes (OPTIMLAB_THREADS=1 and =2, and =2 with every batch split even where splitPolicy.ts keeps the split off), PyTorch with BLAS/OpenMP pinned, and the machine's own two-core ceiling (an arithmetic loop on two threads at once over one alone, bench/cpuPair.ts: no split can gain more on these cores), same rounds:",
     renderTable(
       [
         "library path, threads (samples/s)",
@@ -177,6 +195,7 @@ export async function benchLibraryPath(
         "PyTorch 2 / 1",
         "ours / PyTorch, 1 thread",
         "ours / PyTorch, 2 threads",
+        "machine: arithmetic, 2 at once / 1 (best; median)",
       ],
       threadRows,
     ),
