@@ -6,11 +6,12 @@
  * The first detach in a process deoptimizes all of that code at once. In a training process the
  * first detach is the wasm backend's memory growing for the first large tensor — the dataset a
  * notebook loads after the kernel's `warmUp()` — so the warm-up's optimized code was thrown away
- * and recompiled during the first real fits (62 functions recompiled on V8's helper threads in the
- * next 8 one-epoch fits of the MNIST MLP, 50–70 ms of helper CPU in each of the first three, on two
- * threads taken from the split's cores; docs/performance.md, "Cold start"). Detaching a throwaway
- * buffer first makes the later ones cost nothing: code compiled from then on already checks for
- * detached buffers, as V8 does everywhere once the protector is gone.
+ * and compiled again during the first real fit, on V8's helper threads that a split over the cores
+ * needs (MNIST MLP on two threads: that fit's helper CPU 52–55 ms, 22–23 with the detach first; a
+ * fresh process's first epoch after `warmUp()` 229–258 ms, 184–190 with it; docs/performance.md,
+ * "Cold start"). Detaching a throwaway buffer first makes the later ones cost nothing: code
+ * compiled from then on already checks for detached buffers, as V8's does everywhere once the
+ * protector is gone.
  */
 
 let done = false;
