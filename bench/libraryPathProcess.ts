@@ -5,7 +5,8 @@
  * train/dataParallel.ts), so 1 thread and 2 threads need
  * separate processes. The parent asks for one round at a time (one untimed epoch, then the best of
  * three: libraryRound.ts's `warmedRound`, as PyTorch's rounds), so these rounds interleave with the
- * others in one bench run (same load for every variant).
+ * others in one bench run (same load for every variant). Before it answers ready, a child runs
+ * untimed rounds of both networks until it is warm (`WARM_UP_ROUNDS`).
  *
  * `startLibraryPathProcess(threads, counts)` forks `node libraryPathProcess.js --child`; each
  * `epoch(network)` trains one round of that network's model (created on first use, kept) and
@@ -99,6 +100,18 @@ export function startLibraryPathProcess(
   });
 }
 
+/**
+ * Untimed rounds of each network before the child answers ready (4 one-epoch fits each): every
+ * child reaches its steady speed before the interleaved rounds, as PyTorch's rounds (a fresh
+ * process each, one untimed epoch) do after their first epoch. A 2-thread process needs about 20
+ * one-epoch fits of the MNIST MLP for V8 to finish optimizing its per-step code — its helper threads
+ * take the split's cores meanwhile —, while a 1-thread one is warm after a few (its helpers use the
+ * idle core): timed from the start, the 2 / 1 ratio compared a warming process with a warm one
+ * (docs/performance.md, "On a VM's two cores"). What a fresh process's first epoch costs is the
+ * cold-start table's (bench/coldStart.ts).
+ */
+const WARM_UP_ROUNDS = 5;
+
 async function child(counts: Record<Network, number>, splitEveryBatch: boolean): Promise<void> {
   if (splitEveryBatch) {
     setMinPartMultiplyAdds(0);
@@ -128,6 +141,8 @@ async function child(counts: Record<Network, number>, splitEveryBatch: boolean):
     );
   });
   process.on("disconnect", () => process.exit(0));
+  // Run warm before the timed rounds, every child alike (see WARM_UP_ROUNDS).
+  for (const network of ["mlp", "lenet"] as const) for (let r = 0; r < WARM_UP_ROUNDS; r++) await round(network)();
   process.send?.({ ready: true, threads: info.threads ?? 1 } satisfies Reply);
 }
 
