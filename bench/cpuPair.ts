@@ -2,8 +2,9 @@
  * The machine's own two-core ceiling, measured in the same interleaved rounds as the thread rows
  * (bench/libraryPath.ts): a fixed loop of independent float multiply-adds — no memory traffic, no
  * meeting between threads — timed on one worker thread alone, then on two at once. Two copies'
- * speed over one alone bounds what any two-thread split can gain on these cores at that moment. A
- * machine with two free cores gives 2.0×; on the reference VM it moved between 1.5× and 2.3× from
+ * speed over one alone is what the cores gave two threads' arithmetic at that moment (a split of
+ * memory-bound work can do better only through the second core's own caches). A machine with two
+ * free cores gives 2.0×; on the reference VM it moved between 1.5× and 2.3× from
  * one second to the next (2026-12-08, docs/performance.md "On a VM's two cores"): the vCPUs' speed
  * depends on what else runs on the host, and both busy often run slower than one.
  */

@@ -181,7 +181,7 @@ export async function benchLibraryPath(
       rows,
     ),
     "",
-    "Threads: ours in child processes (OPTIMLAB_THREADS=1 and =2, and =2 with every batch split even where splitPolicy.ts keeps the split off), PyTorch with BLAS/OpenMP pinned, and the machine's own two-core ceiling (an arithmetic loop on two threads at once over one alone, bench/cpuPair.ts: no split can gain more on these cores), same rounds:",
+    "Threads: ours in child processes (OPTIMLAB_THREADS=1 and =2, and =2 with every batch split even where splitPolicy.ts keeps the split off), PyTorch with BLAS/OpenMP pinned, and the machine's own two-core ceiling (an arithmetic loop on two threads at once over one alone, bench/cpuPair.ts: what the cores gave two threads' arithmetic meanwhile), same rounds:",
     renderTable(
       [
         "library path, threads (samples/s)",
