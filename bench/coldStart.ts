@@ -22,6 +22,7 @@ import { warmUp } from "../src/warmUp";
 import { lastJsonLine } from "./childOutput";
 import { loadMnist } from "./mnist";
 import { renderTable } from "./table";
+import { median } from "./timing";
 
 export const COLD_START_SAMPLES = 12_800;
 
@@ -106,12 +107,6 @@ export function coldStartRuns(runs: number, env: NodeJS.ProcessEnv = {}): ColdSt
 
 function loadLine(): string {
   return `load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** The configurations the bench compares, each in its own fresh processes. */

@@ -19,7 +19,7 @@ import { startCpuPair } from "./cpuPair";
 import { startLibraryPathProcess, type LibraryPathProcess } from "./libraryPathProcess";
 import { libraryRound, warmedRound, type Network } from "./libraryRound";
 import { ratio, renderTable, type Cell } from "./table";
-import { interleave, type VariantResult } from "./timing";
+import { interleave, median, type VariantResult } from "./timing";
 import { blasDescription, referenceBlasMessage, torchReference, type TorchResult } from "./torch";
 import { BATCH_SIZE, disposeData, trainingData } from "./workloads";
 
@@ -47,9 +47,7 @@ function shown(result: VariantResult): Cell {
  */
 function machineCeiling(result: VariantResult): string {
   if (result.error !== undefined) return `fails: ${result.error.slice(0, 40)}`;
-  const sorted = [...result.rounds].sort((a, b) => a - b);
-  const median = sorted[sorted.length >> 1];
-  return `${result.best.toFixed(2)}×; ${median.toFixed(2)}×`;
+  return `${result.best.toFixed(2)}×; ${median(result.rounds).toFixed(2)}×`;
 }
 
 function best(result: VariantResult): number | undefined {

@@ -52,3 +52,10 @@ export function msPerCall(fn: () => void, maxReps: number, budgetMs = 100): numb
   for (let i = 0; i < reps; i++) fn();
   return (performance.now() - t0) / reps;
 }
+
+/** The median of `values` (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
