@@ -14,12 +14,8 @@
  * protector is gone.
  */
 
-let done = false;
-
-/** Grows a throwaway one-page memory, which detaches its first buffer (once per thread). */
+/** Grows a throwaway one-page memory, which detaches its first buffer (backend/index.ts calls it once, as it loads). */
 export function detachOnce(): void {
-  if (done) return;
-  done = true;
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 2 });
   void memory.buffer; // the buffer that grow() detaches
   memory.grow(1);
