@@ -55,12 +55,11 @@ export function startCpuPair(iterations = ITERATIONS): CpuPair {
   const workers = [0, 1].map(
     (slot) => new Worker(WORKER_SOURCE, { eval: true, workerData: { control, times, slot, iterations } }),
   );
-  const rounds = [0, 0];
   /** Runs the loop on the workers in `slots` at once; their times (ms). */
   const run = (slots: number[]): number[] => {
     const target = Atomics.load(control, DONE) + slots.length;
     for (const slot of slots) {
-      Atomics.store(control, GO + slot, ++rounds[slot]);
+      Atomics.add(control, GO + slot, 1); // the worker's next round
       Atomics.notify(control, GO + slot);
     }
     // The main thread sleeps meanwhile: it must not take a core from the loops.
