@@ -371,8 +371,7 @@ console.log(JSON.stringify({ gated: gated.modelId, release: release.modelId, fin
     step = send(kc, "comm_msg", {"comm_id": ui["k"], "data": {"method": "update", "state": {"value": 7}, "buffer_paths": []}})
     later_messages = []
     def all_gated():
-        return any(m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == ui["gated"]
-                   and m["content"]["data"].get("state", {}).get("value") == "3" for m in later_messages)
+        return any(m["content"]["data"].get("state", {}).get("value") == "3" for m in comm_msgs(later_messages, ui["gated"], "update"))
     while not all_gated():  # all three callbacks wait at the gate (a release before that would strand one)
         later_messages.append(kc.get_iopub_msg(timeout=TIMEOUT))
     released = send(kc, "comm_msg", {"comm_id": ui["release"], "data": {"method": "custom", "content": {"event": "click"}}})
