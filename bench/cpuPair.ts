@@ -48,8 +48,8 @@ export interface CpuPair {
   close(): void;
 }
 
-/** Starts the two loop threads (they sleep between rounds). */
-export function startCpuPair(iterations = ITERATIONS): CpuPair {
+/** Starts the two loop threads (they sleep between rounds); a round whose loops do not answer within `answerMs` throws. */
+export function startCpuPair(iterations = ITERATIONS, answerMs = 60_000): CpuPair {
   const control = new Int32Array(new SharedArrayBuffer(4 * 4));
   const times = new Float64Array(new SharedArrayBuffer(8 * 2));
   const workers = [0, 1].map(
@@ -63,8 +63,10 @@ export function startCpuPair(iterations = ITERATIONS): CpuPair {
       Atomics.notify(control, GO + slot);
     }
     // The main thread sleeps meanwhile: it must not take a core from the loops.
+    // A loop thread that died (its error event cannot reach this blocked thread) must not hang the bench.
     for (let done = Atomics.load(control, DONE); done < target; done = Atomics.load(control, DONE))
-      Atomics.wait(control, DONE, done, 60_000);
+      if (Atomics.wait(control, DONE, done, answerMs) === "timed-out")
+        throw new Error(`machine ceiling: the loop threads did not finish a round within ${answerMs} ms`);
     return slots.map((slot) => times[slot]);
   };
   return {
